@@ -1,0 +1,104 @@
+"""``python -m bot <command>``: the bot from the command line.
+
+Commands: ``ask``, ``chat``, ``eval`` (and the channel servers, see --help).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from bot.answering import Answer
+from bot.config import Settings
+from bot.runtime import load_service
+
+
+def main(argv: list[str] | None = None) -> int:
+    settings = Settings.from_env()
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Cited answers from the ICS documents.")
+    parser.add_argument("--index", type=Path, default=settings.kb_dir, help="knowledge base folder (default: %(default)s)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    ask = commands.add_parser("ask", help="answer one question (or a JSONL batch)")
+    ask.add_argument("question", nargs="?", help="the question")
+    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.add_argument("--batch", type=Path, help="JSONL file of {id, question} objects; prints one JSON object per line")
+
+    commands.add_parser("chat", help="an interactive session in the terminal")
+
+    evaluate = commands.add_parser("eval", help="score answers against gold evidence, beside two baselines")
+    evaluate.add_argument("questions", type=Path, help="questions.jsonl with gold evidence")
+    evaluate.add_argument("--details", type=Path, help="write per-question results here (JSONL)")
+
+    args = parser.parse_args(argv)
+    settings = Settings(**{**settings.__dict__, "kb_dir": args.index})
+    handlers = {"ask": _ask, "chat": _chat, "eval": _eval}
+    return handlers[args.command](args, settings, parser)
+
+
+def _ask(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
+    if not args.batch and not args.question:
+        parser.error("ask needs a question or --batch FILE")
+    service = load_service(settings)
+    if args.batch:
+        for line in args.batch.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                item = json.loads(line)
+                print(json.dumps({"id": item.get("id"), **service.answer(item["question"]).as_json()}, ensure_ascii=False))
+        return 0
+    answer = service.answer(args.question)
+    print(json.dumps(answer.as_json(), ensure_ascii=False, indent=2) if args.json else render_for_terminal(answer))
+    return 0
+
+
+def _chat(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
+    service = load_service(settings, build_if_missing=True)
+    print("Ask about the ICS documents. An empty line or Ctrl-D quits.")
+    while True:
+        try:
+            question = input("\nYou: ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if not question:
+            return 0
+        print("\n" + render_for_terminal(service.answer(question)))
+
+
+def _eval(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
+    from bot import evaluation
+
+    service = load_service(settings)
+    questions = evaluation.load_questions(args.questions)
+    systems = {
+        "ours": service.answer,
+        "baseline: page BM25": evaluation.page_bm25_baseline(service.kb),
+        "baseline: tutorial": evaluation.tutorial_baseline(service.kb, service.embedder),
+    }
+    print(f"{len(questions)} questions from {args.questions}\n")
+    print(evaluation.HEADER)
+    for name, answer_fn in systems.items():
+        scores, details = evaluation.evaluate(answer_fn, questions, service.kb)
+        print(scores.row(name), flush=True)
+        if name == "ours" and args.details:
+            args.details.write_text("\n".join(json.dumps(d, ensure_ascii=False) for d in details) + "\n", encoding="utf-8")
+    print(
+        "\ncite: a gold page cited; must: all must-include facts present; unans: unanswerable declined; "
+        "wrong: answerable declined;\nfaith: quotes verbatim on their page; ncite: citations per answer; "
+        "chars: median answer length; p50/p95: latency"
+    )
+    return 0
+
+
+def render_for_terminal(answer: Answer) -> str:
+    lines = [answer.text]
+    if answer.citations:
+        lines.append("\nSources:")
+        lines += [f"  [{c.n}] {c.title}, p. {c.page}: \"{c.quote}\"" for c in answer.citations]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,222 @@
+"""The answering service every channel calls: a question in, a cited answer out.
+
+Extractive by design, so nothing is invented: retrieve chunks (hybrid
+search), score each of their sentences against the question, and answer
+with the best one to four sentences, each followed by a numbered citation
+(document, page, the sentence itself). When the evidence is weak, or the
+question names something the evidence never mentions, it says so and points
+to the closest sources instead of guessing.
+
+Stateless and thread-safe: channels run ``answer`` in a worker thread.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from index.embedder import Embedder
+from index.search import Filters, HybridSearcher, NO_FILTERS, tokenize
+from index.store import KnowledgeBase
+from ingest.cleaning import collapse_whitespace
+
+NOT_FOUND = "I couldn't find that in the documents."
+CHUNKS_SEARCHED = 12
+MAX_SENTENCES = 4
+MAX_ANSWER_CHARS = 480
+# Calibrated on ../shared/eval/questions.jsonl (see README, "Answer quality").
+MIN_EVIDENCE_SCORE = 0.42
+MIN_COVERAGE = 0.5
+FOLLOW_ON_SHARE = 0.8
+
+_NUMBER = re.compile(r"\d")
+_PERCENT_OR_MONEY = re.compile(r"\d\s?%|£\s?\d|\d\s?(?:m|k|bn)\b|\d{1,3}(?:,\d{3})+")
+_DATE = re.compile(
+    r"\b(?:19|20)\d{2}\b|\b\d{2}/\d{2}\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE
+)
+_PERSON = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b")
+_YEAR_IN_QUESTION = re.compile(r"\b(?:19|20)\d{2}(?:/\d{2})?\b|\b\d{2}/\d{2}\b")
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    slug: str
+    title: str
+    page: int
+    quote: str
+
+
+@dataclass(frozen=True)
+class SourceHint:
+    """A place to look when the bot could not answer."""
+
+    slug: str
+    title: str
+    page: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    citations: list[Citation]
+    abstained: bool
+    see_also: list[SourceHint] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "answer": self.text,
+            "citations": [c.__dict__ for c in self.citations],
+            "abstained": self.abstained,
+        }
+
+
+@dataclass(frozen=True)
+class _Scored:
+    sentence_id: int
+    score: float
+    covered: frozenset[str]
+
+
+class AnsweringService:
+    def __init__(self, kb: KnowledgeBase, embedder: Embedder) -> None:
+        self.kb = kb
+        self.embedder = embedder
+        self.searcher = HybridSearcher(kb)
+
+    def answer(self, question: str, filters: Filters = NO_FILTERS) -> Answer:
+        question = collapse_whitespace(question)
+        query_vector = self.embedder.embed_one(question)
+        hits = self.searcher.search(question, query_vector, k=CHUNKS_SEARCHED, filters=filters)
+        terms = self._question_terms(question)
+        scored = self._score_sentences(question, query_vector, terms, hits)
+        chosen = self._choose(scored, terms)
+        if not chosen or self._too_weak(chosen, terms, question):
+            return self._abstain(hits)
+        return self._compose(chosen)
+
+    # -- scoring -----------------------------------------------------------
+
+    def _question_terms(self, question: str) -> dict[str, float]:
+        """Content words of the question, weighted by how telling they are in the corpus."""
+        return {t: max(self.searcher.term_weight(t), 0.5) for t in dict.fromkeys(tokenize(question)) if t not in _QUESTION_WORDS}
+
+    def _score_sentences(self, question: str, query_vector: np.ndarray, terms: dict[str, float], hits) -> list[_Scored]:
+        candidate_rank: dict[int, float] = {}
+        for rank, hit in enumerate(hits):
+            for sentence_id in self.kb.chunk_sentence_ids(hit.chunk_id):
+                candidate_rank.setdefault(sentence_id, 1.0 / (rank + 1))
+        if not candidate_rank:
+            return []
+        ids = np.fromiter(candidate_rank, dtype=np.int64)
+        dense = self.kb.sentence_vectors[ids] @ query_vector
+        wants = _wanted_fact_kinds(question)
+        total_weight = sum(terms.values()) or 1.0
+        scored = []
+        for sentence_id, similarity in zip(ids.tolist(), dense.tolist()):
+            text = self.kb.sentences[sentence_id][1].text
+            covered = frozenset(terms).intersection(tokenize(text))
+            lexical = sum(terms[t] for t in covered) / total_weight
+            score = 0.5 * similarity + 0.35 * lexical + 0.1 * candidate_rank[sentence_id] + _fact_bonus(text, wants)
+            scored.append(_Scored(sentence_id, score - _noise_penalty(text), covered))
+        return sorted(scored, key=lambda s: s.score, reverse=True)
+
+    def _choose(self, scored: list[_Scored], terms: dict[str, float]) -> list[_Scored]:
+        """The best sentence, then others that are nearly as good and add something new."""
+        if not scored:
+            return []
+        chosen = [scored[0]]
+        covered = set(scored[0].covered)
+        length = len(self._text(scored[0]))
+        for candidate in scored[1:]:
+            if len(chosen) == MAX_SENTENCES or candidate.score < FOLLOW_ON_SHARE * scored[0].score:
+                break
+            text = self._text(candidate)
+            adds_terms = bool(candidate.covered - covered)
+            if length + len(text) > MAX_ANSWER_CHARS or self._repeats(candidate, chosen) or not adds_terms:
+                continue
+            chosen.append(candidate)
+            covered |= candidate.covered
+            length += len(text)
+        return chosen
+
+    def _repeats(self, candidate: _Scored, chosen: list[_Scored]) -> bool:
+        vector = self.kb.sentence_vectors[candidate.sentence_id]
+        return any(float(vector @ self.kb.sentence_vectors[c.sentence_id]) > 0.9 for c in chosen)
+
+    def _too_weak(self, chosen: list[_Scored], terms: dict[str, float], question: str) -> bool:
+        """Abstain on a low score, or when the question's telling words are missing from the evidence."""
+        if chosen[0].score < MIN_EVIDENCE_SCORE:
+            return True
+        covered = set().union(*(c.covered for c in chosen))
+        weight = sum(terms.values()) or 1.0
+        if sum(terms[t] for t in covered) / weight < MIN_COVERAGE:
+            return True
+        evidence = " ".join(self._text(c) for c in chosen)
+        return any(year not in evidence for year in _YEAR_IN_QUESTION.findall(question))
+
+    # -- output ------------------------------------------------------------
+
+    def _compose(self, chosen: list[_Scored]) -> Answer:
+        citations = []
+        parts = []
+        for n, item in enumerate(chosen, start=1):
+            slug, sentence = self.kb.sentences[item.sentence_id]
+            citations.append(Citation(n, slug, self.kb.by_slug[slug].record.title, sentence.page, sentence.text))
+            parts.append(f"{sentence.text} [{n}]")
+        return Answer(text=" ".join(parts), citations=citations, abstained=False)
+
+    def _abstain(self, hits) -> Answer:
+        hints: list[SourceHint] = []
+        for hit in hits:
+            slug, chunk = self.kb.chunks[hit.chunk_id]
+            hint = SourceHint(slug, self.kb.by_slug[slug].record.title, chunk.page)
+            if hint not in hints:
+                hints.append(hint)
+            if len(hints) == 3:
+                break
+        text = NOT_FOUND
+        if hints:
+            text += " The closest passages are in: " + "; ".join(f"{h.title}, p. {h.page}" for h in hints) + "."
+        return Answer(text=text, citations=[], abstained=True, see_also=hints)
+
+    def _text(self, item: _Scored) -> str:
+        return self.kb.sentences[item.sentence_id][1].text
+
+
+_QUESTION_WORDS = frozenset(
+    "what which who whom whose when where why how much many tell say says said does do did according "
+    "there their our we us is are was were any give list show".split()
+)
+
+
+def _wanted_fact_kinds(question: str) -> set[str]:
+    q = question.lower()
+    wants = set()
+    if re.search(r"how (much|many|long)|\bwhat (%|percent|proportion|share)|\btotal\b|\bnumber of\b|\bcost|\b%", q):
+        wants.add("quantity")
+    if re.search(r"\bwhen\b|\bby when\b|\bdeadline\b|\bdue\b|\bwhat date\b|\bsince\b", q):
+        wants.add("date")
+    if re.search(r"\bwho\b|\bwhich (consultancy|organisation|company|person)", q):
+        wants.add("person")
+    return wants
+
+
+def _fact_bonus(text: str, wants: set[str]) -> float:
+    bonus = 0.0
+    if "quantity" in wants and _PERCENT_OR_MONEY.search(text):
+        bonus += 0.06
+    if "date" in wants and _DATE.search(text):
+        bonus += 0.06
+    if "person" in wants and _PERSON.search(text):
+        bonus += 0.04
+    return bonus
+
+
+def _noise_penalty(text: str) -> float:
+    """Table debris and fragments make poor answers: short, or mostly figures."""
+    penalty = 0.1 if len(text) < 30 else 0.0
+    digits = len(_NUMBER.findall(text))
+    return penalty + (0.1 if digits > 0.25 * len(text) else 0.0)

@@ -1,0 +1,75 @@
+"""One configuration object, built from environment variables.
+
+Nothing secret lives in the repository: app passwords and bot tokens come
+from the environment (or the hosting platform's secret store) at start-up.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus_dir: Path = Path("corpus")
+    kb_dir: Path = Path("kb")
+    # "Today" for questions like "this financial year"; pinned in tests and demos.
+    today: date | None = None
+    # Privacy: message text stays out of logs and feedback records unless asked for.
+    log_message_text: bool = False
+    feedback_file: Path = Path("feedback.jsonl")
+    feedback_keeps_text: bool = False
+    # Teams / Bot Framework
+    port: int = 3978
+    app_id: str = ""
+    app_password: str = ""
+    app_type: str = "MultiTenant"
+    app_tenant_id: str = ""
+    allowed_tenants: frozenset[str] = frozenset()
+    # Telegram
+    telegram_token: str = ""
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    telegram_webhook_url: str = ""
+    telegram_webhook_secret: str = ""
+    telegram_allowed_chats: frozenset[int] = frozenset()
+    telegram_rate_limit_per_minute: int = 20
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        defaults = cls()
+        return cls(
+            corpus_dir=Path(env.get("CORPUS_DIR", defaults.corpus_dir)),
+            kb_dir=Path(env.get("KB_DIR", defaults.kb_dir)),
+            today=date.fromisoformat(env["BOT_TODAY"]) if env.get("BOT_TODAY") else None,
+            log_message_text=_flag(env.get("LOG_MESSAGE_TEXT")),
+            feedback_file=Path(env.get("FEEDBACK_FILE", defaults.feedback_file)),
+            feedback_keeps_text=_flag(env.get("FEEDBACK_KEEPS_TEXT")),
+            port=int(env.get("PORT", defaults.port)),
+            app_id=env.get("MicrosoftAppId", ""),
+            app_password=env.get("MicrosoftAppPassword", ""),
+            app_type=env.get("MicrosoftAppType", defaults.app_type),
+            app_tenant_id=env.get("MicrosoftAppTenantId", ""),
+            allowed_tenants=frozenset(_items(env.get("ALLOWED_TENANT_IDS"))),
+            telegram_token=env.get("TELEGRAM_BOT_TOKEN", ""),
+            telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL", defaults.telegram_api_base_url),
+            telegram_webhook_url=env.get("TELEGRAM_WEBHOOK_URL", ""),
+            telegram_webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET", ""),
+            telegram_allowed_chats=frozenset(int(item) for item in _items(env.get("TELEGRAM_ALLOWED_CHATS"))),
+            telegram_rate_limit_per_minute=int(env.get("TELEGRAM_RATE_LIMIT_PER_MINUTE", defaults.telegram_rate_limit_per_minute)),
+        )
+
+    def current_date(self) -> date:
+        return self.today or date.today()
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _items(value: str | None) -> list[str]:
+    return [item.strip() for item in (value or "").split(",") if item.strip()]

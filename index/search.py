@@ -1,0 +1,122 @@
+"""Hybrid retrieval over the knowledge base: dense (FAISS) plus lexical (BM25).
+
+Staff type acronyms, figures and names ("GEH", "N2O", "£14.5m") that a small
+dense model blurs, and paraphrases that BM25 cannot match; each list is
+ranked separately and the two are fused by reciprocal rank.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import bm25s
+import numpy as np
+
+from index.store import KnowledgeBase
+from ingest.chunking import retrieval_text
+
+RRF_K = 60
+CANDIDATES = 50
+
+_TOKEN = re.compile(r"[£$]?\d[\d,.]*\d%?[a-z]*|[£$]?\d%?[a-z]*|[a-z][a-z0-9]*(?:'[a-z]+)?")
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being below between
+    both but by can could did do does doing down during each few for from further had has have having he her here
+    hers him his how i if in into is it its itself just me more most my no nor not of off on once only or other our
+    ours out over own same she should so some such than that the their theirs them then there these they this those
+    through to too under until up very was we were what when where which while who whom why will with would you your
+    yours s t don isn wasn weren""".split()
+)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased words and figures, stopwords dropped, simple plurals folded."""
+    return [_fold_plural(token.rstrip(".,")) for token in _TOKEN.findall(text.lower()) if token not in STOPWORDS]
+
+
+def _fold_plural(token: str) -> str:
+    if len(token) > 4 and token.endswith("s") and not token.endswith("ss") and token.isalpha():
+        return token[:-1]
+    return token
+
+
+@dataclass(frozen=True)
+class Filters:
+    slugs: frozenset[str] = frozenset()
+    kinds: frozenset[str] = frozenset()
+
+    def allows(self, slug: str, kind: str) -> bool:
+        return (not self.slugs or slug in self.slugs) and (not self.kinds or kind in self.kinds)
+
+
+NO_FILTERS = Filters()
+
+
+@dataclass(frozen=True)
+class ChunkHit:
+    chunk_id: int
+    score: float  # fused reciprocal-rank score
+    dense: float  # cosine similarity of the chunk to the query
+
+
+class HybridSearcher:
+    """Searches one loaded knowledge base; safe to share between threads once built."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self._bm25 = bm25s.BM25()
+        self._bm25.index([tokenize(self._lexical_text(i)) for i in range(len(kb.chunks))] or [[]], show_progress=False)
+        self._sentence_document_frequency = Counter(
+            token for _, sentence in kb.sentences for token in set(tokenize(sentence.text))
+        )
+
+    def search(self, query: str, query_vector: np.ndarray, k: int = 10, filters: Filters = NO_FILTERS) -> list[ChunkHit]:
+        allowed = self._allowed_chunks(filters)
+        if allowed is not None and not allowed.any():
+            return []
+        dense_scores = self._dense_scores(query_vector, allowed)
+        dense_ranking = self._ranking(dense_scores, allowed)
+        lexical_ranking = self._ranking(self._bm25.get_scores(tokenize(query)), allowed, positive_only=True)
+        fused: dict[int, float] = {}
+        for ranking in (dense_ranking, lexical_ranking):
+            for rank, chunk_id in enumerate(ranking):
+                fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+        best = sorted(fused, key=fused.__getitem__, reverse=True)[:k]
+        return [ChunkHit(i, fused[i], float(dense_scores[i])) for i in best]
+
+    def term_weight(self, token: str) -> float:
+        """Inverse sentence frequency: how telling a word is in this corpus (0 if unseen)."""
+        count = self._sentence_document_frequency.get(token, 0)
+        return math.log(1 + len(self.kb.sentences) / count) if count else 0.0
+
+    def knows(self, token: str) -> bool:
+        return token in self._sentence_document_frequency
+
+    def _lexical_text(self, chunk_id: int) -> str:
+        slug, chunk = self.kb.chunks[chunk_id]
+        return f"{self.kb.by_slug[slug].record.title}\n{retrieval_text(chunk)}"
+
+    def _allowed_chunks(self, filters: Filters) -> np.ndarray | None:
+        if filters == NO_FILTERS:
+            return None
+        return np.array(
+            [filters.allows(slug, self.kb.by_slug[slug].record.kind) for slug, _ in self.kb.chunks], dtype=bool
+        )
+
+    def _dense_scores(self, query_vector: np.ndarray, allowed: np.ndarray | None) -> np.ndarray:
+        """Cosine similarity for the chunks FAISS returns; -1 for the rest."""
+        scores = np.full(len(self.kb.chunks), -1.0, dtype=np.float32)
+        wanted = len(self.kb.chunks) if allowed is not None else min(CANDIDATES, len(self.kb.chunks))
+        similarities, ids = self.kb.dense_index.search(query_vector.reshape(1, -1).astype(np.float32), wanted)
+        valid = ids[0] >= 0
+        scores[ids[0][valid]] = similarities[0][valid]
+        return scores
+
+    @staticmethod
+    def _ranking(scores: np.ndarray, allowed: np.ndarray | None, positive_only: bool = False) -> list[int]:
+        candidates = np.argsort(-scores)[: CANDIDATES * 4]
+        keep = [int(i) for i in candidates if (allowed is None or allowed[i]) and (scores[i] > 0 or not positive_only)]
+        return keep[:CANDIDATES]

@@ -1,0 +1,258 @@
+"""The on-disk knowledge base: what ingest writes and every channel reads.
+
+Layout of ``KB_DIR``::
+
+    CURRENT                   name of the complete build in use (swapped atomically)
+    builds/<name>/manifest.json   model, dimension, format, per-file hashes, counts, build time
+    builds/<name>/kb.sqlite       documents, pages, sentences, chunks, actions
+    builds/<name>/chunks.faiss    dense index over chunk vectors
+    builds/<name>/chunk_vectors.npy, sentence_vectors.npy
+
+A new build is written in full under ``builds/`` and only then named in
+``CURRENT`` (write-then-rename), so an interrupted ingest leaves the previous
+build in use.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import time
+from itertools import accumulate
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from ingest.chunking import Chunk
+from ingest.sentences import Sentence
+
+FORMAT_VERSION = 1
+CURRENT_FILE = "CURRENT"
+BUILDS_DIR = "builds"
+# Exact search is fast up to this many chunks; beyond it, HNSW keeps answers quick.
+EXACT_SEARCH_LIMIT = 50_000
+
+
+class KnowledgeBaseError(Exception):
+    """The knowledge base is missing or unusable; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    slug: str
+    title: str
+    date: str
+    kind: str
+    file: str
+    sha256: str
+    page_count: int
+
+
+@dataclass
+class StoredDocument:
+    """Everything the knowledge base keeps about one source file."""
+
+    record: DocumentRecord
+    pages: list[str]  # page texts as extracted, page 1 first
+    sentences: list[Sentence]
+    chunks: list[Chunk]
+    sentence_vectors: np.ndarray
+    chunk_vectors: np.ndarray
+
+
+@dataclass(frozen=True)
+class Manifest:
+    format_version: int
+    model: str
+    dimension: int
+    built_at: str
+    files: dict[str, dict]
+    counts: dict[str, int]
+
+
+class KnowledgeBase:
+    """A loaded build: documents, flat chunk and sentence lists, vectors, dense index."""
+
+    def __init__(self, directory: Path, manifest: Manifest, documents: list[StoredDocument], dense_index: faiss.Index):
+        self.directory = directory
+        self.manifest = manifest
+        self.documents = documents
+        self.by_slug = {doc.record.slug: doc for doc in documents}
+        self.chunks: list[tuple[str, Chunk]] = [(d.record.slug, c) for d in documents for c in d.chunks]
+        self.sentences: list[tuple[str, Sentence]] = [(d.record.slug, s) for d in documents for s in d.sentences]
+        starts = accumulate((len(d.sentences) for d in documents), initial=0)
+        self.sentence_offsets = {d.record.slug: start for d, start in zip(documents, starts)}
+        self.chunk_vectors = _stack([d.chunk_vectors for d in documents], manifest.dimension)
+        self.sentence_vectors = _stack([d.sentence_vectors for d in documents], manifest.dimension)
+        self.dense_index = dense_index
+
+    def chunk_sentence_ids(self, chunk_id: int) -> range:
+        """Global sentence ids covered by a chunk."""
+        slug, chunk = self.chunks[chunk_id]
+        offset = self.sentence_offsets[slug]
+        return range(offset + chunk.first_sentence, offset + chunk.last_sentence + 1)
+
+    def page_text(self, slug: str, page: int) -> str:
+        return self.by_slug[slug].pages[page - 1]
+
+    def open_connection(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.directory / "kb.sqlite")
+
+
+def current_build(kb_dir: Path) -> Path | None:
+    pointer = kb_dir / CURRENT_FILE
+    if not pointer.exists():
+        return None
+    build = kb_dir / BUILDS_DIR / pointer.read_text(encoding="utf-8").strip()
+    return build if build.is_dir() else None
+
+
+def load(kb_dir: Path, model_name: str, dimension: int) -> KnowledgeBase:
+    """Open the build in use, refusing one made with another model or format."""
+    build = current_build(kb_dir)
+    if build is None:
+        raise KnowledgeBaseError(f"No knowledge base in {kb_dir}. Build it with: python -m ingest corpus --index {kb_dir}")
+    manifest = Manifest(**json.loads((build / "manifest.json").read_text(encoding="utf-8")))
+    if manifest.format_version != FORMAT_VERSION or manifest.model != model_name or manifest.dimension != dimension:
+        raise KnowledgeBaseError(
+            f"The knowledge base in {kb_dir} was built with format {manifest.format_version} and model "
+            f"{manifest.model}; this version needs format {FORMAT_VERSION} and {model_name}. "
+            f"Re-ingest with: python -m ingest corpus --index {kb_dir}"
+        )
+    with sqlite3.connect(build / "kb.sqlite") as conn:
+        documents = _read_documents(conn, build)
+    return KnowledgeBase(build, manifest, documents, faiss.read_index(str(build / "chunks.faiss")))
+
+
+def write(kb_dir: Path, documents: list[StoredDocument], model_name: str, dimension: int) -> Manifest:
+    """Write a complete new build, then make it current; older builds are removed."""
+    builds = kb_dir / BUILDS_DIR
+    builds.mkdir(parents=True, exist_ok=True)
+    name = f"build-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+    staging = builds / f".{name}.partial"
+    staging.mkdir()
+    manifest = _manifest(documents, model_name, dimension)
+    _write_sqlite(staging / "kb.sqlite", documents)
+    chunk_vectors = _stack([d.chunk_vectors for d in documents], dimension)
+    np.save(staging / "chunk_vectors.npy", chunk_vectors)
+    np.save(staging / "sentence_vectors.npy", _stack([d.sentence_vectors for d in documents], dimension))
+    faiss.write_index(build_dense_index(chunk_vectors), str(staging / "chunks.faiss"))
+    (staging / "manifest.json").write_text(json.dumps(asdict(manifest), indent=2), encoding="utf-8")
+    staging.rename(builds / name)
+    _point_current_at(kb_dir, name)
+    _remove_other_builds(builds, keep=name)
+    return manifest
+
+
+def build_dense_index(vectors: np.ndarray) -> faiss.Index:
+    """Exact inner-product search at this size; HNSW when the corpus grows a hundred-fold."""
+    dimension = vectors.shape[1]
+    if len(vectors) <= EXACT_SEARCH_LIMIT:
+        index = faiss.IndexFlatIP(dimension)
+    else:
+        index = faiss.IndexHNSWFlat(dimension, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efSearch = 128
+    index.add(vectors)
+    return index
+
+
+def _manifest(documents: list[StoredDocument], model_name: str, dimension: int) -> Manifest:
+    return Manifest(
+        format_version=FORMAT_VERSION,
+        model=model_name,
+        dimension=dimension,
+        built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        files={
+            d.record.file: {"sha256": d.record.sha256, "slug": d.record.slug, "pages": d.record.page_count, "chunks": len(d.chunks)}
+            for d in documents
+        },
+        counts={
+            "documents": len(documents),
+            "pages": sum(d.record.page_count for d in documents),
+            "chunks": sum(len(d.chunks) for d in documents),
+            "sentences": sum(len(d.sentences) for d in documents),
+        },
+    )
+
+
+def _point_current_at(kb_dir: Path, name: str) -> None:
+    pointer = kb_dir / f".{CURRENT_FILE}.tmp"
+    pointer.write_text(name, encoding="utf-8")
+    os.replace(pointer, kb_dir / CURRENT_FILE)
+
+
+def _remove_other_builds(builds: Path, keep: str) -> None:
+    for path in builds.iterdir():
+        if path.name != keep:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+_SCHEMA = """
+CREATE TABLE documents (position INTEGER PRIMARY KEY, slug TEXT UNIQUE, title TEXT, date TEXT, kind TEXT,
+                        file TEXT, sha256 TEXT, page_count INTEGER);
+CREATE TABLE pages (slug TEXT, page INTEGER, text TEXT, PRIMARY KEY (slug, page));
+CREATE TABLE sentences (slug TEXT, position INTEGER, page INTEGER, heading TEXT, text TEXT, PRIMARY KEY (slug, position));
+CREATE TABLE chunks (slug TEXT, position INTEGER, page INTEGER, heading TEXT, first_sentence INTEGER,
+                     last_sentence INTEGER, text TEXT, PRIMARY KEY (slug, position));
+"""
+
+
+def _write_sqlite(path: Path, documents: list[StoredDocument]) -> None:
+    with sqlite3.connect(path) as conn:
+        conn.executescript(_SCHEMA)
+        for position, doc in enumerate(documents):
+            r = doc.record
+            conn.execute(
+                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?)",
+                (position, r.slug, r.title, r.date, r.kind, r.file, r.sha256, r.page_count),
+            )
+            conn.executemany("INSERT INTO pages VALUES (?,?,?)", [(r.slug, n, t) for n, t in enumerate(doc.pages, 1)])
+            conn.executemany(
+                "INSERT INTO sentences VALUES (?,?,?,?,?)",
+                [(r.slug, i, s.page, s.heading, s.text) for i, s in enumerate(doc.sentences)],
+            )
+            conn.executemany(
+                "INSERT INTO chunks VALUES (?,?,?,?,?,?,?)",
+                [(r.slug, i, c.page, c.heading, c.first_sentence, c.last_sentence, c.text) for i, c in enumerate(doc.chunks)],
+            )
+
+
+def _read_documents(conn: sqlite3.Connection, build: Path) -> list[StoredDocument]:
+    chunk_vectors = np.load(build / "chunk_vectors.npy")
+    sentence_vectors = np.load(build / "sentence_vectors.npy")
+    documents: list[StoredDocument] = []
+    chunk_start = sentence_start = 0
+    for row in conn.execute("SELECT slug, title, date, kind, file, sha256, page_count FROM documents ORDER BY position"):
+        record = DocumentRecord(*row)
+        pages = [t for (t,) in conn.execute("SELECT text FROM pages WHERE slug=? ORDER BY page", (record.slug,))]
+        sentences = [
+            Sentence(*r) for r in conn.execute("SELECT page, heading, text FROM sentences WHERE slug=? ORDER BY position", (record.slug,))
+        ]
+        chunks = [
+            Chunk(*r)
+            for r in conn.execute(
+                "SELECT page, heading, first_sentence, last_sentence, text FROM chunks WHERE slug=? ORDER BY position", (record.slug,)
+            )
+        ]
+        documents.append(
+            StoredDocument(
+                record=record,
+                pages=pages,
+                sentences=sentences,
+                chunks=chunks,
+                sentence_vectors=sentence_vectors[sentence_start : sentence_start + len(sentences)],
+                chunk_vectors=chunk_vectors[chunk_start : chunk_start + len(chunks)],
+            )
+        )
+        chunk_start += len(chunks)
+        sentence_start += len(sentences)
+    return documents
+
+
+def _stack(arrays: list[np.ndarray], dimension: int) -> np.ndarray:
+    arrays = [a for a in arrays if len(a)]
+    return np.ascontiguousarray(np.vstack(arrays), dtype=np.float32) if arrays else np.zeros((0, dimension), np.float32)

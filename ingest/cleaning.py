@@ -1,0 +1,69 @@
+"""Step 2: remove extraction noise that hurts search and quoting.
+
+Two kinds of cleaning, kept apart on purpose:
+
+* ``strip_page_furniture`` drops whole lines that repeat at the top or bottom
+  of many pages (running headers, "Page 3 of 41"). The words that remain are
+  untouched, so a quote taken from them is still verbatim on the page.
+* ``search_form`` repairs hyphenation across line breaks and folds
+  whitespace. It is used only for the text that search sees, never for the
+  text a user is shown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+# A line is furniture when it sits at a page edge on at least this share of
+# pages (and on at least MIN_PAGES of them).
+FURNITURE_SHARE = 0.3
+MIN_PAGES = 3
+EDGE_LINES = 2
+
+_DIGITS = re.compile(r"\d+")
+_WHITESPACE = re.compile(r"\s+")
+_LINE_BREAK_HYPHEN = re.compile(r"(\w)-\s*\n\s*(\w)")
+
+
+def strip_page_furniture(pages: list[str]) -> list[str]:
+    """Pages with repeated header and footer lines removed."""
+    furniture = _furniture_lines(pages)
+    if not furniture:
+        return pages
+    return ["\n".join(_remove_edges(page.split("\n"), furniture)) for page in pages]
+
+
+def collapse_whitespace(text: str) -> str:
+    """The form quotes are compared in: single spaces, no line breaks."""
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def search_form(text: str) -> str:
+    """Text for the search indexes: hyphenated line breaks joined, spaces folded."""
+    return collapse_whitespace(_LINE_BREAK_HYPHEN.sub(r"\1-\2", text))
+
+
+def _shape(line: str) -> str:
+    """A line with its numbers blanked, so "Page 3 of 41" matches "Page 4 of 41"."""
+    return _DIGITS.sub("#", line.strip())
+
+
+def _edge_lines(lines: list[str]) -> set[str]:
+    non_empty = [line for line in lines if line.strip()]
+    return {_shape(line) for line in non_empty[:EDGE_LINES] + non_empty[-EDGE_LINES:]}
+
+
+def _furniture_lines(pages: list[str]) -> set[str]:
+    if len(pages) < MIN_PAGES:
+        return set()
+    counts = Counter(shape for page in pages for shape in _edge_lines(page.split("\n")))
+    threshold = max(MIN_PAGES, FURNITURE_SHARE * len(pages))
+    return {shape for shape, count in counts.items() if count >= threshold and shape}
+
+
+def _remove_edges(lines: list[str], furniture: set[str]) -> list[str]:
+    """Drop furniture lines, but only within the edge lines of the page."""
+    positions = [i for i, line in enumerate(lines) if line.strip()]
+    edges = set(positions[:EDGE_LINES] + positions[-EDGE_LINES:])
+    return [line for i, line in enumerate(lines) if not (i in edges and _shape(line) in furniture)]

@@ -1,0 +1,127 @@
+"""Step 3a: a page becomes sentences, each knowing its page and section heading.
+
+Sentences are the unit a user is shown, so each one is the page's own words
+with line breaks folded to single spaces: ``collapse_whitespace(page)``
+contains every sentence verbatim. Headings are recognised by shape (short,
+capitalised, no closing punctuation, after a finished sentence) because PDF
+text carries no styling.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.cleaning import collapse_whitespace
+
+MAX_SENTENCE_CHARS = 400
+MAX_HEADING_WORDS = 10
+MAX_HEADING_CHARS = 80
+
+_BULLET = re.compile(r"^\s*(?:[•▪●◦■□➢✓\-–]|\(?[a-z0-9]{1,2}[.)])\s+")
+_SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)*\s+[A-Z]")
+_SENTENCE_END = re.compile(r"[.!?:][\"'’”)]*$")
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"'’”)]*\s+(?=[\"'‘“(£•]?[A-Z0-9])")
+_ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|No|St|approx|Cllr|Prof)|\b[A-Z])\.$")
+_LIST_MARKER = re.compile(r"^\(?[0-9a-zA-Z]{1,3}[.)]$")
+_CLAUSE_BREAK = re.compile(r"(?<=[;,])\s+")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    page: int
+    heading: str
+    text: str
+
+
+def is_heading(line: str, previous: str | None, following: str | None) -> bool:
+    """A short capitalised line with no closing punctuation, between finished sentences.
+
+    The line after it must start a new sentence too: otherwise it is the first
+    line of a wrapped paragraph, whose words must stay in the text.
+    """
+    text = line.strip()
+    if following is None or not following.strip()[:1].isupper():
+        return False
+    if not (3 <= len(text) <= MAX_HEADING_CHARS) or len(text.split()) > MAX_HEADING_WORDS:
+        return False
+    if text[-1] in ".,;:" or not (text[0].isupper() or _SECTION_NUMBER.match(text)):
+        return False
+    if sum(ch.isdigit() for ch in text) > 0.3 * len(text) or _BULLET.match(text):
+        return False
+    return previous is None or bool(_SENTENCE_END.search(previous.strip()))
+
+
+def page_sentences(text: str, page: int, heading: str) -> tuple[list[Sentence], str]:
+    """Sentences of one page, and the heading in force at its end."""
+    sentences: list[Sentence] = []
+    block: list[str] = []
+    previous: str | None = None
+
+    def flush() -> None:
+        sentences.extend(Sentence(page, heading, s) for s in split_sentences(" ".join(block)))
+        block.clear()
+
+    lines = [line for line in text.split("\n") if line.strip()]
+    for line, following in zip(lines, lines[1:] + [None]):
+        if is_heading(line, previous, following):
+            flush()
+            heading = collapse_whitespace(line)
+        elif _BULLET.match(line):
+            flush()
+            block.append(line)
+        else:
+            block.append(line)
+        previous = line
+    flush()
+    return sentences, heading
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split running text at sentence ends; very long runs split at clause breaks."""
+    text = collapse_whitespace(text)
+    if not text:
+        return []
+    pieces: list[str] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        candidate = text[start : match.start()]
+        if _ABBREVIATION.search(candidate.rstrip("\"'’”)")):
+            continue
+        pieces.append(text[start : match.start() + len(match.group(0).rstrip())].strip())
+        start = match.end()
+    pieces.append(text[start:].strip())
+    return [part for piece in _attach_list_markers(pieces) for part in _limit_length(piece) if part]
+
+
+def _attach_list_markers(pieces: list[str]) -> list[str]:
+    """Keep a bare list marker ("2.") with the sentence it numbers."""
+    merged: list[str] = []
+    for piece in pieces:
+        if merged and _LIST_MARKER.match(merged[-1]):
+            merged[-1] = f"{merged[-1]} {piece}"
+        else:
+            merged.append(piece)
+    return merged
+
+
+def _limit_length(sentence: str) -> list[str]:
+    """Cut an over-long "sentence" (often a run of table cells) at clause breaks, then words."""
+    if len(sentence) <= MAX_SENTENCE_CHARS:
+        return [sentence]
+    clauses = _pack(_CLAUSE_BREAK.split(sentence))
+    return [part for clause in clauses for part in (_pack(clause.split(" ")) if len(clause) > MAX_SENTENCE_CHARS else [clause])]
+
+
+def _pack(tokens: list[str]) -> list[str]:
+    """Greedily join tokens with spaces into pieces of at most MAX_SENTENCE_CHARS."""
+    pieces: list[str] = []
+    current = ""
+    for token in tokens:
+        if current and len(current) + 1 + len(token) > MAX_SENTENCE_CHARS:
+            pieces.append(current)
+            current = token
+        else:
+            current = f"{current} {token}".strip()
+    pieces.append(current)
+    return pieces

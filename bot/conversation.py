@@ -1,0 +1,89 @@
+"""What the bot says, independent of the channel it says it in.
+
+Teams and Telegram are thin adapters: they turn their messages into a call
+here and render the ``Reply`` they get back in their own format. All the
+thinking (commands, routing, answering) happens once, in this module and the
+answering service below it. CPU-bound work runs in a worker thread so that
+one slow question never stalls the event loop serving other people.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass, field
+
+from bot.answering import Answer, AnsweringService
+
+EXAMPLE_QUESTIONS = (
+    "What was the ICS carbon footprint in 2020/21?",
+    "Who leads the water actions and when are they due?",
+    "What are the 4Is of population health management?",
+)
+
+HELP_TEXT = (
+    "Ask me a question about the ICS documents in plain words and I will answer with numbered "
+    "citations (document, page and the quoted sentence) so you can check them. If the documents "
+    "do not say, I will tell you.\n\n"
+    "Commands:\n"
+    "help - this message\n"
+    "sources - the documents I know and their dates\n"
+    "Questions about actions (for example \"what's due in 23/24?\" or \"who leads the water actions?\") "
+    "are answered from the action table."
+)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file to send with a reply (a briefing as .docx, say)."""
+
+    name: str
+    media_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Reply:
+    kind: str  # "answer", "help", "sources", "welcome", "usage", "briefing"
+    text: str  # plain text; channels escape or format it
+    answer: Answer | None = None
+    suggestions: tuple[str, ...] = ()
+    attachments: tuple[Attachment, ...] = field(default_factory=tuple)
+
+
+class Conversation:
+    """Turns a user's message into a reply; shared by every channel."""
+
+    def __init__(self, service: AnsweringService) -> None:
+        self.service = service
+
+    async def respond(self, text: str) -> Reply:
+        """The reply to one message; the heavy lifting runs off the event loop."""
+        return await asyncio.to_thread(self.reply_to, text)
+
+    def reply_to(self, text: str) -> Reply:
+        message = re.sub(r"\s+", " ", text).strip()
+        command, _, rest = message.partition(" ")
+        command = command.lower().lstrip("/")
+        if not message or command == "help":
+            return Reply("help", HELP_TEXT, suggestions=EXAMPLE_QUESTIONS)
+        if command == "sources" and not rest:
+            return Reply("sources", self.sources_text())
+        answer = self.service.answer(message)
+        return Reply("answer", answer.text, answer=answer)
+
+    def welcome(self) -> Reply:
+        titles = "\n".join(f"- {title}" for title in self.document_titles())
+        text = (
+            "Hello! I answer questions about these documents, citing the page and sentence for every point:\n"
+            f"{titles}\n\nTry one of the questions below, or type help."
+        )
+        return Reply("welcome", text, suggestions=EXAMPLE_QUESTIONS)
+
+    def sources_text(self) -> str:
+        lines = [f"- {d.record.title} ({d.record.date or 'undated'}, {d.record.page_count} pages)" for d in self.service.kb.documents]
+        built = self.service.kb.manifest.built_at
+        return "I know these documents:\n" + "\n".join(lines) + f"\n\nKnowledge base built {built}."
+
+    def document_titles(self) -> list[str]:
+        return [d.record.title for d in self.service.kb.documents]

@@ -1,0 +1,45 @@
+"""Shared fixtures: the embedding model loads once, the corpus index builds once per session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.answering import AnsweringService
+from bot.conversation import Conversation
+from index import store
+from index.embedder import Embedder
+from ingest.build import ingest_corpus
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS_DIR = REPO / "corpus"
+EVAL_DIR = REPO.parent / "shared" / "eval"
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    return Embedder()
+
+
+@pytest.fixture(scope="session")
+def corpus_kb_dir(tmp_path_factory, embedder) -> Path:
+    """The bundled corpus ingested once into a temporary knowledge base."""
+    kb_dir = tmp_path_factory.mktemp("corpus-kb")
+    ingest_corpus(CORPUS_DIR, kb_dir, lambda: embedder)
+    return kb_dir
+
+
+@pytest.fixture(scope="session")
+def knowledge_base(corpus_kb_dir, embedder) -> store.KnowledgeBase:
+    return store.load(corpus_kb_dir, embedder.name, embedder.dimension)
+
+
+@pytest.fixture(scope="session")
+def service(knowledge_base, embedder) -> AnsweringService:
+    return AnsweringService(knowledge_base, embedder)
+
+
+@pytest.fixture(scope="session")
+def conversation(service) -> Conversation:
+    return Conversation(service)

@@ -1,6 +1,7 @@
 """``python -m bot <command>``: the bot from the command line.
 
-Commands: ``ask``, ``chat``, ``eval`` (and the channel servers, see --help).
+Commands: ``ask``, ``chat``, ``eval``, and the channel servers ``serve`` (Teams)
+and ``telegram``.
 """
 
 from __future__ import annotations
@@ -32,9 +33,12 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("questions", type=Path, help="questions.jsonl with gold evidence")
     evaluate.add_argument("--details", type=Path, help="write per-question results here (JSONL)")
 
+    commands.add_parser("serve", help="the Teams / Bot Framework endpoint (port from PORT, default 3978)")
+    commands.add_parser("telegram", help="the Telegram bot (token from TELEGRAM_BOT_TOKEN)")
+
     args = parser.parse_args(argv)
     settings = Settings(**{**settings.__dict__, "kb_dir": args.index})
-    handlers = {"ask": _ask, "chat": _chat, "eval": _eval}
+    handlers = {"ask": _ask, "chat": _chat, "eval": _eval, "serve": _serve, "telegram": _telegram}
     return handlers[args.command](args, settings, parser)
 
 
@@ -90,6 +94,18 @@ def _eval(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
         "chars: median answer length; p50/p95: latency"
     )
     return 0
+
+
+def _serve(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
+    from bot.teams.server import run
+
+    return run(settings)
+
+
+def _telegram(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
+    from bot.telegram.runner import run
+
+    return run(settings)
 
 
 def render_for_terminal(answer: Answer) -> str:

@@ -1,0 +1,177 @@
+"""Financial years and due dates, as staff ask about them and as documents print them.
+
+The NHS financial year runs from 1 April to 31 March: "2023/24" is 1 April 2023
+to 31 March 2024. Questions name years loosely ("23/24", "FY 2023-24", "next
+year") and documents print dues loosely ("22/23", "End May 22", "TBC"). Both
+end up in one of three normal forms: a financial year "2023/24", an ISO date
+"2022-05-31" or an ISO month "2022-06".
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+
+FIRST_MONTH_OF_FINANCIAL_YEAR = 4  # April
+
+_MONTHS = {
+    name: number
+    for number in range(1, 13)
+    for name in (calendar.month_name[number].lower(), calendar.month_abbr[number].lower())
+} | {"sept": 9}
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b\.?"
+_YEAR = r"(?P<year>\d{4}|\d{2})\b"
+
+# "23/24", "2023/24", "2023-24", "FY23/24", "FY 2023/2024", "2023 to 2024".
+_FINANCIAL_YEAR = re.compile(
+    r"(?:\bFY\s*|\b)(?P<start>\d{4}|\d{2})\s*(?:/|-|\bto\b)\s*(?P<end>\d{4}|\d{2})(?![\d/])", re.I
+)
+_QUARTER = re.compile(r"\bQ(?P<quarter>[1-4])\b", re.I)
+_DAY_MONTH_YEAR = re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r"\s*" + _YEAR, re.I)
+_MONTH_YEAR = re.compile(r"\b" + _MONTH + r"\s*" + _YEAR, re.I)
+_NUMERIC_DATE = re.compile(r"\b(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4}|\d{2})\b")
+# A due "after July" or "from May" names no deadline.
+_NOT_A_DEADLINE = re.compile(r"^\s*(?:post|after|from|beyond)\b", re.I)
+_END_OF = re.compile(r"\bend\b", re.I)
+
+_RELATIVE_YEARS = (
+    (re.compile(r"\b(?:next|coming)\s+(?:financial\s+year|fy|year)\b", re.I), 1),
+    (re.compile(r"\b(?:last|previous|past)\s+(?:financial\s+year|fy|year)\b", re.I), -1),
+    (re.compile(r"\b(?:this|current)\s+(?:financial\s+year|fy|year)\b", re.I), 0),
+)
+
+_NORMALISED_DUE = re.compile(r"^(?:\d{4}/\d{2}|\d{4}-\d{2}(?:-\d{2})?)$")
+
+
+def financial_year_label(start_year: int) -> str:
+    """``2023`` -> ``"2023/24"``."""
+    return f"{start_year}/{(start_year + 1) % 100:02d}"
+
+
+def financial_year_containing(day: date) -> str:
+    """The financial year a calendar day falls in (1 April starts a new one)."""
+    start = day.year if day.month >= FIRST_MONTH_OF_FINANCIAL_YEAR else day.year - 1
+    return financial_year_label(start)
+
+
+def parse_financial_year(text: str, today: date) -> str | None:
+    """The financial year a question names, or None when it names none.
+
+    Explicit years ("23/24", "FY 2023-24", "2023 to 2024") win over relative
+    ones ("this financial year", "next year", "last year"), which count from
+    ``today``.
+    """
+    explicit = _first_financial_year(text)
+    if explicit:
+        return explicit
+    current_start = int(financial_year_containing(today)[:4])
+    for pattern, offset in _RELATIVE_YEARS:
+        if pattern.search(text):
+            return financial_year_label(current_start + offset)
+    return None
+
+
+def normalise_due(printed: str | None) -> str | None:
+    """A printed due in normal form: ``"2022/23"``, ``"2022-05-31"``, ``"2022-06"`` or None.
+
+    "22/23" -> "2022/23"; "Q1 22/23" -> "2022-06-30" (end of that quarter);
+    "20 June 22" -> "2022-06-20"; "End May 22" -> "2022-05-31";
+    "June 22" -> "2022-06"; "Post July 22", "Immediate", "TBC", "December" -> None.
+    """
+    if not printed or _NOT_A_DEADLINE.search(printed):
+        return None
+    return (
+        _numeric_date(printed)
+        or _quarter_end(printed)
+        or _first_financial_year(printed)
+        or _day_month_year(printed)
+        or _month_year(printed)
+    )
+
+
+def financial_year_of(normalised_due: str | None) -> str | None:
+    """The financial year a normalised due falls in (itself when it is one)."""
+    if not normalised_due or not _NORMALISED_DUE.match(normalised_due):
+        return None
+    if "/" in normalised_due:
+        return normalised_due
+    year, month = int(normalised_due[:4]), int(normalised_due[5:7])
+    return financial_year_containing(date(year, month, 1))
+
+
+def is_normalised_due(value: str) -> bool:
+    """True for "2023/24", "2022-05-31" or "2022-06" that name real years and days."""
+    if not _NORMALISED_DUE.match(value):
+        return False
+    if "/" in value:
+        return _first_financial_year(value) == value
+    parts = [int(part) for part in value.split("-")]
+    return _real_date(parts[0], parts[1], parts[2] if len(parts) == 3 else 1) is not None
+
+
+def is_readable_due(printed: str) -> bool:
+    """False when a printed due has numbers that make no date or financial year.
+
+    Words alone ("TBC", "As required") are fine; "2023/25" or "31/02/23" are not.
+    """
+    if not any(ch.isdigit() for ch in printed):
+        return True
+    return bool(normalise_due(printed) or _MONTH_YEAR.search(printed))
+
+
+def _first_financial_year(text: str) -> str | None:
+    for match in _FINANCIAL_YEAR.finditer(text):
+        start, end = _full_year(match["start"]), _full_year(match["end"])
+        if end == start + 1:
+            return financial_year_label(start)
+    return None
+
+
+def _quarter_end(text: str) -> str | None:
+    """Last day of "Q1 22/23"-style quarters (Q1 ends 30 June, Q4 ends 31 March)."""
+    quarter, year = _QUARTER.search(text), _first_financial_year(text)
+    if not quarter or not year:
+        return None
+    month = (FIRST_MONTH_OF_FINANCIAL_YEAR - 1 + 3 * int(quarter["quarter"]) - 1) % 12 + 1
+    calendar_year = int(year[:4]) + (1 if month < FIRST_MONTH_OF_FINANCIAL_YEAR else 0)
+    return _month_end(calendar_year, month)
+
+
+def _numeric_date(text: str) -> str | None:
+    match = _NUMERIC_DATE.search(text)
+    if not match:
+        return None
+    return _real_date(_full_year(match["year"]), int(match["month"]), int(match["day"]))
+
+
+def _day_month_year(text: str) -> str | None:
+    match = _DAY_MONTH_YEAR.search(text)
+    if not match:
+        return None
+    return _real_date(_full_year(match["year"]), _MONTHS[match["month"].lower()], int(match["day"]))
+
+
+def _month_year(text: str) -> str | None:
+    match = _MONTH_YEAR.search(text)
+    if not match:
+        return None
+    year, month = _full_year(match["year"]), _MONTHS[match["month"].lower()]
+    if _END_OF.search(text[: match.start()]):
+        return _month_end(year, month)
+    return f"{year}-{month:02d}"
+
+
+def _month_end(year: int, month: int) -> str:
+    return date(year, month, calendar.monthrange(year, month)[1]).isoformat()
+
+
+def _real_date(year: int, month: int, day: int) -> str | None:
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _full_year(digits: str) -> int:
+    return int(digits) if len(digits) == 4 else 2000 + int(digits)

@@ -1,0 +1,104 @@
+from datetime import date
+
+import pytest
+
+from bot.due_dates import (
+    financial_year_of,
+    is_normalised_due,
+    is_readable_due,
+    normalise_due,
+    parse_financial_year,
+)
+
+# 1 February 2023 falls in financial year 2022/23; 1 April 2023 starts 2023/24.
+WINTER = date(2023, 2, 1)
+SPRING = date(2023, 4, 1)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what's due in 23/24?",
+        "actions for 2023/24",
+        "actions for 2023-24",
+        "due FY23/24",
+        "due in FY 2023/24",
+        "due in FY2023-24",
+        "actions from 2023 to 2024",
+        "2023/2024 actions",
+    ],
+)
+def test_every_spelling_of_a_financial_year_means_2023_24(question):
+    assert parse_financial_year(question, WINTER) == "2023/24"
+
+
+@pytest.mark.parametrize(
+    ("question", "today", "expected"),
+    [
+        ("what is due this financial year?", WINTER, "2022/23"),
+        ("what is due this financial year?", SPRING, "2023/24"),
+        ("anything due this year?", WINTER, "2022/23"),
+        ("what's due next year?", WINTER, "2023/24"),
+        ("what's due next financial year?", SPRING, "2024/25"),
+        ("what was due last year?", WINTER, "2021/22"),
+        ("what was due last financial year?", SPRING, "2022/23"),
+    ],
+)
+def test_relative_years_count_from_the_april_that_started_today_s_year(question, today, expected):
+    assert parse_financial_year(question, today) == expected
+
+
+def test_an_explicit_year_wins_over_a_relative_one():
+    assert parse_financial_year("next year, i.e. 24/25", WINTER) == "2024/25"
+
+
+@pytest.mark.parametrize("question", ["open 24/7?", "who leads the water actions?", "years 2023/25", "1/2 of trusts"])
+def test_no_financial_year_is_read_where_none_is_named(question):
+    assert parse_financial_year(question, WINTER) is None
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        ("22/23", "2022/23"),
+        ("2024/25", "2024/25"),
+        ("Q1 22/23", "2022-06-30"),
+        ("Q4 22/23", "2023-03-31"),
+        ("20 June 22", "2022-06-20"),
+        ("31/05/2022", "2022-05-31"),
+        ("End May 22", "2022-05-31"),
+        ("by end of March 2023", "2023-03-31"),
+        ("June 22", "2022-06"),
+        ("Post July 22", None),
+        ("Immediate", None),
+        ("TBC", None),
+        ("TBC by AH", None),
+        ("As available", None),
+        ("December", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_printed_dues_normalise_to_a_financial_year_an_iso_date_or_nothing(printed, expected):
+    assert normalise_due(printed) == expected
+
+
+@pytest.mark.parametrize(
+    ("normalised", "year"),
+    [("2023/24", "2023/24"), ("2022-05-31", "2022/23"), ("2023-03", "2022/23"), ("2023-04-01", "2023/24"), (None, None)],
+)
+def test_normalised_dues_fall_in_the_financial_year_that_contains_them(normalised, year):
+    assert financial_year_of(normalised) == year
+
+
+def test_normal_forms_must_name_real_years_and_days():
+    assert is_normalised_due("2023/24") and is_normalised_due("2022-06") and is_normalised_due("2022-05-31")
+    assert not is_normalised_due("2023/25")
+    assert not is_normalised_due("2022-02-30")
+    assert not is_normalised_due("next year")
+
+
+def test_printed_dues_with_numbers_must_make_a_date_or_year():
+    assert all(is_readable_due(due) for due in ("22/23", "Post July 22", "TBC", "As required", "End May 22"))
+    assert not is_readable_due("2023/25")
+    assert not is_readable_due("31/02/23")

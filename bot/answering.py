@@ -24,12 +24,14 @@ from ingest.cleaning import collapse_whitespace
 
 NOT_FOUND = "I couldn't find that in the documents."
 CHUNKS_SEARCHED = 12
-MAX_SENTENCES = 4
-MAX_ANSWER_CHARS = 480
+MAX_SENTENCES = 3
+MAX_ANSWER_CHARS = 550
 # Calibrated on ../shared/eval/questions.jsonl (see README, "Answer quality").
-MIN_EVIDENCE_SCORE = 0.42
-MIN_COVERAGE = 0.5
-FOLLOW_ON_SHARE = 0.8
+MIN_EVIDENCE_SCORE = 0.38
+FOLLOW_ON_SHARE = 0.6
+# A name in fewer than this share of sentences is specific enough that the evidence must mention it.
+SPECIFIC_NAME_SHARE = 0.03
+NAMED_PAGE_BONUS = 0.08
 
 _NUMBER = re.compile(r"\d")
 _PERCENT_OR_MONEY = re.compile(r"\d\s?%|£\s?\d|\d\s?(?:m|k|bn)\b|\d{1,3}(?:,\d{3})+")
@@ -37,7 +39,29 @@ _DATE = re.compile(
     r"\b(?:19|20)\d{2}\b|\b\d{2}/\d{2}\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE
 )
 _PERSON = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b")
-_YEAR_IN_QUESTION = re.compile(r"\b(?:19|20)\d{2}(?:/\d{2})?\b|\b\d{2}/\d{2}\b")
+_YEAR_TOKEN = re.compile(r"fy\d\d/\d\d|(?:19|20)\d\d")
+_NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][A-Za-z0-9&]*[A-Z0-9]?[a-z]*\b|\b[A-Z]{2,}[a-z]?\b")
+_MONTHS = frozenset("january february march april may june july august september october november december".split())
+
+
+def _acronyms_of(text: str) -> set[str]:
+    """Initials of runs of capitalised words: "Chief Executive Officer" gives "ceo"."""
+    acronyms = set()
+    for run in re.findall(r"(?:\b[A-Z][a-z]+(?:\s+(?:and|of|for)\s+|\s+)?){2,}", text):
+        initials = "".join(word[0] for word in run.split() if word[0].isupper())
+        acronyms.update(initials[i:j].lower() for i in range(len(initials)) for j in range(i + 2, len(initials) + 1))
+    return acronyms
+
+
+def _mentioned(name: str, evidence: set[str]) -> bool:
+    """In the evidence, allowing a longer form ("NHSE" in "NHSEI")."""
+    return name in evidence or any(token.startswith(name) for token in evidence)
+
+
+def _names_in(question: str) -> list[str]:
+    """Proper nouns and acronyms in the question (not its first word), as search tokens."""
+    tokens = [t for match in _NAME.findall(question) for t in tokenize(match)]
+    return [t for t in dict.fromkeys(tokens) if t not in _MONTHS and not t[0].isdigit()]
 
 
 @dataclass(frozen=True)
@@ -85,6 +109,7 @@ class AnsweringService:
         self.kb = kb
         self.embedder = embedder
         self.searcher = HybridSearcher(kb)
+        self._page_token_cache: dict[tuple[str, int], set[str]] = {}
 
     def answer(self, question: str, filters: Filters = NO_FILTERS) -> Answer:
         question = collapse_whitespace(question)
@@ -93,7 +118,7 @@ class AnsweringService:
         terms = self._question_terms(question)
         scored = self._score_sentences(question, query_vector, terms, hits)
         chosen = self._choose(scored, terms)
-        if not chosen or self._too_weak(chosen, terms, question):
+        if not chosen or self._too_weak(chosen, question):
             return self._abstain(hits)
         return self._compose(chosen)
 
@@ -113,13 +138,17 @@ class AnsweringService:
         ids = np.fromiter(candidate_rank, dtype=np.int64)
         dense = self.kb.sentence_vectors[ids] @ query_vector
         wants = _wanted_fact_kinds(question)
+        specific = self._specific_names(_names_in(question))
         total_weight = sum(terms.values()) or 1.0
         scored = []
         for sentence_id, similarity in zip(ids.tolist(), dense.tolist()):
-            text = self.kb.sentences[sentence_id][1].text
+            slug, sentence = self.kb.sentences[sentence_id]
+            text = sentence.text
             covered = frozenset(terms).intersection(tokenize(text))
             lexical = sum(terms[t] for t in covered) / total_weight
             score = 0.5 * similarity + 0.35 * lexical + 0.1 * candidate_rank[sentence_id] + _fact_bonus(text, wants)
+            if specific and self._page_mentions(slug, sentence.page, specific):
+                score += NAMED_PAGE_BONUS
             scored.append(_Scored(sentence_id, score - _noise_penalty(text), covered))
         return sorted(scored, key=lambda s: s.score, reverse=True)
 
@@ -134,28 +163,49 @@ class AnsweringService:
             if len(chosen) == MAX_SENTENCES or candidate.score < FOLLOW_ON_SHARE * scored[0].score:
                 break
             text = self._text(candidate)
-            adds_terms = bool(candidate.covered - covered)
-            if length + len(text) > MAX_ANSWER_CHARS or self._repeats(candidate, chosen) or not adds_terms:
+            if length + len(text) > MAX_ANSWER_CHARS or self._repeats(candidate, chosen):
                 continue
             chosen.append(candidate)
             covered |= candidate.covered
             length += len(text)
         return chosen
 
+    def _page_mentions(self, slug: str, page: int, names: list[str]) -> bool:
+        page_tokens = self._page_tokens(slug, page)
+        return any(_mentioned(name, page_tokens) for name in names)
+
+    def _page_tokens(self, slug: str, page: int) -> set[str]:
+        key = (slug, page)
+        if key not in self._page_token_cache:
+            self._page_token_cache[key] = set(tokenize(self.kb.page_text(slug, page)))
+        return self._page_token_cache[key]
+
     def _repeats(self, candidate: _Scored, chosen: list[_Scored]) -> bool:
         vector = self.kb.sentence_vectors[candidate.sentence_id]
         return any(float(vector @ self.kb.sentence_vectors[c.sentence_id]) > 0.9 for c in chosen)
 
-    def _too_weak(self, chosen: list[_Scored], terms: dict[str, float], question: str) -> bool:
-        """Abstain on a low score, or when the question's telling words are missing from the evidence."""
+    def _too_weak(self, chosen: list[_Scored], question: str) -> bool:
+        """Abstain when the best evidence is weak or is about something else.
+
+        "Something else" means the question names a place, body or year that
+        the evidence never mentions (GEH's footprint answered with the ICS's),
+        or a name the documents have never heard of at all.
+        """
         if chosen[0].score < MIN_EVIDENCE_SCORE:
             return True
-        covered = set().union(*(c.covered for c in chosen))
-        weight = sum(terms.values()) or 1.0
-        if sum(terms[t] for t in covered) / weight < MIN_COVERAGE:
+        names = _names_in(question)
+        if any(not self.searcher.knows(name) and not self.searcher.resembles_known(name) for name in names):
             return True
-        evidence = " ".join(self._text(c) for c in chosen)
-        return any(year not in evidence for year in _YEAR_IN_QUESTION.findall(question))
+        evidence_text = " ".join(self._context(c) for c in chosen)
+        evidence = set(tokenize(evidence_text)) | _acronyms_of(evidence_text)
+        specific = self._specific_names(names)
+        if specific and not any(_mentioned(name, evidence) for name in specific):
+            return True
+        return any(year not in evidence for year in tokenize(question) if _YEAR_TOKEN.fullmatch(year))
+
+    def _specific_names(self, names: list[str]) -> list[str]:
+        """Names rare enough in the corpus that an answer about them must mention them."""
+        return [n for n in names if n.isalpha() and self.searcher.sentence_share(n) < SPECIFIC_NAME_SHARE]
 
     # -- output ------------------------------------------------------------
 
@@ -184,6 +234,11 @@ class AnsweringService:
 
     def _text(self, item: _Scored) -> str:
         return self.kb.sentences[item.sentence_id][1].text
+
+    def _context(self, item: _Scored) -> str:
+        """The page a sentence stands on, with its document's title: what it is about."""
+        slug, sentence = self.kb.sentences[item.sentence_id]
+        return f"{self.kb.by_slug[slug].record.title}\n{self.kb.page_text(slug, sentence.page)}"
 
 
 _QUESTION_WORDS = frozenset(

@@ -7,6 +7,7 @@ ranked separately and the two are fused by reciprocal rank.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from collections import Counter
@@ -21,24 +22,40 @@ from ingest.chunking import retrieval_text
 RRF_K = 60
 CANDIDATES = 50
 
-_TOKEN = re.compile(r"[£$]?\d[\d,.]*\d%?[a-z]*|[£$]?\d%?[a-z]*|[a-z][a-z0-9]*(?:'[a-z]+)?")
+_FINANCIAL_YEAR = re.compile(r"\b(?:fy\s?)?(?:20)?(\d{2})\s?[/-]\s?(?:20)?(\d{2})\b")
+_APOSTROPHE = re.compile(r"['’]s\b|['’]")
+_TOKEN = re.compile(r"fy\d\d/\d\d|[£$]?\d+(?:[,.]\d+)*%?|[a-z][a-z0-9]*")
 STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before being below between
     both but by can could did do does doing down during each few for from further had has have having he her here
     hers him his how i if in into is it its itself just me more most my no nor not of off on once only or other our
     ours out over own same she should so some such than that the their theirs them then there these they this those
     through to too under until up very was we were what when where which while who whom why will with would you your
-    yours s t don isn wasn weren""".split()
+    yours isnt arent wasnt werent dont doesnt didnt whats whens wheres whos hows""".split()
 )
 
 
 def tokenize(text: str) -> list[str]:
-    """Lower-cased words and figures, stopwords dropped, simple plurals folded."""
-    return [_fold_plural(token.rstrip(".,")) for token in _TOKEN.findall(text.lower()) if token not in STOPWORDS]
+    """Lower-cased words and figures, stopwords dropped, simple plurals folded.
+
+    Financial years are written many ways ("20/21", "2020/21", "2020-21",
+    "FY20/21"); they all become one token, ``fy20/21``.
+    """
+    text = _FINANCIAL_YEAR.sub(_financial_year_token, _APOSTROPHE.sub("", text.lower()))
+    return [
+        _fold_plural(token)
+        for token in _TOKEN.findall(text)
+        if token not in STOPWORDS and (len(token) > 1 or token.isdigit())
+    ]
+
+
+def _financial_year_token(match: re.Match) -> str:
+    start, end = match.groups()
+    return f" fy{start}/{end} " if int(end) == (int(start) + 1) % 100 else match.group(0)
 
 
 def _fold_plural(token: str) -> str:
-    if len(token) > 4 and token.endswith("s") and not token.endswith("ss") and token.isalpha():
+    if len(token) > 3 and token.endswith("s") and not token.endswith("ss") and token.isalpha():
         return token[:-1]
     return token
 
@@ -72,6 +89,7 @@ class HybridSearcher:
         self._sentence_document_frequency = Counter(
             token for _, sentence in kb.sentences for token in set(tokenize(sentence.text))
         )
+        self._vocabulary = list(self._sentence_document_frequency)
 
     def search(self, query: str, query_vector: np.ndarray, k: int = 10, filters: Filters = NO_FILTERS) -> list[ChunkHit]:
         allowed = self._allowed_chunks(filters)
@@ -94,6 +112,13 @@ class HybridSearcher:
 
     def knows(self, token: str) -> bool:
         return token in self._sentence_document_frequency
+
+    def sentence_share(self, token: str) -> float:
+        return self._sentence_document_frequency.get(token, 0) / max(len(self.kb.sentences), 1)
+
+    def resembles_known(self, token: str) -> bool:
+        """A likely misspelling of a word in the corpus ("Okenden" for "Ockenden")."""
+        return bool(difflib.get_close_matches(token, self._vocabulary, n=1, cutoff=0.8))
 
     def _lexical_text(self, chunk_id: int) -> str:
         slug, chunk = self.kb.chunks[chunk_id]

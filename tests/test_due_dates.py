@@ -85,7 +85,13 @@ def test_printed_dues_normalise_to_a_financial_year_an_iso_date_or_nothing(print
 
 @pytest.mark.parametrize(
     ("normalised", "year"),
-    [("2023/24", "2023/24"), ("2022-05-31", "2022/23"), ("2023-03", "2022/23"), ("2023-04-01", "2023/24"), (None, None)],
+    [
+        ("2023/24", "2023/24"),
+        ("2022-05-31", "2022/23"),
+        ("2023-03", "2022/23"),
+        ("2023-04-01", "2023/24"),
+        (None, None),
+    ],
 )
 def test_normalised_dues_fall_in_the_financial_year_that_contains_them(normalised, year):
     assert financial_year_of(normalised) == year

@@ -1,0 +1,191 @@
+import csv
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from index.actions_store import (
+    CSV_COLUMNS,
+    ImportReport,
+    MalformedCsv,
+    UnmatchedRow,
+    create_schema,
+    export_csv,
+    import_csv,
+    load_actions,
+    replace_actions,
+)
+from ingest.actions import MISSING_DUE, ActionRow
+
+PLAN = "cw-ics-green-plan"
+LETTER = "nhse-system-review-letter-2022-05"
+
+
+def _plan_row(number: str, action: str, due: str | None, flags: tuple[str, ...] = ()) -> ActionRow:
+    return ActionRow(
+        source=PLAN,
+        page=66,
+        theme="Water",
+        scope="ICS specific",
+        number=number,
+        action=action,
+        due=due,
+        due_normalised={"23/24": "2023/24", None: None}[due],
+        lead="ICB",
+        nhs_refs="SC 18.3.3.1",
+        status=None,
+        progress=None,
+        flags=flags,
+    )
+
+
+PLAN_ROWS = [
+    _plan_row("1", "Assist member organisations to develop Water Management Plans.", "23/24"),
+    _plan_row("2", "Assist member organisations in communicating water efficiency.", None, (MISSING_DUE,)),
+]
+LETTER_ROW = ActionRow(
+    source=LETTER,
+    page=5,
+    theme="Workforce",
+    scope=None,
+    number="12",
+    action="To triangulate finance and workforce plans to ensure alignment and deliverability.",
+    due="20 June 22",
+    due_normalised="2022-06-20",
+    lead="Adrian Stokes / Theresa Nelson",
+    nhs_refs=None,
+    status="Open",
+    progress=None,
+)
+
+
+@pytest.fixture
+def conn() -> sqlite3.Connection:
+    connection = sqlite3.connect(":memory:")
+    create_schema(connection)
+    replace_actions(connection, PLAN, PLAN_ROWS)
+    replace_actions(connection, LETTER, [LETTER_ROW])
+    return connection
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _write(path: Path, records: list[dict[str, str]], columns=CSV_COLUMNS) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(records)
+
+
+def _edit_and_import(conn, tmp_path, **changes_by_number) -> ImportReport:
+    """Export, change some rows' cells as a lead would in a spreadsheet, import."""
+    exported = tmp_path / "actions.csv"
+    export_csv(conn, exported)
+    records = _read(exported)
+    for record in records:
+        record.update(changes_by_number.get(record["number"], {}))
+    edited = tmp_path / "edited.csv"
+    _write(edited, records)
+    return import_csv(conn, edited)
+
+
+def test_the_table_loads_back_as_it_was_stored(conn):
+    assert load_actions(conn) == PLAN_ROWS + [LETTER_ROW]
+
+
+def test_an_untouched_export_imports_as_no_change(conn, tmp_path):
+    exported = tmp_path / "actions.csv"
+    export_csv(conn, exported)
+    records = _read(exported)
+    assert [record["number"] for record in records] == ["1", "2", "12"]
+    assert records[0]["due_normalised"] == "2023/24" and records[1]["due"] == ""
+
+    report = import_csv(conn, exported)
+
+    assert (report.changed, report.unchanged, report.unmatched) == (0, 3, [])
+    assert load_actions(conn) == PLAN_ROWS + [LETTER_ROW]
+
+
+def test_a_lead_s_corrections_and_progress_show_in_the_table_and_in_the_next_export(conn, tmp_path):
+    report = _edit_and_import(
+        conn,
+        tmp_path,
+        **{"2": {"due": "24/25"}, "12": {"status": "Closed", "progress": "Plans aligned on 18 June."}},
+    )
+
+    assert (report.changed, report.unchanged) == (2, 1)
+    water_2, workforce = load_actions(conn)[1:]
+    assert (water_2.due, water_2.due_normalised, water_2.flags) == ("24/25", "2024/25", ())
+    assert (workforce.status, workforce.progress) == ("Closed", "Plans aligned on 18 June.")
+    again = tmp_path / "again.csv"
+    export_csv(conn, again)
+    assert _read(again)[2]["status"] == "Closed"
+
+
+def test_corrections_survive_re_extracting_the_document(conn, tmp_path):
+    _edit_and_import(conn, tmp_path, **{"1": {"lead": "ICP", "progress": "Two Trusts have plans."}})
+
+    replace_actions(conn, PLAN, PLAN_ROWS)
+
+    water_1 = load_actions(conn)[0]
+    assert (water_1.lead, water_1.progress, water_1.action) == ("ICP", "Two Trusts have plans.", PLAN_ROWS[0].action)
+
+
+def test_putting_back_the_extracted_value_withdraws_a_correction(conn, tmp_path):
+    _edit_and_import(conn, tmp_path, **{"1": {"lead": "ICP"}})
+    report = _edit_and_import(conn, tmp_path, **{"1": {"lead": "ICB"}})
+    assert report.changed == 1
+    assert load_actions(conn)[0].lead == "ICB"
+
+
+def test_rows_that_no_longer_match_an_action_are_reported_not_stored(conn, tmp_path):
+    edited = tmp_path / "edited.csv"
+    _write(edited, [{"source": PLAN, "theme": "Water", "number": "9", "status": "Done"}])
+
+    report = import_csv(conn, edited)
+
+    assert report.unmatched == [UnmatchedRow(line=2, source=PLAN, theme="Water", number="9")]
+    assert load_actions(conn) == PLAN_ROWS + [LETTER_ROW]
+
+
+def _import_fails_at(conn, path: Path) -> MalformedCsv:
+    before = load_actions(conn)
+    with pytest.raises(MalformedCsv) as failure:
+        import_csv(conn, path)
+    assert load_actions(conn) == before, "a rejected file must change nothing"
+    return failure.value
+
+
+def test_a_file_missing_required_columns_is_rejected_at_its_header(conn, tmp_path):
+    path = tmp_path / "no-number.csv"
+    _write(path, [{"source": PLAN, "theme": "Water", "status": "Done"}], columns=("source", "theme", "status"))
+    error = _import_fails_at(conn, path)
+    assert error.line == 1 and "number" in str(error)
+
+
+def test_a_row_with_the_wrong_number_of_fields_is_rejected_by_line_and_nothing_changes(conn, tmp_path):
+    path = tmp_path / "short-row.csv"
+    good = f"{PLAN},66,Water,ICS specific,1,text,23/24,2023/24,ICP,SC,Done,half way"
+    path.write_text(",".join(CSV_COLUMNS) + f"\n{good}\n{PLAN},66,Water,2\n", encoding="utf-8")
+    error = _import_fails_at(conn, path)
+    assert error.line == 3 and "expected 12 fields, found 4" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("column", "value"), [("due", "2023/25"), ("due", "31/02/23"), ("due_normalised", "next year"), ("page", "p66")]
+)
+def test_a_bad_due_or_page_is_rejected_by_line_and_nothing_changes(conn, tmp_path, column, value):
+    exported = tmp_path / "actions.csv"
+    export_csv(conn, exported)
+    records = _read(exported)
+    records[0]["status"] = "Done"  # a good change on line 2 must not be applied either
+    records[2][column] = value
+    path = tmp_path / "bad.csv"
+    _write(path, records)
+
+    error = _import_fails_at(conn, path)
+
+    assert error.line == 4 and repr(value) in str(error)

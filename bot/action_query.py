@@ -1,0 +1,315 @@
+"""Leads' questions about actions, answered from the action table.
+
+"What's due in 23/24?", "who leads the water actions?" or "which actions
+mention inhalers?" become an ``ActionFilter``; ordinary questions ("ICS carbon
+footprint 20/21?") are left to the answering service. Matching rows come back
+grouped by theme with a one-line count first; when nothing matches, the
+listing says so plainly and offers the nearest looser filter that does match.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, fields, replace
+from datetime import date
+from itertools import combinations
+
+from bot.due_dates import financial_year_of, parse_financial_year
+from ingest.actions import ActionRow
+
+# Words that make a question one about actions rather than about the documents' facts.
+_ACTION_CUE = re.compile(
+    r"\bactions?\b|\bdue\b(?!\s+to\s+(?!be\b))|\bdeadlines?\b|\bby\s+when\b|\btimescales?\b"
+    r"|\b(?:own|owns|owned|owner|owners|owning)\b|\bresponsible\b"
+    r"|\bwho\s+(?:leads|is\s+leading|are\s+leading)\b|\bleading\b|\bled\s+by\b|\blead\s+on\b",
+    re.I,
+)
+# "... mention inhalers", "... about carbon accounts": what follows is words to look for.
+_TOPIC_CUE = re.compile(
+    r"\b(?:mention(?:s|ing)?|about|regarding|concerning|involv(?:e|es|ing)|relat(?:ed|ing)\s+to|containing)\b", re.I
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'&-]*")
+_STOPWORDS = frozenset(
+    """a an the and or of in on for to by with at from into as is are was were be been being do does did doing
+    done has have had will would should can could may might must shall what what's whats which who who's whom whose
+    when where why how many much me my we our us you your i it its they them their there this that these those all
+    any some each every list show tell give find get please thanks thank action actions item items task tasks due
+    deadline deadlines timescale timescales owner owners own owns owned owning lead leads leading led responsible
+    year years financial fy next last previous current coming past ics nhs theme themes area areas specific
+    outstanding""".split()
+)
+# Everyday words for the themes' own words; other words are matched by stem and prefix.
+_SYNONYMS = {
+    "meds": "medicines",
+    "medication": "medicines",
+    "drugs": "medicines",
+    "prescribing": "medicines",
+    "buildings": "estates",
+    "premises": "estates",
+    "cars": "transport",
+    "vehicles": "transport",
+    "tech": "digital",
+    "online": "digital",
+    "catering": "food",
+    "meals": "food",
+    "rubbish": "waste",
+    "nature": "biodiversity",
+    "greenspace": "biodiversity",
+    "purchasing": "procurement",
+    "suppliers": "procurement",
+    "staff": "workforce",
+    "flooding": "adaptation",
+    "heatwaves": "adaptation",
+}
+_SYNONYM_STRENGTH, _EXACT_STRENGTH, _PREFIX_STRENGTH = 4, 3, 2
+_MIN_THEME_COVERAGE = 1 / 3  # "coventry" alone must not pick a long theme that merely mentions Coventry
+_MIN_PREFIX = 4
+_SHARE_OF_WORDS_TO_MENTION = 0.6  # of a free-worded question's words, an action must contain this share
+_MIN_LEFTOVER_WORDS_FOR_TEXT = 2  # fewer stray words beside a theme or lead are noise ("QSRM")
+
+
+@dataclass(frozen=True)
+class ActionFilter:
+    due: str | None = None  # a financial year, "2023/24"
+    lead: str | None = None  # "ICP", "Phil Johns", or a surname such as "Coombes"
+    theme: str | None = None  # a theme exactly as the table names it
+    text: str | None = None  # words the action should mention
+
+    def constraints(self) -> list[str]:
+        return [spec.name for spec in fields(self) if getattr(self, spec.name)]
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    """A looser filter that does match: ``dropped`` names the constraints left out."""
+
+    filter: ActionFilter
+    dropped: tuple[str, ...]
+    count: int
+
+
+@dataclass
+class ActionListing:
+    summary: str
+    groups: dict[str, list[ActionRow]]
+    nearest: Relaxation | None = None
+
+
+def parse_action_question(question: str, themes: list[str], leads: list[str], today: date) -> ActionFilter | None:
+    """The filter a question about actions asks for, or None for an ordinary question."""
+    if not _ACTION_CUE.search(question):
+        return None
+    lead, rest = _match_lead(question, leads)
+    before_topic, topic = _split_topic(rest)
+    theme, leftover = _match_theme(_content_words(before_topic), themes)
+    due = parse_financial_year(question, today)
+    words = _content_words(topic) if topic is not None else leftover
+    wants_text = topic is not None or not (due or lead or theme) or len(words) >= _MIN_LEFTOVER_WORDS_FOR_TEXT
+    return ActionFilter(due=due, lead=lead, theme=theme, text=" ".join(words) if wants_text and words else None)
+
+
+def filter_actions(rows: Iterable[ActionRow], f: ActionFilter) -> list[ActionRow]:
+    """Rows meeting every constraint of the filter, in table order."""
+    return [row for row in rows if _matches(row, f)]
+
+
+def describe_matches(rows: list[ActionRow], f: ActionFilter, all_rows: list[ActionRow]) -> ActionListing:
+    """What to tell the lead about ``rows`` (the matches of ``f`` within ``all_rows``)."""
+    if not rows:
+        described = _describe_filter(f)
+        summary = f"No actions match: {described}." if described else "No actions match."
+        return ActionListing(summary, {}, _nearest_relaxation(f, all_rows))
+    groups: dict[str, list[ActionRow]] = {}
+    for row in rows:
+        groups.setdefault(row.theme, []).append(row)
+    return ActionListing(_summary(len(rows), len(groups), f), groups)
+
+
+def render_listing_text(listing: ActionListing) -> str:
+    """Plain text for a CLI: the count line, then each theme's rows with number, lead, due and page."""
+    lines = [listing.summary]
+    for theme, rows in listing.groups.items():
+        lines += ["", theme or "(no theme)"]
+        lines += [f"  {row.number}. {row.action} ({_row_details(row)})" for row in rows]
+    if listing.nearest:
+        lines += ["", _describe_relaxation(listing.nearest)]
+    return "\n".join(lines)
+
+
+# --- Understanding the question ----------------------------------------------------------------
+
+
+def _match_lead(question: str, leads: list[str]) -> tuple[str | None, str]:
+    """The lead a question names, and the question without it.
+
+    Leads are matched whole ("ICB Execs"), by each person in a shared lead
+    ("Phil Johns" in "Phil Johns / Rob Pickup") or by a capitalised surname.
+    """
+    for phrase, case_sensitive in _lead_phrases(leads):
+        pattern = re.compile(rf"(?<![\w/]){re.escape(phrase)}(?![\w/])", 0 if case_sensitive else re.I)
+        match = pattern.search(question)
+        if match:
+            return phrase, question[: match.start()] + " " + question[match.end() :]
+    return None, question
+
+
+def _lead_phrases(leads: list[str]) -> list[tuple[str, bool]]:
+    """Phrases naming a lead, longest first; surnames must be written with a capital."""
+    phrases: dict[str, bool] = {}
+    for lead in leads:
+        phrases[lead] = False
+        for part in re.split(r"\s*(?:/|&|,|\band\b)\s*", lead):
+            phrases.setdefault(part, False)
+            person = re.search(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z'’-]+)+$", part)
+            if person:
+                phrases.setdefault(person.group(), False)
+                phrases.setdefault(person.group().split()[-1], True)
+    return sorted(((phrase, exact) for phrase, exact in phrases.items() if phrase), key=lambda item: -len(item[0]))
+
+
+def _split_topic(question: str) -> tuple[str, str | None]:
+    """ "which waste actions mention recycling" -> ("which waste actions ", " recycling")."""
+    cue = _TOPIC_CUE.search(question)
+    return (question[: cue.start()], question[cue.end() :]) if cue else (question, None)
+
+
+def _content_words(text: str) -> list[str]:
+    words = (word.lower().replace("’", "'") for word in _WORD.findall(text.replace("’", "'")))
+    return [word for word in words if word not in _STOPWORDS and len(word) > 1]
+
+
+def _match_theme(words: list[str], themes: list[str]) -> tuple[str | None, list[str]]:
+    """The theme the words name best, and the words it did not use.
+
+    A theme scores the strength of its best-matched words (synonym > same stem
+    > prefix); ties go to the theme whose words are more fully covered, so
+    "workforce" prefers a theme called "Workforce" to "Workforce and Systems Leadership".
+    """
+    best: tuple[int, float] = (0, 0.0)
+    chosen, used = None, set()
+    for theme in dict.fromkeys(themes):
+        score, words_used = _theme_score(words, theme)
+        if score[1] >= _MIN_THEME_COVERAGE and score > best:
+            best, chosen, used = score, theme, words_used
+    return chosen, [word for word in words if word not in used]
+
+
+def _theme_score(words: list[str], theme: str) -> tuple[tuple[int, float], set[str]]:
+    """(total strength, share of the theme's words matched), and the question words that matched."""
+    theme_words = _content_words(theme)
+    best_per_theme_word = [
+        max(((_strength(word, theme_word), word) for word in words), default=(0, "")) for theme_word in theme_words
+    ]
+    matched = [(strength, word) for strength, word in best_per_theme_word if strength]
+    total = sum(strength for strength, _ in matched)
+    return (total, len(matched) / max(len(theme_words), 1)), {word for _, word in matched}
+
+
+def _strength(word: str, theme_word: str) -> int:
+    if _SYNONYMS.get(word) == theme_word:
+        return _SYNONYM_STRENGTH
+    if _stem(word) == _stem(theme_word):
+        return _EXACT_STRENGTH
+    if len(word) >= _MIN_PREFIX and theme_word.startswith(_stem(word)):
+        return _PREFIX_STRENGTH
+    return 0
+
+
+def _stem(word: str) -> str:
+    """A crude English stem, enough to pair "inhalers"/"inhaler", "triangulating"/"triangulate"."""
+    word = word.lower()
+    if word.endswith("es") and len(word) > 4:
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        word = word[:-1]
+    for suffix in ("ing", "ed", "e"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiou":
+        word = word[:-1]  # "planning" -> "plann" -> "plan"
+    return word
+
+
+# --- Filtering -----------------------------------------------------------------------------------
+
+
+def _matches(row: ActionRow, f: ActionFilter) -> bool:
+    if f.due and financial_year_of(row.due_normalised) != f.due:
+        return False
+    if f.lead and not re.search(rf"(?<!\w){re.escape(f.lead)}(?!\w)", row.lead or "", re.I):
+        return False
+    if f.theme and row.theme != f.theme:
+        return False
+    return not f.text or _mentions(row, _content_words(f.text))
+
+
+def _mentions(row: ActionRow, words: list[str]) -> bool:
+    """Whether the row's text holds enough of the words (by stem, or as a prefix of a longer word)."""
+    stems = {_stem(word) for word in _content_words(f"{row.theme} {row.action} {row.progress or ''}")}
+    found = sum(1 for word in words if any(stem.startswith(_stem(word)) for stem in stems))
+    return found >= math.ceil(len(words) * _SHARE_OF_WORDS_TO_MENTION)
+
+
+def _nearest_relaxation(f: ActionFilter, all_rows: list[ActionRow]) -> Relaxation | None:
+    """Drop as few constraints as possible; among equals, the one matching fewest rows is nearest."""
+    constraints = f.constraints()
+    for size in range(1, len(constraints) + 1):
+        options = []
+        for dropped in combinations(constraints, size):
+            relaxed = replace(f, **{name: None for name in dropped})
+            count = len(filter_actions(all_rows, relaxed))
+            if count:
+                options.append(Relaxation(relaxed, dropped, count))
+        if options:
+            return min(options, key=lambda option: option.count)
+    return None
+
+
+# --- Wording -------------------------------------------------------------------------------------
+
+
+def _summary(count: int, theme_count: int, f: ActionFilter) -> str:
+    """ "17 actions are due in 2023/24 across 9 themes"."""
+    be, mention = ("is", "mentions") if count == 1 else ("are", "mention")
+    traits = [trait for trait in _traits(f) if not trait.startswith("mentioning")]
+    predicates = [f"{be} {_and_list(traits)}"] if traits else []
+    predicates += [f"{mention} “{f.text}”"] if f.text else []
+    across = f" across {theme_count} themes" if theme_count > 1 else ""
+    return f"{_count(count)} {' and '.join(predicates) or be + ' listed'}{across}"
+
+
+def _traits(f: ActionFilter) -> list[str]:
+    """The filter's constraints in words: "in Water", "led by ICB", "due in 2023/24", "mentioning “x”"."""
+    traits = {
+        f"in {f.theme}": f.theme,
+        f"led by {f.lead}": f.lead,
+        f"due in {f.due}": f.due,
+        f"mentioning “{f.text}”": f.text,
+    }
+    return [trait for trait, value in traits.items() if value]
+
+
+def _describe_filter(f: ActionFilter) -> str:
+    return ", ".join(_traits(f))
+
+
+def _describe_relaxation(relaxation: Relaxation) -> str:
+    names = {"due": "the due year", "lead": "the lead", "theme": "the theme", "text": "the words"}
+    dropped = _and_list([names[name] for name in relaxation.dropped])
+    return f"Nearest: without {dropped}, {_count(relaxation.count)} match ({_describe_filter(relaxation.filter)})."
+
+
+def _row_details(row: ActionRow) -> str:
+    details = [f"lead {row.lead or '?'}", f"due {row.due or '?'}", f"{row.source} p. {row.page}"]
+    return "; ".join(details + list(row.flags))
+
+
+def _count(count: int) -> str:
+    return f"{count} action" if count == 1 else f"{count} actions"
+
+
+def _and_list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -1,0 +1,122 @@
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.action_query import (
+    ActionFilter,
+    describe_matches,
+    filter_actions,
+    parse_action_question,
+    render_listing_text,
+)
+from ingest.actions import extract_actions
+from ingest.reading import read_pages
+
+REPO = Path(__file__).resolve().parents[1]
+TODAY = date(2023, 2, 1)  # in financial year 2022/23
+
+
+@pytest.fixture(scope="module")
+def table():
+    slugs = ("cw-ics-green-plan", "nhse-system-review-letter-2022-05")
+    return [row for slug in slugs for row in extract_actions(slug, read_pages(REPO / "corpus" / "pdf" / f"{slug}.pdf"))]
+
+
+def _parse(question: str, table) -> ActionFilter | None:
+    themes = list(dict.fromkeys(row.theme for row in table))
+    leads = list(dict.fromkeys(row.lead for row in table if row.lead))
+    return parse_action_question(question, themes, leads, TODAY)
+
+
+def _answer(question: str, table):
+    f = _parse(question, table)
+    assert f is not None, "should be read as a question about actions"
+    return describe_matches(filter_actions(table, f), f, table)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "ICS carbon footprint 20/21?",
+        "what % of GP appointments were face to face",
+        "why did waiting times rise due to staffing?",
+        "who is the clinical lead for cancer?",
+    ],
+)
+def test_ordinary_questions_are_left_to_the_answering_service(table, question):
+    assert _parse(question, table) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("what's due in 23/24?", ActionFilter(due="2023/24")),
+        ("who leads the water actions?", ActionFilter(theme="Water")),
+        ("what does the ICP own in travel?", ActionFilter(lead="ICP", theme="Travel and Transport")),
+        ("ICP actions due 24/25 in waste", ActionFilter(due="2024/25", lead="ICP", theme="Waste")),
+        ("which actions mention inhalers", ActionFilter(text="inhalers")),
+        ("Which QSRM actions is Phil Johns leading?", ActionFilter(lead="Phil Johns")),
+        ("what meds actions are due next year?", ActionFilter(due="2023/24", theme="Medicines")),
+        ("any actions for our buildings?", ActionFilter(theme="Estates and Facilities")),
+        ("which building energy actions are due this year?", ActionFilter(due="2022/23", theme="Building Energy")),
+        ("what is Coombes responsible for?", ActionFilter(lead="Coombes")),
+    ],
+)
+def test_action_questions_become_filters(table, question, expected):
+    assert _parse(question, table) == expected
+
+
+def test_filtering_by_year_lists_exactly_the_actions_due_that_year(table):
+    listing = _answer("what's due in 23/24?", table)
+    listed = [row for rows in listing.groups.values() for row in rows]
+    assert listed == [row for row in table if row.due == "23/24"]
+    assert listing.summary == f"{len(listed)} actions are due in 2023/24 across 14 themes"
+
+
+def test_a_person_leads_the_actions_they_share(table):
+    listing = _answer("Which QSRM actions is Phil Johns leading?", table)
+    assert [(row.number, row.lead) for rows in listing.groups.values() for row in rows] == [
+        ("1", "Phil Johns"),
+        ("2", "Phil Johns/ Danielle Oum"),
+        ("4", "Phil Johns"),
+        ("5", "Phil Johns / Rob Pickup"),
+    ]
+    assert listing.summary == "4 actions are led by Phil Johns across 3 themes"
+
+
+def test_a_free_worded_question_finds_the_letter_action(table):
+    listing = _answer("who is triangulating finance and workforce plans for NHSE and by when?", table)
+    [row] = [row for rows in listing.groups.values() for row in rows]
+    assert (row.number, row.lead, row.due) == ("12", "Adrian Stokes / Theresa Nelson", "20 June 22")
+
+
+def test_words_an_action_mentions_are_found_in_every_theme(table):
+    listing = _answer("which actions mention inhalers", table)
+    assert list(listing.groups) == ["Workforce and Systems Leadership", "Medicines"]
+    assert all("inhaler" in row.action.lower() for rows in listing.groups.values() for row in rows)
+
+
+def test_the_listing_groups_rows_by_theme_with_number_lead_due_and_page(table):
+    text = render_listing_text(_answer("who leads the water actions?", table))
+    assert text.splitlines()[:3] == [
+        "4 actions are in Water",
+        "",
+        "Water",
+    ]
+    assert "  1. Assist member organisations to develop Water Management Plans. " in text
+    assert "(lead ICB; due 23/24; cw-ics-green-plan p. 66)" in text
+
+
+def test_no_match_says_so_and_offers_the_nearest_filter_that_matches(table):
+    listing = _answer("ICP actions due 22/23 in water", table)
+
+    assert listing.summary == "No actions match: in Water, led by ICP, due in 2022/23."
+    assert listing.groups == {}
+    assert listing.nearest.dropped == ("theme",)
+    relaxed = filter_actions(table, listing.nearest.filter)
+    assert listing.nearest.count == len(relaxed) > 0
+    assert all(row.lead == "ICP" and row.due == "22/23" for row in relaxed)
+    assert f"Nearest: without the theme, {len(relaxed)} actions match (led by ICP, due in 2022/23)." in (
+        render_listing_text(listing)
+    )

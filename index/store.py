@@ -20,6 +20,7 @@ import os
 import shutil
 import sqlite3
 import time
+import uuid
 from itertools import accumulate
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -132,7 +133,7 @@ def write(kb_dir: Path, documents: list[StoredDocument], model_name: str, dimens
     """Write a complete new build, then make it current; older builds are removed."""
     builds = kb_dir / BUILDS_DIR
     builds.mkdir(parents=True, exist_ok=True)
-    name = f"build-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+    name = f"build-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
     staging = builds / f".{name}.partial"
     staging.mkdir()
     manifest = _manifest(documents, model_name, dimension)

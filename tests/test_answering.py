@@ -1,0 +1,105 @@
+"""Answers over the bundled corpus: retrieval, verbatim quotes, abstention, the CLI contract."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from bot.evaluation import load_questions, quote_is_verbatim
+from index.search import tokenize
+from tests.conftest import EVAL_DIR, REPO
+
+
+def top_pages(service, query: str, k: int = 5) -> list[tuple[str, int]]:
+    hits = service.searcher.search(query, service.embedder.embed_one(query), k=k)
+    return [(service.kb.chunks[h.chunk_id][0], service.kb.chunks[h.chunk_id][1].page) for h in hits]
+
+
+def test_hybrid_search_finds_an_acronym_and_a_figure(service):
+    assert ("cw-phm-roadmap", 16) in top_pages(service, "£14.5m")
+    assert any(slug == "cw-ics-green-plan" for slug, _ in top_pages(service, "N2O cracking"))
+
+
+def test_hybrid_search_finds_a_paraphrase(service):
+    # The page speaks of "emissions from inhalers totalled 27,420 tCO2e".
+    assert ("cw-ics-green-plan", 76) in top_pages(service, "how much pollution do puffers cause overall")
+
+
+def test_financial_years_are_one_token_however_written():
+    assert tokenize("20/21") == tokenize("2020/21") == tokenize("2020-21") == tokenize("FY20/21")
+
+
+def test_answer_quotes_the_page_verbatim(service):
+    answer = service.answer("ICS carbon footprint 20/21?")
+
+    assert not answer.abstained
+    assert "258,211" in answer.text
+    assert ("cw-ics-green-plan", 31) in {(c.slug, c.page) for c in answer.citations}
+    assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)
+    for citation in answer.citations:
+        assert f"[{citation.n}]" in answer.text
+        assert citation.title == "Coventry and Warwickshire ICS Green Plan 2022-2025" or citation.slug != "cw-ics-green-plan"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How is Herefordshire and Worcestershire ICS doing on 104 week waits?",
+        "What was C&W's 62 day cancer performance in March 2023?",
+        "What is the recipe for Victoria sponge cake?",
+    ],
+)
+def test_abstains_when_the_documents_do_not_say(service, question):
+    answer = service.answer(question)
+    assert answer.abstained
+    assert answer.citations == []
+    assert answer.text.startswith("I couldn't find that in the documents.")
+    assert answer.see_also  # points to the closest sources instead
+
+
+def test_eval_questions_cite_the_gold_page(service):
+    questions = {q.id: q for q in load_questions(EVAL_DIR / "questions.jsonl")}
+    for qid in ["q006", "q010", "q015", "q072", "q079", "q115"]:
+        question = questions[qid]
+        answer = service.answer(question.question)
+        cited = {(c.slug, c.page) for c in answer.citations}
+        assert cited & question.gold_pages, (qid, answer.text)
+        haystack = (answer.text + " ".join(c.quote for c in answer.citations)).lower()
+        assert all(fact.lower() in haystack for fact in question.must_include), (qid, answer.text)
+
+
+def run_cli(*args: str, kb_dir) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "--index", str(kb_dir), *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_cli_ask_json_contract(corpus_kb_dir):
+    result = run_cli("ask", "--json", "How many digital appointments has SWFT delivered since the pandemic?", kb_dir=corpus_kb_dir)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert set(answer) == {"answer", "citations", "abstained"}
+    assert "139,333" in answer["answer"] and answer["abstained"] is False
+    assert set(answer["citations"][0]) == {"n", "slug", "title", "page", "quote"}
+
+
+def test_cli_batch_keeps_ids(corpus_kb_dir, tmp_path):
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(
+        json.dumps({"id": "a", "question": "total inhaler emissions across the ICS in 20/21?"})
+        + "\n"
+        + json.dumps({"id": "b", "question": "What is the recipe for Victoria sponge cake?"})
+        + "\n"
+    )
+    result = run_cli("ask", "--json", "--batch", str(batch), kb_dir=corpus_kb_dir)
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["id"] for line in lines] == ["a", "b"]
+    assert "27,420" in lines[0]["answer"] and lines[1]["abstained"] is True

@@ -1,0 +1,141 @@
+"""Ingest of small PDFs made here: pages, headings, bad files, re-ingest, interruption."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from fpdf import FPDF
+
+from index import store
+from index.embedder import Embedder
+from ingest import build
+from ingest.build import NothingToIngest, ingest_corpus
+
+
+def write_pdf(path: Path, pages: list[list[str]], title: str | None = None) -> Path:
+    """A real PDF with one text line per entry, one list of lines per page."""
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=11)
+    if title:
+        pdf.set_title(title)
+    for lines in pages:
+        pdf.add_page()
+        for line in lines:
+            pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+    return path
+
+
+BIKE_PAGES = [
+    ["Cycling to Work", "The trust will fund 40 new bicycle shelters at Rugby St Cross by March 2024."],
+    ["Fleet Plans", "All pool cars will be electric by 2026.", "Charging points will be installed in every car park."],
+]
+
+
+@pytest.fixture
+def small_corpus(tmp_path: Path) -> Path:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write_pdf(corpus / "travel-plan.pdf", BIKE_PAGES, title="Staff Travel Plan 2023")
+    (corpus / "catalog.json").write_text(
+        json.dumps([{"file": "pdf/travel-plan.pdf", "slug": "travel", "title": "Travel Plan", "date": "2023-01", "kind": "plan"}])
+    )
+    (corpus / "notes.txt").write_text("Waste Notes\nClinical waste is collected twice a week.\fPage two says nothing new.")
+    return corpus
+
+
+def load(kb_dir: Path) -> store.KnowledgeBase:
+    return store.load(kb_dir, Embedder.name, Embedder.dimension)
+
+
+def test_pages_headings_and_catalog_titles(small_corpus, tmp_path, embedder):
+    report = ingest_corpus(small_corpus, tmp_path / "kb", lambda: embedder)
+    kb = load(tmp_path / "kb")
+
+    assert report.files == 2 and not report.skipped
+    travel = kb.by_slug["travel"]
+    assert travel.record.title == "Travel Plan"  # from the catalog
+    electric = next(s for s in travel.sentences if "electric" in s.text)
+    assert (electric.page, electric.heading) == (2, "Fleet Plans")
+    notes = kb.by_slug["notes"]
+    assert notes.record.title == "Notes"  # no catalog entry: titled from the file name
+    assert notes.record.page_count == 2
+
+
+def test_unreadable_files_are_skipped_and_reported(small_corpus, tmp_path, embedder):
+    (small_corpus / "corrupt.pdf").write_bytes(b"%PDF-1.4 this is not really a pdf")
+    write_pdf(small_corpus / "blank.pdf", [[]])
+
+    report = ingest_corpus(small_corpus, tmp_path / "kb", lambda: embedder)
+
+    assert {s.file for s in report.skipped} == {"corrupt.pdf", "blank.pdf"}
+    assert any("no extractable text" in s.reason for s in report.skipped)
+    assert report.files == 2
+    assert "Skipped corrupt.pdf" in report.summary()
+
+
+def test_unchanged_reingest_reuses_everything_and_changes_are_picked_up(small_corpus, tmp_path, embedder):
+    kb_dir = tmp_path / "kb"
+    ingest_corpus(small_corpus, kb_dir, lambda: embedder)
+
+    def must_not_load() -> Embedder:
+        raise AssertionError("an unchanged corpus must not need the embedding model")
+
+    again = ingest_corpus(small_corpus, kb_dir, must_not_load)
+    assert again.reused == 2
+
+    (small_corpus / "notes.txt").write_text("Waste Notes\nGlass is now recycled at every site.")
+    (small_corpus / "travel-plan.pdf").unlink()
+    changed = ingest_corpus(small_corpus, kb_dir, lambda: embedder)
+    kb = load(kb_dir)
+    assert changed.reused == 0 and set(kb.by_slug) == {"notes"}
+    assert any("Glass is now recycled" in s.text for s in kb.by_slug["notes"].sentences)
+
+
+def test_interrupted_ingest_leaves_previous_knowledge_base_usable(small_corpus, tmp_path, embedder, monkeypatch):
+    kb_dir = tmp_path / "kb"
+    ingest_corpus(small_corpus, kb_dir, lambda: embedder)
+    (small_corpus / "notes.txt").write_text("Waste Notes\nA brand new sentence about incinerators.")
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(store.faiss, "write_index", crash)  # dies halfway through writing the new build
+    with pytest.raises(KeyboardInterrupt):
+        ingest_corpus(small_corpus, kb_dir, lambda: embedder)
+
+    kb = load(kb_dir)
+    assert not any("incinerators" in s.text for s in kb.by_slug["notes"].sentences)
+    assert any("twice a week" in s.text for s in kb.by_slug["notes"].sentences)
+
+
+def test_empty_corpus_changes_nothing(small_corpus, tmp_path, embedder):
+    kb_dir = tmp_path / "kb"
+    ingest_corpus(small_corpus, kb_dir, lambda: embedder)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(NothingToIngest):
+        ingest_corpus(empty, kb_dir, lambda: embedder)
+    assert "travel" in load(kb_dir).by_slug
+
+
+def test_knowledge_base_from_another_model_asks_for_reingest(small_corpus, tmp_path, embedder):
+    kb_dir = tmp_path / "kb"
+    ingest_corpus(small_corpus, kb_dir, lambda: embedder)
+    manifest_path = store.current_build(kb_dir) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["model"] = "some/other-model"
+    manifest_path.write_text(json.dumps(manifest))
+
+    with pytest.raises(store.KnowledgeBaseError, match="Re-ingest"):
+        load(kb_dir)
+
+
+def test_corpus_files_ignore_the_catalog_and_unsupported_types(small_corpus):
+    (small_corpus / "photo.jpg").write_bytes(b"\xff\xd8")
+    shutil.copy(small_corpus / "notes.txt", small_corpus / "more.md")
+    names = [p.name for p in build.corpus_files(small_corpus)]
+    assert names == ["more.md", "notes.txt", "travel-plan.pdf"]

@@ -20,8 +20,18 @@ _MONTHS = {
     for number in range(1, 13)
     for name in (calendar.month_name[number].lower(), calendar.month_abbr[number].lower())
 } | {"sept": 9}
-_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b\.?"
+_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH = rf"(?P<month>{_MONTH_NAMES})\b\.?"
 _YEAR = r"(?P<year>\d{4}|\d{2})\b"
+
+# How action logs print a due, for finding one inside a line of other cells: "Immediate",
+# "TBC by AH", "As available", "End May 22", "20 June 22", "December", "Q1 22/23", "31/05/2022", "22/23".
+PRINTED_DUE = (
+    r"(?:Immediate(?:ly)?|ASAP|Ongoing|TB[CA](?:\s+by\s+[A-Z]{2,4})?|As\s+(?:available|required|needed)"
+    r"|(?:(?:Post|End(?:\s+of)?|By|Mid|Early|Late|Before|From)\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?"
+    rf"(?i:{_MONTH_NAMES})\b(?:\s+\d{{4}}|\s+\d{{2}})?"
+    r"|Q[1-4](?:\s+\d{2,4}/\d{2})?|\d{1,2}/\d{1,2}/\d{2,4}|\d{2,4}/\d{2})"
+)
 
 # "23/24", "2023/24", "2023-24", "FY23/24", "FY 2023/2024", "2023 to 2024".
 _FINANCIAL_YEAR = re.compile(

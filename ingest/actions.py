@@ -24,7 +24,7 @@ import string
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from bot.due_dates import normalise_due
+from bot.due_dates import PRINTED_DUE, normalise_due
 
 MISSING_DUE = "missing due"
 MISSING_LEAD = "missing lead"
@@ -402,21 +402,11 @@ _LOG_HEADER = re.compile(
     r"^(?:ref|no)\.?\s+(?:area|theme)\s+action\s+(?:lead|owner)\s+(?:timescale|due|deadline)\s+status$", re.I
 )
 _LOG_ROW_START = re.compile(r"^(?P<ref>\d{4}/\d{2}\s*Q[1-4]|\d{1,3})(?:\s+(?P<rest>.*))?$")
-_MONTH_NAME = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b"
-)
-_TIMESCALE = (
-    r"(?:Immediate(?:ly)?|ASAP|Ongoing|TB[CA](?:\s+by\s+[A-Z]{2,4})?|As\s+(?:available|required|needed)"
-    r"|(?:(?:Post|End(?:\s+of)?|By|Mid|Early|Late|Before|From)\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?"
-    + _MONTH_NAME
-    + r"(?:\s+\d{4}|\s+\d{2})?|Q[1-4](?:\s+\d{2,4}/\d{2})?|\d{1,2}/\d{1,2}/\d{2,4}|\d{2,4}/\d{2})"
-)
 _STATUS = (
     r"(?:Open|Closed|Complete(?:d)?|Partial|In\s+progress|On\s+track|Ongoing|Done|Not\s+started|Delayed|Overdue)\b"
 )
 # "Phil Johns Immediate Partial re new": the lead's first line, the timescale, then the status.
-_TIMESCALE_LINE = re.compile(r"^(?P<lead>.*?)\s*\b(?P<due>" + _TIMESCALE + r")\s+(?P<status>" + _STATUS + ".*)$")
+_TIMESCALE_LINE = re.compile(rf"^(?P<lead>.*?)\s*\b(?P<due>{PRINTED_DUE})\s+(?P<status>{_STATUS}.*)$")
 _SENTENCE_END = re.compile(r"[.!?]$")
 _DEFAULT_AREA_WIDTH = 12  # characters, when no row shows how wide the area column is
 _LEAD_LINE_MAX_WORDS = 4

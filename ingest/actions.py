@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from bot.due_dates import PRINTED_DUE, normalise_due
+from ingest.cleaning import collapse_whitespace
 
 MISSING_DUE = "missing due"
 MISSING_LEAD = "missing lead"
@@ -119,7 +120,7 @@ def _join_wrapped(lines: Iterable[str]) -> str:
 
 def _tidy(text: str, vocabulary: _Vocabulary) -> str:
     """Whitespace, hyphens, dashes, quotes and glued words repaired."""
-    text = _BROKEN_HYPHEN.sub("-", " ".join(text.split()))
+    text = _BROKEN_HYPHEN.sub("-", collapse_whitespace(text))
     text = _GLUED_DASH.sub(" – ", text)
     text = _GLUED_AFTER_QUOTE.sub(lambda match: (match.group(1) or "’") + " ", text)
     return _MIXED_CASE_WORD.sub(lambda match: _split_glued(match.group(), vocabulary), text)
@@ -386,7 +387,7 @@ def _plan_action(
 def _join_references(lines: list[str]) -> str:
     """A narrow reference column rejoined: "PCNP" + "V  NZ" -> "PCNPV NZ", "SC13.9." + "1," -> "SC13.9.1,"."""
     text = ""
-    for line in (" ".join(line.split()) for line in lines):
+    for line in map(collapse_whitespace, lines):
         if not line:
             continue
         glued = text.endswith(".") or line[0] in ",." or (
@@ -485,8 +486,8 @@ def _log_action(slug: str, row: _LogRow, area_width: int, vocabulary: _Vocabular
         lead_lines = _trailing_lead_lines(row.lines[:index])
         cells = row.lines[: index - len(lead_lines)]
     area, action_lines = _split_area(cells, area_width)
-    due = " ".join(timescale["due"].split()) if timescale else None
-    lead = " ".join(" ".join(lead_lines).split()) or None
+    due = collapse_whitespace(timescale["due"]) if timescale else None
+    lead = collapse_whitespace(" ".join(lead_lines)) or None
     status, progress = _status_and_progress(timescale["status"], row.lines[index + 1 :]) if timescale else (None, None)
     return ActionRow(
         source=slug,

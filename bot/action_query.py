@@ -176,7 +176,7 @@ def _split_topic(question: str) -> tuple[str, str | None]:
 
 
 def _content_words(text: str) -> list[str]:
-    words = (word.lower().replace("’", "'") for word in _WORD.findall(text.replace("’", "'")))
+    words = (word.lower() for word in _WORD.findall(text.replace("’", "'")))
     return [word for word in words if word not in _STOPWORDS and len(word) > 1]
 
 

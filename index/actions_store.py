@@ -9,6 +9,7 @@ and every read applies the overrides on top.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import sqlite3
 from dataclasses import dataclass, field, replace
@@ -207,20 +208,29 @@ def _corrections(values: dict[str, str], extracted: ActionRow) -> dict[str, str 
 
 def _read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
     """Every non-blank record with its line number, or ``MalformedCsv`` for the first problem."""
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle)
-        header = [name.strip() for name in next(reader, [])]
-        _check_header(header)
-        records = []
-        for record in reader:
-            if not any(cell.strip() for cell in record):
-                continue
-            if len(record) != len(header):
-                raise MalformedCsv(reader.line_num, f"expected {len(header)} fields, found {len(record)}")
-            values = dict(zip(header, (cell.strip() for cell in record)))
-            _check_values(values, reader.line_num)
-            records.append((reader.line_num, values))
+    reader = csv.reader(io.StringIO(_read_text(path), newline=""))
+    header = [name.strip() for name in next(reader, [])]
+    _check_header(header)
+    records = []
+    for record in reader:
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) != len(header):
+            raise MalformedCsv(reader.line_num, f"expected {len(header)} fields, found {len(record)}")
+        values = dict(zip(header, (cell.strip() for cell in record)))
+        _check_values(values, reader.line_num)
+        records.append((reader.line_num, values))
     return records
+
+
+def _read_text(path: Path) -> str:
+    """The file as text; spreadsheets often save CSV in a legacy encoding, which we name plainly."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise MalformedCsv(line, "the file is not UTF-8 text; save it as 'CSV UTF-8'") from None
 
 
 def _check_header(header: list[str]) -> None:

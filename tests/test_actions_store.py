@@ -174,6 +174,14 @@ def test_a_row_with_the_wrong_number_of_fields_is_rejected_by_line_and_nothing_c
     assert error.line == 3 and "expected 12 fields, found 4" in str(error)
 
 
+def test_a_file_saved_in_a_legacy_encoding_is_rejected_at_the_line_that_shows_it(conn, tmp_path):
+    path = tmp_path / "latin-1.csv"
+    text = ",".join(CSV_COLUMNS) + f"\n{PLAN},66,Water,ICS specific,1,Café plans,23/24,,ICB,,,\n"
+    path.write_bytes(text.encode("latin-1"))
+    error = _import_fails_at(conn, path)
+    assert error.line == 2 and "UTF-8" in str(error)
+
+
 @pytest.mark.parametrize(
     ("column", "value"), [("due", "2023/25"), ("due", "31/02/23"), ("due_normalised", "next year"), ("page", "p66")]
 )

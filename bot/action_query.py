@@ -249,8 +249,14 @@ def _matches(row: ActionRow, f: ActionFilter) -> bool:
 def _mentions(row: ActionRow, words: list[str]) -> bool:
     """Whether the row's text holds enough of the words (by stem, or as a prefix of a longer word)."""
     stems = {_stem(word) for word in _content_words(f"{row.theme} {row.action} {row.progress or ''}")}
-    found = sum(1 for word in words if any(stem.startswith(_stem(word)) for stem in stems))
+    wanted = [_stem(word) for word in words]
+    found = sum(1 for want in wanted if any(_stem_matches(want, stem) for stem in stems))
     return found >= math.ceil(len(words) * _SHARE_OF_WORDS_TO_MENTION)
+
+
+def _stem_matches(wanted: str, stem: str) -> bool:
+    """Same stem, or a longer word starting with it ("inhal" finds "inhaler"); short stems must be exact."""
+    return stem == wanted or (len(wanted) >= _MIN_PREFIX and stem.startswith(wanted))
 
 
 def _nearest_relaxation(f: ActionFilter, all_rows: list[ActionRow]) -> Relaxation | None:
@@ -274,7 +280,7 @@ def _nearest_relaxation(f: ActionFilter, all_rows: list[ActionRow]) -> Relaxatio
 def _summary(count: int, theme_count: int, f: ActionFilter) -> str:
     """ "17 actions are due in 2023/24 across 9 themes"."""
     be, mention = ("is", "mentions") if count == 1 else ("are", "mention")
-    traits = [trait for trait in _traits(f) if not trait.startswith("mentioning")]
+    traits = _traits(f)
     predicates = [f"{be} {_and_list(traits)}"] if traits else []
     predicates += [f"{mention} “{f.text}”"] if f.text else []
     across = f" across {theme_count} themes" if theme_count > 1 else ""
@@ -282,24 +288,22 @@ def _summary(count: int, theme_count: int, f: ActionFilter) -> str:
 
 
 def _traits(f: ActionFilter) -> list[str]:
-    """The filter's constraints in words: "in Water", "led by ICB", "due in 2023/24", "mentioning “x”"."""
-    traits = {
-        f"in {f.theme}": f.theme,
-        f"led by {f.lead}": f.lead,
-        f"due in {f.due}": f.due,
-        f"mentioning “{f.text}”": f.text,
-    }
+    """Theme, lead and due in words: "in Water", "led by ICB", "due in 2023/24"."""
+    traits = {f"in {f.theme}": f.theme, f"led by {f.lead}": f.lead, f"due in {f.due}": f.due}
     return [trait for trait, value in traits.items() if value]
 
 
 def _describe_filter(f: ActionFilter) -> str:
-    return ", ".join(_traits(f))
+    """Every constraint in words, "" for none."""
+    return ", ".join(_traits(f) + ([f"mentioning “{f.text}”"] if f.text else []))
 
 
 def _describe_relaxation(relaxation: Relaxation) -> str:
     names = {"due": "the due year", "lead": "the lead", "theme": "the theme", "text": "the words"}
     dropped = _and_list([names[name] for name in relaxation.dropped])
-    return f"Nearest: without {dropped}, {_count(relaxation.count)} match ({_describe_filter(relaxation.filter)})."
+    verb = "matches" if relaxation.count == 1 else "match"
+    described = _describe_filter(relaxation.filter)
+    return f"Nearest: without {dropped}, {_count(relaxation.count)} {verb}" + (f" ({described})." if described else ".")
 
 
 def _row_details(row: ActionRow) -> str:

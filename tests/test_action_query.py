@@ -120,3 +120,12 @@ def test_no_match_says_so_and_offers_the_nearest_filter_that_matches(table):
     assert f"Nearest: without the theme, {len(relaxed)} actions match (led by ICP, due in 2022/23)." in (
         render_listing_text(listing)
     )
+
+
+def test_a_single_nearest_match_is_worded_in_the_singular(table):
+    text = render_listing_text(_answer("ICP actions due 24/25 in waste", table))
+    assert text.splitlines() == [
+        "No actions match: in Waste, led by ICP, due in 2024/25.",
+        "",
+        "Nearest: without the lead, 1 action matches (in Waste, due in 2024/25).",
+    ]

@@ -1,0 +1,108 @@
+"""What the bot does with each Bot Framework activity.
+
+Messages are questions or commands for ``Conversation``; in group chats and
+channels the bot answers only when @mentioned. Joining a conversation earns
+a welcome, a thumbs up/down is recorded, anything else is acknowledged and
+ignored. Tenants outside the allow-list get a polite refusal.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+
+from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
+from botbuilder.core.teams.teams_activity_extensions import teams_get_channel_data
+from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
+
+from bot.config import Settings
+from bot.conversation import Conversation
+from bot.teams.feedback import FeedbackLog, parse_feedback
+from bot.teams.render import reply_activity
+
+logger = logging.getLogger(__name__)
+
+GROUP_CONVERSATIONS = ("channel", "groupChat")
+NOT_ALLOWED = (
+    "Sorry, this assistant is only available to staff of the organisations it was set up for. "
+    "Please contact your IT service desk if you think you should have access."
+)
+
+
+class KnowledgeBot(ActivityHandler):
+    def __init__(self, conversation: Conversation, settings: Settings, feedback: FeedbackLog) -> None:
+        self.conversation = conversation
+        self.settings = settings
+        self.feedback = feedback
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        if self.settings.allowed_tenants and tenant_id(activity) not in self.settings.allowed_tenants:
+            logger.warning("Refused a %s activity from tenant %r", activity.type, tenant_id(activity))
+            if activity.type == ActivityTypes.message:
+                await turn_context.send_activity(NOT_ALLOWED)
+            return
+        await super().on_turn(turn_context)
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        text = addressed_text(activity)
+        if text is None:
+            return
+        if self.settings.log_message_text:
+            logger.info("Message in %s: %r", activity.conversation.id, text)
+        await turn_context.send_activity(Activity(type=ActivityTypes.typing))
+        reply = await self.conversation.respond(text)
+        await turn_context.send_activity(reply_activity(reply, activity.channel_id))
+        logger.info("Sent a %s reply in %s", reply.kind, activity.conversation.id)
+
+    async def on_members_added_activity(self, members_added: list[ChannelAccount], turn_context: TurnContext) -> None:
+        if should_welcome(members_added, turn_context.activity):
+            await turn_context.send_activity(reply_activity(self.conversation.welcome(), turn_context.activity.channel_id))
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse | None:
+        feedback = parse_feedback(turn_context.activity)
+        if feedback is None:
+            return await super().on_invoke_activity(turn_context)
+        await self.feedback.record(feedback)
+        logger.info("Recorded %s feedback on %s", feedback.reaction, feedback.reply_id)
+        return InvokeResponse(status=200)
+
+
+def addressed_text(activity: Activity) -> str | None:
+    """The message text meant for the bot, without the @mention; None if the bot was not addressed.
+
+    In a one-to-one chat every message is for the bot; in group chats and channels
+    only those that mention it.
+    """
+    mentioned = any(
+        mention.additional_properties.get("mentioned", {}).get("id") == activity.recipient.id
+        for mention in TurnContext.get_mentions(activity)
+    )
+    if mentioned:
+        TurnContext.remove_recipient_mention(activity)
+    elif is_group(activity):
+        return None
+    return html.unescape(activity.text or "").strip()
+
+
+def should_welcome(members_added: list[ChannelAccount], activity: Activity) -> bool:
+    """Welcome when the bot joins a conversation, or when someone opens a one-to-one chat with it.
+
+    People joining a team or group chat later are not greeted: the bot would
+    talk over the conversation every time the membership changes.
+    """
+    bot_joined = any(member.id == activity.recipient.id for member in members_added)
+    return bot_joined or not is_group(activity)
+
+
+def is_group(activity: Activity) -> bool:
+    return bool(activity.conversation and activity.conversation.conversation_type in GROUP_CONVERSATIONS)
+
+
+def tenant_id(activity: Activity) -> str | None:
+    """The Microsoft Entra tenant the activity comes from, wherever the channel put it."""
+    if activity.conversation and activity.conversation.tenant_id:
+        return activity.conversation.tenant_id
+    channel_data = teams_get_channel_data(activity)
+    return channel_data.tenant.id if channel_data and channel_data.tenant else None

@@ -1,0 +1,78 @@
+"""Thumbs up/down on answers, from Teams' feedback loop, kept as JSON lines.
+
+Teams shows the buttons on messages sent with ``channelData.feedbackLoopEnabled``
+and reports a click as an ``invoke`` activity named ``message/submitAction`` whose
+value is ``{"actionName": "feedback", "actionValue": {"reaction": "like"|"dislike",
+"feedback": "{\\"feedbackText\\": ...}"}}``, with ``replyToId`` naming the answer.
+The free-text comment is personal data, so it is kept only when configured.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from botbuilder.schema import Activity
+
+SUBMIT_ACTION = "message/submitAction"
+REACTIONS = ("like", "dislike")
+
+
+@dataclass(frozen=True)
+class Feedback:
+    reaction: str  # "like" or "dislike"
+    reply_id: str  # the bot's answer the buttons were on
+    conversation_id: str
+    comment: str
+
+
+def parse_feedback(activity: Activity) -> Feedback | None:
+    """The feedback in a Teams feedback-loop invoke, or None for any other invoke."""
+    value = activity.value if isinstance(activity.value, dict) else {}
+    if activity.name != SUBMIT_ACTION or value.get("actionName") != "feedback":
+        return None
+    action = value.get("actionValue") or {}
+    if action.get("reaction") not in REACTIONS:
+        return None
+    conversation_id = activity.conversation.id if activity.conversation else ""
+    return Feedback(action["reaction"], activity.reply_to_id or "", conversation_id, _comment(action.get("feedback")))
+
+
+def _comment(feedback: object) -> str:
+    """Teams sends the form as a JSON string holding ``feedbackText``."""
+    if isinstance(feedback, str):
+        try:
+            feedback = json.loads(feedback)
+        except ValueError:
+            return feedback
+    if isinstance(feedback, dict):
+        return str(feedback.get("feedbackText", ""))
+    return ""
+
+
+class FeedbackLog:
+    """Appends one JSON object per reaction to a file."""
+
+    def __init__(self, path: Path, keeps_text: bool) -> None:
+        self.path = path
+        self.keeps_text = keeps_text
+
+    async def record(self, feedback: Feedback) -> None:
+        entry = {
+            "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "channel": "msteams",
+            "reaction": feedback.reaction,
+            "reply_id": feedback.reply_id,
+            "conversation_id": feedback.conversation_id,
+        }
+        if self.keeps_text and feedback.comment:
+            entry["comment"] = feedback.comment
+        await asyncio.to_thread(self._append, json.dumps(entry, ensure_ascii=False))
+
+    def _append(self, line: str) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a", encoding="utf-8") as file:
+            file.write(line + "\n")

@@ -1,0 +1,167 @@
+"""A channel-neutral ``Reply`` as a Bot Framework message activity.
+
+Answers go out the way Teams shows AI answers: the text keeps its ``[1]``
+markers, a schema.org ``Message`` entity labels it AI-generated and carries
+one citation per marker (Teams shows title, page and quoted sentence on
+hover), and the feedback loop adds thumbs up/down. Channels that ignore
+entities (the Emulator, Web Chat) get the sources as plain lines instead.
+Action lists become an Adaptive Card table.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from botbuilder.schema import (
+    ActionTypes,
+    Activity,
+    ActivityTypes,
+    Attachment as BotAttachment,
+    CardAction,
+    Entity,
+    SuggestedActions,
+)
+
+from bot.answering import Answer, Citation
+from bot.conversation import Attachment, Reply
+
+TEAMS_CHANNEL = "msteams"
+ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
+# Teams truncates or rejects longer citation fields (see AIMessageEntity).
+CITATION_NAME_LIMIT = 80
+CITATION_ABSTRACT_LIMIT = 160
+# An action table longer than this does not fit a screen; the rest is counted.
+CARD_ROWS = 10
+
+
+class AIMessageEntity(Entity):
+    """The entity that makes Teams label a message AI-generated and show its citations.
+
+    Shape from Microsoft Learn, "Enhance AI-generated bot messages"
+    (https://learn.microsoft.com/microsoftteams/platform/bots/how-to/bot-messages-ai-generated-content):
+    ``type: https://schema.org/Message``, ``@type: Message``, ``@context: https://schema.org``,
+    ``@id: ""``, ``additionalType: ["AIGeneratedContent"]`` and ``citation``, a list of
+    ``Claim`` objects whose ``position`` matches a ``[n]`` marker in the text. Field limits
+    (name 80, abstract 160 characters) are from the ClientCitationAppearance reference.
+
+    botbuilder serialises only the keys listed in ``_attribute_map``; anything else
+    set on an ``Entity`` is silently dropped on the way to the connector.
+    """
+
+    _attribute_map = {
+        "type": {"key": "type", "type": "str"},
+        "schema_type": {"key": "@type", "type": "str"},
+        "context": {"key": "@context", "type": "str"},
+        "schema_id": {"key": "@id", "type": "str"},
+        "additional_type": {"key": "additionalType", "type": "[str]"},
+        "citation": {"key": "citation", "type": "[object]"},
+    }
+
+    def __init__(self, citation: list[dict[str, Any]]) -> None:
+        super().__init__(type="https://schema.org/Message")
+        self.schema_type = "Message"
+        self.context = "https://schema.org"
+        self.schema_id = ""
+        self.additional_type = ["AIGeneratedContent"]
+        self.citation = citation
+
+
+def reply_activity(reply: Reply, channel_id: str | None) -> Activity:
+    """The message a user sees for ``reply`` on ``channel_id``."""
+    activity = Activity(type=ActivityTypes.message, text=reply.text)
+    if reply.suggestions:
+        activity.suggested_actions = SuggestedActions(
+            actions=[CardAction(type=ActionTypes.im_back, title=q, value=q) for q in reply.suggestions]
+        )
+    activity.attachments = [file_attachment(a) for a in reply.attachments]
+    if reply.answer is not None:
+        _mark_as_answer(activity, reply.answer, channel_id)
+    return activity
+
+
+def _mark_as_answer(activity: Activity, answer: Answer, channel_id: str | None) -> None:
+    activity.entities = [AIMessageEntity([citation_claim(c) for c in answer.citations])]
+    activity.channel_data = {"feedbackLoopEnabled": True}
+    if answer.citations and channel_id != TEAMS_CHANNEL:
+        activity.text += "\n\n" + sources_text(answer.citations)
+    actions = getattr(answer, "actions", None)
+    if actions is not None:
+        activity.attachments.append(action_card(actions))
+
+
+def citation_claim(citation: Citation) -> dict[str, Any]:
+    """One Teams citation: the document and page as its name, the quoted sentence as its abstract."""
+    page = f", p. {citation.page}"
+    return {
+        "@type": "Claim",
+        "position": citation.n,
+        "appearance": {
+            "@type": "DigitalDocument",
+            "name": clip(citation.title, CITATION_NAME_LIMIT - len(page)) + page,
+            "abstract": clip(citation.quote, CITATION_ABSTRACT_LIMIT),
+        },
+    }
+
+
+def sources_text(citations: list[Citation]) -> str:
+    """The citations as readable lines, for channels that do not show citation entities."""
+    lines = [f'[{c.n}] {c.title}, p. {c.page}: "{c.quote}"' for c in citations]
+    return "Sources:\n\n" + "\n\n".join(lines)
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def file_attachment(attachment: Attachment) -> BotAttachment:
+    """A file sent inline as a data URL (the Emulator and Web Chat offer it for download)."""
+    data = base64.b64encode(attachment.data).decode("ascii")
+    return BotAttachment(
+        name=attachment.name,
+        content_type=attachment.media_type,
+        content_url=f"data:{attachment.media_type};base64,{data}",
+    )
+
+
+def action_card(listing: Any) -> BotAttachment:
+    """An Adaptive Card table of actions, grouped by theme, one screenful at most.
+
+    ``listing`` is an ``ActionListing``: ``summary`` and ``groups`` (theme -> rows).
+    """
+    body: list[dict[str, Any]] = [_text_block(listing.summary)]
+    shown = 0
+    for theme, group in listing.groups.items():
+        rows = group[: CARD_ROWS - shown]
+        if not rows:
+            break
+        body += [_text_block(theme, weight="Bolder"), _action_table(rows)]
+        shown += len(rows)
+    rest = sum(len(group) for group in listing.groups.values()) - shown
+    if rest:
+        body.append(_text_block(f"…and {rest} more. Ask about one theme or lead to narrow the list.", isSubtle=True))
+    card = {"type": "AdaptiveCard", "$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "version": "1.5", "body": body}
+    return BotAttachment(content_type=ADAPTIVE_CARD, content=card)
+
+
+_ACTION_COLUMNS = (("No.", 1), ("Action", 5), ("Lead", 2), ("Due", 2), ("Page", 1))
+
+
+def _action_table(rows: list[Any]) -> dict[str, Any]:
+    header = [name for name, _ in _ACTION_COLUMNS]
+    cells = [[row.number, row.action, row.lead, row.due, row.page] for row in rows]
+    return {
+        "type": "Table",
+        "firstRowAsHeader": True,
+        "columns": [{"width": width} for _, width in _ACTION_COLUMNS],
+        "rows": [_table_row(values) for values in [header, *cells]],
+    }
+
+
+def _table_row(values: list[Any]) -> dict[str, Any]:
+    cells = [{"type": "TableCell", "items": [_text_block(str(v) if v not in (None, "") else "-")]} for v in values]
+    return {"type": "TableRow", "cells": cells}
+
+
+def _text_block(text: str, **style: Any) -> dict[str, Any]:
+    return {"type": "TextBlock", "text": text, "wrap": True, **style}

@@ -1,0 +1,135 @@
+"""Talking to the Teams endpoint the way the Bot Framework Emulator and Teams do.
+
+``Connector`` is a real HTTP server standing in for Microsoft's Bot Connector:
+the bot posts its replies to the ``serviceUrl`` of each incoming activity, and
+the connector records them. ``teams_message`` and friends build activity JSON
+as Teams sends it. Also used by ``benchmarks/teams_concurrency.py``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+TENANT = "9f1c6b1e-6f3a-4c57-9a43-0c3e3f9a1b11"
+BOT = {"id": "28:ics-knowledge-bot", "name": "ICS Knowledge"}
+USER = {"id": "29:alex", "name": "Alex Morgan", "aadObjectId": "5a1d7c1e-2222-4b9b-9d1c-7e8f00000001"}
+
+
+@dataclass(frozen=True)
+class Posted:
+    """One activity the bot sent, and where it sent it."""
+
+    conversation_id: str
+    reply_to_id: str | None  # None when posted to the conversation rather than in reply
+    activity: dict[str, Any]
+    id: str  # the id the connector gave it, which Teams quotes back (feedback's replyToId)
+
+
+class Connector:
+    """A Bot Connector service: accepts the bot's activities and remembers them."""
+
+    def __init__(self) -> None:
+        self.url = ""  # set while running
+        self.posted: list[Posted] = []
+        self.failing: set[str] = set()  # conversations whose next message is refused with 500
+        self._ids = itertools.count(1)
+        self.app = web.Application()
+        self.app.router.add_post("/v3/conversations/{conversation_id}/activities/{reply_to_id}", self._receive)
+        self.app.router.add_post("/v3/conversations/{conversation_id}/activities", self._receive)
+
+    async def _receive(self, request: web.Request) -> web.Response:
+        conversation_id = request.match_info["conversation_id"]
+        activity = await request.json()
+        if activity.get("type") == "message" and conversation_id in self.failing:
+            self.failing.discard(conversation_id)
+            return web.json_response({"error": {"code": "ServiceError", "message": "Try again"}}, status=500)
+        posted = Posted(conversation_id, request.match_info.get("reply_to_id"), activity, f"bot-reply-{next(self._ids)}")
+        self.posted.append(posted)
+        return web.json_response({"id": posted.id})
+
+    @asynccontextmanager
+    async def running(self) -> AsyncIterator[Connector]:
+        async with serving(self.app) as url:
+            self.url = url
+            yield self
+
+    def sent_to(self, conversation_id: str) -> list[Posted]:
+        return [p for p in self.posted if p.conversation_id == conversation_id]
+
+    def messages_to(self, conversation_id: str) -> list[dict[str, Any]]:
+        return [p.activity for p in self.sent_to(conversation_id) if p.activity["type"] == "message"]
+
+
+@asynccontextmanager
+async def serving(app: web.Application) -> AsyncIterator[str]:
+    """Runs ``app`` on a free port of 127.0.0.1; yields its base URL."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
+    finally:
+        await runner.cleanup()
+
+
+def new_conversation_id(prefix: str = "a:1") -> str:
+    return f"{prefix}{uuid.uuid4().hex}"
+
+
+def _activity(kind: str, service_url: str, conversation: dict[str, Any], tenant: str | None, **fields: Any) -> dict[str, Any]:
+    activity = {
+        "type": kind,
+        "id": f"1{uuid.uuid4().int % 10**12:012d}",
+        "timestamp": "2025-03-03T09:30:00.000Z",
+        "serviceUrl": service_url,
+        "channelId": "msteams",
+        "from": USER,
+        "recipient": BOT,
+        "conversation": conversation,
+        "locale": "en-GB",
+        **fields,
+    }
+    if tenant:
+        activity["conversation"] = {**conversation, "tenantId": tenant}
+        activity["channelData"] = {"tenant": {"id": tenant}, **activity.get("channelData", {})}
+    return activity
+
+
+def teams_message(text: str, service_url: str, conversation_id: str, tenant: str | None = TENANT, **fields: Any) -> dict[str, Any]:
+    """A message in a one-to-one chat with the bot."""
+    conversation = {"id": conversation_id, "conversationType": "personal"}
+    return _activity("message", service_url, conversation, tenant, text=text, textFormat="plain", **fields)
+
+
+def channel_message(text: str, service_url: str, conversation_id: str, mention_bot: bool) -> dict[str, Any]:
+    """A post in a team channel, optionally starting with an @mention of the bot."""
+    conversation = {"id": conversation_id, "conversationType": "channel", "isGroup": True}
+    channel = {"channel": {"id": "19:general@thread.tacv2"}, "team": {"id": "19:team@thread.tacv2"}}
+    entities = []
+    if mention_bot:
+        at = f"<at>{BOT['name']}</at>"
+        text = f"{at} {text}"
+        entities = [{"type": "mention", "text": at, "mentioned": BOT}]
+    return _activity("message", service_url, conversation, TENANT, text=text, entities=entities, channelData=channel)
+
+
+def members_added(service_url: str, conversation_id: str, members: list[dict[str, str]]) -> dict[str, Any]:
+    """A conversationUpdate: the bot installed, or people joining."""
+    conversation = {"id": conversation_id, "conversationType": "personal"}
+    return _activity("conversationUpdate", service_url, conversation, TENANT, membersAdded=members)
+
+
+def feedback_invoke(service_url: str, conversation_id: str, reply_id: str, reaction: str, comment: str) -> dict[str, Any]:
+    """A thumbs up/down from Teams' feedback loop on the bot message ``reply_id``."""
+    conversation = {"id": conversation_id, "conversationType": "personal"}
+    value = {"actionName": "feedback", "actionValue": {"reaction": reaction, "feedback": json.dumps({"feedbackText": comment})}}
+    return _activity("invoke", service_url, conversation, TENANT, name="message/submitAction", value=value, replyToId=reply_id)

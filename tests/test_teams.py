@@ -1,0 +1,256 @@
+"""The Teams endpoint end to end, over real HTTP on 127.0.0.1.
+
+Activities are posted as Teams (or the Emulator) posts them; the bot answers
+from the real corpus index and posts its replies to a connector service of
+our own (``teams_support.Connector``), where the tests read what a user would
+see. No app id is configured, so botbuilder runs in Emulator mode except in
+the test that checks authentication.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import replace
+
+import aiohttp
+import pytest
+
+from bot.config import Settings
+from bot.conversation import EXAMPLE_QUESTIONS, HELP_TEXT
+from bot.teams.bot import NOT_ALLOWED
+from bot.teams.render import CITATION_ABSTRACT_LIMIT, CITATION_NAME_LIMIT
+from bot.teams.server import create_app
+from tests.teams_support import (
+    BOT,
+    USER,
+    Connector,
+    channel_message,
+    feedback_invoke,
+    members_added,
+    new_conversation_id,
+    serving,
+    teams_message,
+)
+
+GREEN_PLAN = "Coventry and Warwickshire ICS Green Plan 2022-2025"
+CARBON_QUESTION = "ICS carbon footprint 20/21?"
+
+
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory) -> Settings:
+    return Settings(feedback_file=tmp_path_factory.mktemp("teams") / "feedback.jsonl")
+
+
+@pytest.fixture(scope="module")
+async def connector():
+    async with Connector().running() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+async def http():
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+@pytest.fixture(scope="module")
+async def bot_url(settings, conversation):
+    async with serving(create_app(settings, conversation)) as url:
+        yield url
+
+
+async def post(http: aiohttp.ClientSession, bot_url: str, activity: dict, **headers: str) -> tuple[int, str]:
+    async with http.post(f"{bot_url}/api/messages", json=activity, headers=headers) as response:
+        return response.status, await response.text()
+
+
+def ai_entity(message: dict) -> dict:
+    (entity,) = [e for e in message.get("entities") or [] if e["type"] == "https://schema.org/Message"]
+    return entity
+
+
+async def test_answer_in_a_personal_chat_is_cited_and_marked_ai_generated(http, bot_url, connector, service):
+    conversation_id = new_conversation_id()
+    question = teams_message(CARBON_QUESTION, connector.url, conversation_id)
+
+    status, _ = await post(http, bot_url, question)
+
+    assert status == 201
+    sent = connector.sent_to(conversation_id)
+    assert [p.activity["type"] for p in sent] == ["typing", "message"]
+    assert all(p.reply_to_id == question["id"] for p in sent)
+    reply = sent[1].activity
+    assert reply["text"] == service.answer(CARBON_QUESTION).text
+    assert "258,211" in reply["text"]
+    entity = ai_entity(reply)
+    assert entity["@type"] == "Message" and entity["@context"] == "https://schema.org" and entity["@id"] == ""
+    assert entity["additionalType"] == ["AIGeneratedContent"]
+    markers = sorted({int(n) for n in re.findall(r"\[(\d+)\]", reply["text"])})
+    assert [claim["position"] for claim in entity["citation"]] == markers
+    appearances = [claim["appearance"] for claim in entity["citation"]]
+    assert all(a["@type"] == "DigitalDocument" for a in appearances)
+    assert any(a["name"] == f"{GREEN_PLAN}, p. 31" and "258,211" in a["abstract"] for a in appearances)
+    assert reply["channelData"] == {"feedbackLoopEnabled": True}
+    assert "Sources:" not in reply["text"]  # Teams shows the citation entities instead
+
+
+async def test_channels_without_citation_support_get_the_sources_as_text(http, bot_url, connector):
+    conversation_id = new_conversation_id()
+    question = {**teams_message(CARBON_QUESTION, connector.url, conversation_id, tenant=None), "channelId": "emulator"}
+
+    await post(http, bot_url, question)
+
+    (reply,) = connector.messages_to(conversation_id)
+    sources = reply["text"].split("Sources:")[1]
+    assert re.search(rf'\[\d\] {re.escape(GREEN_PLAN)}, p\. 31: ".*258,211.*"', sources)
+
+
+def test_citation_fields_fit_teams_limits():
+    from bot.answering import Citation
+    from bot.teams.render import citation_claim
+
+    long = Citation(2, "plan", "A very long strategy title " * 5, 104, "A quoted sentence that runs on and on. " * 8)
+
+    appearance = citation_claim(long)["appearance"]
+
+    assert len(appearance["name"]) <= CITATION_NAME_LIMIT and appearance["name"].endswith(", p. 104")
+    assert len(appearance["abstract"]) <= CITATION_ABSTRACT_LIMIT and appearance["abstract"].endswith("…")
+
+
+async def test_installing_the_bot_welcomes_with_the_documents_and_three_questions(http, bot_url, connector, conversation):
+    conversation_id = new_conversation_id()
+
+    status, _ = await post(http, bot_url, members_added(connector.url, conversation_id, [BOT]))
+
+    assert status == 201
+    (welcome,) = connector.messages_to(conversation_id)
+    assert all(title in welcome["text"] for title in conversation.document_titles())
+    actions = welcome["suggestedActions"]["actions"]
+    assert [(a["type"], a["value"]) for a in actions] == [("imBack", q) for q in EXAMPLE_QUESTIONS]
+    assert len(actions) == 3
+
+
+async def test_the_emulator_joining_user_and_bot_gets_one_welcome(http, bot_url, connector):
+    conversation_id = new_conversation_id()
+
+    await post(http, bot_url, members_added(connector.url, conversation_id, [USER, BOT]))
+
+    assert len(connector.messages_to(conversation_id)) == 1
+
+
+async def test_help_command(http, bot_url, connector):
+    conversation_id = new_conversation_id()
+
+    await post(http, bot_url, teams_message("help", connector.url, conversation_id))
+
+    (reply,) = connector.messages_to(conversation_id)
+    assert reply["text"] == HELP_TEXT
+    assert "entities" not in reply  # a command's reply is not AI-generated
+
+
+async def test_in_a_channel_the_bot_answers_only_when_mentioned(http, bot_url, connector, conversation):
+    conversation_id = new_conversation_id("19:general@thread.tacv2;messageid=")
+
+    await post(http, bot_url, channel_message("sources", connector.url, conversation_id, mention_bot=False))
+    assert connector.sent_to(conversation_id) == []
+
+    await post(http, bot_url, channel_message("sources", connector.url, conversation_id, mention_bot=True))
+    (reply,) = connector.messages_to(conversation_id)
+    assert reply["text"] == conversation.sources_text()  # the mention was removed, so "sources" was a command
+
+
+async def test_feedback_is_recorded_without_the_text(http, bot_url, connector, settings):
+    conversation_id = new_conversation_id()
+    await post(http, bot_url, teams_message(CARBON_QUESTION, connector.url, conversation_id))
+    answer = connector.sent_to(conversation_id)[-1]
+
+    invoke = feedback_invoke(connector.url, conversation_id, answer.id, "dislike", "My manager Sam says it is wrong")
+    status, _ = await post(http, bot_url, invoke)
+
+    assert status == 200  # Teams shows an error unless the invoke is answered with 200
+
+    record = json.loads(settings.feedback_file.read_text(encoding="utf-8").splitlines()[-1])
+    assert record["reaction"] == "dislike"
+    assert record["reply_id"] == answer.id and record["conversation_id"] == conversation_id
+    assert "Sam" not in settings.feedback_file.read_text(encoding="utf-8")
+    assert CARBON_QUESTION not in settings.feedback_file.read_text(encoding="utf-8")
+
+
+async def test_other_tenants_are_refused_politely(http, connector, settings, conversation):
+    allow_list = replace(settings, allowed_tenants=frozenset({"11111111-aaaa-4bbb-8ccc-000000000001"}))
+    conversation_id = new_conversation_id()
+
+    async with serving(create_app(allow_list, conversation)) as url:
+        status, _ = await post(http, url, teams_message(CARBON_QUESTION, connector.url, conversation_id))
+
+    assert status == 201
+    assert [m["text"] for m in connector.messages_to(conversation_id)] == [NOT_ALLOWED]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        ("{not json", "application/json", 400),
+        ("[1, 2]", "application/json", 400),
+        ('{"text": "no type"}', "application/json", 400),
+        ('{"type": "message", "text": "no serviceUrl or conversation"}', "application/json", 400),
+        ('{"type": "message", "serviceUrl": "http://x", "conversation": {"id": "c"}, "entities": "oops"}', "application/json", 400),
+        ('{"type": "message"}', "text/plain", 415),
+        ("", "application/x-www-form-urlencoded", 415),
+    ],
+)
+async def test_malformed_requests_get_4xx_and_the_bot_keeps_serving(http, bot_url, connector, body, content_type, status):
+    async with http.post(f"{bot_url}/api/messages", data=body.encode(), headers={"Content-Type": content_type}) as response:
+        assert response.status == status
+
+    conversation_id = new_conversation_id()
+    assert (await post(http, bot_url, teams_message("help", connector.url, conversation_id)))[0] == 201
+    assert connector.messages_to(conversation_id)[0]["text"] == HELP_TEXT
+
+
+async def test_with_an_app_id_unsigned_requests_are_rejected(http, connector, settings, conversation):
+    signed_only = replace(settings, app_id="6b1f4c2e-0d7a-4e55-9a3b-2c1d00000000", app_password="not-used")
+    conversation_id = new_conversation_id()
+    question = teams_message("help", connector.url, conversation_id)
+
+    async with serving(create_app(signed_only, conversation)) as url:
+        unsigned, _ = await post(http, url, question)
+        garbled, _ = await post(http, url, question, Authorization="Bearer not-a-token")
+
+    assert (unsigned, garbled) == (401, 401)
+    assert connector.sent_to(conversation_id) == []
+
+
+async def test_unsupported_activities_are_acknowledged_and_ignored(http, bot_url, connector):
+    conversation_id = new_conversation_id()
+    reaction = {**teams_message("", connector.url, conversation_id), "type": "messageReaction", "reactionsAdded": [{"type": "like"}]}
+
+    status, _ = await post(http, bot_url, reaction)
+
+    assert status == 201
+    assert connector.sent_to(conversation_id) == []
+
+
+async def test_a_failed_turn_apologises_with_a_reference_and_logs_the_trace(http, bot_url, connector, caplog):
+    conversation_id = new_conversation_id()
+    connector.failing.add(conversation_id)  # the connector refuses the answer once
+
+    with caplog.at_level(logging.ERROR, logger="bot.teams.server"):
+        status, _ = await post(http, bot_url, teams_message(CARBON_QUESTION, connector.url, conversation_id))
+
+    assert status == 201
+    (apology,) = connector.messages_to(conversation_id)
+    reference = re.search(r"quote reference ([0-9a-f]{8})", apology["text"]).group(1)
+    (record,) = [r for r in caplog.records if reference in r.getMessage()]
+    assert record.exc_info is not None
+    assert CARBON_QUESTION not in caplog.text  # message text stays out of the log by default
+
+
+async def test_health_and_readiness(http, bot_url, knowledge_base):
+    async with http.get(f"{bot_url}/healthz") as response:
+        assert response.status == 200
+    async with http.get(f"{bot_url}/readyz") as response:
+        ready = await response.json()
+    assert ready == {"status": "ready", "built_at": knowledge_base.manifest.built_at, "counts": knowledge_base.manifest.counts}

@@ -9,18 +9,24 @@ the test that checks authentication.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import re
+import zipfile
 from dataclasses import replace
+from pathlib import Path
 
 import aiohttp
 import pytest
+from PIL import Image
 
+from bot.answering import Citation
 from bot.config import Settings
 from bot.conversation import EXAMPLE_QUESTIONS, HELP_TEXT
 from bot.teams.bot import NOT_ALLOWED
-from bot.teams.render import CITATION_ABSTRACT_LIMIT, CITATION_NAME_LIMIT
+from bot.teams.package import main as package_main
+from bot.teams.render import CITATION_ABSTRACT_LIMIT, CITATION_NAME_LIMIT, citation_claim
 from bot.teams.server import create_app
 from tests.teams_support import (
     BOT,
@@ -34,6 +40,7 @@ from tests.teams_support import (
     teams_message,
 )
 
+APP_PACKAGE = Path(__file__).resolve().parents[1] / "appPackage"
 GREEN_PLAN = "Coventry and Warwickshire ICS Green Plan 2022-2025"
 CARBON_QUESTION = "ICS carbon footprint 20/21?"
 
@@ -108,9 +115,6 @@ async def test_channels_without_citation_support_get_the_sources_as_text(http, b
 
 
 def test_citation_fields_fit_teams_limits():
-    from bot.answering import Citation
-    from bot.teams.render import citation_claim
-
     long = Citation(2, "plan", "A very long strategy title " * 5, 104, "A quoted sentence that runs on and on. " * 8)
 
     appearance = citation_claim(long)["appearance"]
@@ -254,3 +258,20 @@ async def test_health_and_readiness(http, bot_url, knowledge_base):
     async with http.get(f"{bot_url}/readyz") as response:
         ready = await response.json()
     assert ready == {"status": "ready", "built_at": knowledge_base.manifest.built_at, "counts": knowledge_base.manifest.counts}
+
+
+def test_the_app_package_zip_names_the_bot_and_carries_its_icons(tmp_path):
+    app_id = "6b1f4c2e-0d7a-4e55-9a3b-2c1d00000000"
+    assert package_main(["--app-id", app_id, "--folder", str(APP_PACKAGE), "--out", str(tmp_path / "app.zip")]) == 0
+
+    with zipfile.ZipFile(tmp_path / "app.zip") as package:
+        manifest = json.loads(package.read("manifest.json"))
+        icons = {name: Image.open(io.BytesIO(package.read(name))) for name in ("color.png", "outline.png")}
+    assert manifest["id"] == app_id and manifest["bots"][0]["botId"] == app_id
+    assert manifest["$schema"].endswith(f"/v{manifest['manifestVersion']}/MicrosoftTeams.schema.json")
+    commands = [c["title"] for c in manifest["bots"][0]["commandLists"][0]["commands"]]
+    assert commands == ["help", "sources", "brief"]
+    assert icons["color.png"].size == (192, 192) and icons["outline.png"].size == (32, 32)
+    outline = icons["outline.png"].convert("RGBA")
+    assert {outline.getpixel((x, y))[:3] for x in range(32) for y in range(32) if outline.getpixel((x, y))[3]} == {(255, 255, 255)}
+    assert outline.getpixel((0, 0))[3] == 0  # transparent background

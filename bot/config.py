@@ -35,6 +35,8 @@ class Settings:
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     telegram_webhook_url: str = ""
     telegram_webhook_secret: str = ""
+    # The interface the webhook server listens on (its port is PORT); 0.0.0.0 for containers.
+    telegram_webhook_host: str = "0.0.0.0"
     telegram_allowed_chats: frozenset[int] = frozenset()
     telegram_rate_limit_per_minute: int = 20
 
@@ -59,6 +61,7 @@ class Settings:
             telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL", defaults.telegram_api_base_url),
             telegram_webhook_url=env.get("TELEGRAM_WEBHOOK_URL", ""),
             telegram_webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET", ""),
+            telegram_webhook_host=env.get("TELEGRAM_WEBHOOK_HOST", defaults.telegram_webhook_host),
             telegram_allowed_chats=frozenset(int(item) for item in _items(env.get("TELEGRAM_ALLOWED_CHATS"))),
             telegram_rate_limit_per_minute=int(env.get("TELEGRAM_RATE_LIMIT_PER_MINUTE", defaults.telegram_rate_limit_per_minute)),
         )

@@ -1,0 +1,263 @@
+"""The update handlers: Telegram messages in, Conversation replies out.
+
+Private chats: every text message is a question. Groups: the bot speaks only
+when spoken to, by a command, an @mention or a reply to one of its messages.
+Every update first passes the allow-list; every answer, the rate limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import secrets
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass, replace
+
+from telegram import (
+    Bot,
+    BotCommand,
+    Chat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    MessageEntity,
+    Update,
+)
+from telegram.constants import ChatAction
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.config import Settings
+from bot.conversation import Conversation, Reply
+from bot.telegram.access import AllowList, RateLimiter, Verdict
+from bot.telegram.lru import LRUCache
+from bot.telegram.render import escape, render_reply
+
+logger = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+
+REFUSAL = "Sorry, this bot only answers the teams it has been set up for. Please ask your ICS digital team for access."
+SLOW_DOWN = "You're asking faster than I can keep up with. Please wait a minute and ask again."
+APOLOGY = "Sorry, something went wrong on my side. Please try again in a moment."
+TEXT_ONLY = "I can only read text. Please type your question."
+QUOTES_GONE = "Those quotes are no longer available. Please ask the question again."
+SHOW_QUOTES = "Show quotes"
+QUOTES_PREFIX = "quotes:"
+FOLDED_CAPACITY = 512  # answers whose quotes can still be unfolded
+TYPING_REFRESH_SECONDS = 4.0  # Telegram shows "typing…" for five seconds per chat action
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    description: str  # shown in Telegram's command menu
+    argument: str = ""  # what the command needs after it, if anything
+    example: str = ""
+
+
+COMMANDS = (
+    Command("start", "What I know, with example questions"),
+    Command("help", "How to ask, and the commands"),
+    Command("ask", "Ask a question (in groups, or any time)", "question", "What was the carbon footprint in 2020/21?"),
+    Command("due", "Actions due in a financial year", "year", "23/24"),
+    Command("owner", "Actions led by someone", "lead", "ICB"),
+    Command("brief", "A briefing note on a topic, as a Word file", "topic", "net zero travel"),
+    Command("sources", "The documents I know"),
+)
+_COMMANDS_BY_NAME = {command.name: command for command in COMMANDS}
+COMMAND_LIST = "Telegram commands:\n" + "\n".join(
+    f"/{c.name}{f' <{c.argument}>' if c.argument else ''} - {c.description}" for c in COMMANDS
+)
+
+
+def bot_commands() -> list[BotCommand]:
+    """The command menu Telegram shows under the "/" button (``setMyCommands``)."""
+    return [BotCommand(command.name, command.description) for command in COMMANDS]
+
+
+class TelegramBot:
+    """The Conversation on Telegram: handlers, access checks and the folded quotes they can reveal."""
+
+    def __init__(self, conversation: Conversation, settings: Settings) -> None:
+        self.conversation = conversation
+        self.allow_list = AllowList(settings.telegram_allowed_chats)
+        self.rate_limiter = RateLimiter(settings.telegram_rate_limit_per_minute)
+        self.log_message_text = settings.log_message_text
+        # Quotes behind a "Show quotes" button, keyed by the short id in its callback data
+        # (Telegram allows 64 bytes of it). Lost on restart; the button then says so.
+        self.folded: LRUCache[str, list[str]] = LRUCache(FOLDED_CAPACITY)
+
+    def register(self, application: Application) -> None:
+        private = filters.ChatType.PRIVATE
+        new_or_edited = filters.UpdateType.MESSAGES  # not channel posts: they have no user to answer
+        application.add_handler(TypeHandler(Update, self.check_access), group=-1)
+        application.add_handler(CommandHandler(list(_COMMANDS_BY_NAME), self.command))
+        application.add_handler(CallbackQueryHandler(self.show_quotes, pattern=f"^{QUOTES_PREFIX}"))
+        application.add_handler(MessageHandler(new_or_edited & filters.TEXT & ~filters.COMMAND, self.question))
+        application.add_handler(MessageHandler(private & filters.COMMAND, self.unknown_command))
+        not_text = filters.UpdateType.MESSAGE & ~filters.TEXT & ~filters.StatusUpdate.ALL
+        application.add_handler(MessageHandler(private & not_text, self.text_only))
+        application.add_error_handler(self.on_error)
+
+    # -- handlers ----------------------------------------------------------
+
+    async def check_access(self, update: Update, context: Context) -> None:
+        """Runs before every other handler; stops updates from chats that are not on the allow-list."""
+        chat = update.effective_chat
+        if chat is None or self.allow_list.allows(chat.id):
+            return
+        if self.allow_list.first_refusal(chat.id):
+            logger.info("Refused chat %s (not in TELEGRAM_ALLOWED_CHATS)", chat.id)
+            await context.bot.send_message(chat.id, escape(REFUSAL))
+        raise ApplicationHandlerStop
+
+    async def command(self, update: Update, context: Context) -> None:
+        message = update.effective_message
+        name = message.text.split(maxsplit=1)[0].lstrip("/").split("@")[0].lower()
+        command = _COMMANDS_BY_NAME[name]
+        argument = " ".join(context.args or [])
+        if command.argument and not argument:
+            await message.reply_html(_usage(command))
+            return
+        await self._respond(update, context, lambda: self._reply_to_command(name, argument))
+
+    async def question(self, update: Update, context: Context) -> None:
+        text = _question_text(update.effective_message, context.bot)
+        if text is not None:
+            await self._respond(update, context, lambda: self.conversation.respond(text))
+
+    async def unknown_command(self, update: Update, context: Context) -> None:
+        await update.effective_message.reply_html(f"I don't know that command.\n\n{escape(COMMAND_LIST)}")
+
+    async def text_only(self, update: Update, context: Context) -> None:
+        await update.effective_message.reply_html(escape(TEXT_ONLY))
+
+    async def show_quotes(self, update: Update, context: Context) -> None:
+        """The "Show quotes" button: the message is edited to include them (spilling into more if need be)."""
+        query = update.callback_query
+        expanded = self.folded.get(query.data.removeprefix(QUOTES_PREFIX))
+        if expanded is None:
+            await query.answer(QUOTES_GONE, show_alert=True)
+            return
+        await query.answer()
+        first, *rest = expanded
+        await query.edit_message_text(first, reply_markup=None)
+        for part in rest:
+            await context.bot.send_message(query.message.chat.id, part)
+
+    async def on_error(self, update: object, context: Context) -> None:
+        """Log the trace; tell the user briefly. Polling carries on regardless."""
+        update_id = update.update_id if isinstance(update, Update) else None
+        logger.error("Error while handling update %s", update_id, exc_info=context.error)
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is not None:
+            with suppress(TelegramError):  # the error may be that Telegram is unreachable
+                await context.bot.send_message(chat.id, escape(APOLOGY))
+
+    # -- answering ---------------------------------------------------------
+
+    def _reply_to_command(self, name: str, argument: str) -> Awaitable[Reply]:
+        """What each command asks of the Conversation."""
+        match name:
+            case "start":
+                return asyncio.to_thread(self.conversation.welcome)
+            case "ask":
+                return self.conversation.respond(argument)
+            case "due":
+                return self.conversation.respond(f"What actions are due in {argument}?")
+            case "owner":
+                return self.conversation.respond(f"Which actions does {argument} lead?")
+            case "brief":
+                return self.conversation.respond(f"brief {argument}")
+            case _:  # help, sources: the Conversation knows these words
+                return self.conversation.respond(name)
+
+    async def _respond(self, update: Update, context: Context, make_reply: Callable[[], Awaitable[Reply]]) -> None:
+        """Rate-limit, show "typing…" while the reply is made, then send it."""
+        message = update.effective_message
+        verdict = self.rate_limiter.check(update.effective_user.id)
+        if verdict is not Verdict.ALLOW:
+            if verdict is Verdict.WARN:
+                await message.reply_html(escape(SLOW_DOWN))
+            return
+        started = time.perf_counter()
+        async with _typing(context.bot, message.chat_id):
+            reply = await make_reply()
+        await self._send(message, _with_command_list(reply))
+        asked = f" to {message.text!r}" if self.log_message_text else ""
+        logger.info("Chat %s: %s reply%s in %.2fs", message.chat_id, reply.kind, asked, time.perf_counter() - started)
+
+    async def _send(self, message: Message, reply: Reply) -> None:
+        rendered = render_reply(reply)
+        *leading, last = rendered.parts
+        for part in leading:
+            await message.reply_html(part)
+        await message.reply_html(last, reply_markup=self._quotes_button(rendered.expanded))
+        for attachment in reply.attachments:
+            await message.reply_document(attachment.data, filename=attachment.name)
+
+    def _quotes_button(self, expanded: list[str]) -> InlineKeyboardMarkup | None:
+        if not expanded:
+            return None
+        key = secrets.token_urlsafe(8)
+        self.folded.put(key, expanded)
+        return InlineKeyboardMarkup.from_button(InlineKeyboardButton(SHOW_QUOTES, callback_data=QUOTES_PREFIX + key))
+
+
+def _usage(command: Command) -> str:
+    return escape(f"Usage: /{command.name} <{command.argument}>\nFor example: /{command.name} {command.example}")
+
+
+def _with_command_list(reply: Reply) -> Reply:
+    """Welcome and help replies also list the Telegram commands."""
+    if reply.kind not in {"welcome", "help"}:
+        return reply
+    return replace(reply, text=f"{reply.text}\n\n{COMMAND_LIST}")
+
+
+def _question_text(message: Message, bot: Bot) -> str | None:
+    """The question in a message, or None when a group message is not addressed to the bot."""
+    if message.chat.type == Chat.PRIVATE:
+        return message.text
+    replied_to = message.reply_to_message
+    if replied_to is not None and replied_to.from_user is not None and replied_to.from_user.id == bot.id:
+        return message.text
+    mention = f"@{bot.username}"
+    mentions = message.parse_entities([MessageEntity.MENTION]).values()
+    if not any(text.lower() == mention.lower() for text in mentions):
+        return None
+    return re.sub(re.escape(mention), " ", message.text, flags=re.IGNORECASE).strip()
+
+
+@asynccontextmanager
+async def _typing(bot: Bot, chat_id: int) -> AsyncIterator[None]:
+    """Show "typing…" until the block ends, repeating the chat action because Telegram clears it after 5 s."""
+
+    async def send_typing() -> None:
+        with suppress(TelegramError):  # cosmetic: never fail an answer over it
+            await bot.send_chat_action(chat_id, ChatAction.TYPING)
+
+    async def keep_typing() -> None:
+        while True:
+            await asyncio.sleep(TYPING_REFRESH_SECONDS)
+            await send_typing()
+
+    await send_typing()
+    refresher = asyncio.create_task(keep_typing())
+    try:
+        yield
+    finally:
+        refresher.cancel()

@@ -1,0 +1,304 @@
+"""The Telegram bot end to end: real python-telegram-bot, real Conversation over the corpus index,
+and a Bot API server of our own on 127.0.0.1 (tests/telegram_support.py) as the only stand-in."""
+
+from __future__ import annotations
+
+import html
+import itertools
+import logging
+import re
+
+import aiohttp
+import pytest
+
+from bot.config import Settings
+from bot.conversation import Reply
+from bot.telegram.access import RateLimiter, Verdict
+from bot.telegram.handlers import APOLOGY, QUOTES_GONE, SLOW_DOWN, TEXT_ONLY
+from bot.telegram.render import FOLD_QUOTES_OVER, MESSAGE_LIMIT, length, render_reply
+from bot.telegram.runner import build_application, configuration_problem, running
+from bot.telegram.webhook import SECRET_HEADER
+from tests.telegram_support import (
+    BOT_USER,
+    TOKEN,
+    FakeBotApi,
+    callback_query,
+    html_problems,
+    message,
+    photo,
+    sticker,
+)
+
+FOOTPRINT_QUESTION = "What was the carbon footprint in 2020/21?"
+AMPERSAND_QUESTION = "What did the Committee receive from the Coventry & Warwickshire Oversight and Scrutiny panel?"
+FOLDED_QUESTION = "What is the ICB financial position at month 3?"  # three long quotes
+GREEN_PLAN_P31 = re.compile(r"\[\d\] <i>Coventry and Warwickshire ICS Green Plan 2022-2025</i>, p\. 31\b")
+GROUP = -1001
+REFUSED_CHAT = 5  # outside the allowed 100-999
+RATE_LIMIT = 4
+_chat_ids = itertools.count(101)  # each test talks in its own private chat, so limits and replies never mix
+
+
+def new_chat() -> int:
+    return next(_chat_ids)
+
+
+def bot_settings(api: FakeBotApi, **overrides) -> Settings:
+    return Settings(
+        telegram_token=TOKEN,
+        telegram_api_base_url=api.base_url,
+        telegram_allowed_chats=frozenset(range(100, 1000)) | {GROUP},
+        telegram_rate_limit_per_minute=RATE_LIMIT,
+        **overrides,
+    )
+
+
+@pytest.fixture(scope="module")
+async def api():
+    server = FakeBotApi()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture(scope="module")
+async def telegram(api, conversation):
+    """The fake Bot API, with the bot long-polling it (one-second polls keep shutdown quick)."""
+    settings = bot_settings(api)
+    async with running(build_application(settings, conversation), settings, poll_timeout=1):
+        yield api
+
+
+async def ask(api: FakeBotApi, chat_id: int, text: str) -> str:
+    await api.push({"message": message(chat_id, text)})
+    (reply,) = await api.messages(chat_id)
+    return reply
+
+
+def assert_valid(text: str) -> None:
+    assert html_problems(text) == [], text
+    assert length(text) <= MESSAGE_LIMIT
+
+
+# -- answers -----------------------------------------------------------------------
+
+
+async def test_registers_the_command_menu(telegram):
+    (call,) = await telegram.wait_for("setMyCommands")
+    assert [c["command"] for c in call.params["commands"]] == ["start", "help", "ask", "due", "owner", "brief", "sources"]
+
+
+async def test_answer_cites_document_and_page_in_footnotes(telegram):
+    chat_id = new_chat()
+    text = await ask(telegram, chat_id, FOOTPRINT_QUESTION)
+    assert "258,211" in text
+    assert GREEN_PLAN_P31.search(text)
+    assert_valid(text)
+    (typing,) = telegram.calls_to("sendChatAction", chat_id)
+    assert typing.params["action"] == "typing"
+
+
+async def test_short_quotes_are_shown_and_document_text_escaped(telegram, conversation):
+    reply = await conversation.respond(AMPERSAND_QUESTION)
+    assert sum(len(c.quote) for c in reply.answer.citations) <= FOLD_QUOTES_OVER, "pick a question with short quotes"
+    chat_id = new_chat()
+    await telegram.push({"message": message(chat_id, AMPERSAND_QUESTION)})
+    (sent,) = await telegram.wait_for("sendMessage", chat_id)
+    assert "Coventry &amp; Warwickshire" in sent.text
+    assert sent.text.count("<blockquote>") == len(reply.answer.citations)
+    assert sent.buttons() == []
+    assert_valid(sent.text)
+
+
+async def test_start_shows_documents_examples_and_commands(telegram):
+    text = await ask(telegram, new_chat(), "/start")
+    assert "Coventry and Warwickshire ICS Green Plan 2022-2025" in text
+    assert "<b>Try asking</b>" in text
+    assert "/due &lt;year&gt;" in text
+    assert_valid(text)
+
+
+async def test_sources_lists_the_documents(telegram):
+    text = await ask(telegram, new_chat(), "/sources")
+    assert text.startswith("I know these documents:")
+    assert_valid(text)
+
+
+@pytest.mark.parametrize("command", ["/ask", "/due", "/owner", "/brief"])
+async def test_command_without_argument_gets_a_usage_hint(telegram, command):
+    text = await ask(telegram, new_chat(), command)
+    assert text.startswith(f"Usage: {command} &lt;")
+    assert "For example:" in text
+
+
+@pytest.mark.parametrize("command", ["/due 23/24", "/owner ICB", "/brief net zero travel", f"/ask {FOOTPRINT_QUESTION}"])
+async def test_commands_with_an_argument_are_answered(telegram, command):
+    assert_valid(await ask(telegram, new_chat(), command))
+
+
+async def test_unknown_command_points_to_the_commands(telegram):
+    text = await ask(telegram, new_chat(), "/frobnicate")
+    assert text.startswith("I don't know that command.")
+
+
+async def test_edited_message_is_answered_again(telegram):
+    chat_id = new_chat()
+    await telegram.push({"message": message(chat_id, AMPERSAND_QUESTION, message_id=7)})
+    await telegram.messages(chat_id)
+    await telegram.push({"edited_message": message(chat_id, FOOTPRINT_QUESTION, message_id=7, edit_date=1)})
+    first, second = await telegram.messages(chat_id, 2)
+    assert "Oversight" in first and "258,211" in second
+
+
+async def test_stickers_and_photos_get_a_polite_text_only(telegram):
+    chat_id = new_chat()
+    await telegram.push({"message": message(chat_id, message_id=1, **sticker())})
+    await telegram.push({"message": message(chat_id, message_id=2, **photo())})
+    assert await telegram.messages(chat_id, 2) == [TEXT_ONLY, TEXT_ONLY]
+
+
+async def test_long_quotes_fold_behind_a_button_that_shows_them(telegram, conversation):
+    reply = await conversation.respond(FOLDED_QUESTION)
+    assert sum(len(c.quote) for c in reply.answer.citations) > FOLD_QUOTES_OVER, "pick a question with longer quotes"
+    chat_id = new_chat()
+    await telegram.push({"message": message(chat_id, FOLDED_QUESTION)})
+    (sent,) = await telegram.wait_for("sendMessage", chat_id)
+    (button,) = sent.buttons()
+    assert button["text"] == "Show quotes"
+    assert len(button["callback_data"].encode()) <= 64
+    assert "<blockquote>" not in sent.text and "[1] <i>" in sent.text
+
+    await telegram.push(callback_query(chat_id, button["callback_data"], sent, sent.result["message_id"]))
+    (edit,) = await telegram.wait_for("editMessageText", chat_id)
+    assert edit.params["message_id"] == sent.result["message_id"]
+    assert edit.text.count("<blockquote>") == len(reply.answer.citations)
+    assert "reply_markup" not in edit.params  # the button goes once pressed
+    assert_valid(edit.text)
+
+    await telegram.push(callback_query(chat_id, "quotes:forgotten", sent, sent.result["message_id"]))
+    await telegram.wait_until(lambda: len(telegram.calls_to("answerCallbackQuery")) == 2)
+    shown, stale = telegram.calls_to("answerCallbackQuery")
+    assert "text" not in shown.params
+    assert stale.params["text"] == QUOTES_GONE and stale.params["show_alert"] is True
+
+
+# -- who is answered -------------------------------------------------------------
+
+
+async def test_group_answers_only_when_addressed(telegram):
+    def group_message(text: str, message_id: int, **content) -> dict:
+        return {"message": message(GROUP, text, user_id=new_chat(), chat_type="supergroup", message_id=message_id, **content)}
+
+    await telegram.push(group_message(FOOTPRINT_QUESTION, 1))
+    await telegram.push(group_message(f"@{BOT_USER['username']} {FOOTPRINT_QUESTION}", 2))
+    await telegram.push(group_message(f"/ask@{BOT_USER['username']} {AMPERSAND_QUESTION}", 3))
+    replies = await telegram.wait_for("sendMessage", GROUP, 2)
+    bot_message = {**replies[0].result, "text": replies[0].text}
+    await telegram.push(group_message(FOOTPRINT_QUESTION, 4, reply_to_message=bot_message))
+    replies = await telegram.wait_for("sendMessage", GROUP, 3)
+    assert sorted(r.params["reply_parameters"]["message_id"] for r in replies) == [2, 3, 4]
+    assert all("258,211" in r.text for r in replies if r.params["reply_parameters"]["message_id"] in (2, 4))
+
+
+async def test_chat_not_on_the_allow_list_is_refused_once(telegram):
+    for message_id in (1, 2):
+        await telegram.push({"message": message(REFUSED_CHAT, FOOTPRINT_QUESTION, message_id=message_id)})
+    (refusal,) = await telegram.messages(REFUSED_CHAT)
+    assert "only answers the teams it has been set up for" in refusal
+    await ask(telegram, new_chat(), "/help")  # answered only after the second refused message was handled
+    assert len(telegram.calls_to("sendMessage", REFUSED_CHAT)) == 1
+
+
+async def test_rate_limit_says_so_once_then_stays_quiet(telegram):
+    chat_id = new_chat()
+    for message_id in range(RATE_LIMIT + 2):
+        await telegram.push({"message": message(chat_id, "/help", message_id=message_id)})
+    texts = await telegram.messages(chat_id, RATE_LIMIT + 1)
+    assert texts.count(SLOW_DOWN) == 1
+    await ask(telegram, new_chat(), "/help")
+    assert len(telegram.calls_to("sendMessage", chat_id)) == RATE_LIMIT + 1
+
+
+def test_rate_limit_frees_up_after_a_minute():
+    now = [0.0]
+    limiter = RateLimiter(per_minute=2, clock=lambda: now[0])
+    assert [limiter.check(1) for _ in range(4)] == [Verdict.ALLOW, Verdict.ALLOW, Verdict.WARN, Verdict.IGNORE]
+    assert limiter.check(2) is Verdict.ALLOW
+    now[0] = 60.0
+    assert limiter.check(1) is Verdict.ALLOW
+
+
+# -- failures ----------------------------------------------------------------------
+
+
+async def test_polling_carries_on_after_a_server_error(telegram):
+    telegram.fail_next("getUpdates")
+    await telegram.wait_until(lambda: any(c.status == 500 for c in telegram.calls_to("getUpdates")))
+    assert "258,211" in await ask(telegram, new_chat(), FOOTPRINT_QUESTION)
+
+
+async def test_a_failed_send_is_retried(telegram):
+    telegram.fail_next("sendMessage")
+    chat_id = new_chat()
+    text = await ask(telegram, chat_id, "/sources")
+    assert [call.status for call in telegram.calls_to("sendMessage", chat_id)] == [500, 200]
+    assert text.startswith("I know these documents:")
+
+
+async def test_an_error_gets_an_apology_and_a_logged_trace(telegram, caplog):
+    telegram.fail_next("sendMessage", status=400)  # a Bad Request is not retried: the handler fails
+    chat_id = new_chat()
+    with caplog.at_level(logging.ERROR, logger="bot.telegram.handlers"):
+        assert await ask(telegram, chat_id, "/sources") == APOLOGY
+    (record,) = [r for r in caplog.records if r.name == "bot.telegram.handlers"]
+    assert record.exc_info is not None
+    await telegram.push({"message": message(chat_id, "/sources", message_id=2)})
+    assert (await telegram.messages(chat_id, 2))[1].startswith("I know these documents:")
+
+
+# -- webhook mode ------------------------------------------------------------------
+
+
+async def test_webhook_mode_accepts_only_posts_with_the_secret(api, conversation, unused_tcp_port):
+    url = f"http://127.0.0.1:{unused_tcp_port}/telegram/updates"
+    settings = bot_settings(
+        api, telegram_webhook_url=url, telegram_webhook_secret="s3cret", telegram_webhook_host="127.0.0.1", port=unused_tcp_port
+    )
+    chat_id = new_chat()
+    update = {"update_id": 9001, "message": message(chat_id, "/sources")}
+    async with running(build_application(settings, conversation), settings):
+        (registered,) = [c for c in api.calls_to("setWebhook") if c.params["url"] == url]
+        assert registered.params["secret_token"] == "s3cret"
+        async with aiohttp.ClientSession() as session:
+            for headers, status in (({}, 403), ({SECRET_HEADER: "wrong"}, 403), ({SECRET_HEADER: "s3cret"}, 200)):
+                async with session.post(url, json=update, headers=headers) as response:
+                    assert response.status == status
+        (text,) = await api.messages(chat_id)
+    assert text.startswith("I know these documents:")
+    assert len(api.calls_to("sendMessage", chat_id)) == 1
+
+
+def test_configuration_problems_are_explained():
+    assert "TELEGRAM_BOT_TOKEN" in configuration_problem(Settings())
+    assert "must end in /bot" in configuration_problem(Settings(telegram_token=TOKEN, telegram_api_base_url="http://x/"))
+    webhook_without_secret = Settings(telegram_token=TOKEN, telegram_webhook_url="https://example.org/hook")
+    assert "TELEGRAM_WEBHOOK_SECRET" in configuration_problem(webhook_without_secret)
+    assert configuration_problem(Settings(telegram_token=TOKEN)) is None
+
+
+# -- rendering ---------------------------------------------------------------------
+
+
+def test_long_replies_split_at_paragraphs_into_valid_html(knowledge_base):
+    sentences = [sentence.text for _, sentence in knowledge_base.sentences[:600]]
+    paragraphs = [" ".join(sentences[i : i + 6]) for i in range(0, 300, 6)]
+    paragraphs.append(" ".join(sentences[300:]))  # one paragraph far longer than a message
+    text = "\n\n".join(paragraphs)
+    assert "&" in text and length(text) > 3 * MESSAGE_LIMIT
+
+    parts = render_reply(Reply("answer", text)).parts
+    assert len(parts) > 3
+    for part in parts:
+        assert_valid(part)
+    shown = html.unescape(re.sub(r"<[^>]+>", "", " ".join(parts)))
+    assert shown.split() == text.split()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from itertools import combinations
@@ -38,7 +38,7 @@ _STOPWORDS = frozenset(
     any some each every list show tell give find get please thanks thank action actions item items task tasks due
     deadline deadlines timescale timescales owner owners own owns owned owning lead leads leading led responsible
     year years financial fy next last previous current coming past ics nhs theme themes area areas specific
-    outstanding""".split()
+    outstanding green plan plans anything something saying say says document documents""".split()
 )
 # Everyday words for the themes' own words; other words are matched by stem and prefix.
 _SYNONYMS = {
@@ -127,12 +127,28 @@ def describe_matches(rows: list[ActionRow], f: ActionFilter, all_rows: list[Acti
     return ActionListing(_summary(len(rows), len(groups), f), groups)
 
 
-def render_listing_text(listing: ActionListing) -> str:
-    """Plain text for a CLI: the count line, then each theme's rows with number, lead, due and page."""
+def render_listing_text(
+    listing: ActionListing,
+    location: Callable[[ActionRow], str] = lambda row: f"{row.source} p. {row.page}",
+    limit: int | None = None,
+) -> str:
+    """Plain text: the count line, then each theme's rows with number, lead, due and where they stand.
+
+    ``location`` says where a row comes from (a page, or a citation marker in
+    an answer); ``limit`` caps the rows written out, with a count of the rest.
+    """
     lines = [listing.summary]
+    shown = 0
     for theme, rows in listing.groups.items():
+        room = rows if limit is None else rows[: max(limit - shown, 0)]
+        if not room:
+            break
         lines += ["", theme or "(no theme)"]
-        lines += [f"  {row.number}. {row.action} ({_row_details(row)})" for row in rows]
+        lines += [f"  {row.number}. {row.action} ({_row_details(row, location)})" for row in room]
+        shown += len(room)
+    hidden = sum(len(rows) for rows in listing.groups.values()) - shown
+    if hidden:
+        lines += ["", f"…and {hidden} more: ask about one theme, lead or year to narrow the list."]
     if listing.nearest:
         lines += ["", _describe_relaxation(listing.nearest)]
     return "\n".join(lines)
@@ -306,8 +322,8 @@ def _describe_relaxation(relaxation: Relaxation) -> str:
     return f"Nearest: without {dropped}, {_count(relaxation.count)} {verb}" + (f" ({described})." if described else ".")
 
 
-def _row_details(row: ActionRow) -> str:
-    details = [f"lead {row.lead or '?'}", f"due {row.due or '?'}", f"{row.source} p. {row.page}"]
+def _row_details(row: ActionRow, location: Callable[[ActionRow], str]) -> str:
+    details = [f"lead {row.lead or '?'}", f"due {row.due or '?'}", location(row)]
     return "; ".join(details + list(row.flags))
 
 

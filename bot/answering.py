@@ -13,10 +13,14 @@ Stateless and thread-safe: channels run ``answer`` in a worker thread.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 
+from bot.action_answers import ROWS_IN_TEXT, ActionAnswerer, shown_rows
+from bot.action_query import ActionFilter, ActionListing, render_listing_text
 from index.embedder import Embedder
 from index.search import Filters, HybridSearcher, NO_FILTERS, tokenize
 from index.store import KnowledgeBase
@@ -88,6 +92,7 @@ class Answer:
     citations: list[Citation]
     abstained: bool
     see_also: list[SourceHint] = field(default_factory=list)
+    actions: ActionListing | None = None  # set when answered from the action table
 
     def as_json(self) -> dict:
         return {
@@ -105,14 +110,40 @@ class _Scored:
 
 
 class AnsweringService:
-    def __init__(self, kb: KnowledgeBase, embedder: Embedder) -> None:
+    def __init__(self, kb: KnowledgeBase, embedder: Embedder, today: Callable[[], date] = date.today) -> None:
         self.kb = kb
         self.embedder = embedder
         self.searcher = HybridSearcher(kb)
+        self.actions = ActionAnswerer(kb)
+        self.today = today
         self._page_token_cache: dict[tuple[str, int], set[str]] = {}
 
     def answer(self, question: str, filters: Filters = NO_FILTERS) -> Answer:
+        """Leads' questions about actions are answered from the action table; the rest by retrieval."""
         question = collapse_whitespace(question)
+        action_filter = self.actions.understand(question, self.today())
+        if action_filter is not None:
+            listing = self.actions.listing(action_filter)
+            # Free words that match no action mean the question was not about the table after all.
+            if listing.groups or action_filter.constraints() != ["text"]:
+                return self.answer_from_table(listing)
+        return self._answer_from_documents(question, filters)
+
+    def answer_actions(self, action_filter: ActionFilter) -> Answer:
+        """The action table filtered directly (the CLI's and channels' /due and /owner)."""
+        return self.answer_from_table(self.actions.listing(action_filter))
+
+    def answer_from_table(self, listing: ActionListing) -> Answer:
+        cited = self.actions.cite_pages(shown_rows(listing))
+        text = render_listing_text(
+            listing, location=lambda row: f"p. {row.page} [{cited[(row.source, row.page)][0]}]", limit=ROWS_IN_TEXT
+        )
+        citations = [
+            Citation(n, slug, self.kb.by_slug[slug].record.title, page, quote) for (slug, page), (n, quote) in cited.items()
+        ]
+        return Answer(text=text, citations=citations, abstained=False, actions=listing)
+
+    def _answer_from_documents(self, question: str, filters: Filters) -> Answer:
         query_vector = self.embedder.embed_one(question)
         hits = self.searcher.search(question, query_vector, k=CHUNKS_SEARCHED, filters=filters)
         terms = self._question_terms(question)

@@ -98,6 +98,13 @@ def create_schema(conn: sqlite3.Connection) -> None:
     conn.executescript(_SCHEMA)
 
 
+def copy_overrides(conn: sqlite3.Connection, previous: sqlite3.Connection) -> None:
+    """Bring leads' corrections from the previous build into a new one."""
+    rows = previous.execute("SELECT source, theme, number, corrections FROM action_overrides").fetchall()
+    with conn:
+        conn.executemany("INSERT OR REPLACE INTO action_overrides VALUES (?, ?, ?, ?)", rows)
+
+
 def replace_actions(conn: sqlite3.Connection, source: str, rows: list[ActionRow]) -> None:
     """Rebuild one document's rows; its overrides stay and apply to the new rows."""
     strangers = {row.source for row in rows} - {source}

@@ -22,12 +22,14 @@ import sqlite3
 import time
 import uuid
 from itertools import accumulate
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import faiss
 import numpy as np
 
+from index import actions_store
+from ingest.actions import ActionRow
 from ingest.chunking import Chunk
 from ingest.sentences import Sentence
 
@@ -63,6 +65,7 @@ class StoredDocument:
     chunks: list[Chunk]
     sentence_vectors: np.ndarray
     chunk_vectors: np.ndarray
+    actions: list[ActionRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -78,8 +81,16 @@ class Manifest:
 class KnowledgeBase:
     """A loaded build: documents, flat chunk and sentence lists, vectors, dense index."""
 
-    def __init__(self, directory: Path, manifest: Manifest, documents: list[StoredDocument], dense_index: faiss.Index):
+    def __init__(
+        self,
+        directory: Path,
+        manifest: Manifest,
+        documents: list[StoredDocument],
+        dense_index: faiss.Index,
+        actions: list[ActionRow],
+    ):
         self.directory = directory
+        self.actions = actions  # with leads' corrections applied
         self.manifest = manifest
         self.documents = documents
         self.by_slug = {doc.record.slug: doc for doc in documents}
@@ -104,6 +115,14 @@ class KnowledgeBase:
         return sqlite3.connect(self.directory / "kb.sqlite")
 
 
+def database_path(kb_dir: Path) -> Path:
+    """The SQLite file of the build in use (for the action table's CSV import and export)."""
+    build = current_build(kb_dir)
+    if build is None:
+        raise KnowledgeBaseError(f"No knowledge base in {kb_dir}. Build it with: python -m ingest corpus --index {kb_dir}")
+    return build / "kb.sqlite"
+
+
 def current_build(kb_dir: Path) -> Path | None:
     pointer = kb_dir / CURRENT_FILE
     if not pointer.exists():
@@ -126,7 +145,8 @@ def load(kb_dir: Path, model_name: str, dimension: int) -> KnowledgeBase:
         )
     with sqlite3.connect(build / "kb.sqlite") as conn:
         documents = _read_documents(conn, build)
-    return KnowledgeBase(build, manifest, documents, faiss.read_index(str(build / "chunks.faiss")))
+        actions = actions_store.load_actions(conn)
+    return KnowledgeBase(build, manifest, documents, faiss.read_index(str(build / "chunks.faiss")), actions)
 
 
 def write(kb_dir: Path, documents: list[StoredDocument], model_name: str, dimension: int) -> Manifest:
@@ -137,7 +157,7 @@ def write(kb_dir: Path, documents: list[StoredDocument], model_name: str, dimens
     staging = builds / f".{name}.partial"
     staging.mkdir()
     manifest = _manifest(documents, model_name, dimension)
-    _write_sqlite(staging / "kb.sqlite", documents)
+    _write_sqlite(staging / "kb.sqlite", documents, current_build(kb_dir))
     chunk_vectors = _stack([d.chunk_vectors for d in documents], dimension)
     np.save(staging / "chunk_vectors.npy", chunk_vectors)
     np.save(staging / "sentence_vectors.npy", _stack([d.sentence_vectors for d in documents], dimension))
@@ -176,6 +196,7 @@ def _manifest(documents: list[StoredDocument], model_name: str, dimension: int) 
             "pages": sum(d.record.page_count for d in documents),
             "chunks": sum(len(d.chunks) for d in documents),
             "sentences": sum(len(d.sentences) for d in documents),
+            "actions": sum(len(d.actions) for d in documents),
         },
     )
 
@@ -202,9 +223,13 @@ CREATE TABLE chunks (slug TEXT, position INTEGER, page INTEGER, heading TEXT, fi
 """
 
 
-def _write_sqlite(path: Path, documents: list[StoredDocument]) -> None:
+def _write_sqlite(path: Path, documents: list[StoredDocument], previous_build: Path | None) -> None:
     with sqlite3.connect(path) as conn:
         conn.executescript(_SCHEMA)
+        actions_store.create_schema(conn)
+        if previous_build is not None:
+            with sqlite3.connect(previous_build / "kb.sqlite") as previous:
+                actions_store.copy_overrides(conn, previous)
         for position, doc in enumerate(documents):
             r = doc.record
             conn.execute(
@@ -220,6 +245,7 @@ def _write_sqlite(path: Path, documents: list[StoredDocument]) -> None:
                 "INSERT INTO chunks VALUES (?,?,?,?,?,?,?)",
                 [(r.slug, i, c.page, c.heading, c.first_sentence, c.last_sentence, c.text) for i, c in enumerate(doc.chunks)],
             )
+            actions_store.replace_actions(conn, r.slug, doc.actions)
 
 
 def _read_documents(conn: sqlite3.Connection, build: Path) -> list[StoredDocument]:

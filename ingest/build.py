@@ -22,6 +22,7 @@ from tqdm import tqdm
 from index import store
 from index.embedder import Embedder
 from index.store import DocumentRecord, StoredDocument
+from ingest.actions import extract_actions
 from ingest.catalog import CATALOG_FILE, DocumentInfo, describe_uncatalogued, load_catalog
 from ingest.chunking import Chunk, chunk_sentences
 from ingest.cleaning import search_form, strip_page_furniture
@@ -43,6 +44,7 @@ class IngestReport:
     files: int = 0
     pages: int = 0
     chunks: int = 0
+    actions: int = 0
     reused: int = 0
     seconds: float = 0.0
     skipped: list[SkippedFile] = field(default_factory=list)
@@ -51,7 +53,7 @@ class IngestReport:
     def summary(self) -> str:
         lines = [
             f"Ingested {self.files} files ({self.reused} unchanged), {self.pages} pages, "
-            f"{self.chunks} chunks in {self.seconds:.1f}s."
+            f"{self.chunks} chunks, {self.actions} actions in {self.seconds:.1f}s."
         ]
         lines += [f"Skipped {s.file}: {s.reason}" for s in self.skipped]
         return "\n".join(lines)
@@ -87,10 +89,13 @@ def ingest_corpus(
             report.skipped.append(SkippedFile(path.name, str(exc)))
     if not documents:
         raise NothingToIngest(f"No readable documents in {corpus_dir}; the knowledge base was not changed.")
+    # The action table is rebuilt from the pages every run: it takes a tenth of a second.
+    documents = [replace(d, actions=extract_actions(d.record.slug, d.pages)) for d in documents]
     manifest = store.write(kb_dir, documents, Embedder.name, Embedder.dimension)
     report.files = len(documents)
     report.pages = manifest.counts["pages"]
     report.chunks = manifest.counts["chunks"]
+    report.actions = manifest.counts["actions"]
     report.built_at = manifest.built_at
     report.seconds = time.perf_counter() - started
     return report

@@ -1,0 +1,55 @@
+"""Answers to leads' questions from the action table, cited like any other answer.
+
+"What's due in 23/24?" needs an exact list, not a similarity search: the
+question becomes an ``ActionFilter`` (``bot.action_query``), the matching rows
+are listed by theme with number, action, lead and due year, and each page
+they come from is cited with a sentence quoted verbatim from that page.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.action_query import ActionFilter, ActionListing, describe_matches, filter_actions, parse_action_question
+from index.search import tokenize
+from index.store import KnowledgeBase
+from ingest.actions import ActionRow
+
+# Rows written out in an answer's text; channels with tables (Teams cards) show their own screenful.
+ROWS_IN_TEXT = 15
+
+PageCitations = dict[tuple[str, int], tuple[int, str]]  # (slug, page) -> (citation number, quote)
+
+
+class ActionAnswerer:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.themes = sorted({row.theme for row in kb.actions if row.theme})
+        self.leads = sorted({row.lead for row in kb.actions if row.lead})
+
+    def understand(self, question: str, today: date) -> ActionFilter | None:
+        """The filter an action question asks for; None when it is not about the action table."""
+        return parse_action_question(question, self.themes, self.leads, today) if self.kb.actions else None
+
+    def listing(self, action_filter: ActionFilter) -> ActionListing:
+        return describe_matches(filter_actions(self.kb.actions, action_filter), action_filter, self.kb.actions)
+
+    def cite_pages(self, rows: list[ActionRow]) -> PageCitations:
+        """One citation number per page the rows stand on, with a verbatim quote from that page."""
+        cited: PageCitations = {}
+        for row in rows:
+            key = (row.source, row.page)
+            if key not in cited and row.source in self.kb.by_slug:
+                cited[key] = (len(cited) + 1, self._quote(row))
+        return cited
+
+    def _quote(self, row: ActionRow) -> str:
+        """The sentence on the row's page sharing most words with its action text."""
+        wanted = set(tokenize(row.action))
+        on_page = [s.text for s in self.kb.by_slug[row.source].sentences if s.page == row.page]
+        return max(on_page, key=lambda text: len(wanted & set(tokenize(text))), default="")
+
+
+def shown_rows(listing: ActionListing) -> list[ActionRow]:
+    """The rows an answer's text writes out (and so cites), in order."""
+    return [row for rows in listing.groups.values() for row in rows][:ROWS_IN_TEXT]

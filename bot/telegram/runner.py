@@ -106,5 +106,7 @@ async def _serve_until_stopped(application: Application, settings: Settings) -> 
     async with running(application, settings):
         mode = "webhook" if settings.telegram_webhook_url else "long polling"
         logger.info("Telegram bot @%s is up (%s)", application.bot.username, mode)
+        if not settings.telegram_allowed_chats:
+            logger.warning("TELEGRAM_ALLOWED_CHATS is not set: the bot answers anyone who finds it")
         await stop.wait()
     logger.info("Telegram bot stopped")

@@ -33,12 +33,19 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("questions", type=Path, help="questions.jsonl with gold evidence")
     evaluate.add_argument("--details", type=Path, help="write per-question results here (JSONL)")
 
+    actions = commands.add_parser("actions", help="list actions from the action table")
+    actions.add_argument("--due", help='a financial year in any spelling: "23/24", "2023-24", "this financial year"')
+    actions.add_argument("--lead", help='"ICB", "ICP" or a named person')
+    actions.add_argument("--theme", help='a theme, loosely: "meds", "travel", "Waste"')
+    actions.add_argument("--text", help="words the action should mention")
+    actions.add_argument("--json", action="store_true", help="print the matching rows as a JSON list")
+
     commands.add_parser("serve", help="the Teams / Bot Framework endpoint (port from PORT, default 3978)")
     commands.add_parser("telegram", help="the Telegram bot (token from TELEGRAM_BOT_TOKEN)")
 
     args = parser.parse_args(argv)
     settings = Settings(**{**settings.__dict__, "kb_dir": args.index})
-    handlers = {"ask": _ask, "chat": _chat, "eval": _eval, "serve": _serve, "telegram": _telegram}
+    handlers = {"ask": _ask, "chat": _chat, "eval": _eval, "actions": _actions, "serve": _serve, "telegram": _telegram}
     return handlers[args.command](args, settings, parser)
 
 
@@ -93,6 +100,24 @@ def _eval(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
         "wrong: answerable declined;\nfaith: quotes verbatim on their page; ncite: citations per answer; "
         "chars: median answer length; p50/p95: latency"
     )
+    return 0
+
+
+def _actions(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
+    from dataclasses import asdict
+
+    from bot.action_query import filter_actions
+
+    service = load_service(settings)
+    try:
+        action_filter = service.actions.filter_from_options(args.due, args.lead, args.theme, args.text, settings.current_date())
+    except ValueError as exc:
+        parser.error(str(exc))
+    if args.json:
+        rows = filter_actions(service.kb.actions, action_filter)
+        print(json.dumps([asdict(row) for row in rows], ensure_ascii=False, indent=2))
+    else:
+        print(render_for_terminal(service.answer_actions(action_filter)))
     return 0
 
 

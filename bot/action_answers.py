@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.action_query import ActionFilter, ActionListing, describe_matches, filter_actions, parse_action_question
+from bot.action_query import (
+    ActionFilter,
+    ActionListing,
+    describe_matches,
+    filter_actions,
+    match_lead,
+    match_theme,
+    parse_action_question,
+)
+from bot.due_dates import parse_financial_year
 from index.search import tokenize
 from index.store import KnowledgeBase
 from ingest.actions import ActionRow
@@ -30,6 +39,18 @@ class ActionAnswerer:
     def understand(self, question: str, today: date) -> ActionFilter | None:
         """The filter an action question asks for; None when it is not about the action table."""
         return parse_action_question(question, self.themes, self.leads, today) if self.kb.actions else None
+
+    def filter_from_options(
+        self, due: str | None, lead: str | None, theme: str | None, text: str | None, today: date
+    ) -> ActionFilter:
+        """A filter from separate options (CLI flags, /due and /owner); ValueError names a bad one."""
+        year = parse_financial_year(due, today) if due else None
+        if due and year is None:
+            raise ValueError(f"not a financial year: {due!r} (try 23/24, 2023-24 or 'this financial year')")
+        matched_theme = match_theme(theme, self.themes) if theme else None
+        if theme and matched_theme is None:
+            raise ValueError(f"no theme like {theme!r}; the themes are: {', '.join(self.themes)}")
+        return ActionFilter(due=year, lead=match_lead(lead, self.leads) if lead else None, theme=matched_theme, text=text)
 
     def listing(self, action_filter: ActionFilter) -> ActionListing:
         return describe_matches(filter_actions(self.kb.actions, action_filter), action_filter, self.kb.actions)

@@ -110,6 +110,16 @@ def parse_action_question(question: str, themes: list[str], leads: list[str], to
     return ActionFilter(due=due, lead=lead, theme=theme, text=" ".join(words) if wants_text and words else None)
 
 
+def match_lead(text: str, leads: list[str]) -> str:
+    """The lead a user's words name ("johns" finds "Phil Johns"); the words themselves if none."""
+    return _match_lead(text, leads)[0] or text.strip()
+
+
+def match_theme(text: str, themes: list[str]) -> str | None:
+    """The theme a user's loose words name ("meds" finds "Medicines"), if any."""
+    return _match_theme(_content_words(text), themes)[0]
+
+
 def filter_actions(rows: Iterable[ActionRow], f: ActionFilter) -> list[ActionRow]:
     """Rows meeting every constraint of the filter, in table order."""
     return [row for row in rows if _matches(row, f)]

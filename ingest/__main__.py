@@ -1,18 +1,28 @@
-"""``python -m ingest [CORPUS_DIR] [--index DIR]``: build or refresh the knowledge base."""
+"""Build or refresh the knowledge base, and exchange the action table with leads.
+
+    python -m ingest [CORPUS_DIR] [--index DIR]
+    python -m ingest actions --export FILE.csv [--index DIR]
+    python -m ingest actions --import FILE.csv [--index DIR]
+"""
 
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from pathlib import Path
 
 from bot.config import Settings
+from index import actions_store, store
 from ingest.build import NothingToIngest, ingest_corpus
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     settings = Settings.from_env()
-    parser = argparse.ArgumentParser(prog="python -m ingest", description=__doc__)
+    if argv[:1] == ["actions"]:
+        return _actions(argv[1:], settings)
+    parser = argparse.ArgumentParser(prog="python -m ingest", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("corpus", nargs="?", type=Path, default=settings.corpus_dir, help="folder of PDFs (default: %(default)s)")
     parser.add_argument("--index", type=Path, default=settings.kb_dir, help="knowledge base folder (default: %(default)s)")
     args = parser.parse_args(argv)
@@ -23,6 +33,34 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(report.summary())
     return 1 if report.skipped else 0
+
+
+def _actions(argv: list[str], settings: Settings) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ingest actions", description="Export the action table, or import leads' corrections.")
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--export", type=Path, metavar="FILE.csv", help="write the table (with corrections applied)")
+    which.add_argument("--import", dest="import_file", type=Path, metavar="FILE.csv", help="load corrections; kept across re-ingests")
+    parser.add_argument("--index", type=Path, default=settings.kb_dir, help="knowledge base folder (default: %(default)s)")
+    args = parser.parse_args(argv)
+    try:
+        database = store.database_path(args.index)
+    except store.KnowledgeBaseError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    with sqlite3.connect(database) as conn:
+        if args.export:
+            actions_store.export_csv(conn, args.export)
+            print(f"Wrote {len(actions_store.load_actions(conn))} actions to {args.export}")
+            return 0
+        try:
+            report = actions_store.import_csv(conn, args.import_file)
+        except actions_store.MalformedCsv as exc:
+            print(f"{args.import_file}: {exc}. Nothing was changed.", file=sys.stderr)
+            return 2
+    print(f"Imported {args.import_file}: {report.changed} rows changed, {report.unchanged} unchanged.")
+    for row in report.unmatched:
+        print(f"  line {row.line}: no action {row.source} / {row.theme} / {row.number} any more; ignored", file=sys.stderr)
+    return 0
 
 
 if __name__ == "__main__":

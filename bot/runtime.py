@@ -19,4 +19,4 @@ def load_service(settings: Settings, build_if_missing: bool = False) -> Answerin
         report = ingest_corpus(settings.corpus_dir, settings.kb_dir, lambda: embedder, show_progress=sys.stderr.isatty())
         print(report.summary(), file=sys.stderr)
     kb = store.load(settings.kb_dir, embedder.name, embedder.dimension)
-    return AnsweringService(kb, embedder)
+    return AnsweringService(kb, embedder, today=settings.current_date)

@@ -1,0 +1,90 @@
+"""Leads' questions answered from the action table, through the same service and CLIs as staff questions."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from datetime import date
+
+from bot.answering import AnsweringService
+from bot.evaluation import quote_is_verbatim
+from ingest.build import ingest_corpus
+from tests.conftest import CORPUS_DIR, REPO
+
+
+def test_action_question_is_answered_from_the_table_with_page_citations(service):
+    answer = service.answer("who leads the water actions and when are they due?")
+
+    assert answer.actions is not None
+    assert answer.text.splitlines()[0] == "4 actions are in Water"
+    assert "Assist member organisations to develop Water Management Plans." in answer.text
+    assert "lead ICB; due 23/24; p. 66 [1]" in answer.text
+    assert [(c.slug, c.page) for c in answer.citations] == [("cw-ics-green-plan", 66)]
+    assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)
+
+
+def test_due_year_in_any_spelling_lists_exactly_that_years_rows(service):
+    expected = sum(1 for row in service.kb.actions if row.due_normalised == "2023/24")
+    for question in ["what's due in 23/24?", "what actions are due in FY2023-24?", "actions due 2023 to 2024"]:
+        answer = service.answer(question)
+        assert answer.text.startswith(f"{expected} actions are due in 2023/24 across"), question
+
+
+def test_this_financial_year_follows_the_configured_date(knowledge_base, embedder):
+    in_2024 = AnsweringService(knowledge_base, embedder, today=lambda: date(2024, 6, 1))
+    assert "due in 2024/25" in in_2024.answer("which actions are due this financial year?").text.splitlines()[0]
+
+
+def test_no_match_is_said_plainly_with_the_nearest_filter(service):
+    answer = service.answer("ICP actions due 22/23 in water")
+    assert answer.text.startswith("No actions match: in Water, led by ICP, due in 2022/23.")
+    assert "Nearest: without the theme" in answer.text
+
+
+def test_ordinary_questions_still_go_to_retrieval(service):
+    answer = service.answer("How many digital appointments has SWFT delivered since the pandemic?")
+    assert answer.actions is None and "139,333" in answer.text
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, *args], cwd=REPO, capture_output=True, text=True, timeout=120)
+
+
+def test_cli_actions_json_lists_row_objects(corpus_kb_dir):
+    result = run("-m", "bot", "--index", str(corpus_kb_dir), "actions", "--theme", "meds", "--due", "2023-24", "--json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert rows and all(row["theme"] == "Medicines" and row["due_normalised"] == "2023/24" for row in rows)
+    assert set(rows[0]) >= {"source", "page", "theme", "scope", "number", "action", "due", "due_normalised", "lead", "nhs_refs", "status", "progress"}
+
+
+def test_corrections_survive_reingest_and_malformed_csv_changes_nothing(tmp_path, embedder):
+    kb_dir = tmp_path / "kb"
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "letter.pdf").write_bytes((CORPUS_DIR / "pdf" / "nhse-system-review-letter-2022-05.pdf").read_bytes())
+    ingest_corpus(corpus, kb_dir, lambda: embedder)
+    exported = tmp_path / "actions.csv"
+    assert run("-m", "ingest", "actions", "--export", str(exported), "--index", str(kb_dir)).returncode == 0
+
+    rows = list(csv.DictReader(exported.open(encoding="utf-8")))
+    rows[0]["status"] = "Closed"
+    rows[0]["progress"] = "Announcement shared on 1 June"
+    with exported.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    imported = run("-m", "ingest", "actions", "--import", str(exported), "--index", str(kb_dir))
+    assert imported.returncode == 0 and "1 rows changed" in imported.stdout
+
+    malformed = tmp_path / "bad.csv"
+    malformed.write_text("source,theme,number,status\nletter,ICS Transition\n", encoding="utf-8")
+    rejected = run("-m", "ingest", "actions", "--import", str(malformed), "--index", str(kb_dir))
+    assert rejected.returncode == 2 and "line 2" in rejected.stderr and "Nothing was changed" in rejected.stderr
+
+    ingest_corpus(corpus, kb_dir, lambda: embedder)  # unchanged corpus: a new build all the same
+    listed = run("-m", "bot", "--index", str(kb_dir), "actions", "--lead", "Phil Johns", "--json")
+    first = json.loads(listed.stdout)[0]
+    assert (first["status"], first["progress"]) == ("Closed", "Announcement shared on 1 June")

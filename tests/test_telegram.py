@@ -175,11 +175,13 @@ async def test_long_quotes_fold_behind_a_button_that_shows_them(telegram, conver
     assert "reply_markup" not in edit.params  # the button goes once pressed
     assert_valid(edit.text)
 
-    await telegram.push(callback_query(chat_id, "quotes:forgotten", sent, sent.result["message_id"]))
+    # A second tap (or one after a restart) finds nothing: it is told so, and nothing is edited twice.
+    await telegram.push(callback_query(chat_id, button["callback_data"], sent, sent.result["message_id"]))
     await telegram.wait_until(lambda: len(telegram.calls_to("answerCallbackQuery")) == 2)
     shown, stale = telegram.calls_to("answerCallbackQuery")
     assert "text" not in shown.params
     assert stale.params["text"] == QUOTES_GONE and stale.params["show_alert"] is True
+    assert len(telegram.calls_to("editMessageText", chat_id)) == 1
 
 
 # -- who is answered -------------------------------------------------------------

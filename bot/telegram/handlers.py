@@ -146,9 +146,12 @@ class TelegramBot:
         await update.effective_message.reply_html(escape(TEXT_ONLY))
 
     async def show_quotes(self, update: Update, context: Context) -> None:
-        """The "Show quotes" button: the message is edited to include them (spilling into more if need be)."""
+        """The "Show quotes" button: the message is edited to include them (spilling into more if need be).
+
+        Each button works once (it disappears with the edit), so a quick double tap cannot edit twice.
+        """
         query = update.callback_query
-        expanded = self.folded.get(query.data.removeprefix(QUOTES_PREFIX))
+        expanded = self.folded.pop(query.data.removeprefix(QUOTES_PREFIX))
         if expanded is None:
             await query.answer(QUOTES_GONE, show_alert=True)
             return

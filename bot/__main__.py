@@ -40,12 +40,17 @@ def main(argv: list[str] | None = None) -> int:
     actions.add_argument("--text", help="words the action should mention")
     actions.add_argument("--json", action="store_true", help="print the matching rows as a JSON list")
 
+    brief = commands.add_parser("brief", help="a cited briefing on a topic, for comms")
+    brief.add_argument("topic", help='what the briefing is about: "net zero targets and our carbon footprint"')
+    brief.add_argument("--out", type=Path, help="also write it to FILE.md (Markdown) or FILE.docx (Word)")
+    brief.add_argument("--json", action="store_true", help="print the briefing as JSON")
+
     commands.add_parser("serve", help="the Teams / Bot Framework endpoint (port from PORT, default 3978)")
     commands.add_parser("telegram", help="the Telegram bot (token from TELEGRAM_BOT_TOKEN)")
 
     args = parser.parse_args(argv)
     settings = Settings(**{**settings.__dict__, "kb_dir": args.index})
-    handlers = {"ask": _ask, "chat": _chat, "eval": _eval, "actions": _actions, "serve": _serve, "telegram": _telegram}
+    handlers = {"ask": _ask, "chat": _chat, "eval": _eval, "actions": _actions, "brief": _brief, "serve": _serve, "telegram": _telegram}
     return handlers[args.command](args, settings, parser)
 
 
@@ -118,6 +123,20 @@ def _actions(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
         print(json.dumps([asdict(row) for row in rows], ensure_ascii=False, indent=2))
     else:
         print(render_for_terminal(service.answer_actions(action_filter)))
+    return 0
+
+
+def _brief(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
+    from bot.briefing import BriefingWriter, briefing_json, render_markdown
+    from bot.briefing_docx import save_briefing
+
+    if args.out and args.out.suffix.lower() not in (".md", ".docx"):
+        parser.error("--out needs a file name ending in .md or .docx")
+    briefing = BriefingWriter(load_service(settings)).write(args.topic)
+    if args.out:
+        save_briefing(briefing, args.out)
+        print(f"Wrote {args.out}", file=sys.stderr)
+    print(json.dumps(briefing_json(briefing), ensure_ascii=False, indent=2) if args.json else render_markdown(briefing))
     return 0
 
 

@@ -48,6 +48,15 @@ _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][A-Za-z0-9&]*[A-Z0-9]?[a-z]*\b|\b[
 _MONTHS = frozenset("january february march april may june july august september october november december".split())
 
 
+_COUNT_QUESTION = re.compile(r"\bhow (?:many|much)\b", re.IGNORECASE)
+_FIGURE = re.compile(r"£\s?\d|\d[\d,.]*\s?%|\b\d[\d,.]*\b")
+
+
+def _has_figure(text: str) -> bool:
+    """A number that is not a year: a count, an amount or a percentage."""
+    return any(not _YEAR_TOKEN.fullmatch(m.group().strip()) for m in _FIGURE.finditer(text))
+
+
 def _acronyms_of(text: str) -> set[str]:
     """Initials of runs of capitalised words: "Chief Executive Officer" gives "ceo"."""
     acronyms = set()
@@ -224,6 +233,8 @@ class AnsweringService:
         """
         if chosen[0].score < MIN_EVIDENCE_SCORE:
             return True
+        if _COUNT_QUESTION.search(question) and not _has_figure(self._text(chosen[0])):
+            return True  # "how many ...?" answered by a sentence with no figure in it
         names = _names_in(question)
         if any(not self.searcher.knows(name) and not self.searcher.resembles_known(name) for name in names):
             return True
@@ -280,7 +291,7 @@ _QUESTION_WORDS = frozenset(
 
 def _wanted_fact_kinds(question: str) -> set[str]:
     q = question.lower()
-    wants = set()
+    wants = {"count"} if _COUNT_QUESTION.search(q) else set()
     if re.search(r"how (much|many|long)|\bwhat (%|percent|proportion|share)|\btotal\b|\bnumber of\b|\bcost|\b%", q):
         wants.add("quantity")
     if re.search(r"\bwhen\b|\bby when\b|\bdeadline\b|\bdue\b|\bwhat date\b|\bsince\b", q):
@@ -291,7 +302,10 @@ def _wanted_fact_kinds(question: str) -> set[str]:
 
 
 def _fact_bonus(text: str, wants: set[str]) -> float:
+    """Favour sentences carrying the kind of fact asked for; a count question needs a figure."""
     bonus = 0.0
+    if "count" in wants and not _has_figure(text):
+        bonus -= 0.05
     if "quantity" in wants and _PERCENT_OR_MONEY.search(text):
         bonus += 0.06
     if "date" in wants and _DATE.search(text):

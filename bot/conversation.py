@@ -12,8 +12,11 @@ from __future__ import annotations
 import asyncio
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from bot.answering import Answer, AnsweringService
+from bot.briefing import BriefingWriter, render_markdown
+from bot.briefing_docx import DOCX_MEDIA_TYPE, briefing_docx, docx_name
 
 EXAMPLE_QUESTIONS = (
     "What was the ICS carbon footprint in 2020/21?",
@@ -28,9 +31,12 @@ HELP_TEXT = (
     "Commands:\n"
     "help - this message\n"
     "sources - the documents I know and their dates\n"
+    "brief <topic> - a cited briefing on a topic for comms, as text and a Word document\n"
     "Questions about actions (for example \"what's due in 23/24?\" or \"who leads the water actions?\") "
     "are answered from the action table."
 )
+
+_BRIEF_ME_ON = re.compile(r"^(?:me\s+)?(?:on|about)\s+", re.IGNORECASE)  # "brief me on X" means "brief X"
 
 
 @dataclass(frozen=True)
@@ -69,8 +75,24 @@ class Conversation:
             return Reply("help", HELP_TEXT, suggestions=EXAMPLE_QUESTIONS)
         if command == "sources" and not rest:
             return Reply("sources", self.sources_text())
+        if command == "brief":
+            return self.briefing(rest)
         answer = self.service.answer(message)
         return Reply("answer", answer.text, answer=answer)
+
+    def briefing(self, topic: str) -> Reply:
+        """A cited briefing as Markdown, with the same briefing attached as a Word document."""
+        topic = _BRIEF_ME_ON.sub("", topic)
+        if not topic:
+            return Reply("usage", "Type brief and a topic, for example: brief net zero targets and our carbon footprint")
+        briefing = self.briefing_writer.write(topic)
+        document = Attachment(docx_name(briefing), DOCX_MEDIA_TYPE, briefing_docx(briefing))
+        return Reply("briefing", render_markdown(briefing), attachments=(document,))
+
+    @cached_property
+    def briefing_writer(self) -> BriefingWriter:
+        """One writer per conversation object (channels share one), so its vectors are embedded once."""
+        return BriefingWriter(self.service)
 
     def welcome(self) -> Reply:
         titles = "\n".join(f"- {title}" for title in self.document_titles())

@@ -26,7 +26,7 @@ from bot.config import Settings
 from bot.conversation import EXAMPLE_QUESTIONS, HELP_TEXT
 from bot.teams.bot import NOT_ALLOWED
 from bot.teams.package import main as package_main
-from bot.teams.render import CITATION_ABSTRACT_LIMIT, CITATION_NAME_LIMIT, citation_claim
+from bot.teams.render import CARD_ROWS, CITATION_ABSTRACT_LIMIT, CITATION_NAME_LIMIT, citation_claim
 from bot.teams.server import create_app
 from tests.teams_support import (
     BOT,
@@ -43,6 +43,8 @@ from tests.teams_support import (
 APP_PACKAGE = Path(__file__).resolve().parents[1] / "appPackage"
 GREEN_PLAN = "Coventry and Warwickshire ICS Green Plan 2022-2025"
 CARBON_QUESTION = "ICS carbon footprint 20/21?"
+WATER_QUESTION = "Who leads the water actions and when are they due?"
+DUE_QUESTION = "What's due in 23/24?"
 
 
 @pytest.fixture(scope="module")
@@ -121,6 +123,43 @@ def test_citation_fields_fit_teams_limits():
 
     assert len(appearance["name"]) <= CITATION_NAME_LIMIT and appearance["name"].endswith(", p. 104")
     assert len(appearance["abstract"]) <= CITATION_ABSTRACT_LIMIT and appearance["abstract"].endswith("…")
+
+
+def card_tables(message: dict) -> list[list[str]]:
+    """The text of every table row in a message's Adaptive Card, header rows included."""
+    (card,) = message["attachments"]
+    assert card["contentType"] == "application/vnd.microsoft.card.adaptive"
+    tables = [item for item in card["content"]["body"] if item["type"] == "Table"]
+    return [[cell["items"][0]["text"] for cell in row["cells"]] for table in tables for row in table["rows"]]
+
+
+async def test_an_action_question_gets_a_table_card_under_a_cited_lead_in(http, bot_url, connector, service):
+    conversation_id = new_conversation_id()
+
+    await post(http, bot_url, teams_message(WATER_QUESTION, connector.url, conversation_id))
+
+    (reply,) = connector.messages_to(conversation_id)
+    listing = service.answer(WATER_QUESTION).actions
+    assert reply["text"].startswith(listing.summary) and f"{GREEN_PLAN}, p. 66 [1]" in reply["text"]
+    markers = sorted({int(n) for n in re.findall(r"\[(\d+)\]", reply["text"])})
+    assert [claim["position"] for claim in ai_entity(reply)["citation"]] == markers
+    rows = [row for group in listing.groups.values() for row in group]
+    assert card_tables(reply) == [
+        ["No.", "Action", "Lead", "Due", "Page"],
+        *[[row.number, row.action, row.lead, row.due, str(row.page)] for row in rows],
+    ]
+
+
+async def test_a_long_action_list_shows_a_screenful_and_counts_the_rest(http, bot_url, connector, service):
+    conversation_id = new_conversation_id()
+
+    await post(http, bot_url, teams_message(DUE_QUESTION, connector.url, conversation_id))
+
+    (reply,) = connector.messages_to(conversation_id)
+    total = sum(len(group) for group in service.answer(DUE_QUESTION).actions.groups.values())
+    shown = [row for row in card_tables(reply) if row[0] != "No."]
+    assert len(shown) == CARD_ROWS < total
+    assert f"…and {total - CARD_ROWS} more" in reply["attachments"][0]["content"]["body"][-1]["text"]
 
 
 async def test_installing_the_bot_welcomes_with_the_documents_and_three_questions(http, bot_url, connector, conversation):

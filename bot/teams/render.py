@@ -5,7 +5,7 @@ markers, a schema.org ``Message`` entity labels it AI-generated and carries
 one citation per marker (Teams shows title, page and quoted sentence on
 hover), and the feedback loop adds thumbs up/down. Channels that ignore
 entities (the Emulator, Web Chat) get the sources as plain lines instead.
-Action lists become an Adaptive Card table.
+In Teams, an action list becomes an Adaptive Card table under a cited lead-in.
 """
 
 from __future__ import annotations
@@ -23,8 +23,10 @@ from botbuilder.schema import (
     SuggestedActions,
 )
 
+from bot.action_query import ActionListing
 from bot.answering import Answer, Citation
 from bot.conversation import Attachment, Reply
+from ingest.actions import ActionRow
 
 TEAMS_CHANNEL = "msteams"
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
@@ -81,13 +83,15 @@ def reply_activity(reply: Reply, channel_id: str | None) -> Activity:
 
 
 def _mark_as_answer(activity: Activity, answer: Answer, channel_id: str | None) -> None:
+    """AI label, citations and feedback buttons; in Teams an action list becomes a table card."""
     activity.entities = [AIMessageEntity([citation_claim(c) for c in answer.citations])]
     activity.channel_data = {"feedbackLoopEnabled": True}
-    if answer.citations and channel_id != TEAMS_CHANNEL:
-        activity.text += "\n\n" + sources_text(answer.citations)
-    actions = getattr(answer, "actions", None)
-    if actions is not None:
-        activity.attachments.append(action_card(actions))
+    if channel_id != TEAMS_CHANNEL:
+        if answer.citations:
+            activity.text += "\n\n" + sources_text(answer.citations)
+    elif answer.actions is not None and answer.actions.groups:
+        activity.text = action_lead_in(answer.actions, answer.citations)
+        activity.attachments.append(action_card(answer.actions))
 
 
 def citation_claim(citation: Citation) -> dict[str, Any]:
@@ -124,12 +128,19 @@ def file_attachment(attachment: Attachment) -> BotAttachment:
     )
 
 
-def action_card(listing: Any) -> BotAttachment:
-    """An Adaptive Card table of actions, grouped by theme, one screenful at most.
+def action_lead_in(listing: ActionListing, citations: list[Citation]) -> str:
+    """The text above an action card: how many actions, and the cited pages they stand on."""
+    pages: dict[str, list[str]] = {}
+    for c in citations:
+        pages.setdefault(c.title, []).append(f"p. {c.page} [{c.n}]")
+    sources = "; ".join(f"{title}, {', '.join(cited)}" for title, cited in pages.items())
+    summary = listing.summary.rstrip(".")
+    return f"{summary}. From {sources}." if sources else f"{summary}."
 
-    ``listing`` is an ``ActionListing``: ``summary`` and ``groups`` (theme -> rows).
-    """
-    body: list[dict[str, Any]] = [_text_block(listing.summary)]
+
+def action_card(listing: ActionListing) -> BotAttachment:
+    """An Adaptive Card table of actions (number, action, lead, due, page), by theme, one screenful at most."""
+    body: list[dict[str, Any]] = []
     shown = 0
     for theme, group in listing.groups.items():
         rows = group[: CARD_ROWS - shown]
@@ -147,7 +158,7 @@ def action_card(listing: Any) -> BotAttachment:
 _ACTION_COLUMNS = (("No.", 1), ("Action", 5), ("Lead", 2), ("Due", 2), ("Page", 1))
 
 
-def _action_table(rows: list[Any]) -> dict[str, Any]:
+def _action_table(rows: list[ActionRow]) -> dict[str, Any]:
     header = [name for name, _ in _ACTION_COLUMNS]
     cells = [[row.number, row.action, row.lead, row.due, row.page] for row in rows]
     return {

@@ -9,6 +9,7 @@ the test that checks authentication.
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import logging
@@ -23,10 +24,10 @@ from PIL import Image
 
 from bot.answering import Citation
 from bot.config import Settings
-from bot.conversation import EXAMPLE_QUESTIONS, HELP_TEXT
+from bot.conversation import EXAMPLE_QUESTIONS, HELP_TEXT, Attachment, Reply
 from bot.teams.bot import NOT_ALLOWED
 from bot.teams.package import main as package_main
-from bot.teams.render import CARD_ROWS, CITATION_ABSTRACT_LIMIT, CITATION_NAME_LIMIT, citation_claim
+from bot.teams.render import CARD_ROWS, CITATION_ABSTRACT_LIMIT, CITATION_NAME_LIMIT, citation_claim, reply_activity
 from bot.teams.server import create_app
 from tests.teams_support import (
     BOT,
@@ -160,6 +161,17 @@ async def test_a_long_action_list_shows_a_screenful_and_counts_the_rest(http, bo
     shown = [row for row in card_tables(reply) if row[0] != "No."]
     assert len(shown) == CARD_ROWS < total
     assert f"…and {total - CARD_ROWS} more" in reply["attachments"][0]["content"]["body"][-1]["text"]
+
+
+def test_files_such_as_briefings_are_attached_whatever_the_reply_kind():
+    docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    reply = Reply("briefing", "Your briefing on water.", attachments=(Attachment("water.docx", docx, b"PK\x03\x04 a docx"),))
+
+    (attachment,) = reply_activity(reply, "msteams").serialize()["attachments"]
+
+    assert attachment["name"] == "water.docx" and attachment["contentType"] == docx
+    header, data = attachment["contentUrl"].split(",", 1)
+    assert header == f"data:{docx};base64" and base64.b64decode(data) == b"PK\x03\x04 a docx"
 
 
 async def test_installing_the_bot_welcomes_with_the_documents_and_three_questions(http, bot_url, connector, conversation):

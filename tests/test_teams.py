@@ -163,15 +163,18 @@ async def test_a_long_action_list_shows_a_screenful_and_counts_the_rest(http, bo
     assert f"…and {total - CARD_ROWS} more" in reply["attachments"][0]["content"]["body"][-1]["text"]
 
 
-def test_files_such_as_briefings_are_attached_whatever_the_reply_kind():
+def test_files_such_as_briefings_are_attached_where_the_channel_takes_them():
     docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     reply = Reply("briefing", "Your briefing on water.", attachments=(Attachment("water.docx", docx, b"PK\x03\x04 a docx"),))
 
-    (attachment,) = reply_activity(reply, "msteams").serialize()["attachments"]
+    (attachment,) = reply_activity(reply, "emulator").serialize()["attachments"]
+    in_teams = reply_activity(reply, "msteams").serialize()
 
     assert attachment["name"] == "water.docx" and attachment["contentType"] == docx
     header, data = attachment["contentUrl"].split(",", 1)
     assert header == f"data:{docx};base64" and base64.b64decode(data) == b"PK\x03\x04 a docx"
+    assert in_teams["attachments"] == []  # Teams takes inline images only
+    assert in_teams["text"].startswith("Your briefing on water.") and "water.docx is not attached" in in_teams["text"]
 
 
 async def test_installing_the_bot_welcomes_with_the_documents_and_three_questions(http, bot_url, connector, conversation):

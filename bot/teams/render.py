@@ -76,7 +76,11 @@ def reply_activity(reply: Reply, channel_id: str | None) -> Activity:
         activity.suggested_actions = SuggestedActions(
             actions=[CardAction(type=ActionTypes.im_back, title=q, value=q) for q in reply.suggestions]
         )
-    activity.attachments = [file_attachment(a) for a in reply.attachments]
+    held_back = [a for a in reply.attachments if channel_id == TEAMS_CHANNEL and not a.media_type.startswith("image/")]
+    activity.attachments = [file_attachment(a) for a in reply.attachments if a not in held_back]
+    if held_back:
+        names = ", ".join(a.name for a in held_back)
+        activity.text += f"\n\n(Teams does not accept files from this bot yet, so {names} is not attached.)"
     if reply.answer is not None:
         _mark_as_answer(activity, reply.answer, channel_id)
     return activity
@@ -119,7 +123,10 @@ def clip(text: str, limit: int) -> str:
 
 
 def file_attachment(attachment: Attachment) -> BotAttachment:
-    """A file sent inline as a data URL (the Emulator and Web Chat offer it for download)."""
+    """A file sent inline as a data URL (the Emulator and Web Chat offer it for download).
+
+    Teams takes inline images only; other files need its file consent flow, not built yet.
+    """
     data = base64.b64encode(attachment.data).decode("ascii")
     return BotAttachment(
         name=attachment.name,

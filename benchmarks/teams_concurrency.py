@@ -7,7 +7,7 @@ on 127.0.0.1, then posts one question per conversation, all at the same time,
 each a different question from ../shared/eval/questions.jsonl. A reply time is
 the POST's round trip: the bot posts its answer to the connector before the
 POST returns. Each reply must arrive in its own conversation, in reply to its
-own question, with the text the answering service gives for that question.
+own question, with the text Teams should show for that question.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ sys.path.insert(0, str(REPO))
 from bot.config import Settings  # noqa: E402
 from bot.conversation import Conversation  # noqa: E402
 from bot.runtime import load_service  # noqa: E402
+from bot.teams.render import TEAMS_CHANNEL, reply_activity  # noqa: E402
 from bot.teams.server import create_app  # noqa: E402
 from tests.teams_support import Connector, new_conversation_id, serving, teams_message  # noqa: E402
 
@@ -54,7 +55,7 @@ async def ask_all_at_once(conversation: Conversation, questions: list[str]) -> t
 
 
 def got_own_answer(connector: Connector, activity: dict, expected: str) -> bool:
-    """One message in the question's conversation, in reply to it, with the answer to that question."""
+    """One message in the question's conversation, in reply to it, with the reply to that question."""
     replies = [p for p in connector.sent_to(activity["conversation"]["id"]) if p.activity["type"] == "message"]
     return len(replies) == 1 and replies[0].reply_to_id == activity["id"] and replies[0].activity["text"] == expected
 
@@ -63,7 +64,7 @@ def report(conversation: Conversation, questions: list[str]) -> None:
     activities, times, wall, connector = asyncio.run(ask_all_at_once(conversation, questions))
     # Afterwards, so the concurrent run is not helped by anything warmed up here.
     started = time.perf_counter()
-    expected = [conversation.reply_to(q).text for q in questions]
+    expected = [reply_activity(conversation.reply_to(q), TEAMS_CHANNEL).text for q in questions]
     one_by_one = (time.perf_counter() - started) / len(questions)
     own = sum(got_own_answer(connector, a, e) for a, e in zip(activities, expected))
 

@@ -1,0 +1,179 @@
+"""Briefings: structure, verbatim citations, no repeats, the action section, the
+honest short answer, the .docx read back, the chat command and the CLI contract."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+import sys
+from itertools import combinations
+from pathlib import Path
+
+import docx
+import pytest
+
+from bot.briefing import MAX_POINTS, MIN_POINTS, NEAR_DUPLICATE, BriefingWriter, briefing_json, facets, render_markdown, trim_to_clauses
+from bot.briefing_docx import briefing_docx
+from bot.evaluation import quote_is_verbatim
+
+REPO = Path(__file__).resolve().parents[1]
+COVERED = (
+    "net zero targets and our carbon footprint",
+    "inhalers and medicines emissions",
+    "cancer waiting times performance",
+    "covid-19 vaccination and current covid pressures",
+    "water",
+    "population health management",
+    "ambulance handover delays",
+    "staff travel and transport",
+)
+BARELY_MENTIONED = "space tourism"
+JSON_KEYS = {"topic", "headline", "points", "key_figures", "next_actions", "citations", "sources"}
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+@pytest.fixture(scope="module")
+def writer(service) -> BriefingWriter:
+    return BriefingWriter(service)
+
+
+@pytest.fixture(scope="module")
+def briefings(writer) -> dict:
+    return {topic: writer.write(topic) for topic in (*COVERED, BARELY_MENTIONED)}
+
+
+@pytest.mark.parametrize("topic", COVERED)
+def test_a_covered_topic_gets_a_full_briefing(briefings, knowledge_base, topic):
+    briefing = briefings[topic]
+    assert not briefing.thin
+    assert MIN_POINTS <= len(briefing.points) <= MAX_POINTS
+    assert briefing.headline and "\n" not in briefing.headline and _MARKER.search(briefing.headline)
+    numbers = {c.n for c in briefing.citations}
+    assert numbers == set(range(1, len(briefing.citations) + 1))
+    for point in briefing.points + briefing.key_figures:
+        assert point.citations and set(point.citations) <= numbers
+    assert {c.slug for c in briefing.citations} <= {s.slug for s in briefing.sources}
+    assert briefing.kb_built_at == knowledge_base.manifest.built_at and briefing.generated_at
+    markdown = render_markdown(briefing)
+    for section in ("## Key points", "## References", "## Sources", briefing.kb_built_at):
+        assert section in markdown
+
+
+def test_every_quote_is_verbatim_on_its_cited_page(briefings, knowledge_base):
+    citations = [c for briefing in briefings.values() for c in briefing.citations]
+    assert len(citations) > 50
+    assert [c for c in citations if not quote_is_verbatim(c, knowledge_base)] == []
+
+
+def test_points_and_figures_are_their_cited_quotes(briefings):
+    """Trimmed or not, what the reader sees is exactly what the reference quotes."""
+    for briefing in briefings.values():
+        quotes = {c.n: c.quote for c in briefing.citations}
+        for point in briefing.points + briefing.key_figures:
+            assert all(point.text in quotes[n] for n in point.citations)
+
+
+@pytest.mark.parametrize("topic", COVERED)
+def test_no_point_repeats_another(briefings, embedder, topic):
+    texts = [p.text for p in briefings[topic].points]
+    assert len(set(texts)) == len(texts)
+    vectors = embedder.embed(texts)
+    for (a, va), (b, vb) in combinations(zip(texts, vectors), 2):
+        assert a not in b and b not in a
+        assert float(va @ vb) <= NEAR_DUPLICATE or set(re.findall(r"\d[\d,.]*", a)) != set(re.findall(r"\d[\d,.]*", b))
+
+
+def test_points_span_the_documents_that_speak_to_the_topic(briefings):
+    briefing = briefings["covid-19 vaccination and current covid pressures"]
+    cited = {briefing.citations[p.citations[0] - 1].slug for p in briefing.points}
+    assert len(cited) >= 2
+
+
+def test_key_figures_carry_numbers(briefings):
+    figures = [p.text for b in briefings.values() for p in b.key_figures]
+    assert figures and all(re.search(r"\d", text) for text in figures)
+
+
+def test_a_topic_with_actions_says_what_happens_next(briefings, knowledge_base):
+    if not getattr(knowledge_base, "actions", None):
+        pytest.skip("this build has no action table")
+    briefing = briefings["inhalers and medicines emissions"]
+    assert len(briefing.actions) >= len(briefing.next_actions) > 0
+    assert {a.theme for a in briefing.actions} == {"Medicines"}
+    markdown = render_markdown(briefing)
+    assert "## What happens next" in markdown and f"{len(briefing.actions)} actions on this topic" in markdown
+    assert all(a.lead and a.due for a in briefing.next_actions)
+
+
+def test_a_barely_mentioned_topic_gets_an_honest_short_answer(briefings):
+    briefing = briefings[BARELY_MENTIONED]
+    assert briefing.thin and len(briefing.points) < MIN_POINTS
+    assert "documents" in briefing.headline and BARELY_MENTIONED in briefing.headline
+    assert not briefing.actions
+    assert "## Key points" not in render_markdown(briefing) or briefing.points
+
+
+def test_the_docx_reads_back_with_followable_references(briefings):
+    briefing = briefings["net zero targets and our carbon footprint"]
+    document = docx.Document(io.BytesIO(briefing_docx(briefing)))
+    texts = [p.text for p in document.paragraphs]
+    references = texts.index("References")
+    body_markers = {int(n) for text in texts[:references] for n in _MARKER.findall(text)}
+    entries = {int(m.group(1)): text for text in texts[references + 1 :] if (m := re.match(r"\[(\d+)\] ", text))}
+    assert body_markers and body_markers == set(entries)
+    for citation in briefing.citations:
+        assert citation.title in entries[citation.n] and f"p. {citation.page}" in entries[citation.n] and citation.quote in entries[citation.n]
+    xml = document.element.xml
+    anchors = set(re.findall(r'w:anchor="(ref\d+)"', xml))
+    bookmarks = set(re.findall(r'w:bookmarkStart [^>]*w:name="(ref\d+)"', xml))
+    assert anchors and anchors <= bookmarks
+    assert any(briefing.kb_built_at in text for text in texts) and briefing.generated_at in document.sections[0].footer.paragraphs[0].text
+
+
+def test_brief_in_chat_replies_with_markdown_and_a_word_attachment(conversation):
+    reply = conversation.reply_to("brief me on water")
+    assert reply.kind == "briefing" and reply.text.startswith("# Briefing: water")
+    (attachment,) = reply.attachments
+    assert attachment.name.endswith(".docx") and attachment.data[:2] == b"PK"
+    assert conversation.reply_to("/brief").kind == "usage"
+
+
+def test_cli_prints_the_json_contract_and_writes_a_docx(corpus_kb_dir, knowledge_base, tmp_path):
+    out = tmp_path / "briefing.docx"
+    topic = "net zero targets and our carbon footprint"
+    command = [sys.executable, "-m", "bot", "--index", str(corpus_kb_dir), "brief", topic, "--json", "--out", str(out)]
+    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300, check=True)
+    printed = json.loads(result.stdout)
+    assert JSON_KEYS <= set(printed) and printed["topic"] == topic
+    assert all(set(p) == {"text", "citations"} for p in printed["points"] + printed["key_figures"])
+    assert all(set(c) == {"n", "slug", "title", "page", "quote"} for c in printed["citations"])
+    assert all({"title", "date", "pages"} <= set(s) for s in printed["sources"])
+    assert docx.Document(str(out)).paragraphs[0].text == f"Briefing: {topic}"
+
+
+def test_json_matches_the_briefing(briefings):
+    briefing = briefings["water"]
+    printed = briefing_json(briefing)
+    assert [p["text"] for p in printed["points"]] == [p.text for p in briefing.points]
+    assert [c["n"] for c in printed["citations"]] == [c.n for c in briefing.citations]
+
+
+def test_trimming_keeps_a_substring_cut_at_clause_boundaries():
+    sentence = (
+        "Across the system there are four Places with their own priorities, plans and partnership boards; "
+        "Inhaler emissions fell by 3% in 2021/22, helped by the switch to dry powder inhalers in primary care; "
+        "Travel emissions rose over the same period as more staff returned to their offices after the pandemic."
+    )
+    trimmed = trim_to_clauses(sentence, {"inhaler": 1.0}, limit=120)
+    assert trimmed == "Inhaler emissions fell by 3% in 2021/22, helped by the switch to dry powder inhalers in primary care"
+    assert trim_to_clauses(sentence, {"inhaler": 1.0}, limit=400) == sentence
+
+
+def test_a_topic_splits_into_facets_sharing_their_head():
+    assert facets("population health management funding and staffing") == [
+        "population health management funding",
+        "population health management staffing",
+    ]
+    assert facets("cancer waiting times performance") == []

@@ -30,6 +30,9 @@ NOT_FOUND = "I couldn't find that in the documents."
 CHUNKS_SEARCHED = 12
 MAX_SENTENCES = 3
 MAX_ANSWER_CHARS = 550
+# A list's items follow the sentence that introduces it, within this longer budget.
+MAX_LIST_ITEMS = 6
+MAX_ANSWER_WITH_LIST_CHARS = 750
 # Calibrated on ../shared/eval/questions.jsonl (see README, "Answer quality").
 MIN_EVIDENCE_SCORE = 0.38
 FOLLOW_ON_SHARE = 0.6
@@ -160,7 +163,7 @@ class AnsweringService:
         chosen = self._choose(scored, terms)
         if not chosen or self._too_weak(chosen, question):
             return self._abstain(hits)
-        return self._compose(chosen)
+        return self._compose(self._with_list_items(chosen))
 
     # -- scoring -----------------------------------------------------------
 
@@ -251,14 +254,55 @@ class AnsweringService:
 
     # -- output ------------------------------------------------------------
 
-    def _compose(self, chosen: list[_Scored]) -> Answer:
-        citations = []
-        parts = []
-        for n, item in enumerate(chosen, start=1):
-            slug, sentence = self.kb.sentences[item.sentence_id]
-            citations.append(Citation(n, slug, self.kb.by_slug[slug].record.title, sentence.page, sentence.text))
-            parts.append(f"{sentence.text} [{n}]")
+    def _with_list_items(self, chosen: list[_Scored]) -> list[int]:
+        """Sentence ids to show: a sentence introducing a list ("There are four Trusts:") brings its items."""
+        shown: list[int] = []
+        length = sum(len(self._text(c)) for c in chosen)
+        for item in chosen:
+            shown.append(item.sentence_id)
+            if not self._text(item).endswith(":"):
+                continue
+            for following in range(item.sentence_id + 1, item.sentence_id + 1 + MAX_LIST_ITEMS):
+                text = self._sentence_text(following)
+                if text is None or not self._same_page(item.sentence_id, following) or following in shown:
+                    break
+                if length + len(text) > MAX_ANSWER_WITH_LIST_CHARS:
+                    break
+                shown.append(following)
+                length += len(text)
+        return shown
+
+    def _compose(self, sentence_ids: list[int]) -> Answer:
+        """One citation per run of consecutive sentences on a page, quoting the run verbatim."""
+        citations: list[Citation] = []
+        parts: list[str] = []
+        for run in self._runs(sentence_ids):
+            slug, first = self.kb.sentences[run[0]]
+            quote = " ".join(self.kb.sentences[i][1].text for i in run)
+            n = len(citations) + 1
+            citations.append(Citation(n, slug, self.kb.by_slug[slug].record.title, first.page, quote))
+            parts.append(f"{quote} [{n}]")
         return Answer(text=" ".join(parts), citations=citations, abstained=False)
+
+    def _runs(self, sentence_ids: list[int]) -> list[list[int]]:
+        """Group consecutive sentences that stand together, word for word, on one page."""
+        runs: list[list[int]] = []
+        for sentence_id in sentence_ids:
+            if runs and sentence_id == runs[-1][-1] + 1 and self._same_page(runs[-1][-1], sentence_id):
+                joined = " ".join(self.kb.sentences[i][1].text for i in [*runs[-1], sentence_id])
+                slug, sentence = self.kb.sentences[sentence_id]
+                if joined in collapse_whitespace(self.kb.page_text(slug, sentence.page)):
+                    runs[-1].append(sentence_id)
+                    continue
+            runs.append([sentence_id])
+        return runs
+
+    def _same_page(self, a: int, b: int) -> bool:
+        (slug_a, first), (slug_b, second) = self.kb.sentences[a], self.kb.sentences[b]
+        return slug_a == slug_b and first.page == second.page
+
+    def _sentence_text(self, sentence_id: int) -> str | None:
+        return self.kb.sentences[sentence_id][1].text if sentence_id < len(self.kb.sentences) else None
 
     def _abstain(self, hits) -> Answer:
         hints: list[SourceHint] = []

@@ -52,6 +52,19 @@ def is_heading(line: str, previous: str | None, following: str | None) -> bool:
     return previous is None or bool(_SENTENCE_END.search(previous.strip()))
 
 
+def starts_list_item(line: str, previous: str | None) -> bool:
+    """A bullet or numbered item; a dash only counts after a finished sentence.
+
+    A line opening with a dash in mid-sentence continues it ("Laura Nelson –
+    Director ... / – Executive Lead for Sustainability.").
+    """
+    if not _BULLET.match(line):
+        return False
+    if line.lstrip()[0] in "-–":
+        return previous is None or bool(_SENTENCE_END.search(previous.strip()))
+    return True
+
+
 def page_sentences(text: str, page: int, heading: str) -> tuple[list[Sentence], str]:
     """Sentences of one page, and the heading in force at its end."""
     sentences: list[Sentence] = []
@@ -67,7 +80,7 @@ def page_sentences(text: str, page: int, heading: str) -> tuple[list[Sentence], 
         if is_heading(line, previous, following):
             flush()
             heading = collapse_whitespace(line)
-        elif _BULLET.match(line):
+        elif starts_list_item(line, previous):
             flush()
             block.append(line)
         else:

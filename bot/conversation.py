@@ -10,7 +10,9 @@ one slow question never stalls the event loop serving other people.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -36,6 +38,7 @@ HELP_TEXT = (
     "are answered from the action table."
 )
 
+ANSWER_WORKERS = max(2, os.cpu_count() or 2)
 _BRIEF_ME_ON = re.compile(r"^(?:me\s+)?(?:on|about)\s+", re.IGNORECASE)  # "brief me on X" means "brief X"
 
 
@@ -62,10 +65,13 @@ class Conversation:
 
     def __init__(self, service: AnsweringService) -> None:
         self.service = service
+        # Answering is CPU work: a pool of its own, sized to the cores, keeps it off the event
+        # loop without starving the threads the channel libraries use for their own I/O.
+        self._workers = ThreadPoolExecutor(max_workers=ANSWER_WORKERS, thread_name_prefix="answer")
 
     async def respond(self, text: str) -> Reply:
         """The reply to one message; the heavy lifting runs off the event loop."""
-        return await asyncio.to_thread(self.reply_to, text)
+        return await asyncio.get_running_loop().run_in_executor(self._workers, self.reply_to, text)
 
     def reply_to(self, text: str) -> Reply:
         message = re.sub(r"\s+", " ", text).strip()

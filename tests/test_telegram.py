@@ -131,9 +131,22 @@ async def test_command_without_argument_gets_a_usage_hint(telegram, command):
     assert "For example:" in text
 
 
-@pytest.mark.parametrize("command", ["/due 23/24", "/owner ICB", "/brief net zero travel", f"/ask {FOOTPRINT_QUESTION}"])
+@pytest.mark.parametrize("command", ["/due 23/24", "/owner ICB", f"/ask {FOOTPRINT_QUESTION}"])
 async def test_commands_with_an_argument_are_answered(telegram, command):
     assert_valid(await ask(telegram, new_chat(), command))
+
+
+async def test_brief_sends_the_briefing_and_its_word_document(telegram):
+    chat_id = new_chat()
+    await telegram.push({"message": message(chat_id, "/brief net zero travel")})
+    (document,) = await telegram.wait_for("sendDocument", chat_id)
+    assert document.params["document"]["filename"].endswith(".docx")
+    assert document.params["document"]["data"].startswith(b"PK")  # a .docx is a zip
+    texts = [call.text for call in telegram.calls_to("sendMessage", chat_id)]
+    assert texts[0].startswith("<b>Briefing: net zero travel</b>")
+    assert "#" not in texts[0] and "**" not in texts[0]
+    for text in texts:
+        assert_valid(text)
 
 
 async def test_unknown_command_points_to_the_commands(telegram):
@@ -294,7 +307,8 @@ def test_configuration_problems_are_explained():
 def test_long_replies_split_at_paragraphs_into_valid_html(knowledge_base):
     sentences = [sentence.text for _, sentence in knowledge_base.sentences[:600]]
     paragraphs = [" ".join(sentences[i : i + 6]) for i in range(0, 300, 6)]
-    paragraphs.append(" ".join(sentences[300:]))  # one paragraph far longer than a message
+    paragraphs.append("\n".join(sentences[300:450]))  # a paragraph of lines, longer than a message
+    paragraphs.append(" ".join(sentences[450:]))  # a single line longer than a message
     text = "\n\n".join(paragraphs)
     assert "&" in text and length(text) > 3 * MESSAGE_LIMIT
 

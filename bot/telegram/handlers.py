@@ -74,7 +74,7 @@ COMMANDS = (
     Command("ask", "Ask a question (in groups, or any time)", "question", "What was the carbon footprint in 2020/21?"),
     Command("due", "Actions due in a financial year", "year", "23/24"),
     Command("owner", "Actions led by someone", "lead", "ICB"),
-    Command("brief", "A briefing note on a topic, as a Word file", "topic", "net zero travel"),
+    Command("brief", "A cited briefing on a topic, with a Word copy", "topic", "net zero travel"),
     Command("sources", "The documents I know"),
 )
 _COMMANDS_BY_NAME = {command.name: command for command in COMMANDS}

@@ -5,6 +5,9 @@ closes), so a long reply can be split between any two paragraphs without
 ever cutting through markup. All document and user text goes through
 ``html.escape``; the only tags are the ones written here.
 
+Briefings arrive as Markdown; their headings and whole-line bold or italics
+become the matching tags, line by line, so each line stays self-contained too.
+
 Citations become footnotes: "[1] Title, p. 31" and the quoted sentence. When
 the quotes are long they are folded: the message shows the short footnotes
 and ``Rendered.expanded`` holds the version with quotes, for a button to
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.answering import Citation
@@ -25,6 +29,8 @@ FOLD_QUOTES_OVER = 300  # characters of quoted text; longer quotes hide behind a
 QUOTE_LIMIT = 1000  # a "sentence" longer than this is extraction debris; show its start
 # Words are sliced to this length so that, even escaped (at most 5x, "&amp;"), one fits in a message.
 _WORDS = re.compile(r"\S{1,500}\s*")
+_HEADING = re.compile(r"^#{1,6}\s+(.+)$")
+_WHOLE_LINE_EMPHASIS = re.compile(r"^(\*\*|_)(.+)\1$")
 
 
 @dataclass(frozen=True)
@@ -34,7 +40,8 @@ class Rendered:
 
 
 def render_reply(reply: Reply, limit: int = MESSAGE_LIMIT) -> Rendered:
-    body = _text_paragraphs(reply.text, limit) + _suggestions(reply.suggestions)
+    markup = _markdown_line if reply.kind == "briefing" else _as_is
+    body = _text_paragraphs(reply.text, limit, markup) + _suggestions(reply.suggestions)
     citations = reply.answer.citations if reply.answer else []
     full_footnotes = _footnotes_with_quotes(citations)
     if sum(len(c.quote) for c in citations) <= FOLD_QUOTES_OVER:
@@ -44,13 +51,34 @@ def render_reply(reply: Reply, limit: int = MESSAGE_LIMIT) -> Rendered:
     return Rendered(_join(groups), _join(_group(last_body + full_footnotes, limit)))
 
 
-def _text_paragraphs(text: str, limit: int) -> list[str]:
-    """Plain text as escaped paragraphs (split at blank lines), each short enough for one message."""
+def _text_paragraphs(text: str, limit: int, markup: Callable[[str], str]) -> list[str]:
+    """Text as HTML paragraphs (split at blank lines), each short enough for one message.
+
+    ``markup`` formats one escaped line. A paragraph too long for a message is
+    split between lines, and a line too long for one, between words.
+    """
     paragraphs = []
     for paragraph in filter(None, re.split(r"\n\s*\n", text.strip())):
-        escaped = escape(paragraph)
-        paragraphs += [escaped] if length(escaped) <= limit else _split_between_words(paragraph, limit)
+        lines = []
+        for line in paragraph.split("\n"):
+            formatted = markup(escape(line))
+            lines += [formatted] if length(formatted) <= limit else _split_between_words(line, limit)
+        paragraphs += ["\n".join(group) for group in _group(lines, limit, separator="\n")]
     return paragraphs
+
+
+def _as_is(line: str) -> str:
+    return line
+
+
+def _markdown_line(line: str) -> str:
+    """An escaped line of the Markdown briefings use: "# Heading", "**bold line**", "_italic line_"."""
+    if heading := _HEADING.match(line):
+        return f"<b>{heading[1]}</b>"
+    if emphasis := _WHOLE_LINE_EMPHASIS.match(line):
+        tag = "b" if emphasis[1] == "**" else "i"
+        return f"<{tag}>{emphasis[2]}</{tag}>"
+    return line
 
 
 def escape(text: str) -> str:
@@ -98,16 +126,16 @@ def _shorten(quote: str) -> str:
     return quote if len(quote) <= QUOTE_LIMIT else quote[: QUOTE_LIMIT - 1].rstrip() + "…"
 
 
-def _group(paragraphs: list[str], limit: int) -> list[list[str]]:
-    """Paragraphs packed greedily into messages of at most ``limit``, joined by blank lines."""
+def _group(items: list[str], limit: int, separator: str = "\n\n") -> list[list[str]]:
+    """Items (paragraphs, or lines) packed greedily into messages of at most ``limit`` once joined."""
     groups: list[list[str]] = [[]]
     size = 0
-    for paragraph in paragraphs:
-        added = length(paragraph) + (2 if groups[-1] else 0)
+    for item in items:
+        added = length(item) + (len(separator) if groups[-1] else 0)
         if groups[-1] and size + added > limit:
             groups.append([])
-            size, added = 0, length(paragraph)
-        groups[-1].append(paragraph)
+            size, added = 0, length(item)
+        groups[-1].append(item)
         size += added
     return groups
 

@@ -1,22 +1,25 @@
 """Briefings for comms: a topic in, a cited briefing out.
 
 Extractive like the answering service, so every point can be trusted: each
-is one or two sentences of a document, trimmed only at clause boundaries, and
-cited with the page it is on. A briefing is wider than an answer:
+is a sentence of a document, or the run of its clauses that speaks to the
+topic (cut only at clause boundaries, so still verbatim on the page), cited
+with its page. A briefing is wider than an answer:
 
-* Gathering. The topic is searched (hybrid search), and so are the aspects the
-  documents themselves discuss under it: the section headings of the best hits
-  and the themes of the action table that are close in meaning to the topic,
-  each searched together with the topic. Every sentence of the chunks found is
-  scored against the topic (meaning, the topic's telling words in the sentence
-  or its heading, and the meaning of the surrounding chunk), and
-  near-duplicates (sentence vectors with cosine above 0.9) are dropped.
-* Writing. Points are the best sentences, with the best passage of each other
-  document that speaks to the topic taken first so a briefing spans the
-  sources; key figures are the clauses that carry numbers (targets, dates,
-  amounts); "What happens next" comes from the action table. When fewer than
-  four sentences speak to the topic the briefing says the documents say
-  little, rather than padding.
+* Gathering. The topic is searched (hybrid search), and so is each of its
+  facets ("covid-19 vaccination and current covid pressures" has two) and the
+  aspects the documents themselves discuss under it: the section headings of
+  the best hits and the action-table themes close in meaning to the topic.
+  Every sentence of the chunks found is scored against its best-matching query
+  (meaning; the query's telling words, or an acronym the documents use for
+  them, in the sentence or its heading; what its section is about), and
+  near-duplicates (sentence vectors with cosine above 0.9, no new figure) are
+  dropped.
+* Writing. Points are the most important passages, the best of each facet and
+  of each document that speaks strongly to the topic taken first; key figures
+  are further clauses that give numbers (targets, dates, amounts); "What
+  happens next" counts the topic's actions in the action table and shows the
+  nearest due. When fewer than four passages speak to the topic the briefing
+  says the documents say little, rather than padding.
 """
 
 from __future__ import annotations
@@ -27,11 +30,13 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
+from weakref import WeakKeyDictionary
 
 import numpy as np
 
 from bot.answering import AnsweringService, Citation
 from index.search import tokenize
+from index.store import KnowledgeBase
 from ingest.cleaning import collapse_whitespace
 
 TOPIC_CHUNKS = 20
@@ -44,8 +49,10 @@ MIN_POINTS = 4
 SEED_SHARE = 0.8
 MAX_POINTS = 8
 MAX_FIGURES = 10
-MAX_FIGURES_PER_PAGE = 3  # so one dense table does not crowd out the rest
+MAX_FIGURES_PER_SENTENCE = 2
+MAX_FIGURES_PER_PAGE = 4
 MAX_NEXT_ACTIONS = 6
+MAX_ACTIONS_PER_DUE = 3
 MAX_POINT_CHARS = 300
 MAX_FIGURE_CHARS = 220
 MAX_HEADLINE_CHARS = 160
@@ -56,9 +63,8 @@ MIN_LOWER_SHARE = 0.4  # below this share of lower-case words a line is a headin
 MEANING, WORDS, SECTION = 0.45, 0.3, 0.25
 RELEVANT = 0.45  # a sentence at or above this speaks to the topic
 # A sentence next to a relevant one on its page shares its subject ("there were 291
-# positive patients" after a sentence about Covid); two steps along a page at most.
-NEIGHBOUR_SHARE = 0.9
-NEIGHBOUR_STEPS = 2
+# positive patients" after a sentence about Covid patients), at a discount.
+NEIGHBOUR_SHARE = 0.85
 FIGURE_BONUS = 0.08  # comms lead with numbers: among near-equals, the sentence with a figure first
 MAX_FIGURE_TOKEN_SHARE = 0.3  # above this share of figures a text is a table, not prose
 ACTION_SIMILARITY = 0.45
@@ -81,8 +87,9 @@ _FIGURE = re.compile(
     r"|(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?"
     r"|\b(?:19|20)\d{2}(?:/\d{2,4})?\b"
     r"|\b\d+(?:st|nd|rd|th)\b"
-    r"|\b\d+(?:\.\d+)?\s?(?:[a-z]+\s)?" + _UNIT + r"(?![a-z])"
+    r"|\b\d+(?:\.\d+)?\s?(?:[a-z]+\s)?" + _UNIT + r"(?![a-z]|[\s-]+olds?\b)"
 )
+_AMOUNT = re.compile(r"£\s?\d|(?<![\d.,])\d[\d,.]*\s?%|(?<![\d.,])\d{1,3}(?:,\d{3})+")  # money, shares, large counts
 # Clause breaks: after , ; : and before a spaced dash, a bullet or an "o" sub-bullet.
 _CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+|\s+(?=[–—]\s)|\s+(?=[•▪●]\s)|\s+(?=o\s[A-Z])")
 # In a flattened table a row ends with a run of figures and the next starts with a capitalised word.
@@ -96,6 +103,8 @@ _FIGURE_TOKEN = re.compile(r"^[(£$]?\d")
 _LINK = re.compile(r"https?://|www\.")
 _LEADING_MARK = re.compile(r"^(?:[•▪●–—-]|o(?=\s[A-Z])|\d{1,2}\.(?=\s[A-Z]))\s+")
 _TRAILING_PUNCTUATION = " ,;:–—-"
+
+_VECTORS: WeakKeyDictionary[KnowledgeBase, dict[str, np.ndarray]] = WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -132,15 +141,12 @@ class Briefing:
     points: list[Point]
     key_figures: list[Point]
     actions: list[NextAction]  # every action on the topic, due soonest first
+    next_actions: list[NextAction]  # the most relevant few of the nearest due dates
     citations: list[Citation]
     sources: list[Source]
     generated_at: str
     kb_built_at: str
     thin: bool  # the documents say little on the topic
-
-    @property
-    def next_actions(self) -> list[NextAction]:
-        return self.actions[:MAX_NEXT_ACTIONS]
 
 
 @dataclass(frozen=True)
@@ -179,7 +185,7 @@ class _Ledger:
 
 
 class BriefingWriter:
-    """Writes briefings from one loaded knowledge base; keep one per process (it caches vectors)."""
+    """Writes briefings from one loaded knowledge base; thread-safe once the first briefing is written."""
 
     def __init__(self, service: AnsweringService) -> None:
         self.service = service
@@ -189,16 +195,17 @@ class BriefingWriter:
     def write(self, topic: str) -> Briefing:
         topic = collapse_whitespace(topic)
         aliases = self._acronyms(topic)
-        queries = self._queries(topic, aliases)
+        queries = self._queries(topic)
         relevant = [e for e in self._gather(queries, aliases) if e.score >= RELEVANT]
         ledger = _Ledger(self.service)
-        chosen = _choose_points(relevant, queries, aliases)
+        chosen = _choose_points(relevant, queries)
         points = [ledger.cite(e, quote) for e, quote in chosen]
         used = {e.sentence_id for e, _ in chosen}
         in_points = set().union(*(figures_in(quote) for _, quote in chosen))
         others = [e for e in relevant if e.sentence_id not in used]
         figures = [ledger.cite(e, clause) for e, clause in _key_figures(others, queries, aliases, in_points)]
         actions = [self._next_action(a) for a in self._actions_on(queries, aliases)]
+        nearest = _nearest(actions)
         thin = len(points) < MIN_POINTS
         return Briefing(
             topic=topic,
@@ -206,8 +213,9 @@ class BriefingWriter:
             points=points,
             key_figures=figures,
             actions=actions,
+            next_actions=nearest,
             citations=ledger.citations,
-            sources=self._sources(ledger.citations, actions[:MAX_NEXT_ACTIONS]),
+            sources=self._sources(ledger.citations, nearest),
             generated_at=datetime.now().strftime("%Y-%m-%d %H:%M"),
             kb_built_at=self.kb.manifest.built_at,
             thin=thin,
@@ -215,7 +223,7 @@ class BriefingWriter:
 
     # -- the topic ------------------------------------------------------------------
 
-    def _queries(self, topic: str, aliases: dict[str, frozenset[str]]) -> list[_Query]:
+    def _queries(self, topic: str) -> list[_Query]:
         """The whole topic first, then each of its facets (one embedding call for all)."""
         texts = [topic, *facets(topic)]
         return [_Query(t, v, self._terms(t)) for t, v in zip(texts, self.service.embedder.embed(texts))]
@@ -272,14 +280,14 @@ class BriefingWriter:
         context = self.kb.chunk_vectors[self._sentence_chunks[ids]] @ query_vectors.T
         headings = [self.kb.sentences[i][1].heading for i in sentence_ids]
         section = np.maximum(context, self._embed_cached(headings) @ query_vectors.T)
-        words = np.array([[coverage(self._stems(i, aliases), q.terms) for q in queries] for i in sentence_ids])
+        stems = [with_phrases(self._sentence_stems[i], aliases) for i in sentence_ids]
+        words = np.array([[coverage(found, q.terms) for q in queries] for found in stems])
         relevance = MEANING * meaning + WORDS * words + SECTION * section
-        scores = dict(zip(sentence_ids, relevance.max(axis=1).tolist()))
+        own = dict(zip(sentence_ids, relevance.max(axis=1).tolist()))
         facet = dict(zip(sentence_ids, relevance.argmax(axis=1).tolist()))
-        for _ in range(NEIGHBOUR_STEPS):
-            scores = {i: max([own] + [NEIGHBOUR_SHARE * scores.get(n, 0.0) for n in self._page_neighbours(i)]) for i, own in scores.items()}
         evidence = []
-        for sentence_id, score in scores.items():
+        for sentence_id in sentence_ids:
+            score = max([own[sentence_id]] + [NEIGHBOUR_SHARE * own.get(n, 0.0) for n in self._page_neighbours(sentence_id)])
             slug, sentence = self.kb.sentences[sentence_id]
             evidence.append(_Evidence(sentence_id, slug, sentence.page, sentence.text, score, facet[sentence_id]))
         return sorted(evidence, key=lambda e: -e.score)
@@ -293,13 +301,9 @@ class BriefingWriter:
             if 0 <= other < len(self.kb.sentences) and (self.kb.sentences[other][0], self.kb.sentences[other][1].page) == (slug, sentence.page)
         ]
 
-    def _stems(self, sentence_id: int, aliases: dict[str, frozenset[str]]) -> set[str]:
-        """Stems of a sentence and its heading, with the topic's phrases for the acronyms it uses."""
-        stems = self._sentence_stems[sentence_id]
-        return stems.union(*(phrase for acronym, phrase in aliases.items() if acronym in stems))
-
     @cached_property
     def _sentence_stems(self) -> list[frozenset[str]]:
+        """Stems of each sentence with its heading, for matching the topic's words."""
         return [frozenset(stems_of(f"{s.heading} {s.text}")) for _, s in self.kb.sentences]
 
     @cached_property
@@ -325,14 +329,16 @@ class BriefingWriter:
                 kept.append(item)
         return kept
 
-    @cached_property
+    @property
     def _vectors(self) -> dict[str, np.ndarray]:
-        """Every section heading, action theme and action, embedded in one batch on first use; "" is zero."""
-        texts = [s.heading for _, s in self.kb.sentences] + [t for a in _actions(self.kb) for t in _action_texts(a)]
-        texts = [text for text in dict.fromkeys(texts) if text]
-        vectors = dict(zip(texts, self.service.embedder.embed(texts)))
-        vectors[""] = np.zeros(self.kb.manifest.dimension, dtype=np.float32)
-        return vectors
+        """Every section heading, action theme and action, embedded in one batch the first
+        time any writer needs them for this knowledge base; "" is the zero vector."""
+        if self.kb not in _VECTORS:
+            texts = [s.heading for _, s in self.kb.sentences] + [t for a in _actions(self.kb) for t in _action_texts(a)]
+            texts = [text for text in dict.fromkeys(texts) if text]
+            _VECTORS[self.kb] = dict(zip(texts, self.service.embedder.embed(texts)))
+            _VECTORS[self.kb][""] = np.zeros(self.kb.manifest.dimension, dtype=np.float32)
+        return _VECTORS[self.kb]
 
     def _embed_cached(self, texts: list[str]) -> np.ndarray:
         missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
@@ -350,8 +356,7 @@ class BriefingWriter:
         by_text, by_theme = (self._embed_cached([_action_texts(a)[i] for a in actions]) @ vectors for i in (0, 1))
         on_topic = []
         for action, row in zip(actions, np.maximum(by_text, by_theme).tolist()):
-            stems = stems_of(_action_texts(action)[0])
-            stems = stems.union(*(phrase for acronym, phrase in aliases.items() if acronym in stems))
+            stems = with_phrases(stems_of(_action_texts(action)[0]), aliases)
             if any(similarity >= ACTION_SIMILARITY and coverage(stems, q.terms) > 0 for q, similarity in zip(queries, row)):
                 on_topic.append((action, max(row)))
         return [action for action, closeness in sorted(on_topic, key=lambda item: (_due_key(item[0].due_normalised), -item[1]))]
@@ -404,6 +409,11 @@ def stems_of(text: str) -> set[str]:
     return {stem(token) for token in tokenize(text)}
 
 
+def with_phrases(stems: frozenset[str] | set[str], aliases: dict[str, frozenset[str]]) -> set[str]:
+    """Stems, plus the topic's phrase for each acronym among them ("phm" brings "population", "health", ...)."""
+    return set(stems).union(*(phrase for acronym, phrase in aliases.items() if acronym in stems))
+
+
 def coverage(stems: set[str], terms: dict[str, float]) -> float:
     """Share of a query's weighted stems present in a text."""
     total = sum(terms.values())
@@ -413,9 +423,7 @@ def coverage(stems: set[str], terms: dict[str, float]) -> float:
 # -- choosing and trimming -------------------------------------------------------------
 
 
-def _choose_points(
-    relevant: list[_Evidence], queries: list[_Query], aliases: dict[str, frozenset[str]]
-) -> list[tuple[_Evidence, str]]:
+def _choose_points(relevant: list[_Evidence], queries: list[_Query]) -> list[tuple[_Evidence, str]]:
     """The most important passages: the best for each facet and each document first, then the rest.
 
     Only strong passages (SEED_SHARE of the best) are taken first, so a document that
@@ -423,6 +431,8 @@ def _choose_points(
 
     Importance is relevance, with a small lead for passages that carry a figure.
     """
+    if not relevant:
+        return []
     terms = {term: weight for q in queries for term, weight in q.terms.items()}
     candidates = [(e, quote) for e in relevant if (quote := _point_quote(e.text, terms))]
     candidates.sort(key=lambda item: -_importance(*item))
@@ -454,34 +464,50 @@ def _point_quote(sentence: str, terms: dict[str, float]) -> str | None:
 def _key_figures(
     relevant: list[_Evidence], queries: list[_Query], aliases: dict[str, frozenset[str]], shown: set[str]
 ) -> list[tuple[_Evidence, str]]:
-    """Clauses that carry numbers not ``shown`` yet (in the points), most relevant first, each number once.
+    """Clauses giving numbers not ``shown`` yet (in the points): amounts first among near-equals, each number once.
 
-    In a sentence of several clauses only those naming a word of the topic
-    count, so a table row about another measure is left out.
+    At most two clauses come from one sentence and four from one page, so a
+    long table does not crowd out the rest of the documents.
     """
     figures: list[tuple[_Evidence, str]] = []
     shown = set(shown)
+    per_sentence: Counter[int] = Counter()
     per_page: Counter[tuple[str, int]] = Counter()
-    for evidence in relevant:
+    for evidence, clause in sorted(_figure_clauses(relevant, queries, aliases), key=lambda item: -_figure_weight(*item)):
+        numbers = figures_in(clause)
+        if numbers <= shown or per_sentence[evidence.sentence_id] == MAX_FIGURES_PER_SENTENCE:
+            continue
         if per_page[evidence.slug, evidence.page] == MAX_FIGURES_PER_PAGE:
             continue
+        figures.append((evidence, clause))
+        shown |= numbers
+        per_sentence[evidence.sentence_id] += 1
+        per_page[evidence.slug, evidence.page] += 1
+        if len(figures) == MAX_FIGURES:
+            break
+    return figures
+
+
+def _figure_clauses(
+    relevant: list[_Evidence], queries: list[_Query], aliases: dict[str, frozenset[str]]
+) -> list[tuple[_Evidence, str]]:
+    """Readable clauses with numbers; in a sentence of several clauses only those naming a
+    word of the topic, so a table row about another measure is left out."""
+    found = []
+    for evidence in relevant:
         spans = clause_spans(evidence.text)
         for start, end in spans:
             clause = tidy(evidence.text[start:end])
-            numbers = figures_in(clause)
-            if not numbers or numbers <= shown or not _readable(clause) or len(clause) > MAX_FIGURE_CHARS:
+            if not figures_in(clause) or not _readable(clause) or len(clause) > MAX_FIGURE_CHARS:
                 continue
-            stems = stems_of(clause).union(*(p for a, p in aliases.items() if a in stems_of(clause)))
-            if len(spans) > 1 and not any(coverage(stems, q.terms) for q in queries):
-                continue
-            figures.append((evidence, clause))
-            shown |= numbers
-            per_page[evidence.slug, evidence.page] += 1
-            if per_page[evidence.slug, evidence.page] == MAX_FIGURES_PER_PAGE:
-                break
-            if len(figures) == MAX_FIGURES:
-                return figures
-    return figures
+            stems = with_phrases(stems_of(clause), aliases)
+            if len(spans) == 1 or any(coverage(stems, q.terms) for q in queries):
+                found.append((evidence, clause))
+    return found
+
+
+def _figure_weight(evidence: _Evidence, clause: str) -> float:
+    return evidence.score + (FIGURE_BONUS if _AMOUNT.search(clause) else 0.0)
 
 
 def trim_to_clauses(sentence: str, terms: dict[str, float], limit: int = MAX_POINT_CHARS) -> str | None:
@@ -509,15 +535,17 @@ def trim_to_clauses(sentence: str, terms: dict[str, float], limit: int = MAX_POI
 
 
 def clause_spans(sentence: str) -> list[tuple[int, int]]:
-    """Character spans of a sentence's clauses; a clause too short to stand alone joins the next."""
+    """Character spans of a sentence's clauses, never cut inside brackets; a clause too short
+    to stand alone joins the next."""
     cuts = {m.end() for m in _CLAUSE_BREAK.finditer(sentence)}
     if _is_table(sentence):
         cuts |= {m.end() for m in _TABLE_ROW_BREAK.finditer(sentence)}
     if _CAPTION.match(sentence) and (caption_end := _CAPTION_END.search(sentence)):
         cuts.add(caption_end.end())
+    cuts = {c for c in cuts if 0 < c < len(sentence) and sentence[:c].count("(") <= sentence[:c].count(")")}
     spans: list[tuple[int, int]] = []
     start = 0
-    for end in sorted(c for c in cuts if 0 < c < len(sentence)) + [len(sentence)]:
+    for end in sorted(cuts) + [len(sentence)]:
         if end - start >= MIN_CLAUSE_CHARS or end == len(sentence):
             spans.append((start, end))
             start = end
@@ -530,10 +558,10 @@ def tidy(text: str) -> str:
 
 
 def _readable(text: str) -> bool:
-    """Prose rather than table cells, a caption or a link: several lower-case words, and few figures."""
+    """Prose rather than table cells, a caption, a link or a cut bracket: lower-case words, few figures."""
     tokens = text.split()
     figures = sum(bool(_FIGURE_TOKEN.match(token)) for token in tokens)
-    plain = not _CAPTION.match(text.strip()) and not _LINK.search(text)
+    plain = not _CAPTION.match(text.strip()) and not _LINK.search(text) and text.count("(") == text.count(")")
     return plain and len(_LOWER_WORD.findall(text)) >= 2 and figures <= MAX_FIGURE_TOKEN_SHARE * len(tokens)
 
 
@@ -557,6 +585,20 @@ def _headline(topic: str, points: list[Point], thin: bool) -> str:
 def _actions(kb) -> list:
     """The knowledge base's action-table rows ([] for a build without them)."""
     return list(getattr(kb, "actions", None) or [])
+
+
+def _nearest(actions: list[NextAction]) -> list[NextAction]:
+    """The most relevant actions of the nearest due dates: a few per date, so later dates show too.
+
+    ``actions`` come sorted by due date, then by closeness to the topic.
+    """
+    per_due: Counter[str | None] = Counter()
+    nearest = []
+    for action in actions:
+        if per_due[action.due] < MAX_ACTIONS_PER_DUE and len(nearest) < MAX_NEXT_ACTIONS:
+            nearest.append(action)
+            per_due[action.due] += 1
+    return nearest
 
 
 def _due_key(normalised: str | None) -> str:
@@ -629,7 +671,7 @@ def next_steps_intro(briefing: Briefing) -> str:
         + ", ".join(f"{n} due {due}" if due != "no due date" else f"{n} with no due date" for due, n in dues.items())
         + "; led by "
         + ", ".join(f"{lead} ({n})" for lead, n in leads.most_common())
-        + (". They are:" if len(briefing.actions) == len(briefing.next_actions) else f". The {len(briefing.next_actions)} due soonest:")
+        + (". They are:" if len(briefing.actions) == len(briefing.next_actions) else ". Those due soonest, most relevant first:")
     )
 
 

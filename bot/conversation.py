@@ -97,7 +97,7 @@ class Conversation:
 
     @cached_property
     def briefing_writer(self) -> BriefingWriter:
-        """One writer per conversation object (channels share one), so its vectors are embedded once."""
+        """The writer for this conversation's knowledge base, made on the first brief."""
         return BriefingWriter(self.service)
 
     def welcome(self) -> Reply:

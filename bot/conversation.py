@@ -73,6 +73,18 @@ class Conversation:
         """The reply to one message; the heavy lifting runs off the event loop."""
         return await asyncio.get_running_loop().run_in_executor(self._workers, self.reply_to, text)
 
+    async def actions(self, due: str | None = None, lead: str | None = None) -> Reply:
+        """The action table filtered by due year or lead (Telegram's /due and /owner)."""
+        return await asyncio.get_running_loop().run_in_executor(self._workers, self.actions_reply, due, lead)
+
+    def actions_reply(self, due: str | None, lead: str | None) -> Reply:
+        try:
+            action_filter = self.service.actions.filter_from_options(due, lead, None, None, self.service.today())
+        except ValueError as exc:
+            return Reply("usage", f"Sorry, {exc}.")
+        answer = self.service.answer_actions(action_filter)
+        return Reply("answer", answer.text, answer=answer)
+
     def reply_to(self, text: str) -> Reply:
         message = re.sub(r"\s+", " ", text).strip()
         command, _, rest = message.partition(" ")

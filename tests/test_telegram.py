@@ -136,6 +136,16 @@ async def test_commands_with_an_argument_are_answered(telegram, command):
     assert_valid(await ask(telegram, new_chat(), command))
 
 
+@pytest.mark.parametrize(
+    "command, expected",
+    [("/due 2023-24", "actions are due in 2023/24 across"), ("/owner ICP", "actions are led by ICP"), ("/due someday", "not a financial year")],
+)
+async def test_due_and_owner_filter_the_action_table(telegram, command, expected):
+    text = await ask(telegram, new_chat(), command)
+    assert expected in text
+    assert_valid(text)
+
+
 async def test_brief_sends_the_briefing_and_its_word_document(telegram):
     chat_id = new_chat()
     await telegram.push({"message": message(chat_id, "/brief net zero travel")})

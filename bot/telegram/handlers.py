@@ -180,9 +180,9 @@ class TelegramBot:
             case "ask":
                 return self.conversation.respond(argument)
             case "due":
-                return self.conversation.respond(f"What actions are due in {argument}?")
+                return self.conversation.actions(due=argument)
             case "owner":
-                return self.conversation.respond(f"Which actions does {argument} lead?")
+                return self.conversation.actions(lead=argument)
             case "brief":
                 return self.conversation.respond(f"brief {argument}")
             case _:  # help, sources: the Conversation knows these words

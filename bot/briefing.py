@@ -56,6 +56,7 @@ MAX_ACTIONS_PER_DUE = 3
 MAX_POINT_CHARS = 300
 MAX_FIGURE_CHARS = 220
 MAX_HEADLINE_CHARS = 160
+HEADLINE_CANDIDATES = 3
 MIN_CLAUSE_CHARS = 25
 MIN_LOWER_SHARE = 0.4  # below this share of lower-case words a line is a heading or a table row
 # Relevance of a sentence to a query: its meaning, the query's telling words in it or
@@ -66,6 +67,8 @@ RELEVANT = 0.45  # a sentence at or above this speaks to the topic
 # positive patients" after a sentence about Covid patients), at a discount.
 NEIGHBOUR_SHARE = 0.85
 FIGURE_BONUS = 0.08  # comms lead with numbers: among near-equals, the sentence with a figure first
+LEANING_PENALTY = 0.05  # "This identifies the groups ..." needs the sentence before it to make sense
+MIN_POINT_WORDS = 6
 MAX_FIGURE_TOKEN_SHARE = 0.3  # above this share of figures a text is a table, not prose
 ACTION_SIMILARITY = 0.45
 MIN_ACRONYM_LETTERS = 3
@@ -101,6 +104,7 @@ _CAPTION_END = re.compile(r"\s(?=(?:The|This|These|Our|We|In|As|It|There)\s)")
 _GOOD_START = re.compile(r"[A-Z£“‘\"'(•▪●–]|\d[\d,.%]*\s")
 _FIGURE_TOKEN = re.compile(r"^[(£$]?\d")
 _LINK = re.compile(r"https?://|www\.")
+_LEANING = re.compile(r"^(?:This|These|Those|They|Such|He|She|Their)\b")
 _LEADING_MARK = re.compile(r"^(?:[•▪●–—-]|o(?=\s[A-Z])|\d{1,2}\.(?=\s[A-Z]))\s+")
 _TRAILING_PUNCTUATION = " ,;:–—-"
 
@@ -209,7 +213,7 @@ class BriefingWriter:
         thin = len(points) < MIN_POINTS
         return Briefing(
             topic=topic,
-            headline=_headline(topic, points, thin),
+            headline=_headline(queries[0], points, thin),
             points=points,
             key_figures=figures,
             actions=actions,
@@ -449,7 +453,8 @@ def _choose_points(relevant: list[_Evidence], queries: list[_Query]) -> list[tup
 
 
 def _importance(evidence: _Evidence, quote: str) -> float:
-    return evidence.score + (FIGURE_BONUS if _FIGURE.search(quote) else 0.0)
+    """Relevance, a little more with a figure, a little less when it leans on the sentence before."""
+    return evidence.score + (FIGURE_BONUS if _FIGURE.search(quote) else 0.0) - (LEANING_PENALTY if _LEANING.match(quote) else 0.0)
 
 
 def _point_quote(sentence: str, terms: dict[str, float]) -> str | None:
@@ -491,17 +496,16 @@ def _key_figures(
 def _figure_clauses(
     relevant: list[_Evidence], queries: list[_Query], aliases: dict[str, frozenset[str]]
 ) -> list[tuple[_Evidence, str]]:
-    """Readable clauses with numbers; in a sentence of several clauses only those naming a
-    word of the topic, so a table row about another measure is left out."""
+    """Readable clauses with numbers that name a word of the topic or a facet, so a table
+    row about another measure, or a figure that merely sits near the topic, is left out."""
     found = []
     for evidence in relevant:
-        spans = clause_spans(evidence.text)
-        for start, end in spans:
+        for start, end in clause_spans(evidence.text):
             clause = tidy(evidence.text[start:end])
             if not figures_in(clause) or not _readable(clause) or len(clause) > MAX_FIGURE_CHARS:
                 continue
             stems = with_phrases(stems_of(clause), aliases)
-            if len(spans) == 1 or any(coverage(stems, q.terms) for q in queries):
+            if any(coverage(stems, q.terms) for q in queries):
                 found.append((evidence, clause))
     return found
 
@@ -531,7 +535,7 @@ def trim_to_clauses(sentence: str, terms: dict[str, float], limit: int = MAX_POI
         return None
     start, end = max(windows, key=lambda w: (coverage(stems_of(sentence[w[0] : w[1]]), terms), w[0] == 0, w[1] - w[0]))
     text = tidy(sentence[start:end])
-    return text if len(_WORD.findall(text)) >= 5 else None
+    return text if len(_WORD.findall(text)) >= MIN_POINT_WORDS else None
 
 
 def clause_spans(sentence: str) -> list[tuple[int, int]]:
@@ -569,14 +573,13 @@ def _is_table(sentence: str) -> bool:
     return len(_TABLE_ROW_BREAK.findall(sentence)) >= MIN_TABLE_ROWS
 
 
-def _headline(topic: str, points: list[Point], thin: bool) -> str:
-    """The first of the leading points that carries a figure and fits on a line, cited;
-    or a plain statement that the documents say little."""
+def _headline(topic: _Query, points: list[Point], thin: bool) -> str:
+    """The first of the leading points to give an amount (else the first point), cut to a
+    line at a clause boundary and cited; or a plain statement that the documents say little."""
     if thin:
-        return f"The documents {'say little about' if points else 'do not cover'} {topic}."
-    short = [p for p in points[:3] if len(p.text) <= MAX_HEADLINE_CHARS]
-    lead = next((p for p in short if _FIGURE.search(p.text)), short[0] if short else points[0])
-    return f"{lead.text} [{lead.citations[0]}]"
+        return f"The documents {'say little about' if points else 'do not cover'} {topic.text}."
+    lead = next((p for p in points[:HEADLINE_CANDIDATES] if _AMOUNT.search(p.text)), points[0])
+    return f"{trim_to_clauses(lead.text, topic.terms, MAX_HEADLINE_CHARS) or lead.text} [{lead.citations[0]}]"
 
 
 # -- the action table ----------------------------------------------------------------------
@@ -588,17 +591,19 @@ def _actions(kb) -> list:
 
 
 def _nearest(actions: list[NextAction]) -> list[NextAction]:
-    """The most relevant actions of the nearest due dates: a few per date, so later dates show too.
+    """The actions to show: the most relevant few of each due date, nearest dates first,
+    so later dates show too; spare places go to the next most relevant.
 
     ``actions`` come sorted by due date, then by closeness to the topic.
     """
     per_due: Counter[str | None] = Counter()
-    nearest = []
-    for action in actions:
-        if per_due[action.due] < MAX_ACTIONS_PER_DUE and len(nearest) < MAX_NEXT_ACTIONS:
-            nearest.append(action)
+    shown: set[int] = set()
+    for index, action in enumerate(actions):
+        if per_due[action.due] < MAX_ACTIONS_PER_DUE and len(shown) < MAX_NEXT_ACTIONS:
+            shown.add(index)
             per_due[action.due] += 1
-    return nearest
+    spare = [index for index in range(len(actions)) if index not in shown][: MAX_NEXT_ACTIONS - len(shown)]
+    return [actions[index] for index in sorted(shown | set(spare))]
 
 
 def _due_key(normalised: str | None) -> str:

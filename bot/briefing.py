@@ -255,6 +255,8 @@ class BriefingWriter:
 
     def _gather(self, queries: list[_Query], aliases: dict[str, frozenset[str]]) -> list[_Evidence]:
         """Sentences found for the topic, its facets and its aspects: best first, near-duplicates removed."""
+        if not queries[0].terms:
+            return []  # no content words ("", "the and of"): nothing to look for
         searcher = self.service.searcher
         also = " ".join(aliases)
         hits = [searcher.search(f"{q.text} {also}", q.vector, k=TOPIC_CHUNKS) for q in queries]

@@ -115,6 +115,12 @@ def test_a_barely_mentioned_topic_gets_an_honest_short_answer(briefings):
     assert thin_note(briefing) in render_markdown(briefing)
 
 
+@pytest.mark.parametrize("topic", ["", "the and of"])
+def test_a_topic_without_content_words_is_answered_honestly(writer, topic):
+    briefing = writer.write(topic)
+    assert briefing.thin and not briefing.points and not briefing.actions
+
+
 def test_the_docx_reads_back_with_followable_references(briefings):
     briefing = briefings["net zero targets and our carbon footprint"]
     document = docx.Document(io.BytesIO(briefing_docx(briefing)))

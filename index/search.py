@@ -97,7 +97,10 @@ class HybridSearcher:
             return []
         dense_scores = self._dense_scores(query_vector, allowed)
         dense_ranking = self._ranking(dense_scores, allowed)
-        lexical_ranking = self._ranking(self._bm25.get_scores(tokenize(query)), allowed, positive_only=True)
+        query_tokens = tokenize(query)
+        lexical_ranking = (
+            self._ranking(self._bm25.get_scores(query_tokens), allowed, positive_only=True) if query_tokens else []
+        )
         fused: dict[int, float] = {}
         for ranking in (dense_ranking, lexical_ranking):
             for rank, chunk_id in enumerate(ranking):

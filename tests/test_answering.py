@@ -50,6 +50,7 @@ def test_answer_quotes_the_page_verbatim(service):
         "How is Herefordshire and Worcestershire ICS doing on 104 week waits?",
         "What was C&W's 62 day cancer performance in March 2023?",
         "What is the recipe for Victoria sponge cake?",
+        "the and of",
     ],
 )
 def test_abstains_when_the_documents_do_not_say(service, question):

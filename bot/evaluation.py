@@ -30,6 +30,7 @@ from index.store import KnowledgeBase
 from ingest.cleaning import collapse_whitespace
 
 AnswerFn = Callable[[str], Answer]
+BASELINE_SNIPPET_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -178,5 +179,9 @@ def tutorial_baseline(kb: KnowledgeBase, embedder: Embedder) -> AnswerFn:
 
 
 def _baseline_answer(kb: KnowledgeBase, passages: list[tuple[str, int, str]]) -> Answer:
-    citations = [Citation(n, slug, kb.by_slug[slug].record.title, page, text) for n, (slug, page, text) in enumerate(passages, 1)]
+    """The best passage is the answer; each citation quotes its passage's opening, as a search snippet does."""
+    citations = [
+        Citation(n, slug, kb.by_slug[slug].record.title, page, text.strip()[:BASELINE_SNIPPET_CHARS])
+        for n, (slug, page, text) in enumerate(passages, 1)
+    ]
     return Answer(text=passages[0][2] if passages else "", citations=citations, abstained=False)

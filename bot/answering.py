@@ -29,6 +29,10 @@ from ingest.cleaning import collapse_whitespace
 NOT_FOUND = "I couldn't find that in the documents."
 CHUNKS_SEARCHED = 12
 MAX_SENTENCES = 3
+# How a sentence is scored: closeness in meaning, share of the question's telling words, rank of its chunk.
+MEANING_WEIGHT = 0.5
+WORDS_WEIGHT = 0.35
+RANK_WEIGHT = 0.1
 MAX_ANSWER_CHARS = 550
 # A list's items follow the sentence that introduces it, within this longer budget.
 MAX_LIST_ITEMS = 6
@@ -189,7 +193,12 @@ class AnsweringService:
             text = sentence.text
             covered = frozenset(terms).intersection(tokenize(text))
             lexical = sum(terms[t] for t in covered) / total_weight
-            score = 0.5 * similarity + 0.35 * lexical + 0.1 * candidate_rank[sentence_id] + _fact_bonus(text, wants)
+            score = (
+                MEANING_WEIGHT * similarity
+                + WORDS_WEIGHT * lexical
+                + RANK_WEIGHT * candidate_rank[sentence_id]
+                + _fact_bonus(text, wants)
+            )
             if specific and self._page_mentions(slug, sentence.page, specific):
                 score += NAMED_PAGE_BONUS
             scored.append(_Scored(sentence_id, score - _noise_penalty(text), covered))

@@ -28,6 +28,7 @@ from ingest.cleaning import collapse_whitespace
 
 NOT_FOUND = "I couldn't find that in the documents."
 CHUNKS_SEARCHED = 12
+PART_CHUNKS_SEARCHED = 6
 MAX_SENTENCES = 3
 # How a sentence is scored: closeness in meaning, share of the question's telling words, rank of its chunk.
 MEANING_WEIGHT = 0.5
@@ -62,6 +63,19 @@ _FIGURE = re.compile(r"£\s?\d|\d[\d,.]*\s?%|\b\d[\d,.]*\b")
 def _has_figure(text: str) -> bool:
     """A number that is not a year: a count, an amount or a percentage."""
     return any(not _YEAR_TOKEN.fullmatch(m.group().strip()) for m in _FIGURE.finditer(text))
+
+
+_PART_BREAK = re.compile(
+    r"\?\s+|;\s+|\s+-\s+|,?\s+and\s+(?=(?:what|when|who|how|why|which|where|did|does|is|are|was|were)\b)"
+    r"|,\s+(?=(?:what|when|who|how|why|which|where)\b)",
+    re.IGNORECASE,
+)
+
+
+def split_question(question: str) -> list[str]:
+    """The parts of a compound question that ask for something of their own."""
+    parts = [part.strip(" ,?") for part in _PART_BREAK.split(question)]
+    return [part for part in parts if len(tokenize(part)) >= 1]
 
 
 def _acronyms_of(text: str) -> set[str]:
@@ -164,7 +178,7 @@ class AnsweringService:
         hits = self.searcher.search(question, query_vector, k=CHUNKS_SEARCHED, filters=filters)
         terms = self._question_terms(question)
         scored = self._score_sentences(question, query_vector, terms, hits)
-        chosen = self._choose(scored, terms)
+        chosen = self._choose(scored, self._best_for_each_part(question, scored))
         if not chosen or self._too_weak(chosen, question):
             return self._abstain(hits)
         return self._compose(self._with_list_items(chosen))
@@ -204,21 +218,37 @@ class AnsweringService:
             scored.append(_Scored(sentence_id, score - _noise_penalty(text), covered))
         return sorted(scored, key=lambda s: s.score, reverse=True)
 
-    def _choose(self, scored: list[_Scored], terms: dict[str, float]) -> list[_Scored]:
-        """The best sentence, then others that are nearly as good and add something new."""
+    def _best_for_each_part(self, question: str, scored: list[_Scored]) -> list[_Scored]:
+        """For a question in parts ("X, and when is Y?"), the best sentence for each later part.
+
+        A later part leans on the first for its subject ("... and when is the next
+        one?"), so it is looked for in the document the best answer comes from.
+        """
+        parts = split_question(question)
+        if len(parts) < 2 or not scored:
+            return []
+        document = Filters(slugs=frozenset({self.kb.sentences[scored[0].sentence_id][0]}))
+        best = []
+        for part in parts[1:]:
+            vector = self.embedder.embed_one(part)
+            hits = self.searcher.search(part, vector, k=PART_CHUNKS_SEARCHED, filters=document)
+            best.extend(self._score_sentences(part, vector, self._question_terms(part), hits)[:1])
+        return best
+
+    def _choose(self, scored: list[_Scored], seeds: list[_Scored]) -> list[_Scored]:
+        """The best sentence, the best for each part of the question, then others nearly as good."""
         if not scored:
             return []
         chosen = [scored[0]]
-        covered = set(scored[0].covered)
         length = len(self._text(scored[0]))
-        for candidate in scored[1:]:
-            if len(chosen) == MAX_SENTENCES or candidate.score < FOLLOW_ON_SHARE * scored[0].score:
+        followers = [c for c in scored[1:] if c.score >= FOLLOW_ON_SHARE * scored[0].score]
+        for candidate in seeds + followers:
+            if len(chosen) == MAX_SENTENCES:
                 break
             text = self._text(candidate)
             if length + len(text) > MAX_ANSWER_CHARS or self._repeats(candidate, chosen):
                 continue
             chosen.append(candidate)
-            covered |= candidate.covered
             length += len(text)
         return chosen
 

@@ -104,3 +104,11 @@ def test_cli_batch_keeps_ids(corpus_kb_dir, tmp_path):
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line["id"] for line in lines] == ["a", "b"]
     assert "27,420" in lines[0]["answer"] and lines[1]["abstained"] is True
+
+
+def test_each_part_of_a_compound_question_is_answered(service):
+    answer = service.answer(
+        "what do NHS tenders need to include on net zero from April 2022, and what changes for big contracts from April 2023?"
+    )
+    assert "10%" in answer.text and "£5 million" in answer.text
+    assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)

@@ -35,7 +35,7 @@ def main() -> None:
     args = parser.parse_args()
 
     settings = replace(Settings.from_env(), kb_dir=args.index, corpus_dir=REPO / "corpus")
-    writer = BriefingWriter(load_service(settings, build_if_missing=True))
+    writer = BriefingWriter(load_service(settings))
     topics = [json.loads(line) for line in args.topics.read_text(encoding="utf-8").splitlines() if line.strip()]
     started = time.perf_counter()
     writer.write(topics[0]["topic"])

@@ -14,6 +14,8 @@ from pathlib import Path
 from bot.answering import Answer
 from bot.config import Settings
 from bot.runtime import load_service
+from index.store import KnowledgeBaseError
+from ingest.build import NothingToIngest
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,7 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = Settings(**{**settings.__dict__, "kb_dir": args.index})
     handlers = {"ask": _ask, "chat": _chat, "eval": _eval, "actions": _actions, "brief": _brief, "serve": _serve, "telegram": _telegram}
-    return handlers[args.command](args, settings, parser)
+    try:
+        return handlers[args.command](args, settings, parser)
+    except (KnowledgeBaseError, NothingToIngest) as exc:
+        print(exc, file=sys.stderr)
+        return 2
 
 
 def _ask(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
@@ -70,7 +76,7 @@ def _ask(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
 
 
 def _chat(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
-    service = load_service(settings, build_if_missing=True)
+    service = load_service(settings)
     print("Ask about the ICS documents. An empty line or Ctrl-D quits.")
     while True:
         try:

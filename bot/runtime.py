@@ -11,10 +11,10 @@ from index.embedder import Embedder
 from ingest.build import ingest_corpus
 
 
-def load_service(settings: Settings, build_if_missing: bool = False) -> AnsweringService:
-    """The answering service over ``settings.kb_dir``; builds it from the corpus if asked and absent."""
+def load_service(settings: Settings) -> AnsweringService:
+    """The answering service over ``settings.kb_dir``, built from the corpus first if there is none."""
     embedder = Embedder()
-    if build_if_missing and store.current_build(settings.kb_dir) is None:
+    if store.current_build(settings.kb_dir) is None:
         print(f"Building the knowledge base from {settings.corpus_dir} (first run)...", file=sys.stderr)
         report = ingest_corpus(settings.corpus_dir, settings.kb_dir, lambda: embedder, show_progress=sys.stderr.isatty())
         print(report.summary(), file=sys.stderr)

@@ -38,7 +38,7 @@ def run(settings: Settings) -> int:
     if problem:
         logger.error(problem)
         return 2
-    conversation = Conversation(load_service(settings, build_if_missing=True))
+    conversation = Conversation(load_service(settings))
     asyncio.run(_serve_until_stopped(build_application(settings, conversation), settings))
     return 0
 

@@ -12,14 +12,18 @@ import sys
 from pathlib import Path
 
 from bot.answering import Answer
-from bot.config import Settings
+from bot.config import ConfigurationError, Settings
 from bot.runtime import load_service
 from index.store import KnowledgeBaseError
 from ingest.build import NothingToIngest
 
 
 def main(argv: list[str] | None = None) -> int:
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except ConfigurationError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
     parser = argparse.ArgumentParser(prog="python -m bot", description="Cited answers from the ICS documents.")
     parser.add_argument("--index", type=Path, default=settings.kb_dir, help="knowledge base folder (default: %(default)s)")
     commands = parser.add_subparsers(dest="command", required=True)

@@ -7,7 +7,7 @@ with the best one to four sentences, each followed by a numbered citation
 question names something the evidence never mentions, it says so and points
 to the closest sources instead of guessing.
 
-Stateless and thread-safe: channels run ``answer`` in a worker thread.
+Holds no conversation state and is thread-safe: channels run ``answer`` in worker threads.
 """
 
 from __future__ import annotations
@@ -27,6 +27,10 @@ from index.store import KnowledgeBase
 from ingest.cleaning import collapse_whitespace
 
 NOT_FOUND = "I couldn't find that in the documents."
+UNREADABLE_YEAR = (
+    "I couldn't tell which financial year you mean. Try 23/24, 2023-24, FY2023/24, "
+    "“this financial year” or “next year”."
+)
 CHUNKS_SEARCHED = 12
 PART_CHUNKS_SEARCHED = 6
 MAX_SENTENCES = 3
@@ -56,6 +60,8 @@ _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][A-Za-z0-9&]*[A-Z0-9]?[a-z]*\b|\b[
 _MONTHS = frozenset("january february march april may june july august september october november december".split())
 
 
+# "due in 2024", "due 2023/25": a year the due-date parser could not turn into a financial year.
+_ASKS_FOR_A_YEAR = re.compile(r"\b(?:due|by|in|for)\s+(?:fy\s*)?(?:20\d\d|\d\d/\d\d)\b", re.IGNORECASE)
 _COUNT_QUESTION = re.compile(r"\bhow (?:many|much)\b", re.IGNORECASE)
 _FIGURE = re.compile(r"£\s?\d|\d[\d,.]*\s?%|\b\d[\d,.]*\b")
 
@@ -152,6 +158,8 @@ class AnsweringService:
         """Leads' questions about actions are answered from the action table; the rest by retrieval."""
         question = collapse_whitespace(question)
         action_filter = self.actions.understand(question, self.today())
+        if action_filter is not None and action_filter.due is None and _ASKS_FOR_A_YEAR.search(question):
+            return Answer(text=UNREADABLE_YEAR, citations=[], abstained=True)
         if action_filter is not None:
             listing = self.actions.listing(action_filter)
             # Free words that match no action mean the question was not about the table after all.
@@ -298,6 +306,8 @@ class AnsweringService:
         shown: list[int] = []
         length = sum(len(self._text(c)) for c in chosen)
         for item in chosen:
+            if item.sentence_id in shown:
+                continue  # already shown as an item of an earlier list
             shown.append(item.sentence_id)
             if not self._text(item).endswith(":"):
                 continue

@@ -7,10 +7,13 @@ from the environment (or the hosting platform's secret store) at start-up.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -47,11 +50,11 @@ class Settings:
         return cls(
             corpus_dir=Path(env.get("CORPUS_DIR", defaults.corpus_dir)),
             kb_dir=Path(env.get("KB_DIR", defaults.kb_dir)),
-            today=date.fromisoformat(env["BOT_TODAY"]) if env.get("BOT_TODAY") else None,
+            today=_parsed(env, "BOT_TODAY", date.fromisoformat, "a date like 2023-06-01") if env.get("BOT_TODAY") else None,
             log_message_text=_flag(env.get("LOG_MESSAGE_TEXT")),
             feedback_file=Path(env.get("FEEDBACK_FILE", defaults.feedback_file)),
             feedback_keeps_text=_flag(env.get("FEEDBACK_KEEPS_TEXT")),
-            port=int(env.get("PORT", defaults.port)),
+            port=_parsed(env, "PORT", int, "a port number", defaults.port),
             app_id=env.get("MicrosoftAppId", ""),
             app_password=env.get("MicrosoftAppPassword", ""),
             app_type=env.get("MicrosoftAppType", defaults.app_type),
@@ -62,12 +65,31 @@ class Settings:
             telegram_webhook_url=env.get("TELEGRAM_WEBHOOK_URL", ""),
             telegram_webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET", ""),
             telegram_webhook_host=env.get("TELEGRAM_WEBHOOK_HOST", defaults.telegram_webhook_host),
-            telegram_allowed_chats=frozenset(int(item) for item in _items(env.get("TELEGRAM_ALLOWED_CHATS"))),
-            telegram_rate_limit_per_minute=int(env.get("TELEGRAM_RATE_LIMIT_PER_MINUTE", defaults.telegram_rate_limit_per_minute)),
+            telegram_allowed_chats=_parsed(env, "TELEGRAM_ALLOWED_CHATS", _chat_ids, "comma-separated chat ids", frozenset()),
+            telegram_rate_limit_per_minute=_parsed(
+                env, "TELEGRAM_RATE_LIMIT_PER_MINUTE", int, "a whole number", defaults.telegram_rate_limit_per_minute
+            ),
         )
 
     def current_date(self) -> date:
         return self.today or date.today()
+
+
+class ConfigurationError(ValueError):
+    """An environment variable holds something the bot cannot use; the message names it."""
+
+
+def _parsed(env: Mapping[str, str], name: str, parse: Callable[[str], T], expected: str, default: T | None = None) -> T:
+    if name not in env or not env[name].strip():
+        return default
+    try:
+        return parse(env[name].strip())
+    except ValueError:
+        raise ConfigurationError(f"{name} should be {expected}, not {env[name]!r}") from None
+
+
+def _chat_ids(value: str) -> frozenset[int]:
+    return frozenset(int(item) for item in _items(value))
 
 
 def _flag(value: str | None) -> bool:

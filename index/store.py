@@ -38,6 +38,7 @@ CURRENT_FILE = "CURRENT"
 BUILDS_DIR = "builds"
 # Exact search is fast up to this many chunks; beyond it, HNSW keeps answers quick.
 EXACT_SEARCH_LIMIT = 50_000
+STALE_PARTIAL_SECONDS = 24 * 3600
 
 
 class KnowledgeBaseError(Exception):
@@ -110,9 +111,6 @@ class KnowledgeBase:
 
     def page_text(self, slug: str, page: int) -> str:
         return self.by_slug[slug].pages[page - 1]
-
-    def open_connection(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.directory / "kb.sqlite")
 
 
 def database_path(kb_dir: Path) -> Path:
@@ -208,8 +206,13 @@ def _point_current_at(kb_dir: Path, name: str) -> None:
 
 
 def _remove_other_builds(builds: Path, keep: str) -> None:
+    """Remove finished builds no longer in use, and partial ones abandoned over a day ago.
+
+    A partial build younger than that may belong to an ingest still running.
+    """
     for path in builds.iterdir():
-        if path.name != keep:
+        abandoned = path.name.startswith(".") and time.time() - path.stat().st_mtime > STALE_PARTIAL_SECONDS
+        if path.name != keep and (not path.name.startswith(".") or abandoned):
             shutil.rmtree(path, ignore_errors=True)
 
 

@@ -12,14 +12,18 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from bot.config import Settings
+from bot.config import ConfigurationError, Settings
 from index import actions_store, store
 from ingest.build import NothingToIngest, ingest_corpus
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except ConfigurationError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
     if argv[:1] == ["actions"]:
         return _actions(argv[1:], settings)
     parser = argparse.ArgumentParser(prog="python -m ingest", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -25,7 +25,7 @@ from index.store import DocumentRecord, StoredDocument
 from ingest.actions import extract_actions
 from ingest.catalog import CATALOG_FILE, DocumentInfo, describe_uncatalogued, load_catalog
 from ingest.chunking import Chunk, chunk_sentences
-from ingest.cleaning import search_form, strip_page_furniture
+from ingest.cleaning import collapse_whitespace, search_form, strip_page_furniture
 from ingest.reading import SUPPORTED_SUFFIXES, UnreadableDocument, read_pages
 from ingest.sentences import Sentence, page_sentences
 
@@ -112,7 +112,7 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
 def process_document(path: Path, record: DocumentRecord, embedder: Embedder) -> StoredDocument:
     """Read, clean, split, chunk and embed one file."""
     pages = read_pages(path)
-    sentences = document_sentences(strip_page_furniture(pages))
+    sentences = quotable(document_sentences(strip_page_furniture(pages)), pages)
     chunks = chunk_sentences(sentences)
     sentence_vectors = embedder.embed([search_form(s.text) for s in sentences])
     return StoredDocument(
@@ -151,6 +151,15 @@ def document_sentences(pages: list[str]) -> list[Sentence]:
         page, heading = page_sentences(text, number, heading)
         sentences.extend(page)
     return sentences
+
+
+def quotable(sentences: list[Sentence], pages: list[str]) -> list[Sentence]:
+    """Sentences that stand word for word on their page, so every quote can be checked.
+
+    Removing a running header between two lines could otherwise join text that is not on the page.
+    """
+    folded = [collapse_whitespace(page) for page in pages]
+    return [s for s in sentences if s.text in folded[s.page - 1]]
 
 
 def file_sha256(path: Path) -> str:

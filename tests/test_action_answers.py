@@ -88,3 +88,9 @@ def test_corrections_survive_reingest_and_malformed_csv_changes_nothing(tmp_path
     listed = run("-m", "bot", "--index", str(kb_dir), "actions", "--lead", "Phil Johns", "--json")
     first = json.loads(listed.stdout)[0]
     assert (first["status"], first["progress"]) == ("Closed", "Announcement shared on 1 June")
+
+
+def test_a_year_it_cannot_read_is_questioned_not_ignored(service):
+    answer = service.answer("What actions are due in 2024?")
+    assert answer.text.startswith("I couldn't tell which financial year you mean.")
+    assert answer.citations == []

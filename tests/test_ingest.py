@@ -139,3 +139,16 @@ def test_corpus_files_ignore_the_catalog_and_unsupported_types(small_corpus):
     shutil.copy(small_corpus / "notes.txt", small_corpus / "more.md")
     names = [p.name for p in build.corpus_files(small_corpus)]
     assert names == ["more.md", "notes.txt", "travel-plan.pdf"]
+
+
+def test_a_bad_setting_is_named_in_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    result = subprocess.run(
+        [sys.executable, "-m", "ingest", str(tmp_path)], cwd=REPO, capture_output=True, text=True, env={"PORT": "abc", "PATH": ""}
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == "Configuration error: PORT should be a port number, not 'abc'"

@@ -111,8 +111,12 @@ async def readyz(request: web.Request) -> web.Response:
 def run(settings: Settings) -> int:
     """``python -m bot serve``: load the knowledge base and model, then serve on ``settings.port``."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Without an app id nothing is authenticated, so listen on this machine only (the Emulator's case).
+    host = "0.0.0.0" if settings.app_id else "127.0.0.1"
     if not settings.app_id:
-        logger.warning("MicrosoftAppId is not set: accepting unauthenticated requests (Bot Framework Emulator mode).")
+        logger.warning("MicrosoftAppId is not set: unauthenticated Emulator mode, listening on 127.0.0.1 only.")
+    elif not settings.allowed_tenants:
+        logger.warning("ALLOWED_TENANT_IDS is empty: users of any Microsoft Entra tenant may talk to the bot.")
     conversation = Conversation(load_service(settings))
-    web.run_app(create_app(settings, conversation), port=settings.port)
+    web.run_app(create_app(settings, conversation), host=host, port=settings.port)
     return 0

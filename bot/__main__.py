@@ -14,6 +14,7 @@ from pathlib import Path
 from bot.answering import Answer
 from bot.config import ConfigurationError, Settings
 from bot.runtime import load_service
+from index.search import Filters
 from index.store import KnowledgeBaseError
 from ingest.build import NothingToIngest
 
@@ -32,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     ask.add_argument("question", nargs="?", help="the question")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     ask.add_argument("--batch", type=Path, help="JSONL file of {id, question} objects; prints one JSON object per line")
+    ask.add_argument("--doc", action="append", default=[], metavar="SLUG", help="search only this document (repeatable)")
+    ask.add_argument("--kind", action="append", default=[], help='search only documents of this kind, e.g. "board paper"')
 
     commands.add_parser("chat", help="an interactive session in the terminal")
 
@@ -68,13 +71,15 @@ def _ask(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     if not args.batch and not args.question:
         parser.error("ask needs a question or --batch FILE")
     service = load_service(settings)
+    filters = Filters(slugs=frozenset(args.doc), kinds=frozenset(args.kind))
     if args.batch:
         for line in args.batch.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 item = json.loads(line)
-                print(json.dumps({"id": item.get("id"), **service.answer(item["question"]).as_json()}, ensure_ascii=False))
+                answer = service.answer(item["question"], filters)
+                print(json.dumps({"id": item.get("id"), **answer.as_json()}, ensure_ascii=False))
         return 0
-    answer = service.answer(args.question)
+    answer = service.answer(args.question, filters)
     print(json.dumps(answer.as_json(), ensure_ascii=False, indent=2) if args.json else render_for_terminal(answer))
     return 0
 

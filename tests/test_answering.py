@@ -112,3 +112,13 @@ def test_each_part_of_a_compound_question_is_answered(service):
     )
     assert "10%" in answer.text and "£5 million" in answer.text
     assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)
+
+
+def test_filters_keep_answers_to_one_kind_of_document(service):
+    from index.search import Filters
+
+    answer = service.answer("what are the carbon emissions?", Filters(kinds=frozenset({"board paper"})))
+    kinds = {service.kb.by_slug[c.slug].record.kind for c in answer.citations}
+    assert answer.abstained or kinds == {"board paper"}
+    roadmap_only = service.answer("what are the 4Is?", Filters(slugs=frozenset({"cw-phm-roadmap"})))
+    assert roadmap_only.citations and {c.slug for c in roadmap_only.citations} == {"cw-phm-roadmap"}

@@ -142,8 +142,7 @@ def _actions(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
 
 
 def _brief(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
-    from bot.briefing import BriefingWriter, briefing_json, render_markdown
-    from bot.briefing_docx import save_briefing
+    from bot.briefing import BriefingWriter, briefing_json, render_markdown, save_briefing
 
     if args.out and args.out.suffix.lower() not in (".md", ".docx"):
         parser.error("--out needs a file name ending in .md or .docx")

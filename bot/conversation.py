@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from bot.answering import Answer, AnsweringService
-from bot.briefing import BriefingWriter, render_markdown
-from bot.briefing_docx import DOCX_MEDIA_TYPE, briefing_docx, docx_name
+from bot.briefing import DOCX_MEDIA_TYPE, BriefingWriter, briefing_docx, docx_name, render_markdown
 
 EXAMPLE_QUESTIONS = (
     "What was the ICS carbon footprint in 2020/21?",
@@ -111,6 +110,10 @@ class Conversation:
     def briefing_writer(self) -> BriefingWriter:
         """The writer for this conversation's knowledge base, made on the first brief."""
         return BriefingWriter(self.service)
+
+    def warm_up(self) -> None:
+        """Do the briefing writer's one-off work now (at start-up), not in the first brief."""
+        self.briefing_writer.warm_up()
 
     def welcome(self) -> Reply:
         titles = "\n".join(f"- {title}" for title in self.document_titles())

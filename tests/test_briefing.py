@@ -8,14 +8,18 @@ import json
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from itertools import combinations
 from pathlib import Path
 
 import docx
 import pytest
 
-from bot.briefing import MAX_POINTS, MIN_POINTS, NEAR_DUPLICATE, BriefingWriter, briefing_json, facets, render_markdown, thin_note, trim_to_clauses
-from bot.briefing_docx import briefing_docx
+from bot.briefing import BriefingWriter, briefing_docx, briefing_json, render_markdown
+from bot.briefing.clauses import trim_to_clauses
+from bot.briefing.render import thin_note
+from bot.briefing.topic import facets
+from bot.briefing.writer import MAX_POINTS, MIN_POINTS, NEAR_DUPLICATE, Point
 from bot.evaluation import quote_is_verbatim
 
 REPO = Path(__file__).resolve().parents[1]
@@ -97,8 +101,7 @@ def test_key_figures_carry_numbers(briefings):
 
 
 def test_a_topic_with_actions_says_what_happens_next(briefings, knowledge_base):
-    if not getattr(knowledge_base, "actions", None):
-        pytest.skip("this build has no action table")
+    assert knowledge_base.actions, "the corpus build has an action table"
     briefing = briefings["inhalers and medicines emissions"]
     assert len(briefing.actions) >= len(briefing.next_actions) > 0
     assert {a.theme for a in briefing.actions} == {"Medicines"}
@@ -144,6 +147,56 @@ def test_brief_in_chat_replies_with_markdown_and_a_word_attachment(conversation)
     (attachment,) = reply.attachments
     assert attachment.name.endswith(".docx") and attachment.data[:2] == b"PK"
     assert conversation.reply_to("/brief").kind == "usage"
+
+
+def test_a_topic_too_long_for_a_word_title_still_gets_a_briefing(conversation):
+    topic = (
+        "net zero targets and our carbon footprint across the whole system, including buildings, "
+        "staff travel and transport, medicines and inhalers, the supply chain, waste and water, "
+        "what the green plans commit each partner to, how progress is measured and reported "
+        "to the board each year"
+    )
+    assert len(f"Briefing: {topic}") > 255  # python-docx's limit on a title or subject
+    reply = conversation.reply_to(f"brief {topic}")
+    assert reply.kind == "briefing" and reply.text.startswith(f"# Briefing: {topic}\n") and "## Key points" in reply.text
+    document = docx.Document(io.BytesIO(reply.attachments[0].data))
+    title = document.core_properties.title
+    assert len(title) <= 255 and title.startswith("Briefing: net zero targets") and title.endswith("…")
+    assert document.paragraphs[0].text == title
+
+
+@pytest.mark.parametrize("control", ["\x00", "\x01", "\x1b"])
+def test_control_characters_in_the_topic_are_dropped(conversation, control):
+    reply = conversation.reply_to(f"brief water{control}")
+    assert reply.kind == "briefing" and reply.text.startswith("# Briefing: water\n") and "## Key points" in reply.text
+    assert control not in reply.text
+    document = docx.Document(io.BytesIO(reply.attachments[0].data))
+    assert document.paragraphs[0].text == "Briefing: water" and document.core_properties.title == "Briefing: water"
+
+
+def test_control_characters_in_the_documents_are_kept_out_of_the_docx(briefings):
+    """A quote or title read from a PDF may carry a control character; Word cannot hold one."""
+    briefing = briefings["water"]
+    briefing = replace(
+        briefing,
+        headline=f"{briefing.headline}\x0c",
+        points=[Point(f"{p.text}\x00", p.citations) for p in briefing.points],
+        citations=[replace(c, title=f"{c.title}\x02") for c in briefing.citations],
+    )
+    document = docx.Document(io.BytesIO(briefing_docx(briefing)))
+    texts = [p.text for p in document.paragraphs]
+    assert briefing.points[0].text.rstrip("\x00") in "\n".join(texts)
+    assert not any(char in text for text in texts for char in "\x00\x02\x0c")
+
+
+def test_warm_up_does_the_one_off_embedding_before_the_first_briefing(service, monkeypatch):
+    writer = BriefingWriter(service)
+    writer.warm_up()
+    embedded: list[str] = []
+    embed = service.embedder.embed
+    monkeypatch.setattr(service.embedder, "embed", lambda texts, **options: embedded.extend(texts) or embed(texts, **options))
+    assert not writer.write("water").thin
+    assert len(embedded) <= 5  # the topic (and any heading not seen before), not every heading and action
 
 
 def test_cli_prints_the_json_contract_and_writes_a_docx(corpus_kb_dir, knowledge_base, tmp_path):

@@ -5,6 +5,9 @@ the text is an internal link to entry n of the References list (a Word
 bookmark), so a reader can click from a point to the quoted sentence, its
 document and page. The generation date and the knowledge base build are on
 the document, so a draft can be traced to the sources it was made from.
+
+Word cannot hold control characters, and python-docx refuses a title or
+subject over 255 characters: every text goes through ``_safe`` on its way in.
 """
 
 from __future__ import annotations
@@ -18,49 +21,42 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
-from bot.briefing import (
-    Briefing,
-    Point,
-    action_line,
-    footer,
-    next_steps_intro,
-    reference_line,
-    render_markdown,
-    source_line,
-    thin_note,
-)
+from bot.briefing.render import action_line, footer, next_steps_intro, reference_line, render_markdown, source_line, thin_note
+from bot.briefing.topic import without_control_characters
+from bot.briefing.writer import Briefing, Point
 
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 LINK_COLOUR = "0563C1"
+MAX_PROPERTY_CHARS = 255  # python-docx's limit on a document's title and subject
 
 
 def briefing_docx(briefing: Briefing) -> bytes:
     """The briefing as the bytes of a .docx file."""
     document = Document()
-    document.core_properties.title = f"Briefing: {briefing.topic}"
-    document.core_properties.subject = f"Knowledge base built {briefing.kb_built_at}"
-    document.add_heading(f"Briefing: {briefing.topic}", level=0)
-    document.add_paragraph(footer(briefing)).runs[0].italic = True
-    document.add_paragraph().add_run(briefing.headline).bold = True
+    title = _safe(f"Briefing: {briefing.topic}", MAX_PROPERTY_CHARS)
+    document.core_properties.title = title
+    document.core_properties.subject = _safe(f"Knowledge base built {briefing.kb_built_at}", MAX_PROPERTY_CHARS)
+    document.add_heading(title, level=0)
+    _paragraph(document, footer(briefing)).runs[0].italic = True
+    document.add_paragraph().add_run(_safe(briefing.headline)).bold = True
     if briefing.thin:
-        document.add_paragraph(thin_note(briefing))
+        _paragraph(document, thin_note(briefing))
     _cited_list(document, "Key points", briefing.points, "List Number")
     _cited_list(document, "Key figures", briefing.key_figures, "List Bullet")
     if briefing.next_actions:
         document.add_heading("What happens next", level=1)
-        document.add_paragraph(next_steps_intro(briefing))
+        _paragraph(document, next_steps_intro(briefing))
         for action in briefing.next_actions:
-            document.add_paragraph(action_line(action), style="List Bullet")
+            _paragraph(document, action_line(action), "List Bullet")
     if briefing.citations:
         document.add_heading("References", level=1)
         for citation in briefing.citations:
-            paragraph = document.add_paragraph(f"[{citation.n}] {reference_line(citation)}")
-            _bookmark(paragraph, citation.n)
+            _bookmark(_paragraph(document, f"[{citation.n}] {reference_line(citation)}"), citation.n)
     if briefing.sources:
         document.add_heading("Sources", level=1)
         for source in briefing.sources:
-            document.add_paragraph(source_line(source), style="List Bullet")
-    document.sections[0].footer.paragraphs[0].text = footer(briefing)
+            _paragraph(document, source_line(source), "List Bullet")
+    document.sections[0].footer.paragraphs[0].text = _safe(footer(briefing))
     buffer = BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -80,12 +76,22 @@ def save_briefing(briefing: Briefing, path: Path) -> None:
         path.write_text(render_markdown(briefing), encoding="utf-8")
 
 
+def _safe(text: str, limit: int | None = None) -> str:
+    """Text Word can hold: without control characters and, given a ``limit``, cut to it with an ellipsis."""
+    text = without_control_characters(text)
+    return text if limit is None or len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _paragraph(document, text: str, style: str | None = None) -> Paragraph:
+    return document.add_paragraph(_safe(text), style=style)
+
+
 def _cited_list(document, title: str, points: list[Point], style: str) -> None:
     if not points:
         return
     document.add_heading(title, level=1)
     for point in points:
-        paragraph = document.add_paragraph(f"{point.text} ", style=style)
+        paragraph = _paragraph(document, f"{point.text} ", style)
         for n in point.citations:
             _link_to_reference(paragraph, n)
 

@@ -1,0 +1,155 @@
+"""Sentences cut into clauses, and what of a sentence can stand in a briefing.
+
+Everything here works on the text of one sentence and returns a substring of
+it, so a point or a key figure stays verbatim on the cited page. It recognises
+figures (amounts, percentages, years, counts of things), splits a sentence at
+clause boundaries (never inside brackets; flattened table rows and glued chart
+captions too), and tells prose from table debris, captions and links.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.briefing.topic import Query, coverage, stems_of, with_phrases
+from ingest.cleaning import collapse_whitespace
+
+MAX_POINT_CHARS = 300
+MAX_FIGURE_CHARS = 220
+MIN_CLAUSE_CHARS = 25
+MIN_LOWER_SHARE = 0.4  # below this share of lower-case words a line is a heading or a table row
+MIN_POINT_WORDS = 6
+MAX_FIGURE_TOKEN_SHARE = 0.3  # above this share of figures a text is a table, not prose
+MIN_TABLE_ROWS = 2  # row breaks that make a "sentence" a flattened table
+
+_WORD = re.compile(r"[A-Za-z][a-z]+")
+_LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z]{2,}")  # glued words ("totalled27,420") count too
+_UNIT = (
+    r"(?:days?|weeks?|months?|years?|hours?|minutes?|patients?|people|staff|posts?|beds|sites|practices|"
+    r"appointments|referrals|breaches|cases|vaccinations|doses|boosters|suppliers|tonnes|miles|km|"
+    r"[kM]?t?CO2e|kgCO2e|[kMG]Wh|m³)"
+)
+# Figures: amounts, percentages, large numbers, years, ranks and counts of things.
+# pypdf glues words to numbers ("totalled27,420"), so no word boundary is asked before them.
+_FIGURE = re.compile(
+    r"£\s?\d[\d,.]*(?:\s?(?:bn|m|k|million|billion)\b)?"
+    r"|(?<![\d.,])\d[\d,.]*\s?%"
+    r"|(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+    r"|\b(?:19|20)\d{2}(?:/\d{2,4})?\b"
+    r"|\b\d+(?:st|nd|rd|th)\b"
+    r"|\b\d+(?:\.\d+)?\s?(?:[a-z]+\s)?" + _UNIT + r"(?![a-z]|[\s-]+olds?\b)"
+)
+_AMOUNT = re.compile(r"£\s?\d|(?<![\d.,])\d[\d,.]*\s?%|(?<![\d.,])\d{1,3}(?:,\d{3})+")  # money, shares, large counts
+# Clause breaks: after , ; : and before a spaced dash, a bullet or an "o" sub-bullet.
+_CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+|\s+(?=[–—]\s)|\s+(?=[•▪●]\s)|\s+(?=o\s[A-Z])")
+# In a flattened table a row ends with a run of figures and the next starts with a capitalised word.
+_TABLE_ROW_BREAK = re.compile(r"(?:\S*\d\S*\s+)\S*\d\S*\s+(?=[A-Z][A-Za-z’'()-]*(?:\s|$))")
+# A chart caption glued to the sentence after it: "Figure 15Total carbonfootprint in2020/21 The Carbon ...".
+_CAPTION = re.compile(r"^(?:Figure|Table|Chart)\s?\d+")
+_CAPTION_END = re.compile(r"\s(?=(?:The|This|These|Our|We|In|As|It|There)\s)")
+_GOOD_START = re.compile(r"[A-Z£“‘\"'(•▪●–]|\d[\d,.%]*\s")
+_FIGURE_TOKEN = re.compile(r"^[(£$]?\d")
+_LINK = re.compile(r"https?://|www\.")
+_LEANING = re.compile(r"^(?:This|These|Those|They|Such|He|She|Their)\b")
+_LEADING_MARK = re.compile(r"^(?:[•▪●–—-]|o(?=\s[A-Z])|\d{1,2}\.(?=\s[A-Z]))\s+")
+_TRAILING_PUNCTUATION = " ,;:–—-"
+
+
+def figures_in(text: str) -> set[str]:
+    return {collapse_whitespace(match) for match in _FIGURE.findall(text)}
+
+
+def has_figure(text: str) -> bool:
+    return bool(_FIGURE.search(text))
+
+
+def has_amount(text: str) -> bool:
+    """Money, a percentage or a large count: the figures comms lead with."""
+    return bool(_AMOUNT.search(text))
+
+
+def leans_on_previous(text: str) -> bool:
+    """"This identifies the groups ..." needs the sentence before it to make sense."""
+    return bool(_LEANING.match(text))
+
+
+def point_quote(sentence: str, terms: dict[str, float]) -> str | None:
+    """What of a sentence can stand as a point; None for a fragment, a question, a table or a heading."""
+    if not _GOOD_START.match(sentence) or sentence.rstrip().endswith("?") or _is_table(sentence):
+        return None
+    quote = trim_to_clauses(sentence, terms)
+    words = quote.split() if quote else []
+    return quote if words and len(_LOWER_WORD.findall(quote)) >= MIN_LOWER_SHARE * len(words) else None
+
+
+def figure_clauses(sentence: str, queries: list[Query], aliases: dict[str, frozenset[str]]) -> list[str]:
+    """Readable clauses of a sentence with numbers that name a word of the topic or a facet,
+    so a table row about another measure, or a figure that merely sits near the topic, is left out."""
+    found = []
+    for start, end in clause_spans(sentence):
+        clause = tidy(sentence[start:end])
+        if not figures_in(clause) or not _readable(clause) or len(clause) > MAX_FIGURE_CHARS:
+            continue
+        stems = with_phrases(stems_of(clause), aliases)
+        if any(coverage(stems, q.terms) for q in queries):
+            found.append(clause)
+    return found
+
+
+def trim_to_clauses(sentence: str, terms: dict[str, float], limit: int = MAX_POINT_CHARS) -> str | None:
+    """The sentence, or the run of its clauses that says most about the topic within ``limit``.
+
+    The result is always a substring of the sentence, so it stays verbatim on
+    the page. None when no run reads as prose (table debris, bare codes).
+    """
+    spans = clause_spans(sentence)
+    windows = [
+        (spans[first][0], spans[last][1])
+        for first in range(len(spans))
+        for last in range(first, len(spans))
+        if (first == last or spans[last][1] - spans[first][0] <= limit)
+        and _GOOD_START.match(tidy(sentence[spans[first][0] : spans[first][1]]))
+        and _readable(sentence[spans[first][0] : spans[first][1]])
+        and _readable(sentence[spans[last][0] : spans[last][1]])
+        and _readable(sentence[spans[first][0] : spans[last][1]])
+    ]
+    if not windows:
+        return None
+    start, end = max(windows, key=lambda w: (coverage(stems_of(sentence[w[0] : w[1]]), terms), w[0] == 0, w[1] - w[0]))
+    text = tidy(sentence[start:end])
+    return text if len(_WORD.findall(text)) >= MIN_POINT_WORDS else None
+
+
+def clause_spans(sentence: str) -> list[tuple[int, int]]:
+    """Character spans of a sentence's clauses, never cut inside brackets; a clause too short
+    to stand alone joins the next."""
+    cuts = {m.end() for m in _CLAUSE_BREAK.finditer(sentence)}
+    if _is_table(sentence):
+        cuts |= {m.end() for m in _TABLE_ROW_BREAK.finditer(sentence)}
+    if _CAPTION.match(sentence) and (caption_end := _CAPTION_END.search(sentence)):
+        cuts.add(caption_end.end())
+    cuts = {c for c in cuts if 0 < c < len(sentence) and sentence[:c].count("(") <= sentence[:c].count(")")}
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for end in sorted(cuts) + [len(sentence)]:
+        if end - start >= MIN_CLAUSE_CHARS or end == len(sentence):
+            spans.append((start, end))
+            start = end
+    return spans
+
+
+def tidy(text: str) -> str:
+    """A clause without its bullet, list number or trailing comma; still a substring of the original."""
+    return _LEADING_MARK.sub("", text.strip()).rstrip(_TRAILING_PUNCTUATION)
+
+
+def _readable(text: str) -> bool:
+    """Prose rather than table cells, a caption, a link or a cut bracket: lower-case words, few figures."""
+    tokens = text.split()
+    figures = sum(bool(_FIGURE_TOKEN.match(token)) for token in tokens)
+    plain = not _CAPTION.match(text.strip()) and not _LINK.search(text) and text.count("(") == text.count(")")
+    return plain and len(_LOWER_WORD.findall(text)) >= 2 and figures <= MAX_FIGURE_TOKEN_SHARE * len(tokens)
+
+
+def _is_table(sentence: str) -> bool:
+    return len(_TABLE_ROW_BREAK.findall(sentence)) >= MIN_TABLE_ROWS

@@ -1,0 +1,87 @@
+""""What happens next": the rows of the action table on the topic, and the few to show.
+
+An action is on the topic when its text names a word of the topic (or of a
+facet) and it is close in meaning, by its theme or its text. All of them are
+counted in the briefing; the nearest due are shown.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.briefing.topic import Query, coverage, stems_of, with_phrases
+from index.store import KnowledgeBase
+from ingest.actions import ActionRow
+
+ACTION_SIMILARITY = 0.45
+MAX_NEXT_ACTIONS = 6
+MAX_ACTIONS_PER_DUE = 3
+
+
+@dataclass(frozen=True)
+class NextAction:
+    action: str
+    due: str | None
+    lead: str | None
+    theme: str
+    slug: str
+    title: str
+    page: int
+
+
+def action_texts(action: ActionRow) -> tuple[str, str]:
+    """What an action is matched on: its theme with its text, and its theme alone."""
+    return f"{action.theme}: {action.action}", action.theme or action.action
+
+
+def actions_on(
+    kb: KnowledgeBase, queries: list[Query], aliases: dict[str, frozenset[str]], embed: Callable[[list[str]], np.ndarray]
+) -> list[NextAction]:
+    """Action rows that name a word of the topic (or a facet) and are close to it in meaning,
+    by theme or text: due soonest first, then closest to the topic."""
+    actions = kb.actions
+    if not actions:
+        return []
+    vectors = np.array([q.vector for q in queries]).T
+    by_text, by_theme = (embed([action_texts(a)[i] for a in actions]) @ vectors for i in (0, 1))
+    on_topic = []
+    for action, row in zip(actions, np.maximum(by_text, by_theme).tolist()):
+        stems = with_phrases(stems_of(action_texts(action)[0]), aliases)
+        if any(similarity >= ACTION_SIMILARITY and coverage(stems, q.terms) > 0 for q, similarity in zip(queries, row)):
+            on_topic.append((action, max(row)))
+    ordered = sorted(on_topic, key=lambda item: (_due_key(item[0].due_normalised), -item[1]))
+    return [_next_action(kb, action) for action, closeness in ordered]
+
+
+def nearest(actions: list[NextAction]) -> list[NextAction]:
+    """The actions to show: the most relevant few of each due date, nearest dates first,
+    so later dates show too; spare places go to the next most relevant.
+
+    ``actions`` come sorted by due date, then by closeness to the topic.
+    """
+    per_due: Counter[str | None] = Counter()
+    shown: set[int] = set()
+    for index, action in enumerate(actions):
+        if per_due[action.due] < MAX_ACTIONS_PER_DUE and len(shown) < MAX_NEXT_ACTIONS:
+            shown.add(index)
+            per_due[action.due] += 1
+    spare = [index for index in range(len(actions)) if index not in shown][: MAX_NEXT_ACTIONS - len(shown)]
+    return [actions[index] for index in sorted(shown | set(spare))]
+
+
+def _next_action(kb: KnowledgeBase, action: ActionRow) -> NextAction:
+    title = kb.by_slug[action.source].record.title if action.source in kb.by_slug else action.source
+    return NextAction(action.action, action.due, action.lead, action.theme, action.source, title, action.page)
+
+
+def _due_key(normalised: str | None) -> str:
+    """A sortable date for "2023/24" (its last day), "2022-06" or "2022-05-31"; undated sorts last."""
+    if not normalised:
+        return "9999"
+    if "/" in normalised:
+        return f"{int(normalised[:4]) + 1}-03-31"
+    return normalised if len(normalised) == 10 else f"{normalised}-31"

@@ -1,0 +1,97 @@
+"""A briefing as text: Markdown for chat channels and ``--out FILE.md``, JSON for
+``python -m bot brief --json``, and the lines the Word document shares with them."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from bot.answering import Citation
+from bot.briefing.next_steps import NextAction
+from bot.briefing.writer import Briefing, Point, Source
+
+
+def render_markdown(briefing: Briefing) -> str:
+    """The briefing as Markdown: chat channels and ``--out FILE.md``."""
+    lines = [f"# Briefing: {briefing.topic}", "", f"**{briefing.headline}**", ""]
+    if briefing.thin:
+        lines += [thin_note(briefing), ""]
+    lines += _section("Key points", [f"{i}. {_cited(p)}" for i, p in enumerate(briefing.points, 1)])
+    lines += _section("Key figures", [f"- {_cited(p)}" for p in briefing.key_figures])
+    lines += _section("What happens next", [next_steps_intro(briefing), *[f"- {action_line(a)}" for a in briefing.next_actions]] if briefing.next_actions else [])
+    lines += _section("References", [f"[{c.n}] {reference_line(c)}" for c in briefing.citations])
+    lines += _section("Sources", [f"- {source_line(s)}" for s in briefing.sources])
+    lines.append(f"_{footer(briefing)}_")
+    return "\n".join(lines) + "\n"
+
+
+def briefing_json(briefing: Briefing) -> dict:
+    """The briefing as the JSON object ``python -m bot brief --json`` prints."""
+    return {
+        "topic": briefing.topic,
+        "headline": briefing.headline,
+        "points": [{"text": p.text, "citations": list(p.citations)} for p in briefing.points],
+        "key_figures": [{"text": p.text, "citations": list(p.citations)} for p in briefing.key_figures],
+        "next_actions": [
+            {"action": a.action, "due": a.due, "lead": a.lead, "theme": a.theme, "slug": a.slug, "title": a.title, "page": a.page}
+            for a in briefing.next_actions
+        ],
+        "action_count": len(briefing.actions),
+        "citations": [{"n": c.n, "slug": c.slug, "title": c.title, "page": c.page, "quote": c.quote} for c in briefing.citations],
+        "sources": [{"slug": s.slug, "title": s.title, "date": s.date, "pages": list(s.pages)} for s in briefing.sources],
+        "generated_at": briefing.generated_at,
+        "kb_built_at": briefing.kb_built_at,
+        "thin": briefing.thin,
+    }
+
+
+def thin_note(briefing: Briefing) -> str:
+    if not briefing.points:
+        return "Nothing in the documents speaks to this topic, so there is no briefing to draft. Try a broader topic or type sources to see the documents."
+    return f"Only {len(briefing.points)} passage(s) in the documents speak to this topic; they are below, with nothing added."
+
+
+def next_steps_intro(briefing: Briefing) -> str:
+    """How many actions, when they fall due and who leads them; then the ones due soonest."""
+    dues = Counter(a.due or "no due date" for a in briefing.actions)
+    leads = Counter(a.lead or "no lead named" for a in briefing.actions)
+    return (
+        f"The action table has {_count(len(briefing.actions), 'action')} on this topic: "
+        + ", ".join(f"{n} due {due}" if due != "no due date" else f"{n} with no due date" for due, n in dues.items())
+        + "; led by "
+        + ", ".join(f"{lead} ({n})" for lead, n in leads.most_common())
+        + (". They are:" if len(briefing.actions) == len(briefing.next_actions) else ". Those due soonest, most relevant first:")
+    )
+
+
+def action_line(action: NextAction) -> str:
+    due = f"Due {action.due}" if action.due else "No due date"
+    lead = f"lead {action.lead}" if action.lead else "no lead named"
+    return f"{due}, {lead}: {action.action} ({action.title}, p. {action.page})"
+
+
+def reference_line(citation: Citation) -> str:
+    return f"{citation.title}, p. {citation.page}: \u201c{citation.quote}\u201d"
+
+
+def source_line(source: Source) -> str:
+    pages = ", ".join(str(p) for p in source.pages)
+    return f"{source.title} ({source.date or 'undated'}), {'page' if len(source.pages) == 1 else 'pages'} {pages}"
+
+
+def footer(briefing: Briefing) -> str:
+    return (
+        f"Draft generated {briefing.generated_at} from the knowledge base built {briefing.kb_built_at}. "
+        "Every point is quoted from the page cited; check the references before publishing."
+    )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _cited(point: Point) -> str:
+    return f"{point.text} " + " ".join(f"[{n}]" for n in point.citations)
+
+
+def _section(title: str, lines: list[str]) -> list[str]:
+    return [f"## {title}", *lines, ""] if lines else []

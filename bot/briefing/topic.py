@@ -1,0 +1,107 @@
+"""The topic of a briefing: its facets, the stems of its words and what they weigh,
+and the acronyms the documents use for its phrases.
+
+A topic is read into ``Query`` objects (the whole topic, then each facet), which
+the writer scores sentences against; ``coverage`` is the share of a query's
+weighted stems that a text contains.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.answering import AnsweringService
+from index.search import tokenize
+
+MIN_ACRONYM_LETTERS = 3
+MAX_ACRONYM_LETTERS = 4
+
+_STEM_SUFFIXES = ("ations", "ation", "ings", "ing", "ed", "es", "e", "s")
+_FACET_BREAK = re.compile(r"\s+(?:and|&)\s+|\s*[,;/]\s*")
+# Control characters (Unicode category Cc) other than tab, line feed and carriage return,
+# which are white space; XML, and so a Word document, cannot hold most of them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True)
+class Query:
+    """The topic, or one facet of it ("covid pressures" in "vaccination and covid pressures")."""
+
+    text: str
+    vector: np.ndarray
+    terms: dict[str, float]  # stem -> how telling it is
+
+
+def read_topic(topic: str, service: AnsweringService) -> list[Query]:
+    """The whole topic first, then each of its facets (one embedding call for all)."""
+    texts = [topic, *facets(topic)]
+    return [Query(t, v, _terms(t, service)) for t, v in zip(texts, service.embedder.embed(texts))]
+
+
+def _terms(text: str, service: AnsweringService) -> dict[str, float]:
+    """Stems weighted by how telling their words are; a word the corpus never uses weighs most."""
+    unseen = math.log(1 + len(service.kb.sentences))
+    terms: dict[str, float] = {}
+    for token in tokenize(text):
+        terms[stem(token)] = max(terms.get(stem(token), 0.0), service.searcher.term_weight(token) or unseen)
+    return terms
+
+
+def acronyms(topic: str, service: AnsweringService) -> dict[str, frozenset[str]]:
+    """Acronyms the documents use for a phrase of the topic: "PHM" for "population health management"."""
+    words = tokenize(topic)
+    aliases = {}
+    for size in range(MIN_ACRONYM_LETTERS, MAX_ACRONYM_LETTERS + 1):
+        for start in range(len(words) - size + 1):
+            phrase = words[start : start + size]
+            acronym = "".join(word[0] for word in phrase)
+            if all(word.isalpha() for word in phrase) and service.searcher.knows(acronym):
+                aliases[acronym] = frozenset(stem(word) for word in phrase)
+    return aliases
+
+
+def facets(topic: str) -> list[str]:
+    """The parts of a topic joined by "and" or commas; [] for a single-part topic.
+
+    A one-word part shares the other words of the part before it:
+    "PHM funding and staffing" -> ["PHM funding", "PHM staffing"].
+    """
+    parts = [part for part in _FACET_BREAK.split(topic) if tokenize(part)]
+    if len(parts) < 2:
+        return []
+    return [
+        " ".join(parts[i - 1].split()[:-1] + [part]) if i and len(tokenize(part)) == 1 else part
+        for i, part in enumerate(parts)
+    ]
+
+
+def stem(token: str) -> str:
+    """A crude stem, enough to match "waiting" with "waited" and "vaccine" with "vaccination"."""
+    for suffix in _STEM_SUFFIXES:
+        if token.endswith(suffix) and len(token) - len(suffix) >= 4 and token.isalpha():
+            return token[: -len(suffix)]
+    return token
+
+
+def stems_of(text: str) -> set[str]:
+    return {stem(token) for token in tokenize(text)}
+
+
+def with_phrases(stems: frozenset[str] | set[str], aliases: dict[str, frozenset[str]]) -> set[str]:
+    """Stems, plus the topic's phrase for each acronym among them ("phm" brings "population", "health", ...)."""
+    return set(stems).union(*(phrase for acronym, phrase in aliases.items() if acronym in stems))
+
+
+def coverage(stems: set[str], terms: dict[str, float]) -> float:
+    """Share of a query's weighted stems present in a text."""
+    total = sum(terms.values())
+    return sum(weight for term, weight in terms.items() if term in stems) / total if total else 0.0
+
+
+def without_control_characters(text: str) -> str:
+    """The text with control characters ("\\x00", "\\x01", ...) removed; tabs and line breaks stay."""
+    return _CONTROL.sub("", text)

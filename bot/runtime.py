@@ -6,6 +6,7 @@ import sys
 
 from bot.answering import AnsweringService
 from bot.config import Settings
+from bot.conversation import Conversation
 from index import store
 from index.embedder import Embedder
 from ingest.build import ingest_corpus
@@ -20,3 +21,10 @@ def load_service(settings: Settings) -> AnsweringService:
         print(report.summary(), file=sys.stderr)
     kb = store.load(settings.kb_dir, embedder.name, embedder.dimension)
     return AnsweringService(kb, embedder, today=settings.current_date)
+
+
+def load_conversation(settings: Settings) -> Conversation:
+    """What a channel server needs: the conversation, with briefings warmed up before the first user."""
+    conversation = Conversation(load_service(settings))
+    conversation.warm_up()
+    return conversation

@@ -23,7 +23,7 @@ from msrest.exceptions import DeserializationError
 
 from bot.config import Settings
 from bot.conversation import Conversation
-from bot.runtime import load_service
+from bot.runtime import load_conversation
 from bot.teams.bot import KnowledgeBot
 from bot.teams.feedback import FeedbackLog
 
@@ -117,6 +117,6 @@ def run(settings: Settings) -> int:
         logger.warning("MicrosoftAppId is not set: unauthenticated Emulator mode, listening on 127.0.0.1 only.")
     elif not settings.allowed_tenants:
         logger.warning("ALLOWED_TENANT_IDS is empty: users of any Microsoft Entra tenant may talk to the bot.")
-    conversation = Conversation(load_service(settings))
+    conversation = load_conversation(settings)
     web.run_app(create_app(settings, conversation), host=host, port=settings.port)
     return 0

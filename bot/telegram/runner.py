@@ -20,7 +20,7 @@ from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.config import Settings
 from bot.conversation import Conversation
-from bot.runtime import load_service
+from bot.runtime import load_conversation
 from bot.telegram.handlers import TelegramBot, bot_commands
 from bot.telegram.network import RetryingRequest
 from bot.telegram.webhook import serving_webhook
@@ -38,7 +38,7 @@ def run(settings: Settings) -> int:
     if problem:
         logger.error(problem)
         return 2
-    conversation = Conversation(load_service(settings))
+    conversation = load_conversation(settings)
     asyncio.run(_serve_until_stopped(build_application(settings, conversation), settings))
     return 0
 

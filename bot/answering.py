@@ -47,6 +47,9 @@ MIN_EVIDENCE_SCORE = 0.38
 FOLLOW_ON_SHARE = 0.6
 # A name in fewer than this share of sentences is specific enough that the evidence must mention it.
 SPECIFIC_NAME_SHARE = 0.03
+# The evidence must share at least this much of the question's telling words (by weight).
+MIN_COVERAGE = 0.3
+MIN_TERM_WEIGHT = 0.5
 NAMED_PAGE_BONUS = 0.08
 
 _NUMBER = re.compile(r"\d")
@@ -91,6 +94,12 @@ def _acronyms_of(text: str) -> set[str]:
         initials = "".join(word[0] for word in run.split() if word[0].isupper())
         acronyms.update(initials[i:j].lower() for i in range(len(initials)) for j in range(i + 2, len(initials) + 1))
     return acronyms
+
+
+def _coverage(chosen: list[_Scored], terms: dict[str, float]) -> float:
+    """Share of the question's telling words (by weight) that the evidence contains."""
+    covered = set().union(*(c.covered for c in chosen))
+    return sum(terms[t] for t in covered) / (sum(terms.values()) or 1.0)
 
 
 def _mentioned(name: str, evidence: set[str]) -> bool:
@@ -187,15 +196,24 @@ class AnsweringService:
         terms = self._question_terms(question)
         scored = self._score_sentences(question, query_vector, terms, hits)
         chosen = self._choose(scored, self._best_for_each_part(question, scored))
-        if not chosen or self._too_weak(chosen, question):
+        if not chosen or self._too_weak(chosen, question, terms):
             return self._abstain(hits)
         return self._compose(self._with_list_items(chosen))
 
     # -- scoring -----------------------------------------------------------
 
     def _question_terms(self, question: str) -> dict[str, float]:
-        """Content words of the question, weighted by how telling they are in the corpus."""
-        return {t: max(self.searcher.term_weight(t), 0.5) for t in dict.fromkeys(tokenize(question)) if t not in _QUESTION_WORDS}
+        """Content words of the question, weighted by how telling they are in the corpus.
+
+        A word the corpus never uses is as telling as words get ("football"),
+        unless it looks like a misspelling of one it does use ("desflurance").
+        """
+        return {t: self._term_weight(t) for t in dict.fromkeys(tokenize(question)) if t not in _QUESTION_WORDS}
+
+    def _term_weight(self, token: str) -> float:
+        if self.searcher.knows(token):
+            return max(self.searcher.term_weight(token), MIN_TERM_WEIGHT)
+        return MIN_TERM_WEIGHT if self.searcher.resembles_known(token) else self.searcher.term_weight_ceiling()
 
     def _score_sentences(self, question: str, query_vector: np.ndarray, terms: dict[str, float], hits) -> list[_Scored]:
         candidate_rank: dict[int, float] = {}
@@ -274,14 +292,14 @@ class AnsweringService:
         vector = self.kb.sentence_vectors[candidate.sentence_id]
         return any(float(vector @ self.kb.sentence_vectors[c.sentence_id]) > 0.9 for c in chosen)
 
-    def _too_weak(self, chosen: list[_Scored], question: str) -> bool:
+    def _too_weak(self, chosen: list[_Scored], question: str, terms: dict[str, float]) -> bool:
         """Abstain when the best evidence is weak or is about something else.
 
         "Something else" means the question names a place, body or year that
         the evidence never mentions (GEH's footprint answered with the ICS's),
         or a name the documents have never heard of at all.
         """
-        if chosen[0].score < MIN_EVIDENCE_SCORE:
+        if chosen[0].score < MIN_EVIDENCE_SCORE or _coverage(chosen, terms) < MIN_COVERAGE:
             return True
         if _COUNT_QUESTION.search(question) and not _has_figure(self._text(chosen[0])):
             return True  # "how many ...?" answered by a sentence with no figure in it

@@ -89,7 +89,9 @@ class HybridSearcher:
         self._sentence_document_frequency = Counter(
             token for _, sentence in kb.sentences for token in set(tokenize(sentence.text))
         )
-        self._vocabulary = list(self._sentence_document_frequency)
+        self._vocabulary_by_initial: dict[str, list[str]] = {}
+        for word in self._sentence_document_frequency:
+            self._vocabulary_by_initial.setdefault(word[:1], []).append(word)
 
     def search(self, query: str, query_vector: np.ndarray, k: int = 10, filters: Filters = NO_FILTERS) -> list[ChunkHit]:
         allowed = self._allowed_chunks(filters)
@@ -113,6 +115,10 @@ class HybridSearcher:
         count = self._sentence_document_frequency.get(token, 0)
         return math.log(1 + len(self.kb.sentences) / count) if count else 0.0
 
+    def term_weight_ceiling(self) -> float:
+        """The weight of a word found in a single sentence: the most telling a word can be."""
+        return math.log(1 + len(self.kb.sentences))
+
     def knows(self, token: str) -> bool:
         return token in self._sentence_document_frequency
 
@@ -121,7 +127,9 @@ class HybridSearcher:
 
     def resembles_known(self, token: str) -> bool:
         """A likely misspelling of a word in the corpus ("Okenden" for "Ockenden")."""
-        return bool(difflib.get_close_matches(token, self._vocabulary, n=1, cutoff=0.8))
+        # Misspellings rarely change the first letter; comparing only those words keeps this fast.
+        same_start = self._vocabulary_by_initial.get(token[:1], [])
+        return bool(difflib.get_close_matches(token, same_start, n=1, cutoff=0.8))
 
     def _lexical_text(self, chunk_id: int) -> str:
         slug, chunk = self.kb.chunks[chunk_id]

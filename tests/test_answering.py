@@ -51,6 +51,7 @@ def test_answer_quotes_the_page_verbatim(service):
         "What was C&W's 62 day cancer performance in March 2023?",
         "What is the recipe for Victoria sponge cake?",
         "the and of",
+        "What is the weather forecast for Coventry tomorrow?",
     ],
 )
 def test_abstains_when_the_documents_do_not_say(service, question):

@@ -2,8 +2,9 @@
 
 Extractive by design, so nothing is invented: retrieve chunks (hybrid
 search), score each of their sentences against the question, and answer
-with the best one to four sentences, each followed by a numbered citation
-(document, page, the sentence itself). When the evidence is weak, or the
+with the best one to three sentences (and the items of a list one of them
+introduces), each followed by a numbered citation (document, page, the
+sentence itself). When the evidence is weak, or the
 question names something the evidence never mentions, it says so and points
 to the closest sources instead of guessing.
 

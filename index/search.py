@@ -22,7 +22,7 @@ from ingest.chunking import retrieval_text
 RRF_K = 60
 CANDIDATES = 50
 
-_FINANCIAL_YEAR = re.compile(r"\b(?:fy\s?)?(?:20)?(\d{2})\s?[/-]\s?(?:20)?(\d{2})\b")
+_FINANCIAL_YEAR = re.compile(r"\b(?:fy\s?)?(?:20)?(\d{2})\s?[/-]\s?(?:20)?(\d{2})\b|\b20(\d{2}) to 20(\d{2})\b")
 _APOSTROPHE = re.compile(r"['’]s\b|['’]")
 _TOKEN = re.compile(r"fy\d\d/\d\d|[£$]?\d+(?:[,.]\d+)*%?|[a-z][a-z0-9]*")
 STOPWORDS = frozenset(
@@ -39,7 +39,7 @@ def tokenize(text: str) -> list[str]:
     """Lower-cased words and figures, stopwords dropped, simple plurals folded.
 
     Financial years are written many ways ("20/21", "2020/21", "2020-21",
-    "FY20/21"); they all become one token, ``fy20/21``.
+    "FY20/21", "2020 to 2021"); they all become one token, ``fy20/21``.
     """
     text = _FINANCIAL_YEAR.sub(_financial_year_token, _APOSTROPHE.sub("", text.lower()))
     return [
@@ -50,7 +50,7 @@ def tokenize(text: str) -> list[str]:
 
 
 def _financial_year_token(match: re.Match) -> str:
-    start, end = match.groups()
+    start, end = [group for group in match.groups() if group is not None]
     return f" fy{start}/{end} " if int(end) == (int(start) + 1) % 100 else match.group(0)
 
 

@@ -29,7 +29,9 @@ def test_hybrid_search_finds_a_paraphrase(service):
 
 
 def test_financial_years_are_one_token_however_written():
-    assert tokenize("20/21") == tokenize("2020/21") == tokenize("2020-21") == tokenize("FY20/21")
+    assert tokenize("20/21") == tokenize("2020/21") == tokenize("2020-21") == tokenize("FY20/21") == ["fy20/21"]
+    assert tokenize("2020 to 2021") == ["fy20/21"]
+    assert tokenize("from 10 to 11 weeks") == ["10", "11", "week"]
 
 
 def test_answer_quotes_the_page_verbatim(service):

@@ -54,7 +54,7 @@ def actions_on(
         if any(similarity >= ACTION_SIMILARITY and coverage(stems, q.terms) > 0 for q, similarity in zip(queries, row)):
             on_topic.append((action, max(row)))
     ordered = sorted(on_topic, key=lambda item: (_due_key(item[0].due_normalised), -item[1]))
-    return [_next_action(kb, action) for action, closeness in ordered]
+    return [_next_action(kb, action) for action, _ in ordered]
 
 
 def nearest(actions: list[NextAction]) -> list[NextAction]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -70,19 +71,21 @@ class Conversation:
 
     async def respond(self, text: str) -> Reply:
         """The reply to one message; the heavy lifting runs off the event loop."""
-        return await asyncio.get_running_loop().run_in_executor(self._workers, self.reply_to, text)
+        return await self._off_loop(self.reply_to, text)
 
     async def actions(self, due: str | None = None, lead: str | None = None) -> Reply:
         """The action table filtered by due year or lead (Telegram's /due and /owner)."""
-        return await asyncio.get_running_loop().run_in_executor(self._workers, self.actions_reply, due, lead)
+        return await self._off_loop(self.actions_reply, due, lead)
+
+    async def _off_loop(self, work: Callable[..., Reply], *args: str | None) -> Reply:
+        return await asyncio.get_running_loop().run_in_executor(self._workers, work, *args)
 
     def actions_reply(self, due: str | None, lead: str | None) -> Reply:
         try:
             action_filter = self.service.actions.filter_from_options(due, lead, None, None, self.service.today())
         except ValueError as exc:
             return Reply("usage", f"Sorry, {exc}.")
-        answer = self.service.answer_actions(action_filter)
-        return Reply("answer", answer.text, answer=answer)
+        return _answer_reply(self.service.answer_actions(action_filter))
 
     def reply_to(self, text: str) -> Reply:
         message = re.sub(r"\s+", " ", text).strip()
@@ -94,8 +97,7 @@ class Conversation:
             return Reply("sources", self.sources_text())
         if command == "brief":
             return self.briefing(rest)
-        answer = self.service.answer(message)
-        return Reply("answer", answer.text, answer=answer)
+        return _answer_reply(self.service.answer(message))
 
     def briefing(self, topic: str) -> Reply:
         """A cited briefing as Markdown, with the same briefing attached as a Word document."""
@@ -130,3 +132,7 @@ class Conversation:
 
     def document_titles(self) -> list[str]:
         return [d.record.title for d in self.service.kb.documents]
+
+
+def _answer_reply(answer: Answer) -> Reply:
+    return Reply("answer", answer.text, answer=answer)

@@ -284,6 +284,7 @@ class AnsweringService:
         return any(_mentioned(name, page_tokens) for name in names)
 
     def _page_tokens(self, slug: str, page: int) -> set[str]:
+        """A page's search tokens, cached: every question checks the pages of its evidence."""
         key = (slug, page)
         if key not in self._page_token_cache:
             self._page_token_cache[key] = set(tokenize(self.kb.page_text(slug, page)))
@@ -307,8 +308,7 @@ class AnsweringService:
         names = _names_in(question)
         if any(not self.searcher.knows(name) and not self.searcher.resembles_known(name) for name in names):
             return True
-        evidence_text = " ".join(self._context(c) for c in chosen)
-        evidence = set(tokenize(evidence_text)) | _acronyms_of(evidence_text)
+        evidence = self._evidence_tokens(chosen)
         specific = self._specific_names(names)
         if specific and not any(_mentioned(name, evidence) for name in specific):
             return True
@@ -389,10 +389,15 @@ class AnsweringService:
     def _text(self, item: _Scored) -> str:
         return self.kb.sentences[item.sentence_id][1].text
 
-    def _context(self, item: _Scored) -> str:
-        """The page a sentence stands on, with its document's title: what it is about."""
-        slug, sentence = self.kb.sentences[item.sentence_id]
-        return f"{self.kb.by_slug[slug].record.title}\n{self.kb.page_text(slug, sentence.page)}"
+    def _evidence_tokens(self, chosen: list[_Scored]) -> set[str]:
+        """What the evidence is about: the words and acronyms of its pages and documents' titles."""
+        tokens: set[str] = set()
+        for item in chosen:
+            slug, sentence = self.kb.sentences[item.sentence_id]
+            title = self.kb.by_slug[slug].record.title
+            tokens |= self._page_tokens(slug, sentence.page) | set(tokenize(title))
+            tokens |= _acronyms_of(f"{title}\n{self.kb.page_text(slug, sentence.page)}")
+        return tokens
 
 
 _QUESTION_WORDS = frozenset(

@@ -20,7 +20,7 @@ from bot.action_query import (
     parse_action_question,
 )
 from bot.due_dates import parse_financial_year
-from index.search import tokenize
+from index.text import tokenize
 from index.store import KnowledgeBase
 from ingest.actions import ActionRow
 

@@ -17,6 +17,7 @@ from datetime import date
 from itertools import combinations
 
 from bot.due_dates import financial_year_of, parse_financial_year
+from index.text import stem
 from ingest.actions import ActionRow
 
 # Words that make a question one about actions rather than about the documents' facts.
@@ -236,27 +237,11 @@ def _theme_score(words: list[str], theme: str) -> tuple[tuple[int, float], set[s
 def _strength(word: str, theme_word: str) -> int:
     if _SYNONYMS.get(word) == theme_word:
         return _SYNONYM_STRENGTH
-    if _stem(word) == _stem(theme_word):
+    if stem(word) == stem(theme_word):
         return _EXACT_STRENGTH
-    if len(word) >= _MIN_PREFIX and theme_word.startswith(_stem(word)):
+    if len(word) >= _MIN_PREFIX and theme_word.startswith(stem(word)):
         return _PREFIX_STRENGTH
     return 0
-
-
-def _stem(word: str) -> str:
-    """A crude English stem, enough to pair "inhalers"/"inhaler", "triangulating"/"triangulate"."""
-    word = word.lower()
-    if word.endswith("es") and len(word) > 4:
-        word = word[:-2]
-    elif word.endswith("s") and not word.endswith("ss") and len(word) > 3:
-        word = word[:-1]
-    for suffix in ("ing", "ed", "e"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)]
-            break
-    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiou":
-        word = word[:-1]  # "planning" -> "plann" -> "plan"
-    return word
 
 
 # --- Filtering -----------------------------------------------------------------------------------
@@ -274,8 +259,8 @@ def _matches(row: ActionRow, f: ActionFilter) -> bool:
 
 def _mentions(row: ActionRow, words: list[str]) -> bool:
     """Whether the row's text holds enough of the words (by stem, or as a prefix of a longer word)."""
-    stems = {_stem(word) for word in _content_words(f"{row.theme} {row.action} {row.progress or ''}")}
-    wanted = [_stem(word) for word in words]
+    stems = {stem(word) for word in _content_words(f"{row.theme} {row.action} {row.progress or ''}")}
+    wanted = [stem(word) for word in words]
     found = sum(1 for want in wanted if any(_stem_matches(want, stem) for stem in stems))
     return found >= math.ceil(len(words) * _SHARE_OF_WORDS_TO_MENTION)
 

@@ -25,7 +25,7 @@ import numpy as np
 
 from bot.answering import Answer, Citation
 from index.embedder import Embedder
-from index.search import tokenize
+from index.text import tokenize
 from index.store import KnowledgeBase
 from ingest.cleaning import collapse_whitespace
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -17,47 +16,13 @@ import bm25s
 import numpy as np
 
 from index.store import KnowledgeBase
+from index.text import tokenize
 from ingest.chunking import retrieval_text
 
 RRF_K = 60
 CANDIDATES = 50
-
-_FINANCIAL_YEAR = re.compile(r"\b(?:fy\s?)?(?:20)?(\d{2})\s?[/-]\s?(?:20)?(\d{2})\b|\b20(\d{2}) to 20(\d{2})\b")
-_APOSTROPHE = re.compile(r"['’]s\b|['’]")
-_TOKEN = re.compile(r"fy\d\d/\d\d|[£$]?\d+(?:[,.]\d+)*%?|[a-z][a-z0-9]*")
-STOPWORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before being below between
-    both but by can could did do does doing down during each few for from further had has have having he her here
-    hers him his how i if in into is it its itself just me more most my no nor not of off on once only or other our
-    ours out over own same she should so some such than that the their theirs them then there these they this those
-    through to too under until up very was we were what when where which while who whom why will with would you your
-    yours isnt arent wasnt werent dont doesnt didnt whats whens wheres whos hows""".split()
-)
-
-
-def tokenize(text: str) -> list[str]:
-    """Lower-cased words and figures, stopwords dropped, simple plurals folded.
-
-    Financial years are written many ways ("20/21", "2020/21", "2020-21",
-    "FY20/21", "2020 to 2021"); they all become one token, ``fy20/21``.
-    """
-    text = _FINANCIAL_YEAR.sub(_financial_year_token, _APOSTROPHE.sub("", text.lower()))
-    return [
-        _fold_plural(token)
-        for token in _TOKEN.findall(text)
-        if token not in STOPWORDS and (len(token) > 1 or token.isdigit())
-    ]
-
-
-def _financial_year_token(match: re.Match) -> str:
-    start, end = [group for group in match.groups() if group is not None]
-    return f" fy{start}/{end} " if int(end) == (int(start) + 1) % 100 else match.group(0)
-
-
-def _fold_plural(token: str) -> str:
-    if len(token) > 3 and token.endswith("s") and not token.endswith("ss") and token.isalpha():
-        return token[:-1]
-    return token
+MIN_ACRONYM_LETTERS = 3
+MAX_ACRONYM_LETTERS = 4
 
 
 @dataclass(frozen=True)
@@ -130,6 +95,21 @@ class HybridSearcher:
         # Misspellings rarely change the first letter; comparing only those words keeps this fast.
         same_start = self._vocabulary_by_initial.get(token[:1], [])
         return bool(difflib.get_close_matches(token, same_start, n=1, cutoff=0.8))
+
+    def acronyms_spelled_out(self, words: list[str]) -> dict[str, frozenset[str]]:
+        """Acronyms the documents use for runs of these words (search tokens, in order).
+
+        "population health management" gives {"phm": {population, health, management}},
+        so a text saying "PHM" covers those words.
+        """
+        found: dict[str, frozenset[str]] = {}
+        for size in range(MIN_ACRONYM_LETTERS, MAX_ACRONYM_LETTERS + 1):
+            for start in range(len(words) - size + 1):
+                run = words[start : start + size]
+                acronym = "".join(word[0] for word in run)
+                if all(word.isalpha() for word in run) and acronym not in words and self.knows(acronym):
+                    found[acronym] = frozenset(run)
+        return found
 
     def _lexical_text(self, chunk_id: int) -> str:
         slug, chunk = self.kb.chunks[chunk_id]

@@ -15,12 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.answering import AnsweringService
-from index.search import tokenize
+from index.text import tokenize
 
-MIN_ACRONYM_LETTERS = 3
-MAX_ACRONYM_LETTERS = 4
-
-_STEM_SUFFIXES = ("ations", "ation", "ings", "ing", "ed", "es", "e", "s")
 _FACET_BREAK = re.compile(r"\s+(?:and|&)\s+|\s*[,;/]\s*")
 # Control characters (Unicode category Cc) other than tab, line feed and carriage return,
 # which are white space; XML, and so a Word document, cannot hold most of them.
@@ -47,21 +43,13 @@ def _terms(text: str, service: AnsweringService) -> dict[str, float]:
     unseen = math.log(1 + len(service.kb.sentences))
     terms: dict[str, float] = {}
     for token in tokenize(text):
-        terms[stem(token)] = max(terms.get(stem(token), 0.0), service.searcher.term_weight(token) or unseen)
+        terms[token] = max(terms.get(token, 0.0), service.searcher.term_weight(token) or unseen)
     return terms
 
 
 def acronyms(topic: str, service: AnsweringService) -> dict[str, frozenset[str]]:
     """Acronyms the documents use for a phrase of the topic: "PHM" for "population health management"."""
-    words = tokenize(topic)
-    aliases = {}
-    for size in range(MIN_ACRONYM_LETTERS, MAX_ACRONYM_LETTERS + 1):
-        for start in range(len(words) - size + 1):
-            phrase = words[start : start + size]
-            acronym = "".join(word[0] for word in phrase)
-            if all(word.isalpha() for word in phrase) and service.searcher.knows(acronym):
-                aliases[acronym] = frozenset(stem(word) for word in phrase)
-    return aliases
+    return service.searcher.acronyms_spelled_out(tokenize(topic))
 
 
 def facets(topic: str) -> list[str]:
@@ -79,16 +67,9 @@ def facets(topic: str) -> list[str]:
     ]
 
 
-def stem(token: str) -> str:
-    """A crude stem, enough to match "waiting" with "waited" and "vaccine" with "vaccination"."""
-    for suffix in _STEM_SUFFIXES:
-        if token.endswith(suffix) and len(token) - len(suffix) >= 4 and token.isalpha():
-            return token[: -len(suffix)]
-    return token
-
-
 def stems_of(text: str) -> set[str]:
-    return {stem(token) for token in tokenize(text)}
+    """The text's search tokens, which are stemmed words."""
+    return set(tokenize(text))
 
 
 def with_phrases(stems: frozenset[str] | set[str], aliases: dict[str, frozenset[str]]) -> set[str]:

@@ -1,0 +1,59 @@
+"""Words as search sees them: one tokenizer for retrieval, answering, briefings and the action table.
+
+Lower-cased, stopwords dropped, stemmed, and financial years written any way
+("20/21", "2020-21", "FY20/21", "2020 to 2021") folded into one token.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import Stemmer
+
+_FINANCIAL_YEAR = re.compile(r"\b(?:fy\s?)?(?:20)?(\d{2})\s?[/-]\s?(?:20)?(\d{2})\b|\b20(\d{2}) to 20(\d{2})\b")
+_APOSTROPHE = re.compile(r"['’]s\b|['’]")
+_TOKEN = re.compile(r"fy\d\d/\d\d|[£$]?\d+(?:[,.]\d+)*%?|[a-z][a-z0-9]*")
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being below between
+    both but by can could did do does doing down during each few for from further had has have having he her here
+    hers him his how i if in into is it its itself just me more most my no nor not of off on once only or other our
+    ours out over own same she should so some such than that the their theirs them then there these they this those
+    through to too under until up very was we were what when where which while who whom why will with would you your
+    yours isnt arent wasnt werent dont doesnt didnt whats whens wheres whos hows""".split()
+)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased words and figures, stopwords dropped, words stemmed.
+
+    Financial years are written many ways ("20/21", "2020/21", "2020-21",
+    "FY20/21", "2020 to 2021"); they all become one token, ``fy20/21``.
+    """
+    text = _FINANCIAL_YEAR.sub(_financial_year_token, _APOSTROPHE.sub("", text.lower()))
+    return [
+        stem(token)
+        for token in _TOKEN.findall(text)
+        if token not in STOPWORDS and (len(token) > 1 or token.isdigit())
+    ]
+
+
+def _financial_year_token(match: re.Match) -> str:
+    start, end = [group for group in match.groups() if group is not None]
+    return f" fy{start}/{end} " if int(end) == (int(start) + 1) % 100 else match.group(0)
+
+
+_STEMMER = Stemmer.Stemmer("english")
+
+
+@functools.lru_cache(maxsize=65536)
+def stem(token: str) -> str:
+    """Words of five letters or more are stemmed ("overspending" and "overspend" meet);
+    shorter ones, often acronyms ("PCNs", "ICS"), only lose a plural "s"."""
+    if not token.isalpha():
+        return token
+    if len(token) > 4:
+        return _STEMMER.stemWord(token)
+    if len(token) > 3 and token.endswith("s") and not token.endswith("ss"):
+        return token[:-1]
+    return token

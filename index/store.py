@@ -33,7 +33,7 @@ from ingest.actions import ActionRow
 from ingest.chunking import Chunk
 from ingest.sentences import Sentence
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: inline item numbers no longer end sentences
 CURRENT_FILE = "CURRENT"
 BUILDS_DIR = "builds"
 # Exact search is fast up to this many chunks; beyond it, HNSW keeps answers quick.
@@ -102,6 +102,11 @@ class KnowledgeBase:
         self.chunk_vectors = _stack([d.chunk_vectors for d in documents], manifest.dimension)
         self.sentence_vectors = _stack([d.sentence_vectors for d in documents], manifest.dimension)
         self.dense_index = dense_index
+        self._page_sentences = _page_sentence_ranges(self.sentences)
+
+    def page_sentence_ids(self, slug: str, page: int) -> range:
+        """Global sentence ids on one page (sentences are stored in reading order)."""
+        return self._page_sentences.get((slug, page), range(0))
 
     def chunk_sentence_ids(self, chunk_id: int) -> range:
         """Global sentence ids covered by a chunk."""
@@ -111,6 +116,15 @@ class KnowledgeBase:
 
     def page_text(self, slug: str, page: int) -> str:
         return self.by_slug[slug].pages[page - 1]
+
+
+def _page_sentence_ranges(sentences: list[tuple[str, Sentence]]) -> dict[tuple[str, int], range]:
+    ranges: dict[tuple[str, int], range] = {}
+    for sentence_id, (slug, sentence) in enumerate(sentences):
+        key = (slug, sentence.page)
+        start = ranges[key].start if key in ranges else sentence_id
+        ranges[key] = range(start, sentence_id + 1)
+    return ranges
 
 
 def database_path(kb_dir: Path) -> Path:

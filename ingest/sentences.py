@@ -23,6 +23,8 @@ _SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)*\s+[A-Z]")
 _SENTENCE_END = re.compile(r"[.!?:][\"'’”)]*$")
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"'’”)]*\s+(?=[\"'‘“(£•]?[A-Z0-9])")
 _ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|No|St|approx|Cllr|Prof)|\b[A-Z])\.$")
+# "... reduced to 4-6 weeks and 3. A sentence is added": an inline item number, not a sentence end.
+_INLINE_ITEM_NUMBER = re.compile(r"(?:\b(?:and|or)|[,;])\s+\(?\d{1,2}[.)]$")
 _LIST_MARKER = re.compile(r"^\(?[0-9a-zA-Z]{1,3}[.)]$")
 _CLAUSE_BREAK = re.compile(r"(?<=[;,])\s+")
 
@@ -65,6 +67,11 @@ def starts_list_item(line: str, previous: str | None) -> bool:
     return True
 
 
+def is_list_item(sentence: str) -> bool:
+    """A sentence that is a bullet or numbered item."""
+    return bool(_BULLET.match(sentence))
+
+
 def page_sentences(text: str, page: int, heading: str) -> tuple[list[Sentence], str]:
     """Sentences of one page, and the heading in force at its end."""
     sentences: list[Sentence] = []
@@ -99,7 +106,7 @@ def split_sentences(text: str) -> list[str]:
     start = 0
     for match in _BOUNDARY.finditer(text):
         candidate = text[start : match.start()]
-        if _ABBREVIATION.search(candidate.rstrip("\"'’”)")):
+        if _ABBREVIATION.search(candidate.rstrip("\"'’”)")) or _INLINE_ITEM_NUMBER.search(candidate):
             continue
         pieces.append(text[start : match.start() + len(match.group(0).rstrip())].strip())
         start = match.end()

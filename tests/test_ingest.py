@@ -13,6 +13,7 @@ from index import store
 from index.embedder import Embedder
 from ingest import build
 from ingest.build import NothingToIngest, ingest_corpus
+from ingest.sentences import split_sentences
 
 
 def write_pdf(path: Path, pages: list[list[str]], title: str | None = None) -> Path:
@@ -152,3 +153,17 @@ def test_a_bad_setting_is_named_in_one_line(tmp_path):
     )
     assert result.returncode == 2
     assert result.stderr.strip() == "Configuration error: PORT should be a port number, not 'abc'"
+
+
+def test_sentences_split_at_sentence_ends_but_not_at_inline_item_numbers():
+    text = (
+        "The Committee approved the policy subject to 1. consideration of language. "
+        "2. The timeframe is reduced to 4-6 weeks and 3. A sentence is added to invite appeals in writing. "
+        "The final position was 44. Dr. Yadav agreed."
+    )
+    assert split_sentences(text) == [
+        "The Committee approved the policy subject to 1. consideration of language.",
+        "2. The timeframe is reduced to 4-6 weeks and 3. A sentence is added to invite appeals in writing.",
+        "The final position was 44.",
+        "Dr. Yadav agreed.",
+    ]

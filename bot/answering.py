@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from datetime import date
 
 import numpy as np
@@ -23,9 +24,11 @@ import numpy as np
 from bot.action_answers import ROWS_IN_TEXT, ActionAnswerer, shown_rows
 from bot.action_query import ActionFilter, ActionListing, render_listing_text
 from index.embedder import Embedder
-from index.search import Filters, HybridSearcher, NO_FILTERS, tokenize
+from index.search import Filters, HybridSearcher, NO_FILTERS
 from index.store import KnowledgeBase
+from index.text import tokenize
 from ingest.cleaning import collapse_whitespace
+from ingest.sentences import is_list_item
 
 NOT_FOUND = "I couldn't find that in the documents."
 UNREADABLE_YEAR = (
@@ -35,6 +38,9 @@ UNREADABLE_YEAR = (
 CHUNKS_SEARCHED = 12
 PART_CHUNKS_SEARCHED = 6
 MAX_SENTENCES = 3
+# Sentences of the pages the best chunks are on are candidates too, ranked below the chunks themselves.
+PAGES_EXPANDED = 6
+PAGE_RANK_SHARE = 0.5
 # How a sentence is scored: closeness in meaning, share of the question's telling words, rank of its chunk.
 MEANING_WEIGHT = 0.5
 WORDS_WEIGHT = 0.35
@@ -70,6 +76,14 @@ _COUNT_QUESTION = re.compile(r"\bhow (?:many|much)\b", re.IGNORECASE)
 _FIGURE = re.compile(r"£\s?\d|\d[\d,.]*\s?%|\b\d[\d,.]*\b")
 
 
+# "... subject to 1. consideration of language": a sentence that starts a numbered list inline.
+_FIRST_ITEM = re.compile(r"\s\(?(?:1|a|i)[.)]\s")
+
+
+def _figures(text: str) -> set[str]:
+    return {m.group().strip() for m in _FIGURE.finditer(text)}
+
+
 def _has_figure(text: str) -> bool:
     """A number that is not a year: a count, an amount or a percentage."""
     return any(not _YEAR_TOKEN.fullmatch(m.group().strip()) for m in _FIGURE.finditer(text))
@@ -95,6 +109,21 @@ def _acronyms_of(text: str) -> set[str]:
         initials = "".join(word[0] for word in run.split() if word[0].isupper())
         acronyms.update(initials[i:j].lower() for i in range(len(initials)) for j in range(i + 2, len(initials) + 1))
     return acronyms
+
+
+def _covered_terms(terms: dict[str, float], text: str, spelled_out: dict[str, frozenset[str]]) -> frozenset[str]:
+    """The question's words a sentence holds, also through acronyms either way:
+    "DDR" covers "dementia diagnosis rate", "Quality Assurance Framework" covers "QAF"."""
+    tokens = set(tokenize(text))
+    covered = set(terms).intersection(tokens)
+    for acronym, words in spelled_out.items():
+        if acronym in tokens:
+            covered |= words
+    missing = [t for t in terms if t not in covered and t.isalpha()]
+    if missing:
+        initials = _acronyms_of(text)
+        covered.update(t for t in missing if t in initials)
+    return frozenset(covered)
 
 
 def _coverage(chosen: list[_Scored], terms: dict[str, float]) -> float:
@@ -217,10 +246,7 @@ class AnsweringService:
         return MIN_TERM_WEIGHT if self.searcher.resembles_known(token) else self.searcher.term_weight_ceiling()
 
     def _score_sentences(self, question: str, query_vector: np.ndarray, terms: dict[str, float], hits) -> list[_Scored]:
-        candidate_rank: dict[int, float] = {}
-        for rank, hit in enumerate(hits):
-            for sentence_id in self.kb.chunk_sentence_ids(hit.chunk_id):
-                candidate_rank.setdefault(sentence_id, 1.0 / (rank + 1))
+        candidate_rank = self._candidates(hits)
         if not candidate_rank:
             return []
         ids = np.fromiter(candidate_rank, dtype=np.int64)
@@ -228,11 +254,12 @@ class AnsweringService:
         wants = _wanted_fact_kinds(question)
         specific = self._specific_names(_names_in(question))
         total_weight = sum(terms.values()) or 1.0
+        spelled_out = self.searcher.acronyms_spelled_out(list(terms))
         scored = []
         for sentence_id, similarity in zip(ids.tolist(), dense.tolist()):
             slug, sentence = self.kb.sentences[sentence_id]
             text = sentence.text
-            covered = frozenset(terms).intersection(tokenize(text))
+            covered = _covered_terms(terms, text, spelled_out)
             lexical = sum(terms[t] for t in covered) / total_weight
             score = (
                 MEANING_WEIGHT * similarity
@@ -244,6 +271,18 @@ class AnsweringService:
                 score += NAMED_PAGE_BONUS
             scored.append(_Scored(sentence_id, score - _noise_penalty(text), covered))
         return sorted(scored, key=lambda s: s.score, reverse=True)
+
+    def _candidates(self, hits) -> dict[int, float]:
+        """Sentences of the retrieved chunks, and of the pages the best chunks are on, by chunk rank."""
+        candidate_rank: dict[int, float] = {}
+        for rank, hit in enumerate(hits):
+            for sentence_id in self.kb.chunk_sentence_ids(hit.chunk_id):
+                candidate_rank.setdefault(sentence_id, 1.0 / (rank + 1))
+        for rank, hit in enumerate(hits[:PAGES_EXPANDED]):
+            slug, chunk = self.kb.chunks[hit.chunk_id]
+            for sentence_id in self.kb.page_sentence_ids(slug, chunk.page):
+                candidate_rank.setdefault(sentence_id, PAGE_RANK_SHARE / (rank + 1))
+        return candidate_rank
 
     def _best_for_each_part(self, question: str, scored: list[_Scored]) -> list[_Scored]:
         """For a question in parts ("X, and when is Y?"), the best sentence for each later part.
@@ -291,8 +330,17 @@ class AnsweringService:
         return self._page_token_cache[key]
 
     def _repeats(self, candidate: _Scored, chosen: list[_Scored]) -> bool:
+        """Says the same as a chosen sentence: close in meaning, with the same figures.
+
+        Sentences alike but for their figures ("waited 92 days", "waited 222
+        days") state different facts, and both may be wanted.
+        """
         vector = self.kb.sentence_vectors[candidate.sentence_id]
-        return any(float(vector @ self.kb.sentence_vectors[c.sentence_id]) > 0.9 for c in chosen)
+        figures = _figures(self._text(candidate))
+        return any(
+            float(vector @ self.kb.sentence_vectors[c.sentence_id]) > 0.9 and _figures(self._text(c)) == figures
+            for c in chosen
+        )
 
     def _too_weak(self, chosen: list[_Scored], question: str, terms: dict[str, float]) -> bool:
         """Abstain when the best evidence is weak or is about something else.
@@ -321,24 +369,48 @@ class AnsweringService:
     # -- output ------------------------------------------------------------
 
     def _with_list_items(self, chosen: list[_Scored]) -> list[int]:
-        """Sentence ids to show: a sentence introducing a list ("There are four Trusts:") brings its items."""
+        """Sentence ids to show: a list comes whole, as far as the budget allows.
+
+        A sentence introducing a list ("There are four Trusts:") brings its
+        items; an item brings the items around it.
+        """
         shown: list[int] = []
         length = sum(len(self._text(c)) for c in chosen)
         for item in chosen:
             if item.sentence_id in shown:
-                continue  # already shown as an item of an earlier list
-            shown.append(item.sentence_id)
-            if not self._text(item).endswith(":"):
-                continue
-            for following in range(item.sentence_id + 1, item.sentence_id + 1 + MAX_LIST_ITEMS):
-                text = self._sentence_text(following)
-                if text is None or not self._same_page(item.sentence_id, following) or following in shown:
+                continue  # already shown as part of an earlier list
+            group = [item.sentence_id]
+            for neighbour in self._list_around(item.sentence_id):
+                text = self.kb.sentences[neighbour][1].text
+                if neighbour in shown or length + len(text) > MAX_ANSWER_WITH_LIST_CHARS:
                     break
-                if length + len(text) > MAX_ANSWER_WITH_LIST_CHARS:
-                    break
-                shown.append(following)
+                group.append(neighbour)
                 length += len(text)
+            shown.extend(sorted(group))
         return shown
+
+    def _list_around(self, sentence_id: int) -> list[int]:
+        """The list a sentence belongs to or introduces, nearest items first."""
+        text = self._text_of(sentence_id)
+        following = self._items_from(sentence_id, +1, introduced=text.endswith(":"))
+        if not is_list_item(text):
+            return following if text.endswith(":") or _FIRST_ITEM.search(text) else []
+        preceding = self._items_from(sentence_id, -1, introduced=False)
+        return [i for pair in zip_longest(following, preceding) for i in pair if i is not None]
+
+    def _items_from(self, sentence_id: int, step: int, introduced: bool) -> list[int]:
+        """Consecutive list items on the same page, walking forward or back.
+
+        After an introduction ending in ":", the next sentences are items even without a bullet.
+        """
+        items = []
+        for other in range(sentence_id + step, sentence_id + step * (MAX_LIST_ITEMS + 1), step):
+            if not 0 <= other < len(self.kb.sentences) or not self._same_page(sentence_id, other):
+                break
+            if not (introduced or is_list_item(self._text_of(other))):
+                break
+            items.append(other)
+        return items
 
     def _compose(self, sentence_ids: list[int]) -> Answer:
         """One citation per run of consecutive sentences on a page, quoting the run verbatim."""
@@ -369,8 +441,8 @@ class AnsweringService:
         (slug_a, first), (slug_b, second) = self.kb.sentences[a], self.kb.sentences[b]
         return slug_a == slug_b and first.page == second.page
 
-    def _sentence_text(self, sentence_id: int) -> str | None:
-        return self.kb.sentences[sentence_id][1].text if sentence_id < len(self.kb.sentences) else None
+    def _text_of(self, sentence_id: int) -> str:
+        return self.kb.sentences[sentence_id][1].text
 
     def _abstain(self, hits) -> Answer:
         hints: list[SourceHint] = []

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from bot.evaluation import load_questions, quote_is_verbatim
-from index.search import tokenize
+from index.text import tokenize
 from tests.conftest import EVAL_DIR, REPO
 
 
@@ -32,6 +32,32 @@ def test_financial_years_are_one_token_however_written():
     assert tokenize("20/21") == tokenize("2020/21") == tokenize("2020-21") == tokenize("FY20/21") == ["fy20/21"]
     assert tokenize("2020 to 2021") == ["fy20/21"]
     assert tokenize("from 10 to 11 weeks") == ["10", "11", "week"]
+
+
+def test_forms_of_a_word_meet_and_short_acronyms_keep_their_letters():
+    assert tokenize("overspending") == tokenize("overspend") == tokenize("Overspends")
+    assert tokenize("withdrawals") == tokenize("withdrawal")
+    assert tokenize("PCNs ICS GPs") == ["pcn", "ics", "gps"]
+
+
+def test_a_phrase_written_out_finds_the_acronym_the_page_uses(service):
+    # The performance report says "DDR has been significantly impacted by Covid ...".
+    answer = service.answer("why has the dementia diagnosis rate dropped so much?")
+    assert "DDR has been significantly impacted by Covid" in answer.text
+
+
+def test_a_list_item_comes_with_the_items_around_it(service):
+    # "DDR has been ..." is one bullet of the page's list of reasons; the others give the rest.
+    answer = service.answer("why has the dementia diagnosis rate dropped so much?")
+    assert "Many recovery actions rely on primary care" in answer.text
+    assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)
+
+
+def test_a_numbered_list_inside_a_sentence_is_quoted_to_its_end(service):
+    answer = service.answer("what conditions did the committee put on approving the CHC appeals policy?")
+    assert "subject to 1. consideration of language" in answer.text
+    assert "4-6 weeks" in answer.text and "in writing" in answer.text
+    assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)
 
 
 def test_answer_quotes_the_page_verbatim(service):

@@ -38,6 +38,8 @@ UNREADABLE_YEAR = (
 CHUNKS_SEARCHED = 12
 PART_CHUNKS_SEARCHED = 6
 MAX_SENTENCES = 3
+# Two sentences sharing this share of their words, but not their figures, report one measure of two things.
+SAME_MEASURE_WORD_SHARE = 0.6
 # Sentences of the pages the best chunks are on are candidates too, ranked below the chunks themselves.
 PAGES_EXPANDED = 6
 PAGE_RANK_SHARE = 0.5
@@ -82,6 +84,20 @@ _FIRST_ITEM = re.compile(r"\s\(?(?:1|a|i)[.)]\s")
 
 def _figures(text: str) -> set[str]:
     return {m.group().strip() for m in _FIGURE.finditer(text)}
+
+
+def _same_measure(text: str, other: str) -> bool:
+    """Worded alike but with other figures: "... waited was 92 days for treatment for breast
+    cancer" and "... waited was 222 days for treatment": the same measure of two things."""
+    figures = _figures(text)
+    if not figures or figures == _figures(other):
+        return False
+    words, other_words = _words(text), _words(other)
+    return len(words & other_words) >= SAME_MEASURE_WORD_SHARE * len(words | other_words)
+
+
+def _words(text: str) -> set[str]:
+    return {token for token in tokenize(text) if token.isalpha()}
 
 
 def _has_figure(text: str) -> bool:
@@ -302,13 +318,15 @@ class AnsweringService:
         return best
 
     def _choose(self, scored: list[_Scored], seeds: list[_Scored]) -> list[_Scored]:
-        """The best sentence, the best for each part of the question, then others nearly as good."""
+        """The best sentence, the same measure given for something else, the best for each part
+        of the question, then others nearly as good."""
         if not scored:
             return []
         chosen = [scored[0]]
         length = len(self._text(scored[0]))
         followers = [c for c in scored[1:] if c.score >= FOLLOW_ON_SHARE * scored[0].score]
-        for candidate in seeds + followers:
+        twins = [c for c in scored[1:] if _same_measure(self._text(c), self._text(scored[0]))]
+        for candidate in twins + seeds + followers:
             if len(chosen) == MAX_SENTENCES:
                 break
             text = self._text(candidate)

@@ -53,6 +53,13 @@ def test_a_list_item_comes_with_the_items_around_it(service):
     assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)
 
 
+def test_the_same_measure_for_another_thing_is_shown_beside_the_best(service):
+    # p. 25 gives the longest wait for screening (92 days), p. 30 for GP referrals (222 days).
+    answer = service.answer("Longest 62 day cancer wait in April - how long and where?")
+    assert "92 days" in answer.text and "222 days" in answer.text
+    assert {25, 30} <= {c.page for c in answer.citations if c.slug == "icb-performance-report-2022-07"}
+
+
 def test_a_numbered_list_inside_a_sentence_is_quoted_to_its_end(service):
     answer = service.answer("what conditions did the committee put on approving the CHC appeals policy?")
     assert "subject to 1. consideration of language" in answer.text

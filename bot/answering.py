@@ -50,7 +50,7 @@ RANK_WEIGHT = 0.1
 MAX_ANSWER_CHARS = 550
 # A list's items follow the sentence that introduces it, within this longer budget.
 MAX_LIST_ITEMS = 6
-MAX_ANSWER_WITH_LIST_CHARS = 750
+MAX_ANSWER_WITH_LIST_CHARS = 900
 # Calibrated on ../shared/eval/questions.jsonl (see README, "Answer quality").
 MIN_EVIDENCE_SCORE = 0.38
 FOLLOW_ON_SHARE = 0.6

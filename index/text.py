@@ -12,6 +12,8 @@ import re
 import Stemmer
 
 _FINANCIAL_YEAR = re.compile(r"\b(?:fy\s?)?(?:20)?(\d{2})\s?[/-]\s?(?:20)?(\d{2})\b|\b20(\d{2}) to 20(\d{2})\b")
+# "GPs", "PCNs", "ICBs": an acronym's plural. ("ICS" and "NHS" end in a capital S and keep it.)
+_ACRONYM_PLURAL = re.compile(r"\b([A-Z][A-Z0-9]+)s\b")
 _APOSTROPHE = re.compile(r"['’]s\b|['’]")
 _TOKEN = re.compile(r"fy\d\d/\d\d|[£$]?\d+(?:[,.]\d+)*%?|[a-z][a-z0-9]*")
 STOPWORDS = frozenset(
@@ -30,7 +32,8 @@ def tokenize(text: str) -> list[str]:
     Financial years are written many ways ("20/21", "2020/21", "2020-21",
     "FY20/21", "2020 to 2021"); they all become one token, ``fy20/21``.
     """
-    text = _FINANCIAL_YEAR.sub(_financial_year_token, _APOSTROPHE.sub("", text.lower()))
+    text = _APOSTROPHE.sub("", _ACRONYM_PLURAL.sub(r"\1", text).lower())
+    text = _FINANCIAL_YEAR.sub(_financial_year_token, text)
     return [
         stem(token)
         for token in _TOKEN.findall(text)

@@ -37,7 +37,7 @@ def test_financial_years_are_one_token_however_written():
 def test_forms_of_a_word_meet_and_short_acronyms_keep_their_letters():
     assert tokenize("overspending") == tokenize("overspend") == tokenize("Overspends")
     assert tokenize("withdrawals") == tokenize("withdrawal")
-    assert tokenize("PCNs ICS GPs") == ["pcn", "ics", "gps"]
+    assert tokenize("PCNs ICS GPs GP") == ["pcn", "ics", "gp", "gp"]
 
 
 def test_a_phrase_written_out_finds_the_acronym_the_page_uses(service):

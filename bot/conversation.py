@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from bot.answering import Answer, AnsweringService
-from bot.briefing import DOCX_MEDIA_TYPE, BriefingWriter, briefing_docx, docx_name, render_markdown
+from bot.briefing import DOCX_MEDIA_TYPE, Briefing, BriefingWriter, briefing_docx, docx_name, render_markdown
 
 EXAMPLE_QUESTIONS = (
     "What was the ICS carbon footprint in 2020/21?",
@@ -44,11 +44,16 @@ _BRIEF_ME_ON = re.compile(r"^(?:me\s+)?(?:on|about)\s+", re.IGNORECASE)  # "brie
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file to send with a reply (a briefing as .docx, say)."""
+    """A file to send with a reply (a briefing as .docx, say).
+
+    ``remake`` says how to make the same file again (``{"briefing": topic}``), for
+    channels that send it later: Teams asks the user's consent first.
+    """
 
     name: str
     media_type: str
     data: bytes
+    remake: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,13 @@ class Conversation:
     async def respond(self, text: str) -> Reply:
         """The reply to one message; the heavy lifting runs off the event loop."""
         return await self._off_loop(self.reply_to, text)
+
+    async def file_again(self, remake: dict[str, str]) -> Attachment | None:
+        """The file an earlier reply offered, made again from its ``remake``; None if it names none."""
+        topic = remake.get("briefing") if isinstance(remake, dict) else None
+        if not isinstance(topic, str) or not topic.strip():
+            return None
+        return await self._off_loop(self.briefing_file, topic)
 
     async def actions(self, due: str | None = None, lead: str | None = None) -> Reply:
         """The action table filtered by due year or lead (Telegram's /due and /owner)."""
@@ -105,8 +117,11 @@ class Conversation:
         if not topic:
             return Reply("usage", "Type brief and a topic, for example: brief net zero targets and our carbon footprint")
         briefing = self.briefing_writer.write(topic)
-        document = Attachment(docx_name(briefing), DOCX_MEDIA_TYPE, briefing_docx(briefing))
-        return Reply("briefing", render_markdown(briefing), attachments=(document,))
+        return Reply("briefing", render_markdown(briefing), attachments=(_word_document(briefing, topic),))
+
+    def briefing_file(self, topic: str) -> Attachment:
+        """A briefing as a Word document only."""
+        return _word_document(self.briefing_writer.write(topic), topic)
 
     @cached_property
     def briefing_writer(self) -> BriefingWriter:
@@ -132,6 +147,10 @@ class Conversation:
 
     def document_titles(self) -> list[str]:
         return [d.record.title for d in self.service.kb.documents]
+
+
+def _word_document(briefing: Briefing, topic: str) -> Attachment:
+    return Attachment(docx_name(briefing), DOCX_MEDIA_TYPE, briefing_docx(briefing), remake={"briefing": topic})
 
 
 def _answer_reply(answer: Answer) -> Reply:

@@ -33,17 +33,40 @@ class Posted:
     id: str  # the id the connector gave it, which Teams quotes back (feedback's replyToId)
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file the bot PUT to the upload URL of an accepted file consent card."""
+
+    name: str
+    content_range: str
+    data: bytes
+
+
 class Connector:
-    """A Bot Connector service: accepts the bot's activities and remembers them."""
+    """A Bot Connector service: accepts the bot's activities and remembers them.
+
+    It also stands in for the OneDrive upload URL that Teams hands out when a
+    user accepts a file consent card (``/upload/{name}``).
+    """
 
     def __init__(self) -> None:
         self.url = ""  # set while running
         self.posted: list[Posted] = []
         self.failing: set[str] = set()  # conversations whose next message is refused with 500
+        self.uploads: list[Upload] = []
+        self.refuse_uploads = False
         self._ids = itertools.count(1)
         self.app = web.Application()
         self.app.router.add_post("/v3/conversations/{conversation_id}/activities/{reply_to_id}", self._receive)
         self.app.router.add_post("/v3/conversations/{conversation_id}/activities", self._receive)
+        self.app.router.add_put("/upload/{name}", self._upload)
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        if self.refuse_uploads:
+            return web.json_response({"error": {"code": "serviceNotAvailable"}}, status=503)
+        data = await request.read()
+        self.uploads.append(Upload(request.match_info["name"], request.headers.get("Content-Range", ""), data))
+        return web.json_response({"id": "drive-item-1", "name": request.match_info["name"], "size": len(data)}, status=201)
 
     async def _receive(self, request: web.Request) -> web.Response:
         conversation_id = request.match_info["conversation_id"]
@@ -133,3 +156,20 @@ def feedback_invoke(service_url: str, conversation_id: str, reply_id: str, react
     conversation = {"id": conversation_id, "conversationType": "personal"}
     value = {"actionName": "feedback", "actionValue": {"reaction": reaction, "feedback": json.dumps({"feedbackText": comment})}}
     return _activity("invoke", service_url, conversation, TENANT, name="message/submitAction", value=value, replyToId=reply_id)
+
+
+def file_consent_invoke(
+    service_url: str, conversation_id: str, action: str, context: dict[str, Any], upload_url: str | None = None
+) -> dict[str, Any]:
+    """The user's answer to a file consent card; an accepted one carries where to upload the file."""
+    conversation = {"id": conversation_id, "conversationType": "personal"}
+    value: dict[str, Any] = {"type": "fileUpload", "action": action, "context": context}
+    if upload_url:
+        value["uploadInfo"] = {
+            "contentUrl": "https://contoso-my.sharepoint.com/personal/alex/Documents/Applications/briefing.docx",
+            "name": "briefing.docx",
+            "uploadUrl": upload_url,
+            "uniqueId": "1150D938-8870-4044-9F2C-5BBDEBA70C8C",
+            "fileType": "docx",
+        }
+    return _activity("invoke", service_url, conversation, TENANT, name="fileConsent/invoke", value=value)

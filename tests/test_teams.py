@@ -19,13 +19,15 @@ from dataclasses import replace
 from pathlib import Path
 
 import aiohttp
+import docx
 import pytest
 from PIL import Image
 
 from bot.answering import Citation
 from bot.config import Settings
 from bot.conversation import EXAMPLE_QUESTIONS, HELP_TEXT, Attachment, Reply
-from bot.teams.bot import NOT_ALLOWED
+from bot.teams.bot import FILE_DECLINED, NOT_ALLOWED, UPLOAD_FAILED
+from bot.teams.files import BadConsent, parse_consent
 from bot.teams.package import main as package_main
 from bot.teams.render import CARD_ROWS, CITATION_ABSTRACT_LIMIT, CITATION_NAME_LIMIT, citation_claim, reply_activity
 from bot.teams.server import create_app
@@ -35,6 +37,7 @@ from tests.teams_support import (
     Connector,
     channel_message,
     feedback_invoke,
+    file_consent_invoke,
     members_added,
     new_conversation_id,
     serving,
@@ -163,18 +166,93 @@ async def test_a_long_action_list_shows_a_screenful_and_counts_the_rest(http, bo
     assert f"…and {total - CARD_ROWS} more" in reply["attachments"][0]["content"]["body"][-1]["text"]
 
 
-def test_files_such_as_briefings_are_attached_where_the_channel_takes_them():
+def test_files_are_inline_where_the_channel_takes_them_and_offered_by_consent_card_in_teams():
     docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    reply = Reply("briefing", "Your briefing on water.", attachments=(Attachment("water.docx", docx, b"PK\x03\x04 a docx"),))
+    document = Attachment("water.docx", docx, b"PK\x03\x04 a docx", remake={"briefing": "water"})
+    reply = Reply("briefing", "Your briefing on water.", attachments=(document,))
 
-    (attachment,) = reply_activity(reply, "emulator").serialize()["attachments"]
-    in_teams = reply_activity(reply, "msteams").serialize()
+    (inline,) = reply_activity(reply, "emulator").serialize()["attachments"]
+    (card,) = reply_activity(reply, "msteams").serialize()["attachments"]
+    in_a_channel = reply_activity(reply, "msteams", group=True).serialize()
 
-    assert attachment["name"] == "water.docx" and attachment["contentType"] == docx
-    header, data = attachment["contentUrl"].split(",", 1)
+    assert inline["name"] == "water.docx" and inline["contentType"] == docx
+    header, data = inline["contentUrl"].split(",", 1)
     assert header == f"data:{docx};base64" and base64.b64decode(data) == b"PK\x03\x04 a docx"
-    assert in_teams["attachments"] == []  # Teams takes inline images only
-    assert in_teams["text"].startswith("Your briefing on water.") and "water.docx is not attached" in in_teams["text"]
+    assert card["contentType"] == "application/vnd.microsoft.teams.card.file.consent" and card["name"] == "water.docx"
+    assert card["content"]["sizeInBytes"] == len(b"PK\x03\x04 a docx")
+    assert card["content"]["acceptContext"] == card["content"]["declineContext"] == {"briefing": "water"}
+    assert in_a_channel["attachments"] == []  # Teams sends bots' files in personal chats only
+    assert in_a_channel["text"].startswith("Your briefing on water.") and "message me directly" in in_a_channel["text"]
+
+
+async def offered_briefing(http, bot_url, connector, topic: str) -> tuple[str, dict]:
+    """Ask for a briefing in a personal chat; return the conversation and the consent card offered."""
+    conversation_id = new_conversation_id()
+    await post(http, bot_url, teams_message(f"brief {topic}", connector.url, conversation_id))
+    (reply,) = connector.messages_to(conversation_id)
+    (card,) = reply["attachments"]
+    assert card["contentType"] == "application/vnd.microsoft.teams.card.file.consent"
+    return conversation_id, card
+
+
+async def test_an_accepted_briefing_file_is_uploaded_and_shown_in_the_chat(http, bot_url, connector):
+    conversation_id, card = await offered_briefing(http, bot_url, connector, "water")
+    assert card["name"].endswith(".docx") and card["content"]["acceptContext"] == {"briefing": "water"}
+
+    upload_url = f"{connector.url}/upload/briefing.docx"
+    accept = file_consent_invoke(connector.url, conversation_id, "accept", card["content"]["acceptContext"], upload_url)
+    status, _ = await post(http, bot_url, accept)
+
+    assert status == 200
+    uploaded = connector.uploads[-1]
+    size = card["content"]["sizeInBytes"]
+    assert len(uploaded.data) == size and uploaded.content_range == f"bytes 0-{size - 1}/{size}"
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(uploaded.data)).paragraphs)
+    assert "water" in text.lower() and "Sources" in text
+    shown = connector.messages_to(conversation_id)[-1]
+    (info,) = shown["attachments"]
+    assert info["contentType"] == "application/vnd.microsoft.teams.card.file.info"
+    assert info["contentUrl"] == accept["value"]["uploadInfo"]["contentUrl"] and info["name"] == "briefing.docx"
+    assert info["content"] == {"uniqueId": accept["value"]["uploadInfo"]["uniqueId"], "fileType": "docx"}
+
+
+async def test_a_declined_file_is_not_uploaded(http, bot_url, connector):
+    conversation_id, card = await offered_briefing(http, bot_url, connector, "inhalers")
+    uploads = len(connector.uploads)
+
+    status, _ = await post(http, bot_url, file_consent_invoke(connector.url, conversation_id, "decline", card["content"]["declineContext"]))
+
+    assert status == 200 and len(connector.uploads) == uploads
+    assert connector.messages_to(conversation_id)[-1]["text"] == FILE_DECLINED
+
+
+async def test_a_failed_upload_is_explained(http, bot_url, connector):
+    conversation_id, card = await offered_briefing(http, bot_url, connector, "travel")
+    connector.refuse_uploads = True
+    try:
+        accept = file_consent_invoke(connector.url, conversation_id, "accept", card["content"]["acceptContext"], f"{connector.url}/upload/b.docx")
+        status, _ = await post(http, bot_url, accept)
+    finally:
+        connector.refuse_uploads = False
+
+    assert status == 200  # the user's answer was received; the message says what went wrong
+    assert connector.messages_to(conversation_id)[-1]["text"] == UPLOAD_FAILED
+
+
+async def test_a_consent_answer_without_upload_details_gets_400(http, bot_url, connector):
+    conversation_id = new_conversation_id()
+    status, _ = await post(http, bot_url, file_consent_invoke(connector.url, conversation_id, "accept", {"briefing": "water"}))
+    assert status == 400
+    status, _ = await post(http, bot_url, file_consent_invoke(connector.url, conversation_id, "accept", {"nothing": "here"}, f"{connector.url}/upload/x.docx"))
+    assert status == 400
+    assert connector.messages_to(conversation_id) == []
+
+
+def test_a_signed_bot_uploads_only_to_https():
+    value = file_consent_invoke("https://smba.example", "a:1", "accept", {"briefing": "water"}, "http://10.0.0.5/upload")["value"]
+    with pytest.raises(BadConsent):
+        parse_consent(value, https_only=True)
+    assert parse_consent(value, https_only=False).upload.upload_url == "http://10.0.0.5/upload"
 
 
 async def test_installing_the_bot_welcomes_with_the_documents_and_three_questions(http, bot_url, connector, conversation):

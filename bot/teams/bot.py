@@ -2,14 +2,17 @@
 
 Messages are questions or commands for ``Conversation``; in group chats and
 channels the bot answers only when @mentioned. Joining a conversation earns
-a welcome, a thumbs up/down is recorded, anything else is acknowledged and
-ignored. Tenants outside the allow-list get a polite refusal.
+a welcome, a thumbs up/down is recorded, an accepted file consent card gets
+its file uploaded, anything else is acknowledged and ignored. Tenants outside
+the allow-list get a polite refusal.
 """
 
 from __future__ import annotations
 
 import html
 import logging
+
+import aiohttp
 
 from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
 from botbuilder.core.teams.teams_activity_extensions import teams_get_channel_data
@@ -18,11 +21,14 @@ from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 from bot.config import Settings
 from bot.conversation import Conversation
 from bot.teams.feedback import FeedbackLog, parse_feedback
+from bot.teams.files import FILE_CONSENT_INVOKE, BadConsent, file_info_message, parse_consent, upload
 from bot.teams.render import reply_activity
 
 logger = logging.getLogger(__name__)
 
 GROUP_CONVERSATIONS = ("channel", "groupChat")
+FILE_DECLINED = "OK, I won't send the file. The briefing above has the same points and sources."
+UPLOAD_FAILED = "Sorry, I couldn't put the file in your OneDrive just now. Ask for the briefing again to retry."
 NOT_ALLOWED = (
     "Sorry, this assistant is only available to staff of the organisations it was set up for. "
     "Please contact your IT service desk if you think you should have access."
@@ -53,19 +59,47 @@ class KnowledgeBot(ActivityHandler):
             logger.info("Message in %s: %r", activity.conversation.id, text)
         await turn_context.send_activity(Activity(type=ActivityTypes.typing))
         reply = await self.conversation.respond(text)
-        await turn_context.send_activity(reply_activity(reply, activity.channel_id))
+        await turn_context.send_activity(reply_activity(reply, activity.channel_id, group=is_group(activity)))
         logger.info("Sent a %s reply in %s", reply.kind, activity.conversation.id)
 
     async def on_members_added_activity(self, members_added: list[ChannelAccount], turn_context: TurnContext) -> None:
         if should_welcome(members_added, turn_context.activity):
-            await turn_context.send_activity(reply_activity(self.conversation.welcome(), turn_context.activity.channel_id))
+            activity = turn_context.activity
+            await turn_context.send_activity(reply_activity(self.conversation.welcome(), activity.channel_id, is_group(activity)))
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse | None:
+        if turn_context.activity.name == FILE_CONSENT_INVOKE:
+            return await self.on_file_consent(turn_context)
         feedback = parse_feedback(turn_context.activity)
         if feedback is None:
             return await super().on_invoke_activity(turn_context)
         await self.feedback.record(feedback)
         logger.info("Recorded %s feedback on %s", feedback.reaction, feedback.reply_id)
+        return InvokeResponse(status=200)
+
+
+    async def on_file_consent(self, turn_context: TurnContext) -> InvokeResponse:
+        """The user accepted or declined a file; on accept, make it again and upload it."""
+        try:
+            consent = parse_consent(turn_context.activity.value, https_only=bool(self.settings.app_id))
+        except BadConsent as exc:
+            logger.warning("Refused a file consent answer: %s", exc)
+            return InvokeResponse(status=400)
+        if not consent.accepted:
+            await turn_context.send_activity(FILE_DECLINED)
+            return InvokeResponse(status=200)
+        document = await self.conversation.file_again(consent.remake)
+        if document is None:
+            logger.warning("Refused a file consent answer: its context names no file")
+            return InvokeResponse(status=400)
+        try:
+            await upload(document.data, consent.upload.upload_url)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            logger.warning("Uploading %s failed: %s", document.name, exc)
+            await turn_context.send_activity(UPLOAD_FAILED)
+            return InvokeResponse(status=200)
+        await turn_context.send_activity(file_info_message(consent.upload))
+        logger.info("Uploaded %s (%d bytes) in %s", document.name, len(document.data), turn_context.activity.conversation.id)
         return InvokeResponse(status=200)
 
 

@@ -30,6 +30,8 @@ from ingest.actions import ActionRow
 
 TEAMS_CHANNEL = "msteams"
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
+FILE_CONSENT_CARD = "application/vnd.microsoft.teams.card.file.consent"
+FILES_IN_PERSONAL_CHATS_ONLY = "\n\n(Teams lets bots send files in personal chats only: message me directly for the Word version.)"
 # Teams truncates or rejects longer citation fields (see AIMessageEntity).
 CITATION_NAME_LIMIT = 80
 CITATION_ABSTRACT_LIMIT = 160
@@ -69,21 +71,29 @@ class AIMessageEntity(Entity):
         self.citation = citation
 
 
-def reply_activity(reply: Reply, channel_id: str | None) -> Activity:
-    """The message a user sees for ``reply`` on ``channel_id``."""
+def reply_activity(reply: Reply, channel_id: str | None, group: bool = False) -> Activity:
+    """The message a user sees for ``reply`` on ``channel_id`` (in a group chat or channel if ``group``)."""
     activity = Activity(type=ActivityTypes.message, text=reply.text)
     if reply.suggestions:
         activity.suggested_actions = SuggestedActions(
             actions=[CardAction(type=ActionTypes.im_back, title=q, value=q) for q in reply.suggestions]
         )
-    held_back = [a for a in reply.attachments if channel_id == TEAMS_CHANNEL and not a.media_type.startswith("image/")]
-    activity.attachments = [file_attachment(a) for a in reply.attachments if a not in held_back]
-    if held_back:
-        names = ", ".join(a.name for a in held_back)
-        activity.text += f"\n\n(Teams does not accept files from this bot yet, so {names} is not attached.)"
+    activity.attachments = [_file(a, channel_id, group) for a in reply.attachments]
+    if None in activity.attachments:
+        activity.attachments = [a for a in activity.attachments if a is not None]
+        activity.text += FILES_IN_PERSONAL_CHATS_ONLY
     if reply.answer is not None:
         _mark_as_answer(activity, reply.answer, channel_id)
     return activity
+
+
+def _file(attachment: Attachment, channel_id: str | None, group: bool) -> BotAttachment | None:
+    """Inline where the channel takes it; in Teams, a consent card (personal chats only) or nothing."""
+    if channel_id != TEAMS_CHANNEL or attachment.media_type.startswith("image/"):
+        return file_attachment(attachment)
+    if group or not attachment.remake:
+        return None
+    return file_consent_card(attachment)
 
 
 def _mark_as_answer(activity: Activity, answer: Answer, channel_id: str | None) -> None:
@@ -125,7 +135,7 @@ def clip(text: str, limit: int) -> str:
 def file_attachment(attachment: Attachment) -> BotAttachment:
     """A file sent inline as a data URL (the Emulator and Web Chat offer it for download).
 
-    Teams takes inline images only; other files need its file consent flow, not built yet.
+    Teams takes inline images only; other files go through its file consent flow.
     """
     data = base64.b64encode(attachment.data).decode("ascii")
     return BotAttachment(
@@ -133,6 +143,21 @@ def file_attachment(attachment: Attachment) -> BotAttachment:
         content_type=attachment.media_type,
         content_url=f"data:{attachment.media_type};base64,{data}",
     )
+
+
+def file_consent_card(attachment: Attachment) -> BotAttachment:
+    """Teams' "may I send you this file?" card; accepting it sends ``remake`` back to the bot.
+
+    From Microsoft Learn, "Send and receive files using bots" (Teams bot APIs, personal chats):
+    the user's answer arrives as a ``fileConsent/invoke`` activity (see ``bot.teams.files``).
+    """
+    card = {
+        "description": f"The Word version of this reply ({attachment.name}).",
+        "sizeInBytes": len(attachment.data),
+        "acceptContext": attachment.remake,
+        "declineContext": attachment.remake,
+    }
+    return BotAttachment(content_type=FILE_CONSENT_CARD, name=attachment.name, content=card)
 
 
 def action_lead_in(listing: ActionListing, citations: list[Citation]) -> str:

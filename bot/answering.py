@@ -1,12 +1,12 @@
 """The answering service every channel calls: a question in, a cited answer out.
 
 Extractive by design, so nothing is invented: retrieve chunks (hybrid
-search), score each of their sentences against the question, and answer
-with the best one to three sentences (and the items of a list one of them
-introduces), each followed by a numbered citation (document, page, the
-sentence itself). When the evidence is weak, or the
-question names something the evidence never mentions, it says so and points
-to the closest sources instead of guessing.
+search), score each of their sentences (and those on the best chunks' pages)
+against the question, and answer with the best one to three sentences, with
+the rest of their lists (``bot.quoting``), each followed by a numbered
+citation (document, page, the sentence itself). When the evidence is weak,
+or the question names something the evidence never mentions, it says so and
+points to the closest sources instead of guessing.
 
 Holds no conversation state and is thread-safe: channels run ``answer`` in worker threads.
 """
@@ -16,19 +16,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import zip_longest
 from datetime import date
 
 import numpy as np
 
 from bot.action_answers import ROWS_IN_TEXT, ActionAnswerer, shown_rows
 from bot.action_query import ActionFilter, ActionListing, render_listing_text
+from bot.quoting import Quoter
 from index.embedder import Embedder
 from index.search import Filters, HybridSearcher, NO_FILTERS
 from index.store import KnowledgeBase
 from index.text import tokenize
 from ingest.cleaning import collapse_whitespace
-from ingest.sentences import is_list_item
 
 NOT_FOUND = "I couldn't find that in the documents."
 UNREADABLE_YEAR = (
@@ -49,7 +48,6 @@ WORDS_WEIGHT = 0.35
 RANK_WEIGHT = 0.1
 MAX_ANSWER_CHARS = 550
 # A list's items follow the sentence that introduces it, within this longer budget.
-MAX_LIST_ITEMS = 6
 MAX_ANSWER_WITH_LIST_CHARS = 900
 # Calibrated on ../shared/eval/questions.jsonl (see README, "Answer quality").
 MIN_EVIDENCE_SCORE = 0.38
@@ -76,10 +74,6 @@ _MONTHS = frozenset("january february march april may june july august september
 _ASKS_FOR_A_YEAR = re.compile(r"\b(?:due|by|in|for)\s+(?:fy\s*)?(?:20\d\d|\d\d/\d\d)\b", re.IGNORECASE)
 _COUNT_QUESTION = re.compile(r"\bhow (?:many|much)\b", re.IGNORECASE)
 _FIGURE = re.compile(r"£\s?\d|\d[\d,.]*\s?%|\b\d[\d,.]*\b")
-
-
-# "... subject to 1. consideration of language": a sentence that starts a numbered list inline.
-_FIRST_ITEM = re.compile(r"\s\(?(?:1|a|i)[.)]\s")
 
 
 def _figures(text: str) -> set[str]:
@@ -206,6 +200,7 @@ class AnsweringService:
         self.embedder = embedder
         self.searcher = HybridSearcher(kb)
         self.actions = ActionAnswerer(kb)
+        self.quoter = Quoter(kb)
         self.today = today
         self._page_token_cache: dict[tuple[str, int], set[str]] = {}
 
@@ -244,7 +239,7 @@ class AnsweringService:
         chosen = self._choose(scored, self._best_for_each_part(question, scored))
         if not chosen or self._too_weak(chosen, question, terms):
             return self._abstain(hits)
-        return self._compose(self._with_list_items(chosen))
+        return self._compose(self.quoter.with_lists([c.sentence_id for c in chosen], MAX_ANSWER_WITH_LIST_CHARS))
 
     # -- scoring -----------------------------------------------------------
 
@@ -386,81 +381,17 @@ class AnsweringService:
 
     # -- output ------------------------------------------------------------
 
-    def _with_list_items(self, chosen: list[_Scored]) -> list[int]:
-        """Sentence ids to show: a list comes whole, as far as the budget allows.
-
-        A sentence introducing a list ("There are four Trusts:") brings its
-        items; an item brings the items around it.
-        """
-        shown: list[int] = []
-        length = sum(len(self._text(c)) for c in chosen)
-        for item in chosen:
-            if item.sentence_id in shown:
-                continue  # already shown as part of an earlier list
-            group = [item.sentence_id]
-            for neighbour in self._list_around(item.sentence_id):
-                text = self.kb.sentences[neighbour][1].text
-                if neighbour in shown or length + len(text) > MAX_ANSWER_WITH_LIST_CHARS:
-                    break
-                group.append(neighbour)
-                length += len(text)
-            shown.extend(sorted(group))
-        return shown
-
-    def _list_around(self, sentence_id: int) -> list[int]:
-        """The list a sentence belongs to or introduces, nearest items first."""
-        text = self._text_of(sentence_id)
-        following = self._items_from(sentence_id, +1, introduced=text.endswith(":"))
-        if not is_list_item(text):
-            return following if text.endswith(":") or _FIRST_ITEM.search(text) else []
-        preceding = self._items_from(sentence_id, -1, introduced=False)
-        return [i for pair in zip_longest(following, preceding) for i in pair if i is not None]
-
-    def _items_from(self, sentence_id: int, step: int, introduced: bool) -> list[int]:
-        """Consecutive list items on the same page, walking forward or back.
-
-        After an introduction ending in ":", the next sentences are items even without a bullet.
-        """
-        items = []
-        for other in range(sentence_id + step, sentence_id + step * (MAX_LIST_ITEMS + 1), step):
-            if not 0 <= other < len(self.kb.sentences) or not self._same_page(sentence_id, other):
-                break
-            if not (introduced or is_list_item(self._text_of(other))):
-                break
-            items.append(other)
-        return items
-
     def _compose(self, sentence_ids: list[int]) -> Answer:
         """One citation per run of consecutive sentences on a page, quoting the run verbatim."""
         citations: list[Citation] = []
         parts: list[str] = []
-        for run in self._runs(sentence_ids):
+        for run in self.quoter.runs(sentence_ids):
             slug, first = self.kb.sentences[run[0]]
-            quote = " ".join(self.kb.sentences[i][1].text for i in run)
+            quote = self.quoter.quote(run)
             n = len(citations) + 1
             citations.append(Citation(n, slug, self.kb.by_slug[slug].record.title, first.page, quote))
             parts.append(f"{quote} [{n}]")
         return Answer(text=" ".join(parts), citations=citations, abstained=False)
-
-    def _runs(self, sentence_ids: list[int]) -> list[list[int]]:
-        """Group consecutive sentences that stand together, word for word, on one page."""
-        runs: list[list[int]] = []
-        for sentence_id in sentence_ids:
-            if runs and sentence_id == runs[-1][-1] + 1 and self._same_page(runs[-1][-1], sentence_id):
-                joined = " ".join(self.kb.sentences[i][1].text for i in [*runs[-1], sentence_id])
-                slug, sentence = self.kb.sentences[sentence_id]
-                if joined in collapse_whitespace(self.kb.page_text(slug, sentence.page)):
-                    runs[-1].append(sentence_id)
-                    continue
-            runs.append([sentence_id])
-        return runs
-
-    def _same_page(self, a: int, b: int) -> bool:
-        (slug_a, first), (slug_b, second) = self.kb.sentences[a], self.kb.sentences[b]
-        return slug_a == slug_b and first.page == second.page
-
-    def _text_of(self, sentence_id: int) -> str:
-        return self.kb.sentences[sentence_id][1].text
 
     def _abstain(self, hits) -> Answer:
         hints: list[SourceHint] = []

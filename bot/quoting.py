@@ -1,0 +1,86 @@
+"""From chosen sentences to what an answer quotes: whole lists, and consecutive sentences as one quote.
+
+Works on global sentence ids of a loaded knowledge base. A list comes whole
+as far as a character budget allows (an introduction brings its items, an
+item brings the items around it), and sentences that stand next to each
+other on a page, word for word, become one quote with one citation.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import zip_longest
+
+from index.store import KnowledgeBase
+from ingest.cleaning import collapse_whitespace
+from ingest.sentences import is_list_item
+
+MAX_LIST_ITEMS = 6
+# "... subject to 1. consideration of language": a sentence that starts a numbered list inline.
+_FIRST_ITEM = re.compile(r"\s\(?(?:1|a|i)[.)]\s")
+
+
+class Quoter:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+
+    def with_lists(self, chosen: list[int], budget: int) -> list[int]:
+        """The chosen sentences, each followed by the rest of its list while the answer fits ``budget`` characters."""
+        shown: list[int] = []
+        length = sum(len(self.text(i)) for i in chosen)
+        for sentence_id in chosen:
+            if sentence_id in shown:
+                continue  # already shown as part of an earlier list
+            group = [sentence_id]
+            for neighbour in self._list_around(sentence_id):
+                if neighbour in shown or length + len(self.text(neighbour)) > budget:
+                    break
+                group.append(neighbour)
+                length += len(self.text(neighbour))
+            shown.extend(sorted(group))
+        return shown
+
+    def runs(self, sentence_ids: list[int]) -> list[list[int]]:
+        """Group consecutive sentences that stand together, word for word, on one page."""
+        runs: list[list[int]] = []
+        for sentence_id in sentence_ids:
+            if runs and sentence_id == runs[-1][-1] + 1 and self._same_page(runs[-1][-1], sentence_id):
+                slug, sentence = self.kb.sentences[sentence_id]
+                if self.quote([*runs[-1], sentence_id]) in collapse_whitespace(self.kb.page_text(slug, sentence.page)):
+                    runs[-1].append(sentence_id)
+                    continue
+            runs.append([sentence_id])
+        return runs
+
+    def quote(self, run: list[int]) -> str:
+        return " ".join(self.text(i) for i in run)
+
+    def text(self, sentence_id: int) -> str:
+        return self.kb.sentences[sentence_id][1].text
+
+    def _list_around(self, sentence_id: int) -> list[int]:
+        """The list a sentence belongs to or introduces, nearest items first."""
+        text = self.text(sentence_id)
+        following = self._items_from(sentence_id, +1, introduced=text.endswith(":"))
+        if not is_list_item(text):
+            return following if text.endswith(":") or _FIRST_ITEM.search(text) else []
+        preceding = self._items_from(sentence_id, -1, introduced=False)
+        return [i for pair in zip_longest(following, preceding) for i in pair if i is not None]
+
+    def _items_from(self, sentence_id: int, step: int, introduced: bool) -> list[int]:
+        """Consecutive list items on the same page, walking forward or back.
+
+        After an introduction ending in ":", the next sentences are items even without a bullet.
+        """
+        items = []
+        for other in range(sentence_id + step, sentence_id + step * (MAX_LIST_ITEMS + 1), step):
+            if not 0 <= other < len(self.kb.sentences) or not self._same_page(sentence_id, other):
+                break
+            if not (introduced or is_list_item(self.text(other))):
+                break
+            items.append(other)
+        return items
+
+    def _same_page(self, a: int, b: int) -> bool:
+        (slug_a, first), (slug_b, second) = self.kb.sentences[a], self.kb.sentences[b]
+        return slug_a == slug_b and first.page == second.page

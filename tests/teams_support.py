@@ -60,6 +60,7 @@ class Connector:
         self.app.router.add_post("/v3/conversations/{conversation_id}/activities/{reply_to_id}", self._receive)
         self.app.router.add_post("/v3/conversations/{conversation_id}/activities", self._receive)
         self.app.router.add_put("/upload/{name}", self._upload)
+        self.app.router.add_put("/moved/{name}", self._moved)
 
     async def _upload(self, request: web.Request) -> web.Response:
         if self.refuse_uploads:
@@ -77,6 +78,10 @@ class Connector:
         posted = Posted(conversation_id, request.match_info.get("reply_to_id"), activity, f"bot-reply-{next(self._ids)}")
         self.posted.append(posted)
         return web.json_response({"id": posted.id})
+
+    async def _moved(self, request: web.Request) -> web.Response:
+        """An upload URL that redirects elsewhere: the file must not follow it."""
+        raise web.HTTPTemporaryRedirect(f"/upload/{request.match_info['name']}")
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[Connector]:

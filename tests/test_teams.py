@@ -21,12 +21,16 @@ from pathlib import Path
 import aiohttp
 import docx
 import pytest
+from botbuilder.core import TurnContext
+from botbuilder.core.adapters import TestAdapter
+from botbuilder.schema import Activity
 from PIL import Image
 
 from bot.answering import Citation
 from bot.config import Settings
 from bot.conversation import EXAMPLE_QUESTIONS, HELP_TEXT, Attachment, Reply
-from bot.teams.bot import FILE_DECLINED, NOT_ALLOWED, UPLOAD_FAILED
+from bot.teams.bot import FILE_DECLINED, NOT_ALLOWED, UPLOAD_FAILED, KnowledgeBot
+from bot.teams.feedback import FeedbackLog
 from bot.teams.files import BadConsent, parse_consent
 from bot.teams.package import main as package_main
 from bot.teams.render import CARD_ROWS, CITATION_ABSTRACT_LIMIT, CITATION_NAME_LIMIT, citation_claim, reply_activity
@@ -183,6 +187,19 @@ def test_files_are_inline_where_the_channel_takes_them_and_offered_by_consent_ca
     assert card["content"]["acceptContext"] == card["content"]["declineContext"] == {"briefing": "water"}
     assert in_a_channel["attachments"] == []  # Teams sends bots' files in personal chats only
     assert in_a_channel["text"].startswith("Your briefing on water.") and "message me directly" in in_a_channel["text"]
+    no_remake = Reply("briefing", "Your briefing.", attachments=(Attachment("w.docx", docx, b"PK"),))
+    in_person = reply_activity(no_remake, "msteams").serialize()
+    assert in_person["attachments"] == [] and "message me directly" not in in_person["text"]
+    assert "not attached" in in_person["text"]
+
+
+async def test_a_briefing_asked_for_in_a_channel_says_to_message_the_bot_for_the_file(http, bot_url, connector):
+    conversation_id = new_conversation_id("19:")
+    await post(http, bot_url, channel_message("brief water", connector.url, conversation_id, mention_bot=True))
+
+    (reply,) = connector.messages_to(conversation_id)
+    assert not reply.get("attachments")
+    assert "Water" in reply["text"] and "message me directly for the Word version" in reply["text"]
 
 
 async def offered_briefing(http, bot_url, connector, topic: str) -> tuple[str, dict]:
@@ -248,11 +265,44 @@ async def test_a_consent_answer_without_upload_details_gets_400(http, bot_url, c
     assert connector.messages_to(conversation_id) == []
 
 
-def test_a_signed_bot_uploads_only_to_https():
-    value = file_consent_invoke("https://smba.example", "a:1", "accept", {"briefing": "water"}, "http://10.0.0.5/upload")["value"]
-    with pytest.raises(BadConsent):
-        parse_consent(value, https_only=True)
-    assert parse_consent(value, https_only=False).upload.upload_url == "http://10.0.0.5/upload"
+async def test_an_upload_url_that_redirects_is_not_followed(http, bot_url, connector):
+    conversation_id, card = await offered_briefing(http, bot_url, connector, "waste")
+    uploads = len(connector.uploads)
+
+    accept = file_consent_invoke(connector.url, conversation_id, "accept", card["content"]["acceptContext"], f"{connector.url}/moved/b.docx")
+    status, _ = await post(http, bot_url, accept)
+
+    assert status == 200 and len(connector.uploads) == uploads
+    assert connector.messages_to(conversation_id)[-1]["text"] == UPLOAD_FAILED
+
+
+@pytest.mark.parametrize(
+    "upload_url, accepted",
+    [
+        ("https://contoso-my.sharepoint.com/personal/alex/_api/v2.0/drive/upload?tempauth=x", True),
+        ("http://contoso-my.sharepoint.com/upload", False),
+        ("https://169.254.169.254/latest", False),
+        ("https://sharepoint.com.evil.example/upload", False),
+    ],
+)
+def test_a_signed_bot_takes_only_onedrive_https_upload_urls(upload_url, accepted):
+    value = file_consent_invoke("https://smba.trafficmanager.net/uk/", "a:1", "accept", {"briefing": "water"}, upload_url)["value"]
+    if accepted:
+        assert parse_consent(value, signed=True).upload.upload_url == upload_url
+    else:
+        with pytest.raises(BadConsent):
+            parse_consent(value, signed=True)
+
+
+async def test_a_bot_with_an_app_id_refuses_an_upload_url_outside_onedrive(settings, conversation, connector):
+    signed = replace(settings, app_id="00000000-0000-0000-0000-00000000a11d")
+    bot = KnowledgeBot(conversation, signed, FeedbackLog(settings.feedback_file, keeps_text=False))
+    invoke = file_consent_invoke(connector.url, "a:1", "accept", {"briefing": "water"}, f"{connector.url}/upload/x.docx")
+    uploads = len(connector.uploads)
+
+    response = await bot.on_file_consent(TurnContext(TestAdapter(), Activity().deserialize(invoke)))
+
+    assert response.status == 400 and len(connector.uploads) == uploads
 
 
 async def test_installing_the_bot_welcomes_with_the_documents_and_three_questions(http, bot_url, connector, conversation):

@@ -22,7 +22,7 @@ from bot.config import Settings
 from bot.conversation import Conversation
 from bot.teams.feedback import FeedbackLog, parse_feedback
 from bot.teams.files import FILE_CONSENT_INVOKE, BadConsent, file_info_message, parse_consent, upload
-from bot.teams.render import reply_activity
+from bot.teams.render import TEAMS_CHANNEL, reply_activity
 
 logger = logging.getLogger(__name__)
 
@@ -77,11 +77,18 @@ class KnowledgeBot(ActivityHandler):
         logger.info("Recorded %s feedback on %s", feedback.reaction, feedback.reply_id)
         return InvokeResponse(status=200)
 
-
     async def on_file_consent(self, turn_context: TurnContext) -> InvokeResponse:
-        """The user accepted or declined a file; on accept, make it again and upload it."""
+        """The user accepted or declined a file; on accept, make it again and upload it.
+
+        Logs say how big the file was and where the chat is, never its name (a
+        briefing's file is named after the user's topic) nor the upload URL (it
+        carries an access token).
+        """
+        activity = turn_context.activity
         try:
-            consent = parse_consent(turn_context.activity.value, https_only=bool(self.settings.app_id))
+            if activity.channel_id != TEAMS_CHANNEL:
+                raise BadConsent(f"file consent answers come from Teams, not {activity.channel_id!r}")
+            consent = parse_consent(activity.value, signed=bool(self.settings.app_id))
         except BadConsent as exc:
             logger.warning("Refused a file consent answer: %s", exc)
             return InvokeResponse(status=400)
@@ -95,11 +102,12 @@ class KnowledgeBot(ActivityHandler):
         try:
             await upload(document.data, consent.upload.upload_url)
         except (aiohttp.ClientError, TimeoutError) as exc:
-            logger.warning("Uploading %s failed: %s", document.name, exc)
+            status = getattr(exc, "status", None)
+            logger.warning("Uploading a %d-byte file in %s failed: %s %s", len(document.data), activity.conversation.id, type(exc).__name__, status or "")
             await turn_context.send_activity(UPLOAD_FAILED)
             return InvokeResponse(status=200)
         await turn_context.send_activity(file_info_message(consent.upload))
-        logger.info("Uploaded %s (%d bytes) in %s", document.name, len(document.data), turn_context.activity.conversation.id)
+        logger.info("Uploaded a %d-byte file in %s", len(document.data), activity.conversation.id)
         return InvokeResponse(status=200)
 
 

@@ -19,6 +19,8 @@ from botbuilder.schema import Activity, ActivityTypes, Attachment as BotAttachme
 FILE_CONSENT_INVOKE = "fileConsent/invoke"
 FILE_INFO_CARD = "application/vnd.microsoft.teams.card.file.info"
 UPLOAD_TIMEOUT = aiohttp.ClientTimeout(total=60)
+# Where Teams' upload URLs point: the user's OneDrive for Business (commercial and US government clouds).
+ONEDRIVE_HOST_SUFFIXES = (".sharepoint.com", ".sharepoint.us")
 
 
 class BadConsent(ValueError):
@@ -41,11 +43,13 @@ class ConsentAnswer:
     upload: UploadInfo | None  # where to put it, when accepted
 
 
-def parse_consent(value: object, https_only: bool) -> ConsentAnswer:
+def parse_consent(value: object, signed: bool) -> ConsentAnswer:
     """The user's answer to a file consent card; BadConsent if the value is not one.
 
-    With ``https_only`` (a bot with an app id, so the activity was signed by
-    Microsoft), the upload URL must be HTTPS.
+    A ``signed`` bot (one with an app id, serving Teams itself) uploads only to
+    HTTPS addresses in OneDrive for Business, which is where Teams' upload URLs
+    point; without an app id the bot listens on 127.0.0.1 for the Emulator and
+    tests, and any HTTP(S) address is taken.
     """
     if not isinstance(value, dict) or value.get("action") not in ("accept", "decline"):
         raise BadConsent("the value has no action of accept or decline")
@@ -58,18 +62,31 @@ def parse_consent(value: object, https_only: bool) -> ConsentAnswer:
     fields = ("name", "uploadUrl", "contentUrl", "uniqueId", "fileType")
     if not isinstance(info, dict) or not all(isinstance(info.get(f), str) and info[f] for f in fields):
         raise BadConsent("an accepted card must come with uploadInfo naming " + ", ".join(fields))
-    if urlparse(info["uploadUrl"]).scheme not in (("https",) if https_only else ("https", "http")):
-        raise BadConsent("the upload URL must be HTTPS")
+    if signed and not _in_onedrive(info["uploadUrl"]):
+        raise BadConsent("the upload URL must be an HTTPS address in OneDrive for Business")
+    if urlparse(info["uploadUrl"]).scheme not in ("https", "http"):
+        raise BadConsent("the upload URL must be HTTP(S)")
     upload = UploadInfo(info["name"], info["uploadUrl"], info["contentUrl"], info["uniqueId"], info["fileType"])
     return ConsentAnswer(True, remake, upload)
 
 
+def _in_onedrive(url: str) -> bool:
+    parts = urlparse(url)
+    host = (parts.hostname or "").lower()
+    return parts.scheme == "https" and any(host.endswith(suffix) for suffix in ONEDRIVE_HOST_SUFFIXES)
+
+
 async def upload(data: bytes, upload_url: str) -> None:
-    """PUT the whole file in one request, as OneDrive's upload session takes it; raises on failure."""
+    """PUT the whole file in one request, as OneDrive's upload session takes it; raises on failure.
+
+    Redirects are not followed: the file goes to the address Teams gave, or nowhere.
+    """
     headers = {"Content-Length": str(len(data)), "Content-Range": f"bytes 0-{len(data) - 1}/{len(data)}"}
     async with aiohttp.ClientSession(timeout=UPLOAD_TIMEOUT) as session:
-        async with session.put(upload_url, data=data, headers=headers) as response:
+        async with session.put(upload_url, data=data, headers=headers, allow_redirects=False) as response:
             response.raise_for_status()
+            if response.status >= 300:
+                raise aiohttp.ClientResponseError(response.request_info, (), status=response.status, message="redirected")
 
 
 def file_info_message(upload_info: UploadInfo) -> Activity:

@@ -32,6 +32,7 @@ TEAMS_CHANNEL = "msteams"
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 FILE_CONSENT_CARD = "application/vnd.microsoft.teams.card.file.consent"
 FILES_IN_PERSONAL_CHATS_ONLY = "\n\n(Teams lets bots send files in personal chats only: message me directly for the Word version.)"
+FILE_NOT_SENT = "\n\n(Teams does not take this file from bots, so it is not attached.)"
 # Teams truncates or rejects longer citation fields (see AIMessageEntity).
 CITATION_NAME_LIMIT = 80
 CITATION_ABSTRACT_LIMIT = 160
@@ -78,10 +79,10 @@ def reply_activity(reply: Reply, channel_id: str | None, group: bool = False) ->
         activity.suggested_actions = SuggestedActions(
             actions=[CardAction(type=ActionTypes.im_back, title=q, value=q) for q in reply.suggestions]
         )
-    activity.attachments = [_file(a, channel_id, group) for a in reply.attachments]
-    if None in activity.attachments:
-        activity.attachments = [a for a in activity.attachments if a is not None]
-        activity.text += FILES_IN_PERSONAL_CHATS_ONLY
+    files = [_file(a, channel_id, group) for a in reply.attachments]
+    activity.attachments = [f for f in files if f is not None]
+    if len(activity.attachments) < len(files):
+        activity.text += FILES_IN_PERSONAL_CHATS_ONLY if group else FILE_NOT_SENT
     if reply.answer is not None:
         _mark_as_answer(activity, reply.answer, channel_id)
     return activity

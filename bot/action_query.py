@@ -261,13 +261,13 @@ def _mentions(row: ActionRow, words: list[str]) -> bool:
     """Whether the row's text holds enough of the words (by stem, or as a prefix of a longer word)."""
     stems = {stem(word) for word in _content_words(f"{row.theme} {row.action} {row.progress or ''}")}
     wanted = [stem(word) for word in words]
-    found = sum(1 for want in wanted if any(_stem_matches(want, stem) for stem in stems))
+    found = sum(1 for want in wanted if any(_stem_matches(want, row_stem) for row_stem in stems))
     return found >= math.ceil(len(words) * _SHARE_OF_WORDS_TO_MENTION)
 
 
-def _stem_matches(wanted: str, stem: str) -> bool:
+def _stem_matches(wanted: str, row_stem: str) -> bool:
     """Same stem, or a longer word starting with it ("inhal" finds "inhaler"); short stems must be exact."""
-    return stem == wanted or (len(wanted) >= _MIN_PREFIX and stem.startswith(wanted))
+    return row_stem == wanted or (len(wanted) >= _MIN_PREFIX and row_stem.startswith(wanted))
 
 
 def _nearest_relaxation(f: ActionFilter, all_rows: list[ActionRow]) -> Relaxation | None:

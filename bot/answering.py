@@ -83,8 +83,8 @@ def _figures(text: str) -> set[str]:
 def _same_measure(text: str, other: str) -> bool:
     """Worded alike but with other figures: "... waited was 92 days for treatment for breast
     cancer" and "... waited was 222 days for treatment": the same measure of two things."""
-    figures = _figures(text)
-    if not figures or figures == _figures(other):
+    figures, other_figures = _figures(text), _figures(other)
+    if not figures or not other_figures or figures == other_figures:
         return False
     words, other_words = _words(text), _words(other)
     return len(words & other_words) >= SAME_MEASURE_WORD_SHARE * len(words | other_words)
@@ -121,15 +121,18 @@ def _acronyms_of(text: str) -> set[str]:
     return acronyms
 
 
-def _covered_terms(terms: dict[str, float], text: str, spelled_out: dict[str, frozenset[str]]) -> frozenset[str]:
+def _covered_terms(
+    terms: dict[str, float], text: str, spelled_out: dict[str, frozenset[str]], acronyms: frozenset[str]
+) -> frozenset[str]:
     """The question's words a sentence holds, also through acronyms either way:
-    "DDR" covers "dementia diagnosis rate", "Quality Assurance Framework" covers "QAF"."""
+    "DDR" covers "dementia diagnosis rate" (``spelled_out``), "Quality Assurance
+    Framework" covers "QAF" (one of the question's ``acronyms``)."""
     tokens = set(tokenize(text))
     covered = set(terms).intersection(tokens)
     for acronym, words in spelled_out.items():
         if acronym in tokens:
             covered |= words
-    missing = [t for t in terms if t not in covered and t.isalpha()]
+    missing = [t for t in acronyms if t not in covered]
     if missing:
         initials = _acronyms_of(text)
         covered.update(t for t in missing if t in initials)
@@ -266,11 +269,12 @@ class AnsweringService:
         specific = self._specific_names(_names_in(question))
         total_weight = sum(terms.values()) or 1.0
         spelled_out = self.searcher.acronyms_spelled_out(list(terms))
+        acronyms = frozenset(t for t in terms if self.searcher.is_acronym(t))
         scored = []
         for sentence_id, similarity in zip(ids.tolist(), dense.tolist()):
             slug, sentence = self.kb.sentences[sentence_id]
             text = sentence.text
-            covered = _covered_terms(terms, text, spelled_out)
+            covered = _covered_terms(terms, text, spelled_out, acronyms)
             lexical = sum(terms[t] for t in covered) / total_weight
             score = (
                 MEANING_WEIGHT * similarity
@@ -320,7 +324,7 @@ class AnsweringService:
         chosen = [scored[0]]
         length = len(self._text(scored[0]))
         followers = [c for c in scored[1:] if c.score >= FOLLOW_ON_SHARE * scored[0].score]
-        twins = [c for c in scored[1:] if _same_measure(self._text(c), self._text(scored[0]))]
+        twins = [c for c in scored[1:] if c.score >= MIN_EVIDENCE_SCORE and _same_measure(self._text(c), self._text(scored[0]))]
         for candidate in twins + seeds + followers:
             if len(chosen) == MAX_SENTENCES:
                 break

@@ -33,10 +33,11 @@ class Quoter:
                 continue  # already shown as part of an earlier list
             group = [sentence_id]
             for neighbour in self._list_around(sentence_id):
-                if neighbour in shown or length + len(self.text(neighbour)) > budget:
+                added = 0 if neighbour in chosen else len(self.text(neighbour))  # chosen ones are counted already
+                if neighbour in shown or length + added > budget:
                     break
                 group.append(neighbour)
-                length += len(self.text(neighbour))
+                length += added
             shown.extend(sorted(group))
         return shown
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -22,6 +23,7 @@ from ingest.chunking import retrieval_text
 RRF_K = 60
 CANDIDATES = 50
 MIN_ACRONYM_LETTERS = 3
+_CAPITALS = re.compile(r"\b[A-Z][A-Z0-9&]+s?\b")
 MAX_ACRONYM_LETTERS = 4
 
 
@@ -54,6 +56,9 @@ class HybridSearcher:
         self._sentence_document_frequency = Counter(
             token for _, sentence in kb.sentences for token in set(tokenize(sentence.text))
         )
+        self._acronyms = {
+            token for _, sentence in kb.sentences for word in _CAPITALS.findall(sentence.text) for token in tokenize(word)
+        }
         self._vocabulary_by_initial: dict[str, list[str]] = {}
         for word in self._sentence_document_frequency:
             self._vocabulary_by_initial.setdefault(word[:1], []).append(word)
@@ -96,18 +101,23 @@ class HybridSearcher:
         same_start = self._vocabulary_by_initial.get(token[:1], [])
         return bool(difflib.get_close_matches(token, same_start, n=1, cutoff=0.8))
 
+    def is_acronym(self, token: str) -> bool:
+        """Written in capitals somewhere in the documents ("PHM", "GPs")."""
+        return token in self._acronyms
+
     def acronyms_spelled_out(self, words: list[str]) -> dict[str, frozenset[str]]:
         """Acronyms the documents use for runs of these words (search tokens, in order).
 
         "population health management" gives {"phm": {population, health, management}},
-        so a text saying "PHM" covers those words.
+        so a text saying "PHM" covers those words. Initials that only spell an
+        ordinary word ("total inhaler emissions", "tie") do not count.
         """
         found: dict[str, frozenset[str]] = {}
         for size in range(MIN_ACRONYM_LETTERS, MAX_ACRONYM_LETTERS + 1):
             for start in range(len(words) - size + 1):
                 run = words[start : start + size]
                 acronym = "".join(word[0] for word in run)
-                if all(word.isalpha() for word in run) and acronym not in words and self.knows(acronym):
+                if all(word.isalpha() for word in run) and acronym not in words and self.is_acronym(acronym):
                     found[acronym] = frozenset(run)
         return found
 

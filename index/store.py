@@ -33,7 +33,7 @@ from ingest.actions import ActionRow
 from ingest.chunking import Chunk
 from ingest.sentences import Sentence
 
-FORMAT_VERSION = 2  # 2: inline item numbers no longer end sentences
+FORMAT_VERSION = 3  # 2, 3: inline item numbers ("and 3.") no longer end sentences, when item 2 comes just before
 CURRENT_FILE = "CURRENT"
 BUILDS_DIR = "builds"
 # Exact search is fast up to this many chunks; beyond it, HNSW keeps answers quick.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 
 import Stemmer
 
@@ -46,17 +47,25 @@ def _financial_year_token(match: re.Match) -> str:
     return f" fy{start}/{end} " if int(end) == (int(start) + 1) % 100 else match.group(0)
 
 
-_STEMMER = Stemmer.Stemmer("english")
+# PyStemmer's stemmers must not be called from two threads at once; answers run in a pool.
+_stemmers = threading.local()
 
 
 @functools.lru_cache(maxsize=65536)
 def stem(token: str) -> str:
     """Words of five letters or more are stemmed ("overspending" and "overspend" meet);
     shorter ones, often acronyms ("PCNs", "ICS"), only lose a plural "s"."""
+    token = token.lower()
     if not token.isalpha():
         return token
     if len(token) > 4:
-        return _STEMMER.stemWord(token)
+        return _stemmer().stemWord(token)
     if len(token) > 3 and token.endswith("s") and not token.endswith("ss"):
         return token[:-1]
     return token
+
+
+def _stemmer() -> Stemmer.Stemmer:
+    if not hasattr(_stemmers, "english"):
+        _stemmers.english = Stemmer.Stemmer("english")
+    return _stemmers.english

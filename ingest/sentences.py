@@ -23,8 +23,9 @@ _SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)*\s+[A-Z]")
 _SENTENCE_END = re.compile(r"[.!?:][\"'’”)]*$")
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"'’”)]*\s+(?=[\"'‘“(£•]?[A-Z0-9])")
 _ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|No|St|approx|Cllr|Prof)|\b[A-Z])\.$")
-# "... reduced to 4-6 weeks and 3. A sentence is added": an inline item number, not a sentence end.
-_INLINE_ITEM_NUMBER = re.compile(r"(?:\b(?:and|or)|[,;])\s+\(?\d{1,2}[.)]$")
+# "2. ... reduced to 4-6 weeks and 3. A sentence is added": an inline item number, not a sentence end,
+# when the item before it ("2.") comes just before.
+_INLINE_ITEM_NUMBER = re.compile(r"(?:\b(?:and|or)|[,;])\s+\(?(\d{1,2})[.)]$")
 _LIST_MARKER = re.compile(r"^\(?[0-9a-zA-Z]{1,3}[.)]$")
 _CLAUSE_BREAK = re.compile(r"(?<=[;,])\s+")
 
@@ -106,12 +107,21 @@ def split_sentences(text: str) -> list[str]:
     start = 0
     for match in _BOUNDARY.finditer(text):
         candidate = text[start : match.start()]
-        if _ABBREVIATION.search(candidate.rstrip("\"'’”)")) or _INLINE_ITEM_NUMBER.search(candidate):
+        before = f"{pieces[-1]} {candidate}" if pieces else candidate  # a bare "2." is still a piece of its own
+        if _ABBREVIATION.search(candidate.rstrip("\"'’”)")) or _ends_with_item_number(before):
             continue
         pieces.append(text[start : match.start() + len(match.group(0).rstrip())].strip())
         start = match.end()
     pieces.append(text[start:].strip())
     return [part for piece in _attach_list_markers(pieces) for part in _limit_length(piece) if part]
+
+
+def _ends_with_item_number(text: str) -> bool:
+    match = _INLINE_ITEM_NUMBER.search(text)
+    if not match or int(match.group(1)) < 2:
+        return False
+    previous_item = re.compile(rf"(?:^|\s)\(?{int(match.group(1)) - 1}[.)]\s")
+    return bool(previous_item.search(text[: match.start()]))
 
 
 def _attach_list_markers(pieces: list[str]) -> list[str]:

@@ -159,11 +159,16 @@ def test_sentences_split_at_sentence_ends_but_not_at_inline_item_numbers():
     text = (
         "The Committee approved the policy subject to 1. consideration of language. "
         "2. The timeframe is reduced to 4-6 weeks and 3. A sentence is added to invite appeals in writing. "
-        "The final position was 44. Dr. Yadav agreed."
+        "The final position was 44. Dr. Yadav agreed. Children aged 5 and 11. The board agreed. "
+        "Weeks 4, 5 and 6. Referrals rose."
     )
     assert split_sentences(text) == [
         "The Committee approved the policy subject to 1. consideration of language.",
         "2. The timeframe is reduced to 4-6 weeks and 3. A sentence is added to invite appeals in writing.",
         "The final position was 44.",
         "Dr. Yadav agreed.",
+        "Children aged 5 and 11.",
+        "The board agreed.",
+        "Weeks 4, 5 and 6.",
+        "Referrals rose.",
     ]

@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.answering import Answer
 from bot.config import ConfigurationError, Settings
@@ -17,6 +18,9 @@ from bot.runtime import load_service
 from index.search import Filters
 from index.store import KnowledgeBaseError
 from ingest.build import NothingToIngest
+
+if TYPE_CHECKING:
+    from bot.conversation import Reply
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,17 +89,20 @@ def _ask(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
 
 
 def _chat(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
-    service = load_service(settings)
-    print("Ask about the ICS documents. An empty line or Ctrl-D quits.")
+    """The terminal as one more channel: the same commands as Teams and Telegram (help, sources, brief)."""
+    from bot.conversation import Conversation
+
+    conversation = Conversation(load_service(settings))
+    print("Ask about the ICS documents, or type help. An empty line or Ctrl-D quits.")
     while True:
         try:
-            question = input("\nYou: ").strip()
+            message = input("\nYou: ").strip()
         except (EOFError, KeyboardInterrupt):
             print()
             return 0
-        if not question:
+        if not message:
             return 0
-        print("\n" + render_for_terminal(service.answer(question)))
+        print("\n" + render_reply_for_terminal(conversation.reply_to(message)))
 
 
 def _eval(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
@@ -164,6 +171,19 @@ def _telegram(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     from bot.telegram.runner import run
 
     return run(settings)
+
+
+def render_reply_for_terminal(reply: Reply) -> str:
+    """An answer with its sources; a briefing with how to get its Word version; anything else as it is."""
+    if reply.answer is not None:
+        return render_for_terminal(reply.answer)
+    lines = [reply.text]
+    for attachment in reply.attachments:
+        if topic := attachment.remake.get("briefing"):
+            lines.append(f'\n(Word version: python -m bot brief "{topic}" --out {attachment.name})')
+    if reply.suggestions:
+        lines.append("\nFor example:\n" + "\n".join(f"  {q}" for q in reply.suggestions))
+    return "\n".join(lines)
 
 
 def render_for_terminal(answer: Answer) -> str:

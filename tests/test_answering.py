@@ -108,14 +108,24 @@ def test_eval_questions_cite_the_gold_page(service):
         assert all(fact.lower() in haystack for fact in question.must_include), (qid, answer.text)
 
 
-def run_cli(*args: str, kb_dir) -> subprocess.CompletedProcess:
+def run_cli(*args: str, kb_dir, stdin: str | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "bot", "--index", str(kb_dir), *args],
         cwd=REPO,
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def test_terminal_chat_takes_the_channels_commands(corpus_kb_dir):
+    result = run_cli("chat", kb_dir=corpus_kb_dir, stdin="help\nbrief water\nICS carbon footprint 20/21?\n\n")
+
+    assert result.returncode == 0, result.stderr
+    assert "brief <topic> - a cited briefing" in result.stdout
+    assert "# Briefing: water" in result.stdout and 'python -m bot brief "water" --out' in result.stdout
+    assert "258,211" in result.stdout and "Sources:" in result.stdout
 
 
 def test_cli_ask_json_contract(corpus_kb_dir):

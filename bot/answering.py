@@ -122,12 +122,15 @@ def _acronyms_of(text: str) -> set[str]:
 
 
 def _covered_terms(
-    terms: dict[str, float], text: str, spelled_out: dict[str, frozenset[str]], acronyms: frozenset[str]
+    terms: dict[str, float],
+    text: str,
+    tokens: frozenset[str],
+    spelled_out: dict[str, frozenset[str]],
+    acronyms: frozenset[str],
 ) -> frozenset[str]:
-    """The question's words a sentence holds, also through acronyms either way:
-    "DDR" covers "dementia diagnosis rate" (``spelled_out``), "Quality Assurance
-    Framework" covers "QAF" (one of the question's ``acronyms``)."""
-    tokens = set(tokenize(text))
+    """The question's words a sentence (its ``text`` and search ``tokens``) holds, also through
+    acronyms either way: "DDR" covers "dementia diagnosis rate" (``spelled_out``), "Quality
+    Assurance Framework" covers "QAF" (one of the question's ``acronyms``)."""
     covered = set(terms).intersection(tokens)
     for acronym, words in spelled_out.items():
         if acronym in tokens:
@@ -274,7 +277,7 @@ class AnsweringService:
         for sentence_id, similarity in zip(ids.tolist(), dense.tolist()):
             slug, sentence = self.kb.sentences[sentence_id]
             text = sentence.text
-            covered = _covered_terms(terms, text, spelled_out, acronyms)
+            covered = _covered_terms(terms, text, self.searcher.sentence_tokens(sentence_id), spelled_out, acronyms)
             lexical = sum(terms[t] for t in covered) / total_weight
             score = (
                 MEANING_WEIGHT * similarity

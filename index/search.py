@@ -23,8 +23,8 @@ from ingest.chunking import retrieval_text
 RRF_K = 60
 CANDIDATES = 50
 MIN_ACRONYM_LETTERS = 3
-_CAPITALS = re.compile(r"\b[A-Z][A-Z0-9&]+s?\b")
 MAX_ACRONYM_LETTERS = 4
+_CAPITALS = re.compile(r"\b[A-Z][A-Z0-9&]+s?\b")
 
 
 @dataclass(frozen=True)
@@ -53,9 +53,8 @@ class HybridSearcher:
         self.kb = kb
         self._bm25 = bm25s.BM25()
         self._bm25.index([tokenize(self._lexical_text(i)) for i in range(len(kb.chunks))] or [[]], show_progress=False)
-        self._sentence_document_frequency = Counter(
-            token for _, sentence in kb.sentences for token in set(tokenize(sentence.text))
-        )
+        self._sentence_tokens = [frozenset(tokenize(sentence.text)) for _, sentence in kb.sentences]
+        self._sentence_document_frequency = Counter(token for tokens in self._sentence_tokens for token in tokens)
         self._acronyms = {
             token for _, sentence in kb.sentences for word in _CAPITALS.findall(sentence.text) for token in tokenize(word)
         }
@@ -100,6 +99,10 @@ class HybridSearcher:
         # Misspellings rarely change the first letter; comparing only those words keeps this fast.
         same_start = self._vocabulary_by_initial.get(token[:1], [])
         return bool(difflib.get_close_matches(token, same_start, n=1, cutoff=0.8))
+
+    def sentence_tokens(self, sentence_id: int) -> frozenset[str]:
+        """A sentence's search tokens, tokenized once when the searcher is built."""
+        return self._sentence_tokens[sentence_id]
 
     def is_acronym(self, token: str) -> bool:
         """Written in capitals somewhere in the documents ("PHM", "GPs")."""

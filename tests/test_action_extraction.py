@@ -8,9 +8,8 @@ from fpdf import FPDF
 
 from ingest.actions import MISSING_DUE, MISSING_LEAD, extract_actions
 from ingest.reading import read_pages
+from tests.conftest import EVAL_DIR, REPO
 
-REPO = Path(__file__).resolve().parents[1]
-EVAL_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
 GREEN_PLAN = "cw-ics-green-plan"
 LETTER = "nhse-system-review-letter-2022-05"
 

@@ -33,7 +33,7 @@ from ingest.actions import ActionRow
 from ingest.chunking import Chunk
 from ingest.sentences import Sentence
 
-FORMAT_VERSION = 3  # 2, 3: inline item numbers ("and 3.") no longer end sentences, when item 2 comes just before
+FORMAT_VERSION = 4  # 3: inline item numbers ("and 3.") no longer end sentences; 4: a table row keeps its closing cells
 CURRENT_FILE = "CURRENT"
 BUILDS_DIR = "builds"
 # Exact search is fast up to this many chunks; beyond it, HNSW keeps answers quick.

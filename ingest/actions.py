@@ -336,6 +336,17 @@ def _is_references(words: list[str]) -> bool:
     return all(_REF_TOKEN.match(word) for word in words)
 
 
+def opens_row_tail(line: str) -> bool:
+    """A plan row's closing cells: its target year, then lead and references ("22/23 ICB SC 18.2.2")."""
+    words = line.split()
+    return len(words) >= 2 and _TARGET_YEAR.fullmatch(words[0]) is not None and _is_financial_year(words[0]) and _is_references(words[1:])
+
+
+def continues_row_tail(line: str) -> bool:
+    """More reference codes of a row's closing cells, wrapped onto a line of their own ("ES- 01")."""
+    return _is_references(line.split())
+
+
 def _runs_of_numbering(rows: list[_PlanRow]) -> list[list[_PlanRow]]:
     """Rows split where numbering restarts: each run is one theme's action plan."""
     runs: list[list[_PlanRow]] = []

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.actions import continues_row_tail, opens_row_tail
 from ingest.cleaning import collapse_whitespace
 
 MAX_SENTENCE_CHARS = 400
@@ -77,15 +78,25 @@ def page_sentences(text: str, page: int, heading: str) -> tuple[list[Sentence], 
     """Sentences of one page, and the heading in force at its end."""
     sentences: list[Sentence] = []
     block: list[str] = []
+    row_tail: list[str] = []  # a table row's closing cells stay with the row they close
     previous: str | None = None
 
     def flush() -> None:
-        sentences.extend(Sentence(page, heading, s) for s in split_sentences(" ".join(block)))
+        found = split_sentences(" ".join(block))
+        if row_tail:
+            closing = collapse_whitespace(" ".join(row_tail))
+            found = found[:-1] + [f"{found[-1]} {closing}"] if found else [closing]
+        sentences.extend(Sentence(page, heading, s) for s in found)
         block.clear()
+        row_tail.clear()
 
     lines = [line for line in text.split("\n") if line.strip()]
     for line, following in zip(lines, lines[1:] + [None]):
-        if is_heading(line, previous, following):
+        if row_tail and not continues_row_tail(line):
+            flush()
+        if row_tail or opens_row_tail(line):
+            row_tail.append(line)
+        elif is_heading(line, previous, following):
             flush()
             heading = collapse_whitespace(line)
         elif starts_list_item(line, previous):

@@ -53,6 +53,14 @@ def test_a_list_item_comes_with_the_items_around_it(service):
     assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)
 
 
+def test_an_action_is_quoted_with_its_target_year_and_lead(service):
+    # p. 46 prints the row's closing cells "23/24 ICB PG21 C1" on the line after the action.
+    answer = service.answer("When should we support trusts to reach the 25% virtual outpatient appointments target?")
+    first = answer.citations[0]
+    assert (first.slug, first.page) == ("cw-ics-green-plan", 46)
+    assert "reach the 25% target. 23/24 ICB" in first.quote and "23/24 ICB" in answer.text
+
+
 def test_the_same_measure_for_another_thing_is_shown_beside_the_best(service):
     # p. 25 gives the longest wait for screening (92 days), p. 30 for GP referrals (222 days).
     answer = service.answer("Longest 62 day cancer wait in April - how long and where?")

@@ -13,7 +13,7 @@ from index import store
 from index.embedder import Embedder
 from ingest import build
 from ingest.build import NothingToIngest, ingest_corpus
-from ingest.sentences import split_sentences
+from ingest.sentences import page_sentences, split_sentences
 
 
 def write_pdf(path: Path, pages: list[list[str]], title: str | None = None) -> Path:
@@ -171,4 +171,24 @@ def test_sentences_split_at_sentence_ends_but_not_at_inline_item_numbers():
         "The board agreed.",
         "Weeks 4, 5 and 6.",
         "Referrals rose.",
+    ]
+
+
+def test_a_table_row_keeps_its_closing_cells():
+    page = "\n".join([
+        "3 Engage with CWaPC Formulary committee",
+        "to discuss ways of prescribing Dry Powder Inhalers.",
+        "22/23 ICB NZ 3.4.1 IIF",
+        "ES- 01",
+        "17  SC 18.4.4.2",
+        "4 Establish Green Inhaler guidance across the system.",
+        "22/23 ICB LTP 17",
+        "The ICS will report progress yearly.",
+    ])
+    sentences, _ = page_sentences(page, 78, "Medicines Action Plan")
+    assert [s.text for s in sentences] == [
+        "3 Engage with CWaPC Formulary committee to discuss ways of prescribing Dry Powder Inhalers. "
+        "22/23 ICB NZ 3.4.1 IIF ES- 01 17 SC 18.4.4.2",
+        "4 Establish Green Inhaler guidance across the system. 22/23 ICB LTP 17",
+        "The ICS will report progress yearly.",
     ]

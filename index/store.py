@@ -33,7 +33,7 @@ from ingest.actions import ActionRow
 from ingest.chunking import Chunk
 from ingest.sentences import Sentence
 
-FORMAT_VERSION = 4  # 3: inline item numbers ("and 3.") no longer end sentences; 4: a table row keeps its closing cells
+FORMAT_VERSION = 5  # 4: a table row keeps its closing cells; 5: a list of people splits into one entry per person
 CURRENT_FILE = "CURRENT"
 BUILDS_DIR = "builds"
 # Exact search is fast up to this many chunks; beyond it, HNSW keeps answers quick.

@@ -27,6 +27,10 @@ _ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|No|St|approx|
 # "2. ... reduced to 4-6 weeks and 3. A sentence is added": an inline item number, not a sentence end,
 # when the item before it ("2.") comes just before.
 _INLINE_ITEM_NUMBER = re.compile(r"(?:\b(?:and|or)|[,;])\s+\(?(\d{1,2})[.)]$")
+# "Dr Jonathan Menon  Practice Member ...": one person's line in a list of those present.
+_NAMED_ENTRY = re.compile(r"^\s*(?:Dr|Mr|Mrs|Ms|Miss|Prof|Cllr)\.?\s+[A-Z][\w'’-]+\s+[A-Z]")
+MAX_ENTRY_CHARS = 100
+MAX_ENTRY_WRAP_WORDS = 3
 _LIST_MARKER = re.compile(r"^\(?[0-9a-zA-Z]{1,3}[.)]$")
 _CLAUSE_BREAK = re.compile(r"(?<=[;,])\s+")
 
@@ -56,12 +60,18 @@ def is_heading(line: str, previous: str | None, following: str | None) -> bool:
     return previous is None or bool(_SENTENCE_END.search(previous.strip()))
 
 
-def starts_list_item(line: str, previous: str | None) -> bool:
-    """A bullet or numbered item; a dash only counts after a finished sentence.
+def starts_list_item(line: str, previous: str | None, following: str | None) -> bool:
+    """A bullet, a numbered item, or a person's line in a list of people; a dash only counts
+    after a finished sentence.
 
     A line opening with a dash in mid-sentence continues it ("Laura Nelson –
-    Director ... / – Executive Lead for Sustainability.").
+    Director ... / – Executive Lead for Sustainability."). A line opening with
+    "Dr Jane Smith" is an entry only among others like it or after an introduction ("Apologies:"),
+    not prose that wraps before a name.
     """
+    if _is_named_entry(line):
+        after_introduction = previous is not None and previous.strip().endswith(":")
+        return after_introduction or any(other is not None and _is_named_entry(other) for other in (previous, following))
     if not _BULLET.match(line):
         return False
     if line.lstrip()[0] in "-–":
@@ -70,8 +80,23 @@ def starts_list_item(line: str, previous: str | None) -> bool:
 
 
 def is_list_item(sentence: str) -> bool:
-    """A sentence that is a bullet or numbered item."""
-    return bool(_BULLET.match(sentence))
+    """A sentence that is a bullet, a numbered item or a person's entry in a list of people."""
+    return bool(_BULLET.match(sentence)) or _is_named_entry(sentence)
+
+
+def _ends_entry(block: list[str], line: str) -> bool:
+    """A person's entry wraps onto a few words at most ("Place)"); a longer line, or an
+    introduction such as "In Attendance:", comes after it."""
+    if not block or not _is_named_entry(block[0]):
+        return False
+    text = line.strip()
+    return text.endswith(":") or (len(text.split()) > MAX_ENTRY_WRAP_WORDS and not text[0].islower())
+
+
+def _is_named_entry(text: str) -> bool:
+    """A title and a name, then a role, with no sentence end: "Mrs Anita Wilson  Director of Corporate Affairs"."""
+    text = text.strip()
+    return bool(_NAMED_ENTRY.match(text)) and len(text) <= MAX_ENTRY_CHARS and not _SENTENCE_END.search(text)
 
 
 def page_sentences(text: str, page: int, heading: str) -> tuple[list[Sentence], str]:
@@ -92,16 +117,16 @@ def page_sentences(text: str, page: int, heading: str) -> tuple[list[Sentence], 
 
     lines = [line for line in text.split("\n") if line.strip()]
     for line, following in zip(lines, lines[1:] + [None]):
-        if row_tail and not continues_row_tail(line):
+        if (row_tail and not continues_row_tail(line)) or _ends_entry(block, line):
             flush()
         if row_tail or opens_row_tail(line):
             row_tail.append(line)
+        elif starts_list_item(line, previous, following):
+            flush()
+            block.append(line)
         elif is_heading(line, previous, following):
             flush()
             heading = collapse_whitespace(line)
-        elif starts_list_item(line, previous):
-            flush()
-            block.append(line)
         else:
             block.append(line)
         previous = line

@@ -176,3 +176,10 @@ def test_filters_keep_answers_to_one_kind_of_document(service):
     assert answer.abstained or kinds == {"board paper"}
     roadmap_only = service.answer("what are the 4Is?", Filters(slugs=frozenset({"cw-phm-roadmap"})))
     assert roadmap_only.citations and {c.slug for c in roadmap_only.citations} == {"cw-phm-roadmap"}
+
+
+def test_a_member_named_in_the_attendance_list_is_found(service):
+    # The minutes open with one line per member: "Dr Jonathan Menon  Practice Member of the Governing Body (Rugby Place)".
+    answer = service.answer("which GPs were the practice members for each place on the CCG governing body?")
+    minutes = [c for c in answer.citations if (c.slug, c.page) == ("ccg-governing-body-minutes-2022-05", 1)]
+    assert minutes and "Dr Jonathan Menon Practice Member of the Governing Body (Rugby Place)" in minutes[0].quote

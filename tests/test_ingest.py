@@ -192,3 +192,25 @@ def test_a_table_row_keeps_its_closing_cells():
         "4 Establish Green Inhaler guidance across the system. 22/23 ICB LTP 17",
         "The ICS will report progress yearly.",
     ]
+
+
+def test_a_list_of_people_splits_into_one_entry_each_but_prose_about_a_person_does_not():
+    page = "\n".join([
+        "The meeting was held on 18 May 2022 by Microsoft Teams.",
+        "Dr Sarah Raistrick Chair",
+        "Dr Arshad Khan Practice Member of the Governing Body (Warwickshire North",
+        "Place)",
+        "In Attendance:",
+        "Ms Jo Galloway  Chief Nurse",
+        "The Chair thanked the report's author,",
+        "Dr Colette Marshall for her work on it.",
+    ])
+    sentences, _ = page_sentences(page, 1, "")
+    assert [s.text for s in sentences] == [
+        "The meeting was held on 18 May 2022 by Microsoft Teams.",
+        "Dr Sarah Raistrick Chair",
+        "Dr Arshad Khan Practice Member of the Governing Body (Warwickshire North Place)",
+        "In Attendance:",
+        "Ms Jo Galloway Chief Nurse",
+        "The Chair thanked the report's author, Dr Colette Marshall for her work on it.",
+    ]

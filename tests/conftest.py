@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,17 @@ from ingest.build import ingest_corpus
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS_DIR = REPO / "corpus"
-EVAL_DIR = REPO.parent / "shared" / "eval"
+# The gold questions and action rows live outside the repository, in shared/eval beside the clone (as in CI).
+EVAL_DIR = Path(os.environ.get("EVAL_DIR", REPO.parent / "shared" / "eval"))
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not (EVAL_DIR / "questions.jsonl").is_file():
+        pytest.exit(
+            f"The gold evaluation data is not at {EVAL_DIR}: clone this repository beside shared/ "
+            "(as CI does) or set EVAL_DIR to the folder holding questions.jsonl and actions_sample.csv.",
+            returncode=4,
+        )
 
 
 @pytest.fixture(scope="session")

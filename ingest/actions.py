@@ -254,7 +254,7 @@ def _read_plan_tables(lines: list[_Line], leads: frozenset[str]) -> tuple[list[_
             continue  # the header's wrapped column names: "Targe", "t", "Year", ...
         elif rows[-1].tail is None:
             _add_plan_line(rows[-1], text, leads)
-        elif _is_references(text.split()):
+        elif continues_row_tail(text):
             rows[-1].tail.append(text)
         else:
             in_table = False  # prose after the table
@@ -339,7 +339,9 @@ def _is_references(words: list[str]) -> bool:
 def opens_row_tail(line: str) -> bool:
     """A plan row's closing cells: its target year, then lead and references ("22/23 ICB SC 18.2.2")."""
     words = line.split()
-    return len(words) >= 2 and _TARGET_YEAR.fullmatch(words[0]) is not None and _is_financial_year(words[0]) and _is_references(words[1:])
+    if len(words) < 2 or _TARGET_YEAR.fullmatch(words[0]) is None:
+        return False
+    return _is_financial_year(words[0]) and _is_references(words[1:])
 
 
 def continues_row_tail(line: str) -> bool:

@@ -18,6 +18,8 @@ from ingest.sentences import is_list_item
 MAX_LIST_ITEMS = 6
 # "... subject to 1. consideration of language": a sentence that starts a numbered list inline.
 _FIRST_ITEM = re.compile(r"\s\(?(?:1|a|i)[.)]\s")
+# "There are some other costs not yet budgeted for. These include ...": a sentence that says what the one before it means.
+_ELABORATION = re.compile(r"^(?:These|They|This|Those)\s+(?:include[sd]?|are|were|comprise[sd]?|means?)\b")
 
 
 class Quoter:
@@ -64,9 +66,19 @@ class Quoter:
         text = self.text(sentence_id)
         following = self._items_from(sentence_id, +1, introduced=text.endswith(":"))
         if not is_list_item(text):
-            return following if text.endswith(":") or _FIRST_ITEM.search(text) else []
+            if text.endswith(":") or _FIRST_ITEM.search(text):
+                return following
+            return self._elaboration_of(sentence_id)
         preceding = self._items_from(sentence_id, -1, introduced=False)
         return [i for pair in zip_longest(following, preceding) for i in pair if i is not None]
+
+    def _elaboration_of(self, sentence_id: int) -> list[int]:
+        """The next sentence on the page when it spells this one out ("These include ...")."""
+        following = sentence_id + 1
+        if following < len(self.kb.sentences) and self._same_page(sentence_id, following):
+            if _ELABORATION.match(self.text(following)):
+                return [following]
+        return []
 
     def _items_from(self, sentence_id: int, step: int, introduced: bool) -> list[int]:
         """Consecutive list items on the same page, walking forward or back.

@@ -53,6 +53,13 @@ def test_a_list_item_comes_with_the_items_around_it(service):
     assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)
 
 
+def test_a_sentence_that_spells_out_the_one_before_comes_with_it(service):
+    # p. 16: "There are some other PHM programme costs that are not yet budgeted for. These include ..."
+    answer = service.answer("Are there PHM costs that are not yet budgeted for?")
+    assert "These include recruitment of a designated Programme Clinical Safety Officer" in answer.text
+    assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)
+
+
 def test_an_action_is_quoted_with_its_target_year_and_lead(service):
     # p. 46 prints the row's closing cells "23/24 ICB PG21 C1" on the line after the action.
     answer = service.answer("When should we support trusts to reach the 25% virtual outpatient appointments target?")

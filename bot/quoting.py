@@ -2,8 +2,10 @@
 
 Works on global sentence ids of a loaded knowledge base. A list comes whole
 as far as a character budget allows (an introduction brings its items, an
-item brings the items around it), and sentences that stand next to each
-other on a page, word for word, become one quote with one citation.
+item brings its introduction and the items around it), a sentence brings the
+next when that one spells it out ("These include ..."), and sentences that
+stand next to each other on a page, word for word, become one quote with one
+citation.
 """
 
 from __future__ import annotations
@@ -70,7 +72,16 @@ class Quoter:
                 return following
             return self._elaboration_of(sentence_id)
         preceding = self._items_from(sentence_id, -1, introduced=False)
-        return [i for pair in zip_longest(following, preceding) for i in pair if i is not None]
+        around = [i for pair in zip_longest(following, preceding) for i in pair if i is not None]
+        return self._introduction_of(min([sentence_id, *preceding])) + around
+
+    def _introduction_of(self, first_item: int) -> list[int]:
+        """The sentence that introduces a list ("... 2 risks in the extreme category which were:"), which
+        an item needs to make sense, when it stands just before the list's first item."""
+        before = first_item - 1
+        if before >= 0 and self._same_page(before, first_item) and self.text(before).endswith(":"):
+            return [before]
+        return []
 
     def _elaboration_of(self, sentence_id: int) -> list[int]:
         """The next sentence on the page when it spells this one out ("These include ...")."""

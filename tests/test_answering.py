@@ -53,6 +53,12 @@ def test_a_list_item_comes_with_the_items_around_it(service):
     assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)
 
 
+def test_a_list_item_comes_with_the_sentence_that_introduces_its_list(service):
+    # Minutes p. 11: "... 2 risks which were in the extreme category (15+) which were:" then "- GBAF 1 ... - GBAF 8 ...".
+    answer = service.answer("Was Transforming Care one of the GBAF risks?")
+    assert "2 risks which were in the extreme category (15+) which were: - GBAF 1" in answer.text
+
+
 def test_a_sentence_that_spells_out_the_one_before_comes_with_it(service):
     # p. 16: "There are some other PHM programme costs that are not yet budgeted for. These include ..."
     answer = service.answer("Are there PHM costs that are not yet budgeted for?")

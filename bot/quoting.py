@@ -2,7 +2,8 @@
 
 Works on global sentence ids of a loaded knowledge base. A list comes whole
 as far as a character budget allows (an introduction brings its items, an
-item brings its introduction and the items around it), a sentence brings the
+item brings its introduction and the items around it, over a page break
+too), a sentence brings the
 next when that one spells it out ("These include ..."), and sentences that
 stand next to each other on a page, word for word, become one quote with one
 citation.
@@ -92,18 +93,27 @@ class Quoter:
         return []
 
     def _items_from(self, sentence_id: int, step: int, introduced: bool) -> list[int]:
-        """Consecutive list items on the same page, walking forward or back.
+        """Consecutive list items, walking forward or back; a list of bulleted or named items
+        goes on over a page break ("Dr Sukhi Dhesi" ends page 1, "Dr Deepika Yadav" opens page 2).
 
-        After an introduction ending in ":", the next sentences are items even without a bullet.
+        After an introduction ending in ":", the next sentences on its page are items even without a bullet.
         """
         items = []
         for other in range(sentence_id + step, sentence_id + step * (MAX_LIST_ITEMS + 1), step):
-            if not 0 <= other < len(self.kb.sentences) or not self._same_page(sentence_id, other):
+            if not 0 <= other < len(self.kb.sentences) or not self._next_page_at_most(other - step, other):
                 break
-            if not (introduced or is_list_item(self.text(other))):
+            if is_list_item(self.text(other)):
+                items.append(other)
+            elif introduced and self._same_page(sentence_id, other):
+                items.append(other)
+            else:
                 break
-            items.append(other)
         return items
+
+    def _next_page_at_most(self, a: int, b: int) -> bool:
+        """Sentences of one document on the same page or on pages side by side."""
+        (slug_a, first), (slug_b, second) = self.kb.sentences[a], self.kb.sentences[b]
+        return slug_a == slug_b and abs(first.page - second.page) <= 1
 
     def _same_page(self, a: int, b: int) -> bool:
         (slug_a, first), (slug_b, second) = self.kb.sentences[a], self.kb.sentences[b]

@@ -196,3 +196,12 @@ def test_a_member_named_in_the_attendance_list_is_found(service):
     answer = service.answer("which GPs were the practice members for each place on the CCG governing body?")
     minutes = [c for c in answer.citations if (c.slug, c.page) == ("ccg-governing-body-minutes-2022-05", 1)]
     assert minutes and "Dr Jonathan Menon Practice Member of the Governing Body (Rugby Place)" in minutes[0].quote
+
+
+def test_a_list_goes_on_over_a_page_break(service):
+    # The members' list runs from page 1 ("Dr Jonathan Menon ...") onto page 2 ("Dr Deepika Yadav ...").
+    answer = service.answer("Who were the practice members of the governing body?")
+    assert "Dr Jonathan Menon" in answer.text and "Dr Deepika Yadav" in answer.text
+    cited = {(c.slug, c.page) for c in answer.citations}
+    assert {("ccg-governing-body-minutes-2022-05", 1), ("ccg-governing-body-minutes-2022-05", 2)} <= cited
+    assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)

@@ -1,12 +1,11 @@
 """From chosen sentences to what an answer quotes: whole lists, and consecutive sentences as one quote.
 
 Works on global sentence ids of a loaded knowledge base. A list comes whole
-as far as a character budget allows (an introduction brings its items, an
-item brings its introduction and the items around it, over a page break
-too), a sentence brings the
-next when that one spells it out ("These include ..."), and sentences that
-stand next to each other on a page, word for word, become one quote with one
-citation.
+as far as a character budget allows: an introduction brings its items, and an
+item brings its introduction and the items around it, over a page break too.
+A sentence brings the next when that one spells it out ("These include ...").
+Sentences that stand next to each other on a page, word for word, become one
+quote with one citation.
 """
 
 from __future__ import annotations

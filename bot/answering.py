@@ -316,7 +316,10 @@ class AnsweringService:
         for part in parts[1:]:
             vector = self.embedder.embed_one(part)
             hits = self.searcher.search(part, vector, k=PART_CHUNKS_SEARCHED, filters=document)
-            best.extend(self._score_sentences(part, vector, self._question_terms(part), hits)[:1])
+            wants = _wanted_fact_kinds(part)
+            scored_part = self._score_sentences(part, vector, self._question_terms(part), hits)
+            fitting = [c for c in scored_part if c.score >= MIN_EVIDENCE_SCORE and _carries(self._text(c), wants)]
+            best.extend(fitting[:1])
         return best
 
     def _choose(self, scored: list[_Scored], seeds: list[_Scored]) -> list[_Scored]:
@@ -444,6 +447,15 @@ def _wanted_fact_kinds(question: str) -> set[str]:
     if re.search(r"\bwho\b|\bwhich (consultancy|organisation|company|person)", q):
         wants.add("person")
     return wants
+
+
+def _carries(text: str, wants: set[str]) -> bool:
+    """Holds every kind of fact asked for: a figure for "how many", a date for "when", a name for "who"."""
+    if wants & {"count", "quantity"} and not _has_figure(text):
+        return False
+    if "date" in wants and not _DATE.search(text):
+        return False
+    return not ("person" in wants and not _PERSON.search(text))
 
 
 def _fact_bonus(text: str, wants: set[str]) -> float:

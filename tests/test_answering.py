@@ -181,6 +181,14 @@ def test_each_part_of_a_compound_question_is_answered(service):
     assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)
 
 
+def test_a_part_asking_when_is_answered_with_a_date(service):
+    # "... and when is the next session?" is answered by the sentence giving the date, not one that says "next".
+    answer = service.answer(
+        "How many attended the diabetes workshop at the West Indian Community Centre and when is the next session?"
+    )
+    assert "Wednesday 31st August 2022" in answer.text
+
+
 def test_filters_keep_answers_to_one_kind_of_document(service):
     from index.search import Filters
 

@@ -431,9 +431,12 @@ class AnsweringService:
         return tokens
 
 
+# Words that frame a question rather than say what it is about, as search tokens ("according" is "accord").
 _QUESTION_WORDS = frozenset(
-    "what which who whom whose when where why how much many tell say says said does do did according "
-    "there their our we us is are was were any give list show".split()
+    tokenize(
+        "what which who whom whose when where why how much many tell say says said does do did according "
+        "there their our we us is are was were any give list show"
+    )
 )
 
 

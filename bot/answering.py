@@ -51,7 +51,7 @@ MAX_ANSWER_CHARS = 550
 MAX_ANSWER_WITH_LIST_CHARS = 900
 # Calibrated on ../shared/eval/questions.jsonl (see README, "Answer quality").
 MIN_EVIDENCE_SCORE = 0.38
-FOLLOW_ON_SHARE = 0.6
+FOLLOW_ON_SHARE = 0.65
 # A name in fewer than this share of sentences is specific enough that the evidence must mention it.
 SPECIFIC_NAME_SHARE = 0.03
 # The evidence must share at least this much of the question's telling words (by weight).
@@ -245,7 +245,8 @@ class AnsweringService:
         chosen = self._choose(scored, self._best_for_each_part(question, scored))
         if not chosen or self._too_weak(chosen, question, terms):
             return self._abstain(hits)
-        return self._compose(self.quoter.with_lists([c.sentence_id for c in chosen], MAX_ANSWER_WITH_LIST_CHARS))
+        shown = self.quoter.with_lists([c.sentence_id for c in chosen], MAX_ANSWER_WITH_LIST_CHARS)
+        return self._compose(self.quoter.as_passages(shown, MAX_ANSWER_CHARS))
 
     # -- scoring -----------------------------------------------------------
 

@@ -4,8 +4,9 @@ Works on global sentence ids of a loaded knowledge base. A list comes whole
 as far as a character budget allows: an introduction brings its items, and an
 item brings its introduction and the items around it, over a page break too.
 A sentence brings the next when that one spells it out ("These include ...").
-Sentences that stand next to each other on a page, word for word, become one
-quote with one citation.
+Sentences close together on a page read as one passage in the page's order,
+the one sentence between two of them filled in, and sentences that stand next
+to each other on a page, word for word, become one quote with one citation.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from ingest.cleaning import collapse_whitespace
 from ingest.sentences import is_list_item
 
 MAX_LIST_ITEMS = 6
+# Two shown sentences this many sentences apart on a page have the ones between them filled in.
+MAX_GAP = 1
 # "... subject to 1. consideration of language": a sentence that starts a numbered list inline.
 _FIRST_ITEM = re.compile(r"\s\(?(?:1|a|i)[.)]\s")
 # "There are some other costs not yet budgeted for. These include ...": a sentence that says what the one before it means.
@@ -44,6 +47,27 @@ class Quoter:
                 length += added
             shown.extend(sorted(group))
         return shown
+
+    def as_passages(self, shown: list[int], budget: int) -> list[int]:
+        """Sentences close together on a page read as one passage, in the page's order, where the
+        first of them stood; one sentence between two shown ones is filled in while the answer fits
+        ``budget`` ("Acute is currently overspending." [gap] "... IFR of £66k.")."""
+        length = sum(len(self.text(i)) for i in shown)
+        passages: list[list[int]] = []
+        for sentence_id in sorted(shown):
+            last = passages[-1][-1] if passages else None
+            if last is not None and self._same_page(last, sentence_id) and sentence_id - last <= MAX_GAP + 1:
+                gap = list(range(last + 1, sentence_id))
+                added = sum(len(self.text(i)) for i in gap)
+                if length + added <= budget:
+                    passages[-1].extend(gap)
+                    length += added
+                passages[-1].append(sentence_id)
+            else:
+                passages.append([sentence_id])
+        position = {sentence_id: n for n, sentence_id in enumerate(shown)}
+        passages.sort(key=lambda passage: min(position.get(i, len(shown)) for i in passage))
+        return [i for passage in passages for i in passage]
 
     def runs(self, sentence_ids: list[int]) -> list[list[int]]:
         """Group consecutive sentences that stand together, word for word, on one page."""

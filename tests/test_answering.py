@@ -66,6 +66,17 @@ def test_a_sentence_that_spells_out_the_one_before_comes_with_it(service):
     assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)
 
 
+def test_sentences_close_together_on_a_page_are_quoted_as_one_passage(service):
+    # Finance report p. 6: the overspend, then the reason, then the one-off cost, in that order.
+    answer = service.answer("What explains the acute overspend at month 3?")
+    passage = (
+        "Acute is currently overspending. Independent Providers are underspent and this is partially offset by an "
+        "increase in SPA Medica. Initial data for NCA activity results in an overspend"
+    )
+    assert any(passage in c.quote for c in answer.citations)
+    assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)
+
+
 def test_an_action_is_quoted_with_its_target_year_and_lead(service):
     # p. 46 prints the row's closing cells "23/24 ICB PG21 C1" on the line after the action.
     answer = service.answer("When should we support trusts to reach the 25% virtual outpatient appointments target?")

@@ -64,7 +64,13 @@ _PERCENT_OR_MONEY = re.compile(r"\d\s?%|£\s?\d|\d\s?(?:m|k|bn)\b|\d{1,3}(?:,\d{
 _DATE = re.compile(
     r"\b(?:19|20)\d{2}\b|\b\d{2}/\d{2}\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE
 )
-_PERSON = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b")
+# A person: a title and a name ("Mrs Wilson"), or a name with a role ("Laura Nelson – Director of ...").
+_ROLE = r"(?:Director|Officer|Lead|Manager|Chair|Chief|Executive|Head|Member|Secretary|Clinician)"
+_PERSON = re.compile(
+    r"\b(?:Dr|Mr|Mrs|Ms|Miss|Prof|Cllr)\.? [A-Z][a-z]+"
+    rf"|\b[A-Z][a-z]+ [A-Z][a-z'’-]+\s*[–,-]\s*(?:[A-Za-z]+ ){{0,4}}{_ROLE}"
+    rf"|\b{_ROLE}\b[^.]{{0,40}}?[,–-]\s*[A-Z][a-z]+ [A-Z][a-z]+"
+)
 _YEAR_TOKEN = re.compile(r"fy\d\d/\d\d|(?:19|20)\d\d")
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][A-Za-z0-9&]*[A-Z0-9]?[a-z]*\b|\b[A-Z]{2,}[a-z]?\b")
 _MONTHS = frozenset("january february march april may june july august september october november december".split())
@@ -472,7 +478,7 @@ def _fact_bonus(text: str, wants: set[str]) -> float:
     if "date" in wants and _DATE.search(text):
         bonus += 0.06
     if "person" in wants and _PERSON.search(text):
-        bonus += 0.04
+        bonus += 0.12
     return bonus
 
 

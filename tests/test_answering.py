@@ -77,6 +77,12 @@ def test_sentences_close_together_on_a_page_are_quoted_as_one_passage(service):
     assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)
 
 
+def test_a_who_question_is_answered_with_a_named_person(service):
+    # Green Plan p. 1: "Laura Nelson – Director of Operational and Financial recovery – Executive Lead for Sustainability."
+    answer = service.answer("Who is named as the Green Plan's executive lead for sustainability?")
+    assert "Laura Nelson" in answer.text
+
+
 def test_an_action_is_quoted_with_its_target_year_and_lead(service):
     # p. 46 prints the row's closing cells "23/24 ICB PG21 C1" on the line after the action.
     answer = service.answer("When should we support trusts to reach the 25% virtual outpatient appointments target?")

@@ -2,7 +2,7 @@
 
 Extractive by design, so nothing is invented: retrieve chunks (hybrid
 search), score each of their sentences (and those on the best chunks' pages)
-against the question, and answer with the best one to three sentences, with
+against the question, and answer with the best one to four sentences, with
 the rest of their lists (``bot.quoting``), each followed by a numbered
 citation (document, page, the sentence itself). When the evidence is weak,
 or the question names something the evidence never mentions, it says so and
@@ -36,7 +36,7 @@ UNREADABLE_YEAR = (
 )
 CHUNKS_SEARCHED = 12
 PART_CHUNKS_SEARCHED = 6
-MAX_SENTENCES = 3
+MAX_SENTENCES = 4
 # Two sentences sharing this share of their words, but not their figures, report one measure of two things.
 SAME_MEASURE_WORD_SHARE = 0.6
 # Sentences of the pages the best chunks are on are candidates too, ranked below the chunks themselves.
@@ -47,6 +47,8 @@ MEANING_WEIGHT = 0.5
 WORDS_WEIGHT = 0.35
 RANK_WEIGHT = 0.1
 MAX_ANSWER_CHARS = 550
+# A fourth sentence only while the answer stays short enough to take in at a glance.
+MAX_ANSWER_CHARS_WITH_FOURTH = 480
 # A list's items follow the sentence that introduces it, within this longer budget.
 MAX_ANSWER_WITH_LIST_CHARS = 900
 # Calibrated on ../shared/eval/questions.jsonl (see README, "Answer quality").
@@ -342,7 +344,8 @@ class AnsweringService:
             if len(chosen) == MAX_SENTENCES:
                 break
             text = self._text(candidate)
-            if length + len(text) > MAX_ANSWER_CHARS or self._repeats(candidate, chosen):
+            limit = MAX_ANSWER_CHARS if len(chosen) < MAX_SENTENCES - 1 else MAX_ANSWER_CHARS_WITH_FOURTH
+            if length + len(text) > limit or self._repeats(candidate, chosen):
                 continue
             chosen.append(candidate)
             length += len(text)

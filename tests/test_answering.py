@@ -83,6 +83,14 @@ def test_a_who_question_is_answered_with_a_named_person(service):
     assert "Laura Nelson" in answer.text
 
 
+def test_a_short_answer_takes_a_fourth_sentence(service):
+    # Green Plan pp. 29-30 name three places where CWPT could have scored higher, one sentence each.
+    answer = service.answer("What did CWPT lose marks on in the green plan maturity matrix?")
+    for shortfall in ("staff engagement", "food and nutrition", "climate change adaptation"):
+        assert shortfall in answer.text
+    assert len(answer.citations) == 4
+
+
 def test_an_action_is_quoted_with_its_target_year_and_lead(service):
     # p. 46 prints the row's closing cells "23/24 ICB PG21 C1" on the line after the action.
     answer = service.answer("When should we support trusts to reach the 25% virtual outpatient appointments target?")

@@ -114,6 +114,10 @@ _PART_BREAK = re.compile(
 )
 
 
+# "... and when should we hit it?": a part that names its subject only by a word pointing back.
+_REFERS_BACK = re.compile(r"\b(?:it|its|they|them|their|this|that|these|those|one)\b", re.IGNORECASE)
+
+
 def split_question(question: str) -> list[str]:
     """The parts of a compound question that ask for something of their own."""
     parts = [part.strip(" ,?") for part in _PART_BREAK.split(question)]
@@ -315,7 +319,10 @@ class AnsweringService:
         """For a question in parts ("X, and when is Y?"), the best sentence for each later part.
 
         A later part leans on the first for its subject ("... and when is the next
-        one?"), so it is looked for in the document the best answer comes from.
+        one?"), so it is looked for in the document the best answer comes from; a
+        part that asks for a kind of fact and points back ("when should we hit it?")
+        is searched together with the first part. Its sentence must carry that kind
+        of fact (a date for "when") and be other than the best answer.
         """
         parts = split_question(question)
         if len(parts) < 2 or not scored:
@@ -323,11 +330,18 @@ class AnsweringService:
         document = Filters(slugs=frozenset({self.kb.sentences[scored[0].sentence_id][0]}))
         best = []
         for part in parts[1:]:
-            vector = self.embedder.embed_one(part)
-            hits = self.searcher.search(part, vector, k=PART_CHUNKS_SEARCHED, filters=document)
             wants = _wanted_fact_kinds(part)
-            scored_part = self._score_sentences(part, vector, self._question_terms(part), hits)
-            fitting = [c for c in scored_part if c.score >= MIN_EVIDENCE_SCORE and _carries(self._text(c), wants)]
+            query = f"{parts[0]} {part}" if wants and _REFERS_BACK.search(part) else part
+            vector = self.embedder.embed_one(query)
+            hits = self.searcher.search(query, vector, k=PART_CHUNKS_SEARCHED, filters=document)
+            scored_part = self._score_sentences(query, vector, self._question_terms(query), hits)
+            fitting = [
+                c
+                for c in scored_part
+                if c.score >= MIN_EVIDENCE_SCORE
+                and c.sentence_id != scored[0].sentence_id  # the first part's answer says nothing new here
+                and _carries(self._text(c), wants)
+            ]
             best.extend(fitting[:1])
         return best
 

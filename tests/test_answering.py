@@ -214,6 +214,12 @@ def test_a_part_asking_when_is_answered_with_a_date(service):
     assert "Wednesday 31st August 2022" in answer.text
 
 
+def test_a_later_part_is_searched_with_the_subject_of_the_first(service):
+    # "... and when should we hit it?": "it" is the remote outpatient target, due 23/24 in the action plan (p. 46).
+    answer = service.answer("What is the target for remote outpatient appointments, and when should we hit it?")
+    assert "25%" in answer.text and "reach the 25% target. 23/24 ICB" in answer.text
+
+
 def test_filters_keep_answers_to_one_kind_of_document(service):
     from index.search import Filters
 

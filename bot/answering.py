@@ -416,16 +416,17 @@ class AnsweringService:
     # -- output ------------------------------------------------------------
 
     def _compose(self, sentence_ids: list[int]) -> Answer:
-        """One citation per run of consecutive sentences on a page, quoting the run verbatim."""
+        """One citation per run of consecutive sentences on a page, quoting the run verbatim;
+        the answer shows each list item on a line of its own."""
         citations: list[Citation] = []
-        parts: list[str] = []
+        text = ""
         for run in self.quoter.runs(sentence_ids):
             slug, first = self.kb.sentences[run[0]]
-            quote = self.quoter.quote(run)
             n = len(citations) + 1
-            citations.append(Citation(n, slug, self.kb.by_slug[slug].record.title, first.page, quote))
-            parts.append(f"{quote} [{n}]")
-        return Answer(text=" ".join(parts), citations=citations, abstained=False)
+            citations.append(Citation(n, slug, self.kb.by_slug[slug].record.title, first.page, self.quoter.quote(run)))
+            separator = self.quoter.separator_before(run[0]) if text else ""
+            text += f"{separator}{self.quoter.display(run)} [{n}]"
+        return Answer(text=text, citations=citations, abstained=False)
 
     def _abstain(self, hits) -> Answer:
         hints: list[SourceHint] = []

@@ -7,6 +7,8 @@ A sentence brings the next when that one spells it out ("These include ...").
 Sentences close together on a page read as one passage in the page's order,
 the one sentence between two of them filled in, and sentences that stand next
 to each other on a page, word for word, become one quote with one citation.
+The quote keeps the page's words and spaces; the answer shows each list item
+on a line of its own.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from ingest.sentences import is_list_item
 MAX_LIST_ITEMS = 6
 # Two shown sentences this many sentences apart on a page have the ones between them filled in.
 MAX_GAP = 1
+# "• Safeguarding Training • Serious Incidents": bullets that the page's layout ran into one sentence.
+_INLINE_BULLET = re.compile(r"\s+(?=[•▪●◦■□➢✓]\s)")
 # "... subject to 1. consideration of language": a sentence that starts a numbered list inline.
 _FIRST_ITEM = re.compile(r"\s\(?(?:1|a|i)[.)]\s")
 # "There are some other costs not yet budgeted for. These include ...": a sentence that says what the one before it means.
@@ -83,6 +87,17 @@ class Quoter:
 
     def quote(self, run: list[int]) -> str:
         return " ".join(self.text(i) for i in run)
+
+    def display(self, run: list[int]) -> str:
+        """A run as an answer shows it: the quote's words, with each list item on a line of its own."""
+        shown = self.text(run[0])
+        for sentence_id in run[1:]:
+            shown += self.separator_before(sentence_id) + self.text(sentence_id)
+        return _INLINE_BULLET.sub("\n", shown)
+
+    def separator_before(self, sentence_id: int) -> str:
+        """A list item starts a new line; any other sentence follows on the same one."""
+        return "\n" if is_list_item(self.text(sentence_id)) else " "
 
     def text(self, sentence_id: int) -> str:
         return self.kb.sentences[sentence_id][1].text

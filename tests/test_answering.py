@@ -56,7 +56,8 @@ def test_a_list_item_comes_with_the_items_around_it(service):
 def test_a_list_item_comes_with_the_sentence_that_introduces_its_list(service):
     # Minutes p. 11: "... 2 risks which were in the extreme category (15+) which were:" then "- GBAF 1 ... - GBAF 8 ...".
     answer = service.answer("Was Transforming Care one of the GBAF risks?")
-    assert "2 risks which were in the extreme category (15+) which were: - GBAF 1" in answer.text
+    assert any("2 risks which were in the extreme category (15+) which were: - GBAF 1" in c.quote for c in answer.citations)
+    assert "which were:\n- GBAF 1" in answer.text  # an item starts a line of its own
 
 
 def test_a_sentence_that_spells_out_the_one_before_comes_with_it(service):

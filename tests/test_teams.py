@@ -124,6 +124,18 @@ async def test_channels_without_citation_support_get_the_sources_as_text(http, b
     assert re.search(rf'\[\d\] {re.escape(GREEN_PLAN)}, p\. 31: ".*258,211.*"', sources)
 
 
+async def test_each_member_of_a_list_is_on_a_line_of_its_own_in_teams(http, bot_url, connector):
+    conversation_id = new_conversation_id()
+    question = teams_message("Who were the practice members of the governing body?", connector.url, conversation_id)
+
+    await post(http, bot_url, question)
+
+    (reply,) = connector.messages_to(conversation_id)
+    # Teams ignores a single "\n"; "\n\n" is its line break.
+    assert "(Rugby Place)\n\nDr Sukhi Dhesi" in reply["text"]
+    assert all("\n" not in claim["appearance"]["abstract"] for claim in ai_entity(reply)["citation"])  # quotes as on the page
+
+
 def test_citation_fields_fit_teams_limits():
     long = Citation(2, "plan", "A very long strategy title " * 5, 104, "A quoted sentence that runs on and on. " * 8)
 

@@ -98,6 +98,12 @@ async def test_answer_cites_document_and_page_in_footnotes(telegram):
     assert typing.params["action"] == "typing"
 
 
+async def test_each_member_of_a_list_is_on_a_line_of_its_own(telegram):
+    text = await ask(telegram, new_chat(), "Who were the practice members of the governing body?")
+    assert "(Rugby Place)\nDr Sukhi Dhesi" in text
+    assert_valid(text)
+
+
 async def test_short_quotes_are_shown_and_document_text_escaped(telegram, conversation):
     reply = await conversation.respond(AMPERSAND_QUESTION)
     assert sum(len(c.quote) for c in reply.answer.citations) <= FOLD_QUOTES_OVER, "pick a question with short quotes"

@@ -11,6 +11,7 @@ In Teams, an action list becomes an Adaptive Card table under a cited lead-in.
 from __future__ import annotations
 
 import base64
+import re
 from typing import Any
 
 from botbuilder.schema import (
@@ -38,6 +39,7 @@ CITATION_NAME_LIMIT = 80
 CITATION_ABSTRACT_LIMIT = 160
 # An action table longer than this does not fit a screen; the rest is counted.
 CARD_ROWS = 10
+_SINGLE_NEWLINE = re.compile(r"(?<!\n)\n(?!\n)")
 
 
 class AIMessageEntity(Entity):
@@ -99,6 +101,7 @@ def _file(attachment: Attachment, channel_id: str | None, group: bool) -> BotAtt
 
 def _mark_as_answer(activity: Activity, answer: Answer, channel_id: str | None) -> None:
     """AI label, citations and feedback buttons; in Teams an action list becomes a table card."""
+    activity.text = _line_breaks(activity.text)
     activity.entities = [AIMessageEntity([citation_claim(c) for c in answer.citations])]
     activity.channel_data = {"feedbackLoopEnabled": True}
     if channel_id != TEAMS_CHANNEL:
@@ -107,6 +110,12 @@ def _mark_as_answer(activity: Activity, answer: Answer, channel_id: str | None) 
     elif answer.actions is not None and answer.actions.groups:
         activity.text = action_lead_in(answer.actions, answer.citations)
         activity.attachments.append(action_card(answer.actions))
+
+
+def _line_breaks(text: str) -> str:
+    """A line break that Teams shows: it ignores a single "\n" and breaks the line at "\n\n"
+    (the Emulator and Web Chat start a paragraph there)."""
+    return _SINGLE_NEWLINE.sub("\n\n", text)
 
 
 def citation_claim(citation: Citation) -> dict[str, Any]:

@@ -48,7 +48,7 @@ WORDS_WEIGHT = 0.35
 RANK_WEIGHT = 0.1
 MAX_ANSWER_CHARS = 550
 # A fourth sentence only while the answer stays short enough to take in at a glance.
-MAX_ANSWER_CHARS_WITH_FOURTH = 480
+MAX_ANSWER_CHARS_WITH_FOURTH = 460
 # A list's items follow the sentence that introduces it, within this longer budget.
 MAX_ANSWER_WITH_LIST_CHARS = 900
 # Calibrated on ../shared/eval/questions.jsonl (see README, "Answer quality").

@@ -165,10 +165,6 @@ def _mentioned(name: str, evidence: set[str]) -> bool:
     return name in evidence or any(token.startswith(name) for token in evidence)
 
 
-def _names_in(question: str) -> list[str]:
-    """Proper nouns and acronyms in the question (not its first word), as search tokens."""
-    tokens = [t for match in _NAME.findall(question) for t in tokenize(match)]
-    return [t for t in dict.fromkeys(tokens) if t not in _MONTHS and not t[0].isdigit()]
 
 
 @dataclass(frozen=True)
@@ -282,7 +278,7 @@ class AnsweringService:
         ids = np.fromiter(candidate_rank, dtype=np.int64)
         dense = self.kb.sentence_vectors[ids] @ query_vector
         wants = _wanted_fact_kinds(question)
-        specific = self._specific_names(_names_in(question))
+        specific = self._specific_names(self._names_in(question))
         total_weight = sum(terms.values()) or 1.0
         spelled_out = self.searcher.acronyms_spelled_out(list(terms))
         acronyms = frozenset(t for t in terms if self.searcher.is_acronym(t))
@@ -400,7 +396,7 @@ class AnsweringService:
             return True
         if _COUNT_QUESTION.search(question) and not _has_figure(self._text(chosen[0])):
             return True  # "how many ...?" answered by a sentence with no figure in it
-        names = _names_in(question)
+        names = self._names_in(question)
         if any(not self.searcher.knows(name) and not self.searcher.resembles_known(name) for name in names):
             return True
         evidence = self._evidence_tokens(chosen)
@@ -408,6 +404,16 @@ class AnsweringService:
         if specific and not any(_mentioned(name, evidence) for name in specific):
             return True
         return any(year not in evidence for year in tokenize(question) if _YEAR_TOKEN.fullmatch(year))
+
+    def _names_in(self, question: str) -> list[str]:
+        """Proper nouns and acronyms in the question, as search tokens: capitalised there (not its
+        first word) or, in a question typed all in lower case, written as names in the documents
+        ("geh", "cwpt", "coventry")."""
+        if question.lower() == question:
+            tokens = [t for t in tokenize(question) if self.searcher.is_name(t)]
+        else:
+            tokens = [t for match in _NAME.findall(question) for t in tokenize(match)]
+        return [t for t in dict.fromkeys(tokens) if t not in _MONTHS and not t[0].isdigit()]
 
     def _specific_names(self, names: list[str]) -> list[str]:
         """Names rare enough in the corpus that an answer about them must mention them."""

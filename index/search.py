@@ -25,6 +25,9 @@ CANDIDATES = 50
 MIN_ACRONYM_LETTERS = 3
 MAX_ACRONYM_LETTERS = 4
 _CAPITALS = re.compile(r"\b[A-Z][A-Z0-9&]+s?\b")
+_INNER_WORD = re.compile(r"(?<=[\w,;:()–-] )[A-Za-z][a-z]+\b")
+# Share of its appearances inside sentences that a word must be capitalised in to count as a name.
+NAME_CAPITALISED_SHARE = 0.9
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class HybridSearcher:
         self._acronyms = {
             token for _, sentence in kb.sentences for word in _CAPITALS.findall(sentence.text) for token in tokenize(word)
         }
+        self._names = self._acronyms | _proper_nouns(sentence.text for _, sentence in kb.sentences)
         self._vocabulary_by_initial: dict[str, list[str]] = {}
         for word in self._sentence_document_frequency:
             self._vocabulary_by_initial.setdefault(word[:1], []).append(word)
@@ -104,6 +108,11 @@ class HybridSearcher:
         """A sentence's search tokens, tokenized once when the searcher is built."""
         return self._sentence_tokens[sentence_id]
 
+    def is_name(self, token: str) -> bool:
+        """Written as a name in the documents: in capitals ("GEH"), or capitalised wherever it
+        stands inside a sentence ("Coventry", "Nelson"), so "geh" typed in lower case is one too."""
+        return token in self._names
+
     def is_acronym(self, token: str) -> bool:
         """Written in capitals somewhere in the documents ("PHM", "GPs")."""
         return token in self._acronyms
@@ -149,3 +158,16 @@ class HybridSearcher:
         candidates = np.argsort(-scores)[: CANDIDATES * 4]
         keep = [int(i) for i in candidates if (allowed is None or allowed[i]) and (scores[i] > 0 or not positive_only)]
         return keep[:CANDIDATES]
+
+
+def _proper_nouns(texts) -> set[str]:
+    """Words the documents capitalise wherever they stand inside a sentence: place, body and
+    person names ("Coventry", "Healthwatch"), as search tokens."""
+    capitalised: Counter = Counter()
+    seen: Counter = Counter()
+    for text in texts:
+        for word in _INNER_WORD.findall(text):
+            for token in tokenize(word):
+                seen[token] += 1
+                capitalised[token] += word[0].isupper()
+    return {token for token, count in seen.items() if capitalised[token] >= NAME_CAPITALISED_SHARE * count}

@@ -118,6 +118,12 @@ _PART_BREAK = re.compile(
 _REFERS_BACK = re.compile(r"\b(?:it|its|they|them|their|this|that|these|those|one)\b", re.IGNORECASE)
 
 
+def _as_asked(question: str) -> str:
+    """The question with its question mark: the embedding model reads "... the ICS Green Plan"
+    without one as a statement about the plan, and ranks sentences merely naming it higher."""
+    return question if question.rstrip().endswith("?") else question.rstrip() + "?"
+
+
 def split_question(question: str) -> list[str]:
     """The parts of a compound question that ask for something of their own."""
     parts = [part.strip(" ,?") for part in _PART_BREAK.split(question)]
@@ -246,7 +252,7 @@ class AnsweringService:
         return Answer(text=text, citations=citations, abstained=False, actions=listing)
 
     def _answer_from_documents(self, question: str, filters: Filters) -> Answer:
-        query_vector = self.embedder.embed_one(question)
+        query_vector = self.embedder.embed_one(_as_asked(question))
         hits = self.searcher.search(question, query_vector, k=CHUNKS_SEARCHED, filters=filters)
         terms = self._question_terms(question)
         scored = self._score_sentences(question, query_vector, terms, hits)
@@ -328,7 +334,7 @@ class AnsweringService:
         for part in parts[1:]:
             wants = _wanted_fact_kinds(part)
             query = f"{parts[0]} {part}" if wants and _REFERS_BACK.search(part) else part
-            vector = self.embedder.embed_one(query)
+            vector = self.embedder.embed_one(_as_asked(query))
             hits = self.searcher.search(query, vector, k=PART_CHUNKS_SEARCHED, filters=document)
             scored_part = self._score_sentences(query, vector, self._question_terms(query), hits)
             fitting = [

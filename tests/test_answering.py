@@ -119,6 +119,18 @@ def test_a_numbered_list_inside_a_sentence_is_quoted_to_its_end(service):
     assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who is the executive lead for sustainability on the ICS Green Plan",
+        "which GPs were the practice members for each place on the CCG governing body",
+    ],
+)
+def test_a_question_mark_makes_no_difference(service, question):
+    # Chat users often leave it off; without it the model read these as statements about the plan or body.
+    assert service.answer(question).text == service.answer(question + "?").text
+
+
 def test_answer_quotes_the_page_verbatim(service):
     answer = service.answer("ICS carbon footprint 20/21?")
 

@@ -136,6 +136,17 @@ async def test_each_member_of_a_list_is_on_a_line_of_its_own_in_teams(http, bot_
     assert all("\n" not in claim["appearance"]["abstract"] for claim in ai_entity(reply)["citation"])  # quotes as on the page
 
 
+async def test_an_action_listing_reaches_the_emulator_as_written(http, bot_url, connector, service):
+    conversation_id = new_conversation_id()
+    question = {**teams_message("what's due in 23/24?", connector.url, conversation_id, tenant=None), "channelId": "emulator"}
+
+    await post(http, bot_url, question)
+
+    (reply,) = connector.messages_to(conversation_id)
+    # One row a line, numbered as in the plan; Teams' line breaks are for Teams only.
+    assert reply["text"].startswith(service.answer("what's due in 23/24?").text)
+
+
 def test_citation_fields_fit_teams_limits():
     long = Citation(2, "plan", "A very long strategy title " * 5, 104, "A quoted sentence that runs on and on. " * 8)
 

@@ -101,7 +101,6 @@ def _file(attachment: Attachment, channel_id: str | None, group: bool) -> BotAtt
 
 def _mark_as_answer(activity: Activity, answer: Answer, channel_id: str | None) -> None:
     """AI label, citations and feedback buttons; in Teams an action list becomes a table card."""
-    activity.text = _line_breaks(activity.text)
     activity.entities = [AIMessageEntity([citation_claim(c) for c in answer.citations])]
     activity.channel_data = {"feedbackLoopEnabled": True}
     if channel_id != TEAMS_CHANNEL:
@@ -110,11 +109,13 @@ def _mark_as_answer(activity: Activity, answer: Answer, channel_id: str | None) 
     elif answer.actions is not None and answer.actions.groups:
         activity.text = action_lead_in(answer.actions, answer.citations)
         activity.attachments.append(action_card(answer.actions))
+    else:
+        activity.text = _line_breaks(activity.text)
 
 
 def _line_breaks(text: str) -> str:
     """A line break that Teams shows: it ignores a single "\n" and breaks the line at "\n\n"
-    (the Emulator and Web Chat start a paragraph there)."""
+    (the Emulator and Web Chat break at "\n" already)."""
     return _SINGLE_NEWLINE.sub("\n\n", text)
 
 

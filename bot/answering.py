@@ -69,13 +69,13 @@ _DATE = re.compile(
 # A person: a title and a name ("Mrs Wilson"), or a name with a role ("Laura Nelson – Director of ...").
 _ROLE = r"(?:Director|Officer|Lead|Manager|Chair|Chief|Executive|Head|Member|Secretary|Clinician)"
 _PERSON = re.compile(
-    r"\b(?:Dr|Mr|Mrs|Ms|Miss|Prof|Cllr)\.? [A-Z][a-z]+"
+    r"\b(?:Dr|Mr|Mrs|Ms|Miss|Prof|Professor|Cllr)\.? [A-Z][a-z]+"
     rf"|\b[A-Z][a-z]+ [A-Z][a-z'’-]+\s*[–,-]\s*(?:[A-Za-z]+ ){{0,4}}{_ROLE}"
-    rf"|\b{_ROLE}\b[^.]{{0,40}}?[,–-]\s*[A-Z][a-z]+ [A-Z][a-z]+"
+    rf"|\b{_ROLE}\b[^.]{{0,40}}?(?:,|\s[–-])\s*[A-Z][a-z]+ [A-Z][a-z]+"
 )
 _YEAR_TOKEN = re.compile(r"fy\d\d/\d\d|(?:19|20)\d\d")
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][A-Za-z0-9&]*[A-Z0-9]?[a-z]*\b|\b[A-Z]{2,}[a-z]?\b")
-_MONTHS = frozenset("january february march april may june july august september october november december".split())
+_MONTHS = frozenset(tokenize("january february march april may june july august september october november december"))
 
 
 # "due in 2024", "due 2023/25": a year the due-date parser could not turn into a financial year.
@@ -169,8 +169,6 @@ def _coverage(chosen: list[_Scored], terms: dict[str, float]) -> float:
 def _mentioned(name: str, evidence: set[str]) -> bool:
     """In the evidence, allowing a longer form ("NHSE" in "NHSEI")."""
     return name in evidence or any(token.startswith(name) for token in evidence)
-
-
 
 
 @dataclass(frozen=True)
@@ -349,7 +347,7 @@ class AnsweringService:
 
     def _choose(self, scored: list[_Scored], seeds: list[_Scored]) -> list[_Scored]:
         """The best sentence, the same measure given for something else, the best for each part
-        of the question, then others nearly as good."""
+        of the question, then others nearly as good; a fourth only while the answer stays short."""
         if not scored:
             return []
         chosen = [scored[0]]
@@ -360,7 +358,7 @@ class AnsweringService:
             if len(chosen) == MAX_SENTENCES:
                 break
             text = self._text(candidate)
-            limit = MAX_ANSWER_CHARS if len(chosen) < MAX_SENTENCES - 1 else MAX_ANSWER_CHARS_WITH_FOURTH
+            limit = MAX_ANSWER_CHARS_WITH_FOURTH if len(chosen) == 3 else MAX_ANSWER_CHARS
             if length + len(text) > limit or self._repeats(candidate, chosen):
                 continue
             chosen.append(candidate)
@@ -432,12 +430,14 @@ class AnsweringService:
         the answer shows each list item on a line of its own."""
         citations: list[Citation] = []
         text = ""
+        previous: int | None = None
         for run in self.quoter.runs(sentence_ids):
             slug, first = self.kb.sentences[run[0]]
             n = len(citations) + 1
             citations.append(Citation(n, slug, self.kb.by_slug[slug].record.title, first.page, self.quoter.quote(run)))
-            separator = self.quoter.separator_before(run[0]) if text else ""
+            separator = "" if previous is None else self.quoter.separator(previous, run[0])
             text += f"{separator}{self.quoter.display(run)} [{n}]"
+            previous = run[-1]
         return Answer(text=text, citations=citations, abstained=False)
 
     def _abstain(self, hits) -> Answer:
@@ -489,25 +489,28 @@ def _wanted_fact_kinds(question: str) -> set[str]:
     return wants
 
 
+def _holds(text: str, kind: str) -> bool:
+    """Whether a sentence holds a kind of fact: a figure ("count", "quantity"), a date or a person."""
+    if kind in ("count", "quantity"):
+        return _has_figure(text)
+    return bool((_DATE if kind == "date" else _PERSON).search(text))
+
+
 def _carries(text: str, wants: set[str]) -> bool:
     """Holds every kind of fact asked for: a figure for "how many", a date for "when", a name for "who"."""
-    if wants & {"count", "quantity"} and not _has_figure(text):
-        return False
-    if "date" in wants and not _DATE.search(text):
-        return False
-    return not ("person" in wants and not _PERSON.search(text))
+    return all(_holds(text, kind) for kind in wants)
 
 
 def _fact_bonus(text: str, wants: set[str]) -> float:
     """Favour sentences carrying the kind of fact asked for; a count question needs a figure."""
     bonus = 0.0
-    if "count" in wants and not _has_figure(text):
+    if "count" in wants and not _holds(text, "count"):
         bonus -= 0.05
-    if "quantity" in wants and _PERCENT_OR_MONEY.search(text):
+    if "quantity" in wants and _PERCENT_OR_MONEY.search(text):  # an amount, more than any figure
         bonus += 0.06
-    if "date" in wants and _DATE.search(text):
+    if "date" in wants and _holds(text, "date"):
         bonus += 0.06
-    if "person" in wants and _PERSON.search(text):
+    if "person" in wants and _holds(text, "person"):
         bonus += 0.12
     return bonus
 

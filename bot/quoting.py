@@ -21,7 +21,7 @@ from ingest.cleaning import collapse_whitespace
 from ingest.sentences import is_list_item
 
 MAX_LIST_ITEMS = 6
-# Two shown sentences this many sentences apart on a page have the ones between them filled in.
+# At most this many sentences between two shown ones on a page are filled in.
 MAX_GAP = 1
 # "• Safeguarding Training • Serious Incidents": bullets that the page's layout ran into one sentence.
 _INLINE_BULLET = re.compile(r"\s+(?=[•▪●◦■□➢✓]\s)")
@@ -36,7 +36,8 @@ class Quoter:
         self.kb = kb
 
     def with_lists(self, chosen: list[int], budget: int) -> list[int]:
-        """The chosen sentences, each followed by the rest of its list while the answer fits ``budget`` characters."""
+        """The chosen sentences, each followed by the rest of its list (or the sentence that spells it
+        out) while the answer fits ``budget`` characters."""
         shown: list[int] = []
         length = sum(len(self.text(i)) for i in chosen)
         for sentence_id in chosen:
@@ -91,19 +92,19 @@ class Quoter:
     def display(self, run: list[int]) -> str:
         """A run as an answer shows it: the quote's words, with each list item on a line of its own."""
         shown = self.text(run[0])
-        for sentence_id in run[1:]:
-            shown += self.separator_before(sentence_id) + self.text(sentence_id)
+        for previous, sentence_id in zip(run, run[1:]):
+            shown += self.separator(previous, sentence_id) + self.text(sentence_id)
         return _INLINE_BULLET.sub("\n", shown)
 
-    def separator_before(self, sentence_id: int) -> str:
-        """A list item starts a new line; any other sentence follows on the same one."""
-        return "\n" if is_list_item(self.text(sentence_id)) else " "
+    def separator(self, previous: int, following: int) -> str:
+        """A list item has a line of its own; other sentences follow one another on a line."""
+        return "\n" if is_list_item(self.text(previous)) or is_list_item(self.text(following)) else " "
 
     def text(self, sentence_id: int) -> str:
         return self.kb.sentences[sentence_id][1].text
 
     def _list_around(self, sentence_id: int) -> list[int]:
-        """The list a sentence belongs to or introduces, nearest items first."""
+        """The list a sentence belongs to or introduces, nearest items first, and its introduction."""
         text = self.text(sentence_id)
         following = self._items_from(sentence_id, +1, introduced=text.endswith(":"))
         if not is_list_item(text):
@@ -112,7 +113,10 @@ class Quoter:
             return self._elaboration_of(sentence_id)
         preceding = self._items_from(sentence_id, -1, introduced=False)
         around = [i for pair in zip_longest(following, preceding) for i in pair if i is not None]
-        return self._introduction_of(min([sentence_id, *preceding])) + around
+        introduction = self._introduction_of(min([sentence_id, *preceding]))
+        # Only once the items between it and this one are in, so that it never stands apart from them.
+        position = around.index(preceding[-1]) + 1 if preceding else 0
+        return around[:position] + introduction + around[position:]
 
     def _introduction_of(self, first_item: int) -> list[int]:
         """The sentence that introduces a list ("... 2 risks in the extreme category which were:"), which
@@ -123,11 +127,13 @@ class Quoter:
         return []
 
     def _elaboration_of(self, sentence_id: int) -> list[int]:
-        """The next sentence on the page when it spells this one out ("These include ...")."""
+        """The next sentence on the page when it spells this one out ("These include ..."), with
+        the list it introduces ("These are:")."""
         following = sentence_id + 1
         if following < len(self.kb.sentences) and self._same_page(sentence_id, following):
-            if _ELABORATION.match(self.text(following)):
-                return [following]
+            text = self.text(following)
+            if _ELABORATION.match(text):
+                return [following, *self._items_from(following, +1, introduced=text.endswith(":"))]
         return []
 
     def _items_from(self, sentence_id: int, step: int, introduced: bool) -> list[int]:

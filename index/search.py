@@ -25,9 +25,11 @@ CANDIDATES = 50
 MIN_ACRONYM_LETTERS = 3
 MAX_ACRONYM_LETTERS = 4
 _CAPITALS = re.compile(r"\b[A-Z][A-Z0-9&]+s?\b")
-_INNER_WORD = re.compile(r"(?<=[\w,;:()–-] )[A-Za-z][a-z]+\b")
-# Share of its appearances inside sentences that a word must be capitalised in to count as a name.
+_WORD = re.compile(r"[A-Za-z][a-z]+[’']?s?[,.;:]?")
+# A word counts as a name when it is capitalised in this share of its uses after a lower-case word,
+# and is used so at least this often.
 NAME_CAPITALISED_SHARE = 0.9
+MIN_NAME_USES = 2
 
 
 @dataclass(frozen=True)
@@ -161,13 +163,20 @@ class HybridSearcher:
 
 
 def _proper_nouns(texts) -> set[str]:
-    """Words the documents capitalise wherever they stand inside a sentence: place, body and
-    person names ("Coventry", "Healthwatch"), as search tokens."""
+    """Words the documents capitalise wherever they follow a lower-case word in running text:
+    place, body and person names ("Coventry", "Healthwatch"), as search tokens. Headings and
+    table cells, where every word may be capitalised, do not count."""
     capitalised: Counter = Counter()
     seen: Counter = Counter()
     for text in texts:
-        for word in _INNER_WORD.findall(text):
-            for token in tokenize(word):
-                seen[token] += 1
-                capitalised[token] += word[0].isupper()
-    return {token for token, count in seen.items() if capitalised[token] >= NAME_CAPITALISED_SHARE * count}
+        words = text.split()
+        for previous, word in zip(words, words[1:]):
+            if previous.isalpha() and previous.islower() and _WORD.fullmatch(word):
+                for token in tokenize(word):
+                    seen[token] += 1
+                    capitalised[token] += word[0].isupper()
+    return {
+        token
+        for token, count in seen.items()
+        if count >= MIN_NAME_USES and capitalised[token] >= NAME_CAPITALISED_SHARE * count
+    }

@@ -221,6 +221,7 @@ class AnsweringService:
         self.quoter = Quoter(kb)
         self.today = today
         self._page_token_cache: dict[tuple[str, int], set[str]] = {}
+        self._page_subject_cache: dict[tuple[str, int], frozenset[str]] = {}
 
     def answer(self, question: str, filters: Filters = NO_FILTERS) -> Answer:
         """Leads' questions about actions are answered from the action table; the rest by retrieval."""
@@ -462,10 +463,17 @@ class AnsweringService:
         tokens: set[str] = set()
         for item in chosen:
             slug, sentence = self.kb.sentences[item.sentence_id]
-            title = self.kb.by_slug[slug].record.title
-            tokens |= self._page_tokens(slug, sentence.page) | set(tokenize(title))
-            tokens |= _acronyms_of(f"{title}\n{self.kb.page_text(slug, sentence.page)}")
+            tokens |= self._page_subjects(slug, sentence.page)
         return tokens
+
+    def _page_subjects(self, slug: str, page: int) -> frozenset[str]:
+        """A page's words and acronyms with its document title's, cached as its tokens are."""
+        key = (slug, page)
+        if key not in self._page_subject_cache:
+            title = self.kb.by_slug[slug].record.title
+            acronyms = _acronyms_of(f"{title}\n{self.kb.page_text(slug, page)}")
+            self._page_subject_cache[key] = frozenset(self._page_tokens(slug, page) | set(tokenize(title)) | acronyms)
+        return self._page_subject_cache[key]
 
 
 # Words that frame a question rather than say what it is about, as search tokens ("according" is "accord").

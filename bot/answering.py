@@ -27,6 +27,7 @@ from index.embedder import Embedder
 from index.search import Filters, HybridSearcher, NO_FILTERS
 from index.store import KnowledgeBase
 from index.text import tokenize
+from ingest.actions import HONORIFICS
 from ingest.cleaning import collapse_whitespace
 
 NOT_FOUND = "I couldn't find that in the documents."
@@ -69,7 +70,7 @@ _DATE = re.compile(
 # A person: a title and a name ("Mrs Wilson"), or a name with a role ("Laura Nelson – Director of ...").
 _ROLE = r"(?:Director|Officer|Lead|Manager|Chair|Chief|Executive|Head|Member|Secretary|Clinician)"
 _PERSON = re.compile(
-    r"\b(?:Dr|Mr|Mrs|Ms|Miss|Prof|Professor|Cllr)\.? [A-Z][a-z]+"
+    rf"\b(?:{HONORIFICS}|Professor|Cllr)\.? [A-Z][a-z]+"
     rf"|\b[A-Z][a-z]+ [A-Z][a-z'’-]+\s*[–,-]\s*(?:[A-Za-z]+ ){{0,4}}{_ROLE}"
     rf"|\b{_ROLE}\b[^.]{{0,40}}?(?:,|\s[–-])\s*[A-Z][a-z]+ [A-Z][a-z]+"
 )

@@ -586,7 +586,9 @@ def _status_and_progress(status: str, after: list[str]) -> tuple[str, str | None
 
 _ACTION_COLUMN = "Action"
 _COLUMN_HEADINGS = {"Item", "No:", "Item No:", _ACTION_COLUMN}
-_TITLED_NAME = re.compile(r"^(?:Dr|Mr|Mrs|Ms|Miss|Prof)\.?\s+(?P<words>.+)$")
+# The titles before a person's name in board papers ("Mrs Anita Wilson"); a pattern's alternatives.
+HONORIFICS = r"Dr|Mr|Mrs|Ms|Miss|Prof"
+_TITLED_NAME = re.compile(rf"^(?:{HONORIFICS})\.?\s+(?P<words>.+)$")
 _INITIALS = re.compile(r"^[A-Z]{2,3}$")
 _AGENDA_ITEM = re.compile(r"^(?P<number>\d+\.\d+)\s*(?P<title>.*)$")
 _BY_DATE = re.compile(r"\bby\s+(?:the\s+)?(?P<due>(?:end\s+of\s+)?(?:\d{1,2}\s+)?[A-Z][a-z]+\s+\d{4})")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.actions import continues_row_tail, opens_row_tail
+from ingest.actions import HONORIFICS, continues_row_tail, opens_row_tail
 from ingest.cleaning import collapse_whitespace
 
 MAX_SENTENCE_CHARS = 400
@@ -28,7 +28,7 @@ _ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|No|St|approx|
 # when the item before it ("2.") comes just before.
 _INLINE_ITEM_NUMBER = re.compile(r"(?:\b(?:and|or)|[,;])\s+\(?(\d{1,2})[.)]$")
 # "Dr Jonathan Menon  Practice Member ...": one person's line in a list of those present.
-_NAMED_ENTRY = re.compile(r"^\s*(?:Dr|Mr|Mrs|Ms|Miss|Prof|Cllr)\.?\s+[A-Z][\w'’-]+\s+[A-Z]")
+_NAMED_ENTRY = re.compile(rf"^\s*(?:{HONORIFICS}|Cllr)\.?\s+[A-Z][\w'’-]+\s+[A-Z]")
 MAX_ENTRY_CHARS = 100
 MAX_ENTRY_WRAP_WORDS = 3
 _LIST_MARKER = re.compile(r"^\(?[0-9a-zA-Z]{1,3}[.)]$")

@@ -144,7 +144,7 @@ class Quoter:
         """
         items = []
         for other in range(sentence_id + step, sentence_id + step * (MAX_LIST_ITEMS + 1), step):
-            if not 0 <= other < len(self.kb.sentences) or not self._next_page_at_most(other - step, other):
+            if not 0 <= other < len(self.kb.sentences) or not self._pages_apart(other - step, other, 1):
                 break
             if is_list_item(self.text(other)):
                 items.append(other)
@@ -154,11 +154,10 @@ class Quoter:
                 break
         return items
 
-    def _next_page_at_most(self, a: int, b: int) -> bool:
-        """Sentences of one document on the same page or on pages side by side."""
-        (slug_a, first), (slug_b, second) = self.kb.sentences[a], self.kb.sentences[b]
-        return slug_a == slug_b and abs(first.page - second.page) <= 1
-
     def _same_page(self, a: int, b: int) -> bool:
+        return self._pages_apart(a, b, 0)
+
+    def _pages_apart(self, a: int, b: int, pages: int) -> bool:
+        """Sentences of one document at most ``pages`` pages apart."""
         (slug_a, first), (slug_b, second) = self.kb.sentences[a], self.kb.sentences[b]
-        return slug_a == slug_b and first.page == second.page
+        return slug_a == slug_b and abs(first.page - second.page) <= pages

@@ -1,6 +1,6 @@
 """Benchmark: how many of the facts a good briefing carries ours contain, and how long one takes.
 
-    python benchmarks/briefings.py [--index kb] [--topics ../shared/eval/topics.jsonl] [--rounds 3]
+    python benchmarks/briefings.py [--index kb] [--topics eval/topics.jsonl] [--rounds 3]
 
 Each line of the topics file is {"id", "topic", "facts": [...]}; a fact counts as
 contained when it appears (ignoring case) anywhere in the briefing's Markdown.
@@ -30,7 +30,7 @@ from bot.runtime import load_service  # noqa: E402
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--index", type=Path, default=REPO / "kb", help="knowledge base folder (built from corpus/ if absent)")
-    parser.add_argument("--topics", type=Path, default=REPO.parent / "shared" / "eval" / "topics.jsonl")
+    parser.add_argument("--topics", type=Path, default=REPO / "eval" / "topics.jsonl")
     parser.add_argument("--rounds", type=int, default=3, help="passes over the topics for timing")
     args = parser.parse_args()
 

@@ -1,6 +1,6 @@
 """Benchmark: ingest from scratch, unchanged re-ingest, warm answer latency, peak memory.
 
-    python benchmarks/knowledge_base.py [--corpus corpus] [--questions ../shared/eval/questions.jsonl]
+    python benchmarks/knowledge_base.py [--corpus corpus] [--questions eval/questions.jsonl]
 
 Prints figures; asserts nothing (times depend on the machine and its load).
 """
@@ -25,7 +25,7 @@ from ingest.build import ingest_corpus
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus", type=Path, default=Path("corpus"))
-    parser.add_argument("--questions", type=Path, default=Path("../shared/eval/questions.jsonl"))
+    parser.add_argument("--questions", type=Path, default=Path("eval/questions.jsonl"))
     parser.add_argument("--rounds", type=int, default=3, help="passes over the questions for latency")
     args = parser.parse_args()
 

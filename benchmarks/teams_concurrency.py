@@ -4,7 +4,7 @@
 
 Runs the Teams endpoint and a stand-in Bot Connector (tests/teams_support.py)
 on 127.0.0.1, then posts one question per conversation, all at the same time,
-each a different question from ../shared/eval/questions.jsonl. A reply time is
+each a different question from eval/questions.jsonl. A reply time is
 the POST's round trip: the bot posts its answer to the connector before the
 POST returns. Each reply must arrive in its own conversation, in reply to its
 own question, with the text Teams should show for that question.
@@ -32,7 +32,7 @@ from bot.teams.render import TEAMS_CHANNEL, reply_activity  # noqa: E402
 from bot.teams.server import create_app  # noqa: E402
 from tests.teams_support import Connector, new_conversation_id, serving, teams_message  # noqa: E402
 
-QUESTIONS = REPO.parent / "shared" / "eval" / "questions.jsonl"
+QUESTIONS = REPO / "eval" / "questions.jsonl"
 
 
 async def ask(http: aiohttp.ClientSession, bot_url: str, activity: dict) -> float:

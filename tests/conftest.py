@@ -15,15 +15,15 @@ from ingest.build import ingest_corpus
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS_DIR = REPO / "corpus"
-# The gold questions and action rows live outside the repository, in shared/eval beside the clone (as in CI).
-EVAL_DIR = Path(os.environ.get("EVAL_DIR", REPO.parent / "shared" / "eval"))
+# The gold questions, topics, dialogues and action rows ship with the repository (eval/); EVAL_DIR points elsewhere.
+EVAL_DIR = Path(os.environ.get("EVAL_DIR", REPO / "eval"))
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     if not (EVAL_DIR / "questions.jsonl").is_file():
         pytest.exit(
-            f"The gold evaluation data is not at {EVAL_DIR}: clone this repository beside shared/ "
-            "(as CI does) or set EVAL_DIR to the folder holding questions.jsonl and actions_sample.csv.",
+            f"The gold evaluation data is not at {EVAL_DIR}: set EVAL_DIR to the folder holding "
+            "questions.jsonl and actions_sample.csv, or leave it unset to use the repository's eval/.",
             returncode=4,
         )
 

@@ -207,6 +207,14 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class RankedSentence:
+    """A sentence of the knowledge base and how well it answers a query (higher is better)."""
+
+    sentence_id: int
+    score: float
+
+
+@dataclass(frozen=True)
 class _Scored:
     sentence_id: int
     score: float
@@ -250,6 +258,14 @@ class AnsweringService:
             Citation(n, slug, self.kb.by_slug[slug].record.title, page, quote) for (slug, page), (n, quote) in cited.items()
         ]
         return Answer(text=text, citations=citations, abstained=False, actions=listing)
+
+    def rank_sentences(self, query: str, k: int = 20, filters: Filters = NO_FILTERS) -> list[RankedSentence]:
+        """The knowledge base's sentences that best answer ``query``, best first: the ranker answers
+        use, for other writers (briefings) to share."""
+        query_vector = self.embedder.embed_one(_as_asked(query))
+        hits = self.searcher.search(query, query_vector, k=CHUNKS_SEARCHED, filters=filters)
+        scored = self._score_sentences(query, query_vector, self._question_terms(query), hits)
+        return [RankedSentence(s.sentence_id, s.score) for s in scored[:k]]
 
     def _answer_from_documents(self, question: str, filters: Filters) -> Answer:
         query_vector = self.embedder.embed_one(_as_asked(question))

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from bot.conversation import Reply
 
 
+EVAL_QUESTIONS = Path(__file__).resolve().parents[1] / "eval" / "questions.jsonl"
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
@@ -39,12 +42,17 @@ def main(argv: list[str] | None = None) -> int:
     ask.add_argument("--batch", type=Path, help="JSONL file of {id, question} objects; prints one JSON object per line")
     ask.add_argument("--doc", action="append", default=[], metavar="SLUG", help="search only this document (repeatable)")
     ask.add_argument("--kind", action="append", default=[], help='search only documents of this kind, e.g. "board paper"')
+    ask.add_argument("--explain", action="store_true", help="also print how the answer was reached: hits, scores, why it declined")
 
     commands.add_parser("chat", help="an interactive session in the terminal")
 
-    evaluate = commands.add_parser("eval", help="score answers against gold evidence, beside two baselines")
-    evaluate.add_argument("questions", type=Path, help="questions.jsonl with gold evidence")
-    evaluate.add_argument("--details", type=Path, help="write per-question results here (JSONL)")
+    evaluate = commands.add_parser("eval", help="out-of-fold answer quality against gold evidence, beside two baselines")
+    evaluate.add_argument("questions", type=Path, nargs="?", default=EVAL_QUESTIONS, help="questions.jsonl with gold evidence and folds (default: %(default)s)")
+    evaluate.add_argument("--details", type=Path, help="write per-question out-of-fold results here (JSONL)")
+    evaluate.add_argument("--in-sample", action="store_true", help="also score the shipped models, fitted on every fold (in-sample: not a result)")
+
+    train = commands.add_parser("train", help="refit the answering models on gold questions and write them into the package")
+    train.add_argument("questions", type=Path, nargs="?", default=EVAL_QUESTIONS, help="questions.jsonl (default: %(default)s)")
 
     actions = commands.add_parser("actions", help="list actions from the action table")
     actions.add_argument("--due", help='a financial year in any spelling: "23/24", "2023-24", "this financial year"')
@@ -63,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     settings = Settings(**{**settings.__dict__, "kb_dir": args.index})
-    handlers = {"ask": _ask, "chat": _chat, "eval": _eval, "actions": _actions, "brief": _brief, "serve": _serve, "telegram": _telegram}
+    handlers = {"ask": _ask, "chat": _chat, "eval": _eval, "train": _train, "actions": _actions, "brief": _brief, "serve": _serve, "telegram": _telegram}
     try:
         return handlers[args.command](args, settings, parser)
     except (KnowledgeBaseError, NothingToIngest) as exc:
@@ -85,6 +93,8 @@ def _ask(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
         return 0
     answer = service.answer(args.question, filters)
     print(json.dumps(answer.as_json(), ensure_ascii=False, indent=2) if args.json else render_for_terminal(answer))
+    if args.explain:
+        print("\nHow this answer was reached:\n" + "\n".join(f"  {step}" for step in answer.trace))
     return 0
 
 
@@ -110,23 +120,47 @@ def _eval(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
 
     service = load_service(settings)
     questions = evaluation.load_questions(args.questions)
-    systems = {
-        "ours": service.answer,
-        "baseline: page BM25": evaluation.page_bm25_baseline(service.kb),
-        "baseline: tutorial": evaluation.tutorial_baseline(service.kb, service.embedder),
-    }
-    print(f"{len(questions)} questions from {args.questions}\n")
-    print(evaluation.HEADER)
+    folds = sorted({q.fold for q in questions})
+    print(f"{len(questions)} questions from {args.questions}, {len(folds)} folds: every figure for ours is out-of-fold "
+          "(models fitted on the other folds)\n", flush=True)
+    systems = {"ours (out-of-fold)": evaluation.out_of_fold(service, questions)}
+    if args.in_sample:
+        systems["ours IN-SAMPLE (shipped models; not a result)"] = service.answer
+    systems["baseline: page BM25"] = evaluation.page_bm25_baseline(service.kb)
+    systems["baseline: tutorial"] = evaluation.tutorial_baseline(service.kb, service.embedder)
+    tables: dict[str, dict[str, evaluation.Scores]] = {}
     for name, answer_fn in systems.items():
-        scores, details = evaluation.evaluate(answer_fn, questions, service.kb)
-        print(scores.row(name), flush=True)
-        if name == "ours" and args.details:
+        details, latencies = evaluation.evaluate_with_latency(answer_fn, questions, service.kb)
+        tables[name] = evaluation.scores_by_group(details, latencies, questions)
+        if name.startswith("ours (") and args.details:
             args.details.write_text("\n".join(json.dumps(d, ensure_ascii=False) for d in details) + "\n", encoding="utf-8")
+    for group in tables["ours (out-of-fold)"]:
+        count = sum(1 for q in questions if group == "all" or group in (f"category {q.category}", f"type {q.type}"))
+        print(f"{group} ({count} questions)")
+        print(evaluation.HEADER)
+        for name, table in tables.items():
+            print(table[group].row(name[:22]))
+        print()
+    print("retrieval: recall of a gold page among the pages of the top k chunks (page BM25: top k pages)")
+    for name, recall in evaluation.retrieval_recall(service, questions).items():
+        print(f"  {name:<10} " + "  ".join(f"@{k} {value:.2f}" for k, value in recall.items()))
     print(
         "\ncite: a gold page cited; must: all must-include facts present; unans: unanswerable declined; "
-        "wrong: answerable declined;\nfaith: quotes verbatim on their page; ncite: citations per answer; "
-        "chars: median answer length; p50/p95: latency"
+        "wrong: answerable declined;\nfaith: quotes verbatim on their page up to white space; glued: answers with words run together; ncite: citations per answer; "
+        "chars: median answer length; p50/p95: latency (ours includes fitting each fold's models on first use)"
     )
+    return 0
+
+
+def _train(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
+    from bot import evaluation, training
+    from bot.ranker import MODELS_FILE
+
+    service = load_service(settings, models=training.UNTRAINED)
+    questions = evaluation.load_questions(args.questions)
+    models = training.fit(training.collect(service, questions), f"{args.questions.name}: {len(questions)} questions, all folds")
+    models.save(MODELS_FILE)
+    print(f"Wrote {MODELS_FILE} (threshold {models.threshold:.3f}); `python -m bot eval` gives the out-of-fold figures.")
     return 0
 
 

@@ -13,6 +13,7 @@ metrics are computed for all of them so the figures can be compared:
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import time
 from dataclasses import dataclass
@@ -20,17 +21,25 @@ from pathlib import Path
 from typing import Callable
 
 import bm25s
+import wordninja
 import faiss
 import numpy as np
 
-from bot.answering import Answer, Citation
+from bot.answering import Answer, AnsweringService, Citation
 from index.embedder import Embedder
 from index.text import tokenize
 from index.store import KnowledgeBase
-from ingest.cleaning import collapse_whitespace
 
 AnswerFn = Callable[[str], Answer]
+_WHITESPACE = re.compile(r"\s+")
 BASELINE_SNIPPET_CHARS = 200
+
+
+@dataclass(frozen=True)
+class Evidence:
+    slug: str
+    page: int
+    snippet: str
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,10 @@ class EvalQuestion:
     question: str
     gold_pages: frozenset[tuple[str, int]]
     must_include: tuple[str, ...]
+    fold: int = 0
+    category: str = ""
+    type: str = ""
+    evidence: tuple[Evidence, ...] = ()
 
     @property
     def answerable(self) -> bool:
@@ -52,6 +65,7 @@ class Scores:
     unanswerable_abstained: float
     answerable_abstained: float
     quote_faithfulness: float
+    glued_words: float
     mean_citations: float
     median_answer_chars: float
     latency_p50_ms: float
@@ -60,12 +74,12 @@ class Scores:
     def row(self, name: str) -> str:
         return (
             f"{name:<22} {self.citation_hit:>6.2f} {self.must_include:>6.2f} {self.unanswerable_abstained:>6.2f} "
-            f"{self.answerable_abstained:>6.2f} {self.quote_faithfulness:>6.2f} {self.mean_citations:>6.2f} "
+            f"{self.answerable_abstained:>6.2f} {self.quote_faithfulness:>6.2f} {self.glued_words:>6.2f} {self.mean_citations:>6.2f} "
             f"{self.median_answer_chars:>7.0f} {self.latency_p50_ms:>7.1f} {self.latency_p95_ms:>7.1f}"
         )
 
 
-HEADER = f"{'system':<22} {'cite':>6} {'must':>6} {'unans':>6} {'wrong':>6} {'faith':>6} {'ncite':>6} {'chars':>7} {'p50ms':>7} {'p95ms':>7}"
+HEADER = f"{'system':<22} {'cite':>6} {'must':>6} {'unans':>6} {'wrong':>6} {'faith':>6} {'glued':>6} {'ncite':>6} {'chars':>7} {'p50ms':>7} {'p95ms':>7}"
 
 
 def load_questions(path: Path) -> list[EvalQuestion]:
@@ -79,6 +93,10 @@ def load_questions(path: Path) -> list[EvalQuestion]:
                     question=item["question"],
                     gold_pages=frozenset((e["slug"], int(e["page"])) for e in item.get("evidence", [])),
                     must_include=tuple(item.get("must_include", [])),
+                    fold=int(item.get("fold", 0)),
+                    category=item.get("category", ""),
+                    type=item.get("type", ""),
+                    evidence=tuple(Evidence(e["slug"], int(e["page"]), e.get("snippet", "")) for e in item.get("evidence", [])),
                 )
             )
     return questions
@@ -107,14 +125,33 @@ def _judge(question: EvalQuestion, answer: Answer, kb: KnowledgeBase) -> dict:
         "faithful": [quote_is_verbatim(c, kb) for c in answer.citations],
         "citations": len(answer.citations),
         "chars": len(answer.text),
+        "glued": has_glued_words(answer.text),
         "answer": answer.text,
     }
 
 
 def quote_is_verbatim(citation: Citation, kb: KnowledgeBase) -> bool:
+    """The quote stands on its cited page, white space aside (glued words are given their spaces back)."""
     if citation.slug not in kb.by_slug or not 1 <= citation.page <= len(kb.by_slug[citation.slug].pages):
         return False
-    return collapse_whitespace(citation.quote) in collapse_whitespace(kb.page_text(citation.slug, citation.page))
+    return without_whitespace(citation.quote) in without_whitespace(kb.page_text(citation.slug, citation.page))
+
+
+def has_glued_words(text: str) -> bool:
+    """A lower-case run of letters that is no English word but splits into several ("theemissions")."""
+    for run in _LOWER_RUN.findall(text):
+        parts = wordninja.split(run)
+        if run not in _ENGLISH and len(parts) > 1 and all(len(p) >= 3 and p in _ENGLISH for p in parts):
+            return True
+    return False
+
+
+_LOWER_RUN = re.compile(r"(?<![A-Za-z])[a-z]{9,}(?![A-Za-z])")
+_ENGLISH = frozenset(wordninja.DEFAULT_LANGUAGE_MODEL._wordcost)
+
+
+def without_whitespace(text: str) -> str:
+    return _WHITESPACE.sub("", text)
 
 
 def _aggregate(details: list[dict], latencies: list[float]) -> Scores:
@@ -128,6 +165,7 @@ def _aggregate(details: list[dict], latencies: list[float]) -> Scores:
         unanswerable_abstained=_share(unanswerable, lambda d: d["abstained"]),
         answerable_abstained=_share(answerable, lambda d: d["abstained"]),
         quote_faithfulness=sum(quotes) / len(quotes) if quotes else 1.0,
+        glued_words=_share(answered, lambda d: d["glued"]),
         mean_citations=statistics.mean(d["citations"] for d in answered) if answered else 0.0,
         median_answer_chars=statistics.median(d["chars"] for d in answered) if answered else 0.0,
         latency_p50_ms=_percentile(latencies, 50),
@@ -185,3 +223,77 @@ def _baseline_answer(kb: KnowledgeBase, passages: list[tuple[str, int, str]]) ->
         for n, (slug, page, text) in enumerate(passages, 1)
     ]
     return Answer(text=passages[0][2] if passages else "", citations=citations, abstained=False)
+
+
+# -- out-of-fold answering -------------------------------------------------------
+
+
+def out_of_fold(service: AnsweringService, questions: list[EvalQuestion]) -> AnswerFn:
+    """Answers each question with models fitted on the other folds only: the figures that count.
+
+    The models the service ships with are set aside while it answers, and put back after.
+    """
+    from bot import training
+
+    data = training.collect(service, questions)
+    fold_models = {
+        fold: training.fit([d for d in data if d.question.fold != fold], f"folds other than {fold}")
+        for fold in sorted({q.fold for q in questions})
+    }
+    fold_of = {q.question: q.fold for q in questions}
+    shipped = service.models
+
+    def answer(question: str) -> Answer:
+        service.models = fold_models[fold_of[question]]
+        try:
+            return service.answer(question)
+        finally:
+            service.models = shipped
+
+    return answer
+
+
+def scores_by_group(details: list[dict], latencies: list[float], questions: list[EvalQuestion]) -> dict[str, Scores]:
+    """Scores overall, per category and per type (latency overall only)."""
+    groups: dict[str, list[dict]] = {"all": details}
+    for question, detail in zip(questions, details):
+        groups.setdefault(f"category {question.category}", []).append(detail)
+        groups.setdefault(f"type {question.type}", []).append(detail)
+    return {name: _aggregate(items, latencies) for name, items in groups.items()}
+
+
+def evaluate_with_latency(answer_fn: AnswerFn, questions: list[EvalQuestion], kb: KnowledgeBase) -> tuple[list[dict], list[float]]:
+    details, latencies = [], []
+    for question in questions:
+        started = time.perf_counter()
+        answer = answer_fn(question.question)
+        latencies.append((time.perf_counter() - started) * 1000)
+        details.append(_judge(question, answer, kb))
+    return details, latencies
+
+
+# -- retrieval on its own --------------------------------------------------------
+
+RECALL_AT = (1, 3, 10)
+
+
+def retrieval_recall(service: AnsweringService, questions: list[EvalQuestion]) -> dict[str, dict[int, float]]:
+    """Recall@k of a gold page among the pages of the top k results, for each retriever."""
+    searcher = service.searcher
+    found: dict[str, dict[int, int]] = {name: dict.fromkeys(RECALL_AT, 0) for name in ("dense", "bm25", "fused", "page BM25")}
+    answerable = [q for q in questions if q.answerable]
+    for question in answerable:
+        vector = service.embedder.embed_one(question.question if question.question.endswith("?") else question.question + "?")
+        rankings = searcher.rankings(question.question, vector)
+        pages = {name: [_chunk_page(service.kb, c) for c in ranking] for name, ranking in rankings.items()}
+        page_scores = searcher.page_scores(searcher.query_tokens(question.question))
+        pages["page BM25"] = sorted(page_scores, key=page_scores.__getitem__, reverse=True)
+        for name, ranked in pages.items():
+            for k in RECALL_AT:
+                found[name][k] += bool(question.gold_pages & set(ranked[:k]))
+    return {name: {k: n / max(len(answerable), 1) for k, n in counts.items()} for name, counts in found.items()}
+
+
+def _chunk_page(kb: KnowledgeBase, chunk_id: int) -> tuple[str, int]:
+    slug, chunk = kb.chunks[chunk_id]
+    return slug, chunk.page

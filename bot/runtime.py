@@ -6,13 +6,14 @@ import sys
 
 from bot.answering import AnsweringService
 from bot.config import Settings
+from bot.ranker import AnsweringModels
 from bot.conversation import Conversation
 from index import store
 from index.embedder import Embedder
 from ingest.build import ingest_corpus
 
 
-def load_service(settings: Settings) -> AnsweringService:
+def load_service(settings: Settings, models: AnsweringModels | None = None) -> AnsweringService:
     """The answering service over ``settings.kb_dir``, built from the corpus first if there is none."""
     embedder = Embedder()
     if store.current_build(settings.kb_dir) is None:
@@ -20,7 +21,7 @@ def load_service(settings: Settings) -> AnsweringService:
         report = ingest_corpus(settings.corpus_dir, settings.kb_dir, lambda: embedder, show_progress=sys.stderr.isatty())
         print(report.summary(), file=sys.stderr)
     kb = store.load(settings.kb_dir, embedder.name, embedder.dimension)
-    return AnsweringService(kb, embedder, today=settings.current_date)
+    return AnsweringService(kb, embedder, today=settings.current_date, models=models)
 
 
 def load_conversation(settings: Settings) -> Conversation:

@@ -21,6 +21,10 @@ from index.text import tokenize
 from ingest.chunking import retrieval_text
 
 RRF_K = 60
+# A query word the documents never use is read as the closest word they do use when this alike
+# (difflib's ratio) and at least this long: "chargin" is "charging", "ev" stays "ev".
+SPELLING_CUTOFF = 0.8
+MIN_CORRECTED_LETTERS = 5
 CANDIDATES = 50
 MIN_ACRONYM_LETTERS = 3
 MAX_ACRONYM_LETTERS = 4
@@ -49,6 +53,8 @@ class ChunkHit:
     chunk_id: int
     score: float  # fused reciprocal-rank score
     dense: float  # cosine similarity of the chunk to the query
+    dense_rank: float = 0.0  # 1 / rank among the dense results (0: not among them)
+    lexical_rank: float = 0.0  # 1 / rank among the BM25 results (0: not among them)
 
 
 class HybridSearcher:
@@ -67,23 +73,63 @@ class HybridSearcher:
         self._vocabulary_by_initial: dict[str, list[str]] = {}
         for word in self._sentence_document_frequency:
             self._vocabulary_by_initial.setdefault(word[:1], []).append(word)
+        self._pages = [(d.record.slug, n) for d in kb.documents for n in range(1, len(d.pages) + 1)]
+        self._page_bm25 = bm25s.BM25()
+        self._page_bm25.index([tokenize(text) for d in kb.documents for text in d.pages] or [[]], show_progress=False)
+        self._title_tokens = {d.record.slug: frozenset(tokenize(d.record.title)) for d in kb.documents}
 
     def search(self, query: str, query_vector: np.ndarray, k: int = 10, filters: Filters = NO_FILTERS) -> list[ChunkHit]:
         allowed = self._allowed_chunks(filters)
         if allowed is not None and not allowed.any():
             return []
+        dense_scores, dense_ranking, lexical_ranking = self._rank_both(query, query_vector, allowed)
+        fused = _fuse(dense_ranking, lexical_ranking)
+        best = sorted(fused, key=fused.__getitem__, reverse=True)[:k]
+        # The best few of each retriever come too, wherever fusion put them: either may be the one that is right.
+        for ranking in (lexical_ranking, dense_ranking):
+            best += [i for i in ranking[: k // 2] if i not in best]
+        dense_rank = {chunk_id: 1.0 / (rank + 1) for rank, chunk_id in enumerate(dense_ranking)}
+        lexical_rank = {chunk_id: 1.0 / (rank + 1) for rank, chunk_id in enumerate(lexical_ranking)}
+        return [
+            ChunkHit(i, fused[i], float(dense_scores[i]), dense_rank.get(i, 0.0), lexical_rank.get(i, 0.0)) for i in best
+        ]
+
+    def rankings(self, query: str, query_vector: np.ndarray) -> dict[str, list[int]]:
+        """Chunk ids best first by each retriever alone and fused (to measure retrieval on its own)."""
+        _, dense_ranking, lexical_ranking = self._rank_both(query, query_vector, None)
+        fused = _fuse(dense_ranking, lexical_ranking)
+        return {"dense": dense_ranking, "bm25": lexical_ranking, "fused": sorted(fused, key=fused.__getitem__, reverse=True)}
+
+    def _rank_both(self, query: str, query_vector: np.ndarray, allowed: np.ndarray | None):
         dense_scores = self._dense_scores(query_vector, allowed)
         dense_ranking = self._ranking(dense_scores, allowed)
-        query_tokens = tokenize(query)
+        query_tokens = self.query_tokens(query)
         lexical_ranking = (
             self._ranking(self._bm25.get_scores(query_tokens), allowed, positive_only=True) if query_tokens else []
         )
-        fused: dict[int, float] = {}
-        for ranking in (dense_ranking, lexical_ranking):
-            for rank, chunk_id in enumerate(ranking):
-                fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
-        best = sorted(fused, key=fused.__getitem__, reverse=True)[:k]
-        return [ChunkHit(i, fused[i], float(dense_scores[i])) for i in best]
+        return dense_scores, dense_ranking, lexical_ranking
+
+    def query_tokens(self, query: str) -> list[str]:
+        """The query's search tokens, a misspelled word replaced by the corpus word it is closest to
+        ("chargin" finds "charging"); words the documents use, figures and short words are kept."""
+        return [self.closest_known(token) for token in tokenize(query)]
+
+    def closest_known(self, token: str) -> str:
+        if self.knows(token) or len(token) < MIN_CORRECTED_LETTERS or not token.isalpha():
+            return token
+        same_start = self._vocabulary_by_initial.get(token[:1], [])
+        match = difflib.get_close_matches(token, same_start, n=1, cutoff=SPELLING_CUTOFF)
+        return match[0] if match else token
+
+    def page_scores(self, tokens: list[str]) -> dict[tuple[str, int], float]:
+        """BM25 of every page for these search tokens (pages with none of them left out)."""
+        if not tokens:
+            return {}
+        scores = self._page_bm25.get_scores(tokens)
+        return {self._pages[i]: float(scores[i]) for i in np.flatnonzero(scores > 0)}
+
+    def title_tokens(self, slug: str) -> frozenset[str]:
+        return self._title_tokens[slug]
 
     def term_weight(self, token: str) -> float:
         """Inverse sentence frequency: how telling a word is in this corpus (0 if unseen)."""
@@ -160,6 +206,15 @@ class HybridSearcher:
         candidates = np.argsort(-scores)[: CANDIDATES * 4]
         keep = [int(i) for i in candidates if (allowed is None or allowed[i]) and (scores[i] > 0 or not positive_only)]
         return keep[:CANDIDATES]
+
+
+def _fuse(*rankings: list[int]) -> dict[int, float]:
+    """Reciprocal-rank fusion: a chunk high in either ranking comes high."""
+    fused: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, chunk_id in enumerate(ranking):
+            fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+    return fused
 
 
 def _proper_nouns(texts) -> set[str]:

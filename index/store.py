@@ -33,7 +33,8 @@ from ingest.actions import ActionRow
 from ingest.chunking import Chunk
 from ingest.sentences import Sentence
 
-FORMAT_VERSION = 5  # 4: a table row keeps its closing cells; 5: a list of people splits into one entry per person
+FORMAT_VERSION = 6  # 4: a table row keeps its closing cells; 5: a list of people splits into one entry per person;
+# 6: words the PDF text layer ran together are split (ingest/words.py)
 CURRENT_FILE = "CURRENT"
 BUILDS_DIR = "builds"
 # Exact search is fast up to this many chunks; beyond it, HNSW keeps answers quick.

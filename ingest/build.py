@@ -26,6 +26,7 @@ from ingest.actions import extract_actions
 from ingest.catalog import CATALOG_FILE, DocumentInfo, describe_uncatalogued, load_catalog
 from ingest.chunking import Chunk, chunk_sentences
 from ingest.cleaning import collapse_whitespace, search_form, strip_page_furniture
+from ingest.words import repair_pages
 from ingest.reading import SUPPORTED_SUFFIXES, UnreadableDocument, read_pages
 from ingest.sentences import Sentence, page_sentences
 
@@ -111,7 +112,7 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
 
 def process_document(path: Path, record: DocumentRecord, embedder: Embedder) -> StoredDocument:
     """Read, clean, split, chunk and embed one file."""
-    pages = read_pages(path)
+    pages = repair_pages(read_pages(path))
     sentences = quotable(document_sentences(strip_page_furniture(pages)), pages)
     chunks = chunk_sentences(sentences)
     sentence_vectors = embedder.embed([search_form(s.text) for s in sentences])

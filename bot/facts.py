@@ -1,0 +1,73 @@
+"""Kinds of fact a question asks for, and whether a sentence holds one.
+
+"How many ...?" wants a count, "when ...?" a date, "who ...?" a person. The
+ranker weighs "asked for a date and holds one" (fitted, ``bot.features``),
+and a later part of a compound question is answered only by a sentence
+holding the kind of fact that part asks for.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+from ingest.actions import HONORIFICS
+
+
+class FactKind(Enum):
+    COUNT = "count"  # a figure that is not a year
+    QUANTITY = "quantity"  # an amount asked for: "how much", "what percentage", "total"
+    AMOUNT = "amount"  # a sentence's amount: a percentage, money, thousands
+    DATE = "date"
+    PERSON = "person"
+
+
+FIGURE = re.compile(r"£\s?\d|\d[\d,.]*\s?%|\b\d[\d,.]*\b")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_AMOUNT = re.compile(r"\d\s?%|£\s?\d|\d\s?(?:m|k|bn)\b|\d{1,3}(?:,\d{3})+")
+_DATE = re.compile(
+    r"\b(?:19|20)\d{2}\b|\b\d{2}/\d{2}\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE
+)
+# A person: a title and a name ("Mrs Wilson"), or a name with a role ("Laura Nelson – Director of ...").
+_ROLE = r"(?:Director|Officer|Lead|Manager|Chair|Chief|Executive|Head|Member|Secretary|Clinician)"
+_PERSON = re.compile(
+    rf"\b(?:{HONORIFICS}|Professor|Cllr)\.? [A-Z][a-z]+"
+    rf"|\b[A-Z][a-z]+ [A-Z][a-z'’-]+\s*[–,-]\s*(?:[A-Za-z]+ ){{0,4}}{_ROLE}"
+    rf"|\b{_ROLE}\b[^.]{{0,40}}?(?:,|\s[–-])\s*[A-Z][a-z]+ [A-Z][a-z]+"
+)
+COUNT_QUESTION = re.compile(r"\bhow (?:many|much)\b", re.IGNORECASE)
+
+
+def figures(text: str) -> set[str]:
+    return {m.group().strip() for m in FIGURE.finditer(text)}
+
+
+def has_figure(text: str) -> bool:
+    """A number that is not a year: a count, an amount or a percentage."""
+    return any(not _YEAR.fullmatch(m.group().strip()) for m in FIGURE.finditer(text))
+
+
+def wanted_fact_kinds(question: str) -> set[FactKind]:
+    q = question.lower()
+    wants = {FactKind.COUNT} if COUNT_QUESTION.search(q) else set()
+    if re.search(r"how (much|many|long)|\bwhat (%|percent|proportion|share)|\btotal\b|\bnumber of\b|\bcost|\b%", q):
+        wants.add(FactKind.QUANTITY)
+    if re.search(r"\bwhen\b|\bby when\b|\bdeadline\b|\bdue\b|\bwhat date\b|\bsince\b", q):
+        wants.add(FactKind.DATE)
+    if re.search(r"\bwho\b|\bwhich (consultancy|organisation|company|person)", q):
+        wants.add(FactKind.PERSON)
+    return wants
+
+
+def holds(text: str, kind: FactKind) -> bool:
+    """Whether a sentence holds a kind of fact: a figure, an amount, a date or a person."""
+    if kind in (FactKind.COUNT, FactKind.QUANTITY):
+        return has_figure(text)
+    if kind is FactKind.AMOUNT:
+        return bool(_AMOUNT.search(text))
+    return bool((_DATE if kind is FactKind.DATE else _PERSON).search(text))
+
+
+def carries(text: str, wants: set[FactKind] | frozenset[FactKind]) -> bool:
+    """Holds every kind of fact asked for: a figure for "how many", a date for "when", a name for "who"."""
+    return all(holds(text, kind) for kind in wants)

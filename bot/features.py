@@ -1,0 +1,375 @@
+"""What the answer ranker and the answer-or-decline decision see: a few interpretable features.
+
+Every candidate sentence of a question (the sentences of the retrieved chunks
+and of the best chunks' pages) becomes one row of ``SENTENCE_FEATURES``; the
+evidence an answer would be built from becomes one row of ``DECISION_FEATURES``.
+Nothing here is tuned by hand: how much each feature counts is fitted on the
+gold questions (``bot.training``) and stored in ``bot/models/answering.json``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.facts import FactKind, holds, wanted_fact_kinds
+from index.search import ChunkHit, HybridSearcher
+from index.store import KnowledgeBase
+from index.text import tokenize
+
+# Sentences of the pages the best chunks are on are candidates too.
+PAGES_EXPANDED = 6
+# ... and those of the best pages by page-level BM25, which finds the page as often as anything.
+PAGES_BY_BM25 = 3
+# A name in fewer than this share of sentences is specific: evidence about it should mention it.
+SPECIFIC_NAME_SHARE = 0.03
+# A misspelled or unknown word counts this much (term weights are inverse sentence frequencies).
+MIN_TERM_WEIGHT = 0.5
+
+SENTENCE_FEATURES = (
+    "dense",  # cosine similarity of the sentence to the question
+    "dense_gap",  # ... minus the best candidate's
+    "chunk_rank",  # 1 / rank of the sentence's chunk in the fused retrieval (0: found only through its page)
+    "chunk_dense_rank",  # 1 / rank of its chunk among the dense (meaning) results
+    "chunk_bm25_rank",  # 1 / rank of its chunk among the BM25 (word) results
+    "page_bm25_rank",  # 1 / rank of its page among pages by BM25
+    "chunk_dense",  # cosine similarity of its chunk to the question
+    "page_rank",  # 1 / rank of its page among the retrieved pages
+    "page_bm25",  # BM25 of its page for the question, over the best page's
+    "words",  # share of the question's telling words (by weight) the sentence holds
+    "words_gap",  # ... minus the best candidate's
+    "rarest_word",  # holds the question's rarest word
+    "heading_words",  # share of the telling words its section heading holds
+    "wants_count_no_figure",  # "how many" asked, no figure in it
+    "wants_quantity_amount",  # an amount asked for, an amount (%, £, thousands) in it
+    "wants_date_date",  # "when" asked, a date in it
+    "wants_person_person",  # "who" asked, a person in it
+    "has_figure",
+    "log_length",
+    "short",  # under 30 characters: a fragment
+    "digit_share",  # table debris is mostly figures
+    "caption",  # "Figure 15 ...", "Table 3 ..."
+    "names_in_sentence",  # share of the question's specific names it mentions
+    "names_on_page",  # ... that its page mentions
+    "years_in_sentence",  # share of the question's years it mentions
+    "years_on_page",
+    "months_on_page",  # share of the question's months its page mentions
+    "list_item",
+    "page_hits",  # how many retrieved chunks stand on its page
+    "neighbour_dense",  # the closer in meaning of the sentences either side of it
+)
+
+DECISION_FEATURES = (
+    "top_logit",  # the ranker's confidence in the best sentence
+    "second_logit",
+    "top_dense",
+    "top_words",
+    "evidence_words",  # share of the question's telling words the best three sentences' pages hold
+    "unknown_name",  # the question names something the documents never mention
+    "names_missing",  # share of the question's specific names the evidence pages do not mention
+    "years_missing",  # share of its years the evidence pages do not mention
+    "months_missing",  # share of its months the evidence pages do not mention
+    "count_no_figure",  # "how many" and the best sentence has no figure
+    "unseen_words",  # share of the question's weight in words the documents never use
+    "best_page_bm25",  # BM25 of the best page, per question word
+    "sentences_words",  # share of the question's telling words the best three sentences hold
+    "rarest_missing",  # weight of the most telling question word the best three sentences lack, over the ceiling
+    "names_missing_sentences",  # share of its specific names the best three sentences do not mention
+    "years_missing_sentences",
+    "months_missing_sentences",
+)
+
+_CAPTION = re.compile(r"^\s*(?:Figure|Fig\.|Table|Chart|Graph)\s*\d", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
+_BULLET = re.compile(r"^\s*(?:[•▪●◦■□➢✓*-]|\(?[0-9a-z]{1,2}[.)])\s")
+_NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][A-Za-z0-9&]*[A-Z0-9]?[a-z]*\b|\b[A-Z]{2,}[a-z]?\b")
+_YEAR_TOKEN = re.compile(r"fy\d\d/\d\d|(?:19|20)\d\d")
+MONTHS = frozenset(tokenize("january february march april may june july august september october november december"))
+# Words that frame a question rather than say what it is about, as search tokens ("according" is "accord").
+QUESTION_WORDS = frozenset(
+    tokenize(
+        "what which who whom whose when where why how much many tell say says said does do did according "
+        "there their our we us is are was were any give list show"
+    )
+)
+
+
+@dataclass(frozen=True)
+class QuestionReading:
+    """What the question asks about, as search tokens."""
+
+    terms: dict[str, float]  # telling words and their weights
+    wants: frozenset[FactKind]
+    names: tuple[str, ...]  # proper nouns and acronyms
+    specific: tuple[str, ...]  # names rare enough that evidence must mention them
+    years: tuple[str, ...]
+    months: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """One question's candidate sentences and their features: everything the fitted models need."""
+
+    reading: QuestionReading
+    hits: list[ChunkHit]
+    sentence_ids: np.ndarray
+    features: np.ndarray  # len(sentence_ids) x len(SENTENCE_FEATURES)
+    best_page_bm25: float
+
+
+class FeatureMaker:
+    """Turns a question and its retrieval hits into feature rows; shared by answering and training."""
+
+    def __init__(self, kb: KnowledgeBase, searcher: HybridSearcher) -> None:
+        self.kb = kb
+        self.searcher = searcher
+        self._page_token_cache: dict[tuple[str, int], frozenset[str]] = {}
+
+    # -- the question -------------------------------------------------------
+
+    def read(self, question: str) -> QuestionReading:
+        tokens = self.searcher.query_tokens(question)
+        terms = {t: self.term_weight(t) for t in dict.fromkeys(tokens) if t not in QUESTION_WORDS}
+        names = self.names_in(question)
+        return QuestionReading(
+            terms=terms,
+            wants=frozenset(wanted_fact_kinds(question)),
+            names=tuple(names),
+            specific=tuple(n for n in names if n.isalpha() and self.searcher.sentence_share(n) < SPECIFIC_NAME_SHARE),
+            years=tuple(t for t in dict.fromkeys(tokenize(question)) if _YEAR_TOKEN.fullmatch(t)),
+            months=tuple(t for t in dict.fromkeys(tokenize(question)) if t in MONTHS),
+        )
+
+    def term_weight(self, token: str) -> float:
+        """How telling a word is; a word the documents never use is as telling as words get,
+        unless it looks like a misspelling of one they do use."""
+        if self.searcher.knows(token):
+            return max(self.searcher.term_weight(token), MIN_TERM_WEIGHT)
+        return MIN_TERM_WEIGHT if self.searcher.resembles_known(token) else self.searcher.term_weight_ceiling()
+
+    def names_in(self, question: str) -> list[str]:
+        """Proper nouns and acronyms in the question, as search tokens: capitalised there (not its
+        first word) or, typed all in lower case, written as names in the documents ("geh")."""
+        if question.lower() == question:
+            tokens = [t for t in tokenize(question) if self.searcher.is_name(t)]
+        else:
+            tokens = [t for match in _NAME.findall(question) for t in tokenize(match)]
+        return [t for t in dict.fromkeys(tokens) if t not in MONTHS and not t[0].isdigit()]
+
+    # -- candidate sentences ------------------------------------------------
+
+    def candidates(self, question: str, query_vector: np.ndarray, hits: list[ChunkHit]) -> Candidates:
+        reading = self.read(question)
+        chunk_rank, page_rank = self._ranks(hits)
+        page_bm25 = self.searcher.page_scores(list(reading.terms))
+        best_pages = sorted(page_bm25, key=page_bm25.__getitem__, reverse=True)[:PAGES_BY_BM25]
+        page_bm25_rank = {page: 1.0 / (rank + 1) for rank, page in enumerate(best_pages)}
+        by_page = {i for page in best_pages for i in self.kb.page_sentence_ids(*page)} if hits else set()
+        ids = np.fromiter(chunk_rank.keys() | page_rank.keys() | by_page, dtype=np.int64) if hits else np.zeros(0, np.int64)
+        ids.sort()
+        best_page = max((page_bm25.get(self._page_of(i), 0.0) for i in ids.tolist()), default=0.0)
+        dense = self.kb.sentence_vectors[ids] @ query_vector if len(ids) else np.zeros(0)
+        rows = [
+            self._sentence_row(i, reading, float(d), chunk_rank, page_rank, page_bm25, best_page, hits, page_bm25_rank)
+            for i, d in zip(ids.tolist(), dense.tolist())
+        ]
+        features = np.array(rows, dtype=np.float64).reshape(len(rows), len(SENTENCE_FEATURES))
+        if len(rows):
+            pages_hit = Counter(self._page_of(self.kb.chunk_sentence_ids(h.chunk_id).start) for h in hits)
+            features[:, SENTENCE_FEATURES.index("page_hits")] = [pages_hit[self._page_of(i)] for i in ids.tolist()]
+            features[:, SENTENCE_FEATURES.index("neighbour_dense")] = self._neighbour_dense(ids, query_vector)
+        for column in ("dense", "words"):
+            j = SENTENCE_FEATURES.index(column)
+            if len(rows):
+                features[:, j + 1] = features[:, j] - features[:, j].max()
+        per_word = best_page / max(len(reading.terms), 1)
+        return Candidates(reading, hits, ids, features, per_word)
+
+    def _ranks(self, hits: list[ChunkHit]) -> tuple[dict[int, float], dict[int, float]]:
+        chunk_rank: dict[int, float] = {}
+        for rank, hit in enumerate(hits):
+            for sentence_id in self.kb.chunk_sentence_ids(hit.chunk_id):
+                chunk_rank.setdefault(sentence_id, 1.0 / (rank + 1))
+        page_rank: dict[int, float] = {}
+        pages: list[tuple[str, int]] = []
+        for hit in hits:
+            slug, chunk = self.kb.chunks[hit.chunk_id]
+            if (slug, chunk.page) not in pages:
+                pages.append((slug, chunk.page))
+        for rank, (slug, page) in enumerate(pages[:PAGES_EXPANDED]):
+            for sentence_id in self.kb.page_sentence_ids(slug, page):
+                page_rank.setdefault(sentence_id, 1.0 / (rank + 1))
+        return chunk_rank, page_rank
+
+    def _sentence_row(self, sentence_id, reading, dense, chunk_rank, page_rank, page_bm25, best_page, hits, page_bm25_rank):
+        slug, sentence = self.kb.sentences[sentence_id]
+        text = sentence.text
+        tokens = self.searcher.sentence_tokens(sentence_id)
+        page = self._page_of(sentence_id)
+        page_tokens = self.page_tokens(*page)
+        covered = covered_terms(reading.terms, tokens, self.searcher)
+        total = sum(reading.terms.values()) or 1.0
+        rarest = max(reading.terms, key=reading.terms.__getitem__) if reading.terms else None
+        heading = frozenset(tokenize(sentence.heading))
+        wants = reading.wants
+        return [
+            dense,
+            0.0,
+            chunk_rank.get(sentence_id, 0.0),
+            *self._chunk_ranks(sentence_id, hits),
+            page_bm25_rank.get(page, 0.0),
+            self._chunk_dense(sentence_id, hits),
+            page_rank.get(sentence_id, 0.0),
+            page_bm25.get(page, 0.0) / best_page if best_page > 0 else 0.0,
+            sum(reading.terms[t] for t in covered) / total,
+            0.0,
+            float(rarest is not None and rarest in covered),
+            sum(w for t, w in reading.terms.items() if t in heading) / total,
+            float(FactKind.COUNT in wants and not holds(text, FactKind.COUNT)),
+            float(FactKind.QUANTITY in wants and holds(text, FactKind.AMOUNT)),
+            float(FactKind.DATE in wants and holds(text, FactKind.DATE)),
+            float(FactKind.PERSON in wants and holds(text, FactKind.PERSON)),
+            float(holds(text, FactKind.COUNT)),
+            math.log(1 + len(text)),
+            float(len(text) < 30),
+            len(_DIGIT.findall(text)) / max(len(text), 1),
+            float(bool(_CAPTION.match(text))),
+            _share_mentioned(reading.specific, tokens),
+            _share_mentioned(reading.specific, page_tokens),
+            _share_present(reading.years, tokens),
+            _share_present(reading.years, page_tokens),
+            _share_present(reading.months, page_tokens),
+            float(bool(_BULLET.match(text))),
+            0.0,
+            0.0,
+        ]
+
+    def _neighbour_dense(self, ids: np.ndarray, query_vector: np.ndarray) -> np.ndarray:
+        """The closer in meaning of the sentences before and after each one on its page: an answer
+        often spans two sentences, and the one that reads as the answer may not hold the words."""
+        last = len(self.kb.sentences) - 1
+        before, after = np.clip(ids - 1, 0, last), np.clip(ids + 1, 0, last)
+        return np.maximum(self.kb.sentence_vectors[before] @ query_vector, self.kb.sentence_vectors[after] @ query_vector)
+
+    def _chunk_ranks(self, sentence_id: int, hits: list[ChunkHit]) -> tuple[float, float]:
+        for hit in hits:
+            if sentence_id in self.kb.chunk_sentence_ids(hit.chunk_id):
+                return hit.dense_rank, hit.lexical_rank
+        return 0.0, 0.0
+
+    def _chunk_dense(self, sentence_id: int, hits: list[ChunkHit]) -> float:
+        for hit in hits:
+            if sentence_id in self.kb.chunk_sentence_ids(hit.chunk_id):
+                return hit.dense
+        return 0.0
+
+    # -- the evidence as a whole ------------------------------------------------
+
+    def decision_row(self, candidates: Candidates, logits: np.ndarray, question: str) -> list[float]:
+        """Features of the evidence an answer would quote: its best three sentences by ``logits``."""
+        reading = candidates.reading
+        if not len(logits):
+            return [-10.0, -10.0, 0, 0, 0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0]
+        order = np.argsort(-logits)
+        best = [int(candidates.sentence_ids[i]) for i in order[:3]]
+        evidence = frozenset().union(*(self.page_subjects(*self._page_of(i)) for i in best))
+        total = sum(reading.terms.values()) or 1.0
+        unknown_name = any(
+            not self.searcher.knows(n) and not self.searcher.resembles_known(n) for n in reading.names
+        )
+        top = order[0]
+        dense_j, words_j = SENTENCE_FEATURES.index("dense"), SENTENCE_FEATURES.index("words")
+        return [
+            float(logits[top]),
+            float(logits[order[1]]) if len(order) > 1 else -10.0,
+            float(candidates.features[top, dense_j]),
+            float(candidates.features[top, words_j]),
+            sum(w for t, w in reading.terms.items() if t in evidence) / total,
+            float(unknown_name),
+            1.0 - _share_mentioned(reading.specific, evidence),
+            1.0 - _share_present(reading.years, evidence),
+            1.0 - _share_present(reading.months, evidence),
+            float(FactKind.COUNT in reading.wants and not holds(self.kb.sentences[best[0]][1].text, FactKind.COUNT)),
+            sum(w for t, w in reading.terms.items() if not self.searcher.knows(t)) / total,
+            candidates.best_page_bm25,
+            *self._sentences_coverage(reading, best),
+        ]
+
+    def _sentences_coverage(self, reading: QuestionReading, best: list[int]) -> list[float]:
+        """What the best sentences themselves (not their pages) hold of the question."""
+        tokens = frozenset().union(*(self.searcher.sentence_tokens(i) for i in best))
+        covered = covered_terms(reading.terms, tokens, self.searcher)
+        total = sum(reading.terms.values()) or 1.0
+        missing = [w for t, w in reading.terms.items() if t not in covered]
+        return [
+            sum(reading.terms[t] for t in covered) / total,
+            max(missing, default=0.0) / self.searcher.term_weight_ceiling(),
+            1.0 - _share_mentioned(reading.specific, tokens),
+            1.0 - _share_present(reading.years, tokens),
+            1.0 - _share_present(reading.months, tokens),
+        ]
+
+    def page_tokens(self, slug: str, page: int) -> frozenset[str]:
+        key = (slug, page)
+        if key not in self._page_token_cache:
+            self._page_token_cache[key] = frozenset(tokenize(self.kb.page_text(slug, page)))
+        return self._page_token_cache[key]
+
+    def page_subjects(self, slug: str, page: int) -> frozenset[str]:
+        """A page's words, with its document title's and the acronyms of its capitalised runs."""
+        title = self.kb.by_slug[slug].record.title
+        return self.page_tokens(slug, page) | self.searcher.title_tokens(slug) | acronyms_of_page(self, slug, page, title)
+
+    def _page_of(self, sentence_id: int) -> tuple[str, int]:
+        slug, sentence = self.kb.sentences[sentence_id]
+        return slug, sentence.page
+
+
+_acronym_cache: dict[tuple[int, str, int], frozenset[str]] = {}
+
+
+def acronyms_of_page(maker: FeatureMaker, slug: str, page: int, title: str) -> frozenset[str]:
+    key = (id(maker.kb), slug, page)
+    if key not in _acronym_cache:
+        _acronym_cache[key] = frozenset(acronyms_of(f"{title}\n{maker.kb.page_text(slug, page)}"))
+    return _acronym_cache[key]
+
+
+def acronyms_of(text: str) -> set[str]:
+    """Initials of runs of capitalised words: "Chief Executive Officer" gives "ceo"."""
+    acronyms = set()
+    for run in re.findall(r"(?:\b[A-Z][a-z]+(?:\s+(?:and|of|for)\s+|\s+)?){2,}", text):
+        initials = "".join(word[0] for word in run.split() if word[0].isupper())
+        acronyms.update(initials[i:j].lower() for i in range(len(initials)) for j in range(i + 2, len(initials) + 1))
+    return acronyms
+
+
+def covered_terms(terms: dict[str, float], tokens: frozenset[str], searcher: HybridSearcher) -> frozenset[str]:
+    """The question's words a sentence holds, also through an acronym it uses for a run of them
+    ("DDR" covers "dementia diagnosis rate")."""
+    covered = set(terms).intersection(tokens)
+    for acronym, words in searcher.acronyms_spelled_out(list(terms)).items():
+        if acronym in tokens:
+            covered |= words
+    return frozenset(covered)
+
+
+def _mentioned(name: str, tokens: frozenset[str]) -> bool:
+    """In the tokens, allowing a longer form ("NHSE" in "NHSEI")."""
+    return name in tokens or any(token.startswith(name) for token in tokens)
+
+
+def _share_mentioned(names: tuple[str, ...], tokens: frozenset[str]) -> float:
+    return sum(_mentioned(n, tokens) for n in names) / len(names) if names else 1.0
+
+
+def _share_present(items: tuple[str, ...], tokens: frozenset[str]) -> float:
+    return sum(i in tokens for i in items) / len(items) if items else 1.0
+
+
+LogitFn = Callable[[np.ndarray], np.ndarray]

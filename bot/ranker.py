@@ -1,0 +1,90 @@
+"""The fitted models answering uses: a sentence ranker and an answer-or-decline decision.
+
+Both are logistic regressions over the interpretable features of
+``bot.features``: each weight says how much a feature counts, and
+``python -m bot train`` refits them on the gold questions (``bot.training``).
+They are stored as a small JSON file in the package, so answering needs
+neither the training data nor scikit-learn.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.features import DECISION_FEATURES, SENTENCE_FEATURES
+
+MODELS_FILE = Path(__file__).with_name("models") / "answering.json"
+# Bumped whenever the features change meaning: a file fitted on other features is refused.
+FEATURE_VERSION = 2
+
+
+class StaleModelError(Exception):
+    """The models file was fitted on other features than this code computes."""
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """A logistic regression on standardised features."""
+
+    names: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    weights: tuple[float, ...]
+    bias: float
+
+    def logits(self, rows: np.ndarray) -> np.ndarray:
+        if not len(rows):
+            return np.zeros(0)
+        standardised = (rows - np.asarray(self.mean)) / np.asarray(self.scale)
+        return standardised @ np.asarray(self.weights) + self.bias
+
+    def as_json(self) -> dict:
+        return {"names": list(self.names), "mean": list(self.mean), "scale": list(self.scale),
+                "weights": list(self.weights), "bias": self.bias}
+
+    @classmethod
+    def from_json(cls, data: dict) -> LinearModel:
+        return cls(tuple(data["names"]), tuple(data["mean"]), tuple(data["scale"]), tuple(data["weights"]), data["bias"])
+
+
+@dataclass(frozen=True)
+class AnsweringModels:
+    """The ranker, the decision, and the decision's threshold (answer when its logit is above it)."""
+
+    ranker: LinearModel
+    decision: LinearModel
+    threshold: float
+    fitted_on: str  # what they were fitted on, for the manifest and ``ask --explain``
+    follow_on_share: float = 0.65  # another sentence joins the best when its probability reaches this share of the best's
+
+    def as_json(self) -> dict:
+        return {"feature_version": FEATURE_VERSION, "fitted_on": self.fitted_on, "threshold": self.threshold, "follow_on_share": self.follow_on_share,
+                "ranker": self.ranker.as_json(), "decision": self.decision.as_json()}
+
+    @classmethod
+    def from_json(cls, data: dict) -> AnsweringModels:
+        models = cls(LinearModel.from_json(data["ranker"]), LinearModel.from_json(data["decision"]),
+                     float(data["threshold"]), data.get("fitted_on", ""), float(data.get("follow_on_share", 0.65)))
+        if (data.get("feature_version") != FEATURE_VERSION or models.ranker.names != SENTENCE_FEATURES
+                or models.decision.names != DECISION_FEATURES):
+            raise StaleModelError(
+                f"The answering models were fitted on other features (version {data.get('feature_version')}, "
+                f"this code computes version {FEATURE_VERSION}): run `python -m bot train`."
+            )
+        return models
+
+    def save(self, path: Path = MODELS_FILE) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.as_json(), indent=1) + "\n", encoding="utf-8")
+
+
+def load_models(path: Path = MODELS_FILE) -> AnsweringModels:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise StaleModelError(f"Cannot read the answering models at {path} ({error}): run `python -m bot train`.")
+    return AnsweringModels.from_json(data)

@@ -1,0 +1,125 @@
+"""Step 2b: words the PDF text layer ran together, given their space back.
+
+The text layer of the Green Plan drops spaces between words set in different
+fonts or runs: "Coventryand", "theemissions", "NHSTrust", "15Total",
+"in2020/21". Search, the embedding model and readers all stumble on them.
+Only spaces are inserted, never other characters, so a quote still stands
+on its page once white space is set aside.
+
+A run of letters is split when wordninja's segmenter (an English word list,
+with this document's own words added) splits it into known words that are
+each more common in the document than the run itself. Names and acronyms the
+document uses ("Brownsover", "UHCW", "CWaPC") are left alone: a name is as
+common as its would-be parts, or is written with capitals inside.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections import Counter
+
+import wordninja
+
+# Runs shorter than this are left alone: short words split into nonsense ("often" is "of ten").
+MIN_GLUED_LETTERS = 6
+# Each part must be at least this long, "a" and "I" aside.
+MIN_PART_LETTERS = 2
+MAX_PARTS = 8
+# A part the document never uses must be among this many most common English words.
+COMMON_ENGLISH_RANK = 30000
+
+_LETTERS = re.compile(r"(?<![A-Za-z0-9'’])[A-Za-z]+(?![A-Za-z0-9'’])")
+# "NHSTrust": a run of capitals, then a capitalised word.
+_ACRONYM_THEN_WORD = re.compile(r"\b([A-Z]{2,})([A-Z][a-z]{2,})\b")
+# "15Total", "in2020/21": a figure and a word run together.
+_FIGURE_THEN_WORD = re.compile(r"(?<![A-Za-z0-9])(\d+)([A-Z][a-z]{2,})\b")
+_WORD_THEN_YEAR = re.compile(r"\b(in|of|to|by|from|for|and|the|since|until|during)((?:19|20)\d\d)", re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z]+")
+# "Figure23Emissions": a caption's number run onto its label.
+_LABEL_THEN_FIGURE = re.compile(r"\b(Figure|Table|Chart)(\d)")
+# Web addresses are left exactly as they are.
+_ADDRESS = re.compile(r"\S*(?:://|www\.|\.uk\b|\.com\b|\.org\b|%20|@)\S*")
+
+
+def repair_pages(pages: list[str]) -> list[str]:
+    """Every page with glued words split, judged against the whole document's words."""
+    counts = Counter(word.lower() for page in pages for word in _WORD.findall(page))
+    segmenter = _Segmenter(counts)
+    return [segmenter.repair(page) for page in pages]
+
+
+class _Segmenter:
+    def __init__(self, counts: Counter) -> None:
+        self.counts = counts
+        english = _english_costs()
+        self.model = wordninja.LanguageModel.__new__(wordninja.LanguageModel)
+        ranked = [word for word, _ in counts.most_common() if word in english or counts[word] >= 2]
+        own = {word: math.log((rank + 1) * math.log(len(ranked) + 2)) for rank, word in enumerate(ranked)}
+        self.model._wordcost = {**english, **{w: min(c, english.get(w, c)) for w, c in own.items()}}
+        self.model._maxword = max(len(w) for w in self.model._wordcost)
+        self.english_rank = _english_ranks()
+
+    def repair(self, text: str) -> str:
+        pieces = _ADDRESS.split(text)
+        addresses = _ADDRESS.findall(text)
+        repaired = [self._repair_words(piece) for piece in pieces]
+        return "".join(p + a for p, a in zip(repaired, addresses + [""]))
+
+    def _repair_words(self, text: str) -> str:
+        text = _LABEL_THEN_FIGURE.sub(r"\1 \2", text)
+        text = _ACRONYM_THEN_WORD.sub(self._acronym_then_word, text)
+        text = _FIGURE_THEN_WORD.sub(r"\1 \2", text)
+        text = _WORD_THEN_YEAR.sub(r"\1 \2", text)
+        return _LETTERS.sub(self._split_run, text)
+
+    def _acronym_then_word(self, match: re.Match) -> str:
+        acronym, word = match.groups()
+        if self.counts[acronym.lower()] >= 2 and self._known(word.lower()) and not self._known(match.group().lower()):
+            return f"{acronym} {word}"
+        return match.group()
+
+    def _split_run(self, match: re.Match) -> str:
+        run = match.group()
+        lowered = run.lower()
+        if len(run) < MIN_GLUED_LETTERS or self._is_word(lowered) or _has_inner_capital(run):
+            return run
+        parts = self.model._split(run)
+        parts = list(parts)
+        if not 2 <= len(parts) <= MAX_PARTS or "".join(parts) != run:
+            return run
+        if all(self._good_part(part.lower(), lowered) for part in parts):
+            return " ".join(parts)
+        return run
+
+    def _is_word(self, lowered: str) -> bool:
+        """An English word ("digitalised", "roadmap") or one the document uses on its own often."""
+        return lowered in self.english_rank or self.counts[lowered] >= 3 and not self._glued_often(lowered)
+
+    def _glued_often(self, lowered: str) -> bool:
+        return False
+
+    def _known(self, lowered: str) -> bool:
+        return self.counts[lowered] >= 2 or self.english_rank.get(lowered, COMMON_ENGLISH_RANK) < COMMON_ENGLISH_RANK
+
+    def _good_part(self, part: str, run: str) -> bool:
+        if len(part) < MIN_PART_LETTERS and part not in ("a", "i"):
+            return False
+        return self._known(part) and self.counts[part] > self.counts[run]
+
+
+def _has_inner_capital(run: str) -> bool:
+    """"CWaPC", "McDonald", "iPhone": capitals inside a word are how names are written, not glue."""
+    return any(c.isupper() for c in run[1:]) and not run.isupper()
+
+
+@functools.lru_cache(maxsize=1)
+def _english_costs() -> dict[str, float]:
+    return dict(wordninja.DEFAULT_LANGUAGE_MODEL._wordcost)
+
+
+@functools.lru_cache(maxsize=1)
+def _english_ranks() -> dict[str, int]:
+    costs = _english_costs()
+    return {word: rank for rank, word in enumerate(sorted(costs, key=costs.__getitem__))}

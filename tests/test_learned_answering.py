@@ -1,0 +1,121 @@
+"""The fitted answering models, out-of-fold evaluation, routing that falls through, and text repair."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from bot import evaluation, training
+from bot.ranker import MODELS_FILE, AnsweringModels, StaleModelError, load_models
+from ingest.words import repair_pages
+from ingest.reading import read_pages
+from tests.conftest import CORPUS_DIR, EVAL_DIR
+
+SLICE_FOLD_SIZE = 6  # questions per fold in the end-to-end slice
+
+
+def test_the_shipped_models_load_and_match_the_features():
+    models = load_models()
+    assert models.ranker.names and models.decision.names
+    assert "fitted_on" in json.loads(MODELS_FILE.read_text()) and models.fitted_on
+
+
+def test_stale_models_are_refused_with_a_clear_message(tmp_path: Path):
+    data = json.loads(MODELS_FILE.read_text())
+    data["feature_version"] = 0
+    stale = tmp_path / "answering.json"
+    stale.write_text(json.dumps(data))
+    with pytest.raises(StaleModelError, match="python -m bot train"):
+        load_models(stale)
+    data = json.loads(MODELS_FILE.read_text())
+    data["ranker"]["names"] = data["ranker"]["names"][:-1]
+    stale.write_text(json.dumps(data))
+    with pytest.raises(StaleModelError):
+        load_models(stale)
+
+
+def test_out_of_fold_evaluation_runs_end_to_end_on_a_slice(service, knowledge_base):
+    questions = evaluation.load_questions(EVAL_DIR / "questions.jsonl")
+    picked = [q for fold in range(5) for q in [q for q in questions if q.fold == fold][:SLICE_FOLD_SIZE]]
+    answer = evaluation.out_of_fold(service, picked)
+    details, latencies = evaluation.evaluate_with_latency(answer, picked, knowledge_base)
+    scores = evaluation.scores_by_group(details, latencies, picked)
+    assert scores["all"].quote_faithfulness == 1.0
+    assert 0.0 < scores["all"].citation_hit <= 1.0
+    assert service.models == load_models()  # the shipped models are put back
+
+
+def test_a_fold_is_fitted_without_its_own_questions(service):
+    questions = evaluation.load_questions(EVAL_DIR / "questions.jsonl")[:40]
+    data = training.collect(service, questions)
+    models = training.fit([d for d in data if d.question.fold != 0], "folds other than 0")
+    assert isinstance(models, AnsweringModels) and models.fitted_on == "folds other than 0"
+    assert all(abs(w) < 50 for w in models.ranker.weights)
+
+
+# -- routing -------------------------------------------------------------------------
+
+
+def test_a_table_filter_that_finds_nothing_falls_through_to_the_documents(service):
+    answer = service.answer("by when do we need an ICS wide climate change adaptation plan?")
+    assert not answer.text.startswith("No actions match")
+    assert answer.actions is None
+
+
+def test_an_unreadable_year_in_one_part_does_not_stop_the_rest(service):
+    answer = service.answer("What is the ICS carbon footprint in 2020/21 and which actions are due in 2031?")
+    assert "couldn't tell which financial year" not in answer.text
+    assert not answer.abstained
+
+
+def test_a_summary_request_points_to_a_briefing(service):
+    answer = service.answer("summarise the green plan in 3 bullet points")
+    assert "brief the green plan" in answer.text
+
+
+# -- reading the question as typed ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "slug"),
+    [
+        ("how many ev chargin points are there", "cw-ics-green-plan"),  # misspelled
+        ("wats the ddr in coventry", "icb-performance-report-2022-07"),  # abbreviated, lower case
+    ],
+)
+def test_a_misspelled_or_abbreviated_question_finds_its_page(service, question, slug):
+    vector = service.embedder.embed_one(question + "?")
+    hits = service.searcher.search(question, vector, k=10)
+    assert slug in {service.kb.chunks[h.chunk_id][0] for h in hits}
+
+
+def test_a_misspelled_word_is_read_as_the_corpus_word_it_resembles(service):
+    assert service.searcher.closest_known("chargin") == service.searcher.closest_known("charging")
+
+
+# -- glued words ---------------------------------------------------------------------
+
+
+def test_glued_words_are_split_and_names_and_acronyms_kept():
+    pages = [
+        "Coventryand Warwickshire. theemissions of the NHSTrust were counted. Figure 15Total carbon in2020/21. "
+        "UHCW and CWaPC met at Brownsover. Brownsover is near Rugby. The emissions of the Trust. The NHS and Coventry. "
+        "See https://www.warwickshireclimateemergency.org.uk/ for more."
+    ]
+    repaired = repair_pages(pages)[0]
+    for fixed in ("Coventry and", "the emissions", "NHS Trust", "15 Total", "in 2020/21"):
+        assert fixed in repaired
+    for kept in ("UHCW", "CWaPC", "Brownsover", "https://www.warwickshireclimateemergency.org.uk/"):
+        assert kept in repaired
+    assert re.sub(r"\s", "", repaired) == re.sub(r"\s", "", pages[0])  # only white space differs
+
+
+def test_quotes_from_repaired_pages_stand_on_the_original_page(service):
+    answer = service.answer("What was the total carbon footprint of the ICS in 2020/21?")
+    assert answer.citations
+    for citation in answer.citations:
+        original_page = read_pages(CORPUS_DIR / "pdf" / f"{citation.slug}.pdf")[citation.page - 1]
+        assert evaluation.without_whitespace(citation.quote) in evaluation.without_whitespace(original_page)

@@ -33,6 +33,8 @@ class Settings:
     app_type: str = "MultiTenant"
     app_tenant_id: str = ""
     allowed_tenants: frozenset[str] = frozenset()
+    # How long one reply may wait on the Bot Connector before the send is given up.
+    teams_send_timeout_seconds: float = 15.0
     # Telegram
     telegram_token: str = ""
     telegram_api_base_url: str = "https://api.telegram.org/bot"
@@ -60,6 +62,9 @@ class Settings:
             app_type=env.get("MicrosoftAppType", defaults.app_type),
             app_tenant_id=env.get("MicrosoftAppTenantId", ""),
             allowed_tenants=frozenset(_items(env.get("ALLOWED_TENANT_IDS"))),
+            teams_send_timeout_seconds=_parsed(
+                env, "TEAMS_SEND_TIMEOUT_SECONDS", _positive, "a number of seconds", defaults.teams_send_timeout_seconds
+            ),
             telegram_token=env.get("TELEGRAM_BOT_TOKEN", ""),
             telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL", defaults.telegram_api_base_url),
             telegram_webhook_url=env.get("TELEGRAM_WEBHOOK_URL", ""),
@@ -86,6 +91,13 @@ def _parsed(env: Mapping[str, str], name: str, parse: Callable[[str], T], expect
         return parse(env[name].strip())
     except ValueError:
         raise ConfigurationError(f"{name} should be {expected}, not {env[name]!r}") from None
+
+
+def _positive(value: str) -> float:
+    seconds = float(value)
+    if not seconds > 0:
+        raise ValueError(value)
+    return seconds
 
 
 def _chat_ids(value: str) -> frozenset[int]:

@@ -26,6 +26,8 @@ class Settings:
     log_message_text: bool = False
     feedback_file: Path = Path("feedback.jsonl")
     feedback_keeps_text: bool = False
+    # How often a running server looks for a new knowledge base build (0: never).
+    kb_watch_seconds: float = 2.0
     # Teams / Bot Framework
     port: int = 3978
     app_id: str = ""
@@ -56,6 +58,7 @@ class Settings:
             log_message_text=_flag(env.get("LOG_MESSAGE_TEXT")),
             feedback_file=Path(env.get("FEEDBACK_FILE", defaults.feedback_file)),
             feedback_keeps_text=_flag(env.get("FEEDBACK_KEEPS_TEXT")),
+            kb_watch_seconds=_parsed(env, "KB_WATCH_SECONDS", _not_negative, "a number of seconds", defaults.kb_watch_seconds),
             port=_parsed(env, "PORT", int, "a port number", defaults.port),
             app_id=env.get("MicrosoftAppId", ""),
             app_password=env.get("MicrosoftAppPassword", ""),
@@ -96,6 +99,13 @@ def _parsed(env: Mapping[str, str], name: str, parse: Callable[[str], T], expect
 def _positive(value: str) -> float:
     seconds = float(value)
     if not seconds > 0:
+        raise ValueError(value)
+    return seconds
+
+
+def _not_negative(value: str) -> float:
+    seconds = float(value)
+    if not seconds >= 0:
         raise ValueError(value)
     return seconds
 

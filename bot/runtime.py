@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 
 from bot.answering import AnsweringService
+from bot.briefing import BriefingWriter
 from bot.config import Settings
 from bot.conversation import Conversation
 from index import store
 from index.embedder import Embedder
 from ingest.build import ingest_corpus
+
+logger = logging.getLogger(__name__)
 
 
 def load_service(settings: Settings) -> AnsweringService:
@@ -28,3 +36,84 @@ def load_conversation(settings: Settings) -> Conversation:
     conversation = Conversation(load_service(settings))
     conversation.warm_up()
     return conversation
+
+
+class KnowledgeBaseWatcher:
+    """Keeps a running server answering from the newest build, without a restart.
+
+    Every ``interval`` seconds it reads ``kb/CURRENT``; when an ingest has named
+    a new build, the build is loaded beside the one in use (in a worker thread:
+    reading and indexing is CPU work) and swapped in with one assignment, so a
+    question is answered wholly from the old build or wholly from the new. The
+    build in use is held by a lease that ingest respects, so it is not deleted
+    under the server; the old lease is let go after the swap.
+    """
+
+    def __init__(self, conversation: Conversation, interval: float) -> None:
+        self.conversation = conversation
+        self.interval = interval
+        self.kb_dir = conversation.service.kb.directory.parent.parent
+        self._lease = store.take_lease(conversation.service.kb.directory)
+
+    @property
+    def build(self) -> str:
+        return self.conversation.service.kb.directory.name
+
+    async def watch(self) -> None:
+        """Check for a new build until cancelled; a build that fails to load is logged and retried."""
+        while True:
+            await asyncio.sleep(self.interval)
+            try:
+                await self.check()
+            except Exception:  # noqa: BLE001 - the server must keep answering from the build it has
+                logger.exception("Could not switch to the new knowledge base build; still answering from %s", self.build)
+
+    async def check(self) -> bool:
+        """Swap in the build ``CURRENT`` names if it is not the one in use; True if it swapped."""
+        store.renew_lease(self._lease)
+        build = await asyncio.to_thread(store.current_build, self.kb_dir)
+        if build is None or build.name == self.build:
+            return False
+        lease = store.take_lease(build)
+        try:
+            service, writer = await asyncio.to_thread(self._load, build)
+        except BaseException:
+            store.release_lease(lease)
+            raise
+        self._swap(service, writer)
+        store.release_lease(self._lease)
+        self._lease = lease
+        logger.info("Now answering from knowledge base build %s", build.name)
+        return True
+
+    def _load(self, build: Path) -> tuple[AnsweringService, BriefingWriter]:
+        old = self.conversation.service
+        kb = store.load(self.kb_dir, old.embedder.name, old.embedder.dimension, build=build)
+        service = AnsweringService(kb, old.embedder, today=old.today)
+        writer = BriefingWriter(service)
+        writer.warm_up()
+        return service, writer
+
+    def _swap(self, service: AnsweringService, writer: BriefingWriter) -> None:
+        # The writer first: a brief in between would use the new writer with the old service, never the reverse.
+        self.conversation.briefing_writer = writer  # replaces the cached_property's value
+        self.conversation.service = service
+
+    def close(self) -> None:
+        store.release_lease(self._lease)
+
+
+@asynccontextmanager
+async def watching(conversation: Conversation, interval: float) -> AsyncIterator[KnowledgeBaseWatcher | None]:
+    """A ``KnowledgeBaseWatcher`` at work for the duration of the block (none if ``interval`` is 0)."""
+    if interval <= 0:
+        yield None
+        return
+    watcher = KnowledgeBaseWatcher(conversation, interval)
+    task = asyncio.create_task(watcher.watch(), name="knowledge-base-watcher")
+    try:
+        yield watcher
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        watcher.close()

@@ -13,6 +13,7 @@ import codecs
 import json
 import logging
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -26,7 +27,7 @@ from msrest.exceptions import DeserializationError
 
 from bot.config import Settings
 from bot.conversation import Conversation
-from bot.runtime import load_conversation
+from bot.runtime import load_conversation, watching
 from bot.teams.bot import KnowledgeBot
 from bot.teams.feedback import FeedbackLog
 from bot.teams.sends import ConnectorSends, ConnectorUnreachable
@@ -63,6 +64,7 @@ def create_app(settings: Settings, conversation: Conversation) -> web.Applicatio
     app[CONVERSATION] = conversation
     app[SENDS] = ConnectorSends(timeout=settings.teams_send_timeout_seconds)
     app.on_cleanup.append(_stop_sends)
+    app.cleanup_ctx.append(lambda app: _watching(app, settings.kb_watch_seconds))
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
@@ -142,6 +144,12 @@ async def _stop_sends(app: web.Application) -> None:
     app[SENDS].shutdown()
 
 
+async def _watching(app: web.Application, interval: float) -> AsyncIterator[None]:
+    """A new knowledge base build is picked up while the server runs (see ``KnowledgeBaseWatcher``)."""
+    async with watching(app[CONVERSATION], interval):
+        yield
+
+
 async def apologise(turn_context: TurnContext, error: Exception) -> None:
     """``on_turn_error``: the trace goes to the log, the user gets an apology with a reference to quote.
 
@@ -167,9 +175,11 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def readyz(request: web.Request) -> web.Response:
-    """Ready once the knowledge base is loaded (it is, before the server listens); says which build."""
-    manifest = request.app[CONVERSATION].service.kb.manifest
-    return web.json_response({"status": "ready", "built_at": manifest.built_at, "counts": manifest.counts})
+    """Ready once the knowledge base is loaded (it is, before the server listens); says which build is in use."""
+    kb = request.app[CONVERSATION].service.kb
+    return web.json_response(
+        {"status": "ready", "build": kb.directory.name, "built_at": kb.manifest.built_at, "counts": kb.manifest.counts}
+    )
 
 
 def run(settings: Settings) -> int:

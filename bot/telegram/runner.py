@@ -20,7 +20,7 @@ from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.config import Settings
 from bot.conversation import Conversation
-from bot.runtime import load_conversation
+from bot.runtime import load_conversation, watching
 from bot.telegram.handlers import TelegramBot, bot_commands
 from bot.telegram.network import RetryingRequest
 from bot.telegram.webhook import serving_webhook
@@ -48,7 +48,7 @@ def run(settings: Settings) -> int:
         # Ask Telegram about the token before a minute of loading the knowledge base, and again on start.
         asyncio.run(check_token(settings))
         conversation = load_conversation(settings)
-        asyncio.run(_serve_until_stopped(build_application(settings, conversation), settings))
+        asyncio.run(_serve_until_stopped(build_application(settings, conversation), settings, conversation))
     except InvalidToken:
         # python-telegram-bot's message quotes the token in full; ours names the variable instead.
         logger.error(TOKEN_REJECTED)
@@ -145,12 +145,13 @@ def _polling_failed(error: TelegramError) -> None:
     logger.warning("Polling Telegram failed (%s); retrying", error)
 
 
-async def _serve_until_stopped(application: Application, settings: Settings) -> None:
+async def _serve_until_stopped(application: Application, settings: Settings, conversation: Conversation) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(stop_signal, stop.set)
-    async with running(application, settings):
+    # A new knowledge base from python -m ingest is picked up without a restart.
+    async with running(application, settings), watching(conversation, settings.kb_watch_seconds):
         mode = "webhook" if settings.telegram_webhook_url else "long polling"
         logger.info("Telegram bot @%s is up (%s)", application.bot.username, mode)
         if not settings.telegram_allowed_chats:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+
+import numpy as np
 
 from bot.answering import AnsweringService
 from bot.briefing import BriefingWriter
@@ -15,25 +18,89 @@ from bot.config import Settings
 from bot.conversation import Conversation
 from index import store
 from index.embedder import Embedder
-from ingest.build import ingest_corpus
+from ingest.build import corpus_files, ingest_corpus
 
 logger = logging.getLogger(__name__)
+
+# The first build of the bundled corpus (11 PDFs, 253 pages) on 2 CPU cores: 17 s ingest alone on an
+# idle machine (benchmarks/knowledge_base.py), over a minute from a fresh clone with the model's first
+# load, 5 min on a machine shared with other jobs. "About a minute" is the honest typical case.
+FIRST_BUILD_SECONDS_PER_FILE = 6
+
+
+class LazyEmbedder:
+    """An ``Embedder`` that loads the model the first time something is embedded.
+
+    Table look-ups (``actions``), ``sources`` and ``help`` never embed, so they
+    no longer wait ten seconds for a model they do not use. Servers call
+    ``load`` before they listen, so no user waits for it either.
+    """
+
+    name = Embedder.name
+    dimension = Embedder.dimension
+
+    def __init__(self) -> None:
+        self._embedder: Embedder | None = None
+        self._lock = threading.Lock()
+
+    def load(self) -> Embedder:
+        with self._lock:
+            if self._embedder is None:
+                quiet_libraries()
+                self._embedder = Embedder()
+            return self._embedder
+
+    def embed(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
+        return self.load().embed(texts, show_progress)
+
+    def embed_one(self, text: str) -> np.ndarray:
+        return self.load().embed_one(text)
+
+
+def quiet_libraries() -> None:
+    """Keep the model's "Loading weights" bar and the libraries' chatter out of what the user asked for.
+
+    bm25s sets its own logger to DEBUG when imported, so under a server's
+    logging set-up every start printed a ``DEBUG bm25s`` line.
+    """
+    import bm25s  # noqa: F401 - imported first so that its level is ours, not its own
+    import transformers
+
+    transformers.utils.logging.set_verbosity_error()
+    transformers.utils.logging.disable_progress_bar()
+    for name in ("bm25s", "sentence_transformers", "transformers", "huggingface_hub", "faiss"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def load_service(settings: Settings) -> AnsweringService:
     """The answering service over ``settings.kb_dir``, built from the corpus first if there is none."""
-    embedder = Embedder()
+    quiet_libraries()
+    embedder = LazyEmbedder()
     if store.current_build(settings.kb_dir) is None:
-        print(f"Building the knowledge base from {settings.corpus_dir} (first run)...", file=sys.stderr)
-        report = ingest_corpus(settings.corpus_dir, settings.kb_dir, lambda: embedder, show_progress=sys.stderr.isatty())
+        print(first_build_notice(settings), file=sys.stderr, flush=True)
+        report = ingest_corpus(settings.corpus_dir, settings.kb_dir, embedder.load, show_progress=sys.stderr.isatty())
         print(report.summary(), file=sys.stderr)
     kb = store.load(settings.kb_dir, embedder.name, embedder.dimension)
     return AnsweringService(kb, embedder, today=settings.current_date)
 
 
+def first_build_notice(settings: Settings) -> str:
+    """What a fresh clone's first command says before it spends a minute or more building."""
+    files = len(corpus_files(settings.corpus_dir)) if settings.corpus_dir.is_dir() else 0
+    minutes = max(1, round(files * FIRST_BUILD_SECONDS_PER_FILE / 60))
+    duration = "about a minute" if minutes == 1 else f"about {minutes} minutes"
+    return (
+        f"First run: building the knowledge base from {settings.corpus_dir} ({files} file{'s' * (files != 1)}) into {settings.kb_dir}. "
+        f"This takes {duration} (longer on a busy machine), once; later starts take seconds."
+    )
+
+
 def load_conversation(settings: Settings) -> Conversation:
-    """What a channel server needs: the conversation, with briefings warmed up before the first user."""
-    conversation = Conversation(load_service(settings))
+    """What a channel server needs: the model loaded and briefings warmed up before the first user."""
+    service = load_service(settings)
+    if isinstance(service.embedder, LazyEmbedder):
+        service.embedder.load()
+    conversation = Conversation(service)
     conversation.warm_up()
     return conversation
 

@@ -30,6 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("corpus", nargs="?", type=Path, default=settings.corpus_dir, help="folder of PDFs (default: %(default)s)")
     parser.add_argument("--index", type=Path, default=settings.kb_dir, help="knowledge base folder (default: %(default)s)")
     args = parser.parse_args(argv)
+    from bot.runtime import quiet_libraries
+
+    quiet_libraries()
     try:
         report = ingest_corpus(args.corpus, args.index, show_progress=sys.stderr.isatty())
     except NothingToIngest as exc:

@@ -136,9 +136,10 @@ DEEP = "[" * 10_000 + "]" * 10_000
         ('{"type": "message", "serviceUrl": "ftp://127.0.0.1/", "conversation": {"id": "c"}}', "application/json"),
         ('{"type": "message", "serviceUrl": "javascript:alert(1)", "conversation": {"id": "c"}}', "application/json"),
         ('{"type": "message", "serviceUrl": "not a url", "conversation": {"id": "c"}}', "application/json"),
+        ('{"type": "message", "serviceUrl": "http://[::1", "conversation": {"id": "c"}}', "application/json"),
     ],
     ids=["deep-json", "deep-value", "bogus-charset", "no-conversation-id", "empty-conversation-id", "numeric-conversation-id",
-         "ftp-service-url", "javascript-service-url", "not-a-url"],
+         "ftp-service-url", "javascript-service-url", "not-a-url", "broken-ipv6-url"],
 )
 async def test_bad_activities_get_400_without_a_traceback(http, bot_url, connector, caplog, body, content_type):
     with caplog.at_level(logging.INFO):

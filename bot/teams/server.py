@@ -1,8 +1,10 @@
 """The Bot Framework endpoint: ``POST /api/messages``, plus ``/healthz`` and ``/readyz``.
 
-botbuilder's ``CloudAdapter`` authenticates each request (with an app id set,
-a request without a valid Bot Framework token gets 401 and never reaches the
-bot) and posts replies back to the activity's ``serviceUrl``. The knowledge
+Each request is checked (a well-formed activity, else 400), then authenticated
+with botbuilder (with an app id set, a request without a valid Bot Framework
+token gets 401 and never reaches the bot), then run by botbuilder's
+``CloudAdapter``, which posts replies back to the activity's ``serviceUrl``
+(through ``sends.ConnectorSends``, so one silent connector delays no one else). The knowledge
 base and model load once, before the server starts; answering runs in worker
 threads (``Conversation.respond``) so many conversations are served at once.
 """
@@ -115,11 +117,20 @@ def activity_problem(body: object) -> str | None:
     conversation_id = body["conversation"].get("id")
     if not isinstance(conversation_id, str) or not conversation_id.strip():
         return "The activity's conversation has no id."
-    service_url = body.get("serviceUrl")
-    parts = urlsplit(service_url) if isinstance(service_url, str) else None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+    if not _is_http_url(body.get("serviceUrl")):
         return "The activity's serviceUrl is not an http(s) URL."
     return None
+
+
+def _is_http_url(value: object) -> bool:
+    """Whether replies could be posted to ``value``: an http(s) URL with a host."""
+    if not isinstance(value, str):
+        return False
+    try:
+        parts = urlsplit(value)
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # "http://[::1" and the like
+        return False
 
 
 async def authenticate(request: web.Request, activity: Activity) -> AuthenticateRequestResult:

@@ -1,7 +1,8 @@
 """``python -m bot <command>``: the bot from the command line.
 
-Commands: ``ask``, ``chat``, ``eval``, and the channel servers ``serve`` (Teams)
-and ``telegram``.
+Commands: ``ask``, ``chat``, ``eval``, ``actions``, ``brief``, ``sources``,
+``help``, and the channel servers ``serve`` (Teams) and ``telegram``. Only
+the commands that search load the embedding model.
 """
 
 from __future__ import annotations
@@ -63,15 +64,20 @@ def main(argv: list[str] | None = None) -> int:
 
     brief = commands.add_parser("brief", help="a cited briefing on a topic, for comms")
     brief.add_argument("topic", help='what the briefing is about: "net zero targets and our carbon footprint"')
-    brief.add_argument("--out", type=Path, help="also write it to FILE.md (Markdown) or FILE.docx (Word)")
+    brief.add_argument("--out", type=Path, help="also write it to FILE.md (Markdown) or FILE.docx (Word); an existing file is replaced")
     brief.add_argument("--json", action="store_true", help="print the briefing as JSON")
 
+    commands.add_parser("sources", help="the documents in the knowledge base and when it was built")
+    commands.add_parser("help", help="what to ask and the commands of every channel")
     commands.add_parser("serve", help="the Teams / Bot Framework endpoint (port from PORT, default 3978)")
     commands.add_parser("telegram", help="the Telegram bot (token from TELEGRAM_BOT_TOKEN)")
 
     args = parser.parse_args(argv)
     settings = Settings(**{**settings.__dict__, "kb_dir": args.index})
-    handlers = {"ask": _ask, "chat": _chat, "eval": _eval, "train": _train, "actions": _actions, "brief": _brief, "serve": _serve, "telegram": _telegram}
+    handlers = {
+        "ask": _ask, "chat": _chat, "eval": _eval, "train": _train, "actions": _actions, "brief": _brief,
+        "sources": _sources, "help": _help, "serve": _serve, "telegram": _telegram,
+    }
     try:
         return handlers[args.command](args, settings, parser)
     except (KnowledgeBaseError, NothingToIngest) as exc:
@@ -187,11 +193,31 @@ def _brief(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
 
     if args.out and args.out.suffix.lower() not in (".md", ".docx"):
         parser.error("--out needs a file name ending in .md or .docx")
+    if args.out and not args.out.parent.is_dir():
+        # Checked before the minute of work, not found out after it.
+        print(f"Cannot write {args.out}: the folder {args.out.parent} does not exist.", file=sys.stderr)
+        return 2
+    replacing = bool(args.out) and args.out.exists()
     briefing = BriefingWriter(load_service(settings)).write(args.topic)
     if args.out:
         save_briefing(briefing, args.out)
-        print(f"Wrote {args.out}", file=sys.stderr)
+        print(f"Wrote {args.out}" + (" (replaced the file that was there)" if replacing else ""), file=sys.stderr)
     print(json.dumps(briefing_json(briefing), ensure_ascii=False, indent=2) if args.json else render_markdown(briefing))
+    return 0
+
+
+def _sources(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
+    from bot.conversation import Conversation
+
+    print(Conversation(load_service(settings)).sources_text())
+    return 0
+
+
+def _help(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
+    from bot.conversation import EXAMPLE_QUESTIONS, HELP_TEXT
+
+    print(HELP_TEXT + "\n\nFor example:\n" + "\n".join(f"  {q}" for q in EXAMPLE_QUESTIONS))
+    print("\nOn the command line: python -m bot --help lists the commands.")
     return 0
 
 

@@ -26,6 +26,8 @@ class Settings:
     log_message_text: bool = False
     feedback_file: Path = Path("feedback.jsonl")
     feedback_keeps_text: bool = False
+    # How often a running server looks for a new knowledge base build (0: never).
+    kb_watch_seconds: float = 2.0
     # Teams / Bot Framework
     port: int = 3978
     app_id: str = ""
@@ -33,6 +35,8 @@ class Settings:
     app_type: str = "MultiTenant"
     app_tenant_id: str = ""
     allowed_tenants: frozenset[str] = frozenset()
+    # How long one reply may wait on the Bot Connector before the send is given up.
+    teams_send_timeout_seconds: float = 15.0
     # Telegram
     telegram_token: str = ""
     telegram_api_base_url: str = "https://api.telegram.org/bot"
@@ -54,12 +58,16 @@ class Settings:
             log_message_text=_flag(env.get("LOG_MESSAGE_TEXT")),
             feedback_file=Path(env.get("FEEDBACK_FILE", defaults.feedback_file)),
             feedback_keeps_text=_flag(env.get("FEEDBACK_KEEPS_TEXT")),
+            kb_watch_seconds=_parsed(env, "KB_WATCH_SECONDS", _not_negative, "a number of seconds", defaults.kb_watch_seconds),
             port=_parsed(env, "PORT", int, "a port number", defaults.port),
             app_id=env.get("MicrosoftAppId", ""),
             app_password=env.get("MicrosoftAppPassword", ""),
             app_type=env.get("MicrosoftAppType", defaults.app_type),
             app_tenant_id=env.get("MicrosoftAppTenantId", ""),
             allowed_tenants=frozenset(_items(env.get("ALLOWED_TENANT_IDS"))),
+            teams_send_timeout_seconds=_parsed(
+                env, "TEAMS_SEND_TIMEOUT_SECONDS", _positive, "a number of seconds", defaults.teams_send_timeout_seconds
+            ),
             telegram_token=env.get("TELEGRAM_BOT_TOKEN", ""),
             telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL", defaults.telegram_api_base_url),
             telegram_webhook_url=env.get("TELEGRAM_WEBHOOK_URL", ""),
@@ -86,6 +94,20 @@ def _parsed(env: Mapping[str, str], name: str, parse: Callable[[str], T], expect
         return parse(env[name].strip())
     except ValueError:
         raise ConfigurationError(f"{name} should be {expected}, not {env[name]!r}") from None
+
+
+def _positive(value: str) -> float:
+    seconds = float(value)
+    if not seconds > 0:
+        raise ValueError(value)
+    return seconds
+
+
+def _not_negative(value: str) -> float:
+    seconds = float(value)
+    if not seconds >= 0:
+        raise ValueError(value)
+    return seconds
 
 
 def _chat_ids(value: str) -> frozenset[int]:

@@ -2,30 +2,186 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import sys
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import numpy as np
 
 from bot.answering import AnsweringService
+from bot.briefing import BriefingWriter
 from bot.config import Settings
 from bot.ranker import AnsweringModels
 from bot.conversation import Conversation
 from index import store
 from index.embedder import Embedder
-from ingest.build import ingest_corpus
+from ingest.build import corpus_files, ingest_corpus
+
+logger = logging.getLogger(__name__)
+
+# The first build of the bundled corpus (11 PDFs, 253 pages) on 2 CPU cores: 17 s ingest alone on an
+# idle machine (benchmarks/knowledge_base.py), over a minute from a fresh clone with the model's first
+# load, 5 min on a machine shared with other jobs. "About a minute" is the honest typical case.
+FIRST_BUILD_SECONDS_PER_FILE = 6
+
+
+class LazyEmbedder:
+    """An ``Embedder`` that loads the model the first time something is embedded.
+
+    Table look-ups (``actions``), ``sources`` and ``help`` never embed, so they
+    no longer wait ten seconds for a model they do not use. Servers call
+    ``load`` before they listen, so no user waits for it either.
+    """
+
+    name = Embedder.name
+    dimension = Embedder.dimension
+
+    def __init__(self) -> None:
+        self._embedder: Embedder | None = None
+        self._lock = threading.Lock()
+
+    def load(self) -> Embedder:
+        with self._lock:
+            if self._embedder is None:
+                quiet_libraries()
+                self._embedder = Embedder()
+            return self._embedder
+
+    def embed(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
+        return self.load().embed(texts, show_progress)
+
+    def embed_one(self, text: str) -> np.ndarray:
+        return self.load().embed_one(text)
+
+
+def quiet_libraries() -> None:
+    """Keep the model's "Loading weights" bar and the libraries' chatter out of what the user asked for.
+
+    bm25s sets its own logger to DEBUG when imported, so under a server's
+    logging set-up every start printed a ``DEBUG bm25s`` line.
+    """
+    import bm25s  # noqa: F401 - imported first so that its level is ours, not its own
+    import transformers
+
+    transformers.utils.logging.set_verbosity_error()
+    transformers.utils.logging.disable_progress_bar()
+    for name in ("bm25s", "sentence_transformers", "transformers", "huggingface_hub", "faiss"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def load_service(settings: Settings, models: AnsweringModels | None = None) -> AnsweringService:
     """The answering service over ``settings.kb_dir``, built from the corpus first if there is none."""
-    embedder = Embedder()
+    quiet_libraries()
+    embedder = LazyEmbedder()
     if store.current_build(settings.kb_dir) is None:
-        print(f"Building the knowledge base from {settings.corpus_dir} (first run)...", file=sys.stderr)
-        report = ingest_corpus(settings.corpus_dir, settings.kb_dir, lambda: embedder, show_progress=sys.stderr.isatty())
+        print(first_build_notice(settings), file=sys.stderr, flush=True)
+        report = ingest_corpus(settings.corpus_dir, settings.kb_dir, embedder.load, show_progress=sys.stderr.isatty())
         print(report.summary(), file=sys.stderr)
     kb = store.load(settings.kb_dir, embedder.name, embedder.dimension)
     return AnsweringService(kb, embedder, today=settings.current_date, models=models)
 
 
+def first_build_notice(settings: Settings) -> str:
+    """What a fresh clone's first command says before it spends a minute or more building."""
+    files = len(corpus_files(settings.corpus_dir)) if settings.corpus_dir.is_dir() else 0
+    minutes = max(1, round(files * FIRST_BUILD_SECONDS_PER_FILE / 60))
+    duration = "about a minute" if minutes == 1 else f"about {minutes} minutes"
+    return (
+        f"First run: building the knowledge base from {settings.corpus_dir} ({files} file{'s' * (files != 1)}) into {settings.kb_dir}. "
+        f"This takes {duration} (longer on a busy machine), once; later starts take seconds."
+    )
+
+
 def load_conversation(settings: Settings) -> Conversation:
-    """What a channel server needs: the conversation, with briefings warmed up before the first user."""
-    conversation = Conversation(load_service(settings))
+    """What a channel server needs: the model loaded and briefings warmed up before the first user."""
+    service = load_service(settings)
+    if isinstance(service.embedder, LazyEmbedder):
+        service.embedder.load()
+    conversation = Conversation(service)
     conversation.warm_up()
     return conversation
+
+
+class KnowledgeBaseWatcher:
+    """Keeps a running server answering from the newest build, without a restart.
+
+    Every ``interval`` seconds it reads ``kb/CURRENT``; when an ingest has named
+    a new build, the build is loaded beside the one in use (in a worker thread:
+    reading and indexing is CPU work) and swapped in with one assignment, so a
+    question is answered wholly from the old build or wholly from the new. The
+    build in use is held by a lease that ingest respects, so it is not deleted
+    under the server; the old lease is let go after the swap.
+    """
+
+    def __init__(self, conversation: Conversation, interval: float) -> None:
+        self.conversation = conversation
+        self.interval = interval
+        self.kb_dir = conversation.service.kb.directory.parent.parent
+        self._lease = store.take_lease(conversation.service.kb.directory)
+
+    @property
+    def build(self) -> str:
+        return self.conversation.service.kb.directory.name
+
+    async def watch(self) -> None:
+        """Check for a new build until cancelled; a build that fails to load is logged and retried."""
+        while True:
+            await asyncio.sleep(self.interval)
+            try:
+                await self.check()
+            except Exception:  # noqa: BLE001 - the server must keep answering from the build it has
+                logger.exception("Could not switch to the new knowledge base build; still answering from %s", self.build)
+
+    async def check(self) -> bool:
+        """Swap in the build ``CURRENT`` names if it is not the one in use; True if it swapped."""
+        store.renew_lease(self._lease)
+        build = await asyncio.to_thread(store.current_build, self.kb_dir)
+        if build is None or build.name == self.build:
+            return False
+        lease = store.take_lease(build)
+        try:
+            service, writer = await asyncio.to_thread(self._load, build)
+        except BaseException:
+            store.release_lease(lease)
+            raise
+        self._swap(service, writer)
+        store.release_lease(self._lease)
+        self._lease = lease
+        logger.info("Now answering from knowledge base build %s", build.name)
+        return True
+
+    def _load(self, build: Path) -> tuple[AnsweringService, BriefingWriter]:
+        old = self.conversation.service
+        kb = store.load(self.kb_dir, old.embedder.name, old.embedder.dimension, build=build)
+        service = AnsweringService(kb, old.embedder, today=old.today)
+        writer = BriefingWriter(service)
+        writer.warm_up()
+        return service, writer
+
+    def _swap(self, service: AnsweringService, writer: BriefingWriter) -> None:
+        # The writer first: a brief in between would use the new writer with the old service, never the reverse.
+        self.conversation.briefing_writer = writer  # replaces the cached_property's value
+        self.conversation.service = service
+
+    def close(self) -> None:
+        store.release_lease(self._lease)
+
+
+@asynccontextmanager
+async def watching(conversation: Conversation, interval: float) -> AsyncIterator[KnowledgeBaseWatcher | None]:
+    """A ``KnowledgeBaseWatcher`` at work for the duration of the block (none if ``interval`` is 0)."""
+    if interval <= 0:
+        yield None
+        return
+    watcher = KnowledgeBaseWatcher(conversation, interval)
+    task = asyncio.create_task(watcher.watch(), name="knowledge-base-watcher")
+    try:
+        yield watcher
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        watcher.close()

@@ -35,6 +35,10 @@ CSV_COLUMNS = (
 KEY_COLUMNS = ("source", "theme", "number")
 # What a lead may correct; source, theme and number identify the row, and page locates it.
 CORRECTABLE_COLUMNS = ("scope", "action", "due", "due_normalised", "lead", "nhs_refs", "status", "progress")
+# A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Python's csv module refuses longer fields; we say so by line rather than let csv.Error escape.
+CSV_FIELD_LIMIT = csv.field_size_limit()
 # A flag that a correction makes untrue.
 _FLAG_CLEARED_BY = {MISSING_DUE: "due", MISSING_LEAD: "lead"}
 
@@ -125,12 +129,49 @@ def load_actions(conn: sqlite3.Connection) -> list[ActionRow]:
 
 
 def export_csv(conn: sqlite3.Connection, path: Path) -> None:
-    """The table as leads see it, for them to correct and send back."""
+    """The table as leads see it, for them to correct and send back.
+
+    Cells a spreadsheet would run as a formula are written with a leading
+    ``'`` (OWASP's rule), which Excel shows as text; import takes it off again.
+    """
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(CSV_COLUMNS)
-        for row in load_actions(conn):
-            writer.writerow(["" if value is None else value for value in _row_values(row)[: len(CSV_COLUMNS)]])
+        for cells in _table_cells(conn):
+            writer.writerow([neutralised(cell) for cell in cells])
+
+
+def export_xlsx(conn: sqlite3.Connection, path: Path) -> None:
+    """The table as an Excel workbook, every cell stored as text so nothing in it runs as a formula."""
+    from openpyxl import Workbook  # only this export needs it
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Actions"
+    sheet.append(CSV_COLUMNS)
+    for row_number, cells in enumerate(_table_cells(conn), start=2):
+        for column_number, value in enumerate(cells, start=1):
+            cell = sheet.cell(row=row_number, column=column_number)
+            cell.value = value
+            cell.data_type = "s"  # openpyxl would store "=..." as a formula; text it is
+    sheet.freeze_panes = "A2"
+    workbook.save(path)
+
+
+def neutralised(cell: str) -> str:
+    """``cell`` as a spreadsheet will show it rather than run it: a formula-like cell gets a leading ``'``."""
+    return f"'{cell}" if cell.startswith(FORMULA_TRIGGERS) else cell
+
+
+def _imported(cell: str) -> str:
+    """A cell read back from a CSV: our own ``'`` comes off; a formula someone typed is kept as inert text."""
+    if cell.startswith("'") and cell[1:].startswith(FORMULA_TRIGGERS):
+        return cell[1:]
+    return neutralised(cell)
+
+
+def _table_cells(conn: sqlite3.Connection) -> list[list[str]]:
+    return [["" if value is None else str(value) for value in _row_values(row)[: len(CSV_COLUMNS)]] for row in load_actions(conn)]
 
 
 def import_csv(conn: sqlite3.Connection, path: Path) -> ImportReport:
@@ -216,18 +257,31 @@ def _corrections(values: dict[str, str], extracted: ActionRow) -> dict[str, str 
 def _read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
     """Every non-blank record with its line number, or ``MalformedCsv`` for the first problem."""
     reader = csv.reader(io.StringIO(_read_text(path), newline=""))
-    header = [name.strip() for name in next(reader, [])]
+    header = [name.strip() for name in _next_record(reader) or []]
     _check_header(header)
     records = []
-    for record in reader:
+    while (record := _next_record(reader)) is not None:
         if not any(cell.strip() for cell in record):
             continue
         if len(record) != len(header):
             raise MalformedCsv(reader.line_num, f"expected {len(header)} fields, found {len(record)}")
-        values = dict(zip(header, (cell.strip() for cell in record)))
+        values = dict(zip(header, (_imported(cell.strip()) for cell in record)))
         _check_values(values, reader.line_num)
         records.append((reader.line_num, values))
     return records
+
+
+def _next_record(reader: "csv._reader") -> list[str] | None:
+    """The next record, None at the end, or ``MalformedCsv`` at the line the csv module choked on."""
+    started_at = reader.line_num + 1
+    try:
+        return next(reader)
+    except StopIteration:
+        return None
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise MalformedCsv(started_at, f"a cell is longer than {CSV_FIELD_LIMIT:,} characters") from None
+        raise MalformedCsv(started_at, f"the CSV is malformed ({error})") from None
 
 
 def _read_text(path: Path) -> str:

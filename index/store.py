@@ -3,6 +3,7 @@
 Layout of ``KB_DIR``::
 
     CURRENT                   name of the complete build in use (swapped atomically)
+    leases/<name>/<holder>    a running server's claim on a build, renewed while it answers from it
     builds/<name>/manifest.json   model, dimension, format, per-file hashes, counts, build time
     builds/<name>/kb.sqlite       documents, pages, sentences, chunks, actions
     builds/<name>/chunks.faiss    dense index over chunk vectors
@@ -10,7 +11,9 @@ Layout of ``KB_DIR``::
 
 A new build is written in full under ``builds/`` and only then named in
 ``CURRENT`` (write-then-rename), so an interrupted ingest leaves the previous
-build in use.
+build in use. An ingest removes older builds, except those a running server
+still holds a fresh lease on: a server keeps answering from its build while it
+loads the new one, and lets go of the old one after the swap.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import sqlite3
 import time
 import uuid
@@ -37,6 +41,9 @@ FORMAT_VERSION = 6  # 4: a table row keeps its closing cells; 5: a list of peopl
 # 6: words the PDF text layer ran together are split (ingest/words.py)
 CURRENT_FILE = "CURRENT"
 BUILDS_DIR = "builds"
+LEASES_DIR = "leases"
+# A lease not renewed for this long belongs to a server that stopped without letting go.
+LEASE_SECONDS = 120
 # Exact search is fast up to this many chunks; beyond it, HNSW keeps answers quick.
 EXACT_SEARCH_LIMIT = 50_000
 STALE_PARTIAL_SECONDS = 24 * 3600
@@ -144,9 +151,9 @@ def current_build(kb_dir: Path) -> Path | None:
     return build if build.is_dir() else None
 
 
-def load(kb_dir: Path, model_name: str, dimension: int) -> KnowledgeBase:
-    """Open the build in use, refusing one made with another model or format."""
-    build = current_build(kb_dir)
+def load(kb_dir: Path, model_name: str, dimension: int, build: Path | None = None) -> KnowledgeBase:
+    """Open the build in use (or ``build``), refusing one made with another model or format."""
+    build = build or current_build(kb_dir)
     if build is None:
         raise KnowledgeBaseError(f"No knowledge base in {kb_dir}. Build it with: python -m ingest corpus --index {kb_dir}")
     manifest = Manifest(**json.loads((build / "manifest.json").read_text(encoding="utf-8")))
@@ -223,12 +230,52 @@ def _point_current_at(kb_dir: Path, name: str) -> None:
 def _remove_other_builds(builds: Path, keep: str) -> None:
     """Remove finished builds no longer in use, and partial ones abandoned over a day ago.
 
-    A partial build younger than that may belong to an ingest still running.
+    A partial build younger than that may belong to an ingest still running; a
+    finished one with a fresh lease is still answering questions in a server.
     """
     for path in builds.iterdir():
         abandoned = path.name.startswith(".") and time.time() - path.stat().st_mtime > STALE_PARTIAL_SECONDS
-        if path.name != keep and (not path.name.startswith(".") or abandoned):
+        leased = is_leased(builds.parent, path.name)
+        if path.name != keep and not leased and (not path.name.startswith(".") or abandoned):
             shutil.rmtree(path, ignore_errors=True)
+            shutil.rmtree(builds.parent / LEASES_DIR / path.name, ignore_errors=True)
+
+
+def take_lease(build: Path) -> Path:
+    """Claim ``build`` (a folder under ``builds/``) for a running server; returns the lease to renew and release.
+
+    A lease is a file whose modification time is its heartbeat, so it works
+    across processes and containers sharing the folder, and a crashed server's
+    lease simply goes stale.
+    """
+    folder = build.parent.parent / LEASES_DIR / build.name
+    folder.mkdir(parents=True, exist_ok=True)
+    lease = folder / f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    lease.touch()
+    return lease
+
+
+def renew_lease(lease: Path) -> None:
+    lease.touch()
+
+
+def release_lease(lease: Path) -> None:
+    lease.unlink(missing_ok=True)
+
+
+def is_leased(kb_dir: Path, name: str) -> bool:
+    """Whether some server renewed a lease on build ``name`` in the last ``LEASE_SECONDS``."""
+    folder = kb_dir / LEASES_DIR / name
+    if not folder.is_dir():
+        return False
+    now = time.time()
+    for lease in folder.iterdir():
+        try:
+            if now - lease.stat().st_mtime < LEASE_SECONDS:
+                return True
+        except FileNotFoundError:
+            continue  # released while we looked
+    return False
 
 
 _SCHEMA = """

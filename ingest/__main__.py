@@ -1,7 +1,7 @@
 """Build or refresh the knowledge base, and exchange the action table with leads.
 
     python -m ingest [CORPUS_DIR] [--index DIR]
-    python -m ingest actions --export FILE.csv [--index DIR]
+    python -m ingest actions --export FILE.csv|FILE.xlsx [--index DIR]
     python -m ingest actions --import FILE.csv [--index DIR]
 """
 
@@ -30,6 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("corpus", nargs="?", type=Path, default=settings.corpus_dir, help="folder of PDFs (default: %(default)s)")
     parser.add_argument("--index", type=Path, default=settings.kb_dir, help="knowledge base folder (default: %(default)s)")
     args = parser.parse_args(argv)
+    from bot.runtime import quiet_libraries
+
+    quiet_libraries()
     try:
         report = ingest_corpus(args.corpus, args.index, show_progress=sys.stderr.isatty())
     except NothingToIngest as exc:
@@ -42,10 +45,14 @@ def main(argv: list[str] | None = None) -> int:
 def _actions(argv: list[str], settings: Settings) -> int:
     parser = argparse.ArgumentParser(prog="python -m ingest actions", description="Export the action table, or import leads' corrections.")
     which = parser.add_mutually_exclusive_group(required=True)
-    which.add_argument("--export", type=Path, metavar="FILE.csv", help="write the table (with corrections applied)")
+    which.add_argument(
+        "--export", type=Path, metavar="FILE.csv|FILE.xlsx", help="write the table (with corrections applied) as CSV or an Excel workbook"
+    )
     which.add_argument("--import", dest="import_file", type=Path, metavar="FILE.csv", help="load corrections; kept across re-ingests")
     parser.add_argument("--index", type=Path, default=settings.kb_dir, help="knowledge base folder (default: %(default)s)")
     args = parser.parse_args(argv)
+    if args.export and args.export.suffix.lower() not in (".csv", ".xlsx"):
+        parser.error("--export needs a file name ending in .csv or .xlsx")
     try:
         database = store.database_path(args.index)
     except store.KnowledgeBaseError as exc:
@@ -53,7 +60,8 @@ def _actions(argv: list[str], settings: Settings) -> int:
         return 2
     with sqlite3.connect(database) as conn:
         if args.export:
-            actions_store.export_csv(conn, args.export)
+            export = actions_store.export_xlsx if args.export.suffix.lower() == ".xlsx" else actions_store.export_csv
+            export(conn, args.export)
             print(f"Wrote {len(actions_store.load_actions(conn))} actions to {args.export}")
             return 0
         try:

@@ -51,6 +51,7 @@ class FakeBotApi:
 
     def __init__(self) -> None:
         self.calls: list[Call] = []
+        self.rejected_tokens: list[str] = []  # tokens of calls refused with 401, in order
         self._pending: list[dict] = []  # updates not yet confirmed by a getUpdates offset
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -115,6 +116,7 @@ class FakeBotApi:
 
     async def _handle(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != TOKEN:
+            self.rejected_tokens.append(request.match_info["token"])
             return _error(401, "Unauthorized")
         call = Call(request.match_info["method"], await _params(request))
         failures = self._failures.get(call.method)

@@ -197,3 +197,90 @@ def test_a_bad_due_or_page_is_rejected_by_line_and_nothing_changes(conn, tmp_pat
     error = _import_fails_at(conn, path)
 
     assert error.line == 4 and repr(value) in str(error)
+
+
+# --- Formulas, huge cells and Excel ------------------------------------------------------------------
+
+HYPERLINK = '=HYPERLINK("http://evil.example/login","click")'
+FORMULA_ROW = ActionRow(
+    source="board-minutes",
+    page=3,
+    theme=HYPERLINK,
+    scope=None,
+    number="1",
+    action="+cmd|' /C calc'!A0",
+    due=None,
+    due_normalised=None,
+    lead="@ICB",
+    nhs_refs=None,
+    status="-2+3",
+    progress="\tSUM(1,1)",
+)
+
+
+def test_cells_a_spreadsheet_would_run_are_exported_as_text_and_import_back_unchanged(conn, tmp_path):
+    replace_actions(conn, FORMULA_ROW.source, [FORMULA_ROW])
+    exported = tmp_path / "actions.csv"
+    export_csv(conn, exported)
+
+    (cells,) = [r for r in _read(exported) if r["source"] == FORMULA_ROW.source]
+    assert (cells["theme"], cells["action"], cells["lead"], cells["status"], cells["progress"]) == (
+        "'" + HYPERLINK, "'+cmd|' /C calc'!A0", "'@ICB", "'-2+3", "'\tSUM(1,1)"
+    )
+    report = import_csv(conn, exported)
+    assert (report.changed, report.unmatched) == (0, [])
+    assert FORMULA_ROW in load_actions(conn)
+
+
+def test_a_formula_typed_into_an_imported_csv_is_kept_as_inert_text(conn, tmp_path):
+    report = _edit_and_import(conn, tmp_path, **{"1": {"status": HYPERLINK, "progress": "@SUM(A1:A9)"}})
+
+    assert report.changed == 1
+    row = load_actions(conn)[0]
+    assert (row.status, row.progress) == ("'" + HYPERLINK, "'@SUM(A1:A9)")
+    again = tmp_path / "again.csv"
+    export_csv(conn, again)
+    assert _read(again)[0]["status"] == "'" + HYPERLINK  # not doubled, still text in Excel
+
+
+def test_the_xlsx_export_holds_every_cell_as_text(conn, tmp_path):
+    from openpyxl import load_workbook
+
+    from index.actions_store import export_xlsx
+
+    replace_actions(conn, FORMULA_ROW.source, [FORMULA_ROW])
+    path = tmp_path / "actions.xlsx"
+    export_xlsx(conn, path)
+
+    sheet = load_workbook(path).active
+    rows = list(sheet.iter_rows())
+    assert [c.value for c in rows[0]] == list(CSV_COLUMNS)
+    assert len(rows) == 1 + len(load_actions(conn))
+    assert all(cell.data_type == "s" for row in rows for cell in row if cell.value is not None)
+    assert HYPERLINK in [cell.value for row in rows for cell in row]  # as written, but as text
+
+
+def test_a_cell_over_the_csv_field_limit_is_rejected_by_line_and_nothing_changes(conn, tmp_path):
+    path = tmp_path / "huge.csv"
+    good = f"{PLAN},66,Water,ICS specific,1,text,23/24,2023/24,ICP,SC,Done,half way"
+    huge = f'{PLAN},66,Water,ICS specific,2,"{"x" * 200_000}",,,,,,'
+    path.write_text(",".join(CSV_COLUMNS) + f"\n{good}\n{huge}\n", encoding="utf-8")
+
+    error = _import_fails_at(conn, path)
+
+    assert error.line == 3 and "131,072" in str(error)
+
+
+def test_the_command_line_says_which_line_is_too_long_without_a_traceback(corpus_kb_dir, tmp_path, capsys):
+    from ingest.__main__ import main
+
+    path = tmp_path / "huge.csv"
+    path.write_text(",".join(CSV_COLUMNS) + f'\n{PLAN},66,Water,,1,"{"x" * 200_000}",,,,,,\n', encoding="utf-8")
+
+    assert main(["actions", "--import", str(path), "--index", str(corpus_kb_dir)]) == 2
+    err = capsys.readouterr().err
+    assert "line 2" in err and "Nothing was changed" in err and "Traceback" not in err
+
+    workbook = tmp_path / "actions.xlsx"
+    assert main(["actions", "--export", str(workbook), "--index", str(corpus_kb_dir)]) == 0
+    assert workbook.read_bytes()[:2] == b"PK"  # a real workbook (a zip), not CSV text

@@ -461,7 +461,8 @@ async def test_health_and_readiness(http, bot_url, knowledge_base):
         assert response.status == 200
     async with http.get(f"{bot_url}/readyz") as response:
         ready = await response.json()
-    assert ready == {"status": "ready", "built_at": knowledge_base.manifest.built_at, "counts": knowledge_base.manifest.counts}
+    manifest = knowledge_base.manifest
+    assert ready == {"status": "ready", "build": knowledge_base.directory.name, "built_at": manifest.built_at, "counts": manifest.counts}
 
 
 def test_the_app_package_zip_names_the_bot_and_carries_its_icons(tmp_path):

@@ -1,37 +1,45 @@
 """The Bot Framework endpoint: ``POST /api/messages``, plus ``/healthz`` and ``/readyz``.
 
-botbuilder's ``CloudAdapter`` authenticates each request (with an app id set,
-a request without a valid Bot Framework token gets 401 and never reaches the
-bot) and posts replies back to the activity's ``serviceUrl``. The knowledge
+Each request is checked (a well-formed activity, else 400), then authenticated
+with botbuilder (with an app id set, a request without a valid Bot Framework
+token gets 401 and never reaches the bot), then run by botbuilder's
+``CloudAdapter``, which posts replies back to the activity's ``serviceUrl``
+(through ``sends.ConnectorSends``, so one silent connector delays no one else). The knowledge
 base and model load once, before the server starts; answering runs in worker
 threads (``Conversation.respond``) so many conversations are served at once.
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 import logging
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from botbuilder.core import TurnContext
+from botbuilder.core import serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity, ActivityTypes
-from jwt import PyJWTError
+from botframework.connector.auth import AuthenticateRequestResult
 from msrest.exceptions import DeserializationError
 
 from bot.config import Settings
 from bot.conversation import Conversation
-from bot.runtime import load_conversation
+from bot.runtime import load_conversation, watching
 from bot.teams.bot import KnowledgeBot
 from bot.teams.feedback import FeedbackLog
+from bot.teams.sends import ConnectorSends, ConnectorUnreachable
 
 logger = logging.getLogger(__name__)
 
 ADAPTER = web.AppKey("adapter", CloudAdapter)
 BOT = web.AppKey("bot", KnowledgeBot)
 CONVERSATION = web.AppKey("conversation", Conversation)
+SENDS = web.AppKey("sends", ConnectorSends)
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,9 @@ def create_app(settings: Settings, conversation: Conversation) -> web.Applicatio
     app[ADAPTER] = adapter
     app[BOT] = KnowledgeBot(conversation, settings, FeedbackLog(settings.feedback_file, settings.feedback_keeps_text))
     app[CONVERSATION] = conversation
+    app[SENDS] = ConnectorSends(timeout=settings.teams_send_timeout_seconds)
+    app.on_cleanup.append(_stop_sends)
+    app.cleanup_ctx.append(lambda app: _watching(app, settings.kb_watch_seconds))
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
@@ -63,33 +74,105 @@ def create_app(settings: Settings, conversation: Conversation) -> web.Applicatio
 
 
 async def messages(request: web.Request) -> web.StreamResponse:
-    await require_activity(request)
-    try:
-        return await request.app[ADAPTER].process(request, request.app[BOT])
-    except PyJWTError:
-        # An unreadable token escapes botbuilder's checks as a parser error (500); it is a 401.
-        raise web.HTTPUnauthorized() from None
+    """Check the activity, then its token, and only then run the turn.
+
+    botbuilder's ``CloudAdapter.process`` does the same steps, but lets some
+    bad requests and tokens escape as 500s with a traceback in the log; here
+    each check answers with its own status and a one-line reason.
+    """
+    activity = await require_activity(request)
+    authenticated = await authenticate(request, activity)
+    adapter = request.app[ADAPTER]
+    invoke_response = await adapter.process_activity(authenticated, activity, request.app[BOT].on_turn)
+    if invoke_response:
+        return web.json_response(data=serializer_helper(invoke_response.body), status=invoke_response.status)
+    return web.Response(status=201)
 
 
-async def require_activity(request: web.Request) -> None:
-    """Reject what is not an activity with 415 or 400 (``CloudAdapter`` would answer 500)."""
+async def require_activity(request: web.Request) -> Activity:
+    """The posted activity, or 415 or 400 for what is not one (``CloudAdapter`` would answer 500)."""
     if request.content_type != "application/json":
         raise web.HTTPUnsupportedMediaType(text="Send the activity as application/json.")
     try:
-        body = json.loads(await request.text())
-    except ValueError:
-        raise web.HTTPBadRequest(text="The body is not valid JSON.") from None
-    if not isinstance(body, dict) or not body.get("type") or not body.get("serviceUrl") or not isinstance(body.get("conversation"), dict):
-        raise web.HTTPBadRequest(text="An activity is a JSON object with a type, a serviceUrl and a conversation.")
+        text = (await request.read()).decode(codecs.lookup(request.charset or "utf-8").name)
+    except (LookupError, UnicodeDecodeError):
+        raise web.HTTPBadRequest(text="The body is not text in the charset it names.") from None
     try:
-        Activity().deserialize(body)
-    except DeserializationError:
+        body = json.loads(text)
+    except (ValueError, RecursionError):
+        raise web.HTTPBadRequest(text="The body is not valid JSON.") from None
+    problem = activity_problem(body)
+    if problem:
+        raise web.HTTPBadRequest(text=problem)
+    try:
+        return Activity().deserialize(body)
+    except (DeserializationError, RecursionError):
         raise web.HTTPBadRequest(text="The activity does not follow the Bot Framework schema.") from None
 
 
+def activity_problem(body: object) -> str | None:
+    """Why ``body`` cannot be an activity the bot can answer, or None."""
+    if not isinstance(body, dict) or not body.get("type") or not isinstance(body.get("conversation"), dict):
+        return "An activity is a JSON object with a type, a serviceUrl and a conversation."
+    conversation_id = body["conversation"].get("id")
+    if not isinstance(conversation_id, str) or not conversation_id.strip():
+        return "The activity's conversation has no id."
+    if not _is_http_url(body.get("serviceUrl")):
+        return "The activity's serviceUrl is not an http(s) URL."
+    return None
+
+
+def _is_http_url(value: object) -> bool:
+    """Whether replies could be posted to ``value``: an http(s) URL with a host."""
+    if not isinstance(value, str):
+        return False
+    try:
+        parts = urlsplit(value)
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # "http://[::1" and the like
+        return False
+
+
+async def authenticate(request: web.Request, activity: Activity) -> AuthenticateRequestResult:
+    """botbuilder's verdict on the request's token; any failure to validate it is a 401.
+
+    Tokens fail in many ways inside botbuilder (``PermissionError``, PyJWT's
+    errors, an ``IndexError`` for an unknown key id, a bare ``Exception`` for a
+    disallowed algorithm): all mean "not authenticated", none is a server fault.
+    """
+    adapter = request.app[ADAPTER]
+    try:
+        result = await adapter.bot_framework_authentication.authenticate_request(
+            activity, request.headers.get("Authorization", "")
+        )
+    except Exception as error:  # noqa: BLE001 - see above: every way a token fails means 401
+        logger.warning("Refused a %s activity: its token did not validate (%s)", activity.type, type(error).__name__)
+        raise web.HTTPUnauthorized() from None
+    return request.app[SENDS].bound(result)
+
+
+async def _stop_sends(app: web.Application) -> None:
+    app[SENDS].shutdown()
+
+
+async def _watching(app: web.Application, interval: float) -> AsyncIterator[None]:
+    """A new knowledge base build is picked up while the server runs (see ``KnowledgeBaseWatcher``)."""
+    async with watching(app[CONVERSATION], interval):
+        yield
+
+
 async def apologise(turn_context: TurnContext, error: Exception) -> None:
-    """``on_turn_error``: the trace goes to the log, the user gets an apology with a reference to quote."""
+    """``on_turn_error``: the trace goes to the log, the user gets an apology with a reference to quote.
+
+    Not when the turn failed because the connector did not answer: a second
+    send would only wait out the timeout again. A connector that answered with
+    an error is reachable, and gets the apology.
+    """
     reference = uuid.uuid4().hex[:8]
+    if isinstance(error, ConnectorUnreachable):
+        # Sending the apology would wait on the same silent connector: one line in the log, no second send.
+        logger.warning("Turn failed [ref %s]: %s", reference, error)
+        return
     logger.error("Turn failed [ref %s] for a %s activity", reference, turn_context.activity.type, exc_info=error)
     if turn_context.activity.type == ActivityTypes.message:
         await turn_context.send_activity(
@@ -103,9 +186,11 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def readyz(request: web.Request) -> web.Response:
-    """Ready once the knowledge base is loaded (it is, before the server listens); says which build."""
-    manifest = request.app[CONVERSATION].service.kb.manifest
-    return web.json_response({"status": "ready", "built_at": manifest.built_at, "counts": manifest.counts})
+    """Ready once the knowledge base is loaded (it is, before the server listens); says which build is in use."""
+    kb = request.app[CONVERSATION].service.kb
+    return web.json_response(
+        {"status": "ready", "build": kb.directory.name, "built_at": kb.manifest.built_at, "counts": kb.manifest.counts}
+    )
 
 
 def run(settings: Settings) -> int:

@@ -13,14 +13,14 @@ import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from telegram import LinkPreviewOptions
+from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.config import Settings
 from bot.conversation import Conversation
-from bot.runtime import load_conversation
+from bot.runtime import load_conversation, watching
 from bot.telegram.handlers import TelegramBot, bot_commands
 from bot.telegram.network import RetryingRequest
 from bot.telegram.webhook import serving_webhook
@@ -28,6 +28,11 @@ from bot.telegram.webhook import serving_webhook
 logger = logging.getLogger(__name__)
 
 POLL_TIMEOUT_SECONDS = 30  # how long each getUpdates call waits for news
+TOKEN_REJECTED = (
+    "The Bot API rejected TELEGRAM_BOT_TOKEN: check it with @BotFather (it changes when revoked) "
+    "and that TELEGRAM_API_BASE_URL points at the Bot API."
+)
+REDACTED = "<TELEGRAM_BOT_TOKEN>"
 
 
 def run(settings: Settings) -> int:
@@ -38,9 +43,51 @@ def run(settings: Settings) -> int:
     if problem:
         logger.error(problem)
         return 2
-    conversation = load_conversation(settings)
-    asyncio.run(_serve_until_stopped(build_application(settings, conversation), settings))
+    redact_in_logs(settings.telegram_token)
+    try:
+        # Ask Telegram about the token before a minute of loading the knowledge base, and again on start.
+        asyncio.run(check_token(settings))
+        conversation = load_conversation(settings)
+        asyncio.run(_serve_until_stopped(build_application(settings, conversation), settings, conversation))
+    except InvalidToken:
+        # python-telegram-bot's message quotes the token in full; ours names the variable instead.
+        logger.error(TOKEN_REJECTED)
+        return 2
     return 0
+
+
+async def check_token(settings: Settings) -> None:
+    """``getMe`` with the configured token; ``InvalidToken`` if the Bot API rejects it."""
+    async with Bot(settings.telegram_token, base_url=settings.telegram_api_base_url, request=RetryingRequest()):
+        pass
+
+
+class RedactToken(logging.Filter):
+    """Replaces the bot token in every log record a handler writes: message, arguments and traceback.
+
+    The token is a password to the bot, and python-telegram-bot puts it in
+    URLs and in some exception messages.
+    """
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self.token in message:
+            record.msg, record.args = message.replace(self.token, REDACTED), ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text and self.token in record.exc_text:
+            record.exc_text = record.exc_text.replace(self.token, REDACTED)
+        return True
+
+
+def redact_in_logs(token: str) -> None:
+    """Install ``RedactToken`` on every handler of the root logger (where all records end up)."""
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RedactToken(token))
 
 
 def configuration_problem(settings: Settings) -> str | None:
@@ -98,12 +145,13 @@ def _polling_failed(error: TelegramError) -> None:
     logger.warning("Polling Telegram failed (%s); retrying", error)
 
 
-async def _serve_until_stopped(application: Application, settings: Settings) -> None:
+async def _serve_until_stopped(application: Application, settings: Settings, conversation: Conversation) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(stop_signal, stop.set)
-    async with running(application, settings):
+    # A new knowledge base from python -m ingest is picked up without a restart.
+    async with running(application, settings), watching(conversation, settings.kb_watch_seconds):
         mode = "webhook" if settings.telegram_webhook_url else "long polling"
         logger.info("Telegram bot @%s is up (%s)", application.bot.username, mode)
         if not settings.telegram_allowed_chats:

@@ -1,0 +1,105 @@
+"""The command line as a user runs it: only what was asked for, and no model where none is needed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import main
+from tests.conftest import REPO
+from tests.test_ingest import BIKE_PAGES, write_pdf
+
+# Runs a command of ``python -m bot`` and says afterwards whether the embedding model was imported.
+PROBE = (
+    "import sys\n"
+    "from bot.__main__ import main\n"
+    "code = main(sys.argv[1:])\n"
+    "print('MODEL LOADED' if 'sentence_transformers' in sys.modules else 'NO MODEL', file=sys.stderr)\n"
+    "sys.exit(code)\n"
+)
+
+
+def run_bot(args: list[str], kb_dir: Path, probe: bool = False, **env: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-c", PROBE, *args] if probe else [sys.executable, "-m", "bot", *args]
+    environment = {**os.environ, "KB_DIR": str(kb_dir), "PYTHONPATH": str(REPO), **env}
+    return subprocess.run(command, cwd=REPO, env=environment, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["actions", "--due", "2023/24"], "actions are due in 2023/24"),
+        (["sources"], "I know these documents"),
+        (["help"], "brief <topic>"),
+    ],
+)
+def test_table_lookups_sources_and_help_never_load_the_model(corpus_kb_dir, args, expected):
+    result = run_bot(args, corpus_kb_dir, probe=True)
+
+    assert result.returncode == 0, result.stderr
+    assert expected in result.stdout
+    assert result.stderr == "NO MODEL\n"  # and nothing else: no progress bar, no log lines
+
+
+def test_a_question_prints_the_answer_and_nothing_else(corpus_kb_dir):
+    result = run_bot(["ask", "What was the ICS carbon footprint in 2020/21?"], corpus_kb_dir)
+
+    assert result.returncode == 0, result.stderr
+    assert "258,211" in result.stdout
+    assert result.stderr == ""  # no "Loading weights" bar
+
+
+def test_with_logging_on_loading_says_nothing_at_debug_level(corpus_kb_dir):
+    """The servers log at INFO; bm25s set its own logger to DEBUG and printed a line at every start."""
+    script = (
+        "import logging, sys\n"
+        "logging.basicConfig(level=logging.INFO, format='%(levelname)s %(name)s: %(message)s')\n"
+        "from bot.config import Settings\n"
+        "from bot.runtime import load_conversation\n"
+        "load_conversation(Settings(kb_dir=__import__('pathlib').Path(sys.argv[1])))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(corpus_kb_dir)], cwd=REPO, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "DEBUG" not in result.stderr and "Loading weights" not in result.stderr, result.stderr
+
+
+def test_the_first_run_says_how_long_building_takes_before_it_starts(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write_pdf(corpus / "travel-plan.pdf", BIKE_PAGES, title="Staff Travel Plan 2023")
+
+    result = run_bot(["sources"], tmp_path / "kb", CORPUS_DIR=str(corpus))
+
+    assert result.returncode == 0, result.stderr
+    first_line = result.stderr.splitlines()[0]
+    assert "building the knowledge base" in first_line and "about a minute" in first_line and "(1 file)" in first_line
+    assert "Staff Travel Plan 2023" in result.stdout or "travel-plan" in result.stdout
+
+
+def test_brief_into_a_missing_folder_stops_before_the_work(corpus_kb_dir, tmp_path, capsys):
+    out = tmp_path / "no-such-folder" / "briefing.md"
+
+    assert main(["--index", str(corpus_kb_dir), "brief", "net zero", "--out", str(out)]) == 2
+
+    captured = capsys.readouterr()
+    assert "does not exist" in captured.err and "Traceback" not in captured.err
+    assert captured.out == ""  # no briefing was written to the screen either: the work never started
+    assert not out.exists()
+
+
+def test_brief_says_when_it_replaces_an_existing_file(corpus_kb_dir, tmp_path, capsys):
+    out = tmp_path / "briefing.md"
+    out.write_text("last week's briefing", encoding="utf-8")
+
+    assert main(["--index", str(corpus_kb_dir), "brief", "net zero", "--out", str(out)]) == 0
+
+    assert f"Wrote {out} (replaced the file that was there)" in capsys.readouterr().err
+    assert "net zero" in out.read_text(encoding="utf-8").lower()

@@ -1,0 +1,78 @@
+"""A running Teams server picks up a new knowledge base build without a restart, over real HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import aiohttp
+import pytest
+
+from bot.answering import AnsweringService
+from bot.config import Settings
+from bot.conversation import Conversation
+from index import store
+from ingest.build import ingest_corpus
+from bot.teams.server import create_app
+from tests.teams_support import Connector, new_conversation_id, serving, teams_message
+from tests.test_ingest import BIKE_PAGES, write_pdf
+
+QUESTION = "How many bicycle shelters will the trust fund?"
+CHANGED_PAGES = [
+    ["Cycling to Work", "The trust will fund 75 new bicycle shelters at Rugby St Cross by March 2025."],
+    BIKE_PAGES[1],
+]
+
+
+@pytest.fixture
+async def connector():
+    async with Connector().running() as running:
+        yield running
+
+
+async def ask(http: aiohttp.ClientSession, bot_url: str, connector: Connector) -> str:
+    conversation_id = new_conversation_id()
+    async with http.post(f"{bot_url}/api/messages", json=teams_message(QUESTION, connector.url, conversation_id)) as response:
+        assert response.status == 201, await response.text()
+    (reply,) = connector.messages_to(conversation_id)
+    return reply["text"]
+
+
+async def test_a_running_server_answers_from_a_new_build_within_seconds(tmp_path, embedder, connector):
+    corpus, kb_dir = tmp_path / "corpus", tmp_path / "kb"
+    corpus.mkdir()
+    write_pdf(corpus / "travel-plan.pdf", BIKE_PAGES, title="Staff Travel Plan 2023")
+    ingest_corpus(corpus, kb_dir, lambda: embedder)
+    first_build = store.current_build(kb_dir)
+    conversation = Conversation(AnsweringService(store.load(kb_dir, embedder.name, embedder.dimension), embedder))
+    settings = Settings(kb_dir=kb_dir, kb_watch_seconds=0.5, feedback_file=tmp_path / "feedback.jsonl")
+
+    async with aiohttp.ClientSession() as http, serving(create_app(settings, conversation)) as bot_url:
+        assert "40" in await ask(http, bot_url, connector)
+
+        # A lead re-ingests a changed corpus while people keep asking.
+        write_pdf(corpus / "travel-plan.pdf", CHANGED_PAGES, title="Staff Travel Plan 2023")
+        ingesting = asyncio.create_task(asyncio.to_thread(ingest_corpus, corpus, kb_dir, lambda: embedder))
+        answers_during = []
+        while not ingesting.done():
+            answers_during.append(await ask(http, bot_url, connector))  # each asserts a 201 and one reply
+            await asyncio.sleep(0.1)
+        await ingesting
+        new_build = store.current_build(kb_dir)
+        assert new_build.name != first_build.name
+        assert first_build.is_dir(), "the build the server answers from must not be deleted under it"
+
+        ingested_at = time.perf_counter()
+        while "75" not in (answer := await ask(http, bot_url, connector)):
+            assert "40" in answer
+            assert time.perf_counter() - ingested_at < 10, "the new build was not picked up within 10 s"
+            await asyncio.sleep(0.2)
+        async with http.get(f"{bot_url}/readyz") as response:
+            ready = await response.json()
+
+    assert ready["build"] == new_build.name
+    assert answers_during and all("40" in a or "75" in a for a in answers_during)
+    # The server let go of the old build: the next ingest clears it away.
+    write_pdf(corpus / "travel-plan.pdf", BIKE_PAGES, title="Staff Travel Plan 2023")
+    ingest_corpus(corpus, kb_dir, lambda: embedder)
+    assert not first_build.exists()

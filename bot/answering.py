@@ -38,6 +38,9 @@ UNREADABLE_YEAR = (
     "I couldn't tell which financial year you mean. Try 23/24, 2023-24, FY2023/24, "
     "“this financial year” or “next year”."
 )
+# A question naming this many of a lead, a due year and a theme is about the action table alone: when no
+# action matches, it says so rather than answering from the documents ("ICP actions due 22/23 in water").
+TABLE_ONLY_CONSTRAINTS = 2
 CHUNKS_SEARCHED = 12
 PART_CHUNKS_SEARCHED = 6
 MAX_SENTENCES = 4
@@ -170,13 +173,17 @@ class AnsweringService:
             return self._point_to_briefing(summary["topic"], filters)
         action_filter = self.actions.understand(question, self.today())
         unreadable_year = action_filter is not None and action_filter.due is None and _ASKS_FOR_A_YEAR.search(question)
+        listing = None
         if action_filter is not None and not unreadable_year:
             listing = self.actions.listing(action_filter)
-            if listing.groups:
+            structured = [c for c in action_filter.constraints() if c != "text"]
+            if listing.groups or len(structured) >= TABLE_ONLY_CONSTRAINTS:
                 return self.answer_from_table(listing)
         answer = self._answer_from_documents(question, filters)
         if answer.abstained and unreadable_year:
             return Answer(text=UNREADABLE_YEAR, citations=[], abstained=True, trace=answer.trace)
+        if answer.abstained and listing is not None:
+            return self.answer_from_table(listing)  # says plainly that no action matches, and the nearest filter that does
         return answer
 
     def answer_actions(self, action_filter: ActionFilter) -> Answer:

@@ -82,6 +82,7 @@ DECISION_FEATURES = (
     "names_missing_sentences",  # share of its specific names the best three sentences do not mention
     "years_missing_sentences",
     "months_missing_sentences",
+    "any_names_missing_best",  # share of all the question's names (common ones too) the best sentence and its neighbours lack
 )
 
 _CAPTION = re.compile(r"^\s*(?:Figure|Fig\.|Table|Chart|Graph)\s*\d", re.IGNORECASE)
@@ -274,7 +275,7 @@ class FeatureMaker:
         """Features of the evidence an answer would quote: its best three sentences by ``logits``."""
         reading = candidates.reading
         if not len(logits):
-            return [-10.0, -10.0, 0, 0, 0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0]
+            return [-10.0, -10.0, 0, 0, 0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0]
         order = np.argsort(-logits)
         best = [int(candidates.sentence_ids[i]) for i in order[:3]]
         evidence = frozenset().union(*(self.page_subjects(*self._page_of(i)) for i in best))
@@ -298,7 +299,16 @@ class FeatureMaker:
             sum(w for t, w in reading.terms.items() if not self.searcher.knows(t)) / total,
             candidates.best_page_bm25,
             *self._sentences_coverage(reading, best),
+            self._names_missing_around(reading, best[0]),
         ]
+
+    def _names_missing_around(self, reading: QuestionReading, sentence_id: int) -> float:
+        """"UHCW" asked, the best sentence is about SWFT: names the answer itself does not carry."""
+        names = tuple(n for n in reading.names if n.isalpha())
+        last = len(self.kb.sentences) - 1
+        around = range(max(sentence_id - 1, 0), min(sentence_id + 1, last) + 1)
+        tokens = frozenset().union(*(self.searcher.sentence_tokens(i) for i in around))
+        return 1.0 - _share_mentioned(names, tokens)
 
     def _sentences_coverage(self, reading: QuestionReading, best: list[int]) -> list[float]:
         """What the best sentences themselves (not their pages) hold of the question."""

@@ -157,12 +157,26 @@ def render_listing_text(
         lines += ["", theme or "(no theme)"]
         lines += [f"  {row.number}. {row.action} ({_row_details(row, location)})" for row in room]
         shown += len(room)
-    hidden = sum(len(rows) for rows in listing.groups.values()) - shown
+    hidden = [row for rows in listing.groups.values() for row in rows][shown:]
     if hidden:
-        lines += ["", f"…and {hidden} more: ask about one theme, lead or year to narrow the list."]
+        lines += ["", left_out_note(hidden)]
     if listing.nearest:
         lines += ["", _describe_relaxation(listing.nearest)]
     return "\n".join(lines)
+
+
+def left_out_note(hidden: list[ActionRow]) -> str:
+    """What a listing cut short left out, by theme, and how to see it: "…and 26 more, in Digital
+    Transformation (4) and Travel and Transport (22): say “more” to see them, or ask about one theme,
+    lead or year to narrow the list." Naming the themes tells a lead whether the rest matters to them."""
+    counts: dict[str, int] = {}
+    for row in hidden:
+        counts[row.theme or "(no theme)"] = counts.get(row.theme or "(no theme)", 0) + 1
+    themes = [f"{theme} ({count})" for theme, count in counts.items()]
+    return (
+        f"…and {len(hidden)} more, in {_and_list(themes)}: say “more” to see them, "
+        "or ask about one theme, lead or year to narrow the list."
+    )
 
 
 # --- Understanding the question ----------------------------------------------------------------

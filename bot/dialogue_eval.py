@@ -207,6 +207,20 @@ def evaluate(dialogues: list[Dialogue], service: AnsweringService, same_document
     return outcomes, fitted
 
 
+def kind_summary(outcomes: list[Outcome]) -> str:
+    """One kind's figures in a line: those that apply to it, with context then alone."""
+    parts = []
+    for name, pick in (("context", lambda o: o.answer), ("alone", lambda o: o.alone)):
+        answerable = [o for o in outcomes if not o.last.unanswerable]
+        if answerable:
+            cite = _share(cites_gold(pick(o), o.last) for o in answerable)
+            must = _share(has_all_facts(pick(o), o.last) for o in answerable)
+            parts.append(f"{name}: cite {cite:.2f} must {must:.2f}")
+        else:
+            parts.append(f"{name}: declined {_share(pick(o).abstained for o in outcomes):.2f}")
+    return " | ".join(parts)
+
+
 def details(outcome: Outcome) -> dict:
     return {
         "id": outcome.dialogue.id,

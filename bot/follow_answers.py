@@ -67,19 +67,19 @@ class FollowUpAnswerer:
             return self._page(resolution)
         if kind is FollowUpKind.NARROW:
             answer = self.service.answer_actions(resolution.action_filter)
-            return answer, self._turn(resolution, answer)
+            return answer, self.turn_of(resolution, answer)
         if kind is FollowUpKind.DRILL:
             answer = self._passages(resolution)
             return answer, Turn(resolution.question, _cited(answer), answer.abstained, subject=resolution.subject)
         if self.same_documents and resolution.documents and filters == NO_FILTERS:
             filters = Filters(slugs=resolution.documents)
         answer = self.service.answer(resolution.question, filters)
-        return answer, self._turn(resolution, answer)
+        return answer, self.turn_of(resolution, answer)
 
     def _parse_actions(self, text: str):
         return self.service.actions.understand(text, self.service.today())
 
-    def _turn(self, resolution: Resolution, answer: Answer) -> Turn:
+    def turn_of(self, resolution: Resolution, answer: Answer) -> Turn:
         """What to remember of an answer: its question and citations, and for a listing its filter and rows shown."""
         listing = answer.actions
         action_filter = None

@@ -147,10 +147,12 @@ class Turn:
     rows_shown: int = 0  # rows of that listing shown so far, for "more"
     inserted: str = ""  # the fragment an ellipsis put into ``question`` ("swft"), the slot the next one replaces
     subject: str = ""  # what a pronoun in the next message stands for; a pronoun follow-up keeps its predecessor's
+    reply_ids: tuple[str, ...] = ()  # the channel's ids of the bot messages that carried the answer (Telegram replies)
 
     def as_json(self) -> dict:
         data = asdict(self)
         data["citations"] = [asdict(c) for c in self.citations]
+        data["reply_ids"] = list(self.reply_ids)
         return data
 
     @classmethod
@@ -164,6 +166,7 @@ class Turn:
             rows_shown=int(data.get("rows_shown", 0)),
             inserted=data.get("inserted", ""),
             subject=data.get("subject", ""),
+            reply_ids=tuple(data.get("reply_ids", ())),
         )
 
 
@@ -409,6 +412,15 @@ def _words(text: str) -> list[str]:
 
 def _content_words(text: str) -> list[str]:
     return [w for w in (w.lower() for w in _words(text)) if w not in _FUNCTION_WORDS and w not in _POINTING_BACK]
+
+
+def up_to_reply(history: tuple[Turn, ...], reply_id: str) -> tuple[Turn, ...]:
+    """The history as it stood when the bot sent ``reply_id``: a reply to an older answer follows up on that answer.
+    The whole history when no turn sent it (forgotten, or not the bot's)."""
+    for position in range(len(history) - 1, -1, -1):
+        if reply_id in history[position].reply_ids:
+            return history[: position + 1]
+    return history
 
 
 def remember(history: tuple[Turn, ...], turn: Turn) -> tuple[Turn, ...]:

@@ -7,6 +7,7 @@ import sys
 from bot.answering import AnsweringService
 from bot.config import Settings
 from bot.conversation import Conversation
+from bot.conversation_store import make_store
 from index import store
 from index.embedder import Embedder
 from ingest.build import ingest_corpus
@@ -25,6 +26,7 @@ def load_service(settings: Settings) -> AnsweringService:
 
 def load_conversation(settings: Settings) -> Conversation:
     """What a channel server needs: the conversation, with briefings warmed up before the first user."""
-    conversation = Conversation(load_service(settings))
+    store = make_store(settings.redis_url, settings.conversation_idle_minutes * 60)
+    conversation = Conversation(load_service(settings), store)
     conversation.warm_up()
     return conversation

@@ -134,14 +134,28 @@ def decision_examples(dialogues: list[Dialogue]) -> list[tuple[str, tuple[Turn, 
 
 
 def fit_tunables(dialogues: list[Dialogue], parse_actions: Callable[[str], ActionFilter | None]) -> Tunables:
-    """The tunables reading most of these dialogues' turns as the kind they are; ties go to the smaller values."""
+    """The tunables reading most of these dialogues' turns as the kind they are.
+
+    Among equally good values, the middle of their range (the lower middle): the
+    furthest from the edges where the fit would start to read turns wrongly.
+    """
     examples = decision_examples(dialogues)
 
     def accuracy(tunables: Tunables) -> int:
         return sum(resolve(message, history, parse_actions, tunables).kind in kinds for message, history, kinds in examples)
 
-    candidates = [Tunables(e, w) for e, w in itertools.product(ELLIPSIS_WORDS_TRIED, LEANING_WORDS_TRIED)]
-    return max(candidates, key=lambda t: (accuracy(t), -t.max_ellipsis_words, -t.max_leaning_content_words))
+    scored = {Tunables(e, w): accuracy(Tunables(e, w)) for e, w in itertools.product(ELLIPSIS_WORDS_TRIED, LEANING_WORDS_TRIED)}
+    best = max(scored.values())
+    tied = [t for t, right in scored.items() if right == best]
+    middle = Tunables(
+        _lower_median([t.max_ellipsis_words for t in tied]), _lower_median([t.max_leaning_content_words for t in tied])
+    )
+    return middle if middle in tied else min(tied, key=lambda t: (t.max_ellipsis_words, t.max_leaning_content_words))
+
+
+def _lower_median(values: list[int]) -> int:
+    ordered = sorted(set(values))
+    return ordered[(len(ordered) - 1) // 2]
 
 
 # -- scoring ------------------------------------------------------------------
@@ -199,11 +213,13 @@ def score(outcomes: list[Outcome], pick: Callable[[Outcome], Answer]) -> Scores:
     )
 
 
-def evaluate(dialogues: list[Dialogue], service: AnsweringService, same_documents: bool = False) -> tuple[list[Outcome], dict[int, Tunables]]:
+def evaluate(dialogues: list[Dialogue], service: AnsweringService) -> tuple[list[Outcome], dict[int, Tunables]]:
     """Every dialogue answered with tunables fitted on the other folds."""
-    parse = lambda text: service.actions.understand(text, service.today())  # noqa: E731
+    def parse(text: str) -> ActionFilter | None:
+        return service.actions.understand(text, service.today())
+
     fitted = {fold: fit_tunables([d for d in dialogues if d.fold != fold], parse) for fold in sorted({d.fold for d in dialogues})}
-    outcomes = [run_dialogue(d, FollowUpAnswerer(service, fitted[d.fold], same_documents), service) for d in dialogues]
+    outcomes = [run_dialogue(d, FollowUpAnswerer(service, fitted[d.fold]), service) for d in dialogues]
     return outcomes, fitted
 
 

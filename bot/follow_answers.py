@@ -23,7 +23,7 @@ from bot.followup import (
     remember,
     resolve,
 )
-from index.search import Filters, NO_FILTERS
+from index.search import NO_FILTERS, Filters
 
 # Sentences shown around a cited one for "where does it say that?" (before, after) and after it
 # for "tell me more about the second point". Chosen on the drill dialogues of eval/dialogues.jsonl
@@ -46,11 +46,9 @@ class ContextualAnswer:
 class FollowUpAnswerer:
     """Answers a message with the conversation's recent turns as context."""
 
-    def __init__(self, service: AnsweringService, tunables: Tunables = DEFAULT_TUNABLES, same_documents: bool = False) -> None:
+    def __init__(self, service: AnsweringService, tunables: Tunables = DEFAULT_TUNABLES) -> None:
         self.service = service
         self.tunables = tunables
-        # Search a pronoun's or ellipsis's rewritten question only in the documents the last answer came from.
-        self.same_documents = same_documents
 
     def resolve(self, message: str, history: tuple[Turn, ...]) -> Resolution:
         return resolve(message, history, self._parse_actions, self.tunables)
@@ -71,8 +69,6 @@ class FollowUpAnswerer:
         if kind is FollowUpKind.DRILL:
             answer = self._passages(resolution)
             return answer, Turn(resolution.question, _cited(answer), answer.abstained, subject=resolution.subject)
-        if self.same_documents and resolution.documents and filters == NO_FILTERS:
-            filters = Filters(slugs=resolution.documents)
         answer = self.service.answer(resolution.question, filters)
         return answer, self.turn_of(resolution, answer)
 

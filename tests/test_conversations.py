@@ -22,7 +22,7 @@ from bot.dialogue_eval import Dialogue, load_dialogues
 from bot.teams.server import create_app
 from bot.telegram.runner import build_application, running
 from tests.conftest import EVAL_DIR
-from tests.teams_support import BOT, Connector, channel_message, new_conversation_id, serving, teams_message
+from tests.teams_support import Connector, channel_message, new_conversation_id, serving, teams_message
 from tests.telegram_support import TOKEN, FakeBotApi, message
 from tests.test_answering import run_cli
 

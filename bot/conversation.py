@@ -36,7 +36,7 @@ HELP_TEXT = (
     "Follow-ups work as in a conversation: \"who leads it?\", \"and for GEH?\", \"where does it say that?\", "
     "\"tell me more about the second point\"; after a list of actions, \"more\" or \"show all\" shows the next "
     "ones and \"just the ICP ones\" or \"which of those are due 23/24?\" narrows it. I forget the conversation "
-    "after 30 minutes idle.\n\n"
+    "after a while without messages.\n\n"
     "Commands (Teams, Telegram and the terminal):\n"
     "help - this message\n"
     "sources - the documents I know and their dates\n"

@@ -238,7 +238,7 @@ def resolve(
     short = len(_words(fragment)) <= tunables.max_ellipsis_words
     fills_slot = any(slot.search(fragment) and slot.search(last.question) for slot in (_MONTH, _YEAR, _PERIOD))
     if ellipsis and fragment and (short or fills_slot) and not (_POINTING_BACK - {"one", "ones"}) & set(_words(fragment.lower())):
-        question, inserted = with_slot_changed(last, _strip_the_one(fragment))
+        question, inserted = with_slot_changed(last, _strip_the_one(fragment), kind_of=bool(_THE_ONE.match(fragment)))
         return Resolution(FollowUpKind.ELLIPSIS, question, inserted=inserted, subject=subject_of(question))
     if _leans(message, tunables):
         subject = last.subject or subject_of(last.question)
@@ -288,12 +288,13 @@ def _leans(message: str, tunables: Tunables) -> bool:
     return len(content) <= tunables.max_leaning_content_words // 2
 
 
-def with_slot_changed(last: Turn, fragment: str) -> tuple[str, str]:
+def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False) -> tuple[str, str]:
     """The previous question with its month, year, organisation or last-inserted fragment swapped for ``fragment``.
 
     "bed occupancy at uhcw latest week" + "swft" gives "bed occupancy at swft latest week";
-    without a slot of the fragment's kind, the fragment replaces the question's first
-    name, or failing that joins the question ("... on capital funding" + "workforce").
+    "the workforce one" (``kind_of``: another of the same thing) after "who's leading the
+    QSRM follow up on capital funding for the LDA unit" gives "... the QSRM follow up on
+    workforce"; otherwise the fragment replaces the question's first name, or its first word.
     """
     question = last.question.rstrip(" ?")
     for slot in (_MONTH, _YEAR, _PERIOD):
@@ -303,6 +304,11 @@ def with_slot_changed(last: Turn, fragment: str) -> tuple[str, str]:
     bare = re.sub(r"^(?:in|at|for|of|on|with)\s+", "", fragment, flags=re.IGNORECASE)
     if last.inserted and re.search(rf"\b{re.escape(last.inserted)}\b", question, re.IGNORECASE):
         return _replace_word(question, last.inserted, bare) + "?", bare
+    if kind_of:
+        head_end = re.search(r"\b(?:the|a|an)\s+\S+", _LEADING_FRAME.sub("", question))
+        preposition = _PREPOSITION.search(question, len(question) - len(_LEADING_FRAME.sub("", question)) + head_end.end()) if head_end else None
+        if preposition:
+            return question[: preposition.end()] + bare + "?", bare
     name = _first_name(question)
     if name:
         return _replace_word(question, name, bare) + "?", bare

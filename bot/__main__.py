@@ -172,8 +172,8 @@ def _eval_dialogues(args, settings: Settings, parser: argparse.ArgumentParser) -
     print("\ntunables per held-out fold: " + "; ".join(f"{fold}: {t.max_ellipsis_words}/{t.max_leaning_content_words}" for fold, t in fitted.items()))
     print(
         "\ncite: a gold page cited; must: all must-include facts present; unans: unanswerable declined; "
-        "switch: a new question answered as it is alone;\nkind: read as its kind of follow-up; p95 ms: resolving a message "
-        "(not answering it); tunables: max ellipsis words / max leaning content words"
+        "switch: a new question answered as it is alone;\nkind: read as its kind of follow-up; p95 ms: resolving a message, one sample each between answers "
+        "(noisy: benchmarks/followup.py measures it properly); tunables: max ellipsis words / max leaning content words"
     )
     if args.details:
         args.details.write_text("\n".join(json.dumps(dialogue_eval.details(o), ensure_ascii=False) for o in outcomes) + "\n", encoding="utf-8")

@@ -226,7 +226,7 @@ def resolve(
         return _standalone(message[switched.end() :] if switched else message)
     last = history[-1]
     if last.action_filter is not None:
-        listing = _about_listing(message, last, parse_actions)
+        listing = _about_listing(message, last, parse_actions, tunables)
         if listing is not None:
             return listing
     if last.citations and (_WHERE.search(message) or _EXPAND.search(message)):
@@ -250,13 +250,15 @@ def _standalone(message: str) -> Resolution:
     return Resolution(FollowUpKind.STANDALONE, message, subject=subject_of(message))
 
 
-def _about_listing(message: str, last: Turn, parse_actions: Callable[[str], ActionFilter | None]) -> Resolution | None:
+def _about_listing(
+    message: str, last: Turn, parse_actions: Callable[[str], ActionFilter | None], tunables: Tunables
+) -> Resolution | None:
     """ "more" pages through the last listing; "which of those are due 23/24" narrows it."""
     if _MORE.match(message):
         return Resolution(FollowUpKind.MORE, last.question, last.action_filter, offset=last.rows_shown, subject=last.subject)
     narrowing = _NARROW_CUE.match(message)
     ellipsis = _ELLIPSIS_CUE.match(message)
-    if not (narrowing or (ellipsis and len(_words(message)) <= MAX_ELLIPSIS_WORDS)):
+    if not (narrowing or (ellipsis and len(_words(message)) <= tunables.max_ellipsis_words)):
         return None
     cue_end = (narrowing or ellipsis).end()
     words = _NARROW_FILLER.sub(" ", message[cue_end:]).strip(" ?!.")

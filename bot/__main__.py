@@ -1,7 +1,7 @@
 """``python -m bot <command>``: the bot from the command line.
 
-Commands: ``ask``, ``chat``, ``eval``, ``actions``, ``brief``, ``sources``,
-``help``, and the channel servers ``serve`` (Teams) and ``telegram``. Only
+Commands: ``ask``, ``chat``, ``eval``, ``eval-dialogues``, ``train``, ``actions``, ``brief``,
+``sources``, ``help``, and the channel servers ``serve`` (Teams) and ``telegram``. Only
 the commands that search load the embedding model.
 """
 
@@ -40,7 +40,12 @@ def main(argv: list[str] | None = None) -> int:
     ask = commands.add_parser("ask", help="answer one question (or a JSONL batch)")
     ask.add_argument("question", nargs="?", help="the question")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
-    ask.add_argument("--batch", type=Path, help="JSONL file of {id, question} objects; prints one JSON object per line")
+    ask.add_argument(
+        "--batch",
+        type=Path,
+        help="JSONL file of {id, question} objects, optionally with a \"conversation\": lines of one conversation "
+        "are answered in order, each with the earlier ones as context; prints one JSON object per line",
+    )
     ask.add_argument("--doc", action="append", default=[], metavar="SLUG", help="search only this document (repeatable)")
     ask.add_argument("--kind", action="append", default=[], help='search only documents of this kind, e.g. "board paper"')
     ask.add_argument("--explain", action="store_true", help="also print how the answer was reached: hits, scores, why it declined")
@@ -54,6 +59,10 @@ def main(argv: list[str] | None = None) -> int:
 
     train = commands.add_parser("train", help="refit the answering models on gold questions and write them into the package")
     train.add_argument("questions", type=Path, nargs="?", default=EVAL_QUESTIONS, help="questions.jsonl (default: %(default)s)")
+
+    dialogues = commands.add_parser("eval-dialogues", help="score follow-up questions on dialogues, out-of-fold, with and without context")
+    dialogues.add_argument("dialogues", type=Path, nargs="?", default=Path("eval/dialogues.jsonl"), help="default: %(default)s")
+    dialogues.add_argument("--details", type=Path, help="write per-dialogue results here (JSONL)")
 
     actions = commands.add_parser("actions", help="list actions from the action table")
     actions.add_argument("--due", help='a financial year in any spelling: "23/24", "2023-24", "this financial year"')
@@ -75,8 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = Settings(**{**settings.__dict__, "kb_dir": args.index})
     handlers = {
-        "ask": _ask, "chat": _chat, "eval": _eval, "train": _train, "actions": _actions, "brief": _brief,
-        "sources": _sources, "help": _help, "serve": _serve, "telegram": _telegram,
+        "ask": _ask, "chat": _chat, "eval": _eval, "eval-dialogues": _eval_dialogues, "train": _train,
+        "actions": _actions, "brief": _brief, "sources": _sources, "help": _help, "serve": _serve,
+        "telegram": _telegram,
     }
     try:
         return handlers[args.command](args, settings, parser)
@@ -91,11 +101,22 @@ def _ask(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     service = load_service(settings)
     filters = Filters(slugs=frozenset(args.doc), kinds=frozenset(args.kind))
     if args.batch:
+        from bot.follow_answers import FollowUpAnswerer
+        from bot.followup import Turn
+
+        followups = FollowUpAnswerer(service)
+        histories: dict[str, tuple[Turn, ...]] = {}
         for line in args.batch.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 item = json.loads(line)
-                answer = service.answer(item["question"], filters)
-                print(json.dumps({"id": item.get("id"), **answer.as_json()}, ensure_ascii=False))
+                conversation = item.get("conversation")
+                if conversation is None:
+                    answer = service.answer(item["question"], filters)
+                else:
+                    contextual = followups.answer(item["question"], histories.get(str(conversation), ()), filters)
+                    histories[str(conversation)] = contextual.history
+                    answer = contextual.answer
+                print(json.dumps({"id": item.get("id"), **answer.as_json()}, ensure_ascii=False), flush=True)
         return 0
     answer = service.answer(args.question, filters)
     print(json.dumps(answer.as_json(), ensure_ascii=False, indent=2) if args.json else render_for_terminal(answer))
@@ -109,7 +130,8 @@ def _chat(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     from bot.conversation import Conversation
 
     conversation = Conversation(load_service(settings))
-    print("Ask about the ICS documents, or type help. An empty line or Ctrl-D quits.")
+    print("Ask about the ICS documents, or type help. Follow-ups work (\"who leads it?\", \"more\"); quit, exit or Ctrl-D ends the chat.")
+    history: tuple = ()
     while True:
         try:
             message = input("\nYou: ").strip()
@@ -117,8 +139,12 @@ def _chat(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
             print()
             return 0
         if not message:
+            continue  # an accidental Enter is not a goodbye
+        if message.lower().strip(" .!/") in QUIT_WORDS:
             return 0
-        print("\n" + render_reply_for_terminal(conversation.reply_to(message)))
+        reply, remembered = conversation.reply_in_context(message, history)
+        history = history if remembered is None else remembered
+        print("\n" + render_reply_for_terminal(reply))
 
 
 def _eval(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
@@ -167,6 +193,31 @@ def _train(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     models = training.fit(training.collect(service, questions), f"{args.questions.name}: {len(questions)} questions, all folds")
     models.save(MODELS_FILE)
     print(f"Wrote {MODELS_FILE} (threshold {models.threshold:.3f}); `python -m bot eval` gives the out-of-fold figures.")
+    return 0
+
+
+def _eval_dialogues(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
+    from bot import dialogue_eval
+
+    service = load_service(settings)
+    dialogues = dialogue_eval.load_dialogues(args.dialogues)
+    outcomes, fitted = dialogue_eval.evaluate(dialogues, service)
+    print(f"{len(dialogues)} dialogues from {args.dialogues}; last turns scored, tunables fitted on the other folds\n")
+    print(dialogue_eval.HEADER)
+    print(dialogue_eval.score(outcomes, lambda o: o.answer).row("with context"))
+    print(dialogue_eval.score(outcomes, lambda o: o.alone).row("no context"))
+    print("\nby kind (with context / no context):")
+    for kind in dict.fromkeys(d.kind for d in dialogues):
+        chosen = [o for o in outcomes if o.dialogue.kind == kind]
+        print(f"  {kind:<22} n={len(chosen)}  {dialogue_eval.kind_summary(chosen)}")
+    print("\ntunables per held-out fold: " + "; ".join(f"{fold}: {t.max_ellipsis_words}/{t.max_leaning_content_words}" for fold, t in fitted.items()))
+    print(
+        "\ncite: a gold page cited; must: all must-include facts present; unans: unanswerable declined; "
+        "switch: a new question answered as it is alone;\nkind: read as its kind of follow-up; p95 ms: resolving a message, one sample each between answers "
+        "(noisy: benchmarks/followup.py measures it properly); tunables: max ellipsis words / max leaning content words"
+    )
+    if args.details:
+        args.details.write_text("\n".join(json.dumps(dialogue_eval.details(o), ensure_ascii=False) for o in outcomes) + "\n", encoding="utf-8")
     return 0
 
 
@@ -231,6 +282,9 @@ def _telegram(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     from bot.telegram.runner import run
 
     return run(settings)
+
+
+QUIT_WORDS = frozenset({"quit", "exit", "bye", "q"})
 
 
 def render_reply_for_terminal(reply: Reply) -> str:

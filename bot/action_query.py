@@ -77,6 +77,7 @@ class ActionFilter:
     lead: str | None = None  # "ICP", "Phil Johns", or a surname such as "Coombes"
     theme: str | None = None  # a theme exactly as the table names it
     text: str | None = None  # words the action should mention
+    scope: str | None = None  # the Green Plan's scope of an action: "ICS specific" or "Trust / PCN specific"
 
     def constraints(self) -> list[str]:
         return [spec.name for spec in fields(self) if getattr(self, spec.name)]
@@ -102,13 +103,31 @@ def parse_action_question(question: str, themes: list[str], leads: list[str], to
     """The filter a question about actions asks for, or None for an ordinary question."""
     if not _ACTION_CUE.search(question):
         return None
+    scope, question = _match_scope(question)
     lead, rest = _match_lead(question, leads)
     before_topic, topic = _split_topic(rest)
     theme, leftover = _match_theme(_content_words(before_topic), themes)
     due = parse_financial_year(question, today)
     words = _content_words(topic) if topic is not None else leftover
     wants_text = topic is not None or not (due or lead or theme) or len(words) >= _MIN_LEFTOVER_WORDS_FOR_TEXT
-    return ActionFilter(due=due, lead=lead, theme=theme, text=" ".join(words) if wants_text and words else None)
+    wants_text = wants_text and not (scope and topic is None and len(words) < _MIN_LEFTOVER_WORDS_FOR_TEXT)
+    return ActionFilter(due=due, lead=lead, theme=theme, text=" ".join(words) if wants_text and words else None, scope=scope)
+
+
+# The Green Plan's action plans are split into actions for the ICS and actions for each Trust and PCN.
+_SCOPES = (
+    (re.compile(r"\btrusts?\s*(?:/|&|and|or|,)\s*pcns?(?:\s*[- ]specific)?\b", re.I), "Trust / PCN specific"),
+    (re.compile(r"\bics(?:[- ]specific|[- ]wide)\b", re.I), "ICS specific"),
+)
+
+
+def _match_scope(question: str) -> tuple[str | None, str]:
+    """The scope a question names ("the trust / pcn specific actions"), and the question without it."""
+    for pattern, scope in _SCOPES:
+        match = pattern.search(question)
+        if match:
+            return scope, question[: match.start()] + " " + question[match.end() :]
+    return None, question
 
 
 def match_lead(text: str, leads: list[str]) -> str:
@@ -157,12 +176,26 @@ def render_listing_text(
         lines += ["", theme or "(no theme)"]
         lines += [f"  {row.number}. {row.action} ({_row_details(row, location)})" for row in room]
         shown += len(room)
-    hidden = sum(len(rows) for rows in listing.groups.values()) - shown
+    hidden = [row for rows in listing.groups.values() for row in rows][shown:]
     if hidden:
-        lines += ["", f"…and {hidden} more: ask about one theme, lead or year to narrow the list."]
+        lines += ["", left_out_note(hidden)]
     if listing.nearest:
         lines += ["", _describe_relaxation(listing.nearest)]
     return "\n".join(lines)
+
+
+def left_out_note(hidden: list[ActionRow]) -> str:
+    """What a listing cut short left out, by theme, and how to see it: "…and 26 more, in Digital
+    Transformation (4) and Travel and Transport (22): say “more” to see them, or ask about one theme,
+    lead or year to narrow the list." Naming the themes tells a lead whether the rest matters to them."""
+    counts: dict[str, int] = {}
+    for row in hidden:
+        counts[row.theme or "(no theme)"] = counts.get(row.theme or "(no theme)", 0) + 1
+    themes = [f"{theme} ({count})" for theme, count in counts.items()]
+    return (
+        f"…and {len(hidden)} more, in {_and_list(themes)}: say “more” to see them, "
+        "or ask about one theme, lead or year to narrow the list."
+    )
 
 
 # --- Understanding the question ----------------------------------------------------------------
@@ -254,6 +287,8 @@ def _matches(row: ActionRow, f: ActionFilter) -> bool:
         return False
     if f.theme and row.theme != f.theme:
         return False
+    if f.scope and row.scope != f.scope:
+        return False
     return not f.text or _mentions(row, _content_words(f.text))
 
 
@@ -300,7 +335,7 @@ def _summary(count: int, theme_count: int, f: ActionFilter) -> str:
 
 def _traits(f: ActionFilter) -> list[str]:
     """Theme, lead and due in words: "in Water", "led by ICB", "due in 2023/24"."""
-    traits = {f"in {f.theme}": f.theme, f"led by {f.lead}": f.lead, f"due in {f.due}": f.due}
+    traits = {f"in {f.theme}": f.theme, f"led by {f.lead}": f.lead, f"due in {f.due}": f.due, f"{f.scope}": f.scope}
     return [trait for trait, value in traits.items() if value]
 
 
@@ -310,7 +345,7 @@ def _describe_filter(f: ActionFilter) -> str:
 
 
 def _describe_relaxation(relaxation: Relaxation) -> str:
-    names = {"due": "the due year", "lead": "the lead", "theme": "the theme", "text": "the words"}
+    names = {"due": "the due year", "lead": "the lead", "theme": "the theme", "text": "the words", "scope": "the scope"}
     dropped = _and_list([names[name] for name in relaxation.dropped])
     verb = "matches" if relaxation.count == 1 else "match"
     described = _describe_filter(relaxation.filter)

@@ -46,6 +46,10 @@ class Settings:
     telegram_webhook_host: str = "0.0.0.0"
     telegram_allowed_chats: frozenset[int] = frozenset()
     telegram_rate_limit_per_minute: int = 20
+    # Conversations: follow-ups are read against the last few turns, forgotten after this long idle.
+    conversation_idle_minutes: float = 30.0
+    # Set to share conversations between replicas (redis://host:6379/0); empty keeps them in memory.
+    redis_url: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -77,6 +81,10 @@ class Settings:
             telegram_rate_limit_per_minute=_parsed(
                 env, "TELEGRAM_RATE_LIMIT_PER_MINUTE", int, "a whole number", defaults.telegram_rate_limit_per_minute
             ),
+            conversation_idle_minutes=_parsed(
+                env, "CONVERSATION_IDLE_MINUTES", _positive_float, "a positive number of minutes", defaults.conversation_idle_minutes
+            ),
+            redis_url=env.get("REDIS_URL", "").strip(),
         )
 
     def current_date(self) -> date:
@@ -108,6 +116,13 @@ def _not_negative(value: str) -> float:
     if not seconds >= 0:
         raise ValueError(value)
     return seconds
+
+
+def _positive_float(value: str) -> float:
+    number = float(value)
+    if number <= 0:
+        raise ValueError(value)
+    return number
 
 
 def _chat_ids(value: str) -> frozenset[int]:

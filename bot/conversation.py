@@ -14,11 +14,14 @@ import os
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from bot.answering import Answer, AnsweringService
 from bot.briefing import DOCX_MEDIA_TYPE, Briefing, BriefingWriter, briefing_docx, docx_name, render_markdown
+from bot.conversation_store import ConversationStore, MemoryStore
+from bot.follow_answers import FollowUpAnswerer
+from bot.followup import FollowUpKind, Resolution, Turn, is_reset, remember, up_to_reply
 
 EXAMPLE_QUESTIONS = (
     "What was the ICS carbon footprint in 2020/21?",
@@ -30,13 +33,21 @@ HELP_TEXT = (
     "Ask me a question about the ICS documents in plain words and I will answer with numbered "
     "citations (document, page and the quoted sentence) so you can check them. If the documents "
     "do not say, I will tell you.\n\n"
-    "Commands:\n"
+    "Follow-ups work as in a conversation: \"who leads it?\", \"and for GEH?\", \"where does it say that?\", "
+    "\"tell me more about the second point\"; after a list of actions, \"more\" or \"show all\" shows the next "
+    "ones and \"just the ICP ones\" or \"which of those are due 23/24?\" narrows it. I forget the conversation "
+    "after a while without messages.\n\n"
+    "Commands (Teams, Telegram and the terminal):\n"
     "help - this message\n"
     "sources - the documents I know and their dates\n"
     "brief <topic> - a cited briefing on a topic for comms, as text and a Word document\n"
+    "start over (or reset) - forget the conversation so far\n"
     "Questions about actions (for example \"what's due in 23/24?\" or \"who leads the water actions?\") "
-    "are answered from the action table."
+    "are answered from the action table.\n\n"
+    "In Telegram the same commands start with / (/help, /sources, /brief, /reset), with /ask <question>, "
+    "/due <year> and /owner <lead> besides. In the terminal chat, quit or exit (or Ctrl-D) ends the chat."
 )
+RESET_TEXT = "OK, let's start over: I have forgotten the conversation so far. What would you like to know?"
 
 ANSWER_WORKERS = max(2, os.cpu_count() or 2)
 _BRIEF_ME_ON = re.compile(r"^(?:me\s+)?(?:on|about)\s+", re.IGNORECASE)  # "brief me on X" means "brief X"
@@ -58,7 +69,7 @@ class Attachment:
 
 @dataclass(frozen=True)
 class Reply:
-    kind: str  # "answer", "help", "sources", "welcome", "usage", "briefing"
+    kind: str  # "answer", "help", "sources", "welcome", "usage", "briefing", "reset"
     text: str  # plain text; channels escape or format it
     answer: Answer | None = None
     suggestions: tuple[str, ...] = ()
@@ -66,17 +77,62 @@ class Reply:
 
 
 class Conversation:
-    """Turns a user's message into a reply; shared by every channel."""
+    """Turns a user's message into a reply; shared by every channel.
 
-    def __init__(self, service: AnsweringService) -> None:
+    Messages that carry a conversation key are read with that conversation's
+    recent turns (``bot.followup``), kept in ``store``; messages without one stand alone.
+    """
+
+    def __init__(self, service: AnsweringService, store: ConversationStore | None = None) -> None:
         self.service = service
+        self.store: ConversationStore = store if store is not None else MemoryStore()
+        self.followups = FollowUpAnswerer(service)
         # Answering is CPU work: a pool of its own, sized to the cores, keeps it off the event
         # loop without starving the threads the channel libraries use for their own I/O.
         self._workers = ThreadPoolExecutor(max_workers=ANSWER_WORKERS, thread_name_prefix="answer")
 
-    async def respond(self, text: str) -> Reply:
-        """The reply to one message; the heavy lifting runs off the event loop."""
-        return await self._off_loop(self.reply_to, text)
+    async def respond(self, text: str, conversation: str | None = None, replying_to: str | None = None) -> Reply:
+        """The reply to one message; the heavy lifting runs off the event loop.
+
+        ``conversation`` keys the state (a Teams conversation id, a Telegram chat);
+        ``replying_to`` is the bot message the user replied to, whose turn the message follows up.
+        """
+        if conversation is None:
+            return await self._off_loop(self.reply_to, text)
+        if is_reset(text):
+            await self.store.clear(conversation)
+            return Reply("reset", RESET_TEXT)
+        history = await self.store.load(conversation)
+        if replying_to is not None:
+            history = up_to_reply(history, replying_to)
+        reply, remembered = await asyncio.get_running_loop().run_in_executor(
+            self._workers, self.reply_in_context, text, history
+        )
+        if remembered is not None:
+            await self.store.save(conversation, remembered)
+        return reply
+
+    async def sent(self, conversation: str, reply_ids: list[str]) -> None:
+        """Note the channel's ids of the messages that carried the last answer, so a reply to one of them
+        later follows up on that answer (Telegram)."""
+        history = await self.store.load(conversation)
+        if history and reply_ids:
+            last = history[-1]
+            await self.store.save(conversation, (*history[:-1], replace(last, reply_ids=(*last.reply_ids, *reply_ids))))
+
+    async def forget(self, conversation: str) -> None:
+        await self.store.clear(conversation)
+
+    def reply_in_context(self, text: str, history: tuple[Turn, ...]) -> tuple[Reply, tuple[Turn, ...] | None]:
+        """The reply to a message read with ``history``, and the history to keep (None: unchanged)."""
+        message = re.sub(r"\s+", " ", text).strip()
+        if is_reset(message):
+            return Reply("reset", RESET_TEXT), ()
+        command = message.partition(" ")[0].lower().lstrip("/")
+        if not message or command in {"help", "brief"} or (command == "sources" and message.lower().lstrip("/") == "sources"):
+            return self.reply_to(message), None
+        contextual = self.followups.answer(message, history)
+        return _answer_reply(contextual.answer), contextual.history
 
     async def file_again(self, remake: dict[str, str]) -> Attachment | None:
         """The file an earlier reply offered, made again from its ``remake``; None if it names none."""
@@ -85,9 +141,15 @@ class Conversation:
             return None
         return await self._off_loop(self.briefing_file, topic)
 
-    async def actions(self, due: str | None = None, lead: str | None = None) -> Reply:
-        """The action table filtered by due year or lead (Telegram's /due and /owner)."""
-        return await self._off_loop(self.actions_reply, due, lead)
+    async def actions(self, due: str | None = None, lead: str | None = None, conversation: str | None = None) -> Reply:
+        """The action table filtered by due year or lead (Telegram's /due and /owner); "more" pages through it."""
+        reply = await self._off_loop(self.actions_reply, due, lead)
+        if conversation is not None and reply.answer is not None and reply.answer.actions is not None:
+            action_filter = self.service.actions.filter_from_options(due, lead, None, None, self.service.today())
+            resolution = Resolution(FollowUpKind.NARROW, f"/{'due' if due else 'owner'} {due or lead}", action_filter)
+            turn = self.followups.turn_of(resolution, reply.answer)
+            await self.store.save(conversation, remember(await self.store.load(conversation), turn))
+        return reply
 
     async def _off_loop(self, work: Callable[..., Reply], *args: str | None) -> Reply:
         return await asyncio.get_running_loop().run_in_executor(self._workers, work, *args)
@@ -105,6 +167,8 @@ class Conversation:
         command = command.lower().lstrip("/")
         if not message or command == "help":
             return Reply("help", HELP_TEXT, suggestions=EXAMPLE_QUESTIONS)
+        if is_reset(message):
+            return Reply("reset", RESET_TEXT)  # nothing to forget: this message had no conversation
         if command == "sources" and not rest:
             return Reply("sources", self.sources_text())
         if command == "brief":

@@ -17,6 +17,7 @@ from bot.briefing import BriefingWriter
 from bot.config import Settings
 from bot.ranker import AnsweringModels
 from bot.conversation import Conversation
+from bot.conversation_store import make_store
 from index import store
 from index.embedder import Embedder
 from ingest.build import corpus_files, ingest_corpus
@@ -97,11 +98,12 @@ def first_build_notice(settings: Settings) -> str:
 
 
 def load_conversation(settings: Settings) -> Conversation:
-    """What a channel server needs: the model loaded and briefings warmed up before the first user."""
+    """What a channel server needs: the model loaded, the conversation store, and briefings warmed up before the first user."""
     service = load_service(settings)
     if isinstance(service.embedder, LazyEmbedder):
         service.embedder.load()
-    conversation = Conversation(service)
+    store = make_store(settings.redis_url, settings.conversation_idle_minutes * 60)
+    conversation = Conversation(service, store)
     conversation.warm_up()
     return conversation
 

@@ -129,3 +129,12 @@ def test_a_single_nearest_match_is_worded_in_the_singular(table):
         "",
         "Nearest: without the lead, 1 action matches (in Waste, due in 2024/25).",
     ]
+
+
+def test_the_trust_and_pcn_actions_are_told_from_the_ics_ones(table):
+    """The Green Plan splits each action plan into actions for the ICS and actions for every Trust and PCN."""
+    trust = _parse("list the trust / pcn specific actions", table)
+    assert trust.scope == "Trust / PCN specific" and trust.text is None
+    rows = filter_actions(table, trust)
+    assert rows and all(row.scope == "Trust / PCN specific" for row in rows)
+    assert _parse("which ICS-wide actions are due 22/23", table) == ActionFilter(due="2022/23", scope="ICS specific")

@@ -85,7 +85,7 @@ def assert_valid(text: str) -> None:
 
 async def test_registers_the_command_menu(telegram):
     (call,) = await telegram.wait_for("setMyCommands")
-    assert [c["command"] for c in call.params["commands"]] == ["start", "help", "ask", "due", "owner", "brief", "sources"]
+    assert [c["command"] for c in call.params["commands"]] == ["start", "help", "ask", "due", "owner", "brief", "sources", "reset"]
 
 
 async def test_answer_cites_document_and_page_in_footnotes(telegram):

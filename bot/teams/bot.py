@@ -58,7 +58,7 @@ class KnowledgeBot(ActivityHandler):
         if self.settings.log_message_text:
             logger.info("Message in %s: %r", activity.conversation.id, text)
         await turn_context.send_activity(Activity(type=ActivityTypes.typing))
-        reply = await self.conversation.respond(text)
+        reply = await self.conversation.respond(text, conversation=conversation_key(activity))
         await turn_context.send_activity(reply_activity(reply, activity.channel_id, group=is_group(activity)))
         logger.info("Sent a %s reply in %s", reply.kind, activity.conversation.id)
 
@@ -126,6 +126,12 @@ def addressed_text(activity: Activity) -> str | None:
     elif is_group(activity):
         return None
     return html.unescape(activity.text or "").strip()
+
+
+def conversation_key(activity: Activity) -> str:
+    """The conversation a message follows up in: a one-to-one or group chat, or one reply chain of a
+    channel (Teams gives each its own id, ending in ``;messageid=`` and the chain's first post)."""
+    return f"teams:{activity.conversation.id}"
 
 
 def should_welcome(members_added: list[ChannelAccount], activity: Activity) -> bool:

@@ -24,7 +24,8 @@ from botbuilder.schema import (
     SuggestedActions,
 )
 
-from bot.action_query import ActionListing
+from bot.action_answers import ROWS_IN_TEXT
+from bot.action_query import ActionListing, left_out_note
 from bot.answering import Answer, Citation
 from bot.conversation import Attachment, Reply
 from ingest.actions import ActionRow
@@ -37,8 +38,9 @@ FILE_NOT_SENT = "\n\n(Teams does not take this file from bots, so it is not atta
 # Teams truncates or rejects longer citation fields (see AIMessageEntity).
 CITATION_NAME_LIMIT = 80
 CITATION_ABSTRACT_LIMIT = 160
-# An action table longer than this does not fit a screen; the rest is counted.
-CARD_ROWS = 10
+# An action table longer than this is cut short and the rest counted: as many rows as the answer's
+# text lists, so that "more" continues every channel's listing from the same row.
+CARD_ROWS = ROWS_IN_TEXT
 _SINGLE_NEWLINE = re.compile(r"(?<!\n)\n(?!\n)")
 
 
@@ -181,6 +183,11 @@ def action_lead_in(listing: ActionListing, citations: list[Citation]) -> str:
     return f"{summary}. From {sources}." if sources else f"{summary}."
 
 
+def rows_after(listing: ActionListing, shown: int) -> list[ActionRow]:
+    """The rows of a listing after the first ``shown``."""
+    return [row for group in listing.groups.values() for row in group][shown:]
+
+
 def action_card(listing: ActionListing) -> BotAttachment:
     """An Adaptive Card table of actions (number, action, lead, due, page), by theme, one screenful at most."""
     body: list[dict[str, Any]] = []
@@ -193,7 +200,7 @@ def action_card(listing: ActionListing) -> BotAttachment:
         shown += len(rows)
     rest = sum(len(group) for group in listing.groups.values()) - shown
     if rest:
-        body.append(_text_block(f"…and {rest} more. Ask about one theme or lead to narrow the list.", isSubtle=True))
+        body.append(_text_block(left_out_note(rows_after(listing, shown)), isSubtle=True))
     card = {"type": "AdaptiveCard", "$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "version": "1.5", "body": body}
     return BotAttachment(content_type=ADAPTIVE_CARD, content=card)
 

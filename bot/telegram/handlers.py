@@ -76,6 +76,7 @@ COMMANDS = (
     Command("owner", "Actions led by someone", "lead", "ICB"),
     Command("brief", "A cited briefing on a topic, with a Word copy", "topic", "net zero travel"),
     Command("sources", "The documents I know"),
+    Command("reset", "Start over: forget the conversation so far"),
 )
 _COMMANDS_BY_NAME = {command.name: command for command in COMMANDS}
 COMMAND_LIST = "Telegram commands:\n" + "\n".join(
@@ -132,12 +133,16 @@ class TelegramBot:
         if command.argument and not argument:
             await message.reply_html(_usage(command))
             return
-        await self._respond(update, context, lambda: self._reply_to_command(name, argument))
+        key = conversation_key(message)
+        await self._respond(update, context, lambda: self._reply_to_command(name, argument, key), key)
 
     async def question(self, update: Update, context: Context) -> None:
-        text = _question_text(update.effective_message, context.bot)
+        message = update.effective_message
+        text = _question_text(message, context.bot)
         if text is not None:
-            await self._respond(update, context, lambda: self.conversation.respond(text))
+            key = conversation_key(message)
+            replying_to = _replied_to_bot(message, context.bot)
+            await self._respond(update, context, lambda: self.conversation.respond(text, key, replying_to), key)
 
     async def unknown_command(self, update: Update, context: Context) -> None:
         await update.effective_message.reply_html(f"I don't know that command.\n\n{escape(COMMAND_LIST)}")
@@ -172,23 +177,27 @@ class TelegramBot:
 
     # -- answering ---------------------------------------------------------
 
-    def _reply_to_command(self, name: str, argument: str) -> Awaitable[Reply]:
+    def _reply_to_command(self, name: str, argument: str, key: str) -> Awaitable[Reply]:
         """What each command asks of the Conversation."""
         match name:
             case "start":
                 return asyncio.to_thread(self.conversation.welcome)
             case "ask":
-                return self.conversation.respond(argument)
+                return self.conversation.respond(argument, key)
             case "due":
-                return self.conversation.actions(due=argument)
+                return self.conversation.actions(due=argument, conversation=key)
             case "owner":
-                return self.conversation.actions(lead=argument)
+                return self.conversation.actions(lead=argument, conversation=key)
+            case "reset":
+                return self.conversation.respond("reset", key)
             case "brief":
                 return self.conversation.respond(f"brief {argument}")
             case _:  # help, sources: the Conversation knows these words
                 return self.conversation.respond(name)
 
-    async def _respond(self, update: Update, context: Context, make_reply: Callable[[], Awaitable[Reply]]) -> None:
+    async def _respond(
+        self, update: Update, context: Context, make_reply: Callable[[], Awaitable[Reply]], key: str | None = None
+    ) -> None:
         """Rate-limit, show "typing…" while the reply is made, then send it."""
         message = update.effective_message
         verdict = self.rate_limiter.check(update.effective_user.id)
@@ -199,18 +208,21 @@ class TelegramBot:
         started = time.perf_counter()
         async with _typing(context.bot, message.chat_id):
             reply = await make_reply()
-        await self._send(message, _with_command_list(reply))
+        sent = await self._send(message, _with_command_list(reply))
+        if key is not None and reply.kind == "answer":
+            await self.conversation.sent(key, [str(message_id) for message_id in sent])
         asked = f" to {message.text!r}" if self.log_message_text else ""
         logger.info("Chat %s: %s reply%s in %.2fs", message.chat_id, reply.kind, asked, time.perf_counter() - started)
 
-    async def _send(self, message: Message, reply: Reply) -> None:
+    async def _send(self, message: Message, reply: Reply) -> list[int]:
+        """Send the reply; the ids of the messages it took, for replies to them to follow up on it."""
         rendered = render_reply(reply)
         *leading, last = rendered.parts
-        for part in leading:
-            await message.reply_html(part)
-        await message.reply_html(last, reply_markup=self._quotes_button(rendered.expanded))
+        sent = [await message.reply_html(part) for part in leading]
+        sent.append(await message.reply_html(last, reply_markup=self._quotes_button(rendered.expanded)))
         for attachment in reply.attachments:
             await message.reply_document(attachment.data, filename=attachment.name)
+        return [m.message_id for m in sent if isinstance(m, Message)]
 
     def _quotes_button(self, expanded: list[str]) -> InlineKeyboardMarkup | None:
         if not expanded:
@@ -229,6 +241,19 @@ def _with_command_list(reply: Reply) -> Reply:
     if reply.kind not in {"welcome", "help"}:
         return reply
     return replace(reply, text=f"{reply.text}\n\n{COMMAND_LIST}")
+
+
+def conversation_key(message: Message) -> str:
+    """A Telegram conversation is a chat (private or group)."""
+    return f"telegram:{message.chat_id}"
+
+
+def _replied_to_bot(message: Message, bot: Bot) -> str | None:
+    """The id of the bot's message this one replies to: the follow-up is about that answer, even an older one."""
+    replied_to = message.reply_to_message
+    if replied_to is not None and replied_to.from_user is not None and replied_to.from_user.id == bot.id:
+        return str(replied_to.message_id)
+    return None
 
 
 def _question_text(message: Message, bot: Bot) -> str | None:

@@ -1,0 +1,265 @@
+"""``python -m bot eval-dialogues``: follow-up questions scored on ``eval/dialogues.jsonl``.
+
+Each dialogue's turns are asked in order with the earlier ones as context; the
+last turn is scored. Its tunables (``bot.followup.Tunables``) are fitted on the
+other four folds, so every figure is out-of-fold. The same last turns asked with
+no context are scored beside them, to show that the context is what answers them.
+
+Scores, on the last turns:
+- cite: a gold (document, page) among the citations (answerable turns);
+- must: every must-include fact in the answer's text or quotes (answerable turns);
+- unans: declined when the documents do not answer (unanswerable turns);
+- switch: a new question answered exactly as it would be alone (switch turns);
+- kind: the resolver read the turn as its kind says (a follow-up of that kind, or standalone for a switch).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import statistics
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.action_query import ActionFilter
+from bot.answering import Answer, AnsweringService
+from bot.follow_answers import FollowUpAnswerer
+from bot.followup import CitedPassage, FollowUpKind, Tunables, Turn, resolve
+
+FOLDS = 5
+ELLIPSIS_WORDS_TRIED = range(2, 11)
+LEANING_WORDS_TRIED = range(1, 7)
+# The resolver's kind a dialogue kind expects; the unanswerable follow-ups here are ellipses or pronouns.
+EXPECTED_KINDS = {
+    "pronoun": {FollowUpKind.PRONOUN},
+    "ellipsis": {FollowUpKind.ELLIPSIS},
+    "more": {FollowUpKind.MORE},
+    "narrow": {FollowUpKind.NARROW},
+    "drill": {FollowUpKind.DRILL},
+    "switch": {FollowUpKind.STANDALONE},
+    "unanswerable_followup": {FollowUpKind.PRONOUN, FollowUpKind.ELLIPSIS},
+}
+ACTION_KINDS = {"more", "narrow"}
+
+
+@dataclass(frozen=True)
+class DialogueTurn:
+    question: str
+    evidence: tuple[tuple[str, int], ...]
+    snippets: tuple[str, ...]
+    must_include: tuple[str, ...]
+    unanswerable: bool
+
+
+@dataclass(frozen=True)
+class Dialogue:
+    id: str
+    fold: int
+    kind: str
+    turns: tuple[DialogueTurn, ...]
+
+
+@dataclass(frozen=True)
+class Scores:
+    answerable: int
+    cite: float
+    must: float
+    unanswerable: int
+    declined: float
+    switches: int
+    same_as_alone: float
+    kind: float
+    p95_resolve_ms: float
+
+    def row(self, name: str) -> str:
+        return (
+            f"{name:<14}{self.cite:>6.2f}{self.must:>6.2f}{self.declined:>7.2f}{self.same_as_alone:>8.2f}"
+            f"{self.kind:>6.2f}{self.p95_resolve_ms:>9.2f}"
+        )
+
+
+HEADER = f"{'':<14}{'cite':>6}{'must':>6}{'unans':>7}{'switch':>8}{'kind':>6}{'p95 ms':>9}"
+
+
+def load_dialogues(path: Path) -> list[Dialogue]:
+    dialogues = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        item = json.loads(line)
+        turns = tuple(
+            DialogueTurn(
+                t["question"],
+                tuple((e["slug"], int(e["page"])) for e in t.get("evidence", [])),
+                tuple(e.get("snippet", "") for e in t.get("evidence", [])),
+                tuple(t.get("must_include", [])),
+                bool(t.get("unanswerable")),
+            )
+            for t in item["turns"]
+        )
+        dialogues.append(Dialogue(item["id"], int(item["fold"]), item["kind"], turns))
+    return dialogues
+
+
+# -- fitting ------------------------------------------------------------------
+
+
+def gold_history(dialogue: Dialogue, upto: int) -> tuple[Turn, ...]:
+    """The turns before ``upto`` as remembered from gold: the questions and their evidence.
+
+    Enough to fit the decision without answering anything: whether a message
+    leans on the conversation depends on the message and on what kind of
+    answer came before (an action listing or not), not on the answer's words.
+    """
+    turns = []
+    for position, turn in enumerate(dialogue.turns[:upto]):
+        citations = tuple(CitedPassage(slug, page, snippet) for (slug, page), snippet in zip(turn.evidence, turn.snippets))
+        listing = ActionFilter(text="gold") if dialogue.kind in ACTION_KINDS and position == 0 else None
+        turns.append(Turn(turn.question, citations, turn.unanswerable, listing, 15 if listing else 0))
+    return tuple(turns)
+
+
+def decision_examples(dialogues: list[Dialogue]) -> list[tuple[str, tuple[Turn, ...], bool]]:
+    """(message, history, the kinds it may be read as) for every last turn, and for each first turn
+    asked after another dialogue (a new subject: it must stand alone)."""
+    examples = []
+    for previous, dialogue in zip([None, *dialogues], dialogues):
+        last = len(dialogue.turns) - 1
+        examples.append((dialogue.turns[last].question, gold_history(dialogue, last), EXPECTED_KINDS[dialogue.kind]))
+        if previous is not None:
+            examples.append((dialogue.turns[0].question, gold_history(previous, len(previous.turns)), {FollowUpKind.STANDALONE}))
+    return examples
+
+
+def fit_tunables(dialogues: list[Dialogue], parse_actions: Callable[[str], ActionFilter | None]) -> Tunables:
+    """The tunables reading most of these dialogues' turns as the kind they are.
+
+    Among equally good values, the middle of their range (the lower middle): the
+    furthest from the edges where the fit would start to read turns wrongly.
+    """
+    examples = decision_examples(dialogues)
+
+    def accuracy(tunables: Tunables) -> int:
+        return sum(resolve(message, history, parse_actions, tunables).kind in kinds for message, history, kinds in examples)
+
+    scored = {Tunables(e, w): accuracy(Tunables(e, w)) for e, w in itertools.product(ELLIPSIS_WORDS_TRIED, LEANING_WORDS_TRIED)}
+    best = max(scored.values())
+    tied = [t for t, right in scored.items() if right == best]
+    middle = Tunables(
+        _lower_median([t.max_ellipsis_words for t in tied]), _lower_median([t.max_leaning_content_words for t in tied])
+    )
+    return middle if middle in tied else min(tied, key=lambda t: (t.max_ellipsis_words, t.max_leaning_content_words))
+
+
+def _lower_median(values: list[int]) -> int:
+    ordered = sorted(set(values))
+    return ordered[(len(ordered) - 1) // 2]
+
+
+# -- scoring ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    dialogue: Dialogue
+    answer: Answer
+    alone: Answer
+    kind: FollowUpKind
+    question: str
+    resolve_ms: float
+
+    @property
+    def last(self) -> DialogueTurn:
+        return self.dialogue.turns[-1]
+
+
+def cites_gold(answer: Answer, turn: DialogueTurn) -> bool:
+    return bool({(c.slug, c.page) for c in answer.citations} & set(turn.evidence))
+
+
+def has_all_facts(answer: Answer, turn: DialogueTurn) -> bool:
+    text = (answer.text + " " + " ".join(c.quote for c in answer.citations)).lower()
+    return all(fact.lower() in text for fact in turn.must_include)
+
+
+def run_dialogue(dialogue: Dialogue, answerer: FollowUpAnswerer, service: AnsweringService) -> Outcome:
+    history: tuple[Turn, ...] = ()
+    for turn in dialogue.turns[:-1]:
+        history = answerer.answer(turn.question, history).history
+    started = time.perf_counter()
+    resolution = answerer.resolve(dialogue.turns[-1].question, history)
+    resolve_ms = (time.perf_counter() - started) * 1000
+    answer, _ = answerer.perform(resolution)
+    alone = service.answer(dialogue.turns[-1].question)
+    return Outcome(dialogue, answer, alone, resolution.kind, resolution.question, resolve_ms)
+
+
+def score(outcomes: list[Outcome], pick: Callable[[Outcome], Answer]) -> Scores:
+    answerable = [o for o in outcomes if not o.last.unanswerable]
+    unanswerable = [o for o in outcomes if o.last.unanswerable]
+    switches = [o for o in outcomes if o.dialogue.kind == "switch"]
+    return Scores(
+        answerable=len(answerable),
+        cite=_share(cites_gold(pick(o), o.last) for o in answerable),
+        must=_share(has_all_facts(pick(o), o.last) for o in answerable),
+        unanswerable=len(unanswerable),
+        declined=_share(pick(o).abstained for o in unanswerable),
+        switches=len(switches),
+        same_as_alone=_share(pick(o).text == o.alone.text for o in switches),
+        kind=_share(o.kind in EXPECTED_KINDS[o.dialogue.kind] for o in outcomes) if pick(outcomes[0]) is outcomes[0].answer else float("nan"),
+        p95_resolve_ms=_p95([o.resolve_ms for o in outcomes]) if pick(outcomes[0]) is outcomes[0].answer else float("nan"),
+    )
+
+
+def evaluate(dialogues: list[Dialogue], service: AnsweringService) -> tuple[list[Outcome], dict[int, Tunables]]:
+    """Every dialogue answered with tunables fitted on the other folds."""
+    def parse(text: str) -> ActionFilter | None:
+        return service.actions.understand(text, service.today())
+
+    fitted = {fold: fit_tunables([d for d in dialogues if d.fold != fold], parse) for fold in sorted({d.fold for d in dialogues})}
+    outcomes = [run_dialogue(d, FollowUpAnswerer(service, fitted[d.fold]), service) for d in dialogues]
+    return outcomes, fitted
+
+
+def kind_summary(outcomes: list[Outcome]) -> str:
+    """One kind's figures in a line: those that apply to it, with context then alone."""
+    parts = []
+    for name, pick in (("context", lambda o: o.answer), ("alone", lambda o: o.alone)):
+        answerable = [o for o in outcomes if not o.last.unanswerable]
+        if answerable:
+            cite = _share(cites_gold(pick(o), o.last) for o in answerable)
+            must = _share(has_all_facts(pick(o), o.last) for o in answerable)
+            parts.append(f"{name}: cite {cite:.2f} must {must:.2f}")
+        else:
+            parts.append(f"{name}: declined {_share(pick(o).abstained for o in outcomes):.2f}")
+    return " | ".join(parts)
+
+
+def details(outcome: Outcome) -> dict:
+    return {
+        "id": outcome.dialogue.id,
+        "fold": outcome.dialogue.fold,
+        "kind": outcome.dialogue.kind,
+        "asked": outcome.last.question,
+        "resolved_as": outcome.kind.value,
+        "question": outcome.question,
+        "cite": cites_gold(outcome.answer, outcome.last),
+        "must": has_all_facts(outcome.answer, outcome.last),
+        "abstained": outcome.answer.abstained,
+        "alone_cite": cites_gold(outcome.alone, outcome.last),
+        "alone_must": has_all_facts(outcome.alone, outcome.last),
+        "alone_abstained": outcome.alone.abstained,
+    }
+
+
+def _share(values: Iterable[bool]) -> float:
+    values = list(values)
+    return sum(values) / len(values) if values else float("nan")
+
+
+def _p95(values: list[float]) -> float:
+    if len(values) < 2:
+        return values[0] if values else float("nan")
+    return statistics.quantiles(values, n=20)[-1]

@@ -1,0 +1,148 @@
+"""Answering a message in its conversation: resolve it (``bot.followup``), then answer what it means.
+
+The answering service stays a black box: a standalone or rewritten question goes
+to ``AnsweringService.answer``, a narrowed listing to ``answer_actions``, a page of
+a listing to ``answer_from_table``. Only "where does it say that?" is answered
+here, from the knowledge base's sentences around the earlier answer's citations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from bot.action_answers import ROWS_IN_TEXT
+from bot.action_query import ActionListing, left_out_note
+from bot.answering import Answer, AnsweringService, Citation
+from bot.followup import (
+    DEFAULT_TUNABLES,
+    CitedPassage,
+    FollowUpKind,
+    Resolution,
+    Tunables,
+    Turn,
+    remember,
+    resolve,
+)
+from index.search import NO_FILTERS, Filters
+
+# Sentences shown around a cited one for "where does it say that?" (before, after) and after it
+# for "tell me more about the second point". Chosen on the drill dialogues of eval/dialogues.jsonl
+# (three of them): one sentence either side shows what the quote stands in; two after it say more.
+SENTENCES_AROUND = (1, 1)
+SENTENCES_AFTER = 2
+NOTHING_MORE = "That was the whole list: there are no more actions in it."
+NOTHING_TO_DRILL = "I couldn't find the passage that answer came from any more. Please ask the question again."
+
+
+@dataclass(frozen=True)
+class ContextualAnswer:
+    """An answer, what the message was taken to mean, and the conversation's next state."""
+
+    answer: Answer
+    resolution: Resolution
+    history: tuple[Turn, ...]
+
+
+class FollowUpAnswerer:
+    """Answers a message with the conversation's recent turns as context."""
+
+    def __init__(self, service: AnsweringService, tunables: Tunables = DEFAULT_TUNABLES) -> None:
+        self.service = service
+        self.tunables = tunables
+
+    def resolve(self, message: str, history: tuple[Turn, ...]) -> Resolution:
+        return resolve(message, history, self._parse_actions, self.tunables)
+
+    def answer(self, message: str, history: tuple[Turn, ...], filters: Filters = NO_FILTERS) -> ContextualAnswer:
+        resolution = self.resolve(message, history)
+        answer, turn = self.perform(resolution, filters)
+        return ContextualAnswer(answer, resolution, remember(history, turn))
+
+    def perform(self, resolution: Resolution, filters: Filters = NO_FILTERS) -> tuple[Answer, Turn]:
+        """The answer to a resolved message, and the turn to remember."""
+        kind = resolution.kind
+        if kind is FollowUpKind.MORE:
+            return self._page(resolution)
+        if kind is FollowUpKind.NARROW:
+            answer = self.service.answer_actions(resolution.action_filter)
+            return answer, self.turn_of(resolution, answer)
+        if kind is FollowUpKind.DRILL:
+            answer = self._passages(resolution)
+            return answer, Turn(resolution.question, _cited(answer), answer.abstained, subject=resolution.subject)
+        answer = self.service.answer(resolution.question, filters)
+        return answer, self.turn_of(resolution, answer)
+
+    def _parse_actions(self, text: str):
+        return self.service.actions.understand(text, self.service.today())
+
+    def turn_of(self, resolution: Resolution, answer: Answer) -> Turn:
+        """What to remember of an answer: its question and citations, and for a listing its filter and rows shown."""
+        listing = answer.actions
+        action_filter = None
+        shown = 0
+        if listing is not None and listing.groups:
+            action_filter = resolution.action_filter or self.service.actions.understand(resolution.question, self.service.today())
+            shown = min(ROWS_IN_TEXT, _row_count(listing))
+        return Turn(
+            resolution.question, _cited(answer), answer.abstained, action_filter, shown, resolution.inserted, resolution.subject
+        )
+
+    def _page(self, resolution: Resolution) -> tuple[Answer, Turn]:
+        """The next screenful of the last listing, headed by where it is in the whole."""
+        full = self.service.actions.listing(resolution.action_filter)
+        rows = [row for group in full.groups.values() for row in group]
+        start = resolution.offset
+        page = rows[start : start + ROWS_IN_TEXT]
+        turn = Turn(resolution.question, (), False, resolution.action_filter, start + len(page))
+        if not page:
+            return Answer(NOTHING_MORE, [], abstained=False), turn
+        groups: dict = {}
+        for row in page:
+            groups.setdefault(row.theme, []).append(row)
+        end = start + len(page)
+        summary = f"Actions {start + 1}–{end} of {len(rows)}: {full.summary.rstrip('.')}."
+        answer = self.service.answer_from_table(ActionListing(summary, groups))
+        rest = rows[end:]
+        if rest:
+            answer = replace(answer, text=f"{answer.text}\n\n{left_out_note(rest)}")
+        return answer, replace(turn, citations=_cited(answer))
+
+    def _passages(self, resolution: Resolution) -> Answer:
+        """Each cited passage with the sentences around it (or after it, to say more), cited again."""
+        kb = self.service.kb
+        before, after = (0, SENTENCES_AFTER) if resolution.expand else SENTENCES_AROUND
+        citations: list[Citation] = []
+        parts: list[str] = []
+        for passage in resolution.citations:
+            ids = _sentence_ids_of(kb, passage)
+            if not ids:
+                continue
+            page_ids = kb.page_sentence_ids(passage.slug, passage.page)
+            first = max(page_ids.start, ids[0] - before)
+            last = min(page_ids.stop - 1, ids[-1] + after)
+            text = " ".join(kb.sentences[i][1].text for i in range(first, last + 1))
+            title = kb.by_slug[passage.slug].record.title
+            n = len(citations) + 1
+            citations.append(Citation(n, passage.slug, title, passage.page, text))
+            parts.append(f"{title}, p. {passage.page}: “{text}” [{n}]")
+        if not citations:
+            return Answer(NOTHING_TO_DRILL, [], abstained=True)
+        lead = "It goes on:" if resolution.expand else "That comes from:"
+        return Answer(lead + "\n" + "\n".join(parts), citations, abstained=False)
+
+
+def _sentence_ids_of(kb, passage: CitedPassage) -> list[int]:
+    """The page's sentences that a quote is made of (a quote is one or more whole sentences)."""
+    if passage.slug not in kb.by_slug:
+        return []
+    ids = [i for i in kb.page_sentence_ids(passage.slug, passage.page) if kb.sentences[i][1].text in passage.quote]
+    return ids
+
+
+def _cited(answer: Answer) -> tuple[CitedPassage, ...]:
+    return tuple(CitedPassage(c.slug, c.page, c.quote) for c in answer.citations)
+
+
+def _row_count(listing: ActionListing) -> int:
+    return sum(len(group) for group in listing.groups.values())
+

@@ -1,0 +1,445 @@
+"""Follow-up questions: what a message means, given the conversation so far.
+
+People chat: after "what's CSW-Jets?" they ask "who uses it?", after a list
+of actions "more" or "just the ICP ones", after an answer "where does it say
+that?". Without an LLM, this module decides whether a message leans on the
+conversation and, if it does, what it means in full:
+
+- **pronoun** ("who chairs it?"): the pronoun is replaced by the earlier question's subject;
+- **ellipsis** ("and swft?", "what about in 21/22"): the earlier question is asked again with
+  the changed slot (a month, a year, an organisation, or the fragment the last ellipsis put in);
+- **more** ("show me the rest"): the next page of the last action listing;
+- **narrow** ("which of those are due 23/24"): the last listing's filter, with one more constraint;
+- **drill** ("where does it say that?", "tell me more about the second point"): the passages
+  around the previous answer's citations.
+
+Anything else is a question of its own and is answered as if it were the first
+(a **switch**). The decision is a handful of word lists and two numbers; the
+numbers are fitted out-of-fold on ``eval/dialogues.jsonl`` (``bot.dialogue_eval``),
+and the defaults below are what fitting on all five folds chose.
+
+Nothing here answers anything: ``bot.follow_answers`` turns a ``Resolution``
+into an answer with the answering service, which stays a black box.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
+from enum import Enum
+
+from bot.action_query import ActionFilter
+
+# A message with at most this many words of its own after a cue such as "and" or "what about"
+# is an ellipsis of the previous question ("and swft?"); longer ones are questions of their own
+# ("and how many covid vaccinations has primary care delivered since dec 2020?"). A fragment
+# that fills the previous question's month, year or report-month slot is an ellipsis at any
+# length. Fitted by ``bot.dialogue_eval.fit_tunables`` over 2..10 on eval/dialogues.jsonl
+# (out-of-fold in the evaluation); every value from 2 to 10 reads the 61 fitting examples equally
+# well, and the fit takes the middle of the tied range: 6.
+MAX_ELLIPSIS_WORDS = 6
+# A message with a pronoun pointing back and at most this many content words of its own
+# ("who chairs it?": one) leans on the previous question's subject; longer messages with a
+# pronoun carry their own subject. Without any pronoun, at most half this many ("how many
+# people came": one, "came" being a function word here). Fitted over 1..6 like the above:
+# 2, 3 and 4 tie (59 of 61 read right), 1 and 5 do worse; the middle is 3.
+MAX_LEANING_CONTENT_WORDS = 3
+
+TURNS_KEPT = 5  # the state is small: the last few turns are all a follow-up ever leans on
+
+_WORD = re.compile(r"[A-Za-z0-9£%][A-Za-z0-9£%&'’/.,-]*[A-Za-z0-9%]|[A-Za-z0-9£%]")
+_MONTHS = (
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec"
+).split()
+_MONTH = re.compile(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{'|'.join(_MONTHS)})\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:fy\s?)?(?:20)?\d\d\s?[/-]\s?(?:20)?\d\d\b|\b(?:19|20)\d\d\b", re.IGNORECASE)
+# Report months of a financial year ("at m3", "month 4").
+_PERIOD = re.compile(r"\b(?:m|month\s?)\d{1,2}\b", re.IGNORECASE)
+
+# "diff question - ...", "new question: ...", "right - ...": the user says the topic changes.
+_SWITCH = re.compile(
+    r"^\s*(?:(?:a\s+)?(?:diff(?:erent)?|new|another|separate|unrelated|other)\s+(?:question|topic|thing)"
+    r"|(?:ok(?:ay)?|right|anyway|changing (?:the )?subject)\b\s*[-–:,]|on another note)\s*[-–:,]?\s*",
+    re.IGNORECASE,
+)
+_MORE = re.compile(
+    r"^(?:(?:show|give|list|tell)\s+(?:me\s+)?(?:the\s+)?(?:rest|all(?:\s+of\s+them)?|more|remaining(?:\s+ones)?|next(?:\s+ones?)?)"
+    r"|(?:and\s+)?more|(?:the\s+)?rest|(?:the\s+)?next(?:\s+(?:ones?|page|lot|few))?|keep\s+going|go\s+on|continue|carry\s+on"
+    r"|what\s+else|any\s+more|anything\s+else|see\s+more)"
+    r"(?:\s+(?:please|pls|plz|thanks|then|of\s+them|ones))*[\s.!?]*$",
+    re.IGNORECASE,
+)
+_WHERE = re.compile(
+    r"\b(?:where\s+(?:does|did|do)\s+(?:it|they|that|this|the\s+\w+)\s+say|where\s+(?:is|was)\s+(?:that|this|it)\s+from"
+    r"|(?:what(?:'s|s|\s+is)|which\s+is)\s+the\s+source|source\s+(?:for|of)\s+(?:that|this|it)|sources?\s*\?*$"
+    r"|which\s+(?:document|page|report|paper)\s+(?:says|said|is\s+(?:that|it)\s+(?:in|from))|show\s+me\s+(?:the\s+)?(?:quotes?|source|evidence)"
+    r"|quote\s+(?:it|that|the\s+source)|(?:how|where)\s+do\s+(?:you|we)\s+know)\b",
+    re.IGNORECASE,
+)
+_ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "last": -1}
+_EXPAND = re.compile(
+    rf"\b(?:tell\s+me\s+)?(?:more|expand|elaborate|detail|details)\s+(?:about|on|of)\s+(?:the\s+)?"
+    rf"(?P<nth>{'|'.join(_ORDINALS)})(?:\s+(?:one|point|item|bit|thing|part|bullet))?\b"
+    r"|^(?:tell\s+me\s+)?more\s+(?:about|on)\s+(?:that|this|it)\b|^(?:go\s+on|expand|elaborate)\b",
+    re.IGNORECASE,
+)
+_ELLIPSIS_CUE = re.compile(
+    r"^(?:and|but|also|plus)\b\s*(?:what\s+about|how\s+about|for|in|at|of|with|the)?\s*"
+    r"|^(?:what|how)\s+about\s*|^what\s+of\s*|^same\s+(?:for|in|at)\s*",
+    re.IGNORECASE,
+)
+# Pronouns and determiners pointing back at something said before.
+_POINTING_BACK = frozenset(
+    "it its it's they them their theirs that this those these he she him her his there one ones".split()
+)
+# Words that frame a question or carry no subject of their own ("how many people came").
+_FUNCTION_WORDS = frozenset(
+    """a an the and or but of in on at to for from by with about into as is are was were be been being am do does did
+    doing done have has had having will would should can could may might must shall what what's whats which who who's whom
+    whose when where why how much many me my we our us you your i any some all each every there here then than so not no
+    yes yet still also just only again more most very really ok okay please pls thanks tell say says said show give list
+    get got find know mean meant going go went come came people thing things way it's that's lot lots out up down over
+    new latest now ever""".split()
+)
+# "the workforce one", "the july one": the word before "one" is the fragment.
+_THE_ONE = re.compile(r"^(?:the\s+)?(?P<fragment>.+?)\s+ones?$", re.IGNORECASE)
+# Words of a narrowing message that are not a constraint ("which of those", "just the ... ones").
+_NARROW_CUE = re.compile(
+    r"^(?:(?:and\s+)?(?:just|only)\b|which\s+(?:of\s+(?:those|these|them)|ones?|are|is)\b|(?:and\s+)?(?:those|the\s+ones)\b"
+    r"|filter\s+(?:by|to|for)\b|what\s+about\s+(?:just|only)\b)",
+    re.IGNORECASE,
+)
+_NARROW_FILLER = re.compile(r"\b(?:just|only|the|ones?|those|these|them|of|which|are|is|that|please|pls)\b", re.IGNORECASE)
+_LEADING_FRAME = re.compile(
+    r"^(?:(?:what['’]s|whats|what|who['’]s|who|whom|which|when|where|why|how|much|many|long|is|are|was|were|did|do|does|has|have|"
+    r"had|can|could|will|would|should|the|a|an|tell|me|about|show|list|give|there|any|going)\b\s*)+",
+    re.IGNORECASE,
+)
+_AUXILIARY = re.compile(r"\s\b(?:is|are|was|were|has|have|had|did|does|do|will|would|should|can|could)\b\s", re.IGNORECASE)
+_PREPOSITION = re.compile(r"\b(?:on|of|for|about|into|in|at|to|from|with|regarding)\s+(?=\S)", re.IGNORECASE)
+_RESET = re.compile(r"^\W*(?:/?reset|start\s+(?:over|again|afresh)|new\s+conversation|forget\s+(?:it|that|everything))\W*$", re.IGNORECASE)
+
+
+class FollowUpKind(Enum):
+    STANDALONE = "standalone"  # answered as if it were the first message
+    PRONOUN = "pronoun"
+    ELLIPSIS = "ellipsis"
+    MORE = "more"
+    NARROW = "narrow"
+    DRILL = "drill"
+
+
+@dataclass(frozen=True)
+class CitedPassage:
+    """Where an answer's point came from: enough to find the passage again for "where does it say that?"."""
+
+    slug: str
+    page: int
+    quote: str
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What the conversation remembers of one exchange: never the answer's text, only what it was about."""
+
+    question: str  # the question in full, as a person would ask it standalone
+    citations: tuple[CitedPassage, ...] = ()
+    abstained: bool = False
+    action_filter: ActionFilter | None = None  # set when the answer was an action listing
+    rows_shown: int = 0  # rows of that listing shown so far, for "more"
+    inserted: str = ""  # the fragment an ellipsis put into ``question`` ("swft"), the slot the next one replaces
+    subject: str = ""  # what a pronoun in the next message stands for; a pronoun follow-up keeps its predecessor's
+    reply_ids: tuple[str, ...] = ()  # the channel's ids of the bot messages that carried the answer (Telegram replies)
+
+    def as_json(self) -> dict:
+        data = asdict(self)
+        data["citations"] = [asdict(c) for c in self.citations]
+        data["reply_ids"] = list(self.reply_ids)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> Turn:
+        action_filter = data.get("action_filter")
+        return cls(
+            question=data["question"],
+            citations=tuple(CitedPassage(**c) for c in data.get("citations", [])),
+            abstained=bool(data.get("abstained")),
+            action_filter=ActionFilter(**action_filter) if action_filter else None,
+            rows_shown=int(data.get("rows_shown", 0)),
+            inserted=data.get("inserted", ""),
+            subject=data.get("subject", ""),
+            reply_ids=tuple(data.get("reply_ids", ())),
+        )
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What a message means in full: a standalone question, a listing to page or narrow, or passages to show."""
+
+    kind: FollowUpKind
+    question: str  # the standalone question (for a listing or drill: the previous one, kept as the subject)
+    action_filter: ActionFilter | None = None  # MORE, NARROW
+    offset: int = 0  # MORE: the rows already shown
+    citations: tuple[CitedPassage, ...] = ()  # DRILL: the passages to show
+    expand: bool = False  # DRILL: say more after the passage ("tell me more about ...") rather than around it
+    inserted: str = ""  # ELLIPSIS: the fragment put in
+    subject: str = ""  # what the question is about, for the next message's pronouns
+
+    @property
+    def follows_up(self) -> bool:
+        return self.kind is not FollowUpKind.STANDALONE
+
+
+@dataclass(frozen=True)
+class Tunables:
+    """The two fitted numbers, passed explicitly so that evaluation can refit them per fold."""
+
+    max_ellipsis_words: int = MAX_ELLIPSIS_WORDS
+    max_leaning_content_words: int = MAX_LEANING_CONTENT_WORDS
+
+
+DEFAULT_TUNABLES = Tunables()
+
+
+def is_reset(message: str) -> bool:
+    """ "start over", "/reset", "reset": the user wants a fresh conversation."""
+    return bool(_RESET.match(message))
+
+
+def resolve(
+    message: str,
+    history: tuple[Turn, ...],
+    parse_actions: Callable[[str], ActionFilter | None] = lambda _: None,
+    tunables: Tunables = DEFAULT_TUNABLES,
+) -> Resolution:
+    """What ``message`` means given the ``history`` (oldest first).
+
+    ``parse_actions`` reads a fragment as an action filter ("due 23/24",
+    "the ICP ones"): the answering service's own reading, so narrowing a list
+    understands what a fresh question would.
+    """
+    message = re.sub(r"\s+", " ", message).strip()
+    switched = _SWITCH.match(message)
+    if not history or (switched and len(message) > switched.end()):
+        return _standalone(message[switched.end() :] if switched else message)
+    last = history[-1]
+    if last.action_filter is not None:
+        listing = _about_listing(message, last, parse_actions, tunables)
+        if listing is not None:
+            return listing
+    if last.citations and (_WHERE.search(message) or _EXPAND.search(message)):
+        return _drill(message, last)
+    if last.action_filter is None and _MORE.match(message):
+        return _drill("tell me more about that", last) if last.citations else _standalone(message)
+    ellipsis = _ELLIPSIS_CUE.match(message)
+    fragment = message[ellipsis.end() :].strip(" ?!.") if ellipsis else ""
+    short = len(_words(fragment)) <= tunables.max_ellipsis_words
+    fills_slot = any(slot.search(fragment) and slot.search(last.question) for slot in (_MONTH, _YEAR, _PERIOD))
+    if ellipsis and fragment and (short or fills_slot) and not (_POINTING_BACK - {"one", "ones"}) & set(_words(fragment.lower())):
+        question, inserted = with_slot_changed(last, _strip_the_one(fragment), kind_of=bool(_THE_ONE.match(fragment)))
+        return Resolution(FollowUpKind.ELLIPSIS, question, inserted=inserted, subject=subject_of(question))
+    if _leans(message, tunables):
+        subject = last.subject or subject_of(last.question)
+        return Resolution(FollowUpKind.PRONOUN, with_subject(message, subject), subject=subject)
+    return _standalone(message)
+
+
+def _standalone(message: str) -> Resolution:
+    return Resolution(FollowUpKind.STANDALONE, message, subject=subject_of(message))
+
+
+def _about_listing(
+    message: str, last: Turn, parse_actions: Callable[[str], ActionFilter | None], tunables: Tunables
+) -> Resolution | None:
+    """ "more" pages through the last listing; "which of those are due 23/24" narrows it."""
+    if _MORE.match(message):
+        return Resolution(FollowUpKind.MORE, last.question, last.action_filter, offset=last.rows_shown, subject=last.subject)
+    narrowing = _NARROW_CUE.match(message)
+    ellipsis = _ELLIPSIS_CUE.match(message)
+    if not (narrowing or (ellipsis and len(_words(message)) <= tunables.max_ellipsis_words)):
+        return None
+    cue_end = (narrowing or ellipsis).end()
+    words = _NARROW_FILLER.sub(" ", message[cue_end:]).strip(" ?!.")
+    added = parse_actions(f"{words} actions") if words else None
+    if added is None or not added.constraints():
+        return None
+    merged = replace(last.action_filter, **{name: getattr(added, name) for name in added.constraints()})
+    return Resolution(FollowUpKind.NARROW, last.question, merged, subject=last.subject)
+
+
+def _drill(message: str, last: Turn) -> Resolution:
+    """The passages behind the last answer: all of them for "where", one for "the second point"."""
+    match = _EXPAND.search(message)
+    citations = last.citations
+    if match and match.group("nth"):
+        index = _ORDINALS[match.group("nth").lower()]
+        if index < len(citations):
+            citations = (citations[index],)
+    return Resolution(FollowUpKind.DRILL, last.question, citations=citations, expand=bool(match), subject=last.subject)
+
+
+def _leans(message: str, tunables: Tunables) -> bool:
+    """A pronoun pointing back and few words of its own, or very few words of its own at all."""
+    words = [w.lower().strip("'’") for w in _words(message)]
+    content = [w for w in words if w not in _FUNCTION_WORDS and w not in _POINTING_BACK]
+    points_back = any(w in _POINTING_BACK for w in words)
+    if points_back:
+        return len(content) <= tunables.max_leaning_content_words
+    return len(content) <= tunables.max_leaning_content_words // 2
+
+
+def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False) -> tuple[str, str]:
+    """The previous question with its month, year, organisation or last-inserted fragment swapped for ``fragment``.
+
+    "bed occupancy at uhcw latest week" + "swft" gives "bed occupancy at swft latest week";
+    "the workforce one" (``kind_of``: another of the same thing) after "who's leading the
+    QSRM follow up on capital funding for the LDA unit" gives "... the QSRM follow up on
+    workforce"; otherwise the fragment replaces the question's first name, or its first word.
+    """
+    question = last.question.rstrip(" ?")
+    for slot in (_MONTH, _YEAR, _PERIOD):
+        if slot.search(fragment) and slot.search(question):
+            value = slot.search(fragment).group()
+            return slot.sub(lambda _, value=value: value, question, count=1) + "?", value
+    bare = re.sub(r"^(?:in|at|for|of|on|with)\s+", "", fragment, flags=re.IGNORECASE)
+    if last.inserted and re.search(rf"\b{re.escape(last.inserted)}\b", question, re.IGNORECASE):
+        return _replace_word(question, last.inserted, bare) + "?", bare
+    if kind_of:
+        head_end = re.search(r"\b(?:the|a|an)\s+\S+", _LEADING_FRAME.sub("", question))
+        preposition = _PREPOSITION.search(question, len(question) - len(_LEADING_FRAME.sub("", question)) + head_end.end()) if head_end else None
+        if preposition:
+            return question[: preposition.end()] + bare + "?", bare
+    name = _first_name(question)
+    if name:
+        return _replace_word(question, name, bare) + "?", bare
+    head = _content_words(_LEADING_FRAME.sub("", question))
+    if head:
+        return _replace_word(question, head[0], bare) + "?", bare
+    return f"{question} {bare}?", bare
+
+
+def _replace_word(text: str, old: str, new: str) -> str:
+    return re.sub(rf"(?<![\w-]){re.escape(old)}(?![\w-])", lambda _: new, text, count=1, flags=re.IGNORECASE)
+
+
+def _first_name(question: str) -> str | None:
+    """The first name in a question: an acronym ("UHCW", "swft" typed in lower case is
+    not told apart from a word, so only acronyms written as such, or known places), or a capitalised word."""
+    words = _words(question)
+    for position, word in enumerate(words):
+        bare = word.strip("'’s") if word.endswith(("'s", "’s")) else word
+        if _MONTH.fullmatch(bare) or _PERIOD.fullmatch(bare) or _YEAR.fullmatch(bare):
+            continue
+        if (bare.isupper() and len(bare) >= 2 and bare.isalpha()) or bare.lower() in _KNOWN_PLACES:
+            return bare
+        if position > 0 and bare[:1].isupper() and bare.lower() not in _FUNCTION_WORDS:
+            return bare
+    return None
+
+
+# Organisations and places people type in lower case; a fragment naming one replaces the one named before.
+_KNOWN_PLACES = frozenset(
+    "uhcw swft geh cwpt wmas cw coventry warwickshire rugby solihull nuneaton warwick leamington stratford bedworth icb icp ccg nhse nhsei".split()
+)
+
+
+def _strip_the_one(fragment: str) -> str:
+    """ "the july one" means "july"; "the workforce one", "workforce"."""
+    match = _THE_ONE.match(fragment)
+    return match.group("fragment") if match else re.sub(r"^the\s+", "", fragment, flags=re.IGNORECASE)
+
+
+def subject_of(question: str) -> str:
+    """What a question is about, as words to put where a follow-up's pronoun stands.
+
+    "who sits on the PHM board?" is about "the PHM board"; "how much SDF slippage is built
+    into the plan?" about "SDF slippage"; "how many breaches on the 62 day standard" about
+    all of that; "whats CSW-Jets" about "CSW-Jets". The framing words go; then what comes
+    before an auxiliary verb ("is", "has") or, after "who" and "what", the phrase after the
+    first preposition (the words before it are a verb: "sits on").
+    """
+    text = question.strip(" ?")
+    text = max(text.split(" - "), key=lambda part: len(_content_words(part))) if " - " in text else text
+    frame = _LEADING_FRAME.match(text)
+    rest = text[frame.end() :].strip() if frame else text
+    article = re.search(r"\b(the|a|an)\s*$", frame.group(), re.IGNORECASE) if frame else None
+    if article:
+        rest = f"{article.group(1)} {rest}"  # "what was the frailty pilot" is about "the frailty pilot"
+    counting = bool(frame) and bool(re.search(r"\b(?:many|much)\s*$", frame.group()))
+    asks_who_or_what = bool(frame) and bool(re.match(r"(?:who|what|which)", frame.group(), re.IGNORECASE))
+    auxiliary = _AUXILIARY.search(f" {rest} ")
+    if auxiliary and auxiliary.start() > 0 and _content_words(rest[: auxiliary.start()]):
+        return _tidy_subject(rest[: auxiliary.start()])
+    preposition = _PREPOSITION.search(rest)
+    if (
+        asks_who_or_what
+        and not counting
+        and preposition
+        and _content_words(rest[preposition.end() :])
+        and not _content_words(rest[: preposition.start()])[1:]
+    ):
+        return _tidy_subject(re.sub(r"^[A-Za-z]+\s+(?=the\b)", "", rest[preposition.end() :]))
+    return _tidy_subject(rest) or question
+
+
+def _tidy_subject(subject: str) -> str:
+    """Without leading prepositions ("of our patients" is "our patients"), a leading article that
+    stood before a verb, or trailing punctuation."""
+    subject = re.sub(r"^(?:(?:of|on|in|at|for|to|about)\s+)+", "", subject.strip(" ?,.-–")).strip()
+    return re.sub(r"^(?:the|a|an)\s+(?=(?:the|a|an|our|their|its)\b)", "", subject, flags=re.IGNORECASE)
+
+
+# Pronouns a subject replaces, most likely first: "it" is the thing asked about, "they" often its people.
+_REPLACED_FIRST = ("it", "its", "that", "this", "those", "these", "they", "them", "their")
+
+
+def with_subject(message: str, subject: str) -> str:
+    """The follow-up with a pointing-back word ("it", then "they") replaced by the subject; without one, the subject added.
+
+    "who chairs it?" becomes "who chairs the PHM board?"; "can gb members go to that meeting"
+    keeps its noun: "... go to the meeting (the audit committee ...)".
+    """
+    message = message.strip()
+    if not subject:
+        return message
+    found = {m.group().lower(): m for m in reversed(list(re.finditer(r"[A-Za-z'’]+", message)))}
+    for word in _REPLACED_FIRST:
+        match = found.get(word)
+        if match is None:
+            continue
+        if word in {"that", "this", "those", "these"} and _next_word_is_noun(message, match.end()):
+            return f"{message[: match.start()]}the{message[match.end() :].rstrip(' ?')} ({subject})?"
+        replacement = f"{subject}'s" if word in {"its", "their"} else subject
+        if re.search(r"\bof\s+$", message[: match.start()]) and not re.match(r"(?:the|a|an|our|their|its)\b", subject, re.IGNORECASE):
+            replacement = f"the {replacement}"  # "any of them" -> "any of the breaches on ..."
+        return message[: match.start()] + replacement + message[match.end() :]
+    return f"{message.rstrip(' ?')} ({subject})?"
+
+
+def _next_word_is_noun(message: str, position: int) -> bool:
+    following = re.match(r"\s+([A-Za-z]+)", message[position:])
+    return bool(following) and following.group(1).lower() not in _FUNCTION_WORDS | {"was", "is", "are", "were"}
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def _content_words(text: str) -> list[str]:
+    return [w for w in (w.lower() for w in _words(text)) if w not in _FUNCTION_WORDS and w not in _POINTING_BACK]
+
+
+def up_to_reply(history: tuple[Turn, ...], reply_id: str) -> tuple[Turn, ...]:
+    """The history as it stood when the bot sent ``reply_id``: a reply to an older answer follows up on that answer.
+    The whole history when no turn sent it (forgotten, or not the bot's)."""
+    for position in range(len(history) - 1, -1, -1):
+        if reply_id in history[position].reply_ids:
+            return history[: position + 1]
+    return history
+
+
+def remember(history: tuple[Turn, ...], turn: Turn) -> tuple[Turn, ...]:
+    """The history with ``turn`` added, keeping the last ``TURNS_KEPT``."""
+    return (*history, turn)[-TURNS_KEPT:]

@@ -1,0 +1,231 @@
+"""Follow-up questions in every channel, as a user sees them.
+
+Each kind of follow-up is asked as the dialogues of ``eval/dialogues.jsonl`` ask
+it, in Teams (over HTTP, against the stand-in connector), in Telegram (against
+the stand-in Bot API) and in the terminal chat; the checks are the dialogues'
+own gold facts, never answers written into the tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import itertools
+import json
+
+import aiohttp
+import pytest
+
+from bot.config import Settings
+from bot.conversation import RESET_TEXT
+from bot.dialogue_eval import Dialogue, load_dialogues
+from bot.teams.server import create_app
+from bot.telegram.runner import build_application, running
+from tests.conftest import EVAL_DIR
+from tests.teams_support import Connector, channel_message, new_conversation_id, serving, teams_message
+from tests.telegram_support import TOKEN, FakeBotApi, message
+from tests.test_answering import run_cli
+
+DIALOGUES = {d.id: d for d in load_dialogues(EVAL_DIR / "dialogues.jsonl")}
+# One dialogue of each kind.
+BY_KIND = {"pronoun": "c002", "ellipsis": "c010", "more": "c019", "narrow": "c026", "drill": "c030", "switch": "c034",
+           "unanswerable_followup": "c037"}
+NOT_FOUND = "couldn't find"
+_chat_ids = itertools.count(3001)
+
+
+def assert_seen(seen: str, dialogue: Dialogue) -> None:
+    """What the last turn should show: its gold facts, or a polite "couldn't find" when the documents do not say."""
+    last = dialogue.turns[-1]
+    if last.unanswerable:
+        assert NOT_FOUND in seen, seen
+    else:
+        missing = [fact for fact in last.must_include if fact.lower() not in seen.lower()]
+        assert not missing, (missing, seen)
+
+
+# -- Teams -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+async def connector():
+    async with Connector().running() as running_connector:
+        yield running_connector
+
+
+@pytest.fixture(scope="module")
+async def http():
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+@pytest.fixture(scope="module")
+async def bot_url(conversation, tmp_path_factory):
+    settings = Settings(feedback_file=tmp_path_factory.mktemp("teams") / "feedback.jsonl")
+    async with serving(create_app(settings, conversation)) as url:
+        yield url
+
+
+async def say_in_teams(http, bot_url: str, connector: Connector, activity: dict) -> str:
+    """Everything the user sees of the bot's reply (text, citations, cards), as one string."""
+    conversation_id = activity["conversation"]["id"]
+    before = len(connector.messages_to(conversation_id))
+    async with http.post(f"{bot_url}/api/messages", json=activity) as response:
+        assert response.status in (200, 201), await response.text()
+    replies = connector.messages_to(conversation_id)[before:]
+    return html.unescape(json.dumps(replies, ensure_ascii=False))
+
+
+@pytest.mark.parametrize("kind", BY_KIND)
+async def test_each_kind_of_follow_up_in_teams(kind, http, bot_url, connector):
+    dialogue = DIALOGUES[BY_KIND[kind]]
+    conversation_id = new_conversation_id()
+    for turn in dialogue.turns:
+        seen = await say_in_teams(http, bot_url, connector, teams_message(turn.question, connector.url, conversation_id))
+    assert_seen(seen, dialogue)
+    alone = await say_in_teams(http, bot_url, connector, teams_message(dialogue.turns[-1].question, connector.url, new_conversation_id()))
+    if kind == "switch":
+        assert _answer_text(alone) == _answer_text(seen)  # a new question is answered as it is alone
+
+
+def _answer_text(seen: str) -> str:
+    return json.loads(seen)[-1]["text"]
+
+
+async def test_the_context_is_what_answers_a_follow_up_in_teams(http, bot_url, connector):
+    dialogue = DIALOGUES["c002"]
+    fact = dialogue.turns[-1].must_include[0]
+    alone = await say_in_teams(http, bot_url, connector, teams_message(dialogue.turns[-1].question, connector.url, new_conversation_id()))
+    assert fact not in alone
+
+
+async def test_reply_chains_in_a_channel_are_conversations_of_their_own(http, bot_url, connector):
+    """Two threads of one channel, interleaved: each follow-up is read against its own thread."""
+    channel = new_conversation_id("19:general@thread.tacv2")
+    pronoun, ellipsis = DIALOGUES["c002"], DIALOGUES["c010"]
+    first = f"{channel};messageid=1001"
+    second = f"{channel};messageid=1002"
+    await say_in_teams(http, bot_url, connector, channel_message(pronoun.turns[0].question, connector.url, first, mention_bot=True))
+    await say_in_teams(http, bot_url, connector, channel_message(ellipsis.turns[0].question, connector.url, second, mention_bot=True))
+    followed = await say_in_teams(http, bot_url, connector, channel_message(pronoun.turns[1].question, connector.url, first, mention_bot=True))
+    ellipsed = await say_in_teams(http, bot_url, connector, channel_message(ellipsis.turns[2].question, connector.url, second, mention_bot=True))
+    assert_seen(followed, pronoun)
+    assert_seen(ellipsed, ellipsis)
+
+
+async def test_start_over_forgets_the_conversation_in_teams(http, bot_url, connector):
+    dialogue = DIALOGUES["c002"]
+    conversation_id = new_conversation_id()
+    await say_in_teams(http, bot_url, connector, teams_message(dialogue.turns[0].question, connector.url, conversation_id))
+    reset = await say_in_teams(http, bot_url, connector, teams_message("start over", connector.url, conversation_id))
+    assert RESET_TEXT in reset
+    after = await say_in_teams(http, bot_url, connector, teams_message(dialogue.turns[1].question, connector.url, conversation_id))
+    alone = await say_in_teams(http, bot_url, connector, teams_message(dialogue.turns[1].question, connector.url, new_conversation_id()))
+    assert _answer_text(after) == _answer_text(alone)
+
+
+# -- Telegram --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+async def telegram(conversation):
+    api = FakeBotApi()
+    await api.start()
+    settings = Settings(
+        telegram_token=TOKEN,
+        telegram_api_base_url=api.base_url,
+        telegram_allowed_chats=frozenset(range(3000, 4000)),
+        telegram_rate_limit_per_minute=100,
+    )
+    try:
+        async with running(build_application(settings, conversation), settings, poll_timeout=1):
+            yield api
+    finally:
+        await api.stop()
+
+
+_message_ids = itertools.count(1)
+
+
+async def say_in_telegram(api: FakeBotApi, chat_id: int, text: str, **fields) -> tuple[str, list[int]]:
+    """The text of the bot's reply (all its messages), and their message ids."""
+    before = len(api.calls_to("sendMessage", chat_id))
+    await api.push({"message": message(chat_id, text, message_id=next(_message_ids), **fields)})
+    await api.wait_for("sendMessage", chat_id, before + 1)
+    await asyncio.sleep(0.5)  # a long reply comes in several messages
+    sent = [c for c in api.calls_to("sendMessage", chat_id) if c.status == 200][before:]
+    return html.unescape("\n".join(c.text for c in sent)), [c.result["message_id"] for c in sent]
+
+
+@pytest.mark.parametrize("kind", BY_KIND)
+async def test_each_kind_of_follow_up_in_telegram(kind, telegram):
+    dialogue = DIALOGUES[BY_KIND[kind]]
+    chat_id = next(_chat_ids)
+    for turn in dialogue.turns:
+        seen, _ = await say_in_telegram(telegram, chat_id, turn.question)
+    if kind == "switch":
+        alone, _ = await say_in_telegram(telegram, next(_chat_ids), dialogue.turns[-1].question)
+        assert alone == seen
+    assert_seen(seen, dialogue)
+
+
+async def test_a_reply_to_an_older_answer_follows_up_on_that_answer_in_telegram(telegram):
+    """Asked about the PHM board, then bed occupancy; a reply to the PHM answer is about the PHM board."""
+    chat_id = next(_chat_ids)
+    pronoun, other = DIALOGUES["c002"], DIALOGUES["c010"]
+    _, (phm_answer, *_) = await say_in_telegram(telegram, chat_id, pronoun.turns[0].question)
+    await say_in_telegram(telegram, chat_id, other.turns[0].question)
+    older = {"message_id": phm_answer, "date": 0, "chat": {"id": chat_id, "type": "private"},
+             "from": {"id": 123456, "is_bot": True, "first_name": "ICS Knowledge"}, "text": "…"}
+    seen, _ = await say_in_telegram(telegram, chat_id, pronoun.turns[1].question, reply_to_message=older)
+    assert_seen(seen, pronoun)
+
+
+async def test_reset_forgets_the_conversation_in_telegram(telegram):
+    chat_id = next(_chat_ids)
+    dialogue = DIALOGUES["c002"]
+    await say_in_telegram(telegram, chat_id, dialogue.turns[0].question)
+    reset, _ = await say_in_telegram(telegram, chat_id, "/reset")
+    assert RESET_TEXT in reset
+    after, _ = await say_in_telegram(telegram, chat_id, dialogue.turns[1].question)
+    alone, _ = await say_in_telegram(telegram, next(_chat_ids), dialogue.turns[1].question)
+    assert after == alone
+
+
+# -- the terminal and the batch --------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["pronoun", "more", "drill"])
+def test_follow_ups_in_the_terminal_chat_and_quit_ends_it(kind, corpus_kb_dir):
+    dialogue = DIALOGUES[BY_KIND[kind]]
+    questions = [t.question for t in dialogue.turns]
+    stdin = questions[0] + "\n\n" + "\n".join(questions[1:]) + "\nquit\nwhats CSW-Jets\n"
+    result = run_cli("chat", kb_dir=corpus_kb_dir, stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    replies = result.stdout.split("You: ")
+    assert_seen(replies[-2], dialogue)  # the last answer, before quit
+    assert "E-Tendering" not in result.stdout  # nothing after quit was answered
+
+
+def test_ctrl_d_ends_the_terminal_chat(corpus_kb_dir):
+    result = run_cli("chat", kb_dir=corpus_kb_dir, stdin="help\n")
+    assert result.returncode == 0 and "quit" in result.stdout
+
+
+def test_batch_lines_of_one_conversation_are_answered_with_the_earlier_ones_as_context(corpus_kb_dir, tmp_path):
+    pronoun, ellipsis = DIALOGUES["c002"], DIALOGUES["c010"]
+    lines = [
+        {"id": "a1", "conversation": "a", "question": pronoun.turns[0].question},
+        {"id": "b1", "conversation": "b", "question": ellipsis.turns[0].question},
+        {"id": "a2", "conversation": "a", "question": pronoun.turns[1].question},
+        {"id": "alone", "question": pronoun.turns[1].question},
+    ]
+    batch = tmp_path / "dialogue.jsonl"
+    batch.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    result = run_cli("ask", "--json", "--batch", str(batch), kb_dir=corpus_kb_dir)
+    assert result.returncode == 0, result.stderr
+    answers = {item["id"]: item for item in map(json.loads, result.stdout.splitlines())}
+    assert list(answers) == ["a1", "b1", "a2", "alone"]
+    fact = pronoun.turns[1].must_include[0]
+    assert fact in answers["a2"]["answer"] + json.dumps(answers["a2"]["citations"])
+    assert fact not in answers["alone"]["answer"] + json.dumps(answers["alone"]["citations"])

@@ -1,0 +1,232 @@
+"""Follow-ups: how a message is read against the conversation, and where the conversation is kept.
+
+The resolver is checked on what it makes of a message (the kind, and the question a
+person would have asked standalone); the stores on expiry, reset and isolation,
+Redis against a real redis-server started here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.action_query import ActionFilter
+from bot.conversation import RESET_TEXT, Conversation
+from bot.conversation_store import MemoryStore, RedisStore
+from bot.dialogue_eval import EXPECTED_KINDS, decision_examples, fit_tunables, load_dialogues
+from bot.followup import CitedPassage, FollowUpKind, Turn, is_reset, remember, resolve, up_to_reply
+from tests.conftest import EVAL_DIR
+
+PASSAGE = (CitedPassage("cw-phm-roadmap", 15, "The chair of the DTB also co-chairs the PHM Board."),)
+
+
+def asked(question: str, **fields) -> tuple[Turn, ...]:
+    return (Turn(question, PASSAGE, **fields),)
+
+
+def parse_due(text: str) -> ActionFilter | None:
+    """A stand-in for the action table's reading of a fragment: enough to narrow by year or lead."""
+    if "23/24" in text:
+        return ActionFilter(due="2023/24")
+    if "ICP" in text:
+        return ActionFilter(lead="ICP")
+    return None
+
+
+# -- reading a message -----------------------------------------------------------------
+
+
+def test_a_first_message_stands_alone():
+    resolution = resolve("who chairs it?", ())
+    assert resolution.kind is FollowUpKind.STANDALONE and resolution.question == "who chairs it?"
+
+
+def test_a_pronoun_is_replaced_by_the_subject_of_the_question_before():
+    resolution = resolve("who chairs it?", asked("who sits on the PHM board?"))
+    assert resolution.kind is FollowUpKind.PRONOUN
+    assert "PHM board" in resolution.question and " it" not in resolution.question
+
+
+def test_an_ellipsis_asks_the_question_before_again_with_the_changed_slot():
+    organisation = resolve("what about geh?", asked("bed occupancy at uhcw latest week?"))
+    assert organisation.kind is FollowUpKind.ELLIPSIS
+    assert organisation.question.lower() == "bed occupancy at geh latest week?"
+    year = resolve("what about in 21/22", asked("how many MDIs did we prescribe in 20/21"))
+    assert "21/22" in year.question and "20/21" not in year.question and "MDIs" in year.question
+
+
+def test_a_second_ellipsis_replaces_what_the_first_put_in():
+    history = asked("acute budget vs actual ytd at m3?")
+    first = resolve("and continuing healthcare?", history)
+    second = resolve("and prescribing", (Turn(first.question, PASSAGE, inserted=first.inserted),))
+    assert "prescribing" in second.question and "continuing" not in second.question and "m3" in second.question
+
+
+def test_more_pages_through_the_last_listing_and_narrowing_adds_to_its_filter():
+    listing = (Turn("food and nutrition actions?", (), action_filter=ActionFilter(theme="Food and Nutrition"), rows_shown=15),)
+    more = resolve("show me the rest", listing)
+    assert more.kind is FollowUpKind.MORE and more.offset == 15 and more.action_filter.theme == "Food and Nutrition"
+    narrow = resolve("which of those are due 23/24", listing, parse_due)
+    assert narrow.kind is FollowUpKind.NARROW
+    assert narrow.action_filter == ActionFilter(theme="Food and Nutrition", due="2023/24")
+    assert resolve("just the ICP ones", listing, parse_due).action_filter.lead == "ICP"
+
+
+def test_drilling_shows_the_passages_of_the_answer_before():
+    history = (Turn("what does the ceo report say", (*PASSAGE, CitedPassage("icb-ceo-report-2022-07", 1, "Ambulance delays."))),)
+    where = resolve("where does it say that?", history)
+    assert where.kind is FollowUpKind.DRILL and where.citations == history[0].citations and not where.expand
+    second = resolve("tell me more about the second point", history)
+    assert second.citations == history[0].citations[1:] and second.expand
+
+
+def test_a_new_question_is_not_read_as_a_follow_up():
+    history = asked("where are swft's therapy gardens")
+    for question in (
+        "diff question - what rating did nhse give the ccg for safeguarding assurance",
+        "how many covid vaccinations has primary care delivered since dec 2020",
+        "right - how many first dose covid vaccinations have been given in c&w?",
+    ):
+        resolution = resolve(question, history)
+        assert resolution.kind is FollowUpKind.STANDALONE, question
+        assert not resolution.question.lower().startswith(("diff", "right"))
+
+
+def test_start_over_and_reset_are_recognised():
+    assert all(is_reset(text) for text in ("start over", "/reset", "Reset", "start again"))
+    assert not is_reset("reset the targets for 23/24?")
+
+
+def test_turns_survive_a_round_trip_through_json_and_the_history_stays_short():
+    turn = Turn("q", PASSAGE, action_filter=ActionFilter(due="2023/24"), rows_shown=15, subject="s", reply_ids=("7",))
+    assert Turn.from_json(turn.as_json()) == turn
+    history: tuple[Turn, ...] = ()
+    for n in range(9):
+        history = remember(history, Turn(str(n)))
+    assert [t.question for t in history] == ["4", "5", "6", "7", "8"]
+
+
+def test_a_reply_to_an_older_answer_reads_the_history_as_it_stood_then():
+    history = (Turn("first", reply_ids=("10",)), Turn("second", reply_ids=("11", "12")), Turn("third", reply_ids=("13",)))
+    assert [t.question for t in up_to_reply(history, "11")] == ["first", "second"]
+    assert up_to_reply(history, "99") == history
+
+
+def test_tunables_are_fitted_on_the_training_folds_only():
+    dialogues = load_dialogues(EVAL_DIR / "dialogues.jsonl")
+    held_out = dialogues[0].fold
+    training = [d for d in dialogues if d.fold != held_out]
+    tunables = fit_tunables(training, parse_due)
+    examples = decision_examples(training)
+    right = sum(resolve(m, h, parse_due, tunables).kind in kinds for m, h, kinds in examples)
+    assert right / len(examples) >= 0.8
+    assert set(EXPECTED_KINDS) >= {d.kind for d in dialogues}
+
+
+# -- the stores ------------------------------------------------------------------------
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_memory_store_forgets_an_idle_conversation_and_keeps_conversations_apart():
+    clock = Clock()
+    store = MemoryStore(idle_seconds=60, clock=clock)
+    await store.save("teams:a", (Turn("a"),))
+    await store.save("teams:b", (Turn("b"),))
+    assert [t.question for t in await store.load("teams:a")] == ["a"]
+    assert [t.question for t in await store.load("teams:b")] == ["b"]
+    clock.now += 59
+    await store.save("teams:b", (Turn("b2"),))
+    clock.now += 2
+    assert await store.load("teams:a") == ()  # idle 61 s
+    assert [t.question for t in await store.load("teams:b")] == ["b2"]  # saved 2 s ago
+    await store.clear("teams:b")
+    assert await store.load("teams:b") == ()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    """A real redis-server on a free port of 127.0.0.1, without persistence; stopped after the module."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed (.ci/run installs it)")
+    port = _free_port()
+    folder: Path = tmp_path_factory.mktemp("redis")
+    server = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(folder)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("redis-server did not start") from None
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+async def test_redis_store_keeps_turns_expires_them_and_clears_them(redis_url):
+    store = RedisStore(redis_url, idle_seconds=0.5)
+    try:
+        turns = (Turn("whats CSW-Jets", PASSAGE, subject="CSW-Jets"),)
+        await store.save("telegram:1", turns)
+        assert await store.load("telegram:1") == turns
+        assert await store.load("telegram:2") == ()
+        await asyncio.sleep(0.8)
+        assert await store.load("telegram:1") == ()
+        await store.save("telegram:1", turns)
+        await store.clear("telegram:1")
+        assert await store.load("telegram:1") == ()
+    finally:
+        await store.close()
+
+
+async def test_two_bot_instances_share_conversations_through_redis(redis_url, service):
+    first, second = (Conversation(service, RedisStore(redis_url)) for _ in range(2))
+    key = "teams:a:shared-conversation"
+    try:
+        await first.respond("who sits on the PHM board?", key)
+        followed_up = await second.respond("who chairs it?", key)
+        alone = await second.respond("who chairs it?", "teams:a:another-conversation")
+        assert "DTB" in followed_up.text and "DTB" not in alone.text
+        assert (await first.respond("start over", key)).text == RESET_TEXT
+        assert await second.store.load(key) == ()
+    finally:
+        for conversation in (first, second):
+            await conversation.store.close()
+
+
+async def test_a_conversation_idle_too_long_starts_afresh(service):
+    clock = Clock()
+    conversation = Conversation(service, MemoryStore(idle_seconds=30 * 60, clock=clock))
+    await conversation.respond("who sits on the PHM board?", "terminal:1")
+    clock.now += 31 * 60
+    stale = await conversation.respond("who chairs it?", "terminal:1")
+    alone = await conversation.respond("who chairs it?", "terminal:2")
+    assert stale.text == alone.text

@@ -60,15 +60,16 @@ class AnsweringModels:
     threshold: float
     fitted_on: str  # what they were fitted on, for the manifest and ``ask --explain``
     follow_on_share: float = 0.65  # another sentence joins the best when its probability reaches this share of the best's
+    diverse: bool = False  # the best sentence of each page not yet cited comes before others of a cited page
 
     def as_json(self) -> dict:
-        return {"feature_version": FEATURE_VERSION, "fitted_on": self.fitted_on, "threshold": self.threshold, "follow_on_share": self.follow_on_share,
+        return {"feature_version": FEATURE_VERSION, "fitted_on": self.fitted_on, "threshold": self.threshold, "follow_on_share": self.follow_on_share, "diverse": self.diverse,
                 "ranker": self.ranker.as_json(), "decision": self.decision.as_json()}
 
     @classmethod
     def from_json(cls, data: dict) -> AnsweringModels:
         models = cls(LinearModel.from_json(data["ranker"]), LinearModel.from_json(data["decision"]),
-                     float(data["threshold"]), data.get("fitted_on", ""), float(data.get("follow_on_share", 0.65)))
+                     float(data["threshold"]), data.get("fitted_on", ""), float(data.get("follow_on_share", 0.65)), bool(data.get("diverse", False)))
         if (data.get("feature_version") != FEATURE_VERSION or models.ranker.names != SENTENCE_FEATURES
                 or models.decision.names != DECISION_FEATURES):
             raise StaleModelError(

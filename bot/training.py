@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from bot.answering import AnsweringService
+from bot.answering import AnsweringService, page_firsts
 from bot.evaluation import EvalQuestion
 from bot.features import DECISION_FEATURES, SENTENCE_FEATURES, Candidates, FeatureMaker
 from bot.ranker import AnsweringModels, LinearModel
@@ -35,8 +35,11 @@ ACCEPTED_WRONG_DECLINES = 0.04
 REGULARISATION = 0.1
 # A sentence is (part of) a gold snippet when this share of its search tokens are the snippet's.
 SNIPPET_TOKEN_SHARE = 0.6
-# The follow-on shares answering may be fitted with (see _follow_on_share).
-FOLLOW_ON_SHARES = (0.3, 0.45, 0.65)
+# The follow-on shares answering may be fitted with (see _selection).
+FOLLOW_ON_SHARES = (0.15, 0.3, 0.45, 0.65)
+# The chosen sentences' median length a selection may reach: lists and passages that quoting adds
+# lengthen answers by 40-50 characters on the dev folds, and answers should stay under 500.
+SIMULATED_MEDIAN_CHARS = 450
 MAX_SIMULATED = 12
 _NON_WORD = re.compile(r"\W+")
 
@@ -107,44 +110,55 @@ def fit(data: list[QuestionData], fitted_on: str) -> AnsweringModels:
     for fold in folds:
         inner = _fit_linear(x[fold_array != fold], y[fold_array != fold], DECISION_FEATURES)
         held_out[fold_array == fold] = inner.logits(x[fold_array == fold])
-    follow_on = _follow_on_share(data, inner_logits)
-    return AnsweringModels(ranker, decision, _threshold(held_out, y), fitted_on, follow_on)
+    follow_on, diverse = _selection(data, inner_logits)
+    return AnsweringModels(ranker, decision, _threshold(held_out, y), fitted_on, follow_on, diverse)
 
 
-def _follow_on_share(data: list[QuestionData], logits: dict[str, np.ndarray]) -> float:
-    """The share of the best sentence's probability another must reach to join the answer, chosen
-    among FOLLOW_ON_SHARES by how often the chosen sentences cite a gold page and hold every
-    must-include fact, with rankers that did not see the question (ties go to the shorter answer)."""
+def _selection(data: list[QuestionData], logits: dict[str, np.ndarray]) -> tuple[float, bool]:
+    """How answers take sentences beside the best: the share of its probability another must reach,
+    and whether the best sentence of a page not yet cited goes first (``diverse``). Chosen among
+    FOLLOW_ON_SHARES x (no, yes) by how often the chosen sentences cite a gold page plus how often
+    they hold every must-include fact, with rankers that did not see the question, among choices whose
+    median length stays under SIMULATED_MEDIAN_CHARS (ties go to the shorter answer)."""
     answerable = [d for d in data if d.question.answerable]
 
-    def worth(share: float) -> float:
-        total = 0.0
+    def outcome(share: float, diverse: bool) -> tuple[float, float]:
+        total, lengths = 0.0, []
         for d in answerable:
-            chosen = _simulated_choice(d, logits[d.question.id], share)
-            texts = " ".join(d.maker.kb.sentences[i][1].text for i in chosen).lower()
-            pages = {(d.maker.kb.sentences[i][0], d.maker.kb.sentences[i][1].page) for i in chosen}
+            chosen = _simulated_choice(d, logits[d.question.id], share, diverse)
+            sentences = [d.maker.kb.sentences[i] for i in chosen]
+            texts = " ".join(sentence.text for _, sentence in sentences).lower()
+            pages = {(slug, sentence.page) for slug, sentence in sentences}
             total += bool(pages & d.question.gold_pages) + all(f.lower() in texts for f in d.question.must_include)
-        return total
+            lengths.append(len(texts))
+        return total, float(np.median(lengths)) if lengths else 0.0
 
-    return max(sorted(FOLLOW_ON_SHARES, reverse=True), key=worth)
+    options = [(share, diverse) for share in sorted(FOLLOW_ON_SHARES, reverse=True) for diverse in (False, True)]
+    outcomes = {option: outcome(*option) for option in options}
+    allowed = [o for o in options if outcomes[o][1] <= SIMULATED_MEDIAN_CHARS] or options[:1]
+    return max(allowed, key=lambda o: outcomes[o][0])
 
 
-def _simulated_choice(d: QuestionData, logits: np.ndarray, share: float) -> list[int]:
-    """The sentences answering would choose (before lists and parts): the best, then others whose
-    probability reaches ``share`` of its, up to four and 550 characters."""
+def _simulated_choice(d: QuestionData, logits: np.ndarray, share: float, diverse: bool) -> list[int]:
+    """The sentences answering would choose (before lists and parts): ``AnsweringService._choose``
+    over the candidates alone."""
     if not len(logits):
         return []
     probabilities = 1.0 / (1.0 + np.exp(-logits))
-    order = np.argsort(-logits, kind="stable")
-    chosen, length = [], 0
-    for i in order[:MAX_SIMULATED]:
-        text = d.maker.kb.sentences[int(d.candidates.sentence_ids[i])][1].text
-        if chosen and (probabilities[i] < share * probabilities[order[0]] or length + len(text) > 550):
-            continue
-        chosen.append(int(d.candidates.sentence_ids[i]))
-        length += len(text)
+    order = [int(i) for i in np.argsort(-logits, kind="stable")[:MAX_SIMULATED]]
+    ids = d.candidates.sentence_ids
+    kb = d.maker.kb
+    followers = [i for i in order[1:] if probabilities[i] >= share * probabilities[order[0]]]
+    if diverse:
+        followers = page_firsts(followers, lambda i: (kb.sentences[int(ids[i])][0], kb.sentences[int(ids[i])][1].page), order[0])
+    chosen, length = [int(ids[order[0]])], len(kb.sentences[int(ids[order[0]])][1].text)
+    for i in followers:
+        text = kb.sentences[int(ids[i])][1].text
         if len(chosen) == 4:
             break
+        if length + len(text) <= 550:
+            chosen.append(int(ids[i]))
+            length += len(text)
     return chosen
 
 

@@ -108,6 +108,12 @@ def page_firsts(followers: list[T], page_of: Callable[[T], tuple[str, int]], bes
     return firsts + [f for f in followers if f not in firsts]
 
 
+def _table_constraints(action_filter: ActionFilter) -> list[str]:
+    """What only the action table knows of a question: its lead, due year and theme (free words and a
+    scope such as "ICS-wide" are said of documents' sentences too)."""
+    return [c for c in action_filter.constraints() if c in ("due", "lead", "theme")]
+
+
 def split_question(question: str) -> list[str]:
     """The parts of a compound question that ask for something of their own."""
     parts = [part.strip(" ,?") for part in _PART_BREAK.split(question)]
@@ -194,13 +200,12 @@ class AnsweringService:
         listing = None
         if action_filter is not None and not unreadable_year:
             listing = self.actions.listing(action_filter)
-            structured = [c for c in action_filter.constraints() if c != "text"]
-            if listing.groups or len(structured) >= TABLE_ONLY_CONSTRAINTS:
+            if listing.groups or len(_table_constraints(action_filter)) >= TABLE_ONLY_CONSTRAINTS:
                 return self.answer_from_table(listing)
         answer = self._answer_from_documents(question, filters)
         if answer.abstained and unreadable_year:
             return Answer(text=UNREADABLE_YEAR, citations=[], abstained=True, trace=answer.trace)
-        if answer.abstained and listing is not None:
+        if answer.abstained and listing is not None and action_filter is not None and _table_constraints(action_filter):
             return self.answer_from_table(listing)  # says plainly that no action matches, and the nearest filter that does
         return answer
 
@@ -236,7 +241,7 @@ class AnsweringService:
     def _candidates(self, query: str, k: int, filters: Filters) -> Candidates:
         query_vector = self.embedder.embed_one(_as_asked(query))
         hits = self.searcher.search(query, query_vector, k=k, filters=filters)
-        return self.features.candidates(query, query_vector, hits)
+        return self.features.candidates(query, query_vector, hits, filters)
 
     def _rank(self, query: str, k: int, filters: Filters) -> tuple[list[_Scored], Candidates, np.ndarray]:
         candidates = self._candidates(query, k, filters)
@@ -250,8 +255,8 @@ class AnsweringService:
         scored, candidates, logits = self._rank(question, CHUNKS_SEARCHED, filters)
         trace = [f"hit {self._where_chunk(h.chunk_id)} fused {h.score:.4f} dense {h.dense:.2f}" for h in candidates.hits]
         trace += [f"candidate p={c.score:.3f} {self._where(c.sentence_id)}: {self._text(c)[:100]}" for c in scored[:5]]
-        if not scored:
-            return self._abstain(candidates.hits, trace + ["declined: nothing retrieved"])
+        if not scored or not candidates.reading.terms:
+            return self._abstain(candidates.hits, trace + ["declined: nothing retrieved, or no word to look for"])
         decision_row = self.features.decision_row(candidates, logits, question)
         decision = float(self.models.decision.logits(np.array([decision_row]))[0])
         trace.append(f"answer-or-decline logit {decision:.2f} (answers above {self.models.threshold:.2f})")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.facts import FactKind, holds, wanted_fact_kinds
-from index.search import ChunkHit, HybridSearcher
+from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
 from index.store import KnowledgeBase
 from index.text import tokenize
 
@@ -164,11 +164,14 @@ class FeatureMaker:
 
     # -- candidate sentences ------------------------------------------------
 
-    def candidates(self, question: str, query_vector: np.ndarray, hits: list[ChunkHit]) -> Candidates:
+    def candidates(
+        self, question: str, query_vector: np.ndarray, hits: list[ChunkHit], filters: Filters = NO_FILTERS
+    ) -> Candidates:
         reading = self.read(question)
         chunk_rank, page_rank = self._ranks(hits)
         page_bm25 = self.searcher.page_scores(list(reading.terms))
-        best_pages = sorted(page_bm25, key=page_bm25.__getitem__, reverse=True)[:PAGES_BY_BM25]
+        allowed = [page for page in page_bm25 if filters.allows(page[0], self.kb.by_slug[page[0]].record.kind)]
+        best_pages = sorted(allowed, key=page_bm25.__getitem__, reverse=True)[:PAGES_BY_BM25]
         page_bm25_rank = {page: 1.0 / (rank + 1) for rank, page in enumerate(best_pages)}
         by_page = {i for page in best_pages for i in self.kb.page_sentence_ids(*page)} if hits else set()
         ids = np.fromiter(chunk_rank.keys() | page_rank.keys() | by_page, dtype=np.int64) if hits else np.zeros(0, np.int64)

@@ -39,7 +39,12 @@ def test_stale_models_are_refused_with_a_clear_message(tmp_path: Path):
 
 def test_out_of_fold_evaluation_runs_end_to_end_on_a_slice(service, knowledge_base):
     questions = evaluation.load_questions(EVAL_DIR / "questions.jsonl")
-    picked = [q for fold in range(5) for q in [q for q in questions if q.fold == fold][:SLICE_FOLD_SIZE]]
+    picked = [
+        q
+        for fold in range(5)
+        for answerable in (True, False)
+        for q in [q for q in questions if q.fold == fold and q.answerable == answerable][: SLICE_FOLD_SIZE // 2]
+    ]
     answer = evaluation.out_of_fold(service, picked)
     details, latencies = evaluation.evaluate_with_latency(answer, picked, knowledge_base)
     scores = evaluation.scores_by_group(details, latencies, picked)
@@ -49,7 +54,7 @@ def test_out_of_fold_evaluation_runs_end_to_end_on_a_slice(service, knowledge_ba
 
 
 def test_a_fold_is_fitted_without_its_own_questions(service):
-    questions = evaluation.load_questions(EVAL_DIR / "questions.jsonl")[:40]
+    questions = evaluation.load_questions(EVAL_DIR / "questions.jsonl")[::5]
     data = training.collect(service, questions)
     models = training.fit([d for d in data if d.question.fold != 0], "folds other than 0")
     assert isinstance(models, AnsweringModels) and models.fitted_on == "folds other than 0"
@@ -93,7 +98,7 @@ def test_a_misspelled_or_abbreviated_question_finds_its_page(service, question, 
 
 
 def test_a_misspelled_word_is_read_as_the_corpus_word_it_resembles(service):
-    assert service.searcher.closest_known("chargin") == service.searcher.closest_known("charging")
+    assert service.searcher.query_tokens("ev chargin points") == service.searcher.query_tokens("ev charging points")
 
 
 # -- glued words ---------------------------------------------------------------------
@@ -101,8 +106,9 @@ def test_a_misspelled_word_is_read_as_the_corpus_word_it_resembles(service):
 
 def test_glued_words_are_split_and_names_and_acronyms_kept():
     pages = [
-        "Coventryand Warwickshire. theemissions of the NHSTrust were counted. Figure 15Total carbon in2020/21. "
+        "Coventry is a city. Coventryand Warwickshire. theemissions of the NHSTrust were counted. Figure 15Total carbon in2020/21. "
         "UHCW and CWaPC met at Brownsover. Brownsover is near Rugby. The emissions of the Trust. The NHS and Coventry. "
+        "Emissions fell at the NHS Trust. "
         "See https://www.warwickshireclimateemergency.org.uk/ for more."
     ]
     repaired = repair_pages(pages)[0]

@@ -93,6 +93,7 @@ def _chat(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     from bot.conversation import Conversation
 
     conversation = Conversation(load_service(settings))
+    conversation.warm_up()  # the first brief is as fast as the rest: the one-off work happens now
     print("Ask about the ICS documents, or type help. An empty line or Ctrl-D quits.")
     while True:
         try:
@@ -149,7 +150,7 @@ def _actions(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
 
 
 def _brief(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
-    from bot.briefing import BriefingWriter, briefing_json, render_markdown, save_briefing
+    from bot.briefing import BriefingWriter, briefing_json, render_terminal, save_briefing
 
     if args.out and args.out.suffix.lower() not in (".md", ".docx"):
         parser.error("--out needs a file name ending in .md or .docx")
@@ -157,7 +158,7 @@ def _brief(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     if args.out:
         save_briefing(briefing, args.out)
         print(f"Wrote {args.out}", file=sys.stderr)
-    print(json.dumps(briefing_json(briefing), ensure_ascii=False, indent=2) if args.json else render_markdown(briefing))
+    print(json.dumps(briefing_json(briefing), ensure_ascii=False, indent=2) if args.json else render_terminal(briefing))
     return 0
 
 
@@ -175,9 +176,11 @@ def _telegram(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
 
 def render_reply_for_terminal(reply: Reply) -> str:
     """An answer with its sources; a briefing with how to get its Word version; anything else as it is."""
+    from bot.briefing import render_terminal
+
     if reply.answer is not None:
         return render_for_terminal(reply.answer)
-    lines = [reply.text]
+    lines = [render_terminal(reply.briefing) if reply.briefing is not None else reply.text]
     for attachment in reply.attachments:
         if topic := attachment.remake.get("briefing"):
             lines.append(f'\n(Word version: python -m bot brief "{topic}" --out {attachment.name})')

@@ -479,3 +479,22 @@ def test_the_app_package_zip_names_the_bot_and_carries_its_icons(tmp_path):
     outline = icons["outline.png"].convert("RGBA")
     assert {outline.getpixel((x, y))[:3] for x in range(32) for y in range(32) if outline.getpixel((x, y))[3]} == {(255, 255, 255)}
     assert outline.getpixel((0, 0))[3] == 0  # transparent background
+
+
+async def test_a_briefing_is_cited_marked_ai_generated_and_escapes_the_typed_topic(http, bot_url, connector):
+    conversation_id = new_conversation_id()
+    topic = "net zero [Reset your password](http://evil.example) <b>now</b>"
+    await post(http, bot_url, teams_message(f"brief {topic}", connector.url, conversation_id))
+
+    (reply,) = connector.messages_to(conversation_id)
+    text = reply["text"]
+    assert "](http" not in text and "[Reset" not in text and "<b>" not in text and "</b>" not in text
+    assert "\\[Reset your password\\]" in text and "&lt;b&gt;" in text
+    entity = ai_entity(reply)
+    assert entity["additionalType"] == ["AIGeneratedContent"] and entity["@type"] == "Message"
+    positions = [claim["position"] for claim in entity["citation"]]
+    markers = {int(n) for n in re.findall(r"(?<!\\)\[(\d+)\]", text)}
+    assert positions and set(positions) == markers
+    assert all(claim["appearance"]["abstract"] and ", p. " in claim["appearance"]["name"] for claim in entity["citation"])
+    references = text.split("References", 1)[1]
+    assert re.search(r"\n\n\[2\] ", references)  # one reference a line: Teams breaks lines at blank lines only

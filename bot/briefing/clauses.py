@@ -58,6 +58,15 @@ _FIGURE_MENTION = re.compile(r"\b(?:Figure|Fig\.|Table|Chart|Graph|Diagram)\s?\d
 _SEE_ELSEWHERE = re.compile(r"\b(?:see|shown|set out|outlined|detailed|listed|illustrated)\s+(?:\w+\s+){0,2}(?:above|below|overleaf)\b", re.IGNORECASE)
 _LEANING = re.compile(r"^(?:This|These|Those|They|Such|He|She|Their)\b")
 _LEADING_MARK = re.compile(r"^(?:[•▪●–—-]|o(?=\s[A-Z])|\d{1,2}\.(?=\s[A-Z]))\s+")
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_DATE = re.compile(r"\b(?:19|20)\d{2}(?:/\d{2,4})?\b|\b\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH + r"\b|\b" + _MONTH + r"\s+(?:19|20)\d{2}\b")
+# What makes a dated sentence a commitment rather than a report of the past.
+_PROMISE = re.compile(
+    r"\b(?:will|due|plan(?:s|ned)? to|aim(?:s|ing)? to|commit(?:s|ted)? to)\b"
+    r"|\b(?:by|from|before|until)\s+(?:the\s+end\s+of\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:" + _MONTH + r"\s+)?(?:19|20)\d{2}\b"
+    r"|\b(?:by|from|before)\s+" + _MONTH + r"\b",
+    re.IGNORECASE,
+)
 _TRAILING_PUNCTUATION = " ,;:–—-"
 
 
@@ -82,6 +91,11 @@ def refers_elsewhere(text: str) -> bool:
 def is_whole_sentence(quote: str, sentence: str) -> bool:
     """The quote is the sentence itself (bar a bullet), opening with a capital and closing with a full stop."""
     return quote == tidy(sentence) and quote[:1].isupper() and quote.rstrip("”’\"')").endswith((".", "!"))
+
+
+def is_commitment(text: str) -> bool:
+    """A dated promise: "By April 2023, to have in place ...", "contracts above £5 million will ... from April 2023"."""
+    return bool(_DATE.search(text) and _PROMISE.search(text))
 
 
 def names_share(text: str) -> float:

@@ -130,6 +130,7 @@ def _chat(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     from bot.conversation import Conversation
 
     conversation = Conversation(load_service(settings))
+    conversation.warm_up()  # the first brief is as fast as the rest: the one-off work happens now
     print("Ask about the ICS documents, or type help. Follow-ups work (\"who leads it?\", \"more\"); quit, exit or Ctrl-D ends the chat.")
     history: tuple = ()
     while True:
@@ -240,7 +241,7 @@ def _actions(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
 
 
 def _brief(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
-    from bot.briefing import BriefingWriter, briefing_json, render_markdown, save_briefing
+    from bot.briefing import BriefingWriter, briefing_json, render_terminal, save_briefing
 
     if args.out and args.out.suffix.lower() not in (".md", ".docx"):
         parser.error("--out needs a file name ending in .md or .docx")
@@ -253,7 +254,7 @@ def _brief(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     if args.out:
         save_briefing(briefing, args.out)
         print(f"Wrote {args.out}" + (" (replaced the file that was there)" if replacing else ""), file=sys.stderr)
-    print(json.dumps(briefing_json(briefing), ensure_ascii=False, indent=2) if args.json else render_markdown(briefing))
+    print(json.dumps(briefing_json(briefing), ensure_ascii=False, indent=2) if args.json else render_terminal(briefing))
     return 0
 
 
@@ -289,9 +290,11 @@ QUIT_WORDS = frozenset({"quit", "exit", "bye", "q"})
 
 def render_reply_for_terminal(reply: Reply) -> str:
     """An answer with its sources; a briefing with how to get its Word version; anything else as it is."""
+    from bot.briefing import render_terminal
+
     if reply.answer is not None:
         return render_for_terminal(reply.answer)
-    lines = [reply.text]
+    lines = [render_terminal(reply.briefing) if reply.briefing is not None else reply.text]
     for attachment in reply.attachments:
         if topic := attachment.remake.get("briefing"):
             lines.append(f'\n(Word version: python -m bot brief "{topic}" --out {attachment.name})')

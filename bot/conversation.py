@@ -74,6 +74,7 @@ class Reply:
     answer: Answer | None = None
     suggestions: tuple[str, ...] = ()
     attachments: tuple[Attachment, ...] = field(default_factory=tuple)
+    briefing: Briefing | None = None  # a briefing's parts, for channels that render it their own way (Teams, terminal)
 
 
 class Conversation:
@@ -181,7 +182,7 @@ class Conversation:
         if not topic:
             return Reply("usage", "Type brief and a topic, for example: brief net zero targets and our carbon footprint")
         briefing = self.briefing_writer.write(topic)
-        return Reply("briefing", render_markdown(briefing), attachments=(_word_document(briefing, topic),))
+        return Reply("briefing", render_markdown(briefing), attachments=(_word_document(briefing, topic),), briefing=briefing)
 
     def briefing_file(self, topic: str) -> Attachment:
         """A briefing as a Word document only."""

@@ -182,7 +182,8 @@ def test_terminal_chat_takes_the_channels_commands(corpus_kb_dir):
 
     assert result.returncode == 0, result.stderr
     assert "brief <topic> - a cited briefing" in result.stdout
-    assert "# Briefing: water" in result.stdout and 'python -m bot brief "water" --out' in result.stdout
+    assert "Briefing: water\n===============" in result.stdout and 'python -m bot brief "water" --out' in result.stdout
+    assert "# Briefing" not in result.stdout and "**" not in result.stdout  # rendered for a terminal, not raw Markdown
     assert "258,211" in result.stdout and "Sources:" in result.stdout
 
 

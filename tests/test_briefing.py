@@ -15,8 +15,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from bot.briefing import BriefingWriter, briefing_docx, briefing_json, render_markdown
-from bot.briefing.clauses import trim_to_clauses
+from bot.briefing import BriefingWriter, briefing_docx, briefing_json, render_markdown, render_terminal
+from bot.briefing.clauses import tidy, trim_to_clauses
 from bot.briefing.render import thin_note
 from bot.briefing.topic import facets
 from bot.briefing.writer import MAX_POINTS, MIN_POINTS, NEAR_DUPLICATE, Point
@@ -35,6 +35,11 @@ COVERED = (
     "staff travel and transport",
 )
 BARELY_MENTIONED = "space tourism"
+NOT_COVERED = "quantum computing"
+WITH_ACTIONS = "net zero"
+_CAPTION_OR_POINTER = re.compile(
+    r"\b(?:Figure|Table|Chart)\s?\d|\b(?:see|shown|as|set out|detailed|outlined|listed)\s+(?:\w+\s+){0,2}(?:above|below)\b", re.IGNORECASE
+)
 JSON_KEYS = {"topic", "headline", "points", "key_figures", "next_actions", "citations", "sources"}
 _MARKER = re.compile(r"\[(\d+)\]")
 
@@ -46,7 +51,7 @@ def writer(service) -> BriefingWriter:
 
 @pytest.fixture(scope="module")
 def briefings(writer) -> dict:
-    return {topic: writer.write(topic) for topic in (*COVERED, BARELY_MENTIONED)}
+    return {topic: writer.write(topic) for topic in (*COVERED, BARELY_MENTIONED, NOT_COVERED, WITH_ACTIONS)}
 
 
 @pytest.mark.parametrize("topic", COVERED)
@@ -117,6 +122,51 @@ def test_a_barely_mentioned_topic_gets_an_honest_short_answer(briefings):
     assert "documents" in briefing.headline and BARELY_MENTIONED in briefing.headline
     assert not briefing.actions and not briefing.key_figures
     assert thin_note(briefing) in render_markdown(briefing)
+
+
+def test_a_briefing_on_a_topic_with_actions_has_what_happens_next(briefings):
+    briefing = briefings[WITH_ACTIONS]
+    text = render_terminal(briefing)
+    assert "What happens next" in text and "action" in text
+    for action in briefing.next_actions:
+        assert f"p. {action.page}" in text and (action.lead or "no lead named") in text
+
+
+def test_a_topic_the_documents_do_not_cover_says_so_and_offers_nearer_ones(briefings):
+    briefing = briefings[NOT_COVERED]
+    text = render_terminal(briefing)
+    assert briefing.thin and not briefing.points
+    assert f"do not cover {NOT_COVERED}" in briefing.headline or f"say little about {NOT_COVERED}" in briefing.headline
+    assert briefing.nearest_topics and all(topic in text for topic in briefing.nearest_topics)
+
+
+def test_no_point_is_a_caption_or_a_pointer_elsewhere(briefings):
+    points = [p.text for b in briefings.values() for p in b.points + b.key_figures]
+    assert points and [p for p in points if _CAPTION_OR_POINTER.search(p)] == []
+
+
+def test_the_headline_is_one_whole_cited_sentence(briefings, knowledge_base):
+    for topic in COVERED:
+        briefing = briefings[topic]
+        quote, marker = briefing.headline.rsplit(" [", 1)
+        citation = briefing.citations[int(marker.rstrip("]")) - 1]
+        sentences = [tidy(s.text) for slug, s in knowledge_base.sentences if (slug, s.page) == (citation.slug, citation.page)]
+        assert quote == citation.quote and quote in sentences, topic
+        assert quote[0].isupper() and quote.rstrip("”’\"')").endswith((".", "!")) and not _CAPTION_OR_POINTER.search(quote)
+
+
+def test_the_terminal_gets_no_raw_markdown(briefings):
+    text = render_terminal(briefings[WITH_ACTIONS])
+    assert "**" not in text and not any(line.startswith("#") for line in text.splitlines())
+    assert "Key points\n----------" in text
+
+
+def test_the_docx_names_its_author_and_title_from_the_topic_and_the_project(briefings):
+    briefing = briefings[WITH_ACTIONS]
+    properties = docx.Document(io.BytesIO(briefing_docx(briefing))).core_properties
+    assert properties.title == f"Briefing: {WITH_ACTIONS}"
+    assert "knowledge bot" in properties.author and "python-docx" not in properties.author
+    assert "python-docx" not in (properties.last_modified_by or "") and WITH_ACTIONS in properties.keywords
 
 
 @pytest.mark.parametrize("topic", ["", "the and of"])
@@ -197,7 +247,7 @@ def test_warm_up_does_the_one_off_embedding_before_the_first_briefing(service, m
     embed = service.embedder.embed
     monkeypatch.setattr(service.embedder, "embed", lambda texts, **options: embedded.extend(texts) or embed(texts, **options))
     assert not writer.write("water").thin
-    assert len(embedded) <= 5  # the topic (and any heading not seen before), not every heading and action
+    assert len(embedded) <= 5  # the topic and its facets, not every heading and action
 
 
 def test_cli_prints_the_json_contract_and_writes_a_docx(corpus_kb_dir, knowledge_base, tmp_path):

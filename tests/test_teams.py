@@ -480,3 +480,30 @@ def test_the_app_package_zip_names_the_bot_and_carries_its_icons(tmp_path):
     outline = icons["outline.png"].convert("RGBA")
     assert {outline.getpixel((x, y))[:3] for x in range(32) for y in range(32) if outline.getpixel((x, y))[3]} == {(255, 255, 255)}
     assert outline.getpixel((0, 0))[3] == 0  # transparent background
+
+
+async def briefing_message(http, bot_url, connector, topic: str) -> dict:
+    conversation_id = new_conversation_id()
+    await post(http, bot_url, teams_message(f"brief {topic}", connector.url, conversation_id))
+    (reply,) = connector.messages_to(conversation_id)
+    return reply
+
+
+async def test_a_briefing_is_cited_and_marked_ai_generated_with_its_references_on_their_own_lines(http, bot_url, connector):
+    reply = await briefing_message(http, bot_url, connector, "net zero targets and our carbon footprint")
+    text = reply["text"]
+    entity = ai_entity(reply)
+    assert entity["additionalType"] == ["AIGeneratedContent"] and entity["@type"] == "Message"
+    positions = [claim["position"] for claim in entity["citation"]]
+    assert len(positions) >= 4 and set(positions) == {int(n) for n in re.findall(r"(?<!\\)\[(\d+)\]", text)}
+    assert all(claim["appearance"]["abstract"] and ", p. " in claim["appearance"]["name"] for claim in entity["citation"])
+    references = text.split("References", 1)[1]
+    assert re.search(r"\n\n\[2\] ", references)  # one reference a line: Teams breaks lines at blank lines only
+
+
+async def test_a_briefing_escapes_the_topic_the_user_typed(http, bot_url, connector):
+    reply = await briefing_message(http, bot_url, connector, "net zero [Reset your password](http://evil.example) <b>now</b>")
+    text = reply["text"]
+    assert not re.search(r"(?<!\\)\[Reset|(?<!\\)\]\(http", text)  # no Markdown link
+    assert "<b>" not in text and "</b>" not in text and "&lt;b&gt;now&lt;/b&gt;" in text  # no HTML tag
+    assert "\\[Reset your password\\]" in text and ai_entity(reply)["additionalType"] == ["AIGeneratedContent"]

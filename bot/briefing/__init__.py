@@ -37,7 +37,7 @@ section heading and action) so a server can pay for it at start-up.
 """
 
 from bot.briefing.docx import DOCX_MEDIA_TYPE, briefing_docx, docx_name, save_briefing
-from bot.briefing.render import briefing_json, render_markdown
+from bot.briefing.render import briefing_json, render_markdown, render_terminal
 from bot.briefing.writer import Briefing, BriefingWriter
 
 __all__ = [
@@ -48,5 +48,6 @@ __all__ = [
     "briefing_json",
     "docx_name",
     "render_markdown",
+    "render_terminal",
     "save_briefing",
 ]

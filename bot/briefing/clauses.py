@@ -23,6 +23,7 @@ MAX_FIGURE_TOKEN_SHARE = 0.3  # above this share of figures a text is a table, n
 MIN_TABLE_ROWS = 2  # row breaks that make a "sentence" a flattened table
 
 _WORD = re.compile(r"[A-Za-z][a-z]+")
+_WORD_TOKEN = re.compile(r"[A-Za-z][A-Za-z’'-]*")
 _LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z]{2,}")  # glued words ("totalled27,420") count too
 _UNIT = (
     r"(?:days?|weeks?|months?|years?|hours?|minutes?|patients?|people|staff|posts?|beds|sites|practices|"
@@ -50,8 +51,22 @@ _CAPTION_END = re.compile(r"\s(?=(?:The|This|These|Our|We|In|As|It|There)\s)")
 _GOOD_START = re.compile(r"[A-Z£“‘\"'(•▪●–]|\d[\d,.%]*\s")
 _FIGURE_TOKEN = re.compile(r"^[(£$]?\d")
 _LINK = re.compile(r"https?://|www\.")
+# A chart or table caption anywhere in a text ("... emissions Figure 15Total carbon footprint"), or a
+# pointer to one or to another part of the page ("as shown in Figure 34 above", "see below"):
+# neither means anything pasted into a briefing.
+_FIGURE_MENTION = re.compile(r"\b(?:Figure|Fig\.|Table|Chart|Graph|Diagram)\s?\d+", re.IGNORECASE)
+_SEE_ELSEWHERE = re.compile(r"\b(?:see|shown|set out|outlined|detailed|listed|illustrated)\s+(?:\w+\s+){0,2}(?:above|below|overleaf)\b", re.IGNORECASE)
 _LEANING = re.compile(r"^(?:This|These|Those|They|Such|He|She|Their)\b")
 _LEADING_MARK = re.compile(r"^(?:[•▪●–—-]|o(?=\s[A-Z])|\d{1,2}\.(?=\s[A-Z]))\s+")
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_DATE = re.compile(r"\b(?:19|20)\d{2}(?:/\d{2,4})?\b|\b\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH + r"\b|\b" + _MONTH + r"\s+(?:19|20)\d{2}\b")
+# What makes a dated sentence a commitment rather than a report of the past.
+_PROMISE = re.compile(
+    r"\b(?:will|due|plan(?:s|ned)? to|aim(?:s|ing)? to|commit(?:s|ted)? to)\b"
+    r"|\b(?:by|from|before|until)\s+(?:the\s+end\s+of\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:" + _MONTH + r"\s+)?(?:19|20)\d{2}\b"
+    r"|\b(?:by|from|before)\s+" + _MONTH + r"\b",
+    re.IGNORECASE,
+)
 _TRAILING_PUNCTUATION = " ,;:–—-"
 
 
@@ -68,6 +83,33 @@ def has_amount(text: str) -> bool:
     return bool(_AMOUNT.search(text))
 
 
+def refers_elsewhere(text: str) -> bool:
+    """A caption, a figure or table reference, or "see above/below": not a point on its own."""
+    return bool(_FIGURE_MENTION.search(text) or _SEE_ELSEWHERE.search(text))
+
+
+def is_whole_sentence(quote: str, sentence: str) -> bool:
+    """The quote is the sentence itself (bar a bullet), opening with a capital and closing with a full stop."""
+    return quote == tidy(sentence) and quote[:1].isupper() and quote.rstrip("”’\"')").endswith((".", "!"))
+
+
+def is_commitment(text: str) -> bool:
+    """A dated promise: "By April 2023, to have in place ...", "contracts above £5 million will ... from April 2023"."""
+    return bool(_DATE.search(text) and _PROMISE.search(text))
+
+
+def names_share(text: str) -> float:
+    """Share of the words after the first that are capitalised or acronyms ("Winter Access Fund",
+    "DESMOND"): a sentence naming schemes, places and bodies."""
+    words = _WORD_TOKEN.findall(text)[1:]
+    return sum(word[0].isupper() for word in words) / len(words) if words else 0.0
+
+
+def is_list_item(text: str) -> bool:
+    """A bullet or numbered item of a list."""
+    return bool(_LEADING_MARK.match(text.strip()))
+
+
 def leans_on_previous(text: str) -> bool:
     """"This identifies the groups ..." needs the sentence before it to make sense."""
     return bool(_LEANING.match(text))
@@ -78,11 +120,13 @@ def point_quote(sentence: str, terms: dict[str, float]) -> str | None:
     if not _GOOD_START.match(sentence) or sentence.rstrip().endswith("?") or _is_table(sentence):
         return None
     quote = trim_to_clauses(sentence, terms)
-    words = quote.split() if quote else []
+    if quote is None or refers_elsewhere(quote):
+        return None
+    words = quote.split()
     return quote if words and len(_LOWER_WORD.findall(quote)) >= MIN_LOWER_SHARE * len(words) else None
 
 
-def figure_clauses(sentence: str, queries: list[Query], aliases: dict[str, frozenset[str]]) -> list[str]:
+def figure_clauses(sentence: str, queries: list[Query], aliases: dict[str, frozenset[str]], named: bool = True) -> list[str]:
     """Readable clauses of a sentence with numbers that name a word of the topic or a facet,
     so a table row about another measure, or a figure that merely sits near the topic, is left out."""
     found = []
@@ -91,7 +135,7 @@ def figure_clauses(sentence: str, queries: list[Query], aliases: dict[str, froze
         if not figures_in(clause) or not _readable(clause) or len(clause) > MAX_FIGURE_CHARS:
             continue
         stems = with_phrases(stems_of(clause), aliases)
-        if any(coverage(stems, q.terms) for q in queries):
+        if not named or any(coverage(stems, q.terms) for q in queries):
             found.append(clause)
     return found
 
@@ -109,8 +153,8 @@ def trim_to_clauses(sentence: str, terms: dict[str, float], limit: int = MAX_POI
         for last in range(first, len(spans))
         if (first == last or spans[last][1] - spans[first][0] <= limit)
         and _GOOD_START.match(tidy(sentence[spans[first][0] : spans[first][1]]))
-        and _readable(sentence[spans[first][0] : spans[first][1]])
-        and _readable(sentence[spans[last][0] : spans[last][1]])
+        and _plain(sentence[spans[first][0] : spans[first][1]])
+        and _plain(sentence[spans[last][0] : spans[last][1]])
         and _readable(sentence[spans[first][0] : spans[last][1]])
     ]
     if not windows:
@@ -149,6 +193,14 @@ def _readable(text: str) -> bool:
     figures = sum(bool(_FIGURE_TOKEN.match(token)) for token in tokens)
     plain = not _CAPTION.match(text.strip()) and not _LINK.search(text) and text.count("(") == text.count(")")
     return plain and len(_LOWER_WORD.findall(text)) >= 2 and figures <= MAX_FIGURE_TOKEN_SHARE * len(tokens)
+
+
+def _plain(text: str) -> bool:
+    """An end of a passage: words, not a caption, link or cut bracket (a short dated clause,
+    "Between 30th April and 4th July,", is as dense in figures as a table cell, so the
+    share of figures is judged on the whole passage, not on each end)."""
+    plain = not _CAPTION.match(text.strip()) and not _LINK.search(text) and text.count("(") == text.count(")")
+    return plain and len(_LOWER_WORD.findall(text)) >= 1
 
 
 def _is_table(sentence: str) -> bool:

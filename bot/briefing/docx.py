@@ -27,6 +27,7 @@ from bot.briefing.writer import Briefing, Point
 
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 LINK_COLOUR = "0563C1"
+PROJECT_AUTHOR = "ICS knowledge bot (draft briefing)"  # who a Word document says wrote it, not "python-docx"
 MAX_PROPERTY_CHARS = 255  # python-docx's limit on a document's title and subject
 
 
@@ -35,6 +36,9 @@ def briefing_docx(briefing: Briefing) -> bytes:
     document = Document()
     title = _safe(f"Briefing: {briefing.topic}", MAX_PROPERTY_CHARS)
     document.core_properties.title = title
+    document.core_properties.author = _safe(PROJECT_AUTHOR, MAX_PROPERTY_CHARS)
+    document.core_properties.last_modified_by = _safe(PROJECT_AUTHOR, MAX_PROPERTY_CHARS)
+    document.core_properties.keywords = _safe(f"briefing; {briefing.topic}", MAX_PROPERTY_CHARS)
     document.core_properties.subject = _safe(f"Knowledge base built {briefing.kb_built_at}", MAX_PROPERTY_CHARS)
     document.add_heading(title, level=0)
     _paragraph(document, footer(briefing)).runs[0].italic = True
@@ -43,11 +47,18 @@ def briefing_docx(briefing: Briefing) -> bytes:
         _paragraph(document, thin_note(briefing))
     _cited_list(document, "Key points", briefing.points, "List Number")
     _cited_list(document, "Key figures", briefing.key_figures, "List Bullet")
-    if briefing.next_actions:
+    if briefing.next_actions or briefing.commitments:
         document.add_heading("What happens next", level=1)
+    if briefing.next_actions:
         _paragraph(document, next_steps_intro(briefing))
         for action in briefing.next_actions:
             _paragraph(document, action_line(action), "List Bullet")
+    if briefing.commitments:
+        _paragraph(document, "Dated commitments in the documents:")
+        for point in briefing.commitments:
+            paragraph = _paragraph(document, f"{point.text} ", "List Bullet")
+            for n in point.citations:
+                _link_to_reference(paragraph, n)
     if briefing.citations:
         document.add_heading("References", level=1)
         for citation in briefing.citations:

@@ -1,7 +1,7 @@
 """"What happens next": the rows of the action table on the topic, and the few to show.
 
-An action is on the topic when its text names a word of the topic (or of a
-facet) and it is close in meaning, by its theme or its text. All of them are
+An action is on the topic when its text names every word of a topic (or facet) of
+two or more words, or names one and is close in meaning, by its theme or its text. All of them are
 counted in the briefing; the nearest due are shown.
 """
 
@@ -18,6 +18,7 @@ from index.store import KnowledgeBase
 from ingest.actions import ActionRow
 
 ACTION_SIMILARITY = 0.45
+MIN_NAMED_WORDS = 2  # naming every word of a topic this long puts an action on it
 MAX_NEXT_ACTIONS = 6
 MAX_ACTIONS_PER_DUE = 3
 
@@ -51,10 +52,17 @@ def actions_on(
     on_topic = []
     for action, row in zip(actions, np.maximum(by_text, by_theme).tolist()):
         stems = with_phrases(stems_of(action_texts(action)[0]), aliases)
-        if any(similarity >= ACTION_SIMILARITY and coverage(stems, q.terms) > 0 for q, similarity in zip(queries, row)):
+        if any(_on(coverage(stems, q.terms), len(q.terms), similarity) for q, similarity in zip(queries, row)):
             on_topic.append((action, max(row)))
     ordered = sorted(on_topic, key=lambda item: (_due_key(item[0].due_normalised), -item[1]))
     return [_next_action(kb, action) for action, _ in ordered]
+
+
+def _on(named: float, words: int, similarity: float) -> bool:
+    """An action naming every word of a topic of two or more words ("Ensure ... board level Net
+    Zero lead" for "net zero") is on it however its embedding scores; otherwise it must name some
+    and be close in meaning (one word, "inhalers" in a list of data to collect, is not enough)."""
+    return (named >= 1.0 and words >= MIN_NAMED_WORDS) or (named > 0 and similarity >= ACTION_SIMILARITY)
 
 
 def nearest(actions: list[NextAction]) -> list[NextAction]:

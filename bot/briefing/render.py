@@ -4,24 +4,63 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 from bot.answering import Citation
 from bot.briefing.next_steps import NextAction
 from bot.briefing.writer import Briefing, Point, Source
 
 
-def render_markdown(briefing: Briefing) -> str:
-    """The briefing as Markdown: chat channels and ``--out FILE.md``."""
-    lines = [f"# Briefing: {briefing.topic}", "", f"**{briefing.headline}**", ""]
+def _as_is(text: str) -> str:
+    return text
+
+
+def render_markdown(briefing: Briefing, escape: Callable[[str], str] = _as_is) -> str:
+    """The briefing as Markdown: chat channels and ``--out FILE.md``.
+
+    ``escape`` is applied to every text that is not ours (the topic the user typed, the
+    quotes and titles from the documents, the action rows), so a channel that renders
+    Markdown or HTML (Teams) can keep a typed "[text](link)" or "<b>" from becoming markup.
+    """
+    lines = [f"# Briefing: {escape(briefing.topic)}", "", f"**{_escaped_headline(briefing, escape)}**", ""]
+    if briefing.thin:
+        lines += [escape(thin_note(briefing)), ""]
+    lines += _section("Key points", [f"{i}. {_cited(p, escape)}" for i, p in enumerate(briefing.points, 1)])
+    lines += _section("Key figures", [f"- {_cited(p, escape)}" for p in briefing.key_figures])
+    lines += _section("What happens next", next_steps_lines(briefing, escape))
+    lines += _section("References", [f"[{c.n}] {escape(reference_line(c))}" for c in briefing.citations])
+    lines += _section("Sources", [f"- {escape(source_line(s))}" for s in briefing.sources])
+    lines.append(f"_{escape(footer(briefing))}_")
+    return "\n".join(lines) + "\n"
+
+
+def render_terminal(briefing: Briefing) -> str:
+    """The briefing for a terminal: headings underlined, no raw "#" or "**" (the Markdown
+    is for chat channels and ``--out FILE.md``)."""
+    lines = [*_underlined(f"Briefing: {briefing.topic}", "="), "", briefing.headline, ""]
     if briefing.thin:
         lines += [thin_note(briefing), ""]
-    lines += _section("Key points", [f"{i}. {_cited(p)}" for i, p in enumerate(briefing.points, 1)])
-    lines += _section("Key figures", [f"- {_cited(p)}" for p in briefing.key_figures])
-    lines += _section("What happens next", [next_steps_intro(briefing), *[f"- {action_line(a)}" for a in briefing.next_actions]] if briefing.next_actions else [])
-    lines += _section("References", [f"[{c.n}] {reference_line(c)}" for c in briefing.citations])
-    lines += _section("Sources", [f"- {source_line(s)}" for s in briefing.sources])
-    lines.append(f"_{footer(briefing)}_")
+    sections = [
+        ("Key points", [f"{i}. {_cited(p)}" for i, p in enumerate(briefing.points, 1)]),
+        ("Key figures", [f"- {_cited(p)}" for p in briefing.key_figures]),
+        ("What happens next", next_steps_lines(briefing)),
+        ("References", [f"[{c.n}] {reference_line(c)}" for c in briefing.citations]),
+        ("Sources", [f"- {source_line(s)}" for s in briefing.sources]),
+    ]
+    for title, body in sections:
+        lines += [*_underlined(title, "-"), *body, ""] if body else []
+    lines.append(footer(briefing))
     return "\n".join(lines) + "\n"
+
+
+def _underlined(title: str, mark: str) -> list[str]:
+    return [title, mark * min(len(title), 72)]
+
+
+def _escaped_headline(briefing: Briefing, escape: Callable[[str], str]) -> str:
+    """The headline escaped, its closing "[n]" citation kept as a marker."""
+    text, marker = (briefing.headline.rsplit(" [", 1) + [""])[:2] if not briefing.thin else (briefing.headline, "")
+    return f"{escape(text)} [{marker}" if marker else escape(text)
 
 
 def briefing_json(briefing: Briefing) -> dict:
@@ -41,13 +80,26 @@ def briefing_json(briefing: Briefing) -> dict:
         "generated_at": briefing.generated_at,
         "kb_built_at": briefing.kb_built_at,
         "thin": briefing.thin,
+        "commitments": [{"text": p.text, "citations": list(p.citations)} for p in briefing.commitments],
+        "nearest_topics": list(briefing.nearest_topics),
     }
 
 
 def thin_note(briefing: Briefing) -> str:
+    """What a thin briefing says plainly, with the nearest topics the documents do cover."""
+    nearest = f" The nearest topics they cover: {'; '.join(briefing.nearest_topics)}." if briefing.nearest_topics else ""
     if not briefing.points:
-        return "Nothing in the documents speaks to this topic, so there is no briefing to draft. Try a broader topic or type sources to see the documents."
-    return f"Only {len(briefing.points)} passage(s) in the documents speak to this topic; they are below, with nothing added."
+        return f"Nothing in the documents speaks to this topic, so there is no briefing to draft.{nearest} Try a broader topic or type sources to see the documents."
+    return f"Only {len(briefing.points)} passage(s) in the documents speak to this topic; they are below, with nothing added.{nearest}"
+
+
+def next_steps_lines(briefing: Briefing, escape: Callable[[str], str] = _as_is) -> list[str]:
+    """The actions on the topic (how many, then the nearest due) and the documents' dated commitments."""
+    actions = [escape(next_steps_intro(briefing)), *[f"- {escape(action_line(a))}" for a in briefing.next_actions]]
+    lines = actions if briefing.next_actions else []
+    if briefing.commitments:
+        lines += ["Dated commitments in the documents:", *[f"- {_cited(p, escape)}" for p in briefing.commitments]]
+    return lines
 
 
 def next_steps_intro(briefing: Briefing) -> str:
@@ -89,8 +141,8 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def _cited(point: Point) -> str:
-    return f"{point.text} " + " ".join(f"[{n}]" for n in point.citations)
+def _cited(point: Point, escape: Callable[[str], str] = _as_is) -> str:
+    return f"{escape(point.text)} " + " ".join(f"[{n}]" for n in point.citations)
 
 
 def _section(title: str, lines: list[str]) -> list[str]:

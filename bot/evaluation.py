@@ -27,6 +27,7 @@ import numpy as np
 
 from bot.answering import Answer, AnsweringService, Citation
 from index.embedder import Embedder
+from ingest.words import GLUE_WORDS
 from index.text import tokenize
 from index.store import KnowledgeBase
 
@@ -138,15 +139,17 @@ def quote_is_verbatim(citation: Citation, kb: KnowledgeBase) -> bool:
 
 
 def has_glued_words(text: str) -> bool:
-    """A lower-case run of letters that is no English word but splits into several ("theemissions")."""
+    """Words the PDF text layer ran together: a lower-case run of letters that is no English word but
+    splits into English words with a short glue word at either end ("andmonitoring", "emissionsfrom")."""
     for run in _LOWER_RUN.findall(text):
         parts = wordninja.split(run)
-        if run not in _ENGLISH and len(parts) > 1 and all(len(p) >= 3 and p in _ENGLISH for p in parts):
-            return True
+        if run not in _ENGLISH and len(parts) > 1 and all(p in _ENGLISH for p in parts):
+            if parts[0] in GLUE_WORDS or parts[-1] in GLUE_WORDS:
+                return True
     return False
 
 
-_LOWER_RUN = re.compile(r"(?<![A-Za-z])[a-z]{9,}(?![A-Za-z])")
+_LOWER_RUN = re.compile(r"(?<![A-Za-z])[a-z]{6,}(?![A-Za-z])")
 _ENGLISH = frozenset(wordninja.DEFAULT_LANGUAGE_MODEL._wordcost)
 
 

@@ -37,8 +37,8 @@ from ingest.actions import ActionRow
 from ingest.chunking import Chunk
 from ingest.sentences import Sentence
 
-FORMAT_VERSION = 6  # 4: a table row keeps its closing cells; 5: a list of people splits into one entry per person;
-# 6: words the PDF text layer ran together are split (ingest/words.py)
+FORMAT_VERSION = 7  # 4: a table row keeps its closing cells; 5: a list of people splits into one entry per person;
+# 6: words the PDF text layer ran together are split (ingest/words.py); 7: and words glued to a short word ("emissionsfrom")
 CURRENT_FILE = "CURRENT"
 BUILDS_DIR = "builds"
 LEASES_DIR = "leases"

@@ -35,6 +35,10 @@ _LETTERS = re.compile(r"(?<![A-Za-z0-9'’])[A-Za-z]+(?![A-Za-z0-9'’])")
 _ACRONYM_THEN_WORD = re.compile(r"\b([A-Z]{2,})([A-Z][a-z]{2,})\b")
 # "15Total", "in2020/21": a figure and a word run together.
 _FIGURE_THEN_WORD = re.compile(r"(?<![A-Za-z0-9])(\d+)([A-Z][a-z]{2,})\b")
+# "totalled27,420", "30%of", "tCO2eacross": a word, a figure or a unit run onto the next.
+_WORD_THEN_FIGURE = re.compile(r"\b([a-z]{4,})(\d{1,3}(?:,\d{3})+\b|\d+(?:\.\d+)?%)")
+_PERCENT_THEN_WORD = re.compile(r"(\d%)([a-z]{2,})")
+_UNIT_THEN_WORD = re.compile(r"(tCO2e|CO2e|MWh|kWh)([a-z]{3,})")
 _WORD_THEN_YEAR = re.compile(r"\b(in|of|to|by|from|for|and|the|since|until|during)((?:19|20)\d\d)", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z]+")
 # "Figure23Emissions": a caption's number run onto its label.
@@ -72,7 +76,14 @@ class _Segmenter:
         text = _ACRONYM_THEN_WORD.sub(self._acronym_then_word, text)
         text = _FIGURE_THEN_WORD.sub(r"\1 \2", text)
         text = _WORD_THEN_YEAR.sub(r"\1 \2", text)
+        text = _WORD_THEN_FIGURE.sub(self._word_then_figure, text)
+        text = _PERCENT_THEN_WORD.sub(r"\1 \2", text)
+        text = _UNIT_THEN_WORD.sub(r"\1 \2", text)
         return _LETTERS.sub(self._split_run, text)
+
+    def _word_then_figure(self, match: re.Match) -> str:
+        word = match.group(1)
+        return f"{word} {match.group(2)}" if self._known(word.lower()) else match.group()
 
     def _acronym_then_word(self, match: re.Match) -> str:
         acronym, word = match.groups()
@@ -83,6 +94,10 @@ class _Segmenter:
     def _split_run(self, match: re.Match) -> str:
         run = match.group()
         lowered = run.lower()
+        if run.islower() and lowered not in self.english_rank:
+            glued = _glued_to_a_short_word(run)
+            if glued:
+                return " ".join(glued)
         if len(run) < MIN_GLUED_LETTERS or self._is_word(lowered) or _has_inner_capital(run):
             return run
         parts = self.model._split(run)
@@ -107,6 +122,21 @@ class _Segmenter:
         if len(part) < MIN_PART_LETTERS and part not in ("a", "i"):
             return False
         return self._known(part) and self.counts[part] > self.counts[run]
+
+
+# Short words the text layer most often runs into their neighbours ("emissionsfrom", "thelancet").
+GLUE_WORDS = frozenset("and the of to in for from with our are is on at by as has have been this that their will was were".split())
+
+
+def _glued_to_a_short_word(run: str) -> list[str] | None:
+    """English words with a glue word at either end ("emissions from", "the lancet"), however often
+    the document repeats the run; None when the run is not that. Lower case only: names are not split."""
+    parts = list(wordninja.split(run))
+    english = _english_ranks()
+    if len(parts) > 1 and "".join(parts) == run and all(p in english for p in parts):
+        if parts[0] in GLUE_WORDS or parts[-1] in GLUE_WORDS:
+            return parts
+    return None
 
 
 def _has_inner_capital(run: str) -> bool:

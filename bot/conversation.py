@@ -92,6 +92,13 @@ class Conversation:
         # loop without starving the threads the channel libraries use for their own I/O.
         self._workers = ThreadPoolExecutor(max_workers=ANSWER_WORKERS, thread_name_prefix="answer")
 
+    def use(self, service: AnsweringService, writer: BriefingWriter) -> None:
+        """Answer from another knowledge base from the next message on (a running server's new build).
+        The writer first: a brief in between would use the new writer with the old service, never the reverse."""
+        self.briefing_writer = writer  # replaces the cached_property's value
+        self.followups = FollowUpAnswerer(service)
+        self.service = service
+
     async def respond(self, text: str, conversation: str | None = None, replying_to: str | None = None) -> Reply:
         """The reply to one message; the heavy lifting runs off the event loop.
 

@@ -159,15 +159,13 @@ class KnowledgeBaseWatcher:
     def _load(self, build: Path) -> tuple[AnsweringService, BriefingWriter]:
         old = self.conversation.service
         kb = store.load(self.kb_dir, old.embedder.name, old.embedder.dimension, build=build)
-        service = AnsweringService(kb, old.embedder, today=old.today)
+        service = AnsweringService(kb, old.embedder, today=old.today, models=old.models)
         writer = BriefingWriter(service)
         writer.warm_up()
         return service, writer
 
     def _swap(self, service: AnsweringService, writer: BriefingWriter) -> None:
-        # The writer first: a brief in between would use the new writer with the old service, never the reverse.
-        self.conversation.briefing_writer = writer  # replaces the cached_property's value
-        self.conversation.service = service
+        self.conversation.use(service, writer)
 
     def close(self) -> None:
         store.release_lease(self._lease)

@@ -99,7 +99,8 @@ async def test_answer_in_a_personal_chat_is_cited_and_marked_ai_generated(http, 
     assert [p.activity["type"] for p in sent] == ["typing", "message"]
     assert all(p.reply_to_id == question["id"] for p in sent)
     reply = sent[1].activity
-    assert reply["text"] == service.answer(CARBON_QUESTION).text
+    # The answer as the user reads it: Teams gets its line breaks doubled and Markdown marks escaped.
+    assert " ".join(reply["text"].replace("\\", "").split()) == " ".join(service.answer(CARBON_QUESTION).text.split())
     assert "258,211" in reply["text"]
     entity = ai_entity(reply)
     assert entity["@type"] == "Message" and entity["@context"] == "https://schema.org" and entity["@id"] == ""

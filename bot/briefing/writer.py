@@ -376,6 +376,8 @@ class BriefingWriter:
             embedded = dict(zip(missing, self.service.embedder.embed(missing)))
             with self._vectors_lock:
                 vectors.update(embedded)
+        if not texts:  # a corpus without action themes: nothing to stack
+            return np.zeros((0, self.service.embedder.dimension), dtype=np.float32)
         return np.array([vectors[t] for t in texts], dtype=np.float32).reshape(len(texts), -1)
 
     # -- sources ------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.config import Settings  # noqa: E402
+from index.config import Settings  # noqa: E402
 from bot.conversation_store import MemoryStore  # noqa: E402
 from bot.dialogue_eval import gold_history, load_dialogues  # noqa: E402
 from bot.follow_answers import FollowUpAnswerer  # noqa: E402

@@ -25,7 +25,7 @@ import aiohttp
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bot.config import Settings  # noqa: E402
+from index.config import Settings  # noqa: E402
 from bot.conversation import Conversation  # noqa: E402
 from bot.runtime import load_service  # noqa: E402
 from bot.teams.render import TEAMS_CHANNEL, reply_activity  # noqa: E402

@@ -15,8 +15,8 @@ import sqlite3
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from bot.due_dates import is_normalised_due, is_readable_due, normalise_due
-from ingest.actions import MISSING_DUE, MISSING_LEAD, ActionRow
+from index.due_dates import is_normalised_due, is_readable_due, normalise_due
+from index.records import MISSING_DUE, MISSING_LEAD, ActionRow
 
 CSV_COLUMNS = (
     "source",

@@ -17,8 +17,7 @@ import bm25s
 import numpy as np
 
 from index.store import KnowledgeBase
-from index.text import tokenize
-from ingest.chunking import retrieval_text
+from index.text import retrieval_text, tokenize
 
 RRF_K = 60
 # A query word the documents never use is read as the closest word they do use when this alike

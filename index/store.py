@@ -33,9 +33,7 @@ import faiss
 import numpy as np
 
 from index import actions_store
-from ingest.actions import ActionRow
-from ingest.chunking import Chunk
-from ingest.sentences import Sentence
+from index.records import ActionRow, Chunk, DocumentRecord, Sentence
 
 FORMAT_VERSION = 6  # 4: a table row keeps its closing cells; 5: a list of people splits into one entry per person;
 # 6: words the PDF text layer ran together are split (ingest/words.py)
@@ -51,17 +49,6 @@ STALE_PARTIAL_SECONDS = 24 * 3600
 
 class KnowledgeBaseError(Exception):
     """The knowledge base is missing or unusable; the message says what to do."""
-
-
-@dataclass(frozen=True)
-class DocumentRecord:
-    slug: str
-    title: str
-    date: str
-    kind: str
-    file: str
-    sha256: str
-    page_count: int
 
 
 @dataclass

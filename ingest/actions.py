@@ -24,30 +24,9 @@ import string
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from bot.due_dates import PRINTED_DUE, normalise_due
-from ingest.cleaning import collapse_whitespace
-
-MISSING_DUE = "missing due"
-MISSING_LEAD = "missing lead"
-MISSING_THEME = "missing theme"
-
-
-@dataclass(frozen=True)
-class ActionRow:
-    source: str
-    page: int
-    theme: str
-    scope: str | None
-    number: str
-    action: str
-    due: str | None  # as printed: "22/23", "End May 22", "TBC"
-    due_normalised: str | None  # "2022/23", "2022-05-31", "2022-06" or None
-    lead: str | None
-    nhs_refs: str | None
-    status: str | None
-    progress: str | None
-    flags: tuple[str, ...] = ()  # damage found while reading, e.g. "missing due"
-
+from index.due_dates import PRINTED_DUE, normalise_due
+from index.records import MISSING_DUE, MISSING_LEAD, MISSING_THEME, ActionRow
+from index.text import collapse_whitespace
 
 def extract_actions(slug: str, pages: list[str]) -> list[ActionRow]:
     """Every action row of a document, page 1 first; [] when it has no action tables."""

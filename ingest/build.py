@@ -21,14 +21,15 @@ from tqdm import tqdm
 
 from index import store
 from index.embedder import Embedder
-from index.store import DocumentRecord, StoredDocument
+from index.records import Chunk, DocumentRecord, Sentence
+from index.store import StoredDocument
 from ingest.actions import extract_actions
 from ingest.catalog import CATALOG_FILE, DocumentInfo, describe_uncatalogued, load_catalog
-from ingest.chunking import Chunk, chunk_sentences
+from ingest.chunking import chunk_sentences
 from ingest.cleaning import collapse_whitespace, search_form, strip_page_furniture
 from ingest.words import repair_pages
 from ingest.reading import SUPPORTED_SUFFIXES, UnreadableDocument, read_pages
-from ingest.sentences import Sentence, page_sentences
+from ingest.sentences import page_sentences
 
 # How much a section heading pulls its chunk's vector towards the section's topic.
 HEADING_WEIGHT = 0.5

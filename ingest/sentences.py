@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 
 from ingest.actions import HONORIFICS, continues_row_tail, opens_row_tail
-from ingest.cleaning import collapse_whitespace
+from index.records import Sentence
+from index.text import collapse_whitespace
 
 MAX_SENTENCE_CHARS = 400
 MAX_HEADING_WORDS = 10
@@ -33,13 +34,6 @@ MAX_ENTRY_CHARS = 100
 MAX_ENTRY_WRAP_WORDS = 3
 _LIST_MARKER = re.compile(r"^\(?[0-9a-zA-Z]{1,3}[.)]$")
 _CLAUSE_BREAK = re.compile(r"(?<=[;,])\s+")
-
-
-@dataclass(frozen=True)
-class Sentence:
-    page: int
-    heading: str
-    text: str
 
 
 def is_heading(line: str, previous: str | None, following: str | None) -> bool:

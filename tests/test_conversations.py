@@ -16,7 +16,7 @@ import json
 import aiohttp
 import pytest
 
-from bot.config import Settings
+from index.config import Settings
 from bot.conversation import RESET_TEXT
 from bot.dialogue_eval import Dialogue, load_dialogues
 from bot.teams.server import create_app

@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 
 from bot.answering import AnsweringService
-from bot.config import Settings
+from index.config import Settings
 from bot.conversation import Conversation
 from index import store
 from ingest.build import ingest_corpus

@@ -26,7 +26,7 @@ from botframework.connector.auth import ChannelValidation
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-from bot.config import Settings
+from index.config import Settings
 from bot.conversation import HELP_TEXT
 from bot.teams.server import create_app
 from tests.teams_support import Connector, new_conversation_id, serving, teams_message

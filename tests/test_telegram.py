@@ -11,7 +11,7 @@ import re
 import aiohttp
 import pytest
 
-from bot.config import Settings
+from index.config import Settings
 from bot.conversation import Reply
 from bot.telegram.access import RateLimiter, Verdict
 from bot.telegram.handlers import APOLOGY, QUOTES_GONE, SLOW_DOWN, TEXT_ONLY

@@ -27,7 +27,7 @@ from botbuilder.schema import Activity, ActivityTypes
 from botframework.connector.auth import AuthenticateRequestResult
 from msrest.exceptions import DeserializationError
 
-from bot.config import Settings
+from index.config import Settings
 from bot.conversation import Conversation
 from bot.runtime import load_conversation, watching
 from bot.teams.bot import KnowledgeBot

@@ -39,7 +39,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.config import Settings
+from index.config import Settings
 from bot.conversation import Conversation, Reply
 from bot.telegram.access import AllowList, RateLimiter, Verdict
 from bot.telegram.lru import LRUCache

@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.answering import Citation
+from index.records import Citation
 from bot.conversation import Reply
 
 MESSAGE_LIMIT = 4096  # Telegram's limit, in UTF-16 code units

@@ -18,7 +18,7 @@ from telegram.constants import ParseMode
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
-from bot.config import Settings
+from index.config import Settings
 from bot.conversation import Conversation
 from bot.runtime import load_conversation, watching
 from bot.telegram.handlers import TelegramBot, bot_commands

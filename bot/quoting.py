@@ -18,13 +18,14 @@ from itertools import zip_longest
 
 from index.store import KnowledgeBase
 from ingest.cleaning import collapse_whitespace
+from index.vocabulary import BULLET_GLYPHS
 from ingest.sentences import is_list_item
 
 MAX_LIST_ITEMS = 6
 # At most this many sentences between two shown ones on a page are filled in.
 MAX_GAP = 1
 # "• Safeguarding Training • Serious Incidents": bullets that the page's layout ran into one sentence.
-_INLINE_BULLET = re.compile(r"\s+(?=[•▪●◦■□➢✓]\s)")
+_INLINE_BULLET = re.compile(rf"\s+(?=[{BULLET_GLYPHS}]\s)")
 # "... subject to 1. consideration of language": a sentence that starts a numbered list inline.
 _FIRST_ITEM = re.compile(r"\s\(?(?:1|a|i)[.)]\s")
 # "There are some other costs not yet budgeted for. These include ...": a sentence that says what the one before it means.

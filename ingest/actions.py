@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from index.due_dates import PRINTED_DUE, normalise_due
 from index.records import MISSING_DUE, MISSING_LEAD, MISSING_THEME, ActionRow
 from index.text import collapse_whitespace
+from index.vocabulary import HONORIFICS
 
 def extract_actions(slug: str, pages: list[str]) -> list[ActionRow]:
     """Every action row of a document, page 1 first; [] when it has no action tables."""
@@ -565,8 +566,6 @@ def _status_and_progress(status: str, after: list[str]) -> tuple[str, str | None
 
 _ACTION_COLUMN = "Action"
 _COLUMN_HEADINGS = {"Item", "No:", "Item No:", _ACTION_COLUMN}
-# The titles before a person's name in board papers ("Mrs Anita Wilson"); a pattern's alternatives.
-HONORIFICS = r"Dr|Mr|Mrs|Ms|Miss|Prof"
 _TITLED_NAME = re.compile(rf"^(?:{HONORIFICS})\.?\s+(?P<words>.+)$")
 _INITIALS = re.compile(r"^[A-Z]{2,3}$")
 _AGENDA_ITEM = re.compile(r"^(?P<number>\d+\.\d+)\s*(?P<title>.*)$")

@@ -12,15 +12,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.actions import HONORIFICS, continues_row_tail, opens_row_tail
+from ingest.actions import continues_row_tail, opens_row_tail
 from index.records import Sentence
 from index.text import collapse_whitespace
+from index.vocabulary import BULLET_GLYPHS, HONORIFICS
 
 MAX_SENTENCE_CHARS = 400
 MAX_HEADING_WORDS = 10
 MAX_HEADING_CHARS = 80
 
-_BULLET = re.compile(r"^\s*(?:[•▪●◦■□➢✓\-–]|\(?[a-z0-9]{1,2}[.)])\s+")
+_BULLET = re.compile(rf"^\s*(?:[{BULLET_GLYPHS}\-–]|\(?[a-z0-9]{{1,2}}[.)])\s+")
 _SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)*\s+[A-Z]")
 _SENTENCE_END = re.compile(r"[.!?:][\"'’”)]*$")
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"'’”)]*\s+(?=[\"'‘“(£•]?[A-Z0-9])")

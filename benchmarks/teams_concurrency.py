@@ -25,11 +25,11 @@ import aiohttp
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from index.config import Settings  # noqa: E402
 from bot.conversation import Conversation  # noqa: E402
 from bot.runtime import load_service  # noqa: E402
 from bot.teams.render import TEAMS_CHANNEL, reply_activity  # noqa: E402
 from bot.teams.server import create_app  # noqa: E402
+from index.config import Settings  # noqa: E402
 from tests.teams_support import Connector, new_conversation_id, serving, teams_message  # noqa: E402
 
 QUESTIONS = REPO / "eval" / "questions.jsonl"

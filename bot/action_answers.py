@@ -20,9 +20,9 @@ from bot.action_query import (
     parse_action_question,
 )
 from index.due_dates import parse_financial_year
-from index.text import tokenize
-from index.store import KnowledgeBase
 from index.records import ActionRow
+from index.store import KnowledgeBase
+from index.text import tokenize
 
 # Rows written out in an answer's text; channels with tables (Teams cards) show their own screenful.
 ROWS_IN_TEXT = 15

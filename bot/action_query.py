@@ -17,8 +17,8 @@ from datetime import date
 from itertools import combinations
 
 from index.due_dates import financial_year_of, parse_financial_year
-from index.text import stem
 from index.records import ActionRow
+from index.text import stem
 
 # Words that make a question one about actions rather than about the documents' facts.
 _ACTION_CUE = re.compile(

@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
 from datetime import date
+from typing import TypeVar
 
 import numpy as np
 

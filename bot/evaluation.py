@@ -16,19 +16,19 @@ import json
 import re
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import bm25s
-import wordninja
 import faiss
 import numpy as np
+import wordninja
 
 from bot.answering import Answer, AnsweringService, Citation
 from index.embedder import Embedder
-from index.text import tokenize
 from index.store import KnowledgeBase
+from index.text import tokenize
 
 AnswerFn = Callable[[str], Answer]
 _WHITESPACE = re.compile(r"\s+")

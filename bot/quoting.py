@@ -14,11 +14,11 @@ on a line of its own.
 from __future__ import annotations
 
 import re
-from itertools import zip_longest
+from itertools import pairwise, zip_longest
 
 from index.store import KnowledgeBase
-from ingest.cleaning import collapse_whitespace
 from index.vocabulary import BULLET_GLYPHS
+from ingest.cleaning import collapse_whitespace
 from ingest.sentences import is_list_item
 
 MAX_LIST_ITEMS = 6
@@ -93,7 +93,7 @@ class Quoter:
     def display(self, run: list[int]) -> str:
         """A run as an answer shows it: the quote's words, with each list item on a line of its own."""
         shown = self.text(run[0])
-        for previous, sentence_id in zip(run, run[1:]):
+        for previous, sentence_id in pairwise(run):
             shown += self.separator(previous, sentence_id) + self.text(sentence_id)
         return _INLINE_BULLET.sub("\n", shown)
 
@@ -147,9 +147,7 @@ class Quoter:
         for other in range(sentence_id + step, sentence_id + step * (MAX_LIST_ITEMS + 1), step):
             if not 0 <= other < len(self.kb.sentences) or not self._pages_apart(other - step, other, 1):
                 break
-            if is_list_item(self.text(other)):
-                items.append(other)
-            elif introduced and self._same_page(sentence_id, other):
+            if is_list_item(self.text(other)) or (introduced and self._same_page(sentence_id, other)):
                 items.append(other)
             else:
                 break

@@ -14,11 +14,11 @@ import numpy as np
 
 from bot.answering import AnsweringService
 from bot.briefing import BriefingWriter
-from index.config import Settings
-from bot.ranker import AnsweringModels
 from bot.conversation import Conversation
 from bot.conversation_store import make_store
+from bot.ranker import AnsweringModels
 from index import store
+from index.config import Settings
 from index.embedder import Embedder, quiet_libraries
 from ingest.build import corpus_files, ingest_corpus
 
@@ -120,7 +120,7 @@ class KnowledgeBaseWatcher:
             await asyncio.sleep(self.interval)
             try:
                 await self.check()
-            except Exception:  # noqa: BLE001 - the server must keep answering from the build it has
+            except Exception:
                 logger.exception("Could not switch to the new knowledge base build; still answering from %s", self.build)
 
     async def check(self) -> bool:

@@ -271,7 +271,7 @@ def _read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
     return records
 
 
-def _next_record(reader: "csv._reader") -> list[str] | None:
+def _next_record(reader: csv._reader) -> list[str] | None:
     """The next record, None at the end, or ``MalformedCsv`` at the line the csv module choked on."""
     started_at = reader.line_num + 1
     try:

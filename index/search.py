@@ -12,6 +12,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 
 import bm25s
 import numpy as np
@@ -224,7 +225,7 @@ def _proper_nouns(texts) -> set[str]:
     seen: Counter = Counter()
     for text in texts:
         words = text.split()
-        for previous, word in zip(words, words[1:]):
+        for previous, word in pairwise(words):
             if previous.isalpha() and previous.islower() and _WORD.fullmatch(word):
                 for token in tokenize(word):
                     seen[token] += 1

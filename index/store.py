@@ -25,8 +25,8 @@ import socket
 import sqlite3
 import time
 import uuid
-from itertools import accumulate
 from dataclasses import asdict, dataclass, field
+from itertools import accumulate
 from pathlib import Path
 
 import faiss

@@ -12,8 +12,8 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from index.config import ConfigurationError, Settings
 from index import actions_store, store
+from index.config import ConfigurationError, Settings
 from ingest.build import NothingToIngest, ingest_corpus
 
 

@@ -29,6 +29,7 @@ from index.records import MISSING_DUE, MISSING_LEAD, MISSING_THEME, ActionRow
 from index.text import collapse_whitespace
 from index.vocabulary import HONORIFICS
 
+
 def extract_actions(slug: str, pages: list[str]) -> list[ActionRow]:
     """Every action row of a document, page 1 first; [] when it has no action tables."""
     lines = _document_lines(pages)

@@ -10,12 +10,11 @@ text carries no styling.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from ingest.actions import continues_row_tail, opens_row_tail
 from index.records import Sentence
 from index.text import collapse_whitespace
 from index.vocabulary import BULLET_GLYPHS, HONORIFICS
+from ingest.actions import continues_row_tail, opens_row_tail
 
 MAX_SENTENCE_CHARS = 400
 MAX_HEADING_WORDS = 10

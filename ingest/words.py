@@ -95,7 +95,7 @@ class _Segmenter:
 
     def _is_word(self, lowered: str) -> bool:
         """An English word ("digitalised", "roadmap") or one the document uses on its own often."""
-        return lowered in self.english_rank or self.counts[lowered] >= 3 and not self._glued_often(lowered)
+        return lowered in self.english_rank or (self.counts[lowered] >= 3 and not self._glued_often(lowered))
 
     def _glued_often(self, lowered: str) -> bool:
         return False

@@ -16,11 +16,11 @@ import json
 import aiohttp
 import pytest
 
-from index.config import Settings
 from bot.conversation import RESET_TEXT
 from bot.dialogue_eval import Dialogue, load_dialogues
 from bot.teams.server import create_app
 from bot.telegram.runner import build_application, running
+from index.config import Settings
 from tests.conftest import EVAL_DIR
 from tests.teams_support import Connector, channel_message, new_conversation_id, serving, teams_message
 from tests.telegram_support import TOKEN, FakeBotApi, message

@@ -9,11 +9,11 @@ import aiohttp
 import pytest
 
 from bot.answering import AnsweringService
-from index.config import Settings
 from bot.conversation import Conversation
-from index import store
-from ingest.build import ingest_corpus
 from bot.teams.server import create_app
+from index import store
+from index.config import Settings
+from ingest.build import ingest_corpus
 from tests.teams_support import Connector, new_conversation_id, serving, teams_message
 from tests.test_ingest import BIKE_PAGES, write_pdf
 

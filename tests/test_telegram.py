@@ -11,13 +11,13 @@ import re
 import aiohttp
 import pytest
 
-from index.config import Settings
 from bot.conversation import Reply
 from bot.telegram.access import RateLimiter, Verdict
 from bot.telegram.handlers import APOLOGY, QUOTES_GONE, SLOW_DOWN, TEXT_ONLY
 from bot.telegram.render import FOLD_QUOTES_OVER, MESSAGE_LIMIT, length, render_reply
 from bot.telegram.runner import build_application, configuration_problem, running
 from bot.telegram.webhook import SECRET_HEADER
+from index.config import Settings
 from tests.telegram_support import (
     BOT_USER,
     TOKEN,

@@ -39,11 +39,11 @@ from telegram.ext import (
     filters,
 )
 
-from index.config import Settings
 from bot.conversation import Conversation, Reply, ReplyKind
 from bot.telegram.access import AllowList, RateLimiter, Verdict
 from bot.telegram.lru import LRUCache
 from bot.telegram.render import escape, render_reply
+from index.config import Settings
 
 logger = logging.getLogger(__name__)
 

@@ -21,8 +21,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from index.records import Citation
 from bot.conversation import Reply, ReplyKind
+from index.records import Citation
 
 MESSAGE_LIMIT = 4096  # Telegram's limit, in UTF-16 code units
 FOLD_QUOTES_OVER = 300  # characters of quoted text; longer quotes hide behind a button

@@ -14,7 +14,7 @@ from bot.teams.server import create_app
 from index import store
 from index.config import Settings
 from ingest.build import ingest_corpus
-from tests.teams_support import Connector, new_conversation_id, serving, teams_message
+from tests.support.teams import Connector, new_conversation_id, serving, teams_message
 from tests.test_ingest import BIKE_PAGES, write_pdf
 
 QUESTION = "How many bicycle shelters will the trust fund?"

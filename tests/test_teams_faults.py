@@ -29,7 +29,7 @@ from jwt.algorithms import RSAAlgorithm
 from bot.conversation import HELP_TEXT
 from bot.teams.server import create_app
 from index.config import Settings
-from tests.teams_support import Connector, new_conversation_id, serving, teams_message
+from tests.support.teams import Connector, new_conversation_id, serving, teams_message
 
 APP_ID = "6b1f4c2e-0d7a-4e55-9a3b-2c1d00000000"
 SEND_TIMEOUT = 3.0

@@ -1,5 +1,5 @@
 """The Telegram bot end to end: real python-telegram-bot, real Conversation over the corpus index,
-and a Bot API server of our own on 127.0.0.1 (tests/telegram_support.py) as the only stand-in."""
+and a Bot API server of our own on 127.0.0.1 (tests/support/telegram.py) as the only stand-in."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from bot.telegram.render import FOLD_QUOTES_OVER, MESSAGE_LIMIT, length, render_
 from bot.telegram.runner import build_application, configuration_problem, running
 from bot.telegram.webhook import SECRET_HEADER
 from index.config import Settings
-from tests.telegram_support import (
+from tests.support.telegram import (
     BOT_USER,
     TOKEN,
     FakeBotApi,

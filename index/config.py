@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, overload
 
 T = TypeVar("T")
 
@@ -97,7 +97,12 @@ class ConfigurationError(ValueError):
     """An environment variable holds something the bot cannot use; the message names it."""
 
 
-def _parsed(env: Mapping[str, str], name: str, parse: Callable[[str], T], expected: str, default: T | None = None) -> T:
+@overload
+def _parsed(env: Mapping[str, str], name: str, parse: Callable[[str], T], expected: str, default: T) -> T: ...
+@overload
+def _parsed(env: Mapping[str, str], name: str, parse: Callable[[str], T], expected: str) -> T | None: ...
+def _parsed(env: Mapping[str, str], name: str, parse: Callable[[str], T], expected: str, default: T | None = None) -> T | None:
+    """``name``'s value read by ``parse``; ``default`` when unset or blank; ``ConfigurationError`` naming it if unreadable."""
     if name not in env or not env[name].strip():
         return default
     try:

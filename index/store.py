@@ -179,11 +179,13 @@ def write(kb_dir: Path, documents: list[StoredDocument], model_name: str, dimens
 def build_dense_index(vectors: np.ndarray) -> faiss.Index:
     """Exact inner-product search at this size; HNSW when the corpus grows a hundred-fold."""
     dimension = vectors.shape[1]
+    index: faiss.Index
     if len(vectors) <= EXACT_SEARCH_LIMIT:
         index = faiss.IndexFlatIP(dimension)
     else:
-        index = faiss.IndexHNSWFlat(dimension, 32, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efSearch = 128
+        hnsw = faiss.IndexHNSWFlat(dimension, 32, faiss.METRIC_INNER_PRODUCT)
+        hnsw.hnsw.efSearch = 128
+        index = hnsw
     index.add(vectors)
     return index
 

@@ -182,7 +182,7 @@ def _numbered_plan_actions(slug: str, lines: list[_Line], vocabulary: _Vocabular
     leads = _learn_leads(lines)
     rows, headings = _read_plan_tables(lines, leads)
     runs = _runs_of_numbering(rows)
-    actions = []
+    actions: list[ActionRow] = []
     for number, run in enumerate(runs):
         after = runs[number - 1][-1].line_index if number > 0 else -1
         before = runs[number + 1][0].line_index if number + 1 < len(runs) else len(lines)
@@ -416,7 +416,7 @@ class _LogRow:
 
 def _action_log_actions(slug: str, lines: list[_Line], vocabulary: _Vocabulary) -> list[ActionRow]:
     headers = [index for index, line in enumerate(lines) if _LOG_HEADER.match(line.text)]
-    actions = []
+    actions: list[ActionRow] = []
     for number, header in enumerate(headers):
         end = headers[number + 1] if number + 1 < len(headers) else len(lines)
         rows = _read_log_rows(_table_body(lines, header, end))
@@ -578,7 +578,7 @@ def _minutes_actions(slug: str, lines: list[_Line], vocabulary: _Vocabulary) -> 
     if not any(line.text == _ACTION_COLUMN for line in lines):
         return []
     people = _attendees_by_initials(lines)
-    actions = []
+    actions: list[ActionRow] = []
     for index, line in enumerate(lines):
         if _INITIALS.match(line.text) and line.text in people:
             actions.append(_minute_action(slug, lines, index, people[line.text], vocabulary))

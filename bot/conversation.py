@@ -58,7 +58,7 @@ _BRIEF_ME_ON = re.compile(r"^(?:me\s+)?(?:on|about)\s+", re.IGNORECASE)  # "brie
 class Attachment:
     """A file to send with a reply (a briefing as .docx, say).
 
-    ``remake`` says how to make the same file again (``{"briefing": topic}``), for
+    ``remake`` says how to make the same file again (``{ReplyKind.BRIEFING: topic}``, "briefing" in JSON), for
     channels that send it later: Teams asks the user's consent first.
     """
 
@@ -156,7 +156,7 @@ class Conversation:
 
     async def file_again(self, remake: dict[str, str]) -> Attachment | None:
         """The file an earlier reply offered, made again from its ``remake``; None if it names none."""
-        topic = remake.get("briefing") if isinstance(remake, dict) else None
+        topic = remake.get(ReplyKind.BRIEFING) if isinstance(remake, dict) else None
         if not isinstance(topic, str) or not topic.strip():
             return None
         return await self._off_loop(self.briefing_file, topic)
@@ -234,7 +234,7 @@ class Conversation:
 
 
 def _word_document(briefing: Briefing, topic: str) -> Attachment:
-    return Attachment(docx_name(briefing), DOCX_MEDIA_TYPE, briefing_docx(briefing), remake={"briefing": topic})
+    return Attachment(docx_name(briefing), DOCX_MEDIA_TYPE, briefing_docx(briefing), remake={ReplyKind.BRIEFING: topic})
 
 
 def _answer_reply(answer: Answer) -> Reply:

@@ -22,12 +22,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.config import Settings  # noqa: E402
-from bot.conversation_store import MemoryStore  # noqa: E402
-from bot.dialogue_eval import gold_history, load_dialogues  # noqa: E402
-from bot.follow_answers import FollowUpAnswerer  # noqa: E402
-from bot.followup import remember  # noqa: E402
-from bot.runtime import load_service  # noqa: E402
+from bot.conversation_store import MemoryStore
+from bot.dialogue_eval import gold_history, load_dialogues
+from bot.follow_answers import FollowUpAnswerer
+from bot.followup import remember
+from bot.runtime import load_service
+from index.config import Settings
 
 
 async def main() -> None:

@@ -2,7 +2,7 @@
 
     python benchmarks/teams_concurrency.py [--index KB_DIR] [--conversations 50]
 
-Runs the Teams endpoint and a stand-in Bot Connector (tests/teams_support.py)
+Runs the Teams endpoint and a stand-in Bot Connector (tests/support/teams.py)
 on 127.0.0.1, then posts one question per conversation, all at the same time,
 each a different question from eval/questions.jsonl. A reply time is
 the POST's round trip: the bot posts its answer to the connector before the
@@ -25,12 +25,12 @@ import aiohttp
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bot.config import Settings  # noqa: E402
 from bot.conversation import Conversation  # noqa: E402
 from bot.runtime import load_service  # noqa: E402
 from bot.teams.render import TEAMS_CHANNEL, reply_activity  # noqa: E402
 from bot.teams.server import create_app  # noqa: E402
-from tests.teams_support import Connector, new_conversation_id, serving, teams_message  # noqa: E402
+from index.config import Settings  # noqa: E402
+from tests.support.teams import Connector, new_conversation_id, serving, teams_message  # noqa: E402
 
 QUESTIONS = REPO / "eval" / "questions.jsonl"
 

@@ -19,10 +19,10 @@ from bot.action_query import (
     match_theme,
     parse_action_question,
 )
-from bot.due_dates import parse_financial_year
-from index.text import tokenize
+from index.due_dates import parse_financial_year
+from index.records import ActionRow
 from index.store import KnowledgeBase
-from ingest.actions import ActionRow
+from index.text import tokenize
 
 # Rows written out in an answer's text; channels with tables (Teams cards) show their own screenful.
 ROWS_IN_TEXT = 15

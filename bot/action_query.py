@@ -16,9 +16,9 @@ from dataclasses import dataclass, fields, replace
 from datetime import date
 from itertools import combinations
 
-from bot.due_dates import financial_year_of, parse_financial_year
+from index.due_dates import financial_year_of, parse_financial_year
+from index.records import ActionRow
 from index.text import stem
-from ingest.actions import ActionRow
 
 # Words that make a question one about actions rather than about the documents' facts.
 _ACTION_CUE = re.compile(

@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
 from datetime import date
+from typing import TypeVar
 
 import numpy as np
 
@@ -29,6 +29,7 @@ from bot.features import DECISION_FEATURES, Candidates, FeatureMaker
 from bot.quoting import Quoter
 from bot.ranker import AnsweringModels, load_models
 from index.embedder import Embedder
+from index.records import Citation, SourceHint
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
 from index.store import KnowledgeBase
 from index.text import tokenize
@@ -118,24 +119,6 @@ def split_question(question: str) -> list[str]:
     """The parts of a compound question that ask for something of their own."""
     parts = [part.strip(" ,?") for part in _PART_BREAK.split(question)]
     return [part for part in parts if len(tokenize(part)) >= 1]
-
-
-@dataclass(frozen=True)
-class Citation:
-    n: int
-    slug: str
-    title: str
-    page: int
-    quote: str
-
-
-@dataclass(frozen=True)
-class SourceHint:
-    """A place to look when the bot could not answer."""
-
-    slug: str
-    title: str
-    page: int
 
 
 @dataclass(frozen=True)

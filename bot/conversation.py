@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from functools import cached_property
 
 from bot.answering import Answer, AnsweringService
@@ -57,7 +58,7 @@ _BRIEF_ME_ON = re.compile(r"^(?:me\s+)?(?:on|about)\s+", re.IGNORECASE)  # "brie
 class Attachment:
     """A file to send with a reply (a briefing as .docx, say).
 
-    ``remake`` says how to make the same file again (``{"briefing": topic}``), for
+    ``remake`` says how to make the same file again (``{ReplyKind.BRIEFING: topic}``, "briefing" in JSON), for
     channels that send it later: Teams asks the user's consent first.
     """
 
@@ -67,14 +68,33 @@ class Attachment:
     remake: dict[str, str] = field(default_factory=dict)
 
 
+class ReplyKind(StrEnum):
+    """What a reply is, so a channel can lay it out (a briefing's Markdown, an answer's sources).
+
+    A ``StrEnum``: a kind still equals its word ("answer"), logs as it, and
+    JSON writes it as it, so channels and tests that compare words keep working.
+    """
+
+    ANSWER = "answer"
+    HELP = "help"
+    SOURCES = "sources"
+    WELCOME = "welcome"
+    USAGE = "usage"
+    BRIEFING = "briefing"
+    RESET = "reset"
+
+
 @dataclass(frozen=True)
 class Reply:
-    kind: str  # "answer", "help", "sources", "welcome", "usage", "briefing", "reset"
+    kind: ReplyKind  # a word ("briefing") is read as its kind; any other word is an error
     text: str  # plain text; channels escape or format it
     answer: Answer | None = None
     suggestions: tuple[str, ...] = ()
     attachments: tuple[Attachment, ...] = field(default_factory=tuple)
     briefing: Briefing | None = None  # a briefing's parts, for channels that render it their own way (Teams, terminal)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", ReplyKind(self.kind))
 
 
 class Conversation:
@@ -109,7 +129,7 @@ class Conversation:
             return await self._off_loop(self.reply_to, text)
         if is_reset(text):
             await self.store.clear(conversation)
-            return Reply("reset", RESET_TEXT)
+            return Reply(ReplyKind.RESET, RESET_TEXT)
         history = await self.store.load(conversation)
         if replying_to is not None:
             history = up_to_reply(history, replying_to)
@@ -135,7 +155,7 @@ class Conversation:
         """The reply to a message read with ``history``, and the history to keep (None: unchanged)."""
         message = re.sub(r"\s+", " ", text).strip()
         if is_reset(message):
-            return Reply("reset", RESET_TEXT), ()
+            return Reply(ReplyKind.RESET, RESET_TEXT), ()
         command = message.partition(" ")[0].lower().lstrip("/")
         if not message or command in {"help", "brief"} or (command == "sources" and message.lower().lstrip("/") == "sources"):
             return self.reply_to(message), None
@@ -144,7 +164,7 @@ class Conversation:
 
     async def file_again(self, remake: dict[str, str]) -> Attachment | None:
         """The file an earlier reply offered, made again from its ``remake``; None if it names none."""
-        topic = remake.get("briefing") if isinstance(remake, dict) else None
+        topic = remake.get(ReplyKind.BRIEFING) if isinstance(remake, dict) else None
         if not isinstance(topic, str) or not topic.strip():
             return None
         return await self._off_loop(self.briefing_file, topic)
@@ -166,7 +186,7 @@ class Conversation:
         try:
             action_filter = self.service.actions.filter_from_options(due, lead, None, None, self.service.today())
         except ValueError as exc:
-            return Reply("usage", f"Sorry, {exc}.")
+            return Reply(ReplyKind.USAGE, f"Sorry, {exc}.")
         return _answer_reply(self.service.answer_actions(action_filter))
 
     def reply_to(self, text: str) -> Reply:
@@ -174,11 +194,11 @@ class Conversation:
         command, _, rest = message.partition(" ")
         command = command.lower().lstrip("/")
         if not message or command == "help":
-            return Reply("help", HELP_TEXT, suggestions=EXAMPLE_QUESTIONS)
+            return Reply(ReplyKind.HELP, HELP_TEXT, suggestions=EXAMPLE_QUESTIONS)
         if is_reset(message):
-            return Reply("reset", RESET_TEXT)  # nothing to forget: this message had no conversation
+            return Reply(ReplyKind.RESET, RESET_TEXT)  # nothing to forget: this message had no conversation
         if command == "sources" and not rest:
-            return Reply("sources", self.sources_text())
+            return Reply(ReplyKind.SOURCES, self.sources_text())
         if command == "brief":
             return self.briefing(rest)
         return _answer_reply(self.service.answer(message))
@@ -210,7 +230,7 @@ class Conversation:
             "Hello! I answer questions about these documents, citing the page and sentence for every point:\n"
             f"{titles}\n\nTry one of the questions below, or type help."
         )
-        return Reply("welcome", text, suggestions=EXAMPLE_QUESTIONS)
+        return Reply(ReplyKind.WELCOME, text, suggestions=EXAMPLE_QUESTIONS)
 
     def sources_text(self) -> str:
         lines = [f"- {d.record.title} ({d.record.date or 'undated'}, {d.record.page_count} pages)" for d in self.service.kb.documents]
@@ -222,8 +242,8 @@ class Conversation:
 
 
 def _word_document(briefing: Briefing, topic: str) -> Attachment:
-    return Attachment(docx_name(briefing), DOCX_MEDIA_TYPE, briefing_docx(briefing), remake={"briefing": topic})
+    return Attachment(docx_name(briefing), DOCX_MEDIA_TYPE, briefing_docx(briefing), remake={ReplyKind.BRIEFING: topic})
 
 
 def _answer_reply(answer: Answer) -> Reply:
-    return Reply("answer", answer.text, answer=answer)
+    return Reply(ReplyKind.ANSWER, answer.text, answer=answer)

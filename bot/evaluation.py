@@ -16,20 +16,20 @@ import json
 import re
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import bm25s
-import wordninja
 import faiss
 import numpy as np
+import wordninja
 
 from bot.answering import Answer, AnsweringService, Citation
 from index.embedder import Embedder
-from ingest.words import GLUE_WORDS
-from index.text import tokenize
 from index.store import KnowledgeBase
+from index.text import tokenize
+from index.vocabulary import GLUE_WORDS
 
 AnswerFn = Callable[[str], Answer]
 _WHITESPACE = re.compile(r"\s+")
@@ -143,9 +143,9 @@ def has_glued_words(text: str) -> bool:
     splits into English words with a short glue word at either end ("andmonitoring", "emissionsfrom")."""
     for run in _LOWER_RUN.findall(text):
         parts = wordninja.split(run)
-        if run not in _ENGLISH and len(parts) > 1 and all(p in _ENGLISH for p in parts):
-            if parts[0] in GLUE_WORDS or parts[-1] in GLUE_WORDS:
-                return True
+        glued = parts[0] in GLUE_WORDS or parts[-1] in GLUE_WORDS
+        if glued and run not in _ENGLISH and len(parts) > 1 and all(p in _ENGLISH for p in parts):
+            return True
     return False
 
 

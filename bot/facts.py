@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from ingest.actions import HONORIFICS
+from index.vocabulary import AMOUNT, FIGURE, HONORIFICS, MONTH_ABBREVIATIONS
 
 
 class FactKind(Enum):
@@ -22,11 +22,9 @@ class FactKind(Enum):
     PERSON = "person"
 
 
-FIGURE = re.compile(r"£\s?\d|\d[\d,.]*\s?%|\b\d[\d,.]*\b")
 _YEAR = re.compile(r"(?:19|20)\d\d")
-_AMOUNT = re.compile(r"\d\s?%|£\s?\d|\d\s?(?:m|k|bn)\b|\d{1,3}(?:,\d{3})+")
 _DATE = re.compile(
-    r"\b(?:19|20)\d{2}\b|\b\d{2}/\d{2}\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE
+    rf"\b(?:19|20)\d{{2}}\b|\b\d{{2}}/\d{{2}}\b|\b(?:{MONTH_ABBREVIATIONS})[a-z]*\b", re.IGNORECASE
 )
 # A person: a title and a name ("Mrs Wilson"), or a name with a role ("Laura Nelson – Director of ...").
 _ROLE = r"(?:Director|Officer|Lead|Manager|Chair|Chief|Executive|Head|Member|Secretary|Clinician)"
@@ -64,7 +62,7 @@ def holds(text: str, kind: FactKind) -> bool:
     if kind in (FactKind.COUNT, FactKind.QUANTITY):
         return has_figure(text)
     if kind is FactKind.AMOUNT:
-        return bool(_AMOUNT.search(text))
+        return bool(AMOUNT.search(text))
     return bool((_DATE if kind is FactKind.DATE else _PERSON).search(text))
 
 

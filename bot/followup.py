@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass, replace
 from enum import Enum
 
 from bot.action_query import ActionFilter
+from index.vocabulary import MONTH_NAMES
 
 # A message with at most this many words of its own after a cue such as "and" or "what about"
 # is an ellipsis of the previous question ("and swft?"); longer ones are questions of their own
@@ -49,11 +50,7 @@ MAX_LEANING_CONTENT_WORDS = 3
 TURNS_KEPT = 5  # the state is small: the last few turns are all a follow-up ever leans on
 
 _WORD = re.compile(r"[A-Za-z0-9£%][A-Za-z0-9£%&'’/.,-]*[A-Za-z0-9%]|[A-Za-z0-9£%]")
-_MONTHS = (
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec"
-).split()
-_MONTH = re.compile(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{'|'.join(_MONTHS)})\b", re.IGNORECASE)
+_MONTH = re.compile(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{MONTH_NAMES})\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:fy\s?)?(?:20)?\d\d\s?[/-]\s?(?:20)?\d\d\b|\b(?:19|20)\d\d\b", re.IGNORECASE)
 # Report months of a financial year ("at m3", "month 4").
 _PERIOD = re.compile(r"\b(?:m|month\s?)\d{1,2}\b", re.IGNORECASE)

@@ -14,9 +14,10 @@ on a line of its own.
 from __future__ import annotations
 
 import re
-from itertools import zip_longest
+from itertools import pairwise, zip_longest
 
 from index.store import KnowledgeBase
+from index.vocabulary import BULLET_GLYPHS
 from ingest.cleaning import collapse_whitespace
 from ingest.sentences import is_list_item
 
@@ -24,7 +25,7 @@ MAX_LIST_ITEMS = 6
 # At most this many sentences between two shown ones on a page are filled in.
 MAX_GAP = 1
 # "• Safeguarding Training • Serious Incidents": bullets that the page's layout ran into one sentence.
-_INLINE_BULLET = re.compile(r"\s+(?=[•▪●◦■□➢✓]\s)")
+_INLINE_BULLET = re.compile(rf"\s+(?=[{BULLET_GLYPHS}]\s)")
 # "... subject to 1. consideration of language": a sentence that starts a numbered list inline.
 _FIRST_ITEM = re.compile(r"\s\(?(?:1|a|i)[.)]\s")
 # "There are some other costs not yet budgeted for. These include ...": a sentence that says what the one before it means.
@@ -92,7 +93,7 @@ class Quoter:
     def display(self, run: list[int]) -> str:
         """A run as an answer shows it: the quote's words, with each list item on a line of its own."""
         shown = self.text(run[0])
-        for previous, sentence_id in zip(run, run[1:]):
+        for previous, sentence_id in pairwise(run):
             shown += self.separator(previous, sentence_id) + self.text(sentence_id)
         return _INLINE_BULLET.sub("\n", shown)
 
@@ -146,9 +147,7 @@ class Quoter:
         for other in range(sentence_id + step, sentence_id + step * (MAX_LIST_ITEMS + 1), step):
             if not 0 <= other < len(self.kb.sentences) or not self._pages_apart(other - step, other, 1):
                 break
-            if is_list_item(self.text(other)):
-                items.append(other)
-            elif introduced and self._same_page(sentence_id, other):
+            if is_list_item(self.text(other)) or (introduced and self._same_page(sentence_id, other)):
                 items.append(other)
             else:
                 break

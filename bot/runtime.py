@@ -14,12 +14,12 @@ import numpy as np
 
 from bot.answering import AnsweringService
 from bot.briefing import BriefingWriter
-from bot.config import Settings
-from bot.ranker import AnsweringModels
 from bot.conversation import Conversation
 from bot.conversation_store import make_store
+from bot.ranker import AnsweringModels
 from index import store
-from index.embedder import Embedder
+from index.config import Settings
+from index.embedder import Embedder, quiet_libraries
 from ingest.build import corpus_files, ingest_corpus
 
 logger = logging.getLogger(__name__)
@@ -57,21 +57,6 @@ class LazyEmbedder:
 
     def embed_one(self, text: str) -> np.ndarray:
         return self.load().embed_one(text)
-
-
-def quiet_libraries() -> None:
-    """Keep the model's "Loading weights" bar and the libraries' chatter out of what the user asked for.
-
-    bm25s sets its own logger to DEBUG when imported, so under a server's
-    logging set-up every start printed a ``DEBUG bm25s`` line.
-    """
-    import bm25s  # noqa: F401 - imported first so that its level is ours, not its own
-    import transformers
-
-    transformers.utils.logging.set_verbosity_error()
-    transformers.utils.logging.disable_progress_bar()
-    for name in ("bm25s", "sentence_transformers", "transformers", "huggingface_hub", "faiss"):
-        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def load_service(settings: Settings, models: AnsweringModels | None = None) -> AnsweringService:
@@ -135,7 +120,7 @@ class KnowledgeBaseWatcher:
             await asyncio.sleep(self.interval)
             try:
                 await self.check()
-            except Exception:  # noqa: BLE001 - the server must keep answering from the build it has
+            except Exception:
                 logger.exception("Could not switch to the new knowledge base build; still answering from %s", self.build)
 
     async def check(self) -> bool:

@@ -14,9 +14,13 @@ import json
 import sqlite3
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.due_dates import is_normalised_due, is_readable_due, normalise_due
-from ingest.actions import MISSING_DUE, MISSING_LEAD, ActionRow
+from index.due_dates import is_normalised_due, is_readable_due, normalise_due
+from index.records import MISSING_DUE, MISSING_LEAD, ActionRow
+
+if TYPE_CHECKING:
+    import _csv
 
 CSV_COLUMNS = (
     "source",
@@ -210,7 +214,8 @@ def _row_values(row: ActionRow) -> tuple[object, ...]:
 
 def _extracted_rows(conn: sqlite3.Connection) -> list[ActionRow]:
     cursor = conn.execute(f"SELECT {_ROW_COLUMNS} FROM actions ORDER BY source, position")
-    return [ActionRow(*values[:-1], flags=tuple(json.loads(values[-1]))) for values in cursor]
+    # The row's columns in the dataclass's order, then its flags as JSON (mypy cannot count a row's values).
+    return [ActionRow(*values[:-1], flags=tuple(json.loads(values[-1]))) for values in cursor]  # type: ignore[misc]
 
 
 def _stored_corrections(conn: sqlite3.Connection) -> dict[Key, dict[str, str | None]]:
@@ -236,7 +241,7 @@ def _corrected(row: ActionRow, corrections: dict[str, str | None]) -> ActionRow:
     if not corrections:
         return row
     flags = tuple(flag for flag in row.flags if _FLAG_CLEARED_BY.get(flag) not in corrections)
-    return replace(row, **corrections, flags=flags)
+    return replace(row, **corrections, flags=flags)  # type: ignore[arg-type]  # corrections name text columns only
 
 
 def _corrections(values: dict[str, str], extracted: ActionRow) -> dict[str, str | None]:
@@ -271,7 +276,7 @@ def _read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
     return records
 
 
-def _next_record(reader: "csv._reader") -> list[str] | None:
+def _next_record(reader: _csv.Reader) -> list[str] | None:
     """The next record, None at the end, or ``MalformedCsv`` at the line the csv module choked on."""
     started_at = reader.line_num + 1
     try:

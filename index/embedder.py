@@ -8,6 +8,7 @@ of trying to download one.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 
@@ -19,6 +20,21 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 BATCH_SIZE = 16  # measured fastest on 2 CPU cores: less padding per batch
+
+
+def quiet_libraries() -> None:
+    """Keep the model's "Loading weights" bar and the libraries' chatter out of what the user asked for.
+
+    bm25s sets its own logger to DEBUG when imported, so under a server's
+    logging set-up every start printed a ``DEBUG bm25s`` line.
+    """
+    import bm25s  # noqa: F401 - imported first so that its level is ours, not its own
+    import transformers
+
+    transformers.utils.logging.set_verbosity_error()
+    transformers.utils.logging.disable_progress_bar()
+    for name in ("bm25s", "sentence_transformers", "transformers", "huggingface_hub", "faiss"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 class Embedder:

@@ -12,13 +12,13 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 
 import bm25s
 import numpy as np
 
 from index.store import KnowledgeBase
-from index.text import tokenize
-from ingest.chunking import retrieval_text
+from index.text import retrieval_text, tokenize
 
 RRF_K = 60
 # A query word the documents never use is read as the closest word they do use when this alike
@@ -225,7 +225,7 @@ def _proper_nouns(texts) -> set[str]:
     seen: Counter = Counter()
     for text in texts:
         words = text.split()
-        for previous, word in zip(words, words[1:]):
+        for previous, word in pairwise(words):
             if previous.isalpha() and previous.islower() and _WORD.fullmatch(word):
                 for token in tokenize(word):
                     seen[token] += 1

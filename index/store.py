@@ -25,17 +25,15 @@ import socket
 import sqlite3
 import time
 import uuid
-from itertools import accumulate
 from dataclasses import asdict, dataclass, field
+from itertools import accumulate
 from pathlib import Path
 
 import faiss
 import numpy as np
 
 from index import actions_store
-from ingest.actions import ActionRow
-from ingest.chunking import Chunk
-from ingest.sentences import Sentence
+from index.records import ActionRow, Chunk, DocumentRecord, Sentence
 
 FORMAT_VERSION = 7  # 4: a table row keeps its closing cells; 5: a list of people splits into one entry per person;
 # 6: words the PDF text layer ran together are split (ingest/words.py); 7: and words glued to a short word ("emissionsfrom")
@@ -51,17 +49,6 @@ STALE_PARTIAL_SECONDS = 24 * 3600
 
 class KnowledgeBaseError(Exception):
     """The knowledge base is missing or unusable; the message says what to do."""
-
-
-@dataclass(frozen=True)
-class DocumentRecord:
-    slug: str
-    title: str
-    date: str
-    kind: str
-    file: str
-    sha256: str
-    page_count: int
 
 
 @dataclass
@@ -192,11 +179,13 @@ def write(kb_dir: Path, documents: list[StoredDocument], model_name: str, dimens
 def build_dense_index(vectors: np.ndarray) -> faiss.Index:
     """Exact inner-product search at this size; HNSW when the corpus grows a hundred-fold."""
     dimension = vectors.shape[1]
+    index: faiss.Index
     if len(vectors) <= EXACT_SEARCH_LIMIT:
         index = faiss.IndexFlatIP(dimension)
     else:
-        index = faiss.IndexHNSWFlat(dimension, 32, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efSearch = 128
+        hnsw = faiss.IndexHNSWFlat(dimension, 32, faiss.METRIC_INNER_PRODUCT)
+        hnsw.hnsw.efSearch = 128
+        index = hnsw
     index.add(vectors)
     return index
 

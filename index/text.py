@@ -12,19 +12,35 @@ import threading
 
 import Stemmer
 
+from index.records import Chunk
+from index.vocabulary import STOPWORDS
+
+_WHITESPACE = re.compile(r"\s+")
+_LINE_BREAK_HYPHEN = re.compile(r"(\w)-\s*\n\s*(\w)")
 _FINANCIAL_YEAR = re.compile(r"\b(?:fy\s?)?(?:20)?(\d{2})\s?[/-]\s?(?:20)?(\d{2})\b|\b20(\d{2}) to 20(\d{2})\b")
 # "GPs", "PCNs", "ICBs": an acronym's plural. ("ICS" and "NHS" end in a capital S and keep it.)
 _ACRONYM_PLURAL = re.compile(r"\b([A-Z][A-Z0-9]+)s\b")
 _APOSTROPHE = re.compile(r"['’]s\b|['’]")
 _TOKEN = re.compile(r"fy\d\d/\d\d|[£$]?\d+(?:[,.]\d+)*%?|[a-z][a-z0-9]*")
-STOPWORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before being below between
-    both but by can could did do does doing down during each few for from further had has have having he her here
-    hers him his how i if in into is it its itself just me more most my no nor not of off on once only or other our
-    ours out over own same she should so some such than that the their theirs them then there these they this those
-    through to too under until up very was we were what when where which while who whom why will with would you your
-    yours isnt arent wasnt werent dont doesnt didnt whats whens wheres whos hows""".split()
-)
+
+
+def collapse_whitespace(text: str) -> str:
+    """The form quotes are compared in: single spaces, no line breaks."""
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def search_form(text: str) -> str:
+    """Text for the search indexes: hyphenated line breaks joined, spaces folded.
+
+    Used only for what search sees, never for what a user is shown: a quote
+    must stay verbatim on its page.
+    """
+    return collapse_whitespace(_LINE_BREAK_HYPHEN.sub(r"\1-\2", text))
+
+
+def retrieval_text(chunk: Chunk) -> str:
+    """What the search indexes see: the section heading, then the repaired text."""
+    return search_form(f"{chunk.heading}\n{chunk.text}" if chunk.heading else chunk.text)
 
 
 def tokenize(text: str) -> list[str]:

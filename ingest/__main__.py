@@ -12,8 +12,8 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from bot.config import ConfigurationError, Settings
 from index import actions_store, store
+from index.config import ConfigurationError, Settings
 from ingest.build import NothingToIngest, ingest_corpus
 
 
@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("corpus", nargs="?", type=Path, default=settings.corpus_dir, help="folder of PDFs (default: %(default)s)")
     parser.add_argument("--index", type=Path, default=settings.kb_dir, help="knowledge base folder (default: %(default)s)")
     args = parser.parse_args(argv)
-    from bot.runtime import quiet_libraries
+    from index.embedder import quiet_libraries
 
     quiet_libraries()
     try:

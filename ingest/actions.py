@@ -24,29 +24,10 @@ import string
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from bot.due_dates import PRINTED_DUE, normalise_due
-from ingest.cleaning import collapse_whitespace
-
-MISSING_DUE = "missing due"
-MISSING_LEAD = "missing lead"
-MISSING_THEME = "missing theme"
-
-
-@dataclass(frozen=True)
-class ActionRow:
-    source: str
-    page: int
-    theme: str
-    scope: str | None
-    number: str
-    action: str
-    due: str | None  # as printed: "22/23", "End May 22", "TBC"
-    due_normalised: str | None  # "2022/23", "2022-05-31", "2022-06" or None
-    lead: str | None
-    nhs_refs: str | None
-    status: str | None
-    progress: str | None
-    flags: tuple[str, ...] = ()  # damage found while reading, e.g. "missing due"
+from index.due_dates import PRINTED_DUE, normalise_due
+from index.records import MISSING_DUE, MISSING_LEAD, MISSING_THEME, ActionRow
+from index.text import collapse_whitespace
+from index.vocabulary import HONORIFICS
 
 
 def extract_actions(slug: str, pages: list[str]) -> list[ActionRow]:
@@ -201,7 +182,7 @@ def _numbered_plan_actions(slug: str, lines: list[_Line], vocabulary: _Vocabular
     leads = _learn_leads(lines)
     rows, headings = _read_plan_tables(lines, leads)
     runs = _runs_of_numbering(rows)
-    actions = []
+    actions: list[ActionRow] = []
     for number, run in enumerate(runs):
         after = runs[number - 1][-1].line_index if number > 0 else -1
         before = runs[number + 1][0].line_index if number + 1 < len(runs) else len(lines)
@@ -435,7 +416,7 @@ class _LogRow:
 
 def _action_log_actions(slug: str, lines: list[_Line], vocabulary: _Vocabulary) -> list[ActionRow]:
     headers = [index for index, line in enumerate(lines) if _LOG_HEADER.match(line.text)]
-    actions = []
+    actions: list[ActionRow] = []
     for number, header in enumerate(headers):
         end = headers[number + 1] if number + 1 < len(headers) else len(lines)
         rows = _read_log_rows(_table_body(lines, header, end))
@@ -586,8 +567,6 @@ def _status_and_progress(status: str, after: list[str]) -> tuple[str, str | None
 
 _ACTION_COLUMN = "Action"
 _COLUMN_HEADINGS = {"Item", "No:", "Item No:", _ACTION_COLUMN}
-# The titles before a person's name in board papers ("Mrs Anita Wilson"); a pattern's alternatives.
-HONORIFICS = r"Dr|Mr|Mrs|Ms|Miss|Prof"
 _TITLED_NAME = re.compile(rf"^(?:{HONORIFICS})\.?\s+(?P<words>.+)$")
 _INITIALS = re.compile(r"^[A-Z]{2,3}$")
 _AGENDA_ITEM = re.compile(r"^(?P<number>\d+\.\d+)\s*(?P<title>.*)$")
@@ -599,7 +578,7 @@ def _minutes_actions(slug: str, lines: list[_Line], vocabulary: _Vocabulary) -> 
     if not any(line.text == _ACTION_COLUMN for line in lines):
         return []
     people = _attendees_by_initials(lines)
-    actions = []
+    actions: list[ActionRow] = []
     for index, line in enumerate(lines):
         if _INITIALS.match(line.text) and line.text in people:
             actions.append(_minute_action(slug, lines, index, people[line.text], vocabulary))

@@ -11,24 +11,25 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 from tqdm import tqdm
 
 from index import store
 from index.embedder import Embedder
-from index.store import DocumentRecord, StoredDocument
+from index.records import Chunk, DocumentRecord, Sentence
+from index.store import StoredDocument
 from ingest.actions import extract_actions
 from ingest.catalog import CATALOG_FILE, DocumentInfo, describe_uncatalogued, load_catalog
-from ingest.chunking import Chunk, chunk_sentences
+from ingest.chunking import chunk_sentences
 from ingest.cleaning import collapse_whitespace, search_form, strip_page_furniture
-from ingest.words import repair_pages
 from ingest.reading import SUPPORTED_SUFFIXES, UnreadableDocument, read_pages
-from ingest.sentences import Sentence, page_sentences
+from ingest.sentences import page_sentences
+from ingest.words import repair_pages
 
 # How much a section heading pulls its chunk's vector towards the section's topic.
 HEADING_WEIGHT = 0.5

@@ -8,22 +8,11 @@ that a fact on a chunk boundary is still found with its context.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from ingest.cleaning import search_form
-from ingest.sentences import Sentence
+from index.records import Chunk, Sentence
+from index.text import retrieval_text  # noqa: F401 - where callers found it before it moved
 
 MAX_CHUNK_CHARS = 900
 OVERLAP_SENTENCES = 1
-
-
-@dataclass(frozen=True)
-class Chunk:
-    page: int
-    heading: str
-    first_sentence: int  # index into the document's sentence list
-    last_sentence: int  # inclusive
-    text: str
 
 
 def chunk_sentences(sentences: list[Sentence]) -> list[Chunk]:
@@ -63,8 +52,3 @@ def _make_chunk(sentences: list[Sentence], start: int, end: int) -> Chunk:
         last_sentence=end,
         text=" ".join(s.text for s in sentences[start : end + 1]),
     )
-
-
-def retrieval_text(chunk: Chunk) -> str:
-    """What the search indexes see: the section heading, then the repaired text."""
-    return search_form(f"{chunk.heading}\n{chunk.text}" if chunk.heading else chunk.text)

@@ -15,6 +15,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+# Defined beside the tokenizer, which search and answering share; imported from here by older callers.
+from index.text import collapse_whitespace, search_form  # noqa: F401
+
 # A line is furniture when it sits at a page edge on at least this share of
 # pages (and on at least MIN_PAGES of them).
 FURNITURE_SHARE = 0.3
@@ -22,8 +25,6 @@ MIN_PAGES = 3
 EDGE_LINES = 2
 
 _DIGITS = re.compile(r"\d+")
-_WHITESPACE = re.compile(r"\s+")
-_LINE_BREAK_HYPHEN = re.compile(r"(\w)-\s*\n\s*(\w)")
 
 
 def strip_page_furniture(pages: list[str]) -> list[str]:
@@ -32,16 +33,6 @@ def strip_page_furniture(pages: list[str]) -> list[str]:
     if not furniture:
         return pages
     return ["\n".join(_remove_edges(page.split("\n"), furniture)) for page in pages]
-
-
-def collapse_whitespace(text: str) -> str:
-    """The form quotes are compared in: single spaces, no line breaks."""
-    return _WHITESPACE.sub(" ", text).strip()
-
-
-def search_form(text: str) -> str:
-    """Text for the search indexes: hyphenated line breaks joined, spaces folded."""
-    return collapse_whitespace(_LINE_BREAK_HYPHEN.sub(r"\1-\2", text))
 
 
 def _shape(line: str) -> str:

@@ -10,16 +10,17 @@ text carries no styling.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from ingest.actions import HONORIFICS, continues_row_tail, opens_row_tail
-from ingest.cleaning import collapse_whitespace
+from index.records import Sentence
+from index.text import collapse_whitespace
+from index.vocabulary import BULLET_GLYPHS, HONORIFICS
+from ingest.actions import continues_row_tail, opens_row_tail
 
 MAX_SENTENCE_CHARS = 400
 MAX_HEADING_WORDS = 10
 MAX_HEADING_CHARS = 80
 
-_BULLET = re.compile(r"^\s*(?:[•▪●◦■□➢✓\-–]|\(?[a-z0-9]{1,2}[.)])\s+")
+_BULLET = re.compile(rf"^\s*(?:[{BULLET_GLYPHS}\-–]|\(?[a-z0-9]{{1,2}}[.)])\s+")
 _SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)*\s+[A-Z]")
 _SENTENCE_END = re.compile(r"[.!?:][\"'’”)]*$")
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"'’”)]*\s+(?=[\"'‘“(£•]?[A-Z0-9])")
@@ -33,13 +34,6 @@ MAX_ENTRY_CHARS = 100
 MAX_ENTRY_WRAP_WORDS = 3
 _LIST_MARKER = re.compile(r"^\(?[0-9a-zA-Z]{1,3}[.)]$")
 _CLAUSE_BREAK = re.compile(r"(?<=[;,])\s+")
-
-
-@dataclass(frozen=True)
-class Sentence:
-    page: int
-    heading: str
-    text: str
 
 
 def is_heading(line: str, previous: str | None, following: str | None) -> bool:

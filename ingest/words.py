@@ -22,6 +22,8 @@ from collections import Counter
 
 import wordninja
 
+from index.vocabulary import GLUE_WORDS
+
 # Runs shorter than this are left alone: short words split into nonsense ("often" is "of ten").
 MIN_GLUED_LETTERS = 6
 # Each part must be at least this long, "a" and "I" aside.
@@ -110,7 +112,7 @@ class _Segmenter:
 
     def _is_word(self, lowered: str) -> bool:
         """An English word ("digitalised", "roadmap") or one the document uses on its own often."""
-        return lowered in self.english_rank or self.counts[lowered] >= 3 and not self._glued_often(lowered)
+        return lowered in self.english_rank or (self.counts[lowered] >= 3 and not self._glued_often(lowered))
 
     def _glued_often(self, lowered: str) -> bool:
         return False
@@ -124,8 +126,6 @@ class _Segmenter:
         return self._known(part) and self.counts[part] > self.counts[run]
 
 
-# Short words the text layer most often runs into their neighbours ("emissionsfrom", "thelancet").
-GLUE_WORDS = frozenset("and the of to in for from with our are is on at by as has have been this that their will was were".split())
 
 
 def _glued_to_a_short_word(run: str) -> list[str] | None:
@@ -133,9 +133,9 @@ def _glued_to_a_short_word(run: str) -> list[str] | None:
     the document repeats the run; None when the run is not that. Lower case only: names are not split."""
     parts = list(wordninja.split(run))
     english = _english_ranks()
-    if len(parts) > 1 and "".join(parts) == run and all(p in english for p in parts):
-        if parts[0] in GLUE_WORDS or parts[-1] in GLUE_WORDS:
-            return parts
+    glued = parts[0] in GLUE_WORDS or parts[-1] in GLUE_WORDS
+    if glued and len(parts) > 1 and "".join(parts) == run and all(p in english for p in parts):
+        return parts
     return None
 
 

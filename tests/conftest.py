@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -12,11 +11,7 @@ from bot.conversation import Conversation
 from index import store
 from index.embedder import Embedder
 from ingest.build import ingest_corpus
-
-REPO = Path(__file__).resolve().parents[1]
-CORPUS_DIR = REPO / "corpus"
-# The gold questions, topics, dialogues and action rows ship with the repository (eval/); EVAL_DIR points elsewhere.
-EVAL_DIR = Path(os.environ.get("EVAL_DIR", REPO / "eval"))
+from tests.support.paths import CORPUS_DIR, EVAL_DIR
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

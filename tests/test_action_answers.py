@@ -11,7 +11,7 @@ from datetime import date
 from bot.answering import AnsweringService
 from bot.evaluation import quote_is_verbatim
 from ingest.build import ingest_corpus
-from tests.conftest import CORPUS_DIR, REPO
+from tests.support.paths import CORPUS_DIR, REPO
 
 
 def test_action_question_is_answered_from_the_table_with_page_citations(service):

@@ -8,7 +8,7 @@ from fpdf import FPDF
 
 from ingest.actions import MISSING_DUE, MISSING_LEAD, extract_actions
 from ingest.reading import read_pages
-from tests.conftest import EVAL_DIR, REPO
+from tests.support.paths import EVAL_DIR, REPO
 
 GREEN_PLAN = "cw-ics-green-plan"
 LETTER = "nhse-system-review-letter-2022-05"

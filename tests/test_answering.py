@@ -10,7 +10,7 @@ import pytest
 
 from bot.evaluation import load_questions, quote_is_verbatim
 from index.text import tokenize
-from tests.conftest import EVAL_DIR, REPO
+from tests.support.paths import EVAL_DIR, REPO
 
 
 def top_pages(service, query: str, k: int = 5) -> list[tuple[str, int]]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
-from tests.conftest import REPO
+from tests.support.paths import REPO
 from tests.test_ingest import BIKE_PAGES, write_pdf
 
 # Runs a command of ``python -m bot`` and says afterwards whether the embedding model was imported.

@@ -16,14 +16,14 @@ import json
 import aiohttp
 import pytest
 
-from bot.config import Settings
 from bot.conversation import RESET_TEXT
 from bot.dialogue_eval import Dialogue, load_dialogues
 from bot.teams.server import create_app
 from bot.telegram.runner import build_application, running
-from tests.conftest import EVAL_DIR
-from tests.teams_support import Connector, channel_message, new_conversation_id, serving, teams_message
-from tests.telegram_support import TOKEN, FakeBotApi, message
+from index.config import Settings
+from tests.support.paths import EVAL_DIR
+from tests.support.teams import Connector, channel_message, new_conversation_id, serving, teams_message
+from tests.support.telegram import TOKEN, FakeBotApi, message
 from tests.test_answering import run_cli
 
 DIALOGUES = {d.id: d for d in load_dialogues(EVAL_DIR / "dialogues.jsonl")}

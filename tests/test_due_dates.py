@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from bot.due_dates import (
+from index.due_dates import (
     financial_year_of,
     is_normalised_due,
     is_readable_due,

@@ -21,7 +21,7 @@ from bot.conversation import RESET_TEXT, Conversation
 from bot.conversation_store import MemoryStore, RedisStore
 from bot.dialogue_eval import EXPECTED_KINDS, decision_examples, fit_tunables, load_dialogues
 from bot.followup import CitedPassage, FollowUpKind, Turn, is_reset, remember, resolve, up_to_reply
-from tests.conftest import EVAL_DIR
+from tests.support.paths import EVAL_DIR
 
 PASSAGE = (CitedPassage("cw-phm-roadmap", 15, "The chair of the DTB also co-chairs the PHM Board."),)
 

@@ -146,7 +146,7 @@ def test_a_bad_setting_is_named_in_one_line(tmp_path):
     import subprocess
     import sys
 
-    from tests.conftest import REPO
+    from tests.support.paths import REPO
 
     result = subprocess.run(
         [sys.executable, "-m", "ingest", str(tmp_path)], cwd=REPO, capture_output=True, text=True, env={"PORT": "abc", "PATH": ""}

@@ -9,12 +9,12 @@ import aiohttp
 import pytest
 
 from bot.answering import AnsweringService
-from bot.config import Settings
 from bot.conversation import Conversation
-from index import store
-from ingest.build import ingest_corpus
 from bot.teams.server import create_app
-from tests.teams_support import Connector, new_conversation_id, serving, teams_message
+from index import store
+from index.config import Settings
+from ingest.build import ingest_corpus
+from tests.support.teams import Connector, new_conversation_id, serving, teams_message
 from tests.test_ingest import BIKE_PAGES, write_pdf
 
 QUESTION = "How many bicycle shelters will the trust fund?"

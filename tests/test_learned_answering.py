@@ -10,9 +10,9 @@ import pytest
 
 from bot import evaluation, training
 from bot.ranker import MODELS_FILE, AnsweringModels, StaleModelError, load_models
-from ingest.words import repair_pages
 from ingest.reading import read_pages
-from tests.conftest import CORPUS_DIR, EVAL_DIR
+from ingest.words import repair_pages
+from tests.support.paths import CORPUS_DIR, EVAL_DIR
 
 SLICE_FOLD_SIZE = 6  # questions per fold in the end-to-end slice
 

@@ -2,7 +2,7 @@
 
 Activities are posted as Teams (or the Emulator) posts them; the bot answers
 from the real corpus index and posts its replies to a connector service of
-our own (``teams_support.Connector``), where the tests read what a user would
+our own (``tests.support.teams.Connector``), where the tests read what a user would
 see. No app id is configured, so botbuilder runs in Emulator mode except in
 the test that checks authentication.
 """
@@ -35,7 +35,7 @@ from bot.teams.files import BadConsent, parse_consent
 from bot.teams.package import main as package_main
 from bot.teams.render import CARD_ROWS, CITATION_ABSTRACT_LIMIT, CITATION_NAME_LIMIT, citation_claim, reply_activity
 from bot.teams.server import create_app
-from tests.teams_support import (
+from tests.support.teams import (
     BOT,
     USER,
     Connector,

@@ -26,10 +26,10 @@ from botframework.connector.auth import ChannelValidation
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-from bot.config import Settings
 from bot.conversation import HELP_TEXT
 from bot.teams.server import create_app
-from tests.teams_support import Connector, new_conversation_id, serving, teams_message
+from index.config import Settings
+from tests.support.teams import Connector, new_conversation_id, serving, teams_message
 
 APP_ID = "6b1f4c2e-0d7a-4e55-9a3b-2c1d00000000"
 SEND_TIMEOUT = 3.0
@@ -168,7 +168,7 @@ class KeyServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            def do_GET(self) -> None:
                 document = {"jwks_uri": f"{server.url}/keys"} if self.path == "/openid" else keys
                 data = json.dumps(document).encode()
                 self.send_response(200)

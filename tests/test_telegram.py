@@ -1,5 +1,5 @@
 """The Telegram bot end to end: real python-telegram-bot, real Conversation over the corpus index,
-and a Bot API server of our own on 127.0.0.1 (tests/telegram_support.py) as the only stand-in."""
+and a Bot API server of our own on 127.0.0.1 (tests/support/telegram.py) as the only stand-in."""
 
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ import re
 import aiohttp
 import pytest
 
-from bot.config import Settings
 from bot.conversation import Reply
 from bot.telegram.access import RateLimiter, Verdict
 from bot.telegram.handlers import APOLOGY, QUOTES_GONE, SLOW_DOWN, TEXT_ONLY
 from bot.telegram.render import FOLD_QUOTES_OVER, MESSAGE_LIMIT, length, render_reply
 from bot.telegram.runner import build_application, configuration_problem, running
 from bot.telegram.webhook import SECRET_HEADER
-from tests.telegram_support import (
+from index.config import Settings
+from tests.support.telegram import (
     BOT_USER,
     TOKEN,
     FakeBotApi,

@@ -10,8 +10,8 @@ import sys
 import pytest
 
 from bot.telegram.runner import REDACTED, RedactToken
-from tests.conftest import REPO
-from tests.telegram_support import FakeBotApi
+from tests.support.paths import REPO
+from tests.support.telegram import FakeBotApi
 
 REJECTED = "987654321:AAH-rejected-Secret_token-0123456789"
 

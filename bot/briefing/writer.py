@@ -182,7 +182,7 @@ class BriefingWriter:
         rankings += [self.service.rank_sentences(f"{queries[0].text} {aspect} {also}".strip(), k=RANKED_PER_QUERY) for aspect in aspects]
         ranked_ids = [r.sentence_id for ranking in rankings for r in ranking]
         best = [r.sentence_id for r in sorted((r for ranking in rankings for r in ranking), key=lambda r: -r.score)]
-        around = [n for sentence_id in dict.fromkeys(best).keys() for n in self._page_neighbours(sentence_id)][: 2 * NEIGHBOURS_OF]
+        around = [n for sentence_id in dict.fromkeys(best) for n in self._page_neighbours(sentence_id)][: 2 * NEIGHBOURS_OF]
         sentence_ids = sorted(set(ranked_ids) | set(around))
         candidates, rows = self._features(sentence_ids, queries, aliases, rankings)
         keep = self._without_near_duplicates(candidates, rows)

@@ -13,16 +13,15 @@ import html
 import logging
 
 import aiohttp
-
 from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
 from botbuilder.core.teams.teams_activity_extensions import teams_get_channel_data
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 
-from bot.config import Settings
 from bot.conversation import Conversation
 from bot.teams.feedback import FeedbackLog, parse_feedback
 from bot.teams.files import FILE_CONSENT_INVOKE, BadConsent, file_info_message, parse_consent, upload
 from bot.teams.render import TEAMS_CHANNEL, reply_activity
+from index.config import Settings
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from botbuilder.schema import Activity
@@ -62,7 +62,7 @@ class FeedbackLog:
 
     async def record(self, feedback: Feedback) -> None:
         entry = {
-            "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "at": datetime.now(UTC).isoformat(timespec="seconds"),
             "channel": "msteams",
             "reaction": feedback.reaction,
             "reply_id": feedback.reply_id,

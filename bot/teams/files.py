@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import aiohttp
-from botbuilder.schema import Activity, ActivityTypes, Attachment as BotAttachment
+from botbuilder.schema import Activity, ActivityTypes
+from botbuilder.schema import Attachment as BotAttachment
 
 FILE_CONSENT_INVOKE = "fileConsent/invoke"
 FILE_INFO_CARD = "application/vnd.microsoft.teams.card.file.info"
@@ -82,11 +83,13 @@ async def upload(data: bytes, upload_url: str) -> None:
     Redirects are not followed: the file goes to the address Teams gave, or nowhere.
     """
     headers = {"Content-Length": str(len(data)), "Content-Range": f"bytes 0-{len(data) - 1}/{len(data)}"}
-    async with aiohttp.ClientSession(timeout=UPLOAD_TIMEOUT) as session:
-        async with session.put(upload_url, data=data, headers=headers, allow_redirects=False) as response:
-            response.raise_for_status()
-            if response.status >= 300:
-                raise aiohttp.ClientResponseError(response.request_info, (), status=response.status, message="redirected")
+    async with (
+        aiohttp.ClientSession(timeout=UPLOAD_TIMEOUT) as session,
+        session.put(upload_url, data=data, headers=headers, allow_redirects=False) as response,
+    ):
+        response.raise_for_status()
+        if response.status >= 300:
+            raise aiohttp.ClientResponseError(response.request_info, (), status=response.status, message="redirected")
 
 
 def file_info_message(upload_info: UploadInfo) -> Activity:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from bot.config import Settings
+from index.config import Settings
 
 BOT_ID_PLACEHOLDER = "${{BOT_ID}}"
 ICONS = ("color.png", "outline.png")

@@ -68,7 +68,7 @@ class ConnectorSends:
             try:
                 # requests' own timeout ends the thread's wait; this one also covers a slow trickle.
                 return await asyncio.wait_for(future, self.timeout + 1)
-            except (asyncio.TimeoutError, requests.Timeout, requests.ConnectionError) as error:
+            except (TimeoutError, requests.Timeout, requests.ConnectionError) as error:
                 raise ConnectorUnreachable(f"The Bot Connector did not answer within {self.timeout:g} s", error) from None
             except requests.RequestException as error:
                 raise ClientRequestError("Error occurred in request.", error) from error
@@ -106,7 +106,7 @@ class _BoundedConnectorFactory(ConnectorFactory):
         self._inner = inner
         self._sends = sends
 
-    async def create(self, service_url: str, audience: str = None):  # noqa: ANN201 (botbuilder's ConnectorClient)
+    async def create(self, service_url: str, audience: str | None = None):
         client = await self._inner.create(service_url, audience)
         config = client.config
         config.connection.timeout = self._sends.timeout

@@ -20,19 +20,18 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from aiohttp import web
-from botbuilder.core import TurnContext
-from botbuilder.core import serializer_helper
+from botbuilder.core import TurnContext, serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity, ActivityTypes
 from botframework.connector.auth import AuthenticateRequestResult
 from msrest.exceptions import DeserializationError
 
-from bot.config import Settings
 from bot.conversation import Conversation
 from bot.runtime import load_conversation, watching
 from bot.teams.bot import KnowledgeBot
 from bot.teams.feedback import FeedbackLog
 from bot.teams.sends import ConnectorSends, ConnectorUnreachable
+from index.config import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -145,7 +144,7 @@ async def authenticate(request: web.Request, activity: Activity) -> Authenticate
         result = await adapter.bot_framework_authentication.authenticate_request(
             activity, request.headers.get("Authorization", "")
         )
-    except Exception as error:  # noqa: BLE001 - see above: every way a token fails means 401
+    except Exception as error:
         logger.warning("Refused a %s activity: its token did not validate (%s)", activity.type, type(error).__name__)
         raise web.HTTPUnauthorized() from None
     return request.app[SENDS].bound(result)

@@ -39,11 +39,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot.config import Settings
-from bot.conversation import Conversation, Reply
+from bot.conversation import Conversation, Reply, ReplyKind
 from bot.telegram.access import AllowList, RateLimiter, Verdict
 from bot.telegram.lru import LRUCache
 from bot.telegram.render import escape, render_reply
+from index.config import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -209,7 +209,7 @@ class TelegramBot:
         async with _typing(context.bot, message.chat_id):
             reply = await make_reply()
         sent = await self._send(message, _with_command_list(reply))
-        if key is not None and reply.kind == "answer":
+        if key is not None and reply.kind is ReplyKind.ANSWER:
             await self.conversation.sent(key, [str(message_id) for message_id in sent])
         asked = f" to {message.text!r}" if self.log_message_text else ""
         logger.info("Chat %s: %s reply%s in %.2fs", message.chat_id, reply.kind, asked, time.perf_counter() - started)
@@ -238,7 +238,7 @@ def _usage(command: Command) -> str:
 
 def _with_command_list(reply: Reply) -> Reply:
     """Welcome and help replies also list the Telegram commands."""
-    if reply.kind not in {"welcome", "help"}:
+    if reply.kind not in {ReplyKind.WELCOME, ReplyKind.HELP}:
         return reply
     return replace(reply, text=f"{reply.text}\n\n{COMMAND_LIST}")
 

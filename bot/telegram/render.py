@@ -21,8 +21,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.answering import Citation
-from bot.conversation import Reply
+from bot.conversation import Reply, ReplyKind
+from index.records import Citation
 
 MESSAGE_LIMIT = 4096  # Telegram's limit, in UTF-16 code units
 FOLD_QUOTES_OVER = 300  # characters of quoted text; longer quotes hide behind a button
@@ -40,7 +40,7 @@ class Rendered:
 
 
 def render_reply(reply: Reply, limit: int = MESSAGE_LIMIT) -> Rendered:
-    markup = _markdown_line if reply.kind == "briefing" else _as_is
+    markup = _markdown_line if reply.kind is ReplyKind.BRIEFING else _as_is
     body = _text_paragraphs(reply.text, limit, markup) + _suggestions(reply.suggestions)
     citations = reply.answer.citations if reply.answer else []
     full_footnotes = _footnotes_with_quotes(citations)

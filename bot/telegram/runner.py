@@ -18,12 +18,12 @@ from telegram.constants import ParseMode
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
-from bot.config import Settings
 from bot.conversation import Conversation
 from bot.runtime import load_conversation, watching
 from bot.telegram.handlers import TelegramBot, bot_commands
 from bot.telegram.network import RetryingRequest
 from bot.telegram.webhook import serving_webhook
+from index.config import Settings
 
 logger = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
-from bot.config import Settings
+from index.config import Settings
 
 logger = logging.getLogger(__name__)
 

@@ -13,15 +13,11 @@ import calendar
 import re
 from datetime import date
 
+from index.vocabulary import MONTH_NAMES, MONTHS
+
 FIRST_MONTH_OF_FINANCIAL_YEAR = 4  # April
 
-_MONTHS = {
-    name: number
-    for number in range(1, 13)
-    for name in (calendar.month_name[number].lower(), calendar.month_abbr[number].lower())
-} | {"sept": 9}
-_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_MONTH = rf"(?P<month>{_MONTH_NAMES})\b\.?"
+_MONTH = rf"(?P<month>{MONTH_NAMES})\b\.?"
 _YEAR = r"(?P<year>\d{4}|\d{2})\b"
 
 # How action logs print a due, for finding one inside a line of other cells: "Immediate",
@@ -29,7 +25,7 @@ _YEAR = r"(?P<year>\d{4}|\d{2})\b"
 PRINTED_DUE = (
     r"(?:Immediate(?:ly)?|ASAP|Ongoing|TB[CA](?:\s+by\s+[A-Z]{2,4})?|As\s+(?:available|required|needed)"
     r"|(?:(?:Post|End(?:\s+of)?|By|Mid|Early|Late|Before|From)\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?"
-    rf"(?i:{_MONTH_NAMES})\b(?:\s+\d{{4}}|\s+\d{{2}})?"
+    rf"(?i:{MONTH_NAMES})\b(?:\s+\d{{4}}|\s+\d{{2}})?"
     r"|Q[1-4](?:\s+\d{2,4}/\d{2})?|\d{1,2}/\d{1,2}/\d{2,4}|\d{2,4}/\d{2})"
 )
 
@@ -159,14 +155,14 @@ def _day_month_year(text: str) -> str | None:
     match = _DAY_MONTH_YEAR.search(text)
     if not match:
         return None
-    return _real_date(_full_year(match["year"]), _MONTHS[match["month"].lower()], int(match["day"]))
+    return _real_date(_full_year(match["year"]), MONTHS[match["month"].lower()], int(match["day"]))
 
 
 def _month_year(text: str) -> str | None:
     match = _MONTH_YEAR.search(text)
     if not match:
         return None
-    year, month = _full_year(match["year"]), _MONTHS[match["month"].lower()]
+    year, month = _full_year(match["year"]), MONTHS[match["month"].lower()]
     if _END_OF.search(text[: match.start()]):
         return _month_end(year, month)
     return f"{year}-{month:02d}"

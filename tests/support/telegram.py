@@ -9,6 +9,7 @@ offset semantics), inject failures, and wait for the calls the bot makes.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import re
@@ -136,10 +137,8 @@ class FakeBotApi:
         offset = params.get("offset") or 0
         async with self._changed:
             self._pending = [u for u in self._pending if u["update_id"] >= offset]
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait_for(lambda: self._pending), float(params.get("timeout", 0)))
-            except TimeoutError:
-                pass
             return list(self._pending)
 
     def _answer(self, call: Call) -> object:

@@ -1,0 +1,54 @@
+"""The domain's words and patterns, in one place for ingest, search, answering and the action table.
+
+NHS board papers title people ("Mrs Anita Wilson"), list with bullets of many
+shapes, print months as names or abbreviations and amounts as "£1.2m" or
+"42%". Each of those was defined where it was first needed, and again
+wherever else it was; a change to one (a new bullet glyph, a new title) then
+missed the others. They live here, as strings and compiled patterns that
+import nothing of the project, so every layer may use them.
+
+Only what is shared verbatim lives here: a pattern tuned for one purpose
+(the Green Plan's action rows, the briefing's clause trimming) stays beside
+its one user, built from these pieces where it can be.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+
+# The titles before a person's name in board papers ("Mrs Anita Wilson"); a pattern's alternatives.
+HONORIFICS = r"Dr|Mr|Mrs|Ms|Miss|Prof"
+
+# The glyphs PDFs print as list bullets ("• Reduce ...", "➢ Travel"); dashes and item numbers are told apart by context.
+BULLET_GLYPHS = "•▪●◦■□➢✓"
+
+# Month names and abbreviations as documents print them ("May", "Sept", "31 December"), lower-cased, to 1..12.
+# (The calendar module's English names: the bot never sets a locale.)
+MONTHS: dict[str, int] = {
+    name: number
+    for number in range(1, 13)
+    for name in (calendar.month_name[number].lower(), calendar.month_abbr[number].lower())
+} | {"sept": 9}
+# A pattern's alternatives, longest first, so "september" is not read as "sep".
+MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+# "jan|feb|...|dec": the three-letter stems, in calendar order.
+MONTH_ABBREVIATIONS = "|".join(calendar.month_abbr[number].lower() for number in range(1, 13))
+
+# A figure in a sentence: money ("£3"), a share ("42 %"), or a number ("1,200", "2020").
+FIGURE = re.compile(r"£\s?\d|\d[\d,.]*\s?%|\b\d[\d,.]*\b")
+# An amount: a share, money, millions/thousands/billions, or a count written with thousands separators.
+AMOUNT = re.compile(r"\d\s?%|£\s?\d|\d\s?(?:m|k|bn)\b|\d{1,3}(?:,\d{3})+")
+
+# Words too common to search for or to count as a question's content.
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being below between
+    both but by can could did do does doing down during each few for from further had has have having he her here
+    hers him his how i if in into is it its itself just me more most my no nor not of off on once only or other our
+    ours out over own same she should so some such than that the their theirs them then there these they this those
+    through to too under until up very was we were what when where which while who whom why will with would you your
+    yours isnt arent wasnt werent dont doesnt didnt whats whens wheres whos hows""".split()
+)
+
+# Short words a PDF's text layer most often runs into their neighbours ("emissionsfrom", "thelancet").
+GLUE_WORDS = frozenset("and the of to in for from with our are is on at by as has have been this that their will was were".split())

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import difflib
 import math
+import pickle
 import re
 from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
+from pathlib import Path
+from typing import Any
 
 import bm25s
 import numpy as np
@@ -62,21 +65,16 @@ class HybridSearcher:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        self._bm25 = bm25s.BM25()
-        self._bm25.index([tokenize(self._lexical_text(i)) for i in range(len(kb.chunks))] or [[]], show_progress=False)
-        self._sentence_tokens = [frozenset(tokenize(sentence.text)) for _, sentence in kb.sentences]
-        self._sentence_document_frequency = Counter(token for tokens in self._sentence_tokens for token in tokens)
-        self._acronyms = {
-            token for _, sentence in kb.sentences for word in _CAPITALS.findall(sentence.text) for token in tokenize(word)
-        }
-        self._names = self._acronyms | _proper_nouns(sentence.text for _, sentence in kb.sentences)
-        self._vocabulary_by_initial: dict[str, list[str]] = {}
-        for word in self._sentence_document_frequency:
-            self._vocabulary_by_initial.setdefault(word[:1], []).append(word)
-        self._pages = [(d.record.slug, n) for d in kb.documents for n in range(1, len(d.pages) + 1)]
-        self._page_bm25 = bm25s.BM25()
-        self._page_bm25.index([tokenize(text) for d in kb.documents for text in d.pages] or [[]], show_progress=False)
-        self._title_tokens = {d.record.slug: frozenset(tokenize(d.record.title)) for d in kb.documents}
+        statistics = load_statistics(kb.directory) or compute_statistics(kb)
+        self._bm25: bm25s.BM25 = statistics["bm25"]
+        self._sentence_tokens: list[frozenset[str]] = statistics["sentence_tokens"]
+        self._sentence_document_frequency: Counter = statistics["sentence_document_frequency"]
+        self._acronyms: set[str] = statistics["acronyms"]
+        self._names: set[str] = statistics["names"]
+        self._vocabulary_by_initial: dict[str, list[str]] = statistics["vocabulary_by_initial"]
+        self._pages: list[tuple[str, int]] = statistics["pages"]
+        self._page_bm25: bm25s.BM25 = statistics["page_bm25"]
+        self._title_tokens: dict[str, frozenset[str]] = statistics["title_tokens"]
 
     def search(self, query: str, query_vector: np.ndarray, k: int = 10, filters: Filters = NO_FILTERS) -> list[ChunkHit]:
         allowed = self._allowed_chunks(filters)
@@ -181,10 +179,6 @@ class HybridSearcher:
                     found[acronym] = frozenset(run)
         return found
 
-    def _lexical_text(self, chunk_id: int) -> str:
-        slug, chunk = self.kb.chunks[chunk_id]
-        return f"{self.kb.by_slug[slug].record.title}\n{retrieval_text(chunk)}"
-
     def _allowed_chunks(self, filters: Filters) -> np.ndarray | None:
         if filters == NO_FILTERS:
             return None
@@ -206,6 +200,57 @@ class HybridSearcher:
         candidates = np.argsort(-scores)[: CANDIDATES * 4]
         keep = [int(i) for i in candidates if (allowed is None or allowed[i]) and (scores[i] > 0 or not positive_only)]
         return keep[:CANDIDATES]
+
+
+# What search needs beyond the stored records, computed once at ingest and saved in the build, so that
+# a server's start and a knowledge-base swap do not tokenize the whole corpus again (7 s at ten times
+# the bundled corpus). A build without the file, or with one of another version, is computed afresh.
+STATISTICS_FILE = "search_statistics.pickle"
+STATISTICS_VERSION = 1
+
+
+def compute_statistics(kb: KnowledgeBase) -> dict[str, Any]:
+    """The BM25 indexes (chunks and pages) and the corpus's word statistics."""
+    # A chunk is found by its document's title too ("what does the finance report say ...").
+    chunk_texts = [f"{kb.by_slug[slug].record.title}\n{retrieval_text(chunk)}" for slug, chunk in kb.chunks]
+    bm25 = bm25s.BM25()
+    bm25.index([tokenize(text) for text in chunk_texts] or [[]], show_progress=False)
+    sentence_tokens = [frozenset(tokenize(sentence.text)) for _, sentence in kb.sentences]
+    frequency = Counter(token for tokens in sentence_tokens for token in tokens)
+    acronyms = {token for _, sentence in kb.sentences for word in _CAPITALS.findall(sentence.text) for token in tokenize(word)}
+    by_initial: dict[str, list[str]] = {}
+    for word in frequency:
+        by_initial.setdefault(word[:1], []).append(word)
+    page_bm25 = bm25s.BM25()
+    page_bm25.index([tokenize(text) for d in kb.documents for text in d.pages] or [[]], show_progress=False)
+    return {
+        "version": STATISTICS_VERSION,
+        "bm25": bm25,
+        "sentence_tokens": sentence_tokens,
+        "sentence_document_frequency": frequency,
+        "acronyms": acronyms,
+        "names": acronyms | _proper_nouns(sentence.text for _, sentence in kb.sentences),
+        "vocabulary_by_initial": by_initial,
+        "pages": [(d.record.slug, n) for d in kb.documents for n in range(1, len(d.pages) + 1)],
+        "page_bm25": page_bm25,
+        "title_tokens": {d.record.slug: frozenset(tokenize(d.record.title)) for d in kb.documents},
+    }
+
+
+def save_statistics(kb: KnowledgeBase, build: Path) -> None:
+    """Compute the search statistics of a build and store them in it (ingest does, before publishing)."""
+    with (build / STATISTICS_FILE).open("wb") as handle:
+        pickle.dump(compute_statistics(kb), handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def load_statistics(build: Path) -> dict[str, Any] | None:
+    """The statistics ingest stored in this build (our own file, written beside the build's database)."""
+    try:
+        with (build / STATISTICS_FILE).open("rb") as handle:
+            statistics = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+    return statistics if isinstance(statistics, dict) and statistics.get("version") == STATISTICS_VERSION else None
 
 
 def _fuse(*rankings: list[int]) -> dict[int, float]:

@@ -25,6 +25,7 @@ import socket
 import sqlite3
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from itertools import accumulate
 from pathlib import Path
@@ -156,8 +157,17 @@ def load(kb_dir: Path, model_name: str, dimension: int, build: Path | None = Non
     return KnowledgeBase(build, manifest, documents, faiss.read_index(str(build / "chunks.faiss")), actions)
 
 
-def write(kb_dir: Path, documents: list[StoredDocument], model_name: str, dimension: int) -> Manifest:
-    """Write a complete new build, then make it current; older builds are removed."""
+def write(
+    kb_dir: Path,
+    documents: list[StoredDocument],
+    model_name: str,
+    dimension: int,
+    before_publish: Callable[[Path], None] | None = None,
+) -> Manifest:
+    """Write a complete new build, then make it current; older builds are removed.
+
+    ``before_publish`` may add files to the finished build (search statistics) before anyone can load it.
+    """
     builds = kb_dir / BUILDS_DIR
     builds.mkdir(parents=True, exist_ok=True)
     name = f"build-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
@@ -170,6 +180,8 @@ def write(kb_dir: Path, documents: list[StoredDocument], model_name: str, dimens
     np.save(staging / "sentence_vectors.npy", _stack([d.sentence_vectors for d in documents], dimension))
     faiss.write_index(build_dense_index(chunk_vectors), str(staging / "chunks.faiss"))
     (staging / "manifest.json").write_text(json.dumps(asdict(manifest), indent=2), encoding="utf-8")
+    if before_publish is not None:
+        before_publish(staging)
     staging.rename(builds / name)
     _point_current_at(kb_dir, name)
     _remove_other_builds(builds, keep=name)

@@ -22,6 +22,7 @@ from tqdm import tqdm
 from index import store
 from index.embedder import Embedder
 from index.records import Chunk, DocumentRecord, Sentence
+from index.search import save_statistics
 from index.store import StoredDocument
 from ingest.actions import extract_actions
 from ingest.catalog import CATALOG_FILE, DocumentInfo, describe_uncatalogued, load_catalog
@@ -93,7 +94,7 @@ def ingest_corpus(
         raise NothingToIngest(f"No readable documents in {corpus_dir}; the knowledge base was not changed.")
     # The action table is rebuilt from the pages every run: it takes a tenth of a second.
     documents = [replace(d, actions=extract_actions(d.record.slug, d.pages)) for d in documents]
-    manifest = store.write(kb_dir, documents, Embedder.name, Embedder.dimension)
+    manifest = store.write(kb_dir, documents, Embedder.name, Embedder.dimension, before_publish=_store_search_statistics)
     report.files = len(documents)
     report.pages = manifest.counts["pages"]
     report.chunks = manifest.counts["chunks"]
@@ -101,6 +102,11 @@ def ingest_corpus(
     report.built_at = manifest.built_at
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _store_search_statistics(build: Path) -> None:
+    """BM25 and the corpus's word statistics, computed now so that servers load them instead."""
+    save_statistics(store.load(build.parent.parent, Embedder.name, Embedder.dimension, build=build), build)
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:

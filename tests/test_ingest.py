@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import shutil
 from pathlib import Path
 
@@ -214,3 +215,25 @@ def test_a_list_of_people_splits_into_one_entry_each_but_prose_about_a_person_do
         "Ms Jo Galloway Chief Nurse",
         "The Chair thanked the report's author, Dr Colette Marshall for her work on it.",
     ]
+
+
+def test_a_build_carries_its_search_statistics_and_start_up_loads_them(small_corpus, tmp_path, embedder):
+    """Start-up and a swap load BM25 and the word statistics ingest stored, instead of tokenizing the corpus;
+    a build without them (or with another version) still loads, computing them."""
+    from index.search import STATISTICS_FILE, HybridSearcher, compute_statistics, load_statistics
+
+    kb_dir = tmp_path / "kb"
+    ingest_corpus(small_corpus, kb_dir, lambda: embedder)
+    kb = store.load(kb_dir, embedder.name, embedder.dimension)
+    stored = load_statistics(kb.directory)
+    assert stored is not None
+    assert stored["sentence_tokens"] == compute_statistics(kb)["sentence_tokens"]
+    # What the searcher knows comes from the stored file: a word put only there is known.
+    stored["sentence_document_frequency"]["zzstoredonly"] = 1
+    (kb.directory / STATISTICS_FILE).write_bytes(pickle.dumps(stored))
+    assert HybridSearcher(kb).knows("zzstoredonly")
+
+    (kb.directory / STATISTICS_FILE).write_bytes(b"not a pickle")
+    assert load_statistics(kb.directory) is None
+    searcher = HybridSearcher(kb)  # computed afresh
+    assert not searcher.knows("zzstoredonly") and searcher.knows(next(iter(compute_statistics(kb)["sentence_document_frequency"])))

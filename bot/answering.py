@@ -88,7 +88,7 @@ def _words(text: str) -> set[str]:
     return {token for token in tokenize(text) if token.isalpha()}
 
 
-def _as_asked(question: str) -> str:
+def as_asked(question: str) -> str:
     """The question with its question mark: the embedding model reads "... the ICS Green Plan"
     without one as a statement about the plan, and ranks sentences merely naming it higher."""
     return question if question.rstrip().endswith("?") else question.rstrip() + "?"
@@ -222,7 +222,7 @@ class AnsweringService:
     # -- retrieval and ranking ------------------------------------------------
 
     def _candidates(self, query: str, k: int, filters: Filters) -> Candidates:
-        query_vector = self.embedder.embed_one(_as_asked(query))
+        query_vector = self.embedder.embed_one(as_asked(query))
         hits = self.searcher.search(query, query_vector, k=k, filters=filters)
         return self.features.candidates(query, query_vector, hits, filters)
 

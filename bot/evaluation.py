@@ -25,7 +25,7 @@ import faiss
 import numpy as np
 import wordninja
 
-from bot.answering import Answer, AnsweringService, Citation
+from bot.answering import Answer, AnsweringService, Citation, as_asked
 from index.embedder import Embedder
 from index.store import KnowledgeBase
 from index.text import tokenize
@@ -101,18 +101,6 @@ def load_questions(path: Path) -> list[EvalQuestion]:
                 )
             )
     return questions
-
-
-def evaluate(answer_fn: AnswerFn, questions: list[EvalQuestion], kb: KnowledgeBase) -> tuple[Scores, list[dict]]:
-    """Answer every question and score the answers; also return per-question details."""
-    details = []
-    latencies = []
-    for question in questions:
-        started = time.perf_counter()
-        answer = answer_fn(question.question)
-        latencies.append((time.perf_counter() - started) * 1000)
-        details.append(_judge(question, answer, kb))
-    return _aggregate(details, latencies), details
 
 
 def _judge(question: EvalQuestion, answer: Answer, kb: KnowledgeBase) -> dict:
@@ -286,7 +274,7 @@ def retrieval_recall(service: AnsweringService, questions: list[EvalQuestion]) -
     found: dict[str, dict[int, int]] = {name: dict.fromkeys(RECALL_AT, 0) for name in ("dense", "bm25", "fused", "page BM25")}
     answerable = [q for q in questions if q.answerable]
     for question in answerable:
-        vector = service.embedder.embed_one(question.question if question.question.endswith("?") else question.question + "?")
+        vector = service.embedder.embed_one(as_asked(question.question))
         rankings = searcher.rankings(question.question, vector)
         pages = {name: [_chunk_page(service.kb, c) for c in ranking] for name, ranking in rankings.items()}
         page_scores = searcher.page_scores(searcher.query_tokens(question.question))

@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -130,6 +129,7 @@ class FeatureMaker:
         self.kb = kb
         self.searcher = searcher
         self._page_token_cache: dict[tuple[str, int], frozenset[str]] = {}
+        self._page_acronym_cache: dict[tuple[str, int], frozenset[str]] = {}
 
     # -- the question -------------------------------------------------------
 
@@ -221,13 +221,15 @@ class FeatureMaker:
         rarest = max(reading.terms, key=reading.terms.__getitem__) if reading.terms else None
         heading = frozenset(tokenize(sentence.heading))
         wants = reading.wants
+        hit = self._hit_of(sentence_id, hits)
         return [
             dense,
             0.0,
             chunk_rank.get(sentence_id, 0.0),
-            *self._chunk_ranks(sentence_id, hits),
+            hit.dense_rank if hit else 0.0,
+            hit.lexical_rank if hit else 0.0,
             page_bm25_rank.get(page, 0.0),
-            self._chunk_dense(sentence_id, hits),
+            hit.dense if hit else 0.0,
             page_rank.get(sentence_id, 0.0),
             page_bm25.get(page, 0.0) / best_page if best_page > 0 else 0.0,
             sum(reading.terms[t] for t in covered) / total,
@@ -260,17 +262,9 @@ class FeatureMaker:
         before, after = np.clip(ids - 1, 0, last), np.clip(ids + 1, 0, last)
         return np.maximum(self.kb.sentence_vectors[before] @ query_vector, self.kb.sentence_vectors[after] @ query_vector)
 
-    def _chunk_ranks(self, sentence_id: int, hits: list[ChunkHit]) -> tuple[float, float]:
-        for hit in hits:
-            if sentence_id in self.kb.chunk_sentence_ids(hit.chunk_id):
-                return hit.dense_rank, hit.lexical_rank
-        return 0.0, 0.0
-
-    def _chunk_dense(self, sentence_id: int, hits: list[ChunkHit]) -> float:
-        for hit in hits:
-            if sentence_id in self.kb.chunk_sentence_ids(hit.chunk_id):
-                return hit.dense
-        return 0.0
+    def _hit_of(self, sentence_id: int, hits: list[ChunkHit]) -> ChunkHit | None:
+        """The best retrieved chunk holding the sentence (None: found only through its page)."""
+        return next((hit for hit in hits if sentence_id in self.kb.chunk_sentence_ids(hit.chunk_id)), None)
 
     # -- the evidence as a whole ------------------------------------------------
 
@@ -336,21 +330,14 @@ class FeatureMaker:
     def page_subjects(self, slug: str, page: int) -> frozenset[str]:
         """A page's words, with its document title's and the acronyms of its capitalised runs."""
         title = self.kb.by_slug[slug].record.title
-        return self.page_tokens(slug, page) | self.searcher.title_tokens(slug) | acronyms_of_page(self, slug, page, title)
+        key = (slug, page)
+        if key not in self._page_acronym_cache:
+            self._page_acronym_cache[key] = frozenset(acronyms_of(f"{title}\n{self.kb.page_text(slug, page)}"))
+        return self.page_tokens(slug, page) | self.searcher.title_tokens(slug) | self._page_acronym_cache[key]
 
     def _page_of(self, sentence_id: int) -> tuple[str, int]:
         slug, sentence = self.kb.sentences[sentence_id]
         return slug, sentence.page
-
-
-_acronym_cache: dict[tuple[int, str, int], frozenset[str]] = {}
-
-
-def acronyms_of_page(maker: FeatureMaker, slug: str, page: int, title: str) -> frozenset[str]:
-    key = (id(maker.kb), slug, page)
-    if key not in _acronym_cache:
-        _acronym_cache[key] = frozenset(acronyms_of(f"{title}\n{maker.kb.page_text(slug, page)}"))
-    return _acronym_cache[key]
 
 
 def acronyms_of(text: str) -> set[str]:
@@ -384,5 +371,3 @@ def _share_mentioned(names: tuple[str, ...], tokens: frozenset[str]) -> float:
 def _share_present(items: tuple[str, ...], tokens: frozenset[str]) -> float:
     return sum(i in tokens for i in items) / len(items) if items else 1.0
 
-
-LogitFn = Callable[[np.ndarray], np.ndarray]

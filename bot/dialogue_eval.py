@@ -184,7 +184,7 @@ def has_all_facts(answer: Answer, turn: DialogueTurn) -> bool:
     return all(fact.lower() in text for fact in turn.must_include)
 
 
-def run_dialogue(dialogue: Dialogue, answerer: FollowUpAnswerer, service: AnsweringService) -> Outcome:
+def run_dialogue(dialogue: Dialogue, answerer: FollowUpAnswerer) -> Outcome:
     history: tuple[Turn, ...] = ()
     for turn in dialogue.turns[:-1]:
         history = answerer.answer(turn.question, history).history
@@ -192,7 +192,9 @@ def run_dialogue(dialogue: Dialogue, answerer: FollowUpAnswerer, service: Answer
     resolution = answerer.resolve(dialogue.turns[-1].question, history)
     resolve_ms = (time.perf_counter() - started) * 1000
     answer, _ = answerer.perform(resolution)
-    alone = service.answer(dialogue.turns[-1].question)
+    # Alone: as the product answers the message when it opens a conversation (no history), so a switch
+    # turn's "diff question - " is read the same way in both.
+    alone = answerer.answer(dialogue.turns[-1].question, ()).answer
     return Outcome(dialogue, answer, alone, resolution.kind, resolution.question, resolve_ms)
 
 
@@ -219,7 +221,7 @@ def evaluate(dialogues: list[Dialogue], service: AnsweringService) -> tuple[list
         return service.actions.understand(text, service.today())
 
     fitted = {fold: fit_tunables([d for d in dialogues if d.fold != fold], parse) for fold in sorted({d.fold for d in dialogues})}
-    outcomes = [run_dialogue(d, FollowUpAnswerer(service, fitted[d.fold]), service) for d in dialogues]
+    outcomes = [run_dialogue(d, FollowUpAnswerer(service, fitted[d.fold])) for d in dialogues]
     return outcomes, fitted
 
 

@@ -26,6 +26,7 @@ from bot.action_query import ActionFilter, ActionListing, render_listing_text
 from bot.facts import carries, wanted_fact_kinds
 from bot.facts import figures as fact_figures
 from bot.features import DECISION_FEATURES, Candidates, FeatureMaker
+from bot.missing import what_is_missing
 from bot.quoting import Quoter
 from bot.ranker import AnsweringModels, load_models
 from index.embedder import Embedder
@@ -245,7 +246,11 @@ class AnsweringService:
         trace.append(f"answer-or-decline logit {decision:.2f} (answers above {self.models.threshold:.2f})")
         if decision < self.models.threshold:
             reasons = [f"{name}={value:.2f}" for name, value in zip(DECISION_FEATURES, decision_row)]
-            return self._abstain(candidates.hits, trace + ["declined: " + ", ".join(reasons)])
+            best = [c.sentence_id for c in scored[:3]]
+            missing = what_is_missing(
+                question, self.features.evidence_tokens(best), self._text(scored[0]), candidates.reading.specific
+            )
+            return self._abstain(candidates.hits, trace + ["declined: " + ", ".join(reasons)], missing)
         chosen = self._choose(scored, self._best_for_each_part(question, scored))
         shown = self.quoter.with_lists([c.sentence_id for c in chosen], MAX_ANSWER_WITH_LIST_CHARS)
         answer = self._compose(self.quoter.as_passages(shown, MAX_ANSWER_CHARS))
@@ -342,7 +347,8 @@ class AnsweringService:
             previous = run[-1]
         return Answer(text=text, citations=citations, abstained=False)
 
-    def _abstain(self, hits: list[ChunkHit], trace: list[str]) -> Answer:
+    def _abstain(self, hits: list[ChunkHit], trace: list[str], missing: str = "") -> Answer:
+        """Declines, saying what the closest evidence lacks when it shows it, and where it is."""
         hints: list[SourceHint] = []
         for hit in hits:
             slug, chunk = self.kb.chunks[hit.chunk_id]
@@ -351,9 +357,10 @@ class AnsweringService:
                 hints.append(hint)
             if len(hints) == 3:
                 break
-        text = NOT_FOUND
+        text = f"{NOT_FOUND} {missing}" if missing else NOT_FOUND
         if hints:
-            text += " The closest passages are in: " + "; ".join(f"{h.title}, p. {h.page}" for h in hints) + "."
+            where = "; ".join(f"{h.title}, p. {h.page}" for h in hints)
+            text += f" They are in: {where}." if missing else f" The closest passages are in: {where}."
         return Answer(text=text, citations=[], abstained=True, see_also=hints, trace=trace)
 
     def _text(self, item: _Scored) -> str:

@@ -275,7 +275,7 @@ class FeatureMaker:
             return [-10.0, -10.0, 0, 0, 0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0]
         order = np.argsort(-logits)
         best = [int(candidates.sentence_ids[i]) for i in order[:3]]
-        evidence = frozenset().union(*(self.page_subjects(*self._page_of(i)) for i in best))
+        evidence = self.evidence_tokens(best)
         total = sum(reading.terms.values()) or 1.0
         unknown_name = any(
             not self.searcher.knows(n) and not self.searcher.resembles_known(n) for n in reading.names
@@ -298,6 +298,10 @@ class FeatureMaker:
             *self._sentences_coverage(reading, best),
             self._names_missing_around(reading, best[0]),
         ]
+
+    def evidence_tokens(self, sentence_ids: list[int]) -> frozenset[str]:
+        """What the pages of these sentences say: their words, titles and acronyms, as search tokens."""
+        return frozenset().union(*(self.page_subjects(*self._page_of(i)) for i in sentence_ids))
 
     def _names_missing_around(self, reading: QuestionReading, sentence_id: int) -> float:
         """"UHCW" asked, the best sentence is about SWFT: names the answer itself does not carry."""

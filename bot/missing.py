@@ -1,0 +1,74 @@
+"""Saying what was missing when answering declines.
+
+Near misses are the questions staff most often ask wrongly: the right topic,
+another month, year or organisation ("IAPT recovery rate for April 2022"
+when the report gives May). When the bot declines, the closest evidence
+usually shows why, and saying so is more use than a bare "couldn't find":
+
+    The closest passages give May, not April.
+    The closest passages give 2020/21, not 2019/20.
+    The closest passages do not mention GEH.
+
+Only words that match these patterns are echoed from the question (month
+names, years, single capitalised or all-capital words), never free text.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterable
+
+from index.text import tokenize
+from index.vocabulary import MONTH_NAMES, MONTHS
+
+# A year as written: "2022", "2019/20", "22/23", "2021-22".
+_YEAR = re.compile(r"\b(?:(?:19|20)\d\d(?:\s?[/-]\s?\d\d(?:\d\d)?)?|\d\d/\d\d)\b")
+_MONTH = re.compile(rf"\b(?:{MONTH_NAMES})\b", re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9&]*")
+
+
+def what_is_missing(question: str, evidence_tokens: frozenset[str], best_sentence: str, names: Iterable[str]) -> str:
+    """One sentence on the month, year or name the question asks about and the evidence lacks ("" if none).
+
+    ``evidence_tokens`` are the search tokens of the pages the answer would have come from,
+    ``best_sentence`` the sentence it would have led with, ``names`` the question's specific
+    names as search tokens.
+    """
+    asked_months = _months_in(question)
+    missing_months = [m for m in asked_months if not set(tokenize(m)) & evidence_tokens]
+    if missing_months:
+        given = [m for m in _months_in(best_sentence) if m not in asked_months]
+        return _sentence(given, missing_months)
+    asked_years = list(dict.fromkeys(_YEAR.findall(question)))
+    missing_years = [y for y in asked_years if not set(tokenize(y)) <= evidence_tokens]
+    if missing_years:
+        asked_tokens = {t for y in asked_years for t in tokenize(y)}
+        given = [y for y in dict.fromkeys(_YEAR.findall(best_sentence)) if not set(tokenize(y)) & asked_tokens]
+        return _sentence(given, missing_years)
+    missing_names = set(names) - evidence_tokens
+    shown = [w for w in dict.fromkeys(_WORD.findall(question)) if w[0].isupper() and tokenize(w) and tokenize(w)[0] in missing_names]
+    return _sentence([], shown)
+
+
+def _months_in(text: str) -> list[str]:
+    """Month names as calendar names ("Sept" -> "September"), in order, once each; "may" is a month
+    only as "May" or before a date ("may 2022"), not the verb."""
+    months = (
+        m.group()
+        for m in _MONTH.finditer(text)
+        if m.group().lower() != "may" or m.group() == "May" or re.match(r"\s+\d", text[m.end() :])
+    )
+    return list(dict.fromkeys(calendar.month_name[MONTHS[m.lower()]] for m in months))
+
+
+def _sentence(given: list[str], missing: list[str]) -> str:
+    if not missing:
+        return ""
+    if given:
+        return f"The closest passages give {_listed(given[:3], 'and')}, not {_listed(missing, 'or')}."
+    return f"The closest passages do not mention {_listed(missing, 'or')}."
+
+
+def _listed(items: list[str], conjunction: str) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {conjunction} " + items[-1]

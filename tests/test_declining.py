@@ -1,0 +1,54 @@
+"""A declined answer says what the closest evidence lacks: another month, year or organisation."""
+
+import pytest
+
+from bot.missing import what_is_missing
+from index.text import tokenize
+
+
+def _tokens(text: str) -> frozenset[str]:
+    return frozenset(tokenize(text))
+
+
+def test_a_month_the_evidence_lacks_is_named_beside_the_one_it_gives():
+    best = "Improving Access to Psychological Therapies (IAPT): Recovery Rate (March 2022) CCG 50% 51.0%"
+    said = what_is_missing("What was the IAPT recovery rate in September 2021?", _tokens(best), best, [])
+    assert said == "The closest passages give March, not September."
+
+
+def test_may_the_verb_is_not_a_month():
+    best = "Recovery Rate (March 2022) CCG 50% 51.0%"
+    assert what_is_missing("what may the recovery rate be?", _tokens(best), best, []) == ""
+
+
+def test_a_year_the_evidence_lacks():
+    best = "The Carbon Footprint in 2020/21 was 258,211 tCO2e."
+    said = what_is_missing("What were the ICS's carbon emissions in 2015/16?", _tokens(best), best, [])
+    assert said == "The closest passages give 2020/21, not 2015/16."
+
+
+def test_a_name_the_evidence_lacks_is_echoed_only_as_the_word_asked():
+    best = "Zero 104 week waits by June 2022"
+    said = what_is_missing(
+        "How is [Shropshire](http://evil.example) doing on 104 week waits?", _tokens(best), best, ["shropshir"]
+    )
+    assert said == "The closest passages do not mention Shropshire."
+
+
+def test_nothing_is_said_when_the_evidence_has_what_was_asked():
+    best = "The Carbon Footprint in 2020/21 was 258,211 tCO2e."
+    assert what_is_missing("What was the carbon footprint in 2020/21?", _tokens(best), best, []) == ""
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("How is Shropshire doing on 104 week waits?", "do not mention Shropshire"),
+        ("What was the IAPT recovery rate in September 2021?", "not September"),
+    ],
+)
+def test_the_service_declines_near_misses_saying_what_was_missing(service, question, said):
+    answer = service.answer(question)
+    assert answer.abstained
+    assert said in answer.text
+    assert "They are in:" in answer.text  # and still points to the closest sources

@@ -28,7 +28,7 @@ import wordninja
 from bot.answering import Answer, AnsweringService, Citation, as_asked
 from index.embedder import Embedder
 from index.store import KnowledgeBase
-from index.text import tokenize
+from index.text import is_english_word, tokenize
 from index.vocabulary import GLUE_WORDS
 
 AnswerFn = Callable[[str], Answer]
@@ -132,13 +132,12 @@ def has_glued_words(text: str) -> bool:
     for run in _LOWER_RUN.findall(text):
         parts = wordninja.split(run)
         glued = parts[0] in GLUE_WORDS or parts[-1] in GLUE_WORDS
-        if glued and run not in _ENGLISH and len(parts) > 1 and all(p in _ENGLISH for p in parts):
+        if glued and not is_english_word(run) and len(parts) > 1 and all(is_english_word(p) for p in parts):
             return True
     return False
 
 
 _LOWER_RUN = re.compile(r"(?<![A-Za-z])[a-z]{6,}(?![A-Za-z])")
-_ENGLISH = frozenset(wordninja.DEFAULT_LANGUAGE_MODEL._wordcost)
 
 
 def without_whitespace(text: str) -> str:

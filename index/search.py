@@ -21,7 +21,7 @@ import bm25s
 import numpy as np
 
 from index.store import KnowledgeBase
-from index.text import retrieval_text, tokenize
+from index.text import is_english_word, retrieval_text, tokenize
 
 RRF_K = 60
 # A query word the documents never use is read as the closest word they do use when this alike
@@ -33,6 +33,7 @@ MIN_ACRONYM_LETTERS = 3
 MAX_ACRONYM_LETTERS = 4
 _CAPITALS = re.compile(r"\b[A-Z][A-Z0-9&]+s?\b")
 _WORD = re.compile(r"[A-Za-z][a-z]+[’']?s?[,.;:]?")
+_QUERY_WORD = re.compile(r"[A-Za-z]+")
 # A word counts as a name when it is capitalised in this share of its uses after a lower-case word,
 # and is used so at least this often.
 NAME_CAPITALISED_SHARE = 0.9
@@ -109,8 +110,10 @@ class HybridSearcher:
 
     def query_tokens(self, query: str) -> list[str]:
         """The query's search tokens, a misspelled word replaced by the corpus word it is closest to
-        ("chargin" finds "charging"); words the documents use, figures and short words are kept."""
-        return [self.closest_known(token) for token in tokenize(query)]
+        ("chargin" finds "charging"). Kept as typed: words the documents use, figures, short words, and
+        English words the documents happen not to use ("promptly" is not a misspelling of "promote")."""
+        english = {token for word in _QUERY_WORD.findall(query) if is_english_word(word) for token in tokenize(word)}
+        return [token if token in english else self.closest_known(token) for token in tokenize(query)]
 
     def closest_known(self, token: str) -> str:
         if self.knows(token) or len(token) < MIN_CORRECTED_LETTERS or not token.isalpha():

@@ -11,6 +11,7 @@ import re
 import threading
 
 import Stemmer
+import wordninja
 
 from index.records import Chunk
 from index.vocabulary import STOPWORDS
@@ -22,6 +23,17 @@ _FINANCIAL_YEAR = re.compile(r"\b(?:fy\s?)?(?:20)?(\d{2})\s?[/-]\s?(?:20)?(\d{2}
 _ACRONYM_PLURAL = re.compile(r"\b([A-Z][A-Z0-9]+)s\b")
 _APOSTROPHE = re.compile(r"['’]s\b|['’]")
 _TOKEN = re.compile(r"fy\d\d/\d\d|[£$]?\d+(?:[,.]\d+)*%?|[a-z][a-z0-9]*")
+
+
+@functools.lru_cache(maxsize=1)
+def english_word_costs() -> dict[str, float]:
+    """English words, lower case, with their cost (a negative log of how common they are): wordninja's
+    list, drawn from Wikipedia's word frequencies. What tells glued words and misspellings from words."""
+    return dict(wordninja.DEFAULT_LANGUAGE_MODEL._wordcost)
+
+
+def is_english_word(word: str) -> bool:
+    return word.lower() in english_word_costs()
 
 
 def collapse_whitespace(text: str) -> str:

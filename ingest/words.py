@@ -22,6 +22,7 @@ from collections import Counter
 
 import wordninja
 
+from index.text import english_word_costs
 from index.vocabulary import GLUE_WORDS
 
 # Runs shorter than this are left alone: short words split into nonsense ("often" is "of ten").
@@ -59,7 +60,7 @@ def repair_pages(pages: list[str]) -> list[str]:
 class _Segmenter:
     def __init__(self, counts: Counter) -> None:
         self.counts = counts
-        english = _english_costs()
+        english = english_word_costs()
         self.model = wordninja.LanguageModel.__new__(wordninja.LanguageModel)
         ranked = [word for word, _ in counts.most_common() if word in english or counts[word] >= 2]
         own = {word: math.log((rank + 1) * math.log(len(ranked) + 2)) for rank, word in enumerate(ranked)}
@@ -145,11 +146,6 @@ def _has_inner_capital(run: str) -> bool:
 
 
 @functools.lru_cache(maxsize=1)
-def _english_costs() -> dict[str, float]:
-    return dict(wordninja.DEFAULT_LANGUAGE_MODEL._wordcost)
-
-
-@functools.lru_cache(maxsize=1)
 def _english_ranks() -> dict[str, int]:
-    costs = _english_costs()
+    costs = english_word_costs()
     return {word: rank for rank, word in enumerate(sorted(costs, key=costs.__getitem__))}

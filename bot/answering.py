@@ -61,7 +61,9 @@ MIN_SUPPORTING_PROBABILITY = 0.2
 # "due in 2024", "due 2023/25": a year the due-date parser could not turn into a financial year.
 _ASKS_FOR_A_YEAR = re.compile(r"\b(?:due|by|in|for)\s+(?:fy\s*)?(?:20\d\d|\d\d/\d\d)\b", re.IGNORECASE)
 _PART_BREAK = re.compile(
-    r"\?\s+|;\s+|\s+-\s+|,?\s+and\s+(?=(?:what|when|who|how|why|which|where|did|does|is|are|was|were)\b)"
+    r"\?\s+|;\s+|\s+-\s+"
+    r"|,?\s+and\s+(?=(?:(?:by|since|from|over|in|for|until|to)\s+)?(?:what|when|who|how|why|which|where|whom)\b)"
+    r"|,?\s+and\s+(?=(?:did|does|do|is|are|was|were|has|have|can|will|should)\b)"
     r"|,\s+(?=(?:what|when|who|how|why|which|where)\b)",
     re.IGNORECASE,
 )

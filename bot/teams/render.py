@@ -242,7 +242,7 @@ _ACTION_COLUMNS = (("No.", 1), ("Action", 5), ("Lead", 2), ("Due", 2), ("Page", 
 
 
 def _action_table(rows: list[ActionRow]) -> dict[str, Any]:
-    header = [name for name, _ in _ACTION_COLUMNS]
+    header: list[Any] = [name for name, _ in _ACTION_COLUMNS]
     cells = [[row.number, row.action, row.lead, row.due, row.page] for row in rows]
     return {
         "type": "Table",

@@ -90,7 +90,7 @@ class _BoundedSender(AsyncRequestsHTTPSender):
         self._sends = sends
 
     async def send(self, request: ClientRequest, **kwargs: Any) -> AsyncRequestsClientResponse:  # type: ignore[override]
-        requests_kwargs = self._configure_send(request, **kwargs)
+        requests_kwargs: dict[str, Any] = self._configure_send(request, **kwargs)
         session = requests_kwargs.pop("session", self.session)
         requests_kwargs.pop("loop", None)
         # Read the body in the worker thread too: a streamed body would be read on the event loop.

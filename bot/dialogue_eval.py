@@ -121,7 +121,7 @@ def gold_history(dialogue: Dialogue, upto: int) -> tuple[Turn, ...]:
     return tuple(turns)
 
 
-def decision_examples(dialogues: list[Dialogue]) -> list[tuple[str, tuple[Turn, ...], bool]]:
+def decision_examples(dialogues: list[Dialogue]) -> list[tuple[str, tuple[Turn, ...], set[FollowUpKind]]]:
     """(message, history, the kinds it may be read as) for every last turn, and for each first turn
     asked after another dialogue (a new subject: it must stand alone)."""
     examples = []

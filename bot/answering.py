@@ -28,7 +28,7 @@ from bot.facts import figures as fact_figures
 from bot.features import DECISION_FEATURES, Candidates, FeatureMaker
 from bot.quoting import Quoter
 from bot.ranker import AnsweringModels, load_models
-from index.embedder import Embedder
+from index.embedder import TextEmbedder
 from index.records import Citation, SourceHint
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
 from index.store import KnowledgeBase
@@ -156,7 +156,7 @@ class AnsweringService:
     def __init__(
         self,
         kb: KnowledgeBase,
-        embedder: Embedder,
+        embedder: TextEmbedder,
         today: Callable[[], date] = date.today,
         models: AnsweringModels | None = None,
     ) -> None:

@@ -51,6 +51,8 @@ HELP_TEXT = (
 )
 RESET_TEXT = "OK, let's start over: I have forgotten the conversation so far. What would you like to know?"
 
+# Threads answering questions (CPU-bound: search, features, ranking) off the event loop. Set by hand:
+# one per core, at least two so a slow question never queues every other one behind it.
 ANSWER_WORKERS = max(2, os.cpu_count() or 2)
 _Made = TypeVar("_Made")  # what work run off the event loop makes: a Reply, or an Attachment
 _BRIEF_ME_ON = re.compile(r"^(?:me\s+)?(?:on|about)\s+", re.IGNORECASE)  # "brief me on X" means "brief X"

@@ -28,7 +28,10 @@ from bot.answering import Answer, AnsweringService
 from bot.follow_answers import FollowUpAnswerer
 from bot.followup import CitedPassage, FollowUpKind, Tunables, Turn, resolve
 
+# Cross-validation folds over eval/dialogues.jsonl: each dialogue carries its fold.
 FOLDS = 5
+# The values fit_tunables tries for followup.MAX_ELLIPSIS_WORDS and MAX_LEANING_CONTENT_WORDS. Set by
+# hand: wide enough that the best values fall inside (2..10 and 1..6; the fit picks 6 and 3).
 ELLIPSIS_WORDS_TRIED = range(2, 11)
 LEANING_WORDS_TRIED = range(1, 7)
 # The resolver's kind a dialogue kind expects; the unanswerable follow-ups here are ellipses or pronouns.

@@ -47,7 +47,9 @@ MAX_ELLIPSIS_WORDS = 6
 # 2, 3 and 4 tie (59 of 61 read right), 1 and 5 do worse; the middle is 3.
 MAX_LEANING_CONTENT_WORDS = 3
 
-TURNS_KEPT = 5  # the state is small: the last few turns are all a follow-up ever leans on
+# Turns of a conversation kept. Set by hand: ``resolve`` reads only the last turn; the older ones are
+# kept for a Telegram reply to an earlier answer (``up_to_reply``), and the state stays small.
+TURNS_KEPT = 5
 
 _WORD = re.compile(r"[A-Za-z0-9£%][A-Za-z0-9£%&'’/.,-]*[A-Za-z0-9%]|[A-Za-z0-9£%]")
 _MONTH = re.compile(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{MONTH_NAMES})\b", re.IGNORECASE)

@@ -32,6 +32,9 @@ from msrest.exceptions import ClientRequestError
 from msrest.universal_http import ClientRequest
 from msrest.universal_http.async_requests import AsyncRequestsClientResponse, AsyncRequestsHTTPSender
 
+# Threads for sends to the Bot Connector, and sends in flight per connector. Set by hand: a send may
+# hold its thread for the whole send timeout, so the pool is generous, and the per-connector cap
+# keeps one silent connector to an eighth of it.
 SEND_THREADS = 32
 PER_CONNECTOR = 4
 

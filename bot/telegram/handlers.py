@@ -56,8 +56,8 @@ TEXT_ONLY = "I can only read text. Please type your question."
 QUOTES_GONE = "Those quotes are no longer available. Please ask the question again."
 SHOW_QUOTES = "Show quotes"
 QUOTES_PREFIX = "quotes:"
-FOLDED_CAPACITY = 512  # answers whose quotes can still be unfolded
-TYPING_REFRESH_SECONDS = 4.0  # Telegram shows "typing…" for five seconds per chat action
+FOLDED_CAPACITY = 512  # answers whose quotes can still be unfolded; set by hand, older buttons say the quotes are gone
+TYPING_REFRESH_SECONDS = 4.0  # Telegram shows "typing…" for five seconds per chat action: refreshed just before
 
 
 @dataclass(frozen=True)

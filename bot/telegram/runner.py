@@ -27,7 +27,7 @@ from index.config import Settings
 
 logger = logging.getLogger(__name__)
 
-POLL_TIMEOUT_SECONDS = 30  # how long each getUpdates call waits for news
+POLL_TIMEOUT_SECONDS = 30  # how long each getUpdates call waits for news (set by hand: long polling, few idle calls)
 TOKEN_REJECTED = (
     "The Bot API rejected TELEGRAM_BOT_TOKEN: check it with @BotFather (it changes when revoked) "
     "and that TELEGRAM_API_BASE_URL points at the Bot API."

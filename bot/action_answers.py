@@ -25,6 +25,7 @@ from index.store import KnowledgeBase
 from index.text import tokenize
 
 # Rows written out in an answer's text; channels with tables (Teams cards) show their own screenful.
+# Set by hand: a screenful in a chat, and "more" pages through the rest.
 ROWS_IN_TEXT = 15
 
 PageCitations = dict[tuple[str, int], tuple[int, str]]  # (slug, page) -> (citation number, quote)

@@ -64,11 +64,23 @@ _SYNONYMS = {
     "flooding": "adaptation",
     "heatwaves": "adaptation",
 }
+# None of the tunables below is fitted; each comment says why it is set as it is.
+# How strongly a question word names a theme word: a listed synonym ("meds" for "Medicines") beats the
+# same stem, which beats a prefix. Set by hand; a theme scores their sum over its words, so two
+# prefix matches weigh as much as one synonym.
 _SYNONYM_STRENGTH, _EXACT_STRENGTH, _PREFIX_STRENGTH = 4, 3, 2
-_MIN_THEME_COVERAGE = 1 / 3  # "coventry" alone must not pick a long theme that merely mentions Coventry
+# A theme is chosen only when at least this share of its words are matched. Set by hand:
+# "coventry" alone must not pick a long theme that merely mentions Coventry.
+_MIN_THEME_COVERAGE = 1 / 3
+# Words (and stems) at least this long match as prefixes ("inhal" finds "inhaler"); shorter ones must match
+# exactly. Set by hand: a shorter stem prefixes unrelated words ("car" would find "carbon").
 _MIN_PREFIX = 4
-_SHARE_OF_WORDS_TO_MENTION = 0.6  # of a free-worded question's words, an action must contain this share
-_MIN_LEFTOVER_WORDS_FOR_TEXT = 2  # fewer stray words beside a theme or lead are noise ("QSRM")
+# Of a free-worded question's words, an action must contain this share to be listed. Set by hand:
+# most of the words, so one stray word of a question does not empty the listing.
+_SHARE_OF_WORDS_TO_MENTION = 0.6
+# Fewer stray words than this beside a theme, lead or year are noise ("QSRM") and add no text
+# constraint. Set by hand: one leftover word is most often a name the table does not use.
+_MIN_LEFTOVER_WORDS_FOR_TEXT = 2
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from bot.features import DECISION_FEATURES, Candidates, FeatureMaker
 from bot.missing import what_is_missing
 from bot.quoting import Quoter
 from bot.ranker import AnsweringModels, load_models
-from index.embedder import Embedder
+from index.embedder import TextEmbedder
 from index.records import Citation, SourceHint
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
 from index.store import KnowledgeBase
@@ -159,7 +159,7 @@ class AnsweringService:
     def __init__(
         self,
         kb: KnowledgeBase,
-        embedder: Embedder,
+        embedder: TextEmbedder,
         today: Callable[[], date] = date.today,
         models: AnsweringModels | None = None,
     ) -> None:

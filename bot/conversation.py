@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property
+from typing import TypeVar
 
 from bot.answering import Answer, AnsweringService
 from bot.briefing import DOCX_MEDIA_TYPE, Briefing, BriefingWriter, briefing_docx, docx_name, render_markdown
@@ -50,7 +51,10 @@ HELP_TEXT = (
 )
 RESET_TEXT = "OK, let's start over: I have forgotten the conversation so far. What would you like to know?"
 
+# Threads answering questions (CPU-bound: search, features, ranking) off the event loop. Set by hand:
+# one per core, at least two so a slow question never queues every other one behind it.
 ANSWER_WORKERS = max(2, os.cpu_count() or 2)
+_Made = TypeVar("_Made")  # what work run off the event loop makes: a Reply, or an Attachment
 _BRIEF_ME_ON = re.compile(r"^(?:me\s+)?(?:on|about)\s+", re.IGNORECASE)  # "brief me on X" means "brief X"
 
 
@@ -179,7 +183,8 @@ class Conversation:
             await self.store.save(conversation, remember(await self.store.load(conversation), turn))
         return reply
 
-    async def _off_loop(self, work: Callable[..., Reply], *args: str | None) -> Reply:
+    async def _off_loop(self, work: Callable[..., _Made], *args: str | None) -> _Made:
+        """``work(*args)`` in a worker thread: a reply, or a file (``file_again``)."""
         return await asyncio.get_running_loop().run_in_executor(self._workers, work, *args)
 
     def actions_reply(self, due: str | None, lead: str | None) -> Reply:
@@ -207,9 +212,9 @@ class Conversation:
         """A cited briefing as Markdown, with the same briefing attached as a Word document."""
         topic = _BRIEF_ME_ON.sub("", topic)
         if not topic:
-            return Reply("usage", "Type brief and a topic, for example: brief net zero targets and our carbon footprint")
+            return Reply(ReplyKind.USAGE, "Type brief and a topic, for example: brief net zero targets and our carbon footprint")
         briefing = self.briefing_writer.write(topic)
-        return Reply("briefing", render_markdown(briefing), attachments=(_word_document(briefing, topic),), briefing=briefing)
+        return Reply(ReplyKind.BRIEFING, render_markdown(briefing), attachments=(_word_document(briefing, topic),), briefing=briefing)
 
     def briefing_file(self, topic: str) -> Attachment:
         """A briefing as a Word document only."""

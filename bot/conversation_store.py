@@ -21,6 +21,9 @@ from typing import Protocol
 
 from bot.followup import Turn
 
+# A conversation idle this long is forgotten (a follow-up then reads as a new question); the
+# servers take it from CONVERSATION_IDLE_MINUTES. Set by hand: a chat picked up after half an hour
+# is rarely about the same thing.
 DEFAULT_IDLE_SECONDS = 30 * 60
 KEY_PREFIX = "ics-bot:conversation:"
 

@@ -28,7 +28,10 @@ from bot.answering import Answer, AnsweringService
 from bot.follow_answers import FollowUpAnswerer
 from bot.followup import CitedPassage, FollowUpKind, Tunables, Turn, resolve
 
+# Cross-validation folds over eval/dialogues.jsonl: each dialogue carries its fold.
 FOLDS = 5
+# The values fit_tunables tries for followup.MAX_ELLIPSIS_WORDS and MAX_LEANING_CONTENT_WORDS. Set by
+# hand: wide enough that the best values fall inside (2..10 and 1..6; the fit picks 6 and 3).
 ELLIPSIS_WORDS_TRIED = range(2, 11)
 LEANING_WORDS_TRIED = range(1, 7)
 # The resolver's kind a dialogue kind expects; the unanswerable follow-ups here are ellipses or pronouns.
@@ -121,7 +124,7 @@ def gold_history(dialogue: Dialogue, upto: int) -> tuple[Turn, ...]:
     return tuple(turns)
 
 
-def decision_examples(dialogues: list[Dialogue]) -> list[tuple[str, tuple[Turn, ...], bool]]:
+def decision_examples(dialogues: list[Dialogue]) -> list[tuple[str, tuple[Turn, ...], set[FollowUpKind]]]:
     """(message, history, the kinds it may be read as) for every last turn, and for each first turn
     asked after another dialogue (a new subject: it must stand alone)."""
     examples = []

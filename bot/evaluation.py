@@ -26,7 +26,7 @@ import numpy as np
 import wordninja
 
 from bot.answering import Answer, AnsweringService, Citation, as_asked
-from index.embedder import Embedder
+from index.embedder import TextEmbedder
 from index.store import KnowledgeBase
 from index.text import is_english_word, tokenize
 from index.vocabulary import GLUE_WORDS
@@ -188,7 +188,7 @@ def page_bm25_baseline(kb: KnowledgeBase) -> AnswerFn:
     return answer
 
 
-def tutorial_baseline(kb: KnowledgeBase, embedder: Embedder) -> AnswerFn:
+def tutorial_baseline(kb: KnowledgeBase, embedder: TextEmbedder) -> AnswerFn:
     """The common tutorial pipeline: 1000-character chunks, 200 overlap, same model, FAISS top 3."""
     chunks = [
         (d.record.slug, n, text[start : start + 1000])

@@ -346,7 +346,7 @@ class FeatureMaker:
 
 def acronyms_of(text: str) -> set[str]:
     """Initials of runs of capitalised words: "Chief Executive Officer" gives "ceo"."""
-    acronyms = set()
+    acronyms: set[str] = set()
     for run in re.findall(r"(?:\b[A-Z][a-z]+(?:\s+(?:and|of|for)\s+|\s+)?){2,}", text):
         initials = "".join(word[0] for word in run.split() if word[0].isupper())
         acronyms.update(initials[i:j].lower() for i in range(len(initials)) for j in range(i + 2, len(initials) + 1))

@@ -64,6 +64,7 @@ class FollowUpAnswerer:
         if kind is FollowUpKind.MORE:
             return self._page(resolution)
         if kind is FollowUpKind.NARROW:
+            assert resolution.action_filter is not None  # resolve() gives NARROW the narrowed filter
             answer = self.service.answer_actions(resolution.action_filter)
             return answer, self.turn_of(resolution, answer)
         if kind is FollowUpKind.DRILL:
@@ -89,6 +90,7 @@ class FollowUpAnswerer:
 
     def _page(self, resolution: Resolution) -> tuple[Answer, Turn]:
         """The next screenful of the last listing, headed by where it is in the whole."""
+        assert resolution.action_filter is not None  # resolve() gives MORE the last listing's filter
         full = self.service.actions.listing(resolution.action_filter)
         rows = [row for group in full.groups.values() for row in group]
         start = resolution.offset

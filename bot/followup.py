@@ -47,7 +47,9 @@ MAX_ELLIPSIS_WORDS = 6
 # 2, 3 and 4 tie (59 of 61 read right), 1 and 5 do worse; the middle is 3.
 MAX_LEANING_CONTENT_WORDS = 3
 
-TURNS_KEPT = 5  # the state is small: the last few turns are all a follow-up ever leans on
+# Turns of a conversation kept. Set by hand: ``resolve`` reads only the last turn; the older ones are
+# kept for a Telegram reply to an earlier answer (``up_to_reply``), and the state stays small.
+TURNS_KEPT = 5
 
 _WORD = re.compile(r"[A-Za-z0-9£%][A-Za-z0-9£%&'’/.,-]*[A-Za-z0-9%]|[A-Za-z0-9£%]")
 _MONTH = re.compile(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{MONTH_NAMES})\b", re.IGNORECASE)
@@ -251,14 +253,16 @@ def _about_listing(
     message: str, last: Turn, parse_actions: Callable[[str], ActionFilter | None], tunables: Tunables
 ) -> Resolution | None:
     """ "more" pages through the last listing; "which of those are due 23/24" narrows it."""
+    if last.action_filter is None:
+        return None
     if _MORE.match(message):
         return Resolution(FollowUpKind.MORE, last.question, last.action_filter, offset=last.rows_shown, subject=last.subject)
     narrowing = _NARROW_CUE.match(message)
     ellipsis = _ELLIPSIS_CUE.match(message)
-    if not (narrowing or (ellipsis and len(_words(message)) <= tunables.max_ellipsis_words)):
+    cue = narrowing or (ellipsis if ellipsis and len(_words(message)) <= tunables.max_ellipsis_words else None)
+    if cue is None:
         return None
-    cue_end = (narrowing or ellipsis).end()
-    words = _NARROW_FILLER.sub(" ", message[cue_end:]).strip(" ?!.")
+    words = _NARROW_FILLER.sub(" ", message[cue.end() :]).strip(" ?!.")
     added = parse_actions(f"{words} actions") if words else None
     if added is None or not added.constraints():
         return None
@@ -297,9 +301,10 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False) -> tuple
     """
     question = last.question.rstrip(" ?")
     for slot in (_MONTH, _YEAR, _PERIOD):
-        if slot.search(fragment) and slot.search(question):
-            value = slot.search(fragment).group()
-            return slot.sub(lambda _, value=value: value, question, count=1) + "?", value
+        in_fragment, in_question = slot.search(fragment), slot.search(question)
+        if in_fragment and in_question:
+            value = in_fragment.group()
+            return question[: in_question.start()] + value + question[in_question.end() :] + "?", value
     bare = re.sub(r"^(?:in|at|for|of|on|with)\s+", "", fragment, flags=re.IGNORECASE)
     if last.inserted and re.search(rf"\b{re.escape(last.inserted)}\b", question, re.IGNORECASE):
         return _replace_word(question, last.inserted, bare) + "?", bare
@@ -364,8 +369,8 @@ def subject_of(question: str) -> str:
     article = re.search(r"\b(the|a|an)\s*$", frame.group(), re.IGNORECASE) if frame else None
     if article:
         rest = f"{article.group(1)} {rest}"  # "what was the frailty pilot" is about "the frailty pilot"
-    counting = bool(frame) and bool(re.search(r"\b(?:many|much)\s*$", frame.group()))
-    asks_who_or_what = bool(frame) and bool(re.match(r"(?:who|what|which)", frame.group(), re.IGNORECASE))
+    counting = frame is not None and bool(re.search(r"\b(?:many|much)\s*$", frame.group()))
+    asks_who_or_what = frame is not None and bool(re.match(r"(?:who|what|which)", frame.group(), re.IGNORECASE))
     auxiliary = _AUXILIARY.search(f" {rest} ")
     if auxiliary and auxiliary.start() > 0 and _content_words(rest[: auxiliary.start()]):
         return _tidy_subject(rest[: auxiliary.start()])
@@ -417,7 +422,7 @@ def with_subject(message: str, subject: str) -> str:
 
 def _next_word_is_noun(message: str, position: int) -> bool:
     following = re.match(r"\s+([A-Za-z]+)", message[position:])
-    return bool(following) and following.group(1).lower() not in _FUNCTION_WORDS | {"was", "is", "are", "were"}
+    return following is not None and following.group(1).lower() not in _FUNCTION_WORDS | {"was", "is", "are", "were"}
 
 
 def _words(text: str) -> list[str]:

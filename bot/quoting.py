@@ -21,8 +21,11 @@ from index.vocabulary import BULLET_GLYPHS
 from ingest.cleaning import collapse_whitespace
 from ingest.sentences import is_list_item
 
+# A sentence introducing a list brings at most this many of its items (walking forward, or back from
+# an item to its introduction). Set by hand: an answer quoting a list stays short enough to read.
 MAX_LIST_ITEMS = 6
-# At most this many sentences between two shown ones on a page are filled in.
+# At most this many sentences between two shown ones on a page are filled in. Set by hand: one
+# sentence of context ("Acute is overspending." [gap] "... IFR of £66k.") without quoting a page.
 MAX_GAP = 1
 # "• Safeguarding Training • Serious Incidents": bullets that the page's layout ran into one sentence.
 _INLINE_BULLET = re.compile(rf"\s+(?=[{BULLET_GLYPHS}]\s)")

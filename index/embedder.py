@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from typing import Protocol
 
 import numpy as np
 
@@ -35,6 +36,18 @@ def quiet_libraries() -> None:
     transformers.utils.logging.disable_progress_bar()
     for name in ("bm25s", "sentence_transformers", "transformers", "huggingface_hub", "faiss"):
         logging.getLogger(name).setLevel(logging.WARNING)
+
+
+class TextEmbedder(Protocol):
+    """What answering and evaluation need of an embedder: an ``Embedder``, or one that loads it lazily
+    (``bot.runtime.LazyEmbedder``)."""
+
+    name: str
+    dimension: int
+
+    def embed(self, texts: list[str], show_progress: bool = False) -> np.ndarray: ...
+
+    def embed_one(self, text: str) -> np.ndarray: ...
 
 
 class Embedder:

@@ -23,19 +23,27 @@ import numpy as np
 from index.store import KnowledgeBase
 from index.text import is_english_word, retrieval_text, tokenize
 
+# Reciprocal rank fusion's constant: a chunk scores 1 / (RRF_K + rank) in each retriever. Not tuned
+# here: 60 is the value of the method's paper (Cormack, Clarke and Büttcher, 2009).
 RRF_K = 60
 # A query word the documents never use is read as the closest word they do use when this alike
-# (difflib's ratio) and at least this long: "chargin" is "charging", "ev" stays "ev".
+# (difflib's ratio) and at least this long: "chargin" is "charging", "ev" stays "ev". Set by hand on
+# such examples: shorter words have too many close neighbours to guess from.
 SPELLING_CUTOFF = 0.8
 MIN_CORRECTED_LETTERS = 5
+# Chunks each retriever (dense and BM25) hands to fusion. Set by hand: many more than an answer
+# quotes (a few sentences), few enough that fusion and the features stay quick.
 CANDIDATES = 50
+# Acronyms of this many words are looked for in a question's words ("population health management":
+# "phm"). Set by hand: two letters would take too many ordinary pairs of words for acronyms.
 MIN_ACRONYM_LETTERS = 3
 MAX_ACRONYM_LETTERS = 4
 _CAPITALS = re.compile(r"\b[A-Z][A-Z0-9&]+s?\b")
 _WORD = re.compile(r"[A-Za-z][a-z]+[’']?s?[,.;:]?")
 _QUERY_WORD = re.compile(r"[A-Za-z]+")
 # A word counts as a name when it is capitalised in this share of its uses after a lower-case word,
-# and is used so at least this often.
+# and is used so at least this often. Set by hand: "geh", "cwpt", "coventry" typed in lower case count
+# as names; words capitalised only now and then (in headings, say) do not.
 NAME_CAPITALISED_SHARE = 0.9
 MIN_NAME_USES = 2
 
@@ -209,7 +217,7 @@ class HybridSearcher:
 # a server's start and a knowledge-base swap do not tokenize the whole corpus again (7 s at ten times
 # the bundled corpus). A build without the file, or with one of another version, is computed afresh.
 STATISTICS_FILE = "search_statistics.pickle"
-STATISTICS_VERSION = 1
+STATISTICS_VERSION = 1  # raised when what compute_statistics stores changes, so older files are recomputed
 
 
 def compute_statistics(kb: KnowledgeBase) -> dict[str, Any]:

@@ -41,10 +41,14 @@ FORMAT_VERSION = 7  # 4: a table row keeps its closing cells; 5: a list of peopl
 CURRENT_FILE = "CURRENT"
 BUILDS_DIR = "builds"
 LEASES_DIR = "leases"
-# A lease not renewed for this long belongs to a server that stopped without letting go.
+# A lease not renewed for this long belongs to a server that stopped without letting go. Set by hand:
+# many times the servers' check of kb/CURRENT (KB_WATCH_SECONDS, 2 s), which renews it.
 LEASE_SECONDS = 120
-# Exact search is fast up to this many chunks; beyond it, HNSW keeps answers quick.
+# Exact search is fast up to this many chunks; beyond it, HNSW keeps answers quick. Set by hand: the
+# bundled corpus has about 590 chunks, far below it (exact search, exact answers).
 EXACT_SEARCH_LIMIT = 50_000
+# A partial build (a hidden folder under builds/) untouched this long was left by an ingest that died;
+# a younger one may be another ingest still running. Set by hand: no ingest takes a day.
 STALE_PARTIAL_SECONDS = 24 * 3600
 
 

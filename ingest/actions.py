@@ -403,7 +403,10 @@ _STATUS = (
 # "Phil Johns Immediate Partial re new": the lead's first line, the timescale, then the status.
 _TIMESCALE_LINE = re.compile(rf"^(?P<lead>.*?)\s*\b(?P<due>{PRINTED_DUE})\s+(?P<status>{_STATUS}.*)$")
 _SENTENCE_END = re.compile(r"[.!?]$")
-_DEFAULT_AREA_WIDTH = 12  # characters, when no row shows how wide the area column is
+_DEFAULT_AREA_WIDTH = 12  # characters, when no row shows how wide the area column is (set by hand)
+# A short line after an action's last sentence is part of its lead cell ("Phil Johns/", "Danielle Oum")
+# when it has at most this many words. Set by hand: a lead's line is a name or two; a longer line
+# is the action's own text.
 _LEAD_LINE_MAX_WORDS = 4
 
 

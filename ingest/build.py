@@ -32,7 +32,9 @@ from ingest.reading import SUPPORTED_SUFFIXES, UnreadableDocument, read_pages
 from ingest.sentences import page_sentences
 from ingest.words import repair_pages
 
-# How much a section heading pulls its chunk's vector towards the section's topic.
+# How much a section heading pulls its chunk's vector towards the section's topic (the chunk's mean
+# sentence vector plus this times the heading's). Set by hand: a half, so the heading helps a chunk
+# be found under its topic without outweighing what the chunk says.
 HEADING_WEIGHT = 0.5
 
 

@@ -19,7 +19,9 @@ from collections import Counter
 from index.text import collapse_whitespace, search_form  # noqa: F401
 
 # A line is furniture when it sits at a page edge on at least this share of
-# pages (and on at least MIN_PAGES of them).
+# pages (and on at least MIN_PAGES of them); the edge is the first and last EDGE_LINES lines of a
+# page. Set by hand: running headers and footers ("Page 3 of 41") recur on most pages at the very top
+# or bottom; a line repeated on fewer pages is more likely the text's own.
 FURNITURE_SHARE = 0.3
 MIN_PAGES = 3
 EDGE_LINES = 2

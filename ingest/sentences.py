@@ -16,7 +16,11 @@ from index.text import collapse_whitespace
 from index.vocabulary import BULLET_GLYPHS, HONORIFICS
 from ingest.actions import continues_row_tail, opens_row_tail
 
+# A "sentence" longer than this (often a run of table cells) is cut at clause breaks, then words. Set by
+# hand: well above a real sentence of the documents, short enough to quote.
 MAX_SENTENCE_CHARS = 400
+# A section heading is a short line: at most this many words and characters. Set by hand: the
+# documents' headings are a few words; a longer line is a sentence's first line.
 MAX_HEADING_WORDS = 10
 MAX_HEADING_CHARS = 80
 
@@ -30,6 +34,8 @@ _ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|No|St|approx|
 _INLINE_ITEM_NUMBER = re.compile(r"(?:\b(?:and|or)|[,;])\s+\(?(\d{1,2})[.)]$")
 # "Dr Jonathan Menon  Practice Member ...": one person's line in a list of those present.
 _NAMED_ENTRY = re.compile(rf"^\s*(?:{HONORIFICS}|Cllr)\.?\s+[A-Z][\w'’-]+\s+[A-Z]")
+# A person's entry in a list of those present is at most this long, and wraps onto at most this many
+# words ("Place)"). Set by hand for the board papers' attendance lists: a title, a name and a role.
 MAX_ENTRY_CHARS = 100
 MAX_ENTRY_WRAP_WORDS = 3
 _LIST_MARKER = re.compile(r"^\(?[0-9a-zA-Z]{1,3}[.)]$")

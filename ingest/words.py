@@ -25,10 +25,13 @@ import wordninja
 from index.text import english_word_costs
 from index.vocabulary import GLUE_WORDS
 
+# The four numbers below are set by hand, none fitted: each keeps splitting to runs that are plainly
+# glued words ("theemissions", "emissionsfrom"), since a wrong split changes a quote's words.
 # Runs shorter than this are left alone: short words split into nonsense ("often" is "of ten").
 MIN_GLUED_LETTERS = 6
 # Each part must be at least this long, "a" and "I" aside.
 MIN_PART_LETTERS = 2
+# A run splits into at most this many words; more is more likely a guess than a repair.
 MAX_PARTS = 8
 # A part the document never uses must be among this many most common English words.
 COMMON_ENGLISH_RANK = 30000

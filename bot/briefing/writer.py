@@ -319,7 +319,7 @@ class BriefingWriter:
         order the selection model puts the candidates; citations numbered in order of use."""
         weights = weights or self.weights
         probability = 1.0 / (1.0 + np.exp(-weights.score(gathered.rows)))
-        order = np.argsort(-probability, kind="stable") if len(gathered.candidates) else []
+        order: np.ndarray | list[int] = np.argsort(-probability, kind="stable") if len(gathered.candidates) else []
         ranked = [gathered.candidates[i] for i in order]
         strength = [float(probability[i]) for i in order]
         terms = {term: weight for q in gathered.queries for term, weight in q.terms.items()}
@@ -476,6 +476,7 @@ def _headline(
     sentence, else the model's best candidate that is; None for a thin briefing."""
     if thin:
         return None
+    quote: str | None
     for candidate, quote in chosen:
         if is_whole_sentence(quote, candidate.text) and len(quote) <= MAX_HEADLINE_CHARS:
             return candidate, quote

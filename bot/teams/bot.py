@@ -91,7 +91,8 @@ class KnowledgeBot(ActivityHandler):
         except BadConsent as exc:
             logger.warning("Refused a file consent answer: %s", exc)
             return InvokeResponse(status=400)
-        if not consent.accepted:
+        destination = consent.upload  # named by every accepted answer
+        if not consent.accepted or destination is None:
             await turn_context.send_activity(FILE_DECLINED)
             return InvokeResponse(status=200)
         document = await self.conversation.file_again(consent.remake)
@@ -99,13 +100,13 @@ class KnowledgeBot(ActivityHandler):
             logger.warning("Refused a file consent answer: its context names no file")
             return InvokeResponse(status=400)
         try:
-            await upload(document.data, consent.upload.upload_url)
+            await upload(document.data, destination.upload_url)
         except (aiohttp.ClientError, TimeoutError) as exc:
             status = getattr(exc, "status", None)
             logger.warning("Uploading a %d-byte file in %s failed: %s %s", len(document.data), activity.conversation.id, type(exc).__name__, status or "")
             await turn_context.send_activity(UPLOAD_FAILED)
             return InvokeResponse(status=200)
-        await turn_context.send_activity(file_info_message(consent.upload))
+        await turn_context.send_activity(file_info_message(destination))
         logger.info("Uploaded a %d-byte file in %s", len(document.data), activity.conversation.id)
         return InvokeResponse(status=200)
 

@@ -44,10 +44,11 @@ def parse_feedback(activity: Activity) -> Feedback | None:
 def _comment(feedback: object) -> str:
     """Teams sends the form as a JSON string holding ``feedbackText``."""
     if isinstance(feedback, str):
+        text = feedback
         try:
-            feedback = json.loads(feedback)
+            feedback = json.loads(text)
         except ValueError:
-            return feedback
+            return text
     if isinstance(feedback, dict):
         return str(feedback.get("feedbackText", ""))
     return ""

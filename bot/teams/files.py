@@ -19,6 +19,8 @@ from botbuilder.schema import Attachment as BotAttachment
 
 FILE_CONSENT_INVOKE = "fileConsent/invoke"
 FILE_INFO_CARD = "application/vnd.microsoft.teams.card.file.info"
+# The whole upload of a briefing's Word file to OneDrive. Set by hand: a briefing is tens of kilobytes,
+# so a minute is ample; a stalled upload then fails with a message instead of hanging.
 UPLOAD_TIMEOUT = aiohttp.ClientTimeout(total=60)
 # Where Teams' upload URLs point: the user's OneDrive for Business (commercial and US government clouds).
 ONEDRIVE_HOST_SUFFIXES = (".sharepoint.com", ".sharepoint.us")

@@ -22,6 +22,7 @@ from index.config import Settings
 BOT_ID_PLACEHOLDER = "${{BOT_ID}}"
 ICONS = ("color.png", "outline.png")
 _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
+# The icon's colours (RGBA): NHS Blue (#005EB8) and white.
 _NHS_BLUE = (0, 94, 184, 255)
 _WHITE = (255, 255, 255, 255)
 _SUPERSAMPLE = 4  # draw large, then scale down, for smooth edges

@@ -36,7 +36,7 @@ ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 FILE_CONSENT_CARD = "application/vnd.microsoft.teams.card.file.consent"
 FILES_IN_PERSONAL_CHATS_ONLY = "\n\n(Teams lets bots send files in personal chats only: message me directly for the Word version.)"
 FILE_NOT_SENT = "\n\n(Teams does not take this file from bots, so it is not attached.)"
-# Teams truncates or rejects longer citation fields (see AIMessageEntity).
+# Teams truncates or rejects longer citation fields (see AIMessageEntity): Teams' limits, not tunables.
 CITATION_NAME_LIMIT = 80
 CITATION_ABSTRACT_LIMIT = 160
 # An action table longer than this is cut short and the rest counted: as many rows as the answer's
@@ -238,11 +238,13 @@ def action_card(listing: ActionListing) -> BotAttachment:
     return BotAttachment(content_type=ADAPTIVE_CARD, content=card)
 
 
+# The action table's columns and their relative widths on a card. Set by hand: the action's text takes
+# most of the width; number and page need the least.
 _ACTION_COLUMNS = (("No.", 1), ("Action", 5), ("Lead", 2), ("Due", 2), ("Page", 1))
 
 
 def _action_table(rows: list[ActionRow]) -> dict[str, Any]:
-    header = [name for name, _ in _ACTION_COLUMNS]
+    header: list[Any] = [name for name, _ in _ACTION_COLUMNS]
     cells = [[row.number, row.action, row.lead, row.due, row.page] for row in rows]
     return {
         "type": "Table",

@@ -32,6 +32,9 @@ from msrest.exceptions import ClientRequestError
 from msrest.universal_http import ClientRequest
 from msrest.universal_http.async_requests import AsyncRequestsClientResponse, AsyncRequestsHTTPSender
 
+# Threads for sends to the Bot Connector, and sends in flight per connector. Set by hand: a send may
+# hold its thread for the whole send timeout, so the pool is generous, and the per-connector cap
+# keeps one silent connector to an eighth of it.
 SEND_THREADS = 32
 PER_CONNECTOR = 4
 
@@ -90,7 +93,7 @@ class _BoundedSender(AsyncRequestsHTTPSender):
         self._sends = sends
 
     async def send(self, request: ClientRequest, **kwargs: Any) -> AsyncRequestsClientResponse:  # type: ignore[override]
-        requests_kwargs = self._configure_send(request, **kwargs)
+        requests_kwargs: dict[str, Any] = self._configure_send(request, **kwargs)
         session = requests_kwargs.pop("session", self.session)
         requests_kwargs.pop("loop", None)
         # Read the body in the worker thread too: a streamed body would be read on the event loop.

@@ -14,8 +14,10 @@ from enum import Enum
 
 from bot.telegram.lru import LRUCache
 
-# Enough to remember every chat and user of a busy deployment; older ones are forgotten.
+# Chats and users remembered by the allow-list and the rate limiter. Set by hand: enough for every chat
+# and user of a busy deployment; older ones are forgotten.
 MEMORY = 4096
+# The rate limit counts a user's messages over this window (TELEGRAM_RATE_LIMIT_PER_MINUTE): a minute.
 WINDOW_SECONDS = 60.0
 
 

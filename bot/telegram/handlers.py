@@ -56,8 +56,8 @@ TEXT_ONLY = "I can only read text. Please type your question."
 QUOTES_GONE = "Those quotes are no longer available. Please ask the question again."
 SHOW_QUOTES = "Show quotes"
 QUOTES_PREFIX = "quotes:"
-FOLDED_CAPACITY = 512  # answers whose quotes can still be unfolded
-TYPING_REFRESH_SECONDS = 4.0  # Telegram shows "typing…" for five seconds per chat action
+FOLDED_CAPACITY = 512  # answers whose quotes can still be unfolded; set by hand, older buttons say the quotes are gone
+TYPING_REFRESH_SECONDS = 4.0  # Telegram shows "typing…" for five seconds per chat action: refreshed just before
 
 
 @dataclass(frozen=True)
@@ -127,6 +127,8 @@ class TelegramBot:
 
     async def command(self, update: Update, context: Context) -> None:
         message = update.effective_message
+        if message is None or message.text is None:  # CommandHandler passes only messages with text
+            return
         name = message.text.split(maxsplit=1)[0].lstrip("/").split("@")[0].lower()
         command = _COMMANDS_BY_NAME[name]
         argument = " ".join(context.args or [])
@@ -138,6 +140,8 @@ class TelegramBot:
 
     async def question(self, update: Update, context: Context) -> None:
         message = update.effective_message
+        if message is None:  # registered for messages only
+            return
         text = _question_text(message, context.bot)
         if text is not None:
             key = conversation_key(message)
@@ -145,10 +149,12 @@ class TelegramBot:
             await self._respond(update, context, lambda: self.conversation.respond(text, key, replying_to), key)
 
     async def unknown_command(self, update: Update, context: Context) -> None:
-        await update.effective_message.reply_html(f"I don't know that command.\n\n{escape(COMMAND_LIST)}")
+        if update.effective_message is not None:  # registered for messages only
+            await update.effective_message.reply_html(f"I don't know that command.\n\n{escape(COMMAND_LIST)}")
 
     async def text_only(self, update: Update, context: Context) -> None:
-        await update.effective_message.reply_html(escape(TEXT_ONLY))
+        if update.effective_message is not None:  # registered for messages only
+            await update.effective_message.reply_html(escape(TEXT_ONLY))
 
     async def show_quotes(self, update: Update, context: Context) -> None:
         """The "Show quotes" button: the message is edited to include them (spilling into more if need be).
@@ -156,6 +162,9 @@ class TelegramBot:
         Each button works once (it disappears with the edit), so a quick double tap cannot edit twice.
         """
         query = update.callback_query
+        # The handler's pattern matched the data; the button sits on a message the bot sent.
+        if query is None or query.data is None or query.message is None:
+            return
         expanded = self.folded.pop(query.data.removeprefix(QUOTES_PREFIX))
         if expanded is None:
             await query.answer(QUOTES_GONE, show_alert=True)
@@ -199,8 +208,10 @@ class TelegramBot:
         self, update: Update, context: Context, make_reply: Callable[[], Awaitable[Reply]], key: str | None = None
     ) -> None:
         """Rate-limit, show "typing…" while the reply is made, then send it."""
-        message = update.effective_message
-        verdict = self.rate_limiter.check(update.effective_user.id)
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None:  # the handlers take messages from people, not channel posts
+            return
+        verdict = self.rate_limiter.check(user.id)
         if verdict is not Verdict.ALLOW:
             if verdict is Verdict.WARN:
                 await message.reply_html(escape(SLOW_DOWN))
@@ -258,7 +269,7 @@ def _replied_to_bot(message: Message, bot: Bot) -> str | None:
 
 def _question_text(message: Message, bot: Bot) -> str | None:
     """The question in a message, or None when a group message is not addressed to the bot."""
-    if message.chat.type == Chat.PRIVATE:
+    if message.text is None or message.chat.type == Chat.PRIVATE:
         return message.text
     replied_to = message.reply_to_message
     if replied_to is not None and replied_to.from_user is not None and replied_to.from_user.id == bot.id:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 from telegram.error import NetworkError
 from telegram.request import HTTPXRequest, RequestData
@@ -30,12 +31,13 @@ class RetryingRequest(HTTPXRequest):
         self.first_delay = first_delay
 
     async def do_request(
-        self, url: str, method: str, request_data: RequestData | None = None, **timeouts
+        self, url: str, method: str, request_data: RequestData | None = None, *timeouts: Any, **named_timeouts: Any
     ) -> tuple[int, bytes]:
+        """``timeouts``: the read, write, connect and pool timeouts of ``HTTPXRequest.do_request``, passed on as given."""
         api_method = url.rsplit("/", 1)[-1]  # never log the URL: it contains the token
         for attempt in range(1, self.attempts):
             try:
-                code, payload = await super().do_request(url, method, request_data, **timeouts)
+                code, payload = await super().do_request(url, method, request_data, *timeouts, **named_timeouts)
             except NetworkError as error:
                 logger.warning("%s failed (%s); retrying", api_method, error)
             else:
@@ -43,4 +45,4 @@ class RetryingRequest(HTTPXRequest):
                     return code, payload
                 logger.warning("%s answered HTTP %s; retrying", api_method, code)
             await asyncio.sleep(self.first_delay * 2 ** (attempt - 1))
-        return await super().do_request(url, method, request_data, **timeouts)  # the last try is final
+        return await super().do_request(url, method, request_data, *timeouts, **named_timeouts)  # the last try is final

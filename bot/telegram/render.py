@@ -25,8 +25,8 @@ from bot.conversation import Reply, ReplyKind
 from index.records import Citation
 
 MESSAGE_LIMIT = 4096  # Telegram's limit, in UTF-16 code units
-FOLD_QUOTES_OVER = 300  # characters of quoted text; longer quotes hide behind a button
-QUOTE_LIMIT = 1000  # a "sentence" longer than this is extraction debris; show its start
+FOLD_QUOTES_OVER = 300  # characters of quoted text; longer quotes hide behind a button (set by hand: short quotes read inline)
+QUOTE_LIMIT = 1000  # a "sentence" longer than this is extraction debris; show its start (set by hand)
 # Words are sliced to this length so that, even escaped (at most 5x, "&amp;"), one fits in a message.
 _WORDS = re.compile(r"\S{1,500}\s*")
 _HEADING = re.compile(r"^#{1,6}\s+(.+)$")

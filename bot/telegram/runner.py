@@ -27,7 +27,7 @@ from index.config import Settings
 
 logger = logging.getLogger(__name__)
 
-POLL_TIMEOUT_SECONDS = 30  # how long each getUpdates call waits for news
+POLL_TIMEOUT_SECONDS = 30  # how long each getUpdates call waits for news (set by hand: long polling, few idle calls)
 TOKEN_REJECTED = (
     "The Bot API rejected TELEGRAM_BOT_TOKEN: check it with @BotFather (it changes when revoked) "
     "and that TELEGRAM_API_BASE_URL points at the Bot API."
@@ -120,7 +120,7 @@ def build_application(settings: Settings, conversation: Conversation) -> Applica
 
 @asynccontextmanager
 async def running(
-    application: Application, settings: Settings, poll_timeout: float = POLL_TIMEOUT_SECONDS
+    application: Application, settings: Settings, poll_timeout: int = POLL_TIMEOUT_SECONDS
 ) -> AsyncIterator[None]:
     """The bot live for the duration of the block: commands registered, updates flowing in."""
     async with application:  # initialize (getMe) ... shutdown
@@ -131,11 +131,14 @@ async def running(
                 async with serving_webhook(application, settings):
                     yield
             else:
-                await application.updater.start_polling(timeout=poll_timeout, error_callback=_polling_failed)
+                updater = application.updater
+                if updater is None:
+                    raise RuntimeError("polling needs the application's updater; this one was built without")
+                await updater.start_polling(timeout=poll_timeout, error_callback=_polling_failed)
                 try:
                     yield
                 finally:
-                    await application.updater.stop()
+                    await updater.stop()
         finally:
             await application.stop()
 

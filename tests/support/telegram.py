@@ -75,7 +75,8 @@ class FakeBotApi:
         self.port = self._runner.addresses[0][1]
 
     async def stop(self) -> None:
-        await self._runner.cleanup()
+        if self._runner is not None:  # never started
+            await self._runner.cleanup()
 
     # -- what tests do -------------------------------------------------------
 

@@ -18,7 +18,8 @@ from itertools import combinations
 
 from index.due_dates import financial_year_of, parse_financial_year
 from index.records import ActionRow
-from index.text import stem
+from index.text import plain_tokens, stem
+from index.vocabulary import STOPWORDS
 
 # Words that make a question one about actions rather than about the documents' facts.
 _ACTION_CUE = re.compile(
@@ -31,15 +32,13 @@ _ACTION_CUE = re.compile(
 _TOPIC_CUE = re.compile(
     r"\b(?:mention(?:s|ing)?|about|regarding|concerning|involv(?:e|es|ing)|relat(?:ed|ing)\s+to|containing)\b", re.I
 )
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'&-]*")
-_STOPWORDS = frozenset(
-    """a an the and or of in on for to by with at from into as is are was were be been being do does did doing
-    done has have had will would should can could may might must shall what what's whats which who who's whom whose
-    when where why how many much me my we our us you your i it its they them their there this that these those all
-    any some each every list show tell give find get please thanks thank action actions item items task tasks due
-    deadline deadlines timescale timescales owner owners own owns owned owning lead leads leading led responsible
-    year years financial fy next last previous current coming past ics nhs theme themes area areas specific
-    outstanding green plan plans anything something saying say says document documents""".split()
+# Beside the usual stopwords, the words of asking about actions: none of them names what an action is about.
+_STOPWORDS = STOPWORDS | frozenset(
+    """done may might must shall many much us whose every list show tell give find get please thanks thank
+    action actions item items task tasks due deadline deadlines timescale timescales owner owners own owns owned
+    owning lead leads leading led responsible year years financial fy next last previous current coming past ics
+    nhs theme themes area areas specific outstanding green plan plans anything something saying say says document
+    documents""".split()
 )
 # Everyday words for the themes' own words; other words are matched by stem and prefix.
 _SYNONYMS = {
@@ -248,8 +247,9 @@ def _split_topic(question: str) -> tuple[str, str | None]:
 
 
 def _content_words(text: str) -> list[str]:
-    words = (word.lower() for word in _WORD.findall(text.replace("’", "'")))
-    return [word for word in words if word not in _STOPWORDS and len(word) > 1]
+    """The words of ``text`` that say what an action is about: the tokenizer's words, unstemmed (they are
+    shown back: "mention “inhalers”"), without figures, financial years or the words of asking."""
+    return [word for word in plain_tokens(text) if word.isalnum() and word[0].isalpha() and len(word) > 1 and word not in _STOPWORDS]
 
 
 def _match_theme(words: list[str], themes: list[str]) -> tuple[str | None, list[str]]:

@@ -61,13 +61,19 @@ def tokenize(text: str) -> list[str]:
     Financial years are written many ways ("20/21", "2020/21", "2020-21",
     "FY20/21", "2020 to 2021"); they all become one token, ``fy20/21``.
     """
+    return [stem(token) for token in plain_tokens(text) if token not in STOPWORDS and (len(token) > 1 or token.isdigit())]
+
+
+def plain_tokens(text: str) -> list[str]:
+    """The tokenizer's words before stopwords and stemming, for a caller with its own stopwords or
+    one that shows the words back (the action table: "3 actions mention “inhalers”").
+
+    Lower-cased; an acronym's plural is its singular ("PCNs": "pcn"), apostrophes go
+    ("Trust's": "trust"), hyphens and slashes part words ("net-zero": "net", "zero"),
+    figures stay whole ("£1.2", "42%") and a financial year is one word ("fy23/24").
+    """
     text = _APOSTROPHE.sub("", _ACRONYM_PLURAL.sub(r"\1", text).lower())
-    text = _FINANCIAL_YEAR.sub(_financial_year_token, text)
-    return [
-        stem(token)
-        for token in _TOKEN.findall(text)
-        if token not in STOPWORDS and (len(token) > 1 or token.isdigit())
-    ]
+    return _TOKEN.findall(_FINANCIAL_YEAR.sub(_financial_year_token, text))
 
 
 def _financial_year_token(match: re.Match) -> str:

@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from bot.answering import split_question
 from bot.evaluation import load_questions, quote_is_verbatim
 from index.text import tokenize
 from tests.support.paths import EVAL_DIR, REPO
@@ -247,3 +248,19 @@ def test_a_list_goes_on_over_a_page_break(service):
     cited = {(c.slug, c.page) for c in answer.citations}
     assert {("ccg-governing-body-minutes-2022-05", 1), ("ccg-governing-body-minutes-2022-05", 2)} <= cited
     assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        (
+            "When was the Evergreen Sustainable Supplier Framework launched, and by when does the action plan expect us to adhere to it?",
+            ["When was the Evergreen Sustainable Supplier Framework launched", "by when does the action plan expect us to adhere to it"],
+        ),
+        ("How many GPs are there? I think the plan says two", ["How many GPs are there", "I think the plan says two"]),
+        ("Which trusts run cycle schemes and when is the cycling action due?", ["Which trusts run cycle schemes", "when is the cycling action due"]),
+        ("What did the ICB agree about waste and recycling?", ["What did the ICB agree about waste and recycling"]),
+    ],
+)
+def test_a_compound_question_splits_into_the_parts_that_ask_for_something(question, parts):
+    assert split_question(question) == parts

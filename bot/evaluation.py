@@ -33,6 +33,7 @@ from index.vocabulary import GLUE_WORDS
 
 AnswerFn = Callable[[str], Answer]
 _WHITESPACE = re.compile(r"\s+")
+# The baselines quote this much of each page or chunk they cite (the tutorial-style answers we compare with).
 BASELINE_SNIPPET_CHARS = 200
 
 

@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass, replace
 from enum import Enum
 
 from bot.action_query import ActionFilter
-from index.vocabulary import MONTH_NAMES
+from index.vocabulary import MONTH_NAMES, YEAR_WRITTEN
 
 # A message with at most this many words of its own after a cue such as "and" or "what about"
 # is an ellipsis of the previous question ("and swft?"); longer ones are questions of their own
@@ -53,7 +53,7 @@ TURNS_KEPT = 5
 
 _WORD = re.compile(r"[A-Za-z0-9£%][A-Za-z0-9£%&'’/.,-]*[A-Za-z0-9%]|[A-Za-z0-9£%]")
 _MONTH = re.compile(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{MONTH_NAMES})\b", re.IGNORECASE)
-_YEAR = re.compile(r"\b(?:fy\s?)?(?:20)?\d\d\s?[/-]\s?(?:20)?\d\d\b|\b(?:19|20)\d\d\b", re.IGNORECASE)
+_YEAR = YEAR_WRITTEN
 # Report months of a financial year ("at m3", "month 4").
 _PERIOD = re.compile(r"\b(?:m|month\s?)\d{1,2}\b", re.IGNORECASE)
 

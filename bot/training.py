@@ -40,6 +40,8 @@ FOLLOW_ON_SHARES = (0.15, 0.3, 0.45, 0.65)
 # The chosen sentences' median length a selection may reach: lists and passages that quoting adds
 # lengthen answers by 40-50 characters on the dev folds, and answers should stay under 500.
 SIMULATED_MEDIAN_CHARS = 450
+# The simulation looks at this many of the best candidates, as answering in effect does (it takes at most
+# MAX_SENTENCES from the best ones above the follow-on share). Set by hand.
 MAX_SIMULATED = 12
 _NON_WORD = re.compile(r"\W+")
 

@@ -35,6 +35,10 @@ MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 # "jan|feb|...|dec": the three-letter stems, in calendar order.
 MONTH_ABBREVIATIONS = "|".join(calendar.month_abbr[number].lower() for number in range(1, 13))
 
+# A year as people write it: "2022", "2019/20", "22/23", "2021-22", "FY23/24" (``tokenize`` folds the
+# financial years into one token; this finds them as written, to echo or compare).
+YEAR_WRITTEN = re.compile(r"\b(?:fy\s?)?(?:20)?\d\d\s?[/-]\s?(?:20)?\d\d\b|\b(?:19|20)\d\d\b", re.IGNORECASE)
+
 # A figure in a sentence: money ("£3"), a share ("42 %"), or a number ("1,200", "2020").
 FIGURE = re.compile(r"£\s?\d|\d[\d,.]*\s?%|\b\d[\d,.]*\b")
 # An amount: a share, money, millions/thousands/billions, or a count written with thousands separators.

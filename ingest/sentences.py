@@ -28,7 +28,7 @@ _BULLET = re.compile(rf"^\s*(?:[{BULLET_GLYPHS}\-–]|\(?[a-z0-9]{{1,2}}[.)])\s+
 _SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)*\s+[A-Z]")
 _SENTENCE_END = re.compile(r"[.!?:][\"'’”)]*$")
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"'’”)]*\s+(?=[\"'‘“(£•]?[A-Z0-9])")
-_ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|No|St|approx|Cllr|Prof)|\b[A-Z])\.$")
+_ABBREVIATION = re.compile(rf"(?:\b(?:e\.g|i\.e|etc|vs|No|St|approx|Cllr|{HONORIFICS})|\b[A-Z])\.$")
 # "2. ... reduced to 4-6 weeks and 3. A sentence is added": an inline item number, not a sentence end,
 # when the item before it ("2.") comes just before.
 _INLINE_ITEM_NUMBER = re.compile(r"(?:\b(?:and|or)|[,;])\s+\(?(\d{1,2})[.)]$")

@@ -121,6 +121,7 @@ class Gathered:
     rows: np.ndarray  # len(candidates) x len(FEATURES)
     actions: list[NextAction]
     nearest_topics: tuple[str, ...]
+    answerable: bool = False  # the answering service's decision model would answer the topic as a question
 
 
 class _Ledger:
@@ -177,7 +178,8 @@ class BriefingWriter:
         if not queries[0].terms:  # no content words ("", "the and of"): nothing to look for
             return Gathered(topic, queries, aliases, [], np.zeros((0, len(FEATURES))), [], ())
         also = " ".join(aliases)
-        rankings = [self.service.rank_sentences(f"{q.text} {also}".strip(), k=RANKED_PER_QUERY) for q in queries]
+        ranking, answerable = self._ranked_and_answerable(f"{queries[0].text} {also}".strip())
+        rankings = [ranking] + [self.service.rank_sentences(f"{q.text} {also}".strip(), k=RANKED_PER_QUERY) for q in queries[1:]]
         aspects = self._aspects(queries[0].vector, [r.sentence_id for r in rankings[0][:ASPECT_SOURCES]])
         rankings += [self.service.rank_sentences(f"{queries[0].text} {aspect} {also}".strip(), k=RANKED_PER_QUERY) for aspect in aspects]
         ranked_ids = [r.sentence_id for ranking in rankings for r in ranking]
@@ -188,7 +190,16 @@ class BriefingWriter:
         keep = self._without_near_duplicates(candidates, rows)
         actions = actions_on(self.kb, queries, aliases, self._embed_cached)
         nearest_topics = self._nearest_topics(best)
-        return Gathered(topic, queries, aliases, [candidates[i] for i in keep], rows[keep], actions, nearest_topics)
+        return Gathered(topic, queries, aliases, [candidates[i] for i in keep], rows[keep], actions, nearest_topics, answerable)
+
+    def _ranked_and_answerable(self, query: str) -> tuple[list[RankedSentence], bool]:
+        """The shared ranker's best sentences for the topic (as ``rank_sentences`` gives them) and
+        whether the answering service's decision model would answer the topic as a question: one
+        search for both."""
+        candidates, logits, decision = self.service.decide(query)
+        order = np.argsort(-logits, kind="stable")[:RANKED_PER_QUERY]
+        ranked = [RankedSentence(int(candidates.sentence_ids[i]), float(1.0 / (1.0 + np.exp(-logits[i])))) for i in order]
+        return ranked, decision >= self.service.models.threshold
 
     def _aspects(self, topic_vector: np.ndarray, sentence_ids: list[int]) -> list[str]:
         """Section headings of the best-ranked sentences and action themes that are close to the topic."""
@@ -324,7 +335,12 @@ class BriefingWriter:
         strength = [float(probability[i]) for i in order]
         terms = {term: weight for q in gathered.queries for term, weight in q.terms.items()}
         relevant = [(c, p) for c, p in zip(ranked, strength) if c.relevance >= RELEVANT]
-        thin = len(_choose_points([c for c, _ in relevant], terms, [p for _, p in relevant])) < MIN_POINTS
+        # Thin when fewer than MIN_POINTS passages speak to the topic, unless the answering
+        # service's decision model (fitted on questions, not on these topics) would answer the
+        # topic and at least one passage does: a sloppy topic ("gp access numbers") scores low
+        # on meaning while the documents plainly cover it.
+        speaking = len(_choose_points([c for c, _ in relevant], terms, [p for _, p in relevant]))
+        thin = speaking < MIN_POINTS and not (gathered.answerable and speaking >= 1)
         pool = [(c, p) for c, p in zip(ranked, strength)] if not thin else relevant
         chosen = _choose_points([c for c, _ in pool], terms, [p for _, p in pool])
         ledger = _Ledger(self.service)

@@ -342,17 +342,22 @@ class BriefingWriter:
         speaking = len(_choose_points([c for c, _ in relevant], terms, [p for _, p in relevant]))
         thin = speaking < MIN_POINTS and not (gathered.answerable and speaking >= 1)
         pool = [(c, p) for c, p in zip(ranked, strength)] if not thin else relevant
-        chosen = _choose_points([c for c, _ in pool], terms, [p for _, p in pool])
+        # One more than the points: the headline is taken from them and not repeated as a point.
+        chosen = _choose_points([c for c, _ in pool], terms, [p for _, p in pool], MAX_POINTS + 1)
         ledger = _Ledger(self.service)
         headline = _headline(chosen, ranked, terms, thin)
         if headline is not None:
             ledger.cite(*headline)
+        said = [headline] if headline is not None else []
+        if len(chosen) > MIN_POINTS:
+            chosen = [item for item in chosen if item != headline]
+        chosen = chosen[:MAX_POINTS]
         points = [ledger.cite(c, quote) for c, quote in chosen]
-        used = {c.sentence_id for c, _ in chosen}
-        shown = set().union(*(figures_in(quote) for _, quote in chosen))
+        used = {c.sentence_id for c, _ in chosen + said}
+        shown = set().union(*(figures_in(quote) for _, quote in chosen + said))
         figure_pool = [c for c, _ in pool[:FIGURE_POOL] if c.sentence_id not in used]
         figures = [ledger.cite(c, clause) for c, clause in _key_figures(figure_pool, gathered.queries, gathered.aliases, shown)]
-        said = [quote for _, quote in chosen] + [p.text for p in figures]
+        said = [quote for _, quote in chosen + said] + [p.text for p in figures]
         commitments = [ledger.cite(c, quote) for c, quote in _commitments(figure_pool, terms, said)]
         shown_actions = nearest(gathered.actions)
         return Briefing(
@@ -415,8 +420,10 @@ def _unit(vector: np.ndarray) -> np.ndarray:
 # -- choosing points, key figures and the headline -------------------------------------------
 
 
-def _choose_points(ranked: list[Candidate], terms: dict[str, float], strength: list[float]) -> list[tuple[Candidate, str]]:
-    """Up to MAX_POINTS candidates that stand as a point: a whole claim (no caption, figure
+def _choose_points(
+    ranked: list[Candidate], terms: dict[str, float], strength: list[float], limit: int = MAX_POINTS
+) -> list[tuple[Candidate, str]]:
+    """Up to ``limit`` candidates that stand as a point: a whole claim (no caption, figure
     reference or table debris) not already said by another.
 
     The strongest passage of each facet and of each document goes first (a strong one is
@@ -431,7 +438,7 @@ def _choose_points(ranked: list[Candidate], terms: dict[str, float], strength: l
     order = {c.sentence_id: i for i, (c, _, _) in enumerate(quotable)}
     chosen: list[tuple[Candidate, str]] = []
     for candidate, quote in sorted(firsts, key=lambda item: order[item[0].sentence_id]) + [(c, q) for c, q, _ in quotable]:
-        if len(chosen) == MAX_POINTS:
+        if len(chosen) == limit:
             break
         if all(candidate.sentence_id != c.sentence_id and not _same_claim(quote, other) for c, other in chosen):
             chosen.append((candidate, quote))

@@ -9,6 +9,7 @@ knowledge base), then choosing points and key figures and the headline
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter
 from dataclasses import dataclass
@@ -34,10 +35,13 @@ from bot.briefing.clauses import (
 from bot.briefing.next_steps import NextAction, action_texts, actions_on, nearest
 from bot.briefing.selection import FEATURES, Feature, SelectionWeights, load_weights
 from bot.briefing.topic import Query, acronyms, coverage, read_topic, stems_of, with_phrases, without_control_characters
+from index.text import tokenize
 from ingest.cleaning import collapse_whitespace
 
 RANKED_PER_QUERY = 60  # sentences asked of the shared ranker for the topic, each facet and each aspect
 ASPECT_SOURCES = 10  # the headings of this many best-ranked sentences are candidate aspects
+FEEDBACK_SENTENCES = 10  # pseudo relevance feedback: words shared by this many of the topic's best sentences
+FEEDBACK_TERMS = 4  # ... this many of them, searched with the topic
 MAX_ASPECTS = 2  # aspects searched as well as the topic (each costs one ranker call: kept small for ≤ 1 s)
 ASPECT_SIMILARITY = 0.45
 FOCUS_SENTENCES = 20  # the page and document focus features count the topic's best this many sentences
@@ -182,6 +186,8 @@ class BriefingWriter:
         rankings = [ranking] + [self.service.rank_sentences(f"{q.text} {also}".strip(), k=RANKED_PER_QUERY) for q in queries[1:]]
         aspects = self._aspects(queries[0].vector, [r.sentence_id for r in rankings[0][:ASPECT_SOURCES]])
         rankings += [self.service.rank_sentences(f"{queries[0].text} {aspect} {also}".strip(), k=RANKED_PER_QUERY) for aspect in aspects]
+        if FEEDBACK_TERMS and (feedback := self._feedback_words(rankings[0], queries[0])):
+            rankings.append(self.service.rank_sentences(f"{queries[0].text} {also} {' '.join(feedback)}".strip(), k=RANKED_PER_QUERY))
         ranked_ids = [r.sentence_id for ranking in rankings for r in ranking]
         best = [r.sentence_id for r in sorted((r for ranking in rankings for r in ranking), key=lambda r: -r.score)]
         around = [n for sentence_id in dict.fromkeys(best) for n in self._page_neighbours(sentence_id)][: 2 * NEIGHBOURS_OF]
@@ -200,6 +206,20 @@ class BriefingWriter:
         order = np.argsort(-logits, kind="stable")[:RANKED_PER_QUERY]
         ranked = [RankedSentence(int(candidates.sentence_ids[i]), float(1.0 / (1.0 + np.exp(-logits[i])))) for i in order]
         return ranked, decision >= self.service.models.threshold
+
+    def _feedback_words(self, ranking: list[RankedSentence], query: Query) -> list[str]:
+        """Pseudo relevance feedback: the most telling words the topic's best-ranked sentences share
+        (in at least two of them) that the topic does not say."""
+        found: Counter[str] = Counter()
+        surface: dict[str, str] = {}
+        for r in ranking[:FEEDBACK_SENTENCES]:
+            for word in set(re.findall(r"[A-Za-z][A-Za-z-]{2,}", self.kb.sentences[r.sentence_id][1].text)):
+                for token in tokenize(word):
+                    if token not in query.terms:
+                        surface.setdefault(token, word)
+                        found[token] += 1
+        weights = {t: n * self.service.searcher.term_weight(t) for t, n in found.items() if n >= 2}
+        return [surface[t] for t in sorted(weights, key=lambda t: -weights[t])[:FEEDBACK_TERMS]]
 
     def _aspects(self, topic_vector: np.ndarray, sentence_ids: list[int]) -> list[str]:
         """Section headings of the best-ranked sentences and action themes that are close to the topic."""
@@ -469,15 +489,22 @@ def _key_figures(
     """Clauses giving figures not ``shown`` yet, in the model's order, each figure once.
 
     A clause must name a word of the topic (so it says what the figure measures) and
-    give a figure; at most two come from one sentence and four from one page, so a long
-    table does not crowd out the rest of the documents.
+    give a figure; a sentence with no such clause gives the claim that holds its figure
+    whole (as a point would quote it: what it measures is in it), so a figure stated in
+    one long clause ("there were 291 positive patients across the system ...") is not
+    lost. At most two come from one sentence and four from one page, so a long table
+    does not crowd out the rest of the documents.
     """
+    terms = {term: weight for q in queries for term, weight in q.terms.items()}
     figures: list[tuple[Candidate, str]] = []
     shown = set(shown)
     per_sentence: Counter[int] = Counter()
     per_page: Counter[tuple[str, int]] = Counter()
     for candidate in pool:
-        for clause in figure_clauses(candidate.text, queries, aliases, named=FIGURES_NAME_TOPIC):
+        clauses = figure_clauses(candidate.text, queries, aliases, named=FIGURES_NAME_TOPIC)
+        if not clauses and (whole := point_quote(candidate.text, terms)) and figures_in(whole):
+            clauses = [whole]  # no short clause names the topic: the claim that gives the figure, whole
+        for clause in clauses:
             numbers = figures_in(clause)
             if not numbers or numbers <= shown or refers_elsewhere(clause):
                 continue

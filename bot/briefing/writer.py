@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,6 +33,7 @@ from bot.briefing.clauses import (
     point_quote,
     refers_elsewhere,
 )
+from bot.quoting import Quoter
 from bot.briefing.next_steps import NextAction, action_texts, actions_on, nearest
 from bot.briefing.selection import FEATURES, Feature, SelectionWeights, load_weights
 from bot.briefing.topic import Query, acronyms, coverage, read_topic, stems_of, with_phrases, without_control_characters
@@ -50,6 +52,7 @@ NEAR_DUPLICATE = 0.9
 MIN_POINTS = 4
 SEED_SHARE = 0.8  # the best passage of a facet or document leads when its probability is within this share of the best
 MAX_POINTS = 8
+MAX_LIST_POINT_CHARS = 600  # a list's introduction brings its items as far as this
 MAX_FIGURES = 8
 MAX_COMMITMENTS = 3  # dated commitments shown under "What happens next"
 FIGURES_NAME_TOPIC = True  # a key figure's clause must name a word of the topic
@@ -158,6 +161,7 @@ class BriefingWriter:
         self.weights = weights or load_weights()
         self._vectors: dict[str, np.ndarray] | None = None  # text -> embedding; see _cached_vectors
         self._vectors_lock = threading.Lock()
+        self._quoter = Quoter(service.kb)
 
     def warm_up(self) -> None:
         """Do the one-off work of the first briefing now, and write one briefing so the
@@ -290,6 +294,24 @@ class BriefingWriter:
             candidates.append(Candidate(sentence_id, slug, sentence.page, sentence.text, relevant, int(relevance[row].argmax())))
         return candidates, np.array(rows, dtype=float)
 
+    def _with_its_list(self, candidate: Candidate, quote: str) -> str:
+        """A quote that ends its sentence's introduction to a list ("... the following 3 policies:")
+        with the list's items on the page, as far as MAX_LIST_POINT_CHARS: an introduction alone
+        is half a claim. The quote unchanged when it is not one, or when the whole would not be
+        verbatim on the page or would point elsewhere."""
+        text = candidate.text.rstrip()
+        start = text.find(quote)
+        if not text.endswith(":") or start < 0 or text[start + len(quote) :].strip(" :"):
+            return quote
+        sentence_id = candidate.sentence_id
+        items = [i for i in self._quoter.with_lists([sentence_id], MAX_LIST_POINT_CHARS) if i > sentence_id]
+        run = [i for n, i in enumerate(items) if i == sentence_id + 1 + n and self.kb.sentences[i][1].page == candidate.page]
+        if not run:
+            return quote
+        whole = " ".join([text[start:], *(self.kb.sentences[i][1].text for i in run)])
+        page = collapse_whitespace(self.kb.page_text(candidate.slug, candidate.page))
+        return whole if collapse_whitespace(whole) in page and not refers_elsewhere(whole) else quote
+
     def _opens_section(self, sentence_id: int) -> bool:
         """Among the first two sentences under its heading on its page: where a section says what it is about."""
         slug, sentence = self.kb.sentences[sentence_id]
@@ -363,7 +385,7 @@ class BriefingWriter:
         thin = speaking < MIN_POINTS and not (gathered.answerable and speaking >= 1)
         pool = [(c, p) for c, p in zip(ranked, strength)] if not thin else relevant
         # One more than the points: the headline is taken from them and not repeated as a point.
-        chosen = _choose_points([c for c, _ in pool], terms, [p for _, p in pool], MAX_POINTS + 1)
+        chosen = _choose_points([c for c, _ in pool], terms, [p for _, p in pool], MAX_POINTS + 1, self._with_its_list)
         ledger = _Ledger(self.service)
         headline = _headline(chosen, ranked, terms, thin)
         if headline is not None:
@@ -441,16 +463,24 @@ def _unit(vector: np.ndarray) -> np.ndarray:
 
 
 def _choose_points(
-    ranked: list[Candidate], terms: dict[str, float], strength: list[float], limit: int = MAX_POINTS
+    ranked: list[Candidate],
+    terms: dict[str, float],
+    strength: list[float],
+    limit: int = MAX_POINTS,
+    whole: Callable[[Candidate, str], str] | None = None,
 ) -> list[tuple[Candidate, str]]:
     """Up to ``limit`` candidates that stand as a point: a whole claim (no caption, figure
-    reference or table debris) not already said by another.
+    reference or table debris) not already said by another; ``whole`` completes a quote
+    (a list's introduction with its items).
 
     The strongest passage of each facet and of each document goes first (a strong one is
     within SEED_SHARE of the best's probability), so a briefing spans the documents and the
     facets that speak to the topic; the rest follow in the model's order.
     """
     quotable = [(c, q, p) for c, p in zip(ranked, strength) if (q := point_quote(c.text, terms))]
+    own = {c.sentence_id: q for c, q, _ in quotable}  # each quote before ``whole`` completed it
+    if whole is not None:
+        quotable = [(c, whole(c, q), p) for c, q, p in quotable]
     if not quotable:
         return []
     strong = [(c, q) for c, q, p in quotable if p >= SEED_SHARE * quotable[0][2]]
@@ -460,7 +490,11 @@ def _choose_points(
     for candidate, quote in sorted(firsts, key=lambda item: order[item[0].sentence_id]) + [(c, q) for c, q, _ in quotable]:
         if len(chosen) == limit:
             break
-        if all(candidate.sentence_id != c.sentence_id and not _same_claim(quote, other) for c, other in chosen):
+        if all(
+            candidate.sentence_id != c.sentence_id and not _same_claim(quote, other) and not _same_claim(own[candidate.sentence_id], other)
+            and not _same_claim(own[c.sentence_id], quote)
+            for c, other in chosen
+        ):  # a list point and a point of one of its items say the same
             chosen.append((candidate, quote))
     return sorted(chosen, key=lambda item: order[item[0].sentence_id])
 

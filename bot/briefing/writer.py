@@ -296,12 +296,14 @@ class BriefingWriter:
 
     def _with_its_list(self, candidate: Candidate, quote: str) -> str:
         """A quote that ends its sentence's introduction to a list ("... the following 3 policies:")
-        with the list's items on the page, as far as MAX_LIST_POINT_CHARS: an introduction alone
-        is half a claim. The quote unchanged when it is not one, or when the whole would not be
+        with the list's items on the page, and one that ends a sentence the next spells out
+        ("... five key building blocks." "These are aligned to the 4Is ...") with that sentence
+        (as answers quote them: ``bot.quoting``), as far as MAX_LIST_POINT_CHARS: either alone is
+        half a claim. The quote unchanged when it is neither, or when the whole would not be
         verbatim on the page or would point elsewhere."""
         text = candidate.text.rstrip()
         start = text.find(quote)
-        if not text.endswith(":") or start < 0 or text[start + len(quote) :].strip(" :"):
+        if start < 0 or text[start + len(quote) :].strip(" :.") or not (text.endswith(":") or not is_list_item(text)):
             return quote
         sentence_id = candidate.sentence_id
         items = [i for i in self._quoter.with_lists([sentence_id], MAX_LIST_POINT_CHARS) if i > sentence_id]

@@ -13,7 +13,10 @@ in this order:
 2. ``writer`` (``BriefingWriter.write``), gathering: the topic, each facet and
    the aspects the documents discuss under it (section headings of the best
    hits and action-table themes close in meaning) are searched (hybrid
-   search). Every sentence of the chunks found is scored against its
+   search), and the topic once more with the most telling words its best
+   sentences share (pseudo relevance feedback). The answering service's
+   decision model says whether it would answer the topic as a question.
+   Every sentence of the chunks found is scored against its
    best-matching query (meaning; the query's telling words in the sentence or
    its heading; what its section is about), and near-duplicates (cosine above
    0.9, no new figure) are dropped.
@@ -22,10 +25,13 @@ in this order:
    names a word of the topic); table debris, captions and links are refused.
 4. ``writer``, writing: points are the most important passages, the best of
    each facet and of each document that speaks strongly to the topic taken
-   first; key figures give numbers the points do not; the headline is the
-   leading point with an amount; citations are numbered in order of use.
-   When fewer than four passages speak to the topic the briefing says the
-   documents say little, rather than padding.
+   first, a list's introduction with its items; the headline is the leading
+   whole sentence, not repeated as a point; key figures give numbers the
+   points do not (a clause naming the topic, else the claim that holds the
+   figure); citations are numbered in order of use. When fewer than four
+   passages speak to the topic, and the decision model would not answer it
+   (or none does), the briefing says the documents say little, rather than
+   padding.
 5. ``next_steps``: "What happens next" counts the topic's actions in the
    action table and shows the nearest due.
 6. ``render`` turns the ``Briefing`` into Markdown (chat, ``--out FILE.md``)

@@ -9,7 +9,9 @@ knowledge base), then choosing points and key figures and the headline
 
 from __future__ import annotations
 
+import re
 import threading
+from collections.abc import Callable
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,13 +33,17 @@ from bot.briefing.clauses import (
     point_quote,
     refers_elsewhere,
 )
+from bot.quoting import Quoter
 from bot.briefing.next_steps import NextAction, action_texts, actions_on, nearest
 from bot.briefing.selection import FEATURES, Feature, SelectionWeights, load_weights
 from bot.briefing.topic import Query, acronyms, coverage, read_topic, stems_of, with_phrases, without_control_characters
+from index.text import tokenize
 from ingest.cleaning import collapse_whitespace
 
 RANKED_PER_QUERY = 60  # sentences asked of the shared ranker for the topic, each facet and each aspect
 ASPECT_SOURCES = 10  # the headings of this many best-ranked sentences are candidate aspects
+FEEDBACK_SENTENCES = 10  # pseudo relevance feedback: words shared by this many of the topic's best sentences
+FEEDBACK_TERMS = 4  # ... this many of them, searched with the topic
 MAX_ASPECTS = 2  # aspects searched as well as the topic (each costs one ranker call: kept small for ≤ 1 s)
 ASPECT_SIMILARITY = 0.45
 FOCUS_SENTENCES = 20  # the page and document focus features count the topic's best this many sentences
@@ -46,6 +52,7 @@ NEAR_DUPLICATE = 0.9
 MIN_POINTS = 4
 SEED_SHARE = 0.8  # the best passage of a facet or document leads when its probability is within this share of the best
 MAX_POINTS = 8
+MAX_LIST_POINT_CHARS = 600  # a list's introduction brings its items as far as this
 MAX_FIGURES = 8
 MAX_COMMITMENTS = 3  # dated commitments shown under "What happens next"
 FIGURES_NAME_TOPIC = True  # a key figure's clause must name a word of the topic
@@ -121,6 +128,7 @@ class Gathered:
     rows: np.ndarray  # len(candidates) x len(FEATURES)
     actions: list[NextAction]
     nearest_topics: tuple[str, ...]
+    answerable: bool = False  # the answering service's decision model would answer the topic as a question
 
 
 class _Ledger:
@@ -153,6 +161,7 @@ class BriefingWriter:
         self.weights = weights or load_weights()
         self._vectors: dict[str, np.ndarray] | None = None  # text -> embedding; see _cached_vectors
         self._vectors_lock = threading.Lock()
+        self._quoter = Quoter(service.kb)
 
     def warm_up(self) -> None:
         """Do the one-off work of the first briefing now, and write one briefing so the
@@ -177,9 +186,12 @@ class BriefingWriter:
         if not queries[0].terms:  # no content words ("", "the and of"): nothing to look for
             return Gathered(topic, queries, aliases, [], np.zeros((0, len(FEATURES))), [], ())
         also = " ".join(aliases)
-        rankings = [self.service.rank_sentences(f"{q.text} {also}".strip(), k=RANKED_PER_QUERY) for q in queries]
+        ranking, answerable = self._ranked_and_answerable(f"{queries[0].text} {also}".strip())
+        rankings = [ranking] + [self.service.rank_sentences(f"{q.text} {also}".strip(), k=RANKED_PER_QUERY) for q in queries[1:]]
         aspects = self._aspects(queries[0].vector, [r.sentence_id for r in rankings[0][:ASPECT_SOURCES]])
         rankings += [self.service.rank_sentences(f"{queries[0].text} {aspect} {also}".strip(), k=RANKED_PER_QUERY) for aspect in aspects]
+        if FEEDBACK_TERMS and (feedback := self._feedback_words(rankings[0], queries[0])):
+            rankings.append(self.service.rank_sentences(f"{queries[0].text} {also} {' '.join(feedback)}".strip(), k=RANKED_PER_QUERY))
         ranked_ids = [r.sentence_id for ranking in rankings for r in ranking]
         best = [r.sentence_id for r in sorted((r for ranking in rankings for r in ranking), key=lambda r: -r.score)]
         around = [n for sentence_id in dict.fromkeys(best) for n in self._page_neighbours(sentence_id)][: 2 * NEIGHBOURS_OF]
@@ -188,7 +200,30 @@ class BriefingWriter:
         keep = self._without_near_duplicates(candidates, rows)
         actions = actions_on(self.kb, queries, aliases, self._embed_cached)
         nearest_topics = self._nearest_topics(best)
-        return Gathered(topic, queries, aliases, [candidates[i] for i in keep], rows[keep], actions, nearest_topics)
+        return Gathered(topic, queries, aliases, [candidates[i] for i in keep], rows[keep], actions, nearest_topics, answerable)
+
+    def _ranked_and_answerable(self, query: str) -> tuple[list[RankedSentence], bool]:
+        """The shared ranker's best sentences for the topic (as ``rank_sentences`` gives them) and
+        whether the answering service's decision model would answer the topic as a question: one
+        search for both."""
+        candidates, logits, decision = self.service.decide(query)
+        order = np.argsort(-logits, kind="stable")[:RANKED_PER_QUERY]
+        ranked = [RankedSentence(int(candidates.sentence_ids[i]), float(1.0 / (1.0 + np.exp(-logits[i])))) for i in order]
+        return ranked, decision >= self.service.models.threshold
+
+    def _feedback_words(self, ranking: list[RankedSentence], query: Query) -> list[str]:
+        """Pseudo relevance feedback: the most telling words the topic's best-ranked sentences share
+        (in at least two of them) that the topic does not say."""
+        found: Counter[str] = Counter()
+        surface: dict[str, str] = {}
+        for r in ranking[:FEEDBACK_SENTENCES]:
+            for word in set(re.findall(r"[A-Za-z][A-Za-z-]{2,}", self.kb.sentences[r.sentence_id][1].text)):
+                for token in tokenize(word):
+                    if token not in query.terms:
+                        surface.setdefault(token, word)
+                        found[token] += 1
+        weights = {t: n * self.service.searcher.term_weight(t) for t, n in found.items() if n >= 2}
+        return [surface[t] for t in sorted(weights, key=lambda t: -weights[t])[:FEEDBACK_TERMS]]
 
     def _aspects(self, topic_vector: np.ndarray, sentence_ids: list[int]) -> list[str]:
         """Section headings of the best-ranked sentences and action themes that are close to the topic."""
@@ -259,6 +294,26 @@ class BriefingWriter:
             candidates.append(Candidate(sentence_id, slug, sentence.page, sentence.text, relevant, int(relevance[row].argmax())))
         return candidates, np.array(rows, dtype=float)
 
+    def _with_its_list(self, candidate: Candidate, quote: str) -> str:
+        """A quote that ends its sentence's introduction to a list ("... the following 3 policies:")
+        with the list's items on the page, and one that ends a sentence the next spells out
+        ("... five key building blocks." "These are aligned to the 4Is ...") with that sentence
+        (as answers quote them: ``bot.quoting``), as far as MAX_LIST_POINT_CHARS: either alone is
+        half a claim. The quote unchanged when it is neither, or when the whole would not be
+        verbatim on the page or would point elsewhere."""
+        text = candidate.text.rstrip()
+        start = text.find(quote)
+        if start < 0 or text[start + len(quote) :].strip(" :.") or not (text.endswith(":") or not is_list_item(text)):
+            return quote
+        sentence_id = candidate.sentence_id
+        items = [i for i in self._quoter.with_lists([sentence_id], MAX_LIST_POINT_CHARS) if i > sentence_id]
+        run = [i for n, i in enumerate(items) if i == sentence_id + 1 + n and self.kb.sentences[i][1].page == candidate.page]
+        if not run:
+            return quote
+        whole = " ".join([text[start:], *(self.kb.sentences[i][1].text for i in run)])
+        page = collapse_whitespace(self.kb.page_text(candidate.slug, candidate.page))
+        return whole if collapse_whitespace(whole) in page and not refers_elsewhere(whole) else quote
+
     def _opens_section(self, sentence_id: int) -> bool:
         """Among the first two sentences under its heading on its page: where a section says what it is about."""
         slug, sentence = self.kb.sentences[sentence_id]
@@ -324,19 +379,29 @@ class BriefingWriter:
         strength = [float(probability[i]) for i in order]
         terms = {term: weight for q in gathered.queries for term, weight in q.terms.items()}
         relevant = [(c, p) for c, p in zip(ranked, strength) if c.relevance >= RELEVANT]
-        thin = len(_choose_points([c for c, _ in relevant], terms, [p for _, p in relevant])) < MIN_POINTS
+        # Thin when fewer than MIN_POINTS passages speak to the topic, unless the answering
+        # service's decision model (fitted on questions, not on these topics) would answer the
+        # topic and at least one passage does: a sloppy topic ("gp access numbers") scores low
+        # on meaning while the documents plainly cover it.
+        speaking = len(_choose_points([c for c, _ in relevant], terms, [p for _, p in relevant]))
+        thin = speaking < MIN_POINTS and not (gathered.answerable and speaking >= 1)
         pool = [(c, p) for c, p in zip(ranked, strength)] if not thin else relevant
-        chosen = _choose_points([c for c, _ in pool], terms, [p for _, p in pool])
+        # One more than the points: the headline is taken from them and not repeated as a point.
+        chosen = _choose_points([c for c, _ in pool], terms, [p for _, p in pool], MAX_POINTS + 1, self._with_its_list)
         ledger = _Ledger(self.service)
         headline = _headline(chosen, ranked, terms, thin)
         if headline is not None:
             ledger.cite(*headline)
+        said = [headline] if headline is not None else []
+        if len(chosen) > MIN_POINTS:
+            chosen = [item for item in chosen if item != headline]
+        chosen = chosen[:MAX_POINTS]
         points = [ledger.cite(c, quote) for c, quote in chosen]
-        used = {c.sentence_id for c, _ in chosen}
-        shown = set().union(*(figures_in(quote) for _, quote in chosen))
+        used = {c.sentence_id for c, _ in chosen + said}
+        shown = set().union(*(figures_in(quote) for _, quote in chosen + said))
         figure_pool = [c for c, _ in pool[:FIGURE_POOL] if c.sentence_id not in used]
         figures = [ledger.cite(c, clause) for c, clause in _key_figures(figure_pool, gathered.queries, gathered.aliases, shown)]
-        said = [quote for _, quote in chosen] + [p.text for p in figures]
+        said = [quote for _, quote in chosen + said] + [p.text for p in figures]
         commitments = [ledger.cite(c, quote) for c, quote in _commitments(figure_pool, terms, said)]
         shown_actions = nearest(gathered.actions)
         return Briefing(
@@ -399,15 +464,25 @@ def _unit(vector: np.ndarray) -> np.ndarray:
 # -- choosing points, key figures and the headline -------------------------------------------
 
 
-def _choose_points(ranked: list[Candidate], terms: dict[str, float], strength: list[float]) -> list[tuple[Candidate, str]]:
-    """Up to MAX_POINTS candidates that stand as a point: a whole claim (no caption, figure
-    reference or table debris) not already said by another.
+def _choose_points(
+    ranked: list[Candidate],
+    terms: dict[str, float],
+    strength: list[float],
+    limit: int = MAX_POINTS,
+    whole: Callable[[Candidate, str], str] | None = None,
+) -> list[tuple[Candidate, str]]:
+    """Up to ``limit`` candidates that stand as a point: a whole claim (no caption, figure
+    reference or table debris) not already said by another; ``whole`` completes a quote
+    (a list's introduction with its items).
 
     The strongest passage of each facet and of each document goes first (a strong one is
     within SEED_SHARE of the best's probability), so a briefing spans the documents and the
     facets that speak to the topic; the rest follow in the model's order.
     """
     quotable = [(c, q, p) for c, p in zip(ranked, strength) if (q := point_quote(c.text, terms))]
+    own = {c.sentence_id: q for c, q, _ in quotable}  # each quote before ``whole`` completed it
+    if whole is not None:
+        quotable = [(c, whole(c, q), p) for c, q, p in quotable]
     if not quotable:
         return []
     strong = [(c, q) for c, q, p in quotable if p >= SEED_SHARE * quotable[0][2]]
@@ -415,9 +490,13 @@ def _choose_points(ranked: list[Candidate], terms: dict[str, float], strength: l
     order = {c.sentence_id: i for i, (c, _, _) in enumerate(quotable)}
     chosen: list[tuple[Candidate, str]] = []
     for candidate, quote in sorted(firsts, key=lambda item: order[item[0].sentence_id]) + [(c, q) for c, q, _ in quotable]:
-        if len(chosen) == MAX_POINTS:
+        if len(chosen) == limit:
             break
-        if all(candidate.sentence_id != c.sentence_id and not _same_claim(quote, other) for c, other in chosen):
+        if all(
+            candidate.sentence_id != c.sentence_id and not _same_claim(quote, other) and not _same_claim(own[candidate.sentence_id], other)
+            and not _same_claim(own[c.sentence_id], quote)
+            for c, other in chosen
+        ):  # a list point and a point of one of its items say the same
             chosen.append((candidate, quote))
     return sorted(chosen, key=lambda item: order[item[0].sentence_id])
 
@@ -446,15 +525,22 @@ def _key_figures(
     """Clauses giving figures not ``shown`` yet, in the model's order, each figure once.
 
     A clause must name a word of the topic (so it says what the figure measures) and
-    give a figure; at most two come from one sentence and four from one page, so a long
-    table does not crowd out the rest of the documents.
+    give a figure; a sentence with no such clause gives the claim that holds its figure
+    whole (as a point would quote it: what it measures is in it), so a figure stated in
+    one long clause ("there were 291 positive patients across the system ...") is not
+    lost. At most two come from one sentence and four from one page, so a long table
+    does not crowd out the rest of the documents.
     """
+    terms = {term: weight for q in queries for term, weight in q.terms.items()}
     figures: list[tuple[Candidate, str]] = []
     shown = set(shown)
     per_sentence: Counter[int] = Counter()
     per_page: Counter[tuple[str, int]] = Counter()
     for candidate in pool:
-        for clause in figure_clauses(candidate.text, queries, aliases, named=FIGURES_NAME_TOPIC):
+        clauses = figure_clauses(candidate.text, queries, aliases, named=FIGURES_NAME_TOPIC)
+        if not clauses and (whole := point_quote(candidate.text, terms)) and figures_in(whole):
+            clauses = [whole]  # no short clause names the topic: the claim that gives the figure, whole
+        for clause in clauses:
             numbers = figures_in(clause)
             if not numbers or numbers <= shown or refers_elsewhere(clause):
                 continue

@@ -401,8 +401,8 @@ class BriefingWriter:
         shown = set().union(*(figures_in(quote) for _, quote in chosen + said))
         figure_pool = [c for c, _ in pool[:FIGURE_POOL] if c.sentence_id not in used]
         figures = [ledger.cite(c, clause) for c, clause in _key_figures(figure_pool, gathered.queries, gathered.aliases, shown)]
-        said = [quote for _, quote in chosen + said] + [p.text for p in figures]
-        commitments = [ledger.cite(c, quote) for c, quote in _commitments(figure_pool, terms, said)]
+        said_texts = [quote for _, quote in chosen + said] + [p.text for p in figures]
+        commitments = [ledger.cite(c, quote) for c, quote in _commitments(figure_pool, terms, said_texts)]
         shown_actions = nearest(gathered.actions)
         return Briefing(
             topic=gathered.topic,

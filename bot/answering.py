@@ -33,8 +33,7 @@ from index.embedder import TextEmbedder
 from index.records import Citation, SourceHint
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
 from index.store import KnowledgeBase
-from index.text import tokenize
-from ingest.cleaning import collapse_whitespace
+from index.text import collapse_whitespace, tokenize
 
 NOT_FOUND = "I couldn't find that in the documents."
 UNREADABLE_YEAR = (

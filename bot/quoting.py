@@ -17,9 +17,8 @@ import re
 from itertools import pairwise, zip_longest
 
 from index.store import KnowledgeBase
+from index.text import collapse_whitespace, is_list_item
 from index.vocabulary import BULLET_GLYPHS
-from ingest.cleaning import collapse_whitespace
-from ingest.sentences import is_list_item
 
 # A sentence introducing a list brings at most this many of its items (walking forward, or back from
 # an item to its introduction). Set by hand: an answer quoting a list stays short enough to read.

@@ -14,7 +14,7 @@ import Stemmer
 import wordninja
 
 from index.records import Chunk
-from index.vocabulary import STOPWORDS
+from index.vocabulary import BULLET_GLYPHS, HONORIFICS, STOPWORDS
 
 _WHITESPACE = re.compile(r"\s+")
 _LINE_BREAK_HYPHEN = re.compile(r"(\w)-\s*\n\s*(\w)")
@@ -34,6 +34,30 @@ def english_word_costs() -> dict[str, float]:
 
 def is_english_word(word: str) -> bool:
     return word.lower() in english_word_costs()
+
+
+# A bullet or an item number opening a line: "• Reduce ...", "- Travel", "a) ...", "(3) ...".
+BULLET = re.compile(rf"^\s*(?:[{BULLET_GLYPHS}\-–]|\(?[a-z0-9]{{1,2}}[.)])\s+")
+# The end of a sentence or of a line that introduces something: a stop, a question or exclamation mark
+# or a colon, before any closing quote or bracket.
+SENTENCE_END = re.compile(r"[.!?:][\"'’”)]*$")
+# "Dr Jonathan Menon  Practice Member ...": one person's line in a list of those present.
+_NAMED_ENTRY = re.compile(rf"^\s*(?:{HONORIFICS}|Cllr)\.?\s+[A-Z][\w'’-]+\s+[A-Z]")
+# A person's entry in a list of those present is at most this long. Set by hand for the board papers'
+# attendance lists: a title, a name and a role.
+MAX_ENTRY_CHARS = 100
+
+
+def is_named_entry(text: str) -> bool:
+    """A title and a name, then a role, with no sentence end: "Mrs Anita Wilson  Director of Corporate Affairs"."""
+    text = text.strip()
+    return bool(_NAMED_ENTRY.match(text)) and len(text) <= MAX_ENTRY_CHARS and not SENTENCE_END.search(text)
+
+
+def is_list_item(sentence: str) -> bool:
+    """A sentence that is a bullet, a numbered item or a person's entry in a list of people: what ingest
+    keeps apart and answers show on lines of their own."""
+    return bool(BULLET.match(sentence)) or is_named_entry(sentence)
 
 
 def collapse_whitespace(text: str) -> str:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 
 from index.records import Sentence
-from index.text import collapse_whitespace
-from index.vocabulary import BULLET_GLYPHS, HONORIFICS
+from index.text import BULLET, SENTENCE_END, collapse_whitespace, is_named_entry
+from index.vocabulary import HONORIFICS
 from ingest.actions import continues_row_tail, opens_row_tail
 
 # A "sentence" longer than this (often a run of table cells) is cut at clause breaks, then words. Set by
@@ -24,19 +24,14 @@ MAX_SENTENCE_CHARS = 400
 MAX_HEADING_WORDS = 10
 MAX_HEADING_CHARS = 80
 
-_BULLET = re.compile(rf"^\s*(?:[{BULLET_GLYPHS}\-–]|\(?[a-z0-9]{{1,2}}[.)])\s+")
 _SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)*\s+[A-Z]")
-_SENTENCE_END = re.compile(r"[.!?:][\"'’”)]*$")
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"'’”)]*\s+(?=[\"'‘“(£•]?[A-Z0-9])")
 _ABBREVIATION = re.compile(rf"(?:\b(?:e\.g|i\.e|etc|vs|No|St|approx|Cllr|{HONORIFICS})|\b[A-Z])\.$")
 # "2. ... reduced to 4-6 weeks and 3. A sentence is added": an inline item number, not a sentence end,
 # when the item before it ("2.") comes just before.
 _INLINE_ITEM_NUMBER = re.compile(r"(?:\b(?:and|or)|[,;])\s+\(?(\d{1,2})[.)]$")
-# "Dr Jonathan Menon  Practice Member ...": one person's line in a list of those present.
-_NAMED_ENTRY = re.compile(rf"^\s*(?:{HONORIFICS}|Cllr)\.?\s+[A-Z][\w'’-]+\s+[A-Z]")
-# A person's entry in a list of those present is at most this long, and wraps onto at most this many
-# words ("Place)"). Set by hand for the board papers' attendance lists: a title, a name and a role.
-MAX_ENTRY_CHARS = 100
+# A person's entry in a list of those present wraps onto at most this many words ("Place)"); how long
+# the entry itself may be is index.text.MAX_ENTRY_CHARS. Set by hand for the board papers' attendance lists.
 MAX_ENTRY_WRAP_WORDS = 3
 _LIST_MARKER = re.compile(r"^\(?[0-9a-zA-Z]{1,3}[.)]$")
 _CLAUSE_BREAK = re.compile(r"(?<=[;,])\s+")
@@ -55,9 +50,9 @@ def is_heading(line: str, previous: str | None, following: str | None) -> bool:
         return False
     if text[-1] in ".,;:" or not (text[0].isupper() or _SECTION_NUMBER.match(text)):
         return False
-    if sum(ch.isdigit() for ch in text) > 0.3 * len(text) or _BULLET.match(text):
+    if sum(ch.isdigit() for ch in text) > 0.3 * len(text) or BULLET.match(text):
         return False
-    return previous is None or bool(_SENTENCE_END.search(previous.strip()))
+    return previous is None or bool(SENTENCE_END.search(previous.strip()))
 
 
 def starts_list_item(line: str, previous: str | None, following: str | None) -> bool:
@@ -69,34 +64,23 @@ def starts_list_item(line: str, previous: str | None, following: str | None) -> 
     "Dr Jane Smith" is an entry only among others like it or after an introduction ("Apologies:"),
     not prose that wraps before a name.
     """
-    if _is_named_entry(line):
+    if is_named_entry(line):
         after_introduction = previous is not None and previous.strip().endswith(":")
-        return after_introduction or any(other is not None and _is_named_entry(other) for other in (previous, following))
-    if not _BULLET.match(line):
+        return after_introduction or any(other is not None and is_named_entry(other) for other in (previous, following))
+    if not BULLET.match(line):
         return False
     if line.lstrip()[0] in "-–":
-        return previous is None or bool(_SENTENCE_END.search(previous.strip()))
+        return previous is None or bool(SENTENCE_END.search(previous.strip()))
     return True
-
-
-def is_list_item(sentence: str) -> bool:
-    """A sentence that is a bullet, a numbered item or a person's entry in a list of people."""
-    return bool(_BULLET.match(sentence)) or _is_named_entry(sentence)
 
 
 def _ends_entry(block: list[str], line: str) -> bool:
     """A person's entry wraps onto a few words at most ("Place)"); a longer line, or an
     introduction such as "In Attendance:", comes after it."""
-    if not block or not _is_named_entry(block[0]):
+    if not block or not is_named_entry(block[0]):
         return False
     text = line.strip()
     return text.endswith(":") or (len(text.split()) > MAX_ENTRY_WRAP_WORDS and not text[0].islower())
-
-
-def _is_named_entry(text: str) -> bool:
-    """A title and a name, then a role, with no sentence end: "Mrs Anita Wilson  Director of Corporate Affairs"."""
-    text = text.strip()
-    return bool(_NAMED_ENTRY.match(text)) and len(text) <= MAX_ENTRY_CHARS and not _SENTENCE_END.search(text)
 
 
 def page_sentences(text: str, page: int, heading: str) -> tuple[list[Sentence], str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from bot.briefing.topic import Query, coverage, stems_of, with_phrases
-from ingest.cleaning import collapse_whitespace
+from index.text import collapse_whitespace
 
 MAX_POINT_CHARS = 300
 MAX_FIGURE_CHARS = 220

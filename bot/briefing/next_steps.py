@@ -15,7 +15,7 @@ import numpy as np
 
 from bot.briefing.topic import Query, coverage, stems_of, with_phrases
 from index.store import KnowledgeBase
-from ingest.actions import ActionRow
+from index.records import ActionRow
 
 ACTION_SIMILARITY = 0.45
 MIN_NAMED_WORDS = 2  # naming every word of a topic this long puts an action on it

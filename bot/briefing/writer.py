@@ -38,7 +38,7 @@ from bot.briefing.next_steps import NextAction, action_texts, actions_on, neares
 from bot.briefing.selection import FEATURES, Feature, SelectionWeights, load_weights
 from bot.briefing.topic import Query, acronyms, coverage, read_topic, stems_of, with_phrases, without_control_characters
 from index.text import tokenize
-from ingest.cleaning import collapse_whitespace
+from index.text import collapse_whitespace
 
 RANKED_PER_QUERY = 60  # sentences asked of the shared ranker for the topic, each facet and each aspect
 ASPECT_SOURCES = 10  # the headings of this many best-ranked sentences are candidate aspects

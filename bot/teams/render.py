@@ -29,7 +29,7 @@ from bot.action_query import ActionListing, left_out_note
 from bot.answering import Answer, Citation
 from bot.briefing import Briefing, render_markdown
 from bot.conversation import Attachment, Reply
-from ingest.actions import ActionRow
+from index.records import ActionRow
 
 TEAMS_CHANNEL = "msteams"
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"

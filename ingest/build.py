@@ -24,10 +24,11 @@ from index.embedder import Embedder
 from index.records import Chunk, DocumentRecord, Sentence
 from index.search import save_statistics
 from index.store import StoredDocument
+from index.text import collapse_whitespace, search_form
 from ingest.actions import extract_actions
 from ingest.catalog import CATALOG_FILE, DocumentInfo, describe_uncatalogued, load_catalog
 from ingest.chunking import chunk_sentences
-from ingest.cleaning import collapse_whitespace, search_form, strip_page_furniture
+from ingest.cleaning import strip_page_furniture
 from ingest.reading import SUPPORTED_SUFFIXES, UnreadableDocument, read_pages
 from ingest.sentences import page_sentences
 from ingest.words import repair_pages

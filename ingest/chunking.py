@@ -9,7 +9,6 @@ that a fact on a chunk boundary is still found with its context.
 from __future__ import annotations
 
 from index.records import Chunk, Sentence
-from index.text import retrieval_text  # noqa: F401 - where callers found it before it moved
 
 # Chunk size and overlap, as the module's docstring explains. Set by hand from the model: about the
 # 256 word pieces all-MiniLM-L6-v2 reads; one sentence of overlap keeps a boundary fact in context.

@@ -1,22 +1,18 @@
 """Step 2: remove extraction noise that hurts search and quoting.
 
-Two kinds of cleaning, kept apart on purpose:
+``strip_page_furniture`` drops whole lines that repeat at the top or bottom
+of many pages (running headers, "Page 3 of 41"). The words that remain are
+untouched, so a quote taken from them is still verbatim on the page.
 
-* ``strip_page_furniture`` drops whole lines that repeat at the top or bottom
-  of many pages (running headers, "Page 3 of 41"). The words that remain are
-  untouched, so a quote taken from them is still verbatim on the page.
-* ``search_form`` repairs hyphenation across line breaks and folds
-  whitespace. It is used only for the text that search sees, never for the
-  text a user is shown.
+(The other kind of cleaning, ``index.text.search_form``, which repairs
+hyphenation across line breaks for what search sees and never for what a user
+is shown, lives beside the tokenizer that search and answering share.)
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-
-# Defined beside the tokenizer, which search and answering share; imported from here by older callers.
-from index.text import collapse_whitespace, search_form  # noqa: F401
 
 # A line is furniture when it sits at a page edge on at least this share of
 # pages (and on at least MIN_PAGES of them); the edge is the first and last EDGE_LINES lines of a

@@ -19,7 +19,7 @@ import numpy as np
 from bot.facts import FactKind, holds, wanted_fact_kinds
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
 from index.store import KnowledgeBase
-from index.text import tokenize
+from index.text import BULLET, tokenize
 
 # Sentences of the pages the best chunks are on are candidates too.
 PAGES_EXPANDED = 6
@@ -86,7 +86,6 @@ DECISION_FEATURES = (
 
 _CAPTION = re.compile(r"^\s*(?:Figure|Fig\.|Table|Chart|Graph)\s*\d", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
-_BULLET = re.compile(r"^\s*(?:[•▪●◦■□➢✓*-]|\(?[0-9a-z]{1,2}[.)])\s")
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][A-Za-z0-9&]*[A-Z0-9]?[a-z]*\b|\b[A-Z]{2,}[a-z]?\b")
 _YEAR_TOKEN = re.compile(r"fy\d\d/\d\d|(?:19|20)\d\d")
 MONTHS = frozenset(tokenize("january february march april may june july august september october november december"))
@@ -250,7 +249,7 @@ class FeatureMaker:
             _share_present(reading.years, tokens),
             _share_present(reading.years, page_tokens),
             _share_present(reading.months, page_tokens),
-            float(bool(_BULLET.match(text))),
+            float(bool(BULLET.match(text))),
             0.0,
             0.0,
         ]

@@ -14,11 +14,15 @@ import re
 from bot.briefing.topic import Query, coverage, stems_of, with_phrases
 from index.text import collapse_whitespace
 
-MAX_POINT_CHARS = 300
-MAX_FIGURE_CHARS = 220
-MIN_CLAUSE_CHARS = 25
+# What can stand as a point or a key figure. Set by hand, none fitted: read off the dev topics' sentences
+# (a point a comms officer can paste is one or two lines; a key figure's clause names what it measures in
+# a short line; shorter clauses are fragments, and lines mostly in capitals or figures are headings or
+# table rows).
+MAX_POINT_CHARS = 300  # a longer sentence is cut at a clause break to this length
+MAX_FIGURE_CHARS = 220  # a key figure's clause at most this long
+MIN_CLAUSE_CHARS = 25  # a clause shorter than this is a fragment
 MIN_LOWER_SHARE = 0.4  # below this share of lower-case words a line is a heading or a table row
-MIN_POINT_WORDS = 6
+MIN_POINT_WORDS = 6  # a point has at least this many words
 MAX_FIGURE_TOKEN_SHARE = 0.3  # above this share of figures a text is a table, not prose
 MIN_TABLE_ROWS = 2  # row breaks that make a "sentence" a flattened table
 

@@ -17,8 +17,12 @@ from bot.briefing.topic import Query, coverage, stems_of, with_phrases
 from index.store import KnowledgeBase
 from index.records import ActionRow
 
+# An action is on a topic when its text is this close in meaning to the topic (cosine, the shared embedding
+# model). Set by hand on the dev topics' action lists: lower let unrelated actions in.
 ACTION_SIMILARITY = 0.45
 MIN_NAMED_WORDS = 2  # naming every word of a topic this long puts an action on it
+# "What happens next" stays short: at most this many actions, and this many for any one due year, so the
+# next years are seen too. Set by hand for a one-page briefing.
 MAX_NEXT_ACTIONS = 6
 MAX_ACTIONS_PER_DUE = 3
 

@@ -45,10 +45,13 @@ ASPECT_SOURCES = 10  # the headings of this many best-ranked sentences are candi
 FEEDBACK_SENTENCES = 10  # pseudo relevance feedback: words shared by this many of the topic's best sentences
 FEEDBACK_TERMS = 4  # ... this many of them, searched with the topic
 MAX_ASPECTS = 2  # aspects searched as well as the topic (each costs one ranker call: kept small for ≤ 1 s)
-ASPECT_SIMILARITY = 0.45
+ASPECT_SIMILARITY = 0.45  # a heading this close to the topic in meaning is an aspect of it (set by hand)
 FOCUS_SENTENCES = 20  # the page and document focus features count the topic's best this many sentences
 NEIGHBOURS_OF = 20  # the page neighbours of this many best-ranked sentences are gathered too
+# Two points whose sentences are this close in meaning (cosine) say the same thing: one is dropped.
+# Set by hand: the benchmark's duplicate check found none left at 0.9.
 NEAR_DUPLICATE = 0.9
+# A briefing has 4-8 points and at most 8 key figures: issue 15's shape, not fitted.
 MIN_POINTS = 4
 SEED_SHARE = 0.8  # the best passage of a facet or document leads when its probability is within this share of the best
 MAX_POINTS = 8

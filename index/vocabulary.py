@@ -32,6 +32,8 @@ MONTHS: dict[str, int] = {
 } | {"sept": 9}
 # A pattern's alternatives, longest first, so "september" is not read as "sep".
 MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+# "January|...|December": the full names as printed, for patterns that match case as written.
+MONTH_FULL_NAMES = "|".join(calendar.month_name[number] for number in range(1, 13))
 # "jan|feb|...|dec": the three-letter stems, in calendar order.
 MONTH_ABBREVIATIONS = "|".join(calendar.month_abbr[number].lower() for number in range(1, 13))
 

@@ -13,6 +13,7 @@ import re
 
 from bot.briefing.topic import Query, coverage, stems_of, with_phrases
 from index.text import collapse_whitespace
+from index.vocabulary import MONTH_FULL_NAMES
 
 # What can stand as a point or a key figure. Set by hand, none fitted: read off the dev topics' sentences
 # (a point a comms officer can paste is one or two lines; a key figure's clause names what it measures in
@@ -34,7 +35,9 @@ _UNIT = (
     r"appointments|referrals|breaches|cases|vaccinations|doses|boosters|suppliers|tonnes|miles|km|"
     r"[kM]?t?CO2e|kgCO2e|[kMG]Wh|m³)"
 )
-# Figures: amounts, percentages, large numbers, years, ranks and counts of things.
+# A key figure, as a briefing shows one: amounts, percentages, large numbers, years, ranks and counts of
+# things with their unit. Broader than a fact's figure (index.vocabulary.FIGURE, any number): a briefing
+# lists figures that measure something, not section numbers.
 # pypdf glues words to numbers ("totalled27,420"), so no word boundary is asked before them.
 _FIGURE = re.compile(
     r"£\s?\d[\d,.]*(?:\s?(?:bn|m|k|million|billion)\b)?"
@@ -44,7 +47,9 @@ _FIGURE = re.compile(
     r"|\b\d+(?:st|nd|rd|th)\b"
     r"|\b\d+(?:\.\d+)?\s?(?:[a-z]+\s)?" + _UNIT + r"(?![a-z]|[\s-]+olds?\b)"
 )
-_AMOUNT = re.compile(r"£\s?\d|(?<![\d.,])\d[\d,.]*\s?%|(?<![\d.,])\d{1,3}(?:,\d{3})+")  # money, shares, large counts
+# An amount: money, a share or a large count. Narrower than index.vocabulary.AMOUNT, which also counts
+# "3m" and "5k"; kept because the briefing's selection weights were fitted with this one.
+_AMOUNT = re.compile(r"£\s?\d|(?<![\d.,])\d[\d,.]*\s?%|(?<![\d.,])\d{1,3}(?:,\d{3})+")
 # Clause breaks: after , ; : and before a spaced dash, a bullet or an "o" sub-bullet.
 _CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+|\s+(?=[–—]\s)|\s+(?=[•▪●]\s)|\s+(?=o\s[A-Z])")
 # In a flattened table a row ends with a run of figures and the next starts with a capitalised word.
@@ -62,7 +67,7 @@ _FIGURE_MENTION = re.compile(r"\b(?:Figure|Fig\.|Table|Chart|Graph|Diagram)\s?\d
 _SEE_ELSEWHERE = re.compile(r"\b(?:see|shown|set out|outlined|detailed|listed|illustrated)\s+(?:\w+\s+){0,2}(?:above|below|overleaf)\b", re.IGNORECASE)
 _LEANING = re.compile(r"^(?:This|These|Those|They|Such|He|She|Their)\b")
 _LEADING_MARK = re.compile(r"^(?:[•▪●–—-]|o(?=\s[A-Z])|\d{1,2}\.(?=\s[A-Z]))\s+")
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_MONTH = rf"(?:{MONTH_FULL_NAMES})"
 _DATE = re.compile(r"\b(?:19|20)\d{2}(?:/\d{2,4})?\b|\b\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH + r"\b|\b" + _MONTH + r"\s+(?:19|20)\d{2}\b")
 # What makes a dated sentence a commitment rather than a report of the past.
 _PROMISE = re.compile(

@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _ask(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
-    if not args.batch and not args.question:
+    if not args.batch and not (args.question or "").strip():
         parser.error("ask needs a question or --batch FILE")
     service = load_service(settings)
     filters = Filters(slugs=frozenset(args.doc), kinds=frozenset(args.kind))

@@ -40,6 +40,10 @@ UNREADABLE_YEAR = (
     "I couldn't tell which financial year you mean. Try 23/24, 2023-24, FY2023/24, "
     "“this financial year” or “next year”."
 )
+# A message longer than this is a pasted document, not a question: searching with it finds fragments
+# ("No:", "Action 3."). Set by hand, far above the longest dev question (184 characters).
+MAX_QUESTION_CHARS = 1000
+TOO_LONG = "That is too long for a question ({length:,} characters). Ask in under {limit:,} characters."
 # A question naming this many of a lead, a due year and a theme is about the action table alone: when no
 # action matches, it says so rather than answering from the documents ("ICP actions due 22/23 in water").
 TABLE_ONLY_CONSTRAINTS = 2
@@ -123,6 +127,13 @@ def _table_constraints(action_filter: ActionFilter) -> list[str]:
     return [c for c in action_filter.constraints() if c in ("due", "lead", "theme")]
 
 
+def _only_the_table_knows(action_filter: ActionFilter) -> bool:
+    """A question about actions alone: it names two of a lead, a due year and a theme, or names some and
+    nothing else ("what's due next year?"). When no action matches, the documents cannot say either."""
+    table = _table_constraints(action_filter)
+    return len(table) >= TABLE_ONLY_CONSTRAINTS or (bool(table) and not action_filter.text and not action_filter.scope)
+
+
 def split_question(question: str) -> list[str]:
     """The parts of a compound question that ask for something of their own."""
     parts = [part.strip(" ,?") for part in _PART_BREAK.split(question)]
@@ -181,6 +192,9 @@ class AnsweringService:
         """Leads' questions about actions are answered from the action table when it holds the answer;
         the documents answer the rest, and what the table could not."""
         question = collapse_whitespace(question)
+        if len(question) > MAX_QUESTION_CHARS:
+            text = TOO_LONG.format(length=len(question), limit=MAX_QUESTION_CHARS)
+            return Answer(text=text, citations=[], abstained=True, trace=["declined: too long to be a question"])
         summary = _SUMMARY_REQUEST.match(question)
         if summary:
             return self._point_to_briefing(summary["topic"], filters)
@@ -191,9 +205,11 @@ class AnsweringService:
         listing = None
         if action_filter is not None and not unreadable_year:
             listing = self.actions.listing(action_filter)
-            if listing.groups or len(_table_constraints(action_filter)) >= TABLE_ONLY_CONSTRAINTS:
+            if listing.groups or _only_the_table_knows(action_filter):
                 return self.answer_from_table(listing)
         answer = self._answer_from_documents(question, filters)
+        if listing is not None:
+            answer.trace.insert(0, "asked the action table first: no action matches, so the documents answer")
         if answer.abstained and unreadable_year:
             return Answer(text=UNREADABLE_YEAR, citations=[], abstained=True, trace=answer.trace)
         if answer.abstained and listing is not None and action_filter is not None and _table_constraints(action_filter):
@@ -251,13 +267,14 @@ class AnsweringService:
         decision_row = self.features.decision_row(candidates, logits, question)
         decision = float(self.models.decision.logits(np.array([decision_row]))[0])
         trace.append(f"answer-or-decline logit {decision:.2f} (answers above {self.models.threshold:.2f})")
+        reasons = [f"{name}={value:.2f}" for name, value in zip(DECISION_FEATURES, decision_row)]
+        trace.append("the decision saw: " + ", ".join(reasons))
         if decision < self.models.threshold:
-            reasons = [f"{name}={value:.2f}" for name, value in zip(DECISION_FEATURES, decision_row)]
             best = [c.sentence_id for c in scored[:3]]
             missing = what_is_missing(
                 question, self.features.evidence_tokens(best), self._text(scored[0]), candidates.reading.specific
             )
-            return self._abstain(candidates.hits, trace + ["declined: " + ", ".join(reasons)], missing)
+            return self._abstain(candidates.hits, trace + ["declined: the evidence is too weak for an answer"], missing)
         chosen = self._choose(scored, self._best_for_each_part(question, scored))
         shown = self.quoter.with_lists([c.sentence_id for c in chosen], MAX_ANSWER_WITH_LIST_CHARS)
         answer = self._compose(self.quoter.as_passages(shown, MAX_ANSWER_CHARS))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import date
 
 import pytest
 
@@ -264,3 +265,22 @@ def test_a_list_goes_on_over_a_page_break(service):
 )
 def test_a_compound_question_splits_into_the_parts_that_ask_for_something(question, parts):
     assert split_question(question) == parts
+
+
+def test_a_question_about_actions_alone_gets_the_table_even_when_nothing_matches(service, monkeypatch):
+    monkeypatch.setattr(service, "today", lambda: date(2026, 11, 30))  # the table holds no 2027/28 action
+    answer = service.answer("whats due next year")
+    assert answer.text.startswith("No actions match: due in 2027/28.")
+    assert "Nearest" in answer.text  # and what would match
+
+
+def test_a_pasted_document_is_not_searched(service):
+    answer = service.answer("x" * 20_000)
+    assert answer.abstained and answer.citations == []
+    assert answer.text == "That is too long for a question (20,000 characters). Ask in under 1,000 characters."
+
+
+def test_explain_shows_what_the_decision_saw_when_it_answers(service):
+    answer = service.answer("What was the total carbon footprint of the ICS in 2020/21?")
+    assert not answer.abstained
+    assert any(step.startswith("the decision saw: top_logit=") for step in answer.trace)

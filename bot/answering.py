@@ -27,6 +27,7 @@ from bot.facts import carries, wanted_fact_kinds
 from bot.facts import figures as fact_figures
 from bot.features import DECISION_FEATURES, Candidates, FeatureMaker
 from bot.missing import what_is_missing
+from bot.question_parts import split_question
 from bot.quoting import Quoter
 from bot.ranker import AnsweringModels, load_models
 from index.embedder import TextEmbedder
@@ -69,13 +70,6 @@ MIN_SUPPORTING_PROBABILITY = 0.2
 
 # "due in 2024", "due 2023/25": a year the due-date parser could not turn into a financial year.
 _ASKS_FOR_A_YEAR = re.compile(r"\b(?:due|by|in|for)\s+(?:fy\s*)?(?:20\d\d|\d\d/\d\d)\b", re.IGNORECASE)
-_PART_BREAK = re.compile(
-    r"\?\s+|;\s+|\s+-\s+"
-    r"|,?\s+and\s+(?=(?:(?:by|since|from|over|in|for|until|to)\s+)?(?:what|when|who|how|why|which|where|whom)\b)"
-    r"|,?\s+and\s+(?=(?:did|does|do|is|are|was|were|has|have|can|will|should)\b)"
-    r"|,\s+(?=(?:what|when|who|how|why|which|where)\b)",
-    re.IGNORECASE,
-)
 # "... and when should we hit it?": a part that names its subject only by a word pointing back.
 _REFERS_BACK = re.compile(r"\b(?:it|its|they|them|their|this|that|these|those|one)\b", re.IGNORECASE)
 # "summarise the green plan", "give me an overview of ...": a briefing's job, not one answer's.
@@ -132,12 +126,6 @@ def _only_the_table_knows(action_filter: ActionFilter) -> bool:
     nothing else ("what's due next year?"). When no action matches, the documents cannot say either."""
     table = _table_constraints(action_filter)
     return len(table) >= TABLE_ONLY_CONSTRAINTS or (bool(table) and not action_filter.text and not action_filter.scope)
-
-
-def split_question(question: str) -> list[str]:
-    """The parts of a compound question that ask for something of their own."""
-    parts = [part.strip(" ,?") for part in _PART_BREAK.split(question)]
-    return [part for part in parts if len(tokenize(part)) >= 1]
 
 
 @dataclass(frozen=True)

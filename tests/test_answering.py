@@ -9,8 +9,8 @@ from datetime import date
 
 import pytest
 
-from bot.answering import split_question
 from bot.evaluation import load_questions, quote_is_verbatim
+from bot.question_parts import split_question
 from index.text import tokenize
 from tests.support.paths import EVAL_DIR, REPO
 

@@ -31,6 +31,7 @@ from index.search import NO_FILTERS, Filters
 SENTENCES_AROUND = (1, 1)
 SENTENCES_AFTER = 2
 NOTHING_MORE = "That was the whole list: there are no more actions in it."
+NOTHING_TO_CONTINUE = "There is nothing to continue yet: ask a question first, then \"more\" shows the rest of its answer."
 NOTHING_TO_DRILL = "I couldn't find the passage that answer came from any more. Please ask the question again."
 
 
@@ -61,6 +62,8 @@ class FollowUpAnswerer:
     def perform(self, resolution: Resolution, filters: Filters = NO_FILTERS) -> tuple[Answer, Turn]:
         """The answer to a resolved message, and the turn to remember."""
         kind = resolution.kind
+        if kind is FollowUpKind.MORE and resolution.action_filter is None:
+            return Answer(NOTHING_TO_CONTINUE, [], abstained=True), Turn(resolution.question, (), True)
         if kind is FollowUpKind.MORE:
             return self._page(resolution)
         if kind is FollowUpKind.NARROW:

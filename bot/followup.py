@@ -222,6 +222,8 @@ def resolve(
     """
     message = re.sub(r"\s+", " ", message).strip()
     switched = _SWITCH.match(message)
+    if not history and _MORE.match(message):
+        return Resolution(FollowUpKind.MORE, message)  # nothing to continue: answered as such, not searched for
     if not history or (switched and len(message) > switched.end()):
         return _standalone(message[switched.end() :] if switched else message)
     last = history[-1]
@@ -232,7 +234,7 @@ def resolve(
     if last.citations and (_WHERE.search(message) or _EXPAND.search(message)):
         return _drill(message, last)
     if last.action_filter is None and _MORE.match(message):
-        return _drill("tell me more about that", last) if last.citations else _standalone(message)
+        return _drill("tell me more about that", last) if last.citations else Resolution(FollowUpKind.MORE, message)
     ellipsis = _ELLIPSIS_CUE.match(message)
     fragment = message[ellipsis.end() :].strip(" ?!.") if ellipsis else ""
     short = len(_words(fragment)) <= tunables.max_ellipsis_words

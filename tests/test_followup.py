@@ -83,6 +83,11 @@ def test_more_pages_through_the_last_listing_and_narrowing_adds_to_its_filter():
     assert resolve("just the ICP ones", listing, parse_due).action_filter.lead == "ICP"
 
 
+def test_more_with_nothing_before_is_not_searched_for():
+    assert resolve("more", ()).kind is FollowUpKind.MORE
+    assert resolve("show me the rest", ()).action_filter is None
+
+
 def test_drilling_shows_the_passages_of_the_answer_before():
     history = (Turn("what does the ceo report say", (*PASSAGE, CitedPassage("icb-ceo-report-2022-07", 1, "Ambulance delays."))),)
     where = resolve("where does it say that?", history)
@@ -236,3 +241,11 @@ async def test_a_conversation_idle_too_long_starts_afresh(service):
     stale = await conversation.respond("who chairs it?", "terminal:1")
     alone = await conversation.respond("who chairs it?", "terminal:2")
     assert stale.text == alone.text
+
+
+def test_more_at_the_start_of_a_conversation_says_there_is_nothing_to_continue(service):
+    from bot.follow_answers import NOTHING_TO_CONTINUE, FollowUpAnswerer
+
+    answer = FollowUpAnswerer(service).answer("more", ()).answer
+    assert answer.text == NOTHING_TO_CONTINUE
+    assert answer.citations == []

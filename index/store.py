@@ -36,8 +36,9 @@ import numpy as np
 from index import actions_store
 from index.records import ActionRow, Chunk, DocumentRecord, Sentence
 
-FORMAT_VERSION = 7  # 4: a table row keeps its closing cells; 5: a list of people splits into one entry per person;
-# 6: words the PDF text layer ran together are split (ingest/words.py); 7: and words glued to a short word ("emissionsfrom")
+FORMAT_VERSION = 8  # 4: a table row keeps its closing cells; 5: a list of people splits into one entry per person;
+# 6: words the PDF text layer ran together are split (ingest/words.py); 7: and words glued to a short word ("emissionsfrom");
+# 8: "the 4Is" is one search token ("4i"), where it was the figure 4 (the stored search statistics change)
 CURRENT_FILE = "CURRENT"
 BUILDS_DIR = "builds"
 LEASES_DIR = "leases"

@@ -19,10 +19,11 @@ from index.vocabulary import BULLET_GLYPHS, HONORIFICS, STOPWORDS
 _WHITESPACE = re.compile(r"\s+")
 _LINE_BREAK_HYPHEN = re.compile(r"(\w)-\s*\n\s*(\w)")
 _FINANCIAL_YEAR = re.compile(r"\b(?:fy\s?)?(?:20)?(\d{2})\s?[/-]\s?(?:20)?(\d{2})\b|\b20(\d{2}) to 20(\d{2})\b")
-# "GPs", "PCNs", "ICBs": an acronym's plural. ("ICS" and "NHS" end in a capital S and keep it.)
-_ACRONYM_PLURAL = re.compile(r"\b([A-Z][A-Z0-9]+)s\b")
+# "GPs", "PCNs", "ICBs", "4Is": an acronym's plural. ("ICS" and "NHS" end in a capital S and keep it.)
+_ACRONYM_PLURAL = re.compile(r"\b([A-Z][A-Z0-9]+|\d[A-Za-z])s\b")
 _APOSTROPHE = re.compile(r"['’]s\b|['’]")
-_TOKEN = re.compile(r"fy\d\d/\d\d|[£$]?\d+(?:[,.]\d+)*%?|[a-z][a-z0-9]*")
+# "4Is" (a figure and one capital, the way frameworks are named: "the 4Is", "3Rs") is one token, "4i".
+_TOKEN = re.compile(r"fy\d\d/\d\d|\b\d[a-z]\b|[£$]?\d+(?:[,.]\d+)*%?|[a-z][a-z0-9]*")
 
 
 @functools.lru_cache(maxsize=1)

@@ -10,6 +10,7 @@ import pytest
 
 from bot import evaluation, training
 from bot.ranker import MODELS_FILE, AnsweringModels, StaleModelError, load_models
+from index.text import tokenize
 from ingest.reading import read_pages
 from ingest.words import repair_pages
 from tests.support.paths import CORPUS_DIR, EVAL_DIR
@@ -125,3 +126,9 @@ def test_quotes_from_repaired_pages_stand_on_the_original_page(service):
     for citation in answer.citations:
         original_page = read_pages(CORPUS_DIR / "pdf" / f"{citation.slug}.pdf")[citation.page - 1]
         assert evaluation.without_whitespace(citation.quote) in evaluation.without_whitespace(original_page)
+
+
+def test_the_4is_are_one_word_however_typed(service):
+    assert tokenize("the 4Is") == tokenize("the 4is") == ["4i"]
+    answer = service.answer("What are the 4Is of population health management?")  # the help's example
+    assert any(c.slug == "cw-phm-roadmap" for c in answer.citations)

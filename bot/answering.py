@@ -269,28 +269,31 @@ class AnsweringService:
         return Answer(answer.text, answer.citations, False, trace=trace + [f"chose {len(chosen)} sentences"])
 
     def _best_for_each_part(self, question: str, scored: list[_Scored]) -> list[_Scored]:
-        """For a question in parts ("X, and when is Y?"), the best sentence for each later part.
+        """For a question in parts ("X, and when is Y?"), the best sentence for each part.
 
-        A later part leans on the first for its subject ("... and when is the next
-        one?"), so it is looked for in the document the best answer comes from; a
-        part that asks for a kind of fact and points back ("when should we hit it?")
-        is searched together with the first part. Its sentence must carry that kind
-        of fact (a date for "when") and be other than the best answer.
+        The whole question's best sentence often answers neither part well, so the
+        first part is looked for on its own too (out of fold this raised two-part
+        questions' must-include from 0.39 to 0.45). A later part leans on the first
+        for its subject ("... and when is the next one?"), so every part is looked
+        for in the document the best answer comes from; a later part that asks for a
+        kind of fact and points back ("when should we hit it?") is searched together
+        with the first part. Each part's sentence must carry the kind of fact it asks
+        for (a date for "when") and be other than the best answer.
         """
         parts = split_question(question)
         if len(parts) < 2 or not scored:
             return []
         document = Filters(slugs=frozenset({self.kb.sentences[scored[0].sentence_id][0]}))
         best = []
-        for part in parts[1:]:
+        for number, part in enumerate(parts):
             wants = wanted_fact_kinds(part)
-            query = f"{parts[0]} {part}" if wants and _REFERS_BACK.search(part) else part
+            query = f"{parts[0]} {part}" if number and wants and _REFERS_BACK.search(part) else part
             scored_part, _, _ = self._rank(query, PART_CHUNKS_SEARCHED, document)
             fitting = [
                 c
                 for c in scored_part
                 if c.score >= MIN_SUPPORTING_PROBABILITY
-                and c.sentence_id != scored[0].sentence_id  # the first part's answer says nothing new here
+                and c.sentence_id != scored[0].sentence_id  # chosen already
                 and carries(self._text(c), wants)
             ]
             best.extend(fitting[:1])

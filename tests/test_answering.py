@@ -284,3 +284,13 @@ def test_explain_shows_what_the_decision_saw_when_it_answers(service):
     answer = service.answer("What was the total carbon footprint of the ICS in 2020/21?")
     assert not answer.abstained
     assert any(step.startswith("the decision saw: top_logit=") for step in answer.trace)
+
+
+def test_each_part_of_a_compound_question_gets_its_own_sentence(service):
+    answer = service.answer(
+        "Which trusts have already upgraded to LED lighting, and what's the target year for getting all remaining "
+        "fluorescent lighting switched to LED?"
+    )
+    said = answer.text + " ".join(c.quote for c in answer.citations)
+    for fact in ("UHCW", "GEH", "CWPT", "22/23"):  # the trusts (first part) and the year (second)
+        assert fact in said

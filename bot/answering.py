@@ -25,7 +25,7 @@ from bot.action_answers import ROWS_IN_TEXT, ActionAnswerer, shown_rows
 from bot.action_query import ActionFilter, ActionListing, render_listing_text
 from bot.facts import carries, wanted_fact_kinds
 from bot.facts import figures as fact_figures
-from bot.features import DECISION_FEATURES, Candidates, FeatureMaker
+from bot.features import DECISION_FEATURES, Candidates, FeatureMaker, acronyms_of
 from bot.missing import what_is_missing
 from bot.question_parts import split_question
 from bot.quoting import Quoter
@@ -72,6 +72,8 @@ MIN_SUPPORTING_PROBABILITY = 0.2
 _ASKS_FOR_A_YEAR = re.compile(r"\b(?:due|by|in|for)\s+(?:fy\s*)?(?:20\d\d|\d\d/\d\d)\b", re.IGNORECASE)
 # "... and when should we hit it?": a part that names its subject only by a word pointing back.
 _REFERS_BACK = re.compile(r"\b(?:it|its|they|them|their|this|that|these|those|one)\b", re.IGNORECASE)
+# The sections in which a document sums itself up.
+_SUMMARY_HEADING = re.compile(r"\b(?:foreword|executive summary|summary|introduction|overview)\b", re.IGNORECASE)
 # "summarise the green plan", "give me an overview of ...": a briefing's job, not one answer's.
 _SUMMARY_REQUEST = re.compile(
     r"^\s*(?:please\s+)?(?:summari[sz]e|sum up|give (?:me )?(?:an? )?(?:overview|summary) of|overview of|"
@@ -339,13 +341,59 @@ class AnsweringService:
     # -- output ------------------------------------------------------------
 
     def _point_to_briefing(self, topic: str, filters: Filters) -> Answer:
-        """A summary is a briefing's job: the documents' best sentences on the topic, and where to get more."""
+        """A summary is a briefing's job: the documents' best sentences on the topic, and where to get more.
+        "Summarise the green plan" names a document: its summary comes from that document alone."""
         topic = topic.strip(" ?.!")
-        answer = self._answer_from_documents(topic, filters)
+        named = self.named_document(topic)
+        if named is not None and filters == NO_FILTERS:
+            filters = Filters(slugs=frozenset({named}))
+        opening = self._opening_summary(named) if named is not None else []
+        if opening:  # the document's own summary, when the request names the document and nothing else
+            composed = self._compose(opening)
+            trace = [f"summarised {named} from its {self.kb.sentences[opening[0]][1].heading}"]
+            answer = Answer(composed.text, composed.citations, False, trace=trace)
+        else:
+            answer = self._answer_from_documents(topic, filters)
         pointer = f"For a fuller, cited summary, ask for a briefing: brief {topic}"
         if answer.abstained:
             return Answer(f"{answer.text}\n\n{pointer}", [], True, answer.see_also, trace=answer.trace)
         return Answer(f"{answer.text}\n\n{pointer}", answer.citations, False, trace=answer.trace)
+
+    def _opening_summary(self, slug: str) -> list[int]:
+        """The first sentences of a document's foreword, summary or introduction, within an answer's length:
+        how the document sums itself up ("summarise the green plan" had answered with a list of Trusts)."""
+        chosen: list[int] = []
+        length = 0
+        for sentence_id, (owner, sentence) in enumerate(self.kb.sentences):
+            if owner != slug or not _SUMMARY_HEADING.search(sentence.heading):
+                if chosen:
+                    break
+                continue
+            if length + len(sentence.text) > MAX_ANSWER_CHARS or len(chosen) == MAX_SENTENCES:
+                break
+            chosen.append(sentence_id)
+            length += len(sentence.text)
+        return chosen
+
+    def named_document(self, words: str) -> str | None:
+        """The one document these words name ("the green plan", "the phm roadmap"), or None.
+
+        A document is named when each of the words is in its title, its title's initials ("phm") or its
+        kind; when several are, the one whose kind the words say ("green plan", not the "case study"
+        about another ICS's green plan).
+        """
+        asked = set(tokenize(words))
+        if not asked:
+            return None
+        kinds = {slug: set(tokenize(document.record.kind)) for slug, document in self.kb.by_slug.items()}
+        titled = [
+            slug
+            for slug, document in self.kb.by_slug.items()
+            if asked <= self.searcher.title_tokens(slug) | acronyms_of(document.record.title) | kinds[slug]
+        ]
+        if len(titled) > 1:
+            titled = [slug for slug in titled if kinds[slug] and kinds[slug] <= asked]
+        return titled[0] if len(titled) == 1 else None
 
     def _compose(self, sentence_ids: list[int]) -> Answer:
         """One citation per run of consecutive sentences on a page, quoting the run verbatim;

@@ -294,3 +294,10 @@ def test_each_part_of_a_compound_question_gets_its_own_sentence(service):
     said = answer.text + " ".join(c.quote for c in answer.citations)
     for fact in ("UHCW", "GEH", "CWPT", "22/23"):  # the trusts (first part) and the year (second)
         assert fact in said
+
+
+def test_a_summary_of_a_named_document_is_its_own_summing_up(service):
+    answer = service.answer("summarise the green plan in 3 bullet points")
+    assert answer.citations and {c.slug for c in answer.citations} == {"cw-ics-green-plan"}  # not the Derbyshire case study
+    assert answer.citations[0].page == 1  # its foreword, not a list of the Trusts
+    assert "brief the green plan" in answer.text

@@ -29,6 +29,9 @@ from index.text import tokenize
 ROWS_IN_TEXT = 15
 
 PageCitations = dict[tuple[str, int], tuple[int, str]]  # (slug, page) -> (citation number, quote)
+# A page's quote covers all its shown rows while it is no longer than this (a table's rows run on in the
+# text layer; a screenful of them is still readable as a quote). Set by hand.
+MAX_ROWS_QUOTE_CHARS = 1200
 
 
 class ActionAnswerer:
@@ -57,19 +60,35 @@ class ActionAnswerer:
         return describe_matches(filter_actions(self.kb.actions, action_filter), action_filter, self.kb.actions)
 
     def cite_pages(self, rows: list[ActionRow]) -> PageCitations:
-        """One citation number per page the rows stand on, with a verbatim quote from that page."""
-        cited: PageCitations = {}
+        """One citation number per page the rows stand on, quoting that page verbatim: the passage from the
+        first shown row's sentence to the last's, so every row marked with the number can be checked
+        (while it stays under MAX_ROWS_QUOTE_CHARS; the first row's sentence alone beyond that)."""
+        on_page: dict[tuple[str, int], list[ActionRow]] = {}
         for row in rows:
-            key = (row.source, row.page)
-            if key not in cited and row.source in self.kb.by_slug:
-                cited[key] = (len(cited) + 1, self._quote(row))
-        return cited
+            if row.source in self.kb.by_slug:
+                on_page.setdefault((row.source, row.page), []).append(row)
+        return {key: (number, self._quote(page_rows)) for number, (key, page_rows) in enumerate(on_page.items(), start=1)}
 
-    def _quote(self, row: ActionRow) -> str:
+    def _quote(self, rows: list[ActionRow]) -> str:
+        page = [s.text for s in self.kb.by_slug[rows[0].source].sentences if s.page == rows[0].page]
+        if not page:
+            return ""
+        where = [self._sentence_of(row, page) for row in rows]
+        passage = " ".join(page[min(where) : max(where) + 1])
+        on_the_page = _squashed(passage) in _squashed(self.kb.page_text(rows[0].source, rows[0].page))
+        return passage if len(passage) <= MAX_ROWS_QUOTE_CHARS and on_the_page else page[where[0]]
+
+    @staticmethod
+    def _sentence_of(row: ActionRow, page: list[str]) -> int:
         """The sentence on the row's page sharing most words with its action text."""
         wanted = set(tokenize(row.action))
-        on_page = [s.text for s in self.kb.by_slug[row.source].sentences if s.page == row.page]
-        return max(on_page, key=lambda text: len(wanted & set(tokenize(text))), default="")
+        return max(range(len(page)), key=lambda i: len(wanted & set(tokenize(page[i]))))
+
+
+def _squashed(text: str) -> str:
+    """Text with white space removed: how a quote is checked against its page (sentences next to each other
+    in the knowledge base are not always next to each other in the page's text)."""
+    return "".join(text.split())
 
 
 def shown_rows(listing: ActionListing) -> list[ActionRow]:

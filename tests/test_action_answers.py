@@ -9,7 +9,7 @@ import sys
 from datetime import date
 
 from bot.answering import AnsweringService
-from bot.evaluation import quote_is_verbatim
+from bot.evaluation import quote_is_verbatim, without_whitespace
 from ingest.build import ingest_corpus
 from tests.support.paths import CORPUS_DIR, REPO
 
@@ -94,3 +94,14 @@ def test_a_year_it_cannot_read_is_questioned_not_ignored(service):
     answer = service.answer("What actions are due in 2024?")
     assert answer.text.startswith("I couldn't tell which financial year you mean.")
     assert answer.citations == []
+
+
+def test_every_listed_row_can_be_checked_in_its_pages_quote(service):
+    answer = service.answer("who leads the water actions?")
+    assert answer.actions is not None and answer.citations
+    quotes = {(c.slug, c.page): c.quote for c in answer.citations}
+    for rows in answer.actions.groups.values():
+        for row in rows:
+            quote = without_whitespace(quotes[(row.source, row.page)])
+            assert without_whitespace(row.action.split(".")[0]) in quote, row.action
+    assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)

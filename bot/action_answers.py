@@ -22,7 +22,7 @@ from bot.action_query import (
 from index.due_dates import parse_financial_year
 from index.records import ActionRow
 from index.store import KnowledgeBase
-from index.text import tokenize
+from index.text import tokenize, without_whitespace
 
 # Rows written out in an answer's text; channels with tables (Teams cards) show their own screenful.
 # Set by hand: a screenful in a chat, and "more" pages through the rest.
@@ -70,25 +70,22 @@ class ActionAnswerer:
         return {key: (number, self._quote(page_rows)) for number, (key, page_rows) in enumerate(on_page.items(), start=1)}
 
     def _quote(self, rows: list[ActionRow]) -> str:
-        page = [s.text for s in self.kb.by_slug[rows[0].source].sentences if s.page == rows[0].page]
+        slug, page_number = rows[0].source, rows[0].page
+        page = [self.kb.sentences[i][1].text for i in self.kb.page_sentence_ids(slug, page_number)]
         if not page:
             return ""
-        where = [self._sentence_of(row, page) for row in rows]
+        page_tokens = [set(tokenize(text)) for text in page]
+        where = [_sentence_of(row, page_tokens) for row in rows]
         passage = " ".join(page[min(where) : max(where) + 1])
-        on_the_page = _squashed(passage) in _squashed(self.kb.page_text(rows[0].source, rows[0].page))
+        # Sentences next to each other in the knowledge base are not always next to each other on the page.
+        on_the_page = without_whitespace(passage) in without_whitespace(self.kb.page_text(slug, page_number))
         return passage if len(passage) <= MAX_ROWS_QUOTE_CHARS and on_the_page else page[where[0]]
 
-    @staticmethod
-    def _sentence_of(row: ActionRow, page: list[str]) -> int:
-        """The sentence on the row's page sharing most words with its action text."""
-        wanted = set(tokenize(row.action))
-        return max(range(len(page)), key=lambda i: len(wanted & set(tokenize(page[i]))))
 
-
-def _squashed(text: str) -> str:
-    """Text with white space removed: how a quote is checked against its page (sentences next to each other
-    in the knowledge base are not always next to each other in the page's text)."""
-    return "".join(text.split())
+def _sentence_of(row: ActionRow, page_tokens: list[set[str]]) -> int:
+    """The sentence on the row's page sharing most words with its action text."""
+    wanted = set(tokenize(row.action))
+    return max(range(len(page_tokens)), key=lambda i: len(wanted & page_tokens[i]))
 
 
 def shown_rows(listing: ActionListing) -> list[ActionRow]:

@@ -364,8 +364,9 @@ class AnsweringService:
         how the document sums itself up ("summarise the green plan" had answered with a list of Trusts)."""
         chosen: list[int] = []
         length = 0
-        for sentence_id, (owner, sentence) in enumerate(self.kb.sentences):
-            if owner != slug or not _SUMMARY_HEADING.search(sentence.heading):
+        first = self.kb.sentence_offsets[slug]
+        for sentence_id, sentence in enumerate(self.kb.by_slug[slug].sentences, start=first):
+            if not _SUMMARY_HEADING.search(sentence.heading):
                 if chosen:
                     break
                 continue

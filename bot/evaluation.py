@@ -28,11 +28,10 @@ import wordninja
 from bot.answering import Answer, AnsweringService, Citation, as_asked
 from index.embedder import TextEmbedder
 from index.store import KnowledgeBase
-from index.text import is_english_word, tokenize
+from index.text import is_english_word, tokenize, without_whitespace
 from index.vocabulary import GLUE_WORDS
 
 AnswerFn = Callable[[str], Answer]
-_WHITESPACE = re.compile(r"\s+")
 # The baselines quote this much of each page or chunk they cite (the tutorial-style answers we compare with).
 BASELINE_SNIPPET_CHARS = 200
 
@@ -139,10 +138,6 @@ def has_glued_words(text: str) -> bool:
 
 
 _LOWER_RUN = re.compile(r"(?<![A-Za-z])[a-z]{6,}(?![A-Za-z])")
-
-
-def without_whitespace(text: str) -> str:
-    return _WHITESPACE.sub("", text)
 
 
 def _aggregate(details: list[dict], latencies: list[float]) -> Scores:

@@ -54,7 +54,6 @@ TURNS_KEPT = 5
 
 _WORD = re.compile(r"[A-Za-z0-9£%][A-Za-z0-9£%&'’/.,-]*[A-Za-z0-9%]|[A-Za-z0-9£%]")
 _MONTH = re.compile(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{MONTH_NAMES})\b", re.IGNORECASE)
-_YEAR = YEAR_WRITTEN
 # Report months of a financial year ("at m3", "month 4").
 _PERIOD = re.compile(r"\b(?:m|month\s?)\d{1,2}\b", re.IGNORECASE)
 
@@ -238,7 +237,7 @@ def resolve(
     ellipsis = _ELLIPSIS_CUE.match(message)
     fragment = message[ellipsis.end() :].strip(" ?!.") if ellipsis else ""
     short = len(_words(fragment)) <= tunables.max_ellipsis_words
-    fills_slot = any(slot.search(fragment) and slot.search(last.question) for slot in (_MONTH, _YEAR, _PERIOD))
+    fills_slot = any(slot.search(fragment) and slot.search(last.question) for slot in (_MONTH, YEAR_WRITTEN, _PERIOD))
     if ellipsis and fragment and (short or fills_slot) and not (_POINTING_BACK - {"one", "ones"}) & set(_words(fragment.lower())):
         question, inserted = with_slot_changed(last, _strip_the_one(fragment), kind_of=bool(_THE_ONE.match(fragment)))
         return Resolution(FollowUpKind.ELLIPSIS, question, inserted=inserted, subject=subject_of(question))
@@ -313,7 +312,7 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False) -> tuple
     workforce"; otherwise the fragment replaces the question's first name, or its first word.
     """
     question = last.question.rstrip(" ?")
-    for slot in (_MONTH, _YEAR, _PERIOD):
+    for slot in (_MONTH, YEAR_WRITTEN, _PERIOD):
         in_fragment, in_question = slot.search(fragment), slot.search(question)
         if in_fragment and in_question:
             value = in_fragment.group()
@@ -345,7 +344,7 @@ def _first_name(question: str) -> str | None:
     words = _words(question)
     for position, word in enumerate(words):
         bare = word.strip("'’s") if word.endswith(("'s", "’s")) else word
-        if _MONTH.fullmatch(bare) or _PERIOD.fullmatch(bare) or _YEAR.fullmatch(bare):
+        if _MONTH.fullmatch(bare) or _PERIOD.fullmatch(bare) or YEAR_WRITTEN.fullmatch(bare):
             continue
         if (bare.isupper() and len(bare) >= 2 and bare.isalpha()) or bare.lower() in _KNOWN_PLACES:
             return bare

@@ -45,7 +45,11 @@ def what_is_missing(question: str, evidence_tokens: frozenset[str], best_sentenc
         given = [y for y in dict.fromkeys(YEAR_WRITTEN.findall(best_sentence)) if not set(tokenize(y)) & asked_tokens]
         return _sentence(given, missing_years)
     missing_names = set(names) - evidence_tokens
-    shown = [w for w in dict.fromkeys(_WORD.findall(question)) if w[0].isupper() and tokenize(w) and tokenize(w)[0] in missing_names]
+    shown = []
+    for word in dict.fromkeys(_WORD.findall(question)):
+        tokens = tokenize(word)
+        if word[0].isupper() and tokens and tokens[0] in missing_names:
+            shown.append(word)
     return _sentence([], shown)
 
 

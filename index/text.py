@@ -66,6 +66,12 @@ def collapse_whitespace(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
 
+def without_whitespace(text: str) -> str:
+    """The form a quote is checked against its page in: no white space at all (the page's text layer
+    runs some words together, and a quote may span its line breaks)."""
+    return _WHITESPACE.sub("", text)
+
+
 def search_form(text: str) -> str:
     """Text for the search indexes: hyphenated line breaks joined, spaces folded.
 

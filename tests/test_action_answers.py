@@ -9,7 +9,8 @@ import sys
 from datetime import date
 
 from bot.answering import AnsweringService
-from bot.evaluation import quote_is_verbatim, without_whitespace
+from bot.evaluation import quote_is_verbatim
+from index.text import without_whitespace
 from ingest.build import ingest_corpus
 from tests.support.paths import CORPUS_DIR, REPO
 

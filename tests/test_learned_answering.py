@@ -10,7 +10,7 @@ import pytest
 
 from bot import evaluation, training
 from bot.ranker import MODELS_FILE, AnsweringModels, StaleModelError, load_models
-from index.text import tokenize
+from index.text import tokenize, without_whitespace
 from ingest.reading import read_pages
 from ingest.words import repair_pages
 from tests.support.paths import CORPUS_DIR, EVAL_DIR
@@ -125,7 +125,7 @@ def test_quotes_from_repaired_pages_stand_on_the_original_page(service):
     assert answer.citations
     for citation in answer.citations:
         original_page = read_pages(CORPUS_DIR / "pdf" / f"{citation.slug}.pdf")[citation.page - 1]
-        assert evaluation.without_whitespace(citation.quote) in evaluation.without_whitespace(original_page)
+        assert without_whitespace(citation.quote) in without_whitespace(original_page)
 
 
 def test_the_4is_are_one_word_however_typed(service):

@@ -275,7 +275,7 @@ class AnsweringService:
 
         The whole question's best sentence often answers neither part well, so the
         first part is looked for on its own too (out of fold this raised two-part
-        questions' must-include from 0.39 to 0.45). A later part leans on the first
+        questions' must-include by six points, in folds 0 and 3). A later part leans on the first
         for its subject ("... and when is the next one?"), so every part is looked
         for in the document the best answer comes from; a later part that asks for a
         kind of fact and points back ("when should we hit it?") is searched together

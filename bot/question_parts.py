@@ -12,9 +12,7 @@ import re
 from index.text import tokenize
 
 _PART_BREAK = re.compile(
-    r"\?\s+|;\s+|\s+-\s+"
-    r"|,?\s+and\s+(?=(?:(?:by|since|from|over|in|for|until|to)\s+)?(?:what|when|who|how|why|which|where|whom)\b)"
-    r"|,?\s+and\s+(?=(?:did|does|do|is|are|was|were|has|have|can|will|should)\b)"
+    r"\?\s+|;\s+|\s+-\s+|,?\s+and\s+(?=(?:what|when|who|how|why|which|where|did|does|is|are|was|were)\b)"
     r"|,\s+(?=(?:what|when|who|how|why|which|where)\b)",
     re.IGNORECASE,
 )

@@ -254,10 +254,6 @@ def test_a_list_goes_on_over_a_page_break(service):
 @pytest.mark.parametrize(
     ("question", "parts"),
     [
-        (
-            "When was the Evergreen Sustainable Supplier Framework launched, and by when does the action plan expect us to adhere to it?",
-            ["When was the Evergreen Sustainable Supplier Framework launched", "by when does the action plan expect us to adhere to it"],
-        ),
         ("How many GPs are there? I think the plan says two", ["How many GPs are there", "I think the plan says two"]),
         ("Which trusts run cycle schemes and when is the cycling action due?", ["Which trusts run cycle schemes", "when is the cycling action due"]),
         ("What did the ICB agree about waste and recycling?", ["What did the ICB agree about waste and recycling"]),

@@ -27,7 +27,6 @@ from bot.facts import carries, wanted_fact_kinds
 from bot.facts import figures as fact_figures
 from bot.features import DECISION_FEATURES, Candidates, FeatureMaker, acronyms_of
 from bot.missing import what_is_missing
-from bot.question_parts import split_question
 from bot.quoting import Quoter
 from bot.ranker import AnsweringModels, load_models
 from index.embedder import TextEmbedder
@@ -70,6 +69,11 @@ MIN_SUPPORTING_PROBABILITY = 0.2
 
 # "due in 2024", "due 2023/25": a year the due-date parser could not turn into a financial year.
 _ASKS_FOR_A_YEAR = re.compile(r"\b(?:due|by|in|for)\s+(?:fy\s*)?(?:20\d\d|\d\d/\d\d)\b", re.IGNORECASE)
+_PART_BREAK = re.compile(
+    r"\?\s+|;\s+|\s+-\s+|,?\s+and\s+(?=(?:what|when|who|how|why|which|where|did|does|is|are|was|were)\b)"
+    r"|,\s+(?=(?:what|when|who|how|why|which|where)\b)",
+    re.IGNORECASE,
+)
 # "... and when should we hit it?": a part that names its subject only by a word pointing back.
 _REFERS_BACK = re.compile(r"\b(?:it|its|they|them|their|this|that|these|those|one)\b", re.IGNORECASE)
 # The sections in which a document sums itself up.
@@ -123,11 +127,10 @@ def _table_constraints(action_filter: ActionFilter) -> list[str]:
     return [c for c in action_filter.constraints() if c in ("due", "lead", "theme")]
 
 
-def _only_the_table_knows(action_filter: ActionFilter) -> bool:
-    """A question about actions alone: it names two of a lead, a due year and a theme, or names some and
-    nothing else ("what's due next year?"). When no action matches, the documents cannot say either."""
-    table = _table_constraints(action_filter)
-    return len(table) >= TABLE_ONLY_CONSTRAINTS or (bool(table) and not action_filter.text and not action_filter.scope)
+def split_question(question: str) -> list[str]:
+    """The parts of a compound question that ask for something of their own."""
+    parts = [part.strip(" ,?") for part in _PART_BREAK.split(question)]
+    return [part for part in parts if len(tokenize(part)) >= 1]
 
 
 @dataclass(frozen=True)
@@ -195,7 +198,7 @@ class AnsweringService:
         listing = None
         if action_filter is not None and not unreadable_year:
             listing = self.actions.listing(action_filter)
-            if listing.groups or _only_the_table_knows(action_filter):
+            if listing.groups or len(_table_constraints(action_filter)) >= TABLE_ONLY_CONSTRAINTS:
                 return self.answer_from_table(listing)
         answer = self._answer_from_documents(question, filters)
         if listing is not None:

@@ -30,7 +30,6 @@ from dataclasses import asdict, dataclass, replace
 from enum import Enum
 
 from bot.action_query import ActionFilter
-from bot.question_parts import split_question
 from index.vocabulary import MONTH_NAMES, YEAR_WRITTEN
 
 # A message with at most this many words of its own after a cue such as "and" or "what about"
@@ -241,7 +240,7 @@ def resolve(
     if ellipsis and fragment and (short or fills_slot) and not (_POINTING_BACK - {"one", "ones"}) & set(_words(fragment.lower())):
         question, inserted = with_slot_changed(last, _strip_the_one(fragment), kind_of=bool(_THE_ONE.match(fragment)))
         return Resolution(FollowUpKind.ELLIPSIS, question, inserted=inserted, subject=subject_of(question))
-    if _leans(message, tunables) and not _names_its_own_subject(message):
+    if _leans(message, tunables):
         subject = last.subject or subject_of(last.question)
         return Resolution(FollowUpKind.PRONOUN, with_subject(message, subject), subject=subject)
     return _standalone(message)
@@ -281,16 +280,6 @@ def _drill(message: str, last: Turn) -> Resolution:
         if index < len(citations):
             citations = (citations[index],)
     return Resolution(FollowUpKind.DRILL, last.question, citations=citations, expand=bool(match), subject=last.subject)
-
-
-def _names_its_own_subject(message: str) -> bool:
-    """"what's the carbon footprint and how much of it is from inhalers?": a compound question whose first
-    part names its subject without pointing back; what its later parts point to is that subject."""
-    parts = split_question(message)
-    if len(parts) < 2:
-        return False
-    words = [w.lower().strip("'’") for w in _words(parts[0])]
-    return not (set(words) & _POINTING_BACK) and any(w not in _FUNCTION_WORDS for w in words)
 
 
 def _leans(message: str, tunables: Tunables) -> bool:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import date
 
 import pytest
 
+from bot.answering import split_question
 from bot.evaluation import load_questions, quote_is_verbatim
-from bot.question_parts import split_question
 from index.text import tokenize
 from tests.support.paths import EVAL_DIR, REPO
 
@@ -261,13 +260,6 @@ def test_a_list_goes_on_over_a_page_break(service):
 )
 def test_a_compound_question_splits_into_the_parts_that_ask_for_something(question, parts):
     assert split_question(question) == parts
-
-
-def test_a_question_about_actions_alone_gets_the_table_even_when_nothing_matches(service, monkeypatch):
-    monkeypatch.setattr(service, "today", lambda: date(2026, 11, 30))  # the table holds no 2027/28 action
-    answer = service.answer("whats due next year")
-    assert answer.text.startswith("No actions match: due in 2027/28.")
-    assert "Nearest" in answer.text  # and what would match
 
 
 def test_a_pasted_document_is_not_searched(service):

@@ -25,7 +25,7 @@ from bot.action_answers import ROWS_IN_TEXT, ActionAnswerer, shown_rows
 from bot.action_query import ActionFilter, ActionListing, render_listing_text
 from bot.facts import carries, wanted_fact_kinds
 from bot.facts import figures as fact_figures
-from bot.features import DECISION_FEATURES, Candidates, FeatureMaker, acronyms_of
+from bot.features import DECISION_FEATURES, Candidates, DeclineRule, FeatureMaker, acronyms_of, decline_rules_met
 from bot.missing import what_is_missing
 from bot.quoting import Quoter
 from bot.ranker import AnsweringModels, load_models
@@ -36,6 +36,14 @@ from index.store import KnowledgeBase
 from index.text import collapse_whitespace, tokenize
 
 NOT_FOUND = "I couldn't find that in the documents."
+# What a decline rule's decline says (a year missing is said by what_is_missing, which names the years).
+RULE_EXPLAINED = {
+    DeclineRule.ABOUT_THE_ASKER: (
+        "It reads as a question about your own work arrangements, which the ICS's plans and board papers do "
+        "not cover: HR, IT or estates services, or the intranet, are the place to ask."
+    ),
+    DeclineRule.COUNT_WITHOUT_FIGURE: "The closest passages give no figure for it.",
+}
 UNREADABLE_YEAR = (
     "I couldn't tell which financial year you mean. Try 23/24, 2023-24, FY2023/24, "
     "“this financial year” or “next year”."
@@ -262,12 +270,17 @@ class AnsweringService:
         trace.append(f"answer-or-decline logit {decision:.2f} (answers above {self.models.threshold:.2f})")
         reasons = [f"{name}={value:.2f}" for name, value in zip(DECISION_FEATURES, decision_row)]
         trace.append("the decision saw: " + ", ".join(reasons))
-        if decision < self.models.threshold:
+        rules = [rule for rule in decline_rules_met(question, decision_row) if rule in self.models.decline_rules]
+        if rules or decision < self.models.threshold:
             best = [c.sentence_id for c in scored[:3]]
-            missing = what_is_missing(
+            missing = RULE_EXPLAINED.get(rules[0], "") if rules else ""
+            missing = missing or what_is_missing(
                 question, self.features.evidence_tokens(best), self._text(scored[0]), candidates.reading.specific
             )
-            return self._abstain(candidates.hits, trace + ["declined: the evidence is too weak for an answer"], missing)
+            why = f"a decline rule: {rules[0].value}" if rules else "the evidence is too weak for an answer"
+            # A question outside what the documents are for has no closest passages worth pointing to.
+            pointers = [] if DeclineRule.ABOUT_THE_ASKER in rules else candidates.hits
+            return self._abstain(pointers, trace + [f"declined: {why}"], missing)
         chosen = self._choose(scored, self._best_for_each_part(question, scored))
         shown = self.quoter.with_lists([c.sentence_id for c in chosen], MAX_ANSWER_WITH_LIST_CHARS)
         answer = self._compose(self.quoter.as_passages(shown, MAX_ANSWER_CHARS))

@@ -34,6 +34,15 @@ _PERSON = re.compile(
     rf"|\b{_ROLE}\b[^.]{{0,40}}?(?:,|\s[–-])\s*[A-Z][a-z]+ [A-Z][a-z]+"
 )
 COUNT_QUESTION = re.compile(r"\bhow (?:many|much)\b", re.IGNORECASE)
+# A question about the asker's own work arrangements ("how do I book annual leave", "my smartcard"):
+# the documents are plans and board papers, which never say how one member of staff does something.
+# "I think"/"I thought" remarks are not caught: they ask about the documents.
+# "My trust" or "my team" asks about an organisation the documents may well describe, so "my" counts only
+# before anything else (a word list set by hand, not fitted).
+_ORGANISATIONAL = r"(?:own\s+)?(?:trust|organisation|organization|team|area|practice|pcn|ics|icb|place|patch|hospital|service|department|ward|directorate|system|region|locality|council|board)s?\b"
+ABOUT_THE_ASKER = re.compile(
+    rf"\b(?:how|where|when|who|what)\s+(?:do|can|should|would|must)\s+i\b|\bmy\b(?!\s+{_ORGANISATIONAL})", re.IGNORECASE
+)
 
 
 def figures(text: str) -> set[str]:
@@ -43,6 +52,18 @@ def figures(text: str) -> set[str]:
 def has_figure(text: str) -> bool:
     """A number that is not a year: a count, an amount or a percentage."""
     return any(not _YEAR.fullmatch(m.group().strip()) for m in FIGURE.finditer(text))
+
+
+# Counts written as words ("five EV charging points"), which answer "how many" as well as digits do.
+_NUMBER_WORD = re.compile(
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand)\b",
+    re.IGNORECASE,
+)
+
+
+def states_a_count(text: str) -> bool:
+    """A figure or a count in words: whether a sentence can answer "how many"."""
+    return has_figure(text) or bool(_NUMBER_WORD.search(text))
 
 
 def wanted_fact_kinds(question: str) -> set[FactKind]:

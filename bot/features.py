@@ -12,11 +12,13 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import Enum
 
 import numpy as np
 
-from bot.facts import FactKind, holds, wanted_fact_kinds
+from bot.facts import ABOUT_THE_ASKER, FactKind, holds, states_a_count, wanted_fact_kinds
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
 from index.store import KnowledgeBase
 from index.text import BULLET, tokenize
@@ -73,7 +75,7 @@ DECISION_FEATURES = (
     "names_missing",  # share of the question's specific names the evidence pages do not mention
     "years_missing",  # share of its years the evidence pages do not mention
     "months_missing",  # share of its months the evidence pages do not mention
-    "count_no_figure",  # "how many" and the best sentence has no figure
+    "count_no_figure",  # "how many" and the best sentence has no figure, in digits or words
     "unseen_words",  # share of the question's weight in words the documents never use
     "best_page_bm25",  # BM25 of the best page, per question word
     "sentences_words",  # share of the question's telling words the best three sentences hold
@@ -83,6 +85,30 @@ DECISION_FEATURES = (
     "months_missing_sentences",
     "any_names_missing_best",  # share of all the question's names (common ones too) the best sentence and its neighbours lack
 )
+
+
+
+class DeclineRule(Enum):
+    """A reason to decline whatever the decision's score says. Training keeps a rule only when, on
+    the questions it is fitted on, the rule flags almost no answerable question (``bot.training``):
+    a linear decision gives a rare but telling sign too little weight to tip it alone."""
+
+    ABOUT_THE_ASKER = "about_the_asker"  # the asker's own work arrangements ("how do I book leave")
+    COUNT_WITHOUT_FIGURE = "count_without_figure"  # "how many" asked, the best sentence holds no figure
+    YEAR_NOT_IN_EVIDENCE = "year_not_in_evidence"  # none of the question's years is on the evidence pages
+
+
+def decline_rules_met(question: str, decision_row: Sequence[float]) -> list[DeclineRule]:
+    """The rules a question and its evidence (its ``decision_row``) meet, kept by training or not."""
+    met = []
+    if ABOUT_THE_ASKER.search(question):
+        met.append(DeclineRule.ABOUT_THE_ASKER)
+    if decision_row[DECISION_FEATURES.index("count_no_figure")] > 0.5:
+        met.append(DeclineRule.COUNT_WITHOUT_FIGURE)
+    if decision_row[DECISION_FEATURES.index("years_missing")] > 0.99:
+        met.append(DeclineRule.YEAR_NOT_IN_EVIDENCE)
+    return met
+
 
 _CAPTION = re.compile(r"^\s*(?:Figure|Fig\.|Table|Chart|Graph)\s*\d", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
@@ -291,7 +317,7 @@ class FeatureMaker:
             1.0 - _share_mentioned(reading.specific, evidence),
             1.0 - _share_present(reading.years, evidence),
             1.0 - _share_present(reading.months, evidence),
-            float(FactKind.COUNT in reading.wants and not holds(self.kb.sentences[best[0]][1].text, FactKind.COUNT)),
+            float(FactKind.COUNT in reading.wants and not states_a_count(self.kb.sentences[best[0]][1].text)),
             sum(w for t, w in reading.terms.items() if not self.searcher.knows(t)) / total,
             candidates.best_page_bm25,
             *self._sentences_coverage(reading, best),

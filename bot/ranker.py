@@ -15,11 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.features import DECISION_FEATURES, SENTENCE_FEATURES
+from bot.features import DECISION_FEATURES, SENTENCE_FEATURES, DeclineRule
 
 MODELS_FILE = Path(__file__).with_name("models") / "answering.json"
 # Bumped whenever the features change meaning: a file fitted on other features is refused.
-FEATURE_VERSION = 3
+FEATURE_VERSION = 4
 
 
 class StaleModelError(Exception):
@@ -61,16 +61,21 @@ class AnsweringModels:
     fitted_on: str  # what they were fitted on, for the manifest and ``ask --explain``
     follow_on_share: float = 0.65  # another sentence joins the best when its probability reaches this share of the best's
     diverse: bool = False  # the best sentence of each page not yet cited comes before others of a cited page
+    decline_rules: tuple[DeclineRule, ...] = ()  # rules that decline whatever the decision says (kept by fitting)
 
     def as_json(self) -> dict:
         return {"feature_version": FEATURE_VERSION, "fitted_on": self.fitted_on, "threshold": self.threshold, "follow_on_share": self.follow_on_share, "diverse": self.diverse,
+                "decline_rules": [rule.value for rule in self.decline_rules],
                 "ranker": self.ranker.as_json(), "decision": self.decision.as_json()}
 
     @classmethod
     def from_json(cls, data: dict) -> AnsweringModels:
+        known_rules = {rule.value: rule for rule in DeclineRule}
+        rules = data.get("decline_rules", [])
         models = cls(LinearModel.from_json(data["ranker"]), LinearModel.from_json(data["decision"]),
-                     float(data["threshold"]), data.get("fitted_on", ""), float(data.get("follow_on_share", 0.65)), bool(data.get("diverse", False)))
-        if (data.get("feature_version") != FEATURE_VERSION or models.ranker.names != SENTENCE_FEATURES
+                     float(data["threshold"]), data.get("fitted_on", ""), float(data.get("follow_on_share", 0.65)), bool(data.get("diverse", False)),
+                     tuple(known_rules[rule] for rule in rules if rule in known_rules))
+        if (len(models.decline_rules) != len(rules) or data.get("feature_version") != FEATURE_VERSION or models.ranker.names != SENTENCE_FEATURES
                 or models.decision.names != DECISION_FEATURES):
             raise StaleModelError(
                 f"The answering models were fitted on other features (version {data.get('feature_version')}, "

@@ -7,7 +7,8 @@ is a logistic regression over answer-level features, with the ranker's
 confidence in them computed by rankers that never saw the question (nested
 folds), so the decision learns how confident an unseen question's evidence is.
 Its threshold is chosen on folds it was not fitted on: the highest that
-declines at most ``ACCEPTED_WRONG_DECLINES`` of answerable questions.
+declines at most ``ACCEPTED_WRONG_DECLINES`` of answerable questions, counting
+those the kept decline rules (``bot.features.DeclineRule``) already decline.
 
 ``python -m bot train`` fits on all folds and writes ``bot/models/answering.json``;
 ``python -m bot eval`` fits on four folds and measures on the fifth, for each.
@@ -23,12 +24,17 @@ from sklearn.linear_model import LogisticRegression
 
 from bot.answering import AnsweringService, page_firsts
 from bot.evaluation import EvalQuestion
-from bot.features import DECISION_FEATURES, SENTENCE_FEATURES, Candidates, FeatureMaker
+from bot.features import DECISION_FEATURES, SENTENCE_FEATURES, Candidates, DeclineRule, FeatureMaker, decline_rules_met
 from bot.ranker import AnsweringModels, LinearModel
 from index.text import tokenize
 
 # The share of answerable questions the decision may decline on folds it was not fitted on.
 ACCEPTED_WRONG_DECLINES = 0.04
+# A decline rule is kept when it flags at most this share of the answerable questions fitted on ...
+RULE_MAX_ANSWERABLE_SHARE = 0.02
+# ... and at least this many times as many unanswerable ones (and two at the least). Set by hand: a rule
+# that declines mostly questions the documents do answer is a rule for the questions it was written for.
+RULE_MIN_ODDS = 2.0
 # L2 strength of both regressions (scikit-learn's C: smaller is stronger). 0.1 over 1.0: the decision
 # declined more unanswerable questions out-of-fold (0.32 against 0.25 at 5% wrong declines); a choice
 # made once looking at all five folds, the only such choice.
@@ -112,8 +118,23 @@ def fit(data: list[QuestionData], fitted_on: str) -> AnsweringModels:
     for fold in folds:
         inner = _fit_linear(x[fold_array != fold], y[fold_array != fold], DECISION_FEATURES)
         held_out[fold_array == fold] = inner.logits(x[fold_array == fold])
+    questions = [d.question.question for fold in folds for d in data if d.question.fold == fold]
+    met = [set(decline_rules_met(question, row)) for question, row in zip(questions, rows)]
+    rules = kept_rules(met, y)
+    ruled_out = np.array([bool(m & set(rules)) for m in met], dtype=bool)
     follow_on, diverse = _selection(data, inner_logits)
-    return AnsweringModels(ranker, decision, _threshold(held_out, y), fitted_on, follow_on, diverse)
+    return AnsweringModels(ranker, decision, _threshold(held_out, y, ruled_out), fitted_on, follow_on, diverse, rules)
+
+
+def kept_rules(met: list[set[DeclineRule]], answerable: np.ndarray) -> tuple[DeclineRule, ...]:
+    """The decline rules that flag almost only unanswerable questions among these (see RULE_MIN_ODDS)."""
+    kept = []
+    for rule in DeclineRule:
+        flagged = np.array([rule in m for m in met], dtype=bool)
+        wrong, right = int((flagged & (answerable == 1)).sum()), int((flagged & (answerable == 0)).sum())
+        if wrong <= RULE_MAX_ANSWERABLE_SHARE * (answerable == 1).sum() and right >= max(2.0, RULE_MIN_ODDS * wrong):
+            kept.append(rule)
+    return tuple(kept)
 
 
 def _selection(data: list[QuestionData], logits: dict[str, np.ndarray]) -> tuple[float, bool]:
@@ -184,11 +205,12 @@ def _fit_linear(x: np.ndarray, y: np.ndarray, names: tuple[str, ...]) -> LinearM
     return LinearModel(names, tuple(mean.tolist()), tuple(scale.tolist()), tuple(model.coef_[0].tolist()), float(model.intercept_[0]))
 
 
-def _threshold(logits: np.ndarray, answerable: np.ndarray) -> float:
-    """The highest threshold that declines at most ACCEPTED_WRONG_DECLINES of answerable questions."""
-    answerable_logits = np.sort(logits[answerable == 1])
-    allowed = int(np.floor(ACCEPTED_WRONG_DECLINES * len(answerable_logits)))
+def _threshold(logits: np.ndarray, answerable: np.ndarray, ruled_out: np.ndarray) -> float:
+    """The highest threshold that declines at most ACCEPTED_WRONG_DECLINES of answerable questions,
+    counting those the kept rules decline (``ruled_out``) whatever their logit."""
+    allowed = int(np.floor(ACCEPTED_WRONG_DECLINES * int((answerable == 1).sum()))) - int((ruled_out & (answerable == 1)).sum())
+    answerable_logits = np.sort(logits[(answerable == 1) & ~ruled_out])
     if not len(answerable_logits):
         return 0.0
     # Declining below the (allowed)-th lowest answerable logit declines exactly `allowed` of them.
-    return float(answerable_logits[allowed] - 1e-6)
+    return float(answerable_logits[max(allowed, 0)] - 1e-6)

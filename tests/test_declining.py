@@ -52,3 +52,26 @@ def test_the_service_declines_near_misses_saying_what_was_missing(service, quest
     assert answer.abstained
     assert said in answer.text
     assert "They are in:" in answer.text  # and still points to the closest sources
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["how do i book annual leave on ESR", "who do I call to get my smartcard unlocked", "whats the mileage rate for my own car"],
+)
+def test_questions_about_the_askers_own_arrangements_are_declined_as_out_of_scope(service, question):
+    answer = service.answer(question)
+    assert answer.abstained
+    assert "your own work arrangements" in answer.text
+    assert "They are in:" not in answer.text and not answer.see_also  # no passage is worth pointing to
+
+
+def test_a_question_about_the_askers_organisation_is_still_answered(service):
+    answer = service.answer("What is my trust's plan for EV charging points?")
+    assert not answer.abstained
+    assert "charg" in answer.text.lower()
+
+
+def test_a_count_written_in_words_answers_how_many(service):
+    answer = service.answer("how many EV charging points has SWFT got")
+    assert not answer.abstained, answer.text
+    assert "five" in answer.text.lower()

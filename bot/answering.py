@@ -335,6 +335,8 @@ class AnsweringService:
                 break
             text = self._text(candidate)
             limit = MAX_ANSWER_CHARS_WITH_FOURTH if len(chosen) == 3 else MAX_ANSWER_CHARS
+            if candidate in seeds:  # a part of the question left unanswered is worse than a longer answer
+                limit = MAX_ANSWER_WITH_LIST_CHARS
             if length + len(text) > limit or self._repeats(candidate, chosen):
                 continue
             chosen.append(candidate)

@@ -77,6 +77,9 @@ MIN_SUPPORTING_PROBABILITY = 0.2
 
 # "due in 2024", "due 2023/25": a year the due-date parser could not turn into a financial year.
 _ASKS_FOR_A_YEAR = re.compile(r"\b(?:due|by|in|for)\s+(?:fy\s*)?(?:20\d\d|\d\d/\d\d)\b", re.IGNORECASE)
+# A figure's or table's caption alone ("Figure 27 Total waste arisings, emissions and reduction trajectory"):
+# it names a chart the answer cannot show, so it never rides along beside the best sentence.
+_CAPTION_ONLY = re.compile(r"^\s*(?:Figure|Fig\.|Table|Chart|Graph)\s?\d+[^.!?]*$", re.IGNORECASE)
 _PART_BREAK = re.compile(
     r"\?\s+|;\s+|\s+-\s+|,?\s+and\s+(?=(?:what|when|who|how|why|which|where|did|does|is|are|was|were)\b)"
     r"|,\s+(?=(?:what|when|who|how|why|which|where)\b)",
@@ -322,7 +325,10 @@ class AnsweringService:
         of the question, then others nearly as good; a fourth only while the answer stays short."""
         chosen = [scored[0]]
         length = len(self._text(scored[0]))
-        followers = [c for c in scored[1:] if c.score >= self.models.follow_on_share * scored[0].score]
+        followers = [
+            c for c in scored[1:]
+            if c.score >= self.models.follow_on_share * scored[0].score and not _CAPTION_ONLY.match(self._text(c))
+        ]
         if self.models.diverse:
             followers = page_firsts(followers, lambda c: self._page(c.sentence_id), scored[0])
         twins = [

@@ -289,3 +289,10 @@ def test_a_summary_of_a_named_document_is_its_own_summing_up(service):
     assert answer.citations and {c.slug for c in answer.citations} == {"cw-ics-green-plan"}  # not the Derbyshire case study
     assert answer.citations[0].page == 1  # its foreword, not a list of the Trusts
     assert "brief the green plan" in answer.text
+
+
+def test_a_caption_alone_does_not_ride_along_beside_the_answer(service):
+    answer = service.answer("What percentage of GP questionnaire respondents use social prescribing?")
+    assert not answer.abstained
+    assert "50%" in answer.text
+    assert not any(c.quote.lstrip().startswith("Figure") for c in answer.citations), [c.quote for c in answer.citations]

@@ -64,7 +64,7 @@ _LINK = re.compile(r"https?://|www\.")
 # pointer to one or to another part of the page ("as shown in Figure 34 above", "see below"):
 # neither means anything pasted into a briefing.
 _FIGURE_MENTION = re.compile(r"\b(?:Figure|Fig\.|Table|Chart|Graph|Diagram)\s?\d+", re.IGNORECASE)
-_SEE_ELSEWHERE = re.compile(r"\b(?:see|shown|set out|outlined|detailed|listed|illustrated)\s+(?:\w+\s+){0,2}(?:above|below|overleaf)\b", re.IGNORECASE)
+_SEE_ELSEWHERE = re.compile(r"\b(?:see|shown|as|set out|stated|mentioned|described|outlined|detailed|listed|illustrated)\s+(?:\w+\s+){0,2}(?:above|below|overleaf)\b", re.IGNORECASE)
 _LEANING = re.compile(r"^(?:This|These|Those|They|Such|He|She|Their)\b")
 _LEADING_MARK = re.compile(r"^(?:[•▪●–—-]|o(?=\s[A-Z])|\d{1,2}\.(?=\s[A-Z]))\s+")
 _MONTH = rf"(?:{MONTH_FULL_NAMES})"

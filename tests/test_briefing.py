@@ -16,7 +16,7 @@ import docx
 import pytest
 
 from bot.briefing import BriefingWriter, briefing_docx, briefing_json, render_markdown, render_terminal
-from bot.briefing.clauses import tidy, trim_to_clauses
+from bot.briefing.clauses import point_quote, tidy, trim_to_clauses
 from bot.briefing.render import thin_note
 from bot.briefing.topic import facets
 from bot.briefing.writer import MAX_POINTS, MIN_POINTS, NEAR_DUPLICATE, Point
@@ -279,6 +279,14 @@ def test_trimming_keeps_a_substring_cut_at_clause_boundaries():
     trimmed = trim_to_clauses(sentence, {stem("inhaler"): 1.0}, limit=120)
     assert trimmed == "Inhaler emissions fell by 3% in 2021/22, helped by the switch to dry powder inhalers in primary care"
     assert trim_to_clauses(sentence, {stem("inhaler"): 1.0}, limit=400) == sentence
+
+
+def test_a_closing_as_detailed_below_is_left_off_and_other_pointers_refuse_the_sentence():
+    sentence = "To support the CCG becoming an ICB, communications activities took place on the 1st July as detailed below."
+    quote = point_quote(sentence, {})
+    assert quote == "To support the CCG becoming an ICB, communications activities took place on the 1st July"
+    assert quote in sentence and not _CAPTION_OR_POINTER.search(quote)
+    assert point_quote("The current governance for the PHM programme is outlined below.", {}) is None  # not cut to "... is"
 
 
 def test_a_topic_splits_into_facets_sharing_their_head():

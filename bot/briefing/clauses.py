@@ -64,7 +64,13 @@ _LINK = re.compile(r"https?://|www\.")
 # pointer to one or to another part of the page ("as shown in Figure 34 above", "see below"):
 # neither means anything pasted into a briefing.
 _FIGURE_MENTION = re.compile(r"\b(?:Figure|Fig\.|Table|Chart|Graph|Diagram)\s?\d+", re.IGNORECASE)
-_SEE_ELSEWHERE = re.compile(r"\b(?:see|shown|set out|outlined|detailed|listed|illustrated)\s+(?:\w+\s+){0,2}(?:above|below|overleaf)\b", re.IGNORECASE)
+_SEE_ELSEWHERE = re.compile(r"\b(?:see|shown|as|set out|stated|mentioned|described|outlined|detailed|listed|illustrated)\s+(?:\w+\s+){0,2}(?:above|below|overleaf)\b", re.IGNORECASE)
+# A pointer that ends a sentence as an aside ("... took place on the 1st July as detailed below."): the
+# claim before it stands without it. Only "as ...", so "The governance is outlined below." is not cut to "... is".
+_TRAILING_POINTER = re.compile(
+    r"[\s,;:]*\bas\s+(?:see|shown|set out|stated|mentioned|described|outlined|detailed|listed|illustrated)\s+(?:\w+\s+){0,2}(?:above|below|overleaf)\W*$",
+    re.IGNORECASE,
+)
 _LEANING = re.compile(r"^(?:This|These|Those|They|Such|He|She|Their)\b")
 _LEADING_MARK = re.compile(r"^(?:[•▪●–—-]|o(?=\s[A-Z])|\d{1,2}\.(?=\s[A-Z]))\s+")
 _MONTH = rf"(?:{MONTH_FULL_NAMES})"
@@ -125,9 +131,12 @@ def leans_on_previous(text: str) -> bool:
 
 
 def point_quote(sentence: str, terms: dict[str, float]) -> str | None:
-    """What of a sentence can stand as a point; None for a fragment, a question, a table or a heading."""
+    """What of a sentence can stand as a point; None for a fragment, a question, a table or a heading.
+    A closing "as detailed below" is left off; any other pointer elsewhere refuses the sentence."""
     if not _GOOD_START.match(sentence) or sentence.rstrip().endswith("?") or _is_table(sentence):
         return None
+    if pointer := _TRAILING_POINTER.search(sentence):
+        sentence = sentence[: pointer.start()]  # still a prefix of the sentence: verbatim on the page
     quote = trim_to_clauses(sentence, terms)
     if quote is None or refers_elsewhere(quote):
         return None

@@ -66,15 +66,23 @@ class SelectionWeights:
 
 
 def fit(rows: np.ndarray, labels: np.ndarray, fitted_on: str, l2: float = L2) -> SelectionWeights:
-    """Ridge-penalised logistic regression by Newton's method (numpy only; a few ms)."""
+    """Ridge-penalised, class-balanced logistic regression by Newton's method (numpy only; a few ms).
+
+    Balanced: each positive weighs as many negatives as there are per positive (about 20), so
+    the few sentences that hold a fact count as much in all as the many that do not. Not a
+    tunable (the ratio is the data's); out of fold it raised the facts carried from 67/103 to
+    71/103 (folds 0, 2 and 4 up, none down), against 67 unweighted.
+    """
     x = np.hstack([rows, np.ones((len(rows), 1))])
     y = labels.astype(float)
+    positives = float(y.sum())
+    balance = np.where(y > 0, (len(y) - positives) / positives, 1.0) if 0 < positives < len(y) else np.ones(len(y))
     w = np.zeros(x.shape[1])
     penalty = np.diag([l2] * rows.shape[1] + [0.0])
     for _ in range(NEWTON_STEPS):
         p = 1.0 / (1.0 + np.exp(-(x @ w)))
-        gradient = x.T @ (p - y) + penalty @ w
-        hessian = (x * (p * (1 - p))[:, None]).T @ x + penalty + 1e-6 * np.eye(len(w))
+        gradient = x.T @ (balance * (p - y)) + penalty @ w
+        hessian = (x * (balance * p * (1 - p))[:, None]).T @ x + penalty + 1e-6 * np.eye(len(w))
         w -= np.linalg.solve(hessian, gradient)
     return SelectionWeights(float(w[-1]), tuple(float(v) for v in w[:-1]), fitted_on)
 

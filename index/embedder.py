@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Protocol
 
 import numpy as np
@@ -21,6 +23,11 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 BATCH_SIZE = 16  # measured fastest on 2 CPU cores: less padding per batch
+# A batch this small (a question, a topic) is embedded on one thread. `python benchmarks/query_embedding.py`
+# on this 2-core machine: one thread p50 13 ms / p95 14 ms idle and 18 / 32 ms with the other core busy;
+# torch's default two threads 26 / 159 ms and 24 / 120 ms, as they wait on each other. Bigger batches
+# (ingest) keep torch's default threads, which they use well.
+SINGLE_THREAD_BATCH = 4
 
 
 def quiet_libraries() -> None:
@@ -69,7 +76,7 @@ class Embedder:
     def embed(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        with self._lock:
+        with self._lock, _threads(1 if len(texts) <= SINGLE_THREAD_BATCH else None):
             vectors = self._model.encode(
                 texts,
                 batch_size=BATCH_SIZE,
@@ -81,3 +88,19 @@ class Embedder:
 
     def embed_one(self, text: str) -> np.ndarray:
         return self.embed([text])[0]
+
+
+@contextmanager
+def _threads(count: int | None) -> Iterator[None]:
+    """torch's intra-op threads set to ``count`` for the block (None: left as they are). The setting is
+    process-wide, so it is changed only under the embedder's lock, where no other forward pass runs."""
+    import torch
+
+    before = torch.get_num_threads()
+    if count is not None and count != before:
+        torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        if torch.get_num_threads() != before:
+            torch.set_num_threads(before)

@@ -34,14 +34,23 @@ _PERSON = re.compile(
     rf"|\b{_ROLE}\b[^.]{{0,40}}?(?:,|\s[–-])\s*[A-Z][a-z]+ [A-Z][a-z]+"
 )
 COUNT_QUESTION = re.compile(r"\bhow (?:many|much)\b", re.IGNORECASE)
-# A question about the asker's own work arrangements ("how do I book annual leave", "my smartcard"):
-# the documents are plans and board papers, which never say how one member of staff does something.
-# "I think"/"I thought" remarks are not caught: they ask about the documents.
-# "My trust" or "my team" asks about an organisation the documents may well describe, so "my" counts only
-# before anything else (a word list set by hand, not fitted).
-_ORGANISATIONAL = r"(?:own\s+)?(?:trust|organisation|organization|team|area|practice|pcn|ics|icb|place|patch|hospital|service|department|ward|directorate|system|region|locality|council|board)s?\b"
+# A question about the asker's own work arrangements ("how do I book annual leave", "my smartcard"): the
+# documents are plans and board papers, which never say how one member of staff gets something done.
+# Two signs, each a word list set by hand (not fitted): "my" before anything but an organisation or the
+# people it serves ("my trust", "my patients" ask about what the documents may well describe), and "how
+# do I ..." before a personal task ("what do I need to know about the roadmap?" asks about the documents).
+_ORGANISATIONAL = (
+    r"(?:own\s+)?(?:trust|organisation|organization|team|area|practice|pcn|ics|icb|place|patch|hospital|service|"
+    r"department|ward|directorate|system|region|locality|council|board|patient|staff|colleague|population|communit(?:y|ie))s?\b"
+)
+_PERSONAL_TASK = (
+    r"(?:book|claim|reset|unlock|apply|request|order|log\s?in|sign\s(?:in|up)|pay|register|enrol|renew|cancel|"
+    r"swap|change\s+my|update\s+my)"
+)
 ABOUT_THE_ASKER = re.compile(
-    rf"\b(?:how|where|when|who|what)\s+(?:do|can|should|would|must)\s+i\b|\bmy\b(?!\s+{_ORGANISATIONAL})", re.IGNORECASE
+    rf"\b(?:how|where|when|who)\s+(?:do|can|should|would|must)\s+i\s+(?:\w+\s+){{0,2}}?{_PERSONAL_TASK}\b"
+    rf"|\bmy\b(?!\s+{_ORGANISATIONAL})",
+    re.IGNORECASE,
 )
 
 

@@ -65,6 +65,14 @@ def test_questions_about_the_askers_own_arrangements_are_declined_as_out_of_scop
     assert "They are in:" not in answer.text and not answer.see_also  # no passage is worth pointing to
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["what do I need to know about the PHM roadmap?", "how can I help the ICS reach net zero?", "who do I contact about the green plan?"],
+)
+def test_a_question_in_the_first_person_about_the_documents_is_not_taken_for_a_personal_one(service, question):
+    assert "your own work arrangements" not in service.answer(question).text
+
+
 def test_a_question_about_the_askers_organisation_is_still_answered(service):
     answer = service.answer("What is my trust's plan for EV charging points?")
     assert not answer.abstained

@@ -103,6 +103,9 @@ class Relaxation:
     count: int
 
 
+_FINANCIAL_YEAR = re.compile(r"\d{4}/\d{2}")
+
+
 @dataclass
 class ActionListing:
     summary: str
@@ -161,6 +164,9 @@ def describe_matches(rows: list[ActionRow], f: ActionFilter, all_rows: list[Acti
     if not rows:
         described = _describe_filter(f)
         summary = f"No actions match: {described}." if described else "No actions match."
+        years = sorted({row.due_normalised for row in all_rows if row.due_normalised and _FINANCIAL_YEAR.fullmatch(row.due_normalised)})
+        if f.due and years and f.due not in years:  # a year the table does not reach: say which it does
+            summary += f" The table's actions are due in the financial years {years[0]} to {years[-1]}."
         return ActionListing(summary, {}, _nearest_relaxation(f, all_rows))
     groups: dict[str, list[ActionRow]] = {}
     for row in rows:

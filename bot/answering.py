@@ -55,6 +55,12 @@ TOO_LONG = "That is too long for a question ({length:,} characters). Ask in unde
 # A question naming this many of a lead, a due year and a theme is about the action table alone: when no
 # action matches, it says so rather than answering from the documents ("ICP actions due 22/23 in water").
 TABLE_ONLY_CONSTRAINTS = 2
+# An action question with nothing to filter on that points back ("who leads it?") with no conversation to
+# point into: listing all 165 actions answers nothing.
+WHICH_ACTIONS = (
+    "Which actions do you mean? Name a theme, a lead or a due year, for example "
+    "“who leads the water actions?” or “what's due in 23/24?”."
+)
 # Chunks retrieved for a question (their sentences, and those of their best pages, are the candidates),
 # and for a later part of a compound question within the best answer's document. Set by hand: the gold
 # page is among the candidates of 97% of the dev questions at 12 (bot.evaluation.retrieval_recall).
@@ -138,6 +144,15 @@ def _table_constraints(action_filter: ActionFilter) -> list[str]:
     return [c for c in action_filter.constraints() if c in ("due", "lead", "theme")]
 
 
+def _only_the_table_knows(action_filter: ActionFilter) -> bool:
+    """A question about actions alone: it names two of a lead, a due year and a theme, or names some and
+    nothing else ("what's due next year?"). When no action matches, the documents have nothing to look
+    for but "due" and a year, so the table says so and names the nearest filter that does match; a
+    question with words of its own ("by when do we need an adaptation plan?") goes to the documents."""
+    table = _table_constraints(action_filter)
+    return len(table) >= TABLE_ONLY_CONSTRAINTS or (bool(table) and not action_filter.text and not action_filter.scope)
+
+
 def split_question(question: str) -> list[str]:
     """The parts of a compound question that ask for something of their own."""
     parts = [part.strip(" ,?") for part in _PART_BREAK.split(question)]
@@ -206,10 +221,12 @@ class AnsweringService:
         unreadable_year = action_filter is not None and action_filter.due is None and _ASKS_FOR_A_YEAR.search(question)
         if unreadable_year and len(split_question(question)) < 2:
             return Answer(text=UNREADABLE_YEAR, citations=[], abstained=True, trace=["a due year the table cannot read"])
+        if action_filter is not None and not action_filter.constraints() and _REFERS_BACK.search(question):
+            return Answer(text=WHICH_ACTIONS, citations=[], abstained=True, trace=["an action question pointing back at nothing"])
         listing = None
         if action_filter is not None and not unreadable_year:
             listing = self.actions.listing(action_filter)
-            if listing.groups or len(_table_constraints(action_filter)) >= TABLE_ONLY_CONSTRAINTS:
+            if listing.groups or _only_the_table_knows(action_filter):
                 return self.answer_from_table(listing)
         answer = self._answer_from_documents(question, filters)
         if listing is not None:

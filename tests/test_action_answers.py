@@ -106,3 +106,18 @@ def test_every_listed_row_can_be_checked_in_its_pages_quote(service):
             quote = without_whitespace(quotes[(row.source, row.page)])
             assert without_whitespace(row.action.split(".")[0]) in quote, row.action
     assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)
+
+
+def test_a_due_year_the_table_does_not_reach_is_said_with_the_years_it_does(knowledge_base, embedder):
+    in_2026 = AnsweringService(knowledge_base, embedder, today=lambda: date(2026, 11, 30))
+    answer = in_2026.answer("whats due next year")
+    assert answer.text.startswith("No actions match: due in 2027/28.")
+    assert "due in the financial years 2022/23 to 2024/25" in answer.text
+    assert "NOTED" not in answer.text  # not the minutes' sentences the documents' search would give
+
+
+def test_an_action_question_pointing_back_at_nothing_asks_which_actions(service):
+    answer = service.answer("who leads it?")
+    assert answer.abstained and answer.actions is None
+    assert answer.text.startswith("Which actions do you mean?")
+    assert service.answer("list all the actions").text.startswith("165 actions are listed")

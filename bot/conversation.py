@@ -161,7 +161,15 @@ class Conversation:
         if is_reset(message):
             return Reply(ReplyKind.RESET, RESET_TEXT), ()
         command = message.partition(" ")[0].lower().lstrip("/")
-        if not message or command in {"help", "brief"} or (command == "sources" and message.lower().lstrip("/") == "sources"):
+        if command == "brief":
+            reply = self.reply_to(message)
+            if reply.briefing is None:
+                return reply, None
+            # Remembered as a turn about its topic: "who leads it?" then asks about the topic, and "more"
+            # does not continue an answer from before the briefing.
+            topic = reply.briefing.topic
+            return reply, remember(history, Turn(question=topic, subject=topic))
+        if not message or command == "help" or (command == "sources" and message.lower().lstrip("/") == "sources"):
             return self.reply_to(message), None
         contextual = self.followups.answer(message, history)
         return _answer_reply(contextual.answer), contextual.history

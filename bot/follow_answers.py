@@ -31,7 +31,10 @@ from index.search import NO_FILTERS, Filters
 SENTENCES_AROUND = (1, 1)
 SENTENCES_AFTER = 2
 NOTHING_MORE = "That was the whole list: there are no more actions in it."
-NOTHING_TO_CONTINUE = "There is nothing to continue yet: ask a question first, then \"more\" shows the rest of its answer."
+NOTHING_TO_CONTINUE = (
+    "There is nothing to continue: \"more\" shows the rest of an action list, or more of the passages an "
+    "answer quoted. Ask a question first."
+)
 NOTHING_TO_DRILL = "I couldn't find the passage that answer came from any more. Please ask the question again."
 
 

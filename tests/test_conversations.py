@@ -231,3 +231,13 @@ def test_batch_lines_of_one_conversation_are_answered_with_the_earlier_ones_as_c
     fact = pronoun.turns[1].must_include[0]
     assert fact in answers["a2"]["answer"] + json.dumps(answers["a2"]["citations"])
     assert fact not in answers["alone"]["answer"] + json.dumps(answers["alone"]["citations"])
+
+
+def test_more_after_a_briefing_does_not_continue_the_answer_before_it(corpus_kb_dir):
+    stdin = "what are the 4Is?\nbrief water\nmore\nquit\n"
+    result = run_cli("chat", kb_dir=corpus_kb_dir, stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    replies = result.stdout.split("You: ")
+    assert "Briefing: water" in replies[-3]
+    assert "There is nothing to continue" in replies[-2]
+    assert "4Is" not in replies[-2]

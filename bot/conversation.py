@@ -222,7 +222,9 @@ class Conversation:
         if not topic:
             return Reply(ReplyKind.USAGE, "Type brief and a topic, for example: brief net zero targets and our carbon footprint")
         briefing = self.briefing_writer.write(topic)
-        return Reply(ReplyKind.BRIEFING, render_markdown(briefing), attachments=(_word_document(briefing, topic),), briefing=briefing)
+        # A briefing with nothing in it ("the documents do not cover ...") is not worth a Word document.
+        attachments = (_word_document(briefing, topic),) if briefing.points else ()
+        return Reply(ReplyKind.BRIEFING, render_markdown(briefing), attachments=attachments, briefing=briefing)
 
     def briefing_file(self, topic: str) -> Attachment:
         """A briefing as a Word document only."""

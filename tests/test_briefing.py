@@ -200,6 +200,13 @@ def test_brief_in_chat_replies_with_markdown_and_a_word_attachment(conversation)
     assert conversation.reply_to("/brief").kind == "usage"
 
 
+def test_a_topic_the_documents_do_not_cover_gets_no_word_document_and_no_quoting_promise(conversation):
+    reply = conversation.reply_to(f"brief {NOT_COVERED}")
+    assert reply.kind == "briefing" and f"do not cover {NOT_COVERED}" in reply.text
+    assert reply.attachments == ()
+    assert "Every point is quoted" not in reply.text
+
+
 def test_a_topic_too_long_for_a_word_title_still_gets_a_briefing(conversation):
     topic = (
         "net zero targets and our carbon footprint across the whole system, including buildings, "

@@ -131,10 +131,8 @@ def source_line(source: Source) -> str:
 
 
 def footer(briefing: Briefing) -> str:
-    return (
-        f"Draft generated {briefing.generated_at} from the knowledge base built {briefing.kb_built_at}. "
-        "Every point is quoted from the page cited; check the references before publishing."
-    )
+    checked = " Every point is quoted from the page cited; check the references before publishing." if briefing.points else ""
+    return f"Draft generated {briefing.generated_at} from the knowledge base built {briefing.kb_built_at}.{checked}"
 
 
 def _count(n: int, noun: str) -> str:

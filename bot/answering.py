@@ -153,6 +153,11 @@ def _only_the_table_knows(action_filter: ActionFilter) -> bool:
     return len(table) >= TABLE_ONLY_CONSTRAINTS or (bool(table) and not action_filter.text and not action_filter.scope)
 
 
+def _meaning(hit: ChunkHit) -> str:
+    """A hit's closeness in meaning for ``--explain``; a chunk found by its words alone has none."""
+    return f"meaning {hit.dense:.2f}" if hit.dense_rank else "found by words only"
+
+
 def split_question(question: str) -> list[str]:
     """The parts of a compound question that ask for something of their own."""
     parts = [part.strip(" ,?") for part in _PART_BREAK.split(question)]
@@ -281,7 +286,7 @@ class AnsweringService:
 
     def _answer_from_documents(self, question: str, filters: Filters) -> Answer:
         scored, candidates, logits = self._rank(question, CHUNKS_SEARCHED, filters)
-        trace = [f"hit {self._where_chunk(h.chunk_id)} fused {h.score:.4f} dense {h.dense:.2f}" for h in candidates.hits]
+        trace = [f"hit {self._where_chunk(h.chunk_id)} fused {h.score:.4f} {_meaning(h)}" for h in candidates.hits]
         trace += [f"candidate p={c.score:.3f} {self._where(c.sentence_id)}: {self._text(c)[:100]}" for c in scored[:5]]
         if not scored or not candidates.reading.terms:
             return self._abstain(candidates.hits, trace + ["declined: nothing retrieved, or no word to look for"])
@@ -300,11 +305,20 @@ class AnsweringService:
             why = f"a decline rule: {rules[0].value}" if rules else "the evidence is too weak for an answer"
             # A question outside what the documents are for has no closest passages worth pointing to.
             pointers = [] if DeclineRule.ABOUT_THE_ASKER in rules else candidates.hits
-            return self._abstain(pointers, trace + [f"declined: {why}"], missing)
+            verdict = (
+                f"In short: declined by the rule '{rules[0].value}' (see the README's decline rules)." if rules else
+                f"In short: declined, as the evidence scored {decision:.2f} on the answer-or-decline scale, below the "
+                f"bar of {self.models.threshold:.2f} (set so that few answerable questions are declined)."
+            )
+            return self._abstain(pointers, [verdict, *trace, f"declined: {why}"], missing)
         chosen = self._choose(scored, self._best_for_each_part(question, scored))
         shown = self.quoter.with_lists([c.sentence_id for c in chosen], MAX_ANSWER_WITH_LIST_CHARS)
         answer = self._compose(self.quoter.as_passages(shown, MAX_ANSWER_CHARS))
-        return Answer(answer.text, answer.citations, False, trace=trace + [f"chose {len(chosen)} sentences"])
+        verdict = (
+            f"In short: answered, as the evidence scored {decision:.2f} on the answer-or-decline scale, above the bar "
+            f"of {self.models.threshold:.2f}; the best sentence's probability of answering the question is {scored[0].score:.2f}."
+        )
+        return Answer(answer.text, answer.citations, False, trace=[verdict, *trace, f"chose {len(chosen)} sentences"])
 
     def _best_for_each_part(self, question: str, scored: list[_Scored]) -> list[_Scored]:
         """For a question in parts ("X, and when is Y?"), the best sentence for each part.

@@ -272,6 +272,14 @@ def test_explain_shows_what_the_decision_saw_when_it_answers(service):
     answer = service.answer("What was the total carbon footprint of the ICS in 2020/21?")
     assert not answer.abstained
     assert any(step.startswith("the decision saw: top_logit=") for step in answer.trace)
+    assert answer.trace[0].startswith("In short: answered, as the evidence scored")
+
+
+def test_explain_says_in_plain_words_why_it_declined(service):
+    ruled = service.answer("how do I book annual leave on ESR?")
+    assert ruled.abstained and ruled.trace[0] == "In short: declined by the rule 'about_the_asker' (see the README's decline rules)."
+    weak = service.answer("What was the IAPT recovery rate in September 2021?")
+    assert weak.abstained and weak.trace[0].startswith("In short: declined")
 
 
 def test_each_part_of_a_compound_question_gets_its_own_sentence(service):

@@ -70,9 +70,13 @@ _NUMBER_WORD = re.compile(
 )
 
 
+# A count of none: "GEH and CWPT do not currently have EV charging points" answers "how many has GEH got?".
+_NONE = re.compile(r"\b(?:none|zero|(?:do|does|did)\s+not\s+(?:currently\s+|yet\s+)?have|(?:don't|doesn't|didn't)\s+have)\b", re.IGNORECASE)
+
+
 def states_a_count(text: str) -> bool:
-    """A figure or a count in words: whether a sentence can answer "how many"."""
-    return has_figure(text) or bool(_NUMBER_WORD.search(text))
+    """A figure, a count in words or a count of none: whether a sentence can answer "how many"."""
+    return has_figure(text) or bool(_NUMBER_WORD.search(text) or _NONE.search(text))
 
 
 def wanted_fact_kinds(question: str) -> set[FactKind]:

@@ -83,3 +83,9 @@ def test_a_count_written_in_words_answers_how_many(service):
     answer = service.answer("how many EV charging points has SWFT got")
     assert not answer.abstained, answer.text
     assert "five" in answer.text.lower()
+
+
+def test_a_count_of_none_answers_how_many(service):
+    answer = service.answer("how many EV charging points has GEH got")
+    assert not answer.abstained, answer.text
+    assert "GEH and CWPT do not currently have EV charging points" in answer.text

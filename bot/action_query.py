@@ -326,7 +326,8 @@ def _stem_matches(wanted: str, row_stem: str) -> bool:
 def _nearest_relaxation(f: ActionFilter, all_rows: list[ActionRow]) -> Relaxation | None:
     """Drop as few constraints as possible; among equals, the one matching fewest rows is nearest."""
     constraints = f.constraints()
-    for size in range(1, len(constraints) + 1):
+    # Dropping every constraint "matches" the whole table, which tells the lead nothing.
+    for size in range(1, len(constraints)):
         options = []
         for dropped in combinations(constraints, size):
             relaxed = replace(f, **{name: None for name in dropped})

@@ -22,9 +22,10 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from bot.answering import AnsweringService, page_firsts
+from bot.answering import MAX_ANSWER_CHARS, MAX_ANSWER_WITH_LIST_CHARS, AnsweringService, page_firsts
 from bot.evaluation import EvalQuestion
 from bot.features import DECISION_FEATURES, SENTENCE_FEATURES, Candidates, DeclineRule, FeatureMaker, decline_rules_met
+from bot.quoting import Quoter
 from bot.ranker import AnsweringModels, LinearModel
 from index.text import tokenize
 
@@ -43,9 +44,11 @@ REGULARISATION = 0.1
 SNIPPET_TOKEN_SHARE = 0.6
 # The follow-on shares answering may be fitted with (see _selection).
 FOLLOW_ON_SHARES = (0.15, 0.3, 0.45, 0.65)
-# The chosen sentences' median length a selection may reach: lists and passages that quoting adds
-# lengthen answers by 40-50 characters on the dev folds, and answers should stay under 500.
-SIMULATED_MEDIAN_CHARS = 450
+# The median length a selection's answers may reach, as shown (with the lists and passages quoting
+# adds, and each "[n]"): issue 12's limit for the median answer, not fitted.
+MAX_MEDIAN_ANSWER_CHARS = 500
+# What a citation mark and the space before it add to an answer (" [1]").
+CITATION_MARK_CHARS = 4
 # The simulation looks at this many of the best candidates, as answering in effect does (it takes at most
 # MAX_SENTENCES from the best ones above the follow-on share). Set by hand.
 MAX_SIMULATED = 12
@@ -142,23 +145,28 @@ def _selection(data: list[QuestionData], logits: dict[str, np.ndarray]) -> tuple
     and whether the best sentence of a page not yet cited goes first (``diverse``). Chosen among
     FOLLOW_ON_SHARES x (no, yes) by how often the chosen sentences cite a gold page plus how often
     they hold every must-include fact, with rankers that did not see the question, among choices whose
-    median length stays under SIMULATED_MEDIAN_CHARS (ties go to the shorter answer)."""
+    answers, as shown with their lists and passages, have a median length within MAX_MEDIAN_ANSWER_CHARS."""
     answerable = [d for d in data if d.question.answerable]
+    if not answerable:
+        return FOLLOW_ON_SHARES[-1], False
+    kb = answerable[0].maker.kb
+    quoter = Quoter(kb)
 
     def outcome(share: float, diverse: bool) -> tuple[float, float]:
         total, lengths = 0.0, []
         for d in answerable:
             chosen = _simulated_choice(d, logits[d.question.id], share, diverse)
-            sentences = [d.maker.kb.sentences[i] for i in chosen]
-            texts = " ".join(sentence.text for _, sentence in sentences).lower()
-            pages = {(slug, sentence.page) for slug, sentence in sentences}
-            total += bool(pages & d.question.gold_pages) + all(f.lower() in texts for f in d.question.must_include)
-            lengths.append(len(texts))
+            shown = quoter.as_passages(quoter.with_lists(chosen, MAX_ANSWER_WITH_LIST_CHARS), MAX_ANSWER_CHARS)
+            runs = quoter.runs(shown)
+            texts = " ".join(quoter.display(run) for run in runs)
+            pages = {(kb.sentences[i][0], kb.sentences[i][1].page) for i in shown}
+            total += bool(pages & d.question.gold_pages) + all(f.lower() in texts.lower() for f in d.question.must_include)
+            lengths.append(len(texts) + CITATION_MARK_CHARS * len(runs))
         return total, float(np.median(lengths)) if lengths else 0.0
 
     options = [(share, diverse) for share in sorted(FOLLOW_ON_SHARES, reverse=True) for diverse in (False, True)]
     outcomes = {option: outcome(*option) for option in options}
-    allowed = [o for o in options if outcomes[o][1] <= SIMULATED_MEDIAN_CHARS] or options[:1]
+    allowed = [o for o in options if outcomes[o][1] <= MAX_MEDIAN_ANSWER_CHARS] or options[:1]
     return max(allowed, key=lambda o: outcomes[o][0])
 
 

@@ -34,6 +34,7 @@ from index.records import Citation, SourceHint
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
 from index.store import KnowledgeBase
 from index.text import collapse_whitespace, tokenize
+from index.vocabulary import CAPTION
 
 NOT_FOUND = "I couldn't find that in the documents."
 # What a decline rule's decline says (a year missing is said by what_is_missing, which names the years).
@@ -83,9 +84,7 @@ MIN_SUPPORTING_PROBABILITY = 0.2
 
 # "due in 2024", "due 2023/25": a year the due-date parser could not turn into a financial year.
 _ASKS_FOR_A_YEAR = re.compile(r"\b(?:due|by|in|for)\s+(?:fy\s*)?(?:20\d\d|\d\d/\d\d)\b", re.IGNORECASE)
-# A figure's or table's caption alone ("Figure 27 Total waste arisings, emissions and reduction trajectory"):
-# it names a chart the answer cannot show, so it never rides along beside the best sentence.
-_CAPTION_ONLY = re.compile(r"^\s*(?:Figure|Fig\.|Table|Chart|Graph)\s?\d+[^.!?]*$", re.IGNORECASE)
+_SENTENCE_MARK = re.compile(r"[.!?]")  # a caption followed by one of these has a sentence of its own
 _PART_BREAK = re.compile(
     r"\?\s+|;\s+|\s+-\s+|,?\s+and\s+(?=(?:what|when|who|how|why|which|where|did|does|is|are|was|were)\b)"
     r"|,\s+(?=(?:what|when|who|how|why|which|where)\b)",
@@ -151,6 +150,13 @@ def _only_the_table_knows(action_filter: ActionFilter) -> bool:
     question with words of its own ("by when do we need an adaptation plan?") goes to the documents."""
     table = _table_constraints(action_filter)
     return len(table) >= TABLE_ONLY_CONSTRAINTS or (bool(table) and not action_filter.text and not action_filter.scope)
+
+
+def _caption_only(text: str) -> bool:
+    """A figure's or table's caption alone ("Figure 27 Total waste arisings, emissions and reduction
+    trajectory"): it names a chart the answer cannot show, so it never rides along beside the best sentence."""
+    caption = CAPTION.match(text)
+    return caption is not None and not _SENTENCE_MARK.search(text, caption.end())
 
 
 def _meaning(hit: ChunkHit) -> str:
@@ -358,7 +364,7 @@ class AnsweringService:
         length = len(self._text(scored[0]))
         followers = [
             c for c in scored[1:]
-            if c.score >= self.models.follow_on_share * scored[0].score and not _CAPTION_ONLY.match(self._text(c))
+            if c.score >= self.models.follow_on_share * scored[0].score and not _caption_only(self._text(c))
         ]
         if self.models.diverse:
             followers = page_firsts(followers, lambda c: self._page(c.sentence_id), scored[0])

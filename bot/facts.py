@@ -68,8 +68,6 @@ _NUMBER_WORD = re.compile(
     r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand)\b",
     re.IGNORECASE,
 )
-
-
 # A count of none: "GEH and CWPT do not currently have EV charging points" answers "how many has GEH got?".
 _NONE = re.compile(r"\b(?:none|zero|(?:do|does|did)\s+not\s+(?:currently\s+|yet\s+)?have|(?:don't|doesn't|didn't)\s+have)\b", re.IGNORECASE)
 

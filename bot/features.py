@@ -22,6 +22,7 @@ from bot.facts import ABOUT_THE_ASKER, FactKind, holds, states_a_count, wanted_f
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
 from index.store import KnowledgeBase
 from index.text import BULLET, tokenize
+from index.vocabulary import CAPTION
 
 # Sentences of the pages the best chunks are on are candidates too.
 PAGES_EXPANDED = 6
@@ -87,7 +88,6 @@ DECISION_FEATURES = (
 )
 
 
-
 class DeclineRule(Enum):
     """A reason to decline whatever the decision's score says. Training keeps a rule only when, on
     the questions it is fitted on, the rule flags almost no answerable question (``bot.training``):
@@ -110,7 +110,6 @@ def decline_rules_met(question: str, decision_row: Sequence[float]) -> list[Decl
     return met
 
 
-_CAPTION = re.compile(r"^\s*(?:Figure|Fig\.|Table|Chart|Graph)\s*\d", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][A-Za-z0-9&]*[A-Z0-9]?[a-z]*\b|\b[A-Z]{2,}[a-z]?\b")
 _YEAR_TOKEN = re.compile(r"fy\d\d/\d\d|(?:19|20)\d\d")
@@ -269,7 +268,7 @@ class FeatureMaker:
             math.log(1 + len(text)),
             float(len(text) < 30),
             len(_DIGIT.findall(text)) / max(len(text), 1),
-            float(bool(_CAPTION.match(text))),
+            float(bool(CAPTION.match(text))),
             _share_mentioned(reading.specific, tokens),
             _share_mentioned(reading.specific, page_tokens),
             _share_present(reading.years, tokens),

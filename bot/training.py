@@ -106,6 +106,7 @@ def fit(data: list[QuestionData], fitted_on: str) -> AnsweringModels:
     folds = sorted({d.question.fold for d in data})
     # Decision features with ranker confidences from rankers that did not see the question.
     rows, answerable, fold_of = [], [], []
+    met: list[set[DeclineRule]] = []  # the decline rules each question meets, kept by training or not
     inner_logits: dict[str, np.ndarray] = {}
     for fold in folds:
         inner_ranker = fit_ranker([d for d in data if d.question.fold != fold])
@@ -113,6 +114,7 @@ def fit(data: list[QuestionData], fitted_on: str) -> AnsweringModels:
             if d.question.fold == fold:
                 inner_logits[d.question.id] = inner_ranker.logits(d.candidates.features)
                 rows.append(_decision_row(d, inner_ranker))
+                met.append(set(decline_rules_met(d.question.question, rows[-1])))
                 answerable.append(int(d.question.answerable))
                 fold_of.append(fold)
     x, y, fold_array = np.array(rows), np.array(answerable), np.array(fold_of)
@@ -121,8 +123,6 @@ def fit(data: list[QuestionData], fitted_on: str) -> AnsweringModels:
     for fold in folds:
         inner = _fit_linear(x[fold_array != fold], y[fold_array != fold], DECISION_FEATURES)
         held_out[fold_array == fold] = inner.logits(x[fold_array == fold])
-    questions = [d.question.question for fold in folds for d in data if d.question.fold == fold]
-    met = [set(decline_rules_met(question, row)) for question, row in zip(questions, rows)]
     rules = kept_rules(met, y)
     ruled_out = np.array([bool(m & set(rules)) for m in met], dtype=bool)
     follow_on, diverse = _selection(data, inner_logits)

@@ -45,6 +45,8 @@ YEAR_WRITTEN = re.compile(r"\b(?:fy\s?)?(?:20)?\d\d\s?[/-]\s?(?:20)?\d\d\b|\b(?:
 FIGURE = re.compile(r"£\s?\d|\d[\d,.]*\s?%|\b\d[\d,.]*\b")
 # An amount: a share, money, millions/thousands/billions, or a count written with thousands separators.
 AMOUNT = re.compile(r"\d\s?%|£\s?\d|\d\s?(?:m|k|bn)\b|\d{1,3}(?:,\d{3})+")
+# A figure's or table's caption, at the start of a sentence ("Figure 15 Total carbon footprint ...").
+CAPTION = re.compile(r"^\s*(?:Figure|Fig\.|Table|Chart|Graph)\s*\d+", re.IGNORECASE)
 
 # Words too common to search for or to count as a question's content.
 STOPWORDS = frozenset(

@@ -37,7 +37,7 @@ from index.text import collapse_whitespace, tokenize
 from index.vocabulary import CAPTION
 
 NOT_FOUND = "I couldn't find that in the documents."
-# What a decline rule's decline says (a year missing is said by what_is_missing, which names the years).
+# What a decline rule's decline says.
 RULE_EXPLAINED = {
     DeclineRule.ABOUT_THE_ASKER: (
         "It reads as a question about your own work arrangements, which the ICS's plans and board papers do "

@@ -95,7 +95,6 @@ class DeclineRule(Enum):
 
     ABOUT_THE_ASKER = "about_the_asker"  # the asker's own work arrangements ("how do I book leave")
     COUNT_WITHOUT_FIGURE = "count_without_figure"  # "how many" asked, the best sentence holds no figure
-    YEAR_NOT_IN_EVIDENCE = "year_not_in_evidence"  # none of the question's years is on the evidence pages
 
 
 def decline_rules_met(question: str, decision_row: Sequence[float]) -> list[DeclineRule]:
@@ -105,8 +104,6 @@ def decline_rules_met(question: str, decision_row: Sequence[float]) -> list[Decl
         met.append(DeclineRule.ABOUT_THE_ASKER)
     if decision_row[DECISION_FEATURES.index("count_no_figure")] > 0.5:
         met.append(DeclineRule.COUNT_WITHOUT_FIGURE)
-    if decision_row[DECISION_FEATURES.index("years_missing")] > 0.99:
-        met.append(DeclineRule.YEAR_NOT_IN_EVIDENCE)
     return met
 
 

@@ -23,7 +23,7 @@ import numpy as np
 
 from bot.action_answers import ROWS_IN_TEXT, ActionAnswerer, shown_rows
 from bot.action_query import ActionFilter, ActionListing, render_listing_text
-from bot.facts import carries, wanted_fact_kinds
+from bot.facts import ABOUT_THE_ASKER, carries, wanted_fact_kinds
 from bot.facts import figures as fact_figures
 from bot.features import DECISION_FEATURES, Candidates, DeclineRule, FeatureMaker, acronyms_of, decline_rules_met
 from bot.missing import what_is_missing
@@ -244,7 +244,9 @@ class AnsweringService:
             answer.trace.insert(0, "asked the action table first: no action matches, so the documents answer")
         if answer.abstained and unreadable_year:
             return Answer(text=UNREADABLE_YEAR, citations=[], abstained=True, trace=answer.trace)
-        if answer.abstained and listing is not None and action_filter is not None and _table_constraints(action_filter):
+        about_the_asker = DeclineRule.ABOUT_THE_ASKER in self.models.decline_rules and ABOUT_THE_ASKER.search(question)
+        table_says_more = listing is not None and action_filter is not None and _table_constraints(action_filter)
+        if answer.abstained and table_says_more and not about_the_asker:
             return self.answer_from_table(listing)  # says plainly that no action matches, and the nearest filter that does
         return answer
 
@@ -260,7 +262,10 @@ class AnsweringService:
         citations = [
             Citation(n, slug, self.kb.by_slug[slug].record.title, page, quote) for (slug, page), (n, quote) in cited.items()
         ]
-        return Answer(text=text, citations=citations, abstained=False, actions=listing, trace=["answered from the action table"])
+        # "No actions match" is a decline: the table does not hold what was asked.
+        found = bool(listing.groups)
+        trace = ["answered from the action table" if found else "declined: no action in the table matches"]
+        return Answer(text=text, citations=citations, abstained=not found, actions=listing, trace=trace)
 
     def rank_sentences(self, query: str, k: int = 20, filters: Filters = NO_FILTERS) -> list[RankedSentence]:
         """The knowledge base's sentences that best answer ``query``, best first, scored by the ranker's

@@ -42,6 +42,7 @@ def test_no_match_is_said_plainly_with_the_nearest_filter(service):
     answer = service.answer("ICP actions due 22/23 in water")
     assert answer.text.startswith("No actions match: in Water, led by ICP, due in 2022/23.")
     assert "Nearest: without the theme" in answer.text
+    assert answer.abstained  # nothing in the table answers it: a decline, for the channels and the evaluation
 
 
 def test_ordinary_questions_still_go_to_retrieval(service):
@@ -114,6 +115,13 @@ def test_a_due_year_the_table_does_not_reach_is_said_with_the_years_it_does(know
     assert answer.text.startswith("No actions match: due in 2027/28.")
     assert "due in the financial years 2022/23 to 2024/25" in answer.text
     assert "NOTED" not in answer.text  # not the minutes' sentences the documents' search would give
+    assert answer.abstained
+
+
+def test_a_question_about_the_askers_own_arrangements_is_not_turned_into_an_action_search(service):
+    answer = service.answer("whats the mileage rate for claiming business travel in my own car")
+    assert answer.abstained and "No actions match" not in answer.text
+    assert "your own work arrangements" in answer.text
 
 
 def test_an_action_question_pointing_back_at_nothing_asks_which_actions(service):

@@ -39,6 +39,7 @@ class ActionAnswerer:
         self.kb = kb
         self.themes = sorted({row.theme for row in kb.actions if row.theme})
         self.leads = sorted({row.lead for row in kb.actions if row.lead})
+        self.sources = frozenset(row.source for row in kb.actions)  # the documents the table's rows come from
 
     def understand(self, question: str, today: date) -> ActionFilter | None:
         """The filter an action question asks for; None when it is not about the action table."""

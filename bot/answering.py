@@ -92,6 +92,9 @@ _PART_BREAK = re.compile(
 )
 # "... and when should we hit it?": a part that names its subject only by a word pointing back.
 _REFERS_BACK = re.compile(r"\b(?:it|its|they|them|their|this|that|these|those|one)\b", re.IGNORECASE)
+# Nouns that name a document when the words before them say which ("the CEO report", "the NHSE letter").
+_DOCUMENT_NOUNS = frozenset({"report", "minutes", "letter", "update", "roadmap", "plan", "paper", "appendix", "study"})
+_WORD = re.compile(r"[\w&'’]+")
 # The sections in which a document sums itself up.
 _SUMMARY_HEADING = re.compile(r"\b(?:foreword|executive summary|summary|introduction|overview)\b", re.IGNORECASE)
 # "summarise the green plan", "give me an overview of ...": a briefing's job, not one answer's.
@@ -229,6 +232,9 @@ class AnsweringService:
         if summary:
             return self._point_to_briefing(summary["topic"], filters)
         action_filter = self.actions.understand(question, self.today())
+        named = self.documents_named_in(question)
+        if action_filter is not None and named and not named & self.actions.sources:
+            action_filter = None  # "what did the CEO report say about industrial action?": the table is not that report's
         unreadable_year = action_filter is not None and action_filter.due is None and _ASKS_FOR_A_YEAR.search(question)
         if unreadable_year and len(split_question(question)) < 2:
             return Answer(text=UNREADABLE_YEAR, citations=[], abstained=True, trace=["a due year the table cannot read"])
@@ -441,6 +447,21 @@ class AnsweringService:
             chosen.append(sentence_id)
             length += len(sentence.text)
         return chosen
+
+    def documents_named_in(self, question: str) -> set[str]:
+        """The documents a question names ("what did the CEO report say ...", "in the green plan"): a
+        document noun ("report", "minutes", ...) with the one to three words before it naming one document."""
+        words = _WORD.findall(question)
+        named = set()
+        for end, word in enumerate(words):
+            if word.lower() not in _DOCUMENT_NOUNS:
+                continue
+            for start in range(end - 1, max(end - 4, -1), -1):
+                slug = self.named_document(" ".join(words[start : end + 1]))
+                if slug is not None:
+                    named.add(slug)
+                    break
+        return named
 
     def named_document(self, words: str) -> str | None:
         """The one document these words name ("the green plan", "the phm roadmap"), or None.

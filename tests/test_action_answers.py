@@ -45,6 +45,13 @@ def test_no_match_is_said_plainly_with_the_nearest_filter(service):
     assert answer.abstained  # nothing in the table answers it: a decline, for the channels and the evaluation
 
 
+def test_a_question_naming_a_document_the_table_is_not_from_goes_to_the_documents(service):
+    # "industrial action" is no Green Plan action: the CEO report is asked about, and the table holds none of it.
+    answer = service.answer("What did the CEO report say about industrial action?")
+    assert answer.actions is None and "battery storage" not in answer.text
+    assert service.answer("which green plan actions mention battery storage?").actions is not None
+
+
 def test_ordinary_questions_still_go_to_retrieval(service):
     answer = service.answer("How many digital appointments has SWFT delivered since the pandemic?")
     assert answer.actions is None and "139,333" in answer.text

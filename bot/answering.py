@@ -251,8 +251,8 @@ class AnsweringService:
         if answer.abstained and unreadable_year:
             return Answer(text=UNREADABLE_YEAR, citations=[], abstained=True, trace=answer.trace)
         about_the_asker = DeclineRule.ABOUT_THE_ASKER in self.models.decline_rules and ABOUT_THE_ASKER.search(question)
-        table_says_more = listing is not None and action_filter is not None and _table_constraints(action_filter)
-        if answer.abstained and table_says_more and not about_the_asker:
+        table_says_more = action_filter is not None and _table_constraints(action_filter)
+        if answer.abstained and listing is not None and table_says_more and not about_the_asker:
             return self.answer_from_table(listing)  # says plainly that no action matches, and the nearest filter that does
         return answer
 

@@ -69,8 +69,8 @@ class FollowUpAnswerer:
             return Answer(NOTHING_TO_CONTINUE, [], abstained=True), Turn(resolution.question, (), True)
         if kind is FollowUpKind.MORE:
             return self._page(resolution)
-        if kind is FollowUpKind.NARROW:
-            assert resolution.action_filter is not None  # resolve() gives NARROW the narrowed filter
+        if kind is FollowUpKind.NARROW or (kind is FollowUpKind.ELLIPSIS and resolution.action_filter is not None):
+            assert resolution.action_filter is not None  # resolve() gives NARROW the narrowed filter, ELLIPSIS a listing's new one
             answer = self.service.answer_actions(resolution.action_filter)
             return answer, self.turn_of(resolution, answer)
         if kind is FollowUpKind.DRILL:

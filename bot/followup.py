@@ -267,8 +267,13 @@ def _about_listing(
     added = parse_actions(f"{words} actions") if words else None
     if added is None or not added.constraints():
         return None
-    merged = replace(last.action_filter, **{name: getattr(added, name) for name in added.constraints()})
-    return Resolution(FollowUpKind.NARROW, last.question, merged, subject=last.subject)
+    kind, base = FollowUpKind.NARROW, last.action_filter
+    if not narrowing and {"theme", "text"} & set(added.constraints()):
+        # "and the workforce one?" asks about another topic, not this topic's workforce rows: the new
+        # theme or words replace the old ones; a due year, lead or scope asked for before still holds.
+        kind, base = FollowUpKind.ELLIPSIS, replace(base, theme=None, text=None)
+    merged = replace(base, **{name: getattr(added, name) for name in added.constraints()})
+    return Resolution(kind, last.question, merged, subject=last.subject)
 
 
 def _drill(message: str, last: Turn) -> Resolution:

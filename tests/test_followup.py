@@ -243,3 +243,17 @@ def test_more_at_the_start_of_a_conversation_says_there_is_nothing_to_continue(s
     answer = FollowUpAnswerer(service).answer("more", ()).answer
     assert answer.text == NOTHING_TO_CONTINUE
     assert answer.citations == []
+
+
+def test_another_topic_after_a_listing_lists_that_topics_actions_not_an_empty_intersection(service):
+    """ "and the workforce one?" after the QSRM capital follow-up asks for the workforce action, not
+    for capital actions about workforce (none): the new theme replaces the old topic."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    first = answerer.answer("who's leading the QSRM follow up on capital funding for the low secure LDA unit", ())
+    assert first.answer.actions is not None and first.answer.actions.groups
+    second = answerer.answer("and the workforce one?", first.history)
+    assert second.resolution.kind is FollowUpKind.ELLIPSIS
+    assert "Theresa Nelson" in second.answer.text and not second.answer.abstained
+

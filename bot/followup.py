@@ -242,7 +242,9 @@ def resolve(
         return Resolution(FollowUpKind.ELLIPSIS, question, inserted=inserted, subject=subject_of(question))
     if _leans(message, tunables):
         subject = last.subject or subject_of(last.question)
-        return Resolution(FollowUpKind.PRONOUN, with_subject(message, subject), subject=subject)
+        party = _first_name(last.question)
+        party = party if party and party.lower() not in subject.lower() else None
+        return Resolution(FollowUpKind.PRONOUN, with_subject(message, subject, party), subject=subject)
     return _standalone(message)
 
 
@@ -403,15 +405,31 @@ def _tidy_subject(subject: str) -> str:
 _REPLACED_FIRST = ("it", "its", "that", "this", "those", "these", "they", "them", "their")
 
 
-def with_subject(message: str, subject: str) -> str:
+def with_subject(message: str, subject: str, party: str | None = None) -> str:
     """The follow-up with a pointing-back word ("it", then "they") replaced by the subject; without one, the subject added.
 
     "who chairs it?" becomes "who chairs the PHM board?"; "can gb members go to that meeting"
-    keeps its noun: "... go to the meeting (the audit committee ...)".
+    keeps its noun: "... go to the meeting (the audit committee ...)". A second pointer, "they"
+    beside "it", stands for ``party``, the organisation the question before named beside its
+    subject: "when did they join it?" after "which waste consortium has GEH signed up to" asks
+    when GEH joined the consortium.
     """
     message = message.strip()
     if not subject:
         return message
+    with_it = _with_subject_once(message, subject)
+    if party is None:
+        return with_it
+    inserted = with_it.find(subject)
+    for match in re.finditer(r"\b(they|them|their)\b", with_it, re.IGNORECASE):
+        if inserted <= match.start() < inserted + len(subject):
+            continue  # a word of the subject itself
+        replacement = f"{party}'s" if match.group(1).lower() == "their" else party
+        return with_it[: match.start()] + replacement + with_it[match.end() :]
+    return with_it
+
+
+def _with_subject_once(message: str, subject: str) -> str:
     found = {m.group().lower(): m for m in reversed(list(re.finditer(r"[A-Za-z'’]+", message)))}
     for word in _REPLACED_FIRST:
         match = found.get(word)

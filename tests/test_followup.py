@@ -53,6 +53,13 @@ def test_a_pronoun_is_replaced_by_the_subject_of_the_question_before():
     assert "PHM board" in resolution.question and " it" not in resolution.question
 
 
+def test_they_beside_it_stands_for_the_organisation_the_question_before_named():
+    resolution = resolve("when did they join it?", asked("which waste consortium has geh signed up to"))
+    assert resolution.question == "when did geh join waste consortium?"
+    # One pointer: it is the subject, whatever else the question before named.
+    assert "SDF slippage" in resolve("have they got plans for it yet", asked("how much SDF slippage is in the plan?")).question
+
+
 def test_an_ellipsis_asks_the_question_before_again_with_the_changed_slot():
     organisation = resolve("what about geh?", asked("bed occupancy at uhcw latest week?"))
     assert organisation.kind is FollowUpKind.ELLIPSIS

@@ -112,7 +112,7 @@ _NARROW_CUE = re.compile(
 _NARROW_FILLER = re.compile(r"\b(?:just|only|the|ones?|those|these|them|of|which|are|is|that|please|pls)\b", re.IGNORECASE)
 _LEADING_FRAME = re.compile(
     r"^(?:(?:what['’]s|whats|what|who['’]s|who|whom|which|when|where|why|how|much|many|long|is|are|was|were|did|do|does|has|have|"
-    r"had|can|could|will|would|should|the|a|an|tell|me|about|show|list|give|there|any|going)\b\s*)+",
+    r"had|can|could|will|would|should|the|a|an|tell|me|about|show|list|give|there|any|going)(?=[\s?,]|$)\s*)+",
     re.IGNORECASE,
 )
 _AUXILIARY = re.compile(r"\s\b(?:is|are|was|were|has|have|had|did|does|do|will|would|should|can|could)\b\s", re.IGNORECASE)
@@ -290,13 +290,27 @@ def _drill(message: str, last: Turn) -> Resolution:
 
 
 def _leans(message: str, tunables: Tunables) -> bool:
-    """A pronoun pointing back and few words of its own, or very few words of its own at all."""
+    """A pronoun pointing back and few words of its own, or no word of its own at all ("how many
+    people came?"). A message with a word of its own and nothing pointing back names its own subject:
+    "what is phm" after a question about the fleet asks about PHM (a new user's trial saw it read as
+    "what is phm (electric vehicles)?")."""
     words = [w.lower().strip("'’") for w in _words(message)]
-    content = [w for w in words if w not in _FUNCTION_WORDS and w not in _POINTING_BACK]
-    points_back = any(w in _POINTING_BACK for w in words)
-    if points_back:
+    pointing = [w for position, w in enumerate(words) if w in _POINTING_BACK and not _names_a_thing(words, position)]
+    content = [w for w in words if w not in _FUNCTION_WORDS and (w not in _POINTING_BACK or w not in pointing)]
+    if pointing:
         return len(content) <= tunables.max_leaning_content_words
-    return len(content) <= tunables.max_leaning_content_words // 2
+    return not content
+
+
+def _names_a_thing(words: list[str], position: int) -> bool:
+    """ "one" in "the One People Plan" is part of a name, not "the workforce one" pointing back: it is
+    followed by a word of content."""
+    following = words[position + 1] if position + 1 < len(words) else ""
+    return words[position] in {"one", "ones"} and bool(following) and following not in _AFTER_A_POINTING_ONE | _POINTING_BACK
+
+
+# Words after a pointing "one": "which one is due", "the one that ...", "one of them", "the next one please".
+_AFTER_A_POINTING_ONE = frozenset("of is are was were that which who whose please pls".split())
 
 
 def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False) -> tuple[str, str]:
@@ -314,6 +328,9 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False) -> tuple
             value = in_fragment.group()
             return question[: in_question.start()] + value + question[in_question.end() :] + "?", value
     bare = re.sub(r"^(?:in|at|for|of|on|with)\s+", "", fragment, flags=re.IGNORECASE)
+    for slot in (_MONTH, YEAR_WRITTEN, _PERIOD):
+        if slot.fullmatch(bare):  # "and in may?" after "a&e 4 hour performance", which names no month: add it
+            return f"{question} in {bare}?", bare
     if last.inserted and re.search(rf"\b{re.escape(last.inserted)}\b", question, re.IGNORECASE):
         return _replace_word(question, last.inserted, bare) + "?", bare
     if kind_of:
@@ -324,6 +341,8 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False) -> tuple
     name = _first_name(question)
     if name:
         return _replace_word(question, name, bare) + "?", bare
+    if bare.lower() in _KNOWN_PLACES:  # "and swft" after "a&e 4 hour performance", which names no one: add it
+        return f"{question} at {bare}?", bare
     head = _content_words(_LEADING_FRAME.sub("", question))
     if head:
         return _replace_word(question, head[0], bare) + "?", bare

@@ -60,6 +60,22 @@ def test_they_beside_it_stands_for_the_organisation_the_question_before_named():
     assert "SDF slippage" in resolve("have they got plans for it yet", asked("how much SDF slippage is in the plan?")).question
 
 
+def test_a_question_with_a_subject_of_its_own_is_not_read_as_a_follow_up():
+    # Found by a new user's trial: both were answered about the conversation's earlier topic.
+    assert resolve("what is phm", asked("how many electric vehicles are in the fleet")).kind is FollowUpKind.STANDALONE
+    waste = (Turn("who leads the waste actions", (), action_filter=ActionFilter(theme="Waste"), rows_shown=5),)
+    about_a_plan = resolve("what did the ceo say about the one people plan", waste, parse_due)
+    assert about_a_plan.kind is FollowUpKind.STANDALONE  # "one" names the plan; it points back nowhere
+    assert resolve("what about the july one?", asked("how many came to the 12 may exec staff briefing")).question == (
+        "how many came to the july exec staff briefing?"
+    )
+
+
+def test_an_ellipsis_adds_a_month_or_organisation_the_question_before_did_not_name():
+    assert resolve("and in may?", asked("a&e 4 hour performance")).question == "a&e 4 hour performance in may?"
+    assert resolve("and swft", asked("a&e 4 hour performance")).question == "a&e 4 hour performance at swft?"
+
+
 def test_an_ellipsis_asks_the_question_before_again_with_the_changed_slot():
     organisation = resolve("what about geh?", asked("bed occupancy at uhcw latest week?"))
     assert organisation.kind is FollowUpKind.ELLIPSIS

@@ -92,6 +92,9 @@ _PART_BREAK = re.compile(
 )
 # "... and when should we hit it?": a part that names its subject only by a word pointing back.
 _REFERS_BACK = re.compile(r"\b(?:it|its|they|them|their|this|that|these|those|one)\b", re.IGNORECASE)
+# A question that asks about the actions themselves ("list the actions", "what's due?"), which may be
+# answered with the whole table; "who leads the green plan?" is not one.
+_NAMES_ACTIONS = re.compile(r"\bactions?\b|\bdue\b|\bdeadlines?\b", re.IGNORECASE)
 # Nouns that name a document when the words before them say which ("the CEO report", "the NHSE letter").
 _DOCUMENT_NOUNS = frozenset({"report", "minutes", "letter", "update", "roadmap", "plan", "paper", "appendix", "study"})
 _WORD = re.compile(r"[\w&'’]+")
@@ -240,6 +243,8 @@ class AnsweringService:
             return Answer(text=UNREADABLE_YEAR, citations=[], abstained=True, trace=["a due year the table cannot read"])
         if action_filter is not None and not action_filter.constraints() and _REFERS_BACK.search(question):
             return Answer(text=WHICH_ACTIONS, citations=[], abstained=True, trace=["an action question pointing back at nothing"])
+        if action_filter is not None and not action_filter.constraints() and not _NAMES_ACTIONS.search(question):
+            action_filter = None  # "who leads the green plan?" asks about a person the documents name, not all 165 actions
         listing = None
         if action_filter is not None and not unreadable_year:
             listing = self.actions.listing(action_filter)

@@ -52,6 +52,12 @@ def test_a_question_naming_a_document_the_table_is_not_from_goes_to_the_document
     assert service.answer("which green plan actions mention battery storage?").actions is not None
 
 
+def test_who_leads_a_whole_document_is_not_a_listing_of_every_action(service):
+    # A new user's trial: "who leads the green plan" listed all 165 actions, minutes items first.
+    assert service.answer("who leads the green plan").actions is None
+    assert service.answer("list all the actions").actions is not None
+
+
 def test_ordinary_questions_still_go_to_retrieval(service):
     answer = service.answer("How many digital appointments has SWFT delivered since the pandemic?")
     assert answer.actions is None and "139,333" in answer.text

@@ -33,7 +33,7 @@ from index.embedder import TextEmbedder
 from index.records import Citation, SourceHint
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
 from index.store import KnowledgeBase
-from index.text import collapse_whitespace, tokenize
+from index.text import collapse_whitespace, tokenize, units_spelled_out
 from index.vocabulary import CAPTION
 
 NOT_FOUND = "I couldn't find that in the documents."
@@ -294,6 +294,7 @@ class AnsweringService:
     # -- retrieval and ranking ------------------------------------------------
 
     def _candidates(self, query: str, k: int, filters: Filters) -> Candidates:
+        query = units_spelled_out(query)
         query_vector = self.embedder.embed_one(as_asked(query))
         hits = self.searcher.search(query, query_vector, k=k, filters=filters)
         return self.features.candidates(query, query_vector, hits, filters)

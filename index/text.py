@@ -14,7 +14,7 @@ import Stemmer
 import wordninja
 
 from index.records import Chunk
-from index.vocabulary import BULLET_GLYPHS, HONORIFICS, STOPWORDS
+from index.vocabulary import BULLET_GLYPHS, HONORIFICS, STOPWORDS, UNIT_SHORTHAND
 
 _WHITESPACE = re.compile(r"\s+")
 _LINE_BREAK_HYPHEN = re.compile(r"(\w)-\s*\n\s*(\w)")
@@ -84,6 +84,15 @@ def search_form(text: str) -> str:
 def retrieval_text(chunk: Chunk) -> str:
     """What the search indexes see: the section heading, then the repaired text."""
     return search_form(f"{chunk.heading}\n{chunk.text}" if chunk.heading else chunk.text)
+
+
+_NUMBER_AND_UNIT = re.compile(r"\b(\d+)\s?(" + "|".join(sorted(UNIT_SHORTHAND, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+
+
+def units_spelled_out(question: str) -> str:
+    """A question with units shortened after a number spelled out ("a&e 4 hr performance" reads
+    "a&e 4 hour performance", not HR): for search only, never shown."""
+    return _NUMBER_AND_UNIT.sub(lambda match: f"{match.group(1)} {UNIT_SHORTHAND[match.group(2).lower()]}", question)
 
 
 def tokenize(text: str) -> list[str]:

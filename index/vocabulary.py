@@ -48,6 +48,13 @@ AMOUNT = re.compile(r"\d\s?%|£\s?\d|\d\s?(?:m|k|bn)\b|\d{1,3}(?:,\d{3})+")
 # A figure's or table's caption, at the start of a sentence ("Figure 15 Total carbon footprint ...").
 CAPTION = re.compile(r"^\s*(?:Figure|Fig\.|Table|Chart|Graph)\s*\d+", re.IGNORECASE)
 
+# Units shortened after a number ("4 hr", "12hrs", "60 mins", "2 yrs"), as the documents spell them: "hr" alone
+# may be HR (human resources), "4 hr" is four hours. Set by hand from English usage, not fitted.
+UNIT_SHORTHAND: dict[str, str] = {
+    "hr": "hour", "hrs": "hours", "min": "minute", "mins": "minutes", "wk": "week", "wks": "weeks",
+    "yr": "year", "yrs": "years", "mth": "month", "mths": "months",
+}
+
 # Words too common to search for or to count as a question's content.
 STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before being below between

@@ -41,6 +41,12 @@ def test_forms_of_a_word_meet_and_short_acronyms_keep_their_letters():
     assert tokenize("PCNs ICS GPs GP") == ["pcn", "ics", "gp", "gp"]
 
 
+def test_a_unit_shortened_after_a_number_is_read_as_the_unit_not_an_acronym(service):
+    # A new user's trial: "a&e 4 hr performance" was answered about the HR framework of the transition.
+    answer = service.answer("a&e 4 hr performance")
+    assert "HR framework" not in answer.text and "4-hour" in answer.text.replace("4 hour", "4-hour")
+
+
 def test_a_phrase_written_out_finds_the_acronym_the_page_uses(service):
     # The performance report says "DDR has been significantly impacted by Covid ...".
     answer = service.answer("why has the dementia diagnosis rate dropped so much?")

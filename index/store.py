@@ -26,7 +26,7 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from itertools import accumulate
 from pathlib import Path
 
@@ -78,6 +78,9 @@ class Manifest:
     built_at: str
     files: dict[str, dict]
     counts: dict[str, int]
+    # How ingest read the documents' text (``ingest.build.TEXT_PIPELINE``): a build read another way is
+    # not reused file by file, so a change to cleaning or splitting reaches every document. 0: unrecorded.
+    text_pipeline: int = 0
 
 
 class KnowledgeBase:
@@ -168,6 +171,7 @@ def write(
     model_name: str,
     dimension: int,
     before_publish: Callable[[Path], None] | None = None,
+    text_pipeline: int = 0,
 ) -> Manifest:
     """Write a complete new build, then make it current; older builds are removed.
 
@@ -178,7 +182,7 @@ def write(
     name = f"build-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
     staging = builds / f".{name}.partial"
     staging.mkdir()
-    manifest = _manifest(documents, model_name, dimension)
+    manifest = replace(_manifest(documents, model_name, dimension), text_pipeline=text_pipeline)
     _write_sqlite(staging / "kb.sqlite", documents, current_build(kb_dir))
     chunk_vectors = _stack([d.chunk_vectors for d in documents], dimension)
     np.save(staging / "chunk_vectors.npy", chunk_vectors)

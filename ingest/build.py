@@ -33,6 +33,11 @@ from ingest.reading import SUPPORTED_SUFFIXES, UnreadableDocument, read_pages
 from ingest.sentences import page_sentences
 from ingest.words import repair_pages
 
+# Raised whenever reading, cleaning, repairing or splitting text changes what a document's sentences are:
+# a build made by another version is read again in full instead of reused file by file (``_previous_documents``).
+# 2: lines that are only a page number ("Performance Report  Page 29 of 51") dropped wherever they stand.
+TEXT_PIPELINE = 2
+
 # How much a section heading pulls its chunk's vector towards the section's topic (the chunk's mean
 # sentence vector plus this times the heading's). Set by hand: a half, so the heading helps a chunk
 # be found under its topic without outweighing what the chunk says.
@@ -97,7 +102,9 @@ def ingest_corpus(
         raise NothingToIngest(f"No readable documents in {corpus_dir}; the knowledge base was not changed.")
     # The action table is rebuilt from the pages every run: it takes a tenth of a second.
     documents = [replace(d, actions=extract_actions(d.record.slug, d.pages)) for d in documents]
-    manifest = store.write(kb_dir, documents, Embedder.name, Embedder.dimension, before_publish=_store_search_statistics)
+    manifest = store.write(
+        kb_dir, documents, Embedder.name, Embedder.dimension, before_publish=_store_search_statistics, text_pipeline=TEXT_PIPELINE
+    )
     report.files = len(documents)
     report.pages = manifest.counts["pages"]
     report.chunks = manifest.counts["chunks"]
@@ -192,9 +199,11 @@ def _unique(info: DocumentInfo, documents: list[StoredDocument]) -> DocumentInfo
 
 
 def _previous_documents(kb_dir: Path) -> dict[str, StoredDocument]:
-    """Documents of the build in use, by file name."""
+    """Documents of the build in use, by file name, when it read their text the way this code does."""
     try:
         previous = store.load(kb_dir, Embedder.name, Embedder.dimension)
     except (store.KnowledgeBaseError, OSError, ValueError, KeyError, TypeError):
         return {}  # nothing to reuse: missing, from another model, or damaged
+    if previous.manifest.text_pipeline != TEXT_PIPELINE:
+        return {}  # read another way: every document is read again
     return {d.record.file: d for d in previous.documents}

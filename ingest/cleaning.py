@@ -23,11 +23,15 @@ MIN_PAGES = 3
 EDGE_LINES = 2
 
 _DIGITS = re.compile(r"\d+")
+# A line that is only a page number, after a few words of title ("Performance Report  Page 29 of 51"):
+# furniture wherever it stands, as a slide or an embedded page prints it mid-page.
+_PAGE_NUMBER_LINE = re.compile(r"^\s*(?:[A-Za-z&'’ -]{0,60}\s)?Page\s+\d+\s+of\s+\d+\s*$")
 
 
 def strip_page_furniture(pages: list[str]) -> list[str]:
-    """Pages with repeated header and footer lines removed."""
+    """Pages with repeated header and footer lines, and lines that are only a page number, removed."""
     furniture = _furniture_lines(pages)
+    pages = ["\n".join(line for line in page.split("\n") if not _PAGE_NUMBER_LINE.match(line)) for page in pages]
     if not furniture:
         return pages
     return ["\n".join(_remove_edges(page.split("\n"), furniture)) for page in pages]

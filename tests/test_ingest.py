@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
 import shutil
 from pathlib import Path
 
@@ -95,6 +96,22 @@ def test_unchanged_reingest_reuses_everything_and_changes_are_picked_up(small_co
     kb = load(kb_dir)
     assert changed.reused == 0 and set(kb.by_slug) == {"notes"}
     assert any("Glass is now recycled" in s.text for s in kb.by_slug["notes"].sentences)
+
+
+def test_a_build_whose_text_was_read_another_way_is_read_again(small_corpus, tmp_path, embedder, monkeypatch):
+    """An upgrade that reads text differently (cleaning, repairs, sentence splitting) must reach every
+    document, not only the files that changed since the last ingest."""
+    kb_dir = tmp_path / "kb"
+    ingest_corpus(small_corpus, kb_dir, lambda: embedder)
+    assert load(kb_dir).manifest.text_pipeline == build.TEXT_PIPELINE
+    monkeypatch.setattr(build, "TEXT_PIPELINE", build.TEXT_PIPELINE + 1)
+    again = ingest_corpus(small_corpus, kb_dir, lambda: embedder)
+    assert again.reused == 0 and load(kb_dir).manifest.text_pipeline == build.TEXT_PIPELINE
+
+
+def test_a_line_that_is_only_a_page_number_is_dropped_wherever_it_stands(knowledge_base):
+    # "Performance Report  Page 29 of 51" printed mid-page by an embedded slide had led an answer.
+    assert not [s for _, s in knowledge_base.sentences if re.search(r"\bPage \d+ of \d+\b", s.text)]
 
 
 def test_interrupted_ingest_leaves_previous_knowledge_base_usable(small_corpus, tmp_path, embedder, monkeypatch):

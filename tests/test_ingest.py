@@ -271,3 +271,16 @@ def test_the_knowledge_base_quotes_words_whole_that_the_pdf_split_at_ligatures(k
     assert not re.search(r"\b(?:identif ied|f ixed|f low|f inanc|stratif ication|f icer)\b", everything)
     assert " of the " in everything
 
+
+def test_a_person_s_entry_does_not_swallow_the_table_header_after_it():
+    page = "\n".join(["Apologies:", "Mrs Elaine Strachan-Hall Registered Nurse", "Item", "No:"])
+    sentences, _ = page_sentences(page, 2, "")
+    assert [s.text for s in sentences] == ["Apologies:", "Mrs Elaine Strachan-Hall Registered Nurse", "Item No:"]
+
+
+def test_the_minutes_name_who_sent_apologies_without_the_table_header_after_it(knowledge_base):
+    minutes = [s.text for name, s in knowledge_base.sentences if name == "ccg-governing-body-minutes-2022-05" and s.page == 2]
+    apologies = minutes.index("Apologies:")
+    assert minutes[apologies + 1] == "Mrs Elaine Strachan-Hall Registered Nurse"
+    assert "Item No:" in minutes
+    assert "Dr Arshad Khan Practice Member of the Governing Body (Warwickshire North Place)" in minutes

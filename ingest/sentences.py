@@ -33,6 +33,8 @@ _INLINE_ITEM_NUMBER = re.compile(r"(?:\b(?:and|or)|[,;])\s+\(?(\d{1,2})[.)]$")
 # A person's entry in a list of those present wraps onto at most this many words ("Place)"); how long
 # the entry itself may be is index.text.MAX_ENTRY_CHARS. Set by hand for the board papers' attendance lists.
 MAX_ENTRY_WRAP_WORDS = 3
+# The end of an entry that leads on to the next line: "Director of Public Health and", "Coventry,".
+_LEADS_ON = re.compile(r"(?:[,–&-]|\b(?:and|of|for|the|to|in))$")
 _LIST_MARKER = re.compile(r"^\(?[0-9a-zA-Z]{1,3}[.)]$")
 _CLAUSE_BREAK = re.compile(r"(?<=[;,])\s+")
 
@@ -75,12 +77,22 @@ def starts_list_item(line: str, previous: str | None, following: str | None) -> 
 
 
 def _ends_entry(block: list[str], line: str) -> bool:
-    """A person's entry wraps onto a few words at most ("Place)"); a longer line, or an
-    introduction such as "In Attendance:", comes after it."""
+    """A person's entry wraps onto a few words at most ("Place)"), and only while it visibly goes on:
+    a bracket still open, a last word that leads on ("and", a comma or dash), or a line in lower case.
+    A longer line, an introduction such as "In Attendance:", or a short line after a finished entry
+    (the minutes' table header "Item", after "Mrs Elaine Strachan-Hall Registered Nurse") comes after it."""
     if not block or not is_named_entry(block[0]):
         return False
     text = line.strip()
-    return text.endswith(":") or (len(text.split()) > MAX_ENTRY_WRAP_WORDS and not text[0].islower())
+    if text.endswith(":") or (len(text.split()) > MAX_ENTRY_WRAP_WORDS and not text[0].islower()):
+        return True
+    return not (text[0].islower() or _goes_on(" ".join(block)))
+
+
+def _goes_on(entry: str) -> bool:
+    """An entry that stops mid-phrase: a bracket left open, or ending on a comma, a dash or a linking word."""
+    entry = entry.strip()
+    return entry.count("(") > entry.count(")") or bool(_LEADS_ON.search(entry))
 
 
 def page_sentences(text: str, page: int, heading: str) -> tuple[list[Sentence], str]:

@@ -11,6 +11,15 @@ with this document's own words added) splits it into known words that are
 each more common in the document than the run itself. Names and acronyms the
 document uses ("Brownsover", "UHCW", "CWaPC") are left alone: a name is as
 common as its would-be parts, or is written with capitals inside.
+
+The opposite fault comes first: the text layer breaks words at the "fi", "fl"
+and "ff" ligatures, so readers are quoted "identif ied", "f ixed", "patient
+f low", "diff iculty" and "Of f icer", and search misses "identified" and
+"flow". Pieces are joined, again by removing spaces only, when the first ends
+in "f" (or is a lone "f"), the joined form is a word (the document's own or
+English), and the pieces are not all ordinary words in their own right: "of
+the", "if there" and "staff to" are two words each, even though the English
+list holds "ofthe".
 """
 
 from __future__ import annotations
@@ -36,6 +45,16 @@ MAX_PARTS = 8
 # A part the document never uses must be among this many most common English words.
 COMMON_ENGLISH_RANK = 30000
 
+# A piece counts as an ordinary word in its own right when it is among this many most common English
+# words (a single letter other than "a" and "I" never is): a space between two such pieces is a real
+# one and is kept ("of the", "staff to"), even where the English list holds the pair run together
+# ("ofthe"). Set by hand, as COMMON_ENGLISH_RANK: the ligature fragments ("identif", "ied", "ixed",
+# "iculty") are not English words at all, so the rank only decides between words and rare oddities.
+ORDINARY_WORD_RANK = 30000
+
+# "identif ied", "f ixed", "Of f icer": letters ending in "f" (a lone "f" among them), a space, and
+# lower-case letters; spaces only, never a line break.
+_LIGATURE_SPLIT = re.compile(r"(?<![A-Za-z0-9'’])([A-Za-z]*f(?:[ \t]+f)*)[ \t]+([a-z]+)(?![A-Za-z0-9'’])")
 _LETTERS = re.compile(r"(?<![A-Za-z0-9'’])[A-Za-z]+(?![A-Za-z0-9'’])")
 # "NHSTrust": a run of capitals, then a capitalised word.
 _ACRONYM_THEN_WORD = re.compile(r"\b([A-Z]{2,})([A-Z][a-z]{2,})\b")
@@ -54,10 +73,55 @@ _ADDRESS = re.compile(r"\S*(?:://|www\.|\.uk\b|\.com\b|\.org\b|%20|@)\S*")
 
 
 def repair_pages(pages: list[str]) -> list[str]:
-    """Every page with glued words split, judged against the whole document's words."""
-    counts = Counter(word.lower() for page in pages for word in _WORD.findall(page))
+    """Every page with words split at ligatures joined and glued words split, judged against the
+    whole document's words."""
+    joined = join_ligature_splits(pages)
+    counts = Counter(word.lower() for page in joined for word in _WORD.findall(page))
     segmenter = _Segmenter(counts)
-    return [segmenter.repair(page) for page in pages]
+    return [segmenter.repair(page) for page in joined]
+
+
+def join_ligature_splits(pages: list[str]) -> list[str]:
+    """Pages with words the text layer broke at an "fi", "fl" or "ff" ligature made whole again
+    ("identif ied" is "identified", "f low" is "flow"), spaces removed and nothing else changed."""
+    own = Counter(word.lower() for page in pages for word in _WORD.findall(page))
+
+    def joins(pieces: list[str]) -> bool:
+        whole = "".join(pieces).lower()
+        is_word = bool(own[whole]) or whole in english_word_costs()
+        return is_word and not all(_is_ordinary_word(piece.lower()) for piece in pieces)
+
+    def join(text: str) -> str:
+        """Left to right; a pair that does not join gives its second piece the chance to start one
+        ("if identif ied": "if" and "identif" stay apart, "identif ied" joins)."""
+        out: list[str] = []
+        position = 0
+        while match := _LIGATURE_SPLIT.search(text, position):
+            pieces = match.group().split()
+            if joins(pieces):
+                out.append(text[position : match.start()] + "".join(pieces))
+                position = match.end()
+            else:
+                out.append(text[position : match.start(2)])
+                position = match.start(2)
+        return "".join(out) + text[position:]
+
+    def repair(text: str) -> str:
+        parts = _ADDRESS.split(text)
+        addresses = _ADDRESS.findall(text)
+        return "".join(join(part) + address for part, address in zip(parts, addresses + [""]))
+
+    return [repair(page) for page in pages]
+
+
+def _is_ordinary_word(lowered: str) -> bool:
+    """A common English word of more than one letter ("of", "staff", "low"), or "a" or "i".
+
+    The document's own counts are no guide here: its broken words repeat their fragments ("identif"
+    and "ied" four times each in the PHM Roadmap), which would make them look like words."""
+    if len(lowered) < MIN_PART_LETTERS and lowered not in ("a", "i"):
+        return False
+    return _english_ranks().get(lowered, ORDINARY_WORD_RANK) < ORDINARY_WORD_RANK
 
 
 class _Segmenter:

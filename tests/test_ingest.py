@@ -16,6 +16,7 @@ from index.embedder import Embedder
 from ingest import build
 from ingest.build import NothingToIngest, ingest_corpus
 from ingest.sentences import page_sentences, split_sentences
+from ingest.words import repair_pages
 
 
 def write_pdf(path: Path, pages: list[list[str]], title: str | None = None) -> Path:
@@ -254,3 +255,48 @@ def test_a_build_carries_its_search_statistics_and_start_up_loads_them(small_cor
     assert load_statistics(kb.directory) is None
     searcher = HybridSearcher(kb)  # computed afresh
     assert not searcher.knows("zzstoredonly") and searcher.knows(next(iter(compute_statistics(kb)["sentence_document_frequency"])))
+
+
+def test_words_split_at_a_ligature_are_joined_and_real_word_pairs_kept():
+    page = (
+        "Risks were identif ied early. The post is f ixed term (Chief Nursing Of f icer) and will improve patient f low "
+        "despite diff iculty recruiting. Values f or each area. Most of the staff said that if there is time, staff to "
+        "attend. Ask staff a question. Treated if identif ied via screening."
+    )
+    repaired = repair_pages([page])[0]
+    for whole in ("identified early", "if identified via", "fixed term", "Chief Nursing Officer", "patient flow", "difficulty recruiting", "Values for"):
+        assert whole in repaired
+    for kept in ("of the", "if there", "staff to", "staff a question"):
+        assert kept in repaired
+    assert re.sub(r"\s", "", repaired) == re.sub(r"\s", "", page)  # only white space differs
+
+
+def test_a_ligature_split_is_not_joined_across_a_line_break():
+    assert repair_pages(["the f\nlow road"])[0] == "the f\nlow road"
+
+
+def test_the_knowledge_base_quotes_words_whole_that_the_pdf_split_at_ligatures(knowledge_base):
+    def on_page(slug: str, page: int) -> str:
+        return " ".join(s.text for name, s in knowledge_base.sentences if name == slug and s.page == page)
+
+    assert "In 2021 we identified five key building blocks" in on_page("cw-phm-roadmap", 10)
+    assert "risk stratification" in on_page("cw-phm-roadmap", 3)
+    assert "support patient flow." in on_page("icb-performance-report-2022-07", 16)
+    assert "diff iculty" not in on_page("icb-performance-report-2022-07", 30) and "difficulty" in on_page("icb-performance-report-2022-07", 30)
+    everything = " ".join(s.text for _, s in knowledge_base.sentences)
+    assert not re.search(r"\b(?:identif ied|f ixed|f low|f inanc|stratif ication|f icer)\b", everything)
+    assert " of the " in everything
+
+
+def test_a_person_s_entry_does_not_swallow_the_table_header_after_it():
+    page = "\n".join(["Apologies:", "Mrs Elaine Strachan-Hall Registered Nurse", "Item", "No:"])
+    sentences, _ = page_sentences(page, 2, "")
+    assert [s.text for s in sentences] == ["Apologies:", "Mrs Elaine Strachan-Hall Registered Nurse", "Item No:"]
+
+
+def test_the_minutes_name_who_sent_apologies_without_the_table_header_after_it(knowledge_base):
+    minutes = [s.text for name, s in knowledge_base.sentences if name == "ccg-governing-body-minutes-2022-05" and s.page == 2]
+    apologies = minutes.index("Apologies:")
+    assert minutes[apologies + 1] == "Mrs Elaine Strachan-Hall Registered Nurse"
+    assert "Item No:" in minutes
+    assert "Dr Arshad Khan Practice Member of the Governing Body (Warwickshire North Place)" in minutes

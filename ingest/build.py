@@ -36,7 +36,9 @@ from ingest.words import repair_pages
 # Raised whenever reading, cleaning, repairing or splitting text changes what a document's sentences are:
 # a build made by another version is read again in full instead of reused file by file (``_previous_documents``).
 # 2: lines that are only a page number ("Performance Report  Page 29 of 51") dropped wherever they stand.
-TEXT_PIPELINE = 2
+# 3: words broken at an fi/fl/ff ligature joined ("identif ied"); attendance entries keep short wrapped lines only
+#    while they visibly go on.
+TEXT_PIPELINE = 3
 
 # How much a section heading pulls its chunk's vector towards the section's topic (the chunk's mean
 # sentence vector plus this times the heading's). Set by hand: a half, so the heading helps a chunk

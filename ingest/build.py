@@ -38,7 +38,8 @@ from ingest.words import repair_pages
 # 2: lines that are only a page number ("Performance Report  Page 29 of 51") dropped wherever they stand.
 # 3: words broken at an fi/fl/ff ligature joined ("identif ied"); attendance entries keep short wrapped lines only
 #    while they visibly go on.
-TEXT_PIPELINE = 3
+# 4: a web address laid over many pages ("happyhealthylives.ukHappyhealthylives.uk") dropped wherever it stands.
+TEXT_PIPELINE = 4
 
 # How much a section heading pulls its chunk's vector towards the section's topic (the chunk's mean
 # sentence vector plus this times the heading's). Set by hand: a half, so the heading helps a chunk

@@ -28,10 +28,21 @@ _DIGITS = re.compile(r"\d+")
 _PAGE_NUMBER_LINE = re.compile(r"^\s*(?:[A-Za-z&'’ -]{0,60}\s)?Page\s+\d+\s+of\s+\d+\s*$")
 
 
+# A line that is only a web address, maybe printed twice over ("happyhealthylives.ukHappyhealthylives.uk"):
+# a logo or link laid over the page. Furniture wherever it stands when it recurs on MIN_PAGES pages or more.
+_ADDRESS_LINE = re.compile(r"^\s*\S*(?:www\.|\.uk|\.com|\.org)\S*\s*$", re.IGNORECASE)
+
+
 def strip_page_furniture(pages: list[str]) -> list[str]:
-    """Pages with repeated header and footer lines, and lines that are only a page number, removed."""
+    """Pages with repeated header and footer lines, lines that are only a page number, and a web address
+    laid over many pages, removed."""
     furniture = _furniture_lines(pages)
-    pages = ["\n".join(line for line in page.split("\n") if not _PAGE_NUMBER_LINE.match(line)) for page in pages]
+    addresses = Counter(line.strip() for page in pages for line in set(page.split("\n")) if _ADDRESS_LINE.match(line))
+    overlaid = {line for line, count in addresses.items() if count >= MIN_PAGES}
+    pages = [
+        "\n".join(line for line in page.split("\n") if not _PAGE_NUMBER_LINE.match(line) and line.strip() not in overlaid)
+        for page in pages
+    ]
     if not furniture:
         return pages
     return ["\n".join(_remove_edges(page.split("\n"), furniture)) for page in pages]

@@ -115,6 +115,13 @@ def test_a_line_that_is_only_a_page_number_is_dropped_wherever_it_stands(knowled
     assert not [s for _, s in knowledge_base.sentences if re.search(r"\bPage \d+ of \d+\b", s.text)]
 
 
+def test_a_web_address_laid_over_many_pages_is_not_part_of_any_sentence(knowledge_base):
+    # The Green Plan prints "happyhealthylives.ukHappyhealthylives.uk" mid-page on several pages; it had
+    # been glued into the sentences beside it ("... is also taken happyhealthylives.ukHappyhealthylives.uk The ...").
+    assert not [s for _, s in knowledge_base.sentences if "healthylives.ukHappy" in s.text]
+    assert any("happyhealthylives.uk/" in s.text for _, s in knowledge_base.sentences)  # a link in the text stays
+
+
 def test_interrupted_ingest_leaves_previous_knowledge_base_usable(small_corpus, tmp_path, embedder, monkeypatch):
     kb_dir = tmp_path / "kb"
     ingest_corpus(small_corpus, kb_dir, lambda: embedder)

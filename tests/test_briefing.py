@@ -16,7 +16,7 @@ import docx
 import pytest
 
 from bot.briefing import BriefingWriter, briefing_docx, briefing_json, render_markdown, render_terminal
-from bot.briefing.clauses import point_quote, tidy, trim_to_clauses
+from bot.briefing.clauses import continues_previous, point_quote, tidy, trim_to_clauses
 from bot.briefing.render import thin_note
 from bot.briefing.topic import facets
 from bot.briefing.writer import MAX_POINTS, MIN_POINTS, NEAR_DUPLICATE, Point
@@ -302,3 +302,14 @@ def test_a_topic_splits_into_facets_sharing_their_head():
         "population health management staffing",
     ]
     assert facets("cancer waiting times performance") == []
+
+
+def test_a_point_the_next_sentence_carries_on_is_quoted_with_it(briefings, knowledge_base):
+    # NHS England's letter, p. 2: "However, the latest 6 week data was indicating a trend of increased
+    # ambulance handover delays." "You recognised this risk and described the actions in place ..."
+    # Either alone is half the claim: the trend without the actions, or "this risk" without the risk.
+    points = [p.text for p in briefings["ambulance handover delays"].points]
+    assert any(p.startswith("However, the latest 6 week data") and "You recognised this risk" in p for p in points)
+    assert continues_previous("You recognised this risk and described the actions in place to mitigate.")
+    assert continues_previous("These budgets reflect the revised financial plan submission on 20th June 2022.")
+    assert not continues_previous("Issues remain with turnover and retention rates.")

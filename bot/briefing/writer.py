@@ -222,7 +222,7 @@ class BriefingWriter:
         found: Counter[str] = Counter()
         surface: dict[str, str] = {}
         for r in ranking[:FEEDBACK_SENTENCES]:
-            for word in set(re.findall(r"[A-Za-z][A-Za-z-]{2,}", self.kb.sentences[r.sentence_id][1].text)):
+            for word in dict.fromkeys(re.findall(r"[A-Za-z][A-Za-z-]{2,}", self.kb.sentences[r.sentence_id][1].text)):  # in reading order, not hash order
                 for token in tokenize(word):
                     if token not in query.terms:
                         surface.setdefault(token, word)

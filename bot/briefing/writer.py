@@ -303,9 +303,11 @@ class BriefingWriter:
         """A quote that ends its sentence's introduction to a list ("... the following 3 policies:")
         with the list's items on the page, and one that ends a sentence the next spells out
         ("... five key building blocks." "These are aligned to the 4Is ...") with that sentence
-        (as answers quote them: ``bot.quoting``), as far as MAX_LIST_POINT_CHARS: either alone is
-        half a claim. The quote unchanged when it is neither, or when the whole would not be
-        verbatim on the page or would point elsewhere."""
+        (as answers quote them: ``bot.quoting``), or that the next carries on ("... a trend of
+        increased ambulance handover delays." "You recognised this risk and described the actions
+        ..."), as far as MAX_LIST_POINT_CHARS: either alone is half a claim. The quote unchanged
+        when it is none of these, or when the whole would not be verbatim on the page or would
+        point elsewhere."""
         text = candidate.text.rstrip()
         start = text.find(quote)
         if start < 0 or text[start + len(quote) :].strip(" :.") or not (text.endswith(":") or not is_list_item(text)):

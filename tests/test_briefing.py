@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -16,7 +17,7 @@ import docx
 import pytest
 
 from bot.briefing import BriefingWriter, briefing_docx, briefing_json, render_markdown, render_terminal
-from bot.briefing.clauses import point_quote, tidy, trim_to_clauses
+from bot.briefing.clauses import continues_previous, point_quote, tidy, trim_to_clauses
 from bot.briefing.render import thin_note
 from bot.briefing.topic import facets
 from bot.briefing.writer import MAX_POINTS, MIN_POINTS, NEAR_DUPLICATE, Point
@@ -302,3 +303,27 @@ def test_a_topic_splits_into_facets_sharing_their_head():
         "population health management staffing",
     ]
     assert facets("cancer waiting times performance") == []
+
+
+def test_a_point_the_next_sentence_carries_on_is_quoted_with_it(briefings, knowledge_base):
+    # NHS England's letter, p. 2: "However, the latest 6 week data was indicating a trend of increased
+    # ambulance handover delays." "You recognised this risk and described the actions in place ..."
+    # Either alone is half the claim: the trend without the actions, or "this risk" without the risk.
+    points = [p.text for p in briefings["ambulance handover delays"].points]
+    assert any(p.startswith("However, the latest 6 week data") and "You recognised this risk" in p for p in points)
+    assert continues_previous("You recognised this risk and described the actions in place to mitigate.")
+    assert continues_previous("These budgets reflect the revised financial plan submission on 20th June 2022.")
+    assert not continues_previous("Issues remain with turnover and retention rates.")
+
+
+def test_the_same_topic_gets_the_same_briefing_on_every_start(corpus_kb_dir):
+    # The feedback search once read a sentence's words in hash order, so which spelling of a shared word
+    # it searched ("releases" or "Releases", "spends" or "spend-based") changed with PYTHONHASHSEED, and
+    # with it the points and key figures of "media and mp enquiries".
+    topic = "media and mp enquiries"
+    command = [sys.executable, "-m", "bot", "--index", str(corpus_kb_dir), "brief", topic, "--json"]
+    printed = [
+        json.loads(subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300, check=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout)
+        for seed in ("1", "2")
+    ]
+    assert [p["text"] for p in printed[0]["points"] + printed[0]["key_figures"]] == [p["text"] for p in printed[1]["points"] + printed[1]["key_figures"]]

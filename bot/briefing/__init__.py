@@ -25,7 +25,8 @@ in this order:
    names a word of the topic); table debris, captions and links are refused.
 4. ``writer``, writing: points are the most important passages, the best of
    each facet and of each document that speaks strongly to the topic taken
-   first, a list's introduction with its items; the headline is the leading
+   first, a list's introduction with its items, a point the next sentence
+   carries on ("... this risk ...") with that sentence; the headline is the leading
    whole sentence, not repeated as a point; key figures give numbers the
    points do not (a clause naming the topic, else the claim that holds the
    figure); citations are numbered in order of use. When fewer than four

@@ -72,6 +72,9 @@ _TRAILING_POINTER = re.compile(
     re.IGNORECASE,
 )
 _LEANING = re.compile(r"^(?:This|These|Those|They|Such|He|She|Their)\b")
+# A sentence that carries on the one before: it opens by pointing back ("This ...", "They ...") or
+# names what that one said in its first few words ("You recognised this risk and described the actions").
+_CONTINUES = re.compile(r"^(?:(?:This|These|Those|They|Such)\b|(?:\S+\s+){1,3}(?:this|these|those)\s+[a-z]{3,})")
 _LEADING_MARK = re.compile(r"^(?:[•▪●–—-]|o(?=\s[A-Z])|\d{1,2}\.(?=\s[A-Z]))\s+")
 _MONTH = rf"(?:{MONTH_FULL_NAMES})"
 _DATE = re.compile(r"\b(?:19|20)\d{2}(?:/\d{2,4})?\b|\b\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH + r"\b|\b" + _MONTH + r"\s+(?:19|20)\d{2}\b")
@@ -128,6 +131,11 @@ def is_list_item(text: str) -> bool:
 def leans_on_previous(text: str) -> bool:
     """"This identifies the groups ..." needs the sentence before it to make sense."""
     return bool(_LEANING.match(text))
+
+
+def continues_previous(text: str) -> bool:
+    """"You recognised this risk and described the actions ...": the sentence goes on from the one before."""
+    return bool(_CONTINUES.match(text))
 
 
 def point_quote(sentence: str, terms: dict[str, float]) -> str | None:

@@ -21,6 +21,7 @@ import numpy as np
 
 from bot.answering import AnsweringService, Citation, RankedSentence
 from bot.briefing.clauses import (
+    continues_previous,
     figure_clauses,
     figures_in,
     has_amount,
@@ -56,6 +57,7 @@ MIN_POINTS = 4
 SEED_SHARE = 0.8  # the best passage of a facet or document leads when its probability is within this share of the best
 MAX_POINTS = 8
 MAX_LIST_POINT_CHARS = 600  # a list's introduction brings its items as far as this
+CONTINUED_POINTS = True  # a point the next sentence carries on ("... this risk ...") quotes it too, within MAX_LIST_POINT_CHARS
 MAX_FIGURES = 8
 MAX_COMMITMENTS = 3  # dated commitments shown under "What happens next"
 FIGURES_NAME_TOPIC = True  # a key figure's clause must name a word of the topic
@@ -220,7 +222,7 @@ class BriefingWriter:
         found: Counter[str] = Counter()
         surface: dict[str, str] = {}
         for r in ranking[:FEEDBACK_SENTENCES]:
-            for word in set(re.findall(r"[A-Za-z][A-Za-z-]{2,}", self.kb.sentences[r.sentence_id][1].text)):
+            for word in dict.fromkeys(re.findall(r"[A-Za-z][A-Za-z-]{2,}", self.kb.sentences[r.sentence_id][1].text)):  # in reading order, not hash order
                 for token in tokenize(word):
                     if token not in query.terms:
                         surface.setdefault(token, word)
@@ -301,9 +303,11 @@ class BriefingWriter:
         """A quote that ends its sentence's introduction to a list ("... the following 3 policies:")
         with the list's items on the page, and one that ends a sentence the next spells out
         ("... five key building blocks." "These are aligned to the 4Is ...") with that sentence
-        (as answers quote them: ``bot.quoting``), as far as MAX_LIST_POINT_CHARS: either alone is
-        half a claim. The quote unchanged when it is neither, or when the whole would not be
-        verbatim on the page or would point elsewhere."""
+        (as answers quote them: ``bot.quoting``), or that the next carries on ("... a trend of
+        increased ambulance handover delays." "You recognised this risk and described the actions
+        ..."), as far as MAX_LIST_POINT_CHARS: either alone is half a claim. The quote unchanged
+        when it is none of these, or when the whole would not be verbatim on the page or would
+        point elsewhere."""
         text = candidate.text.rstrip()
         start = text.find(quote)
         if start < 0 or text[start + len(quote) :].strip(" :.") or not (text.endswith(":") or not is_list_item(text)):
@@ -311,11 +315,24 @@ class BriefingWriter:
         sentence_id = candidate.sentence_id
         items = [i for i in self._quoter.with_lists([sentence_id], MAX_LIST_POINT_CHARS) if i > sentence_id]
         run = [i for n, i in enumerate(items) if i == sentence_id + 1 + n and self.kb.sentences[i][1].page == candidate.page]
+        if not run and CONTINUED_POINTS and self._continued_by(sentence_id):
+            following = self.kb.sentences[sentence_id + 1][1].text
+            run = [sentence_id + 1] if len(text) - start + 1 + len(following) <= MAX_LIST_POINT_CHARS else []
         if not run:
             return quote
-        whole = " ".join([text[start:], *(self.kb.sentences[i][1].text for i in run)])
+        whole = " ".join([text[start:], *(self.kb.sentences[i][1].text for i in run)]).rstrip(" •▪●")  # a bullet that opens the next line
         page = collapse_whitespace(self.kb.page_text(candidate.slug, candidate.page))
         return whole if collapse_whitespace(whole) in page and not refers_elsewhere(whole) else quote
+
+    def _continued_by(self, sentence_id: int) -> bool:
+        """The next sentence on the page carries this one on ("... increased ambulance handover delays."
+        "You recognised this risk and described the actions ..."), so a point quotes both."""
+        following = sentence_id + 1
+        if following >= len(self.kb.sentences):
+            return False
+        (slug, sentence), (other_slug, other) = self.kb.sentences[sentence_id], self.kb.sentences[following]
+        whole = other.text.rstrip(" •▪●").endswith((".", "!", "”", "’", '"', ")"))  # not one cut at the page's foot
+        return (slug, sentence.page) == (other_slug, other.page) and whole and not is_list_item(other.text) and continues_previous(other.text)
 
     def _opens_section(self, sentence_id: int) -> bool:
         """Among the first two sentences under its heading on its page: where a section says what it is about."""

@@ -234,17 +234,12 @@ class AnsweringService:
         summary = _SUMMARY_REQUEST.match(question)
         if summary:
             return self._point_to_briefing(summary["topic"], filters)
-        action_filter = self.actions.understand(question, self.today())
-        named = self.documents_named_in(question)
-        if action_filter is not None and named and not named & self.actions.sources:
-            action_filter = None  # "what did the CEO report say about industrial action?": the table is not that report's
+        action_filter = self._action_filter(question)
         unreadable_year = action_filter is not None and action_filter.due is None and _ASKS_FOR_A_YEAR.search(question)
         if unreadable_year and len(split_question(question)) < 2:
             return Answer(text=UNREADABLE_YEAR, citations=[], abstained=True, trace=["a due year the table cannot read"])
         if action_filter is not None and not action_filter.constraints() and _REFERS_BACK.search(question):
             return Answer(text=WHICH_ACTIONS, citations=[], abstained=True, trace=["an action question pointing back at nothing"])
-        if action_filter is not None and not action_filter.constraints() and not _NAMES_ACTIONS.search(question):
-            action_filter = None  # "who leads the green plan?" asks about a person the documents name, not all 165 actions
         listing = None
         if action_filter is not None and not unreadable_year:
             listing = self.actions.listing(action_filter)
@@ -260,6 +255,21 @@ class AnsweringService:
         if answer.abstained and listing is not None and table_says_more and not about_the_asker:
             return self.answer_from_table(listing)  # says plainly that no action matches, and the nearest filter that does
         return answer
+
+    def _action_filter(self, question: str) -> ActionFilter | None:
+        """The action-table filter a question asks for, or None when the documents answer it: a question
+        naming a document the table does not come from ("what did the CEO report say about industrial
+        action?"), or one with no constraint at all that neither asks about actions nor points back ("who
+        leads the green plan?" asks about a person the documents name, not for all 165 actions)."""
+        action_filter = self.actions.understand(question, self.today())
+        if action_filter is None:
+            return None
+        named = self.documents_named_in(question)
+        if named and not named & self.actions.sources:
+            return None
+        if not action_filter.constraints() and not _NAMES_ACTIONS.search(question) and not _REFERS_BACK.search(question):
+            return None
+        return action_filter
 
     def answer_actions(self, action_filter: ActionFilter) -> Answer:
         """The action table filtered directly (the CLI's and channels' /due and /owner)."""

@@ -295,8 +295,8 @@ def _leans(message: str, tunables: Tunables) -> bool:
     "what is phm" after a question about the fleet asks about PHM (a new user's trial saw it read as
     "what is phm (electric vehicles)?")."""
     words = [w.lower().strip("'’") for w in _words(message)]
-    pointing = [w for position, w in enumerate(words) if w in _POINTING_BACK and not _names_a_thing(words, position)]
-    content = [w for w in words if w not in _FUNCTION_WORDS and (w not in _POINTING_BACK or w not in pointing)]
+    pointing = {position for position, w in enumerate(words) if w in _POINTING_BACK and not _names_a_thing(words, position)}
+    content = [w for position, w in enumerate(words) if w not in _FUNCTION_WORDS and position not in pointing]
     if pointing:
         return len(content) <= tunables.max_leaning_content_words
     return not content

@@ -26,7 +26,7 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from itertools import accumulate
 from pathlib import Path
 
@@ -182,7 +182,7 @@ def write(
     name = f"build-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
     staging = builds / f".{name}.partial"
     staging.mkdir()
-    manifest = replace(_manifest(documents, model_name, dimension), text_pipeline=text_pipeline)
+    manifest = _manifest(documents, model_name, dimension, text_pipeline)
     _write_sqlite(staging / "kb.sqlite", documents, current_build(kb_dir))
     chunk_vectors = _stack([d.chunk_vectors for d in documents], dimension)
     np.save(staging / "chunk_vectors.npy", chunk_vectors)
@@ -211,9 +211,10 @@ def build_dense_index(vectors: np.ndarray) -> faiss.Index:
     return index
 
 
-def _manifest(documents: list[StoredDocument], model_name: str, dimension: int) -> Manifest:
+def _manifest(documents: list[StoredDocument], model_name: str, dimension: int, text_pipeline: int) -> Manifest:
     return Manifest(
         format_version=FORMAT_VERSION,
+        text_pipeline=text_pipeline,
         model=model_name,
         dimension=dimension,
         built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),

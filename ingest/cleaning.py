@@ -39,13 +39,11 @@ def strip_page_furniture(pages: list[str]) -> list[str]:
     furniture = _furniture_lines(pages)
     addresses = Counter(line.strip() for page in pages for line in set(page.split("\n")) if _ADDRESS_LINE.match(line))
     overlaid = {line for line, count in addresses.items() if count >= MIN_PAGES}
-    pages = [
-        "\n".join(line for line in page.split("\n") if not _PAGE_NUMBER_LINE.match(line) and line.strip() not in overlaid)
-        for page in pages
-    ]
-    if not furniture:
-        return pages
-    return ["\n".join(_remove_edges(page.split("\n"), furniture)) for page in pages]
+
+    def anywhere(line: str) -> bool:
+        return bool(_PAGE_NUMBER_LINE.match(line)) or line.strip() in overlaid
+
+    return ["\n".join(_remove_edges([line for line in page.split("\n") if not anywhere(line)], furniture)) for page in pages]
 
 
 def _shape(line: str) -> str:

@@ -28,6 +28,7 @@ import functools
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 
 import wordninja
 
@@ -106,12 +107,14 @@ def join_ligature_splits(pages: list[str]) -> list[str]:
                 position = match.start(2)
         return "".join(out) + text[position:]
 
-    def repair(text: str) -> str:
-        parts = _ADDRESS.split(text)
-        addresses = _ADDRESS.findall(text)
-        return "".join(join(part) + address for part, address in zip(parts, addresses + [""]))
+    return [_outside_addresses(page, join) for page in pages]
 
-    return [repair(page) for page in pages]
+
+def _outside_addresses(text: str, repair: Callable[[str], str]) -> str:
+    """``repair`` applied to the text between web addresses, which are left exactly as they are."""
+    pieces = _ADDRESS.split(text)
+    addresses = _ADDRESS.findall(text)
+    return "".join(repair(piece) + address for piece, address in zip(pieces, addresses + [""]))
 
 
 def _is_ordinary_word(lowered: str) -> bool:
@@ -136,10 +139,7 @@ class _Segmenter:
         self.english_rank = _english_ranks()
 
     def repair(self, text: str) -> str:
-        pieces = _ADDRESS.split(text)
-        addresses = _ADDRESS.findall(text)
-        repaired = [self._repair_words(piece) for piece in pieces]
-        return "".join(p + a for p, a in zip(repaired, addresses + [""]))
+        return _outside_addresses(text, self._repair_words)
 
     def _repair_words(self, text: str) -> str:
         text = _LABEL_THEN_FIGURE.sub(r"\1 \2", text)

@@ -64,13 +64,12 @@ _LINK = re.compile(r"https?://|www\.")
 # pointer to one or to another part of the page ("as shown in Figure 34 above", "see below"):
 # neither means anything pasted into a briefing.
 _FIGURE_MENTION = re.compile(r"\b(?:Figure|Fig\.|Table|Chart|Graph|Diagram)\s?\d+", re.IGNORECASE)
-_SEE_ELSEWHERE = re.compile(r"\b(?:see|shown|as|set out|stated|mentioned|described|outlined|detailed|listed|illustrated)\s+(?:\w+\s+){0,2}(?:above|below|overleaf)\b", re.IGNORECASE)
+_POINTING_VERB = r"(?:see|shown|set out|stated|mentioned|described|outlined|detailed|listed|illustrated)"
+_ELSEWHERE = r"\s+(?:\w+\s+){0,2}(?:above|below|overleaf)"
+_SEE_ELSEWHERE = re.compile(rf"\b(?:{_POINTING_VERB}|as){_ELSEWHERE}\b", re.IGNORECASE)
 # A pointer that ends a sentence as an aside ("... took place on the 1st July as detailed below."): the
 # claim before it stands without it. Only "as ...", so "The governance is outlined below." is not cut to "... is".
-_TRAILING_POINTER = re.compile(
-    r"[\s,;:]*\bas\s+(?:see|shown|set out|stated|mentioned|described|outlined|detailed|listed|illustrated)\s+(?:\w+\s+){0,2}(?:above|below|overleaf)\W*$",
-    re.IGNORECASE,
-)
+_TRAILING_POINTER = re.compile(rf"[\s,;:]*\bas\s+{_POINTING_VERB}{_ELSEWHERE}\W*$", re.IGNORECASE)
 _LEANING = re.compile(r"^(?:This|These|Those|They|Such|He|She|Their)\b")
 # A sentence that carries on the one before: it opens by pointing back ("This ...", "They ...") or
 # names what that one said in its first few words ("You recognised this risk and described the actions").

@@ -21,7 +21,7 @@ import numpy as np
 from bot.facts import ABOUT_THE_ASKER, FactKind, holds, states_a_count, wanted_fact_kinds
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
 from index.store import KnowledgeBase
-from index.text import BULLET, tokenize
+from index.text import BULLET, YEAR_TOKEN, tokenize
 from index.vocabulary import CAPTION
 
 # Sentences of the pages the best chunks are on are candidates too.
@@ -109,7 +109,6 @@ def decline_rules_met(question: str, decision_row: Sequence[float]) -> list[Decl
 
 _DIGIT = re.compile(r"\d")
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][A-Za-z0-9&]*[A-Z0-9]?[a-z]*\b|\b[A-Z]{2,}[a-z]?\b")
-_YEAR_TOKEN = re.compile(r"fy\d\d/\d\d|(?:19|20)\d\d")
 MONTHS = frozenset(tokenize("january february march april may june july august september october november december"))
 # Words that frame a question rather than say what it is about, as search tokens ("according" is "accord").
 QUESTION_WORDS = frozenset(
@@ -163,7 +162,7 @@ class FeatureMaker:
             wants=frozenset(wanted_fact_kinds(question)),
             names=tuple(names),
             specific=tuple(n for n in names if n.isalpha() and self.searcher.sentence_share(n) < SPECIFIC_NAME_SHARE),
-            years=tuple(t for t in dict.fromkeys(tokenize(question)) if _YEAR_TOKEN.fullmatch(t)),
+            years=tuple(t for t in dict.fromkeys(tokenize(question)) if YEAR_TOKEN.fullmatch(t)),
             months=tuple(t for t in dict.fromkeys(tokenize(question)) if t in MONTHS),
         )
 

@@ -19,8 +19,8 @@ import calendar
 import re
 from collections.abc import Iterable
 
-from index.text import tokenize
-from index.vocabulary import MONTH_NAMES, MONTHS, YEAR_WRITTEN
+from index.text import tokenize, years_written
+from index.vocabulary import MONTH_NAMES, MONTHS
 
 _MONTH = re.compile(rf"\b(?:{MONTH_NAMES})\b", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9&]*")
@@ -38,11 +38,11 @@ def what_is_missing(question: str, evidence_tokens: frozenset[str], best_sentenc
     if missing_months:
         given = [m for m in _months_in(best_sentence) if m not in asked_months]
         return _sentence(given, missing_months)
-    asked_years = list(dict.fromkeys(YEAR_WRITTEN.findall(question)))
+    asked_years = years_written(question)
     missing_years = [y for y in asked_years if not set(tokenize(y)) <= evidence_tokens]
     if missing_years:
         asked_tokens = {t for y in asked_years for t in tokenize(y)}
-        given = [y for y in dict.fromkeys(YEAR_WRITTEN.findall(best_sentence)) if not set(tokenize(y)) & asked_tokens]
+        given = [y for y in years_written(best_sentence) if not set(tokenize(y)) & asked_tokens]
         return _sentence(given, missing_years)
     missing_names = set(names) - evidence_tokens
     shown = []

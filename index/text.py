@@ -14,7 +14,7 @@ import Stemmer
 import wordninja
 
 from index.records import Chunk
-from index.vocabulary import BULLET_GLYPHS, HONORIFICS, STOPWORDS, UNIT_SHORTHAND
+from index.vocabulary import BULLET_GLYPHS, HONORIFICS, STOPWORDS, UNIT_SHORTHAND, YEAR_WRITTEN
 
 _WHITESPACE = re.compile(r"\s+")
 _LINE_BREAK_HYPHEN = re.compile(r"(\w)-\s*\n\s*(\w)")
@@ -102,6 +102,17 @@ def tokenize(text: str) -> list[str]:
     "FY20/21", "2020 to 2021"); they all become one token, ``fy20/21``.
     """
     return [stem(token) for token in plain_tokens(text) if token not in STOPWORDS and (len(token) > 1 or token.isdigit())]
+
+
+# A year as a search token: "fy21/22" or "2022".
+YEAR_TOKEN = re.compile(r"fy\d\d/\d\d|(?:19|20)\d\d")
+
+
+def years_written(text: str) -> list[str]:
+    """The years in the text as written ("2021-22", "FY23/24"), each once; a range that is not one
+    year after another ("35-50 walking aids") is no financial year."""
+    found = (written for written in YEAR_WRITTEN.findall(text) if any(YEAR_TOKEN.fullmatch(t) for t in tokenize(written)))
+    return list(dict.fromkeys(found))
 
 
 def plain_tokens(text: str) -> list[str]:

@@ -39,7 +39,8 @@ from ingest.words import repair_pages
 # 3: words broken at an fi/fl/ff ligature joined ("identif ied"); attendance entries keep short wrapped lines only
 #    while they visibly go on.
 # 4: a web address laid over many pages ("happyhealthylives.ukHappyhealthylives.uk") dropped wherever it stands.
-TEXT_PIPELINE = 4
+# 5: a word run onto a plain number ("around40", "inhalersby2024") parted, as it was for amounts.
+TEXT_PIPELINE = 5
 
 # How much a section heading pulls its chunk's vector towards the section's topic (the chunk's mean
 # sentence vector plus this times the heading's). Set by hand: a half, so the heading helps a chunk

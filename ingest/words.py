@@ -61,8 +61,9 @@ _LETTERS = re.compile(r"(?<![A-Za-z0-9'’])[A-Za-z]+(?![A-Za-z0-9'’])")
 _ACRONYM_THEN_WORD = re.compile(r"\b([A-Z]{2,})([A-Z][a-z]{2,})\b")
 # "15Total", "in2020/21": a figure and a word run together.
 _FIGURE_THEN_WORD = re.compile(r"(?<![A-Za-z0-9])(\d+)([A-Z][a-z]{2,})\b")
-# "totalled27,420", "30%of", "tCO2eacross": a word, a figure or a unit run onto the next.
-_WORD_THEN_FIGURE = re.compile(r"\b([a-z]{4,})(\d{1,3}(?:,\d{3})+\b|\d+(?:\.\d+)?%)")
+# "totalled27,420", "around40", "inhalersby2024", "30%of", "tCO2eacross": a word, a figure or a
+# unit run onto the next.
+_WORD_THEN_FIGURE = re.compile(r"\b([a-z]{3,})(\d[\d,]*(?:\.\d+)?%?)")
 _PERCENT_THEN_WORD = re.compile(r"(\d%)([a-z]{2,})")
 _UNIT_THEN_WORD = re.compile(r"(tCO2e|CO2e|MWh|kWh)([a-z]{3,})")
 _WORD_THEN_YEAR = re.compile(r"\b(in|of|to|by|from|for|and|the|since|until|during)((?:19|20)\d\d)", re.IGNORECASE)
@@ -152,8 +153,12 @@ class _Segmenter:
         return _LETTERS.sub(self._split_run, text)
 
     def _word_then_figure(self, match: re.Match) -> str:
+        """Split when the letters are a word (however rare: "totalled"), or words the segmenter would
+        part ("inhalersby"); a broken word ("igure9") stays as it is."""
         word = match.group(1)
-        return f"{word} {match.group(2)}" if self._known(word.lower()) else match.group()
+        if self._known(word) or word in self.model._wordcost or self._segmented(word) != word:
+            return f"{word} {match.group(2)}"
+        return match.group()
 
     def _acronym_then_word(self, match: re.Match) -> str:
         acronym, word = match.groups()
@@ -162,7 +167,10 @@ class _Segmenter:
         return match.group()
 
     def _split_run(self, match: re.Match) -> str:
-        run = match.group()
+        return self._segmented(match.group())
+
+    def _segmented(self, run: str) -> str:
+        """The run of letters as the words it is made of, or as it is."""
         lowered = run.lower()
         if run.islower() and lowered not in self.english_rank:
             glued = _glued_to_a_short_word(run)

@@ -89,3 +89,9 @@ def test_a_count_of_none_answers_how_many(service):
     answer = service.answer("how many EV charging points has GEH got")
     assert not answer.abstained, answer.text
     assert "GEH and CWPT do not currently have EV charging points" in answer.text
+
+
+def test_a_range_of_counts_is_not_offered_as_the_year_given():
+    best = "SWFT's walking aid supplier collects around 35-50 walking aids a week for reuse in 2019."
+    said = what_is_missing("How many walking aids were reissued in 2021/22?", _tokens(best), best, [])
+    assert said == "The closest passages give 2019, not 2021/22."

@@ -278,6 +278,14 @@ def test_words_split_at_a_ligature_are_joined_and_real_word_pairs_kept():
     assert re.sub(r"\s", "", repaired) == re.sub(r"\s", "", page)  # only white space differs
 
 
+def test_a_word_run_onto_a_figure_is_parted_and_a_broken_word_is_not():
+    page = "inhalers totalled27,420 tCO2e, a saving of around40 tCO2e, inhalersby2024/25. F igure9 shows it"
+    repaired = repair_pages([page])[0]
+    for parted in ("totalled 27,420", "around 40 tCO2e", "inhalers by 2024/25", "igure9"):
+        assert parted in repaired
+    assert re.sub(r"\s", "", repaired) == re.sub(r"\s", "", page)
+
+
 def test_a_ligature_split_is_not_joined_across_a_line_break():
     assert repair_pages(["the f\nlow road"])[0] == "the f\nlow road"
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields, replace
 from datetime import date
+from enum import Enum
 from itertools import combinations
 
 from index.due_dates import financial_year_of, parse_financial_year
@@ -111,6 +113,42 @@ class ActionListing:
     summary: str
     groups: dict[str, list[ActionRow]]
     nearest: Relaxation | None = None
+
+
+class ActionDetail(Enum):
+    """What a follow-up asks of the actions just listed ("who leads them?", "when are they due?")."""
+
+    LEAD = "lead"
+    DUE = "due"
+
+
+_ASKS_DUE = re.compile(r"\bwhen\b|\bdue\b|\bdeadlines?\b|\btimescales?\b", re.I)
+_ASKS_LEAD = re.compile(r"\bwho\b|\bleads?\b|\bleading\b|\bled\b|\bresponsible\b|\bowns?\b|\bowners?\b", re.I)
+
+
+def detail_asked(message: str) -> ActionDetail | None:
+    """The column a message asks about, when it asks about one (the due year before the lead:
+    "when is the lead due to report?" asks when)."""
+    if _ASKS_DUE.search(message):
+        return ActionDetail.DUE
+    return ActionDetail.LEAD if _ASKS_LEAD.search(message) else None
+
+
+def with_detail_summed_up(listing: ActionListing, detail: ActionDetail) -> ActionListing:
+    """The listing headed by who leads its rows or when they are due, counted, so the answer to
+    "who leads them?" is in its first line rather than left to be read off every row."""
+    rows = [row for group in listing.groups.values() for row in group]
+    if not rows:
+        return listing
+    column = "lead" if detail is ActionDetail.LEAD else "due date"
+    values = Counter((row.lead if detail is ActionDetail.LEAD else row.due) or f"no {column} given" for row in rows)
+    if len(values) == 1 and not next(iter(values)).startswith("no "):
+        which = "It is" if len(rows) == 1 else "Both are" if len(rows) == 2 else f"All {len(rows)} are"
+        said = f"{which} {'led by' if detail is ActionDetail.LEAD else 'due'} {next(iter(values))}."
+    else:
+        parts = ", ".join(f"{value} ({count})" for value, count in values.most_common())
+        said = f"{'Leads' if detail is ActionDetail.LEAD else 'Due'}: {parts}."
+    return replace(listing, summary=f"{listing.summary.rstrip(' .')}. {said}")
 
 
 def parse_action_question(question: str, themes: list[str], leads: list[str], today: date) -> ActionFilter | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from bot.action_answers import ROWS_IN_TEXT
-from bot.action_query import ActionListing, left_out_note
+from bot.action_query import ActionListing, left_out_note, with_detail_summed_up
 from bot.answering import Answer, AnsweringService, Citation
 from bot.followup import (
     DEFAULT_TUNABLES,
@@ -72,6 +72,10 @@ class FollowUpAnswerer:
         if kind is FollowUpKind.NARROW or (kind is FollowUpKind.ELLIPSIS and resolution.action_filter is not None):
             assert resolution.action_filter is not None  # resolve() gives NARROW the narrowed filter, ELLIPSIS a listing's new one
             answer = self.service.answer_actions(resolution.action_filter)
+            return answer, self.turn_of(resolution, answer)
+        if resolution.detail is not None and resolution.action_filter is not None:
+            listing = with_detail_summed_up(self.service.actions.listing(resolution.action_filter), resolution.detail)
+            answer = self.service.answer_from_table(listing)
             return answer, self.turn_of(resolution, answer)
         if kind is FollowUpKind.DRILL:
             answer = self._passages(resolution)

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from enum import Enum
 
-from bot.action_query import ActionFilter
+from bot.action_query import ActionDetail, ActionFilter, detail_asked
 from index.vocabulary import MONTH_NAMES, YEAR_WRITTEN
 
 # A message with at most this many words of its own after a cue such as "and" or "what about"
@@ -184,6 +184,7 @@ class Resolution:
     expand: bool = False  # DRILL: say more after the passage ("tell me more about ...") rather than around it
     inserted: str = ""  # ELLIPSIS: the fragment put in
     subject: str = ""  # what the question is about, for the next message's pronouns
+    detail: ActionDetail | None = None  # PRONOUN after a listing: the column asked about ("who leads them?")
 
     @property
     def follows_up(self) -> bool:
@@ -263,19 +264,26 @@ def _about_listing(
     narrowing = _NARROW_CUE.match(message)
     ellipsis = _ELLIPSIS_CUE.match(message)
     cue = narrowing or (ellipsis if ellipsis and len(_words(message)) <= tunables.max_ellipsis_words else None)
-    if cue is None:
-        return None
-    words = _NARROW_FILLER.sub(" ", message[cue.end() :]).strip(" ?!.")
+    words = _NARROW_FILLER.sub(" ", message[cue.end() :]).strip(" ?!.") if cue else ""
     added = parse_actions(f"{words} actions") if words else None
-    if added is None or not added.constraints():
-        return None
-    kind, base = FollowUpKind.NARROW, last.action_filter
-    if not narrowing and {"theme", "text"} & set(added.constraints()):
-        # "and the workforce one?" asks about another topic, not this topic's workforce rows: the new
-        # theme or words replace the old ones; a due year, lead or scope asked for before still holds.
-        kind, base = FollowUpKind.ELLIPSIS, replace(base, theme=None, text=None)
-    merged = replace(base, **{name: getattr(added, name) for name in added.constraints()})
-    return Resolution(kind, last.question, merged, subject=last.subject)
+    if added is not None and added.constraints():
+        kind, base = FollowUpKind.NARROW, last.action_filter
+        if not narrowing and {"theme", "text"} & set(added.constraints()):
+            # "and the workforce one?" asks about another topic, not this topic's workforce rows: the new
+            # theme or words replace the old ones; a due year, lead or scope asked for before still holds.
+            kind, base = FollowUpKind.ELLIPSIS, replace(base, theme=None, text=None)
+        merged = replace(base, **{name: getattr(added, name) for name in added.constraints()})
+        return Resolution(kind, last.question, merged, subject=last.subject)
+    # "who leads them?", "and when are those due?": the same rows, asked about one of their columns.
+    detail = detail_asked(message)
+    points_back = _LISTED_ROWS & set(_words(message.lower()))
+    if detail and points_back and _leans(message, tunables):
+        return Resolution(FollowUpKind.PRONOUN, last.question, last.action_filter, subject=last.subject, detail=detail)
+    return None
+
+
+# Pronouns that stand for the rows of a listing.
+_LISTED_ROWS = frozenset("it its they them their those these that".split())
 
 
 def _drill(message: str, last: Turn) -> Resolution:

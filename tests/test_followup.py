@@ -280,3 +280,24 @@ def test_another_topic_after_a_listing_lists_that_topics_actions_not_an_empty_in
     assert second.resolution.kind is FollowUpKind.ELLIPSIS
     assert "Theresa Nelson" in second.answer.text and not second.answer.abstained
 
+
+
+@pytest.mark.parametrize(
+    ("message", "first_line"),
+    [
+        ("who leads them?", "Leads: ICB (6), ICP (5)."),
+        ("and when are they due?", "All 11 are due 23/24."),
+    ],
+)
+def test_asking_who_leads_or_when_after_a_listing_answers_for_its_rows(service, message, first_line):
+    """ "who leads them?" after the travel actions due 23/24 is about those 11 rows: not the whole
+    table (a new user's trial got all 165 actions), and the answer is in the first line."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    first = answerer.answer("what actions are due in 23/24 for travel and transport?", ())
+    second = answerer.answer(message, first.history)
+    assert second.resolution.kind is FollowUpKind.PRONOUN
+    head = second.answer.text.splitlines()[0]
+    assert head.startswith("11 actions are in Travel and Transport and due in 2023/24.") and head.endswith(first_line)
+    assert second.answer.text.count("(lead ") == 11 and not second.answer.abstained

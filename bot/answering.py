@@ -29,12 +29,14 @@ from bot.features import DECISION_FEATURES, Candidates, DeclineRule, FeatureMake
 from bot.missing import what_is_missing
 from bot.quoting import Quoter
 from bot.ranker import AnsweringModels, load_models
+from index import word_meaning
 from index.embedder import TextEmbedder
 from index.records import Citation, SourceHint
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
 from index.store import KnowledgeBase
 from index.text import collapse_whitespace, tokenize, units_spelled_out
 from index.vocabulary import CAPTION
+from index.word_meaning import meaningful_words
 
 NOT_FOUND = "I couldn't find that in the documents."
 # What a decline rule's decline says.
@@ -223,6 +225,7 @@ class AnsweringService:
         self.actions = ActionAnswerer(kb)
         self.quoter = Quoter(kb)
         self.today = today
+        self.corpus_words = word_meaning.load(kb.directory)
 
     def answer(self, question: str, filters: Filters = NO_FILTERS) -> Answer:
         """Leads' questions about actions are answered from the action table when it holds the answer;
@@ -344,6 +347,11 @@ class AnsweringService:
                 f"bar of {self.models.threshold:.2f} (set so that few answerable questions are declined)."
             )
             return self._abstain(pointers, [verdict, *trace, f"declined: {why}"], missing)
+        if (with_like_words := self.with_words_of_like_meaning(question)) != question:
+            # Decided on the words asked (stand-ins would make any question look answerable); chosen with
+            # the stand-ins, which find the passage a paraphrase was made from.
+            scored, _, _ = self._rank(with_like_words, CHUNKS_SEARCHED, filters)
+            trace.append(f"chose from a search adding words of like meaning: {with_like_words[len(question):].strip()}")
         chosen = self._choose(scored, self._best_for_each_part(question, scored))
         shown = self.quoter.with_lists([c.sentence_id for c in chosen], MAX_ANSWER_WITH_LIST_CHARS)
         answer = self._compose(self.quoter.as_passages(shown, MAX_ANSWER_CHARS))
@@ -352,6 +360,19 @@ class AnsweringService:
             f"of {self.models.threshold:.2f}; the best sentence's probability of answering the question is {scored[0].score:.2f}."
         )
         return Answer(answer.text, answer.citations, False, trace=[verdict, *trace, f"chose {len(chosen)} sentences"])
+
+    def with_words_of_like_meaning(self, question: str, similarity: float | None = None) -> str:
+        """The question followed by, for each of its words the documents never use ("owe"), the corpus
+        words closest to it in meaning ("payment"), at least ``similarity`` close (the models' fitted
+        ``like_meaning`` unless given); the question as it is when there are none."""
+        similarity = self.models.like_meaning if similarity is None else similarity
+        if similarity is None or not self.corpus_words.words:
+            return question
+        unknown = [w for w in meaningful_words(question) if (tokens := tokenize(w)) and not self.searcher.knows(tokens[0])]
+        if not unknown:
+            return question
+        added = [word for vector in self.embedder.embed(unknown) for word in self.corpus_words.closest(vector, similarity)]
+        return f"{question} {' '.join(dict.fromkeys(added))}" if added else question
 
     def _best_for_each_part(self, question: str, scored: list[_Scored]) -> list[_Scored]:
         """For a question in parts ("X, and when is Y?"), the best sentence for each part.

@@ -62,10 +62,13 @@ class AnsweringModels:
     follow_on_share: float = 0.65  # another sentence joins the best when its probability reaches this share of the best's
     diverse: bool = False  # the best sentence of each page not yet cited comes before others of a cited page
     decline_rules: tuple[DeclineRule, ...] = ()  # rules that decline whatever the decision says (kept by fitting)
+    # Once the decision is to answer, the sentences are chosen by a search that adds, for each question word the
+    # documents never use, the corpus words at least this close in meaning (cosine); None: the question's own words.
+    like_meaning: float | None = None
 
     def as_json(self) -> dict:
         return {"feature_version": FEATURE_VERSION, "fitted_on": self.fitted_on, "threshold": self.threshold, "follow_on_share": self.follow_on_share, "diverse": self.diverse,
-                "decline_rules": [rule.value for rule in self.decline_rules],
+                "decline_rules": [rule.value for rule in self.decline_rules], "like_meaning": self.like_meaning,
                 "ranker": self.ranker.as_json(), "decision": self.decision.as_json()}
 
     @classmethod
@@ -74,7 +77,7 @@ class AnsweringModels:
         rules = data.get("decline_rules", [])
         models = cls(LinearModel.from_json(data["ranker"]), LinearModel.from_json(data["decision"]),
                      float(data["threshold"]), data.get("fitted_on", ""), float(data.get("follow_on_share", 0.65)), bool(data.get("diverse", False)),
-                     tuple(known_rules[rule] for rule in rules if rule in known_rules))
+                     tuple(known_rules[rule] for rule in rules if rule in known_rules), data.get("like_meaning"))
         if (len(models.decline_rules) != len(rules) or data.get("feature_version") != FEATURE_VERSION or models.ranker.names != SENTENCE_FEATURES
                 or models.decision.names != DECISION_FEATURES):
             raise StaleModelError(

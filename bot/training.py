@@ -17,7 +17,7 @@ those the kept decline rules (``bot.features.DeclineRule``) already decline.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -52,6 +52,9 @@ CITATION_MARK_CHARS = 4
 # The simulation looks at this many of the best candidates, as answering in effect does (it takes at most
 # MAX_SENTENCES from the best ones above the follow-on share). Set by hand.
 MAX_SIMULATED = 12
+# The closeness in meaning (cosine) at which a corpus word may stand in for a question word the documents
+# never use, when choosing sentences (``AnsweringModels.like_meaning``): fitted among these and not at all.
+LIKE_MEANING_SIMILARITIES = (0.5, 0.6, 0.7)
 _NON_WORD = re.compile(r"\W+")
 
 
@@ -69,6 +72,9 @@ class QuestionData:
     candidates: Candidates
     labels: np.ndarray  # 1 where the candidate is gold evidence
     maker: FeatureMaker  # makes the decision features once a ranker has scored the candidates
+    # An answerable question's candidates with corpus words of like meaning added, at each of
+    # LIKE_MEANING_SIMILARITIES that adds any.
+    like_meaning: dict[float, Candidates] = field(default_factory=dict)
 
 
 def collect(service: AnsweringService, questions: list[EvalQuestion]) -> list[QuestionData]:
@@ -77,8 +83,20 @@ def collect(service: AnsweringService, questions: list[EvalQuestion]) -> list[Qu
     for question in questions:
         candidates = service.decide(question.question)[0]
         labels = np.array([_is_gold(service, int(i), question) for i in candidates.sentence_ids], dtype=np.int64)
-        data.append(QuestionData(question, candidates, labels, service.features))
+        data.append(QuestionData(question, candidates, labels, service.features, _like_meaning_candidates(service, question)))
     return data
+
+
+def _like_meaning_candidates(service: AnsweringService, question: EvalQuestion) -> dict[float, Candidates]:
+    if not question.answerable:
+        return {}  # they only change which sentences an answer quotes, not whether it answers
+    found: dict[float, Candidates] = {}
+    searched: dict[str, Candidates] = {}
+    for similarity in LIKE_MEANING_SIMILARITIES:
+        query = service.with_words_of_like_meaning(question.question, similarity)
+        if query != question.question:
+            found[similarity] = searched.setdefault(query, service.decide(query)[0])
+    return found
 
 
 def _is_gold(service: AnsweringService, sentence_id: int, question: EvalQuestion) -> bool:
@@ -108,8 +126,9 @@ def fit(data: list[QuestionData], fitted_on: str) -> AnsweringModels:
     rows, answerable, fold_of = [], [], []
     met: list[set[DeclineRule]] = []  # the decline rules each question meets, kept by training or not
     inner_logits: dict[str, np.ndarray] = {}
+    inner_rankers: dict[int, LinearModel] = {}
     for fold in folds:
-        inner_ranker = fit_ranker([d for d in data if d.question.fold != fold])
+        inner_ranker = inner_rankers[fold] = fit_ranker([d for d in data if d.question.fold != fold])
         for d in data:
             if d.question.fold == fold:
                 inner_logits[d.question.id] = inner_ranker.logits(d.candidates.features)
@@ -126,7 +145,8 @@ def fit(data: list[QuestionData], fitted_on: str) -> AnsweringModels:
     rules = kept_rules(met, y)
     ruled_out = np.array([bool(m & set(rules)) for m in met], dtype=bool)
     follow_on, diverse = _selection(data, inner_logits)
-    return AnsweringModels(ranker, decision, _threshold(held_out, y, ruled_out), fitted_on, follow_on, diverse, rules)
+    like_meaning = _like_meaning(data, inner_rankers)
+    return AnsweringModels(ranker, decision, _threshold(held_out, y, ruled_out), fitted_on, follow_on, diverse, rules, like_meaning)
 
 
 def kept_rules(met: list[set[DeclineRule]], answerable: np.ndarray) -> tuple[DeclineRule, ...]:
@@ -149,20 +169,11 @@ def _selection(data: list[QuestionData], logits: dict[str, np.ndarray]) -> tuple
     answerable = [d for d in data if d.question.answerable]
     if not answerable:
         return FOLLOW_ON_SHARES[-1], False
-    kb = answerable[0].maker.kb
-    quoter = Quoter(kb)
+    quoter = Quoter(answerable[0].maker.kb)
 
     def outcome(share: float, diverse: bool) -> tuple[float, float]:
-        total, lengths = 0.0, []
-        for d in answerable:
-            chosen = _simulated_choice(d, logits[d.question.id], share, diverse)
-            shown = quoter.as_passages(quoter.with_lists(chosen, MAX_ANSWER_WITH_LIST_CHARS), MAX_ANSWER_CHARS)
-            runs = quoter.runs(shown)
-            texts = " ".join(quoter.display(run) for run in runs)
-            pages = {(kb.sentences[i][0], kb.sentences[i][1].page) for i in shown}
-            total += bool(pages & d.question.gold_pages) + all(f.lower() in texts.lower() for f in d.question.must_include)
-            lengths.append(len(texts) + CITATION_MARK_CHARS * len(runs))
-        return total, float(np.median(lengths)) if lengths else 0.0
+        scored = [_simulated_outcome(d, d.candidates, logits[d.question.id], share, diverse, quoter) for d in answerable]
+        return sum(score for score, _ in scored), float(np.median([length for _, length in scored]))
 
     options = [(share, diverse) for share in sorted(FOLLOW_ON_SHARES, reverse=True) for diverse in (False, True)]
     outcomes = {option: outcome(*option) for option in options}
@@ -170,15 +181,63 @@ def _selection(data: list[QuestionData], logits: dict[str, np.ndarray]) -> tuple
     return max(allowed, key=lambda o: outcomes[o][0])
 
 
-def _simulated_choice(d: QuestionData, logits: np.ndarray, share: float, diverse: bool) -> list[int]:
+def _like_meaning(data: list[QuestionData], rankers: dict[int, LinearModel]) -> float | None:
+    """Whether, and how close in meaning, corpus words stand in for a question's unknown words when
+    answers choose their sentences: chosen among none and LIKE_MEANING_SIMILARITIES by how early a
+    gold page comes in the ranking (the sum of 1 / rank of its first sentence), scored by rankers that
+    did not see the question. A tie keeps the question's own words, then the stricter similarity.
+
+    Ranked, not simulated answers as ``_selection`` counts them: the stand-ins change which sentences
+    lead, and on the few questions they touch the count of whole answers was too coarse to tell the
+    similarities apart (the folds chose 0.6, 0.6, 0.7, 0.6 and none by it; all but a tie chose 0.6 by rank).
+    """
+    touched = [d for d in data if d.question.answerable and d.like_meaning]
+    if not touched:
+        return None
+
+    def total(similarity: float | None) -> float:
+        score = 0.0
+        for d in touched:
+            candidates = d.like_meaning.get(similarity, d.candidates) if similarity is not None else d.candidates
+            score += _gold_page_reciprocal_rank(d, candidates, rankers[d.question.fold].logits(candidates.features))
+        return score
+
+    options: list[float | None] = [None, *sorted(LIKE_MEANING_SIMILARITIES, reverse=True)]
+    totals = {option: total(option) for option in options}
+    return max(options, key=lambda option: totals[option])  # the first of equals: none, then the strictest
+
+
+def _gold_page_reciprocal_rank(d: QuestionData, candidates: Candidates, logits: np.ndarray) -> float:
+    kb = d.maker.kb
+    for rank, i in enumerate(np.argsort(-logits, kind="stable").tolist()):
+        slug, sentence = kb.sentences[int(candidates.sentence_ids[i])]
+        if (slug, sentence.page) in d.question.gold_pages:
+            return 1.0 / (rank + 1)
+    return 0.0
+
+
+def _simulated_outcome(
+    d: QuestionData, candidates: Candidates, logits: np.ndarray, share: float, diverse: bool, quoter: Quoter
+) -> tuple[float, int]:
+    """A gold page cited plus every must-include fact shown (0-2), and the answer's length as shown."""
+    kb = d.maker.kb
+    chosen = _simulated_choice(candidates, kb, logits, share, diverse)
+    shown = quoter.as_passages(quoter.with_lists(chosen, MAX_ANSWER_WITH_LIST_CHARS), MAX_ANSWER_CHARS)
+    runs = quoter.runs(shown)
+    texts = " ".join(quoter.display(run) for run in runs)
+    pages = {(kb.sentences[i][0], kb.sentences[i][1].page) for i in shown}
+    score = bool(pages & d.question.gold_pages) + all(f.lower() in texts.lower() for f in d.question.must_include)
+    return float(score), len(texts) + CITATION_MARK_CHARS * len(runs)
+
+
+def _simulated_choice(candidates: Candidates, kb, logits: np.ndarray, share: float, diverse: bool) -> list[int]:
     """The sentences answering would choose (before lists and parts): ``AnsweringService._choose``
     over the candidates alone."""
     if not len(logits):
         return []
     probabilities = 1.0 / (1.0 + np.exp(-logits))
     order = [int(i) for i in np.argsort(-logits, kind="stable")[:MAX_SIMULATED]]
-    ids = d.candidates.sentence_ids
-    kb = d.maker.kb
+    ids = candidates.sentence_ids
     followers = [i for i in order[1:] if probabilities[i] >= share * probabilities[order[0]]]
     if diverse:
         followers = page_firsts(followers, lambda i: (kb.sentences[int(ids[i])][0], kb.sentences[int(ids[i])][1].page), order[0])

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from index import store
+from index import store, word_meaning
 from index.embedder import Embedder
 from index.records import Chunk, DocumentRecord, Sentence
 from index.search import save_statistics
@@ -88,6 +88,8 @@ def ingest_corpus(
     get_embedder = cache(embedder_factory)  # loaded only if some file needs embedding
     catalog = load_catalog(corpus_dir)
     previous = _previous_documents(kb_dir)
+    # Vectors of the build in use are reused only when its documents are (same model, text read alike).
+    previous_words = _previous_corpus_words(kb_dir) if previous else word_meaning.NO_WORDS
     report = IngestReport()
     documents: list[StoredDocument] = []
     for path in tqdm(corpus_files(corpus_dir), desc="Ingesting", unit="file", disable=not show_progress):
@@ -106,8 +108,16 @@ def ingest_corpus(
         raise NothingToIngest(f"No readable documents in {corpus_dir}; the knowledge base was not changed.")
     # The action table is rebuilt from the pages every run: it takes a tenth of a second.
     documents = [replace(d, actions=extract_actions(d.record.slug, d.pages)) for d in documents]
+
+    def before_publish(build: Path) -> None:
+        """Search statistics and the corpus words' meanings, computed now so that servers load them instead."""
+        kb = store.load(build.parent.parent, Embedder.name, Embedder.dimension, build=build)
+        save_statistics(kb, build)
+        texts = (sentence.text for _, sentence in kb.sentences)
+        word_meaning.save(word_meaning.build(texts, lambda words: get_embedder().embed(words), previous_words), build)
+
     manifest = store.write(
-        kb_dir, documents, Embedder.name, Embedder.dimension, before_publish=_store_search_statistics, text_pipeline=TEXT_PIPELINE
+        kb_dir, documents, Embedder.name, Embedder.dimension, before_publish=before_publish, text_pipeline=TEXT_PIPELINE
     )
     report.files = len(documents)
     report.pages = manifest.counts["pages"]
@@ -116,11 +126,6 @@ def ingest_corpus(
     report.built_at = manifest.built_at
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _store_search_statistics(build: Path) -> None:
-    """BM25 and the corpus's word statistics, computed now so that servers load them instead."""
-    save_statistics(store.load(build.parent.parent, Embedder.name, Embedder.dimension, build=build), build)
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:
@@ -200,6 +205,12 @@ def _unique(info: DocumentInfo, documents: list[StoredDocument]) -> DocumentInfo
     while slug in taken:
         slug, n = f"{info.slug}-{n}", n + 1
     return replace(info, slug=slug)
+
+
+def _previous_corpus_words(kb_dir: Path) -> word_meaning.CorpusWords:
+    """The build in use's corpus words, whose vectors a new build reuses (none without one)."""
+    build = store.current_build(kb_dir)
+    return word_meaning.load(build) if build is not None else word_meaning.NO_WORDS
 
 
 def _previous_documents(kb_dir: Path) -> dict[str, StoredDocument]:

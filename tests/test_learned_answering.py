@@ -102,6 +102,25 @@ def test_a_misspelled_word_is_read_as_the_corpus_word_it_resembles(service):
     assert service.searcher.query_tokens("ev chargin points") == service.searcher.query_tokens("ev charging points")
 
 
+def test_a_word_the_documents_never_use_brings_the_corpus_words_of_like_meaning(service):
+    question = "how does religion shape what patients need?"
+    added = service.with_words_of_like_meaning(question, 0.6)[len(question) :].split()
+    assert "faith" in added and "religion" not in added
+    assert service.with_words_of_like_meaning("what is the carbon footprint?", 0.6) == "what is the carbon footprint?"
+
+
+def test_a_paraphrase_is_answered_from_the_passage_it_paraphrases(service):
+    """The minutes say "faith" and "places of worship", never "religion": the question's own words
+    find other passages, the corpus words of like meaning find this one."""
+    answer = service.answer(
+        "Is anything being organised to help our people understand how religion shapes the needs of the people "
+        "we care for, and who is behind it?"
+    )
+    assert not answer.abstained
+    assert ("ccg-governing-body-minutes-2022-05", 18) in {(c.slug, c.page) for c in answer.citations}
+    assert "Mr Vohra" in answer.text
+
+
 # -- glued words ---------------------------------------------------------------------
 
 

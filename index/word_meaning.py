@@ -1,0 +1,88 @@
+"""The documents' own words, by meaning: for a word a question uses and the documents never do
+("owe", "religion", "IVF"), the corpus words closest to it in meaning ("payment", "faith",
+"conception"), so a paraphrase can be answered from the passage it paraphrases.
+
+Ingest embeds every distinct English word the documents use (one short text each, reusing
+the previous build's vectors for words it already had) and stores them beside the build;
+answering looks a question's unknown words up here (``bot.answering``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from index.text import is_english_word
+from index.vocabulary import STOPWORDS
+
+WORDS_FILE = "corpus_words.json"
+VECTORS_FILE = "corpus_word_vectors.npy"
+# Corpus words offered for one unknown word: its two closest (a word and its inflection, often). Set by hand.
+NEIGHBOURS = 2
+# Shorter words are mostly function words and abbreviations, whose nearest words in meaning mislead.
+MIN_LETTERS = 3
+
+_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
+
+
+@dataclass(frozen=True)
+class CorpusWords:
+    """The documents' distinct English words, lower case, with a unit meaning vector each."""
+
+    words: tuple[str, ...]
+    vectors: np.ndarray  # len(words) x dimension, rows of length 1
+
+    def closest(self, vector: np.ndarray, similarity: float) -> list[str]:
+        """The NEIGHBOURS words closest in meaning to ``vector``, those at least ``similarity`` close (cosine)."""
+        if not self.words:
+            return []
+        scores = self.vectors @ (vector / (np.linalg.norm(vector) or 1.0))
+        best = np.argsort(-scores)[:NEIGHBOURS]
+        return [self.words[i] for i in best if scores[i] >= similarity]
+
+
+NO_WORDS = CorpusWords((), np.zeros((0, 1), dtype=np.float32))
+
+
+def meaningful_words(text: str) -> list[str]:
+    """The words of a text worth looking up by meaning, lower case, each once: English words of
+    MIN_LETTERS or more that are not stopwords or contractions ("aren't")."""
+    found = (word.lower() for word in _WORD.findall(text))
+    return list(dict.fromkeys(w for w in found if len(w) >= MIN_LETTERS and w.isalpha() and w not in STOPWORDS and is_english_word(w)))
+
+
+def build(texts: Iterable[str], embed: Callable[[list[str]], np.ndarray], previous: CorpusWords = NO_WORDS) -> CorpusWords:
+    """Every meaningful word of ``texts`` with its vector; words ``previous`` has keep theirs."""
+    words = sorted({word for text in texts for word in meaningful_words(text)})
+    known = {word: i for i, word in enumerate(previous.words)}
+    missing = [word for word in words if word not in known]
+    new = dict(zip(missing, _unit(embed(missing)))) if missing else {}
+    rows = [previous.vectors[known[word]] if word in known else new[word] for word in words]
+    return CorpusWords(tuple(words), np.vstack(rows).astype(np.float32) if rows else NO_WORDS.vectors)
+
+
+def save(corpus_words: CorpusWords, build_dir: Path) -> None:
+    (build_dir / WORDS_FILE).write_text(json.dumps(list(corpus_words.words)), encoding="utf-8")
+    np.save(build_dir / VECTORS_FILE, corpus_words.vectors)
+
+
+def load(build_dir: Path) -> CorpusWords:
+    """The build's corpus words; none for a build made before they were stored (answers then use
+    the question's own words only)."""
+    try:
+        words = tuple(json.loads((build_dir / WORDS_FILE).read_text(encoding="utf-8")))
+        vectors = np.load(build_dir / VECTORS_FILE)
+    except (OSError, ValueError):
+        return NO_WORDS
+    return CorpusWords(words, vectors) if len(words) == len(vectors) else NO_WORDS
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return vectors / norms

@@ -99,6 +99,9 @@ def _ask(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     if not args.batch and not (args.question or "").strip():
         parser.error("ask needs a question or --batch FILE")
     service = load_service(settings)
+    unknown = _unknown_documents(service, args.doc, args.kind)
+    if unknown:
+        parser.error(unknown)
     filters = Filters(slugs=frozenset(args.doc), kinds=frozenset(args.kind))
     if args.batch:
         from bot.follow_answers import FollowUpAnswerer
@@ -106,9 +109,13 @@ def _ask(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
 
         followups = FollowUpAnswerer(service)
         histories: dict[str, tuple[Turn, ...]] = {}
-        for line in args.batch.read_text(encoding="utf-8").splitlines():
+        for number, line in enumerate(args.batch.read_text(encoding="utf-8").splitlines(), start=1):
             if line.strip():
-                item = json.loads(line)
+                item = _batch_item(line)
+                if not isinstance(item.get("question"), str):  # said on its own output line; the rest are still answered
+                    error = 'not a JSON object with a "question" string'
+                    print(json.dumps({"id": item.get("id"), "line": number, "error": error}), flush=True)
+                    continue
                 conversation = item.get("conversation")
                 if conversation is None:
                     answer = service.answer(item["question"], filters)
@@ -123,6 +130,28 @@ def _ask(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     if args.explain:
         print("\nHow this answer was reached:\n" + "\n".join(f"  {step}" for step in answer.trace))
     return 0
+
+
+def _unknown_documents(service, slugs: list[str], kinds: list[str]) -> str:
+    """What is wrong with ``--doc`` and ``--kind``, naming what there is ("" when both are fine)."""
+    known_slugs = sorted(service.kb.by_slug)
+    known_kinds = sorted({d.record.kind for d in service.kb.documents})
+    wrong_slugs = [s for s in slugs if s not in known_slugs]
+    wrong_kinds = [k for k in kinds if k not in known_kinds]
+    if wrong_slugs:
+        return f"no document {', '.join(map(repr, wrong_slugs))}; the documents are: {', '.join(known_slugs)}"
+    if wrong_kinds:
+        return f"no document of kind {', '.join(map(repr, wrong_kinds))}; the kinds are: {', '.join(known_kinds)}"
+    return ""
+
+
+def _batch_item(line: str) -> dict:
+    """One line of a batch file as a JSON object ({} when it is not one)."""
+    try:
+        item = json.loads(line)
+    except ValueError:
+        return {}
+    return item if isinstance(item, dict) else {}
 
 
 def _chat(args, settings: Settings, parser: argparse.ArgumentParser) -> int:

@@ -94,6 +94,8 @@ _PART_BREAK = re.compile(
 )
 # "... and when should we hit it?": a part that names its subject only by a word pointing back.
 _REFERS_BACK = re.compile(r"\b(?:it|its|they|them|their|this|that|these|those|one)\b", re.IGNORECASE)
+# Said when no word of the question is one the documents use.
+NO_WORD_KNOWN = "The documents use none of the words of the question; try other words for it."
 # A question that asks about the actions themselves ("list the actions", "what's due?"), which may be
 # answered with the whole table; "who leads the green plan?" is not one.
 _NAMES_ACTIONS = re.compile(r"\bactions?\b|\bdue\b|\bdeadlines?\b", re.IGNORECASE)
@@ -326,6 +328,10 @@ class AnsweringService:
         trace += [f"candidate p={c.score:.3f} {self._where(c.sentence_id)}: {self._text(c)[:100]}" for c in scored[:5]]
         if not scored or not candidates.reading.terms:
             return self._abstain(candidates.hits, trace + ["declined: nothing retrieved, or no word to look for"])
+        if not any(self.searcher.knows(term) for term in candidates.reading.terms):
+            # "asdfgh": no word of the question is in the documents (nor a misspelling of one), so whatever
+            # is closest in meaning is chance; nothing to point to either.
+            return self._abstain([], trace + ["declined: the documents use none of the question's words"], NO_WORD_KNOWN)
         decision_row = self.features.decision_row(candidates, logits, question)
         decision = float(self.models.decision.logits(np.array([decision_row]))[0])
         trace.append(f"answer-or-decline logit {decision:.2f} (answers above {self.models.threshold:.2f})")

@@ -103,3 +103,22 @@ def test_brief_says_when_it_replaces_an_existing_file(corpus_kb_dir, tmp_path, c
 
     assert f"Wrote {out} (replaced the file that was there)" in capsys.readouterr().err
     assert "net zero" in out.read_text(encoding="utf-8").lower()
+
+
+def test_an_unknown_document_is_named_with_the_ones_there_are(corpus_kb_dir):
+    result = run_bot(["ask", "--doc", "nonexistent", "cancer"], corpus_kb_dir)
+    assert result.returncode == 2
+    assert "no document 'nonexistent'" in result.stderr and "cw-phm-roadmap" in result.stderr
+
+
+def test_a_bad_batch_line_is_reported_and_the_others_answered(corpus_kb_dir, tmp_path):
+    import json
+
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text('{"id": "a", "question": "total inhaler emissions in 20/21?"}\nnot json\n{"id": "c"}\n', encoding="utf-8")
+    result = run_bot(["ask", "--json", "--batch", str(batch)], corpus_kb_dir)
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert "27,420" in lines[0]["answer"]
+    assert [(line["id"], line["line"]) for line in lines[1:]] == [(None, 2), ("c", 3)]
+    assert all("question" in line["error"] for line in lines[1:])

@@ -95,3 +95,11 @@ def test_a_range_of_counts_is_not_offered_as_the_year_given():
     best = "SWFT's walking aid supplier collects around 35-50 walking aids a week for reuse in 2019."
     said = what_is_missing("How many walking aids were reissued in 2021/22?", _tokens(best), best, [])
     assert said == "The closest passages give 2019, not 2021/22."
+
+
+@pytest.mark.parametrize("question", ["asdfgh", "qwerty uiop?"])
+def test_a_question_with_no_word_the_documents_use_is_declined_without_pointers(service, question):
+    """Closeness in meaning to keyboard mashing is chance: it used to quote "No:", "2.10." and "Action 3."."""
+    answer = service.answer(question)
+    assert answer.abstained and answer.citations == [] and answer.see_also == []
+    assert "none of the words of the question" in answer.text

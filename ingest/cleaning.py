@@ -33,9 +33,13 @@ _PAGE_NUMBER_LINE = re.compile(r"^\s*(?:[A-Za-z&'’ -]{0,60}\s)?Page\s+\d+\s+of
 _ADDRESS_LINE = re.compile(r"^\s*\S*(?:www\.|\.uk|\.com|\.org)\S*\s*$", re.IGNORECASE)
 
 
+# A footnote at the foot of a page: its number, then the note ("7 Case studies at annex 1").
+_FOOTNOTE_LINE = re.compile(r"^\s*(\d{1,2})\s+[A-Z]")
+
+
 def strip_page_furniture(pages: list[str]) -> list[str]:
-    """Pages with repeated header and footer lines, lines that are only a page number, and a web address
-    laid over many pages, removed."""
+    """Pages with repeated header and footer lines, lines that are only a page number, a web address
+    laid over many pages, and the footnotes at a page's foot, removed."""
     furniture = _furniture_lines(pages)
     addresses = Counter(line.strip() for page in pages for line in set(page.split("\n")) if _ADDRESS_LINE.match(line))
     overlaid = {line for line, count in addresses.items() if count >= MIN_PAGES}
@@ -43,7 +47,30 @@ def strip_page_furniture(pages: list[str]) -> list[str]:
     def anywhere(line: str) -> bool:
         return bool(_PAGE_NUMBER_LINE.match(line)) or line.strip() in overlaid
 
-    return ["\n".join(_remove_edges([line for line in page.split("\n") if not anywhere(line)], furniture)) for page in pages]
+    kept = [_without_footnotes(_remove_edges([line for line in page.split("\n") if not anywhere(line)], furniture)) for page in pages]
+    return ["\n".join(lines) for lines in kept]
+
+
+def _without_footnotes(lines: list[str]) -> list[str]:
+    """The page without the footnotes at its foot: the last lines, each a number and a note, numbered one
+    after another, each number also standing after a word of the page as its marker. Left in,
+    they ran on from a sentence the page break cut ("... capability in population 7 Case studies at annex 1
+    8 PHM Maturity Matrix ..."), which then read as one sentence."""
+    positions = [i for i, line in enumerate(lines) if line.strip()]
+    block: list[tuple[int, int]] = []
+    for i in reversed(positions):
+        match = _FOOTNOTE_LINE.match(lines[i])
+        if match is None:
+            break
+        block.insert(0, (i, int(match.group(1))))
+    numbers = [number for _, number in block]
+    if not block or any(after != before + 1 for before, after in zip(numbers, numbers[1:])):
+        return lines
+    body = "\n".join(lines[: block[0][0]])
+    # The marker glued to its word ("Matrix8") or, once ingest has parted the two, before a stop ("system 9.").
+    if not all(re.search(rf"[a-z]{{2}}(?:{number}(?!\d)| {number}[.,;:])", body) for number in numbers):
+        return lines
+    return lines[: block[0][0]]
 
 
 def _shape(line: str) -> str:

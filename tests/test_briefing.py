@@ -327,3 +327,11 @@ def test_the_same_topic_gets_the_same_briefing_on_every_start(corpus_kb_dir):
         for seed in ("1", "2")
     ]
     assert [p["text"] for p in printed[0]["points"] + printed[0]["key_figures"]] == [p["text"] for p in printed[1]["points"] + printed[1]["key_figures"]]
+
+
+def test_no_point_is_a_sentence_a_page_break_cut(writer):
+    """Page 9 of the PHM Roadmap stops mid-sentence ("... will continue to develop capability in
+    population"): quoted verbatim it is still no claim a comms officer could paste."""
+    briefing = writer.write("phm roadmap")
+    assert briefing.points
+    assert [p.text for p in briefing.points if p.text.endswith("capability in population")] == []

@@ -315,3 +315,17 @@ def test_the_minutes_name_who_sent_apologies_without_the_table_header_after_it(k
     assert minutes[apologies + 1] == "Mrs Elaine Strachan-Hall Registered Nurse"
     assert "Item No:" in minutes
     assert "Dr Arshad Khan Practice Member of the Governing Body (Warwickshire North Place)" in minutes
+
+
+def test_footnotes_at_a_page_foot_are_dropped_and_numbered_lines_of_the_text_kept():
+    from ingest.cleaning import strip_page_furniture
+
+    noted = (
+        "We set out our ambitions7 and reviewed our maturity against the national Matrix8.\n"
+        "We worked to develop capability in population\n\n"
+        "7 Case studies at annex 1\n8 PHM Maturity Matrix, shared with materials. See annex 2"
+    )
+    listed = "The plan has these actions:\n7 Create a travel plan\n8 Run workshops for members"  # no markers
+    cleaned = strip_page_furniture([noted, listed])
+    assert cleaned[0].rstrip().endswith("capability in population") and "Case studies" not in cleaned[0]
+    assert cleaned[1] == listed

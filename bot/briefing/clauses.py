@@ -85,6 +85,9 @@ _PROMISE = re.compile(
     re.IGNORECASE,
 )
 _TRAILING_PUNCTUATION = " ,;:–—-"
+# How a sentence ends: a stop, an exclamation or question mark, or a colon or semicolon (a list follows),
+# maybe with a closing quote or bracket after it.
+_SENTENCE_END = re.compile(r"[.!?:;][”’\"')\]]*$")
 
 
 def figures_in(text: str) -> set[str]:
@@ -125,6 +128,11 @@ def names_share(text: str) -> float:
 def is_list_item(text: str) -> bool:
     """A bullet or numbered item of a list."""
     return bool(_LEADING_MARK.match(text.strip()))
+
+
+def ends_a_sentence(text: str) -> bool:
+    """The text stops where a sentence does, or is a list item (which often has no stop)."""
+    return bool(_SENTENCE_END.search(text.rstrip())) or is_list_item(text)
 
 
 def leans_on_previous(text: str) -> bool:

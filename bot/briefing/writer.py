@@ -22,6 +22,7 @@ import numpy as np
 from bot.answering import AnsweringService, Citation, RankedSentence
 from bot.briefing.clauses import (
     continues_previous,
+    ends_a_sentence,
     figure_clauses,
     figures_in,
     has_amount,
@@ -118,6 +119,7 @@ class Candidate:
     text: str
     relevance: float  # its own relevance, or a share of its neighbour's, whichever is higher
     facet: int  # index of the query it answers best
+    cut: bool = False  # a page break cuts it: it stops a page mid-sentence, or carries on one the page before stopped
 
 
 @dataclass(frozen=True)
@@ -296,7 +298,8 @@ class BriefingWriter:
             }
             rows.append([values[f] for f in FEATURES])
             relevant = max(own[sentence_id], NEIGHBOUR_SHARE * neighbour)
-            candidates.append(Candidate(sentence_id, slug, sentence.page, sentence.text, relevant, int(relevance[row].argmax())))
+            facet = int(relevance[row].argmax())
+            candidates.append(Candidate(sentence_id, slug, sentence.page, sentence.text, relevant, facet, self._cut_by_page_break(sentence_id)))
         return candidates, np.array(rows, dtype=float)
 
     def _with_its_list(self, candidate: Candidate, quote: str) -> str:
@@ -333,6 +336,17 @@ class BriefingWriter:
         (slug, sentence), (other_slug, other) = self.kb.sentences[sentence_id], self.kb.sentences[following]
         whole = other.text.rstrip(" •▪●").endswith((".", "!", "”", "’", '"', ")"))  # not one cut at the page's foot
         return (slug, sentence.page) == (other_slug, other.page) and whole and not is_list_item(other.text) and continues_previous(other.text)
+
+    def _cut_by_page_break(self, sentence_id: int) -> bool:
+        """ "... will continue to develop capability in population" ends page 9 and "Roadmap and PHM Data
+        Platform early use cases ..." opens a page after one that stopped mid-sentence: neither is a
+        whole claim, though each is quoted verbatim from its own page."""
+        slug, sentence = self.kb.sentences[sentence_id]
+        on_page = self.kb.page_sentence_ids(slug, sentence.page)
+        if sentence_id == on_page[-1] and not ends_a_sentence(sentence.text):
+            return True
+        before = self.kb.page_sentence_ids(slug, sentence.page - 1) if sentence.page > 1 else range(0)
+        return sentence_id == on_page[0] and bool(before) and not ends_a_sentence(self.kb.sentences[before[-1]][1].text)
 
     def _opens_section(self, sentence_id: int) -> bool:
         """Among the first two sentences under its heading on its page: where a section says what it is about."""
@@ -499,7 +513,7 @@ def _choose_points(
     within SEED_SHARE of the best's probability), so a briefing spans the documents and the
     facets that speak to the topic; the rest follow in the model's order.
     """
-    quotable = [(c, q, p) for c, p in zip(ranked, strength) if (q := point_quote(c.text, terms))]
+    quotable = [(c, q, p) for c, p in zip(ranked, strength) if not c.cut and (q := point_quote(c.text, terms))]
     own = {c.sentence_id: q for c, q, _ in quotable}  # each quote before ``whole`` completed it
     if whole is not None:
         quotable = [(c, whole(c, q), p) for c, q, p in quotable]

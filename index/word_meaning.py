@@ -24,8 +24,9 @@ WORDS_FILE = "corpus_words.json"
 VECTORS_FILE = "corpus_word_vectors.npy"
 # Corpus words offered for one unknown word: its two closest (a word and its inflection, often). Set by hand.
 NEIGHBOURS = 2
-# Shorter words are mostly function words and abbreviations, whose nearest words in meaning mislead.
-MIN_LETTERS = 3
+# Shorter words are mostly function words and abbreviations typed in lower case ("ceo" brought "executive",
+# and the CEO report's title line displaced its covid figures), whose nearest words in meaning mislead.
+MIN_LETTERS = 4
 
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
 

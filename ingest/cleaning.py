@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import pairwise
 
 # A line is furniture when it sits at a page edge on at least this share of
 # pages (and on at least MIN_PAGES of them); the edge is the first and last EDGE_LINES lines of a
@@ -64,7 +65,7 @@ def _without_footnotes(lines: list[str]) -> list[str]:
             break
         block.insert(0, (i, int(match.group(1))))
     numbers = [number for _, number in block]
-    if not block or any(after != before + 1 for before, after in zip(numbers, numbers[1:])):
+    if not block or any(after != before + 1 for before, after in pairwise(numbers)):
         return lines
     body = "\n".join(lines[: block[0][0]])
     # The marker glued to its word ("Matrix8") or, once ingest has parted the two, before a stop ("system 9.").

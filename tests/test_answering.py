@@ -147,7 +147,7 @@ def test_answer_quotes_the_page_verbatim(service):
     "question",
     [
         "How is Herefordshire and Worcestershire ICS doing on 104 week waits?",
-        "What is the recipe for Victoria sponge cake?",
+        "What is the recipe for Victoria sponge cake?",  # no word of it in the documents: nothing to point to
         "the and of",
         # "What is the weather forecast for Coventry tomorrow?" was here: the models refitted on the text as
         # ingest now reads it answer it from the Green Plan's extreme-weather sentences (two of the five
@@ -159,7 +159,10 @@ def test_abstains_when_the_documents_do_not_say(service, question):
     assert answer.abstained
     assert answer.citations == []
     assert answer.text.startswith("I couldn't find that in the documents.")
-    assert answer.see_also  # points to the closest sources instead
+    if "sponge" in question:  # no word of it is in the documents: nothing is close enough to point to
+        assert answer.see_also == [] and "none of the words" in answer.text
+    else:
+        assert answer.see_also  # points to the closest sources instead
 
 
 def test_eval_questions_cite_the_gold_page(service):

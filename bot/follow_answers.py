@@ -36,6 +36,7 @@ NOTHING_TO_CONTINUE = (
     "answer quoted. Ask a question first."
 )
 NOTHING_TO_DRILL = "I couldn't find the passage that answer came from any more. Please ask the question again."
+NOTHING_AFTER = "The pages say nothing more after that: each passage ends its page."
 
 
 @dataclass(frozen=True)
@@ -120,25 +121,30 @@ class FollowUpAnswerer:
         return answer, replace(turn, citations=_cited(answer))
 
     def _passages(self, resolution: Resolution) -> Answer:
-        """Each cited passage with the sentences around it (or after it, to say more), cited again."""
+        """Each cited passage with the sentences around it, cited again; or, to say more, the sentences
+        after it alone (what the answer showed is not shown again, and the next "more" goes on from there)."""
         kb = self.service.kb
         before, after = (0, SENTENCES_AFTER) if resolution.expand else SENTENCES_AROUND
         citations: list[Citation] = []
         parts: list[str] = []
+        ended = False
         for passage in resolution.citations:
             ids = _sentence_ids_of(kb, passage)
             if not ids:
                 continue
             page_ids = kb.page_sentence_ids(passage.slug, passage.page)
-            first = max(page_ids.start, ids[0] - before)
+            first = ids[-1] + 1 if resolution.expand else max(page_ids.start, ids[0] - before)
             last = min(page_ids.stop - 1, ids[-1] + after)
+            if first > last:
+                ended = True  # the passage ends its page: nothing more there
+                continue
             text = " ".join(kb.sentences[i][1].text for i in range(first, last + 1))
             title = kb.by_slug[passage.slug].record.title
             n = len(citations) + 1
             citations.append(Citation(n, passage.slug, title, passage.page, text))
             parts.append(f"{title}, p. {passage.page}: “{text}” [{n}]")
         if not citations:
-            return Answer(NOTHING_TO_DRILL, [], abstained=True)
+            return Answer(NOTHING_AFTER if ended else NOTHING_TO_DRILL, [], abstained=True)
         lead = "It goes on:" if resolution.expand else "That comes from:"
         return Answer(lead + "\n" + "\n".join(parts), citations, abstained=False)
 

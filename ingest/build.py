@@ -41,7 +41,8 @@ from ingest.words import repair_pages
 # 4: a web address laid over many pages ("happyhealthylives.ukHappyhealthylives.uk") dropped wherever it stands.
 # 5: a word run onto a plain number ("around40", "inhalersby2024") parted, as it was for amounts.
 # 6: footnotes at a page's foot ("7 Case studies at annex 1") dropped, which ran on from the sentence above.
-TEXT_PIPELINE = 6
+# 7: a year run onto the word after it ("2020/21as", "2018/19to") parted.
+TEXT_PIPELINE = 7
 
 # How much a section heading pulls its chunk's vector towards the section's topic (the chunk's mean
 # sentence vector plus this times the heading's). Set by hand: a half, so the heading helps a chunk

@@ -66,6 +66,8 @@ _FIGURE_THEN_WORD = re.compile(r"(?<![A-Za-z0-9])(\d+)([A-Z][a-z]{2,})\b")
 _WORD_THEN_FIGURE = re.compile(r"\b([a-z]{3,})(\d[\d,]*(?:\.\d+)?%?)")
 _PERCENT_THEN_WORD = re.compile(r"(\d%)([a-z]{2,})")
 _UNIT_THEN_WORD = re.compile(r"(tCO2e|CO2e|MWh|kWh)([a-z]{3,})")
+# "2020/21as our baseline", "2018/19to 2020/21": a year and the word after it run together.
+_YEAR_THEN_WORD = re.compile(r"\b((?:19|20)\d\d(?:/\d\d)?)([a-z]{2,})\b")
 _WORD_THEN_YEAR = re.compile(r"\b(in|of|to|by|from|for|and|the|since|until|during)((?:19|20)\d\d)", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z]+")
 # "Figure23Emissions": a caption's number run onto its label.
@@ -147,6 +149,7 @@ class _Segmenter:
         text = _ACRONYM_THEN_WORD.sub(self._acronym_then_word, text)
         text = _FIGURE_THEN_WORD.sub(r"\1 \2", text)
         text = _WORD_THEN_YEAR.sub(r"\1 \2", text)
+        text = _YEAR_THEN_WORD.sub(self._year_then_word, text)
         text = _WORD_THEN_FIGURE.sub(self._word_then_figure, text)
         text = _PERCENT_THEN_WORD.sub(r"\1 \2", text)
         text = _UNIT_THEN_WORD.sub(r"\1 \2", text)
@@ -158,6 +161,15 @@ class _Segmenter:
         word = match.group(1)
         if self._known(word) or word in self.model._wordcost or self._segmented(word) != word:
             return f"{word} {match.group(2)}"
+        return match.group()
+
+    def _year_then_word(self, match: re.Match) -> str:
+        """Split when the letters are a word or words ("as", "andforecast"); "2020s" and ordinals stay."""
+        word = match.group(2)
+        if word in ("st", "nd", "rd", "th"):
+            return match.group()
+        if self._known(word) or word in self.model._wordcost or self._segmented(word) != word:
+            return f"{match.group(1)} {word}"
         return match.group()
 
     def _acronym_then_word(self, match: re.Match) -> str:

@@ -301,3 +301,17 @@ def test_asking_who_leads_or_when_after_a_listing_answers_for_its_rows(service, 
     head = second.answer.text.splitlines()[0]
     assert head.startswith("11 actions are in Travel and Transport and due in 2023/24.") and head.endswith(first_line)
     assert second.answer.text.count("(lead ") == 11 and not second.answer.abstained
+
+
+def test_more_after_an_answer_goes_on_from_what_was_shown_not_over_it(service):
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    first = answerer.answer("what is the ics carbon footprint", ())
+    shown = {c.quote for c in first.answer.citations}
+    second = answerer.answer("more", first.history)
+    third = answerer.answer("more", second.history)
+    assert second.resolution.kind is FollowUpKind.DRILL and second.answer.text.startswith("It goes on:")
+    seen = [c.quote for c in second.answer.citations] + [c.quote for c in third.answer.citations]
+    assert seen and not any(quote in earlier or earlier in quote for quote in seen for earlier in shown)
+    assert not {c.quote for c in third.answer.citations} & {c.quote for c in second.answer.citations}

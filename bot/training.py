@@ -99,7 +99,9 @@ def _like_meaning_candidates(service: AnsweringService, question: EvalQuestion) 
     for similarity in LIKE_MEANING_SIMILARITIES:
         query = service.with_words_of_like_meaning(question.question, similarity)
         if query != question.question:
-            found[similarity] = searched.setdefault(query, service.decide(query)[0])
+            if query not in searched:  # a looser similarity often adds nothing more: searched once
+                searched[query] = service.decide(query)[0]
+            found[similarity] = searched[query]
     return found
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -129,6 +130,7 @@ def _ask(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     print(json.dumps(answer.as_json(), ensure_ascii=False, indent=2) if args.json else render_for_terminal(answer))
     if args.explain:
         print("\nHow this answer was reached:\n" + "\n".join(f"  {step}" for step in answer.trace))
+        print(f"  ({service.models.record()})")
     return 0
 
 
@@ -221,6 +223,7 @@ def _train(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     service = load_service(settings, models=training.UNTRAINED)
     questions = evaluation.load_questions(args.questions)
     models = training.fit(training.collect(service, questions), f"{args.questions.name}: {len(questions)} questions, all folds")
+    models = replace(models, text_pipeline=service.kb.manifest.text_pipeline)  # the text its features were read from
     models.save(MODELS_FILE)
     print(f"Wrote {MODELS_FILE} (threshold {models.threshold:.3f}); `python -m bot eval` gives the out-of-fold figures.")
     return 0

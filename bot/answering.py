@@ -13,6 +13,7 @@ Holds no conversation state and is thread-safe: channels run ``answer`` in worke
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,6 +38,8 @@ from index.store import KnowledgeBase
 from index.text import collapse_whitespace, tokenize, units_spelled_out
 from index.vocabulary import CAPTION
 from index.word_meaning import meaningful_words
+
+logger = logging.getLogger(__name__)
 
 NOT_FOUND = "I couldn't find that in the documents."
 # What a decline rule's decline says.
@@ -228,6 +231,11 @@ class AnsweringService:
         self.quoter = Quoter(kb)
         self.today = today
         self.corpus_words = word_meaning.load(kb.directory)
+        if not self.models.fits(kb.manifest.text_pipeline):
+            logger.warning(
+                "The %s, and this knowledge base reads its documents with text pipeline %s: answers may be "
+                "weaker until `python -m bot train` refits them.", self.models.record(), kb.manifest.text_pipeline,
+            )
 
     def answer(self, question: str, filters: Filters = NO_FILTERS) -> Answer:
         """Leads' questions about actions are answered from the action table when it holds the answer;

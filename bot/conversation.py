@@ -250,7 +250,8 @@ class Conversation:
     def sources_text(self) -> str:
         lines = [f"- {d.record.title} ({d.record.date or 'undated'}, {d.record.page_count} pages)" for d in self.service.kb.documents]
         built = self.service.kb.manifest.built_at
-        return "I know these documents:\n" + "\n".join(lines) + f"\n\nKnowledge base built {built}."
+        models = self.service.models.record()
+        return "I know these documents:\n" + "\n".join(lines) + f"\n\nKnowledge base built {built}; {models}."
 
     def document_titles(self) -> list[str]:
         return [d.record.title for d in self.service.kb.documents]

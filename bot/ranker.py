@@ -65,10 +65,23 @@ class AnsweringModels:
     # Once the decision is to answer, the sentences are chosen by a search that adds, for each question word the
     # documents never use, the corpus words at least this close in meaning (cosine); None: the question's own words.
     like_meaning: float | None = None
+    # How the knowledge base they were fitted on read its documents (``Manifest.text_pipeline``): the
+    # features of a knowledge base read another way differ, and answering says the models need refitting.
+    text_pipeline: int | None = None
+
+    def fits(self, text_pipeline: int) -> bool:
+        """Fitted on a knowledge base that read its documents as this one did (or on one not recorded)."""
+        return self.text_pipeline is None or self.text_pipeline == text_pipeline
+
+    def record(self) -> str:
+        """What they are, in a line for people: what they were fitted on and the text they were fitted on."""
+        read = f"; knowledge base text pipeline {self.text_pipeline}" if self.text_pipeline is not None else ""
+        return f"answering models fitted on {self.fitted_on}{read}"
 
     def as_json(self) -> dict:
         return {"feature_version": FEATURE_VERSION, "fitted_on": self.fitted_on, "threshold": self.threshold, "follow_on_share": self.follow_on_share, "diverse": self.diverse,
                 "decline_rules": [rule.value for rule in self.decline_rules], "like_meaning": self.like_meaning,
+                "text_pipeline": self.text_pipeline,
                 "ranker": self.ranker.as_json(), "decision": self.decision.as_json()}
 
     @classmethod
@@ -77,7 +90,8 @@ class AnsweringModels:
         rules = data.get("decline_rules", [])
         models = cls(LinearModel.from_json(data["ranker"]), LinearModel.from_json(data["decision"]),
                      float(data["threshold"]), data.get("fitted_on", ""), float(data.get("follow_on_share", 0.65)), bool(data.get("diverse", False)),
-                     tuple(known_rules[rule] for rule in rules if rule in known_rules), data.get("like_meaning"))
+                     tuple(known_rules[rule] for rule in rules if rule in known_rules), data.get("like_meaning"),
+                     data.get("text_pipeline"))
         if (len(models.decline_rules) != len(rules) or data.get("feature_version") != FEATURE_VERSION or models.ranker.names != SENTENCE_FEATURES
                 or models.decision.names != DECISION_FEATURES):
             raise StaleModelError(

@@ -24,6 +24,25 @@ def test_the_shipped_models_load_and_match_the_features():
     assert "fitted_on" in json.loads(MODELS_FILE.read_text()) and models.fitted_on
 
 
+def test_the_shipped_models_were_fitted_on_text_read_as_ingest_reads_it():
+    """Raising ingest's TEXT_PIPELINE changes the features the models see: refit them (`python -m bot train`)."""
+    from ingest.build import TEXT_PIPELINE
+
+    assert load_models().text_pipeline == TEXT_PIPELINE
+
+
+def test_models_fitted_on_text_read_another_way_are_named_when_answering_starts(knowledge_base, embedder, caplog):
+    import logging
+    from dataclasses import replace
+
+    from bot.answering import AnsweringService
+
+    models = replace(load_models(), text_pipeline=knowledge_base.manifest.text_pipeline - 1)
+    with caplog.at_level(logging.WARNING, logger="bot.answering"):
+        AnsweringService(knowledge_base, embedder, models=models)
+    assert "python -m bot train" in caplog.text and f"text pipeline {knowledge_base.manifest.text_pipeline}" in caplog.text
+
+
 def test_stale_models_are_refused_with_a_clear_message(tmp_path: Path):
     data = json.loads(MODELS_FILE.read_text())
     data["feature_version"] = 0

@@ -122,13 +122,17 @@ class ActionDetail(Enum):
     DUE = "due"
 
 
-_ASKS_DUE = re.compile(r"\bwhen\b|\bdue\b|\bdeadlines?\b|\btimescales?\b", re.I)
-_ASKS_LEAD = re.compile(r"\bwho\b|\bleads?\b|\bleading\b|\bled\b|\bresponsible\b|\bowns?\b|\bowners?\b", re.I)
+_ASKS_WHO = re.compile(r"\bwho\b", re.I)
+_ASKS_DUE = re.compile(r"\bdue\b|\bdeadlines?\b|\btimescales?\b|\bby\s+when\b", re.I)
+_ASKS_LEAD = re.compile(r"\bleads?\b|\bleading\b|\bled\b|\bresponsible\b|\bowns?\b|\bowners?\b", re.I)
 
 
 def detail_asked(message: str) -> ActionDetail | None:
-    """The column a message asks about, when it asks about one (the due year before the lead:
-    "when is the lead due to report?" asks when)."""
+    """The column a message asks about, when it asks about one: "who" asks for the lead whatever else
+    it says ("who leads those due in 24/25?"), then the due year ("when are they due?"), then the lead;
+    a bare "when" does not ask for the due year ("when did they agree that?")."""
+    if _ASKS_WHO.search(message):
+        return ActionDetail.LEAD
     if _ASKS_DUE.search(message):
         return ActionDetail.DUE
     return ActionDetail.LEAD if _ASKS_LEAD.search(message) else None
@@ -140,15 +144,21 @@ def with_detail_summed_up(listing: ActionListing, detail: ActionDetail) -> Actio
     rows = [row for group in listing.groups.values() for row in group]
     if not rows:
         return listing
-    column = "lead" if detail is ActionDetail.LEAD else "due date"
-    values = Counter((row.lead if detail is ActionDetail.LEAD else row.due) or f"no {column} given" for row in rows)
-    if len(values) == 1 and not next(iter(values)).startswith("no "):
+    missing = "no lead given" if detail is ActionDetail.LEAD else "no due date given"
+    values = Counter((row.lead if detail is ActionDetail.LEAD else _due_as_said(row)) or missing for row in rows)
+    if len(values) == 1 and next(iter(values)) != missing:
         which = "It is" if len(rows) == 1 else "Both are" if len(rows) == 2 else f"All {len(rows)} are"
         said = f"{which} {'led by' if detail is ActionDetail.LEAD else 'due'} {next(iter(values))}."
     else:
         parts = ", ".join(f"{value} ({count})" for value, count in values.most_common())
         said = f"{'Leads' if detail is ActionDetail.LEAD else 'Due'}: {parts}."
     return replace(listing, summary=f"{listing.summary.rstrip(' .')}. {said}")
+
+
+def _due_as_said(row: ActionRow) -> str | None:
+    """A due year as the listing's summary writes it ("2023/24"); another due date as printed ("End May 22")."""
+    normalised = row.due_normalised or ""
+    return normalised if _FINANCIAL_YEAR.fullmatch(normalised) else row.due
 
 
 def parse_action_question(question: str, themes: list[str], leads: list[str], today: date) -> ActionFilter | None:

@@ -230,7 +230,7 @@ class AnsweringService:
         self.actions = ActionAnswerer(kb)
         self.quoter = Quoter(kb)
         self.today = today
-        self.corpus_words = word_meaning.load(kb.directory)
+        self.corpus_words = word_meaning.load(kb.directory, kb.manifest.dimension)
         if not self.models.fits(kb.manifest.text_pipeline):
             logger.warning(
                 "The %s, and this knowledge base reads its documents with text pipeline %s: answers may be "

@@ -70,17 +70,19 @@ class FollowUpAnswerer:
             return Answer(NOTHING_TO_CONTINUE, [], abstained=True), Turn(resolution.question, (), True)
         if kind is FollowUpKind.MORE:
             return self._page(resolution)
+        if resolution.detail is not None and resolution.action_filter is not None:  # "who leads them?" after a listing
+            listing = with_detail_summed_up(self.service.actions.listing(resolution.action_filter), resolution.detail)
+            answer = self.service.answer_from_table(listing)
+            return answer, self.turn_of(resolution, answer)
         if kind is FollowUpKind.NARROW or (kind is FollowUpKind.ELLIPSIS and resolution.action_filter is not None):
             assert resolution.action_filter is not None  # resolve() gives NARROW the narrowed filter, ELLIPSIS a listing's new one
             answer = self.service.answer_actions(resolution.action_filter)
             return answer, self.turn_of(resolution, answer)
-        if resolution.detail is not None and resolution.action_filter is not None:
-            listing = with_detail_summed_up(self.service.actions.listing(resolution.action_filter), resolution.detail)
-            answer = self.service.answer_from_table(listing)
-            return answer, self.turn_of(resolution, answer)
         if kind is FollowUpKind.DRILL:
             answer = self._passages(resolution)
-            return answer, Turn(resolution.question, _cited(answer), answer.abstained, subject=resolution.subject)
+            # After "more", what was shown before stays shown: the next "more" goes on past all of it.
+            cited = tuple(dict.fromkeys(resolution.citations + _cited(answer))) if resolution.expand else _cited(answer)
+            return answer, Turn(resolution.question, cited, answer.abstained, subject=resolution.subject)
         answer = self.service.answer(resolution.question, filters)
         return answer, self.turn_of(resolution, answer)
 
@@ -121,30 +123,34 @@ class FollowUpAnswerer:
         return answer, replace(turn, citations=_cited(answer))
 
     def _passages(self, resolution: Resolution) -> Answer:
-        """Each cited passage with the sentences around it, cited again; or, to say more, the sentences
-        after it alone (what the answer showed is not shown again, and the next "more" goes on from there)."""
+        """Each cited passage with the sentences around it, cited again; or, to say more, what each page
+        says after the last of its passages, so nothing the conversation showed is shown again and the
+        next "more" goes on from there."""
         kb = self.service.kb
-        before, after = (0, SENTENCES_AFTER) if resolution.expand else SENTENCES_AROUND
+        passages = [(passage, ids) for passage in resolution.citations if (ids := _sentence_ids_of(kb, passage))]
+        if resolution.expand:  # one continuation a page, after the last sentence of it shown so far
+            furthest: dict[tuple[str, int], tuple[CitedPassage, list[int]]] = {}
+            for passage, ids in passages:
+                key = (passage.slug, passage.page)
+                if key not in furthest or ids[-1] > furthest[key][1][-1]:
+                    furthest[key] = (passage, ids)
+            runs = [(passage, ids[-1] + 1, ids[-1] + SENTENCES_AFTER) for passage, ids in furthest.values()]
+        else:
+            runs = [(passage, ids[0] - SENTENCES_AROUND[0], ids[-1] + SENTENCES_AROUND[1]) for passage, ids in passages]
         citations: list[Citation] = []
         parts: list[str] = []
-        ended = False
-        for passage in resolution.citations:
-            ids = _sentence_ids_of(kb, passage)
-            if not ids:
-                continue
+        for passage, first, last in runs:
             page_ids = kb.page_sentence_ids(passage.slug, passage.page)
-            first = ids[-1] + 1 if resolution.expand else max(page_ids.start, ids[0] - before)
-            last = min(page_ids.stop - 1, ids[-1] + after)
+            first, last = max(first, page_ids.start), min(last, page_ids.stop - 1)
             if first > last:
-                ended = True  # the passage ends its page: nothing more there
-                continue
+                continue  # the passage ends its page: nothing more there
             text = " ".join(kb.sentences[i][1].text for i in range(first, last + 1))
             title = kb.by_slug[passage.slug].record.title
             n = len(citations) + 1
             citations.append(Citation(n, passage.slug, title, passage.page, text))
             parts.append(f"{title}, p. {passage.page}: “{text}” [{n}]")
         if not citations:
-            return Answer(NOTHING_AFTER if ended else NOTHING_TO_DRILL, [], abstained=True)
+            return Answer(NOTHING_AFTER if passages and resolution.expand else NOTHING_TO_DRILL, [], abstained=True)
         lead = "It goes on:" if resolution.expand else "That comes from:"
         return Answer(lead + "\n" + "\n".join(parts), citations, abstained=False)
 

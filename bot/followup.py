@@ -274,16 +274,23 @@ def _about_listing(
             kind, base = FollowUpKind.ELLIPSIS, replace(base, theme=None, text=None)
         merged = replace(base, **{name: getattr(added, name) for name in added.constraints()})
         return Resolution(kind, last.question, merged, subject=last.subject)
-    # "who leads them?", "and when are those due?": the same rows, asked about one of their columns.
+    # "who leads them?", "and when are those due?": the same rows, asked about one of their columns;
+    # "who leads those due in 24/25?" narrows them first (a lead, due year or scope it names; not its words).
     detail = detail_asked(message)
-    points_back = _LISTED_ROWS & set(_words(message.lower()))
-    if detail and points_back and _leans(message, tunables):
+    if not detail or not _LISTED_ROWS & set(_words(message.lower())):
+        return None
+    added = parse_actions(message)
+    narrowing_to = {name: getattr(added, name) for name in added.constraints() if name != "text"} if added else {}
+    if narrowing_to:
+        narrowed = replace(last.action_filter, **narrowing_to)
+        return Resolution(FollowUpKind.NARROW, last.question, narrowed, subject=last.subject, detail=detail)
+    if _leans(message, tunables):
         return Resolution(FollowUpKind.PRONOUN, last.question, last.action_filter, subject=last.subject, detail=detail)
     return None
 
 
 # Pronouns that stand for the rows of a listing.
-_LISTED_ROWS = frozenset("it its they them their those these that".split())
+_LISTED_ROWS = frozenset("it its they them their those these that ones".split())
 
 
 def _drill(message: str, last: Turn) -> Resolution:

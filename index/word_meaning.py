@@ -72,15 +72,16 @@ def save(corpus_words: CorpusWords, build_dir: Path) -> None:
     np.save(build_dir / VECTORS_FILE, corpus_words.vectors)
 
 
-def load(build_dir: Path) -> CorpusWords:
-    """The build's corpus words; none for a build made before they were stored (answers then use
-    the question's own words only)."""
+def load(build_dir: Path, dimension: int) -> CorpusWords:
+    """The build's corpus words; none for a build made before they were stored, or whose vectors are
+    not the model's (answers then use the question's own words only)."""
     try:
         words = tuple(json.loads((build_dir / WORDS_FILE).read_text(encoding="utf-8")))
         vectors = np.load(build_dir / VECTORS_FILE)
     except (OSError, ValueError):
         return NO_WORDS
-    return CorpusWords(words, vectors) if len(words) == len(vectors) else NO_WORDS
+    fits = vectors.ndim == 2 and len(words) == len(vectors) and vectors.shape[1] == dimension
+    return CorpusWords(words, vectors) if fits else NO_WORDS
 
 
 def _unit(vectors: np.ndarray) -> np.ndarray:

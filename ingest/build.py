@@ -42,7 +42,9 @@ from ingest.words import repair_pages
 # 5: a word run onto a plain number ("around40", "inhalersby2024") parted, as it was for amounts.
 # 6: footnotes at a page's foot ("7 Case studies at annex 1") dropped, which ran on from the sentence above.
 # 7: a year run onto the word after it ("2020/21as", "2018/19to") parted.
-TEXT_PIPELINE = 7
+# 8: a single digit stays glued to its word (mostly a footnote's marker: "aim1,"); footnote markers are
+#    looked for on the page as read, before glued words are parted.
+TEXT_PIPELINE = 8
 
 # How much a section heading pulls its chunk's vector towards the section's topic (the chunk's mean
 # sentence vector plus this times the heading's). Set by hand: a half, so the heading helps a chunk
@@ -140,8 +142,9 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
 
 def process_document(path: Path, record: DocumentRecord, embedder: Embedder) -> StoredDocument:
     """Read, clean, split, chunk and embed one file."""
-    pages = repair_pages(read_pages(path))
-    sentences = quotable(document_sentences(strip_page_furniture(pages)), pages)
+    as_read = read_pages(path)
+    pages = repair_pages(as_read)
+    sentences = quotable(document_sentences(strip_page_furniture(pages, as_read)), pages)
     chunks = chunk_sentences(sentences)
     sentence_vectors = embedder.embed([search_form(s.text) for s in sentences])
     return StoredDocument(
@@ -212,7 +215,7 @@ def _unique(info: DocumentInfo, documents: list[StoredDocument]) -> DocumentInfo
 def _previous_corpus_words(kb_dir: Path) -> word_meaning.CorpusWords:
     """The build in use's corpus words, whose vectors a new build reuses (none without one)."""
     build = store.current_build(kb_dir)
-    return word_meaning.load(build) if build is not None else word_meaning.NO_WORDS
+    return word_meaning.load(build, Embedder.dimension) if build is not None else word_meaning.NO_WORDS
 
 
 def _previous_documents(kb_dir: Path) -> dict[str, StoredDocument]:

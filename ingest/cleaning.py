@@ -38,9 +38,10 @@ _ADDRESS_LINE = re.compile(r"^\s*\S*(?:www\.|\.uk|\.com|\.org)\S*\s*$", re.IGNOR
 _FOOTNOTE_LINE = re.compile(r"^\s*(\d{1,2})\s+[A-Z]")
 
 
-def strip_page_furniture(pages: list[str]) -> list[str]:
+def strip_page_furniture(pages: list[str], as_read: list[str] | None = None) -> list[str]:
     """Pages with repeated header and footer lines, lines that are only a page number, a web address
-    laid over many pages, and the footnotes at a page's foot, removed."""
+    laid over many pages, and the footnotes at a page's foot, removed. ``as_read`` are the same pages
+    before glued words were parted, where a footnote's marker still stands glued to its word."""
     furniture = _furniture_lines(pages)
     addresses = Counter(line.strip() for page in pages for line in set(page.split("\n")) if _ADDRESS_LINE.match(line))
     overlaid = {line for line, count in addresses.items() if count >= MIN_PAGES}
@@ -48,13 +49,18 @@ def strip_page_furniture(pages: list[str]) -> list[str]:
     def anywhere(line: str) -> bool:
         return bool(_PAGE_NUMBER_LINE.match(line)) or line.strip() in overlaid
 
-    kept = [_without_footnotes(_remove_edges([line for line in page.split("\n") if not anywhere(line)], furniture)) for page in pages]
+    markers = as_read if as_read is not None else pages
+    kept = [
+        _without_footnotes(_remove_edges([line for line in page.split("\n") if not anywhere(line)], furniture), marked)
+        for page, marked in zip(pages, markers)
+    ]
     return ["\n".join(lines) for lines in kept]
 
 
-def _without_footnotes(lines: list[str]) -> list[str]:
+def _without_footnotes(lines: list[str], marked: str) -> list[str]:
     """The page without the footnotes at its foot: the last lines, each a number and a note, numbered one
-    after another, each number also standing after a word of the page as its marker. Left in,
+    after another, each number also standing glued to a word of the page (``marked``) as its marker
+    ("Matrix8"). Left in,
     they ran on from a sentence the page break cut ("... capability in population 7 Case studies at annex 1
     8 PHM Maturity Matrix ..."), which then read as one sentence."""
     positions = [i for i, line in enumerate(lines) if line.strip()]
@@ -67,9 +73,7 @@ def _without_footnotes(lines: list[str]) -> list[str]:
     numbers = [number for _, number in block]
     if not block or any(after != before + 1 for before, after in pairwise(numbers)):
         return lines
-    body = "\n".join(lines[: block[0][0]])
-    # The marker glued to its word ("Matrix8") or, once ingest has parted the two, before a stop ("system 9.").
-    if not all(re.search(rf"[a-z]{{2}}(?:{number}(?!\d)| {number}[.,;:])", body) for number in numbers):
+    if not all(re.search(rf"[a-z]{{2}}{number}(?!\d)", marked) for number in numbers):
         return lines
     return lines[: block[0][0]]
 

@@ -62,8 +62,8 @@ _ACRONYM_THEN_WORD = re.compile(r"\b([A-Z]{2,})([A-Z][a-z]{2,})\b")
 # "15Total", "in2020/21": a figure and a word run together.
 _FIGURE_THEN_WORD = re.compile(r"(?<![A-Za-z0-9])(\d+)([A-Z][a-z]{2,})\b")
 # "totalled27,420", "around40", "inhalersby2024", "30%of", "tCO2eacross": a word, a figure or a
-# unit run onto the next.
-_WORD_THEN_FIGURE = re.compile(r"\b([a-z]{3,})(\d[\d,]*(?:\.\d+)?%?)")
+# unit run onto the next. A single digit stays glued: it is mostly a footnote's marker ("aim1,").
+_WORD_THEN_FIGURE = re.compile(r"\b([a-z]{3,})(\d{2}[\d,]*(?:\.\d+)?%?|\d(?:,\d{3})+|\d(?:\.\d+)?%)")
 _PERCENT_THEN_WORD = re.compile(r"(\d%)([a-z]{2,})")
 _UNIT_THEN_WORD = re.compile(r"(tCO2e|CO2e|MWh|kWh)([a-z]{3,})")
 # "2020/21as our baseline", "2018/19to 2020/21": a year and the word after it run together.

@@ -197,6 +197,9 @@ class BriefingWriter:
         rankings = [ranking] + [self.service.rank_sentences(f"{q.text} {also}".strip(), k=RANKED_PER_QUERY) for q in queries[1:]]
         aspects = self._aspects(queries[0].vector, [r.sentence_id for r in rankings[0][:ASPECT_SOURCES]])
         rankings += [self.service.rank_sentences(f"{queries[0].text} {aspect} {also}".strip(), k=RANKED_PER_QUERY) for aspect in aspects]
+        like = self.service.with_words_of_like_meaning(queries[0].text)
+        if like != queries[0].text:  # "kids" searched as "children" too, as answers choose their sentences
+            rankings.append(self.service.rank_sentences(f"{like} {also}".strip(), k=RANKED_PER_QUERY))
         if FEEDBACK_TERMS and (feedback := self._feedback_words(rankings[0], queries[0])):
             rankings.append(self.service.rank_sentences(f"{queries[0].text} {also} {' '.join(feedback)}".strip(), k=RANKED_PER_QUERY))
         ranked_ids = [r.sentence_id for ranking in rankings for r in ranking]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TypeVar
 
@@ -24,7 +24,7 @@ import numpy as np
 
 from bot.action_answers import ROWS_IN_TEXT, ActionAnswerer, shown_rows
 from bot.action_query import ActionFilter, ActionListing, render_listing_text
-from bot.facts import ABOUT_THE_ASKER, carries, wanted_fact_kinds
+from bot.facts import carries, wanted_fact_kinds
 from bot.facts import figures as fact_figures
 from bot.features import DECISION_FEATURES, Candidates, DeclineRule, FeatureMaker, acronyms_of, decline_rules_met
 from bot.missing import what_is_missing
@@ -191,6 +191,7 @@ class Answer:
     see_also: list[SourceHint] = field(default_factory=list)
     actions: ActionListing | None = None  # set when answered from the action table
     trace: list[str] = field(default_factory=list)  # how it was reached: hits, scores, why it declined
+    declined_by: tuple[DeclineRule, ...] = ()  # the kept decline rules that declined it, if any
 
     def as_json(self) -> dict:
         return {
@@ -263,7 +264,7 @@ class AnsweringService:
             answer.trace.insert(0, "asked the action table first: no action matches, so the documents answer")
         if answer.abstained and unreadable_year:
             return Answer(text=UNREADABLE_YEAR, citations=[], abstained=True, trace=answer.trace)
-        about_the_asker = DeclineRule.ABOUT_THE_ASKER in self.models.decline_rules and ABOUT_THE_ASKER.search(question)
+        about_the_asker = DeclineRule.ABOUT_THE_ASKER in answer.declined_by
         table_says_more = action_filter is not None and _table_constraints(action_filter)
         if answer.abstained and listing is not None and table_says_more and not about_the_asker:
             return self.answer_from_table(listing)  # says plainly that no action matches, and the nearest filter that does
@@ -360,7 +361,7 @@ class AnsweringService:
                 f"In short: declined, as the evidence scored {decision:.2f} on the answer-or-decline scale, below the "
                 f"bar of {self.models.threshold:.2f} (set so that few answerable questions are declined)."
             )
-            return self._abstain(pointers, [verdict, *trace, f"declined: {why}"], missing)
+            return replace(self._abstain(pointers, [verdict, *trace, f"declined: {why}"], missing), declined_by=tuple(rules))
         if (with_like_words := self.with_words_of_like_meaning(question)) != question:
             # Decided on the words asked (stand-ins would make any question look answerable); chosen with
             # the stand-ins, which find the passage a paraphrase was made from.

@@ -178,7 +178,7 @@ def _selection(data: list[QuestionData], logits: dict[str, np.ndarray]) -> tuple
     quoter = Quoter(answerable[0].maker.kb)
 
     def outcome(share: float, diverse: bool) -> tuple[float, float]:
-        scored = [_simulated_outcome(d, d.candidates, logits[d.question.id], share, diverse, quoter) for d in answerable]
+        scored = [_simulated_outcome(d, logits[d.question.id], share, diverse, quoter) for d in answerable]
         return sum(score for score, _ in scored), float(np.median([length for _, length in scored]))
 
     options = [(share, diverse) for share in sorted(FOLLOW_ON_SHARES, reverse=True) for diverse in (False, True)]
@@ -222,12 +222,10 @@ def _gold_page_reciprocal_rank(d: QuestionData, candidates: Candidates, logits: 
     return 0.0
 
 
-def _simulated_outcome(
-    d: QuestionData, candidates: Candidates, logits: np.ndarray, share: float, diverse: bool, quoter: Quoter
-) -> tuple[float, int]:
+def _simulated_outcome(d: QuestionData, logits: np.ndarray, share: float, diverse: bool, quoter: Quoter) -> tuple[float, int]:
     """A gold page cited plus every must-include fact shown (0-2), and the answer's length as shown."""
     kb = d.maker.kb
-    chosen = _simulated_choice(candidates, kb, logits, share, diverse)
+    chosen = _simulated_choice(d, logits, share, diverse)
     shown = quoter.as_passages(quoter.with_lists(chosen, MAX_ANSWER_WITH_LIST_CHARS), MAX_ANSWER_CHARS)
     runs = quoter.runs(shown)
     texts = " ".join(quoter.display(run) for run in runs)
@@ -236,14 +234,15 @@ def _simulated_outcome(
     return float(score), len(texts) + CITATION_MARK_CHARS * len(runs)
 
 
-def _simulated_choice(candidates: Candidates, kb, logits: np.ndarray, share: float, diverse: bool) -> list[int]:
+def _simulated_choice(d: QuestionData, logits: np.ndarray, share: float, diverse: bool) -> list[int]:
     """The sentences answering would choose (before lists and parts): ``AnsweringService._choose``
     over the candidates alone."""
     if not len(logits):
         return []
     probabilities = 1.0 / (1.0 + np.exp(-logits))
     order = [int(i) for i in np.argsort(-logits, kind="stable")[:MAX_SIMULATED]]
-    ids = candidates.sentence_ids
+    ids = d.candidates.sentence_ids
+    kb = d.maker.kb
     followers = [i for i in order[1:] if probabilities[i] >= share * probabilities[order[0]]]
     if diverse:
         followers = page_firsts(followers, lambda i: (kb.sentences[int(ids[i])][0], kb.sentences[int(ids[i])][1].page), order[0])

@@ -156,21 +156,21 @@ class _Segmenter:
         return _LETTERS.sub(self._split_run, text)
 
     def _word_then_figure(self, match: re.Match) -> str:
-        """Split when the letters are a word (however rare: "totalled"), or words the segmenter would
-        part ("inhalersby"); a broken word ("igure9") stays as it is."""
+        """Split when the letters read as words ("totalled27,420", "inhalersby2024"); "igure9" stays."""
         word = match.group(1)
-        if self._known(word) or word in self.model._wordcost or self._segmented(word) != word:
-            return f"{word} {match.group(2)}"
-        return match.group()
+        return f"{word} {match.group(2)}" if self._reads_as_words(word) else match.group()
 
     def _year_then_word(self, match: re.Match) -> str:
         """Split when the letters are a word or words ("as", "andforecast"); "2020s" and ordinals stay."""
         word = match.group(2)
         if word in ("st", "nd", "rd", "th"):
             return match.group()
-        if self._known(word) or word in self.model._wordcost or self._segmented(word) != word:
-            return f"{match.group(1)} {word}"
-        return match.group()
+        return f"{match.group(1)} {word}" if self._reads_as_words(word) else match.group()
+
+    def _reads_as_words(self, letters: str) -> bool:
+        """Letters run onto a figure are a word (however rare: "totalled") or words the segmenter
+        would part ("inhalersby"), not a broken word ("igure")."""
+        return self._known(letters) or letters in self.model._wordcost or self._segmented(letters) != letters
 
     def _acronym_then_word(self, match: re.Match) -> str:
         acronym, word = match.groups()

@@ -58,7 +58,6 @@ MIN_POINTS = 4
 SEED_SHARE = 0.8  # the best passage of a facet or document leads when its probability is within this share of the best
 MAX_POINTS = 8
 MAX_LIST_POINT_CHARS = 600  # a list's introduction brings its items as far as this
-CONTINUED_POINTS = True  # a point the next sentence carries on ("... this risk ...") quotes it too, within MAX_LIST_POINT_CHARS
 MAX_FIGURES = 8
 MAX_COMMITMENTS = 3  # dated commitments shown under "What happens next"
 FIGURES_NAME_TOPIC = True  # a key figure's clause must name a word of the topic
@@ -321,7 +320,7 @@ class BriefingWriter:
         sentence_id = candidate.sentence_id
         items = [i for i in self._quoter.with_lists([sentence_id], MAX_LIST_POINT_CHARS) if i > sentence_id]
         run = [i for n, i in enumerate(items) if i == sentence_id + 1 + n and self.kb.sentences[i][1].page == candidate.page]
-        if not run and CONTINUED_POINTS and self._continued_by(sentence_id):
+        if not run and self._continued_by(sentence_id):
             following = self.kb.sentences[sentence_id + 1][1].text
             run = [sentence_id + 1] if len(text) - start + 1 + len(following) <= MAX_LIST_POINT_CHARS else []
         if not run:

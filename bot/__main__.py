@@ -187,7 +187,8 @@ def _eval(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     folds = sorted({q.fold for q in questions})
     print(f"{len(questions)} questions from {args.questions}, {len(folds)} folds: every figure for ours is out-of-fold "
           "(models fitted on the other folds)\n", flush=True)
-    systems = {"ours (out-of-fold)": evaluation.out_of_fold(service, questions)}
+    ours = evaluation.out_of_fold(service, questions)
+    systems: dict[str, evaluation.AnswerFn] = {"ours (out-of-fold)": ours}
     if args.in_sample:
         systems["ours IN-SAMPLE (shipped models; not a result)"] = service.answer
     systems["baseline: page BM25"] = evaluation.page_bm25_baseline(service.kb)
@@ -205,8 +206,11 @@ def _eval(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
         for name, table in tables.items():
             print(table[group].row(name[:22]))
         print()
-    print("retrieval: recall of a gold page among the pages of the top k chunks (page BM25: top k pages)")
-    for name, recall in evaluation.retrieval_recall(service, questions).items():
+    print("retrieval: recall of a gold page among the pages of the top k chunks (page BM25: top k pages;")
+    print("answering: top k pages in the order of their best sentence, by the ranker of the other folds)")
+    recalls = evaluation.retrieval_recall(service, questions)
+    recalls["answering"] = ours.ranked_page_recall()
+    for name, recall in recalls.items():
         print(f"  {name:<10} " + "  ".join(f"@{k} {value:.2f}" for k, value in recall.items()))
     print(
         "\ncite: a gold page cited; must: all must-include facts present; unans: unanswerable declined; "

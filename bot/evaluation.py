@@ -214,29 +214,53 @@ def _baseline_answer(kb: KnowledgeBase, passages: list[tuple[str, int, str]]) ->
 # -- out-of-fold answering -------------------------------------------------------
 
 
-def out_of_fold(service: AnsweringService, questions: list[EvalQuestion]) -> AnswerFn:
+class OutOfFold:
     """Answers each question with models fitted on the other folds only: the figures that count.
 
-    The models the service ships with are set aside while it answers, and put back after.
+    Call it with a question as an ``AnswerFn``. The models the service ships with are set aside while
+    it answers, and put back after.
     """
-    from bot import training
 
-    data = training.collect(service, questions)
-    fold_models = {
-        fold: training.fit([d for d in data if d.question.fold != fold], f"folds other than {fold}")
-        for fold in sorted({q.fold for q in questions})
-    }
-    fold_of = {q.question: q.fold for q in questions}
-    shipped = service.models
+    def __init__(self, service: AnsweringService, questions: list[EvalQuestion]) -> None:
+        from bot import training
 
-    def answer(question: str) -> Answer:
-        service.models = fold_models[fold_of[question]]
+        self.service = service
+        self.data = training.collect(service, questions)
+        self.fold_models = {
+            fold: training.fit([d for d in self.data if d.question.fold != fold], f"folds other than {fold}")
+            for fold in sorted({q.fold for q in questions})
+        }
+        self._fold_of = {q.question: q.fold for q in questions}
+
+    def __call__(self, question: str) -> Answer:
+        shipped = self.service.models
+        self.service.models = self.fold_models[self._fold_of[question]]
         try:
-            return service.answer(question)
+            return self.service.answer(question)
         finally:
-            service.models = shipped
+            self.service.models = shipped
 
-    return answer
+    def ranked_page_recall(self) -> dict[int, float]:
+        """Recall@k of a gold page among the first k pages in the order answering ranks them: hybrid
+        search's candidates scored by the sentence ranker of the other folds, each page where its best
+        sentence stands. This is the retrieval answers are built from."""
+        kb = self.service.kb
+        answerable = [d for d in self.data if d.question.answerable]
+        found = dict.fromkeys(RECALL_AT, 0)
+        for d in answerable:
+            logits = self.fold_models[d.question.fold].ranker.logits(d.candidates.features)
+            pages: list[tuple[str, int]] = []
+            for i in np.argsort(-logits, kind="stable"):
+                slug, sentence = kb.sentences[int(d.candidates.sentence_ids[i])]
+                if (slug, sentence.page) not in pages:
+                    pages.append((slug, sentence.page))
+            for k in RECALL_AT:
+                found[k] += bool(d.question.gold_pages & set(pages[:k]))
+        return {k: n / max(len(answerable), 1) for k, n in found.items()}
+
+
+def out_of_fold(service: AnsweringService, questions: list[EvalQuestion]) -> OutOfFold:
+    return OutOfFold(service, questions)
 
 
 def scores_by_group(details: list[dict], latencies: list[float], questions: list[EvalQuestion]) -> dict[str, Scores]:

@@ -369,6 +369,12 @@ class AnsweringService:
             trace.append(f"chose from a search adding words of like meaning: {with_like_words[len(question):].strip()}")
         chosen = self._choose(scored, self._best_for_each_part(question, scored))
         shown = self.quoter.with_lists([c.sentence_id for c in chosen], MAX_ANSWER_WITH_LIST_CHARS)
+        rule = DeclineRule.NOT_ON_QUOTED_PAGES
+        single = len(split_question(question)) < 2  # a compound question's quotes may answer one part, another name the month
+        if rule in self.models.decline_rules and single and (missing := self.features.not_on_pages(question, candidates.reading, shown)):
+            # "UHCW" asked and the pages it would quote are about SWFT: the near miss a score cannot see.
+            verdict = f"In short: declined by the rule '{rule.value}': {missing}"
+            return replace(self._abstain(candidates.hits, [verdict, *trace, f"declined: {missing}"], missing), declined_by=(rule,))
         answer = self._compose(self.quoter.as_passages(shown, MAX_ANSWER_CHARS))
         verdict = (
             f"In short: answered, as the evidence scored {decision:.2f} on the answer-or-decline scale, above the bar "

@@ -19,6 +19,7 @@ from enum import Enum
 import numpy as np
 
 from bot.facts import ABOUT_THE_ASKER, FactKind, holds, states_a_count, wanted_fact_kinds
+from bot.missing import what_is_missing
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
 from index.store import KnowledgeBase
 from index.text import BULLET, YEAR_TOKEN, tokenize
@@ -95,6 +96,9 @@ class DeclineRule(Enum):
 
     ABOUT_THE_ASKER = "about_the_asker"  # the asker's own work arrangements ("how do I book leave")
     COUNT_WITHOUT_FIGURE = "count_without_figure"  # "how many" asked, the best sentence holds no figure
+    # A month, year or rarely named organisation asked about is on none of the pages the answer would
+    # quote ("UHCW" asked, the pages quoted are about SWFT): checked once the sentences are chosen.
+    NOT_ON_QUOTED_PAGES = "not_on_quoted_pages"
 
 
 def decline_rules_met(question: str, decision_row: Sequence[float]) -> list[DeclineRule]:
@@ -150,6 +154,7 @@ class FeatureMaker:
         self.searcher = searcher
         self._page_token_cache: dict[tuple[str, int], frozenset[str]] = {}
         self._page_acronym_cache: dict[tuple[str, int], frozenset[str]] = {}
+        self._document_acronyms = frozenset().union(*(acronyms_of(d.record.title) for d in kb.documents))
 
     # -- the question -------------------------------------------------------
 
@@ -318,6 +323,16 @@ class FeatureMaker:
             *self._sentences_coverage(reading, best),
             self._names_missing_around(reading, best[0]),
         ]
+
+    def not_on_pages(self, question: str, reading: QuestionReading, sentence_ids: list[int]) -> str:
+        """What the question asks about that none of these sentences' pages mention: a month, a year
+        or a specific name, said as ``bot.missing`` says it ("" when they mention all of them). A name
+        of one of the documents ("the CEO report says ...") says where, not what, and is not asked for."""
+        if not sentence_ids:
+            return ""
+        names = [n for n in reading.specific if n not in self._document_acronyms]
+        best = self.kb.sentences[sentence_ids[0]][1].text
+        return what_is_missing(question, self.evidence_tokens(sentence_ids), best, names)
 
     def evidence_tokens(self, sentence_ids: list[int]) -> frozenset[str]:
         """What the pages of these sentences say: their words, titles and acronyms, as search tokens."""

@@ -2,6 +2,7 @@
 
 import pytest
 
+from bot.features import DeclineRule
 from bot.missing import what_is_missing
 from index.text import tokenize
 
@@ -52,6 +53,24 @@ def test_the_service_declines_near_misses_saying_what_was_missing(service, quest
     assert answer.abstained
     assert said in answer.text
     assert "They are in:" in answer.text  # and still points to the closest sources
+
+
+def test_an_organisation_the_quoted_pages_never_mention_declines_what_would_have_been_quoted(service):
+    # The pages an answer would quote give SWFT's digital appointments; asked about UHCW's, it declines.
+    answer = service.answer("How many digital appointments has UHCW delivered since the pandemic?")
+    assert answer.abstained, answer.text
+    assert "do not mention UHCW" in answer.text and "They are in:" in answer.text
+    assert DeclineRule.NOT_ON_QUOTED_PAGES in answer.declined_by
+    asked_right = service.answer("How many digital appointments has SWFT delivered since the pandemic?")
+    assert not asked_right.abstained and "139,333" in asked_right.text
+
+
+def test_a_compound_question_is_not_declined_for_what_one_part_names(service):
+    # Its best passage (Q1) lacks the March of the first part; the quotes may answer one part only.
+    question = "Transforming Care CYP inpatients: where did we finish March 2022 against target, and where do we expect to finish Q1?"
+    best = service.rank_sentences(question, k=1)[0].sentence_id
+    assert "March" in service.features.not_on_pages(question, service.features.read(question), [best])
+    assert DeclineRule.NOT_ON_QUOTED_PAGES not in service.answer(question).declined_by
 
 
 @pytest.mark.parametrize(

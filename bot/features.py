@@ -327,10 +327,11 @@ class FeatureMaker:
     def not_on_pages(self, question: str, reading: QuestionReading, sentence_ids: list[int]) -> str:
         """What the question asks about that none of these sentences' pages mention: a month, a year
         or a specific name, said as ``bot.missing`` says it ("" when they mention all of them). A name
-        of one of the documents ("the CEO report says ...") says where, not what, and is not asked for."""
+        of one of the documents ("the CEO report says ...") says where, not what, and is not asked for; a
+        name the documents never use is on no page at all (the decision weighs those: ``unknown_name``)."""
         if not sentence_ids:
             return ""
-        names = [n for n in reading.specific if n not in self._document_acronyms]
+        names = [n for n in reading.specific if n not in self._document_acronyms and self.searcher.knows(n)]
         best = self.kb.sentences[sentence_ids[0]][1].text
         return what_is_missing(question, self.evidence_tokens(sentence_ids), best, names)
 

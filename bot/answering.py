@@ -26,7 +26,7 @@ from bot.action_answers import ROWS_IN_TEXT, ActionAnswerer, shown_rows
 from bot.action_query import ActionFilter, ActionListing, render_listing_text
 from bot.facts import carries, wanted_fact_kinds
 from bot.facts import figures as fact_figures
-from bot.features import DECISION_FEATURES, Candidates, DeclineRule, FeatureMaker, acronyms_of, decline_rules_met
+from bot.features import DECISION_FEATURES, Candidates, DeclineRule, FeatureMaker, QuestionReading, decline_rules_met
 from bot.missing import what_is_missing
 from bot.quoting import Quoter
 from bot.ranker import AnsweringModels, load_models
@@ -102,9 +102,6 @@ NO_WORD_KNOWN = "The documents use none of the words of the question; try other 
 # A question that asks about the actions themselves ("list the actions", "what's due?"), which may be
 # answered with the whole table; "who leads the green plan?" is not one.
 _NAMES_ACTIONS = re.compile(r"\bactions?\b|\bdue\b|\bdeadlines?\b", re.IGNORECASE)
-# Nouns that name a document when the words before them say which ("the CEO report", "the NHSE letter").
-_DOCUMENT_NOUNS = frozenset({"report", "minutes", "letter", "update", "roadmap", "plan", "paper", "appendix", "study"})
-_WORD = re.compile(r"[\w&'’]+")
 # The sections in which a document sums itself up.
 _SUMMARY_HEADING = re.compile(r"\b(?:foreword|executive summary|summary|introduction|overview)\b", re.IGNORECASE)
 # "summarise the green plan", "give me an overview of ...": a briefing's job, not one answer's.
@@ -181,6 +178,13 @@ def split_question(question: str) -> list[str]:
     """The parts of a compound question that ask for something of their own."""
     parts = [part.strip(" ,?") for part in _PART_BREAK.split(question)]
     return [part for part in parts if len(tokenize(part)) >= 1]
+
+
+def quoted_pages_lack(features: FeatureMaker, question: str, reading: QuestionReading, quoted: list[int]) -> str:
+    """What a question asks about (a month, year or specific name) that none of the pages an answer
+    would quote mentions, said for the user; "" when they mention it all, and for a compound question,
+    whose quotes may answer one part while another part names the month."""
+    return "" if len(split_question(question)) > 1 else features.not_on_pages(question, reading, quoted)
 
 
 @dataclass(frozen=True)
@@ -278,7 +282,7 @@ class AnsweringService:
         action_filter = self.actions.understand(question, self.today())
         if action_filter is None:
             return None
-        named = self.documents_named_in(question)
+        named = self.features.documents_named_in(question)
         if named and not named & self.actions.sources:
             return None
         if not action_filter.constraints() and not _NAMES_ACTIONS.search(question) and not _REFERS_BACK.search(question):
@@ -310,10 +314,16 @@ class AnsweringService:
 
     def decide(self, question: str, filters: Filters = NO_FILTERS) -> tuple[Candidates, np.ndarray, float]:
         """The candidates, their ranker logits and the answer-or-decline logit (for training and --explain)."""
-        candidates = self._candidates(question, CHUNKS_SEARCHED, filters)
-        logits = self.models.ranker.logits(candidates.features)
-        decision = self.models.decision.logits(np.array([self.features.decision_row(candidates, logits, question)]))
+        scored, candidates, logits = self._rank(question, CHUNKS_SEARCHED, filters)
+        decision = self.models.decision.logits(np.array([self.features.decision_row(candidates, logits, question, self._quoted(scored))]))
         return candidates, logits, float(decision[0])
+
+    def _quoted(self, scored: list[_Scored]) -> list[int]:
+        """The sentences an answer would quote, as the decision sees them: the best, those chosen beside
+        it, and their lists (a compound question's later parts are looked for once it is to answer)."""
+        if not scored:
+            return []
+        return self.quoter.with_lists([c.sentence_id for c in self._choose(scored, [])], MAX_ANSWER_WITH_LIST_CHARS)
 
     # -- retrieval and ranking ------------------------------------------------
 
@@ -336,26 +346,31 @@ class AnsweringService:
         trace = [f"hit {self._where_chunk(h.chunk_id)} fused {h.score:.4f} {_meaning(h)}" for h in candidates.hits]
         trace += [f"candidate p={c.score:.3f} {self._where(c.sentence_id)}: {self._text(c)[:100]}" for c in scored[:5]]
         if not scored or not candidates.reading.terms:
-            return self._abstain(candidates.hits, trace + ["declined: nothing retrieved, or no word to look for"])
+            return self._abstain(self._hints_of_hits(candidates.hits), trace + ["declined: nothing retrieved, or no word to look for"])
         if not any(self.searcher.knows(term) for term in candidates.reading.terms):
             # "asdfgh": no word of the question is in the documents (nor a misspelling of one), so whatever
             # is closest in meaning is chance; nothing to point to either.
             return self._abstain([], trace + ["declined: the documents use none of the question's words"], NO_WORD_KNOWN)
-        decision_row = self.features.decision_row(candidates, logits, question)
+        quoted = self._quoted(scored)
+        decision_row = self.features.decision_row(candidates, logits, question, quoted)
         decision = float(self.models.decision.logits(np.array([decision_row]))[0])
         trace.append(f"answer-or-decline logit {decision:.2f} (answers above {self.models.threshold:.2f})")
         reasons = [f"{name}={value:.2f}" for name, value in zip(DECISION_FEATURES, decision_row)]
         trace.append("the decision saw: " + ", ".join(reasons))
-        rules = [rule for rule in decline_rules_met(question, decision_row) if rule in self.models.decline_rules]
+        # "UHCW" asked and the pages the answer would quote are about SWFT: the near miss a score cannot see.
+        lacking = quoted_pages_lack(self.features, question, candidates.reading, quoted)
+        rules = decline_rules_met(question, decision_row) + ([DeclineRule.NOT_ON_QUOTED_PAGES] if lacking else [])
+        rules = [rule for rule in rules if rule in self.models.decline_rules]
         if rules or decision < self.models.threshold:
-            best = [c.sentence_id for c in scored[:3]]
             missing = RULE_EXPLAINED.get(rules[0], "") if rules else ""
-            missing = missing or what_is_missing(
-                question, self.features.evidence_tokens(best), self._text(scored[0]), candidates.reading.specific
-            )
+            # What the pages it would quote lack, with those pages; else what the best three sentences' pages lack.
+            pointers = self._hints_of_sentences(quoted) if lacking and not missing else self._hints_of_hits(candidates.hits)
+            best = [c.sentence_id for c in scored[:3]]
+            named = [n for n in candidates.reading.specific if n not in candidates.reading.document_words]
+            missing = missing or lacking or what_is_missing(question, self.features.evidence_tokens(best), self._text(scored[0]), named)
             why = f"a decline rule: {rules[0].value}" if rules else "the evidence is too weak for an answer"
             # A question outside what the documents are for has no closest passages worth pointing to.
-            pointers = [] if DeclineRule.ABOUT_THE_ASKER in rules else candidates.hits
+            pointers = [] if DeclineRule.ABOUT_THE_ASKER in rules else pointers
             verdict = (
                 f"In short: declined by the rule '{rules[0].value}' (see the README's decline rules)." if rules else
                 f"In short: declined, as the evidence scored {decision:.2f} on the answer-or-decline scale, below the "
@@ -369,12 +384,6 @@ class AnsweringService:
             trace.append(f"chose from a search adding words of like meaning: {with_like_words[len(question):].strip()}")
         chosen = self._choose(scored, self._best_for_each_part(question, scored))
         shown = self.quoter.with_lists([c.sentence_id for c in chosen], MAX_ANSWER_WITH_LIST_CHARS)
-        rule = DeclineRule.NOT_ON_QUOTED_PAGES
-        single = len(split_question(question)) < 2  # a compound question's quotes may answer one part, another name the month
-        if rule in self.models.decline_rules and single and (missing := self.features.not_on_pages(question, candidates.reading, shown)):
-            # "UHCW" asked and the pages it would quote are about SWFT: the near miss a score cannot see.
-            verdict = f"In short: declined by the rule '{rule.value}': {missing}"
-            return replace(self._abstain(candidates.hits, [verdict, *trace, f"declined: {missing}"], missing), declined_by=(rule,))
         answer = self._compose(self.quoter.as_passages(shown, MAX_ANSWER_CHARS))
         verdict = (
             f"In short: answered, as the evidence scored {decision:.2f} on the answer-or-decline scale, above the bar "
@@ -474,7 +483,7 @@ class AnsweringService:
         """A summary is a briefing's job: the documents' best sentences on the topic, and where to get more.
         "Summarise the green plan" names a document: its summary comes from that document alone."""
         topic = topic.strip(" ?.!")
-        named = self.named_document(topic)
+        named = self.features.named_document(topic)
         if named is not None and filters == NO_FILTERS:
             filters = Filters(slugs=frozenset({named}))
         opening = self._opening_summary(named) if named is not None else []
@@ -506,41 +515,6 @@ class AnsweringService:
             length += len(sentence.text)
         return chosen
 
-    def documents_named_in(self, question: str) -> set[str]:
-        """The documents a question names ("what did the CEO report say ...", "in the green plan"): a
-        document noun ("report", "minutes", ...) with the one to three words before it naming one document."""
-        words = _WORD.findall(question)
-        named = set()
-        for end, word in enumerate(words):
-            if word.lower() not in _DOCUMENT_NOUNS:
-                continue
-            for start in range(end - 1, max(end - 4, -1), -1):
-                slug = self.named_document(" ".join(words[start : end + 1]))
-                if slug is not None:
-                    named.add(slug)
-                    break
-        return named
-
-    def named_document(self, words: str) -> str | None:
-        """The one document these words name ("the green plan", "the phm roadmap"), or None.
-
-        A document is named when each of the words is in its title, its title's initials ("phm") or its
-        kind; when several are, the one whose kind the words say ("green plan", not the "case study"
-        about another ICS's green plan).
-        """
-        asked = set(tokenize(words))
-        if not asked:
-            return None
-        kinds = {slug: set(tokenize(document.record.kind)) for slug, document in self.kb.by_slug.items()}
-        titled = [
-            slug
-            for slug, document in self.kb.by_slug.items()
-            if asked <= self.searcher.title_tokens(slug) | acronyms_of(document.record.title) | kinds[slug]
-        ]
-        if len(titled) > 1:
-            titled = [slug for slug in titled if kinds[slug] and kinds[slug] <= asked]
-        return titled[0] if len(titled) == 1 else None
-
     def _compose(self, sentence_ids: list[int]) -> Answer:
         """One citation per run of consecutive sentences on a page, quoting the run verbatim;
         the answer shows each list item on a line of its own."""
@@ -556,21 +530,24 @@ class AnsweringService:
             previous = run[-1]
         return Answer(text=text, citations=citations, abstained=False)
 
-    def _abstain(self, hits: list[ChunkHit], trace: list[str], missing: str = "") -> Answer:
+    def _abstain(self, hints: list[SourceHint], trace: list[str], missing: str = "") -> Answer:
         """Declines, saying what the closest evidence lacks when it shows it, and where it is."""
-        hints: list[SourceHint] = []
-        for hit in hits:
-            slug, chunk = self.kb.chunks[hit.chunk_id]
-            hint = SourceHint(slug, self.kb.by_slug[slug].record.title, chunk.page)
-            if hint not in hints:
-                hints.append(hint)
-            if len(hints) == 3:
-                break
         text = f"{NOT_FOUND} {missing}" if missing else NOT_FOUND
         if hints:
             where = "; ".join(f"{h.title}, p. {h.page}" for h in hints)
             text += f" They are in: {where}." if missing else f" The closest passages are in: {where}."
         return Answer(text=text, citations=[], abstained=True, see_also=hints, trace=trace)
+
+    def _hints_of_hits(self, hits: list[ChunkHit]) -> list[SourceHint]:
+        """The pages of the best retrieved chunks, at most three."""
+        return self._hints([(slug, chunk.page) for slug, chunk in (self.kb.chunks[hit.chunk_id] for hit in hits)])
+
+    def _hints_of_sentences(self, sentence_ids: list[int]) -> list[SourceHint]:
+        """The pages these sentences stand on, at most three."""
+        return self._hints([self._page(i) for i in sentence_ids])
+
+    def _hints(self, pages: list[tuple[str, int]]) -> list[SourceHint]:
+        return [SourceHint(slug, self.kb.by_slug[slug].record.title, page) for slug, page in dict.fromkeys(pages)][:3]
 
     def _text(self, item: _Scored) -> str:
         return self.kb.sentences[item.sentence_id][1].text

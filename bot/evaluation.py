@@ -243,7 +243,8 @@ class OutOfFold:
     def ranked_page_recall(self) -> dict[int, float]:
         """Recall@k of a gold page among the first k pages in the order answering ranks them: hybrid
         search's candidates scored by the sentence ranker of the other folds, each page where its best
-        sentence stands. This is the retrieval answers are built from."""
+        sentence stands (the ranking that decides whether to answer; the quoted sentences may then come
+        from a search adding words of like meaning, and a compound question's parts from their own)."""
         kb = self.service.kb
         answerable = [d for d in self.data if d.question.answerable]
         found = dict.fromkeys(RECALL_AT, 0)

@@ -86,6 +86,11 @@ DECISION_FEATURES = (
     "years_missing_sentences",
     "months_missing_sentences",
     "any_names_missing_best",  # share of all the question's names (common ones too) the best sentence and its neighbours lack
+    # The same of the pages the answer would quote (its chosen sentences and their lists), not the best three's:
+    "quoted_words",  # share of the question's telling words the quoted pages hold
+    "quoted_names_missing",  # share of its specific names (those the documents use) the quoted pages do not mention
+    "quoted_years_missing",
+    "quoted_months_missing",
 )
 
 
@@ -102,7 +107,8 @@ class DeclineRule(Enum):
 
 
 def decline_rules_met(question: str, decision_row: Sequence[float]) -> list[DeclineRule]:
-    """The rules a question and its evidence (its ``decision_row``) meet, kept by training or not."""
+    """The rules a question and its evidence (its ``decision_row``) meet, kept by training or not; all
+    but NOT_ON_QUOTED_PAGES, which looks at the quoted pages themselves (``bot.answering.quoted_pages_lack``)."""
     met = []
     if ABOUT_THE_ASKER.search(question):
         met.append(DeclineRule.ABOUT_THE_ASKER)
@@ -123,6 +129,11 @@ QUESTION_WORDS = frozenset(
 )
 
 
+# Nouns that name a document when the words before them say which ("the CEO report", "the NHSE letter").
+_DOCUMENT_NOUNS = frozenset({"report", "minutes", "letter", "update", "roadmap", "plan", "paper", "appendix", "study"})
+_QUESTION_WORD = re.compile(r"[\w&'’]+")
+
+
 @dataclass(frozen=True)
 class QuestionReading:
     """What the question asks about, as search tokens."""
@@ -133,6 +144,8 @@ class QuestionReading:
     specific: tuple[str, ...]  # names rare enough that evidence must mention them
     years: tuple[str, ...]
     months: tuple[str, ...]
+    # The words that name a document the question is about ("the CEO report says ..."): where, not what.
+    document_words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -154,7 +167,6 @@ class FeatureMaker:
         self.searcher = searcher
         self._page_token_cache: dict[tuple[str, int], frozenset[str]] = {}
         self._page_acronym_cache: dict[tuple[str, int], frozenset[str]] = {}
-        self._document_acronyms = frozenset().union(*(acronyms_of(d.record.title) for d in kb.documents))
 
     # -- the question -------------------------------------------------------
 
@@ -169,6 +181,7 @@ class FeatureMaker:
             specific=tuple(n for n in names if n.isalpha() and self.searcher.sentence_share(n) < SPECIFIC_NAME_SHARE),
             years=tuple(t for t in dict.fromkeys(tokenize(question)) if YEAR_TOKEN.fullmatch(t)),
             months=tuple(t for t in dict.fromkeys(tokenize(question)) if t in MONTHS),
+            document_words=frozenset(t for _, words in self._document_mentions(question) for t in tokenize(words)),
         )
 
     def term_weight(self, token: str) -> float:
@@ -186,6 +199,46 @@ class FeatureMaker:
         else:
             tokens = [t for match in _NAME.findall(question) for t in tokenize(match)]
         return [t for t in dict.fromkeys(tokens) if t not in MONTHS and not t[0].isdigit()]
+
+    def documents_named_in(self, question: str) -> set[str]:
+        """The documents a question names ("what did the CEO report say ...", "in the green plan")."""
+        return {slug for slug, _ in self._document_mentions(question)}
+
+    def _document_mentions(self, question: str) -> list[tuple[str, str]]:
+        """Each document the question names and the words that name it: a document noun ("report",
+        "minutes", ...) with the one to three words before it naming one document."""
+        words = _QUESTION_WORD.findall(question)
+        found = []
+        for end, word in enumerate(words):
+            if word.lower() not in _DOCUMENT_NOUNS:
+                continue
+            for start in range(end - 1, max(end - 4, -1), -1):
+                naming = " ".join(words[start : end + 1])
+                slug = self.named_document(naming)
+                if slug is not None:
+                    found.append((slug, naming))
+                    break
+        return found
+
+    def named_document(self, words: str) -> str | None:
+        """The one document these words name ("the green plan", "the phm roadmap"), or None.
+
+        A document is named when each of the words is in its title, its title's initials ("phm") or its
+        kind; when several are, the one whose kind the words say ("green plan", not the "case study"
+        about another ICS's green plan).
+        """
+        asked = set(tokenize(words))
+        if not asked:
+            return None
+        kinds = {slug: set(tokenize(document.record.kind)) for slug, document in self.kb.by_slug.items()}
+        titled = [
+            slug
+            for slug, document in self.kb.by_slug.items()
+            if asked <= self.searcher.title_tokens(slug) | acronyms_of(document.record.title) | kinds[slug]
+        ]
+        if len(titled) > 1:
+            titled = [slug for slug in titled if kinds[slug] and kinds[slug] <= asked]
+        return titled[0] if len(titled) == 1 else None
 
     # -- candidate sentences ------------------------------------------------
 
@@ -293,11 +346,12 @@ class FeatureMaker:
 
     # -- the evidence as a whole ------------------------------------------------
 
-    def decision_row(self, candidates: Candidates, logits: np.ndarray, question: str) -> list[float]:
-        """Features of the evidence an answer would quote: its best three sentences by ``logits``."""
+    def decision_row(self, candidates: Candidates, logits: np.ndarray, question: str, quoted: list[int]) -> list[float]:
+        """Features of the evidence an answer would quote: its best three sentences by ``logits``, and the
+        sentences it would quote (``quoted``: chosen before deciding, as answering would choose them)."""
         reading = candidates.reading
-        if not len(logits):
-            return [-10.0, -10.0, 0, 0, 0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0]
+        if not len(logits) or not quoted:
+            return [-10.0, -10.0, 0, 0, 0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 1.0, 1.0, 1.0]
         order = np.argsort(-logits)
         best = [int(candidates.sentence_ids[i]) for i in order[:3]]
         evidence = self.evidence_tokens(best)
@@ -322,18 +376,37 @@ class FeatureMaker:
             candidates.best_page_bm25,
             *self._sentences_coverage(reading, best),
             self._names_missing_around(reading, best[0]),
+            *self._quoted_coverage(reading, quoted),
+        ]
+
+    def _quoted_coverage(self, reading: QuestionReading, quoted: list[int]) -> list[float]:
+        """What the pages an answer would quote hold of the question (a near miss's lack the name asked)."""
+        evidence = self.evidence_tokens(quoted)
+        total = sum(reading.terms.values()) or 1.0
+        names = self._names_to_find(reading)
+        return [
+            sum(w for t, w in reading.terms.items() if t in evidence) / total,
+            1.0 - _share_mentioned(names, evidence),
+            1.0 - _share_present(reading.years, evidence),
+            1.0 - _share_present(reading.months, evidence),
         ]
 
     def not_on_pages(self, question: str, reading: QuestionReading, sentence_ids: list[int]) -> str:
         """What the question asks about that none of these sentences' pages mention: a month, a year
         or a specific name, said as ``bot.missing`` says it ("" when they mention all of them). A name
-        of one of the documents ("the CEO report says ...") says where, not what, and is not asked for; a
-        name the documents never use is on no page at all (the decision weighs those: ``unknown_name``)."""
+        naming a document ("the CEO report says ...") says where, not what, and is not asked for; a name
+        the documents never use is on no page at all (the decision weighs those: ``unknown_name``); a name
+        counts as mentioned in a longer form too ("NHSE" in "NHSEI")."""
         if not sentence_ids:
             return ""
-        names = [n for n in reading.specific if n not in self._document_acronyms and self.searcher.knows(n)]
-        best = self.kb.sentences[sentence_ids[0]][1].text
-        return what_is_missing(question, self.evidence_tokens(sentence_ids), best, names)
+        evidence = self.evidence_tokens(sentence_ids)
+        names = [n for n in self._names_to_find(reading) if not _mentioned(n, evidence)]
+        return what_is_missing(question, evidence, self.kb.sentences[sentence_ids[0]][1].text, names)
+
+    def _names_to_find(self, reading: QuestionReading) -> tuple[str, ...]:
+        """The question's specific names that the evidence should mention: those the documents use,
+        other than the words naming a document."""
+        return tuple(n for n in reading.specific if n not in reading.document_words and self.searcher.knows(n))
 
     def evidence_tokens(self, sentence_ids: list[int]) -> frozenset[str]:
         """What the pages of these sentences say: their words, titles and acronyms, as search tokens."""

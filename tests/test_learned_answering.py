@@ -71,8 +71,10 @@ def test_out_of_fold_evaluation_runs_end_to_end_on_a_slice(service, knowledge_ba
     assert scores["all"].quote_faithfulness == 1.0
     assert 0.0 < scores["all"].citation_hit <= 1.0
     assert service.models == load_models()  # the shipped models are put back
-    recall = answer.ranked_page_recall()  # pages as answering ranks them, by the other folds' ranker
-    assert 0.0 < recall[1] <= recall[3] <= recall[10] <= 1.0
+    # Pages as answering ranks them, by the other folds' ranker: a gold page among the first ten for
+    # nearly every answerable question (0.96 on all 284 out of fold).
+    recall = answer.ranked_page_recall()
+    assert recall[10] >= 0.8 and recall[1] <= recall[3] <= recall[10]
 
 
 def test_a_fold_is_fitted_without_its_own_questions(service):

@@ -88,7 +88,7 @@ DECISION_FEATURES = (
     "any_names_missing_best",  # share of all the question's names (common ones too) the best sentence and its neighbours lack
     # The same of the pages the answer would quote (its chosen sentences and their lists), not the best three's:
     "quoted_words",  # share of the question's telling words the quoted pages hold
-    "quoted_names_missing",  # share of its specific names (those the documents use) the quoted pages do not mention
+    "quoted_names_missing",  # share of its names (those the documents use) the quoted pages do not mention
     "quoted_years_missing",
     "quoted_months_missing",
 )
@@ -393,20 +393,26 @@ class FeatureMaker:
 
     def not_on_pages(self, question: str, reading: QuestionReading, sentence_ids: list[int]) -> str:
         """What the question asks about that none of these sentences' pages mention: a month, a year
-        or a specific name, said as ``bot.missing`` says it ("" when they mention all of them). A name
+        or a name, said as ``bot.missing`` says it ("" when they mention all of them). A name
         naming a document ("the CEO report says ...") says where, not what, and is not asked for; a name
         the documents never use is on no page at all (the decision weighs those: ``unknown_name``); a name
         counts as mentioned in a longer form too ("NHSE" in "NHSEI")."""
         if not sentence_ids:
             return ""
         evidence = self.evidence_tokens(sentence_ids)
-        names = [n for n in self._names_to_find(reading) if not _mentioned(n, evidence)]
-        return what_is_missing(question, evidence, self.kb.sentences[sentence_ids[0]][1].text, names)
+        best = self.kb.sentences[sentence_ids[0]][1].text
+        missing = [n for n in self._names_to_find(reading) if not _mentioned(n, evidence)]
+        if not what_is_missing(question, evidence, best, missing):
+            return ""
+        # Said with the names the documents never use too ("Herefordshire"): surely missing, and what was asked.
+        unknown = [n for n in reading.specific if not self.searcher.knows(n) and n not in reading.document_words]
+        return what_is_missing(question, evidence, best, unknown + missing)
 
     def _names_to_find(self, reading: QuestionReading) -> tuple[str, ...]:
-        """The question's specific names that the evidence should mention: those the documents use,
-        other than the words naming a document."""
-        return tuple(n for n in reading.specific if n not in reading.document_words and self.searcher.knows(n))
+        """The question's names that the evidence should mention: those the documents use (however
+        often: "Coventry" asked, the quoted pages are about Warwickshire), other than the words naming
+        a document."""
+        return tuple(n for n in reading.names if n.isalpha() and n not in reading.document_words and self.searcher.knows(n))
 
     def evidence_tokens(self, sentence_ids: list[int]) -> frozenset[str]:
         """What the pages of these sentences say: their words, titles and acronyms, as search tokens."""

@@ -181,7 +181,7 @@ def split_question(question: str) -> list[str]:
 
 
 def quoted_pages_lack(features: FeatureMaker, question: str, reading: QuestionReading, quoted: list[int]) -> str:
-    """What a question asks about (a month, year or specific name) that none of the pages an answer
+    """What a question asks about (a month, year or name) that none of the pages an answer
     would quote mentions, said for the user; "" when they mention it all, and for a compound question,
     whose quotes may answer one part while another part names the month."""
     return "" if len(split_question(question)) > 1 else features.not_on_pages(question, reading, quoted)

@@ -101,8 +101,8 @@ class DeclineRule(Enum):
 
     ABOUT_THE_ASKER = "about_the_asker"  # the asker's own work arrangements ("how do I book leave")
     COUNT_WITHOUT_FIGURE = "count_without_figure"  # "how many" asked, the best sentence holds no figure
-    # A month, year or rarely named organisation asked about is on none of the pages the answer would
-    # quote ("UHCW" asked, the pages quoted are about SWFT): checked once the sentences are chosen.
+    # A month, year or name (one the documents use) asked about is on none of the pages the answer would
+    # quote ("UHCW" asked, the pages quoted are about SWFT): checked on the sentences it would quote.
     NOT_ON_QUOTED_PAGES = "not_on_quoted_pages"
 
 
@@ -167,6 +167,12 @@ class FeatureMaker:
         self.searcher = searcher
         self._page_token_cache: dict[tuple[str, int], frozenset[str]] = {}
         self._page_acronym_cache: dict[tuple[str, int], frozenset[str]] = {}
+        # What names each document: its title's words and initials ("phm"), and its kind ("green plan").
+        self._kinds = {slug: frozenset(tokenize(document.record.kind)) for slug, document in kb.by_slug.items()}
+        self._document_names = {
+            slug: searcher.title_tokens(slug) | acronyms_of(document.record.title) | self._kinds[slug]
+            for slug, document in kb.by_slug.items()
+        }
 
     # -- the question -------------------------------------------------------
 
@@ -230,14 +236,9 @@ class FeatureMaker:
         asked = set(tokenize(words))
         if not asked:
             return None
-        kinds = {slug: set(tokenize(document.record.kind)) for slug, document in self.kb.by_slug.items()}
-        titled = [
-            slug
-            for slug, document in self.kb.by_slug.items()
-            if asked <= self.searcher.title_tokens(slug) | acronyms_of(document.record.title) | kinds[slug]
-        ]
+        titled = [slug for slug, names in self._document_names.items() if asked <= names]
         if len(titled) > 1:
-            titled = [slug for slug in titled if kinds[slug] and kinds[slug] <= asked]
+            titled = [slug for slug in titled if self._kinds[slug] and self._kinds[slug] <= asked]
         return titled[0] if len(titled) == 1 else None
 
     # -- candidate sentences ------------------------------------------------
@@ -354,7 +355,7 @@ class FeatureMaker:
             return [-10.0, -10.0, 0, 0, 0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 1.0, 1.0, 1.0]
         order = np.argsort(-logits)
         best = [int(candidates.sentence_ids[i]) for i in order[:3]]
-        evidence = self.evidence_tokens(best)
+        words_held, *missing_there = self._pages_coverage(reading, self.evidence_tokens(best), reading.specific)
         total = sum(reading.terms.values()) or 1.0
         unknown_name = any(
             not self.searcher.knows(n) and not self.searcher.resembles_known(n) for n in reading.names
@@ -366,24 +367,23 @@ class FeatureMaker:
             float(logits[order[1]]) if len(order) > 1 else -10.0,
             float(candidates.features[top, dense_j]),
             float(candidates.features[top, words_j]),
-            sum(w for t, w in reading.terms.items() if t in evidence) / total,
+            words_held,
             float(unknown_name),
-            1.0 - _share_mentioned(reading.specific, evidence),
-            1.0 - _share_present(reading.years, evidence),
-            1.0 - _share_present(reading.months, evidence),
+            *missing_there,
             float(FactKind.COUNT in reading.wants and not states_a_count(self.kb.sentences[best[0]][1].text)),
             sum(w for t, w in reading.terms.items() if not self.searcher.knows(t)) / total,
             candidates.best_page_bm25,
             *self._sentences_coverage(reading, best),
             self._names_missing_around(reading, best[0]),
-            *self._quoted_coverage(reading, quoted),
+            # What the pages it would quote hold: a near miss's lack the name asked.
+            *self._pages_coverage(reading, self.evidence_tokens(quoted), self._names_to_find(reading)),
         ]
 
-    def _quoted_coverage(self, reading: QuestionReading, quoted: list[int]) -> list[float]:
-        """What the pages an answer would quote hold of the question (a near miss's lack the name asked)."""
-        evidence = self.evidence_tokens(quoted)
+    @staticmethod
+    def _pages_coverage(reading: QuestionReading, evidence: frozenset[str], names: tuple[str, ...]) -> list[float]:
+        """Of pages' words (``evidence``): the share of the question's telling words they hold, and the
+        shares of these names, of its years and of its months they do not mention."""
         total = sum(reading.terms.values()) or 1.0
-        names = self._names_to_find(reading)
         return [
             sum(w for t, w in reading.terms.items() if t in evidence) / total,
             1.0 - _share_mentioned(names, evidence),

@@ -136,28 +136,22 @@ def fit(data: list[QuestionData], fitted_on: str) -> AnsweringModels:
     # Decision features with ranker confidences from rankers that did not see the question.
     rows, answerable, fold_of = [], [], []
     met: list[set[DeclineRule]] = []  # the decline rules each question meets, kept by training or not
-    inner_logits: dict[str, np.ndarray] = {}
-    inner_rankers: dict[int, LinearModel] = {}
-    for fold in folds:
-        inner_ranker = inner_rankers[fold] = fit_ranker([d for d in data if d.question.fold != fold])
-        for d in data:
-            if d.question.fold == fold:
-                inner_logits[d.question.id] = inner_ranker.logits(d.candidates.features)
+    inner_rankers = {fold: fit_ranker([d for d in data if d.question.fold != fold]) for fold in folds}
+    by_fold = [d for fold in folds for d in data if d.question.fold == fold]
+    inner_logits = {d.question.id: inner_rankers[d.question.fold].logits(d.candidates.features) for d in by_fold}
     # How answers choose their sentences comes first: the decision sees the pages an answer would quote.
     follow_on, diverse = _selection(data, inner_logits)
     quoter = Quoter(data[0].maker.kb)
-    for fold in folds:
-        for d in data:
-            if d.question.fold == fold:
-                logits = inner_logits[d.question.id]
-                quoted = quoter.with_lists(_simulated_choice(d, logits, follow_on, diverse), MAX_ANSWER_WITH_LIST_CHARS)
-                rows.append(d.maker.decision_row(d.candidates, logits, d.question.question, quoted))
-                flagged = set(decline_rules_met(d.question.question, rows[-1]))
-                if quoted_pages_lack(d.maker, d.question.question, d.candidates.reading, quoted):
-                    flagged.add(DeclineRule.NOT_ON_QUOTED_PAGES)
-                met.append(flagged)
-                answerable.append(int(d.question.answerable))
-                fold_of.append(fold)
+    for d in by_fold:
+        logits = inner_logits[d.question.id]
+        quoted = quoter.with_lists(_simulated_choice(d, logits, follow_on, diverse), MAX_ANSWER_WITH_LIST_CHARS)
+        rows.append(d.maker.decision_row(d.candidates, logits, d.question.question, quoted))
+        flagged = set(decline_rules_met(d.question.question, rows[-1]))
+        if quoted_pages_lack(d.maker, d.question.question, d.candidates.reading, quoted):
+            flagged.add(DeclineRule.NOT_ON_QUOTED_PAGES)
+        met.append(flagged)
+        answerable.append(int(d.question.answerable))
+        fold_of.append(d.question.fold)
     x, y, fold_array = np.array(rows), np.array(answerable), np.array(fold_of)
     decision = _fit_linear(x, y, DECISION_FEATURES)
     held_out = np.zeros(len(y))

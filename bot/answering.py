@@ -90,8 +90,12 @@ MIN_SUPPORTING_PROBABILITY = 0.2
 # "due in 2024", "due 2023/25": a year the due-date parser could not turn into a financial year.
 _ASKS_FOR_A_YEAR = re.compile(r"\b(?:due|by|in|for)\s+(?:fy\s*)?(?:20\d\d|\d\d/\d\d)\b", re.IGNORECASE)
 _SENTENCE_MARK = re.compile(r"[.!?]")  # a caption followed by one of these has a sentence of its own
+# Where a compound question's next part starts: "?", ";", " - ", "and" or "," before a question word, and
+# "and" before a preposition that opens one ("..., and by when ...", "..., and over which months ...").
 _PART_BREAK = re.compile(
-    r"\?\s+|;\s+|\s+-\s+|,?\s+and\s+(?=(?:what|when|who|how|why|which|where|did|does|is|are|was|were)\b)"
+    r"\?\s+|;\s+|\s+-\s+"
+    r"|,?\s+and\s+(?=(?:(?:by|over|in|for|from|since|until|to|with|at|on|of|during)\s+)?"
+    r"(?:what|when|who|whom|how|why|which|where|did|does|is|are|was|were)\b)"
     r"|,\s+(?=(?:what|when|who|how|why|which|where)\b)",
     re.IGNORECASE,
 )

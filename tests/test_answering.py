@@ -267,6 +267,8 @@ def test_a_list_goes_on_over_a_page_break(service):
         ("How many GPs are there? I think the plan says two", ["How many GPs are there", "I think the plan says two"]),
         ("Which trusts run cycle schemes and when is the cycling action due?", ["Which trusts run cycle schemes", "when is the cycling action due"]),
         ("What did the ICB agree about waste and recycling?", ["What did the ICB agree about waste and recycling"]),
+        ("When was the framework launched, and by when must Trusts adhere to it?", ["When was the framework launched", "by when must Trusts adhere to it"]),
+        ("Who ran the survey and over which months?", ["Who ran the survey", "over which months"]),
     ],
 )
 def test_a_compound_question_splits_into_the_parts_that_ask_for_something(question, parts):

@@ -93,6 +93,13 @@ DECISION_FEATURES = (
     "quoted_months_missing",
 )
 
+# The decision row of a question nothing was found for, by feature: no confidence and no words held;
+# every other feature (a share missing, a name unknown, no figure) at 1.0, as with nothing to hold it.
+_NOTHING_FOUND = {
+    "top_logit": -10.0, "second_logit": -10.0, "top_dense": 0.0, "top_words": 0.0, "evidence_words": 0.0,
+    "best_page_bm25": 0.0, "sentences_words": 0.0, "quoted_words": 0.0,
+}
+
 
 class DeclineRule(Enum):
     """A reason to decline whatever the decision's score says. Training keeps a rule only when, on
@@ -352,7 +359,7 @@ class FeatureMaker:
         sentences it would quote (``quoted``: chosen before deciding, as answering would choose them)."""
         reading = candidates.reading
         if not len(logits) or not quoted:
-            return [-10.0, -10.0, 0, 0, 0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 1.0, 1.0, 1.0]
+            return [_NOTHING_FOUND.get(name, 1.0) for name in DECISION_FEATURES]
         order = np.argsort(-logits)
         best = [int(candidates.sentence_ids[i]) for i in order[:3]]
         words_held, *missing_there = self._pages_coverage(reading, self.evidence_tokens(best), reading.specific)

@@ -23,13 +23,11 @@ from pathlib import Path
 import bm25s
 import faiss
 import numpy as np
-import wordninja
 
 from bot.answering import Answer, AnsweringService, Citation, as_asked
 from index.embedder import TextEmbedder
 from index.store import KnowledgeBase
-from index.text import is_english_word, tokenize, without_whitespace
-from index.vocabulary import GLUE_WORDS
+from index.text import glued_parts, tokenize, without_whitespace
 
 AnswerFn = Callable[[str], Answer]
 # The baselines quote this much of each page or chunk they cite (the tutorial-style answers we compare with).
@@ -127,14 +125,9 @@ def quote_is_verbatim(citation: Citation, kb: KnowledgeBase) -> bool:
 
 
 def has_glued_words(text: str) -> bool:
-    """Words the PDF text layer ran together: a lower-case run of letters that is no English word but
-    splits into English words with a short glue word at either end ("andmonitoring", "emissionsfrom")."""
-    for run in _LOWER_RUN.findall(text):
-        parts = wordninja.split(run)
-        glued = parts[0] in GLUE_WORDS or parts[-1] in GLUE_WORDS
-        if glued and not is_english_word(run) and len(parts) > 1 and all(is_english_word(p) for p in parts):
-            return True
-    return False
+    """Words the PDF text layer ran together and ingest left so: a lower-case run that reads as English
+    words with a glue word at either end ("andmonitoring", "emissionsfrom"), by ingest's own rule."""
+    return any(glued_parts(run) for run in _LOWER_RUN.findall(text))
 
 
 _LOWER_RUN = re.compile(r"(?<![A-Za-z])[a-z]{6,}(?![A-Za-z])")

@@ -14,7 +14,7 @@ import Stemmer
 import wordninja
 
 from index.records import Chunk
-from index.vocabulary import BULLET_GLYPHS, HONORIFICS, STOPWORDS, UNIT_SHORTHAND, YEAR_WRITTEN
+from index.vocabulary import BULLET_GLYPHS, GLUE_WORDS, HONORIFICS, STOPWORDS, UNIT_SHORTHAND, YEAR_WRITTEN
 
 _WHITESPACE = re.compile(r"\s+")
 _LINE_BREAK_HYPHEN = re.compile(r"(\w)-\s*\n\s*(\w)")
@@ -35,6 +35,48 @@ def english_word_costs() -> dict[str, float]:
 
 def is_english_word(word: str) -> bool:
     return word.lower() in english_word_costs()
+
+
+# A word is an ordinary one when it is among this many most common English words (a single letter
+# other than "a" and "I" never is). Set by hand, not fitted: the fragments the PDF text layer and
+# wordninja leave ("identif", "ied", "lu", "ran") rank far below it, or are single letters.
+ORDINARY_WORD_RANK = 30000
+
+
+@functools.lru_cache(maxsize=1)
+def english_word_ranks() -> dict[str, int]:
+    costs = english_word_costs()
+    return {word: rank for rank, word in enumerate(sorted(costs, key=costs.__getitem__))}
+
+
+def is_ordinary_word(lowered: str) -> bool:
+    """A common English word of more than one letter ("of", "staff", "low"), or "a" or "i"."""
+    if len(lowered) < 2 and lowered not in ("a", "i"):
+        return False
+    return english_word_ranks().get(lowered, ORDINARY_WORD_RANK) < ORDINARY_WORD_RANK
+
+
+def glued_parts(run: str) -> list[str] | None:
+    """The words of a lower-case run the PDF text layer glued together: English words with a glue word
+    at either end ("emissions from", "the lancet"); None when the run is not that (an English word
+    itself, or a name).
+
+    wordninja's list holds fragments ("lu", "ran", "e"), so a rare word cut into several pieces would
+    read as glue ("isoflurane": "is of lu ran e"). So the run parts as one English word with the glue
+    ("in predictive"), or as several when every one is an ordinary word ("waves and extreme weather on").
+    Ingest parts such runs; evaluation counts the answers that still hold one.
+    """
+    if run.lower() != run or is_english_word(run):
+        return None
+    parts = list(wordninja.split(run))
+    if len(parts) < 2 or "".join(parts) != run:
+        return None
+    core = parts[1 if parts[0] in GLUE_WORDS else 0 : -1 if parts[-1] in GLUE_WORDS else len(parts)]
+    if len(core) == len(parts):
+        return None  # no glue word at either end
+    if (len(core) == 1 and is_english_word(core[0])) or all(is_ordinary_word(p) for p in parts):
+        return parts
+    return None
 
 
 # A bullet or an item number opening a line: "• Reduce ...", "- Travel", "a) ...", "(3) ...".

@@ -24,7 +24,6 @@ list holds "ofthe".
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from collections import Counter
@@ -32,8 +31,7 @@ from collections.abc import Callable
 
 import wordninja
 
-from index.text import english_word_costs
-from index.vocabulary import GLUE_WORDS
+from index.text import english_word_costs, english_word_ranks, glued_parts, is_ordinary_word
 
 # The four numbers below are set by hand, none fitted: each keeps splitting to runs that are plainly
 # glued words ("theemissions", "emissionsfrom"), since a wrong split changes a quote's words.
@@ -46,12 +44,10 @@ MAX_PARTS = 8
 # A part the document never uses must be among this many most common English words.
 COMMON_ENGLISH_RANK = 30000
 
-# A piece counts as an ordinary word in its own right when it is among this many most common English
-# words (a single letter other than "a" and "I" never is): a space between two such pieces is a real
-# one and is kept ("of the", "staff to"), even where the English list holds the pair run together
-# ("ofthe"). Set by hand, as COMMON_ENGLISH_RANK: the ligature fragments ("identif", "ied", "ixed",
-# "iculty") are not English words at all, so the rank only decides between words and rare oddities.
-ORDINARY_WORD_RANK = 30000
+# Whether a piece is an ordinary word in its own right (``index.text.is_ordinary_word``) decides whether a
+# space between two pieces is a real one and is kept ("of the", "staff to"), even where the English list
+# holds the pair run together ("ofthe"): the document's own counts are no guide there, as its broken
+# words repeat their fragments ("identif" and "ied" four times each in the PHM Roadmap).
 
 # "identif ied", "f ixed", "Of f icer": letters ending in "f" (a lone "f" among them), a space, and
 # lower-case letters; spaces only, never a line break.
@@ -93,7 +89,7 @@ def join_ligature_splits(pages: list[str]) -> list[str]:
     def joins(pieces: list[str]) -> bool:
         whole = "".join(pieces).lower()
         is_word = bool(own[whole]) or whole in english_word_costs()
-        return is_word and not all(_is_ordinary_word(piece.lower()) for piece in pieces)
+        return is_word and not all(is_ordinary_word(piece.lower()) for piece in pieces)
 
     def join(text: str) -> str:
         """Left to right; a pair that does not join gives its second piece the chance to start one
@@ -120,16 +116,6 @@ def _outside_addresses(text: str, repair: Callable[[str], str]) -> str:
     return "".join(repair(piece) + address for piece, address in zip(pieces, addresses + [""]))
 
 
-def _is_ordinary_word(lowered: str) -> bool:
-    """A common English word of more than one letter ("of", "staff", "low"), or "a" or "i".
-
-    The document's own counts are no guide here: its broken words repeat their fragments ("identif"
-    and "ied" four times each in the PHM Roadmap), which would make them look like words."""
-    if len(lowered) < MIN_PART_LETTERS and lowered not in ("a", "i"):
-        return False
-    return _english_ranks().get(lowered, ORDINARY_WORD_RANK) < ORDINARY_WORD_RANK
-
-
 class _Segmenter:
     def __init__(self, counts: Counter) -> None:
         self.counts = counts
@@ -139,7 +125,7 @@ class _Segmenter:
         own = {word: math.log((rank + 1) * math.log(len(ranked) + 2)) for rank, word in enumerate(ranked)}
         self.model._wordcost = {**english, **{w: min(c, english.get(w, c)) for w, c in own.items()}}
         self.model._maxword = max(len(w) for w in self.model._wordcost)
-        self.english_rank = _english_ranks()
+        self.english_rank = english_word_ranks()
 
     def repair(self, text: str) -> str:
         return _outside_addresses(text, self._repair_words)
@@ -184,8 +170,8 @@ class _Segmenter:
     def _segmented(self, run: str) -> str:
         """The run of letters as the words it is made of, or as it is."""
         lowered = run.lower()
-        if run.islower() and lowered not in self.english_rank:
-            glued = _glued_to_a_short_word(run)
+        if run.islower():
+            glued = glued_parts(run)
             if glued:
                 return " ".join(glued)
         if len(run) < MIN_GLUED_LETTERS or self._is_word(lowered) or _has_inner_capital(run):
@@ -216,23 +202,6 @@ class _Segmenter:
 
 
 
-def _glued_to_a_short_word(run: str) -> list[str] | None:
-    """English words with a glue word at either end ("emissions from", "the lancet"), however often
-    the document repeats the run; None when the run is not that. Lower case only: names are not split."""
-    parts = list(wordninja.split(run))
-    english = _english_ranks()
-    glued = parts[0] in GLUE_WORDS or parts[-1] in GLUE_WORDS
-    if glued and len(parts) > 1 and "".join(parts) == run and all(p in english for p in parts):
-        return parts
-    return None
-
-
 def _has_inner_capital(run: str) -> bool:
     """"CWaPC", "McDonald", "iPhone": capitals inside a word are how names are written, not glue."""
     return any(c.isupper() for c in run[1:]) and not run.isupper()
-
-
-@functools.lru_cache(maxsize=1)
-def _english_ranks() -> dict[str, int]:
-    costs = english_word_costs()
-    return {word: rank for rank, word in enumerate(sorted(costs, key=costs.__getitem__))}

@@ -289,6 +289,19 @@ def test_a_word_run_onto_a_figure_is_parted_and_a_broken_word_is_not():
     assert re.sub(r"\s", "", repaired) == re.sub(r"\s", "", page)
 
 
+def test_a_rare_word_is_not_read_as_glue_and_glued_words_are_still_parted():
+    page = (
+        "Other volatile anaesthetics, such as sevoflurane and isoflurane have far lower GWP ratings. "
+        "We will incentivise change. The impact ofheat waves andextreme weather on services."
+    )
+    repaired = repair_pages([page])[0]
+    for whole in ("isoflurane have", "incentivise change"):
+        assert whole in repaired
+    for parted in ("of heat", "and extreme"):
+        assert parted in repaired
+    assert re.sub(r"\s", "", repaired) == re.sub(r"\s", "", page)
+
+
 def test_a_ligature_split_is_not_joined_across_a_line_break():
     assert repair_pages(["the f\nlow road"])[0] == "the f\nlow road"
 

@@ -8,6 +8,8 @@ they come from is cited with a sentence quoted verbatim from that page.
 
 from __future__ import annotations
 
+import re
+
 from datetime import date
 
 from bot.action_query import (
@@ -32,6 +34,7 @@ PageCitations = dict[tuple[str, int], tuple[int, str]]  # (slug, page) -> (citat
 # A page's quote covers all its shown rows while it is no longer than this (a table's rows run on in the
 # text layer; a screenful of them is still readable as a quote). Set by hand.
 MAX_ROWS_QUOTE_CHARS = 1200
+_LOWER_CASE_WORD = re.compile(r"(?<![\w’'-])[a-z]+(?![\w’'-])")
 
 
 class ActionAnswerer:
@@ -40,10 +43,13 @@ class ActionAnswerer:
         self.themes = sorted({row.theme for row in kb.actions if row.theme})
         self.leads = sorted({row.lead for row in kb.actions if row.lead})
         self.sources = frozenset(row.source for row in kb.actions)  # the documents the table's rows come from
+        # Words the documents write in lower case somewhere: a lead's name that is one ("Grant") must be
+        # typed with its capital to name them, any other ("oum", "danielle") in any case.
+        self.ordinary_words = frozenset(word for _, sentence in kb.sentences for word in _LOWER_CASE_WORD.findall(sentence.text))
 
     def understand(self, question: str, today: date) -> ActionFilter | None:
         """The filter an action question asks for; None when it is not about the action table."""
-        return parse_action_question(question, self.themes, self.leads, today) if self.kb.actions else None
+        return parse_action_question(question, self.themes, self.leads, today, self.ordinary_words) if self.kb.actions else None
 
     def filter_from_options(
         self, due: str | None, lead: str | None, theme: str | None, text: str | None, today: date

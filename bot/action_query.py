@@ -161,12 +161,16 @@ def _due_as_said(row: ActionRow) -> str | None:
     return normalised if _FINANCIAL_YEAR.fullmatch(normalised) else row.due
 
 
-def parse_action_question(question: str, themes: list[str], leads: list[str], today: date) -> ActionFilter | None:
-    """The filter a question about actions asks for, or None for an ordinary question."""
+def parse_action_question(
+    question: str, themes: list[str], leads: list[str], today: date, ordinary_words: frozenset[str] | None = None
+) -> ActionFilter | None:
+    """The filter a question about actions asks for, or None for an ordinary question. A person's
+    first name or surname alone must be written with a capital when it is among ``ordinary_words``
+    (the documents' words in lower case; always, when they are not given): "grant funding" names nobody."""
     if not _ACTION_CUE.search(question):
         return None
     scope, question = _match_scope(question)
-    lead, rest = _match_lead(question, leads)
+    lead, rest = _match_lead(question, leads, ordinary_words)
     before_topic, topic = _split_topic(rest)
     theme, leftover = _match_theme(_content_words(before_topic), themes)
     due = parse_financial_year(question, today)
@@ -266,32 +270,49 @@ def left_out_note(hidden: list[ActionRow]) -> str:
 # --- Understanding the question ----------------------------------------------------------------
 
 
-def _match_lead(question: str, leads: list[str]) -> tuple[str | None, str]:
+def _match_lead(question: str, leads: list[str], ordinary_words: frozenset[str] | None = None) -> tuple[str | None, str]:
     """The lead a question names, and the question without it.
 
     Leads are matched whole ("ICB Execs"), by each person in a shared lead
-    ("Phil Johns" in "Phil Johns / Rob Pickup") or by a capitalised surname.
+    ("Phil Johns" in "Phil Johns / Rob Pickup"), by a surname ("Coombes") or by a
+    first name that names one person ("danielle's actions" are Danielle Oum's).
     """
-    for phrase, case_sensitive in _lead_phrases(leads):
+    for phrase, case_sensitive, lead in _lead_phrases(leads, ordinary_words):
         pattern = re.compile(rf"(?<![\w/]){re.escape(phrase)}(?![\w/])", 0 if case_sensitive else re.I)
         match = pattern.search(question)
         if match:
-            return phrase, question[: match.start()] + " " + question[match.end() :]
+            return lead, question[: match.start()] + " " + question[match.end() :]
     return None, question
 
 
-def _lead_phrases(leads: list[str]) -> list[tuple[str, bool]]:
-    """Phrases naming a lead, longest first; surnames must be written with a capital."""
-    phrases: dict[str, bool] = {}
+def _lead_phrases(leads: list[str], ordinary_words: frozenset[str] | None = None) -> list[tuple[str, bool, str]]:
+    """(phrase, whether its case must match, the lead it names), longest phrase first.
+
+    A surname or first name alone must be written with a capital when it is also an ordinary word
+    ("Grant", "Hardy"), so "grant funding" names nobody; otherwise any case will do ("oum", "danielle").
+    A first name two people share ("Adrian") names neither on its own.
+    """
+
+    def ordinary(word: str) -> bool:
+        return ordinary_words is None or word.lower() in ordinary_words
+
+    phrases: dict[str, tuple[bool, str]] = {}
+    first_names: dict[str, set[str]] = {}
     for lead in leads:
-        phrases[lead] = False
+        phrases[lead] = (False, lead)
         for part in re.split(r"\s*(?:/|&|,|\band\b)\s*", lead):
-            phrases.setdefault(part, False)
+            phrases.setdefault(part, (False, part))
             person = re.search(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z'’-]+)+$", part)
             if person:
-                phrases.setdefault(person.group(), False)
-                phrases.setdefault(person.group().split()[-1], True)
-    return sorted(((phrase, exact) for phrase, exact in phrases.items() if phrase), key=lambda item: -len(item[0]))
+                name = person.group()
+                phrases.setdefault(name, (False, name))
+                surname = name.split()[-1]
+                phrases.setdefault(surname, (ordinary(surname), surname))
+                first_names.setdefault(name.split()[0], set()).add(name)
+    for first, people in first_names.items():
+        if len(people) == 1:
+            phrases.setdefault(first, (ordinary(first), next(iter(people))))
+    return sorted(((p, exact, lead) for p, (exact, lead) in phrases.items() if p), key=lambda item: -len(item[0]))
 
 
 def _split_topic(question: str) -> tuple[str, str | None]:

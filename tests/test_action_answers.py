@@ -26,6 +26,14 @@ def test_action_question_is_answered_from_the_table_with_page_citations(service)
     assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)
 
 
+def test_a_lead_typed_by_first_name_in_lower_case_gets_their_actions(service):
+    answer = service.answer("show me danielle's actions")
+
+    assert answer.actions is not None
+    expected = sum(1 for row in service.kb.actions if row.lead and "Danielle Oum" in row.lead)
+    assert answer.text.splitlines()[0].startswith(f"{expected} actions are led by Danielle Oum")
+
+
 def test_due_year_in_any_spelling_lists_exactly_that_years_rows(service):
     expected = sum(1 for row in service.kb.actions if row.due_normalised == "2023/24")
     for question in ["what's due in 23/24?", "what actions are due in FY2023-24?", "actions due 2023 to 2024"]:

@@ -1,3 +1,4 @@
+import re
 from datetime import date
 from pathlib import Path
 
@@ -17,16 +18,29 @@ REPO = Path(__file__).resolve().parents[1]
 TODAY = date(2023, 2, 1)  # in financial year 2022/23
 
 
+SLUGS = ("cw-ics-green-plan", "nhse-system-review-letter-2022-05")
+
+
 @pytest.fixture(scope="module")
-def table():
-    slugs = ("cw-ics-green-plan", "nhse-system-review-letter-2022-05")
-    return [row for slug in slugs for row in extract_actions(slug, read_pages(REPO / "corpus" / "pdf" / f"{slug}.pdf"))]
+def pages():
+    return {slug: read_pages(REPO / "corpus" / "pdf" / f"{slug}.pdf") for slug in SLUGS}
 
 
-def _parse(question: str, table) -> ActionFilter | None:
+@pytest.fixture(scope="module")
+def table(pages):
+    return [row for slug in SLUGS for row in extract_actions(slug, pages[slug])]
+
+
+@pytest.fixture(scope="module")
+def ordinary_words(pages):
+    """The words the two documents write in lower case, as the bot reads them from its knowledge base."""
+    return frozenset(re.findall(r"(?<![\w’'-])[a-z]+(?![\w’'-])", " ".join(page for slug in SLUGS for page in pages[slug])))
+
+
+def _parse(question: str, table, ordinary_words: frozenset[str] | None = None) -> ActionFilter | None:
     themes = list(dict.fromkeys(row.theme for row in table))
     leads = list(dict.fromkeys(row.lead for row in table if row.lead))
-    return parse_action_question(question, themes, leads, TODAY)
+    return parse_action_question(question, themes, leads, TODAY, ordinary_words)
 
 
 def _answer(question: str, table):
@@ -65,6 +79,17 @@ def test_ordinary_questions_are_left_to_the_answering_service(table, question):
 )
 def test_action_questions_become_filters(table, question, expected):
     assert _parse(question, table) == expected
+
+
+def test_a_first_name_or_surname_alone_names_its_lead_in_any_case(table, ordinary_words):
+    assert _parse("show me danielle's actions", table, ordinary_words) == ActionFilter(lead="Danielle Oum")
+    assert _parse("what is oum responsible for", table, ordinary_words) == ActionFilter(lead="Oum")
+    # Not a name the documents also use as an ordinary word, unless written with its capital.
+    assert "grant" in ordinary_words
+    assert _parse("which actions mention a grant?", table, ordinary_words) == ActionFilter(text="grant")
+    assert _parse("which actions does Grant own?", table, ordinary_words) == ActionFilter(lead="Grant")
+    # Without the documents' words, only a whole name or a capitalised surname names a lead.
+    assert _parse("show me danielle's actions", table) != ActionFilter(lead="Danielle Oum")
 
 
 def test_filtering_by_year_lists_exactly_the_actions_due_that_year(table):

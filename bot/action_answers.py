@@ -9,7 +9,6 @@ they come from is cited with a sentence quoted verbatim from that page.
 from __future__ import annotations
 
 import re
-
 from datetime import date
 
 from bot.action_query import (

@@ -7,6 +7,7 @@ import io
 import json
 import os
 import re
+from datetime import date
 import subprocess
 import sys
 from dataclasses import replace
@@ -17,7 +18,7 @@ import docx
 import pytest
 
 from bot.briefing import BriefingWriter, briefing_docx, briefing_json, render_markdown, render_terminal
-from bot.briefing.clauses import continues_previous, point_quote, tidy, trim_to_clauses
+from bot.briefing.clauses import continues_previous, is_commitment, latest_month_named, point_quote, tidy, trim_to_clauses
 from bot.briefing.render import thin_note
 from bot.briefing.topic import facets
 from bot.briefing.writer import MAX_POINTS, MIN_POINTS, NEAR_DUPLICATE, Point
@@ -336,3 +337,26 @@ def test_no_point_is_a_sentence_a_page_break_cut(writer):
     assert briefing.points
     texts = [briefing.headline] + [p.text for p in briefing.points]
     assert [t for t in texts if t.endswith("capability in population") or "Case studies at annex" in t] == []
+
+
+@pytest.mark.parametrize("topic", ["population health management roadmap", "ambulance handover delays"])
+def test_what_happens_next_holds_no_promise_already_past_or_cut_by_a_page_break(writer, knowledge_base, topic):
+    """A July 2022 paper's "the target ... was achieved by 31 March 2022" and the Roadmap's "As the PHM
+    Development Programme drew to a close in June 2020, ... will continue to develop capability in
+    population" (cut at its page's foot) were shown as dated commitments: neither is one."""
+    briefing = writer.write(topic)
+    for commitment in briefing.commitments:
+        slug = briefing.citations[commitment.citations[0] - 1].slug
+        written = date.fromisoformat(knowledge_base.by_slug[slug].record.date[:10])
+        latest = latest_month_named(commitment.text)
+        assert latest is None or latest >= (written.year, written.month), commitment.text
+        assert not commitment.text.endswith("capability in population"), commitment.text
+
+
+def test_a_promise_is_dated_by_the_latest_month_it_names():
+    assert latest_month_named("We will cut emissions by 2024/25.") == (2025, 3)
+    assert latest_month_named("achieved by 31 March 2022") == (2022, 3)
+    assert latest_month_named("from April 2023, rising in 2024") == (2024, 12)
+    assert latest_month_named("from April") is None
+    assert not is_commitment("The target was achieved by 31 March 2022.", date(2022, 7, 20))
+    assert is_commitment("By April 2023, to have in place a platform.", date(2022, 7, 20))

@@ -9,7 +9,9 @@ captions too), and tells prose from table debris, captions and links.
 
 from __future__ import annotations
 
+import calendar
 import re
+from datetime import date
 
 from bot.briefing.topic import Query, coverage, stems_of, with_phrases
 from index.text import collapse_whitespace
@@ -84,6 +86,11 @@ _PROMISE = re.compile(
     r"|\b(?:by|from|before)\s+" + _MONTH + r"\b",
     re.IGNORECASE,
 )
+# A year a text names, read for when it falls: a financial year, a month with its year, or a year alone.
+_DATED = re.compile(
+    rf"\b(?P<financial>(?:19|20)\d{{2}})/\d{{2,4}}\b|\b(?P<month>{_MONTH})\s+(?P<month_year>(?:19|20)\d{{2}})\b|\b(?P<year>(?:19|20)\d{{2}})\b"
+)
+_MONTH_NUMBER = {calendar.month_name[number].lower(): number for number in range(1, 13)}
 _TRAILING_PUNCTUATION = " ,;:–—-"
 # How a sentence ends: a stop, an exclamation or question mark, or a colon or semicolon (a list follows),
 # maybe with a closing quote or bracket after it.
@@ -113,9 +120,30 @@ def is_whole_sentence(quote: str, sentence: str) -> bool:
     return quote == tidy(sentence) and quote[:1].isupper() and quote.rstrip("”’\"')").endswith((".", "!"))
 
 
-def is_commitment(text: str) -> bool:
-    """A dated promise: "By April 2023, to have in place ...", "contracts above £5 million will ... from April 2023"."""
-    return bool(_DATE.search(text) and _PROMISE.search(text))
+def is_commitment(text: str, written: date | None = None) -> bool:
+    """A dated promise: "By April 2023, to have in place ...", "contracts above £5 million will ... from April 2023".
+
+    Given the day the document was written, a promise all of whose dates were past by then is a report
+    of what happened ("The target ... was achieved by 31 March 2022" in a July 2022 paper), not one.
+    """
+    if not (_DATE.search(text) and _PROMISE.search(text)):
+        return False
+    latest = latest_month_named(text)
+    return written is None or latest is None or latest >= (written.year, written.month)
+
+
+def latest_month_named(text: str) -> tuple[int, int] | None:
+    """The latest (year, month) a text names: a financial year ends in March ("2024/25": 2025, 3), a year
+    alone in December; None when it names no year ("from April")."""
+    months = []
+    for match in _DATED.finditer(text):
+        if match["financial"]:
+            months.append((int(match["financial"]) + 1, 3))
+        elif match["month"]:
+            months.append((int(match["month_year"]), _MONTH_NUMBER[match["month"].lower()]))
+        else:
+            months.append((int(match["year"]), 12))
+    return max(months, default=None)
 
 
 def names_share(text: str) -> float:

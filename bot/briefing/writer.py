@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import cached_property
 
 import numpy as np
@@ -438,7 +438,7 @@ class BriefingWriter:
         figure_pool = [c for c, _ in pool[:FIGURE_POOL] if c.sentence_id not in used]
         figures = [ledger.cite(c, clause) for c, clause in _key_figures(figure_pool, gathered.queries, gathered.aliases, shown)]
         said_texts = [quote for _, quote in chosen + said] + [p.text for p in figures]
-        commitments = [ledger.cite(c, quote) for c, quote in _commitments(figure_pool, terms, said_texts)]
+        commitments = [ledger.cite(c, quote) for c, quote in _commitments(figure_pool, terms, said_texts, self._written)]
         shown_actions = nearest(gathered.actions)
         return Briefing(
             topic=gathered.topic,
@@ -482,6 +482,13 @@ class BriefingWriter:
         return np.array([vectors[t] for t in texts], dtype=np.float32).reshape(len(texts), -1)
 
     # -- sources ------------------------------------------------------------------------------
+
+    def _written(self, slug: str) -> date | None:
+        """The day a document was written, from the catalogue; None when it gives none."""
+        try:
+            return date.fromisoformat(self.kb.by_slug[slug].record.date[:10])
+        except (KeyError, ValueError):
+            return None
 
     def _sources(self, citations: list[Citation], actions: list[NextAction]) -> list[Source]:
         """Each document cited or holding an action shown, with the pages used, in order of first use."""
@@ -537,12 +544,15 @@ def _choose_points(
     return sorted(chosen, key=lambda item: order[item[0].sentence_id])
 
 
-def _commitments(pool: list[Candidate], terms: dict[str, float], said: list[str]) -> list[tuple[Candidate, str]]:
-    """Up to MAX_COMMITMENTS dated promises among the best candidates not already said, in the model's order."""
+def _commitments(
+    pool: list[Candidate], terms: dict[str, float], said: list[str], written: Callable[[str], date | None]
+) -> list[tuple[Candidate, str]]:
+    """Up to MAX_COMMITMENTS dated promises among the best candidates not already said, in the model's
+    order: whole sentences (not one a page break cuts), not yet kept when their document was ``written``."""
     found: list[tuple[Candidate, str]] = []
     for candidate in pool:
-        quote = point_quote(candidate.text, terms)
-        if quote and is_commitment(quote) and not any(_same_claim(quote, other) for other in said + [q for _, q in found]):
+        quote = None if candidate.cut else point_quote(candidate.text, terms)
+        if quote and is_commitment(quote, written(candidate.slug)) and not any(_same_claim(quote, other) for other in said + [q for _, q in found]):
             found.append((candidate, quote))
             if len(found) == MAX_COMMITMENTS:
                 break

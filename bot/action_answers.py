@@ -20,7 +20,7 @@ from bot.action_query import (
     match_theme,
     parse_action_question,
 )
-from index.due_dates import parse_financial_year
+from index.due_dates import parse_due_month, parse_financial_year
 from index.records import ActionRow
 from index.store import KnowledgeBase
 from index.text import tokenize, without_whitespace
@@ -54,9 +54,9 @@ class ActionAnswerer:
         self, due: str | None, lead: str | None, theme: str | None, text: str | None, today: date
     ) -> ActionFilter:
         """A filter from separate options (CLI flags, /due and /owner); ValueError names a bad one."""
-        year = parse_financial_year(due, today) if due else None
+        year = (parse_financial_year(due, today) or parse_due_month(f"due {due}")) if due else None
         if due and year is None:
-            raise ValueError(f"not a financial year: {due!r} (try 23/24, 2023-24 or 'this financial year')")
+            raise ValueError(f"not a financial year or month: {due!r} (try 23/24, 2023-24, 'this financial year' or 'May 22')")
         matched_theme = match_theme(theme, self.themes) if theme else None
         if theme and matched_theme is None:
             raise ValueError(f"no theme like {theme!r}; the themes are: {', '.join(self.themes)}")

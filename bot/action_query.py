@@ -18,7 +18,7 @@ from datetime import date
 from enum import Enum
 from itertools import combinations
 
-from index.due_dates import financial_year_of, parse_financial_year
+from index.due_dates import describe_month, due_in_month, financial_year_of, parse_due_month, parse_financial_year
 from index.records import ActionRow
 from index.text import plain_tokens, stem
 from index.vocabulary import STOPWORDS
@@ -86,7 +86,7 @@ _MIN_LEFTOVER_WORDS_FOR_TEXT = 2
 
 @dataclass(frozen=True)
 class ActionFilter:
-    due: str | None = None  # a financial year, "2023/24"
+    due: str | None = None  # a financial year, "2023/24", or a month: "2022-05", "--05" (May of any year)
     lead: str | None = None  # "ICP", "Phil Johns", or a surname such as "Coombes"
     theme: str | None = None  # a theme exactly as the table names it
     text: str | None = None  # words the action should mention
@@ -173,7 +173,7 @@ def parse_action_question(
     lead, rest = _match_lead(question, leads, ordinary_words)
     before_topic, topic = _split_topic(rest)
     theme, leftover = _match_theme(_content_words(before_topic), themes)
-    due = parse_financial_year(question, today)
+    due = parse_financial_year(question, today) or parse_due_month(question)
     words = _content_words(topic) if topic is not None else leftover
     wants_text = topic is not None or not (due or lead or theme) or len(words) >= _MIN_LEFTOVER_WORDS_FOR_TEXT
     wants_text = wants_text and not (scope and topic is None and len(words) < _MIN_LEFTOVER_WORDS_FOR_TEXT)
@@ -217,7 +217,7 @@ def describe_matches(rows: list[ActionRow], f: ActionFilter, all_rows: list[Acti
         described = _describe_filter(f)
         summary = f"No actions match: {described}." if described else "No actions match."
         years = sorted({row.due_normalised for row in all_rows if row.due_normalised and _FINANCIAL_YEAR.fullmatch(row.due_normalised)})
-        if f.due and years and f.due not in years:  # a year the table does not reach: say which it does
+        if f.due and not _is_month(f.due) and years and f.due not in years:  # a year the table does not reach: say which it does
             summary += f" The table's actions are due in the financial years {years[0]} to {years[-1]}."
         return ActionListing(summary, {}, _nearest_relaxation(f, all_rows))
     groups: dict[str, list[ActionRow]] = {}
@@ -368,7 +368,7 @@ def _strength(word: str, theme_word: str) -> int:
 
 
 def _matches(row: ActionRow, f: ActionFilter) -> bool:
-    if f.due and financial_year_of(row.due_normalised) != f.due:
+    if f.due and not (due_in_month(row.due_normalised, f.due) if _is_month(f.due) else financial_year_of(row.due_normalised) == f.due):
         return False
     if f.lead and not re.search(rf"(?<!\w){re.escape(f.lead)}(?!\w)", row.lead or "", re.I):
         return False
@@ -408,6 +408,10 @@ def _nearest_relaxation(f: ActionFilter, all_rows: list[ActionRow]) -> Relaxatio
     return None
 
 
+def _is_month(due: str) -> bool:
+    return not _FINANCIAL_YEAR.fullmatch(due)
+
+
 # --- Wording -------------------------------------------------------------------------------------
 
 
@@ -423,7 +427,8 @@ def _summary(count: int, theme_count: int, f: ActionFilter) -> str:
 
 def _traits(f: ActionFilter) -> list[str]:
     """Theme, lead and due in words: "in Water", "led by ICB", "due in 2023/24"."""
-    traits = {f"in {f.theme}": f.theme, f"led by {f.lead}": f.lead, f"due in {f.due}": f.due, f"{f.scope}": f.scope}
+    due = describe_month(f.due) if f.due and _is_month(f.due) else f.due
+    traits = {f"in {f.theme}": f.theme, f"led by {f.lead}": f.lead, f"due in {due}": f.due, f"{f.scope}": f.scope}
     return [trait for trait, value in traits.items() if value]
 
 
@@ -433,7 +438,7 @@ def _describe_filter(f: ActionFilter) -> str:
 
 
 def _describe_relaxation(relaxation: Relaxation) -> str:
-    names = {"due": "the due year", "lead": "the lead", "theme": "the theme", "text": "the words", "scope": "the scope"}
+    names = {"due": "the due date", "lead": "the lead", "theme": "the theme", "text": "the words", "scope": "the scope"}
     dropped = _and_list([names[name] for name in relaxation.dropped])
     verb = "matches" if relaxation.count == 1 else "match"
     described = _describe_filter(relaxation.filter)

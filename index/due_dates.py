@@ -48,6 +48,14 @@ _RELATIVE_YEARS = (
 )
 
 _NORMALISED_DUE = re.compile(r"^(?:\d{4}/\d{2}|\d{4}-\d{2}(?:-\d{2})?)$")
+# A month a question asks dues for: "due end of may", "due in June 22", "actions by end May 2022". After a
+# word of timing, so "may" the verb ("which actions may slip") is no month.
+_ASKED_MONTH = re.compile(
+    r"\b(?:due|by|in|before|for|during|end)\s+(?:the\s+)?(?:end\s+of\s+)?" + _MONTH + r"(?:\s*" + _YEAR + r")?(?![/\d])",
+    re.I,
+)
+# A month of any year, as ISO 8601 writes one: "--05" is May.
+_ANY_YEAR = "--"
 
 
 def financial_year_label(start_year: int) -> str:
@@ -76,6 +84,32 @@ def parse_financial_year(text: str, today: date) -> str | None:
         if pattern.search(text):
             return financial_year_label(current_start + offset)
     return None
+
+
+def parse_due_month(text: str) -> str | None:
+    """The month a question asks dues for: "2022-05" for "due end of May 22", "--05" for "due in may"
+    (May of any year); None when it names none."""
+    match = _ASKED_MONTH.search(text)
+    if not match:
+        return None
+    month = MONTHS[match["month"].lower()]
+    return f"{_full_year(match['year'])}-{month:02d}" if match["year"] else f"{_ANY_YEAR}{month:02d}"
+
+
+def due_in_month(normalised_due: str | None, month: str) -> bool:
+    """Whether a normalised due ("2022-05-31", "2022-05") falls in a month ("2022-05", or "--05" in any
+    year); a due of a whole financial year falls in no one month."""
+    if not normalised_due or "/" in normalised_due or not _NORMALISED_DUE.match(normalised_due):
+        return False
+    if month.startswith(_ANY_YEAR):
+        return normalised_due[5:7] == month[len(_ANY_YEAR) :]
+    return normalised_due[:7] == month
+
+
+def describe_month(month: str) -> str:
+    """ "2022-05" -> "May 2022", "--05" -> "May"."""
+    name = calendar.month_name[int(month[-2:])]
+    return name if month.startswith(_ANY_YEAR) else f"{name} {month[:4]}"
 
 
 def normalise_due(printed: str | None) -> str | None:

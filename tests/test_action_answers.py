@@ -34,6 +34,15 @@ def test_a_lead_typed_by_first_name_in_lower_case_gets_their_actions(service):
     assert answer.text.splitlines()[0].startswith(f"{expected} actions are led by Danielle Oum")
 
 
+def test_a_month_asked_for_lists_the_rows_due_in_it(service):
+    expected = [row for row in service.kb.actions if (row.due_normalised or "")[5:7] == "05" and "/" not in (row.due_normalised or "")]
+    answer = service.answer("whats due end of may")
+
+    assert expected and answer.actions is not None
+    assert answer.text.splitlines()[0].startswith(f"{len(expected)} actions are due in May")
+    assert all(row.action in answer.text for row in expected)
+
+
 def test_due_year_in_any_spelling_lists_exactly_that_years_rows(service):
     expected = sum(1 for row in service.kb.actions if row.due_normalised == "2023/24")
     for question in ["what's due in 23/24?", "what actions are due in FY2023-24?", "actions due 2023 to 2024"]:

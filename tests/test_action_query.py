@@ -75,6 +75,8 @@ def test_ordinary_questions_are_left_to_the_answering_service(table, question):
         ("any actions for our buildings?", ActionFilter(theme="Estates and Facilities")),
         ("which building energy actions are due this year?", ActionFilter(due="2022/23", theme="Building Energy")),
         ("what is Coombes responsible for?", ActionFilter(lead="Coombes")),
+        ("whats due end of may", ActionFilter(due="--05")),
+        ("which actions are due end may 22", ActionFilter(due="2022-05")),
     ],
 )
 def test_action_questions_become_filters(table, question, expected):
@@ -90,6 +92,14 @@ def test_a_first_name_or_surname_alone_names_its_lead_in_any_case(table, ordinar
     assert _parse("which actions does Grant own?", table, ordinary_words) == ActionFilter(lead="Grant")
     # Without the documents' words, only a whole name or a capitalised surname names a lead.
     assert _parse("show me danielle's actions", table) != ActionFilter(lead="Danielle Oum")
+
+
+def test_a_month_lists_the_actions_due_in_it_and_no_year_long_ones(table):
+    listing = _answer("which actions are due end of may?", table)
+    listed = [row for rows in listing.groups.values() for row in rows]
+    assert listed and listed == [row for row in table if (row.due_normalised or "").startswith("2022-05")]
+    assert listing.summary.startswith(f"{len(listed)} actions are due in May")
+    assert _parse("which actions may slip?", table) is None or _parse("which actions may slip?", table).due is None
 
 
 def test_filtering_by_year_lists_exactly_the_actions_due_that_year(table):

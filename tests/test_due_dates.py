@@ -3,10 +3,13 @@ from datetime import date
 import pytest
 
 from index.due_dates import (
+    describe_month,
+    due_in_month,
     financial_year_of,
     is_normalised_due,
     is_readable_due,
     normalise_due,
+    parse_due_month,
     parse_financial_year,
 )
 
@@ -108,3 +111,24 @@ def test_printed_dues_with_numbers_must_make_a_date_or_year():
     assert all(is_readable_due(due) for due in ("22/23", "Post July 22", "TBC", "As required", "End May 22"))
     assert not is_readable_due("2023/25")
     assert not is_readable_due("31/02/23")
+
+
+@pytest.mark.parametrize(
+    ("question", "month"),
+    [
+        ("whats due end of may", "--05"),
+        ("which actions are due end may 22", "2022-05"),
+        ("anything due by June 2022?", "2022-06"),
+        ("what is due in sept", "--09"),
+        ("which actions may slip?", None),
+        ("what's due in 23/24?", None),
+    ],
+)
+def test_a_month_asked_for_is_read_with_or_without_its_year(question, month):
+    assert parse_due_month(question) == month
+
+
+def test_a_due_falls_in_its_month_of_any_or_that_year_and_a_financial_year_in_none():
+    assert due_in_month("2022-05-31", "--05") and due_in_month("2022-05-31", "2022-05") and due_in_month("2022-05", "2022-05")
+    assert not due_in_month("2022-05-31", "2023-05") and not due_in_month("2022/23", "--05") and not due_in_month(None, "--05")
+    assert describe_month("2022-05") == "May 2022" and describe_month("--05") == "May"

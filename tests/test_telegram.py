@@ -144,7 +144,7 @@ async def test_commands_with_an_argument_are_answered(telegram, command):
 
 @pytest.mark.parametrize(
     "command, expected",
-    [("/due 2023-24", "actions are due in 2023/24 across"), ("/owner ICP", "actions are led by ICP"), ("/due someday", "not a financial year")],
+    [("/due 2023-24", "actions are due in 2023/24 across"), ("/owner ICP", "actions are led by ICP"), ("/due someday", "not a financial year or month")],
 )
 async def test_due_and_owner_filter_the_action_table(telegram, command, expected):
     text = await ask(telegram, new_chat(), command)

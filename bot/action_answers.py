@@ -63,7 +63,8 @@ class ActionAnswerer:
         return ActionFilter(due=year, lead=match_lead(lead, self.leads) if lead else None, theme=matched_theme, text=text)
 
     def listing(self, action_filter: ActionFilter) -> ActionListing:
-        return describe_matches(filter_actions(self.kb.actions, action_filter), action_filter, self.kb.actions)
+        titles = {slug: self.kb.by_slug[slug].record.title for slug in self.sources if slug in self.kb.by_slug}
+        return describe_matches(filter_actions(self.kb.actions, action_filter), action_filter, self.kb.actions, titles)
 
     def cite_pages(self, rows: list[ActionRow]) -> PageCitations:
         """One citation number per page the rows stand on, quoting that page verbatim: the passage from the

@@ -13,7 +13,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from enum import Enum
 from itertools import combinations
@@ -91,6 +91,7 @@ class ActionFilter:
     theme: str | None = None  # a theme exactly as the table names it
     text: str | None = None  # words the action should mention
     scope: str | None = None  # the Green Plan's scope of an action: "ICS specific" or "Trust / PCN specific"
+    source: str | None = None  # the document the actions come from, by slug ("the QSRM actions")
 
     def constraints(self) -> list[str]:
         return [spec.name for spec in fields(self) if getattr(self, spec.name)]
@@ -113,6 +114,7 @@ class ActionListing:
     summary: str
     groups: dict[str, list[ActionRow]]
     nearest: Relaxation | None = None
+    titles: dict[str, str] = field(default_factory=dict)  # documents' titles by slug, for wording a source
 
 
 class ActionDetail(Enum):
@@ -211,19 +213,23 @@ def filter_actions(rows: Iterable[ActionRow], f: ActionFilter) -> list[ActionRow
     return [row for row in rows if _matches(row, f)]
 
 
-def describe_matches(rows: list[ActionRow], f: ActionFilter, all_rows: list[ActionRow]) -> ActionListing:
-    """What to tell the lead about ``rows`` (the matches of ``f`` within ``all_rows``)."""
+def describe_matches(
+    rows: list[ActionRow], f: ActionFilter, all_rows: list[ActionRow], titles: dict[str, str] | None = None
+) -> ActionListing:
+    """What to tell the lead about ``rows`` (the matches of ``f`` within ``all_rows``); ``titles`` name
+    the documents by slug, for a filter on the document the actions come from."""
+    titles = titles or {}
     if not rows:
-        described = _describe_filter(f)
+        described = _describe_filter(f, titles)
         summary = f"No actions match: {described}." if described else "No actions match."
         years = sorted({row.due_normalised for row in all_rows if row.due_normalised and _FINANCIAL_YEAR.fullmatch(row.due_normalised)})
         if f.due and not _is_month(f.due) and years and f.due not in years:  # a year the table does not reach: say which it does
             summary += f" The table's actions are due in the financial years {years[0]} to {years[-1]}."
-        return ActionListing(summary, {}, _nearest_relaxation(f, all_rows))
+        return ActionListing(summary, {}, _nearest_relaxation(f, all_rows), titles)
     groups: dict[str, list[ActionRow]] = {}
     for row in rows:
         groups.setdefault(row.theme, []).append(row)
-    return ActionListing(_summary(len(rows), len(groups), f), groups)
+    return ActionListing(_summary(len(rows), len(groups), f, titles), groups, titles=titles)
 
 
 def render_listing_text(
@@ -249,7 +255,7 @@ def render_listing_text(
     if hidden:
         lines += ["", left_out_note(hidden)]
     if listing.nearest:
-        lines += ["", _describe_relaxation(listing.nearest)]
+        lines += ["", _describe_relaxation(listing.nearest, listing.titles)]
     return "\n".join(lines)
 
 
@@ -376,6 +382,8 @@ def _matches(row: ActionRow, f: ActionFilter) -> bool:
         return False
     if f.scope and row.scope != f.scope:
         return False
+    if f.source and row.source != f.source:
+        return False
     return not f.text or _mentions(row, _content_words(f.text))
 
 
@@ -415,33 +423,34 @@ def _is_month(due: str) -> bool:
 # --- Wording -------------------------------------------------------------------------------------
 
 
-def _summary(count: int, theme_count: int, f: ActionFilter) -> str:
+def _summary(count: int, theme_count: int, f: ActionFilter, titles: dict[str, str]) -> str:
     """ "17 actions are due in 2023/24 across 9 themes"."""
     be, mention = ("is", "mentions") if count == 1 else ("are", "mention")
-    traits = _traits(f)
+    traits = _traits(f, titles)
     predicates = [f"{be} {_and_list(traits)}"] if traits else []
     predicates += [f"{mention} “{f.text}”"] if f.text else []
     across = f" across {theme_count} themes" if theme_count > 1 else ""
     return f"{_count(count)} {' and '.join(predicates) or be + ' listed'}{across}"
 
 
-def _traits(f: ActionFilter) -> list[str]:
-    """Theme, lead and due in words: "in Water", "led by ICB", "due in 2023/24"."""
+def _traits(f: ActionFilter, titles: dict[str, str]) -> list[str]:
+    """Theme, lead, due and document in words: "in Water", "led by ICB", "due in 2023/24", "from the ... letter"."""
     due = describe_month(f.due) if f.due and _is_month(f.due) else f.due
-    traits = {f"in {f.theme}": f.theme, f"led by {f.lead}": f.lead, f"due in {due}": f.due, f"{f.scope}": f.scope}
+    source = f"from {titles.get(f.source, f.source)}" if f.source else ""
+    traits = {f"in {f.theme}": f.theme, f"led by {f.lead}": f.lead, f"due in {due}": f.due, f"{f.scope}": f.scope, source: f.source}
     return [trait for trait, value in traits.items() if value]
 
 
-def _describe_filter(f: ActionFilter) -> str:
+def _describe_filter(f: ActionFilter, titles: dict[str, str]) -> str:
     """Every constraint in words, "" for none."""
-    return ", ".join(_traits(f) + ([f"mentioning “{f.text}”"] if f.text else []))
+    return ", ".join(_traits(f, titles) + ([f"mentioning “{f.text}”"] if f.text else []))
 
 
-def _describe_relaxation(relaxation: Relaxation) -> str:
-    names = {"due": "the due date", "lead": "the lead", "theme": "the theme", "text": "the words", "scope": "the scope"}
+def _describe_relaxation(relaxation: Relaxation, titles: dict[str, str]) -> str:
+    names = {"due": "the due date", "lead": "the lead", "theme": "the theme", "text": "the words", "scope": "the scope", "source": "the document"}
     dropped = _and_list([names[name] for name in relaxation.dropped])
     verb = "matches" if relaxation.count == 1 else "match"
-    described = _describe_filter(relaxation.filter)
+    described = _describe_filter(relaxation.filter, titles)
     return f"Nearest: without {dropped}, {_count(relaxation.count)} {verb}" + (f" ({described})." if described else ".")
 
 

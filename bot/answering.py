@@ -26,7 +26,15 @@ from bot.action_answers import ROWS_IN_TEXT, ActionAnswerer, shown_rows
 from bot.action_query import ActionFilter, ActionListing, render_listing_text
 from bot.facts import carries, wanted_fact_kinds
 from bot.facts import figures as fact_figures
-from bot.features import DECISION_FEATURES, Candidates, DeclineRule, FeatureMaker, QuestionReading, decline_rules_met
+from bot.features import (
+    DECISION_FEATURES,
+    DOCUMENT_NOUNS,
+    Candidates,
+    DeclineRule,
+    FeatureMaker,
+    QuestionReading,
+    decline_rules_met,
+)
 from bot.missing import what_is_missing
 from bot.quoting import Quoter
 from bot.ranker import AnsweringModels, load_models
@@ -293,7 +301,18 @@ class AnsweringService:
             return None
         if not action_filter.constraints() and not _NAMES_ACTIONS.search(question) and not _REFERS_BACK.search(question):
             return None
-        return action_filter
+        return self._from_the_document_named(question, action_filter)
+
+    def _from_the_document_named(self, question: str, action_filter: ActionFilter) -> ActionFilter:
+        """The filter kept to the one document of the table's the question names ("who leads the QSRM
+        actions?", "which actions in the nhse letter are due in may?"), its naming words no longer
+        words the actions must mention."""
+        mentions = [(slug, words) for slug, words in self.features.document_mentions(question) if slug in self.actions.sources]
+        if len({slug for slug, _ in mentions}) != 1:
+            return action_filter
+        naming = {token for _, words in mentions for token in tokenize(words)} | {t for noun in DOCUMENT_NOUNS for t in tokenize(noun)}
+        text = " ".join(w for w in (action_filter.text or "").split() if not set(tokenize(w)) <= naming) or None
+        return replace(action_filter, source=mentions[0][0], text=text)
 
     def answer_actions(self, action_filter: ActionFilter) -> Answer:
         """The action table filtered directly (the CLI's and channels' /due and /owner)."""

@@ -31,6 +31,9 @@ PAGES_EXPANDED = 6
 PAGES_BY_BM25 = 3
 # A name in fewer than this share of sentences is specific: evidence about it should mention it.
 SPECIFIC_NAME_SHARE = 0.03
+# Initials this long or longer name a document ("QSRM": Quarterly System Review Meeting); shorter ones
+# ("GB", "CCG") are too often other things. Set by hand.
+MIN_TITLE_INITIALS = 4
 # A misspelled or unknown word counts this much (term weights are inverse sentence frequencies).
 MIN_TERM_WEIGHT = 0.5
 
@@ -137,7 +140,7 @@ QUESTION_WORDS = frozenset(
 
 
 # Nouns that name a document when the words before them say which ("the CEO report", "the NHSE letter").
-_DOCUMENT_NOUNS = frozenset({"report", "minutes", "letter", "update", "roadmap", "plan", "paper", "appendix", "study"})
+DOCUMENT_NOUNS = frozenset({"report", "minutes", "letter", "update", "roadmap", "plan", "paper", "appendix", "study"})
 _QUESTION_WORD = re.compile(r"[\w&'’]+")
 
 
@@ -176,6 +179,7 @@ class FeatureMaker:
         self._page_acronym_cache: dict[tuple[str, int], frozenset[str]] = {}
         # What names each document: its title's words and initials ("phm"), and its kind ("green plan").
         self._kinds = {slug: frozenset(tokenize(document.record.kind)) for slug, document in kb.by_slug.items()}
+        self._title_initials = {slug: frozenset(initials_of_title(document.record.title)) for slug, document in kb.by_slug.items()}
         self._document_names = {
             slug: searcher.title_tokens(slug) | acronyms_of(document.record.title) | self._kinds[slug]
             for slug, document in kb.by_slug.items()
@@ -217,13 +221,26 @@ class FeatureMaker:
         """The documents a question names ("what did the CEO report say ...", "in the green plan")."""
         return {slug for slug, _ in self._document_mentions(question)}
 
+    def document_mentions(self, question: str) -> list[tuple[str, str]]:
+        """Each document the question names and the words naming it: by a document noun ("the nhse
+        letter", "the green plan") or by its title's initials, four letters or more, that no other title
+        has ("the QSRM actions")."""
+        by_initials = [
+            (slug, token)
+            for token in dict.fromkeys(tokenize(question))
+            if len(token) >= MIN_TITLE_INITIALS
+            and len(slugs := [slug for slug, initials in self._title_initials.items() if token in initials]) == 1
+            for slug in slugs
+        ]
+        return self._document_mentions(question) + by_initials
+
     def _document_mentions(self, question: str) -> list[tuple[str, str]]:
         """Each document the question names and the words that name it: a document noun ("report",
         "minutes", ...) with the one to three words before it naming one document."""
         words = _QUESTION_WORD.findall(question)
         found = []
         for end, word in enumerate(words):
-            if word.lower() not in _DOCUMENT_NOUNS:
+            if word.lower() not in DOCUMENT_NOUNS:
                 continue
             for start in range(end - 1, max(end - 4, -1), -1):
                 naming = " ".join(words[start : end + 1])
@@ -464,6 +481,16 @@ class FeatureMaker:
     def _page_of(self, sentence_id: int) -> tuple[str, int]:
         slug, sentence = self.kb.sentences[sentence_id]
         return slug, sentence.page
+
+
+def initials_of_title(title: str) -> set[str]:
+    """A title's initials, an acronym in it kept whole: "NHS England Quarterly System Review Meeting"
+    gives "nhse" and "qsrm" (and every other run of its initials)."""
+    initials: set[str] = set()
+    for run in re.findall(r"(?:\b(?:[A-Z][a-z]+|[A-Z]{2,})(?:\s+(?:and|of|for)\s+|\s+)?){2,}", title):
+        letters = "".join(word if word.isupper() else word[0] for word in run.split() if word[0].isupper()).lower()
+        initials.update(letters[i:j] for i in range(len(letters)) for j in range(i + 2, len(letters) + 1))
+    return initials
 
 
 def acronyms_of(text: str) -> set[str]:

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from datetime import date
 
+import pytest
+
 from bot.answering import AnsweringService
 from bot.evaluation import quote_is_verbatim
 from index.text import without_whitespace
@@ -48,6 +50,23 @@ def test_due_year_in_any_spelling_lists_exactly_that_years_rows(service):
     for question in ["what's due in 23/24?", "what actions are due in FY2023-24?", "actions due 2023 to 2024"]:
         answer = service.answer(question)
         assert answer.text.startswith(f"{expected} actions are due in 2023/24 across"), question
+
+
+@pytest.mark.parametrize(
+    "question", ["who leads the QSRM actions?", "which actions in the nhse letter are due in may", "what are the qsrm actions"]
+)
+def test_actions_from_the_document_the_question_names_are_listed_from_it_alone(service, question):
+    letter = "nhse-system-review-letter-2022-05"
+    answer = service.answer(question)
+
+    assert answer.actions is not None, question
+    listed = [row for rows in answer.actions.groups.values() for row in rows]
+    assert listed and {row.source for row in listed} == {letter}, question
+    assert f"from {service.kb.by_slug[letter].record.title}" in answer.text.splitlines()[0]
+    if "may" in question:
+        assert all("May" in (row.due or "") for row in listed)
+    else:
+        assert len(listed) == sum(1 for row in service.kb.actions if row.source == letter)
 
 
 def test_this_financial_year_follows_the_configured_date(knowledge_base, embedder):

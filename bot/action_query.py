@@ -38,7 +38,7 @@ _TOPIC_CUE = re.compile(
 _STOPWORDS = STOPWORDS | frozenset(
     """done may might must shall many much us whose every list show tell give find get please thanks thank
     action actions item items task tasks due deadline deadlines timescale timescales owner owners own owns owned
-    owning lead leads leading led responsible year years financial fy next last previous current coming past ics
+    owning lead leads leading led responsible year years date dates financial fy next last previous current coming past ics
     nhs theme themes area areas specific outstanding green plan plans anything something saying say says document
     documents""".split()
 )

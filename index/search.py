@@ -21,7 +21,7 @@ import bm25s
 import numpy as np
 
 from index.store import KnowledgeBase
-from index.text import is_english_word, retrieval_text, tokenize
+from index.text import is_english_word, retrieval_text, search_words, stem, tokenize
 
 # Reciprocal rank fusion's constant: a chunk scores 1 / (RRF_K + rank) in each retriever. Not tuned
 # here: 60 is the value of the method's paper (Cormack, Clarke and Büttcher, 2009).
@@ -81,6 +81,7 @@ class HybridSearcher:
         self._acronyms: set[str] = statistics["acronyms"]
         self._names: set[str] = statistics["names"]
         self._vocabulary_by_initial: dict[str, list[str]] = statistics["vocabulary_by_initial"]
+        self._words_by_initial: dict[str, list[str]] = statistics["words_by_initial"]
         self._pages: list[tuple[str, int]] = statistics["pages"]
         self._page_bm25: bm25s.BM25 = statistics["page_bm25"]
         self._title_tokens: dict[str, frozenset[str]] = statistics["title_tokens"]
@@ -121,14 +122,18 @@ class HybridSearcher:
         ("chargin" finds "charging"). Kept as typed: words the documents use, figures, short words, and
         English words the documents happen not to use ("promptly" is not a misspelling of "promote")."""
         english = {token for word in _QUERY_WORD.findall(query) if is_english_word(word) for token in tokenize(word)}
-        return [token if token in english else self.closest_known(token) for token in tokenize(query)]
+        return [token if (token := stem(word)) in english else self.closest_known(word) for word in search_words(query)]
 
-    def closest_known(self, token: str) -> str:
-        if self.knows(token) or len(token) < MIN_CORRECTED_LETTERS or not token.isalpha():
+    def closest_known(self, word: str) -> str:
+        """The search token of the documents' word closest to a word as written ("inhlaer": "inhaler"),
+        or the word's own token when the documents use it or none is close enough. Words are compared
+        as written, not as stems, which are short enough to draw wrong neighbours ("inher" for "inhlaer")."""
+        token = stem(word)
+        if self.knows(token) or len(word) < MIN_CORRECTED_LETTERS or not word.isalpha():
             return token
-        same_start = self._vocabulary_by_initial.get(token[:1], [])
-        match = difflib.get_close_matches(token, same_start, n=1, cutoff=SPELLING_CUTOFF)
-        return match[0] if match else token
+        same_start = self._words_by_initial.get(word[:1], [])
+        match = difflib.get_close_matches(word, same_start, n=1, cutoff=SPELLING_CUTOFF)
+        return stem(match[0]) if match else token
 
     def page_scores(self, tokens: list[str]) -> dict[tuple[str, int], float]:
         """BM25 of every page for these search tokens (pages with none of them left out)."""
@@ -217,7 +222,7 @@ class HybridSearcher:
 # a server's start and a knowledge-base swap do not tokenize the whole corpus again (7 s at ten times
 # the bundled corpus). A build without the file, or with one of another version, is computed afresh.
 STATISTICS_FILE = "search_statistics.pickle"
-STATISTICS_VERSION = 1  # raised when what compute_statistics stores changes, so older files are recomputed
+STATISTICS_VERSION = 2  # raised when what compute_statistics stores changes, so older files are recomputed
 
 
 def compute_statistics(kb: KnowledgeBase) -> dict[str, Any]:
@@ -232,6 +237,11 @@ def compute_statistics(kb: KnowledgeBase) -> dict[str, Any]:
     by_initial: dict[str, list[str]] = {}
     for word in frequency:
         by_initial.setdefault(word[:1], []).append(word)
+    # The documents' words as written, long enough to be corrected towards, for spelling.
+    words = {w for _, sentence in kb.sentences for w in search_words(sentence.text) if w.isalpha() and len(w) >= MIN_CORRECTED_LETTERS}
+    words_by_initial: dict[str, list[str]] = {}
+    for word in sorted(words):
+        words_by_initial.setdefault(word[:1], []).append(word)
     page_bm25 = bm25s.BM25()
     page_bm25.index([tokenize(text) for d in kb.documents for text in d.pages] or [[]], show_progress=False)
     return {
@@ -242,6 +252,7 @@ def compute_statistics(kb: KnowledgeBase) -> dict[str, Any]:
         "acronyms": acronyms,
         "names": acronyms | _proper_nouns(sentence.text for _, sentence in kb.sentences),
         "vocabulary_by_initial": by_initial,
+        "words_by_initial": words_by_initial,
         "pages": [(d.record.slug, n) for d in kb.documents for n in range(1, len(d.pages) + 1)],
         "page_bm25": page_bm25,
         "title_tokens": {d.record.slug: frozenset(tokenize(d.record.title)) for d in kb.documents},

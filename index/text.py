@@ -143,7 +143,13 @@ def tokenize(text: str) -> list[str]:
     Financial years are written many ways ("20/21", "2020/21", "2020-21",
     "FY20/21", "2020 to 2021"); they all become one token, ``fy20/21``.
     """
-    return [stem(token) for token in plain_tokens(text) if token not in STOPWORDS and (len(token) > 1 or token.isdigit())]
+    return [stem(word) for word in search_words(text)]
+
+
+def search_words(text: str) -> list[str]:
+    """The words ``tokenize`` stems, as written (lower case): for matching a misspelling against the
+    documents' own words rather than against their stems."""
+    return [token for token in plain_tokens(text) if token not in STOPWORDS and (len(token) > 1 or token.isdigit())]
 
 
 # A year as a search token: "fy21/22" or "2022".

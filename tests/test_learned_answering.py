@@ -121,8 +121,22 @@ def test_a_misspelled_or_abbreviated_question_finds_its_page(service, question, 
     assert slug in {service.kb.chunks[h.chunk_id][0] for h in hits}
 
 
-def test_a_misspelled_word_is_read_as_the_corpus_word_it_resembles(service):
-    assert service.searcher.query_tokens("ev chargin points") == service.searcher.query_tokens("ev charging points")
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("ev chargin points", "ev charging points"),
+        ("inhlaer recycling", "inhaler recycling"),  # letters swapped: compared as written, not as stems
+        ("Okenden risk", "Ockenden risk"),
+    ],
+)
+def test_a_misspelled_word_is_read_as_the_corpus_word_it_resembles(service, typed, meant):
+    assert service.searcher.query_tokens(typed) == service.searcher.query_tokens(meant)
+
+
+def test_a_misspelled_action_question_still_finds_its_action(service):
+    answer = service.answer("inhlaer recycling scheme due date")
+    assert answer.actions is not None
+    assert "Establish a system-wide inhaler recycling scheme across primary care." in answer.text
 
 
 def test_a_word_the_documents_never_use_brings_the_corpus_words_of_like_meaning(service):

@@ -18,7 +18,7 @@ from itertools import pairwise, zip_longest
 
 from index.store import KnowledgeBase
 from index.text import collapse_whitespace, is_list_item
-from index.vocabulary import BULLET_GLYPHS
+from index.vocabulary import BULLET_GLYPHS, CAPTION, CAPTION_END
 
 # A sentence introducing a list brings at most this many of its items (walking forward, or back from
 # an item to its introduction). Set by hand: an answer quoting a list stays short enough to read.
@@ -104,7 +104,12 @@ class Quoter:
         return "\n" if is_list_item(self.text(previous)) or is_list_item(self.text(following)) else " "
 
     def text(self, sentence_id: int) -> str:
-        return self.kb.sentences[sentence_id][1].text
+        """The sentence as quoted: without a chart's caption the text layer glued to its front ("Figure 15
+        Total carbon footprint in 2020/21 The Carbon Footprint in 2020/21 was ..."), which reads as
+        nonsense; what is left is still verbatim on the page."""
+        text = self.kb.sentences[sentence_id][1].text
+        caption_end = CAPTION_END.search(text) if CAPTION.match(text) else None
+        return text[caption_end.end() :] if caption_end else text
 
     def _list_around(self, sentence_id: int) -> list[int]:
         """The list a sentence belongs to or introduces, nearest items first, and its introduction."""

@@ -47,6 +47,9 @@ FIGURE = re.compile(r"£\s?\d|\d[\d,.]*\s?%|\b\d[\d,.]*\b")
 AMOUNT = re.compile(r"\d\s?%|£\s?\d|\d\s?(?:m|k|bn)\b|\d{1,3}(?:,\d{3})+")
 # A figure's or table's caption, at the start of a sentence ("Figure 15 Total carbon footprint ...").
 CAPTION = re.compile(r"^\s*(?:Figure|Fig\.|Table|Chart|Graph)\s*\d+", re.IGNORECASE)
+# Where a caption the text layer glued to the sentence after it ends: "Figure 15Total carbonfootprint in2020/21
+# The Carbon Footprint in 2020/21 was ..." (before a capitalised word that opens sentences). Set by hand.
+CAPTION_END = re.compile(r"\s(?=(?:The|This|These|Our|We|In|As|It|There)\s)")
 
 # Units shortened after a number ("4 hr", "12hrs", "60 mins", "2 yrs"), as the documents spell them: "hr" alone
 # may be HR (human resources), "4 hr" is four hours. Set by hand from English usage, not fitted.

@@ -317,3 +317,14 @@ def test_a_caption_alone_does_not_ride_along_beside_the_answer(service):
     assert not answer.abstained
     assert "50%" in answer.text
     assert not any(c.quote.lstrip().startswith("Figure") for c in answer.citations), [c.quote for c in answer.citations]
+
+
+def test_a_caption_glued_to_the_front_of_a_sentence_is_left_out_of_its_quote(service):
+    """The text layer reads "Figure 15 Total carbon footprint in 2020/21 The Carbon Footprint in 2020/21 was
+    258,211 tCO2e." as one sentence; the answer quotes the sentence, still verbatim on its page."""
+    answer = service.answer("ICS carbon footprint 20/21?")
+
+    [quote] = [c.quote for c in answer.citations if "258,211" in c.quote]
+    assert quote.startswith("The Carbon Footprint in 2020/21 was 258,211 tCO2e")
+    assert "Figure 15" not in answer.text
+    assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)

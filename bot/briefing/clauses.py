@@ -15,7 +15,7 @@ from datetime import date
 
 from bot.briefing.topic import Query, coverage, stems_of, with_phrases
 from index.text import collapse_whitespace
-from index.vocabulary import MONTH_FULL_NAMES
+from index.vocabulary import CAPTION_END, MONTH_FULL_NAMES
 
 # What can stand as a point or a key figure. Set by hand, none fitted: read off the dev topics' sentences
 # (a point a comms officer can paste is one or two lines; a key figure's clause names what it measures in
@@ -58,7 +58,6 @@ _CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+|\s+(?=[–—]\s)|\s+(?=[•▪●]\s
 _TABLE_ROW_BREAK = re.compile(r"(?:\S*\d\S*\s+)\S*\d\S*\s+(?=[A-Z][A-Za-z’'()-]*(?:\s|$))")
 # A chart caption glued to the sentence after it: "Figure 15Total carbonfootprint in2020/21 The Carbon ...".
 _CAPTION = re.compile(r"^(?:Figure|Table|Chart)\s?\d+")
-_CAPTION_END = re.compile(r"\s(?=(?:The|This|These|Our|We|In|As|It|There)\s)")
 _GOOD_START = re.compile(r"[A-Z£“‘\"'(•▪●–]|\d[\d,.%]*\s")
 _FIGURE_TOKEN = re.compile(r"^[(£$]?\d")
 _LINK = re.compile(r"https?://|www\.")
@@ -231,7 +230,7 @@ def clause_spans(sentence: str) -> list[tuple[int, int]]:
     cuts = {m.end() for m in _CLAUSE_BREAK.finditer(sentence)}
     if _is_table(sentence):
         cuts |= {m.end() for m in _TABLE_ROW_BREAK.finditer(sentence)}
-    if _CAPTION.match(sentence) and (caption_end := _CAPTION_END.search(sentence)):
+    if _CAPTION.match(sentence) and (caption_end := CAPTION_END.search(sentence)):
         cuts.add(caption_end.end())
     cuts = {c for c in cuts if 0 < c < len(sentence) and sentence[:c].count("(") <= sentence[:c].count(")")}
     spans: list[tuple[int, int]] = []

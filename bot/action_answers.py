@@ -19,6 +19,7 @@ from bot.action_query import (
     match_lead,
     match_theme,
     parse_action_question,
+    words_in_lower_case,
 )
 from index.due_dates import parse_due_month, parse_financial_year
 from index.records import ActionRow
@@ -33,7 +34,12 @@ PageCitations = dict[tuple[str, int], tuple[int, str]]  # (slug, page) -> (citat
 # A page's quote covers all its shown rows while it is no longer than this (a table's rows run on in the
 # text layer; a screenful of them is still readable as a quote). Set by hand.
 MAX_ROWS_QUOTE_CHARS = 1200
-_LOWER_CASE_WORD = re.compile(r"(?<![\w’'-])[a-z]+(?![\w’'-])")
+
+
+def _iso_month(text: str) -> str | None:
+    """A month as the filter itself writes one ("2022-05", "--05"), for the CLI's and channels' /due."""
+    text = text.strip()
+    return text if re.fullmatch(r"(?:\d{4}|-)-(?:0[1-9]|1[0-2])", text) else None
 
 
 class ActionAnswerer:
@@ -42,9 +48,7 @@ class ActionAnswerer:
         self.themes = sorted({row.theme for row in kb.actions if row.theme})
         self.leads = sorted({row.lead for row in kb.actions if row.lead})
         self.sources = frozenset(row.source for row in kb.actions)  # the documents the table's rows come from
-        # Words the documents write in lower case somewhere: a lead's name that is one ("Grant") must be
-        # typed with its capital to name them, any other ("oum", "danielle") in any case.
-        self.ordinary_words = frozenset(word for _, sentence in kb.sentences for word in _LOWER_CASE_WORD.findall(sentence.text))
+        self.ordinary_words = words_in_lower_case(sentence.text for _, sentence in kb.sentences)
 
     def understand(self, question: str, today: date) -> ActionFilter | None:
         """The filter an action question asks for; None when it is not about the action table."""
@@ -54,7 +58,7 @@ class ActionAnswerer:
         self, due: str | None, lead: str | None, theme: str | None, text: str | None, today: date
     ) -> ActionFilter:
         """A filter from separate options (CLI flags, /due and /owner); ValueError names a bad one."""
-        year = (parse_financial_year(due, today) or parse_due_month(f"due {due}")) if due else None
+        year = (parse_financial_year(due, today) or parse_due_month(f"due {due}") or _iso_month(due)) if due else None
         if due and year is None:
             raise ValueError(f"not a financial year or month: {due!r} (try 23/24, 2023-24, 'this financial year' or 'May 22')")
         matched_theme = match_theme(theme, self.themes) if theme else None

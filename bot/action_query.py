@@ -18,9 +18,16 @@ from datetime import date
 from enum import Enum
 from itertools import combinations
 
-from index.due_dates import describe_month, due_in_month, financial_year_of, parse_due_month, parse_financial_year
+from index.due_dates import (
+    describe_month,
+    due_in_month,
+    financial_year_of,
+    find_due_month,
+    month_in_financial_year,
+    parse_financial_year,
+)
 from index.records import ActionRow
-from index.text import plain_tokens, stem
+from index.text import is_ordinary_word, plain_tokens, stem
 from index.vocabulary import STOPWORDS
 
 # Words that make a question one about actions rather than about the documents' facts.
@@ -172,10 +179,13 @@ def parse_action_question(
     if not _ACTION_CUE.search(question):
         return None
     scope, question = _match_scope(question)
+    due = parse_financial_year(question, today)
+    if month := find_due_month(question):  # "due end of june": the month's words are no words to look for
+        due = month_in_financial_year(month[0], due) if due else month[0]
+        question = question[: month[1]] + " " + question[month[2] :]
     lead, rest = _match_lead(question, leads, ordinary_words)
     before_topic, topic = _split_topic(rest)
     theme, leftover = _match_theme(_content_words(before_topic), themes)
-    due = parse_financial_year(question, today) or parse_due_month(question)
     words = _content_words(topic) if topic is not None else leftover
     wants_text = topic is not None or not (due or lead or theme) or len(words) >= _MIN_LEFTOVER_WORDS_FOR_TEXT
     wants_text = wants_text and not (scope and topic is None and len(words) < _MIN_LEFTOVER_WORDS_FOR_TEXT)
@@ -291,19 +301,36 @@ def _match_lead(question: str, leads: list[str], ordinary_words: frozenset[str] 
     return None, question
 
 
+_LOWER_CASE_WORD = re.compile(r"(?<![\w’'-])[a-z]+(?![\w’'-])")
+
+
+def words_in_lower_case(texts: Iterable[str]) -> frozenset[str]:
+    """The words these texts write in lower case somewhere: a lead's name that is one ("Grant") must be
+    typed with its capital to name them (``parse_action_question``'s ``ordinary_words``)."""
+    return frozenset(word for text in texts for word in _LOWER_CASE_WORD.findall(text))
+
+
 def _lead_phrases(leads: list[str], ordinary_words: frozenset[str] | None = None) -> list[tuple[str, bool, str]]:
     """(phrase, whether its case must match, the lead it names), longest phrase first.
 
-    A surname or first name alone must be written with a capital when it is also an ordinary word
-    ("Grant", "Hardy"), so "grant funding" names nobody; otherwise any case will do ("oum", "danielle").
-    A first name two people share ("Adrian") names neither on its own.
+    A person's surname or first name alone must be written with a capital ("Grant", "Pickup") when it
+    is also a word: one the documents use in lower case (``ordinary_words``), or a common English one
+    ("which actions mention pickup" names nobody); otherwise any case will do ("oum"). Its possessive
+    names them in any case ("danielle's actions"). A first name two people share names neither.
+    Without ``ordinary_words`` every name part alone needs its capital.
     """
 
-    def ordinary(word: str) -> bool:
-        return ordinary_words is None or word.lower() in ordinary_words
+    def needs_capital(word: str) -> bool:
+        return ordinary_words is None or word.lower() in ordinary_words or is_ordinary_word(word.lower())
 
     phrases: dict[str, tuple[bool, str]] = {}
     first_names: dict[str, set[str]] = {}
+
+    def add_part(part: str, lead: str) -> None:
+        phrases.setdefault(part, (needs_capital(part), lead))
+        for apostrophe in "'’":
+            phrases.setdefault(f"{part}{apostrophe}s", (ordinary_words is None, lead))
+
     for lead in leads:
         phrases[lead] = (False, lead)
         for part in re.split(r"\s*(?:/|&|,|\band\b)\s*", lead):
@@ -312,12 +339,11 @@ def _lead_phrases(leads: list[str], ordinary_words: frozenset[str] | None = None
             if person:
                 name = person.group()
                 phrases.setdefault(name, (False, name))
-                surname = name.split()[-1]
-                phrases.setdefault(surname, (ordinary(surname), surname))
+                add_part(name.split()[-1], name.split()[-1])
                 first_names.setdefault(name.split()[0], set()).add(name)
     for first, people in first_names.items():
         if len(people) == 1:
-            phrases.setdefault(first, (ordinary(first), next(iter(people))))
+            add_part(first, next(iter(people)))
     return sorted(((p, exact, lead) for p, (exact, lead) in phrases.items() if p), key=lambda item: -len(item[0]))
 
 

@@ -28,7 +28,6 @@ from bot.facts import carries, wanted_fact_kinds
 from bot.facts import figures as fact_figures
 from bot.features import (
     DECISION_FEATURES,
-    DOCUMENT_NOUNS,
     Candidates,
     DeclineRule,
     FeatureMaker,
@@ -310,9 +309,11 @@ class AnsweringService:
         mentions = [(slug, words) for slug, words in self.features.document_mentions(question) if slug in self.actions.sources]
         if len({slug for slug, _ in mentions}) != 1:
             return action_filter
-        naming = {token for _, words in mentions for token in tokenize(words)} | {t for noun in DOCUMENT_NOUNS for t in tokenize(noun)}
+        slug = mentions[0][0]
+        # The words that named it, and any other word of its title the question uses ("governing body minutes").
+        naming = {token for _, words in mentions for token in tokenize(words)} | (self.features.title_words(slug) & set(tokenize(question)))
         text = " ".join(w for w in (action_filter.text or "").split() if not set(tokenize(w)) <= naming) or None
-        return replace(action_filter, source=mentions[0][0], text=text)
+        return replace(action_filter, source=slug, text=text)
 
     def answer_actions(self, action_filter: ActionFilter) -> Answer:
         """The action table filtered directly (the CLI's and channels' /due and /owner)."""

@@ -140,7 +140,7 @@ QUESTION_WORDS = frozenset(
 
 
 # Nouns that name a document when the words before them say which ("the CEO report", "the NHSE letter").
-DOCUMENT_NOUNS = frozenset({"report", "minutes", "letter", "update", "roadmap", "plan", "paper", "appendix", "study"})
+_DOCUMENT_NOUNS = frozenset({"report", "minutes", "letter", "update", "roadmap", "plan", "paper", "appendix", "study"})
 _QUESTION_WORD = re.compile(r"[\w&'’]+")
 
 
@@ -221,6 +221,10 @@ class FeatureMaker:
         """The documents a question names ("what did the CEO report say ...", "in the green plan")."""
         return {slug for slug, _ in self._document_mentions(question)}
 
+    def title_words(self, slug: str) -> frozenset[str]:
+        """A document's title as search tokens, and its initials ("qsrm", "nhse")."""
+        return self.searcher.title_tokens(slug) | self._title_initials[slug]
+
     def document_mentions(self, question: str) -> list[tuple[str, str]]:
         """Each document the question names and the words naming it: by a document noun ("the nhse
         letter", "the green plan") or by its title's initials, four letters or more, that no other title
@@ -240,7 +244,7 @@ class FeatureMaker:
         words = _QUESTION_WORD.findall(question)
         found = []
         for end, word in enumerate(words):
-            if word.lower() not in DOCUMENT_NOUNS:
+            if word.lower() not in _DOCUMENT_NOUNS:
                 continue
             for start in range(end - 1, max(end - 4, -1), -1):
                 naming = " ".join(words[start : end + 1])
@@ -484,8 +488,8 @@ class FeatureMaker:
 
 
 def initials_of_title(title: str) -> set[str]:
-    """A title's initials, an acronym in it kept whole: "NHS England Quarterly System Review Meeting"
-    gives "nhse" and "qsrm" (and every other run of its initials)."""
+    """Every run of a title's initials, an acronym in it counting all its letters: "NHS England Quarterly
+    System Review Meeting" gives "nhseqsrm" and its runs, "nhse" and "qsrm" among them."""
     initials: set[str] = set()
     for run in re.findall(r"(?:\b(?:[A-Z][a-z]+|[A-Z]{2,})(?:\s+(?:and|of|for)\s+|\s+)?){2,}", title):
         letters = "".join(word if word.isupper() else word[0] for word in run.split() if word[0].isupper()).lower()

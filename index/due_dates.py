@@ -48,10 +48,14 @@ _RELATIVE_YEARS = (
 )
 
 _NORMALISED_DUE = re.compile(r"^(?:\d{4}/\d{2}|\d{4}-\d{2}(?:-\d{2})?)$")
-# A month a question asks dues for: "due end of may", "due in June 22", "actions by end May 2022". After a
-# word of timing, so "may" the verb ("which actions may slip") is no month.
+# A month a question asks dues for: "due end of may", "due in June 22", "by 31 May 2022", "due at the end
+# of june", "due june 30 2022". After a word of timing, so "which actions may slip" names no month, and
+# "may" followed by a word in lower case is the verb ("actions due may be late"); "before June" asks
+# for more than June, so it is no month either.
 _ASKED_MONTH = re.compile(
-    r"\b(?:due|by|in|before|for|during|end)\s+(?:the\s+)?(?:end\s+of\s+)?" + _MONTH + r"(?:\s*" + _YEAR + r")?(?![/\d])",
+    r"\b(?:due|by|in|for|during|end|at)\s+(?:the\s+)?(?:end\s+of\s+)?(?:(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?)?"
+    r"(?P<month>" + MONTH_NAMES + r")\b\.?(?!(?<=may)\s+(?!and\b|or\b)[a-z])"
+    r"(?:\s+\d{1,2}(?:st|nd|rd|th)?,?(?=\s+\d{4}\b))?(?:\s*(?P<year>\d{4}|\d{2})\b)?(?![/\d])",
     re.I,
 )
 # A month of any year, as ISO 8601 writes one: "--05" is May.
@@ -89,11 +93,28 @@ def parse_financial_year(text: str, today: date) -> str | None:
 def parse_due_month(text: str) -> str | None:
     """The month a question asks dues for: "2022-05" for "due end of May 22", "--05" for "due in may"
     (May of any year); None when it names none."""
+    found = find_due_month(text)
+    return found[0] if found else None
+
+
+def month_in_financial_year(month: str, financial_year: str) -> str:
+    """ "--05" in "2022/23" is "2022-05"; "--02" in it is "2023-02"; a month with its year stays as it is."""
+    if not month.startswith(_ANY_YEAR):
+        return month
+    number = int(month[len(_ANY_YEAR) :])
+    start = int(financial_year[:4])
+    return f"{start + (1 if number < FIRST_MONTH_OF_FINANCIAL_YEAR else 0)}-{number:02d}"
+
+
+def find_due_month(text: str) -> tuple[str, int, int] | None:
+    """The month a question asks dues for (as ``parse_due_month``) and where the words naming it stand,
+    so that they are not read as words an action must mention too."""
     match = _ASKED_MONTH.search(text)
     if not match:
         return None
     month = MONTHS[match["month"].lower()]
-    return f"{_full_year(match['year'])}-{month:02d}" if match["year"] else f"{_ANY_YEAR}{month:02d}"
+    value = f"{_full_year(match['year'])}-{month:02d}" if match["year"] else f"{_ANY_YEAR}{month:02d}"
+    return value, match.start(), match.end()
 
 
 def due_in_month(normalised_due: str | None, month: str) -> bool:

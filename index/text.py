@@ -56,6 +56,11 @@ def is_ordinary_word(lowered: str) -> bool:
     return english_word_ranks().get(lowered, ORDINARY_WORD_RANK) < ORDINARY_WORD_RANK
 
 
+# Glued words are mostly the words they join ("emissionsfrom", "wavesandextremeweatheron"): at least this
+# share of the run's letters are in words other than glue words. Set by hand, not fitted.
+MIN_CONTENT_SHARE = 0.6
+
+
 def glued_parts(run: str) -> list[str] | None:
     """The words of a lower-case run the PDF text layer glued together: English words with a glue word
     at either end ("emissions from", "the lancet"); None when the run is not that (an English word
@@ -74,6 +79,8 @@ def glued_parts(run: str) -> list[str] | None:
     core = parts[1 if parts[0] in GLUE_WORDS else 0 : -1 if parts[-1] in GLUE_WORDS else len(parts)]
     if len(core) == len(parts):
         return None  # no glue word at either end
+    if sum(len(p) for p in parts if p not in GLUE_WORDS) < MIN_CONTENT_SHARE * len(run):
+        return None  # mostly glue: a word cut into little words ("atorvastatin": "at or vast at in")
     if (len(core) == 1 and is_english_word(core[0])) or all(is_ordinary_word(p) for p in parts):
         return parts
     return None

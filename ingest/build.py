@@ -45,7 +45,8 @@ from ingest.words import repair_pages
 # 8: a single digit stays glued to its word (mostly a footnote's marker: "aim1,"); footnote markers are
 #    looked for on the page as read, before glued words are parted.
 # 9: a rare word is not read as glue when wordninja cuts it into fragments ("isoflurane" was "is of lu ran e").
-TEXT_PIPELINE = 9
+# 10: ... nor when the run is mostly glue words ("atorvastatin": "at or vast at in"; "rigour" was "rig our").
+TEXT_PIPELINE = 10
 
 # How much a section heading pulls its chunk's vector towards the section's topic (the chunk's mean
 # sentence vector plus this times the heading's). Set by hand: a half, so the heading helps a chunk

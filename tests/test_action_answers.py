@@ -45,6 +45,14 @@ def test_a_month_asked_for_lists_the_rows_due_in_it(service):
     assert all(row.action in answer.text for row in expected)
 
 
+def test_the_due_option_takes_a_month_as_typed_or_as_the_filter_writes_it(service):
+    today = date(2023, 2, 1)
+    for due in ("May 22", "end of may 2022", "2022-05"):
+        assert service.actions.filter_from_options(due, None, None, None, today).due == "2022-05", due
+    with pytest.raises(ValueError, match="not a financial year or month"):
+        service.actions.filter_from_options("someday", None, None, None, today)
+
+
 def test_due_year_in_any_spelling_lists_exactly_that_years_rows(service):
     expected = sum(1 for row in service.kb.actions if row.due_normalised == "2023/24")
     for question in ["what's due in 23/24?", "what actions are due in FY2023-24?", "actions due 2023 to 2024"]:

@@ -21,7 +21,7 @@ from bot.briefing import BriefingWriter, briefing_docx, briefing_json, render_ma
 from bot.briefing.clauses import continues_previous, is_commitment, latest_month_named, point_quote, tidy, trim_to_clauses
 from bot.briefing.render import thin_note
 from bot.briefing.topic import facets
-from bot.briefing.writer import MAX_POINTS, MIN_POINTS, NEAR_DUPLICATE, Point
+from bot.briefing.writer import MAX_POINTS, MIN_POINTS, NEAR_DUPLICATE, Point, written_on
 from bot.evaluation import quote_is_verbatim
 from index.text import stem
 
@@ -339,7 +339,7 @@ def test_no_point_is_a_sentence_a_page_break_cut(writer):
     assert [t for t in texts if t.endswith("capability in population") or "Case studies at annex" in t] == []
 
 
-@pytest.mark.parametrize("topic", ["population health management roadmap", "ambulance handover delays"])
+@pytest.mark.parametrize("topic", ["population health management roadmap", "ambulance handover delays", "inhaler recycling"])
 def test_what_happens_next_holds_no_promise_already_past_or_cut_by_a_page_break(writer, knowledge_base, topic):
     """A July 2022 paper's "the target ... was achieved by 31 March 2022" and the Roadmap's "As the PHM
     Development Programme drew to a close in June 2020, ... will continue to develop capability in
@@ -347,7 +347,8 @@ def test_what_happens_next_holds_no_promise_already_past_or_cut_by_a_page_break(
     briefing = writer.write(topic)
     for commitment in briefing.commitments:
         slug = briefing.citations[commitment.citations[0] - 1].slug
-        written = date.fromisoformat(knowledge_base.by_slug[slug].record.date[:10])
+        written = written_on(knowledge_base.by_slug[slug].record.date)
+        assert written is not None, knowledge_base.by_slug[slug].record.date
         latest = latest_month_named(commitment.text)
         assert latest is None or latest >= (written.year, written.month), commitment.text
         assert not commitment.text.endswith("capability in population"), commitment.text
@@ -360,3 +361,6 @@ def test_a_promise_is_dated_by_the_latest_month_it_names():
     assert latest_month_named("from April") is None
     assert not is_commitment("The target was achieved by 31 March 2022.", date(2022, 7, 20))
     assert is_commitment("By April 2023, to have in place a platform.", date(2022, 7, 20))
+    # The catalogue dates some documents by year or month alone.
+    assert written_on("2022") == date(2022, 1, 1) and written_on("2022-07") == date(2022, 7, 1)
+    assert written_on("2022-07-20") == date(2022, 7, 20) and written_on("") is None

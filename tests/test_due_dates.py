@@ -121,6 +121,10 @@ def test_printed_dues_with_numbers_must_make_a_date_or_year():
         ("anything due by June 2022?", "2022-06"),
         ("what is due in sept", "--09"),
         ("which actions may slip?", None),
+        ("actions due may be late", None),  # the verb
+        ("due june 30 2022", "2022-06"),  # a day is no year
+        ("due at the end of june", "--06"),
+        ("due before june 2022", None),  # asks for more than June
         ("what's due in 23/24?", None),
     ],
 )

@@ -292,10 +292,11 @@ def test_a_word_run_onto_a_figure_is_parted_and_a_broken_word_is_not():
 def test_a_rare_word_is_not_read_as_glue_and_glued_words_are_still_parted():
     page = (
         "Other volatile anaesthetics, such as sevoflurane and isoflurane have far lower GWP ratings. "
-        "We will incentivise change. The impact ofheat waves andextreme weather on services."
+        "We will incentivise change. The impact ofheat waves andextreme weather on services. "
+        "Patients on atorvastatin were reviewed with rigour."
     )
     repaired = repair_pages([page])[0]
-    for whole in ("isoflurane have", "incentivise change"):
+    for whole in ("isoflurane have", "incentivise change", "on atorvastatin were", "with rigour"):
         assert whole in repaired
     for parted in ("of heat", "and extreme"):
         assert parted in repaired

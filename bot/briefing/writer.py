@@ -484,11 +484,9 @@ class BriefingWriter:
     # -- sources ------------------------------------------------------------------------------
 
     def _written(self, slug: str) -> date | None:
-        """The day a document was written, from the catalogue; None when it gives none."""
-        try:
-            return date.fromisoformat(self.kb.by_slug[slug].record.date[:10])
-        except (KeyError, ValueError):
-            return None
+        """When a document was written, from the catalogue; None when it gives no date."""
+        document = self.kb.by_slug.get(slug)
+        return written_on(document.record.date) if document else None
 
     def _sources(self, citations: list[Citation], actions: list[NextAction]) -> list[Source]:
         """Each document cited or holding an action shown, with the pages used, in order of first use."""
@@ -542,6 +540,18 @@ def _choose_points(
         ):  # a list point and a point of one of its items say the same
             chosen.append((candidate, quote))
     return sorted(chosen, key=lambda item: order[item[0].sentence_id])
+
+
+def written_on(catalogue_date: str) -> date | None:
+    """The catalogue's date of a document as a day: "2022-07-20"; "2022-07" is its first day, and a year
+    alone ("2022") its first day too, so a promise dated earlier that year still counts as one."""
+    match = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", catalogue_date or "")
+    if not match:
+        return None
+    try:
+        return date(int(match[1]), int(match[2] or 1), int(match[3] or 1))
+    except ValueError:
+        return None
 
 
 def _commitments(

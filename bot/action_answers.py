@@ -34,6 +34,9 @@ PageCitations = dict[tuple[str, int], tuple[int, str]]  # (slug, page) -> (citat
 # A page's quote covers all its shown rows while it is no longer than this (a table's rows run on in the
 # text layer; a screenful of them is still readable as a quote). Set by hand.
 MAX_ROWS_QUOTE_CHARS = 1200
+# A row is found in its passage by its number and this many first words of its action. Set by hand: enough
+# words to be unlike any other row's, few enough to survive a line break the text layer moved.
+ROW_START_WORDS = 3
 
 
 def _iso_month(text: str) -> str | None:
@@ -87,10 +90,24 @@ class ActionAnswerer:
             return ""
         page_tokens = [set(tokenize(text)) for text in page]
         where = [_sentence_of(row, page_tokens) for row in rows]
-        passage = " ".join(page[min(where) : max(where) + 1])
+        first = rows[where.index(min(where))]
+        passage = _from_the_row(" ".join(page[min(where) : max(where) + 1]), first)
         # Sentences next to each other in the knowledge base are not always next to each other on the page.
         on_the_page = without_whitespace(passage) in without_whitespace(self.kb.page_text(slug, page_number))
-        return passage if len(passage) <= MAX_ROWS_QUOTE_CHARS and on_the_page else page[where[0]]
+        return passage if len(passage) <= MAX_ROWS_QUOTE_CHARS and on_the_page else _from_the_row(page[where[0]], rows[0])
+
+
+def _from_the_row(passage: str, row: ActionRow) -> str:
+    """The passage from where the row starts (its number, or else its action's first words): the text layer
+    runs a table's rows together, so the sentence holding a row often opens with the end of the row before
+    ("Claire Finn TBC Open 10 Mental Health Follow-up conversation ..."). Still verbatim on the page."""
+    words = row.action.split()[:ROW_START_WORDS]
+    if not words:
+        return passage
+    action = r"\s*".join(re.escape(word) for word in words)
+    numbered = re.search(rf"(?<![\w.]){re.escape(row.number)}\s+(?:\S+\s+){{0,6}}?{action}", passage) if row.number else None
+    start = numbered or re.search(action, passage)
+    return passage[start.start() :] if start else passage
 
 
 def _sentence_of(row: ActionRow, page_tokens: list[set[str]]) -> int:

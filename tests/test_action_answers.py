@@ -53,6 +53,17 @@ def test_the_due_option_takes_a_month_as_typed_or_as_the_filter_writes_it(servic
         service.actions.filter_from_options("someday", None, None, None, today)
 
 
+def test_a_rows_quote_starts_at_the_row_not_at_the_tail_of_the_row_before(service):
+    """The text layer runs the letter's rows together: row 10's sentence opens with row 9's lead, due and
+    status ("Claire Finn TBC Open 10 Mental Health Follow-up ...")."""
+    answer = service.answer("whats due end of june")
+
+    assert answer.actions is not None
+    quotes = [c.quote for c in answer.citations if c.page == 5]
+    assert quotes and quotes[0].startswith("10 Mental Health Follow-up conversation"), quotes
+    assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)
+
+
 def test_due_year_in_any_spelling_lists_exactly_that_years_rows(service):
     expected = sum(1 for row in service.kb.actions if row.due_normalised == "2023/24")
     for question in ["what's due in 23/24?", "what actions are due in FY2023-24?", "actions due 2023 to 2024"]:

@@ -310,8 +310,7 @@ class AnsweringService:
         if len({slug for slug, _ in mentions}) != 1:
             return action_filter
         slug = mentions[0][0]
-        # The words that named it, and any other word of its title the question uses ("governing body minutes").
-        naming = {token for _, words in mentions for token in tokenize(words)} | (self.features.title_words(slug) & set(tokenize(question)))
+        naming = {token for _, words in mentions for token in tokenize(words)}
         text = " ".join(w for w in (action_filter.text or "").split() if not set(tokenize(w)) <= naming) or None
         return replace(action_filter, source=slug, text=text)
 

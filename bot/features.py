@@ -236,7 +236,26 @@ class FeatureMaker:
             and len(slugs := [slug for slug, initials in self._title_initials.items() if token in initials]) == 1
             for slug in slugs
         ]
-        return self._document_mentions(question) + by_initials
+        mentions = self._document_mentions(question) + by_initials
+        return [(slug, self._with_title_words_around(question, slug, naming)) for slug, naming in mentions]
+
+    def _with_title_words_around(self, question: str, slug: str, naming: str) -> str:
+        """The naming words with the words of the document's title either side of them ("the governing body
+        minutes" where "body minutes" named it, "the nhse letter" where "nhse" did), so none of them is
+        left to be read as something else."""
+        words = _QUESTION_WORD.findall(question)
+        named = [w.lower() for w in naming.split()]
+        title = self.title_words(slug)
+        lowered = [w.lower() for w in words]
+        for start in range(len(words) - len(named) + 1):
+            if lowered[start : start + len(named)] == named:
+                end = start + len(named)
+                while start > 0 and set(tokenize(words[start - 1])) <= title:
+                    start -= 1
+                while end < len(words) and set(tokenize(words[end])) <= title:
+                    end += 1
+                return " ".join(words[start:end])
+        return naming
 
     def _document_mentions(self, question: str) -> list[tuple[str, str]]:
         """Each document the question names and the words that name it: a document noun ("report",

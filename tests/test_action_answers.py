@@ -88,6 +88,13 @@ def test_actions_from_the_document_the_question_names_are_listed_from_it_alone(s
         assert len(listed) == sum(1 for row in service.kb.actions if row.source == letter)
 
 
+def test_the_words_naming_a_document_are_not_words_its_actions_must_mention_and_others_are(service):
+    minutes = service._action_filter("which actions from the governing body minutes are due")
+    assert minutes is not None and minutes.source == "ccg-governing-body-minutes-2022-05" and minutes.text is None
+    plan = service._action_filter("which green plan actions mention coventry")
+    assert plan is not None and plan.source == "cw-ics-green-plan" and plan.text == "coventry"
+
+
 def test_this_financial_year_follows_the_configured_date(knowledge_base, embedder):
     in_2024 = AnsweringService(knowledge_base, embedder, today=lambda: date(2024, 6, 1))
     assert "due in 2024/25" in in_2024.answer("which actions are due this financial year?").text.splitlines()[0]

@@ -53,9 +53,12 @@ class ActionAnswerer:
         self.sources = frozenset(row.source for row in kb.actions)  # the documents the table's rows come from
         self.ordinary_words = words_in_lower_case(sentence.text for _, sentence in kb.sentences)
 
-    def understand(self, question: str, today: date) -> ActionFilter | None:
-        """The filter an action question asks for; None when it is not about the action table."""
-        return parse_action_question(question, self.themes, self.leads, today, self.ordinary_words) if self.kb.actions else None
+    def understand(self, question: str, today: date, source: str | None = None) -> ActionFilter | None:
+        """The filter an action question asks for; None when it is not about the action table. ``source``:
+        the one document of the table's the question names, its naming words taken out of it."""
+        if not self.kb.actions:
+            return None
+        return parse_action_question(question, self.themes, self.leads, today, self.ordinary_words, source)
 
     def filter_from_options(
         self, due: str | None, lead: str | None, theme: str | None, text: str | None, today: date

@@ -171,11 +171,18 @@ def _due_as_said(row: ActionRow) -> str | None:
 
 
 def parse_action_question(
-    question: str, themes: list[str], leads: list[str], today: date, ordinary_words: frozenset[str] | None = None
+    question: str,
+    themes: list[str],
+    leads: list[str],
+    today: date,
+    ordinary_words: frozenset[str] | None = None,
+    source: str | None = None,
 ) -> ActionFilter | None:
     """The filter a question about actions asks for, or None for an ordinary question. A person's
     first name or surname alone must be written with a capital when it is among ``ordinary_words``
-    (the documents' words in lower case; always, when they are not given): "grant funding" names nobody."""
+    (the documents' words in lower case; always, when they are not given): "grant funding" names nobody.
+    ``source`` is the document the question names, its naming words already taken out by the caller;
+    like a theme, it makes one stray word beside it noise rather than a word to look for."""
     if not _ACTION_CUE.search(question):
         return None
     scope, question = _match_scope(question)
@@ -187,9 +194,10 @@ def parse_action_question(
     before_topic, topic = _split_topic(rest)
     theme, leftover = _match_theme(_content_words(before_topic), themes)
     words = _content_words(topic) if topic is not None else leftover
-    wants_text = topic is not None or not (due or lead or theme) or len(words) >= _MIN_LEFTOVER_WORDS_FOR_TEXT
+    wants_text = topic is not None or not (due or lead or theme or source) or len(words) >= _MIN_LEFTOVER_WORDS_FOR_TEXT
     wants_text = wants_text and not (scope and topic is None and len(words) < _MIN_LEFTOVER_WORDS_FOR_TEXT)
-    return ActionFilter(due=due, lead=lead, theme=theme, text=" ".join(words) if wants_text and words else None, scope=scope)
+    text = " ".join(words) if wants_text and words else None
+    return ActionFilter(due=due, lead=lead, theme=theme, text=text, scope=scope, source=source)
 
 
 # The Green Plan's action plans are split into actions for the ICS and actions for each Trust and PCN.

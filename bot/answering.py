@@ -265,7 +265,7 @@ class AnsweringService:
         summary = _SUMMARY_REQUEST.match(question)
         if summary:
             return self._point_to_briefing(summary["topic"], filters)
-        action_filter = self._action_filter(question)
+        action_filter = self.action_filter(question)
         unreadable_year = action_filter is not None and action_filter.due is None and _ASKS_FOR_A_YEAR.search(question)
         if unreadable_year and len(split_question(question)) < 2:
             return Answer(text=UNREADABLE_YEAR, citations=[], abstained=True, trace=["a due year the table cannot read"])
@@ -287,11 +287,18 @@ class AnsweringService:
             return self.answer_from_table(listing)  # says plainly that no action matches, and the nearest filter that does
         return answer
 
-    def _action_filter(self, question: str) -> ActionFilter | None:
+    def action_filter(self, question: str) -> ActionFilter | None:
         """The action-table filter a question asks for, or None when the documents answer it: a question
         naming a document the table does not come from ("what did the CEO report say about industrial
         action?"), or one with no constraint at all that neither asks about actions nor points back ("who
-        leads the green plan?" asks about a person the documents name, not for all 165 actions)."""
+        leads the green plan?" asks about a person the documents name, not for all 165 actions).
+
+        Words the documents never use are read as the documents' words they resemble ("digitial" is
+        "digital"), as themes and words are matched as written. A question naming one document of the
+        table's ("who leads the QSRM actions?", "which actions in the nhse letter are due in may?") is
+        kept to it, and the words naming it are no words its actions must mention.
+        """
+        question = self.searcher.spelled_as_the_documents(question)
         action_filter = self.actions.understand(question, self.today())
         if action_filter is None:
             return None
@@ -300,19 +307,14 @@ class AnsweringService:
             return None
         if not action_filter.constraints() and not _NAMES_ACTIONS.search(question) and not _REFERS_BACK.search(question):
             return None
-        return self._from_the_document_named(question, action_filter)
-
-    def _from_the_document_named(self, question: str, action_filter: ActionFilter) -> ActionFilter:
-        """The filter kept to the one document of the table's the question names ("who leads the QSRM
-        actions?", "which actions in the nhse letter are due in may?"), its naming words no longer
-        words the actions must mention."""
         mentions = [(slug, words) for slug, words in self.features.document_mentions(question) if slug in self.actions.sources]
         if len({slug for slug, _ in mentions}) != 1:
             return action_filter
-        slug = mentions[0][0]
-        naming = {token for _, words in mentions for token in tokenize(words)}
-        text = " ".join(w for w in (action_filter.text or "").split() if not set(tokenize(w)) <= naming) or None
-        return replace(action_filter, source=slug, text=text)
+        without_naming = question
+        for _, words in mentions:
+            pattern = r"\W+".join(re.escape(word) for word in words.split())
+            without_naming = re.sub(rf"(?<!\w){pattern}(?!\w)", " ", without_naming, flags=re.IGNORECASE)
+        return self.actions.understand(without_naming, self.today(), source=mentions[0][0]) or replace(action_filter, source=mentions[0][0])
 
     def answer_actions(self, action_filter: ActionFilter) -> Answer:
         """The action table filtered directly (the CLI's and channels' /due and /owner)."""

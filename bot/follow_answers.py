@@ -87,7 +87,7 @@ class FollowUpAnswerer:
         return answer, self.turn_of(resolution, answer)
 
     def _parse_actions(self, text: str):
-        return self.service.actions.understand(text, self.service.today())
+        return self.service.action_filter(text)
 
     def turn_of(self, resolution: Resolution, answer: Answer) -> Turn:
         """What to remember of an answer: its question and citations, and for a listing its filter and rows shown."""
@@ -95,7 +95,7 @@ class FollowUpAnswerer:
         action_filter = None
         shown = 0
         if listing is not None and listing.groups:
-            action_filter = resolution.action_filter or self.service.actions.understand(resolution.question, self.service.today())
+            action_filter = resolution.action_filter or self.service.action_filter(resolution.question)
             shown = min(ROWS_IN_TEXT, _row_count(listing))
         return Turn(
             resolution.question, _cited(answer), answer.abstained, action_filter, shown, resolution.inserted, resolution.subject

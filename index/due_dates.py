@@ -53,8 +53,8 @@ _NORMALISED_DUE = re.compile(r"^(?:\d{4}/\d{2}|\d{4}-\d{2}(?:-\d{2})?)$")
 # "may" followed by a word in lower case is the verb ("actions due may be late"); "before June" asks
 # for more than June, so it is no month either.
 _ASKED_MONTH = re.compile(
-    r"\b(?:due|by|in|for|during|end|at)\s+(?:the\s+)?(?:end\s+of\s+)?(?:(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?)?"
-    r"(?P<month>" + MONTH_NAMES + r")\b\.?(?!(?<=may)\s+(?!and\b|or\b)[a-z])"
+    r"\b(?:due|by|in|for|during|at|end(?:\s+of)?)\s+(?:the\s+)?(?:end\s+of\s+)?(?:(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?)?"
+    r"(?P<month>" + MONTH_NAMES + r")\b\.?(?!(?<=may)\s+(?!and\b|or\b|actions?\b|deadlines?\b|\d)[a-z])"
     r"(?:\s+\d{1,2}(?:st|nd|rd|th)?,?(?=\s+\d{4}\b))?(?:\s*(?P<year>\d{4}|\d{2})\b)?(?![/\d])",
     re.I,
 )

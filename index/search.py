@@ -126,14 +126,31 @@ class HybridSearcher:
 
     def closest_known(self, word: str) -> str:
         """The search token of the documents' word closest to a word as written ("inhlaer": "inhaler"),
-        or the word's own token when the documents use it or none is close enough. Words are compared
-        as written, not as stems, which are short enough to draw wrong neighbours ("inher" for "inhlaer")."""
-        token = stem(word)
-        if self.knows(token) or len(word) < MIN_CORRECTED_LETTERS or not word.isalpha():
-            return token
+        or the word's own token when the documents use it or none is close enough."""
+        return stem(self.closest_word(word))
+
+    def closest_word(self, word: str) -> str:
+        """The documents' word closest to a word as written ("inhlaer": "inhaler"), or the word itself when
+        the documents use it or none is close enough. Words are compared as written, not as stems, which
+        are short enough to draw wrong neighbours ("inher" for "inhlaer")."""
+        word = word.lower()
+        if self.knows(stem(word)) or len(word) < MIN_CORRECTED_LETTERS or not word.isalpha():
+            return word
         same_start = self._words_by_initial.get(word[:1], [])
         match = difflib.get_close_matches(word, same_start, n=1, cutoff=SPELLING_CUTOFF)
-        return stem(match[0]) if match else token
+        return match[0] if match else word
+
+    def spelled_as_the_documents(self, text: str) -> str:
+        """The text with each word the documents never use, and no English word, replaced by the documents'
+        word it resembles ("digitial actions": "digital actions"); for reading action questions, which
+        match themes and words as written."""
+
+        def respelled(match: re.Match) -> str:
+            word = match.group()
+            closest = word if is_english_word(word) else self.closest_word(word)
+            return word if closest == word.lower() else closest
+
+        return _QUERY_WORD.sub(respelled, text)
 
     def page_scores(self, tokens: list[str]) -> dict[tuple[str, int], float]:
         """BM25 of every page for these search tokens (pages with none of them left out)."""

@@ -89,10 +89,25 @@ def test_actions_from_the_document_the_question_names_are_listed_from_it_alone(s
 
 
 def test_the_words_naming_a_document_are_not_words_its_actions_must_mention_and_others_are(service):
-    minutes = service._action_filter("which actions from the governing body minutes are due")
+    minutes = service.action_filter("which actions from the governing body minutes are due")
     assert minutes is not None and minutes.source == "ccg-governing-body-minutes-2022-05" and minutes.text is None
-    plan = service._action_filter("which green plan actions mention coventry")
+    plan = service.action_filter("which green plan actions mention coventry")
     assert plan is not None and plan.source == "cw-ics-green-plan" and plan.text == "coventry"
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("digitial actions due 23/24", "digital actions due 23/24"), ("recyling actions", "recycling actions")],
+)
+def test_a_misspelled_theme_or_word_still_finds_its_actions(service, typed, meant):
+    assert service.action_filter(typed) == service.action_filter(meant)
+    assert service.answer(typed).text.splitlines()[0] == service.answer(meant).text.splitlines()[0]
+
+
+def test_one_stray_word_beside_a_named_document_is_noise_not_a_word_to_look_for(service):
+    answer = service.answer("what actions came out of the governing body minutes")
+    assert answer.actions is not None
+    assert answer.text.startswith("2 actions are from CCG Governing Body Unconfirmed Minutes")
 
 
 def test_this_financial_year_follows_the_configured_date(knowledge_base, embedder):

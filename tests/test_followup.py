@@ -282,6 +282,18 @@ def test_another_topic_after_a_listing_lists_that_topics_actions_not_an_empty_in
 
 
 
+def test_narrowing_a_listing_of_one_documents_actions_keeps_to_that_document(service):
+    """A new user's trial: "which are due end of may" after the QSRM letter's actions had carried the
+    letter's name as words to look for ("No actions match: ... mentioning 'end'")."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    first = answerer.answer("list the actions from the qsrm letter", ())
+    assert first.answer.actions is not None
+    second = answerer.answer("which are due end of may", first.history)
+    assert second.answer.text.startswith("3 actions are due in May and from NHS England Quarterly System Review Meeting letter")
+
+
 @pytest.mark.parametrize(
     ("message", "first_line"),
     [

@@ -412,7 +412,7 @@ def _matches(row: ActionRow, f: ActionFilter) -> bool:
         return False
     if f.lead and not re.search(rf"(?<!\w){re.escape(f.lead)}(?!\w)", row.lead or "", re.I):
         return False
-    if f.theme and row.theme != f.theme:
+    if f.theme and not _within_theme(row.theme, f.theme):
         return False
     if f.scope and row.scope != f.scope:
         return False
@@ -448,6 +448,13 @@ def _nearest_relaxation(f: ActionFilter, all_rows: list[ActionRow]) -> Relaxatio
         if options:
             return min(options, key=lambda option: option.count)
     return None
+
+
+def _within_theme(row_theme: str, theme: str) -> bool:
+    """The row's theme is the theme asked for, or a longer one whose name holds it whole: the QSRM
+    letter's "Workforce" and "Capital" beside the Green Plan's "Workforce and Systems Leadership" and
+    "Capital Projects", which a lead asking for "workforce actions" means as well."""
+    return row_theme == theme or bool(re.search(rf"(?<!\w){re.escape(theme)}(?!\w)", row_theme))
 
 
 def _is_month(due: str) -> bool:

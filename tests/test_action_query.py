@@ -110,6 +110,15 @@ def test_a_month_lists_the_actions_due_in_it_and_no_year_long_ones(table):
     assert _parse("which actions may slip?", table) is None or _parse("which actions may slip?", table).due is None
 
 
+def test_a_theme_lists_the_longer_themes_that_hold_its_name_too(table):
+    """The QSRM letter's "Workforce" and the Green Plan's "Workforce and Systems Leadership": a lead asking
+    for the workforce actions means both; asking for the longer theme gets it alone."""
+    listing = _answer("workforce actions", table)
+    assert set(listing.groups) == {"Workforce", "Workforce and Systems Leadership"}
+    longer = _answer("workforce and systems leadership actions", table)
+    assert set(longer.groups) == {"Workforce and Systems Leadership"}
+
+
 def test_filtering_by_year_lists_exactly_the_actions_due_that_year(table):
     listing = _answer("what's due in 23/24?", table)
     listed = [row for rows in listing.groups.values() for row in rows]

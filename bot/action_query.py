@@ -93,7 +93,7 @@ _MIN_LEFTOVER_WORDS_FOR_TEXT = 2
 
 @dataclass(frozen=True)
 class ActionFilter:
-    due: str | None = None  # a financial year, "2023/24", or a month: "2022-05", "--05" (May of any year)
+    due: str | None = None  # a financial year, "2023/24", or a month: "2022-05", "--05" (May of any year), "<=2024-03" (by then)
     lead: str | None = None  # "ICP", "Phil Johns", or a surname such as "Coombes"
     theme: str | None = None  # a theme exactly as the table names it
     text: str | None = None  # words the action should mention
@@ -476,9 +476,9 @@ def _summary(count: int, theme_count: int, f: ActionFilter, titles: dict[str, st
 
 def _traits(f: ActionFilter, titles: dict[str, str]) -> list[str]:
     """Theme, lead, due and document in words: "in Water", "led by ICB", "due in 2023/24", "from the ... letter"."""
-    due = describe_month(f.due) if f.due and _is_month(f.due) else f.due
+    due = describe_month(f.due) if f.due and _is_month(f.due) else f"in {f.due}"
     source = f"from {titles.get(f.source, f.source)}" if f.source else ""
-    traits = {f"in {f.theme}": f.theme, f"led by {f.lead}": f.lead, f"due in {due}": f.due, f"{f.scope}": f.scope, source: f.source}
+    traits = {f"in {f.theme}": f.theme, f"led by {f.lead}": f.lead, f"due {due}": f.due, f"{f.scope}": f.scope, source: f.source}
     return [trait for trait, value in traits.items() if value]
 
 

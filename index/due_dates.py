@@ -53,13 +53,15 @@ _NORMALISED_DUE = re.compile(r"^(?:\d{4}/\d{2}|\d{4}-\d{2}(?:-\d{2})?)$")
 # "may" followed by a word in lower case is the verb ("actions due may be late"); "before June" asks
 # for more than June, so it is no month either.
 _ASKED_MONTH = re.compile(
-    r"\b(?:due|by|in|for|during|at|end(?:\s+of)?)\s+(?:the\s+)?(?:end\s+of\s+)?(?:(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?)?"
+    r"\b(?P<timing>due|by|in|for|during|at|end(?:\s+of)?)\s+(?:the\s+)?(?:end\s+of\s+)?(?:(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?)?"
     r"(?P<month>" + MONTH_NAMES + r")\b\.?(?!(?<=may)\s+(?!and\b|or\b|actions?\b|deadlines?\b|\d)[a-z])"
     r"(?:\s+\d{1,2}(?:st|nd|rd|th)?,?(?=\s+\d{4}\b))?(?:\s*(?P<year>\d{4}|\d{2})\b)?(?![/\d])",
     re.I,
 )
 # A month of any year, as ISO 8601 writes one: "--05" is May.
 _ANY_YEAR = "--"
+# "due by March 2024": due in that month or before it (a month with its year only).
+_BY = "<="
 
 
 def financial_year_label(start_year: int) -> str:
@@ -114,13 +116,21 @@ def find_due_month(text: str) -> tuple[str, int, int] | None:
         return None
     month = MONTHS[match["month"].lower()]
     value = f"{_full_year(match['year'])}-{month:02d}" if match["year"] else f"{_ANY_YEAR}{month:02d}"
+    if match["year"] and match["timing"].lower() == "by":
+        value = _BY + value
     return value, match.start(), match.end()
 
 
 def due_in_month(normalised_due: str | None, month: str) -> bool:
     """Whether a normalised due ("2022-05-31", "2022-05") falls in a month ("2022-05", or "--05" in any
-    year); a due of a whole financial year falls in no one month."""
-    if not normalised_due or "/" in normalised_due or not _NORMALISED_DUE.match(normalised_due):
+    year); a due of a whole financial year falls in no one month. "<=2024-03" (due by March 2024) holds
+    every due that ends by then, a financial year at its March."""
+    if not normalised_due or not _NORMALISED_DUE.match(normalised_due):
+        return False
+    if month.startswith(_BY):
+        ends = f"{int(normalised_due[:4]) + 1}-03" if "/" in normalised_due else normalised_due[:7]
+        return ends <= month[len(_BY) :]
+    if "/" in normalised_due:
         return False
     if month.startswith(_ANY_YEAR):
         return normalised_due[5:7] == month[len(_ANY_YEAR) :]
@@ -128,9 +138,12 @@ def due_in_month(normalised_due: str | None, month: str) -> bool:
 
 
 def describe_month(month: str) -> str:
-    """ "2022-05" -> "May 2022", "--05" -> "May"."""
+    """How a due month reads after "due": "2022-05" -> "in May 2022", "--05" -> "in May", "<=2024-03" ->
+    "by March 2024"."""
     name = calendar.month_name[int(month[-2:])]
-    return name if month.startswith(_ANY_YEAR) else f"{name} {month[:4]}"
+    if month.startswith(_BY):
+        return f"by {name} {month[len(_BY) : len(_BY) + 4]}"
+    return f"in {name}" if month.startswith(_ANY_YEAR) else f"in {name} {month[:4]}"
 
 
 def normalise_due(printed: str | None) -> str | None:

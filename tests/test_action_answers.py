@@ -45,6 +45,18 @@ def test_a_month_asked_for_lists_the_rows_due_in_it(service):
     assert all(row.action in answer.text for row in expected)
 
 
+def test_due_by_a_month_lists_everything_due_then_or_before(service):
+    """A lead's "actions due by march 2024" means every deadline up to then (a second trial got "No actions
+    match: due in March 2024"): the financial years 2022/23 and 2023/24 and the letter's dated actions."""
+    def ends(due: str) -> str:
+        return f"{int(due[:4]) + 1}-03" if "/" in due else due[:7]
+
+    expected = [row for row in service.kb.actions if row.due_normalised and ends(row.due_normalised) <= "2024-03"]
+    answer = service.answer("actions due by march 2024")
+    assert answer.actions is not None
+    assert answer.text.startswith(f"{len(expected)} actions are due by March 2024 across")
+
+
 def test_the_due_option_takes_a_month_as_typed_or_as_the_filter_writes_it(service):
     today = date(2023, 2, 1)
     for due in ("May 22", "end of may 2022", "2022-05"):

@@ -118,7 +118,8 @@ def test_printed_dues_with_numbers_must_make_a_date_or_year():
     [
         ("whats due end of may", "--05"),
         ("which actions are due end may 22", "2022-05"),
-        ("anything due by June 2022?", "2022-06"),
+        ("anything due by June 2022?", "<=2022-06"),  # by then: that month or before
+        ("anything due by end of june?", "--06"),  # no year: that month, of any year
         ("what is due in sept", "--09"),
         ("which actions may slip?", None),
         ("actions due may be late", None),  # the verb
@@ -135,4 +136,10 @@ def test_a_month_asked_for_is_read_with_or_without_its_year(question, month):
 def test_a_due_falls_in_its_month_of_any_or_that_year_and_a_financial_year_in_none():
     assert due_in_month("2022-05-31", "--05") and due_in_month("2022-05-31", "2022-05") and due_in_month("2022-05", "2022-05")
     assert not due_in_month("2022-05-31", "2023-05") and not due_in_month("2022/23", "--05") and not due_in_month(None, "--05")
-    assert describe_month("2022-05") == "May 2022" and describe_month("--05") == "May"
+    assert describe_month("2022-05") == "in May 2022" and describe_month("--05") == "in May"
+    assert describe_month("<=2024-03") == "by March 2024"
+
+
+def test_due_by_a_month_holds_every_due_that_ends_by_then():
+    assert due_in_month("2022-05-31", "<=2024-03") and due_in_month("2023/24", "<=2024-03")
+    assert not due_in_month("2024/25", "<=2024-03") and not due_in_month("2024-04", "<=2024-03")

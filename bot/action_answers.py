@@ -21,7 +21,7 @@ from bot.action_query import (
     parse_action_question,
     words_in_lower_case,
 )
-from index.due_dates import parse_due_month, parse_financial_year
+from index.due_dates import as_month_filter, parse_due_month, parse_financial_year
 from index.records import ActionRow
 from index.store import KnowledgeBase
 from index.text import tokenize, without_whitespace
@@ -39,18 +39,13 @@ MAX_ROWS_QUOTE_CHARS = 1200
 ROW_START_WORDS = 3
 
 
-def _iso_month(text: str) -> str | None:
-    """A month as the filter itself writes one ("2022-05", "--05"), for the CLI's and channels' /due."""
-    text = text.strip()
-    return text if re.fullmatch(r"(?:\d{4}|-)-(?:0[1-9]|1[0-2])", text) else None
-
-
 class ActionAnswerer:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self.themes = sorted({row.theme for row in kb.actions if row.theme})
         self.leads = sorted({row.lead for row in kb.actions if row.lead})
         self.sources = frozenset(row.source for row in kb.actions)  # the documents the table's rows come from
+        self.titles = {slug: kb.by_slug[slug].record.title for slug in self.sources if slug in kb.by_slug}
         self.ordinary_words = words_in_lower_case(sentence.text for _, sentence in kb.sentences)
 
     def understand(self, question: str, today: date, source: str | None = None) -> ActionFilter | None:
@@ -64,7 +59,7 @@ class ActionAnswerer:
         self, due: str | None, lead: str | None, theme: str | None, text: str | None, today: date
     ) -> ActionFilter:
         """A filter from separate options (CLI flags, /due and /owner); ValueError names a bad one."""
-        year = (parse_financial_year(due, today) or parse_due_month(f"due {due}") or _iso_month(due)) if due else None
+        year = (parse_financial_year(due, today) or parse_due_month(f"due {due}") or as_month_filter(due)) if due else None
         if due and year is None:
             raise ValueError(f"not a financial year or month: {due!r} (try 23/24, 2023-24, 'this financial year' or 'May 22')")
         matched_theme = match_theme(theme, self.themes) if theme else None
@@ -73,8 +68,7 @@ class ActionAnswerer:
         return ActionFilter(due=year, lead=match_lead(lead, self.leads) if lead else None, theme=matched_theme, text=text)
 
     def listing(self, action_filter: ActionFilter) -> ActionListing:
-        titles = {slug: self.kb.by_slug[slug].record.title for slug in self.sources if slug in self.kb.by_slug}
-        return describe_matches(filter_actions(self.kb.actions, action_filter), action_filter, self.kb.actions, titles)
+        return describe_matches(filter_actions(self.kb.actions, action_filter), action_filter, self.kb.actions, self.titles)
 
     def cite_pages(self, rows: list[ActionRow]) -> PageCitations:
         """One citation number per page the rows stand on, quoting that page verbatim: the passage from the

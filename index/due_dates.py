@@ -92,6 +92,19 @@ def parse_financial_year(text: str, today: date) -> str | None:
     return None
 
 
+def financial_year_end(start_year: int) -> tuple[int, int]:
+    """The (year, month) a financial year ends in: 2023/24 ends in March 2024."""
+    last = FIRST_MONTH_OF_FINANCIAL_YEAR - 1 or 12
+    return (start_year + 1 if last < FIRST_MONTH_OF_FINANCIAL_YEAR else start_year), last
+
+
+def as_month_filter(text: str) -> str | None:
+    """A month written as the action filter writes one ("2022-05", "--05"), for the CLI's and channels'
+    /due; None for anything else."""
+    text = text.strip()
+    return text if re.fullmatch(rf"(?:\d{{4}}-|{_ANY_YEAR})(?:0[1-9]|1[0-2])", text) else None
+
+
 def parse_due_month(text: str) -> str | None:
     """The month a question asks dues for: "2022-05" for "due end of May 22", "--05" for "due in may"
     (May of any year); None when it names none."""
@@ -128,7 +141,7 @@ def due_in_month(normalised_due: str | None, month: str) -> bool:
     if not normalised_due or not _NORMALISED_DUE.match(normalised_due):
         return False
     if month.startswith(_BY):
-        ends = f"{int(normalised_due[:4]) + 1}-03" if "/" in normalised_due else normalised_due[:7]
+        ends = "{}-{:02d}".format(*financial_year_end(int(normalised_due[:4]))) if "/" in normalised_due else normalised_due[:7]
         return ends <= month[len(_BY) :]
     if "/" in normalised_due:
         return False

@@ -9,13 +9,13 @@ captions too), and tells prose from table debris, captions and links.
 
 from __future__ import annotations
 
-import calendar
 import re
 from datetime import date
 
 from bot.briefing.topic import Query, coverage, stems_of, with_phrases
+from index.due_dates import financial_year_end
 from index.text import collapse_whitespace
-from index.vocabulary import CAPTION_END, MONTH_FULL_NAMES
+from index.vocabulary import CAPTION_END, MONTH_FULL_NAMES, MONTHS
 
 # What can stand as a point or a key figure. Set by hand, none fitted: read off the dev topics' sentences
 # (a point a comms officer can paste is one or two lines; a key figure's clause names what it measures in
@@ -89,7 +89,6 @@ _PROMISE = re.compile(
 _DATED = re.compile(
     rf"\b(?P<financial>(?:19|20)\d{{2}})/\d{{2,4}}\b|\b(?P<month>{_MONTH})\s+(?P<month_year>(?:19|20)\d{{2}})\b|\b(?P<year>(?:19|20)\d{{2}})\b"
 )
-_MONTH_NUMBER = {calendar.month_name[number].lower(): number for number in range(1, 13)}
 _TRAILING_PUNCTUATION = " ,;:–—-"
 # How a sentence ends: a stop, an exclamation or question mark, or a colon or semicolon (a list follows),
 # maybe with a closing quote or bracket after it.
@@ -137,9 +136,9 @@ def latest_month_named(text: str) -> tuple[int, int] | None:
     months = []
     for match in _DATED.finditer(text):
         if match["financial"]:
-            months.append((int(match["financial"]) + 1, 3))
+            months.append(financial_year_end(int(match["financial"])))
         elif match["month"]:
-            months.append((int(match["month_year"]), _MONTH_NUMBER[match["month"].lower()]))
+            months.append((int(match["month_year"]), MONTHS[match["month"].lower()]))
         else:
             months.append((int(match["year"]), 12))
     return max(months, default=None)

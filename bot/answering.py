@@ -56,6 +56,7 @@ RULE_EXPLAINED = {
         "not cover: HR, IT or estates services, or the intranet, are the place to ask."
     ),
     DeclineRule.COUNT_WITHOUT_FIGURE: "The closest passages give no figure for it.",
+    DeclineRule.WHEN_WITHOUT_DATE: "The closest passages give no date for it.",
 }
 UNREADABLE_YEAR = (
     "I couldn't tell which financial year you mean. Try 23/24, 2023-24, FY2023/24, "

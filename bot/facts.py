@@ -89,6 +89,15 @@ def wanted_fact_kinds(question: str) -> set[FactKind]:
     return wants
 
 
+_WHEN = re.compile(r"\bwhen\b|\bwhat date\b", re.IGNORECASE)
+_QUESTION_WORDS = re.compile(r"\b(?:what|when|who|whom|how|why|which|where)\b", re.IGNORECASE)
+
+
+def asks_when(question: str) -> bool:
+    """Asks "when" and nothing else: a question with one question word, "when" ("what date")."""
+    return bool(_WHEN.search(question)) and len(_QUESTION_WORDS.findall(question.replace("what date", "when"))) == 1
+
+
 def holds(text: str, kind: FactKind) -> bool:
     """Whether a sentence holds a kind of fact: a figure, an amount, a date or a person."""
     if kind in (FactKind.COUNT, FactKind.QUANTITY):

@@ -18,7 +18,7 @@ from enum import Enum
 
 import numpy as np
 
-from bot.facts import ABOUT_THE_ASKER, FactKind, holds, states_a_count, wanted_fact_kinds
+from bot.facts import ABOUT_THE_ASKER, FactKind, asks_when, holds, states_a_count, wanted_fact_kinds
 from bot.missing import what_is_missing
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
 from index.store import KnowledgeBase
@@ -81,6 +81,7 @@ DECISION_FEATURES = (
     "years_missing",  # share of its years the evidence pages do not mention
     "months_missing",  # share of its months the evidence pages do not mention
     "count_no_figure",  # "how many" and the best sentence has no figure, in digits or words
+    "when_no_date",  # a one-part question asks "when", and the best sentence holds no date
     "unseen_words",  # share of the question's weight in words the documents never use
     "best_page_bm25",  # BM25 of the best page, per question word
     "sentences_words",  # share of the question's telling words the best three sentences hold
@@ -111,6 +112,7 @@ class DeclineRule(Enum):
 
     ABOUT_THE_ASKER = "about_the_asker"  # the asker's own work arrangements ("how do I book leave")
     COUNT_WITHOUT_FIGURE = "count_without_figure"  # "how many" asked, the best sentence holds no figure
+    WHEN_WITHOUT_DATE = "when_without_date"  # "when" asked, the best sentence holds no date
     # A month, year or name (one the documents use) asked about is on none of the pages the answer would
     # quote ("UHCW" asked, the pages quoted are about SWFT): checked on the sentences it would quote.
     NOT_ON_QUOTED_PAGES = "not_on_quoted_pages"
@@ -124,6 +126,8 @@ def decline_rules_met(question: str, decision_row: Sequence[float]) -> list[Decl
         met.append(DeclineRule.ABOUT_THE_ASKER)
     if decision_row[DECISION_FEATURES.index("count_no_figure")] > 0.5:
         met.append(DeclineRule.COUNT_WITHOUT_FIGURE)
+    if decision_row[DECISION_FEATURES.index("when_no_date")] > 0.5:
+        met.append(DeclineRule.WHEN_WITHOUT_DATE)
     return met
 
 
@@ -418,6 +422,7 @@ class FeatureMaker:
             float(unknown_name),
             *missing_there,
             float(FactKind.COUNT in reading.wants and not states_a_count(self.kb.sentences[best[0]][1].text)),
+            float(asks_when(question) and not any(holds(self.kb.sentences[i][1].text, FactKind.DATE) for i in self._beside(best[0]))),
             sum(w for t, w in reading.terms.items() if not self.searcher.knows(t)) / total,
             candidates.best_page_bm25,
             *self._sentences_coverage(reading, best),
@@ -472,6 +477,12 @@ class FeatureMaker:
         around = range(max(sentence_id - 1, 0), min(sentence_id + 1, last) + 1)
         tokens = frozenset().union(*(self.searcher.sentence_tokens(i) for i in around))
         return 1.0 - _share_mentioned(names, tokens)
+
+    def _beside(self, sentence_id: int) -> list[int]:
+        """A sentence and those either side of it on its page: where a sentence split mid-thought ends."""
+        page = self._page_of(sentence_id)
+        around = range(max(sentence_id - 1, 0), min(sentence_id + 1, len(self.kb.sentences) - 1) + 1)
+        return [i for i in around if self._page_of(i) == page]
 
     def _sentences_coverage(self, reading: QuestionReading, best: list[int]) -> list[float]:
         """What the best sentences themselves (not their pages) hold of the question."""

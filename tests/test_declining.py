@@ -4,6 +4,7 @@ from dataclasses import replace
 
 import pytest
 
+from bot.facts import asks_when
 from bot.features import DeclineRule
 from bot.missing import what_is_missing
 from index.text import tokenize
@@ -136,3 +137,36 @@ def test_a_question_with_no_word_the_documents_use_is_declined_without_pointers(
     answer = service.answer(question)
     assert answer.abstained and answer.citations == [] and answer.see_also == []
     assert "none of the words of the question" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("when did the nature reserve at university hospital open", True),
+        ("by when do we need an adaptation plan?", True),
+        ("what date was the festival", True),
+        ("who leads it and when is it due", False),  # two things asked: one part may carry the date
+        ("how many waits were there", False),
+    ],
+)
+def test_a_question_asking_only_when(question, asks):
+    assert asks_when(question) is asks
+
+
+def test_when_asked_and_the_closest_passages_hold_no_date_it_declines(service, monkeypatch):
+    # The page says the nature reserve was created, never when: a near miss the decision alone answers.
+    lenient = replace(service.models, threshold=-1e9, decline_rules=(DeclineRule.WHEN_WITHOUT_DATE,))
+    monkeypatch.setattr(service, "models", lenient)
+    answer = service.answer("when was the nature reserve at university hospital opened?")
+    assert answer.abstained and answer.declined_by == (DeclineRule.WHEN_WITHOUT_DATE,)
+    assert "give no date for it" in answer.text and "They are in:" in answer.text
+
+
+def test_a_date_in_the_sentence_beside_the_best_answers_when(service, monkeypatch):
+    # The sentence splitter cuts "3. PHM data platform ... team members." from "Funding for the positions
+    # agreed (January 2022) ...": a date beside the best sentence on its page answers "when".
+    lenient = replace(service.models, threshold=-1e9, decline_rules=(DeclineRule.WHEN_WITHOUT_DATE,))
+    monkeypatch.setattr(service, "models", lenient)
+    answer = service.answer("when was the money for the PHM data platform project team posts agreed")
+    assert not answer.abstained, answer.text
+    assert "January 2022" in answer.text

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from bot.answering import Answer
 from bot.config import ConfigurationError, Settings
+from bot.ranker import StaleModelError
 from bot.runtime import load_service
 from index.search import Filters
 from index.store import KnowledgeBaseError
@@ -91,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     try:
         return handlers[args.command](args, settings, parser)
-    except (KnowledgeBaseError, NothingToIngest) as exc:
+    except (KnowledgeBaseError, NothingToIngest, StaleModelError) as exc:
         print(exc, file=sys.stderr)
         return 2
 

@@ -105,7 +105,9 @@ class AnsweringModels:
         path.write_text(json.dumps(self.as_json(), indent=1) + "\n", encoding="utf-8")
 
 
-def load_models(path: Path = MODELS_FILE) -> AnsweringModels:
+def load_models(path: Path | None = None) -> AnsweringModels:
+    """The fitted models, from ``path`` or the package's file (read when called, so a test can point it elsewhere)."""
+    path = path or MODELS_FILE
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:

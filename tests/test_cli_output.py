@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import ranker
 from bot.__main__ import main
 from tests.support.paths import REPO
 from tests.test_ingest import BIKE_PAGES, write_pdf
@@ -122,3 +124,18 @@ def test_a_bad_batch_line_is_reported_and_the_others_answered(corpus_kb_dir, tmp
     assert "27,420" in lines[0]["answer"]
     assert [(line["id"], line["line"]) for line in lines[1:]] == [(None, 2), ("c", 3)]
     assert all("question" in line["error"] for line in lines[1:])
+
+
+def test_models_fitted_on_other_features_are_reported_without_a_traceback(corpus_kb_dir, tmp_path, monkeypatch, capsys):
+    # A checkout whose code moved on from its fitted models (a pull without `python -m bot train`).
+    data = json.loads(ranker.MODELS_FILE.read_text())
+    data["feature_version"] = 0
+    stale = tmp_path / "answering.json"
+    stale.write_text(json.dumps(data))
+    monkeypatch.setattr(ranker, "MODELS_FILE", stale)
+
+    assert main(["--index", str(corpus_kb_dir), "ask", "how many EV charging points has SWFT got"]) == 2
+
+    captured = capsys.readouterr()
+    assert "python -m bot train" in captured.err and "Traceback" not in captured.err
+    assert captured.out == ""

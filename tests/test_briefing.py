@@ -364,3 +364,15 @@ def test_a_promise_is_dated_by_the_latest_month_it_names():
     # The catalogue dates some documents by year or month alone.
     assert written_on("2022") == date(2022, 1, 1) and written_on("2022-07") == date(2022, 7, 1)
     assert written_on("2022-07-20") == date(2022, 7, 20) and written_on("") is None
+
+
+def test_an_action_whose_due_date_has_passed_says_so(briefings):
+    # The plans date their actions "22/23", "23/24": read in a later year, a lead must not take them as ahead.
+    briefing = briefings["inhalers and medicines emissions"]
+    dated = [a for a in briefing.next_actions if a.due and a.last_day]
+    assert dated
+    written = render_markdown(replace(briefing, as_of=date(2022, 4, 1)))
+    assert "(date passed)" not in written
+    read_later = render_markdown(replace(briefing, as_of=date(2026, 12, 1)))
+    assert read_later.count("(date passed)") == len(dated)
+    assert f"Due {dated[0].due} (date passed), lead {dated[0].lead}" in read_later

@@ -52,7 +52,7 @@ def briefing_docx(briefing: Briefing) -> bytes:
     if briefing.next_actions:
         _paragraph(document, next_steps_intro(briefing))
         for action in briefing.next_actions:
-            _paragraph(document, action_line(action), "List Bullet")
+            _paragraph(document, action_line(action, briefing.as_of), "List Bullet")
     if briefing.commitments:
         _paragraph(document, "Dated commitments in the documents:")
         for point in briefing.commitments:

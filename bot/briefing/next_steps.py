@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 
@@ -36,6 +37,11 @@ class NextAction:
     slug: str
     title: str
     page: int
+    last_day: str | None = None  # the due's last day, ISO ("2023-03-31" for 22/23); None when undated
+
+    def passed_by(self, day: date) -> bool:
+        """Whether the due date had passed on ``day``: the plans were written in 2022, staff read them later."""
+        return self.last_day is not None and self.last_day < day.isoformat()
 
 
 def action_texts(action: ActionRow) -> tuple[str, str]:
@@ -87,7 +93,8 @@ def nearest(actions: list[NextAction]) -> list[NextAction]:
 
 def _next_action(kb: KnowledgeBase, action: ActionRow) -> NextAction:
     title = kb.by_slug[action.source].record.title if action.source in kb.by_slug else action.source
-    return NextAction(action.action, action.due, action.lead, action.theme, action.source, title, action.page)
+    last_day = _due_key(action.due_normalised) if action.due_normalised else None
+    return NextAction(action.action, action.due, action.lead, action.theme, action.source, title, action.page, last_day)
 
 
 def _due_key(normalised: str | None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from datetime import date
 
 from bot.answering import Citation
 from bot.briefing.next_steps import NextAction
@@ -95,7 +96,7 @@ def thin_note(briefing: Briefing) -> str:
 
 def next_steps_lines(briefing: Briefing, escape: Callable[[str], str] = _as_is) -> list[str]:
     """The actions on the topic (how many, then the nearest due) and the documents' dated commitments."""
-    actions = [escape(next_steps_intro(briefing)), *[f"- {escape(action_line(a))}" for a in briefing.next_actions]]
+    actions = [escape(next_steps_intro(briefing)), *[f"- {escape(action_line(a, briefing.as_of))}" for a in briefing.next_actions]]
     lines = actions if briefing.next_actions else []
     if briefing.commitments:
         lines += ["Dated commitments in the documents:", *[f"- {_cited(p, escape)}" for p in briefing.commitments]]
@@ -115,8 +116,10 @@ def next_steps_intro(briefing: Briefing) -> str:
     )
 
 
-def action_line(action: NextAction) -> str:
-    due = f"Due {action.due}" if action.due else "No due date"
+def action_line(action: NextAction, as_of: date | None = None) -> str:
+    """One action to show; its due date marked as passed when ``as_of`` is later (the documents are plans of 2022)."""
+    passed = " (date passed)" if as_of and action.passed_by(as_of) else ""
+    due = f"Due {action.due}{passed}" if action.due else "No due date"
     lead = f"lead {action.lead}" if action.lead else "no lead named"
     return f"{due}, {lead}: {action.action} ({action.title}, p. {action.page})"
 

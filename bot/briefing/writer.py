@@ -106,6 +106,7 @@ class Briefing:
     thin: bool  # the documents say little on the topic
     nearest_topics: tuple[str, ...] = ()  # for a thin briefing: what the documents do cover near it
     commitments: tuple[Point, ...] = ()  # dated commitments the documents make on the topic
+    as_of: date | None = None  # the day it was written for: an action due before it shows its date passed
 
 
 @dataclass(frozen=True)
@@ -450,6 +451,7 @@ class BriefingWriter:
             citations=ledger.citations,
             sources=self._sources(ledger.citations, shown_actions),
             generated_at=datetime.now().strftime("%Y-%m-%d %H:%M"),
+            as_of=self.service.today(),
             kb_built_at=self.kb.manifest.built_at,
             thin=thin,
             nearest_topics=gathered.nearest_topics if thin else (),

@@ -89,16 +89,24 @@ _SHARE_OF_WORDS_TO_MENTION = 0.6
 # Fewer stray words than this beside a theme, lead or year are noise ("QSRM") and add no text
 # constraint. Set by hand: one leftover word is most often a name the table does not use.
 _MIN_LEFTOVER_WORDS_FOR_TEXT = 2
+# Joins two themes in one filter: no theme's name holds it.
+THEME_SEPARATOR = "|"
+# Two themes are read only where the question joins them ("water and waste", "medicines / anaesthetic gases").
+_JOINED = re.compile(r"\s(?:and|or|&)\s|/|,|\+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class ActionFilter:
     due: str | None = None  # a financial year, "2023/24", or a month: "2022-05", "--05" (May of any year), "<=2024-03" (by then)
     lead: str | None = None  # "ICP", "Phil Johns", or a surname such as "Coombes"
-    theme: str | None = None  # a theme exactly as the table names it
+    theme: str | None = None  # a theme exactly as the table names it, or two joined by THEME_SEPARATOR ("Water|Waste")
     text: str | None = None  # words the action should mention
     scope: str | None = None  # the Green Plan's scope of an action: "ICS specific" or "Trust / PCN specific"
     source: str | None = None  # the document the actions come from, by slug ("the QSRM actions")
+
+    def themes(self) -> list[str]:
+        """The themes asked for: one, or two when the question names two ("water and waste actions")."""
+        return self.theme.split(THEME_SEPARATOR) if self.theme else []
 
     def constraints(self) -> list[str]:
         return [spec.name for spec in fields(self) if getattr(self, spec.name)]
@@ -193,6 +201,10 @@ def parse_action_question(
     lead, rest = _match_lead(question, leads, ordinary_words)
     before_topic, topic = _split_topic(rest)
     theme, leftover = _match_theme(_content_words(before_topic), themes)
+    if theme and _JOINED.search(before_topic):
+        other, rest_after = _match_theme(leftover, [t for t in themes if t not in theme and theme not in t])
+        if other:
+            theme, leftover = f"{theme}{THEME_SEPARATOR}{other}", rest_after
     words = _content_words(topic) if topic is not None else leftover
     wants_text = topic is not None or not (due or lead or theme or source) or len(words) >= _MIN_LEFTOVER_WORDS_FOR_TEXT
     wants_text = wants_text and not (scope and topic is None and len(words) < _MIN_LEFTOVER_WORDS_FOR_TEXT)
@@ -412,7 +424,7 @@ def _matches(row: ActionRow, f: ActionFilter) -> bool:
         return False
     if f.lead and not re.search(rf"(?<!\w){re.escape(f.lead)}(?!\w)", row.lead or "", re.I):
         return False
-    if f.theme and not _within_theme(row.theme, f.theme):
+    if f.theme and not any(_within_theme(row.theme, theme) for theme in f.themes()):
         return False
     if f.scope and row.scope != f.scope:
         return False
@@ -478,7 +490,8 @@ def _traits(f: ActionFilter, titles: dict[str, str]) -> list[str]:
     """Theme, lead, due and document in words: "in Water", "led by ICB", "due in 2023/24", "from the ... letter"."""
     due = describe_month(f.due) if f.due and _is_month(f.due) else f"in {f.due}"
     source = f"from {titles.get(f.source, f.source)}" if f.source else ""
-    traits = {f"in {f.theme}": f.theme, f"led by {f.lead}": f.lead, f"due {due}": f.due, f"{f.scope}": f.scope, source: f.source}
+    themes = f"in {_and_list(f.themes())}" if f.theme else ""
+    traits = {themes: f.theme, f"led by {f.lead}": f.lead, f"due {due}": f.due, f"{f.scope}": f.scope, source: f.source}
     return [trait for trait, value in traits.items() if value]
 
 

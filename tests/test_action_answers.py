@@ -231,3 +231,25 @@ def test_an_action_question_pointing_back_at_nothing_asks_which_actions(service)
     assert answer.abstained and answer.actions is None
     assert answer.text.startswith("Which actions do you mean?")
     assert service.answer("list all the actions").text.startswith("165 actions are listed")
+
+
+def test_two_themes_joined_in_one_question_list_both(service):
+    """A third trial: "water and waste actions" listed Waste's alone; a filter now holds both themes."""
+    expected = [row for row in service.kb.actions if row.theme in ("Water", "Waste")]
+    answer = service.answer("water and waste actions")
+
+    assert answer.actions is not None
+    assert answer.text.splitlines()[0] == f"{len(expected)} actions are in Waste and Water across 2 themes"
+    assert all(row.action in answer.text for row in expected)
+    assert service.answer("waste actions").text.splitlines()[0].startswith("6 actions are in Waste")
+
+
+def test_a_follow_up_narrows_a_listing_of_two_themes(service):
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    first = answerer.answer("medicines, water actions", ())
+    assert first.answer.text.startswith("19 actions are in Medicines and Water")
+    second = answerer.answer("which of those are due 23/24", first.history)
+    expected = [r for r in service.kb.actions if r.theme in ("Medicines", "Water") and r.due_normalised == "2023/24"]
+    assert expected and second.answer.text.startswith(f"{len(expected)} actions are in Medicines and Water and due in 2023/24")

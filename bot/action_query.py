@@ -91,7 +91,7 @@ _SHARE_OF_WORDS_TO_MENTION = 0.6
 _MIN_LEFTOVER_WORDS_FOR_TEXT = 2
 # Joins two themes in one filter: no theme's name holds it.
 THEME_SEPARATOR = "|"
-# Two themes are read only where the question joins them ("water and waste", "medicines / anaesthetic gases").
+# Two themes are read only where the question joins them ("water and waste", "medicines, water").
 _JOINED = re.compile(r"\s(?:and|or|&)\s|/|,|\+", re.IGNORECASE)
 
 
@@ -202,7 +202,8 @@ def parse_action_question(
     before_topic, topic = _split_topic(rest)
     theme, leftover = _match_theme(_content_words(before_topic), themes)
     if theme and _JOINED.search(before_topic):
-        other, rest_after = _match_theme(leftover, [t for t in themes if t not in theme and theme not in t])
+        others = [t for t in themes if not _within_theme(t, theme) and not _within_theme(theme, t)]
+        other, rest_after = _match_theme(leftover, others)
         if other:
             theme, leftover = f"{theme}{THEME_SEPARATOR}{other}", rest_after
     words = _content_words(topic) if topic is not None else leftover

@@ -94,8 +94,8 @@ _QUESTION_WORDS = re.compile(r"\b(?:what|when|who|whom|how|why|which|where)\b", 
 
 
 def asks_when(question: str) -> bool:
-    """Asks "when" and nothing else: a question with one question word, "when" ("what date")."""
-    return bool(_WHEN.search(question)) and len(_QUESTION_WORDS.findall(question.replace("what date", "when"))) == 1
+    """Asks "when" and nothing else: a question with one question word, "when" (or the "what" of "what date")."""
+    return bool(_WHEN.search(question)) and len(_QUESTION_WORDS.findall(question)) == 1
 
 
 def holds(text: str, kind: FactKind) -> bool:

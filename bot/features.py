@@ -81,7 +81,7 @@ DECISION_FEATURES = (
     "years_missing",  # share of its years the evidence pages do not mention
     "months_missing",  # share of its months the evidence pages do not mention
     "count_no_figure",  # "how many" and the best sentence has no figure, in digits or words
-    "when_no_date",  # a one-part question asks "when", and the best sentence holds no date
+    "when_no_date",  # a one-part question asks "when", and neither the best sentence nor those beside it on its page hold a date
     "unseen_words",  # share of the question's weight in words the documents never use
     "best_page_bm25",  # BM25 of the best page, per question word
     "sentences_words",  # share of the question's telling words the best three sentences hold
@@ -112,10 +112,14 @@ class DeclineRule(Enum):
 
     ABOUT_THE_ASKER = "about_the_asker"  # the asker's own work arrangements ("how do I book leave")
     COUNT_WITHOUT_FIGURE = "count_without_figure"  # "how many" asked, the best sentence holds no figure
-    WHEN_WITHOUT_DATE = "when_without_date"  # "when" asked, the best sentence holds no date
+    WHEN_WITHOUT_DATE = "when_without_date"  # "when" asked, the best sentence and its page neighbours hold no date
     # A month, year or name (one the documents use) asked about is on none of the pages the answer would
     # quote ("UHCW" asked, the pages quoted are about SWFT): checked on the sentences it would quote.
     NOT_ON_QUOTED_PAGES = "not_on_quoted_pages"
+
+
+# The decline rules that are a decision feature at 1.0 (a kind of fact asked for that the evidence lacks).
+_RULE_OF_FEATURE = {"count_no_figure": DeclineRule.COUNT_WITHOUT_FIGURE, "when_no_date": DeclineRule.WHEN_WITHOUT_DATE}
 
 
 def decline_rules_met(question: str, decision_row: Sequence[float]) -> list[DeclineRule]:
@@ -124,10 +128,7 @@ def decline_rules_met(question: str, decision_row: Sequence[float]) -> list[Decl
     met = []
     if ABOUT_THE_ASKER.search(question):
         met.append(DeclineRule.ABOUT_THE_ASKER)
-    if decision_row[DECISION_FEATURES.index("count_no_figure")] > 0.5:
-        met.append(DeclineRule.COUNT_WITHOUT_FIGURE)
-    if decision_row[DECISION_FEATURES.index("when_no_date")] > 0.5:
-        met.append(DeclineRule.WHEN_WITHOUT_DATE)
+    met += [rule for feature, rule in _RULE_OF_FEATURE.items() if decision_row[DECISION_FEATURES.index(feature)] > 0.5]
     return met
 
 
@@ -473,16 +474,17 @@ class FeatureMaker:
     def _names_missing_around(self, reading: QuestionReading, sentence_id: int) -> float:
         """"UHCW" asked, the best sentence is about SWFT: names the answer itself does not carry."""
         names = tuple(n for n in reading.names if n.isalpha())
-        last = len(self.kb.sentences) - 1
-        around = range(max(sentence_id - 1, 0), min(sentence_id + 1, last) + 1)
-        tokens = frozenset().union(*(self.searcher.sentence_tokens(i) for i in around))
+        tokens = frozenset().union(*(self.searcher.sentence_tokens(i) for i in self._around(sentence_id)))
         return 1.0 - _share_mentioned(names, tokens)
+
+    def _around(self, sentence_id: int) -> range:
+        """A sentence and those either side of it in the corpus."""
+        return range(max(sentence_id - 1, 0), min(sentence_id + 1, len(self.kb.sentences) - 1) + 1)
 
     def _beside(self, sentence_id: int) -> list[int]:
         """A sentence and those either side of it on its page: where a sentence split mid-thought ends."""
         page = self._page_of(sentence_id)
-        around = range(max(sentence_id - 1, 0), min(sentence_id + 1, len(self.kb.sentences) - 1) + 1)
-        return [i for i in around if self._page_of(i) == page]
+        return [i for i in self._around(sentence_id) if self._page_of(i) == page]
 
     def _sentences_coverage(self, reading: QuestionReading, best: list[int]) -> list[float]:
         """What the best sentences themselves (not their pages) hold of the question."""

@@ -37,7 +37,7 @@ class NextAction:
     slug: str
     title: str
     page: int
-    last_day: str | None = None  # the due's last day, ISO ("2023-03-31" for 22/23); None when undated
+    last_day: str | None = None  # the due's last day, sortable like ISO ("2023-03-31" for 22/23; "2022-06-31" for June 22); None when undated
 
     def passed_by(self, day: date) -> bool:
         """Whether the due date had passed on ``day``: the plans were written in 2022, staff read them later."""

@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass, replace
 from enum import Enum
 
 from bot.action_query import ActionDetail, ActionFilter, detail_asked
+from index.text import tokenize
 from index.vocabulary import MONTH_NAMES, YEAR_WRITTEN
 
 # A message with at most this many words of its own after a cue such as "and" or "what about"
@@ -241,9 +242,13 @@ def resolve(
     if ellipsis and fragment and (short or fills_slot) and not (_POINTING_BACK - {"one", "ones"}) & set(_words(fragment.lower())):
         question, inserted = with_slot_changed(last, _strip_the_one(fragment), kind_of=bool(_THE_ONE.match(fragment)))
         return Resolution(FollowUpKind.ELLIPSIS, question, inserted=inserted, subject=subject_of(question))
-    if _leans(message, tunables):
+    if _leans(message, tunables) or _names_what_was_said(message, last, tunables):
         subject = last.subject or subject_of(last.question)
         party = _first_name(last.question)
+        if _points_at_one_thing(message) and (doer := doer_of(last.question)) and subject == subject_of(last.question):
+            # "is it being extended" after "how many extra appts did the winter access fund deliver": "it" is
+            # one thing, so the fund that did the delivering, not the appointments counted.
+            subject, party = doer, None
         party = party if party and party.lower() not in subject.lower() else None
         return Resolution(FollowUpKind.PRONOUN, with_subject(message, subject, party), subject=subject)
     return _standalone(message)
@@ -315,6 +320,48 @@ def _leans(message: str, tunables: Tunables) -> bool:
     if pointing:
         return len(content) <= tunables.max_leaning_content_words
     return not content
+
+
+def _names_what_was_said(message: str, last: Turn, tunables: Tunables) -> bool:
+    """ "whats the target", "who signed the letter": a definite "the ..." whose word the last turn said
+    (its question or the passages its answer quoted), few words of its own and no name, points back at
+    that turn as "it" would. A message naming something ("who signed the NHSE letter") or saying more
+    ("what's the target for cancer waits in Coventry") stands alone."""
+    words = [w.lower().strip("'’") for w in _words(message)]
+    content = [w for w in words if w not in _FUNCTION_WORDS and w not in _POINTING_BACK]
+    if not content or len(content) > tunables.max_leaning_content_words or _first_name(message):
+        return False
+    definite = {words[i + 1] for i, w in enumerate(words[:-1]) if w == "the"} & set(content)
+    said = set(tokenize(" ".join([last.question, *(c.quote for c in last.citations)])))
+    return any(stem in said for word in definite for stem in tokenize(word))
+
+
+def _points_at_one_thing(message: str) -> bool:
+    """The message points back with "it" or "its" and not with "they" or "them": at one thing."""
+    words = {w.lower() for w in _words(message)}
+    return bool(words & {"it", "its"}) and not words & {"they", "them", "their", "those", "these"}
+
+
+def doer_of(question: str) -> str | None:
+    """Who or what does the thing a counting question counts: "how many extra appts did the winter access
+    fund deliver" -> "the winter access fund" (the words between the auxiliary and the verb that ends the
+    clause); None when the counted thing is itself the subject ("how many breaches were there") or the
+    doer is the asker ("we", "you")."""
+    match = _COUNTED_BY.match(question.strip(" ?"))
+    if not match:
+        return None
+    clause = _CLAUSE_END.split(match["rest"], maxsplit=1)[0].split()
+    doer = " ".join(clause[:-1])  # the last word is the verb: "deliver", "delivered", "got"
+    return doer if _content_words(doer) and doer.lower() not in {"we", "you", "they", "i", "us"} else None
+
+
+# "how many <things> did|has|will <doer> <verb> ...": do-support or a perfect tense puts the doer after the auxiliary.
+_COUNTED_BY = re.compile(
+    r"^how\s+(?:many|much)\s+(?:[\w&/+'’-]+\s+){1,4}?(?:did|does|do|has|have|had|will|would|can|could)\s+(?P<rest>.+)$",
+    re.IGNORECASE,
+)
+# Where the doer's clause ends: a preposition or time word after the verb ("delivered since dec 2020").
+_CLAUSE_END = re.compile(r"\s+(?=(?:since|in|on|at|for|from|by|to|during|between|this|last|so|per|across|over|under)\b)", re.IGNORECASE)
 
 
 def _names_a_thing(words: list[str], position: int) -> bool:

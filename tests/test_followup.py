@@ -71,6 +71,32 @@ def test_a_question_with_a_subject_of_its_own_is_not_read_as_a_follow_up():
     )
 
 
+def test_it_after_a_counting_question_stands_for_the_doer_not_the_things_counted():
+    # Found by a new user's trial: "it" was read as the appointments, which are many.
+    counted = asked("how many extra appts did the winter access fund deliver")
+    assert resolve("is it being extended", counted).question == "is the winter access fund being extended"
+    assert "extra appts" in resolve("are they all face to face", counted).question
+    assert "MDIs" in resolve("was it more than the year before", asked("how many MDIs did we prescribe in 20/21")).question
+
+
+def test_the_thing_the_last_turn_spoke_of_is_read_as_pointing_back_at_it():
+    # Found by a new user's trial: "whats the target" was answered as a new question (about any target).
+    waits = (Turn("how many people were waiting over 104 weeks", (CitedPassage("icb-performance-report-2022-07", 18, "The target of zero 104 week waits was achieved."),)),)
+    pointing = resolve("whats the target", waits)
+    assert pointing.kind is FollowUpKind.PRONOUN and "104 weeks" in pointing.question
+    # Not said before, or with a name or more words of its own: a question of its own.
+    assert resolve("whats the target", asked("what is the ics carbon footprint")).kind is FollowUpKind.STANDALONE
+    assert resolve("whats the target for cancer waits in Coventry", waits).kind is FollowUpKind.STANDALONE
+
+
+def test_a_follow_up_on_a_counting_question_is_answered_about_its_doer(service):
+    from bot.follow_answers import FollowUpAnswerer
+
+    history = (Turn("how many extra appts did the winter access fund deliver"),)
+    answer = FollowUpAnswerer(service).answer("is it being extended", history).answer
+    assert "extended on a temporary basis" in answer.text and answer.citations
+
+
 def test_an_ellipsis_adds_a_month_or_organisation_the_question_before_did_not_name():
     assert resolve("and in may?", asked("a&e 4 hour performance")).question == "a&e 4 hour performance in may?"
     assert resolve("and swft", asked("a&e 4 hour performance")).question == "a&e 4 hour performance at swft?"

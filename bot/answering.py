@@ -24,7 +24,7 @@ import numpy as np
 
 from bot.action_answers import ROWS_IN_TEXT, ActionAnswerer, shown_rows
 from bot.action_query import ActionFilter, ActionListing, render_listing_text
-from bot.facts import carries, wanted_fact_kinds
+from bot.facts import asks_for_contact, carries, gives_contact, wanted_fact_kinds
 from bot.facts import figures as fact_figures
 from bot.features import (
     DECISION_FEATURES,
@@ -58,6 +58,7 @@ RULE_EXPLAINED = {
     DeclineRule.COUNT_WITHOUT_FIGURE: "The closest passages give no figure for it.",
     DeclineRule.WHEN_WITHOUT_DATE: "The closest passages give no date for it.",
 }
+NO_CONTACT = "The closest passages give no email address or phone number for it."
 UNREADABLE_YEAR = (
     "I couldn't tell which financial year you mean. Try 23/24, 2023-24, FY2023/24, "
     "“this financial year” or “next year”."
@@ -80,6 +81,9 @@ WHICH_ACTIONS = (
 # page is among the candidates of 97% of the dev questions at 12 (bot.evaluation.retrieval_recall).
 CHUNKS_SEARCHED = 12
 PART_CHUNKS_SEARCHED = 6
+# Contact details asked for are answered from the best of this many sentences that gives some. Set by hand
+# (no dev question asks for them): a trial's "julie grant email" found hers second.
+CONTACT_CANDIDATES = 5
 # At most this many sentences in an answer: staff read answers in a chat pane. Set by hand.
 MAX_SENTENCES = 4
 # Two sentences sharing this share of their words, but not their figures, report one measure of two things.
@@ -410,6 +414,13 @@ class AnsweringService:
             # the stand-ins, which find the passage a paraphrase was made from.
             scored, _, _ = self._rank(with_like_words, CHUNKS_SEARCHED, filters)
             trace.append(f"chose from a search adding words of like meaning: {with_like_words[len(question):].strip()}")
+        if asks_for_contact(question):
+            # An email or phone number asked for: only a sentence giving one answers (see bot.facts).
+            giving = [c for c in scored[:CONTACT_CANDIDATES] if gives_contact(self._text(c))]
+            if not giving:
+                best = [c.sentence_id for c in scored[:3]]
+                return self._abstain(self._hints_of_sentences(best), [*trace, "declined: contact details asked for, none among the best sentences"], NO_CONTACT)
+            scored = giving
         chosen = self._choose(scored, self._best_for_each_part(question, scored))
         shown = self.quoter.with_lists([c.sentence_id for c in chosen], MAX_ANSWER_WITH_LIST_CHARS)
         answer = self._compose(self.quoter.as_passages(shown, MAX_ANSWER_CHARS))

@@ -54,6 +54,22 @@ ABOUT_THE_ASKER = re.compile(
 )
 
 
+# Contact details asked for ("whats her email", "laura nelson's phone number") and given ("T: 07876 354253",
+# "david.hobday@cwstp.uk"). Not fitted: no dev question asks for them. An answer to such a question that
+# gives none is wrong whatever it says, so answering declines it (a trial got a sentence naming the person).
+_ASKS_CONTACT = re.compile(r"\b(?:e-?mail(?:\s+address)?|(?:tele)?phone(?:\s+number)?|mobile\s+number|contact\s+(?:details|number))\b", re.IGNORECASE)
+_CONTACT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<!\d)(?:\+44\s?|0)\d{3,4}\s?\d{3}\s?\d{3,4}(?!\d)")
+
+
+def asks_for_contact(question: str) -> bool:
+    return bool(_ASKS_CONTACT.search(question))
+
+
+def gives_contact(text: str) -> bool:
+    """An email address or a UK telephone number."""
+    return bool(_CONTACT.search(text))
+
+
 def figures(text: str) -> set[str]:
     return {m.group().strip() for m in FIGURE.finditer(text)}
 

@@ -170,3 +170,13 @@ def test_a_date_in_the_sentence_beside_the_best_answers_when(service, monkeypatc
     answer = service.answer("when was the money for the PHM data platform project team posts agreed")
     assert not answer.abstained, answer.text
     assert "January 2022" in answer.text
+
+
+def test_contact_details_are_answered_only_by_a_passage_giving_them(service):
+    # Found by a trial: "whats her email" was answered with the sentence naming her role.
+    given = service.answer("julie grant email")
+    assert not given.abstained and "J.grant10@nhs.net" in given.text
+    assert "01788 663286" in service.answer("what is david hobday's phone number").text
+    missing = service.answer("whats laura nelson's email")
+    assert missing.abstained and "no email address or phone number" in missing.text
+    assert "Green Plan" in missing.text  # where the closest passages are

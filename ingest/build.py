@@ -46,7 +46,9 @@ from ingest.words import repair_pages
 #    looked for on the page as read, before glued words are parted.
 # 9: a rare word is not read as glue when wordninja cuts it into fragments ("isoflurane" was "is of lu ran e").
 # 10: ... nor when the run is mostly glue words ("atorvastatin": "at or vast at in"; "rigour" was "rig our").
-TEXT_PIPELINE = 10
+# 11: footnotes that wrap onto a line of their own, or are followed by their web addresses printed again, or
+#     whose marker follows a sentence's close ("Borough). 3"), dropped too (PHM Roadmap pp. 3 and 5).
+TEXT_PIPELINE = 11
 
 # How much a section heading pulls its chunk's vector towards the section's topic (the chunk's mean
 # sentence vector plus this times the heading's). Set by hand: a half, so the heading helps a chunk

@@ -59,23 +59,39 @@ def strip_page_furniture(pages: list[str], as_read: list[str] | None = None) -> 
 
 def _without_footnotes(lines: list[str], marked: str) -> list[str]:
     """The page without the footnotes at its foot: the last lines, each a number and a note, numbered one
-    after another, each number also standing glued to a word of the page (``marked``) as its marker
-    ("Matrix8"). Left in,
-    they ran on from a sentence the page break cut ("... capability in population 7 Case studies at annex 1
-    8 PHM Maturity Matrix ..."), which then read as one sentence."""
+    after another, each number also standing as its marker on the page (``marked``), glued to a word
+    ("Matrix8") or after a sentence's close ("Borough). 3"). A note may wrap onto a line or two of its own, and the page may end with the notes' web
+    addresses printed again, one to a line (the PDF's link annotations). Left in, they ran on from a
+    sentence the page break cut ("... capability in population 7 Case studies at annex 1 8 PHM Maturity
+    Matrix ..."), which then read as one sentence."""
     positions = [i for i, line in enumerate(lines) if line.strip()]
-    block: list[tuple[int, int]] = []
-    for i in reversed(positions):
-        match = _FOOTNOTE_LINE.match(lines[i])
-        if match is None:
-            break
-        block.insert(0, (i, int(match.group(1))))
-    numbers = [number for _, number in block]
-    if not block or any(after != before + 1 for before, after in pairwise(numbers)):
-        return lines
-    if not all(re.search(rf"[a-z]{{2}}{number}(?!\d)", marked) for number in numbers):
-        return lines
-    return lines[: block[0][0]]
+    while positions and _ADDRESS_LINE.match(lines[positions[-1]]):
+        positions.pop()  # the notes' addresses printed again
+    starts = [k for k, i in enumerate(positions) if _FOOTNOTE_LINE.match(lines[i])]
+    for first in starts:  # the earliest start from which the rest of the page is all notes
+        block = positions[first:]
+        numbers = [int(match.group(1)) for i in block if (match := _FOOTNOTE_LINE.match(lines[i]))]
+        wrapped = _longest_run_between_notes(block, lines)
+        if wrapped > MAX_NOTE_WRAP_LINES or any(after != before + 1 for before, after in pairwise(numbers)):
+            continue
+        if all(re.search(rf"(?:[a-z]{{2}}|[a-z)][.)]\s?){number}(?!\d)", marked) for number in numbers):
+            return lines[: block[0]]
+    return lines
+
+
+# A footnote wraps onto at most this many lines of its own ("content/uploads/2021/06/B0642-ics-design-
+# framework-june-2021.pdf" after "5 Integrated Care Systems: Design Framework, NHS, June 2021 https://www.england.nhs.uk/wp-").
+# Set by hand: a longer run is the page's own text, not a note.
+MAX_NOTE_WRAP_LINES = 2
+
+
+def _longest_run_between_notes(block: list[int], lines: list[str]) -> int:
+    """The most lines in a row, in a block that starts with a note, that do not start a note."""
+    longest = run = 0
+    for i in block:
+        run = 0 if _FOOTNOTE_LINE.match(lines[i]) else run + 1
+        longest = max(longest, run)
+    return longest
 
 
 def _shape(line: str) -> str:

@@ -349,3 +349,24 @@ def test_footnotes_at_a_page_foot_are_dropped_and_numbered_lines_of_the_text_kep
     cleaned = strip_page_furniture(repair_pages(as_read), as_read)
     assert cleaned[0].rstrip().endswith("capability in population") and "Case studies" not in cleaned[0]
     assert cleaned[1] == listed and cleaned[2] == headed
+
+
+def test_footnotes_that_wrap_or_are_followed_by_their_addresses_are_dropped_too():
+    """PHM Roadmap p. 5: a note after a sentence's close ("Borough). 3"), one wrapping onto a line of its
+    own, then the notes' addresses printed again; left in, they ran on from "This will"."""
+    from ingest.cleaning import strip_page_furniture
+
+    page = (
+        "both areas within Rugby Borough). 3\n\nThe NHS Long Term Plan4 set out a vision. The Framework5 says ICSs will:\n"
+        "• Cultivate a function to support clinical decisions. This will\n\n"
+        "3 Source: Life Expectancy 2015-19 at JSNA level, Fingertips\n"
+        "4 The NHS Long Term Plan, January 2019 https://www.longtermplan.nhs.uk/\n"
+        "5 Integrated Care Systems: Design Framework, NHS, June 2021 https://www.england.nhs.uk/wp-\n"
+        "content/uploads/2021/06/B0642-ics-design-framework-june-2021.pdf\n\n"
+        "https://www.longtermplan.nhs.uk/\nhttps://www.england.nhs.uk/wp-content/uploads/2021/06/B0642.pdf"
+    )
+    cleaned = strip_page_furniture(repair_pages([page]), [page])[0]
+    assert cleaned.rstrip().endswith("This will") and "Fingertips" not in cleaned and "https" not in cleaned
+    # Three lines of text after a numbered line are the page's own, not a note wrapping.
+    long_tail = "See section 2). 1\n\n1 Our plan\nWe will act.\nWe will report.\nWe will review."
+    assert strip_page_furniture(repair_pages([long_tail]), [long_tail])[0] == repair_pages([long_tail])[0]

@@ -58,6 +58,14 @@ _ASKED_MONTH = re.compile(
     r"(?:\s+\d{1,2}(?:st|nd|rd|th)?,?(?=\s+\d{4}\b))?(?:\s*(?P<year>\d{4}|\d{2})\b)?(?![/\d])",
     re.I,
 )
+# A second month joined to the first: "due in may and june", "by may or june 2022", "in may, june".
+_ALSO_MONTH = re.compile(
+    r"\s*(?:,|/|&|\band\b|\bor\b)\s*(?:(?:in|by|during|end\s+of)\s+)?(?P<month>" + MONTH_NAMES + r")\b\.?"
+    r"(?!(?<=may)\s+(?!actions?\b|deadlines?\b|\d)[a-z])(?:\s*(?P<year>\d{4}|\d{2})\b)?(?![/\d])",
+    re.I,
+)
+# Two months a question asks for at once, in one due field: "--05|--06" (as two themes are joined).
+MONTH_SEPARATOR = "|"
 # A month of any year, as ISO 8601 writes one: "--05" is May.
 _ANY_YEAR = "--"
 # "due by March 2024": due in that month or before it (a month with its year only).
@@ -114,6 +122,8 @@ def parse_due_month(text: str) -> str | None:
 
 def month_in_financial_year(month: str, financial_year: str) -> str:
     """ "--05" in "2022/23" is "2022-05"; "--02" in it is "2023-02"; a month with its year stays as it is."""
+    if MONTH_SEPARATOR in month:
+        return MONTH_SEPARATOR.join(month_in_financial_year(one, financial_year) for one in month.split(MONTH_SEPARATOR))
     if not month.startswith(_ANY_YEAR):
         return month
     number = int(month[len(_ANY_YEAR) :])
@@ -127,17 +137,21 @@ def find_due_month(text: str) -> tuple[str, int, int] | None:
     match = _ASKED_MONTH.search(text)
     if not match:
         return None
-    month = MONTHS[match["month"].lower()]
-    value = f"{_full_year(match['year'])}-{month:02d}" if match["year"] else f"{_ANY_YEAR}{month:02d}"
-    if match["year"] and match["timing"].lower() == "by":
-        value = _BY + value
-    return value, match.start(), match.end()
+    also = _ALSO_MONTH.match(text, match.end()) if not match["year"] or match["timing"].lower() != "by" else None
+    first_year = match["year"] or (also["year"] if also else None)  # "may and june 2022": both in 2022
+    asked = [(match["month"], first_year)] + ([(also["month"], also["year"] or first_year)] if also else [])
+    values = list(dict.fromkeys(f"{_full_year(year)}-{MONTHS[month.lower()]:02d}" if year else f"{_ANY_YEAR}{MONTHS[month.lower()]:02d}" for month, year in asked))
+    if first_year and match["timing"].lower() == "by":
+        values = [_BY + values[0]]
+    return MONTH_SEPARATOR.join(values), match.start(), (also or match).end()
 
 
 def due_in_month(normalised_due: str | None, month: str) -> bool:
     """Whether a normalised due ("2022-05-31", "2022-05") falls in a month ("2022-05", or "--05" in any
     year); a due of a whole financial year falls in no one month. "<=2024-03" (due by March 2024) holds
     every due that ends by then, a financial year at its March."""
+    if MONTH_SEPARATOR in month:
+        return any(due_in_month(normalised_due, one) for one in month.split(MONTH_SEPARATOR))
     if not normalised_due or not _NORMALISED_DUE.match(normalised_due):
         return False
     if month.startswith(_BY):
@@ -152,11 +166,22 @@ def due_in_month(normalised_due: str | None, month: str) -> bool:
 
 def describe_month(month: str) -> str:
     """How a due month reads after "due": "2022-05" -> "in May 2022", "--05" -> "in May", "<=2024-03" ->
-    "by March 2024"."""
+    "by March 2024", "--05|--06" -> "in May or June"."""
+    if MONTH_SEPARATOR in month:
+        first, *others = month.split(MONTH_SEPARATOR)
+        same_year = all(_year_of(other) == _year_of(first) for other in others)
+        names = [calendar.month_name[int(one[-2:])] for one in (first, *others)]
+        year = "" if first.startswith(_ANY_YEAR) or not same_year else f" {first[:4]}"
+        return f"in {' or '.join(names)}{year}" if same_year else " or ".join(describe_month(one) for one in (first, *others))
     name = calendar.month_name[int(month[-2:])]
     if month.startswith(_BY):
         return f"by {name} {month[len(_BY) : len(_BY) + 4]}"
     return f"in {name}" if month.startswith(_ANY_YEAR) else f"in {name} {month[:4]}"
+
+
+def _year_of(month: str) -> str:
+    """ "2022-05" -> "2022"; "" for a month of any year, "--05"."""
+    return "" if month.startswith(_ANY_YEAR) else month[:4]
 
 
 def normalise_due(printed: str | None) -> str | None:

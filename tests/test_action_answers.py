@@ -253,3 +253,14 @@ def test_a_follow_up_narrows_a_listing_of_two_themes(service):
     second = answerer.answer("which of those are due 23/24", first.history)
     expected = [r for r in service.kb.actions if r.theme in ("Medicines", "Water") and r.due_normalised == "2023/24"]
     assert expected and second.answer.text.startswith(f"{len(expected)} actions are in Medicines and Water and due in 2023/24")
+
+
+def test_two_months_asked_for_at_once_list_the_rows_due_in_either(service):
+    """A trial: "may and june" listed May's rows alone."""
+    from index.due_dates import due_in_month
+
+    expected = [row for row in service.kb.actions if due_in_month(row.due_normalised, "--05") or due_in_month(row.due_normalised, "--06")]
+    answer = service.answer("which actions are due in may and june")
+    assert answer.actions is not None and len(expected) >= 2
+    assert answer.text.splitlines()[0].startswith(f"{len(expected)} actions are due in May or June")
+    assert all(row.action in answer.text for row in expected)

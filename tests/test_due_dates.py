@@ -133,6 +133,24 @@ def test_a_month_asked_for_is_read_with_or_without_its_year(question, month):
     assert parse_due_month(question) == month
 
 
+@pytest.mark.parametrize(
+    ("question", "month", "said"),
+    [
+        ("which actions are due in may and june", "--05|--06", "in May or June"),
+        ("what's due may or june 2022?", "2022-05|2022-06", "in May or June 2022"),
+        ("due in may 2022 or june 2023", "2022-05|2023-06", "in May 2022 or in June 2023"),
+        ("which actions are due in june and may be late", "--06", "in June"),  # "may" the verb
+    ],
+)
+def test_two_months_asked_for_at_once_are_both_read(question, month, said):
+    assert parse_due_month(question) == month and describe_month(month) == said
+
+
+def test_a_due_falls_in_either_of_two_months():
+    assert due_in_month("2022-05-31", "--05|--06") and due_in_month("2022-06", "2022-05|2022-06")
+    assert not due_in_month("2022-07-01", "--05|--06") and not due_in_month("2023-05", "2022-05|2022-06")
+
+
 def test_a_due_falls_in_its_month_of_any_or_that_year_and_a_financial_year_in_none():
     assert due_in_month("2022-05-31", "--05") and due_in_month("2022-05-31", "2022-05") and due_in_month("2022-05", "2022-05")
     assert not due_in_month("2022-05-31", "2023-05") and not due_in_month("2022/23", "--05") and not due_in_month(None, "--05")

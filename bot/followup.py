@@ -384,6 +384,14 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False) -> tuple
     workforce"; otherwise the fragment replaces the question's first name, or its first word.
     """
     question = last.question.rstrip(" ?")
+    if relative := _RELATIVE_YEAR.fullmatch(fragment.strip()):
+        # "what about last year" after "... in 21/22": the year before the one asked about (20/21).
+        offset = -1 if relative["before"] else 1
+        year = YEAR_WRITTEN.search(question)
+        if year is None:
+            return f"{question} {fragment.strip()}?", fragment.strip()
+        shifted = _shift_year(year.group(), offset)
+        return question[: year.start()] + shifted + question[year.end() :] + "?", shifted
     for slot in (_MONTH, YEAR_WRITTEN, _PERIOD):
         in_fragment, in_question = slot.search(fragment), slot.search(question)
         if in_fragment and in_question:
@@ -409,6 +417,23 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False) -> tuple
     if head:
         return _replace_word(question, head[0], bare) + "?", bare
     return f"{question} {bare}?", bare
+
+
+# A year named relative to the one asked about: "last year", "the year before", "the following year".
+_RELATIVE_YEAR = re.compile(
+    r"(?:in\s+|for\s+)?(?:the\s+)?(?:(?P<before>last|previous|prior|year\s+before|before)|next|following|year\s+after)(?:\s+(?:financial\s+)?year)?",
+    re.IGNORECASE,
+)
+
+
+def _shift_year(written: str, offset: int) -> str:
+    """A year as written, moved by ``offset`` years and written the same way: "21/22" -1 -> "20/21",
+    "2021-22" -> "2020-21", "2022" -> "2021", "FY2021/2022" -> "FY2020/2021"."""
+    def moved(match: re.Match[str]) -> str:
+        digits = match.group()
+        return str(int(digits) + offset).zfill(len(digits))[-len(digits) :]
+
+    return re.sub(r"\d+", moved, written)
 
 
 def _replace_word(text: str, old: str, new: str) -> str:

@@ -110,6 +110,15 @@ def test_an_ellipsis_asks_the_question_before_again_with_the_changed_slot():
     assert "21/22" in year.question and "20/21" not in year.question and "MDIs" in year.question
 
 
+def test_last_year_moves_the_year_asked_about_back_one():
+    # Found by a trial: "what about last year" was put in place of the question's first word.
+    assert resolve("what about last year", asked("how many MDIs did we prescribe in 20/21")).question == (
+        "how many MDIs did we prescribe in 19/20?"
+    )
+    assert resolve("and the year after?", asked("ics emissions in 2019/2020")).question == "ics emissions in 2020/2021?"
+    assert resolve("what about last year", asked("what is the ics carbon footprint")).question == "what is the ics carbon footprint last year?"
+
+
 def test_a_second_ellipsis_replaces_what_the_first_put_in():
     history = asked("acute budget vs actual ytd at m3?")
     first = resolve("and continuing healthcare?", history)

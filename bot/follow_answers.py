@@ -24,6 +24,7 @@ from bot.followup import (
     resolve,
 )
 from index.search import NO_FILTERS, Filters
+from index.text import mostly_web_addresses
 
 # Sentences shown around a cited one for "where does it say that?" (before, after) and after it
 # for "tell me more about the second point". Chosen on the drill dialogues of eval/dialogues.jsonl
@@ -144,6 +145,10 @@ class FollowUpAnswerer:
             first, last = max(first, page_ids.start), min(last, page_ids.stop - 1)
             if first > last:
                 continue  # the passage ends its page: nothing more there
+            if resolution.expand:  # "more" goes on with prose: a reference list is not more of the answer
+                first, last = _prose_run(kb, first, page_ids.stop - 1, last - first + 1)
+                if first > last:
+                    continue
             text = " ".join(kb.sentences[i][1].text for i in range(first, last + 1))
             title = kb.by_slug[passage.slug].record.title
             n = len(citations) + 1
@@ -153,6 +158,18 @@ class FollowUpAnswerer:
             return Answer(NOTHING_AFTER if passages and resolution.expand else NOTHING_TO_DRILL, [], abstained=True)
         lead = "It goes on:" if resolution.expand else "That comes from:"
         return Answer(lead + "\n" + "\n".join(parts), citations, abstained=False)
+
+
+def _prose_run(kb, first: int, page_end: int, length: int) -> tuple[int, int]:
+    """The first and last sentence of up to ``length`` sentences from ``first`` on, past any that are mostly
+    web addresses (a footnote's or reference list's links) and stopping before the next such one, so the
+    quote stays one run of the page; first > last when the page has no prose left."""
+    while first <= page_end and mostly_web_addresses(kb.sentences[first][1].text):
+        first += 1
+    last = first - 1
+    while last + 1 <= min(page_end, first + length - 1) and not mostly_web_addresses(kb.sentences[last + 1][1].text):
+        last += 1
+    return first, last
 
 
 def _sentence_ids_of(kb, passage: CitedPassage) -> list[int]:

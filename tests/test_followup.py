@@ -388,3 +388,15 @@ def test_more_after_an_answer_goes_on_from_what_was_shown_never_over_it(service,
         sentences = [s.strip() for quote in said for s in quote.split(". ") if len(s) > 20]
         assert not any(sentence in earlier for sentence in sentences for earlier in shown), (sentences, shown)
         shown += said
+
+
+def test_more_after_prose_goes_on_with_prose_not_the_pages_links(service):
+    """A trial: "more" after an answer on life expectancy showed the footnote's web address."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    kb = service.kb
+    cited = next(i for i, (slug, s) in enumerate(kb.sentences) if slug == "cw-phm-roadmap" and "number 7 bus route" in s.text)
+    assert "http" in kb.sentences[cited + 1][1].text  # the page goes on with its footnote's link
+    history = (Turn("life expectancy gap in coventry", (CitedPassage("cw-phm-roadmap", kb.sentences[cited][1].page, kb.sentences[cited][1].text),)),)
+    answer = FollowUpAnswerer(service).answer("more", history).answer
+    assert "http" not in answer.text and "www." not in answer.text

@@ -423,7 +423,7 @@ def _strength(word: str, theme_word: str) -> int:
 def _matches(row: ActionRow, f: ActionFilter) -> bool:
     if f.due and not (due_in_month(row.due_normalised, f.due) if _is_month(f.due) else financial_year_of(row.due_normalised) == f.due):
         return False
-    if f.lead and not re.search(rf"(?<!\w){re.escape(f.lead)}(?!\w)", row.lead or "", re.I):
+    if f.lead and not led_by(row.lead or "", f.lead):
         return False
     if f.theme and not any(_within_theme(row.theme, theme) for theme in f.themes()):
         return False
@@ -468,6 +468,31 @@ def _within_theme(row_theme: str, theme: str) -> bool:
     letter's "Workforce" and "Capital" beside the Green Plan's "Workforce and Systems Leadership" and
     "Capital Projects", which a lead asking for "workforce actions" means as well."""
     return row_theme == theme or bool(re.search(rf"(?<!\w){re.escape(theme)}(?!\w)", row_theme))
+
+
+def led_by(row_lead: str, lead: str) -> bool:
+    """Whether a row's lead cell names the lead asked for: as written ("ICB", "Coombes"), or, for a first
+    name and surname, the same surname after a first name one is short for ("Mel Coombes" and "Melanie
+    Coombes" are one person: the letter writes her both ways)."""
+    if re.search(rf"(?<!\w){re.escape(lead)}(?!\w)", row_lead, re.I):
+        return True
+    *first, surname = lead.split()
+    if len(first) != 1 or len(first[0]) < 2:
+        return False
+    asked = first[0].lower()
+    return any(
+        _short_for(named, asked) or _short_for(asked, named)
+        for named in (m.group(1).lower() for m in re.finditer(rf"(\w+)\s+{re.escape(surname)}(?!\w)", row_lead, re.I))
+    )
+
+
+# A first name this long or shorter, at the start of a longer one, is short for it ("Mel", "Melanie";
+# "Chris", "Christopher"); longer ones are names of their own ("Daniel", "Danielle"). Set by hand.
+MAX_SHORT_NAME = 5
+
+
+def _short_for(short: str, full: str) -> bool:
+    return len(short) <= MAX_SHORT_NAME and len(short) < len(full) and full.startswith(short)
 
 
 def _is_month(due: str) -> bool:

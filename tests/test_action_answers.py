@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import subprocess
 import sys
 from datetime import date
@@ -264,3 +265,17 @@ def test_two_months_asked_for_at_once_list_the_rows_due_in_either(service):
     assert answer.actions is not None and len(expected) >= 2
     assert answer.text.splitlines()[0].startswith(f"{len(expected)} actions are due in May or June")
     assert all(row.action in answer.text for row in expected)
+
+
+def test_a_lead_written_with_a_short_first_name_is_the_same_person(service):
+    """A trial: the QSRM letter writes "Mel Coombes" on one row and "Melanie Coombes" on another; asking
+    for either listed one row."""
+    from bot.action_query import led_by
+
+    both = [row for row in service.kb.actions if "Coombes" in (row.lead or "")]
+    leads = " | ".join(row.lead or "" for row in both)
+    assert "Melanie Coombes" in leads and re.search(r"\bMel Coombes", leads)
+    for asked in ("what actions is melanie coombes leading", "what actions is Mel Coombes leading"):
+        answer = service.answer(asked)
+        assert answer.actions is not None and all(row.action in answer.text for row in both)
+    assert not led_by("Daniel Smith", "Danielle Smith") and not led_by("Melanie Coombes", "Mel Jones")

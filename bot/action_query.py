@@ -103,6 +103,7 @@ class ActionFilter:
     text: str | None = None  # words the action should mention
     scope: str | None = None  # the Green Plan's scope of an action: "ICS specific" or "Trust / PCN specific"
     source: str | None = None  # the document the actions come from, by slug ("the QSRM actions")
+    status: str | None = None  # "open" or "closed", as the action log's status column says (ActionStatus)
 
     def themes(self) -> list[str]:
         """The themes asked for: one, or two when the question names two ("water and waste actions")."""
@@ -194,6 +195,7 @@ def parse_action_question(
     if not _ACTION_CUE.search(question):
         return None
     scope, question = _match_scope(question)
+    status, question = _match_status(question)
     due = parse_financial_year(question, today)
     if month := find_due_month(question):  # "due end of june": the month's words are no words to look for
         due = month_in_financial_year(month[0], due) if due else month[0]
@@ -207,10 +209,10 @@ def parse_action_question(
         if other:
             theme, leftover = f"{theme}{THEME_SEPARATOR}{other}", rest_after
     words = _content_words(topic) if topic is not None else leftover
-    wants_text = topic is not None or not (due or lead or theme or source) or len(words) >= _MIN_LEFTOVER_WORDS_FOR_TEXT
+    wants_text = topic is not None or not (due or lead or theme or source or status) or len(words) >= _MIN_LEFTOVER_WORDS_FOR_TEXT
     wants_text = wants_text and not (scope and topic is None and len(words) < _MIN_LEFTOVER_WORDS_FOR_TEXT)
     text = " ".join(words) if wants_text and words else None
-    return ActionFilter(due=due, lead=lead, theme=theme, text=text, scope=scope, source=source)
+    return ActionFilter(due=due, lead=lead, theme=theme, text=text, scope=scope, source=source, status=status)
 
 
 # The Green Plan's action plans are split into actions for the ICS and actions for each Trust and PCN.
@@ -218,6 +220,35 @@ _SCOPES = (
     (re.compile(r"\btrusts?\s*(?:/|&|and|or|,)\s*pcns?(?:\s*[- ]specific)?\b", re.I), "Trust / PCN specific"),
     (re.compile(r"\bics(?:[- ]specific|[- ]wide)\b", re.I), "ICS specific"),
 )
+
+
+class ActionStatus(Enum):
+    """Where an action stands, as an action log's status column says it (the QSRM letter's do; the Green
+    Plan's action plans have no status column)."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+# How a question asks for a status, and how a status cell says one. Hand-written from the words of
+# asking and the cells of the letter's log ("Open", "In progress", "Partial re new appointments ..."); not fitted.
+_STATUS_ASKED = (
+    (re.compile(r"\b(?:still\s+)?(?:open|outstanding|in\s+progress|ongoing|on-going|not\s+(?:yet\s+)?(?:done|closed|complete(?:d)?))\b", re.I), ActionStatus.OPEN),
+    (re.compile(r"\b(?:closed|completed?|done|finished)\b", re.I), ActionStatus.CLOSED),
+)
+_STATUS_CELL = {
+    ActionStatus.OPEN: re.compile(r"\b(?:open|in\s+progress|partial|on\s?-?going)\b", re.I),
+    ActionStatus.CLOSED: re.compile(r"\b(?:closed|complete[d]?|done)\b", re.I),
+}
+
+
+def _match_status(question: str) -> tuple[str | None, str]:
+    """The status a question asks for ("which QSRM actions are still open?"), and the question without its words."""
+    for pattern, status in _STATUS_ASKED:
+        match = pattern.search(question)
+        if match:
+            return status.value, question[: match.start()] + " " + question[match.end() :]
+    return None, question
 
 
 def _match_scope(question: str) -> tuple[str | None, str]:
@@ -256,11 +287,22 @@ def describe_matches(
         years = sorted({row.due_normalised for row in all_rows if row.due_normalised and _FINANCIAL_YEAR.fullmatch(row.due_normalised)})
         if f.due and not _is_month(f.due) and years and f.due not in years:  # a year the table does not reach: say which it does
             summary += f" The table's actions are due in the financial years {years[0]} to {years[-1]}."
-        return ActionListing(summary, {}, _nearest_relaxation(f, all_rows), titles)
+        return ActionListing(summary + _status_note(f, all_rows, titles), {}, _nearest_relaxation(f, all_rows), titles)
     groups: dict[str, list[ActionRow]] = {}
     for row in rows:
         groups.setdefault(row.theme, []).append(row)
-    return ActionListing(_summary(len(rows), len(groups), f, titles), groups, titles=titles)
+    summary = _summary(len(rows), len(groups), f, titles)
+    return ActionListing(f"{summary}.{_status_note(f, all_rows, titles)}" if f.status else summary, groups, titles=titles)
+
+
+def _status_note(f: ActionFilter, all_rows: list[ActionRow], titles: dict[str, str]) -> str:
+    """For a status asked for: which documents' actions have one at all (the Green Plan's have none)."""
+    if not f.status:
+        return ""
+    with_status = list(dict.fromkeys(row.source for row in all_rows if row.status))
+    if not with_status:
+        return " No action in the table has a status."
+    return f" Only the actions of {_and_list([titles.get(slug, slug) for slug in with_status])} have a status."
 
 
 def render_listing_text(
@@ -423,6 +465,8 @@ def _strength(word: str, theme_word: str) -> int:
 def _matches(row: ActionRow, f: ActionFilter) -> bool:
     if f.due and not (due_in_month(row.due_normalised, f.due) if _is_month(f.due) else financial_year_of(row.due_normalised) == f.due):
         return False
+    if f.status and not _STATUS_CELL[ActionStatus(f.status)].search(row.status or ""):
+        return False
     if f.lead and not led_by(row.lead or "", f.lead):
         return False
     if f.theme and not any(_within_theme(row.theme, theme) for theme in f.themes()):
@@ -517,7 +561,7 @@ def _traits(f: ActionFilter, titles: dict[str, str]) -> list[str]:
     due = describe_month(f.due) if f.due and _is_month(f.due) else f"in {f.due}"
     source = f"from {titles.get(f.source, f.source)}" if f.source else ""
     themes = f"in {_and_list(f.themes())}" if f.theme else ""
-    traits = {themes: f.theme, f"led by {f.lead}": f.lead, f"due {due}": f.due, f"{f.scope}": f.scope, source: f.source}
+    traits = {themes: f.theme, f"led by {f.lead}": f.lead, f"due {due}": f.due, f"{f.scope}": f.scope, source: f.source, f"{f.status}": f.status}
     return [trait for trait, value in traits.items() if value]
 
 
@@ -527,7 +571,7 @@ def _describe_filter(f: ActionFilter, titles: dict[str, str]) -> str:
 
 
 def _describe_relaxation(relaxation: Relaxation, titles: dict[str, str]) -> str:
-    names = {"due": "the due date", "lead": "the lead", "theme": "the theme", "text": "the words", "scope": "the scope", "source": "the document"}
+    names = {"due": "the due date", "lead": "the lead", "theme": "the theme", "text": "the words", "scope": "the scope", "source": "the document", "status": "the status"}
     dropped = _and_list([names[name] for name in relaxation.dropped])
     verb = "matches" if relaxation.count == 1 else "match"
     described = _describe_filter(relaxation.filter, titles)

@@ -166,9 +166,9 @@ def page_firsts(followers: list[T], page_of: Callable[[T], tuple[str, int]], bes
 
 
 def _table_constraints(action_filter: ActionFilter) -> list[str]:
-    """What only the action table knows of a question: its lead, due year and theme (free words and a
+    """What only the action table knows of a question: its lead, due year, theme and status (free words and a
     scope such as "ICS-wide" are said of documents' sentences too)."""
-    return [c for c in action_filter.constraints() if c in ("due", "lead", "theme")]
+    return [c for c in action_filter.constraints() if c in ("due", "lead", "theme", "status")]
 
 
 def _only_the_table_knows(action_filter: ActionFilter) -> bool:

@@ -279,3 +279,15 @@ def test_a_lead_written_with_a_short_first_name_is_the_same_person(service):
         answer = service.answer(asked)
         assert answer.actions is not None and all(row.action in answer.text for row in both)
     assert not led_by("Daniel Smith", "Danielle Smith") and not led_by("Melanie Coombes", "Mel Jones")
+
+
+def test_open_actions_are_the_rows_whose_status_says_so_and_the_answer_says_which_documents_have_one(service):
+    """A trial: "which actions are still open" listed actions mentioning "open"; only the QSRM log has a status."""
+    open_rows = [row for row in service.kb.actions if re.search(r"open|in progress|partial", row.status or "", re.I)]
+    answer = service.answer("which actions are still open")
+    first = answer.text.splitlines()[0]
+    assert answer.actions is not None and first.startswith(f"{len(open_rows)} actions are open")
+    assert "Only the actions of NHS England Quarterly System Review Meeting letter" in first
+    assert all(row.action in answer.text for row in open_rows)
+    closed = service.answer("what actions are closed")  # none are: the table says so, not the documents
+    assert closed.actions is not None and closed.text.startswith("No actions match: closed.")

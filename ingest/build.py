@@ -48,7 +48,8 @@ from ingest.words import repair_pages
 # 10: ... nor when the run is mostly glue words ("atorvastatin": "at or vast at in"; "rigour" was "rig our").
 # 11: footnotes that wrap onto a line of their own, or are followed by their web addresses printed again, or
 #     whose marker follows a sentence's close ("Borough). 3"), dropped too (PHM Roadmap pp. 3 and 5).
-TEXT_PIPELINE = 11
+# 12: an acronym run onto the lower-case words after it parted ("GEHdoes", "ICSanaestheticgasesandinhalerdata").
+TEXT_PIPELINE = 12
 
 # How much a section heading pulls its chunk's vector towards the section's topic (the chunk's mean
 # sentence vector plus this times the heading's). Set by hand: a half, so the heading helps a chunk

@@ -55,6 +55,8 @@ _LIGATURE_SPLIT = re.compile(r"(?<![A-Za-z0-9'’])([A-Za-z]*f(?:[ \t]+f)*)[ \t]
 _LETTERS = re.compile(r"(?<![A-Za-z0-9'’])[A-Za-z]+(?![A-Za-z0-9'’])")
 # "NHSTrust": a run of capitals, then a capitalised word.
 _ACRONYM_THEN_WORD = re.compile(r"\b([A-Z]{2,})([A-Z][a-z]{2,})\b")
+# "GEHdoes", "ICSanaestheticgasesandinhalerdata": an acronym and the lower-case words after it run together.
+_ACRONYM_THEN_LOWER = re.compile(r"\b([A-Z]{2,})([a-z]{2,})\b")
 # "15Total", "in2020/21": a figure and a word run together.
 _FIGURE_THEN_WORD = re.compile(r"(?<![A-Za-z0-9])(\d+)([A-Z][a-z]{2,})\b")
 # "totalled27,420", "around40", "inhalersby2024", "30%of", "tCO2eacross": a word, a figure or a
@@ -133,6 +135,7 @@ class _Segmenter:
     def _repair_words(self, text: str) -> str:
         text = _LABEL_THEN_FIGURE.sub(r"\1 \2", text)
         text = _ACRONYM_THEN_WORD.sub(self._acronym_then_word, text)
+        text = _ACRONYM_THEN_LOWER.sub(self._acronym_then_lower, text)
         text = _FIGURE_THEN_WORD.sub(r"\1 \2", text)
         text = _WORD_THEN_YEAR.sub(r"\1 \2", text)
         text = _YEAR_THEN_WORD.sub(self._year_then_word, text)
@@ -162,6 +165,14 @@ class _Segmenter:
         acronym, word = match.groups()
         if self.counts[acronym.lower()] >= 2 and self._known(word.lower()) and not self._known(match.group().lower()):
             return f"{acronym} {word}"
+        return match.group()
+
+    def _acronym_then_lower(self, match: re.Match) -> str:
+        """Split when the acronym stands alone elsewhere in the document and the letters after it read as
+        a word or words ("does", "anaestheticgasesandinhalerdata"); the whole is not a word of its own."""
+        acronym, letters = match.groups()
+        if self.counts[acronym.lower()] >= 2 and self._reads_as_words(letters) and not self._known(match.group().lower()):
+            return f"{acronym} {letters}"
         return match.group()
 
     def _split_run(self, match: re.Match) -> str:

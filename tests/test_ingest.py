@@ -303,6 +303,18 @@ def test_a_rare_word_is_not_read_as_glue_and_glued_words_are_still_parted():
     assert re.sub(r"\s", "", repaired) == re.sub(r"\s", "", page)
 
 
+def test_an_acronym_run_onto_the_words_after_it_is_parted_and_names_are_not():
+    page = (
+        "GEH and the ICS report anaesthetic gases and inhaler data; GEH and the ICS record anaesthetic gases and "
+        "inhaler data. GEHdoes not prescribe. Total ICSanaestheticgasesandinhalerdata were available. "
+        "The SHAPEAtlas and the CWaPC team, GEH and the ICS."
+    )
+    repaired = repair_pages([page])[0]
+    assert "GEH does not" in repaired and "ICS anaesthetic gases and inhaler data" in repaired
+    assert "SHAPEAtlas" in repaired and "CWaPC" in repaired
+    assert re.sub(r"\s", "", repaired) == re.sub(r"\s", "", page)
+
+
 def test_a_ligature_split_is_not_joined_across_a_line_break():
     assert repair_pages(["the f\nlow road"])[0] == "the f\nlow road"
 

@@ -376,3 +376,20 @@ def test_an_action_whose_due_date_has_passed_says_so(briefings):
     read_later = render_markdown(replace(briefing, as_of=date(2026, 12, 1)))
     assert read_later.count("(date passed)") == len(dated)
     assert f"Due {dated[0].due} (date passed), lead {dated[0].lead}" in read_later
+
+
+def test_a_table_header_or_an_end_of_report_is_no_part_of_a_point():
+    row = "AREA ACTION LEAD TIMESCALE STATUS 1 ICS Transition To share announcement of new appointments with colleagues"
+    assert point_quote(row, {}) is None
+    ended = "Archiving of the website to support closure is under way and on track End of Report"
+    assert point_quote(ended, {}) == "Archiving of the website to support closure is under way and on track"
+    assert point_quote("The NHS and the ICB asked GEH, SWFT and UHCW to report in June.", {}) is not None  # acronyms
+
+
+def test_no_point_or_headline_is_a_row_of_the_action_table(writer):
+    """A trial: "ics transition" was headlined by the QSRM log's row "Phil Johns Immediate Partial re new
+    appointments ... 2 ICS Transition Identify support ...": actions go under "What happens next"."""
+    briefing = writer.write("ics transition")
+    actions = [" ".join(a.action.split())[:60] for a in writer.kb.actions]
+    said = [briefing.headline, *(p.text for p in briefing.points)]
+    assert briefing.points and not any(action in " ".join(text.split()) for text in said for action in actions)

@@ -14,7 +14,7 @@ from datetime import date
 
 from bot.briefing.topic import Query, coverage, stems_of, with_phrases
 from index.due_dates import financial_year_end
-from index.text import collapse_whitespace
+from index.text import collapse_whitespace, is_english_word
 from index.vocabulary import CAPTION_END, MONTH_FULL_NAMES, MONTHS
 
 # What can stand as a point or a key figure. Set by hand, none fitted: read off the dev topics' sentences
@@ -71,6 +71,11 @@ _SEE_ELSEWHERE = re.compile(rf"\b(?:{_POINTING_VERB}|as){_ELSEWHERE}\b", re.IGNO
 # A pointer that ends a sentence as an aside ("... took place on the 1st July as detailed below."): the
 # claim before it stands without it. Only "as ...", so "The governance is outlined below." is not cut to "... is".
 _TRAILING_POINTER = re.compile(rf"[\s,;:]*\bas\s+{_POINTING_VERB}{_ELSEWHERE}\W*$", re.IGNORECASE)
+# A report's closing words run onto its last sentence ("... for assurance and information only End of Report").
+_END_OF_REPORT = re.compile(r"\s+End\s+of\s+(?:Report|Paper|Document)\W*$", re.IGNORECASE)
+# A table's header row run into a sentence: three or more words in capitals that are words, not acronyms
+# ("AREA ACTION LEAD TIMESCALE STATUS"). Acronyms are told apart as words English does not have.
+_CAPITALS_RUN = re.compile(r"\b[A-Z]{3,}(?:\s+[A-Z]{3,}){2,}\b")
 _LEANING = re.compile(r"^(?:This|These|Those|They|Such|He|She|Their)\b")
 # A sentence that carries on the one before: it opens by pointing back ("This ...", "They ...") or
 # names what that one said in its first few words ("You recognised this risk and described the actions").
@@ -178,6 +183,10 @@ def point_quote(sentence: str, terms: dict[str, float]) -> str | None:
         return None
     if pointer := _TRAILING_POINTER.search(sentence):
         sentence = sentence[: pointer.start()]  # still a prefix of the sentence: verbatim on the page
+    if ending := _END_OF_REPORT.search(sentence):
+        sentence = sentence[: ending.start()]
+    if any(sum(is_english_word(word) for word in run.group().split()) >= 3 for run in _CAPITALS_RUN.finditer(sentence)):
+        return None  # a table's header row
     quote = trim_to_clauses(sentence, terms)
     if quote is None or refers_elsewhere(quote):
         return None

@@ -73,6 +73,8 @@ RELEVANT = 0.45  # a sentence at or above this speaks to the topic (fewer than M
 # A sentence next to a relevant one on its page shares its subject ("there were 291
 # positive patients" after a sentence about Covid patients), at a discount.
 NEIGHBOUR_SHARE = 0.85
+# An action's first this many characters found in a sentence make it a row of the action table.
+ACTION_TEXT_CHARS = 60
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,7 @@ class Candidate:
     relevance: float  # its own relevance, or a share of its neighbour's, whichever is higher
     facet: int  # index of the query it answers best
     cut: bool = False  # a page break cuts it: it stops a page mid-sentence, or carries on one the page before stopped
+    action_row: bool = False  # it holds a row of an action table: "What happens next" lists those, not the points
 
 
 @dataclass(frozen=True)
@@ -176,6 +179,7 @@ class BriefingWriter:
         self._cached_vectors()
         self._heading_vectors  # cached properties: reading them computes and keeps them
         self._sentence_stems
+        self._action_sentences
         self._sentence_chunks
         self.write("net zero")
 
@@ -302,7 +306,9 @@ class BriefingWriter:
             rows.append([values[f] for f in FEATURES])
             relevant = max(own[sentence_id], NEIGHBOUR_SHARE * neighbour)
             facet = int(relevance[row].argmax())
-            candidates.append(Candidate(sentence_id, slug, sentence.page, sentence.text, relevant, facet, self._cut_by_page_break(sentence_id)))
+            candidates.append(
+                Candidate(sentence_id, slug, sentence.page, sentence.text, relevant, facet, self._cut_by_page_break(sentence_id), sentence_id in self._action_sentences)
+            )
         return candidates, np.array(rows, dtype=float)
 
     def _with_its_list(self, candidate: Candidate, quote: str) -> str:
@@ -379,6 +385,18 @@ class BriefingWriter:
     def _sentence_stems(self) -> list[frozenset[str]]:
         """Stems of each sentence with its heading, for matching the topic's words."""
         return [frozenset(stems_of(f"{s.heading} {s.text}")) for _, s in self.kb.sentences]
+
+    @cached_property
+    def _action_sentences(self) -> frozenset[int]:
+        """The sentences that hold an action table's row: the action's words, in a line with its lead, due
+        year and references ("Phil Johns Immediate Partial ... 2 ICS Transition Identify support ...")."""
+        held = set()
+        for action in self.kb.actions:
+            words = collapse_whitespace(action.action)[:ACTION_TEXT_CHARS]
+            for sentence_id in self.kb.page_sentence_ids(action.source, action.page):
+                if words and words in collapse_whitespace(self.kb.sentences[sentence_id][1].text):
+                    held.add(sentence_id)
+        return frozenset(held)
 
     @cached_property
     def _sentence_chunks(self) -> np.ndarray:
@@ -522,7 +540,7 @@ def _choose_points(
     within SEED_SHARE of the best's probability), so a briefing spans the documents and the
     facets that speak to the topic; the rest follow in the model's order.
     """
-    quotable = [(c, q, p) for c, p in zip(ranked, strength) if not c.cut and (q := point_quote(c.text, terms))]
+    quotable = [(c, q, p) for c, p in zip(ranked, strength) if not c.cut and not c.action_row and (q := point_quote(c.text, terms))]
     own = {c.sentence_id: q for c, q, _ in quotable}  # each quote before ``whole`` completed it
     if whole is not None:
         quotable = [(c, whole(c, q), p) for c, q, p in quotable]
@@ -625,7 +643,7 @@ def _headline(
         if is_whole_sentence(quote, candidate.text) and len(quote) <= MAX_HEADLINE_CHARS:
             return candidate, quote
     for candidate in ranked:
-        quote = point_quote(candidate.text, terms)
+        quote = None if candidate.action_row else point_quote(candidate.text, terms)
         if quote and is_whole_sentence(quote, candidate.text) and len(quote) <= MAX_HEADLINE_CHARS:
             return candidate, quote
     return chosen[0] if chosen else None

@@ -20,6 +20,7 @@ from itertools import combinations
 
 from index.due_dates import (
     describe_month,
+    due_before,
     due_in_month,
     financial_year_of,
     find_due_month,
@@ -34,7 +35,7 @@ from index.vocabulary import STOPWORDS
 _ACTION_CUE = re.compile(
     r"\bactions?\b|\bdue\b(?!\s+to\s+(?!be\b))|\bdeadlines?\b|\bby\s+when\b|\btimescales?\b"
     r"|\b(?:own|owns|owned|owner|owners|owning)\b|\bresponsible\b"
-    r"|\bwho\s+(?:leads|is\s+leading|are\s+leading)\b|\bleading\b|\bled\s+by\b|\blead\s+on\b",
+    r"|\bwho\s+(?:leads|is\s+leading|are\s+leading)\b|\bleading\b|\bled\s+by\b|\blead\s+on\b|\boverdue\b",
     re.I,
 )
 # "... mention inhalers", "... about carbon accounts": what follows is words to look for.
@@ -197,6 +198,8 @@ def parse_action_question(
     scope, question = _match_scope(question)
     status, question = _match_status(question)
     due = parse_financial_year(question, today)
+    if status == ActionStatus.OVERDUE.value and not due:  # "overdue": due before this month
+        due = due_before(today)
     if month := find_due_month(question):  # "due end of june": the month's words are no words to look for
         due = month_in_financial_year(month[0], due) if due else month[0]
         question = question[: month[1]] + " " + question[month[2] :]
@@ -226,20 +229,33 @@ class ActionStatus(Enum):
     """Where an action stands, as an action log's status column says it (the QSRM letter's do; the Green
     Plan's action plans have no status column)."""
 
-    OPEN = "open"
+    OPEN = "open"  # any status but closed: "Open", "In progress", "Partial ..."
+    IN_PROGRESS = "in progress"  # started: "In progress", "Partial ...", "On-going"
     CLOSED = "closed"
+    OVERDUE = "overdue"  # due before this month and not closed, status or none (the due field holds the date)
 
 
 # How a question asks for a status, and how a status cell says one. Hand-written from the words of
 # asking and the cells of the letter's log ("Open", "In progress", "Partial re new appointments ..."); not fitted.
 _STATUS_ASKED = (
-    (re.compile(r"\b(?:still\s+)?(?:open|outstanding|in\s+progress|ongoing|on-going|not\s+(?:yet\s+)?(?:done|closed|complete(?:d)?))\b", re.I), ActionStatus.OPEN),
+    (re.compile(r"\b(?:in\s+progress|ongoing|on-going|under\s?way|started)\b", re.I), ActionStatus.IN_PROGRESS),
+    (re.compile(r"\b(?:overdue|late|past\s+(?:their\s+)?due(?:\s+dates?)?|behind)\b", re.I), ActionStatus.OVERDUE),
+    (re.compile(r"\b(?:still\s+)?(?:open|outstanding|not\s+(?:yet\s+)?(?:done|closed|complete(?:d)?))\b", re.I), ActionStatus.OPEN),
     (re.compile(r"\b(?:closed|completed?|done|finished)\b", re.I), ActionStatus.CLOSED),
 )
+_CLOSED_CELL = re.compile(r"\b(?:closed|complete[d]?|done)\b", re.I)
 _STATUS_CELL = {
     ActionStatus.OPEN: re.compile(r"\b(?:open|in\s+progress|partial|on\s?-?going)\b", re.I),
-    ActionStatus.CLOSED: re.compile(r"\b(?:closed|complete[d]?|done)\b", re.I),
+    ActionStatus.IN_PROGRESS: re.compile(r"\b(?:in\s+progress|partial|on\s?-?going)\b", re.I),
+    ActionStatus.CLOSED: _CLOSED_CELL,
 }
+
+
+def has_status(row: ActionRow, status: ActionStatus) -> bool:
+    """Whether a row stands as asked; an overdue row is one not closed (its due date is the due filter's)."""
+    if status is ActionStatus.OVERDUE:
+        return not _CLOSED_CELL.search(row.status or "")
+    return bool(_STATUS_CELL[status].search(row.status or ""))
 
 
 def _match_status(question: str) -> tuple[str | None, str]:
@@ -379,7 +395,8 @@ def _lead_phrases(leads: list[str], ordinary_words: frozenset[str] | None = None
     A person's surname or first name alone must be written with a capital ("Grant", "Pickup") when it
     is also a word: one the documents use in lower case (``ordinary_words``), or a common English one
     ("which actions mention pickup" names nobody); otherwise any case will do ("oum"). Its possessive
-    names them in any case ("danielle's actions"). A first name two people share names neither.
+    names them in any case ("danielle's actions"), and so does "for" or "by" before it when the documents
+    never write it in lower case ("actions for danielle"; not "for grant"). A first name two people share names neither.
     Without ``ordinary_words`` every name part alone needs its capital.
     """
 
@@ -393,6 +410,9 @@ def _lead_phrases(leads: list[str], ordinary_words: frozenset[str] | None = None
         phrases.setdefault(part, (needs_capital(part), lead))
         for apostrophe in "'’":
             phrases.setdefault(f"{part}{apostrophe}s", (ordinary_words is None, lead))
+        if ordinary_words is not None and part.lower() not in ordinary_words:
+            for before in ("for", "by"):  # "actions for danielle", "led by danielle": a name the documents never write in lower case
+                phrases.setdefault(f"{before} {part}", (False, lead))
 
     for lead in leads:
         phrases[lead] = (False, lead)
@@ -465,7 +485,7 @@ def _strength(word: str, theme_word: str) -> int:
 def _matches(row: ActionRow, f: ActionFilter) -> bool:
     if f.due and not (due_in_month(row.due_normalised, f.due) if _is_month(f.due) else financial_year_of(row.due_normalised) == f.due):
         return False
-    if f.status and not _STATUS_CELL[ActionStatus(f.status)].search(row.status or ""):
+    if f.status and not has_status(row, ActionStatus(f.status)):
         return False
     if f.lead and not led_by(row.lead or "", f.lead):
         return False
@@ -561,7 +581,11 @@ def _traits(f: ActionFilter, titles: dict[str, str]) -> list[str]:
     due = describe_month(f.due) if f.due and _is_month(f.due) else f"in {f.due}"
     source = f"from {titles.get(f.source, f.source)}" if f.source else ""
     themes = f"in {_and_list(f.themes())}" if f.theme else ""
-    traits = {themes: f.theme, f"led by {f.lead}": f.lead, f"due {due}": f.due, f"{f.scope}": f.scope, source: f.source, f"{f.status}": f.status}
+    if f.status == ActionStatus.OVERDUE.value and f.due:  # "overdue": due before this month and not closed
+        status, due_trait = f"overdue (due {due} and not marked closed)", ""
+    else:
+        status, due_trait = f"{f.status}", f"due {due}"
+    traits = {themes: f.theme, f"led by {f.lead}": f.lead, due_trait: f.due, f"{f.scope}": f.scope, source: f.source, status: f.status}
     return [trait for trait, value in traits.items() if value]
 
 
@@ -579,7 +603,7 @@ def _describe_relaxation(relaxation: Relaxation, titles: dict[str, str]) -> str:
 
 
 def _row_details(row: ActionRow, location: Callable[[ActionRow], str]) -> str:
-    details = [f"lead {row.lead or '?'}", f"due {row.due or '?'}", location(row)]
+    details = [f"lead {row.lead or '?'}", f"due {row.due or '?'}", *([f"status {row.status}"] if row.status else []), location(row)]
     return "; ".join(details + list(row.flags))
 
 

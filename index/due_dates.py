@@ -72,6 +72,13 @@ _ANY_YEAR = "--"
 _BY = "<="
 
 
+def due_before(day: date) -> str:
+    """The month filter of everything due before ``day``'s month: "<=2026-10" on 30 November 2026 (a
+    financial year counts at its March, as for "due by")."""
+    year, month = (day.year, day.month - 1) if day.month > 1 else (day.year - 1, 12)
+    return f"{_BY}{year:04d}-{month:02d}"
+
+
 def financial_year_label(start_year: int) -> str:
     """``2023`` -> ``"2023/24"``."""
     return f"{start_year}/{(start_year + 1) % 100:02d}"

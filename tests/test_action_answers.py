@@ -291,3 +291,27 @@ def test_open_actions_are_the_rows_whose_status_says_so_and_the_answer_says_whic
     assert all(row.action in answer.text for row in open_rows)
     closed = service.answer("what actions are closed")  # none are: the table says so, not the documents
     assert closed.actions is not None and closed.text.startswith("No actions match: closed.")
+
+
+def test_in_progress_is_narrower_than_open_and_each_row_shows_its_status(service):
+    """A fourth trial: "which actions are in progress" listed every open action, and no row said its status."""
+    started = [row for row in service.kb.actions if re.search(r"in progress|partial", row.status or "", re.I)]
+    answer = service.answer("which actions are in progress")
+    assert answer.actions is not None and answer.text.startswith(f"{len(started)} actions are in progress")
+    assert all(f"status {row.status}" in answer.text for row in started)
+
+
+def test_overdue_lists_what_was_due_before_this_month_and_is_not_closed(knowledge_base, embedder):
+    from index.due_dates import due_in_month
+
+    service = AnsweringService(knowledge_base, embedder, today=lambda: date(2022, 6, 15))
+    expected = [row for row in knowledge_base.actions if due_in_month(row.due_normalised, "<=2022-05")]
+    answer = service.answer("whats overdue")
+    assert expected and answer.actions is not None
+    assert answer.text.startswith(f"{len(expected)} actions are overdue (due by May 2022 and not marked closed)")
+
+
+def test_a_lead_named_after_for_or_by_in_lower_case_is_found(service):
+    """A fourth trial: "actions for danielle" was declined while "danielle's actions" listed hers."""
+    assert service.action_filter("actions for danielle").lead == "Danielle Oum"
+    assert service.action_filter("which actions mention grant funding").lead is None  # "grant" is a word here

@@ -393,3 +393,12 @@ def test_no_point_or_headline_is_a_row_of_the_action_table(writer):
     actions = [" ".join(a.action.split())[:60] for a in writer.kb.actions]
     said = [briefing.headline, *(p.text for p in briefing.points)]
     assert briefing.points and not any(action in " ".join(text.split()) for text in said for action in actions)
+
+
+def test_the_headline_is_no_question_someone_asked(writer):
+    """A fourth trial: "maternity" was headlined "Dr Menon asked how ..." from the minutes."""
+    from bot.briefing.clauses import reports_a_question
+
+    assert reports_a_question("Dr Menon asked how the LMNS would be assured of the plans.")
+    assert not reports_a_question("NHSE asked the system to provide mutual aid to other systems.")
+    assert not reports_a_question(writer.write("maternity").headline)

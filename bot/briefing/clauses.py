@@ -118,6 +118,15 @@ def refers_elsewhere(text: str) -> bool:
     return bool(_FIGURE_MENTION.search(text) or _SEE_ELSEWHERE.search(text))
 
 
+# A question someone asked, reported ("Dr Menon asked how ...", "Mr Percival queried whether ..."): the
+# minutes' record of a discussion, not a fact to lead a briefing with.
+_REPORTED_QUESTION = re.compile(r"\b(?:asked|queried|enquired|wondered|questioned)\s+(?:\w+\s+){0,3}?(?:how|whether|if|what|why|when|where|who|which)\b", re.IGNORECASE)
+
+
+def reports_a_question(text: str) -> bool:
+    return bool(_REPORTED_QUESTION.search(text))
+
+
 def is_whole_sentence(quote: str, sentence: str) -> bool:
     """The quote is the sentence itself (bar a bullet), opening with a capital and closing with a full stop."""
     return quote == tidy(sentence) and quote[:1].isupper() and quote.rstrip("”’\"')").endswith((".", "!"))

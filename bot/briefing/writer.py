@@ -34,6 +34,7 @@ from bot.briefing.clauses import (
     names_share,
     point_quote,
     refers_elsewhere,
+    reports_a_question,
 )
 from bot.quoting import Quoter
 from bot.briefing.next_steps import NextAction, action_texts, actions_on, nearest
@@ -635,16 +636,20 @@ def _headline(
     chosen: list[tuple[Candidate, str]], ranked: list[Candidate], terms: dict[str, float], thin: bool
 ) -> tuple[Candidate, str] | None:
     """The most important fact as one whole sentence: the first point that is a whole
-    sentence, else the model's best candidate that is; None for a thin briefing."""
+    sentence (and no question someone asked, "Dr Menon asked how ..."), else the model's best candidate
+    that is; None for a thin briefing."""
     if thin:
         return None
     quote: str | None
+    def leads(candidate: Candidate, quote: str) -> bool:  # a whole statement, not a question someone asked
+        return is_whole_sentence(quote, candidate.text) and len(quote) <= MAX_HEADLINE_CHARS and not reports_a_question(quote)
+
     for candidate, quote in chosen:
-        if is_whole_sentence(quote, candidate.text) and len(quote) <= MAX_HEADLINE_CHARS:
+        if leads(candidate, quote):
             return candidate, quote
     for candidate in ranked:
         quote = None if candidate.action_row else point_quote(candidate.text, terms)
-        if quote and is_whole_sentence(quote, candidate.text) and len(quote) <= MAX_HEADLINE_CHARS:
+        if quote and leads(candidate, quote):
             return candidate, quote
     return chosen[0] if chosen else None
 

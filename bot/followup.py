@@ -242,7 +242,7 @@ def resolve(
     if ellipsis and fragment and (short or fills_slot) and not (_POINTING_BACK - {"one", "ones"}) & set(_words(fragment.lower())):
         question, inserted = with_slot_changed(last, _strip_the_one(fragment), kind_of=bool(_THE_ONE.match(fragment)))
         return Resolution(FollowUpKind.ELLIPSIS, question, inserted=inserted, subject=subject_of(question))
-    if _leans(message, tunables) or _names_what_was_said(message, last, tunables):
+    if _leans(message, tunables) or _names_what_was_said(message, last):
         subject = last.subject or subject_of(last.question)
         party = _first_name(last.question)
         if _points_at_one_thing(message) and (doer := doer_of(last.question)) and subject == subject_of(last.question):
@@ -322,18 +322,18 @@ def _leans(message: str, tunables: Tunables) -> bool:
     return not content
 
 
-def _names_what_was_said(message: str, last: Turn, tunables: Tunables) -> bool:
-    """ "whats the target", "who signed the letter": a definite "the ..." whose word the last turn said
-    (its question or the passages its answer quoted), few words of its own and no name, points back at
-    that turn as "it" would. A message naming something ("who signed the NHSE letter") or saying more
-    ("what's the target for cancer waits in Coventry") stands alone."""
+def _names_what_was_said(message: str, last: Turn) -> bool:
+    """ "whats the target", "who signed the letter": a message ending in "the" and one word that the last
+    turn said (its question or the passages its answer quoted), with at most one other word of its own
+    and no name, points back at that turn as "it" would. A message naming something ("who signed the
+    NHSE letter"), with a longer phrase ("who leads the water actions", "what's the carbon footprint") or
+    saying more ("what's the target for cancer waits") stands alone."""
     words = [w.lower().strip("'’") for w in _words(message)]
     content = [w for w in words if w not in _FUNCTION_WORDS and w not in _POINTING_BACK]
-    if not content or len(content) > tunables.max_leaning_content_words or _first_name(message):
+    if not content or len(content) > 2 or len(words) < 2 or words[-2] != "the" or words[-1] not in content or _first_name(message):
         return False
-    definite = {words[i + 1] for i, w in enumerate(words[:-1]) if w == "the"} & set(content)
     said = set(tokenize(" ".join([last.question, *(c.quote for c in last.citations)])))
-    return any(stem in said for word in definite for stem in tokenize(word))
+    return any(stem in said for stem in tokenize(words[-1]))
 
 
 def _points_at_one_thing(message: str) -> bool:

@@ -87,6 +87,10 @@ def test_the_thing_the_last_turn_spoke_of_is_read_as_pointing_back_at_it():
     # Not said before, or with a name or more words of its own: a question of its own.
     assert resolve("whats the target", asked("what is the ics carbon footprint")).kind is FollowUpKind.STANDALONE
     assert resolve("whats the target for cancer waits in Coventry", waits).kind is FollowUpKind.STANDALONE
+    # A question of its own whose phrase the last answer happened to quote (found in a bare-clone chat
+    # after an overdue listing that quoted the water actions).
+    listed = (Turn("whats overdue", (CitedPassage("cw-ics-green-plan", 66, "Assist member organisations in communicating the importance of water efficiency."),)),)
+    assert resolve("who leads the water actions", listed).kind is FollowUpKind.STANDALONE
 
 
 def test_a_follow_up_on_a_counting_question_is_answered_about_its_doer(service):

@@ -182,6 +182,19 @@ async def test_an_action_question_gets_a_table_card_under_a_cited_lead_in(http, 
     ]
 
 
+async def test_open_actions_come_with_a_status_column(http, bot_url, connector, service):
+    conversation_id = new_conversation_id()
+
+    await post(http, bot_url, teams_message("which qsrm actions are in progress?", connector.url, conversation_id))
+
+    (reply,) = connector.messages_to(conversation_id)
+    rows = [row for group in service.answer("which qsrm actions are in progress?").actions.groups.values() for row in group]
+    assert rows and all(row.status for row in rows)
+    tables = card_tables(reply)
+    assert tables[0] == ["No.", "Action", "Lead", "Due", "Status", "Page"]
+    assert [row for row in tables if row[0] != "No."] == [[row.number, row.action, row.lead, row.due, row.status, str(row.page)] for row in rows]
+
+
 async def test_a_long_action_list_shows_a_screenful_and_counts_the_rest(http, bot_url, connector, service):
     conversation_id = new_conversation_id()
 

@@ -308,7 +308,10 @@ def describe_matches(
     for row in rows:
         groups.setdefault(row.theme, []).append(row)
     summary = _summary(len(rows), len(groups), f, titles)
-    return ActionListing(f"{summary}.{_status_note(f, all_rows, titles)}" if f.status else summary, groups, titles=titles)
+    empty = [theme for theme in f.themes() if not any(_within_theme(row.theme, theme) for row in rows)]
+    if f.status or empty:  # "energy and food actions led by icp": say that Food has none rather than leave it unsaid
+        summary = f"{summary}.{_status_note(f, all_rows, titles)}" + (f" None {'is' if len(rows) == 1 else 'are'} in {_and_list(empty)}." if empty else "")
+    return ActionListing(summary, groups, titles=titles)
 
 
 def _status_note(f: ActionFilter, all_rows: list[ActionRow], titles: dict[str, str]) -> str:

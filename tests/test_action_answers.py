@@ -315,3 +315,14 @@ def test_a_lead_named_after_for_or_by_in_lower_case_is_found(service):
     """A fourth trial: "actions for danielle" was declined while "danielle's actions" listed hers."""
     assert service.action_filter("actions for danielle").lead == "Danielle Oum"
     assert service.action_filter("which actions mention grant funding").lead is None  # "grant" is a word here
+
+
+def test_two_themes_asked_with_one_empty_say_so(service):
+    """A fourth trial: "energy and food actions led by icp" headed its list with Food and Nutrition and
+    listed none of it, without saying there were none."""
+    food = [row for row in service.kb.actions if row.theme == "Food and Nutrition" and "ICP" in (row.lead or "")]
+    energy = [row for row in service.kb.actions if row.theme == "Building Energy" and "ICP" in (row.lead or "")]
+    assert energy and not food
+    first = service.answer("energy and food actions led by icp").text.splitlines()[0]
+    assert first.endswith("None are in Food and Nutrition.")
+    assert "None" not in service.answer("water and waste actions").text.splitlines()[0]

@@ -104,7 +104,7 @@ class ActionFilter:
     text: str | None = None  # words the action should mention
     scope: str | None = None  # the Green Plan's scope of an action: "ICS specific" or "Trust / PCN specific"
     source: str | None = None  # the document the actions come from, by slug ("the QSRM actions")
-    status: str | None = None  # "open" or "closed", as the action log's status column says (ActionStatus)
+    status: str | None = None  # an ActionStatus value ("open", "in progress", "closed", "overdue"), read against the log's status column
 
     def themes(self) -> list[str]:
         """The themes asked for: one, or two when the question names two ("water and waste actions")."""
@@ -195,8 +195,8 @@ def parse_action_question(
     like a theme, it makes one stray word beside it noise rather than a word to look for."""
     if not _ACTION_CUE.search(question):
         return None
-    scope, question = _match_scope(question)
-    status, question = _match_status(question)
+    scope, question = _take_named(question, _SCOPES)
+    status, question = _take_named(question, _STATUS_ASKED)
     due = parse_financial_year(question, today)
     if status == ActionStatus.OVERDUE.value and not due:  # "overdue": due before this month
         due = due_before(today)
@@ -238,10 +238,10 @@ class ActionStatus(Enum):
 # How a question asks for a status, and how a status cell says one. Hand-written from the words of
 # asking and the cells of the letter's log ("Open", "In progress", "Partial re new appointments ..."); not fitted.
 _STATUS_ASKED = (
-    (re.compile(r"\b(?:in\s+progress|ongoing|on-going|under\s?way|started)\b", re.I), ActionStatus.IN_PROGRESS),
-    (re.compile(r"\b(?:overdue|late|past\s+(?:their\s+)?due(?:\s+dates?)?|behind)\b", re.I), ActionStatus.OVERDUE),
-    (re.compile(r"\b(?:still\s+)?(?:open|outstanding|not\s+(?:yet\s+)?(?:done|closed|complete(?:d)?))\b", re.I), ActionStatus.OPEN),
-    (re.compile(r"\b(?:closed|completed?|done|finished)\b", re.I), ActionStatus.CLOSED),
+    (re.compile(r"\b(?:in\s+progress|ongoing|on-going|under\s?way|started)\b", re.I), ActionStatus.IN_PROGRESS.value),
+    (re.compile(r"\b(?:overdue|late|past\s+(?:their\s+)?due(?:\s+dates?)?|behind)\b", re.I), ActionStatus.OVERDUE.value),
+    (re.compile(r"\b(?:still\s+)?(?:open|outstanding|not\s+(?:yet\s+)?(?:done|closed|complete(?:d)?))\b", re.I), ActionStatus.OPEN.value),
+    (re.compile(r"\b(?:closed|completed?|done|finished)\b", re.I), ActionStatus.CLOSED.value),
 )
 _CLOSED_CELL = re.compile(r"\b(?:closed|complete[d]?|done)\b", re.I)
 _STATUS_CELL = {
@@ -258,21 +258,13 @@ def has_status(row: ActionRow, status: ActionStatus) -> bool:
     return bool(_STATUS_CELL[status].search(row.status or ""))
 
 
-def _match_status(question: str) -> tuple[str | None, str]:
-    """The status a question asks for ("which QSRM actions are still open?"), and the question without its words."""
-    for pattern, status in _STATUS_ASKED:
+def _take_named(question: str, named: tuple[tuple[re.Pattern[str], str], ...]) -> tuple[str | None, str]:
+    """The value of the first pattern the question matches (a scope, "the trust / pcn specific actions"; a
+    status, "which QSRM actions are still open?"), and the question without its words."""
+    for pattern, value in named:
         match = pattern.search(question)
         if match:
-            return status.value, question[: match.start()] + " " + question[match.end() :]
-    return None, question
-
-
-def _match_scope(question: str) -> tuple[str | None, str]:
-    """The scope a question names ("the trust / pcn specific actions"), and the question without it."""
-    for pattern, scope in _SCOPES:
-        match = pattern.search(question)
-        if match:
-            return scope, question[: match.start()] + " " + question[match.end() :]
+            return value, question[: match.start()] + " " + question[match.end() :]
     return None, question
 
 
@@ -307,11 +299,11 @@ def describe_matches(
     groups: dict[str, list[ActionRow]] = {}
     for row in rows:
         groups.setdefault(row.theme, []).append(row)
-    summary = _summary(len(rows), len(groups), f, titles)
+    # "energy and food actions led by icp": a theme asked for with no rows is said to have none, not left unsaid.
     empty = [theme for theme in f.themes() if not any(_within_theme(row.theme, theme) for row in rows)]
-    if f.status or empty:  # "energy and food actions led by icp": say that Food has none rather than leave it unsaid
-        summary = f"{summary}.{_status_note(f, all_rows, titles)}" + (f" None {'is' if len(rows) == 1 else 'are'} in {_and_list(empty)}." if empty else "")
-    return ActionListing(summary, groups, titles=titles)
+    notes = _status_note(f, all_rows, titles) + (f" None {'is' if len(rows) == 1 else 'are'} in {_and_list(empty)}." if empty else "")
+    summary = _summary(len(rows), len(groups), f, titles)
+    return ActionListing(f"{summary}.{notes}" if notes else summary, groups, titles=titles)
 
 
 def _status_note(f: ActionFilter, all_rows: list[ActionRow], titles: dict[str, str]) -> str:

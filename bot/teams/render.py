@@ -245,9 +245,9 @@ _ACTION_COLUMNS = (("No.", 1), ("Action", 5), ("Lead", 2), ("Due", 2), ("Page", 
 
 def _action_table(rows: list[ActionRow]) -> dict[str, Any]:
     """The rows as a table; with a Status column when any of them has a status (the action log's do)."""
-    columns = _ACTION_COLUMNS if not any(row.status for row in rows) else (*_ACTION_COLUMNS[:-1], ("Status", 2), _ACTION_COLUMNS[-1])
+    with_status = any(row.status for row in rows)
+    columns = (*_ACTION_COLUMNS[:-1], ("Status", 2), _ACTION_COLUMNS[-1]) if with_status else _ACTION_COLUMNS
     header: list[Any] = [name for name, _ in columns]
-    with_status = len(columns) > len(_ACTION_COLUMNS)
     cells = [[row.number, row.action, row.lead, row.due, *([row.status] if with_status else []), row.page] for row in rows]
     return {
         "type": "Table",

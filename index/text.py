@@ -14,7 +14,7 @@ import Stemmer
 import wordninja
 
 from index.records import Chunk
-from index.vocabulary import BULLET_GLYPHS, GLUE_WORDS, HONORIFICS, STOPWORDS, UNIT_SHORTHAND, YEAR_WRITTEN
+from index.vocabulary import BULLET_GLYPHS, GLUE_WORDS, HONORIFICS, STOPWORDS, UNIT_SHORTHAND, WEB_ADDRESS, YEAR_WRITTEN
 
 _WHITESPACE = re.compile(r"\s+")
 _LINE_BREAK_HYPHEN = re.compile(r"(\w)-\s*\n\s*(\w)")
@@ -110,7 +110,6 @@ def is_list_item(sentence: str) -> bool:
     return bool(BULLET.match(sentence)) or is_named_entry(sentence)
 
 
-_WEB_ADDRESS = re.compile(r"(?:https?://|www\.)\S+")
 # A text with at least this share of its characters in web addresses is a reference list or a footnote's
 # link ("Linking the Green Plan to NHS Net Zero https://www.england.nhs.uk/..."), not a statement. Set by
 # hand, not fitted: the PDF's reference pages run far above it, sentences that cite one link far below.
@@ -118,7 +117,7 @@ ADDRESS_SHARE = 0.5
 
 
 def mostly_web_addresses(text: str) -> bool:
-    return sum(len(m.group()) for m in _WEB_ADDRESS.finditer(text)) >= ADDRESS_SHARE * max(len(text.strip()), 1)
+    return sum(len(m.group()) for m in WEB_ADDRESS.finditer(text)) >= ADDRESS_SHARE * max(len(text.strip()), 1)
 
 
 def collapse_whitespace(text: str) -> str:

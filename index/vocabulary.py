@@ -41,6 +41,9 @@ MONTH_ABBREVIATIONS = "|".join(calendar.month_abbr[number].lower() for number in
 # financial years into one token; this finds them as written, to echo or compare).
 YEAR_WRITTEN = re.compile(r"\b(?:fy\s?)?(?:20)?\d\d\s?[/-]\s?(?:20)?\d\d\b|\b(?:19|20)\d\d\b", re.IGNORECASE)
 
+# A web address as the documents print one ("https://www.england.nhs.uk/...", "www.happyhealthylives.uk").
+WEB_ADDRESS = re.compile(r"(?:https?://|www\.)\S+")
+
 # A figure in a sentence: money ("£3"), a share ("42 %"), or a number ("1,200", "2020").
 FIGURE = re.compile(r"£\s?\d|\d[\d,.]*\s?%|\b\d[\d,.]*\b")
 # An amount: a share, money, millions/thousands/billions, or a count written with thousands separators.

@@ -70,7 +70,9 @@ _WORD_THEN_YEAR = re.compile(r"\b(in|of|to|by|from|for|and|the|since|until|durin
 _WORD = re.compile(r"[A-Za-z]+")
 # "Figure23Emissions": a caption's number run onto its label.
 _LABEL_THEN_FIGURE = re.compile(r"\b(Figure|Table|Chart)(\d)")
-# Web addresses are left exactly as they are.
+# Web and email addresses are left exactly as they are: wider than ``index.vocabulary.WEB_ADDRESS`` (which
+# finds links in a sentence), as a glued word must not be split inside a bare domain ("cwstp.uk"), an
+# email address or an encoded space either.
 _ADDRESS = re.compile(r"\S*(?:://|www\.|\.uk\b|\.com\b|\.org\b|%20|@)\S*")
 
 

@@ -15,7 +15,7 @@ from datetime import date
 from bot.briefing.topic import Query, coverage, stems_of, with_phrases
 from index.due_dates import financial_year_end
 from index.text import collapse_whitespace, is_english_word
-from index.vocabulary import CAPTION_END, MONTH_FULL_NAMES, MONTHS
+from index.vocabulary import CAPTION_END, MONTH_FULL_NAMES, MONTHS, WEB_ADDRESS
 
 # What can stand as a point or a key figure. Set by hand, none fitted: read off the dev topics' sentences
 # (a point a comms officer can paste is one or two lines; a key figure's clause names what it measures in
@@ -60,7 +60,6 @@ _TABLE_ROW_BREAK = re.compile(r"(?:\S*\d\S*\s+)\S*\d\S*\s+(?=[A-Z][A-Za-z’'()-
 _CAPTION = re.compile(r"^(?:Figure|Table|Chart)\s?\d+")
 _GOOD_START = re.compile(r"[A-Z£“‘\"'(•▪●–]|\d[\d,.%]*\s")
 _FIGURE_TOKEN = re.compile(r"^[(£$]?\d")
-_LINK = re.compile(r"https?://|www\.")
 # A chart or table caption anywhere in a text ("... emissions Figure 15Total carbon footprint"), or a
 # pointer to one or to another part of the page ("as shown in Figure 34 above", "see below"):
 # neither means anything pasted into a briefing.
@@ -268,7 +267,7 @@ def _readable(text: str) -> bool:
     """Prose rather than table cells, a caption, a link or a cut bracket: lower-case words, few figures."""
     tokens = text.split()
     figures = sum(bool(_FIGURE_TOKEN.match(token)) for token in tokens)
-    plain = not _CAPTION.match(text.strip()) and not _LINK.search(text) and text.count("(") == text.count(")")
+    plain = not _CAPTION.match(text.strip()) and not WEB_ADDRESS.search(text) and text.count("(") == text.count(")")
     return plain and len(_LOWER_WORD.findall(text)) >= 2 and figures <= MAX_FIGURE_TOKEN_SHARE * len(tokens)
 
 
@@ -276,7 +275,7 @@ def _plain(text: str) -> bool:
     """An end of a passage: words, not a caption, link or cut bracket (a short dated clause,
     "Between 30th April and 4th July,", is as dense in figures as a table cell, so the
     share of figures is judged on the whole passage, not on each end)."""
-    plain = not _CAPTION.match(text.strip()) and not _LINK.search(text) and text.count("(") == text.count(")")
+    plain = not _CAPTION.match(text.strip()) and not WEB_ADDRESS.search(text) and text.count("(") == text.count(")")
     return plain and len(_LOWER_WORD.findall(text)) >= 1
 
 

@@ -31,7 +31,7 @@ from enum import Enum
 
 from bot.action_query import ActionDetail, ActionFilter, detail_asked
 from index.text import tokenize
-from index.vocabulary import MONTH_NAMES, YEAR_WRITTEN
+from index.vocabulary import EARLIER_YEAR, LATER_YEAR, MONTH_NAMES, YEAR_WRITTEN
 
 # A message with at most this many words of its own after a cue such as "and" or "what about"
 # is an ellipsis of the previous question ("and swft?"); longer ones are questions of their own
@@ -421,7 +421,7 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False) -> tuple
 
 # A year named relative to the one asked about: "last year", "the year before", "the following year".
 _RELATIVE_YEAR = re.compile(
-    r"(?:in\s+|for\s+)?(?:the\s+)?(?:(?P<before>last|previous|prior|year\s+before|before)|next|following|year\s+after)(?:\s+(?:financial\s+)?year)?",
+    rf"(?:in\s+|for\s+)?(?:the\s+)?(?:(?P<before>{EARLIER_YEAR}|year\s+before|before)|{LATER_YEAR}|year\s+after)(?:\s+(?:financial\s+)?year)?",
     re.IGNORECASE,
 )
 

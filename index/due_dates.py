@@ -13,7 +13,7 @@ import calendar
 import re
 from datetime import date
 
-from index.vocabulary import MONTH_NAMES, MONTHS
+from index.vocabulary import EARLIER_YEAR, LATER_YEAR, MONTH_NAMES, MONTHS
 
 FIRST_MONTH_OF_FINANCIAL_YEAR = 4  # April
 
@@ -42,8 +42,8 @@ _NOT_A_DEADLINE = re.compile(r"^\s*(?:post|after|from|beyond)\b", re.I)
 _END_OF = re.compile(r"\bend\b", re.I)
 
 _RELATIVE_YEARS = (
-    (re.compile(r"\b(?:next|coming)\s+(?:financial\s+year|fy|year)\b", re.I), 1),
-    (re.compile(r"\b(?:last|previous|past)\s+(?:financial\s+year|fy|year)\b", re.I), -1),
+    (re.compile(rf"\b(?:{LATER_YEAR})\s+(?:financial\s+year|fy|year)\b", re.I), 1),
+    (re.compile(rf"\b(?:{EARLIER_YEAR})\s+(?:financial\s+year|fy|year)\b", re.I), -1),
     (re.compile(r"\b(?:this|current)\s+(?:financial\s+year|fy|year)\b", re.I), 0),
 )
 

@@ -41,6 +41,12 @@ MONTH_ABBREVIATIONS = "|".join(calendar.month_abbr[number].lower() for number in
 # financial years into one token; this finds them as written, to echo or compare).
 YEAR_WRITTEN = re.compile(r"\b(?:fy\s?)?(?:20)?\d\d\s?[/-]\s?(?:20)?\d\d\b|\b(?:19|20)\d\d\b", re.IGNORECASE)
 
+# Words that place a year before or after another ("last year", "the following financial year"): one list
+# for the action table's due years (``index.due_dates``) and for follow-ups that move the year asked
+# about ("what about the year before?", ``bot.followup``).
+EARLIER_YEAR = r"last|previous|prior|past"
+LATER_YEAR = r"next|following|coming"
+
 # A web address as the documents print one ("https://www.england.nhs.uk/...", "www.happyhealthylives.uk").
 WEB_ADDRESS = re.compile(r"(?:https?://|www\.)\S+")
 

@@ -45,6 +45,9 @@ def test_every_spelling_of_a_financial_year_means_2023_24(question):
         ("what's due next financial year?", SPRING, "2024/25"),
         ("what was due last year?", WINTER, "2021/22"),
         ("what was due last financial year?", SPRING, "2022/23"),
+        # One list of words with follow-ups ("the prior year", "the following year"): index.vocabulary.
+        ("what was due the prior year?", WINTER, "2021/22"),
+        ("what is due the following financial year?", WINTER, "2023/24"),
     ],
 )
 def test_relative_years_count_from_the_april_that_started_today_s_year(question, today, expected):

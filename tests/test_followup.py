@@ -120,6 +120,7 @@ def test_last_year_moves_the_year_asked_about_back_one():
         "how many MDIs did we prescribe in 19/20?"
     )
     assert resolve("and the year after?", asked("ics emissions in 2019/2020")).question == "ics emissions in 2020/2021?"
+    assert resolve("and the coming year?", asked("ics emissions in 2019/2020")).question == "ics emissions in 2020/2021?"
     assert resolve("what about last year", asked("what is the ics carbon footprint")).question == "what is the ics carbon footprint last year?"
 
 

@@ -21,7 +21,11 @@ from index.vocabulary import CAPTION_END, MONTH_FULL_NAMES, MONTHS, WEB_ADDRESS
 # (a point a comms officer can paste is one or two lines; a key figure's clause names what it measures in
 # a short line; shorter clauses are fragments, and lines mostly in capitals or figures are headings or
 # table rows).
-MAX_POINT_CHARS = 300  # a longer sentence is cut at a clause break to this length
+# A longer sentence is cut at a clause break to this length (two to three lines). Chosen for each fold
+# among 300, 330, 360, 400 and 450 on the other four (the smallest best; 360, 400 and 450 tie on each
+# four): out of fold 73 -> 75 of 103 facts, one in fold 2 and one in fold 3, none lost. At 300 the
+# 357-character sentence naming Saving Babies Lives was cut before it.
+MAX_POINT_CHARS = 360
 MAX_FIGURE_CHARS = 220  # a key figure's clause at most this long
 MIN_CLAUSE_CHARS = 25  # a clause shorter than this is a fragment
 MIN_LOWER_SHARE = 0.4  # below this share of lower-case words a line is a heading or a table row

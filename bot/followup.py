@@ -47,6 +47,11 @@ MAX_ELLIPSIS_WORDS = 6
 # and "came" are function words here; "what is phm" names its own subject). Fitted over 1..6 like
 # the above: 2, 3 and 4 tie (60 of 61 read right), 1, 5 and 6 do worse; the middle is 3.
 MAX_LEANING_CONTENT_WORDS = 3
+# A message ending "the X", where the last turn said X, points back with at most this many content words
+# of its own, X included ("whats the target": one; "who signed the letter": two); "who leads the water
+# actions" (three) asks its own question. Set by hand from a bare-clone chat, not fitted: the dialogues
+# have no such message.
+MAX_WORDS_NAMING_WHAT_WAS_SAID = 2
 
 # Turns of a conversation kept. Set by hand: ``resolve`` reads only the last turn; the older ones are
 # kept for a Telegram reply to an earlier answer (``up_to_reply``), and the state stays small.
@@ -330,7 +335,7 @@ def _names_what_was_said(message: str, last: Turn) -> bool:
     saying more ("what's the target for cancer waits") stands alone."""
     words = [w.lower().strip("'’") for w in _words(message)]
     content = [w for w in words if w not in _FUNCTION_WORDS and w not in _POINTING_BACK]
-    if not content or len(content) > 2 or len(words) < 2 or words[-2] != "the" or words[-1] not in content or _first_name(message):
+    if not content or len(content) > MAX_WORDS_NAMING_WHAT_WAS_SAID or len(words) < 2 or words[-2] != "the" or words[-1] not in content or _first_name(message):
         return False
     said = set(tokenize(" ".join([last.question, *(c.quote for c in last.citations)])))
     return any(stem in said for stem in tokenize(words[-1]))

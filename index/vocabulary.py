@@ -47,8 +47,9 @@ YEAR_WRITTEN = re.compile(r"\b(?:fy\s?)?(?:20)?\d\d\s?[/-]\s?(?:20)?\d\d\b|\b(?:
 EARLIER_YEAR = r"last|previous|prior|past"
 LATER_YEAR = r"next|following|coming"
 
-# A web address as the documents print one ("https://www.england.nhs.uk/...", "www.happyhealthylives.uk").
-WEB_ADDRESS = re.compile(r"(?:https?://|www\.)\S+")
+# A web address as the documents print one ("https://www.england.nhs.uk/...", "www.happyhealthylives.uk"),
+# its prefix alone too (a text layer may break a link after "https://").
+WEB_ADDRESS = re.compile(r"(?:https?://|www\.)\S*")
 
 # A figure in a sentence: money ("£3"), a share ("42 %"), or a number ("1,200", "2020").
 FIGURE = re.compile(r"£\s?\d|\d[\d,.]*\s?%|\b\d[\d,.]*\b")

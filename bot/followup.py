@@ -117,10 +117,23 @@ _NARROW_CUE = re.compile(
 )
 _NARROW_FILLER = re.compile(r"\b(?:just|only|the|ones?|those|these|them|of|which|are|is|that|please|pls)\b", re.IGNORECASE)
 _LEADING_FRAME = re.compile(
-    r"^(?:(?:what['’]s|whats|what|who['’]s|who|whom|which|when|where|why|how|much|many|long|is|are|was|were|did|do|does|has|have|"
-    r"had|can|could|will|would|should|the|a|an|tell|me|about|show|list|give|there|any|going)(?=[\s?,]|$)\s*)+",
+    r"^(?:(?:(?:what|who|when|where|why|how|which)['’]s|whats|whens|hows|wheres|what|who|whom|which|when|where|why|how|much|many|long|"
+    r"is|are|was|were|did|do|does|has|have|had|can|could|will|would|should|the|a|an|tell|me|about|show|list|give|there|any|going)"
+    r"(?=[\s?,]|$)\s*)+",
     re.IGNORECASE,
 )
+# A frame that asks how something stands now ("when's", "how is", "where are"): a verb in -ing closing the
+# question is what it is doing, not part of it ("when's the FIT pilot launching", "how's the pilot going").
+_ASKS_HOW_IT_STANDS = re.compile(r"(?:['’]s|\b(?:is|are|was|were))\s*(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
+# Those verbs, set by hand (a closing "-ing" word is as often a noun: "the board meeting", "recurrent funding").
+_DOING = re.compile(
+    r"\s+(?:going|doing|getting\s+on|progressing|happening|launching|starting|opening|closing|ending|finishing|running|coming\s+along)$",
+    re.IGNORECASE,
+)
+# Words of time that close a question and are not part of its subject ("the transforming care programme now").
+_NOW = re.compile(r"\s+(?:now|currently|at\s+(?:the\s+)?(?:moment|present)|so\s+far|these\s+days|today|yet)$", re.IGNORECASE)
+# "who chairs the ...", "what caused the ...": after "who" or "what", a first word before an article is a verb.
+_VERB_BEFORE_ARTICLE = re.compile(r"^[a-z]+\s+(?=(?:the|a|an|our|their|its)\s)", re.IGNORECASE)
 _AUXILIARY = re.compile(r"\s\b(?:is|are|was|were|has|have|had|did|does|do|will|would|should|can|could)\b\s", re.IGNORECASE)
 _PREPOSITION = re.compile(r"\b(?:on|of|for|about|into|in|at|to|from|with|regarding)\s+(?=\S)", re.IGNORECASE)
 _RESET = re.compile(r"^\W*(?:/?reset|start\s+(?:over|again|afresh)|new\s+conversation|forget\s+(?:it|that|everything))\W*$", re.IGNORECASE)
@@ -490,6 +503,8 @@ def subject_of(question: str) -> str:
         rest = f"{article.group(1)} {rest}"  # "what was the frailty pilot" is about "the frailty pilot"
     counting = frame is not None and bool(re.search(r"\b(?:many|much)\s*$", frame.group()))
     asks_who_or_what = frame is not None and bool(re.match(r"(?:who|what|which)", frame.group(), re.IGNORECASE))
+    if frame is not None and _ASKS_HOW_IT_STANDS.search(frame.group()):
+        rest = _DOING.sub("", rest)
     auxiliary = _AUXILIARY.search(f" {rest} ")
     if auxiliary and auxiliary.start() > 0 and _content_words(rest[: auxiliary.start()]):
         return _tidy_subject(rest[: auxiliary.start()])
@@ -502,13 +517,16 @@ def subject_of(question: str) -> str:
         and not _content_words(rest[: preposition.start()])[1:]
     ):
         return _tidy_subject(re.sub(r"^[A-Za-z]+\s+(?=the\b)", "", rest[preposition.end() :]))
+    verb = _VERB_BEFORE_ARTICLE.match(rest) if asks_who_or_what and not article and not counting else None
+    if verb and verb.group().strip().lower() not in _FUNCTION_WORDS:
+        rest = rest[verb.end() :]
     return _tidy_subject(rest) or question
 
 
 def _tidy_subject(subject: str) -> str:
     """Without leading prepositions ("of our patients" is "our patients"), a leading article that
     stood before a verb, or trailing punctuation."""
-    subject = re.sub(r"^(?:(?:of|on|in|at|for|to|about)\s+)+", "", subject.strip(" ?,.-–")).strip()
+    subject = _NOW.sub("", re.sub(r"^(?:(?:of|on|in|at|for|to|about)\s+)+", "", subject.strip(" ?,.-–")).strip())
     return re.sub(r"^(?:the|a|an)\s+(?=(?:the|a|an|our|their|its)\b)", "", subject, flags=re.IGNORECASE)
 
 

@@ -60,6 +60,22 @@ def test_they_beside_it_stands_for_the_organisation_the_question_before_named():
     assert "SDF slippage" in resolve("have they got plans for it yet", asked("how much SDF slippage is in the plan?")).question
 
 
+def test_the_subject_leaves_out_the_verb_and_the_time_of_the_question_before():
+    # Found by dialogues written blind to the code: "when's it meeting next?" after "who chairs the ...
+    # committee?" became "when's chairs the ... committee meeting next?".
+    assert resolve("when's it meeting next?", asked("who chairs the cwccg clinical quality and governance committee?")).question == (
+        "when's the cwccg clinical quality and governance committee meeting next?"
+    )
+    assert resolve("what's it meant to do?", asked("when's the FIT pilot launching?")).question == "what's the FIT pilot meant to do?"
+    assert resolve("when did it start?", asked("how's uhcw's 111 pulmonary embolism pilot going?")).question == (
+        "when did uhcw's 111 pulmonary embolism pilot start?"
+    )
+    assert "programme now" not in resolve("when did they take it over?", asked("who's responsible for the transforming care programme now?")).question
+    # A closing "-ing" word that is a noun stays: "the board meeting", "the recurrent funding".
+    assert "board meeting" in resolve("who chairs it?", asked("when is the board meeting?")).question
+    assert "recurrent funding" in resolve("who gets it?", asked("what's the recurrent funding?")).question
+
+
 def test_a_question_with_a_subject_of_its_own_is_not_read_as_a_follow_up():
     # Found by a new user's trial: both were answered about the conversation's earlier topic.
     assert resolve("what is phm", asked("how many electric vehicles are in the fleet")).kind is FollowUpKind.STANDALONE

@@ -132,8 +132,10 @@ _DOING = re.compile(
 )
 # Words of time that close a question and are not part of its subject ("the transforming care programme now").
 _NOW = re.compile(r"\s+(?:now|currently|at\s+(?:the\s+)?(?:moment|present)|so\s+far|these\s+days|today|yet)$", re.IGNORECASE)
-# "who chairs the ...", "what caused the ...": after "who" or "what", a first word before an article is a verb.
+# "who chairs the ...", "who wrote JUCD's plan", "what caused the ...": the first word after "who" is a verb,
+# and after "what" one before an article is.
 _VERB_BEFORE_ARTICLE = re.compile(r"^[a-z]+\s+(?=(?:the|a|an|our|their|its)\s)", re.IGNORECASE)
+_VERB_AFTER_WHO = re.compile(r"^[a-z]+\s+(?=\S)", re.IGNORECASE)
 _AUXILIARY = re.compile(r"\s\b(?:is|are|was|were|has|have|had|did|does|do|will|would|should|can|could)\b\s", re.IGNORECASE)
 _PREPOSITION = re.compile(r"\b(?:on|of|for|about|into|in|at|to|from|with|regarding)\s+(?=\S)", re.IGNORECASE)
 _RESET = re.compile(r"^\W*(?:/?reset|start\s+(?:over|again|afresh)|new\s+conversation|forget\s+(?:it|that|everything))\W*$", re.IGNORECASE)
@@ -374,8 +376,9 @@ def doer_of(question: str) -> str | None:
 
 
 # "how many <things> did|has|will <doer> <verb> ...": do-support or a perfect tense puts the doer after the auxiliary.
+# Not "how much": an amount is one thing, so "it" after "how much funding did the system get" is the funding.
 _COUNTED_BY = re.compile(
-    r"^how\s+(?:many|much)\s+(?:[\w&/+'’-]+\s+){1,4}?(?:did|does|do|has|have|had|will|would|can|could)\s+(?P<rest>.+)$",
+    r"^how\s+many\s+(?:[\w&/+'’-]+\s+){1,4}?(?:did|does|do|has|have|had|will|would|can|could)\s+(?P<rest>.+)$",
     re.IGNORECASE,
 )
 # Where the doer's clause ends: a preposition or time word after the verb ("delivered since dec 2020").
@@ -517,7 +520,9 @@ def subject_of(question: str) -> str:
         and not _content_words(rest[: preposition.start()])[1:]
     ):
         return _tidy_subject(re.sub(r"^[A-Za-z]+\s+(?=the\b)", "", rest[preposition.end() :]))
-    verb = _VERB_BEFORE_ARTICLE.match(rest) if asks_who_or_what and not article and not counting else None
+    # "who" alone: after "who did" or "who has" comes the doer ("who did WRM talk to"), not a verb.
+    asks_who = frame is not None and frame.group().strip().lower() == "who"
+    verb = (_VERB_AFTER_WHO if asks_who else _VERB_BEFORE_ARTICLE).match(rest) if asks_who_or_what and not article and not counting else None
     if verb and verb.group().strip().lower() not in _FUNCTION_WORDS:
         rest = rest[verb.end() :]
     return _tidy_subject(rest) or question

@@ -71,6 +71,8 @@ def test_the_subject_leaves_out_the_verb_and_the_time_of_the_question_before():
         "when did uhcw's 111 pulmonary embolism pilot start?"
     )
     assert "programme now" not in resolve("when did they take it over?", asked("who's responsible for the transforming care programme now?")).question
+    assert resolve("what was it for?", asked("who wrote jucd's green plan?")).question == "what was jucd's green plan for?"
+    assert "wrm" in resolve("what did they say?", asked("who did wrm talk to outside the nhs?")).question  # the doer stays
     # A closing "-ing" word that is a noun stays: "the board meeting", "the recurrent funding".
     assert "board meeting" in resolve("who chairs it?", asked("when is the board meeting?")).question
     assert "recurrent funding" in resolve("who gets it?", asked("what's the recurrent funding?")).question
@@ -93,6 +95,8 @@ def test_it_after_a_counting_question_stands_for_the_doer_not_the_things_counted
     assert resolve("is it being extended", counted).question == "is the winter access fund being extended"
     assert "extra appts" in resolve("are they all face to face", counted).question
     assert "MDIs" in resolve("was it more than the year before", asked("how many MDIs did we prescribe in 20/21")).question
+    # An amount is one thing: "it" after "how much" is the amount, not who got it.
+    assert resolve("what's it for?", asked("how much recurrent funding did the system get?")).question == "what's recurrent funding for?"
 
 
 def test_the_thing_the_last_turn_spoke_of_is_read_as_pointing_back_at_it():

@@ -139,3 +139,21 @@ def test_models_fitted_on_other_features_are_reported_without_a_traceback(corpus
     captured = capsys.readouterr()
     assert "python -m bot train" in captured.err and "Traceback" not in captured.err
     assert captured.out == ""
+
+
+def test_held_out_questions_are_scored_with_the_shipped_models_alone(corpus_kb_dir, tmp_path):
+    """`eval --held-out` scores a check set the models never saw, and fits nothing on it."""
+    held_out = [json.loads(line) for line in (REPO / "eval" / "heldout_questions.jsonl").read_text().splitlines()]
+    developed = [json.loads(line) for line in (REPO / "eval" / "questions.jsonl").read_text().splitlines()]
+    assert not {q["question"].lower() for q in held_out} & {q["question"].lower() for q in developed}
+    sample = tmp_path / "sample.jsonl"
+    sample.write_text("".join(json.dumps(q) + "\n" for q in held_out[::12]))
+
+    result = run_bot(["eval", str(sample), "--held-out"], corpus_kb_dir)
+
+    assert result.returncode == 0, result.stderr
+    assert "never saw them" in result.stdout
+    rows = [line for line in result.stdout.splitlines() if line.startswith("ours")]
+    assert rows and all(row.startswith("ours (shipped, held ou") for row in rows)  # no out-of-fold refit
+    cite, must, unanswerable, wrong, faith = rows[0][len("ours (shipped, held ou") :].split()[:5]
+    assert faith == "1.00"  # every quote is on its page

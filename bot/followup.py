@@ -530,7 +530,7 @@ def subject_of(question: str) -> str:
 
 def _tidy_subject(subject: str) -> str:
     """Without leading prepositions ("of our patients" is "our patients"), a leading article that
-    stood before a verb, or trailing punctuation."""
+    stood before a verb, a closing word of time ("... programme now") or trailing punctuation."""
     subject = _NOW.sub("", re.sub(r"^(?:(?:of|on|in|at|for|to|about)\s+)+", "", subject.strip(" ?,.-–")).strip())
     return re.sub(r"^(?:the|a|an)\s+(?=(?:the|a|an|our|their|its)\b)", "", subject, flags=re.IGNORECASE)
 

@@ -49,7 +49,9 @@ from ingest.words import repair_pages
 # 11: footnotes that wrap onto a line of their own, or are followed by their web addresses printed again, or
 #     whose marker follows a sentence's close ("Borough). 3"), dropped too (PHM Roadmap pp. 3 and 5).
 # 12: an acronym run onto the lower-case words after it parted ("GEHdoes", "ICSanaestheticgasesandinhalerdata").
-TEXT_PIPELINE = 12
+# 13: a sentence's first line is no section heading when it ends on a word that leads on ("... involving our")
+#     or is a long line of mostly lower-case words ("UHCW have installed electric vehicle charging points at University").
+TEXT_PIPELINE = 13
 
 # How much a section heading pulls its chunk's vector towards the section's topic (the chunk's mean
 # sentence vector plus this times the heading's). Set by hand: a half, so the heading helps a chunk

@@ -382,3 +382,23 @@ def test_footnotes_that_wrap_or_are_followed_by_their_addresses_are_dropped_too(
     # Three lines of text after a numbered line are the page's own, not a note wrapping.
     long_tail = "See section 2). 1\n\n1 Our plan\nWe will act.\nWe will report.\nWe will review."
     assert strip_page_furniture(repair_pages([long_tail]), [long_tail])[0] == repair_pages([long_tail])[0]
+
+
+def test_a_sentence_first_line_shaped_like_a_heading_stays_in_its_sentence():
+    """The Green Plan's p. 49 lost "UHCW have installed electric vehicle charging points at University" as a
+    heading, so its sentence began "Hospital and have plans ..."; short or title-case headings stay headings."""
+    page = (
+        "Charging infrastructure is a potential barrier.\n\n"
+        "UHCW have installed electric vehicle charging points at University\n"
+        "Hospital and have plans to install further charge points at the Hospital\n"
+        "of St Cross, Rugby.\n"
+        "Provider collaboratives are partnership arrangements involving our\n"
+        "NHS Trusts, the voluntary and private sector.\n"
+        "Risks to delivery of our PHM Programme\n"
+        "The programme has risks.\n"
+    )
+    found, heading = page_sentences(page, 49, "Electric vehicles (EV)")
+    texts = [s.text for s in found]
+    assert texts[1].startswith("UHCW have installed electric vehicle charging points at University Hospital")
+    assert texts[2].startswith("Provider collaboratives are partnership arrangements involving our NHS Trusts")
+    assert heading == "Risks to delivery of our PHM Programme" and found[-1].heading == heading

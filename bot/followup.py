@@ -122,6 +122,8 @@ _LEADING_FRAME = re.compile(
     r"(?=[\s?,]|$)\s*)+",
     re.IGNORECASE,
 )
+# Words that open a noun phrase: where a subject starts after a verb, and what a subject may already open with.
+_DETERMINER = r"(?:the|a|an|our|their|its)"
 # A frame that asks how something stands now ("when's", "how is", "where are"): a verb in -ing closing the
 # question is what it is doing, not part of it ("when's the FIT pilot launching", "how's the pilot going").
 _ASKS_HOW_IT_STANDS = re.compile(r"(?:['’]s|\b(?:is|are|was|were))\s*(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
@@ -134,7 +136,7 @@ _DOING = re.compile(
 _NOW = re.compile(r"\s+(?:now|currently|at\s+(?:the\s+)?(?:moment|present)|so\s+far|these\s+days|today|yet)$", re.IGNORECASE)
 # "who chairs the ...", "who wrote JUCD's plan", "what caused the ...": the first word after "who" is a verb,
 # and after "what" one before an article is.
-_VERB_BEFORE_ARTICLE = re.compile(r"^[a-z]+\s+(?=(?:the|a|an|our|their|its)\s)", re.IGNORECASE)
+_VERB_BEFORE_ARTICLE = re.compile(rf"^[a-z]+\s+(?={_DETERMINER}\s)", re.IGNORECASE)
 _VERB_AFTER_WHO = re.compile(r"^[a-z]+\s+(?=\S)", re.IGNORECASE)
 _AUXILIARY = re.compile(r"\s\b(?:is|are|was|were|has|have|had|did|does|do|will|would|should|can|could)\b\s", re.IGNORECASE)
 _PREPOSITION = re.compile(r"\b(?:on|of|for|about|into|in|at|to|from|with|regarding)\s+(?=\S)", re.IGNORECASE)
@@ -532,7 +534,7 @@ def _tidy_subject(subject: str) -> str:
     """Without leading prepositions ("of our patients" is "our patients"), a leading article that
     stood before a verb, a closing word of time ("... programme now") or trailing punctuation."""
     subject = _NOW.sub("", re.sub(r"^(?:(?:of|on|in|at|for|to|about)\s+)+", "", subject.strip(" ?,.-–")).strip())
-    return re.sub(r"^(?:the|a|an)\s+(?=(?:the|a|an|our|their|its)\b)", "", subject, flags=re.IGNORECASE)
+    return re.sub(rf"^(?:the|a|an)\s+(?={_DETERMINER}\b)", "", subject, flags=re.IGNORECASE)
 
 
 # Pronouns a subject replaces, most likely first: "it" is the thing asked about, "they" often its people.
@@ -572,7 +574,7 @@ def _with_subject_once(message: str, subject: str) -> str:
         if word in {"that", "this", "those", "these"} and _next_word_is_noun(message, match.end()):
             return f"{message[: match.start()]}the{message[match.end() :].rstrip(' ?')} ({subject})?"
         replacement = f"{subject}'s" if word in {"its", "their"} else subject
-        if re.search(r"\bof\s+$", message[: match.start()]) and not re.match(r"(?:the|a|an|our|their|its)\b", subject, re.IGNORECASE):
+        if re.search(r"\bof\s+$", message[: match.start()]) and not re.match(rf"{_DETERMINER}\b", subject, re.IGNORECASE):
             replacement = f"the {replacement}"  # "any of them" -> "any of the breaches on ..."
         return message[: match.start()] + replacement + message[match.end() :]
     return f"{message.rstrip(' ?')} ({subject})?"

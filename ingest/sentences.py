@@ -45,8 +45,10 @@ _INLINE_ITEM_NUMBER = re.compile(r"(?:\b(?:and|or)|[,;])\s+\(?(\d{1,2})[.)]$")
 # A person's entry in a list of those present wraps onto at most this many words ("Place)"); how long
 # the entry itself may be is index.text.MAX_ENTRY_CHARS. Set by hand for the board papers' attendance lists.
 MAX_ENTRY_WRAP_WORDS = 3
-# The end of an entry that leads on to the next line: "Director of Public Health and", "Coventry,".
-_LEADS_ON = re.compile(r"(?:[,–&-]|\b(?:and|of|for|the|to|in))$")
+# The end of an entry that leads on to the next line: "Director of Public Health and", "Coventry,". The same
+# words as a sentence's first line ends on (they once were a shorter list of their own; the built text is
+# the same with either).
+_ENTRY_LEADS_ON = re.compile(rf"(?:[,–&-]|\b(?:{'|'.join(sorted(_LEADS_ON_WORDS))}))$")
 _LIST_MARKER = re.compile(r"^\(?[0-9a-zA-Z]{1,3}[.)]$")
 _CLAUSE_BREAK = re.compile(r"(?<=[;,])\s+")
 
@@ -115,7 +117,7 @@ def _ends_entry(block: list[str], line: str) -> bool:
 def _goes_on(entry: str) -> bool:
     """An entry that stops mid-phrase: a bracket left open, or ending on a comma, a dash or a linking word."""
     entry = entry.strip()
-    return entry.count("(") > entry.count(")") or bool(_LEADS_ON.search(entry))
+    return entry.count("(") > entry.count(")") or bool(_ENTRY_LEADS_ON.search(entry))
 
 
 def page_sentences(text: str, page: int, heading: str) -> tuple[list[Sentence], str]:

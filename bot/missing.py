@@ -34,7 +34,7 @@ def what_is_missing(question: str, evidence_tokens: frozenset[str], best_sentenc
     names as search tokens.
     """
     asked_months = _months_in(question)
-    missing_months = [m for m in asked_months if not set(tokenize(m)) & evidence_tokens]
+    missing_months = [m for m in asked_months if not any(set(tokenize(w)) & evidence_tokens for w in _written(m, question))]
     if missing_months:
         given = [m for m in _months_in(best_sentence) if m not in asked_months]
         return _sentence(given, missing_months)
@@ -62,6 +62,14 @@ def _months_in(text: str) -> list[str]:
         if m.group().lower() != "may" or m.group() == "May" or re.match(r"\s+\d", text[m.end() :])
     )
     return list(dict.fromkeys(calendar.month_name[MONTHS[m.lower()]] for m in months))
+
+
+def _written(month: str, question: str) -> list[str]:
+    """A month asked about as the question wrote it and by its name: "apr" is on a page that prints
+    "Apr-22" (the same search token), as "April" is on one that says "April". A month asked by its
+    full name is not on a page that only prints "Apr-22" column headers: those stand on every page
+    of the performance report's tables, whatever month a figure is for."""
+    return [month] + [m.group() for m in _MONTH.finditer(question) if calendar.month_name[MONTHS[m.group().lower()]] == month]
 
 
 def _sentence(given: list[str], missing: list[str]) -> str:

@@ -189,12 +189,23 @@ def plain_tokens(text: str) -> list[str]:
     figures stay whole ("£1.2", "42%") and a financial year is one word ("fy23/24").
     """
     text = _APOSTROPHE.sub("", _ACRONYM_PLURAL.sub(r"\1", text).lower())
-    return _TOKEN.findall(_FINANCIAL_YEAR.sub(_financial_year_token, text))
+    return _TOKEN.findall(_with_financial_years(text))
 
 
-def _financial_year_token(match: re.Match) -> str:
-    start, end = [group for group in match.groups() if group is not None]
-    return f" fy{start}/{end} " if int(end) == (int(start) + 1) % 100 else match.group(0)
+def _with_financial_years(text: str) -> str:
+    """Each financial year ("2021/22", "21-22", "2021 to 2022") written as one token, "fy21/22". A pair
+    of numbers that is no financial year gives its place back to one that follows: in "Month 12 -
+    2021/22" the "12 - 2021" is no year, and "2021/22" is."""
+    parts, position = [], 0
+    while match := _FINANCIAL_YEAR.search(text, position):
+        start, end = [group for group in match.groups() if group is not None]
+        if int(end) != (int(start) + 1) % 100:
+            parts.append(text[position : match.start() + 1])
+            position = match.start() + 1
+            continue
+        parts.append(f"{text[position : match.start()]} fy{start}/{end} ")
+        position = match.end()
+    return "".join(parts) + text[position:]
 
 
 # PyStemmer's stemmers must not be called from two threads at once; answers run in a pool.

@@ -33,6 +33,15 @@ def test_financial_years_are_one_token_however_written():
     assert tokenize("20/21") == tokenize("2020/21") == tokenize("2020-21") == tokenize("FY20/21") == ["fy20/21"]
     assert tokenize("2020 to 2021") == ["fy20/21"]
     assert tokenize("from 10 to 11 weeks") == ["10", "11", "week"]
+    # A pair of numbers that is no financial year ("12 - 2021") leaves the one after it whole.
+    assert tokenize("(Month 12 - 2021/22).") == ["month", "12", "fy21/22"]
+
+
+def test_a_year_the_page_gives_after_another_number_is_found(service):
+    # A new user's trial: "the closest passages do not mention 2021/22", of the minutes' page that
+    # reports "the financial position of the CCG up to 31st March 2022 (Month 12 - 2021/22)".
+    answer = service.answer("what surplus did the CCG finish 2021/22 with?")
+    assert not answer.abstained and "£28,000 surplus" in answer.text
 
 
 def test_forms_of_a_word_meet_and_short_acronyms_keep_their_letters():

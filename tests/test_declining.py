@@ -20,6 +20,14 @@ def test_a_month_the_evidence_lacks_is_named_beside_the_one_it_gives():
     assert said == "The closest passages give March, not September."
 
 
+def test_a_month_written_short_is_on_a_page_that_prints_it_so():
+    # The performance report's tables print months as "Apr-22"; a question typed "apr 22" asks for that.
+    best = "Dementia Diagnosis Rate 66.7% Apr-22 56.3%"
+    assert what_is_missing("dementia diagnosis rate apr 22", _tokens(best), best, []) == ""
+    # Asked by its full name, April is not read off column headers, which stand on every page of those tables.
+    assert what_is_missing("dementia diagnosis rate in April 2022", _tokens(best), best, []) == "The closest passages do not mention April."
+
+
 def test_may_the_verb_is_not_a_month():
     best = "Recovery Rate (March 2022) CCG 50% 51.0%"
     assert what_is_missing("what may the recovery rate be?", _tokens(best), best, []) == ""

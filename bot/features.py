@@ -507,12 +507,14 @@ class FeatureMaker:
         return self._page_token_cache[key]
 
     def page_subjects(self, slug: str, page: int) -> frozenset[str]:
-        """A page's words, with its document title's and the acronyms of its capitalised runs."""
+        """A page's words, with its document title's words and initials ("NHSE" on every page of the "NHS
+        England ... letter") and the acronyms of its capitalised runs."""
         title = self.kb.by_slug[slug].record.title
         key = (slug, page)
         if key not in self._page_acronym_cache:
             self._page_acronym_cache[key] = frozenset(acronyms_of(f"{title}\n{self.kb.page_text(slug, page)}"))
-        return self.page_tokens(slug, page) | self.searcher.title_tokens(slug) | self._page_acronym_cache[key]
+        subjects = self.page_tokens(slug, page) | self.searcher.title_tokens(slug) | self._title_initials[slug]
+        return subjects | self._page_acronym_cache[key]
 
     def _page_of(self, sentence_id: int) -> tuple[str, int]:
         slug, sentence = self.kb.sentences[sentence_id]

@@ -188,3 +188,12 @@ def test_contact_details_are_answered_only_by_a_passage_giving_them(service):
     missing = service.answer("whats laura nelson's email")
     assert missing.abstained and "no email address or phone number" in missing.text
     assert "Green Plan" in missing.text  # where the closest passages are
+
+
+def test_the_initials_of_a_documents_title_are_on_its_pages(service):
+    # A new user's trial: "the closest passages do not mention NHSE", of a page of the NHS England letter,
+    # which spells itself out. The rule that declines for a name missing from the quoted pages reads the
+    # title's initials as said on every page of the document.
+    answer = service.answer("what was the planned deficit NHSE said was still too high")
+    assert not answer.abstained, answer.text
+    assert "planned deficit of £37.9 is still too high" in answer.text

@@ -419,7 +419,12 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False) -> tuple
         in_fragment, in_question = slot.search(fragment), slot.search(question)
         if in_fragment and in_question:
             value = in_fragment.group()
-            return question[: in_question.start()] + value + question[in_question.end() :] + "?", value
+            changed = question[: in_question.start()] + value + question[in_question.end() :]
+            if _names_more_than_a_time(fragment):
+                # "and the 52 week breaches in april?" after "rtt 18 week performance in april 22": a new
+                # thing asked of that time, not the same thing at another; asked first, the rest as context.
+                return f"{fragment} ({changed})?", value
+            return changed + "?", value
     bare = re.sub(r"^(?:in|at|for|of|on|with)\s+", "", fragment, flags=re.IGNORECASE)
     for slot in (_MONTH, YEAR_WRITTEN, _PERIOD):
         if slot.fullmatch(bare):  # "and in may?" after "a&e 4 hour performance", which names no month: add it
@@ -440,6 +445,14 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False) -> tuple
     if head:
         return _replace_word(question, head[0], bare) + "?", bare
     return f"{question} {bare}?", bare
+
+
+def _names_more_than_a_time(fragment: str) -> bool:
+    """Words of a fragment other than months, years and periods: "the 52 week breaches in april" does,
+    "march 22" and "may 2022" do not."""
+    for slot in (_MONTH, YEAR_WRITTEN, _PERIOD):
+        fragment = slot.sub(" ", fragment)
+    return any(re.search(r"[a-z]", word) for word in _content_words(fragment))
 
 
 # A year named relative to the one asked about: "last year", "the year before", "the following year".

@@ -134,6 +134,19 @@ def test_an_ellipsis_asks_the_question_before_again_with_the_changed_slot():
     assert "21/22" in year.question and "20/21" not in year.question and "MDIs" in year.question
 
 
+def test_an_ellipsis_naming_a_new_thing_and_a_time_asks_for_the_new_thing():
+    # A new user's trial: "and the 52 week breaches in april?" became the RTT question again with its month
+    # swapped, and the breaches were lost; so was "geh" in "what about geh in may?".
+    breaches = resolve("and the 52 week breaches in april?", asked("rtt 18 week incomplete performance in april 22"))
+    assert breaches.kind is FollowUpKind.ELLIPSIS
+    assert breaches.question.startswith("52 week breaches in april") and "rtt" in breaches.question
+    assert "geh in may" in resolve("what about geh in may?", asked("rtt 18 week incomplete performance in april 22")).question
+    # A time alone still changes only the time.
+    assert resolve("what about march 22?", asked("rtt 18 week incomplete performance in april 22")).question == (
+        "rtt 18 week incomplete performance in march 22?"
+    )
+
+
 def test_last_year_moves_the_year_asked_about_back_one():
     # Found by a trial: "what about last year" was put in place of the question's first word.
     assert resolve("what about last year", asked("how many MDIs did we prescribe in 20/21")).question == (

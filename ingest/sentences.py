@@ -51,6 +51,8 @@ MAX_ENTRY_WRAP_WORDS = 3
 _ENTRY_LEADS_ON = re.compile(rf"(?:[,–&-]|\b(?:{'|'.join(sorted(_LEADS_ON_WORDS))}))$")
 _LIST_MARKER = re.compile(r"^\(?[0-9a-zA-Z]{1,3}[.)]$")
 _CLAUSE_BREAK = re.compile(r"(?<=[;,])\s+")
+# A line whose last cell is a figure closes a table row: "82% Apr-22 56.3%", "(980)", "£1.4m", "5,484".
+_CLOSES_ROW = re.compile(r"(?:^|\s)[(£]?\d[\d,.]*(?:%|[mk]|bn)?\)?$")
 
 
 def is_heading(line: str, previous: str | None, following: str | None) -> bool:
@@ -128,7 +130,7 @@ def page_sentences(text: str, page: int, heading: str) -> tuple[list[Sentence], 
     previous: str | None = None
 
     def flush() -> None:
-        found = split_sentences(" ".join(block))
+        found = split_sentences("\n".join(block))
         if row_tail:
             closing = collapse_whitespace(" ".join(row_tail))
             found = found[:-1] + [f"{found[-1]} {closing}"] if found else [closing]
@@ -156,8 +158,9 @@ def page_sentences(text: str, page: int, heading: str) -> tuple[list[Sentence], 
 
 
 def split_sentences(text: str) -> list[str]:
-    """Split running text at sentence ends; very long runs split at clause breaks."""
-    text = collapse_whitespace(text)
+    """Split running text at sentence ends; very long runs split where a table row ends, at clause
+    breaks, then between words. Line breaks are kept until then (a table's rows are its lines)."""
+    text = "\n".join(collapse_whitespace(line) for line in text.split("\n") if line.strip())
     if not text:
         return []
     pieces: list[str] = []
@@ -170,7 +173,7 @@ def split_sentences(text: str) -> list[str]:
         pieces.append(text[start : match.start() + len(match.group(0).rstrip())].strip())
         start = match.end()
     pieces.append(text[start:].strip())
-    return [part for piece in _attach_list_markers(pieces) for part in _limit_length(piece) if part]
+    return [collapse_whitespace(part) for piece in _attach_list_markers(pieces) for part in _limit_length(piece) if part.strip()]
 
 
 def _ends_with_item_number(text: str) -> bool:
@@ -193,11 +196,33 @@ def _attach_list_markers(pieces: list[str]) -> list[str]:
 
 
 def _limit_length(sentence: str) -> list[str]:
-    """Cut an over-long "sentence" (often a run of table cells) at clause breaks, then words."""
-    if len(sentence) <= MAX_SENTENCE_CHARS:
+    """Cut an over-long "sentence" (often a run of table cells) after a line that closes a table row,
+    so that no row is cut from its figures ("Dementia Diagnosis Rate 82%" | "Apr-22 56.3%"); a row or
+    run of prose still too long is cut at clause breaks, then words."""
+    if len(collapse_whitespace(sentence)) <= MAX_SENTENCE_CHARS:
         return [sentence]
-    clauses = _pack(_CLAUSE_BREAK.split(sentence))
+    rows = _table_rows(sentence.split("\n"))
+    if len(rows) > 1:
+        return [part for piece in _pack(rows) for part in _limit_length(piece)]
+    flat = collapse_whitespace(sentence)
+    clauses = _pack(_CLAUSE_BREAK.split(flat))
     return [part for clause in clauses for part in (_pack(clause.split(" ")) if len(clause) > MAX_SENTENCE_CHARS else [clause])]
+
+
+def _table_rows(lines: list[str]) -> list[str]:
+    """Lines joined into table rows: a row ends with a line whose last cell is a figure ("... 82% Apr-22
+    56.3%"), and a row's wrapped first line ("Cancer 31-day wait for subsequent treatment where that
+    treatment is") stays with the line that closes it."""
+    rows: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        current.append(line)
+        if _CLOSES_ROW.search(line):
+            rows.append(" ".join(current))
+            current = []
+    if current:
+        rows.append(" ".join(current))
+    return rows
 
 
 def _pack(tokens: list[str]) -> list[str]:

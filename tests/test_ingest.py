@@ -181,6 +181,20 @@ def test_a_bad_setting_is_named_in_one_line(tmp_path):
     assert result.stderr.strip() == "Configuration error: PORT should be a port number, not 'abc'"
 
 
+def test_a_long_run_of_table_rows_is_cut_between_rows_never_inside_one():
+    # The performance report's benchmarking table, as its page gives it: one row a line (two for a
+    # wrapped one). Cut anywhere past 400 characters, "Dementia Diagnosis Rate 82%" lost its "Apr-22 56.3%".
+    rows = [
+        "Cancer 62-day wait from referral from an NHS screening service to",
+        "first definitive treatment for all cancers 90% Apr-22 75.0%",
+    ] * 4 + ["Dementia Diagnosis Rate 82% Apr-22 56.3%", "Physical health checks for people with SMI 60% Q3 21/22 32.4%"]
+    sentences = [s.text for s in page_sentences("\n\n".join(rows), 9, "")[0]]
+    assert all(len(s) <= 400 for s in sentences)
+    assert any(s.startswith("Dementia Diagnosis Rate 82% Apr-22 56.3%") or " Dementia Diagnosis Rate 82% Apr-22 56.3%" in s for s in sentences)
+    assert all(s.endswith(("75.0%", "56.3%", "32.4%")) for s in sentences)
+    assert " ".join(sentences) == " ".join(" ".join(rows).split())  # nothing lost, nothing added
+
+
 def test_sentences_split_at_sentence_ends_but_not_at_inline_item_numbers():
     text = (
         "The Committee approved the policy subject to 1. consideration of language. "

@@ -448,8 +448,8 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False) -> tuple
 
 
 def _names_more_than_a_time(fragment: str) -> bool:
-    """Words of a fragment other than months, years and periods: "the 52 week breaches in april" does,
-    "march 22" and "may 2022" do not."""
+    """Whether a fragment has words other than months, years and periods: "the 52 week breaches in
+    april" has, "march 22" and "may 2022" have not."""
     for slot in (_MONTH, YEAR_WRITTEN, _PERIOD):
         fragment = slot.sub(" ", fragment)
     return any(re.search(r"[a-z]", word) for word in _content_words(fragment))

@@ -513,7 +513,8 @@ class FeatureMaker:
         key = (slug, page)
         if key not in self._page_acronym_cache:
             self._page_acronym_cache[key] = frozenset(acronyms_of(f"{title}\n{self.kb.page_text(slug, page)}"))
-        subjects = self.page_tokens(slug, page) | self.searcher.title_tokens(slug) | self._title_initials[slug]
+        initials = frozenset(i for i in self._title_initials[slug] if len(i) >= MIN_TITLE_INITIALS)  # not "gp" of "Green Plan"
+        subjects = self.page_tokens(slug, page) | self.searcher.title_tokens(slug) | initials
         return subjects | self._page_acronym_cache[key]
 
     def _page_of(self, sentence_id: int) -> tuple[str, int]:

@@ -28,6 +28,7 @@ import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from enum import Enum
+from functools import partial
 
 from bot.action_query import ActionDetail, ActionFilter, detail_asked
 from index.text import tokenize
@@ -90,7 +91,7 @@ _EXPAND = re.compile(
     re.IGNORECASE,
 )
 _ELLIPSIS_CUE = re.compile(
-    r"^(?:and|but|also|plus)\b\s*(?:what\s+about|how\s+about|for|in|at|of|with|the)?\s*"
+    r"^(?:and|but|also|plus)\b\s*(?:(?:what\s+about|how\s+about|for|in|at|of|with|the)\b)?\s*"
     r"|^(?:what|how)\s+about\s*|^what\s+of\s*|^same\s+(?:for|in|at)\s*",
     re.IGNORECASE,
 )
@@ -418,12 +419,15 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False) -> tuple
     for slot in (_MONTH, YEAR_WRITTEN, _PERIOD):
         in_fragment, in_question = slot.search(fragment), slot.search(question)
         if in_fragment and in_question:
-            value = in_fragment.group()
-            changed = question[: in_question.start()] + value + question[in_question.end() :]
+            value, asked = in_fragment.group(), in_question.group().lower()
+            # Every mention of the time asked about changes, a context in brackets too.
+            changed = slot.sub(partial(_same_time_changed, asked=asked, value=value), question)
             if _names_more_than_a_time(fragment):
                 # "and the 52 week breaches in april?" after "rtt 18 week performance in april 22": a new
-                # thing asked of that time, not the same thing at another; asked first, the rest as context.
-                return f"{fragment} ({changed})?", value
+                # thing asked of that time, not the same thing at another; asked first, the question before
+                # (or the context it was asked in) beside it.
+                context = _BRACKETED_CONTEXT.search(changed)
+                return f"{fragment} ({context['context'] if context else changed})?", value
             return changed + "?", value
     bare = re.sub(r"^(?:in|at|for|of|on|with)\s+", "", fragment, flags=re.IGNORECASE)
     for slot in (_MONTH, YEAR_WRITTEN, _PERIOD):
@@ -447,12 +451,23 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False) -> tuple
     return f"{question} {bare}?", bare
 
 
+def _same_time_changed(match: re.Match[str], asked: str, value: str) -> str:
+    """A mention of a time, changed to ``value`` when it is the time ``asked`` about."""
+    return value if match.group().lower() == asked else match.group()
+
+
 def _names_more_than_a_time(fragment: str) -> bool:
-    """Whether a fragment has words other than months, years and periods: "the 52 week breaches in
-    april" has, "march 22" and "may 2022" have not."""
+    """Whether a fragment has words other than months, years, periods and the words that go with a time
+    ("the 52 week breaches in april" has; "march 22", "may 2022 too", "the end of may instead" have not)."""
     for slot in (_MONTH, YEAR_WRITTEN, _PERIOD):
         fragment = slot.sub(" ", fragment)
-    return any(re.search(r"[a-z]", word) for word in _content_words(fragment))
+    return any(re.search(r"[a-z]", word) and word not in _WITH_A_TIME for word in _content_words(fragment))
+
+
+# Words said with a time that name nothing new: "and the same for may?", "what about march instead?".
+_WITH_A_TIME = frozenset("instead too also same end start beginning middle early late please pls again then".split())
+# A question asked earlier as a fragment with its context in brackets: "12 hour waits in may (a&e ... may 2022)".
+_BRACKETED_CONTEXT = re.compile(r"\((?P<context>[^()]*)\)\s*$")
 
 
 # A year named relative to the one asked about: "last year", "the year before", "the following year".

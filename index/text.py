@@ -173,10 +173,24 @@ def search_words(text: str) -> list[str]:
 YEAR_TOKEN = re.compile(r"fy\d\d/\d\d|(?:19|20)\d\d")
 
 
+def _one_financial_year(tokens: list[str]) -> bool:
+    return len(tokens) == 1 and tokens[0].startswith("fy")
+
+
 def years_written(text: str) -> list[str]:
     """The years in the text as written ("2021-22", "FY23/24"), each once; a range that is not one
     year after another ("35-50 walking aids") is no financial year."""
-    found = (written for written in YEAR_WRITTEN.findall(text) if any(YEAR_TOKEN.fullmatch(t) for t in tokenize(written)))
+    found: list[str] = []
+    position, given_back = 0, 0
+    while match := YEAR_WRITTEN.search(text, position):
+        tokens = tokenize(match.group())
+        in_a_date = match.start() < given_back and re.search(r"\d[/.-]$", text[: match.start()]) and _one_financial_year(tokens)
+        if len(tokens) == 1 and YEAR_TOKEN.fullmatch(tokens[0]) and not in_a_date:
+            found.append(match.group())
+            position = match.end()
+        else:  # "12 - 2021" of "Month 12 - 2021/22" is no year and gives its place back, as in ``tokenize``
+            given_back = max(given_back, match.end())
+            position = match.start() + 1
     return list(dict.fromkeys(found))
 
 
@@ -196,10 +210,13 @@ def _with_financial_years(text: str) -> str:
     """Each financial year ("2021/22", "21-22", "2021 to 2022") written as one token, "fy21/22". A pair
     of numbers that is no financial year gives its place back to one that follows: in "Month 12 -
     2021/22" the "12 - 2021" is no year, and "2021/22" is."""
-    parts, position = [], 0
+    parts, position, given_back = [], 0, 0
     while match := _FINANCIAL_YEAR.search(text, position):
         start, end = [group for group in match.groups() if group is not None]
-        if int(end) != (int(start) + 1) % 100:
+        # Given back by a pair that was no year, but part of a date ("11/12" of "15/11/12"): no year either.
+        in_a_date = match.start() < given_back and re.search(r"\d[/.-]$", text[: match.start()])
+        if int(end) != (int(start) + 1) % 100 or in_a_date:
+            given_back = max(given_back, match.end())
             parts.append(text[position : match.start() + 1])
             position = match.start() + 1
             continue

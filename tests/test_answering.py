@@ -10,7 +10,7 @@ import pytest
 
 from bot.answering import split_question
 from bot.evaluation import load_questions, quote_is_verbatim
-from index.text import tokenize
+from index.text import tokenize, years_written
 from tests.support.paths import EVAL_DIR, REPO
 
 
@@ -33,8 +33,12 @@ def test_financial_years_are_one_token_however_written():
     assert tokenize("20/21") == tokenize("2020/21") == tokenize("2020-21") == tokenize("FY20/21") == ["fy20/21"]
     assert tokenize("2020 to 2021") == ["fy20/21"]
     assert tokenize("from 10 to 11 weeks") == ["10", "11", "week"]
-    # A pair of numbers that is no financial year ("12 - 2021") leaves the one after it whole.
+    # A pair of numbers that is no financial year ("12 - 2021") leaves the one after it whole, and
+    # years_written reads the text the same way; a date's day, month and year are no financial year.
     assert tokenize("(Month 12 - 2021/22).") == ["month", "12", "fy21/22"]
+    assert years_written("the CCG up to 31st March 2022 (Month 12 - 2021/22)") == ["2022", "2021/22"]
+    assert tokenize("15/11/12") == ["15", "11", "12"] and years_written("15/11/12") == []
+    assert years_written("as of 30/06/2022") == ["2022"]
 
 
 def test_a_year_the_page_gives_after_another_number_is_found(service):

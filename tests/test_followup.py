@@ -141,10 +141,20 @@ def test_an_ellipsis_naming_a_new_thing_and_a_time_asks_for_the_new_thing():
     assert breaches.kind is FollowUpKind.ELLIPSIS
     assert breaches.question.startswith("52 week breaches in april") and "rtt" in breaches.question
     assert "geh in may" in resolve("what about geh in may?", asked("rtt 18 week incomplete performance in april 22")).question
-    # A time alone still changes only the time.
+    # A time alone still changes only the time, with the words that go with one.
     assert resolve("what about march 22?", asked("rtt 18 week incomplete performance in april 22")).question == (
         "rtt 18 week incomplete performance in march 22?"
     )
+    assert resolve("and the same for may?", asked("a&e 4 hour performance in april 2022")).question == (
+        "a&e 4 hour performance in may 2022?"
+    )
+    # "and attendances ..." is not "and at tendances": the cue's words are whole words.
+    assert resolve("and attendances in may?", asked("a&e 4 hour performance in april 2022")).question.startswith("attendances in may")
+    # A later turn changes the time in the context too, and the context is not bracketed twice.
+    first = resolve("and the 12 hour waits in may?", asked("a&e 4 hour performance in april 2022"))
+    later = (Turn("a&e 4 hour performance in april 2022", PASSAGE), Turn(first.question, PASSAGE, inserted=first.inserted))
+    assert resolve("and june?", later).question == "12 hour waits in june (a&e 4 hour performance in june 2022)?"
+    assert resolve("and the 4 hour ones in june?", later).question == "4 hour ones in june (a&e 4 hour performance in june 2022)?"
 
 
 def test_last_year_moves_the_year_asked_about_back_one():

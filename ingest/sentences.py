@@ -51,7 +51,9 @@ MAX_ENTRY_WRAP_WORDS = 3
 _ENTRY_LEADS_ON = re.compile(rf"(?:[,–&-]|\b(?:{'|'.join(sorted(_LEADS_ON_WORDS))}))$")
 _LIST_MARKER = re.compile(r"^\(?[0-9a-zA-Z]{1,3}[.)]$")
 _CLAUSE_BREAK = re.compile(r"(?<=[;,])\s+")
-# A line whose last cell is a figure closes a table row: "82% Apr-22 56.3%", "(980)", "£1.4m", "5,484".
+# A line whose last cell is a figure closes a table row: "82% Apr-22 56.3%", "(980)", "£1.4m", "5,484". A
+# line of prose ending in a number (a section number "4.2", a year) matches too, so an over-long run of
+# prose may be cut at such a line's end rather than at a clause break.
 _CLOSES_ROW = re.compile(r"(?:^|\s)[(£]?\d[\d,.]*(?:%|[mk]|bn)?\)?$")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
+from collections.abc import Callable, Iterator
 
 import Stemmer
 import wordninja
@@ -173,25 +174,31 @@ def search_words(text: str) -> list[str]:
 YEAR_TOKEN = re.compile(r"fy\d\d/\d\d|(?:19|20)\d\d")
 
 
-def _one_financial_year(tokens: list[str]) -> bool:
-    return len(tokens) == 1 and tokens[0].startswith("fy")
-
-
 def years_written(text: str) -> list[str]:
     """The years in the text as written ("2021-22", "FY23/24"), each once; a range that is not one
     year after another ("35-50 walking aids") is no financial year."""
-    found: list[str] = []
+    return list(dict.fromkeys(match.group() for match in _years_read(YEAR_WRITTEN, text, _reads_as_one_year)))
+
+
+def _reads_as_one_year(match: re.Match[str]) -> bool:
+    tokens = tokenize(match.group())
+    return len(tokens) == 1 and bool(YEAR_TOKEN.fullmatch(tokens[0]))
+
+
+def _years_read(pattern: re.Pattern[str], text: str, is_year: Callable[[re.Match[str]], bool]) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern`` in ``text`` that ``is_year`` accepts, left to right: what the tokenizer
+    and ``years_written`` read as years. A match that is no year gives its place back to one that
+    overlaps it: in "Month 12 - 2021/22" the "12 - 2021" is no year, and "2021/22" is; a pair found so
+    inside a date ("11/12" of "15/11/12") is no year either."""
     position, given_back = 0, 0
-    while match := YEAR_WRITTEN.search(text, position):
-        tokens = tokenize(match.group())
-        in_a_date = match.start() < given_back and re.search(r"\d[/.-]$", text[: match.start()]) and _one_financial_year(tokens)
-        if len(tokens) == 1 and YEAR_TOKEN.fullmatch(tokens[0]) and not in_a_date:
-            found.append(match.group())
+    while match := pattern.search(text, position):
+        in_a_date = match.start() < given_back and not match.group().isdigit() and re.search(r"\d[/.-]$", text[: match.start()])
+        if is_year(match) and not in_a_date:
+            yield match
             position = match.end()
-        else:  # "12 - 2021" of "Month 12 - 2021/22" is no year and gives its place back, as in ``tokenize``
+        else:
             given_back = max(given_back, match.end())
             position = match.start() + 1
-    return list(dict.fromkeys(found))
 
 
 def plain_tokens(text: str) -> list[str]:
@@ -207,22 +214,22 @@ def plain_tokens(text: str) -> list[str]:
 
 
 def _with_financial_years(text: str) -> str:
-    """Each financial year ("2021/22", "21-22", "2021 to 2022") written as one token, "fy21/22". A pair
-    of numbers that is no financial year gives its place back to one that follows: in "Month 12 -
-    2021/22" the "12 - 2021" is no year, and "2021/22" is."""
-    parts, position, given_back = [], 0, 0
-    while match := _FINANCIAL_YEAR.search(text, position):
-        start, end = [group for group in match.groups() if group is not None]
-        # Given back by a pair that was no year, but part of a date ("11/12" of "15/11/12"): no year either.
-        in_a_date = match.start() < given_back and re.search(r"\d[/.-]$", text[: match.start()])
-        if int(end) != (int(start) + 1) % 100 or in_a_date:
-            given_back = max(given_back, match.end())
-            parts.append(text[position : match.start() + 1])
-            position = match.start() + 1
-            continue
+    """Each financial year ("2021/22", "21-22", "2021 to 2022") written as one token, "fy21/22"."""
+    parts, position = [], 0
+    for match in _years_read(_FINANCIAL_YEAR, text, _one_year_after_another):
+        start, end = _financial_year_ends(match)
         parts.append(f"{text[position : match.start()]} fy{start}/{end} ")
         position = match.end()
     return "".join(parts) + text[position:]
+
+
+def _financial_year_ends(match: re.Match[str]) -> list[str]:
+    return [group for group in match.groups() if group is not None]
+
+
+def _one_year_after_another(match: re.Match[str]) -> bool:
+    start, end = _financial_year_ends(match)
+    return int(end) == (int(start) + 1) % 100
 
 
 # PyStemmer's stemmers must not be called from two threads at once; answers run in a pool.

@@ -34,7 +34,7 @@ def what_is_missing(question: str, evidence_tokens: frozenset[str], best_sentenc
     names as search tokens.
     """
     asked_months = _months_in(question)
-    missing_months = [m for m in asked_months if not any(set(tokenize(w)) & evidence_tokens for w in _written(m, question))]
+    missing_months = [m for m, forms in asked_months.items() if not any(set(tokenize(form)) & evidence_tokens for form in forms)]
     if missing_months:
         given = [m for m in _months_in(best_sentence) if m not in asked_months]
         return _sentence(given, missing_months)
@@ -53,23 +53,19 @@ def what_is_missing(question: str, evidence_tokens: frozenset[str], best_sentenc
     return _sentence([], shown)
 
 
-def _months_in(text: str) -> list[str]:
-    """Month names as calendar names ("Sept" -> "September"), in order, once each; "may" is a month
-    only as "May" or before a date ("may 2022"), not the verb."""
-    months = (
-        m.group()
-        for m in _MONTH.finditer(text)
-        if m.group().lower() != "may" or m.group() == "May" or re.match(r"\s+\d", text[m.end() :])
-    )
-    return list(dict.fromkeys(calendar.month_name[MONTHS[m.lower()]] for m in months))
-
-
-def _written(month: str, question: str) -> list[str]:
-    """A month asked about as the question wrote it and by its name: "apr" is on a page that prints
-    "Apr-22" (the same search token), as "April" is on one that says "April". A month asked by its
-    full name is not on a page that only prints "Apr-22" column headers: those stand on every page
-    of the performance report's tables, whatever month a figure is for."""
-    return [month] + [m.group() for m in _MONTH.finditer(question) if calendar.month_name[MONTHS[m.group().lower()]] == month]
+def _months_in(text: str) -> dict[str, set[str]]:
+    """Month names as calendar names ("Sept" -> "September"), in order, each with the ways the text
+    writes it, its calendar name among them; "may" is a month only as "May" or before a date ("may
+    2022"), not the verb. A month is on a page in any of its forms: "apr" is on a page that prints
+    "Apr-22" (the same search token), as "April" is on one that says "April"; a month asked by its full
+    name is not on a page that only prints "Apr-22" column headers: those stand on every page of the
+    performance report's tables, whatever month a figure is for."""
+    months: dict[str, set[str]] = {}
+    for m in _MONTH.finditer(text):
+        if m.group().lower() != "may" or m.group() == "May" or re.match(r"\s+\d", text[m.end() :]):
+            name = calendar.month_name[MONTHS[m.group().lower()]]
+            months.setdefault(name, {name}).add(m.group())
+    return months
 
 
 def _sentence(given: list[str], missing: list[str]) -> str:

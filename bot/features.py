@@ -185,6 +185,8 @@ class FeatureMaker:
         # What names each document: its title's words and initials ("phm"), and its kind ("green plan").
         self._kinds = {slug: frozenset(tokenize(document.record.kind)) for slug, document in kb.by_slug.items()}
         self._title_initials = {slug: frozenset(initials_of_title(document.record.title)) for slug, document in kb.by_slug.items()}
+        # Those long enough to name the document ("nhse", "qsrm"), not "gp" of "Green Plan".
+        self._title_acronyms = {slug: frozenset(i for i in initials if len(i) >= MIN_TITLE_INITIALS) for slug, initials in self._title_initials.items()}
         self._document_names = {
             slug: searcher.title_tokens(slug) | acronyms_of(document.record.title) | self._kinds[slug]
             for slug, document in kb.by_slug.items()
@@ -237,8 +239,7 @@ class FeatureMaker:
         by_initials = [
             (slug, token)
             for token in dict.fromkeys(tokenize(question))
-            if len(token) >= MIN_TITLE_INITIALS
-            and len(slugs := [slug for slug, initials in self._title_initials.items() if token in initials]) == 1
+            if len(slugs := [slug for slug, acronyms in self._title_acronyms.items() if token in acronyms]) == 1
             for slug in slugs
         ]
         mentions = self._document_mentions(question) + by_initials
@@ -513,8 +514,7 @@ class FeatureMaker:
         key = (slug, page)
         if key not in self._page_acronym_cache:
             self._page_acronym_cache[key] = frozenset(acronyms_of(f"{title}\n{self.kb.page_text(slug, page)}"))
-        initials = frozenset(i for i in self._title_initials[slug] if len(i) >= MIN_TITLE_INITIALS)  # not "gp" of "Green Plan"
-        subjects = self.page_tokens(slug, page) | self.searcher.title_tokens(slug) | initials
+        subjects = self.page_tokens(slug, page) | self.searcher.title_tokens(slug) | self._title_acronyms[slug]
         return subjects | self._page_acronym_cache[key]
 
     def _page_of(self, sentence_id: int) -> tuple[str, int]:

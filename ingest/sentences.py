@@ -42,6 +42,12 @@ _ABBREVIATION = re.compile(rf"(?:\b(?:e\.g|i\.e|etc|vs|No|St|approx|Cllr|{HONORI
 # "2. ... reduced to 4-6 weeks and 3. A sentence is added": an inline item number, not a sentence end,
 # when the item before it ("2.") comes just before.
 _INLINE_ITEM_NUMBER = re.compile(r"(?:\b(?:and|or)|[,;])\s+\(?(\d{1,2})[.)]$")
+# "5. Patient Information - Media 5.1." then "Proactive Media Releases ...": the number of the section that
+# starts next, which the text layer put at the end of the sentence before it: a dotted number closed by a full
+# stop before a sentence that opens with a word (an action row's reference, "SC 18.4.3.", comes before the
+# next row's number), or a bare "4." before "4.1 ...".
+_NEXT_SECTION_NUMBER = re.compile(r"\s+(?P<number>\d{1,2}(?:\.\d{1,2})+\.)$")
+_BARE_SECTION_NUMBER = re.compile(r"\s+(?P<number>\d{1,2})\.$")
 # A person's entry in a list of those present wraps onto at most this many words ("Place)"); how long
 # the entry itself may be is index.text.MAX_ENTRY_CHARS. Set by hand for the board papers' attendance lists.
 MAX_ENTRY_WRAP_WORDS = 3
@@ -175,7 +181,22 @@ def split_sentences(text: str) -> list[str]:
         pieces.append(text[start : match.start() + len(match.group(0).rstrip())].strip())
         start = match.end()
     pieces.append(text[start:].strip())
+    pieces = _without_next_section_numbers(pieces)
     return [collapse_whitespace(part) for piece in _attach_list_markers(pieces) for part in _limit_length(piece) if part.strip()]
+
+
+def _without_next_section_numbers(pieces: list[str]) -> list[str]:
+    """Without a section's number that ends the sentence before the section ("... Media 5.1.", "... at this
+    stage 4." before "4.1 Quality Report"): it numbers neither sentence, and a quote should not end on it
+    (nor a sentence open with one, which would read as a figure). What is left is still on the page."""
+    kept = list(pieces)
+    for n in range(len(kept) - 1):
+        bare = _BARE_SECTION_NUMBER.search(kept[n])
+        dotted = _NEXT_SECTION_NUMBER.search(kept[n]) if not kept[n + 1][:1].isdigit() else None
+        match = dotted or (bare if bare and kept[n + 1].startswith(f"{bare['number']}.") else None)
+        if match and match.start() > 0:
+            kept[n] = kept[n][: match.start()]
+    return kept
 
 
 def _ends_with_item_number(text: str) -> bool:

@@ -214,6 +214,33 @@ def test_sentences_split_at_sentence_ends_but_not_at_inline_item_numbers():
     ]
 
 
+def test_the_number_of_the_section_that_follows_is_no_part_of_the_sentence_before():
+    text = (
+        "5. Patient Information - Media 5.1. Proactive Media Releases 2 media releases were issued. "
+        "No red risks were identified at this stage 4. 4.1 Quality Report Mr Khan presented the report. "
+        "The board NOTED the position for Month 12. Mrs Cartwright presented the accounts. "
+        "Reduce single-use plastics. 22/23 ICB LTP 17 SC 18.4.3. 10 Support Trusts."
+    )
+    assert split_sentences(text) == [
+        "5. Patient Information - Media",
+        "Proactive Media Releases 2 media releases were issued.",
+        "No red risks were identified at this stage",
+        "4.1 Quality Report Mr Khan presented the report.",
+        "The board NOTED the position for Month 12.",  # a month's number, not the next section's
+        "Mrs Cartwright presented the accounts.",
+        "Reduce single-use plastics.",
+        "22/23 ICB LTP 17 SC 18.4.3.",  # an action row's reference to the NHS Standard Contract
+        "10 Support Trusts.",
+    ]
+
+
+def test_no_quote_of_the_board_papers_ends_on_the_next_section_s_number(knowledge_base):
+    """The comms report ran "9.4." onto "4 July - 219 in attendance" and "5.1." onto its Media heading."""
+    board_papers = [sentence.text for slug, sentence in knowledge_base.sentences if slug != "cw-ics-green-plan"]
+    assert "• 4 July - 219 in attendance" in board_papers
+    assert not [text for text in board_papers if re.search(r"\s\d{1,2}(?:\.\d{1,2})+\.$", text)]
+
+
 def test_a_table_row_keeps_its_closing_cells():
     page = "\n".join([
         "3 Engage with CWaPC Formulary committee",

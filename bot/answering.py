@@ -267,6 +267,8 @@ class AnsweringService:
         if len(question) > MAX_QUESTION_CHARS:
             text = TOO_LONG.format(length=len(question), limit=MAX_QUESTION_CHARS)
             return Answer(text=text, citations=[], abstained=True, trace=["declined: too long to be a question"])
+        # "george eliot" read as "GEH", the initials the documents define for it and write on the pages.
+        question = self.searcher.with_initials(question)
         summary = _SUMMARY_REQUEST.match(question)
         if summary:
             return self._point_to_briefing(summary["topic"], filters)

@@ -51,9 +51,9 @@ LATER_YEAR = r"next|following|coming"
 # its prefix alone too (a text layer may break a link after "https://").
 WEB_ADDRESS = re.compile(r"(?:https?://|www\.)\S*")
 
-# A name spelled out before its initials in brackets: "George Eliot Hospital NHS Trust (GEH)" (the words
-# before the brackets, at most eight, of which the name is the last few: ``index.short_names``).
-DEFINED_INITIALS = re.compile(r"(?P<words>(?:[A-Za-z&]+ ){0,7}[A-Za-z&]+) \((?P<initials>[A-Z]{2,6})\)")
+# Initials in brackets after the name they stand for: "George Eliot Hospital NHS Trust (GEH)" (the name is
+# the last few words before the brackets: ``index.short_names``).
+DEFINED_INITIALS = re.compile(r"(?<=\w )\((?P<initials>[A-Z]{2,6})\)")
 
 # A figure in a sentence: money ("£3"), a share ("42 %"), or a number ("1,200", "2020").
 FIGURE = re.compile(r"£\s?\d|\d[\d,.]*\s?%|\b\d[\d,.]*\b")

@@ -42,12 +42,13 @@ _ABBREVIATION = re.compile(rf"(?:\b(?:e\.g|i\.e|etc|vs|No|St|approx|Cllr|{HONORI
 # "2. ... reduced to 4-6 weeks and 3. A sentence is added": an inline item number, not a sentence end,
 # when the item before it ("2.") comes just before.
 _INLINE_ITEM_NUMBER = re.compile(r"(?:\b(?:and|or)|[,;])\s+\(?(\d{1,2})[.)]$")
-# "5. Patient Information - Media 5.1." then "Proactive Media Releases ...": the number of the section that
-# starts next, which the text layer put at the end of the sentence before it: a dotted number closed by a full
-# stop before a sentence that opens with a word (an action row's reference, "SC 18.4.3.", comes before the
-# next row's number), or a bare "4." before "4.1 ...".
-_NEXT_SECTION_NUMBER = re.compile(r"\s+(?P<number>\d{1,2}(?:\.\d{1,2})+\.)$")
-_BARE_SECTION_NUMBER = re.compile(r"\s+(?P<number>\d{1,2})\.$")
+# "5. Patient Information - Media\n5.1." then "Proactive Media Releases ...": the number of the section that
+# starts next, on a line of its own at the end of the sentence before it (the page's line breaks are still
+# in the text when it is split). A dotted number closed by a full stop before a sentence that opens with a
+# word (an action row's reference, "SC 18.4.3.", comes before the next row's number), or a bare "4." before
+# "4.1 ...". Only at the start of a line: "was 4.5.", "closed at 12.30." and "section 4.2." stay.
+_NEXT_SECTION_NUMBER = re.compile(r"\n(?P<number>\d{1,2}(?:\.\d{1,2})+\.)$")
+_BARE_SECTION_NUMBER = re.compile(r"\n(?P<number>\d{1,2})\.$")
 # A person's entry in a list of those present wraps onto at most this many words ("Place)"); how long
 # the entry itself may be is index.text.MAX_ENTRY_CHARS. Set by hand for the board papers' attendance lists.
 MAX_ENTRY_WRAP_WORDS = 3

@@ -215,11 +215,13 @@ def test_sentences_split_at_sentence_ends_but_not_at_inline_item_numbers():
 
 
 def test_the_number_of_the_section_that_follows_is_no_part_of_the_sentence_before():
+    # As the comms report and the minutes print them: the next section's number opens a line of its own.
     text = (
-        "5. Patient Information - Media 5.1. Proactive Media Releases 2 media releases were issued. "
-        "No red risks were identified at this stage 4. 4.1 Quality Report Mr Khan presented the report. "
-        "The board NOTED the position for Month 12. Mrs Cartwright presented the accounts. "
-        "Reduce single-use plastics. 22/23 ICB LTP 17 SC 18.4.3. 10 Support Trusts."
+        "5. Patient Information - Media\n5.1. Proactive Media Releases\n2 media releases were issued.\n"
+        "No red risks were identified at this stage\n4.\n4.1 Quality Report Mr Khan presented the report.\n"
+        "The board NOTED the position for Month 12. Mrs Cartwright presented the accounts.\n"
+        "Average length of stay was 4.5. The meeting closed at 12.30. It is set out in section 4.2.\n"
+        "Reduce single-use plastics. 22/23 ICB LTP 17 SC\n18.4.3. 10 Support Trusts."
     )
     assert split_sentences(text) == [
         "5. Patient Information - Media",
@@ -228,6 +230,9 @@ def test_the_number_of_the_section_that_follows_is_no_part_of_the_sentence_befor
         "4.1 Quality Report Mr Khan presented the report.",
         "The board NOTED the position for Month 12.",  # a month's number, not the next section's
         "Mrs Cartwright presented the accounts.",
+        "Average length of stay was 4.5.",  # figures and references within a line stay
+        "The meeting closed at 12.30.",
+        "It is set out in section 4.2.",
         "Reduce single-use plastics.",
         "22/23 ICB LTP 17 SC 18.4.3.",  # an action row's reference to the NHS Standard Contract
         "10 Support Trusts.",

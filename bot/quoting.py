@@ -18,7 +18,7 @@ from itertools import pairwise, zip_longest
 
 from index.store import KnowledgeBase
 from index.text import collapse_whitespace, is_list_item
-from index.vocabulary import BULLET_GLYPHS, CAPTION, CAPTION_END
+from index.vocabulary import BULLET_GLYPHS, CAPTION, CAPTION_AT_END, CAPTION_END
 
 # A sentence introducing a list brings at most this many of its items (walking forward, or back from
 # an item to its introduction). Set by hand: an answer quoting a list stays short enough to read.
@@ -30,6 +30,8 @@ MAX_GAP = 1
 _INLINE_BULLET = re.compile(rf"\s+(?=[{BULLET_GLYPHS}]\s)")
 # "... subject to 1. consideration of language": a sentence that starts a numbered list inline.
 _FIRST_ITEM = re.compile(r"\s\(?(?:1|a|i)[.)]\s")
+# How a sentence may end; one that ends otherwise at the foot of a page goes on at the top of the next.
+_SENTENCE_END = (".", "!", "?", ":", ";", "”", '"', ")")
 # "There are some other costs not yet budgeted for. These include ...": a sentence that says what the one before it means.
 _ELABORATION = re.compile(r"^(?:These|They|This|Those)\s+(?:include[sd]?|are|were|comprise[sd]?|means?)\b")
 
@@ -105,14 +107,46 @@ class Quoter:
 
     def text(self, sentence_id: int) -> str:
         """The sentence as quoted: without a chart's caption the text layer glued to its front ("Figure 15
-        Total carbon footprint in 2020/21 The Carbon Footprint in 2020/21 was ..."), which reads as
-        nonsense; what is left is still verbatim on the page."""
+        Total carbon footprint in 2020/21 The Carbon Footprint in 2020/21 was ...") or to its end ("...
+        remains static Figure 31GHG emissions from inhalers ..."), which reads as nonsense; what is
+        left is still verbatim on the page."""
         text = self.kb.sentences[sentence_id][1].text
         caption_end = CAPTION_END.search(text) if CAPTION.match(text) else None
-        return text[caption_end.end() :] if caption_end else text
+        text = text[caption_end.end() :] if caption_end else text
+        glued = CAPTION_AT_END.search(text)
+        return text[: glued.start()] if glued and glued.start() > 0 else text
 
     def _list_around(self, sentence_id: int) -> list[int]:
-        """The list a sentence belongs to or introduces, nearest items first, and its introduction."""
+        """The rest of a sentence a page break cut in two, then the list a sentence belongs to or
+        introduces, nearest items first, and its introduction."""
+        return self._over_the_page_break(sentence_id) + self._list_of(sentence_id)
+
+    def _over_the_page_break(self, sentence_id: int) -> list[int]:
+        """The other part of a sentence a page break cut ("Since February 2010, Coventry, ... Nuneaton and
+        Bedworth and" at the foot of p. 80, "other local district councils, they use ... CSW-Jets" at the
+        top of p. 81): a page's first sentence that opens in lower case goes with the previous page's last
+        (a chart's caption the text layer put between them aside) when that one has no closing stop, and
+        the other way round. Each part is quoted from its own page."""
+        slug, sentence = self.kb.sentences[sentence_id]
+        if self.text(sentence_id)[:1].islower():
+            before = sentence_id - 1
+            while before >= 0 and self._is_caption_on(before, slug, sentence.page - 1):
+                before -= 1
+            if before >= 0 and self.kb.sentences[before][0] == slug and self.kb.sentences[before][1].page == sentence.page - 1:
+                return [before] if not self.text(before).rstrip().endswith(_SENTENCE_END) else []
+        after = sentence_id + 1
+        if not self.text(sentence_id).rstrip().endswith(_SENTENCE_END) and after < len(self.kb.sentences):
+            while after < len(self.kb.sentences) and self._is_caption_on(after, slug, sentence.page + 1):
+                after += 1
+            if after < len(self.kb.sentences) and self.kb.sentences[after][0] == slug and self.kb.sentences[after][1].page == sentence.page + 1:
+                return [after] if self.text(after)[:1].islower() else []
+        return []
+
+    def _is_caption_on(self, sentence_id: int, slug: str, page: int) -> bool:
+        other_slug, other = self.kb.sentences[sentence_id]
+        return other_slug == slug and other.page in (page, page + 1) and bool(CAPTION.match(other.text))
+
+    def _list_of(self, sentence_id: int) -> list[int]:
         text = self.text(sentence_id)
         following = self._items_from(sentence_id, +1, introduced=text.endswith(":"))
         if not is_list_item(text):

@@ -64,6 +64,10 @@ CAPTION = re.compile(r"^\s*(?:Figure|Fig\.|Table|Chart|Graph)\s*\d+", re.IGNOREC
 # Where a caption the text layer glued to the sentence after it ends: "Figure 15Total carbonfootprint in2020/21
 # The Carbon Footprint in 2020/21 was ..." (before a capitalised word that opens sentences). Set by hand.
 CAPTION_END = re.compile(r"\s(?=(?:The|This|These|Our|We|In|As|It|There)\s)")
+# A chart's caption the text layer glued to the end of a sentence ("... Along with Solihull Community Housing
+# and Figure 32 Emissionsfrom procurement ..."), running to the end with no closing stop. Not "Figure 1:",
+# the performance report's titled charts, whose words after the colon carry their figures.
+CAPTION_AT_END = re.compile(r"\s(?:Figure|Fig\.|Table|Chart|Graph)\s?\d+(?!\s?[:\d])(?!.*[.!?][\"'’”)]*$)", re.DOTALL)
 
 # Units shortened after a number ("4 hr", "12hrs", "60 mins", "2 yrs"), as the documents spell them: "hr" alone
 # may be HR (human resources), "4 hr" is four hours. Set by hand from English usage, not fitted.

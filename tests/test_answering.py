@@ -135,6 +135,18 @@ def test_sentences_close_together_on_a_page_are_quoted_as_one_passage(service):
     assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)
 
 
+def test_a_sentence_a_page_break_cut_is_quoted_from_both_pages_without_the_caption_between(service):
+    # Green Plan pp. 80-81: "Along with Solihull Community Housing and" ends p. 80, where the text layer
+    # glued a chart's caption ("Figure 32 Emissionsfrom procurement ...") to it; "other local district
+    # councils, they use a collaborative E-Tendering portal called CSW-Jets ..." opens p. 81.
+    answer = service.answer("how long have they been doing CSW-Jets")
+    pages = {(c.slug, c.page): c.quote for c in answer.citations}
+    assert pages[("cw-ics-green-plan", 80)] == "Along with Solihull Community Housing and"
+    assert pages[("cw-ics-green-plan", 81)].startswith("other local district councils, they use a collaborative E-Tendering portal")
+    assert "Figure 32" not in answer.text
+    assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)
+
+
 def test_a_who_question_is_answered_with_a_named_person(service):
     # Green Plan p. 1: "Laura Nelson – Director of Operational and Financial recovery – Executive Lead for Sustainability."
     answer = service.answer("Who is named as the Green Plan's executive lead for sustainability?")

@@ -122,29 +122,30 @@ class Quoter:
         return self._over_the_page_break(sentence_id) + self._list_of(sentence_id)
 
     def _over_the_page_break(self, sentence_id: int) -> list[int]:
-        """The other part of a sentence a page break cut ("Since February 2010, Coventry, ... Nuneaton and
-        Bedworth and" at the foot of p. 80, "other local district councils, they use ... CSW-Jets" at the
+        """The other part of a sentence a page break cut (the Green Plan's "Along with Solihull Community
+        Housing and" at the foot of p. 80, "other local district councils, they use ... CSW-Jets" at the
         top of p. 81): a page's first sentence that opens in lower case goes with the previous page's last
         (a chart's caption the text layer put between them aside) when that one has no closing stop, and
         the other way round. Each part is quoted from its own page."""
         slug, sentence = self.kb.sentences[sentence_id]
         if self.text(sentence_id)[:1].islower():
             before = sentence_id - 1
-            while before >= 0 and self._is_caption_on(before, slug, sentence.page - 1):
+            while before >= 0 and self._is_caption_on(before, slug, (sentence.page - 1, sentence.page)):
                 before -= 1
             if before >= 0 and self.kb.sentences[before][0] == slug and self.kb.sentences[before][1].page == sentence.page - 1:
                 return [before] if not self.text(before).rstrip().endswith(_SENTENCE_END) else []
         after = sentence_id + 1
         if not self.text(sentence_id).rstrip().endswith(_SENTENCE_END) and after < len(self.kb.sentences):
-            while after < len(self.kb.sentences) and self._is_caption_on(after, slug, sentence.page + 1):
+            while after < len(self.kb.sentences) and self._is_caption_on(after, slug, (sentence.page, sentence.page + 1)):
                 after += 1
             if after < len(self.kb.sentences) and self.kb.sentences[after][0] == slug and self.kb.sentences[after][1].page == sentence.page + 1:
                 return [after] if self.text(after)[:1].islower() else []
         return []
 
-    def _is_caption_on(self, sentence_id: int, slug: str, page: int) -> bool:
+    def _is_caption_on(self, sentence_id: int, slug: str, pages: tuple[int, int]) -> bool:
+        """A chart's caption on either of two pages of a document (between a sentence's two parts)."""
         other_slug, other = self.kb.sentences[sentence_id]
-        return other_slug == slug and other.page in (page, page + 1) and bool(CAPTION.match(other.text))
+        return other_slug == slug and other.page in pages and bool(CAPTION.match(other.text))
 
     def _list_of(self, sentence_id: int) -> list[int]:
         text = self.text(sentence_id)

@@ -127,20 +127,30 @@ class Quoter:
         top of p. 81): a page's first sentence that opens in lower case goes with the previous page's last
         (a chart's caption the text layer put between them aside) when that one has no closing stop, and
         the other way round. Each part is quoted from its own page."""
-        slug, sentence = self.kb.sentences[sentence_id]
-        if self.text(sentence_id)[:1].islower():
-            before = sentence_id - 1
-            while before >= 0 and self._is_caption_on(before, slug, (sentence.page - 1, sentence.page)):
-                before -= 1
-            if before >= 0 and self.kb.sentences[before][0] == slug and self.kb.sentences[before][1].page == sentence.page - 1:
-                return [before] if not self.text(before).rstrip().endswith(_SENTENCE_END) else []
-        after = sentence_id + 1
-        if not self.text(sentence_id).rstrip().endswith(_SENTENCE_END) and after < len(self.kb.sentences):
-            while after < len(self.kb.sentences) and self._is_caption_on(after, slug, (sentence.page, sentence.page + 1)):
-                after += 1
-            if after < len(self.kb.sentences) and self.kb.sentences[after][0] == slug and self.kb.sentences[after][1].page == sentence.page + 1:
-                return [after] if self.text(after)[:1].islower() else []
+        for step, this_part, other_part in ((-1, self._opens_in_lower_case, self._has_no_closing_stop),
+                                            (+1, self._has_no_closing_stop, self._opens_in_lower_case)):
+            if this_part(sentence_id) and (other := self._across_the_page_break(sentence_id, step)) is not None:
+                return [other] if other_part(other) else []
         return []
+
+    def _across_the_page_break(self, sentence_id: int, step: int) -> int | None:
+        """The sentence next to this one, going back (``step`` -1) or on (+1), on the page before or after
+        it (a chart's caption on either page aside); None when the next one is on this page or in another
+        document."""
+        slug, sentence = self.kb.sentences[sentence_id]
+        pages = (min(sentence.page, sentence.page + step), max(sentence.page, sentence.page + step))
+        other = sentence_id + step
+        while 0 <= other < len(self.kb.sentences) and self._is_caption_on(other, slug, pages):
+            other += step
+        if 0 <= other < len(self.kb.sentences) and self.kb.sentences[other][0] == slug and self.kb.sentences[other][1].page == sentence.page + step:
+            return other
+        return None
+
+    def _opens_in_lower_case(self, sentence_id: int) -> bool:
+        return self.text(sentence_id)[:1].islower()
+
+    def _has_no_closing_stop(self, sentence_id: int) -> bool:
+        return not self.text(sentence_id).rstrip().endswith(_SENTENCE_END)
 
     def _is_caption_on(self, sentence_id: int, slug: str, pages: tuple[int, int]) -> bool:
         """A chart's caption on either of two pages of a document (between a sentence's two parts)."""

@@ -20,7 +20,7 @@ from typing import Any
 import bm25s
 import numpy as np
 
-from index.short_names import ShortName, short_names, with_initials
+from index.short_names import Initials, short_names
 from index.store import KnowledgeBase
 from index.text import is_english_word, retrieval_text, search_words, stem, tokenize
 
@@ -86,7 +86,7 @@ class HybridSearcher:
         self._pages: list[tuple[str, int]] = statistics["pages"]
         self._page_bm25: bm25s.BM25 = statistics["page_bm25"]
         self._title_tokens: dict[str, frozenset[str]] = statistics["title_tokens"]
-        self._short_names: dict[str, ShortName] = statistics["short_names"]
+        self._initials = Initials(statistics["short_names"])
 
     def search(self, query: str, query_vector: np.ndarray, k: int = 10, filters: Filters = NO_FILTERS) -> list[ChunkHit]:
         allowed = self._allowed_chunks(filters)
@@ -157,7 +157,7 @@ class HybridSearcher:
     def with_initials(self, text: str) -> str:
         """The text with the start of a name the documents give initials for written as the initials
         ("george eliot bed occupancy": "GEH bed occupancy"; ``index.short_names``)."""
-        return with_initials(text, self._short_names)
+        return self._initials.rewrite(text)
 
     def page_scores(self, tokens: list[str]) -> dict[tuple[str, int], float]:
         """BM25 of every page for these search tokens (pages with none of them left out)."""

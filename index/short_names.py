@@ -97,17 +97,22 @@ def short_names(texts: list[str]) -> dict[str, ShortName]:
     return written
 
 
-def with_initials(text: str, written: dict[str, ShortName]) -> str:
-    """The text with each start of a name that stands for it written as the name's initials, where the
-    text does not go on as the name does: "george eliot bed occupancy" is "GEH bed occupancy"."""
-    if not written:
-        return text
-    pattern = "|".join(re.escape(start).replace(r"\ ", r"\s+") for start in sorted(written, key=len, reverse=True))
+class Initials:
+    """Reads a text's starts of names as their initials (``short_names`` gives them), with the pattern that
+    finds them compiled once, not for every question."""
 
-    def initials(match: re.Match[str]) -> str:
-        short = written.get(" ".join(match["start"].lower().split()))
+    def __init__(self, written: dict[str, ShortName]) -> None:
+        self.written = written
+        starts = "|".join(re.escape(start).replace(r"\ ", r"\s+") for start in sorted(written, key=len, reverse=True))
+        self._pattern = re.compile(rf"(?<!\w)(?P<start>{starts})(?!\w)(?P<after>\W+(?P<next>\w+))?", re.IGNORECASE) if written else None
+
+    def rewrite(self, text: str) -> str:
+        """The text with each start of a name that stands for it written as the name's initials, where the
+        text does not go on as the name does: "george eliot bed occupancy" is "GEH bed occupancy"."""
+        return self._pattern.sub(self._initials, text) if self._pattern is not None else text
+
+    def _initials(self, match: re.Match[str]) -> str:
+        short = self.written.get(" ".join(match["start"].lower().split()))
         if short is None or (match["next"] or "").lower() == short.next_word:
             return match.group()
         return short.initials + match.group()[len(match["start"]) :]
-
-    return re.sub(rf"(?<!\w)(?P<start>{pattern})(?!\w)(?P<after>\W+(?P<next>\w+))?", initials, text, flags=re.IGNORECASE)

@@ -10,7 +10,7 @@ import pytest
 
 from bot.answering import split_question
 from bot.evaluation import load_questions, quote_is_verbatim
-from index.short_names import short_names, with_initials
+from index.short_names import Initials, short_names
 from index.text import tokenize, years_written
 from tests.support.paths import EVAL_DIR, REPO
 
@@ -68,13 +68,14 @@ def test_a_name_stands_for_its_initials_only_where_the_documents_write_it_so():
         "The west of the county and the West Midlands Fire Service. The George Eliot Hospital site.",
     ]
     written = short_names(texts)
+    initials = Initials(written)
     assert set(written) == {"george eliot"}  # "Royal College" is written once; "west" is an ordinary word too
-    assert with_initials("george eliot bed occupancy", written) == "GEH bed occupancy"
-    assert with_initials("George Eliot Hospital beds", written) == "George Eliot Hospital beds"  # the whole name stays
-    assert with_initials("West Midlands ambulance handovers", written) == "West Midlands ambulance handovers"
+    assert initials.rewrite("george eliot bed occupancy") == "GEH bed occupancy"
+    assert initials.rewrite("George Eliot Hospital beds") == "George Eliot Hospital beds"  # the whole name stays
+    assert initials.rewrite("West Midlands ambulance handovers") == "West Midlands ambulance handovers"
     # Written often enough, "Royal College" stands for the GPs' college, but not where it goes on as another name.
-    many = short_names([*texts, *["The Royal College of General Practitioners said so."] * 3])
-    assert with_initials("royal college of nursing survey", many) == "royal college of nursing survey"
+    many = Initials(short_names([*texts, *["The Royal College of General Practitioners said so."] * 3]))
+    assert many.rewrite("royal college of nursing survey") == "royal college of nursing survey"
 
 
 def test_forms_of_a_word_meet_and_short_acronyms_keep_their_letters():

@@ -13,7 +13,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 import numpy as np
@@ -161,6 +161,23 @@ class QuestionReading:
     months: tuple[str, ...]
     # The words that name a document the question is about ("the CEO report says ..."): where, not what.
     document_words: frozenset[str] = frozenset()
+    # Acronyms the documents use for runs of its telling words ("phm": population, health, management).
+    acronyms: dict[str, frozenset[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _SentenceForm:
+    """The features of a sentence that do not depend on the question."""
+
+    holds_figure: bool
+    holds_amount: bool
+    holds_date: bool
+    holds_person: bool
+    log_length: float
+    short: float  # under 30 characters: a fragment
+    digit_share: float
+    caption: float
+    list_item: float
 
 
 @dataclass(frozen=True)
@@ -182,6 +199,8 @@ class FeatureMaker:
         self.searcher = searcher
         self._page_token_cache: dict[tuple[str, int], frozenset[str]] = {}
         self._page_acronym_cache: dict[tuple[str, int], frozenset[str]] = {}
+        self._form_cache: dict[int, _SentenceForm] = {}
+        self._heading_cache: dict[int, frozenset[str]] = {}
         # What names each document: its title's words and initials ("phm"), and its kind ("green plan").
         self._kinds = {slug: frozenset(tokenize(document.record.kind)) for slug, document in kb.by_slug.items()}
         self._title_initials = {slug: frozenset(initials_of_title(document.record.title)) for slug, document in kb.by_slug.items()}
@@ -206,6 +225,7 @@ class FeatureMaker:
             years=tuple(t for t in dict.fromkeys(tokenize(question)) if YEAR_TOKEN.fullmatch(t)),
             months=tuple(t for t in dict.fromkeys(tokenize(question)) if t in MONTHS),
             document_words=frozenset(t for _, words in self._document_mentions(question) for t in tokenize(words)),
+            acronyms=self.searcher.acronyms_spelled_out(list(terms)),
         )
 
     def term_weight(self, token: str) -> float:
@@ -310,8 +330,10 @@ class FeatureMaker:
         ids.sort()
         best_page = max((page_bm25.get(self._page_of(i), 0.0) for i in ids.tolist()), default=0.0)
         dense = self.kb.sentence_vectors[ids] @ query_vector if len(ids) else np.zeros(0)
+        on_page: dict[tuple[str, int], tuple[float, float, float]] = {}
+        hit_of = self._hit_of(hits)
         rows = [
-            self._sentence_row(i, reading, float(d), chunk_rank, page_rank, page_bm25, best_page, hits, page_bm25_rank)
+            self._sentence_row(i, reading, float(d), chunk_rank, page_rank, page_bm25, best_page, hit_of, page_bm25_rank, on_page)
             for i, d in zip(ids.tolist(), dense.tolist())
         ]
         features = np.array(rows, dtype=np.float64).reshape(len(rows), len(SENTENCE_FEATURES))
@@ -342,18 +364,25 @@ class FeatureMaker:
                 page_rank.setdefault(sentence_id, 1.0 / (rank + 1))
         return chunk_rank, page_rank
 
-    def _sentence_row(self, sentence_id, reading, dense, chunk_rank, page_rank, page_bm25, best_page, hits, page_bm25_rank):
-        slug, sentence = self.kb.sentences[sentence_id]
-        text = sentence.text
+    def _sentence_row(self, sentence_id, reading, dense, chunk_rank, page_rank, page_bm25, best_page, hit_of, page_bm25_rank, on_page):
+        """One candidate's features; ``on_page`` caches, for this question, what each page holds of it."""
         tokens = self.searcher.sentence_tokens(sentence_id)
         page = self._page_of(sentence_id)
-        page_tokens = self.page_tokens(*page)
-        covered = covered_terms(reading.terms, tokens, self.searcher)
+        if page not in on_page:
+            page_tokens = self.page_tokens(*page)
+            on_page[page] = (
+                _share_mentioned(reading.specific, page_tokens),
+                _share_present(reading.years, page_tokens),
+                _share_present(reading.months, page_tokens),
+            )
+        names_on_page, years_on_page, months_on_page = on_page[page]
+        covered = covered_terms(reading, tokens)
         total = sum(reading.terms.values()) or 1.0
         rarest = max(reading.terms, key=reading.terms.__getitem__) if reading.terms else None
-        heading = frozenset(tokenize(sentence.heading))
+        heading = self._heading_tokens(sentence_id)
         wants = reading.wants
-        hit = self._hit_of(sentence_id, hits)
+        form = self._form(sentence_id)
+        hit = hit_of.get(sentence_id)
         return [
             dense,
             0.0,
@@ -368,24 +397,48 @@ class FeatureMaker:
             0.0,
             float(rarest is not None and rarest in covered),
             sum(w for t, w in reading.terms.items() if t in heading) / total,
-            float(FactKind.COUNT in wants and not holds(text, FactKind.COUNT)),
-            float(FactKind.QUANTITY in wants and holds(text, FactKind.AMOUNT)),
-            float(FactKind.DATE in wants and holds(text, FactKind.DATE)),
-            float(FactKind.PERSON in wants and holds(text, FactKind.PERSON)),
-            float(holds(text, FactKind.COUNT)),
-            math.log(1 + len(text)),
-            float(len(text) < 30),
-            len(_DIGIT.findall(text)) / max(len(text), 1),
-            float(bool(CAPTION.match(text))),
+            float(FactKind.COUNT in wants and not form.holds_figure),
+            float(FactKind.QUANTITY in wants and form.holds_amount),
+            float(FactKind.DATE in wants and form.holds_date),
+            float(FactKind.PERSON in wants and form.holds_person),
+            float(form.holds_figure),
+            form.log_length,
+            form.short,
+            form.digit_share,
+            form.caption,
             _share_mentioned(reading.specific, tokens),
-            _share_mentioned(reading.specific, page_tokens),
+            names_on_page,
             _share_present(reading.years, tokens),
-            _share_present(reading.years, page_tokens),
-            _share_present(reading.months, page_tokens),
-            float(bool(BULLET.match(text))),
+            years_on_page,
+            months_on_page,
+            form.list_item,
             0.0,
             0.0,
         ]
+
+    def _form(self, sentence_id: int) -> _SentenceForm:
+        """What a sentence holds whatever is asked (computed once per sentence: answering is warm-path)."""
+        form = self._form_cache.get(sentence_id)
+        if form is None:
+            text = self.kb.sentences[sentence_id][1].text
+            form = self._form_cache[sentence_id] = _SentenceForm(
+                holds_figure=holds(text, FactKind.COUNT),
+                holds_amount=holds(text, FactKind.AMOUNT),
+                holds_date=holds(text, FactKind.DATE),
+                holds_person=holds(text, FactKind.PERSON),
+                log_length=math.log(1 + len(text)),
+                short=float(len(text) < 30),
+                digit_share=len(_DIGIT.findall(text)) / max(len(text), 1),
+                caption=float(bool(CAPTION.match(text))),
+                list_item=float(bool(BULLET.match(text))),
+            )
+        return form
+
+    def _heading_tokens(self, sentence_id: int) -> frozenset[str]:
+        tokens = self._heading_cache.get(sentence_id)
+        if tokens is None:
+            tokens = self._heading_cache[sentence_id] = frozenset(tokenize(self.kb.sentences[sentence_id][1].heading))
+        return tokens
 
     def _neighbour_dense(self, ids: np.ndarray, query_vector: np.ndarray) -> np.ndarray:
         """The closer in meaning of the sentences before and after each one on its page: an answer
@@ -394,9 +447,14 @@ class FeatureMaker:
         before, after = np.clip(ids - 1, 0, last), np.clip(ids + 1, 0, last)
         return np.maximum(self.kb.sentence_vectors[before] @ query_vector, self.kb.sentence_vectors[after] @ query_vector)
 
-    def _hit_of(self, sentence_id: int, hits: list[ChunkHit]) -> ChunkHit | None:
-        """The best retrieved chunk holding the sentence (None: found only through its page)."""
-        return next((hit for hit in hits if sentence_id in self.kb.chunk_sentence_ids(hit.chunk_id)), None)
+    def _hit_of(self, hits: list[ChunkHit]) -> dict[int, ChunkHit]:
+        """For each sentence in a retrieved chunk, the best of those chunks (a sentence found only
+        through its page has none)."""
+        best: dict[int, ChunkHit] = {}
+        for hit in hits:
+            for sentence_id in self.kb.chunk_sentence_ids(hit.chunk_id):
+                best.setdefault(sentence_id, hit)
+        return best
 
     # -- the evidence as a whole ------------------------------------------------
 
@@ -490,7 +548,7 @@ class FeatureMaker:
     def _sentences_coverage(self, reading: QuestionReading, best: list[int]) -> list[float]:
         """What the best sentences themselves (not their pages) hold of the question."""
         tokens = frozenset().union(*(self.searcher.sentence_tokens(i) for i in best))
-        covered = covered_terms(reading.terms, tokens, self.searcher)
+        covered = covered_terms(reading, tokens)
         total = sum(reading.terms.values()) or 1.0
         missing = [w for t, w in reading.terms.items() if t not in covered]
         return [
@@ -541,11 +599,11 @@ def acronyms_of(text: str) -> set[str]:
     return acronyms
 
 
-def covered_terms(terms: dict[str, float], tokens: frozenset[str], searcher: HybridSearcher) -> frozenset[str]:
+def covered_terms(reading: QuestionReading, tokens: frozenset[str]) -> frozenset[str]:
     """The question's words a sentence holds, also through an acronym it uses for a run of them
     ("DDR" covers "dementia diagnosis rate")."""
-    covered = set(terms).intersection(tokens)
-    for acronym, words in searcher.acronyms_spelled_out(list(terms)).items():
+    covered = set(reading.terms).intersection(tokens)
+    for acronym, words in reading.acronyms.items():
         if acronym in tokens:
             covered |= words
     return frozenset(covered)

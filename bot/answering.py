@@ -421,6 +421,9 @@ class AnsweringService:
                 best = [c.sentence_id for c in scored[:3]]
                 return self._abstain(self._hints_of_sentences(best), [*trace, "declined: contact details asked for, none among the best sentences"], NO_CONTACT)
             scored = giving
+        # Decided on every candidate as fitted; quoted from those with something of their own to say
+        # (not "2.11." or "Date:", which the ranker may rank first for the passage after them).
+        scored = self._quotable(scored)
         chosen = self._choose(scored, self._best_for_each_part(question, scored))
         shown = self.quoter.with_lists([c.sentence_id for c in chosen], MAX_ANSWER_WITH_LIST_CHARS)
         answer = self._compose(self.quoter.as_passages(shown, MAX_ANSWER_CHARS))
@@ -466,13 +469,18 @@ class AnsweringService:
             scored_part, _, _ = self._rank(query, PART_CHUNKS_SEARCHED, document)
             fitting = [
                 c
-                for c in scored_part
+                for c in self._quotable(scored_part)
                 if c.score >= MIN_SUPPORTING_PROBABILITY
                 and c.sentence_id != scored[0].sentence_id  # chosen already
                 and carries(self._text(c), wants)
             ]
             best.extend(fitting[:1])
         return best
+
+    def _quotable(self, scored: list[_Scored]) -> list[_Scored]:
+        """Those with something of their own to say: not "2.11." or "Date:", which the ranker may rank
+        high for the passage after them (``bot.features.NOTHING_TO_QUOTE``); all of them if none has."""
+        return [c for c in scored if not self.features.has_nothing_to_quote(c.sentence_id)] or scored
 
     def _choose(self, scored: list[_Scored], seeds: list[_Scored]) -> list[_Scored]:
         """The best sentence, the same measure given for something else, the best for each part

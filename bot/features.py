@@ -133,6 +133,12 @@ def decline_rules_met(question: str, decision_row: Sequence[float]) -> list[Decl
 
 
 _DIGIT = re.compile(r"\d")
+# A sentence with nothing of its own to quote: a bare section number ("2.11."), a label waiting for its value on
+# the next line ("Date:", "Apologies:") or a short heading of up to three capitalised words, numbered or not
+# ("Risk Mitigation", "2. Summary Financial Position"; four would take "Dr Sarah Raistrick Chair"). The text
+# layer makes them sentences of their own; quoted alone, they answered "2.11. [1]". No gold snippet of the dev
+# questions is one; 70 sentences of the corpus are.
+NOTHING_TO_QUOTE = re.compile(r"^\s*(?=\S)(?:\d+(?:\.\d+)*\.?\s*)?(?:[A-Z][\w&'’/-]*\s?){0,3}:?\s*$")
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][A-Za-z0-9&]*[A-Z0-9]?[a-z]*\b|\b[A-Z]{2,}[a-z]?\b")
 MONTHS = frozenset(tokenize("january february march april may june july august september october november december"))
 # Words that frame a question rather than say what it is about, as search tokens ("according" is "accord").
@@ -178,6 +184,7 @@ class _SentenceForm:
     digit_share: float
     caption: float
     list_item: float
+    nothing_to_quote: bool  # see NOTHING_TO_QUOTE
 
 
 @dataclass(frozen=True)
@@ -431,8 +438,13 @@ class FeatureMaker:
                 digit_share=len(_DIGIT.findall(text)) / max(len(text), 1),
                 caption=float(bool(CAPTION.match(text))),
                 list_item=float(bool(BULLET.match(text))),
+                nothing_to_quote=bool(NOTHING_TO_QUOTE.match(text)),
             )
         return form
+
+    def has_nothing_to_quote(self, sentence_id: int) -> bool:
+        """A bare section number, a label or a short heading (``NOTHING_TO_QUOTE``): never quoted alone."""
+        return self._form(sentence_id).nothing_to_quote
 
     def _heading_tokens(self, sentence_id: int) -> frozenset[str]:
         tokens = self._heading_cache.get(sentence_id)

@@ -353,3 +353,18 @@ def test_a_caption_glued_to_the_front_of_a_sentence_is_left_out_of_its_quote(ser
     assert quote.startswith("The Carbon Footprint in 2020/21 was 258,211 tCO2e")
     assert "Figure 15" not in answer.text
     assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # The ranker put a bare "2.11." first: the section number before the table of figures asked about.
+        "Mental Health & LD came in under budget at M3 - by how much, and what's behind it?",
+        # ... and "Date:", the label on the line before the report's header.
+        "Who is the communications and engagement assurance report to the July ICB Board from, and who wrote it?",
+    ],
+)
+def test_no_citation_quotes_a_bare_section_number_or_label(service, question):
+    answer = service.answer(question)
+    assert not answer.abstained
+    assert all(len(c.quote.split()) > 3 for c in answer.citations), [c.quote for c in answer.citations]

@@ -23,7 +23,7 @@ from bot.missing import what_is_missing
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
 from index.store import KnowledgeBase
 from index.text import BULLET, YEAR_TOKEN, tokenize
-from index.vocabulary import CAPTION
+from index.vocabulary import CAPTION, STOPWORDS
 
 # Sentences of the pages the best chunks are on are candidates too.
 PAGES_EXPANDED = 6
@@ -136,9 +136,25 @@ _DIGIT = re.compile(r"\d")
 # A sentence with nothing of its own to quote: a bare section number ("2.11."), a label waiting for its value on
 # the next line ("Date:", "Apologies:") or a short heading of up to three capitalised words, numbered or not
 # ("Risk Mitigation", "2. Summary Financial Position"; four would take "Dr Sarah Raistrick Chair"). The text
-# layer makes them sentences of their own; quoted alone, they answered "2.11. [1]". No gold snippet of the dev
-# questions is one; 70 sentences of the corpus are.
+# layer makes them sentences of their own; quoted alone, they answered "2.11. [1]". 70 sentences of the corpus
+# are one; no gold snippet of the dev questions is one alone (three begin with one: "Apologies:" and the names).
 NOTHING_TO_QUOTE = re.compile(r"^\s*(?=\S)(?:\d+(?:\.\d+)*\.?\s*)?(?:[A-Z][\w&'’/-]*\s?){0,3}:?\s*$")
+# ... and a numbered heading of any length: a section number, then no lower-case word but "and", "of", "the" ...,
+# and no closing stop or colon ("5. Patient Information - Media", "8.3.2 CANCER: 62 Day Backlog"; not the action
+# "2 Create an ICS Biodiversity and Greenspace Plan.", nor "8.3.1 CANCER: ... Screening Performance:", which
+# brings the list it introduces). 19 more sentences, none of them in a gold snippet.
+_SECTION_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s")
+_LOWER_CASE_WORD = re.compile(r"(?<![A-Za-z])[a-z]{2,}(?![A-Za-z])")
+
+
+def has_nothing_to_quote(text: str) -> bool:
+    """A bare section number, a label or a heading (see ``NOTHING_TO_QUOTE``): never quoted alone."""
+    if NOTHING_TO_QUOTE.match(text):
+        return True
+    numbered_heading = _SECTION_NUMBER.match(text) and not text.rstrip().endswith((".", ":"))
+    return bool(numbered_heading) and all(word in STOPWORDS for word in _LOWER_CASE_WORD.findall(text))
+
+
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][A-Za-z0-9&]*[A-Z0-9]?[a-z]*\b|\b[A-Z]{2,}[a-z]?\b")
 MONTHS = frozenset(tokenize("january february march april may june july august september october november december"))
 # Words that frame a question rather than say what it is about, as search tokens ("according" is "accord").
@@ -184,7 +200,7 @@ class _SentenceForm:
     digit_share: float
     caption: float
     list_item: float
-    nothing_to_quote: bool  # see NOTHING_TO_QUOTE
+    nothing_to_quote: bool  # see has_nothing_to_quote
 
 
 @dataclass(frozen=True)
@@ -438,12 +454,12 @@ class FeatureMaker:
                 digit_share=len(_DIGIT.findall(text)) / max(len(text), 1),
                 caption=float(bool(CAPTION.match(text))),
                 list_item=float(bool(BULLET.match(text))),
-                nothing_to_quote=bool(NOTHING_TO_QUOTE.match(text)),
+                nothing_to_quote=has_nothing_to_quote(text),
             )
         return form
 
     def has_nothing_to_quote(self, sentence_id: int) -> bool:
-        """A bare section number, a label or a short heading (``NOTHING_TO_QUOTE``): never quoted alone."""
+        """See the function of that name: computed once per sentence."""
         return self._form(sentence_id).nothing_to_quote
 
     def _heading_tokens(self, sentence_id: int) -> frozenset[str]:

@@ -18,7 +18,7 @@ from itertools import pairwise, zip_longest
 
 from index.store import KnowledgeBase
 from index.text import collapse_whitespace, is_list_item
-from index.vocabulary import BULLET_GLYPHS, CAPTION, CAPTION_AT_END, CAPTION_END
+from index.vocabulary import BULLET_GLYPHS, CAPTION, CAPTION_AT_END, CAPTION_END, SECTION_OPENING
 
 # A sentence introducing a list brings at most this many of its items (walking forward, or back from
 # an item to its introduction). Set by hand: an answer quoting a list stays short enough to read.
@@ -92,11 +92,11 @@ class Quoter:
         return runs
 
     def quote(self, run: list[int]) -> str:
-        return " ".join(self.text(i) for i in run)
+        return " ".join([self.opening(run[0]), *(self.text(i) for i in run[1:])])
 
     def display(self, run: list[int]) -> str:
         """A run as an answer shows it: the quote's words, with each list item on a line of its own."""
-        shown = self.text(run[0])
+        shown = self.opening(run[0])
         for previous, sentence_id in pairwise(run):
             shown += self.separator(previous, sentence_id) + self.text(sentence_id)
         return _INLINE_BULLET.sub("\n", shown)
@@ -115,6 +115,13 @@ class Quoter:
         text = text[caption_end.end() :] if caption_end else text
         glued = CAPTION_AT_END.search(text)
         return text[: glued.start()] if glued and glued.start() > 0 else text
+
+    def opening(self, sentence_id: int) -> str:
+        """A sentence as a passage starts with it: as quoted, from after the section number and heading
+        it opens with (a suffix, so the passage is still verbatim on the page)."""
+        text = self.text(sentence_id)
+        opening = SECTION_OPENING.match(text)
+        return text[opening.end() :] if opening and opening.end() < len(text) else text
 
     def _list_around(self, sentence_id: int) -> list[int]:
         """The rest of a sentence a page break cut in two, then the list a sentence belongs to or

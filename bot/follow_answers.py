@@ -23,6 +23,7 @@ from bot.followup import (
     remember,
     resolve,
 )
+from bot.quoting import Quoter
 from index.search import NO_FILTERS, Filters
 from index.text import mostly_web_addresses
 
@@ -128,7 +129,7 @@ class FollowUpAnswerer:
         says after the last of its passages, so nothing the conversation showed is shown again and the
         next "more" goes on from there."""
         kb = self.service.kb
-        passages = [(passage, ids) for passage in resolution.citations if (ids := _sentence_ids_of(kb, passage))]
+        passages = [(passage, ids) for passage in resolution.citations if (ids := _sentence_ids_of(self.service.quoter, passage))]
         if resolution.expand:  # one continuation a page, after the last sentence of it shown so far
             furthest: dict[tuple[str, int], tuple[CitedPassage, list[int]]] = {}
             for passage, ids in passages:
@@ -172,12 +173,13 @@ def _prose_run(kb, first: int, page_end: int, length: int) -> tuple[int, int]:
     return first, last
 
 
-def _sentence_ids_of(kb, passage: CitedPassage) -> list[int]:
-    """The page's sentences that a quote is made of (a quote is one or more whole sentences)."""
-    if passage.slug not in kb.by_slug:
+def _sentence_ids_of(quoter: Quoter, passage: CitedPassage) -> list[int]:
+    """The page's sentences that a quote is made of, each as quoting shows it: whole, or without the caption
+    glued to it or the section number and heading the passage opens with (a suffix of it, so its whole
+    text is not in the quote)."""
+    if passage.slug not in quoter.kb.by_slug:
         return []
-    ids = [i for i in kb.page_sentence_ids(passage.slug, passage.page) if kb.sentences[i][1].text in passage.quote]
-    return ids
+    return [i for i in quoter.kb.page_sentence_ids(passage.slug, passage.page) if quoter.opening(i) in passage.quote]
 
 
 def _cited(answer: Answer) -> tuple[CitedPassage, ...]:

@@ -448,3 +448,23 @@ def test_more_after_prose_goes_on_with_prose_not_the_pages_links(service):
     history = (Turn("life expectancy gap in coventry", (CitedPassage("cw-phm-roadmap", kb.sentences[cited][1].page, kb.sentences[cited][1].text),)),)
     answer = FollowUpAnswerer(service).answer("more", history).answer
     assert "http" not in answer.text and "www." not in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "shortened"),
+    [
+        ("ICS carbon footprint 20/21?", "The Carbon Footprint in 2020/21 was 258,211 tCO2e"),  # its caption left out
+        ("what does national guidance say about asymptomatic testing", "As per national guidance"),  # "1.2 " left out
+    ],
+)
+def test_more_goes_on_from_a_passage_quoted_without_its_caption_or_section_number(service, question, shortened):
+    """A quote that leaves out the caption glued to its sentence, or the section number it opens with,
+    holds a part of the sentence, not all of it: "more" still finds where on its page it stands."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    turn = answerer.answer(question, ())
+    [cited] = [c for c in turn.answer.citations if c.quote.startswith(shortened)]
+    turn = answerer.answer("more", turn.history)
+    assert turn.resolution.kind is FollowUpKind.DRILL
+    assert (cited.slug, cited.page) in {(c.slug, c.page) for c in turn.answer.citations}, turn.answer.text

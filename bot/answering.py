@@ -479,7 +479,7 @@ class AnsweringService:
 
     def _quotable(self, scored: list[_Scored]) -> list[_Scored]:
         """Those with something of their own to say: not "2.11." or "Date:", which the ranker may rank
-        high for the passage after them (``bot.features.NOTHING_TO_QUOTE``); all of them if none has."""
+        high for the passage after them (``bot.features.has_nothing_to_quote``); all of them if none has."""
         return [c for c in scored if not self.features.has_nothing_to_quote(c.sentence_id)] or scored
 
     def _choose(self, scored: list[_Scored], seeds: list[_Scored]) -> list[_Scored]:

@@ -18,7 +18,7 @@ from itertools import pairwise, zip_longest
 
 from index.store import KnowledgeBase
 from index.text import collapse_whitespace, is_list_item
-from index.vocabulary import BULLET_GLYPHS, CAPTION, CAPTION_AT_END, CAPTION_END, SECTION_OPENING
+from index.vocabulary import BULLET_GLYPHS, CAPTION, CAPTION_AT_END, CAPTION_END
 
 # A sentence introducing a list brings at most this many of its items (walking forward, or back from
 # an item to its introduction). Set by hand: an answer quoting a list stays short enough to read.
@@ -34,6 +34,15 @@ _FIRST_ITEM = re.compile(r"\s\(?(?:1|a|i)[.)]\s")
 _SENTENCE_END = (".", "!", "?", ":", ";", "”", '"', ")")
 # "There are some other costs not yet budgeted for. These include ...": a sentence that says what the one before it means.
 _ELABORATION = re.compile(r"^(?:These|They|This|Those)\s+(?:include[sd]?|are|were|comprise[sd]?|means?)\b")
+
+# The section number a passage opens with, and the heading before it: "1.2 As per national guidance ...", "5
+# Performance Update 5.1 In April ...", "Executive Summary 1.1 The draft financial position ...". Only a
+# numbered subsection ("5.1", not "5." of a numbered list) before a capital; a heading of one word is not
+# taken ("Around 2.5 Million ..."). Read off a new user's trial, where 13 of 62 answers opened so; 58 sentences
+# of the corpus open so.
+_SECTION_OPENING = re.compile(
+    r"^\s*(?:\d+(?:\.\d+)*\.?\s+(?:[A-Z][\w&'’-]*\s+){0,5}?|(?:[A-Z][\w&'’-]*\s+){2,5}?)?\d+(?:\.\d+)+\.?\s+(?=[A-Z])"
+)
 
 
 class Quoter:
@@ -120,7 +129,7 @@ class Quoter:
         """A sentence as a passage starts with it: as quoted, from after the section number and heading
         it opens with (a suffix, so the passage is still verbatim on the page)."""
         text = self.text(sentence_id)
-        opening = SECTION_OPENING.match(text)
+        opening = _SECTION_OPENING.match(text)
         return text[opening.end() :] if opening and opening.end() < len(text) else text
 
     def _list_around(self, sentence_id: int) -> list[int]:

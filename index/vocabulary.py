@@ -65,15 +65,6 @@ CAPTION_END = re.compile(r"\s(?=(?:The|This|These|Our|We|In|As|It|There)\s)")
 # the performance report's titled charts, whose words after the colon carry their figures.
 CAPTION_AT_END = re.compile(r"\s(?:Figure|Fig\.|Table|Chart|Graph)\s?\d+(?!\s?[:\d])(?!.*[.!?][\"'’”)]*$)", re.DOTALL)
 
-# The section number a passage opens with, and the heading before it: "1.2 As per national guidance ...", "5
-# Performance Update 5.1 In April ...", "Executive Summary 1.1 The draft financial position ...". Only a
-# numbered subsection ("5.1", not "5." of a numbered list) before a capital; a heading of one word is not
-# taken ("Around 2.5 Million ..."). Read off a new user's trial, where 13 of 62 answers opened so; 58 sentences
-# of the corpus open so.
-SECTION_OPENING = re.compile(
-    r"^\s*(?:\d+(?:\.\d+)*\.?\s+(?:[A-Z][\w&'’-]*\s+){0,5}?|(?:[A-Z][\w&'’-]*\s+){2,5}?)?\d+(?:\.\d+)+\.?\s+(?=[A-Z])"
-)
-
 # Units shortened after a number ("4 hr", "12hrs", "60 mins", "2 yrs"), as the documents spell them: "hr" alone
 # may be HR (human resources), "4 hr" is four hours. Set by hand from English usage, not fitted.
 UNIT_SHORTHAND: dict[str, str] = {

@@ -510,7 +510,7 @@ class FeatureMaker:
             float(unknown_name),
             *missing_there,
             float(FactKind.COUNT in reading.wants and not states_a_count(self.kb.sentences[best[0]][1].text)),
-            float(asks_when(question) and not any(holds(self.kb.sentences[i][1].text, FactKind.DATE) for i in self._beside(best[0]))),
+            float(asks_when(question) and not any(self._form(i).holds_date for i in self._beside(best[0]))),
             sum(w for t, w in reading.terms.items() if not self.searcher.knows(t)) / total,
             candidates.best_page_bm25,
             *self._sentences_coverage(reading, best),

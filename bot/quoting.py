@@ -17,7 +17,7 @@ import re
 from itertools import pairwise, zip_longest
 
 from index.store import KnowledgeBase
-from index.text import collapse_whitespace, is_list_item
+from index.text import PASSAGE_STOPS, collapse_whitespace, ends_with_stop, is_list_item
 from index.vocabulary import BULLET_GLYPHS, CAPTION, CAPTION_AT_END, CAPTION_END
 
 # A sentence introducing a list brings at most this many of its items (walking forward, or back from
@@ -31,7 +31,6 @@ _INLINE_BULLET = re.compile(rf"\s+(?=[{BULLET_GLYPHS}]\s)")
 # "... subject to 1. consideration of language": a sentence that starts a numbered list inline.
 _FIRST_ITEM = re.compile(r"\s\(?(?:1|a|i)[.)]\s")
 # How a sentence may end; one that ends otherwise at the foot of a page goes on at the top of the next.
-_SENTENCE_END = (".", "!", "?", ":", ";", "”", '"', ")")
 # "There are some other costs not yet budgeted for. These include ...": a sentence that says what the one before it means.
 _ELABORATION = re.compile(r"^(?:These|They|This|Those)\s+(?:include[sd]?|are|were|comprise[sd]?|means?)\b")
 
@@ -166,7 +165,7 @@ class Quoter:
         return self.text(sentence_id)[:1].islower()
 
     def _has_no_closing_stop(self, sentence_id: int) -> bool:
-        return not self.text(sentence_id).rstrip().endswith(_SENTENCE_END)
+        return not ends_with_stop(self.text(sentence_id), PASSAGE_STOPS)
 
     def _is_caption_on(self, sentence_id: int, slug: str, pages: tuple[int, int]) -> bool:
         """A chart's caption on either of two pages of a document (between a sentence's two parts)."""

@@ -89,9 +89,21 @@ def glued_parts(run: str) -> list[str] | None:
 
 # A bullet or an item number opening a line: "• Reduce ...", "- Travel", "a) ...", "(3) ...".
 BULLET = re.compile(rf"^\s*(?:[{BULLET_GLYPHS}\-–]|\(?[a-z0-9]{{1,2}}[.)])\s+")
+# Quotes and brackets that may close a sentence after its stop: 'as "Net Zero."', "(see p. 4.)".
+CLOSING_MARKS = "\"'’”)]"
 # The end of a sentence or of a line that introduces something: a stop, a question or exclamation mark
-# or a colon, before any closing quote or bracket.
-SENTENCE_END = re.compile(r"[.!?:][\"'’”)]*$")
+# or a colon. Callers that mean something narrower or wider say so (a whole claim ends with "." or "!";
+# a quoted passage may stop at ";").
+SENTENCE_STOPS = ".!?:"
+PASSAGE_STOPS = ".!?:;"  # where a quoted passage or a briefing's clause may stop
+WHOLE_CLAIM_STOPS = ".!"  # a claim a briefing can stand on its own ends here, not at a colon
+
+
+def ends_with_stop(text: str, stops: str = SENTENCE_STOPS) -> bool:
+    """The text ends with one of ``stops``, before any closing quotes or brackets: the one test of
+    "does this line or sentence end here" that ingest, quoting and briefings share."""
+    end = text.rstrip().rstrip(CLOSING_MARKS)[-1:]
+    return bool(end) and end in stops
 # "Dr Jonathan Menon  Practice Member ...": one person's line in a list of those present.
 _NAMED_ENTRY = re.compile(rf"^\s*(?:{HONORIFICS}|Cllr)\.?\s+[A-Z][\w'’-]+\s+[A-Z]")
 # A person's entry in a list of those present is at most this long. Set by hand for the board papers'
@@ -102,7 +114,7 @@ MAX_ENTRY_CHARS = 100
 def is_named_entry(text: str) -> bool:
     """A title and a name, then a role, with no sentence end: "Mrs Anita Wilson  Director of Corporate Affairs"."""
     text = text.strip()
-    return bool(_NAMED_ENTRY.match(text)) and len(text) <= MAX_ENTRY_CHARS and not SENTENCE_END.search(text)
+    return bool(_NAMED_ENTRY.match(text)) and len(text) <= MAX_ENTRY_CHARS and not ends_with_stop(text)
 
 
 def is_list_item(sentence: str) -> bool:

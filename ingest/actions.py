@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from index.due_dates import PRINTED_DUE, normalise_due
 from index.records import MISSING_DUE, MISSING_LEAD, MISSING_THEME, ActionRow
-from index.text import collapse_whitespace
+from index.text import collapse_whitespace, ends_with_stop
 from index.vocabulary import HONORIFICS
 
 
@@ -402,7 +402,6 @@ _STATUS = (
 )
 # "Phil Johns Immediate Partial re new": the lead's first line, the timescale, then the status.
 _TIMESCALE_LINE = re.compile(rf"^(?P<lead>.*?)\s*\b(?P<due>{PRINTED_DUE})\s+(?P<status>{_STATUS}.*)$")
-_SENTENCE_END = re.compile(r"[.!?]$")
 _DEFAULT_AREA_WIDTH = 12  # characters, when no row shows how wide the area column is (set by hand)
 # A short line after an action's last sentence is part of its lead cell ("Phil Johns/", "Danielle Oum")
 # when it has at most this many words. Set by hand: a lead's line is a name or two; a longer line
@@ -469,7 +468,7 @@ def _stacked_area(cells: list[str]) -> list[str]:
     """Leading one- or two-word lines: an area cell wrapped above the action text."""
     stacked: list[str] = []
     for line in cells[:-1]:
-        if len(line.split()) > 2 or _SENTENCE_END.search(line):
+        if len(line.split()) > 2 or ends_with_stop(line, ".!?"):
             break
         stacked.append(line)
     return stacked
@@ -518,7 +517,7 @@ def _trailing_lead_lines(lines: list[str]) -> list[str]:
     count = 0
     while count < len(lines) - 1:
         line = lines[-1 - count]
-        if _SENTENCE_END.search(line) or len(line.split()) > _LEAD_LINE_MAX_WORDS:
+        if ends_with_stop(line, ".!?") or len(line.split()) > _LEAD_LINE_MAX_WORDS:
             break
         count += 1
     return lines[len(lines) - count :]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from index.records import Sentence
-from index.text import BULLET, SENTENCE_END, collapse_whitespace, is_named_entry
+from index.text import BULLET, collapse_whitespace, ends_with_stop, is_named_entry
 from index.vocabulary import HONORIFICS
 from ingest.actions import continues_row_tail, opens_row_tail
 
@@ -81,7 +81,7 @@ def is_heading(line: str, previous: str | None, following: str | None) -> bool:
         return False
     if _reads_as_sentence_start(text):
         return False
-    return previous is None or bool(SENTENCE_END.search(previous.strip()))
+    return previous is None or ends_with_stop(previous)
 
 
 def _reads_as_sentence_start(text: str) -> bool:
@@ -108,7 +108,7 @@ def starts_list_item(line: str, previous: str | None, following: str | None) -> 
     if not BULLET.match(line):
         return False
     if line.lstrip()[0] in "-–":
-        return previous is None or bool(SENTENCE_END.search(previous.strip()))
+        return previous is None or ends_with_stop(previous)
     return True
 
 

@@ -14,7 +14,7 @@ from datetime import date
 
 from bot.briefing.topic import Query, coverage, stems_of, with_phrases
 from index.due_dates import financial_year_end
-from index.text import collapse_whitespace, is_english_word
+from index.text import PASSAGE_STOPS, WHOLE_CLAIM_STOPS, collapse_whitespace, ends_with_stop, is_english_word
 from index.vocabulary import CAPTION_END, MONTH_FULL_NAMES, MONTHS, WEB_ADDRESS
 
 # What can stand as a point or a key figure. Set by hand, none fitted: read off the dev topics' sentences
@@ -100,7 +100,6 @@ _DATED = re.compile(
 _TRAILING_PUNCTUATION = " ,;:–—-"
 # How a sentence ends: a stop, an exclamation or question mark, or a colon or semicolon (a list follows),
 # maybe with a closing quote or bracket after it.
-_SENTENCE_END = re.compile(r"[.!?:;][”’\"')\]]*$")
 
 
 def figures_in(text: str) -> set[str]:
@@ -132,7 +131,7 @@ def reports_a_question(text: str) -> bool:
 
 def is_whole_sentence(quote: str, sentence: str) -> bool:
     """The quote is the sentence itself (bar a bullet), opening with a capital and closing with a full stop."""
-    return quote == tidy(sentence) and quote[:1].isupper() and quote.rstrip("”’\"')").endswith((".", "!"))
+    return quote == tidy(sentence) and quote[:1].isupper() and ends_with_stop(quote, WHOLE_CLAIM_STOPS)
 
 
 def is_commitment(text: str, written: date | None = None) -> bool:
@@ -175,7 +174,7 @@ def is_list_item(text: str) -> bool:
 
 def ends_a_sentence(text: str) -> bool:
     """The text stops where a sentence does, or is a list item (which often has no stop)."""
-    return bool(_SENTENCE_END.search(text.rstrip())) or is_list_item(text)
+    return ends_with_stop(text, PASSAGE_STOPS) or is_list_item(text)
 
 
 def leans_on_previous(text: str) -> bool:

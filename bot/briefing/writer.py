@@ -40,8 +40,7 @@ from bot.quoting import Quoter
 from bot.briefing.next_steps import NextAction, action_texts, actions_on, nearest
 from bot.briefing.selection import FEATURES, Feature, SelectionWeights, load_weights
 from bot.briefing.topic import Query, acronyms, coverage, read_topic, stems_of, with_phrases, without_control_characters
-from index.text import tokenize
-from index.text import collapse_whitespace
+from index.text import WHOLE_CLAIM_STOPS, collapse_whitespace, ends_with_stop, tokenize
 
 RANKED_PER_QUERY = 60  # sentences asked of the shared ranker for the topic, each facet and each aspect
 ASPECT_SOURCES = 10  # the headings of this many best-ranked sentences are candidate aspects
@@ -344,7 +343,7 @@ class BriefingWriter:
         if following >= len(self.kb.sentences):
             return False
         (slug, sentence), (other_slug, other) = self.kb.sentences[sentence_id], self.kb.sentences[following]
-        whole = other.text.rstrip(" •▪●").endswith((".", "!", "”", "’", '"', ")"))  # not one cut at the page's foot
+        whole = ends_with_stop(other.text.rstrip(" •▪●"), WHOLE_CLAIM_STOPS)  # not one cut at the page's foot
         return (slug, sentence.page) == (other_slug, other.page) and whole and not is_list_item(other.text) and continues_previous(other.text)
 
     def _cut_by_page_break(self, sentence_id: int) -> bool:

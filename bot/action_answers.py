@@ -9,7 +9,9 @@ they come from is cited with a sentence quoted verbatim from that page.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from bot.action_query import (
     ActionFilter,
@@ -39,6 +41,18 @@ MAX_ROWS_QUOTE_CHARS = 1200
 ROW_START_WORDS = 3
 
 
+@dataclass(frozen=True)
+class RowSpan:
+    """Where an action-table row stands in a sentence of the knowledge base. The text layer runs a table's
+    rows into one "sentence" ("ICS Specific 1 Establish a system-wide inhaler recycling scheme across primary
+    care. 22/23 ICB LTP 17 SC 18.4.4.2 2 Work with NHSEI ..."), which read as table debris when quoted whole."""
+
+    row: ActionRow
+    sentence_id: int
+    start: int  # where the row starts in the sentence's text: its number, or its action's first words
+    end: int  # where the next row starts in it, or the sentence's end
+
+
 class ActionAnswerer:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
@@ -47,6 +61,46 @@ class ActionAnswerer:
         self.sources = frozenset(row.source for row in kb.actions)  # the documents the table's rows come from
         self.titles = {slug: kb.by_slug[slug].record.title for slug in self.sources if slug in kb.by_slug}
         self.ordinary_words = words_in_lower_case(sentence.text for _, sentence in kb.sentences)
+
+    def rows_in(self, sentence_id: int) -> list[RowSpan]:
+        """The rows that start in this sentence, in order; none for a sentence of prose."""
+        return self._row_spans.get(sentence_id, [])
+
+    def rows_answering(self, run: list[int], terms: dict[str, float]) -> list[RowSpan]:
+        """Of a run of consecutive sentences that are all action-table text, the rows a question is about: those
+        sharing the most of its telling words (``terms``, by weight), all of them when none shares any. None
+        when some sentence of the run holds no row start: the run is prose, or prose and a table."""
+        spans = [self.rows_in(i) for i in run]
+        if not all(spans):
+            return []
+        rows = [span for sentence_spans in spans for span in sentence_spans]
+        shared = [sum(terms.get(t, 0.0) for t in set(tokenize(span.row.action))) for span in rows]
+        best = max(shared)
+        return [span for span, weight in zip(rows, shared) if weight == best] if best > 0 else rows
+
+    @cached_property
+    def _row_spans(self) -> dict[int, list[RowSpan]]:
+        """Each sentence that a row starts in, with its rows' spans: found once, on first use."""
+        starts: dict[int, dict[int, ActionRow]] = {}
+        for row in self.kb.actions:
+            if row.source not in self.kb.by_slug:
+                continue
+            on_page = self.kb.page_sentence_ids(row.source, row.page)
+            # Its number and first words anywhere on the page before its first words alone (prose may repeat them).
+            found = (
+                (i, start)
+                for unnumbered in (False, True)
+                for i in on_page
+                if (start := _row_start(self.kb.sentences[i][1].text, row, unnumbered)) is not None
+            )
+            if (where := next(found, None)) is not None:
+                starts.setdefault(where[0], {}).setdefault(where[1], row)
+        spans = {}
+        for sentence_id, rows in starts.items():
+            text = self.kb.sentences[sentence_id][1].text
+            at = sorted(rows)
+            spans[sentence_id] = [RowSpan(rows[start], sentence_id, start, end) for start, end in zip(at, [*at[1:], len(text)])]
+        return spans
 
     def understand(self, question: str, today: date, source: str | None = None) -> ActionFilter | None:
         """The filter an action question asks for; None when it is not about the action table. ``source``:
@@ -98,13 +152,20 @@ def _from_the_row(passage: str, row: ActionRow) -> str:
     """The passage from where the row starts (its number, or else its action's first words): the text layer
     runs a table's rows together, so the sentence holding a row often opens with the end of the row before
     ("Claire Finn TBC Open 10 Mental Health Follow-up conversation ..."). Still verbatim on the page."""
+    start = _row_start(passage, row)
+    return passage[start:] if start is not None else passage
+
+
+def _row_start(passage: str, row: ActionRow, unnumbered: bool = True) -> int | None:
+    """Where the row starts in the passage: its number before its action's first words, or else (when
+    ``unnumbered``) those words alone."""
     words = row.action.split()[:ROW_START_WORDS]
     if not words:
-        return passage
+        return None
     action = r"\s*".join(re.escape(word) for word in words)
     numbered = re.search(rf"(?<![\w.]){re.escape(row.number)}\s+(?:\S+\s+){{0,6}}?{action}", passage) if row.number else None
-    start = numbered or re.search(action, passage)
-    return passage[start.start() :] if start else passage
+    start = numbered or (re.search(action, passage) if unnumbered else None)
+    return start.start() if start else None
 
 
 def _sentence_of(row: ActionRow, page_tokens: list[set[str]]) -> int:

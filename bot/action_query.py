@@ -333,7 +333,7 @@ def render_listing_text(
         if not room:
             break
         lines += ["", theme or "(no theme)"]
-        lines += [f"  {row.number}. {row.action} ({_row_details(row, location)})" for row in room]
+        lines += [f"  {row.number}. {row.action} ({row_details(row, location)})" for row in room]
         shown += len(room)
     hidden = [row for rows in listing.groups.values() for row in rows][shown:]
     if hidden:
@@ -597,9 +597,10 @@ def _describe_relaxation(relaxation: Relaxation, titles: dict[str, str]) -> str:
     return f"Nearest: without {dropped}, {_count(relaxation.count)} {verb}" + (f" ({described})." if described else ".")
 
 
-def _row_details(row: ActionRow, location: Callable[[ActionRow], str]) -> str:
-    details = [f"lead {row.lead or '?'}", f"due {row.due or '?'}", *([f"status {row.status}"] if row.status else []), location(row)]
-    return "; ".join(details + list(row.flags))
+def row_details(row: ActionRow, location: Callable[[ActionRow], str] | None = None) -> str:
+    """ "lead ICB; due 22/23", then the row's status, where it is (``location``) and any damage found reading it."""
+    details = [f"lead {row.lead or '?'}", f"due {row.due or '?'}", *([f"status {row.status}"] if row.status else [])]
+    return "; ".join(details + ([location(row)] if location else []) + list(row.flags))
 
 
 def _count(count: int) -> str:

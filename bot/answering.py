@@ -18,12 +18,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from itertools import accumulate
 from typing import TypeVar
 
 import numpy as np
 
-from bot.action_answers import ROWS_IN_TEXT, ActionAnswerer, shown_rows
-from bot.action_query import ActionFilter, ActionListing, render_listing_text
+from bot.action_answers import ROWS_IN_TEXT, ActionAnswerer, RowSpan, shown_rows
+from bot.action_query import ActionFilter, ActionListing, render_listing_text, row_details
 from bot.facts import asks_for_contact, carries, gives_contact, wanted_fact_kinds
 from bot.facts import figures as fact_figures
 from bot.features import (
@@ -426,7 +427,7 @@ class AnsweringService:
         scored = self._quotable(scored)
         chosen = self._choose(scored, self._best_for_each_part(question, scored))
         shown = self.quoter.with_lists([c.sentence_id for c in chosen], MAX_ANSWER_WITH_LIST_CHARS)
-        answer = self._compose(self.quoter.as_passages(shown, MAX_ANSWER_CHARS))
+        answer = self._compose(self.quoter.as_passages(shown, MAX_ANSWER_CHARS), candidates.reading.terms)
         verdict = (
             f"In short: answered, as the evidence scored {decision:.2f} on the answer-or-decline scale, above the bar "
             f"of {self.models.threshold:.2f}; the best sentence's probability of answering the question is {scored[0].score:.2f}."
@@ -562,20 +563,39 @@ class AnsweringService:
             length += len(sentence.text)
         return chosen
 
-    def _compose(self, sentence_ids: list[int]) -> Answer:
+    def _compose(self, sentence_ids: list[int], terms: dict[str, float] | None = None) -> Answer:
         """One citation per run of consecutive sentences on a page, quoting the run verbatim;
-        the answer shows each list item on a line of its own."""
+        the answer shows each list item on a line of its own. A run of action-table text shows the rows
+        the question's telling words (``terms``) are about, each with its lead and due date, and quotes
+        just those rows."""
         citations: list[Citation] = []
         text = ""
         previous: int | None = None
+        previous_rows = False  # the run before was shown as action-table rows, each on a line of its own
         for run in self.quoter.runs(sentence_ids):
             slug, first = self.kb.sentences[run[0]]
             n = len(citations) + 1
-            citations.append(Citation(n, slug, self.kb.by_slug[slug].record.title, first.page, self.quoter.quote(run)))
-            separator = "" if previous is None else self.quoter.separator(previous, run[0])
-            text += f"{separator}{self.quoter.display(run)} [{n}]"
-            previous = run[-1]
+            rows = self.actions.rows_answering(run, terms) if terms is not None else []
+            quote, shown = self._rows_quoted(run, rows) if rows else (self.quoter.quote(run), self.quoter.display(run))
+            citations.append(Citation(n, slug, self.kb.by_slug[slug].record.title, first.page, quote))
+            if previous is None:
+                separator = ""
+            else:
+                separator = "\n" if rows or previous_rows else self.quoter.separator(previous, run[0])
+            text += f"{separator}{shown} [{n}]"
+            previous, previous_rows = run[-1], bool(rows)
         return Answer(text=text, citations=citations, abstained=False)
+
+    def _rows_quoted(self, run: list[int], rows: list[RowSpan]) -> tuple[str, str]:
+        """The quote of action-table rows (the run's text from the first row's start to the last one's end,
+        verbatim) and how the answer shows them: each row's action with its lead and due date, on a line of its own."""
+        texts = [self.kb.sentences[i][1].text for i in run]
+        offsets = dict(zip(run, accumulate((len(t) + 1 for t in texts[:-1]), initial=0)))
+        joined = " ".join(texts)
+        first, last = rows[0], rows[-1]
+        quote = joined[offsets[first.sentence_id] + first.start : offsets[last.sentence_id] + last.end].strip()
+        shown = "\n".join(f"{span.row.action.strip()} ({row_details(span.row)})" for span in rows)
+        return quote, shown
 
     def _abstain(self, hints: list[SourceHint], trace: list[str], missing: str = "") -> Answer:
         """Declines, saying what the closest evidence lacks when it shows it, and where it is."""

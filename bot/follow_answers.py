@@ -176,10 +176,14 @@ def _prose_run(kb, first: int, page_end: int, length: int) -> tuple[int, int]:
 def _sentence_ids_of(quoter: Quoter, passage: CitedPassage) -> list[int]:
     """The page's sentences that a quote is made of, each as quoting shows it: whole, or without the caption
     glued to it or the section number and heading the passage opens with (a suffix of it, so its whole
-    text is not in the quote)."""
+    text is not in the quote); or the sentence an action-table row was quoted from (the quote is part of it)."""
     if passage.slug not in quoter.kb.by_slug:
         return []
-    return [i for i in quoter.kb.page_sentence_ids(passage.slug, passage.page) if quoter.opening(i) in passage.quote]
+    return [
+        i
+        for i in quoter.kb.page_sentence_ids(passage.slug, passage.page)
+        if quoter.opening(i) in passage.quote or passage.quote in quoter.kb.sentences[i][1].text
+    ]
 
 
 def _cited(answer: Answer) -> tuple[CitedPassage, ...]:

@@ -375,6 +375,9 @@ class AnsweringService:
         return scored, candidates, logits
 
     def _answer_from_documents(self, question: str, filters: Filters) -> Answer:
+        # "george eliot" read as "GEH", the initials the documents define for it and write on the pages (the
+        # action table reads the question as typed: its rows spell names out).
+        question = self.searcher.with_initials(question)
         scored, candidates, logits = self._rank(question, CHUNKS_SEARCHED, filters)
         trace = [f"hit {self._where_chunk(h.chunk_id)} fused {h.score:.4f} {_meaning(h)}" for h in candidates.hits]
         trace += [f"candidate p={c.score:.3f} {self._where(c.sentence_id)}: {self._text(c)[:100]}" for c in scored[:5]]

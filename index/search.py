@@ -20,6 +20,7 @@ from typing import Any
 import bm25s
 import numpy as np
 
+from index.short_names import Initials, short_names
 from index.store import KnowledgeBase
 from index.text import is_english_word, retrieval_text, search_words, stem, tokenize
 
@@ -85,6 +86,7 @@ class HybridSearcher:
         self._pages: list[tuple[str, int]] = statistics["pages"]
         self._page_bm25: bm25s.BM25 = statistics["page_bm25"]
         self._title_tokens: dict[str, frozenset[str]] = statistics["title_tokens"]
+        self._initials = Initials(statistics["short_names"])
 
     def search(self, query: str, query_vector: np.ndarray, k: int = 10, filters: Filters = NO_FILTERS) -> list[ChunkHit]:
         allowed = self._allowed_chunks(filters)
@@ -151,6 +153,11 @@ class HybridSearcher:
             return word if closest == word.lower() else closest
 
         return _QUERY_WORD.sub(respelled, text)
+
+    def with_initials(self, text: str) -> str:
+        """The text with the start of a name the documents give initials for written as the initials
+        ("george eliot bed occupancy": "GEH bed occupancy"; ``index.short_names``)."""
+        return self._initials.rewrite(text)
 
     def page_scores(self, tokens: list[str]) -> dict[tuple[str, int], float]:
         """BM25 of every page for these search tokens (pages with none of them left out)."""
@@ -239,7 +246,7 @@ class HybridSearcher:
 # a server's start and a knowledge-base swap do not tokenize the whole corpus again (7 s at ten times
 # the bundled corpus). A build without the file, or with one of another version, is computed afresh.
 STATISTICS_FILE = "search_statistics.pickle"
-STATISTICS_VERSION = 3  # raised when what compute_statistics stores changes, so older files are recomputed
+STATISTICS_VERSION = 4  # raised when what compute_statistics stores changes, so older files are recomputed
 
 
 def compute_statistics(kb: KnowledgeBase) -> dict[str, Any]:
@@ -273,6 +280,7 @@ def compute_statistics(kb: KnowledgeBase) -> dict[str, Any]:
         "pages": [(d.record.slug, n) for d in kb.documents for n in range(1, len(d.pages) + 1)],
         "page_bm25": page_bm25,
         "title_tokens": {d.record.slug: frozenset(tokenize(d.record.title)) for d in kb.documents},
+        "short_names": short_names([sentence.text for _, sentence in kb.sentences]),
     }
 
 

@@ -51,6 +51,10 @@ LATER_YEAR = r"next|following|coming"
 # its prefix alone too (a text layer may break a link after "https://").
 WEB_ADDRESS = re.compile(r"(?:https?://|www\.)\S*")
 
+# Initials in brackets after the name they stand for: "George Eliot Hospital NHS Trust (GEH)" (the name is
+# the last few words before the brackets: ``index.short_names``).
+DEFINED_INITIALS = re.compile(r"(?<=\w )\((?P<initials>[A-Z]{2,6})\)")
+
 # A figure in a sentence: money ("£3"), a share ("42 %"), or a number ("1,200", "2020").
 FIGURE = re.compile(r"£\s?\d|\d[\d,.]*\s?%|\b\d[\d,.]*\b")
 # An amount: a share, money, millions/thousands/billions, or a count written with thousands separators.

@@ -11,6 +11,7 @@ import pytest
 
 from bot.answering import split_question
 from bot.evaluation import load_questions, quote_is_verbatim
+from index.short_names import Initials, short_names
 from index.text import tokenize, years_written
 from tests.support.paths import EVAL_DIR, REPO
 
@@ -47,6 +48,37 @@ def test_a_year_the_page_gives_after_another_number_is_found(service):
     # reports "the financial position of the CCG up to 31st March 2022 (Month 12 - 2021/22)".
     answer = service.answer("what surplus did the CCG finish 2021/22 with?")
     assert not answer.abstained and "£28,000 surplus" in answer.text
+
+
+def test_the_start_of_a_name_the_documents_give_initials_for_is_read_as_them(service):
+    # The fifth and seventh trials: "george eliot bed occupancy latest week" and "what's bed occupancy at
+    # george eliot" were declined ("do not mention George Eliot"); the bed table says "GEH ... 100.0%", and
+    # the documents define "George Eliot Hospital (GEH)".
+    for question in ("george eliot bed occupancy latest week", "what's bed occupancy at george eliot"):
+        answer = service.answer(question)
+        assert not answer.abstained and "GEH 299 0 299 299 100.0%" in answer.text
+    # The action table reads the name as typed: its row spells it out.
+    listing = service.answer("which actions mention george eliot?")
+    assert listing.actions is not None and "Community Diagnostic Hub at George Eliot Hospital" in listing.text
+    assert service.answer("george elıot bed occupancy").text  # a look-alike letter is no crash
+
+
+def test_a_name_stands_for_its_initials_only_where_the_documents_write_it_so():
+    texts = [
+        "George Eliot Hospital NHS Trust (GEH) and the Royal College of General Practitioners (RCGP) met.",
+        "George Eliot Hospital has a new ward. George Eliot Hospital opened it. The West Midlands Ambulance Service (WMAS).",
+        "Across the West Midlands region and the West Midlands Combined Authority, global warming potential (GWP) rose.",
+        "The west of the county and the West Midlands Fire Service. The George Eliot Hospital site.",
+    ]
+    written = short_names(texts)
+    initials = Initials(written)
+    assert set(written) == {"george eliot"}  # "Royal College" is written once; "west" is an ordinary word too
+    assert initials.rewrite("george eliot bed occupancy") == "GEH bed occupancy"
+    assert initials.rewrite("George Eliot Hospital beds") == "George Eliot Hospital beds"  # the whole name stays
+    assert initials.rewrite("West Midlands ambulance handovers") == "West Midlands ambulance handovers"
+    # Written often enough, "Royal College" stands for the GPs' college, but not where it goes on as another name.
+    many = Initials(short_names([*texts, *["The Royal College of General Practitioners said so."] * 3]))
+    assert many.rewrite("royal college of nursing survey") == "royal college of nursing survey"
 
 
 def test_forms_of_a_word_meet_and_short_acronyms_keep_their_letters():

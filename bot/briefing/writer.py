@@ -192,8 +192,9 @@ class BriefingWriter:
         """The topic read into queries; the sentences the shared ranker finds for the topic,
         each facet and each aspect, with their page neighbours; near-duplicates removed."""
         topic = collapse_whitespace(without_control_characters(topic))
-        aliases = acronyms(topic, self.service)
-        queries = read_topic(topic, self.service)
+        read_as = self.service.searcher.with_initials(topic)  # "george eliot" looked for as "GEH"; the title keeps the topic typed
+        aliases = acronyms(read_as, self.service)
+        queries = read_topic(read_as, self.service)
         if not queries[0].terms:  # no content words ("", "the and of"): nothing to look for
             return Gathered(topic, queries, aliases, [], np.zeros((0, len(FEATURES))), [], ())
         also = " ".join(aliases)

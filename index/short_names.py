@@ -1,0 +1,118 @@
+"""Names staff shorten, read as the initials the documents use for them.
+
+The documents spell an organisation out once, with its initials in brackets
+("George Eliot Hospital NHS Trust (GEH)"), and use the initials from then on.
+Staff type the name, often only its start ("george eliot bed occupancy"), and
+the pages with the answer say "GEH": the words asked for are not on them,
+so search misses them and the decision declines ("the closest passages do
+not mention George Eliot").
+
+From those definitions, a question's start of a name (two words at the
+least) is read as the initials when it is itself a name: its first two words
+are never written in lower case in the documents, and where the documents
+write that start (``MIN_TIMES_WRITTEN`` times at the least) it goes on as the
+full name at least ``SHORT_NAME_SHARE`` of the time. "George Eliot" (6 of 8
+times "George Eliot Hospital") is GEH; "West Midlands" (3 of 27 times "West
+Midlands Ambulance") is not WMAS, nor "global warming" GWP (not a name).
+
+Only where the question does not go on as the name does: "george eliot
+hospital" is the whole name, which search already reads on the pages that
+say "GEH" (``HybridSearcher.acronyms_spelled_out``), and "royal college of
+nursing" is another name with the same start as "Royal College of General
+Practitioners".
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from index.vocabulary import DEFINED_INITIALS
+
+# How often the start of a name must go on as the name where the documents write it, for the start alone to
+# stand for it. Set by hand, not fitted (no dev question names an organisation by the start of its name):
+# two thirds keeps "George Eliot" (0.75) and leaves "Coventry and" (0.68).
+SHORT_NAME_SHARE = 2 / 3
+# ... and write that start at least this many times: once ("Royal College of General Practitioners") says
+# nothing of what else "Royal College" may go on as. Set by hand.
+MIN_TIMES_WRITTEN = 3
+# Words that do not count towards initials ("Getting it Right First Time": GIRFT); a start never ends on one.
+_MINOR_WORDS = frozenset({"and", "of", "the", "for", "to", "&", "it", "on", "in", "nhs"})
+# The words a name is made of, as the documents and questions write them.
+_NAME_WORD = re.compile(r"[\w&]+")
+
+
+@dataclass(frozen=True)
+class ShortName:
+    """The start of a name that stands for it: its initials, and the word the name goes on with."""
+
+    initials: str
+    next_word: str
+
+
+def defined_names(texts: Iterable[str]) -> dict[str, str]:
+    """Each name the documents spell out before its initials, lower-cased, to the initials:
+    {"george eliot hospital nhs trust": "GEH", "quarterly system review meeting": "QSRM", ...}."""
+    names: dict[str, str] = {}
+    for text in texts:
+        for match in DEFINED_INITIALS.finditer(text):
+            words, initials = text[: match.start()].split()[-8:], match["initials"]
+            for size in range(2, len(words) + 1):
+                name = words[-size:]
+                if not all(_NAME_WORD.fullmatch(word) for word in name):
+                    break
+                spelled = "".join(word[0].upper() for word in name if word.lower() not in _MINOR_WORDS)
+                if spelled == initials or (len(initials) >= 3 and spelled.startswith(initials) and name[0][0].isupper()):
+                    names[" ".join(name).lower()] = initials
+                    break
+    return names
+
+
+def short_names(texts: list[str]) -> dict[str, ShortName]:
+    """Each start of a defined name that stands for the name (see the module's docstring), lower-cased."""
+    names = defined_names(texts)
+    as_written = [word for text in texts for word in _NAME_WORD.findall(text)]
+    lower_case = {word for word in as_written if word[0].islower()}
+    words = [word.lower() for word in as_written]
+    places: defaultdict[str, list[int]] = defaultdict(list)
+    for place, word in enumerate(words):
+        places[word].append(place)
+    written: dict[str, ShortName] = {}
+    for name, initials in names.items():
+        name_words = name.split()
+        if any(word in lower_case for word in name_words[:2]):
+            continue  # "global warming": not a name, whatever the initials of "global warming potential"
+        for size in range(2, len(name_words)):
+            start = name_words[:size]
+            if start[-1] in _MINOR_WORDS:
+                continue
+            following = [
+                words[place + size] for place in places[start[0]]
+                if place + size < len(words) and words[place : place + size] == start
+            ]
+            if len(following) >= MIN_TIMES_WRITTEN and following.count(name_words[size]) >= SHORT_NAME_SHARE * len(following):
+                written.setdefault(" ".join(start), ShortName(initials, name_words[size]))
+    return written
+
+
+class Initials:
+    """Reads a text's starts of names as their initials (``short_names`` gives them), with the pattern that
+    finds them compiled once, not for every question."""
+
+    def __init__(self, written: dict[str, ShortName]) -> None:
+        self.written = written
+        starts = "|".join(re.escape(start).replace(r"\ ", r"\s+") for start in sorted(written, key=len, reverse=True))
+        self._pattern = re.compile(rf"(?<!\w)(?P<start>{starts})(?!\w)(?P<after>\W+(?P<next>\w+))?", re.IGNORECASE) if written else None
+
+    def rewrite(self, text: str) -> str:
+        """The text with each start of a name that stands for it written as the name's initials, where the
+        text does not go on as the name does: "george eliot bed occupancy" is "GEH bed occupancy"."""
+        return self._pattern.sub(self._initials, text) if self._pattern is not None else text
+
+    def _initials(self, match: re.Match[str]) -> str:
+        short = self.written.get(" ".join(match["start"].lower().split()))
+        if short is None or (match["next"] or "").lower() == short.next_word:
+            return match.group()
+        return short.initials + match.group()[len(match["start"]) :]

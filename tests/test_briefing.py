@@ -108,6 +108,17 @@ def test_key_figures_carry_numbers(briefings):
     assert figures and all(re.search(r"\d", text) for text in figures)
 
 
+def test_key_figures_say_what_they_measure(briefings, knowledge_base):
+    """A trial's key figures "and 1 kgCO2e per dry powder inhaler." and "it accounts for 72% of all emissions
+    from volatile anaesthetics." (desflurane, named before the clause) said nothing on their own, and action
+    rows gave "... lower carbon salbutamol inhalers. 23/24 ICB NZ 3.4.1 IIF ES- 01": the actions are listed
+    under "What happens next", not as figures."""
+    figures = [p.text for b in briefings.values() for p in b.key_figures]
+    assert [f for f in figures if re.match(r"(?:and|or|but|it|its|they|which|with)\b", f)] == []
+    actions = [" ".join(row.action.split()[:8]) for row in knowledge_base.actions if len(row.action.split()) >= 8]
+    assert [f for f in figures if any(action in " ".join(f.split()) for action in actions)] == []
+
+
 def test_a_topic_with_actions_says_what_happens_next(briefings, knowledge_base):
     assert knowledge_base.actions, "the corpus build has an action table"
     briefing = briefings["inhalers and medicines emissions"]

@@ -80,6 +80,9 @@ _END_OF_REPORT = re.compile(r"\s+End\s+of\s+(?:Report|Paper|Document)\W*$", re.I
 # ("AREA ACTION LEAD TIMESCALE STATUS"). Acronyms are told apart as words English does not have.
 _CAPITALS_RUN = re.compile(r"\b[A-Z]{3,}(?:\s+[A-Z]{3,}){2,}\b")
 _LEANING = re.compile(r"^(?:This|These|Those|They|Such|He|She|Their)\b")
+# A clause cut from the middle of its sentence that needs what came before it: "and 1 kgCO2e per dry powder
+# inhaler.", "it accounts for 72% of all emissions from volatile anaesthetics." (desflurane, named before it).
+_CUT_AND_LEANING = re.compile(r"^(?:and|or|but|nor|so|which|whose|who|it|its|they|their|them|this|these|those|with|whilst|while)\b")
 # A sentence that carries on the one before: it opens by pointing back ("This ...", "They ...") or
 # names what that one said in its first few words ("You recognised this risk and described the actions").
 _CONTINUES = re.compile(r"^(?:(?:This|These|Those|They|Such)\b|(?:\S+\s+){1,3}(?:this|these|those)\s+[a-z]{3,})")
@@ -175,6 +178,11 @@ def is_list_item(text: str) -> bool:
 def ends_a_sentence(text: str) -> bool:
     """The text stops where a sentence does, or is a list item (which often has no stop)."""
     return ends_with_stop(text, PASSAGE_STOPS) or is_list_item(text)
+
+
+def leans_on_its_sentence(clause: str) -> bool:
+    """A clause that opens in lower case on a conjunction or a pronoun: a key figure that does not say what it measures."""
+    return bool(_CUT_AND_LEANING.match(clause))
 
 
 def leans_on_previous(text: str) -> bool:

@@ -30,6 +30,7 @@ from bot.briefing.clauses import (
     is_commitment,
     is_list_item,
     is_whole_sentence,
+    leans_on_its_sentence,
     leans_on_previous,
     names_share,
     point_quote,
@@ -614,7 +615,9 @@ def _key_figures(
     per_sentence: Counter[int] = Counter()
     per_page: Counter[tuple[str, int]] = Counter()
     for candidate in pool:
-        clauses = figure_clauses(candidate.text, queries, aliases, named=FIGURES_NAME_TOPIC)
+        if candidate.action_row:
+            continue  # "What happens next" lists actions; their cells ("23/24 ICB NZ 3.4.1") are no key figures
+        clauses = [c for c in figure_clauses(candidate.text, queries, aliases, named=FIGURES_NAME_TOPIC) if not leans_on_its_sentence(c)]
         if not clauses and (whole := point_quote(candidate.text, terms)) and figures_in(whole):
             clauses = [whole]  # no short clause names the topic: the claim that gives the figure, whole
         for clause in clauses:

@@ -21,6 +21,7 @@ from bot.action_query import (
     match_lead,
     match_theme,
     parse_action_question,
+    settle_narrowing,
     words_in_lower_case,
 )
 from index.due_dates import as_month_filter, parse_due_month, parse_financial_year
@@ -122,6 +123,7 @@ class ActionAnswerer:
         return ActionFilter(due=year, lead=match_lead(lead, self.leads) if lead else None, theme=matched_theme, text=text)
 
     def listing(self, action_filter: ActionFilter) -> ActionListing:
+        action_filter = settle_narrowing(action_filter, self.kb.actions)
         return describe_matches(filter_actions(self.kb.actions, action_filter), action_filter, self.kb.actions, self.titles)
 
     def cite_pages(self, rows: list[ActionRow]) -> PageCitations:

@@ -105,13 +105,18 @@ class ActionFilter:
     scope: str | None = None  # the Green Plan's scope of an action: "ICS specific" or "Trust / PCN specific"
     source: str | None = None  # the document the actions come from, by slug ("the QSRM actions")
     status: str | None = None  # an ActionStatus value ("open", "in progress", "closed", "overdue"), read against the log's status column
+    # A stray everyday word or two beside a theme, lead, year or scope: too few to require (a stray word is most
+    # often a name the table does not use), they narrow the listing when an action it lists mentions them
+    # (see ``settle_narrowing``).
+    narrowing: str | None = None
 
     def themes(self) -> list[str]:
         """The themes asked for: one, or two when the question names two ("water and waste actions")."""
         return self.theme.split(THEME_SEPARATOR) if self.theme else []
 
     def constraints(self) -> list[str]:
-        return [spec.name for spec in fields(self) if getattr(self, spec.name)]
+        """The constraints every listed action meets (narrowing words are a preference, not one)."""
+        return [spec.name for spec in fields(self) if spec.name != "narrowing" and getattr(self, spec.name)]
 
 
 @dataclass(frozen=True)
@@ -215,7 +220,21 @@ def parse_action_question(
     wants_text = topic is not None or not (due or lead or theme or source or status) or len(words) >= _MIN_LEFTOVER_WORDS_FOR_TEXT
     wants_text = wants_text and not (scope and topic is None and len(words) < _MIN_LEFTOVER_WORDS_FOR_TEXT)
     text = " ".join(words) if wants_text and words else None
-    return ActionFilter(due=due, lead=lead, theme=theme, text=text, scope=scope, source=source, status=status)
+    # Only words the documents write in lower case narrow ("create", not "N2O", which the actions also spell out
+    # as "nitrous oxide"); none when the documents' words are not given.
+    everyday = [word for word in words if ordinary_words is not None and word in ordinary_words]
+    narrowing = " ".join(everyday) if everyday and not wants_text else None
+    return ActionFilter(due=due, lead=lead, theme=theme, text=text, scope=scope, source=source, status=status, narrowing=narrowing)
+
+
+def settle_narrowing(f: ActionFilter, rows: list[ActionRow]) -> ActionFilter:
+    """The filter with its narrowing words required when some action it matches among ``rows`` mentions them
+    ("who owns the action to create an ICS wide travel plan": the one Travel and Transport action of the
+    thirteen ICS-specific ones that mentions "create"), and without them otherwise."""
+    if not f.narrowing:
+        return f
+    required = replace(f, text=f"{f.text} {f.narrowing}" if f.text else f.narrowing, narrowing=None)
+    return required if filter_actions(rows, required) else replace(f, narrowing=None)
 
 
 # The Green Plan's action plans are split into actions for the ICS and actions for each Trust and PCN.

@@ -123,6 +123,19 @@ def test_one_stray_word_beside_a_named_document_is_noise_not_a_word_to_look_for(
     assert answer.text.startswith("2 actions are from CCG Governing Body Unconfirmed Minutes")
 
 
+def test_an_everyday_word_beside_a_theme_narrows_the_listing_to_the_actions_that_say_it(service):
+    """A trial: "who owns the action to create an ICS wide travel plan" listed all 13 ICS-specific Travel and
+    Transport actions; "create" is too few words to require, but one of the 13 says it."""
+    answer = service.answer("who owns the action to create an ICS wide travel plan")
+    assert answer.actions is not None
+    assert answer.text.splitlines()[0] == "1 action is in Travel and Transport and ICS specific and mentions “create”"
+    assert "Create an ICS-wide Travel Plan, conjoining Trust, local authority, and other partner Travel Plans. (lead ICP; due 23/24" in answer.text
+    # A name or acronym beside a theme does not narrow: the Medicines actions also spell N2O out as nitrous oxide.
+    listing = service.answer("What N2O actions are in the medicines action plan and what years are they due?")
+    assert listing.actions is not None and listing.text.splitlines()[0].startswith("15 actions are in Medicines")
+    assert "nitrous oxide use data and emissions from each dentist" in listing.text
+
+
 def test_this_financial_year_follows_the_configured_date(knowledge_base, embedder):
     in_2024 = AnsweringService(knowledge_base, embedder, today=lambda: date(2024, 6, 1))
     assert "due in 2024/25" in in_2024.answer("which actions are due this financial year?").text.splitlines()[0]

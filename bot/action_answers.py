@@ -9,7 +9,7 @@ they come from is cited with a sentence quoted verbatim from that page.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
 
@@ -51,7 +51,8 @@ class RowSpan:
     row: ActionRow
     sentence_id: int
     start: int  # where the row starts in the sentence's text: its number, or its action's first words
-    end: int  # where the next row starts in it, or the sentence's end
+    end: int  # where the row ends in the text of ``end_sentence_id``: where the next row starts, or the text's end
+    end_sentence_id: int  # the sentence it starts in, or the next one when its cells (due, lead) run on into it
 
 
 class ActionAnswerer:
@@ -72,10 +73,12 @@ class ActionAnswerer:
         sharing the most of its telling words (``terms``, by weight), all of them when none shares any. None
         when some sentence of the run holds no row start: the run is prose, or prose and a table."""
         spans = [self.rows_in(i) for i in run]
-        if not all(spans):
+        tails = {span.end_sentence_id for sentence_spans in spans for span in sentence_spans}
+        if not all(sentence_spans or i in tails for i, sentence_spans in zip(run, spans)):
             return []
         rows = [span for sentence_spans in spans for span in sentence_spans]
-        shared = [sum(terms.get(t, 0.0) for t in set(tokenize(span.row.action))) for span in rows]
+        # Rounded: sums of the same weights in another order must tie.
+        shared = [round(sum(terms.get(t, 0.0) for t in sorted(set(tokenize(span.row.action)))), 9) for span in rows]
         best = max(shared)
         return [span for span, weight in zip(rows, shared) if weight == best] if best > 0 else rows
 
@@ -100,15 +103,47 @@ class ActionAnswerer:
         for sentence_id, rows in starts.items():
             text = self.kb.sentences[sentence_id][1].text
             at = sorted(rows)
-            spans[sentence_id] = [RowSpan(rows[start], sentence_id, start, end) for start, end in zip(at, [*at[1:], len(text)])]
-        return spans
+            spans[sentence_id] = [RowSpan(rows[start], sentence_id, start, end, sentence_id) for start, end in zip(at, [*at[1:], len(text)])]
+            spans[sentence_id][-1] = self._with_its_cells(spans[sentence_id][-1], starts)
+        # A row whose lead and due are not written in its text (the minutes' actions: an owner's initials in
+        # the margin, "AW") reads as the prose it is, not as "(lead Anita Wilson; due ?)" its quote cannot show.
+        shown = {i: [span for span in sentence_spans if self._cells_quoted(span)] for i, sentence_spans in spans.items()}
+        return {i: sentence_spans for i, sentence_spans in shown.items() if sentence_spans}
+
+    def _cells_quoted(self, span: RowSpan) -> bool:
+        cells = [cell for cell in (span.row.due, span.row.lead) if cell]
+        return not cells or any(cell in self._span_text(span) for cell in cells)
+
+    def _span_text(self, span: RowSpan) -> str:
+        """The row's text as its quote holds it (its end sentence is at most the next one)."""
+        text = self.kb.sentences[span.sentence_id][1].text
+        if span.end_sentence_id == span.sentence_id:
+            return text[span.start : span.end]
+        return f"{text[span.start :]} {self.kb.sentences[span.end_sentence_id][1].text[: span.end]}"
+
+    def _with_its_cells(self, span: RowSpan, starts: dict[int, dict[int, ActionRow]]) -> RowSpan:
+        """The sentence's last row, run on into the next sentence on its page when its due date and lead are
+        there and not in it ("4 Cancer Share updated Breast Screening Trajectory with NHSEI colleagues." then
+        "Phil Johns End May 22 Open 5 ERF Funding ..."): up to the next row's start, so its quote holds them."""
+        following = span.sentence_id + 1
+        if self._cells_quoted(span) or following >= len(self.kb.sentences):
+            return span
+        (slug, sentence), (next_slug, next_sentence) = self.kb.sentences[span.sentence_id], self.kb.sentences[following]
+        if (slug, sentence.page) != (next_slug, next_sentence.page):
+            return span
+        cut = min(starts.get(following, {}), default=len(next_sentence.text))
+        run_on = replace(span, end=cut, end_sentence_id=following)
+        return run_on if self._cells_quoted(run_on) else span
 
     def understand(self, question: str, today: date, source: str | None = None) -> ActionFilter | None:
         """The filter an action question asks for; None when it is not about the action table. ``source``:
         the one document of the table's the question names, its naming words taken out of it."""
         if not self.kb.actions:
             return None
-        return parse_action_question(question, self.themes, self.leads, today, self.ordinary_words, source)
+        parsed = parse_action_question(question, self.themes, self.leads, today, self.ordinary_words, source)
+        # Settled here, once, so a conversation remembers the filter its listing used ("which of those ..."
+        # narrows the one action listed, not the theme's thirteen).
+        return settle_narrowing(parsed, self.kb.actions) if parsed is not None else None
 
     def filter_from_options(
         self, due: str | None, lead: str | None, theme: str | None, text: str | None, today: date
@@ -123,7 +158,6 @@ class ActionAnswerer:
         return ActionFilter(due=year, lead=match_lead(lead, self.leads) if lead else None, theme=matched_theme, text=text)
 
     def listing(self, action_filter: ActionFilter) -> ActionListing:
-        action_filter = settle_narrowing(action_filter, self.kb.actions)
         return describe_matches(filter_actions(self.kb.actions, action_filter), action_filter, self.kb.actions, self.titles)
 
     def cite_pages(self, rows: list[ActionRow]) -> PageCitations:

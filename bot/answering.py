@@ -435,7 +435,7 @@ class AnsweringService:
             f"In short: answered, as the evidence scored {decision:.2f} on the answer-or-decline scale, above the bar "
             f"of {self.models.threshold:.2f}; the best sentence's probability of answering the question is {scored[0].score:.2f}."
         )
-        return Answer(answer.text, answer.citations, False, trace=[verdict, *trace, f"chose {len(chosen)} sentences"])
+        return Answer(answer.text, answer.citations, False, trace=[verdict, *trace, f"chose {len(chosen)} sentences", *answer.trace])
 
     def with_words_of_like_meaning(self, question: str, similarity: float | None = None) -> str:
         """The question followed by, for each of its words the documents never use ("owe"), the corpus
@@ -573,6 +573,7 @@ class AnsweringService:
         just those rows."""
         citations: list[Citation] = []
         text = ""
+        trace: list[str] = []
         previous: int | None = None
         previous_rows = False  # the run before was shown as action-table rows, each on a line of its own
         for run in self.quoter.runs(sentence_ids):
@@ -580,6 +581,9 @@ class AnsweringService:
             n = len(citations) + 1
             rows = self.actions.rows_answering(run, terms) if terms is not None else []
             quote, shown = self._rows_quoted(run, rows) if rows else (self.quoter.quote(run), self.quoter.display(run))
+            if rows:
+                numbers = ", ".join(span.row.number for span in rows)
+                trace.append(f"[{n}] is action-table text: shown as its row(s) {numbers}, those sharing most of the question's words")
             citations.append(Citation(n, slug, self.kb.by_slug[slug].record.title, first.page, quote))
             if previous is None:
                 separator = ""
@@ -587,16 +591,17 @@ class AnsweringService:
                 separator = "\n" if rows or previous_rows else self.quoter.separator(previous, run[0])
             text += f"{separator}{shown} [{n}]"
             previous, previous_rows = run[-1], bool(rows)
-        return Answer(text=text, citations=citations, abstained=False)
+        return Answer(text=text, citations=citations, abstained=False, trace=trace)
 
     def _rows_quoted(self, run: list[int], rows: list[RowSpan]) -> tuple[str, str]:
         """The quote of action-table rows (the run's text from the first row's start to the last one's end,
         verbatim) and how the answer shows them: each row's action with its lead and due date, on a line of its own."""
-        texts = [self.kb.sentences[i][1].text for i in run]
-        offsets = dict(zip(run, accumulate((len(t) + 1 for t in texts[:-1]), initial=0)))
-        joined = " ".join(texts)
         first, last = rows[0], rows[-1]
-        quote = joined[offsets[first.sentence_id] + first.start : offsets[last.sentence_id] + last.end].strip()
+        sentence_ids = list(range(run[0], max(run[-1], last.end_sentence_id) + 1))  # the last row's cells may run on
+        texts = [self.kb.sentences[i][1].text for i in sentence_ids]
+        offsets = dict(zip(sentence_ids, accumulate((len(t) + 1 for t in texts[:-1]), initial=0)))
+        joined = " ".join(texts)
+        quote = joined[offsets[first.sentence_id] + first.start : offsets[last.end_sentence_id] + last.end].strip()
         shown = "\n".join(f"{span.row.action.strip()} ({row_details(span.row)})" for span in rows)
         return quote, shown
 

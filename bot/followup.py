@@ -299,7 +299,7 @@ def _about_listing(
         if not narrowing and {"theme", "text"} & set(added.constraints()):
             # "and the workforce one?" asks about another topic, not this topic's workforce rows: the new
             # theme or words replace the old ones; a due year, lead or scope asked for before still holds.
-            kind, base = FollowUpKind.ELLIPSIS, replace(base, theme=None, text=None)
+            kind, base = FollowUpKind.ELLIPSIS, replace(base, theme=None, text=None, narrowing=None)
         merged = replace(base, **{name: getattr(added, name) for name in added.constraints()})
         return Resolution(kind, last.question, merged, subject=last.subject)
     # "who leads them?", "and when are those due?": the same rows, asked about one of their columns;

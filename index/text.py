@@ -104,6 +104,8 @@ def ends_with_stop(text: str, stops: str = SENTENCE_STOPS) -> bool:
     "does this line or sentence end here" that ingest, quoting and briefings share."""
     end = text.rstrip().rstrip(CLOSING_MARKS)[-1:]
     return bool(end) and end in stops
+
+
 # "Dr Jonathan Menon  Practice Member ...": one person's line in a list of those present.
 _NAMED_ENTRY = re.compile(rf"^\s*(?:{HONORIFICS}|Cllr)\.?\s+[A-Z][\w'’-]+\s+[A-Z]")
 # A person's entry in a list of those present is at most this long. Set by hand for the board papers'

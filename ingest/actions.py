@@ -402,6 +402,7 @@ _STATUS = (
 )
 # "Phil Johns Immediate Partial re new": the lead's first line, the timescale, then the status.
 _TIMESCALE_LINE = re.compile(rf"^(?P<lead>.*?)\s*\b(?P<due>{PRINTED_DUE})\s+(?P<status>{_STATUS}.*)$")
+_ACTION_TEXT_STOPS = ".!?"  # a line ending in one ends an action's text (one ending in a colon goes on)
 _DEFAULT_AREA_WIDTH = 12  # characters, when no row shows how wide the area column is (set by hand)
 # A short line after an action's last sentence is part of its lead cell ("Phil Johns/", "Danielle Oum")
 # when it has at most this many words. Set by hand: a lead's line is a name or two; a longer line
@@ -468,7 +469,7 @@ def _stacked_area(cells: list[str]) -> list[str]:
     """Leading one- or two-word lines: an area cell wrapped above the action text."""
     stacked: list[str] = []
     for line in cells[:-1]:
-        if len(line.split()) > 2 or ends_with_stop(line, ".!?"):
+        if len(line.split()) > 2 or ends_with_stop(line, _ACTION_TEXT_STOPS):
             break
         stacked.append(line)
     return stacked
@@ -517,7 +518,7 @@ def _trailing_lead_lines(lines: list[str]) -> list[str]:
     count = 0
     while count < len(lines) - 1:
         line = lines[-1 - count]
-        if ends_with_stop(line, ".!?") or len(line.split()) > _LEAD_LINE_MAX_WORDS:
+        if ends_with_stop(line, _ACTION_TEXT_STOPS) or len(line.split()) > _LEAD_LINE_MAX_WORDS:
             break
         count += 1
     return lines[len(lines) - count :]

@@ -167,7 +167,7 @@ def test_an_action_is_quoted_with_its_target_year_and_lead(service):
 
 
 @pytest.mark.parametrize(
-    ("question", "row", "quote_opens", "not_quoted"),
+    ("question", "row", "quote_opens", "cells", "not_quoted"),
     [
         # The text layer runs p. 78's table into "ICS Specific 1 Establish ... 22/23 ICB LTP 17 SC 18.4.4.2 2 Work
         # with NHSEI ...": a trial got that as the answer (the action filter read "system" as a theme).
@@ -175,6 +175,7 @@ def test_an_action_is_quoted_with_its_target_year_and_lead(service):
             "when is the system-wide inhaler recycling scheme due",
             "Establish a system-wide inhaler recycling scheme across primary care. (lead ICB; due 22/23)",
             "1 Establish a system-wide",
+            "22/23 ICB",
             "Work with NHSEI",
         ),
         # p. 45's rows 4, 5 and 6 were quoted together, ePMA last.
@@ -182,17 +183,27 @@ def test_an_action_is_quoted_with_its_target_year_and_lead(service):
             "When is ePMA supposed to be implemented across primary care, and who leads it?",
             "Implement Electronic Prescribing and Medicines Administration (ePMA) across primary care. (lead ICB; due 23/24)",
             "6 Implement Electronic Prescribing",
+            "23/24 ICB",
             "Integrated Care Record",
+        ),
+        # The letter's action log: the row's lead and due cells open the next sentence ("Phil Johns End May 22 Open
+        # 5 ERF Funding ..."), and the quote goes on to them, not to the next row.
+        (
+            "who will share the breast screening trajectory with NHSEI",
+            "Share updated Breast Screening Trajectory with NHSEI colleagues. (lead Phil Johns; due End May 22; status Open)",
+            "4 Cancer Share updated",
+            "Phil Johns End May 22",
+            "ERF Funding",
         ),
     ],
 )
-def test_action_table_text_is_answered_as_the_row_asked_about(service, question, row, quote_opens, not_quoted):
+def test_action_table_text_is_answered_as_the_row_asked_about(service, question, row, quote_opens, cells, not_quoted):
     """Action-table text the documents' answer quotes shows the row the question is about, with its lead
-    and due year, not the table's cells run together; its quote is that row alone, verbatim."""
+    and due year, not the table's cells run together; its quote is that row alone, verbatim, cells included."""
     answer = service.answer(question)
     assert answer.text.startswith(row), answer.text
     first = answer.citations[0]
-    assert first.quote.startswith(quote_opens) and not_quoted not in first.quote
+    assert first.quote.startswith(quote_opens) and cells in first.quote and not_quoted not in first.quote
     assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)
 
 

@@ -468,3 +468,17 @@ def test_more_goes_on_from_a_passage_quoted_without_its_caption_or_section_numbe
     turn = answerer.answer("more", turn.history)
     assert turn.resolution.kind is FollowUpKind.DRILL
     assert (cited.slug, cited.page) in {(c.slug, c.page) for c in turn.answer.citations}, turn.answer.text
+
+
+def test_a_listing_narrowed_by_a_word_is_remembered_as_listed(service):
+    """The review of the narrowing: a follow-up narrows the one action listed ("which of those ...") and a new
+    theme drops the word ("and the waste one?" asks about Waste, not about Waste actions that "create")."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    first = answerer.answer("who owns the action to create an ICS wide travel plan", ())
+    assert first.answer.text.startswith("1 action is in Travel and Transport and ICS specific")
+    other_theme = answerer.answer("and the waste one?", first.history)
+    assert other_theme.answer.text.startswith("4 actions are in Waste and ICS specific"), other_theme.answer.text
+    narrowed = answerer.answer("which of those are due 22/23?", first.history)
+    assert narrowed.answer.text.startswith("No actions match"), narrowed.answer.text

@@ -101,8 +101,6 @@ _DATED = re.compile(
     rf"\b(?P<financial>(?:19|20)\d{{2}})/\d{{2,4}}\b|\b(?P<month>{_MONTH})\s+(?P<month_year>(?:19|20)\d{{2}})\b|\b(?P<year>(?:19|20)\d{{2}})\b"
 )
 _TRAILING_PUNCTUATION = " ,;:–—-"
-# How a sentence ends: a stop, an exclamation or question mark, or a colon or semicolon (a list follows),
-# maybe with a closing quote or bracket after it.
 
 
 def figures_in(text: str) -> set[str]:

@@ -77,10 +77,15 @@ class ActionAnswerer:
         if not all(sentence_spans or i in tails for i, sentence_spans in zip(run, spans)):
             return []
         rows = [span for sentence_spans in spans for span in sentence_spans]
-        # Rounded: sums of the same weights in another order must tie.
-        shared = [round(sum(terms.get(t, 0.0) for t in sorted(set(tokenize(span.row.action)))), 9) for span in rows]
+        shared = [self.shared_weight(span, terms) for span in rows]
         best = max(shared)
         return [span for span, weight in zip(rows, shared) if weight == best] if best > 0 else rows
+
+    @staticmethod
+    def shared_weight(span: RowSpan, terms: dict[str, float]) -> float:
+        """How much of the question's telling words (``terms``, by weight) the row's action holds; rounded, so
+        that sums of the same weights in another order tie."""
+        return round(sum(terms.get(t, 0.0) for t in sorted(set(tokenize(span.row.action)))), 9)
 
     @cached_property
     def _row_spans(self) -> dict[int, list[RowSpan]]:

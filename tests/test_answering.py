@@ -202,6 +202,7 @@ def test_action_table_text_is_answered_as_the_row_asked_about(service, question,
     and due year, not the table's cells run together; its quote is that row alone, verbatim, cells included."""
     answer = service.answer(question)
     assert answer.text.startswith(row), answer.text
+    assert answer.text.count("(lead ") == 1, answer.text  # no weaker row of another quoted run beside it
     first = answer.citations[0]
     assert first.quote.startswith(quote_opens) and cells in first.quote and not_quoted not in first.quote
     assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)

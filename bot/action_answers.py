@@ -68,24 +68,28 @@ class ActionAnswerer:
         """The rows that start in this sentence, in order; none for a sentence of prose."""
         return self._row_spans.get(sentence_id, [])
 
-    def rows_answering(self, run: list[int], terms: dict[str, float]) -> list[RowSpan]:
-        """Of a run of consecutive sentences that are all action-table text, the rows a question is about: those
-        sharing the most of its telling words (``terms``, by weight), all of them when none shares any. None
-        when some sentence of the run holds no row start: the run is prose, or prose and a table."""
+    def rows_answering(self, runs: list[list[int]], terms: dict[str, float]) -> list[list[RowSpan] | None]:
+        """For each run of quoted sentences, what an answer shows of it as action-table rows: [] for a run that is
+        not all action-table text (shown as it is); for one that is, the rows sharing the most of the question's
+        telling words (``terms``, by weight) among all such runs' rows, every row when none shares any; None for
+        one with no such row, left out (a second run would otherwise add its own best row however weak)."""
+        table_runs = {n: [span for i in run for span in self.rows_in(i)] for n, run in enumerate(runs) if self._is_table_text(run)}
+        weight = {(span.sentence_id, span.start): _shared_weight(span, terms) for spans in table_runs.values() for span in spans}
+        best = max(weight.values(), default=0.0)
+        shown: list[list[RowSpan] | None] = []
+        for n in range(len(runs)):
+            spans = table_runs.get(n, [])
+            if n in table_runs and best > 0:
+                shown.append([span for span in spans if weight[span.sentence_id, span.start] == best] or None)
+            else:
+                shown.append(spans)
+        return shown
+
+    def _is_table_text(self, run: list[int]) -> bool:
+        """Every sentence of the run holds a row's start, or the cells of the row before it that run on."""
         spans = [self.rows_in(i) for i in run]
         tails = {span.end_sentence_id for sentence_spans in spans for span in sentence_spans}
-        if not all(sentence_spans or i in tails for i, sentence_spans in zip(run, spans)):
-            return []
-        rows = [span for sentence_spans in spans for span in sentence_spans]
-        shared = [self.shared_weight(span, terms) for span in rows]
-        best = max(shared)
-        return [span for span, weight in zip(rows, shared) if weight == best] if best > 0 else rows
-
-    @staticmethod
-    def shared_weight(span: RowSpan, terms: dict[str, float]) -> float:
-        """How much of the question's telling words (``terms``, by weight) the row's action holds; rounded, so
-        that sums of the same weights in another order tie."""
-        return round(sum(terms.get(t, 0.0) for t in sorted(set(tokenize(span.row.action)))), 9)
+        return all(sentence_spans or i in tails for i, sentence_spans in zip(run, spans))
 
     @cached_property
     def _row_spans(self) -> dict[int, list[RowSpan]]:
@@ -207,6 +211,12 @@ def _row_start(passage: str, row: ActionRow, unnumbered: bool = True) -> int | N
     numbered = re.search(rf"(?<![\w.]){re.escape(row.number)}\s+(?:\S+\s+){{0,6}}?{action}", passage) if row.number else None
     start = numbered or (re.search(action, passage) if unnumbered else None)
     return start.start() if start else None
+
+
+def _shared_weight(span: RowSpan, terms: dict[str, float]) -> float:
+    """How much of the question's telling words (``terms``, by weight) the row's action holds; rounded, so that
+    sums of the same weights in another order tie."""
+    return round(sum(terms.get(t, 0.0) for t in sorted(set(tokenize(span.row.action)))), 9)
 
 
 def _sentence_of(row: ActionRow, page_tokens: list[set[str]]) -> int:

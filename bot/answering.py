@@ -577,13 +577,9 @@ class AnsweringService:
         previous: int | None = None
         previous_rows = False  # the run before was shown as action-table rows, each on a line of its own
         runs = self.quoter.runs(sentence_ids)
-        rows_of = [self.actions.rows_answering(run, terms) if terms is not None else [] for run in runs]
-        # Of several runs of action-table text, those whose rows share most of the question's words: a second
-        # run adds its own best row however weak ("Establish Green Inhaler guidance ..." to the recycling scheme).
-        weights = [self.actions.shared_weight(rows[0], terms) if rows and terms else 0.0 for rows in rows_of]
-        best = max(weights, default=0.0)
-        for run, rows, weight in zip(runs, rows_of, weights):
-            if rows and weight < best:
+        rows_of = self.actions.rows_answering(runs, terms) if terms is not None else [[] for _ in runs]
+        for run, rows in zip(runs, rows_of):
+            if rows is None:
                 trace.append(f"left out action-table text sharing fewer of the question's words: {self._where(run[0])}")
                 continue
             slug, first = self.kb.sentences[run[0]]

@@ -22,7 +22,7 @@ from bot.facts import ABOUT_THE_ASKER, FactKind, asks_when, holds, states_a_coun
 from bot.missing import what_is_missing
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
 from index.store import KnowledgeBase
-from index.text import BULLET, YEAR_TOKEN, tokenize
+from index.text import BULLET, YEAR_TOKEN, ends_with_stop, tokenize
 from index.vocabulary import CAPTION, STOPWORDS
 
 # Sentences of the pages the best chunks are on are candidates too.
@@ -151,7 +151,7 @@ def has_nothing_to_quote(text: str) -> bool:
     """A bare section number, a label or a heading (see ``NOTHING_TO_QUOTE``): never quoted alone."""
     if NOTHING_TO_QUOTE.match(text):
         return True
-    numbered_heading = _SECTION_NUMBER.match(text) and not text.rstrip().endswith((".", ":"))
+    numbered_heading = _SECTION_NUMBER.match(text) and not ends_with_stop(text, ".:")
     return bool(numbered_heading) and all(word in STOPWORDS for word in _LOWER_CASE_WORD.findall(text))
 
 

@@ -63,6 +63,13 @@ def main(argv: list[str] | None = None) -> int:
         help="score the shipped models alone, on questions they were never fitted on (eval/heldout_questions.jsonl): nothing is refitted",
     )
 
+    compare = commands.add_parser(
+        "compare", help="two `eval --details` files: how each measure moved, and whether more than chance would move it"
+    )
+    compare.add_argument("before", type=Path, help="per-question results before a change (eval --details)")
+    compare.add_argument("after", type=Path, help="... and after it")
+    compare.add_argument("--questions", type=Path, default=EVAL_QUESTIONS, help="for the questions' categories (default: %(default)s)")
+
     train = commands.add_parser("train", help="refit the answering models on gold questions and write them into the package")
     train.add_argument("questions", type=Path, nargs="?", default=EVAL_QUESTIONS, help="questions.jsonl (default: %(default)s)")
 
@@ -90,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = Settings(**{**settings.__dict__, "kb_dir": args.index})
     handlers = {
-        "ask": _ask, "chat": _chat, "eval": _eval, "eval-dialogues": _eval_dialogues, "train": _train,
+        "ask": _ask, "chat": _chat, "eval": _eval, "eval-dialogues": _eval_dialogues, "compare": _compare, "train": _train,
         "actions": _actions, "brief": _brief, "sources": _sources, "help": _help, "serve": _serve,
         "telegram": _telegram,
     }
@@ -205,17 +212,24 @@ def _eval(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     systems["baseline: page BM25"] = evaluation.page_bm25_baseline(service.kb)
     systems["baseline: tutorial"] = evaluation.tutorial_baseline(service.kb, service.embedder)
     tables: dict[str, dict[str, evaluation.Scores]] = {}
+    ours_details: list[dict] = []
     for name, answer_fn in systems.items():
         details, latencies = evaluation.evaluate_with_latency(answer_fn, questions, service.kb)
         tables[name] = evaluation.scores_by_group(details, latencies, questions)
+        if name.startswith("ours ("):
+            ours_details = details
         if name.startswith("ours (") and args.details:
             args.details.write_text("\n".join(json.dumps(d, ensure_ascii=False) for d in details) + "\n", encoding="utf-8")
-    for group in tables[next(iter(systems))]:
+    first = next(iter(systems))
+    for group in tables[first]:
         count = sum(1 for q in questions if group == "all" or group in (f"category {q.category}", f"type {q.type}"))
         print(f"{group} ({count} questions)")
         print(evaluation.HEADER)
         for name, table in tables.items():
             print(table[group].row(name[:22]))
+        if group == "all" and ours_details:
+            bounds = ", ".join(f"{m} {lo:.2f}-{hi:.2f}" for m in ("cite", "must", "unans", "wrong") for lo, hi in [evaluation.interval(ours_details, m)])
+            print(f"95% intervals of ours over resampled questions: {bounds}")
         print()
     print("retrieval: recall of a gold page among the pages of the top k chunks (page BM25: top k pages;")
     print("answering: top k pages in the order of their best sentence, by the ranker of the other folds)")
@@ -243,6 +257,39 @@ def _train(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     models.save(MODELS_FILE)
     print(f"Wrote {MODELS_FILE} (threshold {models.threshold:.3f}); `python -m bot eval` gives the out-of-fold figures.")
     return 0
+
+
+def _compare(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
+    """No knowledge base needed: two files of per-question results, and the questions' categories."""
+    from bot import evaluation  # imported late, as in _eval: it brings in the baselines' libraries
+
+    before, after = (_read_details(path, parser) for path in (args.before, args.after))
+    category = {q.id: q.category for q in evaluation.load_questions(args.questions)} if args.questions.exists() else {}
+    print(f"{'':<6} {'before':>6} {'after':>6} {'change':>7}   95% interval of the change (* : more than chance)")
+    for change in evaluation.compare(before, after):
+        print(change.row())
+    after_by_id = {d["id"]: d for d in after}
+    flips: dict[str, list[str]] = {}
+    for old in before:
+        new = after_by_id.get(old["id"])
+        if new is None:
+            continue
+        moved = [f for f in ("abstained", "cited_gold", "has_all") if old[f] != new[f]]
+        if moved:
+            said = ", ".join(f"{f} {old[f]}->{new[f]}" for f in moved)
+            flips.setdefault(category.get(old["id"], "?"), []).append(f"{old['id']} ({said})")
+    print(f"\nquestions whose outcome moved: {sum(len(v) for v in flips.values())}")
+    for name, items in sorted(flips.items()):
+        print(f"  {name}: " + "; ".join(items))
+    return 0
+
+
+def _read_details(path: Path, parser: argparse.ArgumentParser) -> list[dict]:
+    try:
+        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    except (OSError, ValueError) as exc:
+        parser.error(f"{path}: not a file of `eval --details` results ({exc.__class__.__name__})")
+        raise  # parser.error exits
 
 
 def _eval_dialogues(args, settings: Settings, parser: argparse.ArgumentParser) -> int:

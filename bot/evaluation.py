@@ -160,6 +160,67 @@ def _percentile(values: list[float], percent: float) -> float:
     return float(np.percentile(values, percent)) if values else 0.0
 
 
+# -- is a change more than noise? -------------------------------------------------
+
+# Resamples of the questions for the 95% intervals below. Set by hand: enough for the second decimal to settle.
+BOOTSTRAP_RESAMPLES = 2000
+# The measures intervals are given for: each is a share of the answerable or of the unanswerable questions.
+_MEASURES: dict[str, tuple[bool, str]] = {
+    "cite": (True, "cited_gold"),
+    "must": (True, "has_all"),
+    "unans": (False, "abstained"),
+    "wrong": (True, "abstained"),
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    """A measure before and after a change, and the 95% interval of the difference over resampled
+    questions: an interval that holds 0 is a change the questions cannot tell from chance."""
+
+    measure: str
+    before: float
+    after: float
+    low: float
+    high: float
+
+    def row(self) -> str:
+        sign = "" if self.low <= 0 <= self.high else "  *"
+        return f"{self.measure:<6} {self.before:>6.2f} {self.after:>6.2f} {self.after - self.before:>+7.2f}   [{self.low:+.2f}, {self.high:+.2f}]{sign}"
+
+
+def interval(details: list[dict], measure: str, resamples: int = BOOTSTRAP_RESAMPLES, seed: int = 0) -> tuple[float, float]:
+    """The 95% interval of a measure (``_MEASURES``) over questions resampled with replacement."""
+    values = _outcomes(details, measure)
+    if not len(values):
+        return 0.0, 0.0
+    means = np.random.default_rng(seed).choice(values, size=(resamples, len(values))).mean(axis=1)
+    return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
+
+
+def compare(before: list[dict], after: list[dict], resamples: int = BOOTSTRAP_RESAMPLES, seed: int = 0) -> list[Change]:
+    """Each measure before and after, on the questions both sets of results hold, with the interval of
+    the difference from resampling those questions in pairs (the same question on both sides)."""
+    after_by_id = {d["id"]: d for d in after}
+    paired = [(d, after_by_id[d["id"]]) for d in before if d["id"] in after_by_id]
+    rng = np.random.default_rng(seed)
+    changes = []
+    for measure in _MEASURES:
+        x = _outcomes([b for b, _ in paired], measure)
+        y = _outcomes([a for _, a in paired], measure)
+        if not len(x):
+            continue
+        picks = rng.integers(0, len(x), size=(resamples, len(x)))
+        differences = (y[picks] - x[picks]).mean(axis=1)
+        changes.append(Change(measure, float(x.mean()), float(y.mean()), float(np.percentile(differences, 2.5)), float(np.percentile(differences, 97.5))))
+    return changes
+
+
+def _outcomes(details: list[dict], measure: str) -> np.ndarray:
+    answerable, field_name = _MEASURES[measure]
+    return np.array([float(d[field_name]) for d in details if d["answerable"] == answerable])
+
+
 # -- peer baselines ------------------------------------------------------------
 
 

@@ -413,3 +413,30 @@ def test_the_headline_is_no_question_someone_asked(writer):
     assert reports_a_question("Dr Menon asked how the LMNS would be assured of the plans.")
     assert not reports_a_question("NHSE asked the system to provide mutual aid to other systems.")
     assert not reports_a_question(writer.write("maternity").headline)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "point"),
+    [
+        # The minutes: an item's numbers and headings run into its first sentence.
+        (
+            "6. 6.1 Policies for Approval Commissioning Policies Mrs Cartwright presented this report to ask the Governing Body to Approve the renewal.",
+            "Mrs Cartwright presented this report to ask the Governing Body to Approve the renewal.",
+        ),
+        ("Media enquiries There were 5 media enquiries between 30th April and 4th July.", "There were 5 media enquiries between 30th April and 4th July."),
+        ("COVID Update 1.1 The UK Health Security Agency (UKHSA) is continuing to encourage people.", "The UK Health Security Agency (UKHSA) is continuing to encourage people."),
+        ("3.3 On the 28 June we held a full staff away day to set out our future ambitions.", "On the 28 June we held a full staff away day to set out our future ambitions."),
+        # A sentence that says "The" mid-way, or opens on "This" (which needs its heading), keeps its words.
+        ("Engagement with The King's Fund was welcomed by the whole Governing Body.", "Engagement with The King's Fund was welcomed by the whole Governing Body."),
+        ("Management Policy - This item was stood down as the policy was approved in April 2022.", "Management Policy - This item was stood down as the policy was approved in April 2022."),
+    ],
+)
+def test_a_heading_run_into_a_sentence_is_no_part_of_its_point(sentence, point):
+    """Briefings pasted "Media enquiries There were 5 media enquiries ..." and "People 3.1 We are in the process ..."."""
+    assert point_quote(sentence, {}) == point
+
+
+def test_no_point_opens_with_the_heading_above_it(writer):
+    points = [p.text for p in writer.write("media and mp enquiries").points]
+    assert any(text.startswith("There were 5 media enquiries") for text in points)
+    assert not any(text.startswith("Media enquiries There") for text in points)

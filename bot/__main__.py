@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     compare = commands.add_parser(
-        "compare", help="two `eval --details` files: how each measure moved, and whether more than chance would move it"
+        "compare", help="two `eval --details` files: how each measure moved, its 95% interval and a sign test, and the questions that moved"
     )
     compare.add_argument("before", type=Path, help="per-question results before a change (eval --details)")
     compare.add_argument("after", type=Path, help="... and after it")
@@ -264,17 +264,24 @@ def _compare(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     from bot import evaluation  # imported late, as in _eval: it brings in the baselines' libraries
 
     before, after = (_read_details(path, parser) for path in (args.before, args.after))
-    category = {q.id: q.category for q in evaluation.load_questions(args.questions)} if args.questions.exists() else {}
-    print(f"{'':<6} {'before':>6} {'after':>6} {'change':>7}   95% interval of the change (* : more than chance)")
+    after_by_id = {d["id"]: d for d in after}
+    paired = [d for d in before if d["id"] in after_by_id]
+    if not paired:
+        parser.error(f"{args.before} and {args.after} share no question: nothing to compare")
+    unpaired = len(before) - len(paired), len(after) - len(paired)
+    print(f"{len(paired)} questions in both" + (f" ({unpaired[0]} only before and {unpaired[1]} only after, left out)" if any(unpaired) else ""))
+    category = {}
+    if args.questions.exists():
+        category = {q.id: q.category for q in evaluation.load_questions(args.questions)}
+    else:
+        print(f"{args.questions} is missing: categories are shown as ?")
+    print(f"\n{'':<6} {'before':>6} {'after':>6} {'change':>7}   95% interval of the change; * : p < {evaluation.SIGNIFICANCE} (exact sign test)")
     for change in evaluation.compare(before, after):
         print(change.row())
-    after_by_id = {d["id"]: d for d in after}
     flips: dict[str, list[str]] = {}
-    for old in before:
-        new = after_by_id.get(old["id"])
-        if new is None:
-            continue
-        moved = [f for f in ("abstained", "cited_gold", "has_all") if old[f] != new[f]]
+    for old in paired:
+        new = after_by_id[old["id"]]
+        moved = [f for f in _RESULT_FIELDS if old[f] != new[f]]
         if moved:
             said = ", ".join(f"{f} {old[f]}->{new[f]}" for f in moved)
             flips.setdefault(category.get(old["id"], "?"), []).append(f"{old['id']} ({said})")
@@ -284,12 +291,19 @@ def _compare(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     return 0
 
 
+# What `eval --details` writes for each question and `compare` reads.
+_RESULT_FIELDS = ("abstained", "cited_gold", "has_all")
+
+
 def _read_details(path: Path, parser: argparse.ArgumentParser) -> list[dict]:
     try:
-        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        results = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     except (OSError, ValueError) as exc:
         parser.error(f"{path}: not a file of `eval --details` results ({exc.__class__.__name__})")
-        raise  # parser.error exits
+    needed = ("id", "answerable", *_RESULT_FIELDS)
+    if not results or not all(isinstance(r, dict) and all(k in r for k in needed) for r in results):
+        parser.error(f"{path}: not a file of `eval --details` results (each line an object with {', '.join(needed)})")
+    return results
 
 
 def _eval_dialogues(args, settings: Settings, parser: argparse.ArgumentParser) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from index.vocabulary import AMOUNT, FIGURE, HONORIFICS, MONTH_ABBREVIATIONS
+from index.vocabulary import AMOUNT, FIGURE, MONTH_ABBREVIATIONS, PERSON_TITLES
 
 
 class FactKind(Enum):
@@ -29,7 +29,7 @@ _DATE = re.compile(
 # A person: a title and a name ("Mrs Wilson"), or a name with a role ("Laura Nelson – Director of ...").
 _ROLE = r"(?:Director|Officer|Lead|Manager|Chair|Chief|Executive|Head|Member|Secretary|Clinician)"
 _PERSON = re.compile(
-    rf"\b(?:{HONORIFICS}|Professor|Cllr)\.? [A-Z][a-z]+"
+    rf"\b{PERSON_TITLES}\.? [A-Z][a-z]+"
     rf"|\b[A-Z][a-z]+ [A-Z][a-z'’-]+\s*[–,-]\s*(?:[A-Za-z]+ ){{0,4}}{_ROLE}"
     rf"|\b{_ROLE}\b[^.]{{0,40}}?(?:,|\s[–-])\s*[A-Z][a-z]+ [A-Z][a-z]+"
 )

@@ -17,8 +17,8 @@ import re
 from itertools import pairwise, zip_longest
 
 from index.store import KnowledgeBase
-from index.text import PASSAGE_STOPS, collapse_whitespace, ends_with_stop, is_list_item
-from index.vocabulary import BULLET_GLYPHS, CAPTION, CAPTION_AT_END, CAPTION_END
+from index.text import BULLET, PASSAGE_STOPS, collapse_whitespace, ends_with_stop, is_list_item
+from index.vocabulary import BULLET_GLYPHS, CAPTION, CAPTION_AT_END, CAPTION_END, PERSON_TITLES
 
 # A sentence introducing a list brings at most this many of its items (walking forward, or back from
 # an item to its introduction). Set by hand: an answer quoting a list stays short enough to read.
@@ -41,6 +41,36 @@ _ELABORATION = re.compile(r"^(?:These|They|This|Those)\s+(?:include[sd]?|are|wer
 _SECTION_OPENING = re.compile(
     r"^\s*(?:\d+(?:\.\d+)*\.?\s+(?:[A-Z][\w&'’-]*\s+){0,5}?|(?:[A-Z][\w&'’-]*\s+){2,5}?)?\d+(?:\.\d+)+\.?\s+(?=[A-Z])"
 )
+# Otherwise, a section's numbers and heading run into the sentence under them, as the PDF text gives them: "6. 6.1
+# Policies for Approval Commissioning Policies Mrs Cartwright presented this report ...", "Leadership We will
+# build ...", "Air pollution The NHS Net Zero plan calculates ...". The sentence opens at a word that opens
+# sentences, capitalised where no sentence would capitalise it, after a few words that read as a heading;
+# or, after a heading in title case, at a person's title. Read off the 84 sentences of the corpus this
+# cuts (a review judged 79 right; the other five, a table row's label and figure debris, led to the rules
+# on figures and on the word before the cut).
+_SECTION_NUMBERS = re.compile(r"^(?:\d{1,2}\.?\s+)*\d{1,2}(?:\.\d{1,2})+\.?\s+(?=[A-Z])")
+_OPENS_SENTENCE = re.compile(r"(?:The|We|Our|It|There)\s+\S|(?:As|All|Each|In|Following|Since|Over|Across)\s+[a-z0-9]")
+_PERSON_OPENS = re.compile(rf"{PERSON_TITLES}\.?\s+[A-Z][a-z]+\s+[a-z]")
+_PERSON_TITLE = re.compile(rf"{PERSON_TITLES}\.?")
+# A figure among the words before a cut ("Community (183) The overspend ..."): a table row's label, no heading.
+_FIGURE_WORD = re.compile(r"^\(?[£$]?\d")
+# A heading is at most this many words. Set by hand from the corpus's headings ("Air pollution", "Media
+# enquiries", "Policies for Approval Commissioning Policies").
+MAX_GLUED_HEADING_WORDS = 6
+# ... and a heading in sentence case ("Air pollution") at most this many, with at most one word in lower case:
+# "Patients told us The service ..." is a sentence. Set by hand.
+MAX_SENTENCE_CASE_HEADING_WORDS = 3
+# Under a section's numbers the minutes' item headings run longer ("7. Primary Care 7.1 Report from Primary Care
+# Commissioning Committee – 11 May 2022 Mr Vohra presented ..."): a person's title opens the sentence within
+# this many words, after words of a heading (capitalised, a date, a dash). Set by hand from the minutes' items.
+MAX_ITEM_HEADING_WORDS = 12
+# The small words a heading in title case keeps in lower case ("Policies for Approval", "Report from ...").
+_MINOR = frozenset({"and", "of", "for", "the", "to", "&", "in", "on", "from"})
+# A label the sentence needs runs up to a dash ("CHC Appeals Policy – The Committee approved ..."): no cut after one.
+_LABEL_DASHES = frozenset("–—-")
+# Words after which a capitalised "The" or "We" is part of the sentence ("Engagement with The King's Fund was
+# ...", "Mr Smith said The ..."), not its start. Set by hand.
+_CARRIES_ON = frozenset("with to of for and by at from on in as that is are was were has have be said told asked about".split())
 
 
 class Quoter:
@@ -126,9 +156,7 @@ class Quoter:
     def opening(self, sentence_id: int) -> str:
         """A sentence as a passage starts with it: as quoted, from after the section number and heading
         it opens with (a suffix, so the passage is still verbatim on the page)."""
-        text = self.text(sentence_id)
-        opening = _SECTION_OPENING.match(text)
-        return text[opening.end() :] if opening and opening.end() < len(text) else text
+        return without_heading(self.text(sentence_id))
 
     def _list_around(self, sentence_id: int) -> list[int]:
         """The rest of a sentence a page break cut in two, then the list a sentence belongs to or
@@ -226,3 +254,49 @@ class Quoter:
         """Sentences of one document at most ``pages`` pages apart."""
         (slug_a, first), (slug_b, second) = self.kb.sentences[a], self.kb.sentences[b]
         return slug_a == slug_b and abs(first.page - second.page) <= pages
+
+
+def without_heading(sentence: str) -> str:
+    """The sentence without the section number and heading the text layer ran into its start
+    (``_SECTION_OPENING``, then ``_SECTION_NUMBERS`` and a word that opens sentences): still the end
+    of the sentence, so verbatim on the page."""
+    numbers = _SECTION_OPENING.match(sentence) or _SECTION_NUMBERS.match(sentence)
+    # A list item's mark ("• ", "7. ") goes only with a heading after it ("7. Workforce We all recognised ...");
+    # "2. The target of zero ..." is an item, and keeps its number.
+    marker = None if numbers else BULLET.match(sentence)
+    start = numbers.end() if numbers and numbers.end() < len(sentence) else marker.end() if marker else 0
+    words = list(re.finditer(r"\S+", sentence[start:]))
+    limit = MAX_ITEM_HEADING_WORDS if numbers else MAX_GLUED_HEADING_WORDS
+    for n, word in enumerate(words[1 : limit + 1], 1):
+        before = [w.group() for w in words[:n]]
+        at = start + word.start()
+        if _PERSON_OPENS.match(sentence, at) and _reads_as_heading(before, dated=bool(numbers)):
+            return sentence[at:]
+        if n > MAX_GLUED_HEADING_WORDS or not _OPENS_SENTENCE.match(sentence, at) or before[-1] in _MINOR | _CARRIES_ON:
+            continue
+        if _reads_as_heading(before, dated=False) or _reads_as_sentence_case_heading(before):
+            return sentence[at:]
+    return sentence if marker else sentence[start:]
+
+
+def _reads_as_heading(words: list[str], dated: bool) -> bool:
+    """Words in title case, with no stop, figure or person's title among them; a date too when ``dated``
+    (a minutes item's "Report from ... Committee – 11 May 2022")."""
+    return all(
+        (word[:1].isupper() and not _PERSON_TITLE.fullmatch(word) and not ends_with_stop(word, PASSAGE_STOPS + ","))
+        or word in _MINOR
+        or (dated and (word in _LABEL_DASHES or word.isdigit()))
+        for word in words
+    ) and (dated or not any(_FIGURE_WORD.match(word) for word in words))
+
+
+def _reads_as_sentence_case_heading(words: list[str]) -> bool:
+    """A short heading in sentence case ("Air pollution", "Early progress"), not the start of a sentence."""
+    lower = [word for word in words if not word[:1].isupper()]
+    return (
+        len(words) <= MAX_SENTENCE_CASE_HEADING_WORDS
+        and words[0][:1].isupper()
+        and len(lower) <= 1
+        and not any(word in _CARRIES_ON or word in _LABEL_DASHES or _PERSON_TITLE.fullmatch(word) for word in words)
+        and not any(_FIGURE_WORD.match(word) or any(ch in ".,;:!?()" for ch in word) for word in words)
+    )

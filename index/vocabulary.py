@@ -19,6 +19,8 @@ import re
 
 # The titles before a person's name in board papers ("Mrs Anita Wilson"); a pattern's alternatives.
 HONORIFICS = r"Dr|Mr|Mrs|Ms|Miss|Prof"
+# ... and the titles of office the documents give a person ("Professor Jane Smith", "Cllr Smith").
+PERSON_TITLES = rf"(?:{HONORIFICS}|Professor|Cllr)"
 
 # The glyphs PDFs print as list bullets ("• Reduce ...", "➢ Travel"); dashes and item numbers are told apart by context.
 BULLET_GLYPHS = "•▪●◦■□➢✓"

@@ -454,6 +454,7 @@ def test_no_citation_quotes_a_bare_section_number_label_or_heading(service, ques
     [
         ("what does national guidance say about asymptomatic testing", "As per national guidance"),  # "1.2 As per ..."
         ("cancer performance update in the ceo report", "Cancer performance remains"),  # "5 Performance Update 5.1 Cancer ..."
+        ("how many media enquiries did we get between april and july", "There were 5 media enquiries"),  # "Media enquiries There were ..."
     ],
 )
 def test_a_quote_starts_after_the_section_number_and_heading_it_opens_with(service, question, opening):

@@ -436,6 +436,28 @@ def test_a_heading_run_into_a_sentence_is_no_part_of_its_point(sentence, point):
     assert point_quote(sentence, {}) == point
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # A person named after another is no heading's end; a capitalised "The" after a verb or "and" is a name's.
+        "4.1 Mrs Wilson thanked Mr Johns for his work on the plan.",
+        "1.2 The Chair welcomed Dr Smith to the meeting.",
+        "Dr Duggall and Mr Smith presented the report.",
+        "Mr Smith said The King's Fund report was useful.",
+        "Patients told us The service was good.",
+        "NHS England and The King's Fund published the report.",
+        # A table row's label and figure, and a list item's number before its own sentence.
+        "Community (183) The overspend relates to packages of care.",
+        "2. The target of zero 104 week waits was achieved by 31 March 2022.",
+    ],
+)
+def test_a_sentence_that_opens_on_no_heading_keeps_its_words(sentence):
+    from bot.quoting import without_heading
+
+    kept = without_heading(sentence)
+    assert kept == sentence or (sentence.startswith(("4.1 ", "1.2 ")) and kept == sentence[4:])
+
+
 def test_no_point_opens_with_the_heading_above_it(writer):
     points = [p.text for p in writer.write("media and mp enquiries").points]
     assert any(text.startswith("There were 5 media enquiries") for text in points)

@@ -13,9 +13,10 @@ import re
 from datetime import date
 
 from bot.briefing.topic import Query, coverage, stems_of, with_phrases
+from bot.quoting import without_heading
 from index.due_dates import financial_year_end
 from index.text import PASSAGE_STOPS, WHOLE_CLAIM_STOPS, collapse_whitespace, ends_with_stop, is_english_word
-from index.vocabulary import CAPTION_END, HONORIFICS, MONTH_FULL_NAMES, MONTHS, WEB_ADDRESS
+from index.vocabulary import CAPTION_END, MONTH_FULL_NAMES, MONTHS, WEB_ADDRESS
 
 # What can stand as a point or a key figure. Set by hand, none fitted: read off the dev topics' sentences
 # (a point a comms officer can paste is one or two lines; a key figure's clause names what it measures in
@@ -80,19 +81,6 @@ _END_OF_REPORT = re.compile(r"\s+End\s+of\s+(?:Report|Paper|Document)\W*$", re.I
 # ("AREA ACTION LEAD TIMESCALE STATUS"). Acronyms are told apart as words English does not have.
 _CAPITALS_RUN = re.compile(r"\b[A-Z]{3,}(?:\s+[A-Z]{3,}){2,}\b")
 _LEANING = re.compile(r"^(?:This|These|Those|They|Such|He|She|Their)\b")
-# A section's number and heading run into the sentence under them, as the PDF text gives them: "6. 6.1 Policies
-# for Approval Commissioning Policies Mrs Cartwright presented this report ...", "Leadership We will build ...",
-# "Air pollution The NHS Net Zero plan calculates ...". The sentence opens at a word that opens sentences,
-# capitalised, after a few words with no stop (or, after a heading in title case, at a person's title).
-_SECTION_NUMBERS = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)+(?=[A-Z])")
-_OPENS_SENTENCE = re.compile(r"(?:The|We|Our|It|There)\s+\S|(?:As|All|Each|In|Following|Since|Over|Across)\s+[a-z0-9]")
-_PERSON_OPENS = re.compile(rf"(?:{HONORIFICS})\.?\s+[A-Z][a-z]+\s+[a-z]")
-# ... within this many words of the start. Set by hand: the documents' headings are a few words.
-MAX_GLUED_HEADING_WORDS = 6
-_MINOR = frozenset({"and", "of", "for", "the", "to", "&", "in", "on"})
-# ... and no word before it that carries a sentence on ("Engagement with The King's Fund was ..."), unless
-# the words before it are a heading in title case.
-_CARRIES_ON = frozenset("with to of for and by at from on in as that is are was were has have be".split())
 # A clause cut from the middle of its sentence that needs what came before it: "and 1 kgCO2e per dry powder
 # inhaler.", "it accounts for 72% of all emissions from volatile anaesthetics." (desflurane, named before it).
 _CUT_AND_LEANING = re.compile(r"^(?:and|or|but|nor|so|which|whose|who|it|its|they|their|them|this|these|those|with|whilst|while)\b")
@@ -206,29 +194,11 @@ def continues_previous(text: str) -> bool:
     return bool(_CONTINUES.match(text))
 
 
-def without_glued_heading(sentence: str) -> str:
-    """The sentence without the section number and heading the text layer ran into its start (see
-    _SECTION_NUMBERS): still the end of the sentence, so verbatim on the page."""
-    numbers = _SECTION_NUMBERS.match(sentence)
-    start = numbers.end() if numbers else 0
-    words = list(re.finditer(r"\S+", sentence[start:]))
-    for n, word in enumerate(words[1 : MAX_GLUED_HEADING_WORDS + 1], 1):
-        before = [w.group() for w in words[:n]]
-        if any(ends_with_stop(w, PASSAGE_STOPS + ",") for w in before):
-            break
-        at = start + word.start()
-        title_case = all(w[:1].isupper() or w in _MINOR for w in before)
-        carried_on = any(w in _CARRIES_ON for w in before)
-        if (_OPENS_SENTENCE.match(sentence, at) and (title_case or not carried_on)) or (title_case and _PERSON_OPENS.match(sentence, at)):
-            return sentence[at:]
-    return sentence[start:]
-
-
 def point_quote(sentence: str, terms: dict[str, float]) -> str | None:
     """What of a sentence can stand as a point; None for a fragment, a question, a table or a heading.
     A closing "as detailed below" is left off; any other pointer elsewhere refuses the sentence; a heading
-    run into its start is left off."""
-    sentence = without_glued_heading(sentence)
+    run into its start is left off (``bot.quoting.without_heading``)."""
+    sentence = without_heading(sentence)
     if not _GOOD_START.match(sentence) or sentence.rstrip().endswith("?") or _is_table(sentence):
         return None
     if pointer := _TRAILING_POINTER.search(sentence):

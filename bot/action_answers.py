@@ -142,7 +142,10 @@ class ActionAnswerer:
             return span
         cut = min(starts.get(following, {}), default=len(next_sentence.text))
         run_on = replace(span, end=cut, end_sentence_id=following)
-        return run_on if self._cells_quoted(run_on) else span
+        # Only where the two stand together on the page: ingest may have taken a line between them for a
+        # heading ("Adrian Stokes /" between a row's action and "Claire Finn TBC Open"), and a quote must be verbatim.
+        together = without_whitespace(self._span_text(run_on)) in without_whitespace(self.kb.page_text(slug, sentence.page))
+        return run_on if together and self._cells_quoted(run_on) else span
 
     def understand(self, question: str, today: date, source: str | None = None) -> ActionFilter | None:
         """The filter an action question asks for; None when it is not about the action table. ``source``:

@@ -308,13 +308,16 @@ class FeatureMaker:
 
     def _document_mentions(self, question: str) -> list[tuple[str, str]]:
         """Each document the question names and the words that name it: a document noun ("report",
-        "minutes", ...) with the one to three words before it naming one document."""
+        "minutes", ...) with the one to three words before it naming one document, the most of them that
+        do ("the JUCD green plan" names the case study, where "green plan" alone names our Green Plan)."""
         words = _QUESTION_WORD.findall(question)
         found = []
         for end, word in enumerate(words):
             if word.lower() not in _DOCUMENT_NOUNS:
                 continue
-            for start in range(end - 1, max(end - 4, -1), -1):
+            for start in range(max(end - 3, 0), end):
+                if not tokenize(words[start]):
+                    continue  # "the", "what": a naming opens on a word of the title
                 naming = " ".join(words[start : end + 1])
                 slug = self.named_document(naming)
                 if slug is not None:

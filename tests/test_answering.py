@@ -474,3 +474,19 @@ def test_a_quote_starts_after_the_section_number_and_heading_it_opens_with(servi
     answer = service.answer(question)
     assert answer.citations[0].quote.startswith(opening), answer.citations[0].quote
     assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)
+
+
+@pytest.mark.parametrize(
+    ("question", "document"),
+    [
+        ("Who is the JUCD Green Plan being submitted to for approval?", "jucd-green-plan-case-study"),
+        ("which councils did wrm talk to for the derbyshire green plan", "jucd-green-plan-case-study"),
+        ("what does the green plan say about water", "cw-ics-green-plan"),
+        ("how many actions are in the C&W green plan", "cw-ics-green-plan"),
+        ("what did the CEO report say about industrial action", "icb-ceo-report-2022-07"),
+    ],
+)
+def test_a_document_is_named_by_the_most_of_its_title_the_question_gives(service, question, document):
+    """"the derbyshire green plan" is the case study about another ICS's plan, not our Green Plan, which
+    "green plan" alone names."""
+    assert service.features.documents_named_in(question) == {document}

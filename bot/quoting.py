@@ -37,9 +37,10 @@ _ELABORATION = re.compile(r"^(?:These|They|This|Those)\s+(?:include[sd]?|are|wer
 # Performance Update 5.1 In April ...", "Executive Summary 1.1 The draft financial position ...". Only a
 # numbered subsection ("5.1", not "5." of a numbered list) before a capital; a heading of one word is not
 # taken ("Around 2.5 Million ..."). Read off a new user's trial, where 13 of 62 answers opened so; 58 sentences
-# of the corpus open so.
+# of the corpus open so. Under a section's own number its heading may have words in lower case and a dash
+# ("7. Stakeholder engagement – Public Affairs 2.1 Representatives ...": 2 more sentences of the corpus).
 _SECTION_OPENING = re.compile(
-    r"^\s*(?:\d+(?:\.\d+)*\.?\s+(?:[A-Z][\w&'’-]*\s+){0,5}?|(?:[A-Z][\w&'’-]*\s+){2,5}?)?\d+(?:\.\d+)+\.?\s+(?=[A-Z])"
+    r"^\s*(?:\d+(?:\.\d+)*\.?\s+(?:[A-Za-z][\w&'’-]*\s+|[–—-]\s+){0,5}?|(?:[A-Z][\w&'’-]*\s+){2,5}?)?\d+(?:\.\d+)+\.?\s+(?=[A-Z])"
 )
 # Otherwise, a section's numbers and heading run into the sentence under them, as the PDF text gives them: "6. 6.1
 # Policies for Approval Commissioning Policies Mrs Cartwright presented this report ...", "Leadership We will

@@ -426,6 +426,10 @@ def test_the_headline_is_no_question_someone_asked(writer):
         ("Media enquiries There were 5 media enquiries between 30th April and 4th July.", "There were 5 media enquiries between 30th April and 4th July."),
         ("COVID Update 1.1 The UK Health Security Agency (UKHSA) is continuing to encourage people.", "The UK Health Security Agency (UKHSA) is continuing to encourage people."),
         ("3.3 On the 28 June we held a full staff away day to set out our future ambitions.", "On the 28 June we held a full staff away day to set out our future ambitions."),
+        (
+            "7. Stakeholder engagement – Public Affairs 2.1 Representatives from the CCG continue to meet with MPs.",
+            "Representatives from the CCG continue to meet with MPs.",
+        ),
         # A sentence that says "The" mid-way, or opens on "This" (which needs its heading), keeps its words.
         ("Engagement with The King's Fund was welcomed by the whole Governing Body.", "Engagement with The King's Fund was welcomed by the whole Governing Body."),
         ("Management Policy - This item was stood down as the policy was approved in April 2022.", "Management Policy - This item was stood down as the policy was approved in April 2022."),

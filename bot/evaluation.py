@@ -134,16 +134,24 @@ def has_glued_words(text: str) -> bool:
 _LOWER_RUN = re.compile(r"(?<![A-Za-z])[a-z]{6,}(?![A-Za-z])")
 
 
+# The measures that are a share of the answerable or of the unanswerable questions, and the result field each counts:
+# what ``Scores`` reports and what ``interval`` and ``compare`` resample.
+_MEASURES: dict[str, tuple[bool, str]] = {
+    "cite": (True, "cited_gold"),
+    "must": (True, "has_all"),
+    "unans": (False, "abstained"),
+    "wrong": (True, "abstained"),
+}
+
+
 def _aggregate(details: list[dict], latencies: list[float]) -> Scores:
-    answerable = [d for d in details if d["answerable"]]
-    unanswerable = [d for d in details if not d["answerable"]]
     answered = [d for d in details if not d["abstained"]]
     quotes = [ok for d in details for ok in d["faithful"]]
     return Scores(
-        citation_hit=_share(answerable, lambda d: d["cited_gold"]),
-        must_include=_share(answerable, lambda d: d["has_all"]),
-        unanswerable_abstained=_share(unanswerable, lambda d: d["abstained"]),
-        answerable_abstained=_share(answerable, lambda d: d["abstained"]),
+        citation_hit=_measured(details, "cite"),
+        must_include=_measured(details, "must"),
+        unanswerable_abstained=_measured(details, "unans"),
+        answerable_abstained=_measured(details, "wrong"),
         quote_faithfulness=sum(quotes) / len(quotes) if quotes else 1.0,
         glued_words=_share(answered, lambda d: d["glued"]),
         mean_citations=statistics.mean(d["citations"] for d in answered) if answered else 0.0,
@@ -165,13 +173,6 @@ def _percentile(values: list[float], percent: float) -> float:
 
 # Resamples of the questions for the 95% intervals below. Set by hand: enough for the second decimal to settle.
 BOOTSTRAP_RESAMPLES = 2000
-# The measures intervals are given for: each is a share of the answerable or of the unanswerable questions.
-_MEASURES: dict[str, tuple[bool, str]] = {
-    "cite": (True, "cited_gold"),
-    "must": (True, "has_all"),
-    "unans": (False, "abstained"),
-    "wrong": (True, "abstained"),
-}
 
 
 # A change is marked as more than chance below this p-value of the exact sign test (McNemar's) on the
@@ -234,6 +235,12 @@ def sign_test(gained: int, lost: int) -> float:
         return 1.0
     tail = sum(math.comb(moved, k) for k in range(min(gained, lost) + 1)) / 2**moved
     return min(1.0, 2 * tail)
+
+
+def _measured(details: list[dict], measure: str) -> float:
+    """A measure's share (``_MEASURES``); 0 when no question is of its kind."""
+    values = _outcomes(details, measure)
+    return float(values.mean()) if len(values) else 0.0
 
 
 def _outcomes(details: list[dict], measure: str) -> np.ndarray:

@@ -362,9 +362,15 @@ class AnsweringService:
 
     def _candidates(self, query: str, k: int, filters: Filters) -> Candidates:
         query = units_spelled_out(query)
-        query_vector = self.embedder.embed_one(as_asked(query))
+        query_vector = self.query_vector(query)
         hits = self.searcher.search(query, query_vector, k=k, filters=filters)
         return self.features.candidates(query, query_vector, hits, filters)
+
+    def query_vector(self, query: str) -> np.ndarray:
+        """The query's meaning, read with its misspellings put right ("defecit": "deficit"), as word search
+        reads them (``index.search.HybridSearcher.query_tokens``): the embedding model places a misspelled
+        word far from the word meant."""
+        return self.embedder.embed_one(as_asked(self.searcher.spelled_as_the_documents(query)))
 
     def _rank(self, query: str, k: int, filters: Filters) -> tuple[list[_Scored], Candidates, np.ndarray]:
         candidates = self._candidates(query, k, filters)

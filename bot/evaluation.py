@@ -25,7 +25,7 @@ import bm25s
 import faiss
 import numpy as np
 
-from bot.answering import Answer, AnsweringService, Citation, as_asked
+from bot.answering import Answer, AnsweringService, Citation
 from index.embedder import TextEmbedder
 from index.store import KnowledgeBase
 from index.text import glued_parts, tokenize, without_whitespace
@@ -375,7 +375,7 @@ def retrieval_recall(service: AnsweringService, questions: list[EvalQuestion]) -
     found: dict[str, dict[int, int]] = {name: dict.fromkeys(RECALL_AT, 0) for name in ("dense", "bm25", "fused", "page BM25")}
     answerable = [q for q in questions if q.answerable]
     for question in answerable:
-        vector = service.embedder.embed_one(as_asked(question.question))
+        vector = service.query_vector(question.question)
         rankings = searcher.rankings(question.question, vector)
         pages = {name: [_chunk_page(service.kb, c) for c in ranking] for name, ranking in rankings.items()}
         page_scores = searcher.page_scores(searcher.query_tokens(question.question))

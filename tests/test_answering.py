@@ -245,6 +245,15 @@ def test_a_question_typed_in_lower_case_is_answered(service):
     assert "Dr Jonathan Menon Practice Member of the Governing Body (Rugby Place)" in answer.text
 
 
+def test_a_misspelled_word_is_read_as_the_word_meant_by_meaning_as_by_words(service):
+    # From a trial: "defecit" found the right page by words, but its meaning was read as typed and the
+    # answer quoted the minutes; the documents' word is what both should read.
+    answer = service.answer("what planned defecit did nhse say was too high")
+    first = answer.citations[0]
+    assert (first.slug, first.page) == ("nhse-system-review-letter-2022-05", 3)
+    assert "planned deficit of £37.9 is still too high" in answer.text
+
+
 def test_answer_quotes_the_page_verbatim(service):
     answer = service.answer("ICS carbon footprint 20/21?")
 

@@ -30,6 +30,10 @@ MAX_GAP = 1
 _INLINE_BULLET = re.compile(rf"\s+(?=[{BULLET_GLYPHS}]\s)")
 # "... subject to 1. consideration of language": a sentence that starts a numbered list inline.
 _FIRST_ITEM = re.compile(r"\s\(?(?:1|a|i)[.)]\s")
+# A heading's label run onto the end of a table row or a page's footer ("... 96.5% 94.5% Update:", "... 18 May
+# 2022 9 Item No:"): it belongs to what comes under it, not to the text before it, and its colon made a quote of
+# that text bring the list after it (a bed occupancy table came with five bullets on A&E).
+_RUN_IN_LABEL = re.compile(r"(?<=[\d%)])\s+[A-Z][\w’'&/-]*(?:\s+[A-Za-z][\w’'&/-]*){0,2}:$")
 # "There are some other costs not yet budgeted for. These include ...": a sentence that says what the one before it means.
 _ELABORATION = re.compile(r"^(?:These|They|This|Those)\s+(?:include[sd]?|are|were|comprise[sd]?|means?)\b")
 
@@ -146,13 +150,15 @@ class Quoter:
     def text(self, sentence_id: int) -> str:
         """The sentence as quoted: without a chart's caption the text layer glued to its front ("Figure 15
         Total carbon footprint in 2020/21 The Carbon Footprint in 2020/21 was ...") or to its end ("...
-        remains static Figure 31GHG emissions from inhalers ..."), which reads as nonsense; what is
-        left is still verbatim on the page."""
+        remains static Figure 31GHG emissions from inhalers ..."), which reads as nonsense, nor the label of
+        the next heading run onto its end (``_RUN_IN_LABEL``); what is left is still verbatim on the page."""
         text = self.kb.sentences[sentence_id][1].text
         caption_end = CAPTION_END.search(text) if CAPTION.match(text) else None
         text = text[caption_end.end() :] if caption_end else text
         glued = CAPTION_AT_END.search(text)
-        return text[: glued.start()] if glued and glued.start() > 0 else text
+        text = text[: glued.start()] if glued and glued.start() > 0 else text
+        label = _RUN_IN_LABEL.search(text)
+        return text[: label.start()] if label else text
 
     def opening(self, sentence_id: int) -> str:
         """A sentence as a passage starts with it: as quoted, from after the section number and heading

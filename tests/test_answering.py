@@ -128,6 +128,14 @@ def test_a_list_item_comes_with_the_sentence_that_introduces_its_list(service):
     assert "were satisfied with it.\nHe drew attention" in answer.text  # and the sentence after it starts a new one
 
 
+def test_a_headings_label_at_the_end_of_a_table_neither_shows_nor_brings_the_list_under_it(service):
+    # Performance report p. 15: the bed occupancy table runs on into "Update:", the label of five bullets on A&E.
+    answer = service.answer("whats GEH bed occupancy latest week")
+    table = next(c for c in answer.citations if "Bed Occupancy" in c.quote)
+    assert table.quote.endswith("UHCW 903 31 934 905 96.5% 94.5%")
+    assert "Month 2 A&E published report" not in table.quote
+
+
 def test_sentences_close_together_on_a_page_are_quoted_as_one_passage(service):
     # Finance report p. 6: the overspend, then the reason, then the one-off cost, in that order.
     answer = service.answer("What explains the acute overspend at month 3?")

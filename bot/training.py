@@ -260,7 +260,7 @@ def _simulated_choice(d: QuestionData, logits: np.ndarray, share: float, diverse
         text = kb.sentences[int(ids[i])][1].text
         if len(chosen) == 4:
             break
-        if length + len(text) <= 550:
+        if length + len(text) <= MAX_ANSWER_CHARS:
             chosen.append(int(ids[i]))
             length += len(text)
     return chosen

@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     compare = commands.add_parser(
-        "compare", help="two `eval --details` files: how each measure moved, its 95% interval and a sign test, and the questions that moved"
+        "compare", help="two `eval --details` files: how each measure moved, its 95%% interval and a sign test, and the questions that moved"
     )
     compare.add_argument("before", type=Path, help="per-question results before a change (eval --details)")
     compare.add_argument("after", type=Path, help="... and after it")

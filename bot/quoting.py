@@ -151,14 +151,16 @@ class Quoter:
         """The sentence as quoted: without a chart's caption the text layer glued to its front ("Figure 15
         Total carbon footprint in 2020/21 The Carbon Footprint in 2020/21 was ...") or to its end ("...
         remains static Figure 31GHG emissions from inhalers ..."), which reads as nonsense, nor the label of
-        the next heading run onto its end (``_RUN_IN_LABEL``); what is left is still verbatim on the page."""
+        the next heading run onto its end (``_RUN_IN_LABEL``), nor the axes of charts printed after a table
+        (``chart_axes_start``); what is left is still verbatim on the page."""
         text = self.kb.sentences[sentence_id][1].text
         caption_end = CAPTION_END.search(text) if CAPTION.match(text) else None
         text = text[caption_end.end() :] if caption_end else text
         glued = CAPTION_AT_END.search(text)
         text = text[: glued.start()] if glued and glued.start() > 0 else text
         label = _RUN_IN_LABEL.search(text)
-        return text[: label.start()] if label else text
+        text = text[: label.start()] if label else text
+        return text[: chart_axes_start(text)]
 
     def opening(self, sentence_id: int) -> str:
         """A sentence as a passage starts with it: as quoted, from after the section number and heading
@@ -307,3 +309,34 @@ def _reads_as_sentence_case_heading(words: list[str]) -> bool:
         and not any(word in _CARRIES_ON or word in _LABEL_DASHES or _PERSON_TITLE.fullmatch(word) for word in words)
         and not any(_FIGURE_WORD.match(word) or any(ch in ".,;:!?()" for ch in word) for word in words)
     )
+
+
+_WHOLE_PERCENT = re.compile(r"\d{1,3}%")
+# A text this short or shorter left before chart axes is no passage: it is kept whole.
+MIN_TEXT_BEFORE_AXES = 20
+
+
+def chart_axes_start(text: str) -> int:
+    """Where the axes of charts the text layer printed after a table begin, or the text's length when it
+    has none: a tail of whole percentages rising in threes or more ("50% 75% 100%") and of the words of a
+    repeated legend ("England Midlands CWCCG", each three times or more in the text). The performance
+    report's benchmarking tables end so ("... 82% Apr-22 56.3% ... 50% 75% 100% England Midlands CWCCG 50%
+    75% 100% ..."). A figure with decimals ("56.3%"), or a word said fewer times, ends the tail: a table's
+    own values stay."""
+    tokens = list(re.finditer(r"\S+", text))
+    counts: dict[str, int] = {}
+    for token in tokens:
+        counts[token.group()] = counts.get(token.group(), 0) + 1
+    start = len(tokens)
+    while start > 0:
+        word = tokens[start - 1].group()
+        if not (_WHOLE_PERCENT.fullmatch(word) or (word[:1].isupper() and word.isalpha() and counts[word] >= 3)):
+            break
+        start -= 1
+    while start < len(tokens) and not _WHOLE_PERCENT.fullmatch(tokens[start].group()):
+        start += 1  # the tail opens on an axis, not on a legend word the table's text ended with
+    values = [int(token.group()[:-1]) for token in tokens[start:] if _WHOLE_PERCENT.fullmatch(token.group())]
+    rising = any(a < b < c for a, b, c in zip(values, values[1:], values[2:]))
+    if start == len(tokens) or not rising or tokens[start].start() <= MIN_TEXT_BEFORE_AXES:
+        return len(text)
+    return len(text[: tokens[start].start()].rstrip())

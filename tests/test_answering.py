@@ -136,6 +136,16 @@ def test_a_headings_label_at_the_end_of_a_table_neither_shows_nor_brings_the_lis
     assert "Month 2 A&E published report" not in table.quote
 
 
+def test_the_axes_of_charts_printed_after_a_table_are_not_quoted(service):
+    # Performance report p. 9: the benchmarking table's text runs on into its charts' axes and legend,
+    # "50% 75% 100% England Midlands CWCCG" again and again.
+    kb, quoter = service.kb, service.quoter
+    row = next(i for i, (_, s) in enumerate(kb.sentences) if "Dementia Diagnosis Rate 82% Apr-22 56.3%" in s.text)
+    quoted = quoter.text(row)
+    assert quoted.endswith("(SMI) 60% Q3 21/22 32.4%")
+    assert "CWCCG" not in quoted and quoted in kb.sentences[row][1].text
+
+
 def test_sentences_close_together_on_a_page_are_quoted_as_one_passage(service):
     # Finance report p. 6: the overspend, then the reason, then the one-off cost, in that order.
     answer = service.answer("What explains the acute overspend at month 3?")

@@ -218,10 +218,9 @@ def _eval(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
         tables[name] = evaluation.scores_by_group(details, latencies, questions)
         if name.startswith("ours ("):
             ours_details = details
-        if name.startswith("ours (") and args.details:
-            args.details.write_text("\n".join(json.dumps(d, ensure_ascii=False) for d in details) + "\n", encoding="utf-8")
-    first = next(iter(systems))
-    for group in tables[first]:
+            if args.details:
+                args.details.write_text("\n".join(json.dumps(d, ensure_ascii=False) for d in details) + "\n", encoding="utf-8")
+    for group in tables[next(iter(systems))]:
         count = sum(1 for q in questions if group == "all" or group in (f"category {q.category}", f"type {q.type}"))
         print(f"{group} ({count} questions)")
         print(evaluation.HEADER)
@@ -263,9 +262,8 @@ def _compare(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     """No knowledge base needed: two files of per-question results, and the questions' categories."""
     from bot import evaluation  # imported late, as in _eval: it brings in the baselines' libraries
 
-    before, after = (_read_details(path, parser) for path in (args.before, args.after))
-    after_by_id = {d["id"]: d for d in after}
-    paired = [d for d in before if d["id"] in after_by_id]
+    before, after = (_read_details(path, parser, evaluation.RESULT_FIELDS) for path in (args.before, args.after))
+    paired = evaluation.pairs(before, after)
     if not paired:
         parser.error(f"{args.before} and {args.after} share no question: nothing to compare")
     unpaired = len(before) - len(paired), len(after) - len(paired)
@@ -279,9 +277,8 @@ def _compare(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     for change in evaluation.compare(before, after):
         print(change.row())
     flips: dict[str, list[str]] = {}
-    for old in paired:
-        new = after_by_id[old["id"]]
-        moved = [f for f in _RESULT_FIELDS if old[f] != new[f]]
+    for old, new in paired:
+        moved = [f for f in evaluation.RESULT_FIELDS if old[f] != new[f]]
         if moved:
             said = ", ".join(f"{f} {old[f]}->{new[f]}" for f in moved)
             flips.setdefault(category.get(old["id"], "?"), []).append(f"{old['id']} ({said})")
@@ -291,16 +288,12 @@ def _compare(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     return 0
 
 
-# What `eval --details` writes for each question and `compare` reads.
-_RESULT_FIELDS = ("abstained", "cited_gold", "has_all")
-
-
-def _read_details(path: Path, parser: argparse.ArgumentParser) -> list[dict]:
+def _read_details(path: Path, parser: argparse.ArgumentParser, fields: tuple[str, ...]) -> list[dict]:
     try:
         results = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     except (OSError, ValueError) as exc:
         parser.error(f"{path}: not a file of `eval --details` results ({exc.__class__.__name__})")
-    needed = ("id", "answerable", *_RESULT_FIELDS)
+    needed = ("id", "answerable", *fields)
     if not results or not all(isinstance(r, dict) and all(k in r for k in needed) for r in results):
         parser.error(f"{path}: not a file of `eval --details` results (each line an object with {', '.join(needed)})")
     return results

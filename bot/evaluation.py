@@ -144,6 +144,10 @@ _MEASURES: dict[str, tuple[bool, str]] = {
 }
 
 
+# The result fields those measures read: what `eval --details` must write for ``compare`` to read it.
+RESULT_FIELDS: tuple[str, ...] = tuple(dict.fromkeys(field_name for _, field_name in _MEASURES.values()))
+
+
 def _aggregate(details: list[dict], latencies: list[float]) -> Scores:
     answered = [d for d in details if not d["abstained"]]
     quotes = [ok for d in details for ok in d["faithful"]]
@@ -210,8 +214,7 @@ def interval(details: list[dict], measure: str, resamples: int = BOOTSTRAP_RESAM
 def compare(before: list[dict], after: list[dict], resamples: int = BOOTSTRAP_RESAMPLES, seed: int = 0) -> list[Change]:
     """Each measure before and after, on the questions both sets of results hold, with the interval of
     the difference from resampling those questions in pairs (the same question on both sides)."""
-    after_by_id = {d["id"]: d for d in after}
-    paired = [(d, after_by_id[d["id"]]) for d in before if d["id"] in after_by_id]
+    paired = pairs(before, after)
     rng = np.random.default_rng(seed)
     changes = []
     for measure in _MEASURES:
@@ -226,6 +229,12 @@ def compare(before: list[dict], after: list[dict], resamples: int = BOOTSTRAP_RE
             Change(measure, float(x.mean()), float(y.mean()), float(np.percentile(differences, 2.5)), float(np.percentile(differences, 97.5)), sign_test(gained, lost))
         )
     return changes
+
+
+def pairs(before: list[dict], after: list[dict]) -> list[tuple[dict, dict]]:
+    """Each question's results before and after, for the questions both sets hold, in ``before``'s order."""
+    after_by_id = {d["id"]: d for d in after}
+    return [(d, after_by_id[d["id"]]) for d in before if d["id"] in after_by_id]
 
 
 def sign_test(gained: int, lost: int) -> float:

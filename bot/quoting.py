@@ -14,6 +14,7 @@ on a line of its own.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from itertools import pairwise, zip_longest
 
 from index.store import KnowledgeBase
@@ -324,9 +325,7 @@ def chart_axes_start(text: str) -> int:
     75% 100% ..."). A figure with decimals ("56.3%"), or a word said fewer times, ends the tail: a table's
     own values stay."""
     tokens = list(re.finditer(r"\S+", text))
-    counts: dict[str, int] = {}
-    for token in tokens:
-        counts[token.group()] = counts.get(token.group(), 0) + 1
+    counts = Counter(token.group() for token in tokens)
     start = len(tokens)
     while start > 0:
         word = tokens[start - 1].group()

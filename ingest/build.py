@@ -59,7 +59,9 @@ from ingest.words import repair_pages
 #     5.1.") is left out of both sentences
 # 17: ... only when the number opens a line of its own, as a section's number does ("was 4.5." stays); 16
 #     sentences change
-TEXT_PIPELINE = 17
+# 18: a contact's block (name, role, address, telephone, email) is a sentence of its own, not run into the
+#     sentence a page break cut (NHSE letter p. 1) or the one after it (Green Plan p. 97)
+TEXT_PIPELINE = 18
 
 # How much a section heading pulls its chunk's vector towards the section's topic (the chunk's mean
 # sentence vector plus this times the heading's). Set by hand: a half, so the heading helps a chunk

@@ -13,7 +13,7 @@ import re
 
 from index.records import Sentence
 from index.text import BULLET, collapse_whitespace, ends_with_stop, is_named_entry
-from index.vocabulary import HONORIFICS
+from index.vocabulary import CONTACT, HONORIFICS
 from ingest.actions import continues_row_tail, opens_row_tail
 
 # A "sentence" longer than this (often a run of table cells) is cut at clause breaks, then words. Set by
@@ -131,8 +131,35 @@ def _goes_on(entry: str) -> bool:
     return entry.count("(") > entry.count(")") or bool(_ENTRY_LEADS_ON.search(entry))
 
 
+def contact_block_lines(lines: list[str]) -> set[int]:
+    """The lines of a sender's or contact's block, whose short lines give an email address or a telephone
+    number ("Julie Grant / Director of Strategic Transformation, West Midlands / 23 St Stephenson Street /
+    ... / T: 07876 354253 / E: J.grant10@nhs.net / W: www.england.nhs.uk"): the run of short lines around
+    one that gives either, up to a line of prose or one that ends a sentence or introduces ("please
+    contact:"). Left in the page's flow they ran into the sentence a page break cut ("... without
+    penalisation for any impact Julie Grant Director of ...") or the one after them, and the name
+    became a section heading."""
+
+    def short(line: str) -> bool:
+        text = line.strip()
+        return len(text.split()) <= MAX_HEADING_WORDS and len(text) <= MAX_HEADING_CHARS and text[-1:] not in (".", ":")
+
+    found: set[int] = set()
+    for k, line in enumerate(lines):
+        if k in found or not CONTACT.search(line) or not short(line):
+            continue
+        start, end = k, k
+        while start > 0 and short(lines[start - 1]):
+            start -= 1
+        while end + 1 < len(lines) and short(lines[end + 1]):
+            end += 1
+        found.update(range(start, end + 1))
+    return found
+
+
 def page_sentences(text: str, page: int, heading: str) -> tuple[list[Sentence], str]:
-    """Sentences of one page, and the heading in force at its end."""
+    """Sentences of one page, and the heading in force at its end. A contact's block (``contact_block_lines``)
+    is a sentence of its own."""
     sentences: list[Sentence] = []
     block: list[str] = []
     row_tail: list[str] = []  # a table row's closing cells stay with the row they close
@@ -148,7 +175,16 @@ def page_sentences(text: str, page: int, heading: str) -> tuple[list[Sentence], 
         row_tail.clear()
 
     lines = [line for line in text.split("\n") if line.strip()]
-    for line, following in zip(lines, lines[1:] + [None]):
+    contact = contact_block_lines(lines)
+    for index, (line, following) in enumerate(zip(lines, lines[1:] + [None])):
+        if index in contact:
+            if index - 1 not in contact:
+                flush()
+            block.append(line)
+            if index + 1 not in contact:
+                flush()
+            previous = line
+            continue
         if (row_tail and not continues_row_tail(line)) or _ends_entry(block, line):
             flush()
         if row_tail or opens_row_tail(line):

@@ -392,6 +392,20 @@ def test_the_minutes_name_who_sent_apologies_without_the_table_header_after_it(k
     assert "Dr Arshad Khan Practice Member of the Governing Body (Warwickshire North Place)" in minutes
 
 
+def test_a_contacts_block_is_a_sentence_of_its_own_and_runs_into_no_other(knowledge_base):
+    # A trial: a quote of the NHS England letter's page 1 ended "... without penalisation for any impact
+    # Julie Grant Director of Strategic Transformation, West Midlands 23 St Stephenson Street ... T: 07876
+    # 354253 E: J.grant10@nhs.net ...", and the Green Plan's contact ran into the sentence after it.
+    texts = [s.text for _, s in knowledge_base.sentences]
+    letter = next(t for t in texts if "without penalisation" in t)
+    assert letter.endswith("without penalisation for any impact")
+    sender = next(t for t in texts if "J.grant10@nhs.net" in t)
+    assert sender.startswith("Julie Grant Director of Strategic Transformation") and "penalisation" not in sender
+    contact = next(t for t in texts if "david.hobday@cwstp.uk" in t)
+    assert contact == "David Hobday System Transformation Manager 01788 663286 david.hobday@cwstp.uk"
+    assert "David Hobday" not in {s.heading for _, s in knowledge_base.sentences}
+
+
 def test_footnotes_at_a_page_foot_are_dropped_and_numbered_lines_of_the_text_kept():
     """As ingest runs it: glued words parted first, footnote markers looked for as the page was read."""
     from ingest.cleaning import strip_page_furniture

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import pytest
 
-from bot.facts import asks_when
+from bot.facts import FactKind, asks_when, holds
 from bot.features import DeclineRule
 from bot.missing import what_is_missing
 from index.text import tokenize
@@ -159,6 +159,20 @@ def test_a_question_with_no_word_the_documents_use_is_declined_without_pointers(
 )
 def test_a_question_asking_only_when(question, asks):
     assert asks_when(question) is asks
+
+
+@pytest.mark.parametrize(
+    ("sentence", "names_a_person"),
+    [
+        ("• Committee Chair: Zubair Khan", True),  # the quality committee's key information, as printed
+        ("Laura Nelson – Director of Public Health", True),
+        ("Mrs Wilson presented the report", True),
+        ("The Committee Chair noted three key points", False),
+    ],
+)
+def test_a_person_is_read_with_a_role_before_or_after_the_name(sentence, names_a_person):
+    # "who chairs it?" is weighed by whether a sentence names a person: "Chair: Zubair Khan" does.
+    assert holds(sentence, FactKind.PERSON) is names_a_person
 
 
 def test_when_asked_and_the_closest_passages_hold_no_date_it_declines(service, monkeypatch):

@@ -88,6 +88,24 @@ def test_a_fold_is_fitted_without_its_own_questions(service):
 # -- routing -------------------------------------------------------------------------
 
 
+def test_the_decline_bar_does_not_rest_on_one_question():
+    # The bar once was the lowest held-out logit of an answerable question whenever the decline rules took
+    # the budget: one question moving moved it by up to 0.7. Read from all of them, it barely moves.
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    logits = np.concatenate([rng.normal(2.0, 1.0, 180), rng.normal(-1.0, 1.0, 50)])
+    answerable = np.array([1] * 180 + [0] * 50)
+    ruled_out = np.zeros(230, dtype=bool)
+    ruled_out[:5] = True  # the rules take the whole budget of answerable declines
+    bar = training._threshold(logits, answerable, ruled_out)
+    lowest = int(np.argmin(np.where(ruled_out | (answerable == 0), np.inf, logits)))
+    moved = logits.copy()
+    moved[lowest] -= 2.0  # the most doubtful answerable question looks worse still
+    assert abs(training._threshold(moved, answerable, ruled_out) - bar) < 0.2  # a tenth of that one question's move
+    assert (logits[(answerable == 1) & ~ruled_out] < bar).sum() <= 1  # and it declines next to none of them
+
+
 def test_a_table_filter_that_finds_nothing_falls_through_to_the_documents(service):
     answer = service.answer("by when do we need an ICS wide climate change adaptation plan?")
     assert not answer.text.startswith("No actions match")

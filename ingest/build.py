@@ -61,7 +61,10 @@ from ingest.words import repair_pages
 #     sentences change
 # 18: a contact's block (name, role, address, telephone, email) is a sentence of its own, not run into the
 #     sentence a page break cut (NHSE letter p. 1) or the one after it (Green Plan p. 97)
-TEXT_PIPELINE = 18
+# 19: a letter's salutation ("Dear Phil and Danielle") and close ("Yours sincerely", with the signer's name and
+#     role) are sentences of their own: the address block ran into the letter's first sentence, and "Yours
+#     sincerely" was read as the heading of the signature, copy list and appendix (NHSE letter pp. 1 and 4)
+TEXT_PIPELINE = 19
 
 # How much a section heading pulls its chunk's vector towards the section's topic (the chunk's mean
 # sentence vector plus this times the heading's). Set by hand: a half, so the heading helps a chunk

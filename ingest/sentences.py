@@ -131,6 +131,20 @@ def _goes_on(entry: str) -> bool:
     return entry.count("(") > entry.count(")") or bool(_ENTRY_LEADS_ON.search(entry))
 
 
+# A letter's formulas, each on a line of its own: the salutation ("Dear Phil and Danielle"), which ends the
+# address block above it and stands before the letter's subject line, and the close ("Yours sincerely"),
+# which the signer's name and role follow. Left to the page's flow, the address block, salutation and
+# subject ran into the letter's first sentence, and "Yours sincerely" read as a section heading over the
+# signature, the copy list and the appendix after it. Word lists set by hand (English letter forms).
+_SALUTATION = re.compile(r"^\s*Dear\s+[A-Z][\w .,&'’-]{0,60}$")
+_VALEDICTION = re.compile(
+    r"^\s*(?:Yours\s+(?:sincerely|faithfully|truly)|(?:With\s+)?(?:Kind|Best|Warm)\s+(?:regards|wishes)|Many\s+thanks)[,.]?\s*$",
+    re.IGNORECASE,
+)
+# The lines after a letter's close that sign it: a name and a role. Set by hand.
+SIGNATURE_LINES = 2
+
+
 def contact_block_lines(lines: list[str]) -> set[int]:
     """The lines of a sender's or contact's block, whose short lines give an email address or a telephone
     number ("Julie Grant / Director of Strategic Transformation, West Midlands / 23 St Stephenson Street /
@@ -176,7 +190,23 @@ def page_sentences(text: str, page: int, heading: str) -> tuple[list[Sentence], 
 
     lines = [line for line in text.split("\n") if line.strip()]
     contact = contact_block_lines(lines)
+    signature: set[int] = set()
     for index, (line, following) in enumerate(zip(lines, lines[1:] + [None])):
+        if _SALUTATION.match(line) or _VALEDICTION.match(line):
+            flush()
+            block.append(line)
+            if _VALEDICTION.match(line):
+                signature = set(range(index + 1, index + 1 + SIGNATURE_LINES))
+            else:
+                flush()
+            previous = None  # what follows opens anew: a salutation's subject line may be a heading
+            continue
+        if index in signature:
+            block.append(line)
+            if index + 1 not in signature:
+                flush()
+            previous = line
+            continue
         if index in contact:
             if index - 1 not in contact:
                 flush()

@@ -406,6 +406,17 @@ def test_a_contacts_block_is_a_sentence_of_its_own_and_runs_into_no_other(knowle
     assert "David Hobday" not in {s.heading for _, s in knowledge_base.sentences}
 
 
+def test_a_letters_address_salutation_and_close_run_into_none_of_its_sentences(knowledge_base):
+    # A trial: quotes of the NHS England letter opened "Phil Johns ICS Executive lead (Designate) ... Sent by
+    # email 27 May 2022 Dear Phil and Danielle ...", and "who signed the letter?" found no signature.
+    letter = [s for name, s in knowledge_base.sentences if name == "nhse-system-review-letter-2022-05"]
+    texts = [s.text for s in letter]
+    assert "Dear Phil and Danielle" in texts
+    assert texts[texts.index("Dear Phil and Danielle") - 1].endswith("Sent by email 27 May 2022")
+    assert "Yours sincerely Julie Grant Director of Strategic Transformation, West Midlands" in texts
+    assert "Yours sincerely" not in {s.heading for s in letter}
+
+
 def test_footnotes_at_a_page_foot_are_dropped_and_numbered_lines_of_the_text_kept():
     """As ingest runs it: glued words parted first, footnote markers looked for as the page was read."""
     from ingest.cleaning import strip_page_furniture

@@ -37,9 +37,10 @@ _PERSON = re.compile(
 COUNT_QUESTION = re.compile(r"\bhow (?:many|much)\b", re.IGNORECASE)
 # A question about the asker's own work arrangements ("how do I book annual leave", "my smartcard"): the
 # documents are plans and board papers, which never say how one member of staff gets something done.
-# Two signs, each a word list set by hand (not fitted): "my" before anything but an organisation or the
-# people it serves ("my trust", "my patients" ask about what the documents may well describe), and "how
-# do I ..." before a personal task ("what do I need to know about the roadmap?" asks about the documents).
+# Three signs, each a word list set by hand (not fitted): "my" before anything but an organisation or the
+# people it serves ("my trust", "my patients" ask about what the documents may well describe), "how
+# do I ..." before a personal task ("what do I need to know about the roadmap?" asks about the documents),
+# and the asker's own entitlements (below).
 _ORGANISATIONAL = (
     r"(?:own\s+)?(?:trust|organisation|organization|team|area|practice|pcn|ics|icb|place|patch|hospital|service|"
     r"department|ward|directorate|system|region|locality|council|board|patient|staff|colleague|population|communit(?:y|ie))s?\b"
@@ -48,9 +49,12 @@ _PERSONAL_TASK = (
     r"(?:book|claim|reset|unlock|apply|request|order|log\s?in|sign\s(?:in|up)|pay|register|enrol|renew|cancel|"
     r"swap|change\s+my|update\s+my)"
 )
+# The asker's own entitlements ("how many days sick leave am I entitled to", "can I carry over leave", "can I
+# put in a flexible working request"): added after a new user's trial; flags no dev question it did not already.
+_ENTITLEMENT = r"(?:am\s+i\s+(?:entitled|allowed|eligible|owed)|(?:can|may)\s+i\s+(?:still\s+)?(?:take|put\s+in|carry\s+over|self-certify))"
 ABOUT_THE_ASKER = re.compile(
     rf"\b(?:how|where|when|who)\s+(?:do|can|should|would|must)\s+i\s+(?:\w+\s+){{0,2}}?{_PERSONAL_TASK}\b"
-    rf"|\bmy\b(?!\s+{_ORGANISATIONAL})",
+    rf"|\bmy\b(?!\s+{_ORGANISATIONAL})|\b{_ENTITLEMENT}\b",
     re.IGNORECASE,
 )
 

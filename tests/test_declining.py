@@ -98,7 +98,13 @@ def test_a_compound_question_is_not_declined_for_what_one_part_names(service, mo
 
 @pytest.mark.parametrize(
     "question",
-    ["how do i book annual leave on ESR", "who do I call to get my smartcard unlocked", "whats the mileage rate for my own car"],
+    [
+        "how do i book annual leave on ESR",
+        "who do I call to get my smartcard unlocked",
+        "whats the mileage rate for my own car",
+        "how many days sick leave am I entitled to",  # a new user's trial had it answered with cancer waits
+        "can I carry over annual leave into next year",
+    ],
 )
 def test_questions_about_the_askers_own_arrangements_are_declined_as_out_of_scope(service, question):
     answer = service.answer(question)

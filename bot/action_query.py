@@ -585,7 +585,7 @@ def _summary(count: int, theme_count: int, f: ActionFilter, titles: dict[str, st
     be, mention = ("is", "mentions") if count == 1 else ("are", "mention")
     traits = _traits(f, titles)
     predicates = [f"{be} {_and_list(traits)}"] if traits else []
-    predicates += [f"{mention} “{f.text}”"] if f.text else []
+    predicates += [f"{mention} {_quoted_words(f.text)}"] if f.text else []
     across = f" across {theme_count} themes" if theme_count > 1 else ""
     return f"{_count(count)} {' and '.join(predicates) or be + ' listed'}{across}"
 
@@ -605,7 +605,7 @@ def _traits(f: ActionFilter, titles: dict[str, str]) -> list[str]:
 
 def _describe_filter(f: ActionFilter, titles: dict[str, str]) -> str:
     """Every constraint in words, "" for none."""
-    return ", ".join(_traits(f, titles) + ([f"mentioning “{f.text}”"] if f.text else []))
+    return ", ".join(_traits(f, titles) + ([f"mentioning {_quoted_words(f.text)}"] if f.text else []))
 
 
 def _describe_relaxation(relaxation: Relaxation, titles: dict[str, str]) -> str:
@@ -620,6 +620,12 @@ def row_details(row: ActionRow, location: Callable[[ActionRow], str] | None = No
     """ "lead ICB; due 22/23", then the row's status, where it is (``location``) and any damage found reading it."""
     details = [f"lead {row.lead or '?'}", f"due {row.due or '?'}", *([f"status {row.status}"] if row.status else [])]
     return "; ".join(details + ([location(row)] if location else []) + list(row.flags))
+
+
+def _quoted_words(text: str) -> str:
+    """The words an action must mention, each quoted: “appoint” and “sro”, not “need appoint sro”, which
+    read as a phrase of the documents (a new user's trial)."""
+    return _and_list([f"“{word}”" for word in text.split()])
 
 
 def _count(count: int) -> str:

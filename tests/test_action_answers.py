@@ -130,6 +130,9 @@ def test_an_everyday_word_beside_a_theme_narrows_the_listing_to_the_actions_that
     assert answer.actions is not None
     assert answer.text.splitlines()[0] == "1 action is in Travel and Transport and ICS specific and mentions “create”"
     assert "Create an ICS-wide Travel Plan, conjoining Trust, local authority, and other partner Travel Plans. (lead ICP; due 23/24" in answer.text
+    # Several words are each quoted, not run together as if the documents said "grant funding" (a trial's
+    # "mentions “need appoint sro”" read as a quote).
+    assert service.answer("which actions mention grant funding").text.splitlines()[0] == "1 action mentions “grant” and “funding”"
     # A name or acronym beside a theme does not narrow: the Medicines actions also spell N2O out as nitrous oxide.
     listing = service.answer("What N2O actions are in the medicines action plan and what years are they due?")
     assert listing.actions is not None and listing.text.splitlines()[0].startswith("15 actions are in Medicines")

@@ -25,7 +25,7 @@ import numpy as np
 
 from bot.action_answers import ROWS_IN_TEXT, ActionAnswerer, RowSpan, shown_rows
 from bot.action_query import ActionFilter, ActionListing, render_listing_text, row_details
-from bot.facts import asks_for_contact, carries, gives_contact, wanted_fact_kinds
+from bot.facts import asks_for_contact, carries, gives_contact, split_question, wanted_fact_kinds
 from bot.facts import figures as fact_figures
 from bot.features import (
     DECISION_FEATURES,
@@ -103,17 +103,6 @@ MIN_SUPPORTING_PROBABILITY = 0.2
 # "due in 2024", "due 2023/25": a year the due-date parser could not turn into a financial year.
 _ASKS_FOR_A_YEAR = re.compile(r"\b(?:due|by|in|for)\s+(?:fy\s*)?(?:20\d\d|\d\d/\d\d)\b", re.IGNORECASE)
 _SENTENCE_MARK = re.compile(r"[.!?]")  # a caption followed by one of these has a sentence of its own
-# Where a compound question's next part starts: "?", ";", " - ", "and" or "," before a question word, and
-# "and" before a preposition that opens one ("..., and by when ...", "..., and over which months ...").
-# The word lists are set by hand (English grammar, not fitted); the prepositions were added in one change
-# measured once on all five folds (must +1 question in folds 2 and 4, no other answer moved).
-_PART_BREAK = re.compile(
-    r"\?\s+|;\s+|\s+-\s+"
-    r"|,?\s+and\s+(?=(?:(?:by|over|in|for|from|since|until|to|with|at|on|of|during)\s+)?"
-    r"(?:what|when|who|whom|how|why|which|where|did|does|is|are|was|were)\b)"
-    r"|,\s+(?=(?:what|when|who|how|why|which|where)\b)",
-    re.IGNORECASE,
-)
 # "... and when should we hit it?": a part that names its subject only by a word pointing back.
 _REFERS_BACK = re.compile(r"\b(?:it|its|they|them|their|this|that|these|those|one)\b", re.IGNORECASE)
 # Said when no word of the question is one the documents use.
@@ -191,12 +180,6 @@ def _caption_only(text: str) -> bool:
 def _meaning(hit: ChunkHit) -> str:
     """A hit's closeness in meaning for ``--explain``; a chunk found by its words alone has none."""
     return f"meaning {hit.dense:.2f}" if hit.dense_rank else "found by words only"
-
-
-def split_question(question: str) -> list[str]:
-    """The parts of a compound question that ask for something of their own."""
-    parts = [part.strip(" ,?") for part in _PART_BREAK.split(question)]
-    return [part for part in parts if len(tokenize(part)) >= 1]
 
 
 def quoted_pages_lack(features: FeatureMaker, question: str, reading: QuestionReading, quoted: list[int]) -> str:

@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from bot.answering import split_question
 from bot.evaluation import load_questions, quote_is_verbatim
+from bot.facts import split_question
 from index.short_names import Initials, short_names
 from index.text import tokenize, without_whitespace, years_written
 from tests.support.paths import EVAL_DIR, REPO

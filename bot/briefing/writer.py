@@ -527,9 +527,12 @@ class BriefingWriter:
 
 
 def _introduces_a_list(clause: str, sentence: str) -> bool:
-    """A clause that ends its sentence's introduction to a list ("The average wait by Place as of April 2022
-    are:"): without the list it measures nothing, whatever date it names; a key figure needs the figures."""
-    return sentence.rstrip().endswith(":") and collapse_whitespace(sentence).rstrip(" :").endswith(collapse_whitespace(clause).rstrip(" :"))
+    """A clause its sentence follows with a colon, introducing the list or table after it ("The average wait
+    by Place as of April 2022 are: Locality Average Wait Coventry and Rugby 11 weeks ..."): alone it
+    measures nothing, whatever date it names; a key figure needs the figures."""
+    flat, introduction = collapse_whitespace(sentence), collapse_whitespace(clause).rstrip(" :")
+    at = flat.find(introduction)
+    return at >= 0 and flat[at + len(introduction) :].lstrip().startswith(":")
 
 
 def _goes_on(text: str) -> bool:
@@ -620,7 +623,7 @@ def _key_figures(
     """Clauses giving figures not ``shown`` yet, in the model's order, each figure once.
 
     A clause must name a word of the topic (so it says what the figure measures) and
-    give a figure; a sentence with no such clause gives the claim that holds its figure
+    give a value (not a figure that names a measure, "62 day" of "62 day wait": ``measured_figures``); a sentence with no such clause gives the claim that holds its figure
     whole (as a point would quote it: what it measures is in it), so a figure stated in
     one long clause ("there were 291 positive patients across the system ...") is not
     lost. At most two come from one sentence and four from one page, so a long table

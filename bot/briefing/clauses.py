@@ -121,7 +121,7 @@ def measured_figures(text: str) -> set[str]:
 
 def _names_a_measure(figure: str) -> bool:
     match = _NAMES_A_MEASURE.fullmatch(figure)
-    return bool(match) and int(match.group(1)) != 1
+    return match is not None and int(match.group(1)) != 1
 
 
 def has_figure(text: str) -> bool:

@@ -10,6 +10,7 @@ text carries no styling.
 from __future__ import annotations
 
 import re
+from enum import Enum
 
 from index.records import Sentence
 from index.text import BULLET, collapse_whitespace, ends_with_stop, is_named_entry
@@ -171,6 +172,54 @@ def contact_block_lines(lines: list[str]) -> set[int]:
     return found
 
 
+class _OwnLine(Enum):
+    """A line that stands in a sentence of its own, by what it is."""
+
+    SALUTATION = "salutation"  # "Dear Phil and Danielle": alone
+    CLOSE = "close"  # "Yours sincerely": with the lines that sign it
+    SIGNATURE = "signature"  # one of the SIGNATURE_LINES after a close
+    CONTACT = "contact"  # a line of a contact's block, with the rest of the block
+
+
+# The line before that a line of each kind goes on from, in the same sentence.
+_GOES_ON_FROM = {
+    _OwnLine.SALUTATION: frozenset(),
+    _OwnLine.CLOSE: frozenset(),
+    _OwnLine.SIGNATURE: frozenset({_OwnLine.CLOSE, _OwnLine.SIGNATURE}),
+    _OwnLine.CONTACT: frozenset({_OwnLine.CONTACT}),
+}
+
+
+def lines_of_their_own(lines: list[str]) -> dict[int, int]:
+    """The lines that make sentences of their own, each with the index of the first line of the sentence it
+    is in: a letter's salutation; its close with the SIGNATURE_LINES after it that sign it; a contact's
+    block (``contact_block_lines``). A letter's formula comes first, then a signature, then a contact's block."""
+    contact = contact_block_lines(lines)
+    signing = range(0)
+    kinds: dict[int, _OwnLine] = {}
+    sentence_of: dict[int, int] = {}
+    for index, line in enumerate(lines):
+        if _SALUTATION.match(line):
+            kinds[index] = _OwnLine.SALUTATION
+        elif _VALEDICTION.match(line):
+            kinds[index] = _OwnLine.CLOSE
+            signing = range(index + 1, index + 1 + SIGNATURE_LINES)
+        elif index in signing:
+            kinds[index] = _OwnLine.SIGNATURE
+        elif index in contact:
+            kinds[index] = _OwnLine.CONTACT
+        else:
+            continue
+        goes_on = kinds.get(index - 1) in _GOES_ON_FROM[kinds[index]]
+        sentence_of[index] = sentence_of[index - 1] if goes_on else index
+    return sentence_of
+
+
+def _is_letter_formula(line: str) -> bool:
+    """A salutation or a close: what follows it opens anew (a salutation's subject line may be a heading)."""
+    return bool(_SALUTATION.match(line) or _VALEDICTION.match(line))
+
+
 def page_sentences(text: str, page: int, heading: str) -> tuple[list[Sentence], str]:
     """Sentences of one page, and the heading in force at its end. A contact's block (``contact_block_lines``),
     a letter's salutation, and its close with the lines that sign it are each a sentence of their own."""
@@ -189,31 +238,15 @@ def page_sentences(text: str, page: int, heading: str) -> tuple[list[Sentence], 
         row_tail.clear()
 
     lines = [line for line in text.split("\n") if line.strip()]
-    contact = contact_block_lines(lines)
-    signature: set[int] = set()
+    own = lines_of_their_own(lines)
     for index, (line, following) in enumerate(zip(lines, lines[1:] + [None])):
-        if _SALUTATION.match(line) or _VALEDICTION.match(line):
-            flush()
-            block.append(line)
-            if _VALEDICTION.match(line):
-                signature = set(range(index + 1, index + 1 + SIGNATURE_LINES))
-            else:
-                flush()
-            previous = None  # what follows opens anew: a salutation's subject line may be a heading
-            continue
-        if index in signature:
-            block.append(line)
-            if index + 1 not in signature:
-                flush()
-            previous = line
-            continue
-        if index in contact:
-            if index - 1 not in contact:
+        if index in own:
+            if own.get(index - 1) != own[index]:
                 flush()
             block.append(line)
-            if index + 1 not in contact:
+            if own.get(index + 1) != own[index]:
                 flush()
-            previous = line
+            previous = None if _is_letter_formula(line) else line
             continue
         if (row_tail and not continues_row_tail(line)) or _ends_entry(block, line):
             flush()

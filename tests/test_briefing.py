@@ -350,28 +350,6 @@ def test_no_point_is_a_sentence_a_page_break_cut(writer):
     assert [t for t in texts if t.endswith("capability in population") or "Case studies at annex" in t] == []
 
 
-def test_a_key_figure_is_no_introduction_to_a_list(writer):
-    """A tenth trial's autism briefing had the key figure "The average wait by Place as of April 2022 are"
-    (its table on the next lines left out): it names a date and measures nothing."""
-    figures = [p.text for p in writer.write("autism assessment waits for kids").key_figures]
-    assert figures
-    assert not [f for f in figures if f.endswith(" are")]
-
-
-def test_a_key_figure_is_a_value_not_the_name_of_a_measure(writer):
-    """The diagnostic waits briefing had the key figure "62 day Wait from GP referral" (a chart's title):
-    "62 day" names the standard, as "the 4 hour standard" does; the value would be "waited 57 days"."""
-    from bot.briefing.clauses import measured_figures
-
-    assert measured_figures("62 day Wait from GP referral") == set()
-    assert measured_figures("the longest waiting time was a patient who waited 57 days") == {"57 days"}
-    assert measured_figures("62 working day standard") == set()
-    assert measured_figures("seen within 1 day") == {"1 day"}
-    figures = [p.text for p in writer.write("diagnostic test waiting times").key_figures]
-    assert figures
-    assert [f for f in figures if "62 day Wait" in f or "6 week data" in f] == []
-
-
 def test_a_whole_sentence_opening_a_page_is_no_sentence_a_page_break_cut(writer, knowledge_base):
     """Page 56 of the Green Plan opens with a whole sentence after a page that ended on a figure's caption;
     it had been set aside as cut, with nine in ten of the sentences so flagged."""

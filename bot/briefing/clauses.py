@@ -108,22 +108,6 @@ def figures_in(text: str) -> set[str]:
     return {collapse_whitespace(match) for match in _FIGURE.findall(text)}
 
 
-# A number with a singular unit of time names a measure, not a value of it: "62 day Wait from GP referral", "the
-# 4 hour standard", "12 hour trolley waits", "62 working day" (English writes the value plural: "waited 57
-# days"). "1 day" may be either and stays a value.
-_NAMES_A_MEASURE = re.compile(r"(\d+)\s?(?:[a-z]+\s)?(?:day|week|month|year|hour|minute)")
-
-
-def measured_figures(text: str) -> set[str]:
-    """The figures of a text that are values: not those naming a measure ("62 day" of "62 day wait")."""
-    return {figure for figure in figures_in(text) if not _names_a_measure(figure)}
-
-
-def _names_a_measure(figure: str) -> bool:
-    match = _NAMES_A_MEASURE.fullmatch(figure)
-    return match is not None and int(match.group(1)) != 1
-
-
 def has_figure(text: str) -> bool:
     return bool(_FIGURE.search(text))
 

@@ -25,7 +25,6 @@ from bot.briefing.clauses import (
     ends_a_sentence,
     figure_clauses,
     figures_in,
-    measured_figures,
     has_amount,
     has_figure,
     is_commitment,
@@ -526,15 +525,6 @@ class BriefingWriter:
         return [Source(slug, records[slug].title, records[slug].date, tuple(sorted(found))) for slug, found in pages.items()]
 
 
-def _introduces_a_list(clause: str, sentence: str) -> bool:
-    """A clause its sentence follows with a colon, introducing the list or table after it ("The average wait
-    by Place as of April 2022 are: Locality Average Wait Coventry and Rugby 11 weeks ..."): alone it
-    measures nothing, whatever date it names; a key figure needs the figures."""
-    flat, introduction = collapse_whitespace(sentence), collapse_whitespace(clause).rstrip(" :")
-    at = flat.find(introduction)
-    return at >= 0 and flat[at + len(introduction) :].lstrip().startswith(":")
-
-
 def _goes_on(text: str) -> bool:
     """Text that opens in lower case: the rest of a sentence begun before it."""
     return text.lstrip()[:1].islower()
@@ -623,7 +613,7 @@ def _key_figures(
     """Clauses giving figures not ``shown`` yet, in the model's order, each figure once.
 
     A clause must name a word of the topic (so it says what the figure measures) and
-    give a value (not a figure that names a measure, "62 day" of "62 day wait": ``measured_figures``); a sentence with no such clause gives the claim that holds its figure
+    give a figure; a sentence with no such clause gives the claim that holds its figure
     whole (as a point would quote it: what it measures is in it), so a figure stated in
     one long clause ("there were 291 positive patients across the system ...") is not
     lost. At most two come from one sentence and four from one page, so a long table
@@ -638,11 +628,11 @@ def _key_figures(
         if candidate.action_row:
             continue  # "What happens next" lists actions; their cells ("23/24 ICB NZ 3.4.1") are no key figures
         clauses = [c for c in figure_clauses(candidate.text, queries, aliases, named=FIGURES_NAME_TOPIC) if not leans_on_its_sentence(c)]
-        if not clauses and (whole := point_quote(candidate.text, terms)) and measured_figures(whole):
+        if not clauses and (whole := point_quote(candidate.text, terms)) and figures_in(whole):
             clauses = [whole]  # no short clause names the topic: the claim that gives the figure, whole
         for clause in clauses:
-            numbers = measured_figures(clause)
-            if not numbers or numbers <= shown or refers_elsewhere(clause) or _introduces_a_list(clause, candidate.text):
+            numbers = figures_in(clause)
+            if not numbers or numbers <= shown or refers_elsewhere(clause):
                 continue
             if per_sentence[candidate.sentence_id] == MAX_FIGURES_PER_SENTENCE or per_page[candidate.slug, candidate.page] == MAX_FIGURES_PER_PAGE:
                 continue

@@ -128,9 +128,8 @@ _QUESTION_WORDS = re.compile(r"\b(?:what|when|who|whom|how|why|which|where)\b", 
 
 
 def asks_when(question: str) -> bool:
-    """Asks "when" and nothing else: a question in one part ("by when ..., and does the report say we got there?"
-    asks two things) with one question word, "when" (or the "what" of "what date")."""
-    return bool(_WHEN.search(question)) and len(_QUESTION_WORDS.findall(question)) == 1 and len(split_question(question)) == 1
+    """Asks "when" and nothing else: a question with one question word, "when" (or the "what" of "what date")."""
+    return bool(_WHEN.search(question)) and len(_QUESTION_WORDS.findall(question)) == 1
 
 
 def holds(text: str, kind: FactKind) -> bool:

@@ -81,7 +81,7 @@ DECISION_FEATURES = (
     "years_missing",  # share of its years the evidence pages do not mention
     "months_missing",  # share of its months the evidence pages do not mention
     "count_no_figure",  # "how many" and the best sentence has no figure, in digits or words
-    "when_no_date",  # a one-part question asks "when", and neither the best sentence nor those beside it on its page hold a date
+    "when_no_date",  # "when" is the one question word, and neither the best sentence nor those beside it on its page hold a date
     "unseen_words",  # share of the question's weight in words the documents never use
     "best_page_bm25",  # BM25 of the best page, per question word
     "sentences_words",  # share of the question's telling words the best three sentences hold

@@ -44,7 +44,7 @@ from index.records import Citation, SourceHint
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
 from index.store import KnowledgeBase
 from index.text import collapse_whitespace, tokenize, units_spelled_out
-from index.vocabulary import CAPTION
+from index.vocabulary import CALENDAR_YEAR, CAPTION
 from index.word_meaning import meaningful_words
 
 logger = logging.getLogger(__name__)
@@ -101,7 +101,7 @@ MAX_ANSWER_WITH_LIST_CHARS = 900
 MIN_SUPPORTING_PROBABILITY = 0.2
 
 # "due in 2024", "due 2023/25": a year the due-date parser could not turn into a financial year.
-_ASKS_FOR_A_YEAR = re.compile(r"\b(?:due|by|in|for)\s+(?:fy\s*)?(?:20\d\d|\d\d/\d\d)\b", re.IGNORECASE)
+_ASKS_FOR_A_YEAR = re.compile(rf"\b(?:due|by|in|for)\s+(?:fy\s*)?(?:{CALENDAR_YEAR}|\d\d/\d\d)\b", re.IGNORECASE)
 _SENTENCE_MARK = re.compile(r"[.!?]")  # a caption followed by one of these has a sentence of its own
 # "... and when should we hit it?": a part that names its subject only by a word pointing back.
 _REFERS_BACK = re.compile(r"\b(?:it|its|they|them|their|this|that|these|those|one)\b", re.IGNORECASE)

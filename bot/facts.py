@@ -12,7 +12,7 @@ import re
 from enum import Enum
 
 from index.text import tokenize
-from index.vocabulary import AMOUNT, CONTACT, FIGURE, MONTH_ABBREVIATIONS, PERSON_TITLES, YEAR
+from index.vocabulary import AMOUNT, CALENDAR_YEAR, CONTACT, FIGURE, MONTH_ABBREVIATIONS, PERSON_TITLES, YEAR
 
 
 class FactKind(Enum):
@@ -24,7 +24,7 @@ class FactKind(Enum):
 
 
 _DATE = re.compile(
-    rf"\b(?:19|20)\d{{2}}\b|\b\d{{2}}/\d{{2}}\b|\b(?:{MONTH_ABBREVIATIONS})[a-z]*\b", re.IGNORECASE
+    rf"\b{CALENDAR_YEAR}\b|\b\d{{2}}/\d{{2}}\b|\b(?:{MONTH_ABBREVIATIONS})[a-z]*\b", re.IGNORECASE
 )
 # A person: a title and a name ("Mrs Wilson"), or a name with a role ("Laura Nelson – Director of ...").
 _ROLE = r"(?:Director|Officer|Lead|Manager|Chair|Chief|Executive|Head|Member|Secretary|Clinician)"

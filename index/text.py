@@ -15,7 +15,16 @@ import Stemmer
 import wordninja
 
 from index.records import Chunk
-from index.vocabulary import BULLET_GLYPHS, GLUE_WORDS, HONORIFICS, STOPWORDS, UNIT_SHORTHAND, WEB_ADDRESS, YEAR_WRITTEN
+from index.vocabulary import (
+    BULLET_GLYPHS,
+    CALENDAR_YEAR,
+    GLUE_WORDS,
+    HONORIFICS,
+    STOPWORDS,
+    UNIT_SHORTHAND,
+    WEB_ADDRESS,
+    YEAR_WRITTEN,
+)
 
 _WHITESPACE = re.compile(r"\s+")
 _LINE_BREAK_HYPHEN = re.compile(r"(\w)-\s*\n\s*(\w)")
@@ -185,7 +194,7 @@ def search_words(text: str) -> list[str]:
 
 
 # A year as a search token: "fy21/22" or "2022".
-YEAR_TOKEN = re.compile(r"fy\d\d/\d\d|(?:19|20)\d\d")
+YEAR_TOKEN = re.compile(rf"fy\d\d/\d\d|{CALENDAR_YEAR}")
 
 
 def years_written(text: str) -> list[str]:

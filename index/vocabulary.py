@@ -39,9 +39,13 @@ MONTH_FULL_NAMES = "|".join(calendar.month_name[number] for number in range(1, 1
 # "jan|feb|...|dec": the three-letter stems, in calendar order.
 MONTH_ABBREVIATIONS = "|".join(calendar.month_abbr[number].lower() for number in range(1, 13))
 
+# A calendar year as printed: "1999", "2022". Every pattern that finds a year in the project is built from
+# this one spelling (a financial year "2019/20" is one followed by "/" and its end).
+CALENDAR_YEAR = r"(?:19|20)\d\d"
+
 # A year as people write it: "2022", "2019/20", "22/23", "2021-22", "FY23/24" (``tokenize`` folds the
 # financial years into one token; this finds them as written, to echo or compare).
-YEAR_WRITTEN = re.compile(r"\b(?:fy\s?)?(?:20)?\d\d\s?[/-]\s?(?:20)?\d\d\b|\b(?:19|20)\d\d\b", re.IGNORECASE)
+YEAR_WRITTEN = re.compile(rf"\b(?:fy\s?)?(?:20)?\d\d\s?[/-]\s?(?:20)?\d\d\b|\b{CALENDAR_YEAR}\b", re.IGNORECASE)
 
 # Words that place a year before or after another ("last year", "the following financial year"): one list
 # for the action table's due years (``index.due_dates``) and for follow-ups that move the year asked
@@ -92,7 +96,7 @@ STOPWORDS = frozenset(
 GLUE_WORDS = frozenset("and the of to in for from with our are is on at by as has have been this that their will was were".split())
 
 # A year as a figure is written ("2022"): a date, not a count or an amount.
-YEAR = re.compile(r"(?:19|20)\d\d")
+YEAR = re.compile(CALENDAR_YEAR)
 
 # Contact details as the documents print them: an email address or a UK telephone number
 # ("david.hobday@cwstp.uk", "T:   07876 354253").

@@ -32,6 +32,7 @@ from collections.abc import Callable
 import wordninja
 
 from index.text import english_word_costs, english_word_ranks, glued_parts, is_ordinary_word
+from index.vocabulary import CALENDAR_YEAR
 
 # The four numbers below are set by hand, none fitted: each keeps splitting to runs that are plainly
 # glued words ("theemissions", "emissionsfrom"), since a wrong split changes a quote's words.
@@ -65,8 +66,8 @@ _WORD_THEN_FIGURE = re.compile(r"\b([a-z]{3,})(\d{2}[\d,]*(?:\.\d+)?%?|\d(?:,\d{
 _PERCENT_THEN_WORD = re.compile(r"(\d%)([a-z]{2,})")
 _UNIT_THEN_WORD = re.compile(r"(tCO2e|CO2e|MWh|kWh)([a-z]{3,})")
 # "2020/21as our baseline", "2018/19to 2020/21": a year and the word after it run together.
-_YEAR_THEN_WORD = re.compile(r"\b((?:19|20)\d\d(?:/\d\d)?)([a-z]{2,})\b")
-_WORD_THEN_YEAR = re.compile(r"\b(in|of|to|by|from|for|and|the|since|until|during)((?:19|20)\d\d)", re.IGNORECASE)
+_YEAR_THEN_WORD = re.compile(rf"\b({CALENDAR_YEAR}(?:/\d\d)?)([a-z]{{2,}})\b")
+_WORD_THEN_YEAR = re.compile(rf"\b(in|of|to|by|from|for|and|the|since|until|during)({CALENDAR_YEAR})", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z]+")
 # "Figure23Emissions": a caption's number run onto its label.
 _LABEL_THEN_FIGURE = re.compile(r"\b(Figure|Table|Chart)(\d)")

@@ -16,7 +16,7 @@ from bot.briefing.topic import Query, coverage, stems_of, with_phrases
 from bot.quoting import without_heading
 from index.due_dates import financial_year_end
 from index.text import PASSAGE_STOPS, WHOLE_CLAIM_STOPS, collapse_whitespace, ends_with_stop, is_english_word
-from index.vocabulary import CAPTION_END, MONTH_FULL_NAMES, MONTHS, WEB_ADDRESS
+from index.vocabulary import CALENDAR_YEAR, CAPTION_END, MONTH_FULL_NAMES, MONTHS, WEB_ADDRESS
 
 # What can stand as a point or a key figure. Set by hand, none fitted: read off the dev topics' sentences
 # (a point a comms officer can paste is one or two lines; a key figure's clause names what it measures in
@@ -50,7 +50,7 @@ _FIGURE = re.compile(
     r"£\s?\d[\d,.]*(?:\s?(?:bn|m|k|million|billion)\b)?"
     r"|(?<![\d.,])\d[\d,.]*\s?%"
     r"|(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?"
-    r"|\b(?:19|20)\d{2}(?:/\d{2,4})?\b"
+    rf"|\b{CALENDAR_YEAR}(?:/\d{{2,4}})?\b"
     r"|\b\d+(?:st|nd|rd|th)\b"
     r"|\b\d+(?:\.\d+)?\s?(?:[a-z]+\s)?" + _UNIT + r"(?![a-z]|[\s-]+olds?\b)"
 )
@@ -89,17 +89,17 @@ _CUT_AND_LEANING = re.compile(r"^(?:and|or|but|nor|so|which|whose|who|it|its|the
 _CONTINUES = re.compile(r"^(?:(?:This|These|Those|They|Such)\b|(?:\S+\s+){1,3}(?:this|these|those)\s+[a-z]{3,})")
 _LEADING_MARK = re.compile(r"^(?:[•▪●–—-]|o(?=\s[A-Z])|\d{1,2}\.(?=\s[A-Z]))\s+")
 _MONTH = rf"(?:{MONTH_FULL_NAMES})"
-_DATE = re.compile(r"\b(?:19|20)\d{2}(?:/\d{2,4})?\b|\b\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH + r"\b|\b" + _MONTH + r"\s+(?:19|20)\d{2}\b")
+_DATE = re.compile(rf"\b{CALENDAR_YEAR}(?:/\d{{2,4}})?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\b|\b{_MONTH}\s+{CALENDAR_YEAR}\b")
 # What makes a dated sentence a commitment rather than a report of the past.
 _PROMISE = re.compile(
     r"\b(?:will|due|plan(?:s|ned)? to|aim(?:s|ing)? to|commit(?:s|ted)? to)\b"
-    r"|\b(?:by|from|before|until)\s+(?:the\s+end\s+of\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:" + _MONTH + r"\s+)?(?:19|20)\d{2}\b"
+    rf"|\b(?:by|from|before|until)\s+(?:the\s+end\s+of\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{_MONTH}\s+)?{CALENDAR_YEAR}\b"
     r"|\b(?:by|from|before)\s+" + _MONTH + r"\b",
     re.IGNORECASE,
 )
 # A year a text names, read for when it falls: a financial year, a month with its year, or a year alone.
 _DATED = re.compile(
-    rf"\b(?P<financial>(?:19|20)\d{{2}})/\d{{2,4}}\b|\b(?P<month>{_MONTH})\s+(?P<month_year>(?:19|20)\d{{2}})\b|\b(?P<year>(?:19|20)\d{{2}})\b"
+    rf"\b(?P<financial>{CALENDAR_YEAR})/\d{{2,4}}\b|\b(?P<month>{_MONTH})\s+(?P<month_year>{CALENDAR_YEAR})\b|\b(?P<year>{CALENDAR_YEAR})\b"
 )
 _TRAILING_PUNCTUATION = " ,;:–—-"
 

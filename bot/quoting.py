@@ -171,14 +171,15 @@ class Quoter:
     def _list_around(self, sentence_id: int) -> list[int]:
         """The rest of a sentence a page break cut in two, then the list a sentence belongs to or
         introduces, nearest items first, and its introduction."""
-        return self._over_the_page_break(sentence_id) + self._list_of(sentence_id)
+        return self.over_the_page_break(sentence_id) + self._list_of(sentence_id)
 
-    def _over_the_page_break(self, sentence_id: int) -> list[int]:
+    def over_the_page_break(self, sentence_id: int) -> list[int]:
         """The other part of a sentence a page break cut (the Green Plan's "Along with Solihull Community
         Housing and" at the foot of p. 80, "other local district councils, they use ... CSW-Jets" at the
         top of p. 81): a page's first sentence that opens in lower case goes with the previous page's last
         (a chart's caption the text layer put between them aside) when that one has no closing stop, and
-        the other way round. Each part is quoted from its own page."""
+        the other way round. Each part is quoted from its own page. Briefings ask it too: a sentence with a
+        part over the page break is no whole claim to paste as a point."""
         for step, this_part, other_part in ((-1, self._opens_in_lower_case, self._has_no_closing_stop),
                                             (+1, self._has_no_closing_stop, self._opens_in_lower_case)):
             if this_part(sentence_id) and (other := self._across_the_page_break(sentence_id, step)) is not None:

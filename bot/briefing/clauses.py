@@ -15,7 +15,7 @@ from datetime import date
 from bot.briefing.topic import Query, coverage, stems_of, with_phrases
 from bot.quoting import without_heading
 from index.due_dates import financial_year_end
-from index.text import PASSAGE_STOPS, WHOLE_CLAIM_STOPS, collapse_whitespace, ends_with_stop, is_english_word
+from index.text import WHOLE_CLAIM_STOPS, collapse_whitespace, ends_with_stop, is_english_word
 from index.vocabulary import CALENDAR_YEAR, CAPTION_END, MONTH_FULL_NAMES, MONTHS, WEB_ADDRESS
 
 # What can stand as a point or a key figure. Set by hand, none fitted: read off the dev topics' sentences
@@ -172,11 +172,6 @@ def names_share(text: str) -> float:
 def is_list_item(text: str) -> bool:
     """A bullet or numbered item of a list."""
     return bool(_LEADING_MARK.match(text.strip()))
-
-
-def ends_a_sentence(text: str) -> bool:
-    """The text stops where a sentence does, or is a list item (which often has no stop)."""
-    return ends_with_stop(text, PASSAGE_STOPS) or is_list_item(text)
 
 
 def leans_on_its_sentence(clause: str) -> bool:

@@ -22,7 +22,6 @@ import numpy as np
 from bot.answering import AnsweringService, Citation, RankedSentence
 from bot.briefing.clauses import (
     continues_previous,
-    ends_a_sentence,
     figure_clauses,
     figures_in,
     has_amount,
@@ -309,7 +308,7 @@ class BriefingWriter:
             relevant = max(own[sentence_id], NEIGHBOUR_SHARE * neighbour)
             facet = int(relevance[row].argmax())
             candidates.append(
-                Candidate(sentence_id, slug, sentence.page, sentence.text, relevant, facet, self._cut_by_page_break(sentence_id), sentence_id in self._action_sentences)
+                Candidate(sentence_id, slug, sentence.page, sentence.text, relevant, facet, bool(self._quoter.over_the_page_break(sentence_id)), sentence_id in self._action_sentences)
             )
         return candidates, np.array(rows, dtype=float)
 
@@ -347,22 +346,6 @@ class BriefingWriter:
         (slug, sentence), (other_slug, other) = self.kb.sentences[sentence_id], self.kb.sentences[following]
         whole = ends_with_stop(other.text.rstrip(" •▪●"), WHOLE_CLAIM_STOPS)  # not one cut at the page's foot
         return (slug, sentence.page) == (other_slug, other.page) and whole and not is_list_item(other.text) and continues_previous(other.text)
-
-    def _cut_by_page_break(self, sentence_id: int) -> bool:
-        """ "... will continue to develop capability in population" ends page 9 and "health management within
-        and across partner organisations." opens page 10: neither is a whole claim, though each is quoted
-        verbatim from its own page. A page break cuts a sentence when the page's last sentence stops short
-        and the next page's first goes on in lower case. A page's first sentence that opens with a capital
-        is a sentence of its own whatever ended the page before (a caption, a table row, a web address):
-        read otherwise, nine in ten of the sentences set aside as cut were whole ("The carbon footprint
-        across the built environment of the system is significant.")."""
-        slug, sentence = self.kb.sentences[sentence_id]
-        on_page = self.kb.page_sentence_ids(slug, sentence.page)
-        if sentence_id == on_page[-1] and not ends_a_sentence(sentence.text):
-            after = self.kb.page_sentence_ids(slug, sentence.page + 1)
-            return bool(after) and _goes_on(self.kb.sentences[after[0]][1].text)
-        before = self.kb.page_sentence_ids(slug, sentence.page - 1) if sentence.page > 1 else range(0)
-        return sentence_id == on_page[0] and bool(before) and not ends_a_sentence(self.kb.sentences[before[-1]][1].text) and _goes_on(sentence.text)
 
     def _opens_section(self, sentence_id: int) -> bool:
         """Among the first two sentences under its heading on its page: where a section says what it is about."""
@@ -523,11 +506,6 @@ class BriefingWriter:
                 pages.setdefault(slug, set()).add(page)
         records = {slug: self.kb.by_slug[slug].record for slug in pages}
         return [Source(slug, records[slug].title, records[slug].date, tuple(sorted(found))) for slug, found in pages.items()]
-
-
-def _goes_on(text: str) -> bool:
-    """Text that opens in lower case: the rest of a sentence begun before it."""
-    return text.lstrip()[:1].islower()
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:

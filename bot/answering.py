@@ -105,6 +105,9 @@ _ASKS_FOR_A_YEAR = re.compile(rf"\b(?:due|by|in|for)\s+(?:fy\s*)?(?:{CALENDAR_YE
 _SENTENCE_MARK = re.compile(r"[.!?]")  # a caption followed by one of these has a sentence of its own
 # "... and when should we hit it?": a part that names its subject only by a word pointing back.
 _REFERS_BACK = re.compile(r"\b(?:it|its|they|them|their|this|that|these|those|one)\b", re.IGNORECASE)
+# Said to a message with no letter or digit in it ("??"), which nothing could be searched for.
+NO_QUESTION = "Please type a question about the documents, for example: what is the ICS carbon footprint?"
+_ANY_WORD = re.compile(r"\w")
 # Said when no word of the question is one the documents use.
 NO_WORD_KNOWN = "The documents use none of the words of the question; try other words for it."
 # A question that asks about the actions themselves ("list the actions", "what's due?"), which may be
@@ -248,6 +251,8 @@ class AnsweringService:
         """Leads' questions about actions are answered from the action table when it holds the answer;
         the documents answer the rest, and what the table could not."""
         question = collapse_whitespace(question)
+        if not _ANY_WORD.search(question):  # "", "??", "..."
+            return Answer(text=NO_QUESTION, citations=[], abstained=True, trace=["declined: no word to look for"])
         if len(question) > MAX_QUESTION_CHARS:
             text = TOO_LONG.format(length=len(question), limit=MAX_QUESTION_CHARS)
             return Answer(text=text, citations=[], abstained=True, trace=["declined: too long to be a question"])

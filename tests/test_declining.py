@@ -151,6 +151,14 @@ def test_a_question_with_no_word_the_documents_use_is_declined_without_pointers(
     assert "none of the words of the question" in answer.text
 
 
+@pytest.mark.parametrize("message", ["??", "...", " - "])
+def test_a_message_with_no_word_in_it_is_asked_for_a_question(service, message):
+    """A new user's "??" had been answered "I couldn't find that" with three pages of the minutes."""
+    answer = service.answer(message)
+    assert answer.abstained and answer.citations == [] and answer.see_also == []
+    assert answer.text.startswith("Please type a question about the documents")
+
+
 @pytest.mark.parametrize(
     ("question", "asks"),
     [

@@ -19,7 +19,7 @@ from enum import Enum
 import numpy as np
 
 from bot.facts import ABOUT_THE_ASKER, FactKind, asks_when, holds, states_a_count, wanted_fact_kinds
-from bot.missing import what_is_missing
+from bot.missing import reporting_month_missing, what_is_missing
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
 from index.store import KnowledgeBase
 from index.text import BULLET, YEAR_TOKEN, ends_with_stop, tokenize
@@ -542,6 +542,9 @@ class FeatureMaker:
         counts as mentioned in a longer form too ("NHSE" in "NHSEI")."""
         if not sentence_ids:
             return ""
+        pages = dict.fromkeys(self._page_of(i) for i in sentence_ids)
+        if said := reporting_month_missing(question, "\n".join(self.kb.page_text(*page) for page in pages)):
+            return said
         evidence = self.evidence_tokens(sentence_ids)
         best = self.kb.sentences[sentence_ids[0]][1].text
         missing = [n for n in self._names_to_find(reading) if not _mentioned(n, evidence)]

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable
 
 from index.text import tokenize, years_written
-from index.vocabulary import MONTH_NAMES, MONTHS
+from index.vocabulary import MONTH_NAMES, MONTHS, REPORTING_MONTH
 
 _MONTH = re.compile(rf"\b(?:{MONTH_NAMES})\b", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9&]*")
@@ -51,6 +51,22 @@ def what_is_missing(question: str, evidence_tokens: frozenset[str], best_sentenc
         if word[0].isupper() and tokens and tokens[0] in missing_names:
             shown.append(word)
     return _sentence([], shown)
+
+
+def reporting_month_missing(question: str, pages_text: str) -> str:
+    """The financial year's month the question asks about ("at month 6", "M6") when the pages an answer would
+    come from number none of those months: "The closest passages give month 3, not month 6." ("" if none is
+    asked or the pages give it). The finance report of month 3 answers nothing about month 6."""
+    asked = _reporting_months(question)
+    missing = [m for m in asked if m not in _reporting_months(pages_text)]
+    if not missing:
+        return ""
+    given = [m for m in _reporting_months(pages_text) if m not in asked]
+    return _sentence([f"month {m}" for m in given[:1]], [f"month {m}" for m in missing])
+
+
+def _reporting_months(text: str) -> list[int]:
+    return list(dict.fromkeys(int(m["number"]) for m in REPORTING_MONTH.finditer(text)))
 
 
 def _months_in(text: str) -> dict[str, set[str]]:

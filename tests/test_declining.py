@@ -6,7 +6,7 @@ import pytest
 
 from bot.facts import asks_when
 from bot.features import DeclineRule
-from bot.missing import what_is_missing
+from bot.missing import reporting_month_missing, what_is_missing
 from index.text import tokenize
 
 
@@ -149,6 +149,27 @@ def test_a_question_with_no_word_the_documents_use_is_declined_without_pointers(
     answer = service.answer(question)
     assert answer.abstained and answer.citations == [] and answer.see_also == []
     assert "none of the words of the question" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "pages", "said"),
+    [
+        ("What was the CCG financial position at month 6?", "2022/23 Month 3 Finance Report", "The closest passages give month 3, not month 6."),
+        ("forecast outturn at M6?", "Following M3 close, CCGs are required to ...", "The closest passages give month 3, not month 6."),
+        ("why is acute overspending at M3?", "Acute is overspending at Month 3.", ""),
+        ("what did months 1-3 cost", "Month 3", ""),  # a span is no one month asked
+        ("how busy is the M40 at rush hour", "Month 3", ""),  # a motorway, not a month
+    ],
+)
+def test_a_month_of_the_financial_year_the_pages_do_not_give_is_said_to_be_missing(question, pages, said):
+    """A new user's "financial position at month 6?" was answered from the month 3 report."""
+    assert reporting_month_missing(question, pages) == said
+
+
+def test_a_question_about_another_reporting_month_is_declined_saying_which_month_the_report_gives(service):
+    answer = service.answer("What was the CCG financial position at month 6?")
+    assert answer.abstained and answer.citations == []
+    assert "give month 3, not month 6" in answer.text
 
 
 @pytest.mark.parametrize("message", ["??", "...", " - "])

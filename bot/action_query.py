@@ -48,7 +48,7 @@ _STOPWORDS = STOPWORDS | frozenset(
     action actions item items task tasks due deadline deadlines timescale timescales owner owners own owns owned
     owning lead leads leading led responsible year years date dates financial fy next last previous current coming past ics
     nhs theme themes area areas specific outstanding green plan plans anything something saying say says document
-    documents""".split()
+    documents one ones""".split()
 )
 # Everyday words for the themes' own words; other words are matched by stem and prefix.
 _SYNONYMS = {
@@ -238,9 +238,11 @@ def settle_narrowing(f: ActionFilter, rows: list[ActionRow]) -> ActionFilter:
 
 
 # The Green Plan's action plans are split into actions for the ICS and actions for each Trust and PCN.
+# A scope as the Green Plan heads its action tables, or as staff narrow a list to one ("just the trust ones",
+# "the ICS ones"; not "Trust actions", which the JUCD case study counts and the table does not hold).
 _SCOPES = (
-    (re.compile(r"\btrusts?\s*(?:/|&|and|or|,)\s*pcns?(?:\s*[- ]specific)?\b", re.I), "Trust / PCN specific"),
-    (re.compile(r"\bics(?:[- ]specific|[- ]wide)\b", re.I), "ICS specific"),
+    (re.compile(r"\btrusts?\s*(?:/|&|and|or|,)\s*pcns?(?:\s*[- ]specific)?\b|\b(?:trusts?|pcns?)(?:\s+ones?\b|[- ]specific\b)", re.I), "Trust / PCN specific"),
+    (re.compile(r"\bics(?:[- ]specific|[- ]wide)\b|\bics\s+ones?\b", re.I), "ICS specific"),
 )
 
 

@@ -380,6 +380,25 @@ def test_narrowing_a_listing_of_one_documents_actions_keeps_to_that_document(ser
 @pytest.mark.parametrize(
     ("message", "first_line"),
     [
+        ("just the trust ones", "5 actions are in Travel and Transport and Trust / PCN specific"),
+        ("only the ICS ones", "13 actions are in Travel and Transport and ICS specific"),
+    ],
+)
+def test_narrowing_a_listing_to_the_trust_or_ics_ones_keeps_the_actions_of_that_scope(service, message, first_line):
+    """A new user's trial: "just the trust ones" after the travel actions had listed the 6 that mention the
+    word "trust" (three of them the ICS's own), not the Green Plan's Trust / PCN specific actions."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    first = answerer.answer("who is responsible for the travel and transport actions", ())
+    second = answerer.answer(message, first.history)
+    assert second.resolution.kind is FollowUpKind.NARROW
+    assert second.answer.text.startswith(first_line)
+
+
+@pytest.mark.parametrize(
+    ("message", "first_line"),
+    [
         ("who leads them?", "Leads: ICB (6), ICP (5)."),
         ("and when are they due?", "All 11 are due 2023/24."),
     ],

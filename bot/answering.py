@@ -58,6 +58,7 @@ RULE_EXPLAINED = {
     ),
     DeclineRule.COUNT_WITHOUT_FIGURE: "The closest passages give no figure for it.",
     DeclineRule.WHEN_WITHOUT_DATE: "The closest passages give no date for it.",
+    DeclineRule.YEAR_WITHOUT_FIGURE: "The closest passages give no figure for that year.",
 }
 NO_CONTACT = "The closest passages give no email address or phone number for it."
 UNREADABLE_YEAR = (
@@ -389,7 +390,8 @@ class AnsweringService:
         trace.append("the decision saw: " + ", ".join(reasons))
         # "UHCW" asked and the pages the answer would quote are about SWFT: the near miss a score cannot see.
         lacking = quoted_pages_lack(self.features, question, candidates.reading, quoted)
-        rules = decline_rules_met(question, decision_row) + ([DeclineRule.NOT_ON_QUOTED_PAGES] if lacking else [])
+        # What the quoted pages lack names it ("give March, not September"): said before any other rule's reason.
+        rules = ([DeclineRule.NOT_ON_QUOTED_PAGES] if lacking else []) + decline_rules_met(question, decision_row)
         rules = [rule for rule in rules if rule in self.models.decline_rules]
         if rules or decision < self.models.threshold:
             missing = RULE_EXPLAINED.get(rules[0], "") if rules else ""

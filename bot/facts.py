@@ -11,8 +11,16 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from index.text import tokenize
-from index.vocabulary import AMOUNT, CALENDAR_YEAR, CONTACT, FIGURE, MONTH_ABBREVIATIONS, PERSON_TITLES, YEAR
+from index.text import tokenize, years_written
+from index.vocabulary import (
+    AMOUNT,
+    CALENDAR_YEAR,
+    CONTACT,
+    FIGURE,
+    MONTH_ABBREVIATIONS,
+    PERSON_TITLES,
+    YEAR,
+)
 
 
 class FactKind(Enum):
@@ -125,6 +133,33 @@ def split_question(question: str) -> list[str]:
 
 _WHEN = re.compile(r"\bwhen\b|\bwhat date\b", re.IGNORECASE)
 _QUESTION_WORDS = re.compile(r"\b(?:what|when|who|whom|how|why|which|where)\b", re.IGNORECASE)
+
+
+# "what was the ...", "what's the ...": with a year, a value for that year is the answer.
+_WHAT_IT_IS = re.compile(r"\bwhat(?:['’]s|\s+(?:is|was|are|were))\b", re.IGNORECASE)
+_CALENDAR_YEAR = re.compile(rf"\b{CALENDAR_YEAR}\b")
+# A month with its year's last two digits, as the performance report's tables date their columns ("Apr-22").
+_MONTH_SHORT_YEAR = re.compile(rf"\b(?:{MONTH_ABBREVIATIONS})[a-z]*[-\s’']?(?P<year>\d\d)\b", re.IGNORECASE)
+
+
+def value_asked_for_years(question: str) -> list[str]:
+    """The years a question asks a value for ("how many ... in 2021/22", "what were ... emissions in
+    2019/20?"), as written; none when it asks no value or names no year."""
+    kinds = wanted_fact_kinds(question)
+    if not (kinds & {FactKind.COUNT, FactKind.QUANTITY} or _WHAT_IT_IS.search(question)):
+        return []
+    return years_written(question)
+
+
+def gives_a_figure_for(text: str, years: list[str]) -> bool:
+    """The text names one of the years (in its own spelling, or a table's "Apr-22" for 2022) and holds a
+    figure other than a year: the value a question asked for that year, not the year in passing."""
+    tokens = set(tokenize(text)) | {f"20{m['year']}" for m in _MONTH_SHORT_YEAR.finditer(text)}
+    if not any(set(tokenize(year)) <= tokens for year in years):
+        return False
+    for year in years_written(text):
+        text = text.replace(year, " ")
+    return bool(FIGURE.search(_CALENDAR_YEAR.sub(" ", text)))  # nor a span of years ("2021-2026")
 
 
 def asks_when(question: str) -> bool:

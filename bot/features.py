@@ -18,7 +18,17 @@ from enum import Enum
 
 import numpy as np
 
-from bot.facts import ABOUT_THE_ASKER, FactKind, asks_when, holds, states_a_count, wanted_fact_kinds
+from bot.facts import (
+    ABOUT_THE_ASKER,
+    FactKind,
+    asks_when,
+    gives_a_figure_for,
+    holds,
+    split_question,
+    states_a_count,
+    value_asked_for_years,
+    wanted_fact_kinds,
+)
 from bot.missing import reporting_month_missing, what_is_missing
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
 from index.store import KnowledgeBase
@@ -82,6 +92,7 @@ DECISION_FEATURES = (
     "months_missing",  # share of its months the evidence pages do not mention
     "count_no_figure",  # "how many" and the best sentence has no figure, in digits or words
     "when_no_date",  # "when" is the one question word, and neither the best sentence nor those beside it on its page hold a date
+    "year_no_figure",  # a value asked for a year (a question in one part), and no sentence the answer would quote gives that year with a figure
     "unseen_words",  # share of the question's weight in words the documents never use
     "best_page_bm25",  # BM25 of the best page, per question word
     "sentences_words",  # share of the question's telling words the best three sentences hold
@@ -113,13 +124,20 @@ class DeclineRule(Enum):
     ABOUT_THE_ASKER = "about_the_asker"  # the asker's own work arrangements ("how do I book leave")
     COUNT_WITHOUT_FIGURE = "count_without_figure"  # "how many" asked, the best sentence holds no figure
     WHEN_WITHOUT_DATE = "when_without_date"  # "when" asked, the best sentence and its page neighbours hold no date
+    # A value asked for a year ("procurement emissions in 2019/20") and no sentence the answer would quote gives
+    # that year with a figure: the year is named in passing ("... for 2018/19 and 2019/20 only").
+    YEAR_WITHOUT_FIGURE = "year_without_figure"
     # A month, year or name (one the documents use) asked about is on none of the pages the answer would
     # quote ("UHCW" asked, the pages quoted are about SWFT): checked on the sentences it would quote.
     NOT_ON_QUOTED_PAGES = "not_on_quoted_pages"
 
 
 # The decline rules that are a decision feature at 1.0 (a kind of fact asked for that the evidence lacks).
-_RULE_OF_FEATURE = {"count_no_figure": DeclineRule.COUNT_WITHOUT_FIGURE, "when_no_date": DeclineRule.WHEN_WITHOUT_DATE}
+_RULE_OF_FEATURE = {
+    "count_no_figure": DeclineRule.COUNT_WITHOUT_FIGURE,
+    "when_no_date": DeclineRule.WHEN_WITHOUT_DATE,
+    "year_no_figure": DeclineRule.YEAR_WITHOUT_FIGURE,
+}
 
 
 def decline_rules_met(question: str, decision_row: Sequence[float]) -> list[DeclineRule]:
@@ -514,6 +532,7 @@ class FeatureMaker:
             *missing_there,
             float(FactKind.COUNT in reading.wants and not states_a_count(self.kb.sentences[best[0]][1].text)),
             float(asks_when(question) and not any(self._form(i).holds_date for i in self._beside(best[0]))),
+            float(self._year_without_figure(question, quoted)),
             sum(w for t, w in reading.terms.items() if not self.searcher.knows(t)) / total,
             candidates.best_page_bm25,
             *self._sentences_coverage(reading, best),
@@ -521,6 +540,14 @@ class FeatureMaker:
             # What the pages it would quote hold: a near miss's lack the name asked.
             *self._pages_coverage(reading, self.evidence_tokens(quoted), self._names_to_find(reading)),
         ]
+
+    def _year_without_figure(self, question: str, quoted: list[int]) -> bool:
+        """A value asked for a year that none of the quoted sentences gives (a compound question's years may
+        be its other part's, so only a question in one part)."""
+        years = value_asked_for_years(question)
+        if not years or len(split_question(question)) > 1:
+            return False
+        return not any(gives_a_figure_for(self.kb.sentences[i][1].text, years) for i in quoted)
 
     @staticmethod
     def _pages_coverage(reading: QuestionReading, evidence: frozenset[str], names: tuple[str, ...]) -> list[float]:

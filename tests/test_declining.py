@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import pytest
 
-from bot.facts import asks_when
+from bot.facts import asks_when, gives_a_figure_for, value_asked_for_years
 from bot.features import DeclineRule
 from bot.missing import reporting_month_missing, what_is_missing
 from index.text import tokenize
@@ -170,6 +170,35 @@ def test_a_question_about_another_reporting_month_is_declined_saying_which_month
     answer = service.answer("What was the CCG financial position at month 6?")
     assert answer.abstained and answer.citations == []
     assert "give month 3, not month 6" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "gives"),
+    [
+        ("What were the ICS's procurement emissions in 2019/20?", "Distances ... from their Sustainability Strategy 2021-2026 (for 2018/19 and 2019/20 only).", False),
+        ("What were the ICS's procurement emissions in 2019/20?", "Procurement emissions in 2019/20 were 45,000 tCO2e.", True),
+        ("How much is the prescribing efficiency target for 22/23 in £?", "Prescribing efficiencies for 2022/23 are assumed to be achieving.", False),
+        ("What was the IAPT recovery rate for April 2022?", "IAPT Recovery Rate CCG 50% 48.2% Apr-22", True),  # a table's "Apr-22" is 2022
+        ("how many walking aids were reissued in 2021/22?", "around 35-50 walking aids a week in 2021/22", True),
+    ],
+)
+def test_a_value_asked_for_a_year_needs_a_sentence_giving_that_year_with_a_figure(question, sentence, gives):
+    years = value_asked_for_years(question)
+    assert years and gives_a_figure_for(sentence, years) is gives
+
+
+@pytest.mark.parametrize("question", ["what is the green plan about", "when was it approved in 2022", "what is the carbon footprint?"])
+def test_no_value_for_a_year_is_asked_without_a_value_or_a_year(question):
+    assert value_asked_for_years(question) == []
+
+
+def test_a_value_for_a_year_the_pages_only_name_in_passing_is_declined_and_one_they_give_is_answered(service):
+    """d238, a near miss: the Green Plan names 2019/20 only in passing (WMAS's distances "for 2018/19 and
+    2019/20 only"), and had been quoted as the answer."""
+    declined = service.answer("What were the ICS's procurement emissions in 2019/20?")
+    assert declined.abstained and "no figure for that year" in declined.text
+    answered = service.answer("What was the ICS carbon footprint in 2020/21?")
+    assert not answered.abstained and "258,211" in answered.text
 
 
 @pytest.mark.parametrize("message", ["??", "...", " - "])

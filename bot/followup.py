@@ -248,7 +248,8 @@ def resolve(
     switched = _SWITCH.match(message)
     if not history and _MORE.match(message):
         return Resolution(FollowUpKind.MORE, message)  # nothing to continue: answered as such, not searched for
-    if not history or (switched and len(message) > switched.end()):
+    if not history or (switched and len(message) > switched.end()) or not re.search(r"\w", message):
+        # "??" leans on nothing: answered alone, it is asked for a question (``bot.answering``).
         return _standalone(message[switched.end() :] if switched else message)
     last = history[-1]
     if last.action_filter is not None:

@@ -377,6 +377,16 @@ def test_narrowing_a_listing_of_one_documents_actions_keeps_to_that_document(ser
     assert second.answer.text.startswith("3 actions are due in May and from NHS England Quarterly System Review Meeting letter")
 
 
+def test_a_message_with_no_word_after_an_answer_is_asked_for_a_question_not_given_the_answer_again(service):
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    first = answerer.answer("what is the ics carbon footprint in 2020/21?", ())
+    second = answerer.answer("??", first.history)
+    assert second.resolution.kind is FollowUpKind.STANDALONE
+    assert second.answer.text.startswith("Please type a question about the documents")
+
+
 @pytest.mark.parametrize(
     ("message", "first_line"),
     [

@@ -43,7 +43,7 @@ from index.embedder import TextEmbedder
 from index.records import Citation, SourceHint
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
 from index.store import KnowledgeBase
-from index.text import collapse_whitespace, tokenize, units_spelled_out
+from index.text import collapse_whitespace, has_a_word, tokenize, units_spelled_out
 from index.vocabulary import CALENDAR_YEAR, CAPTION
 from index.word_meaning import meaningful_words
 
@@ -108,7 +108,6 @@ _SENTENCE_MARK = re.compile(r"[.!?]")  # a caption followed by one of these has 
 _REFERS_BACK = re.compile(r"\b(?:it|its|they|them|their|this|that|these|those|one)\b", re.IGNORECASE)
 # Said to a message with no letter or digit in it ("??"), which nothing could be searched for.
 NO_QUESTION = "Please type a question about the documents, for example: what is the ICS carbon footprint?"
-_ANY_WORD = re.compile(r"\w")
 # Said when no word of the question is one the documents use.
 NO_WORD_KNOWN = "The documents use none of the words of the question; try other words for it."
 # A question that asks about the actions themselves ("list the actions", "what's due?"), which may be
@@ -252,7 +251,7 @@ class AnsweringService:
         """Leads' questions about actions are answered from the action table when it holds the answer;
         the documents answer the rest, and what the table could not."""
         question = collapse_whitespace(question)
-        if not _ANY_WORD.search(question):  # "", "??", "..."
+        if not has_a_word(question):  # "", "??", "..."
             return Answer(text=NO_QUESTION, citations=[], abstained=True, trace=["declined: no word to look for"])
         if len(question) > MAX_QUESTION_CHARS:
             text = TOO_LONG.format(length=len(question), limit=MAX_QUESTION_CHARS)

@@ -570,7 +570,7 @@ class FeatureMaker:
         if not sentence_ids:
             return ""
         pages = dict.fromkeys(self._page_of(i) for i in sentence_ids)
-        if said := reporting_month_missing(question, "\n".join(self.kb.page_text(*page) for page in pages)):
+        if said := reporting_month_missing(question, (self.kb.page_text(*page) for page in pages)):
             return said
         evidence = self.evidence_tokens(sentence_ids)
         best = self.kb.sentences[sentence_ids[0]][1].text

@@ -31,7 +31,7 @@ from enum import Enum
 from functools import partial
 
 from bot.action_query import ActionDetail, ActionFilter, detail_asked
-from index.text import tokenize
+from index.text import has_a_word, tokenize
 from index.vocabulary import EARLIER_YEAR, LATER_YEAR, MONTH_NAMES, YEAR_WRITTEN
 
 # A message with at most this many words of its own after a cue such as "and" or "what about"
@@ -248,7 +248,7 @@ def resolve(
     switched = _SWITCH.match(message)
     if not history and _MORE.match(message):
         return Resolution(FollowUpKind.MORE, message)  # nothing to continue: answered as such, not searched for
-    if not history or (switched and len(message) > switched.end()) or not re.search(r"\w", message):
+    if not history or (switched and len(message) > switched.end()) or not has_a_word(message):
         # "??" leans on nothing: answered alone, it is asked for a question (``bot.answering``).
         return _standalone(message[switched.end() :] if switched else message)
     last = history[-1]

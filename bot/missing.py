@@ -53,15 +53,17 @@ def what_is_missing(question: str, evidence_tokens: frozenset[str], best_sentenc
     return _sentence([], shown)
 
 
-def reporting_month_missing(question: str, pages_text: str) -> str:
+def reporting_month_missing(question: str, page_texts: Iterable[str]) -> str:
     """The financial year's month the question asks about ("at month 6", "M6") when the pages an answer would
     come from number none of those months: "The closest passages give month 3, not month 6." ("" if none is
-    asked or the pages give it). The finance report of month 3 answers nothing about month 6."""
+    asked or the pages give it). The finance report of month 3 answers nothing about month 6. The pages are
+    read only when the question asks about such a month."""
     asked = _reporting_months(question)
-    missing = [m for m in asked if m not in _reporting_months(pages_text)]
-    if not missing:
+    if not asked:
         return ""
-    given = [m for m in _reporting_months(pages_text) if m not in asked]
+    on_pages = _reporting_months("\n".join(page_texts))
+    missing = [m for m in asked if m not in on_pages]
+    given = [m for m in on_pages if m not in asked]
     return _sentence([f"month {m}" for m in given[:1]], [f"month {m}" for m in missing])
 
 

@@ -27,6 +27,7 @@ from index.vocabulary import (
 )
 
 _WHITESPACE = re.compile(r"\s+")
+_WORD_CHARACTER = re.compile(r"\w")
 _LINE_BREAK_HYPHEN = re.compile(r"(\w)-\s*\n\s*(\w)")
 _FINANCIAL_YEAR = re.compile(r"\b(?:fy\s?)?(?:20)?(\d{2})\s?[/-]\s?(?:20)?(\d{2})\b|\b20(\d{2}) to 20(\d{2})\b")
 # "GPs", "PCNs", "ICBs", "4Is": an acronym's plural. ("ICS" and "NHS" end in a capital S and keep it.)
@@ -142,6 +143,11 @@ ADDRESS_SHARE = 0.5
 
 def mostly_web_addresses(text: str) -> bool:
     return sum(len(m.group()) for m in WEB_ADDRESS.finditer(text)) >= ADDRESS_SHARE * max(len(text.strip()), 1)
+
+
+def has_a_word(text: str) -> bool:
+    """Whether the text has a letter or digit at all: "??" has none, and nothing could be searched for."""
+    return bool(_WORD_CHARACTER.search(text))
 
 
 def collapse_whitespace(text: str) -> str:

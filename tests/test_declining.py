@@ -163,7 +163,7 @@ def test_a_question_with_no_word_the_documents_use_is_declined_without_pointers(
 )
 def test_a_month_of_the_financial_year_the_pages_do_not_give_is_said_to_be_missing(question, pages, said):
     """A new user's "financial position at month 6?" was answered from the month 3 report."""
-    assert reporting_month_missing(question, pages) == said
+    assert reporting_month_missing(question, [pages]) == said
 
 
 def test_a_question_about_another_reporting_month_is_declined_saying_which_month_the_report_gives(service):

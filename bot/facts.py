@@ -36,10 +36,11 @@ _DATE = re.compile(
 )
 # A person: a title and a name ("Mrs Wilson"), or a name with a role ("Laura Nelson – Director of ...").
 _ROLE = r"(?:Director|Officer|Lead|Manager|Chair|Chief|Executive|Head|Member|Secretary|Clinician)"
+# Each way of naming one holds the name in a group of its own, for ``person_named``.
 _PERSON = re.compile(
-    rf"\b{PERSON_TITLES}\.? [A-Z][a-z]+"
-    rf"|\b[A-Z][a-z]+ [A-Z][a-z'’-]+\s*[–,-]\s*(?:[A-Za-z]+ ){{0,4}}{_ROLE}"
-    rf"|\b{_ROLE}\b[^.]{{0,40}}?(?:,|\s[–-])\s*[A-Z][a-z]+ [A-Z][a-z]+"
+    rf"\b(?P<titled>{PERSON_TITLES}\.? [A-Z][a-z]+(?: (?!{_ROLE}\b)[A-Z][a-z'’]+(?:-[A-Z][a-z]+)?)?)"
+    rf"|\b(?P<before_role>[A-Z][a-z]+ [A-Z][a-z'’-]+)\s*[–,-]\s*(?:[A-Za-z]+ ){{0,4}}{_ROLE}"
+    rf"|\b{_ROLE}\b[^.]{{0,40}}?(?:,|\s[–-])\s*(?P<after_role>[A-Z][a-z]+ [A-Z][a-z]+)"
 )
 COUNT_QUESTION = re.compile(r"\bhow (?:many|much)\b", re.IGNORECASE)
 # A question about the asker's own work arrangements ("how do I book annual leave", "my smartcard"): the
@@ -173,6 +174,12 @@ def holds(text: str, kind: FactKind) -> bool:
     if kind is FactKind.AMOUNT:
         return bool(AMOUNT.search(text))
     return bool((_DATE if kind is FactKind.DATE else _PERSON).search(text))
+
+
+def person_named(text: str) -> str | None:
+    """The first person a sentence names, as it names them ("Mrs Cartwright", "Laura Nelson"), or None."""
+    match = _PERSON.search(text)
+    return next(name for name in match.groups() if name) if match else None
 
 
 def carries(text: str, wants: set[FactKind] | frozenset[FactKind]) -> bool:

@@ -31,6 +31,7 @@ from enum import Enum
 from functools import partial
 
 from bot.action_query import ActionDetail, ActionFilter, detail_asked
+from bot.facts import person_named
 from index.text import has_a_word, tokenize
 from index.vocabulary import EARLIER_YEAR, LATER_YEAR, MONTH_NAMES, YEAR_WRITTEN
 
@@ -268,6 +269,9 @@ def resolve(
         question, inserted = with_slot_changed(last, _strip_the_one(fragment), kind_of=bool(_THE_ONE.match(fragment)))
         return Resolution(FollowUpKind.ELLIPSIS, question, inserted=inserted, subject=subject_of(question))
     if _leans(message, tunables) or _names_what_was_said(message, last):
+        if _PERSONAL & {w.lower() for w in _words(message)} and (person := _person_meant(last)):
+            # "when did she join?" after "who chairs the PHM board?": the person the answer named, not the board.
+            return Resolution(FollowUpKind.PRONOUN, with_person(message, person), subject=person)
         subject = last.subject or subject_of(last.question)
         party = _first_name(last.question)
         if _points_at_one_thing(message) and (doer := doer_of(last.question)) and subject == subject_of(last.question):
@@ -277,6 +281,33 @@ def resolve(
         party = party if party and party.lower() not in subject.lower() else None
         return Resolution(FollowUpKind.PRONOUN, with_subject(message, subject, party), subject=subject)
     return _standalone(message)
+
+
+# Pronouns that stand for one person ("they" may as well be an organisation or the things asked about).
+_PERSONAL = frozenset("he him his she her hers".split())
+_ASKS_WHO = re.compile(r"^\W*(?:who|who['’]?s|whose|whom)\b", re.IGNORECASE)
+
+
+def _person_meant(last: Turn) -> str | None:
+    """The person a "he" or "she" points at: the first one the last answer's quotes name when the last
+    question asked "who", or the person the last follow-up was already about."""
+    if last.subject and person_named(last.subject) == last.subject:
+        return last.subject
+    if last.abstained or not _ASKS_WHO.match(last.question):
+        return None
+    return next((name for cited in last.citations if (name := person_named(cited.quote))), None)
+
+
+def with_person(message: str, person: str) -> str:
+    """The message with its pronouns for one person replaced by their name: "what's her role" becomes
+    "what's Mrs Cartwright's role"; "her" before anything but a noun is the person ("did we thank her")."""
+
+    def named(match: re.Match[str]) -> str:
+        word = match.group().lower()
+        possessive = word in {"his", "hers"} or (word == "her" and _next_word_is_noun(message, match.end()))
+        return f"{person}'s" if possessive else person
+
+    return re.sub(r"\b(?:he|him|his|she|her|hers)\b", named, message, flags=re.IGNORECASE)
 
 
 def _standalone(message: str) -> Resolution:

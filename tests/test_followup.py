@@ -99,6 +99,23 @@ def test_it_after_a_counting_question_stands_for_the_doer_not_the_things_counted
     assert resolve("what's it for?", asked("how much recurrent funding did the system get?")).question == "what's recurrent funding for?"
 
 
+def test_he_or_she_after_a_who_question_is_the_person_the_answer_named():
+    # Found by a new user's trial: "his" after "who ..." was read as the question's subject (the board).
+    chaired = (Turn("who chairs the PHM board?", (CitedPassage("cw-phm-roadmap", 2, "The PHM Board is chaired by Mr Zubair Khan, Chief Executive."),)),)
+    assert resolve("what is his role", chaired).question == "what is Mr Zubair Khan's role"
+    assert resolve("when did she start?", chaired).question == "when did Mr Zubair Khan start?"
+    assert resolve("who appointed her", chaired).question == "who appointed Mr Zubair Khan"
+    # The person stays the subject of the next follow-up; "it" still means the board.
+    then = (*chaired, Turn("when did Mr Zubair Khan start?", subject=resolve("when did she start?", chaired).subject))
+    assert resolve("what is her background", then).question == "what is Mr Zubair Khan's background"
+    assert "PHM board" in resolve("who chairs it?", chaired).question
+    # No person in the answer, or no answer at all: the question's subject, as before.
+    unnamed = (Turn("who sits on the PHM board?", PASSAGE),)
+    assert "PHM board" in resolve("what does he do", unnamed).question
+    declined = (Turn("who chairs the PHM board?", chaired[0].citations, abstained=True),)
+    assert "Zubair" not in resolve("what is his role", declined).question
+
+
 def test_the_thing_the_last_turn_spoke_of_is_read_as_pointing_back_at_it():
     # Found by a new user's trial: "whats the target" was answered as a new question (about any target).
     waits = (Turn("how many people were waiting over 104 weeks", (CitedPassage("icb-performance-report-2022-07", 18, "The target of zero 104 week waits was achieved."),)),)

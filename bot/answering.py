@@ -38,6 +38,7 @@ from bot.features import (
 from bot.missing import what_is_missing
 from bot.quoting import Quoter
 from bot.ranker import AnsweringModels, load_models
+from bot.tables import TableAnswer, TableReader, table_answer
 from index import word_meaning
 from index.embedder import TextEmbedder
 from index.records import Citation, SourceHint
@@ -173,6 +174,14 @@ def _only_the_table_knows(action_filter: ActionFilter) -> bool:
     return len(table) >= TABLE_ONLY_CONSTRAINTS or (bool(table) and not action_filter.text and not action_filter.scope)
 
 
+def _apart(run: list[int], sentence_id: int) -> list[list[int]]:
+    """A run of sentences with one of them set apart: the sentences before it, it, those after it."""
+    if sentence_id not in run:
+        return [run]
+    at = run.index(sentence_id)
+    return [piece for piece in (run[:at], [sentence_id], run[at + 1 :]) if piece]
+
+
 def _caption_only(text: str) -> bool:
     """A figure's or table's caption alone ("Figure 27 Total waste arisings, emissions and reduction
     trajectory"): it names a chart the answer cannot show, so it never rides along beside the best sentence."""
@@ -185,11 +194,11 @@ def _meaning(hit: ChunkHit) -> str:
     return f"meaning {hit.dense:.2f}" if hit.dense_rank else "found by words only"
 
 
-def quoted_pages_lack(features: FeatureMaker, question: str, reading: QuestionReading, quoted: list[int]) -> str:
+def quoted_pages_lack(features: FeatureMaker, question: str, reading: QuestionReading, quoted: list[int], said: str = "") -> str:
     """What a question asks about (a month, year or name) that none of the pages an answer
-    would quote mentions, said for the user; "" when they mention it all, and for a compound question,
-    whose quotes may answer one part while another part names the month."""
-    return "" if len(split_question(question)) > 1 else features.not_on_pages(question, reading, quoted)
+    would quote mentions (nor a table row among them ``said``), said for the user; "" when they mention it
+    all, and for a compound question, whose quotes may answer one part while another part names the month."""
+    return "" if len(split_question(question)) > 1 else features.not_on_pages(question, reading, quoted, said)
 
 
 @dataclass(frozen=True)
@@ -239,6 +248,7 @@ class AnsweringService:
         self.models = models or load_models()
         self.actions = ActionAnswerer(kb)
         self.quoter = Quoter(kb)
+        self.tables = TableReader(kb)
         self.today = today
         self.corpus_words = word_meaning.load(kb.directory, kb.manifest.dimension)
         if not self.models.fits(kb.manifest.text_pipeline):
@@ -336,15 +346,27 @@ class AnsweringService:
     def decide(self, question: str, filters: Filters = NO_FILTERS) -> tuple[Candidates, np.ndarray, float]:
         """The candidates, their ranker logits and the answer-or-decline logit (for training and --explain)."""
         scored, candidates, logits = self._rank(question, CHUNKS_SEARCHED, filters)
-        decision = self.models.decision.logits(np.array([self.features.decision_row(candidates, logits, question, self._quoted(scored))]))
-        return candidates, logits, float(decision[0])
+        table = self._table_answer(question, scored, candidates)
+        row = self.features.decision_row(candidates, logits, question, self._quoted(scored, table), table.shown() if table else "")
+        return candidates, logits, float(self.models.decision.logits(np.array([row]))[0])
 
-    def _quoted(self, scored: list[_Scored]) -> list[int]:
-        """The sentences an answer would quote, as the decision sees them: the best, those chosen beside
-        it, and their lists (a compound question's later parts are looked for once it is to answer)."""
+    def _table_answer(self, question: str, scored: list[_Scored], candidates: Candidates) -> TableAnswer | None:
+        """A monthly table's row giving the value asked for ("... in December 2021": the row's value under
+        "Dec-21"), among the best candidates (``bot.tables``)."""
+        return table_answer(self.tables, question, [c.sentence_id for c in scored], candidates.reading.terms)
+
+    def _quoted(self, scored: list[_Scored], table: TableAnswer | None = None) -> list[int]:
+        """The sentences an answer would quote, as the decision sees them: the best, a table row giving the
+        month asked, those chosen beside them, and their lists (a compound question's later parts are
+        looked for once it is to answer)."""
         if not scored:
             return []
-        return self.quoter.with_lists([c.sentence_id for c in self._choose(scored, [])], MAX_ANSWER_WITH_LIST_CHARS)
+        chosen = self._choose(scored, self._table_seed(scored, table))
+        return self.quoter.with_lists([c.sentence_id for c in chosen], MAX_ANSWER_WITH_LIST_CHARS)
+
+    @staticmethod
+    def _table_seed(scored: list[_Scored], table: TableAnswer | None) -> list[_Scored]:
+        return [c for c in scored if table is not None and c.sentence_id == table.sentence_id][:1]
 
     # -- retrieval and ranking ------------------------------------------------
 
@@ -381,14 +403,18 @@ class AnsweringService:
             # "asdfgh": no word of the question is in the documents (nor a misspelling of one), so whatever
             # is closest in meaning is chance; nothing to point to either.
             return self._abstain([], trace + ["declined: the documents use none of the question's words"], NO_WORD_KNOWN)
-        quoted = self._quoted(scored)
-        decision_row = self.features.decision_row(candidates, logits, question, quoted)
+        table = self._table_answer(question, scored, candidates)
+        said = table.shown() if table else ""
+        if table:
+            trace.append(f"read a monthly table: {self._where(table.sentence_id)}, {table.shown()}")
+        quoted = self._quoted(scored, table)
+        decision_row = self.features.decision_row(candidates, logits, question, quoted, said)
         decision = float(self.models.decision.logits(np.array([decision_row]))[0])
         trace.append(f"answer-or-decline logit {decision:.2f} (answers above {self.models.threshold:.2f})")
         reasons = [f"{name}={value:.2f}" for name, value in zip(DECISION_FEATURES, decision_row)]
         trace.append("the decision saw: " + ", ".join(reasons))
         # "UHCW" asked and the pages the answer would quote are about SWFT: the near miss a score cannot see.
-        lacking = quoted_pages_lack(self.features, question, candidates.reading, quoted)
+        lacking = quoted_pages_lack(self.features, question, candidates.reading, quoted, said)
         # What the quoted pages lack names it ("give March, not September"): said before any other rule's reason.
         rules = ([DeclineRule.NOT_ON_QUOTED_PAGES] if lacking else []) + decline_rules_met(question, decision_row)
         rules = [rule for rule in rules if rule in self.models.decline_rules]
@@ -423,9 +449,13 @@ class AnsweringService:
         # Decided on every candidate as fitted; quoted from those with something of their own to say
         # (not "2.11." or "Date:", which the ranker may rank first for the passage after them).
         scored = self._quotable(scored)
+        if table:
+            # The row giving the month asked leads: it is the answer, and the sentences around it context.
+            row = next((c for c in scored if c.sentence_id == table.sentence_id), _Scored(table.sentence_id, 0.0))
+            scored = [row, *(c for c in scored if c is not row)]
         chosen = self._choose(scored, self._best_for_each_part(question, scored))
         shown = self.quoter.with_lists([c.sentence_id for c in chosen], MAX_ANSWER_WITH_LIST_CHARS)
-        answer = self._compose(self.quoter.as_passages(shown, MAX_ANSWER_CHARS), candidates.reading.terms)
+        answer = self._compose(self.quoter.as_passages(shown, MAX_ANSWER_CHARS), candidates.reading.terms, table)
         verdict = (
             f"In short: answered, as the evidence scored {decision:.2f} on the answer-or-decline scale, above the bar "
             f"of {self.models.threshold:.2f}; the best sentence's probability of answering the question is {scored[0].score:.2f}."
@@ -561,17 +591,20 @@ class AnsweringService:
             length += len(sentence.text)
         return chosen
 
-    def _compose(self, sentence_ids: list[int], terms: dict[str, float] | None = None) -> Answer:
+    def _compose(self, sentence_ids: list[int], terms: dict[str, float] | None = None, table: TableAnswer | None = None) -> Answer:
         """One citation per run of consecutive sentences on a page, quoting the run verbatim;
         the answer shows each list item on a line of its own. A run of action-table text shows the rows
         the question's telling words (``terms``) are about, each with its lead and due date, and quotes
-        just those rows."""
+        just those rows. A monthly ``table``'s row is shown as its value for the month asked, and quoted
+        as the row alone."""
         citations: list[Citation] = []
         text = ""
         trace: list[str] = []
         previous: int | None = None
         previous_rows = False  # the run before was shown as action-table rows, each on a line of its own
         runs = self.quoter.runs(sentence_ids)
+        if table:
+            runs = [piece for run in runs for piece in _apart(run, table.sentence_id)]
         rows_of = self.actions.rows_answering(runs, terms) if terms is not None else [[] for _ in runs]
         for run, rows in zip(runs, rows_of):
             if rows is None:
@@ -579,7 +612,11 @@ class AnsweringService:
                 continue
             slug, first = self.kb.sentences[run[0]]
             n = len(citations) + 1
-            quote, shown = self._rows_quoted(run, rows) if rows else (self.quoter.quote(run), self.quoter.display(run))
+            if table and run == [table.sentence_id]:
+                quote, shown, rows = table.row.text(), table.shown(), []
+                trace.append(f"[{n}] is a row of a monthly table: shown as its value for the month asked")
+            else:
+                quote, shown = self._rows_quoted(run, rows) if rows else (self.quoter.quote(run), self.quoter.display(run))
             if rows:
                 numbers = ", ".join(span.row.number for span in rows)
                 trace.append(f"[{n}] is action-table text: shown as its row(s) {numbers}, those sharing most of the question's words")

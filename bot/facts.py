@@ -18,6 +18,7 @@ from index.vocabulary import (
     CONTACT,
     FIGURE,
     MONTH_ABBREVIATIONS,
+    MONTH_NAMES,
     PERSON_TITLES,
     YEAR,
 )
@@ -138,17 +139,21 @@ _QUESTION_WORDS = re.compile(r"\b(?:what|when|who|whom|how|why|which|where)\b", 
 
 # "what was the ...", "what's the ...": with a year, a value for that year is the answer.
 _WHAT_IT_IS = re.compile(r"\bwhat(?:['’]s|\s+(?:is|was|are|were))\b", re.IGNORECASE)
+# A month and the year it is in, as a question writes them ("April 2022", "Dec 2021", "march, 2023").
+_MONTH_AND_YEAR = re.compile(rf"\b(?:{MONTH_NAMES})\.?,?\s+{CALENDAR_YEAR}\b", re.IGNORECASE)
 # A month with its year's last two digits, as the performance report's tables date their columns ("Apr-22").
 _MONTH_SHORT_YEAR = re.compile(rf"\b(?:{MONTH_ABBREVIATIONS})[a-z]*[-\s’']?(?P<year>\d\d)\b", re.IGNORECASE)
 
 
 def value_asked_for_years(question: str) -> list[str]:
     """The years a question asks a value for ("how many ... in 2021/22", "what were ... emissions in
-    2019/20?"), as written; none when it asks no value or names no year."""
+    2019/20?"), as written; none when it asks no value or names no year. A year that dates a month
+    ("in April 2022") asks for the month's value, which a sentence gives as "In April there were 9
+    breaches" in a report of that year: the month is what the evidence must name (``bot.missing``)."""
     kinds = wanted_fact_kinds(question)
     if not (kinds & {FactKind.COUNT, FactKind.QUANTITY} or _WHAT_IT_IS.search(question)):
         return []
-    return years_written(question)
+    return years_written(_MONTH_AND_YEAR.sub(" ", question))
 
 
 def gives_a_figure_for(text: str, years: list[str]) -> bool:

@@ -507,15 +507,18 @@ class FeatureMaker:
 
     # -- the evidence as a whole ------------------------------------------------
 
-    def decision_row(self, candidates: Candidates, logits: np.ndarray, question: str, quoted: list[int]) -> list[float]:
+    def decision_row(self, candidates: Candidates, logits: np.ndarray, question: str, quoted: list[int], said: str = "") -> list[float]:
         """Features of the evidence an answer would quote: its best three sentences by ``logits``, and the
-        sentences it would quote (``quoted``: chosen before deciding, as answering would choose them)."""
+        sentences it would quote (``quoted``: chosen before deciding, as answering would choose them), with
+        what a table row among them ``said`` of the month asked ("December 2021 62.4%", ``bot.tables``)."""
         reading = candidates.reading
         if not len(logits) or not quoted:
             return [_NOTHING_FOUND.get(name, 1.0) for name in DECISION_FEATURES]
         order = np.argsort(-logits)
         best = [int(candidates.sentence_ids[i]) for i in order[:3]]
-        words_held, *missing_there = self._pages_coverage(reading, self.evidence_tokens(best), reading.specific)
+        # A table row giving the month asked is evidence beside the best sentences, read with its columns' months.
+        table_tokens = frozenset(tokenize(said))
+        words_held, *missing_there = self._pages_coverage(reading, self.evidence_tokens(best) | table_tokens, reading.specific)
         total = sum(reading.terms.values()) or 1.0
         unknown_name = any(
             not self.searcher.knows(n) and not self.searcher.resembles_known(n) for n in reading.names
@@ -532,22 +535,23 @@ class FeatureMaker:
             *missing_there,
             float(FactKind.COUNT in reading.wants and not states_a_count(self.kb.sentences[best[0]][1].text)),
             float(asks_when(question) and not any(self._form(i).holds_date for i in self._beside(best[0]))),
-            float(self._year_without_figure(question, quoted)),
+            float(self._year_without_figure(question, quoted, said)),
             sum(w for t, w in reading.terms.items() if not self.searcher.knows(t)) / total,
             candidates.best_page_bm25,
-            *self._sentences_coverage(reading, best),
+            *self._sentences_coverage(reading, best, table_tokens),
             self._names_missing_around(reading, best[0]),
             # What the pages it would quote hold: a near miss's lack the name asked.
-            *self._pages_coverage(reading, self.evidence_tokens(quoted), self._names_to_find(reading)),
+            *self._pages_coverage(reading, self.evidence_tokens(quoted) | table_tokens, self._names_to_find(reading)),
         ]
 
-    def _year_without_figure(self, question: str, quoted: list[int]) -> bool:
+    def _year_without_figure(self, question: str, quoted: list[int], said: str = "") -> bool:
         """A value asked for a year that none of the quoted sentences gives (a compound question's years may
         be its other part's, so only a question in one part)."""
         years = value_asked_for_years(question)
         if not years or len(split_question(question)) > 1:
             return False
-        return not any(gives_a_figure_for(self.kb.sentences[i][1].text, years) for i in quoted)
+        texts = [self.kb.sentences[i][1].text for i in quoted] + [said] * bool(said)
+        return not any(gives_a_figure_for(text, years) for text in texts)
 
     @staticmethod
     def _pages_coverage(reading: QuestionReading, evidence: frozenset[str], names: tuple[str, ...]) -> list[float]:
@@ -561,7 +565,7 @@ class FeatureMaker:
             1.0 - _share_present(reading.months, evidence),
         ]
 
-    def not_on_pages(self, question: str, reading: QuestionReading, sentence_ids: list[int]) -> str:
+    def not_on_pages(self, question: str, reading: QuestionReading, sentence_ids: list[int], said: str = "") -> str:
         """What the question asks about that none of these sentences' pages mention: a month, a year
         or a name, said as ``bot.missing`` says it ("" when they mention all of them). A name
         naming a document ("the CEO report says ...") says where, not what, and is not asked for; a name
@@ -570,9 +574,9 @@ class FeatureMaker:
         if not sentence_ids:
             return ""
         pages = dict.fromkeys(self._page_of(i) for i in sentence_ids)
-        if said := reporting_month_missing(question, (self.kb.page_text(*page) for page in pages)):
-            return said
-        evidence = self.evidence_tokens(sentence_ids)
+        if month_missing := reporting_month_missing(question, (self.kb.page_text(*page) for page in pages)):
+            return month_missing
+        evidence = self.evidence_tokens(sentence_ids) | frozenset(tokenize(said))
         best = self.kb.sentences[sentence_ids[0]][1].text
         missing = [n for n in self._names_to_find(reading) if not _mentioned(n, evidence)]
         if not what_is_missing(question, evidence, best, missing):
@@ -606,9 +610,9 @@ class FeatureMaker:
         page = self._page_of(sentence_id)
         return [i for i in self._around(sentence_id) if self._page_of(i) == page]
 
-    def _sentences_coverage(self, reading: QuestionReading, best: list[int]) -> list[float]:
-        """What the best sentences themselves (not their pages) hold of the question."""
-        tokens = frozenset().union(*(self.searcher.sentence_tokens(i) for i in best))
+    def _sentences_coverage(self, reading: QuestionReading, best: list[int], also: frozenset[str] = frozenset()) -> list[float]:
+        """What the best sentences themselves (not their pages) hold of the question, with ``also``."""
+        tokens = also.union(*(self.searcher.sentence_tokens(i) for i in best))
         covered = covered_terms(reading, tokens)
         total = sum(reading.terms.values()) or 1.0
         missing = [w for t, w in reading.terms.items() if t not in covered]

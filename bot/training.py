@@ -28,6 +28,7 @@ from bot.evaluation import EvalQuestion
 from bot.features import DECISION_FEATURES, SENTENCE_FEATURES, Candidates, DeclineRule, FeatureMaker, decline_rules_met
 from bot.quoting import Quoter
 from bot.ranker import AnsweringModels, LinearModel
+from bot.tables import TableReader, table_answer
 from index.text import tokenize
 
 # The share of answerable questions the decision may decline on folds it was not fitted on (inner folds).
@@ -147,12 +148,19 @@ def fit(data: list[QuestionData], fitted_on: str) -> AnsweringModels:
     # How answers choose their sentences comes first: the decision sees the pages an answer would quote.
     follow_on, diverse = _selection(data, inner_logits)
     quoter = Quoter(data[0].maker.kb)
+    tables = TableReader(data[0].maker.kb)
     for d in by_fold:
         logits = inner_logits[d.question.id]
-        quoted = quoter.with_lists(_simulated_choice(d, logits, follow_on, diverse), MAX_ANSWER_WITH_LIST_CHARS)
-        rows.append(d.maker.decision_row(d.candidates, logits, d.question.question, quoted))
+        ranked = [int(d.candidates.sentence_ids[i]) for i in np.argsort(-logits, kind="stable")]
+        table = table_answer(tables, d.question.question, ranked, d.candidates.reading.terms)
+        said = table.shown() if table else ""
+        chosen = _simulated_choice(d, logits, follow_on, diverse)
+        if table and table.sentence_id not in chosen:
+            chosen.insert(1, table.sentence_id)  # as answering quotes it beside the best sentence
+        quoted = quoter.with_lists(chosen, MAX_ANSWER_WITH_LIST_CHARS)
+        rows.append(d.maker.decision_row(d.candidates, logits, d.question.question, quoted, said))
         flagged = set(decline_rules_met(d.question.question, rows[-1]))
-        if quoted_pages_lack(d.maker, d.question.question, d.candidates.reading, quoted):
+        if quoted_pages_lack(d.maker, d.question.question, d.candidates.reading, quoted, said):
             flagged.add(DeclineRule.NOT_ON_QUOTED_PAGES)
         met.append(flagged)
         answerable.append(int(d.question.answerable))

@@ -1,0 +1,232 @@
+"""Monthly tables: the value a row gives for the month or year a question asks about.
+
+The performance report's tables date their columns ("Target Apr-21 May-21 ... Mar-22 Q1 Q2 Q3
+Q4 21-22 Apr-22 May-22") and print each measure as a row of values under them ("Number of
+patients spending >12 hours from decision to admit to admission 0 0 0 0 0 0 2 0 2 1 14 5 ...").
+The text layer keeps the row's values in column order, so a row answers "... in January 2022"
+with the value under "Jan-22" (14), and a row whose values stop before "May-22" gives no value
+for May: the month is not reported for that measure ("RTT ... in May 2022" is a near miss).
+
+A row's values fill its columns from the left: a measure not yet reported for the latest month
+has fewer values, never a gap. A row with more values, or fewer than the columns less
+``MAX_MISSING_COLUMNS``, is read as no row (labels and values the text layer put apart, as on
+the mental health page, give runs of values that fit no header).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from itertools import pairwise
+
+from index.store import KnowledgeBase
+from index.text import tokenize
+from index.vocabulary import CALENDAR_YEAR, MONTH_ABBREVIATIONS, MONTH_NAMES, MONTHS
+
+# A column dated by month: "Apr-21", "Dec-21".
+_MONTH_COLUMN = re.compile(rf"(?:{MONTH_ABBREVIATIONS})-\d\d", re.IGNORECASE)
+# A column for a financial year: "21-22".
+_YEAR_COLUMN = re.compile(r"\d\d-\d\d")
+# Any column of a monthly table's header: a month, a quarter, a financial year.
+_COLUMN = re.compile(rf"{_MONTH_COLUMN.pattern}|Q[1-4]|{_YEAR_COLUMN.pattern}", re.IGNORECASE)
+# A value in a row: a count, a percentage, an amount, or "N/A".
+_VALUE = re.compile(r"[<>]?-?£?\d[\d,]*(?:\.\d+)?%?|N/A")
+# A header names at least this many months: a monthly table (a lone "Apr-22" heads a benchmark table whose
+# rows may be for other months: "NHS 111 ... (March 22)"). Set by hand.
+MIN_MONTH_COLUMNS = 3
+# A row may lack this many of its header's last columns (the latest months not yet reported for it). Set by
+# hand from the report's tables: their rows lack at most the last month.
+MAX_MISSING_COLUMNS = 2
+# A month and year as a question writes them: "December 2021", "dec 21", "Dec-21", "april '22".
+_MONTH_ASKED = re.compile(rf"\b(?P<month>{MONTH_NAMES})\.?[\s-]+['’]?(?P<year>{CALENDAR_YEAR}|\d\d)\b", re.IGNORECASE)
+# A financial year as a question writes it: "2021/22", "21/22", "2021-22", "FY21/22".
+_YEAR_ASKED = re.compile(r"\b(?:fy\s?)?(?:20)?(?P<first>\d\d)\s?[/-]\s?(?:20)?(?P<second>\d\d)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One measure's row of a monthly table: its label as printed and its values under the columns."""
+
+    label: str
+    values: tuple[str, ...]
+    columns: tuple[str, ...]
+
+    def value_for(self, column: str) -> str | None:
+        """The value under ``column`` ("Dec-21", "21-22"), or None when the row does not reach it."""
+        wanted = column.lower()
+        for position, name in enumerate(self.columns):
+            if name.lower() == wanted:
+                return self.values[position] if position < len(self.values) else None
+        return None
+
+    def reading(self, columns: list[str]) -> str:
+        """The row's values under these columns, named with their months and years written out ("December
+        2021 62.4%, 2021/22 63.6%"): what it says of the months asked, for the checks that look for them."""
+        values = [(column, self.value_for(column)) for column in columns]
+        return ", ".join(f"{_written_out(column)} {value}" for column, value in values if value is not None)
+
+    def text(self) -> str:
+        """The row as printed (up to white space): its label and its values."""
+        return " ".join([self.label, *self.values]).strip()
+
+
+def header_columns(text: str) -> tuple[str, ...] | None:
+    """A monthly table's columns from its header line ("Target Apr-21 ... 21-22 Apr-22 May-22"): the first run
+    of column names ("Target", months, quarters, years) whose months run month by month, ``MIN_MONTH_COLUMNS``
+    or more of them (not a chart's axis, "Feb-20 Feb-22 Mar-22"); None if none does."""
+    words = text.split()
+    start = 0
+    while start < len(words):
+        end = start
+        while end < len(words) and (words[end].lower() == "target" or _COLUMN.fullmatch(words[end])):
+            end += 1
+        months = [_month_number(w) for w in words[start:end] if _MONTH_COLUMN.fullmatch(w)]
+        if len(months) >= MIN_MONTH_COLUMNS and all(later == earlier + 1 for earlier, later in pairwise(months)):
+            return tuple(words[start:end])
+        start = end + 1
+    return None
+
+
+def rows_in(text: str, columns: tuple[str, ...]) -> list[TableRow]:
+    """The rows of a monthly table in a text (a sentence may hold several: the text layer runs them together):
+    each a label and then a run of values that fits the columns."""
+    words = text.split()
+    rows: list[TableRow] = []
+    label_start = position = 0
+    while position < len(words):
+        if not _VALUE.fullmatch(words[position]):
+            position += 1
+            continue
+        end = position
+        while end < len(words) and _VALUE.fullmatch(words[end]):
+            end += 1
+        if len(columns) - MAX_MISSING_COLUMNS <= end - position <= len(columns):
+            rows.append(TableRow(" ".join(words[label_start:position]), tuple(words[position:end]), columns))
+            label_start = end
+        position = end  # a shorter run ("RTT > 52 weeks") is part of the label
+    return rows
+
+
+def columns_asked(question: str) -> list[str]:
+    """The columns a question asks about, as a monthly table prints them: "December 2021" is "Dec-21",
+    "2021/22" is "21-22" (a financial year: its second year follows its first)."""
+    asked = []
+    for match in _MONTH_ASKED.finditer(question):
+        asked.append(f"{calendar.month_abbr[MONTHS[match['month'].lower()]]}-{match['year'][-2:]}")
+    for match in _YEAR_ASKED.finditer(question):
+        if int(match["second"]) == (int(match["first"]) + 1) % 100:
+            asked.append(f"{match['first']}-{match['second']}")
+    return list(dict.fromkeys(asked))
+
+
+def _month_number(column: str) -> int:
+    """ "Apr-21" as a count of months (2021 * 12 + 3), so that the next month is one more."""
+    month, year = column.split("-")
+    return (2000 + int(year)) * 12 + MONTHS[month.lower()] - 1
+
+
+def _written_out(column: str) -> str:
+    """ "Dec-21" as "December 2021", "21-22" as "2021/22"; other columns ("Target", "Q1") as printed."""
+    if _MONTH_COLUMN.fullmatch(column):
+        month, year = column.split("-")
+        return f"{calendar.month_name[MONTHS[month.lower()]]} 20{year}"
+    if _YEAR_COLUMN.fullmatch(column):
+        first, second = column.split("-")
+        return f"20{first}/{second}"
+    return column
+
+
+# A row answers a question about a measure when its label holds at least this share of the question's telling
+# words (by weight, leaving out the month or year asked) and every number it gives the measure: "RTT > 52 weeks breaches" is no row for "the 104 week
+# wait in December 2021". Set by hand, not fitted: no dev question asks a monthly table for a month.
+MIN_LABEL_SHARE = 0.3
+
+
+# Numbers a measure's name may spell out ("two-week wait" is the "2 week wait").
+_NUMBER_WORDS = {word: str(number) for number, word in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+
+
+class TableReader:
+    """The monthly-table rows of a knowledge base's sentences, read once per page."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self._columns: dict[tuple[str, int], tuple[str, ...] | None] = {}
+        self._rows: dict[int, list[TableRow]] = {}
+
+    def rows(self, sentence_id: int) -> list[TableRow]:
+        """The rows a sentence holds, when its page has a monthly table's header (read once a sentence)."""
+        if sentence_id not in self._rows:
+            slug, sentence = self.kb.sentences[sentence_id]
+            columns = self._page_columns(slug, sentence.page)
+            self._rows[sentence_id] = [_without_header(row) for row in rows_in(sentence.text, columns)] if columns else []
+        return self._rows[sentence_id]
+
+    def row_answering(self, sentence_id: int, columns: list[str], terms: dict[str, float]) -> tuple[float, TableRow] | None:
+        """The sentence's row about the measure asked that gives a value under one of the ``columns`` asked,
+        with the share of the question's telling words (by weight, leaving out the month or year) its label
+        holds: at least ``MIN_LABEL_SHARE``, and every number the question gives the measure ("18 week": the
+        "RTT > 52 weeks" row is another measure). The row holding most of them."""
+        dated = {t for c in columns for t in tokenize(f"{_written_out(c)} {c}")}
+        asked = {t: w for t, w in terms.items() if t not in dated}
+        numbers = {_NUMBER_WORDS.get(t, t) for t in asked if t.isdigit() or t in _NUMBER_WORDS}
+        total = sum(asked.values())
+        best: tuple[float, TableRow] | None = None
+        for row in self.rows(sentence_id):
+            label = {_NUMBER_WORDS.get(t, t) for t in tokenize(row.label)}
+            if not total or not numbers <= label or not any(row.value_for(c) is not None for c in columns):
+                continue
+            share = sum(w for t, w in asked.items() if t in label) / total
+            if share >= MIN_LABEL_SHARE and (best is None or share > best[0]):
+                best = (share, row)
+        return best
+
+    def _page_columns(self, slug: str, page: int) -> tuple[str, ...] | None:
+        if (slug, page) not in self._columns:
+            headers = (header_columns(self.kb.sentences[i][1].text) for i in self.kb.page_sentence_ids(slug, page))
+            self._columns[(slug, page)] = next((h for h in headers if h), None)
+        return self._columns[(slug, page)]
+
+
+def _without_header(row: TableRow) -> TableRow:
+    """A row whose label begins with the header it was printed under (the text layer runs the first row on
+    from the header line): its label without the header."""
+    header = " ".join(row.columns)
+    at = row.label.find(header)
+    return TableRow(row.label[at + len(header) :].strip(), row.values, row.columns) if at >= 0 else row
+
+
+@dataclass(frozen=True)
+class TableAnswer:
+    """A row of a monthly table that gives the value asked for, and the sentence that holds it."""
+
+    sentence_id: int
+    row: TableRow
+    columns: tuple[str, ...]  # the columns asked
+
+    def reading(self) -> str:
+        return self.row.reading(list(self.columns))
+
+    def shown(self) -> str:
+        """How an answer shows it: the measure, then its value for each month asked, beside the target."""
+        target = self.row.value_for("Target")
+        return f"{self.row.label}: {self.reading()}" + (f" (target {target})" if target else "")
+
+
+# How far down the ranking a row giving the month asked is looked for: the sentence ranker puts the benchmark
+# tables' "Apr-22" rows and the prose about them first. Set by hand.
+TABLE_ROW_CANDIDATES = 40
+
+
+def table_answer(reader: TableReader, question: str, ranked: list[int], terms: dict[str, float]) -> TableAnswer | None:
+    """The monthly-table row among the first ``TABLE_ROW_CANDIDATES`` of ``ranked`` (sentence ids, best first)
+    whose label is most about the measure asked and that gives a value for the month or year asked."""
+    columns = columns_asked(question)
+    if not columns:
+        return None
+    found = [(match[0], -rank, sentence_id, match[1]) for rank, sentence_id in enumerate(ranked[:TABLE_ROW_CANDIDATES]) if (match := reader.row_answering(sentence_id, columns, terms))]
+    if not found:
+        return None
+    _, _, sentence_id, row = max(found, key=lambda f: (f[0], f[1]))
+    return TableAnswer(sentence_id, row, tuple(columns))

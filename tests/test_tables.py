@@ -1,0 +1,64 @@
+"""Monthly tables: a question about a month gets the row's value for that month, and a month the row does
+not reach is no answer. Found by a new user's trial: "... in December 2021" was declined ("give April and
+May, not December") and "... in April 2022" answered with the whole row, its target first."""
+
+from __future__ import annotations
+
+from bot.evaluation import quote_is_verbatim
+from bot.tables import columns_asked, header_columns, rows_in
+
+HEADER = "Annual Target Apr-21 May-21 Jun-21 Jul-21 Aug-21 Sep-21 Oct-21 Nov-21 Dec-21 Jan-22 Feb-22 Mar-22 Q1 Q2 Q3 Q4 21-22 Apr-22 May-22"
+ROWS = (
+    "RTT > 52 weeks breaches - Incomplete Pathways (Snapshot) 0 6,339 5,776 5,428 5,281 5,298 5,553 5,766 5,034 5,360 "
+    "4,781 4,677 5,078 5,428 5,553 5,360 5,078 5,078 5,484 Patients should be admitted, transferred or discharged within "
+    "4 hours of their arrival at an A&E department 95% 88.1% 84.9% 83.2% 78.8% 77.8% 73.9% 70.9% 71.7% 73.2% 72.4% "
+    "72.9% 71.3% 85.3% 74.1% 71.9% 72.1% 76.5% 68.9% 71.7%"
+)
+
+
+def test_a_row_gives_its_value_under_each_column_and_none_past_its_last():
+    columns = header_columns(HEADER)
+    assert columns is not None and columns[:2] == ("Target", "Apr-21") and columns[-1] == "May-22"
+    breaches, waits = rows_in(ROWS, columns)
+    # "52" in the label is part of it, not a value: a run of values fits the columns.
+    assert breaches.label == "RTT > 52 weeks breaches - Incomplete Pathways (Snapshot)"
+    assert breaches.value_for("Dec-21") == "5,360" and breaches.value_for("21-22") == "5,078"
+    assert breaches.value_for("May-22") is None  # not yet reported for this measure
+    assert waits.value_for("May-22") == "71.7%" and waits.value_for("Target") == "95%"
+    assert waits.reading(["Dec-21", "21-22"]) == "December 2021 73.2%, 2021/22 76.5%"
+
+
+def test_a_header_runs_month_by_month():
+    assert header_columns("Feb-20 Feb-22 Mar-22 Apr-22") is None  # a chart's axis
+    assert header_columns("Target Apr-22 Trend Regional Average") is None  # one month: a benchmark table's
+    assert header_columns("Indicator Target May-21 Jun-21 Jul-21 Aug-21") == ("Target", "May-21", "Jun-21", "Jul-21", "Aug-21")
+
+
+def test_the_month_or_year_asked_is_read_as_a_column():
+    assert columns_asked("RTT in December 2021?") == ["Dec-21"]
+    assert columns_asked("any 12 hour waits in jan 22") == ["Jan-22"]
+    assert columns_asked("A&E for 2021/22 as a whole, and for April 2022") == ["Apr-22", "21-22"]
+    assert columns_asked("35-50 walking aids in April") == []
+
+
+def test_a_month_of_a_monthly_table_is_answered_with_that_months_value(service):
+    answer = service.answer("How many patients spent more than 12 hours from decision to admit to admission in January 2022?")
+    assert not answer.abstained
+    first = answer.citations[0]
+    assert (first.slug, first.page) == ("icb-performance-report-2022-07", 6)
+    assert "January 2022 14" in answer.text and quote_is_verbatim(first, service.kb)
+    assert first.quote.startswith("Number of patients spending >12 hours")
+
+    answer = service.answer("What was RTT 18 week incomplete pathway performance in December 2021?")
+    assert "December 2021 62.4% (target 92%)" in answer.text
+    # A financial year is a column too.
+    answer = service.answer("How many 12 hour trolley waits were there across the whole of 2021/22?")
+    assert answer.text.startswith("Number of patients spending >12 hours from decision to admit to admission: 2021/22 24")
+
+
+def test_a_month_the_row_does_not_reach_gives_no_value_for_it(service):
+    # The RTT row stops at Apr-22 (the A&E row above it goes on to May-22): its May is not reported.
+    answer = service.answer("What was our RTT 18-week incomplete pathway performance in May 2022?")
+    assert "May 2022" not in answer.text
+    # Nor is another measure's row read for a measure the table does not hold.
+    assert "December 2021" not in service.answer("What was the 104 week wait in December 2021?").text

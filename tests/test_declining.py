@@ -160,6 +160,9 @@ def test_a_question_with_no_word_the_documents_use_is_declined_without_pointers(
         ("why is acute overspending at M3?", "Acute is overspending at Month 3.", ""),
         ("what did months 1-3 cost", "Month 3", ""),  # a span is no one month asked
         ("how busy is the M40 at rush hour", "Month 3", ""),  # a motorway, not a month
+        # The months still to come ("reporting M4-12") are no month the page gives figures for (a trial's "Month 4?").
+        ("What is the CCG financial position at Month 4?", "the correct allocation for reporting M4-12. At month 3 the CCG", "The closest passages give month 3, not month 4."),
+        ("position at Month 3 - 2022/23?", "(Month 3 - 2022/23)", ""),
     ],
 )
 def test_a_month_of_the_financial_year_the_pages_do_not_give_is_said_to_be_missing(question, pages, said):

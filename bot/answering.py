@@ -366,7 +366,11 @@ class AnsweringService:
 
     @staticmethod
     def _table_seed(scored: list[_Scored], table: TableAnswer | None) -> list[_Scored]:
-        return [c for c in scored if table is not None and c.sentence_id == table.sentence_id][:1]
+        """The table row's sentence as a candidate to quote beside the best (read from its table when search
+        did not find its page)."""
+        if table is None:
+            return []
+        return [next((c for c in scored if c.sentence_id == table.sentence_id), _Scored(table.sentence_id, 0.0))]
 
     # -- retrieval and ranking ------------------------------------------------
 
@@ -449,13 +453,18 @@ class AnsweringService:
         # Decided on every candidate as fitted; quoted from those with something of their own to say
         # (not "2.11." or "Date:", which the ranker may rank first for the passage after them).
         scored = self._quotable(scored)
-        if table:
-            # The row giving the month asked leads: it is the answer, and the sentences around it context.
-            row = next((c for c in scored if c.sentence_id == table.sentence_id), _Scored(table.sentence_id, 0.0))
-            scored = [row, *(c for c in scored if c is not row)]
         chosen = self._choose(scored, self._best_for_each_part(question, scored))
         shown = self.quoter.with_lists([c.sentence_id for c in chosen], MAX_ANSWER_WITH_LIST_CHARS)
-        answer = self._compose(self.quoter.as_passages(shown, MAX_ANSWER_CHARS), candidates.reading.terms, table)
+        passages = self.quoter.as_passages(shown, MAX_ANSWER_CHARS)
+        if table and table.sentence_id not in passages:
+            # A table row giving the month asked comes after the best passage and what else is quoted from its
+            # page (a list it introduces), shown as its value (a line), not
+            # in its place: its label may name the section asked about and not the statistic ("the average
+            # wait by locality" is not the row of the share seen within 12 weeks), which the best passage may give.
+            page = self._page(passages[0]) if passages else None
+            first = next((n for n, i in enumerate(passages) if self._page(i) != page), len(passages))  # with a list it brings
+            passages.insert(first, table.sentence_id)
+        answer = self._compose(passages, candidates.reading.terms, table)
         verdict = (
             f"In short: answered, as the evidence scored {decision:.2f} on the answer-or-decline scale, above the bar "
             f"of {self.models.threshold:.2f}; the best sentence's probability of answering the question is {scored[0].score:.2f}."

@@ -154,6 +154,7 @@ class TableReader:
         self.kb = kb
         self._columns: dict[tuple[str, int], tuple[str, ...] | None] = {}
         self._rows: dict[int, list[TableRow]] = {}
+        self._table_sentences: list[int] | None = None
 
     def rows(self, sentence_id: int) -> list[TableRow]:
         """The rows a sentence holds, when its page has a monthly table's header (read once a sentence)."""
@@ -181,6 +182,13 @@ class TableReader:
             if share >= MIN_LABEL_SHARE and (best is None or share > best[0]):
                 best = (share, row)
         return best
+
+    def table_sentences(self) -> list[int]:
+        """The sentences holding rows of a monthly table, in the whole knowledge base (read once)."""
+        if self._table_sentences is None:
+            pages = [(d.record.slug, n) for d in self.kb.documents for n in range(1, len(d.pages) + 1)]
+            self._table_sentences = [i for slug, page in pages if self._page_columns(slug, page) for i in self.kb.page_sentence_ids(slug, page) if self.rows(i)]
+        return self._table_sentences
 
     def _page_columns(self, slug: str, page: int) -> tuple[str, ...] | None:
         if (slug, page) not in self._columns:
@@ -214,18 +222,19 @@ class TableAnswer:
         return f"{self.row.label}: {self.reading()}" + (f" (target {target})" if target else "")
 
 
-# How far down the ranking a row giving the month asked is looked for: the sentence ranker puts the benchmark
-# tables' "Apr-22" rows and the prose about them first. Set by hand.
-TABLE_ROW_CANDIDATES = 40
-
-
 def table_answer(reader: TableReader, question: str, ranked: list[int], terms: dict[str, float]) -> TableAnswer | None:
-    """The monthly-table row among the first ``TABLE_ROW_CANDIDATES`` of ``ranked`` (sentence ids, best first)
-    whose label is most about the measure asked and that gives a value for the month or year asked."""
+    """The monthly-table row whose label is most about the measure asked and that gives a value for the month
+    or year asked: looked for in every monthly table, not only among the candidates search found (a table
+    page is rows of figures, which search by words and meaning ranks low); ties go to the better ranked."""
     columns = columns_asked(question)
     if not columns:
         return None
-    found = [(match[0], -rank, sentence_id, match[1]) for rank, sentence_id in enumerate(ranked[:TABLE_ROW_CANDIDATES]) if (match := reader.row_answering(sentence_id, columns, terms))]
+    rank = {sentence_id: position for position, sentence_id in enumerate(ranked)}
+    found = [
+        (match[0], -rank.get(sentence_id, len(ranked)), sentence_id, match[1])
+        for sentence_id in reader.table_sentences()
+        if (match := reader.row_answering(sentence_id, columns, terms))
+    ]
     if not found:
         return None
     _, _, sentence_id, row = max(found, key=lambda f: (f[0], f[1]))

@@ -351,6 +351,19 @@ def test_no_point_is_a_sentence_a_page_break_cut(writer):
     assert [t for t in texts if t.endswith("capability in population") or "Case studies at annex" in t] == []
 
 
+def test_a_key_figure_is_a_value_not_the_name_of_a_measure(writer):
+    """Two new users' trials saw the key figure "62 day Wait from GP referral" (a chart's title) in a briefing
+    on waits: "62 day" names the standard, as "the 4 hour standard" does; the value would be "waited 57 days".
+    The issue asks for key figures that are figures."""
+    from bot.briefing.clauses import measured_figures
+
+    assert measured_figures("62 day Wait from GP referral") == set()
+    assert measured_figures("the longest waiting time was a patient who waited 57 days") == {"57 days"}
+    figures = [p.text for p in writer.write("diagnostic test waiting times").key_figures]
+    assert figures
+    assert [f for f in figures if not measured_figures(f)] == []
+
+
 def test_a_whole_sentence_opening_a_page_is_no_sentence_a_page_break_cut(knowledge_base):
     """Page 56 of the Green Plan opens with a whole sentence after a page that ended on a figure's caption;
     it had been set aside as cut, with nine in ten of the sentences so flagged. Briefings ask the quoter,

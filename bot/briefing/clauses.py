@@ -108,6 +108,16 @@ def figures_in(text: str) -> set[str]:
     return {collapse_whitespace(match) for match in _FIGURE.findall(text)}
 
 
+# A number with a singular unit of time names a measure, not a value of it: "62 day Wait from GP referral", "the
+# 4 hour standard", "12 hour trolley waits" (English writes the value plural: "waited 57 days"). One is both.
+_NAMES_A_MEASURE = re.compile(r"^(?!1\b)\d+\s?(?:day|week|month|year|hour|minute)$")
+
+
+def measured_figures(text: str) -> set[str]:
+    """The figures of a text that are values: not those naming a measure ("62 day" of "62 day wait")."""
+    return {figure for figure in figures_in(text) if not _NAMES_A_MEASURE.match(figure)}
+
+
 def has_figure(text: str) -> bool:
     return bool(_FIGURE.search(text))
 

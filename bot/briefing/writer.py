@@ -24,6 +24,7 @@ from bot.briefing.clauses import (
     continues_previous,
     figure_clauses,
     figures_in,
+    measured_figures,
     has_amount,
     has_figure,
     is_commitment,
@@ -606,10 +607,10 @@ def _key_figures(
         if candidate.action_row:
             continue  # "What happens next" lists actions; their cells ("23/24 ICB NZ 3.4.1") are no key figures
         clauses = [c for c in figure_clauses(candidate.text, queries, aliases, named=FIGURES_NAME_TOPIC) if not leans_on_its_sentence(c)]
-        if not clauses and (whole := point_quote(candidate.text, terms)) and figures_in(whole):
+        if not clauses and (whole := point_quote(candidate.text, terms)) and measured_figures(whole):
             clauses = [whole]  # no short clause names the topic: the claim that gives the figure, whole
         for clause in clauses:
-            numbers = figures_in(clause)
+            numbers = measured_figures(clause)  # "62 day Wait from GP referral" names a measure and gives no value
             if not numbers or numbers <= shown or refers_elsewhere(clause):
                 continue
             if per_sentence[candidate.sentence_id] == MAX_FIGURES_PER_SENTENCE or per_page[candidate.slug, candidate.page] == MAX_FIGURES_PER_PAGE:

@@ -194,11 +194,21 @@ def _meaning(hit: ChunkHit) -> str:
     return f"meaning {hit.dense:.2f}" if hit.dense_rank else "found by words only"
 
 
-def quoted_pages_lack(features: FeatureMaker, question: str, reading: QuestionReading, quoted: list[int], said: str = "") -> str:
-    """What a question asks about (a month, year or name) that none of the pages an answer
-    would quote mentions (nor a table row among them ``said``), said for the user; "" when they mention it
-    all, and for a compound question, whose quotes may answer one part while another part names the month."""
-    return "" if len(split_question(question)) > 1 else features.not_on_pages(question, reading, quoted, said)
+def quoted_pages_lack(features: FeatureMaker, question: str, reading: QuestionReading, quoted: list[int], table: TableAnswer | None = None) -> str:
+    """What a question asks about (a month, year or name) that none of the pages an answer would quote
+    mentions (nor the ``table`` row among them), or the month the row about the measure asked does not reach
+    ("RTT ... in May 2022": its row stops at April), said for the user; "" when they mention it all, and for
+    a compound question, whose quotes may answer one part while another part names the month."""
+    if len(split_question(question)) > 1:
+        return ""
+    if table is not None and not table.gives:
+        return table.gap()
+    return features.not_on_pages(question, reading, quoted, table_said(table))
+
+
+def table_said(table: TableAnswer | None) -> str:
+    """What a monthly table's row says of the month asked, as evidence for the decision ("" if none gives it)."""
+    return table.shown() if table is not None and table.gives else ""
 
 
 @dataclass(frozen=True)
@@ -347,13 +357,14 @@ class AnsweringService:
         """The candidates, their ranker logits and the answer-or-decline logit (for training and --explain)."""
         scored, candidates, logits = self._rank(question, CHUNKS_SEARCHED, filters)
         table = self._table_answer(question, scored, candidates)
-        row = self.features.decision_row(candidates, logits, question, self._quoted(scored, table), table.shown() if table else "")
+        row = self.features.decision_row(candidates, logits, question, self._quoted(scored, table), table_said(table))
         return candidates, logits, float(self.models.decision.logits(np.array([row]))[0])
 
     def _table_answer(self, question: str, scored: list[_Scored], candidates: Candidates) -> TableAnswer | None:
         """A monthly table's row giving the value asked for ("... in December 2021": the row's value under
         "Dec-21"), among the best candidates (``bot.tables``)."""
-        return table_answer(self.tables, question, [c.sentence_id for c in scored], candidates.reading.terms)
+        names = self.features.names_to_find(candidates.reading)
+        return table_answer(self.tables, question, [c.sentence_id for c in scored], candidates.reading.terms, names)
 
     def _quoted(self, scored: list[_Scored], table: TableAnswer | None = None) -> list[int]:
         """The sentences an answer would quote, as the decision sees them: the best, a table row giving the
@@ -368,7 +379,7 @@ class AnsweringService:
     def _table_seed(scored: list[_Scored], table: TableAnswer | None) -> list[_Scored]:
         """The table row's sentence as a candidate to quote beside the best (read from its table when search
         did not find its page)."""
-        if table is None:
+        if table is None or not table.gives:
             return []
         return [next((c for c in scored if c.sentence_id == table.sentence_id), _Scored(table.sentence_id, 0.0))]
 
@@ -408,17 +419,16 @@ class AnsweringService:
             # is closest in meaning is chance; nothing to point to either.
             return self._abstain([], trace + ["declined: the documents use none of the question's words"], NO_WORD_KNOWN)
         table = self._table_answer(question, scored, candidates)
-        said = table.shown() if table else ""
         if table:
-            trace.append(f"read a monthly table: {self._where(table.sentence_id)}, {table.shown()}")
+            trace.append(f"read a monthly table: {self._where(table.sentence_id)}, {table.shown() if table.gives else table.gap()}")
         quoted = self._quoted(scored, table)
-        decision_row = self.features.decision_row(candidates, logits, question, quoted, said)
+        decision_row = self.features.decision_row(candidates, logits, question, quoted, table_said(table))
         decision = float(self.models.decision.logits(np.array([decision_row]))[0])
         trace.append(f"answer-or-decline logit {decision:.2f} (answers above {self.models.threshold:.2f})")
         reasons = [f"{name}={value:.2f}" for name, value in zip(DECISION_FEATURES, decision_row)]
         trace.append("the decision saw: " + ", ".join(reasons))
         # "UHCW" asked and the pages the answer would quote are about SWFT: the near miss a score cannot see.
-        lacking = quoted_pages_lack(self.features, question, candidates.reading, quoted, said)
+        lacking = quoted_pages_lack(self.features, question, candidates.reading, quoted, table)
         # What the quoted pages lack names it ("give March, not September"): said before any other rule's reason.
         rules = ([DeclineRule.NOT_ON_QUOTED_PAGES] if lacking else []) + decline_rules_met(question, decision_row)
         rules = [rule for rule in rules if rule in self.models.decline_rules]
@@ -426,6 +436,8 @@ class AnsweringService:
             missing = RULE_EXPLAINED.get(rules[0], "") if rules else ""
             # What the pages it would quote lack, with those pages; else what the best three sentences' pages lack.
             pointers = self._hints_of_sentences(quoted) if lacking and not missing else self._hints_of_hits(candidates.hits)
+            if table and not table.gives and lacking and not missing:
+                pointers = self._hints_of_sentences([table.sentence_id, *quoted])  # the table that stops short
             best = [c.sentence_id for c in scored[:3]]
             named = [n for n in candidates.reading.specific if n not in candidates.reading.document_words]
             missing = missing or lacking or what_is_missing(question, self.features.evidence_tokens(best), self._text(scored[0]), named)
@@ -456,7 +468,7 @@ class AnsweringService:
         chosen = self._choose(scored, self._best_for_each_part(question, scored))
         shown = self.quoter.with_lists([c.sentence_id for c in chosen], MAX_ANSWER_WITH_LIST_CHARS)
         passages = self.quoter.as_passages(shown, MAX_ANSWER_CHARS)
-        if table and table.sentence_id not in passages:
+        if table and table.gives and table.sentence_id not in passages:
             # A table row giving the month asked comes after the best passage and what else is quoted from its
             # page (a list it introduces), shown as its value (a line), not
             # in its place: its label may name the section asked about and not the statistic ("the average

@@ -541,7 +541,7 @@ class FeatureMaker:
             *self._sentences_coverage(reading, best, table_tokens),
             self._names_missing_around(reading, best[0]),
             # What the pages it would quote hold: a near miss's lack the name asked.
-            *self._pages_coverage(reading, self.evidence_tokens(quoted) | table_tokens, self._names_to_find(reading)),
+            *self._pages_coverage(reading, self.evidence_tokens(quoted) | table_tokens, self.names_to_find(reading)),
         ]
 
     def _year_without_figure(self, question: str, quoted: list[int], said: str = "") -> bool:
@@ -578,14 +578,14 @@ class FeatureMaker:
             return month_missing
         evidence = self.evidence_tokens(sentence_ids) | frozenset(tokenize(said))
         best = self.kb.sentences[sentence_ids[0]][1].text
-        missing = [n for n in self._names_to_find(reading) if not _mentioned(n, evidence)]
+        missing = [n for n in self.names_to_find(reading) if not _mentioned(n, evidence)]
         if not what_is_missing(question, evidence, best, missing):
             return ""
         # Said with the names the documents never use too ("Herefordshire"): surely missing, and what was asked.
         unknown = [n for n in reading.specific if not self.searcher.knows(n) and n not in reading.document_words]
         return what_is_missing(question, evidence, best, unknown + missing)
 
-    def _names_to_find(self, reading: QuestionReading) -> tuple[str, ...]:
+    def names_to_find(self, reading: QuestionReading) -> tuple[str, ...]:
         """The question's names that the evidence should mention: those the documents use (however
         often: "Coventry" asked, the quoted pages are about Warwickshire), other than the words naming
         a document."""

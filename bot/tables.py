@@ -155,6 +155,7 @@ class TableReader:
         self._columns: dict[tuple[str, int], tuple[str, ...] | None] = {}
         self._rows: dict[int, list[TableRow]] = {}
         self._table_sentences: list[int] | None = None
+        self._tokens: dict[tuple[str, int], frozenset[str]] = {}
 
     def rows(self, sentence_id: int) -> list[TableRow]:
         """The rows a sentence holds, when its page has a monthly table's header (read once a sentence)."""
@@ -164,24 +165,32 @@ class TableReader:
             self._rows[sentence_id] = [_without_header(row) for row in rows_in(sentence.text, columns)] if columns else []
         return self._rows[sentence_id]
 
-    def row_answering(self, sentence_id: int, columns: list[str], terms: dict[str, float]) -> tuple[float, TableRow] | None:
-        """The sentence's row about the measure asked that gives a value under one of the ``columns`` asked,
-        with the share of the question's telling words (by weight, leaving out the month or year) its label
-        holds: at least ``MIN_LABEL_SHARE``, and every number the question gives the measure ("18 week": the
-        "RTT > 52 weeks" row is another measure). The row holding most of them."""
+    def row_about(self, sentence_id: int, columns: list[str], terms: dict[str, float], names: tuple[str, ...]) -> tuple[float, TableRow] | None:
+        """The sentence's row about the measure asked, with the share of the question's telling words (by weight,
+        leaving out the month or year) its label holds: at least ``MIN_LABEL_SHARE``, every number the question
+        gives the measure ("18 week": the "RTT > 52 weeks" row is another measure), and every name it asks
+        about on the row or its page (the system's row is no answer about UHCW). The row holding most of them."""
         dated = {t for c in columns for t in tokenize(f"{_written_out(c)} {c}")}
         asked = {t: w for t, w in terms.items() if t not in dated}
         numbers = {_NUMBER_WORDS.get(t, t) for t in asked if t.isdigit() or t in _NUMBER_WORDS}
         total = sum(asked.values())
+        slug, sentence = self.kb.sentences[sentence_id]
+        if not total or not set(names) <= self._page_tokens(slug, sentence.page):
+            return None
         best: tuple[float, TableRow] | None = None
         for row in self.rows(sentence_id):
             label = {_NUMBER_WORDS.get(t, t) for t in tokenize(row.label)}
-            if not total or not numbers <= label or not any(row.value_for(c) is not None for c in columns):
+            if not numbers <= label:
                 continue
             share = sum(w for t, w in asked.items() if t in label) / total
             if share >= MIN_LABEL_SHARE and (best is None or share > best[0]):
                 best = (share, row)
         return best
+
+    def _page_tokens(self, slug: str, page: int) -> frozenset[str]:
+        if (slug, page) not in self._tokens:
+            self._tokens[(slug, page)] = frozenset(tokenize(self.kb.page_text(slug, page)))
+        return self._tokens[(slug, page)]
 
     def table_sentences(self) -> list[int]:
         """The sentences holding rows of a monthly table, in the whole knowledge base (read once)."""
@@ -207,11 +216,16 @@ def _without_header(row: TableRow) -> TableRow:
 
 @dataclass(frozen=True)
 class TableAnswer:
-    """A row of a monthly table that gives the value asked for, and the sentence that holds it."""
+    """The row of a monthly table about the measure asked, and the sentence that holds it: it gives the value
+    asked for, or shows the month asked is not in the table for that measure (``gives`` False)."""
 
     sentence_id: int
     row: TableRow
     columns: tuple[str, ...]  # the columns asked
+
+    @property
+    def gives(self) -> bool:
+        return any(self.row.value_for(c) is not None for c in self.columns)
 
     def reading(self) -> str:
         return self.row.reading(list(self.columns))
@@ -221,21 +235,33 @@ class TableAnswer:
         target = self.row.value_for("Target")
         return f"{self.row.label}: {self.reading()}" + (f" (target {target})" if target else "")
 
+    def gap(self) -> str:
+        """What a declined answer says when the row does not reach the month asked: "The closest table gives
+        it from April 2021 to April 2022, not May 2022." """
+        months = [c for c, _ in zip(self.row.columns, self.row.values) if _MONTH_COLUMN.fullmatch(c)]
+        asked = " or ".join(_written_out(c) for c in self.columns)
+        if not months:
+            return f"The closest table does not give {asked}."
+        return f"The closest table gives it from {_written_out(months[0])} to {_written_out(months[-1])}, not {asked}."
 
-def table_answer(reader: TableReader, question: str, ranked: list[int], terms: dict[str, float]) -> TableAnswer | None:
-    """The monthly-table row whose label is most about the measure asked and that gives a value for the month
-    or year asked: looked for in every monthly table, not only among the candidates search found (a table
-    page is rows of figures, which search by words and meaning ranks low); ties go to the better ranked."""
+
+def table_answer(
+    reader: TableReader, question: str, ranked: list[int], terms: dict[str, float], names: tuple[str, ...] = ()
+) -> TableAnswer | None:
+    """The monthly-table row most about the measure asked (and, as much, giving a value for the month or year
+    asked): looked for in every monthly table, not only among the candidates search found (a table page is
+    rows of figures, which search by words and meaning ranks low); ties go to the better ranked. Its ``gives``
+    says whether it has the month asked."""
     columns = columns_asked(question)
     if not columns:
         return None
     rank = {sentence_id: position for position, sentence_id in enumerate(ranked)}
     found = [
-        (match[0], -rank.get(sentence_id, len(ranked)), sentence_id, match[1])
+        (match[0], any(match[1].value_for(c) is not None for c in columns), -rank.get(sentence_id, len(ranked)), sentence_id, match[1])
         for sentence_id in reader.table_sentences()
-        if (match := reader.row_answering(sentence_id, columns, terms))
+        if (match := reader.row_about(sentence_id, columns, terms, names))
     ]
     if not found:
         return None
-    _, _, sentence_id, row = max(found, key=lambda f: (f[0], f[1]))
+    *_, sentence_id, row = max(found, key=lambda f: f[:3])
     return TableAnswer(sentence_id, row, tuple(columns))

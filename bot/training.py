@@ -23,7 +23,14 @@ from statistics import NormalDist
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from bot.answering import MAX_ANSWER_CHARS, MAX_ANSWER_WITH_LIST_CHARS, AnsweringService, page_firsts, quoted_pages_lack
+from bot.answering import (
+    MAX_ANSWER_CHARS,
+    MAX_ANSWER_WITH_LIST_CHARS,
+    AnsweringService,
+    page_firsts,
+    quoted_pages_lack,
+    table_said,
+)
 from bot.evaluation import EvalQuestion
 from bot.features import DECISION_FEATURES, SENTENCE_FEATURES, Candidates, DeclineRule, FeatureMaker, decline_rules_met
 from bot.quoting import Quoter
@@ -152,15 +159,15 @@ def fit(data: list[QuestionData], fitted_on: str) -> AnsweringModels:
     for d in by_fold:
         logits = inner_logits[d.question.id]
         ranked = [int(d.candidates.sentence_ids[i]) for i in np.argsort(-logits, kind="stable")]
-        table = table_answer(tables, d.question.question, ranked, d.candidates.reading.terms)
-        said = table.shown() if table else ""
+        names = d.maker.names_to_find(d.candidates.reading)
+        table = table_answer(tables, d.question.question, ranked, d.candidates.reading.terms, names)
         chosen = _simulated_choice(d, logits, follow_on, diverse)
-        if table and table.sentence_id not in chosen:
+        if table and table.gives and table.sentence_id not in chosen:
             chosen.insert(1, table.sentence_id)  # as answering quotes it beside the best sentence
         quoted = quoter.with_lists(chosen, MAX_ANSWER_WITH_LIST_CHARS)
-        rows.append(d.maker.decision_row(d.candidates, logits, d.question.question, quoted, said))
+        rows.append(d.maker.decision_row(d.candidates, logits, d.question.question, quoted, table_said(table)))
         flagged = set(decline_rules_met(d.question.question, rows[-1]))
-        if quoted_pages_lack(d.maker, d.question.question, d.candidates.reading, quoted, said):
+        if quoted_pages_lack(d.maker, d.question.question, d.candidates.reading, quoted, table):
             flagged.add(DeclineRule.NOT_ON_QUOTED_PAGES)
         met.append(flagged)
         answerable.append(int(d.question.answerable))

@@ -56,9 +56,15 @@ def test_a_month_of_a_monthly_table_is_answered_with_that_months_value(service):
     assert "A&E department: April 2022 68.9%, 2021/22 76.5% (target 95%)" in answer.text
 
 
-def test_a_month_the_row_does_not_reach_gives_no_value_for_it(service):
+def test_a_month_the_row_does_not_reach_is_declined_saying_which_months_it_gives(service):
+    """A second trial's near misses had been answered with the rows around them ("RTT ... in May 2022" with
+    the A&E row's May figure beside the RTT row's April one)."""
     # The RTT row stops at Apr-22 (the A&E row above it goes on to May-22): its May is not reported.
     answer = service.answer("What was our RTT 18-week incomplete pathway performance in May 2022?")
-    assert "May 2022" not in answer.text
-    # Nor is another measure's row read for a measure the table does not hold.
+    assert answer.abstained and "The closest table gives it from April 2021 to April 2022, not May 2022." in answer.text
+    assert "p. 6" in answer.text  # the table is pointed to
+    answer = service.answer("2 week wait GP referral performance in March 2021")
+    assert answer.abstained and "not March 2021" in answer.text
+    # Nor is another measure's row read for a measure the table does not hold, nor the system's row for a trust.
     assert "December 2021" not in service.answer("What was the 104 week wait in December 2021?").text
+    assert "64.1%" not in service.answer("What was UHCW's RTT 18 week performance in October 2021?").text

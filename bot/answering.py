@@ -432,7 +432,7 @@ class AnsweringService:
         # What the quoted pages lack names it ("give March, not September"): said before any other rule's reason.
         rules = ([DeclineRule.NOT_ON_QUOTED_PAGES] if lacking else []) + decline_rules_met(question, decision_row)
         rules = [rule for rule in rules if rule in self.models.decline_rules]
-        if rules or decision < self.models.threshold:
+        if rules or (decision < self.models.threshold and not (table and table.answers)):
             missing = RULE_EXPLAINED.get(rules[0], "") if rules else ""
             # What the pages it would quote lack, with those pages; else what the best three sentences' pages lack.
             pointers = self._hints_of_sentences(quoted) if lacking and not missing else self._hints_of_hits(candidates.hits)
@@ -480,6 +480,9 @@ class AnsweringService:
         verdict = (
             f"In short: answered, as the evidence scored {decision:.2f} on the answer-or-decline scale, above the bar "
             f"of {self.models.threshold:.2f}; the best sentence's probability of answering the question is {scored[0].score:.2f}."
+            if decision >= self.models.threshold or table is None else
+            f"In short: answered from a monthly table's row giving the month asked (its label holds {table.share:.2f} of the "
+            f"question's telling words), though the evidence scored {decision:.2f}, under the bar of {self.models.threshold:.2f}."
         )
         return Answer(answer.text, answer.citations, False, trace=[verdict, *trace, f"chose {len(chosen)} sentences", *answer.trace])
 

@@ -68,3 +68,11 @@ def test_a_month_the_row_does_not_reach_is_declined_saying_which_months_it_gives
     # Nor is another measure's row read for a measure the table does not hold, nor the system's row for a trust.
     assert "December 2021" not in service.answer("What was the 104 week wait in December 2021?").text
     assert "64.1%" not in service.answer("What was UHCW's RTT 18 week performance in October 2021?").text
+
+
+def test_a_row_giving_the_month_for_the_measure_asked_answers_whatever_the_score(service):
+    """A trial's "A&E 4hr % for apr 22 and may 22" was declined: its row was read, but the sentence ranker puts
+    rows of figures low and the evidence scored under the bar. The row answers, as an action-table row does."""
+    answer = service.answer("A&E 4hr % for apr 22 and may 22")
+    assert not answer.abstained
+    assert "A&E department: April 2022 68.9%, May 2022 71.7% (target 95%)" in answer.text

@@ -469,13 +469,17 @@ class AnsweringService:
         shown = self.quoter.with_lists([c.sentence_id for c in chosen], MAX_ANSWER_WITH_LIST_CHARS)
         passages = self.quoter.as_passages(shown, MAX_ANSWER_CHARS)
         if table and table.gives and table.sentence_id not in passages:
-            # A table row giving the month asked comes after the best passage and what else is quoted from its
-            # page (a list it introduces), shown as its value (a line), not
-            # in its place: its label may name the section asked about and not the statistic ("the average
-            # wait by locality" is not the row of the share seen within 12 weeks), which the best passage may give.
+            # A table row giving the month asked is shown as its value (a line). It leads when it is about the
+            # measure asked (``TableAnswer.answers``) and the best passage does not name that month (a benchmark
+            # table's "Apr-22" row for "... in December 2021"); else it comes after the best passage and what
+            # else is quoted from its page (a list it introduces): its label may name the section asked about
+            # and not the statistic ("the average wait by locality ... April 2022" is not the row of the share
+            # seen within 12 weeks), which that passage gives.
             page = self._page(passages[0]) if passages else None
+            best_passage = self.quoter.runs(passages)[0] if passages else []
+            names_month = table.named_in(" ".join(self.kb.sentences[i][1].text for i in best_passage))
             first = next((n for n, i in enumerate(passages) if self._page(i) != page), len(passages))  # with a list it brings
-            passages.insert(first, table.sentence_id)
+            passages.insert(0 if table.answers and not names_month else first, table.sentence_id)
         answer = self._compose(passages, candidates.reading.terms, table)
         verdict = (
             f"In short: answered, as the evidence scored {decision:.2f} on the answer-or-decline scale, above the bar "

@@ -249,6 +249,11 @@ class TableAnswer:
     def reading(self) -> str:
         return self.row.reading(list(self.columns))
 
+    def named_in(self, text: str) -> bool:
+        """Whether a text names every month or year asked, written out or as a column ("December 2021", "Dec-21")."""
+        tokens = set(tokenize(text))
+        return all(set(tokenize(_written_out(c))) <= tokens or set(tokenize(c)) <= tokens for c in self.columns)
+
     def shown(self) -> str:
         """How an answer shows it: the measure, then its value for each month asked, beside the target."""
         target = self.row.value_for("Target")

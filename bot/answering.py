@@ -201,7 +201,7 @@ def quoted_pages_lack(features: FeatureMaker, question: str, reading: QuestionRe
     a compound question, whose quotes may answer one part while another part names the month."""
     if len(split_question(question)) > 1:
         return ""
-    if table is not None and not table.gives:
+    if table is not None and table.stops_short:
         return table.gap()
     return features.not_on_pages(question, reading, quoted, table_said(table))
 
@@ -436,7 +436,7 @@ class AnsweringService:
             missing = RULE_EXPLAINED.get(rules[0], "") if rules else ""
             # What the pages it would quote lack, with those pages; else what the best three sentences' pages lack.
             pointers = self._hints_of_sentences(quoted) if lacking and not missing else self._hints_of_hits(candidates.hits)
-            if table and not table.gives and lacking and not missing:
+            if table and table.stops_short and lacking and not missing:
                 pointers = self._hints_of_sentences([table.sentence_id, *quoted])  # the table that stops short
             best = [c.sentence_id for c in scored[:3]]
             named = [n for n in candidates.reading.specific if n not in candidates.reading.document_words]

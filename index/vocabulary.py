@@ -103,6 +103,9 @@ GLUE_WORDS = frozenset("and the of to in for from with our are is on at by as ha
 # A year as a figure is written ("2022"): a date, not a count or an amount.
 YEAR = re.compile(CALENDAR_YEAR)
 
+# A table's column dated by month, as the performance report heads its monthly tables: "Apr-21", "Dec-21".
+MONTH_COLUMN = re.compile(rf"(?:{MONTH_ABBREVIATIONS})-\d\d", re.IGNORECASE)
+
 # Contact details as the documents print them: an email address or a UK telephone number
 # ("david.hobday@cwstp.uk", "T:   07876 354253").
 CONTACT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<!\d)(?:\+44\s?|0)\d{3,4}\s?\d{3}\s?\d{3,4}(?!\d)")

@@ -480,7 +480,7 @@ class AnsweringService:
             names_month = table.named_in(" ".join(self.kb.sentences[i][1].text for i in best_passage))
             first = next((n for n, i in enumerate(passages) if self._page(i) != page), len(passages))  # with a list it brings
             passages.insert(0 if table.answers and not names_month else first, table.sentence_id)
-        answer = self._compose(passages, candidates.reading.terms, table)
+        answer = self._compose(passages, candidates.reading.terms, table if table and table.gives else None)
         verdict = (
             f"In short: answered, as the evidence scored {decision:.2f} on the answer-or-decline scale, above the bar "
             f"of {self.models.threshold:.2f}; the best sentence's probability of answering the question is {scored[0].score:.2f}."
@@ -640,7 +640,7 @@ class AnsweringService:
                 continue
             slug, first = self.kb.sentences[run[0]]
             n = len(citations) + 1
-            if table and run == [table.sentence_id]:
+            if table and table.gives and run == [table.sentence_id]:
                 quote, shown, rows = table.row.text(), table.shown(), []
                 trace.append(f"[{n}] is a row of a monthly table: shown as its value for the month asked")
             else:

@@ -33,11 +33,16 @@ _VALUE = re.compile(r"[<>]?-?£?\d[\d,]*(?:\.\d+)?%?|N/A")
 # A header names at least this many months: a monthly table (a lone "Apr-22" heads a benchmark table whose
 # rows may be for other months: "NHS 111 ... (March 22)"). Set by hand.
 MINMONTH_COLUMNS = 3
-# A row may lack this many of its header's last columns (the latest months not yet reported for it). Set by
+# A row may lack this many of its header's last columns (the latest month not yet reported for it). Set by
 # hand from the report's tables: their rows lack at most the last month.
-MAX_MISSING_COLUMNS = 2
-# A month and year as a question writes them: "December 2021", "dec 21", "Dec-21", "april '22".
-_MONTH_ASKED = re.compile(rf"\b(?P<month>{MONTH_NAMES})\.?[\s-]+['’]?(?P<year>{CALENDAR_YEAR}|\d\d)\b", re.IGNORECASE)
+MAX_MISSING_COLUMNS = 1
+# A month and year as a question writes them: "December 2021", "dec 21", "Dec-21", "april '22"; not a day of the
+# month ("march 15 2022"), a percentage ("In March 15% of ...") or a measure ("may 12 hour waits").
+_MONTH_ASKED = re.compile(
+    rf"\b(?P<month>{MONTH_NAMES})\.?[\s-]+['’]?(?P<year>{CALENDAR_YEAR}|\d\d)\b"
+    r"(?!\s*(?:%|[\d/]|(?:hours?|hrs?|days?|weeks?|wks?|months?|minutes?|mins?|years?)\b))",
+    re.IGNORECASE,
+)
 # A financial year as the tokenizer reads it, however written ("2021/22", "21-22", "2021 to 2022": "fy21/22").
 _FINANCIAL_YEAR_TOKEN = re.compile(r"fy(?P<first>\d\d)/(?P<second>\d\d)")
 
@@ -294,5 +299,7 @@ def table_answer(
     ]
     if not found:
         return None
-    share, _, _, sentence_id, row = max(found, key=lambda f: f[:3])
+    share, gives, _, sentence_id, row = max(found, key=lambda f: f[:3])
+    if gives and len({f[4].label for f in found if f[0] == share}) > 1:
+        return None  # rows about the measure asked alike ("62 day": GP referral, screening, upgrade): which is meant?
     return TableAnswer(sentence_id, row, tuple(columns), share)

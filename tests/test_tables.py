@@ -39,6 +39,9 @@ def test_the_month_or_year_asked_is_read_as_a_column():
     assert columns_asked("any 12 hour waits in jan 22") == ["Jan-22"]
     assert columns_asked("A&E for 2021/22 as a whole, and for April 2022") == ["Apr-22", "21-22"]
     assert columns_asked("35-50 walking aids in April") == []
+    # A day of the month, a percentage or a measure after a month is no year (found in a review).
+    assert columns_asked("the meeting on march 15 2022") == columns_asked("In March 15% of patients") == []
+    assert columns_asked("how many may 12 hour trolley waits") == []
 
 
 def test_a_month_of_a_monthly_table_is_answered_with_that_months_value(service):
@@ -80,3 +83,11 @@ def test_a_row_giving_the_month_for_the_measure_asked_answers_whatever_the_score
     answer = service.answer("A&E 4hr % for apr 22 and may 22")
     assert not answer.abstained
     assert "A&E department: April 2022 68.9%, May 2022 71.7% (target 95%)" in answer.text
+
+
+def test_no_row_is_shown_without_a_value_nor_chosen_among_rows_alike(service):
+    """Found in a review: a compound question's row was shown with an empty value ("...:  (target 0)"), and
+    "62 day performance" took one of three 62-day rows (GP referral, screening, upgrade) by rank alone."""
+    answer = service.answer("How many patients spent over 12 hours from decision to admit to admission, and how many in March 2021?")
+    assert ":  (target" not in answer.text
+    assert "2021/22 79.1%" not in service.answer("What was cancer 62 day performance in 2021/22?").text

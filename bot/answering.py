@@ -206,6 +206,14 @@ def quoted_pages_lack(features: FeatureMaker, question: str, reading: QuestionRe
     return features.not_on_pages(question, reading, quoted, table_said(table))
 
 
+def monthly_table_row(
+    tables: TableReader, features: FeatureMaker, question: str, ranked: list[int], reading: QuestionReading
+) -> TableAnswer | None:
+    """The monthly-table row about the measure and month asked (``bot.tables.table_answer``), ties going to the
+    better of ``ranked``: what answering and training both look up."""
+    return table_answer(tables, question, ranked, reading.terms, features.names_to_find(reading))
+
+
 def table_said(table: TableAnswer | None) -> str:
     """What a monthly table's row says of the month asked, as evidence for the decision ("" if none gives it)."""
     return table.shown() if table is not None and table.gives else ""
@@ -362,9 +370,8 @@ class AnsweringService:
 
     def _table_answer(self, question: str, scored: list[_Scored], candidates: Candidates) -> TableAnswer | None:
         """A monthly table's row giving the value asked for ("... in December 2021": the row's value under
-        "Dec-21"), among the best candidates (``bot.tables``)."""
-        names = self.features.names_to_find(candidates.reading)
-        return table_answer(self.tables, question, [c.sentence_id for c in scored], candidates.reading.terms, names)
+        "Dec-21"), or showing the month is not there (``bot.tables``)."""
+        return monthly_table_row(self.tables, self.features, question, [c.sentence_id for c in scored], candidates.reading)
 
     def _quoted(self, scored: list[_Scored], table: TableAnswer | None = None) -> list[int]:
         """The sentences an answer would quote, as the decision sees them: the best, a table row giving the

@@ -32,7 +32,7 @@ _COLUMN = re.compile(rf"{MONTH_COLUMN.pattern}|Q[1-4]|{_YEAR_COLUMN.pattern}", r
 _VALUE = re.compile(r"[<>]?-?£?\d[\d,]*(?:\.\d+)?%?|N/A")
 # A header names at least this many months: a monthly table (a lone "Apr-22" heads a benchmark table whose
 # rows may be for other months: "NHS 111 ... (March 22)"). Set by hand.
-MINMONTH_COLUMNS = 3
+MIN_MONTH_COLUMNS = 3
 # A row may lack this many of its header's last columns (the latest month not yet reported for it). Set by
 # hand from the report's tables: their rows lack at most the last month.
 MAX_MISSING_COLUMNS = 1
@@ -76,7 +76,7 @@ class TableRow:
 
 def header_columns(text: str) -> tuple[str, ...] | None:
     """A monthly table's columns from its header line ("Target Apr-21 ... 21-22 Apr-22 May-22"): the first run
-    of column names ("Target", months, quarters, years) whose months run month by month, ``MINMONTH_COLUMNS``
+    of column names ("Target", months, quarters, years) whose months run month by month, ``MIN_MONTH_COLUMNS``
     or more of them (not a chart's axis, "Feb-20 Feb-22 Mar-22"); None if none does."""
     words = text.split()
     start = 0
@@ -85,7 +85,7 @@ def header_columns(text: str) -> tuple[str, ...] | None:
         while end < len(words) and (words[end].lower() == "target" or _COLUMN.fullmatch(words[end])):
             end += 1
         months = [_month_number(w) for w in words[start:end] if MONTH_COLUMN.fullmatch(w)]
-        if len(months) >= MINMONTH_COLUMNS and all(later == earlier + 1 for earlier, later in pairwise(months)):
+        if len(months) >= MIN_MONTH_COLUMNS and all(later == earlier + 1 for earlier, later in pairwise(months)):
             return tuple(words[start:end])
         start = end + 1
     return None
@@ -117,6 +117,11 @@ def columns_asked(question: str) -> list[str]:
     months = [f"{calendar.month_abbr[MONTHS[m['month'].lower()]]}-{m['year'][-2:]}" for m in _MONTH_ASKED.finditer(question)]
     years = [f"{y['first']}-{y['second']}" for token in tokenize(question) if (y := _FINANCIAL_YEAR_TOKEN.fullmatch(token))]
     return list(dict.fromkeys(months + years))
+
+
+def _dating(column: str) -> str | None:
+    """What a column dates: "month" ("Apr-21"), "year" ("21-22"), or None ("Target", "Q1")."""
+    return "month" if MONTH_COLUMN.fullmatch(column) else "year" if _YEAR_COLUMN.fullmatch(column) else None
 
 
 def _month_number(column: str) -> int:
@@ -247,9 +252,8 @@ class TableAnswer:
     def stops_short(self) -> bool:
         """It gives none of the months or years asked though its table has columns of that kind: the measure is
         there, the month is not (a table of months alone says nothing of a financial year asked)."""
-        kinds = {bool(MONTH_COLUMN.fullmatch(c)) for c in self.columns}
-        has_kind = any(bool(MONTH_COLUMN.fullmatch(c)) in kinds for c in self.row.columns if MONTH_COLUMN.fullmatch(c) or _YEAR_COLUMN.fullmatch(c))
-        return not self.gives and has_kind
+        asked = {_dating(c) for c in self.columns}
+        return not self.gives and bool(asked & {_dating(c) for c in self.row.columns})
 
     @property
     def answers(self) -> bool:
@@ -293,13 +297,14 @@ def table_answer(
         return None
     rank = {sentence_id: position for position, sentence_id in enumerate(ranked)}
     found = [
-        (match[0], any(match[1].value_for(c) is not None for c in columns), -rank.get(sentence_id, len(ranked)), sentence_id, match[1])
+        TableAnswer(sentence_id, row, tuple(columns), share)
         for sentence_id in reader.table_sentences()
         if (match := reader.row_about(sentence_id, columns, terms, names))
+        for share, row in [match]
     ]
     if not found:
         return None
-    share, gives, _, sentence_id, row = max(found, key=lambda f: f[:3])
-    if gives and len({f[4].label for f in found if f[0] == share}) > 1:
+    best = max(found, key=lambda f: (f.share, f.gives, -rank.get(f.sentence_id, len(ranked))))
+    if best.gives and len({f.row.label for f in found if f.share == best.share}) > 1:
         return None  # rows about the measure asked alike ("62 day": GP referral, screening, upgrade): which is meant?
-    return TableAnswer(sentence_id, row, tuple(columns), share)
+    return best

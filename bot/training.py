@@ -27,6 +27,7 @@ from bot.answering import (
     MAX_ANSWER_CHARS,
     MAX_ANSWER_WITH_LIST_CHARS,
     AnsweringService,
+    monthly_table_row,
     page_firsts,
     quoted_pages_lack,
     table_said,
@@ -35,7 +36,7 @@ from bot.evaluation import EvalQuestion
 from bot.features import DECISION_FEATURES, SENTENCE_FEATURES, Candidates, DeclineRule, FeatureMaker, decline_rules_met
 from bot.quoting import Quoter
 from bot.ranker import AnsweringModels, LinearModel
-from bot.tables import TableReader, table_answer
+from bot.tables import TableReader
 from index.text import tokenize
 
 # The share of answerable questions the decision may decline on folds it was not fitted on (inner folds).
@@ -159,8 +160,7 @@ def fit(data: list[QuestionData], fitted_on: str) -> AnsweringModels:
     for d in by_fold:
         logits = inner_logits[d.question.id]
         ranked = [int(d.candidates.sentence_ids[i]) for i in np.argsort(-logits, kind="stable")]
-        names = d.maker.names_to_find(d.candidates.reading)
-        table = table_answer(tables, d.question.question, ranked, d.candidates.reading.terms, names)
+        table = monthly_table_row(tables, d.maker, d.question.question, ranked, d.candidates.reading)
         chosen = _simulated_choice(d, logits, follow_on, diverse)
         if table and table.gives and table.sentence_id not in chosen:
             chosen.insert(1, table.sentence_id)  # as answering quotes it beside the best sentence

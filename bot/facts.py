@@ -18,7 +18,7 @@ from index.vocabulary import (
     CONTACT,
     FIGURE,
     MONTH_ABBREVIATIONS,
-    MONTH_NAMES,
+    MONTH_WITH_YEAR,
     PERSON_TITLES,
     YEAR,
 )
@@ -139,8 +139,6 @@ _QUESTION_WORDS = re.compile(r"\b(?:what|when|who|whom|how|why|which|where)\b", 
 
 # "what was the ...", "what's the ...": with a year, a value for that year is the answer.
 _WHAT_IT_IS = re.compile(r"\bwhat(?:['’]s|\s+(?:is|was|are|were))\b", re.IGNORECASE)
-# A month and the year it is in, as a question writes them ("April 2022", "Dec 2021", "march, 2023").
-_MONTH_AND_YEAR = re.compile(rf"\b(?:{MONTH_NAMES})\.?,?\s+{CALENDAR_YEAR}\b", re.IGNORECASE)
 # A month with its year's last two digits, as the performance report's tables date their columns ("Apr-22").
 _MONTH_SHORT_YEAR = re.compile(rf"\b(?:{MONTH_ABBREVIATIONS})[a-z]*[-\s’']?(?P<year>\d\d)\b", re.IGNORECASE)
 
@@ -153,7 +151,7 @@ def value_asked_for_years(question: str) -> list[str]:
     kinds = wanted_fact_kinds(question)
     if not (kinds & {FactKind.COUNT, FactKind.QUANTITY} or _WHAT_IT_IS.search(question)):
         return []
-    return years_written(_MONTH_AND_YEAR.sub(" ", question))
+    return years_written(MONTH_WITH_YEAR.sub(" ", question))
 
 
 def gives_a_figure_for(text: str, years: list[str]) -> bool:

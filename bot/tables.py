@@ -22,27 +22,24 @@ from itertools import pairwise
 
 from index.store import KnowledgeBase
 from index.text import tokenize
-from index.vocabulary import CALENDAR_YEAR, MONTH_COLUMN, MONTH_NAMES, MONTHS
+from index.vocabulary import MONTH_COLUMN, MONTH_NAMES, MONTH_WITH_YEAR, MONTHS
 
 # A column for a financial year: "21-22".
 _YEAR_COLUMN = re.compile(r"\d\d-\d\d")
 # Any column of a monthly table's header: a month, a quarter, a financial year.
 _COLUMN = re.compile(rf"{MONTH_COLUMN.pattern}|Q[1-4]|{_YEAR_COLUMN.pattern}", re.IGNORECASE)
-# A value in a row: a count, a percentage, an amount, or "N/A".
-_VALUE = re.compile(r"[<>]?-?£?\d[\d,]*(?:\.\d+)?%?|N/A")
+# A value in a row: a count, a percentage, an amount, or "N/A" (a cell the table does not give).
+_NOT_GIVEN = "N/A"
+_VALUE = re.compile(rf"[<>]?-?£?\d[\d,]*(?:\.\d+)?%?|{_NOT_GIVEN}")
 # A header names at least this many months: a monthly table (a lone "Apr-22" heads a benchmark table whose
 # rows may be for other months: "NHS 111 ... (March 22)"). Set by hand.
 MIN_MONTH_COLUMNS = 3
 # A row may lack this many of its header's last columns (the latest month not yet reported for it). Set by
 # hand from the report's tables: their rows lack at most the last month.
 MAX_MISSING_COLUMNS = 1
-# A month and year as a question writes them: "December 2021", "dec 21", "Dec-21", "april '22"; not a day of the
-# month ("march 15 2022"), a percentage ("In March 15% of ...") or a measure ("may 12 hour waits").
-_MONTH_ASKED = re.compile(
-    rf"\b(?P<month>{MONTH_NAMES})\.?[\s-]+['’]?(?P<year>{CALENDAR_YEAR}|\d\d)\b"
-    r"(?!\s*(?:%|[\d/]|(?:hours?|hrs?|days?|weeks?|wks?|months?|minutes?|mins?|years?)\b))",
-    re.IGNORECASE,
-)
+# Months written before a month with its year, which share that year: "April and May 2022", "apr, may & jun 22".
+_MONTHS_SHARING_YEAR = re.compile(rf"(?:\b(?:{MONTH_NAMES})\.?(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+))+$", re.IGNORECASE)
+_MONTH_NAME = re.compile(rf"\b(?:{MONTH_NAMES})\b", re.IGNORECASE)
 # A financial year as the tokenizer reads it, however written ("2021/22", "21-22", "2021 to 2022": "fy21/22").
 _FINANCIAL_YEAR_TOKEN = re.compile(r"fy(?P<first>\d\d)/(?P<second>\d\d)")
 
@@ -56,11 +53,13 @@ class TableRow:
     columns: tuple[str, ...]
 
     def value_for(self, column: str) -> str | None:
-        """The value under ``column`` ("Dec-21", "21-22"), or None when the row does not reach it."""
+        """The value under ``column`` ("Dec-21", "21-22"), or None when the row does not reach it or prints
+        "N/A" there (the autism waits' rows begin in December 2021)."""
         wanted = column.lower()
         for position, name in enumerate(self.columns):
             if name.lower() == wanted:
-                return self.values[position] if position < len(self.values) else None
+                value = self.values[position] if position < len(self.values) else None
+                return None if value == _NOT_GIVEN else value
         return None
 
     def reading(self, columns: list[str]) -> str:
@@ -113,8 +112,12 @@ def rows_in(text: str, columns: tuple[str, ...]) -> list[TableRow]:
 
 def columns_asked(question: str) -> list[str]:
     """The columns a question asks about, as a monthly table prints them: "December 2021" is "Dec-21",
-    "2021/22" is "21-22" (a financial year as the tokenizer reads one)."""
-    months = [f"{calendar.month_abbr[MONTHS[m['month'].lower()]]}-{m['year'][-2:]}" for m in _MONTH_ASKED.finditer(question)]
+    "2021/22" is "21-22" (a financial year as the tokenizer reads one); "April and May 2022" is both months."""
+    months = []
+    for dated in MONTH_WITH_YEAR.finditer(question):
+        sharing = _MONTHS_SHARING_YEAR.search(question, 0, dated.start())
+        names = [m.group() for m in _MONTH_NAME.finditer(sharing.group())] if sharing else []
+        months += [f"{calendar.month_abbr[MONTHS[name.lower()]]}-{dated['year'][-2:]}" for name in [*names, dated["month"]]]
     years = [f"{y['first']}-{y['second']}" for token in tokenize(question) if (y := _FINANCIAL_YEAR_TOKEN.fullmatch(token))]
     return list(dict.fromkeys(months + years))
 
@@ -270,15 +273,27 @@ class TableAnswer:
         tokens = set(tokenize(text))
         return all(set(tokenize(_written_out(c))) <= tokens or set(tokenize(c)) <= tokens for c in self.columns)
 
-    def shown(self) -> str:
-        """How an answer shows it: the measure, then its value for each month asked, beside the target."""
+    def said(self) -> str:
+        """What it says of the months asked, as evidence for the checks on them: the measure, its value for
+        each month asked, and the target."""
+        return self.shown(lacking=False)
+
+    def shown(self, lacking: bool = True) -> str:
+        """How an answer shows it: the measure, then its value for each month asked and the months asked it
+        does not give ("April 2022 60.8%; May 2022 not in the table": asked for both, the row stops at April),
+        beside the target."""
         target = self.row.value_for("Target")
-        return f"{self.row.label}: {self.reading()}" + (f" (target {target})" if target else "")
+        missing = [_written_out(c) for c in self.columns if self.row.value_for(c) is None] if lacking else []
+        return (
+            f"{self.row.label}: {self.reading()}"
+            + (f"; {' or '.join(missing)} not in the table" if missing else "")
+            + (f" (target {target})" if target else "")
+        )
 
     def gap(self) -> str:
         """What a declined answer says when the row does not reach the month asked: "The closest table gives
         it from April 2021 to April 2022, not May 2022." """
-        months = [c for c, _ in zip(self.row.columns, self.row.values) if MONTH_COLUMN.fullmatch(c)]
+        months = [c for c in self.row.columns if MONTH_COLUMN.fullmatch(c) and self.row.value_for(c) is not None]
         asked = " or ".join(_written_out(c) for c in self.columns)
         if not months:
             return f"The closest table does not give {asked}."

@@ -43,6 +43,15 @@ MONTH_ABBREVIATIONS = "|".join(calendar.month_abbr[number].lower() for number in
 # this one spelling (a financial year "2019/20" is one followed by "/" and its end).
 CALENDAR_YEAR = r"(?:19|20)\d\d"
 
+# A month with the year it is in, as people write them: "December 2021", "march, 2023", "dec 21", "Dec-21",
+# "apr '22"; not a day of the month ("march 15 2022"), a percentage ("In March 15% of ...") or a measure ("may
+# 12 hour waits").
+MONTH_WITH_YEAR = re.compile(
+    rf"\b(?P<month>{MONTH_NAMES})\.?,?[\s-]+['’]?(?P<year>{CALENDAR_YEAR}|\d\d)\b"
+    r"(?!\s*(?:%|[\d/]|(?:hours?|hrs?|days?|weeks?|wks?|months?|minutes?|mins?|years?)\b))",
+    re.IGNORECASE,
+)
+
 # A month of the financial year as board papers number it: "Month 3", "M3" (the finance report's month 3 is
 # June). 1 to 12 only, so "M40" (a motorway) is none; "months 1-3" is a span, not one month, and so is
 # "reporting M4-12" (the months still to come, which the month 3 report gives no figures for).

@@ -42,6 +42,16 @@ def test_the_month_or_year_asked_is_read_as_a_column():
     # A day of the month, a percentage or a measure after a month is no year (found in a review).
     assert columns_asked("the meeting on march 15 2022") == columns_asked("In March 15% of patients") == []
     assert columns_asked("how many may 12 hour trolley waits") == []
+    # Months written before a month with its year share its year (a review found "April and May 2022" read as May).
+    assert columns_asked("A&E for April and May 2022") == ["Apr-22", "May-22"]
+    assert columns_asked("RTT for apr, may & jun 22") == ["Apr-22", "May-22", "Jun-22"]
+
+
+def test_a_cell_printed_n_a_is_not_given():
+    """The autism waits' rows print "N/A" until December 2021: no value for those months, nor months they give."""
+    columns = ("Target", "Oct-21", "Nov-21", "Dec-21", "Jan-22")
+    (row,) = rows_in("School Age N/A N/A N/A 166 158", columns)
+    assert row.value_for("Nov-21") is None and row.value_for("Target") is None and row.value_for("Dec-21") == "166"
 
 
 def test_a_month_of_a_monthly_table_is_answered_with_that_months_value(service):
@@ -66,6 +76,11 @@ def test_a_month_the_row_does_not_reach_is_declined_saying_which_months_it_gives
     answer = service.answer("What was our RTT 18-week incomplete pathway performance in May 2022?")
     assert answer.abstained and "The closest table gives it from April 2021 to April 2022, not May 2022." in answer.text
     assert "p. 6" in answer.text  # the table is pointed to
+    # Asked for two months, the row that gives one shows it and says it lacks the other.
+    answer = service.answer("What was our RTT 18-week incomplete pathway performance in April and May 2022?")
+    assert "April 2022 60.8%; May 2022 not in the table (target 92%)" in answer.text
+    answer = service.answer("Autism assessment waits for school age children in June 2021?")
+    assert answer.abstained and "The closest table gives it from December 2021 to March 2022, not June 2021." in answer.text
     answer = service.answer("2 week wait GP referral performance in March 2021")
     assert answer.abstained and "not March 2021" in answer.text
     # Nor is another measure's row read for a measure the table does not hold, nor the system's row for a trust.

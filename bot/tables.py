@@ -40,6 +40,13 @@ MAX_MISSING_COLUMNS = 1
 # Months written before a month with its year, which share that year: "April and May 2022", "apr, may & jun 22".
 _MONTHS_SHARING_YEAR = re.compile(rf"(?:\b(?:{MONTH_NAMES})\.?(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+))+$", re.IGNORECASE)
 _MONTH_NAME = re.compile(rf"\b(?:{MONTH_NAMES})\b", re.IGNORECASE)
+# A quarter of a financial year as a question writes it: "Q3 2021/22", "q3 21-22", "quarter 3 of 2021/22".
+_QUARTER_ASKED = re.compile(
+    r"\b(?:q|quarter\s*)(?P<quarter>[1-4])\b(?:\s+(?:of|in))?\s+(?:fy\s?)?(?:20)?(?P<first>\d\d)\s?[/-]\s?(?:20)?(?P<second>\d\d)\b",
+    re.IGNORECASE,
+)
+# A quarter's column as the tables print it, with the financial year it belongs to: "Q3 21-22".
+_QUARTER_COLUMN = re.compile(r"(?P<quarter>Q[1-4]) (?P<year>\d\d-\d\d)")
 # A financial year as the tokenizer reads it, however written ("2021/22", "21-22", "2021 to 2022": "fy21/22").
 _FINANCIAL_YEAR_TOKEN = re.compile(r"fy(?P<first>\d\d)/(?P<second>\d\d)")
 
@@ -53,9 +60,11 @@ class TableRow:
     columns: tuple[str, ...]
 
     def value_for(self, column: str) -> str | None:
-        """The value under ``column`` ("Dec-21", "21-22"), or None when the row does not reach it or prints
-        "N/A" there (the autism waits' rows begin in December 2021)."""
+        """The value under ``column`` ("Dec-21", "21-22", "Q3 21-22"), or None when the row does not reach it or
+        prints "N/A" there (the autism waits' rows begin in December 2021)."""
         wanted = column.lower()
+        if quarter := _QUARTER_COLUMN.fullmatch(column):
+            wanted = quarter["quarter"].lower() if quarter["year"] in _quarters_year(self.columns) else ""
         for position, name in enumerate(self.columns):
             if name.lower() == wanted:
                 value = self.values[position] if position < len(self.values) else None
@@ -110,21 +119,37 @@ def rows_in(text: str, columns: tuple[str, ...]) -> list[TableRow]:
     return rows
 
 
+def _quarters_year(columns: tuple[str, ...]) -> tuple[str, ...]:
+    """The financial year a header's quarters belong to: the year column that follows them ("Q1 Q2 Q3 Q4 21-22");
+    none when no year follows."""
+    quarters = [position for position, name in enumerate(columns) if re.fullmatch(r"Q[1-4]", name)]
+    after = [name for name in columns[quarters[-1] + 1 :] if _YEAR_COLUMN.fullmatch(name)] if quarters else []
+    return tuple(after[:1])
+
+
 def columns_asked(question: str) -> list[str]:
     """The columns a question asks about, as a monthly table prints them: "December 2021" is "Dec-21",
-    "2021/22" is "21-22" (a financial year as the tokenizer reads one); "April and May 2022" is both months."""
+    "2021/22" is "21-22" (a financial year as the tokenizer reads one), "Q3 2021/22" is "Q3 21-22"; "April and May 2022"
+    is both months."""
+    quarters = [f"Q{q['quarter']} {q['first']}-{q['second']}" for q in _QUARTER_ASKED.finditer(question)]
+    question = _QUARTER_ASKED.sub(" ", question)  # its year is the quarter's, not asked for itself
     months = []
     for dated in MONTH_WITH_YEAR.finditer(question):
         sharing = _MONTHS_SHARING_YEAR.search(question, 0, dated.start())
         names = [m.group() for m in _MONTH_NAME.finditer(sharing.group())] if sharing else []
         months += [f"{calendar.month_abbr[MONTHS[name.lower()]]}-{dated['year'][-2:]}" for name in [*names, dated["month"]]]
     years = [f"{y['first']}-{y['second']}" for token in tokenize(question) if (y := _FINANCIAL_YEAR_TOKEN.fullmatch(token))]
-    return list(dict.fromkeys(months + years))
+    return list(dict.fromkeys(months + quarters + years))
 
 
 def _dating(column: str) -> str | None:
-    """What a column dates: "month" ("Apr-21"), "year" ("21-22"), or None ("Target", "Q1")."""
-    return "month" if MONTH_COLUMN.fullmatch(column) else "year" if _YEAR_COLUMN.fullmatch(column) else None
+    """What a column dates: "month" ("Apr-21"), "quarter" ("Q1", asked as "Q1 21-22"), "year" ("21-22"), or
+    None ("Target")."""
+    if MONTH_COLUMN.fullmatch(column):
+        return "month"
+    if re.fullmatch(r"Q[1-4]", column) or _QUARTER_COLUMN.fullmatch(column):
+        return "quarter"
+    return "year" if _YEAR_COLUMN.fullmatch(column) else None
 
 
 def _month_number(column: str) -> int:
@@ -134,7 +159,10 @@ def _month_number(column: str) -> int:
 
 
 def _written_out(column: str) -> str:
-    """ "Dec-21" as "December 2021", "21-22" as "2021/22"; other columns ("Target", "Q1") as printed."""
+    """ "Dec-21" as "December 2021", "21-22" as "2021/22", "Q3 21-22" as "Q3 2021/22"; other columns ("Target")
+    as printed."""
+    if quarter := _QUARTER_COLUMN.fullmatch(column):
+        return f"{quarter['quarter']} {_written_out(quarter['year'])}"
     if MONTH_COLUMN.fullmatch(column):
         month, year = column.split("-")
         return f"{calendar.month_name[MONTHS[month.lower()]]} 20{year}"

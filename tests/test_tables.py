@@ -45,6 +45,15 @@ def test_the_month_or_year_asked_is_read_as_a_column():
     # Months written before a month with its year share its year (a review found "April and May 2022" read as May).
     assert columns_asked("A&E for April and May 2022") == ["Apr-22", "May-22"]
     assert columns_asked("RTT for apr, may & jun 22") == ["Apr-22", "May-22", "Jun-22"]
+    # A quarter is read with its financial year, which is then not asked for itself.
+    assert columns_asked("A&E in Q3 2021/22") == ["Q3 21-22"]
+    assert columns_asked("RTT in quarter 1 of 22/23 and in April 2022") == ["Apr-22", "Q1 22-23"]
+
+
+def test_a_quarter_is_the_quarter_of_the_year_its_columns_precede():
+    _, waits = rows_in(ROWS, header_columns(HEADER) or ())
+    assert waits.value_for("Q3 21-22") == "71.9%" and waits.reading(["Q3 21-22"]) == "Q3 2021/22 71.9%"
+    assert waits.value_for("Q3 22-23") is None  # the table's quarters are 2021/22's
 
 
 def test_a_cell_printed_n_a_is_not_given():
@@ -98,6 +107,8 @@ def test_a_row_giving_the_month_for_the_measure_asked_answers_whatever_the_score
     answer = service.answer("A&E 4hr % for apr 22 and may 22")
     assert not answer.abstained
     assert "A&E department: April 2022 68.9%, May 2022 71.7% (target 95%)" in answer.text
+    answer = service.answer("A&E 4 hour performance in Q3 2021/22?")
+    assert "A&E department: Q3 2021/22 71.9% (target 95%)" in answer.text
 
 
 def test_no_row_is_shown_without_a_value_nor_chosen_among_rows_alike(service):

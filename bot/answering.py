@@ -216,7 +216,7 @@ def monthly_table_row(
 
 def table_said(table: TableAnswer | None) -> str:
     """What a monthly table's row says of the month asked, as evidence for the decision ("" if none gives it)."""
-    return table.said() if table is not None and table.gives else ""
+    return table.shown() if table is not None and table.gives else ""
 
 
 @dataclass(frozen=True)

@@ -39,14 +39,28 @@ MIN_MONTH_COLUMNS = 3
 MAX_MISSING_COLUMNS = 1
 # Months written before a month with its year, which share that year: "April and May 2022", "apr, may & jun 22".
 _MONTHS_SHARING_YEAR = re.compile(rf"(?:\b(?:{MONTH_NAMES})\.?(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+))+$", re.IGNORECASE)
+# A month opening a range that ends at a month with its year: "April–June 2022", "march to may 2022".
+_RANGE_FROM = re.compile(rf"\b(?P<month>{MONTH_NAMES})\s*(?:-|–|—|to|through|until)\s*$", re.IGNORECASE)
 _MONTH_NAME = re.compile(rf"\b(?:{MONTH_NAMES})\b", re.IGNORECASE)
-# A quarter of a financial year as a question writes it: "Q3 2021/22", "q3 21-22", "quarter 3 of 2021/22".
+# A quarter of a financial year as a question writes it: "Q3 2021/22", "q3, 21-22", "quarter three of 2021/22",
+# "2021/22 Q3"; and quarters sharing one ("Q3 and Q4 2021/22").
+_QUARTER = r"(?:q|quarter\s*)(?:[1-4]|one|two|three|four)\b"
+_FINANCIAL_YEAR = r"(?:fy\s?)?(?:20)?(?P<first>\d\d)\s?[/-]\s?(?:20)?(?P<second>\d\d)\b"
 _QUARTER_ASKED = re.compile(
-    r"\b(?:q|quarter\s*)(?P<quarter>[1-4])\b(?:\s+(?:of|in))?\s+(?:fy\s?)?(?:20)?(?P<first>\d\d)\s?[/-]\s?(?:20)?(?P<second>\d\d)\b",
+    rf"\b(?P<quarters>{_QUARTER}(?:\s*(?:,\s*|\s+(?:and|or|&)\s+){_QUARTER})*),?(?:\s+(?:of|in))?\s+{_FINANCIAL_YEAR}"
+    rf"|\b{_FINANCIAL_YEAR.replace('first', 'first_before').replace('second', 'second_before')},?\s+(?P<quarters_after>{_QUARTER})",
     re.IGNORECASE,
 )
+_QUARTER_NUMBER = re.compile(r"(?<=q)[1-4]|(?<=quarter)\s*(?:[1-4]|one|two|three|four)", re.IGNORECASE)
 # A quarter's column as the tables print it, with the financial year it belongs to: "Q3 21-22".
-_QUARTER_COLUMN = re.compile(r"(?P<quarter>Q[1-4]) (?P<year>\d\d-\d\d)")
+_QUARTER_COLUMN = re.compile(r"(?P<quarter>Q[1-4]) (?P<year>\d\d-\d\d)", re.IGNORECASE)
+# Months named without their year, after a preposition ("A&E in may", "for April and May"): "may" alone is more
+# often the verb.
+_MONTHS_ALONE = re.compile(
+    rf"\b(?:in|for|during|of|at|since|by)\s+(?:the\s+(?:end|start|month)\s+of\s+)?"
+    rf"(?P<months>(?:{MONTH_NAMES})\b(?:\s*(?:,\s*|\s+(?:and|or|&)\s+)(?:{MONTH_NAMES})\b)*)(?![\s.-]*['’]?\d)",
+    re.IGNORECASE,
+)
 # A financial year as the tokenizer reads it, however written ("2021/22", "21-22", "2021 to 2022": "fy21/22").
 _FINANCIAL_YEAR_TOKEN = re.compile(r"fy(?P<first>\d\d)/(?P<second>\d\d)")
 
@@ -122,7 +136,7 @@ def rows_in(text: str, columns: tuple[str, ...]) -> list[TableRow]:
 def _quarters_year(columns: tuple[str, ...]) -> tuple[str, ...]:
     """The financial year a header's quarters belong to: the year column that follows them ("Q1 Q2 Q3 Q4 21-22");
     none when no year follows."""
-    quarters = [position for position, name in enumerate(columns) if re.fullmatch(r"Q[1-4]", name)]
+    quarters = [position for position, name in enumerate(columns) if re.fullmatch(r"Q[1-4]", name, re.IGNORECASE)]
     after = [name for name in columns[quarters[-1] + 1 :] if _YEAR_COLUMN.fullmatch(name)] if quarters else []
     return tuple(after[:1])
 
@@ -131,15 +145,38 @@ def columns_asked(question: str) -> list[str]:
     """The columns a question asks about, as a monthly table prints them: "December 2021" is "Dec-21",
     "2021/22" is "21-22" (a financial year as the tokenizer reads one), "Q3 2021/22" is "Q3 21-22"; "April and May 2022"
     is both months."""
-    quarters = [f"Q{q['quarter']} {q['first']}-{q['second']}" for q in _QUARTER_ASKED.finditer(question)]
+    quarters = [
+        f"Q{_NUMBER_WORDS.get(n.strip().lower(), n.strip())} {q['first'] or q['first_before']}-{q['second'] or q['second_before']}"
+        for q in _QUARTER_ASKED.finditer(question)
+        for n in _QUARTER_NUMBER.findall(q["quarters"] or q["quarters_after"])
+    ]
     question = _QUARTER_ASKED.sub(" ", question)  # its year is the quarter's, not asked for itself
     months = []
     for dated in MONTH_WITH_YEAR.finditer(question):
-        sharing = _MONTHS_SHARING_YEAR.search(question, 0, dated.start())
-        names = [m.group() for m in _MONTH_NAME.finditer(sharing.group())] if sharing else []
-        months += [f"{calendar.month_abbr[MONTHS[name.lower()]]}-{dated['year'][-2:]}" for name in [*names, dated["month"]]]
+        year, last = int(dated["year"][-2:]) + 2000, MONTHS[dated["month"].lower()]
+        if opening := _RANGE_FROM.search(question, 0, dated.start()):
+            first = MONTHS[opening["month"].lower()]
+            count = (last - first) % 12
+            numbers = [(year * 12 + last - 1 - back) for back in range(count, 0, -1)]
+        else:
+            sharing = _MONTHS_SHARING_YEAR.search(question, 0, dated.start())
+            names = [MONTHS[m.group().lower()] for m in _MONTH_NAME.finditer(sharing.group())] if sharing else []
+            # Listed in time order: "December and January 2022" is December 2021.
+            numbers = [(year - (n > last)) * 12 + n - 1 for n in names]
+        months += [_month_column(n) for n in [*numbers, year * 12 + last - 1]]
     years = [f"{y['first']}-{y['second']}" for token in tokenize(question) if (y := _FINANCIAL_YEAR_TOKEN.fullmatch(token))]
     return list(dict.fromkeys(months + quarters + years))
+
+
+def months_alone(question: str, written: str) -> list[str]:
+    """The months a question names without a year, as columns of a document ``written`` on a date ("2022-07-20"):
+    each the last such month before the month it was written in ("in June" of a July 2022 report is June 2022,
+    "in December" December 2021), as its readers would take it. None when the question dates a month itself."""
+    if MONTH_WITH_YEAR.search(question) or not (dated := re.match(r"(\d{4})-(\d\d)", written)):
+        return []
+    year, month = int(dated[1]), int(dated[2])
+    numbers = [MONTHS[name.lower()] for m in _MONTHS_ALONE.finditer(question) for name in _MONTH_NAME.findall(m["months"])]
+    return list(dict.fromkeys(f"{calendar.month_abbr[n]}-{(year if n < month else year - 1) % 100:02d}" for n in numbers))
 
 
 def _dating(column: str) -> str | None:
@@ -147,9 +184,14 @@ def _dating(column: str) -> str | None:
     None ("Target")."""
     if MONTH_COLUMN.fullmatch(column):
         return "month"
-    if re.fullmatch(r"Q[1-4]", column) or _QUARTER_COLUMN.fullmatch(column):
+    if re.fullmatch(r"Q[1-4]", column, re.IGNORECASE) or _QUARTER_COLUMN.fullmatch(column):
         return "quarter"
     return "year" if _YEAR_COLUMN.fullmatch(column) else None
+
+
+def _month_column(number: int) -> str:
+    """A count of months (2021 * 12 + 3) as the column it heads: "Apr-21"."""
+    return f"{calendar.month_abbr[number % 12 + 1]}-{number // 12 % 100:02d}"
 
 
 def _month_number(column: str) -> int:
@@ -162,7 +204,7 @@ def _written_out(column: str) -> str:
     """ "Dec-21" as "December 2021", "21-22" as "2021/22", "Q3 21-22" as "Q3 2021/22"; other columns ("Target")
     as printed."""
     if quarter := _QUARTER_COLUMN.fullmatch(column):
-        return f"{quarter['quarter']} {_written_out(quarter['year'])}"
+        return f"{quarter['quarter'].upper()} {_written_out(quarter['year'])}"
     if MONTH_COLUMN.fullmatch(column):
         month, year = column.split("-")
         return f"{calendar.month_name[MONTHS[month.lower()]]} 20{year}"
@@ -221,6 +263,7 @@ class TableReader:
         gives the measure ("18 week": the "RTT > 52 weeks" row is another measure), and every name it asks
         about on the row or its page (the system's row is no answer about UHCW). The row holding most of them."""
         dated = {t for c in columns for t in tokenize(f"{_written_out(c)} {c}")}
+        dated |= {t for c in columns if (q := _QUARTER_COLUMN.fullmatch(c)) for t in tokenize(f"quarter {q['quarter'][1]}")}
         asked = {t: w for t, w in terms.items() if t not in dated}
         numbers = {_NUMBER_WORDS.get(t, t) for t in asked if t.isdigit() or t in _NUMBER_WORDS}
         total = sum(asked.values())
@@ -242,6 +285,10 @@ class TableReader:
         if (slug, page) not in self._tokens:
             self._tokens[(slug, page)] = frozenset(tokenize(self.kb.page_text(slug, page)))
         return self._tokens[(slug, page)]
+
+    def written(self, sentence_id: int) -> str:
+        """The date of the document a sentence is in, as the catalogue gives it ("2022-07-20")."""
+        return self.kb.by_slug[self.kb.sentences[sentence_id][0]].record.date
 
     def table_sentences(self) -> list[int]:
         """The sentences holding rows of a monthly table, in the whole knowledge base (read once)."""
@@ -274,6 +321,7 @@ class TableAnswer:
     row: TableRow
     columns: tuple[str, ...]  # the columns asked
     share: float = 0.0  # of the question's telling words its label holds (``TableReader.row_about``)
+    undated: bool = False  # the question named its months without a year (``months_alone``)
 
     @property
     def gives(self) -> bool:
@@ -297,24 +345,23 @@ class TableAnswer:
         return self.row.reading(list(self.columns))
 
     def named_in(self, text: str) -> bool:
-        """Whether a text names every month or year asked, written out or as a column ("December 2021", "Dec-21")."""
+        """Whether a text names every month or year asked, written out or as a column ("December 2021", "Dec-21");
+        asked without a year, the month alone ("In April there were 9 breaches" names the "april" asked)."""
         tokens = set(tokenize(text))
+        if self.undated:
+            return all(set(tokenize(_written_out(c).split()[0])) <= tokens or set(tokenize(c)) <= tokens for c in self.columns)
         return all(set(tokenize(_written_out(c))) <= tokens or set(tokenize(c)) <= tokens for c in self.columns)
 
-    def said(self) -> str:
-        """What it says of the months asked, as evidence for the checks on them: the measure, its value for
-        each month asked, and the target."""
-        return self.shown(lacking=False)
-
-    def shown(self, lacking: bool = True) -> str:
+    def shown(self) -> str:
         """How an answer shows it: the measure, then its value for each month asked and the months asked it
         does not give ("April 2022 60.8%; May 2022 not in the table": asked for both, the row stops at April),
-        beside the target."""
+        beside the target. Also what it says of the months asked, as evidence for the checks on them: a month
+        it says is not in the table is answered, not missing from the answer."""
         target = self.row.value_for("Target")
-        missing = [_written_out(c) for c in self.columns if self.row.value_for(c) is None] if lacking else []
+        missing = [_written_out(c) for c in self.columns if self.row.value_for(c) is None]
         return (
             f"{self.row.label}: {self.reading()}"
-            + (f"; {' or '.join(missing)} not in the table" if missing else "")
+            + (f"; {' and '.join(missing)} not in the table" if missing else "")
             + (f" (target {target})" if target else "")
         )
 
@@ -335,14 +382,13 @@ def table_answer(
     asked): looked for in every monthly table, not only among the candidates search found (a table page is
     rows of figures, which search by words and meaning ranks low); ties go to the better ranked. Its ``gives``
     says whether it has the month asked."""
-    columns = columns_asked(question)
-    if not columns:
-        return None
+    asked = columns_asked(question)
     rank = {sentence_id: position for position, sentence_id in enumerate(ranked)}
     found = [
-        TableAnswer(sentence_id, row, tuple(columns), share)
+        TableAnswer(sentence_id, row, tuple(columns), share, undated=not asked)
         for sentence_id in reader.table_sentences()
-        if (match := reader.row_about(sentence_id, columns, terms, names))
+        if (columns := asked or months_alone(question, reader.written(sentence_id)))
+        and (match := reader.row_about(sentence_id, columns, terms, names))
         for share, row in [match]
     ]
     if not found:

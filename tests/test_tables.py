@@ -5,7 +5,7 @@ May, not December") and "... in April 2022" answered with the whole row, its tar
 from __future__ import annotations
 
 from bot.evaluation import quote_is_verbatim
-from bot.tables import columns_asked, header_columns, rows_in
+from bot.tables import columns_asked, header_columns, months_alone, rows_in
 
 HEADER = "Annual Target Apr-21 May-21 Jun-21 Jul-21 Aug-21 Sep-21 Oct-21 Nov-21 Dec-21 Jan-22 Feb-22 Mar-22 Q1 Q2 Q3 Q4 21-22 Apr-22 May-22"
 ROWS = (
@@ -48,6 +48,21 @@ def test_the_month_or_year_asked_is_read_as_a_column():
     # A quarter is read with its financial year, which is then not asked for itself.
     assert columns_asked("A&E in Q3 2021/22") == ["Q3 21-22"]
     assert columns_asked("RTT in quarter 1 of 22/23 and in April 2022") == ["Apr-22", "Q1 22-23"]
+    # Found in a review: quarters in words, after a comma, after their year, or sharing one; ranges of months;
+    # a list running into the next year; a count after a month's comma is no year.
+    assert columns_asked("in quarter three, 2021/22") == columns_asked("2021/22 Q3") == ["Q3 21-22"]
+    assert columns_asked("Q3 and Q4 2021/22") == ["Q3 21-22", "Q4 21-22"]
+    assert columns_asked("April–June 2022") == columns_asked("april to june 2022") == ["Apr-22", "May-22", "Jun-22"]
+    assert columns_asked("December and January 2022") == ["Dec-21", "Jan-22"]
+    assert columns_asked("In May, 22 patients waited") == [] and columns_asked("march, 2023") == ["Mar-23"]
+
+
+def test_a_month_without_its_year_is_the_last_one_before_the_document():
+    """Staff write "A&E in may" of a report written in July 2022: May 2022; "in December" is December 2021."""
+    assert months_alone("a&e 4hr performance in may?", "2022-07-20") == ["May-22"]
+    assert months_alone("RTT for December and January", "2022-07-20") == ["Dec-21", "Jan-22"]
+    assert months_alone("what may happen in June", "2022-07-20") == ["Jun-22"]  # "may" the verb is no month
+    assert months_alone("RTT in May 2022", "2022-07-20") == []  # a month with its year is read as written
 
 
 def test_a_quarter_is_the_quarter_of_the_year_its_columns_precede():
@@ -88,6 +103,10 @@ def test_a_month_the_row_does_not_reach_is_declined_saying_which_months_it_gives
     # Asked for two months, the row that gives one shows it and says it lacks the other.
     answer = service.answer("What was our RTT 18-week incomplete pathway performance in April and May 2022?")
     assert "April 2022 60.8%; May 2022 not in the table (target 92%)" in answer.text
+    answer = service.answer("Autism assessment waits for school age children in March and April 2022?")
+    assert "School Age: March 2022 163; April 2022 not in the table" in answer.text
+    answer = service.answer("A&E 4 hour performance in June?")  # June 2022: the report is of July 2022
+    assert answer.abstained and "The closest table gives it from April 2021 to May 2022, not June 2022." in answer.text
     answer = service.answer("Autism assessment waits for school age children in June 2021?")
     assert answer.abstained and "The closest table gives it from December 2021 to March 2022, not June 2021." in answer.text
     answer = service.answer("2 week wait GP referral performance in March 2021")

@@ -37,19 +37,20 @@ MIN_MONTH_COLUMNS = 3
 # A row may lack this many of its header's last columns (the latest month not yet reported for it). Set by
 # hand from the report's tables: their rows lack at most the last month.
 MAX_MISSING_COLUMNS = 1
+# How a question lists months or quarters: "April and May", "apr, may & jun", "Q3 or Q4".
+_LISTED = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)"
 # Months written before a month with its year, which share that year: "April and May 2022", "apr, may & jun 22".
-_MONTHS_SHARING_YEAR = re.compile(rf"(?:\b(?:{MONTH_NAMES})\.?(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+))+$", re.IGNORECASE)
+_MONTHS_SHARING_YEAR = re.compile(rf"(?:\b(?:{MONTH_NAMES})\.?{_LISTED})+$", re.IGNORECASE)
 # A month opening a range that ends at a month with its year: "April–June 2022", "march to may 2022".
 _RANGE_FROM = re.compile(rf"\b(?P<month>{MONTH_NAMES})\s*(?:-|–|—|to|through|until)\s*$", re.IGNORECASE)
 _MONTH_NAME = re.compile(rf"\b(?:{MONTH_NAMES})\b", re.IGNORECASE)
-# A quarter of a financial year as a question writes it: "Q3 2021/22", "q3, 21-22", "quarter three of 2021/22",
-# "2021/22 Q3"; and quarters sharing one ("Q3 and Q4 2021/22").
+# Quarters of a financial year as a question writes them: "Q3 2021/22", "q3, 21-22", "quarter three of 2021/22",
+# "Q3 and Q4 2021/22"; or after their year, "2021/22 Q3".
 _QUARTER = r"(?:q|quarter\s*)(?:[1-4]|one|two|three|four)\b"
 _FINANCIAL_YEAR = r"(?:fy\s?)?(?:20)?(?P<first>\d\d)\s?[/-]\s?(?:20)?(?P<second>\d\d)\b"
-_QUARTER_ASKED = re.compile(
-    rf"\b(?P<quarters>{_QUARTER}(?:\s*(?:,\s*|\s+(?:and|or|&)\s+){_QUARTER})*),?(?:\s+(?:of|in))?\s+{_FINANCIAL_YEAR}"
-    rf"|\b{_FINANCIAL_YEAR.replace('first', 'first_before').replace('second', 'second_before')},?\s+(?P<quarters_after>{_QUARTER})",
-    re.IGNORECASE,
+_QUARTERS_ASKED = (
+    re.compile(rf"\b(?P<quarters>{_QUARTER}(?:{_LISTED}{_QUARTER})*),?(?:\s+(?:of|in))?\s+{_FINANCIAL_YEAR}", re.IGNORECASE),
+    re.compile(rf"\b{_FINANCIAL_YEAR},?\s+(?P<quarters>{_QUARTER})", re.IGNORECASE),
 )
 _QUARTER_NUMBER = re.compile(r"(?<=q)[1-4]|(?<=quarter)\s*(?:[1-4]|one|two|three|four)", re.IGNORECASE)
 # A quarter's column as the tables print it, with the financial year it belongs to: "Q3 21-22".
@@ -58,7 +59,7 @@ _QUARTER_COLUMN = re.compile(r"(?P<quarter>Q[1-4]) (?P<year>\d\d-\d\d)", re.IGNO
 # often the verb.
 _MONTHS_ALONE = re.compile(
     rf"\b(?:in|for|during|of|at|since|by)\s+(?:the\s+(?:end|start|month)\s+of\s+)?"
-    rf"(?P<months>(?:{MONTH_NAMES})\b(?:\s*(?:,\s*|\s+(?:and|or|&)\s+)(?:{MONTH_NAMES})\b)*)(?![\s.-]*['’]?\d)",
+    rf"(?P<months>(?:{MONTH_NAMES})\b(?:{_LISTED}(?:{MONTH_NAMES})\b)*)(?![\s.-]*['’]?\d)",
     re.IGNORECASE,
 )
 # A financial year as the tokenizer reads it, however written ("2021/22", "21-22", "2021 to 2022": "fy21/22").
@@ -143,27 +144,27 @@ def _quarters_year(columns: tuple[str, ...]) -> tuple[str, ...]:
 
 def columns_asked(question: str) -> list[str]:
     """The columns a question asks about, as a monthly table prints them: "December 2021" is "Dec-21",
-    "2021/22" is "21-22" (a financial year as the tokenizer reads one), "Q3 2021/22" is "Q3 21-22"; "April and May 2022"
-    is both months."""
-    quarters = [
-        f"Q{_NUMBER_WORDS.get(n.strip().lower(), n.strip())} {q['first'] or q['first_before']}-{q['second'] or q['second_before']}"
-        for q in _QUARTER_ASKED.finditer(question)
-        for n in _QUARTER_NUMBER.findall(q["quarters"] or q["quarters_after"])
-    ]
-    question = _QUARTER_ASKED.sub(" ", question)  # its year is the quarter's, not asked for itself
-    months = []
+    "2021/22" is "21-22" (a financial year as the tokenizer reads one), "Q3 2021/22" is "Q3 21-22"; "April and
+    May 2022" and "April-May 2022" are both months."""
+    quarters: list[str] = []
+    for pattern in _QUARTERS_ASKED:
+        for asked in pattern.finditer(question):
+            for number in (n.strip().lower() for n in _QUARTER_NUMBER.findall(asked["quarters"])):
+                quarters.append(f"Q{_NUMBER_WORDS.get(number, number)} {asked['first']}-{asked['second']}")
+        question = pattern.sub(" ", question)  # its year is the quarter's, not asked for itself
+    months: list[str] = []
     for dated in MONTH_WITH_YEAR.finditer(question):
         year, last = int(dated["year"][-2:]) + 2000, MONTHS[dated["month"].lower()]
         if opening := _RANGE_FROM.search(question, 0, dated.start()):
             first = MONTHS[opening["month"].lower()]
             count = (last - first) % 12
-            numbers = [(year * 12 + last - 1 - back) for back in range(count, 0, -1)]
+            earlier = [year * 12 + last - 1 - back for back in range(count, 0, -1)]
         else:
             sharing = _MONTHS_SHARING_YEAR.search(question, 0, dated.start())
             names = [MONTHS[m.group().lower()] for m in _MONTH_NAME.finditer(sharing.group())] if sharing else []
             # Listed in time order: "December and January 2022" is December 2021.
-            numbers = [(year - (n > last)) * 12 + n - 1 for n in names]
-        months += [_month_column(n) for n in [*numbers, year * 12 + last - 1]]
+            earlier = [(year - (n > last)) * 12 + n - 1 for n in names]
+        months += [_month_column(n) for n in [*earlier, year * 12 + last - 1]]
     years = [f"{y['first']}-{y['second']}" for token in tokenize(question) if (y := _FINANCIAL_YEAR_TOKEN.fullmatch(token))]
     return list(dict.fromkeys(months + quarters + years))
 

@@ -44,8 +44,8 @@ MONTH_ABBREVIATIONS = "|".join(calendar.month_abbr[number].lower() for number in
 CALENDAR_YEAR = r"(?:19|20)\d\d"
 
 # A month with the year it is in, as people write them: "December 2021", "march, 2023", "dec 21", "Dec-21",
-# "apr '22" (not "In May, 22 patients ..."); not a day of the month ("march 15 2022"), a percentage ("In March 15% of ...") or a measure ("may
-# 12 hour waits").
+# "apr '22" (not "In May, 22 patients ..."); not a day of the month ("march 15 2022"), a percentage ("In March
+# 15% of ...") or a measure ("may 12 hour waits").
 MONTH_WITH_YEAR = re.compile(
     rf"\b(?P<month>{MONTH_NAMES})\.?(?:,\s*(?={CALENDAR_YEAR})|[\s-]+['’]?)(?P<year>{CALENDAR_YEAR}|\d\d)\b"
     r"(?!\s*(?:%|[\d/]|(?:hours?|hrs?|days?|weeks?|wks?|months?|minutes?|mins?|years?)\b))",

@@ -364,6 +364,21 @@ def test_a_key_figure_is_a_value_not_the_name_of_a_measure(writer):
     assert [f for f in figures if not measured_figures(f)] == []
 
 
+def test_a_year_that_dates_a_claim_is_no_key_figure(writer):
+    """A review of the 24 topics' briefings found key figures whose one figure dated them: "We thanked you for
+    reaching the agreed year-end position for 2021/22 ...", "The 2023 event will be led by CW ICB.", "The average
+    wait by Place as of April 2022 are". A year set as a deadline is one ("net zero by 2040")."""
+    from bot.briefing.clauses import gives_a_value
+
+    assert not gives_a_value("We thanked you for reaching the agreed year-end position for 2021/22")
+    assert not gives_a_value("The 2023 event will be led by CW ICB.")
+    assert gives_a_value("For the system to reach net zero by 2040/2045") and gives_a_value("by the end of March 2023")
+    assert gives_a_value("There were 5 media enquiries between 30th April and 4th July")
+    figures = [p.text for p in writer.write("autism assessment waits for kids").key_figures]
+    assert figures and "The average wait by Place as of April 2022 are" not in figures
+    assert [f for f in figures if not gives_a_value(f)] == []
+
+
 def test_a_whole_sentence_opening_a_page_is_no_sentence_a_page_break_cut(knowledge_base):
     """Page 56 of the Green Plan opens with a whole sentence after a page that ended on a figure's caption;
     it had been set aside as cut, with nine in ten of the sentences so flagged. Briefings ask the quoter,

@@ -90,10 +90,12 @@ _CONTINUES = re.compile(r"^(?:(?:This|These|Those|They|Such)\b|(?:\S+\s+){1,3}(?
 _LEADING_MARK = re.compile(r"^(?:[•▪●–—-]|o(?=\s[A-Z])|\d{1,2}\.(?=\s[A-Z]))\s+")
 _MONTH = rf"(?:{MONTH_FULL_NAMES})"
 _DATE = re.compile(rf"\b{CALENDAR_YEAR}(?:/\d{{2,4}})?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\b|\b{_MONTH}\s+{CALENDAR_YEAR}\b")
+# A year as a time limit, after "by", "before", "until" (or "from"): "by the end of March 2023".
+_LIMIT_YEAR = rf"\s+(?:the\s+end\s+of\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{_MONTH}\s+)?{CALENDAR_YEAR}\b"
 # What makes a dated sentence a commitment rather than a report of the past.
 _PROMISE = re.compile(
     r"\b(?:will|due|plan(?:s|ned)? to|aim(?:s|ing)? to|commit(?:s|ted)? to)\b"
-    rf"|\b(?:by|from|before|until)\s+(?:the\s+end\s+of\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{_MONTH}\s+)?{CALENDAR_YEAR}\b"
+    rf"|\b(?:by|from|before|until){_LIMIT_YEAR}"
     r"|\b(?:by|from|before)\s+" + _MONTH + r"\b",
     re.IGNORECASE,
 )
@@ -116,6 +118,20 @@ _NAMES_A_MEASURE = re.compile(r"^(?!1\b)\d+\s?(?:day|week|month|year|hour|minute
 def measured_figures(text: str) -> set[str]:
     """The figures of a text that are values: not those naming a measure ("62 day" of "62 day wait")."""
     return {figure for figure in figures_in(text) if not _NAMES_A_MEASURE.match(figure)}
+
+
+_YEAR_FIGURE = re.compile(rf"{CALENDAR_YEAR}(?:/\d{{2,4}})?")
+
+
+# A year set as a deadline or target: "net zero by 2040/2045", "by March 2023", "until 2025".
+_DEADLINE = re.compile(rf"\b(?:by|until|before){_LIMIT_YEAR}", re.IGNORECASE)
+
+
+def gives_a_value(text: str) -> bool:
+    """A figure other than a year, or a year set as a deadline: "for 2021/22" dates a claim ("We thanked you for
+    reaching the agreed year-end position for 2021/22") and "The 2023 event" names one, they measure nothing; a
+    day ("3rd October"), a count, an amount or "net zero by 2040" does."""
+    return bool(_DEADLINE.search(text)) or any(not _YEAR_FIGURE.fullmatch(figure) for figure in measured_figures(text))
 
 
 def has_figure(text: str) -> bool:

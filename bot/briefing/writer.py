@@ -23,6 +23,7 @@ from bot.answering import AnsweringService, Citation, RankedSentence
 from bot.briefing.clauses import (
     continues_previous,
     figure_clauses,
+    gives_a_value,
     figures_in,
     measured_figures,
     has_amount,
@@ -611,7 +612,7 @@ def _key_figures(
             clauses = [whole]  # no short clause names the topic: the claim that gives the figure, whole
         for clause in clauses:
             numbers = measured_figures(clause)  # "62 day Wait from GP referral" names a measure and gives no value
-            if not numbers or numbers <= shown or refers_elsewhere(clause):
+            if not gives_a_value(clause) or numbers <= shown or refers_elsewhere(clause):
                 continue
             if per_sentence[candidate.sentence_id] == MAX_FIGURES_PER_SENTENCE or per_page[candidate.slug, candidate.page] == MAX_FIGURES_PER_PAGE:
                 continue

@@ -41,8 +41,11 @@ MAX_MISSING_COLUMNS = 1
 _LISTED = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)"
 # Months written before a month with its year, which share that year: "April and May 2022", "apr, may & jun 22".
 _MONTHS_SHARING_YEAR = re.compile(rf"(?:\b(?:{MONTH_NAMES})\.?{_LISTED})+$", re.IGNORECASE)
-# A month opening a range that ends at a month with its year: "April–June 2022", "march to may 2022".
-_RANGE_FROM = re.compile(rf"\b(?P<month>{MONTH_NAMES})\s*(?:-|–|—|to|through|until)\s*$", re.IGNORECASE)
+# A month opening a range that ends at a month with its year: "April–June 2022", "march to may 2022"; or, with
+# its own year, "Nov 2021 - Feb 2022", "from December 2021 to March 2022".
+_RANGE_TO = r"\s*(?:-|–|—|to|through|until)\s*$"
+_RANGE_FROM = re.compile(rf"\b(?P<month>{MONTH_NAMES}){_RANGE_TO}", re.IGNORECASE)
+_DATED_RANGE_FROM = re.compile(_RANGE_TO, re.IGNORECASE)
 _MONTH_NAME = re.compile(rf"\b(?:{MONTH_NAMES})\b", re.IGNORECASE)
 # Quarters of a financial year as a question writes them: "Q3 2021/22", "q3, 21-22", "quarter three of 2021/22",
 # "Q3 and Q4 2021/22"; or after their year, "2021/22 Q3".
@@ -153,9 +156,13 @@ def columns_asked(question: str) -> list[str]:
                 quarters.append(f"Q{_NUMBER_WORDS.get(number, number)} {asked['first']}-{asked['second']}")
         question = pattern.sub(" ", question)  # its year is the quarter's, not asked for itself
     months: list[str] = []
+    previous: re.Match[str] | None = None
     for dated in MONTH_WITH_YEAR.finditer(question):
         year, last = int(dated["year"][-2:]) + 2000, MONTHS[dated["month"].lower()]
-        if opening := _RANGE_FROM.search(question, 0, dated.start()):
+        if previous and _DATED_RANGE_FROM.match(question, previous.end(), dated.start()):
+            start = (int(previous["year"][-2:]) + 2000) * 12 + MONTHS[previous["month"].lower()] - 1
+            earlier = list(range(start + 1, year * 12 + last - 1))  # the months between; the first is listed already
+        elif opening := _RANGE_FROM.search(question, 0, dated.start()):
             first = MONTHS[opening["month"].lower()]
             count = (last - first) % 12
             earlier = [year * 12 + last - 1 - back for back in range(count, 0, -1)]
@@ -165,6 +172,7 @@ def columns_asked(question: str) -> list[str]:
             # Listed in time order: "December and January 2022" is December 2021.
             earlier = [(year - (n > last)) * 12 + n - 1 for n in names]
         months += [_month_column(n) for n in [*earlier, year * 12 + last - 1]]
+        previous = dated
     years = [f"{y['first']}-{y['second']}" for token in tokenize(question) if (y := _FINANCIAL_YEAR_TOKEN.fullmatch(token))]
     return list(dict.fromkeys(months + quarters + years))
 
@@ -362,7 +370,7 @@ class TableAnswer:
         missing = [_written_out(c) for c in self.columns if self.row.value_for(c) is None]
         return (
             f"{self.row.label}: {self.reading()}"
-            + (f"; {' and '.join(missing)} not in the table" if missing else "")
+            + (f"; {', '.join(missing[:-1])}{' and ' if len(missing) > 1 else ''}{missing[-1]} not in the table" if missing else "")
             + (f" (target {target})" if target else "")
         )
 

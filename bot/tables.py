@@ -65,6 +65,9 @@ _MONTHS_ALONE = re.compile(
     rf"(?P<months>(?:{MONTH_NAMES})\b(?:{_LISTED}(?:{MONTH_NAMES})\b)*)(?![\s.-]*['’]?\d)",
     re.IGNORECASE,
 )
+# A range of months longer than this is read as its two ends ("from January 2019 to May 2022" would list 40
+# months, most of them in no table). Set by hand: the tables run 14 months.
+MAX_RANGE_MONTHS = 24
 # A financial year as the tokenizer reads it, however written ("2021/22", "21-22", "2021 to 2022": "fy21/22").
 _FINANCIAL_YEAR_TOKEN = re.compile(r"fy(?P<first>\d\d)/(?P<second>\d\d)")
 
@@ -159,8 +162,8 @@ def columns_asked(question: str) -> list[str]:
     previous: re.Match[str] | None = None
     for dated in MONTH_WITH_YEAR.finditer(question):
         year, last = int(dated["year"][-2:]) + 2000, MONTHS[dated["month"].lower()]
-        if previous and _DATED_RANGE_FROM.match(question, previous.end(), dated.start()):
-            start = (int(previous["year"][-2:]) + 2000) * 12 + MONTHS[previous["month"].lower()] - 1
+        start = (int(previous["year"][-2:]) + 2000) * 12 + MONTHS[previous["month"].lower()] - 1 if previous else 0
+        if previous and _DATED_RANGE_FROM.match(question, previous.end(), dated.start()) and year * 12 + last - start <= MAX_RANGE_MONTHS:
             earlier = list(range(start + 1, year * 12 + last - 1))  # the months between; the first is listed already
         elif opening := _RANGE_FROM.search(question, 0, dated.start()):
             first = MONTHS[opening["month"].lower()]

@@ -55,6 +55,7 @@ def test_the_month_or_year_asked_is_read_as_a_column():
     assert columns_asked("April–June 2022") == columns_asked("april to june 2022") == ["Apr-22", "May-22", "Jun-22"]
     assert columns_asked("December and January 2022") == ["Dec-21", "Jan-22"]
     assert columns_asked("from Nov 2021 to Feb 2022") == ["Nov-21", "Dec-21", "Jan-22", "Feb-22"]
+    assert columns_asked("from January 2019 to May 2022") == ["Jan-19", "May-22"]  # too long a range: its ends
     assert columns_asked("In May, 22 patients waited") == [] and columns_asked("march, 2023") == ["Mar-23"]
 
 

@@ -22,12 +22,14 @@ from itertools import pairwise
 
 from index.store import KnowledgeBase
 from index.text import tokenize
-from index.vocabulary import MONTH_COLUMN, MONTH_NAMES, MONTH_WITH_YEAR, MONTHS
+from index.vocabulary import FINANCIAL_YEAR, MONTH_COLUMN, MONTH_NAMES, MONTH_WITH_YEAR, MONTHS
 
 # A column for a financial year: "21-22".
 _YEAR_COLUMN = re.compile(r"\d\d-\d\d")
+# A column for a quarter: "Q3" (of the financial year whose column follows the quarters'; ``_quarters_year``).
+_QUARTER_NAME = re.compile(r"Q[1-4]", re.IGNORECASE)
 # Any column of a monthly table's header: a month, a quarter, a financial year.
-_COLUMN = re.compile(rf"{MONTH_COLUMN.pattern}|Q[1-4]|{_YEAR_COLUMN.pattern}", re.IGNORECASE)
+_COLUMN = re.compile(rf"{MONTH_COLUMN.pattern}|{_QUARTER_NAME.pattern}|{_YEAR_COLUMN.pattern}", re.IGNORECASE)
 # A value in a row: a count, a percentage, an amount, or "N/A" (a cell the table does not give).
 _NOT_GIVEN = "N/A"
 _VALUE = re.compile(rf"[<>]?-?£?\d[\d,]*(?:\.\d+)?%?|{_NOT_GIVEN}")
@@ -49,15 +51,15 @@ _DATED_RANGE_FROM = re.compile(_RANGE_TO, re.IGNORECASE)
 _MONTH_NAME = re.compile(rf"\b(?:{MONTH_NAMES})\b", re.IGNORECASE)
 # Quarters of a financial year as a question writes them: "Q3 2021/22", "q3, 21-22", "quarter three of 2021/22",
 # "Q3 and Q4 2021/22"; or after their year, "2021/22 Q3".
-_QUARTER = r"(?:q|quarter\s*)(?:[1-4]|one|two|three|four)\b"
-_FINANCIAL_YEAR = r"(?:fy\s?)?(?:20)?(?P<first>\d\d)\s?[/-]\s?(?:20)?(?P<second>\d\d)\b"
+_QUARTER_NUMBERS = r"(?:[1-4]|one|two|three|four)"
+_QUARTER = rf"(?:q|quarter\s*){_QUARTER_NUMBERS}\b"
 _QUARTERS_ASKED = (
-    re.compile(rf"\b(?P<quarters>{_QUARTER}(?:{_LISTED}{_QUARTER})*),?(?:\s+(?:of|in))?\s+{_FINANCIAL_YEAR}", re.IGNORECASE),
-    re.compile(rf"\b{_FINANCIAL_YEAR},?\s+(?P<quarters>{_QUARTER})", re.IGNORECASE),
+    re.compile(rf"\b(?P<quarters>{_QUARTER}(?:{_LISTED}{_QUARTER})*),?(?:\s+(?:of|in))?\s+{FINANCIAL_YEAR}", re.IGNORECASE),
+    re.compile(rf"\b{FINANCIAL_YEAR},?\s+(?P<quarters>{_QUARTER})", re.IGNORECASE),
 )
-_QUARTER_NUMBER = re.compile(r"(?<=q)[1-4]|(?<=quarter)\s*(?:[1-4]|one|two|three|four)", re.IGNORECASE)
+_QUARTER_NUMBER = re.compile(rf"(?<=q){_QUARTER_NUMBERS}|(?<=quarter)\s*{_QUARTER_NUMBERS}", re.IGNORECASE)
 # A quarter's column as the tables print it, with the financial year it belongs to: "Q3 21-22".
-_QUARTER_COLUMN = re.compile(r"(?P<quarter>Q[1-4]) (?P<year>\d\d-\d\d)", re.IGNORECASE)
+_QUARTER_COLUMN = re.compile(rf"(?P<quarter>{_QUARTER_NAME.pattern}) (?P<year>{_YEAR_COLUMN.pattern})", re.IGNORECASE)
 # Months named without their year, after a preposition ("A&E in may", "for April and May"): "may" alone is more
 # often the verb.
 _MONTHS_ALONE = re.compile(
@@ -143,7 +145,7 @@ def rows_in(text: str, columns: tuple[str, ...]) -> list[TableRow]:
 def _quarters_year(columns: tuple[str, ...]) -> tuple[str, ...]:
     """The financial year a header's quarters belong to: the year column that follows them ("Q1 Q2 Q3 Q4 21-22");
     none when no year follows."""
-    quarters = [position for position, name in enumerate(columns) if re.fullmatch(r"Q[1-4]", name, re.IGNORECASE)]
+    quarters = [position for position, name in enumerate(columns) if _QUARTER_NAME.fullmatch(name)]
     after = [name for name in columns[quarters[-1] + 1 :] if _YEAR_COLUMN.fullmatch(name)] if quarters else []
     return tuple(after[:1])
 
@@ -161,20 +163,18 @@ def columns_asked(question: str) -> list[str]:
     months: list[str] = []
     previous: re.Match[str] | None = None
     for dated in MONTH_WITH_YEAR.finditer(question):
-        year, last = int(dated["year"][-2:]) + 2000, MONTHS[dated["month"].lower()]
-        start = (int(previous["year"][-2:]) + 2000) * 12 + MONTHS[previous["month"].lower()] - 1 if previous else 0
-        if previous and _DATED_RANGE_FROM.match(question, previous.end(), dated.start()) and year * 12 + last - start <= MAX_RANGE_MONTHS:
-            earlier = list(range(start + 1, year * 12 + last - 1))  # the months between; the first is listed already
+        end = _month_count(dated["year"], dated["month"])
+        start = _month_count(previous["year"], previous["month"]) if previous else end
+        if previous and _DATED_RANGE_FROM.match(question, previous.end(), dated.start()) and end + 1 - start <= MAX_RANGE_MONTHS:
+            earlier = list(range(start + 1, end))  # the months between; the first is listed already
         elif opening := _RANGE_FROM.search(question, 0, dated.start()):
-            first = MONTHS[opening["month"].lower()]
-            count = (last - first) % 12
-            earlier = [year * 12 + last - 1 - back for back in range(count, 0, -1)]
+            earlier = list(range(end - (end - _month_count(dated["year"], opening["month"])) % 12, end))
         else:
             sharing = _MONTHS_SHARING_YEAR.search(question, 0, dated.start())
-            names = [MONTHS[m.group().lower()] for m in _MONTH_NAME.finditer(sharing.group())] if sharing else []
+            named = [_month_count(dated["year"], m.group()) for m in _MONTH_NAME.finditer(sharing.group())] if sharing else []
             # Listed in time order: "December and January 2022" is December 2021.
-            earlier = [(year - (n > last)) * 12 + n - 1 for n in names]
-        months += [_month_column(n) for n in [*earlier, year * 12 + last - 1]]
+            earlier = [n - 12 * (n > end) for n in named]
+        months += [_month_column(n) for n in [*earlier, end]]
         previous = dated
     years = [f"{y['first']}-{y['second']}" for token in tokenize(question) if (y := _FINANCIAL_YEAR_TOKEN.fullmatch(token))]
     return list(dict.fromkeys(months + quarters + years))
@@ -196,7 +196,7 @@ def _dating(column: str) -> str | None:
     None ("Target")."""
     if MONTH_COLUMN.fullmatch(column):
         return "month"
-    if re.fullmatch(r"Q[1-4]", column, re.IGNORECASE) or _QUARTER_COLUMN.fullmatch(column):
+    if _QUARTER_NAME.fullmatch(column) or _QUARTER_COLUMN.fullmatch(column):
         return "quarter"
     return "year" if _YEAR_COLUMN.fullmatch(column) else None
 
@@ -209,7 +209,12 @@ def _month_column(number: int) -> str:
 def _month_number(column: str) -> int:
     """ "Apr-21" as a count of months (2021 * 12 + 3), so that the next month is one more."""
     month, year = column.split("-")
-    return (2000 + int(year)) * 12 + MONTHS[month.lower()] - 1
+    return _month_count(year, month)
+
+
+def _month_count(year: str, month: str) -> int:
+    """A month and year as written ("April", "21" or "2021") as a count of months: 2021 * 12 + 3."""
+    return (2000 + int(year[-2:])) * 12 + MONTHS[month.lower()] - 1
 
 
 def _written_out(column: str) -> str:
@@ -360,9 +365,8 @@ class TableAnswer:
         """Whether a text names every month or year asked, written out or as a column ("December 2021", "Dec-21");
         asked without a year, the month alone ("In April there were 9 breaches" names the "april" asked)."""
         tokens = set(tokenize(text))
-        if self.undated:
-            return all(set(tokenize(_written_out(c).split()[0])) <= tokens or set(tokenize(c)) <= tokens for c in self.columns)
-        return all(set(tokenize(_written_out(c))) <= tokens or set(tokenize(c)) <= tokens for c in self.columns)
+        written = [_written_out(c).split()[0] if self.undated else _written_out(c) for c in self.columns]
+        return all(set(tokenize(w)) <= tokens or set(tokenize(c)) <= tokens for w, c in zip(written, self.columns))
 
     def shown(self) -> str:
         """How an answer shows it: the measure, then its value for each month asked and the months asked it
@@ -395,11 +399,13 @@ def table_answer(
     rows of figures, which search by words and meaning ranks low); ties go to the better ranked. Its ``gives``
     says whether it has the month asked."""
     asked = columns_asked(question)
+    # Months named without a year are read against each table's document date (every table's, once).
+    undated = {} if asked else {w: months_alone(question, w) for w in {reader.written(i) for i in reader.table_sentences()}}
     rank = {sentence_id: position for position, sentence_id in enumerate(ranked)}
     found = [
         TableAnswer(sentence_id, row, tuple(columns), share, undated=not asked)
         for sentence_id in reader.table_sentences()
-        if (columns := asked or months_alone(question, reader.written(sentence_id)))
+        if (columns := asked or undated[reader.written(sentence_id)])
         and (match := reader.row_about(sentence_id, columns, terms, names))
         for share, row in [match]
     ]

@@ -59,7 +59,9 @@ REPORTING_MONTH = re.compile(r"\b(?:month\s?|m)(?P<number>1[0-2]|[1-9])\b(?![-â€
 
 # A year as people write it: "2022", "2019/20", "22/23", "2021-22", "FY23/24" (``tokenize`` folds the
 # financial years into one token; this finds them as written, to echo or compare).
-YEAR_WRITTEN = re.compile(rf"\b(?:fy\s?)?(?:20)?\d\d\s?[/-]\s?(?:20)?\d\d\b|\b{CALENDAR_YEAR}\b", re.IGNORECASE)
+# A financial year as written, its two years' last digits named: "2021/22", "21-22", "FY21/22" (a pattern's text).
+FINANCIAL_YEAR = r"(?:fy\s?)?(?:20)?(?P<first>\d\d)\s?[/-]\s?(?:20)?(?P<second>\d\d)\b"
+YEAR_WRITTEN = re.compile(rf"\b{FINANCIAL_YEAR}|\b{CALENDAR_YEAR}\b", re.IGNORECASE)
 
 # Words that place a year before or after another ("last year", "the following financial year"): one list
 # for the action table's due years (``index.due_dates``) and for follow-ups that move the year asked

@@ -42,6 +42,8 @@ _UNIT = (
     r"appointments|referrals|breaches|cases|vaccinations|doses|boosters|suppliers|tonnes|miles|km|"
     r"[kM]?t?CO2e|kgCO2e|[kMG]Wh|m³)"
 )
+# A year or a financial year as a figure: "2040", "2021/22".
+_YEAR_TEXT = rf"{CALENDAR_YEAR}(?:/\d{{2,4}})?"
 # A key figure, as a briefing shows one: amounts, percentages, large numbers, years, ranks and counts of
 # things with their unit. Broader than a fact's figure (index.vocabulary.FIGURE, any number): a briefing
 # lists figures that measure something, not section numbers.
@@ -50,7 +52,7 @@ _FIGURE = re.compile(
     r"£\s?\d[\d,.]*(?:\s?(?:bn|m|k|million|billion)\b)?"
     r"|(?<![\d.,])\d[\d,.]*\s?%"
     r"|(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?"
-    rf"|\b{CALENDAR_YEAR}(?:/\d{{2,4}})?\b"
+    rf"|\b{_YEAR_TEXT}\b"
     r"|\b\d+(?:st|nd|rd|th)\b"
     r"|\b\d+(?:\.\d+)?\s?(?:[a-z]+\s)?" + _UNIT + r"(?![a-z]|[\s-]+olds?\b)"
 )
@@ -89,7 +91,7 @@ _CUT_AND_LEANING = re.compile(r"^(?:and|or|but|nor|so|which|whose|who|it|its|the
 _CONTINUES = re.compile(r"^(?:(?:This|These|Those|They|Such)\b|(?:\S+\s+){1,3}(?:this|these|those)\s+[a-z]{3,})")
 _LEADING_MARK = re.compile(r"^(?:[•▪●–—-]|o(?=\s[A-Z])|\d{1,2}\.(?=\s[A-Z]))\s+")
 _MONTH = rf"(?:{MONTH_FULL_NAMES})"
-_DATE = re.compile(rf"\b{CALENDAR_YEAR}(?:/\d{{2,4}})?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\b|\b{_MONTH}\s+{CALENDAR_YEAR}\b")
+_DATE = re.compile(rf"\b{_YEAR_TEXT}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\b|\b{_MONTH}\s+{CALENDAR_YEAR}\b")
 # A year as a time limit, after "by", "before", "until" (or "from"): "by the end of March 2023".
 _LIMIT_YEAR = rf"\s+(?:the\s+end\s+of\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{_MONTH}\s+)?{CALENDAR_YEAR}\b"
 # What makes a dated sentence a commitment rather than a report of the past.
@@ -120,9 +122,7 @@ def measured_figures(text: str) -> set[str]:
     return {figure for figure in figures_in(text) if not _NAMES_A_MEASURE.match(figure)}
 
 
-_YEAR_FIGURE = re.compile(rf"{CALENDAR_YEAR}(?:/\d{{2,4}})?")
-
-
+_YEAR_FIGURE = re.compile(_YEAR_TEXT)
 # A year set as a deadline or target: "net zero by 2040/2045", "by March 2023", "until 2025".
 _DEADLINE = re.compile(rf"\b(?:by|until|before){_LIMIT_YEAR}", re.IGNORECASE)
 

@@ -44,7 +44,7 @@ from index.embedder import TextEmbedder
 from index.records import Citation, SourceHint
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
 from index.store import KnowledgeBase
-from index.text import collapse_whitespace, has_a_word, tokenize, units_spelled_out
+from index.text import collapse_whitespace, has_a_word, months_in_their_year, tokenize, units_spelled_out
 from index.vocabulary import CALENDAR_YEAR, CAPTION
 from index.word_meaning import meaningful_words
 
@@ -415,7 +415,7 @@ class AnsweringService:
     def _answer_from_documents(self, question: str, filters: Filters) -> Answer:
         # "george eliot" read as "GEH", the initials the documents define for it and write on the pages (the
         # action table reads the question as typed: its rows spell names out).
-        question = self.searcher.with_initials(question)
+        question = months_in_their_year(self.searcher.with_initials(question))
         scored, candidates, logits = self._rank(question, CHUNKS_SEARCHED, filters)
         trace = [f"hit {self._where_chunk(h.chunk_id)} fused {h.score:.4f} {_meaning(h)}" for h in candidates.hits]
         trace += [f"candidate p={c.score:.3f} {self._where(c.sentence_id)}: {self._text(c)[:100]}" for c in scored[:5]]

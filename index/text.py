@@ -18,8 +18,11 @@ from index.records import Chunk
 from index.vocabulary import (
     BULLET_GLYPHS,
     CALENDAR_YEAR,
+    FINANCIAL_YEAR,
     GLUE_WORDS,
     HONORIFICS,
+    MONTH_NAMES,
+    MONTHS,
     STOPWORDS,
     UNIT_SHORTHAND,
     WEB_ADDRESS,
@@ -182,6 +185,27 @@ def units_spelled_out(question: str) -> str:
     """A question with units shortened after a number spelled out ("a&e 4 hr performance" reads
     "a&e 4 hour performance", not HR): for search only, never shown."""
     return _NUMBER_AND_UNIT.sub(lambda match: f"{match.group(1)} {UNIT_SHORTHAND[match.group(2).lower()]}", question)
+
+
+# A month dated by its financial year, as finance and performance papers write them: "March 2021/22", "dec 21-22".
+_MONTH_OF_FINANCIAL_YEAR = re.compile(rf"\b(?P<month>{MONTH_NAMES})\.?[\s,-]+{FINANCIAL_YEAR}", re.IGNORECASE)
+# The financial year starts in April: April to December are in its first calendar year, January to March in its second.
+FINANCIAL_YEAR_FIRST_MONTH = 4
+
+
+def months_in_their_year(question: str) -> str:
+    """A month dated by its financial year written with its calendar year ("March 2021/22" is "March 2022",
+    "December 2021/22" is "December 2021"), the way the documents date a month ("Mar-22", "December 2021"):
+    read as the year alone, "March 2021/22" was answered with the whole year's value."""
+
+    def in_its_year(match: re.Match[str]) -> str:
+        first, second = int(match["first"]), int(match["second"])
+        if second != (first + 1) % 100:
+            return match.group()  # "may 12/13": not a financial year
+        year = first if MONTHS[match["month"].lower()] >= FINANCIAL_YEAR_FIRST_MONTH else second
+        return f"{match['month']} 20{year:02d}"
+
+    return _MONTH_OF_FINANCIAL_YEAR.sub(in_its_year, question)
 
 
 def tokenize(text: str) -> list[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bot.evaluation import quote_is_verbatim
 from bot.tables import columns_asked, header_columns, months_alone, rows_in
+from index.text import months_in_their_year
 
 HEADER = "Annual Target Apr-21 May-21 Jun-21 Jul-21 Aug-21 Sep-21 Oct-21 Nov-21 Dec-21 Jan-22 Feb-22 Mar-22 Q1 Q2 Q3 Q4 21-22 Apr-22 May-22"
 ROWS = (
@@ -93,6 +94,16 @@ def test_a_month_of_a_monthly_table_is_answered_with_that_months_value(service):
     # A financial year is a column too; and a table page search did not find is read all the same.
     answer = service.answer("What was C&W's A&E 4-hour performance for 2021/22 as a whole, and for April 2022?")
     assert "A&E department: April 2022 68.9%, 2021/22 76.5% (target 95%)" in answer.text
+
+
+def test_a_month_dated_by_its_financial_year_is_that_month(service):
+    """Finance papers date a month by its financial year: December of 2021/22 is December 2021, March is March 2022."""
+    assert months_in_their_year("RTT in december 2021/22 and Mar 21-22") == "RTT in december 2021 and Mar 2022"
+    assert months_in_their_year("in may 12/14, the 2021/22 year") == "in may 12/14, the 2021/22 year"  # no financial year after a month
+    answer = service.answer("RTT 18 weeks performance in december 2021/22")
+    assert "December 2021 62.4% (target 92%)" in answer.text
+    answer = service.answer("A&E 4 hour performance in march 2021/22?")
+    assert "March 2022 71.3% (target 95%)" in answer.text and "2021/22 76.5%" not in answer.text
 
 
 def test_a_month_the_row_does_not_reach_is_declined_saying_which_months_it_gives(service):

@@ -41,6 +41,12 @@ PAGES_EXPANDED = 6
 PAGES_BY_BM25 = 3
 # A name in fewer than this share of sentences is specific: evidence about it should mention it.
 SPECIFIC_NAME_SHARE = 0.03
+# A name in at least this share of the documents ("Coventry", "Warwickshire", "ICB") is what the whole corpus is
+# about, not a place or body a question singles out: the NHS England letter, addressed to "Coventry and
+# Warwickshire ICS" on its first page, does not repeat it on the page that answers ("... the system will remain
+# in segment 3"). Such a name is not asked of the quoted pages. Set by hand from a trial: nine or more of the ten
+# board papers and plans use these; the trusts' names are in three to seven of eleven documents.
+CORPUS_SUBJECT_SHARE = 0.9
 # Initials this long or longer name a document ("QSRM": Quarterly System Review Meeting); shorter ones
 # ("GB", "CCG") are too often other things. Set by hand.
 MIN_TITLE_INITIALS = 4
@@ -247,6 +253,11 @@ class FeatureMaker:
         self._title_initials = {slug: frozenset(initials_of_title(document.record.title)) for slug, document in kb.by_slug.items()}
         # Those long enough to name the document ("nhse", "qsrm"), not "gp" of "Green Plan".
         self._title_acronyms = {slug: frozenset(i for i in initials if len(i) >= MIN_TITLE_INITIALS) for slug, initials in self._title_initials.items()}
+        documents_using: dict[str, set[str]] = {}
+        for sentence_id, (slug, _) in enumerate(kb.sentences):
+            for token in searcher.sentence_tokens(sentence_id):
+                documents_using.setdefault(token, set()).add(slug)
+        self._corpus_subject = frozenset(t for t, slugs in documents_using.items() if len(slugs) >= CORPUS_SUBJECT_SHARE * len(kb.by_slug))
         self._document_names = {
             slug: searcher.title_tokens(slug) | acronyms_of(document.record.title) | self._kinds[slug]
             for slug, document in kb.by_slug.items()
@@ -589,7 +600,10 @@ class FeatureMaker:
         """The question's names that the evidence should mention: those the documents use (however
         often: "Coventry" asked, the quoted pages are about Warwickshire), other than the words naming
         a document."""
-        return tuple(n for n in reading.names if n.isalpha() and n not in reading.document_words and self.searcher.knows(n))
+        return tuple(
+            n for n in reading.names
+            if n.isalpha() and n not in reading.document_words and n not in self._corpus_subject and self.searcher.knows(n)
+        )
 
     def evidence_tokens(self, sentence_ids: list[int]) -> frozenset[str]:
         """What the pages of these sentences say: their words, titles and acronyms, as search tokens."""

@@ -36,8 +36,9 @@ _FINANCIAL_YEAR = re.compile(r"\b(?:fy\s?)?(?:20)?(\d{2})\s?[/-]\s?(?:20)?(\d{2}
 # "GPs", "PCNs", "ICBs", "4Is": an acronym's plural. ("ICS" and "NHS" end in a capital S and keep it.)
 _ACRONYM_PLURAL = re.compile(r"\b([A-Z][A-Z0-9]+|\d[A-Za-z])s\b")
 _APOSTROPHE = re.compile(r"['’]s\b|['’]")
-# "4Is" (a figure and one capital, the way frameworks are named: "the 4Is", "3Rs") is one token, "4i".
-_TOKEN = re.compile(r"fy\d\d/\d\d|\b\d[a-z]\b|[£$]?\d+(?:[,.]\d+)*%?|[a-z][a-z0-9]*")
+# "4Is" (a figure and one capital, the way frameworks are named: "the 4Is", "3Rs") is one token, "4i"; so are
+# initials joined by an ampersand ("A&E", "C&W": "a&e"), whose single letters would be dropped.
+_TOKEN = re.compile(r"fy\d\d/\d\d|\b\d[a-z]\b|\b[a-z]&[a-z]\b|[£$]?\d+(?:[,.]\d+)*%?|[a-z][a-z0-9]*")
 
 
 @functools.lru_cache(maxsize=1)
@@ -260,7 +261,7 @@ def plain_tokens(text: str) -> list[str]:
 
     Lower-cased; an acronym's plural is its singular ("PCNs": "pcn"), apostrophes go
     ("Trust's": "trust"), hyphens and slashes part words ("net-zero": "net", "zero"),
-    figures stay whole ("£1.2", "42%") and a financial year is one word ("fy23/24").
+    figures stay whole ("£1.2", "42%"), initials joined by "&" too ("a&e") and a financial year is one word ("fy23/24").
     """
     text = _APOSTROPHE.sub("", _ACRONYM_PLURAL.sub(r"\1", text).lower())
     return _TOKEN.findall(_with_financial_years(text))

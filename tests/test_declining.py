@@ -273,3 +273,12 @@ def test_the_initials_of_a_documents_title_are_on_its_pages(service):
     answer = service.answer("what was the planned deficit NHSE said was still too high")
     assert not answer.abstained, answer.text
     assert "planned deficit of £37.9 is still too high" in answer.text
+
+
+def test_the_name_of_the_system_every_document_is_about_is_not_asked_of_the_quoted_page(service):
+    # A new user's trial: "The closest passages do not mention Coventry", of the NHS England letter's page 2,
+    # which gives the segment; the letter is addressed to "Coventry and Warwickshire ICS" on its first page.
+    answer = service.answer("Which segment of the System Oversight Framework will the Coventry and Warwickshire system remain in?")
+    assert not answer.abstained, answer.text
+    assert "the system will remain in segment 3" in answer.text
+    # A trust is not the system: asked about UHCW, pages about SWFT still decline (the test above).

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bot.evaluation import quote_is_verbatim
 from bot.tables import columns_asked, header_columns, months_alone, rows_in
-from index.text import months_in_their_year
+from index.text import months_in_their_year, tokenize
 
 HEADER = "Annual Target Apr-21 May-21 Jun-21 Jul-21 Aug-21 Sep-21 Oct-21 Nov-21 Dec-21 Jan-22 Feb-22 Mar-22 Q1 Q2 Q3 Q4 21-22 Apr-22 May-22"
 ROWS = (
@@ -94,6 +94,14 @@ def test_a_month_of_a_monthly_table_is_answered_with_that_months_value(service):
     # A financial year is a column too; and a table page search did not find is read all the same.
     answer = service.answer("What was C&W's A&E 4-hour performance for 2021/22 as a whole, and for April 2022?")
     assert "A&E department: April 2022 68.9%, 2021/22 76.5% (target 95%)" in answer.text
+
+
+def test_a_and_e_typed_in_lower_case_finds_its_row(service):
+    """"A&E" is one search token: its single letters had been dropped, and "a&e 4hr performance in may 2022" was
+    answered with "NOTED the Reports from Finance and Performance Committee ... 4 May 2022" (a new user's trial)."""
+    assert {"a&e", "c&w"} <= set(tokenize("C&W's A&E waits"))
+    answer = service.answer("a&e 4hr performance in may 2022")
+    assert "A&E department: May 2022 71.7% (target 95%)" in answer.text
 
 
 def test_a_month_dated_by_its_financial_year_is_that_month(service):

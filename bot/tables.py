@@ -28,6 +28,9 @@ from index.vocabulary import FINANCIAL_YEAR, MONTH_COLUMN, MONTH_NAMES, MONTH_WI
 _YEAR_COLUMN = re.compile(r"\d\d-\d\d")
 # A column for a quarter: "Q3" (of the financial year whose column follows the quarters'; ``_quarters_year``).
 _QUARTER_NAME = re.compile(r"Q[1-4]", re.IGNORECASE)
+# A question asking for a percentage: a row of counts does not answer it.
+_ASKS_A_SHARE = re.compile(r"%|\bper\s?cent\b|\bpercentage\b|\bproportion\b", re.IGNORECASE)
+_PERCENT = "%"
 # Any column of a monthly table's header: a month, a quarter, a financial year.
 _COLUMN = re.compile(rf"{MONTH_COLUMN.pattern}|{_QUARTER_NAME.pattern}|{_YEAR_COLUMN.pattern}", re.IGNORECASE)
 # A value in a row: a count, a percentage, an amount, or "N/A" (a cell the table does not give).
@@ -107,8 +110,9 @@ class TableRow:
 
 def header_columns(text: str) -> tuple[str, ...] | None:
     """A monthly table's columns from its header line ("Target Apr-21 ... 21-22 Apr-22 May-22"): the first run
-    of column names ("Target", months, quarters, years) whose months run month by month, ``MIN_MONTH_COLUMNS``
-    or more of them (not a chart's axis, "Feb-20 Feb-22 Mar-22"); None if none does."""
+    of column names ("Target", months, quarters, years) whose months run forward in time, ``MIN_MONTH_COLUMNS``
+    or more of them; not always month by month: the GP appointments table sets a pre-Covid baseline before the
+    latest months ("Feb-20 Feb-22 Mar-22 Apr-22"). None if none does."""
     words = text.split()
     start = 0
     while start < len(words):
@@ -116,7 +120,7 @@ def header_columns(text: str) -> tuple[str, ...] | None:
         while end < len(words) and (words[end].lower() == "target" or _COLUMN.fullmatch(words[end])):
             end += 1
         months = [_month_number(w) for w in words[start:end] if MONTH_COLUMN.fullmatch(w)]
-        if len(months) >= MIN_MONTH_COLUMNS and all(later == earlier + 1 for earlier, later in pairwise(months)):
+        if len(months) >= MIN_MONTH_COLUMNS and all(later > earlier for earlier, later in pairwise(months)):
             return tuple(words[start:end])
         start = end + 1
     return None
@@ -274,28 +278,38 @@ class TableReader:
             self._rows[sentence_id] = [_without_header(row) for row in rows_in(sentence.text, columns)] if columns else []
         return self._rows[sentence_id]
 
-    def row_about(self, sentence_id: int, columns: list[str], terms: dict[str, float], names: tuple[str, ...]) -> tuple[float, TableRow] | None:
+    def row_about(
+        self, sentence_id: int, columns: list[str], terms: dict[str, float], names: tuple[str, ...], share_asked: bool = False
+    ) -> RowMatch | None:
         """The sentence's row about the measure asked, with the share of the question's telling words (by weight,
         leaving out the month or year) its label holds: at least ``MIN_LABEL_SHARE``, every number the question
         gives the measure ("18 week": the "RTT > 52 weeks" row is another measure), and every name it asks
-        about on the row or its page (the system's row is no answer about UHCW). The row holding most of them."""
+        about on the row or its page (the system's row is no answer about UHCW). The row holding most of them, and
+        most of whose own label the question holds: "total GP appointments" is the "Total appointments" row, not
+        "Cancer two week wait ... referred urgently with suspected cancer by a GP", which holds the rarer "GP".
+        A percentage asked (``share_asked``) is a row of percentages, and the "%" of its label is one of its words
+        ("what % of GP appointments were face to face": "% face to face", not "Face to face appointments")."""
         dated = {t for c in columns for t in tokenize(f"{_written_out(c)} {c}")}
         dated |= {t for c in columns if (q := _QUARTER_COLUMN.fullmatch(c)) for t in tokenize(f"quarter {q['quarter'][1]}")}
         asked = {t: w for t, w in terms.items() if t not in dated}
         numbers = {_NUMBER_WORDS.get(t, t) for t in asked if t.isdigit() or t in _NUMBER_WORDS}
+        if share_asked and asked:
+            asked[_PERCENT] = sum(asked.values()) / len(asked)  # weighs as an ordinary word of the question
         total = sum(asked.values())
         slug, sentence = self.kb.sentences[sentence_id]
         if not total or not set(names) <= self._page_tokens(slug, sentence.page):
             return None
-        best: tuple[float, TableRow] | None = None
+        best: RowMatch | None = None
         for row in self.rows(sentence_id):
-            label = {_NUMBER_WORDS.get(t, t) for t in tokenize(row.label)}
+            if share_asked and not any(value.endswith(_PERCENT) for value in row.values):
+                continue
+            label = {_NUMBER_WORDS.get(t, t) for t in tokenize(row.label)} | ({_PERCENT} if _PERCENT in row.label else set())
             held = [t for t in asked if _NUMBER_WORDS.get(t, t) in label]
             if not numbers <= label or len(held) < MIN_LABEL_WORDS:
                 continue
-            share = sum(asked[t] for t in held) / total
-            if share >= MIN_LABEL_SHARE and (best is None or share > best[0]):
-                best = (share, row)
+            match = RowMatch(row, sum(asked[t] for t in held) / total, len(held) / len(label))
+            if match.share >= MIN_LABEL_SHARE and (best is None or match.fit > best.fit):
+                best = match
         return best
 
     def _page_tokens(self, slug: str, page: int) -> frozenset[str]:
@@ -330,6 +344,19 @@ def _without_header(row: TableRow) -> TableRow:
 
 
 @dataclass(frozen=True)
+class RowMatch:
+    """A row and how well its label matches the question's measure."""
+
+    row: TableRow
+    share: float  # of the question's telling words (by weight) its label holds
+    label_held: float  # of its label's words the question holds
+
+    @property
+    def fit(self) -> float:
+        return self.share + self.label_held
+
+
+@dataclass(frozen=True)
 class TableAnswer:
     """The row of a monthly table about the measure asked, and the sentence that holds it: it gives the value
     asked for, or shows the month asked is not in the table for that measure (``gives`` False)."""
@@ -338,6 +365,7 @@ class TableAnswer:
     row: TableRow
     columns: tuple[str, ...]  # the columns asked
     share: float = 0.0  # of the question's telling words its label holds (``TableReader.row_about``)
+    fit: float = 0.0  # ... and of its label's words the question holds, summed: rows are chosen by it
     undated: bool = False  # the question named its months without a year (``months_alone``)
 
     @property
@@ -402,16 +430,16 @@ def table_answer(
     # Months named without a year are read against each table's document date (every table's, once).
     undated = {} if asked else {w: months_alone(question, w) for w in {reader.written(i) for i in reader.table_sentences()}}
     rank = {sentence_id: position for position, sentence_id in enumerate(ranked)}
+    share_asked = bool(_ASKS_A_SHARE.search(question))
     found = [
-        TableAnswer(sentence_id, row, tuple(columns), share, undated=not asked)
+        TableAnswer(sentence_id, match.row, tuple(columns), match.share, match.fit, undated=not asked)
         for sentence_id in reader.table_sentences()
         if (columns := asked or undated[reader.written(sentence_id)])
-        and (match := reader.row_about(sentence_id, columns, terms, names))
-        for share, row in [match]
+        and (match := reader.row_about(sentence_id, columns, terms, names, share_asked))
     ]
     if not found:
         return None
-    best = max(found, key=lambda f: (f.share, f.gives, -rank.get(f.sentence_id, len(ranked))))
+    best = max(found, key=lambda f: (f.fit, f.gives, -rank.get(f.sentence_id, len(ranked))))
     if best.gives and len({f.row.label for f in found if f.share == best.share}) > 1:
         return None  # rows about the measure asked alike ("62 day": GP referral, screening, upgrade): which is meant?
     return best

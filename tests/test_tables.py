@@ -29,8 +29,10 @@ def test_a_row_gives_its_value_under_each_column_and_none_past_its_last():
     assert waits.reading(["Dec-21", "21-22"]) == "December 2021 73.2%, 2021/22 76.5%"
 
 
-def test_a_header_runs_month_by_month():
-    assert header_columns("Feb-20 Feb-22 Mar-22 Apr-22") is None  # a chart's axis
+def test_a_header_runs_forward_in_time():
+    # The GP appointments table sets a pre-Covid baseline before the latest months.
+    assert header_columns("Category Feb-20 Feb-22 Mar-22 Apr-22") == ("Feb-20", "Feb-22", "Mar-22", "Apr-22")
+    assert header_columns("Apr-22 Feb-20 Mar-20") is None  # back in time: a chart's labels, not a table's columns
     assert header_columns("Target Apr-22 Trend Regional Average") is None  # one month: a benchmark table's
     assert header_columns("Indicator Target May-21 Jun-21 Jul-21 Aug-21") == ("Target", "May-21", "Jun-21", "Jul-21", "Aug-21")
 
@@ -102,6 +104,18 @@ def test_a_and_e_typed_in_lower_case_finds_its_row(service):
     assert {"a&e", "c&w"} <= set(tokenize("C&W's A&E waits"))
     answer = service.answer("a&e 4hr performance in may 2022")
     assert "A&E department: May 2022 71.7% (target 95%)" in answer.text
+
+
+def test_the_row_most_of_whose_label_is_asked_answers(service):
+    """"total GP appointments" holds two words of the GP appointments table's "Total appointments" and two of the
+    cancer table's "... referred urgently with suspected cancer by a GP": the row whose label it holds whole answers."""
+    answer = service.answer("How many total GP appointments were there in February 2022?")
+    assert "Total appointments: February 2022 413,658" in answer.text and "cancer by a GP" not in answer.text
+    answer = service.answer("face to face GP appointments in March 2022")
+    assert "Face to face appointments: March 2022 272,623" in answer.text
+    # A percentage asked is no row of counts: the table is quoted whole, percentages and all.
+    answer = service.answer("what % of GP appointments were face to face in April 22 compared with pre-covid (Feb 20)?")
+    assert "Face to face appointments: April 2022" not in answer.text and "57.9%" in answer.text
 
 
 def test_a_month_dated_by_its_financial_year_is_that_month(service):

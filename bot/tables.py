@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -39,6 +40,18 @@ _VALUE = re.compile(rf"[<>]?-?£?\d[\d,]*(?:\.\d+)?%?|{_NOT_GIVEN}")
 # A header names at least this many months: a monthly table (a lone "Apr-22" heads a benchmark table whose
 # rows may be for other months: "NHS 111 ... (March 22)"). Set by hand.
 MIN_MONTH_COLUMNS = 3
+# A benchmark table's header: the report's "Good Progress" and "Areas of Concern" tables give one month of each
+# measure beside its target (and the region's average), not a run of months.
+_BENCHMARK_HEADER = re.compile(rf"\bBasis Target (?P<month>{MONTH_COLUMN.pattern}) Trend(?: Regional Average)?", re.IGNORECASE)
+_AVERAGE = "Average"
+# A benchmark row dated by its own label, when its measure is reported later than the others: "NHS 111: % calls
+# answered in 60 seconds (March 22)", "... Recovery Rate (March 2022)", "... (Quarter 4) (Mar)".
+_ROW_MONTH = re.compile(rf"\((?P<month>{MONTH_NAMES})[a-z]*\.?(?:\s+(?P<year>(?:20)?\d\d))?\)", re.IGNORECASE)
+_ROW_QUARTER = re.compile(r"\((?:Q|Quarter\s*)(?P<number>[1-4])\)", re.IGNORECASE)
+# A chart's data labels the text layer ran in before a row: "GEH 78.3% SWFT 68.6% UHCW 70.2% Ambulance ...".
+_DATA_LABELS = re.compile(r"^(?:[A-Z]{2,5}\s+\d[\d.,]*%\s+)+")
+# The end of a header the text layer wrapped ("... Trend Regional" | "Average Cancer - 31 day radiotherapy ...").
+_HEADER_END = re.compile(r"^(?:Regional\s+)?Average\s+")
 # A row may lack this many of its header's last columns (the latest month not yet reported for it). Set by
 # hand from the report's tables: their rows lack at most the last month.
 MAX_MISSING_COLUMNS = 1
@@ -84,6 +97,7 @@ class TableRow:
     label: str
     values: tuple[str, ...]
     columns: tuple[str, ...]
+    one_month: bool = False  # a benchmark table's row: one month of its measure, not a run of months
 
     def value_for(self, column: str) -> str | None:
         """The value under ``column`` ("Dec-21", "21-22", "Q3 21-22"), or None when the row does not reach it or
@@ -124,6 +138,30 @@ def header_columns(text: str) -> tuple[str, ...] | None:
             return tuple(words[start:end])
         start = end + 1
     return None
+
+
+def benchmark_columns(text: str) -> tuple[str, ...] | None:
+    """A benchmark table's columns from its header ("Basis Target Apr-22 Trend Regional Average"): the target, the
+    month and the region's average (a row without an average lacks the last column); None if it is none."""
+    header = _BENCHMARK_HEADER.search(text)
+    return ("Target", header["month"].title(), _AVERAGE) if header else None
+
+
+def benchmark_row(row: TableRow) -> TableRow:
+    """A benchmark table's row with its label as the measure's name alone (no header, no chart's data labels) and
+    its month as its label dates it: "IAPT ... Recovery Rate (March 2022)" under "Apr-22" gives March 2022's rate;
+    "... (Q4)" gives a quarter's, so no month's."""
+    label = row.label
+    if header := _BENCHMARK_HEADER.search(label):
+        label = label[header.end() :]
+    label = _DATA_LABELS.sub("", _HEADER_END.sub("", label.strip()))
+    target, month, average = row.columns
+    if dated := _ROW_MONTH.search(label):
+        year = dated["year"] or month.split("-")[1]
+        month = f"{dated['month'][:3].title()}-{year[-2:]}"
+    elif quarter := _ROW_QUARTER.search(label):
+        month = f"Q{quarter['number']}"
+    return TableRow(label, row.values, (target, month, average), one_month=True)
 
 
 def rows_in(text: str, columns: tuple[str, ...]) -> list[TableRow]:
@@ -266,16 +304,22 @@ class TableReader:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self._columns: dict[tuple[str, int], tuple[str, ...] | None] = {}
+        self._benchmarks: dict[tuple[str, int], tuple[str, ...] | None] = {}
+        self._benchmark_sentences: list[int] | None = None
         self._rows: dict[int, list[TableRow]] = {}
         self._table_sentences: list[int] | None = None
         self._tokens: dict[tuple[str, int], frozenset[str]] = {}
 
     def rows(self, sentence_id: int) -> list[TableRow]:
-        """The rows a sentence holds, when its page has a monthly table's header (read once a sentence)."""
+        """The rows a sentence holds, when its page has a monthly or a benchmark table's header (read once a sentence)."""
         if sentence_id not in self._rows:
             slug, sentence = self.kb.sentences[sentence_id]
-            columns = self._page_columns(slug, sentence.page)
-            self._rows[sentence_id] = [_without_header(row) for row in rows_in(sentence.text, columns)] if columns else []
+            if columns := self._page_columns(slug, sentence.page):
+                self._rows[sentence_id] = [_without_header(row) for row in rows_in(sentence.text, columns)]
+            elif columns := self._benchmark_columns(slug, sentence.page):
+                self._rows[sentence_id] = [benchmark_row(row) for row in rows_in(sentence.text, columns)]
+            else:
+                self._rows[sentence_id] = []
         return self._rows[sentence_id]
 
     def row_about(
@@ -324,15 +368,33 @@ class TableReader:
     def table_sentences(self) -> list[int]:
         """The sentences holding rows of a monthly table, in the whole knowledge base (read once)."""
         if self._table_sentences is None:
-            pages = [(d.record.slug, n) for d in self.kb.documents for n in range(1, len(d.pages) + 1)]
-            self._table_sentences = [i for slug, page in pages if self._page_columns(slug, page) for i in self.kb.page_sentence_ids(slug, page) if self.rows(i)]
+            self._table_sentences = self._sentences_with_rows(self._page_columns)
         return self._table_sentences
 
+    def benchmark_sentences(self) -> list[int]:
+        """The sentences holding rows of a benchmark table (one month of each measure), in the whole knowledge base."""
+        if self._benchmark_sentences is None:
+            self._benchmark_sentences = self._sentences_with_rows(self._benchmark_columns)
+        return self._benchmark_sentences
+
+    def _sentences_with_rows(self, header: Callable[[str, int], tuple[str, ...] | None]) -> list[int]:
+        pages = [(d.record.slug, n) for d in self.kb.documents for n in range(1, len(d.pages) + 1)]
+        return [i for slug, page in pages if header(slug, page) for i in self.kb.page_sentence_ids(slug, page) if self.rows(i)]
+
     def _page_columns(self, slug: str, page: int) -> tuple[str, ...] | None:
-        if (slug, page) not in self._columns:
-            headers = (header_columns(self.kb.sentences[i][1].text) for i in self.kb.page_sentence_ids(slug, page))
-            self._columns[(slug, page)] = next((h for h in headers if h), None)
-        return self._columns[(slug, page)]
+        return self._page_header(slug, page, header_columns, self._columns)
+
+    def _benchmark_columns(self, slug: str, page: int) -> tuple[str, ...] | None:
+        """A benchmark table's columns on a page without a monthly table."""
+        return None if self._page_columns(slug, page) else self._page_header(slug, page, benchmark_columns, self._benchmarks)
+
+    def _page_header(
+        self, slug: str, page: int, read: Callable[[str], tuple[str, ...] | None], seen: dict[tuple[str, int], tuple[str, ...] | None]
+    ) -> tuple[str, ...] | None:
+        if (slug, page) not in seen:
+            headers = (read(self.kb.sentences[i][1].text) for i in self.kb.page_sentence_ids(slug, page))
+            seen[(slug, page)] = next((h for h in headers if h), None)
+        return seen[(slug, page)]
 
 
 def _without_header(row: TableRow) -> TableRow:
@@ -376,6 +438,12 @@ class TableAnswer:
     def stops_short(self) -> bool:
         """It gives none of the months or years asked though its table has columns of that kind: the measure is
         there, the month is not (a table of months alone says nothing of a financial year asked)."""
+        if self.row.one_month:
+            # One month of a measure says nothing of an earlier one (the prose may give it), only that a later
+            # one is not reported yet ("IAPT ... Recovery Rate (March 2022)" asked for April 2022).
+            reported = [c for c in self.row.columns if MONTH_COLUMN.fullmatch(c)]
+            later = [c for c in self.columns if MONTH_COLUMN.fullmatch(c) and reported and _month_number(c) > _month_number(reported[0])]
+            return not self.gives and bool(later) and len(later) == len(self.columns)
         asked = {_dating(c) for c in self.columns}
         return not self.gives and bool(asked & {_dating(c) for c in self.row.columns})
 
@@ -416,6 +484,8 @@ class TableAnswer:
         asked = " or ".join(_written_out(c) for c in self.columns)
         if not months:
             return f"The closest table does not give {asked}."
+        if len(months) == 1:
+            return f"The closest table gives it for {_written_out(months[0])}, not {asked}."
         return f"The closest table gives it from {_written_out(months[0])} to {_written_out(months[-1])}, not {asked}."
 
 
@@ -428,15 +498,20 @@ def table_answer(
     says whether it has the month asked."""
     asked = columns_asked(question)
     # Months named without a year are read against each table's document date (every table's, once).
-    undated = {} if asked else {w: months_alone(question, w) for w in {reader.written(i) for i in reader.table_sentences()}}
+    undated = {} if asked else {w: months_alone(question, w) for w in {reader.written(i) for i in reader.table_sentences() + reader.benchmark_sentences()}}
     rank = {sentence_id: position for position, sentence_id in enumerate(ranked)}
     share_asked = bool(_ASKS_A_SHARE.search(question))
-    found = [
-        TableAnswer(sentence_id, match.row, tuple(columns), match.share, match.fit, undated=not asked)
-        for sentence_id in reader.table_sentences()
-        if (columns := asked or undated[reader.written(sentence_id)])
-        and (match := reader.row_about(sentence_id, columns, terms, names, share_asked))
-    ]
+
+    def rows_about(sentences: list[int]) -> list[TableAnswer]:
+        return [
+            TableAnswer(sentence_id, match.row, tuple(columns), match.share, match.fit, undated=not asked)
+            for sentence_id in sentences
+            if (columns := asked or undated.get(reader.written(sentence_id), []))
+            and (match := reader.row_about(sentence_id, columns, terms, names, share_asked))
+        ]
+
+    # A benchmark table gives one month of a measure: looked in only when no monthly table has a row about it.
+    found = rows_about(reader.table_sentences()) or rows_about(reader.benchmark_sentences())
     if not found:
         return None
     best = max(found, key=lambda f: (f.fit, f.gives, -rank.get(f.sentence_id, len(ranked))))

@@ -5,7 +5,7 @@ May, not December") and "... in April 2022" answered with the whole row, its tar
 from __future__ import annotations
 
 from bot.evaluation import quote_is_verbatim
-from bot.tables import columns_asked, header_columns, months_alone, rows_in
+from bot.tables import benchmark_columns, benchmark_row, columns_asked, header_columns, months_alone, rows_in
 from index.text import months_in_their_year, tokenize
 
 HEADER = "Annual Target Apr-21 May-21 Jun-21 Jul-21 Aug-21 Sep-21 Oct-21 Nov-21 Dec-21 Jan-22 Feb-22 Mar-22 Q1 Q2 Q3 Q4 21-22 Apr-22 May-22"
@@ -116,6 +116,38 @@ def test_the_row_most_of_whose_label_is_asked_answers(service):
     # A percentage asked is no row of counts: the table is quoted whole, percentages and all.
     answer = service.answer("what % of GP appointments were face to face in April 22 compared with pre-covid (Feb 20)?")
     assert "Face to face appointments: April 2022" not in answer.text and "57.9%" in answer.text
+
+
+BENCHMARK = (
+    "Areas of Concern Basis Target Apr-22 Trend Regional Average A&E - 12 Hour Trolley Waits Provider 0 13 GEH 78.3% "
+    "SWFT 68.6% UHCW 70.2% Ambulance Handovers over 15 minutes Provider 0 5,643 RTT - Incomplete Pathway CCG 92% "
+    "60.8% 58.0% Improving Access to Psychological Therapies (IAPT): Recovery Rate (March 2022) CCG 50% 51.0% "
+    "Annual Health Checks for patients with Severe Mental Illness (Q4) CCG 50% 32.4% 41.5%"
+)
+
+
+def test_a_benchmark_table_gives_one_month_of_each_measure_or_the_month_its_label_dates():
+    columns = benchmark_columns(BENCHMARK)
+    assert columns == ("Target", "Apr-22", "Average")
+    trolley, handovers, rtt, iapt, checks = (benchmark_row(row) for row in rows_in(BENCHMARK, columns))
+    assert trolley.label == "A&E - 12 Hour Trolley Waits Provider" and trolley.value_for("Apr-22") == "13"
+    assert handovers.label.startswith("Ambulance Handovers")  # not the chart's "GEH 78.3% SWFT 68.6% ..." before it
+    assert rtt.value_for("Apr-22") == "60.8%" and rtt.value_for("Average") == "58.0%"
+    assert iapt.value_for("Mar-22") == "51.0%" and iapt.value_for("Apr-22") is None  # reported a month behind
+    assert checks.value_for("Apr-22") is None  # a quarter's figure, no month's
+    assert header_columns(BENCHMARK) is None  # not a monthly table
+
+
+def test_abenchmark_row_answers_its_month_and_declines_only_a_later_one(service):
+    answer = service.answer("ambulance handovers over 15 mins in april 2022")
+    assert "Ambulance Handovers over 15 minutes Provider: April 2022 5,643 (target 0)" in answer.text
+    answer = service.answer("What was the IAPT recovery rate for April 2022?")
+    assert answer.abstained and "The closest table gives it for March 2022, not April 2022." in answer.text
+    answer = service.answer("IAPT recovery rate in march 2022")
+    assert not answer.abstained and "March 2022 51.0% (target 50%)" in answer.text
+    # Asked an earlier month than the table's, the prose answers: one month of a measure says nothing of another.
+    answer = service.answer("Were there any 104 week waits left at the end of March 2022?")
+    assert not answer.abstained and "achieved by 31 March 2022" in answer.text
 
 
 def test_a_month_dated_by_its_financial_year_is_that_month(service):

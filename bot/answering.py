@@ -25,7 +25,15 @@ import numpy as np
 
 from bot.action_answers import ROWS_IN_TEXT, ActionAnswerer, RowSpan, shown_rows
 from bot.action_query import ActionFilter, ActionListing, render_listing_text, row_details
-from bot.facts import asks_for_contact, carries, gives_contact, split_question, wanted_fact_kinds
+from bot.facts import (
+    asks_for_contact,
+    carries,
+    gives_a_figure_for,
+    gives_contact,
+    split_question,
+    value_asked_for_years,
+    wanted_fact_kinds,
+)
 from bot.facts import figures as fact_figures
 from bot.features import (
     DECISION_FEATURES,
@@ -219,6 +227,21 @@ def table_said(table: TableAnswer | None) -> str:
     return table.shown() if table is not None and table.gives else ""
 
 
+def year_figure_seed(kb: KnowledgeBase, question: str, ranked: list[int], probabilities: list[float]) -> int | None:
+    """A value asked for a year that the best sentence does not give ("What was the Coventry and Warwickshire ICS
+    carbon footprint in 2020/21?", whose best sentence is about how the footprint was worked out): the best-ranked
+    other candidate, at least MIN_SUPPORTING_PROBABILITY, that gives that year with a figure ("The Carbon Footprint
+    in 2020/21 was 258,211 tCO2e.", third), quoted beside it; None when the best gives it or none does. Answering
+    and training both take it, so the year rule and the decision see what would be quoted."""
+    years = value_asked_for_years(question)
+    if not years or not ranked or len(split_question(question)) > 1 or gives_a_figure_for(kb.sentences[ranked[0]][1].text, years):
+        return None
+    return next(
+        (i for i, p in zip(ranked[1:], probabilities[1:]) if p >= MIN_SUPPORTING_PROBABILITY and gives_a_figure_for(kb.sentences[i][1].text, years)),
+        None,
+    )
+
+
 @dataclass(frozen=True)
 class Answer:
     text: str
@@ -365,7 +388,7 @@ class AnsweringService:
         """The candidates, their ranker logits and the answer-or-decline logit (for training and --explain)."""
         scored, candidates, logits = self._rank(question, CHUNKS_SEARCHED, filters)
         table = self._table_answer(question, scored, candidates)
-        row = self.features.decision_row(candidates, logits, question, self._quoted(scored, table), table_said(table))
+        row = self.features.decision_row(candidates, logits, question, self._quoted(question, scored, table), table_said(table))
         return candidates, logits, float(self.models.decision.logits(np.array([row]))[0])
 
     def _table_answer(self, question: str, scored: list[_Scored], candidates: Candidates) -> TableAnswer | None:
@@ -373,13 +396,17 @@ class AnsweringService:
         "Dec-21"), or showing the month is not there (``bot.tables``)."""
         return monthly_table_row(self.tables, self.features, question, [c.sentence_id for c in scored], candidates.reading)
 
-    def _quoted(self, scored: list[_Scored], table: TableAnswer | None = None) -> list[int]:
+    def _year_seed(self, question: str, scored: list[_Scored]) -> list[_Scored]:
+        seed = year_figure_seed(self.kb, question, [c.sentence_id for c in scored], [c.score for c in scored])
+        return [c for c in scored if c.sentence_id == seed]
+
+    def _quoted(self, question: str, scored: list[_Scored], table: TableAnswer | None = None) -> list[int]:
         """The sentences an answer would quote, as the decision sees them: the best, a table row giving the
         month asked, those chosen beside them, and their lists (a compound question's later parts are
         looked for once it is to answer)."""
         if not scored:
             return []
-        chosen = self._choose(scored, self._table_seed(scored, table))
+        chosen = self._choose(scored, self._table_seed(scored, table) + self._year_seed(question, scored))
         return self.quoter.with_lists([c.sentence_id for c in chosen], MAX_ANSWER_WITH_LIST_CHARS)
 
     @staticmethod
@@ -428,7 +455,7 @@ class AnsweringService:
         table = self._table_answer(question, scored, candidates)
         if table:
             trace.append(f"read a monthly table: {self._where(table.sentence_id)}, {table.shown() if table.gives else table.gap()}")
-        quoted = self._quoted(scored, table)
+        quoted = self._quoted(question, scored, table)
         decision_row = self.features.decision_row(candidates, logits, question, quoted, table_said(table))
         decision = float(self.models.decision.logits(np.array([decision_row]))[0])
         trace.append(f"answer-or-decline logit {decision:.2f} (answers above {self.models.threshold:.2f})")
@@ -472,7 +499,7 @@ class AnsweringService:
         # Decided on every candidate as fitted; quoted from those with something of their own to say
         # (not "2.11." or "Date:", which the ranker may rank first for the passage after them).
         scored = self._quotable(scored)
-        chosen = self._choose(scored, self._best_for_each_part(question, scored))
+        chosen = self._choose(scored, self._year_seed(question, scored) + self._best_for_each_part(question, scored))
         shown = self.quoter.with_lists([c.sentence_id for c in chosen], MAX_ANSWER_WITH_LIST_CHARS)
         passages = self.quoter.as_passages(shown, MAX_ANSWER_CHARS)
         if table and table.gives and table.sentence_id not in passages:

@@ -31,6 +31,7 @@ from bot.answering import (
     page_firsts,
     quoted_pages_lack,
     table_said,
+    year_figure_seed,
 )
 from bot.evaluation import EvalQuestion
 from bot.features import DECISION_FEATURES, SENTENCE_FEATURES, Candidates, DeclineRule, FeatureMaker, decline_rules_met
@@ -164,6 +165,10 @@ def fit(data: list[QuestionData], fitted_on: str) -> AnsweringModels:
         chosen = _simulated_choice(d, logits, follow_on, diverse)
         if table and table.gives and table.sentence_id not in chosen:
             chosen.insert(1, table.sentence_id)  # as answering quotes it beside the best sentence
+        probabilities = [float(1.0 / (1.0 + np.exp(-logits[i]))) for i in np.argsort(-logits, kind="stable")]
+        seed = year_figure_seed(d.maker.kb, d.question.question, ranked, probabilities)
+        if seed is not None and seed not in chosen:
+            chosen.insert(1, seed)  # as answering quotes it beside the best sentence
         quoted = quoter.with_lists(chosen, MAX_ANSWER_WITH_LIST_CHARS)
         rows.append(d.maker.decision_row(d.candidates, logits, d.question.question, quoted, table_said(table)))
         flagged = set(decline_rules_met(d.question.question, rows[-1]))

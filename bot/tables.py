@@ -328,7 +328,8 @@ class TableReader:
         """The sentence's row about the measure asked, with the share of the question's telling words (by weight,
         leaving out the month or year) its label holds: at least ``MIN_LABEL_SHARE``, every number the question
         gives the measure ("18 week": the "RTT > 52 weeks" row is another measure), and every name it asks
-        about on the row or its page (the system's row is no answer about UHCW). The row holding most of them, and
+        about on the row or its page (the system's row is no answer about UHCW; on a benchmark table's row itself,
+        as its charts name the trusts: "Cancer - 2 week wait Breast CCG" is no answer about SWFT). The row holding most of them, and
         most of whose own label the question holds: "total GP appointments" is the "Total appointments" row, not
         "Cancer two week wait ... referred urgently with suspected cancer by a GP", which holds the rarer "GP".
         A percentage asked (``share_asked``) is a row of percentages, and the "%" of its label is one of its words
@@ -351,6 +352,8 @@ class TableReader:
             held = [t for t in asked if _NUMBER_WORDS.get(t, t) in label]
             if not numbers <= label or len(held) < MIN_LABEL_WORDS:
                 continue
+            if row.one_month and not set(names) <= label:
+                continue  # a benchmark row is the body its label names ("... Breast CCG"); the page's charts name others
             match = RowMatch(row, sum(asked[t] for t in held) / total, len(held) / len(label))
             if match.share >= MIN_LABEL_SHARE and (best is None or match.fit > best.fit):
                 best = match

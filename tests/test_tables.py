@@ -145,6 +145,9 @@ def test_abenchmark_row_answers_its_month_and_declines_only_a_later_one(service)
     assert answer.abstained and "The closest table gives it for March 2022, not April 2022." in answer.text
     answer = service.answer("IAPT recovery rate in march 2022")
     assert not answer.abstained and "March 2022 51.0% (target 50%)" in answer.text
+    # A second trial: the system's row ("... Breast CCG") had answered about SWFT, named only by the page's charts.
+    answer = service.answer("What was the SWFT breast two week wait performance in April 2022?")
+    assert "Breast CCG: April 2022" not in answer.text
     # Asked an earlier month than the table's, the prose answers: one month of a measure says nothing of another.
     answer = service.answer("Were there any 104 week waits left at the end of March 2022?")
     assert not answer.abstained and "achieved by 31 March 2022" in answer.text

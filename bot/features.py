@@ -44,8 +44,8 @@ SPECIFIC_NAME_SHARE = 0.03
 # A name in at least this share of the documents ("Coventry", "Warwickshire", "ICB") is what the whole corpus is
 # about, not a place or body a question singles out: the NHS England letter, addressed to "Coventry and
 # Warwickshire ICS" on its first page, does not repeat it on the page that answers ("... the system will remain
-# in segment 3"). Such a name is not asked of the quoted pages. Set by hand from a trial: nine or more of the ten
-# board papers and plans use these; the trusts' names are in three to seven of eleven documents.
+# in segment 3"). Such a name is not asked of the quoted pages. Set by hand from a trial: "Coventry", "Warwickshire",
+# "ICB", "ICS" and "NHS" are in 10 or 11 of the 11 documents, the trusts' names in 3 to 7.
 CORPUS_SUBJECT_SHARE = 0.9
 # Initials this long or longer name a document ("QSRM": Quarterly System Review Meeting); shorter ones
 # ("GB", "CCG") are too often other things. Set by hand.

@@ -11,6 +11,10 @@ A row's values fill its columns from the left: a measure not yet reported for th
 has fewer values, never a gap. A row with more values, or fewer than the columns less
 ``MAX_MISSING_COLUMNS``, is read as no row (labels and values the text layer put apart, as on
 the mental health page, give runs of values that fit no header).
+
+The report's benchmark tables ("Good Progress", "Areas of Concern": "Basis Target Apr-22 Trend Regional
+Average") give one month of each measure, or the month its label dates ("... (March 22)"): their rows
+(``benchmark_row``) are looked in only when no monthly table has a row about the measure asked.
 """
 
 from __future__ import annotations
@@ -37,8 +41,8 @@ _COLUMN = re.compile(rf"{MONTH_COLUMN.pattern}|{_QUARTER_NAME.pattern}|{_YEAR_CO
 # A value in a row: a count, a percentage, an amount, or "N/A" (a cell the table does not give).
 _NOT_GIVEN = "N/A"
 _VALUE = re.compile(rf"[<>]?-?£?\d[\d,]*(?:\.\d+)?%?|{_NOT_GIVEN}")
-# A header names at least this many months: a monthly table (a lone "Apr-22" heads a benchmark table whose
-# rows may be for other months: "NHS 111 ... (March 22)"). Set by hand.
+# A header names at least this many months: a monthly table (a lone "Apr-22" heads a benchmark table, read
+# apart: its rows may be for other months, "NHS 111 ... (March 22)"). Set by hand.
 MIN_MONTH_COLUMNS = 3
 # A benchmark table's header: the report's "Good Progress" and "Areas of Concern" tables give one month of each
 # measure beside its target (and the region's average), not a run of months.
@@ -299,7 +303,7 @@ _NUMBER_WORDS = {word: str(number) for number, word in enumerate("zero one two t
 
 
 class TableReader:
-    """The monthly-table rows of a knowledge base's sentences, read once per page."""
+    """The monthly and benchmark tables' rows of a knowledge base's sentences, read once per page."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
@@ -328,9 +332,9 @@ class TableReader:
         """The sentence's row about the measure asked, with the share of the question's telling words (by weight,
         leaving out the month or year) its label holds: at least ``MIN_LABEL_SHARE``, every number the question
         gives the measure ("18 week": the "RTT > 52 weeks" row is another measure), and every name it asks
-        about on the row or its page (the system's row is no answer about UHCW; on a benchmark table's row itself,
-        as its charts name the trusts: "Cancer - 2 week wait Breast CCG" is no answer about SWFT). The row holding most of them, and
-        most of whose own label the question holds: "total GP appointments" is the "Total appointments" row, not
+        about on the row or its page (the system's row is no answer about UHCW; on a benchmark table's row
+        itself, as its charts name the trusts: "Cancer - 2 week wait Breast CCG" is no answer about SWFT).
+        The row holding most of them, and most of whose own label the question holds: "total GP appointments" is the "Total appointments" row, not
         "Cancer two week wait ... referred urgently with suspected cancer by a GP", which holds the rarer "GP".
         A percentage asked (``share_asked``) is a row of percentages, and the "%" of its label is one of its words
         ("what % of GP appointments were face to face": "% face to face", not "Face to face appointments")."""

@@ -13,9 +13,7 @@ import calendar
 import re
 from datetime import date
 
-from index.vocabulary import EARLIER_YEAR, LATER_YEAR, MONTH_NAMES, MONTHS
-
-FIRST_MONTH_OF_FINANCIAL_YEAR = 4  # April
+from index.vocabulary import EARLIER_YEAR, FIRST_MONTH_OF_FINANCIAL_YEAR, LATER_YEAR, MONTH_NAMES, MONTHS
 
 _MONTH = rf"(?P<month>{MONTH_NAMES})\b\.?"
 _YEAR = r"(?P<year>\d{4}|\d{2})\b"

@@ -19,6 +19,7 @@ from index.vocabulary import (
     BULLET_GLYPHS,
     CALENDAR_YEAR,
     FINANCIAL_YEAR,
+    FIRST_MONTH_OF_FINANCIAL_YEAR,
     GLUE_WORDS,
     HONORIFICS,
     MONTH_NAMES,
@@ -190,8 +191,6 @@ def units_spelled_out(question: str) -> str:
 
 # A month dated by its financial year, as finance and performance papers write them: "March 2021/22", "dec 21-22".
 _MONTH_OF_FINANCIAL_YEAR = re.compile(rf"\b(?P<month>{MONTH_NAMES})\.?[\s,-]+{FINANCIAL_YEAR}", re.IGNORECASE)
-# The financial year starts in April: April to December are in its first calendar year, January to March in its second.
-FINANCIAL_YEAR_FIRST_MONTH = 4
 
 
 def months_in_their_year(question: str) -> str:
@@ -202,8 +201,8 @@ def months_in_their_year(question: str) -> str:
     def in_its_year(match: re.Match[str]) -> str:
         first, second = int(match["first"]), int(match["second"])
         if second != (first + 1) % 100:
-            return match.group()  # "may 12/13": not a financial year
-        year = first if MONTHS[match["month"].lower()] >= FINANCIAL_YEAR_FIRST_MONTH else second
+            return match.group()  # "may 12/14": not a financial year
+        year = first if MONTHS[match["month"].lower()] >= FIRST_MONTH_OF_FINANCIAL_YEAR else second
         return f"{match['month']} 20{year:02d}"
 
     return _MONTH_OF_FINANCIAL_YEAR.sub(in_its_year, question)

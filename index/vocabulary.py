@@ -25,6 +25,9 @@ PERSON_TITLES = rf"(?:{HONORIFICS}|Professor|Cllr)"
 # The glyphs PDFs print as list bullets ("• Reduce ...", "➢ Travel"); dashes and item numbers are told apart by context.
 BULLET_GLYPHS = "•▪●◦■□➢✓"
 
+# The financial year starts in April: April to December are in its first calendar year, January to March in its second.
+FIRST_MONTH_OF_FINANCIAL_YEAR = 4
+
 # Month names and abbreviations as documents print them ("May", "Sept", "31 December"), lower-cased, to 1..12.
 # (The calendar module's English names: the bot never sets a locale.)
 MONTHS: dict[str, int] = {

@@ -511,7 +511,10 @@ class AnsweringService:
             # seen within 12 weeks), which that passage gives.
             page = self._page(passages[0]) if passages else None
             best_passage = self.quoter.runs(passages)[0] if passages else []
-            names_month = table.named_in(" ".join(self.kb.sentences[i][1].text for i in best_passage))
+            # A month in a table's own rows or header ("Target Apr-21 ... Nov-21 ... 18 weeks ... 64.5%") dates
+            # another measure's figures, not the one asked: only prose naming the month keeps the row behind it.
+            prose = [i for i in best_passage if not self.tables.rows(i)]
+            names_month = table.named_in(" ".join(self.kb.sentences[i][1].text for i in prose))
             first = next((n for n, i in enumerate(passages) if self._page(i) != page), len(passages))  # with a list it brings
             passages.insert(0 if table.answers and not names_month else first, table.sentence_id)
         answer = self._compose(passages, candidates.reading.terms, table if table and table.gives else None)

@@ -153,6 +153,13 @@ def test_abenchmark_row_answers_its_month_and_declines_only_a_later_one(service)
     assert not answer.abstained and "achieved by 31 March 2022" in answer.text
 
 
+def test_the_row_asked_leads_a_table_sentence_that_only_names_the_month_in_its_header(service):
+    """A second trial: "breast 2ww nov 21" led with the RTT table's first sentence (its header names "Nov-21", and
+    its row is RTT's), the breast row's November value after it."""
+    answer = service.answer("breast 2ww nov 21")
+    assert answer.text.startswith("Cancer two-week wait for first outpatient appointment for patients referred urgently with breast symptoms: November 2021 58.2%")
+
+
 def test_a_month_dated_by_its_financial_year_is_that_month(service):
     """Finance papers date a month by its financial year: December of 2021/22 is December 2021, March is March 2022."""
     assert months_in_their_year("RTT in december 2021/22 and Mar 21-22") == "RTT in december 2021 and Mar 2022"

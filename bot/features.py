@@ -47,6 +47,9 @@ SPECIFIC_NAME_SHARE = 0.03
 # in segment 3"). Such a name is not asked of the quoted pages. Set by hand from a trial: "Coventry", "Warwickshire",
 # "ICB", "ICS" and "NHS" are in 10 or 11 of the 11 documents, the trusts' names in 3 to 7.
 CORPUS_SUBJECT_SHARE = 0.9
+# ... read only in a corpus of at least this many documents: in two or three, a name all of them use may be
+# any organisation they share, not what the corpus is about. Set by hand.
+CORPUS_SUBJECT_MIN_DOCUMENTS = 5
 # Initials this long or longer name a document ("QSRM": Quarterly System Review Meeting); shorter ones
 # ("GB", "CCG") are too often other things. Set by hand.
 MIN_TITLE_INITIALS = 4
@@ -257,7 +260,10 @@ class FeatureMaker:
         for sentence_id, (slug, _) in enumerate(kb.sentences):
             for token in searcher.sentence_tokens(sentence_id):
                 documents_using.setdefault(token, set()).add(slug)
-        self._corpus_subject = frozenset(t for t, slugs in documents_using.items() if len(slugs) >= CORPUS_SUBJECT_SHARE * len(kb.by_slug))
+        self._corpus_subject = frozenset(
+            t for t, slugs in documents_using.items()
+            if len(kb.by_slug) >= CORPUS_SUBJECT_MIN_DOCUMENTS and len(slugs) >= CORPUS_SUBJECT_SHARE * len(kb.by_slug)
+        )
         self._document_names = {
             slug: searcher.title_tokens(slug) | acronyms_of(document.record.title) | self._kinds[slug]
             for slug, document in kb.by_slug.items()

@@ -4,10 +4,13 @@ from dataclasses import replace
 
 import pytest
 
+from bot.answering import AnsweringService
 from bot.facts import asks_when, gives_a_figure_for, value_asked_for_years
 from bot.features import DeclineRule
 from bot.missing import reporting_month_missing, what_is_missing
+from index import store
 from index.text import tokenize
+from ingest.build import ingest_corpus
 
 
 def _tokens(text: str) -> frozenset[str]:
@@ -286,3 +289,15 @@ def test_the_name_of_the_system_every_document_is_about_is_not_asked_of_the_quot
     assert not answer.abstained, answer.text
     assert "the system will remain in segment 3" in answer.text
     # A trust is not the system: asked about UHCW, pages about SWFT still decline (the test above).
+    assert "coventri" not in service.features.names_to_find(service.features.read("How is Coventry doing on RTT?"))
+
+
+def test_in_a_corpus_of_a_few_documents_no_name_is_taken_for_its_subject(tmp_path, embedder):
+    """Two notes that both name Rugby are not a corpus about Rugby: a question about Rugby asks the quoted pages for it."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "travel.txt").write_text("Travel Notes\nRugby St Cross will fund 40 bicycle shelters by March 2024.")
+    (corpus / "waste.txt").write_text("Waste Notes\nClinical waste at Rugby St Cross is collected twice a week.")
+    ingest_corpus(corpus, tmp_path / "kb", lambda: embedder)
+    small = AnsweringService(store.load(tmp_path / "kb", embedder.name, embedder.dimension), embedder)
+    assert "rugbi" in small.features.names_to_find(small.features.read("How many bicycle shelters will Rugby fund?"))

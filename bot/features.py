@@ -256,14 +256,7 @@ class FeatureMaker:
         self._title_initials = {slug: frozenset(initials_of_title(document.record.title)) for slug, document in kb.by_slug.items()}
         # Those long enough to name the document ("nhse", "qsrm"), not "gp" of "Green Plan".
         self._title_acronyms = {slug: frozenset(i for i in initials if len(i) >= MIN_TITLE_INITIALS) for slug, initials in self._title_initials.items()}
-        documents_using: dict[str, set[str]] = {}
-        for sentence_id, (slug, _) in enumerate(kb.sentences):
-            for token in searcher.sentence_tokens(sentence_id):
-                documents_using.setdefault(token, set()).add(slug)
-        self._corpus_subject = frozenset(
-            t for t, slugs in documents_using.items()
-            if len(kb.by_slug) >= CORPUS_SUBJECT_MIN_DOCUMENTS and len(slugs) >= CORPUS_SUBJECT_SHARE * len(kb.by_slug)
-        )
+        self._corpus_subject = self._used_by_nearly_every_document() if len(kb.by_slug) >= CORPUS_SUBJECT_MIN_DOCUMENTS else frozenset()
         self._document_names = {
             slug: searcher.title_tokens(slug) | acronyms_of(document.record.title) | self._kinds[slug]
             for slug, document in kb.by_slug.items()
@@ -601,6 +594,14 @@ class FeatureMaker:
         # Said with the names the documents never use too ("Herefordshire"): surely missing, and what was asked.
         unknown = [n for n in reading.specific if not self.searcher.knows(n) and n not in reading.document_words]
         return what_is_missing(question, evidence, best, unknown + missing)
+
+    def _used_by_nearly_every_document(self) -> frozenset[str]:
+        """The search tokens in CORPUS_SUBJECT_SHARE or more of the documents: what the corpus is about."""
+        documents_using: dict[str, set[str]] = {}
+        for sentence_id, (slug, _) in enumerate(self.kb.sentences):
+            for token in self.searcher.sentence_tokens(sentence_id):
+                documents_using.setdefault(token, set()).add(slug)
+        return frozenset(t for t, slugs in documents_using.items() if len(slugs) >= CORPUS_SUBJECT_SHARE * len(self.kb.by_slug))
 
     def names_to_find(self, reading: QuestionReading) -> tuple[str, ...]:
         """The question's names that the evidence should mention: those the documents use (however

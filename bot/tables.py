@@ -448,9 +448,11 @@ class TableAnswer:
         if self.row.one_month:
             # One month of a measure says nothing of an earlier one (the prose may give it), only that a later
             # one is not reported yet ("IAPT ... Recovery Rate (March 2022)" asked for April 2022).
-            reported = [c for c in self.row.columns if MONTH_COLUMN.fullmatch(c)]
-            later = [c for c in self.columns if MONTH_COLUMN.fullmatch(c) and reported and _month_number(c) > _month_number(reported[0])]
-            return not self.gives and bool(later) and len(later) == len(self.columns)
+            reported = next((c for c in self.row.columns if MONTH_COLUMN.fullmatch(c)), None)
+            return (
+                not self.gives and reported is not None and bool(self.columns)
+                and all(MONTH_COLUMN.fullmatch(c) and _month_number(c) > _month_number(reported) for c in self.columns)
+            )
         asked = {_dating(c) for c in self.columns}
         return not self.gives and bool(asked & {_dating(c) for c in self.row.columns})
 
@@ -513,7 +515,7 @@ def table_answer(
         return [
             TableAnswer(sentence_id, match.row, tuple(columns), match.share, match.fit, undated=not asked)
             for sentence_id in sentences
-            if (columns := asked or undated.get(reader.written(sentence_id), []))
+            if (columns := asked or undated[reader.written(sentence_id)])
             and (match := reader.row_about(sentence_id, columns, terms, names, share_asked))
         ]
 

@@ -160,12 +160,13 @@ def fit(data: list[QuestionData], fitted_on: str) -> AnsweringModels:
     tables = TableReader(data[0].maker.kb)
     for d in by_fold:
         logits = inner_logits[d.question.id]
-        ranked = [int(d.candidates.sentence_ids[i]) for i in np.argsort(-logits, kind="stable")]
+        order = np.argsort(-logits, kind="stable")
+        ranked = [int(d.candidates.sentence_ids[i]) for i in order]
         table = monthly_table_row(tables, d.maker, d.question.question, ranked, d.candidates.reading)
         chosen = _simulated_choice(d, logits, follow_on, diverse)
         if table and table.gives and table.sentence_id not in chosen:
             chosen.insert(1, table.sentence_id)  # as answering quotes it beside the best sentence
-        probabilities = [float(1.0 / (1.0 + np.exp(-logits[i]))) for i in np.argsort(-logits, kind="stable")]
+        probabilities = (1.0 / (1.0 + np.exp(-logits[order]))).tolist()
         seed = year_figure_seed(d.maker.kb, d.question.question, ranked, probabilities)
         if seed is not None and seed not in chosen:
             chosen.insert(1, seed)  # as answering quotes it beside the best sentence

@@ -33,7 +33,7 @@ from index.vocabulary import (
 _WHITESPACE = re.compile(r"\s+")
 _WORD_CHARACTER = re.compile(r"\w")
 _LINE_BREAK_HYPHEN = re.compile(r"(\w)-\s*\n\s*(\w)")
-_FINANCIAL_YEAR = re.compile(r"\b(?:fy\s?)?(?:20)?(\d{2})\s?[/-]\s?(?:20)?(\d{2})\b|\b20(\d{2}) to 20(\d{2})\b")
+_FINANCIAL_YEAR = re.compile(rf"\b{FINANCIAL_YEAR}|\b20(\d{{2}}) to 20(\d{{2}})\b")
 # "GPs", "PCNs", "ICBs", "4Is": an acronym's plural. ("ICS" and "NHS" end in a capital S and keep it.)
 _ACRONYM_PLURAL = re.compile(r"\b([A-Z][A-Z0-9]+|\d[A-Za-z])s\b")
 _APOSTROPHE = re.compile(r"['’]s\b|['’]")
@@ -199,11 +199,11 @@ def months_in_their_year(question: str) -> str:
     read as the year alone, "March 2021/22" was answered with the whole year's value."""
 
     def in_its_year(match: re.Match[str]) -> str:
-        first, second = int(match["first"]), int(match["second"])
-        if second != (first + 1) % 100:
+        first, second = match["first"], match["second"]
+        if not _one_year_after(first, second):
             return match.group()  # "may 12/14": not a financial year
         year = first if MONTHS[match["month"].lower()] >= FIRST_MONTH_OF_FINANCIAL_YEAR else second
-        return f"{match['month']} 20{year:02d}"
+        return f"{match['month']} 20{year}"
 
     return _MONTH_OF_FINANCIAL_YEAR.sub(in_its_year, question)
 
@@ -281,7 +281,11 @@ def _financial_year_ends(match: re.Match[str]) -> list[str]:
 
 
 def _one_year_after_another(match: re.Match[str]) -> bool:
-    start, end = _financial_year_ends(match)
+    return _one_year_after(*_financial_year_ends(match))
+
+
+def _one_year_after(start: str, end: str) -> bool:
+    """ "21", "22": a financial year's two years ("12", "14" is none)."""
     return int(end) == (int(start) + 1) % 100
 
 

@@ -45,7 +45,7 @@ from bot.features import (
 )
 from bot.missing import what_is_missing
 from bot.quoting import Quoter
-from bot.ranker import AnsweringModels, load_models
+from bot.ranker import AnsweringModels, load_models, probability
 from bot.tables import TableAnswer, TableReader, table_answer
 from index import word_meaning
 from index.embedder import TextEmbedder
@@ -434,7 +434,7 @@ class AnsweringService:
     def _rank(self, query: str, k: int, filters: Filters) -> tuple[list[_Scored], Candidates, np.ndarray]:
         candidates = self._candidates(query, k, filters)
         logits = self.models.ranker.logits(candidates.features)
-        probabilities = 1.0 / (1.0 + np.exp(-logits))
+        probabilities = probability(logits)
         order = np.argsort(-logits, kind="stable")
         scored = [_Scored(int(candidates.sentence_ids[i]), float(probabilities[i])) for i in order]
         return scored, candidates, logits

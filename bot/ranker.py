@@ -22,6 +22,11 @@ MODELS_FILE = Path(__file__).with_name("models") / "answering.json"
 FEATURE_VERSION = 10
 
 
+def probability(logits: np.ndarray) -> np.ndarray:
+    """The logistic function: log-odds to probabilities (the ranker's, the decision's, a briefing's)."""
+    return 1.0 / (1.0 + np.exp(-logits))
+
+
 class StaleModelError(Exception):
     """The models file was fitted on other features than this code computes."""
 

@@ -36,7 +36,7 @@ from bot.answering import (
 from bot.evaluation import EvalQuestion
 from bot.features import DECISION_FEATURES, SENTENCE_FEATURES, Candidates, DeclineRule, FeatureMaker, decline_rules_met
 from bot.quoting import Quoter
-from bot.ranker import AnsweringModels, LinearModel
+from bot.ranker import AnsweringModels, LinearModel, probability
 from bot.tables import TableReader
 from index.text import tokenize
 
@@ -166,7 +166,7 @@ def fit(data: list[QuestionData], fitted_on: str) -> AnsweringModels:
         chosen = _simulated_choice(d, logits, follow_on, diverse)
         if table and table.gives and table.sentence_id not in chosen:
             chosen.insert(1, table.sentence_id)  # as answering quotes it beside the best sentence
-        probabilities = (1.0 / (1.0 + np.exp(-logits[order]))).tolist()
+        probabilities = probability(logits[order]).tolist()
         seed = year_figure_seed(d.maker.kb, d.question.question, ranked, probabilities)
         if seed is not None and seed not in chosen:
             chosen.insert(1, seed)  # as answering quotes it beside the best sentence
@@ -274,7 +274,7 @@ def _simulated_choice(d: QuestionData, logits: np.ndarray, share: float, diverse
     over the candidates alone."""
     if not len(logits):
         return []
-    probabilities = 1.0 / (1.0 + np.exp(-logits))
+    probabilities = probability(logits)
     order = [int(i) for i in np.argsort(-logits, kind="stable")[:MAX_SIMULATED]]
     ids = d.candidates.sentence_ids
     kb = d.maker.kb

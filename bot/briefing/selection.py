@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.ranker import probability
+
 WEIGHTS_FILE = Path(__file__).with_name("selection_weights.json")
 L2 = 1.0  # ridge on the weights (not the bias): keeps 13 weights sane on ~2,000 sentences of 24 topics
 NEWTON_STEPS = 25  # iterations of Newton's method; converges well before this on these data
@@ -80,7 +82,7 @@ def fit(rows: np.ndarray, labels: np.ndarray, fitted_on: str, l2: float = L2) ->
     w = np.zeros(x.shape[1])
     penalty = np.diag([l2] * rows.shape[1] + [0.0])
     for _ in range(NEWTON_STEPS):
-        p = 1.0 / (1.0 + np.exp(-(x @ w)))
+        p = probability(x @ w)
         gradient = x.T @ (balance * (p - y)) + penalty @ w
         hessian = (x * (balance * p * (1 - p))[:, None]).T @ x + penalty + 1e-6 * np.eye(len(w))
         w -= np.linalg.solve(hessian, gradient)

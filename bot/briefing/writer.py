@@ -39,6 +39,7 @@ from bot.briefing.clauses import (
     reports_a_question,
 )
 from bot.quoting import Quoter
+from bot.ranker import probability
 from bot.briefing.next_steps import NextAction, action_texts, actions_on, nearest
 from bot.briefing.selection import FEATURES, Feature, SelectionWeights, load_weights
 from bot.briefing.topic import Query, acronyms, coverage, read_topic, stems_of, with_phrases, without_control_characters
@@ -225,7 +226,7 @@ class BriefingWriter:
         search for both."""
         candidates, logits, decision = self.service.decide(query)
         order = np.argsort(-logits, kind="stable")[:RANKED_PER_QUERY]
-        ranked = [RankedSentence(int(candidates.sentence_ids[i]), float(1.0 / (1.0 + np.exp(-logits[i])))) for i in order]
+        ranked = [RankedSentence(int(candidates.sentence_ids[i]), float(probability(logits[i]))) for i in order]
         return ranked, decision >= self.service.models.threshold
 
     def _feedback_words(self, ranking: list[RankedSentence], query: Query) -> list[str]:
@@ -420,10 +421,10 @@ class BriefingWriter:
         """The briefing from what was gathered: points, key figures and headline chosen in the
         order the selection model puts the candidates; citations numbered in order of use."""
         weights = weights or self.weights
-        probability = 1.0 / (1.0 + np.exp(-weights.score(gathered.rows)))
-        order: np.ndarray | list[int] = np.argsort(-probability, kind="stable") if len(gathered.candidates) else []
+        probabilities = probability(weights.score(gathered.rows))
+        order: np.ndarray | list[int] = np.argsort(-probabilities, kind="stable") if len(gathered.candidates) else []
         ranked = [gathered.candidates[i] for i in order]
-        strength = [float(probability[i]) for i in order]
+        strength = [float(probabilities[i]) for i in order]
         terms = {term: weight for q in gathered.queries for term, weight in q.terms.items()}
         relevant = [(c, p) for c, p in zip(ranked, strength) if c.relevance >= RELEVANT]
         # Thin when fewer than MIN_POINTS passages speak to the topic, unless the answering

@@ -52,7 +52,7 @@ from index.embedder import TextEmbedder
 from index.records import Citation, SourceHint
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
 from index.store import KnowledgeBase
-from index.text import collapse_whitespace, has_a_word, months_in_their_year, tokenize, units_spelled_out
+from index.text import collapse_whitespace, has_a_word, months_in_their_year, shorthand_spelled_out, tokenize
 from index.vocabulary import CALENDAR_YEAR, CAPTION
 from index.word_meaning import meaningful_words
 
@@ -420,7 +420,7 @@ class AnsweringService:
     # -- retrieval and ranking ------------------------------------------------
 
     def _candidates(self, query: str, k: int, filters: Filters) -> Candidates:
-        query = units_spelled_out(query)
+        query = shorthand_spelled_out(query)
         query_vector = self.query_vector(query)
         hits = self.searcher.search(query, query_vector, k=k, filters=filters)
         return self.features.candidates(query, query_vector, hits, filters)

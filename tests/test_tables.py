@@ -5,8 +5,16 @@ May, not December") and "... in April 2022" answered with the whole row, its tar
 from __future__ import annotations
 
 from bot.evaluation import quote_is_verbatim
-from bot.tables import benchmark_columns, benchmark_row, columns_asked, header_columns, months_alone, rows_in
-from index.text import months_in_their_year, tokenize
+from bot.tables import (
+    benchmark_columns,
+    benchmark_row,
+    columns_asked,
+    header_columns,
+    months_alone,
+    numbered_units,
+    rows_in,
+)
+from index.text import months_in_their_year, shorthand_spelled_out, tokenize
 
 HEADER = "Annual Target Apr-21 May-21 Jun-21 Jul-21 Aug-21 Sep-21 Oct-21 Nov-21 Dec-21 Jan-22 Feb-22 Mar-22 Q1 Q2 Q3 Q4 21-22 Apr-22 May-22"
 ROWS = (
@@ -116,6 +124,23 @@ def test_the_row_most_of_whose_label_is_asked_answers(service):
     # A percentage asked is no row of counts: the table is quoted whole, percentages and all.
     answer = service.answer("what % of GP appointments were face to face in April 22 compared with pre-covid (Feb 20)?")
     assert "Face to face appointments: April 2022" not in answer.text and "57.9%" in answer.text
+
+
+def test_a_number_asked_with_its_unit_of_time_is_that_measure():
+    """"2 week wait" is no "two month (62-day) wait", though both labels hold a 2 and "GP referral" is in the
+    second's words: "2ww gp referral performance april 22?" had the 62-day row (51.5%) (a new user's trial)."""
+    assert numbered_units(tokenize("2 week wait gp referral")) == {("2", "week")}
+    assert numbered_units(tokenize("Cancer two month (62-day) wait")) == {("2", "month"), ("62", "day")}
+    assert numbered_units(tokenize("a&e 4hr, 6 wks")) == {("4", "hour"), ("6", "week")}
+    assert numbered_units(tokenize("within 5 working days"), reach=2) == {("5", "day")}
+    assert shorthand_spelled_out("2ww gp referrals, exec lead") == "2ww (2 week wait) gp referrals, executive lead"
+
+
+def test_the_two_week_wait_asked_is_its_row_however_it_is_written(service):
+    for question in ("2 week wait gp referral performance april 22?", "2ww gp referral performance april 22?"):
+        answer = service.answer(question)
+        assert "suspected cancer by a GP: April 2022 79.0% (target 93%)" in answer.text, question
+        assert "(62-day)" not in answer.text, question
 
 
 BENCHMARK = (

@@ -206,12 +206,21 @@ def quoted_pages_lack(features: FeatureMaker, question: str, reading: QuestionRe
     """What a question asks about (a month, year or name) that none of the pages an answer would quote
     mentions (nor the ``table`` row among them), or the month the row about the measure asked does not reach
     ("RTT ... in May 2022": its row stops at April), said for the user; "" when they mention it all, and for
-    a compound question, whose quotes may answer one part while another part names the month."""
+    a compound question, whose quotes may answer one part while another part names the month. A row that stops
+    short says nothing when the best sentence quoted names the month in words and, with the sentences beside it,
+    the measure the row is about ("Attendances in May have increased, at a provider level, to 37,300", then "A&E
+    attendances are 9% above ...", beside a benchmark table's April row of A&E)."""
     if len(split_question(question)) > 1:
         return ""
-    if table is not None and table.stops_short:
+    if table is not None and table.stops_short and not (quoted and _prose_gives_the_month(features, reading, quoted[0], table)):
         return table.gap()
     return features.not_on_pages(question, reading, quoted, table_said(table))
+
+
+def _prose_gives_the_month(features: FeatureMaker, reading: QuestionReading, sentence_id: int, table: TableAnswer) -> bool:
+    measure = set(reading.terms) & set(tokenize(table.row.label))
+    text = features.kb.sentences[sentence_id][1].text
+    return table.named_in(text, as_columns=False) and measure <= features.tokens_beside(sentence_id)
 
 
 def monthly_table_row(

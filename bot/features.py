@@ -626,6 +626,10 @@ class FeatureMaker:
         """A sentence and those either side of it in the corpus."""
         return range(max(sentence_id - 1, 0), min(sentence_id + 1, len(self.kb.sentences) - 1) + 1)
 
+    def tokens_beside(self, sentence_id: int) -> frozenset[str]:
+        """The search tokens of a sentence and of those either side of it on its page."""
+        return frozenset().union(*(self.searcher.sentence_tokens(i) for i in self._beside(sentence_id)))
+
     def _beside(self, sentence_id: int) -> list[int]:
         """A sentence and those either side of it on its page: where a sentence split mid-thought ends."""
         page = self._page_of(sentence_id)

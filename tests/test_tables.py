@@ -178,6 +178,16 @@ def test_abenchmark_row_answers_its_month_and_declines_only_a_later_one(service)
     assert not answer.abstained and "achieved by 31 March 2022" in answer.text
 
 
+def test_prose_giving_a_later_month_of_the_measure_is_not_declined_by_a_table_that_stops_short(service):
+    """A new user's trial: "a&e attendances in may at provider level" was declined ("The closest table gives it
+    for April 2022, not May 2022"), though its best sentence gives May. The table still declines a month no
+    passage about the measure names."""
+    answer = service.answer("a&e attendances in may at provider level")
+    assert not answer.abstained and "Attendances in May have increased, at a provider level, to 37,300" in answer.text
+    answer = service.answer("a&e attendances in june at provider level")
+    assert answer.abstained and "not June 2022" in answer.text
+
+
 def test_the_row_asked_leads_a_table_sentence_that_only_names_the_month_in_its_header(service):
     """A second trial: "breast 2ww nov 21" led with the RTT table's first sentence (its header names "Nov-21", and
     its row is RTT's), the breast row's November value after it."""

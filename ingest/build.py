@@ -69,7 +69,10 @@ from ingest.words import repair_pages
 #     knowledge base built at 20-22 is rebuilt
 # 24: initials joined by an ampersand ("A&E", "C&W") are one search token; their single letters had been dropped,
 #     so "a&e 4hr performance in may 2022" was searched as "4hr performance may 2022"
-TEXT_PIPELINE = 24
+# 25: a sentence that removing page furniture joined across the furniture is kept as the runs of it that stand on
+#     the page, not dropped: the breast cancer table by trust ("SWFT 93.9% ... UHCW 85.7%", performance report
+#     p. 24) and five more sentences had been lost
+TEXT_PIPELINE = 25
 
 # How much a section heading pulls its chunk's vector towards the section's topic (the chunk's mean
 # sentence vector plus this times the heading's). Set by hand: a half, so the heading helps a chunk
@@ -213,10 +216,31 @@ def document_sentences(pages: list[str]) -> list[Sentence]:
 def quotable(sentences: list[Sentence], pages: list[str]) -> list[Sentence]:
     """Sentences that stand word for word on their page, so every quote can be checked.
 
-    Removing a running header between two lines could otherwise join text that is not on the page.
+    Removing a running header between two lines ("Performance Report Page 24 of 51" mid-page) joins text that
+    is not together on the page: such a sentence is kept as the runs of it that are (``runs_on_page``).
     """
     folded = [collapse_whitespace(page) for page in pages]
-    return [s for s in sentences if s.text in folded[s.page - 1]]
+    return [
+        replace(s, text=run)
+        for s in sentences
+        for run in ([s.text] if s.text in folded[s.page - 1] else runs_on_page(s.text, folded[s.page - 1]))
+    ]
+
+
+def runs_on_page(text: str, page: str) -> list[str]:
+    """The longest runs of a text's words, in order, that stand word for word on the page (white space
+    folded); words on it in no run are left out."""
+    words = text.split(" ")
+    runs: list[str] = []
+    start = 0
+    while start < len(words):
+        end = next((end for end in range(len(words), start, -1) if " ".join(words[start:end]) in page), start)
+        if end == start:
+            start += 1  # this word is not on the page as it stands here
+            continue
+        runs.append(" ".join(words[start:end]))
+        start = end
+    return runs
 
 
 def file_sha256(path: Path) -> str:

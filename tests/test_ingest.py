@@ -14,7 +14,7 @@ from fpdf import FPDF
 from index import store
 from index.embedder import Embedder
 from ingest import build
-from ingest.build import NothingToIngest, ingest_corpus
+from ingest.build import NothingToIngest, ingest_corpus, runs_on_page
 from ingest.sentences import page_sentences, split_sentences
 from ingest.words import repair_pages
 
@@ -113,6 +113,16 @@ def test_a_build_whose_text_was_read_another_way_is_read_again(small_corpus, tmp
 def test_a_line_that_is_only_a_page_number_is_dropped_wherever_it_stands(knowledge_base):
     # "Performance Report  Page 29 of 51" printed mid-page by an embedded slide had led an answer.
     assert not [s for _, s in knowledge_base.sentences if re.search(r"\bPage \d+ of \d+\b", s.text)]
+
+
+def test_a_sentence_joined_across_removed_furniture_keeps_the_runs_that_stand_on_the_page(knowledge_base):
+    """Removing "Performance Report Page 24 of 51" mid-page joined the text before and after it into a sentence
+    that is not on the page, and the whole of it was dropped: with it the breast cancer table by trust."""
+    page = "Benchmarking CW MIDLANDS ENGLAND Performance Report Page 24 of 51 8.2 CANCER: Two Week Wait (93%)"
+    joined = "Benchmarking CW MIDLANDS ENGLAND 8.2 CANCER: Two Week Wait (93%) New"
+    assert runs_on_page(joined, page) == ["Benchmarking CW MIDLANDS ENGLAND", "8.2 CANCER: Two Week Wait (93%)"]
+    on_page_24 = [s.text for slug, s in knowledge_base.sentences if slug == "icb-performance-report-2022-07" and s.page == 24]
+    assert any("SWFT 93.9%" in text and "UHCW 85.7%" in text for text in on_page_24)
 
 
 def test_a_web_address_laid_over_many_pages_is_not_part_of_any_sentence(knowledge_base):

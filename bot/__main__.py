@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -413,5 +414,18 @@ def render_for_terminal(answer: Answer) -> str:
     return "\n".join(lines)
 
 
+def _main_piped() -> int:
+    """``main``, quiet when its reader stops early (``python -m bot actions --json | head``): what Python's
+    documentation advises for SIGPIPE, not a traceback."""
+    try:
+        code = main()
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # the interpreter's last flush would fail again
+        return 1
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(_main_piped())

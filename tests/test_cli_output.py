@@ -157,3 +157,18 @@ def test_held_out_questions_are_scored_with_the_shipped_models_alone(corpus_kb_d
     assert rows and all(row.startswith("ours (shipped, held ou") for row in rows)  # no out-of-fold refit
     figures = rows[0][len("ours (shipped, held ou") :].split()  # cite, must, unans, wrong, faith, ...
     assert figures[4] == "1.00"  # faith: every quote is on its page
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(corpus_kb_dir):
+    """``python -m bot actions --json | head`` closes the pipe after a few lines: the rest is not written and
+    nothing is printed about it (it had been a BrokenPipeError traceback)."""
+    environment = {**os.environ, "KB_DIR": str(corpus_kb_dir), "PYTHONPATH": str(REPO)}
+    bot = subprocess.Popen(
+        [sys.executable, "-m", "bot", "actions", "--json"], cwd=REPO, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert bot.stdout is not None and bot.stderr is not None
+    assert bot.stdout.read(10).startswith(b"[")
+    bot.stdout.close()
+    errors = bot.stderr.read().decode()
+    bot.wait(timeout=300)
+    assert "Traceback" not in errors and "BrokenPipeError" not in errors

@@ -219,8 +219,8 @@ def quoted_pages_lack(features: FeatureMaker, question: str, reading: QuestionRe
 
 def _prose_gives_the_month(features: FeatureMaker, reading: QuestionReading, sentence_id: int, table: TableAnswer) -> bool:
     measure = set(reading.terms) & set(tokenize(table.row.label))
-    text = features.kb.sentences[sentence_id][1].text
-    return table.named_in(text, as_columns=False) and measure <= features.tokens_beside(sentence_id)
+    slug, sentence = features.kb.sentences[sentence_id]
+    return table.dated_in(sentence.text, features.kb.by_slug[slug].record.date) and measure <= features.tokens_beside(sentence_id)
 
 
 def monthly_table_row(

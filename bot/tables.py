@@ -496,13 +496,19 @@ class TableAnswer:
     def reading(self) -> str:
         return self.row.reading(list(self.columns))
 
-    def named_in(self, text: str, as_columns: bool = True) -> bool:
-        """Whether a text names every month or year asked, written out or (``as_columns``) as a column ("December
-        2021", "Dec-21"); asked without a year, the month alone ("In April there were 9 breaches" names the "april"
-        asked)."""
+    def named_in(self, text: str) -> bool:
+        """Whether a text names every month or year asked, written out or as a column ("December 2021", "Dec-21");
+        asked without a year, the month alone ("In April there were 9 breaches" names the "april" asked)."""
         tokens = set(tokenize(text))
         written = [_written_out(c).split()[0] if self.undated else _written_out(c) for c in self.columns]
-        return all(set(tokenize(w)) <= tokens or (as_columns and set(tokenize(c)) <= tokens) for w, c in zip(written, self.columns))
+        return all(set(tokenize(w)) <= tokens or set(tokenize(c)) <= tokens for w, c in zip(written, self.columns))
+
+    def dated_in(self, text: str, written: str) -> bool:
+        """Whether prose of a document ``written`` on a date names every month or year asked, as its readers take
+        it: "Attendances in May have increased" in a July 2022 report names May 2022 (``months_alone``); a table's
+        column ("Apr-22" in "Basis Target Apr-22 Trend") dates the table's figures, not the prose's."""
+        prose = MONTH_COLUMN.sub(" ", text)
+        return set(self.columns) <= set(columns_asked(prose)) | set(months_alone(prose, written))
 
     def shown(self) -> str:
         """How an answer shows it: the measure, then its value for each month asked and the months asked it

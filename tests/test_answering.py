@@ -93,6 +93,18 @@ def test_a_unit_shortened_after_a_number_is_read_as_the_unit_not_an_acronym(serv
     assert "HR framework" not in answer.text and "4-hour" in answer.text.replace("4 hour", "4-hour")
 
 
+@pytest.mark.parametrize(
+    ("question", "answered"),
+    [
+        ("how many covid jabs so far", "2,152,215 Covid vaccinations"),  # the issue's own example, declined before
+        ("who is exec lead for sustainability for the green plan", "Laura Nelson"),  # had the Derbyshire case study
+    ],
+)
+def test_staff_shorthand_is_read_as_the_documents_write_it(service, question, answered):
+    """The documents never write "jabs" or "vaccs" and spell "Executive" out (a new user's trial)."""
+    assert answered in service.answer(question).text
+
+
 def test_a_phrase_written_out_finds_the_acronym_the_page_uses(service):
     # The performance report says "DDR has been significantly impacted by Covid ...".
     answer = service.answer("why has the dementia diagnosis rate dropped so much?")

@@ -133,7 +133,7 @@ def test_a_number_asked_with_its_unit_of_time_is_that_measure():
     assert numbered_units(tokenize("Cancer two month (62-day) wait")) == {("2", "month"), ("62", "day")}
     assert numbered_units(tokenize("a&e 4hr, 6 wks")) == {("4", "hour"), ("6", "week")}
     assert numbered_units(tokenize("within 5 working days"), reach=2) == {("5", "day")}
-    assert shorthand_spelled_out("2ww gp referrals, exec lead") == "2ww (2 week wait) gp referrals, executive lead"
+    assert shorthand_spelled_out("2ww gp referrals, exec lead, covid jabs") == "2ww (2 week wait) gp referrals, executive lead, covid vaccinations"
 
 
 def test_the_two_week_wait_asked_is_its_row_however_it_is_written(service):
@@ -182,8 +182,9 @@ def test_prose_giving_a_later_month_of_the_measure_is_not_declined_by_a_table_th
     """A new user's trial: "a&e attendances in may at provider level" was declined ("The closest table gives it
     for April 2022, not May 2022"), though its best sentence gives May. The table still declines a month no
     passage about the measure names."""
-    answer = service.answer("a&e attendances in may at provider level")
-    assert not answer.abstained and "Attendances in May have increased, at a provider level, to 37,300" in answer.text
+    for question in ("a&e attendances in may at provider level", "a&e attendances in may 22 at provider level?"):
+        answer = service.answer(question)  # the prose's "May" of a July 2022 report is May 2022
+        assert not answer.abstained and "Attendances in May have increased, at a provider level, to 37,300" in answer.text
     answer = service.answer("a&e attendances in june at provider level")
     assert answer.abstained and "not June 2022" in answer.text
 

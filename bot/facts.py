@@ -149,7 +149,8 @@ def value_asked_for_years(question: str) -> list[str]:
     ("in April 2022") asks for the month's value, which a sentence gives as "In April there were 9
     breaches" in a report of that year: the month is what the evidence must name (``bot.missing``)."""
     kinds = wanted_fact_kinds(question)
-    if not (kinds & {FactKind.COUNT, FactKind.QUANTITY} or _WHAT_IT_IS.search(question)):
+    # A question typed as a measure and a year ("ics carbon footprint 20/21"), with no question word, asks for its value.
+    if not (kinds & {FactKind.COUNT, FactKind.QUANTITY} or _WHAT_IT_IS.search(question) or not _QUESTION_WORDS.search(question)):
         return []
     return years_written(MONTH_WITH_YEAR.sub(" ", question))
 

@@ -214,7 +214,9 @@ class Quoter:
         text = self.text(sentence_id)
         following = self._items_from(sentence_id, +1, introduced=text.endswith(":"))
         if not is_list_item(text):
-            if text.endswith(":") or _FIRST_ITEM.search(text):
+            # A clause ending in ";" before bullets introduces them as a colon does ("CWPT: six concerns on level
+            # two of the Quality Assurance Framework (QAF);" and the six).
+            if text.endswith((":", ";")) or _FIRST_ITEM.search(text):
                 return following
             return self._elaboration_of(sentence_id)
         preceding = self._items_from(sentence_id, -1, introduced=False)
@@ -228,7 +230,7 @@ class Quoter:
         """The sentence that introduces a list ("... 2 risks in the extreme category which were:"), which
         an item needs to make sense, when it stands just before the list's first item."""
         before = first_item - 1
-        if before >= 0 and self._same_page(before, first_item) and self.text(before).endswith(":"):
+        if before >= 0 and self._same_page(before, first_item) and self.text(before).endswith((":", ";")):
             return [before]
         return []
 

@@ -102,12 +102,13 @@ UNIT_SHORTHAND: dict[str, str] = {
 }
 
 # Words staff shorten or say, as they are searched: "exec" as the documents' "Executive" (25 times; "Exec" 5),
-# "jabs" and "vaccs" as their "vaccinations" (they never write either), "2ww" as the tables' "Cancer two week
+# "jabs" and "vaccs" as their "vaccinations", "cttee" as "committee" (they never write these), "2ww" as the tables' "Cancer two week
 # wait ..." and as itself, which the papers' prose writes too ("2ww referrals"). Set by hand from NHS usage and
 # the corpus's counts, not fitted.
 SHORTHAND: dict[str, str] = {
     "2ww": "2ww (2 week wait)", "exec": "executive", "execs": "executives",
     "jab": "vaccination", "jabs": "vaccinations", "vacc": "vaccination", "vaccs": "vaccinations",
+    "cttee": "committee", "cttees": "committees",
 }
 
 # Words too common to search for or to count as a question's content.

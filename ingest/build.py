@@ -72,7 +72,10 @@ from ingest.words import repair_pages
 # 25: a sentence that removing page furniture joined across the furniture is kept as the runs of it that stand on
 #     the page, not dropped: the breast cancer table by trust ("SWFT 93.9% ... UHCW 85.7%", performance report
 #     p. 24) and five more sentences had been lost
-TEXT_PIPELINE = 25
+# 26: a label and a sentence's first words after a line ending in a colon are what the colon announces, not a
+#     heading ("The committee noted the following:" / "CWPT: six concerns on level two of the Quality Assurance"
+#     had become the heading of the list under it and left the text: the quality committee report p. 2)
+TEXT_PIPELINE = 26
 
 # How much a section heading pulls its chunk's vector towards the section's topic (the chunk's mean
 # sentence vector plus this times the heading's). Set by hand: a half, so the heading helps a chunk

@@ -82,7 +82,17 @@ def is_heading(line: str, previous: str | None, following: str | None) -> bool:
         return False
     if _reads_as_sentence_start(text):
         return False
+    if previous is not None and previous.rstrip().endswith(":") and _labels_a_sentence(text):
+        return False  # what the colon announces: "The committee noted the following:" / "CWPT: six concerns on ..."
     return previous is None or ends_with_stop(previous)
+
+
+def _labels_a_sentence(text: str) -> bool:
+    """A label and then a sentence's first words in lower case ("CWPT: six concerns on level two of the")."""
+    _label, colon, rest = text.partition(":")
+    words = rest.split()
+    lower = sum(word[:1].islower() for word in words)
+    return bool(colon) and len(words) >= MIN_LEADING_ON_WORDS and lower >= MIN_SENTENCE_LINE_LOWER_SHARE * len(words)
 
 
 def _reads_as_sentence_start(text: str) -> bool:

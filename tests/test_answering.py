@@ -140,6 +140,11 @@ def test_a_list_item_comes_with_the_sentence_that_introduces_its_list(service):
     assert "were satisfied with it.\nHe drew attention" in answer.text  # and the sentence after it starts a new one
 
 
+def test_a_clause_ending_in_a_semicolon_before_bullets_brings_them(service):
+    answer = service.answer("how many level 2 qaf concerns for cwpt in june quality cttee")
+    assert "six concerns on level two" in answer.text and "• Safeguarding Training" in answer.text
+
+
 def test_a_headings_label_at_the_end_of_a_table_neither_shows_nor_brings_the_list_under_it(service):
     # Performance report p. 15: the bed occupancy table runs on into "Update:", the label of five bullets on A&E.
     answer = service.answer("whats GEH bed occupancy latest week")

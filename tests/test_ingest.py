@@ -125,6 +125,15 @@ def test_a_sentence_joined_across_removed_furniture_keeps_the_runs_that_stand_on
     assert any("SWFT 93.9%" in text and "UHCW 85.7%" in text for text in on_page_24)
 
 
+def test_what_a_colon_announces_is_text_not_a_heading(knowledge_base):
+    """"The committee noted the following:" / "CWPT: six concerns on level two of the Quality Assurance": the second
+    line had become the heading of the list under it and left the text (a new user's trial asked for the six)."""
+    texts = [s.text for slug, s in knowledge_base.sentences if slug == "ccg-quality-committee-report-2022-06"]
+    assert any(t.endswith("CWPT: six concerns on level two of the Quality Assurance Framework (QAF);") for t in texts)
+    headings = {s.heading for _, s in knowledge_base.sentences}
+    assert not any(h.startswith("CWPT: six concerns") for h in headings)
+
+
 def test_a_web_address_laid_over_many_pages_is_not_part_of_any_sentence(knowledge_base):
     # The Green Plan prints "happyhealthylives.ukHappyhealthylives.uk" mid-page on several pages; it had
     # been glued into the sentences beside it ("... is also taken happyhealthylives.ukHappyhealthylives.uk The ...").

@@ -202,7 +202,9 @@ def _meaning(hit: ChunkHit) -> str:
     return f"meaning {hit.dense:.2f}" if hit.dense_rank else "found by words only"
 
 
-def quoted_pages_lack(features: FeatureMaker, question: str, reading: QuestionReading, quoted: list[int], table: TableAnswer | None = None) -> str:
+def quoted_pages_lack(
+    features: FeatureMaker, tables: TableReader, question: str, reading: QuestionReading, quoted: list[int], table: TableAnswer | None = None
+) -> str:
     """What a question asks about (a month, year or name) that none of the pages an answer would quote
     mentions (nor the ``table`` row among them), or the month the row about the measure asked does not reach
     ("RTT ... in May 2022": its row stops at April), said for the user; "" when they mention it all, and for
@@ -212,12 +214,14 @@ def quoted_pages_lack(features: FeatureMaker, question: str, reading: QuestionRe
     attendances are 9% above ...", beside a benchmark table's April row of A&E)."""
     if len(split_question(question)) > 1:
         return ""
-    if table is not None and table.stops_short and not (quoted and _prose_gives_the_month(features, reading, quoted[0], table)):
+    if table is not None and table.stops_short and not (quoted and _prose_gives_the_month(features, tables, reading, quoted[0], table)):
         return table.gap()
     return features.not_on_pages(question, reading, quoted, table_said(table))
 
 
-def _prose_gives_the_month(features: FeatureMaker, reading: QuestionReading, sentence_id: int, table: TableAnswer) -> bool:
+def _prose_gives_the_month(features: FeatureMaker, tables: TableReader, reading: QuestionReading, sentence_id: int, table: TableAnswer) -> bool:
+    if tables.rows(sentence_id):
+        return False  # a table's rows, dated by their own labels ("... 4 hours (May 22) 95% 72.8%"), are no prose
     measure = set(reading.terms) & set(tokenize(table.row.label))
     slug, sentence = features.kb.sentences[sentence_id]
     return table.dated_in(sentence.text, features.kb.by_slug[slug].record.date) and measure <= features.tokens_beside(sentence_id)
@@ -471,7 +475,7 @@ class AnsweringService:
         reasons = [f"{name}={value:.2f}" for name, value in zip(DECISION_FEATURES, decision_row)]
         trace.append("the decision saw: " + ", ".join(reasons))
         # "UHCW" asked and the pages the answer would quote are about SWFT: the near miss a score cannot see.
-        lacking = quoted_pages_lack(self.features, question, candidates.reading, quoted, table)
+        lacking = quoted_pages_lack(self.features, self.tables, question, candidates.reading, quoted, table)
         # What the quoted pages lack names it ("give March, not September"): said before any other rule's reason.
         rules = ([DeclineRule.NOT_ON_QUOTED_PAGES] if lacking else []) + decline_rules_met(question, decision_row)
         rules = [rule for rule in rules if rule in self.models.decline_rules]

@@ -187,6 +187,9 @@ def test_prose_giving_a_later_month_of_the_measure_is_not_declined_by_a_table_th
         assert not answer.abstained and "Attendances in May have increased, at a provider level, to 37,300" in answer.text
     answer = service.answer("a&e attendances in june at provider level")
     assert answer.abstained and "not June 2022" in answer.text
+    # A benchmark table's row dated by its own label ("... within 4 hours (May 22) 95% 72.8%") is no prose.
+    answer = service.answer("62 day cancer standard for may 22")
+    assert answer.abstained and "not May 2022" in answer.text
 
 
 def test_the_row_asked_leads_a_table_sentence_that_only_names_the_month_in_its_header(service):

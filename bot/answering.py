@@ -203,28 +203,36 @@ def _meaning(hit: ChunkHit) -> str:
 
 
 def quoted_pages_lack(
-    features: FeatureMaker, tables: TableReader, question: str, reading: QuestionReading, quoted: list[int], table: TableAnswer | None = None
+    features: FeatureMaker,
+    tables: TableReader,
+    question: str,
+    reading: QuestionReading,
+    quoted: list[int],
+    best: int | None = None,
+    table: TableAnswer | None = None,
 ) -> str:
     """What a question asks about (a month, year or name) that none of the pages an answer would quote
     mentions (nor the ``table`` row among them), or the month the row about the measure asked does not reach
     ("RTT ... in May 2022": its row stops at April), said for the user; "" when they mention it all, and for
     a compound question, whose quotes may answer one part while another part names the month. A row that stops
-    short says nothing when the best sentence quoted names the month in words and, with the sentences beside it,
-    the measure the row is about ("Attendances in May have increased, at a provider level, to 37,300", then "A&E
+    short says nothing when the ranker's ``best`` sentence and those beside it on its page are prose naming the
+    month in words and the measure the row is about ("Attendances in May have increased, at a provider level, to 37,300", then "A&E
     attendances are 9% above ...", beside a benchmark table's April row of A&E)."""
     if len(split_question(question)) > 1:
         return ""
-    if table is not None and table.stops_short and not (quoted and _prose_gives_the_month(features, tables, reading, quoted[0], table)):
+    if table is not None and table.stops_short and not (best is not None and _prose_gives_the_month(features, tables, reading, best, table)):
         return table.gap()
     return features.not_on_pages(question, reading, quoted, table_said(table))
 
 
 def _prose_gives_the_month(features: FeatureMaker, tables: TableReader, reading: QuestionReading, sentence_id: int, table: TableAnswer) -> bool:
-    if tables.rows(sentence_id):
-        return False  # a table's rows, dated by their own labels ("... 4 hours (May 22) 95% 72.8%"), are no prose
+    """The sentence and those beside it on its page name the month asked in prose and the measure of the row:
+    a table's rows, dated by their own labels ("... 4 hours (May 22) 95% 72.8%"), are no prose."""
+    prose = [i for i in features.beside(sentence_id) if not tables.rows(i)]
     measure = set(reading.terms) & set(tokenize(table.row.label))
-    slug, sentence = features.kb.sentences[sentence_id]
-    return table.dated_in(sentence.text, features.kb.by_slug[slug].record.date) and measure <= features.tokens_beside(sentence_id)
+    slug = features.kb.sentences[sentence_id][0]
+    texts = [features.kb.sentences[i][1].text for i in prose]
+    return bool(prose and measure) and table.dated_in(texts, features.kb.by_slug[slug].record.date) and measure <= features.tokens_beside(sentence_id)
 
 
 def monthly_table_row(
@@ -246,7 +254,7 @@ def year_figure_seed(kb: KnowledgeBase, question: str, ranked: list[int], probab
     other candidate, at least MIN_SUPPORTING_PROBABILITY, that gives that year with a figure ("The Carbon Footprint
     in 2020/21 was 258,211 tCO2e.", third), quoted beside it; None when the best gives it or none does. Answering
     and training both take it, so the year rule and the decision see what would be quoted."""
-    years = value_asked_for_years(question)
+    years = value_asked_for_years(question, typed_as_a_measure=True)
     if not years or not ranked or len(split_question(question)) > 1 or gives_a_figure_for(kb.sentences[ranked[0]][1].text, years):
         return None
     return next(
@@ -475,7 +483,7 @@ class AnsweringService:
         reasons = [f"{name}={value:.2f}" for name, value in zip(DECISION_FEATURES, decision_row)]
         trace.append("the decision saw: " + ", ".join(reasons))
         # "UHCW" asked and the pages the answer would quote are about SWFT: the near miss a score cannot see.
-        lacking = quoted_pages_lack(self.features, self.tables, question, candidates.reading, quoted, table)
+        lacking = quoted_pages_lack(self.features, self.tables, question, candidates.reading, quoted, scored[0].sentence_id, table)
         # What the quoted pages lack names it ("give March, not September"): said before any other rule's reason.
         rules = ([DeclineRule.NOT_ON_QUOTED_PAGES] if lacking else []) + decline_rules_met(question, decision_row)
         rules = [rule for rule in rules if rule in self.models.decline_rules]

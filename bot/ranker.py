@@ -23,8 +23,9 @@ FEATURE_VERSION = 10
 
 
 def probability(logits: np.ndarray) -> np.ndarray:
-    """The logistic function: log-odds to probabilities (the ranker's, the decision's, a briefing's)."""
-    return 1.0 / (1.0 + np.exp(-logits))
+    """The logistic function: log-odds to probabilities (the ranker's, the decision's, a briefing's); clipped, as
+    exp overflows past 709 and a probability that near 0 or 1 is 0 or 1."""
+    return 1.0 / (1.0 + np.exp(-np.clip(logits, -500.0, 500.0)))
 
 
 class StaleModelError(Exception):

@@ -27,7 +27,15 @@ from itertools import pairwise
 
 from index.store import KnowledgeBase
 from index.text import shorthand_spelled_out, tokenize
-from index.vocabulary import FINANCIAL_YEAR, MONTH_COLUMN, MONTH_NAMES, MONTH_WITH_YEAR, MONTHS, UNIT_SHORTHAND
+from index.vocabulary import (
+    FINANCIAL_YEAR,
+    MONTH_COLUMN,
+    MONTH_NAMES,
+    MONTH_WITH_YEAR,
+    MONTHS,
+    TIME_UNITS,
+    UNIT_SHORTHAND,
+)
 
 # A column for a financial year: "21-22".
 _YEAR_COLUMN = re.compile(r"\d\d-\d\d")
@@ -301,7 +309,7 @@ TABLE_ANSWERS_SHARE = 0.5
 # Numbers a measure's name may spell out ("two-week wait" is the "2 week wait").
 _NUMBER_WORDS = {word: str(number) for number, word in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
 # Units of time a measure's name counts in ("2 week wait", "62-day", "4 hours"), as search tokens; shorthand ("wks") is its unit.
-_TIME_UNITS = frozenset(tokenize("minute hour day week month year"))
+_TIME_UNITS = frozenset(tokenize(" ".join(TIME_UNITS)))
 # A label's unit may stand this many tokens after its number ("5 working days").
 _UNIT_REACH = 2
 
@@ -371,6 +379,7 @@ class TableReader:
         dated |= {t for c in columns if (q := _QUARTER_COLUMN.fullmatch(c)) for t in tokenize(f"quarter {q['quarter'][1]}")}
         asked = {t: w for t, w in terms.items() if t not in dated}
         numbers = {_NUMBER_WORDS.get(t, t) for t in asked if t.isdigit() or t in _NUMBER_WORDS}
+        units = frozenset((number, unit) for number, unit in units if number in numbers)  # "may 2022 by month" dates it
         if share_asked and asked:
             asked[_PERCENT] = sum(asked.values()) / len(asked)  # weighs as an ordinary word of the question
         total = sum(asked.values())
@@ -381,7 +390,7 @@ class TableReader:
         for row in self.rows(sentence_id):
             if share_asked and not any(value.endswith(_PERCENT) for value in row.values):
                 continue
-            label_tokens = tokenize(row.label)
+            label_tokens = tokenize(shorthand_spelled_out(row.label))  # "2WW Breast" is a 2 week wait
             label = {_NUMBER_WORDS.get(t, t) for t in label_tokens} | ({_PERCENT} if _PERCENT in row.label else set())
             held = [t for t in asked if _NUMBER_WORDS.get(t, t) in label]
             if not numbers <= label or not units <= numbered_units(label_tokens, _UNIT_REACH) or len(held) < MIN_LABEL_WORDS:
@@ -503,12 +512,16 @@ class TableAnswer:
         written = [_written_out(c).split()[0] if self.undated else _written_out(c) for c in self.columns]
         return all(set(tokenize(w)) <= tokens or set(tokenize(c)) <= tokens for w, c in zip(written, self.columns))
 
-    def dated_in(self, text: str, written: str) -> bool:
-        """Whether prose of a document ``written`` on a date names every month or year asked, as its readers take
-        it: "Attendances in May have increased" in a July 2022 report names May 2022 (``months_alone``); a table's
-        column ("Apr-22" in "Basis Target Apr-22 Trend") dates the table's figures, not the prose's."""
-        prose = MONTH_COLUMN.sub(" ", text)
-        return set(self.columns) <= set(columns_asked(prose)) | set(months_alone(prose, written))
+    def dated_in(self, sentences: list[str], written: str) -> bool:
+        """Whether sentences of prose of a document ``written`` on a date name every month or year asked, as its
+        readers take them, each sentence on its own: "Attendances in May have increased" in a July 2022 report
+        names May 2022 (``months_alone``), whatever year the next sentence names; a table's column ("Apr-22" in
+        "Basis Target Apr-22 Trend") dates the table's figures, not the prose's."""
+        named: set[str] = set()
+        for sentence in sentences:
+            prose = MONTH_COLUMN.sub(" ", sentence)
+            named |= set(columns_asked(prose)) | set(months_alone(prose, written))
+        return set(self.columns) <= named
 
     def shown(self) -> str:
         """How an answer shows it: the measure, then its value for each month asked and the months asked it

@@ -184,7 +184,7 @@ def retrieval_text(chunk: Chunk) -> str:
 _NUMBER_AND_UNIT = re.compile(r"\b(\d+)\s?(" + "|".join(sorted(UNIT_SHORTHAND, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
 
-_SHORTHAND_WORD = re.compile(r"\b(" + "|".join(SHORTHAND) + r")\b", re.IGNORECASE)
+_SHORTHAND_WORD = re.compile(r"\b(" + "|".join(map(re.escape, SHORTHAND)) + r")\b", re.IGNORECASE)
 
 
 def shorthand_spelled_out(question: str) -> str:

@@ -94,6 +94,9 @@ CAPTION_END = re.compile(r"\s(?=(?:The|This|These|Our|We|In|As|It|There)\s)")
 # the performance report's titled charts, whose words after the colon carry their figures.
 CAPTION_AT_END = re.compile(r"\s(?:Figure|Fig\.|Table|Chart|Graph)\s?\d+(?!\s?[:\d])(?!.*[.!?][\"'’”)]*$)", re.DOTALL)
 
+# Units of time a measure's name counts in ("2 week wait", "62-day", "4 hours", "60 seconds"), singular.
+TIME_UNITS = ("second", "minute", "hour", "day", "week", "month", "year")
+
 # Units shortened after a number ("4 hr", "12hrs", "60 mins", "2 yrs"), as the documents spell them: "hr" alone
 # may be HR (human resources), "4 hr" is four hours. Set by hand from English usage, not fitted.
 UNIT_SHORTHAND: dict[str, str] = {

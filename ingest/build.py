@@ -76,6 +76,9 @@ from ingest.words import repair_pages
 #     heading ("The committee noted the following:" / "CWPT: six concerns on level two of the Quality Assurance"
 #     had become the heading of the list under it and left the text: the quality committee report p. 2)
 TEXT_PIPELINE = 26
+# A run of a sentence kept on its page has at least this many words (``runs_on_page``). Set by hand: the shortest
+# of the corpus's twelve runs has four.
+MIN_RUN_WORDS = 3
 
 # How much a section heading pulls its chunk's vector towards the section's topic (the chunk's mean
 # sentence vector plus this times the heading's). Set by hand: a half, so the heading helps a chunk
@@ -232,17 +235,17 @@ def quotable(sentences: list[Sentence], pages: list[str]) -> list[Sentence]:
 
 def runs_on_page(text: str, page: str) -> list[str]:
     """The longest runs of a text's words, in order, that stand word for word on the page (white space
-    folded); words on it in no run are left out."""
+    folded), of MIN_RUN_WORDS or more: a word or two found somewhere on the page ("the", "2022") is no sentence."""
     words = text.split(" ")
     runs: list[str] = []
     start = 0
     while start < len(words):
-        end = next((end for end in range(len(words), start, -1) if " ".join(words[start:end]) in page), start)
-        if end == start:
-            start += 1  # this word is not on the page as it stands here
-            continue
-        runs.append(" ".join(words[start:end]))
-        start = end
+        end = start
+        while end < len(words) and " ".join(words[start : end + 1]) in page:
+            end += 1  # every start of a run on the page is on it too: grow it while it stays there
+        if end - start >= MIN_RUN_WORDS:
+            runs.append(" ".join(words[start:end]))
+        start = max(end, start + 1)
     return runs
 
 

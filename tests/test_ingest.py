@@ -121,6 +121,7 @@ def test_a_sentence_joined_across_removed_furniture_keeps_the_runs_that_stand_on
     page = "Benchmarking CW MIDLANDS ENGLAND Performance Report Page 24 of 51 8.2 CANCER: Two Week Wait (93%)"
     joined = "Benchmarking CW MIDLANDS ENGLAND 8.2 CANCER: Two Week Wait (93%) New"
     assert runs_on_page(joined, page) == ["Benchmarking CW MIDLANDS ENGLAND", "8.2 CANCER: Two Week Wait (93%)"]
+    assert runs_on_page("ENGLAND zz Performance Report", page) == []  # a word or two found on the page is no sentence
     on_page_24 = [s.text for slug, s in knowledge_base.sentences if slug == "icb-performance-report-2022-07" and s.page == 24]
     assert any("SWFT 93.9%" in text and "UHCW 85.7%" in text for text in on_page_24)
 

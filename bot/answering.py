@@ -216,8 +216,8 @@ def quoted_pages_lack(
     ("RTT ... in May 2022": its row stops at April), said for the user; "" when they mention it all, and for
     a compound question, whose quotes may answer one part while another part names the month. A row that stops
     short says nothing when the ranker's ``best`` sentence and those beside it on its page are prose naming the
-    month in words and the measure the row is about ("Attendances in May have increased, at a provider level, to 37,300", then "A&E
-    attendances are 9% above ...", beside a benchmark table's April row of A&E)."""
+    month in words and the measure the row is about ("Attendances in May have increased, at a provider level,
+    to 37,300", then "A&E attendances are 9% above ...", beside a benchmark table's April row of A&E)."""
     if len(split_question(question)) > 1:
         return ""
     if table is not None and table.stops_short and not (best is not None and _prose_gives_the_month(features, tables, reading, best, table)):

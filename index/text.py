@@ -184,7 +184,8 @@ def retrieval_text(chunk: Chunk) -> str:
 _NUMBER_AND_UNIT = re.compile(r"\b(\d+)\s?(" + "|".join(sorted(UNIT_SHORTHAND, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
 
-_SHORTHAND_WORD = re.compile(r"\b(" + "|".join(map(re.escape, SHORTHAND)) + r")\b", re.IGNORECASE)
+# Not before a bracket: "2ww (2 week wait)" is spelled out already (a briefing's topic is, and then searched).
+_SHORTHAND_WORD = re.compile(r"\b(" + "|".join(map(re.escape, SHORTHAND)) + r")\b(?!\s*\()", re.IGNORECASE)
 
 
 def shorthand_spelled_out(question: str) -> str:

@@ -134,11 +134,12 @@ def split_question(question: str) -> list[str]:
 
 
 _WHEN = re.compile(r"\bwhen\b|\bwhat date\b", re.IGNORECASE)
-_QUESTION_WORDS = re.compile(r"\b(?:what|when|who|whom|how|why|which|where)\b", re.IGNORECASE)
+_QUESTION_WORD_NAMES = "what|when|who|whom|how|why|which|where"
+_QUESTION_WORDS = re.compile(rf"\b(?:{_QUESTION_WORD_NAMES})\b", re.IGNORECASE)
 # A question word as staff type it too ("whats"), or a request rather than a question ("list the actions due
 # 2022/23", "tell me about the travel plan 2019/20"): no measure typed bare.
 _NOT_A_BARE_MEASURE = re.compile(
-    r"\b(?:what|whats|when|who|whom|how|why|which|where)\b|^\s*(?:please\s+)?(?:tell|list|show|give|summari[sz]e|describe|explain|find)\b",
+    rf"\b(?:{_QUESTION_WORD_NAMES}|whats)\b|^\s*(?:please\s+)?(?:tell|list|show|give|summari[sz]e|describe|explain|find)\b",
     re.IGNORECASE,
 )
 

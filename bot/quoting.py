@@ -29,6 +29,9 @@ MAX_LIST_ITEMS = 6
 MAX_GAP = 1
 # "• Safeguarding Training • Serious Incidents": bullets that the page's layout ran into one sentence.
 _INLINE_BULLET = re.compile(rf"\s+(?=[{BULLET_GLYPHS}]\s)")
+# How a sentence introducing a list ends: a colon, or a clause's ";" before bullets ("CWPT: six concerns on level
+# two of the Quality Assurance Framework (QAF);" and the six).
+_INTRODUCES_A_LIST = (":", ";")
 # "... subject to 1. consideration of language": a sentence that starts a numbered list inline.
 _FIRST_ITEM = re.compile(r"\s\(?(?:1|a|i)[.)]\s")
 # A heading's label run onto the end of a table row or a page's footer ("... 96.5% 94.5% Update:", "... 18 May
@@ -214,9 +217,7 @@ class Quoter:
         text = self.text(sentence_id)
         following = self._items_from(sentence_id, +1, introduced=text.endswith(":"))
         if not is_list_item(text):
-            # A clause ending in ";" before bullets introduces them as a colon does ("CWPT: six concerns on level
-            # two of the Quality Assurance Framework (QAF);" and the six).
-            if text.endswith((":", ";")) or _FIRST_ITEM.search(text):
+            if text.endswith(_INTRODUCES_A_LIST) or _FIRST_ITEM.search(text):
                 return following
             return self._elaboration_of(sentence_id)
         preceding = self._items_from(sentence_id, -1, introduced=False)
@@ -230,7 +231,7 @@ class Quoter:
         """The sentence that introduces a list ("... 2 risks in the extreme category which were:"), which
         an item needs to make sense, when it stands just before the list's first item."""
         before = first_item - 1
-        if before >= 0 and self._same_page(before, first_item) and self.text(before).endswith((":", ";")):
+        if before >= 0 and self._same_page(before, first_item) and self.text(before).endswith(_INTRODUCES_A_LIST):
             return [before]
         return []
 

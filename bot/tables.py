@@ -23,6 +23,7 @@ import calendar
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import pairwise
 
 from index.store import KnowledgeBase
@@ -132,6 +133,17 @@ class TableRow:
     def text(self) -> str:
         """The row as printed (up to white space): its label and its values."""
         return " ".join([self.label, *self.values]).strip()
+
+    @cached_property
+    def label_tokens(self) -> list[str]:
+        """Its label as search tokens, shorthand read as a question's is ("2WW Breast" is a 2 week wait): read
+        once a row, not once a question."""
+        return tokenize(shorthand_spelled_out(self.label))
+
+    @cached_property
+    def label_units(self) -> frozenset[tuple[str, str]]:
+        """The numbers its label gives with their units of time (``numbered_units``)."""
+        return numbered_units(self.label_tokens, _UNIT_REACH)
 
 
 def header_columns(text: str) -> tuple[str, ...] | None:
@@ -390,10 +402,9 @@ class TableReader:
         for row in self.rows(sentence_id):
             if share_asked and not any(value.endswith(_PERCENT) for value in row.values):
                 continue
-            label_tokens = tokenize(shorthand_spelled_out(row.label))  # "2WW Breast" is a 2 week wait
-            label = {_NUMBER_WORDS.get(t, t) for t in label_tokens} | ({_PERCENT} if _PERCENT in row.label else set())
+            label = {_NUMBER_WORDS.get(t, t) for t in row.label_tokens} | ({_PERCENT} if _PERCENT in row.label else set())
             held = [t for t in asked if _NUMBER_WORDS.get(t, t) in label]
-            if not numbers <= label or not units <= numbered_units(label_tokens, _UNIT_REACH) or len(held) < MIN_LABEL_WORDS:
+            if not numbers <= label or not units <= row.label_units or len(held) < MIN_LABEL_WORDS:
                 continue
             if row.one_month and not set(names) <= label:
                 continue  # a benchmark row is the body its label names ("... Breast CCG"); the page's charts name others

@@ -227,7 +227,7 @@ class BriefingWriter:
         search for both."""
         candidates, logits, decision = self.service.decide(query)
         order = np.argsort(-logits, kind="stable")[:RANKED_PER_QUERY]
-        ranked = [RankedSentence(int(candidates.sentence_ids[i]), float(probability(logits[i]))) for i in order]
+        ranked = [RankedSentence(int(candidates.sentence_ids[i]), float(p)) for i, p in zip(order, probability(logits[order]))]
         return ranked, decision >= self.service.models.threshold
 
     def _feedback_words(self, ranking: list[RankedSentence], query: Query) -> list[str]:

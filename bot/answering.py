@@ -52,7 +52,7 @@ from index.embedder import TextEmbedder
 from index.records import Citation, SourceHint
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
 from index.store import KnowledgeBase
-from index.text import collapse_whitespace, has_a_word, months_in_their_year, shorthand_spelled_out, tokenize
+from index.text import collapse_whitespace, has_a_word, months_in_their_year, tokenize, units_spelled_out
 from index.vocabulary import CALENDAR_YEAR, CAPTION
 from index.word_meaning import meaningful_words
 
@@ -202,37 +202,16 @@ def _meaning(hit: ChunkHit) -> str:
     return f"meaning {hit.dense:.2f}" if hit.dense_rank else "found by words only"
 
 
-def quoted_pages_lack(
-    features: FeatureMaker,
-    tables: TableReader,
-    question: str,
-    reading: QuestionReading,
-    quoted: list[int],
-    best: int | None = None,
-    table: TableAnswer | None = None,
-) -> str:
+def quoted_pages_lack(features: FeatureMaker, question: str, reading: QuestionReading, quoted: list[int], table: TableAnswer | None = None) -> str:
     """What a question asks about (a month, year or name) that none of the pages an answer would quote
     mentions (nor the ``table`` row among them), or the month the row about the measure asked does not reach
     ("RTT ... in May 2022": its row stops at April), said for the user; "" when they mention it all, and for
-    a compound question, whose quotes may answer one part while another part names the month. A row that stops
-    short says nothing when the ranker's ``best`` sentence and those beside it on its page are prose naming the
-    month in words and the measure the row is about ("Attendances in May have increased, at a provider level,
-    to 37,300", then "A&E attendances are 9% above ...", beside a benchmark table's April row of A&E)."""
+    a compound question, whose quotes may answer one part while another part names the month."""
     if len(split_question(question)) > 1:
         return ""
-    if table is not None and table.stops_short and not (best is not None and _prose_gives_the_month(features, tables, reading, best, table)):
+    if table is not None and table.stops_short:
         return table.gap()
     return features.not_on_pages(question, reading, quoted, table_said(table))
-
-
-def _prose_gives_the_month(features: FeatureMaker, tables: TableReader, reading: QuestionReading, sentence_id: int, table: TableAnswer) -> bool:
-    """The sentence and those beside it on its page name the month asked in prose and the measure of the row:
-    a table's rows, dated by their own labels ("... 4 hours (May 22) 95% 72.8%"), are no prose."""
-    prose = [i for i in features.beside(sentence_id) if not tables.rows(i)]
-    measure = set(reading.terms) & set(tokenize(table.row.label))
-    slug = features.kb.sentences[sentence_id][0]
-    texts = [features.kb.sentences[i][1].text for i in prose]
-    return bool(prose and measure) and table.dated_in(texts, features.kb.by_slug[slug].record.date) and measure <= features.tokens_beside(sentence_id)
 
 
 def monthly_table_row(
@@ -254,7 +233,7 @@ def year_figure_seed(kb: KnowledgeBase, question: str, ranked: list[int], probab
     other candidate, at least MIN_SUPPORTING_PROBABILITY, that gives that year with a figure ("The Carbon Footprint
     in 2020/21 was 258,211 tCO2e.", third), quoted beside it; None when the best gives it or none does. Answering
     and training both take it, so the year rule and the decision see what would be quoted."""
-    years = value_asked_for_years(question, typed_as_a_measure=True)
+    years = value_asked_for_years(question)
     if not years or not ranked or len(split_question(question)) > 1 or gives_a_figure_for(kb.sentences[ranked[0]][1].text, years):
         return None
     return next(
@@ -441,7 +420,7 @@ class AnsweringService:
     # -- retrieval and ranking ------------------------------------------------
 
     def _candidates(self, query: str, k: int, filters: Filters) -> Candidates:
-        query = shorthand_spelled_out(query)
+        query = units_spelled_out(query)
         query_vector = self.query_vector(query)
         hits = self.searcher.search(query, query_vector, k=k, filters=filters)
         return self.features.candidates(query, query_vector, hits, filters)
@@ -483,7 +462,7 @@ class AnsweringService:
         reasons = [f"{name}={value:.2f}" for name, value in zip(DECISION_FEATURES, decision_row)]
         trace.append("the decision saw: " + ", ".join(reasons))
         # "UHCW" asked and the pages the answer would quote are about SWFT: the near miss a score cannot see.
-        lacking = quoted_pages_lack(self.features, self.tables, question, candidates.reading, quoted, scored[0].sentence_id, table)
+        lacking = quoted_pages_lack(self.features, question, candidates.reading, quoted, table)
         # What the quoted pages lack names it ("give March, not September"): said before any other rule's reason.
         rules = ([DeclineRule.NOT_ON_QUOTED_PAGES] if lacking else []) + decline_rules_met(question, decision_row)
         rules = [rule for rule in rules if rule in self.models.decline_rules]

@@ -134,14 +134,7 @@ def split_question(question: str) -> list[str]:
 
 
 _WHEN = re.compile(r"\bwhen\b|\bwhat date\b", re.IGNORECASE)
-_QUESTION_WORD_NAMES = "what|when|who|whom|how|why|which|where"
-_QUESTION_WORDS = re.compile(rf"\b(?:{_QUESTION_WORD_NAMES})\b", re.IGNORECASE)
-# A question word as staff type it too ("whats"), or a request rather than a question ("list the actions due
-# 2022/23", "tell me about the travel plan 2019/20"): no measure typed bare.
-_NOT_A_BARE_MEASURE = re.compile(
-    rf"\b(?:{_QUESTION_WORD_NAMES}|whats)\b|^\s*(?:please\s+)?(?:tell|list|show|give|summari[sz]e|describe|explain|find)\b",
-    re.IGNORECASE,
-)
+_QUESTION_WORDS = re.compile(r"\b(?:what|when|who|whom|how|why|which|where)\b", re.IGNORECASE)
 
 
 # "what was the ...", "what's the ...": with a year, a value for that year is the answer.
@@ -150,17 +143,13 @@ _WHAT_IT_IS = re.compile(r"\bwhat(?:['’]s|\s+(?:is|was|are|were))\b", re.IGNOR
 _MONTH_SHORT_YEAR = re.compile(rf"\b(?:{MONTH_ABBREVIATIONS})[a-z]*[-\s’']?(?P<year>\d\d)\b", re.IGNORECASE)
 
 
-def value_asked_for_years(question: str, typed_as_a_measure: bool = False) -> list[str]:
+def value_asked_for_years(question: str) -> list[str]:
     """The years a question asks a value for ("how many ... in 2021/22", "what were ... emissions in
     2019/20?"), as written; none when it asks no value or names no year. A year that dates a month
     ("in April 2022") asks for the month's value, which a sentence gives as "In April there were 9
     breaches" in a report of that year: the month is what the evidence must name (``bot.missing``)."""
     kinds = wanted_fact_kinds(question)
-    # ``typed_as_a_measure``: also a measure and a year with no question word ("ics carbon footprint 20/21"), which
-    # may ask its value or may not ("green plan 2022", "list the actions due 2022/23"): good enough to quote a
-    # sentence giving the year's figure beside the best (``bot.answering.year_figure_seed``), not to decline for want of one.
-    bare = typed_as_a_measure and not _NOT_A_BARE_MEASURE.search(question)
-    if not (kinds & {FactKind.COUNT, FactKind.QUANTITY} or _WHAT_IT_IS.search(question) or bare):
+    if not (kinds & {FactKind.COUNT, FactKind.QUANTITY} or _WHAT_IT_IS.search(question)):
         return []
     return years_written(MONTH_WITH_YEAR.sub(" ", question))
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -544,7 +544,7 @@ class FeatureMaker:
             float(unknown_name),
             *missing_there,
             float(FactKind.COUNT in reading.wants and not states_a_count(self.kb.sentences[best[0]][1].text)),
-            float(asks_when(question) and not any(self._form(i).holds_date for i in self.beside(best[0]))),
+            float(asks_when(question) and not any(self._form(i).holds_date for i in self._beside(best[0]))),
             float(self._year_without_figure(question, quoted, said)),
             sum(w for t, w in reading.terms.items() if not self.searcher.knows(t)) / total,
             candidates.best_page_bm25,
@@ -619,20 +619,14 @@ class FeatureMaker:
     def _names_missing_around(self, reading: QuestionReading, sentence_id: int) -> float:
         """"UHCW" asked, the best sentence is about SWFT: names the answer itself does not carry."""
         names = tuple(n for n in reading.names if n.isalpha())
-        return 1.0 - _share_mentioned(names, self._tokens_of(self._around(sentence_id)))
-
-    def _tokens_of(self, sentence_ids: Iterable[int]) -> frozenset[str]:
-        return frozenset().union(*(self.searcher.sentence_tokens(i) for i in sentence_ids))
+        tokens = frozenset().union(*(self.searcher.sentence_tokens(i) for i in self._around(sentence_id)))
+        return 1.0 - _share_mentioned(names, tokens)
 
     def _around(self, sentence_id: int) -> range:
         """A sentence and those either side of it in the corpus."""
         return range(max(sentence_id - 1, 0), min(sentence_id + 1, len(self.kb.sentences) - 1) + 1)
 
-    def tokens_beside(self, sentence_id: int) -> frozenset[str]:
-        """The search tokens of a sentence and of those either side of it on its page."""
-        return self._tokens_of(self.beside(sentence_id))
-
-    def beside(self, sentence_id: int) -> list[int]:
+    def _beside(self, sentence_id: int) -> list[int]:
         """A sentence and those either side of it on its page: where a sentence split mid-thought ends."""
         page = self._page_of(sentence_id)
         return [i for i in self._around(sentence_id) if self._page_of(i) == page]

@@ -23,20 +23,11 @@ import calendar
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 from itertools import pairwise
 
 from index.store import KnowledgeBase
-from index.text import shorthand_spelled_out, tokenize
-from index.vocabulary import (
-    FINANCIAL_YEAR,
-    MONTH_COLUMN,
-    MONTH_NAMES,
-    MONTH_WITH_YEAR,
-    MONTHS,
-    TIME_UNITS,
-    UNIT_SHORTHAND,
-)
+from index.text import tokenize
+from index.vocabulary import FINANCIAL_YEAR, MONTH_COLUMN, MONTH_NAMES, MONTH_WITH_YEAR, MONTHS
 
 # A column for a financial year: "21-22".
 _YEAR_COLUMN = re.compile(r"\d\d-\d\d")
@@ -133,17 +124,6 @@ class TableRow:
     def text(self) -> str:
         """The row as printed (up to white space): its label and its values."""
         return " ".join([self.label, *self.values]).strip()
-
-    @cached_property
-    def label_tokens(self) -> list[str]:
-        """Its label as search tokens, shorthand read as a question's is ("2WW Breast" is a 2 week wait): read
-        once a row, not once a question."""
-        return tokenize(shorthand_spelled_out(self.label))
-
-    @cached_property
-    def label_units(self) -> frozenset[tuple[str, str]]:
-        """The numbers its label gives with their units of time (``numbered_units``)."""
-        return numbered_units(self.label_tokens, _UNIT_REACH)
 
 
 def header_columns(text: str) -> tuple[str, ...] | None:
@@ -320,28 +300,6 @@ TABLE_ANSWERS_SHARE = 0.5
 
 # Numbers a measure's name may spell out ("two-week wait" is the "2 week wait").
 _NUMBER_WORDS = {word: str(number) for number, word in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
-# Units of time a measure's name counts in ("2 week wait", "62-day", "4 hours"), as search tokens; shorthand ("wks") is its unit.
-_TIME_UNITS = frozenset(tokenize(" ".join(TIME_UNITS)))
-# A label's unit may stand this many tokens after its number ("5 working days").
-_UNIT_REACH = 2
-
-
-def _unit(token: str) -> str | None:
-    spelled = tokenize(UNIT_SHORTHAND.get(token, token))
-    return spelled[0] if len(spelled) == 1 and spelled[0] in _TIME_UNITS else None
-
-
-def numbered_units(tokens: list[str], reach: int = 1) -> frozenset[tuple[str, str]]:
-    """The numbers with the unit of time that follows them ("2 week", "62 day"), number words as digits:
-    "a 2 week wait" is no "two month (62-day) wait", though both hold a 2."""
-    numbers = [_NUMBER_WORDS.get(t, t) for t in tokens]
-    return frozenset(
-        (number, unit)
-        for i, number in enumerate(numbers)
-        if number.isdigit()
-        for later in numbers[i + 1 : i + 1 + reach]
-        if (unit := _unit(later))
-    )
 
 
 class TableReader:
@@ -369,18 +327,11 @@ class TableReader:
         return self._rows[sentence_id]
 
     def row_about(
-        self,
-        sentence_id: int,
-        columns: list[str],
-        terms: dict[str, float],
-        names: tuple[str, ...],
-        share_asked: bool = False,
-        units: frozenset[tuple[str, str]] = frozenset(),
+        self, sentence_id: int, columns: list[str], terms: dict[str, float], names: tuple[str, ...], share_asked: bool = False
     ) -> RowMatch | None:
         """The sentence's row about the measure asked, with the share of the question's telling words (by weight,
         leaving out the month or year) its label holds: at least ``MIN_LABEL_SHARE``, every number the question
-        gives the measure ("18 week": the "RTT > 52 weeks" row is another measure) with its unit of time, if any
-        (``units``: "2 week wait" is not "two month (62-day) wait"), and every name it asks
+        gives the measure ("18 week": the "RTT > 52 weeks" row is another measure), and every name it asks
         about on the row or its page (the system's row is no answer about UHCW; on a benchmark table's row
         itself, as its charts name the trusts: "Cancer - 2 week wait Breast CCG" is no answer about SWFT).
         The row holding most of them, and most of whose own label the question holds: "total GP appointments" is the "Total appointments" row, not
@@ -391,7 +342,6 @@ class TableReader:
         dated |= {t for c in columns if (q := _QUARTER_COLUMN.fullmatch(c)) for t in tokenize(f"quarter {q['quarter'][1]}")}
         asked = {t: w for t, w in terms.items() if t not in dated}
         numbers = {_NUMBER_WORDS.get(t, t) for t in asked if t.isdigit() or t in _NUMBER_WORDS}
-        units = frozenset((number, unit) for number, unit in units if number in numbers)  # "may 2022 by month" dates it
         if share_asked and asked:
             asked[_PERCENT] = sum(asked.values()) / len(asked)  # weighs as an ordinary word of the question
         total = sum(asked.values())
@@ -402,9 +352,9 @@ class TableReader:
         for row in self.rows(sentence_id):
             if share_asked and not any(value.endswith(_PERCENT) for value in row.values):
                 continue
-            label = {_NUMBER_WORDS.get(t, t) for t in row.label_tokens} | ({_PERCENT} if _PERCENT in row.label else set())
+            label = {_NUMBER_WORDS.get(t, t) for t in tokenize(row.label)} | ({_PERCENT} if _PERCENT in row.label else set())
             held = [t for t in asked if _NUMBER_WORDS.get(t, t) in label]
-            if not numbers <= label or not units <= row.label_units or len(held) < MIN_LABEL_WORDS:
+            if not numbers <= label or len(held) < MIN_LABEL_WORDS:
                 continue
             if row.one_month and not set(names) <= label:
                 continue  # a benchmark row is the body its label names ("... Breast CCG"); the page's charts name others
@@ -523,17 +473,6 @@ class TableAnswer:
         written = [_written_out(c).split()[0] if self.undated else _written_out(c) for c in self.columns]
         return all(set(tokenize(w)) <= tokens or set(tokenize(c)) <= tokens for w, c in zip(written, self.columns))
 
-    def dated_in(self, sentences: list[str], written: str) -> bool:
-        """Whether sentences of prose of a document ``written`` on a date name every month or year asked, as its
-        readers take them, each sentence on its own: "Attendances in May have increased" in a July 2022 report
-        names May 2022 (``months_alone``), whatever year the next sentence names; a table's column ("Apr-22" in
-        "Basis Target Apr-22 Trend") dates the table's figures, not the prose's."""
-        named: set[str] = set()
-        for sentence in sentences:
-            prose = MONTH_COLUMN.sub(" ", sentence)
-            named |= set(columns_asked(prose)) | set(months_alone(prose, written))
-        return set(self.columns) <= named
-
     def shown(self) -> str:
         """How an answer shows it: the measure, then its value for each month asked and the months asked it
         does not give ("April 2022 60.8%; May 2022 not in the table": asked for both, the row stops at April),
@@ -571,14 +510,13 @@ def table_answer(
     undated = {} if asked else {w: months_alone(question, w) for w in {reader.written(i) for i in reader.table_sentences() + reader.benchmark_sentences()}}
     rank = {sentence_id: position for position, sentence_id in enumerate(ranked)}
     share_asked = bool(_ASKS_A_SHARE.search(question))
-    units = numbered_units(tokenize(shorthand_spelled_out(question)))  # "2ww" is a 2 week wait
 
     def rows_about(sentences: list[int]) -> list[TableAnswer]:
         return [
             TableAnswer(sentence_id, match.row, tuple(columns), match.share, match.fit, undated=not asked)
             for sentence_id in sentences
             if (columns := asked or undated[reader.written(sentence_id)])
-            and (match := reader.row_about(sentence_id, columns, terms, names, share_asked, units))
+            and (match := reader.row_about(sentence_id, columns, terms, names, share_asked))
         ]
 
     # A benchmark table gives one month of a measure: looked in only when no monthly table has a row about it.

@@ -173,7 +173,7 @@ def fit(data: list[QuestionData], fitted_on: str) -> AnsweringModels:
         quoted = quoter.with_lists(chosen, MAX_ANSWER_WITH_LIST_CHARS)
         rows.append(d.maker.decision_row(d.candidates, logits, d.question.question, quoted, table_said(table)))
         flagged = set(decline_rules_met(d.question.question, rows[-1]))
-        if quoted_pages_lack(d.maker, tables, d.question.question, d.candidates.reading, quoted, ranked[0] if ranked else None, table):
+        if quoted_pages_lack(d.maker, d.question.question, d.candidates.reading, quoted, table):
             flagged.add(DeclineRule.NOT_ON_QUOTED_PAGES)
         met.append(flagged)
         answerable.append(int(d.question.answerable))

@@ -24,7 +24,6 @@ from index.vocabulary import (
     HONORIFICS,
     MONTH_NAMES,
     MONTHS,
-    SHORTHAND,
     STOPWORDS,
     UNIT_SHORTHAND,
     WEB_ADDRESS,
@@ -184,16 +183,10 @@ def retrieval_text(chunk: Chunk) -> str:
 _NUMBER_AND_UNIT = re.compile(r"\b(\d+)\s?(" + "|".join(sorted(UNIT_SHORTHAND, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
 
-# Not before a bracket: "2ww (2 week wait)" is spelled out already (a briefing's topic is, and then searched).
-_SHORTHAND_WORD = re.compile(r"\b(" + "|".join(map(re.escape, SHORTHAND)) + r")\b(?!\s*\()", re.IGNORECASE)
-
-
-def shorthand_spelled_out(question: str) -> str:
+def units_spelled_out(question: str) -> str:
     """A question with units shortened after a number spelled out ("a&e 4 hr performance" reads
-    "a&e 4 hour performance", not HR) and staff shorthand as the documents write it (``SHORTHAND``: "exec"
-    reads "executive"): for search only, never shown."""
-    question = _NUMBER_AND_UNIT.sub(lambda match: f"{match.group(1)} {UNIT_SHORTHAND[match.group(2).lower()]}", question)
-    return _SHORTHAND_WORD.sub(lambda match: SHORTHAND[match.group(1).lower()], question)
+    "a&e 4 hour performance", not HR): for search only, never shown."""
+    return _NUMBER_AND_UNIT.sub(lambda match: f"{match.group(1)} {UNIT_SHORTHAND[match.group(2).lower()]}", question)
 
 
 # A month dated by its financial year, as finance and performance papers write them: "March 2021/22", "dec 21-22".

@@ -189,12 +189,6 @@ def test_a_topic_without_content_words_is_answered_honestly(writer, topic):
     assert briefing.thin and not briefing.points and not briefing.actions
 
 
-def test_a_topic_in_staff_shorthand_is_read_as_the_documents_write_it(writer):
-    """"covid jabs" had been "The documents do not cover covid jabs.": they write "vaccinations"."""
-    briefing = writer.write("covid jabs")
-    assert not briefing.thin and briefing.topic == "covid jabs" and "2,152,215" in briefing.headline
-
-
 def test_the_docx_reads_back_with_followable_references(briefings):
     briefing = briefings["net zero targets and our carbon footprint"]
     document = docx.Document(io.BytesIO(briefing_docx(briefing)))

@@ -43,7 +43,7 @@ from bot.ranker import probability
 from bot.briefing.next_steps import NextAction, action_texts, actions_on, nearest
 from bot.briefing.selection import FEATURES, Feature, SelectionWeights, load_weights
 from bot.briefing.topic import Query, acronyms, coverage, read_topic, stems_of, with_phrases, without_control_characters
-from index.text import WHOLE_CLAIM_STOPS, collapse_whitespace, ends_with_stop, shorthand_spelled_out, tokenize
+from index.text import WHOLE_CLAIM_STOPS, collapse_whitespace, ends_with_stop, tokenize
 
 RANKED_PER_QUERY = 60  # sentences asked of the shared ranker for the topic, each facet and each aspect
 ASPECT_SOURCES = 10  # the headings of this many best-ranked sentences are candidate aspects
@@ -195,8 +195,7 @@ class BriefingWriter:
         """The topic read into queries; the sentences the shared ranker finds for the topic,
         each facet and each aspect, with their page neighbours; near-duplicates removed."""
         topic = collapse_whitespace(without_control_characters(topic))
-        # "george eliot" looked for as "GEH", "covid jabs" as "covid vaccinations"; the title keeps the topic typed
-        read_as = shorthand_spelled_out(self.service.searcher.with_initials(topic))
+        read_as = self.service.searcher.with_initials(topic)  # "george eliot" looked for as "GEH"; the title keeps the topic typed
         aliases = acronyms(read_as, self.service)
         queries = read_topic(read_as, self.service)
         if not queries[0].terms:  # no content words ("", "the and of"): nothing to look for

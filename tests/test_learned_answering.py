@@ -97,7 +97,7 @@ def test_the_decline_bar_does_not_rest_on_one_question():
     logits = np.concatenate([rng.normal(2.0, 1.0, 180), rng.normal(-1.0, 1.0, 50)])
     answerable = np.array([1] * 180 + [0] * 50)
     ruled_out = np.zeros(230, dtype=bool)
-    ruled_out[:5] = True  # the rules take the whole budget of answerable declines
+    ruled_out[: int(np.ceil(training.ACCEPTED_WRONG_DECLINES * 180))] = True  # the rules take the whole budget of answerable declines
     bar = training._threshold(logits, answerable, ruled_out)
     lowest = int(np.argmin(np.where(ruled_out | (answerable == 0), np.inf, logits)))
     moved = logits.copy()

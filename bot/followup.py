@@ -96,6 +96,14 @@ _ELLIPSIS_CUE = re.compile(
     r"|^(?:what|how)\s+about\s*|^what\s+of\s*|^same\s+(?:for|in|at)\s*",
     re.IGNORECASE,
 )
+# A fragment after "and" that opens with a question word is a question of its own ("and what's the ICS
+# vision?", "and who else is on them?"), not a slot to put into the last question; "what about" and
+# "how about" are the cue itself, not the question.
+_OPENS_A_QUESTION = re.compile(
+    r"^[\s,;:–-]*(?:(?:what|who|when|where|why|which|how)(?:['’]s|['’]re)?|whats|whos|whose|whom|hows"
+    r"|is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b(?!\s+about\b)",
+    re.IGNORECASE,
+)
 # Pronouns and determiners pointing back at something said before.
 _POINTING_BACK = frozenset(
     "it its it's they them their theirs that this those these he she him her his there one ones".split()
@@ -251,7 +259,7 @@ def resolve(
         return Resolution(FollowUpKind.MORE, message)  # nothing to continue: answered as such, not searched for
     if not history or (switched and len(message) > switched.end()) or not has_a_word(message):
         # "??" leans on nothing: answered alone, it is asked for a question (``bot.answering``).
-        return _standalone(message[switched.end() :] if switched else message)
+        return _standalone(_without_leading_and(message[switched.end() :] if switched else message))
     last = history[-1]
     if last.action_filter is not None:
         listing = _about_listing(message, last, parse_actions, tunables)
@@ -263,8 +271,11 @@ def resolve(
         return _drill("tell me more about that", last) if last.citations else Resolution(FollowUpKind.MORE, message)
     ellipsis = _ELLIPSIS_CUE.match(message)
     fragment = message[ellipsis.end() :].strip(" ?!.") if ellipsis else ""
-    short = len(_words(fragment)) <= tunables.max_ellipsis_words
     fills_slot = any(slot.search(fragment) and slot.search(last.question) for slot in (_MONTH, YEAR_WRITTEN, _PERIOD))
+    if ellipsis and _OPENS_A_QUESTION.match(fragment) and not fills_slot:
+        # "and what's the ICS vision?": the question after the "and" is read like any other message.
+        message, ellipsis = _without_leading_and(message), None
+    short = len(_words(fragment)) <= tunables.max_ellipsis_words
     if ellipsis and fragment and (short or fills_slot) and not (_POINTING_BACK - {"one", "ones"}) & set(_words(fragment.lower())):
         question, inserted = with_slot_changed(last, _strip_the_one(fragment), kind_of=bool(_THE_ONE.match(fragment)))
         return Resolution(FollowUpKind.ELLIPSIS, question, inserted=inserted, subject=subject_of(question))
@@ -310,6 +321,18 @@ def with_person(message: str, person: str) -> str:
     return re.sub(r"\b(?:he|him|his|she|her|hers)\b", named, message, flags=re.IGNORECASE)
 
 
+_LEADING_AND = re.compile(r"^(?:and|but|also|plus|so)\b[\s,;:–-]*", re.IGNORECASE)
+
+
+def _without_leading_and(message: str) -> str:
+    """ "also, what was the A&E performance in may?" asks "what was the A&E performance in may?": the
+    conjunction before a question of its own carries nothing to search for."""
+    conjunction = _LEADING_AND.match(message)
+    if conjunction and _OPENS_A_QUESTION.match(message[conjunction.end() :]):
+        return message[conjunction.end() :]
+    return message
+
+
 def _standalone(message: str) -> Resolution:
     return Resolution(FollowUpKind.STANDALONE, message, subject=subject_of(message))
 
@@ -324,7 +347,8 @@ def _about_listing(
         return Resolution(FollowUpKind.MORE, last.question, last.action_filter, offset=last.rows_shown, subject=last.subject)
     narrowing = _NARROW_CUE.match(message)
     ellipsis = _ELLIPSIS_CUE.match(message)
-    cue = narrowing or (ellipsis if ellipsis and len(_words(message)) <= tunables.max_ellipsis_words else None)
+    short = ellipsis is not None and len(_words(message)) <= tunables.max_ellipsis_words
+    cue = narrowing or (ellipsis if short and not _OPENS_A_QUESTION.match(message[ellipsis.end() :]) else None)
     words = _NARROW_FILLER.sub(" ", message[cue.end() :]).strip(" ?!.") if cue else ""
     added = parse_actions(f"{words} actions") if words else None
     if added is not None and added.constraints():

@@ -226,6 +226,19 @@ def test_a_new_question_is_not_read_as_a_follow_up():
         assert not resolution.question.lower().startswith(("diff", "right"))
 
 
+def test_a_question_of_its_own_after_and_is_not_put_into_the_question_before():
+    # A new user's trial: "and what's the ICS vision?" after the PHM vision became "what is the draft vision
+    # for what's the ICS vision?" and answered about PHM again.
+    history = asked("what is the draft vision for PHM?")
+    resolution = resolve("and what's the ICS vision?", history)
+    assert resolution.kind is FollowUpKind.STANDALONE
+    assert resolution.question == "what's the ICS vision?"
+    assert resolve("also, what was c&w a&e 4hr performance in may?", ()).question == "what was c&w a&e 4hr performance in may?"
+    # A short time after "and" still fills the slot of the question before.
+    months = resolve("and how many in april?", asked("how many a&e attendances in may 2022"))
+    assert months.kind is FollowUpKind.ELLIPSIS and "april" in months.question
+
+
 def test_start_over_and_reset_are_recognised():
     assert all(is_reset(text) for text in ("start over", "/reset", "Reset", "start again"))
     assert not is_reset("reset the targets for 23/24?")
@@ -442,6 +455,18 @@ def test_asking_who_leads_or_when_after_a_listing_answers_for_its_rows(service, 
     head = second.answer.text.splitlines()[0]
     assert head.startswith("11 actions are in Travel and Transport and due in 2023/24.") and head.endswith(first_line)
     assert second.answer.text.count("(lead ") == 11 and not second.answer.abstained
+
+
+def test_who_else_after_a_listing_asks_about_its_rows_not_for_actions_mentioning_else(service):
+    """A new user's trial: "and who else is on them?" after the water actions gave "No actions match ...
+    mentioning 'else'"."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    first = answerer.answer("what water actions are there?", ())
+    second = answerer.answer("and who else is on them?", first.history)
+    assert "else" not in second.answer.text.splitlines()[0] and not second.answer.abstained
+    assert second.answer.text.splitlines()[0].startswith("4 actions are in Water. All 4 are led by ICB.")
 
 
 @pytest.mark.parametrize(

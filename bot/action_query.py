@@ -299,6 +299,13 @@ def match_theme(text: str, themes: list[str]) -> str | None:
     return _match_theme(_content_words(text), themes)[0]
 
 
+def names_its_themes_in_full(text: str, f: ActionFilter) -> bool:
+    """Whether the words name every word of each theme of the filter ("water", "mental health"), not one
+    word of a longer theme ("the PHM board" names one of "Board Assurance Framework")."""
+    words = _content_words(text)
+    return all(_theme_score(words, theme)[0][1] >= 1 for theme in f.themes())
+
+
 def filter_actions(rows: Iterable[ActionRow], f: ActionFilter) -> list[ActionRow]:
     """Rows meeting every constraint of the filter, in table order."""
     return [row for row in rows if _matches(row, f)]

@@ -24,7 +24,7 @@ from typing import TypeVar
 import numpy as np
 
 from bot.action_answers import ROWS_IN_TEXT, ActionAnswerer, RowSpan, shown_rows
-from bot.action_query import ActionFilter, ActionListing, render_listing_text, row_details
+from bot.action_query import ActionFilter, ActionListing, names_its_themes_in_full, render_listing_text, row_details
 from bot.facts import (
     asks_for_contact,
     carries,
@@ -182,6 +182,15 @@ def _only_the_table_knows(action_filter: ActionFilter) -> bool:
     return len(table) >= TABLE_ONLY_CONSTRAINTS or (bool(table) and not action_filter.text and not action_filter.scope)
 
 
+def _table_only_guessed(question: str, action_filter: ActionFilter) -> bool:
+    """A question that says nothing of actions and meets the table only in one word of a longer theme
+    ("who leads the PHM board?" and "Board Assurance Framework"): the documents answer it first, and the
+    table only when they cannot."""
+    if action_filter.constraints() != ["theme"] or _NAMES_ACTIONS.search(question) or _REFERS_BACK.search(question):
+        return False
+    return not names_its_themes_in_full(question, action_filter)
+
+
 def _apart(run: list[int], sentence_id: int) -> list[list[int]]:
     """A run of sentences with one of them set apart: the sentences before it, it, those after it."""
     if sentence_id not in run:
@@ -319,10 +328,12 @@ class AnsweringService:
         listing = None
         if action_filter is not None and not unreadable_year:
             listing = self.actions.listing(action_filter)
-            if listing.groups or _only_the_table_knows(action_filter):
+            if (listing.groups or _only_the_table_knows(action_filter)) and not _table_only_guessed(question, action_filter):
                 return self.answer_from_table(listing)
         answer = self._answer_from_documents(question, filters)
-        if listing is not None:
+        if listing is not None and listing.groups:
+            answer.trace.insert(0, "the question names one word of an action theme and no action: the documents answer first")
+        elif listing is not None:
             answer.trace.insert(0, "asked the action table first: no action matches, so the documents answer")
         if answer.abstained and unreadable_year:
             return Answer(text=UNREADABLE_YEAR, citations=[], abstained=True, trace=answer.trace)

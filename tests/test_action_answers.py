@@ -164,6 +164,16 @@ def test_who_leads_a_whole_document_is_not_a_listing_of_every_action(service):
     assert service.answer("list all the actions").actions is not None
 
 
+def test_one_word_of_a_longer_theme_does_not_make_a_question_about_actions(service):
+    # A new user's trial: "who leads the PHM board?" listed a Board Assurance Framework action from the minutes.
+    answer = service.answer("who leads the PHM board?")
+    assert answer.actions is None and "Board Assurance Framework" not in answer.text
+    assert any(citation.slug == "cw-phm-roadmap" for citation in answer.citations)
+    # A theme named in full, or a question naming actions, is still the table's.
+    assert service.answer("who leads the water actions?").actions is not None
+    assert service.answer("what about procurement actions?").actions is not None
+
+
 def test_ordinary_questions_still_go_to_retrieval(service):
     answer = service.answer("How many digital appointments has SWFT delivered since the pandemic?")
     assert answer.actions is None and "139,333" in answer.text

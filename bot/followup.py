@@ -347,8 +347,9 @@ def _about_listing(
         return Resolution(FollowUpKind.MORE, last.question, last.action_filter, offset=last.rows_shown, subject=last.subject)
     narrowing = _NARROW_CUE.match(message)
     ellipsis = _ELLIPSIS_CUE.match(message)
-    short = ellipsis is not None and len(_words(message)) <= tunables.max_ellipsis_words
-    cue = narrowing or (ellipsis if short and not _OPENS_A_QUESTION.match(message[ellipsis.end() :]) else None)
+    if ellipsis and (len(_words(message)) > tunables.max_ellipsis_words or _OPENS_A_QUESTION.match(message[ellipsis.end() :])):
+        ellipsis = None  # "and who else is on them?" asks about the rows; it names no rows to list
+    cue = narrowing or ellipsis
     words = _NARROW_FILLER.sub(" ", message[cue.end() :]).strip(" ?!.") if cue else ""
     added = parse_actions(f"{words} actions") if words else None
     if added is not None and added.constraints():

@@ -485,7 +485,11 @@ class AnsweringService:
                 pointers = self._hints_of_sentences([table.sentence_id, *quoted])  # the table that stops short
             best = [c.sentence_id for c in scored[:3]]
             named = [n for n in candidates.reading.specific if n not in candidates.reading.document_words]
-            missing = missing or lacking or what_is_missing(question, self.features.evidence_tokens(best), self._text(scored[0]), named)
+            missing = missing or lacking
+            if not missing:
+                missing = what_is_missing(question, self.features.evidence_tokens(best), self._text(scored[0]), named)
+                # "The closest passages do not mention SWFT": the pages listed are the pages that were read for it.
+                pointers = self._hints_of_sentences(best) if missing else pointers
             why = f"a decline rule: {rules[0].value}" if rules else "the evidence is too weak for an answer"
             # A question outside what the documents are for has no closest passages worth pointing to.
             pointers = [] if DeclineRule.ABOUT_THE_ASKER in rules else pointers

@@ -301,3 +301,12 @@ def test_in_a_corpus_of_a_few_documents_no_name_is_taken_for_its_subject(tmp_pat
     ingest_corpus(corpus, tmp_path / "kb", lambda: embedder)
     small = AnsweringService(store.load(tmp_path / "kb", embedder.name, embedder.dimension), embedder)
     assert "rugbi" in small.features.names_to_find(small.features.read("How many bicycle shelters will Rugby fund?"))
+
+
+def test_the_pages_a_decline_lists_are_the_pages_it_read_for_what_is_missing(service):
+    """A new user's trial: "The closest passages do not mention SWFT" beside a page printing "SWFT 68.6%".
+    The pages listed after "do not mention ..." are those that were read and found without it."""
+    answer = service.answer("Is the staff canteen at UHCW open at weekends?")
+    assert answer.abstained and "do not mention UHCW" in answer.text
+    assert answer.see_also
+    assert all("uhcw" not in service.kb.page_text(hint.slug, hint.page).lower() for hint in answer.see_also)

@@ -30,6 +30,7 @@ from bot.facts import (
     carries,
     gives_a_figure_for,
     gives_contact,
+    has_figure,
     split_question,
     value_asked_for_years,
     wanted_fact_kinds,
@@ -43,7 +44,7 @@ from bot.features import (
     QuestionReading,
     decline_rules_met,
 )
-from bot.missing import what_is_missing
+from bot.missing import gives_the_months_asked, what_is_missing
 from bot.quoting import Quoter
 from bot.ranker import AnsweringModels, load_models, probability
 from bot.tables import TableAnswer, TableReader, table_answer
@@ -109,6 +110,10 @@ MAX_ANSWER_WITH_LIST_CHARS = 900
 # A sentence for a later part of a question, or the same measure for another thing, needs at least this
 # probability from the ranker.
 MIN_SUPPORTING_PROBABILITY = 0.2
+# A best sentence at least this probable answers the question more likely than not: when it gives the month
+# asked, a monthly table that stops short of that month does not make the answer a near miss. Not fitted:
+# the even odds of the ranker's own probability.
+LIKELY_ANSWER = 0.5
 
 # "due in 2024", "due 2023/25": a year the due-date parser could not turn into a financial year.
 _ASKS_FOR_A_YEAR = re.compile(rf"\b(?:due|by|in|for)\s+(?:fy\s*)?(?:{CALENDAR_YEAR}|\d\d/\d\d)\b", re.IGNORECASE)
@@ -211,16 +216,34 @@ def _meaning(hit: ChunkHit) -> str:
     return f"meaning {hit.dense:.2f}" if hit.dense_rank else "found by words only"
 
 
-def quoted_pages_lack(features: FeatureMaker, question: str, reading: QuestionReading, quoted: list[int], table: TableAnswer | None = None) -> str:
+def quoted_pages_lack(
+    features: FeatureMaker,
+    question: str,
+    reading: QuestionReading,
+    quoted: list[int],
+    table: TableAnswer | None = None,
+    likely_answer: int | None = None,
+) -> str:
     """What a question asks about (a month, year or name) that none of the pages an answer would quote
     mentions (nor the ``table`` row among them), or the month the row about the measure asked does not reach
     ("RTT ... in May 2022": its row stops at April), said for the user; "" when they mention it all, and for
-    a compound question, whose quotes may answer one part while another part names the month."""
+    a compound question, whose quotes may answer one part while another part names the month.
+    ``likely_answer``: the best sentence, when the ranker finds it more likely than not to answer."""
     if len(split_question(question)) > 1:
         return ""
-    if table is not None and table.stops_short:
+    if table is not None and table.stops_short and not _prose_gives_the_month(features.kb, question, likely_answer):
         return table.gap()
     return features.not_on_pages(question, reading, quoted, table_said(table))
+
+
+def _prose_gives_the_month(kb: KnowledgeBase, question: str, likely_answer: int | None) -> bool:
+    """The sentence the ranker finds likely to answer gives a figure for the month asked: a table whose row
+    stops short of that month is then no sign the documents lack it ("Attendances in May have increased ...
+    to 37,300" beside a table of April's figures)."""
+    if likely_answer is None:
+        return False
+    text = kb.sentences[likely_answer][1].text
+    return has_figure(text) and gives_the_months_asked(question, text)
 
 
 def monthly_table_row(
@@ -473,7 +496,8 @@ class AnsweringService:
         reasons = [f"{name}={value:.2f}" for name, value in zip(DECISION_FEATURES, decision_row)]
         trace.append("the decision saw: " + ", ".join(reasons))
         # "UHCW" asked and the pages the answer would quote are about SWFT: the near miss a score cannot see.
-        lacking = quoted_pages_lack(self.features, question, candidates.reading, quoted, table)
+        likely = scored[0].sentence_id if scored[0].score >= LIKELY_ANSWER else None
+        lacking = quoted_pages_lack(self.features, question, candidates.reading, quoted, table, likely)
         # What the quoted pages lack names it ("give March, not September"): said before any other rule's reason.
         rules = ([DeclineRule.NOT_ON_QUOTED_PAGES] if lacking else []) + decline_rules_met(question, decision_row)
         rules = [rule for rule in rules if rule in self.models.decline_rules]

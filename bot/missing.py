@@ -67,6 +67,19 @@ def reporting_month_missing(question: str, page_texts: Iterable[str]) -> str:
     return _sentence([f"month {m}" for m in given[:1]], [f"month {m}" for m in missing])
 
 
+def gives_the_months_asked(question: str, sentence: str) -> bool:
+    """The sentence names every month the question asks about, in a form the question writes it, and it asks
+    about one at least ("Attendances in May have increased ... to 37,300" for "... A&E attendances in May").
+    "April" is not given by a column header "Apr-22", which stands over every table of months."""
+    asked, given = _months_written(question), _months_written(sentence)
+    return bool(asked) and all(forms & given.get(month, set()) for month, forms in asked.items())
+
+
+def _months_written(text: str) -> dict[str, set[str]]:
+    """Each month the text names, with the forms it writes it in, lower-cased."""
+    return {month: {m.group().lower() for m in _MONTH.finditer(text) if m.group() in forms} for month, forms in _months_in(text).items()}
+
+
 def _reporting_months(text: str) -> list[int]:
     return list(dict.fromkeys(int(m["number"]) for m in REPORTING_MONTH.finditer(text)))
 

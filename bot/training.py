@@ -24,6 +24,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from bot.answering import (
+    LIKELY_ANSWER,
     MAX_ANSWER_CHARS,
     MAX_ANSWER_WITH_LIST_CHARS,
     AnsweringService,
@@ -176,7 +177,8 @@ def fit(data: list[QuestionData], fitted_on: str) -> AnsweringModels:
         quoted = quoter.with_lists(chosen, MAX_ANSWER_WITH_LIST_CHARS)
         rows.append(d.maker.decision_row(d.candidates, logits, d.question.question, quoted, table_said(table)))
         flagged = set(decline_rules_met(d.question.question, rows[-1]))
-        if quoted_pages_lack(d.maker, d.question.question, d.candidates.reading, quoted, table):
+        likely = ranked[0] if probabilities and probabilities[0] >= LIKELY_ANSWER else None
+        if quoted_pages_lack(d.maker, d.question.question, d.candidates.reading, quoted, table, likely):
             flagged.add(DeclineRule.NOT_ON_QUOTED_PAGES)
         met.append(flagged)
         answerable.append(int(d.question.answerable))

@@ -310,3 +310,13 @@ def test_the_pages_a_decline_lists_are_the_pages_it_read_for_what_is_missing(ser
     assert answer.abstained and "do not mention UHCW" in answer.text
     assert answer.see_also
     assert all("uhcw" not in service.kb.page_text(hint.slug, hint.page).lower() for hint in answer.see_also)
+
+
+def test_a_sentence_giving_the_month_asked_answers_though_a_table_stops_short_of_it(service):
+    """A new user's trial: "How many A&E attendances were there in May at provider level?" was declined as
+    "the closest table gives it for April 2022" while the best sentence gave May's 37,300. A month no
+    sentence gives is still declined with the table's months."""
+    may = service.answer("How many A&E attendances were there in May at provider level?")
+    assert not may.abstained and "37,300" in may.text
+    june = service.answer("How many A&E attendances were there in June at provider level?")
+    assert june.abstained and "not June" in june.text

@@ -69,6 +69,9 @@ _UNIT_THEN_WORD = re.compile(r"(tCO2e|CO2e|MWh|kWh)([a-z]{3,})")
 _YEAR_THEN_WORD = re.compile(rf"\b({CALENDAR_YEAR}(?:/\d\d)?)([a-z]{{2,}})\b")
 _WORD_THEN_YEAR = re.compile(rf"\b(in|of|to|by|from|for|and|the|since|until|during)({CALENDAR_YEAR})", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z]+")
+# "Coventry.There was ...", "authority.This": a full stop with no space before the next sentence's first word
+# (lower-case letters before it, so initials "N.H.S." and a bare domain "cwstp.uk" are left alone).
+_STOP_THEN_SENTENCE = re.compile(r"(?<=[a-z]{2}\.)(?=[A-Z][a-z]+\b)")
 # "Figure23Emissions": a caption's number run onto its label.
 _LABEL_THEN_FIGURE = re.compile(r"\b(Figure|Table|Chart)(\d)")
 # Web and email addresses are left exactly as they are: wider than ``index.vocabulary.WEB_ADDRESS`` (which
@@ -145,6 +148,7 @@ class _Segmenter:
         text = _WORD_THEN_FIGURE.sub(self._word_then_figure, text)
         text = _PERCENT_THEN_WORD.sub(r"\1 \2", text)
         text = _UNIT_THEN_WORD.sub(r"\1 \2", text)
+        text = _STOP_THEN_SENTENCE.sub(" ", text)
         return _LETTERS.sub(self._split_run, text)
 
     def _word_then_figure(self, match: re.Match) -> str:

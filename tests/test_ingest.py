@@ -369,6 +369,14 @@ def test_a_rare_word_is_not_read_as_glue_and_glued_words_are_still_parted():
     assert re.sub(r"\s", "", repaired) == re.sub(r"\s", "", page)
 
 
+def test_a_sentence_run_onto_a_full_stop_is_parted_and_addresses_and_initials_are_not():
+    page = "Asylum Seekers who attend Inini Group in Coventry.There was over 20 people. See happyhealthylives.uk and the N.H.S. site."
+    repaired = repair_pages([page])[0]
+    assert "Coventry. There was" in repaired
+    assert "happyhealthylives.uk" in repaired and "N.H.S." in repaired
+    assert re.sub(r"\s", "", repaired) == re.sub(r"\s", "", page)
+
+
 def test_an_acronym_run_onto_the_words_after_it_is_parted_and_names_are_not():
     page = (
         "GEH and the ICS report anaesthetic gases and inhaler data; GEH and the ICS record anaesthetic gases and "

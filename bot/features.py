@@ -171,7 +171,9 @@ NOTHING_TO_QUOTE = re.compile(r"^\s*(?=\S)(?:\d+(?:\.\d+)*\.?\s*)?(?:[A-Z][\w&'â
 # "2 Create an ICS Biodiversity and Greenspace Plan.", nor "8.3.1 CANCER: ... Screening Performance:", which
 # brings the list it introduces). 19 more sentences, none of them in a gold snippet.
 _SECTION_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s")
-_LOWER_CASE_WORD = re.compile(r"(?<![A-Za-z])[a-z]{2,}(?![A-Za-z])")
+# A lower-case word of a heading's own: not the unit after a figure ("8.3.1 CANCER: ... 62 day Wait from GP
+# Referral â€“ Performance", "Covid-19 vaccination"), which a title writes in lower case too.
+_LOWER_CASE_WORD = re.compile(r"(?<![A-Za-z])(?<!\d\s)(?<!\d)[a-z]{2,}(?![A-Za-z])")
 
 
 def has_nothing_to_quote(text: str) -> bool:

@@ -494,6 +494,14 @@ def test_no_citation_quotes_a_bare_section_number_label_or_heading(service, ques
     assert all(prose), [c.quote for c in answer.citations]
 
 
+def test_a_numbered_heading_of_chart_titles_is_not_quoted_as_the_answer(service):
+    # A new user's trial: "what was the 62-day cancer performance?" was answered with the heading "8.3.1 CANCER:
+    # 62 Day Standard Performance (...) 62 day Wait from GP Referral – Performance", its "62 day" read as prose.
+    answer = service.answer("what was the 62-day cancer performance?")
+    assert not any(c.quote.rstrip().endswith("GP Referral – Performance") for c in answer.citations)
+    assert re.search(r"\d+ breaches out of \d+", answer.text)
+
+
 @pytest.mark.parametrize(
     ("question", "opening"),
     [

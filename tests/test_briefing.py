@@ -364,6 +364,17 @@ def test_a_key_figure_is_a_value_not_the_name_of_a_measure(writer):
     assert [f for f in figures if not measured_figures(f)] == []
 
 
+def test_a_run_of_table_cells_is_no_key_figure(writer):
+    """A new user's trial: "6,771 6,408 -363 -5% 6,771 6,408 ... -4%No n El ec tiv e Sp el ls" was a key figure of a
+    briefing on A&E and beds: two dozen figures that say nothing of what each measures."""
+    from bot.briefing.clauses import is_a_run_of_cells
+
+    figures = [p.text for p in writer.write("A&E and bed occupancy pressures").key_figures]
+    assert figures
+    assert not any("6,771 6,408" in f or is_a_run_of_cells(f) for f in figures), figures
+    assert not is_a_run_of_cells("Total Beds occupied Latest week Last 6 weeks GEH 299 0 299 299 100.0% 99.9%")
+
+
 def test_a_year_that_dates_a_claim_is_no_key_figure(writer):
     """A review of the 24 topics' briefings found key figures whose one figure dated them: "We thanked you for
     reaching the agreed year-end position for 2021/22 ...", "The 2023 event will be led by CW ICB.", "The average

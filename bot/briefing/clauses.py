@@ -134,6 +134,17 @@ def gives_a_value(text: str) -> bool:
     return bool(_DEADLINE.search(text)) or any(not _YEAR_FIGURE.fullmatch(figure) for figure in measured_figures(text))
 
 
+# A clause with more figures than this is a run of a table's cells ("6,771 6,408 -363 -5% 6,771 6,408 ..."), whose
+# figures say nothing of what each measures. Set by hand, not fitted: a table row of one measure by trust, with
+# its target and a month's value ("GEH 299 0 299 299 100.0% 99.9%"), has six; no fact of eval/topics.jsonl is
+# carried by a longer run alone.
+MAX_FIGURES_IN_A_CLAIM = 6
+
+
+def is_a_run_of_cells(text: str) -> bool:
+    return len(_FIGURE.findall(text)) > MAX_FIGURES_IN_A_CLAIM
+
+
 def has_figure(text: str) -> bool:
     return bool(_FIGURE.search(text))
 

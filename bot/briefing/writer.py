@@ -28,6 +28,7 @@ from bot.briefing.clauses import (
     measured_figures,
     has_amount,
     has_figure,
+    is_a_run_of_cells,
     is_commitment,
     is_list_item,
     is_whole_sentence,
@@ -613,7 +614,7 @@ def _key_figures(
             clauses = [whole]  # no short clause names the topic: the claim that gives the figure, whole
         for clause in clauses:
             numbers = measured_figures(clause)  # "62 day Wait from GP referral" names a measure and gives no value
-            if not gives_a_value(clause) or numbers <= shown or refers_elsewhere(clause):
+            if not gives_a_value(clause) or numbers <= shown or refers_elsewhere(clause) or is_a_run_of_cells(clause):
                 continue
             if per_sentence[candidate.sentence_id] == MAX_FIGURES_PER_SENTENCE or per_page[candidate.slug, candidate.page] == MAX_FIGURES_PER_PAGE:
                 continue

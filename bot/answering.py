@@ -53,7 +53,14 @@ from index.embedder import TextEmbedder
 from index.records import Citation, SourceHint
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
 from index.store import KnowledgeBase
-from index.text import collapse_whitespace, has_a_word, months_in_their_year, tokenize, units_spelled_out
+from index.text import (
+    collapse_whitespace,
+    has_a_word,
+    months_in_their_year,
+    months_parted_from_years,
+    tokenize,
+    units_spelled_out,
+)
 from index.vocabulary import CALENDAR_YEAR, CAPTION
 from index.word_meaning import meaningful_words
 
@@ -333,7 +340,7 @@ class AnsweringService:
     def answer(self, question: str, filters: Filters = NO_FILTERS) -> Answer:
         """Leads' questions about actions are answered from the action table when it holds the answer;
         the documents answer the rest, and what the table could not."""
-        question = collapse_whitespace(question)
+        question = months_parted_from_years(collapse_whitespace(question))
         if not has_a_word(question):  # "", "??", "..."
             return Answer(text=NO_QUESTION, citations=[], abstained=True, trace=["declined: no word to look for"])
         if len(question) > MAX_QUESTION_CHARS:

@@ -32,7 +32,7 @@ from functools import partial
 
 from bot.action_query import ActionDetail, ActionFilter, detail_asked
 from bot.facts import person_named
-from index.text import has_a_word, tokenize
+from index.text import has_a_word, months_parted_from_years, tokenize
 from index.vocabulary import EARLIER_YEAR, LATER_YEAR, MONTH_NAMES, YEAR_WRITTEN
 
 # A message with at most this many words of its own after a cue such as "and" or "what about"
@@ -253,7 +253,7 @@ def resolve(
     "the ICP ones"): the answering service's own reading, so narrowing a list
     understands what a fresh question would.
     """
-    message = re.sub(r"\s+", " ", message).strip()
+    message = months_parted_from_years(re.sub(r"\s+", " ", message).strip())
     switched = _SWITCH.match(message)
     if not history and _MORE.match(message):
         return Resolution(FollowUpKind.MORE, message)  # nothing to continue: answered as such, not searched for

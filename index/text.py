@@ -189,6 +189,16 @@ def units_spelled_out(question: str) -> str:
     return _NUMBER_AND_UNIT.sub(lambda match: f"{match.group(1)} {UNIT_SHORTHAND[match.group(2).lower()]}", question)
 
 
+# A month typed with its year and no space between them: "apr22", "May2022", "jun-22" aside (which reads already).
+_MONTH_GLUED_TO_YEAR = re.compile(rf"\b(?P<month>{MONTH_NAMES})(?=(?:\d\d|(?:19|20)\d\d)\b)", re.IGNORECASE)
+
+
+def months_parted_from_years(question: str) -> str:
+    """ "12 hr trolley waits apr22" as "12 hr trolley waits apr 22": glued, the month and year were one word that no
+    page uses, and the question was declined."""
+    return _MONTH_GLUED_TO_YEAR.sub(lambda match: f"{match['month']} ", question)
+
+
 # A month dated by its financial year, as finance and performance papers write them: "March 2021/22", "dec 21-22".
 _MONTH_OF_FINANCIAL_YEAR = re.compile(rf"\b(?P<month>{MONTH_NAMES})\.?[\s,-]+{FINANCIAL_YEAR}", re.IGNORECASE)
 

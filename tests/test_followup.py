@@ -143,6 +143,10 @@ def test_an_ellipsis_adds_a_month_or_organisation_the_question_before_did_not_na
     assert resolve("and swft", asked("a&e 4 hour performance")).question == "a&e 4 hour performance at swft?"
 
 
+def test_a_month_typed_onto_its_year_fills_the_month_slot():
+    assert resolve("and may22?", asked("rtt 18 week performance in apr 22")).question == "rtt 18 week performance in may 22?"
+
+
 def test_an_ellipsis_asks_the_question_before_again_with_the_changed_slot():
     organisation = resolve("what about geh?", asked("bed occupancy at uhcw latest week?"))
     assert organisation.kind is FollowUpKind.ELLIPSIS

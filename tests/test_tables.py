@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bot.evaluation import quote_is_verbatim
 from bot.tables import benchmark_columns, benchmark_row, columns_asked, header_columns, months_alone, rows_in
-from index.text import months_in_their_year, tokenize
+from index.text import months_in_their_year, months_parted_from_years, tokenize
 
 HEADER = "Annual Target Apr-21 May-21 Jun-21 Jul-21 Aug-21 Sep-21 Oct-21 Nov-21 Dec-21 Jan-22 Feb-22 Mar-22 Q1 Q2 Q3 Q4 21-22 Apr-22 May-22"
 ROWS = (
@@ -168,6 +168,14 @@ def test_a_month_dated_by_its_financial_year_is_that_month(service):
     assert "December 2021 62.4% (target 92%)" in answer.text
     answer = service.answer("A&E 4 hour performance in march 2021/22?")
     assert "March 2022 71.3% (target 95%)" in answer.text and "2021/22 76.5%" not in answer.text
+
+
+def test_a_month_typed_onto_its_year_reads_as_the_month_and_year(service):
+    """A new user's trial: "camhs urgent 5 day rtt apr22?" was declined, "apr22" being a word no page uses."""
+    assert months_parted_from_years("rtt apr22, may2022 and Jun-22 at m3") == "rtt apr 22, may 2022 and Jun-22 at m3"
+    assert months_parted_from_years("the mayor in 2022") == "the mayor in 2022"
+    glued, spaced = service.answer("breast 2ww nov21"), service.answer("breast 2ww nov 21")
+    assert not glued.abstained and glued.text == spaced.text
 
 
 def test_a_month_the_row_does_not_reach_is_declined_saying_which_months_it_gives(service):

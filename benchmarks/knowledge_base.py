@@ -10,22 +10,26 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-from bot.answering import AnsweringService
-from index import store
-from index.embedder import Embedder
-from ingest.build import ingest_corpus
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bot.answering import AnsweringService  # noqa: E402
+from index import store  # noqa: E402
+from index.embedder import Embedder  # noqa: E402
+from ingest.build import ingest_corpus  # noqa: E402
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--corpus", type=Path, default=Path("corpus"))
-    parser.add_argument("--questions", type=Path, default=Path("eval/questions.jsonl"))
+    parser.add_argument("--corpus", type=Path, default=REPO / "corpus")
+    parser.add_argument("--questions", type=Path, default=REPO / "eval" / "questions.jsonl")
     parser.add_argument("--rounds", type=int, default=3, help="passes over the questions for latency")
     args = parser.parse_args()
 

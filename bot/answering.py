@@ -25,6 +25,7 @@ import numpy as np
 
 from bot.action_answers import ROWS_IN_TEXT, ActionAnswerer, RowSpan, shown_rows
 from bot.action_query import ActionFilter, ActionListing, names_its_themes_in_full, render_listing_text, row_details
+from bot.amount_tables import AmountTable, RowsAnswer, read_amount_table, rows_answer, rows_named
 from bot.facts import (
     asks_for_contact,
     carries,
@@ -117,6 +118,9 @@ MAX_ANSWER_WITH_LIST_CHARS = 900
 # A sentence for a later part of a question, or the same measure for another thing, needs at least this
 # probability from the ranker.
 MIN_SUPPORTING_PROBABILITY = 0.2
+# A table of amounts among the ranker's first this many candidates is read for the row the question names
+# (``bot.amount_tables``). Set by hand, not fitted: the candidates an answer's passages come from.
+AMOUNT_TABLE_CANDIDATES = 10
 # A best sentence at least this probable answers the question more likely than not: when it gives the month
 # asked, a monthly table that stops short of that month does not make the answer a near miss. Not fitted:
 # the even odds of the ranker's own probability.
@@ -329,6 +333,7 @@ class AnsweringService:
         self.actions = ActionAnswerer(kb)
         self.quoter = Quoter(kb)
         self.tables = TableReader(kb)
+        self._amount_tables: dict[int, AmountTable | None] = {}  # sentence id -> read as a table of amounts (once)
         self.today = today
         self.corpus_words = word_meaning.load(kb.directory, kb.manifest.dimension)
         if not self.models.fits(kb.manifest.text_pipeline):
@@ -563,7 +568,12 @@ class AnsweringService:
             names_month = table.named_in(" ".join(self.kb.sentences[i][1].text for i in prose))
             first = next((n for n, i in enumerate(passages) if self._page(i) != page), len(passages))  # with a list it brings
             passages.insert(0 if table.answers and not names_month else first, table.sentence_id)
-        answer = self._compose(passages, candidates.reading.terms, table if table and table.gives else None)
+        amounts = self._amount_rows(question, scored, candidates.reading.terms)
+        if amounts is not None and amounts.sentence_id not in passages:
+            passages.insert(0, amounts.sentence_id)  # the row the question names leads: the figure asked for
+        if amounts is not None:
+            trace.append(f"read a table of amounts: {self._where(amounts.sentence_id)}, the row(s) {amounts.shown[:80]}")
+        answer = self._compose(passages, candidates.reading.terms, table if table and table.gives else None, amounts)
         verdict = (
             f"In short: answered, as the evidence scored {decision:.2f} on the answer-or-decline scale, above the bar "
             f"of {self.models.threshold:.2f}; the best sentence's probability of answering the question is {scored[0].score:.2f}."
@@ -702,7 +712,35 @@ class AnsweringService:
             length += len(sentence.text)
         return chosen
 
-    def _compose(self, sentence_ids: list[int], terms: dict[str, float] | None = None, table: TableAnswer | None = None) -> Answer:
+    def _amount_rows(self, question: str, scored: list[_Scored], terms: dict[str, float]) -> RowsAnswer | None:
+        """The rows of a table of amounts (``bot.amount_tables``) that the question names in full, in the
+        best-ranked of the first AMOUNT_TABLE_CANDIDATES candidates that is such a table; None if none is."""
+        for candidate in scored[:AMOUNT_TABLE_CANDIDATES]:
+            table = self._amount_table(candidate.sentence_id)
+            rows = rows_named(table, question, terms) if table else []
+            if table and rows:
+                return rows_answer(candidate.sentence_id, self.kb.sentences[candidate.sentence_id][1].text, table, rows)
+        return None
+
+    def _amount_table(self, sentence_id: int) -> AmountTable | None:
+        """The sentence read as a table of amounts, with the header of the sentence before it on its page when
+        it has none of its own (the splitter cut a long table in two)."""
+        if sentence_id not in self._amount_tables:
+            slug, sentence = self.kb.sentences[sentence_id]
+            header = ""
+            if sentence_id > 0 and self._page(sentence_id - 1) == (slug, sentence.page):
+                before = self._amount_table(sentence_id - 1)
+                header = before.header if before else ""
+            self._amount_tables[sentence_id] = read_amount_table(sentence.text, header)
+        return self._amount_tables[sentence_id]
+
+    def _compose(
+        self,
+        sentence_ids: list[int],
+        terms: dict[str, float] | None = None,
+        table: TableAnswer | None = None,
+        amounts: RowsAnswer | None = None,
+    ) -> Answer:
         """One citation per run of consecutive sentences on a page, quoting the run verbatim;
         the answer shows each list item on a line of its own. A run of action-table text shows the rows
         the question's telling words (``terms``) are about, each with its lead and due date, and quotes
@@ -714,8 +752,9 @@ class AnsweringService:
         previous: int | None = None
         previous_rows = False  # the run before was shown as action-table rows, each on a line of its own
         runs = self.quoter.runs(sentence_ids)
-        if table:
-            runs = [piece for run in runs for piece in _apart(run, table.sentence_id)]
+        for apart in (table.sentence_id if table else None, amounts.sentence_id if amounts else None):
+            if apart is not None:
+                runs = [piece for run in runs for piece in _apart(run, apart)]
         rows_of = self.actions.rows_answering(runs, terms) if terms is not None else [[] for _ in runs]
         for run, rows in zip(runs, rows_of):
             if rows is None:
@@ -726,6 +765,9 @@ class AnsweringService:
             if table and table.gives and run == [table.sentence_id]:
                 quote, shown, rows = table.row.text(), table.shown(), []
                 trace.append(f"[{n}] is a row of a monthly table: shown as its value for the month asked")
+            elif amounts and run == [amounts.sentence_id]:
+                quote, shown, rows = amounts.quote, amounts.shown, []
+                trace.append(f"[{n}] is a table of amounts: shown as the row(s) the question names")
             else:
                 quote, shown = self._rows_quoted(run, rows) if rows else (self.quoter.quote(run), self.quoter.display(run))
             if rows:

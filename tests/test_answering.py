@@ -490,7 +490,9 @@ def test_a_caption_glued_to_the_front_of_a_sentence_is_left_out_of_its_quote(ser
 def test_no_citation_quotes_a_bare_section_number_label_or_heading(service, question):
     answer = service.answer(question)
     assert not answer.abstained
-    prose = [len(re.findall(r"\b[a-z]{2,}\b", c.quote)) >= 3 for c in answer.citations]
+    # A row of a table of amounts the question names ("Mental Health & LD 54,953 54,109 844") is quoted as printed.
+    rows = {int(n) for n in re.findall(r"\[(\d+)\] is a table of amounts", " ".join(answer.trace))}
+    prose = [len(re.findall(r"\b[a-z]{2,}\b", c.quote)) >= 3 or c.n in rows for c in answer.citations]
     assert all(prose), [c.quote for c in answer.citations]
 
 

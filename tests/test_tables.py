@@ -1,8 +1,11 @@
 """Monthly tables: a question about a month gets the row's value for that month, and a month the row does
 not reach is no answer. Found by a new user's trial: "... in December 2021" was declined ("give April and
-May, not December") and "... in April 2022" answered with the whole row, its target first."""
+May, not December") and "... in April 2022" answered with the whole row, its target first. Tables of
+amounts (a finance report's budget, actual and variance) show the row the question names."""
 
 from __future__ import annotations
+
+import pytest
 
 from bot.evaluation import quote_is_verbatim
 from bot.tables import benchmark_columns, benchmark_row, columns_asked, header_columns, months_alone, rows_in
@@ -221,3 +224,34 @@ def test_no_row_is_shown_without_a_value_nor_chosen_among_rows_alike(service):
     answer = service.answer("How many patients spent over 12 hours from decision to admit to admission, and how many in March 2021?")
     assert ":  (target" not in answer.text
     assert "2021/22 79.1%" not in service.answer("What was cancer 62 day performance in 2021/22?").text
+
+
+def test_a_table_of_amounts_is_read_into_its_header_and_rows_and_prose_is_not():
+    from bot.amount_tables import read_amount_table
+
+    table = read_amount_table(
+        "Table 1 CCG Expenditure Analysis Budget Actual Under / (Over) spend £000s £000s £000s "
+        "Acute Healthcare 236,711 236,850 (139) Mental Health & LD 54,953 54,109 844 Continuing Healthcare 26,077 27,057 (980)"
+    )
+    assert table is not None and table.header.endswith("£000s £000s £000s")
+    assert [row.text() for row in table.rows][-1] == "Continuing Healthcare 26,077 27,057 (980)"
+    # Prose with figures in it, even under a unit, is no table: most of its "rows" hold one figure.
+    assert read_amount_table("Costs in £000s rose by 12 in May, 14 in June and 9 in July, then fell by 3 in August.") is None
+    assert read_amount_table("Acute Healthcare 236,711 236,850 (139) Prescribing 37,860 37,617 244 Other 1 2 3") is None  # no header
+
+
+@pytest.mark.parametrize(
+    ("question", "row"),
+    [
+        ("What is the CCG's in-year Revenue Resource Limit for months 1-3?", "Revenue Resource Limit M1-3 (in year) 456,612"),
+        ("Primary care (non-delegated) at month 3: budget vs actual?", "Primary Care 6,410 6,310 100"),
+    ],
+)
+def test_the_row_of_a_table_of_amounts_the_question_names_is_shown_not_the_whole_table(service, question, row):
+    """A new user's trial: finance questions were answered with Table 1 quoted whole ("Revenue Resource Limit ...
+    Acute Healthcare 236,711 236,850 (139) Mental Health & LD ..."), a dozen rows for the reader to search, and
+    read off the wrong row."""
+    answer = service.answer(question)
+    assert not answer.abstained and row in answer.text
+    assert "Acute Healthcare" not in answer.text  # a row not asked about is not shown
+    assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)

@@ -1,0 +1,129 @@
+"""Tables of amounts: the row a question names, out of a run of rows the text layer made one sentence.
+
+Finance papers print tables of a few amounts per row under a header of columns ("Table 1 CCG
+Expenditure Analysis Budget Actual Under / (Over) spend £000s £000s £000s", then "Acute Healthcare
+236,711 236,850 (139)", "Continuing Healthcare 26,077 27,057 (980)", ...). The sentence splitter
+keeps such a table as one long sentence, so an answer quoting it leaves the reader to find the row
+asked about among a dozen, and a cut quote may lose it: "the continuing healthcare variance at M3"
+was read off the Acute row. Here the run is read back into its header and rows, and the rows whose
+label the question names in full are shown first, each quoted as printed (verbatim on its page).
+
+Monthly tables (a header of months) are ``bot.tables``'s: their rows have a value per month.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index.text import tokenize
+from index.vocabulary import STOPWORDS
+
+# An amount as the tables print it: "236,711", "(139)" (a negative), "12.5%", "£1.2m".
+_AMOUNT = re.compile(r"\(?-?£?\d[\d,]*(?:\.\d+)?(?:%|[mk])?\)?")
+# The unit of a column that ends a header ("£000s £000s £000s"): a row's label starts after the last one.
+_UNIT = re.compile(r"£\s?(?:000s?|m|k)|£'000s?", re.IGNORECASE)
+# A row holds at most this many amounts: a finance table's budget, actual and variance, or a plan's few columns.
+# A run of more is a monthly table's row (``bot.tables``) or chart data. Set by hand from the finance report.
+MAX_AMOUNTS_IN_A_ROW = 4
+# A label names a row when each of its words (little words aside) is among the question's, and those words
+# carry at least this share of the question's telling words by weight: a floor against a label of one everyday
+# word ("Total") in a long question. Set by hand, not fitted: "Prescribing" in "At month 3, what were the
+# prescribing budget and actual spend in the CCG expenditure table?" carries 0.10, "Total" in a question of twenty telling words less.
+MIN_SHARE_OF_THE_QUESTION = 0.05
+# A table has at least this many rows, most of them with two amounts or more.
+MIN_ROWS = 3
+# Rows shown for one question: "primary care (non-delegated)" names "Primary Care" and "Primary Care Delegated".
+MAX_ROWS_SHOWN = 2
+
+
+@dataclass(frozen=True)
+class AmountRow:
+    """One row of a table of amounts, as printed: its label and its amounts."""
+
+    label: str
+    amounts: tuple[str, ...]
+
+    def text(self) -> str:
+        return " ".join([self.label, *self.amounts])
+
+
+@dataclass(frozen=True)
+class AmountTable:
+    """A sentence read as a table of amounts: the header before its first row and its rows."""
+
+    header: str
+    rows: tuple[AmountRow, ...]
+
+
+def read_amount_table(sentence: str, header: str = "") -> AmountTable | None:
+    """The sentence as a header (up to the last column unit: "... £000s £000s £000s") and rows of a label and one
+    to MAX_AMOUNTS_IN_A_ROW amounts; a sentence with no unit of its own continues the table whose ``header`` is
+    given (the sentence before it, which the splitter cut from it). None when it is not a table of amounts: no
+    header, fewer than three rows, a run of more amounts than a row holds, or rows most of which hold one amount
+    (prose with figures in it)."""
+    words = sentence.split()
+    units = [i for i, word in enumerate(words) if _UNIT.fullmatch(word)]
+    if units:
+        end = units[0]
+        while end + 1 < len(words) and _UNIT.fullmatch(words[end + 1]):
+            end += 1
+        header, words = " ".join(words[: end + 1]), words[end + 1 :]
+    if not header:
+        return None
+    rows: list[AmountRow] = []
+    label: list[str] = []
+    amounts: list[str] = []
+    for word in [*words, ""]:
+        if word and _AMOUNT.fullmatch(word):
+            amounts.append(word)
+            continue
+        if amounts:
+            if len(amounts) > MAX_AMOUNTS_IN_A_ROW or not re.search(r"[A-Za-z]{3}", " ".join(label)):
+                return None
+            rows.append(AmountRow(" ".join(label), tuple(amounts)))
+            label, amounts = [], []
+        if word:
+            label.append(word)
+    several = sum(len(row.amounts) >= 2 for row in rows)
+    return AmountTable(header, tuple(rows)) if len(rows) >= MIN_ROWS and several * 3 >= len(rows) * 2 else None
+
+
+def rows_named(table: AmountTable, question: str, terms: dict[str, float]) -> list[AmountRow]:
+    """The rows whose labels the question names in full, those naming most of it first; at most MAX_ROWS_SHOWN.
+    ``terms`` are the question's telling words (search tokens) by weight."""
+    asked = set(tokenize(question))
+    total = sum(terms.values()) or 1.0
+    named = []
+    for row in table.rows:
+        words = {t for t in tokenize(row.label) if t not in STOPWORDS and re.search(r"[a-z]{3}", t)}
+        if words and words <= asked:
+            share = sum(terms.get(t, 0.0) for t in words) / total
+            if share >= MIN_SHARE_OF_THE_QUESTION:
+                named.append((share, row))
+    named.sort(key=lambda pair: -pair[0])
+    return [row for _, row in named[:MAX_ROWS_SHOWN]]
+
+
+@dataclass(frozen=True)
+class RowsAnswer:
+    """The rows of a table of amounts a question names: the sentence holding them, the quote (the sentence's
+    text from the first row to the last, verbatim) and how the answer shows them."""
+
+    sentence_id: int
+    quote: str
+    shown: str
+
+
+def rows_answer(sentence_id: int, sentence: str, table: AmountTable, rows: list[AmountRow]) -> RowsAnswer | None:
+    """The rows as an answer shows them ("Continuing Healthcare 26,077 27,057 (980); ... (Table 1 ... £000s)"),
+    quoted from the sentence as printed; None when a row cannot be found in it (never, for rows read from it)."""
+    spans = []
+    for row in rows:
+        found = re.search(r"\s+".join(re.escape(word) for word in row.text().split()), sentence)
+        if found is None:
+            return None
+        spans.append(found.span())
+    quote = sentence[min(start for start, _ in spans) : max(end for _, end in spans)]
+    in_order = [row.text() for _, row in sorted(zip(spans, rows))]
+    return RowsAnswer(sentence_id, quote, f"{'; '.join(in_order)} ({table.header})")

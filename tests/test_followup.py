@@ -238,9 +238,15 @@ def test_a_question_of_its_own_after_and_is_not_put_into_the_question_before():
     assert resolution.kind is FollowUpKind.STANDALONE
     assert resolution.question == "what's the ICS vision?"
     assert resolve("also, what was c&w a&e 4hr performance in may?", ()).question == "what was c&w a&e 4hr performance in may?"
-    # A short time after "and" still fills the slot of the question before.
+    # A short time after "and" still fills the slot of the question before, and so does a place after the frame.
     months = resolve("and how many in april?", asked("how many a&e attendances in may 2022"))
     assert months.kind is FollowUpKind.ELLIPSIS and "april" in months.question
+    place = resolve("and how many at geh?", asked("how many 12 hour trolley waits at uhcw?"))
+    assert place.kind is FollowUpKind.ELLIPSIS and place.question == "how many 12 hour trolley waits at geh?"
+    # After a listing, a question word before a due year still narrows the listing.
+    listed = (Turn("what water actions are there?", PASSAGE, action_filter=ActionFilter(theme="Water"), rows_shown=4),)
+    narrowed = resolve("and which are due 23/24?", listed, parse_due)
+    assert narrowed.kind is FollowUpKind.NARROW and narrowed.action_filter == ActionFilter(theme="Water", due="2023/24")
 
 
 def test_start_over_and_reset_are_recognised():

@@ -22,7 +22,7 @@ from index.vocabulary import STOPWORDS
 # An amount as the tables print it: "236,711", "(139)" (a negative), "12.5%", "£1.2m".
 _AMOUNT = re.compile(r"\(?-?£?\d[\d,]*(?:\.\d+)?(?:%|[mk])?\)?")
 # The unit of a column that ends a header ("£000s £000s £000s"): a row's label starts after the last one.
-_UNIT = re.compile(r"£\s?(?:000s?|m|k)|£'000s?", re.IGNORECASE)
+_UNIT = re.compile(r"£(?:000s?|m|k)|£'000s?", re.IGNORECASE)
 # A row holds at most this many amounts: a finance table's budget, actual and variance, or a plan's few columns.
 # A run of more is a monthly table's row (``bot.tables``) or chart data. Set by hand from the finance report.
 MAX_AMOUNTS_IN_A_ROW = 4
@@ -31,6 +31,7 @@ MAX_AMOUNTS_IN_A_ROW = 4
 # word ("Total") in a long question. Set by hand, not fitted: "Prescribing" in "At month 3, what were the
 # prescribing budget and actual spend in the CCG expenditure table?" carries 0.10, "Total" in a question of twenty telling words less.
 MIN_SHARE_OF_THE_QUESTION = 0.05
+_NEGATED = re.compile(r"\bnon[\s-]+[\w-]+", re.IGNORECASE)
 # A table has at least this many rows, most of them with two amounts or more.
 MIN_ROWS = 3
 # Rows shown for one question: "primary care (non-delegated)" names "Primary Care" and "Primary Care Delegated".
@@ -43,6 +44,8 @@ class AmountRow:
 
     label: str
     amounts: tuple[str, ...]
+    start: int  # where the row starts and ends in its sentence's text
+    end: int
 
     def text(self) -> str:
         return " ".join([self.label, *self.amounts])
@@ -57,33 +60,35 @@ class AmountTable:
 
 
 def read_amount_table(sentence: str, header: str = "") -> AmountTable | None:
-    """The sentence as a header (up to the last column unit: "... £000s £000s £000s") and rows of a label and one
-    to MAX_AMOUNTS_IN_A_ROW amounts; a sentence with no unit of its own continues the table whose ``header`` is
-    given (the sentence before it, which the splitter cut from it). None when it is not a table of amounts: no
-    header, fewer than three rows, a run of more amounts than a row holds, or rows most of which hold one amount
-    (prose with figures in it)."""
-    words = sentence.split()
-    units = [i for i, word in enumerate(words) if _UNIT.fullmatch(word)]
-    if units:
-        end = units[0]
-        while end + 1 < len(words) and _UNIT.fullmatch(words[end + 1]):
-            end += 1
-        header, words = " ".join(words[: end + 1]), words[end + 1 :]
+    """The sentence as a header (up to the last column unit before its first amount: "... £000s £000s £000s",
+    "Budget £000s Actual £000s Variance £000s") and rows of a label and one to MAX_AMOUNTS_IN_A_ROW amounts; a
+    sentence with no unit of its own continues the table whose ``header`` is given (the sentence before it, which
+    the splitter cut from it). None when it is not a table of amounts: no header, fewer than MIN_ROWS rows, a run
+    of more amounts than a row holds, or rows most of which hold one amount (prose with figures in it)."""
+    words = list(re.finditer(r"\S+", sentence))
+    units = [n for n, word in enumerate(words) if _UNIT.fullmatch(word.group())]
+    # The first row's first amount after the header's first unit ("Table 1 ..." has a number before it).
+    first_amount = next((n for n, word in enumerate(words) if units and n > units[0] and _AMOUNT.fullmatch(word.group())), len(words))
+    last_unit = max((n for n in units if n < first_amount), default=None)
+    if last_unit is not None:
+        header, words = " ".join(word.group() for word in words[: last_unit + 1]), words[last_unit + 1 :]
     if not header:
         return None
     rows: list[AmountRow] = []
-    label: list[str] = []
-    amounts: list[str] = []
-    for word in [*words, ""]:
-        if word and _AMOUNT.fullmatch(word):
+    label: list[re.Match[str]] = []
+    amounts: list[re.Match[str]] = []
+    for word in [*words, None]:
+        if word is not None and _AMOUNT.fullmatch(word.group()):
             amounts.append(word)
             continue
         if amounts:
-            if len(amounts) > MAX_AMOUNTS_IN_A_ROW or not re.search(r"[A-Za-z]{3}", " ".join(label)):
+            text = " ".join(w.group() for w in label)
+            if len(amounts) > MAX_AMOUNTS_IN_A_ROW or not re.search(r"[A-Za-z]{3}", text):
                 return None
-            rows.append(AmountRow(" ".join(label), tuple(amounts)))
+            start = label[0].start()
+            rows.append(AmountRow(text, tuple(a.group() for a in amounts), start, amounts[-1].end()))
             label, amounts = [], []
-        if word:
+        if word is not None:
             label.append(word)
     several = sum(len(row.amounts) >= 2 for row in rows)
     return AmountTable(header, tuple(rows)) if len(rows) >= MIN_ROWS and several * 3 >= len(rows) * 2 else None
@@ -92,7 +97,8 @@ def read_amount_table(sentence: str, header: str = "") -> AmountTable | None:
 def rows_named(table: AmountTable, question: str, terms: dict[str, float]) -> list[AmountRow]:
     """The rows whose labels the question names in full, those naming most of it first; at most MAX_ROWS_SHOWN.
     ``terms`` are the question's telling words (search tokens) by weight."""
-    asked = set(tokenize(question))
+    # "Primary care (non-delegated)" rules the "Primary Care Delegated" row out: a word after "non" is not asked for.
+    asked = set(tokenize(_NEGATED.sub(" ", question)))
     total = sum(terms.values()) or 1.0
     named = []
     for row in table.rows:
@@ -115,15 +121,9 @@ class RowsAnswer:
     shown: str
 
 
-def rows_answer(sentence_id: int, sentence: str, table: AmountTable, rows: list[AmountRow]) -> RowsAnswer | None:
+def rows_answer(sentence_id: int, sentence: str, table: AmountTable, rows: list[AmountRow]) -> RowsAnswer:
     """The rows as an answer shows them ("Continuing Healthcare 26,077 27,057 (980); ... (Table 1 ... £000s)"),
-    quoted from the sentence as printed; None when a row cannot be found in it (never, for rows read from it)."""
-    spans = []
-    for row in rows:
-        found = re.search(r"\s+".join(re.escape(word) for word in row.text().split()), sentence)
-        if found is None:
-            return None
-        spans.append(found.span())
-    quote = sentence[min(start for start, _ in spans) : max(end for _, end in spans)]
-    in_order = [row.text() for _, row in sorted(zip(spans, rows))]
-    return RowsAnswer(sentence_id, quote, f"{'; '.join(in_order)} ({table.header})")
+    quoted from the sentence (read into ``table``) as printed, from the first row's start to the last one's end."""
+    in_order = sorted(rows, key=lambda row: row.start)
+    quote = sentence[in_order[0].start : in_order[-1].end]
+    return RowsAnswer(sentence_id, quote, f"{'; '.join(row.text() for row in in_order)} ({table.header})")

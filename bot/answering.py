@@ -61,6 +61,7 @@ from index.text import (
     months_parted_from_years,
     tokenize,
     units_spelled_out,
+    years_written,
 )
 from index.vocabulary import CALENDAR_YEAR, CAPTION
 from index.word_meaning import meaningful_words
@@ -118,10 +119,11 @@ MAX_ANSWER_WITH_LIST_CHARS = 900
 # A sentence for a later part of a question, or the same measure for another thing, needs at least this
 # probability from the ranker.
 MIN_SUPPORTING_PROBABILITY = 0.2
-# A table of amounts among the ranker's first this many candidates is read for the row the question names
-# (``bot.amount_tables``). Set by hand, not fitted: the candidates an answer's passages come from.
+# A table of amounts among the ranker's first this many candidates (the best, or one at MIN_SUPPORTING_PROBABILITY)
+# is read for the row the question names (``bot.amount_tables``). Set by hand, not fitted: the candidates an
+# answer's passages come from.
 AMOUNT_TABLE_CANDIDATES = 10
-# A best sentence at least this probable answers the question more likely than not: when it gives the month
+# A candidate at least this probable answers the question more likely than not: when it gives the month
 # asked, a monthly table that stops short of that month does not make the answer a near miss. Not fitted:
 # the even odds of the ranker's own probability.
 LIKELY_ANSWER = 0.5
@@ -201,7 +203,7 @@ def _only_the_table_knows(action_filter: ActionFilter) -> bool:
 def _table_only_guessed(question: str, action_filter: ActionFilter) -> bool:
     """A question that says nothing of actions and meets the table only in one word of a longer theme
     ("who leads the PHM board?" and "Board Assurance Framework"): the documents answer it first, and the
-    table only when they cannot."""
+    table only when they cannot. ``question`` is spelled as the documents spell it, as the filter was read."""
     if action_filter.constraints() != ["theme"] or _NAMES_ACTIONS.search(question) or _REFERS_BACK.search(question):
         return False
     return not names_its_themes_in_full(question, action_filter)
@@ -233,28 +235,30 @@ def quoted_pages_lack(
     reading: QuestionReading,
     quoted: list[int],
     table: TableAnswer | None = None,
-    likely_answer: int | None = None,
+    likely_answers: tuple[int, ...] = (),
 ) -> str:
     """What a question asks about (a month, year or name) that none of the pages an answer would quote
     mentions (nor the ``table`` row among them), or the month the row about the measure asked does not reach
     ("RTT ... in May 2022": its row stops at April), said for the user; "" when they mention it all, and for
     a compound question, whose quotes may answer one part while another part names the month.
-    ``likely_answer``: the best sentence, when the ranker finds it more likely than not to answer."""
+    ``likely_answers``: the candidates the ranker finds more likely than not to answer."""
     if len(split_question(question)) > 1:
         return ""
-    if table is not None and table.stops_short and not _prose_gives_the_month(features.kb, question, likely_answer):
+    if table is not None and table.stops_short and not any(_prose_gives_the_month(features, question, i) for i in likely_answers):
         return table.gap()
     return features.not_on_pages(question, reading, quoted, table_said(table))
 
 
-def _prose_gives_the_month(kb: KnowledgeBase, question: str, likely_answer: int | None) -> bool:
-    """The sentence the ranker finds likely to answer gives a figure for the month asked: a table whose row
+def _prose_gives_the_month(features: FeatureMaker, question: str, likely_answer: int) -> bool:
+    """A sentence the ranker finds likely to answer gives a figure for the month asked: a table whose row
     stops short of that month is then no sign the documents lack it ("Attendances in May have increased ...
     to 37,300" beside a table of April's figures)."""
-    if likely_answer is None:
-        return False
-    text = kb.sentences[likely_answer][1].text
-    return has_figure(text) and gives_the_months_asked(question, text)
+    slug, sentence = features.kb.sentences[likely_answer]
+    # The year asked, if any, on its page or in its document's title ("... ICB Meeting 20 July 2022"): "May 2023"
+    # is not given by a sentence about May 2022.
+    page = features.page_subjects(slug, sentence.page)
+    years_given = all(set(tokenize(year)) <= page for year in years_written(question))
+    return has_figure(sentence.text) and gives_the_months_asked(question, sentence.text) and years_given
 
 
 def monthly_table_row(
@@ -363,7 +367,7 @@ class AnsweringService:
         listing = None
         if action_filter is not None and not unreadable_year:
             listing = self.actions.listing(action_filter)
-            if (listing.groups or _only_the_table_knows(action_filter)) and not _table_only_guessed(question, action_filter):
+            if (listing.groups or _only_the_table_knows(action_filter)) and not _table_only_guessed(self.searcher.spelled_as_the_documents(question), action_filter):
                 return self.answer_from_table(listing)
         answer = self._answer_from_documents(question, filters)
         if listing is not None and listing.groups:
@@ -508,7 +512,7 @@ class AnsweringService:
         reasons = [f"{name}={value:.2f}" for name, value in zip(DECISION_FEATURES, decision_row)]
         trace.append("the decision saw: " + ", ".join(reasons))
         # "UHCW" asked and the pages the answer would quote are about SWFT: the near miss a score cannot see.
-        likely = scored[0].sentence_id if scored[0].score >= LIKELY_ANSWER else None
+        likely = tuple(c.sentence_id for c in scored if c.score >= LIKELY_ANSWER)
         lacking = quoted_pages_lack(self.features, question, candidates.reading, quoted, table, likely)
         # What the quoted pages lack names it ("give March, not September"): said before any other rule's reason.
         rules = ([DeclineRule.NOT_ON_QUOTED_PAGES] if lacking else []) + decline_rules_met(question, decision_row)
@@ -713,9 +717,16 @@ class AnsweringService:
         return chosen
 
     def _amount_rows(self, question: str, scored: list[_Scored], terms: dict[str, float]) -> RowsAnswer | None:
-        """The rows of a table of amounts (``bot.amount_tables``) that the question names in full, in the
-        best-ranked of the first AMOUNT_TABLE_CANDIDATES candidates that is such a table; None if none is."""
-        for candidate in scored[:AMOUNT_TABLE_CANDIDATES]:
+        """The rows of a table of amounts (``bot.amount_tables``) that the question names in full, in the best
+        candidate, or one of the first AMOUNT_TABLE_CANDIDATES the ranker finds at least MIN_SUPPORTING_PROBABILITY
+        likely, that is such a table on a page giving every year the question names; None if none is. (A table
+        ranked ninth at 0.05 is no answer to "what is the ICS doing about acute healthcare emissions?", and a
+        month 3 2022/23 table none to "the prescribing budget for 2023/24".)"""
+        years = [set(tokenize(year)) for year in years_written(question)]
+        likely = [c for n, c in enumerate(scored[:AMOUNT_TABLE_CANDIDATES]) if n == 0 or c.score >= MIN_SUPPORTING_PROBABILITY]
+        for candidate in likely:
+            if years and not all(year <= self.features.page_tokens(*self._page(candidate.sentence_id)) for year in years):
+                continue
             table = self._amount_table(candidate.sentence_id)
             rows = rows_named(table, question, terms) if table else []
             if table and rows:

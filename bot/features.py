@@ -171,9 +171,10 @@ NOTHING_TO_QUOTE = re.compile(r"^\s*(?=\S)(?:\d+(?:\.\d+)*\.?\s*)?(?:[A-Z][\w&'�
 # "2 Create an ICS Biodiversity and Greenspace Plan.", nor "8.3.1 CANCER: ... Screening Performance:", which
 # brings the list it introduces). 19 more sentences, none of them in a gold snippet.
 _SECTION_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s")
-# A lower-case word of a heading's own: not the unit after a figure ("8.3.1 CANCER: ... 62 day Wait from GP
-# Referral – Performance", "Covid-19 vaccination"), which a title writes in lower case too.
-_LOWER_CASE_WORD = re.compile(r"(?<![A-Za-z])(?<!\d\s)(?<!\d)[a-z]{2,}(?![A-Za-z])")
+_LOWER_CASE_WORD = re.compile(r"(?<![A-Za-z])[a-z]{2,}(?![A-Za-z])")
+# ... but a unit of time after a number is no word of a heading's own: a title writes it in lower case too ("8.3.1
+# CANCER: ... 62 day Wait from GP Referral – Performance"). A list of units, so "12 Plant 5,000 trees" stays prose.
+_UNIT_AFTER_A_NUMBER = re.compile(r"(?<=\d)\s?(?:day|days|week|weeks|hour|hours|hr|hrs|month|months|year|years|min|mins|minute|minutes)\b")
 
 
 def has_nothing_to_quote(text: str) -> bool:
@@ -181,7 +182,7 @@ def has_nothing_to_quote(text: str) -> bool:
     if NOTHING_TO_QUOTE.match(text):
         return True
     numbered_heading = _SECTION_NUMBER.match(text) and not ends_with_stop(text, ".:")
-    return bool(numbered_heading) and all(word in STOPWORDS for word in _LOWER_CASE_WORD.findall(text))
+    return bool(numbered_heading) and all(word in STOPWORDS for word in _LOWER_CASE_WORD.findall(_UNIT_AFTER_A_NUMBER.sub("", text)))
 
 
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][A-Za-z0-9&]*[A-Z0-9]?[a-z]*\b|\b[A-Z]{2,}[a-z]?\b")

@@ -86,14 +86,15 @@ def _reporting_months(text: str) -> list[int]:
 
 def _months_in(text: str) -> dict[str, set[str]]:
     """Month names as calendar names ("Sept" -> "September"), in order, each with the ways the text
-    writes it, its calendar name among them; "may" is a month only as "May" or before a date ("may
-    2022"), not the verb. A month is on a page in any of its forms: "apr" is on a page that prints
+    writes it, its calendar name among them; "may" is a month only as "May", before a date ("may
+    2022") or after a preposition ("in may"), not the verb. A month is on a page in any of its forms: "apr" is on a page that prints
     "Apr-22" (the same search token), as "April" is on one that says "April"; a month asked by its full
     name is not on a page that only prints "Apr-22" column headers: those stand on every page of the
     performance report's tables, whatever month a figure is for."""
     months: dict[str, set[str]] = {}
     for m in _MONTH.finditer(text):
-        if m.group().lower() != "may" or m.group() == "May" or re.match(r"\s+\d", text[m.end() :]):
+        after_preposition = re.search(r"\b(?:in|for|during|since|until|from|of)\s+$", text[: m.start()], re.IGNORECASE)
+        if m.group().lower() != "may" or m.group() == "May" or re.match(r"\s+\d", text[m.end() :]) or after_preposition:
             name = calendar.month_name[MONTHS[m.group().lower()]]
             months.setdefault(name, {name}).add(m.group())
     return months

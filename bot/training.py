@@ -177,7 +177,7 @@ def fit(data: list[QuestionData], fitted_on: str) -> AnsweringModels:
         quoted = quoter.with_lists(chosen, MAX_ANSWER_WITH_LIST_CHARS)
         rows.append(d.maker.decision_row(d.candidates, logits, d.question.question, quoted, table_said(table)))
         flagged = set(decline_rules_met(d.question.question, rows[-1]))
-        likely = ranked[0] if probabilities and probabilities[0] >= LIKELY_ANSWER else None
+        likely = tuple(i for i, p in zip(ranked, probabilities) if p >= LIKELY_ANSWER)
         if quoted_pages_lack(d.maker, d.question.question, d.candidates.reading, quoted, table, likely):
             flagged.add(DeclineRule.NOT_ON_QUOTED_PAGES)
         met.append(flagged)

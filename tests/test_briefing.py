@@ -372,7 +372,10 @@ def test_a_run_of_table_cells_is_no_key_figure(writer):
     figures = [p.text for p in writer.write("A&E and bed occupancy pressures").key_figures]
     assert figures
     assert not any("6,771 6,408" in f or is_a_run_of_cells(f) for f in figures), figures
-    assert not is_a_run_of_cells("Total Beds occupied Latest week Last 6 weeks GEH 299 0 299 299 100.0% 99.9%")
+    assert not is_a_run_of_cells("Total Beds occupied Latest week Last 6 weeks GEH 299 0 299 299 100.0% 99.9%")  # seven
+    assert is_a_run_of_cells("Total Beds occupied Latest week Last 6 weeks GEH 299 0 299 299 100.0% 99.9% SWFT 41 0")  # nine
+    # Prose with years and figures in it is a claim, not cells.
+    assert not is_a_run_of_cells("Emissions fell from 258,211 tCO2e in 2019/20 to 240,100 in 2020/21, 7% down, at 3 sites.")
 
 
 def test_a_year_that_dates_a_claim_is_no_key_figure(writer):

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from itertools import accumulate
 from typing import TypeVar
 
@@ -123,6 +124,17 @@ MIN_SUPPORTING_PROBABILITY = 0.2
 # is read for the row the question names (``bot.amount_tables``). Set by hand, not fitted: the candidates an
 # answer's passages come from.
 AMOUNT_TABLE_CANDIDATES = 10
+# Data a paper says is not in: "... is missing from nationally published data", "has not been submitted by GEH".
+DATA_MISSING = re.compile(
+    r"\b(?:data\b[^.]{0,60}?\b(?:missing|not\s+(?:been\s+|yet\s+)?(?:submitted|available|published|reported))"
+    r"|(?:missing|no)\s+data)\b",
+    re.IGNORECASE,
+)
+# ... and shares at least this share of the question's other telling words (by weight) with it: "Data currently
+# missing for George Eliot and UHCW" (ambulance handovers) shares 0.11 with a question on UHCW's digital
+# appointments, GEH's missing April cancer data 0.34 with one on GEH's April cancer performance. Set by hand on
+# those two, not fitted: the dev questions have no such decline.
+MIN_SHARE_SAID_MISSING = 0.25
 # A candidate at least this probable answers the question more likely than not: when it gives the month
 # asked, a monthly table that stops short of that month does not make the answer a near miss. Not fitted:
 # the even odds of the ranker's own probability.
@@ -530,6 +542,11 @@ class AnsweringService:
                 missing = what_is_missing(question, self.features.evidence_tokens(best), self._text(scored[0]), named)
                 # "The closest passages do not mention SWFT": the pages listed are the pages that were read for it.
                 pointers = self._hints_of_sentences(best) if missing else pointers
+            if (said := self._data_said_missing(candidates.reading)) is not None:
+                # "GEH's 62 day cancer performance in April": the documents say GEH's April cancer data is missing.
+                slug, sentence = self.kb.sentences[said]
+                missing, pointers = f"The documents say: “{sentence.text}”", self._hints([(slug, sentence.page)])
+                trace.append(f"a sentence saying the data asked about is missing: {self._where(said)}")
             why = f"a decline rule: {rules[0].value}" if rules else "the evidence is too weak for an answer"
             # A question outside what the documents are for has no closest passages worth pointing to.
             pointers = [] if DeclineRule.ABOUT_THE_ASKER in rules else pointers
@@ -804,6 +821,29 @@ class AnsweringService:
         quote = joined[offsets[first.sentence_id] + first.start : offsets[last.end_sentence_id] + last.end].strip()
         shown = "\n".join(f"{span.row.action.strip()} ({row_details(span.row)})" for span in rows)
         return quote, shown
+
+    def _data_said_missing(self, reading: QuestionReading) -> int | None:
+        """A sentence saying that data of what the question names is missing or was not submitted ("GEH Cancer Waits
+        Data for April is missing from nationally published data"): one naming a name of the question's and
+        sharing another of its telling words, those sharing the most weight first; None if none does. Board papers
+        say so where a provider's figures are not in, and a decline is better for saying it than for guessing."""
+        names = {name for name in reading.specific if name not in reading.document_words}
+        if not names:
+            return None
+        others = sum(w for t, w in reading.terms.items() if t not in names) or 1.0
+        best, best_weight = None, MIN_SHARE_SAID_MISSING * others
+        for sentence_id in self._sentences_saying_data_missing:
+            tokens = self.searcher.sentence_tokens(sentence_id)
+            if not names & tokens:
+                continue
+            weight = sum(w for t, w in reading.terms.items() if t in tokens and t not in names)
+            if weight >= best_weight:
+                best, best_weight = sentence_id, weight + 1e-9
+        return best
+
+    @cached_property
+    def _sentences_saying_data_missing(self) -> list[int]:
+        return [i for i, (_, sentence) in enumerate(self.kb.sentences) if DATA_MISSING.search(sentence.text)]
 
     def _abstain(self, hints: list[SourceHint], trace: list[str], missing: str = "") -> Answer:
         """Declines, saying what the closest evidence lacks when it shows it, and where it is."""

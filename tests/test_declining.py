@@ -320,3 +320,14 @@ def test_a_sentence_giving_the_month_asked_answers_though_a_table_stops_short_of
     assert not may.abstained and "37,300" in may.text
     june = service.answer("How many A&E attendances were there in June at provider level?")
     assert june.abstained and "not June" in june.text
+
+
+def test_a_decline_quotes_the_papers_saying_the_data_asked_about_is_missing(service):
+    """A new user's trial: "GEH's 62 day cancer performance in April 2022?" was declined as "the closest passages
+    do not mention GEH", while the performance report says GEH's April cancer data is missing."""
+    answer = service.answer("What was GEH's 62 day cancer performance in April 2022?")
+    assert answer.abstained and "GEH Cancer Waits Data for April is missing" in answer.text
+    assert [(hint.slug, hint.page) for hint in answer.see_also] == [("icb-performance-report-2022-07", 4)]
+    # A sentence saying some other data is missing ("Data currently missing for George Eliot and UHCW", ambulance
+    # handovers) is not quoted for a name it shares.
+    assert "currently missing" not in service.answer("Is the staff canteen at UHCW open at weekends?").text

@@ -119,6 +119,7 @@ class RowsAnswer:
     sentence_id: int
     quote: str
     shown: str
+    header: str  # the table's header, which the sentences the splitter cut it into share
 
 
 def rows_answer(sentence_id: int, sentence: str, table: AmountTable, rows: list[AmountRow]) -> RowsAnswer:
@@ -126,4 +127,4 @@ def rows_answer(sentence_id: int, sentence: str, table: AmountTable, rows: list[
     quoted from the sentence (read into ``table``) as printed, from the first row's start to the last one's end."""
     in_order = sorted(rows, key=lambda row: row.start)
     quote = sentence[in_order[0].start : in_order[-1].end]
-    return RowsAnswer(sentence_id, quote, f"{'; '.join(row.text() for row in in_order)} ({table.header})")
+    return RowsAnswer(sentence_id, quote, f"{'; '.join(row.text() for row in in_order)} ({table.header})", table.header)

@@ -590,8 +590,12 @@ class AnsweringService:
             first = next((n for n, i in enumerate(passages) if self._page(i) != page), len(passages))  # with a list it brings
             passages.insert(0 if table.answers and not names_month else first, table.sentence_id)
         amounts = self._amount_rows(question, scored, candidates.reading.terms)
-        if amounts is not None and amounts.sentence_id not in passages:
-            passages.insert(0, amounts.sentence_id)  # the row the question names leads: the figure asked for
+        if amounts is not None:
+            # The row the question names leads (the figure asked for), and the rest of its table, which the splitter
+            # may have cut into another sentence ("Other Programme 10,269 10,234 35 Total ..."), is not run on after it.
+            passages = [i for i in passages if i == amounts.sentence_id or not self._of_table(i, amounts.header)]
+            if amounts.sentence_id not in passages:
+                passages.insert(0, amounts.sentence_id)
         if amounts is not None:
             trace.append(f"read a table of amounts: {self._where(amounts.sentence_id)}, the row(s) {amounts.shown[:80]}")
         answer = self._compose(passages, candidates.reading.terms, table if table and table.gives else None, amounts)
@@ -749,6 +753,11 @@ class AnsweringService:
             if table and rows:
                 return rows_answer(candidate.sentence_id, self.kb.sentences[candidate.sentence_id][1].text, table, rows)
         return None
+
+    def _of_table(self, sentence_id: int, header: str) -> bool:
+        """Whether the sentence is (part of) the table of amounts with this header."""
+        table = self._amount_table(sentence_id)
+        return table is not None and table.header == header
 
     def _amount_table(self, sentence_id: int) -> AmountTable | None:
         """The sentence read as a table of amounts, with the header of the sentence before it on its page when

@@ -130,6 +130,22 @@ DATA_MISSING = re.compile(
     r"|(?:missing|no)\s+data)\b",
     re.IGNORECASE,
 )
+# The words either side of the words saying data is missing, within which the name it is missing for stands ("GEH
+# Cancer Waits Data for April is missing", "has not been submitted by GEH for April"). Set by hand.
+DATA_MISSING_WORDS_AROUND = 6
+
+
+def _near_data_missing(text: str) -> list[str]:
+    """The words of ``text`` within DATA_MISSING_WORDS_AROUND of where it says data is missing."""
+    words = list(re.finditer(r"\S+", text))
+    near: list[str] = []
+    for match in DATA_MISSING.finditer(text):
+        first = next(n for n, w in enumerate(words) if w.end() > match.start())
+        last = max(n for n, w in enumerate(words) if w.start() < match.end())
+        near += [w.group() for w in words[max(first - DATA_MISSING_WORDS_AROUND, 0) : last + DATA_MISSING_WORDS_AROUND + 1]]
+    return near
+
+
 # ... and shares at least this share of the question's other telling words (by weight) with it: "Data currently
 # missing for George Eliot and UHCW" (ambulance handovers) shares 0.11 with a question on UHCW's digital
 # appointments, GEH's missing April cancer data 0.34 with one on GEH's April cancer performance. Set by hand on
@@ -542,7 +558,9 @@ class AnsweringService:
                 missing = what_is_missing(question, self.features.evidence_tokens(best), self._text(scored[0]), named)
                 # "The closest passages do not mention SWFT": the pages listed are the pages that were read for it.
                 pointers = self._hints_of_sentences(best) if missing else pointers
-            if (said := self._data_said_missing(candidates.reading)) is not None:
+            # Said in place of "not mentioned", or of no reason; a table's months or a year's figures say more.
+            says_little = not missing or missing.startswith("The closest passages do not mention")
+            if says_little and (said := self._data_said_missing(candidates.reading)) is not None:
                 # "GEH's 62 day cancer performance in April": the documents say GEH's April cancer data is missing.
                 slug, sentence = self.kb.sentences[said]
                 missing, pointers = f"The documents say: “{sentence.text}”", self._hints([(slug, sentence.page)])
@@ -843,8 +861,8 @@ class AnsweringService:
         best, best_weight = None, MIN_SHARE_SAID_MISSING * others
         for sentence_id in self._sentences_saying_data_missing:
             tokens = self.searcher.sentence_tokens(sentence_id)
-            if not names & tokens:
-                continue
+            if not names & set(tokenize(" ".join(_near_data_missing(self.kb.sentences[sentence_id][1].text)))):
+                continue  # the name must be what the data is missing for, not a word further on in a run of cells
             weight = sum(w for t, w in reading.terms.items() if t in tokens and t not in names)
             if weight >= best_weight:
                 best, best_weight = sentence_id, weight + 1e-9

@@ -102,13 +102,21 @@ def rows_named(table: AmountTable, question: str, terms: dict[str, float]) -> li
     total = sum(terms.values()) or 1.0
     named = []
     for row in table.rows:
-        words = {t for t in tokenize(row.label) if t not in STOPWORDS and re.search(r"[a-z]{3}", t)}
+        words = _label_words(row)
         if words and words <= asked:
             share = sum(terms.get(t, 0.0) for t in words) / total
             if share >= MIN_SHARE_OF_THE_QUESTION:
                 named.append((share, row))
+    # "primary care delegated budget" names "Primary Care Delegated", not "Primary Care" too: a label whose words
+    # are all in a longer label named is that one's start.
+    words_of = {id(row): _label_words(row) for _, row in named}
+    named = [(share, row) for share, row in named if not any(words_of[id(row)] < words_of[id(other)] for _, other in named)]
     named.sort(key=lambda pair: -pair[0])
     return [row for _, row in named[:MAX_ROWS_SHOWN]]
+
+
+def _label_words(row: AmountRow) -> set[str]:
+    return {t for t in tokenize(row.label) if t not in STOPWORDS and re.search(r"[a-z]{3}", t)}
 
 
 @dataclass(frozen=True)

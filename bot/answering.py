@@ -46,7 +46,7 @@ from bot.features import (
     QuestionReading,
     decline_rules_met,
 )
-from bot.missing import gives_the_months_asked, what_is_missing
+from bot.missing import gives_the_months_asked, months_named, what_is_missing
 from bot.quoting import Quoter
 from bot.ranker import AnsweringModels, load_models, probability
 from bot.tables import TableAnswer, TableReader, table_answer
@@ -124,10 +124,12 @@ MIN_SUPPORTING_PROBABILITY = 0.2
 # is read for the row the question names (``bot.amount_tables``). Set by hand, not fitted: the candidates an
 # answer's passages come from.
 AMOUNT_TABLE_CANDIDATES = 10
-# Data a paper says is not in: "... is missing from nationally published data", "has not been submitted by GEH".
+# Data a paper says is not in: "data" and, before the sentence's next stop, "missing" or "not (yet) (been)
+# submitted / available / published / reported / received" ("GEH Cancer Waits Data for April is missing ...",
+# "Cancer waits data has not been submitted by GEH ..."), or "missing data". "No data breaches" is none.
 DATA_MISSING = re.compile(
-    r"\b(?:data\b[^.]{0,60}?\b(?:missing|not\s+(?:been\s+|yet\s+)?(?:submitted|available|published|reported))"
-    r"|(?:missing|no)\s+data)\b",
+    r"\bdata\b[^.]{0,60}?\b(?:missing|not\s+(?:yet\s+)?(?:been\s+)?(?:submitted|available|published|reported|received))\b"
+    r"|\bmissing\s+data\b",
     re.IGNORECASE,
 )
 # The words either side of the words saying data is missing, within which the name it is missing for stands ("GEH
@@ -560,7 +562,7 @@ class AnsweringService:
                 pointers = self._hints_of_sentences(best) if missing else pointers
             # Said in place of "not mentioned", or of no reason; a table's months or a year's figures say more.
             says_little = not missing or missing.startswith("The closest passages do not mention")
-            if says_little and (said := self._data_said_missing(candidates.reading)) is not None:
+            if says_little and (said := self._data_said_missing(question, candidates.reading)) is not None:
                 # "GEH's 62 day cancer performance in April": the documents say GEH's April cancer data is missing.
                 slug, sentence = self.kb.sentences[said]
                 missing, pointers = f"The documents say: “{sentence.text}”", self._hints([(slug, sentence.page)])
@@ -611,7 +613,7 @@ class AnsweringService:
         if amounts is not None:
             # The row the question names leads (the figure asked for), and the rest of its table, which the splitter
             # may have cut into another sentence ("Other Programme 10,269 10,234 35 Total ..."), is not run on after it.
-            passages = [i for i in passages if i == amounts.sentence_id or not self._of_table(i, amounts.header)]
+            passages = [i for i in passages if i == amounts.sentence_id or not self._of_table(i, amounts.header, question, candidates.reading.terms)]
             if amounts.sentence_id not in passages:
                 passages.insert(0, amounts.sentence_id)
         if amounts is not None:
@@ -758,13 +760,14 @@ class AnsweringService:
     def _amount_rows(self, question: str, scored: list[_Scored], terms: dict[str, float]) -> RowsAnswer | None:
         """The rows of a table of amounts (``bot.amount_tables``) that the question names in full, in the best
         candidate, or one of the first AMOUNT_TABLE_CANDIDATES the ranker finds at least MIN_SUPPORTING_PROBABILITY
-        likely, that is such a table on a page giving every year the question names; None if none is. (A table
+        likely, that is such a table on a page (or in a document title) giving every year the question names; None
+        if none is. (A table
         ranked ninth at 0.05 is no answer to "what is the ICS doing about acute healthcare emissions?", and a
         month 3 2022/23 table none to "the prescribing budget for 2023/24".)"""
         years = [set(tokenize(year)) for year in years_written(question)]
         likely = [c for n, c in enumerate(scored[:AMOUNT_TABLE_CANDIDATES]) if n == 0 or c.score >= MIN_SUPPORTING_PROBABILITY]
         for candidate in likely:
-            if years and not all(year <= self.features.page_tokens(*self._page(candidate.sentence_id)) for year in years):
+            if years and not all(year <= self.features.page_subjects(*self._page(candidate.sentence_id)) for year in years):
                 continue
             table = self._amount_table(candidate.sentence_id)
             rows = rows_named(table, question, terms) if table else []
@@ -772,10 +775,10 @@ class AnsweringService:
                 return rows_answer(candidate.sentence_id, self.kb.sentences[candidate.sentence_id][1].text, table, rows)
         return None
 
-    def _of_table(self, sentence_id: int, header: str) -> bool:
-        """Whether the sentence is (part of) the table of amounts with this header."""
+    def _of_table(self, sentence_id: int, header: str, question: str, terms: dict[str, float]) -> bool:
+        """Whether the sentence is (part of) the table of amounts with this header, and names no row the question asks."""
         table = self._amount_table(sentence_id)
-        return table is not None and table.header == header
+        return table is not None and table.header == header and not rows_named(table, question, terms)
 
     def _amount_table(self, sentence_id: int) -> AmountTable | None:
         """The sentence read as a table of amounts, with the header of the sentence before it on its page when
@@ -849,20 +852,27 @@ class AnsweringService:
         shown = "\n".join(f"{span.row.action.strip()} ({row_details(span.row)})" for span in rows)
         return quote, shown
 
-    def _data_said_missing(self, reading: QuestionReading) -> int | None:
+    def _data_said_missing(self, question: str, reading: QuestionReading) -> int | None:
         """A sentence saying that data of what the question names is missing or was not submitted ("GEH Cancer Waits
         Data for April is missing from nationally published data"): one naming a name of the question's and
-        sharing another of its telling words, those sharing the most weight first; None if none does. Board papers
-        say so where a provider's figures are not in, and a decline is better for saying it than for guessing."""
+        sharing another of its telling words, those sharing the most weight first, on a page (or in a document
+        title) giving every month and year the question names; None if none does. Board papers say so where a
+        provider's figures are not in, and a decline is better for saying it than for guessing."""
         names = {name for name in reading.specific if name not in reading.document_words}
         if not names:
             return None
+        # Each year as its tokens; each month as its name or its first three letters ("Apr-22" on a table's header).
+        times = [[set(tokenize(year))] for year in years_written(question)]
+        times += [[set(tokenize(month)), set(tokenize(month[:3]))] for month in months_named(question)]
         others = sum(w for t, w in reading.terms.items() if t not in names) or 1.0
         best, best_weight = None, MIN_SHARE_SAID_MISSING * others
         for sentence_id in self._sentences_saying_data_missing:
             tokens = self.searcher.sentence_tokens(sentence_id)
             if not names & set(tokenize(" ".join(_near_data_missing(self.kb.sentences[sentence_id][1].text)))):
                 continue  # the name must be what the data is missing for, not a word further on in a run of cells
+            page = self.features.page_subjects(*self._page(sentence_id))
+            if not all(any(form <= page for form in forms) for forms in times):
+                continue  # "April 2023": a paper of 2022 saying April's data is missing says nothing of it
             weight = sum(w for t, w in reading.terms.items() if t in tokens and t not in names)
             if weight >= best_weight:
                 best, best_weight = sentence_id, weight + 1e-9

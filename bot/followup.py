@@ -55,11 +55,10 @@ MAX_LEANING_CONTENT_WORDS = 3
 # have no such message.
 MAX_WORDS_NAMING_WHAT_WAS_SAID = 2
 
-# A fragment after "and" that opens with a question word and has at least this many content words is a
-# question of its own ("and what's the ICS vision?": "ics", "vision"); with fewer it is the last question's
-# frame with a new slot ("and how many at geh?"). Set by hand from a new user's trial, not fitted: the
-# dialogues' one such turn (h037's "also, what was c&w a&e 4hr performance in may?") has five.
-MIN_WORDS_OF_A_QUESTION_OF_ITS_OWN = 2
+# A fragment after "and" that opens with a question word is a question of its own ("and what's the ICS vision?",
+# "also, who is the CEO?") unless what follows its frame is a place or a time for the last question ("and how
+# many at geh?": "at geh") or it fills the last question's month or year.
+_SLOT_AFTER_FRAME = re.compile(r"^(?:at|in|for|of|on|from)\s+\S", re.IGNORECASE)
 
 # Turns of a conversation kept. Set by hand: ``resolve`` reads only the last turn; the older ones are
 # kept for a Telegram reply to an earlier answer (``up_to_reply``), and the state stays small.
@@ -279,12 +278,14 @@ def resolve(
     fragment = message[ellipsis.end() :].strip(" ?!.") if ellipsis else ""
     fills_slot = any(slot.search(fragment) and slot.search(last.question) for slot in (_MONTH, YEAR_WRITTEN, _PERIOD))
     asks_anew = bool(ellipsis and _OPENS_A_QUESTION.match(fragment))
-    if asks_anew and not fills_slot and len(_content_words(fragment)) >= MIN_WORDS_OF_A_QUESTION_OF_ITS_OWN:
-        # "and what's the ICS vision?": the question after the "and" is read like any other message.
+    after_frame = _LEADING_FRAME.sub("", fragment.lstrip(" ,;:–-")).strip()
+    slot_after_frame = asks_anew and bool(_SLOT_AFTER_FRAME.match(after_frame))
+    if asks_anew and not fills_slot and not slot_after_frame:
+        # "and what's the ICS vision?", "also, who is the CEO?": the question after the "and" is read like any other.
         message, ellipsis = _without_leading_and(message), None
-    elif asks_anew:
-        # "and how many at geh?": the question's frame and a new slot, "at geh", in the last question.
-        fragment = _LEADING_FRAME.sub("", fragment).strip() or fragment
+    elif slot_after_frame:
+        # "and how many at geh?": the question's frame and a new place or time, "at geh", in the last question.
+        fragment = after_frame
     short = len(_words(fragment)) <= tunables.max_ellipsis_words
     if ellipsis and fragment and (short or fills_slot) and not (_POINTING_BACK - {"one", "ones"}) & set(_words(fragment.lower())):
         question, inserted = with_slot_changed(last, _strip_the_one(fragment), kind_of=bool(_THE_ONE.match(fragment)))

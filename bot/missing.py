@@ -75,6 +75,11 @@ def gives_the_months_asked(question: str, sentence: str) -> bool:
     return bool(asked) and all(forms & given.get(month, set()) for month, forms in asked.items())
 
 
+def months_named(text: str) -> list[str]:
+    """The months a text names, by their calendar names ("apr", "in may" -> ["April", "May"]), in order."""
+    return list(_months_in(text))
+
+
 def _months_written(text: str) -> dict[str, set[str]]:
     """Each month the text names, with the forms it writes it in, lower-cased."""
     return {month: {m.group().lower() for m in _MONTH.finditer(text) if m.group() in forms} for month, forms in _months_in(text).items()}

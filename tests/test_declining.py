@@ -328,6 +328,24 @@ def test_a_decline_quotes_the_papers_saying_the_data_asked_about_is_missing(serv
     answer = service.answer("What was GEH's 62 day cancer performance in April 2022?")
     assert answer.abstained and "GEH Cancer Waits Data for April is missing" in answer.text
     assert [(hint.slug, hint.page) for hint in answer.see_also] == [("icb-performance-report-2022-07", 4)]
-    # A sentence saying some other data is missing ("Data currently missing for George Eliot and UHCW", ambulance
-    # handovers) is not quoted for a name it shares.
-    assert "currently missing" not in service.answer("Is the staff canteen at UHCW open at weekends?").text
+    # Not for another year than the paper's: "April 2023" keeps its own reason.
+    later = service.answer("What was GEH's 62 day cancer performance in April 2023?")
+    assert later.abstained and "GEH Cancer Waits Data" not in later.text and "2023" in later.text
+    # Nor a sentence naming the name far from where it says data is missing ("Data currently missing for George
+    # Eliot and UHCW Reduce 12 hour waits ... annual health checks delivered by GPs"), nor in place of a table's months.
+    table = service.answer("2 week wait GP referral performance in March 2021")
+    assert table.abstained and "not March 2021" in table.text and "currently missing" not in table.text
+
+
+def test_only_sentences_saying_data_is_missing_are_read_as_saying_so():
+    from bot.answering import DATA_MISSING
+
+    for said in (
+        "GEH Cancer Waits Data for April is missing from nationally published data",
+        "Cancer waits data has not been submitted nationally by GEH for April",
+        "Data has not yet been submitted",
+        "Data currently missing for George Eliot",
+    ):
+        assert DATA_MISSING.search(said), said
+    for not_said in ("There were no data breaches", "Data protection training was completed by 95% of staff"):
+        assert not DATA_MISSING.search(not_said), not_said

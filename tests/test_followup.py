@@ -241,6 +241,9 @@ def test_a_question_of_its_own_after_and_is_not_put_into_the_question_before():
     # A short time after "and" still fills the slot of the question before, and so does a place after the frame.
     months = resolve("and how many in april?", asked("how many a&e attendances in may 2022"))
     assert months.kind is FollowUpKind.ELLIPSIS and "april" in months.question
+    for own in ("also, who is the CEO?", "and who is the SRO?", "and what is PHM?"):
+        alone = resolve(own, asked("what is the net zero target?"))
+        assert alone.kind is FollowUpKind.STANDALONE and alone.question == own.split(" ", 1)[1], own
     place = resolve("and how many at geh?", asked("how many 12 hour trolley waits at uhcw?"))
     assert place.kind is FollowUpKind.ELLIPSIS and place.question == "how many 12 hour trolley waits at geh?"
     # After a listing, a question word before a due year still narrows the listing.

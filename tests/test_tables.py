@@ -267,10 +267,21 @@ def test_the_row_of_a_table_of_amounts_the_question_names_is_shown_not_the_whole
     "question",
     [
         "What is the ICS doing about acute healthcare emissions?",  # the table ranks ninth, at 0.05
-        "What is the prescribing budget for 2023/24?",  # the table is month 3 of 2022/23
+        # The table ranks first, and is of 2022/23 (its document's title says so; its page does not).
+        "At month 3, what were the prescribing budget and actual spend in the CCG expenditure table for 2019/20?",
     ],
 )
 def test_a_table_of_amounts_the_answer_does_not_rest_on_shows_no_row(service, question):
     """A review of the pass: any of the ten best candidates had been read for a row, however unlikely, and a year
     asked that its page does not give did not stop it."""
-    assert "(Table 1 CCG Expenditure Analysis" not in service.answer(question).text
+    assert "(Table 1 CCG Expenditure Analysis" not in service.answer(question).text  # no row shown under the header
+
+
+def test_the_year_of_a_table_of_amounts_may_be_in_its_documents_title(service):
+    answer = service.answer("At month 3, what were the prescribing budget and actual spend in the CCG expenditure table for 2022/23?")
+    assert answer.text.startswith("Prescribing 37,860 37,617 244 (Table 1")
+
+
+def test_a_row_whose_label_starts_a_longer_label_named_is_not_shown_too(service):
+    answer = service.answer("primary care delegated budget at month 3?")
+    assert answer.text.startswith("Primary Care Delegated 41,033 41,033 0 (") and "Primary Care 6,410" not in answer.text

@@ -46,7 +46,7 @@ from bot.features import (
     QuestionReading,
     decline_rules_met,
 )
-from bot.missing import gives_the_months_asked, months_named, what_is_missing
+from bot.missing import DATA_MISSING, gives_the_months_asked, months_named, what_is_missing, words_near_data_missing
 from bot.quoting import Quoter
 from bot.ranker import AnsweringModels, load_models, probability
 from bot.tables import TableAnswer, TableReader, table_answer
@@ -124,31 +124,8 @@ MIN_SUPPORTING_PROBABILITY = 0.2
 # is read for the row the question names (``bot.amount_tables``). Set by hand, not fitted: the candidates an
 # answer's passages come from.
 AMOUNT_TABLE_CANDIDATES = 10
-# Data a paper says is not in: "data" and, before the sentence's next stop, "missing" or "not (yet) (been)
-# submitted / available / published / reported / received" ("GEH Cancer Waits Data for April is missing ...",
-# "Cancer waits data has not been submitted by GEH ..."), or "missing data". "No data breaches" is none.
-DATA_MISSING = re.compile(
-    r"\bdata\b[^.]{0,60}?\b(?:missing|not\s+(?:yet\s+)?(?:been\s+)?(?:submitted|available|published|reported|received))\b"
-    r"|\bmissing\s+data\b",
-    re.IGNORECASE,
-)
-# The words either side of the words saying data is missing, within which the name it is missing for stands ("GEH
-# Cancer Waits Data for April is missing", "has not been submitted by GEH for April"). Set by hand.
-DATA_MISSING_WORDS_AROUND = 6
-
-
-def _near_data_missing(text: str) -> list[str]:
-    """The words of ``text`` within DATA_MISSING_WORDS_AROUND of where it says data is missing."""
-    words = list(re.finditer(r"\S+", text))
-    near: list[str] = []
-    for match in DATA_MISSING.finditer(text):
-        first = next(n for n, w in enumerate(words) if w.end() > match.start())
-        last = max(n for n, w in enumerate(words) if w.start() < match.end())
-        near += [w.group() for w in words[max(first - DATA_MISSING_WORDS_AROUND, 0) : last + DATA_MISSING_WORDS_AROUND + 1]]
-    return near
-
-
-# ... and shares at least this share of the question's other telling words (by weight) with it: "Data currently
+# A sentence saying data is missing (``bot.missing.DATA_MISSING``) is quoted in a decline when it names a name of the
+# question's and shares at least this share of the question's other telling words (by weight) with it: "Data currently
 # missing for George Eliot and UHCW" (ambulance handovers) shares 0.11 with a question on UHCW's digital
 # appointments, GEH's missing April cancer data 0.34 with one on GEH's April cancer performance. Set by hand on
 # those two, not fitted: the dev questions have no such decline.
@@ -868,7 +845,7 @@ class AnsweringService:
         best, best_weight = None, MIN_SHARE_SAID_MISSING * others
         for sentence_id in self._sentences_saying_data_missing:
             tokens = self.searcher.sentence_tokens(sentence_id)
-            if not names & set(tokenize(" ".join(_near_data_missing(self.kb.sentences[sentence_id][1].text)))):
+            if not names & set(tokenize(" ".join(words_near_data_missing(self.kb.sentences[sentence_id][1].text)))):
                 continue  # the name must be what the data is missing for, not a word further on in a run of cells
             page = self.features.page_subjects(*self._page(sentence_id))
             if not all(any(form <= page for form in forms) for forms in times):

@@ -11,6 +11,10 @@ usually shows why, and saying so is more use than a bare "couldn't find":
 
 Only words that match these patterns are echoed from the question (month
 names, years, single capitalised or all-capital words), never free text.
+
+Where a paper itself says the data is missing ("GEH Cancer Waits Data for April
+is missing from nationally published data"), the decline quotes it
+(``DATA_MISSING``; chosen in ``bot.answering``).
 """
 
 from __future__ import annotations
@@ -24,6 +28,30 @@ from index.vocabulary import MONTH_NAMES, MONTHS, REPORTING_MONTH
 
 _MONTH = re.compile(rf"\b(?:{MONTH_NAMES})\b", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9&]*")
+
+
+# Data a paper says is not in: "data" and, before the sentence's next stop, "missing" or "not (yet) (been)
+# submitted / available / published / reported / received" ("GEH Cancer Waits Data for April is missing ...",
+# "Cancer waits data has not been submitted by GEH ..."), or "missing data". "No data breaches" is none.
+DATA_MISSING = re.compile(
+    r"\bdata\b[^.]{0,60}?\b(?:missing|not\s+(?:yet\s+)?(?:been\s+)?(?:submitted|available|published|reported|received))\b"
+    r"|\bmissing\s+data\b",
+    re.IGNORECASE,
+)
+# The words either side of the words saying data is missing, within which the name it is missing for stands ("GEH
+# Cancer Waits Data for April is missing", "has not been submitted by GEH for April"). Set by hand.
+DATA_MISSING_WORDS_AROUND = 6
+
+
+def words_near_data_missing(text: str) -> list[str]:
+    """The words of ``text`` within DATA_MISSING_WORDS_AROUND of where it says data is missing."""
+    words = list(re.finditer(r"\S+", text))
+    near: list[str] = []
+    for match in DATA_MISSING.finditer(text):
+        first = next(n for n, w in enumerate(words) if w.end() > match.start())
+        last = max(n for n, w in enumerate(words) if w.start() < match.end())
+        near += [w.group() for w in words[max(first - DATA_MISSING_WORDS_AROUND, 0) : last + DATA_MISSING_WORDS_AROUND + 1]]
+    return near
 
 
 def what_is_missing(question: str, evidence_tokens: frozenset[str], best_sentence: str, names: Iterable[str]) -> str:

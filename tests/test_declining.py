@@ -338,7 +338,7 @@ def test_a_decline_quotes_the_papers_saying_the_data_asked_about_is_missing(serv
 
 
 def test_only_sentences_saying_data_is_missing_are_read_as_saying_so():
-    from bot.answering import DATA_MISSING
+    from bot.missing import DATA_MISSING
 
     for said in (
         "GEH Cancer Waits Data for April is missing from nationally published data",

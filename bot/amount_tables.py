@@ -100,19 +100,13 @@ def rows_named(table: AmountTable, question: str, terms: dict[str, float]) -> li
     # "Primary care (non-delegated)" rules the "Primary Care Delegated" row out: a word after "non" is not asked for.
     asked = set(tokenize(_NEGATED.sub(" ", question)))
     total = sum(terms.values()) or 1.0
-    named = []
-    for row in table.rows:
-        words = _label_words(row)
-        if words and words <= asked:
-            share = sum(terms.get(t, 0.0) for t in words) / total
-            if share >= MIN_SHARE_OF_THE_QUESTION:
-                named.append((share, row))
+    labelled = [(row, words) for row in table.rows if (words := _label_words(row)) and words <= asked]
+    named = [(row, words, share) for row, words in labelled if (share := sum(terms.get(t, 0.0) for t in words) / total) >= MIN_SHARE_OF_THE_QUESTION]
     # "primary care delegated budget" names "Primary Care Delegated", not "Primary Care" too: a label whose words
     # are all in a longer label named is that one's start.
-    words_of = {id(row): _label_words(row) for _, row in named}
-    named = [(share, row) for share, row in named if not any(words_of[id(row)] < words_of[id(other)] for _, other in named)]
-    named.sort(key=lambda pair: -pair[0])
-    return [row for _, row in named[:MAX_ROWS_SHOWN]]
+    named = [(row, words, share) for row, words, share in named if not any(words < other for _, other, _ in named)]
+    named.sort(key=lambda named_row: -named_row[2])
+    return [row for row, _, _ in named[:MAX_ROWS_SHOWN]]
 
 
 def _label_words(row: AmountRow) -> set[str]:

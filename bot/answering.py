@@ -259,13 +259,21 @@ def quoted_pages_lack(
 def _prose_gives_the_month(features: FeatureMaker, question: str, likely_answer: int) -> bool:
     """A sentence the ranker finds likely to answer gives a figure for the month asked: a table whose row
     stops short of that month is then no sign the documents lack it ("Attendances in May have increased ...
-    to 37,300" beside a table of April's figures)."""
-    slug, sentence = features.kb.sentences[likely_answer]
-    # The year asked, if any, on its page or in its document's title ("... ICB Meeting 20 July 2022"): "May 2023"
-    # is not given by a sentence about May 2022.
+    to 37,300" beside a table of April's figures). "May 2023" is not given by a sentence about May 2022."""
+    text = features.kb.sentences[likely_answer][1].text
+    return has_figure(text) and gives_the_months_asked(question, text) and _page_gives_the_times(features, question, likely_answer)
+
+
+def _page_gives_the_times(features: FeatureMaker, question: str, sentence_id: int, months: bool = False) -> bool:
+    """Every year the question names (and, with ``months``, every month, as its name or its first three letters:
+    "Apr-22" on a table's header) is on the sentence's page or in its document's title ("... 20 July 2022",
+    "2022/23 Month 3 ... Finance Report")."""
+    slug, sentence = features.kb.sentences[sentence_id]
     page = features.page_subjects(slug, sentence.page)
-    years_given = all(set(tokenize(year)) <= page for year in years_written(question))
-    return has_figure(sentence.text) and gives_the_months_asked(question, sentence.text) and years_given
+    times = [[set(tokenize(year))] for year in years_written(question)]
+    if months:
+        times += [[set(tokenize(month)), set(tokenize(month[:3]))] for month in months_named(question)]
+    return all(any(form <= page for form in forms) for forms in times)
 
 
 def monthly_table_row(
@@ -593,7 +601,6 @@ class AnsweringService:
             passages = [i for i in passages if i == amounts.sentence_id or not self._of_table(i, amounts.header, question, candidates.reading.terms)]
             if amounts.sentence_id not in passages:
                 passages.insert(0, amounts.sentence_id)
-        if amounts is not None:
             trace.append(f"read a table of amounts: {self._where(amounts.sentence_id)}, the row(s) {amounts.shown[:80]}")
         answer = self._compose(passages, candidates.reading.terms, table if table and table.gives else None, amounts)
         verdict = (
@@ -738,13 +745,11 @@ class AnsweringService:
         """The rows of a table of amounts (``bot.amount_tables``) that the question names in full, in the best
         candidate, or one of the first AMOUNT_TABLE_CANDIDATES the ranker finds at least MIN_SUPPORTING_PROBABILITY
         likely, that is such a table on a page (or in a document title) giving every year the question names; None
-        if none is. (A table
-        ranked ninth at 0.05 is no answer to "what is the ICS doing about acute healthcare emissions?", and a
-        month 3 2022/23 table none to "the prescribing budget for 2023/24".)"""
-        years = [set(tokenize(year)) for year in years_written(question)]
+        if none is. (A table ranked ninth at 0.05 is no answer to "what is the ICS doing about acute healthcare
+        emissions?", and a month 3 2022/23 table none to "the prescribing budget for 2023/24".)"""
         likely = [c for n, c in enumerate(scored[:AMOUNT_TABLE_CANDIDATES]) if n == 0 or c.score >= MIN_SUPPORTING_PROBABILITY]
         for candidate in likely:
-            if years and not all(year <= self.features.page_subjects(*self._page(candidate.sentence_id)) for year in years):
+            if not _page_gives_the_times(self.features, question, candidate.sentence_id):
                 continue
             table = self._amount_table(candidate.sentence_id)
             rows = rows_named(table, question, terms) if table else []
@@ -838,26 +843,30 @@ class AnsweringService:
         names = {name for name in reading.specific if name not in reading.document_words}
         if not names:
             return None
-        # Each year as its tokens; each month as its name or its first three letters ("Apr-22" on a table's header).
-        times = [[set(tokenize(year))] for year in years_written(question)]
-        times += [[set(tokenize(month)), set(tokenize(month[:3]))] for month in months_named(question)]
         others = sum(w for t, w in reading.terms.items() if t not in names) or 1.0
-        best, best_weight = None, MIN_SHARE_SAID_MISSING * others
-        for sentence_id in self._sentences_saying_data_missing:
+
+        def shared(sentence_id: int) -> float:
             tokens = self.searcher.sentence_tokens(sentence_id)
-            if not names & set(tokenize(" ".join(words_near_data_missing(self.kb.sentences[sentence_id][1].text)))):
-                continue  # the name must be what the data is missing for, not a word further on in a run of cells
-            page = self.features.page_subjects(*self._page(sentence_id))
-            if not all(any(form <= page for form in forms) for forms in times):
-                continue  # "April 2023": a paper of 2022 saying April's data is missing says nothing of it
-            weight = sum(w for t, w in reading.terms.items() if t in tokens and t not in names)
-            if weight >= best_weight:
-                best, best_weight = sentence_id, weight + 1e-9
-        return best
+            return sum(w for t, w in reading.terms.items() if t in tokens and t not in names)
+
+        saying = [
+            sentence_id
+            for sentence_id, near in self._sentences_saying_data_missing.items()
+            # The name must be what the data is missing for, not a word further on in a run of cells; and "April
+            # 2023" is not said of by a paper of 2022 saying April's data is missing.
+            if names & near and _page_gives_the_times(self.features, question, sentence_id, months=True)
+        ]
+        best = max(saying, key=shared, default=None)
+        return best if best is not None and shared(best) >= MIN_SHARE_SAID_MISSING * others else None
 
     @cached_property
-    def _sentences_saying_data_missing(self) -> list[int]:
-        return [i for i, (_, sentence) in enumerate(self.kb.sentences) if DATA_MISSING.search(sentence.text)]
+    def _sentences_saying_data_missing(self) -> dict[int, frozenset[str]]:
+        """The sentences saying data is missing, each with the search tokens of the words near where it says so."""
+        return {
+            i: frozenset(tokenize(" ".join(words_near_data_missing(sentence.text))))
+            for i, (_, sentence) in enumerate(self.kb.sentences)
+            if DATA_MISSING.search(sentence.text)
+        }
 
     def _abstain(self, hints: list[SourceHint], trace: list[str], missing: str = "") -> Answer:
         """Declines, saying what the closest evidence lacks when it shows it, and where it is."""

@@ -85,6 +85,12 @@ class ActionAnswerer:
                 shown.append(spans)
         return shown
 
+    def row_text_sentences(self) -> frozenset[int]:
+        """The sentences that are action-table text: each row's first sentence, and the next when its cells run on."""
+        return frozenset(
+            i for sentence_spans in self._row_spans.values() for span in sentence_spans for i in (span.sentence_id, span.end_sentence_id)
+        )
+
     def _is_table_text(self, run: list[int]) -> bool:
         """Every sentence of the run holds a row's start, or the cells of the row before it that run on."""
         spans = [self.rows_in(i) for i in run]

@@ -347,9 +347,9 @@ class AnsweringService:
         self.kb = kb
         self.embedder = embedder
         self.searcher = HybridSearcher(kb)
-        self.features = FeatureMaker(kb, self.searcher)
-        self.models = models or load_models()
         self.actions = ActionAnswerer(kb)
+        self.features = FeatureMaker(kb, self.searcher, self.actions.row_text_sentences())
+        self.models = models or load_models()
         self.quoter = Quoter(kb)
         self.tables = TableReader(kb)
         self._amount_tables: dict[int, AmountTable | None] = {}  # sentence id -> read as a table of amounts (once)

@@ -247,9 +247,12 @@ class Candidates:
 class FeatureMaker:
     """Turns a question and its retrieval hits into feature rows; shared by answering and training."""
 
-    def __init__(self, kb: KnowledgeBase, searcher: HybridSearcher) -> None:
+    def __init__(self, kb: KnowledgeBase, searcher: HybridSearcher, action_rows: frozenset[int] = frozenset()) -> None:
+        """``action_rows``: the sentences that are action-table text, whose figures are row numbers and
+        references, not values (``bot.action_answers.ActionAnswerer.row_text_sentences``)."""
         self.kb = kb
         self.searcher = searcher
+        self.action_rows = action_rows
         self._page_token_cache: dict[tuple[str, int], frozenset[str]] = {}
         self._page_acronym_cache: dict[tuple[str, int], frozenset[str]] = {}
         self._form_cache: dict[int, _SentenceForm] = {}
@@ -559,11 +562,12 @@ class FeatureMaker:
 
     def _year_without_figure(self, question: str, quoted: list[int], said: str = "") -> bool:
         """A value asked for a year that none of the quoted sentences gives (a compound question's years may
-        be its other part's, so only a question in one part)."""
+        be its other part's, so only a question in one part). An action-table row gives none: its year is the
+        year it is due, its figures its number and references ("9 Run ... workshops ... 23/24 ICB LTP 17")."""
         years = value_asked_for_years(question)
         if not years or len(split_question(question)) > 1:
             return False
-        texts = [self.kb.sentences[i][1].text for i in quoted] + [said] * bool(said)
+        texts = [self.kb.sentences[i][1].text for i in quoted if i not in self.action_rows] + [said] * bool(said)
         return not any(gives_a_figure_for(text, years) for text in texts)
 
     @staticmethod

@@ -349,3 +349,15 @@ def test_only_sentences_saying_data_is_missing_are_read_as_saying_so():
         assert DATA_MISSING.search(said), said
     for not_said in ("There were no data breaches", "Data protection training was completed by 95% of staff"):
         assert not DATA_MISSING.search(not_said), not_said
+
+
+def test_an_action_due_in_the_year_asked_gives_no_value_for_it(service):
+    """An action-table row's year is the year it is due and its figures are its number and references
+    ("9 Run a series of ... workshops to ICS members. 23/24 ICB LTP 17"): no value asked for that year."""
+    rows = sorted(service.features.action_rows)
+    due = [i for i in rows if "23/24" in service.kb.sentences[i][1].text]
+    assert due, "the Green Plan has actions due 23/24"
+    question = "What is the ICB's training budget for 2023/24?"
+    assert service.features._year_without_figure(question, due[:2])
+    prose = next(i for i, (_, s) in enumerate(service.kb.sentences) if "258,211" in s.text and i not in service.features.action_rows)
+    assert not service.features._year_without_figure("What was the carbon footprint in 2020/21?", [prose])

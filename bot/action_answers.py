@@ -85,11 +85,16 @@ class ActionAnswerer:
                 shown.append(spans)
         return shown
 
-    def row_text_sentences(self) -> frozenset[int]:
-        """The sentences that are action-table text: each row's first sentence, and the next when its cells run on."""
-        return frozenset(
-            i for sentence_spans in self._row_spans.values() for span in sentence_spans for i in (span.sentence_id, span.end_sentence_id)
-        )
+    def actions_own_words(self) -> dict[int, str]:
+        """Each sentence that is action-table text, with the words of the actions in it: without the row
+        numbers, due years, leads and references, whose figures are no values ("9 Run a series of ...
+        workshops to ICS members. 23/24 ICB LTP 17" -> "Run a series of ... workshops to ICS members.")."""
+        words: dict[int, list[str]] = {}
+        for sentence_spans in self._row_spans.values():
+            for span in sentence_spans:
+                words.setdefault(span.sentence_id, []).append(span.row.action)
+                words.setdefault(span.end_sentence_id, [])
+        return {i: " ".join(texts) for i, texts in words.items()}
 
     def _is_table_text(self, run: list[int]) -> bool:
         """Every sentence of the run holds a row's start, or the cells of the row before it that run on."""

@@ -151,6 +151,21 @@ _ASKS_DUE = re.compile(r"\bdue\b|\bdeadlines?\b|\btimescales?\b|\bby\s+when\b", 
 _ASKS_LEAD = re.compile(r"\bleads?\b|\bleading\b|\bled\b|\bresponsible\b|\bowns?\b|\bowners?\b", re.I)
 
 
+# An amount asked of an action ("how much will the inhaler recycling scheme cost?", "what's the budget for the
+# travel plan action?"): the table holds an action's words, lead, due year and theme, never an amount.
+# English, set by hand, not fitted.
+_ASKS_AN_AMOUNT = re.compile(
+    r"\bhow\s+much\b|\bcost(?:s|ing)?\s+(?:to|of)\b|\bcosts?\s*(?:\?|$)"
+    r"|\b(?:the|its|their)\s+(?:total\s+)?(?:cost|budget|price|spend|saving|funding)s?\s+(?:of|for|to|on|is|was|will|\?|$)",
+    re.I,
+)
+
+
+def asks_an_amount(question: str) -> bool:
+    """Whether a question asks an amount (a cost, budget or saving), which the action table does not hold."""
+    return bool(_ASKS_AN_AMOUNT.search(question))
+
+
 def detail_asked(message: str) -> ActionDetail | None:
     """The column a message asks about, when it asks about one: "who" asks for the lead whatever else
     it says ("who leads those due in 24/25?"), then the due year ("when are they due?"), then the lead;

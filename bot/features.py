@@ -99,7 +99,7 @@ DECISION_FEATURES = (
     "names_missing",  # share of the question's specific names the evidence pages do not mention
     "years_missing",  # share of its years the evidence pages do not mention
     "months_missing",  # share of its months the evidence pages do not mention
-    "count_no_figure",  # "how many" and the best sentence has no figure, in digits or words
+    "count_no_figure",  # a count or quantity asked ("how many", "what is the cost") and the best sentence has no figure, in digits or words
     "when_no_date",  # "when" is the one question word, and neither the best sentence nor those beside it on its page hold a date
     "year_no_figure",  # a value asked for a year (a question in one part), and no sentence the answer would quote gives that year with a figure
     "unseen_words",  # share of the question's weight in words the documents never use
@@ -131,7 +131,7 @@ class DeclineRule(Enum):
     a linear decision gives a rare but telling sign too little weight to tip it alone."""
 
     ABOUT_THE_ASKER = "about_the_asker"  # the asker's own work arrangements ("how do I book leave")
-    COUNT_WITHOUT_FIGURE = "count_without_figure"  # "how many" asked, the best sentence holds no figure
+    COUNT_WITHOUT_FIGURE = "count_without_figure"  # a count or quantity asked, the best sentence holds no figure
     WHEN_WITHOUT_DATE = "when_without_date"  # "when" asked, the best sentence and its page neighbours hold no date
     # A value asked for a year ("procurement emissions in 2019/20") and no sentence the answer would quote gives
     # that year with a figure: the year is named in passing ("... for 2018/19 and 2019/20 only").
@@ -247,12 +247,13 @@ class Candidates:
 class FeatureMaker:
     """Turns a question and its retrieval hits into feature rows; shared by answering and training."""
 
-    def __init__(self, kb: KnowledgeBase, searcher: HybridSearcher, action_rows: frozenset[int] = frozenset()) -> None:
-        """``action_rows``: the sentences that are action-table text, whose figures are row numbers and
-        references, not values (``bot.action_answers.ActionAnswerer.row_text_sentences``)."""
+    def __init__(self, kb: KnowledgeBase, searcher: HybridSearcher, action_rows: dict[int, str] | None = None) -> None:
+        """``action_rows``: the sentences that are action-table text, with the actions' own words, read for
+        the figures they give: a row's number, due year and references are no values
+        (``bot.action_answers.ActionAnswerer.actions_own_words``)."""
         self.kb = kb
         self.searcher = searcher
-        self.action_rows = action_rows
+        self.action_rows = action_rows or {}
         self._page_token_cache: dict[tuple[str, int], frozenset[str]] = {}
         self._page_acronym_cache: dict[tuple[str, int], frozenset[str]] = {}
         self._form_cache: dict[int, _SentenceForm] = {}
@@ -549,7 +550,7 @@ class FeatureMaker:
             words_held,
             float(unknown_name),
             *missing_there,
-            float(FactKind.COUNT in reading.wants and not states_a_count(self.kb.sentences[best[0]][1].text)),
+            float(bool(reading.wants & {FactKind.COUNT, FactKind.QUANTITY}) and not states_a_count(self.figure_text(best[0]))),
             float(asks_when(question) and not any(self._form(i).holds_date for i in self._beside(best[0]))),
             float(self._year_without_figure(question, quoted, said)),
             sum(w for t, w in reading.terms.items() if not self.searcher.knows(t)) / total,
@@ -567,8 +568,12 @@ class FeatureMaker:
         years = value_asked_for_years(question)
         if not years or len(split_question(question)) > 1:
             return False
-        texts = [self.kb.sentences[i][1].text for i in quoted if i not in self.action_rows] + [said] * bool(said)
+        texts = [self.figure_text(i) for i in quoted] + [said] * bool(said)
         return not any(gives_a_figure_for(text, years) for text in texts)
+
+    def figure_text(self, sentence_id: int) -> str:
+        """The text a sentence gives figures in: an action-table row's own words, or the sentence."""
+        return self.action_rows.get(sentence_id, self.kb.sentences[sentence_id][1].text)
 
     @staticmethod
     def _pages_coverage(reading: QuestionReading, evidence: frozenset[str], names: tuple[str, ...]) -> list[float]:

@@ -4,6 +4,7 @@ from dataclasses import replace
 
 import pytest
 
+from bot.action_query import asks_an_amount
 from bot.answering import AnsweringService
 from bot.facts import asks_when, gives_a_figure_for, value_asked_for_years
 from bot.features import DeclineRule
@@ -354,10 +355,37 @@ def test_only_sentences_saying_data_is_missing_are_read_as_saying_so():
 def test_an_action_due_in_the_year_asked_gives_no_value_for_it(service):
     """An action-table row's year is the year it is due and its figures are its number and references
     ("9 Run a series of ... workshops to ICS members. 23/24 ICB LTP 17"): no value asked for that year."""
-    rows = sorted(service.features.action_rows)
-    due = [i for i in rows if "23/24" in service.kb.sentences[i][1].text]
+    due = [i for i in sorted(service.features.action_rows) if "23/24" in service.kb.sentences[i][1].text]
     assert due, "the Green Plan has actions due 23/24"
     question = "What is the ICB's training budget for 2023/24?"
     assert service.features._year_without_figure(question, due[:2])
     prose = next(i for i, (_, s) in enumerate(service.kb.sentences) if "258,211" in s.text and i not in service.features.action_rows)
     assert not service.features._year_without_figure("What was the carbon footprint in 2020/21?", [prose])
+
+
+def test_an_amount_asked_of_an_action_is_not_answered_with_the_action_alone(service):
+    """The action table holds an action's words, lead and due year, never a cost: the documents answer, and
+    when they give no amount the decline says so and names the action, so the asker knows whom to ask."""
+    answer = service.answer("how much will the inhaler recycling scheme action cost?")
+    assert answer.abstained and answer.actions is None
+    assert "no figure for it" in answer.text
+    assert "Establish a system-wide inhaler recycling scheme across primary care" in answer.text
+    assert "lead ICB; due 22/23; p. 78" in answer.text
+    # Asked for who and when, the table answers as before.
+    listed = service.answer("who leads the inhaler recycling scheme action and when is it due?")
+    assert not listed.abstained and listed.actions is not None
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("What is the cost to achieve the action on sub-meters?", True),
+        ("what's the budget for the ICS-wide travel plan action?", True),
+        ("what will the EV charging action cost", True),
+        ("how many actions are due in 23/24?", False),
+        ("who leads the cost improvement actions?", False),
+        ("which actions mention funding?", False),
+    ],
+)
+def test_an_amount_is_told_from_a_count_of_actions_or_a_theme_named_for_costs(question, asks):
+    assert asks_an_amount(question) is asks

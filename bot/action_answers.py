@@ -86,15 +86,20 @@ class ActionAnswerer:
         return shown
 
     def actions_own_words(self) -> dict[int, str]:
-        """Each sentence that is action-table text, with the words of the actions in it: without the row
-        numbers, due years, leads and references, whose figures are no values ("9 Run a series of ...
-        workshops to ICS members. 23/24 ICB LTP 17" -> "Run a series of ... workshops to ICS members.")."""
-        words: dict[int, list[str]] = {}
-        for sentence_spans in self._row_spans.values():
+        """Each sentence that is action-table text, with the words of the actions in it and any text around the
+        rows: without the rows' numbers, due years, leads and references, whose figures are no values ("9 Run a
+        series of ... workshops to ICS members. 23/24 ICB LTP 17" -> "Run a series of ... workshops to ICS members.")."""
+        spans = self._row_spans
+        text = {i: self.kb.sentences[i][1].text for i in spans}
+        first_start = {i: min(span.start for span in sentence_spans) for i, sentence_spans in spans.items()}
+        words: dict[int, list[str]] = {i: [text[i][: first_start[i]]] for i in spans}
+        for sentence_spans in spans.values():
             for span in sentence_spans:
-                words.setdefault(span.sentence_id, []).append(span.row.action)
-                words.setdefault(span.end_sentence_id, [])
-        return {i: " ".join(texts) for i, texts in words.items()}
+                words[span.sentence_id].append(span.row.action)
+                if span.end_sentence_id != span.sentence_id:  # its cells run on into the next sentence: what follows them
+                    tail = self.kb.sentences[span.end_sentence_id][1].text
+                    words.setdefault(span.end_sentence_id, []).append(tail[span.end : first_start.get(span.end_sentence_id, len(tail))])
+        return {i: " ".join(part.strip() for part in parts if part.strip()) for i, parts in words.items()}
 
     def _is_table_text(self, run: list[int]) -> bool:
         """Every sentence of the run holds a row's start, or the cells of the row before it that run on."""

@@ -151,21 +151,6 @@ _ASKS_DUE = re.compile(r"\bdue\b|\bdeadlines?\b|\btimescales?\b|\bby\s+when\b", 
 _ASKS_LEAD = re.compile(r"\bleads?\b|\bleading\b|\bled\b|\bresponsible\b|\bowns?\b|\bowners?\b", re.I)
 
 
-# An amount asked of an action ("how much will the inhaler recycling scheme cost?", "what's the budget for the
-# travel plan action?"): the table holds an action's words, lead, due year and theme, never an amount.
-# English, set by hand, not fitted.
-_ASKS_AN_AMOUNT = re.compile(
-    r"\bhow\s+much\b|\bcost(?:s|ing)?\s+(?:to|of)\b|\bcosts?\s*(?:\?|$)"
-    r"|\b(?:the|its|their)\s+(?:total\s+)?(?:cost|budget|price|spend|saving|funding)s?\s+(?:of|for|to|on|is|was|will|\?|$)",
-    re.I,
-)
-
-
-def asks_an_amount(question: str) -> bool:
-    """Whether a question asks an amount (a cost, budget or saving), which the action table does not hold."""
-    return bool(_ASKS_AN_AMOUNT.search(question))
-
-
 def detail_asked(message: str) -> ActionDetail | None:
     """The column a message asks about, when it asks about one: "who" asks for the lead whatever else
     it says ("who leads those due in 24/25?"), then the due year ("when are they due?"), then the lead;
@@ -345,7 +330,7 @@ def describe_matches(
     # "energy and food actions led by icp": a theme asked for with no rows is said to have none, not left unsaid.
     empty = [theme for theme in f.themes() if not any(_within_theme(row.theme, theme) for row in rows)]
     notes = _status_note(f, all_rows, titles) + (f" None {'is' if len(rows) == 1 else 'are'} in {_and_list(empty)}." if empty else "")
-    summary = _summary(len(rows), len(groups), f, titles)
+    summary = _summary(len(rows), len(groups), f, titles, rows)
     return ActionListing(f"{summary}.{notes}" if notes else summary, groups, titles=titles)
 
 
@@ -604,12 +589,15 @@ def _is_month(due: str) -> bool:
 # --- Wording -------------------------------------------------------------------------------------
 
 
-def _summary(count: int, theme_count: int, f: ActionFilter, titles: dict[str, str]) -> str:
-    """ "17 actions are due in 2023/24 across 9 themes"."""
+def _summary(count: int, theme_count: int, f: ActionFilter, titles: dict[str, str], rows: list[ActionRow] | None = None) -> str:
+    """ "17 actions are due in 2023/24 across 9 themes". Of the words asked, those the ``rows`` mention: a row
+    holding most of them matches, and "mentions “cost”" of a row that does not would mislead."""
     be, mention = ("is", "mentions") if count == 1 else ("are", "mention")
     traits = _traits(f, titles)
     predicates = [f"{be} {_and_list(traits)}"] if traits else []
-    predicates += [f"{mention} {_quoted_words(f.text)}"] if f.text else []
+    words = f.text.split() if f.text else []
+    mentioned = [word for word in words if rows is None or any(_mentions(row, [word]) for row in rows)] or words
+    predicates += [f"{mention} {_quoted_words(' '.join(mentioned))}"] if mentioned else []
     across = f" across {theme_count} themes" if theme_count > 1 else ""
     return f"{_count(count)} {' and '.join(predicates) or be + ' listed'}{across}"
 

@@ -28,13 +28,15 @@ from bot.action_answers import ROWS_IN_TEXT, ActionAnswerer, RowSpan, shown_rows
 from bot.action_query import (
     ActionFilter,
     ActionListing,
-    asks_an_amount,
+    detail_asked,
     names_its_themes_in_full,
     render_listing_text,
     row_details,
 )
 from bot.amount_tables import AmountTable, RowsAnswer, read_amount_table, rows_answer, rows_named
 from bot.facts import (
+    AMOUNT_WORDS,
+    asks_an_amount,
     asks_for_contact,
     carries,
     gives_a_figure_for,
@@ -71,7 +73,7 @@ from index.text import (
     units_spelled_out,
     years_written,
 )
-from index.vocabulary import CALENDAR_YEAR, CAPTION
+from index.vocabulary import CALENDAR_YEAR, CAPTION, MONEY
 from index.word_meaning import meaningful_words
 
 logger = logging.getLogger(__name__)
@@ -105,21 +107,22 @@ WHICH_ACTIONS = (
     "Which actions do you mean? Name a theme, a lead or a due year, for example "
     "“who leads the water actions?” or “what's due in 23/24?”."
 )
-# An amount asked of actions the table holds ("how much will the inhaler recycling scheme cost?") when the
-# documents give none: the table's rows say who to ask, though not the amount.
-_TABLE_HOLDS_NO_AMOUNT = "The action table has {listing}, with a lead and due year but no amount."
-# At most this many of those rows are named.
-_ROWS_NAMED_WITHOUT_AMOUNT = 2
+# An amount asked of actions the table holds ("how much will the inhaler recycling scheme cost?"): the table holds
+# none, and when the documents' passages give none either the answer says so and what the table does hold.
+NO_AMOUNT_FOUND = "I couldn't find an amount for that in the documents."
+TABLE_HOLDS_NO_AMOUNT = "The action table holds no amounts."
 
 
-def _rows_named(listing: ActionListing) -> str:
-    """ "the action “Establish ...” (lead ICB; due 22/23; p. 78)", or the first of several."""
+def _what_the_table_holds(listing: ActionListing) -> str:
+    """One action as the table gives it ("“Establish ...” is led by ICB and due 22/23 (Green Plan p. 78)"), or the
+    listing's summary of several ("3 actions are in Water")."""
     rows = [row for group in listing.groups.values() for row in group]
-    named = "; ".join(f"“{row.action.rstrip('. ')}” ({row_details(row, lambda r: f'p. {r.page}')})" for row in rows[:_ROWS_NAMED_WITHOUT_AMOUNT])
-    if len(rows) == 1:
-        return f"the action {named}"
-    more = f" and {len(rows) - _ROWS_NAMED_WITHOUT_AMOUNT} more" if len(rows) > _ROWS_NAMED_WITHOUT_AMOUNT else ""
-    return f"{len(rows)} matching actions: {named}{more}"
+    if len(rows) != 1:
+        return f"{listing.summary.rstrip('. ')}."
+    row = rows[0]
+    title = listing.titles.get(row.source, row.source)
+    details = " and ".join([*([f"led by {row.lead}"] if row.lead else []), *([f"due {row.due}"] if row.due else [])])
+    return f"“{row.action.rstrip('. ')}”{f' is {details}' if details else ''} ({title}, p. {row.page})."
 
 
 # Chunks retrieved for a question (their sentences, and those of their best pages, are the candidates),
@@ -407,15 +410,15 @@ class AnsweringService:
         amount_asked = action_filter is not None and asks_an_amount(question)
         if action_filter is not None and not unreadable_year:
             listing = self.actions.listing(action_filter)
-            routed = (listing.groups or _only_the_table_knows(action_filter)) and not amount_asked
-            if routed and not _table_only_guessed(self.searcher.spelled_as_the_documents(question), action_filter):
+            routed = listing.groups or _only_the_table_knows(action_filter)
+            if routed and amount_asked and listing.groups and detail_asked(question) is not None:
+                # "who leads the X action and what does it cost?": the table answers the part it holds.
+                return self.answer_from_table(replace(listing, summary=f"{listing.summary.rstrip('. ')}. {TABLE_HOLDS_NO_AMOUNT}"))
+            if routed and not amount_asked and not _table_only_guessed(self.searcher.spelled_as_the_documents(question), action_filter):
                 return self.answer_from_table(listing)
         answer = self._answer_from_documents(question, filters)
-        if amount_asked and listing is not None:
-            answer.trace.insert(0, "an amount asked of actions: the table holds none, so the documents answer")
-            if answer.abstained and listing.groups:
-                return replace(answer, text=f"{answer.text} {_TABLE_HOLDS_NO_AMOUNT.format(listing=_rows_named(listing))}")
-            return answer
+        if amount_asked and listing is not None and listing.groups:
+            return self._amount_of_actions(answer, listing)
         if listing is not None and listing.groups:
             answer.trace.insert(0, "the question names one word of an action theme and no action: the documents answer first")
         elif listing is not None:
@@ -427,6 +430,19 @@ class AnsweringService:
         if answer.abstained and listing is not None and table_says_more and not about_the_asker:
             return self.answer_from_table(listing)  # says plainly that no action matches, and the nearest filter that does
         return answer
+
+    def _amount_of_actions(self, answer: Answer, listing: ActionListing) -> Answer:
+        """The documents' answer to an amount asked of actions the table holds, when a passage it quotes gives an
+        amount of money; otherwise a decline saying what the table holds (an action row's "LTP 17 SC 18.4.4.2",
+        or "50% of GP practices record their water ... cost", is no cost)."""
+        trace = ["an amount asked of actions: the table holds none, so the documents answer", *answer.trace]
+        if not answer.abstained and any(MONEY.search(c.quote) for c in answer.citations):
+            return replace(answer, trace=trace)
+        said = answer.text if answer.abstained else NO_AMOUNT_FOUND
+        if not answer.abstained:
+            trace.append("declined: no passage it would quote gives an amount of money")
+        text = f"{said} {TABLE_HOLDS_NO_AMOUNT} {_what_the_table_holds(listing)}"
+        return Answer(text=text, citations=[], abstained=True, trace=trace, declined_by=answer.declined_by)
 
     def action_filter(self, question: str) -> ActionFilter | None:
         """The action-table filter a question asks for, or None when the documents answer it: a question
@@ -440,6 +456,8 @@ class AnsweringService:
         kept to it, and the words naming it are no words its actions must mention.
         """
         question = self.searcher.spelled_as_the_documents(question)
+        if asks_an_amount(question):  # "cost" is no word an action mentions; "funding" would name a theme
+            question = collapse_whitespace(AMOUNT_WORDS.sub(" ", question))
         action_filter = self.actions.understand(question, self.today())
         if action_filter is None:
             return None

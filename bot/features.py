@@ -99,7 +99,7 @@ DECISION_FEATURES = (
     "names_missing",  # share of the question's specific names the evidence pages do not mention
     "years_missing",  # share of its years the evidence pages do not mention
     "months_missing",  # share of its months the evidence pages do not mention
-    "count_no_figure",  # a count or quantity asked ("how many", "what is the cost") and the best sentence has no figure, in digits or words
+    "count_no_figure",  # "how many" and the best sentence has no figure, in digits or words (an action row's references are none)
     "when_no_date",  # "when" is the one question word, and neither the best sentence nor those beside it on its page hold a date
     "year_no_figure",  # a value asked for a year (a question in one part), and no sentence the answer would quote gives that year with a figure
     "unseen_words",  # share of the question's weight in words the documents never use
@@ -131,7 +131,7 @@ class DeclineRule(Enum):
     a linear decision gives a rare but telling sign too little weight to tip it alone."""
 
     ABOUT_THE_ASKER = "about_the_asker"  # the asker's own work arrangements ("how do I book leave")
-    COUNT_WITHOUT_FIGURE = "count_without_figure"  # a count or quantity asked, the best sentence holds no figure
+    COUNT_WITHOUT_FIGURE = "count_without_figure"  # "how many" asked, the best sentence holds no figure
     WHEN_WITHOUT_DATE = "when_without_date"  # "when" asked, the best sentence and its page neighbours hold no date
     # A value asked for a year ("procurement emissions in 2019/20") and no sentence the answer would quote gives
     # that year with a figure: the year is named in passing ("... for 2018/19 and 2019/20 only").
@@ -550,7 +550,7 @@ class FeatureMaker:
             words_held,
             float(unknown_name),
             *missing_there,
-            float(bool(reading.wants & {FactKind.COUNT, FactKind.QUANTITY}) and not states_a_count(self.figure_text(best[0]))),
+            float(FactKind.COUNT in reading.wants and not states_a_count(self.figure_text(best[0]))),
             float(asks_when(question) and not any(self._form(i).holds_date for i in self._beside(best[0]))),
             float(self._year_without_figure(question, quoted, said)),
             sum(w for t, w in reading.terms.items() if not self.searcher.knows(t)) / total,

@@ -84,6 +84,8 @@ DEFINED_INITIALS = re.compile(r"(?<=\w )\((?P<initials>[A-Z]{2,6})\)")
 FIGURE = re.compile(r"£\s?\d|\d[\d,.]*\s?%|\b\d[\d,.]*\b")
 # An amount: a share, money, millions/thousands/billions, or a count written with thousands separators.
 AMOUNT = re.compile(r"\d\s?%|£\s?\d|\d\s?(?:m|k|bn)\b|\d{1,3}(?:,\d{3})+")
+# An amount of money: pounds, or millions, thousands or billions ("£1.2m", "500k").
+MONEY = re.compile(r"£\s?\d|\d\s?(?:m|k|bn)\b|\d\s(?:million|billion|thousand)\b")
 # A figure's or table's caption, at the start of a sentence ("Figure 15 Total carbon footprint ...").
 CAPTION = re.compile(r"^\s*(?:Figure|Fig\.|Table|Chart|Graph)\s*\d+", re.IGNORECASE)
 # Where a caption the text layer glued to the sentence after it ends: "Figure 15Total carbonfootprint in2020/21

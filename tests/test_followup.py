@@ -566,3 +566,16 @@ def test_a_listing_narrowed_by_a_word_is_remembered_as_listed(service):
     assert other_theme.answer.text.startswith("4 actions are in Waste and ICS specific"), other_theme.answer.text
     narrowed = answerer.answer("which of those are due 22/23?", first.history)
     assert narrowed.answer.text.startswith("No actions match"), narrowed.answer.text
+
+
+def test_who_leads_it_after_an_amount_the_table_does_not_hold_gets_the_actions_lead(service):
+    """A review: after "how much will ... cost?" was declined, "who leads it?" carried "cost" along and was
+    declined again; the table answers it, naming only the words its row mentions."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    first = answerer.answer("how much will the inhaler recycling scheme action cost?", ())
+    assert first.answer.abstained and "The action table holds no amounts." in first.answer.text
+    second = answerer.answer("who leads it?", first.history)
+    assert not second.answer.abstained and second.answer.actions is not None
+    assert "(lead ICB; due 22/23" in second.answer.text and "“cost”" not in second.answer.text

@@ -134,10 +134,15 @@ def is_named_entry(text: str) -> bool:
     return bool(_NAMED_ENTRY.match(text)) and len(text) <= MAX_ENTRY_CHARS and not ends_with_stop(text)
 
 
+# A section's number before its first subsection's ("5. 5.1 Finance and Performance Reports ..."): the next section
+# of a paper, not the next item of the list before it.
+_SECTION_THEN_SUBSECTION = re.compile(r"^\s*\d{1,2}[.)]\s+\d{1,2}\.\d{1,2}\b")
+
+
 def is_list_item(sentence: str) -> bool:
     """A sentence that is a bullet, a numbered item or a person's entry in a list of people: what ingest
     keeps apart and answers show on lines of their own."""
-    return bool(BULLET.match(sentence)) or is_named_entry(sentence)
+    return (bool(BULLET.match(sentence)) and not _SECTION_THEN_SUBSECTION.match(sentence)) or is_named_entry(sentence)
 
 
 # A text with at least this share of its characters in web addresses is a reference list or a footnote's

@@ -12,7 +12,7 @@ import pytest
 from bot.evaluation import load_questions, quote_is_verbatim
 from bot.facts import split_question
 from index.short_names import Initials, short_names
-from index.text import tokenize, without_whitespace, years_written
+from index.text import is_list_item, tokenize, without_whitespace, years_written
 from tests.support.paths import EVAL_DIR, REPO
 
 
@@ -532,3 +532,16 @@ def test_a_document_is_named_by_the_most_of_its_title_the_question_gives(service
     """"the derbyshire green plan" is the case study about another ICS's plan, not our Green Plan, which
     "green plan" alone names."""
     assert service.features.documents_named_in(question) == {document}
+
+
+def test_the_next_sections_number_does_not_make_it_an_item_of_the_list_before():
+    """A new user's trial: a recommendations list ("1. ...", "2. ...") had run on into "5. 5.1 Finance and
+    Performance Reports from ... Committee ... Mr Khan noted ...", the next section of the minutes."""
+    assert is_list_item("2. The Governing Body asks the LMNS to seek assurance from providers.")
+    assert not is_list_item("5. 5.1 Finance and Performance Reports from Finance and Performance Committee 6 April 2022")
+
+
+def test_a_list_of_recommendations_is_quoted_without_the_section_after_it(service):
+    answer = service.answer("what did the governing body ask the LMNS to do about the ockenden report?")
+    assert not answer.abstained and "to seek assurance from providers" in answer.text
+    assert "Finance and Performance Reports" not in answer.text

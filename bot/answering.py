@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from typing import TypeVar
 
 import numpy as np
@@ -651,7 +651,7 @@ class AnsweringService:
             if amounts.sentence_id not in passages:
                 passages.insert(0, amounts.sentence_id)
             trace.append(f"read a table of amounts: {self._where(amounts.sentence_id)}, the row(s) {amounts.shown[:80]}")
-        answer = self._compose(passages, candidates.reading.terms, table if table and table.gives else None, amounts)
+        answer = self._compose(passages, candidates.reading.terms, table if table and table.gives else None, amounts, question)
         verdict = (
             f"In short: answered, as the evidence scored {decision:.2f} on the answer-or-decline scale, above the bar "
             f"of {self.models.threshold:.2f}; the best sentence's probability of answering the question is {scored[0].score:.2f}."
@@ -829,6 +829,7 @@ class AnsweringService:
         terms: dict[str, float] | None = None,
         table: TableAnswer | None = None,
         amounts: RowsAnswer | None = None,
+        question: str = "",
     ) -> Answer:
         """One citation per run of consecutive sentences on a page, quoting the run verbatim;
         the answer shows each list item on a line of its own. A run of action-table text shows the rows
@@ -857,6 +858,9 @@ class AnsweringService:
             elif amounts and run == [amounts.sentence_id]:
                 quote, shown, rows = amounts.quote, amounts.shown, []
                 trace.append(f"[{n}] is a table of amounts: shown as the row(s) the question names")
+            elif not rows and terms and len(run) == 1 and (measure := self._measure_row(run[0], terms, question)) is not None:
+                quote = shown = measure
+                trace.append(f"[{n}] is a table of measures: shown as the row sharing most of the question's words")
             else:
                 quote, shown = self._rows_quoted(run, rows) if rows else (self.quoter.quote(run), self.quoter.display(run))
             if rows:
@@ -870,6 +874,35 @@ class AnsweringService:
             text += f"{separator}{shown} [{n}]"
             previous, previous_rows = run[-1], bool(rows)
         return Answer(text=text, citations=citations, abstained=False, trace=trace)
+
+    def _measure_row(self, sentence_id: int, terms: dict[str, float], question: str) -> str | None:
+        """Of a monthly or benchmark table's sentence holding several measures' rows ("IAPT: Access Rate ... 22%
+        16.2% IAPT: Recovery Rate ... 50% 51.0% Dementia diagnosis ..."), the row whose label shares the most of
+        the question's telling words (by weight), then the most of its word pairs ("access rate": both IAPT rows
+        hold "access", in "Improving Access to ..."), with any next to it holding a word asked that it lacks
+        ("... 1 week for urgent cases, and routine cases within 4 weeks?"), as printed; None when no single row
+        leads, or the rows asked are not side by side."""
+        rows = self.tables.rows(sentence_id)
+        if len(rows) < 2:
+            return None
+        asked = [t for t in tokenize(question) if t in terms]
+        pairs = set(pairwise(asked))
+        labels = [set(tokenize(row.label)) for row in rows]
+
+        def sharing(n: int) -> tuple[float, int]:
+            tokens = tokenize(rows[n].label)
+            return sum(w for t, w in terms.items() if t in labels[n]), len(pairs & set(pairwise(tokens)))
+
+        shared = [sharing(n) for n in range(len(rows))]
+        best = max(shared)
+        if best[0] <= 0 or shared.count(best) > 1:
+            return None
+        lead = shared.index(best)
+        lacking = {t for t in terms if t not in labels[lead]}
+        chosen = sorted({lead} | {n for n in range(len(rows)) if labels[n] & lacking})
+        if chosen != list(range(chosen[0], chosen[-1] + 1)) or len(chosen) == len(rows):
+            return None
+        return " ".join(rows[n].text() for n in chosen)
 
     def _rows_quoted(self, run: list[int], rows: list[RowSpan]) -> tuple[str, str]:
         """The quote of action-table rows (the run's text from the first row's start to the last one's end,

@@ -545,3 +545,12 @@ def test_a_list_of_recommendations_is_quoted_without_the_section_after_it(servic
     answer = service.answer("what did the governing body ask the LMNS to do about the ockenden report?")
     assert not answer.abstained and "to seek assurance from providers" in answer.text
     assert "Finance and Performance Reports" not in answer.text
+
+
+def test_a_row_of_a_table_of_measures_is_quoted_alone(service):
+    """A new user's trial: "whats the iapt access rate" was answered with the whole run of the benchmark
+    table's rows (IAPT access, IAPT recovery, dementia, SMI health checks); the row asked is enough."""
+    answer = service.answer("whats the iapt access rate")
+    assert not answer.abstained and "Access Rate (annualised) (March 22) CCG 22% 16.2%" in answer.text
+    assert "Dementia diagnosis percentage" not in answer.text and "Recovery Rate (March 2022)" not in answer.text
+    assert answer.citations[0].quote.startswith("Improving Access to Psychological Therapies (IAPT): Access Rate")

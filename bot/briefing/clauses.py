@@ -209,11 +209,6 @@ def names_share(text: str) -> float:
     return sum(word[0].isupper() for word in words) / len(words) if words else 0.0
 
 
-def is_list_item(text: str) -> bool:
-    """A bullet or numbered item of a list."""
-    return bool(_LEADING_MARK.match(text.strip()))
-
-
 def leans_on_its_sentence(clause: str) -> bool:
     """A clause that opens in lower case on a conjunction or a pronoun: a key figure that does not say what it measures."""
     return bool(_CUT_AND_LEANING.match(clause))

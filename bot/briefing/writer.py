@@ -30,7 +30,6 @@ from bot.briefing.clauses import (
     has_figure,
     is_a_run_of_cells,
     is_commitment,
-    is_list_item,
     is_whole_sentence,
     leans_on_its_sentence,
     leans_on_previous,
@@ -44,7 +43,7 @@ from bot.ranker import probability
 from bot.briefing.next_steps import NextAction, action_texts, actions_on, nearest
 from bot.briefing.selection import FEATURES, Feature, SelectionWeights, load_weights
 from bot.briefing.topic import Query, acronyms, coverage, read_topic, stems_of, with_phrases, without_control_characters
-from index.text import WHOLE_CLAIM_STOPS, collapse_whitespace, ends_with_stop, tokenize
+from index.text import WHOLE_CLAIM_STOPS, collapse_whitespace, ends_with_stop, is_list_item, tokenize
 
 RANKED_PER_QUERY = 60  # sentences asked of the shared ranker for the topic, each facet and each aspect
 ASPECT_SOURCES = 10  # the headings of this many best-ranked sentences are candidate aspects

@@ -168,18 +168,46 @@ def benchmark_row(row: TableRow) -> TableRow:
     return TableRow(label, row.values, (target, month, average), one_month=True)
 
 
+# A target printed with its unit of time before the row's value ("... Assessment Waits (CYP ASD) (over 12 weeks -
+# proxy ) CCG 12 weeks 4300"): one cell.
+_UNIT_OF_TIME = re.compile(r"(?:weeks?|days?|hours?|hrs?|mins?|minutes)", re.IGNORECASE)
+
+
+_CELL = re.compile(rf"(?:{_VALUE.pattern})(?:\s{_UNIT_OF_TIME.pattern})?", re.IGNORECASE)
+
+
+def _cells_with_units(words: list[str]) -> list[str]:
+    """The words with a number and the unit of time after it made one, when a value follows them: a cell."""
+    merged: list[str] = []
+    position = 0
+    while position < len(words):
+        word = words[position]
+        if (
+            position + 2 < len(words)
+            and _VALUE.fullmatch(word)
+            and _UNIT_OF_TIME.fullmatch(words[position + 1])
+            and _VALUE.fullmatch(words[position + 2])
+        ):
+            merged.append(f"{word} {words[position + 1]}")
+            position += 2
+            continue
+        merged.append(word)
+        position += 1
+    return merged
+
+
 def rows_in(text: str, columns: tuple[str, ...]) -> list[TableRow]:
     """The rows of a monthly table in a text (a sentence may hold several: the text layer runs them together):
     each a label and then a run of values that fits the columns."""
-    words = text.split()
+    words = _cells_with_units(text.split())
     rows: list[TableRow] = []
     label_start = position = 0
     while position < len(words):
-        if not _VALUE.fullmatch(words[position]):
+        if not _CELL.fullmatch(words[position]):
             position += 1
             continue
         end = position
-        while end < len(words) and _VALUE.fullmatch(words[end]):
+        while end < len(words) and _CELL.fullmatch(words[end]):
             end += 1
         if len(columns) - MAX_MISSING_COLUMNS <= end - position <= len(columns):
             rows.append(TableRow(" ".join(words[label_start:position]), tuple(words[position:end]), columns))

@@ -525,3 +525,13 @@ def test_no_point_opens_with_the_heading_above_it(writer):
     points = [p.text for p in writer.write("media and mp enquiries").points]
     assert any(text.startswith("There were 5 media enquiries") for text in points)
     assert not any(text.startswith("Media enquiries There") for text in points)
+
+
+def test_a_key_figure_from_a_table_of_measures_is_the_row_about_the_topic(writer):
+    """The benchmark table runs two measures' rows into one sentence ("... Follow-ups (over 12 weeks ) CCG 12 weeks
+    242 Children and Young People’s Autism Spectrum Disorder Assessment Waits ... CCG 12 weeks 4300"): the key
+    figure is the row naming the topic, its value a figure though printed without a thousands comma."""
+    briefing = writer.write("children's autism assessments")
+    rows = [f.text for f in briefing.key_figures if "Autism Spectrum Disorder Assessment Waits" in f.text]
+    assert rows and rows[0].endswith("CCG 12 weeks 4300") and "Emotional Well-Being" not in rows[0]
+    assert briefing.key_figures[0].text == rows[0]

@@ -285,3 +285,15 @@ def test_the_year_of_a_table_of_amounts_may_be_in_its_documents_title(service):
 def test_a_row_whose_label_starts_a_longer_label_named_is_not_shown_too(service):
     answer = service.answer("primary care delegated budget at month 3?")
     assert answer.text.startswith("Primary Care Delegated 41,033 41,033 0 (") and "Primary Care 6,410" not in answer.text
+
+
+def test_a_target_printed_with_its_unit_of_time_is_one_cell():
+    """The benchmark table's "... Assessment Waits (CYP ASD) (over 12 weeks - proxy ) CCG 12 weeks 4300": its
+    target is "12 weeks", so the row reads target and value, and the "12 weeks" of its label stays in the label."""
+    text = (
+        "Children and Young People’s Emotional Well-Being and Mental Health Follow-ups (over 12 weeks ) CCG 12 weeks 242 "
+        "Children and Young People’s Autism Spectrum Disorder Assessment Waits (CYP ASD) (over 12 weeks - proxy ) CCG 12 weeks 4300"
+    )
+    rows = rows_in(text, ("Target", "Apr-22", "Average"))
+    assert [row.values for row in rows] == [("12 weeks", "242"), ("12 weeks", "4300")]
+    assert rows[1].label.endswith("(CYP ASD) (over 12 weeks - proxy ) CCG")

@@ -315,6 +315,12 @@ class BriefingWriter:
             )
         return candidates, np.array(rows, dtype=float)
 
+    def _measure_rows(self, sentence_id: int) -> dict[str, set[str]]:
+        """The rows of a table of measures run into one sentence (``bot.tables``), each as printed with its values;
+        none for prose or a sentence of one row: a key figure names its measure, not the run of rows around it."""
+        rows = self.service.tables.rows(sentence_id)
+        return {row.text(): set(row.values) for row in rows} if len(rows) > 1 else {}
+
     def _with_its_list(self, candidate: Candidate, quote: str) -> str:
         """A quote that ends its sentence's introduction to a list ("... the following 3 policies:")
         with the list's items on the page, and one that ends a sentence the next spells out
@@ -448,7 +454,10 @@ class BriefingWriter:
         used = {c.sentence_id for c, _ in chosen + said}
         shown = set().union(*(figures_in(quote) for _, quote in chosen + said))
         figure_pool = [c for c, _ in pool[:FIGURE_POOL] if c.sentence_id not in used]
-        figures = [ledger.cite(c, clause) for c, clause in _key_figures(figure_pool, gathered.queries, gathered.aliases, shown)]
+        figures = [
+            ledger.cite(c, clause)
+            for c, clause in _key_figures(figure_pool, gathered.queries, gathered.aliases, shown, self._measure_rows)
+        ]
         said_texts = [quote for _, quote in chosen + said] + [p.text for p in figures]
         commitments = [ledger.cite(c, quote) for c, quote in _commitments(figure_pool, terms, said_texts, self._written)]
         shown_actions = nearest(gathered.actions)
@@ -589,7 +598,11 @@ def _same_claim(quote: str, other: str) -> bool:
 
 
 def _key_figures(
-    pool: list[Candidate], queries: list[Query], aliases: dict[str, frozenset[str]], shown: set[str]
+    pool: list[Candidate],
+    queries: list[Query],
+    aliases: dict[str, frozenset[str]],
+    shown: set[str],
+    measure_rows: Callable[[int], dict[str, set[str]]] = lambda sentence_id: {},
 ) -> list[tuple[Candidate, str]]:
     """Clauses giving figures not ``shown`` yet, in the model's order, each figure once.
 
@@ -597,8 +610,10 @@ def _key_figures(
     give a figure; a sentence with no such clause gives the claim that holds its figure
     whole (as a point would quote it: what it measures is in it), so a figure stated in
     one long clause ("there were 291 positive patients across the system ...") is not
-    lost. At most two come from one sentence and four from one page, so a long table
-    does not crowd out the rest of the documents.
+    lost. A table of measures run into one sentence (``measure_rows``: each row's text with
+    its values) gives its rows that name the topic, each a clause. At most two come from
+    one sentence and four from one page, so a long table does not crowd out the rest of the
+    documents.
     """
     terms = {term: weight for q in queries for term, weight in q.terms.items()}
     figures: list[tuple[Candidate, str]] = []
@@ -608,11 +623,14 @@ def _key_figures(
     for candidate in pool:
         if candidate.action_row:
             continue  # "What happens next" lists actions; their cells ("23/24 ICB NZ 3.4.1") are no key figures
-        clauses = [c for c in figure_clauses(candidate.text, queries, aliases, named=FIGURES_NAME_TOPIC) if not leans_on_its_sentence(c)]
+        values = measure_rows(candidate.sentence_id)  # a table row's values are its figures, "4300" as much as "4,300"
+        naming = {row: max(coverage(with_phrases(stems_of(row), aliases), q.terms) for q in queries) for row in values}
+        rows = sorted((row for row in values if naming[row]), key=lambda row: -naming[row])  # the row most on the topic first
+        clauses = rows or [c for c in figure_clauses(candidate.text, queries, aliases, named=FIGURES_NAME_TOPIC) if not leans_on_its_sentence(c)]
         if not clauses and (whole := point_quote(candidate.text, terms)) and measured_figures(whole):
             clauses = [whole]  # no short clause names the topic: the claim that gives the figure, whole
         for clause in clauses:
-            numbers = measured_figures(clause)  # "62 day Wait from GP referral" names a measure and gives no value
+            numbers = measured_figures(clause) | values.get(clause, set())  # "62 day Wait from GP referral" names a measure and gives no value
             if not gives_a_value(clause) or numbers <= shown or refers_elsewhere(clause) or is_a_run_of_cells(clause):
                 continue
             if per_sentence[candidate.sentence_id] == MAX_FIGURES_PER_SENTENCE or per_page[candidate.slug, candidate.page] == MAX_FIGURES_PER_PAGE:

@@ -58,7 +58,7 @@ from bot.features import (
 from bot.missing import DATA_MISSING, gives_the_months_asked, months_named, what_is_missing, words_near_data_missing
 from bot.quoting import Quoter
 from bot.ranker import AnsweringModels, load_models, probability
-from bot.tables import TableAnswer, TableReader, table_answer
+from bot.tables import TableAnswer, TableReader, columns_asked, table_answer
 from index import word_meaning
 from index.embedder import TextEmbedder
 from index.records import Citation, SourceHint
@@ -858,9 +858,9 @@ class AnsweringService:
             elif amounts and run == [amounts.sentence_id]:
                 quote, shown, rows = amounts.quote, amounts.shown, []
                 trace.append(f"[{n}] is a table of amounts: shown as the row(s) the question names")
-            elif not rows and terms and len(run) == 1 and (measure := self._measure_row(run[0], terms, question)) is not None:
-                quote = shown = measure
-                trace.append(f"[{n}] is a table of measures: shown as the row sharing most of the question's words")
+            elif not rows and terms and len(run) == 1 and (measures := self._measure_rows(run[0], terms, question)) is not None:
+                quote, shown = measures
+                trace.append(f"[{n}] is a benchmark table: shown as the row(s) sharing most of the question's words")
             else:
                 quote, shown = self._rows_quoted(run, rows) if rows else (self.quoter.quote(run), self.quoter.display(run))
             if rows:
@@ -875,34 +875,39 @@ class AnsweringService:
             previous, previous_rows = run[-1], bool(rows)
         return Answer(text=text, citations=citations, abstained=False, trace=trace)
 
-    def _measure_row(self, sentence_id: int, terms: dict[str, float], question: str) -> str | None:
-        """Of a monthly or benchmark table's sentence holding several measures' rows ("IAPT: Access Rate ... 22%
-        16.2% IAPT: Recovery Rate ... 50% 51.0% Dementia diagnosis ..."), the row whose label shares the most of
-        the question's telling words (by weight), then the most of its word pairs ("access rate": both IAPT rows
-        hold "access", in "Improving Access to ..."), with any next to it holding a word asked that it lacks
-        ("... 1 week for urgent cases, and routine cases within 4 weeks?"), as printed; None when no single row
-        leads, or the rows asked are not side by side."""
-        rows = self.tables.rows(sentence_id)
-        if len(rows) < 2:
+    def _measure_rows(self, sentence_id: int, terms: dict[str, float], question: str) -> tuple[str, str] | None:
+        """Of a benchmark table's sentence holding several measures' rows ("IAPT: Access Rate ... 22% 16.2% IAPT:
+        Recovery Rate ... 50% 51.0% Dementia diagnosis ..."), asked with no month or year of its own, the row whose
+        label shares the most of the question's telling words (by weight), then the most of its word pairs
+        ("access rate": both IAPT rows hold "access", in "Improving Access to ..."), with any other holding a word or
+        pair asked that it lacks ("iapt access and recovery rates"): the quote (verbatim, from the first row's start
+        to the last one's end) and how the answer shows them, each value with its month and target. None when no
+        single row leads, every row would be shown, or the rows asked are apart (another table's header between)."""
+        rows = [row for row in self.tables.rows(sentence_id) if row.one_month]
+        if len(rows) < 2 or columns_asked(question) or months_named(question):
             return None
         asked = [t for t in tokenize(question) if t in terms]
         pairs = set(pairwise(asked))
-        labels = [set(tokenize(row.label)) for row in rows]
-
-        def sharing(n: int) -> tuple[float, int]:
-            tokens = tokenize(rows[n].label)
-            return sum(w for t, w in terms.items() if t in labels[n]), len(pairs & set(pairwise(tokens)))
-
-        shared = [sharing(n) for n in range(len(rows))]
+        labels = [tokenize(row.label) for row in rows]
+        held = [(set(label), set(pairwise(label))) for label in labels]
+        shared = [(sum(w for t, w in terms.items() if t in words), len(pairs & held_pairs)) for words, held_pairs in held]
         best = max(shared)
         if best[0] <= 0 or shared.count(best) > 1:
             return None
         lead = shared.index(best)
-        lacking = {t for t in terms if t not in labels[lead]}
-        chosen = sorted({lead} | {n for n in range(len(rows)) if labels[n] & lacking})
-        if chosen != list(range(chosen[0], chosen[-1] + 1)) or len(chosen) == len(rows):
+        lacking = {t for t in terms if t not in held[lead][0]}
+        lacking_pairs = pairs - held[lead][1]
+        chosen = [n for n, (words, held_pairs) in enumerate(held) if n == lead or words & lacking or held_pairs & lacking_pairs]
+        if len(chosen) == len(rows):
             return None
-        return " ".join(rows[n].text() for n in chosen)
+        text = " ".join(self.kb.sentences[sentence_id][1].text.split())
+        spans: list[tuple[int, int]] = []
+        for n in chosen:
+            at = text.find(rows[n].text(), spans[-1][1] if spans else 0)
+            if at < 0 or (spans and text[spans[-1][1] : at].strip()):
+                return None  # not found in order, or text that is no row between two rows asked
+            spans.append((at, at + len(rows[n].text())))
+        return text[spans[0][0] : spans[-1][1]], "\n".join(rows[n].said() for n in chosen)
 
     def _rows_quoted(self, run: list[int], rows: list[RowSpan]) -> tuple[str, str]:
         """The quote of action-table rows (the run's text from the first row's start to the last one's end,

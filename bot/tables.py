@@ -125,6 +125,15 @@ class TableRow:
         """The row as printed (up to white space): its label and its values."""
         return " ".join([self.label, *self.values]).strip()
 
+    def said(self) -> str:
+        """A benchmark row as an answer shows it, its value named with the month it is for and beside its target
+        and the regional average ("IAPT: Access Rate (annualised) (March 22) CCG: March 2022 16.2% (target 22%,
+        regional average 17.5%)"): its printed cells do not say which is which."""
+        target, month, average = (self.values[n] if n < len(self.values) else None for n in range(3))
+        others = [f"target {target}" if target else "", f"regional average {average}" if average else ""]
+        beside = ", ".join(other for other in others if other)
+        return f"{self.label}: {_written_out(self.columns[1])} {month}" + (f" ({beside})" if beside else "")
+
 
 def header_columns(text: str) -> tuple[str, ...] | None:
     """A monthly table's columns from its header line ("Target Apr-21 ... 21-22 Apr-22 May-22"): the first run
@@ -168,50 +177,49 @@ def benchmark_row(row: TableRow) -> TableRow:
     return TableRow(label, row.values, (target, month, average), one_month=True)
 
 
-# A target printed with its unit of time before the row's value ("... Assessment Waits (CYP ASD) (over 12 weeks -
-# proxy ) CCG 12 weeks 4300"): one cell.
-_UNIT_OF_TIME = re.compile(r"(?:weeks?|days?|hours?|hrs?|mins?|minutes)", re.IGNORECASE)
+# A unit of time after a number: a benchmark table prints a target so ("... Assessment Waits (CYP ASD) (over 12 weeks
+# - proxy ) CCG 12 weeks 4300").
+_UNIT_OF_TIME = re.compile(r"(?:weeks?|days?|hours?|hrs?|mins?|minutes)")
 
 
-_CELL = re.compile(rf"(?:{_VALUE.pattern})(?:\s{_UNIT_OF_TIME.pattern})?", re.IGNORECASE)
-
-
-def _cells_with_units(words: list[str]) -> list[str]:
-    """The words with a number and the unit of time after it made one, when a value follows them: a cell."""
-    merged: list[str] = []
-    position = 0
-    while position < len(words):
-        word = words[position]
-        if (
-            position + 2 < len(words)
-            and _VALUE.fullmatch(word)
-            and _UNIT_OF_TIME.fullmatch(words[position + 1])
-            and _VALUE.fullmatch(words[position + 2])
-        ):
-            merged.append(f"{word} {words[position + 1]}")
-            position += 2
-            continue
-        merged.append(word)
-        position += 1
-    return merged
+def _run_end(words: list[str], start: int) -> int:
+    """Where the run of values starting at ``start`` ends."""
+    end = start
+    while end < len(words) and _VALUE.fullmatch(words[end]):
+        end += 1
+    return end
 
 
 def rows_in(text: str, columns: tuple[str, ...]) -> list[TableRow]:
     """The rows of a monthly table in a text (a sentence may hold several: the text layer runs them together):
-    each a label and then a run of values that fits the columns."""
-    words = _cells_with_units(text.split())
+    each a label and then a run of values that fits the columns. A number and its unit of time before such a run
+    are its first cell ("CCG 12 weeks 4300": target and value) when the run alone is one short, and not otherwise
+    ("RTT > 52 weeks 0 1,234 ...": a label's)."""
+    words = text.split()
     rows: list[TableRow] = []
     label_start = position = 0
+
+    def fits(count: int) -> bool:
+        return len(columns) - MAX_MISSING_COLUMNS <= count <= len(columns)
+
     while position < len(words):
-        if not _CELL.fullmatch(words[position]):
+        if not _VALUE.fullmatch(words[position]):
             position += 1
             continue
-        end = position
-        while end < len(words) and _CELL.fullmatch(words[end]):
-            end += 1
-        if len(columns) - MAX_MISSING_COLUMNS <= end - position <= len(columns):
+        end = _run_end(words, position)
+        if fits(end - position):
             rows.append(TableRow(" ".join(words[label_start:position]), tuple(words[position:end]), columns))
             label_start = end
+        elif (
+            end == position + 1
+            and end + 1 < len(words)
+            and _UNIT_OF_TIME.fullmatch(words[end])
+            and fits(1 + (after := _run_end(words, end + 1)) - (end + 1))
+            and not fits(after - (end + 1))
+        ):
+            cells = (f"{words[position]} {words[end]}", *words[end + 1 : after])
+            rows.append(TableRow(" ".join(words[label_start:position]), cells, columns))
+            label_start = end = after
         position = end  # a shorter run ("RTT > 52 weeks") is part of the label
     return rows
 

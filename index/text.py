@@ -136,7 +136,7 @@ def is_named_entry(text: str) -> bool:
 
 # A section's number before its first subsection's ("5. 5.1 Finance and Performance Reports ..."): the next section
 # of a paper, not the next item of the list before it.
-_SECTION_THEN_SUBSECTION = re.compile(r"^\s*\d{1,2}[.)]\s+\d{1,2}\.\d{1,2}\b")
+_SECTION_THEN_SUBSECTION = re.compile(r"^\s*(\d{1,2})[.)]\s+\1\.\d{1,2}\b")  # not "1. 2.5 million appointments"
 
 
 def is_list_item(sentence: str) -> bool:

@@ -549,8 +549,19 @@ def test_a_list_of_recommendations_is_quoted_without_the_section_after_it(servic
 
 def test_a_row_of_a_table_of_measures_is_quoted_alone(service):
     """A new user's trial: "whats the iapt access rate" was answered with the whole run of the benchmark
-    table's rows (IAPT access, IAPT recovery, dementia, SMI health checks); the row asked is enough."""
+    table's rows (IAPT access, IAPT recovery, dementia, SMI health checks); the row asked is enough, its value
+    named with its month and beside its target."""
     answer = service.answer("whats the iapt access rate")
-    assert not answer.abstained and "Access Rate (annualised) (March 22) CCG 22% 16.2%" in answer.text
+    assert not answer.abstained and "Access Rate (annualised) (March 22) CCG: March 2022 16.2% (target 22%)" in answer.text
     assert "Dementia diagnosis percentage" not in answer.text and "Recovery Rate (March 2022)" not in answer.text
-    assert answer.citations[0].quote.startswith("Improving Access to Psychological Therapies (IAPT): Access Rate")
+    assert answer.citations[0].quote == "Improving Access to Psychological Therapies (IAPT): Access Rate (annualised) (March 22) CCG 22% 16.2%"
+    # Both measures asked: both rows, quoted from the first one's start to the second one's end.
+    both = service.answer("iapt access and recovery rates")
+    assert "March 2022 16.2% (target 22%)" in both.text and "March 2022 51.0% (target 50%)" in both.text
+    # Rows of two tables (another's header between them), or a month asked (the monthly tables answer it): as printed.
+    apart = service.answer("cancer 31 day anti drug regimen and 12 hour trolley waits")
+    assert "Areas of Concern Basis Target Apr-22" in apart.text
+
+
+def test_a_section_number_before_another_numbers_subsection_only():
+    assert is_list_item("1. 2.5 million appointments were delivered in April")

@@ -535,3 +535,10 @@ def test_a_key_figure_from_a_table_of_measures_is_the_row_about_the_topic(writer
     rows = [f.text for f in briefing.key_figures if "Autism Spectrum Disorder Assessment Waits" in f.text]
     assert rows and rows[0].endswith("CCG 12 weeks 4300") and "Emotional Well-Being" not in rows[0]
     assert briefing.key_figures[0].text == rows[0]
+
+
+def test_a_benchmark_row_giving_a_value_already_shown_is_no_second_key_figure(writer):
+    """A review: "Cancer - 2 week wait Breast CCG 93% 89.2% 61.9%" (the benchmark table's April) beside the monthly
+    table's "... breast symptoms 93% Apr-22 89.2%" was the same figure twice, new only for its regional average."""
+    briefing = writer.write("cancer waiting times")
+    assert sum("89.2%" in f.text for f in briefing.key_figures) <= 1

@@ -297,3 +297,10 @@ def test_a_target_printed_with_its_unit_of_time_is_one_cell():
     rows = rows_in(text, ("Target", "Apr-22", "Average"))
     assert [row.values for row in rows] == [("12 weeks", "242"), ("12 weeks", "4300")]
     assert rows[1].label.endswith("(CYP ASD) (over 12 weeks - proxy ) CCG")
+
+
+def test_a_labels_number_and_unit_stay_in_the_label_when_the_values_fit_without_them():
+    columns = ("Target", "Jan-22", "Feb-22", "Mar-22", "Apr-22", "May-22")
+    for text in ("RTT > 52 weeks 0 1,234 1,300 1,310 1,320 1,330", "RTT > 52 weeks 0 1,234 1,300 1,310 1,320"):
+        (row,) = rows_in(text, columns)
+        assert row.label == "RTT > 52 weeks" and row.values[0] == "0"

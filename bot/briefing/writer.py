@@ -316,10 +316,12 @@ class BriefingWriter:
         return candidates, np.array(rows, dtype=float)
 
     def _measure_rows(self, sentence_id: int) -> dict[str, set[str]]:
-        """The rows of a table of measures run into one sentence (``bot.tables``), each as printed with its values;
-        none for prose or a sentence of one row: a key figure names its measure, not the run of rows around it."""
-        rows = self.service.tables.rows(sentence_id)
-        return {row.text(): set(row.values) for row in rows} if len(rows) > 1 else {}
+        """The rows of a benchmark table run into one sentence (``bot.tables``), each as printed, with the value it
+        gives for its month: a key figure names its measure, not the run of rows around it, and a row is the same
+        figure as another giving that value ("Cancer - 2 week wait Breast CCG 93% 89.2% 61.9%" beside the monthly
+        table's April 89.2%), whatever its target and regional average. None for prose or a sentence of one row."""
+        rows = [row for row in self.service.tables.rows(sentence_id) if row.one_month]
+        return {row.text(): {row.values[1]} for row in rows if len(row.values) > 1} if len(rows) > 1 else {}
 
     def _with_its_list(self, candidate: Candidate, quote: str) -> str:
         """A quote that ends its sentence's introduction to a list ("... the following 3 policies:")
@@ -630,7 +632,8 @@ def _key_figures(
         if not clauses and (whole := point_quote(candidate.text, terms)) and measured_figures(whole):
             clauses = [whole]  # no short clause names the topic: the claim that gives the figure, whole
         for clause in clauses:
-            numbers = measured_figures(clause) | values.get(clause, set())  # "62 day Wait from GP referral" names a measure and gives no value
+            # "62 day Wait from GP referral" names a measure and gives no value; a table row's value is its month's.
+            numbers = values[clause] if clause in values else measured_figures(clause)
             if not gives_a_value(clause) or numbers <= shown or refers_elsewhere(clause) or is_a_run_of_cells(clause):
                 continue
             if per_sentence[candidate.sentence_id] == MAX_FIGURES_PER_SENTENCE or per_page[candidate.slug, candidate.page] == MAX_FIGURES_PER_PAGE:

@@ -38,6 +38,7 @@ from bot.facts import (
     AMOUNT_WORDS,
     asks_an_amount,
     asks_for_contact,
+    asks_for_money,
     carries,
     gives_a_figure_for,
     gives_contact,
@@ -58,7 +59,7 @@ from bot.features import (
 from bot.missing import DATA_MISSING, gives_the_months_asked, months_named, what_is_missing, words_near_data_missing
 from bot.quoting import Quoter
 from bot.ranker import AnsweringModels, load_models, probability
-from bot.tables import TableAnswer, TableReader, columns_asked, table_answer
+from bot.tables import TableAnswer, TableReader, TableRow, columns_asked, table_answer
 from index import word_meaning
 from index.embedder import TextEmbedder
 from index.records import Citation, SourceHint
@@ -232,6 +233,14 @@ def _only_the_table_knows(action_filter: ActionFilter) -> bool:
     question with words of its own ("by when do we need an adaptation plan?") goes to the documents."""
     table = _table_constraints(action_filter)
     return len(table) >= TABLE_ONLY_CONSTRAINTS or (bool(table) and not action_filter.text and not action_filter.scope)
+
+
+def _asks_the_table_too(question: str) -> bool:
+    """A question in parts, one of which asks the table's lead or due year and no amount ("who leads the inhaler
+    recycling scheme action, and what does it cost?"); not a lead or year that filters the actions an amount is
+    asked of ("how much will the ICB led actions cost?", "... the LED action ...")."""
+    parts = split_question(question)
+    return len(parts) > 1 and any(detail_asked(part) is not None and not asks_an_amount(part) for part in parts)
 
 
 def _table_only_guessed(question: str, action_filter: ActionFilter) -> bool:
@@ -411,14 +420,14 @@ class AnsweringService:
         if action_filter is not None and not unreadable_year:
             listing = self.actions.listing(action_filter)
             routed = listing.groups or _only_the_table_knows(action_filter)
-            if routed and amount_asked and listing.groups and detail_asked(question) is not None:
-                # "who leads the X action and what does it cost?": the table answers the part it holds.
+            if routed and amount_asked and listing.groups and _asks_the_table_too(question):
+                # "who leads the X action, and what does it cost?": the table answers the part it holds.
                 return self.answer_from_table(replace(listing, summary=f"{listing.summary.rstrip('. ')}. {TABLE_HOLDS_NO_AMOUNT}"))
             if routed and not amount_asked and not _table_only_guessed(self.searcher.spelled_as_the_documents(question), action_filter):
                 return self.answer_from_table(listing)
         answer = self._answer_from_documents(question, filters)
-        if amount_asked and listing is not None and listing.groups:
-            return self._amount_of_actions(answer, listing)
+        if amount_asked and listing is not None:
+            return self._amount_of_actions(answer, listing, asks_for_money(question))
         if listing is not None and listing.groups:
             answer.trace.insert(0, "the question names one word of an action theme and no action: the documents answer first")
         elif listing is not None:
@@ -431,17 +440,19 @@ class AnsweringService:
             return self.answer_from_table(listing)  # says plainly that no action matches, and the nearest filter that does
         return answer
 
-    def _amount_of_actions(self, answer: Answer, listing: ActionListing) -> Answer:
-        """The documents' answer to an amount asked of actions the table holds, when a passage it quotes gives an
-        amount of money; otherwise a decline saying what the table holds (an action row's "LTP 17 SC 18.4.4.2",
-        or "50% of GP practices record their water ... cost", is no cost)."""
+    def _amount_of_actions(self, answer: Answer, listing: ActionListing, money: bool) -> Answer:
+        """The documents' answer to an amount asked of actions, the table holding none: as it is, unless ``money`` is
+        asked and no passage it quotes gives an amount of money (an action row's "LTP 17 SC 18.4.4.2", or "50% of GP
+        practices record their water ... cost", is no cost); a decline then, saying what the table holds."""
         trace = ["an amount asked of actions: the table holds none, so the documents answer", *answer.trace]
-        if not answer.abstained and any(MONEY.search(c.quote) for c in answer.citations):
+        if not answer.abstained and (not money or any(MONEY.search(c.quote) for c in answer.citations)):
             return replace(answer, trace=trace)
         said = answer.text if answer.abstained else NO_AMOUNT_FOUND
         if not answer.abstained:
             trace.append("declined: no passage it would quote gives an amount of money")
-        text = f"{said} {TABLE_HOLDS_NO_AMOUNT} {_what_the_table_holds(listing)}"
+        every = sum(len(group) for group in listing.groups.values()) == len(self.kb.actions)  # a filter of nothing
+        held = f" {_what_the_table_holds(listing)}" if listing.groups and not every else ""
+        text = f"{said} {TABLE_HOLDS_NO_AMOUNT}{held}"
         return Answer(text=text, citations=[], abstained=True, trace=trace, declined_by=answer.declined_by)
 
     def action_filter(self, question: str) -> ActionFilter | None:
@@ -840,7 +851,7 @@ class AnsweringService:
         text = ""
         trace: list[str] = []
         previous: int | None = None
-        previous_rows = False  # the run before was shown as action-table rows, each on a line of its own
+        previous_rows = False  # the run before was shown as rows (action-table or benchmark), each on a line of its own
         runs = self.quoter.runs(sentence_ids)
         for apart in (table.sentence_id if table else None, amounts.sentence_id if amounts else None):
             if apart is not None:
@@ -852,6 +863,7 @@ class AnsweringService:
                 continue
             slug, first = self.kb.sentences[run[0]]
             n = len(citations) + 1
+            on_lines = bool(rows)  # shown on lines of their own: action rows, several benchmark rows
             if table and table.gives and run == [table.sentence_id]:
                 quote, shown, rows = table.row.text(), table.shown(), []
                 trace.append(f"[{n}] is a row of a monthly table: shown as its value for the month asked")
@@ -860,6 +872,7 @@ class AnsweringService:
                 trace.append(f"[{n}] is a table of amounts: shown as the row(s) the question names")
             elif not rows and terms and len(run) == 1 and (measures := self._measure_rows(run[0], terms, question)) is not None:
                 quote, shown = measures
+                on_lines = "\n" in shown  # several rows, each on a line of its own, as action rows are
                 trace.append(f"[{n}] is a benchmark table: shown as the row(s) sharing most of the question's words")
             else:
                 quote, shown = self._rows_quoted(run, rows) if rows else (self.quoter.quote(run), self.quoter.display(run))
@@ -870,9 +883,9 @@ class AnsweringService:
             if previous is None:
                 separator = ""
             else:
-                separator = "\n" if rows or previous_rows else self.quoter.separator(previous, run[0])
+                separator = "\n" if on_lines or previous_rows else self.quoter.separator(previous, run[0])
             text += f"{separator}{shown} [{n}]"
-            previous, previous_rows = run[-1], bool(rows)
+            previous, previous_rows = run[-1], on_lines
         return Answer(text=text, citations=citations, abstained=False, trace=trace)
 
     def _measure_rows(self, sentence_id: int, terms: dict[str, float], question: str) -> tuple[str, str] | None:
@@ -882,7 +895,9 @@ class AnsweringService:
         ("access rate": both IAPT rows hold "access", in "Improving Access to ..."), with any other holding a word or
         pair asked that it lacks ("iapt access and recovery rates"): the quote (verbatim, from the first row's start
         to the last one's end) and how the answer shows them, each value with its month and target. None when no
-        single row leads, every row would be shown, or the rows asked are apart (another table's header between)."""
+        single row leads, every row would be shown, or rows asked stand apart (another row or table's header between
+        them) and hold as much as half the weight the best row does ("iapt access rate and dementia diagnosis"): the
+        whole sentence is shown then. Rows apart holding less ("wait" of "Trolley Waits") leave the best row alone."""
         rows = [row for row in self.tables.rows(sentence_id) if row.one_month]
         if len(rows) < 2 or columns_asked(question) or months_named(question):
             return None
@@ -901,13 +916,26 @@ class AnsweringService:
         if len(chosen) == len(rows):
             return None
         text = " ".join(self.kb.sentences[sentence_id][1].text.split())
-        spans: list[tuple[int, int]] = []
-        for n in chosen:
-            at = text.find(rows[n].text(), spans[-1][1] if spans else 0)
-            if at < 0 or (spans and text[spans[-1][1] : at].strip()):
-                return None  # not found in order, or text that is no row between two rows asked
-            spans.append((at, at + len(rows[n].text())))
+        spans = self._row_spans(text, [rows[n] for n in chosen])
+        others = sum(w for t, w in terms.items() if t in lacking and any(t in held[n][0] for n in chosen if n != lead))
+        if spans is None and others < best[0] / 2:
+            chosen = [lead]  # a lesser word met in a row apart ("wait" of "Trolley Waits"): the best row alone
+            spans = self._row_spans(text, [rows[lead]])
+        if spans is None:
+            return None
         return text[spans[0][0] : spans[-1][1]], "\n".join(rows[n].said() for n in chosen)
+
+    @staticmethod
+    def _row_spans(text: str, rows: list[TableRow]) -> list[tuple[int, int]] | None:
+        """Where each row stands in the text, in order; None when one is not found, or when text that is no row
+        of these stands between two of them (another row, another table's header)."""
+        spans: list[tuple[int, int]] = []
+        for row in rows:
+            at = text.find(row.text(), spans[-1][1] if spans else 0)
+            if at < 0 or (spans and text[spans[-1][1] : at].strip()):
+                return None
+            spans.append((at, at + len(row.text())))
+        return spans
 
     def _rows_quoted(self, run: list[int], rows: list[RowSpan]) -> tuple[str, str]:
         """The quote of action-table rows (the run's text from the first row's start to the last one's end,

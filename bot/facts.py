@@ -103,25 +103,33 @@ def states_a_count(text: str) -> bool:
 
 
 # An amount asked ("how much will the inhaler recycling scheme cost?", "what's the budget for the travel plan?",
-# "is there funding for it?"): a question frame around a word of money, not the word alone, which names a topic
-# as often ("which actions mention costs?", "cost pressures", "how much longer until it is due?"). English, set
-# by hand from a review's phrasings, not fitted.
-_MONEY = r"(?:costs?|costing|budgets?|price|spend|spent|savings?|funding|money)"
+# "is there funding for it?", "how much carbon will it save?"): a question frame, not a word of money alone, which
+# names a topic as often ("which actions mention costs?", "cost pressures", "how much longer until it is due?").
+# English, set by hand from two reviews' phrasings, not fitted.
+_MONEY = r"(?:costs?|costing|budgets?|price|spend|spends|spending|spent|savings?|funding|funded|money)"
 _ASKS_AN_AMOUNT = re.compile(
     rf"\bhow\s+much\b(?!\s+(?:longer|later|sooner|earlier|more\s+time|time)\b)|\bhow\s+expensive\b"
     rf"|\bwhat\s+(?:does|do|did|will|would)\b[^?.]*\bcost\b"
-    rf"|\bwhat(?:'s|’s|\s+is|\s+was|\s+are|\s+were)?\s+(?:the\s+|its\s+|their\s+)?(?:total\s+|estimated\s+)?{_MONEY}\b(?!\s+(?:pressures?|improvement|reduction|efficienc\w*))"
+    rf"|\bwhat(?:'?s|’s|\s+is|\s+was|\s+are|\s+were)?\s+(?:the\s+|its\s+|their\s+)?(?:total\s+|estimated\s+)?{_MONEY}\b"
+    rf"(?!\s+(?:pressures?|improvement|reduction|efficienc\w*))"
     rf"|\b(?:is|are)\s+there\s+(?:any\s+)?(?:funding|money|budget)\b",
     re.IGNORECASE,
 )
-# The words of asking an amount, taken out of a question before it is read as a filter of actions: "cost" is
-# no word an action mentions, and "funding" would name the "ERF Funding" theme.
-AMOUNT_WORDS = re.compile(rf"\bhow\s+(?:much|expensive)\b|\b{_MONEY}\b", re.IGNORECASE)
+# Money asked for, not any amount: "how much carbon will the inhaler actions save?" asks tonnes.
+_MONEY_ASKED = re.compile(rf"\b{_MONEY}\b|\bexpensive\b|£", re.IGNORECASE)
+# The words of asking an amount, taken out of a question before it is read as a filter of actions: "cost" is no
+# word an action mentions, "funding" would name the "ERF Funding" theme, "total" matches "total triage".
+AMOUNT_WORDS = re.compile(rf"\bhow\s+(?:much|expensive)\b|\b(?:total|estimated|{_MONEY[3:-1]})\b", re.IGNORECASE)
 
 
 def asks_an_amount(question: str) -> bool:
-    """Whether a question asks an amount of money: a cost, budget, spend, saving or funding."""
+    """Whether a question asks an amount: of money (a cost, budget, spend, saving or funding) or "how much" of anything."""
     return bool(_ASKS_AN_AMOUNT.search(question))
+
+
+def asks_for_money(question: str) -> bool:
+    """Whether an amount asked is one of money: a word of money or "£" in the question."""
+    return asks_an_amount(question) and bool(_MONEY_ASKED.search(question))
 
 
 def wanted_fact_kinds(question: str) -> set[FactKind]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from bot.action_answers import ROWS_IN_TEXT
 from bot.action_query import ActionListing, left_out_note, with_detail_summed_up
 from bot.answering import Answer, AnsweringService, Citation
+from bot.facts import asks_an_amount
 from bot.followup import (
     DEFAULT_TUNABLES,
     CitedPassage,
@@ -99,6 +100,11 @@ class FollowUpAnswerer:
         if listing is not None and listing.groups:
             action_filter = resolution.action_filter or self.service.action_filter(resolution.question)
             shown = min(ROWS_IN_TEXT, _row_count(listing))
+        elif answer.abstained and asks_an_amount(resolution.question):
+            # An amount asked of actions and declined ("what is the cost of the water actions?"): the actions are
+            # the subject of "who leads them?" and "more" next, none of their rows shown yet.
+            asked = self.service.action_filter(resolution.question)
+            action_filter = asked if asked is not None and self.service.actions.listing(asked).groups else None
         return Turn(
             resolution.question, _cited(answer), answer.abstained, action_filter, shown, resolution.inserted, resolution.subject
         )

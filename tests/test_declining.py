@@ -375,6 +375,13 @@ def test_an_amount_asked_of_an_action_is_not_answered_with_the_action_alone(serv
     # Asked for who as well, the table answers the part it holds.
     both = service.answer("who leads the inhaler recycling scheme action and what does it cost?")
     assert not both.abstained and both.actions is not None and "The action table holds no amounts." in both.text
+    # A lead or year filtering the actions an amount is asked of is no second question for the table; "LED" is no lead.
+    for question in ("how much will the ICB led actions cost?", "what will the LED action cost us?"):
+        filtered = service.answer(question)
+        assert filtered.abstained and filtered.actions is None and "165 actions" not in filtered.text
+    # "how much" of something other than money is answered from the documents as they give it.
+    carbon = service.answer("how much carbon will the inhaler actions save?")
+    assert not carbon.abstained and "512,330 tCO2e" in carbon.text
     # A question naming costs as a topic is still a question about actions.
     topic = service.answer("which actions mention costs?")
     assert not topic.abstained and topic.actions is not None and "void costs" in topic.text
@@ -391,6 +398,7 @@ def test_an_amount_asked_of_an_action_is_not_answered_with_the_action_alone(serv
         "what budget is allocated to the travel plan?",
         "what savings will the LED action deliver?",
         "how much funding is there for the travel plan action?",
+        "whats the cost of the water actions",
     ],
 )
 def test_an_amount_asked(question):

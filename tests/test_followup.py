@@ -579,3 +579,18 @@ def test_who_leads_it_after_an_amount_the_table_does_not_hold_gets_the_actions_l
     second = answerer.answer("who leads it?", first.history)
     assert not second.answer.abstained and second.answer.actions is not None
     assert "(lead ICB; due 22/23" in second.answer.text and "“cost”" not in second.answer.text
+    assert "It is led by ICB." in second.answer.text
+
+
+def test_the_actions_an_amount_was_asked_of_are_the_subject_of_the_next_message(service):
+    """A review: after "what is the cost of the water actions?" was declined, "who leads them?" and "more" had lost
+    the actions ("There is nothing to continue")."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    first = answerer.answer("what is the cost of the water actions?", ())
+    assert first.answer.abstained and first.answer.text.endswith("4 actions are in Water.")
+    leads = answerer.answer("who leads them?", first.history)
+    assert "All 4 are led by ICB." in leads.answer.text
+    more = answerer.answer("more", first.history)
+    assert more.answer.text.startswith("Actions 1–4 of 4")

@@ -151,13 +151,15 @@ class _Ledger:
         self._kb = service.kb
         self.citations: list[Citation] = []
 
-    def cite(self, candidate: Candidate, quote: str) -> Point:
+    def cite(self, candidate: Candidate, quote: str, shown: str | None = None) -> Point:
+        """The point ``quote`` makes, cited; shown as ``shown`` when that says it better (a benchmark row's value
+        named with its month and target), the quote staying verbatim in the citation."""
         for citation in self.citations:
             if (citation.slug, citation.page) == (candidate.slug, candidate.page) and quote in citation.quote:
-                return Point(quote, (citation.n,))
+                return Point(shown or quote, (citation.n,))
         title = self._kb.by_slug[candidate.slug].record.title
         self.citations.append(Citation(len(self.citations) + 1, candidate.slug, title, candidate.page, quote))
-        return Point(quote, (len(self.citations),))
+        return Point(shown or quote, (len(self.citations),))
 
 
 class BriefingWriter:
@@ -456,8 +458,11 @@ class BriefingWriter:
         used = {c.sentence_id for c, _ in chosen + said}
         shown = set().union(*(figures_in(quote) for _, quote in chosen + said))
         figure_pool = [c for c, _ in pool[:FIGURE_POOL] if c.sentence_id not in used]
+        rows_said = {
+            row.text(): row.said() for c in figure_pool for row in self.service.tables.rows(c.sentence_id) if row.one_month
+        }
         figures = [
-            ledger.cite(c, clause)
+            ledger.cite(c, clause, rows_said.get(clause))
             for c, clause in _key_figures(figure_pool, gathered.queries, gathered.aliases, shown, self._measure_rows)
         ]
         said_texts = [quote for _, quote in chosen + said] + [p.text for p in figures]

@@ -903,8 +903,7 @@ class AnsweringService:
             return None
         asked = [t for t in tokenize(question) if t in terms]
         pairs = set(pairwise(asked))
-        labels = [tokenize(row.label) for row in rows]
-        held = [(set(label), set(pairwise(label))) for label in labels]
+        held = [(set(label), set(pairwise(label))) for label in (tokenize(row.label) for row in rows)]
         shared = [(sum(w for t, w in terms.items() if t in words), len(pairs & held_pairs)) for words, held_pairs in held]
         best = max(shared)
         if best[0] <= 0 or shared.count(best) > 1:
@@ -915,7 +914,7 @@ class AnsweringService:
         chosen = [n for n, (words, held_pairs) in enumerate(held) if n == lead or words & lacking or held_pairs & lacking_pairs]
         if len(chosen) == len(rows):
             return None
-        text = " ".join(self.kb.sentences[sentence_id][1].text.split())
+        text = collapse_whitespace(self.kb.sentences[sentence_id][1].text)
         spans = self._row_spans(text, [rows[n] for n in chosen])
         others = sum(w for t, w in terms.items() if t in lacking and any(t in held[n][0] for n in chosen if n != lead))
         if spans is None and others < best[0] / 2:

@@ -106,7 +106,8 @@ def states_a_count(text: str) -> bool:
 # "is there funding for it?", "how much carbon will it save?"): a question frame, not a word of money alone, which
 # names a topic as often ("which actions mention costs?", "cost pressures", "how much longer until it is due?").
 # English, set by hand from two reviews' phrasings, not fitted.
-_MONEY = r"(?:costs?|costing|budgets?|price|spend|spends|spending|spent|savings?|funding|funded|money)"
+_MONEY_WORDS = r"costs?|costing|budgets?|price|spend|spends|spending|spent|savings?|funding|funded|money"
+_MONEY = rf"(?:{_MONEY_WORDS})"
 _ASKS_AN_AMOUNT = re.compile(
     rf"\bhow\s+much\b(?!\s+(?:longer|later|sooner|earlier|more\s+time|time)\b)|\bhow\s+expensive\b"
     rf"|\bwhat\s+(?:does|do|did|will|would)\b[^?.]*\bcost\b"
@@ -119,7 +120,7 @@ _ASKS_AN_AMOUNT = re.compile(
 _MONEY_ASKED = re.compile(rf"\b{_MONEY}\b|\bexpensive\b|£", re.IGNORECASE)
 # The words of asking an amount, taken out of a question before it is read as a filter of actions: "cost" is no
 # word an action mentions, "funding" would name the "ERF Funding" theme, "total" matches "total triage".
-AMOUNT_WORDS = re.compile(rf"\bhow\s+(?:much|expensive)\b|\b(?:total|estimated|{_MONEY[3:-1]})\b", re.IGNORECASE)
+AMOUNT_WORDS = re.compile(rf"\bhow\s+(?:much|expensive)\b|\b(?:total|estimated|{_MONEY_WORDS})\b", re.IGNORECASE)
 
 
 def asks_an_amount(question: str) -> bool:

@@ -40,6 +40,7 @@ from bot.briefing.clauses import (
 )
 from bot.quoting import Quoter
 from bot.ranker import probability
+from bot.tables import TableRow
 from bot.briefing.next_steps import NextAction, action_texts, actions_on, nearest
 from bot.briefing.selection import FEATURES, Feature, SelectionWeights, load_weights
 from bot.briefing.topic import Query, acronyms, coverage, read_topic, stems_of, with_phrases, without_control_characters
@@ -317,13 +318,11 @@ class BriefingWriter:
             )
         return candidates, np.array(rows, dtype=float)
 
-    def _measure_rows(self, sentence_id: int) -> dict[str, set[str]]:
-        """The rows of a benchmark table run into one sentence (``bot.tables``), each as printed, with the value it
-        gives for its month: a key figure names its measure, not the run of rows around it, and a row is the same
-        figure as another giving that value ("Cancer - 2 week wait Breast CCG 93% 89.2% 61.9%" beside the monthly
-        table's April 89.2%), whatever its target and regional average. None for prose or a sentence of one row."""
-        rows = [row for row in self.service.tables.rows(sentence_id) if row.one_month]
-        return {row.text(): {row.values[1]} for row in rows if len(row.values) > 1} if len(rows) > 1 else {}
+    def _measure_rows(self, sentence_id: int) -> dict[str, TableRow]:
+        """The rows of a benchmark table run into one sentence (``bot.tables``), each by its text as printed: a key
+        figure names its measure, not the run of rows around it. None for prose or a sentence of one row."""
+        rows = [row for row in self.service.tables.rows(sentence_id) if row.one_month and len(row.values) > 1]
+        return {row.text(): row for row in rows} if len(rows) > 1 else {}
 
     def _with_its_list(self, candidate: Candidate, quote: str) -> str:
         """A quote that ends its sentence's introduction to a list ("... the following 3 policies:")
@@ -458,12 +457,9 @@ class BriefingWriter:
         used = {c.sentence_id for c, _ in chosen + said}
         shown = set().union(*(figures_in(quote) for _, quote in chosen + said))
         figure_pool = [c for c, _ in pool[:FIGURE_POOL] if c.sentence_id not in used]
-        rows_said = {
-            row.text(): row.said() for c in figure_pool for row in self.service.tables.rows(c.sentence_id) if row.one_month
-        }
         figures = [
-            ledger.cite(c, clause, rows_said.get(clause))
-            for c, clause in _key_figures(figure_pool, gathered.queries, gathered.aliases, shown, self._measure_rows)
+            ledger.cite(c, clause, said)
+            for c, clause, said in _key_figures(figure_pool, gathered.queries, gathered.aliases, shown, self._measure_rows)
         ]
         said_texts = [quote for _, quote in chosen + said] + [p.text for p in figures]
         commitments = [ledger.cite(c, quote) for c, quote in _commitments(figure_pool, terms, said_texts, self._written)]
@@ -609,41 +605,44 @@ def _key_figures(
     queries: list[Query],
     aliases: dict[str, frozenset[str]],
     shown: set[str],
-    measure_rows: Callable[[int], dict[str, set[str]]] = lambda sentence_id: {},
-) -> list[tuple[Candidate, str]]:
-    """Clauses giving figures not ``shown`` yet, in the model's order, each figure once.
+    measure_rows: Callable[[int], dict[str, TableRow]] = lambda sentence_id: {},
+) -> list[tuple[Candidate, str, str | None]]:
+    """Clauses giving figures not ``shown`` yet, in the model's order, each figure once, each with how a briefing
+    shows it when that is not the clause as printed (a benchmark row's value named with its month and target).
 
     A clause must name a word of the topic (so it says what the figure measures) and
     give a figure; a sentence with no such clause gives the claim that holds its figure
     whole (as a point would quote it: what it measures is in it), so a figure stated in
     one long clause ("there were 291 positive patients across the system ...") is not
-    lost. A table of measures run into one sentence (``measure_rows``: each row's text with
-    its values) gives its rows that name the topic, each a clause. At most two come from
+    lost. A table of measures run into one sentence (``measure_rows``: its rows by their text)
+    gives its rows that name the topic, each a clause whose figure is the value for its month
+    ("4300" as much as "4,300"; "Cancer - 2 week wait Breast CCG 93% 89.2% 61.9%" is the
+    monthly table's April 89.2% again, whatever its target and average). At most two come from
     one sentence and four from one page, so a long table does not crowd out the rest of the
     documents.
     """
     terms = {term: weight for q in queries for term, weight in q.terms.items()}
-    figures: list[tuple[Candidate, str]] = []
+    figures: list[tuple[Candidate, str, str | None]] = []
     shown = set(shown)
     per_sentence: Counter[int] = Counter()
     per_page: Counter[tuple[str, int]] = Counter()
     for candidate in pool:
         if candidate.action_row:
             continue  # "What happens next" lists actions; their cells ("23/24 ICB NZ 3.4.1") are no key figures
-        values = measure_rows(candidate.sentence_id)  # a table row's values are its figures, "4300" as much as "4,300"
-        naming = {row: max(coverage(with_phrases(stems_of(row), aliases), q.terms) for q in queries) for row in values}
-        rows = sorted((row for row in values if naming[row]), key=lambda row: -naming[row])  # the row most on the topic first
+        measures = measure_rows(candidate.sentence_id)
+        naming = {row: max(coverage(with_phrases(stems_of(row), aliases), q.terms) for q in queries) for row in measures}
+        rows = sorted((row for row in measures if naming[row]), key=lambda row: -naming[row])  # the row most on the topic first
         clauses = rows or [c for c in figure_clauses(candidate.text, queries, aliases, named=FIGURES_NAME_TOPIC) if not leans_on_its_sentence(c)]
         if not clauses and (whole := point_quote(candidate.text, terms)) and measured_figures(whole):
             clauses = [whole]  # no short clause names the topic: the claim that gives the figure, whole
         for clause in clauses:
             # "62 day Wait from GP referral" names a measure and gives no value; a table row's value is its month's.
-            numbers = values[clause] if clause in values else measured_figures(clause)
+            numbers = {measures[clause].values[1]} if clause in measures else measured_figures(clause)
             if not gives_a_value(clause) or numbers <= shown or refers_elsewhere(clause) or is_a_run_of_cells(clause):
                 continue
             if per_sentence[candidate.sentence_id] == MAX_FIGURES_PER_SENTENCE or per_page[candidate.slug, candidate.page] == MAX_FIGURES_PER_PAGE:
                 continue
-            figures.append((candidate, clause))
+            figures.append((candidate, clause, measures[clause].said() if clause in measures else None))
             shown |= numbers
             per_sentence[candidate.sentence_id] += 1
             per_page[candidate.slug, candidate.page] += 1

@@ -21,6 +21,7 @@ from index.vocabulary import (
     MONTH_WITH_YEAR,
     PERSON_TITLES,
     YEAR,
+    number_words,
 )
 
 
@@ -89,10 +90,8 @@ def has_figure(text: str) -> bool:
 
 
 # Counts written as words ("five EV charging points"), which answer "how many" as well as digits do.
-_NUMBER_WORD = re.compile(
-    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand)\b",
-    re.IGNORECASE,
-)
+# "one" and "zero" are left out: "one" is mostly no count ("one of the Trusts"), and a count of none is _NONE's.
+_NUMBER_WORD = re.compile(rf"\b(?:{number_words(2, 1000)})\b", re.IGNORECASE)
 # A count of none: "GEH and CWPT do not currently have EV charging points" answers "how many has GEH got?".
 _NONE = re.compile(r"\b(?:none|zero|(?:do|does|did)\s+not\s+(?:currently\s+|yet\s+)?have|(?:don't|doesn't|didn't)\s+have)\b", re.IGNORECASE)
 

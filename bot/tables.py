@@ -27,7 +27,15 @@ from itertools import pairwise
 
 from index.store import KnowledgeBase
 from index.text import tokenize
-from index.vocabulary import FINANCIAL_YEAR, MONTH_COLUMN, MONTH_NAMES, MONTH_WITH_YEAR, MONTHS
+from index.vocabulary import (
+    FINANCIAL_YEAR,
+    MONTH_COLUMN,
+    MONTH_NAMES,
+    MONTH_WITH_YEAR,
+    MONTHS,
+    NUMBER_WORDS,
+    number_words,
+)
 
 # A column for a financial year: "21-22".
 _YEAR_COLUMN = re.compile(r"\d\d-\d\d")
@@ -71,7 +79,7 @@ _DATED_RANGE_FROM = re.compile(_RANGE_TO, re.IGNORECASE)
 _MONTH_NAME = re.compile(rf"\b(?:{MONTH_NAMES})\b", re.IGNORECASE)
 # Quarters of a financial year as a question writes them: "Q3 2021/22", "q3, 21-22", "quarter three of 2021/22",
 # "Q3 and Q4 2021/22"; or after their year, "2021/22 Q3".
-_QUARTER_NUMBERS = r"(?:[1-4]|one|two|three|four)"
+_QUARTER_NUMBERS = rf"(?:[1-4]|{number_words(1, 4)})"
 _QUARTER = rf"(?:q|quarter\s*){_QUARTER_NUMBERS}\b"
 _QUARTERS_ASKED = (
     re.compile(rf"\b(?P<quarters>{_QUARTER}(?:{_LISTED}{_QUARTER})*),?(?:\s+(?:of|in))?\s+{FINANCIAL_YEAR}", re.IGNORECASE),
@@ -335,7 +343,7 @@ TABLE_ANSWERS_SHARE = 0.5
 
 
 # Numbers a measure's name may spell out ("two-week wait" is the "2 week wait").
-_NUMBER_WORDS = {word: str(number) for number, word in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+_NUMBER_WORDS = {word: str(value) for word, value in NUMBER_WORDS.items() if value <= 12}
 
 
 class TableReader:

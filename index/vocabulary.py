@@ -103,6 +103,19 @@ UNIT_SHORTHAND: dict[str, str] = {
     "yr": "year", "yrs": "years", "mth": "month", "mths": "months",
 }
 
+# Numbers written as words, with their values: a count ("five EV charging points"), a measure's name ("the
+# two-week wait"), a quarter ("quarter three"). English, not fitted.
+NUMBER_WORDS: dict[str, int] = {
+    **{word: value for value, word in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())},
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "thousand": 1000,
+}
+
+
+def number_words(low: int, high: int) -> str:
+    """A pattern of the number words with a value from ``low`` to ``high``, digits not included."""
+    return "|".join(word for word, value in NUMBER_WORDS.items() if low <= value <= high)
+
+
 # Words too common to search for or to count as a question's content.
 STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before being below between

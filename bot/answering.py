@@ -654,6 +654,12 @@ class AnsweringService:
             names_month = table.named_in(" ".join(self.kb.sentences[i][1].text for i in prose))
             first = next((n for n, i in enumerate(passages) if self._page(i) != page), len(passages))  # with a list it brings
             passages.insert(0 if table.answers and not names_month else first, table.sentence_id)
+        if table and table.gives and table.alike:
+            # The rows alike stand together, in the table's order, where the row chosen stood.
+            at = passages.index(table.sentence_id)
+            before, after = passages[:at], passages[at:]
+            group = set(table.sentence_ids)
+            passages = [i for i in before if i not in group] + sorted(group) + [i for i in after if i not in group]
         amounts = self._amount_rows(question, scored, candidates.reading.terms)
         if amounts is not None:
             # The row the question names leads (the figure asked for), and the rest of its table, which the splitter
@@ -853,9 +859,10 @@ class AnsweringService:
         previous: int | None = None
         previous_rows = False  # the run before was shown as rows (action-table or benchmark), each on a line of its own
         runs = self.quoter.runs(sentence_ids)
-        for apart in (table.sentence_id if table else None, amounts.sentence_id if amounts else None):
+        for apart in (*(table.sentence_ids if table else ()), amounts.sentence_id if amounts else None):
             if apart is not None:
                 runs = [piece for run in runs for piece in _apart(run, apart)]
+        table_rows = {row.sentence_id: row for row in ((table, *table.alike) if table else ())}
         rows_of = self.actions.rows_answering(runs, terms) if terms is not None else [[] for _ in runs]
         for run, rows in zip(runs, rows_of):
             if rows is None:
@@ -864,8 +871,10 @@ class AnsweringService:
             slug, first = self.kb.sentences[run[0]]
             n = len(citations) + 1
             on_lines = bool(rows)  # shown on lines of their own: action rows, several benchmark rows
-            if table and table.gives and run == [table.sentence_id]:
-                quote, shown, rows = table.row.text(), table.shown(), []
+            if table and table.gives and len(run) == 1 and run[0] in table_rows:
+                row = table_rows[run[0]]
+                quote, shown, rows = row.row.text(), row.shown(), []
+                on_lines = bool(table.alike)  # rows alike, each on a line of its own
                 trace.append(f"[{n}] is a row of a monthly table: shown as its value for the month asked")
             elif amounts and run == [amounts.sentence_id]:
                 quote, shown, rows = amounts.quote, amounts.shown, []

@@ -22,7 +22,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from index.store import KnowledgeBase
@@ -480,6 +480,14 @@ class TableAnswer:
     share: float = 0.0  # of the question's telling words its label holds (``TableReader.row_about``)
     fit: float = 0.0  # ... and of its label's words the question holds, summed: rows are chosen by it
     undated: bool = False  # the question named its months without a year (``months_alone``)
+    # Rows about the measure asked as much as this one, each giving the month asked ("62 day" holds the GP
+    # referral, screening and upgrade rows alike): shown with it, as the question does not say which is meant.
+    alike: tuple[TableAnswer, ...] = ()
+
+    @property
+    def sentence_ids(self) -> tuple[int, ...]:
+        """The sentences of this row and the rows alike, in the answer's order."""
+        return (self.sentence_id, *(other.sentence_id for other in self.alike))
 
     @property
     def gives(self) -> bool:
@@ -568,6 +576,14 @@ def table_answer(
     if not found:
         return None
     best = max(found, key=lambda f: (f.fit, f.gives, -rank.get(f.sentence_id, len(ranked))))
-    if best.gives and len({f.row.label for f in found if f.share == best.share}) > 1:
-        return None  # rows about the measure asked alike ("62 day": GP referral, screening, upgrade): which is meant?
-    return best
+    if not best.gives:
+        return best
+    # Rows about the measure asked alike ("62 day": GP referral, screening, upgrade): which is meant is not said,
+    # so each gives its value, in the table's order.
+    labels = {best.row.label}
+    alike = []
+    for other in sorted(found, key=lambda f: f.sentence_id):
+        if other.share == best.share and other.gives and other.row.label not in labels:
+            labels.add(other.row.label)
+            alike.append(other)
+    return replace(best, alike=tuple(alike)) if alike else best

@@ -862,7 +862,9 @@ class AnsweringService:
         for apart in (*(table.sentence_ids if table else ()), amounts.sentence_id if amounts else None):
             if apart is not None:
                 runs = [piece for run in runs for piece in _apart(run, apart)]
-        table_rows = {row.sentence_id: row for row in ((table, *table.alike) if table else ())}
+        table_rows: dict[int, list[TableAnswer]] = {}  # the rows of the table answer (a sentence may hold several), by sentence
+        for row in (table, *table.alike) if table else ():
+            table_rows.setdefault(row.sentence_id, []).append(row)
         rows_of = self.actions.rows_answering(runs, terms) if terms is not None else [[] for _ in runs]
         for run, rows in zip(runs, rows_of):
             if rows is None:
@@ -871,9 +873,12 @@ class AnsweringService:
             slug, first = self.kb.sentences[run[0]]
             n = len(citations) + 1
             on_lines = bool(rows)  # shown on lines of their own: action rows, several benchmark rows
+            pieces: list[tuple[str, str]] = []  # (quote, shown) of each citation the run gives, when more than one
             if table and table.gives and len(run) == 1 and run[0] in table_rows:
-                row = table_rows[run[0]]
-                quote, shown, rows = row.row.text(), row.shown(), []
+                # Each row of the table answer this sentence holds, in the order printed.
+                in_order = sorted(table_rows[run[0]], key=lambda row: first.text.find(row.row.label))
+                pieces = [(row.row.text(), row.shown()) for row in in_order]
+                (quote, shown), rows = pieces[-1], []
                 on_lines = bool(table.alike)  # rows alike, each on a line of its own
                 trace.append(f"[{n}] is a row of a monthly table: shown as its value for the month asked")
             elif amounts and run == [amounts.sentence_id]:
@@ -888,13 +893,15 @@ class AnsweringService:
             if rows:
                 numbers = ", ".join(span.row.number for span in rows)
                 trace.append(f"[{n}] is action-table text: shown as its row(s) {numbers}, those sharing most of the question's words")
-            citations.append(Citation(n, slug, self.kb.by_slug[slug].record.title, first.page, quote))
-            if previous is None:
-                separator = ""
-            else:
-                separator = "\n" if on_lines or previous_rows else self.quoter.separator(previous, run[0])
-            text += f"{separator}{shown} [{n}]"
-            previous, previous_rows = run[-1], on_lines
+            for piece_quote, piece_shown in pieces[:-1] + [(quote, shown)]:
+                n = len(citations) + 1
+                citations.append(Citation(n, slug, self.kb.by_slug[slug].record.title, first.page, piece_quote))
+                if previous is None:
+                    separator = ""
+                else:
+                    separator = "\n" if on_lines or previous_rows else self.quoter.separator(previous, run[0])
+                text += f"{separator}{piece_shown} [{n}]"
+                previous, previous_rows = run[-1], on_lines
         return Answer(text=text, citations=citations, abstained=False, trace=trace)
 
     def _measure_rows(self, sentence_id: int, terms: dict[str, float], question: str) -> tuple[str, str] | None:

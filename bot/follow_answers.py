@@ -145,8 +145,7 @@ class FollowUpAnswerer:
             runs = [(passage, ids[-1] + 1, ids[-1] + SENTENCES_AFTER) for passage, ids in furthest.values()]
         else:
             runs = [(passage, ids[0] - SENTENCES_AROUND[0], ids[-1] + SENTENCES_AROUND[1]) for passage, ids in passages]
-        citations: list[Citation] = []
-        parts: list[str] = []
+        clipped: list[tuple[CitedPassage, int, int]] = []
         for passage, first, last in runs:
             page_ids = kb.page_sentence_ids(passage.slug, passage.page)
             first, last = max(first, page_ids.start), min(last, page_ids.stop - 1)
@@ -156,6 +155,10 @@ class FollowUpAnswerer:
                 first, last = _prose_run(kb, first, page_ids.stop - 1, last - first + 1)
                 if first > last:
                     continue
+            clipped.append((passage, first, last))
+        citations: list[Citation] = []
+        parts: list[str] = []
+        for passage, first, last in _merged(clipped):
             text = " ".join(kb.sentences[i][1].text for i in range(first, last + 1))
             title = kb.by_slug[passage.slug].record.title
             n = len(citations) + 1
@@ -165,6 +168,20 @@ class FollowUpAnswerer:
             return Answer(NOTHING_AFTER if passages and resolution.expand else NOTHING_TO_DRILL, [], abstained=True)
         lead = "It goes on:" if resolution.expand else "That comes from:"
         return Answer(lead + "\n" + "\n".join(parts), citations, abstained=False)
+
+
+def _merged(runs: list[tuple[CitedPassage, int, int]]) -> list[tuple[CitedPassage, int, int]]:
+    """Runs of sentences that overlap or touch (on one page: sentence ids run on) made one, where the first of
+    them stands: an answer citing three rows of one table gets the table once, not three windows over it."""
+    merged: list[tuple[CitedPassage, int, int]] = []
+    for passage, first, last in runs:
+        for n, (kept, kept_first, kept_last) in enumerate(merged):
+            if (kept.slug, kept.page) == (passage.slug, passage.page) and first <= kept_last + 1 and last >= kept_first - 1:
+                merged[n] = (kept, min(first, kept_first), max(last, kept_last))
+                break
+        else:
+            merged.append((passage, first, last))
+    return merged
 
 
 def _prose_run(kb, first: int, page_end: int, length: int) -> tuple[int, int]:

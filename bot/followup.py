@@ -33,7 +33,7 @@ from functools import partial
 from bot.action_query import ActionDetail, ActionFilter, detail_asked
 from bot.facts import person_named
 from index.text import has_a_word, months_parted_from_years, tokenize
-from index.vocabulary import EARLIER_YEAR, LATER_YEAR, MONTH_NAMES, YEAR_WRITTEN
+from index.vocabulary import CALENDAR_YEAR, EARLIER_YEAR, LATER_YEAR, MONTH_NAMES, YEAR_WRITTEN
 
 # A message with at most this many words of its own after a cue such as "and" or "what about"
 # is an ellipsis of the previous question ("and swft?"); longer ones are questions of their own
@@ -68,6 +68,10 @@ _WORD = re.compile(r"[A-Za-z0-9£%][A-Za-z0-9£%&'’/.,-]*[A-Za-z0-9%]|[A-Za-z0
 _MONTH = re.compile(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{MONTH_NAMES})\b", re.IGNORECASE)
 # Report months of a financial year ("at m3", "month 4").
 _PERIOD = re.compile(r"\b(?:m|month\s?)\d{1,2}\b", re.IGNORECASE)
+# A month and the year after it, however written ("January 2022", "jan 22", "dec 21"): a fragment giving both
+# changes both ("and in january 2022?" after "... in December 2021" is January 2022, not January 2021).
+_MONTH_AND_YEAR = re.compile(rf"{_MONTH.pattern}\s+(?:{CALENDAR_YEAR}|\d\d)\b", re.IGNORECASE)
+_MONTH_AND_ANY_YEAR = re.compile(rf"{_MONTH.pattern}(?:\s+(?:{CALENDAR_YEAR}|\d\d)\b)?", re.IGNORECASE)
 
 # "diff question - ...", "new question: ...", "right - ...": the user says the topic changes.
 _SWITCH = re.compile(
@@ -490,8 +494,9 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False) -> tuple
             return f"{question} {fragment.strip()}?", fragment.strip()
         shifted = _shift_year(year.group(), offset)
         return question[: year.start()] + shifted + question[year.end() :] + "?", shifted
-    for slot in (_MONTH, YEAR_WRITTEN, _PERIOD):
-        in_fragment, in_question = slot.search(fragment), slot.search(question)
+    dated = _MONTH_AND_YEAR.search(fragment)
+    for slot in ((_MONTH_AND_ANY_YEAR,) if dated else ()) + (_MONTH, YEAR_WRITTEN, _PERIOD):
+        in_fragment, in_question = (dated if slot is _MONTH_AND_ANY_YEAR else slot.search(fragment)), slot.search(question)
         if in_fragment and in_question:
             value, asked = in_fragment.group(), in_question.group().lower()
             # Every mention of the time asked about changes, a context in brackets too.

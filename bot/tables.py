@@ -370,20 +370,21 @@ class TableReader:
                 self._rows[sentence_id] = []
         return self._rows[sentence_id]
 
-    def row_about(
+    def rows_about(
         self, sentence_id: int, columns: list[str], terms: dict[str, float], names: tuple[str, ...], share_asked: bool = False
-    ) -> RowMatch | None:
-        """The sentence's row about the measure asked, with the share of the question's telling words (by weight,
+    ) -> list[RowMatch]:
+        """The sentence's rows about the measure asked, in their order, with the share of the question's telling words (by weight,
         leaving out the month or year) its label holds: at least ``MIN_LABEL_SHARE``, every number the question
         gives the measure ("18 week": the "RTT > 52 weeks" row is another measure), and every name it asks
         about on the row or its page (the system's row is no answer about UHCW; on a benchmark table's row
         itself, as its charts name the trusts: "Cancer - 2 week wait Breast CCG" is no answer about SWFT).
-        The row holding most of them, and most of whose own label the question holds: "total GP appointments" is the "Total appointments" row, not
+        The best is the row holding most of them, and most of whose own label the question holds: "total GP appointments" is the "Total appointments" row, not
         "Cancer two week wait ... referred urgently with suspected cancer by a GP", which holds the rarer "GP".
         A percentage asked (``share_asked``) is a row of percentages, and the "%" of its label is one of its words
         ("what % of GP appointments were face to face": "% face to face", not "Face to face appointments")."""
         dated = {t for c in columns for t in tokenize(f"{_written_out(c)} {c}")}
-        dated |= {t for c in columns if (q := _QUARTER_COLUMN.fullmatch(c)) for t in tokenize(f"quarter {q['quarter'][1]}")}
+        if "quarter" in terms:  # "quarter 2" written out: its "2" dates the question ("Q2" is one token, and a "2" beside it is the measure's)
+            dated |= {t for c in columns if (q := _QUARTER_COLUMN.fullmatch(c)) for t in tokenize(f"quarter {q['quarter'][1]}")}
         asked = {t: w for t, w in terms.items() if t not in dated}
         numbers = {_NUMBER_WORDS.get(t, t) for t in asked if t.isdigit() or t in _NUMBER_WORDS}
         if share_asked and asked:
@@ -391,8 +392,8 @@ class TableReader:
         total = sum(asked.values())
         slug, sentence = self.kb.sentences[sentence_id]
         if not total or not set(names) <= self._page_tokens(slug, sentence.page):
-            return None
-        best: RowMatch | None = None
+            return []
+        matches = []
         for row in self.rows(sentence_id):
             if share_asked and not any(value.endswith(_PERCENT) for value in row.values):
                 continue
@@ -403,9 +404,9 @@ class TableReader:
             if row.one_month and not set(names) <= label:
                 continue  # a benchmark row is the body its label names ("... Breast CCG"); the page's charts name others
             match = RowMatch(row, sum(asked[t] for t in held) / total, len(held) / len(label))
-            if match.share >= MIN_LABEL_SHARE and (best is None or match.fit > best.fit):
-                best = match
-        return best
+            if match.share >= MIN_LABEL_SHARE:
+                matches.append(match)
+        return matches
 
     def _page_tokens(self, slug: str, page: int) -> frozenset[str]:
         if (slug, page) not in self._tokens:
@@ -477,7 +478,7 @@ class TableAnswer:
     sentence_id: int
     row: TableRow
     columns: tuple[str, ...]  # the columns asked
-    share: float = 0.0  # of the question's telling words its label holds (``TableReader.row_about``)
+    share: float = 0.0  # of the question's telling words its label holds (``TableReader.rows_about``)
     fit: float = 0.0  # ... and of its label's words the question holds, summed: rows are chosen by it
     undated: bool = False  # the question named its months without a year (``months_alone``)
     # Rows about the measure asked as much as this one, each giving the month asked ("62 day" holds the GP
@@ -563,16 +564,16 @@ def table_answer(
     rank = {sentence_id: position for position, sentence_id in enumerate(ranked)}
     share_asked = bool(_ASKS_A_SHARE.search(question))
 
-    def rows_about(sentences: list[int]) -> list[TableAnswer]:
+    def matches_in(sentences: list[int]) -> list[TableAnswer]:
         return [
             TableAnswer(sentence_id, match.row, tuple(columns), match.share, match.fit, undated=not asked)
             for sentence_id in sentences
             if (columns := asked or undated[reader.written(sentence_id)])
-            and (match := reader.row_about(sentence_id, columns, terms, names, share_asked))
+            for match in reader.rows_about(sentence_id, columns, terms, names, share_asked)
         ]
 
     # A benchmark table gives one month of a measure: looked in only when no monthly table has a row about it.
-    found = rows_about(reader.table_sentences()) or rows_about(reader.benchmark_sentences())
+    found = matches_in(reader.table_sentences()) or matches_in(reader.benchmark_sentences())
     if not found:
         return None
     best = max(found, key=lambda f: (f.fit, f.gives, -rank.get(f.sentence_id, len(ranked))))
@@ -582,7 +583,7 @@ def table_answer(
     # so each gives its value, in the table's order.
     labels = {best.row.label}
     alike = []
-    for other in sorted(found, key=lambda f: f.sentence_id):
+    for other in found:  # in the tables' order
         if other.share == best.share and other.gives and other.row.label not in labels:
             labels.add(other.row.label)
             alike.append(other)

@@ -147,6 +147,31 @@ def test_a_month_typed_onto_its_year_fills_the_month_slot():
     assert resolve("and may22?", asked("rtt 18 week performance in apr 22")).question == "rtt 18 week performance in may 22?"
 
 
+@pytest.mark.parametrize(
+    ("before", "message", "meant"),
+    [
+        ("cancer 62 day performance in December 2021?", "and in january 2022?", "cancer 62 day performance in january 2022?"),
+        ("cancer 62 day performance dec 21", "and jan 22?", "cancer 62 day performance jan 22?"),
+        ("a&e 4 hour performance in april 2022", "and in may?", "a&e 4 hour performance in may 2022?"),
+    ],
+)
+def test_a_month_given_with_its_year_changes_both(before, message, meant):
+    """A review: "and in january 2022?" after "... December 2021" was read as January 2021 and declined."""
+    assert resolve(message, asked(before)).question == meant
+
+
+def test_where_it_says_so_shows_a_table_once_for_several_of_its_rows(service):
+    """A review: after three rows of one table were cited, "where does it say that?" showed three windows over the
+    same rows, each row two or three times."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    first = answerer.answer("cancer 62 day performance dec 21", ())
+    assert len([c for c in first.answer.citations if c.page == 6]) == 3
+    where = answerer.answer("where does it say that?", first.history)
+    assert where.answer.text.count("Cancer 62-day wait from referral from an NHS screening service") == 1
+
+
 def test_an_ellipsis_asks_the_question_before_again_with_the_changed_slot():
     organisation = resolve("what about geh?", asked("bed occupancy at uhcw latest week?"))
     assert organisation.kind is FollowUpKind.ELLIPSIS

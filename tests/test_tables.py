@@ -238,6 +238,23 @@ def test_rows_alike_each_give_their_value_in_the_tables_order(service, question)
     assert "GP referral" in lines[0] and "screening" in lines[1] and "upgrade" in lines[2]
 
 
+def test_rows_alike_printed_in_one_sentence_are_each_given(service):
+    """A review: the radiotherapy and surgery rows of the 31-day subsequent-treatment measures share a sentence, and
+    only the better fitting of the two was read, so the answer gave two of the three rows as if they were all."""
+    answer = service.answer("cancer 31 day wait for subsequent treatment in December 2021")
+    for value in ("December 2021 100.0%", "December 2021 85.1%", "December 2021 92.1%"):
+        assert value in answer.text
+    assert [line.split(":")[0].rsplit(" ", 1)[-1] for line in answer.text.splitlines()[:3]] == ["regimen", "radiotherapy", "surgery"]
+
+
+def test_a_quarter_written_q2_leaves_the_measures_number_asked(service):
+    """A review: "2 week wait in Q2 2021/22" lost its "2" to the quarter and showed the RTT 18-week and diagnostics
+    6-week rows as 2-week waits."""
+    answer = service.answer("2 week wait in Q2 2021/22")
+    assert "Q2 2021/22 86.6% (target 93%)" in answer.text and "Q2 2021/22 95.3% (target 93%)" in answer.text
+    assert "Q2 2021/22 65.6%" not in answer.text and "Q2 2021/22 93.3%" not in answer.text
+
+
 def test_a_table_of_amounts_is_read_into_its_header_and_rows_and_prose_is_not():
     from bot.amount_tables import read_amount_table
 

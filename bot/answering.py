@@ -602,7 +602,9 @@ class AnsweringService:
             named = [n for n in candidates.reading.specific if n not in candidates.reading.document_words]
             missing = missing or lacking
             if not missing:
-                missing = what_is_missing(question, self.features.evidence_tokens(best), self._text(scored[0]), named)
+                missing = what_is_missing(
+                    question, self.features.evidence_tokens(best), self._text(scored[0]), named, self.features.unknown_places(question)
+                )
                 # "The closest passages do not mention SWFT": the pages listed are the pages that were read for it.
                 pointers = self._hints_of_sentences(best) if missing else pointers
             # Said in place of "not mentioned", or of no reason; a table's months or a year's figures say more.

@@ -187,6 +187,11 @@ def has_nothing_to_quote(text: str) -> bool:
 
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][A-Za-z0-9&]*[A-Z0-9]?[a-z]*\b|\b[A-Z]{2,}[a-z]?\b")
 MONTHS = frozenset(tokenize("january february march april may june july august september october november december"))
+# Words for a body a place's name comes before ("heartlands hospital", "kettering general"), for a question typed
+# in lower case; and how far before it the name may stand ("worcestershire acute trust"). English, not fitted.
+_BODY_WORDS = frozenset("hospital hospitals trust trusts council ccg icb ics general infirmary hospice pcn practice surgery".split())
+MAX_WORDS_BEFORE_BODY = 2
+MIN_PLACE_LETTERS = 4
 # Words that frame a question rather than say what it is about, as search tokens ("according" is "accord").
 QUESTION_WORDS = frozenset(
     tokenize(
@@ -297,10 +302,27 @@ class FeatureMaker:
         """Proper nouns and acronyms in the question, as search tokens: capitalised there (not its
         first word) or, typed all in lower case, written as names in the documents ("geh")."""
         if question.lower() == question:
-            tokens = [t for t in tokenize(question) if self.searcher.is_name(t)]
+            tokens = [t for t in tokenize(question) if self.searcher.is_name(t)] + self.unknown_places(question)
         else:
             tokens = [t for match in _NAME.findall(question) for t in tokenize(match)]
         return [t for t in dict.fromkeys(tokens) if t not in MONTHS and not t[0].isdigit()]
+
+    def unknown_places(self, question: str) -> list[str]:
+        """Words of a question typed in lower case that name a place or body the documents never mention, by
+        where they stand: before a word for a body ("heartlands hospital", "kettering general", "worcestershire
+        acute trust") or after "at" ("bed occupancy at walsgrave"), and neither a word of the documents nor a
+        misspelling of one, as search tokens. Capitalised, "Heartlands Hospital" is read as a name wherever it stands."""
+        if question.lower() != question:
+            return []
+        words = _QUESTION_WORD.findall(question)
+        found = []
+        for n, word in enumerate(words):
+            after_at = n > 0 and words[n - 1] == "at"
+            before_body = any(w in _BODY_WORDS for w in words[n + 1 : n + 1 + MAX_WORDS_BEFORE_BODY])
+            if not (after_at or before_body) or len(word) < MIN_PLACE_LETTERS or not word.isalpha():
+                continue
+            found += [t for t in tokenize(word) if not self.searcher.knows(t) and not self.searcher.resembles_known(t)]
+        return found
 
     def documents_named_in(self, question: str) -> set[str]:
         """The documents a question names ("what did the CEO report say ...", "in the green plan")."""

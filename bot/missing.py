@@ -54,12 +54,15 @@ def words_near_data_missing(text: str) -> list[str]:
     return near
 
 
-def what_is_missing(question: str, evidence_tokens: frozenset[str], best_sentence: str, names: Iterable[str]) -> str:
+def what_is_missing(
+    question: str, evidence_tokens: frozenset[str], best_sentence: str, names: Iterable[str], lower_case_names: Iterable[str] = ()
+) -> str:
     """One sentence on the month, year or name the question asks about and the evidence lacks ("" if none).
 
     ``evidence_tokens`` are the search tokens of the pages the answer would have come from,
     ``best_sentence`` the sentence it would have led with, ``names`` the question's specific
-    names as search tokens.
+    names as search tokens. A name is said as the question wrote it, capitalised, or in lower case when it
+    is among ``lower_case_names`` (a place typed so: ``FeatureMaker.unknown_places``).
     """
     asked_months = _months_in(question)
     missing_months = [m for m, forms in asked_months.items() if not any(set(tokenize(form)) & evidence_tokens for form in forms)]
@@ -73,10 +76,11 @@ def what_is_missing(question: str, evidence_tokens: frozenset[str], best_sentenc
         given = [y for y in years_written(best_sentence) if not set(tokenize(y)) & asked_tokens]
         return _sentence(given, missing_years)
     missing_names = set(names) - evidence_tokens
+    typed = set(lower_case_names)
     shown = []
     for word in dict.fromkeys(_WORD.findall(question)):
         tokens = tokenize(word)
-        if word[0].isupper() and tokens and tokens[0] in missing_names:
+        if (word[0].isupper() or (tokens and tokens[0] in typed)) and tokens and tokens[0] in missing_names:
             shown.append(word)
     return _sentence([], shown)
 

@@ -69,6 +69,23 @@ def test_the_service_declines_near_misses_saying_what_was_missing(service, quest
     assert "They are in:" in answer.text  # and still points to the closest sources
 
 
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("whats the a&e performance at heartlands hospital", "do not mention heartlands"),
+        ("bed occupancy at kettering general", "do not mention kettering"),
+        ("what is the carbon footprint of worcestershire acute trust", "do not mention worcestershire"),
+    ],
+)
+def test_a_place_the_documents_never_mention_typed_in_lower_case_is_read_as_a_name(service, question, said):
+    """Typed "Heartlands Hospital", the name declined the question; typed in lower case, the same question was
+    answered with another hospital's figures. A word the documents never use before a word for a body, or after
+    "at", is a name however it is typed."""
+    answer = service.answer(question)
+    assert answer.abstained
+    assert said in answer.text
+
+
 def test_an_organisation_the_quoted_pages_never_mention_declines_what_would_have_been_quoted(service):
     # The pages an answer would quote give SWFT's digital appointments; asked about UHCW's, it declines.
     answer = service.answer("How many digital appointments has UHCW delivered since the pandemic?")

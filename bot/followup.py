@@ -50,8 +50,8 @@ MAX_ELLIPSIS_WORDS = 6
 # the above: 2, 3 and 4 tie (60 of 61 read right), 1, 5 and 6 do worse; the middle is 3.
 MAX_LEANING_CONTENT_WORDS = 3
 # A message ending "the X", where the last turn said X, points back with at most this many content words
-# of its own, X included ("whats the target": one; "who signed the letter", "how much are the annual costs":
-# two); "who leads the water actions" (three) asks its own question. Set by hand from a bare-clone chat, not fitted: the dialogues
+# of its own, X included ("whats the target": one; "who signed the letter": two); "who leads the water
+# actions" (three) asks its own question. Set by hand from a bare-clone chat, not fitted: the dialogues
 # have no such message.
 MAX_WORDS_NAMING_WHAT_WAS_SAID = 2
 
@@ -424,20 +424,17 @@ def _leans(message: str, tunables: Tunables) -> bool:
 
 
 def _names_what_was_said(message: str, last: Turn) -> bool:
-    """ "whats the target", "who signed the letter", "how much are the annual costs": a message ending in "the"
-    and words that the last turn said (its question or the passages its answer quoted), with at most
-    MAX_WORDS_NAMING_WHAT_WAS_SAID words of its own and no name, points back at that turn as "it" would. A message naming something ("who signed the
+    """ "whats the target", "who signed the letter": a message ending in "the" and one word that the last
+    turn said (its question or the passages its answer quoted), with at most one other word of its own
+    and no name, points back at that turn as "it" would. A message naming something ("who signed the
     NHSE letter"), with a longer phrase ("who leads the water actions", "what's the carbon footprint") or
     saying more ("what's the target for cancer waits") stands alone."""
     words = [w.lower().strip("'’") for w in _words(message)]
     content = [w for w in words if w not in _FUNCTION_WORDS and w not in _POINTING_BACK]
-    if not content or len(content) > MAX_WORDS_NAMING_WHAT_WAS_SAID or "the" not in words[:-1] or _first_name(message):
-        return False
-    named = words[len(words) - words[::-1].index("the") :]  # the words after the last "the": "annual costs"
-    if not named or any(w not in content for w in named):
+    if not content or len(content) > MAX_WORDS_NAMING_WHAT_WAS_SAID or len(words) < 2 or words[-2] != "the" or words[-1] not in content or _first_name(message):
         return False
     said = set(tokenize(" ".join([last.question, *(c.quote for c in last.citations)])))
-    return all(any(stem in said for stem in tokenize(w)) for w in named)
+    return any(stem in said for stem in tokenize(words[-1]))
 
 
 def _points_at_one_thing(message: str) -> bool:

@@ -32,7 +32,7 @@ from bot.facts import (
 from bot.missing import reporting_month_missing, what_is_missing
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
 from index.store import KnowledgeBase
-from index.text import BULLET, YEAR_TOKEN, ends_with_stop, tokenize
+from index.text import BULLET, YEAR_TOKEN, ends_with_stop, english_word_ranks, tokenize
 from index.vocabulary import CAPTION, STOPWORDS
 
 # Sentences of the pages the best chunks are on are candidates too.
@@ -192,6 +192,10 @@ MONTHS = frozenset(tokenize("january february march april may june july august s
 _BODY_WORDS = frozenset("hospital hospitals trust trusts council ccg icb ics general infirmary hospice pcn practice surgery".split())
 MAX_WORDS_BEFORE_BODY = 2
 MIN_PLACE_LETTERS = 4
+# ... and not among this many most common English words, which are mostly kinds of body ("teaching hospitals",
+# "cottage hospital"). Set by hand from a review: "teaching" is 2,143rd; it lets "birmingham" (3,167th) by and
+# takes "alexandra" (6,658th) and "worcestershire" (14,062nd).
+COMMON_WORD_RANK = 5000
 # Words that frame a question rather than say what it is about, as search tokens ("according" is "accord").
 QUESTION_WORDS = frozenset(
     tokenize(
@@ -300,26 +304,28 @@ class FeatureMaker:
 
     def names_in(self, question: str) -> list[str]:
         """Proper nouns and acronyms in the question, as search tokens: capitalised there (not its
-        first word) or, typed all in lower case, written as names in the documents ("geh")."""
+        first word) or, typed all in lower case, written as names in the documents ("geh"); and places the
+        documents never mention typed in lower case (``unknown_places``)."""
         if question.lower() == question:
-            tokens = [t for t in tokenize(question) if self.searcher.is_name(t)] + self.unknown_places(question)
+            tokens = [t for t in tokenize(question) if self.searcher.is_name(t)]
         else:
             tokens = [t for match in _NAME.findall(question) for t in tokenize(match)]
+        tokens += self.unknown_places(question)
         return [t for t in dict.fromkeys(tokens) if t not in MONTHS and not t[0].isdigit()]
 
     def unknown_places(self, question: str) -> list[str]:
-        """Words of a question typed in lower case that name a place or body the documents never mention, by
-        where they stand: before a word for a body ("heartlands hospital", "kettering general", "worcestershire
-        acute trust") or after "at" ("bed occupancy at walsgrave"), and neither a word of the documents nor a
-        misspelling of one, as search tokens. Capitalised, "Heartlands Hospital" is read as a name wherever it stands."""
-        if question.lower() != question:
-            return []
+        """Words typed in lower case that name a place or body the documents never mention, by where they stand:
+        before a word for a body ("heartlands hospital", "kettering general", "worcestershire acute trust"); as
+        search tokens. Not a word of the documents, nor a misspelling of one, nor one of the COMMON_WORD_RANK most
+        common English words ("teaching hospitals"). Capitalised, "Heartlands Hospital" is read as a name anyway."""
         words = _QUESTION_WORD.findall(question)
+        lowered = [word.lower() for word in words]
+        ranks = english_word_ranks()
         found = []
         for n, word in enumerate(words):
-            after_at = n > 0 and words[n - 1] == "at"
-            before_body = any(w in _BODY_WORDS for w in words[n + 1 : n + 1 + MAX_WORDS_BEFORE_BODY])
-            if not (after_at or before_body) or len(word) < MIN_PLACE_LETTERS or not word.isalpha():
+            if not (word.islower() and word.isalpha() and len(word) >= MIN_PLACE_LETTERS):
+                continue
+            if ranks.get(word, COMMON_WORD_RANK) < COMMON_WORD_RANK or not _BODY_WORDS & set(lowered[n + 1 : n + 1 + MAX_WORDS_BEFORE_BODY]):
                 continue
             found += [t for t in tokenize(word) if not self.searcher.knows(t) and not self.searcher.resembles_known(t)]
         return found

@@ -181,7 +181,8 @@ def _merged(runs: list[tuple[CitedPassage, int, int]]) -> list[tuple[CitedPassag
                 break
         else:
             merged.append((passage, first, last))
-    return merged
+    # A run that grew may now touch one kept before it grew ("2081-2086" and "2087-2088"): merged again till none do.
+    return merged if len(merged) == len(runs) else _merged(merged)
 
 
 def _prose_run(kb, first: int, page_end: int, length: int) -> tuple[int, int]:

@@ -33,7 +33,7 @@ from functools import partial
 from bot.action_query import ActionDetail, ActionFilter, detail_asked
 from bot.facts import person_named
 from index.text import has_a_word, months_parted_from_years, tokenize
-from index.vocabulary import CALENDAR_YEAR, EARLIER_YEAR, LATER_YEAR, MONTH_NAMES, YEAR_WRITTEN
+from index.vocabulary import EARLIER_YEAR, LATER_YEAR, MONTH_NAMES, MONTH_WITH_YEAR, YEAR_WRITTEN, number_words
 
 # A message with at most this many words of its own after a cue such as "and" or "what about"
 # is an ellipsis of the previous question ("and swft?"); longer ones are questions of their own
@@ -68,10 +68,14 @@ _WORD = re.compile(r"[A-Za-z0-9£%][A-Za-z0-9£%&'’/.,-]*[A-Za-z0-9%]|[A-Za-z0
 _MONTH = re.compile(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{MONTH_NAMES})\b", re.IGNORECASE)
 # Report months of a financial year ("at m3", "month 4").
 _PERIOD = re.compile(r"\b(?:m|month\s?)\d{1,2}\b", re.IGNORECASE)
-# A month and the year after it, however written ("January 2022", "jan 22", "dec 21"): a fragment giving both
-# changes both ("and in january 2022?" after "... in December 2021" is January 2022, not January 2021).
-_MONTH_AND_YEAR = re.compile(rf"{_MONTH.pattern}\s+(?:{CALENDAR_YEAR}|\d\d)\b", re.IGNORECASE)
-_MONTH_AND_ANY_YEAR = re.compile(rf"{_MONTH.pattern}(?:\s+(?:{CALENDAR_YEAR}|\d\d)\b)?", re.IGNORECASE)
+# A quarter of the financial year ("q3", "quarter three").
+_QUARTER = re.compile(rf"\b(?:q|quarter\s?)(?:[1-4]|{number_words(1, 4)})\b", re.IGNORECASE)
+# The slots of time an ellipsis may change.
+_TIMES = (_MONTH, YEAR_WRITTEN, _PERIOD, _QUARTER)
+# A month, with the year after it when there is one (``MONTH_WITH_YEAR``: "January 2022", "jan 22", not the
+# "12" of "april 12 hour waits"): a fragment giving another year changes both ("and in january 2022?" after
+# "... in December 2021" is January 2022, not January 2021).
+_MONTH_MAYBE_DATED = re.compile(rf"{MONTH_WITH_YEAR.pattern}|{_MONTH.pattern}", re.IGNORECASE)
 
 # "diff question - ...", "new question: ...", "right - ...": the user says the topic changes.
 _SWITCH = re.compile(
@@ -280,7 +284,7 @@ def resolve(
         return _drill("tell me more about that", last) if last.citations else Resolution(FollowUpKind.MORE, message)
     ellipsis = _ELLIPSIS_CUE.match(message)
     fragment = message[ellipsis.end() :].strip(" ?!.") if ellipsis else ""
-    fills_slot = any(slot.search(fragment) and slot.search(last.question) for slot in (_MONTH, YEAR_WRITTEN, _PERIOD))
+    fills_slot = any(slot.search(fragment) and slot.search(last.question) for slot in _TIMES)
     asks_anew = bool(ellipsis and _OPENS_A_QUESTION.match(fragment))
     after_frame = _LEADING_FRAME.sub("", fragment.lstrip(" ,;:–-")).strip()
     slot_after_frame = asks_anew and bool(_SLOT_AFTER_FRAME.match(after_frame))
@@ -494,9 +498,10 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False) -> tuple
             return f"{question} {fragment.strip()}?", fragment.strip()
         shifted = _shift_year(year.group(), offset)
         return question[: year.start()] + shifted + question[year.end() :] + "?", shifted
-    dated = _MONTH_AND_YEAR.search(fragment)
-    for slot in ((_MONTH_AND_ANY_YEAR,) if dated else ()) + (_MONTH, YEAR_WRITTEN, _PERIOD):
-        in_fragment, in_question = (dated if slot is _MONTH_AND_ANY_YEAR else slot.search(fragment)), slot.search(question)
+    dated, asked_dated = MONTH_WITH_YEAR.search(fragment), MONTH_WITH_YEAR.search(question)
+    other_year = dated is not None and (asked_dated is None or _full_year(dated["year"]) != _full_year(asked_dated["year"]))
+    for slot in ((_MONTH_MAYBE_DATED,) if other_year else ()) + _TIMES:
+        in_fragment, in_question = (dated if slot is _MONTH_MAYBE_DATED else slot.search(fragment)), slot.search(question)
         if in_fragment and in_question:
             value, asked = in_fragment.group(), in_question.group().lower()
             # Every mention of the time asked about changes, a context in brackets too.
@@ -509,7 +514,7 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False) -> tuple
                 return f"{fragment} ({context['context'] if context else changed})?", value
             return changed + "?", value
     bare = re.sub(r"^(?:in|at|for|of|on|with)\s+", "", fragment, flags=re.IGNORECASE)
-    for slot in (_MONTH, YEAR_WRITTEN, _PERIOD):
+    for slot in _TIMES:
         if slot.fullmatch(bare):  # "and in may?" after "a&e 4 hour performance", which names no month: add it
             return f"{question} in {bare}?", bare
     if last.inserted and re.search(rf"\b{re.escape(last.inserted)}\b", question, re.IGNORECASE):
@@ -530,6 +535,11 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False) -> tuple
     return f"{question} {bare}?", bare
 
 
+def _full_year(year: str) -> str:
+    """A year as four digits ("22" is 2022)."""
+    return year if len(year) == 4 else f"20{year}"
+
+
 def _same_time_changed(match: re.Match[str], asked: str, value: str) -> str:
     """A mention of a time, changed to ``value`` when it is the time ``asked`` about."""
     return value if match.group().lower() == asked else match.group()
@@ -538,7 +548,7 @@ def _same_time_changed(match: re.Match[str], asked: str, value: str) -> str:
 def _names_more_than_a_time(fragment: str) -> bool:
     """Whether a fragment has words other than months, years, periods and the words that go with a time
     ("the 52 week breaches in april" has; "march 22", "may 2022 too", "the end of may instead" have not)."""
-    for slot in (_MONTH, YEAR_WRITTEN, _PERIOD):
+    for slot in _TIMES:
         fragment = slot.sub(" ", fragment)
     return any(re.search(r"[a-z]", word) and word not in _WITH_A_TIME for word in _content_words(fragment))
 

@@ -73,17 +73,28 @@ def test_the_service_declines_near_misses_saying_what_was_missing(service, quest
     ("question", "said"),
     [
         ("whats the a&e performance at heartlands hospital", "do not mention heartlands"),
+        ("Whats the a&e performance at heartlands hospital", "do not mention heartlands"),  # a phone's capital
         ("bed occupancy at kettering general", "do not mention kettering"),
         ("what is the carbon footprint of worcestershire acute trust", "do not mention worcestershire"),
     ],
 )
 def test_a_place_the_documents_never_mention_typed_in_lower_case_is_read_as_a_name(service, question, said):
     """Typed "Heartlands Hospital", the name declined the question; typed in lower case, the same question was
-    answered with another hospital's figures. A word the documents never use before a word for a body, or after
-    "at", is a name however it is typed."""
+    answered with another hospital's figures. A word the documents never use before a word for a body is a name
+    however it is typed."""
     answer = service.answer(question)
     assert answer.abstained
     assert said in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what do teaching hospitals do on net zero", "what is the forecast deficit at yearend", "what are the 104 week waits at uhwc"],
+)
+def test_a_common_word_before_a_body_or_a_word_after_at_is_no_place(service, question):
+    """A review: "teaching hospitals", "at yearend" and a typo of an acronym ("uhwc") had been read as places the
+    documents never mention, and these answerable questions declined."""
+    assert not service.answer(question).abstained
 
 
 def test_an_organisation_the_quoted_pages_never_mention_declines_what_would_have_been_quoted(service):

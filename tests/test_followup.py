@@ -153,10 +153,15 @@ def test_a_month_typed_onto_its_year_fills_the_month_slot():
         ("cancer 62 day performance in December 2021?", "and in january 2022?", "cancer 62 day performance in january 2022?"),
         ("cancer 62 day performance dec 21", "and jan 22?", "cancer 62 day performance jan 22?"),
         ("a&e 4 hour performance in april 2022", "and in may?", "a&e 4 hour performance in may 2022?"),
+        ("a&e performance in april 2022", "and march 22?", "a&e performance in march 2022?"),
+        ("what were the april 12 hour waits?", "and march 2022?", "what were the march 2022 12 hour waits?"),
+        ("what was the 2 week wait performance in q2 2021/22?", "and q3?", "what was the 2 week wait performance in q3 2021/22?"),
     ],
 )
 def test_a_month_given_with_its_year_changes_both(before, message, meant):
-    """A review: "and in january 2022?" after "... December 2021" was read as January 2021 and declined."""
+    """A review: "and in january 2022?" after "... December 2021" was read as January 2021 and declined. A second
+    review: a measure's number after a month is no year ("april 12 hour waits"), and a quarter is a time too
+    ("and q3?" had replaced the "2" of "2 week wait")."""
     assert resolve(message, asked(before)).question == meant
 
 
@@ -170,6 +175,18 @@ def test_where_it_says_so_shows_a_table_once_for_several_of_its_rows(service):
     assert len([c for c in first.answer.citations if c.page == 6]) == 3
     where = answerer.answer("where does it say that?", first.history)
     assert where.answer.text.count("Cancer 62-day wait from referral from an NHS screening service") == 1
+
+
+def test_passages_that_touch_once_merged_are_merged_too():
+    """A second review: a window that grew to touch one kept before it grew stayed apart (sentences 2081-2086 and
+    2087-2088 of one page shown as two passages)."""
+    from bot.follow_answers import _merged
+
+    passage = CitedPassage("icb-performance-report-2022-07", 17, "")
+    runs = [(passage, 2087, 2088), (passage, 2075, 2080), (passage, 2078, 2086)]
+    assert _merged(runs) == [(passage, 2075, 2088)]
+    elsewhere = CitedPassage("icb-performance-report-2022-07", 18, "")
+    assert _merged([(passage, 1, 2), (elsewhere, 3, 4)]) == [(passage, 1, 2), (elsewhere, 3, 4)]
 
 
 def test_an_ellipsis_asks_the_question_before_again_with_the_changed_slot():

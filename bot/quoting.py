@@ -174,7 +174,23 @@ class Quoter:
     def _list_around(self, sentence_id: int) -> list[int]:
         """The rest of a sentence a page break cut in two, then the list a sentence belongs to or
         introduces, nearest items first, and its introduction."""
-        return self.over_the_page_break(sentence_id) + self._list_of(sentence_id)
+        return self.over_the_page_break(sentence_id) + self.cut_for_length(sentence_id) + self._list_of(sentence_id)
+
+    def cut_for_length(self, sentence_id: int) -> list[int]:
+        """The other part of a sentence ingest cut at a clause break for its length (``ingest.sentences.
+        MAX_SENTENCE_CHARS``): the next sentence on the page when this one ends on a comma or semicolon and
+        that one opens in lower case ("... urgent community response teams," / "and whether we use ‘trans
+        primer language’ as an organisation."), or the one before, the other way round."""
+        slug, sentence = self.kb.sentences[sentence_id]
+
+        def on_the_page(other: int) -> bool:
+            return 0 <= other < len(self.kb.sentences) and self.kb.sentences[other][0] == slug and self.kb.sentences[other][1].page == sentence.page
+
+        if self.text(sentence_id).rstrip().endswith((",", ";")) and on_the_page(sentence_id + 1) and self._opens_in_lower_case(sentence_id + 1):
+            return [sentence_id + 1]
+        if self._opens_in_lower_case(sentence_id) and on_the_page(sentence_id - 1) and self.text(sentence_id - 1).rstrip().endswith((",", ";")):
+            return [sentence_id - 1]
+        return []
 
     def over_the_page_break(self, sentence_id: int) -> list[int]:
         """The other part of a sentence a page break cut (the Green Plan's "Along with Solihull Community

@@ -174,6 +174,14 @@ def test_a_sentence_a_page_break_cut_is_quoted_from_both_pages_without_the_capti
     assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)
 
 
+def test_a_sentence_ingest_cut_for_its_length_is_quoted_whole(service):
+    """A new user's trial: the comms report's one sentence on media enquiries runs past the length ingest cuts
+    sentences at, and was quoted to "... urgent community response teams," without its fifth subject."""
+    answer = service.answer("How many media enquiries did the comms team get between April and July?")
+    assert "urgent community response teams, and whether we use ‘trans primer language’ as an organisation." in answer.text
+    assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)
+
+
 def test_a_who_question_is_answered_with_a_named_person(service):
     # Green Plan p. 1: "Laura Nelson – Director of Operational and Financial recovery – Executive Lead for Sustainability."
     answer = service.answer("Who is named as the Green Plan's executive lead for sustainability?")

@@ -74,7 +74,7 @@ from index.text import (
     units_spelled_out,
     years_written,
 )
-from index.vocabulary import CALENDAR_YEAR, CAPTION, MONEY
+from index.vocabulary import CALENDAR_YEAR, CAPTION, MONEY, WEB_ADDRESS
 from index.word_meaning import meaningful_words
 
 logger = logging.getLogger(__name__)
@@ -136,6 +136,9 @@ PART_CHUNKS_SEARCHED = 6
 CONTACT_CANDIDATES = 5
 # At most this many sentences in an answer: staff read answers in a chat pane. Set by hand.
 MAX_SENTENCES = 4
+# A sentence of web addresses with at most this many words around them is a footnote's links, which never ride
+# along beside the best sentence. Set by hand: "Linking the Green Plan to NHS Net Zero https://..." has eight.
+MIN_WORDS_BESIDE_LINKS = 3
 # Two sentences sharing this share of their words, but not their figures, report one measure of two things.
 SAME_MEASURE_WORD_SHARE = 0.6
 # The chosen sentences' length budget (lists excepted): answers should stay near 500 characters (issue 12's
@@ -258,6 +261,14 @@ def _apart(run: list[int], sentence_id: int) -> list[list[int]]:
         return [run]
     at = run.index(sentence_id)
     return [piece for piece in (run[:at], [sentence_id], run[at + 1 :]) if piece]
+
+
+def _says_something_beside(text: str) -> bool:
+    """Whether a sentence may ride along beside the best one: not a caption alone (``_caption_only``) nor web
+    addresses alone, MIN_WORDS_BESIDE_LINKS words at most around them (a footnote's links: a trial's planned-deficit
+    answer ended on four Green Plan URLs; a sentence the text layer ran its footnote's links onto still says what it
+    says). Either may still be the best sentence itself, for a question asking for it."""
+    return not _caption_only(text) and len(WEB_ADDRESS.sub(" ", text).split()) > MIN_WORDS_BESIDE_LINKS
 
 
 def _caption_only(text: str) -> bool:
@@ -736,7 +747,7 @@ class AnsweringService:
         length = len(self._text(scored[0]))
         followers = [
             c for c in scored[1:]
-            if c.score >= self.models.follow_on_share * scored[0].score and not _caption_only(self._text(c))
+            if c.score >= self.models.follow_on_share * scored[0].score and _says_something_beside(self._text(c))
         ]
         if self.models.diverse:
             followers = page_firsts(followers, lambda c: self._page(c.sentence_id), scored[0])

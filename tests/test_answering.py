@@ -182,6 +182,16 @@ def test_a_sentence_ingest_cut_for_its_length_is_quoted_whole(service):
     assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)
 
 
+def test_a_footnotes_links_never_ride_along_beside_the_answer(service):
+    """A new user's trial: the planned-deficit answer ended on four Green Plan web addresses, the best sentence's
+    probability being low enough that almost anything could follow it."""
+    from index.vocabulary import WEB_ADDRESS
+
+    answer = service.answer("What planned shortfall did NHS England say was still too high?")
+    assert "£37.9" in answer.text
+    assert all(len(WEB_ADDRESS.sub(" ", c.quote).split()) > 3 for c in answer.citations)
+
+
 def test_a_who_question_is_answered_with_a_named_person(service):
     # Green Plan p. 1: "Laura Nelson – Director of Operational and Financial recovery – Executive Lead for Sustainability."
     answer = service.answer("Who is named as the Green Plan's executive lead for sustainability?")

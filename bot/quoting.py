@@ -181,14 +181,18 @@ class Quoter:
         MAX_SENTENCE_CHARS``): the next sentence on the page when this one ends on a comma or semicolon and
         that one opens in lower case ("... urgent community response teams," / "and whether we use ‘trans
         primer language’ as an organisation."), or the one before, the other way round."""
-        slug, sentence = self.kb.sentences[sentence_id]
+        sentences = self.kb.sentences  # as ingest cut them: the checks read the raw text (a warm-path call)
+        slug, sentence = sentences[sentence_id]
 
         def on_the_page(other: int) -> bool:
-            return 0 <= other < len(self.kb.sentences) and self.kb.sentences[other][0] == slug and self.kb.sentences[other][1].page == sentence.page
+            return 0 <= other < len(sentences) and sentences[other][0] == slug and sentences[other][1].page == sentence.page
 
-        if self.text(sentence_id).rstrip().endswith((",", ";")) and on_the_page(sentence_id + 1) and self._opens_in_lower_case(sentence_id + 1):
+        def cut_after(other: int) -> bool:
+            return sentences[other][1].text.rstrip().endswith((",", ";"))
+
+        if cut_after(sentence_id) and on_the_page(sentence_id + 1) and sentences[sentence_id + 1][1].text[:1].islower():
             return [sentence_id + 1]
-        if self._opens_in_lower_case(sentence_id) and on_the_page(sentence_id - 1) and self.text(sentence_id - 1).rstrip().endswith((",", ";")):
+        if sentence.text[:1].islower() and on_the_page(sentence_id - 1) and cut_after(sentence_id - 1):
             return [sentence_id - 1]
         return []
 

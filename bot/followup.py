@@ -33,7 +33,17 @@ from functools import partial
 from bot.action_query import ActionDetail, ActionFilter, detail_asked
 from bot.facts import person_named
 from index.text import has_a_word, months_parted_from_years, tokenize
-from index.vocabulary import EARLIER_YEAR, LATER_YEAR, MONTH_NAMES, MONTH_WITH_YEAR, YEAR_WRITTEN, number_words
+from index.vocabulary import (
+    EARLIER_YEAR,
+    FINANCIAL_YEAR,
+    FIRST_MONTH_OF_FINANCIAL_YEAR,
+    LATER_YEAR,
+    MONTH_NAMES,
+    MONTH_WITH_YEAR,
+    MONTHS,
+    YEAR_WRITTEN,
+    number_words,
+)
 
 # A message with at most this many words of its own after a cue such as "and" or "what about"
 # is an ellipsis of the previous question ("and swft?"); longer ones are questions of their own
@@ -72,6 +82,8 @@ _PERIOD = re.compile(r"\b(?:m|month\s?)\d{1,2}\b", re.IGNORECASE)
 _QUARTER = re.compile(rf"\b(?:q|quarter\s?)(?:[1-4]|{number_words(1, 4)})\b", re.IGNORECASE)
 # The slots of time an ellipsis may change.
 _TIMES = (_MONTH, YEAR_WRITTEN, _PERIOD, _QUARTER)
+# A quarter with the financial year it is of, if written ("q3 2021/22", "quarter 3 of 21/22").
+_QUARTER_OF_YEAR = re.compile(rf"{_QUARTER.pattern}(?:,?\s+(?:of\s+)?{FINANCIAL_YEAR})?", re.IGNORECASE)
 # A month, with the year after it when there is one (``MONTH_WITH_YEAR``: "January 2022", "jan 22", not the
 # "12" of "april 12 hour waits"): a fragment giving another year changes both ("and in january 2022?" after
 # "... in December 2021" is January 2022, not January 2021).
@@ -490,6 +502,8 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False) -> tuple
     workforce"; otherwise the fragment replaces the question's first name, or its first word.
     """
     question = last.question.rstrip(" ?")
+    if switched := _time_of_another_kind(question, fragment):
+        return switched
     if relative := _RELATIVE_YEAR.fullmatch(fragment.strip()):
         # "what about last year" after "... in 21/22": the year before the one asked about (20/21).
         offset = -1 if relative["before"] else 1
@@ -533,6 +547,27 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False) -> tuple
     if head:
         return _replace_word(question, head[0], bare) + "?", bare
     return f"{question} {bare}?", bare
+
+
+def _time_of_another_kind(question: str, fragment: str) -> tuple[str, str] | None:
+    """The question asked of a time of another kind, its year from the question's time when the fragment gives
+    none: a quarter after a month ("and q4?" after "... in january 2022" is Q4 2021/22, January's financial
+    year) or a month after a quarter ("and january?" after "... in q3 2021/22" is January 2022). None when the
+    fragment is no such time alone or the question holds no time of the other kind."""
+    bare = re.sub(r"^(?:in|for|at|of|the)\s+", "", fragment.strip(), flags=re.IGNORECASE)
+    quarter, month = _QUARTER_OF_YEAR.fullmatch(bare), _MONTH_MAYBE_DATED.fullmatch(bare)
+    if quarter and not _QUARTER.search(question) and (dated := MONTH_WITH_YEAR.search(question)):
+        year, number = int(_full_year(dated["year"])), MONTHS[dated["month"].lower()]
+        first = year if number >= FIRST_MONTH_OF_FINANCIAL_YEAR else year - 1
+        value = bare if quarter["first"] else f"{bare} {first}/{str(first + 1)[2:]}"
+        return question[: dated.start()] + value + question[dated.end() :] + "?", value
+    asked = _QUARTER_OF_YEAR.search(question)
+    if month and not _MONTH.search(question) and asked and asked["first"]:
+        number = MONTHS[re.sub(r"^\d+(?:st|nd|rd|th)?\s+", "", bare).split()[0].lower()]
+        in_year = asked["first"] if number >= FIRST_MONTH_OF_FINANCIAL_YEAR else asked["second"]
+        value = bare if MONTH_WITH_YEAR.fullmatch(bare) else f"{bare} 20{in_year}"
+        return question[: asked.start()] + value + question[asked.end() :] + "?", value
+    return None
 
 
 def _full_year(year: str) -> str:

@@ -156,6 +156,11 @@ def test_a_month_typed_onto_its_year_fills_the_month_slot():
         ("a&e performance in april 2022", "and march 22?", "a&e performance in march 2022?"),
         ("what were the april 12 hour waits?", "and march 2022?", "what were the march 2022 12 hour waits?"),
         ("what was the 2 week wait performance in q2 2021/22?", "and q3?", "what was the 2 week wait performance in q3 2021/22?"),
+        # A time of another kind takes its year from the question's (a trial: "and q4?" after January 2022 repeated January).
+        ("12 hour waits from decision to admit in january 2022?", "and q4?", "12 hour waits from decision to admit in q4 2021/22?"),
+        ("a&e 4 hour performance in dec 21", "what about q3?", "a&e 4 hour performance in q3 2021/22?"),
+        ("a&e performance in q3 2021/22", "and january?", "a&e performance in january 2022?"),
+        ("a&e performance in q3 2021/22", "and may?", "a&e performance in may 2021?"),
     ],
 )
 def test_a_month_given_with_its_year_changes_both(before, message, meant):

@@ -192,9 +192,10 @@ MONTHS = frozenset(tokenize("january february march april may june july august s
 _BODY_WORDS = frozenset("hospital hospitals trust trusts council ccg icb ics general infirmary hospice pcn practice surgery".split())
 MAX_WORDS_BEFORE_BODY = 2
 MIN_PLACE_LETTERS = 4
-# ... and not among this many most common English words, which are mostly kinds of body ("teaching hospitals",
-# "cottage hospital"). Set by hand from a review: "teaching" is 2,143rd; it lets "birmingham" (3,167th) by and
-# takes "alexandra" (6,658th) and "worcestershire" (14,062nd).
+# ... and not among this many most common English words, which are mostly kinds of body ("teaching hospitals").
+# Set by hand from a review: "teaching" is 2,143rd; it lets "birmingham" (3,167th) by and takes "alexandra"
+# (6,658th) and "worcestershire" (14,062nd), and rarer kinds of body too ("cottage hospitals", "dispensing
+# practice": the documents never say them, and their questions are declined).
 COMMON_WORD_RANK = 5000
 # Words that frame a question rather than say what it is about, as search tokens ("according" is "accord").
 QUESTION_WORDS = frozenset(

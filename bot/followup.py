@@ -84,10 +84,13 @@ _QUARTER = re.compile(rf"\b(?:q|quarter\s?)(?:[1-4]|{number_words(1, 4)})\b", re
 _TIMES = (_MONTH, YEAR_WRITTEN, _PERIOD, _QUARTER)
 # A quarter with the financial year it is of, if written ("q3 2021/22", "quarter 3 of 21/22").
 _QUARTER_OF_YEAR = re.compile(rf"{_QUARTER.pattern}(?:,?\s+(?:of\s+)?{FINANCIAL_YEAR})?", re.IGNORECASE)
-# A month, with the year after it when there is one (``MONTH_WITH_YEAR``: "January 2022", "jan 22", not the
-# "12" of "april 12 hour waits"): a fragment giving another year changes both ("and in january 2022?" after
+# A month, with the day before it and the year after it when there are ones (``MONTH_WITH_YEAR``: "January 2022",
+# "jan 22", "5 may 2022", not the "12" of "april 12 hour waits"): a fragment giving another year changes both ("and in january 2022?" after
 # "... in December 2021" is January 2022, not January 2021).
-_MONTH_MAYBE_DATED = re.compile(rf"{MONTH_WITH_YEAR.pattern}|{_MONTH.pattern}", re.IGNORECASE)
+_MONTH_MAYBE_DATED = re.compile(
+    rf"(?:\b\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{MONTH_WITH_YEAR.pattern}|\b(?:{MONTH_NAMES})\b)", re.IGNORECASE
+)
+_MONTH_NAME = re.compile(rf"\b(?:{MONTH_NAMES})\b", re.IGNORECASE)
 
 # "diff question - ...", "new question: ...", "right - ...": the user says the topic changes.
 _SWITCH = re.compile(
@@ -550,24 +553,41 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False) -> tuple
 
 
 def _time_of_another_kind(question: str, fragment: str) -> tuple[str, str] | None:
-    """The question asked of a time of another kind, its year from the question's time when the fragment gives
-    none: a quarter after a month ("and q4?" after "... in january 2022" is Q4 2021/22, January's financial
-    year) or a month after a quarter ("and january?" after "... in q3 2021/22" is January 2022). None when the
-    fragment is no such time alone or the question holds no time of the other kind."""
+    """The question asked of a quarter, or of a month after a quarter, with the year the fragment leaves out taken
+    from the question's time: "and q4?" after "... in q3 2021/22" is Q4 2021/22, after "... in january 2022" Q4
+    2021/22 (January's financial year), after "... in 2021/22" Q4 2021/22; "and january?" after "... in q3
+    2021/22" is January 2022. None when the fragment is no quarter or month alone, or the question holds no time
+    it can stand for."""
     bare = re.sub(r"^(?:in|for|at|of|the)\s+", "", fragment.strip(), flags=re.IGNORECASE)
     quarter, month = _QUARTER_OF_YEAR.fullmatch(bare), _MONTH_MAYBE_DATED.fullmatch(bare)
-    if quarter and not _QUARTER.search(question) and (dated := MONTH_WITH_YEAR.search(question)):
-        year, number = int(_full_year(dated["year"])), MONTHS[dated["month"].lower()]
-        first = year if number >= FIRST_MONTH_OF_FINANCIAL_YEAR else year - 1
-        value = bare if quarter["first"] else f"{bare} {first}/{str(first + 1)[2:]}"
-        return question[: dated.start()] + value + question[dated.end() :] + "?", value
     asked = _QUARTER_OF_YEAR.search(question)
+    if quarter:
+        if asked:  # another quarter: the year goes with it when given, else the question's stays
+            head = _QUARTER.match(question, asked.start())
+            end = asked.end() if quarter["first"] or head is None else head.end()
+            return question[: asked.start()] + bare + question[end:] + "?", bare
+        dated = next((m for m in _MONTH_MAYBE_DATED.finditer(question) if m["year"]), None)
+        if dated:
+            year, number = int(_full_year(dated["year"])), _month_number(dated.group())
+            first = year if number >= FIRST_MONTH_OF_FINANCIAL_YEAR else year - 1
+            value = bare if quarter["first"] else f"{bare} {first}/{str(first + 1)[2:]}"
+            return question[: dated.start()] + value + question[dated.end() :] + "?", value
+        financial = next((m for m in YEAR_WRITTEN.finditer(question) if m["first"]), None)
+        if financial:
+            value = bare if quarter["first"] else f"{bare} {financial.group()}"
+            return question[: financial.start()] + value + question[financial.end() :] + "?", value
+        return None
     if month and not _MONTH.search(question) and asked and asked["first"]:
-        number = MONTHS[re.sub(r"^\d+(?:st|nd|rd|th)?\s+", "", bare).split()[0].lower()]
-        in_year = asked["first"] if number >= FIRST_MONTH_OF_FINANCIAL_YEAR else asked["second"]
-        value = bare if MONTH_WITH_YEAR.fullmatch(bare) else f"{bare} 20{in_year}"
+        in_year = asked["first"] if _month_number(bare) >= FIRST_MONTH_OF_FINANCIAL_YEAR else asked["second"]
+        value = bare if month["year"] else f"{bare} 20{in_year}"
         return question[: asked.start()] + value + question[asked.end() :] + "?", value
     return None
+
+
+def _month_number(text: str) -> int:
+    """The number of the first month a text names ("5 Sept. 2022" is 9)."""
+    named = _MONTH_NAME.search(text)
+    return MONTHS[named.group().lower()] if named else 0
 
 
 def _full_year(year: str) -> str:

@@ -18,7 +18,15 @@ from collections import Counter
 from itertools import pairwise, zip_longest
 
 from index.store import KnowledgeBase
-from index.text import BULLET, PASSAGE_STOPS, collapse_whitespace, ends_with_stop, is_list_item
+from index.text import (
+    BULLET,
+    MAX_SENTENCE_CHARS,
+    PASSAGE_STOPS,
+    collapse_whitespace,
+    ends_with_stop,
+    is_list_item,
+    mostly_web_addresses,
+)
 from index.vocabulary import BULLET_GLYPHS, CAPTION, CAPTION_AT_END, CAPTION_END, PERSON_TITLES
 
 # A sentence introducing a list brings at most this many of its items (walking forward, or back from
@@ -177,24 +185,24 @@ class Quoter:
         return self.over_the_page_break(sentence_id) + self.cut_for_length(sentence_id) + self._list_of(sentence_id)
 
     def cut_for_length(self, sentence_id: int) -> list[int]:
-        """The other part of a sentence ingest cut at a clause break for its length (``ingest.sentences.
-        MAX_SENTENCE_CHARS``): the next sentence on the page when this one ends on a comma or semicolon and
-        that one opens in lower case ("... urgent community response teams," / "and whether we use ‘trans
-        primer language’ as an organisation."), or the one before, the other way round."""
+        """The rest of a sentence ingest cut at a clause break for its length (``MAX_SENTENCE_CHARS``): the next
+        sentence on the page when this one ends on a comma or semicolon, that one opens in lower case and the two
+        run past that length ("... urgent community response teams," / "and whether we use ‘trans primer
+        language’ as an organisation."); not a footnote's links. Only the rest, not the start of a sentence the
+        best one ends: a cut sentence's start may be a table the text layer ran into it (the PHM Roadmap's board
+        names before "In addition to the meetings above,")."""
         sentences = self.kb.sentences  # as ingest cut them: the checks read the raw text (a warm-path call)
-        slug, sentence = sentences[sentence_id]
-
-        def on_the_page(other: int) -> bool:
-            return 0 <= other < len(sentences) and sentences[other][0] == slug and sentences[other][1].page == sentence.page
-
-        def cut_after(other: int) -> bool:
-            return sentences[other][1].text.rstrip().endswith((",", ";"))
-
-        if cut_after(sentence_id) and on_the_page(sentence_id + 1) and sentences[sentence_id + 1][1].text[:1].islower():
-            return [sentence_id + 1]
-        if sentence.text[:1].islower() and on_the_page(sentence_id - 1) and cut_after(sentence_id - 1):
-            return [sentence_id - 1]
-        return []
+        after = sentence_id + 1
+        if after >= len(sentences) or sentences[after][0] != sentences[sentence_id][0]:
+            return []
+        this, rest = sentences[sentence_id][1], sentences[after][1]
+        cut = (
+            this.page == rest.page
+            and this.text.rstrip().endswith((",", ";"))
+            and rest.text[:1].islower()
+            and len(this.text) + len(rest.text) + 1 > MAX_SENTENCE_CHARS
+        )
+        return [after] if cut and not mostly_web_addresses(rest.text) else []
 
     def over_the_page_break(self, sentence_id: int) -> list[int]:
         """The other part of a sentence a page break cut (the Green Plan's "Along with Solihull Community

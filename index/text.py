@@ -151,6 +151,12 @@ def is_list_item(sentence: str) -> bool:
 ADDRESS_SHARE = 0.5
 
 
+# A "sentence" longer than this (often a run of table cells) is cut at clause breaks, then words, at ingest
+# (``ingest.sentences``); answers put a cut sentence together again (``bot.quoting``). Set by hand: well above a
+# real sentence of the documents, short enough to quote.
+MAX_SENTENCE_CHARS = 400
+
+
 def mostly_web_addresses(text: str) -> bool:
     return sum(len(m.group()) for m in WEB_ADDRESS.finditer(text)) >= ADDRESS_SHARE * max(len(text.strip()), 1)
 

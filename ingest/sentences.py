@@ -13,13 +13,10 @@ import re
 from enum import Enum
 
 from index.records import Sentence
-from index.text import BULLET, collapse_whitespace, ends_with_stop, is_named_entry
+from index.text import BULLET, MAX_SENTENCE_CHARS, collapse_whitespace, ends_with_stop, is_named_entry
 from index.vocabulary import CONTACT, HONORIFICS
 from ingest.actions import continues_row_tail, opens_row_tail
 
-# A "sentence" longer than this (often a run of table cells) is cut at clause breaks, then words. Set by
-# hand: well above a real sentence of the documents, short enough to quote.
-MAX_SENTENCE_CHARS = 400
 # A section heading is a short line: at most this many words and characters. Set by hand: the
 # documents' headings are a few words; a longer line is a sentence's first line.
 MAX_HEADING_WORDS = 10

@@ -161,6 +161,14 @@ def test_a_month_typed_onto_its_year_fills_the_month_slot():
         ("a&e 4 hour performance in dec 21", "what about q3?", "a&e 4 hour performance in q3 2021/22?"),
         ("a&e performance in q3 2021/22", "and january?", "a&e performance in january 2022?"),
         ("a&e performance in q3 2021/22", "and may?", "a&e performance in may 2021?"),
+        # A third review: a month written with its punctuation crashed; a quarter's year went with the wrong slot;
+        # a day stayed behind its month.
+        ("a&e performance in q3 2021/22", "and march, 2022?", "a&e performance in march, 2022?"),
+        ("a&e performance in q3 2021/22", "and Sept. 2022?", "a&e performance in Sept. 2022?"),
+        ("a&e performance in q3 2021/22", "and for q1 2022/23?", "a&e performance in q1 2022/23?"),
+        ("a&e performance in 2021/22", "and q3 21/22?", "a&e performance in q3 21/22?"),
+        ("a&e performance on 5 may 2022", "and q2?", "a&e performance on q2 2022/23?"),
+        ("a&e performance on 5 may 2022", "and june 2023?", "a&e performance on june 2023?"),
     ],
 )
 def test_a_month_given_with_its_year_changes_both(before, message, meant):

@@ -89,9 +89,9 @@ _QUARTER_NUMBER = re.compile(rf"(?<=q){_QUARTER_NUMBERS}|(?<=quarter)\s*{_QUARTE
 # A quarter's column as the tables print it, with the financial year it belongs to: "Q3 21-22".
 _QUARTER_COLUMN = re.compile(rf"(?P<quarter>{_QUARTER_NAME.pattern}) (?P<year>{_YEAR_COLUMN.pattern})", re.IGNORECASE)
 # Months named without their year, after a preposition ("A&E in may", "for April and May"): "may" alone is more
-# often the verb.
+# often the verb; or ending the question, as a message typed on a phone does ("diagnostics 6 week wait march").
 _MONTHS_ALONE = re.compile(
-    rf"\b(?:in|for|during|of|at|since|by)\s+(?:the\s+(?:end|start|month)\s+of\s+)?"
+    rf"(?:\b(?:in|for|during|of|at|since|by)\s+(?:the\s+(?:end|start|month)\s+of\s+)?|\s(?=(?:{MONTH_NAMES})\W*$))"
     rf"(?P<months>(?:{MONTH_NAMES})\b(?:{_LISTED}(?:{MONTH_NAMES})\b)*)(?![\s.-]*['’]?\d)",
     re.IGNORECASE,
 )

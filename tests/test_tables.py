@@ -71,6 +71,15 @@ def test_a_month_without_its_year_is_the_last_one_before_the_document():
     assert months_alone("RTT for December and January", "2022-07-20") == ["Dec-21", "Jan-22"]
     assert months_alone("what may happen in June", "2022-07-20") == ["Jun-22"]  # "may" the verb is no month
     assert months_alone("RTT in May 2022", "2022-07-20") == []  # a month with its year is read as written
+    # Ending the question as typed on a phone (a trial: "diagnostics 6 week wait march" was declined).
+    assert months_alone("diagnostics 6 week wait march", "2022-07-20") == ["Mar-22"]
+    assert months_alone("a&e 4hr jan?", "2022-07-20") == ["Jan-22"]
+    assert months_alone("how may we improve", "2022-07-20") == []
+
+
+def test_a_month_ending_the_question_without_its_year_is_answered_from_the_table(service):
+    answer = service.answer("diagnostics 6 week wait march")
+    assert not answer.abstained and "March 2022 93.7% (target 99%)" in answer.text
 
 
 def test_a_quarter_is_the_quarter_of_the_year_its_columns_precede():

@@ -85,6 +85,7 @@ _QUARTERS_ASKED = (
     re.compile(rf"\b(?P<quarters>{_QUARTER}(?:{_LISTED}{_QUARTER})*),?(?:\s+(?:of|in))?\s+{FINANCIAL_YEAR}", re.IGNORECASE),
     re.compile(rf"\b{FINANCIAL_YEAR},?\s+(?P<quarters>{_QUARTER})", re.IGNORECASE),
 )
+_FINANCIAL_YEAR_WRITTEN = re.compile(rf"\b{FINANCIAL_YEAR}", re.IGNORECASE)
 _QUARTER_NUMBER = re.compile(rf"(?<=q){_QUARTER_NUMBERS}|(?<=quarter)\s*{_QUARTER_NUMBERS}", re.IGNORECASE)
 # A quarter's column as the tables print it, with the financial year it belongs to: "Q3 21-22".
 _QUARTER_COLUMN = re.compile(rf"(?P<quarter>{_QUARTER_NAME.pattern}) (?P<year>{_YEAR_COLUMN.pattern})", re.IGNORECASE)
@@ -270,15 +271,24 @@ def columns_asked(question: str) -> list[str]:
     return list(dict.fromkeys(months + quarters + years))
 
 
-def months_alone(question: str, written: str) -> list[str]:
-    """The months a question names without a year, as columns of a document ``written`` on a date ("2022-07-20"):
-    each the last such month before the month it was written in ("in June" of a July 2022 report is June 2022,
-    "in December" December 2021), as its readers would take it. None when the question dates a month itself."""
+def periods_alone(question: str, written: str) -> list[str]:
+    """The months and quarters a question names without a year, as columns of a document ``written`` on a date
+    ("2022-07-20"): each the last such month, or the last such quarter to end, before the month it was written in
+    ("in June" of a July 2022 report is June 2022, "in December" December 2021, "rtt q3" Q3 2021/22), as its readers
+    would take it. None when the question dates a month or a quarter itself."""
     if MONTH_WITH_YEAR.search(question) or not (dated := re.match(r"(\d{4})-(\d\d)", written)):
         return []
     year, month = int(dated[1]), int(dated[2])
     numbers = [MONTHS[name.lower()] for m in _MONTHS_ALONE.finditer(question) for name in _MONTH_NAME.findall(m["months"])]
-    return list(dict.fromkeys(f"{calendar.month_abbr[n]}-{(year if n < month else year - 1) % 100:02d}" for n in numbers))
+    months = [f"{calendar.month_abbr[n]}-{(year if n < month else year - 1) % 100:02d}" for n in numbers]
+    quarters = []
+    if not any(pattern.search(question) for pattern in _QUARTERS_ASKED) and not _FINANCIAL_YEAR_WRITTEN.search(question):
+        for named in _QUARTER_NUMBER.findall(question):
+            number = int(_NUMBER_WORDS.get(named.strip().lower(), named.strip()))
+            ends = (3 * number + 3) % 12 or 12  # the calendar month a quarter of the financial year ends in: Q4 in March
+            first = year - (ends >= month) - (number == 4)  # the first year of its financial year, ended by then
+            quarters.append(f"Q{number} {first % 100:02d}-{(first + 1) % 100:02d}")
+    return list(dict.fromkeys(months + quarters))
 
 
 def _dating(column: str) -> str | None:
@@ -480,7 +490,7 @@ class TableAnswer:
     columns: tuple[str, ...]  # the columns asked
     share: float = 0.0  # of the question's telling words its label holds (``TableReader.rows_about``)
     fit: float = 0.0  # ... and of its label's words the question holds, summed: rows are chosen by it
-    undated: bool = False  # the question named its months without a year (``months_alone``)
+    undated: bool = False  # the question named its months without a year (``periods_alone``)
     # Rows about the measure asked as much as this one, each giving the month asked ("62 day" holds the GP
     # referral, screening and upgrade rows alike): shown with it, as the question does not say which is meant.
     alike: tuple[TableAnswer, ...] = ()
@@ -560,7 +570,7 @@ def table_answer(
     says whether it has the month asked."""
     asked = columns_asked(question)
     # Months named without a year are read against each table's document date (every table's, once).
-    undated = {} if asked else {w: months_alone(question, w) for w in {reader.written(i) for i in reader.table_sentences() + reader.benchmark_sentences()}}
+    undated = {} if asked else {w: periods_alone(question, w) for w in {reader.written(i) for i in reader.table_sentences() + reader.benchmark_sentences()}}
     rank = {sentence_id: position for position, sentence_id in enumerate(ranked)}
     share_asked = bool(_ASKS_A_SHARE.search(question))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from bot.evaluation import quote_is_verbatim
-from bot.tables import benchmark_columns, benchmark_row, columns_asked, header_columns, months_alone, rows_in
+from bot.tables import benchmark_columns, benchmark_row, columns_asked, header_columns, periods_alone, rows_in
 from index.text import months_in_their_year, months_parted_from_years, tokenize
 
 HEADER = "Annual Target Apr-21 May-21 Jun-21 Jul-21 Aug-21 Sep-21 Oct-21 Nov-21 Dec-21 Jan-22 Feb-22 Mar-22 Q1 Q2 Q3 Q4 21-22 Apr-22 May-22"
@@ -67,19 +67,25 @@ def test_the_month_or_year_asked_is_read_as_a_column():
 
 def test_a_month_without_its_year_is_the_last_one_before_the_document():
     """Staff write "A&E in may" of a report written in July 2022: May 2022; "in December" is December 2021."""
-    assert months_alone("a&e 4hr performance in may?", "2022-07-20") == ["May-22"]
-    assert months_alone("RTT for December and January", "2022-07-20") == ["Dec-21", "Jan-22"]
-    assert months_alone("what may happen in June", "2022-07-20") == ["Jun-22"]  # "may" the verb is no month
-    assert months_alone("RTT in May 2022", "2022-07-20") == []  # a month with its year is read as written
+    assert periods_alone("a&e 4hr performance in may?", "2022-07-20") == ["May-22"]
+    assert periods_alone("RTT for December and January", "2022-07-20") == ["Dec-21", "Jan-22"]
+    assert periods_alone("what may happen in June", "2022-07-20") == ["Jun-22"]  # "may" the verb is no month
+    assert periods_alone("RTT in May 2022", "2022-07-20") == []  # a month with its year is read as written
     # Ending the question as typed on a phone (a trial: "diagnostics 6 week wait march" was declined).
-    assert months_alone("diagnostics 6 week wait march", "2022-07-20") == ["Mar-22"]
-    assert months_alone("a&e 4hr jan?", "2022-07-20") == ["Jan-22"]
-    assert months_alone("how may we improve", "2022-07-20") == []
+    assert periods_alone("diagnostics 6 week wait march", "2022-07-20") == ["Mar-22"]
+    assert periods_alone("a&e 4hr jan?", "2022-07-20") == ["Jan-22"]
+    assert periods_alone("how may we improve", "2022-07-20") == []
+    # A quarter without its financial year is the last such quarter to end before the document (a trial's "rtt q3").
+    assert periods_alone("a&e 4 hour performance in q3", "2022-07-20") == ["Q3 21-22"]
+    assert periods_alone("a&e in q1 and quarter four", "2022-07-20") == ["Q1 22-23", "Q4 21-22"]
+    assert periods_alone("a&e in q3 2021/22", "2022-07-20") == []  # read with its year by columns_asked
 
 
 def test_a_month_ending_the_question_without_its_year_is_answered_from_the_table(service):
     answer = service.answer("diagnostics 6 week wait march")
     assert not answer.abstained and "March 2022 93.7% (target 99%)" in answer.text
+    answer = service.answer("a&e 4 hour performance in q3")
+    assert not answer.abstained and "Q3 2021/22 71.9% (target 95%)" in answer.text
 
 
 def test_a_quarter_is_the_quarter_of_the_year_its_columns_precede():

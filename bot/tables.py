@@ -28,6 +28,7 @@ from itertools import pairwise
 from index.store import KnowledgeBase
 from index.text import tokenize
 from index.vocabulary import (
+    CALENDAR_YEAR,
     FINANCIAL_YEAR,
     MONTH_COLUMN,
     MONTH_NAMES,
@@ -85,14 +86,21 @@ _QUARTERS_ASKED = (
     re.compile(rf"\b(?P<quarters>{_QUARTER}(?:{_LISTED}{_QUARTER})*),?(?:\s+(?:of|in))?\s+{FINANCIAL_YEAR}", re.IGNORECASE),
     re.compile(rf"\b{FINANCIAL_YEAR},?\s+(?P<quarters>{_QUARTER})", re.IGNORECASE),
 )
-_FINANCIAL_YEAR_WRITTEN = re.compile(rf"\b{FINANCIAL_YEAR}", re.IGNORECASE)
+# A quarter named alone, as a word of its own and not a measure's number ("quarter 4 hour" asks which quarter).
+_QUARTER_ALONE = re.compile(
+    rf"\b(?:q|quarter\s*)(?P<number>[1-4]|{number_words(1, 4)})\b(?!\s*(?:hours?|hrs?|days?|weeks?|wks?|ww|months?|mins?|minutes?)\b)",
+    re.IGNORECASE,
+)
+# Any year a question gives, however written ("2021/22", "2022", "fy22", "last year"): a quarter it names is of that.
+_ANY_YEAR = re.compile(rf"\b{FINANCIAL_YEAR}|\b{CALENDAR_YEAR}\b|\bfy\s?\d\d\b|\byears?\b", re.IGNORECASE)
 _QUARTER_NUMBER = re.compile(rf"(?<=q){_QUARTER_NUMBERS}|(?<=quarter)\s*{_QUARTER_NUMBERS}", re.IGNORECASE)
 # A quarter's column as the tables print it, with the financial year it belongs to: "Q3 21-22".
 _QUARTER_COLUMN = re.compile(rf"(?P<quarter>{_QUARTER_NAME.pattern}) (?P<year>{_YEAR_COLUMN.pattern})", re.IGNORECASE)
 # Months named without their year, after a preposition ("A&E in may", "for April and May"): "may" alone is more
 # often the verb; or ending the question, as a message typed on a phone does ("diagnostics 6 week wait march").
 _MONTHS_ALONE = re.compile(
-    rf"(?:\b(?:in|for|during|of|at|since|by)\s+(?:the\s+(?:end|start|month)\s+of\s+)?|\s(?=(?:{MONTH_NAMES})\W*$))"
+    rf"(?:\b(?:in|for|during|of|at|since|by)\s+(?:the\s+(?:end|start|month)\s+of\s+)?"
+    rf"|\s(?=(?:{MONTH_NAMES})\b(?:{_LISTED}(?:{MONTH_NAMES})\b)*\W*$))"
     rf"(?P<months>(?:{MONTH_NAMES})\b(?:{_LISTED}(?:{MONTH_NAMES})\b)*)(?![\s.-]*['’]?\d)",
     re.IGNORECASE,
 )
@@ -282,12 +290,12 @@ def periods_alone(question: str, written: str) -> list[str]:
     numbers = [MONTHS[name.lower()] for m in _MONTHS_ALONE.finditer(question) for name in _MONTH_NAME.findall(m["months"])]
     months = [f"{calendar.month_abbr[n]}-{(year if n < month else year - 1) % 100:02d}" for n in numbers]
     quarters = []
-    if not any(pattern.search(question) for pattern in _QUARTERS_ASKED) and not _FINANCIAL_YEAR_WRITTEN.search(question):
-        for named in _QUARTER_NUMBER.findall(question):
-            number = int(_NUMBER_WORDS.get(named.strip().lower(), named.strip()))
-            ends = (3 * number + 3) % 12 or 12  # the calendar month a quarter of the financial year ends in: Q4 in March
-            first = year - (ends >= month) - (number == 4)  # the first year of its financial year, ended by then
-            quarters.append(f"Q{number} {first % 100:02d}-{(first + 1) % 100:02d}")
+    if not _ANY_YEAR.search(question):
+        numbers = [int(_NUMBER_WORDS.get(named["number"].lower(), named["number"])) for named in _QUARTER_ALONE.finditer(question)]
+        # Each the last such quarter to end by then; listed ones ("q1 and q2") all of the one financial year
+        # in which every one of them has ended.
+        firsts = [year - (((3 * n + 3) % 12 or 12) >= month) - (n == 4) for n in numbers]  # Q1 ends in June, Q4 in March
+        quarters = [f"Q{n} {min(firsts) % 100:02d}-{(min(firsts) + 1) % 100:02d}" for n in numbers]
     return list(dict.fromkeys(months + quarters))
 
 
@@ -354,6 +362,7 @@ TABLE_ANSWERS_SHARE = 0.5
 
 # Numbers a measure's name may spell out ("two-week wait" is the "2 week wait").
 _NUMBER_WORDS = {word: str(value) for word, value in NUMBER_WORDS.items() if value <= 12}
+_WORD_OF_NUMBER = {number: word for word, number in _NUMBER_WORDS.items()}
 
 
 class TableReader:
@@ -394,7 +403,8 @@ class TableReader:
         ("what % of GP appointments were face to face": "% face to face", not "Face to face appointments")."""
         dated = {t for c in columns for t in tokenize(f"{_written_out(c)} {c}")}
         if "quarter" in terms:  # "quarter 2" written out: its "2" dates the question ("Q2" is one token, and a "2" beside it is the measure's)
-            dated |= {t for c in columns if (q := _QUARTER_COLUMN.fullmatch(c)) for t in tokenize(f"quarter {q['quarter'][1]}")}
+            quarters = [q["quarter"][1] for c in columns if (q := _QUARTER_COLUMN.fullmatch(c))]
+            dated |= {t for n in quarters for t in tokenize(f"quarter {n} {_WORD_OF_NUMBER[n]}")}
         asked = {t: w for t, w in terms.items() if t not in dated}
         numbers = {_NUMBER_WORDS.get(t, t) for t in asked if t.isdigit() or t in _NUMBER_WORDS}
         if share_asked and asked:

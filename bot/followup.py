@@ -38,11 +38,12 @@ from index.vocabulary import (
     FINANCIAL_YEAR,
     FIRST_MONTH_OF_FINANCIAL_YEAR,
     LATER_YEAR,
+    MONTH_NAME,
     MONTH_NAMES,
     MONTH_WITH_YEAR,
     MONTHS,
+    QUARTER,
     YEAR_WRITTEN,
-    number_words,
 )
 
 # A message with at most this many words of its own after a cue such as "and" or "what about"
@@ -75,11 +76,13 @@ _SLOT_AFTER_FRAME = re.compile(r"^(?:at|in|for|of|on|from)\s+\S", re.IGNORECASE)
 TURNS_KEPT = 5
 
 _WORD = re.compile(r"[A-Za-z0-9£%][A-Za-z0-9£%&'’/.,-]*[A-Za-z0-9%]|[A-Za-z0-9£%]")
-_MONTH = re.compile(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{MONTH_NAMES})\b", re.IGNORECASE)
+# A day of the month before its name ("5 may", "1st april").
+_DAY = r"\b\d{1,2}(?:st|nd|rd|th)?\s+"
+_MONTH = re.compile(rf"(?:{_DAY})?\b(?:{MONTH_NAMES})\b", re.IGNORECASE)
 # Report months of a financial year ("at m3", "month 4").
 _PERIOD = re.compile(r"\b(?:m|month\s?)\d{1,2}\b", re.IGNORECASE)
 # A quarter of the financial year ("q3", "quarter three").
-_QUARTER = re.compile(rf"\b(?:q|quarter\s?)(?:[1-4]|{number_words(1, 4)})\b", re.IGNORECASE)
+_QUARTER = re.compile(rf"\b{QUARTER}", re.IGNORECASE)
 # The slots of time an ellipsis may change.
 _TIMES = (_MONTH, YEAR_WRITTEN, _PERIOD, _QUARTER)
 # A quarter with the financial year it is of, if written ("q3 2021/22", "quarter 3 of 21/22").
@@ -87,10 +90,7 @@ _QUARTER_OF_YEAR = re.compile(rf"{_QUARTER.pattern}(?:,?\s+(?:of\s+)?{FINANCIAL_
 # A month, with the day before it and the year after it when there are ones (``MONTH_WITH_YEAR``: "January 2022",
 # "jan 22", "5 may 2022", not the "12" of "april 12 hour waits"): a fragment giving another year changes both ("and in january 2022?" after
 # "... in December 2021" is January 2022, not January 2021).
-_MONTH_MAYBE_DATED = re.compile(
-    rf"(?:\b\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{MONTH_WITH_YEAR.pattern}|\b(?:{MONTH_NAMES})\b)", re.IGNORECASE
-)
-_MONTH_NAME = re.compile(rf"\b(?:{MONTH_NAMES})\b", re.IGNORECASE)
+_MONTH_MAYBE_DATED = re.compile(rf"(?:{_DAY})?(?:{MONTH_WITH_YEAR.pattern}|\b(?:{MONTH_NAMES})\b)", re.IGNORECASE)
 
 # "diff question - ...", "new question: ...", "right - ...": the user says the topic changes.
 _SWITCH = re.compile(
@@ -586,7 +586,7 @@ def _time_of_another_kind(question: str, fragment: str) -> tuple[str, str] | Non
 
 def _month_number(text: str) -> int:
     """The number of the first month a text names ("5 Sept. 2022" is 9)."""
-    named = _MONTH_NAME.search(text)
+    named = MONTH_NAME.search(text)
     return MONTHS[named.group().lower()] if named else 0
 
 

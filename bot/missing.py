@@ -24,9 +24,8 @@ import re
 from collections.abc import Iterable
 
 from index.text import tokenize, years_written
-from index.vocabulary import MONTH_NAMES, MONTHS, REPORTING_MONTH
+from index.vocabulary import MONTH_NAME, MONTHS, REPORTING_MONTH
 
-_MONTH = re.compile(rf"\b(?:{MONTH_NAMES})\b", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9&]*")
 
 
@@ -114,7 +113,7 @@ def months_named(text: str) -> list[str]:
 
 def _months_written(text: str) -> dict[str, set[str]]:
     """Each month the text names, with the forms it writes it in, lower-cased."""
-    return {month: {m.group().lower() for m in _MONTH.finditer(text) if m.group() in forms} for month, forms in _months_in(text).items()}
+    return {month: {m.group().lower() for m in MONTH_NAME.finditer(text) if m.group() in forms} for month, forms in _months_in(text).items()}
 
 
 def _reporting_months(text: str) -> list[int]:
@@ -129,7 +128,7 @@ def _months_in(text: str) -> dict[str, set[str]]:
     name is not on a page that only prints "Apr-22" column headers: those stand on every page of the
     performance report's tables, whatever month a figure is for."""
     months: dict[str, set[str]] = {}
-    for m in _MONTH.finditer(text):
+    for m in MONTH_NAME.finditer(text):
         after_preposition = re.search(r"\b(?:in|for|during|since|until|from|of)\s+$", text[: m.start()], re.IGNORECASE)
         if m.group().lower() != "may" or m.group() == "May" or re.match(r"\s+\d", text[m.end() :]) or after_preposition:
             name = calendar.month_name[MONTHS[m.group().lower()]]

@@ -31,10 +31,12 @@ from index.vocabulary import (
     CALENDAR_YEAR,
     FINANCIAL_YEAR,
     MONTH_COLUMN,
+    MONTH_NAME,
     MONTH_NAMES,
     MONTH_WITH_YEAR,
     MONTHS,
     NUMBER_WORDS,
+    QUARTER,
     number_words,
 )
 
@@ -77,20 +79,15 @@ _MONTHS_SHARING_YEAR = re.compile(rf"(?:\b(?:{MONTH_NAMES})\.?{_LISTED})+$", re.
 _RANGE_TO = r"\s*(?:-|–|—|to|through|until)\s*$"
 _RANGE_FROM = re.compile(rf"\b(?P<month>{MONTH_NAMES}){_RANGE_TO}", re.IGNORECASE)
 _DATED_RANGE_FROM = re.compile(_RANGE_TO, re.IGNORECASE)
-_MONTH_NAME = re.compile(rf"\b(?:{MONTH_NAMES})\b", re.IGNORECASE)
 # Quarters of a financial year as a question writes them: "Q3 2021/22", "q3, 21-22", "quarter three of 2021/22",
 # "Q3 and Q4 2021/22"; or after their year, "2021/22 Q3".
 _QUARTER_NUMBERS = rf"(?:[1-4]|{number_words(1, 4)})"
-_QUARTER = rf"(?:q|quarter\s*){_QUARTER_NUMBERS}\b"
 _QUARTERS_ASKED = (
-    re.compile(rf"\b(?P<quarters>{_QUARTER}(?:{_LISTED}{_QUARTER})*),?(?:\s+(?:of|in))?\s+{FINANCIAL_YEAR}", re.IGNORECASE),
-    re.compile(rf"\b{FINANCIAL_YEAR},?\s+(?P<quarters>{_QUARTER})", re.IGNORECASE),
+    re.compile(rf"\b(?P<quarters>{QUARTER}(?:{_LISTED}{QUARTER})*),?(?:\s+(?:of|in))?\s+{FINANCIAL_YEAR}", re.IGNORECASE),
+    re.compile(rf"\b{FINANCIAL_YEAR},?\s+(?P<quarters>{QUARTER})", re.IGNORECASE),
 )
 # A quarter named alone, as a word of its own and not a measure's number ("quarter 4 hour" asks which quarter).
-_QUARTER_ALONE = re.compile(
-    rf"\b(?:q|quarter\s*)(?P<number>[1-4]|{number_words(1, 4)})\b(?!\s*(?:hours?|hrs?|days?|weeks?|wks?|ww|months?|mins?|minutes?)\b)",
-    re.IGNORECASE,
-)
+_QUARTER_ALONE = re.compile(rf"\b{QUARTER}(?!\s*(?:hours?|hrs?|days?|weeks?|wks?|ww|months?|mins?|minutes?)\b)", re.IGNORECASE)
 # Any year a question gives, however written ("2021/22", "2022", "fy22", "last year"): a quarter it names is of that.
 _ANY_YEAR = re.compile(rf"\b{FINANCIAL_YEAR}|\b{CALENDAR_YEAR}\b|\bfy\s?\d\d\b|\byears?\b", re.IGNORECASE)
 _QUARTER_NUMBER = re.compile(rf"(?<=q){_QUARTER_NUMBERS}|(?<=quarter)\s*{_QUARTER_NUMBERS}", re.IGNORECASE)
@@ -270,7 +267,7 @@ def columns_asked(question: str) -> list[str]:
             earlier = list(range(end - (end - _month_count(dated["year"], opening["month"])) % 12, end))
         else:
             sharing = _MONTHS_SHARING_YEAR.search(question, 0, dated.start())
-            named = [_month_count(dated["year"], m.group()) for m in _MONTH_NAME.finditer(sharing.group())] if sharing else []
+            named = [_month_count(dated["year"], m.group()) for m in MONTH_NAME.finditer(sharing.group())] if sharing else []
             # Listed in time order: "December and January 2022" is December 2021.
             earlier = [n - 12 * (n > end) for n in named]
         months += [_month_column(n) for n in [*earlier, end]]
@@ -287,11 +284,12 @@ def periods_alone(question: str, written: str) -> list[str]:
     if MONTH_WITH_YEAR.search(question) or not (dated := re.match(r"(\d{4})-(\d\d)", written)):
         return []
     year, month = int(dated[1]), int(dated[2])
-    numbers = [MONTHS[name.lower()] for m in _MONTHS_ALONE.finditer(question) for name in _MONTH_NAME.findall(m["months"])]
+    numbers = [MONTHS[name.lower()] for m in _MONTHS_ALONE.finditer(question) for name in MONTH_NAME.findall(m["months"])]
     months = [f"{calendar.month_abbr[n]}-{(year if n < month else year - 1) % 100:02d}" for n in numbers]
     quarters = []
     if not _ANY_YEAR.search(question):
-        numbers = [int(_NUMBER_WORDS.get(named["number"].lower(), named["number"])) for named in _QUARTER_ALONE.finditer(question)]
+        named = [number.strip().lower() for quarter in _QUARTER_ALONE.finditer(question) for number in _QUARTER_NUMBER.findall(quarter.group())]
+        numbers = [int(_NUMBER_WORDS.get(number, number)) for number in named]
         # Each the last such quarter to end by then; listed ones ("q1 and q2") all of the one financial year
         # in which every one of them has ended.
         firsts = [year - (((3 * n + 3) % 12 or 12) >= month) - (n == 4) for n in numbers]  # Q1 ends in June, Q4 in March

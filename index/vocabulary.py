@@ -116,6 +116,12 @@ def number_words(low: int, high: int) -> str:
     return "|".join(word for word, value in NUMBER_WORDS.items() if low <= value <= high)
 
 
+# A month's name as a word of its own ("May", "sept").
+MONTH_NAME = re.compile(rf"\b(?:{MONTH_NAMES})\b", re.IGNORECASE)
+# A quarter of the financial year as people write one: "Q3", "quarter 3", "quarter three" (a pattern's text).
+QUARTER = rf"(?:q|quarter\s*)(?:[1-4]|{number_words(1, 4)})\b"
+
+
 # Words too common to search for or to count as a question's content.
 STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before being below between

@@ -72,6 +72,7 @@ from index.text import (
     months_parted_from_years,
     tokenize,
     units_spelled_out,
+    without_modal_may,
     years_written,
 )
 from index.vocabulary import CALENDAR_YEAR, CAPTION, MONEY, WEB_ADDRESS
@@ -411,7 +412,7 @@ class AnsweringService:
     def answer(self, question: str, filters: Filters = NO_FILTERS) -> Answer:
         """Leads' questions about actions are answered from the action table when it holds the answer;
         the documents answer the rest, and what the table could not."""
-        question = months_parted_from_years(collapse_whitespace(question))
+        question = months_parted_from_years(collapse_whitespace(without_modal_may(question)))  # "if i may" names no month
         if not has_a_word(question):  # "", "??", "..."
             return Answer(text=NO_QUESTION, citations=[], abstained=True, trace=["declined: no word to look for"])
         if len(question) > MAX_QUESTION_CHARS:

@@ -32,7 +32,7 @@ from functools import partial
 
 from bot.action_query import ActionDetail, ActionFilter, detail_asked
 from bot.facts import person_named
-from index.text import has_a_word, months_parted_from_years, tokenize
+from index.text import has_a_word, months_parted_from_years, tokenize, without_modal_may
 from index.vocabulary import (
     EARLIER_YEAR,
     FINANCIAL_YEAR,
@@ -281,7 +281,7 @@ def resolve(
     "the ICP ones"): the answering service's own reading, so narrowing a list
     understands what a fresh question would.
     """
-    message = months_parted_from_years(re.sub(r"\s+", " ", message).strip())
+    message = months_parted_from_years(re.sub(r"\s+", " ", without_modal_may(message)).strip())
     switched = _SWITCH.match(message)
     if not history and _MORE.match(message):
         return Resolution(FollowUpKind.MORE, message)  # nothing to continue: answered as such, not searched for

@@ -9,7 +9,7 @@ import pytest
 
 from bot.evaluation import quote_is_verbatim
 from bot.tables import benchmark_columns, benchmark_row, columns_asked, header_columns, periods_alone, rows_in
-from index.text import months_in_their_year, months_parted_from_years, tokenize
+from index.text import months_in_their_year, months_parted_from_years, tokenize, without_modal_may
 
 HEADER = "Annual Target Apr-21 May-21 Jun-21 Jul-21 Aug-21 Sep-21 Oct-21 Nov-21 Dec-21 Jan-22 Feb-22 Mar-22 Q1 Q2 Q3 Q4 21-22 Apr-22 May-22"
 ROWS = (
@@ -200,6 +200,18 @@ def test_a_month_typed_onto_its_year_reads_as_the_month_and_year(service):
     assert months_parted_from_years("the mayor in 2022") == "the mayor in 2022"
     glued, spaced = service.answer("breast 2ww nov21"), service.answer("breast 2ww nov 21")
     assert not glued.abstained and glued.text == spaced.text
+
+
+def test_may_the_verb_is_no_month(service):
+    """A question asking politely ("if i may, ...") had been searched and answered as one about May."""
+    assert without_modal_may("if i may, a&e in may? may i ask; this may impact May 2022") == (
+        "if i    , a&e in may?     i ask; this     impact May 2022"
+    )
+    assert without_modal_may("in May we saw 18 may gb") == "in May we saw 18 may gb"
+    polite, plain = service.answer("if i may, what was a&e 4 hour performance"), service.answer("what was a&e 4 hour performance")
+    assert polite.text == plain.text and "May" not in polite.text
+    polite = service.answer("what was the diagnostics 6 week wait in march, if i may")
+    assert "March 2022 93.7%" in polite.text and "May" not in polite.text
 
 
 def test_a_month_the_row_does_not_reach_is_declined_saying_which_months_it_gives(service):

@@ -33,7 +33,7 @@ from bot.missing import reporting_month_missing, what_is_missing
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
 from index.store import KnowledgeBase
 from index.text import BULLET, YEAR_TOKEN, ends_with_stop, english_word_ranks, tokenize
-from index.vocabulary import CAPTION, STOPWORDS
+from index.vocabulary import CAPTION, DOCUMENT_NOUNS, STOPWORDS
 
 # Sentences of the pages the best chunks are on are candidates too.
 PAGES_EXPANDED = 6
@@ -206,8 +206,6 @@ QUESTION_WORDS = frozenset(
 )
 
 
-# Nouns that name a document when the words before them say which ("the CEO report", "the NHSE letter").
-_DOCUMENT_NOUNS = frozenset({"report", "minutes", "letter", "update", "roadmap", "plan", "paper", "appendix", "study"})
 _QUESTION_WORD = re.compile(r"[\w&'’]+")
 
 
@@ -377,7 +375,7 @@ class FeatureMaker:
         words = _QUESTION_WORD.findall(question)
         found = []
         for end, word in enumerate(words):
-            if word.lower() not in _DOCUMENT_NOUNS:
+            if word.lower() not in DOCUMENT_NOUNS:
                 continue
             for start in range(max(end - 3, 0), end):
                 if not tokenize(words[start]):

@@ -34,6 +34,7 @@ from bot.action_query import ActionDetail, ActionFilter, detail_asked
 from bot.facts import person_named
 from index.text import has_a_word, months_parted_from_years, tokenize, without_modal_may
 from index.vocabulary import (
+    DOCUMENT_NOUNS,
     EARLIER_YEAR,
     FINANCIAL_YEAR,
     FIRST_MONTH_OF_FINANCIAL_YEAR,
@@ -179,6 +180,9 @@ _VERB_BEFORE_ARTICLE = re.compile(rf"^[a-z]+\s+(?={_DETERMINER}\s)", re.IGNORECA
 _VERB_AFTER_WHO = re.compile(r"^[a-z]+\s+(?=\S)", re.IGNORECASE)
 _AUXILIARY = re.compile(r"\s\b(?:is|are|was|were|has|have|had|did|does|do|will|would|should|can|could)\b\s", re.IGNORECASE)
 _PREPOSITION = re.compile(r"\b(?:on|of|for|about|into|in|at|to|from|with|regarding)\s+(?=\S)", re.IGNORECASE)
+# "what did the NHSE letter say about cancer": after "did", "does" or "do", who said (or decided, or noted) what about what.
+_ASKS_WHAT_WAS_SAID = re.compile(r"\b(?:did|does|do)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
+_SAID_ABOUT = re.compile(r"^(?P<doer>.+)\s+[a-z]+\s+(?:about|on|regarding|concerning)\s+(?P<topic>.+)$", re.IGNORECASE)
 _RESET = re.compile(r"^\W*(?:/?reset|start\s+(?:over|again|afresh)|new\s+conversation|forget\s+(?:it|that|everything))\W*$", re.IGNORECASE)
 
 
@@ -682,6 +686,10 @@ def subject_of(question: str) -> str:
     asks_who_or_what = frame is not None and bool(re.match(r"(?:who|what|which)", frame.group(), re.IGNORECASE))
     if frame is not None and _ASKS_HOW_IT_STANDS.search(frame.group()):
         rest = _DOING.sub("", rest)
+    said = _SAID_ABOUT.match(rest) if frame is not None and _ASKS_WHAT_WAS_SAID.search(frame.group()) else None
+    if said and _content_words(said["doer"]):
+        # A document that said it is "it" ("who wrote it?", "when was it sent?"); otherwise what was said about.
+        return _tidy_subject(said["doer"] if said["doer"].split()[-1].lower() in DOCUMENT_NOUNS else said["topic"])
     auxiliary = _AUXILIARY.search(f" {rest} ")
     if auxiliary and auxiliary.start() > 0 and _content_words(rest[: auxiliary.start()]):
         return _tidy_subject(rest[: auxiliary.start()])

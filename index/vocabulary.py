@@ -116,6 +116,9 @@ def number_words(low: int, high: int) -> str:
     return "|".join(word for word, value in NUMBER_WORDS.items() if low <= value <= high)
 
 
+# Nouns that name a document when the words before them say which ("the CEO report", "the NHSE letter").
+DOCUMENT_NOUNS = frozenset({"report", "minutes", "letter", "update", "roadmap", "plan", "paper", "appendix", "study"})
+
 # A month's name as a word of its own ("May", "sept").
 MONTH_NAME = re.compile(rf"\b(?:{MONTH_NAMES})\b", re.IGNORECASE)
 # A quarter of the financial year as people write one: "Q3", "quarter 3", "quarter three" (a pattern's text).

@@ -73,6 +73,12 @@ def test_the_subject_leaves_out_the_verb_and_the_time_of_the_question_before():
     assert "programme now" not in resolve("when did they take it over?", asked("who's responsible for the transforming care programme now?")).question
     assert resolve("what was it for?", asked("who wrote jucd's green plan?")).question == "what was jucd's green plan for?"
     assert "wrm" in resolve("what did they say?", asked("who did wrm talk to outside the nhs?")).question  # the doer stays
+    # After "what did ... say about ...": the document that said it, or else what was said about. A new user's
+    # trial saw "who wrote it?" after "what did the NHSE letter say about cancer?" become "who wrote the NHSE
+    # letter say about cancer?".
+    assert resolve("who wrote it?", asked("what did the NHSE letter say about cancer?")).question == "who wrote the NHSE letter?"
+    assert resolve("when was it sent?", asked("what does the ceo report say on covid")).question == "when was the ceo report sent?"
+    assert resolve("when is it due?", asked("what did the ccg decide about ivf?")).question == "when is ivf due?"
     # A closing "-ing" word that is a noun stays: "the board meeting", "the recurrent funding".
     assert "board meeting" in resolve("who chairs it?", asked("when is the board meeting?")).question
     assert "recurrent funding" in resolve("who gets it?", asked("what's the recurrent funding?")).question

@@ -26,7 +26,7 @@ from bot.followup import (
 )
 from bot.quoting import Quoter
 from index.search import NO_FILTERS, Filters
-from index.text import mostly_web_addresses
+from index.text import mostly_web_addresses, tokenize
 
 # Sentences shown around a cited one for "where does it say that?" (before, after) and after it
 # for "tell me more about the second point". Chosen on the drill dialogues of eval/dialogues.jsonl
@@ -106,7 +106,8 @@ class FollowUpAnswerer:
             asked = self.service.action_filter(resolution.question)
             action_filter = asked if asked is not None and self.service.actions.listing(asked).groups else None
         return Turn(
-            resolution.question, _cited(answer), answer.abstained, action_filter, shown, resolution.inserted, resolution.subject
+            resolution.question, _cited(answer), answer.abstained, action_filter, shown, resolution.inserted, resolution.subject,
+            said=_said_beside_quotes(answer),
         )
 
     def _page(self, resolution: Resolution) -> tuple[Answer, Turn]:
@@ -212,6 +213,15 @@ def _sentence_ids_of(quoter: Quoter, passage: CitedPassage) -> list[int]:
 
 def _cited(answer: Answer) -> tuple[CitedPassage, ...]:
     return tuple(CitedPassage(c.slug, c.page, c.quote) for c in answer.citations)
+
+
+def _said_beside_quotes(answer: Answer) -> tuple[str, ...]:
+    """The search words of an answer's text that none of its quotes holds (a table row's "target"): what a
+    follow-up may point back at besides the quotes. None for a decline or a listing (its rows are its quotes)."""
+    if answer.abstained or answer.actions is not None:
+        return ()
+    quoted = set(tokenize(" ".join(c.quote for c in answer.citations)))
+    return tuple(dict.fromkeys(word for word in tokenize(answer.text) if word not in quoted))
 
 
 def _row_count(listing: ActionListing) -> int:

@@ -216,11 +216,15 @@ class Turn:
     inserted: str = ""  # the fragment an ellipsis put into ``question`` ("swft"), the slot the next one replaces
     subject: str = ""  # what a pronoun in the next message stands for; a pronoun follow-up keeps its predecessor's
     reply_ids: tuple[str, ...] = ()  # the channel's ids of the bot messages that carried the answer (Telegram replies)
+    # Search words the answer said beside its quotes: a table row's "target" ("... May 2022 71.7% (target 95%)"),
+    # which "and what's the target?" points back at.
+    said: tuple[str, ...] = ()
 
     def as_json(self) -> dict:
         data = asdict(self)
         data["citations"] = [asdict(c) for c in self.citations]
         data["reply_ids"] = list(self.reply_ids)
+        data["said"] = list(self.said)
         return data
 
     @classmethod
@@ -235,6 +239,7 @@ class Turn:
             inserted=data.get("inserted", ""),
             subject=data.get("subject", ""),
             reply_ids=tuple(data.get("reply_ids", ())),
+            said=tuple(data.get("said", ())),
         )
 
 
@@ -456,7 +461,7 @@ def _names_what_was_said(message: str, last: Turn) -> bool:
     content = [w for w in words if w not in _FUNCTION_WORDS and w not in _POINTING_BACK]
     if not content or len(content) > MAX_WORDS_NAMING_WHAT_WAS_SAID or len(words) < 2 or words[-2] != "the" or words[-1] not in content or _first_name(message):
         return False
-    said = set(tokenize(" ".join([last.question, *(c.quote for c in last.citations)])))
+    said = set(tokenize(" ".join([last.question, *(c.quote for c in last.citations)]))) | set(last.said)
     return any(stem in said for stem in tokenize(words[-1]))
 
 

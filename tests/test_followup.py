@@ -196,6 +196,20 @@ def test_where_it_says_so_shows_a_table_once_for_several_of_its_rows(service):
     assert where.answer.text.count("Cancer 62-day wait from referral from an NHS screening service") == 1
 
 
+def test_the_target_a_table_answer_gave_is_what_the_next_message_points_at(service):
+    """A new user's trial: "and what's the target?" after the A&E figure for May was read as a question of its own
+    and answered with the Transforming Care inpatient target, the word "target" standing in the answer's table line
+    ("May 2022 71.7% (target 95%)") and not in the row it quotes."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    first = answerer.answer("what was the A&E 4hr performance in may 2022", ())
+    assert "May 2022 71.7% (target 95%)" in first.answer.text and "target" in first.history[-1].said
+    target = answerer.answer("and what's the target?", first.history)
+    assert target.resolution.kind is FollowUpKind.PRONOUN and "A&E" in target.resolution.question
+    assert "(target 95%)" in target.answer.text and "inpatient" not in target.answer.text
+
+
 def test_passages_that_touch_once_merged_are_merged_too():
     """A second review: a window that grew to touch one kept before it grew stayed apart (sentences 2081-2086 and
     2087-2088 of one page shown as two passages)."""
@@ -319,7 +333,7 @@ def test_start_over_and_reset_are_recognised():
 
 
 def test_turns_survive_a_round_trip_through_json_and_the_history_stays_short():
-    turn = Turn("q", PASSAGE, action_filter=ActionFilter(due="2023/24"), rows_shown=15, subject="s", reply_ids=("7",))
+    turn = Turn("q", PASSAGE, action_filter=ActionFilter(due="2023/24"), rows_shown=15, subject="s", reply_ids=("7",), said=("target",))
     assert Turn.from_json(turn.as_json()) == turn
     history: tuple[Turn, ...] = ()
     for n in range(9):

@@ -29,7 +29,7 @@ from bot.facts import (
     value_asked_for_years,
     wanted_fact_kinds,
 )
-from bot.missing import reporting_month_missing, what_is_missing
+from bot.missing import date_missing, reporting_month_missing, what_is_missing
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
 from index.store import KnowledgeBase
 from index.text import BULLET, YEAR_TOKEN, ends_with_stop, english_word_ranks, tokenize
@@ -615,8 +615,8 @@ class FeatureMaker:
         ]
 
     def not_on_pages(self, question: str, reading: QuestionReading, sentence_ids: list[int], said: str = "") -> str:
-        """What the question asks about that none of these sentences' pages mention: a month, a year
-        or a name, said as ``bot.missing`` says it ("" when they mention all of them). A name
+        """What the question asks about that none of these sentences' pages mention: a month (of the financial
+        year: "month 6"), a date ("21 july"), a year or a name, said as ``bot.missing`` says it ("" when they mention all of them). A name
         naming a document ("the CEO report says ...") says where, not what, and is not asked for; a name
         the documents never use is on no page at all (the decision weighs those: ``unknown_name``); a name
         counts as mentioned in a longer form too ("NHSE" in "NHSEI")."""
@@ -625,6 +625,10 @@ class FeatureMaker:
         pages = dict.fromkeys(self._page_of(i) for i in sentence_ids)
         if month_missing := reporting_month_missing(question, (self.kb.page_text(*page) for page in pages)):
             return month_missing
+        # A date asked is given by a page or by its document's title ("... Minutes (18 May 2022)").
+        titles = {self.kb.by_slug[slug].record.title for slug, _ in pages}
+        if date_lacking := date_missing(question, [*(self.kb.page_text(*page) for page in pages), *titles]):
+            return date_lacking
         evidence = self.evidence_tokens(sentence_ids) | frozenset(tokenize(said))
         best = self.kb.sentences[sentence_ids[0]][1].text
         missing = [n for n in self.names_to_find(reading) if not _mentioned(n, evidence)]

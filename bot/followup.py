@@ -34,6 +34,7 @@ from bot.action_query import ActionDetail, ActionFilter, detail_asked
 from bot.facts import person_named
 from index.text import has_a_word, months_parted_from_years, tokenize, without_modal_may
 from index.vocabulary import (
+    DAY_BEFORE_MONTH,
     DOCUMENT_NOUNS,
     EARLIER_YEAR,
     FINANCIAL_YEAR,
@@ -77,8 +78,7 @@ _SLOT_AFTER_FRAME = re.compile(r"^(?:at|in|for|of|on|from)\s+\S", re.IGNORECASE)
 TURNS_KEPT = 5
 
 _WORD = re.compile(r"[A-Za-z0-9£%][A-Za-z0-9£%&'’/.,-]*[A-Za-z0-9%]|[A-Za-z0-9£%]")
-# A day of the month before its name ("5 may", "1st april").
-_DAY = r"\b\d{1,2}(?:st|nd|rd|th)?\s+"
+_DAY = DAY_BEFORE_MONTH  # "5 may", "1st april"
 _MONTH = re.compile(rf"(?:{_DAY})?\b(?:{MONTH_NAMES})\b", re.IGNORECASE)
 # Report months of a financial year ("at m3", "month 4").
 _PERIOD = re.compile(r"\b(?:m|month\s?)\d{1,2}\b", re.IGNORECASE)

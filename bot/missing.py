@@ -23,8 +23,8 @@ import calendar
 import re
 from collections.abc import Iterable
 
-from index.text import tokenize, years_written
-from index.vocabulary import MONTH_NAME, MONTHS, REPORTING_MONTH
+from index.text import tokenize, without_modal_may, years_written
+from index.vocabulary import DAY_AND_MONTH, MONTH_NAME, MONTHS, REPORTING_MONTH
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9&]*")
 
@@ -96,6 +96,33 @@ def reporting_month_missing(question: str, page_texts: Iterable[str]) -> str:
     missing = [m for m in asked if m not in on_pages]
     given = [m for m in on_pages if m not in asked]
     return _sentence([f"month {m}" for m in given[:1]], [f"month {m}" for m in missing])
+
+
+def date_missing(question: str, page_texts: Iterable[str]) -> str:
+    """The dates the question asks about ("the staff briefing on 21 july") that the pages an answer would come
+    from give none of, said for the user: "The closest passages give 4 July, not 21 July." ("" if none is asked
+    or the pages give them all). A month that the pages name on another day is no date they give: a trial's
+    "and 21 july?" after the briefings of 12 May and 9 June was answered with the list of July's other news."""
+    asked = _dates(question)
+    if not asked:
+        return ""
+    on_pages = _dates("\n".join(page_texts))
+    missing = [date for date in asked if date not in on_pages]
+    given = [date for date in on_pages if date[1] in {month for _, month in missing} and date not in asked]
+    return _sentence([_said_date(date) for date in given[:3]], [_said_date(date) for date in missing])
+
+
+def _dates(text: str) -> list[tuple[int, int]]:
+    """The (day, month) dates a text names, each once, in order ("which 2 may need" names none)."""
+    found = []
+    for m in DAY_AND_MONTH.finditer(without_modal_may(text)):
+        day = m["day_after"] or re.match(r"\d+", m.group())[0]  # type: ignore[index]
+        found.append((int(day), MONTHS[(m["month"] or m["month_first"]).lower()]))
+    return list(dict.fromkeys(found))
+
+
+def _said_date(date: tuple[int, int]) -> str:
+    return f"{date[0]} {calendar.month_name[date[1]]}"
 
 
 def gives_the_months_asked(question: str, sentence: str) -> bool:

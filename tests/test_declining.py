@@ -7,7 +7,7 @@ import pytest
 from bot.answering import AnsweringService
 from bot.facts import asks_an_amount, asks_when, gives_a_figure_for, value_asked_for_years
 from bot.features import DeclineRule
-from bot.missing import reporting_month_missing, what_is_missing
+from bot.missing import date_missing, reporting_month_missing, what_is_missing
 from index import store
 from index.text import tokenize
 from ingest.build import ingest_corpus
@@ -206,6 +206,30 @@ def test_a_question_about_another_reporting_month_is_declined_saying_which_month
     answer = service.answer("What was the CCG financial position at month 6?")
     assert answer.abstained and answer.citations == []
     assert "give month 3, not month 6" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "pages", "said"),
+    [
+        ("how many attended the staff briefing on 21 july?", "• 9 June - 177 • 4 July - 219 in attendance", "The closest passages give 4 July, not 21 July."),
+        ("how many attended the 9th of june briefing?", "• 9 June - 177 • 4 July - 219 in attendance", ""),
+        ("what was agreed on July 21st?", "• 4 July - 219", "The closest passages give 4 July, not 21 July."),
+        ("april 12 hour waits", "Apr-22", ""),  # a measure, not the 12th of April
+        ("rtt in April 22", "Apr-22", ""),  # April 2022
+        ("how many came, if i may ask? 2 may be enough", "nothing", ""),  # "may" the verb
+        ("what did the 18 may gb meeting decide", "CCG Governing Body Unconfirmed Minutes (18 May 2022)", ""),
+    ],
+)
+def test_a_date_the_pages_do_not_give_is_said_to_be_missing(question, pages, said):
+    """A new user's "and 21 july?" after the staff briefings of 12 May and 9 June was answered with July's other news."""
+    assert date_missing(question, [pages]) == said
+
+
+def test_a_date_asked_that_the_quoted_pages_do_not_give_is_declined(service):
+    answer = service.answer("how many people attended the staff briefing on 21 july?")
+    assert answer.abstained and "not 21 July" in answer.text
+    answer = service.answer("how many people attended the 9 june staff briefing?")
+    assert not answer.abstained and "9 June - 177 in attendance" in answer.text
 
 
 @pytest.mark.parametrize(

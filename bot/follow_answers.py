@@ -8,6 +8,7 @@ here, from the knowledge base's sentences around the earlier answer's citations.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from bot.action_answers import ROWS_IN_TEXT
@@ -221,7 +222,10 @@ def _said_beside_quotes(answer: Answer) -> tuple[str, ...]:
     if answer.abstained or answer.actions is not None:
         return ()
     quoted = set(tokenize(" ".join(c.quote for c in answer.citations)))
-    return tuple(dict.fromkeys(word for word in tokenize(answer.text) if word not in quoted))
+    return tuple(dict.fromkeys(word for word in tokenize(_CITATION_MARK.sub(" ", answer.text)) if word not in quoted))
+
+
+_CITATION_MARK = re.compile(r"\[\d+\]")  # "[1]": where a point's citation is, no word of it
 
 
 def _row_count(listing: ActionListing) -> int:

@@ -182,7 +182,7 @@ _AUXILIARY = re.compile(r"\s\b(?:is|are|was|were|has|have|had|did|does|do|will|w
 _PREPOSITION = re.compile(r"\b(?:on|of|for|about|into|in|at|to|from|with|regarding)\s+(?=\S)", re.IGNORECASE)
 # "what did the NHSE letter say about cancer": after "did", "does" or "do", who said (or decided, or noted) what about what.
 _ASKS_WHAT_WAS_SAID = re.compile(r"\b(?:did|does|do)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
-_SAID_ABOUT = re.compile(r"^(?P<doer>.+)\s+[a-z]+\s+(?:about|on|regarding|concerning)\s+(?P<topic>.+)$", re.IGNORECASE)
+_SAID_ABOUT = re.compile(r"^(?P<doer>.+?)\s+[a-z]+\s+(?:about|on|regarding|concerning)\s+(?P<topic>.+)$", re.IGNORECASE)
 _RESET = re.compile(r"^\W*(?:/?reset|start\s+(?:over|again|afresh)|new\s+conversation|forget\s+(?:it|that|everything))\W*$", re.IGNORECASE)
 
 
@@ -694,7 +694,8 @@ def subject_of(question: str) -> str:
     said = _SAID_ABOUT.match(rest) if frame is not None and _ASKS_WHAT_WAS_SAID.search(frame.group()) else None
     if said and _content_words(said["doer"]):
         # A document that said it is "it" ("who wrote it?", "when was it sent?"); otherwise what was said about.
-        return _tidy_subject(said["doer"] if said["doer"].split()[-1].lower() in DOCUMENT_NOUNS else said["topic"])
+        document = bool(DOCUMENT_NOUNS & {word.lower() for word in said["doer"].split()})
+        return _tidy_subject(said["doer"] if document else said["topic"])
     auxiliary = _AUXILIARY.search(f" {rest} ")
     if auxiliary and auxiliary.start() > 0 and _content_words(rest[: auxiliary.start()]):
         return _tidy_subject(rest[: auxiliary.start()])

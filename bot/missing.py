@@ -99,26 +99,43 @@ def reporting_month_missing(question: str, page_texts: Iterable[str]) -> str:
 
 
 def date_missing(question: str, page_texts: Iterable[str]) -> str:
-    """The dates the question asks about ("the staff briefing on 21 july") that the pages an answer would come
-    from give none of, said for the user: "The closest passages give 4 July, not 21 July." ("" if none is asked
-    or the pages give them all). A month that the pages name on another day is no date they give: a trial's
-    "and 21 july?" after the briefings of 12 May and 9 June was answered with the list of July's other news."""
-    asked = _dates(question)
+    """The day an event was on that the question asks about ("the staff briefing on 21 july", "the 12 may
+    briefing") when the pages an answer would come from give none of them, said for the user: "The closest
+    passages give 4 July, not 21 July." (the pages' days of that month nearest the one asked first; "" if none is
+    asked or the pages give them all). A month that the pages name on another day is no date they give: a
+    trial's "and 21 july?" after the briefings of 12 May and 9 June was answered with the list of July's other
+    news. A day that bounds a period ("as at 31 march", "from 1 april", "to 30 april") is no event's: the pages give
+    the period's figures whatever days they print."""
+    asked = [date for date in _dates(question, events_only=True) if _is_a_day_of_the_year(date)]
     if not asked:
         return ""
     on_pages = _dates("\n".join(page_texts))
     missing = [date for date in asked if date not in on_pages]
-    given = [date for date in on_pages if date[1] in {month for _, month in missing} and date not in asked]
+    nearest = lambda date: min((abs(date[0] - day), day) for day, month in missing if month == date[1])  # noqa: E731
+    given = sorted((date for date in on_pages if date[1] in {month for _, month in missing} and date not in asked), key=nearest)
     return _sentence([_said_date(date) for date in given[:3]], [_said_date(date) for date in missing])
 
 
-def _dates(text: str) -> list[tuple[int, int]]:
-    """The (day, month) dates a text names, each once, in order ("which 2 may need" names none)."""
+# Before a day an event was on: "on 21 july", "the 12 may briefing", "its 11 May meeting".
+_EVENT_DAY = re.compile(r"\b(?:on|the|its|their|our)\s*$", re.IGNORECASE)
+
+
+def _dates(text: str, events_only: bool = False) -> list[tuple[int, int]]:
+    """The (day, month) dates a text names, each once, in order ("which 2 may need" names none); with
+    ``events_only``, those written as the day something happened (``_EVENT_DAY``)."""
+    text = without_modal_may(text)
     found = []
-    for m in DAY_AND_MONTH.finditer(without_modal_may(text)):
+    for m in DAY_AND_MONTH.finditer(text):
+        if events_only and not _EVENT_DAY.search(text[: m.start()]):
+            continue
         day = m["day_after"] or re.match(r"\d+", m.group())[0]  # type: ignore[index]
         found.append((int(day), MONTHS[(m["month"] or m["month_first"]).lower()]))
     return list(dict.fromkeys(found))
+
+
+def _is_a_day_of_the_year(date: tuple[int, int]) -> bool:
+    """ "31 june" is none (a leap year's days: the year is seldom asked with the day)."""
+    return date[0] <= calendar.monthrange(2024, date[1])[1]
 
 
 def _said_date(date: tuple[int, int]) -> str:

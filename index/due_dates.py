@@ -13,7 +13,14 @@ import calendar
 import re
 from datetime import date
 
-from index.vocabulary import EARLIER_YEAR, FIRST_MONTH_OF_FINANCIAL_YEAR, LATER_YEAR, MONTH_NAMES, MONTHS
+from index.vocabulary import (
+    DAY_BEFORE_MONTH,
+    EARLIER_YEAR,
+    FIRST_MONTH_OF_FINANCIAL_YEAR,
+    LATER_YEAR,
+    MONTH_NAMES,
+    MONTHS,
+)
 
 _MONTH = rf"(?P<month>{MONTH_NAMES})\b\.?"
 _YEAR = r"(?P<year>\d{4}|\d{2})\b"
@@ -51,7 +58,7 @@ _NORMALISED_DUE = re.compile(r"^(?:\d{4}/\d{2}|\d{4}-\d{2}(?:-\d{2})?)$")
 # "may" followed by a word in lower case is the verb ("actions due may be late"); "before June" asks
 # for more than June, so it is no month either.
 _ASKED_MONTH = re.compile(
-    r"\b(?P<timing>due|by|in|for|during|at|end(?:\s+of)?)\s+(?:the\s+)?(?:end\s+of\s+)?(?:(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?)?"
+    r"\b(?P<timing>due|by|in|for|during|at|end(?:\s+of)?)\s+(?:the\s+)?(?:end\s+of\s+)?(?:(?:the\s+)?" + DAY_BEFORE_MONTH + r")?"
     r"(?P<month>" + MONTH_NAMES + r")\b\.?(?!(?<=may)\s+(?!and\b|or\b|actions?\b|deadlines?\b|\d)[a-z])"
     r"(?:\s+\d{1,2}(?:st|nd|rd|th)?,?(?=\s+\d{4}\b))?(?:\s*(?P<year>\d{4}|\d{2})\b)?(?![/\d])",
     re.I,

@@ -214,10 +214,20 @@ def test_a_question_about_another_reporting_month_is_declined_saying_which_month
         ("how many attended the staff briefing on 21 july?", "• 9 June - 177 • 4 July - 219 in attendance", "The closest passages give 4 July, not 21 July."),
         ("how many attended the 9th of june briefing?", "• 9 June - 177 • 4 July - 219 in attendance", ""),
         ("what was agreed on July 21st?", "• 4 July - 219", "The closest passages give 4 July, not 21 July."),
+        ("how many came to the 9 june and 21 july briefings?", "• 9 June - 177", ""),  # a list's later days are not read
         ("april 12 hour waits", "Apr-22", ""),  # a measure, not the 12th of April
         ("rtt in April 22", "Apr-22", ""),  # April 2022
         ("how many came, if i may ask? 2 may be enough", "nothing", ""),  # "may" the verb
         ("what did the 18 may gb meeting decide", "CCG Governing Body Unconfirmed Minutes (18 May 2022)", ""),
+        # A review: a day that bounds a period is no event's; nor a count, an impossible day or a range's end.
+        ("cancer performance to 30 april 2022", "6 April", ""),
+        ("the 62 day performance as at 31 march 2022", "6 April", ""),
+        ("budget for the year from 1 april 2022", "6 April", ""),
+        ("what events did the comms team attend from 4 to 14 may", "12 May", ""),
+        ("top 3 may priorities and 5 may-related incidents", "12 May", ""),
+        ("the briefing on 31 june", "20 June", ""),
+        # The pages' days nearest the one asked come first.
+        ("the briefing on 22 june", "9 June 20 June 28 June 23 June", "The closest passages give 23 June, 20 June and 28 June, not 22 June."),
     ],
 )
 def test_a_date_the_pages_do_not_give_is_said_to_be_missing(question, pages, said):

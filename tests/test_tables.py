@@ -204,10 +204,13 @@ def test_a_month_typed_onto_its_year_reads_as_the_month_and_year(service):
 
 def test_may_the_verb_is_no_month(service):
     """A question asking politely ("if i may, ...") had been searched and answered as one about May."""
-    assert without_modal_may("if i may, a&e in may? may i ask; this may impact May 2022") == (
-        "if i    , a&e in may?     i ask; this     impact May 2022"
+    assert without_modal_may("if i may, a&e in may? may i ask; the report may be late in May 2022") == (
+        "if i    , a&e in may?     i ask; the report     be late in May 2022"
     )
-    assert without_modal_may("in May we saw 18 may gb") == "in May we saw 18 may gb"
+    # A review: a word that dates a month before it, or a day's number, keeps it a month.
+    for month in ("in May we saw", "18 may gb", "a&e performance during may this year", "in early may this year",
+                  "which may staff briefing", "what happened this may", "is it may or june", "on 12 May there was"):
+        assert without_modal_may(month) == month
     polite, plain = service.answer("if i may, what was a&e 4 hour performance"), service.answer("what was a&e 4 hour performance")
     assert polite.text == plain.text and "May" not in polite.text
     polite = service.answer("what was the diagnostics 6 week wait in march, if i may")

@@ -16,7 +16,7 @@ from bot.briefing.topic import Query, coverage, stems_of, with_phrases
 from bot.quoting import without_heading
 from index.due_dates import financial_year_end
 from index.text import WHOLE_CLAIM_STOPS, collapse_whitespace, ends_with_stop, is_english_word
-from index.vocabulary import CALENDAR_YEAR, CAPTION_END, MONTH_FULL_NAMES, MONTHS, WEB_ADDRESS
+from index.vocabulary import CALENDAR_YEAR, CAPTION_END, DAY_BEFORE_MONTH, MONTH_FULL_NAMES, MONTHS, WEB_ADDRESS
 
 # What can stand as a point or a key figure. Set by hand, none fitted: read off the dev topics' sentences
 # (a point a comms officer can paste is one or two lines; a key figure's clause names what it measures in
@@ -91,9 +91,9 @@ _CUT_AND_LEANING = re.compile(r"^(?:and|or|but|nor|so|which|whose|who|it|its|the
 _CONTINUES = re.compile(r"^(?:(?:This|These|Those|They|Such)\b|(?:\S+\s+){1,3}(?:this|these|those)\s+[a-z]{3,})")
 _LEADING_MARK = re.compile(r"^(?:[•▪●–—-]|o(?=\s[A-Z])|\d{1,2}\.(?=\s[A-Z]))\s+")
 _MONTH = rf"(?:{MONTH_FULL_NAMES})"
-_DATE = re.compile(rf"\b{_YEAR_TEXT}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\b|\b{_MONTH}\s+{CALENDAR_YEAR}\b")
+_DATE = re.compile(rf"\b{_YEAR_TEXT}\b|{DAY_BEFORE_MONTH}{_MONTH}\b|\b{_MONTH}\s+{CALENDAR_YEAR}\b")
 # A year as a time limit, after "by", "before", "until" (or "from"): "by the end of March 2023".
-_LIMIT_YEAR = rf"\s+(?:the\s+end\s+of\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{_MONTH}\s+)?{CALENDAR_YEAR}\b"
+_LIMIT_YEAR = rf"\s+(?:the\s+end\s+of\s+)?(?:{DAY_BEFORE_MONTH})?(?:{_MONTH}\s+)?{CALENDAR_YEAR}\b"
 # What makes a dated sentence a commitment rather than a report of the past.
 _PROMISE = re.compile(
     r"\b(?:will|due|plan(?:s|ned)? to|aim(?:s|ing)? to|commit(?:s|ted)? to)\b"

@@ -191,6 +191,11 @@ def benchmark_row(row: TableRow) -> TableRow:
     return TableRow(label, row.values, (target, month, average), one_month=True)
 
 
+# A benchmark row's label ends with its basis, the body it is measured on ("... Breast CCG", "... Trolley Waits
+# Provider", "... (March 22) WMAS"). Without it a row may lack any column, not just the last: the performance
+# report's "A&E - ... within 4 hours (May 22) 95% 72.8%" lacks its basis and the system's value, and its 72.8% is
+# the Midlands average, which had been given as "GEH's A&E 4 hour performance" (a trial). Such a row is not read.
+_BASIS = re.compile(r"(?:\b[A-Z]{2,6}|\bProvider)\s*$")
 # A unit of time after a number: a benchmark table prints a target so ("... Assessment Waits (CYP ASD) (over 12 weeks
 # - proxy ) CCG 12 weeks 4300").
 _UNIT_OF_TIME = re.compile(r"(?:weeks?|days?|hours?|hrs?|mins?|minutes)")
@@ -382,7 +387,7 @@ class TableReader:
             if columns := self._page_columns(slug, sentence.page):
                 self._rows[sentence_id] = [_without_header(row) for row in rows_in(sentence.text, columns)]
             elif columns := self._benchmark_columns(slug, sentence.page):
-                self._rows[sentence_id] = [benchmark_row(row) for row in rows_in(sentence.text, columns)]
+                self._rows[sentence_id] = [benchmark_row(row) for row in rows_in(sentence.text, columns) if _BASIS.search(row.label)]
             else:
                 self._rows[sentence_id] = []
         return self._rows[sentence_id]

@@ -162,6 +162,16 @@ def test_a_benchmark_table_gives_one_month_of_each_measure_or_the_month_its_labe
     assert header_columns(BENCHMARK) is None  # not a monthly table
 
 
+def test_a_benchmark_row_without_its_basis_is_not_read(service):
+    """A second trial: "what was GEH's A&E 4 hour performance?" was answered "May 2022 72.8% (target 95%)", read off
+    a row that lacks its basis and the system's value ("... within 4 hours (May 22) 95% 72.8%"): 72.8% is the
+    Midlands average (the report's p. 15), not the system's, and not GEH's."""
+    answer = service.answer("what was GEH's A&E 4 hour performance?")
+    assert "72.8% (target 95%)" not in answer.text
+    answer = service.answer("what was a&e 4 hour performance in may 2022?")
+    assert "May 2022 71.7% (target 95%)" in answer.text  # the monthly table's row, the system's value
+
+
 def test_abenchmark_row_answers_its_month_and_declines_only_a_later_one(service):
     answer = service.answer("ambulance handovers over 15 mins in april 2022")
     assert "Ambulance Handovers over 15 minutes Provider: April 2022 5,643 (target 0)" in answer.text

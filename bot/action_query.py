@@ -109,6 +109,9 @@ class ActionFilter:
     # often a name the table does not use), they narrow the listing when an action it lists mentions them
     # (see ``settle_narrowing``).
     narrowing: str | None = None
+    # One action by its number in its theme: "the first one" of a listing (``bot.follow_answers``), kept with the
+    # row's theme and document so the filter holds that row alone.
+    number: str | None = None
 
     def themes(self) -> list[str]:
         """The themes asked for: one, or two when the question names two ("water and waste actions")."""
@@ -518,6 +521,8 @@ def _matches(row: ActionRow, f: ActionFilter) -> bool:
         return False
     if f.source and row.source != f.source:
         return False
+    if f.number and row.number != f.number:
+        return False
     return not f.text or _mentions(row, _content_words(f.text))
 
 
@@ -611,13 +616,23 @@ def _traits(f: ActionFilter, titles: dict[str, str]) -> list[str]:
         status, due_trait = f"overdue (due {due} and not marked closed)", ""
     else:
         status, due_trait = f"{f.status}", f"due {due}"
-    traits = {themes: f.theme, f"led by {f.lead}": f.lead, due_trait: f.due, f"{f.scope}": f.scope, source: f.source, status: f.status}
+    traits = {
+        themes: f.theme, f"number {f.number}": f.number, f"led by {f.lead}": f.lead, due_trait: f.due, f"{f.scope}": f.scope,
+        source: f.source, status: f.status,
+    }
     return [trait for trait, value in traits.items() if value]
 
 
 def _describe_filter(f: ActionFilter, titles: dict[str, str]) -> str:
     """Every constraint in words, "" for none."""
     return ", ".join(_traits(f, titles) + ([f"mentioning {_quoted_words(f.text)}"] if f.text else []))
+
+
+def actions_described(f: ActionFilter, titles: dict[str, str]) -> str:
+    """The actions a filter lists, as words a follow-up's pronoun can stand for: "the actions in Green Space and
+    Biodiversity, due in 2022/23" ("what's the progress on them?" after narrowing to them)."""
+    described = _describe_filter(f, titles).replace("“", "").replace("”", "")
+    return f"the actions {described}" if described else "the actions"
 
 
 def _describe_relaxation(relaxation: Relaxation, titles: dict[str, str]) -> str:

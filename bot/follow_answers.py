@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from bot.action_answers import ROWS_IN_TEXT
-from bot.action_query import ActionListing, left_out_note, with_detail_summed_up
+from bot.action_answers import ROWS_IN_TEXT, shown_rows
+from bot.action_query import ActionListing, actions_described, left_out_note, with_detail_summed_up
 from bot.answering import Answer, AnsweringService, Citation
 from bot.facts import asks_an_amount
 from bot.followup import (
@@ -41,6 +41,7 @@ NOTHING_TO_CONTINUE = (
 )
 NOTHING_TO_DRILL = "I couldn't find the passage that answer came from any more. Please ask the question again."
 NOTHING_AFTER = "The pages say nothing more after that: each passage ends its page."
+NO_SUCH_ROW = "The last list showed {count} actions: which one do you mean?"
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,8 @@ class FollowUpAnswerer:
             return Answer(NOTHING_TO_CONTINUE, [], abstained=True), Turn(resolution.question, (), True)
         if kind is FollowUpKind.MORE:
             return self._page(resolution)
+        if resolution.row is not None and resolution.action_filter is not None:  # "who leads the first one?"
+            return self._one_row(resolution)
         if resolution.detail is not None and resolution.action_filter is not None:  # "who leads them?" after a listing
             listing = with_detail_summed_up(self.service.actions.listing(resolution.action_filter), resolution.detail)
             answer = self.service.answer_from_table(listing)
@@ -98,18 +101,36 @@ class FollowUpAnswerer:
         listing = answer.actions
         action_filter = None
         shown = 0
+        subject = resolution.subject
         if listing is not None and listing.groups:
             action_filter = resolution.action_filter or self.service.action_filter(resolution.question)
             shown = min(ROWS_IN_TEXT, _row_count(listing))
+            if action_filter is not None and resolution.kind in (FollowUpKind.NARROW, FollowUpKind.ELLIPSIS):
+                # "what's the progress on them?" after "and the green space ones?": the green space actions, not
+                # the waste ones the conversation began with (a trial).
+                subject = actions_described(action_filter, self.service.actions.titles)
         elif answer.abstained and asks_an_amount(resolution.question):
             # An amount asked of actions and declined ("what is the cost of the water actions?"): the actions are
             # the subject of "who leads them?" and "more" next, none of their rows shown yet.
             asked = self.service.action_filter(resolution.question)
             action_filter = asked if asked is not None and self.service.actions.listing(asked).groups else None
         return Turn(
-            resolution.question, _cited(answer), answer.abstained, action_filter, shown, resolution.inserted, resolution.subject,
+            resolution.question, _cited(answer), answer.abstained, action_filter, shown, resolution.inserted, subject,
             said=_said_beside_quotes(answer),
         )
+
+    def _one_row(self, resolution: Resolution) -> tuple[Answer, Turn]:
+        """One row of the last listing, by its place among the rows it wrote out, with the column asked about."""
+        assert resolution.action_filter is not None and resolution.row is not None
+        rows = shown_rows(self.service.actions.listing(resolution.action_filter))
+        if not -len(rows) <= resolution.row < len(rows):
+            text = NO_SUCH_ROW.format(count=len(rows))
+            return Answer(text, [], abstained=True), Turn(resolution.question, (), True, resolution.action_filter, len(rows))
+        row = rows[resolution.row]
+        one = replace(resolution.action_filter, theme=row.theme, source=row.source, number=row.number)
+        listing = self.service.actions.listing(one)
+        answer = self.service.answer_from_table(with_detail_summed_up(listing, resolution.detail) if resolution.detail else listing)
+        return answer, self.turn_of(replace(resolution, action_filter=one), answer)
 
     def _page(self, resolution: Resolution) -> tuple[Answer, Turn]:
         """The next screenful of the last listing, headed by where it is in the whole."""

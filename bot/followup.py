@@ -114,6 +114,8 @@ _WHERE = re.compile(
     re.IGNORECASE,
 )
 _ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "last": -1}
+# One row of a listing by its place: "who leads the first one?", "when is the second action due?".
+_NTH_ROW = re.compile(rf"\b(?P<nth>{'|'.join(_ORDINALS)})\s+(?:one|action|item|row)\b", re.IGNORECASE)
 _EXPAND = re.compile(
     rf"\b(?:tell\s+me\s+)?(?:more|expand|elaborate|detail|details)\s+(?:about|on|of)\s+(?:the\s+)?"
     rf"(?P<nth>{'|'.join(_ORDINALS)})(?:\s+(?:one|point|item|bit|thing|part|bullet))?\b"
@@ -256,6 +258,7 @@ class Resolution:
     inserted: str = ""  # ELLIPSIS: the fragment put in
     subject: str = ""  # what the question is about, for the next message's pronouns
     detail: ActionDetail | None = None  # PRONOUN after a listing: the column asked about ("who leads them?")
+    row: int | None = None  # NARROW: the one row of the last listing meant, by its place ("the first one": 0, "the last one": -1)
 
     @property
     def follows_up(self) -> bool:
@@ -388,6 +391,10 @@ def _about_listing(
         return None
     if _MORE.match(message):
         return Resolution(FollowUpKind.MORE, last.question, last.action_filter, offset=last.rows_shown, subject=last.subject)
+    if nth := _NTH_ROW.search(message):
+        # "who leads the first one?": that row of the listing (a trial's had listed all 18 of the theme again).
+        row = _ORDINALS[nth["nth"].lower()]
+        return Resolution(FollowUpKind.NARROW, last.question, last.action_filter, subject=last.subject, detail=detail_asked(message), row=row)
     narrowing = _NARROW_CUE.match(message)
     ellipsis = _ELLIPSIS_CUE.match(message)
     asks_anew = bool(ellipsis and _OPENS_A_QUESTION.match(message[ellipsis.end() :]))

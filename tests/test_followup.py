@@ -492,6 +492,41 @@ def test_another_topic_after_a_listing_lists_that_topics_actions_not_an_empty_in
 
 
 
+def test_a_pronoun_after_a_narrowed_listing_stands_for_the_rows_it_listed(service):
+    """A trial: waste actions, then "and the green space ones?", then "which of those are due 22/23?", then
+    "what's the progress on them?" listed the waste actions again, two topics back."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    history: tuple[Turn, ...] = ()
+    for message in ("what waste actions are there?", "and the green space ones?", "which of those are due 22/23?"):
+        history = answerer.answer(message, history).history
+    progress = answerer.answer("what's the progress on them?", history)
+    assert "Green Space and Biodiversity" in progress.resolution.question and "Waste" not in progress.answer.text
+
+
+@pytest.mark.parametrize(
+    ("message", "shown"),
+    [
+        ("who leads the first one?", "11. Roll out air quality monitors to patients in areas of low air quality. (lead ICP; due 24/25"),
+        ("when is the last one due?", "13. "),
+    ],
+)
+def test_the_first_or_last_one_of_a_listing_is_that_row(service, message, shown):
+    """A trial: "who leads the first one?" after the travel actions due 24/25 listed all 18 of the theme again."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    first = answerer.answer("what travel and transport actions are there?", ())
+    narrowed = answerer.answer("which of those are due 24/25?", first.history)
+    one = answerer.answer(message, narrowed.history)
+    assert one.answer.text.startswith("1 action is") and shown in one.answer.text
+    # The row is remembered: "when is it due?" asks about it alone.
+    due = answerer.answer("and when is it due?", one.history)
+    assert due.answer.text.startswith("1 action is")
+    assert "which one do you mean?" in answerer.answer("who leads the fourth one?", narrowed.history).answer.text
+
+
 def test_narrowing_a_listing_of_one_documents_actions_keeps_to_that_document(service):
     """A new user's trial: "which are due end of may" after the QSRM letter's actions had carried the
     letter's name as words to look for ("No actions match: ... mentioning 'end'")."""

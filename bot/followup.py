@@ -95,8 +95,10 @@ _MONTH_MAYBE_DATED = re.compile(rf"(?:{_DAY})?(?:{MONTH_WITH_YEAR.pattern}|\b(?:
 
 # "diff question - ...", "new question: ...", "right - ...": the user says the topic changes.
 _SWITCH = re.compile(
-    r"^\s*(?:(?:a\s+)?(?:diff(?:erent)?|new|another|separate|unrelated|other)\s+(?:question|topic|thing)"
-    r"|(?:ok(?:ay)?|right|anyway|changing (?:the )?subject)\b\s*[-–:,]|on another note)\s*[-–:,]?\s*",
+    r"^\s*(?:(?:(?:ok(?:ay)?|right|thanks|thank\s+you|so|and|also)\b[\s,.!-]*)?"  # "ok different question - ..." (a trial)
+    r"(?:(?:a\s+)?(?:diff(?:erent)?|new|another|separate|unrelated|other)\s+(?:question|q|topic|thing|subject)\b"
+    r"|(?:switching|changing)\s+(?:the\s+)?(?:topic|subject)|on\s+another\s+note)"
+    r"|(?:ok(?:ay)?|right|anyway)\b\s*[-–:,])\s*[-–:,.]?\s*",
     re.IGNORECASE,
 )
 _MORE = re.compile(

@@ -8,6 +8,7 @@ the commands that search load the embedding model.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -173,6 +174,9 @@ def _chat(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     """The terminal as one more channel: the same commands as Teams and Telegram (help, sources, brief)."""
     from bot.conversation import Conversation
 
+    if sys.stdin.isatty():  # line editing and the arrow keys (a trial typed "^[[A"); its history stays in memory, never on disk
+        with contextlib.suppress(ImportError):
+            import readline  # noqa: F401
     conversation = Conversation(load_service(settings))
     conversation.warm_up()  # the first brief is as fast as the rest: the one-off work happens now
     print("Ask about the ICS documents, or type help. Follow-ups work (\"who leads it?\", \"more\"); quit, exit or Ctrl-D ends the chat.")

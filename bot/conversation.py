@@ -28,7 +28,7 @@ from bot.followup import FollowUpKind, Resolution, Turn, is_reset, remember, up_
 EXAMPLE_QUESTIONS = (
     "What was the ICS carbon footprint in 2020/21?",
     "Who leads the water actions and when are they due?",
-    "What are the 4Is of population health management?",
+    "What was A&E 4 hour performance in May 2022?",  # not "the 4Is of PHM": a trial found its answer never names them
 )
 
 HELP_TEXT = (

@@ -117,7 +117,7 @@ _WHERE = re.compile(
 )
 _ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "last": -1}
 # One row of a listing by its place: "who leads the first one?", "when is the second action due?".
-_NTH_ROW = re.compile(rf"\b(?P<nth>{'|'.join(_ORDINALS)})\s+(?:one|action|item|row)\b", re.IGNORECASE)
+_NTH_ROW = re.compile(rf"\b(?P<nth>{'|'.join(_ORDINALS)})\s+(?:one|action|item|row|point|bullet)\b", re.IGNORECASE)
 _EXPAND = re.compile(
     rf"\b(?:tell\s+me\s+)?(?:more|expand|elaborate|detail|details)\s+(?:about|on|of)\s+(?:the\s+)?"
     rf"(?P<nth>{'|'.join(_ORDINALS)})(?:\s+(?:one|point|item|bit|thing|part|bullet))?\b"

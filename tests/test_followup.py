@@ -514,6 +514,7 @@ def test_a_pronoun_after_a_narrowed_listing_stands_for_the_rows_it_listed(servic
     [
         ("who leads the first one?", "11. Roll out air quality monitors to patients in areas of low air quality. (lead ICP; due 24/25"),
         ("when is the last one due?", "13. "),
+        ("tell me more about the second point", "12. "),  # a trial: "The pages say nothing more after that"
     ],
 )
 def test_the_first_or_last_one_of_a_listing_is_that_row(service, message, shown):

@@ -204,5 +204,15 @@ def test_quotes_from_repaired_pages_stand_on_the_original_page(service):
 
 def test_the_4is_are_one_word_however_typed(service):
     assert tokenize("the 4Is") == tokenize("the 4is") == ["4i"]
-    answer = service.answer("What are the 4Is of population health management?")  # the help's example
+    answer = service.answer("What are the 4Is of population health management?")
     assert any(c.slug == "cw-phm-roadmap" for c in answer.citations)
+
+
+def test_the_helps_examples_are_answered(service):
+    """What help and the welcome offer to try is answered, with its figure or list."""
+    from bot.conversation import EXAMPLE_QUESTIONS
+
+    footprint, water, a_and_e = (service.answer(question) for question in EXAMPLE_QUESTIONS)
+    assert "258,211 tCO2e" in footprint.text
+    assert "Water" in water.text and not water.abstained
+    assert "May 2022 71.7% (target 95%)" in a_and_e.text

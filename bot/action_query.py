@@ -109,9 +109,6 @@ class ActionFilter:
     # often a name the table does not use), they narrow the listing when an action it lists mentions them
     # (see ``settle_narrowing``).
     narrowing: str | None = None
-    # One action by its number in its theme: "the first one" of a listing (``bot.follow_answers``), kept with the
-    # row's theme and document so the filter holds that row alone.
-    number: str | None = None
 
     def themes(self) -> list[str]:
         """The themes asked for: one, or two when the question names two ("water and waste actions")."""
@@ -521,8 +518,6 @@ def _matches(row: ActionRow, f: ActionFilter) -> bool:
         return False
     if f.source and row.source != f.source:
         return False
-    if f.number and row.number != f.number:
-        return False
     return not f.text or _mentions(row, _content_words(f.text))
 
 
@@ -616,10 +611,7 @@ def _traits(f: ActionFilter, titles: dict[str, str]) -> list[str]:
         status, due_trait = f"overdue (due {due} and not marked closed)", ""
     else:
         status, due_trait = f"{f.status}", f"due {due}"
-    traits = {
-        themes: f.theme, f"number {f.number}": f.number, f"led by {f.lead}": f.lead, due_trait: f.due, f"{f.scope}": f.scope,
-        source: f.source, status: f.status,
-    }
+    traits = {themes: f.theme, f"led by {f.lead}": f.lead, due_trait: f.due, f"{f.scope}": f.scope, source: f.source, status: f.status}
     return [trait for trait, value in traits.items() if value]
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from bot.action_answers import ROWS_IN_TEXT, shown_rows
-from bot.action_query import ActionListing, actions_described, left_out_note, with_detail_summed_up
+from bot.action_answers import ROWS_IN_TEXT
+from bot.action_query import ActionListing, actions_described, describe_matches, left_out_note, with_detail_summed_up
 from bot.answering import Answer, AnsweringService, Citation
 from bot.facts import asks_an_amount
 from bot.followup import (
@@ -22,6 +22,7 @@ from bot.followup import (
     Resolution,
     Tunables,
     Turn,
+    page_start,
     remember,
     resolve,
 )
@@ -41,7 +42,7 @@ NOTHING_TO_CONTINUE = (
 )
 NOTHING_TO_DRILL = "I couldn't find the passage that answer came from any more. Please ask the question again."
 NOTHING_AFTER = "The pages say nothing more after that: each passage ends its page."
-NO_SUCH_ROW = "The last list showed {count} actions: which one do you mean?"
+NO_SUCH_ROW = "The last list showed {count} {actions}: which one do you mean?"
 
 
 @dataclass(frozen=True)
@@ -120,17 +121,26 @@ class FollowUpAnswerer:
         )
 
     def _one_row(self, resolution: Resolution) -> tuple[Answer, Turn]:
-        """One row of the last listing, by its place among the rows it wrote out, with the column asked about."""
+        """One row of the last listing by its place on the page of it shown last (after "more", the rows that
+        "more" showed), with the column asked about. The conversation goes on with the whole listing ("which of
+        those ...", "more") and with that row for "it"."""
         assert resolution.action_filter is not None and resolution.row is not None
-        rows = shown_rows(self.service.actions.listing(resolution.action_filter))
-        if not -len(rows) <= resolution.row < len(rows):
-            text = NO_SUCH_ROW.format(count=len(rows))
-            return Answer(text, [], abstained=True), Turn(resolution.question, (), True, resolution.action_filter, len(rows))
-        row = rows[resolution.row]
-        one = replace(resolution.action_filter, theme=row.theme, source=row.source, number=row.number)
-        listing = self.service.actions.listing(one)
+        actions = self.service.actions
+        rows = [row for group in actions.listing(resolution.action_filter).groups.values() for row in group]
+        shown = min(resolution.offset or ROWS_IN_TEXT, len(rows))
+        start = page_start(shown)
+        if not start <= resolution.row < shown:
+            count = shown - start
+            text = NO_SUCH_ROW.format(count=count, actions="action" if count == 1 else "actions")
+            return Answer(text, [], abstained=True), Turn(resolution.question, (), True, resolution.action_filter, shown)
+        place = resolution.row
+        row = rows[place]
+        listing = describe_matches([row], resolution.action_filter, self.service.kb.actions, actions.titles)
         answer = self.service.answer_from_table(with_detail_summed_up(listing, resolution.detail) if resolution.detail else listing)
-        return answer, self.turn_of(replace(resolution, action_filter=one), answer)
+        turn = Turn(
+            resolution.question, _cited(answer), False, resolution.action_filter, shown, subject=row.action.rstrip(". "), row=place
+        )
+        return answer, turn
 
     def _page(self, resolution: Resolution) -> tuple[Answer, Turn]:
         """The next screenful of the last listing, headed by where it is in the whole."""

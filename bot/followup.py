@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass, replace
 from enum import Enum
 from functools import partial
 
+from bot.action_answers import ROWS_IN_TEXT
 from bot.action_query import ActionDetail, ActionFilter, detail_asked
 from bot.facts import person_named
 from index.text import has_a_word, months_parted_from_years, tokenize, without_modal_may
@@ -97,7 +98,7 @@ _MONTH_MAYBE_DATED = re.compile(rf"(?:{_DAY})?(?:{MONTH_WITH_YEAR.pattern}|\b(?:
 _SWITCH = re.compile(
     r"^\s*(?:(?:(?:ok(?:ay)?|right|thanks|thank\s+you|so|and|also)\b[\s,.!-]*)?"  # "ok different question - ..." (a trial)
     r"(?:(?:a\s+)?(?:diff(?:erent)?|new|another|separate|unrelated|other)\s+(?:question|q|topic|thing|subject)\b"
-    r"|(?:switching|changing)\s+(?:the\s+)?(?:topic|subject)|on\s+another\s+note)"
+    r"|(?:switching|changing)\s+(?:the\s+)?(?:topic|subject)|on\s+another\s+note)(?=\s*(?:[-–:,.?!]|$))"  # not "new q&a session"
     r"|(?:ok(?:ay)?|right|anyway)\b\s*[-–:,])\s*[-–:,.]?\s*",
     re.IGNORECASE,
 )
@@ -115,9 +116,14 @@ _WHERE = re.compile(
     r"|quote\s+(?:it|that|the\s+source)|(?:how|where)\s+do\s+(?:you|we)\s+know)\b",
     re.IGNORECASE,
 )
-_ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "last": -1}
+_ORDINALS = {
+    "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "fifth": 4, "5th": 4,
+    "sixth": 5, "6th": 5, "seventh": 6, "7th": 6, "eighth": 7, "8th": 7, "ninth": 8, "9th": 8, "tenth": 9, "10th": 9, "last": -1,
+}
 # One row of a listing by its place: "who leads the first one?", "when is the second action due?".
-_NTH_ROW = re.compile(rf"\b(?P<nth>{'|'.join(_ORDINALS)})\s+(?:one|action|item|row|point|bullet)\b", re.IGNORECASE)
+_NTH_ROW = re.compile(rf"\b(?:the\s+)?(?P<nth>{'|'.join(_ORDINALS)})\s+(?:one|action|item|row|point|bullet)\b", re.IGNORECASE)
+# What else such a message may say: the column asked about, and asking for more of it ("tell me more about").
+_ABOUT_A_ROW = frozenset("who leads lead led leading owns own owner responsible when due deadline is it tell me more about details detail".split())
 _EXPAND = re.compile(
     rf"\b(?:tell\s+me\s+)?(?:more|expand|elaborate|detail|details)\s+(?:about|on|of)\s+(?:the\s+)?"
     rf"(?P<nth>{'|'.join(_ORDINALS)})(?:\s+(?:one|point|item|bit|thing|part|bullet))?\b"
@@ -223,6 +229,9 @@ class Turn:
     # Search words the answer said beside its quotes: a table row's "target" ("... May 2022 71.7% (target 95%)"),
     # which "and what's the target?" points back at.
     said: tuple[str, ...] = ()
+    # The one row of ``action_filter``'s listing a follow-up asked about ("who leads the first one?"), by its place in
+    # the whole listing: "it" next is that row, while "which of those ..." and "more" go on with the whole listing.
+    row: int | None = None
 
     def as_json(self) -> dict:
         data = asdict(self)
@@ -244,6 +253,7 @@ class Turn:
             subject=data.get("subject", ""),
             reply_ids=tuple(data.get("reply_ids", ())),
             said=tuple(data.get("said", ())),
+            row=data.get("row"),
         )
 
 
@@ -260,7 +270,7 @@ class Resolution:
     inserted: str = ""  # ELLIPSIS: the fragment put in
     subject: str = ""  # what the question is about, for the next message's pronouns
     detail: ActionDetail | None = None  # PRONOUN after a listing: the column asked about ("who leads them?")
-    row: int | None = None  # NARROW: the one row of the last listing meant, by its place ("the first one": 0, "the last one": -1)
+    row: int | None = None  # NARROW, PRONOUN: the one row of the last listing meant, by its place in the whole listing
 
     @property
     def follows_up(self) -> bool:
@@ -393,10 +403,15 @@ def _about_listing(
         return None
     if _MORE.match(message):
         return Resolution(FollowUpKind.MORE, last.question, last.action_filter, offset=last.rows_shown, subject=last.subject)
-    if nth := _NTH_ROW.search(message):
-        # "who leads the first one?": that row of the listing (a trial's had listed all 18 of the theme again).
-        row = _ORDINALS[nth["nth"].lower()]
-        return Resolution(FollowUpKind.NARROW, last.question, last.action_filter, subject=last.subject, detail=detail_asked(message), row=row)
+    if (nth := _NTH_ROW.search(message)) and not _words_of_its_own(message[: nth.start()] + " " + message[nth.end() :]):
+        # "who leads the first one?": that row of the page of the listing shown (a trial's had listed all 18 of the
+        # theme again); "what is the first item on the agenda?" has words of its own and is a question of its own.
+        nth_on_page, start = _ORDINALS[nth["nth"].lower()], page_start(last.rows_shown)
+        place = start + nth_on_page if nth_on_page >= 0 else last.rows_shown + nth_on_page
+        return Resolution(
+            FollowUpKind.NARROW, last.question, last.action_filter, offset=last.rows_shown, subject=last.subject,
+            detail=detail_asked(message), row=place,
+        )
     narrowing = _NARROW_CUE.match(message)
     ellipsis = _ELLIPSIS_CUE.match(message)
     asks_anew = bool(ellipsis and _OPENS_A_QUESTION.match(message[ellipsis.end() :]))
@@ -428,8 +443,22 @@ def _about_listing(
         narrowed = replace(last.action_filter, **narrowing_to)
         return Resolution(FollowUpKind.NARROW, last.question, narrowed, subject=last.subject, detail=detail)
     if _leans(message, tunables):
-        return Resolution(FollowUpKind.PRONOUN, last.question, last.action_filter, subject=last.subject, detail=detail)
+        return Resolution(
+            FollowUpKind.PRONOUN, last.question, last.action_filter, offset=last.rows_shown, subject=last.subject, detail=detail,
+            row=last.row if _points_at_one_thing(message) else None,  # "and when is it due?" after "the first one": that row
+        )
     return None
+
+
+def page_start(rows_shown: int) -> int:
+    """Where the page of a listing that ends at ``rows_shown`` starts: "more" shows ``ROWS_IN_TEXT`` at a time."""
+    return (rows_shown - 1) // ROWS_IN_TEXT * ROWS_IN_TEXT if rows_shown else 0
+
+
+def _words_of_its_own(text: str) -> list[str]:
+    """The words of a message about a listed row beyond the column asked about: "agenda" of "what is the first
+    item on the agenda?"."""
+    return [w for w in _words(text.lower()) if w not in _FUNCTION_WORDS and w not in _ABOUT_A_ROW and w not in _POINTING_BACK]
 
 
 # Pronouns that stand for the rows of a listing.

@@ -343,10 +343,10 @@ def test_start_over_and_reset_are_recognised():
 
 
 def test_turns_survive_a_round_trip_through_json_and_the_history_stays_short():
-    turn = Turn("q", PASSAGE, action_filter=ActionFilter(due="2023/24"), rows_shown=15, subject="s", reply_ids=("7",), said=("target",))
+    turn = Turn("q", PASSAGE, action_filter=ActionFilter(due="2023/24"), rows_shown=15, subject="s", reply_ids=("7",), said=("target",), row=3)
     assert Turn.from_json(turn.as_json()) == turn
     # A turn stored before a field was added (here "said") loads with that field empty.
-    older = {key: value for key, value in turn.as_json().items() if key != "said"}
+    older = {key: value for key, value in turn.as_json().items() if key not in ("said", "row")}
     assert Turn.from_json(older) == Turn("q", PASSAGE, action_filter=ActionFilter(due="2023/24"), rows_shown=15, subject="s", reply_ids=("7",))
     history: tuple[Turn, ...] = ()
     for n in range(9):
@@ -529,7 +529,28 @@ def test_the_first_or_last_one_of_a_listing_is_that_row(service, message, shown)
     # The row is remembered: "when is it due?" asks about it alone.
     due = answerer.answer("and when is it due?", one.history)
     assert due.answer.text.startswith("1 action is")
-    assert "which one do you mean?" in answerer.answer("who leads the fourth one?", narrowed.history).answer.text
+    assert "The last list showed 3 actions: which one do you mean?" in answerer.answer("who leads the fourth one?", narrowed.history).answer.text
+
+
+def test_the_first_one_is_of_the_page_shown_and_the_list_goes_on_whole(service):
+    """A review: "the first one" after "more" had been the first row of the whole list, a list swapped or narrowed
+    after it had kept that one row, and an ordinal in a question of its own had been read as a row."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    listed = answerer.answer("what travel and transport actions are there?", ())
+    assert "when is it due" not in listed.answer.text and "18 actions" in listed.answer.text
+    last = answerer.answer("when is the last one due?", listed.history)
+    assert "  15. " in last.answer.text  # the last of the 15 shown
+    more = answerer.answer("more", listed.history)
+    first = answerer.answer("who leads the first one?", more.history)
+    assert "  16. " in first.answer.text and "It is led by ICB." in first.answer.text
+    swapped = answerer.answer("and the green space ones?", first.history)
+    assert swapped.answer.text.startswith("6 actions are in Green Space and Biodiversity")
+    narrowed = answerer.answer("which of those are due 24/25?", first.history)
+    assert narrowed.answer.text.startswith("3 actions are in Travel and Transport and due in 2024/25")
+    fresh = answerer.answer("what was the first item on the agenda at the governing body meeting?", listed.history)
+    assert fresh.resolution.kind is FollowUpKind.STANDALONE
 
 
 def test_narrowing_a_listing_of_one_documents_actions_keeps_to_that_document(service):

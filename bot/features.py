@@ -272,9 +272,10 @@ class FeatureMaker:
         # Those long enough to name the document ("nhse", "qsrm"), not "gp" of "Green Plan".
         self._title_acronyms = {slug: frozenset(i for i in initials if len(i) >= MIN_TITLE_INITIALS) for slug, initials in self._title_initials.items()}
         self._corpus_subject = self._used_by_nearly_every_document() if len(kb.by_slug) >= CORPUS_SUBJECT_MIN_DOCUMENTS else frozenset()
+        # (Initials as ``initials_of_title`` reads them, an acronym's letters counting: "the nhse letter" names the
+        # "NHS England ... letter"; capitalised words' initials alone had missed it, a trial's "NHSE letter" naming none.)
         self._document_names = {
-            slug: searcher.title_tokens(slug) | acronyms_of(document.record.title) | self._kinds[slug]
-            for slug, document in kb.by_slug.items()
+            slug: searcher.title_tokens(slug) | self._title_initials[slug] | self._kinds[slug] for slug, document in kb.by_slug.items()
         }
 
     # -- the question -------------------------------------------------------

@@ -547,6 +547,9 @@ def test_a_quote_starts_after_the_section_number_and_heading_it_opens_with(servi
         ("what does the green plan say about water", "cw-ics-green-plan"),
         ("how many actions are in the C&W green plan", "cw-ics-green-plan"),
         ("what did the CEO report say about industrial action", "icb-ceo-report-2022-07"),
+        # A trial: "NHS England ... letter" is "the NHSE letter", an acronym's letters counting among its initials.
+        ("what did the NHSE letter say about cancer?", "nhse-system-review-letter-2022-05"),
+        ("summarise the nhse letter", "nhse-system-review-letter-2022-05"),
     ],
 )
 def test_a_document_is_named_by_the_most_of_its_title_the_question_gives(service, question, document):

@@ -187,6 +187,11 @@ _SUMMARY_REQUEST = re.compile(
     r"what(?:'s| is) the (?:overview|summary) of)\s+(?P<topic>.+?)(?:\s+in\s+\d+\s+\w+(?:\s+points?)?)?[?.!\s]*$",
     re.IGNORECASE,
 )
+# "what was the nhse letter about?", "what's the phm roadmap about": a summary asked of the document it names.
+_WHAT_A_DOCUMENT_IS_ABOUT = re.compile(
+    r"^\s*(?:please\s+)?(?:what(?:['’]s|s|\s+is|\s+was)|tell\s+me\s+what)\s+(?P<topic>.+?)\s+(?:is\s+|was\s+)?(?:all\s+)?about[?.!\s]*$",
+    re.IGNORECASE,
+)
 
 
 def _same_measure(text: str, other: str) -> bool:
@@ -421,6 +426,9 @@ class AnsweringService:
         summary = _SUMMARY_REQUEST.match(question)
         if summary:
             return self._point_to_briefing(summary["topic"], filters)
+        about = _WHAT_A_DOCUMENT_IS_ABOUT.match(question)
+        if about and self.features.named_document(about["topic"]) is not None:
+            return self._point_to_briefing(about["topic"], filters)
         action_filter = self.action_filter(question)
         unreadable_year = action_filter is not None and action_filter.due is None and _ASKS_FOR_A_YEAR.search(question)
         if unreadable_year and len(split_question(question)) < 2:

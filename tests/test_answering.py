@@ -479,6 +479,21 @@ def test_a_summary_of_a_named_document_is_its_own_summing_up(service):
     assert "brief the green plan" in answer.text
 
 
+@pytest.mark.parametrize(
+    ("question", "document"),
+    [
+        ("what's the phm roadmap about", "cw-phm-roadmap"),
+        ("what is the green plan about?", "cw-ics-green-plan"),
+        ("what was the nhse system review letter about?", "nhse-system-review-letter-2022-05"),  # a trial's
+    ],
+)
+def test_what_a_named_document_is_about_is_a_summary_of_it(service, question, document):
+    answer = service.answer(question)
+    assert answer.citations and {c.slug for c in answer.citations} == {document}
+    assert "ask for a briefing" in answer.text
+    assert service.answer("what is the ockenden report about?").citations  # no document of ours: answered as asked
+
+
 def test_a_caption_alone_does_not_ride_along_beside_the_answer(service):
     answer = service.answer("What percentage of GP questionnaire respondents use social prescribing?")
     assert not answer.abstained

@@ -75,7 +75,7 @@ from index.text import (
     without_modal_may,
     years_written,
 )
-from index.vocabulary import CALENDAR_YEAR, CAPTION, MONEY, WEB_ADDRESS
+from index.vocabulary import CALENDAR_YEAR, CAPTION, DOCUMENT_NOUNS, MONEY, WEB_ADDRESS
 from index.word_meaning import meaningful_words
 
 logger = logging.getLogger(__name__)
@@ -427,7 +427,8 @@ class AnsweringService:
         if summary:
             return self._point_to_briefing(summary["topic"], filters)
         about = _WHAT_A_DOCUMENT_IS_ABOUT.match(question)
-        if about and self.features.named_document(about["topic"]) is not None:
+        names_a_document = about and DOCUMENT_NOUNS & set(about["topic"].lower().split())  # not "what is the nhs about"
+        if about and names_a_document and self.features.named_document(about["topic"]) is not None:
             return self._point_to_briefing(about["topic"], filters)
         action_filter = self.action_filter(question)
         unreadable_year = action_filter is not None and action_filter.due is None and _ASKS_FOR_A_YEAR.search(question)

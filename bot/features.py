@@ -400,7 +400,9 @@ class FeatureMaker:
             return None
         titled = [slug for slug, names in self._document_names.items() if asked <= names]
         if len(titled) > 1:
-            titled = [slug for slug in titled if self._kinds[slug] and self._kinds[slug] <= asked]
+            titled = [slug for slug in titled if self._kinds[slug] and self._kinds[slug] <= asked] or titled
+        if len(titled) > 1:  # "the cwccg report": the title that says "CWCCG", not one whose initials spell it
+            titled = [slug for slug in titled if asked <= self.searcher.title_tokens(slug) | self._kinds[slug]]
         return titled[0] if len(titled) == 1 else None
 
     # -- candidate sentences ------------------------------------------------

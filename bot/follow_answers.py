@@ -129,11 +129,11 @@ class FollowUpAnswerer:
         rows = [row for group in actions.listing(resolution.action_filter).groups.values() for row in group]
         shown = min(resolution.offset or ROWS_IN_TEXT, len(rows))
         start = page_start(shown)
-        if not start <= resolution.row < shown:
+        place = shown + resolution.row if resolution.row < 0 else resolution.row
+        if not start <= place < shown:
             count = shown - start
             text = NO_SUCH_ROW.format(count=count, actions="action" if count == 1 else "actions")
             return Answer(text, [], abstained=True), Turn(resolution.question, (), True, resolution.action_filter, shown)
-        place = resolution.row
         row = rows[place]
         listing = describe_matches([row], resolution.action_filter, self.service.kb.actions, actions.titles)
         answer = self.service.answer_from_table(with_detail_summed_up(listing, resolution.detail) if resolution.detail else listing)

@@ -98,7 +98,8 @@ _MONTH_MAYBE_DATED = re.compile(rf"(?:{_DAY})?(?:{MONTH_WITH_YEAR.pattern}|\b(?:
 _SWITCH = re.compile(
     r"^\s*(?:(?:(?:ok(?:ay)?|right|thanks|thank\s+you|so|and|also)\b[\s,.!-]*)?"  # "ok different question - ..." (a trial)
     r"(?:(?:a\s+)?(?:diff(?:erent)?|new|another|separate|unrelated|other)\s+(?:question|q|topic|thing|subject)\b"
-    r"|(?:switching|changing)\s+(?:the\s+)?(?:topic|subject)|on\s+another\s+note)(?=\s*(?:[-–:,.?!]|$))"  # not "new q&a session"
+    r"|(?:switching|changing)\s+(?:the\s+)?(?:topic|subject)|on\s+another\s+note)"
+    r"(?=\s*(?:[-–:,.?!]|$)|\s+(?:who|what|when|where|why|how|which|is|are|was|were|do|does|did|can|could|has|have)\b)"  # not "new q&a session"
     r"|(?:ok(?:ay)?|right|anyway)\b\s*[-–:,])\s*[-–:,.]?\s*",
     re.IGNORECASE,
 )
@@ -123,7 +124,10 @@ _ORDINALS = {
 # One row of a listing by its place: "who leads the first one?", "when is the second action due?".
 _NTH_ROW = re.compile(rf"\b(?:the\s+)?(?P<nth>{'|'.join(_ORDINALS)})\s+(?:one|action|item|row|point|bullet)\b", re.IGNORECASE)
 # What else such a message may say: the column asked about, and asking for more of it ("tell me more about").
-_ABOUT_A_ROW = frozenset("who leads lead led leading owns own owner responsible when due deadline is it tell me more about details detail".split())
+_ABOUT_A_ROW = frozenset(
+    """who leads lead led leading owns own owner responsible when when's whens due deadline timescale timescales is it
+    tell me more about details detail status progress page update say says""".split()
+)
 _EXPAND = re.compile(
     rf"\b(?:tell\s+me\s+)?(?:more|expand|elaborate|detail|details)\s+(?:about|on|of)\s+(?:the\s+)?"
     rf"(?P<nth>{'|'.join(_ORDINALS)})(?:\s+(?:one|point|item|bit|thing|part|bullet))?\b"
@@ -270,7 +274,9 @@ class Resolution:
     inserted: str = ""  # ELLIPSIS: the fragment put in
     subject: str = ""  # what the question is about, for the next message's pronouns
     detail: ActionDetail | None = None  # PRONOUN after a listing: the column asked about ("who leads them?")
-    row: int | None = None  # NARROW, PRONOUN: the one row of the last listing meant, by its place in the whole listing
+    # NARROW, PRONOUN: the one row of the last listing meant, by its place in the whole listing (-1: the last of the
+    # first page, when none was shown yet)
+    row: int | None = None
 
     @property
     def follows_up(self) -> bool:
@@ -403,11 +409,13 @@ def _about_listing(
         return None
     if _MORE.match(message):
         return Resolution(FollowUpKind.MORE, last.question, last.action_filter, offset=last.rows_shown, subject=last.subject)
-    if (nth := _NTH_ROW.search(message)) and not _words_of_its_own(message[: nth.start()] + " " + message[nth.end() :]):
-        # "who leads the first one?": that row of the page of the listing shown (a trial's had listed all 18 of the
-        # theme again); "what is the first item on the agenda?" has words of its own and is a question of its own.
-        nth_on_page, start = _ORDINALS[nth["nth"].lower()], page_start(last.rows_shown)
-        place = start + nth_on_page if nth_on_page >= 0 else last.rows_shown + nth_on_page
+    if (nth := _NTH_ROW.search(message)) and not _words_of_its_own(message[nth.end() :]):
+        # "who leads the first one?", "what's the status of the first one?": that row of the page of the listing
+        # shown (a trial's had listed all 18 of the theme again); "what is the first item on the agenda?" goes on
+        # with words of its own after the ordinal and is a question of its own.
+        nth_on_page = _ORDINALS[nth["nth"].lower()]
+        # "the last one" when no row was shown yet (a declined amount) is told from the end once the rows are known.
+        place = page_start(last.rows_shown) + nth_on_page if nth_on_page >= 0 or not last.rows_shown else last.rows_shown + nth_on_page
         return Resolution(
             FollowUpKind.NARROW, last.question, last.action_filter, offset=last.rows_shown, subject=last.subject,
             detail=detail_asked(message), row=place,

@@ -492,6 +492,8 @@ def test_what_a_named_document_is_about_is_a_summary_of_it(service, question, do
     assert answer.citations and {c.slug for c in answer.citations} == {document}
     assert "ask for a briefing" in answer.text
     assert service.answer("what is the ockenden report about?").citations  # no document of ours: answered as asked
+    assert "brief the nhs" not in service.answer("what is the nhs about").text  # no document noun: no document named
+    assert service.features.named_document("the cwccg report") == "ccg-quality-committee-report-2022-06"  # its title says CWCCG
 
 
 def test_a_caption_alone_does_not_ride_along_beside_the_answer(service):

@@ -309,10 +309,13 @@ def test_a_new_question_is_not_read_as_a_follow_up():
         "ok different question - what did the CEO report say about the staff away day?",
         "different q - how many nurses came to the international nurses day event?",
         "switching topic - how much do building energy emissions need to come down by 24/25?",
+        "different question who leads the waste actions?",  # a question word after the switch, no separator
     ):
         resolution = resolve(question, history)
         assert resolution.kind is FollowUpKind.STANDALONE, question
         assert not resolution.question.lower().startswith(("diff", "right", "ok", "switching")), resolution.question
+    # A switch's words before anything but a separator or a question are the question's own ("new q&a session dates?").
+    assert resolve("new q&a session dates?", history).question == "new q&a session dates?"
 
 
 def test_a_question_of_its_own_after_and_is_not_put_into_the_question_before():
@@ -551,6 +554,28 @@ def test_the_first_one_is_of_the_page_shown_and_the_list_goes_on_whole(service):
     assert narrowed.answer.text.startswith("3 actions are in Travel and Transport and due in 2024/25")
     fresh = answerer.answer("what was the first item on the agenda at the governing body meeting?", listed.history)
     assert fresh.resolution.kind is FollowUpKind.STANDALONE
+
+
+@pytest.mark.parametrize("message", ["when's the first one due?", "what's the status of the first one?", "what page is the first one on?"])
+def test_asking_about_the_first_one_in_other_words_is_still_that_row(service, message):
+    """A third review: words before the ordinal ("status", "page", "when's") had made it a question of its own."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    listed = answerer.answer("what are the water actions?", ())
+    one = answerer.answer(message, listed.history)
+    assert one.answer.text.startswith("1 action is in Water") and "1. Assist member organisations to develop Water" in one.answer.text
+
+
+def test_the_last_one_of_actions_an_amount_was_asked_of_is_their_last(service):
+    """A third review: after a declined amount no row had been shown, and "the last one" was none."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    cost = answerer.answer("what is the cost of the water actions?", ())
+    assert cost.answer.abstained
+    last = answerer.answer("who leads the last one?", cost.history)
+    assert "4. Ensure Trusts explore the installation of rainwater harvesters" in last.answer.text
 
 
 def test_narrowing_a_listing_of_one_documents_actions_keeps_to_that_document(service):

@@ -630,7 +630,7 @@ class FeatureMaker:
             return month_missing
         # A date asked is given by a page or by its document's title ("... Minutes (18 May 2022)").
         titles = {self.kb.by_slug[slug].record.title for slug, _ in pages}
-        if date_lacking := date_missing(question, [*(self.kb.page_text(*page) for page in pages), *titles]):
+        if date_lacking := date_missing(question, [self.kb.page_text(*page) for page in pages], titles):
             return date_lacking
         evidence = self.evidence_tokens(sentence_ids) | frozenset(tokenize(said))
         best = self.kb.sentences[sentence_ids[0]][1].text

@@ -98,19 +98,20 @@ def reporting_month_missing(question: str, page_texts: Iterable[str]) -> str:
     return _sentence([f"month {m}" for m in given[:1]], [f"month {m}" for m in missing])
 
 
-def date_missing(question: str, page_texts: Iterable[str]) -> str:
+def date_missing(question: str, page_texts: Iterable[str], titles: Iterable[str] = ()) -> str:
     """The day an event was on that the question asks about ("the staff briefing on 21 july", "the 12 may
     briefing") when the pages an answer would come from give none of them, said for the user: "The closest
     passages give 4 July, not 21 July." (the pages' days of that month nearest the one asked first; "" if none is
     asked or the pages give them all). A month that the pages name on another day is no date they give: a
     trial's "and 21 july?" after the briefings of 12 May and 9 June was answered with the list of July's other
     news. A day that bounds a period ("as at 31 march", "from 1 april", "to 30 april") is no event's: the pages give
-    the period's figures whatever days they print."""
+    the period's figures whatever days they print. A document's title gives its date ("... Minutes (18 May 2022)"),
+    but a paper's own date is no other day to offer instead."""
     asked = [date for date in _dates(question, events_only=True) if _is_a_day_of_the_year(date)]
     if not asked:
         return ""
     on_pages = _dates("\n".join(page_texts))
-    missing = [date for date in asked if date not in on_pages]
+    missing = [date for date in asked if date not in on_pages and date not in _dates("\n".join(titles))]
     nearest = lambda date: min((abs(date[0] - day), day) for day, month in missing if month == date[1])  # noqa: E731
     given = sorted((date for date in on_pages if date[1] in {month for _, month in missing} and date not in asked), key=nearest)
     return _sentence([_said_date(date) for date in given[:3]], [_said_date(date) for date in missing])

@@ -233,6 +233,9 @@ def test_a_question_about_another_reporting_month_is_declined_saying_which_month
 def test_a_date_the_pages_do_not_give_is_said_to_be_missing(question, pages, said):
     """A new user's "and 21 july?" after the staff briefings of 12 May and 9 June was answered with July's other news."""
     assert date_missing(question, [pages]) == said
+    # A title's date is one the pages give, not one to offer instead.
+    assert date_missing("the 18 may gb meeting", ["nothing"], ["Minutes (18 May 2022)"]) == ""
+    assert date_missing("the briefing on 21 july", ["4 July"], ["Report - ICB Board 20 July 2022"]) == "The closest passages give 4 July, not 21 July."
 
 
 def test_a_date_asked_that_the_quoted_pages_do_not_give_is_declined(service):

@@ -246,4 +246,4 @@ def _sentence_of(row: ActionRow, page_tokens: list[set[str]]) -> int:
 
 def shown_rows(listing: ActionListing) -> list[ActionRow]:
     """The rows an answer's text writes out (and so cites), in order."""
-    return [row for rows in listing.groups.values() for row in rows][:ROWS_IN_TEXT]
+    return listing.rows()[:ROWS_IN_TEXT]

@@ -138,6 +138,10 @@ class ActionListing:
     nearest: Relaxation | None = None
     titles: dict[str, str] = field(default_factory=dict)  # documents' titles by slug, for wording a source
 
+    def rows(self) -> list[ActionRow]:
+        """Every row listed, theme by theme, in the order shown."""
+        return [row for group in self.groups.values() for row in group]
+
 
 class ActionDetail(Enum):
     """What a follow-up asks of the actions just listed ("who leads them?", "when are they due?")."""
@@ -165,7 +169,7 @@ def detail_asked(message: str) -> ActionDetail | None:
 def with_detail_summed_up(listing: ActionListing, detail: ActionDetail) -> ActionListing:
     """The listing headed by who leads its rows or when they are due, counted, so the answer to
     "who leads them?" is in its first line rather than left to be read off every row."""
-    rows = [row for group in listing.groups.values() for row in group]
+    rows = listing.rows()
     if not rows:
         return listing
     missing = "no lead given" if detail is ActionDetail.LEAD else "no due date given"
@@ -363,7 +367,7 @@ def render_listing_text(
         lines += ["", theme or "(no theme)"]
         lines += [f"  {row.number}. {row.action} ({row_details(row, location)})" for row in room]
         shown += len(room)
-    hidden = [row for rows in listing.groups.values() for row in rows][shown:]
+    hidden = listing.rows()[shown:]
     if hidden:
         lines += ["", left_out_note(hidden)]
     if listing.nearest:

@@ -118,7 +118,7 @@ TABLE_HOLDS_NO_AMOUNT = "The action table holds no amounts."
 def _what_the_table_holds(listing: ActionListing) -> str:
     """One action as the table gives it ("“Establish ...” is led by ICB and due 22/23 (Green Plan p. 78)"), or the
     listing's summary of several ("3 actions are in Water")."""
-    rows = [row for group in listing.groups.values() for row in group]
+    rows = listing.rows()
     if len(rows) != 1:
         return f"{listing.summary.rstrip('. ')}."
     row = rows[0]
@@ -471,7 +471,7 @@ class AnsweringService:
         said = answer.text if answer.abstained else NO_AMOUNT_FOUND
         if not answer.abstained:
             trace.append("declined: no passage it would quote gives an amount of money")
-        every = sum(len(group) for group in listing.groups.values()) == len(self.kb.actions)  # a filter of nothing
+        every = len(listing.rows()) == len(self.kb.actions)  # a filter of nothing
         held = f" {_what_the_table_holds(listing)}" if listing.groups and not every else ""
         text = f"{said} {TABLE_HOLDS_NO_AMOUNT}{held}"
         return Answer(text=text, citations=[], abstained=True, trace=trace, declined_by=answer.declined_by)

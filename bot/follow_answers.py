@@ -105,7 +105,7 @@ class FollowUpAnswerer:
         subject = resolution.subject
         if listing is not None and listing.groups:
             action_filter = resolution.action_filter or self.service.action_filter(resolution.question)
-            shown = min(ROWS_IN_TEXT, _row_count(listing))
+            shown = min(ROWS_IN_TEXT, len(listing.rows()))
             if action_filter is not None and resolution.kind in (FollowUpKind.NARROW, FollowUpKind.ELLIPSIS):
                 # "what's the progress on them?" after "and the green space ones?": the green space actions, not
                 # the waste ones the conversation began with (a trial).
@@ -126,7 +126,7 @@ class FollowUpAnswerer:
         those ...", "more") and with that row for "it"."""
         assert resolution.action_filter is not None and resolution.row is not None
         actions = self.service.actions
-        rows = [row for group in actions.listing(resolution.action_filter).groups.values() for row in group]
+        rows = actions.listing(resolution.action_filter).rows()
         shown = min(resolution.offset or ROWS_IN_TEXT, len(rows))
         start = page_start(shown)
         place = shown + resolution.row if resolution.row < 0 else resolution.row
@@ -146,7 +146,7 @@ class FollowUpAnswerer:
         """The next screenful of the last listing, headed by where it is in the whole."""
         assert resolution.action_filter is not None  # resolve() gives MORE the last listing's filter
         full = self.service.actions.listing(resolution.action_filter)
-        rows = [row for group in full.groups.values() for row in group]
+        rows = full.rows()
         start = resolution.offset
         page = rows[start : start + ROWS_IN_TEXT]
         turn = Turn(resolution.question, (), False, resolution.action_filter, start + len(page))
@@ -257,8 +257,4 @@ def _said_beside_quotes(answer: Answer) -> tuple[str, ...]:
 
 
 _CITATION_MARK = re.compile(r"\[\d+\]")  # "[1]": where a point's citation is, no word of it
-
-
-def _row_count(listing: ActionListing) -> int:
-    return sum(len(group) for group in listing.groups.values())
 

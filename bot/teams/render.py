@@ -218,7 +218,7 @@ def action_lead_in(listing: ActionListing, citations: list[Citation]) -> str:
 
 def rows_after(listing: ActionListing, shown: int) -> list[ActionRow]:
     """The rows of a listing after the first ``shown``."""
-    return [row for group in listing.groups.values() for row in group][shown:]
+    return listing.rows()[shown:]
 
 
 def action_card(listing: ActionListing) -> BotAttachment:
@@ -231,7 +231,7 @@ def action_card(listing: ActionListing) -> BotAttachment:
             break
         body += [_text_block(theme, weight="Bolder"), _action_table(rows)]
         shown += len(rows)
-    rest = sum(len(group) for group in listing.groups.values()) - shown
+    rest = len(listing.rows()) - shown
     if rest:
         body.append(_text_block(left_out_note(rows_after(listing, shown)), isSubtle=True))
     card = {"type": "AdaptiveCard", "$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "version": "1.5", "body": body}

@@ -79,8 +79,7 @@ _SLOT_AFTER_FRAME = re.compile(r"^(?:at|in|for|of|on|from)\s+\S", re.IGNORECASE)
 TURNS_KEPT = 5
 
 _WORD = re.compile(r"[A-Za-z0-9£%][A-Za-z0-9£%&'’/.,-]*[A-Za-z0-9%]|[A-Za-z0-9£%]")
-_DAY = DAY_BEFORE_MONTH  # "5 may", "1st april"
-_MONTH = re.compile(rf"(?:{_DAY})?\b(?:{MONTH_NAMES})\b", re.IGNORECASE)
+_MONTH = re.compile(rf"(?:{DAY_BEFORE_MONTH})?\b(?:{MONTH_NAMES})\b", re.IGNORECASE)
 # Report months of a financial year ("at m3", "month 4").
 _PERIOD = re.compile(r"\b(?:m|month\s?)\d{1,2}\b", re.IGNORECASE)
 # A quarter of the financial year ("q3", "quarter three").
@@ -92,7 +91,7 @@ _QUARTER_OF_YEAR = re.compile(rf"{_QUARTER.pattern}(?:,?\s+(?:of\s+)?{FINANCIAL_
 # A month, with the day before it and the year after it when there are ones (``MONTH_WITH_YEAR``: "January 2022",
 # "jan 22", "5 may 2022", not the "12" of "april 12 hour waits"): a fragment giving another year changes both ("and in january 2022?" after
 # "... in December 2021" is January 2022, not January 2021).
-_MONTH_MAYBE_DATED = re.compile(rf"(?:{_DAY})?(?:{MONTH_WITH_YEAR.pattern}|\b(?:{MONTH_NAMES})\b)", re.IGNORECASE)
+_MONTH_MAYBE_DATED = re.compile(rf"(?:{DAY_BEFORE_MONTH})?(?:{MONTH_WITH_YEAR.pattern}|\b(?:{MONTH_NAMES})\b)", re.IGNORECASE)
 
 # "diff question - ...", "new question: ...", "right - ...": the user says the topic changes.
 _SWITCH = re.compile(

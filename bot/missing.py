@@ -110,8 +110,8 @@ def date_missing(question: str, page_texts: Iterable[str], titles: Iterable[str]
     asked = [date for date in _dates(question, events_only=True) if _is_a_day_of_the_year(date)]
     if not asked:
         return ""
-    on_pages = _dates("\n".join(page_texts))
-    missing = [date for date in asked if date not in on_pages and date not in _dates("\n".join(titles))]
+    on_pages, in_titles = _dates("\n".join(page_texts)), _dates("\n".join(titles))
+    missing = [date for date in asked if date not in on_pages and date not in in_titles]
     nearest = lambda date: min((abs(date[0] - day), day) for day, month in missing if month == date[1])  # noqa: E731
     given = sorted((date for date in on_pages if date[1] in {month for _, month in missing} and date not in asked), key=nearest)
     return _sentence([_said_date(date) for date in given[:3]], [_said_date(date) for date in missing])

@@ -624,7 +624,7 @@ class AnsweringService:
             missing = missing or lacking
             if not missing:
                 missing = what_is_missing(
-                    question, self.features.evidence_tokens(best), self._text(scored[0]), named, self.features.unknown_places(question)
+                    question, self.features.evidence_tokens(best), self._text(scored[0]), named, candidates.reading.places
                 )
                 # "The closest passages do not mention SWFT": the pages listed are the pages that were read for it.
                 pointers = self._hints_of_sentences(best) if missing else pointers

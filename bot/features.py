@@ -223,6 +223,7 @@ class QuestionReading:
     document_words: frozenset[str] = frozenset()
     # Acronyms the documents use for runs of its telling words ("phm": population, health, management).
     acronyms: dict[str, frozenset[str]] = field(default_factory=dict)
+    places: tuple[str, ...] = ()  # those of ``names`` typed in lower case that name a place the documents never mention
 
 
 @dataclass(frozen=True)
@@ -283,7 +284,8 @@ class FeatureMaker:
     def read(self, question: str) -> QuestionReading:
         tokens = self.searcher.query_tokens(question)
         terms = {t: self.term_weight(t) for t in dict.fromkeys(tokens) if t not in QUESTION_WORDS}
-        names = self.names_in(question)
+        places = self.unknown_places(question)
+        names = self.names_in(question, places)
         return QuestionReading(
             terms=terms,
             wants=frozenset(wanted_fact_kinds(question)),
@@ -293,6 +295,7 @@ class FeatureMaker:
             months=tuple(t for t in dict.fromkeys(tokenize(question)) if t in MONTHS),
             document_words=frozenset(t for _, words in self._document_mentions(question) for t in tokenize(words)),
             acronyms=self.searcher.acronyms_spelled_out(list(terms)),
+            places=tuple(places),
         )
 
     def term_weight(self, token: str) -> float:
@@ -302,15 +305,15 @@ class FeatureMaker:
             return max(self.searcher.term_weight(token), MIN_TERM_WEIGHT)
         return MIN_TERM_WEIGHT if self.searcher.resembles_known(token) else self.searcher.term_weight_ceiling()
 
-    def names_in(self, question: str) -> list[str]:
+    def names_in(self, question: str, places: list[str]) -> list[str]:
         """Proper nouns and acronyms in the question, as search tokens: capitalised there (not its
-        first word) or, typed all in lower case, written as names in the documents ("geh"); and places the
-        documents never mention typed in lower case (``unknown_places``)."""
+        first word) or, typed all in lower case, written as names in the documents ("geh"); and ``places``, those
+        the documents never mention typed in lower case (``unknown_places``)."""
         if question.lower() == question:
             tokens = [t for t in tokenize(question) if self.searcher.is_name(t)]
         else:
             tokens = [t for match in _NAME.findall(question) for t in tokenize(match)]
-        tokens += self.unknown_places(question)
+        tokens += places
         return [t for t in dict.fromkeys(tokens) if t not in MONTHS and not t[0].isdigit()]
 
     def unknown_places(self, question: str) -> list[str]:

@@ -62,7 +62,7 @@ class FollowUpAnswerer:
         self.tunables = tunables
 
     def resolve(self, message: str, history: tuple[Turn, ...]) -> Resolution:
-        return resolve(message, history, self._parse_actions, self.tunables)
+        return resolve(message, history, self._parse_actions, self.tunables, self.service.corpus_words.likeness)
 
     def answer(self, message: str, history: tuple[Turn, ...], filters: Filters = NO_FILTERS) -> ContextualAnswer:
         resolution = self.resolve(message, history)

@@ -303,12 +303,15 @@ def resolve(
     history: tuple[Turn, ...],
     parse_actions: Callable[[str], ActionFilter | None] = lambda _: None,
     tunables: Tunables = DEFAULT_TUNABLES,
+    likeness: Likeness | None = None,
 ) -> Resolution:
     """What ``message`` means given the ``history`` (oldest first).
 
     ``parse_actions`` reads a fragment as an action filter ("due 23/24",
     "the ICP ones"): the answering service's own reading, so narrowing a list
-    understands what a fresh question would.
+    understands what a fresh question would. ``likeness`` tells how close two
+    phrases are in meaning (the documents' word vectors): "and for travel?" then
+    takes the place of the words most like it ("building energy emissions").
     """
     message = months_parted_from_years(re.sub(r"\s+", " ", without_modal_may(message)).strip())
     switched = _SWITCH.match(message)
@@ -340,7 +343,7 @@ def resolve(
         fragment = after_frame
     short = len(_words(fragment)) <= tunables.max_ellipsis_words
     if ellipsis and fragment and (short or fills_slot) and not (_POINTING_BACK - {"one", "ones"}) & set(_words(fragment.lower())):
-        question, inserted = with_slot_changed(last, _strip_the_one(fragment), kind_of=bool(_THE_ONE.match(fragment)))
+        question, inserted = with_slot_changed(last, _strip_the_one(fragment), bool(_THE_ONE.match(fragment)), likeness)
         return Resolution(FollowUpKind.ELLIPSIS, question, inserted=inserted, subject=subject_of(question))
     if _leans(message, tunables) or _names_what_was_said(message, last):
         if _PERSONAL & {w.lower() for w in _words(message)} and (person := _person_meant(last)):
@@ -550,13 +553,16 @@ def _names_a_thing(words: list[str], position: int) -> bool:
 _AFTER_A_POINTING_ONE = frozenset("of is are was were that which who whose please pls".split())
 
 
-def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False) -> tuple[str, str]:
+def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False, likeness: Likeness | None = None) -> tuple[str, str]:
     """The previous question with its month, year, organisation or last-inserted fragment swapped for ``fragment``.
 
     "bed occupancy at uhcw latest week" + "swft" gives "bed occupancy at swft latest week";
     "the workforce one" (``kind_of``: another of the same thing) after "who's leading the
     QSRM follow up on capital funding for the LDA unit" gives "... the QSRM follow up on
-    workforce"; otherwise the fragment replaces the question's first name, or its first word.
+    workforce"; otherwise the fragment replaces the question's first name, or, in a question that
+    names no one, its words most like the fragment in meaning (``likeness``: "travel" after "how
+    much do we need to cut building energy emissions by?" replaces "building energy", where the
+    first word would be "need"), or its first word.
     """
     question = last.question.rstrip(" ?")
     if switched := _time_of_another_kind(question, fragment):
@@ -584,7 +590,7 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False) -> tuple
                 context = _BRACKETED_CONTEXT.search(changed)
                 return f"{fragment} ({context['context'] if context else changed})?", value
             return changed + "?", value
-    bare = re.sub(r"^(?:in|at|for|of|on|with)\s+", "", fragment, flags=re.IGNORECASE)
+    bare = re.sub(r"^(?:in|at|for|of|on|with|about)\s+", "", fragment, flags=re.IGNORECASE)
     for slot in _TIMES:
         if slot.fullmatch(bare):  # "and in may?" after "a&e 4 hour performance", which names no month: add it
             return f"{question} in {bare}?", bare
@@ -600,10 +606,42 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False) -> tuple
         return _replace_word(question, name, bare) + "?", bare
     if bare.lower() in _KNOWN_PLACES:  # "and swft" after "a&e 4 hour performance", which names no one: add it
         return f"{question} at {bare}?", bare
+    if likeness is not None and (alike := _words_most_like(question, bare, likeness)):
+        return _replace_word(question, alike, bare) + "?", bare
     head = _content_words(_LEADING_FRAME.sub("", question))
     if head:
         return _replace_word(question, head[0], bare) + "?", bare
     return f"{question} {bare}?", bare
+
+
+# How close two phrases are in meaning, None when that cannot be told (``index.word_meaning.CorpusWords.likeness``).
+Likeness = Callable[[str, str], float | None]
+# A word just before the word most like a fragment goes with it when it is at least this share as like the
+# fragment: "building" (0.25) with "energy" (0.34) for "travel", so "building energy emissions" becomes "travel
+# emissions"; not "plan" before "energy" for "water". Set by hand on a trial's follow-ups, not fitted.
+MODIFIER_SHARE = 0.5
+
+
+def _words_most_like(question: str, fragment: str, likeness: Likeness) -> str | None:
+    """The words of the question (past its opening frame) that a fragment of the same kind stands in for: the
+    content word most like it in meaning, with the words before it in its phrase that are like it too (a noun's
+    modifiers: the noun a phrase ends with stays, "... emissions"); None when no word can be compared with it."""
+    runs: list[list[tuple[str, float | None]]] = [[]]
+    for word in _words(_LEADING_FRAME.sub("", question)):
+        plain = word.lower()
+        if plain in _FUNCTION_WORDS or plain in _POINTING_BACK or any(slot.fullmatch(word) for slot in _TIMES):
+            runs.append([])
+        else:
+            runs[-1].append((word, likeness(word, fragment)))
+    scored = [(score, run, position) for run in runs for position, (_, score) in enumerate(run) if score is not None]
+    if not scored:
+        return None
+    best, run, position = max(scored, key=lambda found: found[0])
+    start = position
+    while start > 0 and (score := run[start - 1][1]) is not None and score >= MODIFIER_SHARE * best:
+        start -= 1
+    words = " ".join(word for word, _ in run[start : position + 1])
+    return words if re.search(rf"(?<![\w-]){re.escape(words)}(?![\w-])", question, re.IGNORECASE) else run[position][0]
 
 
 def _time_of_another_kind(question: str, fragment: str) -> tuple[str, str] | None:

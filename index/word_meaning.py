@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -45,6 +46,24 @@ class CorpusWords:
         scores = self.vectors @ (vector / (np.linalg.norm(vector) or 1.0))
         best = np.argsort(-scores)[:NEIGHBOURS]
         return [self.words[i] for i in best if scores[i] >= similarity]
+
+    def likeness(self, one: str, other: str) -> float | None:
+        """How close two short phrases are in meaning: the cosine of the mean vectors of their words the
+        documents use ("travel" and "building energy emissions": 0.38; "travel" and "need": 0.18); None when
+        either has none (a name, an acronym, a word the documents never use)."""
+        first, second = self._phrase_vector(one), self._phrase_vector(other)
+        return None if first is None or second is None else float(first @ second)
+
+    def _phrase_vector(self, phrase: str) -> np.ndarray | None:
+        rows = [self._row[word] for word in meaningful_words(phrase) if word in self._row]
+        if not rows:
+            return None
+        mean = self.vectors[rows].mean(axis=0)
+        return mean / (np.linalg.norm(mean) or 1.0)
+
+    @cached_property
+    def _row(self) -> dict[str, int]:
+        return {word: i for i, word in enumerate(self.words)}
 
 
 NO_WORDS = CorpusWords((), np.zeros((0, 1), dtype=np.float32))

@@ -276,6 +276,19 @@ def test_a_second_ellipsis_replaces_what_the_first_put_in():
     assert "prescribing" in second.question and "continuing" not in second.question and "m3" in second.question
 
 
+def test_a_topic_put_into_a_question_naming_no_one_takes_the_place_of_the_words_most_like_it(service):
+    # A new user's trial: "and for travel?" after the building energy question put "travel" where "need" was
+    # ("how much do we travel to cut building energy emissions by?"), and the building energy quotes came back.
+    likeness = service.corpus_words.likeness
+    travel = resolve("and for travel?", asked("how much do we need to cut building energy emissions by?"), likeness=likeness)
+    assert travel.kind is FollowUpKind.ELLIPSIS
+    assert travel.question == "how much do we need to cut travel emissions by?"
+    prescribing = resolve("what about prescribing?", asked("why did we overspend on continuing healthcare at M3?"), likeness=likeness)
+    assert prescribing.question == "why did we overspend on prescribing at M3?"
+    # A name or a time still takes the place of its own kind.
+    assert resolve("and swft?", asked("bed occupancy at uhcw latest week?"), likeness=likeness).question == "bed occupancy at swft latest week?"
+
+
 def test_more_pages_through_the_last_listing_and_narrowing_adds_to_its_filter():
     listing = (Turn("food and nutrition actions?", (), action_filter=ActionFilter(theme="Food and Nutrition"), rows_shown=15),)
     more = resolve("show me the rest", listing)

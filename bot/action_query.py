@@ -24,6 +24,7 @@ from index.due_dates import (
     due_in_month,
     financial_year_of,
     find_due_month,
+    find_due_by_year,
     month_in_financial_year,
     parse_financial_year,
 )
@@ -206,11 +207,15 @@ def parse_action_question(
         return None
     scope, question = _take_named(question, _SCOPES)
     status, question = _take_named(question, _STATUS_ASKED)
-    due = parse_financial_year(question, today)
+    if deadline := find_due_by_year(question):  # "due by 24/25": all that is due by then, not only what is due in it
+        due: str | None = deadline[0]
+        question = question[: deadline[1]] + " " + question[deadline[2] :]
+    else:
+        due = parse_financial_year(question, today)
     if status == ActionStatus.OVERDUE.value and not due:  # "overdue": due before this month
         due = due_before(today)
     if month := find_due_month(question):  # "due end of june": the month's words are no words to look for
-        due = month_in_financial_year(month[0], due) if due else month[0]
+        due = month_in_financial_year(month[0], due) if due and "/" in due else month[0]
         question = question[: month[1]] + " " + question[month[2] :]
     lead, rest = _match_lead(question, leads, ordinary_words)
     before_topic, topic = _split_topic(rest)

@@ -77,6 +77,30 @@ _ANY_YEAR = "--"
 _BY = "<="
 
 
+# "due by 2024/25", "before 23/24", "by the end of 2025", "no later than 2025": every due that ends by then, a
+# financial year asked for at its March and a calendar year at its December; "before" one ends with the year
+# before it. ("by March 2024" is a month: ``find_due_month``.)
+_BY_YEAR = re.compile(
+    r"\b(?P<timing>by|before|until|till|no\s+later\s+than|up\s+to)\s+(?:the\s+end\s+of\s+)?(?:fy\s*)?"
+    r"(?:(?P<start>\d{4}|\d{2})\s*(?:/|-|\bto\b)\s*(?P<end>\d{4}|\d{2})|(?P<year>(?:19|20)\d\d))(?![\d/])",
+    re.I,
+)
+
+
+def find_due_by_year(text: str) -> tuple[str, int, int] | None:
+    """The month a question asks for everything due by ("<=2025-03" for "due by 2024/25", "<=2024-12" for
+    "before 2025") and where the words asking it stand; None when it asks for none."""
+    for match in _BY_YEAR.finditer(text):
+        earlier = 1 if match["timing"].lower() == "before" else 0
+        if match["year"]:
+            return f"{_BY}{int(match['year']) - earlier:04d}-12", match.start(), match.end()
+        start, end = _full_year(match["start"]), _full_year(match["end"])
+        if end == start + 1:
+            year, month = financial_year_end(start - earlier)
+            return f"{_BY}{year:04d}-{month:02d}", match.start(), match.end()
+    return None
+
+
 def due_before(day: date) -> str:
     """The month filter of everything due before ``day``'s month: "<=2026-10" on 30 November 2026 (a
     financial year counts at its March, as for "due by")."""

@@ -46,6 +46,21 @@ def test_a_month_asked_for_lists_the_rows_due_in_it(service):
     assert all(row.action in answer.text for row in expected)
 
 
+def test_due_by_a_year_lists_everything_due_by_its_end_not_only_what_is_due_in_it(service):
+    """A lead's trial: "anything due by 2025 on medicines?" got "I couldn't tell which financial year you mean",
+    "due by 2024/25" listed only what is due in 2024/25 (none), and "before 2024" was dropped unread."""
+    medicines = [row for row in service.kb.actions if row.theme == "Medicines"]
+    due_in = {year: sum(1 for row in medicines if row.due_normalised == year) for year in ("2022/23", "2023/24", "2024/25")}
+    assert due_in["2022/23"] and due_in["2023/24"]
+    by_the_year = service.answer("which medicines actions are due by 2024/25?")
+    assert not by_the_year.abstained
+    assert by_the_year.text.startswith(f"{sum(due_in.values())} actions are in Medicines and due by March 2025")
+    by_a_calendar_year = service.answer("anything due by 2025 on medicines?")
+    assert by_a_calendar_year.text.startswith(f"{sum(due_in.values())} actions are in Medicines and due by December 2025")
+    before = service.answer("medicines actions due before 23/24")
+    assert before.text.startswith(f"{due_in['2022/23']} actions are in Medicines and due by March 2023")
+
+
 def test_due_by_a_month_lists_everything_due_then_or_before(service):
     """A lead's "actions due by march 2024" means every deadline up to then (a second trial got "No actions
     match: due in March 2024"): the financial years 2022/23 and 2023/24 and the letter's dated actions."""

@@ -6,6 +6,7 @@ from index.due_dates import (
     describe_month,
     due_in_month,
     financial_year_of,
+    find_due_by_year,
     is_normalised_due,
     is_readable_due,
     normalise_due,
@@ -164,3 +165,21 @@ def test_a_due_falls_in_its_month_of_any_or_that_year_and_a_financial_year_in_no
 def test_due_by_a_month_holds_every_due_that_ends_by_then():
     assert due_in_month("2022-05-31", "<=2024-03") and due_in_month("2023/24", "<=2024-03")
     assert not due_in_month("2024/25", "<=2024-03") and not due_in_month("2024-04", "<=2024-03")
+
+
+@pytest.mark.parametrize(
+    "question, by",
+    [
+        ("what's due by 2024/25?", "<=2025-03"),  # a financial year at its March
+        ("anything due by 23/24", "<=2024-03"),
+        ("due no later than FY 2023-24", "<=2024-03"),
+        ("actions due before 2024/25", "<=2024-03"),  # before it: by the end of the year before
+        ("anything due by 2025?", "<=2025-12"),  # a calendar year at its December
+        ("due by the end of 2024", "<=2024-12"),
+        ("waste actions before 2024", "<=2023-12"),
+    ],
+)
+def test_a_year_asked_to_be_due_by_reads_as_every_due_up_to_its_end(question, by):
+    found = find_due_by_year(question)
+    assert found is not None and found[0] == by
+    assert not find_due_by_year("what's due in 2024/25?") and not find_due_by_year("emissions by 2040/45 will need offsetting")

@@ -19,7 +19,7 @@ import pytest
 
 from bot.quoting import Quoter
 from bot.briefing import BriefingWriter, briefing_docx, briefing_json, render_markdown, render_terminal
-from bot.briefing.clauses import continues_previous, is_commitment, latest_month_named, point_quote, tidy, trim_to_clauses
+from bot.briefing.clauses import continues_previous, is_a_run_of_worded_cells, is_commitment, latest_month_named, point_quote, tidy, trim_to_clauses
 from bot.briefing.render import thin_note
 from bot.briefing.topic import facets
 from bot.briefing.writer import MAX_POINTS, MIN_POINTS, NEAR_DUPLICATE, Point, written_on
@@ -422,6 +422,22 @@ def test_what_happens_next_holds_no_promise_already_past_or_cut_by_a_page_break(
         latest = latest_month_named(commitment.text)
         assert latest is None or latest >= (written.year, written.month), commitment.text
         assert not commitment.text.endswith("capability in population"), commitment.text
+
+
+@pytest.mark.parametrize("topic", ["ambulance delays", "long waits for planned operations"])
+def test_what_happens_next_quotes_no_table_run_into_one_line(writer, topic):
+    """A trial's "What happens next" for both topics was the performance report's scorecard run into one line:
+    "Variance -2.2% Maximise 2 hour urgent community response Reduction of community service waiting lists ..."."""
+    briefing = writer.write(topic)
+    assert all(not is_a_run_of_worded_cells(commitment.text) for commitment in briefing.commitments)
+    assert not any("Maximise 2 hour urgent community response" in commitment.text for commitment in briefing.commitments)
+    assert is_a_run_of_worded_cells(
+        "Variance -2.2% Maximise 2 hour urgent community response Reduction of community service waiting lists Deceasing "
+        "trend of 52 week waits by March 2023 Indicator Return the 62 day cancer backlog to the level in February 2020 Zero 78 "
+        "week waits by March 2023 Zero 104 week waits by June 2022"
+    )
+    # Prose naming bodies is no table: names follow an article, or come in capitalised runs.
+    assert not is_a_run_of_worded_cells("The Committee noted that the Board, the Trust and Mr Johns agreed the Clean Air Hospital Framework.")
 
 
 def test_a_promise_is_dated_by_the_latest_month_it_names():

@@ -29,6 +29,7 @@ from bot.briefing.clauses import (
     has_amount,
     has_figure,
     is_a_run_of_cells,
+    is_a_run_of_worded_cells,
     is_commitment,
     is_whole_sentence,
     leans_on_its_sentence,
@@ -589,7 +590,7 @@ def _commitments(
     found: list[tuple[Candidate, str]] = []
     for candidate in pool:
         quote = None if candidate.cut else point_quote(candidate.text, terms)
-        if quote and is_commitment(quote, written(candidate.slug)) and not any(_same_claim(quote, other) for other in said + [q for _, q in found]):
+        if quote and is_commitment(quote, written(candidate.slug)) and not is_a_run_of_worded_cells(quote) and not any(_same_claim(quote, other) for other in said + [q for _, q in found]):
             found.append((candidate, quote))
             if len(found) == MAX_COMMITMENTS:
                 break

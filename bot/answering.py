@@ -1021,6 +1021,11 @@ class AnsweringService:
             if DATA_MISSING.search(sentence.text)
         }
 
+    def declined_for_what_is_missing(self, answer: Answer, missing: str, reason: str) -> Answer:
+        """An answer turned into a decline that says what its passages lack (``bot.missing``), pointing to them."""
+        hints = self._hints([(c.slug, c.page) for c in answer.citations])
+        return self._abstain(hints, [f"declined: {reason}", *answer.trace], missing)
+
     def _abstain(self, hints: list[SourceHint], trace: list[str], missing: str = "") -> Answer:
         """Declines, saying what the closest evidence lacks when it shows it, and where it is."""
         text = f"{NOT_FOUND} {missing}" if missing else NOT_FOUND

@@ -15,6 +15,7 @@ from bot.action_answers import ROWS_IN_TEXT
 from bot.action_query import ActionListing, actions_described, describe_matches, left_out_note, with_detail_summed_up
 from bot.answering import Answer, AnsweringService, Citation
 from bot.facts import asks_an_amount
+from bot.missing import what_is_missing
 from bot.followup import (
     DEFAULT_TUNABLES,
     CitedPassage,
@@ -22,6 +23,7 @@ from bot.followup import (
     Resolution,
     Tunables,
     Turn,
+    names_a_time,
     page_start,
     remember,
     resolve,
@@ -91,8 +93,22 @@ class FollowUpAnswerer:
             # After "more", what was shown before stays shown: the next "more" goes on past all of it.
             cited = tuple(dict.fromkeys(resolution.citations + _cited(answer))) if resolution.expand else _cited(answer)
             return answer, Turn(resolution.question, cited, answer.abstained, subject=resolution.subject)
-        answer = self.service.answer(resolution.question, filters)
+        answer = self._another_time_given(resolution, self.service.answer(resolution.question, filters))
         return answer, self.turn_of(resolution, answer)
+
+    def _another_time_given(self, resolution: Resolution, answer: Answer) -> Answer:
+        """The answer to the last question asked of another month or year ("and in june?"), or a decline saying
+        which times its passages give when they do not give that one: answered alone, a page naming June somewhere
+        lets the evidence for May through (a trial: "and in June?" after May's A&E attendances got May's again)."""
+        if resolution.kind is not FollowUpKind.ELLIPSIS or not names_a_time(resolution.inserted) or answer.abstained or answer.actions:
+            return answer
+        # Anywhere in the answer: its text says a table row's month ("April 2022 79.0%"), and the time asked may be
+        # a later quote's ("4 July - 219 in attendance" after the May and June briefings). Only the lead point would
+        # be stricter, and declines that one.
+        quoted = " ".join([answer.text, *(c.quote for c in answer.citations)])
+        lead_quote = answer.citations[0].quote if answer.citations else ""
+        missing = what_is_missing(resolution.question, frozenset(tokenize(quoted)), lead_quote, ())
+        return self.service.declined_for_what_is_missing(answer, missing, f"the passages do not give {resolution.inserted}") if missing else answer
 
     def _parse_actions(self, text: str):
         return self.service.action_filter(text)

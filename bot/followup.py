@@ -644,6 +644,11 @@ def _words_most_like(question: str, fragment: str, likeness: Likeness) -> str | 
     return words if re.search(rf"(?<![\w-]){re.escape(words)}(?![\w-])", question, re.IGNORECASE) else run[position][0]
 
 
+def names_a_time(fragment: str) -> bool:
+    """ "may", "may 2022", "21/22", "m3", "q2": what an ellipsis put in is a time (``Resolution.inserted``)."""
+    return any(slot.search(fragment) for slot in _TIMES)
+
+
 def _time_of_another_kind(question: str, fragment: str) -> tuple[str, str] | None:
     """The question asked of a quarter, or of a month after a quarter, with the year the fragment leaves out taken
     from the question's time: "and q4?" after "... in q3 2021/22" is Q4 2021/22, after "... in january 2022" Q4

@@ -7,6 +7,8 @@ import pytest
 from bot.answering import AnsweringService
 from bot.facts import asks_an_amount, asks_when, gives_a_figure_for, value_asked_for_years
 from bot.features import DeclineRule
+from bot.follow_answers import FollowUpAnswerer
+from bot.followup import Turn
 from bot.missing import date_missing, reporting_month_missing, what_is_missing
 from index import store
 from index.text import tokenize
@@ -485,3 +487,21 @@ def test_an_amount_asked(question):
 )
 def test_a_word_of_money_naming_a_topic_asks_no_amount(question):
     assert not asks_an_amount(question)
+
+
+def test_a_follow_up_asking_another_month_that_no_quote_gives_declines_saying_so(service):
+    """A trial: "and in May?" after April's two week wait at UHCW was answered with April's figures again, as
+    if they were May's (the page names May elsewhere, so the question alone gets by the quoted-pages rule)."""
+    answerer = FollowUpAnswerer(service)
+    history: tuple[Turn, ...] = ()
+    for message in ("what was the 2 week wait cancer performance in april", "and at UHCW?"):
+        turn = answerer.answer(message, history)
+        assert not turn.answer.abstained
+        history = turn.history
+    may = answerer.answer("and in May?", history)
+    assert may.answer.abstained and may.answer.citations == []
+    assert "not mention May" in may.answer.text or "not May" in may.answer.text
+    # A month a later quote gives is answered: the July staff briefing after May's.
+    history = answerer.answer("how many came to the 12 may exec staff briefing", ()).history
+    july = answerer.answer("what about the july one?", history).answer
+    assert not july.abstained and "219" in july.text

@@ -23,8 +23,8 @@ from index.due_dates import (
     due_before,
     due_in_month,
     financial_year_of,
-    find_due_month,
     find_due_by_year,
+    find_due_month,
     month_in_financial_year,
     parse_financial_year,
 )

@@ -15,7 +15,6 @@ from bot.action_answers import ROWS_IN_TEXT
 from bot.action_query import ActionListing, actions_described, describe_matches, left_out_note, with_detail_summed_up
 from bot.answering import Answer, AnsweringService, Citation
 from bot.facts import asks_an_amount
-from bot.missing import what_is_missing
 from bot.followup import (
     DEFAULT_TUNABLES,
     CitedPassage,
@@ -28,6 +27,7 @@ from bot.followup import (
     remember,
     resolve,
 )
+from bot.missing import what_is_missing
 from bot.quoting import Quoter
 from index.search import NO_FILTERS, Filters
 from index.text import mostly_web_addresses, tokenize

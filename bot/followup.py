@@ -492,11 +492,28 @@ def _leans(message: str, tunables: Tunables) -> bool:
     "what is phm" after a question about the fleet asks about PHM (a new user's trial saw it read as
     "what is phm (electric vehicles)?")."""
     words = [w.lower().strip("'’") for w in _words(message)]
-    pointing = {position for position, w in enumerate(words) if w in _POINTING_BACK and not _names_a_thing(words, position)}
+    pointing = {
+        position
+        for position, w in enumerate(words)
+        if w in _POINTING_BACK and not _names_a_thing(words, position) and not _there_is(words, position)
+    }
     content = [w for position, w in enumerate(words) if w not in _FUNCTION_WORDS and position not in pointing]
     if pointing:
         return len(content) <= tunables.max_leaning_content_words
     return not content
+
+
+# Forms of "be" beside which "there" says that something exists ("how many breaches were there in may?", "there
+# are", "is there"), rather than pointing at a place said before ("what happened there?").
+_BE = frozenset("is are was were be been being there's theres".split())
+
+
+def _there_is(words: list[str], position: int) -> bool:
+    """ "there" of "were there" or "there are": it points back at nothing. A message saying nothing else ("who was
+    there?") still leans on the conversation, having no word of its own."""
+    if words[position] not in {"there", "there's", "theres"}:
+        return False
+    return words[position] != "there" or any(0 <= n < len(words) and words[n] in _BE for n in (position - 1, position + 1))
 
 
 def _names_what_was_said(message: str, last: Turn) -> bool:

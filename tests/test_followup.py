@@ -95,6 +95,11 @@ def test_a_question_with_a_subject_of_its_own_is_not_read_as_a_follow_up():
     waste = (Turn("who leads the waste actions", (), action_filter=ActionFilter(theme="Waste"), rows_shown=5),)
     about_a_plan = resolve("what did the ceo say about the one people plan", waste, parse_due)
     assert about_a_plan.kind is FollowUpKind.STANDALONE  # "one" names the plan; it points back nowhere
+    # A trial: "there" of "were there" points back at nothing; the A&E question had "(the risks)" put after it.
+    attendances = resolve("how many A&E attendances were there in May?", asked("what are the risks of the PHM programme?"))
+    assert attendances.kind is FollowUpKind.STANDALONE and attendances.question == "how many A&E attendances were there in May?"
+    assert resolve("who was there?", asked("when was the staff away day?")).kind is FollowUpKind.PRONOUN  # nothing of its own
+    assert resolve("what happened there?", asked("when was the staff away day?")).kind is FollowUpKind.PRONOUN
     assert resolve("what about the july one?", asked("how many came to the 12 may exec staff briefing")).question == (
         "how many came to the july exec staff briefing?"
     )

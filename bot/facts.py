@@ -209,6 +209,21 @@ def holds(text: str, kind: FactKind) -> bool:
     return bool((_DATE if kind is FactKind.DATE else _PERSON).search(text))
 
 
+_ROLE_WORD = re.compile(rf"\b{_ROLE}\b", re.IGNORECASE)
+
+
+def roles_asked(question: str) -> list[str]:
+    """The roles a question names ("who is the ICB chair?": "chair"), lower case."""
+    return [role.lower() for role in _ROLE_WORD.findall(question)]
+
+
+def person_in_role(text: str, role: str) -> str | None:
+    """The person a text names just before a role ("Danielle Oum Chair, Coventry and Warwickshire ICS" for
+    "chair"), where a list of people and their roles names several; None when it names none so."""
+    match = re.search(rf"\b([A-Z][a-z]+ [A-Z][a-z'’-]+)\s*[–,-]?\s*(?:[A-Z][A-Za-z]+ ){{0,3}}(?i:{re.escape(role)})\b", text)
+    return match.group(1) if match else None
+
+
 def person_named(text: str) -> str | None:
     """The first person a sentence names, as it names them ("Mrs Cartwright", "Laura Nelson"), or None."""
     match = _PERSON.search(text)

@@ -32,7 +32,7 @@ from functools import partial
 
 from bot.action_answers import ROWS_IN_TEXT
 from bot.action_query import ActionDetail, ActionFilter, detail_asked
-from bot.facts import person_named
+from bot.facts import person_in_role, person_named, roles_asked
 from index.text import has_a_word, months_parted_from_years, tokenize, without_modal_may
 from index.vocabulary import (
     DAY_BEFORE_MONTH,
@@ -366,12 +366,16 @@ _ASKS_WHO = re.compile(r"^\W*(?:who|who['’]?s|whose|whom)\b", re.IGNORECASE)
 
 
 def _person_meant(last: Turn) -> str | None:
-    """The person a "he" or "she" points at: the first one the last answer's quotes name when the last
-    question asked "who", or the person the last follow-up was already about."""
+    """The person a "he" or "she" points at: the one the last answer's quotes name in the role the last question
+    asked "who" of ("who is the ICB chair?" answered from a list of people and their roles), else the first
+    they name; or the person the last follow-up was already about."""
     if last.subject and person_named(last.subject) == last.subject:
         return last.subject
     if last.abstained or not _ASKS_WHO.match(last.question):
         return None
+    for role in roles_asked(last.question):
+        if in_role := next((name for cited in last.citations if (name := person_in_role(cited.quote, role))), None):
+            return in_role
     return next((name for cited in last.citations if (name := person_named(cited.quote))), None)
 
 

@@ -130,6 +130,10 @@ def test_he_or_she_after_a_who_question_is_the_person_the_answer_named():
     assert "PHM board" in resolve("what does he do", unnamed).question
     declined = (Turn("who chairs the PHM board?", chaired[0].citations, abstained=True),)
     assert "Zubair" not in resolve("what is his role", declined).question
+    # A trial: the Roadmap's signatories answered "who is the ICB chair?", and "she" was read as the first of them.
+    signatories = "Angela Brady, Chief Medical Officer, Coventry and Warwickshire ICB Phil Johns Chief Executive, Coventry and Warwickshire ICB Danielle Oum Chair, Coventry and Warwickshire ICS"
+    chair = (Turn("who is the ICB chair?", (CitedPassage("cw-phm-roadmap", 2, signatories),)),)
+    assert resolve("what meetings did she have in June?", chair).question == "what meetings did Danielle Oum have in June?"
 
 
 def test_the_thing_the_last_turn_spoke_of_is_read_as_pointing_back_at_it():

@@ -64,7 +64,19 @@ class FollowUpAnswerer:
         self.tunables = tunables
 
     def resolve(self, message: str, history: tuple[Turn, ...]) -> Resolution:
-        return resolve(message, history, self._parse_actions, self.tunables, self.service.corpus_words.likeness)
+        resolution = resolve(message, history, self._parse_actions, self.tunables, self.service.corpus_words.likeness)
+        return self._in_the_document_listed(resolution, history[-1]) if history else resolution
+
+    def _in_the_document_listed(self, resolution: Resolution, last: Turn) -> Resolution:
+        """ "and the workforce one?" after a listing of one document's actions (the NHS England letter's) asks for
+        that document's workforce action when it has one, not the Green Plan's seventeen (a trial)."""
+        listed = {cited.slug for cited in last.citations}
+        asked = resolution.action_filter
+        if resolution.kind is not FollowUpKind.ELLIPSIS or asked is None or asked.source or last.action_filter is None or len(listed) != 1:
+            return resolution
+        within = replace(asked, source=listed.pop())
+        listing = self.service.actions.listing(within)
+        return replace(resolution, action_filter=within) if listing.groups and listing.nearest is None else resolution
 
     def answer(self, message: str, history: tuple[Turn, ...], filters: Filters = NO_FILTERS) -> ContextualAnswer:
         resolution = self.resolve(message, history)

@@ -518,6 +518,12 @@ def test_another_topic_after_a_listing_lists_that_topics_actions_not_an_empty_in
     second = answerer.answer("and the workforce one?", first.history)
     assert second.resolution.kind is FollowUpKind.ELLIPSIS
     assert "Theresa Nelson" in second.answer.text and not second.answer.abstained
+    # A trial's listing named no document, and its one action came from the letter: the letter's workforce action
+    # still, not the Green Plan's seventeen.
+    roles = answerer.answer("who has the follow-up action on MH roles?", ())
+    assert roles.answer.actions is not None and {c.slug for c in roles.answer.citations} == {"nhse-system-review-letter-2022-05"}
+    workforce = answerer.answer("and the workforce one?", roles.history).answer
+    assert "Theresa Nelson" in workforce.text and workforce.actions is not None and len(workforce.actions.rows()) == 1
 
 
 

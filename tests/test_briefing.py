@@ -138,6 +138,15 @@ def test_a_barely_mentioned_topic_gets_an_honest_short_answer(briefings):
     assert thin_note(briefing) in render_markdown(briefing)
 
 
+def test_a_topic_the_documents_say_little_about_gives_what_they_do_say(writer):
+    """A trial: "winter pressures" got "The documents do not cover winter pressures", though asked as a question it
+    is answered from the Winter Access Fund (no sentence about it is close enough in meaning to the topic)."""
+    briefing = writer.write("winter pressures")
+    assert briefing.thin and "say little about winter pressures" in briefing.headline
+    assert any("Winter Access Fund" in point.text for point in briefing.points)
+    assert "Only 1 passage in the documents speaks" in thin_note(briefing) or "passages in the documents speak" in thin_note(briefing)
+
+
 def test_a_briefing_on_a_topic_with_actions_has_what_happens_next(briefings):
     briefing = briefings[WITH_ACTIONS]
     text = render_terminal(briefing)

@@ -91,7 +91,9 @@ def thin_note(briefing: Briefing) -> str:
     nearest = f" The nearest topics they cover: {'; '.join(briefing.nearest_topics)}." if briefing.nearest_topics else ""
     if not briefing.points:
         return f"Nothing in the documents speaks to this topic, so there is no briefing to draft.{nearest} Try a broader topic or type sources to see the documents."
-    return f"Only {len(briefing.points)} passage(s) in the documents speak to this topic; they are below, with nothing added.{nearest}"
+    if len(briefing.points) == 1:
+        return f"Only 1 passage in the documents speaks to this topic; it is below, with nothing added.{nearest}"
+    return f"Only {len(briefing.points)} passages in the documents speak to this topic; they are below, with nothing added.{nearest}"
 
 
 def next_steps_lines(briefing: Briefing, escape: Callable[[str], str] = _as_is) -> list[str]:

@@ -146,6 +146,9 @@ class Gathered:
     actions: list[NextAction]
     nearest_topics: tuple[str, ...]
     answerable: bool = False  # the answering service's decision model would answer the topic as a question
+    # ... and then the sentences its answer would rest on (the best and those near it): a thin briefing gives them
+    # however far in meaning they are ("winter pressures": the Winter Access Fund had been "not covered").
+    answered_by: frozenset[int] = frozenset()
 
 
 class _Ledger:
@@ -224,7 +227,8 @@ class BriefingWriter:
         keep = self._without_near_duplicates(candidates, rows)
         actions = actions_on(self.kb, queries, aliases, self._embed_cached)
         nearest_topics = self._nearest_topics(best)
-        return Gathered(topic, queries, aliases, [candidates[i] for i in keep], rows[keep], actions, nearest_topics, answerable)
+        answered_by = frozenset(r.sentence_id for r in ranking if r.score >= self.service.models.follow_on_share * ranking[0].score) if answerable else frozenset()
+        return Gathered(topic, queries, aliases, [candidates[i] for i in keep], rows[keep], actions, nearest_topics, answerable, answered_by)
 
     def _ranked_and_answerable(self, query: str) -> tuple[list[RankedSentence], bool]:
         """The shared ranker's best sentences for the topic (as ``rank_sentences`` gives them) and
@@ -445,7 +449,9 @@ class BriefingWriter:
         # on meaning while the documents plainly cover it.
         speaking = len(_choose_points([c for c, _ in relevant], terms, [p for _, p in relevant]))
         thin = speaking < MIN_POINTS and not (gathered.answerable and speaking >= 1)
-        pool = [(c, p) for c, p in zip(ranked, strength)] if not thin else relevant
+        # A thin briefing says what the documents do say: the passages that speak to it, and those an answer to the
+        # topic asked as a question would rest on.
+        pool = list(zip(ranked, strength)) if not thin else [(c, p) for c, p in zip(ranked, strength) if c.relevance >= RELEVANT or c.sentence_id in gathered.answered_by]
         # One more than the points: the headline is taken from them and not repeated as a point.
         chosen = _choose_points([c for c, _ in pool], terms, [p for _, p in pool], MAX_POINTS + 1, self._with_its_list)
         ledger = _Ledger(self.service)

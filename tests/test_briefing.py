@@ -25,6 +25,7 @@ from bot.briefing.topic import facets
 from bot.briefing.writer import MAX_POINTS, MIN_POINTS, NEAR_DUPLICATE, Point, written_on
 from bot.evaluation import quote_is_verbatim
 from index.text import stem
+from index.vocabulary import CAPTION, MONTH_NAME
 
 REPO = Path(__file__).resolve().parents[1]
 COVERED = (
@@ -161,6 +162,16 @@ def test_a_topic_the_documents_do_not_cover_says_so_and_offers_nearer_ones(brief
     assert briefing.thin and not briefing.points
     assert f"do not cover {NOT_COVERED}" in briefing.headline or f"say little about {NOT_COVERED}" in briefing.headline
     assert briefing.nearest_topics and all(topic in text for topic in briefing.nearest_topics)
+
+
+@pytest.mark.parametrize("topic", ["junior doctors strike", "car parking charges"])
+def test_the_nearest_topics_offered_are_headings_not_chart_labels_captions_or_running_headers(writer, topic):
+    """A trial was offered "March April May June July" (a chart's axis read as a heading) beside a paper's running
+    header as the topics nearest "junior doctors strike"."""
+    briefing = writer.write(topic)
+    assert briefing.thin and briefing.nearest_topics
+    for nearest in briefing.nearest_topics:
+        assert not MONTH_NAME.search(nearest) and not CAPTION.match(nearest) and len(nearest.split()) >= 2, nearest
 
 
 def test_no_point_is_a_caption_or_a_pointer_elsewhere(briefings):

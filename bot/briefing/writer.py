@@ -46,6 +46,7 @@ from bot.briefing.next_steps import NextAction, action_texts, actions_on, neares
 from bot.briefing.selection import FEATURES, Feature, SelectionWeights, load_weights
 from bot.briefing.topic import Query, acronyms, coverage, read_topic, stems_of, with_phrases, without_control_characters
 from index.text import WHOLE_CLAIM_STOPS, collapse_whitespace, ends_with_stop, is_list_item, tokenize
+from index.vocabulary import CAPTION, MONTH_NAME
 
 RANKED_PER_QUERY = 60  # sentences asked of the shared ranker for the topic, each facet and each aspect
 ASPECT_SOURCES = 10  # the headings of this many best-ranked sentences are candidate aspects
@@ -264,7 +265,7 @@ class BriefingWriter:
     def _nearest_topics(self, best: list[int]) -> tuple[str, ...]:
         """The section headings of the best-ranked sentences: what the documents cover nearest the topic."""
         headings = [self.kb.sentences[i][1].heading for i in best]
-        return tuple([h for h in dict.fromkeys(headings) if h and len(h.split()) >= 2][:3])
+        return tuple([h for h in dict.fromkeys(headings) if h and _names_a_topic(h)][:3])
 
     # -- features ---------------------------------------------------------------------
 
@@ -601,6 +602,19 @@ def _commitments(
             if len(found) == MAX_COMMITMENTS:
                 break
     return found
+
+
+# Words the text layer ran together in a heading: a capital inside a word ("SustainableProcurement"), a comma with
+# no space after it ("commuting,patient").
+_RUN_TOGETHER = re.compile(r"[a-z][A-Z]|[A-Za-z],[A-Za-z]")
+
+
+def _names_a_topic(heading: str) -> bool:
+    """A heading that names something to brief on: two words or more, no month, no caption and no words run
+    together. A trial was offered a chart's axis read as a heading ("March April May June July"), a paper's running
+    header ("Performance Report – ICB Meeting 20th July 2022") and a caption ("Figure 22 Emissionsfromcommuting,
+    patient,...") as the topics nearest one the documents do not cover."""
+    return len(heading.split()) >= 2 and not MONTH_NAME.search(heading) and not CAPTION.match(heading) and not _RUN_TOGETHER.search(heading)
 
 
 def _same_claim(quote: str, other: str) -> bool:

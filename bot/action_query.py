@@ -184,6 +184,16 @@ def with_detail_summed_up(listing: ActionListing, detail: ActionDetail) -> Actio
     return replace(listing, summary=f"{listing.summary.rstrip(' .')}. {said}")
 
 
+def with_the_detail_asked(question: str, action_filter: ActionFilter, listing: ActionListing) -> ActionListing:
+    """The listing summed up by the column a question asks about ("who leads the medicines actions?": "All 15 are
+    led by ICB."), as "who leads them?" after a listing is; as it is when the filter already says it ("what's due
+    in 23/24?") or the question asks about no column."""
+    detail = detail_asked(question)
+    if detail is None or (action_filter.lead if detail is ActionDetail.LEAD else action_filter.due):
+        return listing
+    return with_detail_summed_up(listing, detail)
+
+
 def _due_as_said(row: ActionRow) -> str | None:
     """A due year as the listing's summary writes it ("2023/24"); another due date as printed ("End May 22")."""
     normalised = row.due_normalised or ""

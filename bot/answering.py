@@ -32,6 +32,7 @@ from bot.action_query import (
     names_its_themes_in_full,
     render_listing_text,
     row_details,
+    with_the_detail_asked,
 )
 from bot.amount_tables import AmountTable, RowsAnswer, read_amount_table, rows_answer, rows_named
 from bot.facts import (
@@ -445,7 +446,7 @@ class AnsweringService:
                 # "who leads the X action, and what does it cost?": the table answers the part it holds.
                 return self.answer_from_table(replace(listing, summary=f"{listing.summary.rstrip('. ')}. {TABLE_HOLDS_NO_AMOUNT}"))
             if routed and not amount_asked and not _table_only_guessed(self.searcher.spelled_as_the_documents(question), action_filter):
-                return self.answer_from_table(listing)
+                return self.answer_from_table(with_the_detail_asked(question, action_filter, listing))
         answer = self._answer_from_documents(question, filters)
         if amount_asked and listing is not None:
             return self._amount_of_actions(answer, listing, asks_for_money(question))

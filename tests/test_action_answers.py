@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from collections import Counter
 from datetime import date
 
 import pytest
@@ -22,7 +23,7 @@ def test_action_question_is_answered_from_the_table_with_page_citations(service)
     answer = service.answer("who leads the water actions and when are they due?")
 
     assert answer.actions is not None
-    assert answer.text.splitlines()[0] == "4 actions are in Water"
+    assert answer.text.splitlines()[0] == "4 actions are in Water. All 4 are led by ICB."
     assert "Assist member organisations to develop Water Management Plans." in answer.text
     assert "lead ICB; due 23/24; p. 66 [1]" in answer.text
     assert [(c.slug, c.page) for c in answer.citations] == [("cw-ics-green-plan", 66)]
@@ -44,6 +45,18 @@ def test_a_month_asked_for_lists_the_rows_due_in_it(service):
     assert expected and answer.actions is not None
     assert answer.text.splitlines()[0].startswith(f"{len(expected)} actions are due in May")
     assert all(row.action in answer.text for row in expected)
+
+
+def test_who_leads_a_theme_is_answered_in_the_first_line(service):
+    """A lead's trial: "who leads X?" listed every action with its lead and never said who leads them."""
+    leads = Counter(row.lead for row in service.kb.actions if row.theme == "Sustainable Models of Care")
+    answer = service.answer("who leads the models of care actions?")
+    first_line = answer.text.splitlines()[0]
+    assert first_line.endswith("Leads: " + ", ".join(f"{lead} ({n})" for lead, n in leads.most_common()) + ".")
+    medicines = {row.lead for row in service.kb.actions if row.theme == "Medicines"}
+    assert len(medicines) == 1 and service.answer("who leads the medicines actions?").text.splitlines()[0].endswith(f"are led by {medicines.pop()}.")
+    # What the filter already says is not said twice.
+    assert "Due:" not in service.answer("what's due in 23/24?").text.splitlines()[0]
 
 
 def test_due_by_a_year_lists_everything_due_by_its_end_not_only_what_is_due_in_it(service):
@@ -143,7 +156,7 @@ def test_an_everyday_word_beside_a_theme_narrows_the_listing_to_the_actions_that
     Transport actions; "create" is too few words to require, but one of the 13 says it."""
     answer = service.answer("who owns the action to create an ICS wide travel plan")
     assert answer.actions is not None
-    assert answer.text.splitlines()[0] == "1 action is in Travel and Transport and ICS specific and mentions “create”"
+    assert answer.text.splitlines()[0] == "1 action is in Travel and Transport and ICS specific and mentions “create”. It is led by ICP."
     assert "Create an ICS-wide Travel Plan, conjoining Trust, local authority, and other partner Travel Plans. (lead ICP; due 23/24" in answer.text
     # Several words are each quoted, not run together as if the documents said "grant funding" (a trial's
     # "mentions “need appoint sro”" read as a quote).

@@ -28,7 +28,7 @@ from index.due_dates import (
     month_in_financial_year,
     parse_financial_year,
 )
-from index.records import ActionRow
+from index.records import MISSING_DUE, MISSING_LEAD, ActionRow
 from index.text import is_ordinary_word, plain_tokens, stem
 from index.vocabulary import STOPWORDS
 
@@ -235,7 +235,7 @@ def parse_action_question(
         other, rest_after = _match_theme(leftover, others)
         if other:
             theme, leftover = f"{theme}{THEME_SEPARATOR}{other}", rest_after
-    words = _content_words(topic) if topic is not None else leftover
+    words = list(dict.fromkeys(_content_words(topic) if topic is not None else leftover))  # "risk ... care ... risk": once each
     wants_text = topic is not None or not (due or lead or theme or source or status) or len(words) >= _MIN_LEFTOVER_WORDS_FOR_TEXT
     wants_text = wants_text and not (scope and topic is None and len(words) < _MIN_LEFTOVER_WORDS_FOR_TEXT)
     text = " ".join(words) if wants_text and words else None
@@ -656,8 +656,11 @@ def _describe_relaxation(relaxation: Relaxation, titles: dict[str, str]) -> str:
 
 def row_details(row: ActionRow, location: Callable[[ActionRow], str] | None = None) -> str:
     """ "lead ICB; due 22/23", then the row's status, where it is (``location``) and any damage found reading it."""
-    details = [f"lead {row.lead or '?'}", f"due {row.due or '?'}", *([f"status {row.status}"] if row.status else [])]
-    return "; ".join(details + ([location(row)] if location else []) + list(row.flags))
+    details = [f"lead {row.lead}" if row.lead else "no lead given", f"due {row.due}" if row.due else "no due date given"]
+    details += [f"status {row.status}"] if row.status else []
+    # A lead or due missing is said above in words; the flags for them would only say it again ("due ?; missing due").
+    flags = [flag for flag in row.flags if flag not in {MISSING_DUE, MISSING_LEAD}]
+    return "; ".join(details + ([location(row)] if location else []) + flags)
 
 
 def _quoted_words(text: str) -> str:

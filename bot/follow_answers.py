@@ -74,7 +74,10 @@ class FollowUpAnswerer:
         asked = resolution.action_filter
         if resolution.kind is not FollowUpKind.ELLIPSIS or asked is None or asked.source or last.action_filter is None or len(listed) != 1:
             return resolution
-        within = replace(asked, source=listed.pop())
+        document = listed.pop()
+        if all(row.source == document for row in self.service.actions.listing(asked).rows()):
+            return resolution  # that document's actions already: no need to say so
+        within = replace(asked, source=document)
         listing = self.service.actions.listing(within)
         return replace(resolution, action_filter=within) if listing.groups and listing.nearest is None else resolution
 

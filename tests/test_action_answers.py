@@ -380,3 +380,13 @@ def test_two_themes_asked_with_one_empty_say_so(service):
     first = service.answer("energy and food actions led by icp").text.splitlines()[0]
     assert first.endswith("None are in Food and Nutrition.")
     assert "None" not in service.answer("water and waste actions").text.splitlines()[0]
+
+
+def test_a_row_without_a_due_date_says_so_in_words_once(service):
+    """A trial read "(lead Anita Wilson; due ?; p. 13 [1]; missing due)"; and a topic's words were listed with one
+    twice ("mentions “risk”, “care” and “risk”")."""
+    answer = service.answer("what actions does anita wilson lead?")
+    assert answer.actions is not None and "no due date given" in answer.text
+    assert "due ?" not in answer.text and "missing due" not in answer.text
+    mentions = service.answer("which actions are about the risk to care and the risk register?").text.splitlines()[0]
+    assert mentions.count("“risk”") == 1, mentions

@@ -19,7 +19,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import TypeVar
 
-from bot.answering import Answer, AnsweringService
+from bot.answering import MAX_QUESTION_CHARS, Answer, AnsweringService
 from bot.briefing import DOCX_MEDIA_TYPE, Briefing, BriefingWriter, briefing_docx, docx_name, render_markdown
 from bot.conversation_store import ConversationStore, MemoryStore
 from bot.follow_answers import FollowUpAnswerer
@@ -50,6 +50,8 @@ HELP_TEXT = (
     "/due <year> and /owner <lead> besides. In the terminal chat, quit or exit (or Ctrl-D) ends the chat."
 )
 RESET_TEXT = "OK, let's start over: I have forgotten the conversation so far. What would you like to know?"
+# A briefing's topic is held to a question's length: a topic of 600 KB had made a 600 KB message in Teams.
+TOPIC_TOO_LONG = "That is too long for a briefing topic ({length:,} characters). Give a topic in under {limit:,} characters."
 
 # Threads answering questions (CPU-bound: search, features, ranking) off the event loop. Set by hand:
 # one per core, at least two so a slow question never queues every other one behind it.
@@ -177,7 +179,7 @@ class Conversation:
     async def file_again(self, remake: dict[str, str]) -> Attachment | None:
         """The file an earlier reply offered, made again from its ``remake``; None if it names none."""
         topic = remake.get(ReplyKind.BRIEFING) if isinstance(remake, dict) else None
-        if not isinstance(topic, str) or not topic.strip():
+        if not isinstance(topic, str) or not topic.strip() or len(topic) > MAX_QUESTION_CHARS:
             return None
         return await self._off_loop(self.briefing_file, topic)
 
@@ -221,6 +223,8 @@ class Conversation:
         topic = _BRIEF_ME_ON.sub("", topic)
         if not topic:
             return Reply(ReplyKind.USAGE, "Type brief and a topic, for example: brief net zero targets and our carbon footprint")
+        if len(topic) > MAX_QUESTION_CHARS:
+            return Reply(ReplyKind.USAGE, TOPIC_TOO_LONG.format(length=len(topic), limit=MAX_QUESTION_CHARS))
         briefing = self.briefing_writer.write(topic)
         # A briefing with nothing in it ("the documents do not cover ...") is not worth a Word document.
         attachments = (_word_document(briefing, topic),) if briefing.points else ()

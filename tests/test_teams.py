@@ -26,9 +26,9 @@ from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity
 from PIL import Image
 
-from bot.answering import Citation
+from bot.answering import MAX_QUESTION_CHARS, Citation
 from bot.config import Settings
-from bot.conversation import EXAMPLE_QUESTIONS, HELP_TEXT, Attachment, Reply
+from bot.conversation import EXAMPLE_QUESTIONS, HELP_TEXT, TOPIC_TOO_LONG, Attachment, Reply
 from bot.teams.bot import FILE_DECLINED, NOT_ALLOWED, UPLOAD_FAILED, KnowledgeBot
 from bot.teams.feedback import FeedbackLog
 from bot.teams.files import BadConsent, parse_consent
@@ -521,3 +521,10 @@ async def test_a_briefing_escapes_the_topic_the_user_typed(http, bot_url, connec
     assert not re.search(r"(?<!\\)\[Reset|(?<!\\)\]\(http", text)  # no Markdown link
     assert "<b>" not in text and "</b>" not in text and "&lt;b&gt;now&lt;/b&gt;" in text  # no HTML tag
     assert "\\[Reset your password\\]" in text and ai_entity(reply)["additionalType"] == ["AIGeneratedContent"]
+
+
+async def test_a_briefing_topic_longer_than_a_question_is_refused_with_a_short_message(http, bot_url, connector):
+    topic = "net zero " * 150  # 1,350 characters: a question this long is refused too
+    reply = await briefing_message(http, bot_url, connector, topic)
+    assert reply["text"] == TOPIC_TOO_LONG.format(length=len(topic.strip()), limit=MAX_QUESTION_CHARS)
+    assert not reply.get("attachments")

@@ -29,7 +29,7 @@ from jwt.algorithms import RSAAlgorithm
 from bot.conversation import HELP_TEXT
 from bot.teams.server import create_app
 from index.config import Settings
-from tests.support.teams import Connector, new_conversation_id, serving, teams_message
+from tests.support.teams import Connector, channel_message, new_conversation_id, serving, teams_message
 
 APP_ID = "6b1f4c2e-0d7a-4e55-9a3b-2c1d00000000"
 SEND_TIMEOUT = 3.0
@@ -119,6 +119,8 @@ async def test_a_silent_connector_does_not_delay_other_conversations(http, bot_u
     # Each stalled conversation was sent its typing indicator once: no apology chasing a connector that never answered.
     assert [silent.requests[c] for c in stalled_ids] == [1] * len(stalled_ids)
     assert not [r for r in caplog.records if r.exc_info]
+    timed_out = [r.getMessage() for r in caplog.records if "got no answer within" in r.getMessage()]
+    assert len(timed_out) == len(stalled_ids) and all(silent.url in line for line in timed_out)  # each send's failure, logged
 
 
 DEEP = "[" * 10_000 + "]" * 10_000
@@ -137,9 +139,15 @@ DEEP = "[" * 10_000 + "]" * 10_000
         ('{"type": "message", "serviceUrl": "javascript:alert(1)", "conversation": {"id": "c"}}', "application/json"),
         ('{"type": "message", "serviceUrl": "not a url", "conversation": {"id": "c"}}', "application/json"),
         ('{"type": "message", "serviceUrl": "http://[::1", "conversation": {"id": "c"}}', "application/json"),
+        ('{"type": "message", "serviceUrl": "http://127.0.0.1:abc", "conversation": {"id": "c"}}', "application/json"),
+        ('{"type": "message", "serviceUrl": "http://127.0.0.1:99999", "conversation": {"id": "c"}}', "application/json"),
+        ("{}", "application/json; charset=punycode"),
+        ("{}", "application/json; charset=undefined"),
+        ("{}", "application/json; charset=rot13"),
     ],
     ids=["deep-json", "deep-value", "bogus-charset", "no-conversation-id", "empty-conversation-id", "numeric-conversation-id",
-         "ftp-service-url", "javascript-service-url", "not-a-url", "broken-ipv6-url"],
+         "ftp-service-url", "javascript-service-url", "not-a-url", "broken-ipv6-url", "non-numeric-port", "port-out-of-range",
+         "punycode-charset", "undefined-charset", "rot13-charset"],
 )
 async def test_bad_activities_get_400_without_a_traceback(http, bot_url, connector, caplog, body, content_type):
     with caplog.at_level(logging.INFO):
@@ -228,4 +236,170 @@ async def test_with_an_app_id_every_token_that_fails_validation_gets_401(
 
     assert status == 401
     assert connector.sent_to(conversation_id) == []
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+# -- one conversation's hung sends, on the connector every conversation uses ------------------------
+
+
+async def test_a_conversation_whose_sends_hang_delays_no_other_conversation_on_the_same_connector(http, connector, settings, conversation):
+    """Teams posts every conversation's replies to one host: a backlog in one conversation, or a few hung
+    conversations, must leave the others their replies; one conversation's sends go one at a time, in order."""
+    patient = replace(settings, teams_send_timeout_seconds=10.0)  # longer than the test: nothing here times out
+    backlogged, *stalled = [new_conversation_id() for _ in range(6)]
+    for conversation_id in (backlogged, *stalled):
+        connector.hang(conversation_id)
+    async with serving(create_app(patient, conversation)) as url:
+        backlog = [teams_message("help", connector.url, backlogged) for _ in range(12)]
+        waiting = [asyncio.create_task(post(http, url, activity)) for activity in backlog]
+        waiting += [asyncio.create_task(post(http, url, teams_message("help", connector.url, c))) for c in stalled]
+        await until(lambda: connector.in_flight[backlogged] and all(connector.in_flight[c] for c in stalled))
+
+        healthy_id = new_conversation_id()
+        healthy = asyncio.create_task(post(http, url, teams_message("help", connector.url, healthy_id)))
+        done, _ = await asyncio.wait([healthy, *waiting], return_when=asyncio.FIRST_COMPLETED)
+        answered_first = healthy in done and not any(task in done for task in waiting)
+
+        for conversation_id in (backlogged, *stalled):
+            connector.release(conversation_id)
+        statuses = await asyncio.gather(*waiting)
+
+    assert answered_first, "a healthy conversation waited on another's hung sends"
+    assert healthy.result() == 201 and [m["text"] for m in connector.messages_to(healthy_id)] == [HELP_TEXT]
+    assert set(statuses) == {201}
+    assert connector.most_in_flight[backlogged] == 1  # one send at a time in a conversation
+    sent = connector.sent_to(backlogged)
+    for activity in backlog:  # every message answered, its typing indicator before its reply
+        assert [p.activity["type"] for p in sent if p.reply_to_id == activity["id"]] == ["typing", "message"]
+
+
+async def until(condition, timeout: float = 10) -> None:
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.02)
+
+
+# -- malformed parts of activities a user could send ------------------------------------------------
+
+
+def invoke(conversation_id: str, service_url: str, name: str, value: object) -> dict:
+    return {**teams_message("", service_url, conversation_id), "type": "invoke", "name": name, "value": value}
+
+
+CONTEXT = {"briefing": "net zero"}
+
+
+def upload_info(upload_url: str) -> dict:
+    return {"name": "b.docx", "uploadUrl": upload_url, "contentUrl": "c", "uniqueId": "u", "fileType": "docx"}
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("message/submitAction", {"actionName": "feedback", "actionValue": "x"}),
+        ("message/submitAction", {"actionName": "feedback", "actionValue": [1]}),
+        ("message/submitAction", {"actionName": "feedback", "actionValue": {"reaction": "love"}}),
+        ("fileConsent/invoke", {"action": "accept", "context": CONTEXT, "uploadInfo": upload_info("http://[::1")}),
+        ("fileConsent/invoke", {"action": "accept", "context": CONTEXT, "uploadInfo": upload_info("http://127.0.0.1:99999/x")}),
+        ("fileConsent/invoke", {"action": "accept", "context": CONTEXT, "uploadInfo": upload_info("http://exa mple.com/x")}),
+        ("fileConsent/invoke", {"action": "accept", "context": {"briefing": "water " * 200}, "uploadInfo": upload_info("http://127.0.0.1:9/x")}),
+    ],
+    ids=["feedback-string", "feedback-list", "feedback-unknown-reaction", "upload-broken-ipv6", "upload-port-out-of-range",
+         "upload-space-in-host", "remake-topic-too-long"],
+)
+async def test_malformed_invokes_get_400_without_a_traceback(http, bot_url, connector, caplog, name, value):
+    conversation_id = new_conversation_id()
+    with caplog.at_level(logging.INFO):
+        status = await post(http, bot_url, invoke(conversation_id, connector.url, name, value))
+
+    assert status == 400
+    assert connector.sent_to(conversation_id) == []
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+@pytest.mark.parametrize(
+    "entities",
+    [
+        [{"type": "mention", "mentioned": "x"}],
+        [{"type": "mention", "mentioned": {"id": "28:ics-knowledge-bot"}, "text": 5}],
+        [{"type": "mention", "mentioned": {"id": "28:ics-knowledge-bot", "name": 5}}],
+        [{"type": "mention"}],
+    ],
+    ids=["mentioned-string", "text-number", "name-number", "nothing-mentioned"],
+)
+async def test_a_malformed_mention_is_ignored_and_the_message_answered(http, bot_url, connector, caplog, entities):
+    conversation_id = new_conversation_id()
+    with caplog.at_level(logging.INFO):
+        status = await post(http, bot_url, teams_message("help", connector.url, conversation_id, entities=entities))
+
+    assert status == 201
+    assert [m["text"] for m in connector.messages_to(conversation_id)] == [HELP_TEXT]
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+async def test_a_malformed_mention_in_a_channel_does_not_address_the_bot(http, bot_url, connector):
+    conversation_id = new_conversation_id("19:general@thread.tacv2;messageid=")
+    post_in_channel = channel_message("help", connector.url, conversation_id, mention_bot=False)
+    post_in_channel["entities"] = [{"type": "mention", "mentioned": "x", "text": 5}]
+
+    assert await post(http, bot_url, post_in_channel) == 201
+    assert connector.sent_to(conversation_id) == []
+
+
+# -- a slow key endpoint ------------------------------------------------------------------------------
+
+
+class StalledKeyEndpoint:
+    """login.botframework.com when it is down: requests wait until ``answer`` is set, then get 503."""
+
+    def __init__(self) -> None:
+        self.answer = threading.Event()
+        self.requests = 0
+        endpoint = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                endpoint.requests += 1
+                endpoint.answer.wait(10)
+                self.send_response(503)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+
+async def test_a_slow_key_endpoint_holds_up_no_other_request_and_gets_503(http, connector, settings, conversation, caplog):
+    endpoint = StalledKeyEndpoint()
+    thread = threading.Thread(target=endpoint.httpd.serve_forever, daemon=True)
+    thread.start()
+    keys = KeyServer()  # signs the token; its keys are never fetched
+    previous, ChannelValidation.open_id_metadata_endpoint = ChannelValidation.open_id_metadata_endpoint, f"{endpoint.url}/openid"
+    signed_only = replace(settings, app_id=APP_ID, app_password="not-used", teams_auth_timeout_seconds=2.0)
+    question = teams_message("help", connector.url, new_conversation_id())
+    headers = {"Authorization": f"Bearer {keys.token()}"}
+    try:
+        with caplog.at_level(logging.INFO):
+            async with serving(create_app(signed_only, conversation)) as url:
+                checking = asyncio.create_task(post(http, url, question, **headers))
+                await until(lambda: endpoint.requests > 0)
+                async with http.get(f"{url}/healthz") as response:
+                    health = response.status
+                answered_while_checking = not checking.done()
+                stalled = await checking
+                endpoint.answer.set()  # the key endpoint now answers at once, with 503
+                failed = await post(http, url, question, **headers)
+    finally:
+        endpoint.answer.set()
+        ChannelValidation.open_id_metadata_endpoint = previous
+        endpoint.httpd.shutdown()
+        endpoint.httpd.server_close()
+        keys.httpd.server_close()
+
+    assert health == 200 and answered_while_checking, "/healthz waited on the key endpoint"
+    assert (stalled, failed) == (503, 503)
+    assert connector.sent_to(question["conversation"]["id"]) == []
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]

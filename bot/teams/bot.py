@@ -18,7 +18,7 @@ from botbuilder.core.teams.teams_activity_extensions import teams_get_channel_da
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 
 from bot.conversation import Conversation
-from bot.teams.feedback import FeedbackLog, parse_feedback
+from bot.teams.feedback import BadFeedback, FeedbackLog, parse_feedback
 from bot.teams.files import FILE_CONSENT_INVOKE, BadConsent, file_info_message, parse_consent, upload
 from bot.teams.render import TEAMS_CHANNEL, reply_activity
 from index.config import Settings
@@ -69,7 +69,11 @@ class KnowledgeBot(ActivityHandler):
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse | None:
         if turn_context.activity.name == FILE_CONSENT_INVOKE:
             return await self.on_file_consent(turn_context)
-        feedback = parse_feedback(turn_context.activity)
+        try:
+            feedback = parse_feedback(turn_context.activity)
+        except BadFeedback as exc:
+            logger.warning("Refused a feedback invoke: %s", exc)
+            return InvokeResponse(status=400)
         if feedback is None:
             return await super().on_invoke_activity(turn_context)
         await self.feedback.record(feedback)
@@ -115,17 +119,36 @@ def addressed_text(activity: Activity) -> str | None:
     """The message text meant for the bot, without the @mention; None if the bot was not addressed.
 
     In a one-to-one chat every message is for the bot; in group chats and channels
-    only those that mention it.
+    only those that mention it. Mention entities come from the client: one that is
+    not as Teams writes them (``"mentioned": "x"``, ``"text": 5``) mentions no one,
+    and is ignored rather than failing the turn.
     """
-    mentioned = any(
-        mention.additional_properties.get("mentioned", {}).get("id") == activity.recipient.id
-        for mention in TurnContext.get_mentions(activity)
-    )
-    if mentioned:
-        TurnContext.remove_recipient_mention(activity)
-    elif is_group(activity):
+    bot_id = activity.recipient.id if activity.recipient else None
+    text = activity.text if isinstance(activity.text, str) else ""
+    mentioned = False
+    for mention in _mentions(activity):
+        who = mention.get("mentioned")
+        if not isinstance(who, dict) or not bot_id or who.get("id") != bot_id:
+            continue
+        mentioned = True
+        written = mention.get("text")
+        if not isinstance(written, str) and isinstance(who.get("name"), str):
+            written = f"<at>{who['name']}</at>"
+        if isinstance(written, str) and written:
+            text = text.replace(written, " ")
+    if not mentioned and is_group(activity):
         return None
-    return html.unescape(activity.text or "").strip()
+    return html.unescape(text).strip()
+
+
+def _mentions(activity: Activity) -> list[dict]:
+    """The activity's mention entities, as the JSON the client sent (botbuilder keeps their fields aside)."""
+    mentions = []
+    for entity in activity.entities or []:
+        kind = getattr(entity, "type", None)
+        if isinstance(kind, str) and kind.lower() == "mention":
+            mentions.append(getattr(entity, "additional_properties", None) or {})
+    return mentions
 
 
 def conversation_key(activity: Activity) -> str:

@@ -29,16 +29,22 @@ class Feedback:
     comment: str
 
 
+class BadFeedback(ValueError):
+    """A feedback-loop invoke whose value is not the feedback Teams sends (answered 400)."""
+
+
 def parse_feedback(activity: Activity) -> Feedback | None:
-    """The feedback in a Teams feedback-loop invoke, or None for any other invoke."""
+    """The feedback in a Teams feedback-loop invoke, or None for any other invoke; BadFeedback for a
+    feedback invoke whose ``actionValue`` is not an object with a reaction of like or dislike."""
     value = activity.value if isinstance(activity.value, dict) else {}
     if activity.name != SUBMIT_ACTION or value.get("actionName") != "feedback":
         return None
-    action = value.get("actionValue") or {}
-    if action.get("reaction") not in REACTIONS:
-        return None
+    action = value.get("actionValue")
+    if not isinstance(action, dict) or action.get("reaction") not in REACTIONS:
+        raise BadFeedback(f"its actionValue holds no reaction of {' or '.join(REACTIONS)}")
     conversation_id = activity.conversation.id if activity.conversation else ""
-    return Feedback(action["reaction"], activity.reply_to_id or "", conversation_id, _comment(action.get("feedback")))
+    reply_id = activity.reply_to_id if isinstance(activity.reply_to_id, str) else ""
+    return Feedback(action["reaction"], reply_id, conversation_id, _comment(action.get("feedback")))
 
 
 def _comment(feedback: object) -> str:

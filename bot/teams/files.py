@@ -11,7 +11,7 @@ PUTs it there, and posts a file info card so the file shows in the chat
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlparse
+from urllib.parse import SplitResult, urlsplit
 
 import aiohttp
 from botbuilder.schema import Activity, ActivityTypes
@@ -65,16 +65,28 @@ def parse_consent(value: object, signed: bool) -> ConsentAnswer:
     fields = ("name", "uploadUrl", "contentUrl", "uniqueId", "fileType")
     if not isinstance(info, dict) or not all(isinstance(info.get(f), str) and info[f] for f in fields):
         raise BadConsent("an accepted card must come with uploadInfo naming " + ", ".join(fields))
-    if signed and not _in_onedrive(info["uploadUrl"]):
+    parts = _http_url(info["uploadUrl"])
+    if parts is None:
+        raise BadConsent("the upload URL must be an HTTP(S) URL with a host")
+    if signed and not _in_onedrive(parts):
         raise BadConsent("the upload URL must be an HTTPS address in OneDrive for Business")
-    if urlparse(info["uploadUrl"]).scheme not in ("https", "http"):
-        raise BadConsent("the upload URL must be HTTP(S)")
     upload = UploadInfo(info["name"], info["uploadUrl"], info["contentUrl"], info["uniqueId"], info["fileType"])
     return ConsentAnswer(True, remake, upload)
 
 
-def _in_onedrive(url: str) -> bool:
-    parts = urlparse(url)
+def _http_url(url: str) -> SplitResult | None:
+    """``url``'s parts if a file could be PUT there: HTTP(S), a host, a port that is a number, no spaces."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # ValueError for "host:abc" or "host:99999"
+    except ValueError:  # "http://[::1" and the like
+        return None
+    if parts.scheme not in ("https", "http") or not parts.hostname or any(c.isspace() for c in url):
+        return None
+    return parts
+
+
+def _in_onedrive(parts: SplitResult) -> bool:
     host = (parts.hostname or "").lower()
     return parts.scheme == "https" and any(host.endswith(suffix) for suffix in ONEDRIVE_HOST_SUFFIXES)
 

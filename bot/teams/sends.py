@@ -1,16 +1,23 @@
-"""Sending replies to the Bot Connector without letting one slow connector stall the others.
+"""Sending replies to the Bot Connector without letting one slow conversation stall the others.
 
 botbuilder posts replies with msrest's ``requests`` client, run on the event
 loop's default thread pool (6 threads on 2 cores) with a 100 s timeout. A few
-conversations whose ``serviceUrl`` accepts connections and never answers
-therefore held every thread, and every other conversation's reply waited
-behind them for minutes. Here sends get:
+conversations whose sends are accepted and never answered therefore held every
+thread, and every other conversation's reply waited behind them for minutes.
+Teams posts every conversation's replies to one host, so limits per host alone
+do not help: twelve messages to one conversation whose sends hung used to fill
+the host's four slots, and a healthy conversation's reply waited 45 s. Here
+sends get:
 
 - a thread pool of their own, so they never compete with other blocking work;
-- at most ``PER_CONNECTOR`` sends in flight per connector (scheme, host and
-  port of the ``serviceUrl``); the rest wait without holding a thread, so one
-  connector can never take the whole pool;
-- a short timeout (``TEAMS_SEND_TIMEOUT_SECONDS``, 15 s by default).
+- one send at a time per conversation (the ``/v3/conversations/{id}`` of the
+  URL), in the order they were made, so one conversation's backlog holds at
+  most one of its host's slots and its replies never overtake each other;
+- at most ``PER_HOST`` sends in flight per connector host (scheme, host and
+  port), so one host can never take the whole pool;
+- a timeout (``TEAMS_SEND_TIMEOUT_SECONDS``, 15 s by default) on waiting for
+  those slots and another on the send itself. A send that times out frees its
+  slots and is logged (the host and the conversation, never the message).
 
 A send that got no answer raises ``ConnectorUnreachable``; the turn's error
 handler sends nothing more to a connector that did not answer.
@@ -20,10 +27,14 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
+import re
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import requests
 from botframework.connector.aiohttp_bf_pipeline import AsyncBfPipeline
@@ -32,15 +43,27 @@ from msrest.exceptions import ClientRequestError
 from msrest.universal_http import ClientRequest
 from msrest.universal_http.async_requests import AsyncRequestsClientResponse, AsyncRequestsHTTPSender
 
-# Threads for sends to the Bot Connector, and sends in flight per connector. Set by hand: a send may
-# hold its thread for the whole send timeout, so the pool is generous, and the per-connector cap
-# keeps one silent connector to an eighth of it.
-SEND_THREADS = 32
-PER_CONNECTOR = 4
+logger = logging.getLogger(__name__)
+
+# Threads for sends to the Bot Connector, and sends in flight per connector host. Set by hand: a send
+# may hold its thread for the whole send timeout, so the pool is generous; one host may use a third of
+# it, and since each conversation holds at most one slot, it takes 16 silent conversations at once,
+# not one conversation's backlog, to make a healthy one wait (and then for one timeout at most).
+SEND_THREADS = 48
+PER_HOST = 16
+_CONVERSATION = re.compile(r"/v3/conversations/([^/?#]+)")
 
 
 class ConnectorUnreachable(ClientRequestError):
     """The Bot Connector did not answer a send in time (or refused the connection)."""
+
+
+@dataclass
+class _Lane:
+    """One conversation's sends: one at a time, first come first served (``asyncio.Lock`` wakes waiters in order)."""
+
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    users: int = 0  # sends holding or waiting for the lock; the lane is dropped at 0
 
 
 @dataclass
@@ -49,32 +72,58 @@ class ConnectorSends:
 
     timeout: float = 15.0
     threads: int = SEND_THREADS
-    per_connector: int = PER_CONNECTOR
+    per_host: int = PER_HOST
     _pool: ThreadPoolExecutor = field(init=False, repr=False)
-    _lanes: dict[str, asyncio.Semaphore] = field(default_factory=dict, init=False, repr=False)
+    _hosts: dict[str, asyncio.Semaphore] = field(default_factory=dict, init=False, repr=False)
+    _lanes: dict[tuple[str, str], _Lane] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._pool = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="connector-send")
 
-    def lane(self, url: str) -> asyncio.Semaphore:
-        """The semaphore of the connector ``url`` belongs to (created on the loop that first sends there)."""
-        parts = urlsplit(url)
-        key = f"{parts.scheme}://{parts.netloc}".lower()
-        if key not in self._lanes:
-            self._lanes[key] = asyncio.Semaphore(self.per_connector)
-        return self._lanes[key]
+    @asynccontextmanager
+    async def _slots(self, host: str, conversation: str) -> AsyncIterator[None]:
+        """Hold ``conversation``'s lane, then a slot of ``host``; TimeoutError if they are not free within the timeout."""
+        lane = self._lanes.setdefault((host, conversation), _Lane())
+        lane.users += 1
+        try:
+            async with asyncio.timeout(self.timeout):
+                await lane.lock.acquire()
+            try:
+                semaphore = self._hosts.setdefault(host, asyncio.Semaphore(self.per_host))
+                async with asyncio.timeout(self.timeout):
+                    await semaphore.acquire()
+                try:
+                    yield
+                finally:
+                    semaphore.release()
+            finally:
+                lane.lock.release()
+        finally:
+            lane.users -= 1
+            if not lane.users:
+                del self._lanes[(host, conversation)]
 
     async def run(self, url: str, call: functools.partial) -> Any:
-        """``call`` (a blocking request to ``url``) on the send pool, within its connector's lane and the timeout."""
-        async with self.lane(url):
-            future = asyncio.get_running_loop().run_in_executor(self._pool, call)
-            try:
-                # requests' own timeout ends the thread's wait; this one also covers a slow trickle.
-                return await asyncio.wait_for(future, self.timeout + 1)
-            except (TimeoutError, requests.Timeout, requests.ConnectionError) as error:
-                raise ConnectorUnreachable(f"The Bot Connector did not answer within {self.timeout:g} s", error) from None
-            except requests.RequestException as error:
-                raise ClientRequestError("Error occurred in request.", error) from error
+        """``call`` (a blocking request to ``url``) on the send pool, in its conversation's turn, within the timeouts."""
+        host, conversation = _keys(url)
+        try:
+            async with self._slots(host, conversation):
+                future = asyncio.get_running_loop().run_in_executor(self._pool, call)
+                try:
+                    # requests' own timeout ends the thread's wait; this one also covers a slow trickle.
+                    return await asyncio.wait_for(future, self.timeout + 1)
+                except (TimeoutError, requests.Timeout, requests.ConnectionError) as error:
+                    logger.warning(
+                        "A send to %s for conversation %s got no answer within %g s (%s)",
+                        host, conversation, self.timeout, type(error).__name__,
+                    )
+                    raise ConnectorUnreachable(f"The Bot Connector did not answer within {self.timeout:g} s", error) from None
+        except TimeoutError:
+            # Earlier sends (to this conversation, or to this host) are still waiting on the connector.
+            logger.warning("A send to %s for conversation %s waited %g s for earlier sends, given up", host, conversation, self.timeout)
+            raise ConnectorUnreachable(f"Earlier sends to the Bot Connector held this one over {self.timeout:g} s") from None
+        except requests.RequestException as error:
+            raise ClientRequestError("Error occurred in request.", error) from error
 
     def bound(self, result: AuthenticateRequestResult) -> AuthenticateRequestResult:
         """``result`` with connector clients that send through this budget."""
@@ -83,6 +132,13 @@ class ConnectorSends:
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _keys(url: str) -> tuple[str, str]:
+    """The connector host (``scheme://host:port``) of ``url``, and the conversation it sends to (else its path)."""
+    parts = urlsplit(url)
+    conversation = _CONVERSATION.search(parts.path)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}".lower(), unquote(conversation[1] if conversation else parts.path)
 
 
 class _BoundedSender(AsyncRequestsHTTPSender):

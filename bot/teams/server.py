@@ -2,7 +2,10 @@
 
 Each request is checked (a well-formed activity, else 400), then authenticated
 with botbuilder (with an app id set, a request without a valid Bot Framework
-token gets 401 and never reaches the bot), then run by botbuilder's
+token gets 401 and never reaches the bot; botbuilder fetches Microsoft's signing
+keys with a blocking ``requests.get`` and no timeout, so this runs in threads of
+its own, within ``TEAMS_AUTH_TIMEOUT_SECONDS``: a slow key endpoint gets 503 and
+stalls no other request), then run by botbuilder's
 ``CloudAdapter``, which posts replies back to the activity's ``serviceUrl``
 (through ``sends.ConnectorSends``, so one silent connector delays no one else). The knowledge
 base and model load once, before the server starts; answering runs in worker
@@ -11,14 +14,17 @@ threads (``Conversation.respond``) so many conversations are served at once.
 
 from __future__ import annotations
 
+import asyncio
 import codecs
 import json
 import logging
 import uuid
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import requests
 from aiohttp import web
 from botbuilder.core import TurnContext, serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
@@ -39,6 +45,9 @@ ADAPTER = web.AppKey("adapter", CloudAdapter)
 BOT = web.AppKey("bot", KnowledgeBot)
 CONVERSATION = web.AppKey("conversation", Conversation)
 SENDS = web.AppKey("sends", ConnectorSends)
+# Threads validating tokens (botbuilder may block one on Microsoft's key endpoint). Set by hand: keys are
+# cached for a day, so validation is quick CPU work but for the rare refresh; a few threads are ample.
+AUTH_THREADS = 4
 
 
 @dataclass(frozen=True)
@@ -64,6 +73,7 @@ def create_app(settings: Settings, conversation: Conversation) -> web.Applicatio
     app[BOT] = KnowledgeBot(conversation, settings, FeedbackLog(settings.feedback_file, settings.feedback_keeps_text))
     app[CONVERSATION] = conversation
     app[SENDS] = ConnectorSends(timeout=settings.teams_send_timeout_seconds)
+    app[AUTH] = TokenChecks(settings.teams_auth_timeout_seconds)
     app.on_cleanup.append(_stop_sends)
     app.cleanup_ctx.append(lambda app: _watching(app, settings.kb_watch_seconds))
     app.router.add_post("/api/messages", messages)
@@ -94,7 +104,7 @@ async def require_activity(request: web.Request) -> Activity:
         raise web.HTTPUnsupportedMediaType(text="Send the activity as application/json.")
     try:
         text = (await request.read()).decode(codecs.lookup(request.charset or "utf-8").name)
-    except (LookupError, UnicodeDecodeError):
+    except (LookupError, ValueError):  # an unknown charset, a codec that is not a text encoding, undecodable bytes
         raise web.HTTPBadRequest(text="The body is not text in the charset it names.") from None
     try:
         body = json.loads(text)
@@ -127,9 +137,38 @@ def _is_http_url(value: object) -> bool:
         return False
     try:
         parts = urlsplit(value)
-        return parts.scheme in ("http", "https") and bool(parts.hostname)
+        _ = parts.port  # ValueError for a port that is not a number in range ("http://host:abc")
     except ValueError:  # "http://[::1" and the like
         return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and not any(c.isspace() for c in value)
+
+
+class TokenChecks:
+    """botbuilder's token validation, run in threads of its own with a timeout.
+
+    botbuilder fetches the signing keys with ``requests.get`` and no timeout, on
+    the calling thread: on the event loop, a slow key endpoint froze every
+    request (``/healthz`` took 6 s). Each check runs here on its own event loop in
+    a worker thread; one that takes longer than ``timeout`` is answered 503 (the
+    thread is left to finish: botbuilder's request cannot be interrupted).
+    """
+
+    def __init__(self, timeout: float, threads: int = AUTH_THREADS) -> None:
+        self.timeout = timeout
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="token-check")
+
+    async def check(self, adapter: CloudAdapter, activity: Activity, header: str) -> AuthenticateRequestResult:
+        def validate() -> AuthenticateRequestResult:
+            return asyncio.run(adapter.bot_framework_authentication.authenticate_request(activity, header))
+
+        future = asyncio.get_running_loop().run_in_executor(self._pool, validate)
+        return await asyncio.wait_for(future, self.timeout)
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+AUTH = web.AppKey("auth", TokenChecks)
 
 
 async def authenticate(request: web.Request, activity: Activity) -> AuthenticateRequestResult:
@@ -138,12 +177,15 @@ async def authenticate(request: web.Request, activity: Activity) -> Authenticate
     Tokens fail in many ways inside botbuilder (``PermissionError``, PyJWT's
     errors, an ``IndexError`` for an unknown key id, a bare ``Exception`` for a
     disallowed algorithm): all mean "not authenticated", none is a server fault.
+    When the signing keys cannot be had (the key endpoint fails, or does not
+    answer in time) the token cannot be judged either way: 503, which the
+    Bot Connector retries.
     """
-    adapter = request.app[ADAPTER]
     try:
-        result = await adapter.bot_framework_authentication.authenticate_request(
-            activity, request.headers.get("Authorization", "")
-        )
+        result = await request.app[AUTH].check(request.app[ADAPTER], activity, request.headers.get("Authorization", ""))
+    except (TimeoutError, requests.RequestException) as error:
+        logger.warning("Could not check a %s activity's token: the signing keys were not to be had (%s)", activity.type, type(error).__name__)
+        raise web.HTTPServiceUnavailable(text="The token could not be checked just now; try again.", headers={"Retry-After": "5"}) from None
     except Exception as error:
         logger.warning("Refused a %s activity: its token did not validate (%s)", activity.type, type(error).__name__)
         raise web.HTTPUnauthorized() from None
@@ -152,6 +194,7 @@ async def authenticate(request: web.Request, activity: Activity) -> Authenticate
 
 async def _stop_sends(app: web.Application) -> None:
     app[SENDS].shutdown()
+    app[AUTH].shutdown()
 
 
 async def _watching(app: web.Application, interval: float) -> AsyncIterator[None]:

@@ -8,9 +8,11 @@ as Teams sends it. Also used by ``benchmarks/teams_concurrency.py``.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import uuid
+from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -53,6 +55,9 @@ class Connector:
         self.url = ""  # set while running
         self.posted: list[Posted] = []
         self.failing: set[str] = set()  # conversations whose next message is refused with 500
+        self.hanging: dict[str, asyncio.Event] = {}  # conversations whose activities are held until released
+        self.in_flight: Counter[str] = Counter()  # activities being held, by conversation
+        self.most_in_flight: Counter[str] = Counter()  # the most held at once, by conversation
         self.uploads: list[Upload] = []
         self.refuse_uploads = False
         self._ids = itertools.count(1)
@@ -69,9 +74,24 @@ class Connector:
         self.uploads.append(Upload(request.match_info["name"], request.headers.get("Content-Range", ""), data))
         return web.json_response({"id": "drive-item-1", "name": request.match_info["name"], "size": len(data)}, status=201)
 
+    def hang(self, conversation_id: str) -> None:
+        """Accept the conversation's activities and answer none of them until ``release``."""
+        self.hanging[conversation_id] = asyncio.Event()
+
+    def release(self, conversation_id: str) -> None:
+        """Answer the conversation's held activities, and the ones after them at once."""
+        self.hanging.pop(conversation_id).set()
+
     async def _receive(self, request: web.Request) -> web.Response:
         conversation_id = request.match_info["conversation_id"]
         activity = await request.json()
+        if conversation_id in self.hanging:
+            self.in_flight[conversation_id] += 1
+            self.most_in_flight[conversation_id] = max(self.most_in_flight[conversation_id], self.in_flight[conversation_id])
+            try:
+                await self.hanging[conversation_id].wait()
+            finally:
+                self.in_flight[conversation_id] -= 1
         if activity.get("type") == "message" and conversation_id in self.failing:
             self.failing.discard(conversation_id)
             return web.json_response({"error": {"code": "ServiceError", "message": "Try again"}}, status=500)

@@ -10,14 +10,28 @@ Two stores behind one small interface: in-process memory (the default, for one
 process), and Redis when ``REDIS_URL`` is set, so that several replicas behind
 one Bot Framework endpoint share their conversations. Nothing of a
 conversation is logged by either.
+
+Remembering is a convenience, never a condition of answering: when Redis
+cannot be reached, or a conversation's stored state cannot be read (written by
+hand, or by a newer replica whose turns this one cannot read), the message is
+answered as the first of its conversation. Each kind of failure is logged once
+until Redis answers again, naming where Redis is (never its password) and never
+what was said.
 """
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
+import functools
 import json
+import logging
 import time
-from collections.abc import Callable
-from typing import Protocol
+import types
+import typing
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol, TypeVar
+from urllib.parse import urlsplit
 
 from bot.followup import Turn
 
@@ -26,6 +40,13 @@ from bot.followup import Turn
 # is rarely about the same thing.
 DEFAULT_IDLE_SECONDS = 30 * 60
 KEY_PREFIX = "ics-bot:conversation:"
+# How long one Redis call may take before the message is answered without it. Set by hand: Redis answers
+# in a millisecond or two on the same network; a second means it is down or unreachable.
+REDIS_TIMEOUT_SECONDS = 1.0
+_MAX_EXPIRY_MS = 2**62  # Redis refuses expiry times it cannot add to the clock
+
+logger = logging.getLogger(__name__)
+_Result = TypeVar("_Result")
 
 
 class ConversationStore(Protocol):
@@ -66,29 +87,101 @@ class MemoryStore:
 
 
 class RedisStore:
-    """Conversations in Redis, as JSON under one key each, expiring after ``idle_seconds`` without a save."""
+    """Conversations in Redis, as JSON under one key each, expiring after ``idle_seconds`` without a save.
 
-    def __init__(self, url: str, idle_seconds: float = DEFAULT_IDLE_SECONDS) -> None:
+    Never raises for Redis being down or a stored value it cannot read: a load then finds nothing, a save
+    or clear is skipped, and a warning is logged once per kind of failure (see the module's docstring).
+    """
+
+    def __init__(self, url: str, idle_seconds: float = DEFAULT_IDLE_SECONDS, timeout: float = REDIS_TIMEOUT_SECONDS) -> None:
         from redis import asyncio as aioredis
 
         self.idle_seconds = idle_seconds
-        self.redis = aioredis.from_url(url, decode_responses=True)
+        self.timeout = timeout
+        self.redis = aioredis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
+        self._where = _redacted(url)
+        self._failing: set[str] = set()  # the kinds of failure logged since Redis last answered
 
     async def load(self, key: str) -> tuple[Turn, ...]:
-        raw = await self.redis.get(KEY_PREFIX + key)
+        raw = await self._call("read", lambda: self.redis.get(KEY_PREFIX + key))
         if raw is None:
             return ()
-        return tuple(Turn.from_json(item) for item in json.loads(raw))
+        try:
+            items = json.loads(raw)
+            if not isinstance(items, list):
+                raise TypeError(type(items).__name__)
+            turns = tuple(Turn.from_json(item) for item in items)
+            if not all(_fits(turn, Turn) for turn in turns):
+                raise TypeError("a field of the wrong type")
+            return turns
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as error:
+            # Not JSON, or not turns this version knows (a newer replica's fields): a conversation without context.
+            self._warn_once("unreadable", f"a conversation's stored state could not be read ({type(error).__name__}); "
+                            "it is answered as a new conversation")
+            return ()
 
     async def save(self, key: str, turns: tuple[Turn, ...]) -> None:
         value = json.dumps([turn.as_json() for turn in turns], ensure_ascii=False)
-        await self.redis.set(KEY_PREFIX + key, value, px=max(1, int(self.idle_seconds * 1000)))
+        expiry = min(max(1, int(self.idle_seconds * 1000)), _MAX_EXPIRY_MS)
+        await self._call("write", lambda: self.redis.set(KEY_PREFIX + key, value, px=expiry))
 
     async def clear(self, key: str) -> None:
-        await self.redis.delete(KEY_PREFIX + key)
+        await self._call("clear", lambda: self.redis.delete(KEY_PREFIX + key))
 
     async def close(self) -> None:
         await self.redis.aclose()
+
+    async def _call(self, kind: str, command: Callable[[], Awaitable[_Result]]) -> _Result | None:
+        """``command``'s result, or None when Redis failed it or took longer than the timeout."""
+        from redis.exceptions import RedisError
+
+        try:
+            async with asyncio.timeout(self.timeout):  # the client's retries too: a message waits at most this long
+                result = await command()
+        except (RedisError, OSError, TimeoutError) as error:
+            self._warn_once(f"{kind}:{type(error).__name__}", f"could not {kind} a conversation in Redis at {self._where} "
+                            f"({type(error).__name__}); messages are answered without their conversation until it answers")
+            return None
+        if self._failing - {"unreadable"}:
+            logger.info("Redis at %s answers again", self._where)
+            self._failing.clear()
+        return result
+
+    def _warn_once(self, kind: str, message: str) -> None:
+        if kind not in self._failing:
+            self._failing.add(kind)
+            logger.warning("Conversation store: %s", message)
+
+
+def _fits(value: Any, hint: Any) -> bool:
+    """Whether ``value`` is of the type ``hint`` names (str, int, a union, a tuple of, a dataclass of them):
+    ``Turn.from_json`` takes what a stored turn holds as it is, and a "question" of 5 would fail later."""
+    origin = typing.get_origin(hint)
+    if origin in (types.UnionType, typing.Union):
+        return any(_fits(value, arg) for arg in typing.get_args(hint))
+    if origin is tuple:
+        return isinstance(value, tuple) and all(_fits(item, typing.get_args(hint)[0]) for item in value)
+    if hint is type(None):
+        return value is None
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return isinstance(value, hint) and all(_fits(getattr(value, name), field) for name, field in _hints(hint).items())
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return not isinstance(hint, type) or isinstance(value, hint)
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _redacted(url: str) -> str:
+    """Where Redis is (host, port and database), without the user name or password the URL may carry."""
+    try:
+        parts = urlsplit(url)
+        return f"{parts.scheme}://{parts.hostname or ''}{f':{parts.port}' if parts.port else ''}{parts.path}"
+    except ValueError:
+        return "(an unreadable REDIS_URL)"
 
 
 def make_store(redis_url: str = "", idle_seconds: float = DEFAULT_IDLE_SECONDS) -> ConversationStore:

@@ -8,10 +8,13 @@ Redis against a real redis-server started here.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import shutil
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -429,16 +432,16 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory):
-    """A real redis-server on a free port of 127.0.0.1, without persistence; stopped after the module."""
+@contextlib.contextmanager
+def redis_server(folder: Path, password: str | None = None) -> Iterator[str]:
+    """A real redis-server on a free port of 127.0.0.1, without persistence; yields its URL, stops it after."""
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.skip("redis-server is not installed (.ci/run installs it)")
     port = _free_port()
-    folder: Path = tmp_path_factory.mktemp("redis")
+    options = ["--requirepass", password] if password else []
     server = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(folder)],
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(folder), *options],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -452,10 +455,17 @@ def redis_url(tmp_path_factory):
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise RuntimeError("redis-server did not start") from None
                 time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
+        yield f"redis://{f':{password}@' if password else ''}127.0.0.1:{port}/0"
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    """A redis-server for the module's tests."""
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url
 
 
 async def test_redis_store_keeps_turns_expires_them_and_clears_them(redis_url):
@@ -792,3 +802,61 @@ def test_the_actions_an_amount_was_asked_of_are_the_subject_of_the_next_message(
     assert "All 4 are led by ICB." in leads.answer.text
     more = answerer.answer("more", first.history)
     assert more.answer.text.startswith("Actions 1–4 of 4")
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        '[{"bad": 1}]',
+        "not json",
+        '{"question": "a dict, not a list"}',
+        '[{"question": 5}]',
+        '[{"question": "q", "citations": [{"slug": "s", "page": 1, "quote": "q", "added_by_a_newer_replica": 1}]}]',
+        '[{"question": "q", "action_filter": {"due": 2023}}]',
+        b"\xff\xfe",
+    ],
+    ids=["unknown-fields", "not-json", "not-a-list", "question-a-number", "newer-nested-field", "due-a-number", "not-utf8"],
+)
+async def test_a_stored_state_that_cannot_be_read_counts_as_none(redis_url, stored, caplog):
+    store = RedisStore(redis_url)
+    try:
+        await store.redis.set("ics-bot:conversation:teams:unreadable", stored)
+        with caplog.at_level(logging.WARNING):
+            assert await store.load("teams:unreadable") == ()
+            assert await store.load("teams:unreadable") == ()
+        (warning,) = [r.getMessage() for r in caplog.records if r.name == "bot.conversation_store"]  # once, however often met
+        assert warning.startswith("Conversation store: a conversation's stored state could not be read (")  # and not what it held
+    finally:
+        await store.close()
+
+
+async def test_an_unreadable_conversation_is_answered_as_a_new_one_and_then_remembered(redis_url, service):
+    conversation = Conversation(service, RedisStore(redis_url))
+    key = "teams:a:unreadable-then-fine"
+    try:
+        await conversation.store.redis.set("ics-bot:conversation:" + key, '[{"bad": 1}]')
+        first = await conversation.respond("who sits on the PHM board?", key)
+        followed_up = await conversation.respond("who chairs it?", key)
+        alone = await conversation.respond("who chairs it?", "teams:a:nothing-before")
+    finally:
+        await conversation.store.close()
+    assert first.answer is not None and "DTB" in followed_up.text and "DTB" not in alone.text
+
+
+async def test_with_redis_down_the_store_reads_nothing_writes_nothing_and_warns_once_per_kind(tmp_path, caplog):
+    with redis_server(tmp_path, password="S3cret-redis-pw") as url:
+        store = RedisStore(url)
+        await store.save("telegram:9", (Turn("whats CSW-Jets"),))
+    try:
+        with caplog.at_level(logging.INFO):
+            for _ in range(3):
+                assert await store.load("telegram:9") == ()
+                await store.save("telegram:9", (Turn("whats CSW-Jets"),))
+                await store.clear("telegram:9")
+    finally:
+        await store.close()
+    warnings = [r.getMessage() for r in caplog.records if r.name == "bot.conversation_store" and r.levelno == logging.WARNING]
+    assert [w.split(" a conversation")[0] for w in warnings] == [
+        "Conversation store: could not read", "Conversation store: could not write", "Conversation store: could not clear"
+    ]
+    assert "S3cret-redis-pw" not in caplog.text and "CSW-Jets" not in caplog.text and not [r for r in caplog.records if r.exc_info]

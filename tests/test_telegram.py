@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import html
 import itertools
+import json
 import logging
 import re
 
 import aiohttp
 import pytest
 
-from bot.conversation import Reply
+from bot.answering import MAX_QUESTION_CHARS
+from bot.conversation import TOPIC_TOO_LONG, Reply
 from bot.telegram.access import RateLimiter, Verdict
 from bot.telegram.handlers import APOLOGY, QUOTES_GONE, SLOW_DOWN, TEXT_ONLY
-from bot.telegram.render import FOLD_QUOTES_OVER, MESSAGE_LIMIT, length, render_reply
+from bot.telegram.render import FOLD_QUOTES_OVER, MESSAGE_LIMIT, escape, length, render_reply
 from bot.telegram.runner import build_application, configuration_problem, running
 from bot.telegram.webhook import SECRET_HEADER
 from index.config import Settings
@@ -165,6 +167,15 @@ async def test_brief_sends_the_briefing_and_its_word_document(telegram):
         assert_valid(text)
 
 
+async def test_a_briefing_topic_longer_than_a_question_gets_one_short_message(telegram):
+    chat_id = new_chat()
+    text = await ask(telegram, chat_id, "/brief " + "<b>" * 1300)
+    assert text == escape(TOPIC_TOO_LONG.format(length=3900, limit=MAX_QUESTION_CHARS))
+    await telegram.push({"message": message(chat_id, "/sources", message_id=2)})  # answered after the brief was done with
+    await telegram.messages(chat_id, 2)
+    assert len(telegram.calls_to("sendMessage", chat_id)) == 2 and telegram.calls_to("sendDocument", chat_id) == []
+
+
 async def test_unknown_command_points_to_the_commands(telegram):
     text = await ask(telegram, new_chat(), "/frobnicate")
     assert text.startswith("I don't know that command.")
@@ -309,6 +320,38 @@ async def test_webhook_mode_accepts_only_posts_with_the_secret(api, conversation
     assert len(api.calls_to("sendMessage", chat_id)) == 1
 
 
+async def test_webhook_answers_bodies_that_are_not_updates_with_4xx_or_drops_them_never_500(api, conversation, unused_tcp_port, caplog):
+    url = f"http://127.0.0.1:{unused_tcp_port}/telegram/updates"
+    settings = bot_settings(
+        api, telegram_webhook_url=url, telegram_webhook_secret="s3cret", telegram_webhook_host="127.0.0.1", port=unused_tcp_port
+    )
+    chat_id = new_chat()
+    unreadable = {"message_id": 1, "date": 10**20, "chat": {"id": chat_id, "type": "private"}, "text": "/sources"}
+    bodies = [
+        ("[]", "application/json", 400),
+        ("null", "application/json", 400),
+        ("{not json", "application/json", 400),
+        ("[" * 100_000, "application/json", 400),
+        ('{"message": {}}', "application/json", 400),  # no update_id: not from Telegram
+        ('{"update_id": 1, "message": "x"}', "application/json", 200),  # Telegram's, unreadable: dropped, not redelivered
+        (json.dumps({"update_id": 2, "message": unreadable}), "application/json", 200),
+        (json.dumps({"update_id": 3, "message": message(chat_id, "/help")}), "application/json; charset=punycode", 200),
+    ]
+    with caplog.at_level(logging.WARNING):
+        async with running(build_application(settings, conversation), settings), aiohttp.ClientSession() as session:
+            statuses = []
+            for body, content_type, _ in bodies:
+                headers = {SECRET_HEADER: "s3cret", "Content-Type": content_type}
+                async with session.post(url, data=body.encode(), headers=headers) as response:
+                    statuses.append(response.status)
+            (text,) = await api.messages(chat_id)  # the one readable update is answered
+    assert statuses == [status for _, _, status in bodies]
+    assert "/help" in text and len(api.calls_to("sendMessage", chat_id)) == 1
+    assert [r.getMessage() for r in caplog.records if "Dropped update" in r.getMessage()] == [
+        "Dropped update 1: it could not be read (AttributeError)", "Dropped update 2: it could not be read (OverflowError)"
+    ]
+
+
 def test_configuration_problems_are_explained():
     assert "TELEGRAM_BOT_TOKEN" in configuration_problem(Settings())
     assert "must end in /bot" in configuration_problem(Settings(telegram_token=TOKEN, telegram_api_base_url="http://x/"))
@@ -334,3 +377,14 @@ def test_long_replies_split_at_paragraphs_into_valid_html(knowledge_base):
         assert_valid(part)
     shown = html.unescape(re.sub(r"<[^>]+>", "", " ".join(parts)))
     assert shown.split() == text.split()
+
+
+def test_a_heading_too_long_for_a_message_stays_bold_in_every_part():
+    heading = "# Briefing: " + " ".join(f"<b>&{n}" for n in range(1500))
+    parts = render_reply(Reply("briefing", f"{heading}\n\nSome text.")).parts
+    assert len(parts) > 1
+    for part in parts:
+        assert_valid(part)
+    pieces = parts[0].split("\n\n")[0], *parts[1:-1]
+    assert all(piece.startswith("<b>") and piece.endswith("</b>") for piece in pieces)
+    assert "#" not in html.unescape(re.sub(r"<[^>]+>", "", " ".join(parts)))

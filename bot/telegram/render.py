@@ -51,34 +51,44 @@ def render_reply(reply: Reply, limit: int = MESSAGE_LIMIT) -> Rendered:
     return Rendered(_join(groups), _join(_group(last_body + full_footnotes, limit)))
 
 
-def _text_paragraphs(text: str, limit: int, markup: Callable[[str], str]) -> list[str]:
+# A line's markup: the tag it opens, its text (not yet escaped), and the tag that closes it.
+Markup = tuple[str, str, str]
+
+
+def _text_paragraphs(text: str, limit: int, markup: Callable[[str], Markup]) -> list[str]:
     """Text as HTML paragraphs (split at blank lines), each short enough for one message.
 
-    ``markup`` formats one escaped line. A paragraph too long for a message is
-    split between lines, and a line too long for one, between words.
+    ``markup`` reads one line's formatting. A paragraph too long for a message is
+    split between lines, and a line too long for one, between words, each piece
+    in the line's tags: a long heading is bold in every message it takes, never
+    sent as raw Markdown.
     """
     paragraphs = []
     for paragraph in filter(None, re.split(r"\n\s*\n", text.strip())):
         lines = []
         for line in paragraph.split("\n"):
-            formatted = markup(escape(line))
-            lines += [formatted] if length(formatted) <= limit else _split_between_words(line, limit)
+            opening, words, closing = markup(line)
+            formatted = opening + escape(words) + closing
+            if length(formatted) <= limit:
+                lines.append(formatted)
+            else:
+                lines += [opening + piece + closing for piece in _split_between_words(words, limit - length(opening + closing))]
         paragraphs += ["\n".join(group) for group in _group(lines, limit, separator="\n")]
     return paragraphs
 
 
-def _as_is(line: str) -> str:
-    return line
+def _as_is(line: str) -> Markup:
+    return "", line, ""
 
 
-def _markdown_line(line: str) -> str:
-    """An escaped line of the Markdown briefings use: "# Heading", "**bold line**", "_italic line_"."""
+def _markdown_line(line: str) -> Markup:
+    """A line of the Markdown briefings use: "# Heading", "**bold line**", "_italic line_"."""
     if heading := _HEADING.match(line):
-        return f"<b>{heading[1]}</b>"
+        return "<b>", heading[1], "</b>"
     if emphasis := _WHOLE_LINE_EMPHASIS.match(line):
         tag = "b" if emphasis[1] == "**" else "i"
-        return f"<{tag}>{emphasis[2]}</{tag}>"
-    return line
+        return f"<{tag}>", emphasis[2], f"</{tag}>"
+    return "", line, ""
 
 
 def escape(text: str) -> str:

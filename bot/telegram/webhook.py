@@ -4,11 +4,19 @@ Served by aiohttp (the stack the Teams endpoint uses), not by
 python-telegram-bot's tornado-based ``run_webhook``. Telegram sends the
 secret given to ``setWebhook`` in a header; anything without it is refused,
 because the URL alone is guessable.
+
+With the secret, a body that is not JSON, or not a JSON object with an integer
+``update_id``, gets 400: Telegram never sends one. An update Telegram did send
+that python-telegram-bot cannot read (a field of a type or size it does not
+expect) is acknowledged with 200 and dropped, with a warning: Telegram redelivers
+any update answered with an error, and holds back the chat's later updates
+behind it, so a 4xx would stall the bot on it.
 """
 
 from __future__ import annotations
 
 import hmac
+import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -34,9 +42,17 @@ def webhook_app(application: Application, secret: str, path: str) -> web.Applica
             logger.warning("Webhook call without the right secret header, refused")
             return web.Response(status=403)
         try:
-            update = Update.de_json(await request.json(), application.bot)
-        except (ValueError, TypeError, KeyError):  # not JSON, or not an update
-            return web.Response(status=400)
+            # Telegram sends UTF-8, whatever charset the header might name.
+            body = json.loads((await request.read()).decode("utf-8"))
+        except (ValueError, RecursionError):  # not JSON (nor UTF-8)
+            return web.Response(status=400, text="The body is not JSON.")
+        if not isinstance(body, dict) or type(body.get("update_id")) is not int:
+            return web.Response(status=400, text="The body is not a Telegram update.")
+        try:
+            update = Update.de_json(body, application.bot)
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError, OSError, RecursionError) as error:
+            logger.warning("Dropped update %d: it could not be read (%s)", body["update_id"], type(error).__name__)
+            return web.Response()
         await application.update_queue.put(update)
         return web.Response()
 

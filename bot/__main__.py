@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import json
 import os
+import shlex
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -404,7 +405,9 @@ def render_reply_for_terminal(reply: Reply) -> str:
     lines = [render_terminal(reply.briefing) if reply.briefing is not None else reply.text]
     for attachment in reply.attachments:
         if topic := attachment.remake.get("briefing"):
-            lines.append(f'\n(Word version: python -m bot brief "{topic}" --out {attachment.name})')
+            # Safe to paste: double quotes where nothing in the topic means anything inside them, else shlex's quoting.
+            quoted = f'"{topic}"' if topic.isprintable() and set(topic).isdisjoint('"\\$`!') else shlex.quote(topic)
+            lines.append(f"\n(Word version: python -m bot brief {quoted} --out {shlex.quote(attachment.name)})")
     if reply.suggestions:
         lines.append("\nFor example:\n" + "\n".join(f"  {q}" for q in reply.suggestions))
     return "\n".join(lines)

@@ -8,6 +8,7 @@ as well as the bot, and ingest must not import the bot.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -39,6 +40,8 @@ class Settings:
     allowed_tenants: frozenset[str] = frozenset()
     # How long one reply may wait on the Bot Connector before the send is given up.
     teams_send_timeout_seconds: float = 15.0
+    # How long checking a request's token may take (fetching Microsoft's signing keys) before it gets 503.
+    teams_auth_timeout_seconds: float = 10.0
     # Telegram
     telegram_token: str = ""
     telegram_api_base_url: str = "https://api.telegram.org/bot"
@@ -74,6 +77,9 @@ class Settings:
             teams_send_timeout_seconds=_parsed(
                 env, "TEAMS_SEND_TIMEOUT_SECONDS", _positive, "a number of seconds", defaults.teams_send_timeout_seconds
             ),
+            teams_auth_timeout_seconds=_parsed(
+                env, "TEAMS_AUTH_TIMEOUT_SECONDS", _positive, "a number of seconds", defaults.teams_auth_timeout_seconds
+            ),
             telegram_token=env.get("TELEGRAM_BOT_TOKEN", ""),
             telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL", defaults.telegram_api_base_url),
             telegram_webhook_url=env.get("TELEGRAM_WEBHOOK_URL", ""),
@@ -84,7 +90,7 @@ class Settings:
                 env, "TELEGRAM_RATE_LIMIT_PER_MINUTE", int, "a whole number", defaults.telegram_rate_limit_per_minute
             ),
             conversation_idle_minutes=_parsed(
-                env, "CONVERSATION_IDLE_MINUTES", _positive_float, "a positive number of minutes", defaults.conversation_idle_minutes
+                env, "CONVERSATION_IDLE_MINUTES", _positive, "a positive number of minutes", defaults.conversation_idle_minutes
             ),
             redis_url=env.get("REDIS_URL", "").strip(),
         )
@@ -112,24 +118,19 @@ def _parsed(env: Mapping[str, str], name: str, parse: Callable[[str], T], expect
 
 
 def _positive(value: str) -> float:
-    seconds = float(value)
-    if not seconds > 0:
+    """A finite number above 0 ("nan" and "inf" are floats, but no length of time: nan made every idle
+    conversation expire on each save, inf made Redis refuse every save)."""
+    number = float(value)
+    if not (math.isfinite(number) and number > 0):
         raise ValueError(value)
-    return seconds
+    return number
 
 
 def _not_negative(value: str) -> float:
     seconds = float(value)
-    if not seconds >= 0:
+    if not (math.isfinite(seconds) and seconds >= 0):
         raise ValueError(value)
     return seconds
-
-
-def _positive_float(value: str) -> float:
-    number = float(value)
-    if number <= 0:
-        raise ValueError(value)
-    return number
 
 
 def _chat_ids(value: str) -> frozenset[int]:

@@ -9,14 +9,22 @@ own gold facts, never answers written into the tests.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import itertools
 import json
+import logging
+import os
+import shlex
+import subprocess
+import sys
 
 import aiohttp
 import pytest
 
-from bot.conversation import RESET_TEXT
+from bot.__main__ import render_reply_for_terminal
+from bot.conversation import RESET_TEXT, Conversation
+from bot.conversation_store import RedisStore
 from bot.dialogue_eval import Dialogue, load_dialogues
 from bot.teams.server import create_app
 from bot.telegram.runner import build_application, running
@@ -25,6 +33,7 @@ from tests.support.paths import EVAL_DIR
 from tests.support.teams import Connector, channel_message, new_conversation_id, serving, teams_message
 from tests.support.telegram import TOKEN, FakeBotApi, message
 from tests.test_answering import run_cli
+from tests.test_followup import redis_server
 
 DIALOGUES = {d.id: d for d in load_dialogues(EVAL_DIR / "dialogues.jsonl")}
 # One dialogue of each kind.
@@ -113,6 +122,32 @@ async def test_reply_chains_in_a_channel_are_conversations_of_their_own(http, bo
     ellipsed = await say_in_teams(http, bot_url, connector, channel_message(ellipsis.turns[2].question, connector.url, second, mention_bot=True))
     assert_seen(followed, pronoun)
     assert_seen(ellipsed, ellipsis)
+
+
+async def test_with_redis_down_teams_answers_each_message_as_the_first_of_its_conversation(http, connector, service, tmp_path, caplog):
+    """A store that cannot be reached costs the context, never the answer: no apology, one warning per kind of failure."""
+    dialogue = DIALOGUES["c002"]
+    conversation_id = new_conversation_id()
+    with contextlib.ExitStack() as redis:
+        conversation = Conversation(service, RedisStore(redis.enter_context(redis_server(tmp_path, password="S3cret-redis-pw"))))
+        settings = Settings(feedback_file=tmp_path / "feedback.jsonl", kb_watch_seconds=0)
+        async with serving(create_app(settings, conversation)) as url:
+            await say_in_teams(http, url, connector, teams_message(dialogue.turns[0].question, connector.url, conversation_id))
+            redis.close()  # Redis stops
+            with caplog.at_level(logging.INFO):
+                after = [
+                    await say_in_teams(http, url, connector, teams_message(text, connector.url, conversation_id))
+                    for text in (dialogue.turns[1].question, dialogue.turns[1].question, "start over")
+                ]
+            alone = await say_in_teams(http, url, connector, teams_message(dialogue.turns[1].question, connector.url, new_conversation_id()))
+        await conversation.store.close()
+    assert _answer_text(after[0]) == _answer_text(after[1]) == _answer_text(alone)
+    assert RESET_TEXT in after[2]
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [w.split(" a conversation")[0] for w in warnings] == [
+        "Conversation store: could not read", "Conversation store: could not write", "Conversation store: could not clear"
+    ]
+    assert "S3cret-redis-pw" not in caplog.text and dialogue.turns[1].question not in caplog.text
 
 
 async def test_start_over_forgets_the_conversation_in_teams(http, bot_url, connector):
@@ -207,6 +242,25 @@ def test_follow_ups_in_the_terminal_chat_and_quit_ends_it(kind, corpus_kb_dir):
     replies = result.stdout.split("You: ")
     assert_seen(replies[-2], dialogue)  # the last answer, before quit
     assert "E-Tendering" not in result.stdout  # nothing after quit was answered
+
+
+async def test_the_word_version_command_the_terminal_chat_shows_is_safe_to_paste(conversation):
+    topic = 'water"; touch pwned; echo "$(id) `id` it\'s'
+    reply = await conversation.respond(f"brief {topic}", "terminal:paste")
+    (line,) = [line for line in render_reply_for_terminal(reply).splitlines() if line.startswith("(Word version: ")]
+    command = shlex.split(line.removeprefix("(Word version: ").removesuffix(")"))
+    assert command[:4] == ["python", "-m", "bot", "brief"] and command[4] == topic
+    assert command[5] == "--out" and len(command) == 7
+
+
+@pytest.mark.parametrize("minutes", ["nan", "inf"])
+def test_an_idle_time_that_is_no_length_of_time_is_a_configuration_error_at_start(minutes, corpus_kb_dir):
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "--index", str(corpus_kb_dir), "sources"],
+        env={**os.environ, "CONVERSATION_IDLE_MINUTES": minutes}, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith(f"Configuration error: CONVERSATION_IDLE_MINUTES should be a positive number of minutes, not {minutes!r}")
 
 
 def test_ctrl_d_ends_the_terminal_chat(corpus_kb_dir):

@@ -9,6 +9,7 @@ holding the kind of fact that part asks for.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from enum import Enum
 
 from index.text import tokenize, years_written
@@ -210,18 +211,36 @@ def holds(text: str, kind: FactKind) -> bool:
 
 
 _ROLE_WORD = re.compile(rf"\b{_ROLE}\b", re.IGNORECASE)
+# In a list of people and their roles, a name followed by its role with no comma between ("Phil Johns Chief
+# Executive, ... Danielle Oum Chair, ..."), which ``_PERSON`` does not take for a name; neither word may be a
+# title, a role or a word the documents write in lower case ("Officer Mr", "Chief Operating", "Net Zero" are none).
+_NAME_BEFORE_ROLE = re.compile(rf"\b([A-Z][a-z]+) ([A-Z][a-z'’-]+)\s*[–,-]?\s*(?=(?:[A-Z][A-Za-z]+ ){{0,3}}{_ROLE}\b)")
+_TITLE = re.compile(rf"{PERSON_TITLES}\.?$")
 
 
-def roles_asked(question: str) -> list[str]:
-    """The roles a question names ("who is the ICB chair?": "chair"), lower case."""
-    return [role.lower() for role in _ROLE_WORD.findall(question)]
+def roles_asked(question: str) -> frozenset[str]:
+    """The words of the roles a question names ("who is the ICB chief executive?": "chief", "executive"), lower case."""
+    return frozenset(role.lower() for role in _ROLE_WORD.findall(question))
 
 
-def person_in_role(text: str, role: str) -> str | None:
-    """The person a text names just before a role ("Danielle Oum Chair, Coventry and Warwickshire ICS" for
-    "chair"), where a list of people and their roles names several; None when it names none so."""
-    match = re.search(rf"\b([A-Z][a-z]+ [A-Z][a-z'’-]+)\s*[–,-]?\s*(?:[A-Z][A-Za-z]+ ){{0,3}}(?i:{re.escape(role)})\b", text)
-    return match.group(1) if match else None
+def person_in_role(text: str, roles: frozenset[str], is_name: Callable[[str], bool]) -> str | None:
+    """Of the people a text names, the one whose role (the words after the name, up to the next person) says most
+    of ``roles``: "Phil Johns" for "chief executive" in the Roadmap's "Angela Brady, Chief Medical Officer, ...
+    Phil Johns Chief Executive, ... Danielle Oum Chair, ..."; None when no role says any of them. ``is_name`` tells
+    a name from an everyday word ("Net Zero lead" names no one)."""
+    people = [(match.start(), next(name for name in match.groups() if name)) for match in _PERSON.finditer(text)]
+    people += [
+        (match.start(), f"{match[1]} {match[2]}")
+        for match in _NAME_BEFORE_ROLE.finditer(text)
+        if not any(_TITLE.match(word) or _ROLE_WORD.fullmatch(word) or not is_name(word) for word in match.groups())
+    ]
+    people.sort()
+    best, said = None, 0
+    for (start, name), (end, _) in zip(people, [*people[1:], (len(text), "")]):
+        found = len(roles & {word.lower() for word in _ROLE_WORD.findall(text[start:end])})
+        if found > said:
+            best, said = name, found
+    return best
 
 
 def person_named(text: str) -> str | None:

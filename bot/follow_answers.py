@@ -22,7 +22,8 @@ from bot.followup import (
     Resolution,
     Tunables,
     Turn,
-    names_a_time,
+    WordSense,
+    names_a_month,
     page_start,
     remember,
     resolve,
@@ -47,6 +48,10 @@ NOTHING_AFTER = "The pages say nothing more after that: each passage ends its pa
 NO_SUCH_ROW = "The last list showed {count} {actions}: which one do you mean?"
 
 
+# "the workforce one": one action like the one listed, not all of a kind ("the workforce ones").
+_ONE_LIKE_IT = re.compile(r"\bone\W*$", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class ContextualAnswer:
     """An answer, what the message was taken to mean, and the conversation's next state."""
@@ -62,14 +67,16 @@ class FollowUpAnswerer:
     def __init__(self, service: AnsweringService, tunables: Tunables = DEFAULT_TUNABLES) -> None:
         self.service = service
         self.tunables = tunables
+        self.sense = WordSense(service.corpus_words.likeness, lambda word: word.lower() not in service.actions.ordinary_words)
 
     def resolve(self, message: str, history: tuple[Turn, ...]) -> Resolution:
-        resolution = resolve(message, history, self._parse_actions, self.tunables, self.service.corpus_words.likeness)
-        return self._in_the_document_listed(resolution, history[-1]) if history else resolution
+        resolution = resolve(message, history, self._parse_actions, self.tunables, self.sense)
+        return self._in_the_document_listed(resolution, history[-1]) if history and _ONE_LIKE_IT.search(message) else resolution
 
     def _in_the_document_listed(self, resolution: Resolution, last: Turn) -> Resolution:
         """ "and the workforce one?" after a listing of one document's actions (the NHS England letter's) asks for
-        that document's workforce action when it has one, not the Green Plan's seventeen (a trial)."""
+        that document's workforce action when it has one, not the Green Plan's seventeen (a trial); "and the
+        workforce ones?" after the Green Plan's water actions asks for all of them, the letter's too (a review)."""
         listed = {cited.slug for cited in last.citations}
         asked = resolution.action_filter
         if resolution.kind is not FollowUpKind.ELLIPSIS or asked is None or asked.source or last.action_filter is None or len(listed) != 1:
@@ -112,10 +119,11 @@ class FollowUpAnswerer:
         return answer, self.turn_of(resolution, answer)
 
     def _another_time_given(self, resolution: Resolution, answer: Answer) -> Answer:
-        """The answer to the last question asked of another month or year ("and in june?"), or a decline saying
-        which times its passages give when they do not give that one: answered alone, a page naming June somewhere
-        lets the evidence for May through (a trial: "and in June?" after May's A&E attendances got May's again)."""
-        if resolution.kind is not FollowUpKind.ELLIPSIS or not names_a_time(resolution.inserted) or answer.abstained or answer.actions:
+        """The answer to the last question asked of another month ("and in june?"), or a decline saying which months
+        its passages give when they do not give that one: answered alone, a page naming June somewhere lets the
+        evidence for May through (a trial: "and in May?" after April's two week wait got April's again). Not for a
+        year: a month's figure may well be one of the year asked ("and in 2021/22?" after March 2022, a review)."""
+        if resolution.kind is not FollowUpKind.ELLIPSIS or not names_a_month(resolution.inserted) or answer.abstained or answer.actions:
             return answer
         # Anywhere in the answer: its text says a table row's month ("April 2022 79.0%"), and the time asked may be
         # a later quote's ("4 July - 219 in attendance" after the May and June briefings). Only the lead point would

@@ -303,15 +303,16 @@ def resolve(
     history: tuple[Turn, ...],
     parse_actions: Callable[[str], ActionFilter | None] = lambda _: None,
     tunables: Tunables = DEFAULT_TUNABLES,
-    likeness: Likeness | None = None,
+    sense: WordSense | None = None,
 ) -> Resolution:
     """What ``message`` means given the ``history`` (oldest first).
 
     ``parse_actions`` reads a fragment as an action filter ("due 23/24",
     "the ICP ones"): the answering service's own reading, so narrowing a list
-    understands what a fresh question would. ``likeness`` tells how close two
-    phrases are in meaning (the documents' word vectors): "and for travel?" then
-    takes the place of the words most like it ("building energy emissions").
+    understands what a fresh question would. ``sense`` is what the documents tell of
+    words (``WordSense``): "and for travel?" then takes the place of the words most
+    like it ("building energy"), and "she" after "who is the ICB chair?" is the person
+    the answer names in that role.
     """
     message = months_parted_from_years(re.sub(r"\s+", " ", without_modal_may(message)).strip())
     switched = _SWITCH.match(message)
@@ -343,10 +344,10 @@ def resolve(
         fragment = after_frame
     short = len(_words(fragment)) <= tunables.max_ellipsis_words
     if ellipsis and fragment and (short or fills_slot) and not (_POINTING_BACK - {"one", "ones"}) & set(_words(fragment.lower())):
-        question, inserted = with_slot_changed(last, _strip_the_one(fragment), bool(_THE_ONE.match(fragment)), likeness)
+        question, inserted = with_slot_changed(last, _strip_the_one(fragment), bool(_THE_ONE.match(fragment)), sense.likeness if sense else None)
         return Resolution(FollowUpKind.ELLIPSIS, question, inserted=inserted, subject=subject_of(question))
     if _leans(message, tunables) or _names_what_was_said(message, last):
-        if _PERSONAL & {w.lower() for w in _words(message)} and (person := _person_meant(last)):
+        if _PERSONAL & {w.lower() for w in _words(message)} and (person := _person_meant(last, sense)):
             # "when did she join?" after "who chairs the PHM board?": the person the answer named, not the board.
             return Resolution(FollowUpKind.PRONOUN, with_person(message, person), subject=person)
         subject = last.subject or subject_of(last.question)
@@ -365,17 +366,19 @@ _PERSONAL = frozenset("he him his she her hers".split())
 _ASKS_WHO = re.compile(r"^\W*(?:who|who['’]?s|whose|whom)\b", re.IGNORECASE)
 
 
-def _person_meant(last: Turn) -> str | None:
+def _person_meant(last: Turn, sense: WordSense | None) -> str | None:
     """The person a "he" or "she" points at: the one the last answer's quotes name in the role the last question
-    asked "who" of ("who is the ICB chair?" answered from a list of people and their roles), else the first
-    they name; or the person the last follow-up was already about."""
+    asked "who" of ("who is the ICB chair?" answered from a list of people and their roles; names told by
+    ``sense``), else the first they name; or the person the last follow-up was already about."""
     if last.subject and person_named(last.subject) == last.subject:
         return last.subject
     if last.abstained or not _ASKS_WHO.match(last.question):
         return None
-    for role in roles_asked(last.question):
-        if in_role := next((name for cited in last.citations if (name := person_in_role(cited.quote, role))), None):
-            return in_role
+    roles = roles_asked(last.question)
+    if roles and sense is not None:
+        for cited in last.citations:
+            if in_role := person_in_role(cited.quote, roles, sense.is_name):
+                return in_role
     return next((name for cited in last.citations if (name := person_named(cited.quote))), None)
 
 
@@ -496,17 +499,20 @@ def _leans(message: str, tunables: Tunables) -> bool:
     "what is phm" after a question about the fleet asks about PHM (a new user's trial saw it read as
     "what is phm (electric vehicles)?")."""
     words = [w.lower().strip("'’") for w in _words(message)]
-    pointing = {
-        position
-        for position, w in enumerate(words)
-        if w in _POINTING_BACK and not _names_a_thing(words, position) and not _there_is(words, position)
-    }
+    pointing = {position for position, w in enumerate(words) if w in _POINTING_BACK and not _names_a_thing(words, position)}
     content = [w for position, w in enumerate(words) if w not in _FUNCTION_WORDS and position not in pointing]
+    if len(content) >= MIN_WORDS_OF_ITS_OWN:
+        # "how many A&E attendances were there in May?": "there" beside "be" says something exists, and the
+        # message names what; "how many staff were there?" and "is there a target?" still lean (a review).
+        pointing = {position for position in pointing if not _there_is(words, position)}
     if pointing:
         return len(content) <= tunables.max_leaning_content_words
     return not content
 
 
+# Words of its own a message needs for "there" beside "be" to point back at nothing. Set by hand from a trial
+# ("a&e attendances ... may": three) and a review ("staff", "target", "mitigations": one each lean).
+MIN_WORDS_OF_ITS_OWN = 2
 # Forms of "be" beside which "there" says that something exists ("how many breaches were there in may?", "there
 # are", "is there"), rather than pointing at a place said before ("what happened there?").
 _BE = frozenset("is are was were be been being there's theres".split())
@@ -627,7 +633,9 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False, likeness
         return _replace_word(question, name, bare) + "?", bare
     if bare.lower() in _KNOWN_PLACES:  # "and swft" after "a&e 4 hour performance", which names no one: add it
         return f"{question} at {bare}?", bare
-    if likeness is not None and (alike := _words_most_like(question, bare, likeness)):
+    # "the estates one" is another of what the question is about: its first word, a modifier, goes ("how is the
+    # digital programme funded?"), as the words most like "estates" would take the noun too (a review).
+    if likeness is not None and not kind_of and (alike := _words_most_like(question, bare, likeness)):
         return _replace_word(question, alike, bare) + "?", bare
     head = _content_words(_LEADING_FRAME.sub("", question))
     if head:
@@ -637,6 +645,15 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False, likeness
 
 # How close two phrases are in meaning, None when that cannot be told (``index.word_meaning.CorpusWords.likeness``).
 Likeness = Callable[[str, str], float | None]
+
+
+@dataclass(frozen=True)
+class WordSense:
+    """What the documents tell of words, for reading a follow-up: how close two phrases are in meaning, and whether
+    a word as written may be a name (the documents never write it in lower case: "Oum", "Johns"; not "Net")."""
+
+    likeness: Likeness
+    is_name: Callable[[str], bool]
 # A word just before the word most like a fragment goes with it when it is at least this share as like the
 # fragment: "building" (0.25) with "energy" (0.34) for "travel", so "building energy emissions" becomes "travel
 # emissions"; not "plan" before "energy" for "water". Set by hand on a trial's follow-ups, not fitted.
@@ -646,7 +663,7 @@ MODIFIER_SHARE = 0.5
 def _words_most_like(question: str, fragment: str, likeness: Likeness) -> str | None:
     """The words of the question (past its opening frame) that a fragment of the same kind stands in for: the
     content word most like it in meaning, with the words before it in its phrase that are like it too (a noun's
-    modifiers: the noun a phrase ends with stays, "... emissions"); None when no word can be compared with it."""
+    modifiers); None when no word can be compared with it."""
     runs: list[list[tuple[str, float | None]]] = [[]]
     for word in _words(_LEADING_FRAME.sub("", question)):
         plain = word.lower()
@@ -665,9 +682,9 @@ def _words_most_like(question: str, fragment: str, likeness: Likeness) -> str | 
     return words if re.search(rf"(?<![\w-]){re.escape(words)}(?![\w-])", question, re.IGNORECASE) else run[position][0]
 
 
-def names_a_time(fragment: str) -> bool:
-    """ "may", "may 2022", "21/22", "m3", "q2": what an ellipsis put in is a time (``Resolution.inserted``)."""
-    return any(slot.search(fragment) for slot in _TIMES)
+def names_a_month(fragment: str) -> bool:
+    """ "may", "may 2022", "april 22": what an ellipsis put in is a month (``Resolution.inserted``)."""
+    return bool(_MONTH.search(fragment))
 
 
 def _time_of_another_kind(question: str, fragment: str) -> tuple[str, str] | None:

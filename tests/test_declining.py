@@ -501,6 +501,9 @@ def test_a_follow_up_asking_another_month_that_no_quote_gives_declines_saying_so
     may = answerer.answer("and in May?", history)
     assert may.answer.abstained and may.answer.citations == []
     assert "not mention May" in may.answer.text or "not May" in may.answer.text
+    # A year is no month: March 2022's rate is 2021/22's (a review had it declined as "give 2022, not 2021/22").
+    history = answerer.answer("what was the IAPT recovery rate in march 2022?", ()).history
+    assert not answerer.answer("and in 2021/22?", history).answer.abstained
     # A month a later quote gives is answered: the July staff briefing after May's.
     history = answerer.answer("how many came to the 12 may exec staff briefing", ()).history
     july = answerer.answer("what about the july one?", history).answer

@@ -102,6 +102,9 @@ def test_a_question_with_a_subject_of_its_own_is_not_read_as_a_follow_up():
     attendances = resolve("how many A&E attendances were there in May?", asked("what are the risks of the PHM programme?"))
     assert attendances.kind is FollowUpKind.STANDALONE and attendances.question == "how many A&E attendances were there in May?"
     assert resolve("who was there?", asked("when was the staff away day?")).kind is FollowUpKind.PRONOUN  # nothing of its own
+    # A review: with one word of its own, "there" still points back ("how many staff were there?" at the briefing).
+    for short in ("how many staff were there?", "is there a target?", "are there any mitigations?"):
+        assert resolve(short, asked("what happened at the 12 may exec staff briefing?")).kind is FollowUpKind.PRONOUN, short
     assert resolve("what happened there?", asked("when was the staff away day?")).kind is FollowUpKind.PRONOUN
     assert resolve("what about the july one?", asked("how many came to the 12 may exec staff briefing")).question == (
         "how many came to the july exec staff briefing?"
@@ -133,10 +136,26 @@ def test_he_or_she_after_a_who_question_is_the_person_the_answer_named():
     assert "PHM board" in resolve("what does he do", unnamed).question
     declined = (Turn("who chairs the PHM board?", chaired[0].citations, abstained=True),)
     assert "Zubair" not in resolve("what is his role", declined).question
-    # A trial: the Roadmap's signatories answered "who is the ICB chair?", and "she" was read as the first of them.
+
+
+def test_he_or_she_after_asking_who_holds_a_role_is_the_person_the_quotes_name_in_it(service):
+    """A trial: the Roadmap's signatories answered "who is the ICB chair?", and "she" was read as the first of them;
+    a review then found everyday words taken for names ("what does Net Zero do?")."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    sense = FollowUpAnswerer(service).sense
     signatories = "Angela Brady, Chief Medical Officer, Coventry and Warwickshire ICB Phil Johns Chief Executive, Coventry and Warwickshire ICB Danielle Oum Chair, Coventry and Warwickshire ICS"
-    chair = (Turn("who is the ICB chair?", (CitedPassage("cw-phm-roadmap", 2, signatories),)),)
-    assert resolve("what meetings did she have in June?", chair).question == "what meetings did Danielle Oum have in June?"
+    cited = (CitedPassage("cw-phm-roadmap", 2, signatories),)
+    def she(question: str, quote: tuple[CitedPassage, ...] = cited) -> str:
+        return resolve("what does she do?", (Turn(question, quote),), sense=sense).question
+
+    assert she("who is the ICB chair?") == "what does Danielle Oum do?"
+    assert she("who is the ICB chief executive?") == "what does Phil Johns do?"  # both words of the role, not "chief" alone
+    assert she("who is the chief medical officer?") == "what does Angela Brady do?"
+    lead = (CitedPassage("cw-ics-green-plan", 36, "Ensure that the ICS and Trusts have board level Net Zero lead."),)
+    assert "Net Zero do" not in she("who is the board level net zero lead?", lead)
+    titled = (CitedPassage("ccg-governing-body-minutes-2022-05", 1, "Dr Sarah Raistrick Chair opened the meeting."),)
+    assert she("who is the chair?", titled) == "what does Dr Sarah Raistrick do?"
 
 
 def test_the_thing_the_last_turn_spoke_of_is_read_as_pointing_back_at_it():
@@ -291,14 +310,16 @@ def test_a_second_ellipsis_replaces_what_the_first_put_in():
 def test_a_topic_put_into_a_question_naming_no_one_takes_the_place_of_the_words_most_like_it(service):
     # A new user's trial: "and for travel?" after the building energy question put "travel" where "need" was
     # ("how much do we travel to cut building energy emissions by?"), and the building energy quotes came back.
-    likeness = service.corpus_words.likeness
-    travel = resolve("and for travel?", asked("how much do we need to cut building energy emissions by?"), likeness=likeness)
+    from bot.follow_answers import FollowUpAnswerer
+
+    sense = FollowUpAnswerer(service).sense
+    travel = resolve("and for travel?", asked("how much do we need to cut building energy emissions by?"), sense=sense)
     assert travel.kind is FollowUpKind.ELLIPSIS
     assert travel.question == "how much do we need to cut travel emissions by?"
-    prescribing = resolve("what about prescribing?", asked("why did we overspend on continuing healthcare at M3?"), likeness=likeness)
+    prescribing = resolve("what about prescribing?", asked("why did we overspend on continuing healthcare at M3?"), sense=sense)
     assert prescribing.question == "why did we overspend on prescribing at M3?"
     # A name or a time still takes the place of its own kind.
-    assert resolve("and swft?", asked("bed occupancy at uhcw latest week?"), likeness=likeness).question == "bed occupancy at swft latest week?"
+    assert resolve("and swft?", asked("bed occupancy at uhcw latest week?"), sense=sense).question == "bed occupancy at swft latest week?"
 
 
 def test_more_pages_through_the_last_listing_and_narrowing_adds_to_its_filter():
@@ -534,6 +555,12 @@ def test_another_topic_after_a_listing_lists_that_topics_actions_not_an_empty_in
     assert roles.answer.actions is not None and {c.slug for c in roles.answer.citations} == {"nhse-system-review-letter-2022-05"}
     workforce = answerer.answer("and the workforce one?", roles.history).answer
     assert "Theresa Nelson" in workforce.text and workforce.actions is not None and len(workforce.actions.rows()) == 1
+    # "the workforce ones" after the Green Plan's water actions are all of them, the letter's too (a review).
+    water = answerer.answer("who leads the water actions?", ())
+    every = [row for row in service.kb.actions if row.theme and "Workforce" in row.theme]
+    ones = answerer.answer("and the workforce ones?", water.history).answer
+    assert ones.actions is not None and len(ones.actions.rows()) == len(every)
+    assert any(row.source == "nhse-system-review-letter-2022-05" for row in ones.actions.rows())
 
 
 

@@ -169,7 +169,9 @@ MIN_SHARE_SAID_MISSING = 0.25
 LIKELY_ANSWER = 0.5
 
 # "due in 2024", "due 2023/25": a year the due-date parser could not turn into a financial year.
-_ASKS_FOR_A_YEAR = re.compile(rf"\b(?:due|by|in|for)\s+(?:fy\s*)?(?:{CALENDAR_YEAR}|\d\d/\d\d)\b", re.IGNORECASE)
+# "by" a year is a due date only where what is due comes before it (``index.due_dates.find_due_by_year``): "what
+# actions will get us to net zero by 2040?" names a target year, and the documents answer it (a review).
+_ASKS_FOR_A_YEAR = re.compile(rf"\b(?:due(?:\s+by)?|in|for)\s+(?:fy\s*)?(?:{CALENDAR_YEAR}|\d\d/\d\d)\b", re.IGNORECASE)
 _SENTENCE_MARK = re.compile(r"[.!?]")  # a caption followed by one of these has a sentence of its own
 # "... and when should we hit it?": a part that names its subject only by a word pointing back.
 _REFERS_BACK = re.compile(r"\b(?:it|its|they|them|their|this|that|these|those|one)\b", re.IGNORECASE)

@@ -80,9 +80,14 @@ _BY = "<="
 # "due by 2024/25", "before 23/24", "by the end of 2025", "no later than 2025": every due that ends by then, a
 # financial year asked for at its March and a calendar year at its December; "before" one ends with the year
 # before it. ("by March 2024" is a month: ``find_due_month``.)
+# The deadline follows what is due: "due", "actions", "anything", "ones" and the like at most two words before, or
+# the question's start, and the year ends the phrase (a stop or a word such as "on", "for", "led" after it): "net
+# zero by 2040" and "reduce emissions by 2000 tonnes" ask no due date (a review).
 _BY_YEAR = re.compile(
-    r"\b(?P<timing>by|before|until|till|no\s+later\s+than|up\s+to)\s+(?:the\s+end\s+of\s+)?(?:fy\s*)?"
-    r"(?:(?P<start>\d{4}|\d{2})\s*(?:/|-|\bto\b)\s*(?P<end>\d{4}|\d{2})|(?P<year>(?:19|20)\d\d))(?![\d/])",
+    r"(?:^|\b(?:due|deadlines?|actions?|anything|ones?|complete[d]?|done|finished)\b(?:\s+[\w/'’-]+){0,2}?)\s*"
+    r"\b(?P<timing>by|before|until|till|no\s+later\s+than|up\s+to)\s+(?:the\s+end\s+of\s+|end\s+of\s+)?(?:fy\s*)?"
+    r"(?:(?P<start>\d{4}|\d{2})\s*(?:/|-|\bto\b)\s*(?P<end>\d{4}|\d{2})|(?P<year>(?:19|20)\d\d))(?![\d/])"
+    r"(?=\s*(?:$|[?.!,;:)]|(?:on|for|in|and|or|across|within|from|led|with|please|at|of|that|which|are|is)\b))",
     re.I,
 )
 
@@ -93,11 +98,11 @@ def find_due_by_year(text: str) -> tuple[str, int, int] | None:
     for match in _BY_YEAR.finditer(text):
         earlier = 1 if match["timing"].lower() == "before" else 0
         if match["year"]:
-            return f"{_BY}{int(match['year']) - earlier:04d}-12", match.start(), match.end()
+            return f"{_BY}{int(match['year']) - earlier:04d}-12", match.start("timing"), match.end()
         start, end = _full_year(match["start"]), _full_year(match["end"])
         if end == start + 1:
             year, month = financial_year_end(start - earlier)
-            return f"{_BY}{year:04d}-{month:02d}", match.start(), match.end()
+            return f"{_BY}{year:04d}-{month:02d}", match.start("timing"), match.end()
     return None
 
 

@@ -183,3 +183,6 @@ def test_a_year_asked_to_be_due_by_reads_as_every_due_up_to_its_end(question, by
     found = find_due_by_year(question)
     assert found is not None and found[0] == by
     assert not find_due_by_year("what's due in 2024/25?") and not find_due_by_year("emissions by 2040/45 will need offsetting")
+    # A review: a year that is no deadline for what is due ("net zero by 2040"), or a quantity ("by 2000 tonnes").
+    assert not find_due_by_year("what actions will get us to net zero by 2040?")
+    assert not find_due_by_year("which actions reduce emissions by 2000 tonnes?")

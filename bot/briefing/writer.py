@@ -19,7 +19,7 @@ from functools import cached_property
 
 import numpy as np
 
-from bot.answering import AnsweringService, Citation, RankedSentence
+from bot.answering import MAX_SENTENCES, AnsweringService, Citation, RankedSentence
 from bot.briefing.clauses import (
     continues_previous,
     figure_clauses,
@@ -228,7 +228,8 @@ class BriefingWriter:
         keep = self._without_near_duplicates(candidates, rows)
         actions = actions_on(self.kb, queries, aliases, self._embed_cached)
         nearest_topics = self._nearest_topics(best)
-        answered_by = frozenset(r.sentence_id for r in ranking if r.score >= self.service.models.follow_on_share * ranking[0].score) if answerable else frozenset()
+        near_the_best = [r.sentence_id for r in ranking if r.score >= self.service.models.follow_on_share * ranking[0].score]
+        answered_by = frozenset(near_the_best[:MAX_SENTENCES]) if answerable else frozenset()  # as many as an answer quotes
         return Gathered(topic, queries, aliases, [candidates[i] for i in keep], rows[keep], actions, nearest_topics, answerable, answered_by)
 
     def _ranked_and_answerable(self, query: str) -> tuple[list[RankedSentence], bool]:

@@ -222,7 +222,7 @@ def parse_action_question(
         return None
     scope, question = _take_named(question, _SCOPES)
     status, question = _take_named(question, _STATUS_ASKED)
-    if deadline := find_due_by_year(question):  # "due by 24/25": all that is due by then, not only what is due in it
+    if deadline := find_due_by_year(question, today):  # "due by 24/25": all that is due by then, not only what is due in it
         due: str | None = deadline[0]
         question = question[: deadline[1]] + " " + question[deadline[2] :]
     else:

@@ -21,6 +21,7 @@ from index.vocabulary import (
     MONTH_ABBREVIATIONS,
     MONTH_WITH_YEAR,
     PERSON_TITLES,
+    STOPWORDS,
     YEAR,
     number_words,
 )
@@ -219,28 +220,37 @@ _TITLE = re.compile(rf"{PERSON_TITLES}\.?$")
 
 
 def roles_asked(question: str) -> frozenset[str]:
-    """The words of the roles a question names ("who is the ICB chief executive?": "chief", "executive"), lower case."""
-    return frozenset(role.lower() for role in _ROLE_WORD.findall(question))
+    """The words of the role a "who" question asks about, lower case, when it names a role: "who is the chief
+    operating officer at CWPT?" gives "chief", "operating", "officer" (organisations in capitals aside: the
+    Roadmap calls the ICB chair "Chair, Coventry and Warwickshire ICS"); none when it names no role."""
+    if not _ROLE_WORD.search(question):
+        return frozenset()
+    words = re.findall(r"[A-Za-z]+", question)
+    return frozenset(w.lower() for w in words if not w.isupper() and w.lower() not in STOPWORDS and w.lower() not in _WHO_FRAME)
 
 
-def person_in_role(text: str, roles: frozenset[str], is_name: Callable[[str], bool]) -> str | None:
-    """Of the people a text names, the one whose role (the words after the name, up to the next person) says most
-    of ``roles``: "Phil Johns" for "chief executive" in the Roadmap's "Angela Brady, Chief Medical Officer, ...
-    Phil Johns Chief Executive, ... Danielle Oum Chair, ..."; None when no role says any of them. ``is_name`` tells
-    a name from an everyday word ("Net Zero lead" names no one)."""
+_WHO_FRAME = frozenset("who whos is was are were the a an our their its at of for in on".split())
+
+
+def person_in_role(text: str, role: frozenset[str], is_name: Callable[[str], bool]) -> str | None:
+    """Of the people a text names, the first whose role (the words after the name, up to the next person) says
+    every word of ``role``: "Phil Johns" for "chief executive" in the Roadmap's "Angela Brady, Chief Medical
+    Officer, ... Phil Johns Chief Executive, ... Danielle Oum Chair, ..."; None when none does. ``is_name`` tells a
+    name from an everyday word ("Net Zero lead" and "Chief Executive" name no one)."""
     people = [(match.start(), next(name for name in match.groups() if name)) for match in _PERSON.finditer(text)]
-    people += [
-        (match.start(), f"{match[1]} {match[2]}")
-        for match in _NAME_BEFORE_ROLE.finditer(text)
-        if not any(_TITLE.match(word) or _ROLE_WORD.fullmatch(word) or not is_name(word) for word in match.groups())
-    ]
-    people.sort()
-    best, said = None, 0
+    people += [(match.start(), f"{match[1]} {match[2]}") for match in _NAME_BEFORE_ROLE.finditer(text)]
+    people = sorted((start, name) for start, name in people if _is_a_name(name, is_name))
     for (start, name), (end, _) in zip(people, [*people[1:], (len(text), "")]):
-        found = len(roles & {word.lower() for word in _ROLE_WORD.findall(text[start:end])})
-        if found > said:
-            best, said = name, found
-    return best
+        if role <= {word.lower() for word in re.findall(r"[A-Za-z]+", text[start:end])}:
+            return name
+    return None
+
+
+def _is_a_name(name: str, is_name: Callable[[str], bool]) -> bool:
+    """A title aside ("Mrs"), words that are no role and that the documents never write in lower case."""
+    words = name.split()
+    words = words[1:] if words and _TITLE.match(words[0]) else words
+    return bool(words) and not any(_TITLE.match(word) or _ROLE_WORD.fullmatch(word) or not is_name(word) for word in words)
 
 
 def person_named(text: str) -> str | None:

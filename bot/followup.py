@@ -374,11 +374,10 @@ def _person_meant(last: Turn, sense: WordSense | None) -> str | None:
         return last.subject
     if last.abstained or not _ASKS_WHO.match(last.question):
         return None
-    roles = roles_asked(last.question)
-    if roles and sense is not None:
-        for cited in last.citations:
-            if in_role := person_in_role(cited.quote, roles, sense.is_name):
-                return in_role
+    role = roles_asked(last.question)
+    if role and sense is not None:
+        # Someone named in every word of the role asked, or no one: the role itself is then what "she" stands for.
+        return next((name for cited in last.citations if (name := person_in_role(cited.quote, role, sense.is_name))), None)
     return next((name for cited in last.citations if (name := person_named(cited.quote))), None)
 
 

@@ -156,6 +156,12 @@ def test_he_or_she_after_asking_who_holds_a_role_is_the_person_the_quotes_name_i
     assert "Net Zero do" not in she("who is the board level net zero lead?", lead)
     titled = (CitedPassage("ccg-governing-body-minutes-2022-05", 1, "Dr Sarah Raistrick Chair opened the meeting."),)
     assert she("who is the chair?", titled) == "what does Dr Sarah Raistrick do?"
+    # A second review: every word of the role asked, or no one (the role is then what "she" stands for).
+    assert "Angela Brady" not in she("who is the chief operating officer?")
+    attending = (CitedPassage("ccg-governing-body-minutes-2022-05", 1, "Ms Jo Galloway Chief Nurse Dr Allison Duggall Coventry Director of Public Health and Wellbeing Mrs Anita Wilson Director of Corporate Affairs"),)
+    assert she("who is the director of corporate affairs?", attending) == "what does Mrs Anita Wilson do?"
+    executive = (CitedPassage("nhse-system-review-letter-2022-05", 1, "Phil Johns ICS Executive lead (Designate) Danielle Oum ICB Chair (Designate)"),)
+    assert she("who is the ICS executive lead?", executive) == "what does Phil Johns do?"
 
 
 def test_the_thing_the_last_turn_spoke_of_is_read_as_pointing_back_at_it():

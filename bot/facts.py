@@ -237,9 +237,13 @@ def person_in_role(text: str, role: frozenset[str], is_name: Callable[[str], boo
     every word of ``role``: "Phil Johns" for "chief executive" in the Roadmap's "Angela Brady, Chief Medical
     Officer, ... Phil Johns Chief Executive, ... Danielle Oum Chair, ..."; None when none does. ``is_name`` tells a
     name from an everyday word ("Net Zero lead" and "Chief Executive" name no one)."""
-    people = [(match.start(), next(name for name in match.groups() if name)) for match in _PERSON.finditer(text)]
-    people += [(match.start(), f"{match[1]} {match[2]}") for match in _NAME_BEFORE_ROLE.finditer(text)]
-    people = sorted((start, name) for start, name in people if _is_a_name(name, is_name))
+    named = [(match.start(), text.find(name, match.start()) + len(name), name) for match in _PERSON.finditer(text) if (name := next(n for n in match.groups() if n))]
+    named += [(match.start(), match.end(2), f"{match[1]} {match[2]}") for match in _NAME_BEFORE_ROLE.finditer(text)]
+    # A name inside another ("Anita Wilson" of "Mrs Anita Wilson") is that one.
+    people = sorted(
+        (start, name) for start, end, name in named
+        if _is_a_name(name, is_name) and not any(s <= start and end <= e and (s, e) != (start, end) for s, e, _ in named)
+    )
     for (start, name), (end, _) in zip(people, [*people[1:], (len(text), "")]):
         if role <= {word.lower() for word in re.findall(r"[A-Za-z]+", text[start:end])}:
             return name

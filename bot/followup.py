@@ -367,9 +367,9 @@ _ASKS_WHO = re.compile(r"^\W*(?:who|who['’]?s|whose|whom)\b", re.IGNORECASE)
 
 
 def _person_meant(last: Turn, sense: WordSense | None) -> str | None:
-    """The person a "he" or "she" points at: the one the last answer's quotes name in the role the last question
-    asked "who" of ("who is the ICB chair?" answered from a list of people and their roles; names told by
-    ``sense``), else the first they name; or the person the last follow-up was already about."""
+    """The person a "he" or "she" points at: the person the last follow-up was already about; after a "who" question
+    naming a role ("who is the ICB chair?", answered from a list of people and their roles; names told by
+    ``sense``), the one the quotes name in every word of it, or no one; after another "who", the first they name."""
     if last.subject and person_named(last.subject) == last.subject:
         return last.subject
     if last.abstained or not _ASKS_WHO.match(last.question):

@@ -30,7 +30,7 @@ from index.due_dates import (
 )
 from index.records import MISSING_DUE, MISSING_LEAD, ActionRow
 from index.text import is_ordinary_word, plain_tokens, stem
-from index.vocabulary import STOPWORDS
+from index.vocabulary import OPENS_WITH_WHO, STOPWORDS
 
 # Words that make a question one about actions rather than about the documents' facts.
 _ACTION_CUE = re.compile(
@@ -191,12 +191,10 @@ def with_the_detail_asked(question: str, action_filter: ActionFilter, listing: A
     detail = detail_asked(question)
     if detail is None or (action_filter.lead if detail is ActionDetail.LEAD else action_filter.due):
         return listing
-    if detail is ActionDetail.LEAD and not (_OPENS_WITH_WHO.match(question) or _ASKS_LEAD.search(question)):
+    if detail is ActionDetail.LEAD and not (OPENS_WITH_WHO.match(question) or _ASKS_LEAD.search(question)):
         return listing  # "which actions support staff who cycle to work?": a "who" of its own, not asking the lead (a review)
     return with_detail_summed_up(listing, detail)
 
-
-_OPENS_WITH_WHO = re.compile(r"^\W*(?:who|who['’]?s|whose)\b", re.I)
 
 
 def _due_as_said(row: ActionRow) -> str | None:

@@ -226,10 +226,7 @@ def roles_asked(question: str) -> frozenset[str]:
     if not _ROLE_WORD.search(question):
         return frozenset()
     words = re.findall(r"[A-Za-z]+", question)
-    return frozenset(w.lower() for w in words if not w.isupper() and w.lower() not in STOPWORDS and w.lower() not in _WHO_FRAME)
-
-
-_WHO_FRAME = frozenset("who whos is was are were the a an our their its at of for in on".split())
+    return frozenset(w.lower() for w in words if not w.isupper() and w.lower() not in STOPWORDS)
 
 
 def person_in_role(text: str, role: frozenset[str], is_name: Callable[[str], bool]) -> str | None:

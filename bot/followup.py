@@ -45,6 +45,7 @@ from index.vocabulary import (
     MONTH_NAMES,
     MONTH_WITH_YEAR,
     MONTHS,
+    OPENS_WITH_WHO,
     QUARTER,
     YEAR_WRITTEN,
 )
@@ -363,7 +364,6 @@ def resolve(
 
 # Pronouns that stand for one person ("they" may as well be an organisation or the things asked about).
 _PERSONAL = frozenset("he him his she her hers".split())
-_ASKS_WHO = re.compile(r"^\W*(?:who|who['’]?s|whose|whom)\b", re.IGNORECASE)
 
 
 def _person_meant(last: Turn, sense: WordSense | None) -> str | None:
@@ -372,7 +372,7 @@ def _person_meant(last: Turn, sense: WordSense | None) -> str | None:
     ``sense``), the one the quotes name in every word of it, or no one; after another "who", the first they name."""
     if last.subject and person_named(last.subject) == last.subject:
         return last.subject
-    if last.abstained or not _ASKS_WHO.match(last.question):
+    if last.abstained or not OPENS_WITH_WHO.match(last.question):
         return None
     role = roles_asked(last.question)
     if role and sense is not None:

@@ -21,6 +21,9 @@ import re
 HONORIFICS = r"Dr|Mr|Mrs|Ms|Miss|Prof"
 # ... and the titles of office the documents give a person ("Professor Jane Smith", "Cllr Smith").
 PERSON_TITLES = rf"(?:{HONORIFICS}|Professor|Cllr)"
+# A question asking who: "who chairs ...", "who's", "whose", "whom". A "who" later in it may be a clause of the topic's
+# own ("which actions support staff who cycle to work?").
+OPENS_WITH_WHO = re.compile(r"^\W*(?:who|who['’]?s|whose|whom)\b", re.IGNORECASE)
 
 # The glyphs PDFs print as list bullets ("• Reduce ...", "➢ Travel"); dashes and item numbers are told apart by context.
 BULLET_GLYPHS = "•▪●◦■□➢✓"

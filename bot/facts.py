@@ -17,10 +17,12 @@ from index.vocabulary import (
     AMOUNT,
     CALENDAR_YEAR,
     CONTACT,
+    DAY_AND_MONTH,
     FIGURE,
     MONTH_ABBREVIATIONS,
     MONTH_WITH_YEAR,
     PERSON_TITLES,
+    QUARTER,
     STOPWORDS,
     YEAR,
     number_words,
@@ -186,6 +188,16 @@ def value_asked_for_years(question: str) -> list[str]:
     return years_written(MONTH_WITH_YEAR.sub(" ", question))
 
 
+# Numbers that are no value of anything: a date ("31st March", "6 April"), a month of the financial year ("Month 12",
+# "M12"), a quarter ("Q2") and a section number ("5.2 Finance Report"). "Financial Budget 2022/23 ... 5.2 Finance
+# Report - Month 12" names 2022/23 and gives no figure for it (a trial's "year-end surplus for 2022/23"). English and
+# the board papers' numbering, set by hand, not fitted.
+_NO_VALUE = re.compile(
+    rf"{DAY_AND_MONTH.pattern}|\b(?:month\s*|m)\d{{1,2}}\b|\b{QUARTER}|(?-i:(?<![\d.,£])\b\d{{1,2}}(?:\.\d{{1,2}})+\.?\s+(?=[A-Z][a-z])(?!Million|Billion|Thousand))",
+    re.IGNORECASE,
+)
+
+
 def gives_a_figure_for(text: str, years: list[str]) -> bool:
     """The text names one of the years (in its own spelling, or a table's "Apr-22" for 2022) and holds a
     figure other than a year: the value a question asked for that year, not the year in passing."""
@@ -194,7 +206,7 @@ def gives_a_figure_for(text: str, years: list[str]) -> bool:
         return False
     for year in years_written(text):  # "2019/20" as one: its "20" is no figure
         text = text.replace(year, " ")
-    return has_figure(text)
+    return has_figure(_NO_VALUE.sub(" ", text))
 
 
 def asks_when(question: str) -> bool:

@@ -255,6 +255,15 @@ def test_a_date_asked_that_the_quoted_pages_do_not_give_is_declined(service):
         ("How much is the prescribing efficiency target for 22/23 in £?", "Prescribing efficiencies for 2022/23 are assumed to be achieving.", False),
         ("What was the IAPT recovery rate in 2022?", "IAPT Recovery Rate CCG 50% 48.2% Apr-22", True),  # a table's "Apr-22" is 2022
         ("how many walking aids were reissued in 2021/22?", "around 35-50 walking aids a week in 2021/22", True),
+        # A trial's "year-end surplus for 2022/23": the minutes name 2022/23 beside a section number, the month of the
+        # financial year and a date, none of them a value; the surplus they give is 2021/22's.
+        (
+            "What was the CCG's year-end surplus for 2022/23?",
+            "APPROVED the following - Financial Budget 2022/23 - CHC Budget Setting 2022/23 5.2 Finance Report - Month 12 Mr "
+            "Stokes presented this report ... up to 31st March 2022 (Month 12 - 2021/22).",
+            False,
+        ),
+        ("How much did we spend in 2022/23?", "In Q2 of 2022/23 we spent 5.2 million", True),
     ],
 )
 def test_a_value_asked_for_a_year_needs_a_sentence_giving_that_year_with_a_figure(question, sentence, gives):
@@ -287,6 +296,9 @@ def test_a_value_for_a_year_the_pages_only_name_in_passing_is_declined_and_one_t
     # and the one giving 2020/21's figure ranks third; it is quoted beside the best, not declined for want of it.
     answered = service.answer("What was the Coventry and Warwickshire ICS carbon footprint in 2020/21?")
     assert not answered.abstained and "The Carbon Footprint in 2020/21 was 258,211 tCO2e." in answered.text
+    # A trial: the surplus the minutes give is 2021/22's, beside "Financial Budget 2022/23 ... 5.2 Finance Report".
+    declined = service.answer("What was the CCG's year-end surplus for 2022/23?")
+    assert declined.abstained and "no figure for that year" in declined.text
 
 
 @pytest.mark.parametrize("message", ["??", "...", " - "])

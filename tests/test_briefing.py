@@ -21,10 +21,10 @@ from bot.quoting import Quoter
 from bot.briefing import BriefingWriter, briefing_docx, briefing_json, render_markdown, render_terminal
 from bot.briefing.clauses import continues_previous, is_a_run_of_worded_cells, is_commitment, latest_month_named, point_quote, tidy, trim_to_clauses
 from bot.briefing.render import thin_note
-from bot.briefing.topic import facets
+from bot.briefing.topic import facets, what_it_is_about
 from bot.briefing.writer import MAX_POINTS, MIN_POINTS, NEAR_DUPLICATE, Point, written_on
 from bot.evaluation import quote_is_verbatim
-from index.text import stem
+from index.text import stem, tokenize
 from index.vocabulary import CAPTION, MONTH_NAME
 
 REPO = Path(__file__).resolve().parents[1]
@@ -328,6 +328,23 @@ def test_a_closing_as_detailed_below_is_left_off_and_other_pointers_refuse_the_s
     assert quote == "To support the CCG becoming an ICB, communications activities took place on the 1st July"
     assert quote in sentence and not _CAPTION_OR_POINTER.search(quote)
     assert point_quote("The current governance for the PHM programme is outlined below.", {}) is None  # not cut to "... is"
+
+
+@pytest.mark.parametrize(
+    ("asked", "tidy_form", "page"),
+    [
+        # A comms trial: "how bad is A&E at the moment" and "the ICS deficit - how big is it" were told the
+        # documents "say little" (the rare "bad", "moment" and "big" led the search), though their tidy forms
+        # find A&E performance and the deficit NHS England called too high.
+        ("how bad is A&E at the moment", "A&E", ("icb-performance-report-2022-07", 15)),
+        ("the ICS deficit - how big is it", "the ICS deficit", ("nhse-system-review-letter-2022-05", 3)),
+    ],
+)
+def test_a_topic_asked_as_a_chat_finds_what_its_tidy_form_finds(writer, asked, tidy_form, page):
+    assert tokenize(what_it_is_about(asked)) == tokenize(tidy_form)
+    briefing = writer.write(asked)
+    assert not briefing.thin
+    assert page in {(c.slug, c.page) for c in briefing.citations}
 
 
 def test_a_topic_splits_into_facets_sharing_their_head():

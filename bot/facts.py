@@ -48,10 +48,12 @@ _PERSON = re.compile(
     rf"|\b(?P<before_role>[A-Z][a-z]+ [A-Z][a-z'’-]+)\s*[–,-]\s*(?:[A-Za-z]+ ){{0,4}}{_ROLE}"
     rf"|\b{_ROLE}\b[^.]{{0,40}}?(?:,|\s[–-])\s*(?P<after_role>[A-Z][a-z]+ [A-Z][a-z]+)"
 )
-COUNT_QUESTION = re.compile(r"\bhow (?:many|much)\b", re.IGNORECASE)
+# "how many", "how much", or the unit the answer is to be given in ("carbon footprint in tCO2e?", "in £?"): a figure
+# is asked for. The units are those of the plans' and board papers' figures, set by hand.
+COUNT_QUESTION = re.compile(r"\bhow (?:many|much)\b|\bin\s+(?:k?tco2e|tonnes|mwh|kwh|litres|£|pounds)(?!\w)", re.IGNORECASE)
 # A question about the asker's own work arrangements ("how do I book annual leave", "my smartcard"): the
 # documents are plans and board papers, which never say how one member of staff gets something done.
-# Two signs, each a word list set by hand (not fitted): "my" before anything but an organisation or the
+# Two signs, each a word list set by hand (not fitted): "my" ("mine", "myself") before anything but an organisation or the
 # people it serves ("my trust", "my patients" ask about what the documents may well describe), and "how
 # do I ..." before a personal task ("what do I need to know about the roadmap?" asks about the documents).
 _ORGANISATIONAL = (
@@ -64,7 +66,7 @@ _PERSONAL_TASK = (
 )
 ABOUT_THE_ASKER = re.compile(
     rf"\b(?:how|where|when|who)\s+(?:do|can|should|would|must)\s+i\s+(?:\w+\s+){{0,2}}?{_PERSONAL_TASK}\b"
-    rf"|\bmy\b(?!\s+{_ORGANISATIONAL})",
+    rf"|\bmy\b(?!\s+{_ORGANISATIONAL})|\b(?:mine|myself)\b",
     re.IGNORECASE,
 )
 

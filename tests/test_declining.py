@@ -137,6 +137,8 @@ def test_a_compound_question_is_not_declined_for_what_one_part_names(service, mo
         "how do i book annual leave on ESR",
         "who do I call to get my smartcard unlocked",
         "whats the mileage rate for my own car",
+        # A staff trial: "mine" is the asker's as "my" is (the Freedom to Speak Up champions had been quoted).
+        "who do i speak to about getting a new laptop, mine keeps crashing",
     ],
 )
 def test_questions_about_the_askers_own_arrangements_are_declined_as_out_of_scope(service, question):
@@ -158,6 +160,15 @@ def test_a_question_about_the_askers_organisation_is_still_answered(service):
     answer = service.answer("What is my trust's plan for EV charging points?")
     assert not answer.abstained
     assert "charg" in answer.text.lower()
+
+
+def test_a_figure_asked_in_its_unit_that_no_sentence_gives_is_declined(service):
+    """A staff trial: "What was Joined Up Care Derbyshire's carbon footprint in tCO2e?" was answered with the case study's
+    opening, which gives no figure. Naming the unit asks for a figure as "how many" does."""
+    answer = service.answer("What was Joined Up Care Derbyshire's carbon footprint in tCO2e?")
+    assert answer.abstained and "no figure" in answer.text
+    answered = service.answer("what was the ICS carbon footprint in tCO2e in 2020/21?")
+    assert not answered.abstained and "258,211" in answered.text
 
 
 def test_a_count_written_in_words_answers_how_many(service):

@@ -46,7 +46,7 @@ from bot.briefing.next_steps import NextAction, action_texts, actions_on, neares
 from bot.briefing.selection import FEATURES, Feature, SelectionWeights, load_weights
 from bot.briefing.topic import Query, acronyms, coverage, read_topic, stems_of, with_phrases, without_control_characters
 from index.text import WHOLE_CLAIM_STOPS, collapse_whitespace, ends_with_stop, is_list_item, tokenize
-from index.vocabulary import CAPTION, MONTH_NAME
+from index.vocabulary import CAPTION, MONTH_NAME, STOPWORDS
 
 RANKED_PER_QUERY = 60  # sentences asked of the shared ranker for the topic, each facet and each aspect
 ASPECT_SOURCES = 10  # the headings of this many best-ranked sentences are candidate aspects
@@ -610,12 +610,26 @@ def _commitments(
 _RUN_TOGETHER = re.compile(r"[a-z][A-Z]|[A-Za-z],[A-Za-z]")
 
 
+# A heading's section number ("3.2 ", "8.3.2 "), and a word of at least two letters.
+_SECTION_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+")
+_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
 def _names_a_topic(heading: str) -> bool:
-    """A heading that names something to brief on: two words or more, no month, no caption and no words run
-    together. A trial was offered a chart's axis read as a heading ("March April May June July"), a paper's running
-    header ("Performance Report – ICB Meeting 20th July 2022") and a caption ("Figure 22 Emissionsfromcommuting,
-    patient,...") as the topics nearest one the documents do not cover."""
-    return len(heading.split()) >= 2 and not MONTH_NAME.search(heading) and not CAPTION.match(heading) and not _RUN_TOGETHER.search(heading)
+    """A heading that names something to brief on: two words or more besides its number and function words, no month,
+    no caption, no words run together, and no last word that leaves it unfinished. A trial was offered a chart's axis
+    read as a heading ("March April May June July"), a paper's running header ("Performance Report – ICB Meeting 20th
+    July 2022") and a caption ("Figure 22 Emissionsfromcommuting, patient,..."); a later one table cells ("No N/A"), a
+    numbered caption ("3.2 Table 3") and a heading a line break cut ("Green Space and")."""
+    words = _SECTION_NUMBER.sub("", heading).split()
+    content = [word for word in words if _WORD.search(word) and word.lower() not in STOPWORDS]
+    return (
+        len(content) >= 2
+        and words[-1].lower() not in STOPWORDS
+        and not MONTH_NAME.search(heading)
+        and not CAPTION.match(" ".join(words))
+        and not _RUN_TOGETHER.search(heading)
+    )
 
 
 def _same_claim(quote: str, other: str) -> bool:

@@ -31,6 +31,7 @@ from bot.followup import (
 from bot.missing import what_is_missing
 from bot.quoting import Quoter
 from index.search import NO_FILTERS, Filters
+from index.store import KnowledgeBase
 from index.text import mostly_web_addresses, tokenize
 
 # Sentences shown around a cited one for "where does it say that?" (before, after) and after it
@@ -207,6 +208,8 @@ class FollowUpAnswerer:
         says after the last of its passages, so nothing the conversation showed is shown again and the
         next "more" goes on from there."""
         kb = self.service.kb
+        if resolution.action_filter is not None and not resolution.expand:
+            return _rows_as_cited(kb, resolution.citations)
         passages = [(passage, ids) for passage in resolution.citations if (ids := _sentence_ids_of(self.service.quoter, passage))]
         if resolution.expand:  # one continuation a page, after the last sentence of it shown so far
             furthest: dict[tuple[str, int], tuple[CitedPassage, list[int]]] = {}
@@ -240,6 +243,17 @@ class FollowUpAnswerer:
             return Answer(NOTHING_AFTER if passages and resolution.expand else NOTHING_TO_DRILL, [], abstained=True)
         lead = "It goes on:" if resolution.expand else "That comes from:"
         return Answer(lead + "\n" + "\n".join(parts), citations, abstained=False)
+
+
+def _rows_as_cited(kb: KnowledgeBase, cited: tuple[CitedPassage, ...]) -> Answer:
+    """ "where does it say that?" after an action listing: each row where its table has it, quoted as the listing cited it.
+    The sentences around a row are the table's other rows run together (a trial was shown row 10's lead and status
+    before the maternity action it asked about, row 11)."""
+    citations = [Citation(n, p.slug, kb.by_slug[p.slug].record.title, p.page, p.quote) for n, p in enumerate(dict.fromkeys(cited), 1)]
+    if not citations:
+        return Answer(NOTHING_TO_DRILL, [], abstained=True)
+    parts = [f"{c.title}, p. {c.page}, in its table of actions: “{c.quote}” [{c.n}]" for c in citations]
+    return Answer("That comes from:\n" + "\n".join(parts), citations, abstained=False)
 
 
 def _merged(runs: list[tuple[CitedPassage, int, int]]) -> list[tuple[CitedPassage, int, int]]:

@@ -267,7 +267,7 @@ class Resolution:
 
     kind: FollowUpKind
     question: str  # the standalone question (for a listing or drill: the previous one, kept as the subject)
-    action_filter: ActionFilter | None = None  # MORE, NARROW
+    action_filter: ActionFilter | None = None  # MORE, NARROW; DRILL: the listing whose rows are asked about
     offset: int = 0  # MORE: the rows already shown
     citations: tuple[CitedPassage, ...] = ()  # DRILL: the passages to show
     expand: bool = False  # DRILL: say more after the passage ("tell me more about ...") rather than around it
@@ -489,7 +489,9 @@ def _drill(message: str, last: Turn) -> Resolution:
         index = _ORDINALS[match.group("nth").lower()]
         if index < len(citations):
             citations = (citations[index],)
-    return Resolution(FollowUpKind.DRILL, last.question, citations=citations, expand=bool(match), subject=last.subject)
+    # After an action listing, the listing's filter: its rows are shown as cited, not with the table around them.
+    listing = None if match else last.action_filter
+    return Resolution(FollowUpKind.DRILL, last.question, listing, citations=citations, expand=bool(match), subject=last.subject)
 
 
 def _leans(message: str, tunables: Tunables) -> bool:

@@ -238,6 +238,23 @@ def test_where_it_says_so_shows_a_table_once_for_several_of_its_rows(service):
     assert where.answer.text.count("Cancer 62-day wait from referral from an NHS screening service") == 1
 
 
+def test_where_it_says_so_after_an_action_listing_shows_the_row_not_the_rows_around_it(service, knowledge_base):
+    """A staff trial: "where does it say that?" after "who leads the maternity action on the log?" showed the NHS
+    England letter's action table around row 11, opening on row 10's lead and status ("Claire Finn TBC Open 10 Mental
+    Health ...")."""
+    from bot.evaluation import quote_is_verbatim
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    listing = answerer.answer("who leads the maternity action on the log?", ())
+    assert "To review leadership and support offer to Maternity services" in listing.answer.text
+    where = answerer.answer("where does it say that?", listing.history)
+    assert where.resolution.kind is FollowUpKind.DRILL and not where.answer.abstained
+    assert "To review leadership and support offer to Maternity services" in where.answer.text
+    assert "Mental Health" not in where.answer.text and "p. 5" in where.answer.text
+    assert all(quote_is_verbatim(c, knowledge_base) for c in where.answer.citations)
+
+
 def test_the_target_a_table_answer_gave_is_what_the_next_message_points_at(service):
     """A new user's trial: "and what's the target?" after the A&E figure for May was read as a question of its own
     and answered with the Transforming Care inpatient target, the word "target" standing in the answer's table line

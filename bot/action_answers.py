@@ -198,6 +198,10 @@ class ActionAnswerer:
                 on_page.setdefault((row.source, row.page), []).append(row)
         return {key: (number, self._quote(page_rows)) for number, (key, page_rows) in enumerate(on_page.items(), start=1)}
 
+    def row_quote(self, row: ActionRow) -> str:
+        """The row as its page has it, verbatim: from where it starts in its sentence ("" when its page is gone)."""
+        return self._quote([row]) if row.source in self.kb.by_slug else ""
+
     def _quote(self, rows: list[ActionRow]) -> str:
         slug, page_number = rows[0].source, rows[0].page
         page = [self.kb.sentences[i][1].text for i in self.kb.page_sentence_ids(slug, page_number)]

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from enum import Enum
 
-from index.text import tokenize, years_written
+from index.text import tokenize, year_spans, years_written
 from index.vocabulary import (
     AMOUNT,
     CALENDAR_YEAR,
@@ -48,12 +48,17 @@ _PERSON = re.compile(
     rf"|\b(?P<before_role>[A-Z][a-z]+ [A-Z][a-z'’-]+)\s*[–,-]\s*(?:[A-Za-z]+ ){{0,4}}{_ROLE}"
     rf"|\b{_ROLE}\b[^.]{{0,40}}?(?:,|\s[–-])\s*(?P<after_role>[A-Z][a-z]+ [A-Z][a-z]+)"
 )
-# "how many", "how much", or the unit the answer is to be given in ("carbon footprint in tCO2e?", "in £?"): a figure
-# is asked for. The units are those of the plans' and board papers' figures, set by hand.
-COUNT_QUESTION = re.compile(r"\bhow (?:many|much)\b|\bin\s+(?:k?tco2e|tonnes|mwh|kwh|litres|£|pounds)(?!\w)", re.IGNORECASE)
+# "how many", "how much", or "what ..." with the unit the answer is to be given in ("what was JUCD's carbon footprint in
+# tCO2e?", "what's the budget in £m?"): a figure is asked for ("why are emissions expressed in tCO2e?" asks none). The
+# units are those of the plans' and board papers' figures, set by hand.
+COUNT_QUESTION = re.compile(
+    r"\bhow (?:many|much)\b"
+    r"|^\W*(?:what|which)\b[^?]*\bin\s+(?:k?tco2e|tonnes|mwh|kwh|litres|£(?:m|k|bn|000s?)?|pounds)(?!\w)",
+    re.IGNORECASE,
+)
 # A question about the asker's own work arrangements ("how do I book annual leave", "my smartcard"): the
 # documents are plans and board papers, which never say how one member of staff gets something done.
-# Two signs, each a word list set by hand (not fitted): "my" ("mine", "myself") before anything but an organisation or the
+# Two signs, each a word list set by hand (not fitted): "my" (or "mine", not "of mine") before anything but an organisation or the
 # people it serves ("my trust", "my patients" ask about what the documents may well describe), and "how
 # do I ..." before a personal task ("what do I need to know about the roadmap?" asks about the documents).
 _ORGANISATIONAL = (
@@ -66,7 +71,7 @@ _PERSONAL_TASK = (
 )
 ABOUT_THE_ASKER = re.compile(
     rf"\b(?:how|where|when|who)\s+(?:do|can|should|would|must)\s+i\s+(?:\w+\s+){{0,2}}?{_PERSONAL_TASK}\b"
-    rf"|\bmy\b(?!\s+{_ORGANISATIONAL})|\b(?:mine|myself)\b",
+    rf"|\bmy\b(?!\s+{_ORGANISATIONAL})|(?<!\bof\s)\bmine\b",
     re.IGNORECASE,
 )
 
@@ -191,24 +196,37 @@ def value_asked_for_years(question: str) -> list[str]:
 
 
 # Numbers that are no value of anything: a date ("31st March", "6 April"), a month of the financial year ("Month 12",
-# "M12"), a quarter ("Q2") and a section number ("5.2 Finance Report"). "Financial Budget 2022/23 ... 5.2 Finance
-# Report - Month 12" names 2022/23 and gives no figure for it (a trial's "year-end surplus for 2022/23"). English and
-# the board papers' numbering, set by hand, not fitted.
+# "M12"), a quarter ("Q2") and a section number ("5.2 Finance Report": a first part under 20, before a capitalised word
+# that is no unit). "Financial Budget 2022/23 ... 5.2 Finance Report - Month 12" names 2022/23 and gives no figure for
+# it (a trial's "year-end surplus for 2022/23"). English and the board papers' numbering, set by hand, not fitted.
 _NO_VALUE = re.compile(
-    rf"{DAY_AND_MONTH.pattern}|\b(?:month\s*|m)\d{{1,2}}\b|\b{QUARTER}|(?-i:(?<![\d.,£])\b\d{{1,2}}(?:\.\d{{1,2}})+\.?\s+(?=[A-Z][a-z])(?!Million|Billion|Thousand))",
+    rf"{DAY_AND_MONTH.pattern}|\b(?:month\s*|m)\d{{1,2}}\b|\b{QUARTER}"
+    r"|(?-i:(?<![\d.,£])\b1?\d(?:\.\d{1,2})+\.?\s+(?=[A-Z][a-z])(?!(?:Million|Billion|Thousand|Days?|Weeks?|Months?|Years?|Hours?)\b))",
     re.IGNORECASE,
 )
 
 
 def gives_a_figure_for(text: str, years: list[str]) -> bool:
-    """The text names one of the years (in its own spelling, or a table's "Apr-22" for 2022) and holds a
-    figure other than a year: the value a question asked for that year, not the year in passing."""
-    tokens = set(tokenize(text)) | {f"20{m['year']}" for m in _MONTH_SHORT_YEAR.finditer(text)}
-    if not any(set(tokenize(year)) <= tokens for year in years):
+    """The text gives a figure for one of the years: a number that is a value (no year, date or section number) whose
+    nearest year named is one asked ("... (Month 12 - 2021/22). ... the CCG had finished with a £28,000 surplus"
+    gives 2021/22's surplus; "Financial Budget 2022/23" before it names 2022/23 in passing). A table's "Apr-22" names
+    2022."""
+    asked = [set(tokenize(year)) for year in years]
+    named = [(start, end, set(tokenize(written))) for start, end, written in year_spans(text)]
+    named += [(m.start(), m.end(), {f"20{m['year']}"}) for m in _MONTH_SHORT_YEAR.finditer(text)]
+    if not any(year <= tokens for year in asked for _, _, tokens in named):
         return False
-    for year in years_written(text):  # "2019/20" as one: its "20" is no figure
-        text = text.replace(year, " ")
-    return has_figure(_NO_VALUE.sub(" ", text))
+    blanked = text
+    for start, end, _ in named:  # "2019/20" as one: its "20" is no figure
+        blanked = blanked[:start] + " " * (end - start) + blanked[end:]
+    blanked = _NO_VALUE.sub(lambda match: " " * len(match.group()), blanked)
+    for figure in FIGURE.finditer(blanked):
+        if YEAR.fullmatch(figure.group().strip()):
+            continue
+        _, _, nearest = min(named, key=lambda span: max(span[0] - figure.end(), figure.start() - span[1]))
+        if any(year <= nearest for year in asked):
+            return True
+    return False
 
 
 def asks_when(question: str) -> bool:

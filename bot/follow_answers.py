@@ -11,8 +11,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from bot.action_answers import ROWS_IN_TEXT
-from bot.action_query import ActionListing, actions_described, describe_matches, left_out_note, with_detail_summed_up
+from bot.action_answers import ROWS_IN_TEXT, shown_rows
+from bot.action_query import (
+    ActionFilter,
+    ActionListing,
+    actions_described,
+    describe_matches,
+    left_out_note,
+    with_detail_summed_up,
+)
 from bot.answering import Answer, AnsweringService, Citation
 from bot.facts import asks_an_amount
 from bot.followup import (
@@ -31,8 +38,7 @@ from bot.followup import (
 from bot.missing import what_is_missing
 from bot.quoting import Quoter
 from index.search import NO_FILTERS, Filters
-from index.store import KnowledgeBase
-from index.text import mostly_web_addresses, tokenize
+from index.text import mostly_web_addresses, tokenize, without_whitespace
 
 # Sentences shown around a cited one for "where does it say that?" (before, after) and after it
 # for "tell me more about the second point". Chosen on the drill dialogues of eval/dialogues.jsonl
@@ -134,6 +140,22 @@ class FollowUpAnswerer:
         missing = what_is_missing(resolution.question, frozenset(tokenize(quoted)), lead_quote, ())
         return self.service.declined_for_what_is_missing(answer, missing, f"the passages do not give {resolution.inserted}") if missing else answer
 
+    def _rows_where_listed(self, action_filter: ActionFilter, cited: tuple[CitedPassage, ...]) -> Answer:
+        """ "where does it say that?" after an action listing: each row it listed on the pages it cited, quoted where its
+        table has it. The sentences around a row are the table's other rows run together (a trial was shown row 10's
+        lead and status before the maternity action it asked about), and one citation of a page quotes every row
+        between the first and last listed, those a narrowing left out too (a review)."""
+        kb = self.service.kb
+        pages = {(passage.slug, passage.page) for passage in cited}
+        rows = [row for row in shown_rows(self.service.actions.listing(action_filter)) if (row.source, row.page) in pages]
+        quoted = [(row, quote) for row in rows if (quote := self.service.actions.row_quote(row))]
+        quoted = [(row, quote) for row, quote in quoted if without_whitespace(quote) in without_whitespace(kb.page_text(row.source, row.page))]
+        if not quoted:
+            return Answer(NOTHING_TO_DRILL, [], abstained=True)
+        citations = [Citation(n, row.source, kb.by_slug[row.source].record.title, row.page, quote) for n, (row, quote) in enumerate(quoted, 1)]
+        parts = [f"{c.title}, p. {c.page}, in its table of actions: “{c.quote}” [{c.n}]" for c in citations]
+        return Answer("That comes from:\n" + "\n".join(parts), citations, abstained=False)
+
     def _parse_actions(self, text: str):
         return self.service.action_filter(text)
 
@@ -209,7 +231,7 @@ class FollowUpAnswerer:
         next "more" goes on from there."""
         kb = self.service.kb
         if resolution.action_filter is not None and not resolution.expand:
-            return _rows_as_cited(kb, resolution.citations)
+            return self._rows_where_listed(resolution.action_filter, resolution.citations)
         passages = [(passage, ids) for passage in resolution.citations if (ids := _sentence_ids_of(self.service.quoter, passage))]
         if resolution.expand:  # one continuation a page, after the last sentence of it shown so far
             furthest: dict[tuple[str, int], tuple[CitedPassage, list[int]]] = {}
@@ -243,17 +265,6 @@ class FollowUpAnswerer:
             return Answer(NOTHING_AFTER if passages and resolution.expand else NOTHING_TO_DRILL, [], abstained=True)
         lead = "It goes on:" if resolution.expand else "That comes from:"
         return Answer(lead + "\n" + "\n".join(parts), citations, abstained=False)
-
-
-def _rows_as_cited(kb: KnowledgeBase, cited: tuple[CitedPassage, ...]) -> Answer:
-    """ "where does it say that?" after an action listing: each row where its table has it, quoted as the listing cited it.
-    The sentences around a row are the table's other rows run together (a trial was shown row 10's lead and status
-    before the maternity action it asked about, row 11)."""
-    citations = [Citation(n, p.slug, kb.by_slug[p.slug].record.title, p.page, p.quote) for n, p in enumerate(dict.fromkeys(cited), 1)]
-    if not citations:
-        return Answer(NOTHING_TO_DRILL, [], abstained=True)
-    parts = [f"{c.title}, p. {c.page}, in its table of actions: “{c.quote}” [{c.n}]" for c in citations]
-    return Answer("That comes from:\n" + "\n".join(parts), citations, abstained=False)
 
 
 def _merged(runs: list[tuple[CitedPassage, int, int]]) -> list[tuple[CitedPassage, int, int]]:

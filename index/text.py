@@ -287,7 +287,12 @@ YEAR_TOKEN = re.compile(rf"fy\d\d/\d\d|{CALENDAR_YEAR}")
 def years_written(text: str) -> list[str]:
     """The years in the text as written ("2021-22", "FY23/24"), each once; a range that is not one
     year after another ("35-50 walking aids") is no financial year."""
-    return list(dict.fromkeys(match.group() for match in _years_read(YEAR_WRITTEN, text, _reads_as_one_year)))
+    return list(dict.fromkeys(written for _, _, written in year_spans(text)))
+
+
+def year_spans(text: str) -> list[tuple[int, int, str]]:
+    """Where the text names a year, as ``years_written`` reads them: (start, end, the year as written)."""
+    return [(match.start(), match.end(), match.group()) for match in _years_read(YEAR_WRITTEN, text, _reads_as_one_year)]
 
 
 def _reads_as_one_year(match: re.Match[str]) -> bool:

@@ -150,7 +150,13 @@ def test_questions_about_the_askers_own_arrangements_are_declined_as_out_of_scop
 
 @pytest.mark.parametrize(
     "question",
-    ["what do I need to know about the PHM roadmap?", "how can I help the ICS reach net zero?", "who do I contact about the green plan?"],
+    [
+        "what do I need to know about the PHM roadmap?",
+        "how can I help the ICS reach net zero?",
+        "who do I contact about the green plan?",
+        "A colleague of mine asked what the ICS net zero target is",  # a review: "of mine" is no arrangement of the asker's
+        "I want to familiarise myself with the ICS green plan, what are its priorities?",
+    ],
 )
 def test_a_question_in_the_first_person_about_the_documents_is_not_taken_for_a_personal_one(service, question):
     assert "your own work arrangements" not in service.answer(question).text
@@ -169,6 +175,8 @@ def test_a_figure_asked_in_its_unit_that_no_sentence_gives_is_declined(service):
     assert answer.abstained and "no figure" in answer.text
     answered = service.answer("what was the ICS carbon footprint in tCO2e in 2020/21?")
     assert not answered.abstained and "258,211" in answered.text
+    # A review: a question about the unit asks no figure.
+    assert "no figure" not in service.answer("why are emissions expressed in tCO2e?").text
 
 
 def test_a_count_written_in_words_answers_how_many(service):
@@ -275,6 +283,9 @@ def test_a_date_asked_that_the_quoted_pages_do_not_give_is_declined(service):
             False,
         ),
         ("How much did we spend in 2022/23?", "In Q2 of 2022/23 we spent 5.2 million", True),
+        # The figure goes with the year named nearest it: the surplus is 2021/22's, 2022/23 is a budget's year.
+        ("What was the CCG's year-end surplus for 2021/22?", "Financial Budget 2022/23 ... (Month 12 - 2021/22). Mr Stokes said the CCG had finished with a £28,000 surplus", True),
+        ("What was the CCG's year-end surplus for 2022/23?", "Financial Budget 2022/23 ... (Month 12 - 2021/22). Mr Stokes said the CCG had finished with a £28,000 surplus", False),
     ],
 )
 def test_a_value_asked_for_a_year_needs_a_sentence_giving_that_year_with_a_figure(question, sentence, gives):
@@ -310,6 +321,9 @@ def test_a_value_for_a_year_the_pages_only_name_in_passing_is_declined_and_one_t
     # A trial: the surplus the minutes give is 2021/22's, beside "Financial Budget 2022/23 ... 5.2 Finance Report".
     declined = service.answer("What was the CCG's year-end surplus for 2022/23?")
     assert declined.abstained and "no figure for that year" in declined.text
+    # ... and the year the minutes give it for is answered (a review): the year is named in the sentence before.
+    answered = service.answer("What was the CCG's year-end surplus for 2021/22?")
+    assert not answered.abstained and "£28,000 surplus" in answered.text
 
 
 @pytest.mark.parametrize("message", ["??", "...", " - "])

@@ -253,6 +253,17 @@ def test_where_it_says_so_after_an_action_listing_shows_the_row_not_the_rows_aro
     assert "To review leadership and support offer to Maternity services" in where.answer.text
     assert "Mental Health" not in where.answer.text and "p. 5" in where.answer.text
     assert all(quote_is_verbatim(c, knowledge_base) for c in where.answer.citations)
+    # A review: after "which of those are due 23/24?" the Green Plan's one citation of p. 68 quoted the rows between the
+    # first and last listed, the 24/25 and 22/23 ones too.
+    waste = answerer.answer("what are the waste actions?", ())
+    narrowed = answerer.answer("which of those are due 23/24?", waste.history)
+    assert narrowed.resolution.kind is FollowUpKind.NARROW
+    where = answerer.answer("where does it say that?", narrowed.history)
+    assert "Set ICS-wide waste reduction targets." in where.answer.text
+    listed = [line for line in narrowed.answer.text.splitlines() if "(lead " in line]
+    assert len(where.answer.citations) == len(listed) and all(c.page == 68 for c in where.answer.citations)
+    assert "24/25" not in where.answer.text and "22/23" not in where.answer.text
+    assert all(quote_is_verbatim(c, knowledge_base) for c in where.answer.citations)
 
 
 def test_the_target_a_table_answer_gave_is_what_the_next_message_points_at(service):

@@ -27,11 +27,11 @@ _REQUEST_WORDS = re.compile(
     # how big is it", "what are we doing for refugees", "staff wellbeing stuff"): the words left behind ("bad",
     # "moment", "doing", "stuff") are rare in the documents, so they weighed most in the search and found nothing.
     # Written from the ways English asks, after a comms trial's topics; not fitted. First, as the longer forms.
-    r"\bhow\s+(?:bad|good|big|well|serious|large|severe)\b"
+    r"\bhow\s+(?:bad|good|big|well|serious|large|severe)\s+(?:is|are|was|were|has|have)\b"
     r"|\b(?:at\s+the\s+moment|right\s+now|currently|these\s+days|at\s+present)\b"
     r"|\bwhat\s+(?:are|is)\s+(?:we|they|you)\s+doing(?:\s+(?:about|for|on|with))?\b"
-    r"|\b(?:are|is)\s+(?:we|they|you)\s+doing\b|\bbeing\s+done(?:\s+(?:about|for|on))?\b"
-    r"|\bwhere\s+are\s+we\s+(?:with|on)\b|\b(?:stuff|things|etc)\b\.?"
+    r"|\b(?:(?:are|is)\s+)?(?:we|they|you)\s+doing\b|\bbeing\s+done(?:\s+(?:about|for|on))?\b"
+    r"|\bwhere\s+are\s+we\s+(?:with|on)\b|\b(?:stuff|etc)\b\.?"
     r"|\b(?:what'?s|what\s+is|what\s+are|how|are|is|happening|going\s+on|with|the\s+latest|latest|news|"
     r"updates?|headlines?|summary|overview|tell\s+me\s+about|"
     r"anything\s+on|info(?:rmation)?\s+(?:on|about))\b",

@@ -613,19 +613,22 @@ _RUN_TOGETHER = re.compile(r"[a-z][A-Z]|[A-Za-z],[A-Za-z]")
 # A heading's section number ("3.2 ", "8.3.2 "), and a word of at least two letters.
 _SECTION_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+")
 _WORD = re.compile(r"[A-Za-z]{2,}")
+# Words no heading ends on: a line break cut it ("Green Space and"). "Speak Up", "Buildings we own" and "How we will get
+# there" end on function words too.
+_UNFINISHED = frozenset("and or of the a an to for with in on at by from as &".split())
 
 
 def _names_a_topic(heading: str) -> bool:
     """A heading that names something to brief on: two words or more besides its number and function words, no month,
-    no caption, no words run together, and no last word that leaves it unfinished. A trial was offered a chart's axis
+    no caption, no words run together, and no last word (a conjunction, preposition or article) that leaves it unfinished. A trial was offered a chart's axis
     read as a heading ("March April May June July"), a paper's running header ("Performance Report – ICB Meeting 20th
     July 2022") and a caption ("Figure 22 Emissionsfromcommuting, patient,..."); a later one table cells ("No N/A"), a
     numbered caption ("3.2 Table 3") and a heading a line break cut ("Green Space and")."""
     words = _SECTION_NUMBER.sub("", heading).split()
-    content = [word for word in words if _WORD.search(word) and word.lower() not in STOPWORDS]
+    content = [word for word in words if (_WORD.search(word) or word.isdigit()) and word.lower() not in STOPWORDS]
     return (
         len(content) >= 2
-        and words[-1].lower() not in STOPWORDS
+        and words[-1].lower() not in _UNFINISHED
         and not MONTH_NAME.search(heading)
         and not CAPTION.match(" ".join(words))
         and not _RUN_TOGETHER.search(heading)

@@ -20,7 +20,7 @@ from bot.action_query import (
     left_out_note,
     with_detail_summed_up,
 )
-from bot.answering import Answer, AnsweringService, Citation
+from bot.answering import MAX_SENTENCES, Answer, AnsweringService, Citation
 from bot.facts import asks_an_amount
 from bot.followup import (
     DEFAULT_TUNABLES,
@@ -45,6 +45,10 @@ from index.text import mostly_web_addresses, tokenize, without_whitespace
 # (three of them): one sentence either side shows what the quote stands in; two after it say more.
 SENTENCES_AROUND = (1, 1)
 SENTENCES_AFTER = 2
+# "tell me more about the second point" of a quoted list: the sentences searched for the item, and at most how many
+# are shown (as many as an answer quotes). Set by hand.
+MORE_ABOUT_CANDIDATES = 20
+MORE_ABOUT_SENTENCES = MAX_SENTENCES
 NOTHING_MORE = "That was the whole list: there are no more actions in it."
 NOTHING_TO_CONTINUE = (
     "There is nothing to continue: \"more\" shows the rest of an action list, or more of the passages an "
@@ -117,6 +121,9 @@ class FollowUpAnswerer:
             assert resolution.action_filter is not None  # resolve() gives NARROW the narrowed filter, ELLIPSIS a listing's new one
             answer = self.service.answer_actions(resolution.action_filter)
             return answer, self.turn_of(resolution, answer)
+        if kind is FollowUpKind.DRILL and resolution.point:
+            answer = self._more_about(resolution)
+            return answer, Turn(resolution.question, _cited(answer), answer.abstained, subject=resolution.point)
         if kind is FollowUpKind.DRILL:
             answer = self._passages(resolution)
             # After "more", what was shown before stays shown: the next "more" goes on past all of it.
@@ -139,6 +146,32 @@ class FollowUpAnswerer:
         lead_quote = answer.citations[0].quote if answer.citations else ""
         missing = what_is_missing(resolution.question, frozenset(tokenize(quoted)), lead_quote, ())
         return self.service.declined_for_what_is_missing(answer, missing, f"the passages do not give {resolution.inserted}") if missing else answer
+
+    def _more_about(self, resolution: Resolution) -> Answer:
+        """What else the documents say about an item of a quoted list ("tell me more about the second point"): the
+        sentences the ranker finds for the item, other than the passage quoted, that share a word with it, those at
+        least the follow-on share of the best of them (as an answer takes its sentences); or that they say no more.
+        The ranker's probabilities are low here (the item itself, once quoted, outranks everything), so the bar is
+        relative, not the answer's."""
+        service, kb = self.service, self.service.kb
+        shown = {i for passage in resolution.citations for i in _sentence_ids_of(service.quoter, passage)}
+        words = set(tokenize(resolution.point))
+        found = [
+            ranked
+            for ranked in service.rank_sentences(resolution.point, k=MORE_ABOUT_CANDIDATES)
+            if ranked.sentence_id not in shown
+            and not service.features.has_nothing_to_quote(ranked.sentence_id)
+            and words & set(tokenize(kb.sentences[ranked.sentence_id][1].text))
+        ]
+        if not found:
+            return Answer(f"The documents say no more about “{resolution.point}” than the passage quoted.", [], abstained=True)
+        bar = service.models.follow_on_share * found[0].score
+        citations = []
+        for n, ranked in enumerate([r for r in found if r.score >= bar][:MORE_ABOUT_SENTENCES], 1):
+            slug, sentence = kb.sentences[ranked.sentence_id]
+            citations.append(Citation(n, slug, kb.by_slug[slug].record.title, sentence.page, sentence.text))
+        parts = [f"{c.title}, p. {c.page}: “{c.quote}” [{c.n}]" for c in citations]
+        return Answer(f"More on “{resolution.point}”:\n" + "\n".join(parts), citations, abstained=False)
 
     def _rows_where_listed(self, action_filter: ActionFilter, cited: tuple[CitedPassage, ...]) -> Answer:
         """ "where does it say that?" after an action listing: each row it listed on the pages it cited, quoted where its

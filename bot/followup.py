@@ -35,6 +35,7 @@ from bot.action_query import ActionDetail, ActionFilter, detail_asked
 from bot.facts import person_in_role, person_named, roles_asked
 from index.text import has_a_word, months_parted_from_years, tokenize, without_modal_may
 from index.vocabulary import (
+    BULLET_GLYPHS,
     DAY_BEFORE_MONTH,
     DOCUMENT_NOUNS,
     EARLIER_YEAR,
@@ -274,6 +275,7 @@ class Resolution:
     inserted: str = ""  # ELLIPSIS: the fragment put in
     subject: str = ""  # what the question is about, for the next message's pronouns
     detail: ActionDetail | None = None  # PRONOUN after a listing: the column asked about ("who leads them?")
+    point: str = ""  # DRILL: the item of a quoted list to say more about ("tell me more about the second point")
     # NARROW, PRONOUN: the one row of the last listing meant, by its place in the whole listing (-1: the last of the
     # first page, when none was shown yet)
     row: int | None = None
@@ -481,12 +483,38 @@ def _words_of_its_own(text: str) -> list[str]:
 _LISTED_ROWS = frozenset("it its they them their those these that ones".split())
 
 
+# Where an item of a list starts inside a quoted passage, by kind of mark, outermost first: a number before a capital,
+# a bullet, then "o" before a capital (the performance report's sub-items: "2. ... priorities: o Advice and Guidance").
+_ITEM_MARKS = (
+    re.compile(r"(?:^|\s)\d{1,2}[.)]\s+(?=[A-Z])"),
+    re.compile(rf"(?:^|\s)[{BULLET_GLYPHS}]\s+"),
+    re.compile(r"(?:^|\s)o\s+(?=[A-Z])"),
+)
+
+
+def list_items(quote: str) -> list[str]:
+    """The items of a list a passage quotes, without their marks ("Our focus ... is on: • Building ... • Developing
+    ..." gives "Building ...", "Developing ..."), at its outermost level; none for a passage with fewer than two."""
+    for mark in _ITEM_MARKS:
+        items = [part.strip() for part in mark.split(quote)[1:] if part.strip()]
+        if len(items) >= 2:
+            return items
+    return []
+
+
 def _drill(message: str, last: Turn) -> Resolution:
     """The passages behind the last answer: all of them for "where", one for "the second point"."""
     match = _EXPAND.search(message)
     citations = last.citations
     if match and match.group("nth"):
         index = _ORDINALS[match.group("nth").lower()]
+        # The points a reader sees are the items of a list the answer opens with, when it does (a trial: "tell me more
+        # about the second point" after "Our focus going forward is on: • Building ... • Developing ..." meant the
+        # second bullet, and got the page after the second quote).
+        items = list_items(citations[0].quote) if citations else []
+        if index < len(items):
+            point = items[index].rstrip(" .;:,")
+            return Resolution(FollowUpKind.DRILL, last.question, citations=citations[:1], expand=True, subject=point, point=point)
         if index < len(citations):
             citations = (citations[index],)
     # After an action listing, the listing's filter: its rows are shown as cited, not with the table around them.

@@ -379,6 +379,24 @@ def test_drilling_shows_the_passages_of_the_answer_before():
     assert second.citations == history[0].citations[1:] and second.expand
 
 
+def test_more_about_a_point_of_a_quoted_list_is_what_else_the_documents_say_about_it(service, knowledge_base):
+    """A trial: "tell me more about the second point" after the roadmap's "Our focus going forward is on: • Building ...
+    • Developing analyst capacity ..." meant the second bullet, and got "The pages say nothing more after that" (the
+    page after the answer's second quote)."""
+    from bot.evaluation import quote_is_verbatim
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    first = answerer.answer("what is the PHM roadmap's focus going forward?", ())
+    assert "• Developing analyst capacity" in first.answer.citations[0].quote
+    more = answerer.answer("tell me more about the second point", first.history)
+    assert more.resolution.kind is FollowUpKind.DRILL and not more.answer.abstained
+    assert more.answer.text.startswith("More on “Developing analyst capacity and capability")
+    assert "analyst" in " ".join(c.quote for c in more.answer.citations)
+    assert first.answer.citations[0].quote not in more.answer.text  # not the list again
+    assert all(quote_is_verbatim(c, knowledge_base) for c in more.answer.citations)
+
+
 def test_a_new_question_is_not_read_as_a_follow_up():
     history = asked("where are swft's therapy gardens")
     for question in (

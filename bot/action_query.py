@@ -39,6 +39,14 @@ _ACTION_CUE = re.compile(
     r"|\bwho\s+(?:leads|is\s+leading|are\s+leading)\b|\bleading\b|\bled\s+by\b|\blead\s+on\b|\boverdue\b",
     re.I,
 )
+# What someone has to do, asked of a lead the table names ("what has Danielle Oum got to do?", "what is Andy Hardy
+# doing?", "anything for Mel Coombes?", "what does the ICP lead?"): a question about actions only with a lead in it
+# (a lead trial had these answered from the documents' prose, one with another person's action).
+_TASKS_ASKED = re.compile(
+    r"\b(?:got|need|needs|has|have|had)\s+to\s+do\b|\bdoing\b|\bworking\s+on\b|\bon\s+(?:his|her|their)\s+plate\b"
+    r"|\banything\s+(?:for|on)\b|\bwhat\s+(?:does|do|did|will)\b[^?]*\blead\b",
+    re.I,
+)
 # "... mention inhalers", "... about carbon accounts": what follows is words to look for.
 _TOPIC_CUE = re.compile(
     r"\b(?:mention(?:s|ing)?|about|regarding|concerning|involv(?:e|es|ing)|relat(?:ed|ing)\s+to|containing)\b", re.I
@@ -49,7 +57,7 @@ _STOPWORDS = STOPWORDS | frozenset(
     action actions item items task tasks due deadline deadlines timescale timescales owner owners own owns owned
     owning lead leads leading led responsible year years date dates financial fy next last previous current coming past ics
     nhs theme themes area areas specific outstanding green plan plans anything something saying say says document
-    documents one ones""".split()
+    documents one ones doing got need needs plate working total""".split()
 )
 # Everyday words for the themes' own words; other words are matched by stem and prefix.
 _SYNONYMS = {
@@ -216,7 +224,7 @@ def parse_action_question(
     (the documents' words in lower case; always, when they are not given): "grant funding" names nobody.
     ``source`` is the document the question names, its naming words already taken out by the caller;
     like a theme, it makes one stray word beside it noise rather than a word to look for."""
-    if not _ACTION_CUE.search(question):
+    if not _ACTION_CUE.search(question) and not (_TASKS_ASKED.search(question) and _match_lead(question, leads, ordinary_words)[0]):
         return None
     scope, question = _take_named(question, _SCOPES)
     status, question = _take_named(question, _STATUS_ASKED)
@@ -633,8 +641,9 @@ def _traits(f: ActionFilter, titles: dict[str, str]) -> list[str]:
         status, due_trait = f"overdue (due {due} and not marked closed)", ""
     else:
         status, due_trait = f"{f.status}", f"due {due}"
-    traits = {themes: f.theme, f"led by {f.lead}": f.lead, due_trait: f.due, f"{f.scope}": f.scope, source: f.source, status: f.status}
-    return [trait for trait, value in traits.items() if value]
+    traits = [(themes, f.theme), (f"led by {f.lead}", f.lead), (due_trait, f.due), (f"{f.scope}", f.scope), (source, f.source), (status, f.status)]
+    # An overdue filter's due date is said with its status: no trait of its own (a trial saw "5 actions are , from ...").
+    return [trait for trait, value in traits if value and trait]
 
 
 def _describe_filter(f: ActionFilter, titles: dict[str, str]) -> str:

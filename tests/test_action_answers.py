@@ -208,6 +208,33 @@ def test_ordinary_questions_still_go_to_retrieval(service):
     assert answer.actions is None and "139,333" in answer.text
 
 
+@pytest.mark.parametrize(
+    ("question", "lead", "shown"),
+    [
+        # A lead trial: these were answered from the documents' prose, "what is Andy Hardy doing?" with Phil Johns's
+        # breast screening action.
+        ("what is Andy Hardy doing?", "Andy Hardy", "Clarify if there is sufficient robotic capacity"),
+        ("what has Danielle Oum got to do?", "Danielle Oum", "Identify support for coaching / mentoring"),
+        ("anything for Mel Coombes?", "Mel Coombes", "Follow-up conversation around emerging Mental Health roles"),
+        ("what does the ICP lead in travel?", "ICP", "9 actions are in Travel and Transport and led by ICP"),
+    ],
+)
+def test_what_a_lead_has_to_do_is_listed_from_the_table(service, question, lead, shown):
+    answer = service.answer(question)
+    assert answer.actions is not None and f"led by {lead}" in answer.text and shown in answer.text
+    assert "Phil Johns;" not in answer.text or lead != "Andy Hardy"
+
+
+def test_what_someone_is_doing_asked_of_no_lead_still_goes_to_the_documents(service):
+    assert service.answer("how are we doing on cancer waits?").actions is None
+
+
+def test_a_count_of_all_actions_in_total_is_of_all_of_them(service):
+    """A lead trial: "in total" had been read as a word the actions must mention ("1 action mentions “total”")."""
+    answer = service.answer("how many actions are in the green plan in total?")
+    assert answer.text.startswith("150 actions are from Coventry and Warwickshire ICS Green Plan")
+
+
 def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, *args], cwd=REPO, capture_output=True, text=True, timeout=120)
 
@@ -364,6 +391,9 @@ def test_overdue_lists_what_was_due_before_this_month_and_is_not_closed(knowledg
     answer = service.answer("whats overdue")
     assert expected and answer.actions is not None
     assert answer.text.startswith(f"{len(expected)} actions are overdue (due by May 2022 and not marked closed)")
+    # A lead trial: an overdue listing of one document read "5 actions are , from NHS England ...".
+    letter = service.answer("anything overdue on the NHSE action log?")
+    assert " , " not in letter.text.splitlines()[0] and "from NHS England" in letter.text.splitlines()[0]
 
 
 def test_a_lead_named_after_for_or_by_in_lower_case_is_found(service):

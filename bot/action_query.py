@@ -360,6 +360,7 @@ def describe_matches(
     # "energy and food actions led by icp": a theme asked for with no rows is said to have none, not left unsaid.
     empty = [theme for theme in f.themes() if not any(_within_theme(row.theme, theme) for row in rows)]
     notes = _status_note(f, all_rows, titles) + (f" None {'is' if len(rows) == 1 else 'are'} in {_and_list(empty)}." if empty else "")
+    notes += _undated_note(f, all_rows)
     summary = _summary(len(rows), len(groups), f, titles, rows)
     return ActionListing(f"{summary}.{notes}" if notes else summary, groups, titles=titles)
 
@@ -372,6 +373,20 @@ def _status_note(f: ActionFilter, all_rows: list[ActionRow], titles: dict[str, s
     if not with_status:
         return " No action in the table has a status."
     return f" Only the actions of {_and_list([titles.get(slug, slug) for slug in with_status])} have a status."
+
+
+def _undated_note(f: ActionFilter, all_rows: list[ActionRow]) -> str:
+    """For "overdue": how many other actions it would take in are not closed and have no date to be overdue by
+    ("Immediate", "TBC", "Post July 22"), with what their due column says. A lead trial read "5 overdue" as the
+    whole backlog of the NHS England letter's log, whose "Immediate" action was still "Partial"."""
+    if f.status != ActionStatus.OVERDUE.value:
+        return ""
+    undated = [row for row in filter_actions(all_rows, replace(f, due=None, status=ActionStatus.OPEN.value)) if not row.due_normalised]
+    if not undated:
+        return ""
+    said = _and_list(list(dict.fromkeys(f"“{row.due}”" if row.due else "none" for row in undated)))
+    more = "1 more action is" if len(undated) == 1 else f"{len(undated)} more actions are"
+    return f" {more} open with no date to be overdue by (due {said})."
 
 
 def render_listing_text(

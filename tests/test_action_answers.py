@@ -394,6 +394,9 @@ def test_overdue_lists_what_was_due_before_this_month_and_is_not_closed(knowledg
     # A lead trial: an overdue listing of one document read "5 actions are , from NHS England ...".
     letter = service.answer("anything overdue on the NHSE action log?")
     assert " , " not in letter.text.splitlines()[0] and "from NHS England" in letter.text.splitlines()[0]
+    # ... and read "5 overdue" as the whole backlog: the open actions with no date ("Immediate", "TBC") are counted.
+    undated = [row for row in knowledge_base.actions if row.source == "nhse-system-review-letter-2022-05" and not row.due_normalised and (row.status or "").lower() != "closed"]
+    assert undated and f"{len(undated)} more actions are open with no date to be overdue by (due “Immediate”" in letter.text
 
 
 def test_a_lead_named_after_for_or_by_in_lower_case_is_found(service):

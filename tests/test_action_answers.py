@@ -113,6 +113,17 @@ def test_due_year_in_any_spelling_lists_exactly_that_years_rows(service):
         assert answer.text.startswith(f"{expected} actions are due in 2023/24 across"), question
 
 
+def test_a_listing_from_two_documents_says_how_many_each_gives(service):
+    """A lead trial read "72 actions are due in 2022/23" as the Green Plan's: the NHS England letter's log gave 5."""
+    due = [row for row in service.kb.actions if row.due_normalised == "2022/23"]
+    plan = sum(row.source == "cw-ics-green-plan" for row in due)
+    letter = sum(row.source == "nhse-system-review-letter-2022-05" for row in due)
+    assert plan and letter and plan + letter == len(due)
+    first_line = service.answer("how many actions are due in 22/23?").text.splitlines()[0]
+    assert first_line.startswith(f"{len(due)} actions are due in 2022/23 across")
+    assert f"({plan} from Coventry and Warwickshire ICS Green Plan 2022-2025 and {letter} from NHS England" in first_line
+
+
 @pytest.mark.parametrize(
     "question", ["who leads the QSRM actions?", "which actions in the nhse letter are due in may", "what are the qsrm actions"]
 )

@@ -39,14 +39,32 @@ _ACTION_CUE = re.compile(
     r"|\bwho\s+(?:leads|is\s+leading|are\s+leading)\b|\bleading\b|\bled\s+by\b|\blead\s+on\b|\boverdue\b",
     re.I,
 )
-# What someone has to do, asked of a lead the table names ("what has Danielle Oum got to do?", "what is Andy Hardy
-# doing?", "anything for Mel Coombes?", "what does the ICP lead?"): a question about actions only with a lead in it
-# (a lead trial had these answered from the documents' prose, one with another person's action).
+# What a person has to do, asked of one the table names as a lead ("what has Danielle Oum got to do?", "what is Andy
+# Hardy doing?", "anything for Mel Coombes?"), and what a lead leads ("what does the ICP lead?"): questions about
+# actions without the word (a lead trial had them answered from the documents' prose, one with another person's
+# action). "How is the ICB doing on A&E?" asks after performance, not tasks: "doing" only after "what", and only of a
+# person (a review). Such a question goes to the table only when some action matches (``asks_about_actions``).
 _TASKS_ASKED = re.compile(
-    r"\b(?:got|need|needs|has|have|had)\s+to\s+do\b|\bdoing\b|\bworking\s+on\b|\bon\s+(?:his|her|their)\s+plate\b"
-    r"|\banything\s+(?:for|on)\b|\bwhat\s+(?:does|do|did|will)\b[^?]*\blead\b",
+    r"\b(?:got|need|needs|has|have|had)\s+to\s+do\b|\bwhat\b[^?]*\bdoing\b|\bworking\s+on\b|\bon\s+(?:his|her|their)\s+plate\b"
+    r"|\banything\s+(?:for|on)\b",
     re.I,
 )
+_WHAT_IS_LED = re.compile(r"\bwhat\s+(?:does|do|did|will)\b[^?]*\blead\b", re.I)
+# A lead that is a person: a first name and a surname ("Andy Hardy", "NHSEI Julie Grant and ICS Mel Coombes").
+_PERSON_NAMED = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+")
+
+
+def asks_about_actions(question: str) -> bool:
+    """Whether a question says it is about actions ("actions", "due", "who leads", ...): one that does not, read as one
+    only for the lead it names, is answered by the table only when an action matches."""
+    return bool(_ACTION_CUE.search(question) or _WHAT_IS_LED.search(question))
+
+
+def _asks_a_persons_tasks(question: str, leads: list[str], ordinary_words: frozenset[str] | None) -> bool:
+    lead = _match_lead(question, leads, ordinary_words)[0] if _TASKS_ASKED.search(question) else None
+    return lead is not None and bool(_PERSON_NAMED.search(lead))
+
+
 # "... mention inhalers", "... about carbon accounts": what follows is words to look for.
 _TOPIC_CUE = re.compile(
     r"\b(?:mention(?:s|ing)?|about|regarding|concerning|involv(?:e|es|ing)|relat(?:ed|ing)\s+to|containing)\b", re.I
@@ -224,7 +242,7 @@ def parse_action_question(
     (the documents' words in lower case; always, when they are not given): "grant funding" names nobody.
     ``source`` is the document the question names, its naming words already taken out by the caller;
     like a theme, it makes one stray word beside it noise rather than a word to look for."""
-    if not _ACTION_CUE.search(question) and not (_TASKS_ASKED.search(question) and _match_lead(question, leads, ordinary_words)[0]):
+    if not asks_about_actions(question) and not _asks_a_persons_tasks(question, leads, ordinary_words):
         return None
     scope, question = _take_named(question, _SCOPES)
     status, question = _take_named(question, _STATUS_ASKED)

@@ -28,6 +28,7 @@ from bot.action_answers import ROWS_IN_TEXT, ActionAnswerer, RowSpan, shown_rows
 from bot.action_query import (
     ActionFilter,
     ActionListing,
+    asks_about_actions,
     detail_asked,
     names_its_themes_in_full,
     render_listing_text,
@@ -443,7 +444,7 @@ class AnsweringService:
         amount_asked = action_filter is not None and asks_an_amount(question)
         if action_filter is not None and not unreadable_year:
             listing = self.actions.listing(action_filter)
-            routed = listing.groups or _only_the_table_knows(action_filter)
+            routed = listing.groups or (_only_the_table_knows(action_filter) and asks_about_actions(question))
             if routed and amount_asked and listing.groups and _asks_the_table_too(question):
                 # "who leads the X action, and what does it cost?": the table answers the part it holds.
                 return self.answer_from_table(replace(listing, summary=f"{listing.summary.rstrip('. ')}. {TABLE_HOLDS_NO_AMOUNT}"))

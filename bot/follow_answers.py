@@ -38,7 +38,7 @@ from bot.followup import (
 from bot.missing import what_is_missing
 from bot.quoting import Quoter
 from index.search import NO_FILTERS, Filters
-from index.text import mostly_web_addresses, tokenize, without_whitespace
+from index.text import is_list_item, mostly_web_addresses, tokenize, without_whitespace
 
 # Sentences shown around a cited one for "where does it say that?" (before, after) and after it
 # for "tell me more about the second point". Chosen on the drill dialogues of eval/dialogues.jsonl
@@ -155,6 +155,7 @@ class FollowUpAnswerer:
         relative, not the answer's."""
         service, kb = self.service, self.service.kb
         shown = {i for passage in resolution.citations for i in _sentence_ids_of(service.quoter, passage)}
+        shown |= _rest_of_its_list(kb, shown)  # a quote may stop short of its list's end (a review)
         words = set(tokenize(resolution.point))
         found = [
             ranked
@@ -298,6 +299,20 @@ class FollowUpAnswerer:
             return Answer(NOTHING_AFTER if passages and resolution.expand else NOTHING_TO_DRILL, [], abstained=True)
         lead = "It goes on:" if resolution.expand else "That comes from:"
         return Answer(lead + "\n" + "\n".join(parts), citations, abstained=False)
+
+
+def _rest_of_its_list(kb, sentence_ids: set[int]) -> set[int]:
+    """The list items on the same page either side of these sentences, as far as the list goes."""
+    more: set[int] = set()
+    for sentence_id in sentence_ids:
+        slug, sentence = kb.sentences[sentence_id]
+        page = kb.page_sentence_ids(slug, sentence.page)
+        for step in (-1, 1):
+            other = sentence_id + step
+            while other in page and is_list_item(kb.sentences[other][1].text):
+                more.add(other)
+                other += step
+    return more
 
 
 def _merged(runs: list[tuple[CitedPassage, int, int]]) -> list[tuple[CitedPassage, int, int]]:

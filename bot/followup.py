@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from enum import Enum
 from functools import partial
+from itertools import pairwise
 
 from bot.action_answers import ROWS_IN_TEXT
 from bot.action_query import ActionDetail, ActionFilter, detail_asked
@@ -483,23 +484,33 @@ def _words_of_its_own(text: str) -> list[str]:
 _LISTED_ROWS = frozenset("it its they them their those these that ones".split())
 
 
-# Where an item of a list starts inside a quoted passage, by kind of mark, outermost first: a number before a capital,
-# a bullet, then "o" before a capital (the performance report's sub-items: "2. ... priorities: o Advice and Guidance").
+# Where an item of a list starts inside a quoted passage: a bullet, "o" before a capital (the performance report's
+# items), or a number and a stop before a capital.
 _ITEM_MARKS = (
-    re.compile(r"(?:^|\s)\d{1,2}[.)]\s+(?=[A-Z])"),
     re.compile(rf"(?:^|\s)[{BULLET_GLYPHS}]\s+"),
     re.compile(r"(?:^|\s)o\s+(?=[A-Z])"),
+    re.compile(r"(?:^|\s)(\d{1,2})\.\s+(?=[A-Z])"),
 )
 
 
 def list_items(quote: str) -> list[str]:
     """The items of a list a passage quotes, without their marks ("Our focus ... is on: • Building ... • Developing
-    ..." gives "Building ...", "Developing ..."), at its outermost level; none for a passage with fewer than two."""
-    for mark in _ITEM_MARKS:
-        items = [part.strip() for part in mark.split(quote)[1:] if part.strip()]
-        if len(items) >= 2:
-            return items
-    return []
+    ..." gives "Building ...", "Developing ..."): those of the kind of mark met first (the outer list; "2. ... priorities:
+    o Advice ..." is numbered), numbers only when they count on by one ("was 12. In May" is no item); none for fewer
+    than two."""
+    found = [(match.start(), mark) for mark in _ITEM_MARKS if (match := mark.search(quote))]
+    if not found:
+        return []
+    mark = min(found, key=lambda item: item[0])[1]
+    if mark.groups:
+        numbers = [int(match.group(1)) for match in mark.finditer(quote)]
+        if any(b != a + 1 for a, b in pairwise(numbers)):
+            return []
+        pieces = mark.split(quote)[2::2]  # the split keeps each number: text, number, item, number, item ...
+    else:
+        pieces = mark.split(quote)[1:]
+    items = [piece.strip() for piece in pieces if piece.strip()]
+    return items if len(items) >= 2 else []
 
 
 def _drill(message: str, last: Turn) -> Resolution:
@@ -512,7 +523,7 @@ def _drill(message: str, last: Turn) -> Resolution:
         # about the second point" after "Our focus going forward is on: • Building ... • Developing ..." meant the
         # second bullet, and got the page after the second quote).
         items = list_items(citations[0].quote) if citations else []
-        if index < len(items):
+        if items and -len(items) <= index < len(items):
             point = items[index].rstrip(" .;:,")
             return Resolution(FollowUpKind.DRILL, last.question, citations=citations[:1], expand=True, subject=point, point=point)
         if index < len(citations):

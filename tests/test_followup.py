@@ -397,6 +397,27 @@ def test_more_about_a_point_of_a_quoted_list_is_what_else_the_documents_say_abou
     assert all(quote_is_verbatim(c, knowledge_base) for c in more.answer.citations)
 
 
+def test_the_points_of_a_quoted_list_are_the_items_of_its_outer_list():
+    from bot.followup import list_items
+
+    assert list_items("Our focus is on: • Building it. • Developing them. • Putting it to use.") == ["Building it.", "Developing them.", "Putting it to use."]
+    # A review: the list met first is the outer one; numbers that do not count on by one are no list.
+    assert list_items("Key areas: o Timely assessment o Support for families • Additional funding")[0] == "Timely assessment"
+    assert list_items("Actions: 1. System working continues. 2. A Breast Group: o Advice o Role of navigators")[1].startswith("A Breast Group")
+    assert list_items("The figure was 12. In May it rose to 14. Next year it falls.") == []
+    assert list_items("A sentence with no list.") == []
+
+
+def test_the_last_point_of_an_answer_without_a_list_is_its_last_passage(service):
+    """A review: "tell me more about the last point" after an answer without a list crashed (the last of no items)."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    first = answerer.answer("who is the ICB chair?", ())
+    last = answerer.answer("tell me more about the last point", first.history)
+    assert last.resolution.kind is FollowUpKind.DRILL and not last.resolution.point
+
+
 def test_a_new_question_is_not_read_as_a_follow_up():
     history = asked("where are swft's therapy gardens")
     for question in (

@@ -49,6 +49,11 @@ _TASKS_ASKED = re.compile(
     r"|\banything\s+(?:for|on)\b",
     re.I,
 )
+# The words of such asking, taken out before the rest is read for what the actions must mention.
+_TASK_WORDS = re.compile(
+    r"\b(?:got|need|needs|has|have|had)\s+to\s+do\b|\bdoing\b|\bworking\s+on\b|\bon\s+(?:his|her|their)\s+plate\b|\banything\s+(?:for|on)\b",
+    re.I,
+)
 _WHAT_IS_LED = re.compile(r"\bwhat\s+(?:does|do|did|will)\b[^?]*\blead\b", re.I)
 # A lead that is a person: a first name and a surname ("Andy Hardy", "NHSEI Julie Grant and ICS Mel Coombes").
 _PERSON_NAMED = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+")
@@ -75,7 +80,7 @@ _STOPWORDS = STOPWORDS | frozenset(
     action actions item items task tasks due deadline deadlines timescale timescales owner owners own owns owned
     owning lead leads leading led responsible year years date dates financial fy next last previous current coming past ics
     nhs theme themes area areas specific outstanding green plan plans anything something saying say says document
-    documents one ones doing got need needs plate working total""".split()
+    documents one ones total""".split()
 )
 # Everyday words for the themes' own words; other words are matched by stem and prefix.
 _SYNONYMS = {
@@ -242,8 +247,10 @@ def parse_action_question(
     (the documents' words in lower case; always, when they are not given): "grant funding" names nobody.
     ``source`` is the document the question names, its naming words already taken out by the caller;
     like a theme, it makes one stray word beside it noise rather than a word to look for."""
-    if not asks_about_actions(question) and not _asks_a_persons_tasks(question, leads, ordinary_words):
-        return None
+    if not asks_about_actions(question):
+        if not _asks_a_persons_tasks(question, leads, ordinary_words):
+            return None
+        question = _TASK_WORDS.sub(" ", question)
     scope, question = _take_named(question, _SCOPES)
     status, question = _take_named(question, _STATUS_ASKED)
     if deadline := find_due_by_year(question, today):  # "due by 24/25": all that is due by then, not only what is due in it

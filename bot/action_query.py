@@ -362,8 +362,15 @@ def names_its_themes_in_full(text: str, f: ActionFilter) -> bool:
 
 
 def filter_actions(rows: Iterable[ActionRow], f: ActionFilter) -> list[ActionRow]:
-    """Rows meeting every constraint of the filter, in table order."""
-    return [row for row in rows if _matches(row, f)]
+    """Rows meeting every constraint of the filter, in table order; of words asked, only the rows holding all of them
+    when any does (a trial's "is there a green plan action about appointing a climate change adaptation lead?" had
+    listed all seven adaptation actions as mentioning "appointing": the theme's name gave each most of the words)."""
+    matching = [row for row in rows if _matches(row, f)]
+    if not f.text or len(matching) < 2:
+        return matching
+    words = _content_words(f.text)
+    whole = [row for row in matching if _mentions(row, words, share=1.0)]
+    return whole or matching
 
 
 def describe_matches(
@@ -591,12 +598,12 @@ def _matches(row: ActionRow, f: ActionFilter) -> bool:
     return not f.text or _mentions(row, _content_words(f.text))
 
 
-def _mentions(row: ActionRow, words: list[str]) -> bool:
-    """Whether the row's text holds enough of the words (by stem, or as a prefix of a longer word)."""
+def _mentions(row: ActionRow, words: list[str], share: float = _SHARE_OF_WORDS_TO_MENTION) -> bool:
+    """Whether the row's text holds enough of the words, ``share`` of them (by stem, or as a prefix of a longer word)."""
     stems = {stem(word) for word in _content_words(f"{row.theme} {row.action} {row.progress or ''}")}
     wanted = [stem(word) for word in words]
     found = sum(1 for want in wanted if any(_stem_matches(want, row_stem) for row_stem in stems))
-    return found >= math.ceil(len(words) * _SHARE_OF_WORDS_TO_MENTION)
+    return found >= math.ceil(len(words) * share)
 
 
 def _stem_matches(wanted: str, row_stem: str) -> bool:

@@ -259,6 +259,15 @@ def test_a_count_of_all_actions_in_total_is_of_all_of_them(service):
     assert answer.text.startswith("150 actions are from Coventry and Warwickshire ICS Green Plan")
 
 
+def test_of_the_actions_holding_most_words_asked_those_holding_all_are_listed(service):
+    """A follow-up trial: "is there a green plan action about appointing a climate change adaptation lead?" listed all
+    seven adaptation actions as mentioning "appointing" (the theme's name gave each most of the words)."""
+    answer = service.answer("is there a green plan action about appointing a climate change adaptation lead?")
+    assert answer.text.startswith("1 action is") and "Appoint an ICS Climate Change Adaptation Lead." in answer.text
+    due = service.answer("who's responsible for the green plan action about appointing a climate change adaptation lead and when's it due?")
+    assert "Provide climate change adaptation training" not in due.text
+
+
 def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, *args], cwd=REPO, capture_output=True, text=True, timeout=120)
 

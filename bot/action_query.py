@@ -44,16 +44,10 @@ _ACTION_CUE = re.compile(
 # actions without the word (a lead trial had them answered from the documents' prose, one with another person's
 # action). "How is the ICB doing on A&E?" asks after performance, not tasks: "doing" only after "what", and only of a
 # person (a review). Such a question goes to the table only when some action matches (``asks_about_actions``).
-_TASKS_ASKED = re.compile(
-    r"\b(?:got|need|needs|has|have|had)\s+to\s+do\b|\bwhat\b[^?]*\bdoing\b|\bworking\s+on\b|\bon\s+(?:his|her|their)\s+plate\b"
-    r"|\banything\s+(?:for|on)\b",
-    re.I,
-)
+_TASK_PHRASES = r"\b(?:got|need|needs|has|have|had)\s+to\s+do\b|\bworking\s+on\b|\bon\s+(?:his|her|their)\s+plate\b|\banything\s+(?:for|on)\b"
+_TASKS_ASKED = re.compile(rf"{_TASK_PHRASES}|\bwhat\b[^?]*\bdoing\b", re.I)
 # The words of such asking, taken out before the rest is read for what the actions must mention.
-_TASK_WORDS = re.compile(
-    r"\b(?:got|need|needs|has|have|had)\s+to\s+do\b|\bdoing\b|\bworking\s+on\b|\bon\s+(?:his|her|their)\s+plate\b|\banything\s+(?:for|on)\b",
-    re.I,
-)
+_TASK_WORDS = re.compile(rf"{_TASK_PHRASES}|\bdoing\b", re.I)
 _WHAT_IS_LED = re.compile(r"\bwhat\s+(?:does|do|did|will)\b[^?]*\blead\b", re.I)
 # A lead that is a person: a first name and a surname ("Andy Hardy", "NHSEI Julie Grant and ICS Mel Coombes").
 _PERSON_NAMED = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+")

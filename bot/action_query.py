@@ -676,9 +676,7 @@ def _summary(count: int, theme_count: int, f: ActionFilter, titles: dict[str, st
 def _per_document(rows: list[ActionRow], f: ActionFilter, titles: dict[str, str]) -> str:
     """How many rows each document gives, when they come from more than one and the filter names none: a lead trial
     read "72 actions are due in 2022/23" as the Green Plan's 67 (the NHS England letter's log gave the other 5)."""
-    counts: dict[str, int] = {}
-    for row in rows:
-        counts[row.source] = counts.get(row.source, 0) + 1
+    counts = Counter(row.source for row in rows)
     if f.source or len(counts) < 2:
         return ""
     return f" ({_and_list([f'{n} from {titles.get(slug, slug)}' for slug, n in counts.items()])})"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -30,6 +30,7 @@ from bot.facts import (
     wanted_fact_kinds,
 )
 from bot.missing import date_missing, reporting_month_missing, what_is_missing
+from bot.quoting import Quoter
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
 from index.store import KnowledgeBase
 from index.text import BULLET, YEAR_TOKEN, ends_with_stop, english_word_ranks, tokenize
@@ -263,6 +264,7 @@ class FeatureMaker:
         self.kb = kb
         self.searcher = searcher
         self.action_rows = action_rows or {}
+        self._quoter = Quoter(kb)  # the passages an answer would show, for reading a year in the sentence before its figure
         self._page_token_cache: dict[tuple[str, int], frozenset[str]] = {}
         self._page_acronym_cache: dict[tuple[str, int], frozenset[str]] = {}
         self._form_cache: dict[int, _SentenceForm] = {}
@@ -604,7 +606,7 @@ class FeatureMaker:
         texts = [self.figure_text(i) for i in quoted] + [said] * bool(said)
         # A passage of sentences that follow one another on a page is read whole: the year may be named in the
         # sentence before the one giving its figure ("... (Month 12 - 2021/22). ... finished with a £28,000 surplus").
-        texts += [" ".join(self.figure_text(i) for i in run) for run in _runs(quoted, self._page_of) if len(run) > 1]
+        texts += [" ".join(self.figure_text(i) for i in run) for run in self._quoter.runs(sorted(set(quoted))) if len(run) > 1]
         return not any(gives_a_figure_for(text, years) for text in texts)
 
     def figure_text(self, sentence_id: int) -> str:
@@ -716,17 +718,6 @@ class FeatureMaker:
     def _page_of(self, sentence_id: int) -> tuple[str, int]:
         slug, sentence = self.kb.sentences[sentence_id]
         return slug, sentence.page
-
-
-def _runs(sentence_ids: list[int], page_of: Callable[[int], tuple[str, int]]) -> list[list[int]]:
-    """The sentences in runs of ones that follow each other on a page, in order."""
-    runs: list[list[int]] = []
-    for sentence_id in sorted(set(sentence_ids)):
-        if runs and sentence_id == runs[-1][-1] + 1 and page_of(sentence_id) == page_of(runs[-1][-1]):
-            runs[-1].append(sentence_id)
-        else:
-            runs.append([sentence_id])
-    return runs
 
 
 def initials_of_title(title: str) -> set[str]:

@@ -38,6 +38,7 @@ from bot.followup import (
 from bot.missing import what_is_missing
 from bot.quoting import Quoter
 from index.search import NO_FILTERS, Filters
+from index.store import KnowledgeBase
 from index.text import is_list_item, mostly_web_addresses, tokenize, without_whitespace
 
 # Sentences shown around a cited one for "where does it say that?" (before, after) and after it
@@ -167,12 +168,8 @@ class FollowUpAnswerer:
         if not found:
             return Answer(f"The documents say no more about “{resolution.point}” than the passage quoted.", [], abstained=True)
         bar = service.models.follow_on_share * found[0].score
-        citations = []
-        for n, ranked in enumerate([r for r in found if r.score >= bar][:MORE_ABOUT_SENTENCES], 1):
-            slug, sentence = kb.sentences[ranked.sentence_id]
-            citations.append(Citation(n, slug, kb.by_slug[slug].record.title, sentence.page, sentence.text))
-        parts = [f"{c.title}, p. {c.page}: “{c.quote}” [{c.n}]" for c in citations]
-        return Answer(f"More on “{resolution.point}”:\n" + "\n".join(parts), citations, abstained=False)
+        chosen = [kb.sentences[r.sentence_id] for r in found if r.score >= bar][:MORE_ABOUT_SENTENCES]
+        return _quoting(kb, f"More on “{resolution.point}”:", [(slug, sentence.page, sentence.text) for slug, sentence in chosen])
 
     def _rows_where_listed(self, action_filter: ActionFilter, cited: tuple[CitedPassage, ...]) -> Answer:
         """ "where does it say that?" after an action listing: each row it listed on the pages it cited, quoted where its
@@ -186,9 +183,7 @@ class FollowUpAnswerer:
         quoted = [(row, quote) for row, quote in quoted if without_whitespace(quote) in without_whitespace(kb.page_text(row.source, row.page))]
         if not quoted:
             return Answer(NOTHING_TO_DRILL, [], abstained=True)
-        citations = [Citation(n, row.source, kb.by_slug[row.source].record.title, row.page, quote) for n, (row, quote) in enumerate(quoted, 1)]
-        parts = [f"{c.title}, p. {c.page}, in its table of actions: “{c.quote}” [{c.n}]" for c in citations]
-        return Answer("That comes from:\n" + "\n".join(parts), citations, abstained=False)
+        return _quoting(kb, "That comes from:", [(row.source, row.page, quote) for row, quote in quoted], where=", in its table of actions")
 
     def _parse_actions(self, text: str):
         return self.service.action_filter(text)
@@ -287,21 +282,20 @@ class FollowUpAnswerer:
                 if first > last:
                     continue
             clipped.append((passage, first, last))
-        citations: list[Citation] = []
-        parts: list[str] = []
-        for passage, first, last in _merged(clipped):
-            text = " ".join(kb.sentences[i][1].text for i in range(first, last + 1))
-            title = kb.by_slug[passage.slug].record.title
-            n = len(citations) + 1
-            citations.append(Citation(n, passage.slug, title, passage.page, text))
-            parts.append(f"{title}, p. {passage.page}: “{text}” [{n}]")
-        if not citations:
+        merged = [(passage.slug, passage.page, " ".join(kb.sentences[i][1].text for i in range(first, last + 1))) for passage, first, last in _merged(clipped)]
+        if not merged:
             return Answer(NOTHING_AFTER if passages and resolution.expand else NOTHING_TO_DRILL, [], abstained=True)
-        lead = "It goes on:" if resolution.expand else "That comes from:"
-        return Answer(lead + "\n" + "\n".join(parts), citations, abstained=False)
+        return _quoting(kb, "It goes on:" if resolution.expand else "That comes from:", merged)
 
 
-def _rest_of_its_list(kb, sentence_ids: set[int]) -> set[int]:
+def _quoting(kb: KnowledgeBase, lead: str, passages: list[tuple[str, int, str]], where: str = "") -> Answer:
+    """An answer that quotes passages (document, page, text) under a lead line, one a line, each cited."""
+    citations = [Citation(n, slug, kb.by_slug[slug].record.title, page, text) for n, (slug, page, text) in enumerate(passages, 1)]
+    parts = [f"{c.title}, p. {c.page}{where}: “{c.quote}” [{c.n}]" for c in citations]
+    return Answer(lead + "\n" + "\n".join(parts), citations, abstained=False)
+
+
+def _rest_of_its_list(kb: KnowledgeBase, sentence_ids: set[int]) -> set[int]:
     """The list items on the same page either side of these sentences, as far as the list goes."""
     more: set[int] = set()
     for sentence_id in sentence_ids:

@@ -530,7 +530,7 @@ def _drill(message: str, last: Turn) -> Resolution:
             citations = (citations[index],)
     # After an action listing, the listing's filter: its rows are shown as cited, not with the table around them.
     listing = None if match else last.action_filter
-    return Resolution(FollowUpKind.DRILL, last.question, listing, citations=citations, expand=bool(match), subject=last.subject)
+    return Resolution(FollowUpKind.DRILL, last.question, action_filter=listing, citations=citations, expand=bool(match), subject=last.subject)
 
 
 def _leans(message: str, tunables: Tunables) -> bool:

@@ -20,13 +20,16 @@ import json
 import statistics
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+import numpy as np
 
 from bot.action_query import ActionFilter
 from bot.answering import Answer, AnsweringService
 from bot.follow_answers import FollowUpAnswerer
 from bot.followup import CitedPassage, FollowUpKind, Tunables, Turn, resolve
+from bot.training import rule_is_kept
 
 # Cross-validation folds over eval/dialogues.jsonl: each dialogue carries its fold.
 FOLDS = 5
@@ -172,6 +175,7 @@ class Outcome:
     kind: FollowUpKind
     question: str
     resolve_ms: float
+    ruled: Answer | None = None  # the decline of the "no new figure" rule, when it flags the last turn
 
     @property
     def last(self) -> DialogueTurn:
@@ -192,13 +196,17 @@ def run_dialogue(dialogue: Dialogue, answerer: FollowUpAnswerer) -> Outcome:
     for turn in dialogue.turns[:-1]:
         history = answerer.answer(turn.question, history).history
     started = time.perf_counter()
-    resolution = answerer.resolve(dialogue.turns[-1].question, history)
+    message = dialogue.turns[-1].question
+    resolution = answerer.resolve(message, history)
     resolve_ms = (time.perf_counter() - started) * 1000
-    answer, _ = answerer.perform(resolution)
+    # As the channels answer it, but for the decline rule, whose keeping is fitted per fold (``evaluate``).
+    unruled = FollowUpAnswerer(answerer.service, replace(answerer.tunables, decline_without_new_figure=False))
+    answer = unruled.answer(message, history).answer
+    ruled = answerer.without_new_figure(message, resolution, history[-1], answer) if history else None
     # Alone: as the product answers the message when it opens a conversation (no history), so a switch
     # turn's "diff question - " is read the same way in both.
-    alone = answerer.answer(dialogue.turns[-1].question, ()).answer
-    return Outcome(dialogue, answer, alone, resolution.kind, resolution.question, resolve_ms)
+    alone = answerer.answer(message, ()).answer
+    return Outcome(dialogue, answer, alone, resolution.kind, resolution.question, resolve_ms, ruled)
 
 
 def score(outcomes: list[Outcome], pick: Callable[[Outcome], Answer]) -> Scores:
@@ -225,6 +233,15 @@ def evaluate(dialogues: list[Dialogue], service: AnsweringService) -> tuple[list
 
     fitted = {fold: fit_tunables([d for d in dialogues if d.fold != fold], parse) for fold in sorted({d.fold for d in dialogues})}
     outcomes = [run_dialogue(d, FollowUpAnswerer(service, fitted[d.fold])) for d in dialogues]
+    for fold in fitted:  # the "no new figure" rule, kept or not on the other folds' last turns
+        others = [o for o in outcomes if o.dialogue.fold != fold]
+        flagged = np.array([o.ruled is not None for o in others], dtype=bool)
+        answerable = np.array([not o.last.unanswerable for o in others], dtype=int)
+        fitted[fold] = replace(fitted[fold], decline_without_new_figure=rule_is_kept(flagged, answerable))
+    outcomes = [
+        replace(o, answer=o.ruled) if o.ruled is not None and fitted[o.dialogue.fold].decline_without_new_figure else o
+        for o in outcomes
+    ]
     return outcomes, fitted
 
 

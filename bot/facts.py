@@ -206,23 +206,38 @@ _NO_VALUE = re.compile(
 )
 
 
+def _years_named(text: str) -> list[tuple[int, int, set[str]]]:
+    """Where the text names a year, and the year as search tokens ("2019/20", "Apr-22" as 2022)."""
+    named = [(start, end, set(tokenize(written))) for start, end, written in year_spans(text)]
+    return named + [(m.start(), m.end(), {f"20{m['year']}"}) for m in _MONTH_SHORT_YEAR.finditer(text)]
+
+
+def _values(text: str, named: list[tuple[int, int, set[str]]]) -> list[re.Match[str]]:
+    """The numbers in the text that are values of something: no year (``named``: "2019/20" as one, its "20" no
+    figure either), date, month of the financial year, quarter or section number."""
+    blanked = text
+    for start, end, _ in named:
+        blanked = blanked[:start] + " " * (end - start) + blanked[end:]
+    blanked = _NO_VALUE.sub(lambda match: " " * len(match.group()), blanked)
+    return [figure for figure in FIGURE.finditer(blanked) if not YEAR.fullmatch(figure.group().strip())]
+
+
+def values_given(text: str) -> set[str]:
+    """The values the text gives ("30", "£1 million", "76%"), as written: its figures that are no year, date or
+    section number."""
+    return {figure.group().strip() for figure in _values(text, _years_named(text))}
+
+
 def gives_a_figure_for(text: str, years: list[str]) -> bool:
     """The text gives a figure for one of the years: a number that is a value (no year, date or section number) whose
     nearest year named is one asked ("... (Month 12 - 2021/22). ... the CCG had finished with a £28,000 surplus"
     gives 2021/22's surplus; "Financial Budget 2022/23" before it names 2022/23 in passing). A table's "Apr-22" names
     2022."""
     asked = [set(tokenize(year)) for year in years]
-    named = [(start, end, set(tokenize(written))) for start, end, written in year_spans(text)]
-    named += [(m.start(), m.end(), {f"20{m['year']}"}) for m in _MONTH_SHORT_YEAR.finditer(text)]
+    named = _years_named(text)
     if not any(year <= tokens for year in asked for _, _, tokens in named):
         return False
-    blanked = text
-    for start, end, _ in named:  # "2019/20" as one: its "20" is no figure
-        blanked = blanked[:start] + " " * (end - start) + blanked[end:]
-    blanked = _NO_VALUE.sub(lambda match: " " * len(match.group()), blanked)
-    for figure in FIGURE.finditer(blanked):
-        if YEAR.fullmatch(figure.group().strip()):
-            continue
+    for figure in _values(text, named):
         _, _, nearest = min(named, key=lambda span: max(span[0] - figure.end(), figure.start() - span[1]))
         if any(year <= nearest for year in asked):
             return True

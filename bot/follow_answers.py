@@ -21,7 +21,7 @@ from bot.action_query import (
     with_detail_summed_up,
 )
 from bot.answering import MAX_SENTENCES, Answer, AnsweringService, Citation
-from bot.facts import asks_an_amount
+from bot.facts import FactKind, asks_an_amount, values_given, wanted_fact_kinds
 from bot.followup import (
     DEFAULT_TUNABLES,
     CitedPassage,
@@ -103,7 +103,26 @@ class FollowUpAnswerer:
     def answer(self, message: str, history: tuple[Turn, ...], filters: Filters = NO_FILTERS) -> ContextualAnswer:
         resolution = self.resolve(message, history)
         answer, turn = self.perform(resolution, filters)
+        declined = self.without_new_figure(message, resolution, history[-1], answer) if history else None
+        if declined is not None and self.tunables.decline_without_new_figure:
+            answer, turn = declined, replace(turn, citations=(), abstained=True)
         return ContextualAnswer(answer, resolution, remember(history, turn))
+
+    def without_new_figure(self, message: str, resolution: Resolution, last: Turn, answer: Answer) -> Answer | None:
+        """A decline for "how many people came?" after an answer giving "over 30 stands", when the passages found
+        give no figure the answer before had not given: the figure asked for is not there, and the one that is
+        counts something else, which the asker has seen. Only for a message that asks a count or an amount itself,
+        leaning on what was said ("how many of them had type 2?"), not for "and for women?", which asks the same
+        measure of another group and may well be answered by the same row. None when the answer stands."""
+        if resolution.kind is not FollowUpKind.PRONOUN or answer.abstained or answer.actions is not None:
+            return None
+        if FactKind.COUNT not in wanted_fact_kinds(message) and not asks_an_amount(message):
+            return None
+        given_before = set().union(*(values_given(passage.quote) for passage in last.citations))
+        if set().union(*(values_given(c.quote) for c in answer.citations)) - given_before:
+            return None
+        missing = "The passages found give no figure for that beyond those already given."
+        return self.service.declined_for_what_is_missing(answer, missing, "no figure the answer before had not given")
 
     def perform(self, resolution: Resolution, filters: Filters = NO_FILTERS) -> tuple[Answer, Turn]:
         """The answer to a resolved message, and the turn to remember."""

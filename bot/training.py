@@ -197,13 +197,14 @@ def fit(data: list[QuestionData], fitted_on: str) -> AnsweringModels:
 
 def kept_rules(met: list[set[DeclineRule]], answerable: np.ndarray) -> tuple[DeclineRule, ...]:
     """The decline rules that flag almost only unanswerable questions among these (see RULE_MIN_ODDS)."""
-    kept = []
-    for rule in DeclineRule:
-        flagged = np.array([rule in m for m in met], dtype=bool)
-        wrong, right = int((flagged & (answerable == 1)).sum()), int((flagged & (answerable == 0)).sum())
-        if wrong <= RULE_MAX_ANSWERABLE_SHARE * (answerable == 1).sum() and right >= max(2.0, RULE_MIN_ODDS * wrong):
-            kept.append(rule)
-    return tuple(kept)
+    return tuple(rule for rule in DeclineRule if rule_is_kept(np.array([rule in m for m in met], dtype=bool), answerable))
+
+
+def rule_is_kept(flagged: np.ndarray, answerable: np.ndarray) -> bool:
+    """Whether a decline rule flagging these questions (or follow-ups) is kept: it flags at most the budget of
+    answerable ones, and at least RULE_MIN_ODDS times as many unanswerable ones, two at the least."""
+    wrong, right = int((flagged & (answerable == 1)).sum()), int((flagged & (answerable == 0)).sum())
+    return wrong <= RULE_MAX_ANSWERABLE_SHARE * (answerable == 1).sum() and right >= max(2.0, RULE_MIN_ODDS * wrong)
 
 
 def _selection(data: list[QuestionData], logits: dict[str, np.ndarray]) -> tuple[float, bool]:

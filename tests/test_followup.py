@@ -301,6 +301,13 @@ def test_an_ellipsis_asks_the_question_before_again_with_the_changed_slot():
     assert "21/22" in year.question and "20/21" not in year.question and "MDIs" in year.question
 
 
+def test_an_ellipsis_naming_another_body_of_the_same_kind_takes_the_place_of_the_whole_name():
+    # A trial got "how much has coventry city council county council secured ...".
+    meant = resolve("what about coventry city council?", asked("how much has warwickshire county council secured for ev charging?"))
+    assert meant.question == "how much has coventry city council secured for ev charging?"
+    assert resolve("and swft?", asked("bed occupancy at uhcw latest week?")).question.lower() == "bed occupancy at swft latest week?"
+
+
 def test_an_ellipsis_naming_a_new_thing_and_a_time_asks_for_the_new_thing():
     # A new user's trial: "and the 52 week breaches in april?" became the RTT question again with its month
     # swapped, and the breaches were lost; so was "geh" in "what about geh in may?".
@@ -377,6 +384,42 @@ def test_drilling_shows_the_passages_of_the_answer_before():
     assert where.kind is FollowUpKind.DRILL and where.citations == history[0].citations and not where.expand
     second = resolve("tell me more about the second point", history)
     assert second.citations == history[0].citations[1:] and second.expand
+
+
+@pytest.mark.parametrize("message", ["wheres that from?", "where's that from", "what page is that on?", "which document is this from?"])
+def test_asking_where_an_answer_came_from_in_other_words_is_a_drill(message):
+    history = (Turn("what surplus did the ccg finish 2021/22 with?", PASSAGE),)
+    where = resolve(message, history)
+    assert where.kind is FollowUpKind.DRILL and where.citations == PASSAGE
+
+
+@pytest.mark.parametrize(
+    ("first", "message"),
+    [
+        ("the wellbeing for life festival in leamington - how big was it", "how many people came"),
+        ("how many people did we reach at the diabetes workshop at the west indian community centre?", "how many of them had type 2?"),
+    ],
+)
+def test_a_count_asked_of_what_an_answer_spoke_of_is_declined_when_only_its_figures_are_found(service, first, message):
+    # "over 30 stands" is no count of people; nor is "we engaged with 12 people" a count of those with type 2.
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    before = answerer.answer(first, ())
+    assert not before.answer.abstained and before.answer.citations
+    after = answerer.answer(message, before.history)
+    assert after.answer.abstained and not after.answer.citations
+    assert "no figure for that beyond those already given" in after.answer.text
+    assert "Communications and Engagement Assurance Report" in after.answer.text  # where it looked
+
+
+def test_a_count_asked_of_what_an_answer_spoke_of_is_answered_when_a_new_figure_gives_it(service):
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    before = answerer.answer("who presented the freedom to speak up guardian report at the may GB?", ())
+    after = answerer.answer("how many champions does it say we've got?", before.history)
+    assert not after.answer.abstained and "4 Freedom to Speak Up Champions" in after.answer.text
 
 
 def test_more_about_a_point_of_a_quoted_list_is_what_else_the_documents_say_about_it(service, knowledge_base):

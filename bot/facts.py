@@ -108,8 +108,9 @@ _NONE = re.compile(r"\b(?:none|zero|(?:do|does|did)\s+not\s+(?:currently\s+|yet\
 
 
 def states_a_count(text: str) -> bool:
-    """A figure, a count in words or a count of none: whether a sentence can answer "how many"."""
-    return has_figure(text) or bool(_NUMBER_WORD.search(text) or _NONE.search(text))
+    """A value, a count in words or a count of none: whether a sentence can answer "how many". A date is no count
+    ("... BNO open day ... 30 May" answers no "how many people came"), nor a section number ("2.1 Across ...")."""
+    return bool(values_given(text)) or bool(_NUMBER_WORD.search(text) or _NONE.search(text))
 
 
 # An amount asked ("how much will the inhaler recycling scheme cost?", "what's the budget for the travel plan?",

@@ -191,6 +191,15 @@ def test_a_count_of_none_answers_how_many(service):
     assert "GEH and CWPT do not currently have EV charging points" in answer.text
 
 
+def test_a_date_is_no_count_for_how_many(service):
+    """A staff trial: "how many people came to the BNO open day ..." was answered with the event's description, whose
+    only number is its date ("30 May"). A count asked of the same passage's own figure is still answered."""
+    answer = service.answer("how many people came to the BNO open day for hong kong nationals")
+    assert answer.abstained and "no figure" in answer.text
+    answered = service.answer("how many staff came to the staff away day on 28 june")
+    assert not answered.abstained and "240 staff" in answered.text
+
+
 def test_a_range_of_counts_is_not_offered_as_the_year_given():
     best = "SWFT's walking aid supplier collects around 35-50 walking aids a week for reuse in 2019."
     said = what_is_missing("How many walking aids were reissued in 2021/22?", _tokens(best), best, [])

@@ -175,7 +175,7 @@ class Outcome:
     kind: FollowUpKind
     question: str
     resolve_ms: float
-    ruled: Answer | None = None  # the decline of the "no new figure" rule, when it flags the last turn
+    declined_for_no_new_figure: Answer | None = None  # the "no new figure" rule's decline, when it flags the last turn
 
     @property
     def last(self) -> DialogueTurn:
@@ -192,17 +192,18 @@ def has_all_facts(answer: Answer, turn: DialogueTurn) -> bool:
 
 
 def run_dialogue(dialogue: Dialogue, answerer: FollowUpAnswerer) -> Outcome:
+    """The last turn answered after the turns before it, as the channels answer it but for the "no new figure"
+    decline, whose keeping is fitted per fold (``evaluate``): its decline, when it flags the turn, is kept beside."""
+    unruled = FollowUpAnswerer(answerer.service, replace(answerer.tunables, decline_without_new_figure=False))
     history: tuple[Turn, ...] = ()
     for turn in dialogue.turns[:-1]:
-        history = answerer.answer(turn.question, history).history
-    started = time.perf_counter()
+        history = unruled.answer(turn.question, history).history
     message = dialogue.turns[-1].question
-    resolution = answerer.resolve(message, history)
+    started = time.perf_counter()
+    resolution = unruled.resolve(message, history)
     resolve_ms = (time.perf_counter() - started) * 1000
-    # As the channels answer it, but for the decline rule, whose keeping is fitted per fold (``evaluate``).
-    unruled = FollowUpAnswerer(answerer.service, replace(answerer.tunables, decline_without_new_figure=False))
-    answer = unruled.answer(message, history).answer
-    ruled = answerer.without_new_figure(message, resolution, history[-1], answer) if history else None
+    answer, _ = unruled.perform(resolution)
+    ruled = answerer.declined_without_new_figure(message, resolution, history, answer) if history else None
     # Alone: as the product answers the message when it opens a conversation (no history), so a switch
     # turn's "diff question - " is read the same way in both.
     alone = answerer.answer(message, ()).answer
@@ -235,11 +236,11 @@ def evaluate(dialogues: list[Dialogue], service: AnsweringService) -> tuple[list
     outcomes = [run_dialogue(d, FollowUpAnswerer(service, fitted[d.fold])) for d in dialogues]
     for fold in fitted:  # the "no new figure" rule, kept or not on the other folds' last turns
         others = [o for o in outcomes if o.dialogue.fold != fold]
-        flagged = np.array([o.ruled is not None for o in others], dtype=bool)
+        flagged = np.array([o.declined_for_no_new_figure is not None for o in others], dtype=bool)
         answerable = np.array([not o.last.unanswerable for o in others], dtype=int)
         fitted[fold] = replace(fitted[fold], decline_without_new_figure=rule_is_kept(flagged, answerable))
     outcomes = [
-        replace(o, answer=o.ruled) if o.ruled is not None and fitted[o.dialogue.fold].decline_without_new_figure else o
+        replace(o, answer=o.declined_for_no_new_figure) if o.declined_for_no_new_figure is not None and fitted[o.dialogue.fold].decline_without_new_figure else o
         for o in outcomes
     ]
     return outcomes, fitted

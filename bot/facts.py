@@ -207,6 +207,10 @@ _NO_VALUE = re.compile(
 )
 
 
+# A value as written, whole: money with its decimals and unit ("£16.8m", "£250,000"), a share ("42 %") or a number.
+_VALUE = re.compile(r"£\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:m|k|bn|million|billion)\b)?|\d[\d,.]*\s?%|\b\d[\d,.]*\b")
+
+
 def _years_named(text: str) -> list[tuple[int, int, set[str]]]:
     """Where the text names a year, and the year as search tokens ("2019/20", "Apr-22" as 2022)."""
     named = [(start, end, set(tokenize(written))) for start, end, written in year_spans(text)]
@@ -220,13 +224,19 @@ def _values(text: str, named: list[tuple[int, int, set[str]]]) -> list[re.Match[
     for start, end, _ in named:
         blanked = blanked[:start] + " " * (end - start) + blanked[end:]
     blanked = _NO_VALUE.sub(lambda match: " " * len(match.group()), blanked)
-    return [figure for figure in FIGURE.finditer(blanked) if not YEAR.fullmatch(figure.group().strip())]
+    return [figure for figure in _VALUE.finditer(blanked) if not YEAR.fullmatch(figure.group().strip())]
 
 
 def values_given(text: str) -> set[str]:
-    """The values the text gives ("30", "£1 million", "76%"), as written: its figures that are no year, date or
+    """The values the text gives ("30", "£16.8m", "76%"), as written: its figures that are no year, date or
     section number."""
     return {figure.group().strip() for figure in _values(text, _years_named(text))}
+
+
+def counts_given(text: str) -> set[str]:
+    """What the text gives as a count or an amount: its values, counts written in words ("three") and a count of
+    none ("do not currently have"), the words in lower case."""
+    return values_given(text) | {m.group().lower() for m in _NUMBER_WORD.finditer(text)} | {"none" for _ in _NONE.finditer(text)}
 
 
 def gives_a_figure_for(text: str, years: list[str]) -> bool:

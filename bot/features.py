@@ -34,7 +34,7 @@ from bot.quoting import Quoter
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
 from index.store import KnowledgeBase
 from index.text import BULLET, YEAR_TOKEN, ends_with_stop, english_word_ranks, tokenize
-from index.vocabulary import CAPTION, DOCUMENT_NOUNS, STOPWORDS
+from index.vocabulary import BODY_WORDS, CAPTION, DOCUMENT_NOUNS, STOPWORDS
 
 # Sentences of the pages the best chunks are on are candidates too.
 PAGES_EXPANDED = 6
@@ -188,9 +188,8 @@ def has_nothing_to_quote(text: str) -> bool:
 
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][A-Za-z0-9&]*[A-Z0-9]?[a-z]*\b|\b[A-Z]{2,}[a-z]?\b")
 MONTHS = frozenset(tokenize("january february march april may june july august september october november december"))
-# Words for a body a place's name comes before ("heartlands hospital", "kettering general"), for a question typed
-# in lower case; and how far before it the name may stand ("worcestershire acute trust"). English, not fitted.
-_BODY_WORDS = frozenset("hospital hospitals trust trusts council ccg icb ics general infirmary hospice pcn practice surgery".split())
+# How far before a word for a body (index.vocabulary.BODY_WORDS) a place's name typed in lower case may stand
+# ("worcestershire acute trust"). English, not fitted.
 MAX_WORDS_BEFORE_BODY = 2
 MIN_PLACE_LETTERS = 4
 # ... and not among this many most common English words, which are mostly kinds of body ("teaching hospitals").
@@ -330,7 +329,7 @@ class FeatureMaker:
         for n, word in enumerate(words):
             if not (word.islower() and word.isalpha() and len(word) >= MIN_PLACE_LETTERS):
                 continue
-            if ranks.get(word, COMMON_WORD_RANK) < COMMON_WORD_RANK or not _BODY_WORDS & set(lowered[n + 1 : n + 1 + MAX_WORDS_BEFORE_BODY]):
+            if ranks.get(word, COMMON_WORD_RANK) < COMMON_WORD_RANK or not BODY_WORDS & set(lowered[n + 1 : n + 1 + MAX_WORDS_BEFORE_BODY]):
                 continue
             found += [t for t in tokenize(word) if not self.searcher.knows(t) and not self.searcher.resembles_known(t)]
         return found

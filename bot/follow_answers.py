@@ -21,7 +21,7 @@ from bot.action_query import (
     with_detail_summed_up,
 )
 from bot.answering import MAX_SENTENCES, Answer, AnsweringService, Citation
-from bot.facts import FactKind, asks_an_amount, values_given, wanted_fact_kinds
+from bot.facts import FactKind, asks_an_amount, counts_given, wanted_fact_kinds
 from bot.followup import (
     DEFAULT_TUNABLES,
     CitedPassage,
@@ -40,6 +40,7 @@ from bot.quoting import Quoter
 from index.search import NO_FILTERS, Filters
 from index.store import KnowledgeBase
 from index.text import is_list_item, mostly_web_addresses, tokenize, without_whitespace
+from index.vocabulary import STOPWORDS
 
 # Sentences shown around a cited one for "where does it say that?" (before, after) and after it
 # for "tell me more about the second point". Chosen on the drill dialogues of eval/dialogues.jsonl
@@ -103,26 +104,34 @@ class FollowUpAnswerer:
     def answer(self, message: str, history: tuple[Turn, ...], filters: Filters = NO_FILTERS) -> ContextualAnswer:
         resolution = self.resolve(message, history)
         answer, turn = self.perform(resolution, filters)
-        declined = self.without_new_figure(message, resolution, history[-1], answer) if history else None
-        if declined is not None and self.tunables.decline_without_new_figure:
+        rule = self.tunables.decline_without_new_figure and bool(history)
+        if rule and (declined := self.declined_without_new_figure(message, resolution, history, answer)) is not None:
             answer, turn = declined, replace(turn, citations=(), abstained=True)
         return ContextualAnswer(answer, resolution, remember(history, turn))
 
-    def without_new_figure(self, message: str, resolution: Resolution, last: Turn, answer: Answer) -> Answer | None:
-        """A decline for "how many people came?" after an answer giving "over 30 stands", when the passages found
-        give no figure the answer before had not given: the figure asked for is not there, and the one that is
-        counts something else, which the asker has seen. Only for a message that asks a count or an amount itself,
-        leaning on what was said ("how many of them had type 2?"), not for "and for women?", which asks the same
-        measure of another group and may well be answered by the same row. None when the answer stands."""
+    def declined_without_new_figure(self, message: str, resolution: Resolution, history: tuple[Turn, ...], answer: Answer) -> Answer | None:
+        """A decline for "how many people came?" after an answer giving "over 30 stands", when the passages found give
+        no count or amount the conversation had not given already: the figure asked for is not there, and the one that
+        is counts something else, which the asker has seen. Asking again ("how many people came to it?") is declined
+        again. A figure given before still answers when the message's words stand beside it ("how much was the
+        surplus?" after "£4.4m surplus plan"). Only for a message that asks a count or an amount itself ("how many",
+        "how much", a cost), leaning on what was said ("how many of them had type 2?"), not for "and for women?",
+        which asks the same measure of another group and may well be answered by the same row; nor for "what
+        percentage ...". None when the answer stands."""
         if resolution.kind is not FollowUpKind.PRONOUN or answer.abstained or answer.actions is not None:
             return None
         if FactKind.COUNT not in wanted_fact_kinds(message) and not asks_an_amount(message):
             return None
-        given_before = set().union(*(values_given(passage.quote) for passage in last.citations))
-        if set().union(*(values_given(c.quote) for c in answer.citations)) - given_before:
+        quotes = [c.quote for c in answer.citations]
+        given_before = _counts_in([passage.quote for turn in history for passage in turn.citations])
+        found = _counts_in(quotes)
+        if found - given_before:
             return None
-        missing = "The passages found give no figure for that beyond those already given."
-        return self.service.declined_for_what_is_missing(answer, missing, "no figure the answer before had not given")
+        asked = set(tokenize(message)) - STOPWORDS - _COUNT_QUESTION_WORDS
+        if any(asked & _words_beside(quote, value) for quote in quotes for value in found):
+            return None
+        missing = "The passages found give no figure for that beyond those already given." if found else "The passages found give no figure for that."
+        return self.service.declined_for_what_is_missing(answer, missing, "no count or amount the conversation had not given")
 
     def perform(self, resolution: Resolution, filters: Filters = NO_FILTERS) -> tuple[Answer, Turn]:
         """The answer to a resolved message, and the turn to remember."""
@@ -305,6 +314,24 @@ class FollowUpAnswerer:
         if not merged:
             return Answer(NOTHING_AFTER if passages and resolution.expand else NOTHING_TO_DRILL, [], abstained=True)
         return _quoting(kb, "It goes on:" if resolution.expand else "That comes from:", merged)
+
+
+# The words that ask for a count or an amount, which say nothing of what is counted.
+_COUNT_QUESTION_WORDS = frozenset(tokenize("how many much number total amount"))
+# How far either side of a figure, in characters, the words it counts stand ("£4.4m surplus", "240 staff").
+FIGURE_REACH = 30
+
+
+def _counts_in(quotes: list[str]) -> set[str]:
+    return set().union(*(counts_given(quote) for quote in quotes))
+
+
+def _words_beside(quote: str, value: str) -> set[str]:
+    """The search words within FIGURE_REACH characters of each place a value stands in a quote."""
+    beside: set[str] = set()
+    for match in re.finditer(re.escape(value), quote, re.IGNORECASE):
+        beside |= set(tokenize(quote[max(match.start() - FIGURE_REACH, 0) : match.end() + FIGURE_REACH]))
+    return beside
 
 
 def _quoting(kb: KnowledgeBase, lead: str, passages: list[tuple[str, int, str]], where: str = "") -> Answer:

@@ -83,6 +83,10 @@ WEB_ADDRESS = re.compile(r"(?:https?://|www\.)\S*")
 # the last few words before the brackets: ``index.short_names``).
 DEFINED_INITIALS = re.compile(r"(?<=\w )\((?P<initials>[A-Z]{2,6})\)")
 
+# Words for a kind of body a name comes before ("heartlands hospital", "kettering general", "warwickshire county
+# council"). English, not fitted.
+BODY_WORDS = frozenset("hospital hospitals trust trusts council ccg icb ics general infirmary hospice pcn practice surgery".split())
+
 # A figure in a sentence: money ("£3"), a share ("42 %"), or a number ("1,200", "2020").
 FIGURE = re.compile(r"£\s?\d|\d[\d,.]*\s?%|\b\d[\d,.]*\b")
 # An amount: a share, money, millions/thousands/billions, or a count written with thousands separators.

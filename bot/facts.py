@@ -208,7 +208,7 @@ _NO_VALUE = re.compile(
 
 
 # A value as written, whole: money with its decimals and unit ("£16.8m", "£250,000"), a share ("42 %") or a number.
-_VALUE = re.compile(r"£\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:m|k|bn|million|billion)\b)?|\d[\d,.]*\s?%|\b\d[\d,.]*\b")
+_VALUE = re.compile(r"£\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:m|k|bn|million|billion)\b)?|\d[\d,.]*\s?%|\b\d[\d,.]*\b", re.IGNORECASE)
 
 
 def _years_named(text: str) -> list[tuple[int, int, set[str]]]:
@@ -233,10 +233,17 @@ def values_given(text: str) -> set[str]:
     return {figure.group().strip() for figure in _values(text, _years_named(text))}
 
 
+def count_spans(text: str) -> list[tuple[str, int, int]]:
+    """Each count or amount the text gives, with where it stands: its values, counts written in words ("three", in
+    lower case) and counts of none ("do not currently have", as "none")."""
+    spans = [(m.group().strip(), m.start(), m.end()) for m in _values(text, _years_named(text))]
+    spans += [(m.group().lower(), m.start(), m.end()) for m in _NUMBER_WORD.finditer(text)]
+    return spans + [("none", m.start(), m.end()) for m in _NONE.finditer(text)]
+
+
 def counts_given(text: str) -> set[str]:
-    """What the text gives as a count or an amount: its values, counts written in words ("three") and a count of
-    none ("do not currently have"), the words in lower case."""
-    return values_given(text) | {m.group().lower() for m in _NUMBER_WORD.finditer(text)} | {"none" for _ in _NONE.finditer(text)}
+    """What the text gives as a count or an amount (``count_spans``)."""
+    return {value for value, _, _ in count_spans(text)}
 
 
 def gives_a_figure_for(text: str, years: list[str]) -> bool:

@@ -584,7 +584,8 @@ class FeatureMaker:
             words_held,
             float(unknown_name),
             *missing_there,
-            float(FactKind.COUNT in reading.wants and not states_a_count(self.figure_text(best[0]))),
+            # A table row giving the month asked gives its count too ("Total appointments: February 2022 413,658").
+            float(FactKind.COUNT in reading.wants and not states_a_count(self.figure_text(best[0])) and not states_a_count(said)),
             float(asks_when(question) and not any(self._form(i).holds_date for i in self._beside(best[0]))),
             float(self._year_without_figure(question, quoted, said)),
             sum(w for t, w in reading.terms.items() if not self.searcher.knows(t)) / total,

@@ -21,7 +21,7 @@ from bot.action_query import (
     with_detail_summed_up,
 )
 from bot.answering import MAX_SENTENCES, Answer, AnsweringService, Citation
-from bot.facts import FactKind, asks_an_amount, counts_given, wanted_fact_kinds
+from bot.facts import FactKind, asks_an_amount, count_spans, counts_given, wanted_fact_kinds
 from bot.followup import (
     DEFAULT_TUNABLES,
     CitedPassage,
@@ -114,7 +114,7 @@ class FollowUpAnswerer:
         no count or amount the conversation had not given already: the figure asked for is not there, and the one that
         is counts something else, which the asker has seen. Asking again ("how many people came to it?") is declined
         again. A figure given before still answers when the message's words stand beside it ("how much was the
-        surplus?" after "£4.4m surplus plan"). Only for a message that asks a count or an amount itself ("how many",
+        surplus?" after "£4.4m surplus plan": a word of its own among the three after the figure). Only for a message that asks a count or an amount itself ("how many",
         "how much", a cost), leaning on what was said ("how many of them had type 2?"), not for "and for women?",
         which asks the same measure of another group and may well be answered by the same row; nor for "what
         percentage ...". None when the answer stands."""
@@ -127,8 +127,12 @@ class FollowUpAnswerer:
         found = _counts_in(quotes)
         if found - given_before:
             return None
-        asked = set(tokenize(message)) - STOPWORDS - _COUNT_QUESTION_WORDS
-        if any(asked & _words_beside(quote, value) for quote in quotes for value in found):
+        # Words the message asks of its own; a figure it names ("type 2") is part of what it asks about, no count.
+        named = counts_given(message)
+        asked = set(tokenize(message)) - STOPWORDS - _COUNT_QUESTION_WORDS - set(tokenize(" ".join(named)))
+        if not asked:
+            return None  # "how many of them are there?" after "three GP federations": the count shown answers it
+        if any(asked & _words_after(quote, start, end) for quote in quotes for value, start, end in count_spans(quote) if value not in named):
             return None
         missing = "The passages found give no figure for that beyond those already given." if found else "The passages found give no figure for that."
         return self.service.declined_for_what_is_missing(answer, missing, "no count or amount the conversation had not given")
@@ -318,20 +322,18 @@ class FollowUpAnswerer:
 
 # The words that ask for a count or an amount, which say nothing of what is counted.
 _COUNT_QUESTION_WORDS = frozenset(tokenize("how many much number total amount"))
-# How far either side of a figure, in characters, the words it counts stand ("£4.4m surplus", "240 staff").
-FIGURE_REACH = 30
+# How many words after a figure the thing it counts stands ("£4.4m surplus", "240 staff", "three GP federations";
+# "GEH and CWPT do not currently have EV charging points"). English, set by hand.
+COUNTED_WITHIN_WORDS = 3
 
 
 def _counts_in(quotes: list[str]) -> set[str]:
     return set().union(*(counts_given(quote) for quote in quotes))
 
 
-def _words_beside(quote: str, value: str) -> set[str]:
-    """The search words within FIGURE_REACH characters of each place a value stands in a quote."""
-    beside: set[str] = set()
-    for match in re.finditer(re.escape(value), quote, re.IGNORECASE):
-        beside |= set(tokenize(quote[max(match.start() - FIGURE_REACH, 0) : match.end() + FIGURE_REACH]))
-    return beside
+def _words_after(quote: str, start: int, end: int) -> set[str]:
+    """The search words of a count and the few words after it: what it counts, in English."""
+    return set(tokenize(quote[start:end] + " " + " ".join(quote[end:].split()[:COUNTED_WITHIN_WORDS])))
 
 
 def _quoting(kb: KnowledgeBase, lead: str, passages: list[tuple[str, int, str]], where: str = "") -> Answer:

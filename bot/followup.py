@@ -113,10 +113,16 @@ _MORE = re.compile(
     r"(?:\s+(?:please|pls|plz|thanks|then|of\s+them|ones))*[\s.!?]*$",
     re.IGNORECASE,
 )
+# "that" meaning the answer, not "this month's ...": the pronoun with at most a word for what was said, then only
+# where, politeness and the end ("where did you get that figure from?", "what page is that on please?").
+_THAT_ANSWER = (
+    r"(?:that|this|it)(?:\s+(?:figure|number|fact|quote|info|information|mentioned|said|stated))?"
+    r"(?:\s+(?:from|in|on|online|please|pls|plz|thanks|then))*(?=\s*(?:[?.!]|$))"
+)
 _WHERE = re.compile(
     r"\b(?:where\s+(?:does|did|do)\s+(?:it|they|that|this|the\s+\w+)\s+say|where(?:['’]?s|\s+(?:is|was))\s+(?:that|this|it)\s+from"
-    r"|where\s+(?:did\s+(?:you|u)\s+(?:get|find|read|see)|can\s+i\s+(?:find|read|see))\s+(?:that|this|it)(?=\s*(?:[?.!]|$|from\b|in\b|on\b))"
-    r"|(?:what|which)\s+page(?:\s+(?:number|no\.?))?\s+(?:is|was)\s+(?:that|this|it)\s+(?:on|from|in)(?=\s*(?:[?.!]|$))"
+    rf"|where\s+(?:did\s+(?:you|u)\s+(?:get|find|read|see)|can\s+i\s+(?:find|read|see))\s+{_THAT_ANSWER}"
+    rf"|(?:what|which)\s+page(?:\s+(?:number|no\.?))?\s+(?:is|was)\s+{_THAT_ANSWER}"
     r"|(?:what(?:'s|s|\s+is)|which\s+is)\s+the\s+source|source\s+(?:for|of)\s+(?:that|this|it)|sources?\s*\?*$"
     r"|which\s+(?:document|page|report|paper)\s+(?:says|said|(?:is|was)\s+(?:that|this|it)\s+(?:in|from|on))|show\s+me\s+(?:the\s+)?(?:quotes?|source|evidence)"
     r"|quote\s+(?:it|that|the\s+source)|(?:how|where)\s+do\s+(?:you|we)\s+know)\b",
@@ -815,22 +821,27 @@ def _shift_year(written: str, offset: int) -> str:
     return re.sub(r"\d+", moved, written)
 
 
-# How many words after a name the word for its kind of body may stand ("warwickshire county council": two).
-MAX_WORDS_TO_BODY = 2
+# How many words after a name the word for its kind of body may stand ("warwickshire county council": two;
+# "south warwickshire foundation trust": three).
+MAX_WORDS_TO_BODY = 3
+# The words in lower case a body's name may hold before the word for its kind ("warwickshire county council",
+# "coventry and warwickshire icb"); any capitalised word may stand there too. English, set by hand.
+_WORDS_OF_NAMES = frozenset("county city district borough university hospital hospitals nhs foundation partnership general community and & of".split())
 
 
 def _name_with_its_head(question: str, name: str, fragment: str) -> str:
     """The name with the words after it up to the word for a kind of body the fragment ends in ("council",
     "trust", "hospital"): "coventry city council" after "... warwickshire county council's budget ..." stands for
     "warwickshire county council", not "warwickshire" alone (a trial got "coventry city council county council").
-    Only over words of the name itself ("county", not "give the"); the name alone otherwise."""
+    Only over words of a name ("county", "Foundation", not "give the" or "brief"); the name alone otherwise."""
     words = _words(fragment)
     body = words[-1].lower() if len(words) > 1 else ""
     if body not in BODY_WORDS:
         return name
-    between = rf"(?:\s+(?!(?:{'|'.join(map(re.escape, sorted(_FUNCTION_WORDS)))})\b)[\w&'’-]+){{0,{MAX_WORDS_TO_BODY - 1}}}"
-    match = re.search(rf"(?<![\w-]){re.escape(name)}{between}\s+{re.escape(body)}(?![\w-])", question, re.IGNORECASE)
-    return match.group() if match else name
+    match = re.search(rf"(?<![\w-]){re.escape(name)}((?:\s+[\w&'’-]+){{0,{MAX_WORDS_TO_BODY - 1}}}?)\s+{re.escape(body)}(?![\w-])", question, re.IGNORECASE)
+    if match is None or not all(word[:1].isupper() or word.lower() in _WORDS_OF_NAMES for word in match.group(1).split()):
+        return name
+    return match.group()
 
 
 def _replace_word(text: str, old: str, new: str) -> str:

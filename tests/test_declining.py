@@ -5,7 +5,7 @@ from dataclasses import replace
 import pytest
 
 from bot.answering import AnsweringService
-from bot.facts import asks_an_amount, asks_when, gives_a_figure_for, value_asked_for_years
+from bot.facts import asks_an_amount, asks_when, counts_given, gives_a_figure_for, value_asked_for_years
 from bot.features import DeclineRule
 from bot.follow_answers import FollowUpAnswerer
 from bot.followup import Turn
@@ -198,6 +198,13 @@ def test_a_date_is_no_count_for_how_many(service):
     assert answer.abstained and "no figure" in answer.text
     answered = service.answer("how many staff came to the staff away day on 28 june")
     assert not answered.abstained and "240 staff" in answered.text
+
+
+def test_counts_are_read_whole_and_where_they_stand():
+    # A review: "£16.8m" had been read as "£1", the same as "£1.4m"; a figure in a name ("Type 2") is still a value.
+    assert counts_given("£16.8m against £1.4m, £4.4M and £250,000") == {"£16.8m", "£1.4m", "£4.4M", "£250,000"}
+    assert counts_given("There are three GP federations; GEH and CWPT do not currently have EV charging points") == {"three", "none"}
+    assert counts_given("the 28 June away day in 2021/22, 5.2 Finance Report") == set()
 
 
 def test_a_range_of_counts_is_not_offered_as_the_year_given():

@@ -307,8 +307,11 @@ def test_an_ellipsis_naming_another_body_of_the_same_kind_takes_the_place_of_the
     assert meant.question == "how much has coventry city council secured for ev charging?"
     owned = resolve("what about coventry city council?", asked("how much is warwickshire county council's budget for ev charging?"))
     assert owned.question == "how much is coventry city council's budget for ev charging?"
-    # Only over the words of a name: "NHSE give the council" is no council's name (a review).
+    # Only over the words of a name: "NHSE give the council" and "UHCW brief council" are no council's names (reviews).
     assert "give the council" in resolve("what about coventry city council?", asked("what funding did NHSE give the council for ev charging?")).question
+    assert "brief council members" in resolve("what about coventry city council?", asked("did UHCW brief council members?")).question
+    joined = resolve("and birmingham and solihull icb?", asked("what is the deficit of Coventry and Warwickshire ICB?"))
+    assert joined.question == "what is the deficit of birmingham and solihull icb?"
     assert resolve("and swft?", asked("bed occupancy at uhcw latest week?")).question.lower() == "bed occupancy at swft latest week?"
 
 
@@ -390,7 +393,10 @@ def test_drilling_shows_the_passages_of_the_answer_before():
     assert second.citations == history[0].citations[1:] and second.expand
 
 
-@pytest.mark.parametrize("message", ["wheres that from?", "where's that from", "what page is that on?", "which document is this from?"])
+@pytest.mark.parametrize(
+    "message",
+    ["wheres that from?", "where's that from", "what page is that on?", "which document is this from?", "where did you get that figure?", "what page is that on please?"],
+)
 def test_asking_where_an_answer_came_from_in_other_words_is_a_drill(message):
     history = (Turn("what surplus did the ccg finish 2021/22 with?", PASSAGE),)
     where = resolve(message, history)
@@ -432,6 +438,7 @@ def test_a_count_asked_of_what_an_answer_spoke_of_is_declined_when_only_its_figu
         ("what GP federations are there?", "how many of them are there?", "There are three GP federations"),  # a count in words
         # The figure shown before, with the word asked beside it: answered again, not declined (a review).
         ("what did the ICB submit as its financial plan in june?", "how much was the surplus?", "£4.4m surplus plan"),
+        ("what GP federations are there?", "how many are there?", "There are three GP federations"),  # nothing of its own asked
     ],
 )
 def test_a_count_asked_of_what_an_answer_spoke_of_is_answered_when_the_passages_give_it(service, first, message, shown):

@@ -113,9 +113,10 @@ class FollowUpAnswerer:
         """A decline for "how many people came?" after an answer giving "over 30 stands", when the passages found give
         no count or amount the conversation had not given already: the figure asked for is not there, and the one that
         is counts something else, which the asker has seen. Asking again ("how many people came to it?") is declined
-        again. A figure given before still answers when the message's words stand beside it ("how much was the
-        surplus?" after "£4.4m surplus plan": a word of its own among the three after the figure). Only for a message that asks a count or an amount itself ("how many",
-        "how much", a cost), leaning on what was said ("how many of them had type 2?"), not for "and for women?",
+        again. A figure given before still answers when a word of the message's own is among the three after it
+        ("how much was the surplus?" after "£4.4m surplus plan"), or when the message asks nothing of its own ("how
+        many are there?"). Only for a message that asks a count or an amount itself ("how many", "how much", a
+        cost), leaning on what was said ("how many of them had type 2?"), not for "and for women?",
         which asks the same measure of another group and may well be answered by the same row; nor for "what
         percentage ...". None when the answer stands."""
         if resolution.kind is not FollowUpKind.PRONOUN or answer.abstained or answer.actions is not None:

@@ -123,17 +123,16 @@ class FollowUpAnswerer:
             return None
         if FactKind.COUNT not in wanted_fact_kinds(message) and not asks_an_amount(message):
             return None
-        quotes = [c.quote for c in answer.citations]
-        given_before = _counts_in([passage.quote for turn in history for passage in turn.citations])
-        found = _counts_in(quotes)
-        if found - given_before:
+        spans = [(c.quote, span) for c in answer.citations for span in count_spans(c.quote)]
+        found = {value for _, (value, _, _) in spans}
+        if found - set().union(*(counts_given(passage.quote) for turn in history for passage in turn.citations)):
             return None
         # Words the message asks of its own; a figure it names ("type 2") is part of what it asks about, no count.
         named = counts_given(message)
         asked = set(tokenize(message)) - STOPWORDS - _COUNT_QUESTION_WORDS - set(tokenize(" ".join(named)))
         if not asked:
             return None  # "how many of them are there?" after "three GP federations": the count shown answers it
-        if any(asked & _words_after(quote, start, end) for quote in quotes for value, start, end in count_spans(quote) if value not in named):
+        if any(asked & _words_after(quote, start, end) for quote, (value, start, end) in spans if value not in named):
             return None
         missing = "The passages found give no figure for that beyond those already given." if found else "The passages found give no figure for that."
         return self.service.declined_for_what_is_missing(answer, missing, "no count or amount the conversation had not given")
@@ -326,10 +325,6 @@ _COUNT_QUESTION_WORDS = frozenset(tokenize("how many much number total amount"))
 # How many words after a figure the thing it counts stands ("£4.4m surplus", "240 staff", "three GP federations";
 # "GEH and CWPT do not currently have EV charging points"). English, set by hand.
 COUNTED_WITHIN_WORDS = 3
-
-
-def _counts_in(quotes: list[str]) -> set[str]:
-    return set().union(*(counts_given(quote) for quote in quotes))
 
 
 def _words_after(quote: str, start: int, end: int) -> set[str]:

@@ -175,13 +175,22 @@ _SECTION_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s")
 _LOWER_CASE_WORD = re.compile(r"(?<![A-Za-z])[a-z]{2,}(?![A-Za-z])")
 # ... but a unit of time after a number is no word of a heading's own: a title writes it in lower case too ("8.3.1
 # CANCER: ... 62 day Wait from GP Referral – Performance"). A list of units, so "12 Plant 5,000 trees" stays prose.
+# A list item of at most this many words and no figure is a bare name or title (set by hand from the corpus's
+# 73 such items: agenda items, policy names, partner organisations; no gold snippet of the dev questions is one).
+MAX_BARE_ITEM_WORDS = 3
 _UNIT_AFTER_A_NUMBER = re.compile(r"(?<=\d)\s?(?:day|days|week|weeks|hour|hours|hr|hrs|month|months|year|years|min|mins|minute|minutes)\b")
 
 
 def has_nothing_to_quote(text: str) -> bool:
-    """A bare section number, a label or a heading (see ``NOTHING_TO_QUOTE``): never quoted alone."""
-    if NOTHING_TO_QUOTE.match(text):
+    """A bare section number, a label or a heading (see ``NOTHING_TO_QUOTE``), bulleted or not, or a bare list
+    item of a few words: never quoted alone. Quoted, an item brought its list along ("• CHC Appeals Policy"
+    brought an agenda and "Committee Chair: Zubair Khan" into an answer on the appeal timeframe); a list
+    that answers is brought by the sentence introducing it."""
+    item = BULLET.sub("", text, count=1)
+    if NOTHING_TO_QUOTE.match(item):
         return True
+    if item != text and len(item.split()) <= MAX_BARE_ITEM_WORDS and not _DIGIT.search(item):
+        return True  # a bare list item, a title without a figure: "• CH Appeals policy", "• Coventry University"
     numbered_heading = _SECTION_NUMBER.match(text) and not ends_with_stop(text, ".:")
     return bool(numbered_heading) and all(word in STOPWORDS for word in _LOWER_CASE_WORD.findall(_UNIT_AFTER_A_NUMBER.sub("", text)))
 

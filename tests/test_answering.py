@@ -534,6 +534,15 @@ def test_no_citation_quotes_a_bare_section_number_label_or_heading(service, ques
     assert all(prose), [c.quote for c in answer.citations]
 
 
+def test_a_bare_list_item_is_not_quoted_with_the_list_around_it(service):
+    # "• CHC Appeals Policy", an agenda item, was quoted second and brought its whole list: other agenda items,
+    # "Committee Chair: Zubair Khan" and the date of the next meeting, under an answer on the appeal timeframe.
+    answer = service.answer("what's the new appeal timeframe in the chc appeals policy?")
+    assert "4-6 weeks" in answer.text
+    assert "Committee Chair" not in answer.text
+    assert not any(re.fullmatch(r"[•\s]*\S+(?:\s\S+){0,2}", line) for line in answer.text.splitlines()), answer.text
+
+
 def test_a_numbered_heading_of_chart_titles_is_not_quoted_as_the_answer(service):
     # A new user's trial: "what was the 62-day cancer performance?" was answered with the heading "8.3.1 CANCER:
     # 62 Day Standard Performance (...) 62 day Wait from GP Referral – Performance", its "62 day" read as prose.

@@ -129,6 +129,10 @@ def test_a_topic_with_actions_says_what_happens_next(briefings, knowledge_base):
     markdown = render_markdown(briefing)
     assert "## What happens next" in markdown and f"{len(briefing.actions)} actions on this topic" in markdown
     assert all(a.lead and a.due for a in briefing.next_actions)
+    # A trial read "7 actions on this topic" over a list of 6 as one lost: the list says how many it shows.
+    listed = len(re.findall(r"^- Due ", markdown.split("## What happens next")[1], flags=re.MULTILINE))
+    assert listed == len(briefing.next_actions)
+    assert listed == len(briefing.actions) or f"The {listed} due soonest" in markdown
 
 
 def test_a_barely_mentioned_topic_gets_an_honest_short_answer(briefings):

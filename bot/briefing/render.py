@@ -114,7 +114,12 @@ def next_steps_intro(briefing: Briefing) -> str:
         + ", ".join(f"{n} due {due}" if due != "no due date" else f"{n} with no due date" for due, n in dues.items())
         + "; led by "
         + ", ".join(f"{lead} ({n})" for lead, n in leads.most_common())
-        + (". They are:" if len(briefing.actions) == len(briefing.next_actions) else ". Those due soonest, most relevant first:")
+        + (
+            ". They are:"
+            if len(briefing.actions) == len(briefing.next_actions)
+            # "7 actions" over a list of 6 read as one lost: say how many are shown.
+            else f". The {len(briefing.next_actions)} due soonest, most relevant first:"
+        )
     )
 
 

@@ -73,9 +73,13 @@ _STOPWORDS = STOPWORDS | frozenset(
     """done may might must shall many much us whose every list show tell give find get please thanks thank
     action actions item items task tasks due deadline deadlines timescale timescales owner owners own owns owned
     owning lead leads leading led responsible year years date dates financial fy next last previous current coming past ics
-    nhs theme themes area areas specific outstanding green plan plans anything something saying say says document
+    nhs theme themes area areas specific outstanding green anything something saying say says document
     documents one ones total""".split()
 )
+# "The green plan", "the medicines action plan", "the plan": the plan (or its table) the actions are from, no
+# word an action must mention. Any other plan ("the ICS-wide travel plan", "a climate change adaptation plan")
+# is: the action to create it is the one asked.
+_THE_PLAN = re.compile(r"\b(?:green|action)\s+plans?\b|\b(?:the|this|our|its)\s+plan\b(?!\s+to\b)", re.IGNORECASE)
 # Everyday words for the themes' own words; other words are matched by stem and prefix.
 _SYNONYMS = {
     "meds": "medicines",
@@ -245,6 +249,7 @@ def parse_action_question(
         if not _asks_a_persons_tasks(question, leads, ordinary_words):
             return None
         question = _TASK_WORDS.sub(" ", question)
+    question = _THE_PLAN.sub(" ", question)
     scope, question = _take_named(question, _SCOPES)
     status, question = _take_named(question, _STATUS_ASKED)
     if deadline := find_due_by_year(question, today):  # "due by 24/25": all that is due by then, not only what is due in it

@@ -170,7 +170,7 @@ def test_an_everyday_word_beside_a_theme_narrows_the_listing_to_the_actions_that
     Transport actions; "create" is too few words to require, but one of the 13 says it."""
     answer = service.answer("who owns the action to create an ICS wide travel plan")
     assert answer.actions is not None
-    assert answer.text.splitlines()[0] == "1 action is in Travel and Transport and ICS specific and mentions “create”. It is led by ICP."
+    assert answer.text.splitlines()[0] == "1 action is in Travel and Transport and ICS specific and mentions “create” and “plan”. It is led by ICP."
     assert "Create an ICS-wide Travel Plan, conjoining Trust, local authority, and other partner Travel Plans. (lead ICP; due 23/24" in answer.text
     # Several words are each quoted, not run together as if the documents said "grant funding" (a trial's
     # "mentions “need appoint sro”" read as a quote).

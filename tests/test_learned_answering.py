@@ -107,9 +107,24 @@ def test_the_decline_bar_does_not_rest_on_one_question():
 
 
 def test_a_table_filter_that_finds_nothing_falls_through_to_the_documents(service):
-    answer = service.answer("by when do we need an ICS wide climate change adaptation plan?")
+    answer = service.answer("which actions mention the West Midlands Clinical Waste Consortium?")
     assert not answer.text.startswith("No actions match")
     assert answer.actions is None
+    assert "GEH have signed into the West Midlands Clinical Waste Consortium" in answer.text
+
+
+def test_a_plan_the_question_names_is_the_action_to_make_it(service):
+    """The issue's example: "by when do we need an ICS wide climate change adaptation plan?" got "No actions match:
+    ... mentioning “need wide change”", as "plan" was never a word to look for (it names the Green Plan). Now only
+    "the green plan", "an action plan" and "the plan" are taken for the Green Plan."""
+    answer = service.answer("by when do we need an ICS wide climate change adaptation plan?")
+    assert answer.actions is not None and answer.text.startswith("1 action is in Climate Adaptation")
+    assert "Develop an ICS-wide Climate Change Adaptation Plan" in answer.text and "due 23/24; p. 90" in answer.text
+    # A trial: "when is the ics-wide travel plan due?" listed all 13 ICS-specific travel actions.
+    travel = service.answer("when is the ics-wide travel plan due?")
+    assert travel.text.startswith("1 action is in Travel and Transport") and "Create an ICS-wide Travel Plan" in travel.text
+    # "the plan" is still the Green Plan, no word an action must mention.
+    assert service.answer("what's due in 24/25 in the plan?").text.startswith("15 actions are due in 2024/25")
 
 
 def test_an_unreadable_year_in_one_part_does_not_stop_the_rest(service):

@@ -100,9 +100,10 @@ def has_figure(text: str) -> bool:
     return any(not YEAR.fullmatch(m.group().strip()) for m in FIGURE.finditer(text))
 
 
-# Counts written as words ("five EV charging points"), which answer "how many" as well as digits do.
-# "one" and "zero" are left out: "one" is mostly no count ("one of the Trusts"), and a count of none is _NONE's.
-_NUMBER_WORD = re.compile(rf"\b(?:{number_words(2, 1000)})\b", re.IGNORECASE)
+# Counts written as words ("five EV charging points", "hundreds of comments", "dozens of stalls"), which answer "how
+# many" as well as digits do. "one" and "zero" are left out: "one" is mostly no count ("one of the Trusts"), and a
+# count of none is _NONE's.
+_NUMBER_WORD = re.compile(rf"\b(?:{number_words(2, 1000)}|dozens|hundreds|thousands|millions)\b", re.IGNORECASE)
 # A count of none: "GEH and CWPT do not currently have EV charging points" answers "how many has GEH got?".
 _NONE = re.compile(r"\b(?:none|zero|(?:do|does|did)\s+not\s+(?:currently\s+|yet\s+)?have|(?:don't|doesn't|didn't)\s+have)\b", re.IGNORECASE)
 
@@ -197,12 +198,15 @@ def value_asked_for_years(question: str) -> list[str]:
 
 
 # Numbers that are no value of anything: a date ("31st March", "6 April"), a month of the financial year ("Month 12",
-# "M12"), a quarter ("Q2") and a section number ("5.2 Finance Report": a first part under 20, before a capitalised word
-# that is no unit). "Financial Budget 2022/23 ... 5.2 Finance Report - Month 12" names 2022/23 and gives no figure for
-# it (a trial's "year-end surplus for 2022/23"). English and the board papers' numbering, set by hand, not fitted.
+# "M12"), a quarter ("Q2"), a section number ("5.2 Finance Report": a first part under 20, before a capitalised word
+# that is no unit) and a list item's number where an item starts ("8. Outpatient parenteral ... virtual ward at GEH
+# commenced", which had answered "how many virtual ward beds have we got?"; not "a total of 8. The ..."). "Financial
+# Budget 2022/23 ... 5.2 Finance Report - Month 12" names 2022/23 and gives no figure for it (a trial's "year-end
+# surplus for 2022/23"). English and the board papers' numbering, set by hand, not fitted.
 _NO_VALUE = re.compile(
     rf"{DAY_AND_MONTH.pattern}|\b(?:month\s*|m)\d{{1,2}}\b|\b{QUARTER}"
-    r"|(?-i:(?<![\d.,£])\b1?\d(?:\.\d{1,2})+\.?\s+(?=[A-Z][a-z])(?!(?:Million|Billion|Thousand|Days?|Weeks?|Months?|Years?|Hours?)\b))",
+    r"|(?-i:(?<![\d.,£])\b1?\d(?:\.\d{1,2})+\.?\s+(?=[A-Z][a-z])(?!(?:Million|Billion|Thousand|Days?|Weeks?|Months?|Years?|Hours?)\b))"
+    r"|(?-i:(?:^|(?<=[.!?;:•▪●–]\s))\s*\d{1,2}\.(?=\s+[A-Z]))",
     re.IGNORECASE,
 )
 

@@ -584,6 +584,10 @@ class FeatureMaker:
             not self.searcher.knows(n) and not self.searcher.resembles_known(n) for n in reading.names
         )
         top = order[0]
+        # The best sentence an answer would show: a heading ("8. International Nurses Day & Day of the Midwife: 12 May")
+        # is never quoted alone (``has_nothing_to_quote``), so whether a count is given is read in the one after it.
+        ranked = (int(candidates.sentence_ids[i]) for i in order)
+        shown = next((i for i in ranked if not self.has_nothing_to_quote(i)), best[0])
         dense_j, words_j = SENTENCE_FEATURES.index("dense"), SENTENCE_FEATURES.index("words")
         return [
             float(logits[top]),
@@ -594,7 +598,7 @@ class FeatureMaker:
             float(unknown_name),
             *missing_there,
             # A table row giving the month asked gives its count too ("Total appointments: February 2022 413,658").
-            float(FactKind.COUNT in reading.wants and not states_a_count(self.figure_text(best[0])) and not states_a_count(said)),
+            float(FactKind.COUNT in reading.wants and not states_a_count(self.figure_text(shown)) and not states_a_count(said)),
             float(asks_when(question) and not any(self._form(i).holds_date for i in self._beside(best[0]))),
             float(self._year_without_figure(question, quoted, said)),
             sum(w for t, w in reading.terms.items() if not self.searcher.knows(t)) / total,

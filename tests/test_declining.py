@@ -207,6 +207,21 @@ def test_counts_are_read_whole_and_where_they_stand():
     assert counts_given("the 28 June away day in 2021/22, 5.2 Finance Report") == set()
 
 
+def test_a_list_items_number_is_no_count_for_how_many(service):
+    """"how many virtual ward beds have we got across c&w now" was answered with a numbered list of discharge actions
+    ("8. Outpatient parenteral antimicrobial therapy (OPAT) virtual ward at GEH commenced ..."): its "8." passed for
+    a count. A count that ends a sentence is still one, and so are "hundreds" and "dozens"."""
+    answer = service.answer("how many virtual ward beds have we got across c&w now")
+    assert answer.abstained and "no figure" in answer.text, answer.text
+    assert counts_given("6. Direct access to SDEC for WMAS/EMAS. 7. Increase in ward rounds at weekends") == set()
+    assert counts_given("• 10. Additional bridging capacity in place") == set()
+    assert counts_given("The system had a total of 8. The next meeting is in June") == {"8"}
+    assert counts_given("We have heard hundreds of comments and dozens of ideas") == {"hundreds", "dozens"}
+    # "We are in the process of developing the One People plan ... and have heard hundreds of comments from colleagues"
+    feedback = service.answer("What is the One People Plan, and how much feedback has it had from colleagues so far?")
+    assert not feedback.abstained and "hundreds of comments" in feedback.text
+
+
 def test_a_range_of_counts_is_not_offered_as_the_year_given():
     best = "SWFT's walking aid supplier collects around 35-50 walking aids a week for reuse in 2019."
     said = what_is_missing("How many walking aids were reissued in 2021/22?", _tokens(best), best, [])

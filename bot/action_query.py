@@ -76,10 +76,12 @@ _STOPWORDS = STOPWORDS | frozenset(
     nhs theme themes area areas specific outstanding green anything something saying say says document
     documents one ones total""".split()
 )
-# "The green plan", "the medicines action plan", "the plan": the plan (or its table) the actions are from, no
-# word an action must mention. Any other plan ("the ICS-wide travel plan", "a climate change adaptation plan")
+# "The green plan", "the medicines action plan", "the plan(s)", "the travel plan actions": the plan (or its table)
+# the actions are from, no word an action must mention. Any other plan ("the ICS-wide travel plan", "a climate change adaptation plan")
 # is: the action to create it is the one asked.
-_THE_PLAN = re.compile(r"\b(?:green|action)\s+plans?\b|\b(?:the|this|our|its)\s+plan\b(?!\s+to\b)", re.IGNORECASE)
+_THE_PLAN = re.compile(
+    r"\b(?:green|action)\s+plans?\b|\b(?:the|this|our|its|ics)\s+plans?\b(?!\s+to\b)|\bplans?(?=\s+actions?\b)", re.IGNORECASE
+)
 # Everyday words for the themes' own words; other words are matched by stem and prefix.
 _SYNONYMS = {
     "meds": "medicines",

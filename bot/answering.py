@@ -662,7 +662,7 @@ class AnsweringService:
             scored = giving
         # Decided on every candidate as fitted; quoted from those with something of their own to say
         # (not "2.11." or "Date:", which the ranker may rank first for the passage after them).
-        scored = self._quotable(scored)
+        scored = self._quotable(scored, question)
         chosen = self._choose(scored, self._year_seed(question, scored) + self._best_for_each_part(question, scored))
         shown = self.quoter.with_lists([c.sentence_id for c in chosen], MAX_ANSWER_WITH_LIST_CHARS)
         passages = self.quoter.as_passages(shown, MAX_ANSWER_CHARS)
@@ -741,7 +741,7 @@ class AnsweringService:
             scored_part, _, _ = self._rank(query, PART_CHUNKS_SEARCHED, document)
             fitting = [
                 c
-                for c in self._quotable(scored_part)
+                for c in self._quotable(scored_part, part)
                 if c.score >= MIN_SUPPORTING_PROBABILITY
                 and c.sentence_id != scored[0].sentence_id  # chosen already
                 and carries(self._text(c), wants)
@@ -749,10 +749,22 @@ class AnsweringService:
             best.extend(fitting[:1])
         return best
 
-    def _quotable(self, scored: list[_Scored]) -> list[_Scored]:
+    def _quotable(self, scored: list[_Scored], question: str) -> list[_Scored]:
         """Those with something of their own to say: not "2.11." or "Date:", which the ranker may rank
-        high for the passage after them (``bot.features.has_nothing_to_quote``); all of them if none has."""
-        return [c for c in scored if not self.features.has_nothing_to_quote(c.sentence_id)] or scored
+        high for the passage after them (``bot.features.has_nothing_to_quote``), nor a bare list item
+        ("• Coventry University") unless the question names it and no better-ranked sentence does; all of
+        them if none has."""
+        asked = set(tokenize(question))
+        quotable: list[_Scored] = []
+        for c in scored:
+            if self.features.has_nothing_to_quote(c.sentence_id):
+                continue
+            if self.features.is_bare_list_item(c.sentence_id):
+                named = set(tokenize(self._text(c)))
+                if not named <= asked or any(named <= set(tokenize(self._text(better))) for better in quotable):
+                    continue
+            quotable.append(c)
+        return quotable or scored
 
     def _choose(self, scored: list[_Scored], seeds: list[_Scored]) -> list[_Scored]:
         """The best sentence, the same measure given for something else, the best for each part

@@ -15,6 +15,7 @@ from enum import Enum
 from index.text import tokenize, year_spans, years_written
 from index.vocabulary import (
     AMOUNT,
+    BULLET_GLYPHS,
     CALENDAR_YEAR,
     CONTACT,
     DAY_AND_MONTH,
@@ -199,16 +200,45 @@ def value_asked_for_years(question: str) -> list[str]:
 
 # Numbers that are no value of anything: a date ("31st March", "6 April"), a month of the financial year ("Month 12",
 # "M12"), a quarter ("Q2"), a section number ("5.2 Finance Report": a first part under 20, before a capitalised word
-# that is no unit) and a list item's number where an item starts ("8. Outpatient parenteral ... virtual ward at GEH
-# commenced", which had answered "how many virtual ward beds have we got?"; not "a total of 8. The ..."). "Financial
+# that is no unit) and a list item's number where an item starts, at the text's start, after a sentence or a bullet
+# ("8. Outpatient parenteral ... virtual ward at GEH commenced", which had answered "how many virtual ward beds have
+# we got?"; not "a total of 8. The ...", nor "Beds open: 8. The rest closed"). "Financial
 # Budget 2022/23 ... 5.2 Finance Report - Month 12" names 2022/23 and gives no figure for it (a trial's "year-end
 # surplus for 2022/23"). English and the board papers' numbering, set by hand, not fitted.
 _NO_VALUE = re.compile(
     rf"{DAY_AND_MONTH.pattern}|\b(?:month\s*|m)\d{{1,2}}\b|\b{QUARTER}"
     r"|(?-i:(?<![\d.,£])\b1?\d(?:\.\d{1,2})+\.?\s+(?=[A-Z][a-z])(?!(?:Million|Billion|Thousand|Days?|Weeks?|Months?|Years?|Hours?)\b))"
-    r"|(?-i:(?:^|(?<=[.!?;:•▪●–]\s))\s*\d{1,2}\.(?=\s+[A-Z]))",
+    rf"|(?-i:(?:^|(?<=[.!?;]\s)|(?<=[{BULLET_GLYPHS}]\s))\s*\d{{1,2}}\.(?=\s+[A-Z]))",
     re.IGNORECASE,
 )
+# A numbered list's item, as it opens ("3. PHM data platform implementation: ...", "• 2. The Governing Body asks").
+_NUMBERED_ITEM = re.compile(rf"\s*(?:[{BULLET_GLYPHS}]\s*)?\d{{1,2}}\.\s+[A-Z]")
+
+
+def opens_a_numbered_item(text: str) -> bool:
+    return bool(_NUMBERED_ITEM.match(text))
+
+
+# "how many key risks does the roadmap identify", "the number of GP practices in Coventry": what is counted runs to
+# the first verb, preposition or pronoun; its last word names it ("risks", "practices"). English, set by hand.
+_COUNT_ASKED = re.compile(r"\b(?:how\s+many|number\s+of)\s+(?P<counted>[^?.,;:]*)", re.IGNORECASE)
+_ENDS_WHAT_IS_COUNTED = frozenset(
+    "did do does is are was were be been has have had will would can could should "
+    "in at on for of by from to with across between during since over under per so "
+    "there we our us they their you your i he she it its this that these those who which".split()
+)
+
+
+def counted_thing(question: str) -> str:
+    """The word naming what a question asks the count of ("how many key risks does the PHM roadmap identify?":
+    "risks"); "" when it asks for no count."""
+    found = _COUNT_ASKED.search(question)
+    words: list[str] = []
+    for word in found["counted"].split() if found else []:
+        if word.lower() in _ENDS_WHAT_IS_COUNTED:
+            break
+        words.append(word)
+    return words[-1] if words else ""
 
 
 # A value as written, whole: money with its decimals and unit ("£16.8m", "£250,000"), a share ("42 %") or a number.

@@ -22,8 +22,10 @@ from bot.facts import (
     ABOUT_THE_ASKER,
     FactKind,
     asks_when,
+    counted_thing,
     gives_a_figure_for,
     holds,
+    opens_a_numbered_item,
     split_question,
     states_a_count,
     value_asked_for_years,
@@ -182,19 +184,24 @@ _UNIT_AFTER_A_NUMBER = re.compile(r"(?<=\d)\s?(?:day|days|week|weeks|hour|hours|
 
 
 def has_nothing_to_quote(text: str) -> bool:
-    """A bare section number, a label or a heading (see ``NOTHING_TO_QUOTE``), bulleted or not, or a bare list
-    item of a few words: never quoted alone. Quoted, an item brought its list along ("• CHC Appeals Policy"
-    brought an agenda and "Committee Chair: Zubair Khan" into an answer on the appeal timeframe); a list
-    that answers is brought by the sentence introducing it."""
-    item = BULLET.sub("", text, count=1)
-    if NOTHING_TO_QUOTE.match(item):
+    """A bare section number, a label or a heading (see ``NOTHING_TO_QUOTE``): never quoted alone."""
+    if NOTHING_TO_QUOTE.match(text):
         return True
-    if item != text and len(item.split()) <= MAX_BARE_ITEM_WORDS and not _DIGIT.search(item):
-        return True  # a bare list item, a title without a figure: "• CH Appeals policy", "• Coventry University"
     numbered_heading = _SECTION_NUMBER.match(text) and not ends_with_stop(text, ".:")
     return bool(numbered_heading) and all(word in STOPWORDS for word in _LOWER_CASE_WORD.findall(_UNIT_AFTER_A_NUMBER.sub("", text)))
 
 
+def is_bare_list_item(text: str) -> bool:
+    """A list item of a few words and no figure: a name or title ("• CHC Appeals Policy", "• Coventry University").
+    Quoted, it brings its list along, so answers quote one only when it is what the question asks about
+    (``bot.answering``): "• CHC Appeals Policy" had brought an agenda and "Committee Chair: Zubair Khan" under an
+    answer on the policy's appeal timeframe that already named it."""
+    item = BULLET.sub("", text, count=1)
+    return item != text and len(item.split()) <= MAX_BARE_ITEM_WORDS and not _DIGIT.search(item)
+
+
+# The first item of a numbered list, as it opens ("1. Lack of understanding ...").
+_FIRST_ITEM = re.compile(r"\s*(?:\S\s*)?1\.\s+[A-Z]")
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][A-Za-z0-9&]*[A-Z0-9]?[a-z]*\b|\b[A-Z]{2,}[a-z]?\b")
 MONTHS = frozenset(tokenize("january february march april may june july august september october november december"))
 # How far before a word for a body (index.vocabulary.BODY_WORDS) a place's name typed in lower case may stand
@@ -249,6 +256,7 @@ class _SentenceForm:
     caption: float
     list_item: float
     nothing_to_quote: bool  # see has_nothing_to_quote
+    bare_item: bool  # see is_bare_list_item
 
 
 @dataclass(frozen=True)
@@ -536,12 +544,17 @@ class FeatureMaker:
                 caption=float(bool(CAPTION.match(text))),
                 list_item=float(bool(BULLET.match(text))),
                 nothing_to_quote=has_nothing_to_quote(text),
+                bare_item=is_bare_list_item(text),
             )
         return form
 
     def has_nothing_to_quote(self, sentence_id: int) -> bool:
         """See the function of that name: computed once per sentence."""
         return self._form(sentence_id).nothing_to_quote
+
+    def is_bare_list_item(self, sentence_id: int) -> bool:
+        """See the function of that name: computed once per sentence."""
+        return self._form(sentence_id).bare_item
 
     def _heading_tokens(self, sentence_id: int) -> frozenset[str]:
         tokens = self._heading_cache.get(sentence_id)
@@ -584,8 +597,8 @@ class FeatureMaker:
             not self.searcher.knows(n) and not self.searcher.resembles_known(n) for n in reading.names
         )
         top = order[0]
-        # The best sentence an answer would show: a heading ("8. International Nurses Day & Day of the Midwife: 12 May")
-        # is never quoted alone (``has_nothing_to_quote``), so whether a count is given is read in the one after it.
+        # The best-ranked sentence an answer can quote: a heading ("8. International Nurses Day & Day of the Midwife:
+        # 12 May") is never quoted alone (``has_nothing_to_quote``), so whether a count is given is read in the next.
         ranked = (int(candidates.sentence_ids[i]) for i in order)
         shown = next((i for i in ranked if not self.has_nothing_to_quote(i)), best[0])
         dense_j, words_j = SENTENCE_FEATURES.index("dense"), SENTENCE_FEATURES.index("words")
@@ -598,7 +611,7 @@ class FeatureMaker:
             float(unknown_name),
             *missing_there,
             # A table row giving the month asked gives its count too ("Total appointments: February 2022 413,658").
-            float(FactKind.COUNT in reading.wants and not states_a_count(self.figure_text(shown)) and not states_a_count(said)),
+            float(FactKind.COUNT in reading.wants and not states_a_count(self.figure_text(shown)) and not self._numbered_list_of(shown, question) and not states_a_count(said)),
             float(asks_when(question) and not any(self._form(i).holds_date for i in self._beside(best[0]))),
             float(self._year_without_figure(question, quoted, said)),
             sum(w for t, w in reading.terms.items() if not self.searcher.knows(t)) / total,
@@ -608,6 +621,23 @@ class FeatureMaker:
             # What the pages it would quote hold: a near miss's lack the name asked.
             *self._pages_coverage(reading, self.evidence_tokens(quoted) | table_tokens, self.names_to_find(reading)),
         ]
+
+    def _numbered_list_of(self, sentence_id: int, question: str) -> bool:
+        """The sentence is an item of a numbered list whose introduction (the line before its items, or its section's
+        heading) names what the question counts: "how many key risks ...?" and "3. PHM data platform implementation:
+        ..." under "Risk Mitigation". The list is the count. A numbered list of discharge actions under "Actions to
+        date:" is no count of virtual ward beds."""
+        counted = set(tokenize(counted_thing(question)))
+        if not counted or not opens_a_numbered_item(self.kb.sentences[sentence_id][1].text):
+            return False
+        page = self._page_of(sentence_id)
+        first = sentence_id  # the list's first item, "1. ...", on the same page (a table may interleave other cells)
+        while not _FIRST_ITEM.match(self.kb.sentences[first][1].text):
+            if first == 0 or self._page_of(first - 1) != page:
+                return False
+            first -= 1
+        intro = self.kb.sentences[first - 1][1].text if first > 0 and self._page_of(first - 1) == page else ""
+        return counted <= set(tokenize(intro)) | self._heading_tokens(sentence_id)
 
     def _year_without_figure(self, question: str, quoted: list[int], said: str = "") -> bool:
         """A value asked for a year that none of the quoted sentences gives (a compound question's years may

@@ -123,8 +123,11 @@ def test_a_plan_the_question_names_is_the_action_to_make_it(service):
     # A trial: "when is the ics-wide travel plan due?" listed all 13 ICS-specific travel actions.
     travel = service.answer("when is the ics-wide travel plan due?")
     assert travel.text.startswith("1 action is in Travel and Transport") and "Create an ICS-wide Travel Plan" in travel.text
-    # "the plan" is still the Green Plan, no word an action must mention.
+    # "the plan(s)" and "plan actions" are still the Green Plan's, no word an action must mention (a review).
     assert service.answer("what's due in 24/25 in the plan?").text.startswith("15 actions are due in 2024/25")
+    assert service.answer("what's due in the plans for 24/25?").text.startswith("15 actions are due in 2024/25")
+    assert service.answer("show me the travel plan actions").text.startswith("18 actions are in Travel and Transport")
+    assert service.answer("how many actions are in the plans?").text.startswith("165 actions")
 
 
 def test_an_unreadable_year_in_one_part_does_not_stop_the_rest(service):

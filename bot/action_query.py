@@ -80,7 +80,8 @@ _STOPWORDS = STOPWORDS | frozenset(
 # the actions are from, no word an action must mention. Any other plan ("the ICS-wide travel plan", "a climate change adaptation plan")
 # is: the action to create it is the one asked.
 _THE_PLAN = re.compile(
-    r"\b(?:green|action)\s+plans?\b|\b(?:the|this|our|its|ics)\s+plans?\b(?!\s+to\b)|\bplans?(?=\s+actions?\b)", re.IGNORECASE
+    r"\b(?:green|action)\s+plans?\b|\b(?:the|this|our|its|ics)\s+plans?\b(?!\s+to\b)|\bplan(?:s|['’]s)?(?=\s+actions?\b)",
+    re.IGNORECASE,
 )
 # Everyday words for the themes' own words; other words are matched by stem and prefix.
 _SYNONYMS = {

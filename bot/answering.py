@@ -68,6 +68,7 @@ from index.records import Citation, SourceHint
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
 from index.store import KnowledgeBase
 from index.text import (
+    BULLET,
     collapse_whitespace,
     has_a_word,
     months_in_their_year,
@@ -752,18 +753,19 @@ class AnsweringService:
     def _quotable(self, scored: list[_Scored], question: str) -> list[_Scored]:
         """Those with something of their own to say: not "2.11." or "Date:", which the ranker may rank
         high for the passage after them (``bot.features.has_nothing_to_quote``), nor a bare list item
-        ("• Coventry University") unless the question names it and no better-ranked sentence does; all of
-        them if none has."""
+        ("• Coventry University") unless the question names it and no other sentence likely enough to be quoted
+        does; all of them if none has."""
         asked = set(tokenize(question))
-        quotable: list[_Scored] = []
-        for c in scored:
-            if self.features.has_nothing_to_quote(c.sentence_id):
-                continue
-            if self.features.is_bare_list_item(c.sentence_id):
-                named = set(tokenize(self._text(c)))
-                if not named <= asked or any(named <= set(tokenize(self._text(better))) for better in quotable):
-                    continue
-            quotable.append(c)
+        said = [c for c in scored if not self.features.has_nothing_to_quote(c.sentence_id)]
+        # The sentences an answer may quote beside the best (``MIN_SUPPORTING_PROBABILITY``), items aside.
+        likely = [c for c in said if c.score >= MIN_SUPPORTING_PROBABILITY and not self.features.is_bare_list_item(c.sentence_id)]
+        sentences = [" ".join(self._text(c).lower().split()) for c in likely]
+
+        def named_only_as_an_item(item: str) -> bool:
+            name = " ".join(BULLET.sub("", item, count=1).lower().split())
+            return set(tokenize(name)) <= asked and not any(name in sentence for sentence in sentences)
+
+        quotable = [c for c in said if not self.features.is_bare_list_item(c.sentence_id) or named_only_as_an_item(self._text(c))]
         return quotable or scored
 
     def _choose(self, scored: list[_Scored], seeds: list[_Scored]) -> list[_Scored]:

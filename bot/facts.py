@@ -208,37 +208,9 @@ def value_asked_for_years(question: str) -> list[str]:
 _NO_VALUE = re.compile(
     rf"{DAY_AND_MONTH.pattern}|\b(?:month\s*|m)\d{{1,2}}\b|\b{QUARTER}"
     r"|(?-i:(?<![\d.,£])\b1?\d(?:\.\d{1,2})+\.?\s+(?=[A-Z][a-z])(?!(?:Million|Billion|Thousand|Days?|Weeks?|Months?|Years?|Hours?)\b))"
-    rf"|(?-i:(?:^|(?<=[.!?;]\s)|(?<=[{BULLET_GLYPHS}]\s))\s*\d{{1,2}}\.(?=\s+[A-Z]))",
+    rf"|(?-i:(?:^|(?<=[.!?;]\s)|(?<=[{BULLET_GLYPHS}–]\s))\s*\d{{1,2}}\.(?=\s+[A-Z]))",
     re.IGNORECASE,
 )
-# A numbered list's item, as it opens ("3. PHM data platform implementation: ...", "• 2. The Governing Body asks").
-_NUMBERED_ITEM = re.compile(rf"\s*(?:[{BULLET_GLYPHS}]\s*)?\d{{1,2}}\.\s+[A-Z]")
-
-
-def opens_a_numbered_item(text: str) -> bool:
-    return bool(_NUMBERED_ITEM.match(text))
-
-
-# "how many key risks does the roadmap identify", "the number of GP practices in Coventry": what is counted runs to
-# the first verb, preposition or pronoun; its last word names it ("risks", "practices"). English, set by hand.
-_COUNT_ASKED = re.compile(r"\b(?:how\s+many|number\s+of)\s+(?P<counted>[^?.,;:]*)", re.IGNORECASE)
-_ENDS_WHAT_IS_COUNTED = frozenset(
-    "did do does is are was were be been has have had will would can could should "
-    "in at on for of by from to with across between during since over under per so "
-    "there we our us they their you your i he she it its this that these those who which".split()
-)
-
-
-def counted_thing(question: str) -> str:
-    """The word naming what a question asks the count of ("how many key risks does the PHM roadmap identify?":
-    "risks"); "" when it asks for no count."""
-    found = _COUNT_ASKED.search(question)
-    words: list[str] = []
-    for word in found["counted"].split() if found else []:
-        if word.lower() in _ENDS_WHAT_IS_COUNTED:
-            break
-        words.append(word)
-    return words[-1] if words else ""
 
 
 # A value as written, whole: money with its decimals and unit ("£16.8m", "£250,000"), a share ("42 %") or a number.

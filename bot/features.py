@@ -22,10 +22,8 @@ from bot.facts import (
     ABOUT_THE_ASKER,
     FactKind,
     asks_when,
-    counted_thing,
     gives_a_figure_for,
     holds,
-    opens_a_numbered_item,
     split_question,
     states_a_count,
     value_asked_for_years,
@@ -200,8 +198,6 @@ def is_bare_list_item(text: str) -> bool:
     return item != text and len(item.split()) <= MAX_BARE_ITEM_WORDS and not _DIGIT.search(item)
 
 
-# The first item of a numbered list, as it opens ("1. Lack of understanding ...").
-_FIRST_ITEM = re.compile(r"\s*(?:\S\s*)?1\.\s+[A-Z]")
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][A-Za-z0-9&]*[A-Z0-9]?[a-z]*\b|\b[A-Z]{2,}[a-z]?\b")
 MONTHS = frozenset(tokenize("january february march april may june july august september october november december"))
 # How far before a word for a body (index.vocabulary.BODY_WORDS) a place's name typed in lower case may stand
@@ -611,7 +607,7 @@ class FeatureMaker:
             float(unknown_name),
             *missing_there,
             # A table row giving the month asked gives its count too ("Total appointments: February 2022 413,658").
-            float(FactKind.COUNT in reading.wants and not states_a_count(self.figure_text(shown)) and not self._numbered_list_of(shown, question) and not states_a_count(said)),
+            float(FactKind.COUNT in reading.wants and not states_a_count(self.figure_text(shown)) and not states_a_count(said)),
             float(asks_when(question) and not any(self._form(i).holds_date for i in self._beside(best[0]))),
             float(self._year_without_figure(question, quoted, said)),
             sum(w for t, w in reading.terms.items() if not self.searcher.knows(t)) / total,
@@ -621,23 +617,6 @@ class FeatureMaker:
             # What the pages it would quote hold: a near miss's lack the name asked.
             *self._pages_coverage(reading, self.evidence_tokens(quoted) | table_tokens, self.names_to_find(reading)),
         ]
-
-    def _numbered_list_of(self, sentence_id: int, question: str) -> bool:
-        """The sentence is an item of a numbered list whose introduction (the line before its items, or its section's
-        heading) names what the question counts: "how many key risks ...?" and "3. PHM data platform implementation:
-        ..." under "Risk Mitigation". The list is the count. A numbered list of discharge actions under "Actions to
-        date:" is no count of virtual ward beds."""
-        counted = set(tokenize(counted_thing(question)))
-        if not counted or not opens_a_numbered_item(self.kb.sentences[sentence_id][1].text):
-            return False
-        page = self._page_of(sentence_id)
-        first = sentence_id  # the list's first item, "1. ...", on the same page (a table may interleave other cells)
-        while not _FIRST_ITEM.match(self.kb.sentences[first][1].text):
-            if first == 0 or self._page_of(first - 1) != page:
-                return False
-            first -= 1
-        intro = self.kb.sentences[first - 1][1].text if first > 0 and self._page_of(first - 1) == page else ""
-        return counted <= set(tokenize(intro)) | self._heading_tokens(sentence_id)
 
     def _year_without_figure(self, question: str, quoted: list[int], said: str = "") -> bool:
         """A value asked for a year that none of the quoted sentences gives (a compound question's years may

@@ -541,6 +541,9 @@ def test_a_bare_list_item_is_not_quoted_with_the_list_around_it(service):
     assert "4-6 weeks" in answer.text
     assert "Committee Chair" not in answer.text
     assert not any(re.fullmatch(r"[•\s]*\S+(?:\s\S+){0,2}", line) for line in answer.text.splitlines()), answer.text
+    # A second review: nor when the item ranks above the sentence that says something about it.
+    for question in ("what is the CHC appeals policy?", "was the LeDeR annual report received?"):
+        assert "Committee Chair" not in service.answer(question).text, question
     # A review: an item the question names is quoted, as the list introducing it shows only its first six items.
     involved = service.answer("was Coventry University involved in the PHM roadmap?")
     assert "• Coventry University" in involved.text, involved.text

@@ -128,6 +128,7 @@ def test_a_plan_the_question_names_is_the_action_to_make_it(service):
     assert service.answer("what's due in the plans for 24/25?").text.startswith("15 actions are due in 2024/25")
     assert service.answer("show me the travel plan actions").text.startswith("18 actions are in Travel and Transport")
     assert service.answer("how many actions are in the plans?").text.startswith("165 actions")
+    assert service.answer("who owns the travel plan's actions?").text.startswith("18 actions are in Travel and Transport")
 
 
 def test_an_unreadable_year_in_one_part_does_not_stop_the_rest(service):

@@ -118,7 +118,7 @@ def next_steps_intro(briefing: Briefing) -> str:
             ". They are:"
             if len(briefing.actions) == len(briefing.next_actions)
             # "7 actions" over a list of 6 read as one lost: say how many are shown.
-            else f". {len(briefing.next_actions)} of them are shown, the most relevant few of each due year, nearest first:"
+            else f". {len(briefing.next_actions)} of them are shown, the most relevant few of the nearest due years:"
         )
     )
 

@@ -175,10 +175,10 @@ _SECTION_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s")
 _LOWER_CASE_WORD = re.compile(r"(?<![A-Za-z])[a-z]{2,}(?![A-Za-z])")
 # ... but a unit of time after a number is no word of a heading's own: a title writes it in lower case too ("8.3.1
 # CANCER: ... 62 day Wait from GP Referral – Performance"). A list of units, so "12 Plant 5,000 trees" stays prose.
+_UNIT_AFTER_A_NUMBER = re.compile(r"(?<=\d)\s?(?:day|days|week|weeks|hour|hours|hr|hrs|month|months|year|years|min|mins|minute|minutes)\b")
 # A list item of at most this many words and no figure is a bare name or title (set by hand from the corpus's
 # 73 such items: agenda items, policy names, partner organisations; no gold snippet of the dev questions is one).
 MAX_BARE_ITEM_WORDS = 3
-_UNIT_AFTER_A_NUMBER = re.compile(r"(?<=\d)\s?(?:day|days|week|weeks|hour|hours|hr|hrs|month|months|year|years|min|mins|minute|minutes)\b")
 
 
 def has_nothing_to_quote(text: str) -> bool:

@@ -755,17 +755,19 @@ class AnsweringService:
         high for the passage after them (``bot.features.has_nothing_to_quote``), nor a bare list item
         ("• Coventry University") unless the question names it and no other sentence likely enough to be quoted
         does; all of them if none has."""
-        asked = set(tokenize(question))
         said = [c for c in scored if not self.features.has_nothing_to_quote(c.sentence_id)]
+        items = {c.sentence_id for c in said if self.features.is_bare_list_item(c.sentence_id)}
+        if not items:
+            return said or scored
+        asked = set(tokenize(question))
         # The sentences an answer may quote beside the best (``MIN_SUPPORTING_PROBABILITY``), items aside.
-        likely = [c for c in said if c.score >= MIN_SUPPORTING_PROBABILITY and not self.features.is_bare_list_item(c.sentence_id)]
-        sentences = [" ".join(self._text(c).lower().split()) for c in likely]
+        sentences = [collapse_whitespace(self._text(c)).lower() for c in said if c.score >= MIN_SUPPORTING_PROBABILITY and c.sentence_id not in items]
 
-        def named_only_as_an_item(item: str) -> bool:
-            name = " ".join(BULLET.sub("", item, count=1).lower().split())
+        def named_only_as_an_item(item: _Scored) -> bool:
+            name = collapse_whitespace(BULLET.sub("", self._text(item), count=1)).lower()
             return set(tokenize(name)) <= asked and not any(name in sentence for sentence in sentences)
 
-        quotable = [c for c in said if not self.features.is_bare_list_item(c.sentence_id) or named_only_as_an_item(self._text(c))]
+        quotable = [c for c in said if c.sentence_id not in items or named_only_as_an_item(c)]
         return quotable or scored
 
     def _choose(self, scored: list[_Scored], seeds: list[_Scored]) -> list[_Scored]:

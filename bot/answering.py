@@ -46,6 +46,7 @@ from bot.facts import (
     gives_contact,
     has_figure,
     split_question,
+    topic_named,
     value_asked_for_years,
     wanted_fact_kinds,
 )
@@ -451,7 +452,8 @@ class AnsweringService:
                 return self.answer_from_table(replace(listing, summary=f"{listing.summary.rstrip('. ')}. {TABLE_HOLDS_NO_AMOUNT}"))
             if routed and not amount_asked and not _table_only_guessed(self.searcher.spelled_as_the_documents(question), action_filter):
                 return self.answer_from_table(with_the_detail_asked(question, action_filter, listing))
-        answer = self._answer_from_documents(question, filters)
+        topic = topic_named(question)  # "desflurane", "tell me about desflurane": what the documents say about it
+        answer = self._point_to_briefing(topic, filters) if topic else self._answer_from_documents(question, filters)
         if amount_asked and listing is not None:
             return self._amount_of_actions(answer, listing, asks_for_money(question))
         if listing is not None and listing.groups:
@@ -590,7 +592,12 @@ class AnsweringService:
         scored = [_Scored(int(candidates.sentence_ids[i]), float(probabilities[i])) for i in order]
         return scored, candidates, logits
 
-    def _answer_from_documents(self, question: str, filters: Filters) -> Answer:
+    def _answer_from_documents(self, question: str, filters: Filters, topic: bool = False) -> Answer:
+        """The answer the documents give, or a decline saying what they lack. A ``topic`` (a summary asked for, or a
+        topic named without a question) is answered whenever the best sentence holds every telling word of it, whatever
+        the answer-or-decline score: that score is fitted on questions, which name what they ask of a subject, and
+        near misses match every word of a passage but the detail asked, so it marks down a passage holding all of a
+        topic's words ("desflurane" had been declined with its page, p. 75, listed as the closest passage)."""
         # "george eliot" read as "GEH", the initials the documents define for it and write on the pages (the
         # action table reads the question as typed: its rows spell names out).
         question = months_in_their_year(self.searcher.with_initials(question))
@@ -618,7 +625,10 @@ class AnsweringService:
         # What the quoted pages lack names it ("give March, not September"): said before any other rule's reason.
         rules = ([DeclineRule.NOT_ON_QUOTED_PAGES] if lacking else []) + decline_rules_met(question, decision_row)
         rules = [rule for rule in rules if rule in self.models.decline_rules]
-        if rules or (decision < self.models.threshold and not (table and table.answers)):
+        covered = topic and self._topic_covered(decision_row)
+        if covered and decision < self.models.threshold:
+            trace.append("a topic, not a question: the best sentence holds every telling word of it")
+        if rules or (decision < self.models.threshold and not (table and table.answers) and not covered):
             missing = RULE_EXPLAINED.get(rules[0], "") if rules else ""
             # What the pages it would quote lack, with those pages; else what the best three sentences' pages lack.
             pointers = self._hints_of_sentences(quoted) if lacking and not missing else self._hints_of_hits(candidates.hits)
@@ -700,11 +710,20 @@ class AnsweringService:
         verdict = (
             f"In short: answered, as the evidence scored {decision:.2f} on the answer-or-decline scale, above the bar "
             f"of {self.models.threshold:.2f}; the best sentence's probability of answering the question is {scored[0].score:.2f}."
-            if decision >= self.models.threshold or table is None else
+            if decision >= self.models.threshold else
             f"In short: answered from a monthly table's row giving the month asked (its label holds {table.share:.2f} of the "
             f"question's telling words), though the evidence scored {decision:.2f}, under the bar of {self.models.threshold:.2f}."
+            if table and table.answers else
+            f"In short: answered as a topic named, not a question: the best sentence holds every telling word of it, though the "
+            f"evidence scored {decision:.2f} on the answer-or-decline scale (fitted on questions), under the bar of {self.models.threshold:.2f}."
         )
         return Answer(answer.text, answer.citations, False, trace=[verdict, *trace, f"chose {len(chosen)} sentences", *answer.trace])
+
+    @staticmethod
+    def _topic_covered(decision_row: list[float]) -> bool:
+        """The best sentence holds every telling word of the topic, and the topic names nothing the documents never use."""
+        feature = dict(zip(DECISION_FEATURES, decision_row))
+        return feature["top_words"] >= 1.0 and not feature["unseen_words"] and not feature["unknown_name"]
 
     def with_words_of_like_meaning(self, question: str, similarity: float | None = None) -> str:
         """The question followed by, for each of its words the documents never use ("owe"), the corpus
@@ -827,10 +846,10 @@ class AnsweringService:
             trace = [f"summarised {named} from its {self.kb.sentences[opening[0]][1].heading}"]
             answer = Answer(composed.text, composed.citations, False, trace=trace)
         else:
-            answer = self._answer_from_documents(topic, filters)
+            answer = self._answer_from_documents(topic, filters, topic=True)
+        if answer.abstained:  # no briefing to offer on what the documents were not found to cover
+            return answer
         pointer = f"For a fuller, cited summary, ask for a briefing: brief {topic}"
-        if answer.abstained:
-            return Answer(f"{answer.text}\n\n{pointer}", [], True, answer.see_also, trace=answer.trace)
         return Answer(f"{answer.text}\n\n{pointer}", answer.citations, False, trace=answer.trace)
 
     def _opening_summary(self, slug: str) -> list[int]:

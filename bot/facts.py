@@ -177,6 +177,30 @@ def split_question(question: str) -> list[str]:
     return [part for part in parts if len(tokenize(part)) >= 1]
 
 
+# A topic named instead of a question asked ("desflurane", "virtual wards at geh", "tell me about desflurane"): it asks
+# what the documents say about it. The words are English grammar, set by hand (no dev question names a topic alone).
+_TELL_ME_ABOUT = re.compile(
+    r"^\s*(?:please\s+)?(?:can\s+you\s+)?(?:tell\s+me|what\s+can\s+you\s+tell\s+me)\s+(?:(?:a\s+bit|a\s+little|more)\s+)?about\s+(?P<topic>.+?)[?.!\s]*$",
+    re.IGNORECASE,
+)
+_ASKING = re.compile(
+    r"\?|\b(?:what|whats|when|whens|who|whos|whom|whose|how|hows|why|which|where|is|are|was|were|do|does|did|can|could|"
+    r"has|have|had|will|would|should|shall|must|any|anything)\b",
+    re.IGNORECASE,
+)
+# A message of at most this many words, none of them asking anything, names a topic. Set by hand: "gp access
+# numbers", "ev charging at swft" are topics; longer runs of words are mostly questions typed without a question word.
+MAX_TOPIC_WORDS = 4
+
+
+def topic_named(message: str) -> str | None:
+    """The topic of a message that names one rather than asking a question; None for a question."""
+    if told := _TELL_ME_ABOUT.match(message):
+        return told["topic"]
+    words = message.split()
+    return message.strip(" .!") if len(words) <= MAX_TOPIC_WORDS and not _ASKING.search(message) else None
+
+
 _WHEN = re.compile(r"\bwhen\b|\bwhat date\b", re.IGNORECASE)
 _QUESTION_WORDS = re.compile(r"\b(?:what|when|who|whom|how|why|which|where)\b", re.IGNORECASE)
 

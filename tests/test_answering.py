@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from bot.evaluation import load_questions, quote_is_verbatim
-from bot.facts import split_question
+from bot.facts import split_question, topic_named
 from index.short_names import Initials, short_names
 from index.text import is_list_item, tokenize, without_whitespace, years_written
 from tests.support.paths import EVAL_DIR, REPO
@@ -477,6 +477,40 @@ def test_a_summary_of_a_named_document_is_its_own_summing_up(service):
     assert answer.citations and {c.slug for c in answer.citations} == {"cw-ics-green-plan"}  # not the Derbyshire case study
     assert answer.citations[0].page == 1  # its foreword, not a list of the Trusts
     assert "brief the green plan" in answer.text
+
+
+@pytest.mark.parametrize("message", ["desflurane", "Tell me about desflurane", "tell me a bit about desflurane please"])
+def test_a_topic_named_without_a_question_is_answered_from_its_page(service, message):
+    """A new user's trial: "desflurane" and "Tell me about desflurane" were declined, listing p. 75, which answers
+    them, as the closest passage (the answer-or-decline score is fitted on questions, not on topics)."""
+    answer = service.answer(message)
+    assert not answer.abstained, answer.text
+    assert ("cw-ics-green-plan", 75) in {(c.slug, c.page) for c in answer.citations}
+    assert "desflurane" in answer.text.lower()
+    assert "brief desflurane" in answer.text
+
+
+def test_a_topic_the_documents_do_not_cover_is_declined_without_offering_a_briefing(service):
+    answer = service.answer("quantum chromodynamics")
+    assert answer.abstained
+    assert "brief" not in answer.text
+
+
+@pytest.mark.parametrize(
+    ("message", "topic"),
+    [
+        ("desflurane", "desflurane"),
+        ("gp access numbers", "gp access numbers"),
+        ("Tell me more about the PHM roadmap?", "the PHM roadmap"),
+        ("ICS carbon footprint 20/21?", None),  # a question mark: a question
+        ("whats our dementia dx rate at the mo", None),
+        ("who leads water", None),
+        ("how many ev charging points has swft got", None),
+        ("what changes for big contracts from April 2023 and who leads them", None),
+    ],
+)
+def test_a_topic_is_told_from_a_question(message, topic):
+    assert topic_named(message) == topic
 
 
 @pytest.mark.parametrize(

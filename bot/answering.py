@@ -39,6 +39,7 @@ from bot.amount_tables import AmountTable, RowsAnswer, read_amount_table, rows_a
 from bot.facts import (
     AMOUNT_WORDS,
     asks_an_amount,
+    asks_for_author,
     asks_for_contact,
     asks_for_money,
     carries,
@@ -79,7 +80,7 @@ from index.text import (
     without_modal_may,
     years_written,
 )
-from index.vocabulary import CALENDAR_YEAR, CAPTION, DOCUMENT_NOUNS, MONEY, WEB_ADDRESS
+from index.vocabulary import AUTHOR_LINE, CALENDAR_YEAR, CAPTION, DOCUMENT_NOUNS, MONEY, WEB_ADDRESS
 from index.word_meaning import meaningful_words
 
 logger = logging.getLogger(__name__)
@@ -671,6 +672,9 @@ class AnsweringService:
                 best = [c.sentence_id for c in scored[:3]]
                 return self._abstain(self._hints_of_sentences(best), [*trace, "declined: contact details asked for, none among the best sentences"], NO_CONTACT)
             scored = giving
+        if asks_for_author(question):
+            scored = self._author_first(question, scored)
+            trace.append(f"who wrote it asked: leading with {self._where(scored[0].sentence_id)}")
         # Decided on every candidate as fitted; quoted from those with something of their own to say
         # (not "2.11." or "Date:", which the ranker may rank first for the passage after them).
         scored = self._quotable(scored, question)
@@ -1050,6 +1054,30 @@ class AnsweringService:
         ]
         best = max(saying, key=shared, default=None)
         return best if best is not None and shared(best) >= MIN_SHARE_SAID_MISSING * others else None
+
+    def _author_first(self, question: str, scored: list[_Scored]) -> list[_Scored]:
+        """For "who wrote the letter?": the sign-off or author lines of the document asked about lead the sentences to
+        quote (a trial's "who wrote the letter?" had the CHC appeals policy, as nothing else names the writer in the
+        question's words), and they are the answer. The document is the one the question names; else the one document
+        whose title has the noun it uses ("the letter"); else the best sentence's. Unchanged when it has no such line."""
+        named = self.features.documents_named_in(question)
+        if not named:
+            nouns = {token for token in tokenize(question) if token in DOCUMENT_NOUNS}
+            titled = {slug for slug in self.kb.by_slug if nouns & self.features.title_words(slug)}
+            named = titled if len(titled) == 1 else {self._page(scored[0].sentence_id)[0]}
+        lines = [i for slug in sorted(named) for i in self._author_lines.get(slug, [])]
+        if not lines:
+            return scored
+        return [_Scored(i, scored[0].score) for i in lines]  # alone: what else ranks high answers another question
+
+    @cached_property
+    def _author_lines(self) -> dict[str, list[int]]:
+        """Each document's sign-offs and author lines (``AUTHOR_LINE``), by sentence id."""
+        lines: dict[str, list[int]] = {}
+        for i, (slug, sentence) in enumerate(self.kb.sentences):
+            if AUTHOR_LINE.search(sentence.text):
+                lines.setdefault(slug, []).append(i)
+        return lines
 
     @cached_property
     def _sentences_saying_data_missing(self) -> dict[int, frozenset[str]]:

@@ -19,6 +19,7 @@ from index.vocabulary import (
     CALENDAR_YEAR,
     CONTACT,
     DAY_AND_MONTH,
+    DOCUMENT_NOUNS,
     FIGURE,
     MONTH_ABBREVIATIONS,
     MONTH_WITH_YEAR,
@@ -81,6 +82,22 @@ ABOUT_THE_ASKER = re.compile(
 # "david.hobday@cwstp.uk"). Not fitted: no dev question asks for them. An answer to such a question that
 # gives none is wrong whatever it says, so answering declines it (a trial got a sentence naming the person).
 _ASKS_CONTACT = re.compile(r"\b(?:e-?mail(?:\s+address)?|(?:tele)?phone(?:\s+number)?|mobile\s+number|contact\s+(?:details|number))\b", re.IGNORECASE)
+
+
+# Who wrote, signed or sent a document ("who wrote the letter?", "who's the author of the finance report?", "who was
+# it signed by?"): a sign-off or an author line answers, in words the question does not use. "Who sent apologies to
+# the meeting?" asks no author: the verb's object must be a document or point back to one. English, set by hand.
+_DOCUMENT_OR_IT = rf"(?:{'|'.join(sorted(DOCUMENT_NOUNS))}|document|it|this|that)"
+_ASKS_AUTHOR = re.compile(
+    r"\bwho(?:['’]s|\s+(?:is|was|are|were))?\s+(?:the\s+)?(?:authors?|signator(?:y|ies)|sender)\b"
+    rf"|\bwho\s+(?:wrote|authored|signed|sent|drafted)\s+(?:[\w'’/&-]+\s+){{0,5}}?{_DOCUMENT_OR_IT}\b"
+    r"|\bwho\s+(?:is|was)\s+(?:[\w'’/&-]+\s+){0,5}?(?:written|authored|signed|sent|drafted)\s+by\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_author(question: str) -> bool:
+    return bool(_ASKS_AUTHOR.search(question))
 
 
 def asks_for_contact(question: str) -> bool:
@@ -349,8 +366,20 @@ def _is_a_name(name: str, is_name: Callable[[str], bool]) -> bool:
     return bool(words) and not any(_TITLE.match(word) or _ROLE_WORD.fullmatch(word) or not is_name(word) for word in words)
 
 
+# The person a letter's sign-off or a paper's author line names ("Yours sincerely Julie Grant Director of ...", "Author:
+# Rose Uwins Senior ..."): a first name and a surname, with no dash or comma before the role that follows.
+_SIGNED = re.compile(
+    r"(?i:yours\s+(?:sincerely|faithfully|truly)|regards|best\s+wishes|author\s*:|report\s+from\s*:|(?:prepared|written)\s+by\s*:?)"
+    r"\s*,?\s*(?P<name>[A-Z][a-z]+ [A-Z][a-z'’]+(?:-[A-Z][a-z]+)?)\b"
+)
+
+
 def person_named(text: str) -> str | None:
-    """The first person a sentence names, as it names them ("Mrs Cartwright", "Laura Nelson"), or None."""
+    """The one who signed or wrote it ("Yours sincerely Julie Grant Director of Strategic Transformation, West Midlands":
+    not "West Midlands" after the role), else the first person a sentence names, as it names them ("Mrs Cartwright",
+    "Laura Nelson"), or None."""
+    if signed := _SIGNED.search(text):
+        return signed.group("name")
     match = _PERSON.search(text)
     return next(name for name in match.groups() if name) if match else None
 

@@ -126,6 +126,16 @@ def number_words(low: int, high: int) -> str:
 # Nouns that name a document when the words before them say which ("the CEO report", "the NHSE letter").
 DOCUMENT_NOUNS = frozenset({"report", "minutes", "letter", "update", "roadmap", "plan", "paper", "appendix", "study"})
 
+# How a document names who wrote it: a letter's sign-off ("Yours sincerely Julie Grant Director of Strategic
+# Transformation"), a board paper's cover sheet ("Author: Rose Uwins", "Report From: Madi Parmar Chief Finance
+# Officer", which a cover sheet runs into one sentence). Read off the corpus's letter and papers, and the usual
+# closings of a letter.
+AUTHOR_LINE = re.compile(
+    r"^\W*(?:yours\s+(?:sincerely|faithfully|truly)|(?:kind|best|warm)\s+regards|with\s+best\s+wishes)\b"
+    r"|(?:^|\s)(?:author|report\s+(?:from|author)|prepared\s+by|written\s+by)\s*:",
+    re.IGNORECASE,
+)
+
 # A month's name as a word of its own ("May", "sept").
 MONTH_NAME = re.compile(rf"\b(?:{MONTH_NAMES})\b", re.IGNORECASE)
 # A day of the month, 1 to 31 ("09" too), a pattern's text.

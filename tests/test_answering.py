@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from bot.evaluation import load_questions, quote_is_verbatim
-from bot.facts import split_question, topic_named
+from bot.facts import asks_for_author, split_question, topic_named
 from index.short_names import Initials, short_names
 from index.text import is_list_item, tokenize, without_whitespace, years_written
 from tests.support.paths import EVAL_DIR, REPO
@@ -477,6 +477,23 @@ def test_a_summary_of_a_named_document_is_its_own_summing_up(service):
     assert answer.citations and {c.slug for c in answer.citations} == {"cw-ics-green-plan"}  # not the Derbyshire case study
     assert answer.citations[0].page == 1  # its foreword, not a list of the Trusts
     assert "brief the green plan" in answer.text
+
+
+@pytest.mark.parametrize("question", ["who wrote the letter?", "Who sent the NHSE letter about the QSRM?", "who signed it, the qsrm letter"])
+def test_who_wrote_a_letter_is_answered_by_its_sign_off(service, question):
+    """A trial's "who wrote the letter?" had the CHC appeals policy's conditions: nothing names the writer in the
+    question's words. The sign-off does ("Yours sincerely Julie Grant Director of Strategic Transformation")."""
+    answer = service.answer(question)
+    assert not answer.abstained
+    assert "Julie Grant" in answer.text
+    assert [(c.slug, c.page) for c in answer.citations] == [("nhse-system-review-letter-2022-05", 4)]
+    assert "07876 354253" in service.answer("what's Julie Grant's phone number?").text  # the follow-up's "her"
+
+
+def test_only_a_document_written_signed_or_sent_asks_for_its_author():
+    assert asks_for_author("who's the author of the finance report?") and asks_for_author("who was it written by?")
+    assert not asks_for_author("Who sent apologies to the 18 May 2022 CCG Governing Body meeting?")  # a dev question
+    assert not asks_for_author("who wrote to the ICB about the CHC appeals policy?")
 
 
 @pytest.mark.parametrize("message", ["desflurane", "Tell me about desflurane", "tell me a bit about desflurane please"])

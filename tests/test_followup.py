@@ -138,6 +138,13 @@ def test_he_or_she_after_a_who_question_is_the_person_the_answer_named():
     assert "Zubair" not in resolve("what is his role", declined).question
 
 
+def test_her_after_asking_who_wrote_a_letter_is_its_signatory():
+    """A trial: "what's her phone number?" after "who wrote the letter?" was declined; the sign-off names the writer with
+    no dash before her role, and "West Midlands" after the role is no person."""
+    signed = (Turn("who wrote the letter?", (CitedPassage("nhse-system-review-letter-2022-05", 4, "Yours sincerely Julie Grant Director of Strategic Transformation, West Midlands"),)),)
+    assert resolve("what's her phone number?", signed).question == "what's Julie Grant's phone number?"
+
+
 def test_he_or_she_after_asking_who_holds_a_role_is_the_person_the_quotes_name_in_it(service):
     """A trial: the Roadmap's signatories answered "who is the ICB chair?", and "she" was read as the first of them;
     a review then found everyday words taken for names ("what does Net Zero do?")."""

@@ -56,6 +56,11 @@ NOTHING_TO_CONTINUE = (
     "There is nothing to continue: \"more\" shows the rest of an action list, or more of the passages an "
     "answer quoted. Ask a question first."
 )
+# "more" after a decline: a trial read "Ask a question first" as not having been heard.
+NOTHING_FOUND_TO_CONTINUE = (
+    "The last question found no passage that answers it, so there is nothing more of it to show. Try asking it in "
+    "other words, or ask for a briefing on its topic (brief <topic>)."
+)
 NOTHING_TO_DRILL = "I couldn't find the passage that answer came from any more. Please ask the question again."
 NOTHING_AFTER = "The pages say nothing more after that: each passage ends its page."
 NO_SUCH_ROW = "The last list showed {count} {actions}: which one do you mean?"
@@ -141,7 +146,8 @@ class FollowUpAnswerer:
         """The answer to a resolved message, and the turn to remember."""
         kind = resolution.kind
         if kind is FollowUpKind.MORE and resolution.action_filter is None:
-            return Answer(NOTHING_TO_CONTINUE, [], abstained=True), Turn(resolution.question, (), True)
+            said = NOTHING_FOUND_TO_CONTINUE if resolution.nothing_found else NOTHING_TO_CONTINUE
+            return Answer(said, [], abstained=True), Turn(resolution.question, (), True)
         if kind is FollowUpKind.MORE:
             return self._page(resolution)
         if resolution.row is not None and resolution.action_filter is not None:  # "who leads the first one?"

@@ -289,6 +289,7 @@ class Resolution:
     # NARROW, PRONOUN: the one row of the last listing meant, by its place in the whole listing (-1: the last of the
     # first page, when none was shown yet)
     row: int | None = None
+    nothing_found: bool = False  # MORE: the last answer was a decline, so there is nothing of it to continue
 
     @property
     def follows_up(self) -> bool:
@@ -349,7 +350,7 @@ def resolve(
     if last.citations and (_WHERE.search(message) or _EXPAND.search(message)):
         return _drill(message, last)
     if last.action_filter is None and _MORE.match(message):
-        return _drill("tell me more about that", last) if last.citations else Resolution(FollowUpKind.MORE, message)
+        return _drill("tell me more about that", last) if last.citations else Resolution(FollowUpKind.MORE, message, nothing_found=last.abstained)
     ellipsis = _ELLIPSIS_CUE.match(message)
     fragment = message[ellipsis.end() :].strip(" ?!.") if ellipsis else ""
     fills_slot = any(slot.search(fragment) and slot.search(last.question) for slot in _TIMES)

@@ -691,6 +691,18 @@ def test_more_at_the_start_of_a_conversation_says_there_is_nothing_to_continue(s
     assert answer.citations == []
 
 
+def test_more_after_a_decline_says_the_last_question_found_nothing_not_to_ask_one(service):
+    """A trial: "more" after a declined question was told "Ask a question first", though it had just asked one."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    declined = answerer.answer("what is the staff car parking charge at geh in 2019?", ())
+    assert declined.answer.abstained
+    answer = answerer.answer("more", declined.history).answer
+    assert answer.abstained and not answer.citations
+    assert "found no passage" in answer.text and "Ask a question first" not in answer.text
+
+
 def test_another_topic_after_a_listing_lists_that_topics_actions_not_an_empty_intersection(service):
     """ "and the workforce one?" after the QSRM capital follow-up asks for the workforce action, not
     for capital actions about workforce (none): the new theme replaces the old topic."""

@@ -49,6 +49,14 @@ _RUN_IN_LABEL = re.compile(r"(?<=[\d%)])\s+[A-Z][\w’'&/-]*(?:\s+[A-Za-z][\w’
 # "There are some other costs not yet budgeted for. These include ...": a sentence that says what the one before it means.
 _ELABORATION = re.compile(r"^(?:These|They|This|Those)\s+(?:include[sd]?|are|were|comprise[sd]?|means?)\b")
 
+# A sentence that opens by pointing back at the one before ("It has evolved from the work carried out by Feeding
+# Coventry", "He also noted ...", "This means that ..."): alone it says nothing of what it is about (a trial read "It
+# has a lower global warming potential than nitrous oxide", said of methoxyflurane, as said of desflurane). "This
+# plan", "These actions" name what they point at. English, set by hand.
+_POINTS_BACK = re.compile(
+    r"^(?:It|Its|They|Their|He|She|His|Her|(?:This|These|That|Those)\s+(?:is|was|are|were|has|have|had|will|would|could|"
+    r"should|means?|meant|includes?|included))\b"
+)
 # The section number a passage opens with, and the heading before it: "1.2 As per national guidance ...", "5
 # Performance Update 5.1 In April ...", "Executive Summary 1.1 The draft financial position ...". Only a
 # numbered subsection ("5.1", not "5." of a numbered list) before a capital; a heading of one word is not
@@ -180,9 +188,17 @@ class Quoter:
         return without_heading(self.text(sentence_id))
 
     def _list_around(self, sentence_id: int) -> list[int]:
-        """The rest of a sentence a page break cut in two, then the list a sentence belongs to or
-        introduces, nearest items first, and its introduction."""
-        return self.over_the_page_break(sentence_id) + self.cut_for_length(sentence_id) + self._list_of(sentence_id)
+        """The rest of a sentence a page break cut in two, the sentence it points back at, then the list a sentence
+        belongs to or introduces, nearest items first, and its introduction."""
+        return self.over_the_page_break(sentence_id) + self.cut_for_length(sentence_id) + self._antecedent(sentence_id) + self._list_of(sentence_id)
+
+    def _antecedent(self, sentence_id: int) -> list[int]:
+        """The sentence before on its page, when this one opens by pointing back at it (``_POINTS_BACK``) and it is
+        no list item (whose list would have to come too)."""
+        before = sentence_id - 1
+        if before < 0 or not self._same_page(before, sentence_id) or not _POINTS_BACK.match(self.text(sentence_id)):
+            return []
+        return [] if is_list_item(self.text(before)) else [before]
 
     def cut_for_length(self, sentence_id: int) -> list[int]:
         """The rest of a sentence ingest cut at a clause break for its length (``MAX_SENTENCE_CHARS``): the next

@@ -128,6 +128,21 @@ def test_a_list_item_comes_with_the_sentence_that_introduces_its_list(service):
     assert "were satisfied with it.\nHe drew attention" in answer.text  # and the sentence after it starts a new one
 
 
+def test_a_sentence_pointing_back_comes_with_the_sentence_it_points_at(service):
+    """A trial read "It has a lower global warming potential (GWP) than nitrous oxide", said of methoxyflurane on
+    p. 74, quoted alone under a question about desflurane, as said of desflurane."""
+    [pointing] = [i for i, (slug, s) in enumerate(service.kb.sentences) if s.text.startswith("It has a lower global warming potential")]
+    assert service.quoter.with_lists([pointing], 900) == [pointing - 1, pointing]
+    assert service.kb.sentences[pointing - 1][1].text.startswith("Methoxyflurane can be self-administered")
+    answer = service.answer("What is the global warming potential of desflurane?")
+    said = answer.text.replace("\n", " ")
+    assert "It has a lower global warming potential" not in said or "Methoxyflurane can be self-administered" in said
+    # A list item before it is no antecedent: its list would have to come too.
+    items = [i for i in range(1, len(service.kb.sentences)) if is_list_item(service.kb.sentences[i - 1][1].text)
+             and service.kb.sentences[i][1].text.startswith("It ") and service.kb.sentences[i - 1][0] == service.kb.sentences[i][0]]
+    assert items and all(i - 1 not in service.quoter.with_lists([i], 900) for i in items)
+
+
 def test_a_clause_ending_in_a_semicolon_before_bullets_brings_them(service):
     answer = service.answer("how many level 2 qaf concerns for cwpt in june quality committee")
     assert "six concerns on level two" in answer.text and "• Safeguarding Training" in answer.text

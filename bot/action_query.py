@@ -68,10 +68,11 @@ def _asks_a_persons_tasks(question: str, leads: list[str], ordinary_words: froze
 _TOPIC_CUE = re.compile(
     r"\b(?:mention(?:s|ing)?|about|regarding|concerning|involv(?:e|es|ing)|relat(?:ed|ing)\s+to|containing)\b", re.I
 )
-# Beside the usual stopwords, the words of asking about actions: none of them names what an action is about.
+# Beside the usual stopwords, the words of asking about actions ("the QSRM action log" names the table): none of
+# them names what an action is about.
 _STOPWORDS = STOPWORDS | frozenset(
     """done may might must shall many much us whose every list show tell give find get please thanks thank
-    action actions item items task tasks due deadline deadlines timescale timescales owner owners own owns owned
+    action actions log logs tracker item items task tasks due deadline deadlines timescale timescales owner owners own owns owned
     owning lead leads leading led responsible year years date dates financial fy next last previous current coming past ics
     nhs theme themes area areas specific outstanding green anything something saying say says document
     documents one ones total""".split()
@@ -598,6 +599,11 @@ def _matches(row: ActionRow, f: ActionFilter) -> bool:
     if f.source and row.source != f.source:
         return False
     return not f.text or _mentions(row, _content_words(f.text))
+
+
+def mentioned_by_no_action(word: str, rows: Iterable[ActionRow]) -> bool:
+    """No row of the table holds the word (by stem, or as a prefix of a longer word)."""
+    return not any(_mentions(row, [word], share=1.0) for row in rows)
 
 
 def _mentions(row: ActionRow, words: list[str], share: float = _SHARE_OF_WORDS_TO_MENTION) -> bool:

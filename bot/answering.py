@@ -30,6 +30,7 @@ from bot.action_query import (
     ActionListing,
     asks_about_actions,
     detail_asked,
+    mentioned_by_no_action,
     names_its_themes_in_full,
     render_listing_text,
     row_details,
@@ -451,6 +452,8 @@ class AnsweringService:
             if routed and amount_asked and listing.groups and _asks_the_table_too(question):
                 # "who leads the X action, and what does it cost?": the table answers the part it holds.
                 return self.answer_from_table(replace(listing, summary=f"{listing.summary.rstrip('. ')}. {TABLE_HOLDS_NO_AMOUNT}"))
+            if self._words_beyond_the_table(action_filter):
+                routed = False  # "how many trust actions did WRM look at?": WRM is in the documents, in no action
             if routed and not amount_asked and not _table_only_guessed(self.searcher.spelled_as_the_documents(question), action_filter):
                 return self.answer_from_table(with_the_detail_asked(question, action_filter, listing))
         topic = topic_named(question)  # "desflurane", "tell me about desflurane": what the documents say about it
@@ -514,6 +517,15 @@ class AnsweringService:
             pattern = r"\W+".join(re.escape(word) for word in words.split())
             without_naming = re.sub(rf"(?<!\w){pattern}(?!\w)", " ", without_naming, flags=re.IGNORECASE)
         return self.actions.understand(without_naming, self.today(), source=mentions[0][0]) or replace(action_filter, source=mentions[0][0])
+
+    def _words_beyond_the_table(self, action_filter: ActionFilter) -> list[str]:
+        """Of the words an action must mention, those no action holds and the documents use: the question is about
+        something the documents tell of and the table does not, so the documents answer it (a trial's "how many trust
+        actions did WRM look at?" had listed an air handling action that mentions "trust" and "look", as a row needs
+        only most of the words; WRM wrote the Derbyshire case study). A word nothing uses is a misspelling or a
+        name the table may still hold under another, and is left to the table."""
+        words = action_filter.text.split() if action_filter.text else []
+        return [word for word in words if self.searcher.knows(word) and mentioned_by_no_action(word, self.kb.actions)]
 
     def answer_actions(self, action_filter: ActionFilter) -> Answer:
         """The action table filtered directly (the CLI's and channels' /due and /owner)."""

@@ -30,6 +30,17 @@ def test_action_question_is_answered_from_the_table_with_page_citations(service)
     assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)
 
 
+def test_a_question_naming_what_no_action_mentions_is_answered_from_the_documents(service):
+    """A trial's "how many trust actions did WRM look at?" listed an air handling action that mentions "trust" and
+    "look" (a row needs most of the words): WRM, who wrote the Derbyshire case study, is in no action."""
+    answer = service.answer("how many trust actions did WRM look at?")
+    assert answer.actions is None
+    assert "Air Handling" not in answer.text
+    # "log" of "the QSRM action log" names the table: no word an action must mention.
+    logged = service.answer("In the QSRM action log, who is following up on the emerging mental health roles?")
+    assert logged.actions is not None and "Melanie Coombes" in logged.text
+
+
 def test_a_lead_typed_by_first_name_in_lower_case_gets_their_actions(service):
     answer = service.answer("show me danielle's actions")
 

@@ -259,12 +259,16 @@ class Quoter:
 
     def _list_of(self, sentence_id: int) -> list[int]:
         text = self.text(sentence_id)
-        following = self._items_from(sentence_id, +1, introduced=text.endswith(":"))
         if not is_list_item(text):
+            following = self._items_from(sentence_id, +1, introduced=text.endswith(":"))
             if text.endswith(_INTRODUCES_A_LIST) or _FIRST_ITEM.search(text):
                 return following
             return self._elaboration_of(sentence_id)
-        preceding = self._items_from(sentence_id, -1, introduced=False)
+        # An item's list is the items marked as it is: "10. Transitioning to an ICB – ...", the comms report's next
+        # numbered section, is no item of the bulleted list of wellbeing sessions before it (and brought it along).
+        marker = _marker(text)
+        following = self._items_from(sentence_id, +1, introduced=False, marker=marker)
+        preceding = self._items_from(sentence_id, -1, introduced=False, marker=marker)
         around = [i for pair in zip_longest(following, preceding) for i in pair if i is not None]
         introduction = self._introduction_of(min([sentence_id, *preceding]))
         # Only once the items between it and this one are in, so that it never stands apart from them.
@@ -289,17 +293,19 @@ class Quoter:
                 return [following, *self._items_from(following, +1, introduced=text.endswith(":"))]
         return []
 
-    def _items_from(self, sentence_id: int, step: int, introduced: bool) -> list[int]:
+    def _items_from(self, sentence_id: int, step: int, introduced: bool, marker: str | None = None) -> list[int]:
         """Consecutive list items, walking forward or back; a list of bulleted or named items
         goes on over a page break ("Dr Sukhi Dhesi" ends page 1, "Dr Deepika Yadav" opens page 2).
 
-        After an introduction ending in ":", the next sentences on its page are items even without a bullet.
+        After an introduction ending in ":", the next sentences on its page are items even without a bullet. With a
+        ``marker`` (``_marker``), only items marked that way.
         """
         items = []
         for other in range(sentence_id + step, sentence_id + step * (MAX_LIST_ITEMS + 1), step):
             if not 0 <= other < len(self.kb.sentences) or not self._pages_apart(other - step, other, 1):
                 break
-            if is_list_item(self.text(other)) or (introduced and self._same_page(sentence_id, other)):
+            item = is_list_item(self.text(other)) and (marker is None or _marker(self.text(other)) == marker)
+            if item or (introduced and self._same_page(sentence_id, other)):
                 items.append(other)
             else:
                 break
@@ -312,6 +318,14 @@ class Quoter:
         """Sentences of one document at most ``pages`` pages apart."""
         (slug_a, first), (slug_b, second) = self.kb.sentences[a], self.kb.sentences[b]
         return slug_a == slug_b and abs(first.page - second.page) <= pages
+
+
+_NUMBERED_ITEM = re.compile(r"^\s*\(?\d{1,2}[.)]\s")
+
+
+def _marker(item: str) -> str:
+    """How a list item is marked: numbered ("3. ...", "(2) ...") or otherwise (a bullet, a dash, a letter)."""
+    return "number" if _NUMBERED_ITEM.match(item) else "other"
 
 
 def without_heading(sentence: str) -> str:

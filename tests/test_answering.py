@@ -143,6 +143,16 @@ def test_a_sentence_pointing_back_comes_with_the_sentence_it_points_at(service):
     assert items and all(i - 1 not in service.quoter.with_lists([i], 900) for i in items)
 
 
+def test_a_numbered_section_after_a_bulleted_list_is_no_item_of_it(service):
+    """A trial's "what did the new icb website replace?" quoted the comms report's "10. Transitioning to an ICB – ..."
+    with the bulleted wellbeing sessions before it ("• Meditation ..."), read as the same list."""
+    [section] = [i for i, (_, s) in enumerate(service.kb.sentences) if s.text.startswith("10. Transitioning to an ICB")]
+    assert service.kb.sentences[section - 1][1].text.startswith("•")  # the bulleted list it follows
+    assert all(i >= section for i in service.quoter.with_lists([section], 900))
+    answer = service.answer("what did the new icb website replace?")
+    assert "Meditation" not in answer.text
+
+
 def test_a_clause_ending_in_a_semicolon_before_bullets_brings_them(service):
     answer = service.answer("how many level 2 qaf concerns for cwpt in june quality committee")
     assert "six concerns on level two" in answer.text and "• Safeguarding Training" in answer.text

@@ -298,24 +298,17 @@ class Quoter:
         goes on over a page break ("Dr Sukhi Dhesi" ends page 1, "Dr Deepika Yadav" opens page 2).
 
         After an introduction ending in ":", the next sentences on its page are items even without a bullet. With a
-        ``marker`` (``_marker``), only items marked that way. An item ending in ":" introduces the next list (the
-        quality report's "• Brooklands UHCW: two concerns on level two of the QAF:"): a list stops there.
+        ``marker`` (``_marker``), only items marked that way.
         """
         items = []
         for other in range(sentence_id + step, sentence_id + step * (MAX_LIST_ITEMS + 1), step):
             if not 0 <= other < len(self.kb.sentences) or not self._pages_apart(other - step, other, 1):
                 break
-            text = self.text(other)
-            item = is_list_item(text) and (marker is None or _marker(text) == marker)
-            opens_a_list = item and text.endswith(":")  # "• Brooklands UHCW: two concerns on level two of the QAF:"
-            if step < 0 and opens_a_list:
-                break  # it introduces this list (``_introduction_of`` takes it), ending the list before
+            item = is_list_item(self.text(other)) and (marker is None or _marker(self.text(other)) == marker)
             if item or (introduced and self._same_page(sentence_id, other)):
                 items.append(other)
             else:
                 break
-            if step > 0 and opens_a_list:
-                break  # the list's last item, run into the next list's introduction by the page's layout
         return items
 
     def _same_page(self, a: int, b: int) -> bool:

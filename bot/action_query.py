@@ -601,11 +601,6 @@ def _matches(row: ActionRow, f: ActionFilter) -> bool:
     return not f.text or _mentions(row, _content_words(f.text))
 
 
-def mentioned_by_no_action(word: str, rows: Iterable[ActionRow]) -> bool:
-    """No row of the table holds the word (by stem, or as a prefix of a longer word)."""
-    return not any(_mentions(row, [word], share=1.0) for row in rows)
-
-
 def _mentions(row: ActionRow, words: list[str], share: float = _SHARE_OF_WORDS_TO_MENTION) -> bool:
     """Whether the row's text holds enough of the words, ``share`` of them (by stem, or as a prefix of a longer word)."""
     stems = {stem(word) for word in _content_words(f"{row.theme} {row.action} {row.progress or ''}")}

@@ -30,7 +30,6 @@ from bot.action_query import (
     ActionListing,
     asks_about_actions,
     detail_asked,
-    mentioned_by_no_action,
     names_its_themes_in_full,
     render_listing_text,
     row_details,
@@ -519,13 +518,19 @@ class AnsweringService:
         return self.actions.understand(without_naming, self.today(), source=mentions[0][0]) or replace(action_filter, source=mentions[0][0])
 
     def _words_beyond_the_table(self, action_filter: ActionFilter) -> list[str]:
-        """Of the words an action must mention, those no action holds and the documents use: the question is about
-        something the documents tell of and the table does not, so the documents answer it (a trial's "how many trust
+        """Of the words an action must mention, those the documents use but none of the documents the action table
+        comes from: the question is about what other documents tell of, so they answer it (a trial's "how many trust
         actions did WRM look at?" had listed an air handling action that mentions "trust" and "look", as a row needs
-        only most of the words; WRM wrote the Derbyshire case study). A word nothing uses is a misspelling or a
-        name the table may still hold under another, and is left to the table."""
+        only most of the words; WRM is in the Derbyshire case study alone). Everyday words ("which actions cover EV
+        charging?") are in the table's documents too, and so are the initials they use for what the table spells out
+        ("MH roles")."""
         words = action_filter.text.split() if action_filter.text else []
-        return [word for word in words if self.searcher.knows(word) and mentioned_by_no_action(word, self.kb.actions)]
+        return [word for word in words if self.searcher.knows(word) and word not in self._table_documents_words]
+
+    @cached_property
+    def _table_documents_words(self) -> frozenset[str]:
+        """The search tokens of every sentence of the documents the action table comes from."""
+        return frozenset(t for slug, sentence in self.kb.sentences if slug in self.actions.sources for t in tokenize(sentence.text))
 
     def answer_actions(self, action_filter: ActionFilter) -> Answer:
         """The action table filtered directly (the CLI's and channels' /due and /owner)."""

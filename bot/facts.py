@@ -85,13 +85,14 @@ _ASKS_CONTACT = re.compile(r"\b(?:e-?mail(?:\s+address)?|(?:tele)?phone(?:\s+num
 
 
 # Who wrote, signed or sent a document ("who wrote the letter?", "who's the author of the finance report?", "who was
-# it signed by?"): a sign-off or an author line answers, in words the question does not use. "Who sent apologies to
+# it signed by?", "who is the letter from?"): a sign-off or an author line answers, in words the question does not use. "Who sent apologies to
 # the meeting?" asks no author: the verb's object must be a document or point back to one. English, set by hand.
 _DOCUMENT_OR_IT = rf"(?:{'|'.join(sorted(DOCUMENT_NOUNS))}|document|it|this|that)"
 _ASKS_AUTHOR = re.compile(
     r"\bwho(?:['’]s|\s+(?:is|was|are|were))?\s+(?:the\s+)?(?:authors?|signator(?:y|ies)|sender)\b"
     rf"|\bwho\s+(?:wrote|authored|signed|sent|drafted)\s+(?:[\w'’/&-]+\s+){{0,5}}?{_DOCUMENT_OR_IT}\b"
-    r"|\bwho\s+(?:is|was)\s+(?:[\w'’/&-]+\s+){0,5}?(?:written|authored|signed|sent|drafted)\s+by\b",
+    r"|\bwho\s+(?:is|was)\s+(?:[\w'’/&-]+\s+){0,5}?(?:written|authored|signed|sent|drafted)\s+by\b"
+    rf"|\bwho\s+(?:is|was)\s+(?:the\s+|this\s+|that\s+)?(?:[\w'’/&-]+\s+){{0,4}}?{_DOCUMENT_OR_IT}\s+from\b",
     re.IGNORECASE,
 )
 
@@ -197,7 +198,13 @@ def split_question(question: str) -> list[str]:
 # A topic named instead of a question asked ("desflurane", "virtual wards at geh", "tell me about desflurane"): it asks
 # what the documents say about it. The words are English grammar, set by hand (no dev question names a topic alone).
 _TELL_ME_ABOUT = re.compile(
-    r"^\s*(?:please\s+)?(?:can\s+you\s+)?(?:tell\s+me|what\s+can\s+you\s+tell\s+me)\s+(?:(?:a\s+bit|a\s+little|more)\s+)?about\s+(?P<topic>.+?)[?.!\s]*$",
+    r"^\s*(?:please\s+)?(?:can\s+you\s+)?(?:tell\s+me|what\s+can\s+you\s+tell\s+me)\s+(?:(?:a\s+bit|a\s+little|more)\s+)?"
+    r"about[:\s]+(?P<topic>.+?)[?.!\s]*$",
+    re.IGNORECASE,
+)
+# Asking for a topic to be told: "explain desflurane", "define scope 3", "info on virtual wards". Not part of the topic.
+_TELL_VERB = re.compile(
+    r"^\s*(?:please\s+)?(?:explain|define|describe|info(?:rmation)?\s+(?:on|about)|details?\s+(?:on|of|about))[:\s]+",
     re.IGNORECASE,
 )
 _ASKING = re.compile(
@@ -205,17 +212,28 @@ _ASKING = re.compile(
     r"has|have|had|will|would|should|shall|must|any|anything)\b",
     re.IGNORECASE,
 )
+# Words of talking to the bot rather than of a topic: a message of nothing else ("thanks", "help", "start again", "not
+# helpful", "yes", "page 75") names none.
+_CHAT = frozenset(
+    """hi hello hey thanks thank thankyou ta cheers ok okay yes yeah yep no nope great good fine cool nice brilliant
+    perfect help start again restart reset stop cancel quit exit bye goodbye please sorry not helpful useless wrong
+    right correct test testing menu more next back page pages p answer""".split()
+)
 # A message of at most this many words, none of them asking anything, names a topic. Set by hand: "gp access
 # numbers", "ev charging at swft" are topics; longer runs of words are mostly questions typed without a question word.
 MAX_TOPIC_WORDS = 4
 
 
 def topic_named(message: str) -> str | None:
-    """The topic of a message that names one rather than asking a question; None for a question."""
+    """The topic of a message that names one rather than asking a question; None for a question or for talk to the bot."""
     if told := _TELL_ME_ABOUT.match(message):
-        return told["topic"]
-    words = message.split()
-    return message.strip(" .!") if len(words) <= MAX_TOPIC_WORDS and not _ASKING.search(message) else None
+        topic = told["topic"]
+    elif len(message.split()) <= MAX_TOPIC_WORDS and not _ASKING.search(message):
+        topic = _TELL_VERB.sub("", message).strip(" .!:")
+    else:
+        return None
+    words = re.findall(r"[a-z]+", topic.lower())
+    return topic if any(word not in _CHAT and word not in STOPWORDS for word in words) else None
 
 
 _WHEN = re.compile(r"\bwhen\b|\bwhat date\b", re.IGNORECASE)
@@ -367,18 +385,18 @@ def _is_a_name(name: str, is_name: Callable[[str], bool]) -> bool:
 
 
 # The person a letter's sign-off or a paper's author line names ("Yours sincerely Julie Grant Director of ...", "Author:
-# Rose Uwins Senior ..."): a first name and a surname, with no dash or comma before the role that follows.
-_SIGNED = re.compile(
-    r"(?i:yours\s+(?:sincerely|faithfully|truly)|regards|best\s+wishes|author\s*:|report\s+from\s*:|(?:prepared|written)\s+by\s*:?)"
-    r"\s*,?\s*(?P<name>[A-Z][a-z]+ [A-Z][a-z'’]+(?:-[A-Z][a-z]+)?)\b"
-)
+# Rose Uwins Senior ..."), a title and a first name and a surname, with no dash or comma before the role that follows;
+# else the one a paper is from ("Report From: Anita Wilson Director of ..."), who put it forward but did not write it.
+_NAME_WRITTEN = rf"\s*,?\s*(?P<name>(?:{PERSON_TITLES}\.?\s+)?[A-Z][a-z]+ [A-Z][a-z'’]+(?:-[A-Z][a-z]+)?)\b"
+_SIGNED = re.compile(r"(?i:yours\s+(?:sincerely|faithfully|truly)|regards|best\s+wishes|author\s*:|(?:prepared|written)\s+by\s*:?)" + _NAME_WRITTEN)
+_SENT = re.compile(r"(?i:report\s+from\s*:)" + _NAME_WRITTEN)
 
 
 def person_named(text: str) -> str | None:
     """The one who signed or wrote it ("Yours sincerely Julie Grant Director of Strategic Transformation, West Midlands":
-    not "West Midlands" after the role), else the first person a sentence names, as it names them ("Mrs Cartwright",
-    "Laura Nelson"), or None."""
-    if signed := _SIGNED.search(text):
+    not "West Midlands" after the role; "Author: Rose Uwins" before "Report From: Anita Wilson"), else the first person
+    a sentence names, as it names them ("Mrs Cartwright", "Laura Nelson"), or None."""
+    if signed := _SIGNED.search(text) or _SENT.search(text):
         return signed.group("name")
     match = _PERSON.search(text)
     return next(name for name in match.groups() if name) if match else None

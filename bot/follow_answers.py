@@ -59,7 +59,7 @@ NOTHING_TO_CONTINUE = (
 # "more" after a decline: a trial read "Ask a question first" as not having been heard.
 NOTHING_FOUND_TO_CONTINUE = (
     "The last question found no passage that answers it, so there is nothing more of it to show. Try asking it in "
-    "other words, or ask for a briefing on its topic (brief <topic>)."
+    "other words, or naming the document or the organisation it is about."
 )
 NOTHING_TO_DRILL = "I couldn't find the passage that answer came from any more. Please ask the question again."
 NOTHING_AFTER = "The pages say nothing more after that: each passage ends its page."

@@ -266,8 +266,10 @@ class Quoter:
             return self._elaboration_of(sentence_id)
         # An item's list is the items marked as it is: "10. Transitioning to an ICB – ...", the comms report's next
         # numbered section, is no item of the bulleted list of wellbeing sessions before it (and brought it along).
+        # An item ending in ":" introduces what follows it, however that is marked ("2. ... with a focus on:" and bullets).
         marker = _marker(text)
-        following = self._items_from(sentence_id, +1, introduced=False, marker=marker)
+        introduces = text.endswith(":")
+        following = self._items_from(sentence_id, +1, introduced=introduces, marker=None if introduces else marker)
         preceding = self._items_from(sentence_id, -1, introduced=False, marker=marker)
         around = [i for pair in zip_longest(following, preceding) for i in pair if i is not None]
         introduction = self._introduction_of(min([sentence_id, *preceding]))

@@ -134,9 +134,6 @@ def test_a_sentence_pointing_back_comes_with_the_sentence_it_points_at(service):
     [pointing] = [i for i, (slug, s) in enumerate(service.kb.sentences) if s.text.startswith("It has a lower global warming potential")]
     assert service.quoter.with_lists([pointing], 900) == [pointing - 1, pointing]
     assert service.kb.sentences[pointing - 1][1].text.startswith("Methoxyflurane can be self-administered")
-    answer = service.answer("What is the global warming potential of desflurane?")
-    said = answer.text.replace("\n", " ")
-    assert "It has a lower global warming potential" not in said or "Methoxyflurane can be self-administered" in said
     # A list item before it is no antecedent: its list would have to come too.
     items = [i for i in range(1, len(service.kb.sentences)) if is_list_item(service.kb.sentences[i - 1][1].text)
              and service.kb.sentences[i][1].text.startswith("It ") and service.kb.sentences[i - 1][0] == service.kb.sentences[i][0]]
@@ -151,6 +148,20 @@ def test_a_numbered_section_after_a_bulleted_list_is_no_item_of_it(service):
     assert all(i >= section for i in service.quoter.with_lists([section], 900))
     answer = service.answer("what did the new icb website replace?")
     assert "Meditation" not in answer.text
+
+
+@pytest.mark.parametrize(
+    ("introduction", "first_line"),
+    [
+        # A review of the marker rule: an item ending in ":" brings what follows it however that is marked.
+        ("• The average wait by Place as of April 2022 are:", "Coventry and Rugby"),
+        ("2. Several system wide initiatives are in place/in development with a focus on: o Primary Care Engagement:", "• Development and launch"),
+    ],
+)
+def test_an_item_ending_in_a_colon_brings_the_lines_under_it(service, introduction, first_line):
+    [item] = [i for i, (_, s) in enumerate(service.kb.sentences) if s.text.startswith(introduction)]
+    shown = service.quoter.with_lists([item], 900)
+    assert item + 1 in shown and service.kb.sentences[item + 1][1].text.startswith(first_line)
 
 
 def test_a_clause_ending_in_a_semicolon_before_bullets_brings_them(service):
@@ -518,7 +529,6 @@ def test_who_wrote_a_letter_is_answered_by_its_sign_off(service, question):
     assert not answer.abstained
     assert "Julie Grant" in answer.text
     assert [(c.slug, c.page) for c in answer.citations] == [("nhse-system-review-letter-2022-05", 4)]
-    assert "07876 354253" in service.answer("what's Julie Grant's phone number?").text  # the follow-up's "her"
 
 
 def test_only_a_document_written_signed_or_sent_asks_for_its_author():
@@ -555,6 +565,11 @@ def test_a_topic_the_documents_do_not_cover_is_declined_without_offering_a_brief
         ("who leads water", None),
         ("how many ev charging points has swft got", None),
         ("what changes for big contracts from April 2023 and who leads them", None),
+        ("Tell me about: desflurane", "desflurane"),
+        ("explain desflurane", "desflurane"),
+        # A review: talk to the bot names no topic.
+        ("thanks", None), ("thank you", None), ("help", None), ("not helpful", None), ("start again", None),
+        ("yes", None), ("page 75", None),
     ],
 )
 def test_a_topic_is_told_from_a_question(message, topic):

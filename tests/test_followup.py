@@ -145,6 +145,19 @@ def test_her_after_asking_who_wrote_a_letter_is_its_signatory():
     assert resolve("what's her phone number?", signed).question == "what's Julie Grant's phone number?"
 
 
+def test_her_phone_number_after_who_wrote_the_letter_is_the_signatorys(service):
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    wrote = answerer.answer("who wrote the letter?", ())
+    assert "Julie Grant" in wrote.answer.text
+    phone = answerer.answer("what's her phone number?", wrote.history)
+    assert "07876 354253" in phone.answer.text
+    # A cover sheet names who a paper is from and, after, who wrote it: "her" is the author.
+    author = (Turn("who wrote the comms report?", (CitedPassage("icb-comms-engagement-report-2022-07", 1, "Report From: Anita Wilson Director of Corporate Affairs Author: Rose Uwins Senior Communications and Engagement Lead"),)),)
+    assert resolve("what is her role?", author).question == "what is Rose Uwins's role?"
+
+
 def test_he_or_she_after_asking_who_holds_a_role_is_the_person_the_quotes_name_in_it(service):
     """A trial: the Roadmap's signatories answered "who is the ICB chair?", and "she" was read as the first of them;
     a review then found everyday words taken for names ("what does Net Zero do?")."""

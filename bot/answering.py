@@ -769,9 +769,7 @@ class AnsweringService:
         for in the document the best answer comes from; a later part that asks for a
         kind of fact and points back ("when should we hit it?") is searched together
         with the first part. Each part's sentence must carry the kind of fact it asks
-        for (a date for "when") and be other than the best answer; a later part whose kind of fact the best answer
-        gives already has no sentence of its own (a trial's "... and with how much money?" after the one sentence
-        giving both "£1 million" and "80 ... charging points" had "15-20% of ... money is spent on medicines").
+        for (a date for "when") and be other than the best answer.
         """
         parts = split_question(question)
         if len(parts) < 2 or not scored:
@@ -780,8 +778,6 @@ class AnsweringService:
         best = []
         for number, part in enumerate(parts):
             wants = wanted_fact_kinds(part)
-            if number and wants and carries(self._text(scored[0]), wants):
-                continue  # the best answer gives it ("... secured £1 million to install 80 ... charging points")
             query = f"{parts[0]} {part}" if number and wants and _REFERS_BACK.search(part) else part
             scored_part, _, _ = self._rank(query, PART_CHUNKS_SEARCHED, document)
             fitting = [

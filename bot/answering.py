@@ -47,6 +47,7 @@ from bot.facts import (
     gives_contact,
     has_figure,
     split_question,
+    summary_asked,
     topic_named,
     value_asked_for_years,
     wanted_fact_kinds,
@@ -188,12 +189,6 @@ NO_WORD_KNOWN = "The documents use none of the words of the question; try other 
 _NAMES_ACTIONS = re.compile(r"\bactions?\b|\bdue\b|\bdeadlines?\b", re.IGNORECASE)
 # The sections in which a document sums itself up.
 _SUMMARY_HEADING = re.compile(r"\b(?:foreword|executive summary|summary|introduction|overview)\b", re.IGNORECASE)
-# "summarise the green plan", "give me an overview of ...": a briefing's job, not one answer's.
-_SUMMARY_REQUEST = re.compile(
-    r"^\s*(?:please\s+)?(?:summari[sz]e|sum up|give (?:me )?(?:an? )?(?:overview|summary) of|overview of|"
-    r"what(?:'s| is) the (?:overview|summary) of)\s+(?P<topic>.+?)(?:\s+in\s+\d+\s+\w+(?:\s+points?)?)?[?.!\s]*$",
-    re.IGNORECASE,
-)
 # "what was the nhse letter about?", "what's the phm roadmap about": a summary asked of the document it names.
 _WHAT_A_DOCUMENT_IS_ABOUT = re.compile(
     r"^\s*(?:please\s+)?(?:what(?:['’]s|s|\s+is|\s+was)|tell\s+me\s+what)\s+(?P<topic>.+?)\s+(?:is\s+|was\s+)?(?:all\s+)?about[?.!\s]*$",
@@ -430,9 +425,8 @@ class AnsweringService:
         if len(question) > MAX_QUESTION_CHARS:
             text = TOO_LONG.format(length=len(question), limit=MAX_QUESTION_CHARS)
             return Answer(text=text, citations=[], abstained=True, trace=["declined: too long to be a question"])
-        summary = _SUMMARY_REQUEST.match(question)
-        if summary:
-            return self._point_to_briefing(summary["topic"], filters)
+        if summary := summary_asked(question):  # "summarise the green plan": a briefing's job, not one answer's
+            return self._point_to_briefing(summary, filters)
         about = _WHAT_A_DOCUMENT_IS_ABOUT.match(question)
         names_a_document = about and DOCUMENT_NOUNS & set(about["topic"].lower().split())  # not "what is the nhs about"
         if about and names_a_document and self.features.named_document(about["topic"]) is not None:

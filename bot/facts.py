@@ -195,6 +195,19 @@ def split_question(question: str) -> list[str]:
     return [part for part in parts if len(tokenize(part)) >= 1]
 
 
+# A summary asked for ("summarise the green plan", "give me an overview of ..."): a briefing's job, not one answer's.
+_SUMMARY_REQUEST = re.compile(
+    r"^\s*(?:please\s+)?(?:summari[sz]e|sum up|give (?:me )?(?:an? )?(?:overview|summary) of|overview of|"
+    r"what(?:'s| is) the (?:overview|summary) of)\s+(?P<topic>.+?)(?:\s+in\s+\d+\s+\w+(?:\s+points?)?)?[?.!\s]*$",
+    re.IGNORECASE,
+)
+
+
+def summary_asked(message: str) -> str | None:
+    """The topic a message asks a summary of, or None."""
+    return asked["topic"] if (asked := _SUMMARY_REQUEST.match(message)) else None
+
+
 # A topic named instead of a question asked ("desflurane", "virtual wards at geh", "tell me about desflurane"): it asks
 # what the documents say about it. The words are English grammar, set by hand (no dev question names a topic alone).
 _TELL_ME_ABOUT = re.compile(

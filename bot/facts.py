@@ -85,8 +85,9 @@ _ASKS_CONTACT = re.compile(r"\b(?:e-?mail(?:\s+address)?|(?:tele)?phone(?:\s+num
 
 
 # Who wrote, signed or sent a document ("who wrote the letter?", "who's the author of the finance report?", "who was
-# it signed by?", "who is the letter from?"): a sign-off or an author line answers, in words the question does not use. "Who sent apologies to
-# the meeting?" asks no author: the verb's object must be a document or point back to one. English, set by hand.
+# it signed by?", "who is the letter from?"): a sign-off or an author line answers, in words the question does not
+# use. "Who sent apologies to the meeting?" asks no author: the verb's object must be a document or point back to one.
+# English, set by hand.
 _DOCUMENT_OR_IT = rf"(?:{'|'.join(sorted(DOCUMENT_NOUNS))}|document|it|this|that)"
 _ASKS_AUTHOR = re.compile(
     r"\bwho(?:['’]s|\s+(?:is|was|are|were))?\s+(?:the\s+)?(?:authors?|signator(?:y|ies)|sender)\b"

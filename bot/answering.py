@@ -519,7 +519,8 @@ class AnsweringService:
         charging?") are in the table's documents too, and so are the initials they use for what the table spells out
         ("MH roles")."""
         words = action_filter.text.split() if action_filter.text else []
-        return [word for word in words if self.searcher.knows(word) and word not in self._table_documents_words]
+        # As search reads them ("provision" as "provis"), as the table's documents' words are read.
+        return [w for w in words if (tokens := tokenize(w)) and self.searcher.knows(tokens[0]) and not set(tokens) & self._table_documents_words]
 
     @cached_property
     def _table_documents_words(self) -> frozenset[str]:
@@ -622,6 +623,9 @@ class AnsweringService:
             # "asdfgh": no word of the question is in the documents (nor a misspelling of one), so whatever
             # is closest in meaning is chance; nothing to point to either.
             return self._abstain([], trace + ["declined: the documents use none of the question's words"], NO_WORD_KNOWN)
+        if signed := self._author_lines_asked(question):
+            composed = self._compose(signed)
+            return Answer(composed.text, composed.citations, False, trace=[*trace, f"who wrote it asked: its author lines, {self._where(signed[0])}"])
         table = self._table_answer(question, scored, candidates)
         if table:
             trace.append(f"read a monthly table: {self._where(table.sentence_id)}, {table.shown() if table.gives else table.gap()}")
@@ -1069,17 +1073,33 @@ class AnsweringService:
     def _author_first(self, question: str, scored: list[_Scored]) -> list[_Scored]:
         """For "who wrote the letter?": the sign-off or author lines of the document asked about lead the sentences to
         quote (a trial's "who wrote the letter?" had the CHC appeals policy, as nothing else names the writer in the
-        question's words), and they are the answer. The document is the one the question names; else the one document
-        whose title has the noun it uses ("the letter"); else the best sentence's. Unchanged when it has no such line."""
-        named = self.features.documents_named_in(question)
-        if not named:
-            nouns = {token for token in tokenize(question) if token in DOCUMENT_NOUNS}
-            titled = {slug for slug in self.kb.by_slug if nouns & self.features.title_words(slug)}
-            named = titled if len(titled) == 1 else {self._page(scored[0].sentence_id)[0]}
-        lines = [i for slug in sorted(named) for i in self._author_lines.get(slug, [])]
+        question's words), and they are the answer. The document is the one asked about (``_document_asked``), else the
+        best sentence's. When it has no such line, no other document's author is quoted for it."""
+        asked = self._document_asked(question)
+        lines = [i for slug in sorted(asked or {self._page(scored[0].sentence_id)[0]}) for i in self._author_lines.get(slug, [])]
+        if not lines and asked:  # "who authored the performance report?", which names no author: not another paper's
+            others = {i for document_lines in self._author_lines.values() for i in document_lines}
+            return [c for c in scored if c.sentence_id not in others] or scored
         if not lines:
             return scored
         return [_Scored(i, scored[0].score) for i in lines]  # alone: what else ranks high answers another question
+
+    def _author_lines_asked(self, question: str) -> list[int]:
+        """The sign-off or author lines of the document a "who wrote ...?" question names: the answer, whatever the
+        answer-or-decline score says of the words around them ("who is the letter from?" had scored just under it)."""
+        if not asks_for_author(question):
+            return []
+        return [i for slug in sorted(self._document_asked(question)) for i in self._author_lines.get(slug, [])]
+
+    def _document_asked(self, question: str) -> set[str]:
+        """The documents a question names, else the one document whose title has the document noun it uses ("the
+        letter"), else none."""
+        named = self.features.documents_named_in(question)
+        if named:
+            return named
+        nouns = {token for token in tokenize(question) if token in DOCUMENT_NOUNS}
+        titled = {slug for slug in self.kb.by_slug if nouns & self.features.title_words(slug)}
+        return titled if len(titled) == 1 else set()
 
     @cached_property
     def _author_lines(self) -> dict[str, list[int]]:

@@ -227,11 +227,12 @@ _ASKING = re.compile(
     re.IGNORECASE,
 )
 # Words of talking to the bot rather than of a topic: a message of nothing else ("thanks", "help", "start again", "not
-# helpful", "yes", "page 75") names none.
+# helpful", "yes", "page 75", "got it", "never mind", "good afternoon", "explain") names none.
 _CHAT = frozenset(
     """hi hello hey thanks thank thankyou ta cheers ok okay yes yeah yep no nope great good fine cool nice brilliant
     perfect help start again restart reset stop cancel quit exit bye goodbye please sorry not helpful useless wrong
-    right correct test testing menu more next back page pages p answer""".split()
+    right correct test testing menu more next back page pages p answer so much got new question go never mind
+    understood clear home options morning afternoon evening night explain define describe""".split()
 )
 # A message of at most this many words, none of them asking anything, names a topic. Set by hand: "gp access
 # numbers", "ev charging at swft" are topics; longer runs of words are mostly questions typed without a question word.

@@ -300,17 +300,20 @@ class Quoter:
         goes on over a page break ("Dr Sukhi Dhesi" ends page 1, "Dr Deepika Yadav" opens page 2).
 
         After an introduction ending in ":", the next sentences on its page are items even without a bullet. With a
-        ``marker`` (``_marker``), only items marked that way.
+        ``marker`` (``_marker``), only items marked that way, until an item ending in ":" introduces others.
         """
         items = []
         for other in range(sentence_id + step, sentence_id + step * (MAX_LIST_ITEMS + 1), step):
             if not 0 <= other < len(self.kb.sentences) or not self._pages_apart(other - step, other, 1):
                 break
-            item = is_list_item(self.text(other)) and (marker is None or _marker(self.text(other)) == marker)
+            text = self.text(other)
+            item = is_list_item(text) and (marker is None or _marker(text) == marker)
             if item or (introduced and self._same_page(sentence_id, other)):
                 items.append(other)
             else:
                 break
+            if step > 0 and item and text.endswith(":"):
+                marker = None  # "6. Recommendation Members are asked to:" brings its bullets
         return items
 
     def _same_page(self, a: int, b: int) -> bool:

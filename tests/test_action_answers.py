@@ -39,7 +39,8 @@ def test_a_question_about_what_the_tables_documents_never_mention_is_answered_fr
     # "Cover", "concern" and "affect" are in no action either, but in the table's documents (a review); so are the
     # initials "MH" of what the table spells out.
     for asked, held in [("which actions cover EV charging?", "charging"), ("which actions concern recycling targets?", "recycling"),
-                        ("which actions affect GP practices?", "GP practices"), ("who has the follow-up action on MH roles?", "Melanie Coombes")]:
+                        ("which actions affect GP practices?", "GP practices"), ("who has the follow-up action on MH roles?", "Melanie Coombes"),
+                        ("what actions are there on the provision of EV charging?", "charging")]:  # "provision" read as search reads it
         listed = service.answer(asked)
         assert listed.actions is not None and held in listed.text, asked
     # "log" of "the QSRM action log" names the table: no word an action must mention.

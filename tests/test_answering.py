@@ -162,6 +162,10 @@ def test_an_item_ending_in_a_colon_brings_the_lines_under_it(service, introducti
     [item] = [i for i, (_, s) in enumerate(service.kb.sentences) if s.text.startswith(introduction)]
     shown = service.quoter.with_lists([item], 900)
     assert item + 1 in shown and service.kb.sentences[item + 1][1].text.startswith(first_line)
+    # ... and so it does when it is brought in as the next item of a list itself (a second review): item 1 brings
+    # item 2 and the bullets item 2 introduces.
+    if introduction.startswith("2. "):
+        assert {item - 1, item, item + 1} <= set(service.quoter.with_lists([item - 1], 900))
 
 
 def test_a_clause_ending_in_a_semicolon_before_bullets_brings_them(service):
@@ -525,6 +529,15 @@ def test_who_wrote_a_letter_is_answered_by_its_sign_off(service, question):
     assert [(c.slug, c.page) for c in answer.citations] == [("nhse-system-review-letter-2022-05", 4)]
 
 
+def test_who_a_document_is_from_is_its_sign_off_and_no_other_papers(service):
+    """A second review: "who is the letter from?" was declined, just under the answer-or-decline bar, and "who authored
+    the performance report?", which names no author, quoted the finance report's cover sheet."""
+    letter = service.answer("who is the letter from?")
+    assert not letter.abstained and "Julie Grant" in letter.text
+    performance = service.answer("who authored the performance report?")
+    assert "Kay Speed-Andrews" not in performance.text and "Rose Uwins" not in performance.text
+
+
 def test_only_a_document_written_signed_or_sent_asks_for_its_author():
     assert asks_for_author("who's the author of the finance report?") and asks_for_author("who was it written by?")
     assert not asks_for_author("Who sent apologies to the 18 May 2022 CCG Governing Body meeting?")  # a dev question
@@ -564,6 +577,8 @@ def test_a_topic_the_documents_do_not_cover_is_declined_without_offering_a_brief
         # A review: talk to the bot names no topic.
         ("thanks", None), ("thank you", None), ("help", None), ("not helpful", None), ("start again", None),
         ("yes", None), ("page 75", None),
+        # A second review.
+        ("thank you so much", None), ("got it", None), ("never mind", None), ("good afternoon", None), ("explain", None),
     ],
 )
 def test_a_topic_is_told_from_a_question(message, topic):

@@ -46,6 +46,7 @@ from bot.facts import (
     gives_a_figure_for,
     gives_contact,
     has_figure,
+    is_talk,
     split_question,
     summary_asked,
     topic_named,
@@ -422,6 +423,8 @@ class AnsweringService:
         question = months_parted_from_years(collapse_whitespace(without_modal_may(question)))  # "if i may" names no month
         if not has_a_word(question):  # "", "??", "..."
             return Answer(text=NO_QUESTION, citations=[], abstained=True, trace=["declined: no word to look for"])
+        if is_talk(question):  # "thanks", "ok great", "not helpful": nothing to look for in the documents
+            return Answer(text=NO_QUESTION, citations=[], abstained=True, trace=["talk to the bot, not a question"])
         if len(question) > MAX_QUESTION_CHARS:
             text = TOO_LONG.format(length=len(question), limit=MAX_QUESTION_CHARS)
             return Answer(text=text, citations=[], abstained=True, trace=["declined: too long to be a question"])

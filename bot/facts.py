@@ -239,6 +239,15 @@ _CHAT = frozenset(
 MAX_TOPIC_WORDS = 4
 
 
+def is_talk(message: str) -> bool:
+    """Only words of talking to the bot ("thanks", "ok great", "not helpful"), asking nothing and giving no figure: no
+    question, no topic, no follow-up ("what about 20/21?" and "when did it start?" ask)."""
+    words = re.findall(r"[a-z]+", message.lower())
+    if not words or _ASKING.search(message) or re.search(r"\d", message):
+        return False
+    return any(word in _CHAT for word in words) and all(word in _CHAT or word in STOPWORDS for word in words)
+
+
 def topic_named(message: str) -> str | None:
     """The topic of a message that names one rather than asking a question; None for a question or for talk to the bot."""
     if told := _TELL_ME_ABOUT.match(message):

@@ -33,7 +33,7 @@ from itertools import pairwise
 
 from bot.action_answers import ROWS_IN_TEXT
 from bot.action_query import ActionDetail, ActionFilter, detail_asked
-from bot.facts import person_in_role, person_named, roles_asked
+from bot.facts import is_talk, person_in_role, person_named, roles_asked
 from index.text import has_a_word, months_parted_from_years, tokenize, without_modal_may
 from index.vocabulary import (
     BODY_WORDS,
@@ -351,6 +351,8 @@ def resolve(
         return _drill(message, last)
     if last.action_filter is None and _MORE.match(message):
         return _drill("tell me more about that", last) if last.citations else Resolution(FollowUpKind.MORE, message, nothing_found=last.abstained)
+    if is_talk(message):
+        return _standalone(message)  # "thanks" leans on nothing: it was read as a pronoun follow-up ("thanks (the letter)?")
     ellipsis = _ELLIPSIS_CUE.match(message)
     fragment = message[ellipsis.end() :].strip(" ?!.") if ellipsis else ""
     fills_slot = any(slot.search(fragment) and slot.search(last.question) for slot in _TIMES)

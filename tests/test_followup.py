@@ -716,6 +716,24 @@ def test_more_after_a_decline_says_the_last_question_found_nothing_not_to_ask_on
     assert "found no passage" in answer.text and "Ask a question first" not in answer.text
 
 
+def test_thanks_after_an_answer_is_no_follow_up(service):
+    """A bare-clone chat: "thanks" after "who is the letter from?" was read as "thanks (the letter from)?" and answered
+    with "I thanked Danielle for your input ..."."""
+    from bot.answering import NO_QUESTION
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    letter = answerer.answer("who is the letter from?", ())
+    for talk in ("thanks", "ok great", "not helpful"):
+        said = answerer.answer(talk, letter.history)
+        assert said.resolution.kind is FollowUpKind.STANDALONE, talk
+        assert said.answer.text == NO_QUESTION and not said.answer.citations
+    assert answerer.answer("more", letter.history).resolution.kind is not FollowUpKind.STANDALONE  # still a follow-up
+    # Questions made of small words still ask (a first version read these as talk and lost their follow-ups).
+    assert resolve("what about 20/21?", asked("what surplus did the ccg finish 21/22 with?")).kind is FollowUpKind.ELLIPSIS
+    assert resolve("when did it start?", asked("how's uhcw's 111 pulmonary embolism pilot going?")).kind is FollowUpKind.PRONOUN
+
+
 def test_another_topic_after_a_listing_lists_that_topics_actions_not_an_empty_intersection(service):
     """ "and the workforce one?" after the QSRM capital follow-up asks for the workforce action, not
     for capital actions about workforce (none): the new theme replaces the old topic."""

@@ -527,8 +527,9 @@ class AnsweringService:
 
     @cached_property
     def _table_documents_words(self) -> frozenset[str]:
-        """The search tokens of every sentence of the documents the action table comes from."""
-        return frozenset(t for slug, sentence in self.kb.sentences if slug in self.actions.sources for t in tokenize(sentence.text))
+        """The search tokens of every sentence of the documents the action table comes from (as the searcher holds them)."""
+        sources = self.actions.sources
+        return frozenset().union(*(self.searcher.sentence_tokens(i) for i, (slug, _) in enumerate(self.kb.sentences) if slug in sources))
 
     def answer_actions(self, action_filter: ActionFilter) -> Answer:
         """The action table filtered directly (the CLI's and channels' /due and /owner)."""
@@ -626,7 +627,11 @@ class AnsweringService:
             # "asdfgh": no word of the question is in the documents (nor a misspelling of one), so whatever
             # is closest in meaning is chance; nothing to point to either.
             return self._abstain([], trace + ["declined: the documents use none of the question's words"], NO_WORD_KNOWN)
-        if signed := self._author_lines_asked(question):
+        author_asked = asks_for_author(question)
+        asked_documents = self._document_asked(question) if author_asked else set()
+        if signed := self._author_lines_of(asked_documents):
+            # "who is the letter from?": the sign-off answers, whatever the answer-or-decline score says of the words
+            # around it (that question had scored just under the bar).
             composed = self._compose(signed)
             return Answer(composed.text, composed.citations, False, trace=[*trace, f"who wrote it asked: its author lines, {self._where(signed[0])}"])
         table = self._table_answer(question, scored, candidates)
@@ -690,8 +695,8 @@ class AnsweringService:
                 best = [c.sentence_id for c in scored[:3]]
                 return self._abstain(self._hints_of_sentences(best), [*trace, "declined: contact details asked for, none among the best sentences"], NO_CONTACT)
             scored = giving
-        if asks_for_author(question):
-            scored = self._author_first(question, scored)
+        if author_asked:
+            scored = self._author_first(asked_documents, scored)
             trace.append(f"who wrote it asked: leading with {self._where(scored[0].sentence_id)}")
         # Decided on every candidate as fitted; quoted from those with something of their own to say
         # (not "2.11." or "Date:", which the ranker may rank first for the passage after them).
@@ -1073,26 +1078,20 @@ class AnsweringService:
         best = max(saying, key=shared, default=None)
         return best if best is not None and shared(best) >= MIN_SHARE_SAID_MISSING * others else None
 
-    def _author_first(self, question: str, scored: list[_Scored]) -> list[_Scored]:
-        """For "who wrote the letter?": the sign-off or author lines of the document asked about lead the sentences to
-        quote (a trial's "who wrote the letter?" had the CHC appeals policy, as nothing else names the writer in the
-        question's words), and they are the answer. The document is the one asked about (``_document_asked``), else the
-        best sentence's. When it has no such line, no other document's author is quoted for it."""
-        asked = self._document_asked(question)
-        lines = [i for slug in sorted(asked or {self._page(scored[0].sentence_id)[0]}) for i in self._author_lines.get(slug, [])]
-        if not lines and asked:  # "who authored the performance report?", which names no author: not another paper's
+    def _author_first(self, asked_documents: set[str], scored: list[_Scored]) -> list[_Scored]:
+        """For "who wrote it?" when the documents asked about (``_document_asked``) have no sign-off or author line:
+        with none asked about, the best sentence's document's lines lead and are the answer (a trial's "who wrote the
+        letter?" had the CHC appeals policy, as nothing else names the writer in the question's words); with some
+        asked about, no other document's author is quoted for them ("who authored the performance report?")."""
+        if asked_documents:
             others = {i for document_lines in self._author_lines.values() for i in document_lines}
             return [c for c in scored if c.sentence_id not in others] or scored
-        if not lines:
-            return scored
-        return [_Scored(i, scored[0].score) for i in lines]  # alone: what else ranks high answers another question
+        lines = self._author_lines_of({self._page(scored[0].sentence_id)[0]})
+        return [_Scored(i, scored[0].score) for i in lines] or scored  # alone: what else ranks high answers another question
 
-    def _author_lines_asked(self, question: str) -> list[int]:
-        """The sign-off or author lines of the document a "who wrote ...?" question names: the answer, whatever the
-        answer-or-decline score says of the words around them ("who is the letter from?" had scored just under it)."""
-        if not asks_for_author(question):
-            return []
-        return [i for slug in sorted(self._document_asked(question)) for i in self._author_lines.get(slug, [])]
+    def _author_lines_of(self, slugs: set[str]) -> list[int]:
+        """The sign-offs and author lines of these documents, in document order."""
+        return [i for slug in sorted(slugs) for i in self._author_lines.get(slug, [])]
 
     def _document_asked(self, question: str) -> set[str]:
         """The documents a question names, else the one document whose title has the document noun it uses ("the

@@ -239,13 +239,17 @@ _CHAT = frozenset(
 MAX_TOPIC_WORDS = 4
 
 
+def _names_something(text: str) -> bool:
+    """Holds a word that is neither talk to the bot (``_CHAT``) nor a stopword."""
+    return any(word not in _CHAT and word not in STOPWORDS for word in re.findall(r"[a-z]+", text.lower()))
+
+
 def is_talk(message: str) -> bool:
     """Only words of talking to the bot ("thanks", "ok great", "not helpful"), asking nothing and giving no figure: no
     question, no topic, no follow-up ("what about 20/21?" and "when did it start?" ask)."""
-    words = re.findall(r"[a-z]+", message.lower())
-    if not words or _ASKING.search(message) or re.search(r"\d", message):
+    if _ASKING.search(message) or re.search(r"\d", message):
         return False
-    return any(word in _CHAT for word in words) and all(word in _CHAT or word in STOPWORDS for word in words)
+    return any(word in _CHAT for word in re.findall(r"[a-z]+", message.lower())) and not _names_something(message)
 
 
 def topic_named(message: str) -> str | None:
@@ -256,8 +260,7 @@ def topic_named(message: str) -> str | None:
         topic = _TELL_VERB.sub("", message).strip(" .!:")
     else:
         return None
-    words = re.findall(r"[a-z]+", topic.lower())
-    return topic if any(word not in _CHAT and word not in STOPWORDS for word in words) else None
+    return topic if _names_something(topic) else None
 
 
 _WHEN = re.compile(r"\bwhen\b|\bwhat date\b", re.IGNORECASE)

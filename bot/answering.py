@@ -46,6 +46,7 @@ from bot.facts import (
     gives_a_figure_for,
     gives_contact,
     has_figure,
+    initials_asked,
     is_talk,
     split_question,
     summary_asked,
@@ -70,6 +71,7 @@ from index import word_meaning
 from index.embedder import TextEmbedder
 from index.records import Citation, SourceHint
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
+from index.short_names import MINOR_WORDS, names_defined_in
 from index.store import KnowledgeBase
 from index.text import (
     BULLET,
@@ -169,6 +171,9 @@ AMOUNT_TABLE_CANDIDATES = 10
 # appointments, GEH's missing April cancer data 0.34 with one on GEH's April cancer performance. Set by hand on
 # those two, not fitted: the dev questions have no such decline.
 MIN_SHARE_SAID_MISSING = 0.25
+# What initials stand for is quoted from a sentence of at most this many characters where one spells them out: a
+# table's run of cells may be much longer ("Areas of Concern Basis Target ... (IAPT): Access Rate ..."). Set by hand.
+MAX_DEFINING_CHARS = 300
 # A candidate at least this probable answers the question more likely than not: when it gives the month
 # asked, a monthly table that stops short of that month does not make the answer a near miss. Not fitted:
 # the even odds of the ranker's own probability.
@@ -428,6 +433,8 @@ class AnsweringService:
         if len(question) > MAX_QUESTION_CHARS:
             text = TOO_LONG.format(length=len(question), limit=MAX_QUESTION_CHARS)
             return Answer(text=text, citations=[], abstained=True, trace=["declined: too long to be a question"])
+        if (initials := initials_asked(question)) and (defined := self._definition(initials, filters)):
+            return defined  # "what does PHM stand for?": where the documents spell it out
         if summary := summary_asked(question):  # "summarise the green plan": a briefing's job, not one answer's
             return self._point_to_briefing(summary, filters)
         about = _WHAT_A_DOCUMENT_IS_ABOUT.match(question)
@@ -1111,6 +1118,43 @@ class AnsweringService:
             if AUTHOR_LINE.search(sentence.text):
                 lines.setdefault(slug, []).append(i)
         return lines
+
+    def _definition(self, initials: str, filters: Filters) -> Answer | None:
+        """What initials stand for, from the sentence spelling them out ("Population Health Management (PHM)
+        improves ..."), in the document using them most; None when no document the filters allow spells them out
+        (the question is then answered as any other: "what does NHSE stand for?")."""
+        allowed = [i for i in self._definitions.get(initials, []) if filters.allows(*self._slug_and_kind(i))]
+        if not allowed:
+            return None
+        name = next(name for name, spelled in names_defined_in(self.kb.sentences[allowed[0]][1].text) if spelled == initials)
+        name = " ".join(word if word in MINOR_WORDS else word[0].upper() + word[1:] for word in name.split()) if name.islower() else name
+        composed = self._compose(allowed[:1])
+        trace = [f"what initials stand for asked: {initials} is spelled out at {self._where(allowed[0])}"]
+        return Answer(f"{initials} stands for {name}. {composed.text}", composed.citations, False, trace=trace)
+
+    @cached_property
+    def _definitions(self) -> dict[str, list[int]]:
+        """The sentences spelling out each set of initials (``index.short_names.names_defined_in``), those of the
+        document writing the initials most often first (PHM's in the PHM Roadmap before the Green Plan's), and a
+        sentence before a table's run of cells (IAPT's in a row of the performance report's table)."""
+        defining: dict[str, list[int]] = {}
+        uses: dict[tuple[str, str], int] = {}
+        for i, (slug, sentence) in enumerate(self.kb.sentences):
+            for _, initials in names_defined_in(sentence.text):
+                defining.setdefault(initials, []).append(i)
+            for word in re.findall(r"\b[A-Z&]{2,6}\b", sentence.text):
+                uses[slug, word] = uses.get((slug, word), 0) + 1
+        return {
+            initials: sorted(dict.fromkeys(ids), key=lambda i: (not self._reads_as_prose(i), -uses.get((self.kb.sentences[i][0], initials), 0), i))
+            for initials, ids in defining.items()
+        }
+
+    def _reads_as_prose(self, sentence_id: int) -> bool:
+        return len(self.kb.sentences[sentence_id][1].text) <= MAX_DEFINING_CHARS
+
+    def _slug_and_kind(self, sentence_id: int) -> tuple[str, str]:
+        slug = self.kb.sentences[sentence_id][0]
+        return slug, self.kb.by_slug[slug].record.kind
 
     @cached_property
     def _sentences_saying_data_missing(self) -> dict[int, frozenset[str]]:

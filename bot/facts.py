@@ -98,6 +98,29 @@ _ASKS_AUTHOR = re.compile(
 )
 
 
+# What initials stand for ("what does PHM stand for?", "whats iapt short for", "define QAF", "swft meaning", "what is
+# meant by CAPT"), or "what is PHM?" with the initials typed in capitals (in lower case, "what is fit" may ask of a word).
+# English, set by hand: the ways staff ask what an abbreviation means.
+_INITIALS = r"(?P<initials>[a-z&]{2,6})"
+_INITIALS_ASKED = tuple(
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        rf"^(?:please\s+)?what(?:['’]?s|\s+(?:does|do|is|are))\s+(?:the\s+)?{_INITIALS}\s+(?:stands?|short)\s+for$",
+        rf"^(?:please\s+)?what\s+(?:does|do)\s+(?:the\s+)?{_INITIALS}\s+mean$",
+        rf"^{_INITIALS}\s+(?:stands\s+for|meaning|means|definition|abbreviation|acronym)$",
+        rf"^(?:please\s+)?(?:define|definition\s+of|meaning\s+of|what\s+is\s+meant\s+by|expand|spell\s+out)\s+(?:the\s+)?{_INITIALS}$",
+    )
+)
+_CAPITALS_ASKED = re.compile(r"^(?i:please\s+)?(?i:what(?:['’]?s|\s+is|\s+are))\s+(?i:the\s+|an?\s+)?(?P<initials>[A-Z&]{2,6})$")
+
+
+def initials_asked(question: str) -> str | None:
+    """The initials a question asks the meaning of, in capitals ("what does phm stand for?" gives "PHM"), or None."""
+    asked = question.strip().strip(" ?!.")
+    match = next((m for pattern in (*_INITIALS_ASKED, _CAPITALS_ASKED) if (m := pattern.match(asked))), None)
+    return match["initials"].upper() if match else None
+
+
 def asks_for_author(question: str) -> bool:
     return bool(_ASKS_AUTHOR.search(question))
 

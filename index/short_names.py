@@ -39,7 +39,7 @@ SHORT_NAME_SHARE = 2 / 3
 # nothing of what else "Royal College" may go on as. Set by hand.
 MIN_TIMES_WRITTEN = 3
 # Words that do not count towards initials ("Getting it Right First Time": GIRFT); a start never ends on one.
-_MINOR_WORDS = frozenset({"and", "of", "the", "for", "to", "&", "it", "on", "in", "nhs"})
+MINOR_WORDS = frozenset({"and", "of", "the", "for", "to", "&", "it", "on", "in", "nhs"})
 # The words a name is made of, as the documents and questions write them.
 _NAME_WORD = re.compile(r"[\w&]+")
 
@@ -55,19 +55,26 @@ class ShortName:
 def defined_names(texts: Iterable[str]) -> dict[str, str]:
     """Each name the documents spell out before its initials, lower-cased, to the initials:
     {"george eliot hospital nhs trust": "GEH", "quarterly system review meeting": "QSRM", ...}."""
-    names: dict[str, str] = {}
-    for text in texts:
-        for match in DEFINED_INITIALS.finditer(text):
-            words, initials = text[: match.start()].split()[-8:], match["initials"]
-            for size in range(2, len(words) + 1):
-                name = words[-size:]
-                if not all(_NAME_WORD.fullmatch(word) for word in name):
-                    break
-                spelled = "".join(word[0].upper() for word in name if word.lower() not in _MINOR_WORDS)
-                if spelled == initials or (len(initials) >= 3 and spelled.startswith(initials) and name[0][0].isupper()):
-                    names[" ".join(name).lower()] = initials
-                    break
-    return names
+    return {name.lower(): initials for text in texts for name, initials in names_defined_in(text)}
+
+
+def names_defined_in(text: str) -> list[tuple[str, str]]:
+    """The names a text spells out before their initials, as written, each with its initials:
+    "... Population Health Management (PHM) improves ..." gives [("Population Health Management", "PHM")].
+    The name is the shortest run of words before the brackets whose initials (minor words aside) are the
+    initials, or begin them for a capitalised name of three initials or more."""
+    defined = []
+    for match in DEFINED_INITIALS.finditer(text):
+        words, initials = text[: match.start()].split()[-8:], match["initials"]
+        for size in range(2, len(words) + 1):
+            name = words[-size:]
+            if not all(_NAME_WORD.fullmatch(word) for word in name):
+                break
+            spelled = "".join(word[0].upper() for word in name if word.lower() not in MINOR_WORDS)
+            if spelled == initials or (len(initials) >= 3 and spelled.startswith(initials) and name[0][0].isupper()):
+                defined.append((" ".join(name), initials))
+                break
+    return defined
 
 
 def short_names(texts: list[str]) -> dict[str, ShortName]:
@@ -86,7 +93,7 @@ def short_names(texts: list[str]) -> dict[str, ShortName]:
             continue  # "global warming": not a name, whatever the initials of "global warming potential"
         for size in range(2, len(name_words)):
             start = name_words[:size]
-            if start[-1] in _MINOR_WORDS:
+            if start[-1] in MINOR_WORDS:
                 continue
             following = [
                 words[place + size] for place in places[start[0]]

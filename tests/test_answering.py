@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from bot.evaluation import load_questions, quote_is_verbatim
-from bot.facts import asks_for_author, split_question, topic_named
+from bot.facts import asks_for_author, initials_asked, split_question, topic_named
 from index.short_names import Initials, short_names
 from index.text import is_list_item, tokenize, without_whitespace, years_written
 from tests.support.paths import EVAL_DIR, REPO
@@ -542,6 +542,31 @@ def test_only_a_document_written_signed_or_sent_asks_for_its_author():
     assert asks_for_author("who's the author of the finance report?") and asks_for_author("who was it written by?")
     assert not asks_for_author("Who sent apologies to the 18 May 2022 CCG Governing Body meeting?")  # a dev question
     assert not asks_for_author("who wrote to the ICB about the CHC appeals policy?")
+
+
+@pytest.mark.parametrize(
+    ("question", "expanded", "page"),
+    [
+        ("what does PHM stand for?", "PHM stands for Population Health Management", ("cw-phm-roadmap", 1)),
+        ("whats capt short for", "CAPT stands for Clinical Assessment and Placement Team", ("ccg-governing-body-minutes-2022-05", 20)),
+        ("define QAF", "QAF stands for Quality Assurance Framework", ("ccg-quality-committee-report-2022-06", 2)),
+    ],
+)
+def test_what_initials_stand_for_is_answered_where_the_documents_spell_them_out(service, question, expanded, page):
+    """A trial's "what does PHM stand for" was declined as "The closest passages do not mention PHM", the minutes'
+    "1. Standing Items" ranking first for "stand"; the roadmap spells it out on its first page."""
+    answer = service.answer(question)
+    assert not answer.abstained
+    assert answer.text.startswith(expanded)
+    assert [(c.slug, c.page) for c in answer.citations] == [page]
+
+
+def test_only_a_question_of_what_initials_mean_asks_for_their_spelling_out(service):
+    assert initials_asked("what is PHM?") == "PHM" and initials_asked("iapt meaning") == "IAPT"
+    assert initials_asked("what is fit") is None  # in lower case a word may be asked of
+    assert initials_asked("what does the ICB do?") is None
+    # Initials no document spells out are answered as any question is, not with another set's spelling out.
+    assert "stands for" not in service.answer("what does NHSE stand for?").text
 
 
 @pytest.mark.parametrize("message", ["desflurane", "Tell me about desflurane", "tell me a bit about desflurane please"])

@@ -35,6 +35,9 @@ MAX_LIST_ITEMS = 6
 # At most this many sentences between two shown ones on a page are filled in. Set by hand: one
 # sentence of context ("Acute is overspending." [gap] "... IFR of £66k.") without quoting a page.
 MAX_GAP = 1
+# A sentence ending in a question mark with at most this many words is a heading asking what its section answers (two
+# in the corpus: "What does 1 tonne of carbon dioxide look like?"); set by hand.
+MAX_HEADING_QUESTION_WORDS = 12
 # "• Safeguarding Training • Serious Incidents": bullets that the page's layout ran into one sentence.
 _INLINE_BULLET = re.compile(rf"\s+(?=[{BULLET_GLYPHS}]\s)")
 # How a sentence introducing a list ends: a colon, or a clause's ";" before bullets ("CWPT: six concerns on level
@@ -190,7 +193,19 @@ class Quoter:
     def _list_around(self, sentence_id: int) -> list[int]:
         """The rest of a sentence a page break cut in two, the sentence it points back at, then the list a sentence
         belongs to or introduces, nearest items first, and its introduction."""
-        return self.over_the_page_break(sentence_id) + self.cut_for_length(sentence_id) + self._antecedent(sentence_id) + self._list_of(sentence_id)
+        return (
+            self.over_the_page_break(sentence_id) + self.cut_for_length(sentence_id) + self._antecedent(sentence_id)
+            + self._answer_under(sentence_id) + self._list_of(sentence_id)
+        )
+
+    def _answer_under(self, sentence_id: int) -> list[int]:
+        """The next sentence on the page, when this one is a heading asking the question its section answers
+        ("Population Health Management – What is it and why is it important?", "What does 1 tonne of carbon dioxide
+        look like?"): quoted alone, the question had been the answer to "what is population health management"."""
+        after = sentence_id + 1
+        text = self.text(sentence_id)
+        asks = text.rstrip().endswith("?") and len(text.split()) <= MAX_HEADING_QUESTION_WORDS
+        return [after] if asks and after < len(self.kb.sentences) and self._same_page(sentence_id, after) else []
 
     def _antecedent(self, sentence_id: int) -> list[int]:
         """The sentence before on its page, when this one opens by pointing back at it (``_POINTS_BACK``) and it is

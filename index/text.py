@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import Stemmer
 import wordninja
@@ -194,10 +194,35 @@ def retrieval_text(chunk: Chunk) -> str:
 _NUMBER_AND_UNIT = re.compile(r"\b(\d+)\s?(" + "|".join(sorted(UNIT_SHORTHAND, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
 
-def units_spelled_out(question: str) -> str:
+# A wait in weeks as staff shorten it: "104ww", "52 ww" (the documents write "104 week waits"; "2ww" they write too).
+WEEK_WAIT_SHORTENED = re.compile(r"\b(\d+)\s?ww\b", re.IGNORECASE)
+# A month of the financial year as the finance papers shorten it ("m3", "M03"; they write "Month 3" most often), not
+# cubic metres after a number ("500 m3").
+_MONTH_SHORTENED = re.compile(r"(?<![\d.,]\s)(?<![\d.,])\bm0?(1[0-2]|[1-9])\b", re.IGNORECASE)
+
+
+def units_spelled_out(question: str, written: frozenset[str] = frozenset()) -> str:
     """A question with units shortened after a number spelled out ("a&e 4 hr performance" reads
-    "a&e 4 hour performance", not HR): for search only, never shown."""
-    return _NUMBER_AND_UNIT.sub(lambda match: f"{match.group(1)} {UNIT_SHORTHAND[match.group(2).lower()]}", question)
+    "a&e 4 hour performance", not HR), and a wait in weeks shortened as the documents never write it ("104ww"
+    reads "104 week wait"; ``written`` holds the shortenings they do write, lower case, such as "2ww", which stay as
+    typed: "ww" alone would find every "2ww"): for search only, never shown."""
+    question = _NUMBER_AND_UNIT.sub(lambda match: f"{match.group(1)} {UNIT_SHORTHAND[match.group(2).lower()]}", question)
+    return WEEK_WAIT_SHORTENED.sub(lambda match: match.group() if _glued(match.group()) in written else f"{match.group(1)} week wait", question)
+
+
+def _glued(shortening: str) -> str:
+    return "".join(shortening.lower().split())
+
+
+def shortenings_written(texts: Iterable[str]) -> frozenset[str]:
+    """The waits in weeks the texts write shortened ("2ww"), lower case: ``units_spelled_out`` keeps them."""
+    return frozenset(_glued(match.group()) for text in texts for match in WEEK_WAIT_SHORTENED.finditer(text))
+
+
+def months_spelled_out(topic: str) -> str:
+    """A topic with a month of the financial year written as the papers mostly write it ("m3 finance position" reads
+    "month 3 finance position"): a briefing counts how much of a topic's words a sentence holds."""
+    return _MONTH_SHORTENED.sub(lambda match: f"month {int(match.group(1))}", topic)
 
 
 # A month typed with its year and no space between them: "apr22", "May2022", "jun-22" aside (which reads already).

@@ -126,6 +126,17 @@ def number_words(low: int, high: int) -> str:
 # Nouns that name a document when the words before them say which ("the CEO report", "the NHSE letter").
 DOCUMENT_NOUNS = frozenset({"report", "minutes", "letter", "update", "roadmap", "plan", "paper", "appendix", "study"})
 
+# Words staff cut short when they name a paper ("the comms report", "the perf report", "the exec report", "gb mins"),
+# with the title word each stands for. English office shorthand, set by hand, not fitted.
+TITLE_WORDS_CUT_SHORT: dict[str, str] = {
+    "comms": "communications",
+    "perf": "performance",
+    "exec": "executive",
+    "mins": "minutes",
+    "fin": "finance",
+    "gov": "governing",
+}
+
 # How a document names who wrote it: a letter's sign-off ("Yours sincerely Julie Grant Director of Strategic
 # Transformation"), a board paper's cover sheet ("Author: Rose Uwins", "Report From: Madi Parmar Chief Finance
 # Officer", which a cover sheet runs into one sentence). Read off the corpus's letter and papers, and the usual

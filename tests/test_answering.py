@@ -538,6 +538,24 @@ def test_who_a_document_is_from_is_its_sign_off_and_no_other_papers(service):
     assert "Kay Speed-Andrews" not in performance.text and "Rose Uwins" not in performance.text
 
 
+def test_a_paper_named_with_a_word_cut_short_is_that_paper(service):
+    """A trial: "who is the comms report from?" quoted the PHM Roadmap's "Comms and Engagement lead" risk, as "comms"
+    named no paper; the Communications and Engagement Assurance Report's cover sheet says who."""
+    answer = service.answer("who is the comms report from?")
+    assert "Rose Uwins" in answer.text or "Anita Wilson" in answer.text, answer.text
+    assert {c.slug for c in answer.citations} == {"icb-comms-engagement-report-2022-07"}
+
+
+@pytest.mark.parametrize("question", ["how many 104ww in april", "how many 104 ww were there in april?"])
+def test_a_wait_in_weeks_shortened_is_read_as_the_wait(service, question):
+    """A trial: "how many 104ww in april, and where are they" was answered with two-week-wait text, "ww" finding
+    every "2ww"; the performance report gives 66 waiting 104 weeks in April (p. 4)."""
+    answer = service.answer(question)
+    assert not answer.abstained
+    assert answer.citations[0].slug == "icb-performance-report-2022-07" and "104 week" in answer.citations[0].quote
+    assert "66" in answer.text
+
+
 def test_only_a_document_written_signed_or_sent_asks_for_its_author():
     assert asks_for_author("who's the author of the finance report?") and asks_for_author("who was it written by?")
     assert not asks_for_author("Who sent apologies to the 18 May 2022 CCG Governing Body meeting?")  # a dev question

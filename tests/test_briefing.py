@@ -152,6 +152,14 @@ def test_a_topic_the_documents_say_little_about_gives_what_they_do_say(writer):
     assert "Only 1 passage in the documents speaks" in thin_note(briefing) or "passages in the documents speak" in thin_note(briefing)
 
 
+def test_a_month_of_the_year_shortened_briefs_like_the_month_written_out(writer):
+    """A trial: "m3 finance position" was told the documents "say little about" it beside a seven-page month 3
+    finance report, which writes "Month 3" where the topic wrote "m3"; written "month 3", it was briefed in full."""
+    briefing = writer.write("m3 finance position")
+    assert not briefing.thin, briefing.headline
+    assert "icb-finance-report-m3-2022-07" in {citation.slug for citation in briefing.citations}
+
+
 def test_a_briefing_on_a_topic_with_actions_has_what_happens_next(briefings):
     briefing = briefings[WITH_ACTIONS]
     text = render_terminal(briefing)

@@ -77,6 +77,7 @@ from index.text import (
     BULLET,
     collapse_whitespace,
     has_a_word,
+    is_list_item,
     months_in_their_year,
     months_parted_from_years,
     shortenings_written,
@@ -172,6 +173,9 @@ AMOUNT_TABLE_CANDIDATES = 10
 # appointments, GEH's missing April cancer data 0.34 with one on GEH's April cancer performance. Set by hand on
 # those two, not fitted: the dev questions have no such decline.
 MIN_SHARE_SAID_MISSING = 0.25
+# A sentence of at least this many search tokens that another quoted sentence holds all of is said twice and left out.
+# Set by hand: a list's items of a few words may share all theirs with the sentence introducing the list.
+MIN_WORDS_SAID_TWICE = 6
 # What initials stand for is quoted from a sentence of at most this many characters where one spells them out: a
 # table's run of cells may be much longer ("Areas of Concern Basis Target ... (IAPT): Access Rate ..."). Set by hand.
 MAX_DEFINING_CHARS = 300
@@ -711,7 +715,7 @@ class AnsweringService:
         scored = self._quotable(scored, question)
         chosen = self._choose(scored, self._year_seed(question, scored) + self._best_for_each_part(question, scored))
         shown = self.quoter.with_lists([c.sentence_id for c in chosen], MAX_ANSWER_WITH_LIST_CHARS)
-        passages = self.quoter.as_passages(shown, MAX_ANSWER_CHARS)
+        passages = self._said_once(self.quoter.as_passages(shown, MAX_ANSWER_CHARS))
         if table and table.gives and table.sentence_id not in passages:
             # A table row giving the month asked is shown as its value (a line). It leads when it is about the
             # measure asked (``TableAnswer.answers``) and the best passage does not name that month (a benchmark
@@ -852,6 +856,22 @@ class AnsweringService:
             chosen.append(candidate)
             length += len(text)
         return chosen
+
+    def _said_once(self, passages: list[int]) -> list[int]:
+        """The passages' sentences without one that another of them says in full: a paper's cover sheet repeats its
+        body ("Following M3 close, CCGs are required to ..." on pp. 1 and 4), and a sentence may say again what another
+        says with a name spelled out ("... £1.4m slippage in relation to SDF." beside "... to System Development Fund
+        (SDF)."). Said twice, the answer had quoted both. Only sentences of ``MIN_WORDS_SAID_TWICE`` words or more
+        (a list's short items may share all their words with its introduction), and the first of two alike stays."""
+        words = {i: set(tokenize(self.kb.sentences[i][1].text)) for i in passages}
+        kept = []
+        for n, i in enumerate(passages):
+            said = len(words[i]) >= MIN_WORDS_SAID_TWICE and not is_list_item(self.kb.sentences[i][1].text) and any(
+                words[i] <= words[j] and (words[i] != words[j] or m < n) for m, j in enumerate(passages) if j != i
+            )
+            if not said:
+                kept.append(i)
+        return kept
 
     def _repeats(self, candidate: _Scored, chosen: list[_Scored]) -> bool:
         """Says the same as a chosen sentence: close in meaning, with the same figures.

@@ -556,6 +556,20 @@ def test_a_wait_in_weeks_shortened_is_read_as_the_wait(service, question):
     assert "66" in answer.text
 
 
+@pytest.mark.parametrize(
+    ("question", "said_once"),
+    [
+        ("whats the ccg rephasing at m3", "Following M3 close, CCGs are required to action an allocation adjustment"),
+        ("how much sdf slippage is in the 22/23 plan", "The 2022/23 financial plan incorporates £1.4m slippage"),
+    ],
+)
+def test_an_answer_says_a_sentence_once(service, question, said_once):
+    """A trial: the finance report's cover sheet repeats its body, and both were quoted ("Following M3 close ..." from
+    pp. 4 and 1); "... £1.4m slippage in relation to SDF." came beside the same sentence with SDF spelled out."""
+    answer = service.answer(question)
+    assert answer.text.count(said_once) == 1, answer.text
+
+
 def test_only_a_document_written_signed_or_sent_asks_for_its_author():
     assert asks_for_author("who's the author of the finance report?") and asks_for_author("who was it written by?")
     assert not asks_for_author("Who sent apologies to the 18 May 2022 CCG Governing Body meeting?")  # a dev question

@@ -80,9 +80,7 @@ from index.text import (
     is_list_item,
     months_in_their_year,
     months_parted_from_years,
-    shortenings_written,
     tokenize,
-    units_spelled_out,
     without_modal_may,
     years_written,
 )
@@ -602,7 +600,7 @@ class AnsweringService:
     # -- retrieval and ranking ------------------------------------------------
 
     def _candidates(self, query: str, k: int, filters: Filters) -> Candidates:
-        query = units_spelled_out(query, self.written_shortenings)
+        query = self.searcher.as_the_documents_write(query)
         query_vector = self.query_vector(query)
         hits = self.searcher.search(query, query_vector, k=k, filters=filters)
         return self.features.candidates(query, query_vector, hits, filters)
@@ -1139,11 +1137,6 @@ class AnsweringService:
             if AUTHOR_LINE.search(sentence.text):
                 lines.setdefault(slug, []).append(i)
         return lines
-
-    @cached_property
-    def written_shortenings(self) -> frozenset[str]:
-        """The waits in weeks the documents write shortened ("2ww"), which search reads as typed."""
-        return shortenings_written(sentence.text for _, sentence in self.kb.sentences)
 
     def _definition(self, initials: str, filters: Filters) -> Answer | None:
         """What initials stand for, from the sentence spelling them out ("Population Health Management (PHM)

@@ -8,6 +8,7 @@ ranked separately and the two are fused by reciprocal rank.
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import pickle
 import re
@@ -22,7 +23,15 @@ import numpy as np
 
 from index.short_names import Initials, short_names
 from index.store import KnowledgeBase
-from index.text import is_english_word, retrieval_text, search_words, stem, tokenize
+from index.text import (
+    is_english_word,
+    retrieval_text,
+    search_words,
+    shortenings_written,
+    shorthand_spelled_out,
+    stem,
+    tokenize,
+)
 
 # Reciprocal rank fusion's constant: a chunk scores 1 / (RRF_K + rank) in each retriever. Not tuned
 # here: 60 is the value of the method's paper (Cormack, Clarke and Büttcher, 2009).
@@ -141,6 +150,16 @@ class HybridSearcher:
         same_start = self._words_by_initial.get(word[:1], [])
         match = difflib.get_close_matches(word, same_start, n=1, cutoff=SPELLING_CUTOFF)
         return match[0] if match else word
+
+    def as_the_documents_write(self, query: str) -> str:
+        """The query with its shorthand written out as the documents write it ("4 hr": "4 hour", "104ww": "104 week
+        wait"; ``index.text.shorthand_spelled_out``), for search only, never shown."""
+        return shorthand_spelled_out(query, self._written_shortenings)
+
+    @functools.cached_property
+    def _written_shortenings(self) -> frozenset[str]:
+        """The waits in weeks the documents write shortened ("2ww"), which search reads as typed."""
+        return shortenings_written(sentence.text for _, sentence in self.kb.sentences)
 
     def spelled_as_the_documents(self, text: str) -> str:
         """The text with each word the documents never use, and no English word, replaced by the documents'

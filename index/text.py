@@ -201,11 +201,11 @@ WEEK_WAIT_SHORTENED = re.compile(r"\b(\d+)\s?ww\b", re.IGNORECASE)
 _MONTH_SHORTENED = re.compile(r"(?<![\d.,]\s)(?<![\d.,])\bm0?(1[0-2]|[1-9])\b", re.IGNORECASE)
 
 
-def units_spelled_out(question: str, written: frozenset[str] = frozenset()) -> str:
-    """A question with units shortened after a number spelled out ("a&e 4 hr performance" reads
-    "a&e 4 hour performance", not HR), and a wait in weeks shortened as the documents never write it ("104ww"
-    reads "104 week wait"; ``written`` holds the shortenings they do write, lower case, such as "2ww", which stay as
-    typed: "ww" alone would find every "2ww"): for search only, never shown."""
+def shorthand_spelled_out(question: str, written: frozenset[str] = frozenset()) -> str:
+    """A question with its shorthand written out as the documents write it, for search only (never shown): units
+    after a number ("a&e 4 hr performance" reads "a&e 4 hour performance", not HR), and a wait in weeks ("104ww" reads
+    "104 week wait"; ``written`` holds the shortenings the documents write themselves, lower case, such as "2ww",
+    which stay: "ww" alone would find every "2ww")."""
     question = _NUMBER_AND_UNIT.sub(lambda match: f"{match.group(1)} {UNIT_SHORTHAND[match.group(2).lower()]}", question)
     return WEEK_WAIT_SHORTENED.sub(lambda match: match.group() if _glued(match.group()) in written else f"{match.group(1)} week wait", question)
 
@@ -215,7 +215,7 @@ def _glued(shortening: str) -> str:
 
 
 def shortenings_written(texts: Iterable[str]) -> frozenset[str]:
-    """The waits in weeks the texts write shortened ("2ww"), lower case: ``units_spelled_out`` keeps them."""
+    """The waits in weeks the texts write shortened ("2ww"), lower case: ``shorthand_spelled_out`` keeps them."""
     return frozenset(_glued(match.group()) for text in texts for match in WEEK_WAIT_SHORTENED.finditer(text))
 
 

@@ -45,7 +45,7 @@ from bot.tables import TableRow
 from bot.briefing.next_steps import NextAction, action_texts, actions_on, nearest
 from bot.briefing.selection import FEATURES, Feature, SelectionWeights, load_weights
 from bot.briefing.topic import Query, acronyms, coverage, read_topic, stems_of, with_phrases, without_control_characters
-from index.text import WHOLE_CLAIM_STOPS, collapse_whitespace, ends_with_stop, is_list_item, months_spelled_out, tokenize, units_spelled_out
+from index.text import WHOLE_CLAIM_STOPS, collapse_whitespace, ends_with_stop, is_list_item, months_spelled_out, tokenize
 from index.vocabulary import CAPTION, MONTH_NAME, STOPWORDS
 
 RANKED_PER_QUERY = 60  # sentences asked of the shared ranker for the topic, each facet and each aspect
@@ -206,7 +206,7 @@ class BriefingWriter:
         each facet and each aspect, with their page neighbours; near-duplicates removed."""
         topic = collapse_whitespace(without_control_characters(topic))
         # "george eliot" looked for as "GEH", "104ww" as "104 week wait", "m3" as "month 3"; the title keeps the topic typed
-        read_as = months_spelled_out(units_spelled_out(self.service.searcher.with_initials(topic), self.service.written_shortenings))
+        read_as = months_spelled_out(self.service.searcher.as_the_documents_write(self.service.searcher.with_initials(topic)))
         aliases = acronyms(read_as, self.service)
         queries = read_topic(read_as, self.service)
         if not queries[0].terms:  # no content words ("", "the and of"): nothing to look for

@@ -781,11 +781,14 @@ class AnsweringService:
         The whole question's best sentence often answers neither part well, so the
         first part is looked for on its own too (out of fold this raised two-part
         questions' must-include by six points, in folds 0 and 3). A later part leans on the first
-        for its subject ("... and when is the next one?"), so every part is looked
-        for in the document the best answer comes from; a later part that asks for a
+        for its subject ("... and when is the next one?"), so a later part is looked
+        for in the document the best answer comes from, and one that asks for a
         kind of fact and points back ("when should we hit it?") is searched together
-        with the first part. Each part's sentence must carry the kind of fact it asks
-        for (a date for "when") and be other than the best answer.
+        with the first part. The first part leans on nothing, so it is looked for in every
+        document, and a part naming a document ("... - what does the performance report put
+        the rise down to?") in that one (out of fold q068 and d427 gained, nothing lost). Each
+        part's sentence must carry the kind of fact it asks for (a date for "when") and be
+        other than the best answer.
         """
         parts = split_question(question)
         if len(parts) < 2 or not scored:
@@ -795,7 +798,9 @@ class AnsweringService:
         for number, part in enumerate(parts):
             wants = wanted_fact_kinds(part)
             query = f"{parts[0]} {part}" if number and wants and _REFERS_BACK.search(part) else part
-            scored_part, _, _ = self._rank(query, PART_CHUNKS_SEARCHED, document)
+            named = self.features.documents_named_in(part)
+            where = Filters(slugs=frozenset(named)) if named else document if number else NO_FILTERS
+            scored_part, _, _ = self._rank(query, PART_CHUNKS_SEARCHED, where)
             fitting = [
                 c
                 for c in self._quotable(scored_part, part)

@@ -502,6 +502,15 @@ def test_explain_says_in_plain_words_why_it_declined(service):
     assert weak.abstained and weak.trace[0].startswith("In short: declined")
 
 
+def test_a_part_naming_a_document_is_looked_for_in_it(service):
+    """Every part had been looked for in the best answer's document, here the performance report's: the CEO report's
+    sentence on the rise in referrals was not quoted. (The first part, leaning on nothing, is now looked for in every
+    document: out of fold d427 cites the NHSE letter naming the trusts that moved to non-compliant.)"""
+    question = "The CEO report says 2ww cancer referrals have gone up a lot - what does the performance report put the rise down to?"
+    answer = service.answer(question)
+    assert {"icb-ceo-report-2022-07", "icb-performance-report-2022-07"} <= {c.slug for c in answer.citations}, answer.text
+
+
 def test_each_part_of_a_compound_question_gets_its_own_sentence(service):
     answer = service.answer(
         "Which trusts have already upgraded to LED lighting, and what's the target year for getting all remaining "

@@ -453,5 +453,6 @@ def person_named(text: str) -> str | None:
 
 
 def carries(text: str, wants: set[FactKind] | frozenset[FactKind]) -> bool:
-    """Holds every kind of fact asked for: a figure for "how many", a date for "when", a name for "who"."""
-    return all(holds(text, kind) for kind in wants)
+    """Holds every kind of fact asked for: a figure for "how many" (or a count in words, "another eight services"), a
+    date for "when", a name for "who"."""
+    return all(holds(text, kind) or (kind in (FactKind.COUNT, FactKind.QUANTITY) and states_a_count(text)) for kind in wants)

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from bot.evaluation import load_questions, quote_is_verbatim
-from bot.facts import asks_for_author, initials_asked, split_question, topic_named
+from bot.facts import FactKind, asks_for_author, carries, initials_asked, split_question, topic_named
 from index.short_names import Initials, short_names
 from index.text import is_list_item, tokenize, without_whitespace, years_written
 from tests.support.paths import EVAL_DIR, REPO
@@ -509,6 +509,13 @@ def test_a_part_naming_a_document_is_looked_for_in_it(service):
     question = "The CEO report says 2ww cancer referrals have gone up a lot - what does the performance report put the rise down to?"
     answer = service.answer(question)
     assert {"icb-ceo-report-2022-07", "icb-performance-report-2022-07"} <= {c.slug for c in answer.citations}, answer.text
+
+
+def test_a_count_in_words_answers_a_part_asking_how_many():
+    """A later part asking "how many came forward afterwards ..." is answered only by a sentence holding a count: the
+    comms report writes it in words ("Another eight services came forward ..."), which had not counted."""
+    assert carries("Another eight services came forward to build a connection", {FactKind.COUNT, FactKind.QUANTITY})
+    assert not carries("Services came forward to build a connection", {FactKind.COUNT})
 
 
 def test_each_part_of_a_compound_question_gets_its_own_sentence(service):

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 from itertools import accumulate, pairwise
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 
@@ -386,6 +386,14 @@ class Answer:
         }
 
 
+class _Definition(NamedTuple):
+    """A sentence spelling out initials: the name as written, and whether the initials are exactly its own."""
+
+    sentence_id: int
+    name: str
+    exact: bool
+
+
 @dataclass(frozen=True)
 class RankedSentence:
     """A sentence of the knowledge base and how well it answers a query (higher is better)."""
@@ -436,7 +444,7 @@ class AnsweringService:
         if len(question) > MAX_QUESTION_CHARS:
             text = TOO_LONG.format(length=len(question), limit=MAX_QUESTION_CHARS)
             return Answer(text=text, citations=[], abstained=True, trace=["declined: too long to be a question"])
-        if (initials := initials_asked(question)) and (defined := self._definition(initials, filters)):
+        if (initials := initials_asked(question)) and (defined := self._definition(initials, question, filters)):
             return defined  # "what does PHM stand for?": where the documents spell it out
         if summary := summary_asked(question):  # "summarise the green plan": a briefing's job, not one answer's
             return self._point_to_briefing(summary, filters)
@@ -864,16 +872,24 @@ class AnsweringService:
         """The passages' sentences without one that another of them says in full: a paper's cover sheet repeats its
         body ("Following M3 close, CCGs are required to ..." on pp. 1 and 4), and a sentence may say again what another
         says with a name spelled out ("... £1.4m slippage in relation to SDF." beside "... to System Development Fund
-        (SDF)."). Said twice, the answer had quoted both. Only sentences of ``MIN_WORDS_SAID_TWICE`` words or more
-        (a list's short items may share all their words with its introduction), and the first of two alike stays."""
-        words = {i: set(tokenize(self.kb.sentences[i][1].text)) for i in passages}
-        kept = []
-        for n, i in enumerate(passages):
-            said = len(words[i]) >= MIN_WORDS_SAID_TWICE and not is_list_item(self.kb.sentences[i][1].text) and any(
-                words[i] <= words[j] and (words[i] != words[j] or m < n) for m, j in enumerate(passages) if j != i
-            )
-            if not said:
+        (SDF)."). Said twice, the answer had quoted both. The one saying more stands where the first of the two stood
+        (the best-ranked comes first). Words are compared as written, so "not" counts; only sentences of
+        ``MIN_WORDS_SAID_TWICE`` words or more (a list's short items may share all their words with its
+        introduction), and no list item."""
+        words = {i: frozenset(re.findall(r"\w+", self.kb.sentences[i][1].text.lower())) for i in passages}
+
+        def may_go(i: int) -> bool:
+            return len(words[i]) >= MIN_WORDS_SAID_TWICE and not is_list_item(self.kb.sentences[i][1].text)
+
+        kept: list[int] = []
+        for i in passages:
+            if may_go(i) and any(words[i] <= words[j] for j in kept):
+                continue  # said already
+            said = next((n for n, j in enumerate(kept) if may_go(j) and words[j] < words[i]), None)
+            if said is None:
                 kept.append(i)
+            else:
+                kept[said] = i  # says all the earlier one says, and more: in its place
         return kept
 
     def _repeats(self, candidate: _Scored, chosen: list[_Scored]) -> bool:
@@ -1143,35 +1159,39 @@ class AnsweringService:
                 lines.setdefault(slug, []).append(i)
         return lines
 
-    def _definition(self, initials: str, filters: Filters) -> Answer | None:
+    def _definition(self, initials: str, question: str, filters: Filters) -> Answer | None:
         """What initials stand for, from the sentence spelling them out ("Population Health Management (PHM)
         improves ..."), in the document using them most; None when no document the filters allow spells them out
         (the question is then answered as any other: "what does NHSE stand for?")."""
-        allowed = [i for i in self._definitions.get(initials, []) if filters.allows(*self._slug_and_kind(i))]
+        allowed = [d for d in self._definitions.get(initials, []) if filters.allows(*self._slug_and_kind(d.sentence_id))]
         if not allowed:
             return None
-        name = next(name for name, spelled in names_defined_in(self.kb.sentences[allowed[0]][1].text) if spelled == initials)
-        name = " ".join(word if word in MINOR_WORDS else word[0].upper() + word[1:] for word in name.split()) if name.islower() else name
-        composed = self._compose(allowed[:1])
-        trace = [f"what initials stand for asked: {initials} is spelled out at {self._where(allowed[0])}"]
+        name = allowed[0].name
+        if name.islower() or name.isupper():  # "population health management", "SEVERE MENTAL ILLNESS"
+            name = " ".join(word.lower() if word.lower() in MINOR_WORDS else word.capitalize() for word in name.split())
+        composed = self._compose([allowed[0].sentence_id], self.features.read(question).terms)  # an action row shows as one
+        trace = [f"what initials stand for asked: {initials} is spelled out at {self._where(allowed[0].sentence_id)}"]
         return Answer(f"{initials} stands for {name}. {composed.text}", composed.citations, False, trace=trace)
 
     @cached_property
-    def _definitions(self) -> dict[str, list[int]]:
-        """The sentences spelling out each set of initials (``index.short_names.names_defined_in``), those of the
-        document writing the initials most often first (PHM's in the PHM Roadmap before the Green Plan's), and a
-        sentence before a table's run of cells (IAPT's in a row of the performance report's table)."""
-        defining: dict[str, list[int]] = {}
+    def _definitions(self) -> dict[str, list[_Definition]]:
+        """The sentences spelling out each set of initials (``index.short_names.names_defined_in``): a name whose
+        initials are exactly those first ("Impact and Investment Fund (IIF)" before "Investment Impact Fund indicators
+        (IIF)"), then a sentence before a table's run of cells (IAPT's in a row of the performance report's table),
+        then that of the document writing the initials most often (PHM's in the PHM Roadmap before the Green Plan's)."""
+        defining: dict[str, list[_Definition]] = {}
         uses: dict[tuple[str, str], int] = {}
         for i, (slug, sentence) in enumerate(self.kb.sentences):
-            for _, initials in names_defined_in(sentence.text):
-                defining.setdefault(initials, []).append(i)
+            for defined in names_defined_in(sentence.text):
+                defining.setdefault(defined.initials, []).append(_Definition(i, defined.name, defined.exact))
             for word in re.findall(r"\b[A-Z&]{2,6}\b", sentence.text):
                 uses[slug, word] = uses.get((slug, word), 0) + 1
-        return {
-            initials: sorted(dict.fromkeys(ids), key=lambda i: (not self._reads_as_prose(i), -uses.get((self.kb.sentences[i][0], initials), 0), i))
-            for initials, ids in defining.items()
-        }
+
+        def preference(initials: str, definition: _Definition) -> tuple[bool, bool, int, int]:
+            i = definition.sentence_id
+            return (not definition.exact, not self._reads_as_prose(i), -uses.get((self.kb.sentences[i][0], initials), 0), i)
+
+        return {initials: sorted(found, key=lambda d: preference(initials, d)) for initials, found in defining.items()}
 
     def _reads_as_prose(self, sentence_id: int) -> bool:
         return len(self.kb.sentences[sentence_id][1].text) <= MAX_DEFINING_CHARS

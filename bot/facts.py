@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from enum import Enum
 
-from index.text import tokenize, year_spans, years_written
+from index.text import is_ordinary_word, tokenize, year_spans, years_written
 from index.vocabulary import (
     AMOUNT,
     BULLET_GLYPHS,
@@ -99,26 +99,34 @@ _ASKS_AUTHOR = re.compile(
 
 
 # What initials stand for ("what does PHM stand for?", "whats iapt short for", "define QAF", "swft meaning", "what is
-# meant by CAPT"), or "what is PHM?" with the initials typed in capitals (in lower case, "what is fit" may ask of a word).
+# meant by CAPT", "what do the initials QAF stand for in the report?"), or "what is PHM?" (in lower case only for a word
+# no English word: "what is fit" may ask of a word). A greeting before and "please" after are no part of it.
 # English, set by hand: the ways staff ask what an abbreviation means.
-_INITIALS = r"(?P<initials>[a-z&]{2,6})"
+_INITIALS = r"[\"'‘“]?(?P<initials>[a-z&]{2,6})[\"'’”]?"
+_NAMED_AS = r"(?:the\s+)?(?:(?:initials|acronym|abbreviation|letters)\s+)?"
 _INITIALS_ASKED = tuple(
     re.compile(pattern, re.IGNORECASE)
     for pattern in (
-        rf"^(?:please\s+)?what(?:['’]?s|\s+(?:does|do|is|are))\s+(?:the\s+)?{_INITIALS}\s+(?:stands?|short)\s+for$",
-        rf"^(?:please\s+)?what\s+(?:does|do)\s+(?:the\s+)?{_INITIALS}\s+mean$",
+        rf"^what(?:['’]?s|\s+(?:does|do|is|are))\s+{_NAMED_AS}{_INITIALS}\s+(?:stands?|short)\s+for\b",
+        rf"^what\s+(?:does|do)\s+{_NAMED_AS}{_INITIALS}\s+mean$",  # not "what does SWFT mean for us?"
         rf"^{_INITIALS}\s+(?:stands\s+for|meaning|means|definition|abbreviation|acronym)$",
-        rf"^(?:please\s+)?(?:define|definition\s+of|meaning\s+of|what\s+is\s+meant\s+by|expand|spell\s+out)\s+(?:the\s+)?{_INITIALS}$",
+        rf"^(?:define|definition\s+of|meaning\s+of|what\s+is\s+meant\s+by|expand|spell\s+out)\s+{_NAMED_AS}{_INITIALS}$",
     )
 )
-_CAPITALS_ASKED = re.compile(r"^(?i:please\s+)?(?i:what(?:['’]?s|\s+is|\s+are))\s+(?i:the\s+|an?\s+)?(?P<initials>[A-Z&]{2,6})$")
+_WHAT_IS = re.compile(rf"^what(?:['’]?s|\s+is|\s+are)\s+(?:the\s+|an?\s+)?{_INITIALS}$", re.IGNORECASE)
+_GREETING = re.compile(r"^(?:hi|hello|hey|morning|afternoon|please|quick\s+one|q)\b[\s,.:!-]*", re.IGNORECASE)
+_PLEASE = re.compile(r"[\s,]+(?:please|pls|thanks|thank\s+you)$", re.IGNORECASE)
 
 
 def initials_asked(question: str) -> str | None:
     """The initials a question asks the meaning of, in capitals ("what does phm stand for?" gives "PHM"), or None."""
-    asked = question.strip().strip(" ?!.")
-    match = next((m for pattern in (*_INITIALS_ASKED, _CAPITALS_ASKED) if (m := pattern.match(asked))), None)
-    return match["initials"].upper() if match else None
+    asked = _PLEASE.sub("", _GREETING.sub("", question.strip()).strip(" ?!.")).strip(" ?!.")
+    if match := next((m for pattern in _INITIALS_ASKED if (m := pattern.match(asked))), None):
+        return match["initials"].upper()
+    match = _WHAT_IS.match(asked)
+    if match and (match["initials"].isupper() or not is_ordinary_word(match["initials"].lower())):
+        return match["initials"].upper()
+    return None
 
 
 def asks_for_author(question: str) -> bool:

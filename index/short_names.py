@@ -28,6 +28,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from index.vocabulary import DEFINED_INITIALS
 
@@ -52,17 +53,25 @@ class ShortName:
     next_word: str
 
 
+class DefinedName(NamedTuple):
+    """A name a text spells out before its initials, as written, and whether the initials are exactly its own (not only
+    their start: "Investment Impact Fund indicators (IIF)")."""
+
+    name: str
+    initials: str
+    exact: bool
+
+
 def defined_names(texts: Iterable[str]) -> dict[str, str]:
     """Each name the documents spell out before its initials, lower-cased, to the initials:
     {"george eliot hospital nhs trust": "GEH", "quarterly system review meeting": "QSRM", ...}."""
-    return {name.lower(): initials for text in texts for name, initials in names_defined_in(text)}
+    return {defined.name.lower(): defined.initials for text in texts for defined in names_defined_in(text)}
 
 
-def names_defined_in(text: str) -> list[tuple[str, str]]:
-    """The names a text spells out before their initials, as written, each with its initials:
-    "... Population Health Management (PHM) improves ..." gives [("Population Health Management", "PHM")].
-    The name is the shortest run of words before the brackets whose initials (minor words aside) are the
-    initials, or begin them for a capitalised name of three initials or more."""
+def names_defined_in(text: str) -> list[DefinedName]:
+    """The names a text spells out before their initials: "... Population Health Management (PHM) improves ..." gives
+    the name "Population Health Management" for "PHM". The name is the shortest run of words before the brackets whose
+    initials (minor words aside) are the initials, or begin them for a capitalised name of three initials or more."""
     defined = []
     for match in DEFINED_INITIALS.finditer(text):
         words, initials = text[: match.start()].split()[-8:], match["initials"]
@@ -72,7 +81,7 @@ def names_defined_in(text: str) -> list[tuple[str, str]]:
                 break
             spelled = "".join(word[0].upper() for word in name if word.lower() not in MINOR_WORDS)
             if spelled == initials or (len(initials) >= 3 and spelled.startswith(initials) and name[0][0].isupper()):
-                defined.append((" ".join(name), initials))
+                defined.append(DefinedName(" ".join(name), initials, spelled == initials))
                 break
     return defined
 

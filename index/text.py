@@ -24,6 +24,7 @@ from index.vocabulary import (
     HONORIFICS,
     MONTH_NAMES,
     MONTHS,
+    REPORTING_MONTH,
     STOPWORDS,
     UNIT_SHORTHAND,
     WEB_ADDRESS,
@@ -196,11 +197,6 @@ _NUMBER_AND_UNIT = re.compile(r"\b(\d+)\s?(" + "|".join(sorted(UNIT_SHORTHAND, k
 
 # A wait in weeks as staff shorten it: "104ww", "52 ww" (the documents write "104 week waits"; "2ww" they write too).
 WEEK_WAIT_SHORTENED = re.compile(r"\b(\d+)\s?ww\b", re.IGNORECASE)
-# A month of the financial year as the finance papers shorten it ("m3", "M03"; they write "Month 3" most often), not
-# cubic metres after a number ("500 m3").
-_MONTH_SHORTENED = re.compile(r"(?<![\d.,]\s)(?<![\d.,])\bm0?(1[0-2]|[1-9])\b", re.IGNORECASE)
-
-
 def shorthand_spelled_out(question: str, written: frozenset[str] = frozenset()) -> str:
     """A question with its shorthand written out as the documents write it, for search only (never shown): units
     after a number ("a&e 4 hr performance" reads "a&e 4 hour performance", not HR), and a wait in weeks ("104ww" reads
@@ -221,8 +217,14 @@ def shortenings_written(texts: Iterable[str]) -> frozenset[str]:
 
 def months_spelled_out(topic: str) -> str:
     """A topic with a month of the financial year written as the papers mostly write it ("m3 finance position" reads
-    "month 3 finance position"): a briefing counts how much of a topic's words a sentence holds."""
-    return _MONTH_SHORTENED.sub(lambda match: f"month {int(match.group(1))}", topic)
+    "month 3 finance position", as ``REPORTING_MONTH`` reads it: not "M4-12", nor "500 m3"): a briefing counts how much
+    of a topic's words a sentence holds."""
+
+    def spelled(match: re.Match[str]) -> str:
+        after_a_number = match.string[: match.start()].rstrip()[-1:].isdigit()  # "500 m3": cubic metres
+        return f"month {match['number']}" if match.group()[1:2].isdigit() and not after_a_number else match.group()
+
+    return REPORTING_MONTH.sub(spelled, topic)
 
 
 # A month typed with its year and no space between them: "apr22", "May2022", "jun-22" aside (which reads already).

@@ -586,6 +586,13 @@ def test_an_answer_says_a_sentence_once(service, question, said_once):
     assert answer.text.count(said_once) == 1, answer.text
 
 
+def test_a_sentence_said_again_at_more_length_takes_the_place_of_the_first(service):
+    """A review: the IPoC answer had lost its first sentence (the cover sheet's, said again on p. 4 with a section
+    number) and opened with the next one, "However, it should be noted ...", which points back at it."""
+    answer = service.answer("what is the IPoC position?")
+    assert answer.text.startswith("Individual Packages of Care (IPoC) is showing breakeven"), answer.text
+
+
 def test_only_a_document_written_signed_or_sent_asks_for_its_author():
     assert asks_for_author("who's the author of the finance report?") and asks_for_author("who was it written by?")
     assert not asks_for_author("Who sent apologies to the 18 May 2022 CCG Governing Body meeting?")  # a dev question
@@ -598,6 +605,8 @@ def test_only_a_document_written_signed_or_sent_asks_for_its_author():
         ("what does PHM stand for?", "PHM stands for Population Health Management", ("cw-phm-roadmap", 1)),
         ("whats capt short for", "CAPT stands for Clinical Assessment and Placement Team", ("ccg-governing-body-minutes-2022-05", 20)),
         ("define QAF", "QAF stands for Quality Assurance Framework", ("ccg-quality-committee-report-2022-06", 2)),
+        # Initials exactly the name's before those that only begin it ("Investment Impact Fund indicators (IIF)").
+        ("what does IIF stand for?", "IIF stands for Impact and Investment Fund", ("cw-ics-green-plan", 76)),
     ],
 )
 def test_what_initials_stand_for_is_answered_where_the_documents_spell_them_out(service, question, expanded, page):
@@ -625,6 +634,11 @@ def test_a_heading_asking_a_question_comes_with_the_sentence_answering_it(servic
 
 def test_only_a_question_of_what_initials_mean_asks_for_their_spelling_out(service):
     assert initials_asked("what is PHM?") == "PHM" and initials_asked("iapt meaning") == "IAPT"
+    # A review's ways of asking it: quoted, greeted, with "please", naming the initials, saying where, in lower case.
+    for asked in ('what does "PHM" stand for?', "hi, what does PHM stand for please", "what does PHM stand for in the roadmap?",
+                  "what do the initials PHM stand for?", "what is phm?"):
+        assert initials_asked(asked) == "PHM", asked
+    assert initials_asked("what does SWFT mean for us?") is None
     assert initials_asked("what is fit") is None  # in lower case a word may be asked of
     assert initials_asked("what does the ICB do?") is None
     # Initials no document spells out are answered as any question is, not with another set's spelling out.

@@ -24,7 +24,7 @@ from bot.briefing.render import thin_note
 from bot.briefing.topic import facets, what_it_is_about
 from bot.briefing.writer import MAX_POINTS, MIN_POINTS, NEAR_DUPLICATE, Point, written_on
 from bot.evaluation import quote_is_verbatim
-from index.text import stem, tokenize
+from index.text import months_spelled_out, stem, tokenize
 from index.vocabulary import MONTH_NAME
 
 REPO = Path(__file__).resolve().parents[1]
@@ -158,6 +158,12 @@ def test_a_month_of_the_year_shortened_briefs_like_the_month_written_out(writer)
     briefing = writer.write("m3 finance position")
     assert not briefing.thin, briefing.headline
     assert "icb-finance-report-m3-2022-07" in {citation.slug for citation in briefing.citations}
+
+
+def test_only_a_month_of_the_year_is_spelled_out_in_a_topic():
+    assert months_spelled_out("m3 finance position") == "month 3 finance position"
+    assert months_spelled_out("500 m3 of water") == "500 m3 of water"  # cubic metres
+    assert months_spelled_out("reporting M4-12") == "reporting M4-12"  # a span of months, as REPORTING_MONTH reads it
 
 
 def test_a_briefing_on_a_topic_with_actions_has_what_happens_next(briefings):

@@ -20,8 +20,9 @@ from bot.action_query import (
     left_out_note,
     with_detail_summed_up,
 )
-from bot.answering import MAX_SENTENCES, Answer, AnsweringService, Citation
+from bot.answering import MAX_SENTENCES, MIN_SUPPORTING_PROBABILITY, Answer, AnsweringService, Citation
 from bot.facts import FactKind, asks_an_amount, count_spans, counts_given, wanted_fact_kinds
+from bot.features import acronyms_of
 from bot.followup import (
     DEFAULT_TUNABLES,
     CitedPassage,
@@ -168,8 +169,36 @@ class FollowUpAnswerer:
             # After "more", what was shown before stays shown: the next "more" goes on past all of it.
             cited = tuple(dict.fromkeys(resolution.citations + _cited(answer))) if resolution.expand else _cited(answer)
             return answer, Turn(resolution.question, cited, answer.abstained, subject=resolution.subject)
-        answer = self._another_time_given(resolution, self.service.answer(resolution.question, filters))
+        answer = self._another_body_given(resolution, self._another_time_given(resolution, self.service.answer(resolution.question, filters)))
         return answer, self.turn_of(resolution, answer)
+
+    def _another_body_given(self, resolution: Resolution, answer: Answer) -> Answer:
+        """The answer to the last question asked of another organisation ("and geh?"), or a decline saying its
+        passages do not mention it: answered alone, a page naming GEH anywhere lets a passage on the system, or on
+        another trust, through (a trial: "and geh?" after the system's 62-day performance got the system's 51.5% again,
+        "and at geh?" after UHCW's breast two week wait UHCW's and SWFT's breaches). Only a name rare enough that
+        evidence must mention it (the question reading's specific names), looked for in the quotes, through initials
+        too ("George Eliot Hospital" says GEH). A sentence naming it on a page the answer quoted answers instead (a
+        dialogue's "and uhcw?" after SWFT's EV charging points: UHCW's are on the same page)."""
+        if resolution.kind is not FollowUpKind.ELLIPSIS or answer.abstained or answer.actions is not None:
+            return answer
+        names = self.service.features.read(resolution.inserted).specific
+        quoted = " ".join(c.quote for c in answer.citations)
+        said = set(tokenize(quoted)) | acronyms_of(quoted)
+        missing = [name for name in names if name not in said]
+        if not missing:
+            return answer
+        typed = [word for word in re.findall(r"[\w&]+", resolution.inserted) if set(tokenize(word)) & set(missing)]
+        shown = " and ".join(word.upper() if self.service.searcher.is_acronym(word.lower()) else word for word in typed) or resolution.inserted
+        # The sentence on a page the answer quoted that names it, if the ranker gives it as much as an answer's second
+        # sentence needs: "UHCW have installed electric vehicle charging points ..." beside SWFT's five.
+        pages = {(c.slug, c.page) for c in answer.citations}
+        for ranked in self.service.rank_sentences(resolution.question, k=MORE_ABOUT_CANDIDATES):
+            slug, sentence = self.service.kb.sentences[ranked.sentence_id]
+            names_it = set(missing) <= set(tokenize(sentence.text)) | acronyms_of(sentence.text)
+            if ranked.score >= MIN_SUPPORTING_PROBABILITY and (slug, sentence.page) in pages and names_it:
+                return _quoting(self.service.kb, f"For {shown}, the page says:", [(slug, sentence.page, sentence.text)])
+        return self.service.declined_for_what_is_missing(answer, f"The passages found do not mention {shown}.", f"the passages do not mention {shown}")
 
     def _another_time_given(self, resolution: Resolution, answer: Answer) -> Answer:
         """The answer to the last question asked of another month ("and in june?"), or a decline saying which months

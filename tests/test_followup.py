@@ -1083,3 +1083,20 @@ async def test_with_redis_down_the_store_reads_nothing_writes_nothing_and_warns_
         "Conversation store: could not read", "Conversation store: could not write", "Conversation store: could not clear"
     ]
     assert "S3cret-redis-pw" not in caplog.text and "CSW-Jets" not in caplog.text and not [r for r in caplog.records if r.exc_info]
+
+
+def test_an_ellipsis_naming_another_body_is_answered_only_by_what_names_it(service):
+    """A trial: "and geh?" after the system's 62-day cancer performance got the system's 51.5% again (the page names
+    GEH elsewhere), where the documents give no GEH figure for April. A dialogue's "and uhcw?" after SWFT's EV charging
+    points had been answered with SWFT's sentence again, UHCW's being on the same page."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    first = answerer.answer("62 day cancer perf apr cw", ())
+    geh = answerer.answer("and geh?", first.history)
+    assert geh.resolution.kind is FollowUpKind.ELLIPSIS
+    assert geh.answer.abstained and "do not mention GEH" in geh.answer.text, geh.answer.text
+    swft = answerer.answer("how many ev charging points has swft got?", ())
+    uhcw = answerer.answer("and uhcw?", swft.history)
+    assert not uhcw.answer.abstained
+    assert "UHCW have installed electric vehicle charging points" in uhcw.answer.text, uhcw.answer.text

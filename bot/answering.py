@@ -84,7 +84,7 @@ from index.text import (
     without_modal_may,
     years_written,
 )
-from index.vocabulary import AUTHOR_LINE, CALENDAR_YEAR, CAPTION, DOCUMENT_NOUNS, MONEY, WEB_ADDRESS
+from index.vocabulary import AUTHOR_LINE, BODY_WORDS, CALENDAR_YEAR, CAPTION, DOCUMENT_NOUNS, MONEY, WEB_ADDRESS
 from index.word_meaning import meaningful_words
 
 logger = logging.getLogger(__name__)
@@ -174,6 +174,9 @@ MIN_SHARE_SAID_MISSING = 0.25
 # A sentence of at least this many search tokens that another quoted sentence holds all of is said twice and left out.
 # Set by hand: a list's items of a few words may share all theirs with the sentence introducing the list.
 MIN_WORDS_SAID_TWICE = 6
+# The last word of an organisation's name ("... Hospital", "... NHS Foundation Trust", "... Ambulance Service"): a set of
+# initials whose name ends in one names an organisation (``AnsweringService.organisations_named``). English, by hand.
+ORGANISATION_WORDS = BODY_WORDS | {"service", "partnership", "authority", "university", "consortium", "group"}
 # What initials stand for is quoted from a sentence of at most this many characters where one spells them out: a
 # table's run of cells may be much longer ("Areas of Concern Basis Target ... (IAPT): Access Rate ..."). Set by hand.
 MAX_DEFINING_CHARS = 300
@@ -1187,11 +1190,35 @@ class AnsweringService:
             for word in re.findall(r"\b[A-Z&]{2,6}\b", sentence.text):
                 uses[slug, word] = uses.get((slug, word), 0) + 1
 
-        def preference(initials: str, definition: _Definition) -> tuple[bool, bool, int, int]:
+        def preference(initials: str, definition: _Definition) -> tuple[bool, bool, bool, int, int]:
             i = definition.sentence_id
-            return (not definition.exact, not self._reads_as_prose(i), -uses.get((self.kb.sentences[i][0], initials), 0), i)
+            heading = definition.name.isupper()  # "SEVERE MENTAL ILLESS (SMI)": a heading's, after prose's "severe mental illness"
+            return (not definition.exact, heading, not self._reads_as_prose(i), -uses.get((self.kb.sentences[i][0], initials), 0), i)
 
         return {initials: sorted(found, key=lambda d: preference(initials, d)) for initials, found in defining.items()}
+
+    def organisations_named(self, text: str) -> frozenset[str]:
+        """The organisations a text names, as the initials the documents give them ("SWFT", "GEH"): by those initials,
+        by the start of their name ("george eliot", ``HybridSearcher.with_initials``) or by a name the documents spell
+        out before them ("South Warwickshire NHS Foundation Trust")."""
+        written = collapse_whitespace(self.searcher.with_initials(text))
+        words = {word.upper() for word in re.findall(r"[A-Za-z&]+", written)}
+        lowered = written.lower()
+        return frozenset(
+            initials for initials, names in self._organisations.items() if initials in words or any(name in lowered for name in names)
+        )
+
+    @cached_property
+    def _organisations(self) -> dict[str, frozenset[str]]:
+        """The initials the documents define for an organisation (a name ending in a word for a body: "George Eliot
+        Hospital (GEH)", "West Midlands Ambulance Service (WMAS)"), each with the names spelled out for it, lower case."""
+        names: dict[str, set[str]] = {}
+        for initials, definitions in self._definitions.items():
+            for definition in definitions:
+                name = collapse_whitespace(definition.name).lower()
+                if name.split()[-1] in ORGANISATION_WORDS:
+                    names.setdefault(initials, set()).add(name)
+        return {initials: frozenset(spelled) for initials, spelled in names.items()}
 
     def _reads_as_prose(self, sentence_id: int) -> bool:
         return len(self.kb.sentences[sentence_id][1].text) <= MAX_DEFINING_CHARS

@@ -107,7 +107,8 @@ _NAMED_AS = r"(?:the\s+)?(?:(?:initials|acronym|abbreviation|letters)\s+)?"
 _INITIALS_ASKED = tuple(
     re.compile(pattern, re.IGNORECASE)
     for pattern in (
-        rf"^what(?:['’]?s|\s+(?:does|do|is|are))\s+{_NAMED_AS}{_INITIALS}\s+(?:stands?|short)\s+for\b",
+        # "... stand for in the roadmap?", not "what does the ICB stand for on health inequalities?" (a review)
+        rf"^what(?:['’]?s|\s+(?:does|do|is|are))\s+{_NAMED_AS}{_INITIALS}\s+(?:stands?|short)\s+for(?:\s+(?:in|within)\s+[\w\s'’&-]{{1,40}})?$",
         rf"^what\s+(?:does|do)\s+{_NAMED_AS}{_INITIALS}\s+mean$",  # not "what does SWFT mean for us?"
         rf"^{_INITIALS}\s+(?:stands\s+for|meaning|means|definition|abbreviation|acronym)$",
         rf"^(?:define|definition\s+of|meaning\s+of|what\s+is\s+meant\s+by|expand|spell\s+out)\s+{_NAMED_AS}{_INITIALS}$",

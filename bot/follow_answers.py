@@ -22,7 +22,6 @@ from bot.action_query import (
 )
 from bot.answering import MAX_SENTENCES, MIN_SUPPORTING_PROBABILITY, Answer, AnsweringService, Citation
 from bot.facts import FactKind, asks_an_amount, count_spans, counts_given, wanted_fact_kinds
-from bot.features import acronyms_of
 from bot.followup import (
     DEFAULT_TUNABLES,
     CitedPassage,
@@ -51,6 +50,9 @@ SENTENCES_AFTER = 2
 # "tell me more about the second point" of a quoted list: the sentences searched for the item, and at most how many
 # are shown (as many as an answer quotes). Set by hand.
 MORE_ABOUT_CANDIDATES = 20
+# Sentences the ranker is asked for when an ellipsis names an organisation the answer's quotes do not: one naming it on a
+# quoted page may answer. Set by hand, as MORE_ABOUT_CANDIDATES.
+BODY_CANDIDATES = 20
 MORE_ABOUT_SENTENCES = MAX_SENTENCES
 NOTHING_MORE = "That was the whole list: there are no more actions in it."
 NOTHING_TO_CONTINUE = (
@@ -176,29 +178,24 @@ class FollowUpAnswerer:
         """The answer to the last question asked of another organisation ("and geh?"), or a decline saying its
         passages do not mention it: answered alone, a page naming GEH anywhere lets a passage on the system, or on
         another trust, through (a trial: "and geh?" after the system's 62-day performance got the system's 51.5% again,
-        "and at geh?" after UHCW's breast two week wait UHCW's and SWFT's breaches). Only a name rare enough that
-        evidence must mention it (the question reading's specific names), looked for in the quotes, through initials
-        too ("George Eliot Hospital" says GEH). A sentence naming it on a page the answer quoted answers instead (a
-        dialogue's "and uhcw?" after SWFT's EV charging points: UHCW's are on the same page)."""
+        "and at geh?" after UHCW's breast two week wait UHCW's and SWFT's breaches). Only for the organisations the
+        documents give initials for (``AnsweringService.organisations``), named by them or by name ("george eliot"),
+        and found in the quotes either way ("South Warwickshire NHS Foundation Trust" names SWFT). A sentence on a
+        page the answer quoted that names it and no other of them answers instead (a dialogue's "and uhcw?" after
+        SWFT's EV charging points: UHCW's are on the same page; not a table's row of every trust's figures)."""
         if resolution.kind is not FollowUpKind.ELLIPSIS or answer.abstained or answer.actions is not None:
             return answer
-        names = self.service.features.read(resolution.inserted).specific
-        quoted = " ".join(c.quote for c in answer.citations)
-        said = set(tokenize(quoted)) | acronyms_of(quoted)
-        missing = [name for name in names if name not in said]
-        if not missing:
+        service = self.service
+        asked = service.organisations_named(resolution.inserted)
+        if not asked or asked <= service.organisations_named(" ".join(c.quote for c in answer.citations)):
             return answer
-        typed = [word for word in re.findall(r"[\w&]+", resolution.inserted) if set(tokenize(word)) & set(missing)]
-        shown = " and ".join(word.upper() if self.service.searcher.is_acronym(word.lower()) else word for word in typed) or resolution.inserted
-        # The sentence on a page the answer quoted that names it, if the ranker gives it as much as an answer's second
-        # sentence needs: "UHCW have installed electric vehicle charging points ..." beside SWFT's five.
+        shown = " and ".join(sorted(asked))
         pages = {(c.slug, c.page) for c in answer.citations}
-        for ranked in self.service.rank_sentences(resolution.question, k=MORE_ABOUT_CANDIDATES):
-            slug, sentence = self.service.kb.sentences[ranked.sentence_id]
-            names_it = set(missing) <= set(tokenize(sentence.text)) | acronyms_of(sentence.text)
-            if ranked.score >= MIN_SUPPORTING_PROBABILITY and (slug, sentence.page) in pages and names_it:
-                return _quoting(self.service.kb, f"For {shown}, the page says:", [(slug, sentence.page, sentence.text)])
-        return self.service.declined_for_what_is_missing(answer, f"The passages found do not mention {shown}.", f"the passages do not mention {shown}")
+        for ranked in service.rank_sentences(resolution.question, k=BODY_CANDIDATES):
+            slug, sentence = service.kb.sentences[ranked.sentence_id]
+            if ranked.score >= MIN_SUPPORTING_PROBABILITY and (slug, sentence.page) in pages and service.organisations_named(sentence.text) == asked:
+                return _quoting(service.kb, f"For {shown}, the page says:", [(slug, sentence.page, sentence.text)])
+        return service.declined_for_what_is_missing(answer, f"The passages found do not mention {shown}.", f"the passages do not mention {shown}")
 
     def _another_time_given(self, resolution: Resolution, answer: Answer) -> Answer:
         """The answer to the last question asked of another month ("and in june?"), or a decline saying which months

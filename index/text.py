@@ -215,16 +215,21 @@ def shortenings_written(texts: Iterable[str]) -> frozenset[str]:
     return frozenset(_glued(match.group()) for text in texts for match in WEEK_WAIT_SHORTENED.finditer(text))
 
 
+# "M03": a month of the financial year written with a nought, as the finance report's tables do.
+_MONTH_WITH_A_NOUGHT = re.compile(r"\b([mM])0([1-9])\b")
+
+
 def months_spelled_out(topic: str) -> str:
-    """A topic with a month of the financial year written as the papers mostly write it ("m3 finance position" reads
-    "month 3 finance position", as ``REPORTING_MONTH`` reads it: not "M4-12", nor "500 m3"): a briefing counts how much
-    of a topic's words a sentence holds."""
+    """A topic with a month of the financial year written as the papers mostly write it ("m3 finance position" and "M03
+    ..." read "month 3 finance position"), as ``REPORTING_MONTH`` reads months (not the span "M4-12"); not cubic
+    metres after a number ("500 m3"): a briefing counts how much of a topic's words a sentence holds."""
 
     def spelled(match: re.Match[str]) -> str:
-        after_a_number = match.string[: match.start()].rstrip()[-1:].isdigit()  # "500 m3": cubic metres
-        return f"month {match['number']}" if match.group()[1:2].isdigit() and not after_a_number else match.group()
+        shortened = match.group()[:1].lower() == "m" and match.group()[1:2].isdigit()  # "m3", not "month 3"
+        after_a_number = match.string[: match.start()].rstrip()[-1:].isdigit()
+        return f"month {match['number']}" if shortened and not after_a_number else match.group()
 
-    return REPORTING_MONTH.sub(spelled, topic)
+    return REPORTING_MONTH.sub(spelled, _MONTH_WITH_A_NOUGHT.sub(r"\1\2", topic))
 
 
 # A month typed with its year and no space between them: "apr22", "May2022", "jun-22" aside (which reads already).

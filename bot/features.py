@@ -409,8 +409,9 @@ class FeatureMaker:
         """The one document these words name ("the green plan", "the phm roadmap"), or None.
 
         A document is named when each of the words is in its title, its title's initials ("phm") or its
-        kind, a word cut short as staff write it counting as the title's ("the comms report"); when several are, the one whose kind the words say ("green plan", not the "case study"
-        about another ICS's green plan).
+        kind, a word cut short as staff write it counting as the title's ("the comms report"); when several
+        are, the one whose kind the words say ("green plan", not the "case study" about another ICS's green
+        plan).
         """
         asked = set(tokenize(" ".join(TITLE_WORDS_CUT_SHORT.get(word.lower(), word) for word in words.split())))
         if not asked:

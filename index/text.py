@@ -197,6 +197,8 @@ _NUMBER_AND_UNIT = re.compile(r"\b(\d+)\s?(" + "|".join(sorted(UNIT_SHORTHAND, k
 
 # A wait in weeks as staff shorten it: "104ww", "52 ww" (the documents write "104 week waits"; "2ww" they write too).
 WEEK_WAIT_SHORTENED = re.compile(r"\b(\d+)\s?ww\b", re.IGNORECASE)
+
+
 def shorthand_spelled_out(question: str, written: frozenset[str] = frozenset()) -> str:
     """A question with its shorthand written out as the documents write it, for search only (never shown): units
     after a number ("a&e 4 hr performance" reads "a&e 4 hour performance", not HR), and a wait in weeks ("104ww" reads

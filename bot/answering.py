@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 from itertools import accumulate, pairwise
-from typing import NamedTuple, TypeVar
+from typing import TypeVar
 
 import numpy as np
 
@@ -71,7 +71,7 @@ from index import word_meaning
 from index.embedder import TextEmbedder
 from index.records import Citation, SourceHint
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
-from index.short_names import MINOR_WORDS, names_defined_in
+from index.short_names import MINOR_WORDS, DefinedName, names_defined_in
 from index.store import KnowledgeBase
 from index.text import (
     BULLET,
@@ -171,8 +171,8 @@ AMOUNT_TABLE_CANDIDATES = 10
 # appointments, GEH's missing April cancer data 0.34 with one on GEH's April cancer performance. Set by hand on
 # those two, not fitted: the dev questions have no such decline.
 MIN_SHARE_SAID_MISSING = 0.25
-# A sentence of at least this many search tokens that another quoted sentence holds all of is said twice and left out.
-# Set by hand: a list's items of a few words may share all theirs with the sentence introducing the list.
+# A sentence of at least this many words (as written) that another quoted sentence holds all of is said twice and left
+# out. Set by hand: a list's items of a few words may share all theirs with the sentence introducing the list.
 MIN_WORDS_SAID_TWICE = 6
 # The last word of an organisation's name ("... Hospital", "... NHS Foundation Trust", "... Ambulance Service"): a set of
 # initials whose name ends in one names an organisation (``AnsweringService.organisations_named``). English, by hand.
@@ -387,14 +387,6 @@ class Answer:
             "citations": [c.__dict__ for c in self.citations],
             "abstained": self.abstained,
         }
-
-
-class _Definition(NamedTuple):
-    """A sentence spelling out initials: the name as written, and whether the initials are exactly its own."""
-
-    sentence_id: int
-    name: str
-    exact: bool
 
 
 @dataclass(frozen=True)
@@ -1163,39 +1155,39 @@ class AnsweringService:
         return lines
 
     def _definition(self, initials: str, question: str, filters: Filters) -> Answer | None:
-        """What initials stand for, from the sentence spelling them out ("Population Health Management (PHM)
-        improves ..."), in the document using them most; None when no document the filters allow spells them out
-        (the question is then answered as any other: "what does NHSE stand for?")."""
-        allowed = [d for d in self._definitions.get(initials, []) if filters.allows(*self._slug_and_kind(d.sentence_id))]
+        """What initials stand for, from the first sentence spelling them out (``_definitions`` gives the order:
+        "Population Health Management (PHM) improves ...") that the filters allow; None when none does (the question
+        is then answered as any other: "what does NHSE stand for?")."""
+        allowed = [(i, defined) for i, defined in self._definitions.get(initials, []) if filters.allows_document(self.kb, self.kb.sentences[i][0])]
         if not allowed:
             return None
-        name = allowed[0].name
+        sentence_id, name = allowed[0][0], allowed[0][1].name
         if name.islower() or name.isupper():  # "population health management", "SEVERE MENTAL ILLNESS"
             name = " ".join(word.lower() if word.lower() in MINOR_WORDS else word.capitalize() for word in name.split())
-        composed = self._compose([allowed[0].sentence_id], self.features.read(question).terms)  # an action row shows as one
-        trace = [f"what initials stand for asked: {initials} is spelled out at {self._where(allowed[0].sentence_id)}"]
+        composed = self._compose([sentence_id], self.features.read(question).terms)  # an action row shows as one
+        trace = [f"what initials stand for asked: {initials} is spelled out at {self._where(sentence_id)}"]
         return Answer(f"{initials} stands for {name}. {composed.text}", composed.citations, False, trace=trace)
 
     @cached_property
-    def _definitions(self) -> dict[str, list[_Definition]]:
+    def _definitions(self) -> dict[str, list[tuple[int, DefinedName]]]:
         """The sentences spelling out each set of initials (``index.short_names.names_defined_in``): a name whose
         initials are exactly those first ("Impact and Investment Fund (IIF)" before "Investment Impact Fund indicators
         (IIF)"), then a sentence before a table's run of cells (IAPT's in a row of the performance report's table),
         then that of the document writing the initials most often (PHM's in the PHM Roadmap before the Green Plan's)."""
-        defining: dict[str, list[_Definition]] = {}
+        defining: dict[str, list[tuple[int, DefinedName]]] = {}
         uses: dict[tuple[str, str], int] = {}
         for i, (slug, sentence) in enumerate(self.kb.sentences):
             for defined in names_defined_in(sentence.text):
-                defining.setdefault(defined.initials, []).append(_Definition(i, defined.name, defined.exact))
+                defining.setdefault(defined.initials, []).append((i, defined))
             for word in re.findall(r"\b[A-Z&]{2,6}\b", sentence.text):
                 uses[slug, word] = uses.get((slug, word), 0) + 1
 
-        def preference(initials: str, definition: _Definition) -> tuple[bool, bool, bool, int, int]:
-            i = definition.sentence_id
-            heading = definition.name.isupper()  # "SEVERE MENTAL ILLESS (SMI)": a heading's, after prose's "severe mental illness"
-            return (not definition.exact, heading, not self._reads_as_prose(i), -uses.get((self.kb.sentences[i][0], initials), 0), i)
+        def preference(found: tuple[int, DefinedName]) -> tuple[bool, bool, bool, int, int]:
+            i, defined = found
+            heading = defined.name.isupper()  # "SEVERE MENTAL ILLESS (SMI)": a heading's, after prose's "severe mental illness"
+            return (not defined.exact, heading, not self._reads_as_prose(i), -uses.get((self.kb.sentences[i][0], defined.initials), 0), i)
 
-        return {initials: sorted(found, key=lambda d: preference(initials, d)) for initials, found in defining.items()}
+        return {initials: sorted(found, key=preference) for initials, found in defining.items()}
 
     def organisations_named(self, text: str) -> frozenset[str]:
         """The organisations a text names, as the initials the documents give them ("SWFT", "GEH"): by those initials,
@@ -1214,18 +1206,14 @@ class AnsweringService:
         Hospital (GEH)", "West Midlands Ambulance Service (WMAS)"), each with the names spelled out for it, lower case."""
         names: dict[str, set[str]] = {}
         for initials, definitions in self._definitions.items():
-            for definition in definitions:
-                name = collapse_whitespace(definition.name).lower()
+            for _, defined in definitions:
+                name = defined.name.lower()  # words joined by single spaces already
                 if name.split()[-1] in ORGANISATION_WORDS:
                     names.setdefault(initials, set()).add(name)
         return {initials: frozenset(spelled) for initials, spelled in names.items()}
 
     def _reads_as_prose(self, sentence_id: int) -> bool:
         return len(self.kb.sentences[sentence_id][1].text) <= MAX_DEFINING_CHARS
-
-    def _slug_and_kind(self, sentence_id: int) -> tuple[str, str]:
-        slug = self.kb.sentences[sentence_id][0]
-        return slug, self.kb.by_slug[slug].record.kind
 
     @cached_property
     def _sentences_saying_data_missing(self) -> dict[int, frozenset[str]]:

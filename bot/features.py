@@ -431,7 +431,7 @@ class FeatureMaker:
         reading = self.read(question)
         chunk_rank, page_rank = self._ranks(hits)
         page_bm25 = self.searcher.page_scores(list(reading.terms))
-        allowed = [page for page in page_bm25 if filters.allows(page[0], self.kb.by_slug[page[0]].record.kind)]
+        allowed = [page for page in page_bm25 if filters.allows_document(self.kb, page[0])]
         best_pages = sorted(allowed, key=page_bm25.__getitem__, reverse=True)[:PAGES_BY_BM25]
         page_bm25_rank = {page: 1.0 / (rank + 1) for rank, page in enumerate(best_pages)}
         by_page = {i for page in best_pages for i in self.kb.page_sentence_ids(*page)} if hits else set()

@@ -66,6 +66,10 @@ class Filters:
     def allows(self, slug: str, kind: str) -> bool:
         return (not self.slugs or slug in self.slugs) and (not self.kinds or kind in self.kinds)
 
+    def allows_document(self, kb: KnowledgeBase, slug: str) -> bool:
+        """Whether a document of this knowledge base passes, by its slug and its kind."""
+        return self.allows(slug, kb.by_slug[slug].record.kind)
+
 
 NO_FILTERS = Filters()
 
@@ -242,7 +246,7 @@ class HybridSearcher:
         if filters == NO_FILTERS:
             return None
         return np.array(
-            [filters.allows(slug, self.kb.by_slug[slug].record.kind) for slug, _ in self.kb.chunks], dtype=bool
+            [filters.allows_document(self.kb, slug) for slug, _ in self.kb.chunks], dtype=bool
         )
 
     def _dense_scores(self, query_vector: np.ndarray, allowed: np.ndarray | None) -> np.ndarray:

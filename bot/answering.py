@@ -1158,10 +1158,13 @@ class AnsweringService:
         """What initials stand for, from the first sentence spelling them out (``_definitions`` gives the order:
         "Population Health Management (PHM) improves ...") that the filters allow; None when none does (the question
         is then answered as any other: "what does NHSE stand for?")."""
-        allowed = [(i, defined) for i, defined in self._definitions.get(initials, []) if filters.allows_document(self.kb, self.kb.sentences[i][0])]
+        # "what does PCNs stand for?": the plural of initials the documents define ("Primary Care Networks (PCNs)").
+        found = self._definitions.get(initials) or (self._definitions.get(initials[:-1], []) if initials.endswith("S") else [])
+        allowed = [(i, defined) for i, defined in found if filters.allows_document(self.kb, self.kb.sentences[i][0])]
         if not allowed:
             return None
-        sentence_id, name = allowed[0][0], allowed[0][1].name
+        sentence_id, defined = allowed[0]
+        name, initials = defined.singular(), defined.initials  # as written: "IPoC"; "PCN", not "PCNs"
         if name.islower() or name.isupper():  # "population health management", "SEVERE MENTAL ILLNESS"
             name = " ".join(word.lower() if word.lower() in MINOR_WORDS else word.capitalize() for word in name.split())
         composed = self._compose([sentence_id], self.features.read(question).terms)  # an action row shows as one
@@ -1170,15 +1173,15 @@ class AnsweringService:
 
     @cached_property
     def _definitions(self) -> dict[str, list[tuple[int, DefinedName]]]:
-        """The sentences spelling out each set of initials (``index.short_names.names_defined_in``): a name whose
-        initials are exactly those first ("Impact and Investment Fund (IIF)" before "Investment Impact Fund indicators
-        (IIF)"), then a sentence before a table's run of cells (IAPT's in a row of the performance report's table),
+        """The sentences spelling out each set of initials (``index.short_names.names_defined_in``), by the initials in
+        capitals: a name whose initials are exactly those first ("Impact and Investment Fund (IIF)" before "Investment
+        Impact Fund indicators (IIF)"), then a sentence before a table's run of cells (IAPT's in a row of the performance report's table),
         then that of the document writing the initials most often (PHM's in the PHM Roadmap before the Green Plan's)."""
         defining: dict[str, list[tuple[int, DefinedName]]] = {}
         uses: dict[tuple[str, str], int] = {}
         for i, (slug, sentence) in enumerate(self.kb.sentences):
             for defined in names_defined_in(sentence.text):
-                defining.setdefault(defined.initials, []).append((i, defined))
+                defining.setdefault(defined.initials.upper(), []).append((i, defined))  # as asked: "ipoc" is IPOC
             for word in re.findall(r"\b[A-Z&]{2,6}\b", sentence.text):
                 uses[slug, word] = uses.get((slug, word), 0) + 1
 

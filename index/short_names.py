@@ -54,12 +54,18 @@ class ShortName:
 
 
 class DefinedName(NamedTuple):
-    """A name a text spells out before its initials, as written, and whether the initials are exactly its own (not only
-    their start: "Investment Impact Fund indicators (IIF)")."""
+    """A name a text spells out before its initials, as written, whether the initials are exactly its own (not only
+    their start: "Investment Impact Fund indicators (IIF)"), and whether they were written in the plural ("PCNs")."""
 
     name: str
     initials: str
     exact: bool
+    plural: bool = False
+
+    def singular(self) -> str:
+        """The name for one of them: "Primary Care Network" for "Primary Care Networks (PCNs)"."""
+        plural_s = self.plural and self.name.endswith("s") and not self.name.endswith("ss")
+        return self.name[:-1] if plural_s else self.name
 
 
 def defined_names(texts: Iterable[str]) -> dict[str, str]:
@@ -71,17 +77,21 @@ def defined_names(texts: Iterable[str]) -> dict[str, str]:
 def names_defined_in(text: str) -> list[DefinedName]:
     """The names a text spells out before their initials: "... Population Health Management (PHM) improves ..." gives
     the name "Population Health Management" for "PHM". The name is the shortest run of words before the brackets whose
-    initials (minor words aside) are the initials, or begin them for a capitalised name of three initials or more."""
+    initials (minor words aside) are the initials' capitals (or all their letters), or begin them for a capitalised name of three initials
+    or more. Initials keep their small letters ("Individual Packages of Care (IPoC)") and lose a plural's "s"
+    ("Primary Care Networks (PCNs)" defines "PCN")."""
     defined = []
     for match in DEFINED_INITIALS.finditer(text):
         words, initials = text[: match.start()].split()[-8:], match["initials"]
+        capitals = "".join(letter for letter in initials if not letter.islower())
         for size in range(2, len(words) + 1):
             name = words[-size:]
             if not all(_NAME_WORD.fullmatch(word) for word in name):
                 break
             spelled = "".join(word[0].upper() for word in name if word.lower() not in MINOR_WORDS)
-            if spelled == initials or (len(initials) >= 3 and spelled.startswith(initials) and name[0][0].isupper()):
-                defined.append(DefinedName(" ".join(name), initials, spelled == initials))
+            exact = spelled in (capitals, initials.upper())  # "Sustainable Urban Drainage Systems (SuDS)" too
+            if exact or (len(capitals) >= 3 and spelled.startswith(capitals) and name[0][0].isupper()):
+                defined.append(DefinedName(" ".join(name), initials, exact, bool(match["plural"])))
                 break
     return defined
 

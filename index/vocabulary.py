@@ -79,9 +79,10 @@ LATER_YEAR = r"next|following|coming"
 # its prefix alone too (a text layer may break a link after "https://").
 WEB_ADDRESS = re.compile(r"(?:https?://|www\.)\S*")
 
-# Initials in brackets after the name they stand for: "George Eliot Hospital NHS Trust (GEH)" (the name is
-# the last few words before the brackets: ``index.short_names``).
-DEFINED_INITIALS = re.compile(r"(?<=\w )\((?P<initials>[A-Z]{2,6})\)")
+# Initials in brackets after the name they stand for: "George Eliot Hospital NHS Trust (GEH)", in the plural
+# ("Primary Care Networks (PCNs)") or with small letters among the capitals ("Individual Packages of Care (IPoC)",
+# "(SusQI)"); the name is the last few words before the brackets, and ``index.short_names`` checks the capitals.
+DEFINED_INITIALS = re.compile(r"(?<=\w )\((?P<initials>[A-Z][A-Za-z&]{1,6}?)(?<=[A-Z])(?P<plural>s)?\)")
 
 # Words for a kind of body a name comes before ("heartlands hospital", "kettering general", "warwickshire county
 # council"). English, not fitted.

@@ -11,7 +11,7 @@ import pytest
 
 from bot.evaluation import load_questions, quote_is_verbatim
 from bot.facts import FactKind, asks_for_author, carries, initials_asked, split_question, topic_named
-from index.short_names import Initials, short_names
+from index.short_names import Initials, names_defined_in, short_names
 from index.text import is_list_item, tokenize, without_whitespace, years_written
 from tests.support.paths import EVAL_DIR, REPO
 
@@ -79,6 +79,16 @@ def test_a_name_stands_for_its_initials_only_where_the_documents_write_it_so():
     # Written often enough, "Royal College" stands for the GPs' college, but not where it goes on as another name.
     many = Initials(short_names([*texts, *["The Royal College of General Practitioners said so."] * 3]))
     assert many.rewrite("royal college of nursing survey") == "royal college of nursing survey"
+
+
+def test_initials_are_read_in_the_plural_and_with_small_letters_but_not_a_word_in_brackets():
+    found = names_defined_in(
+        "Primary Care Networks (PCNs) and Individual Packages of Care (IPoC) and Sustainable Urban Drainage Systems (SuDS)"
+        " and the Governing Body (Minutes) and Hallux Valgus (Bunions)."
+    )
+    assert [(d.initials, d.singular()) for d in found] == [
+        ("PCN", "Primary Care Network"), ("IPoC", "Individual Packages of Care"), ("SuDS", "Sustainable Urban Drainage Systems")
+    ]
 
 
 def test_forms_of_a_word_meet_and_short_acronyms_keep_their_letters():
@@ -607,6 +617,11 @@ def test_only_a_document_written_signed_or_sent_asks_for_its_author():
         ("define QAF", "QAF stands for Quality Assurance Framework", ("ccg-quality-committee-report-2022-06", 2)),
         # Initials exactly the name's before those that only begin it ("Investment Impact Fund indicators (IIF)").
         ("what does IIF stand for?", "IIF stands for Impact and Investment Fund", ("cw-ics-green-plan", 76)),
+        # Initials written with small letters, or in the plural, and asked in either case (a trial's leftovers).
+        ("what does IPoC stand for?", "IPoC stands for Individual Packages of Care", ("icb-finance-report-m3-2022-07", 1)),
+        ("what is suds", "SuDS stands for Sustainable Urban Drainage Systems", ("cw-ics-green-plan", 89)),
+        ("what does PCN stand for?", "PCN stands for Primary Care Network.", ("cw-ics-green-plan", 6)),
+        ("what are PCNs", "PCN stands for Primary Care Network.", ("cw-ics-green-plan", 6)),
     ],
 )
 def test_what_initials_stand_for_is_answered_where_the_documents_spell_them_out(service, question, expanded, page):

@@ -19,7 +19,16 @@ import pytest
 
 from bot.quoting import Quoter
 from bot.briefing import BriefingWriter, briefing_docx, briefing_json, render_markdown, render_terminal
-from bot.briefing.clauses import continues_previous, is_a_run_of_worded_cells, is_commitment, latest_month_named, point_quote, tidy, trim_to_clauses
+from bot.briefing.clauses import (
+    continues_previous,
+    is_a_run_of_worded_cells,
+    is_commitment,
+    latest_month_named,
+    point_quote,
+    points_ahead,
+    tidy,
+    trim_to_clauses,
+)
 from bot.briefing.render import thin_note
 from bot.briefing.topic import facets, what_it_is_about
 from bot.briefing.writer import MAX_POINTS, MIN_POINTS, NEAR_DUPLICATE, Point, written_on
@@ -546,6 +555,17 @@ def test_the_headline_is_no_question_someone_asked(writer):
     assert reports_a_question("Dr Menon asked how the LMNS would be assured of the plans.")
     assert not reports_a_question("NHSE asked the system to provide mutual aid to other systems.")
     assert not reports_a_question(writer.write("maternity").headline)
+
+
+def test_no_headline_or_point_only_introduces_what_follows_it(writer):
+    """Trying the trial's leftovers: "commissioning policies renewed or withdrawn" was headlined "The following policies
+    were due to for renewal April 2022." A list the sentence brings, or one after its colon, still counts."""
+    assert points_ahead("The following policies were due to for renewal April 2022.")
+    assert not points_ahead("The committee noted the following: CWPT: six concerns on level two of the QAF;")
+    briefing = writer.write("commissioning policies renewed or withdrawn")
+    said = [briefing.headline, *(p.text for p in briefing.points)]
+    assert briefing.points and not any(text.startswith("The following policies were due") for text in said)
+    assert any("withdrawal of the following 3 policies" in text and "Gallstone policy" in text for text in said)
 
 
 @pytest.mark.parametrize(

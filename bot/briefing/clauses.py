@@ -191,6 +191,16 @@ def refers_elsewhere(text: str) -> bool:
     return bool(_FIGURE_MENTION.search(text) or _SEE_ELSEWHERE.search(text))
 
 
+# A sentence that introduces what comes after it ("The following policies were due for renewal April 2022."): alone,
+# with nothing after it, it says nothing (a briefing's headline was one). Not when what it introduces is in it, after a
+# colon ("The committee noted the following: CWPT: six concerns on level two ...").
+_POINTS_AHEAD = re.compile(r"\b(?:the\s+following|as\s+follows)\b(?![^:]*:\s*\w)", re.IGNORECASE)
+
+
+def points_ahead(text: str) -> bool:
+    return bool(_POINTS_AHEAD.search(text))
+
+
 # A question someone asked, reported ("Dr Menon asked how ...", "Mr Percival queried whether ..."): the
 # minutes' record of a discussion, not a fact to lead a briefing with.
 _REPORTED_QUESTION = re.compile(r"\b(?:asked|queried|enquired|wondered|questioned)\s+(?:\w+\s+){0,3}?(?:how|whether|if|what|why|when|where|who|which)\b", re.IGNORECASE)

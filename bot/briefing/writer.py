@@ -36,6 +36,7 @@ from bot.briefing.clauses import (
     leans_on_previous,
     names_share,
     point_quote,
+    points_ahead,
     refers_elsewhere,
     reports_a_question,
 )
@@ -561,6 +562,8 @@ def _choose_points(
     own = {c.sentence_id: q for c, q, _ in quotable}  # each quote before ``whole`` completed it
     if whole is not None:
         quotable = [(c, whole(c, q), p) for c, q, p in quotable]
+        # "The following policies were due ..." stands only with what follows it.
+        quotable = [(c, q, p) for c, q, p in quotable if q != own[c.sentence_id] or not points_ahead(q)]
     if not quotable:
         return []
     strong = [(c, q) for c, q, p in quotable if p >= SEED_SHARE * quotable[0][2]]
@@ -697,13 +700,14 @@ def _headline(
     chosen: list[tuple[Candidate, str]], ranked: list[Candidate], terms: dict[str, float], thin: bool
 ) -> tuple[Candidate, str] | None:
     """The most important fact as one whole sentence: the first point that is a whole
-    sentence (and no question someone asked, "Dr Menon asked how ..."), else the model's best candidate
+    sentence (and no question someone asked, "Dr Menon asked how ...", nor one introducing what follows it), else the model's best candidate
     that is; None for a thin briefing."""
     if thin:
         return None
     quote: str | None
     def leads(candidate: Candidate, quote: str) -> bool:  # a whole statement, not a question someone asked
-        return is_whole_sentence(quote, candidate.text) and len(quote) <= MAX_HEADLINE_CHARS and not reports_a_question(quote)
+        whole = is_whole_sentence(quote, candidate.text) and len(quote) <= MAX_HEADLINE_CHARS
+        return whole and not reports_a_question(quote) and not points_ahead(quote)
 
     for candidate, quote in chosen:
         if leads(candidate, quote):

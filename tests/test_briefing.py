@@ -144,6 +144,19 @@ def test_a_topic_with_actions_says_what_happens_next(briefings, knowledge_base):
     assert listed == len(briefing.actions) or f"{listed} of them are shown, the most relevant few of the nearest due years" in markdown
 
 
+def test_a_topic_naming_a_document_is_briefed_from_it_with_its_own_actions(writer, knowledge_base):
+    """A trial: "nhse quarterly system review letter: concerns and actions" opened with a Governing Body remark
+    on Ockenden and listed one Green Plan action under "What happens next", not the letter's own action log."""
+    letter = "nhse-system-review-letter-2022-05"
+    briefing = writer.write("nhse quarterly system review letter: concerns and actions")
+    assert briefing.points and {c.slug for c in briefing.citations} == {letter}
+    own = [a for a in knowledge_base.actions if a.source == letter]
+    assert own and len(briefing.actions) == len(own) and {a.slug for a in briefing.actions} == {letter}
+    # Named with other words, the document's actions are those on them: the Green Plan's water actions.
+    water = writer.write("green plan water actions")
+    assert water.actions and {a.theme for a in water.actions} == {"Water"}
+
+
 def test_a_barely_mentioned_topic_gets_an_honest_short_answer(briefings):
     briefing = briefings[BARELY_MENTIONED]
     assert briefing.thin and len(briefing.points) < MIN_POINTS

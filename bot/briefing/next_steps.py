@@ -1,8 +1,8 @@
 """"What happens next": the rows of the action table on the topic, and the few to show.
 
 An action is on the topic when its text names every word of a topic (or facet) of
-two or more words, or names one and is close in meaning, by its theme or its text. All of them are
-counted in the briefing; the nearest due are shown.
+two or more words, or names one and is close in meaning, by its theme or its text; a topic naming a
+document has that document's actions only. All of them are counted in the briefing; the nearest due are shown.
 """
 
 from __future__ import annotations
@@ -50,11 +50,17 @@ def action_texts(action: ActionRow) -> tuple[str, str]:
 
 
 def actions_on(
-    kb: KnowledgeBase, queries: list[Query], aliases: dict[str, frozenset[str]], embed: Callable[[list[str]], np.ndarray]
+    kb: KnowledgeBase,
+    queries: list[Query],
+    aliases: dict[str, frozenset[str]],
+    embed: Callable[[list[str]], np.ndarray],
+    documents: frozenset[str] = frozenset(),
 ) -> list[NextAction]:
     """Action rows that name a word of the topic (or a facet) and are close to it in meaning,
-    by theme or text: due soonest first, then closest to the topic."""
-    actions = kb.actions
+    by theme or text: due soonest first, then closest to the topic. A topic naming ``documents``
+    has only theirs, and all of them when none is on it otherwise ("the nhse letter: concerns and
+    actions" is about the letter's own actions, whatever their words)."""
+    actions = [a for a in kb.actions if a.source in documents] if documents else kb.actions
     if not actions:
         return []
     vectors = np.array([q.vector for q in queries]).T
@@ -64,6 +70,8 @@ def actions_on(
         stems = with_phrases(stems_of(action_texts(action)[0]), aliases)
         if any(_on(coverage(stems, q.terms), len(q.terms), similarity) for q, similarity in zip(queries, row)):
             on_topic.append((action, max(row)))
+    if documents and not on_topic:
+        on_topic = [(action, max(row)) for action, row in zip(actions, np.maximum(by_text, by_theme).tolist())]
     ordered = sorted(on_topic, key=lambda item: (_due_key(item[0].due_normalised), -item[1]))
     return [_next_action(kb, action) for action, _ in ordered]
 

@@ -46,6 +46,7 @@ from bot.tables import TableRow
 from bot.briefing.next_steps import NextAction, action_texts, actions_on, nearest
 from bot.briefing.selection import FEATURES, Feature, SelectionWeights, load_weights
 from bot.briefing.topic import Query, acronyms, coverage, read_topic, stems_of, with_phrases, without_control_characters
+from index.search import NO_FILTERS, Filters
 from index.text import WHOLE_CLAIM_STOPS, collapse_whitespace, ends_with_stop, is_list_item, months_spelled_out, tokenize
 from index.vocabulary import CAPTION, MONTH_NAME, STOPWORDS
 
@@ -213,32 +214,40 @@ class BriefingWriter:
         if not queries[0].terms:  # no content words ("", "the and of"): nothing to look for
             return Gathered(topic, queries, aliases, [], np.zeros((0, len(FEATURES))), [], ())
         also = " ".join(aliases)
-        ranking, answerable = self._ranked_and_answerable(f"{queries[0].text} {also}".strip())
-        rankings = [ranking] + [self.service.rank_sentences(f"{q.text} {also}".strip(), k=RANKED_PER_QUERY) for q in queries[1:]]
+        # A topic naming documents ("the nhse letter: concerns and actions", "phm roadmap plan and timeline") is
+        # briefed from them: a trial's NHSE letter briefing opened with the minutes and listed a Green Plan action.
+        named = frozenset(slug for slug, _ in self.service.features.document_mentions(read_as))
+        within = Filters(slugs=named) if named else NO_FILTERS
+
+        def ranked(query: str) -> list[RankedSentence]:
+            return self.service.rank_sentences(query.strip(), k=RANKED_PER_QUERY, filters=within)
+
+        ranking, answerable = self._ranked_and_answerable(f"{queries[0].text} {also}".strip(), within)
+        rankings = [ranking] + [ranked(f"{q.text} {also}") for q in queries[1:]]
         aspects = self._aspects(queries[0].vector, [r.sentence_id for r in rankings[0][:ASPECT_SOURCES]])
-        rankings += [self.service.rank_sentences(f"{queries[0].text} {aspect} {also}".strip(), k=RANKED_PER_QUERY) for aspect in aspects]
+        rankings += [ranked(f"{queries[0].text} {aspect} {also}") for aspect in aspects]
         like = self.service.with_words_of_like_meaning(queries[0].text)
         if like != queries[0].text:  # "kids" searched as "children" too, as answers choose their sentences
-            rankings.append(self.service.rank_sentences(f"{like} {also}".strip(), k=RANKED_PER_QUERY))
+            rankings.append(ranked(f"{like} {also}"))
         if FEEDBACK_TERMS and (feedback := self._feedback_words(rankings[0], queries[0])):
-            rankings.append(self.service.rank_sentences(f"{queries[0].text} {also} {' '.join(feedback)}".strip(), k=RANKED_PER_QUERY))
+            rankings.append(ranked(f"{queries[0].text} {also} {' '.join(feedback)}"))
         ranked_ids = [r.sentence_id for ranking in rankings for r in ranking]
         best = [r.sentence_id for r in sorted((r for ranking in rankings for r in ranking), key=lambda r: -r.score)]
         around = [n for sentence_id in dict.fromkeys(best) for n in self._page_neighbours(sentence_id)][: 2 * NEIGHBOURS_OF]
         sentence_ids = sorted(set(ranked_ids) | set(around))
         candidates, rows = self._features(sentence_ids, queries, aliases, rankings)
         keep = self._without_near_duplicates(candidates, rows)
-        actions = actions_on(self.kb, queries, aliases, self._embed_cached)
+        actions = actions_on(self.kb, queries, aliases, self._embed_cached, named)
         nearest_topics = self._nearest_topics(best)
         near_the_best = [r.sentence_id for r in ranking if r.score >= self.service.models.follow_on_share * ranking[0].score]
         answered_by = frozenset(near_the_best[:MAX_SENTENCES]) if answerable else frozenset()  # as many as an answer quotes
         return Gathered(topic, queries, aliases, [candidates[i] for i in keep], rows[keep], actions, nearest_topics, answerable, answered_by)
 
-    def _ranked_and_answerable(self, query: str) -> tuple[list[RankedSentence], bool]:
+    def _ranked_and_answerable(self, query: str, filters: Filters = NO_FILTERS) -> tuple[list[RankedSentence], bool]:
         """The shared ranker's best sentences for the topic (as ``rank_sentences`` gives them) and
         whether the answering service's decision model would answer the topic as a question: one
         search for both."""
-        candidates, logits, decision = self.service.decide(query)
+        candidates, logits, decision = self.service.decide(query, filters)
         order = np.argsort(-logits, kind="stable")[:RANKED_PER_QUERY]
         ranked = [RankedSentence(int(candidates.sentence_ids[i]), float(p)) for i, p in zip(order, probability(logits[order]))]
         return ranked, decision >= self.service.models.threshold

@@ -78,6 +78,7 @@ from index.text import (
     collapse_whitespace,
     has_a_word,
     is_list_item,
+    is_ordinary_word,
     months_in_their_year,
     months_parted_from_years,
     tokenize,
@@ -944,15 +945,43 @@ class AnsweringService:
         likely, that is such a table on a page (or in a document title) giving every year the question names; None
         if none is. (A table ranked ninth at 0.05 is no answer to "what is the ICS doing about acute healthcare
         emissions?", and a month 3 2022/23 table none to "the prescribing budget for 2023/24".)"""
-        likely = [c for n, c in enumerate(scored[:AMOUNT_TABLE_CANDIDATES]) if n == 0 or c.score >= MIN_SUPPORTING_PROBABILITY]
-        for candidate in likely:
-            if not _page_gives_the_times(self.features, question, candidate.sentence_id):
+        likely = [c.sentence_id for n, c in enumerate(scored[:AMOUNT_TABLE_CANDIDATES]) if n == 0 or c.score >= MIN_SUPPORTING_PROBABILITY]
+        # A row named by the initials the documents give it ("chc" for "Continuing Healthcare") counts as named; then
+        # the tables of the best sentence's document are read too: the ranker finds a paper's prose on the measure
+        # ("Following M3 close ..." for "chc variance at m3?"), not the table of the page between (a trial).
+        spelled = self._initials_spelled_out(question)
+        asked = " ".join([question, *spelled.values()])
+        asked_terms = {**{t: terms.get(stem, 0.0) for stem, name in spelled.items() for t in tokenize(name)}, **terms}
+        document = self.kb.sentences[likely[0]][0] if likely else None
+        in_document = [i for i in self._amount_table_sentences.get(document, []) if i not in likely]
+        for sentence_id in likely + in_document:
+            if not _page_gives_the_times(self.features, question, sentence_id):
                 continue
-            table = self._amount_table(candidate.sentence_id)
-            rows = rows_named(table, question, terms) if table else []
+            table = self._amount_table(sentence_id)
+            rows = rows_named(table, asked, asked_terms) if table else []
             if table and rows:
-                return rows_answer(candidate.sentence_id, self.kb.sentences[candidate.sentence_id][1].text, table, rows)
+                return rows_answer(sentence_id, self.kb.sentences[sentence_id][1].text, table, rows)
         return None
+
+    def _initials_spelled_out(self, question: str) -> dict[str, str]:
+        """The initials a question uses that the documents spell out exactly, by their search token, each with
+        its name ("chc": "Continuing Healthcare"); not a word English has, unless typed in capitals ("at", "who")."""
+        spelled = {}
+        for word in re.findall(r"[A-Za-z&]{2,6}", question):
+            found = self._definitions.get(word.upper())
+            tokens = tokenize(word)
+            if found and found[0][1].exact and tokens and (word.isupper() or not is_ordinary_word(word.lower())):
+                spelled[tokens[0]] = found[0][1].name
+        return spelled
+
+    @cached_property
+    def _amount_table_sentences(self) -> dict[str, list[int]]:
+        """Each document's sentences that read as a table of amounts (``bot.amount_tables``), by sentence id."""
+        tables: dict[str, list[int]] = {}
+        for i, (slug, _) in enumerate(self.kb.sentences):
+            if self._amount_table(i) is not None:
+                tables.setdefault(slug, []).append(i)
+        return tables
 
     def _of_table(self, sentence_id: int, header: str, question: str, terms: dict[str, float]) -> bool:
         """Whether the sentence is (part of) the table of amounts with this header, and names no row the question asks."""

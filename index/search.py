@@ -269,7 +269,7 @@ class HybridSearcher:
 # a server's start and a knowledge-base swap do not tokenize the whole corpus again (7 s at ten times
 # the bundled corpus). A build without the file, or with one of another version, is computed afresh.
 STATISTICS_FILE = "search_statistics.pickle"
-STATISTICS_VERSION = 5  # raised when what compute_statistics stores changes, so older files are recomputed
+STATISTICS_VERSION = 6  # raised when what compute_statistics stores changes, so older files are recomputed
 
 
 def compute_statistics(kb: KnowledgeBase) -> dict[str, Any]:

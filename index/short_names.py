@@ -89,11 +89,33 @@ def names_defined_in(text: str) -> list[DefinedName]:
             if not all(_NAME_WORD.fullmatch(word) for word in name):
                 break
             spelled = "".join(word[0].upper() for word in name if word.lower() not in MINOR_WORDS)
-            exact = spelled in (capitals, initials.upper())  # "Sustainable Urban Drainage Systems (SuDS)" too
+            # "Sustainable Urban Drainage Systems (SuDS)" too, and a word made of two ("Continuing Healthcare (CHC)")
+            exact = spelled in (capitals, initials.upper()) or _spells_with_inner_letters(name, capitals)
             if exact or (len(capitals) >= 3 and spelled.startswith(capitals) and name[0][0].isupper()):
                 defined.append(DefinedName(" ".join(name), initials, exact, bool(match["plural"])))
                 break
     return defined
+
+
+def _spells_with_inner_letters(name: list[str], initials: str) -> bool:
+    """Each word of a capitalised name (minor words aside) gives the initials its first letter, in order, and the
+    initials' other letters are inside the word before them: "Continuing Healthcare" is CHC (health-care)."""
+    words = [word.upper() for word in name if word.lower() not in MINOR_WORDS]
+    return bool(words) and name[0][0].isupper() and len(initials) > len(words) and _spelled_by(words, initials)
+
+
+def _spelled_by(words: list[str], initials: str) -> bool:
+    if not words:
+        return not initials
+    if not initials or words[0][0] != initials[0]:
+        return False
+    inner, rest = words[0][1:], initials[1:]
+    return any(_in_order(rest[:taken], inner) and _spelled_by(words[1:], rest[taken:]) for taken in range(len(rest) + 1))
+
+
+def _in_order(letters: str, word: str) -> bool:
+    remaining = iter(word)
+    return all(letter in remaining for letter in letters)
 
 
 def short_names(texts: list[str]) -> dict[str, ShortName]:

@@ -89,6 +89,10 @@ def test_initials_are_read_in_the_plural_and_with_small_letters_but_not_a_word_i
     assert [(d.initials, d.singular()) for d in found] == [
         ("PCN", "Primary Care Network"), ("IPoC", "Individual Packages of Care"), ("SuDS", "Sustainable Urban Drainage Systems")
     ]
+    # A word of two makes two initials ("health-care"), but every word gives its first letter, in order.
+    assert [(d.name, d.initials) for d in names_defined_in("across Continuing Healthcare (CHC) and the big Apple (BAP)")] == [
+        ("Continuing Healthcare", "CHC")
+    ]
 
 
 def test_forms_of_a_word_meet_and_short_acronyms_keep_their_letters():

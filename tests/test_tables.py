@@ -325,6 +325,10 @@ def test_a_table_of_amounts_is_read_into_its_header_and_rows_and_prose_is_not():
     [
         ("What is the CCG's in-year Revenue Resource Limit for months 1-3?", "Revenue Resource Limit M1-3 (in year) 456,612"),
         ("Primary care (non-delegated) at month 3: budget vs actual?", "Primary Care 6,410 6,310 100"),
+        # A trial: named by the initials the report gives it, or ranked below the report's prose on the measure
+        # (the table is on the page between), the row had not been found ("Following M3 close ...").
+        ("chc variance at m3?", "Continuing Healthcare 26,077 27,057 (980)"),
+        ("continuing healthcare variance m3", "Continuing Healthcare 26,077 27,057 (980)"),
     ],
 )
 def test_the_row_of_a_table_of_amounts_the_question_names_is_shown_not_the_whole_table(service, question, row):

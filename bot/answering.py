@@ -951,7 +951,7 @@ class AnsweringService:
         # ("Following M3 close ..." for "chc variance at m3?"), not the table of the page between (a trial).
         spelled = self._initials_spelled_out(question)
         asked = " ".join([question, *spelled.values()])
-        asked_terms = {**{t: terms.get(stem, 0.0) for stem, name in spelled.items() for t in tokenize(name)}, **terms}
+        asked_terms = {**{t: terms.get(initials, 0.0) for initials, name in spelled.items() for t in tokenize(name)}, **terms}
         document = self.kb.sentences[likely[0]][0] if likely else ""
         in_document = [i for i in self._amount_table_sentences.get(document, []) if i not in likely]
         for sentence_id in likely + in_document:

@@ -208,6 +208,10 @@ _PREPOSITION = re.compile(r"\b(?:on|of|for|about|into|in|at|to|from|with|regardi
 # "what did the NHSE letter say about cancer": after "did", "does" or "do", who said (or decided, or noted) what about what.
 _ASKS_WHAT_WAS_SAID = re.compile(r"\b(?:did|does|do)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
 _SAID_ABOUT = re.compile(r"^(?P<doer>.+?)\s+[a-z]+\s+(?:about|on|regarding|concerning)\s+(?P<topic>.+)$", re.IGNORECASE)
+# A day, a month or a year and nothing else: "30 june", "5th july 2022", "may", "2021/22".
+_ONLY_A_DATE = re.compile(
+    rf"^(?:the\s+)?(?:{DAY_BEFORE_MONTH})?(?:(?:{MONTH_NAMES})\.?(?:\s+(?:19|20)?\d\d)?|{FINANCIAL_YEAR}|(?:19|20)\d\d)$", re.IGNORECASE
+)
 _RESET = re.compile(r"^\W*(?:/?reset|start\s+(?:over|again|afresh)|new\s+conversation|forget\s+(?:it|that|everything))\W*$", re.IGNORECASE)
 
 
@@ -901,9 +905,11 @@ def subject_of(question: str) -> str:
         rest = _DOING.sub("", rest)
     said = _SAID_ABOUT.match(rest) if frame is not None and _ASKS_WHAT_WAS_SAID.search(frame.group()) else None
     if said and _content_words(said["doer"]):
-        # A document that said it is "it" ("who wrote it?", "when was it sent?"); otherwise what was said about.
+        # A document that said it is "it" ("who wrote it?", "when was it sent?"); otherwise what was said about,
+        # unless that is only a date: "what did the quality committee approve on 30 june" is about the committee
+        # ("who chairs it?", a trial), not 30 June.
         document = bool(DOCUMENT_NOUNS & {word.lower() for word in said["doer"].split()})
-        return _tidy_subject(said["doer"] if document else said["topic"])
+        return _tidy_subject(said["doer"] if document or _ONLY_A_DATE.match(said["topic"].strip()) else said["topic"])
     auxiliary = _AUXILIARY.search(f" {rest} ")
     if auxiliary and auxiliary.start() > 0 and _content_words(rest[: auxiliary.start()]):
         return _tidy_subject(rest[: auxiliary.start()])

@@ -82,6 +82,9 @@ def test_the_subject_leaves_out_the_verb_and_the_time_of_the_question_before():
     assert resolve("who wrote it?", asked("what did the NHSE letter say about cancer?")).question == "who wrote the NHSE letter?"
     assert resolve("when was it sent?", asked("what does the ceo report say on covid")).question == "when was the ceo report sent?"
     assert resolve("when is it due?", asked("what did the ccg decide about ivf?")).question == "when is ivf due?"
+    # ... but a date is no topic "it" stands for: a trial's "who chairs it?" after "what did the quality committee
+    # approve on 30 june" had become "who chairs 30 june?".
+    assert resolve("who chairs it?", asked("what did the quality committee approve on 30 june")).question == "who chairs the quality committee?"
     # A review: the first "about" or "on" parts the doer from the topic, and a document noun anywhere names the doer.
     assert resolve("who wrote it?", asked("what did the CEO report say about progress on discharge")).question == "who wrote the CEO report?"
     assert resolve("who wrote it?", asked("what did the minutes of the governing body say about ivf")).question == (

@@ -32,8 +32,9 @@ from bot.facts import (
 from bot.missing import date_missing, reporting_month_missing, what_is_missing
 from bot.quoting import Quoter
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
+from index.short_names import initials_spelled_out
 from index.store import KnowledgeBase
-from index.text import BULLET, YEAR_TOKEN, ends_with_stop, english_word_ranks, tokenize
+from index.text import BULLET, YEAR_TOKEN, ends_with_stop, english_word_ranks, is_ordinary_word, tokenize
 from index.vocabulary import BODY_WORDS, CAPTION, DOCUMENT_NOUNS, STOPWORDS, TITLE_WORDS_CUT_SHORT
 
 # Sentences of the pages the best chunks are on are candidates too.
@@ -292,6 +293,9 @@ class FeatureMaker:
         self._document_names = {
             slug: searcher.title_tokens(slug) | self._title_initials[slug] | self._kinds[slug] for slug, document in kb.by_slug.items()
         }
+        # A page spelling out a name the documents give initials for speaks of them: p. 31 of the performance report
+        # says "Improving Access to Psychological Therapies", not "IAPT" (a dialogue's "... nhse now using for iapt?").
+        self._initials_spelled_out = initials_spelled_out(sentence.text for _, sentence in kb.sentences)
 
     # -- the question -------------------------------------------------------
 
@@ -665,12 +669,21 @@ class FeatureMaker:
             return date_lacking
         evidence = self.evidence_tokens(sentence_ids) | frozenset(tokenize(said))
         best = self.kb.sentences[sentence_ids[0]][1].text
-        missing = [n for n in self.names_to_find(reading) if not _mentioned(n, evidence)]
-        if not what_is_missing(question, evidence, best, missing):
+        # The initials of a document's title name where, not what, as its nouns do ("... at the qsrm": the letter).
+        naming = frozenset(t for _, words in self.document_mentions(question) for t in tokenize(words))
+        missing = [
+            n for n in self.names_to_find(reading)
+            if not _mentioned(n, evidence) and n not in naming and not self._initials_spelled_out.get(n, {""}) <= evidence
+        ]
+        # Initials typed in lower case ("ytd position for swft at m3?") are asked about as much as "SWFT" is: a trial's
+        # was answered from the CCG's finance report, which never mentions SWFT. Not an English word the documents
+        # write in capitals somewhere ("ACTIONS" heading a table).
+        initials = [n for n in missing if self.searcher.is_acronym(n) and not is_ordinary_word(n)]
+        if not what_is_missing(question, evidence, best, missing, initials):
             return ""
         # Said with the names the documents never use too ("Herefordshire"): surely missing, and what was asked.
         unknown = [n for n in reading.specific if not self.searcher.knows(n) and n not in reading.document_words]
-        return what_is_missing(question, evidence, best, unknown + missing)
+        return what_is_missing(question, evidence, best, unknown + missing, initials)
 
     def _used_by_nearly_every_document(self) -> frozenset[str]:
         """The search tokens in CORPUS_SUBJECT_SHARE or more of the documents: what the corpus is about."""

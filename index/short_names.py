@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from index.text import tokenize
 from index.vocabulary import DEFINED_INITIALS
 
 # How often the start of a name must go on as the name where the documents write it, for the start alone to
@@ -72,6 +73,17 @@ def defined_names(texts: Iterable[str]) -> dict[str, str]:
     """Each name the documents spell out before its initials, lower-cased, to the initials:
     {"george eliot hospital nhs trust": "GEH", "quarterly system review meeting": "QSRM", ...}."""
     return {defined.name.lower(): defined.initials for text in texts for defined in names_defined_in(text)}
+
+
+def initials_spelled_out(texts: Iterable[str]) -> dict[str, frozenset[str]]:
+    """The initials the documents spell out exactly, as a search token, each with its name's search tokens
+    ({"iapt": {"improv", "access", "psycholog", "therapi"}, ...}): a page spelling the name out speaks of them."""
+    spelled: dict[str, frozenset[str]] = {}
+    for text in texts:
+        for defined in names_defined_in(text):
+            if defined.exact and (initials := tokenize(defined.initials)):
+                spelled.setdefault(initials[0], frozenset(tokenize(defined.name)))
+    return spelled
 
 
 def names_defined_in(text: str) -> list[DefinedName]:

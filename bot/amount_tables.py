@@ -31,7 +31,8 @@ MAX_AMOUNTS_IN_A_ROW = 4
 # word ("Total") in a long question. Set by hand, not fitted: "Prescribing" in "At month 3, what were the
 # prescribing budget and actual spend in the CCG expenditure table?" carries 0.10, "Total" in a question of twenty telling words less.
 MIN_SHARE_OF_THE_QUESTION = 0.05
-_NEGATED = re.compile(r"\bnon[\s-]+[\w-]+", re.IGNORECASE)
+# A word ruled out ("non-delegated", "excluding chc"): no row it names is asked for.
+_NEGATED = re.compile(r"\b(?:non|excluding|except)[\s-]+[\w-]+", re.IGNORECASE)
 # A table has at least this many rows, most of them with two amounts or more.
 MIN_ROWS = 3
 # Rows shown for one question: "primary care (non-delegated)" names "Primary Care" and "Primary Care Delegated".
@@ -94,11 +95,16 @@ def read_amount_table(sentence: str, header: str = "") -> AmountTable | None:
     return AmountTable(header, tuple(rows)) if len(rows) >= MIN_ROWS and several * 3 >= len(rows) * 2 else None
 
 
+def without_negated(question: str) -> str:
+    """The question without the words it rules out ("Primary care (non-delegated)", "excluding chc")."""
+    return _NEGATED.sub(" ", question)
+
+
 def rows_named(table: AmountTable, question: str, terms: dict[str, float]) -> list[AmountRow]:
     """The rows whose labels the question names in full, those naming most of it first; at most MAX_ROWS_SHOWN.
     ``terms`` are the question's telling words (search tokens) by weight."""
     # "Primary care (non-delegated)" rules the "Primary Care Delegated" row out: a word after "non" is not asked for.
-    asked = set(tokenize(_NEGATED.sub(" ", question)))
+    asked = set(tokenize(without_negated(question)))
     total = sum(terms.values()) or 1.0
     labelled = [(row, words) for row in table.rows if (words := _label_words(row)) and words <= asked]
     named = [(row, words, share) for row, words in labelled if (share := sum(terms.get(t, 0.0) for t in words) / total) >= MIN_SHARE_OF_THE_QUESTION]

@@ -35,7 +35,7 @@ from bot.action_query import (
     row_details,
     with_the_detail_asked,
 )
-from bot.amount_tables import AmountTable, RowsAnswer, read_amount_table, rows_answer, rows_named
+from bot.amount_tables import AmountTable, RowsAnswer, read_amount_table, rows_answer, rows_named, without_negated
 from bot.facts import (
     AMOUNT_WORDS,
     asks_an_amount,
@@ -949,7 +949,7 @@ class AnsweringService:
         # A row named by the initials the documents give it ("chc" for "Continuing Healthcare") counts as named; then
         # the tables of the best sentence's document are read too: the ranker finds a paper's prose on the measure
         # ("Following M3 close ..." for "chc variance at m3?"), not the table of the page between (a trial).
-        spelled = self._initials_spelled_out(question)
+        spelled = self._initials_spelled_out(without_negated(question))  # "non chc" asks for no CHC row
         asked = " ".join([question, *spelled.values()])
         asked_terms = {**{t: terms.get(initials, 0.0) for initials, name in spelled.items() for t in tokenize(name)}, **terms}
         document = self.kb.sentences[likely[0]][0] if likely else ""
@@ -967,7 +967,7 @@ class AnsweringService:
         """The initials a question uses that the documents spell out exactly, by their search token, each with
         its name ("chc": "Continuing Healthcare"); not a word English has, unless typed in capitals ("at", "who")."""
         spelled = {}
-        for word in re.findall(r"[A-Za-z&]{2,6}", question):
+        for word in re.findall(r"\b[A-Za-z&]{2,6}\b", question):
             found = self._definitions.get(word.upper())
             tokens = tokenize(word)
             if found and found[0][1].exact and tokens and (word.isupper() or not is_ordinary_word(word.lower())):
@@ -1187,8 +1187,10 @@ class AnsweringService:
         """What initials stand for, from the first sentence spelling them out (``_definitions`` gives the order:
         "Population Health Management (PHM) improves ...") that the filters allow; None when none does (the question
         is then answered as any other: "what does NHSE stand for?")."""
-        # "what does PCNs stand for?": the plural of initials the documents define ("Primary Care Networks (PCNs)").
-        found = self._definitions.get(initials) or (self._definitions.get(initials[:-1], []) if initials.endswith("S") else [])
+        # "what does PCNs stand for?": the plural of initials the documents define in the plural ("Primary Care Networks
+        # (PCNs)"); not "EDS" read as "ED" (a review: initials may end in S).
+        plural = [found for found in self._definitions.get(initials[:-1], []) if found[1].plural] if initials.endswith("S") else []
+        found = self._definitions.get(initials) or plural
         allowed = [(i, defined) for i, defined in found if filters.allows_document(self.kb, self.kb.sentences[i][0])]
         if not allowed:
             return None

@@ -669,16 +669,15 @@ class FeatureMaker:
             return date_lacking
         evidence = self.evidence_tokens(sentence_ids) | frozenset(tokenize(said))
         best = self.kb.sentences[sentence_ids[0]][1].text
-        # The initials of a document's title name where, not what, as its nouns do ("... at the qsrm": the letter).
-        naming = frozenset(t for _, words in self.document_mentions(question) for t in tokenize(words))
         missing = [
-            n for n in self.names_to_find(reading)
-            if not _mentioned(n, evidence) and n not in naming and not self._initials_spelled_out.get(n, {""}) <= evidence
+            n for n in self.names_to_find(reading) if not _mentioned(n, evidence) and not self._initials_spelled_out.get(n, {""}) <= evidence
         ]
         # Initials typed in lower case ("ytd position for swft at m3?") are asked about as much as "SWFT" is: a trial's
         # was answered from the CCG's finance report, which never mentions SWFT. Not an English word the documents
-        # write in capitals somewhere ("ACTIONS" heading a table).
-        initials = [n for n in missing if self.searcher.is_acronym(n) and not is_ordinary_word(n)]
+        # write in capitals somewhere ("ACTIONS" heading a table), nor the initials of a document's title, which say
+        # where rather than what ("what did we tell nhse at the qsrm ...": the NHS England QSRM letter).
+        naming = frozenset(t for _, words in self.document_mentions(question) for t in tokenize(words))
+        initials = [n for n in missing if self.searcher.is_acronym(n) and not is_ordinary_word(n) and n not in naming]
         if not what_is_missing(question, evidence, best, missing, initials):
             return ""
         # Said with the names the documents never use too ("Herefordshire"): surely missing, and what was asked.

@@ -209,9 +209,13 @@ _PREPOSITION = re.compile(r"\b(?:on|of|for|about|into|in|at|to|from|with|regardi
 _ASKS_WHAT_WAS_SAID = re.compile(r"\b(?:did|does|do)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
 _SAID_ABOUT = re.compile(r"^(?P<doer>.+?)\s+[a-z]+\s+(?:about|on|regarding|concerning)\s+(?P<topic>.+)$", re.IGNORECASE)
 # A day, a month or a year and nothing else: "30 june", "5th july 2022", "may", "2021/22".
-_ONLY_A_DATE = re.compile(
-    rf"^(?:the\s+)?(?:{DAY_BEFORE_MONTH})?(?:(?:{MONTH_NAMES})\.?(?:\s+(?:19|20)?\d\d)?|{FINANCIAL_YEAR}|(?:19|20)\d\d)$", re.IGNORECASE
+_A_DATE = (
+    rf"(?:the\s+)?(?:{DAY_BEFORE_MONTH})?(?:(?:{MONTH_NAMES})\.?(?:\s+(?:19|20)?\d\d)?|{FINANCIAL_YEAR}|(?:19|20)\d\d)"
+    rf"|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|(?:mon|tues|wednes|thurs|fri|satur|sun)day|{QUARTER}"
 )
+# What "on ..." names when it dates a question ("30 june", "30/06/2022", "monday", "q1"), with a closing "please";
+# what is said about may follow it ("approve on 1 april 2022 about ivf": ivf).
+_DATE_FIRST = re.compile(rf"^(?:{_A_DATE})(?:[\s,]+(?:please|pls|thanks))?(?:\s+(?:about|on|regarding|concerning)\s+|$)", re.IGNORECASE)
 _RESET = re.compile(r"^\W*(?:/?reset|start\s+(?:over|again|afresh)|new\s+conversation|forget\s+(?:it|that|everything))\W*$", re.IGNORECASE)
 
 
@@ -909,7 +913,8 @@ def subject_of(question: str) -> str:
         # unless that is only a date: "what did the quality committee approve on 30 june" is about the committee
         # ("who chairs it?", a trial), not 30 June.
         document = bool(DOCUMENT_NOUNS & {word.lower() for word in said["doer"].split()})
-        return _tidy_subject(said["doer"] if document or _ONLY_A_DATE.match(said["topic"].strip()) else said["topic"])
+        topic = _DATE_FIRST.sub("", said["topic"].strip(), count=1)
+        return _tidy_subject(said["doer"] if document or not _content_words(topic) else topic)
     auxiliary = _AUXILIARY.search(f" {rest} ")
     if auxiliary and auxiliary.start() > 0 and _content_words(rest[: auxiliary.start()]):
         return _tidy_subject(rest[: auxiliary.start()])

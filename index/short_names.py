@@ -64,15 +64,29 @@ class DefinedName(NamedTuple):
     plural: bool = False
 
     def singular(self) -> str:
-        """The name for one of them: "Primary Care Network" for "Primary Care Networks (PCNs)"."""
-        plural_s = self.plural and self.name.endswith("s") and not self.name.endswith("ss")
-        return self.name[:-1] if plural_s else self.name
+        """The name for one of them: "Primary Care Network" for "Primary Care Networks (PCNs)", "Local Authority" for
+        "Local Authorities (LAs)", "Member of Parliament" for "Members of Parliament (MPs)"."""
+        if not self.plural:
+            return self.name
+        words = self.name.split()
+        at = words.index("of") - 1 if "of" in words[1:] else len(words) - 1
+        words[at] = _singular(words[at])
+        return " ".join(words)
 
 
 def defined_names(texts: Iterable[str]) -> dict[str, str]:
     """Each name the documents spell out before its initials, lower-cased, to the initials:
     {"george eliot hospital nhs trust": "GEH", "quarterly system review meeting": "QSRM", ...}."""
     return {defined.name.lower(): defined.initials for text in texts for defined in names_defined_in(text)}
+
+
+def _singular(word: str) -> str:
+    """English's regular plurals, enough for the names initials stand for."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
 def initials_spelled_out(texts: Iterable[str]) -> dict[str, frozenset[str]]:

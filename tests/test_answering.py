@@ -11,7 +11,7 @@ import pytest
 
 from bot.evaluation import load_questions, quote_is_verbatim
 from bot.facts import FactKind, asks_for_author, carries, initials_asked, split_question, topic_named
-from index.short_names import Initials, names_defined_in, short_names
+from index.short_names import DefinedName, Initials, names_defined_in, short_names
 from index.text import is_list_item, tokenize, without_whitespace, years_written
 from tests.support.paths import EVAL_DIR, REPO
 
@@ -90,9 +90,12 @@ def test_initials_are_read_in_the_plural_and_with_small_letters_but_not_a_word_i
         ("PCN", "Primary Care Network"), ("IPoC", "Individual Packages of Care"), ("SuDS", "Sustainable Urban Drainage Systems")
     ]
     # A word of two makes two initials ("health-care"), but every word gives its first letter, in order.
-    assert [(d.name, d.initials) for d in names_defined_in("across Continuing Healthcare (CHC) and the big Apple (BAP)")] == [
+    assert [(d.name, d.initials) for d in names_defined_in("across Continuing Healthcare (CHC) and Health Care Commission (CHC)")] == [
         ("Continuing Healthcare", "CHC")
     ]
+    # The singular of a plural name, for singular initials (a review: "Local Authoritie").
+    assert DefinedName("Local Authorities", "LA", True, True).singular() == "Local Authority"
+    assert DefinedName("Members of Parliament", "MP", True, True).singular() == "Member of Parliament"
 
 
 def test_forms_of_a_word_meet_and_short_acronyms_keep_their_letters():
@@ -662,6 +665,9 @@ def test_only_a_question_of_what_initials_mean_asks_for_their_spelling_out(servi
     assert initials_asked("what does the ICB do?") is None
     # Initials no document spells out are answered as any question is, not with another set's spelling out.
     assert "stands for" not in service.answer("what does NHSE stand for?").text
+    # Initials ending in S are a plural only of initials the documents write in the plural (a review: "EDS" had been
+    # answered as "ED stands for Emergency Departments").
+    assert "stands for" not in service.answer("what does EDS stand for?").text
 
 
 @pytest.mark.parametrize("message", ["desflurane", "Tell me about desflurane", "tell me a bit about desflurane please"])

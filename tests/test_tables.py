@@ -342,6 +342,12 @@ def test_the_row_of_a_table_of_amounts_the_question_names_is_shown_not_the_whole
     assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)
 
 
+@pytest.mark.parametrize("question", ["mental health non chc position at m3", "what is the variance at m3 excluding chc?"])
+def test_a_row_the_question_rules_out_by_its_initials_is_not_shown(service, question):
+    """A review: "non chc" had brought the Continuing Healthcare row, its initials spelled out after the "non" was read."""
+    assert "Continuing Healthcare 26,077" not in service.answer(question).text
+
+
 @pytest.mark.parametrize(
     "question",
     [

@@ -2,7 +2,8 @@
 
 An action is on the topic when its text names every word of a topic (or facet) of
 two or more words, or names one and is close in meaning, by its theme or its text; a topic naming a
-document has that document's actions only. All of them are counted in the briefing; the nearest due are shown.
+document has that document's actions only (all of them, ``document_actions``, when none is on its other words and
+the briefing is not thin). All of them are counted in the briefing; the nearest due are shown.
 """
 
 from __future__ import annotations
@@ -58,8 +59,7 @@ def actions_on(
 ) -> list[NextAction]:
     """Action rows that name a word of the topic (or a facet) and are close to it in meaning,
     by theme or text: due soonest first, then closest to the topic. A topic naming ``documents``
-    has only theirs, and all of them when none is on it otherwise ("the nhse letter: concerns and
-    actions" is about the letter's own actions, whatever their words)."""
+    has only theirs."""
     actions = [a for a in kb.actions if a.source in documents] if documents else kb.actions
     if not actions:
         return []
@@ -70,10 +70,13 @@ def actions_on(
         stems = with_phrases(stems_of(action_texts(action)[0]), aliases)
         if any(_on(coverage(stems, q.terms), len(q.terms), similarity) for q, similarity in zip(queries, row)):
             on_topic.append((action, max(row)))
-    if documents and not on_topic:
-        on_topic = [(action, max(row)) for action, row in zip(actions, np.maximum(by_text, by_theme).tolist())]
     ordered = sorted(on_topic, key=lambda item: (_due_key(item[0].due_normalised), -item[1]))
     return [_next_action(kb, action) for action, _ in ordered]
+
+
+def document_actions(kb: KnowledgeBase, documents: frozenset[str]) -> list[NextAction]:
+    """Every action of these documents, due soonest first."""
+    return [_next_action(kb, a) for a in sorted((a for a in kb.actions if a.source in documents), key=lambda a: _due_key(a.due_normalised))]
 
 
 def _on(named: float, words: int, similarity: float) -> bool:

@@ -43,7 +43,7 @@ from bot.briefing.clauses import (
 from bot.quoting import Quoter
 from bot.ranker import probability
 from bot.tables import TableRow
-from bot.briefing.next_steps import NextAction, action_texts, actions_on, nearest
+from bot.briefing.next_steps import NextAction, action_texts, actions_on, document_actions, nearest
 from bot.briefing.selection import FEATURES, Feature, SelectionWeights, load_weights
 from bot.briefing.topic import Query, acronyms, coverage, read_topic, stems_of, with_phrases, without_control_characters
 from index.search import NO_FILTERS, Filters
@@ -152,6 +152,9 @@ class Gathered:
     # ... and then the sentences its answer would rest on (the best and those near it): a thin briefing gives them
     # however far in meaning they are ("winter pressures": the Winter Access Fund had been "not covered").
     answered_by: frozenset[int] = frozenset()
+    # A topic naming documents, none of whose actions is on its other words: all of their actions, which a briefing
+    # that is not thin lists ("the nhse letter: concerns and actions" is about the letter's own action log).
+    document_actions: tuple[NextAction, ...] = ()
 
 
 class _Ledger:
@@ -209,14 +212,16 @@ class BriefingWriter:
         topic = collapse_whitespace(without_control_characters(topic))
         # "george eliot" looked for as "GEH", "104ww" as "104 week wait", "m3" as "month 3"; the title keeps the topic typed
         read_as = months_spelled_out(self.service.searcher.as_the_documents_write(self.service.searcher.with_initials(topic)))
+        # A topic naming documents ("the nhse letter: concerns and actions", "phm roadmap plan and timeline") is
+        # briefed from them: a trial's NHSE letter briefing opened with the minutes and listed a Green Plan action.
+        # (The words naming them stay in the topic: read without them, "month 3 finance report headlines" is
+        # "headlines", and its briefing lost its three facts.)
+        named = frozenset(slug for slug, _ in self.service.features.document_mentions(read_as))
         aliases = acronyms(read_as, self.service)
         queries = read_topic(read_as, self.service)
         if not queries[0].terms:  # no content words ("", "the and of"): nothing to look for
             return Gathered(topic, queries, aliases, [], np.zeros((0, len(FEATURES))), [], ())
         also = " ".join(aliases)
-        # A topic naming documents ("the nhse letter: concerns and actions", "phm roadmap plan and timeline") is
-        # briefed from them: a trial's NHSE letter briefing opened with the minutes and listed a Green Plan action.
-        named = frozenset(slug for slug, _ in self.service.features.document_mentions(read_as))
         within = Filters(slugs=named) if named else NO_FILTERS
 
         def ranked(query: str) -> list[RankedSentence]:
@@ -238,10 +243,13 @@ class BriefingWriter:
         candidates, rows = self._features(sentence_ids, queries, aliases, rankings)
         keep = self._without_near_duplicates(candidates, rows)
         actions = actions_on(self.kb, queries, aliases, self._embed_cached, named)
+        their_actions = tuple(document_actions(self.kb, named)) if named and not actions else ()
         nearest_topics = self._nearest_topics(best)
         near_the_best = [r.sentence_id for r in ranking if r.score >= self.service.models.follow_on_share * ranking[0].score]
         answered_by = frozenset(near_the_best[:MAX_SENTENCES]) if answerable else frozenset()  # as many as an answer quotes
-        return Gathered(topic, queries, aliases, [candidates[i] for i in keep], rows[keep], actions, nearest_topics, answerable, answered_by)
+        return Gathered(
+            topic, queries, aliases, [candidates[i] for i in keep], rows[keep], actions, nearest_topics, answerable, answered_by, their_actions
+        )
 
     def _ranked_and_answerable(self, query: str, filters: Filters = NO_FILTERS) -> tuple[list[RankedSentence], bool]:
         """The shared ranker's best sentences for the topic (as ``rank_sentences`` gives them) and
@@ -485,13 +493,14 @@ class BriefingWriter:
         ]
         said_texts = [quote for _, quote in chosen + said] + [p.text for p in figures]
         commitments = [ledger.cite(c, quote) for c, quote in _commitments(figure_pool, terms, said_texts, self._written)]
-        shown_actions = nearest(gathered.actions)
+        actions = gathered.actions or (list(gathered.document_actions) if not thin else [])
+        shown_actions = nearest(actions)
         return Briefing(
             topic=gathered.topic,
             headline=_headline_text(headline, gathered.topic, bool(points), thin, ledger),
             points=points,
             key_figures=figures,
-            actions=gathered.actions,
+            actions=actions,
             next_actions=shown_actions,
             citations=ledger.citations,
             sources=self._sources(ledger.citations, shown_actions),
@@ -571,8 +580,8 @@ def _choose_points(
     own = {c.sentence_id: q for c, q, _ in quotable}  # each quote before ``whole`` completed it
     if whole is not None:
         quotable = [(c, whole(c, q), p) for c, q, p in quotable]
-        # "The following policies were due ..." stands only with what follows it.
-        quotable = [(c, q, p) for c, q, p in quotable if q != own[c.sentence_id] or not points_ahead(q)]
+    # "The following policies were due ..." stands only with what follows it (and so when counting a thin briefing's).
+    quotable = [(c, q, p) for c, q, p in quotable if q != own[c.sentence_id] or not points_ahead(q)]
     if not quotable:
         return []
     strong = [(c, q) for c, q, p in quotable if p >= SEED_SHARE * quotable[0][2]]

@@ -678,11 +678,11 @@ class FeatureMaker:
         # where rather than what ("what did we tell nhse at the qsrm ...": the NHS England QSRM letter).
         naming = frozenset(t for _, words in self.document_mentions(question) for t in tokenize(words))
         initials = [n for n in missing if self.searcher.is_acronym(n) and not is_ordinary_word(n) and n not in naming]
-        if not what_is_missing(question, evidence, best, missing, initials):
+        if not what_is_missing(question, evidence, best, missing, initials=initials):
             return ""
         # Said with the names the documents never use too ("Herefordshire"): surely missing, and what was asked.
         unknown = [n for n in reading.specific if not self.searcher.knows(n) and n not in reading.document_words]
-        return what_is_missing(question, evidence, best, unknown + missing, initials)
+        return what_is_missing(question, evidence, best, unknown + missing, initials=initials)
 
     def _used_by_nearly_every_document(self) -> frozenset[str]:
         """The search tokens in CORPUS_SUBJECT_SHARE or more of the documents: what the corpus is about."""

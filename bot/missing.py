@@ -54,14 +54,20 @@ def words_near_data_missing(text: str) -> list[str]:
 
 
 def what_is_missing(
-    question: str, evidence_tokens: frozenset[str], best_sentence: str, names: Iterable[str], lower_case_names: Iterable[str] = ()
+    question: str,
+    evidence_tokens: frozenset[str],
+    best_sentence: str,
+    names: Iterable[str],
+    lower_case_names: Iterable[str] = (),
+    initials: Iterable[str] = (),
 ) -> str:
     """One sentence on the month, year or name the question asks about and the evidence lacks ("" if none).
 
     ``evidence_tokens`` are the search tokens of the pages the answer would have come from,
     ``best_sentence`` the sentence it would have led with, ``names`` the question's specific
     names as search tokens. A name is said as the question wrote it, capitalised, or in lower case when it
-    is among ``lower_case_names`` (a place typed so: ``FeatureMaker.unknown_places``).
+    is among ``lower_case_names`` (a place typed so: ``FeatureMaker.unknown_places``); ``initials`` typed in lower
+    case ("swft") are said in capitals, as the documents write them.
     """
     asked_months = _months_in(question)
     missing_months = [m for m, forms in asked_months.items() if not any(set(tokenize(form)) & evidence_tokens for form in forms)]
@@ -75,13 +81,13 @@ def what_is_missing(
         given = [y for y in years_written(best_sentence) if not set(tokenize(y)) & asked_tokens]
         return _sentence(given, missing_years)
     missing_names = set(names) - evidence_tokens
-    typed = set(lower_case_names)
+    typed, capitals = set(lower_case_names), set(initials)
     shown = []
     for word in dict.fromkeys(_WORD.findall(question)):
         tokens = tokenize(word)
-        if (word[0].isupper() or (tokens and tokens[0] in typed)) and tokens and tokens[0] in missing_names:
-            shown.append(word)
-    return _sentence([], shown)
+        if tokens and tokens[0] in missing_names and (word[0].isupper() or tokens[0] in typed | capitals):
+            shown.append(word.upper() if tokens[0] in capitals and word.islower() else word)
+    return _sentence([], list(dict.fromkeys(shown)))
 
 
 def reporting_month_missing(question: str, page_texts: Iterable[str]) -> str:

@@ -110,13 +110,13 @@ def test_an_organisation_the_quoted_pages_never_mention_declines_what_would_have
 
 def test_initials_typed_in_lower_case_are_asked_about_and_a_page_spelling_them_out_mentions_them(service, monkeypatch):
     """A trial: "ytd position for swft at m3?" was answered from the CCG's finance report, which never mentions SWFT
-    (its "SWFT" typed as "swft" was no name the rule looked for). And a page saying "Improving Access to
+    (its "SWFT" typed as "swft" was no name the rule looked for); the decline names it as the documents write it. And a page saying "Improving Access to
     Psychological Therapies" mentions IAPT, which the documents spell out so (a dialogue's "... for iapt?")."""
     lenient = replace(service.models, threshold=-1e9, decline_rules=(DeclineRule.NOT_ON_QUOTED_PAGES,))
     monkeypatch.setattr(service, "models", lenient)
     near_miss = service.answer("ytd position for swft at m3?")
     assert near_miss.abstained and near_miss.declined_by == (DeclineRule.NOT_ON_QUOTED_PAGES,)
-    assert "do not mention swft" in near_miss.text
+    assert "do not mention SWFT" in near_miss.text
     spelled_out = service.answer("what prevalence figure is nhse now using for iapt?")
     assert not spelled_out.abstained and "123,621" in spelled_out.text
 

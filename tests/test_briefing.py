@@ -152,10 +152,12 @@ def test_a_topic_naming_a_document_is_briefed_from_it_with_its_own_actions(write
     assert briefing.points and {c.slug for c in briefing.citations} == {letter}
     own = [a for a in knowledge_base.actions if a.source == letter]
     assert own and len(briefing.actions) == len(own) and {a.slug for a in briefing.actions} == {letter}
-    # Named with a subject the document says little about, no action of its is listed (a review: "nhse letter:
-    # desflurane" had listed the letter's action log under a thin briefing).
-    thin = writer.write("nhse letter: desflurane")
-    assert thin.thin and not thin.actions
+    # Named with a subject the document never mentions, the topic is looked for in every document, and none of the
+    # letter's actions is listed (a review: "nhse letter: desflurane" had listed the letter's action log under a thin
+    # briefing, and "green plan: ockenden" had been a briefing of Green Plan sentences on "green" and "plan").
+    elsewhere = writer.write("nhse letter: desflurane")
+    assert "cw-ics-green-plan" in {c.slug for c in elsewhere.citations} and letter not in {a.slug for a in elsewhere.actions}
+    assert "ccg-governing-body-minutes-2022-05" in {c.slug for c in writer.write("green plan: ockenden").citations}
 
 
 def test_a_barely_mentioned_topic_gets_an_honest_short_answer(briefings):

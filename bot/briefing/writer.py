@@ -198,6 +198,7 @@ class BriefingWriter:
         self._heading_vectors  # cached properties: reading them computes and keeps them
         self._sentence_stems
         self._action_sentences
+        self._document_words
         self._sentence_chunks
         self.write("net zero")
 
@@ -215,8 +216,14 @@ class BriefingWriter:
         # A topic naming documents ("the nhse letter: concerns and actions", "phm roadmap plan and timeline") is
         # briefed from them: a trial's NHSE letter briefing opened with the minutes and listed a Green Plan action.
         # (The words naming them stay in the topic: read without them, "month 3 finance report headlines" is
-        # "headlines", and its briefing lost its three facts.)
-        named = frozenset(slug for slug, _ in self.service.features.document_mentions(read_as))
+        # "headlines", and its briefing lost its three facts.) When they use none of the topic's other words, the
+        # topic is looked for everywhere: "green plan: ockenden" had been a briefing of Green Plan sentences on
+        # "green" and "plan" (a review); the Ockenden passages are the minutes'.
+        mentions = self.service.features.document_mentions(read_as)
+        named = frozenset(slug for slug, _ in mentions)
+        other_words = set(tokenize(read_as)) - {t for _, words in mentions for t in tokenize(words)}
+        if other_words and not other_words & self._words_of(named):
+            named = frozenset()
         aliases = acronyms(read_as, self.service)
         queries = read_topic(read_as, self.service)
         if not queries[0].terms:  # no content words ("", "the and of"): nothing to look for
@@ -415,6 +422,17 @@ class BriefingWriter:
     def _sentence_stems(self) -> list[frozenset[str]]:
         """Stems of each sentence with its heading, for matching the topic's words."""
         return [frozenset(stems_of(f"{s.heading} {s.text}")) for _, s in self.kb.sentences]
+
+    def _words_of(self, documents: frozenset[str]) -> frozenset[str]:
+        """The search tokens of these documents' sentences."""
+        return frozenset().union(*(self._document_words[slug] for slug in documents if slug in self._document_words))
+
+    @cached_property
+    def _document_words(self) -> dict[str, frozenset[str]]:
+        words: dict[str, set[str]] = {}
+        for i, (slug, _) in enumerate(self.kb.sentences):
+            words.setdefault(slug, set()).update(self.service.searcher.sentence_tokens(i))
+        return {slug: frozenset(tokens) for slug, tokens in words.items()}
 
     @cached_property
     def _action_sentences(self) -> frozenset[int]:

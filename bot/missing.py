@@ -23,7 +23,7 @@ import calendar
 import re
 from collections.abc import Iterable
 
-from index.text import is_ordinary_word, tokenize, without_modal_may, years_written
+from index.text import is_english_word, tokenize, without_modal_may, years_written
 from index.vocabulary import DAY_AND_MONTH, MONTH_NAME, MONTHS, REPORTING_MONTH
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9&]*")
@@ -85,8 +85,9 @@ def what_is_missing(
     shown = []
     for word in dict.fromkeys(_WORD.findall(question)):
         tokens = tokenize(word)
-        # Initials as typed, not an English word whose stem the documents write in capitals ("approve": "APPROVED").
-        as_initials = tokens and tokens[0] in capitals and not is_ordinary_word(word.lower())
+        # Initials as typed, not an English word whose stem the documents write in capitals ("approve": "APPROVED",
+        # "timescale": a table's "TIMESCALE" column).
+        as_initials = tokens and tokens[0] in capitals and not is_english_word(word.lower())
         if tokens and tokens[0] in missing_names and (word[0].isupper() or tokens[0] in typed or as_initials):
             shown.append(word.upper() if as_initials and word.islower() else word)
     return _sentence([], list(dict.fromkeys(shown)))

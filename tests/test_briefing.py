@@ -155,6 +155,9 @@ def test_a_topic_naming_a_document_is_briefed_from_it_with_its_own_actions(write
     # Named with a subject the document never mentions, the topic is looked for in every document, and none of the
     # letter's actions is listed (a review: "nhse letter: desflurane" had listed the letter's action log under a thin
     # briefing, and "green plan: ockenden" had been a briefing of Green Plan sentences on "green" and "plan").
+    # A short name and a thin briefing still list the letter's action log (a re-review: "nhse letter: concerns and
+    # actions" had listed none).
+    assert {a.slug for a in writer.write("nhse letter: concerns and actions").actions} == {letter}
     elsewhere = writer.write("nhse letter: desflurane")
     assert "cw-ics-green-plan" in {c.slug for c in elsewhere.citations} and letter not in {a.slug for a in elsewhere.actions}
     assert "ccg-governing-body-minutes-2022-05" in {c.slug for c in writer.write("green plan: ockenden").citations}
@@ -577,7 +580,8 @@ def test_no_headline_or_point_only_introduces_what_follows_it(writer):
     """Trying the trial's leftovers: "commissioning policies renewed or withdrawn" was headlined "The following policies
     were due to for renewal April 2022." A list the sentence brings, or one after its colon, still counts."""
     assert points_ahead("The following policies were due to for renewal April 2022.")
-    assert points_ahead("The recurrent transformation plan includes the following projects.")
+    assert points_ahead("Members are asked to recommend the following policies for Approval and Adoption by the ICB:")
+    assert not points_ahead("The plan will be reviewed over the following months.")  # a re-review's
     assert not points_ahead("The committee noted the following: CWPT: six concerns on level two of the QAF;")
     # A review: a list after a dash or a semicolon is brought too, and "the following year" points nowhere.
     assert not points_ahead("APPROVED the following - Financial Budget 2022/23 - CHC Budget Setting 2022/23")

@@ -120,6 +120,7 @@ def test_initials_typed_in_lower_case_are_asked_about_and_a_page_spelling_them_o
     # An English word whose stem the documents write in capitals ("APPROVED") is no initials: the bare clone's chat
     # had said "The closest passages do not mention APPROVE" for "what did the quality committee approve on 30 june".
     assert "APPROVE" not in service.answer("what did the quality committee approve on 30 june").text
+    assert "TIMESCALE" not in service.answer("what is the timescale for the phm roadmap?").text  # a re-review's
     spelled_out = service.answer("what prevalence figure is nhse now using for iapt?")
     assert not spelled_out.abstained and "123,621" in spelled_out.text
 

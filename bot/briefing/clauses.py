@@ -194,11 +194,10 @@ def refers_elsewhere(text: str) -> bool:
 # A sentence that introduces what comes after it ("The following policies were due for renewal April 2022."): alone,
 # with nothing after it, it says nothing (a briefing's headline was one). Not when what it introduces is in it, after a
 # colon or a list's mark ("The committee noted the following: CWPT: six concerns on level two ...").
-# Only one that opens on "The following ..." or ends on "... as follows." or "... the following (3 policies):", so
+# Only one that opens on "The following ..." or ends on "... as follows." or "... the following (3 policies) ...:", so
 # "APPROVED the following - Financial Budget ..." and "In the following year ..." stand.
 _POINTS_AHEAD = re.compile(
-    r"^\W*the\s+following\s+(?:\w+\s+){1,3}?(?:is|are|was|were|will|have|has)\b(?![^:;•▪●–-]*[:;•▪●–-]\s*\w)"
-    r"|\b(?:as\s+follows|the\s+following(?:\s+[\w-]+){0,3})\W*$",
+    r"^\W*the\s+following\b(?![^:;•▪●–-]*[:;•▪●–-]\s*\w)|\b(?:the\s+following|as\s+follows)\b[^.;]*:\s*$|\bas\s+follows\W*$",
     re.IGNORECASE,
 )
 

@@ -152,8 +152,9 @@ class Gathered:
     # ... and then the sentences its answer would rest on (the best and those near it): a thin briefing gives them
     # however far in meaning they are ("winter pressures": the Winter Access Fund had been "not covered").
     answered_by: frozenset[int] = frozenset()
-    # A topic naming documents, none of whose actions is on its other words: all of their actions, which a briefing
-    # that is not thin lists ("the nhse letter: concerns and actions" is about the letter's own action log).
+    # A topic naming documents that use its other words, none of whose actions is on them: all of their actions ("the
+    # nhse letter: concerns and actions" is about the letter's own action log, thin or not; "nhse letter: desflurane"
+    # is looked for everywhere, and lists none).
     document_actions: tuple[NextAction, ...] = ()
 
 
@@ -511,7 +512,7 @@ class BriefingWriter:
         ]
         said_texts = [quote for _, quote in chosen + said] + [p.text for p in figures]
         commitments = [ledger.cite(c, quote) for c, quote in _commitments(figure_pool, terms, said_texts, self._written)]
-        actions = gathered.actions or (list(gathered.document_actions) if not thin else [])
+        actions = gathered.actions or list(gathered.document_actions)
         shown_actions = nearest(actions)
         return Briefing(
             topic=gathered.topic,

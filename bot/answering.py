@@ -964,14 +964,15 @@ class AnsweringService:
         return None
 
     def _initials_spelled_out(self, question: str) -> dict[str, str]:
-        """The initials a question uses that the documents spell out exactly, by their search token, each with
-        its name ("chc": "Continuing Healthcare"); not a word English has, unless typed in capitals ("at", "who")."""
+        """The initials a question uses that the documents spell out exactly (``FeatureMaker.initials_names``), by
+        their search token, each with its name ("chc": "Continuing Healthcare"); not a word English has, unless typed
+        in capitals ("at", "who")."""
         spelled = {}
         for word in re.findall(r"\b[A-Za-z&]{2,6}\b", question):
-            found = self._definitions.get(word.upper())
             tokens = tokenize(word)
-            if found and found[0][1].exact and tokens and (word.isupper() or not is_ordinary_word(word.lower())):
-                spelled[tokens[0]] = found[0][1].name
+            name = self.features.initials_names.get(tokens[0]) if tokens else None
+            if name and (word.isupper() or not is_ordinary_word(word.lower())):
+                spelled[tokens[0]] = name
         return spelled
 
     @cached_property

@@ -34,7 +34,7 @@ from bot.quoting import Quoter
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
 from index.short_names import initials_spelled_out
 from index.store import KnowledgeBase
-from index.text import BULLET, YEAR_TOKEN, ends_with_stop, english_word_ranks, is_ordinary_word, tokenize
+from index.text import BULLET, YEAR_TOKEN, ends_with_stop, english_word_ranks, tokenize
 from index.vocabulary import BODY_WORDS, CAPTION, DOCUMENT_NOUNS, STOPWORDS, TITLE_WORDS_CUT_SHORT
 
 # Sentences of the pages the best chunks are on are candidates too.
@@ -293,9 +293,11 @@ class FeatureMaker:
         self._document_names = {
             slug: searcher.title_tokens(slug) | self._title_initials[slug] | self._kinds[slug] for slug, document in kb.by_slug.items()
         }
-        # A page spelling out a name the documents give initials for speaks of them: p. 31 of the performance report
-        # says "Improving Access to Psychological Therapies", not "IAPT" (a dialogue's "... nhse now using for iapt?").
-        self._initials_spelled_out = initials_spelled_out(sentence.text for _, sentence in kb.sentences)
+        # The initials the documents spell out exactly, by search token, with their names ("chc": "Continuing Healthcare").
+        self.initials_names = initials_spelled_out(sentence.text for _, sentence in kb.sentences)
+        # ... as search tokens: a page spelling out the name speaks of the initials (p. 31 of the performance report says
+        # "Improving Access to Psychological Therapies", not "IAPT": a dialogue's "... nhse now using for iapt?").
+        self._initials_words = {initials: frozenset(tokenize(name)) for initials, name in self.initials_names.items()}
 
     # -- the question -------------------------------------------------------
 
@@ -670,14 +672,14 @@ class FeatureMaker:
         evidence = self.evidence_tokens(sentence_ids) | frozenset(tokenize(said))
         best = self.kb.sentences[sentence_ids[0]][1].text
         missing = [
-            n for n in self.names_to_find(reading) if not _mentioned(n, evidence) and not self._initials_spelled_out.get(n, {""}) <= evidence
+            n for n in self.names_to_find(reading) if not _mentioned(n, evidence) and not self._initials_words.get(n, {""}) <= evidence
         ]
         # Initials typed in lower case ("ytd position for swft at m3?") are asked about as much as "SWFT" is: a trial's
         # was answered from the CCG's finance report, which never mentions SWFT. Not an English word the documents
-        # write in capitals somewhere ("ACTIONS" heading a table), nor the initials of a document's title, which say
-        # where rather than what ("what did we tell nhse at the qsrm ...": the NHS England QSRM letter).
-        naming = frozenset(t for _, words in self.document_mentions(question) for t in tokenize(words))
-        initials = [n for n in missing if self.searcher.is_acronym(n) and not is_ordinary_word(n) and n not in naming]
+        # write in capitals somewhere ("ACTIONS" heading a table: ``what_is_missing`` reads the word as typed), nor the
+        # initials of a document's title, which say where rather than what ("what did we tell nhse at the qsrm ...").
+        naming = frozenset(t for _, words in self.document_mentions(question) for t in tokenize(words)) if missing else frozenset()
+        initials = [n for n in missing if self.searcher.is_acronym(n) and n not in naming]
         if not what_is_missing(question, evidence, best, missing, initials=initials):
             return ""
         # Said with the names the documents never use too ("Herefordshire"): surely missing, and what was asked.

@@ -89,14 +89,14 @@ def _singular(word: str) -> str:
     return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
-def initials_spelled_out(texts: Iterable[str]) -> dict[str, frozenset[str]]:
-    """The initials the documents spell out exactly, as a search token, each with its name's search tokens
-    ({"iapt": {"improv", "access", "psycholog", "therapi"}, ...}): a page spelling the name out speaks of them."""
-    spelled: dict[str, frozenset[str]] = {}
+def initials_spelled_out(texts: Iterable[str]) -> dict[str, str]:
+    """The initials the documents spell out exactly, as a search token, each with the name the first text spelling
+    them out gives ({"iapt": "Improving Access to Psychological Therapies", "chc": "Continuing Healthcare", ...})."""
+    spelled: dict[str, str] = {}
     for text in texts:
         for defined in names_defined_in(text):
             if defined.exact and (initials := tokenize(defined.initials)):
-                spelled.setdefault(initials[0], frozenset(tokenize(defined.name)))
+                spelled.setdefault(initials[0], defined.name)
     return spelled
 
 

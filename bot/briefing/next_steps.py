@@ -2,8 +2,8 @@
 
 An action is on the topic when its text names every word of a topic (or facet) of
 two or more words, or names one and is close in meaning, by its theme or its text; a topic naming a
-document has that document's actions only (all of them, ``document_actions``, when none is on its other words and
-the briefing is not thin). All of them are counted in the briefing; the nearest due are shown.
+document has that document's actions only (all of them, ``document_actions``, when none is on its other words).
+All of them are counted in the briefing; the nearest due are shown.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def actions_on(
 
 
 def document_actions(kb: KnowledgeBase, documents: frozenset[str]) -> list[NextAction]:
-    """Every action of these documents, due soonest first."""
+    """Every action of these documents, due soonest first (none for no documents)."""
     return [_next_action(kb, a) for a in sorted((a for a in kb.actions if a.source in documents), key=lambda a: _due_key(a.due_normalised))]
 
 

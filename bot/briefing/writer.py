@@ -152,10 +152,6 @@ class Gathered:
     # ... and then the sentences its answer would rest on (the best and those near it): a thin briefing gives them
     # however far in meaning they are ("winter pressures": the Winter Access Fund had been "not covered").
     answered_by: frozenset[int] = frozenset()
-    # A topic naming documents that use its other words, none of whose actions is on them: all of their actions ("the
-    # nhse letter: concerns and actions" is about the letter's own action log, thin or not; "nhse letter: desflurane"
-    # is looked for everywhere, and lists none).
-    document_actions: tuple[NextAction, ...] = ()
 
 
 class _Ledger:
@@ -250,14 +246,13 @@ class BriefingWriter:
         sentence_ids = sorted(set(ranked_ids) | set(around))
         candidates, rows = self._features(sentence_ids, queries, aliases, rankings)
         keep = self._without_near_duplicates(candidates, rows)
-        actions = actions_on(self.kb, queries, aliases, self._embed_cached, named)
-        their_actions = tuple(document_actions(self.kb, named)) if named and not actions else ()
+        # None of the named documents' actions on the topic's other words: all of them ("the nhse letter: concerns and
+        # actions" is about the letter's own action log; "nhse letter: desflurane" is looked for everywhere, above).
+        actions = actions_on(self.kb, queries, aliases, self._embed_cached, named) or document_actions(self.kb, named)
         nearest_topics = self._nearest_topics(best)
         near_the_best = [r.sentence_id for r in ranking if r.score >= self.service.models.follow_on_share * ranking[0].score]
         answered_by = frozenset(near_the_best[:MAX_SENTENCES]) if answerable else frozenset()  # as many as an answer quotes
-        return Gathered(
-            topic, queries, aliases, [candidates[i] for i in keep], rows[keep], actions, nearest_topics, answerable, answered_by, their_actions
-        )
+        return Gathered(topic, queries, aliases, [candidates[i] for i in keep], rows[keep], actions, nearest_topics, answerable, answered_by)
 
     def _ranked_and_answerable(self, query: str, filters: Filters = NO_FILTERS) -> tuple[list[RankedSentence], bool]:
         """The shared ranker's best sentences for the topic (as ``rank_sentences`` gives them) and
@@ -512,14 +507,13 @@ class BriefingWriter:
         ]
         said_texts = [quote for _, quote in chosen + said] + [p.text for p in figures]
         commitments = [ledger.cite(c, quote) for c, quote in _commitments(figure_pool, terms, said_texts, self._written)]
-        actions = gathered.actions or list(gathered.document_actions)
-        shown_actions = nearest(actions)
+        shown_actions = nearest(gathered.actions)
         return Briefing(
             topic=gathered.topic,
             headline=_headline_text(headline, gathered.topic, bool(points), thin, ledger),
             points=points,
             key_figures=figures,
-            actions=actions,
+            actions=gathered.actions,
             next_actions=shown_actions,
             citations=ledger.citations,
             sources=self._sources(ledger.citations, shown_actions),

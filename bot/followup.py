@@ -73,6 +73,17 @@ MAX_LEANING_CONTENT_WORDS = 3
 # have no such message.
 MAX_WORDS_NAMING_WHAT_WAS_SAID = 2
 
+# A breakdown asked of the last answer ("by trust?", "and per pcn?", "split by provider", "broken down by month"): the
+# same question, broken down that way. Appended, not put in a slot: "and by trust?" after "2ww performance in april"
+# had been read as "by trust two week wait ... in april?". Not "by when" or "by which date" (a question), nor a time
+# ("by 24/25", "by april": a deadline, which the time slots read). English, set by hand after a new user's trial.
+_BREAKDOWN = re.compile(
+    r"^(?:(?:and|but|also|so|ok(?:ay)?|what\s+about|how\s+about|same|now|can\s+you\s+(?:do|give|show)\s+(?:it|that|me))\s+)*"
+    r"(?:(?:broken\s+down|split(?:\s+out)?|break\s+(?:it|that)\s+down|breakdown|a\s+breakdown)\s+)?"
+    r"(?P<by>(?:by|per)\s+(?:each\s+|every\s+|individual\s+)?(?!(?:when|what|which|who|whom|how|where|why|far|then|now|the\s+way)\b)"
+    r"[a-z][a-z&'’-]*(?:\s+(?!(?:please|pls)\b)[a-z][a-z&'’-]*)?)\s*(?:please|pls)?[?.!\s]*$",
+    re.IGNORECASE,
+)
 # A fragment after "and" that opens with a question word is a question of its own ("and what's the ICS vision?",
 # "also, who is the CEO?") unless what follows its frame is a place or a time for the last question ("and how
 # many at geh?": "at geh") or it fills the last question's month or year.
@@ -361,6 +372,8 @@ def resolve(
         return _drill("tell me more about that", last) if last.citations else Resolution(FollowUpKind.MORE, message, nothing_found=last.abstained)
     if is_talk(message):
         return _standalone(message)  # "thanks" leans on nothing: it was read as a pronoun follow-up ("thanks (the letter)?")
+    if (breakdown := _breakdown(message)) is not None:
+        return Resolution(FollowUpKind.ELLIPSIS, with_breakdown(last, breakdown), inserted=breakdown, subject=subject_of(last.question))
     ellipsis = _ELLIPSIS_CUE.match(message)
     fragment = message[ellipsis.end() :].strip(" ?!.") if ellipsis else ""
     fills_slot = any(slot.search(fragment) and slot.search(last.question) for slot in _TIMES)
@@ -374,10 +387,11 @@ def resolve(
         # "and how many at geh?": the question's frame and a new place or time, "at geh", in the last question.
         fragment = after_frame
     short = len(_words(fragment)) <= tunables.max_ellipsis_words
-    if ellipsis and fragment and (short or fills_slot) and not (_POINTING_BACK - {"one", "ones"}) & set(_words(fragment.lower())):
+    measure = _asks_its_measure(message)  # "and the target?" asks the target of it, not "the target" in a slot
+    if ellipsis and fragment and (short or fills_slot) and not measure and not (_POINTING_BACK - {"one", "ones"}) & set(_words(fragment.lower())):
         question, inserted = with_slot_changed(last, _strip_the_one(fragment), bool(_THE_ONE.match(fragment)), sense.likeness if sense else None)
         return Resolution(FollowUpKind.ELLIPSIS, question, inserted=inserted, subject=subject_of(question))
-    if _leans(message, tunables) or _names_what_was_said(message, last):
+    if _leans(message, tunables) or _names_what_was_said(message, last) or measure:
         if _PERSONAL & {w.lower() for w in _words(message)} and (person := _person_meant(last, sense)):
             # "when did she join?" after "who chairs the PHM board?": the person the answer named, not the board.
             return Resolution(FollowUpKind.PRONOUN, with_person(message, person), subject=person)
@@ -390,6 +404,23 @@ def resolve(
         party = party if party and party.lower() not in subject.lower() else None
         return Resolution(FollowUpKind.PRONOUN, with_subject(message, subject, party), subject=subject)
     return _standalone(message)
+
+
+def _breakdown(message: str) -> str | None:
+    """The breakdown a message asks of the last answer ("by trust", "per pcn"), or None: a time is no breakdown."""
+    match = _BREAKDOWN.match(message)
+    if match is None or any(slot.search(match["by"]) for slot in _TIMES):
+        return None
+    return " ".join(match["by"].lower().split())
+
+
+def with_breakdown(last: Turn, breakdown: str) -> str:
+    """The last question broken down another way: "... in april by trust?"; after a breakdown already asked, that
+    one replaced ("and by pcn?" after "... by trust?")."""
+    question = last.question.rstrip(" ?")
+    if last.inserted and _BREAKDOWN.fullmatch(last.inserted) and question.lower().endswith(f" {last.inserted.lower()}"):
+        question = question[: -len(last.inserted) - 1]
+    return f"{question} {breakdown}?"
 
 
 # Pronouns that stand for one person ("they" may as well be an organisation or the things asked about).
@@ -605,6 +636,30 @@ def _names_what_was_said(message: str, last: Turn) -> bool:
         return False
     said = set(tokenize(" ".join([last.question, *(c.quote for c in last.citations)]))) | set(last.said)
     return any(stem in said for stem in tokenize(words[-1]))
+
+
+# Words that name what a figure is rather than what it is of ("the actual figure", "the latest position", "the
+# target"), and words that only qualify them. English, set by hand after a new user's trial, where "whats the actual
+# figure?" after a question on SMI health checks had been searched alone and declined with Green Plan pages.
+_MEASURE_WORDS = frozenset(
+    """figure figures number numbers total rate percentage target trajectory position score level amount cost deadline
+    timescale status progress trend baseline forecast variance breakdown split data stats statistics""".split()
+)
+_MEASURE_QUALIFIERS = frozenset("actual actuals exact current real overall precise full final latest".split())
+
+
+def _asks_its_measure(message: str) -> bool:
+    """ "whats the actual figure?", "what's the latest position?", "and the target?": "the" and at most two words of
+    its own, all words for a measure, point back at what the last turn was about as "its" would. A message
+    naming anything else ("what's the total carbon footprint?") stands alone."""
+    words = [w.lower().strip("'’") for w in _words(message)]
+    content = [w for w in words if w not in _FUNCTION_WORDS and w not in _POINTING_BACK]
+    return (
+        "the" in words
+        and 0 < len(content) <= MAX_WORDS_NAMING_WHAT_WAS_SAID
+        and all(w in _MEASURE_WORDS or w in _MEASURE_QUALIFIERS for w in content)
+        and any(w in _MEASURE_WORDS for w in content)
+    )
 
 
 def _points_at_one_thing(message: str) -> bool:

@@ -195,13 +195,42 @@ def test_the_thing_the_last_turn_spoke_of_is_read_as_pointing_back_at_it():
     waits = (Turn("how many people were waiting over 104 weeks", (CitedPassage("icb-performance-report-2022-07", 18, "The target of zero 104 week waits was achieved."),)),)
     pointing = resolve("whats the target", waits)
     assert pointing.kind is FollowUpKind.PRONOUN and "104 weeks" in pointing.question
-    # Not said before, or with a name or more words of its own: a question of its own.
-    assert resolve("whats the target", asked("what is the ics carbon footprint")).kind is FollowUpKind.STANDALONE
+    # With a name or more words of its own: a question of its own.
     assert resolve("whats the target for cancer waits in Coventry", waits).kind is FollowUpKind.STANDALONE
     # A question of its own whose phrase the last answer happened to quote (found in a bare-clone chat
     # after an overdue listing that quoted the water actions).
     listed = (Turn("whats overdue", (CitedPassage("cw-ics-green-plan", 66, "Assist member organisations in communicating the importance of water efficiency."),)),)
     assert resolve("who leads the water actions", listed).kind is FollowUpKind.STANDALONE
+
+
+def test_a_message_asking_only_a_measure_is_about_what_the_last_turn_was_about():
+    # Found by a new user's trial: "whats the actual figure?" after a question on SMI health checks was searched
+    # alone and declined with Green Plan pages.
+    smi = asked("what did the may governing body say about smi health checks")
+    for message in ("whats the actual figure?", "what's the latest position", "and the target?", "what are the numbers"):
+        resolution = resolve(message, smi)
+        assert resolution.kind is FollowUpKind.PRONOUN and "smi health checks" in resolution.question, message
+    # "the target" is the footprint's, whether or not the answer quoted one.
+    assert "carbon footprint" in resolve("whats the target", asked("what is the ics carbon footprint")).question
+    # Naming anything beside the measure, or with no "the": a question of its own.
+    for message in ("what's the total carbon footprint?", "whats the target for desflurane", "any figures?"):
+        assert resolve(message, smi).kind is FollowUpKind.STANDALONE, message
+
+
+def test_a_breakdown_asks_the_question_before_broken_down_that_way():
+    # Found by a new user's trial: "by trust?" after a cancer waits question was searched alone, and "and by trust?"
+    # read as "by trust two week wait for gp referrals in april?".
+    waits = asked("cancer two week wait for gp referrals in april?")
+    for message in ("by trust?", "and by trust?", "broken down by trust please", "split by trust"):
+        resolution = resolve(message, waits)
+        assert resolution.kind is FollowUpKind.ELLIPSIS, message
+        assert resolution.question == "cancer two week wait for gp referrals in april by trust?", message
+    # Another breakdown after one replaces it.
+    by_trust = (Turn("cancer two week wait for gp referrals in april by trust?", PASSAGE, inserted="by trust"),)
+    assert resolve("and per pcn?", by_trust).question == "cancer two week wait for gp referrals in april per pcn?"
+    # "by when" asks a date and "by april" gives one: neither is a breakdown.
+    assert "by" not in resolve("and by april?", waits).question.split()[-2:]
+    assert resolve("by when?", waits).question != "cancer two week wait for gp referrals in april by when?"
 
 
 def test_a_follow_up_on_a_counting_question_is_answered_about_its_doer(service):

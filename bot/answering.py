@@ -36,6 +36,18 @@ from bot.action_query import (
     with_the_detail_asked,
 )
 from bot.amount_tables import AmountTable, RowsAnswer, read_amount_table, rows_answer, rows_named, without_negated
+from bot.breakdowns import (
+    MAX_SENTENCES_BACK_TO_HEADING,
+    MIN_MEASURE_NAMED,
+    OrganisationRow,
+    asks_by_organisation,
+    names_a_time,
+    organisation_row,
+    row_title,
+    section_heading,
+    title_fit,
+    without_breakdown,
+)
 from bot.facts import (
     AMOUNT_WORDS,
     asks_an_amount,
@@ -739,14 +751,14 @@ class AnsweringService:
             before, after = passages[:at], passages[at:]
             group = set(table.sentence_ids)
             passages = [i for i in before if i not in group] + sorted(group) + [i for i in after if i not in group]
-        amounts = self._amount_rows(question, scored, candidates.reading.terms)
+        amounts = self._amount_rows(question, scored, candidates.reading.terms) or self._organisation_rows(question, scored)
         if amounts is not None:
             # The row the question names leads (the figure asked for), and the rest of its table, which the splitter
             # may have cut into another sentence ("Other Programme 10,269 10,234 35 Total ..."), is not run on after it.
             passages = [i for i in passages if i == amounts.sentence_id or not self._of_table(i, amounts.header, question, candidates.reading.terms)]
             if amounts.sentence_id not in passages:
                 passages.insert(0, amounts.sentence_id)
-            trace.append(f"read a table of amounts: {self._where(amounts.sentence_id)}, the row(s) {amounts.shown[:80]}")
+            trace.append(f"read a table's rows: {self._where(amounts.sentence_id)}, the row(s) {amounts.shown[:80]}")
         answer = self._compose(passages, candidates.reading.terms, table if table and table.gives else None, amounts, question)
         verdict = (
             f"In short: answered, as the evidence scored {decision:.2f} on the answer-or-decline scale, above the bar "
@@ -962,6 +974,56 @@ class AnsweringService:
             if table and rows:
                 return rows_answer(sentence_id, self.kb.sentences[sentence_id][1].text, table, rows)
         return None
+
+    def _organisation_rows(self, question: str, scored: list[_Scored]) -> RowsAnswer | None:
+        """For a figure asked "by trust" (``bot.breakdowns``), the row of a table giving it for each organisation, in
+        the best candidate's document, whose title (its section heading and the words before the row) names most of
+        the measure asked, the fewest words not asked breaking a tie ("Two Week Wait" before "Two Week Wait – Breast
+        Symptomatic"); None when the question asks no breakdown, or no row's title names MIN_MEASURE_NAMED of it."""
+        if not scored or not asks_by_organisation(question):
+            return None
+        slug = self.kb.sentences[scored[0].sentence_id][0]
+        measure = [t for t in tokenize(without_breakdown(question)) if not names_a_time(t)]
+        terms = {term: self.searcher.term_weight(term) or 1.0 for term in measure}
+        best: tuple[tuple[float, int], int, OrganisationRow, str] | None = None
+        for sentence_id, row in self._organisation_table_rows.get(slug, []):
+            heading = self._section_heading_of(sentence_id)
+            fit = title_fit(row_title(heading, self.kb.sentences[sentence_id][1].text[: row.start]), heading, terms)
+            if fit[0] >= MIN_MEASURE_NAMED and (best is None or fit > best[0]):
+                best = (fit, sentence_id, row, heading)
+        if best is None:
+            return None
+        _, sentence_id, row, heading = best
+        text = self.kb.sentences[sentence_id][1].text
+        return RowsAnswer(sentence_id, text[row.start : row.end], f"{row.shown()} ({heading})", heading)
+
+    @cached_property
+    def _organisation_table_rows(self) -> dict[str, list[tuple[int, OrganisationRow]]]:
+        """Each document's sentences holding a row of organisations with their figures, by sentence id."""
+        found: dict[str, list[tuple[int, OrganisationRow]]] = {}
+        organisations = set(self._organisations)
+        for i, (slug, sentence) in enumerate(self.kb.sentences):
+            if (row := organisation_row(sentence.text, organisations)) is not None:
+                found.setdefault(slug, []).append((i, row))
+        return found
+
+    def _section_heading_of(self, sentence_id: int) -> str:
+        """The numbered section heading the sentence stands under: the nearest before it in its document, one a
+        sentence opens with or one ingest put over a sentence (where its heading changes); "" when none is near.
+        (Ingest keeps a heading until the next line it reads as one, and a long numbered heading is not: the
+        performance report's p. 27 carries p. 24's "8.2 ..." though p. 26 opens "8.3.1 CANCER: 62 Day ...".)"""
+        slug = self.kb.sentences[sentence_id][0]
+        for before in range(sentence_id, max(sentence_id - MAX_SENTENCES_BACK_TO_HEADING, 0) - 1, -1):
+            other_slug, sentence = self.kb.sentences[before]
+            if other_slug != slug:
+                break
+            if opening := section_heading(sentence.text):
+                return opening
+            previous = self.kb.sentences[before - 1] if before > 0 else None
+            starts_under = previous is None or previous[0] != slug or previous[1].heading != sentence.heading
+            if starts_under and section_heading(sentence.heading):
+                return sentence.heading
+        return ""
 
     def _initials_spelled_out(self, question: str) -> dict[str, str]:
         """The initials a question uses that the documents spell out exactly (``FeatureMaker.initials_names``), by

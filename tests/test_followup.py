@@ -233,6 +233,14 @@ def test_a_breakdown_asks_the_question_before_broken_down_that_way():
     assert resolve("by when?", waits).question != "cancer two week wait for gp referrals in april by when?"
 
 
+def test_by_trust_after_a_measure_gives_the_row_of_trusts_for_it(service):
+    from bot.follow_answers import FollowUpAnswerer
+
+    history = (Turn("cancer two week wait for gp referrals in april?"),)
+    answer = FollowUpAnswerer(service).answer("by trust?", history).answer
+    assert answer.text.startswith("CWCCG 79.0%; SWFT 90.0%; GEH (no figure given); UHCW 72.2%") and answer.citations[0].page == 22
+
+
 def test_a_follow_up_on_a_counting_question_is_answered_about_its_doer(service):
     from bot.follow_answers import FollowUpAnswerer
 

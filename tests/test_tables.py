@@ -389,3 +389,37 @@ def test_a_labels_number_and_unit_stay_in_the_label_when_the_values_fit_without_
     for text in ("RTT > 52 weeks 0 1,234 1,300 1,310 1,320 1,330", "RTT > 52 weeks 0 1,234 1,300 1,310 1,320"):
         (row,) = rows_in(text, columns)
         assert row.label == "RTT > 52 weeks" and row.values[0] == "0"
+
+
+def test_a_row_of_organisations_is_read_with_each_ones_figure_or_its_blank():
+    from bot.breakdowns import organisation_row
+
+    sentence = "Benchmarking CW MIDLANDS ENGLAND Completed two week pathways Organisation % CWCCG 79.0% SWFT 90.0% GEH UHCW 72.2%"
+    row = organisation_row(sentence, {"SWFT", "GEH", "UHCW", "CCG"})
+    assert row is not None and sentence[row.start : row.end] == "CWCCG 79.0% SWFT 90.0% GEH UHCW 72.2%"
+    assert row.shown() == "CWCCG 79.0%; SWFT 90.0%; GEH (no figure given); UHCW 72.2%"
+    # One trust named with a figure is a sentence about that trust, not a breakdown.
+    assert organisation_row("UHCW failed to achieve the 93% target; 39.1% of SWFT patients", {"SWFT", "UHCW"}) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "shown", "page"),
+    [
+        ("62 day cancer performance in April by trust?", "CW 51.5%; SWFT 49.7%; GEH (no figure given); UHCW 55.0%", 27),
+        # A new user's trial: the 62-day row had answered, and "by trust?" after it was declined.
+        ("cancer two week wait for gp referrals in april by trust?", "CWCCG 79.0%; SWFT 90.0%; GEH (no figure given); UHCW 72.2%", 22),
+        ("2ww breast symptomatic per trust", "CWCCG 89.2%; SWFT 93.9%; GEH (no figure given); UHCW 85.7%", 24),
+    ],
+)
+def test_a_figure_asked_by_trust_leads_with_the_row_of_trusts_under_its_measures_heading(service, question, shown, page):
+    """The benchmark row of each trust's figure sits on a page of its own or under the section's charts; the ranker
+    had found the section's prose or the system-wide summary table instead."""
+    answer = service.answer(question)
+    assert answer.text.startswith(shown)
+    assert answer.citations[0].page == page and all(quote_is_verbatim(c, service.kb) for c in answer.citations)
+
+
+def test_a_breakdown_by_trust_of_a_measure_no_row_of_trusts_gives_shows_none(service):
+    """No row of trusts is titled "A&E 4 hour": the answer is the documents' passages on it, no cancer row."""
+    answer = service.answer("a&e 4 hour performance by trust")
+    assert "(no figure given)" not in answer.text and "CANCER" not in answer.text.split("[1]")[0]

@@ -77,6 +77,15 @@ _SEE_ELSEWHERE = re.compile(rf"\b(?:{_POINTING_VERB}|as){_ELSEWHERE}\b", re.IGNO
 # A pointer that ends a sentence as an aside ("... took place on the 1st July as detailed below."): the
 # claim before it stands without it. Only "as ...", so "The governance is outlined below." is not cut to "... is".
 _TRAILING_POINTER = re.compile(rf"[\s,;:]*\bas\s+{_POINTING_VERB}{_ELSEWHERE}\W*$", re.IGNORECASE)
+# A pointer to a chart that opens a sentence or stands as an aside in it ("As shown in Figure 27, we need to reduce
+# total waste arisings by over 1,000 tonnes by 2024/25 ...", "... commute (as shown in Figure 12).", "... (see Figure
+# 28)."): the claim stands without it (a trial's "water and waste" briefing left the 1,000 tonnes out for its
+# opening). Other mentions of a figure ("Figure 20 shows ...") still refuse the sentence.
+_LEADING_POINTER = re.compile(
+    r"^(?:As\s+(?:can\s+be\s+)?(?:shown|seen|illustrated|depicted|set\s+out)\s+in|In)\s+(?:Figures?|Tables?|Charts?)\s+\d+"
+    r"(?:\s*(?:,|and|&)\s*\d+)*\s*,\s*(?=[a-z])"
+)
+_ASIDE_POINTER = re.compile(r"\s*\((?:see|as\s+shown\s+in)\s+(?:Figures?|Tables?)\s+\d+(?:\s+and\s+\d+)?\)(?=\W*$)", re.IGNORECASE)
 # A report's closing words run onto its last sentence ("... for assurance and information only End of Report").
 _END_OF_REPORT = re.compile(r"\s+End\s+of\s+(?:Report|Paper|Document)\W*$", re.IGNORECASE)
 # A table's header row run into a sentence: three or more words in capitals that are words, not acronyms
@@ -273,7 +282,11 @@ def point_quote(sentence: str, terms: dict[str, float]) -> str | None:
     A closing "as detailed below" is left off; any other pointer elsewhere refuses the sentence; a heading
     run into its start is left off (``bot.quoting.without_heading``)."""
     sentence = without_heading(sentence)
-    if not _GOOD_START.match(sentence) or sentence.rstrip().endswith("?") or _is_table(sentence):
+    if lead := _LEADING_POINTER.match(sentence):
+        sentence = sentence[lead.end() :]  # a suffix of the sentence, shown with a capital (``_Ledger.cite``)
+    elif aside := _ASIDE_POINTER.search(sentence):
+        sentence = sentence[: aside.start()]  # a prefix, verbatim
+    if not (_GOOD_START.match(sentence) or lead) or sentence.rstrip().endswith("?") or _is_table(sentence):
         return None
     if pointer := _TRAILING_POINTER.search(sentence):
         sentence = sentence[: pointer.start()]  # still a prefix of the sentence: verbatim on the page
@@ -281,7 +294,7 @@ def point_quote(sentence: str, terms: dict[str, float]) -> str | None:
         sentence = sentence[: ending.start()]
     if any(sum(is_english_word(word) for word in run.group().split()) >= 3 for run in _CAPITALS_RUN.finditer(sentence)):
         return None  # a table's header row
-    quote = trim_to_clauses(sentence, terms)
+    quote = trim_to_clauses(sentence, terms, opened=bool(lead))
     if quote is None or refers_elsewhere(quote):
         return None
     words = quote.split()
@@ -302,8 +315,9 @@ def figure_clauses(sentence: str, queries: list[Query], aliases: dict[str, froze
     return found
 
 
-def trim_to_clauses(sentence: str, terms: dict[str, float], limit: int = MAX_POINT_CHARS) -> str | None:
-    """The sentence, or the run of its clauses that says most about the topic within ``limit``.
+def trim_to_clauses(sentence: str, terms: dict[str, float], limit: int = MAX_POINT_CHARS, opened: bool = False) -> str | None:
+    """The sentence, or the run of its clauses that says most about the topic within ``limit``; ``opened``: the
+    sentence's opening was cut off (a pointer to a chart), so its first clause may start in lower case.
 
     The result is always a substring of the sentence, so it stays verbatim on
     the page. None when no run reads as prose (table debris, bare codes).
@@ -314,7 +328,7 @@ def trim_to_clauses(sentence: str, terms: dict[str, float], limit: int = MAX_POI
         for first in range(len(spans))
         for last in range(first, len(spans))
         if (first == last or spans[last][1] - spans[first][0] <= limit)
-        and _GOOD_START.match(tidy(sentence[spans[first][0] : spans[first][1]]))
+        and (_GOOD_START.match(tidy(sentence[spans[first][0] : spans[first][1]])) or (opened and first == 0))
         and _plain(sentence[spans[first][0] : spans[first][1]])
         and _plain(sentence[spans[last][0] : spans[last][1]])
         and _readable(sentence[spans[first][0] : spans[last][1]])

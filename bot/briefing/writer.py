@@ -163,13 +163,15 @@ class _Ledger:
 
     def cite(self, candidate: Candidate, quote: str, shown: str | None = None) -> Point:
         """The point ``quote`` makes, cited; shown as ``shown`` when that says it better (a benchmark row's value
-        named with its month and target), the quote staying verbatim in the citation."""
+        named with its month and target), the quote staying verbatim in the citation. A quote opening in lower case
+        (a chart's pointer cut off before "we need to reduce ...") is shown with a capital."""
+        shown = shown or quote[:1].upper() + quote[1:]
         for citation in self.citations:
             if (citation.slug, citation.page) == (candidate.slug, candidate.page) and quote in citation.quote:
-                return Point(shown or quote, (citation.n,))
+                return Point(shown, (citation.n,))
         title = self._kb.by_slug[candidate.slug].record.title
         self.citations.append(Citation(len(self.citations) + 1, candidate.slug, title, candidate.page, quote))
-        return Point(shown or quote, (len(self.citations),))
+        return Point(shown, (len(self.citations),))
 
 
 class BriefingWriter:

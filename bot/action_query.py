@@ -320,7 +320,9 @@ _STATUS_ASKED = (
     (re.compile(r"\b(?:in\s+progress|ongoing|on-going|under\s?way|started)\b", re.I), ActionStatus.IN_PROGRESS.value),
     (re.compile(r"\b(?:overdue|late|past\s+(?:their\s+)?due(?:\s+dates?)?|behind)\b", re.I), ActionStatus.OVERDUE.value),
     (re.compile(r"\b(?:still\s+)?(?:open|outstanding|not\s+(?:yet\s+)?(?:done|closed|complete(?:d)?))\b", re.I), ActionStatus.OPEN.value),
-    (re.compile(r"\b(?:closed|completed?|done|finished)\b", re.I), ActionStatus.CLOSED.value),
+    # Not "be done" of "when should the plan be done": a deadline asked, not the actions closed (a new user's trial
+    # got "No actions match: ..., closed"); "which have been completed" still asks for those closed.
+    (re.compile(r"(?<!\bbe\s)\b(?:closed|completed?|done|finished)\b", re.I), ActionStatus.CLOSED.value),
 )
 _CLOSED_CELL = re.compile(r"\b(?:closed|complete[d]?|done)\b", re.I)
 _STATUS_CELL = {

@@ -426,6 +426,15 @@ def test_open_actions_are_the_rows_whose_status_says_so_and_the_answer_says_whic
     assert closed.actions is not None and closed.text.startswith("No actions match: closed.")
 
 
+def test_when_something_should_be_done_asks_its_due_date_not_for_closed_actions(service):
+    """A new user's trial: "... be done and who owns it" was read as asking for closed actions ("No actions match: in
+    Green Space and Biodiversity, closed, ..."), though the Biodiversity and Greenspace Plan action is in the table."""
+    answer = service.answer("when should the ics biodiversity n greenspace plan be done and who owns it")
+    assert answer.actions is not None and "Create an ICS Biodiversity and Greenspace Plan. (lead ICB; due 22/23" in answer.text
+    assert not answer.text.startswith("No actions match")
+    assert service.answer("which actions have been completed").text.startswith("No actions match: closed.")
+
+
 def test_in_progress_is_narrower_than_open_and_each_row_shows_its_status(service):
     """A fourth trial: "which actions are in progress" listed every open action, and no row said its status."""
     started = [row for row in service.kb.actions if re.search(r"in progress|partial", row.status or "", re.I)]

@@ -20,6 +20,7 @@ from bot.action_query import (
     filter_actions,
     match_lead,
     match_theme,
+    nearest_rows_shown,
     parse_action_question,
     settle_narrowing,
     words_in_lower_case,
@@ -250,4 +251,4 @@ def _sentence_of(row: ActionRow, page_tokens: list[set[str]]) -> int:
 
 def shown_rows(listing: ActionListing) -> list[ActionRow]:
     """The rows an answer's text writes out (and so cites), in order."""
-    return listing.rows()[:ROWS_IN_TEXT]
+    return listing.rows()[:ROWS_IN_TEXT] + list(nearest_rows_shown(listing))

@@ -160,6 +160,7 @@ class Relaxation:
     filter: ActionFilter
     dropped: tuple[str, ...]
     count: int
+    rows: tuple[ActionRow, ...] = ()  # the rows it matches, shown when there are few (NEAREST_ROWS_SHOWN)
 
 
 _FINANCIAL_YEAR = re.compile(r"\d{4}/\d{2}")
@@ -450,7 +451,19 @@ def render_listing_text(
         lines += ["", left_out_note(hidden)]
     if listing.nearest:
         lines += ["", _describe_relaxation(listing.nearest, listing.titles)]
+        lines += [f"  {row.number}. {row.action} ({row_details(row, location)})" for row in nearest_rows_shown(listing)]
     return "\n".join(lines)
+
+
+# The nearest looser filter's rows are written out when there are at most this many: "Nearest: without the status, 2
+# actions match" had left a new user to ask again for two rows. Set by hand (a chat pane).
+NEAREST_ROWS_SHOWN = 5
+
+
+def nearest_rows_shown(listing: ActionListing) -> tuple[ActionRow, ...]:
+    """The rows of the nearest looser filter a listing that matched nothing writes out: all of them, when few."""
+    nearest = listing.nearest
+    return nearest.rows if nearest is not None and not listing.groups and len(nearest.rows) <= NEAREST_ROWS_SHOWN else ()
 
 
 def left_out_note(hidden: list[ActionRow]) -> str:
@@ -624,9 +637,9 @@ def _nearest_relaxation(f: ActionFilter, all_rows: list[ActionRow]) -> Relaxatio
         options = []
         for dropped in combinations(constraints, size):
             relaxed = replace(f, **{name: None for name in dropped})
-            count = len(filter_actions(all_rows, relaxed))
-            if count:
-                options.append(Relaxation(relaxed, dropped, count))
+            matched = filter_actions(all_rows, relaxed)
+            if matched:
+                options.append(Relaxation(relaxed, dropped, len(matched), tuple(matched)))
         if options:
             return min(options, key=lambda option: option.count)
     return None

@@ -435,6 +435,15 @@ def test_when_something_should_be_done_asks_its_due_date_not_for_closed_actions(
     assert service.answer("which actions have been completed").text.startswith("No actions match: closed.")
 
 
+def test_when_nothing_matches_the_few_nearest_actions_are_written_out_and_cited(service):
+    """A new user's trial got "Nearest: without the status, 2 actions match" and had to ask again to see the two."""
+    answer = service.answer("what water actions are due in 25/26")
+    assert answer.abstained and answer.text.startswith("No actions match: in Water, due in 2025/26.")
+    water = [row for row in service.kb.actions if row.theme == "Water"]
+    assert water and all(row.action in answer.text for row in water)
+    assert {(c.slug, c.page) for c in answer.citations} == {(row.source, row.page) for row in water}
+
+
 def test_in_progress_is_narrower_than_open_and_each_row_shows_its_status(service):
     """A fourth trial: "which actions are in progress" listed every open action, and no row said its status."""
     started = [row for row in service.kb.actions if re.search(r"in progress|partial", row.status or "", re.I)]

@@ -675,3 +675,11 @@ def test_a_point_opening_on_a_pointer_to_a_chart_is_kept_without_it(writer):
     assert point is not None and not _CAPTION_OR_POINTER.search(point.text)
     quote = briefing.citations[point.citations[0] - 1].quote
     assert quote.startswith("we need to reduce total waste") and quote_is_verbatim(briefing.citations[point.citations[0] - 1], writer.service.kb)
+
+
+def test_every_point_speaks_to_the_topic(writer):
+    """A new user's trial: "staff away day and staff briefings" had points on a diabetes workshop and a survey's
+    closing date, found beside the away day on the engagement report's pages and holding no word of the topic."""
+    points = [p.text for p in writer.write("staff away day and staff briefings").points]
+    assert points and not any("diabetes" in text or "survey is due to close" in text for text in points)
+    assert any("fortnightly basis" in text for text in points)

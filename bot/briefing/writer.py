@@ -152,6 +152,7 @@ class Gathered:
     # ... and then the sentences its answer would rest on (the best and those near it): a thin briefing gives them
     # however far in meaning they are ("winter pressures": the Winter Access Fund had been "not covered").
     answered_by: frozenset[int] = frozenset()
+    documents: frozenset[str] = frozenset()  # the documents the topic names, which it is briefed from
 
 
 class _Ledger:
@@ -254,7 +255,7 @@ class BriefingWriter:
         nearest_topics = self._nearest_topics(best)
         near_the_best = [r.sentence_id for r in ranking if r.score >= self.service.models.follow_on_share * ranking[0].score]
         answered_by = frozenset(near_the_best[:MAX_SENTENCES]) if answerable else frozenset()  # as many as an answer quotes
-        return Gathered(topic, queries, aliases, [candidates[i] for i in keep], rows[keep], actions, nearest_topics, answerable, answered_by)
+        return Gathered(topic, queries, aliases, [candidates[i] for i in keep], rows[keep], actions, nearest_topics, answerable, answered_by, named)
 
     def _ranked_and_answerable(self, query: str, filters: Filters = NO_FILTERS) -> tuple[list[RankedSentence], bool]:
         """The shared ranker's best sentences for the topic (as ``rank_sentences`` gives them) and
@@ -476,8 +477,20 @@ class BriefingWriter:
         weights = weights or self.weights
         probabilities = probability(weights.score(gathered.rows))
         order: np.ndarray | list[int] = np.argsort(-probabilities, kind="stable") if len(gathered.candidates) else []
+        words, neighbour = FEATURES.index(Feature.WORDS), FEATURES.index(Feature.NEIGHBOUR)
         ranked = [gathered.candidates[i] for i in order]
         strength = [float(probabilities[i]) for i in order]
+        # A point speaks to the topic: it or its heading holds a word of it, or it or the sentence beside it is close to
+        # it in meaning, or it is from the document the topic names ("month 3 finance report headlines": the report's "breakeven"). A trial's
+        # "staff away day and staff briefings" had points on a diabetes workshop and a Roma health event, a
+        # neighbour's page and the model's ranking their only tie to it.
+        on_topic = {
+            gathered.candidates[i].sentence_id
+            for i in order
+            if gathered.documents
+            or gathered.rows[i][words] > 0
+            or max(gathered.candidates[i].relevance, gathered.rows[i][neighbour]) >= RELEVANT
+        }
         terms = {term: weight for q in gathered.queries for term, weight in q.terms.items()}
         relevant = [(c, p) for c, p in zip(ranked, strength) if c.relevance >= RELEVANT]
         # Thin when fewer than MIN_POINTS passages speak to the topic, unless the answering
@@ -490,7 +503,8 @@ class BriefingWriter:
         # topic asked as a question would rest on.
         pool = list(zip(ranked, strength)) if not thin else [(c, p) for c, p in zip(ranked, strength) if c.relevance >= RELEVANT or c.sentence_id in gathered.answered_by]
         # One more than the points: the headline is taken from them and not repeated as a point.
-        chosen = _choose_points([c for c, _ in pool], terms, [p for _, p in pool], MAX_POINTS + 1, self._with_its_list)
+        points_pool = [(c, p) for c, p in pool if c.sentence_id in on_topic]
+        chosen = _choose_points([c for c, _ in points_pool], terms, [p for _, p in points_pool], MAX_POINTS + 1, self._with_its_list)
         ledger = _Ledger(self.service)
         headline = _headline(chosen, ranked, terms, thin)
         if headline is not None:

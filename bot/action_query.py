@@ -321,9 +321,10 @@ _STATUS_ASKED = (
     (re.compile(r"\b(?:in\s+progress|ongoing|on-going|under\s?way|started)\b", re.I), ActionStatus.IN_PROGRESS.value),
     (re.compile(r"\b(?:overdue|late|past\s+(?:their\s+)?due(?:\s+dates?)?|behind)\b", re.I), ActionStatus.OVERDUE.value),
     (re.compile(r"\b(?:still\s+)?(?:open|outstanding|not\s+(?:yet\s+)?(?:done|closed|complete(?:d)?))\b", re.I), ActionStatus.OPEN.value),
-    # Not "be done" of "when should the plan be done": a deadline asked, not the actions closed (a new user's trial
-    # got "No actions match: ..., closed"); "which have been completed" still asks for those closed.
-    (re.compile(r"(?<!\bbe\s)\b(?:closed|completed?|done|finished)\b", re.I), ActionStatus.CLOSED.value),
+    # Not "be done" of "when should the plan be done" (a deadline asked: a new user's trial got "No actions match: ...,
+    # closed") nor "being done" ("what actions are being done on water?", a review); "which have been completed" still
+    # asks for those closed.
+    (re.compile(r"(?<!\bbe\s)(?<!\bbeing\s)\b(?:closed|completed?|done|finished)\b", re.I), ActionStatus.CLOSED.value),
 )
 _CLOSED_CELL = re.compile(r"\b(?:closed|complete[d]?|done)\b", re.I)
 _STATUS_CELL = {
@@ -461,9 +462,14 @@ NEAREST_ROWS_SHOWN = 5
 
 
 def nearest_rows_shown(listing: ActionListing) -> tuple[ActionRow, ...]:
-    """The rows of the nearest looser filter a listing that matched nothing writes out: all of them, when few."""
+    """The rows of the nearest looser filter a listing that matched nothing writes out: all of them, when few and on the
+    topic asked."""
     nearest = listing.nearest
-    return nearest.rows if nearest is not None and not listing.groups and len(nearest.rows) <= NEAREST_ROWS_SHOWN else ()
+    if nearest is None or listing.groups or len(nearest.rows) > NEAREST_ROWS_SHOWN:
+        return ()
+    # Only rows still on the topic asked: a looser filter that dropped the theme or the words (the fewest rows may be
+    # another document's, a review found) is said, not listed.
+    return () if {"theme", "text"} & set(nearest.dropped) else nearest.rows
 
 
 def left_out_note(hidden: list[ActionRow]) -> str:

@@ -41,12 +41,11 @@ from bot.breakdowns import (
     MIN_MEASURE_NAMED,
     OrganisationRow,
     asks_by_organisation,
-    names_a_time,
+    measure_tokens,
     organisation_row,
-    row_title,
+    row_label,
     section_heading,
     title_fit,
-    without_breakdown,
 )
 from bot.facts import (
     AMOUNT_WORDS,
@@ -977,25 +976,30 @@ class AnsweringService:
 
     def _organisation_rows(self, question: str, scored: list[_Scored]) -> RowsAnswer | None:
         """For a figure asked "by trust" (``bot.breakdowns``), the row of a table giving it for each organisation, in
-        the best candidate's document, whose title (its section heading and the words before the row) names most of
-        the measure asked, the fewest words not asked breaking a tie ("Two Week Wait" before "Two Week Wait – Breast
-        Symptomatic"); None when the question asks no breakdown, or no row's title names MIN_MEASURE_NAMED of it."""
+        the best candidate's document, whose title names most of the measure asked (``title_fit``: the fewest words
+        not asked breaking a tie, "Two Week Wait" before "Two Week Wait – Breast Symptomatic"), on pages (from its
+        heading's to its own) naming every month the question does: the rows give the report's latest month, and a
+        review saw April's shown for "... in March by trust?". None when the question asks no breakdown or no row fits
+        MIN_MEASURE_NAMED of the measure."""
         if not scored or not asks_by_organisation(question):
             return None
         slug = self.kb.sentences[scored[0].sentence_id][0]
-        measure = [t for t in tokenize(without_breakdown(question)) if not names_a_time(t)]
-        terms = {term: self.searcher.term_weight(term) or 1.0 for term in measure}
+        measure = {token: self.searcher.term_weight(token) or 1.0 for token in measure_tokens(question)}
+        months = set(months_named(question))
         best: tuple[tuple[float, int], int, OrganisationRow, str] | None = None
         for sentence_id, row in self._organisation_table_rows.get(slug, []):
-            heading = self._section_heading_of(sentence_id)
-            fit = title_fit(row_title(heading, self.kb.sentences[sentence_id][1].text[: row.start]), heading, terms)
-            if fit[0] >= MIN_MEASURE_NAMED and (best is None or fit > best[0]):
+            heading, heading_id = self._section_heading_of(sentence_id)
+            fit = title_fit(heading, row_label(self.kb.sentences[sentence_id][1].text, row), measure)
+            if fit[0] < MIN_MEASURE_NAMED or (best is not None and fit <= best[0]):
+                continue
+            pages = range(self.kb.sentences[heading_id][1].page, self.kb.sentences[sentence_id][1].page + 1)
+            if months <= {month for page in pages for month in months_named(self.kb.page_text(slug, page))}:
                 best = (fit, sentence_id, row, heading)
         if best is None:
             return None
         _, sentence_id, row, heading = best
         text = self.kb.sentences[sentence_id][1].text
-        return RowsAnswer(sentence_id, text[row.start : row.end], f"{row.shown()} ({heading})", heading)
+        return RowsAnswer(sentence_id, text[row.start : row.end], f"{row.shown()} ({heading})" if heading else row.shown(), heading)
 
     @cached_property
     def _organisation_table_rows(self) -> dict[str, list[tuple[int, OrganisationRow]]]:
@@ -1007,23 +1011,37 @@ class AnsweringService:
                 found.setdefault(slug, []).append((i, row))
         return found
 
-    def _section_heading_of(self, sentence_id: int) -> str:
-        """The numbered section heading the sentence stands under: the nearest before it in its document, one a
-        sentence opens with or one ingest put over a sentence (where its heading changes); "" when none is near.
-        (Ingest keeps a heading until the next line it reads as one, and a long numbered heading is not: the
-        performance report's p. 27 carries p. 24's "8.2 ..." though p. 26 opens "8.3.1 CANCER: 62 Day ...".)"""
+    def _section_start(self, sentence_id: int, heading: str) -> int:
+        """The first of the sentences before this one in its document (within MAX_SENTENCES_BACK_TO_HEADING) that open
+        with the same section heading: a section printed over several pages repeats it on each (the performance
+        report's "8.3.1 CANCER: 62 Day ..." on pp. 25 and 26)."""
+        slug = self.kb.sentences[sentence_id][0]
+        first = sentence_id
+        for before in range(sentence_id - 1, max(sentence_id - MAX_SENTENCES_BACK_TO_HEADING, 0) - 1, -1):
+            if self.kb.sentences[before][0] != slug:
+                break
+            if section_heading(self.kb.sentences[before][1].text) == heading:
+                first = before
+        return first
+
+    def _section_heading_of(self, sentence_id: int) -> tuple[str, int]:
+        """The numbered section heading the sentence stands under, and the first sentence under it: the nearest before it
+        in its document, one a sentence opens with or one ingest put over a sentence (where its heading changes);
+        ("", the sentence) when none is near. (Ingest keeps a heading until the next line it reads as one, and a long
+        numbered heading is not: the performance report's p. 27 carries p. 24's "8.2 ..." though p. 26 opens "8.3.1
+        CANCER: 62 Day ...".)"""
         slug = self.kb.sentences[sentence_id][0]
         for before in range(sentence_id, max(sentence_id - MAX_SENTENCES_BACK_TO_HEADING, 0) - 1, -1):
             other_slug, sentence = self.kb.sentences[before]
             if other_slug != slug:
                 break
             if opening := section_heading(sentence.text):
-                return opening
+                return opening, self._section_start(before, opening)
             previous = self.kb.sentences[before - 1] if before > 0 else None
             starts_under = previous is None or previous[0] != slug or previous[1].heading != sentence.heading
-            if starts_under and section_heading(sentence.heading):
-                return sentence.heading
-        return ""
+            if starts_under and (heading := section_heading(sentence.heading)):
+                return heading, before
+        return "", sentence_id
 
     def _initials_spelled_out(self, question: str) -> dict[str, str]:
         """The initials a question uses that the documents spell out exactly (``FeatureMaker.initials_names``), by

@@ -68,7 +68,7 @@ _ORGANISATIONAL = (
     r"department|ward|directorate|system|region|locality|council|board|patient|staff|colleague|population|communit(?:y|ie))s?\b"
 )
 _PERSONAL_TASK = (
-    r"(?:book|claim|reset|unlock|apply|request|order|get|obtain|log\s?in|sign\s(?:in|up)|pay|register|enrol|renew|cancel|"
+    r"(?:book|claim|reset|unlock|apply|request|order|log\s?in|sign\s(?:in|up)|pay|register|enrol|renew|cancel|"
     r"swap|change\s+my|update\s+my)"
 )
 ABOUT_THE_ASKER = re.compile(

@@ -18,10 +18,11 @@ from bot.action_query import (
     actions_described,
     describe_matches,
     left_out_note,
+    nearest_rows_shown,
     with_detail_summed_up,
 )
 from bot.answering import MAX_SENTENCES, MIN_SUPPORTING_PROBABILITY, Answer, AnsweringService, Citation
-from bot.facts import FactKind, asks_an_amount, count_spans, counts_given, wanted_fact_kinds
+from bot.facts import FactKind, asks_an_amount, count_spans, counts_given, has_figure, wanted_fact_kinds
 from bot.followup import (
     DEFAULT_TUNABLES,
     CitedPassage,
@@ -30,6 +31,7 @@ from bot.followup import (
     Tunables,
     Turn,
     WordSense,
+    asks_a_figure_of_it,
     names_a_month,
     page_start,
     remember,
@@ -114,6 +116,10 @@ class FollowUpAnswerer:
         answer, turn = self.perform(resolution, filters)
         rule = self.tunables.decline_without_new_figure and bool(history)
         if rule and (declined := self.declined_without_new_figure(message, resolution, history, answer)) is not None:
+            answer, turn = declined, replace(turn, citations=(), abstained=True)
+        elif history and asks_a_figure_of_it(message) and not answer.abstained and not any(has_figure(c.quote) for c in answer.citations):
+            # "whats the actual figure?" answered with passages giving none (a review: SMI health checks' actions).
+            declined = self.service.declined_for_what_is_missing(answer, "The passages found give no figure for that.", "a figure asked of it, none quoted")
             answer, turn = declined, replace(turn, citations=(), abstained=True)
         return ContextualAnswer(answer, resolution, remember(history, turn))
 
@@ -265,6 +271,10 @@ class FollowUpAnswerer:
                 # "what's the progress on them?" after "and the green space ones?": the green space actions, not
                 # the waste ones the conversation began with (a trial).
                 subject = actions_described(action_filter, self.service.actions.titles)
+        elif listing is not None and (nearest := nearest_rows_shown(listing)):
+            # Nothing matched and the nearest rows were shown ("Nearest: without the due date, 4 actions match"):
+            # "who leads them?" next is about those rows (a review: it had listed the leads of all 165 actions).
+            action_filter, shown = listing.nearest.filter if listing.nearest else None, len(nearest)
         elif answer.abstained and asks_an_amount(resolution.question):
             # An amount asked of actions and declined ("what is the cost of the water actions?"): the actions are
             # the subject of "who leads them?" and "more" next, none of their rows shown yet.

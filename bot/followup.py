@@ -76,12 +76,18 @@ MAX_WORDS_NAMING_WHAT_WAS_SAID = 2
 # A breakdown asked of the last answer ("by trust?", "and per pcn?", "split by provider", "broken down by month"): the
 # same question, broken down that way. Appended, not put in a slot: "and by trust?" after "2ww performance in april"
 # had been read as "by trust two week wait ... in april?". Not "by when" or "by which date" (a question), nor a time
-# ("by 24/25", "by april": a deadline, which the time slots read). English, set by hand after a new user's trial.
+# ("by 24/25", "by april": a deadline, which the time slots read). Only the ways a figure is broken down
+# (``_DIMENSIONS``: by whom it is about, where, when or among whom), so "by phone?", "by half?", "per cent?" and "by
+# the deadline?" are no breakdown. English, set by hand after a new user's trial and a review.
+_DIMENSIONS = (
+    r"trusts?|providers?|organi[sz]ations?|orgs?|hospitals?|sites?|pcns?|practices?|places?|localit(?:y|ies)|areas?|ccgs?|"
+    r"months?|quarters?|cohorts?|age(?:\s+groups?|\s+bands?)?|ethnicit(?:y|ies)|genders?|sex|specialt(?:y|ies)|pathways?|"
+    r"tumou?r\s+sites?|themes?|leads?|teams?|services?|wards?|departments?|districts?|boroughs?|regions?"
+)
 _BREAKDOWN = re.compile(
     r"^(?:(?:and|but|also|so|ok(?:ay)?|what\s+about|how\s+about|same|now|can\s+you\s+(?:do|give|show)\s+(?:it|that|me))\s+)*"
     r"(?:(?:broken\s+down|split(?:\s+out)?|break\s+(?:it|that)\s+down|breakdown|a\s+breakdown)\s+)?"
-    r"(?P<by>(?:by|per)\s+(?:each\s+|every\s+|individual\s+)?(?!(?:when|what|which|who|whom|how|where|why|far|then|now|the\s+way)\b)"
-    r"[a-z][a-z&'’-]*(?:\s+(?!(?:please|pls)\b)[a-z][a-z&'’-]*)?)\s*(?:please|pls)?[?.!\s]*$",
+    rf"(?P<by>(?:by|per)\s+(?:each\s+|every\s+|individual\s+)?(?:{_DIMENSIONS}))[\s,]*(?:please|pls)?[?.!\s]*$",
     re.IGNORECASE,
 )
 # A fragment after "and" that opens with a question word is a question of its own ("and what's the ICS vision?",
@@ -638,18 +644,19 @@ def _names_what_was_said(message: str, last: Turn) -> bool:
     return any(stem in said for stem in tokenize(words[-1]))
 
 
-# Words that name what a figure is rather than what it is of ("the actual figure", "the latest position", "the
-# target"), and words that only qualify them. English, set by hand after a new user's trial, where "whats the actual
+# Words that name what a figure is rather than what it is of ("the actual figure", "the target"), and words that
+# only qualify them. Not "position", "status" or "progress", which ask for news of whatever the subject read off the
+# last question is, however well it was read (a review: "what's the latest position?" after 104-week waiters was
+# asked of "patients"). English, set by hand after a new user's trial, where "whats the actual
 # figure?" after a question on SMI health checks had been searched alone and declined with Green Plan pages.
 _MEASURE_WORDS = frozenset(
-    """figure figures number numbers total rate percentage target trajectory position score level amount cost deadline
-    timescale status progress trend baseline forecast variance breakdown split data stats statistics""".split()
+    "figure figures number numbers total rate percentage target trajectory amount cost deadline timescale trend baseline forecast variance".split()
 )
 _MEASURE_QUALIFIERS = frozenset("actual actuals exact current real overall precise full final latest".split())
 
 
 def _asks_its_measure(message: str) -> bool:
-    """ "whats the actual figure?", "what's the latest position?", "and the target?": "the" and at most two words of
+    """ "whats the actual figure?", "and the target?": "the" and at most two words of
     its own, all words for a measure, point back at what the last turn was about as "its" would. A message
     naming anything else ("what's the total carbon footprint?") stands alone."""
     words = [w.lower().strip("'’") for w in _words(message)]
@@ -660,6 +667,15 @@ def _asks_its_measure(message: str) -> bool:
         and all(w in _MEASURE_WORDS or w in _MEASURE_QUALIFIERS for w in content)
         and any(w in _MEASURE_WORDS for w in content)
     )
+
+
+def asks_a_figure_of_it(message: str) -> bool:
+    """A message asking only a measure that is a figure ("whats the actual figure?", "and the total?", not "and the
+    deadline?"): an answer quoting no figure does not answer it."""
+    return _asks_its_measure(message) and bool({w.lower() for w in _words(message)} & _FIGURE_WORDS)
+
+
+_FIGURE_WORDS = frozenset("figure figures number numbers total rate percentage amount".split())
 
 
 def _points_at_one_thing(message: str) -> bool:

@@ -433,6 +433,8 @@ def test_when_something_should_be_done_asks_its_due_date_not_for_closed_actions(
     assert answer.actions is not None and "Create an ICS Biodiversity and Greenspace Plan. (lead ICB; due 22/23" in answer.text
     assert not answer.text.startswith("No actions match")
     assert service.answer("which actions have been completed").text.startswith("No actions match: closed.")
+    being = service.answer("what actions are being done on water?")  # a review: read as closed too
+    assert being.actions is not None and "closed" not in being.text.splitlines()[0]
 
 
 def test_when_nothing_matches_the_few_nearest_actions_are_written_out_and_cited(service):
@@ -442,6 +444,23 @@ def test_when_nothing_matches_the_few_nearest_actions_are_written_out_and_cited(
     water = [row for row in service.kb.actions if row.theme == "Water"]
     assert water and all(row.action in answer.text for row in water)
     assert {(c.slug, c.page) for c in answer.citations} == {(row.source, row.page) for row in water}
+
+
+def test_the_nearest_actions_written_out_are_what_the_next_message_is_about(service):
+    """A review: "who leads them?" after the nearest rows had counted the leads of all 165 actions."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    history = answerer.answer("what water actions are due in 25/26", ()).history
+    leads = answerer.answer("who leads them?", history).answer
+    assert leads.text.startswith("4 actions") and "ICB" in leads.text
+
+
+def test_the_nearest_actions_of_another_topic_are_counted_not_written_out(service):
+    """A review: the looser filter matching fewest rows may drop the topic asked, and list another document's."""
+    answer = service.answer("which actions are in progress on travel")
+    assert answer.actions is not None and answer.actions.nearest is not None and "theme" in answer.actions.nearest.dropped
+    assert "Nearest: without the theme" in answer.text and "Anti-ligature" not in answer.text and not answer.citations
 
 
 def test_in_progress_is_narrower_than_open_and_each_row_shows_its_status(service):

@@ -156,8 +156,6 @@ def test_a_compound_question_is_not_declined_for_what_one_part_names(service, mo
         "whats the mileage rate for my own car",
         # A staff trial: "mine" is the asker's as "my" is (the Freedom to Speak Up champions had been quoted).
         "who do i speak to about getting a new laptop, mine keeps crashing",
-        # A new user's trial: the UHCW Green Travel Plan's "priority parking spaces" had been quoted.
-        "how do i get a staff parking permit at uhcw",
     ],
 )
 def test_questions_about_the_askers_own_arrangements_are_declined_as_out_of_scope(service, question):
@@ -171,6 +169,10 @@ def test_questions_about_the_askers_own_arrangements_are_declined_as_out_of_scop
     "question",
     [
         "what do I need to know about the PHM roadmap?",
+        # "get" is no personal task: "how do i get a staff parking permit" had been declined by it, and so were these (a
+        # review): the asker's rule lists no "get".
+        "how do i get the green plan's carbon footprint figures?",
+        "how do i get funding for EV charging points?",
         "how can I help the ICS reach net zero?",
         "who do I contact about the green plan?",
         "A colleague of mine asked what the ICS net zero target is",  # a review: "of mine" is no arrangement of the asker's

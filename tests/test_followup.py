@@ -207,7 +207,7 @@ def test_a_message_asking_only_a_measure_is_about_what_the_last_turn_was_about()
     # Found by a new user's trial: "whats the actual figure?" after a question on SMI health checks was searched
     # alone and declined with Green Plan pages.
     smi = asked("what did the may governing body say about smi health checks")
-    for message in ("whats the actual figure?", "what's the latest position", "and the target?", "what are the numbers"):
+    for message in ("whats the actual figure?", "and the target?", "what are the numbers"):
         resolution = resolve(message, smi)
         assert resolution.kind is FollowUpKind.PRONOUN and "smi health checks" in resolution.question, message
     # "the target" is the footprint's, whether or not the answer quoted one.
@@ -217,11 +217,20 @@ def test_a_message_asking_only_a_measure_is_about_what_the_last_turn_was_about()
         assert resolve(message, smi).kind is FollowUpKind.STANDALONE, message
 
 
+def test_a_figure_asked_of_it_that_no_quote_gives_is_declined(service):
+    """A review: "whats the actual figure?" after the minutes on SMI health checks was answered with their actions."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    history = (Turn("what did the may governing body say about smi health checks"),)
+    answer = FollowUpAnswerer(service).answer("whats the actual figure?", history).answer
+    assert answer.abstained and "no figure" in answer.text
+
+
 def test_a_breakdown_asks_the_question_before_broken_down_that_way():
     # Found by a new user's trial: "by trust?" after a cancer waits question was searched alone, and "and by trust?"
     # read as "by trust two week wait for gp referrals in april?".
     waits = asked("cancer two week wait for gp referrals in april?")
-    for message in ("by trust?", "and by trust?", "broken down by trust please", "split by trust"):
+    for message in ("by trust?", "and by trust?", "broken down by trust please", "split by trust", "by trust, please"):
         resolution = resolve(message, waits)
         assert resolution.kind is FollowUpKind.ELLIPSIS, message
         assert resolution.question == "cancer two week wait for gp referrals in april by trust?", message
@@ -231,6 +240,9 @@ def test_a_breakdown_asks_the_question_before_broken_down_that_way():
     # "by when" asks a date and "by april" gives one: neither is a breakdown.
     assert "by" not in resolve("and by april?", waits).question.split()[-2:]
     assert resolve("by when?", waits).question != "cancer two week wait for gp referrals in april by when?"
+    # Only a way of breaking a figure down (a review: these had been appended to the last question).
+    for message in ("per cent?", "by phone?", "by the deadline?", "by half?", "by year end?"):
+        assert resolve(message, waits).question != f"cancer two week wait for gp referrals in april {message}", message
 
 
 def test_by_trust_after_a_measure_gives_the_row_of_trusts_for_it(service):

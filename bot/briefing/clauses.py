@@ -70,7 +70,7 @@ _FIGURE_TOKEN = re.compile(r"^[(£$]?\d")
 # A chart or table caption anywhere in a text ("... emissions Figure 15Total carbon footprint"), or a
 # pointer to one or to another part of the page ("as shown in Figure 34 above", "see below"):
 # neither means anything pasted into a briefing.
-_FIGURE_MENTION = re.compile(r"\b(?:Figure|Fig\.|Table|Chart|Graph|Diagram)\s?\d+", re.IGNORECASE)
+_FIGURE_MENTION = re.compile(r"\b(?:Figures?|Fig\.|Tables?|Charts?|Graphs?|Diagrams?)\s?\d+", re.IGNORECASE)
 _POINTING_VERB = r"(?:see|shown|set out|stated|mentioned|described|outlined|detailed|listed|illustrated)"
 _ELSEWHERE = r"\s+(?:\w+\s+){0,2}(?:above|below|overleaf)"
 _SEE_ELSEWHERE = re.compile(rf"\b(?:{_POINTING_VERB}|as){_ELSEWHERE}\b", re.IGNORECASE)
@@ -82,7 +82,7 @@ _TRAILING_POINTER = re.compile(rf"[\s,;:]*\bas\s+{_POINTING_VERB}{_ELSEWHERE}\W*
 # 28)."): the claim stands without it (a trial's "water and waste" briefing left the 1,000 tonnes out for its
 # opening). Other mentions of a figure ("Figure 20 shows ...") still refuse the sentence.
 _LEADING_POINTER = re.compile(
-    r"^(?:As\s+(?:can\s+be\s+)?(?:shown|seen|illustrated|depicted|set\s+out)\s+in|In)\s+(?:Figures?|Tables?|Charts?)\s+\d+"
+    r"^As\s+(?:can\s+be\s+)?(?:shown|seen|illustrated|depicted|set\s+out)\s+in\s+(?:Figures?|Tables?|Charts?)\s+\d+"
     r"(?:\s*(?:,|and|&)\s*\d+)*\s*,\s*(?=[a-z])"
 )
 _ASIDE_POINTER = re.compile(r"\s*\((?:see|as\s+shown\s+in)\s+(?:Figures?|Tables?)\s+\d+(?:\s+and\s+\d+)?\)(?=\W*$)", re.IGNORECASE)
@@ -275,6 +275,13 @@ def leans_on_previous(text: str) -> bool:
 def continues_previous(text: str) -> bool:
     """"You recognised this risk and described the actions ...": the sentence goes on from the one before."""
     return bool(_CONTINUES.match(text))
+
+
+def shown_as_a_point(sentence: str, quote: str) -> str:
+    """How a point's quote is shown: with a capital when its sentence's opening pointer to a chart was cut off before
+    it ("we need to reduce ..." of "As shown in Figure 27, we need to reduce ..."), else as quoted."""
+    lead = _LEADING_POINTER.match(without_heading(sentence))
+    return quote[:1].upper() + quote[1:] if lead and quote[:1].islower() else quote
 
 
 def point_quote(sentence: str, terms: dict[str, float]) -> str | None:

@@ -39,6 +39,7 @@ from bot.briefing.clauses import (
     points_ahead,
     refers_elsewhere,
     reports_a_question,
+    shown_as_a_point,
 )
 from bot.quoting import Quoter
 from bot.ranker import probability
@@ -164,9 +165,8 @@ class _Ledger:
 
     def cite(self, candidate: Candidate, quote: str, shown: str | None = None) -> Point:
         """The point ``quote`` makes, cited; shown as ``shown`` when that says it better (a benchmark row's value
-        named with its month and target), the quote staying verbatim in the citation. A quote opening in lower case
-        (a chart's pointer cut off before "we need to reduce ...") is shown with a capital."""
-        shown = shown or quote[:1].upper() + quote[1:]
+        named with its month and target), the quote staying verbatim in the citation."""
+        shown = shown or quote
         for citation in self.citations:
             if (citation.slug, citation.page) == (candidate.slug, candidate.page) and quote in citation.quote:
                 return Point(shown, (citation.n,))
@@ -513,7 +513,7 @@ class BriefingWriter:
         if len(chosen) > MIN_POINTS:
             chosen = [item for item in chosen if item != headline]
         chosen = chosen[:MAX_POINTS]
-        points = [ledger.cite(c, quote) for c, quote in chosen]
+        points = [ledger.cite(c, quote, shown_as_a_point(c.text, quote)) for c, quote in chosen]
         used = {c.sentence_id for c, _ in chosen + said}
         shown = set().union(*(figures_in(quote) for _, quote in chosen + said))
         figure_pool = [c for c, _ in pool[:FIGURE_POOL] if c.sentence_id not in used]

@@ -73,6 +73,9 @@ _PERSONAL_TASK = (
 )
 ABOUT_THE_ASKER = re.compile(
     rf"\b(?:how|where|when|who)\s+(?:do|can|should|would|must)\s+i\s+(?:\w+\s+){{0,2}}?{_PERSONAL_TASK}\b"
+    # "how do i get a parking permit": getting a thing for oneself (a new user's trial), not "how do i get the green
+    # plan's figures" or "... get funding for EV charging points" (a review).
+    r"|\b(?:how|where)\s+(?:do|can|should)\s+i\s+(?:get|obtain)\s+(?:a|an|my)\b"
     rf"|\bmy\b(?!\s+{_ORGANISATIONAL})|(?<!\bof\s)\bmine\b",
     re.IGNORECASE,
 )

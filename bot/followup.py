@@ -80,9 +80,10 @@ MAX_WORDS_NAMING_WHAT_WAS_SAID = 2
 # (``_DIMENSIONS``: by whom it is about, where, when or among whom), so "by phone?", "by half?", "per cent?" and "by
 # the deadline?" are no breakdown. English, set by hand after a new user's trial and a review.
 _DIMENSIONS = (
-    r"trusts?|providers?|organi[sz]ations?|orgs?|hospitals?|sites?|pcns?|practices?|places?|localit(?:y|ies)|areas?|ccgs?|"
+    r"trusts?|providers?|organi[sz]ations?|orgs?|hospitals?|sites?|pcns?|places?|localit(?:y|ies)|areas?|ccgs?|"
     r"months?|quarters?|cohorts?|age(?:\s+groups?|\s+bands?)?|ethnicit(?:y|ies)|genders?|sex|specialt(?:y|ies)|pathways?|"
-    r"tumou?r\s+sites?|themes?|leads?|teams?|services?|wards?|departments?|districts?|boroughs?|regions?"
+    r"tumou?r\s+(?:sites?|types?)|types?|themes?|leads?|teams?|services?|wards?|departments?|districts?|boroughs?|regions?|"
+    r"years?|weeks?|(?:gp\s+)?practices?|conditions?"
 )
 _BREAKDOWN = re.compile(
     r"^(?:(?:and|but|also|so|ok(?:ay)?|what\s+about|how\s+about|same|now|can\s+you\s+(?:do|give|show)\s+(?:it|that|me))\s+)*"
@@ -644,13 +645,14 @@ def _names_what_was_said(message: str, last: Turn) -> bool:
     return any(stem in said for stem in tokenize(words[-1]))
 
 
-# Words that name what a figure is rather than what it is of ("the actual figure", "the target"), and words that
-# only qualify them. Not "position", "status" or "progress", which ask for news of whatever the subject read off the
-# last question is, however well it was read (a review: "what's the latest position?" after 104-week waiters was
-# asked of "patients"). English, set by hand after a new user's trial, where "whats the actual
+# Words that name what a figure is rather than what it is of ("the actual figure", "the target", "the status"), and
+# words that only qualify them. (A review took "position", "status" and "progress" out, as "what's the latest
+# position?" after 104-week waiters was asked of "patients", the subject read off that question; a re-review put them
+# back: without them "and the status?" was read as an ellipsis, "how many patients were status over 104 weeks?".) English, set by hand after a new user's trial, where "whats the actual
 # figure?" after a question on SMI health checks had been searched alone and declined with Green Plan pages.
 _MEASURE_WORDS = frozenset(
-    "figure figures number numbers total rate percentage target trajectory amount cost deadline timescale trend baseline forecast variance".split()
+    """figure figures number numbers total rate percentage target trajectory amount cost deadline timescale trend baseline
+    forecast variance position status progress level breakdown data""".split()
 )
 _MEASURE_QUALIFIERS = frozenset("actual actuals exact current real overall precise full final latest".split())
 

@@ -156,6 +156,10 @@ def test_a_compound_question_is_not_declined_for_what_one_part_names(service, mo
         "whats the mileage rate for my own car",
         # A staff trial: "mine" is the asker's as "my" is (the Freedom to Speak Up champions had been quoted).
         "who do i speak to about getting a new laptop, mine keeps crashing",
+        # A new user's trial: the UHCW Green Travel Plan's "priority parking spaces" had been quoted. Getting "a" thing
+        # for oneself; not "how do i get the green plan's figures" (below).
+        "how do i get a staff parking permit at uhcw",
+        "how can i get an id badge",
     ],
 )
 def test_questions_about_the_askers_own_arrangements_are_declined_as_out_of_scope(service, question):

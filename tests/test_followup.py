@@ -207,7 +207,7 @@ def test_a_message_asking_only_a_measure_is_about_what_the_last_turn_was_about()
     # Found by a new user's trial: "whats the actual figure?" after a question on SMI health checks was searched
     # alone and declined with Green Plan pages.
     smi = asked("what did the may governing body say about smi health checks")
-    for message in ("whats the actual figure?", "and the target?", "what are the numbers"):
+    for message in ("whats the actual figure?", "and the target?", "what are the numbers", "and the status?", "what's the latest position"):
         resolution = resolve(message, smi)
         assert resolution.kind is FollowUpKind.PRONOUN and "smi health checks" in resolution.question, message
     # "the target" is the footprint's, whether or not the answer quoted one.
@@ -234,6 +234,9 @@ def test_a_breakdown_asks_the_question_before_broken_down_that_way():
         resolution = resolve(message, waits)
         assert resolution.kind is FollowUpKind.ELLIPSIS, message
         assert resolution.question == "cancer two week wait for gp referrals in april by trust?", message
+    # Any way a figure is broken down (a re-review: "by year?" and "by gp practice?" had been searched alone).
+    assert resolve("by year?", asked("what was the ics carbon footprint")).question == "what was the ics carbon footprint by year?"
+    assert resolve("by gp practice?", waits).question == "cancer two week wait for gp referrals in april by gp practice?"
     # Another breakdown after one replaces it.
     by_trust = (Turn("cancer two week wait for gp referrals in april by trust?", PASSAGE, inserted="by trust"),)
     assert resolve("and per pcn?", by_trust).question == "cancer two week wait for gp referrals in april per pcn?"

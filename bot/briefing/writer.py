@@ -516,6 +516,8 @@ class BriefingWriter:
         points = [ledger.cite(c, quote, shown_as_a_point(c.text, quote)) for c, quote in chosen]
         used = {c.sentence_id for c, _ in chosen + said}
         shown = set().union(*(figures_in(quote) for _, quote in chosen + said))
+        # Key figures are not held to ``on_topic``: a finance report's "£1.4m slippage in relation to SDF" holds no word
+        # of "month 3 finance report headlines" (t110 lost two of three facts with them held to it, a re-review's idea).
         figure_pool = [c for c, _ in pool[:FIGURE_POOL] if c.sentence_id not in used]
         figures = [
             ledger.cite(c, clause, said)

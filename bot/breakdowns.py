@@ -41,6 +41,9 @@ MAX_SENTENCES_BACK_TO_HEADING = 60
 # trust" is no row titled "Two Week Wait", whose "week" alone it shares with "latest week". Set by hand, not fitted:
 # one dev question asks a breakdown by trust (q058); a review's "62 day upgrade by trust" (0.55) is no 62-day row.
 MIN_MEASURE_NAMED = 0.6
+# A row whose title holds the whole measure asked answers a breakdown asked of it even when the answer-or-decline score
+# would decline ("breast two week wait by trust", a review). Not fitted: no dev question is declined so.
+WHOLE_MEASURE_NAMED = 1.0
 # A heading's words: capitalised, figures, little words and marks between them ("CANCER: Two Week Wait (93%) –
 # Breast Symptomatic"); a lower-case word other than these ends it, and makes it a numbered paragraph's prose.
 _HEADING_TOKEN = re.compile(r"\([^)]{0,80}\)|\S+")
@@ -134,6 +137,7 @@ def title_fit(heading: str, label: str, measure: dict[str, float]) -> tuple[floa
         return 0.0, 0
     total = sum(measure.values())
     held = sum(weight for token, weight in measure.items() if token in words) / total if total else 0.0
+    held = 1.0 if measure and all(token in words for token in measure) else held  # whole, whatever the rounding
     return held, -len({t for t in measure_tokens(heading) if t not in measure and not t.isdigit()})
 
 

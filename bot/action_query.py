@@ -159,8 +159,11 @@ class Relaxation:
 
     filter: ActionFilter
     dropped: tuple[str, ...]
-    count: int
-    rows: tuple[ActionRow, ...] = ()  # the rows it matches, shown when there are few (NEAREST_ROWS_SHOWN)
+    rows: tuple[ActionRow, ...]  # the rows it matches, written out when there are few (NEAREST_ROWS_SHOWN)
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
 
 
 _FINANCIAL_YEAR = re.compile(r"\d{4}/\d{2}")
@@ -645,7 +648,7 @@ def _nearest_relaxation(f: ActionFilter, all_rows: list[ActionRow]) -> Relaxatio
             relaxed = replace(f, **{name: None for name in dropped})
             matched = filter_actions(all_rows, relaxed)
             if matched:
-                options.append(Relaxation(relaxed, dropped, len(matched), tuple(matched)))
+                options.append(Relaxation(relaxed, dropped, tuple(matched)))
         if options:
             return min(options, key=lambda option: option.count)
     return None

@@ -13,6 +13,7 @@ Holds no conversation state and is thread-safe: channels run ``answer`` in worke
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from collections.abc import Callable
@@ -1022,37 +1023,28 @@ class AnsweringService:
                 found.setdefault(slug, []).append((i, row))
         return found
 
-    def _section_start(self, sentence_id: int, heading: str) -> int:
-        """The first of the sentences before this one in its document (within MAX_SENTENCES_BACK_TO_HEADING) that open
-        with the same section heading: a section printed over several pages repeats it on each (the performance
-        report's "8.3.1 CANCER: 62 Day ..." on pp. 25 and 26)."""
-        slug = self.kb.sentences[sentence_id][0]
-        first = sentence_id
-        for before in range(sentence_id - 1, max(sentence_id - MAX_SENTENCES_BACK_TO_HEADING, 0) - 1, -1):
-            if self.kb.sentences[before][0] != slug:
-                break
-            if section_heading(self.kb.sentences[before][1].text) == heading:
-                first = before
-        return first
-
     def _section_heading_of(self, sentence_id: int) -> tuple[str, int]:
         """The numbered section heading the sentence stands under, and the first sentence under it: the nearest before it
         in its document, one a sentence opens with or one ingest put over a sentence (where its heading changes);
         ("", the sentence) when none is near. (Ingest keeps a heading until the next line it reads as one, and a long
         numbered heading is not: the performance report's p. 27 carries p. 24's "8.2 ..." though p. 26 opens "8.3.1
-        CANCER: 62 Day ...".)"""
-        slug = self.kb.sentences[sentence_id][0]
-        for before in range(sentence_id, max(sentence_id - MAX_SENTENCES_BACK_TO_HEADING, 0) - 1, -1):
-            other_slug, sentence = self.kb.sentences[before]
-            if other_slug != slug:
-                break
+        CANCER: 62 Day ...".) A section printed over several pages opens each with its heading (pp. 25 and 26): the
+        first sentence under it is the earliest that does."""
+        for i in self._sentences_back(sentence_id):
+            sentence = self.kb.sentences[i][1]
             if opening := section_heading(sentence.text):
-                return opening, self._section_start(before, opening)
-            previous = self.kb.sentences[before - 1] if before > 0 else None
-            starts_under = previous is None or previous[0] != slug or previous[1].heading != sentence.heading
+                return opening, min([i, *(j for j in self._sentences_back(i) if section_heading(self.kb.sentences[j][1].text) == opening)])
+            previous = self.kb.sentences[i - 1] if i > 0 else None
+            starts_under = previous is None or previous[0] != self.kb.sentences[i][0] or previous[1].heading != sentence.heading
             if starts_under and (heading := section_heading(sentence.heading)):
-                return heading, before
+                return heading, i
         return "", sentence_id
+
+    def _sentences_back(self, sentence_id: int) -> list[int]:
+        """This sentence and those before it in its document, nearest first, MAX_SENTENCES_BACK_TO_HEADING at most."""
+        slug = self.kb.sentences[sentence_id][0]
+        back = range(sentence_id, max(sentence_id - MAX_SENTENCES_BACK_TO_HEADING, 0) - 1, -1)
+        return list(itertools.takewhile(lambda i: self.kb.sentences[i][0] == slug, back))
 
     def _initials_spelled_out(self, question: str) -> dict[str, str]:
         """The initials a question uses that the documents spell out exactly (``FeatureMaker.initials_names``), by

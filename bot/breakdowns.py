@@ -14,8 +14,8 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from index.text import WEEK_WAIT_SHORTENED, tokenize
-from index.vocabulary import CALENDAR_YEAR, MONTH_WITH_YEAR, MONTHS, NUMBER_WORDS, YEAR_WRITTEN
+from index.text import WEEK_WAIT_SHORTENED, YEAR_TOKEN, tokenize
+from index.vocabulary import MONTH_WITH_YEAR, MONTHS, NUMBER_WORDS, YEAR_WRITTEN
 
 _BODIES = r"trusts?|providers?|organi[sz]ations?|orgs?|hospitals?"
 # A breakdown by organisation asked: "by trust", "per provider", "broken down by organisation", "split by the trusts".
@@ -58,7 +58,7 @@ _MONTH_TOKENS = frozenset(token for month in MONTHS for token in tokenize(month)
 
 def names_a_time(token: str) -> bool:
     """Whether a search token is a month, a calendar year or a financial year ("fy21/22")."""
-    return token in _MONTH_TOKENS or token.startswith("fy") or bool(re.fullmatch(CALENDAR_YEAR, token))
+    return token in _MONTH_TOKENS or bool(YEAR_TOKEN.fullmatch(token))
 
 
 def asks_by_organisation(question: str) -> bool:

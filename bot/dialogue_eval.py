@@ -193,7 +193,8 @@ def has_all_facts(answer: Answer, turn: DialogueTurn) -> bool:
 
 def run_dialogue(dialogue: Dialogue, answerer: FollowUpAnswerer) -> Outcome:
     """The last turn answered after the turns before it, as the channels answer it but for the "no new figure"
-    decline, whose keeping is fitted per fold (``evaluate``): its decline, when it flags the turn, is kept beside."""
+    decline, whose keeping is fitted per fold (``evaluate``): its decline, when it flags the turn, is kept beside.
+    (The product tries that decline first; either one declines the turn.)"""
     unruled = FollowUpAnswerer(answerer.service, replace(answerer.tunables, decline_without_new_figure=False))
     history: tuple[Turn, ...] = ()
     for turn in dialogue.turns[:-1]:
@@ -203,6 +204,7 @@ def run_dialogue(dialogue: Dialogue, answerer: FollowUpAnswerer) -> Outcome:
     resolution = unruled.resolve(message, history)
     resolve_ms = (time.perf_counter() - started) * 1000
     answer, _ = unruled.perform(resolution)
+    answer = unruled.declined_without_a_figure(message, history, answer) or answer  # not fitted: as the channels answer
     ruled = answerer.declined_without_new_figure(message, resolution, history, answer) if history else None
     # Alone: as the product answers the message when it opens a conversation (no history), so a switch
     # turn's "diff question - " is read the same way in both.

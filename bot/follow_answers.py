@@ -115,13 +115,19 @@ class FollowUpAnswerer:
         resolution = self.resolve(message, history)
         answer, turn = self.perform(resolution, filters)
         rule = self.tunables.decline_without_new_figure and bool(history)
-        if rule and (declined := self.declined_without_new_figure(message, resolution, history, answer)) is not None:
-            answer, turn = declined, replace(turn, citations=(), abstained=True)
-        elif history and asks_a_figure_of_it(message) and not answer.abstained and not any(has_figure(c.quote) for c in answer.citations):
-            # "whats the actual figure?" answered with passages giving none (a review: SMI health checks' actions).
-            declined = self.service.declined_for_what_is_missing(answer, "The passages found give no figure for that.", "a figure asked of it, none quoted")
+        declined = (self.declined_without_new_figure(message, resolution, history, answer) if rule else None) or self.declined_without_a_figure(
+            message, history, answer
+        )
+        if declined is not None:
             answer, turn = declined, replace(turn, citations=(), abstained=True)
         return ContextualAnswer(answer, resolution, remember(history, turn))
+
+    def declined_without_a_figure(self, message: str, history: tuple[Turn, ...], answer: Answer) -> Answer | None:
+        """A decline for "whats the actual figure?" answered with passages giving none (a review: the SMI health
+        checks' actions); None when the answer stands. Not fitted: it always applies, in the dialogue evaluation too."""
+        if not history or answer.abstained or not asks_a_figure_of_it(message) or any(has_figure(c.quote) for c in answer.citations):
+            return None
+        return self.service.declined_for_what_is_missing(answer, "The passages found give no figure for that.", "a figure asked of it, none quoted")
 
     def declined_without_new_figure(self, message: str, resolution: Resolution, history: tuple[Turn, ...], answer: Answer) -> Answer | None:
         """A decline for "how many people came?" after an answer giving "over 30 stands", when the passages found give

@@ -646,10 +646,11 @@ def _names_what_was_said(message: str, last: Turn) -> bool:
 
 
 # Words that name what a figure is rather than what it is of ("the actual figure", "the target", "the status"), and
-# words that only qualify them. (A review took "position", "status" and "progress" out, as "what's the latest
-# position?" after 104-week waiters was asked of "patients", the subject read off that question; a re-review put them
-# back: without them "and the status?" was read as an ellipsis, "how many patients were status over 104 weeks?".) English, set by hand after a new user's trial, where "whats the actual
-# figure?" after a question on SMI health checks had been searched alone and declined with Green Plan pages.
+# words that only qualify them. English, set by hand after a new user's trial, where "whats the actual figure?" after a
+# question on SMI health checks had been searched alone and declined with Green Plan pages. (A review took
+# "position", "status" and "progress" out, as "what's the latest position?" after 104-week waiters was asked of
+# "patients", the subject read off that question; a re-review put them back: without them "and the status?" was read
+# as an ellipsis, "how many patients were status over 104 weeks?".)
 _MEASURE_WORDS = frozenset(
     """figure figures number numbers total rate percentage target trajectory amount cost deadline timescale trend baseline
     forecast variance position status progress level breakdown data""".split()

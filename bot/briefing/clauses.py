@@ -290,7 +290,7 @@ def point_quote(sentence: str, terms: dict[str, float]) -> str | None:
     run into its start is left off (``bot.quoting.without_heading``)."""
     sentence = without_heading(sentence)
     if lead := _LEADING_POINTER.match(sentence):
-        sentence = sentence[lead.end() :]  # a suffix of the sentence, shown with a capital (``_Ledger.cite``)
+        sentence = sentence[lead.end() :]  # a suffix of the sentence, shown with a capital (``shown_as_a_point``)
     elif aside := _ASIDE_POINTER.search(sentence):
         sentence = sentence[: aside.start()]  # a prefix, verbatim
     if not (_GOOD_START.match(sentence) or lead) or sentence.rstrip().endswith("?") or _is_table(sentence):

@@ -40,7 +40,6 @@ from bot.amount_tables import AmountTable, RowsAnswer, read_amount_table, rows_a
 from bot.breakdowns import (
     MAX_SENTENCES_BACK_TO_HEADING,
     MIN_MEASURE_NAMED,
-    WHOLE_MEASURE_NAMED,
     OrganisationRow,
     asks_by_organisation,
     measure_tokens,
@@ -679,14 +678,7 @@ class AnsweringService:
         covered = topic and self._topic_covered(decision_row)
         if covered and decision < self.models.threshold:
             trace.append("a topic, not a question: the best sentence holds every telling word of it")
-        # A breakdown by trust asked of a measure a row of trusts' title names in full ("breast two week wait by trust")
-        # is answered by that row whatever the score (as a monthly table's row giving the month asked is): the score
-        # is fitted on questions and had declined it (a review).
-        by_trust = self._organisation_rows(question, scored)
-        row_answers = by_trust is not None and by_trust[0] >= WHOLE_MEASURE_NAMED
-        if row_answers and decision < self.models.threshold:
-            trace.append("a row of trusts whose title names the whole measure asked answers it, whatever the score")
-        if rules or (decision < self.models.threshold and not (table and table.answers) and not covered and not row_answers):
+        if rules or (decision < self.models.threshold and not (table and table.answers) and not covered):
             missing = RULE_EXPLAINED.get(rules[0], "") if rules else ""
             # What the pages it would quote lack, with those pages; else what the best three sentences' pages lack.
             pointers = self._hints_of_sentences(quoted) if lacking and not missing else self._hints_of_hits(candidates.hits)
@@ -759,7 +751,7 @@ class AnsweringService:
             before, after = passages[:at], passages[at:]
             group = set(table.sentence_ids)
             passages = [i for i in before if i not in group] + sorted(group) + [i for i in after if i not in group]
-        amounts = self._amount_rows(question, scored, candidates.reading.terms) or (by_trust[1] if by_trust else None)
+        amounts = self._amount_rows(question, scored, candidates.reading.terms) or self._organisation_rows(question, scored)
         if amounts is not None:
             # The row the question names leads (the figure asked for), and the rest of its table, which the splitter
             # may have cut into another sentence ("Other Programme 10,269 10,234 35 Total ..."), is not run on after it.
@@ -775,9 +767,6 @@ class AnsweringService:
             f"In short: answered from a monthly table's row giving the month asked (its label holds {table.share:.2f} of the "
             f"question's telling words), though the evidence scored {decision:.2f}, under the bar of {self.models.threshold:.2f}."
             if table and table.answers else
-            f"In short: answered from a row of each trust's figure whose title names the whole measure asked, though the "
-            f"evidence scored {decision:.2f}, under the bar of {self.models.threshold:.2f}."
-            if row_answers else
             f"In short: answered as a topic named, not a question: the best sentence holds every telling word of it, though the "
             f"evidence scored {decision:.2f} on the answer-or-decline scale (fitted on questions), under the bar of {self.models.threshold:.2f}."
         )
@@ -986,13 +975,13 @@ class AnsweringService:
                 return rows_answer(sentence_id, self.kb.sentences[sentence_id][1].text, table, rows)
         return None
 
-    def _organisation_rows(self, question: str, scored: list[_Scored]) -> tuple[float, RowsAnswer] | None:
+    def _organisation_rows(self, question: str, scored: list[_Scored]) -> RowsAnswer | None:
         """For a figure asked "by trust" (``bot.breakdowns``), the row of a table giving it for each organisation, in
         the best candidate's document, whose title names most of the measure asked (``title_fit``: the fewest words
         not asked breaking a tie, "Two Week Wait" before "Two Week Wait – Breast Symptomatic"), on pages (from its
         heading's to its own) naming every month the question does: the rows give the report's latest month, and a
-        review saw April's shown for "... in March by trust?". With the share of the measure its title holds; None when
-        the question asks no breakdown or no row fits MIN_MEASURE_NAMED of the measure."""
+        review saw April's shown for "... in March by trust?". None when the question asks no breakdown or no row fits
+        MIN_MEASURE_NAMED of the measure."""
         if not scored or not asks_by_organisation(question):
             return None
         slug = self.kb.sentences[scored[0].sentence_id][0]
@@ -1009,9 +998,9 @@ class AnsweringService:
                 best = (fit, sentence_id, row, heading)
         if best is None:
             return None
-        (share, _), sentence_id, row, heading = best
+        _, sentence_id, row, heading = best
         text = self.kb.sentences[sentence_id][1].text
-        return share, RowsAnswer(sentence_id, text[row.start : row.end], f"{row.shown()} ({heading})" if heading else row.shown(), heading)
+        return RowsAnswer(sentence_id, text[row.start : row.end], f"{row.shown()} ({heading})" if heading else row.shown(), heading)
 
     @cached_property
     def _organisation_table_rows(self) -> dict[str, list[tuple[int, OrganisationRow]]]:

@@ -42,9 +42,6 @@ MAX_SENTENCES_BACK_TO_HEADING = 60
 # one dev question asks a breakdown by trust (q058). "cancer 62 day upgrade performance by trust" still gets the 62-day
 # standard row, labelled with its heading (its title holds about three quarters of the measure; a re-review).
 MIN_MEASURE_NAMED = 0.6
-# A row whose title holds the whole measure asked answers a breakdown asked of it even when the answer-or-decline score
-# would decline ("breast two week wait by trust", a review). Not fitted: no dev question is declined so.
-WHOLE_MEASURE_NAMED = 1.0
 # A heading's words: capitalised, figures, little words and marks between them ("CANCER: Two Week Wait (93%) –
 # Breast Symptomatic"); a lower-case word other than these ends it, and makes it a numbered paragraph's prose.
 _HEADING_TOKEN = re.compile(r"\([^)]{0,80}\)|\S+")
@@ -138,7 +135,6 @@ def title_fit(heading: str, label: str, measure: dict[str, float]) -> tuple[floa
         return 0.0, 0
     total = sum(measure.values())
     held = sum(weight for token, weight in measure.items() if token in words) / total if total else 0.0
-    held = 1.0 if measure and all(token in words for token in measure) else held  # whole, whatever the rounding
     return held, -len({t for t in measure_tokens(heading) if t not in measure and not t.isdigit()})
 
 

@@ -59,6 +59,22 @@ MAX_ENTRY_WRAP_WORDS = 3
 # the same with either).
 _ENTRY_LEADS_ON = re.compile(rf"(?:[,–&-]|\b(?:{'|'.join(sorted(_LEADS_ON_WORDS))}))$")
 _LIST_MARKER = re.compile(r"^\(?[0-9a-zA-Z]{1,3}[.)]$")
+# A row of a table of figures with comments, on a line of its own: a label in title case, one figure (a variance
+# "(183)", "100", "0"), then the comment in prose ("Primary Care    100 Underspend due to vacant posts within ...",
+# the finance report's variance table). Each row starts a sentence of its own: run together with the rows around it,
+# "why is primary care underspent?" was answered with another row's comment, and "Primary Care Delegated 0 Delegated
+# is currently on plan" was read as a heading. A label may hold "and", "of" and an "(inc ...)" aside; a year is no
+# figure cell ("Health and Care Bill 2021 Sets out ..." is a policy's name and year), nor is a figure's or table's
+# number. Shapes read from the corpus's lines, not fitted: 7 lines of the corpus open such a row, all in that table.
+_COMMENTED_ROW = re.compile(
+    r"^(?!(?:Figure|Table)\b)(?P<label>[A-Z][\w&'’/-]*(?:\s+(?:[A-Z][\w&'’/-]*|and|of|&|\((?:inc|incl)\b[^)]*\)))*)"
+    r"\s+(?P<figure>\(?-?£?\d[\d,.]*[mk%]?\)?)\s+(?P<comment>[A-Z][a-z]+\b.*)$"
+)
+_YEAR_CELL = re.compile(r"\(?(?:19|20)\d\d\)?")
+# A row's comment is prose: at least this many words in lower case among its first few (a table's header row, "Hour
+# Trolley Waits Provider 0 13", has none; "The overspend relates to CHC - Long Term Conditions" has three). Set by hand.
+MIN_ROW_COMMENT_LOWER_WORDS = 2
+ROW_COMMENT_WORDS_READ = 6
 _CLAUSE_BREAK = re.compile(r"(?<=[;,])\s+")
 # A line whose last cell is a figure closes a table row: "82% Apr-22 56.3%", "(980)", "£1.4m", "5,484". A
 # line of prose ending in a number (a section number "4.2", a year) matches too, so an over-long run of
@@ -103,6 +119,15 @@ def _reads_as_sentence_start(text: str) -> bool:
         return True
     lower = sum(word[:1].islower() for word in words[1:])
     return len(words) >= MIN_SENTENCE_LINE_WORDS and ":" not in text and lower >= MIN_SENTENCE_LINE_LOWER_SHARE * (len(words) - 1)
+
+
+def opens_commented_row(line: str) -> bool:
+    """A line opening a table row of a label, a figure and a comment in prose (see ``_COMMENTED_ROW``)."""
+    match = _COMMENTED_ROW.match(collapse_whitespace(line))
+    if match is None or _YEAR_CELL.fullmatch(match["figure"]):
+        return False
+    words = match["comment"].split()[1:ROW_COMMENT_WORDS_READ]
+    return sum(word[:1].islower() for word in words) >= MIN_ROW_COMMENT_LOWER_WORDS
 
 
 def starts_list_item(line: str, previous: str | None, following: str | None) -> bool:
@@ -263,7 +288,7 @@ def page_sentences(text: str, page: int, heading: str) -> tuple[list[Sentence], 
             flush()
         if row_tail or opens_row_tail(line):
             row_tail.append(line)
-        elif starts_list_item(line, previous, following):
+        elif starts_list_item(line, previous, following) or opens_commented_row(line):
             flush()
             block.append(line)
         elif is_heading(line, previous, following):

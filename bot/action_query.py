@@ -139,6 +139,7 @@ class ActionFilter:
     scope: str | None = None  # the Green Plan's scope of an action: "ICS specific" or "Trust / PCN specific"
     source: str | None = None  # the document the actions come from, by slug ("the QSRM actions")
     status: str | None = None  # an ActionStatus value ("open", "in progress", "closed", "overdue"), read against the log's status column
+    number: str | None = None  # the number an action is printed with ("waste action 4"): numbers start again in each theme
     # A stray everyday word or two beside a theme, lead, year or scope: too few to require (a stray word is most
     # often a name the table does not use), they narrow the listing when an action it lists mentions them
     # (see ``settle_narrowing``).
@@ -258,6 +259,9 @@ def parse_action_question(
             return None
         question = _TASK_WORDS.sub(" ", question)
     question = _THE_PLAN.sub(" ", question)
+    number = None
+    if numbered := _NUMBERED_ACTION.search(question):  # "who leads waste action 4?": that row, not the theme's six
+        number, question = numbered["number"], question[: numbered.start()] + " actions " + question[numbered.end() :]
     scope, question = _take_named(question, _SCOPES)
     status, question = _take_named(question, _STATUS_ASKED)
     if deadline := find_due_by_year(question, today):  # "due by 24/25": all that is due by then, not only what is due in it
@@ -286,7 +290,14 @@ def parse_action_question(
     # as "nitrous oxide"); none when the documents' words are not given.
     everyday = [word for word in words if ordinary_words is not None and word in ordinary_words]
     narrowing = " ".join(everyday) if everyday and not wants_text else None
-    return ActionFilter(due=due, lead=lead, theme=theme, text=text, scope=scope, source=source, status=status, narrowing=narrowing)
+    return ActionFilter(
+        due=due, lead=lead, theme=theme, text=text, scope=scope, source=source, status=status, number=number, narrowing=narrowing
+    )
+
+
+# An action named by its number: "action 4", "action no. 14", "action #3" (the word "action" must come first: "number 7
+# bus route" is a bus). A trial's "who leads waste action 4?" had listed all six Waste actions.
+_NUMBERED_ACTION = re.compile(r"\baction\s+(?:no\.?\s*|number\s+|#\s*)?(?P<number>\d{1,3})\b(?![/.%]\d)", re.IGNORECASE)
 
 
 def settle_narrowing(f: ActionFilter, rows: list[ActionRow]) -> ActionFilter:
@@ -622,6 +633,8 @@ def _matches(row: ActionRow, f: ActionFilter) -> bool:
         return False
     if f.source and row.source != f.source:
         return False
+    if f.number and row.number.rstrip(".") != f.number:
+        return False
     return not f.text or _mentions(row, _content_words(f.text))
 
 
@@ -724,7 +737,10 @@ def _traits(f: ActionFilter, titles: dict[str, str]) -> list[str]:
         status, due_trait = f"overdue (due {due} and not marked closed)", ""
     else:
         status, due_trait = f"{f.status}", f"due {due}"
-    traits = [(themes, f.theme), (f"led by {f.lead}", f.lead), (due_trait, f.due), (f"{f.scope}", f.scope), (source, f.source), (status, f.status)]
+    traits = [
+        (f"numbered {f.number}", f.number), (themes, f.theme), (f"led by {f.lead}", f.lead), (due_trait, f.due),
+        (f"{f.scope}", f.scope), (source, f.source), (status, f.status),
+    ]
     # An overdue filter's due date is said with its status: no trait of its own (a trial saw "5 actions are , from ...").
     return [trait for trait, value in traits if value and trait]
 
@@ -742,7 +758,7 @@ def actions_described(f: ActionFilter, titles: dict[str, str]) -> str:
 
 
 def _describe_relaxation(relaxation: Relaxation, titles: dict[str, str]) -> str:
-    names = {"due": "the due date", "lead": "the lead", "theme": "the theme", "text": "the words", "scope": "the scope", "source": "the document", "status": "the status"}
+    names = {"due": "the due date", "lead": "the lead", "theme": "the theme", "text": "the words", "scope": "the scope", "source": "the document", "status": "the status", "number": "the number"}
     dropped = _and_list([names[name] for name in relaxation.dropped])
     verb = "matches" if relaxation.count == 1 else "match"
     described = _describe_filter(relaxation.filter, titles)

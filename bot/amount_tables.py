@@ -100,6 +100,22 @@ def without_negated(question: str) -> str:
     return _NEGATED.sub(" ", question)
 
 
+# A sentence opening with a row's label: its first amount comes within this many words ("Primary Care Delegated 0
+# Delegated is currently on plan", a variance table's row with its comment). Set by hand: the finance report's labels
+# are one to four words.
+MAX_LABEL_WORDS = 5
+
+
+def names_a_row_ruled_out(question: str, text: str) -> bool:
+    """Whether a sentence is a row the question rules out: it opens with a label (the words before an amount within
+    MAX_LABEL_WORDS) holding a word ruled out ("Primary care (non-delegated)": the "Primary Care Delegated" row)."""
+    ruled_out = {t for match in _NEGATED.finditer(question) for t in tokenize(re.sub(r"^\W*\w+[\s-]+", "", match.group()))}
+    amount = _AMOUNT.search(text)
+    if not ruled_out or amount is None or len(text[: amount.start()].split()) > MAX_LABEL_WORDS:
+        return False
+    return bool(ruled_out & set(tokenize(text[: amount.start()])))
+
+
 def rows_named(table: AmountTable, question: str, terms: dict[str, float]) -> list[AmountRow]:
     """The rows whose labels the question names in full, those naming most of it first; at most MAX_ROWS_SHOWN.
     ``terms`` are the question's telling words (search tokens) by weight."""

@@ -36,7 +36,15 @@ from bot.action_query import (
     row_details,
     with_the_detail_asked,
 )
-from bot.amount_tables import AmountTable, RowsAnswer, read_amount_table, rows_answer, rows_named, without_negated
+from bot.amount_tables import (
+    AmountTable,
+    RowsAnswer,
+    names_a_row_ruled_out,
+    read_amount_table,
+    rows_answer,
+    rows_named,
+    without_negated,
+)
 from bot.breakdowns import (
     MAX_SENTENCES_BACK_TO_HEADING,
     MIN_MEASURE_NAMED,
@@ -829,10 +837,12 @@ class AnsweringService:
 
     def _quotable(self, scored: list[_Scored], question: str) -> list[_Scored]:
         """Those with something of their own to say: not "2.11." or "Date:", which the ranker may rank
-        high for the passage after them (``bot.features.has_nothing_to_quote``), nor a bare list item
+        high for the passage after them (``bot.features.has_nothing_to_quote``), nor a row the question rules out
+        (``bot.amount_tables.names_a_row_ruled_out``), nor a bare list item
         ("• Coventry University") unless the question names it and no other sentence likely enough to be quoted
         does; all of them if none has."""
         said = [c for c in scored if not self.features.has_nothing_to_quote(c.sentence_id)]
+        said = [c for c in said if not names_a_row_ruled_out(question, self._text(c))]  # "(non-delegated)": not that row
         items = {c.sentence_id for c in said if self.features.is_bare_list_item(c.sentence_id)}
         if not items:
             return said or scored

@@ -195,6 +195,15 @@ def asks_an_amount(question: str) -> bool:
     return bool(_ASKS_AN_AMOUNT.search(question))
 
 
+# A value that is money, as ``values_given`` writes it: "£16.8m", "£80k", "4.4m", "£000s" figures' "1,100" are not.
+_MONEY_VALUE = re.compile(r"^£|\d(?:k|m|bn)$", re.IGNORECASE)
+
+
+def is_money(value: str) -> bool:
+    """Whether a value given (``values_given``, ``count_spans``) is an amount of money."""
+    return bool(_MONEY_VALUE.search(value))
+
+
 def asks_for_money(question: str) -> bool:
     """Whether an amount asked is one of money: a word of money or "£" in the question."""
     return asks_an_amount(question) and bool(_MONEY_ASKED.search(question))

@@ -22,7 +22,7 @@ from bot.action_query import (
     with_detail_summed_up,
 )
 from bot.answering import MAX_SENTENCES, MIN_SUPPORTING_PROBABILITY, Answer, AnsweringService, Citation
-from bot.facts import FactKind, asks_an_amount, count_spans, counts_given, has_figure, wanted_fact_kinds
+from bot.facts import FactKind, asks_an_amount, asks_for_money, count_spans, counts_given, has_figure, is_money, wanted_fact_kinds
 from bot.followup import (
     DEFAULT_TUNABLES,
     CitedPassage,
@@ -39,6 +39,7 @@ from bot.followup import (
 )
 from bot.missing import what_is_missing
 from bot.quoting import Quoter
+from index.records import ActionRow
 from index.search import NO_FILTERS, Filters
 from index.store import KnowledgeBase
 from index.text import is_list_item, mostly_web_addresses, tokenize, without_whitespace
@@ -69,6 +70,8 @@ NOTHING_FOUND_TO_CONTINUE = (
 NOTHING_TO_DRILL = "I couldn't find the passage that answer came from any more. Please ask the question again."
 NOTHING_AFTER = "The pages say nothing more after that: each passage ends its page."
 NO_SUCH_ROW = "The last list showed {count} {actions}: which one do you mean?"
+NO_NUMBERED_ROW = "The last list has no action numbered {number}: which one do you mean?"
+SEVERAL_NUMBERED = "Several actions of the last list are numbered {number} (in {themes}): which theme do you mean?"
 
 
 # "the workforce one": one action like the one listed, not all of a kind ("the workforce ones").
@@ -144,6 +147,8 @@ class FollowUpAnswerer:
         if FactKind.COUNT not in wanted_fact_kinds(message) and not asks_an_amount(message):
             return None
         spans = [(c.quote, span) for c in answer.citations for span in count_spans(c.quote)]
+        if asks_for_money(message):  # "how much did it cost?" is not answered by "22 colleagues"
+            spans = [(quote, span) for quote, span in spans if is_money(span[0])]
         found = {value for _, (value, _, _) in spans}
         if found - set().union(*(counts_given(passage.quote) for turn in history for passage in turn.citations)):
             return None
@@ -165,6 +170,8 @@ class FollowUpAnswerer:
             return Answer(said, [], abstained=True), Turn(resolution.question, (), True)
         if kind is FollowUpKind.MORE:
             return self._page(resolution)
+        if resolution.number and resolution.action_filter is not None:  # "who leads no 14?"
+            return self._numbered_row(resolution)
         if resolution.row is not None and resolution.action_filter is not None:  # "who leads the first one?"
             return self._one_row(resolution)
         if resolution.detail is not None and resolution.action_filter is not None:  # "who leads them?" after a listing
@@ -305,8 +312,31 @@ class FollowUpAnswerer:
             count = shown - start
             text = NO_SUCH_ROW.format(count=count, actions="action" if count == 1 else "actions")
             return Answer(text, [], abstained=True), Turn(resolution.question, (), True, resolution.action_filter, shown)
+        return self._row_at(resolution, rows, place, shown)
+
+    def _numbered_row(self, resolution: Resolution) -> tuple[Answer, Turn]:
+        """The row of the last listing printed with the number asked ("who leads no 14?"). Numbers start again in each
+        theme, so when several rows of the listing have it, the one on the page shown last is meant; when none of
+        those has it either, the user is asked which, with the themes that have one."""
+        assert resolution.action_filter is not None
+        rows = self.service.actions.listing(resolution.action_filter).rows()
+        shown = min(resolution.offset or ROWS_IN_TEXT, len(rows))
+        numbered = [place for place, row in enumerate(rows) if row.number.rstrip(".") == resolution.number]
+        on_page = [place for place in numbered if page_start(shown) <= place < shown]
+        if len(numbered) == 1 or len(on_page) == 1:
+            return self._row_at(resolution, rows, (on_page or numbered)[0], shown)
+        if numbered:
+            themes = ", ".join(dict.fromkeys(rows[place].theme for place in numbered))
+            text = SEVERAL_NUMBERED.format(number=resolution.number, themes=themes)
+        else:
+            text = NO_NUMBERED_ROW.format(number=resolution.number)
+        return Answer(text, [], abstained=True), Turn(resolution.question, (), True, resolution.action_filter, shown)
+
+    def _row_at(self, resolution: Resolution, rows: list[ActionRow], place: int, shown: int) -> tuple[Answer, Turn]:
+        """One row of the listing, with the column asked about; the conversation goes on with it for "it"."""
+        assert resolution.action_filter is not None
         row = rows[place]
-        listing = describe_matches([row], resolution.action_filter, self.service.kb.actions, actions.titles)
+        listing = describe_matches([row], resolution.action_filter, self.service.kb.actions, self.service.actions.titles)
         answer = self.service.answer_from_table(with_detail_summed_up(listing, resolution.detail) if resolution.detail else listing)
         turn = Turn(
             resolution.question, _cited(answer), False, resolution.action_filter, shown, subject=row.action.rstrip(". "), row=place

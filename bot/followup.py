@@ -152,6 +152,13 @@ _ORDINALS = {
 }
 # One row of a listing by its place: "who leads the first one?", "when is the second action due?".
 _NTH_ROW = re.compile(rf"\b(?:the\s+)?(?P<nth>{'|'.join(_ORDINALS)})\s+(?:one|action|item|row|point|bullet)\b", re.IGNORECASE)
+# One row of a listing by the number it is printed with: "who leads no 14?", "tell me more about action 2", "#3".
+# A new user's trial asked so after listings and was told "I couldn't find that" (or shown all 165 actions). Not a
+# count or a measure: "number 4" before "weeks", "%" or a year's slash is not a row.
+_NUMBERED_ROW = re.compile(
+    r"(?:\b(?:action|item|row|number|no\.?|num)\s*#?\s*|#\s*)(?P<number>\d{1,3})\b(?![%/.,]\d|\s*(?:%|per\s*cent|weeks?|days?|hours?|hrs?|years?))",
+    re.IGNORECASE,
+)
 # What else such a message may say: the column asked about, and asking for more of it ("tell me more about").
 _ABOUT_A_ROW = frozenset(
     """who leads lead led leading owns own owner responsible when when's whens due deadline timescale timescales is it
@@ -315,6 +322,7 @@ class Resolution:
     # NARROW, PRONOUN: the one row of the last listing meant, by its place in the whole listing (-1: the last of the
     # first page, when none was shown yet)
     row: int | None = None
+    number: str = ""  # NARROW: the one row of the last listing meant, by the number it is printed with ("no 14")
     nothing_found: bool = False  # MORE: the last answer was a decline, so there is nothing of it to continue
 
     @property
@@ -495,6 +503,12 @@ def _about_listing(
         return Resolution(
             FollowUpKind.NARROW, last.question, last.action_filter, offset=last.rows_shown, subject=last.subject,
             detail=detail_asked(message), row=place,
+        )
+    if (numbered := _NUMBERED_ROW.search(message)) and not _words_of_its_own(message[numbered.end() :]):
+        # "who leads no 14?": the row printed "14." in the listing, whichever page of it showed it.
+        return Resolution(
+            FollowUpKind.NARROW, last.question, last.action_filter, offset=last.rows_shown, subject=last.subject,
+            detail=detail_asked(message), number=numbered["number"],
         )
     narrowing = _NARROW_CUE.match(message)
     ellipsis = _ELLIPSIS_CUE.match(message)

@@ -193,3 +193,22 @@ def test_the_trust_and_pcn_actions_are_told_from_the_ics_ones(table):
     rows = filter_actions(table, trust)
     assert rows and all(row.scope == "Trust / PCN specific" for row in rows)
     assert _parse("which ICS-wide actions are due 22/23", table) == ActionFilter(due="2022/23", scope="ICS specific")
+
+
+@pytest.mark.parametrize(
+    ("question", "number", "theme"),
+    [("who leads waste action 4?", "4", "Waste"), ("what is action no. 13 in travel and transport", "13", "Travel and Transport")],
+)
+def test_an_action_asked_by_its_number_is_that_row_alone(table, question, number, theme):
+    """A new user's trial: "who leads waste action 4?" had listed all six Waste actions."""
+    listing = _answer(question, table)
+    rows = listing.rows()
+    assert [(row.theme, row.number.rstrip(".")) for row in rows] == [(theme, number)]
+    assert listing.summary.startswith(f"1 action is numbered {number} and in {theme}")
+
+
+def test_a_number_no_action_has_says_so_and_offers_the_theme(table):
+    listing = _answer("what is waste action 99", table)
+    assert not listing.rows() and listing.summary == "No actions match: numbered 99, in Waste."
+    assert listing.nearest is not None and listing.nearest.dropped == ("number",)
+

@@ -403,7 +403,7 @@ def describe_matches(
     if not rows:
         described = _describe_filter(f, titles)
         summary = f"No actions match: {described}." if described else "No actions match."
-        years = sorted({row.due_normalised for row in all_rows if row.due_normalised and _FINANCIAL_YEAR.fullmatch(row.due_normalised)})
+        years = financial_years_due(all_rows)
         if f.due and not _is_month(f.due) and years and f.due not in years:  # a year the table does not reach: say which it does
             summary += f" The table's actions are due in the financial years {years[0]} to {years[-1]}."
         return ActionListing(summary + _status_note(f, all_rows, titles), {}, _nearest_relaxation(f, all_rows), titles)
@@ -416,6 +416,11 @@ def describe_matches(
     notes += _undated_note(f, all_rows)
     summary = _summary(len(rows), len(groups), f, titles, rows)
     return ActionListing(f"{summary}.{notes}" if notes else summary, groups, titles=titles)
+
+
+def financial_years_due(rows: Iterable[ActionRow]) -> list[str]:
+    """The financial years the rows are due in, in order ("2022/23", ...); months and undated rows aside."""
+    return sorted({row.due_normalised for row in rows if row.due_normalised and _FINANCIAL_YEAR.fullmatch(row.due_normalised)})
 
 
 def _status_note(f: ActionFilter, all_rows: list[ActionRow], titles: dict[str, str]) -> str:

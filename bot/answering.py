@@ -31,6 +31,7 @@ from bot.action_query import (
     ActionListing,
     asks_about_actions,
     detail_asked,
+    financial_years_due,
     names_its_themes_in_full,
     render_listing_text,
     row_details,
@@ -125,6 +126,12 @@ NO_CONTACT = "The closest passages give no email address or phone number for it.
 UNREADABLE_YEAR = (
     "I couldn't tell which financial year you mean. Try 23/24, 2023-24, FY2023/24, "
     "“this financial year” or “next year”."
+)
+# A calendar year asked of the action table, which is by financial year ("and in 2019?" after the water actions' due
+# years): a new user's trial found "I couldn't tell which financial year you mean" confusing for a plain year.
+CALENDAR_YEAR_ASKED = (
+    "The action table is by financial year, and {year} could be {before} or {after}. "
+    "Its actions are due in the financial years {first} to {last}: ask, for example, “due {example}”."
 )
 # A message longer than this is a pasted document, not a question: searching with it finds fragments
 # ("No:", "Action 3."). Set by hand, far above the longest dev question (184 characters).
@@ -471,7 +478,7 @@ class AnsweringService:
         action_filter = self.action_filter(question)
         unreadable_year = action_filter is not None and action_filter.due is None and _ASKS_FOR_A_YEAR.search(question)
         if unreadable_year and len(split_question(question)) < 2:
-            return Answer(text=UNREADABLE_YEAR, citations=[], abstained=True, trace=["a due year the table cannot read"])
+            return Answer(text=self._unreadable_year(question), citations=[], abstained=True, trace=["a due year the table cannot read"])
         if action_filter is not None and not action_filter.constraints() and _REFERS_BACK.search(question):
             return Answer(text=WHICH_ACTIONS, citations=[], abstained=True, trace=["an action question pointing back at nothing"])
         listing = None
@@ -495,12 +502,26 @@ class AnsweringService:
         elif listing is not None:
             answer.trace.insert(0, "asked the action table first: no action matches, so the documents answer")
         if answer.abstained and unreadable_year:
-            return Answer(text=UNREADABLE_YEAR, citations=[], abstained=True, trace=answer.trace)
+            return Answer(text=self._unreadable_year(question), citations=[], abstained=True, trace=answer.trace)
         about_the_asker = DeclineRule.ABOUT_THE_ASKER in answer.declined_by
         table_says_more = action_filter is not None and _table_constraints(action_filter)
         if answer.abstained and listing is not None and table_says_more and not about_the_asker:
             return self.answer_from_table(listing)  # says plainly that no action matches, and the nearest filter that does
         return answer
+
+    def _unreadable_year(self, question: str) -> str:
+        """Why a year asked of the action table was not read: a calendar year names two financial years (with the
+        years the table's actions are due in); anything else, how to write one."""
+        year = re.search(rf"\b{CALENDAR_YEAR}\b", question)
+        due = financial_years_due(self.kb.actions)
+        if year is None or not due:
+            return UNREADABLE_YEAR
+        start = int(year.group())
+        readings = [f"{start - 1}/{start % 100:02d}", f"{start}/{(start + 1) % 100:02d}"]
+        example = next((reading for reading in reversed(readings) if reading in due), due[0])  # one the table has
+        return CALENDAR_YEAR_ASKED.format(
+            year=start, before=readings[0], after=readings[1], first=due[0], last=due[-1], example=f"{example[2:4]}/{example[5:7]}"
+        )
 
     def _amount_of_actions(self, answer: Answer, listing: ActionListing, money: bool) -> Answer:
         """The documents' answer to an amount asked of actions, the table holding none: as it is, unless ``money`` is

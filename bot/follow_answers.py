@@ -22,7 +22,16 @@ from bot.action_query import (
     with_detail_summed_up,
 )
 from bot.answering import MAX_SENTENCES, MIN_SUPPORTING_PROBABILITY, Answer, AnsweringService, Citation
-from bot.facts import FactKind, asks_an_amount, asks_for_money, count_spans, counts_given, has_figure, is_money, wanted_fact_kinds
+from bot.facts import (
+    FactKind,
+    asks_an_amount,
+    asks_for_money,
+    count_spans,
+    counts_given,
+    has_figure,
+    is_money,
+    wanted_fact_kinds,
+)
 from bot.followup import (
     DEFAULT_TUNABLES,
     CitedPassage,

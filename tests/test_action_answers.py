@@ -329,9 +329,15 @@ def test_corrections_survive_reingest_and_malformed_csv_changes_nothing(tmp_path
 
 
 def test_a_year_it_cannot_read_is_questioned_not_ignored(service):
+    # A calendar year names two financial years: both are said, with the years the table's actions are due in (a new
+    # user's trial found "I couldn't tell which financial year you mean" confusing after "and in 2019?").
     answer = service.answer("What actions are due in 2024?")
-    assert answer.text.startswith("I couldn't tell which financial year you mean.")
-    assert answer.citations == []
+    assert answer.text == (
+        "The action table is by financial year, and 2024 could be 2023/24 or 2024/25. "
+        "Its actions are due in the financial years 2022/23 to 2024/25: ask, for example, “due 24/25”."
+    )
+    assert answer.abstained and answer.citations == []
+    assert service.answer("What actions are due in 1999?").text.endswith("ask, for example, “due 22/23”.")
 
 
 def test_every_listed_row_can_be_checked_in_its_pages_quote(service):

@@ -139,7 +139,8 @@ class ActionFilter:
     scope: str | None = None  # the Green Plan's scope of an action: "ICS specific" or "Trust / PCN specific"
     source: str | None = None  # the document the actions come from, by slug ("the QSRM actions")
     status: str | None = None  # an ActionStatus value ("open", "in progress", "closed", "overdue"), read against the log's status column
-    number: str | None = None  # the number an action is printed with ("waste action 4"): numbers start again in each theme
+    # The numbers the actions are printed with, "4" or "2,3" ("waste action 4"): numbers start again in each theme.
+    number: str | None = None
     # A stray everyday word or two beside a theme, lead, year or scope: too few to require (a stray word is most
     # often a name the table does not use), they narrow the listing when an action it lists mentions them
     # (see ``settle_narrowing``).
@@ -260,8 +261,8 @@ def parse_action_question(
         question = _TASK_WORDS.sub(" ", question)
     question = _THE_PLAN.sub(" ", question)
     number = None
-    if numbered := _NUMBERED_ACTION.search(question):  # "who leads waste action 4?": that row, not the theme's six
-        number, question = numbered["number"], question[: numbered.start()] + " actions " + question[numbered.end() :]
+    if numbered := NUMBERED_ACTION.search(question):  # "who leads waste action 4?": that row, not the theme's six
+        number, question = numbers_named(numbered), question[: numbered.start()] + " actions " + question[numbered.end() :]
     scope, question = _take_named(question, _SCOPES)
     status, question = _take_named(question, _STATUS_ASKED)
     if deadline := find_due_by_year(question, today):  # "due by 24/25": all that is due by then, not only what is due in it
@@ -295,9 +296,28 @@ def parse_action_question(
     )
 
 
-# An action named by its number: "action 4", "action no. 14", "action #3" (the word "action" must come first: "number 7
-# bus route" is a bus). A trial's "who leads waste action 4?" had listed all six Waste actions.
-_NUMBERED_ACTION = re.compile(r"\baction\s+(?:no\.?\s*|number\s+|#\s*)?(?P<number>\d{1,3})\b(?![/.%]\d)", re.IGNORECASE)
+# The numbers an action table prints its rows with, as typed: "14", or a few ("2 and 3", "2, 3 or 5"); not a count or a
+# measure ("number 4 weeks", "no 30%", "23/24"). Minutes' item numbers ("2.2.") are not read: a dotted number is none.
+_NUMBERS = (
+    r"(?P<numbers>\d{1,3}(?:\s*(?:,|and|&|or)\s*\d{1,3})*)\b"
+    r"(?![%/.,]\d|\s*(?:%|per\s*cent|weeks?|days?|hours?|hrs?|years?|months?)\b)"
+)
+# An action named by its number in a question of its own: "action 4", "action no. 14", "actions 2 and 3" (the word
+# "action" must come first: "number 7 bus route" is a bus). A trial's "who leads waste action 4?" had listed all six
+# Waste actions.
+NUMBERED_ACTION = re.compile(rf"\bactions?\s+(?:no\.?\s*|numbers?\s+|#\s*)?{_NUMBERS}", re.IGNORECASE)
+# ... and after a listing, which printed the numbers: "who leads no 14?", "tell me more about number 2", "#3".
+NUMBERED_ROW = re.compile(rf"(?:\b(?:actions?|items?|rows?|numbers?|nos?\.?|num)\s*#?\s*|#\s*){_NUMBERS}", re.IGNORECASE)
+
+
+def numbers_named(match: re.Match[str]) -> str:
+    """The numbers a NUMBERED_ACTION or NUMBERED_ROW match names, as ``ActionFilter.number`` holds them: "2,3"."""
+    return ",".join(re.findall(r"\d+", match["numbers"]))
+
+
+def has_number(row: ActionRow, numbers: str) -> bool:
+    """Whether the row is printed with one of the numbers ("2,3"); its own is written "14." or "14"."""
+    return row.number.rstrip(".") in numbers.split(",")
 
 
 def settle_narrowing(f: ActionFilter, rows: list[ActionRow]) -> ActionFilter:
@@ -412,7 +432,7 @@ def describe_matches(
         groups.setdefault(row.theme, []).append(row)
     # "energy and food actions led by icp": a theme asked for with no rows is said to have none, not left unsaid.
     empty = [theme for theme in f.themes() if not any(_within_theme(row.theme, theme) for row in rows)]
-    notes = _status_note(f, all_rows, titles) + (f" None {'is' if len(rows) == 1 else 'are'} in {_and_list(empty)}." if empty else "")
+    notes = _status_note(f, all_rows, titles) + (f" None {'is' if len(rows) == 1 else 'are'} in {and_list(empty)}." if empty else "")
     notes += _undated_note(f, all_rows)
     summary = _summary(len(rows), len(groups), f, titles, rows)
     return ActionListing(f"{summary}.{notes}" if notes else summary, groups, titles=titles)
@@ -430,7 +450,7 @@ def _status_note(f: ActionFilter, all_rows: list[ActionRow], titles: dict[str, s
     with_status = list(dict.fromkeys(row.source for row in all_rows if row.status))
     if not with_status:
         return " No action in the table has a status."
-    return f" Only the actions of {_and_list([titles.get(slug, slug) for slug in with_status])} have a status."
+    return f" Only the actions of {and_list([titles.get(slug, slug) for slug in with_status])} have a status."
 
 
 def _undated_note(f: ActionFilter, all_rows: list[ActionRow]) -> str:
@@ -442,7 +462,7 @@ def _undated_note(f: ActionFilter, all_rows: list[ActionRow]) -> str:
     undated = [row for row in filter_actions(all_rows, replace(f, due=None, status=ActionStatus.OPEN.value)) if not row.due_normalised]
     if not undated:
         return ""
-    said = _and_list(list(dict.fromkeys(f"“{row.due}”" if row.due else "none" for row in undated)))
+    said = and_list(list(dict.fromkeys(f"“{row.due}”" if row.due else "none" for row in undated)))
     more = "1 more action is" if len(undated) == 1 else f"{len(undated)} more actions are"
     return f" {more} open with no date to be overdue by (due {said})."
 
@@ -500,7 +520,7 @@ def left_out_note(hidden: list[ActionRow]) -> str:
         counts[row.theme or "(no theme)"] = counts.get(row.theme or "(no theme)", 0) + 1
     themes = [f"{theme} ({count})" for theme, count in counts.items()]
     return (
-        f"…and {len(hidden)} more, in {_and_list(themes)}: say “more” to see them, "
+        f"…and {len(hidden)} more, in {and_list(themes)}: say “more” to see them, "
         "or ask about one theme, lead or year to narrow the list."
     )
 
@@ -638,7 +658,7 @@ def _matches(row: ActionRow, f: ActionFilter) -> bool:
         return False
     if f.source and row.source != f.source:
         return False
-    if f.number and row.number.rstrip(".") != f.number:
+    if f.number and not has_number(row, f.number):
         return False
     return not f.text or _mentions(row, _content_words(f.text))
 
@@ -668,7 +688,9 @@ def _nearest_relaxation(f: ActionFilter, all_rows: list[ActionRow]) -> Relaxatio
             if matched:
                 options.append(Relaxation(relaxed, dropped, tuple(matched)))
         if options:
-            return min(options, key=lambda option: option.count)
+            # A number asked is the first to go: "action 16 in medicines" is nearest to Medicines' actions, not to
+            # other themes' actions numbered 16.
+            return min(options, key=lambda option: ("number" not in option.dropped, option.count))
     return None
 
 
@@ -716,7 +738,7 @@ def _summary(count: int, theme_count: int, f: ActionFilter, titles: dict[str, st
     holding most of them matches, and "mentions “cost”" of a row that does not would mislead."""
     be, mention = ("is", "mentions") if count == 1 else ("are", "mention")
     traits = _traits(f, titles)
-    predicates = [f"{be} {_and_list(traits)}"] if traits else []
+    predicates = [f"{be} {and_list(traits)}"] if traits else []
     words = f.text.split() if f.text else []
     mentioned = [word for word in words if rows is None or any(_mentions(row, [word]) for row in rows)] or words
     predicates += [f"{mention} {_quoted_words(' '.join(mentioned))}"] if mentioned else []
@@ -730,20 +752,20 @@ def _per_document(rows: list[ActionRow], f: ActionFilter, titles: dict[str, str]
     counts = Counter(row.source for row in rows)
     if f.source or len(counts) < 2:
         return ""
-    return f" ({_and_list([f'{n} from {titles.get(slug, slug)}' for slug, n in counts.items()])})"
+    return f" ({and_list([f'{n} from {titles.get(slug, slug)}' for slug, n in counts.items()])})"
 
 
 def _traits(f: ActionFilter, titles: dict[str, str]) -> list[str]:
     """Theme, lead, due and document in words: "in Water", "led by ICB", "due in 2023/24", "from the ... letter"."""
     due = describe_month(f.due) if f.due and _is_month(f.due) else f"in {f.due}"
     source = f"from {titles.get(f.source, f.source)}" if f.source else ""
-    themes = f"in {_and_list(f.themes())}" if f.theme else ""
+    themes = f"in {and_list(f.themes())}" if f.theme else ""
     if f.status == ActionStatus.OVERDUE.value and f.due:  # "overdue": due before this month and not closed
         status, due_trait = f"overdue (due {due} and not marked closed)", ""
     else:
         status, due_trait = f"{f.status}", f"due {due}"
     traits = [
-        (f"numbered {f.number}", f.number), (themes, f.theme), (f"led by {f.lead}", f.lead), (due_trait, f.due),
+        (f"numbered {and_list(f.number.split(','), 'or')}" if f.number else "", f.number), (themes, f.theme), (f"led by {f.lead}", f.lead), (due_trait, f.due),
         (f"{f.scope}", f.scope), (source, f.source), (status, f.status),
     ]
     # An overdue filter's due date is said with its status: no trait of its own (a trial saw "5 actions are , from ...").
@@ -764,7 +786,7 @@ def actions_described(f: ActionFilter, titles: dict[str, str]) -> str:
 
 def _describe_relaxation(relaxation: Relaxation, titles: dict[str, str]) -> str:
     names = {"due": "the due date", "lead": "the lead", "theme": "the theme", "text": "the words", "scope": "the scope", "source": "the document", "status": "the status", "number": "the number"}
-    dropped = _and_list([names[name] for name in relaxation.dropped])
+    dropped = and_list([names[name] for name in relaxation.dropped])
     verb = "matches" if relaxation.count == 1 else "match"
     described = _describe_filter(relaxation.filter, titles)
     return f"Nearest: without {dropped}, {_count(relaxation.count)} {verb}" + (f" ({described})." if described else ".")
@@ -782,12 +804,13 @@ def row_details(row: ActionRow, location: Callable[[ActionRow], str] | None = No
 def _quoted_words(text: str) -> str:
     """The words an action must mention, each quoted: “appoint” and “sro”, not “need appoint sro”, which
     read as a phrase of the documents (a new user's trial)."""
-    return _and_list([f"“{word}”" for word in text.split()])
+    return and_list([f"“{word}”" for word in text.split()])
 
 
 def _count(count: int) -> str:
     return f"{count} action" if count == 1 else f"{count} actions"
 
 
-def _and_list(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+def and_list(items: list[str], conjunction: str = "and") -> str:
+    """ "a", "a and b", "a, b and c" (or another ``conjunction``)."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {conjunction} " + items[-1]

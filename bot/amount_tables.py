@@ -102,18 +102,25 @@ def without_negated(question: str) -> str:
 
 # A sentence opening with a row's label: its first amount comes within this many words ("Primary Care Delegated 0
 # Delegated is currently on plan", a variance table's row with its comment). Set by hand: the finance report's labels
-# are one to four words.
+# are one to four words, but for "Mental Health (inc Non CHC MH)".
 MAX_LABEL_WORDS = 5
 
 
-def names_a_row_ruled_out(question: str, text: str) -> bool:
-    """Whether a sentence is a row the question rules out: it opens with a label (the words before an amount within
-    MAX_LABEL_WORDS) holding a word ruled out ("Primary care (non-delegated)": the "Primary Care Delegated" row)."""
-    ruled_out = {t for match in _NEGATED.finditer(question) for t in tokenize(re.sub(r"^\W*\w+[\s-]+", "", match.group()))}
+def ruled_out(question: str) -> set[str]:
+    """The words a question rules out ("delegated" of "Primary care (non-delegated)"), unless it also asks about them
+    ("how does delegated primary care compare with non-delegated?")."""
+    negated = {t for match in _NEGATED.finditer(question) for t in tokenize(re.sub(r"^\W*\w+[\s-]+", "", match.group()))}
+    return negated - set(tokenize(without_negated(question)))
+
+
+def names_a_row_ruled_out(words_ruled_out: set[str], text: str) -> bool:
+    """Whether a sentence is a row a question rules out: it opens with a label (the words before an amount within
+    MAX_LABEL_WORDS) holding one of the ``words_ruled_out`` (``ruled_out``): "Primary care (non-delegated)" rules out
+    the "Primary Care Delegated 0 Delegated is currently on plan" row."""
     amount = _AMOUNT.search(text)
-    if not ruled_out or amount is None or len(text[: amount.start()].split()) > MAX_LABEL_WORDS:
+    if not words_ruled_out or amount is None or len(text[: amount.start()].split()) > MAX_LABEL_WORDS:
         return False
-    return bool(ruled_out & set(tokenize(text[: amount.start()])))
+    return bool(words_ruled_out & set(tokenize(text[: amount.start()])))
 
 
 def rows_named(table: AmountTable, question: str, terms: dict[str, float]) -> list[AmountRow]:

@@ -44,6 +44,7 @@ from bot.amount_tables import (
     read_amount_table,
     rows_answer,
     rows_named,
+    ruled_out,
     without_negated,
 )
 from bot.breakdowns import (
@@ -863,7 +864,8 @@ class AnsweringService:
         ("• Coventry University") unless the question names it and no other sentence likely enough to be quoted
         does; all of them if none has."""
         said = [c for c in scored if not self.features.has_nothing_to_quote(c.sentence_id)]
-        said = [c for c in said if not names_a_row_ruled_out(question, self._text(c))]  # "(non-delegated)": not that row
+        words_ruled_out = ruled_out(question)  # "(non-delegated)": not the "Primary Care Delegated" row
+        said = [c for c in said if not names_a_row_ruled_out(words_ruled_out, self._text(c))]
         items = {c.sentence_id for c in said if self.features.is_bare_list_item(c.sentence_id)}
         if not items:
             return said or scored

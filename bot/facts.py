@@ -195,13 +195,16 @@ def asks_an_amount(question: str) -> bool:
     return bool(_ASKS_AN_AMOUNT.search(question))
 
 
-# A value that is money, as ``values_given`` writes it: "£16.8m", "£80k", "4.4m", "£000s" figures' "1,100" are not.
+# A value that is money, as ``values_given`` writes it: "£16.8m", "£80k", "4.4m".
 _MONEY_VALUE = re.compile(r"^£|\d(?:k|m|bn)$", re.IGNORECASE)
+# A passage in money: a pound sign anywhere (a table's "£000s" header over "6,410 6,310 100"), pounds or GBP.
+_IN_MONEY = re.compile(r"£|\bpounds?\b|\bGBP\b", re.IGNORECASE)
 
 
-def is_money(value: str) -> bool:
-    """Whether a value given (``values_given``, ``count_spans``) is an amount of money."""
-    return bool(_MONEY_VALUE.search(value))
+def is_money(value: str, passage: str = "") -> bool:
+    """Whether a value given (``values_given``, ``count_spans``) is an amount of money: written as one, or a figure of
+    a ``passage`` in money (a finance table's rows under "£000s", "16.8 million pounds")."""
+    return bool(_MONEY_VALUE.search(value) or _IN_MONEY.search(passage))
 
 
 def asks_for_money(question: str) -> bool:

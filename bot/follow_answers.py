@@ -16,7 +16,9 @@ from bot.action_query import (
     ActionFilter,
     ActionListing,
     actions_described,
+    and_list,
     describe_matches,
+    has_number,
     left_out_note,
     nearest_rows_shown,
     with_detail_summed_up,
@@ -157,7 +159,7 @@ class FollowUpAnswerer:
             return None
         spans = [(c.quote, span) for c in answer.citations for span in count_spans(c.quote)]
         if asks_for_money(message):  # "how much did it cost?" is not answered by "22 colleagues"
-            spans = [(quote, span) for quote, span in spans if is_money(span[0])]
+            spans = [(quote, span) for quote, span in spans if is_money(span[0], quote)]
         found = {value for _, (value, _, _) in spans}
         if found - set().union(*(counts_given(passage.quote) for turn in history for passage in turn.citations)):
             return None
@@ -179,7 +181,7 @@ class FollowUpAnswerer:
             return Answer(said, [], abstained=True), Turn(resolution.question, (), True)
         if kind is FollowUpKind.MORE:
             return self._page(resolution)
-        if resolution.number and resolution.action_filter is not None:  # "who leads no 14?"
+        if resolution.number is not None and resolution.action_filter is not None:  # "who leads no 14?"
             return self._numbered_row(resolution)
         if resolution.row is not None and resolution.action_filter is not None:  # "who leads the first one?"
             return self._one_row(resolution)
@@ -317,38 +319,53 @@ class FollowUpAnswerer:
         shown = min(resolution.offset or ROWS_IN_TEXT, len(rows))
         start = page_start(shown)
         place = shown + resolution.row if resolution.row < 0 else resolution.row
-        if not start <= place < shown:
+        # A row remembered for "it" ("and when is it due?" after "who leads no 17?") may be off the page shown; a place
+        # asked ("the fourth one") is on it.
+        remembered = resolution.kind is FollowUpKind.PRONOUN and 0 <= place < len(rows)
+        if not (start <= place < shown or remembered):
             count = shown - start
             text = NO_SUCH_ROW.format(count=count, actions="action" if count == 1 else "actions")
             return Answer(text, [], abstained=True), Turn(resolution.question, (), True, resolution.action_filter, shown)
-        return self._row_at(resolution, rows, place, shown)
+        return self._row_at(resolution, rows, [place], shown)
 
     def _numbered_row(self, resolution: Resolution) -> tuple[Answer, Turn]:
-        """The row of the last listing printed with the number asked ("who leads no 14?"). Numbers start again in each
-        theme, so when several rows of the listing have it, the one on the page shown last is meant; when none of
-        those has it either, the user is asked which, with the themes that have one."""
-        assert resolution.action_filter is not None
+        """The rows of the last listing printed with the numbers asked ("who leads no 14?", "and 2 and 3?"). Numbers
+        start again in each theme: a number several rows of the listing have means the one on the page shown last;
+        when none or several of those have it, the user is asked which theme, and the conversation keeps the number
+        ("the waste one" then answers)."""
+        assert resolution.action_filter is not None and resolution.number is not None
         rows = self.service.actions.listing(resolution.action_filter).rows()
         shown = min(resolution.offset or ROWS_IN_TEXT, len(rows))
-        numbered = [place for place, row in enumerate(rows) if row.number.rstrip(".") == resolution.number]
-        on_page = [place for place in numbered if page_start(shown) <= place < shown]
-        if len(numbered) == 1 or len(on_page) == 1:
-            return self._row_at(resolution, rows, (on_page or numbered)[0], shown)
-        if numbered:
-            themes = ", ".join(dict.fromkeys(rows[place].theme for place in numbered))
-            text = SEVERAL_NUMBERED.format(number=resolution.number, themes=themes)
-        else:
-            text = NO_NUMBERED_ROW.format(number=resolution.number)
-        return Answer(text, [], abstained=True), Turn(resolution.question, (), True, resolution.action_filter, shown)
+        meant, unclear = [], []
+        for number in resolution.number.split(","):
+            numbered = [place for place, row in enumerate(rows) if has_number(row, number)]
+            on_page = [place for place in numbered if page_start(shown) <= place < shown]
+            if len(numbered) == 1 or len(on_page) == 1:
+                meant.append((on_page or numbered)[0])
+            else:
+                unclear.append((number, numbered))
+        if unclear:
+            number, numbered = unclear[0]
+            if not numbered:
+                text = NO_NUMBERED_ROW.format(number=number)
+                return Answer(text, [], abstained=True), Turn(resolution.question, (), True, resolution.action_filter, shown)
+            themes = and_list(list(dict.fromkeys(rows[place].theme for place in numbered)))
+            asked = replace(resolution.action_filter, number=number)  # "the waste one" narrows these to one
+            text = SEVERAL_NUMBERED.format(number=number, themes=themes)
+            return Answer(text, [], abstained=True), Turn(resolution.question, (), True, asked, 0)
+        return self._row_at(resolution, rows, meant, shown)
 
-    def _row_at(self, resolution: Resolution, rows: list[ActionRow], place: int, shown: int) -> tuple[Answer, Turn]:
-        """One row of the listing, with the column asked about; the conversation goes on with it for "it"."""
+    def _row_at(self, resolution: Resolution, rows: list[ActionRow], places: list[int], shown: int) -> tuple[Answer, Turn]:
+        """Rows of the listing, with the column asked about; the conversation goes on with the whole listing, and with
+        the row for "it" when there is one."""
         assert resolution.action_filter is not None
-        row = rows[place]
-        listing = describe_matches([row], resolution.action_filter, self.service.kb.actions, self.service.actions.titles)
+        chosen = [rows[place] for place in places]
+        listing = describe_matches(chosen, resolution.action_filter, self.service.kb.actions, self.service.actions.titles)
         answer = self.service.answer_from_table(with_detail_summed_up(listing, resolution.detail) if resolution.detail else listing)
+        one = len(places) == 1
         turn = Turn(
-            resolution.question, _cited(answer), False, resolution.action_filter, shown, subject=row.action.rstrip(". "), row=place
+            resolution.question, _cited(answer), False, resolution.action_filter, shown,
+            subject=chosen[0].action.rstrip(". ") if one else "", row=places[0] if one else None,
         )
         return answer, turn
 

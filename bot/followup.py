@@ -32,7 +32,7 @@ from functools import partial
 from itertools import pairwise
 
 from bot.action_answers import ROWS_IN_TEXT
-from bot.action_query import ActionDetail, ActionFilter, detail_asked
+from bot.action_query import NUMBERED_ROW, ActionDetail, ActionFilter, detail_asked, numbers_named
 from bot.facts import is_talk, person_in_role, person_named, roles_asked
 from index.text import has_a_word, months_parted_from_years, tokenize, without_modal_may
 from index.vocabulary import (
@@ -152,17 +152,11 @@ _ORDINALS = {
 }
 # One row of a listing by its place: "who leads the first one?", "when is the second action due?".
 _NTH_ROW = re.compile(rf"\b(?:the\s+)?(?P<nth>{'|'.join(_ORDINALS)})\s+(?:one|action|item|row|point|bullet)\b", re.IGNORECASE)
-# One row of a listing by the number it is printed with: "who leads no 14?", "tell me more about action 2", "#3".
-# A new user's trial asked so after listings and was told "I couldn't find that" (or shown all 165 actions). Not a
-# count or a measure: "number 4" before "weeks", "%" or a year's slash is not a row.
-_NUMBERED_ROW = re.compile(
-    r"(?:\b(?:action|item|row|number|no\.?|num)\s*#?\s*|#\s*)(?P<number>\d{1,3})\b(?![%/.,]\d|\s*(?:%|per\s*cent|weeks?|days?|hours?|hrs?|years?))",
-    re.IGNORECASE,
-)
 # What else such a message may say: the column asked about, and asking for more of it ("tell me more about").
 _ABOUT_A_ROW = frozenset(
     """who leads lead led leading owns own owner responsible when when's whens due deadline timescale timescales is it
-    tell me more about details detail status progress page update say says""".split()
+    tell me more about details detail status progress page update say says s overdue late open closed done complete
+    completed finished""".split()
 )
 _EXPAND = re.compile(
     rf"\b(?:tell\s+me\s+)?(?:more|expand|elaborate|detail|details)\s+(?:about|on|of)\s+(?:the\s+)?"
@@ -322,7 +316,8 @@ class Resolution:
     # NARROW, PRONOUN: the one row of the last listing meant, by its place in the whole listing (-1: the last of the
     # first page, when none was shown yet)
     row: int | None = None
-    number: str = ""  # NARROW: the one row of the last listing meant, by the number it is printed with ("no 14")
+    # NARROW: the rows of the last listing meant by the numbers they are printed with ("no 14": "14"; "2 and 3": "2,3")
+    number: str | None = None
     nothing_found: bool = False  # MORE: the last answer was a decline, so there is nothing of it to continue
 
     @property
@@ -493,6 +488,10 @@ def _about_listing(
         return None
     if _MORE.match(message):
         return Resolution(FollowUpKind.MORE, last.question, last.action_filter, offset=last.rows_shown, subject=last.subject)
+    if last.action_filter.number and (named := parse_actions(f"{_strip_the_one(message)} actions")) and named.theme:
+        # "waste" or "the waste one" after "Several actions of the last list are numbered 1 (in Water and Waste): which
+        # theme do you mean?": that theme's action 1.
+        return Resolution(FollowUpKind.NARROW, last.question, replace(last.action_filter, theme=named.theme), subject=last.subject)
     if (nth := _NTH_ROW.search(message)) and not _words_of_its_own(message[nth.end() :]):
         # "who leads the first one?", "what's the status of the first one?": that row of the page of the listing
         # shown (a trial's had listed all 18 of the theme again); "what is the first item on the agenda?" goes on
@@ -504,11 +503,15 @@ def _about_listing(
             FollowUpKind.NARROW, last.question, last.action_filter, offset=last.rows_shown, subject=last.subject,
             detail=detail_asked(message), row=place,
         )
-    if (numbered := _NUMBERED_ROW.search(message)) and not _words_of_its_own(message[numbered.end() :]):
-        # "who leads no 14?": the row printed "14." in the listing, whichever page of it showed it.
+    if (numbered := NUMBERED_ROW.search(message)) and not _words_of_its_own(message[numbered.end() :]):
+        # "who leads no 14?": the row printed "14." in the listing, whichever page of it showed it; "who leads waste
+        # action 4?" names its theme, and is a question of its own (a review: it had got the listing's own action 4).
+        named = parse_actions(message)
+        if named is not None and {"theme", "source"} & set(named.constraints()):
+            return _standalone(message)
         return Resolution(
-            FollowUpKind.NARROW, last.question, last.action_filter, offset=last.rows_shown, subject=last.subject,
-            detail=detail_asked(message), number=numbered["number"],
+            FollowUpKind.NARROW, last.question, replace(last.action_filter, number=None), offset=last.rows_shown,
+            subject=last.subject, detail=detail_asked(message), number=numbers_named(numbered),
         )
     narrowing = _NARROW_CUE.match(message)
     ellipsis = _ELLIPSIS_CUE.match(message)

@@ -121,8 +121,11 @@ def _reads_as_sentence_start(text: str) -> bool:
     return len(words) >= MIN_SENTENCE_LINE_WORDS and ":" not in text and lower >= MIN_SENTENCE_LINE_LOWER_SHARE * (len(words) - 1)
 
 
-def opens_commented_row(line: str) -> bool:
-    """A line opening a table row of a label, a figure and a comment in prose (see ``_COMMENTED_ROW``)."""
+def opens_commented_row(line: str, previous: str | None) -> bool:
+    """A line opening a table row of a label, a figure and a comment in prose (see ``_COMMENTED_ROW``), not after a
+    line that leads on to it ("The Trust's performance against the" / "Cancer 62 Day standard was 65% ...", a review)."""
+    if previous is not None and _ENTRY_LEADS_ON.search(collapse_whitespace(previous)):
+        return False
     match = _COMMENTED_ROW.match(collapse_whitespace(line))
     if match is None or _YEAR_CELL.fullmatch(match["figure"]):
         return False
@@ -288,7 +291,7 @@ def page_sentences(text: str, page: int, heading: str) -> tuple[list[Sentence], 
             flush()
         if row_tail or opens_row_tail(line):
             row_tail.append(line)
-        elif starts_list_item(line, previous, following) or opens_commented_row(line):
+        elif starts_list_item(line, previous, following) or opens_commented_row(line, previous):
             flush()
             block.append(line)
         elif is_heading(line, previous, following):

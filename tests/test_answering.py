@@ -858,3 +858,21 @@ def test_a_row_of_a_table_of_measures_is_quoted_alone(service):
 
 def test_a_section_number_before_another_numbers_subsection_only():
     assert is_list_item("1. 2.5 million appointments were delivered in April")
+
+
+@pytest.mark.parametrize(
+    ("value", "passage", "money"),
+    [
+        ("£16.8m", "", True),
+        ("4.4m", "", True),
+        ("6,410", "Primary Care 6,410 6,310 100 (Table 1 ... £000s £000s £000s)", True),  # a table in money
+        ("16.8", "an extra 16.8 million pounds", True),
+        ("22", "22 colleagues joined the session", False),
+        ("30%", "30% of inhalers", False),
+    ],
+)
+def test_a_figure_is_money_when_written_as_money_or_given_in_a_passage_in_money(value, passage, money):
+    from bot.facts import is_money
+
+    assert is_money(value, passage) is money
+

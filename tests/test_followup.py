@@ -884,7 +884,52 @@ def test_a_number_shared_by_several_themes_of_a_listing_asks_which(service):
     answerer = FollowUpAnswerer(service)
     listed = answerer.answer("what are the water and waste actions?", ())
     one = answerer.answer("who leads no 1?", listed.history).answer
-    assert one.abstained and one.text == "Several actions of the last list are numbered 1 (in Water, Waste): which theme do you mean?"
+    assert one.abstained and one.text == "Several actions of the last list are numbered 1 (in Water and Waste): which theme do you mean?"
+
+
+@pytest.mark.parametrize(
+    ("listing", "turns", "shown"),
+    [
+        # A theme named with the number is a question of its own, not the listing's own action 4 (a review).
+        ("list the travel actions", ["who leads waste action 4?"], "4. Support member organisations in the implementation of ISO-14001"),
+        # The number asked is not kept as a filter: the next number is looked up in the listing again.
+        ("list the waste actions", ["who leads number 4?", "and action 5?"], "5. Ensure that member organisations communicate"),
+        # A row off the page shown stays "it".
+        ("list the travel actions", ["who leads no 17?", "and when is it due?"], "17. Ensure that all new purchases and lease"),
+        # "the waste one" answers "which theme do you mean?".
+        ("what are the water and waste actions?", ["who leads no 1?", "the waste one"], "1. Collaborate with our member organisations"),
+    ],
+)
+def test_numbered_rows_go_on_as_a_conversation(service, listing, turns, shown):
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    reply = answerer.answer(listing, ())
+    for turn in turns:
+        reply = answerer.answer(turn, reply.history)
+    assert reply.answer.text.startswith("1 action is") and shown in reply.answer.text
+
+
+def test_several_numbers_after_a_listing_are_those_rows(service):
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    listed = answerer.answer("list the waste actions", ())
+    both = answerer.answer("who leads action 2 and 3?", listed.history).answer.text
+    assert both.startswith("2 actions are in Waste") and "  2. Set ICS-wide recycling" in both and "  3. Set ICS-wide waste" in both
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["what's the life expectancy gap along the number 7 bus route?", "is it 4 weeks?", "no 2ww breaches?", "item 5 on the agenda?"],
+)
+def test_a_number_that_is_no_row_leaves_the_listing_alone(message):
+    """ "number 7 bus route", a measure of time, "2ww" and an agenda's item are not rows of the listing."""
+    from bot.action_query import ActionFilter
+
+    listed = Turn("what are the waste actions?", (), False, ActionFilter(theme="Waste"), 6)
+    resolution = resolve(message, (listed,), lambda _: None)
+    assert resolution.number is None
 
 
 def test_the_first_one_is_of_the_page_shown_and_the_list_goes_on_whole(service):

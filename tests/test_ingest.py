@@ -501,3 +501,43 @@ def test_a_sentence_first_line_shaped_like_a_heading_stays_in_its_sentence():
     assert texts[1].startswith("UHCW have installed electric vehicle charging points at University Hospital")
     assert texts[2].startswith("Provider collaboratives are partnership arrangements involving our NHS Trusts")
     assert heading == "Risks to delivery of our PHM Programme" and found[-1].heading == heading
+
+
+def test_each_row_of_a_table_of_figures_with_comments_is_a_sentence_of_its_own():
+    """The finance report's variance table (p. 6): its rows had run into one sentence, so "why is primary care
+    underspent?" quoted another row's comment, and a row had been read as a heading."""
+    page = (
+        "Community (183) The overspend relates to CHC - Long Term Conditions As above\n\n"
+        "Primary Care    100 Underspend due to vacant posts within Medicine Management and GP IT\n\n"
+        "Primary Care Delegated  0 Delegated is currently on plan\n\n"
+        "Other Programme Services    115 Underspend is due to vacant posts within POD, Safeguarding and Nursing and\n"
+        "Quality.  \n"
+    )
+    sentences, heading = page_sentences(page, 6, "3.2 Table 3")
+    assert [s.text for s in sentences] == [
+        "Community (183) The overspend relates to CHC - Long Term Conditions As above",
+        "Primary Care 100 Underspend due to vacant posts within Medicine Management and GP IT",
+        "Primary Care Delegated 0 Delegated is currently on plan",
+        "Other Programme Services 115 Underspend is due to vacant posts within POD, Safeguarding and Nursing and Quality.",
+    ]
+    assert heading == "3.2 Table 3"
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        # Wrapped prose whose second line looks like a row: one sentence (a review).
+        (
+            "The Trust's performance against the\nCancer 62 Day standard was 65% in April and is improving.",
+            ["The Trust's performance against the Cancer 62 Day standard was 65% in April and is improving."],
+        ),
+        # A year is no figure cell: a policy's name and year run on as before.
+        (
+            "Policy drivers:\nHealth and Care Bill 2021 Sets out Integrated Care Systems as statutory bodies",
+            ["Policy drivers: Health and Care Bill 2021 Sets out Integrated Care Systems as statutory bodies"],
+        ),
+    ],
+)
+def test_prose_and_other_rows_are_not_parted_as_rows_with_comments(page, expected):
+    sentences, _ = page_sentences(page, 1, "")
+    assert [s.text for s in sentences] == expected

@@ -451,3 +451,21 @@ def test_a_numbered_heading_is_told_from_a_numbered_paragraph():
         "8.2 CANCER: Two Week Wait (93%) – Breast Symptomatic Organisation"
     )
     assert section_heading("3.2 GEH Cancer Waits Data for April is missing from nationally published data") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "out"),
+    [
+        ("Primary care (non-delegated) at month 3: budget vs actual?", "Primary Care Delegated 0 Delegated is currently on plan", True),
+        ("Primary care (non-delegated) at month 3: budget vs actual?", "Primary Care 100 Underspend due to vacant posts", False),
+        # Asked about both: neither is ruled out (a review).
+        ("how does delegated primary care compare with non-delegated?", "Primary Care Delegated 0 Delegated is currently on plan", False),
+        # A label is the opening words before an amount: prose mentioning the word later is no row.
+        ("mental health non chc position at m3", "The underspend relates to MH Non CHC as per Broadcare Data, offset by CHC", False),
+    ],
+)
+def test_a_row_the_question_rules_out_is_told_by_its_label(question, sentence, out):
+    from bot.amount_tables import names_a_row_ruled_out, ruled_out
+
+    assert names_a_row_ruled_out(ruled_out(question), sentence) is out
+

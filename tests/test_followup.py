@@ -497,11 +497,10 @@ def test_this_before_a_noun_is_no_pointing_back_at_the_answer(message):
 )
 def test_a_count_asked_of_what_an_answer_spoke_of_is_declined_when_only_its_figures_are_found(service, first, message, said):
     # "over 30 stands" is no count of people; nor is "we engaged with 12 people" a count of those with type 2. The rule
-    # is off as shipped (the dialogues do not keep it: ``Tunables``), so it is switched on here.
+    # ships on (the 71 dialogues keep it: ``Tunables``).
     from bot.follow_answers import FollowUpAnswerer
-    from bot.followup import Tunables
 
-    answerer = FollowUpAnswerer(service, Tunables(decline_without_new_figure=True))
+    answerer = FollowUpAnswerer(service)
     before = answerer.answer(first, ())
     assert not before.answer.abstained and before.answer.citations
     after = answerer.answer(message, before.history)
@@ -524,9 +523,8 @@ def test_a_count_asked_of_what_an_answer_spoke_of_is_declined_when_only_its_figu
 )
 def test_a_count_asked_of_what_an_answer_spoke_of_is_answered_when_the_passages_give_it(service, first, message, shown):
     from bot.follow_answers import FollowUpAnswerer
-    from bot.followup import Tunables
 
-    answerer = FollowUpAnswerer(service, Tunables(decline_without_new_figure=True))
+    answerer = FollowUpAnswerer(service)
     after = answerer.answer(message, answerer.answer(first, ()).history)
     assert not after.answer.abstained and shown in after.answer.text
 

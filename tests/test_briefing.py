@@ -20,6 +20,7 @@ import pytest
 from bot.quoting import Quoter
 from bot.briefing import BriefingWriter, briefing_docx, briefing_json, render_markdown, render_terminal
 from bot.briefing.clauses import (
+    clause_spans,
     continues_previous,
     is_a_run_of_worded_cells,
     is_commitment,
@@ -683,3 +684,13 @@ def test_every_point_speaks_to_the_topic(writer):
     points = [p.text for p in writer.write("staff away day and staff briefings").points]
     assert points and not any("diabetes" in text or "survey is due to close" in text for text in points)
     assert any("fortnightly basis" in text for text in points)
+
+
+def test_a_clause_opening_on_a_participle_stays_with_the_clause_before():
+    """A new user's trial: a key figure read "emitting 27,320 tCO2e and 188,000 DPIs (24% of all inhalers)", as if the
+    DPIs emitted it; the participle says what the clause before did."""
+    sentence = "We prescribed 588,000 MDIs (76% of all inhalers), emitting 27,320 tCO2e and 188,000 DPIs (24% of all inhalers), emitting just 190 tCO2e"
+    assert [sentence[start:end] for start, end in clause_spans(sentence)] == [sentence]
+    listed = "Emissions rose by 12%, and the target was missed, as the plan says."
+    assert len(clause_spans(listed)) > 1  # other clauses are still cut
+

@@ -298,21 +298,31 @@ def parse_action_question(
 
 # The numbers an action table prints its rows with, as typed: "14", or a few ("2 and 3", "2, 3 or 5"); not a count or a
 # measure ("number 4 weeks", "no 30%", "23/24"). Minutes' item numbers ("2.2.") are not read: a dotted number is none.
+_ONE_NUMBER = r"\d{1,3}(?:\s*(?:-|–|to)\s*\d{1,3})?"  # "3", or a range "3-5", "10 to 12"
 _NUMBERS = (
-    r"(?P<numbers>\d{1,3}(?:\s*(?:,|and|&|or)\s*\d{1,3})*)\b"
+    rf"(?P<numbers>{_ONE_NUMBER}(?:\s*(?:,|and|&|or)\s*(?:(?:no\.?|number|#)\s*)?{_ONE_NUMBER})*)\b"
     r"(?![%/.,]\d|\s*(?:%|per\s*cent|weeks?|days?|hours?|hrs?|years?|months?)\b)"
 )
+# A range of action numbers is read up to this long ("actions 3-5"); a longer one is no list of rows. Set by hand.
+MAX_RANGE = 20
 # An action named by its number in a question of its own: "action 4", "action no. 14", "actions 2 and 3" (the word
 # "action" must come first: "number 7 bus route" is a bus). A trial's "who leads waste action 4?" had listed all six
 # Waste actions.
 NUMBERED_ACTION = re.compile(rf"\bactions?\s+(?:no\.?\s*|numbers?\s+|#\s*)?{_NUMBERS}", re.IGNORECASE)
-# ... and after a listing, which printed the numbers: "who leads no 14?", "tell me more about number 2", "#3".
+# ... and after a listing, which printed the numbers: "who leads no 14?", "tell me more about number 2", "#3"; or
+# numbers alone there ("3", "who leads 2 and 3?"), when the message says nothing else of its own.
 NUMBERED_ROW = re.compile(rf"(?:\b(?:actions?|items?|rows?|numbers?|nos?\.?|num)\s*#?\s*|#\s*){_NUMBERS}", re.IGNORECASE)
+NUMBERS_ALONE = re.compile(rf"(?<![\w/.£%#-]){_NUMBERS}", re.IGNORECASE)
 
 
 def numbers_named(match: re.Match[str]) -> str:
-    """The numbers a NUMBERED_ACTION or NUMBERED_ROW match names, as ``ActionFilter.number`` holds them: "2,3"."""
-    return ",".join(re.findall(r"\d+", match["numbers"]))
+    """The numbers a NUMBERED_ACTION or NUMBERED_ROW match names, as ``ActionFilter.number`` holds them: "2,3";
+    "3-5" and "10 to 12" are ranges."""
+    numbers: list[int] = []
+    for one in re.finditer(r"(\d+)(?:\s*(?:-|–|to)\s*(\d+))?", match["numbers"]):
+        first, last = int(one[1]), int(one[2] or one[1])
+        numbers += range(first, last + 1) if first <= last <= first + MAX_RANGE else [first, last]
+    return ",".join(str(number) for number in dict.fromkeys(numbers))
 
 
 def has_number(row: ActionRow, numbers: str) -> bool:

@@ -201,6 +201,18 @@ _MONEY_VALUE = re.compile(r"^£|\d(?:k|m|bn)$", re.IGNORECASE)
 _IN_MONEY = re.compile(r"£|\bpounds?\b|\bGBP\b", re.IGNORECASE)
 
 
+# Money asked in so many words: a saving is as often of carbon ("how much carbon saving will it bring?", a re-review).
+_MONEY_NAMED = re.compile(
+    r"\b(?:costs?|costing|cost\s+us|budgets?|price|spend|spends|spending|spent|funding|funded|money|expensive|invest\w*)\b|£",
+    re.IGNORECASE,
+)
+
+
+def asks_money_by_name(question: str) -> bool:
+    """Whether a question asks an amount of money by a word that means nothing else (not "saving")."""
+    return asks_an_amount(question) and bool(_MONEY_NAMED.search(question))
+
+
 def is_money(value: str, passage: str = "") -> bool:
     """Whether a value given (``values_given``, ``count_spans``) is an amount of money: written as one, or a figure of
     a ``passage`` in money (a finance table's rows under "£000s", "16.8 million pounds")."""

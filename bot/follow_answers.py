@@ -27,7 +27,7 @@ from bot.answering import MAX_SENTENCES, MIN_SUPPORTING_PROBABILITY, Answer, Ans
 from bot.facts import (
     FactKind,
     asks_an_amount,
-    asks_for_money,
+    asks_money_by_name,
     count_spans,
     counts_given,
     has_figure,
@@ -158,7 +158,7 @@ class FollowUpAnswerer:
         if FactKind.COUNT not in wanted_fact_kinds(message) and not asks_an_amount(message):
             return None
         spans = [(c.quote, span) for c in answer.citations for span in count_spans(c.quote)]
-        if asks_for_money(message):  # "how much did it cost?" is not answered by "22 colleagues"
+        if asks_money_by_name(message):  # "how much did it cost?" is not answered by "22 colleagues"
             spans = [(quote, span) for quote, span in spans if is_money(span[0], quote)]
         found = {value for _, (value, _, _) in spans}
         if found - set().union(*(counts_given(passage.quote) for turn in history for passage in turn.citations)):

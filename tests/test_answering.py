@@ -876,3 +876,15 @@ def test_a_figure_is_money_when_written_as_money_or_given_in_a_passage_in_money(
 
     assert is_money(value, passage) is money
 
+
+@pytest.mark.parametrize(
+    ("question", "money"),
+    [("how much did it cost?", True), ("what's the budget?", True), ("how much is it investing?", True),
+     ("how much carbon saving will it bring?", False), ("how much of a saving is that in carbon?", False)],
+)
+def test_money_is_asked_by_a_word_that_means_nothing_else(question, money):
+    """A re-review: "saving" is as often of carbon, whose tCO2e figures a cost asked would not count."""
+    from bot.facts import asks_money_by_name
+
+    assert asks_money_by_name(question) is money
+

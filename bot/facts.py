@@ -173,7 +173,9 @@ def states_a_count(text: str) -> bool:
 # "is there funding for it?", "how much carbon will it save?"): a question frame, not a word of money alone, which
 # names a topic as often ("which actions mention costs?", "cost pressures", "how much longer until it is due?").
 # English, set by hand from two reviews' phrasings, not fitted.
-_MONEY_WORDS = r"costs?|costing|budgets?|price|spend|spends|spending|spent|savings?|funding|funded|money"
+# Words that mean money and nothing else; a saving is as often of carbon ("how much carbon saving will it bring?").
+_MONEY_ONLY_WORDS = r"costs?|costing|budgets?|price|spend|spends|spending|spent|funding|funded|money"
+_MONEY_WORDS = rf"{_MONEY_ONLY_WORDS}|savings?"
 _MONEY = rf"(?:{_MONEY_WORDS})"
 _ASKS_AN_AMOUNT = re.compile(
     rf"\bhow\s+much\b(?!\s+(?:longer|later|sooner|earlier|more\s+time|time)\b)|\bhow\s+expensive\b"
@@ -201,11 +203,8 @@ _MONEY_VALUE = re.compile(r"^£|\d(?:k|m|bn)$", re.IGNORECASE)
 _IN_MONEY = re.compile(r"£|\bpounds?\b|\bGBP\b", re.IGNORECASE)
 
 
-# Money asked in so many words: a saving is as often of carbon ("how much carbon saving will it bring?", a re-review).
-_MONEY_NAMED = re.compile(
-    r"\b(?:costs?|costing|cost\s+us|budgets?|price|spend|spends|spending|spent|funding|funded|money|expensive|invest\w*)\b|£",
-    re.IGNORECASE,
-)
+# Money asked in so many words (``_MONEY_ASKED`` without "saving", a re-review's carbon savings; investing is money).
+_MONEY_NAMED = re.compile(rf"\b(?:{_MONEY_ONLY_WORDS}|expensive|invest\w*)\b|£", re.IGNORECASE)
 
 
 def asks_money_by_name(question: str) -> bool:

@@ -313,10 +313,8 @@ class FollowUpAnswerer:
         """One row of the last listing by its place on the page of it shown last (after "more", the rows that
         "more" showed), with the column asked about. The conversation goes on with the whole listing ("which of
         those ...", "more") and with that row for "it"."""
-        assert resolution.action_filter is not None and resolution.row is not None
-        actions = self.service.actions
-        rows = actions.listing(resolution.action_filter).rows()
-        shown = min(resolution.offset or ROWS_IN_TEXT, len(rows))
+        assert resolution.row is not None
+        rows, shown = self._listed(resolution)
         start = page_start(shown)
         place = shown + resolution.row if resolution.row < 0 else resolution.row
         # A row remembered for "it" ("and when is it due?" after "who leads no 17?") may be off the page shown; a place
@@ -334,12 +332,12 @@ class FollowUpAnswerer:
         when none or several of those have it, the user is asked which theme, and the conversation keeps the number
         ("the waste one" then answers)."""
         assert resolution.action_filter is not None and resolution.number is not None
-        rows = self.service.actions.listing(resolution.action_filter).rows()
-        shown = min(resolution.offset or ROWS_IN_TEXT, len(rows))
+        rows, shown = self._listed(resolution)
+        start = page_start(shown)
         meant, unclear = [], []
         for number in resolution.number.split(","):
             numbered = [place for place, row in enumerate(rows) if has_number(row, number)]
-            on_page = [place for place in numbered if page_start(shown) <= place < shown]
+            on_page = [place for place in numbered if start <= place < shown]
             if len(numbered) == 1 or len(on_page) == 1:
                 meant.append((on_page or numbered)[0])
             else:
@@ -354,6 +352,12 @@ class FollowUpAnswerer:
             text = SEVERAL_NUMBERED.format(number=number, themes=themes)
             return Answer(text, [], abstained=True), Turn(resolution.question, (), True, asked, 0)
         return self._row_at(resolution, rows, meant, shown)
+
+    def _listed(self, resolution: Resolution) -> tuple[list[ActionRow], int]:
+        """The rows of the listing a follow-up is about, and how many of them had been shown."""
+        assert resolution.action_filter is not None
+        rows = self.service.actions.listing(resolution.action_filter).rows()
+        return rows, min(resolution.offset or ROWS_IN_TEXT, len(rows))
 
     def _row_at(self, resolution: Resolution, rows: list[ActionRow], places: list[int], shown: int) -> tuple[Answer, Turn]:
         """Rows of the listing, with the column asked about; the conversation goes on with the whole listing, and with

@@ -704,13 +704,14 @@ def _asks_its_measure(message: str) -> bool:
     )
 
 
+# The measure words that ask a figure (not "target", "deadline" or "status").
+_FIGURE_WORDS = frozenset("figure figures number numbers total rate percentage amount".split())
+
+
 def asks_a_figure_of_it(message: str) -> bool:
     """A message asking only a measure that is a figure ("whats the actual figure?", "and the total?", not "and the
     deadline?"): an answer quoting no figure does not answer it."""
     return _asks_its_measure(message) and bool({w.lower() for w in _words(message)} & _FIGURE_WORDS)
-
-
-_FIGURE_WORDS = frozenset("figure figures number numbers total rate percentage amount".split())
 
 
 def _points_at_one_thing(message: str) -> bool:

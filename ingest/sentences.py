@@ -14,7 +14,7 @@ from enum import Enum
 
 from index.records import Sentence
 from index.text import BULLET, MAX_SENTENCE_CHARS, collapse_whitespace, ends_with_stop, is_named_entry
-from index.vocabulary import CONTACT, HONORIFICS
+from index.vocabulary import CALENDAR_YEAR, CONTACT, HONORIFICS
 from ingest.actions import continues_row_tail, opens_row_tail
 
 # A section heading is a short line: at most this many words and characters. Set by hand: the
@@ -70,7 +70,7 @@ _COMMENTED_ROW = re.compile(
     r"^(?!(?:Figure|Table)\b)(?P<label>[A-Z][\w&'’/-]*(?:\s+(?:[A-Z][\w&'’/-]*|and|of|&|\((?:inc|incl)\b[^)]*\)))*)"
     r"\s+(?P<figure>\(?-?£?\d[\d,.]*[mk%]?\)?)\s+(?P<comment>[A-Z][a-z]+\b.*)$"
 )
-_YEAR_CELL = re.compile(r"\(?(?:19|20)\d\d\)?")
+_YEAR_CELL = re.compile(rf"\(?{CALENDAR_YEAR}\)?")
 # A row's comment is prose: at least this many words in lower case among its first few (a table's header row, "Hour
 # Trolley Waits Provider 0 13", has none; "The overspend relates to CHC - Long Term Conditions" has three). Set by hand.
 MIN_ROW_COMMENT_LOWER_WORDS = 2

@@ -708,7 +708,12 @@ class AnsweringService:
         covered = topic and self._topic_covered(decision_row)
         if covered and decision < self.models.threshold:
             trace.append("a topic, not a question: the best sentence holds every telling word of it")
-        if rules or (decision < self.models.threshold and not (table and table.answers) and not covered):
+        weak = decision < self.models.threshold and not (table and table.answers) and not covered
+        # A sentence saying the data asked about is missing ("GEH Cancer Waits Data for April is missing ...") declines
+        # whatever the score: the passages around it give other providers' figures, which the score cannot tell apart
+        # (out of fold a near miss declined, d308 in fold 4, and nothing answerable lost).
+        said_missing = self._data_said_missing(question, candidates.reading) if not (table and table.answers) else None
+        if rules or weak or said_missing is not None:
             missing = RULE_EXPLAINED.get(rules[0], "") if rules else ""
             # What the pages it would quote lack, with those pages; else what the best three sentences' pages lack.
             pointers = self._hints_of_sentences(quoted) if lacking and not missing else self._hints_of_hits(candidates.hits)
@@ -724,17 +729,21 @@ class AnsweringService:
                 # "The closest passages do not mention SWFT": the pages listed are the pages that were read for it.
                 pointers = self._hints_of_sentences(best) if missing else pointers
             # Said in place of "not mentioned", or of no reason; a table's months or a year's figures say more.
-            says_little = not missing or missing.startswith("The closest passages do not mention")
-            if says_little and (said := self._data_said_missing(question, candidates.reading)) is not None:
+            says_little = not missing or missing.startswith("The closest passages do not mention") or not (rules or weak)
+            if says_little and (said := said_missing) is not None:
                 # "GEH's 62 day cancer performance in April": the documents say GEH's April cancer data is missing.
                 slug, sentence = self.kb.sentences[said]
                 missing, pointers = f"The documents say: “{sentence.text}”", self._hints([(slug, sentence.page)])
                 trace.append(f"a sentence saying the data asked about is missing: {self._where(said)}")
-            why = f"a decline rule: {rules[0].value}" if rules else "the evidence is too weak for an answer"
+            why = (
+                f"a decline rule: {rules[0].value}" if rules else
+                "the evidence is too weak for an answer" if weak else "a sentence says the data asked about is missing"
+            )
             # A question outside what the documents are for has no closest passages worth pointing to.
             pointers = [] if DeclineRule.ABOUT_THE_ASKER in rules else pointers
             verdict = (
                 f"In short: declined by the rule '{rules[0].value}' (see the README's decline rules)." if rules else
+                "In short: declined, as a passage says the data asked about is missing." if not weak else
                 f"In short: declined, as the evidence scored {decision:.2f} on the answer-or-decline scale, below the "
                 f"bar of {self.models.threshold:.2f} (set so that few answerable questions are declined)."
             )

@@ -709,10 +709,13 @@ class AnsweringService:
         if covered and decision < self.models.threshold:
             trace.append("a topic, not a question: the best sentence holds every telling word of it")
         weak = decision < self.models.threshold and not (table and table.answers) and not covered
-        # A sentence saying the data asked about is missing ("GEH Cancer Waits Data for April is missing ...") declines
-        # whatever the score: the passages around it give other providers' figures, which the score cannot tell apart
-        # (out of fold a near miss declined, d308 in fold 4, and nothing answerable lost).
+        # A sentence saying an organisation's data asked about is missing ("GEH Cancer Waits Data for April is missing
+        # ...") declines whatever the score: the passages around it give other providers' figures, which the score
+        # cannot tell apart (out of fold a near miss declined, d308 in fold 4, and nothing answerable lost). Only for an
+        # organisation the question names: "... by trust?" is answered by the row of trusts, GEH's "no figure given".
         said_missing = self._data_said_missing(question, candidates.reading) if not (table and table.answers) else None
+        if said_missing is not None and not self._said_missing_for_organisation_named(question, said_missing):
+            said_missing = None
         if rules or weak or said_missing is not None:
             missing = RULE_EXPLAINED.get(rules[0], "") if rules else ""
             # What the pages it would quote lack, with those pages; else what the best three sentences' pages lack.
@@ -1263,6 +1266,11 @@ class AnsweringService:
         ]
         best = max(saying, key=shared, default=None)
         return best if best is not None and shared(best) >= MIN_SHARE_SAID_MISSING * others else None
+
+    def _said_missing_for_organisation_named(self, question: str, sentence_id: int) -> bool:
+        """The sentence saying data is missing says it of an organisation the question names ("GEH", "george eliot")."""
+        named = {tokenize(initials)[0] for initials in self.organisations_named(question) if tokenize(initials)}
+        return bool(named & self._sentences_saying_data_missing[sentence_id])
 
     def _author_first(self, asked_documents: set[str], scored: list[_Scored]) -> list[_Scored]:
         """For "who wrote it?" when the documents asked about (``_document_asked``) have no sign-off or author line:

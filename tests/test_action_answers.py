@@ -190,6 +190,11 @@ def test_an_everyday_word_beside_a_theme_narrows_the_listing_to_the_actions_that
     assert answer.actions is not None
     assert answer.text.splitlines()[0] == "1 action is in Travel and Transport and ICS specific and mentions “create” and “plan”. It is led by ICP."
     assert "Create an ICS-wide Travel Plan, conjoining Trust, local authority, and other partner Travel Plans. (lead ICP; due 23/24" in answer.text
+    # "The travel plan action", one action: the plan it creates narrows as "create" does; "the travel plan actions" are the theme's.
+    one = service.answer("who owns the ics wide travel plan action and what year")
+    assert one.text.splitlines()[0] == "1 action is in Travel and Transport and ICS specific and mentions “plan”. It is led by ICP."
+    assert "(lead ICP; due 23/24" in one.text
+    assert service.answer("who leads the travel plan actions").text.startswith("18 actions are in Travel and Transport.")
     # Several words are each quoted, not run together as if the documents said "grant funding" (a trial's
     # "mentions “need appoint sro”" read as a quote).
     assert service.answer("which actions mention grant funding").text.splitlines()[0] == "1 action mentions “grant” and “funding”"

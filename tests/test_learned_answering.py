@@ -195,6 +195,16 @@ def test_a_paraphrase_is_answered_from_the_passage_it_paraphrases(service):
     assert "Mr Vohra" in answer.text
 
 
+def test_a_question_naming_a_document_is_answered_from_it(service):
+    """A trial's "what did the nhse letter say about finance" was answered from the minutes' mentions of NHSE; the
+    letter's own finance paragraph (p. 3) is what the asker wants. A document named that never speaks of what is
+    asked gives no passage of its own ("End of Report" for industrial action)."""
+    answer = service.answer("what did the nhse letter say about finance")
+    assert not answer.abstained and answer.citations[0].slug == "nhse-system-review-letter-2022-05"
+    assert "£37.9" in answer.text
+    assert "End of Report" not in service.answer("what did the ceo report say about industrial action").text
+
+
 # -- glued words ---------------------------------------------------------------------
 
 

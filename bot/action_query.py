@@ -385,6 +385,16 @@ def has_status(row: ActionRow, status: ActionStatus) -> bool:
     return bool(_STATUS_CELL[status].search(row.status or ""))
 
 
+def status_named(message: str) -> str | None:
+    """The status a message asks about, as an ``ActionStatus`` value ("is no 4 overdue?": "overdue"), or None."""
+    return _take_named(message, _STATUS_ASKED)[0]
+
+
+def status_filter(status: str, today: date) -> ActionFilter:
+    """The filter on a status, with the due date it implies: overdue is due before ``today``'s month."""
+    return ActionFilter(status=status, due=due_before(today) if status == ActionStatus.OVERDUE.value else None)
+
+
 def _take_named(question: str, named: tuple[tuple[re.Pattern[str], str], ...]) -> tuple[str | None, str]:
     """The value of the first pattern the question matches (a scope, "the trust / pcn specific actions"; a
     status, "which QSRM actions are still open?"), and the question without its words."""

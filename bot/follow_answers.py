@@ -18,9 +18,11 @@ from bot.action_query import (
     actions_described,
     and_list,
     describe_matches,
+    filter_actions,
     has_number,
     left_out_note,
     nearest_rows_shown,
+    status_filter,
     with_detail_summed_up,
 )
 from bot.answering import MAX_SENTENCES, MIN_SUPPORTING_PROBABILITY, Answer, AnsweringService, Citation
@@ -96,6 +98,19 @@ class ContextualAnswer:
     answer: Answer
     resolution: Resolution
     history: tuple[Turn, ...]
+
+
+def status_said(rows: list[ActionRow], status: ActionFilter) -> str:
+    """Whether the rows have the status asked ("Yes: it is overdue.", "No: it is not closed.", "No: one of the two is
+    open."), ``status`` being a filter on the status and the due date it implies."""
+    if not any(row.status for row in rows):  # the Green Plan's action plans have no status column
+        return f"Its document gives {'it' if len(rows) == 1 else 'them'} no status, so I can't say whether {'it is' if len(rows) == 1 else 'they are'} {status.status}."
+    meeting = len(filter_actions(rows, status))
+    if len(rows) == 1:
+        return f"Yes: it is {status.status}." if meeting else f"No: it is not {status.status}."
+    if meeting == len(rows):
+        return f"Yes: {'both' if len(rows) == 2 else f'all {len(rows)}'} are {status.status}."
+    return f"No: {'none' if not meeting else meeting} of the {len(rows)} {'is' if meeting <= 1 else 'are'} {status.status}."
 
 
 class FollowUpAnswerer:
@@ -365,6 +380,10 @@ class FollowUpAnswerer:
         assert resolution.action_filter is not None
         chosen = [rows[place] for place in places]
         listing = describe_matches(chosen, resolution.action_filter, self.service.kb.actions, self.service.actions.titles)
+        if resolution.status_asked is not None:
+            # "is no 4 overdue?": yes or no in the first line, read as the action table reads a status.
+            status = status_filter(resolution.status_asked, self.service.today())
+            listing = replace(listing, summary=f"{status_said(chosen, status)} {listing.summary}")
         answer = self.service.answer_from_table(with_detail_summed_up(listing, resolution.detail) if resolution.detail else listing)
         one = len(places) == 1
         turn = Turn(

@@ -32,7 +32,15 @@ from functools import partial
 from itertools import pairwise
 
 from bot.action_answers import ROWS_IN_TEXT
-from bot.action_query import NUMBERED_ROW, NUMBERS_ALONE, ActionDetail, ActionFilter, detail_asked, numbers_named
+from bot.action_query import (
+    NUMBERED_ROW,
+    NUMBERS_ALONE,
+    ActionDetail,
+    ActionFilter,
+    detail_asked,
+    numbers_named,
+    status_named,
+)
 from bot.facts import is_talk, person_in_role, person_named, roles_asked
 from index.text import has_a_word, months_parted_from_years, tokenize, without_modal_may
 from index.vocabulary import (
@@ -318,6 +326,9 @@ class Resolution:
     row: int | None = None
     # NARROW: the rows of the last listing meant by the numbers they are printed with ("no 14": "14"; "2 and 3": "2,3")
     number: str | None = None
+    # NARROW by number: the status asked of those rows ("is no 4 overdue?", an ``ActionStatus`` value), for the reply to
+    # say whether they have it.
+    status_asked: str | None = None
     nothing_found: bool = False  # MORE: the last answer was a decline, so there is nothing of it to continue
 
     @property
@@ -517,7 +528,7 @@ def _about_listing(
             return _standalone(message)
         return Resolution(
             FollowUpKind.NARROW, last.question, replace(last.action_filter, number=None), offset=last.rows_shown,
-            subject=last.subject, detail=detail_asked(message), number=numbers_named(numbered),
+            subject=last.subject, detail=detail_asked(message), number=numbers_named(numbered), status_asked=status_named(message),
         )
     narrowing = _NARROW_CUE.match(message)
     ellipsis = _ELLIPSIS_CUE.match(message)

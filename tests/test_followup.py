@@ -877,6 +877,24 @@ def test_a_listed_action_asked_by_its_number_is_that_row(service, listing, messa
     assert missing.abstained and "no action numbered 9" in missing.text
 
 
+def test_a_status_asked_of_numbered_rows_is_answered_yes_or_no(service):
+    """A trial's "is no 4 overdue?" after the QSRM actions showed the row without saying whether it was overdue.
+    The Green Plan's actions have no status: that is said, not a guess."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    listed = answerer.answer("which actions are in the qsrm letter", ())
+    overdue = answerer.answer("is no 4 overdue?", listed.history).answer.text  # due "End May 22", status "Open"
+    assert overdue.startswith("Yes: it is overdue. 1 action is") and "4. Share updated Breast Screening Trajectory" in overdue
+    assert answerer.answer("is no 1 closed?", listed.history).answer.text.startswith("No: it is not closed.")
+    assert answerer.answer("are 2 and 3 open?", listed.history).answer.text.startswith("Yes: both are open.")
+    water = answerer.answer("what are the water actions", ())
+    unknown = answerer.answer("is no 2 overdue?", water.history).answer.text
+    assert unknown.startswith("Its document gives it no status, so I can't say whether it is overdue.")
+    # A number alone asks no status: the row as before.
+    assert answerer.answer("who leads no 5?", listed.history).answer.text.startswith("1 action is")
+
+
 def test_a_number_shared_by_several_themes_of_a_listing_asks_which(service):
     """Numbers start again in each theme: "no 1" of a listing of two themes, both on the page shown, names the themes."""
     from bot.follow_answers import FollowUpAnswerer

@@ -110,7 +110,7 @@ def status_said(rows: list[ActionRow], status: ActionFilter) -> str:
         return f"Yes: it is {status.status}." if meeting else f"No: it is not {status.status}."
     if meeting == len(rows):
         return f"Yes: {'both' if len(rows) == 2 else f'all {len(rows)}'} are {status.status}."
-    return f"No: {'none' if not meeting else meeting} of the {len(rows)} {'is' if meeting <= 1 else 'are'} {status.status}."
+    return f"No: {meeting or 'none'} of the {len(rows)} {'is' if meeting <= 1 else 'are'} {status.status}."
 
 
 class FollowUpAnswerer:

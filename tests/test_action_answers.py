@@ -343,6 +343,14 @@ def test_a_year_it_cannot_read_is_questioned_not_ignored(service):
     )
     assert answer.abstained and answer.citations == []
     assert service.answer("What actions are due in 1999?").text.endswith("ask, for example, “due 22/23”.")
+    # Said above the rows when the question names them otherwise, in one part or two ("... and who leads them?" had got
+    # the documents' water passages); "it" pointing back to the year gets the note, not "Which actions do you mean?".
+    water = service.answer("which water actions are due in 2024 and who leads them?")
+    assert water.actions is not None and water.text.startswith("The action table is by financial year, and 2024 could be")
+    assert "4 actions are in Water." in water.text.splitlines()[0] and "1. Assist member organisations to develop Water Management Plans." in water.text
+    assert service.answer("what's due in 2024 and who leads it").text.startswith("The action table is by financial year, and 2024")
+    # A year none of the table's actions could be due in: the note alone.
+    assert service.answer("which water actions are due in 2019?").actions is None
 
 
 def test_every_listed_row_can_be_checked_in_its_pages_quote(service):

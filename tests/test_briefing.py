@@ -29,6 +29,7 @@ from bot.briefing.clauses import (
     points_ahead,
     tidy,
     trim_to_clauses,
+    without_axis_ticks,
 )
 from bot.briefing.render import thin_note
 from bot.briefing.topic import facets, what_it_is_about
@@ -223,6 +224,28 @@ def test_the_nearest_topics_offered_are_headings_not_chart_labels_captions_or_ru
         assert not MONTH_NAME.search(nearest) and len(nearest.split()) >= 2, nearest
         assert not re.search(r"\b(?:Figure|Table|Chart)\s*\d|N/A", nearest), nearest
         assert nearest.split()[-1].lower() not in {"and", "of", "the", "for", "to", "in", "with"}, nearest
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # A trial's key figure: the row's figures, then the chart's axis (50%, 75%, 100%) run onto it.
+        ("all cancers 96% Apr-22 94.5% 50% 75% 100%", "all cancers 96% Apr-22 94.5%"),
+        ("compliance 0% 20% 40% 60%", "compliance"),
+        # Figures that do not step evenly, or do not end the text, or repeat a target, are the text's own.
+        ("Performance was 72% against 95%", "Performance was 72% against 95%"),
+        ("rates of 10% 20% 30% rose", "rates of 10% 20% 30% rose"),
+        ("Target 85% 85% 85%", "Target 85% 85% 85%"),
+        ("Outturn 52.1% 61.3% 70.2%", "Outturn 52.1% 61.3% 70.2%"),
+    ],
+)
+def test_a_charts_axis_run_onto_a_text_is_left_out(text, kept):
+    assert without_axis_ticks(text) == kept
+
+
+def test_no_key_figure_ends_on_a_charts_axis(writer):
+    briefing = writer.write("cancer performance")
+    assert briefing.key_figures and not any(f.text.endswith("75% 100%") for f in briefing.key_figures)
 
 
 def test_no_point_is_a_caption_or_a_pointer_elsewhere(briefings):

@@ -10,6 +10,7 @@ captions too), and tells prose from table debris, captions and links.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from datetime import date
 
 from bot.briefing.topic import Query, coverage, stems_of, with_phrases
@@ -369,8 +370,39 @@ def clause_spans(sentence: str) -> list[tuple[int, int]]:
 
 
 def tidy(text: str) -> str:
-    """A clause without its bullet, list number or trailing comma; still a substring of the original."""
-    return _LEADING_MARK.sub("", text.strip()).rstrip(_TRAILING_PUNCTUATION)
+    """A clause without its bullet, list number, trailing comma or a chart's axis after it; still a substring of the
+    original."""
+    return without_axis_ticks(_LEADING_MARK.sub("", text.strip()).rstrip(_TRAILING_PUNCTUATION))
+
+
+# Percentages at the end of a text, each with the white space before it: a chart's axis when they step evenly.
+_TRAILING_PERCENTAGES = re.compile(r"(?:\s+\d{1,3}(?:\.\d+)?%)+$")
+_PERCENTAGE = re.compile(r"(\d{1,3}(?:\.\d+)?)%")
+MIN_AXIS_TICKS = 3  # evenly stepped round percentages, this many or more, are a chart's axis (three: "50% 75% 100%")
+
+
+def without_axis_ticks(text: str) -> str:
+    """The text without a chart's axis the text layer ran onto its end ("... all cancers 96% Apr-22 94.5% 50% 75%
+    100%": the row's figures, then the axis ticks 50%, 75% and 100%): the longest run of at least ``MIN_AXIS_TICKS``
+    round percentages (multiples of 5) ending the text and rising or falling by one step. A trial's key figure had
+    ended on one."""
+    trailing = _TRAILING_PERCENTAGES.search(text)
+    if trailing is None:
+        return text
+    values = [float(v) for v in _PERCENTAGE.findall(trailing.group())]
+    ticks = 0
+    for n in range(len(values) - MIN_AXIS_TICKS + 1):  # the longest even run ending the text, from its earliest start
+        run = values[n:]
+        steps = {b - a for a, b in pairwise(run)}
+        if len(steps) == 1 and next(iter(steps)) != 0 and all(v % 5 == 0 for v in run):
+            ticks = len(run)
+            break
+    if not ticks:
+        return text
+    cut = trailing.start()
+    for _ in range(len(values) - ticks):  # keep the percentages before the axis
+        cut = text.index("%", cut) + 1
+    return text[:cut].rstrip(_TRAILING_PUNCTUATION)
 
 
 def _readable(text: str) -> bool:

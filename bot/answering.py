@@ -60,6 +60,7 @@ from bot.breakdowns import (
 )
 from bot.facts import (
     AMOUNT_WORDS,
+    FactKind,
     asks_an_amount,
     asks_for_author,
     asks_for_contact,
@@ -792,6 +793,7 @@ class AnsweringService:
         # (not "2.11." or "Date:", which the ranker may rank first for the passage after them).
         scored = self._quotable(scored, question)
         chosen = self._choose(scored, self._year_seed(question, scored) + self._best_for_each_part(question, scored))
+        chosen = self._lead_with_the_fact_asked(question, chosen)
         shown = self.quoter.with_lists([c.sentence_id for c in chosen], MAX_ANSWER_WITH_LIST_CHARS)
         passages = self._said_once(self.quoter.as_passages(shown, MAX_ANSWER_CHARS))
         if table and table.gives and table.sentence_id not in passages:
@@ -957,6 +959,16 @@ class AnsweringService:
             chosen.append(candidate)
             length += len(text)
         return chosen
+
+    def _lead_with_the_fact_asked(self, question: str, chosen: list[_Scored]) -> list[_Scored]:
+        """The sentences chosen, led by the first holding the kind of fact a question in one part asks for when the
+        best does not (a trial's "who's the exec lead for sustainability" had opened on a list of meetings, and the
+        sentence naming Laura Nelson came second). What is quoted is the same; only its order changes."""
+        wants = wanted_fact_kinds(question) & {FactKind.PERSON, FactKind.DATE, FactKind.COUNT}
+        if not wants or len(chosen) < 2 or len(split_question(question)) > 1 or carries(self._text(chosen[0]), wants):
+            return chosen
+        holding = next((c for c in chosen[1:] if carries(self._text(c), wants)), None)
+        return chosen if holding is None else [holding, *(c for c in chosen if c is not holding)]
 
     def _said_once(self, passages: list[int]) -> list[int]:
         """The passages' sentences without one that another of them says in full: a paper's cover sheet repeats its

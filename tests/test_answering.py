@@ -888,3 +888,11 @@ def test_money_is_asked_by_a_word_that_means_nothing_else(question, money):
 
     assert asks_money_by_name(question) is money
 
+
+
+def test_an_answer_opens_on_the_sentence_holding_the_kind_of_fact_asked(service):
+    """A trial's "who's the exec lead for sustainability" opened on the PHM roadmap's list of meetings; the sentence
+    naming the lead, quoted second, now leads."""
+    answer = service.answer("who's the exec lead for sustainability")
+    assert answer.text.startswith("Laura Nelson – Director of Operational and Financial recovery – Executive Lead for Sustainability.")
+    assert answer.citations[0].slug == "cw-ics-green-plan" and answer.citations[0].page == 1

@@ -614,7 +614,7 @@ class FeatureMaker:
             float(unknown_name),
             *missing_there,
             # A table row giving the month asked gives its count too ("Total appointments: February 2022 413,658").
-            float(FactKind.COUNT in reading.wants and not self._states_a_count(question, shown, quoted, said)),
+            float(FactKind.COUNT in reading.wants and not states_a_count(self.figure_text(shown)) and not states_a_count(said)),
             float(asks_when(question) and not any(self._form(i).holds_date for i in self._beside(best[0]))),
             float(self._year_without_figure(question, quoted, said)),
             sum(w for t, w in reading.terms.items() if not self.searcher.knows(t)) / total,
@@ -624,15 +624,6 @@ class FeatureMaker:
             # What the pages it would quote hold: a near miss's lack the name asked.
             *self._pages_coverage(reading, self.evidence_tokens(quoted) | table_tokens, self.names_to_find(reading)),
         ]
-
-    def _states_a_count(self, question: str, shown: int, quoted: list[int], said: str) -> bool:
-        """Whether the evidence gives a count for "how many": the best quotable sentence (``shown``) or a table row's
-        month (``said``); in a question in parts ("how many ... and what theme ...?"), any sentence the answer would
-        quote, as the best may answer the other part."""
-        texts = [self.figure_text(shown), said]
-        if len(split_question(question)) > 1:
-            texts += [self.figure_text(i) for i in quoted]
-        return any(states_a_count(text) for text in texts)
 
     def _year_without_figure(self, question: str, quoted: list[int], said: str = "") -> bool:
         """A value asked for a year that none of the quoted sentences gives (a compound question's years may

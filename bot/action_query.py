@@ -385,14 +385,42 @@ def has_status(row: ActionRow, status: ActionStatus) -> bool:
     return bool(_STATUS_CELL[status].search(row.status or ""))
 
 
-def status_named(message: str) -> str | None:
-    """The status a message asks about, as an ``ActionStatus`` value ("is no 4 overdue?": "overdue"), or None."""
-    return _take_named(message, _STATUS_ASKED)[0]
+# A yes/no question ("is no 4 overdue?", "are 2 and 3 still open?", "has no 1 been closed?"), not one asking what or who
+# ("what has been done on no 4?", "who's behind no 4"); a status negated ("is no 4 not overdue?") is not read.
+_POLAR_QUESTION = re.compile(r"^\W*(?:and\s+)?(?:is|are|has|have|was|were)\b", re.IGNORECASE)
+_NOT_BEFORE_STATUS = re.compile(r"\bnot\s+(?:yet\s+)?(?:been\s+)?(?:overdue|late|open|closed|done|complete|completed|finished|in\s+progress|ongoing|outstanding|started)\b", re.IGNORECASE)
 
 
-def status_filter(status: str, today: date) -> ActionFilter:
-    """The filter on a status, with the due date it implies: overdue is due before ``today``'s month."""
-    return ActionFilter(status=status, due=due_before(today) if status == ActionStatus.OVERDUE.value else None)
+class StatusVerdict(Enum):
+    """Whether a listed row has the status asked of it (``status_of_row``)."""
+
+    YES = "yes"
+    NO = "no"
+    NO_STATUS = "no status"  # its document gives its actions no status (the Green Plan's action plans)
+    PAST_DUE = "past due"  # overdue asked of a row with no status: its due date has passed, and nothing says if it is done
+    NO_DATE = "no date"  # overdue asked, not marked closed, and its due ("Immediate", "TBC") is no date to be late by
+
+
+def status_asked_of_rows(message: str) -> ActionStatus | None:
+    """The status a yes/no question asks of listed rows ("is no 4 overdue?": overdue), or None."""
+    if not _POLAR_QUESTION.match(message) or _NOT_BEFORE_STATUS.search(message):
+        return None
+    named = _take_named(message, _STATUS_ASKED)[0]
+    return ActionStatus(named) if named else None
+
+
+def status_of_row(row: ActionRow, status: ActionStatus, today: date) -> StatusVerdict:
+    """Whether a row has ``status``, read as a listing of that status reads it (overdue: due before ``today``'s month
+    and not marked closed), or why that cannot be said."""
+    if status is not ActionStatus.OVERDUE:
+        return StatusVerdict.NO_STATUS if row.status is None else StatusVerdict.YES if has_status(row, status) else StatusVerdict.NO
+    if not has_status(row, status):
+        return StatusVerdict.NO  # marked closed
+    if row.due_normalised is None:
+        return StatusVerdict.NO_DATE
+    if not _matches(row, ActionFilter(due=due_before(today))):
+        return StatusVerdict.NO  # not due yet
+    return StatusVerdict.YES if row.status is not None else StatusVerdict.PAST_DUE
 
 
 def _take_named(question: str, named: tuple[tuple[re.Pattern[str], str], ...]) -> tuple[str | None, str]:

@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from datetime import date
 
 from bot.action_answers import ROWS_IN_TEXT, shown_rows
 from bot.action_query import (
     ActionFilter,
     ActionListing,
+    ActionStatus,
+    StatusVerdict,
     actions_described,
     and_list,
     describe_matches,
-    filter_actions,
     has_number,
     left_out_note,
     nearest_rows_shown,
-    status_filter,
+    status_of_row,
     with_detail_summed_up,
 )
 from bot.answering import MAX_SENTENCES, MIN_SUPPORTING_PROBABILITY, Answer, AnsweringService, Citation
@@ -100,17 +102,33 @@ class ContextualAnswer:
     history: tuple[Turn, ...]
 
 
-def status_said(rows: list[ActionRow], status: ActionFilter) -> str:
-    """Whether the rows have the status asked ("Yes: it is overdue.", "No: it is not closed.", "No: one of the two is
-    open."), ``status`` being a filter on the status and the due date it implies."""
-    if not any(row.status for row in rows):  # the Green Plan's action plans have no status column
-        return f"Its document gives {'it' if len(rows) == 1 else 'them'} no status, so I can't say whether {'it is' if len(rows) == 1 else 'they are'} {status.status}."
-    meeting = len(filter_actions(rows, status))
+def status_said(rows: list[ActionRow], status: ActionStatus, today: date) -> str:
+    """Whether listed rows have the status a yes/no question asks ("Yes: it is overdue.", "No: none of them is closed."),
+    each read as ``status_of_row`` reads it; several rows with different answers are told by their numbers ("Open: no.
+    2. No status given: no. 16.")."""
+    asked = status.value
+    verdicts = [status_of_row(row, status, today) for row in rows]
     if len(rows) == 1:
-        return f"Yes: it is {status.status}." if meeting else f"No: it is not {status.status}."
-    if meeting == len(rows):
-        return f"Yes: {'both' if len(rows) == 2 else f'all {len(rows)}'} are {status.status}."
-    return f"No: {meeting or 'none'} of the {len(rows)} {'is' if meeting <= 1 else 'are'} {status.status}."
+        return {
+            StatusVerdict.YES: f"Yes: it is {asked}.",
+            StatusVerdict.NO: f"No: it is not {asked}.",
+            StatusVerdict.NO_STATUS: f"Its document gives it no status, so I can't say whether it is {asked}.",
+            StatusVerdict.NO_DATE: f"It is not marked closed, but its due date, “{rows[0].due}”, is no date to be {asked} by.",
+            StatusVerdict.PAST_DUE: f"It was due {rows[0].due}, which has passed; its document gives no status, so it may be done.",
+        }[verdicts[0]]
+    if all(v is StatusVerdict.YES for v in verdicts):
+        return f"Yes: {'both' if len(rows) == 2 else f'all {len(rows)}'} are {asked}."
+    if all(v is StatusVerdict.NO for v in verdicts):
+        return f"No: {'neither' if len(rows) == 2 else 'none of them'} is {asked}."
+    said = {
+        StatusVerdict.YES: asked.capitalize(),
+        StatusVerdict.NO: f"Not {asked}",
+        StatusVerdict.NO_STATUS: "No status given",
+        StatusVerdict.NO_DATE: f"Not marked closed, with no date to be {asked} by",
+        StatusVerdict.PAST_DUE: "Past their due date, with no status given",
+    }
+    groups = {v: [row.number for row, w in zip(rows, verdicts) if w is v] for v in StatusVerdict}
+    return " ".join(f"{said[v]}: no. {and_list(numbers)}." for v, numbers in groups.items() if numbers)
 
 
 class FollowUpAnswerer:
@@ -380,10 +398,8 @@ class FollowUpAnswerer:
         assert resolution.action_filter is not None
         chosen = [rows[place] for place in places]
         listing = describe_matches(chosen, resolution.action_filter, self.service.kb.actions, self.service.actions.titles)
-        if resolution.status_asked is not None:
-            # "is no 4 overdue?": yes or no in the first line, read as the action table reads a status.
-            status = status_filter(resolution.status_asked, self.service.today())
-            listing = replace(listing, summary=f"{status_said(chosen, status)} {listing.summary}")
+        if resolution.status_asked is not None:  # "is no 4 overdue?": yes or no in the first line
+            listing = replace(listing, summary=f"{status_said(chosen, resolution.status_asked, self.service.today())} {listing.summary}")
         answer = self.service.answer_from_table(with_detail_summed_up(listing, resolution.detail) if resolution.detail else listing)
         one = len(places) == 1
         turn = Turn(

@@ -37,9 +37,10 @@ from bot.action_query import (
     NUMBERS_ALONE,
     ActionDetail,
     ActionFilter,
+    ActionStatus,
     detail_asked,
     numbers_named,
-    status_named,
+    status_asked_of_rows,
 )
 from bot.facts import is_talk, person_in_role, person_named, roles_asked
 from index.text import has_a_word, months_parted_from_years, tokenize, without_modal_may
@@ -164,7 +165,7 @@ _NTH_ROW = re.compile(rf"\b(?:the\s+)?(?P<nth>{'|'.join(_ORDINALS)})\s+(?:one|ac
 _ABOUT_A_ROW = frozenset(
     """who leads lead led leading owns own owner responsible when when's whens due deadline timescale timescales is it
     tell me more about details detail status progress page update say says s overdue late open closed done complete
-    completed finished""".split()
+    completed finished outstanding ongoing underway started past behind still yet been marked are has have""".split()
 )
 _EXPAND = re.compile(
     rf"\b(?:tell\s+me\s+)?(?:more|expand|elaborate|detail|details)\s+(?:about|on|of)\s+(?:the\s+)?"
@@ -326,9 +327,9 @@ class Resolution:
     row: int | None = None
     # NARROW: the rows of the last listing meant by the numbers they are printed with ("no 14": "14"; "2 and 3": "2,3")
     number: str | None = None
-    # NARROW by number: the status asked of those rows ("is no 4 overdue?", an ``ActionStatus`` value), for the reply to
-    # say whether they have it.
-    status_asked: str | None = None
+    # NARROW to rows by number or place: the status a yes/no question asks of them ("is no 4 overdue?"), for the reply
+    # to say whether they have it.
+    status_asked: ActionStatus | None = None
     nothing_found: bool = False  # MORE: the last answer was a decline, so there is nothing of it to continue
 
     @property
@@ -518,7 +519,7 @@ def _about_listing(
         place = page_start(last.rows_shown) + nth_on_page if nth_on_page >= 0 or not last.rows_shown else last.rows_shown + nth_on_page
         return Resolution(
             FollowUpKind.NARROW, last.question, last.action_filter, offset=last.rows_shown, subject=last.subject,
-            detail=detail_asked(message), row=place,
+            detail=detail_asked(message), row=place, status_asked=status_asked_of_rows(message),
         )
     if numbered := _rows_numbered(message):
         # "who leads no 14?": the row printed "14." in the listing, whichever page of it showed it; "who leads waste
@@ -528,7 +529,7 @@ def _about_listing(
             return _standalone(message)
         return Resolution(
             FollowUpKind.NARROW, last.question, replace(last.action_filter, number=None), offset=last.rows_shown,
-            subject=last.subject, detail=detail_asked(message), number=numbers_named(numbered), status_asked=status_named(message),
+            subject=last.subject, detail=detail_asked(message), number=numbers_named(numbered), status_asked=status_asked_of_rows(message),
         )
     narrowing = _NARROW_CUE.match(message)
     ellipsis = _ELLIPSIS_CUE.match(message)

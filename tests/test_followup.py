@@ -878,21 +878,33 @@ def test_a_listed_action_asked_by_its_number_is_that_row(service, listing, messa
 
 
 def test_a_status_asked_of_numbered_rows_is_answered_yes_or_no(service):
-    """A trial's "is no 4 overdue?" after the QSRM actions showed the row without saying whether it was overdue.
-    The Green Plan's actions have no status: that is said, not a guess."""
+    """A trial's "is no 4 overdue?" after the QSRM actions showed the row without saying whether it was overdue. Each
+    row is read as a listing of that status reads it, and what cannot be said is said (a review: "No" had been given
+    for a due of "Immediate", for rows with no status, and to questions that were no yes/no questions)."""
     from bot.follow_answers import FollowUpAnswerer
 
     answerer = FollowUpAnswerer(service)
     listed = answerer.answer("which actions are in the qsrm letter", ())
-    overdue = answerer.answer("is no 4 overdue?", listed.history).answer.text  # due "End May 22", status "Open"
+
+    def said(message: str) -> str:
+        return answerer.answer(message, listed.history).answer.text
+
+    overdue = said("is no 4 overdue?")  # due "End May 22", status "Open"
     assert overdue.startswith("Yes: it is overdue. 1 action is") and "4. Share updated Breast Screening Trajectory" in overdue
-    assert answerer.answer("is no 1 closed?", listed.history).answer.text.startswith("No: it is not closed.")
-    assert answerer.answer("are 2 and 3 open?", listed.history).answer.text.startswith("Yes: both are open.")
+    assert said("is no 1 overdue?").startswith("It is not marked closed, but its due date, “Immediate”, is no date to be overdue by.")
+    assert said("are 1, 2 and 4 overdue?").startswith("Overdue: no. 4. Not marked closed, with no date to be overdue by: no. 1 and 2.")
+    assert said("has no 1 been closed?").startswith("No: it is not closed.")
+    assert said("are 2 and 3 still open?").startswith("Yes: both are open.")
+    assert said("is no 4 outstanding?").startswith("Yes: it is open.")
+    assert said("is the first one overdue?").startswith("It is not marked closed")
+    # No yes or no to what is no yes/no question, nor to a status negated.
+    for message in ("what has been done on no 4?", "who's behind no 4", "is no 4 not overdue?"):
+        assert said(message).startswith("1 action is"), message
+    # The Green Plan's actions have no status: their due year is said, not a guess.
     water = answerer.answer("what are the water actions", ())
     unknown = answerer.answer("is no 2 overdue?", water.history).answer.text
-    assert unknown.startswith("Its document gives it no status, so I can't say whether it is overdue.")
-    # A number alone asks no status: the row as before.
-    assert answerer.answer("who leads no 5?", listed.history).answer.text.startswith("1 action is")
+    assert unknown.startswith("It was due 23/24, which has passed; its document gives no status, so it may be done.")
+    assert answerer.answer("is no 2 closed?", water.history).answer.text.startswith("Its document gives it no status")
 
 
 def test_a_number_shared_by_several_themes_of_a_listing_asks_which(service):

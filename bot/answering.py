@@ -215,10 +215,11 @@ MAX_DEFINING_CHARS = 300
 # the even odds of the ranker's own probability.
 LIKELY_ANSWER = 0.5
 
+# A calendar year as typed ("due in 2024"): the action table is by financial year.
+_CALENDAR_YEAR_TYPED = re.compile(rf"\b{CALENDAR_YEAR}\b")
 # "due in 2024", "due 2023/25": a year the due-date parser could not turn into a financial year.
 # "by" a year is a due date only where what is due comes before it (``index.due_dates.find_due_by_year``): "what
 # actions will get us to net zero by 2040?" names a target year, and the documents answer it (a review).
-CALENDAR_YEAR_TYPED = re.compile(rf"\b{CALENDAR_YEAR}\b")
 _ASKS_FOR_A_YEAR = re.compile(rf"\b(?:due(?:\s+by)?|in|for)\s+(?:fy\s*)?(?:{CALENDAR_YEAR}|\d\d/\d\d)\b", re.IGNORECASE)
 _SENTENCE_MARK = re.compile(r"[.!?]")  # a caption followed by one of these has a sentence of its own
 # "... and when should we hit it?": a part that names its subject only by a word pointing back.
@@ -260,6 +261,15 @@ def as_asked(question: str) -> str:
 
 
 T = TypeVar("T")
+
+
+def _calendar_year_readings(question: str) -> tuple[str, ...]:
+    """The two financial years the first calendar year of a question could mean ("2024": 2023/24 and 2024/25), or none."""
+    year = _CALENDAR_YEAR_TYPED.search(question)
+    if year is None:
+        return ()
+    start = int(year.group())
+    return f"{start - 1}/{start % 100:02d}", f"{start}/{(start + 1) % 100:02d}"
 
 
 def page_firsts(followers: list[T], page_of: Callable[[T], tuple[str, int]], best: T) -> list[T]:
@@ -480,14 +490,18 @@ class AnsweringService:
             return self._point_to_briefing(about["topic"], filters)
         action_filter = self.action_filter(question)
         unreadable_year = action_filter is not None and action_filter.due is None and _ASKS_FOR_A_YEAR.search(question)
-        if unreadable_year and action_filter is not None and action_filter.constraints() and self._calendar_year_readings(question, held=True):
-            # "which water actions are due in 2024 and who leads them?": the water actions, each with its due year,
-            # under what the calendar year could mean (a new user's trial had got the documents' water passages). Not
-            # for a year the table's due years are all apart from ("and in 2019?"): the note alone says so.
-            named_rows = self.actions.listing(action_filter)
-            if named_rows.groups and asks_about_actions(question):
-                listed = with_the_detail_asked(question, action_filter, named_rows)
+        if unreadable_year and action_filter is not None and action_filter.constraints() and asks_about_actions(question):
+            # "which water actions are due in 2024 and who leads them?": those due in either financial year 2024 could
+            # mean, each with its due year, under what it could mean (a new user's trial had got the documents' water
+            # passages). None there ("and in 2025?"): the note alone says which years the table's actions are due in.
+            # A question's other part asking something of its own ("what is the footprint in 2020/21 and which actions
+            # are due in 2031?") is still answered: only parts pointing back at the actions ("who leads them?") are not.
+            either = self.actions.listing_due_in_any(action_filter, _calendar_year_readings(question))
+            if either is not None:
+                listed = with_the_detail_asked(question, action_filter, either)
                 return self.answer_from_table(replace(listed, summary=f"{self._unreadable_year(question)} {listed.summary}"))
+            if all(_REFERS_BACK.search(part) for part in split_question(question) if not _ASKS_FOR_A_YEAR.search(part)):
+                return Answer(text=self._unreadable_year(question), citations=[], abstained=True, trace=["no action due in either financial year"])
         if unreadable_year and len(split_question(question)) < 2:
             return Answer(text=self._unreadable_year(question), citations=[], abstained=True, trace=["a due year the table cannot read"])
         if action_filter is not None and not action_filter.constraints() and _REFERS_BACK.search(question):
@@ -526,23 +540,14 @@ class AnsweringService:
         """Why a year asked of the action table was not read: a calendar year names two financial years (with the
         years the table's actions are due in); anything else, how to write one."""
         due = financial_years_due(self.kb.actions)
-        readings = self._calendar_year_readings(question)
-        if not readings or not due:
+        year = _CALENDAR_YEAR_TYPED.search(question)
+        if year is None or not due:
             return UNREADABLE_YEAR
-        example = next((reading for reading in reversed(readings) if reading in due), due[0])  # one the table has
+        before, after = _calendar_year_readings(question)
+        example = next((reading for reading in (after, before) if reading in due), due[0])  # one the table has
         return CALENDAR_YEAR_ASKED.format(
-            year=readings[1][:4], before=readings[0], after=readings[1], first=due[0], last=due[-1], example=f"{example[2:4]}/{example[5:7]}"
+            year=year.group(), before=before, after=after, first=due[0], last=due[-1], example=f"{example[2:4]}/{example[5:7]}"
         )
-
-    def _calendar_year_readings(self, question: str, held: bool = False) -> list[str]:
-        """The two financial years a calendar year in the question could mean ("2024": 2023/24 and 2024/25); with
-        ``held``, none unless the action table has actions due in one of them."""
-        year = CALENDAR_YEAR_TYPED.search(question)
-        if year is None:
-            return []
-        start = int(year.group())
-        readings = [f"{start - 1}/{start % 100:02d}", f"{start}/{(start + 1) % 100:02d}"]
-        return readings if not held or set(readings) & set(financial_years_due(self.kb.actions)) else []
 
     def _amount_of_actions(self, answer: Answer, listing: ActionListing, money: bool) -> Answer:
         """The documents' answer to an amount asked of actions, the table holding none: as it is, unless ``money`` is

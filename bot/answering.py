@@ -60,6 +60,7 @@ from bot.breakdowns import (
 )
 from bot.facts import (
     AMOUNT_WORDS,
+    ASKS_A_FIGURE,
     FactKind,
     asks_an_amount,
     asks_for_author,
@@ -86,7 +87,14 @@ from bot.features import (
     QuestionReading,
     decline_rules_met,
 )
-from bot.missing import DATA_MISSING, gives_the_months_asked, months_named, what_is_missing, words_near_data_missing
+from bot.missing import (
+    ABOUT_DATA_ITSELF,
+    DATA_MISSING,
+    gives_the_months_asked,
+    months_named,
+    what_is_missing,
+    words_near_data_missing,
+)
 from bot.quoting import Quoter
 from bot.ranker import AnsweringModels, load_models, probability
 from bot.tables import TableAnswer, TableReader, TableRow, columns_asked, table_answer
@@ -734,14 +742,14 @@ class AnsweringService:
         if covered and decision < self.models.threshold:
             trace.append("a topic, not a question: the best sentence holds every telling word of it")
         weak = decision < self.models.threshold and not (table and table.answers) and not covered
-        # A sentence saying an organisation's data asked about is missing ("GEH Cancer Waits Data for April is missing
-        # ...") declines whatever the score: the passages around it give other providers' figures, which the score
-        # cannot tell apart (out of fold a near miss declined, d308 in fold 4, and nothing answerable lost). Only for an
-        # organisation the question names: "... by trust?" is answered by the row of trusts, GEH's "no figure given".
-        said_missing = self._data_said_missing(question, candidates.reading) if not (table and table.answers) else None
-        if said_missing is not None and not self._said_missing_for_organisation_named(question, said_missing):
-            said_missing = None
-        if rules or weak or said_missing is not None:
+        said_missing = self._data_said_missing(question, candidates.reading)
+        # A figure asked of an organisation whose data a sentence says is missing ("GEH Cancer Waits Data for April is
+        # missing ...") is declined whatever the score: the passages around it give other providers' figures, which the
+        # score cannot tell apart (out of fold a near miss declined, d308 in fold 4, and nothing answerable lost).
+        missing_declines = (
+            said_missing is not None and not (table and table.answers) and self._figure_said_missing(question, said_missing)
+        )
+        if rules or weak or missing_declines:
             missing = RULE_EXPLAINED.get(rules[0], "") if rules else ""
             # What the pages it would quote lack, with those pages; else what the best three sentences' pages lack.
             pointers = self._hints_of_sentences(quoted) if lacking and not missing else self._hints_of_hits(candidates.hits)
@@ -1316,15 +1324,33 @@ class AnsweringService:
             for sentence_id, near in self._sentences_saying_data_missing.items()
             # The name must be what the data is missing for, not a word further on in a run of cells; and "April
             # 2023" is not said of by a paper of 2022 saying April's data is missing.
-            if names & near and _page_gives_the_times(self.features, question, sentence_id, months=True)
+            if any(name in near or self._names_organisation(near, name) for name in names)
+            and _page_gives_the_times(self.features, question, sentence_id, months=True)
         ]
         best = max(saying, key=shared, default=None)
         return best if best is not None and shared(best) >= MIN_SHARE_SAID_MISSING * others else None
 
-    def _said_missing_for_organisation_named(self, question: str, sentence_id: int) -> bool:
-        """The sentence saying data is missing says it of an organisation the question names ("GEH", "george eliot")."""
-        named = {tokenize(initials)[0] for initials in self.organisations_named(question) if tokenize(initials)}
-        return bool(named & self._sentences_saying_data_missing[sentence_id])
+    def _figure_said_missing(self, question: str, sentence_id: int) -> bool:
+        """The question asks a figure ("62 day cancer % at geh in april", "how many 12 hr trolley waits at uhcw") of an
+        organisation it names ("GEH", "george eliot") that the sentence says data is missing for. Not a question about
+        the data itself ("has geh submitted its april cancer data?", "why is geh missing from the figures?"), which
+        that sentence answers, nor one naming no organisation ("... by trust?" gets the row of trusts, GEH's "no figure
+        given"; a review)."""
+        if not ASKS_A_FIGURE.search(question) or ABOUT_DATA_ITSELF.search(question):
+            return False
+        near = self._sentences_saying_data_missing[sentence_id]
+        return any(self._names_organisation(near, initials) for initials in self.organisations_named(question))
+
+    def _names_organisation(self, tokens: frozenset[str], initials: str) -> bool:
+        """Whether these search tokens name the organisation by its initials ("GEH") or by its name ("George Eliot" of
+        "George Eliot Hospital": the words saying what kind of body it is aside)."""
+        if set(tokenize(initials)) <= tokens:
+            return True
+        for name in self._organisations.get(initials.upper(), ()):
+            telling = frozenset(tokenize(" ".join(w for w in name.split() if w not in ORGANISATION_WORDS and w not in MINOR_WORDS)))
+            if telling and telling <= tokens:
+                return True
+        return False
 
     def _author_first(self, asked_documents: set[str], scored: list[_Scored]) -> list[_Scored]:
         """For "who wrote it?" when the documents asked about (``_document_asked``) have no sign-off or author line:

@@ -493,6 +493,13 @@ def test_a_decline_quotes_the_papers_saying_the_data_asked_about_is_missing(serv
     # Typed fast, the question had scored as answerable, and got the system's figures beside that sentence.
     typed = service.answer("62 day cancer % at geh in april")
     assert typed.abstained and "GEH Cancer Waits Data for April is missing" in typed.text
+    # A question about the data itself is answered by that sentence, not declined with it (a review).
+    about = service.answer("why is geh missing from the system cancer figures in april?")
+    assert not about.abstained and about.text.startswith("GEH Cancer Waits Data for April is missing")
+    # The organisation named by its name, not its initials: "George Eliot" in "Data currently missing for George Eliot
+    # and UHCW" (a review: "the closest passages do not mention GEH").
+    spelled = service.answer("ambulance handovers at george eliot")
+    assert spelled.abstained and "Data currently missing for George Eliot and UHCW" in spelled.text
     # Not for another year than the paper's: "April 2023" keeps its own reason.
     later = service.answer("What was GEH's 62 day cancer performance in April 2023?")
     assert later.abstained and "GEH Cancer Waits Data" not in later.text and "2023" in later.text

@@ -907,12 +907,12 @@ class AnsweringService:
         return best
 
     def _within_the_document_named(self, question: str, scored: list[_Scored]) -> list[_Scored]:
-        """For a question in one part naming one document ("what did the nhse letter say about finance") whose best
+        """For a question in one part naming one document to read ("what did the nhse letter say about finance") whose best
         sentence is in another, the sentences of the document named, best first; none otherwise. Decided on the whole
         corpus (the document named may not hold the answer), chosen from the document the asker wants the view of: a
         trial's question had been answered from the minutes' mentions of NHSE. (A question in parts looks for a part
         naming a document in it: ``_best_for_each_part``.)"""
-        named = self.features.documents_named_in(question)
+        named = self.features.documents_quoted_from(question)
         if len(named) != 1 or not scored or self._page(scored[0].sentence_id)[0] in named or len(split_question(question)) > 1:
             return []
         within, candidates, _ = self._rank(self.with_words_of_like_meaning(question), CHUNKS_SEARCHED, Filters(slugs=frozenset(named)))

@@ -357,6 +357,14 @@ class FeatureMaker:
         """The documents a question names ("what did the CEO report say ...", "in the green plan")."""
         return {slug for slug, _ in self._document_mentions(question)}
 
+    def documents_quoted_from(self, question: str) -> set[str]:
+        """The documents a question names as where to read ("what did the nhse letter say ...", "in the green plan");
+        not one named as what is asked about ("what did the governing body say about the green plan?")."""
+        return {
+            slug for slug, naming in self._document_mentions(question)
+            if not re.search(rf"\b(?:about|on|regarding|re|of)\s+(?:the\s+|our\s+|its\s+)?{re.escape(naming)}\b", question, re.IGNORECASE)
+        }
+
     def title_words(self, slug: str) -> frozenset[str]:
         """A document's title as search tokens, and its initials ("qsrm", "nhse")."""
         return self.searcher.title_tokens(slug) | self._title_initials[slug]

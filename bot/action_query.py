@@ -78,7 +78,8 @@ _STOPWORDS = STOPWORDS | frozenset(
     documents one ones total""".split()
 )
 # "The green plan", "the medicines action plan", "the plan(s)", "the travel plan actions": the plan (or its table)
-# the actions are from, no word an action must mention; "the travel plan action", one action, is the one creating it. Any other plan ("the ICS-wide travel plan", "a climate change adaptation plan")
+# the actions are from, no word an action must mention; "the travel plan action", one action, is one mentioning a plan
+# (the theme's actions that do: "Create an ICS-wide Travel Plan ...", "Ensure Trusts have Travel Plans ..."). Any other plan ("the ICS-wide travel plan", "a climate change adaptation plan")
 # is: the action to create it is the one asked.
 _THE_PLAN = re.compile(
     r"\b(?:green|action)\s+plans?\b|\b(?:the|this|our|its|ics)\s+plans?\b(?!\s+to\b)|\bplan(?:s|['’]s)?(?=\s+actions\b)",

@@ -10,8 +10,8 @@ captions too), and tells prose from table debris, captions and links.
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 from datetime import date
+from itertools import pairwise
 
 from bot.briefing.topic import Query, coverage, stems_of, with_phrases
 from bot.quoting import without_heading

@@ -765,7 +765,8 @@ class AnsweringService:
                 # "The closest passages do not mention SWFT": the pages listed are the pages that were read for it.
                 pointers = self._hints_of_sentences(best) if missing else pointers
             # Said in place of "not mentioned", or of no reason; a table's months or a year's figures say more.
-            says_little = not missing or missing.startswith("The closest passages do not mention") or not (rules or weak)
+            declined_only_for_data_missing = not (rules or weak)
+            says_little = not missing or missing.startswith("The closest passages do not mention") or declined_only_for_data_missing
             if says_little and (said := said_missing) is not None:
                 # "GEH's 62 day cancer performance in April": the documents say GEH's April cancer data is missing.
                 slug, sentence = self.kb.sentences[said]

@@ -897,6 +897,9 @@ def test_a_status_asked_of_numbered_rows_is_answered_yes_or_no(service):
     assert said("are 2 and 3 still open?").startswith("Yes: both are open.")
     assert said("is no 4 outstanding?").startswith("Yes: it is open.")
     assert said("is the first one overdue?").startswith("It is not marked closed")
+    # "is it closed?" after one row is about that row.
+    one = answerer.answer("who leads no 4?", listed.history)
+    assert answerer.answer("is it closed?", one.history).answer.text.startswith("No: it is not closed. 1 action is")
     # No yes or no to what is no yes/no question, nor to a status negated.
     for message in ("what has been done on no 4?", "who's behind no 4", "is no 4 not overdue?"):
         assert said(message).startswith("1 action is"), message

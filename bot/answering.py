@@ -60,7 +60,6 @@ from bot.breakdowns import (
 )
 from bot.facts import (
     AMOUNT_WORDS,
-    ASKS_A_FIGURE,
     FactKind,
     asks_an_amount,
     asks_for_author,
@@ -1332,12 +1331,12 @@ class AnsweringService:
         return best if best is not None and shared(best) >= MIN_SHARE_SAID_MISSING * others else None
 
     def _figure_said_missing(self, question: str, sentence_id: int) -> bool:
-        """The question asks a figure ("62 day cancer % at geh in april", "how many 12 hr trolley waits at uhcw") of an
-        organisation it names ("GEH", "george eliot") that the sentence says data is missing for. Not a question about
-        the data itself ("has geh submitted its april cancer data?", "why is geh missing from the figures?"), which
-        that sentence answers, nor one naming no organisation ("... by trust?" gets the row of trusts, GEH's "no figure
-        given"; a review)."""
-        if not ASKS_A_FIGURE.search(question) or ABOUT_DATA_ITSELF.search(question):
+        """The question asks about an organisation it names ("62 day cancer % at geh in april", "uhcw ambulance handover
+        60 mins") that the sentence says data is missing for ("GEH", "george eliot"). Not a question about the data
+        itself ("has geh submitted its april cancer data?", "why no geh cancer figures for april?"), which that sentence
+        answers, nor one naming no organisation ("... by trust?" gets the row of trusts, GEH's "no figure given"; the
+        reviews)."""
+        if ABOUT_DATA_ITSELF.search(question):
             return False
         near = self._sentences_saying_data_missing[sentence_id]
         return any(self._names_organisation(near, initials) for initials in self.organisations_named(question))

@@ -223,14 +223,6 @@ def asks_for_money(question: str) -> bool:
     return asks_an_amount(question) and bool(_MONEY_ASKED.search(question))
 
 
-# A figure asked for: how many or much, a share, a rate, a performance or a number ("62 day cancer % at geh in april",
-# "what was GEH's A&E performance?"). English, set by hand.
-ASKS_A_FIGURE = re.compile(
-    r"\bhow\s+(?:many|much)\b|%|\bper\s*cent\b|\b(?:percentage|proportion|share|rate|performance|figures?|numbers?|total|count)\b",
-    re.IGNORECASE,
-)
-
-
 def wanted_fact_kinds(question: str) -> set[FactKind]:
     q = question.lower()
     wants = {FactKind.COUNT} if COUNT_QUESTION.search(q) else set()

@@ -362,7 +362,7 @@ class FeatureMaker:
         not one named as what is asked about ("what did the governing body say about the green plan?")."""
         return {
             slug for slug, naming in self._document_mentions(question)
-            if not re.search(rf"\b(?:about|on|regarding|re|of)\s+(?:the\s+|our\s+|its\s+)?{re.escape(naming)}\b", question, re.IGNORECASE)
+            if not re.search(rf"\b(?:about|regarding)\s+(?:the\s+|our\s+|its\s+)?{re.escape(naming)}\b", question, re.IGNORECASE)
         }
 
     def title_words(self, slug: str) -> frozenset[str]:

@@ -531,6 +531,14 @@ def _about_listing(
             FollowUpKind.NARROW, last.question, replace(last.action_filter, number=None), offset=last.rows_shown,
             subject=last.subject, detail=detail_asked(message), number=numbers_named(numbered), status_asked=status_asked_of_rows(message),
         )
+    status = status_asked_of_rows(message)
+    if last.row is not None and status and _points_at_one_thing(message) and not _words_of_its_own(message):
+        # "is it closed?", "and is it overdue?" after one row ("who leads no 4?"): that row, with yes or no; not a
+        # question with words of its own ("is the consultation on the ics strategy still open?", a re-review).
+        return Resolution(
+            FollowUpKind.PRONOUN, last.question, last.action_filter, offset=last.rows_shown, subject=last.subject,
+            row=last.row, status_asked=status,
+        )
     narrowing = _NARROW_CUE.match(message)
     ellipsis = _ELLIPSIS_CUE.match(message)
     asks_anew = bool(ellipsis and _OPENS_A_QUESTION.match(message[ellipsis.end() :]))
@@ -551,12 +559,6 @@ def _about_listing(
             kind, base = FollowUpKind.ELLIPSIS, replace(base, theme=None, text=None, narrowing=None, number=None)
         merged = replace(base, **{name: getattr(added, name) for name in added.constraints()})
         return Resolution(kind, last.question, merged, subject=last.subject)
-    if last.row is not None and (status := status_asked_of_rows(message)) and _points_at_one_thing(message):
-        # "is it closed?" after one row ("who leads no 4?"): that row, with yes or no (a review).
-        return Resolution(
-            FollowUpKind.PRONOUN, last.question, last.action_filter, offset=last.rows_shown, subject=last.subject,
-            row=last.row, status_asked=status,
-        )
     # "who leads them?", "and when are those due?": the same rows, asked about one of their columns;
     # "who leads those due in 24/25?" narrows them first (a lead, due year or scope it names; not its words).
     detail = detail_asked(message)

@@ -37,9 +37,9 @@ DATA_MISSING = re.compile(
     r"|\bmissing\s+data\b",
     re.IGNORECASE,
 )
-# A question about data itself ("has geh submitted its april cancer data?", "why is geh missing from the figures?"), which
-# a sentence saying it is missing answers. Set by hand.
-ABOUT_DATA_ITSELF = re.compile(r"\b(?:missing|submit\w*|publish\w*|data)\b", re.IGNORECASE)
+# A question about data itself ("has geh submitted its april cancer data?", "why is geh missing from the figures?", "is
+# geh included in the april cancer figures"), which a sentence saying it is missing answers. Set by hand.
+ABOUT_DATA_ITSELF = re.compile(r"\b(?:missing|submit\w*|publish\w*|includ\w*)\b|^\W*why\b", re.IGNORECASE)
 # The words either side of the words saying data is missing, within which the name it is missing for stands ("GEH
 # Cancer Waits Data for April is missing", "has not been submitted by GEH for April"). Set by hand.
 DATA_MISSING_WORDS_AROUND = 6

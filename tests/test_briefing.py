@@ -240,6 +240,7 @@ def test_the_nearest_topics_offered_are_headings_not_chart_labels_captions_or_ru
         # Evenly stepped, but reaching neither end of an axis (a review).
         ("Trajectory 70% 75% 80% 85%", "Trajectory 70% 75% 80% 85%"),
         ("The target rises each year: 80% 85% 90%", "The target rises each year: 80% 85% 90%"),
+        ("The target rises each year: 80% 85% 90% 95% 100%", "The target rises each year: 80% 85% 90% 95% 100%"),
     ],
 )
 def test_a_charts_axis_run_onto_a_text_is_left_out(text, kept):

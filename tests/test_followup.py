@@ -900,6 +900,11 @@ def test_a_status_asked_of_numbered_rows_is_answered_yes_or_no(service):
     # "is it closed?" after one row is about that row.
     one = answerer.answer("who leads no 4?", listed.history)
     assert answerer.answer("is it closed?", one.history).answer.text.startswith("No: it is not closed. 1 action is")
+    due = answerer.answer("when is no 6 due", listed.history)  # "End May 22", status "Open"
+    assert answerer.answer("and is it overdue?", due.history).answer.text.startswith("Yes: it is overdue. 1 action is")
+    # A question with words of its own is no yes/no about the row (a re-review).
+    other = answerer.answer("is the consultation on the ics strategy still open?", one.history).answer.text
+    assert not other.startswith(("Yes:", "No:"))
     # No yes or no to what is no yes/no question, nor to a status negated.
     for message in ("what has been done on no 4?", "who's behind no 4", "is no 4 not overdue?"):
         assert said(message).startswith("1 action is"), message

@@ -202,6 +202,8 @@ def test_a_question_naming_a_document_is_answered_from_it(service):
     answer = service.answer("what did the nhse letter say about finance")
     assert not answer.abstained and answer.citations[0].slug == "nhse-system-review-letter-2022-05"
     assert "£37.9" in answer.text
+    based = service.answer("based on the nhse letter what about finance")  # "on": still where to read (a re-review)
+    assert based.citations and based.citations[0].slug == "nhse-system-review-letter-2022-05"
     assert "End of Report" not in service.answer("what did the ceo report say about industrial action").text
     # A document named as what is asked about is no place to read (a review: its glossary had been quoted).
     about = service.answer("what did the governing body say about the green plan")

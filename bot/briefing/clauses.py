@@ -379,13 +379,15 @@ def tidy(text: str) -> str:
 _TRAILING_PERCENTAGES = re.compile(r"(?:\s+\d{1,3}(?:\.\d+)?%)+$")
 _PERCENTAGE = re.compile(r"(\d{1,3}(?:\.\d+)?)%")
 MIN_AXIS_TICKS = 3  # evenly stepped round percentages, this many or more, are a chart's axis (three: "50% 75% 100%")
+MIN_AXIS_STEP = 10  # ... stepping by at least this much: a target rising by 5 points a year ("80% 85% ... 100%") is none
 
 
 def without_axis_ticks(text: str) -> str:
     """The text without a chart's axis the text layer ran onto its end ("... all cancers 96% Apr-22 94.5% 50% 75%
     100%": the row's figures, then the axis ticks 50%, 75% and 100%): the longest run of at least ``MIN_AXIS_TICKS``
-    round percentages (multiples of 5) ending the text, rising or falling by one step from or to 0% or 100% (an axis's
-    end; "a trajectory of 70% 75% 80% 85%" is the text's own, a review). A trial's key figure had ended on one."""
+    round percentages (multiples of 5) ending the text, rising or falling by one step of ``MIN_AXIS_STEP`` or more from
+    or to 0% or 100% (an axis's end; a trajectory's "70% 75% 80% 85%" and "80% 85% 90% 95% 100%" are the text's own,
+    the reviews). A trial's key figure had ended on one."""
     trailing = _TRAILING_PERCENTAGES.search(text)
     if trailing is None:
         return text
@@ -394,7 +396,7 @@ def without_axis_ticks(text: str) -> str:
     for n in range(len(values) - MIN_AXIS_TICKS + 1):  # the longest even run ending the text, from its earliest start
         run = values[n:]
         steps = {b - a for a, b in pairwise(run)}
-        if len(steps) == 1 and next(iter(steps)) != 0 and all(v % 5 == 0 for v in run) and {run[0], run[-1]} & {0.0, 100.0}:
+        if len(steps) == 1 and abs(next(iter(steps))) >= MIN_AXIS_STEP and all(v % 5 == 0 for v in run) and {run[0], run[-1]} & {0.0, 100.0}:
             ticks = len(run)
             break
     if not ticks:

@@ -29,6 +29,7 @@ from bot.action_answers import ROWS_IN_TEXT, ActionAnswerer, RowSpan, shown_rows
 from bot.action_query import (
     ActionFilter,
     ActionListing,
+    and_list,
     asks_about_actions,
     detail_asked,
     financial_years_due,
@@ -98,6 +99,7 @@ from bot.quoting import Quoter
 from bot.ranker import AnsweringModels, load_models, probability
 from bot.tables import TableAnswer, TableReader, TableRow, columns_asked, table_answer
 from index import word_meaning
+from index.due_dates import financial_year_of
 from index.embedder import TextEmbedder
 from index.records import Citation, SourceHint
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
@@ -141,6 +143,10 @@ UNREADABLE_YEAR = (
 CALENDAR_YEAR_ASKED = (
     "The action table is by financial year, and {year} could be {before} or {after}. "
     "Its actions are due in the financial years {first} to {last}: ask, for example, “due {example}”."
+)
+NONE_DUE_IN_EITHER = (
+    "The action table is by financial year, and {year} could be {before} or {after}: none of the actions asked about is "
+    "due in either. They are due in {due}."
 )
 # A message longer than this is a pasted document, not a question: searching with it finds fragments
 # ("No:", "Action 3."). Set by hand, far above the longest dev question (184 characters).
@@ -508,7 +514,8 @@ class AnsweringService:
                 listed = with_the_detail_asked(question, action_filter, either)
                 return self.answer_from_table(replace(listed, summary=f"{self._unreadable_year(question)} {listed.summary}"))
             if all(_REFERS_BACK.search(part) for part in split_question(question) if not _ASKS_FOR_A_YEAR.search(part)):
-                return Answer(text=self._unreadable_year(question), citations=[], abstained=True, trace=["no action due in either financial year"])
+                text = self._none_due_in_either(question, action_filter)
+                return Answer(text=text, citations=[], abstained=True, trace=["no action due in either financial year"])
         if unreadable_year and len(split_question(question)) < 2:
             return Answer(text=self._unreadable_year(question), citations=[], abstained=True, trace=["a due year the table cannot read"])
         if action_filter is not None and not action_filter.constraints() and _REFERS_BACK.search(question):
@@ -555,6 +562,17 @@ class AnsweringService:
         return CALENDAR_YEAR_ASKED.format(
             year=year.group(), before=before, after=after, first=due[0], last=due[-1], example=f"{example[2:4]}/{example[5:7]}"
         )
+
+    def _none_due_in_either(self, question: str, action_filter: ActionFilter) -> str:
+        """Why no row is listed for a calendar year ("and in 2025?" after the water actions): neither financial year it
+        could mean has one of the actions asked about, and the years they are due in (a re-review: the note had
+        suggested a year none of them is due in)."""
+        year = _CALENDAR_YEAR_TYPED.search(question)
+        due = sorted({fy for row in self.actions.listing(action_filter).rows() if (fy := financial_year_of(row.due_normalised))})
+        if year is None or not due:
+            return self._unreadable_year(question)
+        before, after = _calendar_year_readings(question)
+        return NONE_DUE_IN_EITHER.format(year=year.group(), before=before, after=after, due=and_list(due))
 
     def _amount_of_actions(self, answer: Answer, listing: ActionListing, money: bool) -> Answer:
         """The documents' answer to an amount asked of actions, the table holding none: as it is, unless ``money`` is

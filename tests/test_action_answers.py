@@ -354,7 +354,11 @@ def test_a_year_it_cannot_read_is_questioned_not_ignored(service):
     assert waste.actions is not None and "due 24/25" not in waste.text and "Due: 2023/24 (4), 2022/23 (1)." in waste.text
     # A year none of the rows asked about is due in: the note alone.
     assert service.answer("which water actions are due in 2019?").actions is None
-    assert service.answer("which water actions are due in 2025 and who leads them?").actions is None
+    later = service.answer("which water actions are due in 2025 and who leads them?")
+    assert later.actions is None and later.text == (
+        "The action table is by financial year, and 2025 could be 2024/25 or 2025/26: none of the actions asked about is "
+        "due in either. They are due in 2023/24."
+    )
 
 
 def test_every_listed_row_can_be_checked_in_its_pages_quote(service):

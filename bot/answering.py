@@ -506,7 +506,7 @@ class AnsweringService:
         if unreadable_year and action_filter is not None and action_filter.constraints() and asks_about_actions(question):
             # "which water actions are due in 2024 and who leads them?": those due in either financial year 2024 could
             # mean, each with its due year, under what it could mean (a new user's trial had got the documents' water
-            # passages). None there ("and in 2025?"): the note alone says which years the table's actions are due in.
+            # passages). None there ("and in 2025?"): it says so, and which years those actions are due in.
             # A question's other part asking something of its own ("what is the footprint in 2020/21 and which actions
             # are due in 2031?") is still answered: only parts pointing back at the actions ("who leads them?") are not.
             either = self.actions.listing_due_in_any(action_filter, _calendar_year_readings(question))
@@ -760,11 +760,11 @@ class AnsweringService:
             trace.append("a topic, not a question: the best sentence holds every telling word of it")
         weak = decision < self.models.threshold and not (table and table.answers) and not covered
         said_missing = self._data_said_missing(question, candidates.reading)
-        # A figure asked of an organisation whose data a sentence says is missing ("GEH Cancer Waits Data for April is
+        # A question about an organisation whose data a sentence says is missing ("GEH Cancer Waits Data for April is
         # missing ...") is declined whatever the score: the passages around it give other providers' figures, which the
         # score cannot tell apart (out of fold a near miss declined, d308 in fold 4, and nothing answerable lost).
         missing_declines = (
-            said_missing is not None and not (table and table.answers) and self._figure_said_missing(question, said_missing)
+            said_missing is not None and not (table and table.answers) and self._about_an_organisation_said_missing(question, said_missing)
         )
         if rules or weak or missing_declines:
             missing = RULE_EXPLAINED.get(rules[0], "") if rules else ""
@@ -1348,7 +1348,7 @@ class AnsweringService:
         best = max(saying, key=shared, default=None)
         return best if best is not None and shared(best) >= MIN_SHARE_SAID_MISSING * others else None
 
-    def _figure_said_missing(self, question: str, sentence_id: int) -> bool:
+    def _about_an_organisation_said_missing(self, question: str, sentence_id: int) -> bool:
         """The question asks about an organisation it names ("62 day cancer % at geh in april", "uhcw ambulance handover
         60 mins") that the sentence says data is missing for ("GEH", "george eliot"). Not a question about the data
         itself ("has geh submitted its april cancer data?", "why no geh cancer figures for april?"), which that sentence

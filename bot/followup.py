@@ -204,11 +204,12 @@ _THE_ONE = re.compile(r"^(?:the\s+)?(?P<fragment>.+?)\s+ones?$", re.IGNORECASE)
 # Words of a narrowing message that are not a constraint ("which of those", "just the ... ones").
 _NARROW_CUE = re.compile(
     r"^(?:(?:and\s+)?(?:just|only)\b|which\s+(?:of\s+(?:those|these|them)|ones?|are|is)\b|(?:and\s+)?(?:those|the\s+ones)\b"
+    r"|(?:and\s+)?(?:are|is)\s+(?:any|all|some)\s+of\s+(?:those|these|them)\b"
     r"|filter\s+(?:by|to|for)\b|what\s+about\s+(?:just|only)\b)",
     re.IGNORECASE,
 )
 # "ones" stays: "the trust ones" names a scope of the action table (``bot.action_query``), where "ones" is no word to look for.
-_NARROW_FILLER = re.compile(r"\b(?:just|only|the|those|these|them|of|which|are|is|that|please|pls)\b", re.IGNORECASE)
+_NARROW_FILLER = re.compile(r"\b(?:just|only|the|those|these|them|of|which|are|is|any|all|some|that|please|pls)\b", re.IGNORECASE)
 _LEADING_FRAME = re.compile(
     r"^(?:(?:(?:what|who|when|where|why|how|which)['’]s|whats|whens|hows|wheres|what|who|whom|which|when|where|why|how|much|many|long|"
     r"is|are|was|were|did|do|does|has|have|had|can|could|will|would|should|the|a|an|tell|me|about|show|list|give|there|any|going)"

@@ -908,6 +908,8 @@ def test_a_status_asked_of_numbered_rows_is_answered_yes_or_no(service):
     # No yes or no to what is no yes/no question, nor to a status negated.
     for message in ("what has been done on no 4?", "who's behind no 4", "is no 4 not overdue?"):
         assert said(message).startswith("1 action is"), message
+    # "are any of them overdue?" narrows the list, as "which of them are overdue?" does (a re-review: all 155 overdue).
+    assert said("are any of them overdue?").startswith("5 actions are from NHS England Quarterly System Review Meeting letter (11 May 2022) and overdue")
     # The Green Plan's actions have no status: their due year is said, not a guess.
     water = answerer.answer("what are the water actions", ())
     unknown = answerer.answer("is no 2 overdue?", water.history).answer.text

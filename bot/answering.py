@@ -807,7 +807,7 @@ class AnsweringService:
             # the stand-ins, which find the passage a paraphrase was made from.
             scored, _, _ = self._rank(with_like_words, CHUNKS_SEARCHED, filters)
             trace.append(f"chose from a search adding words of like meaning: {with_like_words[len(question):].strip()}")
-        if filters == NO_FILTERS and (within := self._within_the_document_named(question, scored)):
+        if filters == NO_FILTERS and (within := self._within_the_document_named(question, with_like_words, scored)):
             scored = within
             trace.append(f"chose from the document the question names: {self._where(scored[0].sentence_id)}")
         if asks_for_contact(question):
@@ -924,16 +924,17 @@ class AnsweringService:
             best.extend(fitting[:1])
         return best
 
-    def _within_the_document_named(self, question: str, scored: list[_Scored]) -> list[_Scored]:
+    def _within_the_document_named(self, question: str, query: str, scored: list[_Scored]) -> list[_Scored]:
         """For a question in one part naming one document to read ("what did the nhse letter say about finance") whose best
         sentence is in another, the sentences of the document named, best first; none otherwise. Decided on the whole
         corpus (the document named may not hold the answer), chosen from the document the asker wants the view of: a
         trial's question had been answered from the minutes' mentions of NHSE. (A question in parts looks for a part
-        naming a document in it: ``_best_for_each_part``.)"""
+        naming a document in it: ``_best_for_each_part``.) ``query`` is the question as it is searched to choose from
+        (``with_words_of_like_meaning``)."""
         named = self.features.documents_quoted_from(question)
         if len(named) != 1 or not scored or self._page(scored[0].sentence_id)[0] in named or len(split_question(question)) > 1:
             return []
-        within, candidates, _ = self._rank(self.with_words_of_like_meaning(question), CHUNKS_SEARCHED, Filters(slugs=frozenset(named)))
+        within, candidates, _ = self._rank(query, CHUNKS_SEARCHED, Filters(slugs=frozenset(named)))
         # Only when its best sentence says something of what is asked, beside the words naming the document ("End of
         # Report" is the CEO report's best for "industrial action", which it never mentions).
         asked = set(candidates.reading.terms) - candidates.reading.document_words

@@ -511,6 +511,7 @@ def _about_listing(
         # theme do you mean?" (a turn declined with the number kept): that theme's action 1. Only a theme, and only
         # then: a later "what are the travel actions due in 23/24?" is no answer to it (a re-review).
         return Resolution(FollowUpKind.NARROW, last.question, replace(last.action_filter, theme=named.theme), subject=last.subject)
+    status = status_asked_of_rows(message)  # "is no 4 overdue?", "is the first one closed?", "is it closed?"
     if (nth := _NTH_ROW.search(message)) and not _words_of_its_own(message[nth.end() :]):
         # "who leads the first one?", "what's the status of the first one?": that row of the page of the listing
         # shown (a trial's had listed all 18 of the theme again); "what is the first item on the agenda?" goes on
@@ -520,7 +521,7 @@ def _about_listing(
         place = page_start(last.rows_shown) + nth_on_page if nth_on_page >= 0 or not last.rows_shown else last.rows_shown + nth_on_page
         return Resolution(
             FollowUpKind.NARROW, last.question, last.action_filter, offset=last.rows_shown, subject=last.subject,
-            detail=detail_asked(message), row=place, status_asked=status_asked_of_rows(message),
+            detail=detail_asked(message), row=place, status_asked=status,
         )
     if numbered := _rows_numbered(message):
         # "who leads no 14?": the row printed "14." in the listing, whichever page of it showed it; "who leads waste
@@ -530,9 +531,8 @@ def _about_listing(
             return _standalone(message)
         return Resolution(
             FollowUpKind.NARROW, last.question, replace(last.action_filter, number=None), offset=last.rows_shown,
-            subject=last.subject, detail=detail_asked(message), number=numbers_named(numbered), status_asked=status_asked_of_rows(message),
+            subject=last.subject, detail=detail_asked(message), number=numbers_named(numbered), status_asked=status,
         )
-    status = status_asked_of_rows(message)
     if last.row is not None and status and _points_at_one_thing(message) and not _words_of_its_own(message):
         # "is it closed?", "and is it overdue?" after one row ("who leads no 4?"): that row, with yes or no; not a
         # question with words of its own ("is the consultation on the ics strategy still open?", a re-review).

@@ -262,10 +262,12 @@ def parse_action_question(
         question = _TASK_WORDS.sub(" ", question)
     question = _THE_PLAN.sub(" ", question)
     number = None
-    if numbered := NUMBERED_ACTION.search(question):  # "who leads waste action 4?": that row, not the theme's six
+    # "who leads waste action 4?": that row, not the theme's six; "is no 4 overdue?" with no listing to point at (a
+    # trial's, after an answer quoting three unnumbered rows, had listed all 155 overdue actions): the rows numbered 4.
+    if numbered := NUMBERED_ACTION.search(question) or (status_asked_of_rows(question) and NUMBERED_ROW.search(question)):
         number, question = numbers_named(numbered), question[: numbered.start()] + " actions " + question[numbered.end() :]
     scope, question = _take_named(question, _SCOPES)
-    status, question = _take_named(question, _STATUS_ASKED)
+    status, question = _status_named(question)
     if deadline := find_due_by_year(question, today):  # "due by 24/25": all that is due by then, not only what is due in it
         due: str | None = deadline[0]
         question = question[: deadline[1]] + " " + question[deadline[2] :]
@@ -387,9 +389,28 @@ def has_status(row: ActionRow, status: ActionStatus) -> bool:
 
 
 # A yes/no question ("is no 4 overdue?", "are 2 and 3 still open?", "has no 1 been closed?"), not one asking what or who
-# ("what has been done on no 4?", "who's behind no 4"); a status negated ("is no 4 not overdue?") is not read.
+# ("what has been done on no 4?", "who's behind no 4"); a status negated is read as ``_status_named`` reads it.
 _POLAR_QUESTION = re.compile(r"^\W*(?:and\s+)?(?:is|are|has|have|was|were)\b", re.IGNORECASE)
-_NOT_BEFORE_STATUS = re.compile(r"\bnot\s+(?:yet\s+)?(?:been\s+)?(?:overdue|late|open|closed|done|complete|completed|finished|in\s+progress|ongoing|outstanding|started)\b", re.IGNORECASE)
+# A second part asking yes or no of the rows the first part named ("who leads no 4 and is it overdue?").
+_POLAR_PART = re.compile(r"(?:,\s*|\s)and\s+(?:is|are|has|have|was|were)\b", re.IGNORECASE)
+# "not" before a status word that ``_STATUS_ASKED`` does not read with its "not" ("not overdue", "not in progress").
+_NOT_BEFORE = re.compile(r"\bnot\s+(?:yet\s+)?(?:been\s+)?$", re.IGNORECASE)
+# A status negated that has an opposite among the statuses: "not open" asks for those closed ("not closed" is read as
+# open by ``_STATUS_ASKED`` itself). "Not overdue" and "not in progress" have none: no status is read.
+_OPPOSITE = {ActionStatus.OPEN.value: ActionStatus.CLOSED.value, ActionStatus.CLOSED.value: ActionStatus.OPEN.value}
+
+
+def _status_named(question: str) -> tuple[str | None, str]:
+    """The status a question asks for (an ``ActionStatus`` value) and the question without its words. A status
+    negated is read as its opposite, or as none when it has none: "which actions are not overdue?" had listed the
+    overdue ones."""
+    for pattern, value in _STATUS_ASKED:
+        if match := pattern.search(question):
+            rest = question[: match.start()] + " " + question[match.end() :]
+            if negation := _NOT_BEFORE.search(question[: match.start()]):
+                return _OPPOSITE.get(value), question[: negation.start()] + " " + question[match.end() :]
+            return value, rest
+    return None, question
 
 
 class StatusVerdict(Enum):
@@ -404,9 +425,12 @@ class StatusVerdict(Enum):
 
 def status_asked_of_rows(message: str) -> ActionStatus | None:
     """The status a yes/no question asks of listed rows ("is no 4 overdue?": overdue), or None."""
-    if not _POLAR_QUESTION.match(message) or _NOT_BEFORE_STATUS.search(message):
-        return None
-    named = _take_named(message, _STATUS_ASKED)[0]
+    if not _POLAR_QUESTION.match(message):
+        part = _POLAR_PART.search(message)
+        if part is None:
+            return None
+        message = message[part.start() :]  # the yes/no part only: "who leads no 4 and is it overdue?"
+    named = _status_named(message)[0]
     return ActionStatus(named) if named else None
 
 

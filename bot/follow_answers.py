@@ -405,6 +405,7 @@ class FollowUpAnswerer:
         turn = Turn(
             resolution.question, _cited(answer), False, resolution.action_filter, shown,
             subject=chosen[0].action.rstrip(". ") if one else "", row=places[0] if one else None,
+            status_asked=resolution.status_asked,
         )
         return answer, turn
 

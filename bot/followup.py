@@ -284,9 +284,13 @@ class Turn:
     # The one row of ``action_filter``'s listing a follow-up asked about ("who leads the first one?"), by its place in
     # the whole listing: "it" next is that row, while "which of those ..." and "more" go on with the whole listing.
     row: int | None = None
+    # The status a yes/no question asked of that row or rows ("is no 4 overdue?"), which an ellipsis next ("and no 6?")
+    # asks again.
+    status_asked: ActionStatus | None = None
 
     def as_json(self) -> dict:
         data = asdict(self)
+        data["status_asked"] = self.status_asked.value if self.status_asked else None
         data["citations"] = [asdict(c) for c in self.citations]
         data["reply_ids"] = list(self.reply_ids)
         data["said"] = list(self.said)
@@ -306,6 +310,7 @@ class Turn:
             reply_ids=tuple(data.get("reply_ids", ())),
             said=tuple(data.get("said", ())),
             row=data.get("row"),
+            status_asked=ActionStatus(data["status_asked"]) if data.get("status_asked") else None,
         )
 
 
@@ -512,6 +517,8 @@ def _about_listing(
         # then: a later "what are the travel actions due in 23/24?" is no answer to it (a re-review).
         return Resolution(FollowUpKind.NARROW, last.question, replace(last.action_filter, theme=named.theme), subject=last.subject)
     status = status_asked_of_rows(message)  # "is no 4 overdue?", "is the first one closed?", "is it closed?"
+    if status is None and _ELLIPSIS_CUE.match(message) and detail_asked(message) is None:
+        status = last.status_asked  # "and no 6?" after "is no 4 overdue?" asks it of no 6
     if (nth := _NTH_ROW.search(message)) and not _words_of_its_own(message[nth.end() :]):
         # "who leads the first one?", "what's the status of the first one?": that row of the page of the listing
         # shown (a trial's had listed all 18 of the theme again); "what is the first item on the agenda?" goes on
@@ -560,17 +567,19 @@ def _about_listing(
             kind, base = FollowUpKind.ELLIPSIS, replace(base, theme=None, text=None, narrowing=None, number=None)
         merged = replace(base, **{name: getattr(added, name) for name in added.constraints()})
         return Resolution(kind, last.question, merged, subject=last.subject)
-    # "who leads them?", "and when are those due?": the same rows, asked about one of their columns;
+    # "who leads them?", "and when are those due?": the same rows, asked about one of their columns, as is a column
+    # asked with no word of its own ("who leads?", "when due?"; a trial's "who leads?" had been declined);
     # "who leads those due in 24/25?" narrows them first (a lead, due year or scope it names; not its words).
     detail = detail_asked(message)
-    if not detail or not _LISTED_ROWS & set(_words(message.lower())):
+    column_alone = not _words_of_its_own(message)
+    if not detail or not (_LISTED_ROWS & set(_words(message.lower())) or column_alone):
         return None
     added = parse_actions(message)
     narrowing_to = {name: getattr(added, name) for name in added.constraints() if name != "text"} if added else {}
     if narrowing_to:
         narrowed = replace(last.action_filter, **narrowing_to)
         return Resolution(FollowUpKind.NARROW, last.question, narrowed, subject=last.subject, detail=detail)
-    if _leans(message, tunables):
+    if _leans(message, tunables) or column_alone:
         return Resolution(
             FollowUpKind.PRONOUN, last.question, last.action_filter, offset=last.rows_shown, subject=last.subject, detail=detail,
             row=last.row if _points_at_one_thing(message) else None,  # "and when is it due?" after "the first one": that row

@@ -905,7 +905,7 @@ def test_a_status_asked_of_numbered_rows_is_answered_yes_or_no(service):
     # A question with words of its own is no yes/no about the row (a re-review).
     other = answerer.answer("is the consultation on the ics strategy still open?", one.history).answer.text
     assert not other.startswith(("Yes:", "No:"))
-    # No yes or no to what is no yes/no question, nor to a status negated.
+    # No yes or no to what is no yes/no question, nor to a status negated that has no opposite.
     for message in ("what has been done on no 4?", "who's behind no 4", "is no 4 not overdue?"):
         assert said(message).startswith("1 action is"), message
     # "are any of them overdue?" narrows the list, as "which of them are overdue?" does (a re-review: all 155 overdue).
@@ -915,6 +915,46 @@ def test_a_status_asked_of_numbered_rows_is_answered_yes_or_no(service):
     unknown = answerer.answer("is no 2 overdue?", water.history).answer.text
     assert unknown.startswith("It was due 23/24, which has passed; its document gives no status, so it may be done.")
     assert answerer.answer("is no 2 closed?", water.history).answer.text.startswith("Its document gives it no status")
+
+
+def test_a_column_asked_with_no_word_of_its_own_is_asked_of_the_rows_listed(service):
+    """A trial's "who leads?" after narrowing the medicines actions to desflurane had been declined, while "who leads
+    them?" was answered; a question with words of its own is still its own."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    listed = answerer.answer("medicines actions due 22/23", ())
+    narrowed = answerer.answer("which ones are about desflurane", listed.history)
+    leads = answerer.answer("who leads?", narrowed.history).answer
+    assert leads.text.startswith("2 actions are in Medicines and due in 2022/23 and mention “desflurane”. Both are led by ICB.")
+    assert answerer.answer("when due?", narrowed.history).answer.text.split("\n")[0].endswith("Both are due 2022/23.")
+    own = answerer.answer("who leads the phm board?", narrowed.history).answer.text
+    assert "desflurane" not in own.split("\n")[0]
+
+
+def test_a_status_asked_once_carries_on_and_a_negated_one_is_not_read_the_other_way(service):
+    """Issue 16's left faults: "and no 6?" after "is no 4 overdue?" had shown the row without the yes or no; "who
+    leads no 4 and is it overdue" got no yes or no; "is no 1 not open?" was not read; and "which qsrm actions are not
+    overdue?" had listed the overdue ones."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    listed = answerer.answer("which actions are in the qsrm letter", ())
+    asked = answerer.answer("is no 4 overdue?", listed.history)
+    again = answerer.answer("and no 6?", asked.history).answer.text  # due "End May 22", status "Open"
+    assert again.startswith("Yes: it is overdue.") and "6. To facilitate a conversation" in again
+    # A column asked next is a question of its own, with no yes or no.
+    assert answerer.answer("and who leads no 1?", asked.history).answer.text.startswith("1 action is")
+    both = answerer.answer("who leads no 4 and is it overdue", listed.history).answer.text
+    assert both.startswith("Yes: it is overdue.") and "led by Phil Johns" in both
+    assert answerer.answer("is no 1 not open?", listed.history).answer.text.startswith("No: it is not closed.")
+    not_overdue = answerer.answer("which qsrm actions are not overdue?", ()).answer.text
+    assert "overdue" not in not_overdue.split("\n")[0] and "Immediate" in not_overdue  # no. 1, due "Immediate", listed
+    not_open = answerer.answer("which qsrm actions are not open?", ()).answer.text
+    # With no listing to point at, "no 4" asked a status is the rows numbered 4 (a trial's had listed all 155 overdue).
+    alone = answerer.answer("is no 4 overdue?", ()).answer.text
+    assert alone.startswith("15 actions are numbered 4 and overdue")
+    assert not_open.startswith("No actions match") and "closed" in not_open.split("\n")[0]
 
 
 def test_a_number_shared_by_several_themes_of_a_listing_asks_which(service):

@@ -97,7 +97,7 @@ from bot.missing import (
 )
 from bot.quoting import Quoter
 from bot.ranker import AnsweringModels, load_models, probability
-from bot.tables import TableAnswer, TableReader, TableRow, columns_asked, table_answer
+from bot.tables import TableAnswer, TableReader, TableRow, columns_asked, measure_by_its_number, table_answer
 from index import word_meaning
 from index.due_dates import financial_year_of
 from index.embedder import TextEmbedder
@@ -993,14 +993,26 @@ class AnsweringService:
         return chosen
 
     def _lead_with_the_fact_asked(self, question: str, chosen: list[_Scored]) -> list[_Scored]:
-        """The sentences chosen, led by the first holding the kind of fact a question in one part asks for when the
-        best does not (a trial's "who's the exec lead for sustainability" had opened on a list of meetings, and the
-        sentence naming Laura Nelson came second). What is quoted is the same; only its order changes."""
-        wants = wanted_fact_kinds(question) & {FactKind.PERSON, FactKind.DATE, FactKind.COUNT}
-        if not wants or len(chosen) < 2 or len(split_question(question)) > 1 or carries(self._text(chosen[0]), wants):
+        """The sentences chosen, led by the first naming the measure a question in one part names by its number ("52
+        week breaches": a trial's had opened on a cancer pathway's breaches, and "RTT > 52 weeks breaches ... 5,484"
+        came third), or else holding the kind of fact it asks for, when the best does not (a trial's "who's the exec
+        lead for sustainability" had opened on a list of meetings, and the sentence naming Laura Nelson came second).
+        What is quoted is the same; only its order changes."""
+        if len(chosen) < 2 or len(split_question(question)) > 1:
             return chosen
-        holding = next((c for c in chosen[1:] if carries(self._text(c), wants)), None)
-        return chosen if holding is None else [holding, *(c for c in chosen if c is not holding)]
+        wants = wanted_fact_kinds(question) & {FactKind.PERSON, FactKind.DATE, FactKind.COUNT}
+        measure = measure_by_its_number(question)
+        readings: list[Callable[[str], bool]] = []
+        if measure is not None:
+            readings.append(lambda text: bool(measure.search(text)))
+        if wants:
+            readings.append(lambda text: carries(text, wants))
+        for holds in readings:
+            if holds(self._text(chosen[0])):
+                return chosen
+            if (holding := next((c for c in chosen[1:] if holds(self._text(c))), None)) is not None:
+                return [holding, *(c for c in chosen if c is not holding)]
+        return chosen
 
     def _said_once(self, passages: list[int]) -> list[int]:
         """The passages' sentences without one that another of them says in full: a paper's cover sheet repeats its
@@ -1265,7 +1277,8 @@ class AnsweringService:
 
     def _measure_rows(self, sentence_id: int, terms: dict[str, float], question: str) -> tuple[str, str] | None:
         """Of a benchmark table's sentence holding several measures' rows ("IAPT: Access Rate ... 22% 16.2% IAPT:
-        Recovery Rate ... 50% 51.0% Dementia diagnosis ..."), asked with no month or year of its own, the row whose
+        Recovery Rate ... 50% 51.0% Dementia diagnosis ..."), asked with no month or year of its own or with the
+        month its rows give (a trial's "rtt 52 week waiters apr 22" had been shown the whole table), the row whose
         label shares the most of the question's telling words (by weight), then the most of its word pairs
         ("access rate": both IAPT rows hold "access", in "Improving Access to ..."), with any other holding a word or
         pair asked that it lacks ("iapt access and recovery rates"): the quote (verbatim, from the first row's start
@@ -1274,7 +1287,16 @@ class AnsweringService:
         them) and hold as much as half the weight the best row does ("iapt access rate and dementia diagnosis"): the
         whole sentence is shown then. Rows apart holding less ("wait" of "Trolley Waits") leave the best row alone."""
         rows = [row for row in self.tables.rows(sentence_id) if row.one_month]
-        if len(rows) < 2 or columns_asked(question) or months_named(question):
+        columns, months = columns_asked(question), months_named(question)
+
+        def dated_as_asked(row: TableRow) -> bool:  # "rtt 52 week waiters apr 22" of a table giving April 2022
+            month = row.columns[1]
+            return (not columns or month in columns) and (not months or any(month.startswith(m[:3]) for m in months))
+
+        dated = bool(columns or months)
+        if len(rows) < 2 or not all(dated_as_asked(row) for row in rows) or (dated and len(split_question(question)) > 1):
+            # A question of two parts naming the month keeps the whole table: q051's "what % were within 18 weeks" is
+            # the row labelled "RTT - Incomplete Pathway", which shares no word with it.
             return None
         asked = [t for t in tokenize(question) if t in terms]
         pairs = set(pairwise(asked))

@@ -37,6 +37,7 @@ from index.vocabulary import (
     MONTHS,
     NUMBER_WORDS,
     QUARTER,
+    UNIT_SHORTHAND,
     number_words,
 )
 
@@ -199,6 +200,18 @@ _BASIS = re.compile(r"(?:\b[A-Z]{2,6}|\bProvider)\s*$")
 # A unit of time after a number: a benchmark table prints a target so ("... Assessment Waits (CYP ASD) (over 12 weeks
 # - proxy ) CCG 12 weeks 4300").
 _UNIT_OF_TIME = re.compile(r"(?:weeks?|days?|hours?|hrs?|mins?|minutes)")
+# A measure named by a number and its unit of time, as typed ("52 week breaches", "62-day wait", "4hr", "104wks").
+_MEASURE_BY_NUMBER = re.compile(r"(?<![\d.,/£])(\d{1,3})\s*-?\s*(weeks?|wks?|days?|hours?|hrs?|hr|minutes?|mins?)\b", re.IGNORECASE)
+
+
+def measure_by_its_number(question: str) -> re.Pattern[str] | None:
+    """The measure a question names by a number and its unit of time ("number of 52 week breaches in april"), as a
+    pattern finding it however a text writes it ("RTT > 52 weeks", "52-week"), or None."""
+    if not (match := _MEASURE_BY_NUMBER.search(question)):
+        return None
+    unit = match[2].lower()
+    unit = UNIT_SHORTHAND.get(unit, unit).rstrip("s")
+    return re.compile(rf"(?<![\d.,])\b{match[1]}\s*-?\s*{unit}s?\b", re.IGNORECASE)
 
 
 def _run_end(words: list[str], start: int) -> int:

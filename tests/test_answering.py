@@ -896,3 +896,30 @@ def test_an_answer_opens_on_the_sentence_holding_the_kind_of_fact_asked(service)
     answer = service.answer("who's the exec lead for sustainability")
     assert answer.text.startswith("Laura Nelson – Director of Operational and Financial recovery – Executive Lead for Sustainability.")
     assert answer.citations[0].slug == "cw-ics-green-plan" and answer.citations[0].page == 1
+
+
+def test_an_answer_opens_on_the_measure_the_question_names_by_its_number(service):
+    """A trial's "number of 52 week breaches in april" opened on a cancer pathway's "98 breaches out of 202", and the
+    row of RTT waits over 52 weeks (performance report p. 6, 5,484) came third."""
+    answer = service.answer("number of 52 week breaches in april")
+    assert answer.text.startswith("RTT > 52 weeks breaches") and "5,484" in answer.text.split("[1]")[0]
+
+
+def test_a_benchmark_table_asked_for_its_own_month_is_shown_as_the_row_asked(service):
+    """A trial's "rtt 52 week waiters apr 22" quoted the performance report's whole benchmark table (p. 4: "Average
+    Cancer - 31 day radiotherapy CCG 94% ... Areas of Concern Basis Target Apr-22 ..."); the month asked is the month
+    its rows give, so the row asked is shown, named with its month and target."""
+    answer = service.answer("rtt 52 week waiters apr 22")
+    assert "RTT - 52 week breach CCG: April 2022 5,484 (target 0)" in answer.text
+    assert "Areas of Concern" not in answer.text and "radiotherapy" not in answer.text
+    assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)
+
+
+def test_a_measure_is_found_by_its_number_however_written():
+    from bot.tables import measure_by_its_number
+
+    typed = measure_by_its_number("a&e 4hr performance")
+    assert typed is not None and typed.search("within 4 hours") and not typed.search("14 hours")
+    weeks = measure_by_its_number("how many 52-wk waiters")
+    assert weeks is not None and weeks.search("RTT > 52 weeks breaches") and weeks.search("52-week") and not weeks.search("152 weeks")
+    assert measure_by_its_number("what was the £52 spend") is None and measure_by_its_number("breaches in april") is None

@@ -388,29 +388,52 @@ def has_status(row: ActionRow, status: ActionStatus) -> bool:
     return bool(_STATUS_CELL[status].search(row.status or ""))
 
 
-# A yes/no question ("is no 4 overdue?", "are 2 and 3 still open?", "has no 1 been closed?"), not one asking what or who
-# ("what has been done on no 4?", "who's behind no 4"); a status negated is read as ``_status_named`` reads it.
-_POLAR_QUESTION = re.compile(r"^\W*(?:and\s+)?(?:is|are|has|have|was|were)\b", re.IGNORECASE)
-# A second part asking yes or no of the rows the first part named ("who leads no 4 and is it overdue?").
-_POLAR_PART = re.compile(r"(?:,\s*|\s)and\s+(?:is|are|has|have|was|were)\b", re.IGNORECASE)
-# "not" before a status word that ``_STATUS_ASKED`` does not read with its "not" ("not overdue", "not in progress").
-_NOT_BEFORE = re.compile(r"\bnot\s+(?:yet\s+)?(?:been\s+)?$", re.IGNORECASE)
+# A yes/no question ("is no 4 overdue?", "are 2 and 3 still open?", "has no 1 been closed?", "isn't no 4 overdue?"), not
+# one asking what or who ("what has been done on no 4?", "who's behind no 4"); a status negated is read as
+# ``_status_named`` reads it.
+_POLAR_QUESTION = re.compile(r"^\W*(?:and\s+)?(?:is|are|has|have|was|were)(?:n[’']t)?\b", re.IGNORECASE)
+# A later part asking yes or no of the rows the first part named ("who leads no 4 and is it overdue?", "and no 6, is it
+# closed?", "and no 6 - is it open?").
+_POLAR_PART = re.compile(r"(?:[,;:–-]\s*(?:and\s+)?|\s+and\s+)(?:is|are|has|have|was|were)(?:n[’']t)?\b", re.IGNORECASE)
+# A negation before a status word that ``_STATUS_ASKED`` does not read with its "not" ("not overdue", "aren't overdue",
+# "haven't been closed", "no longer open").
+_NEGATED_BEFORE = re.compile(r"(?:\bnot|n[’']t|\bno\s+longer)\s+(?:yet\s+)?(?:been\s+)?$", re.IGNORECASE)
 # A status negated that has an opposite among the statuses: "not open" asks for those closed ("not closed" is read as
-# open by ``_STATUS_ASKED`` itself). "Not overdue" and "not in progress" have none: no status is read.
+# open by ``_STATUS_ASKED`` itself). "Not overdue" and "not in progress" have none: no status is read, and the answer
+# says so (``status_not_read``).
 _OPPOSITE = {ActionStatus.OPEN.value: ActionStatus.CLOSED.value, ActionStatus.CLOSED.value: ActionStatus.OPEN.value}
 
 
 def _status_named(question: str) -> tuple[str | None, str]:
     """The status a question asks for (an ``ActionStatus`` value) and the question without its words. A status
-    negated is read as its opposite, or as none when it has none: "which actions are not overdue?" had listed the
-    overdue ones."""
+    negated is read as its opposite; one with none is passed over for any other the question names ("open and not
+    overdue": open). "Which actions are not overdue?" had listed the overdue ones."""
     for pattern, value in _STATUS_ASKED:
         if match := pattern.search(question):
-            rest = question[: match.start()] + " " + question[match.end() :]
-            if negation := _NOT_BEFORE.search(question[: match.start()]):
-                return _OPPOSITE.get(value), question[: negation.start()] + " " + question[match.end() :]
-            return value, rest
+            if not (negation := _NEGATED_BEFORE.search(question[: match.start()])):
+                return value, question[: match.start()] + " " + question[match.end() :]
+            rest = question[: negation.start()] + " " + question[match.end() :]
+            if value in _OPPOSITE:
+                return _OPPOSITE[value], rest
+            return _status_named(rest)[0], rest
     return None, question
+
+
+def status_not_read(question: str) -> str | None:
+    """A negated status no status can stand for ("not overdue", "not in progress"), as typed, when the question names
+    no other: the table lists no rows by it, and the answer says so."""
+    if _status_named(question)[0] is not None:
+        return None
+    for pattern, value in _STATUS_ASKED:
+        if (match := pattern.search(question)) and value not in _OPPOSITE and _NEGATED_BEFORE.search(question[: match.start()]):
+            return f"not {match.group().strip()}"
+    return None
+
+
+def status_named_in(message: str) -> ActionStatus | None:
+    """The status a message names anywhere, read as a listing reads it ("and no 6 closed?": closed)."""
+    named = _status_named(message)[0]
+    return ActionStatus(named) if named else None
 
 
 class StatusVerdict(Enum):
@@ -430,8 +453,7 @@ def status_asked_of_rows(message: str) -> ActionStatus | None:
         if part is None:
             return None
         message = message[part.start() :]  # the yes/no part only: "who leads no 4 and is it overdue?"
-    named = _status_named(message)[0]
-    return ActionStatus(named) if named else None
+    return status_named_in(message)
 
 
 def status_of_row(row: ActionRow, status: ActionStatus, today: date) -> StatusVerdict:

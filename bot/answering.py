@@ -36,6 +36,7 @@ from bot.action_query import (
     names_its_themes_in_full,
     render_listing_text,
     row_details,
+    status_not_read,
     with_the_detail_asked,
 )
 from bot.amount_tables import (
@@ -97,7 +98,15 @@ from bot.missing import (
 )
 from bot.quoting import Quoter
 from bot.ranker import AnsweringModels, load_models, probability
-from bot.tables import TableAnswer, TableReader, TableRow, columns_asked, measure_by_its_number, table_answer
+from bot.tables import (
+    TableAnswer,
+    TableReader,
+    TableRow,
+    columns_asked,
+    gives_a_value_beside,
+    measure_by_its_number,
+    table_answer,
+)
 from index import word_meaning
 from index.due_dates import financial_year_of
 from index.embedder import TextEmbedder
@@ -165,6 +174,8 @@ WHICH_ACTIONS = (
 # none, and when the documents' passages give none either the answer says so and what the table does hold.
 NO_AMOUNT_FOUND = "I couldn't find an amount for that in the documents."
 TABLE_HOLDS_NO_AMOUNT = "The action table holds no amounts."
+# A negated status no status stands for ("which qsrm actions are not overdue?"): every action asked of is listed.
+STATUS_NOT_READ = "The action table cannot pick out actions “{negated}”: each is listed with its due date and status."
 
 
 def _what_the_table_holds(listing: ActionListing) -> str:
@@ -533,7 +544,10 @@ class AnsweringService:
             if self._words_beyond_the_table(action_filter):
                 routed = False  # "how many trust actions did WRM look at?": WRM is in the documents, in no action
             if routed and not amount_asked and not _table_only_guessed(self.searcher.spelled_as_the_documents(question), action_filter):
-                return self.answer_from_table(with_the_detail_asked(question, action_filter, listing))
+                listed = with_the_detail_asked(question, action_filter, listing)
+                if negated := status_not_read(question):
+                    listed = replace(listed, summary=f"{STATUS_NOT_READ.format(negated=negated)} {listed.summary}")
+                return self.answer_from_table(listed)
         topic = topic_named(question)  # "desflurane", "tell me about desflurane": what the documents say about it
         answer = self._point_to_briefing(topic, filters) if topic else self._answer_from_documents(question, filters)
         if amount_asked and listing is not None:
@@ -935,10 +949,13 @@ class AnsweringService:
         if len(named) != 1 or not scored or self._page(scored[0].sentence_id)[0] in named or len(split_question(question)) > 1:
             return []
         within, candidates, _ = self._rank(query, CHUNKS_SEARCHED, Filters(slugs=frozenset(named)))
-        # Only when its best sentence says something of what is asked, beside the words naming the document ("End of
-        # Report" is the CEO report's best for "industrial action", which it never mentions).
+        # From its best sentence saying something of what is asked, beside the words naming the document: those naming
+        # it only go (the quality committee report's title had been its best for "what did the quality committee report
+        # say about ockenden", and the answer came from another paper), and a document that never speaks of what is
+        # asked gives none ("End of Report" is the CEO report's best for "industrial action", which it never mentions).
         asked = set(candidates.reading.terms) - candidates.reading.document_words
-        return within if within and asked & self.searcher.sentence_tokens(within[0].sentence_id) else []
+        saying = next((n for n, c in enumerate(within) if asked & self.searcher.sentence_tokens(c.sentence_id)), None)
+        return [] if saying is None else within[saying:]
 
     def _quotable(self, scored: list[_Scored], question: str) -> list[_Scored]:
         """Those with something of their own to say: not "2.11." or "Date:", which the ranker may rank
@@ -1004,7 +1021,7 @@ class AnsweringService:
         measure = measure_by_its_number(question)
         readings: list[Callable[[str], bool]] = []
         if measure is not None:
-            readings.append(lambda text: bool(measure.search(text)))
+            readings.append(lambda text: gives_a_value_beside(measure, text))
         if wants:
             readings.append(lambda text: carries(text, wants))
         for holds in readings:
@@ -1306,6 +1323,8 @@ class AnsweringService:
         if best[0] <= 0 or shared.count(best) > 1:
             return None
         lead = shared.index(best)
+        if (measure := measure_by_its_number(question)) and not measure.search(rows[lead].label):
+            return None  # "rtt 78 week breaches": not the row of 52 week breaches, which shares "rtt" and "week"
         lacking = {t for t in terms if t not in held[lead][0]}
         lacking_pairs = pairs - held[lead][1]
         chosen = [n for n, (words, held_pairs) in enumerate(held) if n == lead or words & lacking or held_pairs & lacking_pairs]

@@ -41,6 +41,7 @@ from bot.action_query import (
     detail_asked,
     numbers_named,
     status_asked_of_rows,
+    status_named_in,
 )
 from bot.facts import is_talk, person_in_role, person_named, roles_asked
 from index.text import has_a_word, months_parted_from_years, tokenize, without_modal_may
@@ -517,8 +518,9 @@ def _about_listing(
         # then: a later "what are the travel actions due in 23/24?" is no answer to it (a re-review).
         return Resolution(FollowUpKind.NARROW, last.question, replace(last.action_filter, theme=named.theme), subject=last.subject)
     status = status_asked_of_rows(message)  # "is no 4 overdue?", "is the first one closed?", "is it closed?"
-    if status is None and _ELLIPSIS_CUE.match(message) and detail_asked(message) is None:
-        status = last.status_asked  # "and no 6?" after "is no 4 overdue?" asks it of no 6
+    if status is None and _only_rows_named(message):
+        # "and no 6?" after "is no 4 overdue?" asks it again of no 6; "and no 6 closed?" asks its own.
+        status = status_named_in(message) or last.status_asked
     if (nth := _NTH_ROW.search(message)) and not _words_of_its_own(message[nth.end() :]):
         # "who leads the first one?", "what's the status of the first one?": that row of the page of the listing
         # shown (a trial's had listed all 18 of the theme again); "what is the first item on the agenda?" goes on
@@ -582,9 +584,18 @@ def _about_listing(
     if _leans(message, tunables) or column_alone:
         return Resolution(
             FollowUpKind.PRONOUN, last.question, last.action_filter, offset=last.rows_shown, subject=last.subject, detail=detail,
-            row=last.row if _points_at_one_thing(message) else None,  # "and when is it due?" after "the first one": that row
+            # "and when is it due?" after "the first one", or "who leads?" after "is no 4 overdue?": that row
+            row=last.row if _points_at_one_thing(message) or column_alone else None,
         )
     return None
+
+
+def _only_rows_named(message: str) -> bool:
+    """An ellipsis naming listed rows by number and asking nothing else of its own ("and no 6?", "what about 5?", "and no 6
+    closed?"): not "and tell me more about it", nor "and who leads no 6?", which ask their own."""
+    cue = _ELLIPSIS_CUE.match(message)
+    rest = message[cue.end() :] if cue else ""
+    return bool(cue and _rows_numbered(rest) and detail_asked(rest) is None)
 
 
 def _rows_numbered(message: str) -> re.Match[str] | None:

@@ -202,16 +202,26 @@ _BASIS = re.compile(r"(?:\b[A-Z]{2,6}|\bProvider)\s*$")
 _UNIT_OF_TIME = re.compile(r"(?:weeks?|days?|hours?|hrs?|mins?|minutes)")
 # A measure named by a number and its unit of time, as typed ("52 week breaches", "62-day wait", "4hr", "104wks").
 _MEASURE_BY_NUMBER = re.compile(r"(?<![\d.,/£])(\d{1,3})\s*-?\s*(weeks?|wks?|days?|hours?|hrs?|hr|minutes?|mins?)\b", re.IGNORECASE)
+# Each unit of time as the documents write it, in full or short ("15 mins", "12 hrs", "6 wks").
+_UNIT_FORMS = {"week": r"w(?:ee)?ks?", "day": r"days?", "hour": r"h(?:ou)?rs?", "minute": r"min(?:ute)?s?"}
 
 
 def measure_by_its_number(question: str) -> re.Pattern[str] | None:
     """The measure a question names by a number and its unit of time ("number of 52 week breaches in april"), as a
-    pattern finding it however a text writes it ("RTT > 52 weeks", "52-week"), or None."""
+    pattern finding it however a text writes it ("RTT > 52 weeks", "52-week", "52 wks"), or None."""
     if not (match := _MEASURE_BY_NUMBER.search(question)):
         return None
     unit = match[2].lower()
     unit = UNIT_SHORTHAND.get(unit, unit).rstrip("s")
-    return re.compile(rf"(?<![\d.,])\b{match[1]}\s*-?\s*{unit}s?\b", re.IGNORECASE)
+    return re.compile(rf"(?<![\d.,])\b{match[1]}\s*-?\s*{_UNIT_FORMS[unit]}\b", re.IGNORECASE)
+
+
+def gives_a_value_beside(measure: re.Pattern[str], text: str) -> bool:
+    """The text names the measure and gives a figure besides its number: "RTT > 52 weeks breaches ... 5,484", not the
+    heading "62 day Wait from GP referral – Breaches"."""
+    if (named := measure.search(text)) is None:
+        return False
+    return bool(re.search(r"\d", text[: named.start()] + " " + text[named.end() :]))
 
 
 def _run_end(words: list[str], start: int) -> int:

@@ -930,12 +930,18 @@ def test_a_column_asked_with_no_word_of_its_own_is_asked_of_the_rows_listed(serv
     assert answerer.answer("when due?", narrowed.history).answer.text.split("\n")[0].endswith("Both are due 2022/23.")
     own = answerer.answer("who leads the phm board?", narrowed.history).answer.text
     assert "desflurane" not in own.split("\n")[0]
+    # After one row, a column asked alone is that row's (a review: "who?" had listed all 13 leads of the letter).
+    listed = answerer.answer("which actions are in the qsrm letter", ())
+    one = answerer.answer("is no 4 overdue?", listed.history)
+    for bare, said in (("who?", "It is led by Phil Johns."), ("who leads?", "It is led by Phil Johns."), ("when due?", "It is due End May 22.")):
+        assert answerer.answer(bare, one.history).answer.text.startswith(f"1 action is from NHS England Quarterly System Review Meeting letter (11 May 2022). {said}"), bare
 
 
 def test_a_status_asked_once_carries_on_and_a_negated_one_is_not_read_the_other_way(service):
     """Issue 16's left faults: "and no 6?" after "is no 4 overdue?" had shown the row without the yes or no; "who
     leads no 4 and is it overdue" got no yes or no; "is no 1 not open?" was not read; and "which qsrm actions are not
-    overdue?" had listed the overdue ones."""
+    overdue?" had listed the overdue ones. Then a review's: a status of its own asked next had been answered with the
+    last one, and a contraction ("aren't overdue") had not negated."""
     from bot.follow_answers import FollowUpAnswerer
 
     answerer = FollowUpAnswerer(service)
@@ -943,18 +949,27 @@ def test_a_status_asked_once_carries_on_and_a_negated_one_is_not_read_the_other_
     asked = answerer.answer("is no 4 overdue?", listed.history)
     again = answerer.answer("and no 6?", asked.history).answer.text  # due "End May 22", status "Open"
     assert again.startswith("Yes: it is overdue.") and "6. To facilitate a conversation" in again
-    # A column asked next is a question of its own, with no yes or no.
+    for own in ("and no 6, is it closed?", "and no 6 closed?", "and no 6 - is it closed?"):
+        assert answerer.answer(own, asked.history).answer.text.startswith("No: it is not closed."), own
+    # Questions of their own next get no yes or no.
     assert answerer.answer("and who leads no 1?", asked.history).answer.text.startswith("1 action is")
+    assert not answerer.answer("and tell me more about it", asked.history).answer.text.startswith(("Yes:", "No:"))
     both = answerer.answer("who leads no 4 and is it overdue", listed.history).answer.text
     assert both.startswith("Yes: it is overdue.") and "led by Phil Johns" in both
+    assert answerer.answer("isn't no 4 overdue?", listed.history).answer.text.startswith("Yes: it is overdue.")
     assert answerer.answer("is no 1 not open?", listed.history).answer.text.startswith("No: it is not closed.")
-    not_overdue = answerer.answer("which qsrm actions are not overdue?", ()).answer.text
-    assert "overdue" not in not_overdue.split("\n")[0] and "Immediate" in not_overdue  # no. 1, due "Immediate", listed
+    assert not answerer.answer("what has been done on no 4?", listed.history).answer.text.startswith(("Yes:", "No:"))
+    # A status negated with no opposite is said to be unread, and every row asked of is listed; one with an opposite
+    # asks it; another status beside it is read.
+    for negated in ("which qsrm actions are not overdue?", "which qsrm actions aren't overdue?"):
+        text = answerer.answer(negated, ()).answer.text
+        assert text.startswith("The action table cannot pick out actions “not overdue”: each is listed with its due date and status. 13 actions")
     not_open = answerer.answer("which qsrm actions are not open?", ()).answer.text
-    # With no listing to point at, "no 4" asked a status is the rows numbered 4 (a trial's had listed all 155 overdue).
-    alone = answerer.answer("is no 4 overdue?", ()).answer.text
-    assert alone.startswith("15 actions are numbered 4 and overdue")
     assert not_open.startswith("No actions match") and "closed" in not_open.split("\n")[0]
+    for still_open in ("which qsrm actions haven't been closed?", "which qsrm actions are open and not overdue?"):
+        assert answerer.answer(still_open, ()).answer.text.startswith("13 actions are from NHS England Quarterly System Review Meeting letter (11 May 2022) and open")
+    # With no listing to point at, "no 4" asked a status is the rows numbered 4 (a trial's had listed all 155 overdue).
+    assert answerer.answer("is no 4 overdue?", ()).answer.text.startswith("15 actions are numbered 4 and overdue")
 
 
 def test_a_number_shared_by_several_themes_of_a_listing_asks_which(service):

@@ -208,6 +208,10 @@ def test_a_question_naming_a_document_is_answered_from_it(service):
     # A document named as what is asked about is no place to read (a review: its glossary had been quoted).
     about = service.answer("what did the governing body say about the green plan")
     assert not about.citations or about.citations[0].slug != "cw-ics-green-plan"
+    # The paper is searched for what is asked, not for its own name: "quality committee report" had found the June
+    # report's title, which says nothing of Ockenden, and the answer had come from the April committee in the minutes.
+    ockenden = service.answer("what did the quality committee report say about ockenden")
+    assert ockenden.citations[0].slug == "ccg-quality-committee-report-2022-06" and "Ockenden review" in ockenden.text
 
 
 # -- glued words ---------------------------------------------------------------------

@@ -425,6 +425,16 @@ def test_a_date_in_the_sentence_beside_the_best_answers_when(service, monkeypatc
     assert "January 2022" in answer.text
 
 
+def test_a_date_in_a_sentence_about_something_else_weighs_against_answering_when(service):
+    """A near miss had been answered with a table of the council's plans dated 2021-2026: the decision sees that no
+    date beside the best sentence is in a sentence holding, with it, WHEN_DATE_SHARE of what is asked
+    ("when_date_apart"); the words asking the time ("since when", "now") are not counted against a date (q115)."""
+    answer = service.answer("when did coventry city council declare a climate emergency")
+    assert answer.abstained and "when_date_apart=1.00" in " ".join(answer.trace)
+    since = service.answer("is the ICB a Cat 1 responder now? since when?")
+    assert not since.abstained and "July 1st 2022" in since.text and "when_date_apart=0.00" in " ".join(since.trace)
+
+
 def test_contact_details_are_answered_only_by_a_passage_giving_them(service):
     # Found by a trial: "whats her email" was answered with the sentence naming her role.
     given = service.answer("julie grant email")

@@ -949,12 +949,17 @@ class AnsweringService:
         if len(named) != 1 or not scored or self._page(scored[0].sentence_id)[0] in named or len(split_question(question)) > 1:
             return []
         within, candidates, _ = self._rank(query, CHUNKS_SEARCHED, Filters(slugs=frozenset(named)))
-        # From its best sentence saying something of what is asked, beside the words naming the document: those naming
+        # From its best sentence holding the most telling word asked, beside the words naming the document: those naming
         # it only go (the quality committee report's title had been its best for "what did the quality committee report
         # say about ockenden", and the answer came from another paper), and a document that never speaks of what is
-        # asked gives none ("End of Report" is the CEO report's best for "industrial action", which it never mentions).
-        asked = set(candidates.reading.terms) - candidates.reading.document_words
-        saying = next((n for n, c in enumerate(within) if asked & self.searcher.sentence_tokens(c.sentence_id)), None)
+        # asked gives none ("End of Report" is the CEO report's best for "industrial action", which it never mentions;
+        # any asked word would do too little: "health" of "mental health" is in the CEO report's website news, a review).
+        terms = candidates.reading.terms
+        asked = [t for t in terms if t not in candidates.reading.document_words]
+        if not asked:
+            return []
+        telling = max(asked, key=lambda t: terms[t])
+        saying = next((n for n, c in enumerate(within) if telling in self.searcher.sentence_tokens(c.sentence_id)), None)
         return [] if saying is None else within[saying:]
 
     def _quotable(self, scored: list[_Scored], question: str) -> list[_Scored]:
@@ -1272,6 +1277,9 @@ class AnsweringService:
             elif amounts and run == [amounts.sentence_id]:
                 quote, shown, rows = amounts.quote, amounts.shown, []
                 trace.append(f"[{n}] is a table of amounts: shown as the row(s) the question names")
+            elif citations and not rows and len(run) == 1 and self._benchmark_without_the_measure(run[0], question):
+                trace.append(f"left out a benchmark table with no row of the measure asked: {self._where(run[0])}")
+                continue
             elif not rows and terms and len(run) == 1 and (measures := self._measure_rows(run[0], terms, question)) is not None:
                 quote, shown = measures
                 on_lines = "\n" in shown  # several rows, each on a line of its own, as action rows are
@@ -1323,8 +1331,13 @@ class AnsweringService:
         if best[0] <= 0 or shared.count(best) > 1:
             return None
         lead = shared.index(best)
-        if (measure := measure_by_its_number(question)) and not measure.search(rows[lead].label):
-            return None  # "rtt 78 week breaches": not the row of 52 week breaches, which shares "rtt" and "week"
+        if measure := measure_by_its_number(question):
+            # "rtt 104 week waiters": the row naming 104 weeks, not the 52 weeks' row, which shares "rtt" and "week".
+            naming = [n for n, row in enumerate(rows) if measure.search(row.label)]
+            if not naming:
+                return None
+            lead = max(naming, key=lambda n: shared[n])
+            best = shared[lead]
         lacking = {t for t in terms if t not in held[lead][0]}
         lacking_pairs = pairs - held[lead][1]
         chosen = [n for n, (words, held_pairs) in enumerate(held) if n == lead or words & lacking or held_pairs & lacking_pairs]
@@ -1339,6 +1352,14 @@ class AnsweringService:
         if spans is None:
             return None
         return text[spans[0][0] : spans[-1][1]], "\n".join(rows[n].said() for n in chosen)
+
+    def _benchmark_without_the_measure(self, sentence_id: int, question: str) -> bool:
+        """A benchmark table's sentence none of whose rows names the measure the question names by its number ("rtt 78
+        week breaches": the table's "RTT - 52 week breach CCG 0 5,484"): quoted beside an answer, it gave the wrong
+        measure's figure in a run of raw cells (a re-review)."""
+        rows = [row for row in self.tables.rows(sentence_id) if row.one_month]
+        measure = measure_by_its_number(question)
+        return len(rows) >= 2 and measure is not None and not any(measure.search(row.label) for row in rows)
 
     @staticmethod
     def _row_spans(text: str, rows: list[TableRow]) -> list[tuple[int, int]] | None:

@@ -42,6 +42,7 @@ from bot.action_query import (
     numbers_named,
     status_asked_of_rows,
     status_named_in,
+    status_not_read,
 )
 from bot.facts import is_talk, person_in_role, person_named, roles_asked
 from index.text import has_a_word, months_parted_from_years, tokenize, without_modal_may
@@ -518,8 +519,9 @@ def _about_listing(
         # then: a later "what are the travel actions due in 23/24?" is no answer to it (a re-review).
         return Resolution(FollowUpKind.NARROW, last.question, replace(last.action_filter, theme=named.theme), subject=last.subject)
     status = status_asked_of_rows(message)  # "is no 4 overdue?", "is the first one closed?", "is it closed?"
-    if status is None and _only_rows_named(message):
-        # "and no 6?" after "is no 4 overdue?" asks it again of no 6; "and no 6 closed?" asks its own.
+    if status is None and _only_rows_named(message) and not status_not_read(message):
+        # "and no 6?" or "and the first one?" after "is no 4 overdue?" asks it again; "and no 6 closed?" asks its own;
+        # "and no 6 not overdue?" asks what cannot be said yes or no to (a re-review: "Yes: it is overdue").
         status = status_named_in(message) or last.status_asked
     if (nth := _NTH_ROW.search(message)) and not _words_of_its_own(message[nth.end() :]):
         # "who leads the first one?", "what's the status of the first one?": that row of the page of the listing
@@ -585,7 +587,7 @@ def _about_listing(
         return Resolution(
             FollowUpKind.PRONOUN, last.question, last.action_filter, offset=last.rows_shown, subject=last.subject, detail=detail,
             # "and when is it due?" after "the first one", or "who leads?" after "is no 4 overdue?": that row
-            row=last.row if _points_at_one_thing(message) or column_alone else None,
+            row=last.row if _points_at_one_thing(message) or (column_alone and not _points_at_several(message)) else None,
         )
     return None
 
@@ -595,7 +597,9 @@ def _only_rows_named(message: str) -> bool:
     closed?"): not "and tell me more about it", nor "and who leads no 6?", which ask their own."""
     cue = _ELLIPSIS_CUE.match(message)
     rest = message[cue.end() :] if cue else ""
-    return bool(cue and _rows_numbered(rest) and detail_asked(rest) is None)
+    nth = _NTH_ROW.search(rest)
+    named = _rows_numbered(rest) or (nth and not _words_of_its_own(rest[: nth.start()] + " " + rest[nth.end() :]))
+    return bool(cue and named and detail_asked(rest) is None)
 
 
 def _rows_numbered(message: str) -> re.Match[str] | None:
@@ -753,6 +757,11 @@ def asks_a_figure_of_it(message: str) -> bool:
     """A message asking only a measure that is a figure ("whats the actual figure?", "and the total?", not "and the
     deadline?"): an answer quoting no figure does not answer it."""
     return _asks_its_measure(message) and bool({w.lower() for w in _words(message)} & _FIGURE_WORDS)
+
+
+def _points_at_several(message: str) -> bool:
+    """The message points back at several things: "who leads them?", "who leads all of them?"."""
+    return bool({w.lower() for w in _words(message)} & {"they", "them", "their", "those", "these", "all"})
 
 
 def _points_at_one_thing(message: str) -> bool:

@@ -914,8 +914,11 @@ def test_a_benchmark_table_asked_for_its_own_month_is_shown_as_the_row_asked(ser
     answer = service.answer("rtt 52 week waiters apr 22")
     assert "RTT - 52 week breach CCG: April 2022 5,484 (target 0)" in answer.text
     assert "Areas of Concern" not in answer.text and "radiotherapy" not in answer.text
-    # A row naming another measure by its number is not shown for it (a review: "rtt 78 week breaches" got the 52's).
+    # A row naming another measure by its number is not shown for it (a review: "rtt 78 week breaches" got the 52's),
+    # and a table with no row of the measure asked is not quoted beside the answer (a re-review: a run of raw cells).
     assert "RTT - 52 week breach CCG: April 2022" not in service.answer("rtt 78 week breaches apr 22").text
+    waits = service.answer("rtt 104 week waiters apr 22").text
+    assert waits.startswith("RTT - 104 week wait CCG: April 2022 66 (target 0)") and "Areas of Concern" not in waits
     assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)
 
 

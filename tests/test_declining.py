@@ -433,6 +433,8 @@ def test_a_date_in_a_sentence_about_something_else_weighs_against_answering_when
     assert answer.abstained and "when_date_apart=1.00" in " ".join(answer.trace)
     since = service.answer("is the ICB a Cat 1 responder now? since when?")
     assert not since.abstained and "July 1st 2022" in since.text and "when_date_apart=0.00" in " ".join(since.trace)
+    # "date" asks the time, and the words naming a paper are no subject its date must be in (a re-review).
+    assert "11 May 2022" in service.answer("what date was the qsrm letter").text
 
 
 def test_contact_details_are_answered_only_by_a_passage_giving_them(service):

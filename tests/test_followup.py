@@ -935,6 +935,8 @@ def test_a_column_asked_with_no_word_of_its_own_is_asked_of_the_rows_listed(serv
     one = answerer.answer("is no 4 overdue?", listed.history)
     for bare, said in (("who?", "It is led by Phil Johns."), ("who leads?", "It is led by Phil Johns."), ("when due?", "It is due End May 22.")):
         assert answerer.answer(bare, one.history).answer.text.startswith(f"1 action is from NHS England Quarterly System Review Meeting letter (11 May 2022). {said}"), bare
+    # "them" is still all the rows listed (a re-review: "who leads them?" had got the one row's lead).
+    assert answerer.answer("who leads them?", one.history).answer.text.startswith("13 actions are from NHS England")
 
 
 def test_a_status_asked_once_carries_on_and_a_negated_one_is_not_read_the_other_way(service):
@@ -951,6 +953,10 @@ def test_a_status_asked_once_carries_on_and_a_negated_one_is_not_read_the_other_
     assert again.startswith("Yes: it is overdue.") and "6. To facilitate a conversation" in again
     for own in ("and no 6, is it closed?", "and no 6 closed?", "and no 6 - is it closed?"):
         assert answerer.answer(own, asked.history).answer.text.startswith("No: it is not closed."), own
+    # An ordinal is asked it again too; a negated status with no opposite gets no yes or no (a re-review: "and no 6
+    # not overdue?" had got "Yes: it is overdue.").
+    assert answerer.answer("and the first one?", asked.history).answer.text.startswith("It is not marked closed")
+    assert not answerer.answer("and no 6 not overdue?", asked.history).answer.text.startswith(("Yes:", "No:"))
     # Questions of their own next get no yes or no.
     assert answerer.answer("and who leads no 1?", asked.history).answer.text.startswith("1 action is")
     assert not answerer.answer("and tell me more about it", asked.history).answer.text.startswith(("Yes:", "No:"))

@@ -212,6 +212,10 @@ def test_a_question_naming_a_document_is_answered_from_it(service):
     # report's title, which says nothing of Ockenden, and the answer had come from the April committee in the minutes.
     ockenden = service.answer("what did the quality committee report say about ockenden")
     assert ockenden.citations[0].slug == "ccg-quality-committee-report-2022-06" and "Ockenden review" in ockenden.text
+    # Only a sentence holding the most telling word asked will do: the CEO report never mentions desflurane, and its
+    # website news (sharing "use") had been quoted (a re-review).
+    desflurane = service.answer("what did the ceo report say about desflurane use")
+    assert all(c.slug != "icb-ceo-report-2022-07" for c in desflurane.citations)
 
 
 # -- glued words ---------------------------------------------------------------------

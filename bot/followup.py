@@ -759,15 +759,19 @@ def asks_a_figure_of_it(message: str) -> bool:
     return _asks_its_measure(message) and bool({w.lower() for w in _words(message)} & _FIGURE_WORDS)
 
 
+# Words pointing back at several things.
+_PLURAL_POINTERS = frozenset({"they", "them", "their", "those", "these"})
+
+
 def _points_at_several(message: str) -> bool:
     """The message points back at several things: "who leads them?", "who leads all of them?"."""
-    return bool({w.lower() for w in _words(message)} & {"they", "them", "their", "those", "these", "all"})
+    return bool({w.lower() for w in _words(message)} & (_PLURAL_POINTERS | {"all"}))
 
 
 def _points_at_one_thing(message: str) -> bool:
     """The message points back with "it" or "its" and not with "they" or "them": at one thing."""
     words = {w.lower() for w in _words(message)}
-    return bool(words & {"it", "its"}) and not words & {"they", "them", "their", "those", "these"}
+    return bool(words & {"it", "its"}) and not words & _PLURAL_POINTERS
 
 
 def doer_of(question: str) -> str | None:

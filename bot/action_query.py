@@ -420,8 +420,8 @@ def _status_named(question: str) -> tuple[str | None, str]:
 
 
 def status_not_read(question: str) -> str | None:
-    """A negated status no status can stand for ("not overdue", "not in progress"), as typed, when the question names
-    no other: the table lists no rows by it, and the answer says so."""
+    """A negated status no status can stand for, as "not" and the status words typed ("not overdue" of "aren't
+    overdue"), when the question names no other: the table lists no rows by it, and the answer says so."""
     if _status_named(question)[0] is not None:
         return None
     for pattern, value in _STATUS_ASKED:

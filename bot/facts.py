@@ -322,13 +322,12 @@ def topic_named(message: str) -> str | None:
 
 
 _WHEN = re.compile(r"\bwhens?\b|\bwhat date\b", re.IGNORECASE)
-# Words that ask the time with "when" ("since when?", "is it ... now?", "what date"): what a date answers, not what it
-# is about.
-# English, set by hand.
-TIME_ASKING_WORDS = frozenset({"since", "now", "currently", "yet", "date"})
-# ... as typed fast too: "whats", "whos", "hows" (a held-out "whos chairing the cqgc now and when is there next meeting"
-# had been read as asking "when" and nothing else).
+# Question words, as typed fast too: "whats", "whos", "hows" (a held-out "whos chairing the cqgc now and when is there
+# next meeting" had been read as asking "when" and nothing else).
 _QUESTION_WORDS = re.compile(r"\b(?:what|when|who|whom|how|why|which|where)s?\b", re.IGNORECASE)
+# Words that ask the time with "when" ("since when?", "is it ... now?", "what date"): what a date answers, not what it
+# is about. English, set by hand.
+TIME_ASKING_WORDS = frozenset({"since", "now", "currently", "yet", "date"})
 
 
 # "what was the ...", "what's the ...": with a year, a value for that year is the answer.

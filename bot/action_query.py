@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from enum import Enum
 from itertools import combinations
+from typing import NamedTuple
 
 from index.due_dates import (
     describe_month,
@@ -391,10 +392,11 @@ def has_status(row: ActionRow, status: ActionStatus) -> bool:
 # A yes/no question ("is no 4 overdue?", "are 2 and 3 still open?", "has no 1 been closed?", "isn't no 4 overdue?"), not
 # one asking what or who ("what has been done on no 4?", "who's behind no 4"); a status negated is read as
 # ``_status_named`` reads it.
-_POLAR_QUESTION = re.compile(r"^\W*(?:and\s+)?(?:is|are|has|have|was|were)(?:n[’']t)?\b", re.IGNORECASE)
+_ASKING_YES_OR_NO = r"(?:is|are|has|have|was|were)(?:n[’']t)?\b"
+_POLAR_QUESTION = re.compile(rf"^\W*(?:and\s+)?{_ASKING_YES_OR_NO}", re.IGNORECASE)
 # A later part asking yes or no of the rows the first part named ("who leads no 4 and is it overdue?", "and no 6, is it
 # closed?", "and no 6 - is it open?").
-_POLAR_PART = re.compile(r"(?:[,;:–-]\s*(?:and\s+)?|\s+and\s+)(?:is|are|has|have|was|were)(?:n[’']t)?\b", re.IGNORECASE)
+_POLAR_PART = re.compile(rf"(?:[,;:–-]\s*(?:and\s+)?|\s+and\s+){_ASKING_YES_OR_NO}", re.IGNORECASE)
 # A negation before a status word that ``_STATUS_ASKED`` does not read with its "not" ("not overdue", "aren't overdue",
 # "haven't been closed", "no longer open").
 _NEGATED_BEFORE = re.compile(r"(?:\bnot|n[’']t|\bno\s+longer)\s+(?:yet\s+)?(?:been\s+)?$", re.IGNORECASE)
@@ -404,30 +406,38 @@ _NEGATED_BEFORE = re.compile(r"(?:\bnot|n[’']t|\bno\s+longer)\s+(?:yet\s+)?(?:
 _OPPOSITE = {ActionStatus.OPEN.value: ActionStatus.CLOSED.value, ActionStatus.CLOSED.value: ActionStatus.OPEN.value}
 
 
-def _status_named(question: str) -> tuple[str | None, str]:
-    """The status a question asks for (an ``ActionStatus`` value) and the question without its words. A status
-    negated is read as its opposite; one with none is passed over for any other the question names ("open and not
-    overdue": open). "Which actions are not overdue?" had listed the overdue ones."""
+class _StatusRead(NamedTuple):
+    value: str | None  # an ``ActionStatus`` value
+    rest: str  # the question without the words naming it
+    unread: str | None = None  # a negated status no status stands for, when none is read ("not overdue")
+
+
+def _read_status(question: str) -> _StatusRead:
+    """The status a question asks for and the question without its words. A status negated is read as its opposite;
+    one with none is passed over for any other the question names ("open and not overdue": open), and said unread when
+    there is none. "Which actions are not overdue?" had listed the overdue ones."""
     for pattern, value in _STATUS_ASKED:
         if match := pattern.search(question):
             if not (negation := _NEGATED_BEFORE.search(question[: match.start()])):
-                return value, question[: match.start()] + " " + question[match.end() :]
+                return _StatusRead(value, question[: match.start()] + " " + question[match.end() :])
             rest = question[: negation.start()] + " " + question[match.end() :]
             if value in _OPPOSITE:
-                return _OPPOSITE[value], rest
-            return _status_named(rest)[0], rest
-    return None, question
+                return _StatusRead(_OPPOSITE[value], rest)
+            other = _read_status(rest).value
+            return _StatusRead(other, rest, None if other else f"not {match.group().strip()}")
+    return _StatusRead(None, question)
+
+
+def _status_named(question: str) -> tuple[str | None, str]:
+    """The status a question asks for (an ``ActionStatus`` value) and the question without its words (``_read_status``)."""
+    read = _read_status(question)
+    return read.value, read.rest
 
 
 def status_not_read(question: str) -> str | None:
     """A negated status no status can stand for, as "not" and the status words typed ("not overdue" of "aren't
     overdue"), when the question names no other: the table lists no rows by it, and the answer says so."""
-    if _status_named(question)[0] is not None:
-        return None
-    for pattern, value in _STATUS_ASKED:
-        if (match := pattern.search(question)) and value not in _OPPOSITE and _NEGATED_BEFORE.search(question[: match.start()]):
-            return f"not {match.group().strip()}"
-    return None
+    return _read_status(question).unread
 
 
 def status_named_in(message: str) -> ActionStatus | None:

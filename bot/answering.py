@@ -287,13 +287,14 @@ def as_asked(question: str) -> str:
 T = TypeVar("T")
 
 
-def _calendar_year_readings(question: str) -> tuple[str, ...]:
-    """The two financial years the first calendar year of a question could mean ("2024": 2023/24 and 2024/25), or none."""
+def _calendar_year(question: str) -> tuple[str, str, str] | None:
+    """The first calendar year of a question and the two financial years it could mean ("2024": 2023/24 and 2024/25),
+    or None."""
     year = _CALENDAR_YEAR_TYPED.search(question)
     if year is None:
-        return ()
+        return None
     start = int(year.group())
-    return f"{start - 1}/{start % 100:02d}", f"{start}/{(start + 1) % 100:02d}"
+    return year.group(), f"{start - 1}/{start % 100:02d}", f"{start}/{(start + 1) % 100:02d}"
 
 
 def page_firsts(followers: list[T], page_of: Callable[[T], tuple[str, int]], best: T) -> list[T]:
@@ -520,7 +521,8 @@ class AnsweringService:
             # passages). None there ("and in 2025?"): it says so, and which years those actions are due in.
             # A question's other part asking something of its own ("what is the footprint in 2020/21 and which actions
             # are due in 2031?") is still answered: only parts pointing back at the actions ("who leads them?") are not.
-            either = self.actions.listing_due_in_any(action_filter, _calendar_year_readings(question))
+            calendar = _calendar_year(question)
+            either = self.actions.listing_due_in_any(action_filter, calendar[1:] if calendar else ())
             if either is not None:
                 listed = with_the_detail_asked(question, action_filter, either)
                 return self.answer_from_table(replace(listed, summary=f"{self._unreadable_year(question)} {listed.summary}"))
@@ -568,25 +570,25 @@ class AnsweringService:
         """Why a year asked of the action table was not read: a calendar year names two financial years (with the
         years the table's actions are due in); anything else, how to write one."""
         due = financial_years_due(self.kb.actions)
-        year = _CALENDAR_YEAR_TYPED.search(question)
-        if year is None or not due:
+        calendar = _calendar_year(question)
+        if calendar is None or not due:
             return UNREADABLE_YEAR
-        before, after = _calendar_year_readings(question)
+        year, before, after = calendar
         example = next((reading for reading in (after, before) if reading in due), due[0])  # one the table has
         return CALENDAR_YEAR_ASKED.format(
-            year=year.group(), before=before, after=after, first=due[0], last=due[-1], example=f"{example[2:4]}/{example[5:7]}"
+            year=year, before=before, after=after, first=due[0], last=due[-1], example=f"{example[2:4]}/{example[5:7]}"
         )
 
     def _none_due_in_either(self, question: str, action_filter: ActionFilter) -> str:
         """Why no row is listed for a calendar year ("and in 2025?" after the water actions): neither financial year it
         could mean has one of the actions asked about, and the years they are due in (a re-review: the note had
         suggested a year none of them is due in)."""
-        year = _CALENDAR_YEAR_TYPED.search(question)
+        calendar = _calendar_year(question)
         due = sorted({fy for row in self.actions.listing(action_filter).rows() if (fy := financial_year_of(row.due_normalised))})
-        if year is None or not due:
+        if calendar is None or not due:
             return self._unreadable_year(question)
-        before, after = _calendar_year_readings(question)
-        return NONE_DUE_IN_EITHER.format(year=year.group(), before=before, after=after, due=and_list(due))
+        year, before, after = calendar
+        return NONE_DUE_IN_EITHER.format(year=year, before=before, after=after, due=and_list(due))
 
     def _amount_of_actions(self, answer: Answer, listing: ActionListing, money: bool) -> Answer:
         """The documents' answer to an amount asked of actions, the table holding none: as it is, unless ``money`` is
@@ -1311,7 +1313,7 @@ class AnsweringService:
         single row leads, every row would be shown, or rows asked stand apart (another row or table's header between
         them) and hold as much as half the weight the best row does ("iapt access rate and dementia diagnosis"): the
         whole sentence is shown then. Rows apart holding less ("wait" of "Trolley Waits") leave the best row alone."""
-        rows = [row for row in self.tables.rows(sentence_id) if row.one_month]
+        rows = self._benchmark_rows(sentence_id)
         columns, months = columns_asked(question), months_named(question)
 
         def dated_as_asked(row: TableRow) -> bool:  # "rtt 52 week waiters apr 22" of a table giving April 2022
@@ -1357,9 +1359,13 @@ class AnsweringService:
         """A benchmark table's sentence none of whose rows names the measure the question names by its number ("rtt 78
         week breaches": the table's "RTT - 52 week breach CCG 0 5,484"): quoted beside an answer, it gave the wrong
         measure's figure in a run of raw cells (a re-review)."""
-        rows = [row for row in self.tables.rows(sentence_id) if row.one_month]
+        rows = self._benchmark_rows(sentence_id)
         measure = measure_by_its_number(question)
         return len(rows) >= 2 and measure is not None and not any(measure.search(row.label) for row in rows)
+
+    def _benchmark_rows(self, sentence_id: int) -> list[TableRow]:
+        """The rows of a benchmark table a sentence holds (one month of each measure)."""
+        return [row for row in self.tables.rows(sentence_id) if row.one_month]
 
     @staticmethod
     def _row_spans(text: str, rows: list[TableRow]) -> list[tuple[int, int]] | None:

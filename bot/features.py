@@ -615,6 +615,7 @@ class FeatureMaker:
         ranked = (int(candidates.sentence_ids[i]) for i in order)
         shown = next((i for i in ranked if not self.has_nothing_to_quote(i)), best[0])
         dense_j, words_j = SENTENCE_FEATURES.index("dense"), SENTENCE_FEATURES.index("words")
+        dated = [i for i in self._beside(best[0]) if self._form(i).holds_date]  # where a "when" may be answered
         return [
             float(logits[top]),
             float(logits[order[1]]) if len(order) > 1 else -10.0,
@@ -625,8 +626,8 @@ class FeatureMaker:
             *missing_there,
             # A table row giving the month asked gives its count too ("Total appointments: February 2022 413,658").
             float(FactKind.COUNT in reading.wants and not states_a_count(self.figure_text(shown)) and not states_a_count(said)),
-            float(asks_when(question) and not any(self._form(i).holds_date for i in self._beside(best[0]))),
-            float(asks_when(question) and not self._dates_what_is_asked(reading, best[0])),
+            float(asks_when(question) and not dated),
+            float(asks_when(question) and not self._dates_what_is_asked(reading, best[0], dated)),
             float(self._year_without_figure(question, quoted, said)),
             sum(w for t, w in reading.terms.items() if not self.searcher.knows(t)) / total,
             candidates.best_page_bm25,
@@ -636,24 +637,23 @@ class FeatureMaker:
             *self._pages_coverage(reading, self.evidence_tokens(quoted) | table_tokens, self.names_to_find(reading)),
         ]
 
-    def _dates_what_is_asked(self, reading: QuestionReading, best: int) -> bool:
-        """A sentence beside the best (on its page) holds a date, and with the best it holds WHEN_DATE_SHARE of the
-        question's telling words: "when did coventry city council declare a climate emergency" is not answered by a
-        table of the council's plans dated 2021-2026."""
+    def _dates_what_is_asked(self, reading: QuestionReading, best: int, dated: list[int]) -> bool:
+        """One of the ``dated`` sentences (those beside the best on its page holding a date), with the best, holds
+        WHEN_DATE_SHARE of the question's telling words: "when did coventry city council declare a climate emergency" is
+        not answered by a table of the council's plans dated 2021-2026."""
         # Neither the words asking the time nor those naming a paper ("what date was the qsrm letter": its date is on
         # its letterhead, which does not say "letter") are what a date is about.
         about = {t: w for t, w in reading.terms.items() if t not in _TIME_ASKING_TOKENS and t not in reading.document_words}
+        if not about:
+            return bool(dated)
         total = sum(about.values()) or 1.0
         best_tokens = self.searcher.sentence_tokens(best)
-        for i in self._beside(best):
-            if self._form(i).holds_date and not about:
+        # The best and the date's sentence. (With all the sentences beside the best when it holds the date itself, out
+        # of fold d146 was answered again and d412 still declined: not kept.)
+        for i in dated:
+            covered = covered_terms(reading, best_tokens | self.searcher.sentence_tokens(i))
+            if sum(w for t, w in about.items() if t in covered) / total >= WHEN_DATE_SHARE:
                 return True
-            if self._form(i).holds_date:
-                # The best and the date's sentence. (With all the sentences beside the best when it holds the date
-                # itself, out of fold d146 was answered again and d412 still declined: not kept.)
-                covered = covered_terms(reading, best_tokens | self.searcher.sentence_tokens(i))
-                if sum(w for t, w in about.items() if t in covered) / total >= WHEN_DATE_SHARE:
-                    return True
         return False
 
     def _year_without_figure(self, question: str, quoted: list[int], said: str = "") -> bool:

@@ -37,7 +37,6 @@ from index.vocabulary import (
     MONTHS,
     NUMBER_WORDS,
     QUARTER,
-    UNIT_SHORTHAND,
     number_words,
 )
 
@@ -200,10 +199,10 @@ _BASIS = re.compile(r"(?:\b[A-Z]{2,6}|\bProvider)\s*$")
 # A unit of time after a number: a benchmark table prints a target so ("... Assessment Waits (CYP ASD) (over 12 weeks
 # - proxy ) CCG 12 weeks 4300").
 _UNIT_OF_TIME = re.compile(r"(?:weeks?|days?|hours?|hrs?|mins?|minutes)")
+# Each unit of time, in full or short, as questions and the documents write it ("15 mins", "12 hrs", "6 wks").
+_UNIT_FORMS = (r"w(?:ee)?ks?", r"days?", r"h(?:ou)?rs?", r"min(?:ute)?s?")
 # A measure named by a number and its unit of time, as typed ("52 week breaches", "62-day wait", "4hr", "104wks").
-_MEASURE_BY_NUMBER = re.compile(r"(?<![\d.,/£])(\d{1,3})\s*-?\s*(weeks?|wks?|days?|hours?|hrs?|hr|minutes?|mins?)\b", re.IGNORECASE)
-# Each unit of time as the documents write it, in full or short ("15 mins", "12 hrs", "6 wks").
-_UNIT_FORMS = {"week": r"w(?:ee)?ks?", "day": r"days?", "hour": r"h(?:ou)?rs?", "minute": r"min(?:ute)?s?"}
+_MEASURE_BY_NUMBER = re.compile(rf"(?<![\d.,/£])(\d{{1,3}})\s*-?\s*({'|'.join(_UNIT_FORMS)})\b", re.IGNORECASE)
 
 
 def measure_by_its_number(question: str) -> re.Pattern[str] | None:
@@ -211,9 +210,8 @@ def measure_by_its_number(question: str) -> re.Pattern[str] | None:
     pattern finding it however a text writes it ("RTT > 52 weeks", "52-week", "52 wks"), or None."""
     if not (match := _MEASURE_BY_NUMBER.search(question)):
         return None
-    unit = match[2].lower()
-    unit = UNIT_SHORTHAND.get(unit, unit).rstrip("s")
-    return re.compile(rf"(?<![\d.,])\b{match[1]}\s*-?\s*{_UNIT_FORMS[unit]}\b", re.IGNORECASE)
+    unit = next(form for form in _UNIT_FORMS if re.fullmatch(form, match[2], re.IGNORECASE))
+    return re.compile(rf"(?<![\d.,])\b{match[1]}\s*-?\s*{unit}\b", re.IGNORECASE)
 
 
 def gives_a_value_beside(measure: re.Pattern[str], text: str) -> bool:

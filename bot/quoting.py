@@ -77,6 +77,14 @@ _SECTION_OPENING = re.compile(
 # cuts (a review judged 79 right; the other five, a table row's label and figure debris, led to the rules
 # on figures and on the word before the cut).
 _SECTION_NUMBERS = re.compile(r"^(?:\d{1,2}\.?\s+)*\d{1,2}(?:\.\d{1,2})+\.?\s+(?=[A-Z])")
+
+
+def _is_numbered_heading(text: str) -> bool:
+    """A numbered section heading of no more words than a heading question ("2.3 Upcoming engagement sessions
+    and events."): what it heads are the bulleted items under it, which quoted alone it had left out (a trial's
+    "what community engagement events are coming up?" got the heading and no event)."""
+    numbers = _SECTION_NUMBERS.match(text)
+    return bool(numbers) and len(text[numbers.end() :].split()) <= MAX_HEADING_QUESTION_WORDS
 _OPENS_SENTENCE = re.compile(r"(?:The|We|Our|It|There)\s+\S|(?:As|All|Each|In|Following|Since|Over|Across)\s+[a-z0-9]")
 _PERSON_OPENS = re.compile(rf"{PERSON_TITLES}\.?\s+[A-Z][a-z]+\s+[a-z]")
 _PERSON_TITLE = re.compile(rf"{PERSON_TITLES}\.?")
@@ -276,7 +284,7 @@ class Quoter:
         text = self.text(sentence_id)
         if not is_list_item(text):
             following = self._items_from(sentence_id, +1, introduced=text.endswith(":"))
-            if text.endswith(_INTRODUCES_A_LIST) or _FIRST_ITEM.search(text):
+            if text.endswith(_INTRODUCES_A_LIST) or _FIRST_ITEM.search(text) or _is_numbered_heading(text):
                 return following
             return self._elaboration_of(sentence_id)
         # An item's list is the items marked as it is: "10. Transitioning to an ICB – ...", the comms report's next

@@ -654,6 +654,14 @@ def test_a_heading_asking_a_question_comes_with_the_sentence_answering_it(servic
     assert answer_under_the_heading in answer.text, answer.text
 
 
+def test_a_numbered_heading_comes_with_the_items_under_it(service):
+    """A trial's "what community engagement events are coming up?" quoted the comms report's heading "2.3 Upcoming
+    engagement sessions and events." alone; the three events are the bullets under it, the last two over the page."""
+    answer = service.answer("what community engagement events are coming up?")
+    for event in ("The Roma Project", "Warwickshire Pride Event", "West Indian Community Centre"):
+        assert event in answer.text, answer.text
+
+
 def test_only_a_question_of_what_initials_mean_asks_for_their_spelling_out(service):
     assert initials_asked("what is PHM?") == "PHM" and initials_asked("iapt meaning") == "IAPT"
     # A review's ways of asking it: quoted, greeted, with "please", naming the initials, saying where, in lower case.

@@ -406,6 +406,8 @@ def resolve(
         return _drill("tell me more about that", last) if last.citations else Resolution(FollowUpKind.MORE, message, nothing_found=last.abstained)
     if is_talk(message):
         return _standalone(message)  # "thanks" leans on nothing: it was read as a pronoun follow-up ("thanks (the letter)?")
+    if last.action_filter is None and (item := _item_named(message, history)) is not None:
+        return item
     if (breakdown := _breakdown(message)) is not None:
         return Resolution(FollowUpKind.ELLIPSIS, with_breakdown(last, breakdown), inserted=breakdown, subject=subject_of(last.question))
     ellipsis = _ELLIPSIS_CUE.match(message)
@@ -653,6 +655,30 @@ def list_items(quote: str) -> list[str]:
         pieces = mark.split(quote)[1:]
     items = [piece.strip() for piece in pieces if piece.strip()]
     return items if len(items) >= 2 else []
+
+
+# "the pride one": an item of a list the last answer quoted, named by a word of it (see ``_item_named``).
+_NAMED_ONE = re.compile(r"\bthe\s+(?P<name>[\w&'’-]+(?:\s+[\w&'’-]+){0,2}?)\s+one\b", re.IGNORECASE)
+
+
+def _item_named(message: str, history: tuple[Turn, ...]) -> Resolution | None:
+    """ "who's leading the pride one?" after an answer listing the coming events asks who leads the item of that list
+    whose words hold "pride" ("Warwickshire Pride Event (led by Warwickshire Pride) – Saturday 20th August"): the
+    message with the item in place of "the pride one" (a trial: it had been read as "... (community engagement
+    events)?" and declined). The list is the last quoted: "and when is the roma one?" after a declined "how many
+    people are expected at it?" still means the events listed before. Only when exactly one item of that list holds
+    the words, and not for a time ("what about the july one?" changes the month asked). None otherwise."""
+    match = _NAMED_ONE.search(message)
+    quoted = next((turn.citations for turn in reversed(history) if turn.citations), ())
+    if match is None or not quoted or any(slot.search(match["name"]) for slot in _TIMES):
+        return None
+    named = set(tokenize(match["name"]))
+    items = list_items(" ".join(cited.quote for cited in quoted))
+    holding = [item for item in items if named and named <= set(tokenize(item))]
+    if len(holding) != 1:
+        return None
+    item = holding[0].rstrip(" .;:,")
+    return Resolution(FollowUpKind.PRONOUN, _without_leading_and(f"{message[: match.start()]}{item}{message[match.end() :]}"), subject=item)
 
 
 def _drill(message: str, last: Turn) -> Resolution:

@@ -226,6 +226,25 @@ def test_a_figure_asked_of_it_that_no_quote_gives_is_declined(service):
     assert answer.abstained and "no figure" in answer.text
 
 
+def test_the_one_named_by_a_word_is_the_item_of_the_list_quoted_that_holds_it(service):
+    """A trial: "who's leading the pride one?" after the coming engagement events were listed had been read as
+    "... (community engagement events)?" and declined; the list says the Pride event is led by Warwickshire Pride."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    listed = answerer.answer("what community engagement events are coming up?", ())
+    pride = answerer.answer("who's leading the pride one?", listed.history)
+    assert pride.resolution.question.startswith("who's leading Warwickshire Pride Event")
+    assert not pride.answer.abstained and "led by Warwickshire Pride" in pride.answer.text
+    # A follow-up the list does not answer is declined; the list is still what "the roma one" is of.
+    expected = answerer.answer("how many people are expected at it?", pride.history)
+    assert expected.answer.abstained
+    roma = answerer.answer("and when is the roma one?", expected.history)
+    assert "The Roma Project" in roma.resolution.question and "16th July" in roma.answer.text
+    # A time names no item: "the july one" changes the month asked (the Roma event is in July).
+    assert "Roma" not in resolve("what about the july one?", listed.history).question
+
+
 def test_a_breakdown_asks_the_question_before_broken_down_that_way():
     # Found by a new user's trial: "by trust?" after a cancer waits question was searched alone, and "and by trust?"
     # read as "by trust two week wait for gp referrals in april?".

@@ -84,7 +84,7 @@ def _is_numbered_heading(text: str) -> bool:
     and events."): what it heads are the bulleted items under it, which quoted alone it had left out (a trial's
     "what community engagement events are coming up?" got the heading and no event)."""
     numbers = _SECTION_NUMBERS.match(text)
-    return bool(numbers) and len(text[numbers.end() :].split()) <= MAX_HEADING_QUESTION_WORDS
+    return numbers is not None and len(text[numbers.end() :].split()) <= MAX_HEADING_QUESTION_WORDS
 _OPENS_SENTENCE = re.compile(r"(?:The|We|Our|It|There)\s+\S|(?:As|All|Each|In|Following|Since|Over|Across)\s+[a-z0-9]")
 _PERSON_OPENS = re.compile(rf"{PERSON_TITLES}\.?\s+[A-Z][a-z]+\s+[a-z]")
 _PERSON_TITLE = re.compile(rf"{PERSON_TITLES}\.?")

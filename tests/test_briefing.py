@@ -605,6 +605,13 @@ def test_the_headline_is_no_question_someone_asked(writer):
     assert not reports_a_question(writer.write("maternity").headline)
 
 
+def test_the_headline_says_something_of_the_topic(writer):
+    """This pass's leftovers: "commissioning policies renewed or withdrawn" was headlined "NOTED the contents of the
+    report and were ASSURED of the actions to improve performance as required.", the minutes' formula."""
+    headline = writer.write("commissioning policies renewed or withdrawn").headline
+    assert "NOTED" not in headline and "polic" in headline.lower(), headline
+
+
 def test_no_headline_or_point_only_introduces_what_follows_it(writer):
     """Trying the trial's leftovers: "commissioning policies renewed or withdrawn" was headlined "The following policies
     were due to for renewal April 2022." A list the sentence brings, or one after its colon, still counts."""

@@ -756,7 +756,9 @@ def _headline(
     quote: str | None
     def leads(candidate: Candidate, quote: str) -> bool:  # a whole statement, not a question someone asked
         whole = is_whole_sentence(quote, candidate.text) and len(quote) <= MAX_HEADLINE_CHARS
-        return whole and not reports_a_question(quote) and not points_ahead(quote)
+        # ... and one saying something of the topic: "NOTED the contents of the report and were ASSURED of the actions
+        # ..." had headed the briefing on commissioning policies (a minutes' formula, and no word of the topic).
+        return whole and not reports_a_question(quote) and not points_ahead(quote) and coverage(stems_of(quote), terms) > 0
 
     for candidate, quote in chosen:
         if leads(candidate, quote):

@@ -284,8 +284,11 @@ class Quoter:
         text = self.text(sentence_id)
         if not is_list_item(text):
             following = self._items_from(sentence_id, +1, introduced=text.endswith(":"))
-            if text.endswith(_INTRODUCES_A_LIST) or _FIRST_ITEM.search(text) or _is_numbered_heading(text):
+            if text.endswith(_INTRODUCES_A_LIST) or _FIRST_ITEM.search(text):
                 return following
+            if _is_numbered_heading(text) and sentence_id + 1 < len(self.kb.sentences):
+                # Its items are those marked as the first is: the next section's "3. Patient Engagement ..." is none.
+                return self._items_from(sentence_id, +1, introduced=False, marker=_marker(self.text(sentence_id + 1)))
             return self._elaboration_of(sentence_id)
         # An item's list is the items marked as it is: "10. Transitioning to an ICB – ...", the comms report's next
         # numbered section, is no item of the bulleted list of wellbeing sessions before it (and brought it along).

@@ -660,6 +660,7 @@ def test_a_numbered_heading_comes_with_the_items_under_it(service):
     answer = service.answer("what community engagement events are coming up?")
     for event in ("The Roma Project", "Warwickshire Pride Event", "West Indian Community Centre"):
         assert event in answer.text, answer.text
+    assert "Patient Engagement" not in answer.text  # the next section's numbered heading is none of its items
 
 
 def test_only_a_question_of_what_initials_mean_asks_for_their_spelling_out(service):

@@ -190,6 +190,7 @@ class ActionDetail(Enum):
 
     LEAD = "lead"
     DUE = "due"
+    LEAD_AND_DUE = "lead and due"  # "who leads no 4 and when is it due?"
 
 
 _ASKS_WHO = re.compile(r"\bwho\b", re.I)
@@ -197,12 +198,18 @@ _ASKS_DUE = re.compile(r"\bdue\b|\bdeadlines?\b|\btimescales?\b|\bby\s+when\b", 
 _ASKS_LEAD = re.compile(r"\bleads?\b|\bleading\b|\bled\b|\bresponsible\b|\bowns?\b|\bowners?\b", re.I)
 
 
+# Asking when something is due, beside asking who leads it ("who leads no 4 and when is it due?"); not a due year
+# that only says which rows ("who leads those due in 24/25?").
+_ASKS_WHEN_DUE = re.compile(r"\bwhen\b.*\bdue\b|\bby\s+when\b|\bdeadlines?\b|\btimescales?\b", re.I)
+
+
 def detail_asked(message: str) -> ActionDetail | None:
     """The column a message asks about, when it asks about one: "who" asks for the lead whatever else
-    it says ("who leads those due in 24/25?"), then the due year ("when are they due?"), then the lead;
-    a bare "when" does not ask for the due year ("when did they agree that?")."""
+    it says ("who leads those due in 24/25?"), and the due year too when it asks when ("... and when is
+    it due?"), then the due year ("when are they due?"), then the lead; a bare "when" does not ask for the
+    due year ("when did they agree that?")."""
     if _ASKS_WHO.search(message):
-        return ActionDetail.LEAD
+        return ActionDetail.LEAD_AND_DUE if _ASKS_WHEN_DUE.search(message) else ActionDetail.LEAD
     if _ASKS_DUE.search(message):
         return ActionDetail.DUE
     return ActionDetail.LEAD if _ASKS_LEAD.search(message) else None
@@ -214,15 +221,21 @@ def with_detail_summed_up(listing: ActionListing, detail: ActionDetail) -> Actio
     rows = listing.rows()
     if not rows:
         return listing
-    missing = "no lead given" if detail is ActionDetail.LEAD else "no due date given"
-    values = Counter((row.lead if detail is ActionDetail.LEAD else _due_as_said(row)) or missing for row in rows)
+    columns = (ActionDetail.LEAD, ActionDetail.DUE) if detail is ActionDetail.LEAD_AND_DUE else (detail,)
+    said = " ".join(_column_summed_up(rows, column) for column in columns)
+    return replace(listing, summary=f"{listing.summary.rstrip(' .')}. {said}")
+
+
+def _column_summed_up(rows: list[ActionRow], column: ActionDetail) -> str:
+    """ "It is led by ICB.", "All 6 are due 23/24.", "Leads: ICB (3), ICP (1).": one column of the rows, counted."""
+    lead = column is ActionDetail.LEAD
+    missing = "no lead given" if lead else "no due date given"
+    values = Counter((row.lead if lead else _due_as_said(row)) or missing for row in rows)
     if len(values) == 1 and next(iter(values)) != missing:
         which = "It is" if len(rows) == 1 else "Both are" if len(rows) == 2 else f"All {len(rows)} are"
-        said = f"{which} {'led by' if detail is ActionDetail.LEAD else 'due'} {next(iter(values))}."
-    else:
-        parts = ", ".join(f"{value} ({count})" for value, count in values.most_common())
-        said = f"{'Leads' if detail is ActionDetail.LEAD else 'Due'}: {parts}."
-    return replace(listing, summary=f"{listing.summary.rstrip(' .')}. {said}")
+        return f"{which} {'led by' if lead else 'due'} {next(iter(values))}."
+    parts = ", ".join(f"{value} ({count})" for value, count in values.most_common())
+    return f"{'Leads' if lead else 'Due'}: {parts}."
 
 
 def with_the_detail_asked(question: str, action_filter: ActionFilter, listing: ActionListing) -> ActionListing:
@@ -230,7 +243,11 @@ def with_the_detail_asked(question: str, action_filter: ActionFilter, listing: A
     led by ICB."), as "who leads them?" after a listing is; as it is when the filter already says it ("what's due
     in 23/24?") or the question asks about no column."""
     detail = detail_asked(question)
-    if detail is None or (action_filter.lead if detail is ActionDetail.LEAD else action_filter.due):
+    if detail is ActionDetail.LEAD_AND_DUE and not (OPENS_WITH_WHO.match(question) or _ASKS_LEAD.search(question)):
+        detail = ActionDetail.DUE  # "which actions support staff who cycle to work, and when are they due?"
+    if detail is ActionDetail.LEAD_AND_DUE and (action_filter.lead or action_filter.due):
+        detail = ActionDetail.DUE if action_filter.lead else ActionDetail.LEAD  # the filter says the other already
+    if detail is None or (action_filter.lead if detail is ActionDetail.LEAD else action_filter.due if detail is ActionDetail.DUE else None):
         return listing
     if detail is ActionDetail.LEAD and not (OPENS_WITH_WHO.match(question) or _ASKS_LEAD.search(question)):
         return listing  # "which actions support staff who cycle to work?": a "who" of its own, not asking the lead (a review)

@@ -23,7 +23,7 @@ def test_action_question_is_answered_from_the_table_with_page_citations(service)
     answer = service.answer("who leads the water actions and when are they due?")
 
     assert answer.actions is not None
-    assert answer.text.splitlines()[0] == "4 actions are in Water. All 4 are led by ICB."
+    assert answer.text.splitlines()[0] == "4 actions are in Water. All 4 are led by ICB. All 4 are due 2023/24."
     assert "Assist member organisations to develop Water Management Plans." in answer.text
     assert "lead ICB; due 23/24; p. 66 [1]" in answer.text
     assert [(c.slug, c.page) for c in answer.citations] == [("cw-ics-green-plan", 66)]

@@ -896,6 +896,20 @@ def test_a_listed_action_asked_by_its_number_is_that_row(service, listing, messa
     assert missing.abstained and "no action numbered 9" in missing.text
 
 
+def test_who_leads_a_row_and_when_it_is_due_says_both(service):
+    """Left by the last pass: "who leads no 4 and when is it due" after the water actions said the lead only. A due
+    year that says which rows ("who leads those due in 24/25?") is no question of when."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    listed = answerer.answer("what are the water actions", ())
+    first = answerer.answer("who leads no 4 and when is it due", listed.history).answer.text.splitlines()[0]
+    assert first == "1 action is in Water. It is led by ICB. It is due 2023/24.", first
+    asked = service.answer("who leads the medicines actions and when are they due?").text.splitlines()[0]
+    assert "All 15 are led by ICB. Due: 2022/23 (9), 2023/24 (6)." in asked, asked
+    assert "Due:" not in service.answer("who leads the medicines actions due in 23/24?").text.splitlines()[0]
+
+
 def test_a_status_asked_of_numbered_rows_is_answered_yes_or_no(service):
     """A trial's "is no 4 overdue?" after the QSRM actions showed the row without saying whether it was overdue. Each
     row is read as a listing of that status reads it, and what cannot be said is said (a review: "No" had been given

@@ -383,7 +383,7 @@ class FollowUpAnswerer:
             themes = and_list(list(dict.fromkeys(rows[place].theme for place in numbered)))
             asked = replace(resolution.action_filter, number=number)  # "the waste one" narrows these to one
             text = SEVERAL_NUMBERED.format(number=number, themes=themes)
-            return Answer(text, [], abstained=True), Turn(resolution.question, (), True, asked, 0)
+            return Answer(text, [], abstained=True), Turn(resolution.question, (), True, asked, 0, status_asked=resolution.status_asked)
         return self._row_at(resolution, rows, meant, shown)
 
     def _listed(self, resolution: Resolution) -> tuple[list[ActionRow], int]:

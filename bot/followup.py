@@ -519,7 +519,14 @@ def _about_listing(
         # "waste" or "the waste one" after "Several actions of the last list are numbered 1 (in Water and Waste): which
         # theme do you mean?" (a turn declined with the number kept): that theme's action 1. Only a theme, and only
         # then: a later "what are the travel actions due in 23/24?" is no answer to it (a re-review).
-        return Resolution(FollowUpKind.NARROW, last.question, replace(last.action_filter, theme=named.theme), subject=last.subject)
+        within = replace(last.action_filter, theme=named.theme)
+        if last.status_asked is not None:
+            # "is no 1 overdue?", "which theme do you mean?", "water": that row, and yes or no (the last pass had lost it).
+            return Resolution(
+                FollowUpKind.NARROW, last.question, replace(within, number=None), subject=last.subject,
+                number=last.action_filter.number, status_asked=last.status_asked,
+            )
+        return Resolution(FollowUpKind.NARROW, last.question, within, subject=last.subject)
     status = status_asked_of_rows(message)  # "is no 4 overdue?", "is the first one closed?", "is it closed?"
     if status is None and _only_rows_named(message) and not status_not_read(message):
         # "and no 6?" or "and the first one?" after "is no 4 overdue?" asks it again; "and no 6 closed?" asks its own;

@@ -1019,6 +1019,10 @@ def test_a_number_shared_by_several_themes_of_a_listing_asks_which(service):
     listed = answerer.answer("what are the water and waste actions?", ())
     one = answerer.answer("who leads no 1?", listed.history).answer
     assert one.abstained and one.text == "Several actions of the last list are numbered 1 (in Water and Waste): which theme do you mean?"
+    # The status asked goes through the question which theme (the last pass left it lost: the row came with no yes or no).
+    asked = answerer.answer("is no 1 overdue?", listed.history)
+    water = answerer.answer("water", asked.history).answer.text
+    assert water.startswith("It was due 23/24, which has passed") and "1. Assist member organisations to develop Water" in water
 
 
 @pytest.mark.parametrize(

@@ -167,7 +167,7 @@ _NTH_ROW = re.compile(rf"\b(?:the\s+)?(?P<nth>{'|'.join(_ORDINALS)})\s+(?:one|ac
 _ABOUT_A_ROW = frozenset(
     """who leads lead led leading owns own owner responsible when when's whens due deadline timescale timescales is it
     tell me more about details detail status progress page update say says s overdue late open closed done complete
-    completed finished outstanding ongoing underway started past behind still yet been marked are has have""".split()
+    completed finished outstanding ongoing underway started past behind still yet been marked are has have longer""".split()
 )
 _EXPAND = re.compile(
     rf"\b(?:tell\s+me\s+)?(?:more|expand|elaborate|detail|details)\s+(?:about|on|of)\s+(?:the\s+)?"

@@ -21,9 +21,10 @@ from typing import TypeVar
 
 from bot.answering import MAX_QUESTION_CHARS, Answer, AnsweringService
 from bot.briefing import DOCX_MEDIA_TYPE, Briefing, BriefingWriter, briefing_docx, docx_name, render_markdown
+from bot.briefing.writer import Point
 from bot.conversation_store import ConversationStore, MemoryStore
 from bot.follow_answers import FollowUpAnswerer
-from bot.followup import FollowUpKind, Resolution, Turn, is_reset, remember, up_to_reply
+from bot.followup import CitedPassage, FollowUpKind, Resolution, Turn, is_reset, remember, up_to_reply
 
 EXAMPLE_QUESTIONS = (
     "What was the ICS carbon footprint in 2020/21?",
@@ -169,8 +170,9 @@ class Conversation:
                 return reply, None
             # Remembered as a turn about its topic: "who leads it?" then asks about the topic, and "more"
             # does not continue an answer from before the briefing.
-            topic = reply.briefing.topic
-            return reply, remember(history, Turn(question=topic, subject=topic))
+            briefing = reply.briefing
+            passages = tuple(_point_passage(briefing, point) for point in briefing.points if point.citations)
+            return reply, remember(history, Turn(question=briefing.topic, citations=passages, subject=briefing.topic, points=True))
         if not message or command == "help" or (command == "sources" and message.lower().lstrip("/") == "sources"):
             return self.reply_to(message), None
         contextual = self.followups.answer(message, history)
@@ -263,6 +265,12 @@ class Conversation:
 
 def _word_document(briefing: Briefing, topic: str) -> Attachment:
     return Attachment(docx_name(briefing), DOCX_MEDIA_TYPE, briefing_docx(briefing), remake={ReplyKind.BRIEFING: topic})
+
+
+def _point_passage(briefing: Briefing, point: Point) -> CitedPassage:
+    """The passage a briefing's point quotes (its first citation), as a turn remembers what an answer cited."""
+    citation = briefing.citations[point.citations[0] - 1]
+    return CitedPassage(citation.slug, citation.page, citation.quote)
 
 
 def _answer_reply(answer: Answer) -> Reply:

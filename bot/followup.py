@@ -289,6 +289,9 @@ class Turn:
     # The status a yes/no question asked of that row or rows ("is no 4 overdue?"), which an ellipsis next ("and no 6?")
     # asks again.
     status_asked: ActionStatus | None = None
+    # The answer was a briefing: its ``citations`` are its numbered points' passages, in order, so "tell me more about
+    # the second point" is the second of them, not an item of a list the first point quotes.
+    points: bool = False
 
     def as_json(self) -> dict:
         data = asdict(self)
@@ -313,6 +316,7 @@ class Turn:
             said=tuple(data.get("said", ())),
             row=data.get("row"),
             status_asked=ActionStatus(data["status_asked"]) if data.get("status_asked") else None,
+            points=bool(data.get("points")),
         )
 
 
@@ -403,7 +407,9 @@ def resolve(
     if last.citations and (_WHERE.search(message) or _EXPAND.search(message)):
         return _drill(message, last)
     if last.action_filter is None and _MORE.match(message):
-        return _drill("tell me more about that", last) if last.citations else Resolution(FollowUpKind.MORE, message, nothing_found=last.abstained)
+        # Not after a briefing: "more" of it is no passage of one of its points.
+        continues = last.citations and not last.points
+        return _drill("tell me more about that", last) if continues else Resolution(FollowUpKind.MORE, message, nothing_found=last.abstained)
     if is_talk(message):
         return _standalone(message)  # "thanks" leans on nothing: it was read as a pronoun follow-up ("thanks (the letter)?")
     if last.action_filter is None and (item := _item_named(message, history)) is not None:
@@ -697,7 +703,7 @@ def _drill(message: str, last: Turn) -> Resolution:
         # The points a reader sees are the items of a list the answer opens with, when it does (a trial: "tell me more
         # about the second point" after "Our focus going forward is on: • Building ... • Developing ..." meant the
         # second bullet, and got the page after the second quote).
-        items = list_items(citations[0].quote) if citations else []
+        items = list_items(citations[0].quote) if citations and not last.points else []
         if items and -len(items) <= index < len(items):
             point = items[index].rstrip(" .;:,")
             return Resolution(FollowUpKind.DRILL, last.question, citations=citations[:1], expand=True, subject=point, point=point)

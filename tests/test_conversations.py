@@ -15,6 +15,7 @@ import itertools
 import json
 import logging
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -295,3 +296,17 @@ def test_more_after_a_briefing_does_not_continue_the_answer_before_it(corpus_kb_
     assert "Briefing: water" in replies[-3]
     assert "There is nothing to continue" in replies[-2]
     assert "4Is" not in replies[-2]
+
+
+def test_a_point_of_a_briefing_is_told_more_of_by_its_number(corpus_kb_dir):
+    """A trial: "tell me more about the second point" after a briefing was declined (the turn remembered no passage)."""
+    stdin = "brief cancer performance update\ntell me more about the second point\nquit\n"
+    result = run_cli("chat", kb_dir=corpus_kb_dir, stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    replies = result.stdout.split("You: ")
+    briefing, more = replies[-3], replies[-2]
+    marker = re.search(r"^\s*2\. .*\[(\d+)\]\s*$", briefing, re.MULTILINE)
+    assert marker, briefing
+    page = re.search(rf"^\s*\[{marker.group(1)}\] .*, p\. (\d+):", briefing, re.MULTILINE)
+    assert page, briefing
+    assert "couldn't find" not in more and f"p. {page.group(1)}:" in more, more

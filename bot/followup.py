@@ -228,6 +228,13 @@ _DOING = re.compile(
     r"\s+(?:going|doing|getting\s+on|progressing|happening|launching|starting|opening|closing|ending|finishing|running|coming\s+along)$",
     re.IGNORECASE,
 )
+# How it is going, asked before the subject ("how are we doing on ...", "how r we getting on with ...") or after it
+# ("... how we doing"), and "about" closing "what is ... about". English, set by hand from a trial's messages.
+_HOW_IT_IS_GOING = re.compile(
+    r"^how\s+(?:are|r)\s+(?:we|they|things)\s+(?:doing|getting\s+on|going|progressing|performing)\s+(?:on|with|against|in|for)\s+",
+    re.IGNORECASE,
+)
+_TRAILING_FRAME = re.compile(r"[\s,–-]+(?:about|how\s+(?:are\s+|r\s+)?(?:we|they)\s+(?:doing|getting\s+on|going))\s*$", re.IGNORECASE)
 # Words of time that close a question and are not part of its subject ("the transforming care programme now").
 _NOW = re.compile(r"\s+(?:now|currently|at\s+(?:the\s+)?(?:moment|present)|so\s+far|these\s+days|today|yet)$", re.IGNORECASE)
 # "who chairs the ...", "who wrote JUCD's plan", "what caused the ...": the first word after "who" is a verb,
@@ -445,7 +452,22 @@ def resolve(
             subject, party = doer, None
         party = party if party and party.lower() not in subject.lower() else None
         return Resolution(FollowUpKind.PRONOUN, with_subject(message, subject, party), subject=subject)
+    if last.action_filter is None and not last.abstained and _asks_the_whole_table(message, parse_actions):
+        # "what are the deadlines" after "whats the PHM roadmap about" asks the roadmap's, not all 165 actions (a trial).
+        subject = last.subject or subject_of(last.question)
+        return Resolution(FollowUpKind.PRONOUN, with_subject(message, subject), subject=subject)
     return _standalone(message)
+
+
+_ALL = re.compile(r"(?:all|every|whole|entire)", re.IGNORECASE)
+
+
+def _asks_the_whole_table(message: str, parse_actions: Callable[[str], ActionFilter | None]) -> bool:
+    """Whether a message asks the action table with nothing to pick its rows ("what are the deadlines", "whats due",
+    "any actions?"): after a turn about something else, it asks about that. Not when it asks for them all ("list all
+    actions")."""
+    asked = parse_actions(message)
+    return asked is not None and not asked.constraints() and not _ALL.search(message)
 
 
 def _breakdown(message: str) -> str | None:
@@ -1098,6 +1120,11 @@ def subject_of(question: str) -> str:
     """
     text = question.strip(" ?")
     text = max(text.split(" - "), key=lambda part: len(_content_words(part))) if " - " in text else text
+    # "how are we doing on water efficiency", "whats the PHM roadmap about", "62 day cancer how we doing": the words
+    # asking how it stands or what it is about frame the subject (a trial's "what are the deadlines" after the second
+    # had been read as about "the PHM roadmap about").
+    framed = _TRAILING_FRAME.sub("", _HOW_IT_IS_GOING.sub("", text))
+    text = framed if _content_words(framed) else text
     frame = _LEADING_FRAME.match(text)
     rest = text[frame.end() :].strip() if frame else text
     article = re.search(r"\b(the|a|an)\s*$", frame.group(), re.IGNORECASE) if frame else None

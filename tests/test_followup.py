@@ -96,6 +96,27 @@ def test_the_subject_leaves_out_the_verb_and_the_time_of_the_question_before():
     # A closing "-ing" word that is a noun stays: "the board meeting", "the recurrent funding".
     assert "board meeting" in resolve("who chairs it?", asked("when is the board meeting?")).question
     assert "recurrent funding" in resolve("who gets it?", asked("what's the recurrent funding?")).question
+    # How it is going and "about" frame the subject (a second trial's "the PHM roadmap about", "we doing on ...").
+    assert resolve("who leads it?", asked("whats the PHM roadmap about")).question == "who leads the PHM roadmap?"
+    assert resolve("who leads it?", asked("how are we doing on water efficiency")).question == "who leads water efficiency?"
+    assert resolve("who leads it?", asked("62 day cancer how we doing")).question == "who leads 62 day cancer?"
+
+
+def test_the_whole_action_table_asked_after_a_subject_is_asked_of_that_subject(service):
+    """A second trial: "what are the deadlines" after "whats the PHM roadmap about" listed all 165 actions of the
+    table; asked after a topic, a question the table would answer whole asks about the topic. "list all actions" asks
+    for them all; after a listing, "whats due" is about its rows."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    roadmap = answerer.answer("whats the PHM roadmap about", ())
+    deadlines = answerer.answer("what are the deadlines", roadmap.history).answer
+    assert deadlines.actions is None and {c.slug for c in deadlines.citations} == {"cw-phm-roadmap"}, deadlines.text
+    water = answerer.answer("how are we doing on water efficiency", ())
+    due = answerer.answer("whats due", water.history).answer
+    assert due.actions is not None and due.text.startswith("2 actions are in Water"), due.text
+    alone = answerer.answer("whats due", ()).answer
+    assert alone.text.startswith("165 actions are listed"), alone.text
 
 
 def test_a_question_with_a_subject_of_its_own_is_not_read_as_a_follow_up():

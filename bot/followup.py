@@ -45,6 +45,7 @@ from bot.action_query import (
     status_not_read,
 )
 from bot.facts import is_talk, person_in_role, person_named, roles_asked
+from bot.tables import names_a_measure_by_number, with_measure_changed
 from index.text import has_a_word, months_parted_from_years, tokenize, without_modal_may
 from index.vocabulary import (
     BODY_WORDS,
@@ -423,6 +424,8 @@ def resolve(
         return item
     if (breakdown := _breakdown(message)) is not None:
         return Resolution(FollowUpKind.ELLIPSIS, with_breakdown(last, breakdown), inserted=breakdown, subject=subject_of(last.question))
+    if _only_a_slot(message):
+        message = f"and {message}"  # "april?", "geh?", "52 weeks?": what "and in april?" asks (a second trial)
     ellipsis = _ELLIPSIS_CUE.match(message)
     fragment = message[ellipsis.end() :].strip(" ?!.") if ellipsis else ""
     fills_slot = any(slot.search(fragment) and slot.search(last.question) for slot in _TIMES)
@@ -459,7 +462,16 @@ def resolve(
     return _standalone(message)
 
 
-_ALL = re.compile(r"(?:all|every|whole|entire)", re.IGNORECASE)
+_ALL = re.compile(r"\b(?:all|every|whole|entire)\b", re.IGNORECASE)
+
+
+def _only_a_slot(message: str) -> bool:
+    """A message that is nothing but a time, a place or organisation, or a measure by its number ("april?", "q3",
+    "geh?", "52 weeks?"): a slot of the question before to fill, as if it opened with "and"."""
+    fragment = message.strip(" ?!.")
+    return bool(fragment) and (
+        any(slot.fullmatch(fragment) for slot in _TIMES) or fragment.lower() in _KNOWN_PLACES or names_a_measure_by_number(fragment)
+    )
 
 
 def _asks_the_whole_table(message: str, parse_actions: Callable[[str], ActionFilter | None]) -> bool:
@@ -910,6 +922,8 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False, likeness
     for slot in _TIMES:
         if slot.fullmatch(bare):  # "and in may?" after "a&e 4 hour performance", which names no month: add it
             return f"{question} in {bare}?", bare
+    if (measured := with_measure_changed(question, bare)) is not None:  # "52 weeks?" after "104 week waits?"
+        return measured + "?", bare
     if last.inserted and re.search(rf"\b{re.escape(last.inserted)}\b", question, re.IGNORECASE):
         return _replace_word(question, last.inserted, bare) + "?", bare
     if kind_of:

@@ -210,8 +210,25 @@ def measure_by_its_number(question: str) -> re.Pattern[str] | None:
     pattern finding it however a text writes it ("RTT > 52 weeks", "52-week", "52 wks"), or None."""
     if not (match := _MEASURE_BY_NUMBER.search(question)):
         return None
-    unit = next(form for form in _UNIT_FORMS if re.fullmatch(form, match[2], re.IGNORECASE))
-    return re.compile(rf"(?<![\d.,])\b{match[1]}\s*-?\s*{unit}\b", re.IGNORECASE)
+    return re.compile(rf"(?<![\d.,])\b{match[1]}\s*-?\s*{_unit_form(match[2])}\b", re.IGNORECASE)
+
+
+def with_measure_changed(question: str, fragment: str) -> str | None:
+    """The question with the number of the measure it names by a number ("104 week waits") changed to the one a
+    follow-up's fragment names in the same unit ("52 weeks?": "52 week waits"), or None when they name none alike."""
+    asked, given = _MEASURE_BY_NUMBER.search(question), _MEASURE_BY_NUMBER.fullmatch(fragment.strip())
+    if asked is None or given is None or _unit_form(asked[2]) != _unit_form(given[2]):
+        return None
+    return question[: asked.start(1)] + given[1] + question[asked.end(1) :]
+
+
+def names_a_measure_by_number(fragment: str) -> bool:
+    """The fragment is a measure named by a number and its unit of time and nothing else ("52 weeks", "62-day")."""
+    return _MEASURE_BY_NUMBER.fullmatch(fragment.strip()) is not None
+
+
+def _unit_form(unit: str) -> str:
+    return next(form for form in _UNIT_FORMS if re.fullmatch(form, unit, re.IGNORECASE))
 
 
 def gives_a_value_beside(measure: re.Pattern[str], text: str) -> bool:

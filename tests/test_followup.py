@@ -309,6 +309,22 @@ def test_an_ellipsis_adds_a_month_or_organisation_the_question_before_did_not_na
     assert resolve("and swft", asked("a&e 4 hour performance")).question == "a&e 4 hour performance at swft?"
 
 
+def test_a_message_that_is_only_a_slot_fills_it_as_an_ellipsis_would(service):
+    """A second trial: "52 weeks?" after "104 week waits?" was asked alone (and declined), and so were "april?" and
+    "geh?"; a measure named by another number of the same unit takes the place of the one asked."""
+    assert resolve("april?", asked("a&e 4 hour performance in may 2022")).question == "a&e 4 hour performance in april 2022?"
+    assert resolve("geh?", asked("a&e 4 hour performance")).question == "a&e 4 hour performance at geh?"
+    assert resolve("52 weeks?", asked("104 week waits?")).question == "52 week waits?"
+    assert resolve("and the 62-day?", asked("cancer 31 day performance in april")).question == "cancer 62 day performance in april?"
+    assert resolve("april?", ()).kind is FollowUpKind.STANDALONE  # nothing before it to fill
+    assert resolve("52 weeks?", asked("a&e 4 hour performance")).question != "a&e 52 weeks performance?"  # another unit
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    may = answerer.answer("a&e 4 hour performance in may 2022", ())
+    assert "April 2022 68.9%" in answerer.answer("april?", may.history).answer.text
+
+
 def test_a_month_typed_onto_its_year_fills_the_month_slot():
     assert resolve("and may22?", asked("rtt 18 week performance in apr 22")).question == "rtt 18 week performance in may 22?"
 

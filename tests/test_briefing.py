@@ -416,6 +416,8 @@ def test_a_closing_as_detailed_below_is_left_off_and_other_pointers_refuse_the_s
         # find A&E performance and the deficit NHS England called too high.
         ("how bad is A&E at the moment", "A&E", ("icb-performance-report-2022-07", 15)),
         ("the ICS deficit - how big is it", "the ICS deficit", ("nhse-system-review-letter-2022-05", 3)),
+        # A second trial's "... for the newsletter": where the briefing goes is no word of the topic.
+        ("cancer performance update for the newsletter", "cancer performance", ("icb-performance-report-2022-07", 25)),
     ],
 )
 def test_a_topic_asked_as_a_chat_finds_what_its_tidy_form_finds(writer, asked, tidy_form, page):

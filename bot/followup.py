@@ -443,7 +443,7 @@ def resolve(
     if ellipsis and fragment and (short or fills_slot) and not measure and not (_POINTING_BACK - {"one", "ones"}) & set(_words(fragment.lower())):
         question, inserted = with_slot_changed(last, _strip_the_one(fragment), bool(_THE_ONE.match(fragment)), sense.likeness if sense else None)
         return Resolution(FollowUpKind.ELLIPSIS, question, inserted=inserted, subject=subject_of(question))
-    if _leans(message, tunables) or _names_what_was_said(message, last) or measure:
+    if _leans(message, tunables) or _names_what_was_said(message, last) or measure or _asks_which_of_it(message, sense):
         if _PERSONAL & {w.lower() for w in _words(message)} and (person := _person_meant(last, sense)):
             # "when did she join?" after "who chairs the PHM board?": the person the answer named, not the board.
             return Resolution(FollowUpKind.PRONOUN, with_person(message, person), subject=person)
@@ -746,6 +746,24 @@ def _drill(message: str, last: Turn) -> Resolution:
     # After an action listing, the listing's filter: its rows are shown as cited, not with the table around them.
     listing = None if match else last.action_filter
     return Resolution(FollowUpKind.DRILL, last.question, action_filter=listing, citations=citations, expand=bool(match), subject=last.subject)
+
+
+# "which trusts?", "what risks?": a question word used as a determiner and one or two words, as chat asks which of
+# what was just talked about. English, not fitted.
+_WHICH_OF_IT = re.compile(r"^(?:which|what)\s+(?P<what>[A-Za-z][\w&'’-]*(?:\s+[A-Za-z][\w&'’-]*)?)\W*$", re.IGNORECASE)
+
+
+def _asks_which_of_it(message: str, sense: WordSense | None) -> bool:
+    """ "which trusts?" after "ockenden compliance?" asks which trusts of that (a second trial's had been asked alone and
+    answered with a Green Plan action on LED lighting); not "whats phm?" or "which ICB?", whose word is a name the
+    documents write so (``WordSense.is_name``) or in capitals, nor "what about ...", an ellipsis."""
+    match = _WHICH_OF_IT.match(message.strip())
+    if match is None or sense is None:
+        return False
+    words = match["what"].split()
+    if words[0].lower() in _FUNCTION_WORDS or words[0].lower() in {"about", "else"}:
+        return False
+    return not any(word.isupper() or sense.is_name(word) or word.lower() in _KNOWN_PLACES for word in words)
 
 
 def _leans(message: str, tunables: Tunables) -> bool:

@@ -102,6 +102,21 @@ def test_the_subject_leaves_out_the_verb_and_the_time_of_the_question_before():
     assert resolve("who leads it?", asked("62 day cancer how we doing")).question == "who leads 62 day cancer?"
 
 
+def test_which_and_a_word_or_two_asks_which_of_what_was_talked_about(service):
+    """A second trial: "which trusts?" after "ockenden compliance?" was asked alone and answered with a Green Plan
+    action on LED lighting. A name ("which ICB?", "what SWFT?") or an ellipsis ("what about geh?") is not read so."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    ockenden = answerer.answer("ockenden compliance?", ())
+    trusts = answerer.answer("which trusts?", ockenden.history)
+    assert trusts.resolution.question == "which trusts (ockenden compliance)?"
+    assert all(c.slug != "cw-ics-green-plan" for c in trusts.answer.citations), trusts.answer.text
+    for own in ("which ICB?", "what SWFT?", "what about geh?", "which trusts?"):
+        resolved = answerer.resolve(own, ()) if own == "which trusts?" else answerer.resolve(own, ockenden.history)
+        assert "(ockenden compliance)" not in resolved.question, own
+
+
 def test_the_whole_action_table_asked_after_a_subject_is_asked_of_that_subject(service):
     """A second trial: "what are the deadlines" after "whats the PHM roadmap about" listed all 165 actions of the
     table; asked after a topic, a question the table would answer whole asks about the topic. "list all actions" asks

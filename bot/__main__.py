@@ -114,6 +114,13 @@ def main(argv: list[str] | None = None) -> int:
 def _ask(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     if not args.batch and not (args.question or "").strip():
         parser.error("ask needs a question or --batch FILE")
+    if args.batch:
+        # Read before the knowledge base loads: a file that is not there says so at once, not with a traceback.
+        try:
+            lines = args.batch.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as unreadable:
+            reason = "it is not UTF-8 text" if isinstance(unreadable, UnicodeDecodeError) else unreadable.strerror or type(unreadable).__name__
+            parser.error(f"cannot read the batch file {args.batch}: {reason}")
     service = load_service(settings)
     unknown = _unknown_documents(service, args.doc, args.kind)
     if unknown:
@@ -125,7 +132,7 @@ def _ask(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
 
         followups = FollowUpAnswerer(service)
         histories: dict[str, tuple[Turn, ...]] = {}
-        for number, line in enumerate(args.batch.read_text(encoding="utf-8").splitlines(), start=1):
+        for number, line in enumerate(lines, start=1):
             if line.strip():
                 item = _batch_item(line)
                 if not isinstance(item.get("question"), str):  # said on its own output line; the rest are still answered

@@ -126,6 +126,17 @@ def test_a_bad_batch_line_is_reported_and_the_others_answered(corpus_kb_dir, tmp
     assert all("question" in line["error"] for line in lines[1:])
 
 
+def test_a_batch_file_that_cannot_be_read_is_said_so_without_a_traceback(corpus_kb_dir, tmp_path):
+    """A review's run with a batch file name that was not there got a Python traceback."""
+    missing = tmp_path / "missing.jsonl"
+    binary = tmp_path / "binary.jsonl"
+    binary.write_bytes(b"\xff\xfe\x00")
+    for path, reason in ((missing, "No such file or directory"), (binary, "it is not UTF-8 text"), (tmp_path, "Is a directory")):
+        result = run_bot(["ask", "--json", "--batch", str(path)], corpus_kb_dir)
+        assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+        assert f"cannot read the batch file {path}: {reason}" in result.stderr
+
+
 def test_models_fitted_on_other_features_are_reported_without_a_traceback(corpus_kb_dir, tmp_path, monkeypatch, capsys):
     # A checkout whose code moved on from its fitted models (a pull without `python -m bot train`).
     data = json.loads(ranker.MODELS_FILE.read_text())

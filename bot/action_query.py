@@ -243,15 +243,20 @@ def with_the_detail_asked(question: str, action_filter: ActionFilter, listing: A
     led by ICB."), as "who leads them?" after a listing is; as it is when the filter already says it ("what's due
     in 23/24?") or the question asks about no column."""
     detail = detail_asked(question)
-    if detail is ActionDetail.LEAD_AND_DUE and not (OPENS_WITH_WHO.match(question) or _ASKS_LEAD.search(question)):
-        detail = ActionDetail.DUE  # "which actions support staff who cycle to work, and when are they due?"
-    if detail is ActionDetail.LEAD_AND_DUE and (action_filter.lead or action_filter.due):
-        detail = ActionDetail.DUE if action_filter.lead else ActionDetail.LEAD  # the filter says the other already
-    if detail is None or (action_filter.lead if detail is ActionDetail.LEAD else action_filter.due if detail is ActionDetail.DUE else None):
-        return listing
-    if detail is ActionDetail.LEAD and not (OPENS_WITH_WHO.match(question) or _ASKS_LEAD.search(question)):
-        return listing  # "which actions support staff who cycle to work?": a "who" of its own, not asking the lead (a review)
-    return with_detail_summed_up(listing, detail)
+    if detail is not None and not (OPENS_WITH_WHO.match(question) or _ASKS_LEAD.search(question)):
+        # "which actions support staff who cycle to work?": a "who" of its own, not asking the lead (a review).
+        detail = ActionDetail.DUE if detail is ActionDetail.LEAD_AND_DUE else None if detail is ActionDetail.LEAD else detail
+    detail = detail_not_filtered(detail, action_filter)
+    return with_detail_summed_up(listing, detail) if detail is not None else listing
+
+
+def detail_not_filtered(detail: ActionDetail | None, action_filter: ActionFilter) -> ActionDetail | None:
+    """The columns asked that the filter does not already fix: "when are they due?" of the actions due in 23/24
+    would say "All 68 are due 2023/24." (a review), and "who leads them and when are they due?" of them says the
+    leads alone."""
+    lead = detail in (ActionDetail.LEAD, ActionDetail.LEAD_AND_DUE) and not action_filter.lead
+    due = detail in (ActionDetail.DUE, ActionDetail.LEAD_AND_DUE) and not action_filter.due
+    return ActionDetail.LEAD_AND_DUE if lead and due else ActionDetail.LEAD if lead else ActionDetail.DUE if due else None
 
 
 

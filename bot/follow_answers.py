@@ -14,6 +14,7 @@ from datetime import date
 
 from bot.action_answers import ROWS_IN_TEXT, shown_rows
 from bot.action_query import (
+    ActionDetail,
     ActionFilter,
     ActionListing,
     ActionStatus,
@@ -21,6 +22,7 @@ from bot.action_query import (
     actions_described,
     and_list,
     describe_matches,
+    detail_not_filtered,
     has_number,
     left_out_note,
     nearest_rows_shown,
@@ -85,6 +87,7 @@ NOTHING_FOUND_TO_CONTINUE = (
 NOTHING_TO_DRILL = "I couldn't find the passage that answer came from any more. Please ask the question again."
 NOTHING_AFTER = "The pages say nothing more after that: each passage ends its page."
 NO_SUCH_ROW = "The last list showed {count} {actions}: which one do you mean?"
+NO_SUCH_POINT = "The briefing has {count} points: which one do you mean?"
 NO_NUMBERED_ROW = "The last list has no action numbered {number}: which one do you mean?"
 SEVERAL_NUMBERED = "Several actions of the last list are numbered {number} (in {themes}): which theme do you mean?"
 
@@ -129,6 +132,14 @@ def status_said(rows: list[ActionRow], status: ActionStatus, today: date) -> str
     }
     groups = {v: [row.number for row, w in zip(rows, verdicts) if w is v] for v in StatusVerdict}
     return " ".join(f"{said[v]}: no. {and_list(numbers)}." for v, numbers in groups.items() if numbers)
+
+
+def _columns_to_say(resolution: Resolution) -> ActionDetail | None:
+    """The columns a follow-up asks of listed rows: "when due?" of the actions due in 22/23 is answered as asked ("Both
+    are due 2022/23."), but of "who leads them and when are they due?" only the leads are new (a review: "All 68 are
+    due 2023/24." after "whats due in 23/24")."""
+    detail, listed = resolution.detail, resolution.action_filter
+    return detail_not_filtered(detail, listed) if detail is ActionDetail.LEAD_AND_DUE and listed is not None else detail
 
 
 class FollowUpAnswerer:
@@ -219,13 +230,18 @@ class FollowUpAnswerer:
         if resolution.row is not None and resolution.action_filter is not None:  # "who leads the first one?"
             return self._one_row(resolution)
         if resolution.detail is not None and resolution.action_filter is not None:  # "who leads them?" after a listing
-            listing = with_detail_summed_up(self.service.actions.listing(resolution.action_filter), resolution.detail)
+            listing = self.service.actions.listing(resolution.action_filter)
+            detail = _columns_to_say(resolution)
+            listing = with_detail_summed_up(listing, detail) if detail is not None else listing
             answer = self.service.answer_from_table(listing)
             return answer, self.turn_of(resolution, answer)
         if kind is FollowUpKind.NARROW or (kind is FollowUpKind.ELLIPSIS and resolution.action_filter is not None):
             assert resolution.action_filter is not None  # resolve() gives NARROW the narrowed filter, ELLIPSIS a listing's new one
             answer = self.service.answer_actions(resolution.action_filter)
             return answer, self.turn_of(resolution, answer)
+        if kind is FollowUpKind.DRILL and resolution.no_such_point:  # "the ninth point" of a briefing of eight
+            said = NO_SUCH_POINT.format(count=len(resolution.citations))
+            return Answer(said, [], abstained=True), Turn(resolution.question, resolution.citations, True, subject=resolution.subject, points=True)
         if kind is FollowUpKind.DRILL and resolution.point:
             answer = self._more_about(resolution)
             return answer, Turn(resolution.question, _cited(answer), answer.abstained, subject=resolution.point)
@@ -400,7 +416,8 @@ class FollowUpAnswerer:
         listing = describe_matches(chosen, resolution.action_filter, self.service.kb.actions, self.service.actions.titles)
         if resolution.status_asked is not None:  # "is no 4 overdue?": yes or no in the first line
             listing = replace(listing, summary=f"{status_said(chosen, resolution.status_asked, self.service.today())} {listing.summary}")
-        answer = self.service.answer_from_table(with_detail_summed_up(listing, resolution.detail) if resolution.detail else listing)
+        detail = _columns_to_say(resolution)
+        answer = self.service.answer_from_table(with_detail_summed_up(listing, detail) if detail is not None else listing)
         one = len(places) == 1
         turn = Turn(
             resolution.question, _cited(answer), False, resolution.action_filter, shown,

@@ -172,7 +172,7 @@ _ABOUT_A_ROW = frozenset(
 )
 _EXPAND = re.compile(
     rf"\b(?:tell\s+me\s+)?(?:more|expand|elaborate|detail|details)\s+(?:about|on|of)\s+(?:the\s+)?"
-    rf"(?P<nth>{'|'.join(_ORDINALS)})(?:\s+(?:one|point|item|bit|thing|part|bullet))?\b"
+    rf"(?:(?P<nth>{'|'.join(_ORDINALS)})(?:\s+(?:one|point|item|bit|thing|part|bullet))?|(?:point|item|bullet)\s+(?:no\.?\s*)?(?P<number>\d{{1,2}}))\b"
     r"|^(?:tell\s+me\s+)?more\s+(?:about|on)\s+(?:that|this|it)\b|^(?:go\s+on|expand|elaborate)\b",
     re.IGNORECASE,
 )
@@ -232,10 +232,10 @@ _DOING = re.compile(
 # How it is going, asked before the subject ("how are we doing on ...", "how r we getting on with ...") or after it
 # ("... how we doing"), and "about" closing "what is ... about". English, set by hand from a trial's messages.
 _HOW_IT_IS_GOING = re.compile(
-    r"^how\s+(?:are|r)\s+(?:we|they|things)\s+(?:doing|getting\s+on|going|progressing|performing)\s+(?:on|with|against|in|for)\s+",
+    r"^how\s+(?:(?:are|r)\s+)?(?:we|they|things)\s+(?:doing|getting\s+on|going|progressing|performing)\s+(?:on|with|against|in|for)\s+",
     re.IGNORECASE,
 )
-_TRAILING_FRAME = re.compile(r"[\s,–-]+(?:about|how\s+(?:are\s+|r\s+)?(?:we|they)\s+(?:doing|getting\s+on|going))\s*$", re.IGNORECASE)
+_TRAILING_FRAME = re.compile(r"[\s,–-]+(?:(?:all\s+)?about|how\s+(?:are\s+|r\s+)?(?:we|they)\s+(?:doing|getting\s+on|going))\s*$", re.IGNORECASE)
 # Words of time that close a question and are not part of its subject ("the transforming care programme now").
 _NOW = re.compile(r"\s+(?:now|currently|at\s+(?:the\s+)?(?:moment|present)|so\s+far|these\s+days|today|yet)$", re.IGNORECASE)
 # "who chairs the ...", "who wrote JUCD's plan", "what caused the ...": the first word after "who" is a verb,
@@ -351,6 +351,7 @@ class Resolution:
     # to say whether they have it.
     status_asked: ActionStatus | None = None
     nothing_found: bool = False  # MORE: the last answer was a decline, so there is nothing of it to continue
+    no_such_point: bool = False  # DRILL: a briefing's point asked by a place it has none at (its points are ``citations``)
 
     @property
     def follows_up(self) -> bool:
@@ -412,7 +413,9 @@ def resolve(
         listing = _about_listing(message, last, parse_actions, tunables)
         if listing is not None:
             return listing
-    if last.citations and (_WHERE.search(message) or _EXPAND.search(message)):
+    expand = _EXPAND.search(message)
+    # After a briefing only a point by its place drills ("tell me more about it" asks about its topic, a review).
+    if last.citations and (_WHERE.search(message) or (expand and (not last.points or _place_asked(expand) is not None))):
         return _drill(message, last)
     if last.action_filter is None and _MORE.match(message):
         # Not after a briefing: "more" of it is no passage of one of its points.
@@ -424,7 +427,7 @@ def resolve(
         return item
     if (breakdown := _breakdown(message)) is not None:
         return Resolution(FollowUpKind.ELLIPSIS, with_breakdown(last, breakdown), inserted=breakdown, subject=subject_of(last.question))
-    if _only_a_slot(message):
+    if _only_a_slot(message, last):
         message = f"and {message}"  # "april?", "geh?", "52 weeks?": what "and in april?" asks (a second trial)
     ellipsis = _ELLIPSIS_CUE.match(message)
     fragment = message[ellipsis.end() :].strip(" ?!.") if ellipsis else ""
@@ -455,31 +458,21 @@ def resolve(
             subject, party = doer, None
         party = party if party and party.lower() not in subject.lower() else None
         return Resolution(FollowUpKind.PRONOUN, with_subject(message, subject, party), subject=subject)
-    if last.action_filter is None and not last.abstained and _asks_the_whole_table(message, parse_actions):
-        # "what are the deadlines" after "whats the PHM roadmap about" asks the roadmap's, not all 165 actions (a trial).
-        subject = last.subject or subject_of(last.question)
-        return Resolution(FollowUpKind.PRONOUN, with_subject(message, subject), subject=subject)
     return _standalone(message)
 
 
-_ALL = re.compile(r"\b(?:all|every|whole|entire)\b", re.IGNORECASE)
-
-
-def _only_a_slot(message: str) -> bool:
-    """A message that is nothing but a time, a place or organisation, or a measure by its number ("april?", "q3",
-    "geh?", "52 weeks?"): a slot of the question before to fill, as if it opened with "and"."""
+def _only_a_slot(message: str, last: Turn) -> bool:
+    """A message that is nothing but a time (with its year: "april 2021?", "q1 22/23?"), a place or organisation, or a
+    measure by its number in the unit of one the question before names ("april?", "q3", "geh?", "52 weeks?" after "104
+    week waits?"): a slot of the question before to fill, as if it opened with "and". "62 days?" after "... 2 week wait
+    ..." names another measure, and is asked alone (a review: it had become "cancer 2 62 days wait ...")."""
     fragment = message.strip(" ?!.")
-    return bool(fragment) and (
-        any(slot.fullmatch(fragment) for slot in _TIMES) or fragment.lower() in _KNOWN_PLACES or names_a_measure_by_number(fragment)
-    )
-
-
-def _asks_the_whole_table(message: str, parse_actions: Callable[[str], ActionFilter | None]) -> bool:
-    """Whether a message asks the action table with nothing to pick its rows ("what are the deadlines", "whats due",
-    "any actions?"): after a turn about something else, it asks about that. Not when it asks for them all ("list all
-    actions")."""
-    asked = parse_actions(message)
-    return asked is not None and not asked.constraints() and not _ALL.search(message)
+    if not fragment:
+        return False
+    if names_a_measure_by_number(fragment):
+        return with_measure_changed(last.question, fragment) is not None
+    times = (*_TIMES, _MONTH_MAYBE_DATED, _QUARTER_OF_YEAR)
+    return any(slot.fullmatch(fragment) for slot in times) or fragment.lower() in _KNOWN_PLACES
 
 
 def _breakdown(message: str) -> str | None:
@@ -728,12 +721,26 @@ def _item_named(message: str, history: tuple[Turn, ...]) -> Resolution | None:
     return Resolution(FollowUpKind.PRONOUN, _without_leading_and(f"{message[: match.start()]}{item}{message[match.end() :]}"), subject=item)
 
 
+def _place_asked(expand: re.Match[str]) -> int | None:
+    """The place (from 0; -1 the last) of the point "tell me more about the second point" or "... point 2" asks of."""
+    if expand.group("nth"):
+        return _ORDINALS[expand.group("nth").lower()]
+    return int(expand.group("number")) - 1 if expand.group("number") else None
+
+
 def _drill(message: str, last: Turn) -> Resolution:
     """The passages behind the last answer: all of them for "where", one for "the second point"."""
     match = _EXPAND.search(message)
     citations = last.citations
-    if match and match.group("nth"):
-        index = _ORDINALS[match.group("nth").lower()]
+    index = _place_asked(match) if match else None
+    if index is not None and last.points:
+        # A briefing's point by its place: what else the documents say about it (the page after its passage is often
+        # another point's, a review), or that it has no such point.
+        if not -len(citations) <= index < len(citations):
+            return Resolution(FollowUpKind.DRILL, last.question, citations=citations, subject=last.subject, no_such_point=True)
+        point = citations[index].quote
+        return Resolution(FollowUpKind.DRILL, last.question, citations=citations[index : index + 1], expand=True, subject=point, point=point)
+    if index is not None:
         # The points a reader sees are the items of a list the answer opens with, when it does (a trial: "tell me more
         # about the second point" after "Our focus going forward is on: • Building ... • Developing ..." meant the
         # second bullet, and got the page after the second quote).

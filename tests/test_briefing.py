@@ -408,6 +408,14 @@ def test_a_closing_as_detailed_below_is_left_off_and_other_pointers_refuse_the_s
     assert point_quote("The current governance for the PHM programme is outlined below.", {}) is None  # not cut to "... is"
 
 
+def test_only_a_publication_closing_the_topic_is_where_it_goes():
+    """A review: "plans for social media" had been read as "plans", and "(for the newsletter)" left "( )"."""
+    assert what_it_is_about("cancer update for our weekly staff bulletin") == "cancer"
+    assert what_it_is_about("cancer performance (for the newsletter)") == "cancer performance"
+    for subject in ("plans for social media", "plans for the intranet", "the staff newsletter", "support for social media campaigns"):
+        assert what_it_is_about(subject) == subject
+
+
 @pytest.mark.parametrize(
     ("asked", "tidy_form", "page"),
     [

@@ -35,10 +35,11 @@ _REQUEST_WORDS = re.compile(
     r"|\b(?:what'?s|what\s+is|what\s+are|how|are|is|happening|going\s+on|with|the\s+latest|latest|news|"
     r"updates?|headlines?|summary|overview|tell\s+me\s+about|"
     r"anything\s+on|info(?:rmation)?\s+(?:on|about))\b"
-    # Where the briefing is going, not what it is about ("green plan update for the newsletter": "newsletter", a word
-    # the documents use four times, had weighed most and found the comms report's newsletters; a second trial).
-    r"|\bfor\s+(?:the\s+|our\s+|a\s+|an\s+)?(?:staff\s+|weekly\s+|monthly\s+|team\s+|internal\s+|external\s+)?"
-    r"(?:newsletter|bulletin|intranet|blog|press(?:\s+release)?|comms|briefing|e-?mail|social\s+media|website)\b",
+    # Where the briefing is going, closing the topic, not what it is about ("green plan update for the newsletter",
+    # "... (for our weekly staff bulletin)": "newsletter", a word the documents use four times, had weighed most and
+    # found the comms report's newsletters; a second trial). Only a publication, and only at the end: "plans for
+    # social media" and "plans for the intranet" are about them (a review).
+    r"|\(?\bfor\s+(?:(?:the|our|my|a|an|this|next)\s+)?(?:[\w-]+\s+){0,3}?(?:newsletter|bulletin|blog|press\s+release)\W*$",
     re.IGNORECASE,
 )
 _FACET_BREAK = re.compile(r"\s+(?:and|&)\s+|\s*[,;/]\s*")

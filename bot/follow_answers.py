@@ -244,14 +244,22 @@ class FollowUpAnswerer:
             return Answer(said, [], abstained=True), Turn(resolution.question, resolution.citations, True, subject=resolution.subject, points=True)
         if kind is FollowUpKind.DRILL and resolution.point:
             answer = self._more_about(resolution)
-            return answer, Turn(resolution.question, _cited(answer), answer.abstained, subject=resolution.point)
+            return answer, self._drilled(resolution, answer, _cited(answer), resolution.point)
         if kind is FollowUpKind.DRILL:
             answer = self._passages(resolution)
             # After "more", what was shown before stays shown: the next "more" goes on past all of it.
             cited = tuple(dict.fromkeys(resolution.citations + _cited(answer))) if resolution.expand else _cited(answer)
-            return answer, Turn(resolution.question, cited, answer.abstained, subject=resolution.subject)
+            return answer, self._drilled(resolution, answer, cited, resolution.subject)
         answer = self._another_body_given(resolution, self._another_time_given(resolution, self.service.answer(resolution.question, filters)))
         return answer, self.turn_of(resolution, answer)
+
+    @staticmethod
+    def _drilled(resolution: Resolution, answer: Answer, cited: tuple[CitedPassage, ...], subject: str) -> Turn:
+        """The turn a drill leaves: what it cited; after a briefing its points still, so "and the third point?" next
+        is the briefing's third (a re-review: it had been the third passage of the drill's answer)."""
+        if resolution.points:
+            return Turn(resolution.question, resolution.citations, answer.abstained, subject=subject, points=True)
+        return Turn(resolution.question, cited, answer.abstained, subject=subject)
 
     def _another_body_given(self, resolution: Resolution, answer: Answer) -> Answer:
         """The answer to the last question asked of another organisation ("and geh?"), or a decline saying its

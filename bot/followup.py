@@ -45,7 +45,7 @@ from bot.action_query import (
     status_not_read,
 )
 from bot.facts import is_talk, person_in_role, person_named, roles_asked
-from bot.tables import names_a_measure_by_number, with_measure_changed
+from bot.tables import names_a_measure_by_number, names_a_measure_by_number_in_another_unit, with_measure_changed
 from index.text import has_a_word, months_parted_from_years, tokenize, without_modal_may
 from index.vocabulary import (
     BODY_WORDS,
@@ -352,6 +352,7 @@ class Resolution:
     status_asked: ActionStatus | None = None
     nothing_found: bool = False  # MORE: the last answer was a decline, so there is nothing of it to continue
     no_such_point: bool = False  # DRILL: a briefing's point asked by a place it has none at (its points are ``citations``)
+    points: bool = False  # DRILL: ``citations`` are a briefing's points, which the turn after it keeps
 
     @property
     def follows_up(self) -> bool:
@@ -413,10 +414,11 @@ def resolve(
         listing = _about_listing(message, last, parse_actions, tunables)
         if listing is not None:
             return listing
-    expand = _EXPAND.search(message)
-    # After a briefing only a point by its place drills ("tell me more about it" asks about its topic, a review).
+    expand = _EXPAND.search(message) or (_POINT_ALONE.match(message.strip()) if last.points else None)
+    # After a briefing only a point by its place drills ("tell me more about it" asks about its topic, a review), and
+    # so does that point named alone ("point 3?", a re-review).
     if last.citations and (_WHERE.search(message) or (expand and (not last.points or _place_asked(expand) is not None))):
-        return _drill(message, last)
+        return _drill(message, last, expand)
     if last.action_filter is None and _MORE.match(message):
         # Not after a briefing: "more" of it is no passage of one of its points.
         continues = last.citations and not last.points
@@ -470,7 +472,9 @@ def _only_a_slot(message: str, last: Turn) -> bool:
     if not fragment:
         return False
     if names_a_measure_by_number(fragment):
-        return with_measure_changed(last.question, fragment) is not None
+        # Not one in another unit than the question's own measure by number; a question naming none takes it as any
+        # fragment ("52 weeks?" after "what is the rtt performance?", a re-review).
+        return not names_a_measure_by_number_in_another_unit(last.question, fragment)
     times = (*_TIMES, _MONTH_MAYBE_DATED, _QUARTER_OF_YEAR)
     return any(slot.fullmatch(fragment) for slot in times) or fragment.lower() in _KNOWN_PLACES
 
@@ -722,24 +726,35 @@ def _item_named(message: str, history: tuple[Turn, ...]) -> Resolution | None:
 
 
 def _place_asked(expand: re.Match[str]) -> int | None:
-    """The place (from 0; -1 the last) of the point "tell me more about the second point" or "... point 2" asks of."""
+    """The place (from 0; -1 the last) of the point "tell me more about the second point" or "... point 2" asks of;
+    None for none ("point 0")."""
     if expand.group("nth"):
         return _ORDINALS[expand.group("nth").lower()]
-    return int(expand.group("number")) - 1 if expand.group("number") else None
+    number = int(expand.group("number")) if expand.group("number") else 0
+    return number - 1 if number > 0 else None
 
 
-def _drill(message: str, last: Turn) -> Resolution:
-    """The passages behind the last answer: all of them for "where", one for "the second point"."""
-    match = _EXPAND.search(message)
+# A briefing's point named alone by its place ("the second point?", "and point 3?", "what about the last one?").
+_POINT_ALONE = re.compile(
+    rf"^(?:and\s+|what\s+about\s+|how\s+about\s+)?(?:the\s+)?(?:(?P<nth>{'|'.join(_ORDINALS)})\s+(?:point|one|bullet|item)"
+    r"|(?:point|item|bullet)\s+(?:no\.?\s*)?(?P<number>\d{1,2}))\W*$",
+    re.IGNORECASE,
+)
+
+
+def _drill(message: str, last: Turn, match: re.Match[str] | None = None) -> Resolution:
+    """The passages behind the last answer: all of them for "where", one for "the second point". After a briefing the
+    resolution keeps all its points' passages (``points``), so the next turn can name another of them."""
+    match = match or _EXPAND.search(message)
     citations = last.citations
     index = _place_asked(match) if match else None
     if index is not None and last.points:
         # A briefing's point by its place: what else the documents say about it (the page after its passage is often
         # another point's, a review), or that it has no such point.
         if not -len(citations) <= index < len(citations):
-            return Resolution(FollowUpKind.DRILL, last.question, citations=citations, subject=last.subject, no_such_point=True)
+            return Resolution(FollowUpKind.DRILL, last.question, citations=citations, subject=last.subject, no_such_point=True, points=True)
         point = citations[index].quote
-        return Resolution(FollowUpKind.DRILL, last.question, citations=citations[index : index + 1], expand=True, subject=point, point=point)
+        return Resolution(FollowUpKind.DRILL, last.question, citations=citations, expand=True, subject=point, point=point, points=True)
     if index is not None:
         # The points a reader sees are the items of a list the answer opens with, when it does (a trial: "tell me more
         # about the second point" after "Our focus going forward is on: • Building ... • Developing ..." meant the
@@ -752,7 +767,9 @@ def _drill(message: str, last: Turn) -> Resolution:
             citations = (citations[index],)
     # After an action listing, the listing's filter: its rows are shown as cited, not with the table around them.
     listing = None if match else last.action_filter
-    return Resolution(FollowUpKind.DRILL, last.question, action_filter=listing, citations=citations, expand=bool(match), subject=last.subject)
+    return Resolution(
+        FollowUpKind.DRILL, last.question, action_filter=listing, citations=citations, expand=bool(match), subject=last.subject, points=last.points
+    )
 
 
 # "which trusts?", "what risks?": a question word used as a determiner and one or two words, as chat asks which of

@@ -222,6 +222,13 @@ def with_measure_changed(question: str, fragment: str) -> str | None:
     return question[: asked.start(1)] + given[1] + question[asked.end(1) :]
 
 
+def names_a_measure_by_number_in_another_unit(question: str, fragment: str) -> bool:
+    """The question names a measure by a number in another unit of time than the fragment's ("cancer 2 week wait ..."
+    and "62 days")."""
+    asked, given = _MEASURE_BY_NUMBER.search(question), _MEASURE_BY_NUMBER.search(fragment)
+    return asked is not None and given is not None and _unit_form(asked[2]) != _unit_form(given[2])
+
+
 def names_a_measure_by_number(fragment: str) -> bool:
     """The fragment is a measure named by a number and its unit of time and nothing else ("52 weeks", "62-day")."""
     return _MEASURE_BY_NUMBER.fullmatch(fragment.strip()) is not None

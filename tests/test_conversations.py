@@ -302,15 +302,20 @@ def test_a_point_of_a_briefing_is_told_more_of_by_its_number(corpus_kb_dir):
     """A trial: "tell me more about the second point" after a briefing was declined (the turn remembered no passage);
     a review: "point 2" is how a numbered list is named too, a point it has none at is said so, and "tell me more about
     it" still asks about the topic rather than the page after a point's passage."""
-    stdin = "brief cancer performance\ntell me more about the second point\nbrief cancer performance\ntell me more about point 2\nbrief cancer performance\ntell me more about the ninth point\nquit\n"
+    stdin = (
+        "brief cancer performance\ntell me more about the second point\nand point 3?\n"
+        "brief cancer performance\ntell me more about point 2\nbrief cancer performance\ntell me more about the ninth point\nquit\n"
+    )
     result = run_cli("chat", kb_dir=corpus_kb_dir, stdin=stdin)
     assert result.returncode == 0, result.stderr
     replies = result.stdout.split("You: ")[1:]
-    briefing, second, _, number, _, ninth = replies[:6]
-    point = re.search(r"^\s*2\. (.{30})", briefing, re.MULTILINE)
-    assert point, briefing
+    briefing, second, third, _, number, _, ninth = replies[:7]
+    point, after = (re.search(rf"^\s*{n}\. (.{{30}})", briefing, re.MULTILINE) for n in (2, 3))
+    assert point and after, briefing
     for more in (second, number):
         assert more.strip().startswith(f"More on “{point.group(1)}"), more
+    # The briefing's points are still what "point 3?" names after a drill into one of them (a re-review).
+    assert third.strip().startswith(f"More on “{after.group(1)}"), third
     points = briefing.split("Key points", 1)[1].split("Key figures", 1)[0]
     count = len(re.findall(r"^\s*\d+\. ", points, re.MULTILINE))
     assert 4 <= count < 9 and ninth.strip().startswith(f"The briefing has {count} points: which one do you mean?"), ninth

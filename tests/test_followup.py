@@ -327,6 +327,9 @@ def test_a_message_that_is_only_a_slot_fills_it_as_an_ellipsis_would(service):
     answerer = FollowUpAnswerer(service)
     may = answerer.answer("a&e 4 hour performance in may 2022", ())
     assert "April 2022 68.9%" in answerer.answer("april?", may.history).answer.text
+    # A question naming no measure by number takes one as any fragment (a re-review: it had been asked alone).
+    rtt = answerer.answer("what is the rtt performance?", ())
+    assert "5,484" in answerer.answer("52 weeks?", rtt.history).answer.text
 
 
 def test_a_month_typed_onto_its_year_fills_the_month_slot():

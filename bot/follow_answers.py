@@ -60,7 +60,7 @@ from index.records import ActionRow
 from index.search import NO_FILTERS, Filters
 from index.store import KnowledgeBase
 from index.text import is_list_item, mostly_web_addresses, tokenize, without_whitespace
-from index.vocabulary import STOPWORDS
+from index.vocabulary import CAPTION, STOPWORDS
 
 # Sentences shown around a cited one for "where does it say that?" (before, after) and after it
 # for "tell me more about the second point". Chosen on the drill dialogues of eval/dialogues.jsonl
@@ -314,6 +314,7 @@ class FollowUpAnswerer:
             for ranked in service.rank_sentences(resolution.point, k=MORE_ABOUT_CANDIDATES)
             if ranked.sentence_id not in shown
             and not service.features.has_nothing_to_quote(ranked.sentence_id)
+            and not CAPTION.match(kb.sentences[ranked.sentence_id][1].text)  # "Figure 26 Stacked bar chart ...": no claim
             and words & set(tokenize(kb.sentences[ranked.sentence_id][1].text))
         ]
         if not found:

@@ -612,6 +612,17 @@ def test_more_about_a_point_of_a_quoted_list_is_what_else_the_documents_say_abou
     assert all(quote_is_verbatim(c, knowledge_base) for c in more.answer.citations)
 
 
+def test_more_about_a_point_quotes_no_caption(service):
+    """A bare clone's try: "point 2?" after "brief water" quoted "Figure 26 Stackedbarchartto show total water emissions
+    ..." as more on the point."""
+    from bot.conversation import Conversation
+
+    conversation = Conversation(service)
+    _, history = conversation.reply_in_context("brief water", ())
+    reply, _ = conversation.reply_in_context("point 2?", history or ())
+    assert reply.text.startswith("More on “") and "Figure 26" not in reply.text, reply.text
+
+
 def test_the_points_of_a_quoted_list_are_the_items_of_its_outer_list():
     from bot.followup import list_items
 

@@ -474,9 +474,16 @@ class FollowUpAnswerer:
         else:
             runs = [(passage, ids[0] - SENTENCES_AROUND[0], ids[-1] + SENTENCES_AROUND[1]) for passage, ids in passages]
         clipped: list[tuple[CitedPassage, int, int]] = []
+        shown_pages = {(p.slug, p.page) for p, _ in passages}  # a page with passages of its own goes on from them
         for passage, first, last in runs:
             page_ids = kb.page_sentence_ids(passage.slug, passage.page)
             first, last = max(first, page_ids.start), min(last, page_ids.stop - 1)
+            following = _section_goes_on(kb, passage, page_ids) if first > last and resolution.expand else None
+            if following is not None and (following[0].slug, following[0].page) not in shown_pages:
+                # "more" after a passage that ends its page goes on over the page break while its section does (a
+                # trial's "more" after a table closing its page got "The pages say nothing more after that").
+                passage, page_ids = following
+                first, last = page_ids.start, min(page_ids.start + SENTENCES_AFTER - 1, page_ids.stop - 1)
             if first > last:
                 continue  # the passage ends its page: nothing more there
             if resolution.expand:  # "more" goes on with prose: a reference list is not more of the answer
@@ -500,6 +507,17 @@ COUNTED_WITHIN_WORDS = 3
 def _words_after(quote: str, start: int, end: int) -> set[str]:
     """The search words of a count and the few words after it: what it counts, in English."""
     return set(tokenize(quote[start:end] + " " + " ".join(quote[end:].split()[:COUNTED_WITHIN_WORDS])))
+
+
+def _section_goes_on(kb: KnowledgeBase, passage: CitedPassage, page_ids: range) -> tuple[CitedPassage, range] | None:
+    """The next page of the passage's document and its sentences, when its first sentence is under the heading the
+    passage's page ends under (the section goes on over the page break); None otherwise."""
+    following = kb.page_sentence_ids(passage.slug, passage.page + 1)
+    if not page_ids or not following:
+        return None
+    if kb.sentences[page_ids.stop - 1][1].heading != kb.sentences[following.start][1].heading:
+        return None
+    return CitedPassage(passage.slug, passage.page + 1, ""), following
 
 
 def _quoting(kb: KnowledgeBase, lead: str, passages: list[tuple[str, int, str]], where: str = "") -> Answer:

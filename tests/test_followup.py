@@ -1319,6 +1319,24 @@ def test_more_after_an_answer_goes_on_from_what_was_shown_never_over_it(service,
         shown += said
 
 
+def test_more_after_a_passage_that_ends_its_page_goes_on_over_the_page_break(service):
+    """A second trial: "more" after "camhs waits?", whose passage closes its page, got "The pages say nothing more after
+    that"; the section goes on at the top of the next page."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    kb = service.kb
+    last = next(
+        ids.stop - 1
+        for (slug, page), ids in ((key, kb.page_sentence_ids(*key)) for key in sorted({(s, x.page) for s, x in kb.sentences}))
+        if ids and kb.page_sentence_ids(slug, page + 1) and kb.sentences[ids.stop - 1][1].heading == kb.sentences[ids.stop][1].heading
+        and len(kb.sentences[ids.stop - 1][1].text) > 40
+    )
+    slug, sentence = kb.sentences[last]
+    history = (Turn("what does it say", (CitedPassage(slug, sentence.page, sentence.text),)),)
+    answer = FollowUpAnswerer(service).answer("more", history).answer
+    assert answer.text.startswith("It goes on:") and {(c.slug, c.page) for c in answer.citations} == {(slug, sentence.page + 1)}, answer.text
+
+
 def test_more_after_prose_goes_on_with_prose_not_the_pages_links(service):
     """A trial: "more" after an answer on life expectancy showed the footnote's web address."""
     from bot.follow_answers import FollowUpAnswerer

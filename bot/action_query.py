@@ -290,7 +290,7 @@ def parse_action_question(
     if numbered := NUMBERED_ACTION.search(question) or (status_asked_of_rows(question) and NUMBERED_ROW.search(question)):
         number, question = numbers_named(numbered), question[: numbered.start()] + " actions " + question[numbered.end() :]
     scope, question = _take_named(question, _SCOPES)
-    status, question = _status_named(question)
+    status, question = _read_status(question)[:2]
     if deadline := find_due_by_year(question, today):  # "due by 24/25": all that is due by then, not only what is due in it
         due: str | None = deadline[0]
         question = question[: deadline[1]] + " " + question[deadline[2] :]
@@ -413,7 +413,7 @@ def has_status(row: ActionRow, status: ActionStatus) -> bool:
 
 # A yes/no question ("is no 4 overdue?", "are 2 and 3 still open?", "has no 1 been closed?", "isn't no 4 overdue?"), not
 # one asking what or who ("what has been done on no 4?", "who's behind no 4"); a status negated is read as
-# ``_status_named`` reads it.
+# ``_read_status`` reads it.
 _ASKING_YES_OR_NO = r"(?:is|are|has|have|was|were)(?:n[’']t)?\b"
 _POLAR_QUESTION = re.compile(rf"^\W*(?:and\s+)?{_ASKING_YES_OR_NO}", re.IGNORECASE)
 # A later part asking yes or no of the rows the first part named ("who leads no 4 and is it overdue?", "and no 6, is it
@@ -450,12 +450,6 @@ def _read_status(question: str) -> _StatusRead:
     return _StatusRead(None, question)
 
 
-def _status_named(question: str) -> tuple[str | None, str]:
-    """The status a question asks for (an ``ActionStatus`` value) and the question without its words (``_read_status``)."""
-    read = _read_status(question)
-    return read.value, read.rest
-
-
 def status_not_read(question: str) -> str | None:
     """A negated status no status can stand for, as "not" and the status words typed ("not overdue" of "aren't
     overdue"), when the question names no other: the table lists no rows by it, and the answer says so."""
@@ -464,7 +458,7 @@ def status_not_read(question: str) -> str | None:
 
 def status_named_in(message: str) -> ActionStatus | None:
     """The status a message names anywhere, read as a listing reads it ("and no 6 closed?": closed)."""
-    named = _status_named(message)[0]
+    named = _read_status(message).value
     return ActionStatus(named) if named else None
 
 

@@ -45,7 +45,7 @@ from bot.action_query import (
     status_not_read,
 )
 from bot.facts import is_talk, person_in_role, person_named, roles_asked
-from bot.tables import names_a_measure_by_number, names_a_measure_by_number_in_another_unit, with_measure_changed
+from bot.tables import measure_unit, with_measure_changed
 from index.text import has_a_word, months_parted_from_years, tokenize, without_modal_may
 from index.vocabulary import (
     BODY_WORDS,
@@ -170,9 +170,11 @@ _ABOUT_A_ROW = frozenset(
     tell me more about details detail status progress page update say says s overdue late open closed done complete
     completed finished outstanding ongoing underway started past behind still yet been marked are has have longer""".split()
 )
+# A point named by its number ("point 2", "item no. 3"), as "tell me more about ..." and a message alone name it.
+_POINT_NUMBERED = r"(?:point|item|bullet)\s+(?:no\.?\s*)?(?P<number>\d{1,2})"
 _EXPAND = re.compile(
     rf"\b(?:tell\s+me\s+)?(?:more|expand|elaborate|detail|details)\s+(?:about|on|of)\s+(?:the\s+)?"
-    rf"(?:(?P<nth>{'|'.join(_ORDINALS)})(?:\s+(?:one|point|item|bit|thing|part|bullet))?|(?:point|item|bullet)\s+(?:no\.?\s*)?(?P<number>\d{{1,2}}))\b"
+    rf"(?:(?P<nth>{'|'.join(_ORDINALS)})(?:\s+(?:one|point|item|bit|thing|part|bullet))?|{_POINT_NUMBERED})\b"
     r"|^(?:tell\s+me\s+)?more\s+(?:about|on)\s+(?:that|this|it)\b|^(?:go\s+on|expand|elaborate)\b",
     re.IGNORECASE,
 )
@@ -471,10 +473,10 @@ def _only_a_slot(message: str, last: Turn) -> bool:
     fragment = message.strip(" ?!.")
     if not fragment:
         return False
-    if names_a_measure_by_number(fragment):
+    if (unit := measure_unit(fragment, alone=True)) is not None:
         # Not one in another unit than the question's own measure by number; a question naming none takes it as any
         # fragment ("52 weeks?" after "what is the rtt performance?", a re-review).
-        return not names_a_measure_by_number_in_another_unit(last.question, fragment)
+        return measure_unit(last.question) in (None, unit)
     times = (*_TIMES, _MONTH_MAYBE_DATED, _QUARTER_OF_YEAR)
     return any(slot.fullmatch(fragment) for slot in times) or fragment.lower() in _KNOWN_PLACES
 
@@ -737,7 +739,7 @@ def _place_asked(expand: re.Match[str]) -> int | None:
 # A briefing's point named alone by its place ("the second point?", "and point 3?", "what about the last one?").
 _POINT_ALONE = re.compile(
     rf"^(?:and\s+|what\s+about\s+|how\s+about\s+)?(?:the\s+)?(?:(?P<nth>{'|'.join(_ORDINALS)})\s+(?:point|one|bullet|item)"
-    r"|(?:point|item|bullet)\s+(?:no\.?\s*)?(?P<number>\d{1,2}))\W*$",
+    rf"|{_POINT_NUMBERED})\W*$",
     re.IGNORECASE,
 )
 
@@ -759,7 +761,7 @@ def _drill(message: str, last: Turn, match: re.Match[str] | None = None) -> Reso
         # The points a reader sees are the items of a list the answer opens with, when it does (a trial: "tell me more
         # about the second point" after "Our focus going forward is on: • Building ... • Developing ..." meant the
         # second bullet, and got the page after the second quote).
-        items = list_items(citations[0].quote) if citations and not last.points else []
+        items = list_items(citations[0].quote) if citations else []
         if items and -len(items) <= index < len(items):
             point = items[index].rstrip(" .;:,")
             return Resolution(FollowUpKind.DRILL, last.question, citations=citations[:1], expand=True, subject=point, point=point)

@@ -222,16 +222,11 @@ def with_measure_changed(question: str, fragment: str) -> str | None:
     return question[: asked.start(1)] + given[1] + question[asked.end(1) :]
 
 
-def names_a_measure_by_number_in_another_unit(question: str, fragment: str) -> bool:
-    """The question names a measure by a number in another unit of time than the fragment's ("cancer 2 week wait ..."
-    and "62 days")."""
-    asked, given = _MEASURE_BY_NUMBER.search(question), _MEASURE_BY_NUMBER.search(fragment)
-    return asked is not None and given is not None and _unit_form(asked[2]) != _unit_form(given[2])
-
-
-def names_a_measure_by_number(fragment: str) -> bool:
-    """The fragment is a measure named by a number and its unit of time and nothing else ("52 weeks", "62-day")."""
-    return _MEASURE_BY_NUMBER.fullmatch(fragment.strip()) is not None
+def measure_unit(text: str, alone: bool = False) -> str | None:
+    """The unit of time of the measure a text names by a number ("104 week waits": weeks, as ``_UNIT_FORMS`` writes
+    it), or None; ``alone``: only when the text is that measure and nothing else ("52 weeks", "62-day")."""
+    match = _MEASURE_BY_NUMBER.fullmatch(text.strip()) if alone else _MEASURE_BY_NUMBER.search(text)
+    return _unit_form(match[2]) if match else None
 
 
 def _unit_form(unit: str) -> str:

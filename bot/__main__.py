@@ -126,6 +126,10 @@ def _ask(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     if unknown:
         parser.error(unknown)
     filters = Filters(slugs=frozenset(args.doc), kinds=frozenset(args.kind))
+    from bot.conversation import Conversation, command_of
+
+    # "brief <topic>", "help" and "sources" are what they are in the chat and the channels, not questions.
+    commands = Conversation(service)
     if args.batch:
         from bot.follow_answers import FollowUpAnswerer
         from bot.followup import Turn
@@ -140,13 +144,22 @@ def _ask(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
                     print(json.dumps({"id": item.get("id"), "line": number, "error": error}), flush=True)
                     continue
                 conversation = item.get("conversation")
-                if conversation is None:
-                    answer = service.answer(item["question"], filters)
+                history = histories.get(str(conversation), ()) if conversation is not None else ()
+                if command_of(item["question"]):
+                    reply, remembered = commands.reply_in_context(item["question"], history)
+                    said = _reply_json(reply)
+                elif conversation is None:
+                    remembered, said = None, service.answer(item["question"], filters).as_json()
                 else:
-                    contextual = followups.answer(item["question"], histories.get(str(conversation), ()), filters)
-                    histories[str(conversation)] = contextual.history
-                    answer = contextual.answer
-                print(json.dumps({"id": item.get("id"), **answer.as_json()}, ensure_ascii=False), flush=True)
+                    contextual = followups.answer(item["question"], history, filters)
+                    remembered, said = contextual.history, contextual.answer.as_json()
+                if conversation is not None and remembered is not None:
+                    histories[str(conversation)] = remembered
+                print(json.dumps({"id": item.get("id"), **said}, ensure_ascii=False), flush=True)
+        return 0
+    if command_of(args.question):
+        reply = commands.reply_to(args.question)
+        print(json.dumps(_reply_json(reply), ensure_ascii=False, indent=2) if args.json else render_reply_for_terminal(reply))
         return 0
     answer = service.answer(args.question, filters)
     print(json.dumps(answer.as_json(), ensure_ascii=False, indent=2) if args.json else render_for_terminal(answer))
@@ -154,6 +167,20 @@ def _ask(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
         print("\nHow this answer was reached:\n" + "\n".join(f"  {step}" for step in answer.trace))
         print(f"  ({service.models.record()})")
     return 0
+
+
+def _reply_json(reply) -> dict:
+    """A command's reply as ``ask --json`` prints it: an answer's fields (a briefing's Markdown is its answer, its
+    citations the briefing's), its kind, and a briefing's parts as ``brief --json`` gives them."""
+    from bot.briefing import briefing_json
+
+    if reply.answer is not None:
+        return {"kind": str(reply.kind), **reply.answer.as_json()}
+    said: dict = {"kind": str(reply.kind), "answer": reply.text, "citations": [], "abstained": reply.briefing is None}
+    if reply.briefing is not None:
+        parts = briefing_json(reply.briefing)
+        said |= {"citations": parts["citations"], "abstained": not reply.briefing.points, "briefing": parts}
+    return said
 
 
 def _unknown_documents(service, slugs: list[str], kinds: list[str]) -> str:

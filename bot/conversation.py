@@ -163,7 +163,7 @@ class Conversation:
         message = re.sub(r"\s+", " ", text).strip()
         if is_reset(message):
             return Reply(ReplyKind.RESET, RESET_TEXT), ()
-        command = message.partition(" ")[0].lower().lstrip("/")
+        command = command_of(message)
         if command == "brief":
             reply = self.reply_to(message)
             if reply.briefing is None:
@@ -173,7 +173,7 @@ class Conversation:
             briefing = reply.briefing
             passages = tuple(_point_passage(briefing, point) for point in briefing.points if point.citations)
             return reply, remember(history, Turn(question=briefing.topic, citations=passages, subject=briefing.topic, points=True))
-        if not message or command == "help" or (command == "sources" and message.lower().lstrip("/") == "sources"):
+        if command is not None:  # help, sources
             return self.reply_to(message), None
         contextual = self.followups.answer(message, history)
         return _answer_reply(contextual.answer), contextual.history
@@ -261,6 +261,16 @@ class Conversation:
 
     def document_titles(self) -> list[str]:
         return [d.record.title for d in self.service.kb.documents]
+
+
+def command_of(message: str) -> str | None:
+    """The command a message gives every channel ("brief", "help", "sources"), with or without Telegram's "/", or
+    None when it is a question (an empty message asks for help; "sources of emissions?" is a question)."""
+    command, _, rest = re.sub(r"\s+", " ", message).strip().partition(" ")
+    command = command.lower().lstrip("/")
+    if command == "brief" or command in ("", "help") or (command == "sources" and not rest):
+        return command or "help"
+    return None
 
 
 def _word_document(briefing: Briefing, topic: str) -> Attachment:

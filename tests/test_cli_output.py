@@ -107,6 +107,32 @@ def test_brief_says_when_it_replaces_an_existing_file(corpus_kb_dir, tmp_path, c
     assert "net zero" in out.read_text(encoding="utf-8").lower()
 
 
+def test_ask_takes_the_commands_the_chat_takes(corpus_kb_dir, tmp_path, capsys):
+    """A new user's trial ran `ask "brief cancer performance"` and got an answer ending "ask for a briefing: brief brief
+    cancer performance"; in a batch, a briefing is one line, and a follow-up after it in the same conversation reads
+    it as the chat does."""
+    import json
+
+    assert main(["--index", str(corpus_kb_dir), "ask", "brief inhalers"]) == 0
+    shown = capsys.readouterr().out
+    assert "Key figures" in shown and "brief brief" not in shown and 'python -m bot brief "inhalers" --out' in shown
+
+    batch = tmp_path / "batch.jsonl"
+    lines = [
+        {"id": "b", "question": "brief inhalers", "conversation": "c"},
+        {"id": "p", "question": "tell me more about point 9", "conversation": "c"},
+        {"id": "h", "question": "help"},
+    ]
+    batch.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    assert main(["--index", str(corpus_kb_dir), "ask", "--json", "--batch", str(batch)]) == 0
+    said = {line["id"]: line for line in map(json.loads, capsys.readouterr().out.splitlines())}
+    briefing = said["b"]
+    assert briefing["kind"] == "briefing" and not briefing["abstained"] and briefing["briefing"]["points"]
+    assert {c["slug"] for c in briefing["citations"]} == {c["slug"] for c in briefing["briefing"]["citations"]}
+    assert "which one do you mean?" in said["p"]["answer"]  # the batch remembered the briefing's points
+    assert said["h"]["kind"] == "help" and "brief <topic>" in said["h"]["answer"]
+
+
 def test_an_unknown_document_is_named_with_the_ones_there_are(corpus_kb_dir):
     result = run_bot(["ask", "--doc", "nonexistent", "cancer"], corpus_kb_dir)
     assert result.returncode == 2

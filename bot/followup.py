@@ -245,6 +245,9 @@ _NOW = re.compile(r"\s+(?:now|currently|at\s+(?:the\s+)?(?:moment|present)|so\s+
 _VERB_BEFORE_ARTICLE = re.compile(rf"^[a-z]+\s+(?={_DETERMINER}\s)", re.IGNORECASE)
 _VERB_AFTER_WHO = re.compile(r"^[a-z]+\s+(?=\S)", re.IGNORECASE)
 _AUXILIARY = re.compile(r"\s\b(?:is|are|was|were|has|have|had|did|does|do|will|would|should|can|could)\b\s", re.IGNORECASE)
+# Prepositions saying where a thing is from or where it stands ("the ... action from the qsrm", "the ... one at uhcw"),
+# not what it is about ("the follow up on capital funding").
+_WHERE_FROM = frozenset({"from", "in", "at"})
 _PREPOSITION = re.compile(r"\b(?:on|of|for|about|into|in|at|to|from|with|regarding)\s+(?=\S)", re.IGNORECASE)
 # "what did the NHSE letter say about cancer": after "did", "does" or "do", who said (or decided, or noted) what about what.
 _ASKS_WHAT_WAS_SAID = re.compile(r"\b(?:did|does|do)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
@@ -971,9 +974,16 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False, likeness
     if last.inserted and re.search(rf"\b{re.escape(last.inserted)}\b", question, re.IGNORECASE):
         return _replace_word(question, last.inserted, bare) + "?", bare
     if kind_of:
-        head_end = re.search(r"\b(?:the|a|an)\s+\S+", _LEADING_FRAME.sub("", question))
-        preposition = _PREPOSITION.search(question, len(question) - len(_LEADING_FRAME.sub("", question)) + head_end.end()) if head_end else None
-        if preposition:
+        framed_at = len(question) - len(_LEADING_FRAME.sub("", question))
+        head = re.search(r"\b(?:the|a|an)\s+(?=\S)", question[framed_at:])
+        preposition = _PREPOSITION.search(question, framed_at + head.end() + 1) if head else None
+        if head and preposition:
+            named = question[framed_at + head.end() : preposition.start()].split()
+            if preposition.group().split()[0].lower() in _WHERE_FROM and len(named) > 1:
+                # "the mutual aid one" after "who's leading the breast screening trajectory action from the qsrm": another
+                # action from the same place, so the words before "action" change (a trial had got "... action from
+                # mutual aid ...", and "when is that due?" next had matched nothing).
+                return f"{question[: framed_at + head.end()]}{bare} {named[-1]} {question[preposition.start():]}?", bare
             return question[: preposition.end()] + bare + "?", bare
     name = _first_name(question)
     if name:

@@ -1369,6 +1369,20 @@ def test_more_goes_on_from_a_passage_quoted_without_its_caption_or_section_numbe
     assert (cited.slug, cited.page) in {(c.slug, c.page) for c in turn.answer.citations}, turn.answer.text
 
 
+def test_the_x_one_after_an_action_from_a_paper_is_another_action_from_that_paper(service):
+    """A trial: "and the mutual aid financial incentives one?" after "who's leading the breast screening trajectory action
+    from the qsrm?" had been read as "... action from mutual aid financial incentives", and "when is that due?" then
+    matched no action ("in Mutual Aid, mentioning breast, screening, trajectory and incentives")."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    first = answerer.answer("who's leading the breast screening trajectory action from the qsrm?", ())
+    other = answerer.answer("and the mutual aid financial incentives one?", first.history)
+    assert other.resolution.question.startswith("who's leading the mutual aid financial incentives action from the qsrm")
+    due = answerer.answer("when is that due?", other.history).answer
+    assert not due.abstained and "due End May 22" in due.text and "Rob Pickup" in due.text and "Breast" not in due.text
+
+
 def test_a_listing_narrowed_by_a_word_is_remembered_as_listed(service):
     """The review of the narrowing: a follow-up narrows the one action listed ("which of those ...") and a new
     theme drops the word ("and the waste one?" asks about Waste, not about Waste actions that "create")."""

@@ -117,8 +117,8 @@ _SYNONYM_STRENGTH, _EXACT_STRENGTH, _PREFIX_STRENGTH = 4, 3, 2
 # A theme is chosen only when at least this share of its words are matched. Set by hand:
 # "coventry" alone must not pick a long theme that merely mentions Coventry.
 _MIN_THEME_COVERAGE = 1 / 3
-# Words (and stems) at least this long match as prefixes ("inhal" finds "inhaler"); shorter ones must match
-# exactly. Set by hand: a shorter stem prefixes unrelated words ("car" would find "carbon").
+# Words (and stems) at least this long, and no common word of their own, match as prefixes ("inhal" finds "inhaler");
+# shorter ones must match exactly. Set by hand: a shorter stem prefixes unrelated words ("car" would find "carbon").
 _MIN_PREFIX = 4
 # Of a free-worded question's words, an action must contain this share to be listed. Set by hand:
 # most of the words, so one stray word of a question does not empty the listing.
@@ -758,7 +758,10 @@ def _strength(word: str, theme_word: str) -> int:
         return _SYNONYM_STRENGTH
     if stem(word) == stem(theme_word):
         return _EXACT_STRENGTH
-    if len(word) >= _MIN_PREFIX and theme_word.startswith(stem(word)):
+    if len(word) >= _MIN_PREFIX and theme_word.startswith(stem(word)) and not is_ordinary_word(word):
+        # A word cut short ("inhal", "sustainab"); a common word of its own is another word ("worked" is no
+        # "Workforce", "medical" no "Medicines": a paraphrase asking "... so their carbon can be worked out?" had
+        # been read as a Workforce action and answered "No actions match").
         return _PREFIX_STRENGTH
     return 0
 

@@ -119,6 +119,16 @@ def test_a_theme_lists_the_longer_themes_that_hold_its_name_too(table):
     assert set(longer.groups) == {"Workforce and Systems Leadership"}
 
 
+def test_a_common_word_starting_like_a_theme_names_no_theme(table):
+    """A paraphrase, "... so their carbon can be worked out?", had been read as asking for Workforce actions and
+    answered "No actions match: in Workforce, ..."; "medical" is no "Medicines". A word cut short still names it."""
+    for question in ("By when should GP groupings send in their power use so their carbon can be worked out?", "what medical equipment actions are there"):
+        parsed = _parse(question, table)
+        assert parsed is None or parsed.theme is None, parsed
+    cut_short = _parse("which biodiv actions are due 22/23?", table)
+    assert cut_short is not None and cut_short.theme == "Green Space and Biodiversity"
+
+
 def test_filtering_by_year_lists_exactly_the_actions_due_that_year(table):
     listing = _answer("what's due in 23/24?", table)
     listed = [row for rows in listing.groups.values() for row in rows]

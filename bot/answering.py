@@ -1164,33 +1164,6 @@ class AnsweringService:
         text = self.kb.sentences[sentence_id][1].text
         return RowsAnswer(sentence_id, text[row.start : row.end], f"{row.shown()} ({heading})" if heading else row.shown(), heading)
 
-    def organisation_row_giving(self, question: str, asked: frozenset[str], quoted: set[tuple[str, int]]) -> tuple[int, OrganisationRow, str] | None:
-        """For a question asked of organisations (``asked``: "... at swft?"), the row of a table of each organisation's
-        figure that gives each of them one, in a document an answer ``quoted`` (pages), with its sentence id and section
-        heading: the row whose title names most of the measure asked (its organisations aside), at least
-        MIN_MEASURE_NAMED of it, or any of it (every number included) on a page quoted, where the answer found the measure
-        already; on pages naming every month the question does. None when no row, or more than one alike, fits."""
-        measure = {t: self.searcher.term_weight(t) or 1.0 for t in measure_tokens(question) if t.upper() not in asked}
-        months = set(months_named(question))
-        fits: list[tuple[tuple[float, int], int, OrganisationRow, str]] = []
-        for slug in {slug for slug, _ in quoted}:
-            for sentence_id, row in self._organisation_table_rows.get(slug, []):
-                if not asked <= {name for name, figure in row.entries if figure}:
-                    continue
-                heading, heading_id = self._section_heading_of(sentence_id)
-                page = self.kb.sentences[sentence_id][1].page
-                fit = title_fit(heading, row_label(self.kb.sentences[sentence_id][1].text, row), measure)
-                if fit[0] < MIN_MEASURE_NAMED and not (fit[0] > 0 and (slug, page) in quoted):
-                    continue
-                pages = range(self.kb.sentences[heading_id][1].page, page + 1)
-                if months <= {month for p in pages for month in months_named(self.kb.page_text(slug, p))}:
-                    fits.append((fit, sentence_id, row, heading))
-        fits.sort(key=lambda found: found[0], reverse=True)
-        if not fits or (len(fits) > 1 and fits[1][0] == fits[0][0]):
-            return None
-        _, sentence_id, row, heading = fits[0]
-        return sentence_id, row, heading
-
     @cached_property
     def _organisation_table_rows(self) -> dict[str, list[tuple[int, OrganisationRow]]]:
         """Each document's sentences holding a row of organisations with their figures, by sentence id."""

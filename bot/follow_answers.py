@@ -282,16 +282,6 @@ class FollowUpAnswerer:
             slug, sentence = service.kb.sentences[ranked.sentence_id]
             if ranked.score >= MIN_SUPPORTING_PROBABILITY and (slug, sentence.page) in pages and service.organisations_named(sentence.text) == asked:
                 return _quoting(service.kb, f"For {shown}, the page says:", [(slug, sentence.page, sentence.text)])
-        # A table giving each trust its figure for the measure asked ("Organisation % CWCCG 79.0% SWFT 90.0% GEH UHCW
-        # 72.2%" under "8.1 CANCER: Two Week Wait (93%)", on a page quoted): its row. A trial's "and for swft?" had been
-        # told the passages do not mention SWFT, beside that table.
-        if found := service.organisation_row_giving(resolution.question, asked, pages):
-            sentence_id, row, heading = found
-            slug, sentence = service.kb.sentences[sentence_id]
-            figures = "; ".join(f"{name} {figure}" for name, figure in row.entries if name in asked)
-            under = f" under “{heading}”" if heading else ""
-            lead = f"For {shown}, the table by organisation{under} gives {figures}:"
-            return _quoting(service.kb, lead, [(slug, sentence.page, sentence.text[row.start : row.end])])
         return service.declined_for_what_is_missing(answer, f"The passages found do not mention {shown}.", f"the passages do not mention {shown}")
 
     def _another_time_given(self, resolution: Resolution, answer: Answer) -> Answer:

@@ -42,14 +42,13 @@ class FactKind(Enum):
 _DATE = re.compile(
     rf"\b{CALENDAR_YEAR}\b|\b\d{{2}}/\d{{2}}\b|\b(?:{MONTH_ABBREVIATIONS})[a-z]*\b", re.IGNORECASE
 )
-# A person: a title and a name ("Mrs Wilson"), or a name with a role ("Laura Nelson – Director of ...", "Committee
-# Chair: Zubair Khan").
+# A person: a title and a name ("Mrs Wilson"), or a name with a role ("Laura Nelson – Director of ...").
 _ROLE = r"(?:Director|Officer|Lead|Manager|Chair|Chief|Executive|Head|Member|Secretary|Clinician)"
 # Each way of naming one holds the name in a group of its own, for ``person_named``.
 _PERSON = re.compile(
     rf"\b(?P<titled>{PERSON_TITLES}\.? [A-Z][a-z]+(?: (?!{_ROLE}\b)[A-Z][a-z'’]+(?:-[A-Z][a-z]+)?)?)"
     rf"|\b(?P<before_role>[A-Z][a-z]+ [A-Z][a-z'’-]+)\s*[–,-]\s*(?:[A-Za-z]+ ){{0,4}}{_ROLE}"
-    rf"|\b{_ROLE}\b[^.]{{0,40}}?(?:[,:]|\s[–-])\s*(?P<after_role>[A-Z][a-z]+ [A-Z][a-z]+)"
+    rf"|\b{_ROLE}\b[^.]{{0,40}}?(?:,|\s[–-])\s*(?P<after_role>[A-Z][a-z]+ [A-Z][a-z]+)"
 )
 # "how many", "how much", or "what ..." with the unit the answer is to be given in ("what was JUCD's carbon footprint in
 # tCO2e?", "what's the budget in £m?"): a figure is asked for ("why are emissions expressed in tCO2e?" asks none). The

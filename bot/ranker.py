@@ -19,7 +19,7 @@ from bot.features import DECISION_FEATURES, SENTENCE_FEATURES, DeclineRule
 
 MODELS_FILE = Path(__file__).with_name("models") / "answering.json"
 # Bumped whenever the features change meaning: a file fitted on other features is refused.
-FEATURE_VERSION = 17
+FEATURE_VERSION = 16
 
 
 def probability(logits: np.ndarray) -> np.ndarray:

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from bot.evaluation import load_questions, quote_is_verbatim
-from bot.facts import FactKind, asks_for_author, carries, holds, initials_asked, split_question, topic_named
+from bot.facts import FactKind, asks_for_author, carries, initials_asked, split_question, topic_named
 from index.short_names import DefinedName, Initials, names_defined_in, short_names
 from index.text import is_list_item, tokenize, without_whitespace, years_written
 from tests.support.paths import EVAL_DIR, REPO
@@ -256,12 +256,6 @@ def test_a_who_question_is_answered_with_a_named_person(service):
     # Green Plan p. 1: "Laura Nelson – Director of Operational and Financial recovery – Executive Lead for Sustainability."
     answer = service.answer("Who is named as the Green Plan's executive lead for sustainability?")
     assert "Laura Nelson" in answer.text
-
-
-def test_a_role_and_a_name_after_a_colon_are_a_person():
-    # The quality committee report lists "• Committee Chair: Zubair Khan": "who" asked, that line names a person.
-    assert holds("• Committee Chair: Zubair Khan", FactKind.PERSON)
-    assert not holds("Chair: to be confirmed", FactKind.PERSON)
 
 
 def test_an_action_is_quoted_with_its_target_year_and_lead(service):

@@ -975,15 +975,17 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False, likeness
         return _replace_word(question, last.inserted, bare) + "?", bare
     if kind_of:
         framed_at = len(question) - len(_LEADING_FRAME.sub("", question))
-        head = re.search(r"\b(?:the|a|an)\s+(?=\S)", question[framed_at:])
-        preposition = _PREPOSITION.search(question, framed_at + head.end() + 1) if head else None
-        if head and preposition:
-            named = question[framed_at + head.end() : preposition.start()].split()
-            if preposition.group().split()[0].lower() in _WHERE_FROM and len(named) > 1:
-                # "the mutual aid one" after "who's leading the breast screening trajectory action from the qsrm": another
-                # action from the same place, so the words before "action" change (a trial had got "... action from
-                # mutual aid ...", and "when is that due?" next had matched nothing).
-                return f"{question[: framed_at + head.end()]}{bare} {named[-1]} {question[preposition.start():]}?", bare
+        article = re.search(r"\b(?:the|a|an)\s+(?=\S)", question[framed_at:])
+        preposition = _PREPOSITION.search(question, framed_at + article.end() + 1) if article else None
+        if article and preposition:
+            named = question[framed_at + article.end() : preposition.start()].split()
+            from_a_place = preposition.group().split()[0].lower() in _WHERE_FROM
+            if from_a_place and len(named) > 1 and last.action_filter is not None and bare.lower() not in _KNOWN_PLACES:
+                # "the mutual aid one" after the action listed for "who's leading the breast screening trajectory action
+                # from the qsrm": another action from the same place, so the words before "action" change (a trial had
+                # got "... action from mutual aid ...", and "when is that due?" next had matched nothing). Not "the
+                # swft one", another place (a review: "... standard at uhcw" had become "the swft standard at uhcw").
+                return f"{question[: framed_at + article.end()]}{bare} {named[-1]} {question[preposition.start():]}?", bare
             return question[: preposition.end()] + bare + "?", bare
     name = _first_name(question)
     if name:

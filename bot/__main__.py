@@ -127,6 +127,7 @@ def _ask(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
         parser.error(unknown)
     filters = Filters(slugs=frozenset(args.doc), kinds=frozenset(args.kind))
     from bot.conversation import Conversation, command_of
+    from bot.followup import is_reset
 
     # "brief <topic>", "help" and "sources" are what they are in the chat and the channels, not questions.
     commands = Conversation(service)
@@ -145,42 +146,52 @@ def _ask(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
                     continue
                 conversation = item.get("conversation")
                 history = histories.get(str(conversation), ()) if conversation is not None else ()
-                if command_of(item["question"]):
+                if command_of(item["question"]) or is_reset(item["question"]):  # "start over" forgets the conversation
                     reply, remembered = commands.reply_in_context(item["question"], history)
                     said = _reply_json(reply)
                 elif conversation is None:
-                    remembered, said = None, service.answer(item["question"], filters).as_json()
+                    remembered, said = None, _answer_json(service.answer(item["question"], filters))
                 else:
                     contextual = followups.answer(item["question"], history, filters)
-                    remembered, said = contextual.history, contextual.answer.as_json()
+                    remembered, said = contextual.history, _answer_json(contextual.answer)
                 if conversation is not None and remembered is not None:
                     histories[str(conversation)] = remembered
                 print(json.dumps({"id": item.get("id"), **said}, ensure_ascii=False), flush=True)
         return 0
     if command_of(args.question):
+        if args.doc or args.kind or args.explain:
+            parser.error("--doc, --kind and --explain are for questions, not for brief, help or sources")
         reply = commands.reply_to(args.question)
         print(json.dumps(_reply_json(reply), ensure_ascii=False, indent=2) if args.json else render_reply_for_terminal(reply))
         return 0
     answer = service.answer(args.question, filters)
-    print(json.dumps(answer.as_json(), ensure_ascii=False, indent=2) if args.json else render_for_terminal(answer))
+    print(json.dumps(_answer_json(answer), ensure_ascii=False, indent=2) if args.json else render_for_terminal(answer))
     if args.explain:
         print("\nHow this answer was reached:\n" + "\n".join(f"  {step}" for step in answer.trace))
         print(f"  ({service.models.record()})")
     return 0
 
 
-def _reply_json(reply) -> dict:
+def _reply_json(reply: Reply) -> dict:
     """A command's reply as ``ask --json`` prints it: an answer's fields (a briefing's Markdown is its answer, its
     citations the briefing's), its kind, and a briefing's parts as ``brief --json`` gives them."""
     from bot.briefing import briefing_json
+    from bot.conversation import ReplyKind
 
     if reply.answer is not None:
-        return {"kind": str(reply.kind), **reply.answer.as_json()}
-    said: dict = {"kind": str(reply.kind), "answer": reply.text, "citations": [], "abstained": reply.briefing is None}
+        return _answer_json(reply.answer)
+    # Help and sources are no declines; a usage message ("brief" with no topic) is.
+    declined = reply.kind not in (ReplyKind.HELP, ReplyKind.SOURCES, ReplyKind.RESET)
+    said: dict = {"kind": str(reply.kind), "answer": reply.text, "citations": [], "abstained": declined}
     if reply.briefing is not None:
         parts = briefing_json(reply.briefing)
         said |= {"citations": parts["citations"], "abstained": not reply.briefing.points, "briefing": parts}
     return said
+
+
+def _answer_json(answer: Answer) -> dict:
+    """An answer as ``ask --json`` prints it, with its kind as a command's reply has one."""
+    return {"kind": "answer", **answer.as_json()}
 
 
 def _unknown_documents(service, slugs: list[str], kinds: list[str]) -> str:

@@ -58,7 +58,7 @@ TOPIC_TOO_LONG = "That is too long for a briefing topic ({length:,} characters).
 # one per core, at least two so a slow question never queues every other one behind it.
 ANSWER_WORKERS = max(2, os.cpu_count() or 2)
 _Made = TypeVar("_Made")  # what work run off the event loop makes: a Reply, or an Attachment
-_BRIEF_ME_ON = re.compile(r"^(?:me\s+)?(?:on|about)\s+", re.IGNORECASE)  # "brief me on X" means "brief X"
+_BRIEF_ME_ON = re.compile(r"^(?:me\s+)?(?:on|about)(?:\s+|$)", re.IGNORECASE)  # "brief me on X" means "brief X"
 
 
 @dataclass(frozen=True)
@@ -208,16 +208,15 @@ class Conversation:
 
     def reply_to(self, text: str) -> Reply:
         message = re.sub(r"\s+", " ", text).strip()
-        command, _, rest = message.partition(" ")
-        command = command.lower().lstrip("/")
-        if not message or command == "help":
+        command = command_of(message)
+        if command == "help":
             return Reply(ReplyKind.HELP, HELP_TEXT, suggestions=EXAMPLE_QUESTIONS)
         if is_reset(message):
             return Reply(ReplyKind.RESET, RESET_TEXT)  # nothing to forget: this message had no conversation
-        if command == "sources" and not rest:
+        if command == "sources":
             return Reply(ReplyKind.SOURCES, self.sources_text())
         if command == "brief":
-            return self.briefing(rest)
+            return self.briefing(message.partition(" ")[2])
         return _answer_reply(self.service.answer(message))
 
     def briefing(self, topic: str) -> Reply:
@@ -265,10 +264,14 @@ class Conversation:
 
 def command_of(message: str) -> str | None:
     """The command a message gives every channel ("brief", "help", "sources"), with or without Telegram's "/", or
-    None when it is a question (an empty message asks for help; "sources of emissions?" is a question)."""
+    None when it is a question. "help" and "sources" are commands alone ("help?" too); "help with travel costs?" and
+    "sources of emissions?" are questions (a review: ask had answered the first with the help text). An empty
+    message asks for help."""
     command, _, rest = re.sub(r"\s+", " ", message).strip().partition(" ")
-    command = command.lower().lstrip("/")
-    if command == "brief" or command in ("", "help") or (command == "sources" and not rest):
+    command = command.lower().lstrip("/").rstrip("?!.")
+    if command == "brief":
+        return command
+    if command in ("", "help", "sources") and not rest.strip(" ?!."):
         return command or "help"
     return None
 

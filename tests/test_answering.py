@@ -425,7 +425,7 @@ def test_cli_ask_json_contract(corpus_kb_dir):
     result = run_cli("ask", "--json", "How many digital appointments has SWFT delivered since the pandemic?", kb_dir=corpus_kb_dir)
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
-    assert set(answer) == {"answer", "citations", "abstained"}
+    assert set(answer) == {"kind", "answer", "citations", "abstained"} and answer["kind"] == "answer"
     assert "139,333" in answer["answer"] and answer["abstained"] is False
     assert set(answer["citations"][0]) == {"n", "slug", "title", "page", "quote"}
 

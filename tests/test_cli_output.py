@@ -130,7 +130,37 @@ def test_ask_takes_the_commands_the_chat_takes(corpus_kb_dir, tmp_path, capsys):
     assert briefing["kind"] == "briefing" and not briefing["abstained"] and briefing["briefing"]["points"]
     assert {c["slug"] for c in briefing["citations"]} == {c["slug"] for c in briefing["briefing"]["citations"]}
     assert "which one do you mean?" in said["p"]["answer"]  # the batch remembered the briefing's points
-    assert said["h"]["kind"] == "help" and "brief <topic>" in said["h"]["answer"]
+    assert said["h"]["kind"] == "help" and "brief <topic>" in said["h"]["answer"] and not said["h"]["abstained"]
+
+
+def test_commands_are_told_from_questions_that_start_with_their_word():
+    """A review: ask had answered "help with travel costs?" with the help text."""
+    from bot.conversation import command_of
+
+    assert [command_of(m) for m in ("help", "/help", "help?", "", "sources", "/Sources", "brief net zero", "/brief", "brief")] == [
+        "help", "help", "help", "help", "sources", "sources", "brief", "brief", "brief"
+    ]
+    assert [command_of(m) for m in ("help with travel costs?", "help me find the green plan targets", "sources of emissions?")] == [None] * 3
+
+
+def test_a_batch_conversation_starts_over_and_flags_for_questions_are_refused_for_commands(corpus_kb_dir, tmp_path, capsys):
+    """A review: "start over" in a batch conversation kept its history, and --doc or --explain beside "brief ..."
+    were ignored without a word."""
+    lines = [
+        {"id": "1", "question": "what was the ics carbon footprint in 2020/21?", "conversation": "c"},
+        {"id": "2", "question": "start over", "conversation": "c"},
+        {"id": "3", "question": "and in 2019/20?", "conversation": "c"},
+    ]
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    assert main(["--index", str(corpus_kb_dir), "ask", "--json", "--batch", str(batch)]) == 0
+    said = {line["id"]: line for line in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert said["1"]["kind"] == "answer" and "258,211" in said["1"]["answer"]
+    assert said["2"]["kind"] == "reset"
+    assert "258,211" not in said["3"]["answer"] and "footprint" not in said["3"]["answer"].lower()  # nothing to follow on from
+    with pytest.raises(SystemExit) as stopped:
+        main(["--index", str(corpus_kb_dir), "ask", "--explain", "brief net zero"])
+    assert stopped.value.code == 2 and "not for brief" in capsys.readouterr().err
 
 
 def test_an_unknown_document_is_named_with_the_ones_there_are(corpus_kb_dir):

@@ -87,7 +87,7 @@ NOTHING_FOUND_TO_CONTINUE = (
 NOTHING_TO_DRILL = "I couldn't find the passage that answer came from any more. Please ask the question again."
 NOTHING_AFTER = "The pages say nothing more after that: each passage ends its page."
 NO_SUCH_ROW = "The last list showed {count} {actions}: which one do you mean?"
-NO_SUCH_POINT = "The briefing has {count} points: which one do you mean?"
+NO_SUCH_POINT = "The briefing has {count}: which one do you mean?"
 NO_NUMBERED_ROW = "The last list has no action numbered {number}: which one do you mean?"
 SEVERAL_NUMBERED = "Several actions of the last list are numbered {number} (in {themes}): which theme do you mean?"
 
@@ -240,13 +240,19 @@ class FollowUpAnswerer:
             answer = self.service.answer_actions(resolution.action_filter)
             return answer, self.turn_of(resolution, answer)
         if kind is FollowUpKind.DRILL and resolution.no_such_point:  # "the ninth point" of a briefing of eight
-            said = NO_SUCH_POINT.format(count=len(resolution.citations))
+            count = len(resolution.citations)
+            said = NO_SUCH_POINT.format(count=f"{count} point" if count == 1 else f"{count} points")  # a trial saw "1 points"
             return Answer(said, [], abstained=True), Turn(resolution.question, resolution.citations, True, subject=resolution.subject, points=True)
         if kind is FollowUpKind.DRILL and resolution.point:
             answer = self._more_about(resolution)
             return answer, self._drilled(resolution, answer, _cited(answer), resolution.point)
         if kind is FollowUpKind.DRILL:
-            answer = self._passages(resolution)
+            shown = resolution
+            if resolution.points and not resolution.expand and (one := tuple(c for c in resolution.citations if c.quote == resolution.subject)):
+                # "where does it say that?" after "tell me more about point 1": that point's passage, not every point's (a
+                # trial); the turn still holds them all, for "and point 3?" next.
+                shown = replace(resolution, citations=one)
+            answer = self._passages(shown)
             # After "more", what was shown before stays shown: the next "more" goes on past all of it.
             cited = tuple(dict.fromkeys(resolution.citations + _cited(answer))) if resolution.expand else _cited(answer)
             return answer, self._drilled(resolution, answer, cited, resolution.subject)
@@ -315,6 +321,7 @@ class FollowUpAnswerer:
             if ranked.sentence_id not in shown
             and not service.features.has_nothing_to_quote(ranked.sentence_id)
             and not CAPTION.match(kb.sentences[ranked.sentence_id][1].text)  # "Figure 26 Stacked bar chart ...": no claim
+            and not mostly_web_addresses(kb.sentences[ranked.sentence_id][1].text)  # a link alone says nothing (a trial)
             and words & set(tokenize(kb.sentences[ranked.sentence_id][1].text))
         ]
         if not found:

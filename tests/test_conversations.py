@@ -319,3 +319,17 @@ def test_a_point_of_a_briefing_is_told_more_of_by_its_number(corpus_kb_dir):
     points = briefing.split("Key points", 1)[1].split("Key figures", 1)[0]
     count = len(re.findall(r"^\s*\d+\. ", points, re.MULTILINE))
     assert 4 <= count < 9 and ninth.strip().startswith(f"The briefing has {count} points: which one do you mean?"), ninth
+
+
+def test_where_after_a_point_of_a_briefing_quotes_that_points_passage(corpus_kb_dir):
+    """A second trial: "where does it say that?" after "tell me more about point 1" quoted every point's passage, and
+    "more" on a point quoted a line that is only a web address."""
+    stdin = "brief inhalers\ntell me more about point 1\nwhere does it say that?\nand point 12?\nquit\n"
+    result = run_cli("chat", kb_dir=corpus_kb_dir, stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    briefing, more, where, twelfth = result.stdout.split("You: ")[1:5]
+    first = re.search(r"^\s*1\. (.{30})", briefing, re.MULTILINE)
+    assert first and first.group(1) in where.split("Sources:")[0], where
+    assert where.count("[") <= 3 and "[4]" not in where, where  # that passage, not the briefing's eight
+    assert not re.search(r"“(?:https?://|www\.)\S*”", more), more
+    assert "points: which one do you mean?" in twelfth  # the briefing's points are still the turn's

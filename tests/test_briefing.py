@@ -164,6 +164,11 @@ def test_a_topic_naming_a_document_is_briefed_from_it_with_its_own_actions(write
     elsewhere = writer.write("nhse letter: desflurane")
     assert "cw-ics-green-plan" in {c.slug for c in elsewhere.citations} and letter not in {a.slug for a in elsewhere.actions}
     assert "ccg-governing-body-minutes-2022-05" in {c.slug for c in writer.write("green plan: ockenden").citations}
+    # A second trial: "the ceo report" alone got one point ("Further information is contained in the Performance
+    # report."): the report never writes "CEO", so a document named and nothing else is looked for by its title.
+    ceo = writer.write("the ceo report")
+    assert not ceo.thin and len(ceo.points) >= MIN_POINTS and {c.slug for c in ceo.citations} == {"icb-ceo-report-2022-07"}
+    assert ceo.topic == "the ceo report"
 
 
 def test_a_barely_mentioned_topic_gets_an_honest_short_answer(briefings):

@@ -224,6 +224,10 @@ class BriefingWriter:
         other_words = set(tokenize(read_as)) - {t for _, words in mentions for t in tokenize(words)}
         if other_words and not other_words & self._words_of(named):
             named = frozenset()
+        if named and not other_words:
+            # "brief the ceo report": documents named and nothing else, so what their titles say is what to look for (the
+            # CEO report never writes "CEO": a trial's briefing had one point, "Further information is contained in ...").
+            read_as = " ".join(self.kb.by_slug[slug].record.title for slug in sorted(named))
         aliases = acronyms(read_as, self.service)
         queries = read_topic(read_as, self.service)
         if not queries[0].terms:  # no content words ("", "the and of"): nothing to look for

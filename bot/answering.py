@@ -257,9 +257,11 @@ NO_WORD_KNOWN = "The documents use none of the words of the question; try other 
 _NAMES_ACTIONS = re.compile(r"\bactions?\b|\bdue\b|\bdeadlines?\b", re.IGNORECASE)
 # The sections in which a document sums itself up.
 _SUMMARY_HEADING = re.compile(r"\b(?:foreword|executive summary|summary|introduction|overview)\b", re.IGNORECASE)
-# "what was the nhse letter about?", "what's the phm roadmap about": a summary asked of the document it names.
+# "what was the nhse letter about?", "what's the phm roadmap about", "what's in the ceo report": a summary asked of the
+# document it names (answering only takes it so when the words name a document).
 _WHAT_A_DOCUMENT_IS_ABOUT = re.compile(
-    r"^\s*(?:please\s+)?(?:what(?:['’]s|s|\s+is|\s+was)|tell\s+me\s+what)\s+(?P<topic>.+?)\s+(?:is\s+|was\s+)?(?:all\s+)?about[?.!\s]*$",
+    r"^\s*(?:please\s+)?(?:what(?:['’]s|s|\s+is|\s+was)|tell\s+me\s+what)\s+(?:(?P<topic>.+?)\s+(?:is\s+|was\s+)?(?:all\s+)?about"
+    r"|in\s+(?P<inside>.+?))[?.!\s]*$",
     re.IGNORECASE,
 )
 
@@ -510,9 +512,10 @@ class AnsweringService:
         if summary := summary_asked(question):  # "summarise the green plan": a briefing's job, not one answer's
             return self._point_to_briefing(summary, filters)
         about = _WHAT_A_DOCUMENT_IS_ABOUT.match(question)
-        names_a_document = about and DOCUMENT_NOUNS & set(about["topic"].lower().split())  # not "what is the nhs about"
-        if about and names_a_document and self.features.named_document(about["topic"]) is not None:
-            return self._point_to_briefing(about["topic"], filters)
+        document = (about["topic"] or about["inside"]) if about else ""
+        names_a_document = DOCUMENT_NOUNS & set(document.lower().split())  # not "what is the nhs about"
+        if names_a_document and self.features.named_document(document) is not None:
+            return self._point_to_briefing(document, filters)
         action_filter = self.action_filter(question)
         unreadable_year = action_filter is not None and action_filter.due is None and _ASKS_FOR_A_YEAR.search(question)
         if unreadable_year and action_filter is not None and action_filter.constraints() and asks_about_actions(question):
@@ -1090,7 +1093,12 @@ class AnsweringService:
             trace = [f"summarised {named} from its {self.kb.sentences[opening[0]][1].heading}"]
             answer = Answer(composed.text, composed.citations, False, trace=trace)
         else:
-            answer = self._answer_from_documents(topic, filters, topic=True)
+            # "what was the ceo report about?": a document named and nothing else is looked for by what its title says
+            # (the CEO report never writes "CEO"; a second trial got "Further information is contained in ...").
+            naming = {t for _, words in self.features.document_mentions(topic) for t in tokenize(words)}
+            only_named = named is not None and not set(tokenize(topic)) - naming
+            looked_for = self.kb.by_slug[named].record.title if named is not None and only_named else topic
+            answer = self._answer_from_documents(looked_for, filters, topic=True)
         if answer.abstained:  # no briefing to offer on what the documents were not found to cover
             return answer
         pointer = f"For a fuller, cited summary, ask for a briefing: brief {topic}"

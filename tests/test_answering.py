@@ -552,6 +552,16 @@ def test_a_summary_of_a_named_document_is_its_own_summing_up(service):
     assert "brief the green plan" in answer.text
 
 
+
+@pytest.mark.parametrize("question", ["what was the ceo report about?", "what's in the ceo report"])
+def test_what_a_document_named_alone_is_about_comes_from_it(service, question):
+    """A second trial: "what's in the ceo report" quoted the quality committee's LeDeR item and the minutes, and "what was
+    the ceo report about?" its closing "Further information is contained in the Performance report"."""
+    answer = service.answer(question)
+    assert not answer.abstained and {c.slug for c in answer.citations} == {"icb-ceo-report-2022-07"}
+    assert "COVID" in answer.text and "brief " in answer.text
+
+
 @pytest.mark.parametrize("question", ["who wrote the letter?", "Who sent the NHSE letter about the QSRM?", "who signed it, the qsrm letter"])
 def test_who_wrote_a_letter_is_answered_by_its_sign_off(service, question):
     """A trial's "who wrote the letter?" had the CHC appeals policy's conditions: nothing names the writer in the

@@ -602,6 +602,17 @@ def _about_listing(
             FollowUpKind.PRONOUN, last.question, last.action_filter, offset=last.rows_shown, subject=last.subject,
             row=last.row, status_asked=status,
         )
+    asked_of = detail_asked(message)
+    if asked_of is not None and (one := _NAMED_ONE.search(message)) and not _words_of_its_own(message[one.end() :]):
+        other = parse_actions(f"{one['name']} actions")
+        if other is not None and {"theme", "text"} & set(other.constraints()):
+            # "who leads the workforce one?" after Phil Johns' overdue actions: the workforce action, as "and the workforce
+            # one?" asks, whoever leads it (a second trial had got "No actions match": the lead asked had stayed a filter).
+            # A due year or status asked for before still holds; the column asked does not.
+            asked_columns = {ActionDetail.LEAD: {"lead"}, ActionDetail.DUE: {"due"}}.get(asked_of, {"lead", "due"})
+            base = replace(last.action_filter, theme=None, text=None, narrowing=None, number=None, **dict.fromkeys(asked_columns))
+            merged = replace(base, **{name: getattr(other, name) for name in other.constraints()})
+            return Resolution(FollowUpKind.ELLIPSIS, last.question, merged, subject=last.subject, detail=asked_of)
     narrowing = _NARROW_CUE.match(message)
     ellipsis = _ELLIPSIS_CUE.match(message)
     asks_anew = bool(ellipsis and _OPENS_A_QUESTION.match(message[ellipsis.end() :]))

@@ -1369,6 +1369,19 @@ def test_more_goes_on_from_a_passage_quoted_without_its_caption_or_section_numbe
     assert (cited.slug, cited.page) in {(c.slug, c.page) for c in turn.answer.citations}, turn.answer.text
 
 
+def test_who_leads_the_x_one_after_a_narrowed_listing_asks_of_that_topic_whoever_leads_it(service):
+    """A second trial: "who leads the workforce one?" after Phil Johns' overdue QSRM actions kept his name as a filter and
+    said "No actions match"; the workforce action is led by Adrian Stokes / Theresa Nelson."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    listed = answerer.answer("what actions has phil johns got from the qsrm", ())
+    overdue = answerer.answer("which are overdue?", listed.history)
+    workforce = answerer.answer("who leads the workforce one?", overdue.history)
+    assert workforce.resolution.action_filter is not None and workforce.resolution.action_filter.lead is None
+    assert not workforce.answer.abstained and "Adrian Stokes / Theresa Nelson" in workforce.answer.text, workforce.answer.text
+
+
 def test_the_x_one_after_an_action_from_a_paper_is_another_action_from_that_paper(service):
     """A trial: "and the mutual aid financial incentives one?" after "who's leading the breast screening trajectory action
     from the qsrm?" had been read as "... action from mutual aid financial incentives", and "when is that due?" then

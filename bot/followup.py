@@ -251,7 +251,9 @@ _WHERE_FROM = frozenset({"from", "in", "at"})
 _PREPOSITION = re.compile(r"\b(?:on|of|for|about|into|in|at|to|from|with|regarding)\s+(?=\S)", re.IGNORECASE)
 # "what did the NHSE letter say about cancer": after "did", "does" or "do", who said (or decided, or noted) what about what.
 _ASKS_WHAT_WAS_SAID = re.compile(r"\b(?:did|does|do)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
-_SAID_ABOUT = re.compile(r"^(?P<doer>.+?)\s+[a-z]+\s+(?:about|on|regarding|concerning)\s+(?P<topic>.+)$", re.IGNORECASE)
+# ... or when: "approve in june" (a second trial's "who chairs it?" after it had been "who chairs the quality cttee approve in
+# june?").
+_SAID_ABOUT = re.compile(r"^(?P<doer>.+?)\s+[a-z]+\s+(?:about|on|in|regarding|concerning)\s+(?P<topic>.+)$", re.IGNORECASE)
 # A day, a month or a year and nothing else: "30 june", "5th july 2022", "may", "2021/22".
 _A_DATE = (
     rf"(?:the\s+)?(?:{DAY_BEFORE_MONTH})?(?:(?:{MONTH_NAMES})\.?(?:\s+(?:19|20)?\d\d)?|{FINANCIAL_YEAR}|(?:19|20)\d\d)"

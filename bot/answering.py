@@ -512,7 +512,9 @@ class AnsweringService:
         if summary := summary_asked(question):  # "summarise the green plan": a briefing's job, not one answer's
             return self._point_to_briefing(summary, filters)
         about = _WHAT_A_DOCUMENT_IS_ABOUT.match(question)
-        document = (about["topic"] or about["inside"]) if about else ""
+        # "what's in the ceo report", not "what is in the plan for warwickshire?" (a review): the words end on the document.
+        inside = about["inside"] if about and about["inside"] and about["inside"].split()[-1].lower() in DOCUMENT_NOUNS else ""
+        document = (about["topic"] or inside) if about else ""
         names_a_document = DOCUMENT_NOUNS & set(document.lower().split())  # not "what is the nhs about"
         if names_a_document and self.features.named_document(document) is not None:
             return self._point_to_briefing(document, filters)
@@ -1097,12 +1099,32 @@ class AnsweringService:
             # (the CEO report never writes "CEO"; a second trial got "Further information is contained in ...").
             naming = {t for _, words in self.features.document_mentions(topic) for t in tokenize(words)}
             only_named = named is not None and not set(tokenize(topic)) - naming
-            looked_for = self.kb.by_slug[named].record.title if named is not None and only_named else topic
+            looked_for = self.as_titled(topic, frozenset({named})) if named is not None and only_named else topic
             answer = self._answer_from_documents(looked_for, filters, topic=True)
         if answer.abstained:  # no briefing to offer on what the documents were not found to cover
             return answer
         pointer = f"For a fuller, cited summary, ask for a briefing: brief {topic}"
         return Answer(f"{answer.text}\n\n{pointer}", answer.citations, False, trace=answer.trace)
+
+    def as_titled(self, topic: str, documents: frozenset[str]) -> str:
+        """A topic that only names ``documents``, as what their titles say when it uses a word none of their text does
+        ("the ceo report": the report never writes "CEO", and a second trial's briefing had one point); else as typed
+        ("the green plan" finds the plan's own words about itself, which its title would drown in "Coventry")."""
+        if set(tokenize(topic)) <= self.document_tokens(documents):
+            return topic
+        return " ".join(self.kb.by_slug[slug].record.title for slug in sorted(documents))
+
+    def document_tokens(self, documents: frozenset[str]) -> frozenset[str]:
+        """The search tokens of these documents' sentences."""
+        by_document = self._document_tokens  # read once, on the first call (a briefing writer's warm-up makes it)
+        return frozenset().union(*(by_document.get(slug, frozenset()) for slug in documents))
+
+    @cached_property
+    def _document_tokens(self) -> dict[str, frozenset[str]]:
+        found: dict[str, set[str]] = {}
+        for i, (slug, _) in enumerate(self.kb.sentences):
+            found.setdefault(slug, set()).update(self.searcher.sentence_tokens(i))
+        return {slug: frozenset(tokens) for slug, tokens in found.items()}
 
     def _opening_summary(self, slug: str) -> list[int]:
         """The first sentences of a document's foreword, summary or introduction, within an answer's length:

@@ -560,6 +560,8 @@ def test_what_a_document_named_alone_is_about_comes_from_it(service, question):
     answer = service.answer(question)
     assert not answer.abstained and {c.slug for c in answer.citations} == {"icb-ceo-report-2022-07"}
     assert "COVID" in answer.text and "brief " in answer.text
+    # "what is in the plan for warwickshire?" asks of Warwickshire, not for the Green Plan's summary (a re-review).
+    assert "brief the plan for warwickshire" not in service.answer("what is in the plan for warwickshire?").text
 
 
 @pytest.mark.parametrize("question", ["who wrote the letter?", "Who sent the NHSE letter about the QSRM?", "who signed it, the qsrm letter"])

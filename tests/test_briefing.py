@@ -169,6 +169,10 @@ def test_a_topic_naming_a_document_is_briefed_from_it_with_its_own_actions(write
     ceo = writer.write("the ceo report")
     assert not ceo.thin and len(ceo.points) >= MIN_POINTS and {c.slug for c in ceo.citations} == {"icb-ceo-report-2022-07"}
     assert ceo.topic == "the ceo report"
+    # A name whose words the document uses is looked for as typed (a re-review: read as its title, "the green plan" was
+    # a briefing on "Coventry and Warwickshire": deprivation, a contact line, GP federations).
+    plan = writer.write("the green plan")
+    assert "Green Plan" in plan.headline and not any("@" in p.text for p in plan.points)
 
 
 def test_a_barely_mentioned_topic_gets_an_honest_short_answer(briefings):

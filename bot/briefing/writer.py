@@ -198,7 +198,7 @@ class BriefingWriter:
         self._heading_vectors  # cached properties: reading them computes and keeps them
         self._sentence_stems
         self._action_sentences
-        self._document_words
+        self.service.document_tokens(frozenset())  # the documents' words, read once
         self._sentence_chunks
         self.write("net zero")
 
@@ -224,10 +224,8 @@ class BriefingWriter:
         other_words = set(tokenize(read_as)) - {t for _, words in mentions for t in tokenize(words)}
         if other_words and not other_words & self._words_of(named):
             named = frozenset()
-        if named and not other_words:
-            # "brief the ceo report": documents named and nothing else, so what their titles say is what to look for (the
-            # CEO report never writes "CEO": a trial's briefing had one point, "Further information is contained in ...").
-            read_as = " ".join(self.kb.by_slug[slug].record.title for slug in sorted(named))
+        if named and not other_words:  # "brief the ceo report": its title, when the report never writes "CEO"
+            read_as = self.service.as_titled(read_as, named)
         aliases = acronyms(read_as, self.service)
         queries = read_topic(read_as, self.service)
         if not queries[0].terms:  # no content words ("", "the and of"): nothing to look for
@@ -428,14 +426,7 @@ class BriefingWriter:
 
     def _words_of(self, documents: frozenset[str]) -> frozenset[str]:
         """The search tokens of these documents' sentences."""
-        return frozenset().union(*(self._document_words[slug] for slug in documents if slug in self._document_words))
-
-    @cached_property
-    def _document_words(self) -> dict[str, frozenset[str]]:
-        words: dict[str, set[str]] = {}
-        for i, (slug, _) in enumerate(self.kb.sentences):
-            words.setdefault(slug, set()).update(self.service.searcher.sentence_tokens(i))
-        return {slug: frozenset(tokens) for slug, tokens in words.items()}
+        return self.service.document_tokens(documents)
 
     @cached_property
     def _action_sentences(self) -> frozenset[int]:

@@ -251,13 +251,15 @@ _WHERE_FROM = frozenset({"from", "in", "at"})
 _PREPOSITION = re.compile(r"\b(?:on|of|for|about|into|in|at|to|from|with|regarding)\s+(?=\S)", re.IGNORECASE)
 # "what did the NHSE letter say about cancer": after "did", "does" or "do", who said (or decided, or noted) what about what.
 _ASKS_WHAT_WAS_SAID = re.compile(r"\b(?:did|does|do)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
-# ... or when: "approve in june" (a second trial's "who chairs it?" after it had been "who chairs the quality cttee approve in
-# june?").
-_SAID_ABOUT = re.compile(r"^(?P<doer>.+?)\s+[a-z]+\s+(?:about|on|in|regarding|concerning)\s+(?P<topic>.+)$", re.IGNORECASE)
 # A day, a month or a year and nothing else: "30 june", "5th july 2022", "may", "2021/22".
 _A_DATE = (
     rf"(?:the\s+)?(?:{DAY_BEFORE_MONTH})?(?:(?:{MONTH_NAMES})\.?(?:\s+(?:19|20)?\d\d)?|{FINANCIAL_YEAR}|(?:19|20)\d\d)"
     rf"|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|(?:mon|tues|wednes|thurs|fri|satur|sun)day|{QUARTER}"
+)
+# ... or only when it was done, "in june" (a second trial's "who chairs it?" after "what did the quality cttee approve in
+# june" had been "who chairs the quality cttee approve in june?"; not "say in its report about water", a review's).
+_SAID_ABOUT = re.compile(
+    rf"^(?P<doer>.+?)\s+[a-z]+\s+(?:(?:about|on|regarding|concerning)\s+(?P<topic>.+)|in\s+(?:{_A_DATE}))$", re.IGNORECASE
 )
 # What "on ..." names when it dates a question ("30 june", "30/06/2022", "monday", "q1"), with a closing "please";
 # what is said about may follow it ("approve on 1 april 2022 about ivf": ivf).
@@ -1223,7 +1225,7 @@ def subject_of(question: str) -> str:
         # unless that is only a date: "what did the quality committee approve on 30 june" is about the committee
         # ("who chairs it?", a trial), not 30 June.
         document = bool(DOCUMENT_NOUNS & {word.lower() for word in said["doer"].split()})
-        topic = _DATE_FIRST.sub("", said["topic"].strip(), count=1)
+        topic = _DATE_FIRST.sub("", (said["topic"] or "").strip(), count=1)
         return _tidy_subject(said["doer"] if document or not _content_words(topic) else topic)
     auxiliary = _AUXILIARY.search(f" {rest} ")
     if auxiliary and auxiliary.start() > 0 and _content_words(rest[: auxiliary.start()]):

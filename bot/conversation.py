@@ -271,8 +271,8 @@ def command_of(message: str) -> str | None:
     command = command.lower().lstrip("/").rstrip("?!.")
     if command == "brief":
         return command
-    if command in ("", "help", "sources") and not rest.strip(" ?!."):
-        return command or "help"
+    if command in ("", "help", "sources") and set(re.findall(r"\w+", rest.lower())) <= {"me", "please", "pls"}:
+        return command or "help"  # "help me", "help please" too (a re-review)
     return None
 
 

@@ -141,6 +141,7 @@ def test_commands_are_told_from_questions_that_start_with_their_word():
         "help", "help", "help", "help", "sources", "sources", "brief", "brief", "brief"
     ]
     assert [command_of(m) for m in ("help with travel costs?", "help me find the green plan targets", "sources of emissions?")] == [None] * 3
+    assert command_of("help me") == command_of("help please") == "help"
 
 
 def test_a_batch_conversation_starts_over_and_flags_for_questions_are_refused_for_commands(corpus_kb_dir, tmp_path, capsys):

@@ -132,10 +132,8 @@ def _ask(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     # "brief <topic>", "help" and "sources" are what they are in the chat and the channels, not questions.
     commands = Conversation(service)
     if args.batch:
-        from bot.follow_answers import FollowUpAnswerer
         from bot.followup import Turn
 
-        followups = FollowUpAnswerer(service)
         histories: dict[str, tuple[Turn, ...]] = {}
         for number, line in enumerate(lines, start=1):
             if line.strip():
@@ -152,7 +150,7 @@ def _ask(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
                 elif conversation is None:
                     remembered, said = None, _answer_json(service.answer(item["question"], filters))
                 else:
-                    contextual = followups.answer(item["question"], history, filters)
+                    contextual = commands.followups.answer(item["question"], history, filters)
                     remembered, said = contextual.history, _answer_json(contextual.answer)
                 if conversation is not None and remembered is not None:
                     histories[str(conversation)] = remembered

@@ -1097,20 +1097,21 @@ class AnsweringService:
         else:
             # "what was the ceo report about?": a document named and nothing else is looked for by what its title says
             # (the CEO report never writes "CEO"; a second trial got "Further information is contained in ...").
-            naming = {t for _, words in self.features.document_mentions(topic) for t in tokenize(words)}
-            only_named = named is not None and not set(tokenize(topic)) - naming
-            looked_for = self.as_titled(topic, frozenset({named})) if named is not None and only_named else topic
+            looked_for = self.as_titled(topic, self.features.document_mentions(topic)) if named is not None else topic
             answer = self._answer_from_documents(looked_for, filters, topic=True)
         if answer.abstained:  # no briefing to offer on what the documents were not found to cover
             return answer
         pointer = f"For a fuller, cited summary, ask for a briefing: brief {topic}"
         return Answer(f"{answer.text}\n\n{pointer}", answer.citations, False, trace=answer.trace)
 
-    def as_titled(self, topic: str, documents: frozenset[str]) -> str:
-        """A topic that only names ``documents``, as what their titles say when it uses a word none of their text does
-        ("the ceo report": the report never writes "CEO", and a second trial's briefing had one point); else as typed
-        ("the green plan" finds the plan's own words about itself, which its title would drown in "Coventry")."""
-        if set(tokenize(topic)) <= self.document_tokens(documents):
+    def as_titled(self, topic: str, mentions: list[tuple[str, str]]) -> str:
+        """A topic that only names documents (``mentions``: ``FeatureMaker.document_mentions`` of it), as what their titles
+        say when it uses a word none of their text does ("the ceo report": the report never writes "CEO", and a second
+        trial's briefing had one point); else as typed ("the green plan" finds the plan's own words about itself, which
+        its title would drown in "Coventry"; "the nhse letter: desflurane" is about more than the letter)."""
+        documents = frozenset(slug for slug, _ in mentions)
+        typed = set(tokenize(topic))
+        if not documents or typed - {t for _, words in mentions for t in tokenize(words)} or typed <= self.document_tokens(documents):
             return topic
         return " ".join(self.kb.by_slug[slug].record.title for slug in sorted(documents))
 

@@ -606,17 +606,16 @@ def _about_listing(
             FollowUpKind.PRONOUN, last.question, last.action_filter, offset=last.rows_shown, subject=last.subject,
             row=last.row, status_asked=status,
         )
-    asked_of = detail_asked(message)
-    if asked_of is not None and (one := _NAMED_ONE.search(message)) and not _words_of_its_own(message[one.end() :]):
+    detail = detail_asked(message)
+    if detail is not None and (one := _NAMED_ONE.search(message)) and not _words_of_its_own(message[one.end() :]):
         other = parse_actions(f"{one['name']} actions")
         if other is not None and {"theme", "text"} & set(other.constraints()):
             # "who leads the workforce one?" after Phil Johns' overdue actions: the workforce action, as "and the workforce
             # one?" asks, whoever leads it (a second trial had got "No actions match": the lead asked had stayed a filter).
             # A due year or status asked for before still holds; the column asked does not.
-            asked_columns = {ActionDetail.LEAD: {"lead"}, ActionDetail.DUE: {"due"}}.get(asked_of, {"lead", "due"})
-            base = replace(last.action_filter, theme=None, text=None, narrowing=None, number=None, **dict.fromkeys(asked_columns))
-            merged = replace(base, **{name: getattr(other, name) for name in other.constraints()})
-            return Resolution(FollowUpKind.ELLIPSIS, last.question, merged, subject=last.subject, detail=asked_of)
+            asked_columns = {ActionDetail.LEAD: ("lead",), ActionDetail.DUE: ("due",)}.get(detail, ("lead", "due"))
+            merged = _another_topic(last.action_filter, other, asked_columns)
+            return Resolution(FollowUpKind.ELLIPSIS, last.question, merged, subject=last.subject, detail=detail)
     narrowing = _NARROW_CUE.match(message)
     ellipsis = _ELLIPSIS_CUE.match(message)
     asks_anew = bool(ellipsis and _OPENS_A_QUESTION.match(message[ellipsis.end() :]))
@@ -630,17 +629,14 @@ def _about_listing(
         # to list ("else" is no word an action must mention): what it asks of the rows is read below.
         added = replace(added, text=None)
     if added is not None and added.constraints():
-        kind, base = FollowUpKind.NARROW, last.action_filter
         if not narrowing and {"theme", "text"} & set(added.constraints()):
-            # "and the workforce one?" asks about another topic, not this topic's workforce rows: the new
-            # theme or words replace the old ones; a due year, lead or scope asked for before still holds.
-            kind, base = FollowUpKind.ELLIPSIS, replace(base, theme=None, text=None, narrowing=None, number=None)
-        merged = replace(base, **{name: getattr(added, name) for name in added.constraints()})
-        return Resolution(kind, last.question, merged, subject=last.subject)
+            # "and the workforce one?" asks about another topic, not this topic's workforce rows.
+            return Resolution(FollowUpKind.ELLIPSIS, last.question, _another_topic(last.action_filter, added), subject=last.subject)
+        merged = replace(last.action_filter, **{name: getattr(added, name) for name in added.constraints()})
+        return Resolution(FollowUpKind.NARROW, last.question, merged, subject=last.subject)
     # "who leads them?", "and when are those due?": the same rows, asked about one of their columns, as is a column
     # asked with no word of its own ("who leads?", "when due?"; a trial's "who leads?" had been declined);
     # "who leads those due in 24/25?" narrows them first (a lead, due year or scope it names; not its words).
-    detail = detail_asked(message)
     column_alone = not _words_of_its_own(message)
     if not detail or not (_LISTED_ROWS & set(_words(message.lower())) or column_alone):
         return None
@@ -656,6 +652,13 @@ def _about_listing(
             row=last.row if _points_at_one_thing(message) or (column_alone and not _points_at_several(message)) else None,
         )
     return None
+
+
+def _another_topic(listed: ActionFilter, other: ActionFilter, asked_columns: tuple[str, ...] = ()) -> ActionFilter:
+    """The listing's filter with ``other``'s theme or words in place of its own (and of its narrowing and number): a due
+    year, lead, status or scope asked for before still holds, unless it is a column now asked (``asked_columns``)."""
+    base = replace(listed, theme=None, text=None, narrowing=None, number=None, **dict.fromkeys(asked_columns))
+    return replace(base, **{name: getattr(other, name) for name in other.constraints()})
 
 
 def _only_rows_named(message: str) -> bool:

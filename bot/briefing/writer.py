@@ -222,10 +222,9 @@ class BriefingWriter:
         mentions = self.service.features.document_mentions(read_as)
         named = frozenset(slug for slug, _ in mentions)
         other_words = set(tokenize(read_as)) - {t for _, words in mentions for t in tokenize(words)}
-        if other_words and not other_words & self._words_of(named):
+        if other_words and not other_words & self.service.document_tokens(named):
             named = frozenset()
-        if named and not other_words:  # "brief the ceo report": its title, when the report never writes "CEO"
-            read_as = self.service.as_titled(read_as, named)
+        read_as = self.service.as_titled(read_as, mentions)  # "brief the ceo report": its title (it never writes "CEO")
         aliases = acronyms(read_as, self.service)
         queries = read_topic(read_as, self.service)
         if not queries[0].terms:  # no content words ("", "the and of"): nothing to look for
@@ -423,10 +422,6 @@ class BriefingWriter:
     def _sentence_stems(self) -> list[frozenset[str]]:
         """Stems of each sentence with its heading, for matching the topic's words."""
         return [frozenset(stems_of(f"{s.heading} {s.text}")) for _, s in self.kb.sentences]
-
-    def _words_of(self, documents: frozenset[str]) -> frozenset[str]:
-        """The search tokens of these documents' sentences."""
-        return self.service.document_tokens(documents)
 
     @cached_property
     def _action_sentences(self) -> frozenset[int]:

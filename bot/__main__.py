@@ -362,11 +362,15 @@ def _eval_dialogues(args, settings: Settings, parser: argparse.ArgumentParser) -
     for kind in dict.fromkeys(d.kind for d in dialogues):
         chosen = [o for o in outcomes if o.dialogue.kind == kind]
         print(f"  {kind:<22} n={len(chosen)}  {dialogue_eval.kind_summary(chosen)}")
-    print("\ntunables per held-out fold: " + "; ".join(f"{fold}: {t.max_ellipsis_words}/{t.max_leaning_content_words}/{'kept' if t.decline_without_new_figure else 'not kept'}" for fold, t in fitted.items()))
+    print("\ntunables per held-out fold: " + "; ".join(
+        f"{fold}: {t.max_ellipsis_words}/{t.max_leaning_content_words}/{'kept' if t.decline_without_new_figure else 'not kept'}/{'led' if t.lead_with_words_typed else 'not led'}"
+        for fold, t in fitted.items()
+    ))
     print(
         "\ncite: a gold page cited; must: all must-include facts present; unans: unanswerable declined; "
         "switch: a new question answered as it is alone;\nkind: read as its kind of follow-up; p95 ms: resolving a message, one sample each between answers "
-        "(noisy: benchmarks/followup.py measures it properly); tunables: max ellipsis words / max leaning content words / the no-new-figure decline rule"
+        "(noisy: benchmarks/followup.py measures it properly); tunables: max ellipsis words / max leaning content words / the no-new-figure decline rule / "
+        "a pronoun follow-up's answer led by the words typed"
     )
     if args.details:
         args.details.write_text("\n".join(json.dumps(dialogue_eval.details(o), ensure_ascii=False) for o in outcomes) + "\n", encoding="utf-8")

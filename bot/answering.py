@@ -496,9 +496,10 @@ class AnsweringService:
                 "weaker until `python -m bot train` refits them.", self.models.record(), kb.manifest.text_pipeline,
             )
 
-    def answer(self, question: str, filters: Filters = NO_FILTERS) -> Answer:
+    def answer(self, question: str, filters: Filters = NO_FILTERS, typed: frozenset[str] = frozenset()) -> Answer:
         """Leads' questions about actions are answered from the action table when it holds the answer;
-        the documents answer the rest, and what the table could not."""
+        the documents answer the rest, and what the table could not. ``typed``: for a follow-up completed from the
+        conversation, the search tokens of the words the asker typed (``bot.followup.words_typed``)."""
         question = months_parted_from_years(collapse_whitespace(without_modal_may(question)))  # "if i may" names no month
         if not has_a_word(question):  # "", "??", "..."
             return Answer(text=NO_QUESTION, citations=[], abstained=True, trace=["declined: no word to look for"])
@@ -556,7 +557,7 @@ class AnsweringService:
                     listed = replace(listed, summary=f"{STATUS_NOT_READ.format(negated=negated)} {listed.summary}")
                 return self.answer_from_table(listed)
         topic = topic_named(question)  # "desflurane", "tell me about desflurane": what the documents say about it
-        answer = self._point_to_briefing(topic, filters) if topic else self._answer_from_documents(question, filters)
+        answer = self._point_to_briefing(topic, filters) if topic else self._answer_from_documents(question, filters, typed=typed)
         if amount_asked and listing is not None:
             return self._amount_of_actions(answer, listing, asks_for_money(question))
         if listing is not None and listing.groups:
@@ -736,7 +737,7 @@ class AnsweringService:
         scored = [_Scored(int(candidates.sentence_ids[i]), float(probabilities[i])) for i in order]
         return scored, candidates, logits
 
-    def _answer_from_documents(self, question: str, filters: Filters, topic: bool = False) -> Answer:
+    def _answer_from_documents(self, question: str, filters: Filters, topic: bool = False, typed: frozenset[str] = frozenset()) -> Answer:
         """The answer the documents give, or a decline saying what they lack. A ``topic`` (a summary asked for, or a
         topic named without a question) is answered whenever the best sentence holds every telling word of it, whatever
         the answer-or-decline score: that score is fitted on questions, which name what they ask of a subject, and
@@ -844,6 +845,9 @@ class AnsweringService:
         # Decided on every candidate as fitted; quoted from those with something of their own to say
         # (not "2.11." or "Date:", which the ranker may rank first for the passage after them).
         scored = self._quotable(scored, question)
+        if typed and (led := self._led_by_the_words_typed(scored, typed)) is not scored:
+            scored = led
+            trace.append(f"led by the sentence holding the words typed ({', '.join(sorted(typed))}): {self._where(led[0].sentence_id)}")
         chosen = self._choose(scored, self._year_seed(question, scored) + self._best_for_each_part(question, scored))
         chosen = self._lead_with_the_fact_asked(question, chosen)
         shown = self.quoter.with_lists([c.sentence_id for c in chosen], MAX_ANSWER_WITH_LIST_CHARS)
@@ -1020,6 +1024,20 @@ class AnsweringService:
             chosen.append(candidate)
             length += len(text)
         return chosen
+
+    def _led_by_the_words_typed(self, scored: list[_Scored], typed: frozenset[str]) -> list[_Scored]:
+        """The candidates led by the first of the best one's document that holds every word the asker typed, when the
+        best holds fewer; else ``scored`` itself. A follow-up completed from the conversation ("who's funding it?" as
+        "who's funding the contract for the phm data platform?") is mostly words borrowed from the turn before, which
+        find the passage quoted before again; the words typed say what is new. Within the best one's document: the
+        borrowed words found it, and a sentence elsewhere holding a common word typed ("help") is chance."""
+        def held(candidate: _Scored) -> int:
+            return len(typed & set(tokenize(self._text(candidate))))
+
+        best = scored[0]
+        document = self.kb.sentences[best.sentence_id][0]
+        lead = next((c for c in scored[1:] if held(c) == len(typed) > held(best) and self.kb.sentences[c.sentence_id][0] == document), None)
+        return scored if lead is None else [lead, *(c for c in scored if c is not lead)]
 
     def _lead_with_the_fact_asked(self, question: str, chosen: list[_Scored]) -> list[_Scored]:
         """The sentences chosen, led by the first naming the measure a question in one part names by its number ("52

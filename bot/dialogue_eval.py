@@ -212,6 +212,13 @@ def run_dialogue(dialogue: Dialogue, answerer: FollowUpAnswerer) -> Outcome:
     return Outcome(dialogue, answer, alone, resolution.kind, resolution.question, resolve_ms, ruled)
 
 
+def _right(outcome: Outcome) -> int:
+    """How right a last turn's answer is: cited and complete count one each; an unanswerable one declined counts two."""
+    if outcome.last.unanswerable:
+        return 2 * outcome.answer.abstained
+    return cites_gold(outcome.answer, outcome.last) + has_all_facts(outcome.answer, outcome.last)
+
+
 def score(outcomes: list[Outcome], pick: Callable[[Outcome], Answer]) -> Scores:
     answerable = [o for o in outcomes if not o.last.unanswerable]
     unanswerable = [o for o in outcomes if o.last.unanswerable]
@@ -235,7 +242,12 @@ def evaluate(dialogues: list[Dialogue], service: AnsweringService) -> tuple[list
         return service.actions.understand(text, service.today())
 
     fitted = {fold: fit_tunables([d for d in dialogues if d.fold != fold], parse) for fold in sorted({d.fold for d in dialogues})}
-    outcomes = [run_dialogue(d, FollowUpAnswerer(service, fitted[d.fold])) for d in dialogues]
+    led = [run_dialogue(d, FollowUpAnswerer(service, replace(fitted[d.fold], lead_with_words_typed=True))) for d in dialogues]
+    unled = [run_dialogue(d, FollowUpAnswerer(service, replace(fitted[d.fold], lead_with_words_typed=False))) for d in dialogues]
+    for fold in fitted:  # leading with the words typed, kept when it gains more last turns than it loses on the other folds
+        gain = sum(_right(a) - _right(b) for a, b in zip(led, unled) if a.dialogue.fold != fold)
+        fitted[fold] = replace(fitted[fold], lead_with_words_typed=gain > 0)
+    outcomes = [a if fitted[a.dialogue.fold].lead_with_words_typed else b for a, b in zip(led, unled)]
     for fold in fitted:  # the "no new figure" rule, kept or not on the other folds' last turns
         others = [o for o in outcomes if o.dialogue.fold != fold]
         flagged = np.array([o.declined_for_no_new_figure is not None for o in others], dtype=bool)

@@ -256,7 +256,9 @@ class FollowUpAnswerer:
             # After "more", what was shown before stays shown: the next "more" goes on past all of it.
             cited = tuple(dict.fromkeys(resolution.citations + _cited(answer))) if resolution.expand else _cited(answer)
             return answer, self._drilled(resolution, answer, cited, resolution.subject)
-        answer = self._another_body_given(resolution, self._another_time_given(resolution, self.service.answer(resolution.question, filters)))
+        typed = resolution.typed if self.tunables.lead_with_words_typed else frozenset()
+        answered = self.service.answer(resolution.question, filters, typed)
+        answer = self._another_body_given(resolution, self._another_time_given(resolution, answered))
         return answer, self.turn_of(resolution, answer)
 
     @staticmethod

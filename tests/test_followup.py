@@ -23,7 +23,7 @@ from bot.action_query import ActionFilter
 from bot.conversation import RESET_TEXT, Conversation
 from bot.conversation_store import MemoryStore, RedisStore
 from bot.dialogue_eval import EXPECTED_KINDS, decision_examples, fit_tunables, load_dialogues
-from bot.followup import CitedPassage, FollowUpKind, Turn, is_reset, remember, resolve, up_to_reply
+from bot.followup import CitedPassage, FollowUpKind, Turn, is_reset, remember, resolve, up_to_reply, words_typed
 from tests.support.paths import EVAL_DIR
 
 PASSAGE = (CitedPassage("cw-phm-roadmap", 15, "The chair of the DTB also co-chairs the PHM Board."),)
@@ -104,6 +104,29 @@ def test_the_subject_leaves_out_the_verb_and_the_time_of_the_question_before():
     assert resolve("who leads it?", asked("62 day cancer how we doing")).question == "who leads 62 day cancer?"
     assert resolve("who leads it?", asked("how we doing on cancer")).question == "who leads cancer?"
     assert resolve("who leads it?", asked("whats the green plan all about?")).question == "who leads the green plan?"
+
+
+def test_a_follow_ups_own_words_pick_what_is_new_in_the_document_found(service):
+    """Dialogues written blind to the code: "who's funding it?" after the PHM data platform's contract had quoted the
+    contract's length again, and "when's it meeting next?" the committee report's title line. The words the asker
+    typed ("funding", "meeting next") lead, from the document the completed question found."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    contract = answerer.answer("how long is the contract for the phm data platform?", ())
+    funding = answerer.answer("who's funding it?", contract.history).answer
+    assert "Funding was committed via SWFT" in funding.citations[0].quote, funding.text
+    chair = answerer.answer("who chairs the cwccg clinical quality and governance committee?", ())
+    meeting = answerer.answer("when's it meeting next?", chair.history).answer
+    assert "26th July 2022" in meeting.text.split("[1]")[0], meeting.text
+
+
+def test_the_words_a_follow_up_types_leave_out_its_frame():
+    assert words_typed("when's it meeting next?") == {"meet", "next"}
+    assert words_typed("how long have they been doing that") == frozenset()  # "how long" asks a length of time
+    assert words_typed("what's it for?") == frozenset()
+    assert words_typed("why haven't those posts been filled?") == {"post", "fill"}
+    assert resolve("who's funding it?", asked("how long is the contract?")).typed == {"fund"}
 
 
 def test_which_and_a_word_or_two_asks_which_of_what_was_talked_about(service):

@@ -56,6 +56,7 @@ from index.vocabulary import (
     FINANCIAL_YEAR,
     FIRST_MONTH_OF_FINANCIAL_YEAR,
     LATER_YEAR,
+    MEETING_BODY_WORDS,
     MONTH_NAME,
     MONTH_NAMES,
     MONTH_WITH_YEAR,
@@ -475,6 +476,10 @@ def resolve(
             # "is it being extended" after "how many extra appts did the winter access fund deliver": "it" is
             # one thing, so the fund that did the delivering, not the appointments counted.
             subject, party = doer, None
+        if _ASKS_OF_A_MEETING_BODY.search(message) and subject == subject_of(last.question):
+            # "when's it meeting next?" after "what did the quality committee decide on the CHC appeals policy?": a
+            # body meets and is chaired, so "it" is the committee that decided, not the policy (a trial).
+            subject = subject_of(last.question, of_a_meeting_body=True)
         party = party if party and party.lower() not in subject.lower() else None
         return Resolution(FollowUpKind.PRONOUN, with_subject(message, subject, party), subject=subject, typed=words_typed(message))
     return _standalone(message)
@@ -1206,14 +1211,15 @@ def _strip_the_one(fragment: str) -> str:
     return match.group("fragment") if match else re.sub(r"^the\s+", "", fragment, flags=re.IGNORECASE)
 
 
-def subject_of(question: str) -> str:
+def subject_of(question: str, of_a_meeting_body: bool = False) -> str:
     """What a question is about, as words to put where a follow-up's pronoun stands.
 
     "who sits on the PHM board?" is about "the PHM board"; "how much SDF slippage is built
     into the plan?" about "SDF slippage"; "how many breaches on the 62 day standard" about
     all of that; "whats CSW-Jets" about "CSW-Jets". The framing words go; then what comes
     before an auxiliary verb ("is", "has") or, after "who" and "what", the phrase after the
-    first preposition (the words before it are a verb: "sits on").
+    first preposition (the words before it are a verb: "sits on"). ``of_a_meeting_body``: what is asked is something
+    a body that meets does ("who chairs it?"), so "what did the quality committee decide on X" is about the committee.
     """
     text = question.strip(" ?")
     text = max(text.split(" - "), key=lambda part: len(_content_words(part))) if " - " in text else text
@@ -1236,9 +1242,11 @@ def subject_of(question: str) -> str:
         # A document that said it is "it" ("who wrote it?", "when was it sent?"); otherwise what was said about,
         # unless that is only a date: "what did the quality committee approve on 30 june" is about the committee
         # ("who chairs it?", a trial), not 30 June.
-        document = bool(DOCUMENT_NOUNS & {word.lower() for word in said["doer"].split()})
+        doer_words = {word.lower() for word in said["doer"].split()}
+        document = bool(DOCUMENT_NOUNS & doer_words)
+        meets = of_a_meeting_body and bool(MEETING_BODY_WORDS & doer_words)
         topic = _DATE_FIRST.sub("", (said["topic"] or "").strip(), count=1)
-        return _tidy_subject(said["doer"] if document or not _content_words(topic) else topic)
+        return _tidy_subject(said["doer"] if document or meets or not _content_words(topic) else topic)
     auxiliary = _AUXILIARY.search(f" {rest} ")
     if auxiliary and auxiliary.start() > 0 and _content_words(rest[: auxiliary.start()]):
         return _tidy_subject(rest[: auxiliary.start()])
@@ -1257,6 +1265,10 @@ def subject_of(question: str) -> str:
     if verb and verb.group().strip().lower() not in _FUNCTION_WORDS:
         rest = rest[verb.end() :]
     return _tidy_subject(rest) or question
+
+
+# What only a body that meets is asked: who chairs it, when it meets, who sits on it, who its members are.
+_ASKS_OF_A_MEETING_BODY = re.compile(r"\b(?:chair(?:s|ed|ing)?|meet(?:s|ing)?|met|sits?\s+on|members?)\b", re.IGNORECASE)
 
 
 def _tidy_subject(subject: str) -> str:

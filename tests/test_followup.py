@@ -90,6 +90,13 @@ def test_the_subject_leaves_out_the_verb_and_the_time_of_the_question_before():
     for dated in ("on 30/06/2022", "on monday", "on q1", "on 30 june, please", "in june"):  # a review's; a second trial's
         assert resolve("who chairs it?", asked(f"what did the board decide {dated}")).question == "who chairs the board?", dated
     assert resolve("when is it due?", asked("what did the gb approve on 1 april 2022 about ivf")).question == "when is ivf due?"
+    # A body meets and is chaired: after what a committee decided on a policy, "it" that meets is the committee (a
+    # trial's "when's it meeting next?" had been asked of the CHC appeals policy and declined); "it" that is due is
+    # still the policy.
+    decided = asked("What did the quality committee decide on the CHC appeals policy?")
+    assert resolve("when's it meeting next?", decided).question == "when's the quality committee meeting next?"
+    assert resolve("who chairs it?", decided).question == "who chairs the quality committee?"
+    assert resolve("when is it due?", decided).question == "when is the CHC appeals policy due?"
     # A review: the first "about" or "on" parts the doer from the topic, and a document noun anywhere names the doer.
     assert resolve("who wrote it?", asked("what did the CEO report say about progress on discharge")).question == "who wrote the CEO report?"
     assert resolve("who wrote it?", asked("what did the minutes of the governing body say about ivf")).question == (

@@ -24,6 +24,7 @@ into an answer with the answering service, which stays a black box.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
@@ -982,6 +983,9 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False, likeness
             return f"{question} {fragment.strip()}?", fragment.strip()
         shifted = _shift_year(year.group(), offset)
         return question[: year.start()] + shifted + question[year.end() :] + "?", shifted
+    if (relative := _RELATIVE_MONTH.fullmatch(fragment.strip())) and (moved := _month_moved(question, -1 if relative["before"] or relative["before_it"] else 1)):
+        # "and the month before?" after "... in may 2022": April 2022 (a trial had got May's figure again).
+        return moved[0] + "?", moved[1]
     dated, asked_dated = MONTH_WITH_YEAR.search(fragment), MONTH_WITH_YEAR.search(question)
     other_year = dated is not None and (asked_dated is None or _full_year(dated["year"]) != _full_year(asked_dated["year"]))
     for slot in ((_MONTH_MAYBE_DATED,) if other_year else ()) + _TIMES:
@@ -1145,6 +1149,33 @@ _RELATIVE_YEAR = re.compile(
     rf"(?:in\s+|for\s+)?(?:the\s+)?(?:(?P<before>{EARLIER_YEAR}|year\s+before|before)|{LATER_YEAR}|year\s+after)(?:\s+(?:financial\s+)?year)?",
     re.IGNORECASE,
 )
+
+
+# A month named relative to the one asked about: "the month before", "the previous month", "the following month".
+_RELATIVE_MONTH = re.compile(
+    rf"(?:in\s+|for\s+)?(?:the\s+)?(?:(?:(?P<before>{EARLIER_YEAR}|preceding)|{LATER_YEAR})\s+month|month\s+(?:(?P<before_it>before)|after))",
+    re.IGNORECASE,
+)
+
+
+def _month_moved(question: str, offset: int) -> tuple[str, str] | None:
+    """The question with the month it asks about moved by ``offset`` months, written as it was ("May" -1 -> "April",
+    "jan 22" -1 -> "dec 21"), and that month as written; None when it names no month."""
+    match = MONTH_WITH_YEAR.search(question) or MONTH_NAME.search(question)
+    if match is None:
+        return None
+    written = match["month"] if match.re is MONTH_WITH_YEAR else match.group()
+    start = match.start("month") if match.re is MONTH_WITH_YEAR else match.start()
+    number = MONTHS[written.lower().rstrip(".")] - 1 + offset
+    names = calendar.month_name if written.lower() == calendar.month_name[MONTHS[written.lower()]].lower() else calendar.month_abbr
+    month = names[number % 12 + 1]
+    month = month if written[:1].isupper() else month.lower()
+    moved = question[:start] + month + question[start + len(written) :]
+    if match.re is MONTH_WITH_YEAR and number // 12:
+        year_at = match.start("year") + len(moved) - len(question)
+        year = _shift_year(match["year"], number // 12)
+        moved = moved[:year_at] + year + moved[year_at + len(match["year"]) :]
+    return moved, month
 
 
 def _shift_year(written: str, offset: int) -> str:

@@ -521,6 +521,21 @@ def test_last_year_moves_the_year_asked_about_back_one():
     assert resolve("what about last year", asked("what is the ics carbon footprint")).question == "what is the ics carbon footprint last year?"
 
 
+def test_the_month_before_moves_the_month_asked_about_back_one(service):
+    """A trial's "and the month before?" after May's A&E performance had got May's 71.7% again."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    may = asked("What was A&E 4 hour performance in May 2022?")
+    assert resolve("and the month before?", may).question == "What was A&E 4 hour performance in April 2022?"
+    assert resolve("what about the previous month?", may).question == "What was A&E 4 hour performance in April 2022?"
+    assert resolve("and the following month?", may).question == "What was A&E 4 hour performance in June 2022?"
+    assert resolve("and the month before?", asked("rtt breaches in jan 22")).question == "rtt breaches in dec 21?"  # the year too
+    answerer = FollowUpAnswerer(service)
+    first = answerer.answer("What was A&E 4 hour performance in May 2022?", ())
+    before = answerer.answer("and the month before?", first.history).answer
+    assert "April 2022 68.9%" in before.text.split("[1]")[0], before.text  # led by April's figure
+
+
 def test_a_second_ellipsis_replaces_what_the_first_put_in():
     history = asked("acute budget vs actual ytd at m3?")
     first = resolve("and continuing healthcare?", history)

@@ -82,6 +82,7 @@ from bot.facts import (
 from bot.facts import figures as fact_figures
 from bot.features import (
     DECISION_FEATURES,
+    QUESTION_WORDS,
     Candidates,
     DeclineRule,
     FeatureMaker,
@@ -200,6 +201,10 @@ PART_CHUNKS_SEARCHED = 6
 CONTACT_CANDIDATES = 5
 # At most this many sentences in an answer: staff read answers in a chat pane. Set by hand.
 MAX_SENTENCES = 4
+# A follow-up's words typed lead the answer only from a sentence among this many best candidates (the best counted):
+# set by hand from a review's conversations, whose leads ranked 7th to 15th ("how often does it meet?" after "who chairs
+# the PHM board?" had been led by a list of meetings) while the dialogues' two gains ranked 2nd and 3rd.
+TYPED_LEAD_CANDIDATES = 3
 # A sentence of web addresses with at most this many words around them is a footnote's links, which never ride
 # along beside the best sentence. Set by hand: "Linking the Green Plan to NHS Net Zero https://..." has eight.
 MIN_WORDS_BESIDE_LINKS = 3
@@ -845,11 +850,12 @@ class AnsweringService:
         # Decided on every candidate as fitted; quoted from those with something of their own to say
         # (not "2.11." or "Date:", which the ranker may rank first for the passage after them).
         scored = self._quotable(scored, question)
-        if typed and (led := self._led_by_the_words_typed(scored, typed)) is not scored:
-            scored = led
-            trace.append(f"led by the sentence holding the words typed ({', '.join(sorted(typed))}): {self._where(led[0].sentence_id)}")
-        chosen = self._choose(scored, self._year_seed(question, scored) + self._best_for_each_part(question, scored))
-        chosen = self._lead_with_the_fact_asked(question, chosen)
+        lead = self._holding_the_words_typed(question, scored, typed) if typed else None
+        seeds = ([lead] if lead else []) + self._year_seed(question, scored) + self._best_for_each_part(question, scored)
+        chosen = self._lead_with_the_fact_asked(question, self._choose(scored, seeds))
+        if lead in chosen:
+            chosen = [lead, *(c for c in chosen if c is not lead)]
+            trace.append(f"led by the sentence holding the words typed ({', '.join(sorted(typed))}): {self._where(lead.sentence_id)}")
         shown = self.quoter.with_lists([c.sentence_id for c in chosen], MAX_ANSWER_WITH_LIST_CHARS)
         passages = self._said_once(self.quoter.as_passages(shown, MAX_ANSWER_CHARS))
         if table and table.gives and table.sentence_id not in passages:
@@ -1025,19 +1031,42 @@ class AnsweringService:
             length += len(text)
         return chosen
 
-    def _led_by_the_words_typed(self, scored: list[_Scored], typed: frozenset[str]) -> list[_Scored]:
-        """The candidates led by the first of the best one's document that holds every word the asker typed, when the
-        best holds fewer; else ``scored`` itself. A follow-up completed from the conversation ("who's funding it?" as
-        "who's funding the contract for the phm data platform?") is mostly words borrowed from the turn before, which
-        find the passage quoted before again; the words typed say what is new. Within the best one's document: the
-        borrowed words found it, and a sentence elsewhere holding a common word typed ("help") is chance."""
+    def _holding_the_words_typed(self, question: str, scored: list[_Scored], typed: frozenset[str]) -> _Scored | None:
+        """The first candidate of the best one's document holding every word the asker typed and a word borrowed from
+        the conversation, when the best holds fewer typed words; None otherwise. It leads the answer, quoted beside the
+        best. A follow-up completed from the conversation ("who's funding it?" as "who's funding the contract for the phm
+        data platform?") is mostly borrowed words, which find the passage quoted before again; the words typed say what
+        is new ("Funding was committed via SWFT ... local PHM data platform"). Within the best one's document, and
+        holding a borrowed word, as a common word typed alone is chance: a review's "how much does it save?" after the
+        desflurane switch had been led by "no-regrets energy saving measures", and "is it improving?" after the dementia
+        diagnosis rate by "Improving Access to Psychological Therapies". Among the best few candidates, as well (below)."""
+        borrowed = set(tokenize(question)) - typed - QUESTION_WORDS
+
         def held(candidate: _Scored) -> int:
-            return len(typed & set(tokenize(self._text(candidate))))
+            # Not a word of a name the documents give initials for: "improving" of "Improving Access to Psychological
+            # Therapies" says nothing of whether the dementia diagnosis rate is improving (a review's).
+            text = self._text(candidate)
+            for name in self._defined_names_in(text):
+                text = text.replace(name, " ")
+            return len(typed & set(tokenize(text)))
 
         best = scored[0]
         document = self.kb.sentences[best.sentence_id][0]
-        lead = next((c for c in scored[1:] if held(c) == len(typed) > held(best) and self.kb.sentences[c.sentence_id][0] == document), None)
-        return scored if lead is None else [lead, *(c for c in scored if c is not lead)]
+        return next(
+            (
+                c
+                for c in scored[1:TYPED_LEAD_CANDIDATES]
+                if held(c) == len(typed) > held(best)
+                and self.kb.sentences[c.sentence_id][0] == document
+                and borrowed & set(tokenize(self._text(c)))
+            ),
+            None,
+        )
+
+    def _defined_names_in(self, text: str) -> list[str]:
+        """The names the documents spell out for initials that ``text`` holds as written ("Improving Access to
+        Psychological Therapies")."""
+        return [name for name in self.features.initials_names.values() if name in text]
 
     def _lead_with_the_fact_asked(self, question: str, chosen: list[_Scored]) -> list[_Scored]:
         """The sentences chosen, led by the first naming the measure a question in one part names by its number ("52

@@ -464,7 +464,8 @@ def resolve(
         fragment = after_frame
     short = len(_words(fragment)) <= tunables.max_ellipsis_words
     measure = _asks_its_measure(message)  # "and the target?" asks the target of it, not "the target" in a slot
-    if ellipsis and fragment and (short or fills_slot) and not measure and not (_POINTING_BACK - {"one", "ones"}) & set(_words(fragment.lower())):
+    pointing = (_POINTING_BACK - {"one", "ones"}) & set(_words(fragment.lower()))
+    if ellipsis and fragment and (short or fills_slot) and not measure and (not pointing or _relative_time(fragment)):
         question, inserted = with_slot_changed(last, _strip_the_one(fragment), bool(_THE_ONE.match(fragment)), sense.likeness if sense else None)
         return Resolution(FollowUpKind.ELLIPSIS, question, inserted=inserted, subject=subject_of(question))
     if _leans(message, tunables) or _names_what_was_said(message, last) or measure or _asks_which_of_it(message, sense):
@@ -499,7 +500,12 @@ def _only_a_slot(message: str, last: Turn) -> bool:
         # fragment ("52 weeks?" after "what is the rtt performance?", a re-review).
         return measure_unit(last.question) in (None, unit)
     times = (*_TIMES, _MONTH_MAYBE_DATED, _QUARTER_OF_YEAR)
-    return any(slot.fullmatch(fragment) for slot in times) or fragment.lower() in _KNOWN_PLACES
+    return any(slot.fullmatch(fragment) for slot in times) or fragment.lower() in _KNOWN_PLACES or _relative_time(fragment)
+
+
+def _relative_time(fragment: str) -> bool:
+    """"the month before (that)", "the previous year": a time told from the one asked about."""
+    return bool(_RELATIVE_MONTH.fullmatch(fragment.strip()) or _RELATIVE_YEAR.fullmatch(fragment.strip()))
 
 
 def _breakdown(message: str) -> str | None:
@@ -1144,24 +1150,27 @@ _WITH_A_TIME = frozenset("instead too also same end start beginning middle early
 _BRACKETED_CONTEXT = re.compile(r"\((?P<context>[^()]*)\)\s*$")
 
 
-# A year named relative to the one asked about: "last year", "the year before", "the following year".
+# A year named relative to the one asked about: "last year", "the year before (that)", "the following year".
 _RELATIVE_YEAR = re.compile(
-    rf"(?:in\s+|for\s+)?(?:the\s+)?(?:(?P<before>{EARLIER_YEAR}|year\s+before|before)|{LATER_YEAR}|year\s+after)(?:\s+(?:financial\s+)?year)?",
+    rf"(?:in\s+|for\s+)?(?:the\s+)?(?:(?P<before>{EARLIER_YEAR}|year\s+before(?:\s+that)?|before)|{LATER_YEAR}|year\s+after(?:\s+that)?)"
+    r"(?:\s+(?:financial\s+)?year)?",
     re.IGNORECASE,
 )
 
 
-# A month named relative to the one asked about: "the month before", "the previous month", "the following month".
+# A month named relative to the one asked about: "the month before (that)", "the previous month", "the following month".
 _RELATIVE_MONTH = re.compile(
-    rf"(?:in\s+|for\s+)?(?:the\s+)?(?:(?:(?P<before>{EARLIER_YEAR}|preceding)|{LATER_YEAR})\s+month|month\s+(?:(?P<before_it>before)|after))",
+    rf"(?:in\s+|for\s+)?(?:the\s+)?(?:(?:(?P<before>{EARLIER_YEAR}|preceding)|{LATER_YEAR})\s+month|month\s+(?:(?P<before_it>before)|after)(?:\s+that)?)",
     re.IGNORECASE,
 )
 
 
 def _month_moved(question: str, offset: int) -> tuple[str, str] | None:
     """The question with the month it asks about moved by ``offset`` months, written as it was ("May" -1 -> "April",
-    "jan 22" -1 -> "dec 21"), and that month as written; None when it names no month."""
-    match = MONTH_WITH_YEAR.search(question) or MONTH_NAME.search(question)
+    "jan 22" -1 -> "dec 21"), and that month as written; None when it names no month. (Only the first month with its
+    year, or the last alone, moves: "june 2022 vs may 2022" is asked again with one of them moved.)"""
+    # The month with its year, else the last month named ("what may delay discharges in june": june).
+    match = MONTH_WITH_YEAR.search(question) or next(reversed(list(MONTH_NAME.finditer(without_modal_may(question)))), None)
     if match is None:
         return None
     written = match["month"] if match.re is MONTH_WITH_YEAR else match.group()
@@ -1298,8 +1307,12 @@ def subject_of(question: str, of_a_meeting_body: bool = False) -> str:
     return _tidy_subject(rest) or question
 
 
-# What only a body that meets is asked: who chairs it, when it meets, who sits on it, who its members are.
-_ASKS_OF_A_MEETING_BODY = re.compile(r"\b(?:chair(?:s|ed|ing)?|meet(?:s|ing)?|met|sits?\s+on|members?)\b", re.IGNORECASE)
+# What only a body that meets is asked: who chairs it, when or how often it meets, who sits on it. Not "is it meeting
+# its targets?", "has it met its target?" or "members of staff" (a review): a target is met by anything.
+_ASKS_OF_A_MEETING_BODY = re.compile(
+    r"\b(?:chair(?:s|ed|ing)?|sits?\s+on|meet(?:s|ing)?\s+next|next\s+meeting|(?:when|how\s+often)\b(?:\W+\w+){0,3}?\W+meet(?:s|ing)?(?!\s+\w))\b",
+    re.IGNORECASE,
+)
 
 
 def _tidy_subject(subject: str) -> str:

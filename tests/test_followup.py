@@ -97,6 +97,14 @@ def test_the_subject_leaves_out_the_verb_and_the_time_of_the_question_before():
     assert resolve("when's it meeting next?", decided).question == "when's the quality committee meeting next?"
     assert resolve("who chairs it?", decided).question == "who chairs the quality committee?"
     assert resolve("when is it due?", decided).question == "when is the CHC appeals policy due?"
+    # A target is met by anything (a review's "is it meeting its training targets?").
+    said = asked("what did the quality committee say about the safeguarding assurance report?")
+    for target in ("is it meeting its training targets?", "has it met its target?", "does it apply to members of staff?"):
+        assert "quality committee" not in resolve(target, said).question, target
+    assert resolve("how often does it meet?", said).question == "how often does the quality committee meet?"
+    assert resolve("who chairs it?", asked("what did the governing body decide about the ICB transition?")).question == (
+        "who chairs the governing body?"
+    )
     # A review: the first "about" or "on" parts the doer from the topic, and a document noun anywhere names the doer.
     assert resolve("who wrote it?", asked("what did the CEO report say about progress on discharge")).question == "who wrote the CEO report?"
     assert resolve("who wrote it?", asked("what did the minutes of the governing body say about ivf")).question == (
@@ -126,6 +134,21 @@ def test_a_follow_ups_own_words_pick_what_is_new_in_the_document_found(service):
     chair = answerer.answer("who chairs the cwccg clinical quality and governance committee?", ())
     meeting = answerer.answer("when's it meeting next?", chair.history).answer
     assert "26th July 2022" in meeting.text.split("[1]")[0], meeting.text
+
+
+def test_a_word_typed_leads_only_from_a_sentence_about_what_was_asked(service):
+    """A review: "how much does it save?" after the desflurane switch had been led by "no-regrets energy saving
+    measures", and "is it improving?" after the dementia diagnosis rate by "Improving Access to Psychological
+    Therapies": a common word typed alone, or in a name, is no sign of the new fact asked."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    desflurane = answerer.answer("what is the desflurane switch?", ())
+    saving = answerer.answer("how much does it save?", desflurane.history).answer
+    assert "energy saving" not in saving.citations[0].quote, saving.text
+    dementia = answerer.answer("what's the dementia diagnosis rate?", ())
+    improving = answerer.answer("is it improving?", dementia.history).answer
+    assert "Improving Access" not in improving.text.split("[1]")[0], improving.text
 
 
 def test_the_words_a_follow_up_types_leave_out_its_frame():
@@ -530,6 +553,12 @@ def test_the_month_before_moves_the_month_asked_about_back_one(service):
     assert resolve("what about the previous month?", may).question == "What was A&E 4 hour performance in April 2022?"
     assert resolve("and the following month?", may).question == "What was A&E 4 hour performance in June 2022?"
     assert resolve("and the month before?", asked("rtt breaches in jan 22")).question == "rtt breaches in dec 21?"  # the year too
+    # A review's: "that" is the month asked; the message alone is the slot; "may" the verb is no month.
+    april = asked("What was A&E 4 hour performance in April 2022?")
+    assert resolve("and the month before that?", april).question == "What was A&E 4 hour performance in March 2022?"
+    assert resolve("the previous month?", april).question == "What was A&E 4 hour performance in March 2022?"
+    assert resolve("and the month before?", asked("what may delay discharges in june?")).question == "what may delay discharges in may?"
+    assert resolve("and before that?", may).kind is FollowUpKind.PRONOUN  # no unit of time said
     answerer = FollowUpAnswerer(service)
     first = answerer.answer("What was A&E 4 hour performance in May 2022?", ())
     before = answerer.answer("and the month before?", first.history).answer

@@ -473,6 +473,10 @@ def resolve(
             # "when did she join?" after "who chairs the PHM board?": the person the answer named, not the board.
             return Resolution(FollowUpKind.PRONOUN, with_person(message, person), subject=person, typed=words_typed(message))
         subject = last.subject or subject_of(last.question)
+        if _NAMES_NO_SUBJECT.match(subject) and (earlier := next((t.subject for t in reversed(history[:-1]) if t.subject), None)):
+            # "how much is being rephased?" names no subject of its own ("being rephased"): "who wrote it?" after it
+            # asks of what the conversation was about before (a trial's had become "who wrote being rephased?").
+            subject = earlier
         party = _first_name(last.question)
         if _points_at_one_thing(message) and (doer := doer_of(last.question)) and subject == subject_of(last.question):
             # "is it being extended" after "how many extra appts did the winter access fund deliver": "it" is
@@ -1313,6 +1317,10 @@ _ASKS_OF_A_MEETING_BODY = re.compile(
     r"\b(?:chair(?:s|ed|ing)?|sits?\s+on|meet(?:s|ing)?\s+next|next\s+meeting|(?:when|how\s+often)\b(?:\W+\w+){0,3}?\W+meet(?:s|ing)?(?!\s+\w))\b",
     re.IGNORECASE,
 )
+
+
+# A passive verb where a subject would stand: the question names none ("being rephased", "been agreed").
+_NAMES_NO_SUBJECT = re.compile(r"^(?:being|been)\s+\w+$", re.IGNORECASE)
 
 
 def _tidy_subject(subject: str) -> str:

@@ -97,6 +97,11 @@ def test_the_subject_leaves_out_the_verb_and_the_time_of_the_question_before():
     assert resolve("when's it meeting next?", decided).question == "when's the quality committee meeting next?"
     assert resolve("who chairs it?", decided).question == "who chairs the quality committee?"
     assert resolve("when is it due?", decided).question == "when is the CHC appeals policy due?"
+    # A question naming no subject of its own leaves the one asked about before (a trial's "who wrote it?" after "how
+    # much is being rephased?" had become "who wrote being rephased?").
+    position = Turn("what's the CCG's financial position at month 3?", PASSAGE, subject="the CCG's financial position at month 3")
+    rephased = Turn("how much is being rephased?", PASSAGE, subject="being rephased")
+    assert resolve("who wrote it?", (position, rephased)).question == "who wrote the CCG's financial position at month 3?"
     # A target is met by anything (a review's "is it meeting its training targets?").
     said = asked("what did the quality committee say about the safeguarding assurance report?")
     for target in ("is it meeting its training targets?", "has it met its target?", "does it apply to members of staff?"):

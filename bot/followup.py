@@ -508,8 +508,10 @@ def _only_a_slot(message: str, last: Turn) -> bool:
 
 
 def _relative_time(fragment: str) -> bool:
-    """"the month before (that)", "the previous year": a time told from the one asked about."""
-    return bool(_RELATIVE_MONTH.fullmatch(fragment.strip()) or _RELATIVE_YEAR.fullmatch(fragment.strip()))
+    """"the month before (that)", "the previous year": a time told from the one asked about, naming its unit ("before?"
+    or "previous?" alone could be a month or a year: a re-review's "previous?" after May 2022 had been May 2021)."""
+    named = re.search(r"\b(?:month|year)\b", fragment, re.IGNORECASE)
+    return bool(named and (_RELATIVE_MONTH.fullmatch(fragment.strip()) or _RELATIVE_YEAR.fullmatch(fragment.strip())))
 
 
 def _breakdown(message: str) -> str | None:
@@ -993,9 +995,12 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False, likeness
             return f"{question} {fragment.strip()}?", fragment.strip()
         shifted = _shift_year(year.group(), offset)
         return question[: year.start()] + shifted + question[year.end() :] + "?", shifted
-    if (relative := _RELATIVE_MONTH.fullmatch(fragment.strip())) and (moved := _month_moved(question, -1 if relative["before"] or relative["before_it"] else 1)):
-        # "and the month before?" after "... in may 2022": April 2022 (a trial had got May's figure again).
-        return moved[0] + "?", moved[1]
+    if relative := _RELATIVE_MONTH.fullmatch(fragment.strip()):
+        # "and the month before?" after "... in may 2022": April 2022 (a trial had got May's figure again); after a
+        # question naming no month it is said beside it, as "last year" is (a re-review's "last month?" after "who
+        # chairs the PHM board?" had become "who chairs the last month board?").
+        moved = _month_moved(question, -1 if relative["before"] or relative["before_it"] else 1)
+        return (moved[0] + "?", moved[1]) if moved else (f"{question} {fragment.strip()}?", fragment.strip())
     dated, asked_dated = MONTH_WITH_YEAR.search(fragment), MONTH_WITH_YEAR.search(question)
     other_year = dated is not None and (asked_dated is None or _full_year(dated["year"]) != _full_year(asked_dated["year"]))
     for slot in ((_MONTH_MAYBE_DATED,) if other_year else ()) + _TIMES:
@@ -1311,10 +1316,13 @@ def subject_of(question: str, of_a_meeting_body: bool = False) -> str:
     return _tidy_subject(rest) or question
 
 
-# What only a body that meets is asked: who chairs it, when or how often it meets, who sits on it. Not "is it meeting
-# its targets?", "has it met its target?" or "members of staff" (a review): a target is met by anything.
+# What only a body that meets is asked: who chairs it, when, where or how often it meets, who sits on it, its members.
+# Not "is it meeting its targets?", "has it met its target?" or "members of staff" (a review): a target is met by
+# anything, so "meet" asks a meeting only when it ends the message or a time or place follows it ("meet again",
+# "meet monthly", "meeting next", "meet in ...").
 _ASKS_OF_A_MEETING_BODY = re.compile(
-    r"\b(?:chair(?:s|ed|ing)?|sits?\s+on|meet(?:s|ing)?\s+next|next\s+meeting|(?:when|how\s+often)\b(?:\W+\w+){0,3}?\W+meet(?:s|ing)?(?!\s+\w))\b",
+    r"\b(?:chair(?:s|ed|ing)?|sits?\s+on|who(?:['’]s|\s+is|\s+are)\s+on|members\b(?!\s+of\b)"
+    r"|(?:meet(?:s|ing)?|met)(?=\s*(?:[?.!]|$)|\s+(?:next|again|last|monthly|weekly|quarterly|regularly|often|every|in|at|on|how)\b))",
     re.IGNORECASE,
 )
 

@@ -510,8 +510,9 @@ def _only_a_slot(message: str, last: Turn) -> bool:
 def _relative_time(fragment: str) -> bool:
     """"the month before (that)", "the previous year": a time told from the one asked about, naming its unit ("before?"
     or "previous?" alone could be a month or a year: a re-review's "previous?" after May 2022 had been May 2021)."""
-    named = re.search(r"\b(?:month|year)\b", fragment, re.IGNORECASE)
-    return bool(named and (_RELATIVE_MONTH.fullmatch(fragment.strip()) or _RELATIVE_YEAR.fullmatch(fragment.strip())))
+    named = re.search(r"\b(?:month|quarter|year)\b", fragment, re.IGNORECASE)
+    relative = (_RELATIVE_MONTH, _RELATIVE_QUARTER, _RELATIVE_YEAR)
+    return bool(named and any(pattern.fullmatch(fragment.strip()) for pattern in relative))
 
 
 def _breakdown(message: str) -> str | None:
@@ -1001,6 +1002,11 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False, likeness
         # chairs the PHM board?" had become "who chairs the last month board?").
         moved = _month_moved(question, -1 if relative["before"] or relative["before_it"] else 1)
         return (moved[0] + "?", moved[1]) if moved else (f"{question} {fragment.strip()}?", fragment.strip())
+    if relative := _RELATIVE_QUARTER.fullmatch(fragment.strip()):
+        # "and the previous quarter?" after "... in Q4 21/22": Q3 21/22 (a re-review's had become "how many previous
+        # quarter 52 week breaches in Q4 21/22?").
+        moved = _quarter_moved(question, -1 if relative["before"] or relative["before_it"] else 1)
+        return (moved[0] + "?", moved[1]) if moved else (f"{question} {fragment.strip()}?", fragment.strip())
     dated, asked_dated = MONTH_WITH_YEAR.search(fragment), MONTH_WITH_YEAR.search(question)
     other_year = dated is not None and (asked_dated is None or _full_year(dated["year"]) != _full_year(asked_dated["year"]))
     for slot in ((_MONTH_MAYBE_DATED,) if other_year else ()) + _TIMES:
@@ -1172,6 +1178,24 @@ _RELATIVE_MONTH = re.compile(
     rf"(?:in\s+|for\s+)?(?:the\s+)?(?:(?:(?P<before>{EARLIER_YEAR}|preceding)|{LATER_YEAR})\s+month|month\s+(?:(?P<before_it>before)|after)(?:\s+that)?)",
     re.IGNORECASE,
 )
+
+
+# ... and a quarter: "the previous quarter", "the quarter before (that)", "the next quarter".
+_RELATIVE_QUARTER = re.compile(_RELATIVE_MONTH.pattern.replace("month", "quarter"), re.IGNORECASE)
+
+
+def _quarter_moved(question: str, offset: int) -> tuple[str, str] | None:
+    """The question with the quarter it asks about moved by ``offset`` quarters, written as it was ("Q4 21/22" -1 ->
+    "Q3 21/22", "q1 2022/23" -1 -> "q4 2021/22"), and that quarter as written; None when it names none in digits."""
+    match = _QUARTER_OF_YEAR.search(question)
+    digit = re.search(r"[1-4]", match.group()) if match else None
+    if match is None or digit is None:
+        return None
+    number = int(digit.group()) - 1 + offset
+    quarter = match.group()[: digit.start()] + str(number % 4 + 1) + match.group()[digit.end() :]
+    if number // 4 and (year := YEAR_WRITTEN.search(quarter)):
+        quarter = quarter[: year.start()] + _shift_year(year.group(), number // 4) + quarter[year.end() :]
+    return question[: match.start()] + quarter + question[match.end() :], quarter
 
 
 def _month_moved(question: str, offset: int) -> tuple[str, str] | None:

@@ -571,6 +571,10 @@ def test_the_month_before_moves_the_month_asked_about_back_one(service):
     assert resolve("and before that?", may).kind is FollowUpKind.PRONOUN  # no unit of time said
     assert resolve("previous?", may).kind is FollowUpKind.STANDALONE  # a month or a year? (a re-review's had moved the year)
     assert resolve("last month?", asked("who chairs the PHM board?")).question == "who chairs the PHM board last month?"
+    # ... and a quarter, with its financial year when it crosses one (a re-review's).
+    q4 = asked("how many RTT 52 week breaches in Q4 21/22?")
+    assert resolve("and the previous quarter?", q4).question == "how many RTT 52 week breaches in Q3 21/22?"
+    assert resolve("and the following quarter?", q4).question == "how many RTT 52 week breaches in Q1 22/23?"
     answerer = FollowUpAnswerer(service)
     first = answerer.answer("What was A&E 4 hour performance in May 2022?", ())
     before = answerer.answer("and the month before?", first.history).answer

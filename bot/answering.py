@@ -1040,7 +1040,7 @@ class AnsweringService:
         is new ("Funding was committed via SWFT ... local PHM data platform"). Within the best one's document, and
         holding a borrowed word, as a common word typed alone is chance: a review's "how much does it save?" after the
         desflurane switch had been led by "no-regrets energy saving measures", and "is it improving?" after the dementia
-        diagnosis rate by "Improving Access to Psychological Therapies". Among the best few candidates, as well (below)."""
+        diagnosis rate by "Improving Access to Psychological Therapies". Among the best TYPED_LEAD_CANDIDATES, as well."""
         borrowed = set(tokenize(question)) - typed - QUESTION_WORDS
 
         def held(candidate: _Scored) -> int:

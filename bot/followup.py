@@ -996,17 +996,14 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False, likeness
             return f"{question} {fragment.strip()}?", fragment.strip()
         shifted = _shift_year(year.group(), offset)
         return question[: year.start()] + shifted + question[year.end() :] + "?", shifted
-    if relative := _RELATIVE_MONTH.fullmatch(fragment.strip()):
-        # "and the month before?" after "... in may 2022": April 2022 (a trial had got May's figure again); after a
-        # question naming no month it is said beside it, as "last year" is (a re-review's "last month?" after "who
-        # chairs the PHM board?" had become "who chairs the last month board?").
-        moved = _month_moved(question, -1 if relative["before"] or relative["before_it"] else 1)
-        return (moved[0] + "?", moved[1]) if moved else (f"{question} {fragment.strip()}?", fragment.strip())
-    if relative := _RELATIVE_QUARTER.fullmatch(fragment.strip()):
-        # "and the previous quarter?" after "... in Q4 21/22": Q3 21/22 (a re-review's had become "how many previous
-        # quarter 52 week breaches in Q4 21/22?").
-        moved = _quarter_moved(question, -1 if relative["before"] or relative["before_it"] else 1)
-        return (moved[0] + "?", moved[1]) if moved else (f"{question} {fragment.strip()}?", fragment.strip())
+    for told_from, moved_in in ((_RELATIVE_MONTH, _month_moved), (_RELATIVE_QUARTER, _quarter_moved)):
+        # "and the month before?" after "... in may 2022": April 2022 (a trial had got May's figure again); "and the
+        # previous quarter?" after "... in Q4 21/22": Q3 21/22. After a question naming no month (quarter) it is said
+        # beside it, as "last year" is (a re-review's "last month?" after "who chairs the PHM board?" had become "who
+        # chairs the last month board?").
+        if relative := told_from.fullmatch(fragment.strip()):
+            moved = moved_in(question, -1 if relative["before"] or relative["before_it"] else 1)
+            return (moved[0] + "?", moved[1]) if moved else (f"{question} {fragment.strip()}?", fragment.strip())
     dated, asked_dated = MONTH_WITH_YEAR.search(fragment), MONTH_WITH_YEAR.search(question)
     other_year = dated is not None and (asked_dated is None or _full_year(dated["year"]) != _full_year(asked_dated["year"]))
     for slot in ((_MONTH_MAYBE_DATED,) if other_year else ()) + _TIMES:

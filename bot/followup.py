@@ -443,7 +443,13 @@ def resolve(
         continues = last.citations and not last.points
         return _drill("tell me more about that", last) if continues else Resolution(FollowUpKind.MORE, message, nothing_found=last.abstained)
     if is_talk(message):
-        return _standalone(message)  # "thanks" leans on nothing: it was read as a pronoun follow-up ("thanks (the letter)?")
+        return _standalone(message)
+    if why := _WHY_ALONE.fullmatch(message.strip(" ?!.")):
+        # "why?", "how come?", "why is that?": the reason for what the last question asked, all of it ("why (which budget
+        # line is most overspent at M3)?"): its subject alone ("why (budget line)?") had found budget-setting minutes,
+        # and "why is that?" had become "why is budget line?" (a trial).
+        asked = last.question.strip().rstrip(" ?")
+        return Resolution(FollowUpKind.PRONOUN, f"{why['why'].lower()} ({asked})?", subject=last.subject or subject_of(last.question))  # "thanks" leans on nothing: it was read as a pronoun follow-up ("thanks (the letter)?")
     if last.action_filter is None and (item := _item_named(message, history)) is not None:
         return item
     if (breakdown := _breakdown(message)) is not None:
@@ -1335,6 +1341,10 @@ def subject_of(question: str, of_a_meeting_body: bool = False) -> str:
     if verb and verb.group().strip().lower() not in _FUNCTION_WORDS:
         rest = rest[verb.end() :]
     return _tidy_subject(rest) or question
+
+
+# A reason asked of what was just said, and nothing else: "why?", "how come?", "why is that?", "why's that", "why so?".
+_WHY_ALONE = re.compile(r"(?:and\s+|but\s+|so\s+)?(?P<why>why|how\s+come)(?:\s+(?:is|was|are|were)\s+that|['’]s\s+that|\s+so|\s+not)?", re.IGNORECASE)
 
 
 # What only a body that meets is asked: who chairs it, when, where or how often it meets, who sits on it, its members.

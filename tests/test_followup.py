@@ -161,6 +161,24 @@ def test_a_word_typed_leads_only_from_a_sentence_about_what_was_asked(service):
     assert "baseline year" in data.text.split("[1]")[0], data.text
 
 
+def test_a_reason_asked_alone_is_asked_of_the_whole_question_before(service):
+    """A trial's "why?" after "Which budget line is most overspent at M3?" had become "why (budget line)?" and quoted
+    the minutes' budget setting; "why is that?" had become "why is budget line?"."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    overspent = asked("Which budget line is most overspent at M3?")
+    for why in ("why?", "how come?", "why is that?", "and why?"):
+        assert resolve(why, overspent).question in (
+            "why (Which budget line is most overspent at M3)?", "how come (Which budget line is most overspent at M3)?"
+        ), why
+    # After what a letter said about a topic, the reason is asked of the topic in that letter, not of the letter
+    # ("why (the nhse letter)?" had quoted the minutes on the ICB constitution).
+    answerer = FollowUpAnswerer(service)
+    said = answerer.answer("what did the nhse letter say about cancer?", ())
+    reason = answerer.answer("why?", said.history).answer
+    assert reason.citations[0].slug.startswith("nhse-") and "ancer" in reason.citations[0].quote, reason.text
+
+
 def test_the_words_a_follow_up_types_leave_out_its_frame():
     assert words_typed("when's it meeting next?") == {"meet", "next"}
     assert words_typed("how long have they been doing that") == frozenset()  # "how long" asks a length of time

@@ -443,13 +443,7 @@ def resolve(
         continues = last.citations and not last.points
         return _drill("tell me more about that", last) if continues else Resolution(FollowUpKind.MORE, message, nothing_found=last.abstained)
     if is_talk(message):
-        return _standalone(message)
-    if why := _WHY_ALONE.fullmatch(message.strip(" ?!.")):
-        # "why?", "how come?", "why is that?": the reason for what the last question asked, all of it ("why (which budget
-        # line is most overspent at M3)?"): its subject alone ("why (budget line)?") had found budget-setting minutes,
-        # and "why is that?" had become "why is budget line?" (a trial).
-        asked = last.question.strip().rstrip(" ?")
-        return Resolution(FollowUpKind.PRONOUN, f"{why['why'].lower()} ({asked})?", subject=last.subject or subject_of(last.question))  # "thanks" leans on nothing: it was read as a pronoun follow-up ("thanks (the letter)?")
+        return _standalone(message)  # "thanks" leans on nothing: it was read as a pronoun follow-up ("thanks (the letter)?")
     if last.action_filter is None and (item := _item_named(message, history)) is not None:
         return item
     if (breakdown := _breakdown(message)) is not None:
@@ -479,10 +473,6 @@ def resolve(
             # "when did she join?" after "who chairs the PHM board?": the person the answer named, not the board.
             return Resolution(FollowUpKind.PRONOUN, with_person(message, person), subject=person, typed=words_typed(message))
         subject = last.subject or subject_of(last.question)
-        if _NAMES_NO_SUBJECT.match(subject) and (earlier := next((t.subject for t in reversed(history[:-1]) if t.subject), None)):
-            # "how much is being rephased?" names no subject of its own ("being rephased"): "who wrote it?" after it
-            # asks of what the conversation was about before (a trial's had become "who wrote being rephased?").
-            subject = earlier
         party = _first_name(last.question)
         if _points_at_one_thing(message) and (doer := doer_of(last.question)) and subject == subject_of(last.question):
             # "is it being extended" after "how many extra appts did the winter access fund deliver": "it" is
@@ -1343,10 +1333,6 @@ def subject_of(question: str, of_a_meeting_body: bool = False) -> str:
     return _tidy_subject(rest) or question
 
 
-# A reason asked of what was just said, and nothing else: "why?", "how come?", "why is that?", "why's that", "why so?".
-_WHY_ALONE = re.compile(r"(?:and\s+|but\s+|so\s+)?(?P<why>why|how\s+come)(?:\s+(?:is|was|are|were)\s+that|['’]s\s+that|\s+so|\s+not)?", re.IGNORECASE)
-
-
 # What only a body that meets is asked: who chairs it, when, where or how often it meets, who sits on it, its members.
 # Not "is it meeting its targets?", "has it met its target?" or "members of staff" (a review): a target is met by
 # anything, so "meet" asks a meeting only when it ends the message or a time or place follows it ("meet again",
@@ -1356,10 +1342,6 @@ _ASKS_OF_A_MEETING_BODY = re.compile(
     r"|(?:meet(?:s|ing)?|met)(?=\s*(?:[?.!]|$)|\s+(?:next|again|last|monthly|weekly|quarterly|regularly|often|every|in|at|on|how)\b))",
     re.IGNORECASE,
 )
-
-
-# A passive verb where a subject would stand: the question names none ("being rephased", "been agreed").
-_NAMES_NO_SUBJECT = re.compile(r"^(?:being|been)\s+\w+$", re.IGNORECASE)
 
 
 def _tidy_subject(subject: str) -> str:

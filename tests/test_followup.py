@@ -97,11 +97,6 @@ def test_the_subject_leaves_out_the_verb_and_the_time_of_the_question_before():
     assert resolve("when's it meeting next?", decided).question == "when's the quality committee meeting next?"
     assert resolve("who chairs it?", decided).question == "who chairs the quality committee?"
     assert resolve("when is it due?", decided).question == "when is the CHC appeals policy due?"
-    # A question naming no subject of its own leaves the one asked about before (a trial's "who wrote it?" after "how
-    # much is being rephased?" had become "who wrote being rephased?").
-    position = Turn("what's the CCG's financial position at month 3?", PASSAGE, subject="the CCG's financial position at month 3")
-    rephased = Turn("how much is being rephased?", PASSAGE, subject="being rephased")
-    assert resolve("who wrote it?", (position, rephased)).question == "who wrote the CCG's financial position at month 3?"
     # A target is met by anything (a review's "is it meeting its training targets?").
     said = asked("what did the quality committee say about the safeguarding assurance report?")
     for target in ("is it meeting its training targets?", "has it met its target?", "does it apply to members of staff?", "does it meet NICE guidance?"):
@@ -159,24 +154,6 @@ def test_a_word_typed_leads_only_from_a_sentence_about_what_was_asked(service):
     plan = answerer.answer("what is the green plan?", ())
     data = answerer.answer("what data does it use?", plan.history).answer
     assert "baseline year" in data.text.split("[1]")[0], data.text
-
-
-def test_a_reason_asked_alone_is_asked_of_the_whole_question_before(service):
-    """A trial's "why?" after "Which budget line is most overspent at M3?" had become "why (budget line)?" and quoted
-    the minutes' budget setting; "why is that?" had become "why is budget line?"."""
-    from bot.follow_answers import FollowUpAnswerer
-
-    overspent = asked("Which budget line is most overspent at M3?")
-    for why in ("why?", "how come?", "why is that?", "and why?"):
-        assert resolve(why, overspent).question in (
-            "why (Which budget line is most overspent at M3)?", "how come (Which budget line is most overspent at M3)?"
-        ), why
-    # After what a letter said about a topic, the reason is asked of the topic in that letter, not of the letter
-    # ("why (the nhse letter)?" had quoted the minutes on the ICB constitution).
-    answerer = FollowUpAnswerer(service)
-    said = answerer.answer("what did the nhse letter say about cancer?", ())
-    reason = answerer.answer("why?", said.history).answer
-    assert reason.citations[0].slug.startswith("nhse-") and "ancer" in reason.citations[0].quote, reason.text
 
 
 def test_the_words_a_follow_up_types_leave_out_its_frame():

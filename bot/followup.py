@@ -62,9 +62,11 @@ from index.vocabulary import (
     MONTH_NAMES,
     MONTH_WITH_YEAR,
     MONTHS,
+    NUMBER_WORDS,
     OPENS_WITH_WHO,
     QUARTER,
     YEAR_WRITTEN,
+    number_words,
 )
 
 # A message with at most this many words of its own after a cue such as "and" or "what about"
@@ -1179,16 +1181,37 @@ _RELATIVE_QUARTER = re.compile(_RELATIVE_MONTH.pattern.replace("month", "quarter
 
 def _quarter_moved(question: str, offset: int) -> tuple[str, str] | None:
     """The question with the quarter it asks about moved by ``offset`` quarters, written as it was ("Q4 21/22" -1 ->
-    "Q3 21/22", "q1 2022/23" -1 -> "q4 2021/22"), and that quarter as written; None when it names none in digits."""
-    match = _QUARTER_OF_YEAR.search(question)
-    digit = re.search(r"[1-4]", match.group()) if match else None
-    if match is None or digit is None:
+    "Q3 21/22", "q1 2022/23" -1 -> "q4 2021/22", "quarter three" +1 -> "quarter four"), and that quarter as written; None
+    when it names none. The year written beside it, before or after ("21/22 Q4", "Q4 2021"), moves when the quarter
+    crosses one (a review's "21/22 Q4" and the following quarter had stayed in 21/22)."""
+    match = _QUARTER.search(question)
+    if match is None:
         return None
-    number = int(digit.group()) - 1 + offset
-    quarter = match.group()[: digit.start()] + str(number % 4 + 1) + match.group()[digit.end() :]
-    if number // 4 and (year := YEAR_WRITTEN.search(quarter)):
-        quarter = quarter[: year.start()] + _shift_year(year.group(), number // 4) + quarter[year.end() :]
-    return question[: match.start()] + quarter + question[match.end() :], quarter
+    token = match.group()
+    digit = re.search(r"[1-4]", token)
+    word = re.search(rf"\b(?:{number_words(1, 4)})\b", token, re.IGNORECASE)
+    spot = digit or word
+    if spot is None:
+        return None
+    number = (int(spot.group()) if digit else NUMBER_WORDS[spot.group().lower()]) - 1 + offset
+    written = str(number % 4 + 1) if digit else next(w for w, v in NUMBER_WORDS.items() if v == number % 4 + 1)
+    moved = question[: match.start() + spot.start()] + written + question[match.start() + spot.end() :]
+    year = _year_beside(moved, match.start(), match.start() + len(token) - len(spot.group()) + len(written))
+    if number // 4 and year is not None:
+        moved = moved[: year.start()] + _shift_year(year.group(), number // 4) + moved[year.end() :]
+    return moved, token[: spot.start()] + written + token[spot.end() :]
+
+
+_YEAR_AFTER = re.compile(rf"\s*,?\s*(?:of\s+)?(?:{YEAR_WRITTEN.pattern})", re.IGNORECASE)
+
+
+def _year_beside(text: str, start: int, end: int) -> re.Match[str] | None:
+    """The year written right after ``text[start:end]`` ("Q4 21/22", "Q4 of 2021") or right before it ("21/22 Q4")."""
+    after = _YEAR_AFTER.match(text, end)
+    if after is not None:
+        return YEAR_WRITTEN.search(text, end, after.end())
+    before = [m for m in YEAR_WRITTEN.finditer(text, 0, start) if not text[m.end() : start].strip(" ,")]
+    return before[-1] if before else None
 
 
 def _month_moved(question: str, offset: int) -> tuple[str, str] | None:

@@ -570,6 +570,10 @@ def test_the_month_before_moves_the_month_asked_about_back_one(service):
     q4 = asked("how many RTT 52 week breaches in Q4 21/22?")
     assert resolve("and the previous quarter?", q4).question == "how many RTT 52 week breaches in Q3 21/22?"
     assert resolve("and the following quarter?", q4).question == "how many RTT 52 week breaches in Q1 22/23?"
+    # A review's: the year before the quarter moves too, and a quarter in words stays in words.
+    assert resolve("and the following quarter?", asked("52 week breaches in 21/22 Q4?")).question == "52 week breaches in 22/23 Q1?"
+    assert resolve("and next quarter?", asked("breaches in quarter three 2021/22?")).question == "breaches in quarter four 2021/22?"
+    assert resolve("the previous quarter?", asked("breaches in quarter one of 2022/23?")).question == "breaches in quarter four of 2021/22?"
     answerer = FollowUpAnswerer(service)
     first = answerer.answer("What was A&E 4 hour performance in May 2022?", ())
     before = answerer.answer("and the month before?", first.history).answer

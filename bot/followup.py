@@ -51,6 +51,7 @@ from index.text import has_a_word, months_parted_from_years, tokenize, without_m
 from index.vocabulary import (
     BODY_WORDS,
     BULLET_GLYPHS,
+    CALENDAR_YEAR,
     DAY_BEFORE_MONTH,
     DOCUMENT_NOUNS,
     EARLIER_YEAR,
@@ -1229,10 +1230,17 @@ def _month_moved(question: str, offset: int) -> tuple[str, str] | None:
     month = names[number % 12 + 1]
     month = month if written[:1].isupper() else month.lower()
     moved = question[:start] + month + question[start + len(written) :]
-    if match.re is MONTH_WITH_YEAR and number // 12:
+    if number // 12 and match.re is MONTH_WITH_YEAR:
         year_at = match.start("year") + len(moved) - len(question)
         year = _shift_year(match["year"], number // 12)
         moved = moved[:year_at] + year + moved[year_at + len(match["year"]) :]
+    elif match.re is not MONTH_WITH_YEAR and (beside := _year_beside(moved, start, start + len(month))) is not None:
+        # "December of 2021", "2022 december", "2021/22 march": the year written beside it another way (a review's had
+        # stayed); a financial year turns in April.
+        first = 0 if re.fullmatch(CALENDAR_YEAR, beside.group()) else FIRST_MONTH_OF_FINANCIAL_YEAR - 1
+        was = MONTHS[written.lower().rstrip(".")] - 1
+        if shift := (was + offset - first) // 12 - (was - first) // 12:
+            moved = moved[: beside.start()] + _shift_year(beside.group(), shift) + moved[beside.end() :]
     return moved, month
 
 

@@ -563,6 +563,10 @@ def test_the_month_before_moves_the_month_asked_about_back_one(service):
     assert resolve("and the month before that?", april).question == "What was A&E 4 hour performance in March 2022?"
     assert resolve("the previous month?", april).question == "What was A&E 4 hour performance in March 2022?"
     assert resolve("and the month before?", asked("what may delay discharges in june?")).question == "what may delay discharges in may?"
+    # The year written beside it another way moves too; a financial year turns in April (a review's).
+    assert resolve("and the following month?", asked("breaches in December of 2021?")).question == "breaches in January of 2022?"
+    assert resolve("and the following month?", asked("breaches in 2021/22 march?")).question == "breaches in 2022/23 april?"
+    assert resolve("and the following month?", asked("breaches in 2021/22 december?")).question == "breaches in 2021/22 january?"
     assert resolve("and before that?", may).kind is FollowUpKind.PRONOUN  # no unit of time said
     assert resolve("previous?", may).kind is FollowUpKind.STANDALONE  # a month or a year? (a re-review's had moved the year)
     assert resolve("last month?", asked("who chairs the PHM board?")).question == "who chairs the PHM board last month?"

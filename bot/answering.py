@@ -1052,6 +1052,7 @@ class AnsweringService:
             return len(typed & set(tokenize(text)))
 
         best = scored[0]
+        best_holds = held(best)
         document = self.kb.sentences[best.sentence_id][0]
         # Asked of the document itself ("what data does the green plan use?"), any sentence of it is about it.
         of_the_document = borrowed <= self.searcher.title_tokens(document)
@@ -1059,7 +1060,7 @@ class AnsweringService:
             (
                 c
                 for c in scored[1:TYPED_LEAD_CANDIDATES]
-                if held(c) == len(typed) > held(best)
+                if held(c) == len(typed) > best_holds
                 and self.kb.sentences[c.sentence_id][0] == document
                 and (of_the_document or borrowed & set(tokenize(self._text(c))))
             ),

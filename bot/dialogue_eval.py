@@ -191,10 +191,11 @@ def has_all_facts(answer: Answer, turn: DialogueTurn) -> bool:
     return all(fact.lower() in text for fact in turn.must_include)
 
 
-def run_dialogue(dialogue: Dialogue, answerer: FollowUpAnswerer) -> Outcome:
+def run_dialogue(dialogue: Dialogue, answerer: FollowUpAnswerer, alone: Answer | None = None) -> Outcome:
     """The last turn answered after the turns before it, as the channels answer it but for the "no new figure"
     decline, whose keeping is fitted per fold (``evaluate``): its decline, when it flags the turn, is kept beside.
-    (The product tries that decline first; either one declines the turn.)"""
+    (The product tries that decline first; either one declines the turn.) ``alone``: the message answered with no
+    conversation, when already known (no tunable changes it)."""
     unruled = FollowUpAnswerer(answerer.service, replace(answerer.tunables, decline_without_new_figure=False))
     history: tuple[Turn, ...] = ()
     for turn in dialogue.turns[:-1]:
@@ -208,7 +209,7 @@ def run_dialogue(dialogue: Dialogue, answerer: FollowUpAnswerer) -> Outcome:
     ruled = answerer.declined_without_new_figure(message, resolution, history, answer) if history else None
     # Alone: as the product answers the message when it opens a conversation (no history), so a switch
     # turn's "diff question - " is read the same way in both.
-    alone = answerer.answer(message, ()).answer
+    alone = alone if alone is not None else answerer.answer(message, ()).answer
     return Outcome(dialogue, answer, alone, resolution.kind, resolution.question, resolve_ms, ruled)
 
 
@@ -243,7 +244,7 @@ def evaluate(dialogues: list[Dialogue], service: AnsweringService) -> tuple[list
 
     fitted = {fold: fit_tunables([d for d in dialogues if d.fold != fold], parse) for fold in sorted({d.fold for d in dialogues})}
     led = [run_dialogue(d, FollowUpAnswerer(service, replace(fitted[d.fold], lead_with_words_typed=True))) for d in dialogues]
-    unled = [run_dialogue(d, FollowUpAnswerer(service, replace(fitted[d.fold], lead_with_words_typed=False))) for d in dialogues]
+    unled = [run_dialogue(d, FollowUpAnswerer(service, replace(fitted[d.fold], lead_with_words_typed=False)), a.alone) for d, a in zip(dialogues, led)]
     for fold in fitted:  # leading with the words typed, kept when it gains more last turns than it loses on the other folds
         gain = sum(_right(a) - _right(b) for a, b in zip(led, unled) if a.dialogue.fold != fold)
         fitted[fold] = replace(fitted[fold], lead_with_words_typed=gain > 0)

@@ -549,37 +549,48 @@ def test_last_year_moves_the_year_asked_about_back_one():
     assert resolve("what about last year", asked("what is the ics carbon footprint")).question == "what is the ics carbon footprint last year?"
 
 
+_MAY = "What was A&E 4 hour performance in May 2022?"
+_APRIL = "What was A&E 4 hour performance in April 2022?"
+
+
+@pytest.mark.parametrize(
+    ("before", "message", "meant"),
+    [
+        (_MAY, "and the month before?", _APRIL),
+        (_MAY, "what about the previous month?", _APRIL),
+        (_MAY, "and the following month?", "What was A&E 4 hour performance in June 2022?"),
+        ("rtt breaches in jan 22", "and the month before?", "rtt breaches in dec 21?"),  # the year too
+        # A review's: "that" is the month asked; the message alone is the slot; "may" the verb is no month.
+        (_APRIL, "and the month before that?", "What was A&E 4 hour performance in March 2022?"),
+        (_APRIL, "the previous month?", "What was A&E 4 hour performance in March 2022?"),
+        ("what may delay discharges in june?", "and the month before?", "what may delay discharges in may?"),
+        # The year written beside it another way moves too; a financial year turns in April (a review's).
+        ("breaches in December of 2021?", "and the following month?", "breaches in January of 2022?"),
+        ("breaches in 2021/22 march?", "and the following month?", "breaches in 2022/23 april?"),
+        ("breaches in 2021/22 december?", "and the following month?", "breaches in 2021/22 january?"),
+        ("who chairs the PHM board?", "last month?", "who chairs the PHM board last month?"),
+        # ... and a quarter, with its financial year when it crosses one (a re-review's).
+        ("how many RTT 52 week breaches in Q4 21/22?", "and the previous quarter?", "how many RTT 52 week breaches in Q3 21/22?"),
+        ("how many RTT 52 week breaches in Q4 21/22?", "and the following quarter?", "how many RTT 52 week breaches in Q1 22/23?"),
+        # A review's: the year before the quarter moves too, and a quarter in words stays in words.
+        ("52 week breaches in 21/22 Q4?", "and the following quarter?", "52 week breaches in 22/23 Q1?"),
+        ("breaches in quarter three 2021/22?", "and next quarter?", "breaches in quarter four 2021/22?"),
+        ("breaches in quarter one of 2022/23?", "the previous quarter?", "breaches in quarter four of 2021/22?"),
+    ],
+)
+def test_a_time_told_from_the_one_asked_moves_it(before, message, meant):
+    assert resolve(message, asked(before)).question == meant
+
+
 def test_the_month_before_moves_the_month_asked_about_back_one(service):
     """A trial's "and the month before?" after May's A&E performance had got May's 71.7% again."""
     from bot.follow_answers import FollowUpAnswerer
 
-    may = asked("What was A&E 4 hour performance in May 2022?")
-    assert resolve("and the month before?", may).question == "What was A&E 4 hour performance in April 2022?"
-    assert resolve("what about the previous month?", may).question == "What was A&E 4 hour performance in April 2022?"
-    assert resolve("and the following month?", may).question == "What was A&E 4 hour performance in June 2022?"
-    assert resolve("and the month before?", asked("rtt breaches in jan 22")).question == "rtt breaches in dec 21?"  # the year too
-    # A review's: "that" is the month asked; the message alone is the slot; "may" the verb is no month.
-    april = asked("What was A&E 4 hour performance in April 2022?")
-    assert resolve("and the month before that?", april).question == "What was A&E 4 hour performance in March 2022?"
-    assert resolve("the previous month?", april).question == "What was A&E 4 hour performance in March 2022?"
-    assert resolve("and the month before?", asked("what may delay discharges in june?")).question == "what may delay discharges in may?"
-    # The year written beside it another way moves too; a financial year turns in April (a review's).
-    assert resolve("and the following month?", asked("breaches in December of 2021?")).question == "breaches in January of 2022?"
-    assert resolve("and the following month?", asked("breaches in 2021/22 march?")).question == "breaches in 2022/23 april?"
-    assert resolve("and the following month?", asked("breaches in 2021/22 december?")).question == "breaches in 2021/22 january?"
+    may = asked(_MAY)
     assert resolve("and before that?", may).kind is FollowUpKind.PRONOUN  # no unit of time said
     assert resolve("previous?", may).kind is FollowUpKind.STANDALONE  # a month or a year? (a re-review's had moved the year)
-    assert resolve("last month?", asked("who chairs the PHM board?")).question == "who chairs the PHM board last month?"
-    # ... and a quarter, with its financial year when it crosses one (a re-review's).
-    q4 = asked("how many RTT 52 week breaches in Q4 21/22?")
-    assert resolve("and the previous quarter?", q4).question == "how many RTT 52 week breaches in Q3 21/22?"
-    assert resolve("and the following quarter?", q4).question == "how many RTT 52 week breaches in Q1 22/23?"
-    # A review's: the year before the quarter moves too, and a quarter in words stays in words.
-    assert resolve("and the following quarter?", asked("52 week breaches in 21/22 Q4?")).question == "52 week breaches in 22/23 Q1?"
-    assert resolve("and next quarter?", asked("breaches in quarter three 2021/22?")).question == "breaches in quarter four 2021/22?"
-    assert resolve("the previous quarter?", asked("breaches in quarter one of 2022/23?")).question == "breaches in quarter four of 2021/22?"
     answerer = FollowUpAnswerer(service)
-    first = answerer.answer("What was A&E 4 hour performance in May 2022?", ())
+    first = answerer.answer(_MAY, ())
     before = answerer.answer("and the month before?", first.history).answer
     assert "April 2022 68.9%" in before.text.split("[1]")[0], before.text  # led by April's figure
 

@@ -1215,12 +1215,6 @@ def _year_beside(text: str, start: int, end: int) -> re.Match[str] | None:
     return before[-1] if before else None
 
 
-# A day of the month written before or after it ("31 may", "31st of may", "may 31st"): a month moved leaves its day behind,
-# which need not exist in the other month and was the first month's.
-_DAY_BEFORE_MONTH = re.compile(r"(?:\bon\s+)?(?:\bthe\s+)?(?<![\w/.-])\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?$", re.IGNORECASE)
-_DAY_AFTER_MONTH = re.compile(r"\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)\b", re.IGNORECASE)
-
-
 def _month_moved(question: str, offset: int) -> tuple[str, str] | None:
     """The question with the month it asks about moved by ``offset`` months, written as it was ("May" -1 -> "April",
     "jan 22" -1 -> "dec 21"), and that month as written; None when it names no month. (Only the first month with its
@@ -1235,18 +1229,12 @@ def _month_moved(question: str, offset: int) -> tuple[str, str] | None:
     names = calendar.month_name if written.lower() == calendar.month_name[MONTHS[written.lower()]].lower() else calendar.month_abbr
     month = names[number % 12 + 1]
     month = month if written[:1].isupper() else month.lower()
-    end, written_as = start + len(written), month
-    if day := _DAY_BEFORE_MONTH.search(question[:start]):  # "on 31 may" -1 is "in April", not "on 31 april"
-        start = day.start()
-        written_as = f"in {month}" if day.group().lower().startswith("on") else month
-    elif day := _DAY_AFTER_MONTH.match(question, end):  # "may 31st"
-        end = day.end()
-    moved = question[:start] + written_as + question[end:]
+    moved = question[:start] + month + question[start + len(written) :]
     if number // 12 and match.re is MONTH_WITH_YEAR:
         year_at = match.start("year") + len(moved) - len(question)
         year = _shift_year(match["year"], number // 12)
         moved = moved[:year_at] + year + moved[year_at + len(match["year"]) :]
-    elif match.re is not MONTH_WITH_YEAR and (beside := _year_beside(moved, start, start + len(written_as))) is not None:
+    elif match.re is not MONTH_WITH_YEAR and (beside := _year_beside(moved, start, start + len(month))) is not None:
         # "December of 2021", "2022 december", "2021/22 march": the year written beside it another way (a review's had
         # stayed); a financial year turns in April.
         first = 0 if re.fullmatch(CALENDAR_YEAR, beside.group()) else FIRST_MONTH_OF_FINANCIAL_YEAR - 1

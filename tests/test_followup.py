@@ -569,10 +569,6 @@ _APRIL = "What was A&E 4 hour performance in April 2022?"
         ("breaches in 2021/22 march?", "and the following month?", "breaches in 2022/23 april?"),
         ("breaches in 2021/22 december?", "and the following month?", "breaches in 2021/22 january?"),
         ("who chairs the PHM board?", "last month?", "who chairs the PHM board last month?"),
-        # A day of the month stays with its month (a pass's "31 may" had become "31 april").
-        ("what was discussed on 31 may?", "and the month before?", "what was discussed in april?"),
-        ("what was discussed on the 31st of May 2022?", "and the month before?", "what was discussed in April 2022?"),
-        ("what was discussed on may 31st?", "and the following month?", "what was discussed on june?"),
         # ... and a quarter, with its financial year when it crosses one (a re-review's).
         ("how many RTT 52 week breaches in Q4 21/22?", "and the previous quarter?", "how many RTT 52 week breaches in Q3 21/22?"),
         ("how many RTT 52 week breaches in Q4 21/22?", "and the following quarter?", "how many RTT 52 week breaches in Q1 22/23?"),

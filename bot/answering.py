@@ -92,7 +92,6 @@ from bot.features import (
 from bot.missing import (
     ABOUT_DATA_ITSELF,
     DATA_MISSING,
-    NOT_MENTIONED,
     gives_the_months_asked,
     months_named,
     what_is_missing,
@@ -114,7 +113,7 @@ from index.due_dates import financial_year_of
 from index.embedder import TextEmbedder
 from index.records import Citation, SourceHint
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
-from index.short_names import MINOR_WORDS
+from index.short_names import MINOR_WORDS, DefinedName, names_defined_in
 from index.store import KnowledgeBase
 from index.text import (
     BULLET,
@@ -128,7 +127,7 @@ from index.text import (
     without_modal_may,
     years_written,
 )
-from index.vocabulary import AUTHOR_LINE, CALENDAR_YEAR, CAPTION, DOCUMENT_NOUNS, MONEY, WEB_ADDRESS
+from index.vocabulary import AUTHOR_LINE, BODY_WORDS, CALENDAR_YEAR, CAPTION, DOCUMENT_NOUNS, MONEY, WEB_ADDRESS
 from index.word_meaning import meaningful_words
 
 logger = logging.getLogger(__name__)
@@ -145,8 +144,6 @@ RULE_EXPLAINED = {
     DeclineRule.YEAR_WITHOUT_FIGURE: "The closest passages give no figure for that year.",
 }
 NO_CONTACT = "The closest passages give no email address or phone number for it."
-# Said when the passages that would answer are about the system or another organisation than the one asked about.
-ORGANISATION_UNQUOTED = "The closest passages do not give it for {names}."
 UNREADABLE_YEAR = (
     "I couldn't tell which financial year you mean. Try 23/24, 2023-24, FY2023/24, "
     "“this financial year” or “next year”."
@@ -237,6 +234,12 @@ MIN_SHARE_SAID_MISSING = 0.25
 # A sentence of at least this many words (as written) that another quoted sentence holds all of is said twice and left
 # out. Set by hand: a list's items of a few words may share all theirs with the sentence introducing the list.
 MIN_WORDS_SAID_TWICE = 6
+# The last word of an organisation's name ("... Hospital", "... NHS Foundation Trust", "... Ambulance Service"): a set of
+# initials whose name ends in one names an organisation (``AnsweringService.organisations_named``). English, by hand.
+ORGANISATION_WORDS = BODY_WORDS | {"service", "partnership", "authority", "university", "consortium", "group"}
+# What initials stand for is quoted from a sentence of at most this many characters where one spells them out: a
+# table's run of cells may be much longer ("Areas of Concern Basis Target ... (IAPT): Access Rate ..."). Set by hand.
+MAX_DEFINING_CHARS = 300
 # A candidate at least this probable answers the question more likely than not: when it gives the month
 # asked, a monthly table that stops short of that month does not make the answer a near miss. Not fitted:
 # the even odds of the ranker's own probability.
@@ -778,9 +781,7 @@ class AnsweringService:
         likely = tuple(c.sentence_id for c in scored if c.score >= LIKELY_ANSWER)
         lacking = quoted_pages_lack(self.features, question, candidates.reading, quoted, table, likely)
         # What the quoted pages lack names it ("give March, not September"): said before any other rule's reason.
-        unquoted = self.features.organisations_unquoted(question, quoted, table_said(table))
         rules = ([DeclineRule.NOT_ON_QUOTED_PAGES] if lacking else []) + decline_rules_met(question, decision_row)
-        rules += [DeclineRule.ORGANISATION_NOT_QUOTED] if unquoted else []
         rules = [rule for rule in rules if rule in self.models.decline_rules]
         covered = topic and self._topic_covered(decision_row)
         if covered and decision < self.models.threshold:
@@ -790,8 +791,9 @@ class AnsweringService:
         # A question about an organisation whose data a sentence says is missing ("GEH Cancer Waits Data for April is
         # missing ...") is declined whatever the score: the passages around it give other providers' figures, which the
         # score cannot tell apart (out of fold a near miss declined, d308 in fold 4, and nothing answerable lost).
-        organisation_said_missing = said_missing is not None and self._about_an_organisation_said_missing(question, said_missing)
-        missing_declines = organisation_said_missing and not (table and table.answers)
+        missing_declines = (
+            said_missing is not None and not (table and table.answers) and self._about_an_organisation_said_missing(question, said_missing)
+        )
         if rules or weak or missing_declines:
             missing = RULE_EXPLAINED.get(rules[0], "") if rules else ""
             # What the pages it would quote lack, with those pages; else what the best three sentences' pages lack.
@@ -807,16 +809,9 @@ class AnsweringService:
                 )
                 # "The closest passages do not mention SWFT": the pages listed are the pages that were read for it.
                 pointers = self._hints_of_sentences(best) if missing else pointers
-            unquoted_said = ORGANISATION_UNQUOTED.format(names=" and ".join(unquoted))
-            if not missing and unquoted:
-                # The pages name the organisation somewhere, the sentences that would be quoted do not: those pages.
-                missing, pointers = unquoted_said, self._hints_of_sentences(quoted)
             # Said in place of "not mentioned", or of no reason; a table's months or a year's figures say more.
             declined_only_for_data_missing = not (rules or weak)
-            says_little = (
-                not missing or missing.startswith(NOT_MENTIONED) or declined_only_for_data_missing
-                or (missing == unquoted_said and organisation_said_missing)  # GEH's data said missing, not "another's"
-            )
+            says_little = not missing or missing.startswith("The closest passages do not mention") or declined_only_for_data_missing
             if says_little and (said := said_missing) is not None:
                 # "GEH's 62 day cancer performance in April": the documents say GEH's April cancer data is missing.
                 slug, sentence = self.kb.sentences[said]
@@ -1255,7 +1250,7 @@ class AnsweringService:
     def _organisation_table_rows(self) -> dict[str, list[tuple[int, OrganisationRow]]]:
         """Each document's sentences holding a row of organisations with their figures, by sentence id."""
         found: dict[str, list[tuple[int, OrganisationRow]]] = {}
-        organisations = set(self.features.organisations)
+        organisations = set(self._organisations)
         for i, (slug, sentence) in enumerate(self.kb.sentences):
             if (row := organisation_row(sentence.text, organisations)) is not None:
                 found.setdefault(slug, []).append((i, row))
@@ -1498,7 +1493,7 @@ class AnsweringService:
             for sentence_id, near in self._sentences_saying_data_missing.items()
             # The name must be what the data is missing for, not a word further on in a run of cells; and "April
             # 2023" is not said of by a paper of 2022 saying April's data is missing.
-            if any(name in near or self.features.names_organisation(near, name) for name in names)
+            if any(name in near or self._names_organisation(near, name) for name in names)
             and _page_gives_the_times(self.features, question, sentence_id, months=True)
         ]
         best = max(saying, key=shared, default=None)
@@ -1513,7 +1508,18 @@ class AnsweringService:
         if ABOUT_DATA_ITSELF.search(question):
             return False
         near = self._sentences_saying_data_missing[sentence_id]
-        return any(self.features.names_organisation(near, initials) for initials in self.features.organisations_named(question))
+        return any(self._names_organisation(near, initials) for initials in self.organisations_named(question))
+
+    def _names_organisation(self, tokens: frozenset[str], initials: str) -> bool:
+        """Whether these search tokens name the organisation by its initials ("GEH") or by its name ("George Eliot" of
+        "George Eliot Hospital": the words saying what kind of body it is aside)."""
+        if set(tokenize(initials)) <= tokens:
+            return True
+        for name in self._organisations.get(initials.upper(), ()):
+            telling = frozenset(tokenize(" ".join(w for w in name.split() if w not in ORGANISATION_WORDS and w not in MINOR_WORDS)))
+            if telling and telling <= tokens:
+                return True
+        return False
 
     def _author_first(self, asked_documents: set[str], scored: list[_Scored]) -> list[_Scored]:
         """For "who wrote it?" when the documents asked about (``_document_asked``) have no sign-off or author line:
@@ -1555,8 +1561,8 @@ class AnsweringService:
         is then answered as any other: "what does NHSE stand for?")."""
         # "what does PCNs stand for?": the plural of initials the documents define in the plural ("Primary Care Networks
         # (PCNs)"); not "EDS" read as "ED" (a review: initials may end in S).
-        plural = [found for found in self.features.definitions.get(initials[:-1], []) if found[1].plural] if initials.endswith("S") else []
-        found = self.features.definitions.get(initials) or plural
+        plural = [found for found in self._definitions.get(initials[:-1], []) if found[1].plural] if initials.endswith("S") else []
+        found = self._definitions.get(initials) or plural
         allowed = [(i, defined) for i, defined in found if filters.allows_document(self.kb, self.kb.sentences[i][0])]
         if not allowed:
             return None
@@ -1567,6 +1573,53 @@ class AnsweringService:
         composed = self._compose([sentence_id], self.features.read(question).terms)  # an action row shows as one
         trace = [f"what initials stand for asked: {initials} is spelled out at {self._where(sentence_id)}"]
         return Answer(f"{initials} stands for {name}. {composed.text}", composed.citations, False, trace=trace)
+
+    @cached_property
+    def _definitions(self) -> dict[str, list[tuple[int, DefinedName]]]:
+        """The sentences spelling out each set of initials (``index.short_names.names_defined_in``), by the initials in
+        capitals: a name whose initials are exactly those first ("Impact and Investment Fund (IIF)" before "Investment
+        Impact Fund indicators (IIF)"), then a sentence before a table's run of cells (IAPT's in a row of the performance report's table),
+        then that of the document writing the initials most often (PHM's in the PHM Roadmap before the Green Plan's)."""
+        defining: dict[str, list[tuple[int, DefinedName]]] = {}
+        uses: dict[tuple[str, str], int] = {}
+        for i, (slug, sentence) in enumerate(self.kb.sentences):
+            for defined in names_defined_in(sentence.text):
+                defining.setdefault(defined.initials.upper(), []).append((i, defined))  # as asked: "ipoc" is IPOC
+            for word in re.findall(r"\b[A-Z&]{2,6}\b", sentence.text):
+                uses[slug, word] = uses.get((slug, word), 0) + 1
+
+        def preference(found: tuple[int, DefinedName]) -> tuple[bool, bool, bool, int, int]:
+            i, defined = found
+            heading = defined.name.isupper()  # "SEVERE MENTAL ILLESS (SMI)": a heading's, after prose's "severe mental illness"
+            return (not defined.exact, heading, not self._reads_as_prose(i), -uses.get((self.kb.sentences[i][0], defined.initials), 0), i)
+
+        return {initials: sorted(found, key=preference) for initials, found in defining.items()}
+
+    def organisations_named(self, text: str) -> frozenset[str]:
+        """The organisations a text names, as the initials the documents give them ("SWFT", "GEH"): by those initials,
+        by the start of their name ("george eliot", ``HybridSearcher.with_initials``) or by a name the documents spell
+        out before them ("South Warwickshire NHS Foundation Trust")."""
+        written = collapse_whitespace(self.searcher.with_initials(text))
+        words = {word.upper() for word in re.findall(r"[A-Za-z&]+", written)}
+        lowered = written.lower()
+        return frozenset(
+            initials for initials, names in self._organisations.items() if initials in words or any(name in lowered for name in names)
+        )
+
+    @cached_property
+    def _organisations(self) -> dict[str, frozenset[str]]:
+        """The initials the documents define for an organisation (a name ending in a word for a body: "George Eliot
+        Hospital (GEH)", "West Midlands Ambulance Service (WMAS)"), each with the names spelled out for it, lower case."""
+        names: dict[str, set[str]] = {}
+        for initials, definitions in self._definitions.items():
+            for _, defined in definitions:
+                name = defined.name.lower()  # words joined by single spaces already
+                if name.split()[-1] in ORGANISATION_WORDS:
+                    names.setdefault(initials, set()).add(name)
+        return {initials: frozenset(spelled) for initials, spelled in names.items()}
+
+    def _reads_as_prose(self, sentence_id: int) -> bool:
+        return len(self.kb.sentences[sentence_id][1].text) <= MAX_DEFINING_CHARS
 
     @cached_property
     def _sentences_saying_data_missing(self) -> dict[int, frozenset[str]]:

@@ -15,7 +15,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from functools import cached_property
 
 import numpy as np
 
@@ -34,10 +33,10 @@ from bot.facts import (
 from bot.missing import date_missing, reporting_month_missing, what_is_missing
 from bot.quoting import Quoter
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
-from index.short_names import MINOR_WORDS, DefinedName, initials_spelled_out, names_defined_in
+from index.short_names import initials_spelled_out
 from index.store import KnowledgeBase
-from index.text import BULLET, YEAR_TOKEN, collapse_whitespace, ends_with_stop, english_word_ranks, tokenize
-from index.vocabulary import BODY_WORDS, CAPTION, DOCUMENT_NOUNS, ORGANISATION_WORDS, STOPWORDS, TITLE_WORDS_CUT_SHORT
+from index.text import BULLET, YEAR_TOKEN, ends_with_stop, english_word_ranks, tokenize
+from index.vocabulary import BODY_WORDS, CAPTION, DOCUMENT_NOUNS, STOPWORDS, TITLE_WORDS_CUT_SHORT
 
 # Sentences of the pages the best chunks are on are candidates too.
 PAGES_EXPANDED = 6
@@ -144,10 +143,6 @@ class DeclineRule(Enum):
     # A month, year or name (one the documents use) asked about is on none of the pages the answer would
     # quote ("UHCW" asked, the pages quoted are about SWFT): checked on the sentences it would quote.
     NOT_ON_QUOTED_PAGES = "not_on_quoted_pages"
-    # An organisation asked about ("UHCW", "george eliot") is named by none of the sentences the answer would quote nor by
-    # their documents' titles: the pages name it somewhere, but the quoted figure is the system's or another trust's
-    # ("what percentage of the inhalers prescribed by UHCW are dry powder inhalers?" got the national 30% target).
-    ORGANISATION_NOT_QUOTED = "organisation_not_quoted"
 
 
 # The decline rules that are a decision feature at 1.0 (a kind of fact asked for that the evidence lacks).
@@ -168,9 +163,6 @@ def decline_rules_met(question: str, decision_row: Sequence[float]) -> list[Decl
     return met
 
 
-# What initials stand for is quoted from a sentence of at most this many characters where one spells them out: a
-# table's run of cells may be much longer ("Areas of Concern Basis Target ... (IAPT): Access Rate ..."). Set by hand.
-MAX_DEFINING_CHARS = 300
 _DIGIT = re.compile(r"\d")
 # A sentence with nothing of its own to quote: a bare section number ("2.11."), a label waiting for its value on
 # the next line ("Date:", "Apologies:") or a short heading of up to three capitalised words, numbered or not
@@ -745,76 +737,6 @@ class FeatureMaker:
     def evidence_tokens(self, sentence_ids: list[int]) -> frozenset[str]:
         """What the pages of these sentences say: their words, titles and acronyms, as search tokens."""
         return frozenset().union(*(self.page_subjects(*self._page_of(i)) for i in sentence_ids))
-
-    @cached_property
-    def definitions(self) -> dict[str, list[tuple[int, DefinedName]]]:
-        """The sentences spelling out each set of initials (``index.short_names.names_defined_in``), by the initials in
-        capitals: a name whose initials are exactly those first ("Impact and Investment Fund (IIF)" before "Investment
-        Impact Fund indicators (IIF)"), then a sentence before a table's run of cells (IAPT's in a row of the performance report's table),
-        then that of the document writing the initials most often (PHM's in the PHM Roadmap before the Green Plan's)."""
-        defining: dict[str, list[tuple[int, DefinedName]]] = {}
-        uses: dict[tuple[str, str], int] = {}
-        for i, (slug, sentence) in enumerate(self.kb.sentences):
-            for defined in names_defined_in(sentence.text):
-                defining.setdefault(defined.initials.upper(), []).append((i, defined))  # as asked: "ipoc" is IPOC
-            for word in re.findall(r"\b[A-Z&]{2,6}\b", sentence.text):
-                uses[slug, word] = uses.get((slug, word), 0) + 1
-
-        def preference(found: tuple[int, DefinedName]) -> tuple[bool, bool, bool, int, int]:
-            i, defined = found
-            heading = defined.name.isupper()  # "SEVERE MENTAL ILLESS (SMI)": a heading's, after prose's "severe mental illness"
-            return (not defined.exact, heading, not self._reads_as_prose(i), -uses.get((self.kb.sentences[i][0], defined.initials), 0), i)
-
-        return {initials: sorted(found, key=preference) for initials, found in defining.items()}
-
-    def organisations_named(self, text: str) -> frozenset[str]:
-        """The organisations a text names, as the initials the documents give them ("SWFT", "GEH"): by those initials,
-        by the start of their name ("george eliot", ``HybridSearcher.with_initials``) or by a name the documents spell
-        out before them ("South Warwickshire NHS Foundation Trust")."""
-        written = collapse_whitespace(self.searcher.with_initials(text))
-        words = {word.upper() for word in re.findall(r"[A-Za-z&]+", written)}
-        lowered = written.lower()
-        return frozenset(
-            initials for initials, names in self.organisations.items() if initials in words or any(name in lowered for name in names)
-        )
-
-    @cached_property
-    def organisations(self) -> dict[str, frozenset[str]]:
-        """The initials the documents define for an organisation (a name ending in a word for a body: "George Eliot
-        Hospital (GEH)", "West Midlands Ambulance Service (WMAS)"), each with the names spelled out for it, lower case."""
-        names: dict[str, set[str]] = {}
-        for initials, definitions in self.definitions.items():
-            for _, defined in definitions:
-                name = defined.name.lower()  # words joined by single spaces already
-                if name.split()[-1] in ORGANISATION_WORDS:
-                    names.setdefault(initials, set()).add(name)
-        return {initials: frozenset(spelled) for initials, spelled in names.items()}
-
-    def organisations_unquoted(self, question: str, quoted: Sequence[int], said: str = "") -> list[str]:
-        """The organisations the question names that none of the quoted sentences (nor ``said``, a table row's reading)
-        names, by initials or by name, other than those naming a quoted sentence's document ("... CCG Governing Body
-        Minutes": every sentence of it is the CCG's). A question in parts may quote one part's passage for another."""
-        asked = self.organisations_named(question)
-        if not asked or not quoted or len(split_question(question)) > 1:
-            return []
-        slugs = {self.kb.sentences[i][0] for i in quoted}
-        titled = frozenset().union(*(self.organisations_named(self.kb.by_slug[slug].record.title) for slug in slugs))
-        tokens = frozenset(tokenize(said)).union(*(self.searcher.sentence_tokens(i) for i in quoted))
-        return sorted(o for o in asked - titled if not self.names_organisation(tokens, o))
-
-    def _reads_as_prose(self, sentence_id: int) -> bool:
-        return len(self.kb.sentences[sentence_id][1].text) <= MAX_DEFINING_CHARS
-
-    def names_organisation(self, tokens: frozenset[str], initials: str) -> bool:
-        """Whether these search tokens name the organisation by its initials ("GEH") or by its name ("George Eliot" of
-        "George Eliot Hospital": the words saying what kind of body it is aside)."""
-        if set(tokenize(initials)) <= tokens:
-            return True
-        for name in self.organisations.get(initials.upper(), ()):
-            telling = frozenset(tokenize(" ".join(w for w in name.split() if w not in ORGANISATION_WORDS and w not in MINOR_WORDS)))
-            if telling and telling <= tokens:
-                return True
-        return False
 
     def _names_missing_around(self, reading: QuestionReading, sentence_id: int) -> float:
         """"UHCW" asked, the best sentence is about SWFT: names the answer itself does not carry."""

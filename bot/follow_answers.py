@@ -281,14 +281,14 @@ class FollowUpAnswerer:
         if resolution.kind is not FollowUpKind.ELLIPSIS or answer.abstained or answer.actions is not None:
             return answer
         service = self.service
-        asked = service.features.organisations_named(resolution.inserted)
-        if not asked or asked <= service.features.organisations_named(" ".join(c.quote for c in answer.citations)):
+        asked = service.organisations_named(resolution.inserted)
+        if not asked or asked <= service.organisations_named(" ".join(c.quote for c in answer.citations)):
             return answer
         shown = " and ".join(sorted(asked))
         pages = {(c.slug, c.page) for c in answer.citations}
         for ranked in service.rank_sentences(resolution.question, k=BODY_CANDIDATES):
             slug, sentence = service.kb.sentences[ranked.sentence_id]
-            if ranked.score >= MIN_SUPPORTING_PROBABILITY and (slug, sentence.page) in pages and service.features.organisations_named(sentence.text) == asked:
+            if ranked.score >= MIN_SUPPORTING_PROBABILITY and (slug, sentence.page) in pages and service.organisations_named(sentence.text) == asked:
                 return _quoting(service.kb, f"For {shown}, the page says:", [(slug, sentence.page, sentence.text)])
         return service.declined_for_what_is_missing(answer, f"The passages found do not mention {shown}.", f"the passages do not mention {shown}")
 

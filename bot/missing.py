@@ -193,17 +193,12 @@ def _months_in(text: str) -> dict[str, set[str]]:
     return months
 
 
-# How a decline's reason starts when it says only that something asked is not in the passages (``bot.answering`` quotes
-# a sentence saying the data asked about is missing instead, when there is one).
-NOT_MENTIONED = "The closest passages do not mention"
-
-
 def _sentence(given: list[str], missing: list[str]) -> str:
     if not missing:
         return ""
     if given:
         return f"The closest passages give {_listed(given[:3], 'and')}, not {_listed(missing, 'or')}."
-    return f"{NOT_MENTIONED} {_listed(missing, 'or')}."
+    return f"The closest passages do not mention {_listed(missing, 'or')}."
 
 
 def _listed(items: list[str], conjunction: str) -> str:

@@ -180,8 +180,6 @@ def fit(data: list[QuestionData], fitted_on: str) -> AnsweringModels:
         likely = tuple(i for i, p in zip(ranked, probabilities) if p >= LIKELY_ANSWER)
         if quoted_pages_lack(d.maker, d.question.question, d.candidates.reading, quoted, table, likely):
             flagged.add(DeclineRule.NOT_ON_QUOTED_PAGES)
-        if d.maker.organisations_unquoted(d.question.question, quoted, table_said(table)):
-            flagged.add(DeclineRule.ORGANISATION_NOT_QUOTED)
         met.append(flagged)
         answerable.append(int(d.question.answerable))
         fold_of.append(d.question.fold)

@@ -88,9 +88,6 @@ DEFINED_INITIALS = re.compile(r"(?<=\w )\((?P<initials>[A-Z][A-Za-z&]{1,6}?)(?<=
 # council"). English, not fitted.
 BODY_WORDS = frozenset("hospital hospitals trust trusts council ccg icb ics general infirmary hospice pcn practice surgery".split())
 # Words for a body that meets, is chaired and has members ("the quality committee", "the PHM board"). English, not fitted.
-# The last word of an organisation's name ("... Hospital", "... NHS Foundation Trust", "... Ambulance Service"): a set of
-# initials whose name ends in one names an organisation (``bot.features.FeatureMaker.organisations_named``). English, by hand.
-ORGANISATION_WORDS = BODY_WORDS | {"service", "partnership", "authority", "university", "consortium", "group"}
 MEETING_BODY_WORDS = frozenset("committee committees cttee board boards group groups forum panel partnership network body icb ccg".split())
 
 # A figure in a sentence: money ("£3"), a share ("42 %"), or a number ("1,200", "2020").

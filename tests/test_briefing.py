@@ -26,6 +26,7 @@ from bot.briefing.clauses import (
     is_commitment,
     latest_month_named,
     point_quote,
+    shown_as_a_point,
     points_ahead,
     tidy,
     trim_to_clauses,
@@ -415,6 +416,19 @@ def test_a_closing_as_detailed_below_is_left_off_and_other_pointers_refuse_the_s
     assert quote == "To support the CCG becoming an ICB, communications activities took place on the 1st July"
     assert quote in sentence and not _CAPTION_OR_POINTER.search(quote)
     assert point_quote("The current governance for the PHM programme is outlined below.", {}) is None  # not cut to "... is"
+
+
+def test_a_table_named_by_where_it_stands_refuses_the_sentence_and_an_opening_pointer_back_is_left_off(writer):
+    """A trial's GP access briefing was led by "... The table below shows in April 2022, against February 2020, ..." (no
+    table is shown), and pasted "In addition to the above, Primary Care has also delivered ..." as a point."""
+    assert point_quote("The table below shows in April 2022, against February 2020, primary care consultations are above 2019/20 levels.", {}) is None
+    sentence = "In addition to the above, Primary Care has also delivered over 1,417,551 Covid vaccinations since December 2020."
+    assert shown_as_a_point(sentence, point_quote(sentence, {}) or "") == "Primary Care has also delivered over 1,417,551 Covid vaccinations since December 2020."
+    pointing_back = "In addition to this, a further 2% of total appointments were generated from December to March."
+    assert shown_as_a_point(pointing_back, point_quote(pointing_back, {}) or "") == "A further 2% of total appointments were generated from December to March."
+    briefing = writer.write("gp access and primary care appointments")
+    shown = [briefing.headline, *(point.text for point in briefing.points)]
+    assert shown and not any("table below" in text.lower() or text.startswith("In addition to") for text in shown), shown
 
 
 def test_only_a_publication_closing_the_topic_is_where_it_goes():

@@ -75,6 +75,9 @@ _FIGURE_MENTION = re.compile(r"\b(?:Figures?|Fig\.|Tables?|Charts?|Graphs?|Diagr
 _POINTING_VERB = r"(?:see|shown|set out|stated|mentioned|described|outlined|detailed|listed|illustrated)"
 _ELSEWHERE = r"\s+(?:\w+\s+){0,2}(?:above|below|overleaf)"
 _SEE_ELSEWHERE = re.compile(rf"\b(?:{_POINTING_VERB}|as){_ELSEWHERE}\b", re.IGNORECASE)
+# ... or a table or chart named by where it stands ("The table below shows in April 2022 ...", a trial's GP access
+# headline): the briefing shows no table.
+_SHOWN_ELSEWHERE = re.compile(r"\b(?:the|this|these)\s+(?:tables?|charts?|graphs?|figures?|diagrams?|maps?)\s+(?:above|below|overleaf)\b", re.IGNORECASE)
 # A pointer that ends a sentence as an aside ("... took place on the 1st July as detailed below."): the
 # claim before it stands without it. Only "as ...", so "The governance is outlined below." is not cut to "... is".
 _TRAILING_POINTER = re.compile(rf"[\s,;:]*\bas\s+{_POINTING_VERB}{_ELSEWHERE}\W*$", re.IGNORECASE)
@@ -85,6 +88,9 @@ _TRAILING_POINTER = re.compile(rf"[\s,;:]*\bas\s+{_POINTING_VERB}{_ELSEWHERE}\W*
 _LEADING_POINTER = re.compile(
     r"^As\s+(?:can\s+be\s+)?(?:shown|seen|illustrated|depicted|set\s+out)\s+in\s+(?:Figures?|Tables?|Charts?)\s+\d+"
     r"(?:\s*(?:,|and|&)\s*\d+)*\s*,\s*(?=[a-z])"
+    # ... or to what was said before it ("In addition to the above, Primary Care has also delivered ...", "In addition to
+    # this, a further ...", a trial's GP access points): the claim after it stands alone.
+    r"|^(?:In\s+addition\s+to|Further\s+to|As\s+well\s+as)\s+(?:(?:all\s+of\s+)?the\s+above|this|these|that)\s*,\s*(?=\w)"
 )
 _ASIDE_POINTER = re.compile(r"\s*\((?:see|as\s+shown\s+in)\s+(?:Figures?|Tables?)\s+\d+(?:\s+and\s+\d+)?\)(?=\W*$)", re.IGNORECASE)
 # A report's closing words run onto its last sentence ("... for assurance and information only End of Report").
@@ -199,7 +205,7 @@ def has_amount(text: str) -> bool:
 
 def refers_elsewhere(text: str) -> bool:
     """A caption, a figure or table reference, or "see above/below": not a point on its own."""
-    return bool(_FIGURE_MENTION.search(text) or _SEE_ELSEWHERE.search(text))
+    return bool(_FIGURE_MENTION.search(text) or _SEE_ELSEWHERE.search(text) or _SHOWN_ELSEWHERE.search(text))
 
 
 # A sentence that introduces what comes after it ("The following policies were due for renewal April 2022."): alone,

@@ -1624,3 +1624,7 @@ def test_an_ellipsis_naming_another_body_is_answered_only_by_what_names_it(servi
     trolleys = answerer.answer("how many 12 hour trolley waits were there?", ())
     at_swft = answerer.answer("and at swft?", trolleys.history)
     assert "SWFT 68.6%" not in at_swft.answer.text, at_swft.answer.text
+    # A trial's "and GEH?" after SWFT's dry powder inhalers: the page's sentence names GEH beside SWFT, whom it compares.
+    dpis = answerer.answer("what % of inhalers does swft prescribe as dpis?", ())
+    at_geh = answerer.answer("and geh?", dpis.history)
+    assert not at_geh.answer.abstained and "much lower at 5%" in at_geh.answer.text, at_geh.answer.text

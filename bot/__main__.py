@@ -79,6 +79,10 @@ def main(argv: list[str] | None = None) -> int:
     dialogues = commands.add_parser("eval-dialogues", help="score follow-up questions on dialogues, out-of-fold, with and without context")
     dialogues.add_argument("dialogues", type=Path, nargs="?", default=Path("eval/dialogues.jsonl"), help="default: %(default)s")
     dialogues.add_argument("--details", type=Path, help="write per-dialogue results here (JSONL)")
+    dialogues.add_argument(
+        "--held-out", action="store_true",
+        help="a set kept apart (eval/heldout_dialogues.jsonl): answered with the shipped tunables, nothing fitted",
+    )
 
     actions = commands.add_parser("actions", help="list actions from the action table")
     actions.add_argument("--due", help='a financial year in any spelling: "23/24", "2023-24", "this financial year"')
@@ -350,11 +354,17 @@ def _read_details(path: Path, parser: argparse.ArgumentParser, fields: tuple[str
 
 def _eval_dialogues(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     from bot import dialogue_eval
+    from bot.followup import Tunables
 
     service = load_service(settings)
     dialogues = dialogue_eval.load_dialogues(args.dialogues)
-    outcomes, fitted = dialogue_eval.evaluate(dialogues, service)
-    print(f"{len(dialogues)} dialogues from {args.dialogues}; last turns scored, tunables fitted on the other folds\n")
+    fitted: dict[int, Tunables] = {}
+    if args.held_out:
+        outcomes = dialogue_eval.evaluate_shipped(dialogues, service)
+        print(f"{len(dialogues)} dialogues from {args.dialogues}, held out; last turns scored, the shipped tunables\n")
+    else:
+        outcomes, fitted = dialogue_eval.evaluate(dialogues, service)
+        print(f"{len(dialogues)} dialogues from {args.dialogues}; last turns scored, tunables fitted on the other folds\n")
     print(dialogue_eval.HEADER)
     print(dialogue_eval.score(outcomes, lambda o: o.answer).row("with context"))
     print(dialogue_eval.score(outcomes, lambda o: o.alone).row("no context"))
@@ -362,7 +372,7 @@ def _eval_dialogues(args, settings: Settings, parser: argparse.ArgumentParser) -
     for kind in dict.fromkeys(d.kind for d in dialogues):
         chosen = [o for o in outcomes if o.dialogue.kind == kind]
         print(f"  {kind:<22} n={len(chosen)}  {dialogue_eval.kind_summary(chosen)}")
-    print("\ntunables per held-out fold: " + "; ".join(
+    print("\ntunables: the shipped ones" if args.held_out else "\ntunables per held-out fold: " + "; ".join(
         f"{fold}: {t.max_ellipsis_words}/{t.max_leaning_content_words}/{'kept' if t.decline_without_new_figure else 'not kept'}/{'led' if t.lead_with_words_typed else 'not led'}"
         for fold, t in fitted.items()
     ))

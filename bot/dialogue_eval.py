@@ -28,7 +28,7 @@ import numpy as np
 from bot.action_query import ActionFilter
 from bot.answering import Answer, AnsweringService
 from bot.follow_answers import FollowUpAnswerer
-from bot.followup import CitedPassage, FollowUpKind, Tunables, Turn, resolve
+from bot.followup import DEFAULT_TUNABLES, CitedPassage, FollowUpKind, Tunables, Turn, resolve
 from bot.training import rule_is_kept
 
 # Cross-validation folds over eval/dialogues.jsonl: each dialogue carries its fold.
@@ -235,6 +235,12 @@ def score(outcomes: list[Outcome], pick: Callable[[Outcome], Answer]) -> Scores:
         kind=_share(o.kind in EXPECTED_KINDS[o.dialogue.kind] for o in outcomes) if pick(outcomes[0]) is outcomes[0].answer else float("nan"),
         p95_resolve_ms=_p95([o.resolve_ms for o in outcomes]) if pick(outcomes[0]) is outcomes[0].answer else float("nan"),
     )
+
+
+def evaluate_shipped(dialogues: list[Dialogue], service: AnsweringService) -> list[Outcome]:
+    """Every dialogue answered as the bot answers it, with the tunables it ships with (``DEFAULT_TUNABLES``): for a set
+    kept apart (``eval-dialogues --held-out``), on which nothing is fitted or chosen."""
+    return [run_dialogue(d, FollowUpAnswerer(service, DEFAULT_TUNABLES)) for d in dialogues]
 
 
 def evaluate(dialogues: list[Dialogue], service: AnsweringService) -> tuple[list[Outcome], dict[int, Tunables]]:

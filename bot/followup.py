@@ -263,6 +263,11 @@ _A_DATE = (
 )
 # ... or only when it was done, "in june" (a second trial's "who chairs it?" after "what did the quality cttee approve in
 # june" had been "who chairs the quality cttee approve in june?"; not "say in its report about water", a review's).
+# A body that meets named with its article and up to four words before its word for a body ("the cwccg quality cttee",
+# "the PHM board", "our governing body"), and its meeting ("the board meeting").
+_MEETING_BODY_NAMED = re.compile(
+    rf"\b(?:the|our|their|its)\s+(?:[\w&'’-]+\s+){{0,4}}?(?:{'|'.join(sorted(MEETING_BODY_WORDS))})\b(?:\s+meetings?\b)?", re.IGNORECASE
+)
 _SAID_ABOUT = re.compile(
     rf"^(?P<doer>.+?)\s+[a-z]+\s+(?:(?:about|on|regarding|concerning)\s+(?P<topic>.+)|in\s+(?:{_A_DATE}))$", re.IGNORECASE
 )
@@ -1344,6 +1349,10 @@ def subject_of(question: str, of_a_meeting_body: bool = False) -> str:
         meets = of_a_meeting_body and bool(MEETING_BODY_WORDS & doer_words)
         topic = _DATE_FIRST.sub("", (said["topic"] or "").strip(), count=1)
         return _tidy_subject(said["doer"] if document or meets or not _content_words(topic) else topic)
+    if of_a_meeting_body and (body := _MEETING_BODY_NAMED.search(text)) is not None:
+        # "when do they meet next?" after "what did the cwccg quality cttee want changed in ...": the body named,
+        # whatever it did (a held-out dialogue's had become "... cttee want changed in the chc appeals policy meet next").
+        return _tidy_subject(body.group())
     auxiliary = _AUXILIARY.search(f" {rest} ")
     if auxiliary and auxiliary.start() > 0 and _content_words(rest[: auxiliary.start()]):
         return _tidy_subject(rest[: auxiliary.start()])

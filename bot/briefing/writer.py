@@ -220,10 +220,6 @@ class BriefingWriter:
         # topic is looked for everywhere: "green plan: ockenden" had been a briefing of Green Plan sentences on
         # "green" and "plan" (a review); the Ockenden passages are the minutes'.
         mentions = self.service.features.document_mentions(read_as)
-        if not mentions and len(tokenize(read_as)) >= 2 and (titled := self.service.features.named_document(read_as)) is not None:
-            # Every word of the topic in one document's title, with no word for a document: "quality committee june"
-            # is the committee's June report (a held-out topic had been briefed from the minutes' audit committee).
-            mentions = [(titled, read_as)]
         named = frozenset(slug for slug, _ in mentions)
         other_words = set(tokenize(read_as)) - {t for _, words in mentions for t in tokenize(words)}
         if other_words and not other_words & self.service.document_tokens(named):

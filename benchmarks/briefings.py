@@ -53,7 +53,7 @@ TARGET = 0.75
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--index", type=Path, default=REPO / "kb", help="knowledge base folder (built from corpus/ if absent)")
-    parser.add_argument("--topics", type=Path, default=REPO / "eval" / "topics.jsonl")
+    parser.add_argument("--topics", type=Path, help="default: eval/topics.jsonl, or eval/heldout_topics.jsonl with --held-out")
     parser.add_argument("--rounds", type=int, default=3, help="passes over the topics for timing")
     parser.add_argument("--fit", action="store_true", help="fit on all topics and write bot/briefing/selection_weights.json")
     parser.add_argument(
@@ -61,6 +61,9 @@ def main() -> None:
         help="topics kept apart (eval/heldout_topics.jsonl): written with the shipped weights, nothing fitted",
     )
     args = parser.parse_args()
+    if args.fit and args.held_out:
+        parser.error("--fit fits the shipped weights on the topics: not on a held-out set")
+    args.topics = args.topics or REPO / "eval" / ("heldout_topics.jsonl" if args.held_out else "topics.jsonl")
 
     settings = replace(Settings.from_env(), kb_dir=args.index, corpus_dir=REPO / "corpus")
     started = time.perf_counter()

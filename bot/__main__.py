@@ -77,7 +77,9 @@ def main(argv: list[str] | None = None) -> int:
     train.add_argument("questions", type=Path, nargs="?", default=EVAL_QUESTIONS, help="questions.jsonl (default: %(default)s)")
 
     dialogues = commands.add_parser("eval-dialogues", help="score follow-up questions on dialogues, out-of-fold, with and without context")
-    dialogues.add_argument("dialogues", type=Path, nargs="?", default=Path("eval/dialogues.jsonl"), help="default: %(default)s")
+    dialogues.add_argument(
+        "dialogues", type=Path, nargs="?", help="default: eval/dialogues.jsonl, or eval/heldout_dialogues.jsonl with --held-out"
+    )
     dialogues.add_argument("--details", type=Path, help="write per-dialogue results here (JSONL)")
     dialogues.add_argument(
         "--held-out", action="store_true",
@@ -357,6 +359,7 @@ def _eval_dialogues(args, settings: Settings, parser: argparse.ArgumentParser) -
     from bot.followup import Tunables
 
     service = load_service(settings)
+    args.dialogues = args.dialogues or Path("eval/heldout_dialogues.jsonl" if args.held_out else "eval/dialogues.jsonl")
     dialogues = dialogue_eval.load_dialogues(args.dialogues)
     fitted: dict[int, Tunables] = {}
     if args.held_out:

@@ -266,15 +266,24 @@ _A_DATE = (
 # A pronoun that may stand for a body that meets ("when's it meeting next?", "who chairs them?"); not "that meeting" (a
 # review's "what came out of that meeting?" after the ICB chair met the fire service had become "... (the icb)?").
 _PRONOUN_FOR_A_BODY = re.compile(r"\b(?:it|its|they|them|their)\b", re.IGNORECASE)
-# A body that meets named with its article and up to four words before its word for a body ("the cwccg quality cttee",
-# "the PHM board", "our governing body"), and its meeting ("the board meeting").
+# A body that meets named with its article and up to four words of its name before the last of its words for a body
+# ("the cwccg quality cttee", "the ccg's clinical quality committee", "the mental health partnership board"), and its
+# meeting ("the board meeting"): words of a name, not a verb or a preposition between ("the staff say at the board",
+# "the role of the digital board" are not one; a review's).
+_NOT_IN_A_BODYS_NAME = r"(?:the|a|an|of|at|on|in|to|for|from|with|by|about|say|said|says|did|do|does|is|are|was|were|has|have|had|role|outcome)"
 _MEETING_BODY_NAMED = re.compile(
-    rf"\b(?:the|our|their|its)\s+(?:[\w&'’-]+\s+){{0,4}}?(?:{'|'.join(sorted(MEETING_BODY_WORDS))})\b(?:\s+meetings?\b)?", re.IGNORECASE
+    rf"\b(?:the|our|their|its)\s+(?:(?!{_NOT_IN_A_BODYS_NAME}\b)[\w&'’-]+\s+){{0,4}}(?:{'|'.join(sorted(MEETING_BODY_WORDS))})\b(?!['’]s\b)"
+    r"(?:\s+meetings?\b)?",
+    re.IGNORECASE,
 )
 # What was counted going to or taking part in an event, and the event: "staff came to the staff away day", "people
-# attended the festival", "nurses went to the event at the cathedral". English verbs of attending, set by hand.
+# attended the festival", "nurses went to the event at the cathedral". English verbs of attending and words for an
+# event, set by hand: "how many patients went to the emergency department in june?" counts visits, and "is that up?"
+# asks of the count (a review's).
 _COUNTED_GOING_TO = re.compile(
-    r"^(?:[\w'’-]+\s+){1,3}?(?:came|went|turned\s+up|showed\s+up|attended|joined|took\s+part)\s+(?:(?:to|in|at)\s+)?(?P<event>(?:the|a|an|our|their)\s.+)$",
+    r"^(?:[\w'’-]+\s+){1,3}?(?:came|went|turned\s+up|showed\s+up|attended|joined|took\s+part)\s+(?:(?:to|in|at)\s+)?"
+    r"(?P<event>(?:the|a|an|our|their)\s(?:[\w&'’-]+\s+){0,5}?(?:day|event|festival|workshop|conference|session|briefing|"
+    r"forum|celebration|launch|webinar|meeting|fair|showcase)s?\b.*)$",
     re.IGNORECASE,
 )
 _SAID_ABOUT = re.compile(

@@ -426,6 +426,12 @@ def test_a_table_named_by_where_it_stands_refuses_the_sentence_and_an_opening_po
     assert shown_as_a_point(sentence, point_quote(sentence, {}) or "") == "Primary Care has also delivered over 1,417,551 Covid vaccinations since December 2020."
     pointing_back = "In addition to this, a further 2% of total appointments were generated from December to March."
     assert shown_as_a_point(pointing_back, point_quote(pointing_back, {}) or "") == "A further 2% of total appointments were generated from December to March."
+    # A review's: numbers are figures too, a word with a capital inside keeps it, and money may follow the pointer.
+    assert point_quote("These figures above 92% show the Trust met the standard in April 2022 across its sites.", {})
+    consult = "In addition to this, eConsult has been rolled out to 40 practices across Coventry."
+    assert shown_as_a_point(consult, point_quote(consult, {}) or "") == "eConsult has been rolled out to 40 practices across Coventry."
+    money = "In addition to this, £2.3m has been committed to the programme over two years."
+    assert shown_as_a_point(money, point_quote(money, {}) or "") == "£2.3m has been committed to the programme over two years."
     briefing = writer.write("gp access and primary care appointments")
     shown = [briefing.headline, *(point.text for point in briefing.points)]
     assert shown and not any("table below" in text.lower() or text.startswith("In addition to") for text in shown), shown

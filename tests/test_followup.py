@@ -95,6 +95,18 @@ def test_the_subject_leaves_out_the_verb_and_the_time_of_the_question_before():
     assert resolve("when do they meet next?", asked("what did the quality cttee ask to change in the appeals policy?")).question == (
         "when do the quality cttee meet next?"
     )
+    # A review's: the whole name up to its last word for a body, not a possessive's owner, and no verb or preposition in it.
+    for before, meant in [
+        ("what did the ccg's clinical quality committee approve?", "who chairs the ccg's clinical quality committee?"),
+        ("what does the mental health partnership board do?", "who chairs the mental health partnership board?"),
+        ("what did the staff say at the board meeting?", "who chairs the board meeting?"),
+        ("what is the role of the digital board?", "who chairs the digital board?"),
+    ]:
+        assert resolve("who chairs it?", asked(before)).question == meant, before
+    # A count of visits is no event: "is that up?" asks of the count (a review's had become "the emergency department").
+    assert resolve("is that up?", asked("how many patients went to the emergency department in june?")).question != (
+        "is the emergency department in june up?"
+    )
     # ... when a pronoun stands for it: "that meeting" is the meeting asked about (a review's had become "(the icb)").
     assert "fire service" in resolve("what came out of that meeting", asked("when did the icb chair meet the fire service?")).question
     # "in" dates what was done only when a date follows it alone (a re-review: "say in its report about water" is about water).
@@ -1644,3 +1656,14 @@ def test_an_ellipsis_naming_another_body_is_answered_only_by_what_names_it(servi
     two_week_wait = answerer.answer("uhcw 2ww performance in april?", ())
     at_swft_too = answerer.answer("and swft?", two_week_wait.history)
     assert "62 day standard" not in at_swft_too.answer.text, at_swft_too.answer.text
+
+
+def test_the_held_out_dialogues_are_answered_with_the_shipped_tunables(service):
+    """``eval-dialogues --held-out``: the set kept apart, answered as the bot answers, nothing fitted."""
+    from bot import dialogue_eval
+
+    dialogues = dialogue_eval.load_dialogues(Path(__file__).resolve().parents[1] / "eval" / "heldout_dialogues.jsonl")
+    assert len(dialogues) == 30 and {d.kind for d in dialogues} >= {"pronoun", "ellipsis", "switch", "unanswerable_followup"}
+    switch = next(d for d in dialogues if d.kind == "switch")
+    (outcome,) = dialogue_eval.evaluate_shipped([switch], service)
+    assert outcome.dialogue is switch and outcome.answer.text and outcome.alone.text

@@ -77,7 +77,8 @@ _ELSEWHERE = r"\s+(?:\w+\s+){0,2}(?:above|below|overleaf)"
 _SEE_ELSEWHERE = re.compile(rf"\b(?:{_POINTING_VERB}|as){_ELSEWHERE}\b", re.IGNORECASE)
 # ... or a table or chart named by where it stands ("The table below shows in April 2022 ...", a trial's GP access
 # headline): the briefing shows no table.
-_SHOWN_ELSEWHERE = re.compile(r"\b(?:the|this|these)\s+(?:tables?|charts?|graphs?|figures?|diagrams?|maps?)\s+(?:above|below|overleaf)\b", re.IGNORECASE)
+# (Not "figures", which are numbers too: "these figures above 92%"; a review's.)
+_SHOWN_ELSEWHERE = re.compile(r"\b(?:the|this)\s+(?:table|chart|graph|diagram|map)\s+(?:above|below|overleaf)\b", re.IGNORECASE)
 # A pointer that ends a sentence as an aside ("... took place on the 1st July as detailed below."): the
 # claim before it stands without it. Only "as ...", so "The governance is outlined below." is not cut to "... is".
 _TRAILING_POINTER = re.compile(rf"[\s,;:]*\bas\s+{_POINTING_VERB}{_ELSEWHERE}\W*$", re.IGNORECASE)
@@ -90,7 +91,7 @@ _LEADING_POINTER = re.compile(
     r"(?:\s*(?:,|and|&)\s*\d+)*\s*,\s*(?=[a-z])"
     # ... or to what was said before it ("In addition to the above, Primary Care has also delivered ...", "In addition to
     # this, a further ...", a trial's GP access points): the claim after it stands alone.
-    r"|^(?:In\s+addition\s+to|Further\s+to|As\s+well\s+as)\s+(?:(?:all\s+of\s+)?the\s+above|this|these|that)\s*,\s*(?=\w)"
+    r"|^(?:In\s+addition\s+to|Further\s+to|As\s+well\s+as)\s+(?:(?:all\s+of\s+)?the\s+above|this|these|that)\s*,\s*(?=\S)"
 )
 _ASIDE_POINTER = re.compile(r"\s*\((?:see|as\s+shown\s+in)\s+(?:Figures?|Tables?)\s+\d+(?:\s+and\s+\d+)?\)(?=\W*$)", re.IGNORECASE)
 # A report's closing words run onto its last sentence ("... for assurance and information only End of Report").
@@ -289,7 +290,9 @@ def shown_as_a_point(sentence: str, quote: str) -> str:
     """How a point's quote is shown: with a capital when its sentence's opening pointer to a chart was cut off before
     it ("we need to reduce ..." of "As shown in Figure 27, we need to reduce ..."), else as quoted."""
     lead = _LEADING_POINTER.match(without_heading(sentence))
-    return quote[:1].upper() + quote[1:] if lead and quote[:1].islower() else quote
+    first = quote.split(maxsplit=1)[0] if quote.strip() else ""
+    # "eConsult", "iPads": a word written with a capital inside keeps its first letter (a review's).
+    return quote[:1].upper() + quote[1:] if lead and quote[:1].islower() and first.islower() else quote
 
 
 def point_quote(sentence: str, terms: dict[str, float]) -> str | None:

@@ -261,8 +261,6 @@ _A_DATE = (
     rf"(?:the\s+)?(?:{DAY_BEFORE_MONTH})?(?:(?:{MONTH_NAMES})\.?(?:\s+(?:19|20)?\d\d)?|{FINANCIAL_YEAR}|(?:19|20)\d\d)"
     rf"|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|(?:mon|tues|wednes|thurs|fri|satur|sun)day|{QUARTER}"
 )
-# ... or only when it was done, "in june" (a second trial's "who chairs it?" after "what did the quality cttee approve in
-# june" had been "who chairs the quality cttee approve in june?"; not "say in its report about water", a review's).
 # A pronoun that may stand for a body that meets ("when's it meeting next?", "who chairs them?"); not "that meeting" (a
 # review's "what came out of that meeting?" after the ICB chair met the fire service had become "... (the icb)?").
 _PRONOUN_FOR_A_BODY = re.compile(r"\b(?:it|its|they|them|their)\b", re.IGNORECASE)
@@ -270,7 +268,7 @@ _PRONOUN_FOR_A_BODY = re.compile(r"\b(?:it|its|they|them|their)\b", re.IGNORECAS
 # ("the cwccg quality cttee", "the ccg's clinical quality committee", "the mental health partnership board"), and its
 # meeting ("the board meeting"): words of a name, not a verb or a preposition between ("the staff say at the board",
 # "the role of the digital board" are not one; a review's).
-_NOT_IN_A_BODYS_NAME = r"(?:the|a|an|of|at|on|in|to|for|from|with|by|about|say|said|says|did|do|does|is|are|was|were|has|have|had|role|outcome)"
+_NOT_IN_A_BODYS_NAME = r"(?:the|a|an|of|at|on|in|to|for|from|with|by|about|say|said|says|did|do|does|is|are|was|were|has|have|had)"
 _MEETING_BODY_NAMED = re.compile(
     rf"\b(?:the|our|their|its)\s+(?:(?!{_NOT_IN_A_BODYS_NAME}\b)[\w&'’-]+\s+){{0,4}}(?:{'|'.join(sorted(MEETING_BODY_WORDS))})\b(?!['’]s\b)"
     r"(?:\s+meetings?\b)?",
@@ -286,6 +284,8 @@ _COUNTED_GOING_TO = re.compile(
     r"forum|celebration|launch|webinar|meeting|fair|showcase)s?\b.*)$",
     re.IGNORECASE,
 )
+# ... or only when it was done, "in june" (a second trial's "who chairs it?" after "what did the quality cttee approve in
+# june" had been "who chairs the quality cttee approve in june?"; not "say in its report about water", a review's).
 _SAID_ABOUT = re.compile(
     rf"^(?P<doer>.+?)\s+[a-z]+\s+(?:(?:about|on|regarding|concerning)\s+(?P<topic>.+)|in\s+(?:{_A_DATE}))$", re.IGNORECASE
 )

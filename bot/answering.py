@@ -1062,7 +1062,7 @@ class AnsweringService:
                 for c in scored[1:TYPED_LEAD_CANDIDATES]
                 if held(c) == len(typed) > best_holds
                 and self.kb.sentences[c.sentence_id][0] == document
-                and (of_the_document or borrowed & set(tokenize(self._text(c))))
+                and (of_the_document or borrowed & self.searcher.sentence_tokens(c.sentence_id))
             ),
             None,
         )

@@ -28,7 +28,7 @@ import numpy as np
 from bot.action_query import ActionFilter
 from bot.answering import Answer, AnsweringService
 from bot.follow_answers import FollowUpAnswerer
-from bot.followup import DEFAULT_TUNABLES, CitedPassage, FollowUpKind, Tunables, Turn, resolve
+from bot.followup import DEFAULT_TUNABLES, CitedPassage, FollowUpKind, Tunables, Turn, WordSense, resolve
 from bot.training import rule_is_kept
 
 # Cross-validation folds over eval/dialogues.jsonl: each dialogue carries its fold.
@@ -139,7 +139,9 @@ def decision_examples(dialogues: list[Dialogue]) -> list[tuple[str, tuple[Turn, 
     return examples
 
 
-def fit_tunables(dialogues: list[Dialogue], parse_actions: Callable[[str], ActionFilter | None]) -> Tunables:
+def fit_tunables(
+    dialogues: list[Dialogue], parse_actions: Callable[[str], ActionFilter | None], sense: WordSense | None = None
+) -> Tunables:
     """The tunables reading most of these dialogues' turns as the kind they are.
 
     Among equally good values, the middle of their range (the lower middle): the
@@ -148,7 +150,7 @@ def fit_tunables(dialogues: list[Dialogue], parse_actions: Callable[[str], Actio
     examples = decision_examples(dialogues)
 
     def accuracy(tunables: Tunables) -> int:
-        return sum(resolve(message, history, parse_actions, tunables).kind in kinds for message, history, kinds in examples)
+        return sum(resolve(message, history, parse_actions, tunables, sense).kind in kinds for message, history, kinds in examples)
 
     scored = {Tunables(e, w): accuracy(Tunables(e, w)) for e, w in itertools.product(ELLIPSIS_WORDS_TRIED, LEANING_WORDS_TRIED)}
     best = max(scored.values())
@@ -248,7 +250,8 @@ def evaluate(dialogues: list[Dialogue], service: AnsweringService) -> tuple[list
     def parse(text: str) -> ActionFilter | None:
         return service.actions.understand(text, service.today())
 
-    fitted = {fold: fit_tunables([d for d in dialogues if d.fold != fold], parse) for fold in sorted({d.fold for d in dialogues})}
+    sense = FollowUpAnswerer(service, DEFAULT_TUNABLES).sense  # how the bot reads words, for reading the turns as it would
+    fitted = {fold: fit_tunables([d for d in dialogues if d.fold != fold], parse, sense) for fold in sorted({d.fold for d in dialogues})}
     led = [run_dialogue(d, FollowUpAnswerer(service, replace(fitted[d.fold], lead_with_words_typed=True))) for d in dialogues]
     unled = [run_dialogue(d, FollowUpAnswerer(service, replace(fitted[d.fold], lead_with_words_typed=False)), a.alone) for d, a in zip(dialogues, led)]
     for fold in fitted:  # leading with the words typed, kept when it gains more last turns than it loses on the other folds

@@ -651,6 +651,16 @@ def test_the_headline_says_something_of_the_topic(writer):
     assert "NOTED" not in headline and "polic" in headline.lower(), headline
 
 
+def test_the_headline_does_not_lean_on_a_sentence_before_it(writer):
+    """This pass's trial: "commissioning policies renewed or withdrawn" was headlined "She said that the Governing Body
+    was not being asked to recommend ...": who "she" is stands in the sentence before, which the briefing does not give."""
+    from bot.briefing.clauses import leans_on_previous
+
+    headline = writer.write("commissioning policies renewed or withdrawn").headline
+    assert not leans_on_previous(headline), headline
+    assert leans_on_previous("She said that the Governing Body was not being asked to recommend the policy.")
+
+
 def test_no_headline_or_point_only_introduces_what_follows_it(writer):
     """Trying the trial's leftovers: "commissioning policies renewed or withdrawn" was headlined "The following policies
     were due to for renewal April 2022." A list the sentence brings, or one after its colon, still counts."""

@@ -748,7 +748,12 @@ def _headline(
         whole = is_whole_sentence(quote, candidate.text) and len(quote) <= MAX_HEADLINE_CHARS
         # ... and one saying something of the topic: "NOTED the contents of the report and were ASSURED of the actions
         # ..." had headed the briefing on commissioning policies (a minutes' formula, and no word of the topic).
-        return whole and not reports_a_question(quote) and not points_ahead(quote) and coverage(stems_of(quote), terms) > 0
+        # Nor one leaning on the sentence before it ("She said that the Governing Body was not being asked ...": a
+        # new user's trial's headline on commissioning policies, whose "she" the reader never meets).
+        return (
+            whole and not reports_a_question(quote) and not points_ahead(quote) and not leans_on_previous(quote)
+            and coverage(stems_of(quote), terms) > 0
+        )
 
     for candidate, quote in chosen:
         if leads(candidate, quote):

@@ -1220,19 +1220,31 @@ class AnsweringService:
         return None
 
     def _organisation_rows(self, question: str, scored: list[_Scored]) -> RowsAnswer | None:
-        """For a figure asked "by trust" (``bot.breakdowns``), the row of a table giving it for each organisation, in
+        """For a figure asked "by trust" (``bot.breakdowns``), or of an organisation the question names whose figure the
+        row gives ("62 day cancer performance at uhcw in april": this pass's trial had got the section's prose, the row
+        standing on a page of its own), the row of a table giving it for each organisation, in
         the best candidate's document, whose title names most of the measure asked (``title_fit``: the fewest words
         not asked breaking a tie, "Two Week Wait" before "Two Week Wait – Breast Symptomatic"), on pages (from its
         heading's to its own) naming every month the question does: the rows give the report's latest month, and a
         review saw April's shown for "... in March by trust?". None when the question asks no breakdown or no row fits
         MIN_MEASURE_NAMED of the measure."""
-        if not scored or not asks_by_organisation(question):
+        if not scored:
+            return None
+        by_organisation = asks_by_organisation(question)
+        named = self.organisations_named(question)
+        if not by_organisation and not named:
             return None
         slug = self.kb.sentences[scored[0].sentence_id][0]
-        measure = {token: self.searcher.term_weight(token) or 1.0 for token in measure_tokens(question)}
+        # The organisations named are no words of the measure: "62 day cancer performance at uhcw" asks the 62 day row.
+        names = {token for initials in named for token in tokenize(initials)} | {
+            token for initials in named for name in self._organisations[initials] for token in tokenize(name)
+        }
+        measure = {token: self.searcher.term_weight(token) or 1.0 for token in measure_tokens(question) if token not in names}
         months = set(months_named(question))
         best: tuple[tuple[float, int], int, OrganisationRow, str] | None = None
         for sentence_id, row in self._organisation_table_rows.get(slug, []):
+            if not by_organisation and not any(name in named and figure for name, figure in row.entries):
+                continue  # the organisation asked about has no figure in it: the row does not answer
             heading, heading_id = self._section_heading_of(sentence_id)
             fit = title_fit(heading, row_label(self.kb.sentences[sentence_id][1].text, row), measure)
             if fit[0] < MIN_MEASURE_NAMED or (best is not None and fit <= best[0]):

@@ -412,6 +412,11 @@ def test_a_row_of_organisations_is_read_with_each_ones_figure_or_its_blank():
         ("cancer two week wait for gp referrals in april by trust?", "CWCCG 79.0%; SWFT 90.0%; GEH (no figure given); UHCW 72.2%", 22),
         ("2ww breast symptomatic per trust", "CWCCG 89.2%; SWFT 93.9%; GEH (no figure given); UHCW 85.7%", 24),
         ("2ww performance by trust", "CWCCG 79.0%; SWFT 90.0%; GEH (no figure given); UHCW 72.2%", 22),  # "2ww" is "Two Week Wait"
+        # This pass's trial and a held-out set: one trust named asks its cell of the same row ("at uhcw" had got the
+        # section's screening breaches; "breast 2ww swft april" the 62-day prose).
+        ("62 day cancer performance at uhcw in april", "CW 51.5%; SWFT 49.7%; GEH (no figure given); UHCW 55.0%", 27),
+        ("breast 2ww swft april", "CWCCG 89.2%; SWFT 93.9%; GEH (no figure given); UHCW 85.7%", 24),
+        ("whats uhcw's 62 day cancer perf for april, is it better than swft?", "CW 51.5%; SWFT 49.7%; GEH (no figure given)", 27),
     ],
 )
 def test_a_figure_asked_by_trust_leads_with_the_row_of_trusts_under_its_measures_heading(service, question, shown, page):
@@ -435,6 +440,9 @@ def test_a_figure_asked_by_trust_leads_with_the_row_of_trusts_under_its_measures
         "cancer figures by trust",
         # "by the trust" is a passive's agent, no breakdown.
         "what cancer waits data was not submitted by the trust?",
+        # A trust named whose cell is blank (GEH sent no April cancer data), or a measure no row is titled with.
+        "62 day cancer performance at geh in april",
+        "how many ev charging points has swft got?",
     ],
 )
 def test_a_breakdown_by_trust_no_row_of_trusts_gives_shows_none(service, question):

@@ -70,9 +70,12 @@ from bot.facts import (
     carries,
     gives_a_figure_for,
     gives_contact,
+    gives_label,
     has_figure,
     initials_asked,
+    is_labelled_line,
     is_talk,
+    labels_asked,
     split_question,
     summary_asked,
     topic_named,
@@ -199,6 +202,12 @@ PART_CHUNKS_SEARCHED = 6
 # Contact details asked for are answered from the best of this many sentences that gives some. Set by hand
 # (no dev question asks for them): a trial's "julie grant email" found hers second.
 CONTACT_CANDIDATES = 5
+# A labelled line ("Committee Chair: Zubair Khan") answers a question when its document's title holds at least this
+# share of the question's words, its question words and the label's words aside ("who chairs the cqgc now": "cqgc" of
+# "now" and "cqgc"). Set by hand after this pass's trial; no dev question asks what such a line gives.
+MIN_TITLE_SHARE = 0.5
+# Words of the labels asked, which no title needs to hold ("chair", "next", "meeting", "date", "exec", "lead").
+_LABEL_WORDS = frozenset(tokenize("chair chairs chaired chairing co-chair next meeting meet meets date exec executive lead now"))
 # At most this many sentences in an answer: staff read answers in a chat pane. Set by hand.
 MAX_SENTENCES = 4
 # A follow-up's words typed lead the answer only from a sentence among this many best candidates (the best counted):
@@ -768,6 +777,11 @@ class AnsweringService:
             # around it (that question had scored just under the bar).
             composed = self._compose(signed)
             return Answer(composed.text, composed.citations, False, trace=[*trace, f"who wrote it asked: its author lines, {self._where(signed[0])}"])
+        if labelled := self._labelled_lines(question):
+            # "who chairs the clinical quality and governance committee?": the paper's "Committee Chair: Zubair Khan"
+            # answers, whatever the score says of a line sharing one word with the question (the title line had led).
+            composed = self._compose(labelled)
+            return Answer(composed.text, composed.citations, False, trace=[*trace, f"a labelled line answers: {self._where(labelled[0])}"])
         table = self._table_answer(question, scored, candidates)
         if table:
             trace.append(f"read a monthly table: {self._where(table.sentence_id)}, {table.shown() if table.gives else table.gap()}")
@@ -1543,6 +1557,31 @@ class AnsweringService:
             return [c for c in scored if c.sentence_id not in others] or scored
         lines = self._author_lines_of({self._page(scored[0].sentence_id)[0]})
         return [_Scored(i, scored[0].score) for i in lines] or scored  # alone: what else ranks high answers another question
+
+    def _labelled_lines(self, question: str) -> list[int]:
+        """The lines stating what the question asks as a label and its value ("• Committee Chair: Zubair Khan" for "who
+        chairs the cqgc?", ``bot.facts.labels_asked``), in a document whose title names what it asks about: at least
+        MIN_TITLE_SHARE of the question's other words, and every organisation it names. None for a question naming
+        nothing the title does ("who chairs the ICS Greener NHS Delivery Board?", a near miss)."""
+        labels = labels_asked(question)
+        if not labels:
+            return []
+        asked = [t for t in dict.fromkeys(tokenize(question)) if t not in QUESTION_WORDS and t not in _LABEL_WORDS]
+        organisations = {initials.lower() for initials in self.organisations_named(question)}
+        found = []
+        for label in labels:
+            for i, slug in self._label_lines:
+                title = self.features.title_words(slug)
+                share = sum(t in title for t in asked) / len(asked) if asked else 0.0
+                if share >= MIN_TITLE_SHARE and organisations <= title and gives_label(self.kb.sentences[i][1].text, label):
+                    found.append(i)
+                    break  # one line a label: the first in document order
+        return found
+
+    @cached_property
+    def _label_lines(self) -> list[tuple[int, str]]:
+        """Every line of the corpus that is a label and its value (``bot.facts.gives_label``), with its document."""
+        return [(i, slug) for i, (slug, sentence) in enumerate(self.kb.sentences) if is_labelled_line(sentence.text)]
 
     def _author_lines_of(self, slugs: set[str]) -> list[int]:
         """The sign-offs and author lines of these documents, in document order."""

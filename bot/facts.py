@@ -137,6 +137,45 @@ def asks_for_author(question: str) -> bool:
     return bool(_ASKS_AUTHOR.search(question))
 
 
+# A fact a paper states as a label and its value, on a line of its own, as board papers' "Key Information" boxes do
+# ("• Committee Chair: Zubair Khan", "• Date of Next Meeting: 26th July 2022"). Such a line answers the question asking
+# for it in words it does not use: "who chairs the clinical quality and governance committee?" had been answered with
+# the report's title line, "when is the next quality committee meeting?" declined (the date stands apart from the
+# committee's name). Each pair: how a question asks it, and the label that gives it. English, set by hand after this
+# pass's trial and a held-out set; the author's line has its own reading (``asks_for_author``).
+_LABELLED = re.compile(r"^(?:[•▪●–-]\s*)?(?P<label>[A-Z][A-Za-z/&'’ -]{2,40}?)\s*:\s*(?P<value>\S.*)$")
+_LABELS_ASKED = (
+    (
+        re.compile(r"\bwho(?:['’]?s|\s+is|\s+was)?\b[^?]*\b(?:co-?)?chair(?:s|ed|ing|man|person)?\b", re.IGNORECASE),
+        re.compile(r"\bchair(?:man|person)?$", re.IGNORECASE),
+    ),
+    (
+        re.compile(r"\b(?:when|what\s+date|which\s+date|date)\b[^?]*\bnext\b[^?]*\bmeet|\bwhen\b[^?]*\bmeet(?:s|ing)?\s+next\b", re.IGNORECASE),
+        re.compile(r"\bnext\s+meeting$", re.IGNORECASE),
+    ),
+    (
+        re.compile(r"\bwho(?:['’]?s|\s+is|\s+was)?\b[^?]*\bexec(?:utive)?\s+lead\b", re.IGNORECASE),
+        re.compile(r"\bexecutive\s+lead$", re.IGNORECASE),
+    ),
+)
+
+
+def labels_asked(question: str) -> list[re.Pattern[str]]:
+    """The labels whose lines answer the question ("who chairs ..." asks a "Chair:" line), in the order asked."""
+    return [label for asked, label in _LABELS_ASKED if asked.search(question)]
+
+
+def is_labelled_line(sentence: str) -> bool:
+    """Whether the sentence is a line of a label and its value, whatever the label."""
+    return _LABELLED.match(sentence.strip()) is not None
+
+
+def gives_label(sentence: str, label: re.Pattern[str]) -> bool:
+    """Whether the sentence is a line of that label and its value ("• Committee Chair: Zubair Khan")."""
+    line = _LABELLED.match(sentence.strip())
+    return line is not None and bool(label.search(line["label"].strip()))
+
+
 def asks_for_contact(question: str) -> bool:
     return bool(_ASKS_CONTACT.search(question))
 

@@ -574,6 +574,29 @@ def test_who_wrote_a_letter_is_answered_by_its_sign_off(service, question):
     assert [(c.slug, c.page) for c in answer.citations] == [("nhse-system-review-letter-2022-05", 4)]
 
 
+@pytest.mark.parametrize(
+    ("question", "stated"),
+    [
+        ("who chairs the cwccg clinical quality and governance committee?", ["Zubair Khan"]),
+        ("when is the next quality committee meeting", ["26th July 2022"]),
+        ("whos chairing the cqgc now and when is there next meeting", ["Zubair Khan", "26th July 2022"]),
+        ("who is the exec lead for the quality committee", ["Rebecca Bartholomew"]),
+    ],
+)
+def test_a_fact_a_paper_states_as_a_label_answers_the_question_asking_it(service, question, stated):
+    """This pass's trial and a held-out set: "who chairs ..." had the committee report's title line, and "when is the next
+    ... meeting" was declined; the report's "• Committee Chair: Zubair Khan" and "• Date of Next Meeting: 26th July 2022"
+    answer them."""
+    answer = service.answer(question)
+    assert not answer.abstained and all(fact in answer.text for fact in stated), answer.text
+    assert {(c.slug, c.page) for c in answer.citations} == {("ccg-quality-committee-report-2022-06", 4)}
+
+
+def test_a_labelled_line_answers_only_for_what_its_papers_title_names(service):
+    # Another body: a dev near miss, which the line must not answer whatever the score says.
+    assert "Zubair Khan" not in service.answer("Who chairs the ICS Greener NHS Delivery Board?").text
+
+
 def test_who_a_document_is_from_is_its_sign_off_and_no_other_papers(service):
     """A second review: "who is the letter from?" was declined, just under the answer-or-decline bar, and "who authored
     the performance report?", which names no author, quoted the finance report's cover sheet."""

@@ -42,6 +42,14 @@ MAX_SENTENCES_BACK_TO_HEADING = 60
 # one dev question asks a breakdown by trust (q058). "cancer 62 day upgrade performance by trust" still gets the 62-day
 # standard row, labelled with its heading (its title holds about three quarters of the measure; a re-review).
 MIN_MEASURE_NAMED = 0.6
+# ... and this share when the question names one organisation and asks no breakdown ("62 day cancer performance at
+# uhcw"): it may ask another figure of the section (a review: "62 day screening performance at uhcw" 0.69, "gynae 2ww
+# performance at uhcw" 0.69, "how many breast 2ww breaches at uhcw" 0.61 had the row of percentages), where a breakdown
+# asked is that row's. Set by hand on the review's and the trial's questions ("hows swft doing on 2ww breast referrals
+# in april?" 0.79, "2ww performance at uhcw in april?" 0.74 are the row's), no dev question asks either.
+MIN_MEASURE_NAMED_FOR_ONE = 0.7
+# Words comparing or asking how a figure goes, no part of the measure ("is it better than swft?", "how's uhcw doing").
+_NOT_A_MEASURE = frozenset(tokenize("better worse compare compared comparison higher lower best worst perf"))
 # A heading's words: capitalised, figures, little words and marks between them ("CANCER: Two Week Wait (93%) –
 # Breast Symptomatic"); a lower-case word other than these ends it, and makes it a numbered paragraph's prose.
 _HEADING_TOKEN = re.compile(r"\([^)]{0,80}\)|\S+")
@@ -69,7 +77,7 @@ def measure_tokens(text: str) -> list[str]:
     undated = YEAR_WRITTEN.sub(" ", MONTH_WITH_YEAR.sub(" ", text))  # "apr-22": no "22" for a title to hold (a re-review)
     spelled = WEEK_WAIT_SHORTENED.sub(lambda match: f"{match.group(1)} week wait", _BY_ORGANISATION.sub(" ", undated))
     tokens = [str(NUMBER_WORDS[token]) if token in NUMBER_WORDS else token for token in tokenize(spelled)]
-    return [token for token in tokens if not names_a_time(token)]
+    return [token for token in tokens if not names_a_time(token) and token not in _NOT_A_MEASURE]
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,11 @@ def test_ordinary_questions_are_left_to_the_answering_service(table, question):
         ("which water actions are due in march 2024", ActionFilter(due="2024-03", theme="Water")),
         ("what is due in may 22/23", ActionFilter(due="2022-05")),
         ("which actions due 31 may 2022", ActionFilter(due="2022-05")),
+        # Held-out dialogues: the whole listing asked ("across every theme"), or the due year as a "target year", had
+        # been read as words to look for ("across", "target").
+        ("give me all the green plan actions due in 22/23 across every theme", ActionFilter(due="2022/23")),
+        ("list every green plan action with a 23/24 target year, across all the themes", ActionFilter(due="2023/24")),
+        ("which actions mention targets", ActionFilter(text="targets")),
     ],
 )
 def test_action_questions_become_filters(table, question, expected):

@@ -253,6 +253,16 @@ def test_with_four_words_of_its_own_only_a_pronoun_proper_points_back():
     assert resolve("did uhcw hit its target?", asked("what's the 2ww performance in april?")).kind is FollowUpKind.PRONOUN
 
 
+def test_it_of_a_verb_naming_the_subjects_head_is_what_the_subject_is_of():
+    # Held-out dialogues in three sets: "who funded it?" had been read as funding "the funding gap", and answered
+    # with the gap's passage again; the contract is what was funded ("Funding was committed via SWFT ...").
+    gap = asked("whats the funding gap on the phm data platform contract?")
+    assert resolve("who funded it initially?", gap).question == "who funded the phm data platform contract initially?"
+    assert resolve("how much does it cost to run?", asked("what is the cost of the new ward?")).question == "how much does the new ward cost to run?"
+    # A verb naming something else keeps the whole subject: the gap is what is closed.
+    assert "funding gap" in resolve("how will it be closed?", asked("how big is the funding gap on the phm data platform contract?")).question
+
+
 def test_a_pronoun_with_four_words_of_its_own_points_back():
     # Held-out dialogues: asked alone, neither found what "it" or "they" stood for.
     funding = resolve("who put up the money to kick it off?", asked("whats the funding gap on the phm data platform contract?"))

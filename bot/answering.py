@@ -219,9 +219,13 @@ CONTACT_CANDIDATES = 5
 # review (at 0.5, "who chairs the governing body?" had the quality committee's chair); no dev question asks for such a line.
 MIN_TITLE_SHARE = 0.8
 MIN_LABEL_TITLE_INITIALS = 4  # "cqgc" names the Clinical Quality and Governance Committee; "ccg" or "cq" names nothing
-_MEETING_BODY_TOKENS = frozenset(t for word in MEETING_BODY_WORDS for t in tokenize(word))
+# A body that meets, not an organisation ("ccg", "icb"): "who chairs the ccg" asks of the CCG, not of a committee of it.
+_MEETING_BODY_TOKENS = frozenset(t for word in MEETING_BODY_WORDS - BODY_WORDS for t in tokenize(word))
 # Words of the labels asked, which no title needs to hold ("chair", "next", "meeting", "date", "exec", "lead").
-_LABEL_WORDS = frozenset(tokenize("chair chairs chaired chairing co-chair next meeting meet meets date exec executive lead now"))
+_LABEL_WORDS = frozenset(
+    tokenize("chair chairs chaired chairing co-chair next meeting meet meets date exec executive lead now")
+    + tokenize("ok okay cool great thanks cheers sorry hi hello hey")  # and a message's pleasantries (a re-review)
+)
 # At most this many sentences in an answer: staff read answers in a chat pane. Set by hand.
 MAX_SENTENCES = 4
 # A follow-up's words typed lead the answer only from a sentence among this many best candidates (the best counted):
@@ -1606,7 +1610,9 @@ class AnsweringService:
             for i, slug in self._label_lines:
                 initials = {t for t in self.features.title_words(slug) if len(t) >= MIN_LABEL_TITLE_INITIALS} - self.searcher.title_tokens(slug)
                 title = self.searcher.title_tokens(slug) | initials
-                share = sum(t in title for t in asked) / len(asked) if asked else 0.0
+                # "ccg" is the title's "CWCCG" (the organisation shortened as staff shorten it: a re-review's "who
+                # chairs the ccg quality committee?").
+                share = sum(t in title or any(w.endswith(t) for w in title if len(t) >= 3) for t in asked) / len(asked) if asked else 0.0
                 names_body = any(t in _MEETING_BODY_TOKENS or t in initials for t in asked)
                 if share >= MIN_TITLE_SHARE and names_body and gives_label(self.kb.sentences[i][1].text, label):
                     found.append(i)

@@ -48,8 +48,9 @@ MIN_MEASURE_NAMED = 0.6
 # asked is that row's. Set by hand on the review's and the trial's questions ("hows swft doing on 2ww breast referrals
 # in april?" 0.79, "2ww performance at uhcw in april?" 0.74 are the row's), no dev question asks either.
 MIN_MEASURE_NAMED_FOR_ONE = 0.7
-# Words comparing or asking how a figure goes, no part of the measure ("is it better than swft?", "how's uhcw doing").
-_NOT_A_MEASURE = frozenset(tokenize("better worse compare compared comparison higher lower best worst perf"))
+# Words comparing or asking how a figure goes, no part of the measure ("is it better than swft?", "how bad is the 2ww
+# performance at uhcw?": a re-review).
+_NOT_A_MEASURE = frozenset(tokenize("better worse compare compared comparison higher lower best worst perf bad good poor well"))
 # A heading's words: capitalised, figures, little words and marks between them ("CANCER: Two Week Wait (93%) –
 # Breast Symptomatic"); a lower-case word other than these ends it, and makes it a numbered paragraph's prose.
 _HEADING_TOKEN = re.compile(r"\([^)]{0,80}\)|\S+")

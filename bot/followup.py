@@ -531,13 +531,16 @@ def _what_it_is_of(subject: str, message: str) -> str | None:
     gap on the phm data platform contract" asks who funded the contract (a verb of the head's word: "fund" of
     "funding"), not who funded the gap. None otherwise ("when was it set?" of "the target for A&E" keeps the target)."""
     match = _OF_ANOTHER_THING.match(subject.strip())
-    if match is None:
+    if match is None or not _ASKS_WHO_DID.match(message):
         return None
     head = set(tokenize(match["head"])) - _SUBJECT_FRAME_TOKENS
     asked = set(tokenize(" ".join(w for w in _words(message) if w.lower() not in _POINTING_BACK)))
     return match["thing"] if head & asked else None
 
 
+# Who did it, or which one: the doer of the head's verb ("who funded it?", "which trust paid for it?"); "how will it be
+# funded?" asks how the gap is met (a re-review).
+_ASKS_WHO_DID = re.compile(r"^\s*(?:and\s+|so\s+)?(?:who|which\s+\w+)\b", re.IGNORECASE)
 # Words of a subject's head that say nothing of what it is ("the total", "the amount").
 _SUBJECT_FRAME_TOKENS = frozenset(tokenize("total amount number level size"))
 
@@ -896,18 +899,17 @@ def _leans(message: str, tunables: Tunables, sense: WordSense | None = None) -> 
     """A pronoun pointing back and few words of its own, or no word of its own at all ("how many
     people came?"). A message with a word of its own and nothing pointing back names its own subject:
     "what is phm" after a question about the fleet asks about PHM (a new user's trial saw it read as
-    "what is phm (electric vehicles)?"). "this" before a time ("this year") points at none.
+    "what is phm (electric vehicles)?").
 
     With more than MAX_WORDS_BESIDE_ANY_POINTER words of its own, only a pronoun proper leans ("who put up the money
     to kick it off?"), not "that", "this" or "there", which a question of its own uses too ("who is the person that
     leads on net zero"), nor a possessive of a name the message gives (``_owned_by_a_name``)."""
-    if (named := _NAMED_BEFORE_A_DASH.match(message)) and len(_content_words(named["named"])) >= 2 and not _leans(named["named"], tunables, sense):
+    named = _NAMED_BEFORE_A_DASH.match(message)
+    if named and set(_content_words(named["named"])) - _PLEASANTRIES and not _leans(named["named"], tunables, sense):
         return False  # "medicines action plan - what's in it": "it" is what the message named before the dash
     typed = _words(message)
     words = [w.lower().strip("'’") for w in typed]
-    pointing = {
-        position for position, w in enumerate(words) if w in _POINTING_BACK and not _names_a_thing(words, position) and not _dates_a_time(words, position)
-    }
+    pointing = {position for position, w in enumerate(words) if w in _POINTING_BACK and not _names_a_thing(words, position)}
     content = [w for position, w in enumerate(words) if w not in _FUNCTION_WORDS and position not in pointing]
     if len(content) >= MIN_WORDS_OF_ITS_OWN:
         # "how many A&E attendances were there in May?": "there" beside "be" says something exists, and the
@@ -925,20 +927,16 @@ def _leans(message: str, tunables: Tunables, sense: WordSense | None = None) -> 
 # a pronoun proper does. Set by hand: the number fitted before the dev dialogues had any longer follow-up, which a
 # review then saw leaning "that" and "this" of questions of their own ("what actions are there that target water use").
 MAX_WORDS_BESIDE_ANY_POINTER = 3
-# Pronouns proper, which stand for something said before (not "that", "this", "there" or "one").
+# Pronouns proper, which stand for something said before (not "that", "this", "there" or "one": "this year").
 _PRONOUNS = frozenset("it its it's they them their theirs he she him her his".split())
-# "this year", "this month": a time, not a pointer to what was said.
-_TIME_AFTER_THIS = frozenset("year years year's month months month's week weeks week's quarter quarter's financial fy time morning afternoon".split())
-
-
-def _dates_a_time(words: list[str], position: int) -> bool:
-    """ "this" of "this year", "this financial year", "this week's": it points at no thing said before."""
-    return words[position] == "this" and position + 1 < len(words) and words[position + 1] in _TIME_AFTER_THIS
+# Words of a message's opening that name nothing ("sorry - who chairs it?", "ok cool - ...", "one more question - ...").
+_PLEASANTRIES = frozenset("sorry ok okay cool great thanks cheers right hi hello hey question quick btw also".split())
 
 
 # A message naming what it asks about, then a dash and its question: "medicines action plan - what's in it", "the
 # wellbeing for life festival in leamington - how big was it" (dev dialogues' first turns, each a question of its own).
-# It names it in two words or more: "sorry - who chairs it?", "ok cool - who chairs it?" lean (a review).
+# A word of its own other than a pleasantry names it: "sorry - who chairs it?", "ok cool - who chairs it?" lean (a
+# review), "medicines - what's in it?" does not (a re-review).
 _NAMED_BEFORE_A_DASH = re.compile(r"^(?P<named>[^-–—]+?)\s+[-–—]\s+\S")
 
 

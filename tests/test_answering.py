@@ -581,6 +581,8 @@ def test_who_wrote_a_letter_is_answered_by_its_sign_off(service, question):
         ("when is the next quality committee meeting", ["26th July 2022"]),
         ("whos chairing the cqgc now and when is there next meeting", ["Zubair Khan", "26th July 2022"]),
         ("who is the exec lead for the quality committee", ["Rebecca Bartholomew"]),
+        # A re-review: a pleasantry, and "ccg" for the title's "CWCCG".
+        ("ok who chairs the ccg quality committee?", ["Zubair Khan"]),
     ],
 )
 def test_a_fact_a_paper_states_as_a_label_answers_the_question_asking_it(service, question, stated):

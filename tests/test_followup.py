@@ -246,9 +246,13 @@ def test_with_four_words_of_its_own_only_a_pronoun_proper_points_back():
         "who is the person that leads on net zero",
     ):
         assert resolve(own, chair).kind is FollowUpKind.STANDALONE, own
-    # ... and a word of thanks or sorry before a dash names nothing: the question after it still points back.
+    # ... and a word of thanks or sorry before a dash names nothing: the question after it still points back; a topic
+    # of one word does ("medicines - what's in it?", a re-review).
     for polite in ("sorry - who chairs it?", "ok cool - who chairs it?", "one more question - who chairs it?"):
         assert resolve(polite, chair).kind is FollowUpKind.PRONOUN, polite
+    assert resolve("medicines - what's in it?", asked("what is the ics carbon footprint?")).kind is FollowUpKind.STANDALONE
+    # With few words of its own, "this" still points back (a re-review: "and this month?" had been asked alone).
+    assert resolve("and this month?", asked("2ww performance at uhcw in april?")).kind is not FollowUpKind.STANDALONE
     # With three words of its own or fewer, "its" after a trust named is still the measure's: "did uhcw hit its target?".
     assert resolve("did uhcw hit its target?", asked("what's the 2ww performance in april?")).kind is FollowUpKind.PRONOUN
 
@@ -259,6 +263,8 @@ def test_it_of_a_verb_naming_the_subjects_head_is_what_the_subject_is_of():
     gap = asked("whats the funding gap on the phm data platform contract?")
     assert resolve("who funded it initially?", gap).question == "who funded the phm data platform contract initially?"
     assert resolve("how much does it cost to run?", asked("what is the cost of the new ward?")).question == "how much does the new ward cost to run?"
+    # Asked how, not who: "how will it be funded?" asks how the gap is met (a re-review).
+    assert "funding gap" in resolve("how will it be funded?", gap).question
     # A verb naming something else keeps the whole subject: the gap is what is closed.
     assert "funding gap" in resolve("how will it be closed?", asked("how big is the funding gap on the phm data platform contract?")).question
 

@@ -140,6 +140,7 @@ from index.vocabulary import (
     DOCUMENT_NOUNS,
     MEETING_BODY_WORDS,
     MONEY,
+    PLEASANTRIES,
     WEB_ADDRESS,
 )
 from index.word_meaning import meaningful_words
@@ -224,7 +225,7 @@ _MEETING_BODY_TOKENS = frozenset(t for word in MEETING_BODY_WORDS - BODY_WORDS f
 # Words of the labels asked, which no title needs to hold ("chair", "next", "meeting", "date", "exec", "lead").
 _LABEL_WORDS = frozenset(
     tokenize("chair chairs chaired chairing co-chair next meeting meet meets date exec executive lead now")
-    + tokenize("ok okay cool great thanks cheers sorry hi hello hey")  # and a message's pleasantries (a re-review)
+    + tokenize(" ".join(PLEASANTRIES))  # and a message's pleasantries ("ok who chairs ...", a re-review)
 )
 # At most this many sentences in an answer: staff read answers in a chat pane. Set by hand.
 MAX_SENTENCES = 4
@@ -1257,9 +1258,10 @@ class AnsweringService:
         standing on a page of its own), the row of a table giving it for each organisation, in
         the best candidate's document, whose title names most of the measure asked (``title_fit``: the fewest words
         not asked breaking a tie, "Two Week Wait" before "Two Week Wait – Breast Symptomatic"), on pages (from its
-        heading's to its own) naming every month the question does: the rows give the report's latest month, and a
-        review saw April's shown for "... in March by trust?". None when the question asks no breakdown or no row fits
-        MIN_MEASURE_NAMED of the measure."""
+        heading's to its own) naming every month the question does, each the month the document reports
+        (``_months_reported``): the rows give the report's latest month, and a review saw April's shown for "... in
+        March by trust?". None when the question asks no breakdown and names no organisation with a figure in a row, or
+        no row fits MIN_MEASURE_NAMED of the measure (MIN_MEASURE_NAMED_FOR_ONE for one organisation named)."""
         if not scored:
             return None
         by_organisation = asks_by_organisation(question)
@@ -1600,7 +1602,7 @@ class AnsweringService:
         for a body that meets ("committee") or the title's initials ("cqgc") among the question's other words, and at
         least MIN_TITLE_SHARE of them in the title, as words or initials of four letters or more. None for another
         body ("who chairs the governing body?", "the audit committee", "the ICS Greener NHS Delivery Board", a review's
-        and a dev near miss), another year ("in 2019") or the whole CCG ("ccg" is no initials of the title's)."""
+        and a dev near miss), another year ("in 2019") or the whole CCG ("ccg" alone names no body that meets)."""
         labels = labels_asked(question)
         if not labels:
             return []
@@ -1612,7 +1614,8 @@ class AnsweringService:
                 title = self.searcher.title_tokens(slug) | initials
                 # "ccg" is the title's "CWCCG" (the organisation shortened as staff shorten it: a re-review's "who
                 # chairs the ccg quality committee?").
-                share = sum(t in title or any(w.endswith(t) for w in title if len(t) >= 3) for t in asked) / len(asked) if asked else 0.0
+                held = [t in title or (len(t) >= 3 and any(w.endswith(t) for w in title)) for t in asked]
+                share = sum(held) / len(held) if held else 0.0
                 names_body = any(t in _MEETING_BODY_TOKENS or t in initials for t in asked)
                 if share >= MIN_TITLE_SHARE and names_body and gives_label(self.kb.sentences[i][1].text, label):
                     found.append(i)
@@ -1621,7 +1624,7 @@ class AnsweringService:
 
     @cached_property
     def _label_lines(self) -> list[tuple[int, str]]:
-        """Every line of the corpus that is a label and its value (``bot.facts.gives_label``), with its document."""
+        """Every line of the corpus that is a label and its value (``bot.facts.is_labelled_line``), with its document."""
         return [(i, slug) for i, (slug, sentence) in enumerate(self.kb.sentences) if is_labelled_line(sentence.text)]
 
     def _author_lines_of(self, slugs: set[str]) -> list[int]:

@@ -65,6 +65,7 @@ from index.vocabulary import (
     MONTHS,
     NUMBER_WORDS,
     OPENS_WITH_WHO,
+    PLEASANTRIES,
     QUARTER,
     YEAR_WRITTEN,
     number_words,
@@ -529,7 +530,7 @@ _OF_ANOTHER_THING = re.compile(r"^(?P<head>.+?)\s+(?:on|of|for|in)\s+(?P<thing>(
 def _what_it_is_of(subject: str, message: str) -> str | None:
     """The thing a subject is of, when the message asks of "it" what its head names: "who funded it?" of "the funding
     gap on the phm data platform contract" asks who funded the contract (a verb of the head's word: "fund" of
-    "funding"), not who funded the gap. None otherwise ("when was it set?" of "the target for A&E" keeps the target)."""
+    "funding"), not who funded the gap. None otherwise ("how will it be funded?" asks how the gap is met)."""
     match = _OF_ANOTHER_THING.match(subject.strip())
     if match is None or not _ASKS_WHO_DID.match(message):
         return None
@@ -905,7 +906,7 @@ def _leans(message: str, tunables: Tunables, sense: WordSense | None = None) -> 
     to kick it off?"), not "that", "this" or "there", which a question of its own uses too ("who is the person that
     leads on net zero"), nor a possessive of a name the message gives (``_owned_by_a_name``)."""
     named = _NAMED_BEFORE_A_DASH.match(message)
-    if named and set(_content_words(named["named"])) - _PLEASANTRIES and not _leans(named["named"], tunables, sense):
+    if named and set(_content_words(named["named"])) - PLEASANTRIES and not _leans(named["named"], tunables, sense):
         return False  # "medicines action plan - what's in it": "it" is what the message named before the dash
     typed = _words(message)
     words = [w.lower().strip("'’") for w in typed]
@@ -929,8 +930,6 @@ def _leans(message: str, tunables: Tunables, sense: WordSense | None = None) -> 
 MAX_WORDS_BESIDE_ANY_POINTER = 3
 # Pronouns proper, which stand for something said before (not "that", "this", "there" or "one": "this year").
 _PRONOUNS = frozenset("it its it's they them their theirs he she him her his".split())
-# Words of a message's opening that name nothing ("sorry - who chairs it?", "ok cool - ...", "one more question - ...").
-_PLEASANTRIES = frozenset("sorry ok okay cool great thanks cheers right hi hello hey question quick btw also".split())
 
 
 # A message naming what it asks about, then a dash and its question: "medicines action plan - what's in it", "the

@@ -87,6 +87,9 @@ DEFINED_INITIALS = re.compile(r"(?<=\w )\((?P<initials>[A-Z][A-Za-z&]{1,6}?)(?<=
 # Words for a kind of body a name comes before ("heartlands hospital", "kettering general", "warwickshire county
 # council"). English, not fitted.
 BODY_WORDS = frozenset("hospital hospitals trust trusts council ccg icb ics general infirmary hospice pcn practice surgery".split())
+# Words of a message that are courtesy, naming nothing asked about ("sorry - who chairs it?", "ok who chairs ...").
+# English, set by hand after this pass's reviews.
+PLEASANTRIES = frozenset("sorry ok okay cool great thanks cheers right hi hello hey question quick btw also".split())
 # Words for a body that meets, is chaired and has members ("the quality committee", "the PHM board"). English, not fitted.
 MEETING_BODY_WORDS = frozenset("committee committees cttee board boards group groups forum panel partnership network body icb ccg".split())
 

@@ -72,11 +72,10 @@ from bot.facts import (
     carries,
     gives_a_figure_for,
     gives_contact,
-    gives_label,
     has_figure,
     initials_asked,
-    is_labelled_line,
     is_talk,
+    label_of,
     labels_asked,
     split_question,
     summary_asked,
@@ -1609,23 +1608,26 @@ class AnsweringService:
         asked = [t for t in dict.fromkeys(tokenize(question)) if t not in QUESTION_WORDS and t not in _LABEL_WORDS]
         found = []
         for label in labels:
-            for i, slug in self._label_lines:
-                initials = {t for t in self.features.title_words(slug) if len(t) >= MIN_LABEL_TITLE_INITIALS} - self.searcher.title_tokens(slug)
-                title = self.searcher.title_tokens(slug) | initials
-                # "ccg" is the title's "CWCCG" (the organisation shortened as staff shorten it: a re-review's "who
-                # chairs the ccg quality committee?").
-                held = [t in title or (len(t) >= 3 and any(w.endswith(t) for w in title)) for t in asked]
-                share = sum(held) / len(held) if held else 0.0
-                names_body = any(t in _MEETING_BODY_TOKENS or t in initials for t in asked)
-                if share >= MIN_TITLE_SHARE and names_body and gives_label(self.kb.sentences[i][1].text, label):
-                    found.append(i)
-                    break  # one line a label: the first in document order
+            # One line a label: the first in document order whose paper's title names the body asked.
+            line = next((i for i, slug, text in self._label_lines if label.search(text) and self._title_names_the_body(slug, asked)), None)
+            if line is not None:
+                found.append(line)
         return found
 
+    def _title_names_the_body(self, slug: str, asked: list[str]) -> bool:
+        """Whether a paper's title names the body these question words ask about (``_labelled_lines``)."""
+        initials = {t for t in self.features.title_words(slug) if len(t) >= MIN_LABEL_TITLE_INITIALS} - self.searcher.title_tokens(slug)
+        title = self.searcher.title_tokens(slug) | initials
+        # "ccg" is the title's "CWCCG" (the organisation shortened as staff shorten it: a re-review's "who chairs the ccg
+        # quality committee?").
+        held = [t in title or (len(t) >= 3 and any(w.endswith(t) for w in title)) for t in asked]
+        names_body = any(t in _MEETING_BODY_TOKENS or t in initials for t in asked)
+        return bool(held) and sum(held) / len(held) >= MIN_TITLE_SHARE and names_body
+
     @cached_property
-    def _label_lines(self) -> list[tuple[int, str]]:
-        """Every line of the corpus that is a label and its value (``bot.facts.is_labelled_line``), with its document."""
-        return [(i, slug) for i, (slug, sentence) in enumerate(self.kb.sentences) if is_labelled_line(sentence.text)]
+    def _label_lines(self) -> list[tuple[int, str, str]]:
+        """Every line of the corpus that states a label and its value, with its document and label (``bot.facts.label_of``)."""
+        return [(i, slug, label) for i, (slug, sentence) in enumerate(self.kb.sentences) if (label := label_of(sentence.text)) is not None]
 
     def _author_lines_of(self, slugs: set[str]) -> list[int]:
         """The sign-offs and author lines of these documents, in document order."""

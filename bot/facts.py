@@ -165,15 +165,11 @@ def labels_asked(question: str) -> list[re.Pattern[str]]:
     return [label for asked, label in _LABELS_ASKED if asked.search(question)]
 
 
-def is_labelled_line(sentence: str) -> bool:
-    """Whether the sentence is a line of a label and its value, whatever the label."""
-    return _LABELLED.match(sentence.strip()) is not None
-
-
-def gives_label(sentence: str, label: re.Pattern[str]) -> bool:
-    """Whether the sentence is a line of that label and its value ("• Committee Chair: Zubair Khan")."""
+def label_of(sentence: str) -> str | None:
+    """The label of a line stating a label and its value ("Committee Chair" of "• Committee Chair: Zubair Khan"), or
+    None for any other sentence; ``labels_asked`` gives the patterns a label answering a question matches."""
     line = _LABELLED.match(sentence.strip())
-    return line is not None and bool(label.search(line["label"].strip()))
+    return line["label"].strip() if line else None
 
 
 def asks_for_contact(question: str) -> bool:

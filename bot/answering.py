@@ -82,6 +82,7 @@ from bot.facts import (
     topic_named,
     value_asked_for_years,
     wanted_fact_kinds,
+    without_talk_before,
 )
 from bot.facts import figures as fact_figures
 from bot.features import (
@@ -538,6 +539,7 @@ class AnsweringService:
             return Answer(text=NO_QUESTION, citations=[], abstained=True, trace=["declined: no word to look for"])
         if is_talk(question):  # "thanks", "ok great", "not helpful": nothing to look for in the documents
             return Answer(text=NO_QUESTION, citations=[], abstained=True, trace=["talk to the bot, not a question"])
+        question = without_talk_before(question)  # "cheers. when is ...": thanks are no words to look for
         if len(question) > MAX_QUESTION_CHARS:
             text = TOO_LONG.format(length=len(question), limit=MAX_QUESTION_CHARS)
             return Answer(text=text, citations=[], abstained=True, trace=["declined: too long to be a question"])

@@ -345,6 +345,25 @@ def is_talk(message: str) -> bool:
     return any(word in _CHAT for word in re.findall(r"[a-z]+", message.lower())) and not _names_something(message)
 
 
+# Talk before a question: "cheers. when is the old cwccg website being archived?", "thanks - and who leads it?", "ok who
+# chairs it?". Words of talk, at most four, then a stop or a question's first word.
+_TALK_BEFORE = re.compile(
+    r"^\s*(?P<talk>(?:[a-z]+[\s,]*){1,4}?)(?:[.!,;:–-]+\s*|\s+(?=(?:and|what|whats|when|whens|who|whos|where|why|which|how|hows)\b))",
+    re.IGNORECASE,
+)
+
+
+def without_talk_before(message: str) -> str:
+    """The message without the talk to the bot it opens with, when a question or a topic of its own follows: the
+    words of thanks are nothing to search for, and no page holds them ("cheers. when is ..." had been declined, the
+    same question without "cheers." answered)."""
+    talk = _TALK_BEFORE.match(message)
+    if not talk or not all(word in _CHAT for word in re.findall(r"[a-z]+", talk["talk"].lower())):
+        return message
+    rest = message[talk.end() :]
+    return rest if _names_something(rest) and not is_talk(rest) else message
+
+
 def topic_named(message: str) -> str | None:
     """The topic of a message that names one rather than asking a question; None for a question or for talk to the bot."""
     if told := _TELL_ME_ABOUT.match(message):

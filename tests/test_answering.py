@@ -10,7 +10,15 @@ import sys
 import pytest
 
 from bot.evaluation import load_questions, quote_is_verbatim
-from bot.facts import FactKind, asks_for_author, carries, initials_asked, split_question, topic_named
+from bot.facts import (
+    FactKind,
+    asks_for_author,
+    carries,
+    initials_asked,
+    split_question,
+    topic_named,
+    without_talk_before,
+)
 from index.short_names import DefinedName, Initials, names_defined_in, short_names, unwritten_initials
 from index.text import is_list_item, tokenize, without_whitespace, years_written
 from tests.support.paths import EVAL_DIR, REPO
@@ -1017,3 +1025,16 @@ def test_a_measure_is_found_by_its_number_however_written():
     minutes = measure_by_its_number("handovers over 15 minutes")
     assert minutes is not None and minutes.search("Ambulance Handovers within 15 mins") and weeks.search("52 wks")
     assert measure_by_its_number("what was the £52 spend") is None and measure_by_its_number("breaches in april") is None
+
+
+def test_talk_before_a_question_is_not_looked_for(service):
+    # A blind set's switch turn "cheers. when is the old cwccg website being archived?" was declined; without
+    # "cheers." it was answered. Thanks are no words of the question, and no page holds them.
+    assert without_talk_before("cheers. when is the old cwccg website being archived?") == "when is the old cwccg website being archived?"
+    assert without_talk_before("ok great, what about geh?") == "what about geh?"
+    assert without_talk_before("thanks - and who leads it?") == "and who leads it?"
+    # Talk alone, a word of talk that starts a question's words, or a listing's row stays as typed.
+    for message in ("thanks", "more please", "next meeting when?", "no 14", "great work on the green plan?", "page 75?"):
+        assert without_talk_before(message) == message
+    answer = service.answer("cheers. when is the old cwccg website being archived?")
+    assert not answer.abstained and "3rd October" in answer.text

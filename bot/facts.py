@@ -348,7 +348,7 @@ def is_talk(message: str) -> bool:
 # Talk before a question: "cheers. when is the old cwccg website being archived?", "thanks - and who leads it?", "ok who
 # chairs it?". Words of talk, at most four, then a stop or a question's first word.
 _TALK_BEFORE = re.compile(
-    r"^\s*(?P<talk>(?:[a-z]+[\s,]*){1,4}?)(?:[.!,;:–-]+\s*|\s+(?=(?:and|what|whats|when|whens|who|whos|where|why|which|how|hows)\b))",
+    r"^\s*(?P<talk>[a-z]+(?:[\s,]+[a-z]+){0,3}?)(?:\s*[.!,;:–-]+\s*|\s+(?=(?:and|what|whats|when|whens|who|whos|where|why|which|how|hows)\b))",
     re.IGNORECASE,
 )
 

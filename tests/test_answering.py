@@ -1033,6 +1033,7 @@ def test_talk_before_a_question_is_not_looked_for(service):
     assert without_talk_before("cheers. when is the old cwccg website being archived?") == "when is the old cwccg website being archived?"
     assert without_talk_before("ok great, what about geh?") == "what about geh?"
     assert without_talk_before("thanks - and who leads it?") == "and who leads it?"
+    assert without_talk_before("ok and whats the month 4 position?") == "and whats the month 4 position?"
     # Talk alone, a word of talk that starts a question's words, or a listing's row stays as typed.
     for message in ("thanks", "more please", "next meeting when?", "no 14", "great work on the green plan?", "page 75?"):
         assert without_talk_before(message) == message

@@ -21,7 +21,7 @@ from typing import Any
 import bm25s
 import numpy as np
 
-from index.short_names import Initials, short_names, unwritten_initials
+from index.short_names import Initials, short_names
 from index.store import KnowledgeBase
 from index.text import (
     is_english_word,
@@ -181,17 +181,6 @@ class HybridSearcher:
         """The text with the start of a name the documents give initials for written as the initials
         ("george eliot bed occupancy": "GEH bed occupancy"; ``index.short_names``)."""
         return self._initials.rewrite(text)
-
-    def names_as_the_documents_write(self, text: str) -> str:
-        """The text with its names as the pages write them: initials the documents never write spelled out as the one
-        name they stand for ("which SOF segment": "which System Oversight Framework segment"), and the start of a name
-        the documents give initials for written as the initials ("george eliot": "GEH"; ``index.short_names``)."""
-        spelled = _QUERY_WORD.sub(lambda word: self._unwritten_initials.get(word.group().lower(), word.group()), text)
-        return self.with_initials(spelled)
-
-    @functools.cached_property
-    def _unwritten_initials(self) -> dict[str, str]:
-        return unwritten_initials((sentence.text for _, sentence in self.kb.sentences), self._sentence_document_frequency)
 
     def page_scores(self, tokens: list[str]) -> dict[tuple[str, int], float]:
         """BM25 of every page for these search tokens (pages with none of them left out)."""

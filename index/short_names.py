@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from index.text import collapse_whitespace, is_ordinary_word, tokenize
+from index.text import tokenize
 from index.vocabulary import DEFINED_INITIALS
 
 # How often the start of a name must go on as the name where the documents write it, for the start alone to
@@ -169,38 +169,6 @@ def short_names(texts: list[str]) -> dict[str, ShortName]:
             if len(following) >= MIN_TIMES_WRITTEN and following.count(name_words[size]) >= SHORT_NAME_SHARE * len(following):
                 written.setdefault(" ".join(start), ShortName(initials, name_words[size]))
     return written
-
-
-# Initials staff type for a name the documents spell out but never shorten: "SOF" for "System Oversight Framework",
-# "CQGC" for "Clinical Quality and Governance Committee". Names of this many capitalised words (minor words aside);
-# two initials spell too many names to stand for one. Set by hand, not fitted: the dev sets, the three held-out
-# question sets and the dialogues type six such initials in all (the 284 questions one, "cqgc").
-UNWRITTEN_INITIALS_WORDS = range(3, 6)
-# A run of capitalised words, minor words between them: "Clinical Quality and Governance Committee". A word in
-# capitals alone ("CWCCG") is initials already, not a word of a name.
-_CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z][\w'’-]*(?:\s+(?:(?:and|of|the|for|to|&|on|in)\s+)*[A-Z][a-z][\w'’-]*)+")
-
-
-def unwritten_initials(texts: Iterable[str], written: Iterable[str]) -> dict[str, str]:
-    """The initials of each capitalised name of the texts (a whole run of capitalised words: "Regional Chief Nurse" in
-    "Nina Morgan, Regional Chief Nurse Steve Morrison" is none) that no other name shares, as a search token, with the
-    name as first written ({"sof": "System Oversight Framework"}), where the texts never write the initials
-    themselves (among the tokens ``written``) and they are no common English word. Initials that two names give
-    stand for neither: "ESR" spells "Electronic Staff Records" and "Elective Services Recovery"."""
-    names: defaultdict[str, dict[str, str]] = defaultdict(dict)
-    for text in texts:
-        for run in _CAPITALISED_RUN.finditer(collapse_whitespace(text)):
-            name = run.group().split()
-            significant = [word for word in name if word[0].isupper()]
-            if len(significant) in UNWRITTEN_INITIALS_WORDS:
-                initials = "".join(word[0] for word in significant).lower()
-                names[initials].setdefault(" ".join(name).lower(), " ".join(name))
-    seen = set(written)
-    return {
-        initials: next(iter(spelled.values()))
-        for initials, spelled in names.items()
-        if len(spelled) == 1 and initials not in seen and not is_ordinary_word(initials)
-    }
 
 
 class Initials:

@@ -19,7 +19,7 @@ from bot.facts import (
     topic_named,
     without_talk_before,
 )
-from index.short_names import DefinedName, Initials, names_defined_in, short_names, unwritten_initials
+from index.short_names import DefinedName, Initials, names_defined_in, short_names
 from index.text import is_list_item, tokenize, without_whitespace, years_written
 from tests.support.paths import EVAL_DIR, REPO
 
@@ -87,31 +87,6 @@ def test_a_name_stands_for_its_initials_only_where_the_documents_write_it_so():
     # Written often enough, "Royal College" stands for the GPs' college, but not where it goes on as another name.
     many = Initials(short_names([*texts, *["The Royal College of General Practitioners said so."] * 3]))
     assert many.rewrite("royal college of nursing survey") == "royal college of nursing survey"
-
-
-def test_initials_the_documents_never_write_are_read_as_the_one_name_they_spell(service):
-    # Two sets written blind asked "is nhse keeping us in segment 3 of the SOF ...?" and "what SOF segment r we in
-    # now": the letter spells out "the System Oversight Framework" and never writes "SOF" (declined, "do not mention
-    # SOF", or answered with the letter's heading).
-    answer = service.answer("after the qsrm in may what SOF segment r we in now")
-    assert not answer.abstained and "segment 3 of the System Oversight Framework" in answer.text
-    assert answer.citations[0].slug == "nhse-system-review-letter-2022-05" and answer.citations[0].page == 2
-    # A role in an attendance list is no name of its own ("Nina Morgan, Regional Chief Nurse Steve Morrison"):
-    # "rcn" (the nurses' college) stays unknown and the question is declined.
-    assert service.answer("how do i join the rcn").abstained
-
-
-def test_only_whole_names_no_other_name_shares_stand_for_unwritten_initials():
-    texts = [
-        "the system will remain in segment 3 of the System Oversight Framework whilst work is done",
-        "Electronic Staff Records and Elective Services Recovery were discussed.",  # "ESR" spells two names
-        "Nina Morgan, Regional Chief Nurse Steve Morrison, Director of Finance",  # one run of two names, not a name
-        "the Patient Safety Group met; the Quality Improvement Plan Overall; the Care Board paid",
-    ]
-    spelled = unwritten_initials(texts, written={"qipo"})
-    assert spelled["sof"] == "System Oversight Framework" and spelled["psg"] == "Patient Safety Group"
-    # "esr" spells two names, "rcn" part of a run ("rcnsm"), "qipo" the documents write, "cb" has too few words
-    assert not {"esr", "rcn", "qipo", "cb"} & set(spelled)
 
 
 def test_initials_are_read_in_the_plural_and_with_small_letters_but_not_a_word_in_brackets():

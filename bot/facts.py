@@ -24,6 +24,7 @@ from index.vocabulary import (
     MONTH_ABBREVIATIONS,
     MONTH_WITH_YEAR,
     PERSON_TITLES,
+    PLEASANTRIES,
     QUARTER,
     STOPWORDS,
     YEAR,
@@ -314,8 +315,9 @@ _TELL_VERB = re.compile(
     r"^\s*(?:please\s+)?(?:explain|define|describe|info(?:rmation)?\s+(?:on|about)|details?\s+(?:on|of|about))[:\s]+",
     re.IGNORECASE,
 )
+_WH_WORDS = r"what|whats|when|whens|who|whos|whom|whose|how|hows|why|which|where"
 _ASKING = re.compile(
-    r"\?|\b(?:what|whats|when|whens|who|whos|whom|whose|how|hows|why|which|where|is|are|was|were|do|does|did|can|could|"
+    rf"\?|\b(?:{_WH_WORDS}|is|are|was|were|do|does|did|can|could|"
     r"has|have|had|will|would|should|shall|must|any|anything)\b",
     re.IGNORECASE,
 )
@@ -345,23 +347,33 @@ def is_talk(message: str) -> bool:
     return any(word in _CHAT for word in re.findall(r"[a-z]+", message.lower())) and not _names_something(message)
 
 
-# Talk before a question: "cheers. when is the old cwccg website being archived?", "thanks - and who leads it?", "ok who
-# chairs it?". Words of talk, at most four, then a stop or a question's first word.
+# Talk before a question: "cheers. when is the old cwccg website being archived?", "ok great, what about geh?", "sorry
+# - who chairs it?", "ok who chairs it?". At most four words of courtesy (the follow-up reading's pleasantries and words of
+# thanks), then a stop or a dash before a space, or a question word. Not every word of talk to the bot (``_CHAT``): "no",
+# "next", "new", "nice", "back" and "morning" open questions too ("No. of beds", "next-day discharges?", "NICE - what did
+# they say ...", "new question: ...", read by the follow-up reading as a switch), and "and" after a word is a break only
+# before a question word ("ok and whats ...", not "right and left heart failure services?"). Set by hand from a review's 42 conversations, not fitted.
+_COURTESY = PLEASANTRIES | frozenset("thank thankyou you ta yes yeah yep perfect brilliant so many much".split())
 _TALK_BEFORE = re.compile(
-    r"^\s*(?P<talk>[a-z]+(?:[\s,]+[a-z]+){0,3}?)(?:\s*[.!,;:–-]+\s*|\s+(?=(?:and|what|whats|when|whens|who|whos|where|why|which|how|hows)\b))",
+    rf"^\s*(?P<talk>[a-z]+(?:[\s,]+[a-z]+){{0,3}}?)(?:\s*[.!,;:]+\s+|\s+[–-]+\s+|\s+(?=(?:and\s+)?(?:{_WH_WORDS})\b))",
     re.IGNORECASE,
 )
+MAX_TALK_CLAUSES = 3  # "right, thanks. who is the vice chair?": each clause of courtesy in turn
 
 
 def without_talk_before(message: str) -> str:
-    """The message without the talk to the bot it opens with, when a question or a topic of its own follows: the
-    words of thanks are nothing to search for, and no page holds them ("cheers. when is ..." had been declined, the
-    same question without "cheers." answered)."""
-    talk = _TALK_BEFORE.match(message)
-    if not talk or not all(word in _CHAT for word in re.findall(r"[a-z]+", talk["talk"].lower())):
-        return message
-    rest = message[talk.end() :]
-    return rest if _names_something(rest) and not is_talk(rest) else message
+    """The message without the courtesy it opens with: the words of thanks are nothing to search for, and no page
+    holds them ("cheers. when is ..." had been declined, the same question without "cheers." answered). Talk alone
+    ("thanks") stays, for the bot to answer as talk; "ok, more please" is "more please"."""
+    for _ in range(MAX_TALK_CLAUSES):
+        talk = _TALK_BEFORE.match(message)
+        if not talk or not set(re.findall(r"[a-z]+", talk["talk"].lower())) <= _COURTESY:
+            break
+        rest = message[talk.end() :]
+        if not re.search(r"[A-Za-z0-9]", rest):
+            break
+        message = rest
+    return message
 
 
 def topic_named(message: str) -> str | None:

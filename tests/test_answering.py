@@ -1009,8 +1009,17 @@ def test_talk_before_a_question_is_not_looked_for(service):
     assert without_talk_before("ok great, what about geh?") == "what about geh?"
     assert without_talk_before("thanks - and who leads it?") == "and who leads it?"
     assert without_talk_before("ok and whats the month 4 position?") == "and whats the month 4 position?"
-    # Talk alone, a word of talk that starts a question's words, or a listing's row stays as typed.
-    for message in ("thanks", "more please", "next meeting when?", "no 14", "great work on the green plan?", "page 75?"):
+    assert without_talk_before("right, thanks. who is the vice chair?") == "who is the vice chair?"  # clause after clause
+    assert without_talk_before("ok, more please") == "more please"  # pages the last listing
+    assert without_talk_before("thanks, new question: when does it meet?") == "new question: when does it meet?"
+    # Talk alone, a word of talk that is a word of the question, a word joined by a hyphen or a stop, and "and" before
+    # no question word stay as typed (a review: "right and left heart failure services?" had become a follow-up).
+    for message in (
+        "thanks", "more please", "next meeting when?", "no 14", "great work on the green plan?", "page 75?",
+        "right and left heart failure services?", "no-show rates?", "No. of beds at swft?", "next-day discharges?",
+        "NICE - what did they say about desflurane?", "morning, afternoon and evening discharges?",
+        "new question: what is the target?", "right to work checks", "Good and outstanding practices - how many?",
+    ):
         assert without_talk_before(message) == message
     answer = service.answer("cheers. when is the old cwccg website being archived?")
     assert not answer.abstained and "3rd October" in answer.text

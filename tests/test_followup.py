@@ -705,6 +705,19 @@ def test_more_pages_through_the_last_listing_and_narrowing_adds_to_its_filter():
     assert resolve("just the ICP ones", listing, parse_due).action_filter.lead == "ICP"
 
 
+def test_courtesy_before_a_follow_up_leaves_the_follow_up():
+    # A review: "ok, more please" after an action list had been asked for a question; "thanks, new question: ..." is
+    # still a switch, and "right and left heart failure services?" no follow-up of the question before.
+    listing = (Turn("food and nutrition actions?", (), action_filter=ActionFilter(theme="Food and Nutrition"), rows_shown=15),)
+    assert resolve("ok, more please", listing).kind is FollowUpKind.MORE
+    history = (Turn("what is the bed occupancy at geh?", PASSAGE),)
+    assert resolve("thanks, new question: what is the target?", history).kind is FollowUpKind.STANDALONE
+    right = resolve("right and left heart failure services?", history)
+    assert right.kind is FollowUpKind.STANDALONE and right.question == "right and left heart failure services?"
+    cheers = resolve("cheers. when is the old cwccg website being archived?", history)
+    assert cheers.kind is FollowUpKind.STANDALONE and cheers.question == "when is the old cwccg website being archived?"
+
+
 def test_more_with_nothing_before_is_not_searched_for():
     assert resolve("more", ()).kind is FollowUpKind.MORE
     assert resolve("show me the rest", ()).action_filter is None

@@ -32,6 +32,7 @@ from index.text import (
     stem,
     tokenize,
 )
+from index.vocabulary import CHAT_SHORTHAND
 
 # Reciprocal rank fusion's constant: a chunk scores 1 / (RRF_K + rank) in each retriever. Not tuned
 # here: 60 is the value of the method's paper (Cormack, Clarke and Büttcher, 2009).
@@ -51,6 +52,7 @@ MAX_ACRONYM_LETTERS = 4
 _CAPITALS = re.compile(r"\b[A-Z][A-Z0-9&]+s?\b")
 _WORD = re.compile(r"[A-Za-z][a-z]+[’']?s?[,.;:]?")
 _QUERY_WORD = re.compile(r"[A-Za-z]+")
+_CHAT_WORD = re.compile(r"(?<![\w&/-])[A-Za-z][A-Za-z0-9]*(?![\w&/-])")
 # A word counts as a name when it is capitalised in this share of its uses after a lower-case word,
 # and is used so at least this often. Set by hand: "geh", "cwpt", "coventry" typed in lower case count
 # as names; words capitalised only now and then (in headings, say) do not.
@@ -176,6 +178,17 @@ class HybridSearcher:
             return word if closest == word.lower() else closest
 
         return _QUERY_WORD.sub(respelled, text)
+
+    def with_chat_shorthand_spelled_out(self, text: str) -> str:
+        """The text with the words staff shorten in chat written out ("how many ppl went": "how many people went";
+        ``index.vocabulary.CHAT_SHORTHAND``), where the documents never use the short form themselves."""
+
+        def spelled(match: re.Match) -> str:
+            word = match.group()
+            full = CHAT_SHORTHAND.get(word.lower())
+            return full if full is not None and not self.knows(stem(word.lower())) else word
+
+        return _CHAT_WORD.sub(spelled, text)
 
     def with_initials(self, text: str) -> str:
         """The text with the start of a name the documents give initials for written as the initials

@@ -116,6 +116,16 @@ UNIT_SHORTHAND: dict[str, str] = {
     "yr": "year", "yrs": "years", "mth": "month", "mths": "months",
 }
 
+# Words staff shorten in chat, with no number before them ("how many ppl went", "whats the target yr", "avg wait",
+# "covid patients in hosp"), as the documents write them. Applied only to a word the documents never use ("dept",
+# "info" and "wks" stay as typed). English texting usage, set by hand, not fitted; not "pts" (patients or points).
+CHAT_SHORTHAND: dict[str, str] = {
+    "ppl": "people", "pls": "please", "plz": "please", "avg": "average", "hosp": "hospital", "hosps": "hospitals",
+    "appt": "appointment", "appts": "appointments", "thru": "through", "yr": "year", "yrs": "years",
+    "wk": "week", "wks": "weeks", "mth": "month", "mths": "months", "govt": "government", "mgmt": "management",
+    "approx": "approximately", "b4": "before", "info": "information",
+}
+
 # Numbers written as words, with their values: a count ("five EV charging points"), a measure's name ("the
 # two-week wait"), a quarter ("quarter three"). English, not fitted.
 NUMBER_WORDS: dict[str, int] = {

@@ -1023,3 +1023,11 @@ def test_talk_before_a_question_is_not_looked_for(service):
         assert without_talk_before(message) == message
     answer = service.answer("cheers. when is the old cwccg website being archived?")
     assert not answer.abstained and "3rd October" in answer.text
+
+
+def test_chat_shorthand_is_read_as_the_documents_write_it(service):
+    # Blind sets typed "how many covid +ve patients were in hosp", "need a name + email pls", "how many ppl went":
+    # the documents write "hospitals", "please contact", "people". A short form the documents use themselves stays.
+    spelled = service.searcher.with_chat_shorthand_spelled_out("how many ppl went? avg wait in hosp, dept costs")
+    assert spelled == "how many people went? average wait in hospital, dept costs"  # "dept" is the documents' own
+    assert service.searcher.with_chat_shorthand_spelled_out("ppl-first b4/after") == "ppl-first b4/after"  # parts of a word

@@ -23,6 +23,7 @@ from bot.answering import MAX_QUESTION_CHARS, Answer, AnsweringService
 from bot.briefing import DOCX_MEDIA_TYPE, Briefing, BriefingWriter, briefing_docx, docx_name, render_markdown
 from bot.briefing.writer import Point
 from bot.conversation_store import ConversationStore, MemoryStore
+from bot.facts import without_talk_before
 from bot.follow_answers import FollowUpAnswerer
 from bot.followup import CitedPassage, FollowUpKind, Resolution, Turn, is_reset, remember, up_to_reply
 
@@ -134,7 +135,7 @@ class Conversation:
         """
         if conversation is None:
             return await self._off_loop(self.reply_to, text)
-        if is_reset(text):
+        if is_reset(without_talk_before(text)):  # "thanks, start over"
             await self.store.clear(conversation)
             return Reply(ReplyKind.RESET, RESET_TEXT)
         history = await self.store.load(conversation)
@@ -160,7 +161,7 @@ class Conversation:
 
     def reply_in_context(self, text: str, history: tuple[Turn, ...]) -> tuple[Reply, tuple[Turn, ...] | None]:
         """The reply to a message read with ``history``, and the history to keep (None: unchanged)."""
-        message = re.sub(r"\s+", " ", text).strip()
+        message = without_talk_before(re.sub(r"\s+", " ", text).strip())  # "thanks. brief net zero" is a command
         if is_reset(message):
             return Reply(ReplyKind.RESET, RESET_TEXT), ()
         command = command_of(message)
@@ -207,7 +208,7 @@ class Conversation:
         return _answer_reply(self.service.answer_actions(action_filter))
 
     def reply_to(self, text: str) -> Reply:
-        message = re.sub(r"\s+", " ", text).strip()
+        message = without_talk_before(re.sub(r"\s+", " ", text).strip())
         command = command_of(message)
         if command == "help":
             return Reply(ReplyKind.HELP, HELP_TEXT, suggestions=EXAMPLE_QUESTIONS)

@@ -348,14 +348,17 @@ def is_talk(message: str) -> bool:
 
 
 # Talk before a question: "cheers. when is the old cwccg website being archived?", "ok great, what about geh?", "sorry
-# - who chairs it?", "ok who chairs it?". At most four words of courtesy (the follow-up reading's pleasantries and words of
-# thanks), then a stop or a dash before a space, or a question word. Not every word of talk to the bot (``_CHAT``): "no",
-# "next", "new", "nice", "back" and "morning" open questions too ("No. of beds", "next-day discharges?", "NICE - what did
-# they say ...", "new question: ...", read by the follow-up reading as a switch), and "and" after a word is a break only
-# before a question word ("ok and whats ...", not "right and left heart failure services?"). Set by hand from a review's 42 conversations, not fitted.
+# - who chairs it?", "ok who chairs it?", "ok and swft?". At most four words of courtesy (the follow-up reading's
+# pleasantries and words of thanks), then a stop, comma or colon, a dash, a question word, or "and" (not after a word of
+# courtesy that is a word of content too: "right and left heart failure services?"). Not every word of talk to the bot
+# (``_CHAT``): "no", "next", "new", "nice", "back" and "morning" open questions too ("No. of beds", "next-day discharges?",
+# "NICE - what did they say ...", "new question: ...", which the follow-up reading takes for a switch). Set by hand from
+# two reviews' conversations, not fitted.
 _COURTESY = PLEASANTRIES | frozenset("thank thankyou you ta yes yeah yep perfect brilliant so many much".split())
+_COURTESY_OF_CONTENT = frozenset("right quick so also question".split())  # "right and left", "quick and easy"
 _TALK_BEFORE = re.compile(
-    rf"^\s*(?P<talk>[a-z]+(?:[\s,]+[a-z]+){{0,3}}?)(?:\s*[.!,;:]+\s+|\s+[–-]+\s+|\s+(?=(?:and\s+)?(?:{_WH_WORDS})\b))",
+    rf"^\s*(?P<talk>[a-z]+(?:[\s,]+[a-z]+){{0,3}}?)"
+    rf"(?:\s*[.!,;:]+\s*|\s*[–-]+\s+|\s*—\s*|\s+(?=(?:and\s+)?(?:{_WH_WORDS})\b)|(?P<before_and>\s+(?=and\b)))",
     re.IGNORECASE,
 )
 MAX_TALK_CLAUSES = 3  # "right, thanks. who is the vice chair?": each clause of courtesy in turn
@@ -363,11 +366,12 @@ MAX_TALK_CLAUSES = 3  # "right, thanks. who is the vice chair?": each clause of 
 
 def without_talk_before(message: str) -> str:
     """The message without the courtesy it opens with: the words of thanks are nothing to search for, and no page
-    holds them ("cheers. when is ..." had been declined, the same question without "cheers." answered). Talk alone
-    ("thanks") stays, for the bot to answer as talk; "ok, more please" is "more please"."""
+    holds them ("cheers. when is ..." had been declined, the same question without "cheers." answered). What is left
+    may be talk again ("great, thanks!" is "thanks!"), which the bot answers as talk; "ok, more please" is "more please"."""
     for _ in range(MAX_TALK_CLAUSES):
         talk = _TALK_BEFORE.match(message)
-        if not talk or not set(re.findall(r"[a-z]+", talk["talk"].lower())) <= _COURTESY:
+        words = set(re.findall(r"[a-z]+", talk["talk"].lower())) if talk else set()
+        if not talk or not words <= _COURTESY or (talk["before_and"] is not None and words & _COURTESY_OF_CONTENT):
             break
         rest = message[talk.end() :]
         if not re.search(r"[A-Za-z0-9]", rest):

@@ -38,6 +38,7 @@ from bot.facts import (
     counts_given,
     has_figure,
     is_money,
+    is_talk,
     wanted_fact_kinds,
 )
 from bot.followup import (
@@ -178,6 +179,10 @@ class FollowUpAnswerer:
         )
         if declined is not None:
             answer, turn = declined, replace(turn, citations=(), abstained=True)
+        if is_talk(resolution.question):
+            # "thanks", "ok great": no turn of the conversation, so "who chairs it?" next still asks of what was
+            # asked before (a re-review: "who chairs thanks?").
+            return ContextualAnswer(answer, resolution, history)
         return ContextualAnswer(answer, resolution, remember(history, turn))
 
     def declined_without_a_figure(self, message: str, history: tuple[Turn, ...], answer: Answer) -> Answer | None:

@@ -1012,6 +1012,8 @@ def test_talk_before_a_question_is_not_looked_for(service):
     assert without_talk_before("right, thanks. who is the vice chair?") == "who is the vice chair?"  # clause after clause
     assert without_talk_before("ok, more please") == "more please"  # pages the last listing
     assert without_talk_before("thanks, new question: when does it meet?") == "new question: when does it meet?"
+    for typed in ("ok and DPIs?", "great and DPIs?", "ok,and DPIs?", "ok- and DPIs?", "ok — and DPIs?"):
+        assert without_talk_before(typed) == "and DPIs?"
     # Talk alone, a word of talk that is a word of the question, a word joined by a hyphen or a stop, and "and" before
     # no question word stay as typed (a review: "right and left heart failure services?" had become a follow-up).
     for message in (
@@ -1019,6 +1021,7 @@ def test_talk_before_a_question_is_not_looked_for(service):
         "right and left heart failure services?", "no-show rates?", "No. of beds at swft?", "next-day discharges?",
         "NICE - what did they say about desflurane?", "morning, afternoon and evening discharges?",
         "new question: what is the target?", "right to work checks", "Good and outstanding practices - how many?",
+        "hi-vis jackets?", "quick and easy wins?",
     ):
         assert without_talk_before(message) == message
     answer = service.answer("cheers. when is the old cwccg website being archived?")

@@ -151,11 +151,12 @@ async def test_with_redis_down_teams_answers_each_message_as_the_first_of_its_co
     assert "S3cret-redis-pw" not in caplog.text and dialogue.turns[1].question not in caplog.text
 
 
-async def test_start_over_forgets_the_conversation_in_teams(http, bot_url, connector):
+@pytest.mark.parametrize("start_over", ["start over", "thanks, start over"])  # courtesy first: a re-review
+async def test_start_over_forgets_the_conversation_in_teams(http, bot_url, connector, start_over):
     dialogue = DIALOGUES["c002"]
     conversation_id = new_conversation_id()
     await say_in_teams(http, bot_url, connector, teams_message(dialogue.turns[0].question, connector.url, conversation_id))
-    reset = await say_in_teams(http, bot_url, connector, teams_message("start over", connector.url, conversation_id))
+    reset = await say_in_teams(http, bot_url, connector, teams_message(start_over, connector.url, conversation_id))
     assert RESET_TEXT in reset
     after = await say_in_teams(http, bot_url, connector, teams_message(dialogue.turns[1].question, connector.url, conversation_id))
     alone = await say_in_teams(http, bot_url, connector, teams_message(dialogue.turns[1].question, connector.url, new_conversation_id()))

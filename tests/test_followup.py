@@ -718,6 +718,18 @@ def test_courtesy_before_a_follow_up_leaves_the_follow_up():
     assert cheers.kind is FollowUpKind.STANDALONE and cheers.question == "when is the old cwccg website being archived?"
 
 
+def test_thanks_is_no_turn_of_the_conversation(service):
+    # A re-review: "who chairs it?" after "thanks" had read "who chairs thanks?".
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    first = answerer.answer("what is the PHM board?", ())
+    thanks = answerer.answer("thanks", first.history)
+    assert thanks.answer.abstained and thanks.history == first.history
+    chair = answerer.answer("ok, who chairs it?", thanks.history)
+    assert chair.resolution.kind is FollowUpKind.PRONOUN and "PHM board" in chair.resolution.question
+
+
 def test_more_with_nothing_before_is_not_searched_for():
     assert resolve("more", ()).kind is FollowUpKind.MORE
     assert resolve("show me the rest", ()).action_filter is None

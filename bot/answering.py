@@ -778,9 +778,9 @@ class AnsweringService:
         the answer-or-decline score: that score is fitted on questions, which name what they ask of a subject, and
         near misses match every word of a passage but the detail asked, so it marks down a passage holding all of a
         topic's words ("desflurane" had been declined with its page, p. 75, listed as the closest passage)."""
-        # "george eliot" read as "GEH", the initials the documents define for it and write on the pages (the
-        # action table reads the question as typed: its rows spell names out).
-        question = months_in_their_year(self.searcher.with_initials(self.searcher.with_chat_shorthand_spelled_out(question)))
+        # "george eliot" read as "GEH", the initials the documents define for it and write on the pages, "avg" as "average"
+        # (the action table reads the question as typed: its rows spell names out).
+        question = months_in_their_year(self.searcher.question_as_the_documents_write(question))
         scored, candidates, logits = self._rank(question, CHUNKS_SEARCHED, filters)
         trace = [f"hit {self._where_chunk(h.chunk_id)} fused {h.score:.4f} {_meaning(h)}" for h in candidates.hits]
         trace += [f"candidate p={c.score:.3f} {self._where(c.sentence_id)}: {self._text(c)[:100]}" for c in scored[:5]]

@@ -161,7 +161,7 @@ class Conversation:
 
     def reply_in_context(self, text: str, history: tuple[Turn, ...]) -> tuple[Reply, tuple[Turn, ...] | None]:
         """The reply to a message read with ``history``, and the history to keep (None: unchanged)."""
-        message = without_talk_before(re.sub(r"\s+", " ", text).strip())  # "thanks. brief net zero" is a command
+        message = _message_of(text)
         if is_reset(message):
             return Reply(ReplyKind.RESET, RESET_TEXT), ()
         command = command_of(message)
@@ -208,7 +208,7 @@ class Conversation:
         return _answer_reply(self.service.answer_actions(action_filter))
 
     def reply_to(self, text: str) -> Reply:
-        message = without_talk_before(re.sub(r"\s+", " ", text).strip())
+        message = _message_of(text)
         command = command_of(message)
         if command == "help":
             return Reply(ReplyKind.HELP, HELP_TEXT, suggestions=EXAMPLE_QUESTIONS)
@@ -261,6 +261,12 @@ class Conversation:
 
     def document_titles(self) -> list[str]:
         return [d.record.title for d in self.service.kb.documents]
+
+
+def _message_of(text: str) -> str:
+    """A message as it is read: white space collapsed, courtesy before it dropped ("thanks. brief net zero" is a
+    command, "thanks, start over" a reset; ``bot.facts.without_talk_before``)."""
+    return without_talk_before(re.sub(r"\s+", " ", text).strip())
 
 
 def command_of(message: str) -> str | None:

@@ -179,16 +179,18 @@ class HybridSearcher:
 
         return _QUERY_WORD.sub(respelled, text)
 
-    def with_chat_shorthand_spelled_out(self, text: str) -> str:
-        """The text with the words staff shorten in chat written out ("how many ppl went": "how many people went";
-        ``index.vocabulary.CHAT_SHORTHAND``), where the documents never use the short form themselves."""
+    def question_as_the_documents_write(self, text: str) -> str:
+        """A question or topic read as the documents write its words, for answering and briefing alike: chat shorthand
+        written out ("avg wait in hosp": "average wait in hospital"; ``index.vocabulary.CHAT_SHORTHAND``) where the
+        documents never use the short form, and the start of a name the documents give initials for written as the
+        initials ("george eliot": "GEH"; ``with_initials``)."""
 
         def spelled(match: re.Match) -> str:
             word = match.group()
-            full = CHAT_SHORTHAND.get(word.lower())
+            full = CHAT_SHORTHAND.get(word.lower()) if word.islower() or word.istitle() else None
             return full if full is not None and not self.knows(stem(word.lower())) else word
 
-        return _CHAT_WORD.sub(spelled, text)
+        return self.with_initials(re.sub(r"\s{2,}", " ", _CHAT_WORD.sub(spelled, text)).strip())
 
     def with_initials(self, text: str) -> str:
         """The text with the start of a name the documents give initials for written as the initials

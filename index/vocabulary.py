@@ -116,14 +116,15 @@ UNIT_SHORTHAND: dict[str, str] = {
     "yr": "year", "yrs": "years", "mth": "month", "mths": "months",
 }
 
-# Words staff shorten in chat, with no number before them ("how many ppl went", "whats the target yr", "avg wait",
-# "covid patients in hosp"), as the documents write them. Applied only to a word the documents never use ("dept",
-# "info" and "wks" stay as typed). English texting usage, set by hand, not fitted; not "pts" (patients or points).
+# Words staff shorten in chat ("how many ppl went", "avg wait", "covid patients in hosp"), as the documents write them;
+# politeness and hedging ("pls", "approx") are dropped, as "please" would find "pleased" and "approximately" any estimate.
+# Read only in lower case or capitalised ("PLS" is Paediatric Life Support, "B4" a band) and only where the documents
+# never use the short form ("dept", "info" stay as typed). Units after a number are ``UNIT_SHORTHAND``'s ("4 wks"): "wk
+# commencing" and "mth 3" read worse spelled out. English texting usage, set by hand after two reviews, not fitted.
 CHAT_SHORTHAND: dict[str, str] = {
-    "ppl": "people", "pls": "please", "plz": "please", "avg": "average", "hosp": "hospital", "hosps": "hospitals",
-    "appt": "appointment", "appts": "appointments", "thru": "through", "yr": "year", "yrs": "years",
-    "wk": "week", "wks": "weeks", "mth": "month", "mths": "months", "govt": "government", "mgmt": "management",
-    "approx": "approximately", "b4": "before", "info": "information",
+    "ppl": "people", "avg": "average", "hosp": "hospital", "hosps": "hospitals", "appt": "appointment",
+    "appts": "appointments", "thru": "through", "govt": "government", "mgmt": "management", "b4": "before",
+    "info": "information", "pls": "", "plz": "", "approx": "",
 }
 
 # Numbers written as words, with their values: a count ("five EV charging points"), a measure's name ("the

@@ -1029,8 +1029,11 @@ def test_talk_before_a_question_is_not_looked_for(service):
 
 
 def test_chat_shorthand_is_read_as_the_documents_write_it(service):
-    # Blind sets typed "how many covid +ve patients were in hosp", "need a name + email pls", "how many ppl went":
-    # the documents write "hospitals", "please contact", "people". A short form the documents use themselves stays.
-    spelled = service.searcher.with_chat_shorthand_spelled_out("how many ppl went? avg wait in hosp, dept costs")
-    assert spelled == "how many people went? average wait in hospital, dept costs"  # "dept" is the documents' own
-    assert service.searcher.with_chat_shorthand_spelled_out("ppl-first b4/after") == "ppl-first b4/after"  # parts of a word
+    # Blind sets typed "how many covid +ve patients were in hosp" and "how many ppl went": the documents write
+    # "hospitals", "people". A short form the documents use themselves, or typed in capitals (initials: "PLS" is
+    # Paediatric Life Support, a review), stays; politeness is dropped ("please" would find "pleased", a review).
+    read = service.searcher.question_as_the_documents_write
+    assert read("how many ppl went? avg wait in hosp, dept costs") == "how many people went? average wait in hospital, dept costs"
+    assert read("ppl-first b4/after") == "ppl-first b4/after"  # parts of a word
+    assert read("what % of staff have done PLS training") == "what % of staff have done PLS training"
+    assert read("what training is there for staff pls") == "what training is there for staff"

@@ -214,7 +214,7 @@ class BriefingWriter:
         # "george eliot" looked for as "GEH", "104ww" as "104 week wait", "m3" as "month 3", "avg" as "average"; the title
         # keeps the topic typed
         searcher = self.service.searcher
-        read_as = months_spelled_out(searcher.as_the_documents_write(searcher.with_initials(searcher.with_chat_shorthand_spelled_out(topic))))
+        read_as = months_spelled_out(searcher.as_the_documents_write(searcher.question_as_the_documents_write(topic)))
         # A topic naming documents ("the nhse letter: concerns and actions", "phm roadmap plan and timeline") is
         # briefed from them: a trial's NHSE letter briefing opened with the minutes and listed a Green Plan action.
         # (The words naming them stay in the topic: read without them, "month 3 finance report headlines" is

@@ -82,7 +82,7 @@ from bot.facts import (
     topic_named,
     value_asked_for_years,
     wanted_fact_kinds,
-    without_talk_before,
+    without_courtesy,
 )
 from bot.facts import figures as fact_figures
 from bot.features import (
@@ -535,11 +535,11 @@ class AnsweringService:
         the documents answer the rest, and what the table could not. ``typed``: for a follow-up completed from the
         conversation, the search tokens of the words the asker typed (``bot.followup.words_typed``)."""
         question = months_parted_from_years(collapse_whitespace(without_modal_may(question)))  # "if i may" names no month
+        question = without_courtesy(question)  # "cheers. when is ...", "thanks pls": thanks are no words to look for
         if not has_a_word(question):  # "", "??", "..."
             return Answer(text=NO_QUESTION, citations=[], abstained=True, trace=["declined: no word to look for"])
         if is_talk(question):  # "thanks", "ok great", "not helpful": nothing to look for in the documents
             return Answer(text=NO_QUESTION, citations=[], abstained=True, trace=["talk to the bot, not a question"])
-        question = without_talk_before(question)  # "cheers. when is ...": thanks are no words to look for
         if len(question) > MAX_QUESTION_CHARS:
             text = TOO_LONG.format(length=len(question), limit=MAX_QUESTION_CHARS)
             return Answer(text=text, citations=[], abstained=True, trace=["declined: too long to be a question"])
@@ -781,6 +781,8 @@ class AnsweringService:
         # "george eliot" read as "GEH", the initials the documents define for it and write on the pages, "avg" as "average"
         # (the action table reads the question as typed: its rows spell names out).
         question = months_in_their_year(self.searcher.question_as_the_documents_write(question))
+        if not has_a_word(question):  # "approx?": nothing left to look for once its hedging is dropped
+            return Answer(text=NO_QUESTION, citations=[], abstained=True, trace=["declined: no word to look for"])
         scored, candidates, logits = self._rank(question, CHUNKS_SEARCHED, filters)
         trace = [f"hit {self._where_chunk(h.chunk_id)} fused {h.score:.4f} {_meaning(h)}" for h in candidates.hits]
         trace += [f"candidate p={c.score:.3f} {self._where(c.sentence_id)}: {self._text(c)[:100]}" for c in scored[:5]]

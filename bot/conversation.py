@@ -23,7 +23,7 @@ from bot.answering import MAX_QUESTION_CHARS, Answer, AnsweringService
 from bot.briefing import DOCX_MEDIA_TYPE, Briefing, BriefingWriter, briefing_docx, docx_name, render_markdown
 from bot.briefing.writer import Point
 from bot.conversation_store import ConversationStore, MemoryStore
-from bot.facts import without_talk_before
+from bot.facts import without_courtesy
 from bot.follow_answers import FollowUpAnswerer
 from bot.followup import CitedPassage, FollowUpKind, Resolution, Turn, is_reset, remember, up_to_reply
 
@@ -135,7 +135,7 @@ class Conversation:
         """
         if conversation is None:
             return await self._off_loop(self.reply_to, text)
-        if is_reset(without_talk_before(text)):  # "thanks, start over"
+        if is_reset(without_courtesy(text)):  # "thanks, start over"
             await self.store.clear(conversation)
             return Reply(ReplyKind.RESET, RESET_TEXT)
         history = await self.store.load(conversation)
@@ -265,8 +265,8 @@ class Conversation:
 
 def _message_of(text: str) -> str:
     """A message as it is read: white space collapsed, courtesy before it dropped ("thanks. brief net zero" is a
-    command, "thanks, start over" a reset; ``bot.facts.without_talk_before``)."""
-    return without_talk_before(re.sub(r"\s+", " ", text).strip())
+    command, "thanks, start over" a reset; ``bot.facts.without_courtesy``)."""
+    return without_courtesy(re.sub(r"\s+", " ", text).strip())
 
 
 def command_of(message: str) -> str | None:

@@ -364,10 +364,18 @@ _TALK_BEFORE = re.compile(
 MAX_TALK_CLAUSES = 3  # "right, thanks. who is the vice chair?": each clause of courtesy in turn
 
 
-def without_talk_before(message: str) -> str:
-    """The message without the courtesy it opens with: the words of thanks are nothing to search for, and no page
-    holds them ("cheers. when is ..." had been declined, the same question without "cheers." answered). What is left
-    may be talk again ("great, thanks!" is "thanks!"), which the bot answers as talk; "ok, more please" is "more please"."""
+# "please" typed short, anywhere in a message ("start over pls", "who chairs it plz?"): courtesy, and "please" written out
+# would find "pleased" (a review). English texting usage, not fitted.
+_PLEASE_SHORT = re.compile(r"(?:^|\s*,?\s+)(?:pls|plz)\b[.!]*(?=\s|[?!,.]|$)", re.IGNORECASE)
+
+
+def without_courtesy(message: str) -> str:
+    """The message without the courtesy it opens with, and without "pls" anywhere: the words of thanks are nothing to
+    search for, and no page holds them ("cheers. when is ..." had been declined, the same question without "cheers."
+    answered). What is left may be talk again ("great, thanks!" is "thanks!", "thanks pls" "thanks"), which the bot
+    answers as talk; "ok, more please" is "more please", "start over pls" "start over"."""
+    if (polite := _PLEASE_SHORT.sub("", message)) != message:
+        message = polite.lstrip(" ,;:.!-").strip() or message
     for _ in range(MAX_TALK_CLAUSES):
         talk = _TALK_BEFORE.match(message)
         words = set(re.findall(r"[a-z]+", talk["talk"].lower())) if talk else set()

@@ -45,7 +45,7 @@ from bot.action_query import (
     status_named_in,
     status_not_read,
 )
-from bot.facts import is_talk, person_in_role, person_named, roles_asked, without_talk_before
+from bot.facts import is_talk, person_in_role, person_named, roles_asked, without_courtesy
 from bot.tables import measure_unit, with_measure_changed
 from index.text import has_a_word, months_parted_from_years, tokenize, without_modal_may
 from index.vocabulary import (
@@ -453,7 +453,7 @@ def resolve(
     like it ("building energy"), and "she" after "who is the ICB chair?" is the person
     the answer names in that role.
     """
-    message = without_talk_before(months_parted_from_years(re.sub(r"\s+", " ", without_modal_may(message)).strip()))
+    message = without_courtesy(months_parted_from_years(re.sub(r"\s+", " ", without_modal_may(message)).strip()))
     switched = _SWITCH.match(message)
     if not history and _MORE.match(message):
         return Resolution(FollowUpKind.MORE, message)  # nothing to continue: answered as such, not searched for

@@ -187,7 +187,8 @@ class HybridSearcher:
 
         def spelled(match: re.Match) -> str:
             word = match.group()
-            full = CHAT_SHORTHAND.get(word.lower()) if word.islower() or word.istitle() else None
+            # lower case or capitalised: "PLS" and "B4" ("B3 Admin support") are initials or a band
+            full = CHAT_SHORTHAND.get(word.lower()) if word.islower() or (word[:1].isupper() and word[1:].islower()) else None
             return full if full is not None and not self.knows(stem(word.lower())) else word
 
         return self.with_initials(re.sub(r"\s{2,}", " ", _CHAT_WORD.sub(spelled, text)).strip())

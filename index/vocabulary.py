@@ -117,14 +117,14 @@ UNIT_SHORTHAND: dict[str, str] = {
 }
 
 # Words staff shorten in chat ("how many ppl went", "avg wait", "covid patients in hosp"), as the documents write them;
-# politeness and hedging ("pls", "approx") are dropped, as "please" would find "pleased" and "approximately" any estimate.
+# hedging ("approx") is dropped, as "approximately" would find any estimate ("pls" is courtesy: ``bot.facts``).
 # Read only in lower case or capitalised ("PLS" is Paediatric Life Support, "B4" a band) and only where the documents
 # never use the short form ("dept", "info" stay as typed). Units after a number are ``UNIT_SHORTHAND``'s ("4 wks"): "wk
 # commencing" and "mth 3" read worse spelled out. English texting usage, set by hand after two reviews, not fitted.
 CHAT_SHORTHAND: dict[str, str] = {
     "ppl": "people", "avg": "average", "hosp": "hospital", "hosps": "hospitals", "appt": "appointment",
     "appts": "appointments", "thru": "through", "govt": "government", "mgmt": "management", "b4": "before",
-    "info": "information", "pls": "", "plz": "", "approx": "",
+    "info": "information", "approx": "",
 }
 
 # Numbers written as words, with their values: a count ("five EV charging points"), a measure's name ("the

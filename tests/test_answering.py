@@ -17,7 +17,7 @@ from bot.facts import (
     initials_asked,
     split_question,
     topic_named,
-    without_talk_before,
+    without_courtesy,
 )
 from index.short_names import DefinedName, Initials, names_defined_in, short_names
 from index.text import is_list_item, tokenize, without_whitespace, years_written
@@ -1005,15 +1005,15 @@ def test_a_measure_is_found_by_its_number_however_written():
 def test_talk_before_a_question_is_not_looked_for(service):
     # A blind set's switch turn "cheers. when is the old cwccg website being archived?" was declined; without
     # "cheers." it was answered. Thanks are no words of the question, and no page holds them.
-    assert without_talk_before("cheers. when is the old cwccg website being archived?") == "when is the old cwccg website being archived?"
-    assert without_talk_before("ok great, what about geh?") == "what about geh?"
-    assert without_talk_before("thanks - and who leads it?") == "and who leads it?"
-    assert without_talk_before("ok and whats the month 4 position?") == "and whats the month 4 position?"
-    assert without_talk_before("right, thanks. who is the vice chair?") == "who is the vice chair?"  # clause after clause
-    assert without_talk_before("ok, more please") == "more please"  # pages the last listing
-    assert without_talk_before("thanks, new question: when does it meet?") == "new question: when does it meet?"
+    assert without_courtesy("cheers. when is the old cwccg website being archived?") == "when is the old cwccg website being archived?"
+    assert without_courtesy("ok great, what about geh?") == "what about geh?"
+    assert without_courtesy("thanks - and who leads it?") == "and who leads it?"
+    assert without_courtesy("ok and whats the month 4 position?") == "and whats the month 4 position?"
+    assert without_courtesy("right, thanks. who is the vice chair?") == "who is the vice chair?"  # clause after clause
+    assert without_courtesy("ok, more please") == "more please"  # pages the last listing
+    assert without_courtesy("thanks, new question: when does it meet?") == "new question: when does it meet?"
     for typed in ("ok and DPIs?", "great and DPIs?", "ok,and DPIs?", "ok- and DPIs?", "ok — and DPIs?"):
-        assert without_talk_before(typed) == "and DPIs?"
+        assert without_courtesy(typed) == "and DPIs?"
     # Talk alone, a word of talk that is a word of the question, a word joined by a hyphen or a stop, and "and" before
     # no question word stay as typed (a review: "right and left heart failure services?" had become a follow-up).
     for message in (
@@ -1023,7 +1023,7 @@ def test_talk_before_a_question_is_not_looked_for(service):
         "new question: what is the target?", "right to work checks", "Good and outstanding practices - how many?",
         "hi-vis jackets?", "quick and easy wins?",
     ):
-        assert without_talk_before(message) == message
+        assert without_courtesy(message) == message
     answer = service.answer("cheers. when is the old cwccg website being archived?")
     assert not answer.abstained and "3rd October" in answer.text
 
@@ -1035,5 +1035,12 @@ def test_chat_shorthand_is_read_as_the_documents_write_it(service):
     read = service.searcher.question_as_the_documents_write
     assert read("how many ppl went? avg wait in hosp, dept costs") == "how many people went? average wait in hospital, dept costs"
     assert read("ppl-first b4/after") == "ppl-first b4/after"  # parts of a word
-    assert read("what % of staff have done PLS training") == "what % of staff have done PLS training"
-    assert read("what training is there for staff pls") == "what training is there for staff"
+    for typed in ("what % of staff have done PLS training", "how many B4 nurse vacancies"):
+        assert read(typed) == typed
+    assert read("approx how many staff") == "how many staff"
+    # "pls" is courtesy, dropped before a message is read: "thanks pls" is talk, "start over pls" a reset, and a
+    # message of nothing else is asked for a question (a review: each had been answered from unrelated pages).
+    assert without_courtesy("what training is there for staff pls?") == "what training is there for staff?"
+    assert without_courtesy("start over pls") == "start over" and without_courtesy("pls help") == "help"
+    for typed in ("thanks pls", "approx?", "pls"):
+        assert service.answer(typed).abstained and not service.answer(typed).see_also

@@ -225,6 +225,7 @@ def _batch_item(line: str) -> dict:
 def _chat(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     """The terminal as one more channel: the same commands as Teams and Telegram (help, sources, brief)."""
     from bot.conversation import Conversation
+    from bot.facts import without_courtesy
 
     if sys.stdin.isatty():  # line editing and the arrow keys (a trial typed "^[[A"); its history stays in memory, never on disk
         with contextlib.suppress(ImportError):
@@ -241,7 +242,7 @@ def _chat(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
             return 0
         if not message:
             continue  # an accidental Enter is not a goodbye
-        if message.lower().strip(" .!/") in QUIT_WORDS:
+        if without_courtesy(message).lower().strip(" .!/") in QUIT_WORDS:  # "thanks, bye" too
             return 0
         reply, remembered = conversation.reply_in_context(message, history)
         history = history if remembered is None else remembered

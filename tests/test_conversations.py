@@ -234,11 +234,11 @@ async def test_reset_forgets_the_conversation_in_telegram(telegram):
 # -- the terminal and the batch --------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", ["pronoun", "more", "drill"])
-def test_follow_ups_in_the_terminal_chat_and_quit_ends_it(kind, corpus_kb_dir):
+@pytest.mark.parametrize(("kind", "goodbye"), [("pronoun", "quit"), ("more", "thanks, bye"), ("drill", "exit")])
+def test_follow_ups_in_the_terminal_chat_and_quit_ends_it(kind, goodbye, corpus_kb_dir):
     dialogue = DIALOGUES[BY_KIND[kind]]
     questions = [t.question for t in dialogue.turns]
-    stdin = questions[0] + "\n\n" + "\n".join(questions[1:]) + "\nquit\nwhats CSW-Jets\n"
+    stdin = questions[0] + "\n\n" + "\n".join(questions[1:]) + f"\n{goodbye}\nwhats CSW-Jets\n"
     result = run_cli("chat", kb_dir=corpus_kb_dir, stdin=stdin)
     assert result.returncode == 0, result.stderr
     replies = result.stdout.split("You: ")

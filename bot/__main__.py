@@ -133,7 +133,6 @@ def _ask(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
         parser.error(unknown)
     filters = Filters(slugs=frozenset(args.doc), kinds=frozenset(args.kind))
     from bot.conversation import Conversation, command_of
-    from bot.facts import without_courtesy
     from bot.followup import is_reset
 
     # "brief <topic>", "help" and "sources" are what they are in the chat and the channels, not questions.
@@ -151,8 +150,7 @@ def _ask(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
                     continue
                 conversation = item.get("conversation")
                 history = histories.get(str(conversation), ()) if conversation is not None else ()
-                said_first = without_courtesy(item["question"])  # "thanks, start over", "ok. brief net zero"
-                if command_of(said_first) or is_reset(said_first):  # "start over" forgets the conversation
+                if command_of(item["question"]) or is_reset(item["question"]):  # "start over" forgets the conversation
                     reply, remembered = commands.reply_in_context(item["question"], history)
                     said = _reply_json(reply)
                 elif conversation is None:
@@ -164,7 +162,7 @@ def _ask(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
                     histories[str(conversation)] = remembered
                 print(json.dumps({"id": item.get("id"), **said}, ensure_ascii=False), flush=True)
         return 0
-    if command_of(without_courtesy(args.question)):
+    if command_of(args.question):
         if args.doc or args.kind or args.explain:
             parser.error("--doc, --kind and --explain are for questions, not for brief, help or sources")
         reply = commands.reply_to(args.question)

@@ -491,6 +491,11 @@ class Answer:
         }
 
 
+def _asked_for_a_question(step: str) -> Answer:
+    """The reply to a message with nothing to look for in the documents ("??", "thanks", "approx"): ask for a question."""
+    return Answer(text=NO_QUESTION, citations=[], abstained=True, trace=[step])
+
+
 @dataclass(frozen=True)
 class RankedSentence:
     """A sentence of the knowledge base and how well it answers a query (higher is better)."""
@@ -537,9 +542,9 @@ class AnsweringService:
         question = months_parted_from_years(collapse_whitespace(without_modal_may(question)))  # "if i may" names no month
         question = without_courtesy(question)  # "cheers. when is ...", "thanks pls": thanks are no words to look for
         if not has_a_word(question):  # "", "??", "..."
-            return Answer(text=NO_QUESTION, citations=[], abstained=True, trace=["declined: no word to look for"])
+            return _asked_for_a_question("declined: no word to look for")
         if is_talk(question):  # "thanks", "ok great", "not helpful": nothing to look for in the documents
-            return Answer(text=NO_QUESTION, citations=[], abstained=True, trace=["talk to the bot, not a question"])
+            return _asked_for_a_question("talk to the bot, not a question")
         if len(question) > MAX_QUESTION_CHARS:
             text = TOO_LONG.format(length=len(question), limit=MAX_QUESTION_CHARS)
             return Answer(text=text, citations=[], abstained=True, trace=["declined: too long to be a question"])
@@ -782,7 +787,7 @@ class AnsweringService:
         # (the action table reads the question as typed: its rows spell names out).
         question = months_in_their_year(self.searcher.question_as_the_documents_write(question))
         if not has_a_word(question):  # "approx?": nothing left to look for once its hedging is dropped
-            return Answer(text=NO_QUESTION, citations=[], abstained=True, trace=["declined: no word to look for"])
+            return _asked_for_a_question("declined: no word to look for")
         scored, candidates, logits = self._rank(question, CHUNKS_SEARCHED, filters)
         trace = [f"hit {self._where_chunk(h.chunk_id)} fused {h.score:.4f} {_meaning(h)}" for h in candidates.hits]
         trace += [f"candidate p={c.score:.3f} {self._where(c.sentence_id)}: {self._text(c)[:100]}" for c in scored[:5]]

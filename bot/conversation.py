@@ -135,7 +135,7 @@ class Conversation:
         """
         if conversation is None:
             return await self._off_loop(self.reply_to, text)
-        if is_reset(without_courtesy(text)):  # "thanks, start over"
+        if is_reset(text):
             await self.store.clear(conversation)
             return Reply(ReplyKind.RESET, RESET_TEXT)
         history = await self.store.load(conversation)
@@ -273,8 +273,8 @@ def command_of(message: str) -> str | None:
     """The command a message gives every channel ("brief", "help", "sources"), with or without Telegram's "/", or
     None when it is a question. "help" and "sources" are commands alone ("help?" too); "help with travel costs?" and
     "sources of emissions?" are questions (a review: ask had answered the first with the help text). An empty
-    message asks for help."""
-    command, _, rest = re.sub(r"\s+", " ", message).strip().partition(" ")
+    message asks for help; courtesy before a command leaves it one ("thanks. brief net zero")."""
+    command, _, rest = _message_of(message).partition(" ")
     command = command.lower().lstrip("/").rstrip("?!.")
     if command == "brief":
         return command

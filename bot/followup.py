@@ -433,8 +433,8 @@ DEFAULT_TUNABLES = Tunables()
 
 
 def is_reset(message: str) -> bool:
-    """ "start over", "/reset", "reset": the user wants a fresh conversation."""
-    return bool(_RESET.match(message))
+    """ "start over", "/reset", "reset", "thanks, start over": the user wants a fresh conversation."""
+    return bool(_RESET.match(without_courtesy(message)))
 
 
 def resolve(

@@ -77,12 +77,12 @@ from bot.facts import (
     is_talk,
     label_of,
     labels_asked,
+    message_as_read,
     split_question,
     summary_asked,
     topic_named,
     value_asked_for_years,
     wanted_fact_kinds,
-    without_courtesy,
 )
 from bot.facts import figures as fact_figures
 from bot.features import (
@@ -127,9 +127,7 @@ from index.text import (
     is_list_item,
     is_ordinary_word,
     months_in_their_year,
-    months_parted_from_years,
     tokenize,
-    without_modal_may,
     years_written,
 )
 from index.vocabulary import (
@@ -539,8 +537,7 @@ class AnsweringService:
         """Leads' questions about actions are answered from the action table when it holds the answer;
         the documents answer the rest, and what the table could not. ``typed``: for a follow-up completed from the
         conversation, the search tokens of the words the asker typed (``bot.followup.words_typed``)."""
-        question = months_parted_from_years(collapse_whitespace(without_modal_may(question)))  # "if i may" names no month
-        question = without_courtesy(question)  # "cheers. when is ...", "thanks pls": thanks are no words to look for
+        question = message_as_read(question)  # "if i may" names no month; "cheers. when is ...": thanks are no words
         if not has_a_word(question):  # "", "??", "..."
             return _asked_for_a_question("declined: no word to look for")
         if is_talk(question):  # "thanks", "ok great", "not helpful": nothing to look for in the documents

@@ -26,6 +26,7 @@ from bot.conversation_store import ConversationStore, MemoryStore
 from bot.facts import without_courtesy
 from bot.follow_answers import FollowUpAnswerer
 from bot.followup import CitedPassage, FollowUpKind, Resolution, Turn, is_reset, remember, up_to_reply
+from index.text import collapse_whitespace
 
 EXAMPLE_QUESTIONS = (
     "What was the ICS carbon footprint in 2020/21?",
@@ -266,7 +267,7 @@ class Conversation:
 def _message_of(text: str) -> str:
     """A message as it is read: white space collapsed, courtesy before it dropped ("thanks. brief net zero" is a
     command, "thanks, start over" a reset; ``bot.facts.without_courtesy``)."""
-    return without_courtesy(re.sub(r"\s+", " ", text).strip())
+    return without_courtesy(collapse_whitespace(text))
 
 
 def command_of(message: str) -> str | None:

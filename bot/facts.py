@@ -12,7 +12,15 @@ import re
 from collections.abc import Callable
 from enum import Enum
 
-from index.text import is_ordinary_word, tokenize, year_spans, years_written
+from index.text import (
+    collapse_whitespace,
+    is_ordinary_word,
+    months_parted_from_years,
+    tokenize,
+    without_modal_may,
+    year_spans,
+    years_written,
+)
 from index.vocabulary import (
     AMOUNT,
     BULLET_GLYPHS,
@@ -321,13 +329,20 @@ _ASKING = re.compile(
     r"has|have|had|will|would|should|shall|must|any|anything)\b",
     re.IGNORECASE,
 )
-# Words of talking to the bot rather than of a topic: a message of nothing else ("thanks", "help", "start again", "not
-# helpful", "yes", "page 75", "got it", "never mind", "good afternoon", "explain") names none.
-_CHAT = frozenset(
-    """hi hello hey thanks thank thankyou ta cheers ok okay yes yeah yep no nope great good fine cool nice brilliant
-    perfect help start again restart reset stop cancel quit exit bye goodbye please sorry not helpful useless wrong
-    right correct test testing menu more next back page pages p answer so much got new question go never mind
-    understood clear home options morning afternoon evening night explain define describe""".split()
+# The words of talk, one vocabulary nested three deep: the follow-up reading's pleasantries (``PLEASANTRIES``) are
+# courtesy, and courtesy is talk to the bot. English, set by hand from reviews' and trials' conversations, not fitted.
+#
+# Courtesy (``without_courtesy`` drops it before a question): "cheers. when is the old cwccg website being archived?",
+# "ok great, what about geh?", "sorry - who chairs it?". Not every word of talk to the bot: "no", "next", "new", "nice",
+# "back" and "morning" open questions too ("No. of beds", "next-day discharges?", "NICE - what did they say ...", "new
+# question: ...", which the follow-up reading takes for a switch).
+_COURTESY = PLEASANTRIES | frozenset("thank thankyou you ta yes yeah yep perfect brilliant so many much".split())
+# Talk to the bot rather than of a topic: a message of nothing else ("thanks", "help", "start again", "not helpful",
+# "yes", "page 75", "got it", "never mind", "good afternoon", "explain", "quick question") names none (``is_talk``).
+_CHAT = _COURTESY | frozenset(
+    """no nope good fine nice help start again restart reset stop cancel quit exit bye goodbye please not helpful
+    useless wrong correct test testing menu more next back page pages p answer got new go never mind understood clear
+    home options morning afternoon evening night explain define describe""".split()
 )
 # A message of at most this many words, none of them asking anything, names a topic. Set by hand: "gp access
 # numbers", "ev charging at swft" are topics; longer runs of words are mostly questions typed without a question word.
@@ -347,14 +362,9 @@ def is_talk(message: str) -> bool:
     return any(word in _CHAT for word in re.findall(r"[a-z]+", message.lower())) and not _names_something(message)
 
 
-# Talk before a question: "cheers. when is the old cwccg website being archived?", "ok great, what about geh?", "sorry
-# - who chairs it?", "ok who chairs it?", "ok and swft?". At most four words of courtesy (the follow-up reading's
-# pleasantries and words of thanks), then a stop, comma or colon, a dash, a question word, or "and" (not after a word of
-# courtesy that is a word of content too: "right and left heart failure services?"). Not every word of talk to the bot
-# (``_CHAT``): "no", "next", "new", "nice", "back" and "morning" open questions too ("No. of beds", "next-day discharges?",
-# "NICE - what did they say ...", "new question: ...", which the follow-up reading takes for a switch). Set by hand from
-# two reviews' conversations, not fitted.
-_COURTESY = PLEASANTRIES | frozenset("thank thankyou you ta yes yeah yep perfect brilliant so many much".split())
+# Talk before a question: at most four words of courtesy (``_COURTESY``), then a stop, comma or colon, a dash, a
+# question word, or "and" (not after a word of courtesy that is a word of content too: "right and left heart failure
+# services?"): "ok who chairs it?", "ok and swft?". Set by hand from two reviews' conversations, not fitted.
 _COURTESY_OF_CONTENT = frozenset("right quick so also question".split())  # "right and left", "quick and easy"
 _TALK_BEFORE = re.compile(
     rf"^\s*(?P<talk>[a-z]+(?:[\s,]+[a-z]+){{0,3}}?)"
@@ -386,6 +396,14 @@ def without_courtesy(message: str) -> str:
             break
         message = rest
     return message
+
+
+def message_as_read(message: str) -> str:
+    """A message as answering and the follow-up reading both read it, before anything else: the verb "may" blanked ("if
+    i may" names no month), white space collapsed, a month parted from the year typed onto it ("apr22"), and the
+    courtesy it opens with dropped (``without_courtesy``). One chain, so that a question asked alone and the same
+    words read as a follow-up start from the same text."""
+    return without_courtesy(months_parted_from_years(collapse_whitespace(without_modal_may(message))))
 
 
 def topic_named(message: str) -> str | None:

@@ -45,9 +45,9 @@ from bot.action_query import (
     status_named_in,
     status_not_read,
 )
-from bot.facts import is_talk, person_in_role, person_named, roles_asked, without_courtesy
+from bot.facts import is_talk, message_as_read, person_in_role, person_named, roles_asked, without_courtesy
 from bot.tables import measure_unit, with_measure_changed
-from index.text import has_a_word, months_parted_from_years, tokenize, without_modal_may
+from index.text import has_a_word, tokenize, without_modal_may
 from index.vocabulary import (
     BODY_WORDS,
     BULLET_GLYPHS,
@@ -453,7 +453,7 @@ def resolve(
     like it ("building energy"), and "she" after "who is the ICB chair?" is the person
     the answer names in that role.
     """
-    message = without_courtesy(months_parted_from_years(re.sub(r"\s+", " ", without_modal_may(message)).strip()))
+    message = message_as_read(message)
     switched = _SWITCH.match(message)
     if not history and _MORE.match(message):
         return Resolution(FollowUpKind.MORE, message)  # nothing to continue: answered as such, not searched for

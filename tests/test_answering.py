@@ -773,6 +773,9 @@ def test_a_topic_the_documents_do_not_cover_is_declined_without_offering_a_brief
         ("yes", None), ("page 75", None),
         # A second review.
         ("thank you so much", None), ("got it", None), ("never mind", None), ("good afternoon", None), ("explain", None),
+        # Courtesy is talk too (one vocabulary: pleasantries, courtesy, talk): nothing to brief or search for.
+        ("quick question", None), ("btw", None), ("many thanks", None),
+        ("quick wins", "quick wins"),  # a word of courtesy beside a word of content names that content
     ],
 )
 def test_a_topic_is_told_from_a_question(message, topic):

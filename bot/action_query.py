@@ -311,6 +311,8 @@ def parse_action_question(
         due = month_in_financial_year(month[0], due) if due and "/" in due else month[0]
         question = question[: month[1]] + " " + question[month[2] :]
     lead, rest = _match_lead(question, leads, ordinary_words)
+    if lead is None and (unknown := _lead_the_table_lacks(question, ordinary_words)):
+        lead, rest = unknown  # "which green plan actions does SWFT lead?": none, not all 150 (a trial's)
     before_topic, topic = _split_topic(rest)
     theme, leftover = _match_theme(_content_words(before_topic), themes)
     if theme and _JOINED.search(before_topic):
@@ -658,6 +660,37 @@ def left_out_note(hidden: list[ActionRow]) -> str:
 # --- Understanding the question ----------------------------------------------------------------
 
 
+# A body or person asked about as the lead of actions: "led by SWFT", "does uhcw lead", "is GEH leading", "which actions
+# is Laura Nelson responsible for"; not "own" or "run", which are adjectives and nouns too ("what is GEH's own carbon
+# footprint?" had read GEH as a lead, a measurement's catch). English, set by hand from a trial's question.
+_LEAD_ASKED_OF = re.compile(
+    r"\b(?:led|run|owned)\s+by\s+(?:the\s+)?(?P<by>[A-Za-z][\w&'’-]*(?:\s+[A-Z][\w'’-]*)*)"
+    r"|\b(?:does|do|is|are|will|did)\s+(?:the\s+)?(?P<who>[A-Za-z][\w&'’-]*(?:\s+[A-Z][\w'’-]*)*)\s+"
+    r"(?:lead|leading|responsible)\b"
+)
+
+
+def _lead_the_table_lacks(question: str, ordinary_words: frozenset[str] | None) -> tuple[str, str] | None:
+    """A lead the question names that leads no action (``_match_lead`` found none), and the question without it: a
+    name the documents never write in lower case and no everyday word ("SWFT", "uhcw", two capitalised words for a
+    person), so the table says no action is led by it rather than listing every action (a trial's "which green plan
+    actions does SWFT lead?" got all 150). Not "led by trusts", "does anyone lead", "is it led by the ICS plan"."""
+    if ordinary_words is None or not (match := _LEAD_ASKED_OF.search(question)):
+        return None
+    name = match["by"] or match["who"]
+    words = name.split()
+    if re.search(r"['’]s?$", name):
+        return None  # "is GEH's ...": whose, not who
+    person = len(words) > 1 and all(word[:1].isupper() for word in words)
+    one_name = len(words) == 1 and name.lower() not in ordinary_words and not is_ordinary_word(name.lower())
+    if not (person or one_name) or name.lower() in STOPWORDS:
+        return None
+    # Initials typed in lower case are written as the documents write initials ("uhcw": "UHCW").
+    said = name.upper() if one_name and len(name) <= 6 and name.isalpha() else name
+    start, end = match.span("by" if match["by"] else "who")
+    return said, question[:start] + " " + question[end:]
+
+
 def _match_lead(question: str, leads: list[str], ordinary_words: frozenset[str] | None = None) -> tuple[str | None, str]:
     """The lead a question names, and the question without it.
 
@@ -665,12 +698,21 @@ def _match_lead(question: str, leads: list[str], ordinary_words: frozenset[str] 
     ("Phil Johns" in "Phil Johns / Rob Pickup"), by a surname ("Coombes") or by a
     first name that names one person ("danielle's actions" are Danielle Oum's).
     """
-    for phrase, case_sensitive, lead in _lead_phrases(leads, ordinary_words):
+    phrases = _lead_phrases(leads, ordinary_words)
+    known = {phrase.lower() for phrase, _, _ in phrases}
+    for phrase, case_sensitive, lead in phrases:
         pattern = re.compile(rf"(?<![\w/]){re.escape(phrase)}(?![\w/])", 0 if case_sensitive else re.I)
         match = pattern.search(question)
-        if match:
+        # A surname after another first name is another person ("Laura Nelson" is not Theresa Nelson).
+        before = re.search(r"([A-Z][a-z'’-]+)\s+$", question[: match.start()]) if match and " " not in phrase else None
+        if match and not (before and f"{before[1]} {phrase}".lower() not in known and not _opens_sentence(question, before)):
             return lead, question[: match.start()] + " " + question[match.end() :]
     return None, question
+
+
+def _opens_sentence(question: str, word: re.Match[str]) -> bool:
+    """Whether the capitalised word is the question's first ("Coombes ..."), or a question word ("Does Coombes ...")."""
+    return not question[: word.start()].strip() or word[1].lower() in STOPWORDS
 
 
 _LOWER_CASE_WORD = re.compile(r"(?<![\w’'-])[a-z]+(?![\w’'-])")

@@ -227,3 +227,25 @@ def test_a_number_no_action_has_says_so_and_offers_the_theme(table):
     assert not listing.rows() and listing.summary == "No actions match: numbered 99, in Waste."
     assert listing.nearest is not None and listing.nearest.dropped == ("number",)
 
+
+
+def test_a_lead_no_action_has_is_read_as_a_lead_and_matches_none(table, ordinary_words):
+    """A trial's "which green plan actions does SWFT lead?" listed all 150 actions: the name was a stray word."""
+    for question, lead in [
+        ("which actions does SWFT lead?", "SWFT"),
+        ("which actions does uhcw lead?", "UHCW"),  # initials typed in lower case, written as the documents write them
+        ("is GEH leading any actions?", "GEH"),
+        ("which actions are led by SWFT?", "SWFT"),
+        ("which actions is Laura Nelson responsible for?", "Laura Nelson"),  # not Theresa Nelson's action
+    ]:
+        f = _parse(question, table, ordinary_words)
+        assert f is not None and f.lead == lead, question
+        assert filter_actions(table, f) == []
+        assert describe_matches([], f, table).summary.startswith(f"No actions match: led by {lead}")
+    # Leads the table has still list their actions, and words that are no name stay words.
+    assert _parse("which actions is Theresa Nelson responsible for?", table, ordinary_words).lead == "Theresa Nelson"
+    assert _parse("which actions are led by trusts?", table, ordinary_words).lead is None
+    assert _parse("does anyone lead the travel actions?", table, ordinary_words).lead is None
+    # "own" is no verb of leading here: GEH's own footprint is not an action question about a lead.
+    f = _parse("what is GEH's own carbon footprint in tCO2e?", table, ordinary_words)
+    assert f is None or f.lead is None

@@ -452,8 +452,10 @@ def monthly_table_row(
 
 
 def table_said(table: TableAnswer | None) -> str:
-    """What a monthly table's row says of the month asked, as evidence for the decision ("" if none gives it)."""
-    return table.shown() if table is not None and table.gives else ""
+    """What a monthly table's row says of the month asked, as evidence for the decision ("" if none gives it). The
+    latest month of a row, when no time was asked, is no evidence: it joins an answer the decision gives without it
+    (as evidence it had the decision answer "how many SIs have there been?", a near miss, with another measure's row)."""
+    return table.shown() if table is not None and table.gives and not table.latest else ""
 
 
 def year_figure_seed(kb: KnowledgeBase, question: str, ranked: list[int], probabilities: list[float]) -> int | None:
@@ -748,7 +750,7 @@ class AnsweringService:
     def _table_seed(scored: list[_Scored], table: TableAnswer | None) -> list[_Scored]:
         """The table row's sentence as a candidate to quote beside the best (read from its table when search
         did not find its page)."""
-        if table is None or not table.gives:
+        if table is None or not table.gives or table.latest:
             return []
         return [next((c for c in scored if c.sentence_id == table.sentence_id), _Scored(table.sentence_id, 0.0))]
 
@@ -899,7 +901,7 @@ class AnsweringService:
         passages = self._said_once(self.quoter.as_passages(shown, MAX_ANSWER_CHARS))
         if table and table.gives and table.sentence_id not in passages:
             # A table row giving the month asked is shown as its value (a line). It leads when it is about the
-            # measure asked (``TableAnswer.answers``) and the best passage does not name that month (a benchmark
+            # measure asked (``TableAnswer.about_the_measure``) and the best passage does not name that month (a benchmark
             # table's "Apr-22" row for "... in December 2021"); else it comes after the best passage and what
             # else is quoted from its page (a list it introduces): its label may name the section asked about
             # and not the statistic ("the average wait by locality ... April 2022" is not the row of the share
@@ -911,7 +913,7 @@ class AnsweringService:
             prose = [i for i in best_passage if not self.tables.rows(i)]
             names_month = table.named_in(" ".join(self.kb.sentences[i][1].text for i in prose))
             first = next((n for n, i in enumerate(passages) if self._page(i) != page), len(passages))  # with a list it brings
-            passages.insert(0 if table.answers and not names_month else first, table.sentence_id)
+            passages.insert(0 if table.about_the_measure and not names_month else first, table.sentence_id)
         if table and table.gives and table.alike:
             # The rows alike stand together, in the table's order, where the row chosen stood.
             at = passages.index(table.sentence_id)

@@ -37,6 +37,7 @@ from index.vocabulary import (
     MONTHS,
     NUMBER_WORDS,
     QUARTER,
+    VALUE_ASKED,
     number_words,
 )
 
@@ -89,6 +90,7 @@ _QUARTERS_ASKED = (
 # A quarter named alone, as a word of its own and not a measure's number ("quarter 4 hour" asks which quarter).
 _QUARTER_ALONE = re.compile(rf"\b{QUARTER}(?!\s*(?:hours?|hrs?|days?|weeks?|wks?|ww|months?|mins?|minutes?)\b)", re.IGNORECASE)
 # Any year a question gives, however written ("2021/22", "2022", "fy22", "last year"): a quarter it names is of that.
+_ASKS_WHY = re.compile(r"\W*(?:why|y|how come)\b", re.IGNORECASE)
 _ANY_YEAR = re.compile(rf"\b{FINANCIAL_YEAR}|\b{CALENDAR_YEAR}\b|\bfy\s?\d\d\b|\byears?\b", re.IGNORECASE)
 _QUARTER_NUMBER = re.compile(rf"(?<=q){_QUARTER_NUMBERS}|(?<=quarter)\s*{_QUARTER_NUMBERS}", re.IGNORECASE)
 # A quarter's column as the tables print it, with the financial year it belongs to: "Q3 21-22".
@@ -476,6 +478,12 @@ class TableReader:
             self._tokens[(slug, page)] = frozenset(tokenize(self.kb.page_text(slug, page)))
         return self._tokens[(slug, page)]
 
+    def month_columns(self, sentence_id: int) -> list[str]:
+        """The month columns of the table on the sentence's page, in order (none off a table's page)."""
+        slug, sentence = self.kb.sentences[sentence_id]
+        columns = self._page_columns(slug, sentence.page) or self._benchmark_columns(slug, sentence.page) or ()
+        return [c for c in columns if MONTH_COLUMN.fullmatch(c)]
+
     def written(self, sentence_id: int) -> str:
         """The date of the document a sentence is in, as the catalogue gives it ("2022-07-20")."""
         return self.kb.by_slug[self.kb.sentences[sentence_id][0]].record.date
@@ -544,6 +552,7 @@ class TableAnswer:
     share: float = 0.0  # of the question's telling words its label holds (``TableReader.rows_about``)
     fit: float = 0.0  # ... and of its label's words the question holds, summed: rows are chosen by it
     undated: bool = False  # the question named its months without a year (``periods_alone``)
+    latest: bool = False  # the question named no time: the latest month the row gives
     # Rows about the measure asked as much as this one, each giving the month asked ("62 day" holds the GP
     # referral, screening and upgrade rows alike): shown with it, as the question does not say which is meant.
     alike: tuple[TableAnswer, ...] = ()
@@ -573,11 +582,18 @@ class TableAnswer:
         return not self.gives and bool(asked & {_dating(c) for c in self.row.columns})
 
     @property
+    def about_the_measure(self) -> bool:
+        """It gives a month of a measure whose label holds ``TABLE_ANSWERS_SHARE`` of the question's telling words."""
+        return self.gives and self.share >= TABLE_ANSWERS_SHARE
+
+    @property
     def answers(self) -> bool:
         """It gives the month asked for a measure whose label holds ``TABLE_ANSWERS_SHARE`` of the question's
         telling words: structured data, as an action-table row is, which answers whatever the decision's score
-        (the sentence ranker puts rows of figures low: "A&E 4hr % for apr 22 and may 22" scored under the bar)."""
-        return self.gives and self.share >= TABLE_ANSWERS_SHARE
+        (the sentence ranker puts rows of figures low: "A&E 4hr % for apr 22 and may 22" scored under the bar). Not the latest month when none was asked: the row then leads an answer the decision still chooses to give
+        (out of fold, answering whatever the score answered two near misses, "how many SIs have there been", and
+        no question more)."""
+        return self.about_the_measure and not self.latest
 
     def reading(self) -> str:
         return self.row.reading(list(self.columns))
@@ -585,6 +601,8 @@ class TableAnswer:
     def named_in(self, text: str) -> bool:
         """Whether a text names every month or year asked, written out or as a column ("December 2021", "Dec-21");
         asked without a year, the month alone ("In April there were 9 breaches" names the "april" asked)."""
+        if self.latest:
+            return False  # no month was asked: no prose is known to give the latest month's value, so the row leads
         tokens = set(tokenize(text))
         written = [_written_out(c).split()[0] if self.undated else _written_out(c) for c in self.columns]
         return all(set(tokenize(w)) <= tokens or set(tokenize(c)) <= tokens for w, c in zip(written, self.columns))
@@ -626,14 +644,30 @@ def table_answer(
     undated = {} if asked else {w: periods_alone(question, w) for w in {reader.written(i) for i in reader.table_sentences() + reader.benchmark_sentences()}}
     rank = {sentence_id: position for position, sentence_id in enumerate(ranked)}
     share_asked = bool(_ASKS_A_SHARE.search(question))
+    # No time named at all ("what is the A&E 4 hour performance?", "whats our dementia dx rate at the mo"): the
+    # latest month each row gives, as the report's readers would take it (a trial's got the page's heading, no figure).
+    # Not "why has the dementia diagnosis rate dropped?" (why, not how much) nor "which professionals make up the autism
+    # assessment team?" (no value asked: the ASD waits row had led its answer).
+    latest = (
+        not asked and not any(undated.values()) and not _ANY_YEAR.search(question) and not MONTH_NAME.search(question)
+        and bool(VALUE_ASKED.search(question)) and not _ASKS_WHY.match(question)
+    )
 
     def matches_in(sentences: list[int]) -> list[TableAnswer]:
-        return [
-            TableAnswer(sentence_id, match.row, tuple(columns), match.share, match.fit, undated=not asked)
-            for sentence_id in sentences
-            if (columns := asked or undated[reader.written(sentence_id)])
-            for match in reader.rows_about(sentence_id, columns, terms, names, share_asked)
-        ]
+        found = []
+        for sentence_id in sentences:
+            columns = asked or undated[reader.written(sentence_id)] or (reader.month_columns(sentence_id) if latest else [])
+            if not columns:
+                continue
+            for match in reader.rows_about(sentence_id, columns, terms, names, share_asked):
+                if not asked and latest:
+                    given = [c for c in columns if match.row.value_for(c) is not None]
+                    if not given:
+                        continue
+                    found.append(TableAnswer(sentence_id, match.row, (given[-1],), match.share, match.fit, latest=True))
+                else:
+                    found.append(TableAnswer(sentence_id, match.row, tuple(columns), match.share, match.fit, undated=not asked))
+        return found
 
     # A benchmark table gives one month of a measure: looked in only when no monthly table has a row about it.
     found = matches_in(reader.table_sentences()) or matches_in(reader.benchmark_sentences())

@@ -84,6 +84,14 @@ WEB_ADDRESS = re.compile(r"(?:https?://|www\.)\S*")
 # "(SusQI)"); the name is the last few words before the brackets, and ``index.short_names`` checks the capitals.
 DEFINED_INITIALS = re.compile(r"(?<=\w )\((?P<initials>[A-Z][A-Za-z&]{1,6}?)(?<=[A-Z])(?P<plural>s)?\)")
 
+# A question asking the value of a measure ("what is the A&E 4 hour performance?", "whats our dementia dx rate", "how
+# many 104 week waiters", "avg wait"): a monthly table's latest month answers it when it names no time. English and the
+# performance report's nouns for its measures, set by hand.
+VALUE_ASKED = re.compile(
+    r"\bhow (?:many|much|long)\b|\bhow\b[^?]{0,30}\bdoing\b"
+    r"|\b(?:rates?|performance|perf|percentage|figures?|position|level|average|avg|wait)\b|%",
+    re.IGNORECASE,
+)
 # Words for a kind of body a name comes before ("heartlands hospital", "kettering general", "warwickshire county
 # council"). English, not fitted.
 BODY_WORDS = frozenset("hospital hospitals trust trusts council ccg icb ics general infirmary hospice pcn practice surgery".split())

@@ -269,6 +269,14 @@ _A_DATE = (
 )
 # A pronoun that may stand for a body that meets ("when's it meeting next?", "who chairs them?"); not "that meeting" (a
 # review's "what came out of that meeting?" after the ICB chair met the fire service had become "... (the icb)?").
+# What a question's thing is about, after its verb: "... did NHSE raise about mental health", "... were noted on ockenden".
+_ABOUT_AFTER_A_VERB = re.compile(r"\b[a-z]+\s+(?:about|on|regarding|concerning)\s+(?P<topic>.+)$", re.IGNORECASE)
+# What only a paper is asked: who wrote, sent, signed or presented it, when it was published or dated, what else it says.
+# English, set by hand from a trial's conversations.
+_ASKS_OF_A_DOCUMENT = re.compile(
+    r"\b(?:wr[io]te|written|authored|author|sent|signed|published|issued|dated|presented|submitted|says?|said)\b",
+    re.IGNORECASE,
+)
 _PRONOUN_FOR_A_BODY = re.compile(r"\b(?:it|its|they|them|their)\b", re.IGNORECASE)
 # A body that meets named with its article and up to four words of its name before the last of its words for a body
 # ("the cwccg quality cttee", "the ccg's clinical quality committee", "the mental health partnership board"), and its
@@ -514,6 +522,10 @@ def resolve(
             # "when's it meeting next?" after "what did the quality committee decide on the CHC appeals policy?": a
             # body meets and is chaired, so "it" is the committee that decided, not the policy (a trial).
             subject = subject_of(last.question, of_a_meeting_body=True)
+        if _ASKS_OF_A_DOCUMENT.search(message) and subject == subject_of(last.question):
+            # "who wrote it?" after "what did the ceo report say about covid?": a paper is written and sent, so "it" is
+            # the paper that said it, not what it said (which is "it" otherwise: "what actions are there on it?").
+            subject = subject_of(last.question, of_a_document=True)
         if (held := _what_it_is_of(subject, message)) is not None:
             # "who funded it?" after "whats the funding gap on the phm data platform contract?": what is funded is
             # the contract, not the gap (held-out dialogues in three sets had quoted the gap's passage again).
@@ -1404,7 +1416,7 @@ def _strip_the_one(fragment: str) -> str:
     return match.group("fragment") if match else re.sub(r"^the\s+", "", fragment, flags=re.IGNORECASE)
 
 
-def subject_of(question: str, of_a_meeting_body: bool = False) -> str:
+def subject_of(question: str, of_a_meeting_body: bool = False, of_a_document: bool = False) -> str:
     """What a question is about, as words to put where a follow-up's pronoun stands.
 
     "who sits on the PHM board?" is about "the PHM board"; "how much SDF slippage is built
@@ -1412,7 +1424,9 @@ def subject_of(question: str, of_a_meeting_body: bool = False) -> str:
     all of that; "whats CSW-Jets" about "CSW-Jets". The framing words go; then what comes
     before an auxiliary verb ("is", "has") or, after "who" and "what", the phrase after the
     first preposition (the words before it are a verb: "sits on"). ``of_a_meeting_body``: what is asked is something
-    a body that meets does ("who chairs it?"), so "what did the quality committee decide on X" is about the committee.
+    a body that meets does ("who chairs it?"), so "what did the quality committee decide on X" is about the committee;
+    ``of_a_document``: what is asked is something a paper does ("who wrote it?"), so "what did the ceo report say about
+    X" is about the report. Otherwise such a question is about X.
     """
     text = question.strip(" ?")
     text = max(text.split(" - "), key=lambda part: len(_content_words(part))) if " - " in text else text
@@ -1432,11 +1446,12 @@ def subject_of(question: str, of_a_meeting_body: bool = False) -> str:
         rest = _DOING.sub("", rest)
     said = _SAID_ABOUT.match(rest) if frame is not None and _ASKS_WHAT_WAS_SAID.search(frame.group()) else None
     if said and _content_words(said["doer"]):
-        # A document that said it is "it" ("who wrote it?", "when was it sent?"); otherwise what was said about,
-        # unless that is only a date: "what did the quality committee approve on 30 june" is about the committee
-        # ("who chairs it?", a trial), not 30 June.
-        doer_words = {word.lower() for word in said["doer"].split()}
-        document = bool(DOCUMENT_NOUNS & doer_words)
+        # A document that said it is "it" when a paper's doing is asked ("who wrote it?", "when was it sent?");
+        # otherwise what was said about ("what actions are there on it?" after "what did the green plan say about
+        # desflurane?", a trial's), unless that is only a date: "what did the quality committee approve on 30 june" is
+        # about the committee ("who chairs it?", a trial), not 30 June.
+        doer_words = {word.lower().removesuffix("'s").removesuffix("’s") for word in said["doer"].split()}
+        document = of_a_document and bool(DOCUMENT_NOUNS & doer_words)
         meets = of_a_meeting_body and bool(MEETING_BODY_WORDS & doer_words)
         topic = _DATE_FIRST.sub("", (said["topic"] or "").strip(), count=1)
         return _tidy_subject(said["doer"] if document or meets or not _content_words(topic) else topic)
@@ -1450,7 +1465,13 @@ def subject_of(question: str, of_a_meeting_body: bool = False) -> str:
         return _tidy_subject(body.group())
     auxiliary = _AUXILIARY.search(f" {rest} ")
     if auxiliary and auxiliary.start() > 0 and _content_words(rest[: auxiliary.start()]):
-        return _tidy_subject(rest[: auxiliary.start()])
+        head = rest[: auxiliary.start()]
+        # "what concerns did NHSE raise about mental health ...?" is about the concerns about mental health, not any
+        # concerns (a trial's "what action was agreed on it?" had been asked of "concerns").
+        topic = _ABOUT_AFTER_A_VERB.search(rest, auxiliary.start())
+        if topic and len(_content_words(head)) == 1 and _content_words(topic["topic"]):
+            return _tidy_subject(f"{head.strip()} about {topic['topic']}")
+        return _tidy_subject(head)
     preposition = _PREPOSITION.search(rest)
     if (
         asks_who_or_what

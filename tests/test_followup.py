@@ -82,6 +82,24 @@ def test_the_subject_leaves_out_the_verb_and_the_time_of_the_question_before():
     assert resolve("who wrote it?", asked("what did the NHSE letter say about cancer?")).question == "who wrote the NHSE letter?"
     assert resolve("when was it sent?", asked("what does the ceo report say on covid")).question == "when was the ceo report sent?"
     assert resolve("when is it due?", asked("what did the ccg decide about ivf?")).question == "when is ivf due?"
+    # A paper is "it" only where a paper's doing is asked (written, sent, said): a trial's "what actions are there on
+    # it?" after "what does the green plan say about desflurane?" had listed the whole plan, and "will they hold
+    # budgets next year?" after the chair's update on care collaboratives had asked if the update would.
+    assert resolve("what actions are there on it?", asked("what does the Green Plan say about desflurane?")).question == (
+        "what actions are there on desflurane?"
+    )
+    assert resolve("will they hold budgets next year?", asked("what did the chair's update say about care collaboratives?")).question == (
+        "will care collaboratives hold budgets next year?"
+    )
+    assert resolve("what else does it say?", asked("what does the Green Plan say about desflurane?")).question == (
+        "what else does the Green Plan say?"
+    )
+    # A thing asked of with what it is about: "it" is both (a trial's "what action was agreed on it?" had been asked of
+    # "concerns" alone).
+    assert resolve("what action was agreed on it?", asked("What concerns did NHSE raise about mental health?")).question == (
+        "what action was agreed on concerns about mental health?"
+    )
+    assert resolve("is it being extended?", asked("how much SDF slippage is built into the plan?")).question.count("about") == 0
     # ... but a date is no topic "it" stands for: a trial's "who chairs it?" after "what did the quality committee
     # approve on 30 june" had become "who chairs 30 june?".
     assert resolve("who chairs it?", asked("what did the quality committee approve on 30 june")).question == "who chairs the quality committee?"

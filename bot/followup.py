@@ -1149,6 +1149,13 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False, likeness
                 return f"{question[: framed_at + article.end()]}{bare} {named[-1]} {question[preposition.start():]}?", bare
             return question[: preposition.end()] + bare + "?", bare
     name = _first_name(question)
+    if name and bare.lower() in _KNOWN_PLACES and name.lower() not in _KNOWN_PLACES:
+        # An organisation or place stands for the one named before, not for initials of a measure: "what about at
+        # GEH?" after "did we meet the DPI target?" (a trial's had become "did we meet the GEH target?").
+        place = next((word for word in _words(question) if word.lower().strip("'’s") in _KNOWN_PLACES), None)
+        name = place or (None if name.isupper() else name)
+        if name is None:
+            return f"{question} at {bare}?", bare
     if name:
         return _replace_word(question, _name_with_its_head(question, name, bare), bare) + "?", bare
     if bare.lower() in _KNOWN_PLACES:  # "and swft" after "a&e 4 hour performance", which names no one: add it

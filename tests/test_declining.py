@@ -516,6 +516,10 @@ def test_a_decline_quotes_the_papers_saying_the_data_asked_about_is_missing(serv
     # and UHCW" (a review: "the closest passages do not mention GEH").
     spelled = service.answer("ambulance handovers at george eliot")
     assert spelled.abstained and "Data currently missing for George Eliot and UHCW" in spelled.text
+    # Not of another measure: the page saying data is missing for George Eliot is about ambulance handovers, and a
+    # trial's "did we meet the DPI target at GEH?" had been declined with it (the Green Plan gives GEH's 5%).
+    dpi = service.answer("Did we meet the DPI target at GEH?")
+    assert not dpi.abstained and "5%" in dpi.text and "Data currently missing" not in dpi.text
     # Not for another year than the paper's: "April 2023" keeps its own reason.
     later = service.answer("What was GEH's 62 day cancer performance in April 2023?")
     assert later.abstained and "GEH Cancer Waits Data" not in later.text and "2023" in later.text

@@ -100,6 +100,10 @@ def test_the_subject_leaves_out_the_verb_and_the_time_of_the_question_before():
         "what action was agreed on concerns about mental health?"
     )
     assert resolve("is it being extended?", asked("how much SDF slippage is built into the plan?")).question.count("about") == 0
+    # An organisation stands for the one named before, not for a measure's initials (a trial's "what about at GEH?"
+    # after "did we meet the DPI target?" had become "did we meet the GEH target?").
+    assert resolve("What about at GEH?", asked("Did we meet the DPI target?")).question == "Did we meet the DPI target at GEH?"
+    assert resolve("and geh?", asked("what was uhcw DPI percentage?")).question == "what was geh DPI percentage?"
     # ... but a date is no topic "it" stands for: a trial's "who chairs it?" after "what did the quality committee
     # approve on 30 june" had become "who chairs 30 june?".
     assert resolve("who chairs it?", asked("what did the quality committee approve on 30 june")).question == "who chairs the quality committee?"

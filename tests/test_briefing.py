@@ -267,6 +267,14 @@ def test_no_point_is_a_caption_or_a_pointer_elsewhere(briefings):
     assert points and [p for p in points if _CAPTION_OR_POINTER.search(p)] == []
 
 
+def test_no_point_is_thanks(writer):
+    """A trial's briefing on the NHSE review had three points of thanks ("I thanked Danielle for ...", "Thank you to you
+    and your colleagues ...", "I would like to take this opportunity to thank you all ..."), none a claim."""
+    briefing = writer.write("NHSE quarterly system review")
+    points = [p.text for p in briefing.points + briefing.key_figures] + [briefing.headline]
+    assert points and not [p for p in points if "thank" in p.lower()]
+
+
 def test_the_headline_is_one_whole_cited_sentence(briefings, knowledge_base):
     for topic in COVERED:
         briefing = briefings[topic]

@@ -233,6 +233,16 @@ def reports_a_question(text: str) -> bool:
     return bool(_REPORTED_QUESTION.search(text))
 
 
+# Thanks given ("Thank you to you and your colleagues for attending ...", "I thanked Danielle for ...", "I would like
+# to take this opportunity to thank you all"): courtesy of a letter or a chair's report, not a claim to brief with (a
+# trial's briefing on the NHSE review had three of its eight points so). Not "thanks to the funding, ...".
+_THANKS = re.compile(r"\b[Tt]hank(?:ed|s)?\s+(?:you\b|all\b|everyone\b|colleagues\b|[A-Z][a-z]+\b)")
+
+
+def gives_thanks(text: str) -> bool:
+    return bool(_THANKS.search(text))
+
+
 def is_whole_sentence(quote: str, sentence: str) -> bool:
     """The quote is the sentence itself (bar a bullet), opening with a capital and closing with a full stop."""
     return quote == tidy(sentence) and quote[:1].isupper() and ends_with_stop(quote, WHOLE_CLAIM_STOPS)
@@ -304,7 +314,7 @@ def point_quote(sentence: str, terms: dict[str, float]) -> str | None:
         sentence = sentence[lead.end() :]  # a suffix of the sentence, shown with a capital (``shown_as_a_point``)
     elif aside := _ASIDE_POINTER.search(sentence):
         sentence = sentence[: aside.start()]  # a prefix, verbatim
-    if not (_GOOD_START.match(sentence) or lead) or sentence.rstrip().endswith("?") or _is_table(sentence):
+    if not (_GOOD_START.match(sentence) or lead) or sentence.rstrip().endswith("?") or _is_table(sentence) or gives_thanks(sentence):
         return None
     if pointer := _TRAILING_POINTER.search(sentence):
         sentence = sentence[: pointer.start()]  # still a prefix of the sentence: verbatim on the page

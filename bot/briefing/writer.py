@@ -36,6 +36,7 @@ from bot.briefing.clauses import (
     leans_on_previous,
     names_share,
     point_quote,
+    gives_thanks,
     points_ahead,
     refers_elsewhere,
     reports_a_question,
@@ -724,7 +725,7 @@ def _key_figures(
         for clause in clauses:
             # "62 day Wait from GP referral" names a measure and gives no value; a table row's value is its month's.
             numbers = {measures[clause].values[1]} if clause in measures else measured_figures(clause)
-            if not gives_a_value(clause) or numbers <= shown or refers_elsewhere(clause) or is_a_run_of_cells(clause):
+            if not gives_a_value(clause) or numbers <= shown or refers_elsewhere(clause) or is_a_run_of_cells(clause) or gives_thanks(clause):
                 continue
             if per_sentence[candidate.sentence_id] == MAX_FIGURES_PER_SENTENCE or per_page[candidate.slug, candidate.page] == MAX_FIGURES_PER_PAGE:
                 continue

@@ -31,7 +31,7 @@ from index.due_dates import (
 )
 from index.records import MISSING_DUE, MISSING_LEAD, ActionRow
 from index.text import is_ordinary_word, plain_tokens, stem
-from index.vocabulary import OPENS_WITH_WHO, STOPWORDS
+from index.vocabulary import OPENS_WITH_WHO, PERSON_TITLES, STOPWORDS
 
 # Words that make a question one about actions rather than about the documents' facts.
 _ACTION_CUE = re.compile(
@@ -311,7 +311,7 @@ def parse_action_question(
         due = month_in_financial_year(month[0], due) if due and "/" in due else month[0]
         question = question[: month[1]] + " " + question[month[2] :]
     lead, rest = _match_lead(question, leads, ordinary_words)
-    if lead is None and (unknown := _lead_the_table_lacks(question, ordinary_words)):
+    if lead is None and (unknown := _lead_the_table_lacks(question, leads, ordinary_words)):
         lead, rest = unknown  # "which green plan actions does SWFT lead?": none, not all 150 (a trial's)
     before_topic, topic = _split_topic(rest)
     theme, leftover = _match_theme(_content_words(before_topic), themes)
@@ -670,25 +670,24 @@ _LEAD_ASKED_OF = re.compile(
 )
 
 
-def _lead_the_table_lacks(question: str, ordinary_words: frozenset[str] | None) -> tuple[str, str] | None:
-    """A lead the question names that leads no action (``_match_lead`` found none), and the question without it: a
-    name the documents never write in lower case and no everyday word ("SWFT", "uhcw", two capitalised words for a
-    person), so the table says no action is led by it rather than listing every action (a trial's "which green plan
-    actions does SWFT lead?" got all 150). Not "led by trusts", "does anyone lead", "is it led by the ICS plan"."""
+def _lead_the_table_lacks(question: str, leads: list[str], ordinary_words: frozenset[str] | None) -> tuple[str, str] | None:
+    """A lead the question names that leads no action (``_match_lead`` found none), and the question without it: names
+    the documents never write in lower case and no everyday words ("SWFT", "uhcw", "Laura Nelson"), so the table says
+    no action is led by it rather than listing every action (a trial's "which green plan actions does SWFT lead?" got
+    all 150). Not "led by trusts", "does anyone lead", "the Medicines Team", nor a word inside a lead's name ("NHSE" of
+    "NHSEI Julie Grant and ICS Mel Coombes", whose rows mention it)."""
     if ordinary_words is None or not (match := _LEAD_ASKED_OF.search(question)):
         return None
     name = match["by"] or match["who"]
-    words = name.split()
     if re.search(r"['’]s?$", name):
         return None  # "is GEH's ...": whose, not who
-    person = len(words) > 1 and all(word[:1].isupper() for word in words)
-    one_name = len(words) == 1 and name.lower() not in ordinary_words and not is_ordinary_word(name.lower())
-    if not (person or one_name) or name.lower() in STOPWORDS:
+    words = [word.lower() for word in name.split()]
+    if any(word in ordinary_words or (is_ordinary_word(word) and len(words) == 1) or word in STOPWORDS for word in words):
         return None
-    # Initials typed in lower case are written as the documents write initials ("uhcw": "UHCW").
-    said = name.upper() if one_name and len(name) <= 6 and name.isalpha() else name
+    if any(lead_word.lower().startswith(words[0]) for lead in leads for lead_word in lead.split()):
+        return None
     start, end = match.span("by" if match["by"] else "who")
-    return said, question[:start] + " " + question[end:]
+    return name, question[:start] + " " + question[end:]
 
 
 def _match_lead(question: str, leads: list[str], ordinary_words: frozenset[str] | None = None) -> tuple[str | None, str]:
@@ -711,8 +710,12 @@ def _match_lead(question: str, leads: list[str], ordinary_words: frozenset[str] 
 
 
 def _opens_sentence(question: str, word: re.Match[str]) -> bool:
-    """Whether the capitalised word is the question's first ("Coombes ..."), or a question word ("Does Coombes ...")."""
-    return not question[: word.start()].strip() or word[1].lower() in STOPWORDS
+    """Whether the capitalised word is the question's first ("Coombes ..."), a question word ("Does Coombes ...") or a
+    title ("Dr Nelson", "Mr Johns": a review's)."""
+    return not question[: word.start()].strip() or word[1].lower() in STOPWORDS or bool(_TITLE.fullmatch(word[1]))
+
+
+_TITLE = re.compile(PERSON_TITLES, re.IGNORECASE)
 
 
 _LOWER_CASE_WORD = re.compile(r"(?<![\w’'-])[a-z]+(?![\w’'-])")

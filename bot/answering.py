@@ -899,6 +899,8 @@ class AnsweringService:
             trace.append(f"led by the sentence holding the words typed ({', '.join(sorted(typed))}): {self._where(lead.sentence_id)}")
         shown = self.quoter.with_lists([c.sentence_id for c in chosen], MAX_ANSWER_WITH_LIST_CHARS)
         passages = self._said_once(self.quoter.as_passages(shown, MAX_ANSWER_CHARS))
+        if table and table.latest and passages and any(self.tables.rows(i) for i in self.quoter.runs(passages)[0]):
+            table = None  # no time asked and the best passage is itself a table's row ("whats the rtt > 52 weeks wait"): not twice
         if table and table.gives and table.sentence_id not in passages:
             # A table row giving the month asked is shown as its value (a line). It leads when it is about the
             # measure asked (``TableAnswer.about_the_measure``) and the best passage does not name that month (a benchmark
@@ -1570,11 +1572,17 @@ class AnsweringService:
             # The name must be what the data is missing for, not a word further on in a run of cells; and "April
             # 2023" is not said of by a paper of 2022 saying April's data is missing.
             if any(name in near or self._names_organisation(near, name) for name in names)
-            and measured <= self.features.evidence_tokens([sentence_id])
+            and self._names_on_the_page(measured, sentence_id)
             and _page_gives_the_times(self.features, question, sentence_id, months=True)
         ]
         best = max(saying, key=shared, default=None)
         return best if best is not None and shared(best) >= MIN_SHARE_SAID_MISSING * others else None
+
+    def _names_on_the_page(self, names: set[str], sentence_id: int) -> bool:
+        """Whether the sentence's page holds each of these names the documents use; a name they never use ("CWT", "FDS"
+        typed for cancer waiting times) is no measure of theirs, and holds nothing back (a review)."""
+        page = self.features.evidence_tokens([sentence_id])
+        return all(name in page or not self.searcher.knows(name) for name in names)
 
     def _about_an_organisation_said_missing(self, question: str, sentence_id: int) -> bool:
         """The question asks about an organisation it names ("62 day cancer % at geh in april", "uhcw ambulance handover

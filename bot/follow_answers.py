@@ -380,6 +380,10 @@ class FollowUpAnswerer:
             # Nothing matched and the nearest rows were shown ("Nearest: without the due date, 4 actions match"):
             # "who leads them?" next is about those rows (a review: it had listed the leads of all 165 actions).
             action_filter, shown = listing.nearest.filter if listing.nearest else None, len(nearest)
+        elif listing is not None and not listing.groups and (asked := resolution.action_filter or self.service.action_filter(resolution.question)):
+            # Nothing matched and nothing near ("No actions match: led by SWFT."): "when are they due?" next asks of no
+            # rows, not of all 165 actions (a review).
+            action_filter = asked
         elif answer.abstained and asks_an_amount(resolution.question):
             # An amount asked of actions and declined ("what is the cost of the water actions?"): the actions are
             # the subject of "who leads them?" and "more" next, none of their rows shown yet.

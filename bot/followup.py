@@ -267,16 +267,19 @@ _A_DATE = (
     rf"(?:the\s+)?(?:{DAY_BEFORE_MONTH})?(?:(?:{MONTH_NAMES})\.?(?:\s+(?:19|20)?\d\d)?|{FINANCIAL_YEAR}|(?:19|20)\d\d)"
     rf"|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|(?:mon|tues|wednes|thurs|fri|satur|sun)day|{QUARTER}"
 )
-# A pronoun that may stand for a body that meets ("when's it meeting next?", "who chairs them?"); not "that meeting" (a
-# review's "what came out of that meeting?" after the ICB chair met the fire service had become "... (the icb)?").
-# What a question's thing is about, after its verb: "... did NHSE raise about mental health", "... were noted on ockenden".
-_ABOUT_AFTER_A_VERB = re.compile(r"\b[a-z]+\s+(?:about|on|regarding|concerning)\s+(?P<topic>.+)$", re.IGNORECASE)
-# What only a paper is asked: who wrote, sent, signed or presented it, when it was published or dated, what else it says.
-# English, set by hand from a trial's conversations.
+# What a question's thing is about, after its verb: "... did NHSE raise about mental health". Not "on", which says where
+# or when as often ("risks on the register", "decisions on 30 june": a review's).
+_ABOUT_AFTER_A_VERB = re.compile(r"\b[a-z]+\s+(?:about|regarding|concerning)\s+(?P<topic>.+)$", re.IGNORECASE)
+# What only a paper is asked: who wrote, sent, signed, approved or presented it, when it was published or dated, where to
+# find it, what else it says or covers. Not "said" alone ("what did NHSE say about it?" asks of the topic; a review's).
+# English, set by hand from a trial's conversations and a review's.
 _ASKS_OF_A_DOCUMENT = re.compile(
-    r"\b(?:wr[io]te|written|authored|author|sent|signed|published|issued|dated|presented|submitted|says?|said)\b",
+    r"\b(?:wr[io]te|written|authored|author|sent|signed|published|issued|dated|date|presented|submitted|approved?|adopted"
+    r"|find|covers?|summari[sz]e)\b|\b(?:does|did|do)\s+(?:it|they)\s+say\b|\bit\s+says\b",
     re.IGNORECASE,
 )
+# A pronoun that may stand for a body that meets ("when's it meeting next?", "who chairs them?"); not "that meeting" (a
+# review's "what came out of that meeting?" after the ICB chair met the fire service had become "... (the icb)?").
 _PRONOUN_FOR_A_BODY = re.compile(r"\b(?:it|its|they|them|their)\b", re.IGNORECASE)
 # A body that meets named with its article and up to four words of its name before the last of its words for a body
 # ("the cwccg quality cttee", "the ccg's clinical quality committee", "the mental health partnership board"), and its
@@ -1152,7 +1155,9 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False, likeness
     if name and bare.lower() in _KNOWN_PLACES and name.lower() not in _KNOWN_PLACES:
         # An organisation or place stands for the one named before, not for initials of a measure: "what about at
         # GEH?" after "did we meet the DPI target?" (a trial's had become "did we meet the GEH target?").
-        place = next((word for word in _words(question) if word.lower().strip("'’s") in _KNOWN_PLACES), None)
+        place = next((word for word in _words(question) if re.sub(r"['’]s$", "", word.lower()) in _KNOWN_PLACES), None)
+        if place and (system := _THE_SYSTEM.search(question)):
+            place = system.group()  # "Coventry and Warwickshire" is one name, the system's (a review)
         name = place or (None if name.isupper() else name)
         if name is None:
             return f"{question} at {bare}?", bare
@@ -1411,6 +1416,8 @@ def _first_name(question: str) -> str | None:
     return None
 
 
+# The system named in full: one place, not Coventry beside Warwickshire.
+_THE_SYSTEM = re.compile(r"\bcoventry\s+(?:and|&)\s+warwickshire\b", re.IGNORECASE)
 # Organisations and places people type in lower case; a fragment naming one replaces the one named before.
 _KNOWN_PLACES = frozenset(
     "uhcw swft geh cwpt wmas cw coventry warwickshire rugby solihull nuneaton warwick leamington stratford bedworth icb icp ccg nhse nhsei".split()
@@ -1475,9 +1482,9 @@ def subject_of(question: str, of_a_meeting_body: bool = False, of_a_document: bo
         head = rest[: auxiliary.start()]
         # "what concerns did NHSE raise about mental health ...?" is about the concerns about mental health, not any
         # concerns (a trial's "what action was agreed on it?" had been asked of "concerns").
-        topic = _ABOUT_AFTER_A_VERB.search(rest, auxiliary.start())
-        if topic and len(_content_words(head)) == 1 and _content_words(topic["topic"]):
-            return _tidy_subject(f"{head.strip()} about {topic['topic']}")
+        about = _ABOUT_AFTER_A_VERB.search(rest, auxiliary.start())
+        if about and len(_content_words(head)) == 1 and _content_words(about["topic"]):
+            return _tidy_subject(f"{head.strip()} about {about['topic']}")
         return _tidy_subject(head)
     preposition = _PREPOSITION.search(rest)
     if (

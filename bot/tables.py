@@ -89,8 +89,12 @@ _QUARTERS_ASKED = (
 )
 # A quarter named alone, as a word of its own and not a measure's number ("quarter 4 hour" asks which quarter).
 _QUARTER_ALONE = re.compile(rf"\b{QUARTER}(?!\s*(?:hours?|hrs?|days?|weeks?|wks?|ww|months?|mins?|minutes?)\b)", re.IGNORECASE)
+# A question asking why or what lies behind a figure ("why has the dementia diagnosis rate dropped?", "what's driving the
+# drop in ...?"), not its value. English, set by hand.
+_ASKS_WHY = re.compile(r"^\W*y\b|\b(?:why|how come|reasons?|driv(?:ing|en|es)|behind|caus(?:e|ed|es|ing))\b", re.IGNORECASE)
+# A time named in words a table has no column for ("over the winter", "this summer"): asked, so no latest month is offered.
+_SEASON = re.compile(r"\b(?:winter|spring|summer|autumn)\b", re.IGNORECASE)
 # Any year a question gives, however written ("2021/22", "2022", "fy22", "last year"): a quarter it names is of that.
-_ASKS_WHY = re.compile(r"\W*(?:why|y|how come)\b", re.IGNORECASE)
 _ANY_YEAR = re.compile(rf"\b{FINANCIAL_YEAR}|\b{CALENDAR_YEAR}\b|\bfy\s?\d\d\b|\byears?\b", re.IGNORECASE)
 _QUARTER_NUMBER = re.compile(rf"(?<=q){_QUARTER_NUMBERS}|(?<=quarter)\s*{_QUARTER_NUMBERS}", re.IGNORECASE)
 # A quarter's column as the tables print it, with the financial year it belongs to: "Q3 21-22".
@@ -650,7 +654,7 @@ def table_answer(
     # assessment team?" (no value asked: the ASD waits row had led its answer).
     latest = (
         not asked and not any(undated.values()) and not _ANY_YEAR.search(question) and not MONTH_NAME.search(question)
-        and bool(VALUE_ASKED.search(question)) and not _ASKS_WHY.match(question)
+        and bool(VALUE_ASKED.search(question)) and not _ASKS_WHY.search(question) and not _SEASON.search(question)
     )
 
     def matches_in(sentences: list[int]) -> list[TableAnswer]:
@@ -660,7 +664,7 @@ def table_answer(
             if not columns:
                 continue
             for match in reader.rows_about(sentence_id, columns, terms, names, share_asked):
-                if not asked and latest:
+                if latest:
                     given = [c for c in columns if match.row.value_for(c) is not None]
                     if not given:
                         continue

@@ -233,7 +233,7 @@ def test_a_lead_no_action_has_is_read_as_a_lead_and_matches_none(table, ordinary
     """A trial's "which green plan actions does SWFT lead?" listed all 150 actions: the name was a stray word."""
     for question, lead in [
         ("which actions does SWFT lead?", "SWFT"),
-        ("which actions does uhcw lead?", "UHCW"),  # initials typed in lower case, written as the documents write them
+        ("which actions does uhcw lead?", "uhcw"),
         ("is GEH leading any actions?", "GEH"),
         ("which actions are led by SWFT?", "SWFT"),
         ("which actions is Laura Nelson responsible for?", "Laura Nelson"),  # not Theresa Nelson's action
@@ -246,6 +246,13 @@ def test_a_lead_no_action_has_is_read_as_a_lead_and_matches_none(table, ordinary
     assert _parse("which actions is Theresa Nelson responsible for?", table, ordinary_words).lead == "Theresa Nelson"
     assert _parse("which actions are led by trusts?", table, ordinary_words).lead is None
     assert _parse("does anyone lead the travel actions?", table, ordinary_words).lead is None
+    # A review's: a title before a surname is that lead's ("Dr Nelson"), words of a team or a field are no person, and
+    # a word inside a lead's name is no missing lead ("NHSE" of "NHSEI Julie Grant and ICS Mel Coombes").
+    assert _parse("which actions is Dr Nelson leading?", table, ordinary_words).lead == "Nelson"
+    assert _parse("which actions are led by Mr Johns?", table, ordinary_words).lead == "Johns"
+    assert _parse("which actions does the Medicines Team lead?", table, ordinary_words).lead is None
+    assert _parse("which actions are led by Primary Care?", table, ordinary_words).lead is None
+    assert _parse("which actions does NHSE lead?", table, ordinary_words).lead is None
     # "own" is no verb of leading here: GEH's own footprint is not an action question about a lead.
     f = _parse("what is GEH's own carbon footprint in tCO2e?", table, ordinary_words)
     assert f is None or f.lead is None

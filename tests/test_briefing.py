@@ -20,6 +20,7 @@ import pytest
 from bot.quoting import Quoter
 from bot.briefing import BriefingWriter, briefing_docx, briefing_json, render_markdown, render_terminal
 from bot.briefing.clauses import (
+    gives_thanks,
     clause_spans,
     continues_previous,
     is_a_run_of_worded_cells,
@@ -273,6 +274,21 @@ def test_no_point_is_thanks(writer):
     briefing = writer.write("NHSE quarterly system review")
     points = [p.text for p in briefing.points + briefing.key_figures] + [briefing.headline]
     assert points and not [p for p in points if "thank" in p.lower()]
+
+
+@pytest.mark.parametrize(
+    ("text", "thanks"),
+    [
+        ("She gave sincere thanks to all the Governing Body Members for their work.", True),
+        ("I would like to record my thanks to all those who took part.", True),
+        ("I thanked CCG's colleagues for their input.", True),
+        ("Thanks again for your time.", True),
+        ("Thanks to the funding, 80 EV charging points were installed.", False),
+        ("We thanked you for reaching a £4.4m surplus.", False),  # an amount: a claim too
+    ],
+)
+def test_thanks_are_told_from_claims(text, thanks):
+    assert gives_thanks(text) is thanks
 
 
 def test_the_headline_is_one_whole_cited_sentence(briefings, knowledge_base):

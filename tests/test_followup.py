@@ -94,6 +94,11 @@ def test_the_subject_leaves_out_the_verb_and_the_time_of_the_question_before():
     assert resolve("what else does it say?", asked("what does the Green Plan say about desflurane?")).question == (
         "what else does the Green Plan say?"
     )
+    # A review's: approving, finding and covering are a paper's too; "said" of another is not ("what did NHSE say about
+    # it?" asks of desflurane).
+    for papers in ("when was it approved?", "where can I find it?", "what else does it cover?"):
+        assert "Green Plan" in resolve(papers, asked("what does the Green Plan say about desflurane?")).question, papers
+    assert "desflurane" in resolve("what did NHSE say about it?", asked("what does the Green Plan say about desflurane?")).question
     # A thing asked of with what it is about: "it" is both (a trial's "what action was agreed on it?" had been asked of
     # "concerns" alone).
     assert resolve("what action was agreed on it?", asked("What concerns did NHSE raise about mental health?")).question == (
@@ -104,6 +109,12 @@ def test_the_subject_leaves_out_the_verb_and_the_time_of_the_question_before():
     # after "did we meet the DPI target?" had become "did we meet the GEH target?").
     assert resolve("What about at GEH?", asked("Did we meet the DPI target?")).question == "Did we meet the DPI target at GEH?"
     assert resolve("and geh?", asked("what was uhcw DPI percentage?")).question == "what was geh DPI percentage?"
+    # ... and every place's name is read whole (a review: "swft" had been read as "wft", so SWFT stayed beside GEH),
+    # the system's two counties as one.
+    assert resolve("what about at GEH?", asked("did we meet the DPI target at SWFT?")).question == "did we meet the DPI target at GEH?"
+    assert resolve("what about at GEH?", asked("ED performance for Coventry and Warwickshire?")).question == "ED performance for GEH?"
+    # "on" says where or when as often as what about: no "risks about the register" (a review's).
+    assert "about" not in resolve("who owns them?", asked("what risks are on the register?")).question
     # ... but a date is no topic "it" stands for: a trial's "who chairs it?" after "what did the quality committee
     # approve on 30 june" had become "who chairs 30 june?".
     assert resolve("who chairs it?", asked("what did the quality committee approve on 30 june")).question == "who chairs the quality committee?"

@@ -234,13 +234,19 @@ def reports_a_question(text: str) -> bool:
 
 
 # Thanks given ("Thank you to you and your colleagues for attending ...", "I thanked Danielle for ...", "I would like
-# to take this opportunity to thank you all"): courtesy of a letter or a chair's report, not a claim to brief with (a
-# trial's briefing on the NHSE review had three of its eight points so). Not "thanks to the funding, ...".
-_THANKS = re.compile(r"\b[Tt]hank(?:ed|s)?\s+(?:you\b|all\b|everyone\b|colleagues\b|[A-Z][a-z]+\b)")
+# to take this opportunity to thank you all", "She gave sincere thanks to all ...", "my thanks to all those ...",
+# "Thanks again for your time"): courtesy of a letter or a chair's report, not a claim to brief with (a trial's briefing
+# on the NHSE review had three of its eight points so). Not "thanks to the funding, ...". English, set by hand.
+_THANKS = re.compile(
+    r"\b[Tt]hank(?:ed|s)?\s+(?:you\b|all\b|everyone\b|colleagues\b|again\b|[A-Z][A-Za-z]+\b)"
+    r"|\b(?:my|our|sincere|special|warm|heartfelt|grateful)\s+thanks\b"
+)
 
 
 def gives_thanks(text: str) -> bool:
-    return bool(_THANKS.search(text))
+    """Courtesy rather than a claim: thanks given and no amount ("We thanked you for reaching the agreed year-end
+    position ..." still serves when it gives the position in pounds)."""
+    return bool(_THANKS.search(text)) and not has_amount(text)
 
 
 def is_whole_sentence(quote: str, sentence: str) -> bool:

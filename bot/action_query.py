@@ -311,7 +311,7 @@ def parse_action_question(
         due = month_in_financial_year(month[0], due) if due and "/" in due else month[0]
         question = question[: month[1]] + " " + question[month[2] :]
     lead, rest = _match_lead(question, leads, ordinary_words)
-    if lead is None and (unknown := _lead_the_table_lacks(question, leads, ordinary_words)):
+    if lead is None and (unknown := _lead_the_table_lacks(question, themes, ordinary_words)):
         lead, rest = unknown  # "which green plan actions does SWFT lead?": none, not all 150 (a trial's)
     before_topic, topic = _split_topic(rest)
     theme, leftover = _match_theme(_content_words(before_topic), themes)
@@ -670,22 +670,28 @@ _LEAD_ASKED_OF = re.compile(
 )
 
 
-def _lead_the_table_lacks(question: str, leads: list[str], ordinary_words: frozenset[str] | None) -> tuple[str, str] | None:
+# Words naming a group of people by what it works on ("the Medicines Team").
+_TEAM_WORDS = frozenset({"team", "teams", "group", "department", "function", "programme", "service", "unit", "leads"})
+
+
+def _lead_the_table_lacks(question: str, themes: list[str], ordinary_words: frozenset[str] | None) -> tuple[str, str] | None:
     """A lead the question names that leads no action (``_match_lead`` found none), and the question without it: names
-    the documents never write in lower case and no everyday words ("SWFT", "uhcw", "Laura Nelson"), so the table says
-    no action is led by it rather than listing every action (a trial's "which green plan actions does SWFT lead?" got
-    all 150). Not "led by trusts", "does anyone lead", "the Medicines Team", nor a word inside a lead's name ("NHSE" of
-    "NHSEI Julie Grant and ICS Mel Coombes", whose rows mention it)."""
-    if ordinary_words is None or not (match := _LEAD_ASKED_OF.search(question)):
-        return None
+    the documents never write in lower case ("SWFT", "uhcw") or capitalised words ("Laura Nelson", "Warwickshire County
+    Council", "the Finance Director"), so the table says no action is led by it rather than listing every action (a
+    trial's "which green plan actions does SWFT lead?" got all 150). Not "led by trusts", "does anyone lead", nor a
+    theme's team ("the Medicines Team": the theme's actions). A word of a lead's name ("ICS" of "NHSEI Julie Grant and
+    ICS Mel Coombes") is that lead's, as the filter reads it."""
+    if ordinary_words is None or not re.search(r"\bactions?\b", question, re.IGNORECASE) or not (match := _LEAD_ASKED_OF.search(question)):
+        return None  # only of actions: "who's leading the Pride event (led by Warwickshire Pride)?" asks the documents
     name = match["by"] or match["who"]
     if re.search(r"['’]s?$", name):
         return None  # "is GEH's ...": whose, not who
     words = [word.lower() for word in name.split()]
-    if any(word in ordinary_words or (is_ordinary_word(word) and len(words) == 1) or word in STOPWORDS for word in words):
+    if any(word in STOPWORDS for word in words) or (len(words) == 1 and (words[0] in ordinary_words or is_ordinary_word(words[0]))):
         return None
-    if any(lead_word.lower().startswith(words[0]) for lead in leads for lead_word in lead.split()):
-        return None
+    theme_words = {word.lower() for theme in themes for word in re.findall(r"[A-Za-z]+", theme)}
+    if len(words) > 1 and set(words) - _TEAM_WORDS <= theme_words:
+        return None  # "the Medicines Team", "the Digital Team": a theme's actions (a review); not "Warwickshire County Council"
     start, end = match.span("by" if match["by"] else "who")
     return name, question[:start] + " " + question[end:]
 
@@ -702,9 +708,13 @@ def _match_lead(question: str, leads: list[str], ordinary_words: frozenset[str] 
     for phrase, case_sensitive, lead in phrases:
         pattern = re.compile(rf"(?<![\w/]){re.escape(phrase)}(?![\w/])", 0 if case_sensitive else re.I)
         match = pattern.search(question)
-        # A surname after another first name is another person ("Laura Nelson" is not Theresa Nelson).
+        # A surname after another first name is another person ("Laura Nelson" is not Theresa Nelson), and so is a first
+        # name before another surname ("Rob Jones" is not Rob Pickup; a re-review).
         before = re.search(r"([A-Z][a-z'’-]+)\s+$", question[: match.start()]) if match and " " not in phrase else None
-        if match and not (before and f"{before[1]} {phrase}".lower() not in known and not _opens_sentence(question, before)):
+        after = re.match(r"\s+([A-Z][a-z'’-]+)", question[match.end() :]) if match else None
+        other_before = before and f"{before[1]} {phrase}".lower() not in known and not _opens_sentence(question, before)
+        other_after = after and f"{phrase} {after[1]}".lower() not in known and after[1].lower() not in STOPWORDS
+        if match and not other_before and not other_after:
             return lead, question[: match.start()] + " " + question[match.end() :]
     return None, question
 

@@ -899,8 +899,6 @@ class AnsweringService:
             trace.append(f"led by the sentence holding the words typed ({', '.join(sorted(typed))}): {self._where(lead.sentence_id)}")
         shown = self.quoter.with_lists([c.sentence_id for c in chosen], MAX_ANSWER_WITH_LIST_CHARS)
         passages = self._said_once(self.quoter.as_passages(shown, MAX_ANSWER_CHARS))
-        if table and table.latest and passages and any(self.tables.rows(i) for i in self.quoter.runs(passages)[0]):
-            table = None  # no time asked and the best passage is itself a table's row ("whats the rtt > 52 weeks wait"): not twice
         if table and table.gives and table.sentence_id not in passages:
             # A table row giving the month asked is shown as its value (a line). It leads when it is about the
             # measure asked (``TableAnswer.about_the_measure``) and the best passage does not name that month (a benchmark

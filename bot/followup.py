@@ -270,12 +270,13 @@ _A_DATE = (
 # What a question's thing is about, after its verb: "... did NHSE raise about mental health". Not "on", which says where
 # or when as often ("risks on the register", "decisions on 30 june": a review's).
 _ABOUT_AFTER_A_VERB = re.compile(r"\b[a-z]+\s+(?:about|regarding|concerning)\s+(?P<topic>.+)$", re.IGNORECASE)
-# What only a paper is asked: who wrote, sent, signed, approved or presented it, when it was published or dated, where to
-# find it, what else it says or covers. Not "said" alone ("what did NHSE say about it?" asks of the topic; a review's).
+# What only a paper is asked: who wrote, sent, signed, approved or presented it, when it was published or dated, what else
+# it says. Not "said" alone ("what did NHSE say about it?" asks of the topic), nor "date", "find" or "cover", which ask of
+# a topic as often ("what is the target date for it?", "how do we cover the cost of it?"; two reviews').
 # English, set by hand from a trial's conversations and a review's.
 _ASKS_OF_A_DOCUMENT = re.compile(
-    r"\b(?:wr[io]te|written|authored|author|sent|signed|published|issued|dated|date|presented|submitted|approved?|adopted"
-    r"|find|covers?|summari[sz]e)\b|\b(?:does|did|do)\s+(?:it|they)\s+say\b|\bit\s+says\b",
+    r"\b(?:wr[io]te|written|authored|author|sent|signed|published|issued|dated|presented|submitted|approved?|adopted"
+    r"|summari[sz]e)\b|\b(?:does|did|do)\s+(?:it|they)\s+say\b|\bit\s+says\b|\bwhat\s+date\s+is\s+it\b|\bdate\s+of\s+it\b",
     re.IGNORECASE,
 )
 # A pronoun that may stand for a body that meets ("when's it meeting next?", "who chairs them?"); not "that meeting" (a
@@ -654,6 +655,11 @@ def _about_listing(
 ) -> Resolution | None:
     """ "more" pages through the last listing; "which of those are due 23/24" narrows it."""
     if last.action_filter is None:
+        return None
+    if last.abstained and not last.rows_shown and last.action_filter.lead and not _PRONOUN_FOR_A_BODY.search(message) and not _MORE.match(message):
+        # "and GEH?" after "No actions match: led by SWFT": a question of its own again, read as an ellipsis of the last
+        # ("which actions does GEH lead?"), not words its actions must mention (a re-review); "when are they due?" still
+        # asks of no rows.
         return None
     if _MORE.match(message):
         return Resolution(FollowUpKind.MORE, last.question, last.action_filter, offset=last.rows_shown, subject=last.subject)
@@ -1152,12 +1158,13 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False, likeness
                 return f"{question[: framed_at + article.end()]}{bare} {named[-1]} {question[preposition.start():]}?", bare
             return question[: preposition.end()] + bare + "?", bare
     name = _first_name(question)
+    if bare.lower() in _KNOWN_PLACES and (system := _THE_SYSTEM.search(question)):
+        # "Coventry and Warwickshire" is one place, the system's: "and GEH?" takes the whole of it (two reviews).
+        return _replace_word(question, system.group(), bare) + "?", bare
     if name and bare.lower() in _KNOWN_PLACES and name.lower() not in _KNOWN_PLACES:
         # An organisation or place stands for the one named before, not for initials of a measure: "what about at
         # GEH?" after "did we meet the DPI target?" (a trial's had become "did we meet the GEH target?").
         place = next((word for word in _words(question) if re.sub(r"['’]s$", "", word.lower()) in _KNOWN_PLACES), None)
-        if place and (system := _THE_SYSTEM.search(question)):
-            place = system.group()  # "Coventry and Warwickshire" is one name, the system's (a review)
         name = place or (None if name.isupper() else name)
         if name is None:
             return f"{question} at {bare}?", bare

@@ -91,7 +91,13 @@ _QUARTERS_ASKED = (
 _QUARTER_ALONE = re.compile(rf"\b{QUARTER}(?!\s*(?:hours?|hrs?|days?|weeks?|wks?|ww|months?|mins?|minutes?)\b)", re.IGNORECASE)
 # A question asking why or what lies behind a figure ("why has the dementia diagnosis rate dropped?", "what's driving the
 # drop in ...?"), not its value. English, set by hand.
-_ASKS_WHY = re.compile(r"^\W*y\b|\b(?:why|how come|reasons?|driv(?:ing|en|es)|behind|caus(?:e|ed|es|ing))\b", re.IGNORECASE)
+_ASKS_WHY = re.compile(r"^\W*y\b|\b(?:why|how come|reasons?|driv(?:ing|en|es)|caus(?:e|ed|es|ing))\b", re.IGNORECASE)
+# ... or who answers for a measure, or how it is worked out ("who is responsible for the A&E 4 hour performance?", "how is
+# the dementia diagnosis rate measured?"): not its value either (a re-review).
+_ASKS_OF_THE_MEASURE = re.compile(
+    r"^\W*(?:who|which\s+(?:team|person|organisation|body))\b|\b(?:measured|calculated|defined|worked\s+out|responsible)\b",
+    re.IGNORECASE,
+)
 # A time named in words a table has no column for ("over the winter", "this summer"): asked, so no latest month is offered.
 _SEASON = re.compile(r"\b(?:winter|spring|summer|autumn)\b", re.IGNORECASE)
 # Any year a question gives, however written ("2021/22", "2022", "fy22", "last year"): a quarter it names is of that.
@@ -655,6 +661,7 @@ def table_answer(
     latest = (
         not asked and not any(undated.values()) and not _ANY_YEAR.search(question) and not MONTH_NAME.search(question)
         and bool(VALUE_ASKED.search(question)) and not _ASKS_WHY.search(question) and not _SEASON.search(question)
+        and not _ASKS_OF_THE_MEASURE.search(question)
     )
 
     def matches_in(sentences: list[int]) -> list[TableAnswer]:

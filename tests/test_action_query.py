@@ -251,8 +251,14 @@ def test_a_lead_no_action_has_is_read_as_a_lead_and_matches_none(table, ordinary
     assert _parse("which actions is Dr Nelson leading?", table, ordinary_words).lead == "Nelson"
     assert _parse("which actions are led by Mr Johns?", table, ordinary_words).lead == "Johns"
     assert _parse("which actions does the Medicines Team lead?", table, ordinary_words).lead is None
-    assert _parse("which actions are led by Primary Care?", table, ordinary_words).lead is None
-    assert _parse("which actions does NHSE lead?", table, ordinary_words).lead is None
+    assert _parse("which actions does Warwickshire County Council lead?", table, ordinary_words).lead == "Warwickshire County Council"
+    # A word of a lead's name is that lead's (a re-review: "led by the ICS" had listed all 165).
+    for word in ("ICS", "NHSEI"):
+        f = _parse(f"which actions are led by the {word}?", table, ordinary_words)
+        assert f.lead == word and len(filter_actions(table, f)) == 1
+    # A first name before another surname is another person too ("Rob Jones" is not Rob Pickup).
+    assert filter_actions(table, _parse("which actions are led by Rob Jones?", table, ordinary_words)) == []
+    assert len(filter_actions(table, _parse("which actions are led by Rob Pickup?", table, ordinary_words))) == 2
     # "own" is no verb of leading here: GEH's own footprint is not an action question about a lead.
     f = _parse("what is GEH's own carbon footprint in tCO2e?", table, ordinary_words)
     assert f is None or f.lead is None

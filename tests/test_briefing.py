@@ -283,6 +283,8 @@ def test_no_point_is_thanks(writer):
         ("I would like to record my thanks to all those who took part.", True),
         ("I thanked CCG's colleagues for their input.", True),
         ("Thanks again for your time.", True),
+        ("Mr Johns gave thanks to Members of the Governing Body for their support.", True),
+        ("He echoed Dr Raistrick's thanks to all Members.", True),
         ("Thanks to the funding, 80 EV charging points were installed.", False),
         ("We thanked you for reaching a £4.4m surplus.", False),  # an amount: a claim too
     ],

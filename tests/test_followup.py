@@ -96,9 +96,11 @@ def test_the_subject_leaves_out_the_verb_and_the_time_of_the_question_before():
     )
     # A review's: approving, finding and covering are a paper's too; "said" of another is not ("what did NHSE say about
     # it?" asks of desflurane).
-    for papers in ("when was it approved?", "where can I find it?", "what else does it cover?"):
+    for papers in ("when was it approved?", "who signed it?", "what date is it?"):
         assert "Green Plan" in resolve(papers, asked("what does the Green Plan say about desflurane?")).question, papers
-    assert "desflurane" in resolve("what did NHSE say about it?", asked("what does the Green Plan say about desflurane?")).question
+    # ... and "date", "find" and "cover" ask of the topic as often (a re-review's "what is the target date for it?").
+    for topics in ("what did NHSE say about it?", "what is the target date for it?", "how do we cover the cost of it?"):
+        assert "desflurane" in resolve(topics, asked("what does the Green Plan say about desflurane?")).question, topics
     # A thing asked of with what it is about: "it" is both (a trial's "what action was agreed on it?" had been asked of
     # "concerns" alone).
     assert resolve("what action was agreed on it?", asked("What concerns did NHSE raise about mental health?")).question == (
@@ -113,6 +115,7 @@ def test_the_subject_leaves_out_the_verb_and_the_time_of_the_question_before():
     # the system's two counties as one.
     assert resolve("what about at GEH?", asked("did we meet the DPI target at SWFT?")).question == "did we meet the DPI target at GEH?"
     assert resolve("what about at GEH?", asked("ED performance for Coventry and Warwickshire?")).question == "ED performance for GEH?"
+    assert resolve("and GEH?", asked("what is Coventry and Warwickshire's RTT performance?")).question == "what is GEH's RTT performance?"
     # "on" says where or when as often as what about: no "risks about the register" (a review's).
     assert "about" not in resolve("who owns them?", asked("what risks are on the register?")).question
     # ... but a date is no topic "it" stands for: a trial's "who chairs it?" after "what did the quality committee

@@ -240,6 +240,7 @@ def reports_a_question(text: str) -> bool:
 _THANKS = re.compile(
     r"\b[Tt]hank(?:ed|s)?\s+(?:you\b|all\b|everyone\b|colleagues\b|again\b|[A-Z][A-Za-z]+\b)"
     r"|\b(?:my|our|sincere|special|warm|heartfelt|grateful)\s+thanks\b"
+    r"|\b(?:gave|give|gives|giving|echoed|reiterated|expressed|extended|offered|passed\s+on|recorded)\b[^.]{0,40}?\bthanks\b"
 )
 
 

@@ -1554,11 +1554,6 @@ class AnsweringService:
         if not names:
             return None
         others = sum(w for t, w in reading.terms.items() if t not in names) or 1.0
-        # The question's other telling names (a measure's initials, "DPI") are what the data is of: the sentence's page
-        # must hold them ("did we meet the DPI target at GEH?" is not answered by "Ambulance Handovers ... Data
-        # currently missing for George Eliot", a trial's).
-        organisations = {token for initials in self.organisations_named(question) for token in tokenize(initials)}
-        measured = names - organisations
 
         def shared(sentence_id: int) -> float:
             tokens = self.searcher.sentence_tokens(sentence_id)
@@ -1570,9 +1565,15 @@ class AnsweringService:
             # The name must be what the data is missing for, not a word further on in a run of cells; and "April
             # 2023" is not said of by a paper of 2022 saying April's data is missing.
             if any(name in near or self._names_organisation(near, name) for name in names)
-            and self._names_on_the_page(measured, sentence_id)
             and _page_gives_the_times(self.features, question, sentence_id, months=True)
         ]
+        if saying:
+            # The question's other telling names (a measure's initials, "DPI") are what the data is of: the sentence's
+            # page must hold them ("did we meet the DPI target at GEH?" is not answered by "Ambulance Handovers ... Data
+            # currently missing for George Eliot", a trial's). Read only when such a sentence is found: most answers
+            # have none.
+            organisations = {token for initials in self.organisations_named(question) for token in tokenize(initials)}
+            saying = [sentence_id for sentence_id in saying if self._names_on_the_page(names - organisations, sentence_id)]
         best = max(saying, key=shared, default=None)
         return best if best is not None and shared(best) >= MIN_SHARE_SAID_MISSING * others else None
 

@@ -516,17 +516,18 @@ def resolve(
         if _PERSONAL & {w.lower() for w in _words(message)} and (person := _person_meant(last, sense)):
             # "when did she join?" after "who chairs the PHM board?": the person the answer named, not the board.
             return Resolution(FollowUpKind.PRONOUN, with_person(message, person), subject=person, typed=words_typed(message))
-        subject = last.subject or subject_of(last.question)
+        asked_about = subject_of(last.question)  # what the last question was about, read once for the checks below
+        subject = last.subject or asked_about
         party = _first_name(last.question)
-        if _points_at_one_thing(message) and (doer := doer_of(last.question)) and subject == subject_of(last.question):
+        if _points_at_one_thing(message) and (doer := doer_of(last.question)) and subject == asked_about:
             # "is it being extended" after "how many extra appts did the winter access fund deliver": "it" is
             # one thing, so the fund that did the delivering, not the appointments counted.
             subject, party = doer, None
-        if _ASKS_OF_A_MEETING_BODY.search(message) and _PRONOUN_FOR_A_BODY.search(message) and subject == subject_of(last.question):
+        if _ASKS_OF_A_MEETING_BODY.search(message) and _PRONOUN_FOR_A_BODY.search(message) and subject == asked_about:
             # "when's it meeting next?" after "what did the quality committee decide on the CHC appeals policy?": a
             # body meets and is chaired, so "it" is the committee that decided, not the policy (a trial).
             subject = subject_of(last.question, of_a_meeting_body=True)
-        if _ASKS_OF_A_DOCUMENT.search(message) and subject == subject_of(last.question):
+        if _ASKS_OF_A_DOCUMENT.search(message) and subject == asked_about:
             # "who wrote it?" after "what did the ceo report say about covid?": a paper is written and sent, so "it" is
             # the paper that said it, not what it said (which is "it" otherwise: "what actions are there on it?").
             subject = subject_of(last.question, of_a_document=True)
@@ -1164,7 +1165,7 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False, likeness
     if name and bare.lower() in _KNOWN_PLACES and name.lower() not in _KNOWN_PLACES:
         # An organisation or place stands for the one named before, not for initials of a measure: "what about at
         # GEH?" after "did we meet the DPI target?" (a trial's had become "did we meet the GEH target?").
-        place = next((word for word in _words(question) if re.sub(r"['’]s$", "", word.lower()) in _KNOWN_PLACES), None)
+        place = next((word for word in _words(question) if _without_possessive(word.lower()) in _KNOWN_PLACES), None)
         name = place or (None if name.isupper() else name)
         if name is None:
             return f"{question} at {bare}?", bare
@@ -1413,7 +1414,7 @@ def _first_name(question: str) -> str | None:
     not told apart from a word, so only acronyms written as such, or known places), or a capitalised word."""
     words = _words(question)
     for position, word in enumerate(words):
-        bare = word.strip("'’s") if word.endswith(("'s", "’s")) else word
+        bare = _without_possessive(word)
         if _MONTH.fullmatch(bare) or _PERIOD.fullmatch(bare) or YEAR_WRITTEN.fullmatch(bare):
             continue
         if (bare.isupper() and len(bare) >= 2 and bare.isalpha()) or bare.lower() in _KNOWN_PLACES:
@@ -1421,6 +1422,12 @@ def _first_name(question: str) -> str | None:
         if position > 0 and bare[:1].isupper() and bare.lower() not in _FUNCTION_WORDS:
             return bare
     return None
+
+
+def _without_possessive(word: str) -> str:
+    """The word without a closing "'s" ("SWFT's", "chair's"); only those two letters, so "swft's" stays "swft" (a
+    character set stripped from both ends had read it as "wft")."""
+    return re.sub(r"['’]s$", "", word)
 
 
 # The system named in full: one place, not Coventry beside Warwickshire.
@@ -1471,7 +1478,7 @@ def subject_of(question: str, of_a_meeting_body: bool = False, of_a_document: bo
         # otherwise what was said about ("what actions are there on it?" after "what did the green plan say about
         # desflurane?", a trial's), unless that is only a date: "what did the quality committee approve on 30 june" is
         # about the committee ("who chairs it?", a trial), not 30 June.
-        doer_words = {word.lower().removesuffix("'s").removesuffix("’s") for word in said["doer"].split()}
+        doer_words = {_without_possessive(word.lower()) for word in said["doer"].split()}
         document = of_a_document and bool(DOCUMENT_NOUNS & doer_words)
         meets = of_a_meeting_body and bool(MEETING_BODY_WORDS & doer_words)
         topic = _DATE_FIRST.sub("", (said["topic"] or "").strip(), count=1)

@@ -600,9 +600,10 @@ class TableAnswer:
     def answers(self) -> bool:
         """It gives the month asked for a measure whose label holds ``TABLE_ANSWERS_SHARE`` of the question's
         telling words: structured data, as an action-table row is, which answers whatever the decision's score
-        (the sentence ranker puts rows of figures low: "A&E 4hr % for apr 22 and may 22" scored under the bar). Not the latest month when none was asked: the row then leads an answer the decision still chooses to give
-        (out of fold, answering whatever the score answered two near misses, "how many SIs have there been", and
-        no question more)."""
+        (the sentence ranker puts rows of figures low: "A&E 4hr % for apr 22 and may 22" scored under the bar). Not
+        the latest month when none was asked: the row then leads an answer the decision still chooses to give (out
+        of fold, answering whatever the score answered two near misses, "how many SIs have there been", and no
+        question more)."""
         return self.about_the_measure and not self.latest
 
     def reading(self) -> str:

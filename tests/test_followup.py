@@ -116,6 +116,8 @@ def test_the_subject_leaves_out_the_verb_and_the_time_of_the_question_before():
     assert resolve("what about at GEH?", asked("did we meet the DPI target at SWFT?")).question == "did we meet the DPI target at GEH?"
     assert resolve("what about at GEH?", asked("ED performance for Coventry and Warwickshire?")).question == "ED performance for GEH?"
     assert resolve("and GEH?", asked("what is Coventry and Warwickshire's RTT performance?")).question == "what is GEH's RTT performance?"
+    # A possessive typed in lower case keeps its name whole ("swft's" had been read as "wft", and "geh" added beside it).
+    assert resolve("and geh?", asked("what was swft's dpi percentage?")).question == "what was geh's dpi percentage?"
     # "on" says where or when as often as what about: no "risks about the register" (a review's).
     assert "about" not in resolve("who owns them?", asked("what risks are on the register?")).question
     # ... but a date is no topic "it" stands for: a trial's "who chairs it?" after "what did the quality committee

@@ -117,5 +117,5 @@ def load_models(path: Path | None = None) -> AnsweringModels:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise StaleModelError(f"Cannot read the answering models at {path} ({error}): run `python -m bot train`.")
+        raise StaleModelError(f"Cannot read the answering models at {path} ({error}): run `python -m bot train`.") from error
     return AnsweringModels.from_json(data)

@@ -21,7 +21,15 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
-from bot.briefing.render import action_line, footer, next_steps_intro, reference_line, render_markdown, source_line, thin_note
+from bot.briefing.render import (
+    action_line,
+    footer,
+    next_steps_intro,
+    reference_line,
+    render_markdown,
+    source_line,
+    thin_note,
+)
 from bot.briefing.topic import without_control_characters
 from bot.briefing.writer import Briefing, Point
 

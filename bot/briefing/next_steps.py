@@ -16,8 +16,8 @@ from datetime import date
 import numpy as np
 
 from bot.briefing.topic import Query, coverage, stems_of, with_phrases
-from index.store import KnowledgeBase
 from index.records import ActionRow
+from index.store import KnowledgeBase
 
 # An action is on a topic when its text is this close in meaning to the topic (cosine, the shared embedding
 # model). Set by hand on the dev topics' action lists: lower let unrelated actions in.

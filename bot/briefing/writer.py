@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
@@ -23,9 +23,9 @@ from bot.answering import MAX_SENTENCES, AnsweringService, Citation, RankedSente
 from bot.briefing.clauses import (
     continues_previous,
     figure_clauses,
-    gives_a_value,
     figures_in,
-    measured_figures,
+    gives_a_value,
+    gives_thanks,
     has_amount,
     has_figure,
     is_a_run_of_cells,
@@ -34,22 +34,29 @@ from bot.briefing.clauses import (
     is_whole_sentence,
     leans_on_its_sentence,
     leans_on_previous,
+    measured_figures,
     names_share,
     point_quote,
-    gives_thanks,
     points_ahead,
     refers_elsewhere,
     reports_a_question,
     shown_as_a_point,
 )
-from bot.quoting import Quoter
-from bot.ranker import probability
-from bot.tables import TableRow
 from bot.briefing.next_steps import NextAction, action_texts, actions_on, document_actions, nearest
 from bot.briefing.selection import FEATURES, Feature, SelectionWeights, load_weights
 from bot.briefing.topic import Query, acronyms, coverage, read_topic, stems_of, with_phrases, without_control_characters
+from bot.quoting import Quoter
+from bot.ranker import probability
+from bot.tables import TableRow
 from index.search import NO_FILTERS, Filters
-from index.text import WHOLE_CLAIM_STOPS, collapse_whitespace, ends_with_stop, is_list_item, months_spelled_out, tokenize
+from index.text import (
+    WHOLE_CLAIM_STOPS,
+    collapse_whitespace,
+    ends_with_stop,
+    is_list_item,
+    months_spelled_out,
+    tokenize,
+)
 from index.vocabulary import CAPTION, MONTH_NAME, STOPWORDS
 
 RANKED_PER_QUERY = 60  # sentences asked of the shared ranker for the topic, each facet and each aspect
@@ -196,11 +203,9 @@ class BriefingWriter:
         """Do the one-off work of the first briefing now, and write one briefing so the
         model, the ranker and the search indexes have run once."""
         self._cached_vectors()
-        self._heading_vectors  # cached properties: reading them computes and keeps them
-        self._sentence_stems
-        self._action_sentences
+        # Cached properties: reading them computes and keeps them.
+        _ = self._heading_vectors, self._sentence_stems, self._action_sentences, self._sentence_chunks
         self.service.document_tokens(frozenset())  # the documents' words, read once
-        self._sentence_chunks
         self.write("net zero")
 
     def write(self, topic: str) -> Briefing:

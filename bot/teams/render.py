@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import base64
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from botbuilder.schema import (
     ActionTypes,
     Activity,
     ActivityTypes,
-    Attachment as BotAttachment,
     CardAction,
     Entity,
     SuggestedActions,
+)
+from botbuilder.schema import (
+    Attachment as BotAttachment,
 )
 
 from bot.action_answers import ROWS_IN_TEXT
@@ -65,7 +67,7 @@ class AIMessageEntity(Entity):
     set on an ``Entity`` is silently dropped on the way to the connector.
     """
 
-    _attribute_map = {
+    _attribute_map: ClassVar[dict[str, dict[str, str]]] = {
         "type": {"key": "type", "type": "str"},
         "schema_type": {"key": "@type", "type": "str"},
         "context": {"key": "@context", "type": "str"},

@@ -62,6 +62,7 @@ from index.search import NO_FILTERS, Filters
 from index.store import KnowledgeBase
 from index.text import is_list_item, mostly_web_addresses, tokenize, without_whitespace
 from index.vocabulary import CAPTION, STOPWORDS
+from index.word_meaning import TypedWordLikeness, pairs_written_together
 
 # Sentences shown around a cited one for "where does it say that?" (before, after) and after it
 # for "tell me more about the second point". Chosen on the drill dialogues of eval/dialogues.jsonl
@@ -149,7 +150,12 @@ class FollowUpAnswerer:
     def __init__(self, service: AnsweringService, tunables: Tunables = DEFAULT_TUNABLES) -> None:
         self.service = service
         self.tunables = tunables
-        self.sense = WordSense(service.corpus_words.likeness, lambda word: word.lower() not in service.actions.ordinary_words)
+        together = pairs_written_together(sentence.text for _, sentence in service.kb.sentences)
+        self.sense = WordSense(
+            TypedWordLikeness(service.corpus_words, service.embedder.embed),
+            lambda word: word.lower() not in service.actions.ordinary_words,
+            lambda first, second: (first, second) in together,
+        )
 
     def resolve(self, message: str, history: tuple[Turn, ...]) -> Resolution:
         resolution = resolve(message, history, self._parse_actions, self.tunables, self.sense)

@@ -510,7 +510,7 @@ def resolve(
     measure = _asks_its_measure(message)  # "and the target?" asks the target of it, not "the target" in a slot
     pointing = (_POINTING_BACK - {"one", "ones"}) & set(_words(fragment.lower()))
     if ellipsis and fragment and (short or fills_slot) and not measure and (not pointing or _relative_time(fragment)):
-        question, inserted = with_slot_changed(last, _strip_the_one(fragment), bool(_THE_ONE.match(fragment)), sense.likeness if sense else None)
+        question, inserted = with_slot_changed(last, _strip_the_one(fragment), bool(_THE_ONE.match(fragment)), sense)
         return Resolution(FollowUpKind.ELLIPSIS, question, inserted=inserted, subject=subject_of(question))
     if _leans(message, tunables, sense) or _names_what_was_said(message, last) or measure or _asks_which_of_it(message, sense):
         if _PERSONAL & {w.lower() for w in _words(message)} and (person := _person_meant(last, sense)):
@@ -1091,14 +1091,14 @@ def _names_a_thing(words: list[str], position: int) -> bool:
 _AFTER_A_POINTING_ONE = frozenset("of is are was were that which who whose please pls".split())
 
 
-def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False, likeness: Likeness | None = None) -> tuple[str, str]:
+def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False, sense: WordSense | None = None) -> tuple[str, str]:
     """The previous question with its month, year, organisation or last-inserted fragment swapped for ``fragment``.
 
     "bed occupancy at uhcw latest week" + "swft" gives "bed occupancy at swft latest week";
     "the workforce one" (``kind_of``: another of the same thing) after "who's leading the
     QSRM follow up on capital funding for the LDA unit" gives "... the QSRM follow up on
     workforce"; otherwise the fragment replaces the question's first name, or, in a question that
-    names no one, its words most like the fragment in meaning (``likeness``: "travel" after "how
+    names no one, its words most like the fragment in meaning (``sense``: "travel" after "how
     much do we need to cut building energy emissions by?" replaces "building energy", where the
     first word would be "need"), or its first word.
     """
@@ -1175,7 +1175,7 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False, likeness
         return f"{question} at {bare}?", bare
     # "the estates one" is another of what the question is about: its first word, a modifier, goes ("how is the
     # digital programme funded?"), as the words most like "estates" would take the noun too (a review).
-    if likeness is not None and not kind_of and (alike := _words_most_like(question, bare, likeness)):
+    if sense is not None and not kind_of and (alike := _words_most_like(question, bare, sense)):
         return _replace_word(question, alike, bare) + "?", bare
     head = _content_words(_LEADING_FRAME.sub("", question))
     if head:
@@ -1189,28 +1189,32 @@ Likeness = Callable[[str, str], float | None]
 
 @dataclass(frozen=True)
 class WordSense:
-    """What the documents tell of words, for reading a follow-up: how close two phrases are in meaning, and whether
-    a word as written may be a name (the documents never write it in lower case: "Oum", "Johns"; not "Net")."""
+    """What the documents tell of words, for reading a follow-up: how close two phrases are in meaning, whether
+    a word as written may be a name (the documents never write it in lower case: "Oum", "Johns"; not "Net"), and
+    whether they write one word before another as one name ("nitrous oxide", "net zero"; ``follow_answers``)."""
 
     likeness: Likeness
     is_name: Callable[[str], bool]
+    written_together: Callable[[str, str], bool] = lambda first, second: False
 # A word just before the word most like a fragment goes with it when it is at least this share as like the
 # fragment: "building" (0.25) with "energy" (0.34) for "travel", so "building energy emissions" becomes "travel
 # emissions"; not "plan" before "energy" for "water". Set by hand on a trial's follow-ups, not fitted.
 MODIFIER_SHARE = 0.5
 
 
-def _words_most_like(question: str, fragment: str, likeness: Likeness) -> str | None:
+def _words_most_like(question: str, fragment: str, sense: WordSense) -> str | None:
     """The words of the question (past its opening frame) that a fragment of the same kind stands in for: the
     content word most like it in meaning, with the words before it in its phrase that are like it too (a noun's
-    modifiers); None when no word can be compared with it."""
+    modifiers) and those the documents write after it as one name ("nitrous" takes "oxide": "and for desflurane?"
+    after "... cutting nitrous oxide emissions" had asked of "desflurane oxide"); None when no word can be compared
+    with it."""
     runs: list[list[tuple[str, float | None]]] = [[]]
     for word in _words(_LEADING_FRAME.sub("", question)):
         plain = word.lower()
         if plain in _FUNCTION_WORDS or plain in _POINTING_BACK or any(slot.fullmatch(word) for slot in _TIMES):
             runs.append([])
         else:
-            runs[-1].append((word, likeness(word, fragment)))
+            runs[-1].append((word, sense.likeness(word, fragment)))
     scored = [(score, run, position) for run in runs for position, (_, score) in enumerate(run) if score is not None]
     if not scored:
         return None
@@ -1218,7 +1222,10 @@ def _words_most_like(question: str, fragment: str, likeness: Likeness) -> str | 
     start = position
     while start > 0 and (score := run[start - 1][1]) is not None and score >= MODIFIER_SHARE * best:
         start -= 1
-    words = " ".join(word for word, _ in run[start : position + 1])
+    end = position
+    while end + 1 < len(run) and sense.written_together(run[end][0].lower(), run[end + 1][0].lower()):
+        end += 1
+    words = " ".join(word for word, _ in run[start : end + 1])
     return words if re.search(rf"(?<![\w-]){re.escape(words)}(?![\w-])", question, re.IGNORECASE) else run[position][0]
 
 

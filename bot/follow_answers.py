@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 
 from bot.action_answers import ROWS_IN_TEXT, shown_rows
 from bot.action_query import (
@@ -144,15 +145,24 @@ def _columns_to_say(resolution: Resolution) -> ActionDetail | None:
     return detail_not_filtered(detail, listed) if detail is ActionDetail.LEAD_AND_DUE and listed is not None else detail
 
 
+@lru_cache(maxsize=1)
+def _written_together(kb: KnowledgeBase) -> frozenset[tuple[str, str]]:
+    """The pairs of words the knowledge base's documents write as one name, read once per knowledge base (the
+    dialogue evaluation makes an answerer for each dialogue)."""
+    return pairs_written_together(sentence.text for _, sentence in kb.sentences)
+
+
 class FollowUpAnswerer:
     """Answers a message with the conversation's recent turns as context."""
 
     def __init__(self, service: AnsweringService, tunables: Tunables = DEFAULT_TUNABLES) -> None:
         self.service = service
         self.tunables = tunables
-        together = pairs_written_together(sentence.text for _, sentence in service.kb.sentences)
+        together = _written_together(service.kb)
         self.sense = WordSense(
-            TypedWordLikeness(service.corpus_words, service.embedder.embed),
+            TypedWordLikeness(
+                service.corpus_words, service.embedder.embed, lambda word: all(map(service.searcher.knows, tokenize(word)))
+            ),
             lambda word: word.lower() not in service.actions.ordinary_words,
             lambda first, second: (first, second) in together,
         )

@@ -1205,9 +1205,9 @@ MODIFIER_SHARE = 0.5
 def _words_most_like(question: str, fragment: str, sense: WordSense) -> str | None:
     """The words of the question (past its opening frame) that a fragment of the same kind stands in for: the
     content word most like it in meaning, with the words before it in its phrase that are like it too (a noun's
-    modifiers) and those the documents write after it as one name ("nitrous" takes "oxide": "and for desflurane?"
-    after "... cutting nitrous oxide emissions" had asked of "desflurane oxide"); None when no word can be compared
-    with it."""
+    modifiers), and the words the documents write with it as one name ("nitrous" takes "oxide": "and for desflurane?"
+    after "... cutting nitrous oxide emissions" had asked of "desflurane oxide"; "zero" takes "net"); None when no
+    word can be compared with it."""
     runs: list[list[tuple[str, float | None]]] = [[]]
     for word in _words(_LEADING_FRAME.sub("", question)):
         plain = word.lower()
@@ -1220,7 +1220,10 @@ def _words_most_like(question: str, fragment: str, sense: WordSense) -> str | No
         return None
     best, run, position = max(scored, key=lambda found: found[0])
     start = position
-    while start > 0 and (score := run[start - 1][1]) is not None and score >= MODIFIER_SHARE * best:
+    while start > 0 and (
+        ((score := run[start - 1][1]) is not None and score >= MODIFIER_SHARE * best)
+        or sense.written_together(run[start - 1][0].lower(), run[start][0].lower())  # "net zero" goes whole (a review)
+    ):
         start -= 1
     end = position
     while end + 1 < len(run) and sense.written_together(run[end][0].lower(), run[end + 1][0].lower()):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import pairwise
@@ -64,6 +64,11 @@ class CorpusWords:
         mean = self.vectors[rows].mean(axis=0)
         return mean / (np.linalg.norm(mean) or 1.0)
 
+    @property
+    def words_held(self) -> Mapping[str, int]:
+        """The table's words, each with its row."""
+        return self._row
+
     @cached_property
     def _row(self) -> dict[str, int]:
         return {word: i for i, word in enumerate(self.words)}
@@ -73,32 +78,55 @@ NO_WORDS = CorpusWords((), np.zeros((0, 1), dtype=np.float32))
 
 
 class TypedWordLikeness:
-    """``CorpusWords.likeness``, with a word the table lacks embedded as typed: the table holds English words only,
-    so a drug the documents name ("desflurane", "sevoflurane") had no meaning, and "and for desflurane?" after "what
-    is the target for cutting nitrous oxide emissions?" replaced the question's first word, "target" (a trial).
-    Each such word is embedded once (about 10 ms) and kept, up to ``MAX_TYPED`` of them."""
+    """How close a word of the documents is to what was typed, in meaning: ``CorpusWords.likeness``, with the words
+    typed that the table lacks embedded as typed. The table holds English words only, so a drug the documents name
+    ("desflurane") had no meaning, and "and for desflurane?" after "what is the target for cutting nitrous oxide
+    emissions?" replaced the question's first word, "target" (a trial). Any word of ``MIN_LETTERS`` letters or more
+    that the table lacks is so embedded (a drug, a misspelling, a word of no language), each once (about 10 ms), up to
+    ``MAX_TYPED`` kept. ``one``, a word of the question before, is so embedded only when the documents use it
+    (``documents_use``: "statins"), so a misspelled word there ("emisions") is no word like the one typed and is not
+    replaced with it (a review)."""
 
     MAX_TYPED = 1024
 
-    def __init__(self, words: CorpusWords, embed: Callable[[list[str]], np.ndarray]) -> None:
+    def __init__(self, words: CorpusWords, embed: Callable[[list[str]], np.ndarray], documents_use: Callable[[str], bool]) -> None:
         self.words = words
         self.embed = embed
+        self.documents_use = documents_use
         self._typed: dict[str, np.ndarray] = {}
 
-    def __call__(self, one: str, other: str) -> float | None:
-        first, second = self._vector(one), self._vector(other)
+    def __call__(self, one: str, typed: str) -> float | None:
+        first = self._vector(one) if self.documents_use(one) else self.words.phrase_vector(one)
+        second = self._vector(typed)
         return None if first is None or second is None else float(first @ second)
 
     def _vector(self, phrase: str) -> np.ndarray | None:
-        vector = self.words.phrase_vector(phrase)
-        word = phrase.strip().lower()
-        if vector is not None or not self.words.words or not _TYPED_WORD.fullmatch(word) or word in STOPWORDS:
-            return vector
-        if word not in self._typed:
+        """The unit mean vector of the phrase's words: the table's, else embedded as typed ("desflurane's" as
+        "desflurane"); None when none is worth a meaning (short words, stop words) or the table is empty."""
+        if not self.words.words:
+            return None
+        found = (_POSSESSIVE.sub("", word.lower()) for word in _WORD.findall(phrase))
+        words = [word for word in dict.fromkeys(found) if _TYPED_WORD.fullmatch(word) and word not in STOPWORDS]
+        held = self.words.words_held
+        rows = [self.words.vectors[held[word]] if word in held else self._embedded(word) for word in words]
+        if not rows:
+            return None
+        mean = np.mean(rows, axis=0)
+        return mean / (np.linalg.norm(mean) or 1.0)
+
+    def _embedded(self, word: str) -> np.ndarray:
+        vector = self._typed.get(word)  # one read: another thread may clear the cache between two
+        if vector is None:
+            vector = _unit(self.embed([word]))[0]
             if len(self._typed) >= self.MAX_TYPED:
                 self._typed.clear()
-            self._typed[word] = _unit(self.embed([word]))[0]
-        return self._typed[word]
+            self._typed[word] = vector
+        return vector
+
+
+# A word worth embedding as typed: letters only, MIN_LETTERS or more ("ceo", "gp" mislead; see MIN_LETTERS).
+_TYPED_WORD = re.compile(rf"[a-z]{{{MIN_LETTERS},}}")
+_POSSESSIVE = re.compile(r"['’]s$")
 
 
 # Two words are one name when the documents write the first before the second at least this share of the times
@@ -118,12 +146,9 @@ def pairs_written_together(texts: Iterable[str]) -> frozenset[tuple[str, str]]:
         pairs.update(pairwise(words))
     return frozenset(
         pair for pair, times in pairs.items()
-        if times >= WRITTEN_TOGETHER_TIMES and times >= WRITTEN_TOGETHER_SHARE * singles[pair[0]] and pair[0] not in STOPWORDS
+        if times >= WRITTEN_TOGETHER_TIMES and times >= WRITTEN_TOGETHER_SHARE * singles[pair[0]] and not STOPWORDS & set(pair)
     )
 
-
-# A word worth embedding as typed: letters only, MIN_LETTERS or more ("ceo", "gp" mislead; see MIN_LETTERS).
-_TYPED_WORD = re.compile(rf"[a-z]{{{MIN_LETTERS},}}")
 
 
 def meaningful_words(text: str) -> list[str]:

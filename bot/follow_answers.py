@@ -146,9 +146,10 @@ def _columns_to_say(resolution: Resolution) -> ActionDetail | None:
 
 
 @lru_cache(maxsize=1)
-def _written_together(kb: KnowledgeBase) -> frozenset[tuple[str, str]]:
+def written_together(kb: KnowledgeBase) -> frozenset[tuple[str, str]]:
     """The pairs of words the knowledge base's documents write as one name, read once per knowledge base (the
-    dialogue evaluation makes an answerer for each dialogue)."""
+    dialogue evaluation makes an answerer for each dialogue; a new build's are read off the event loop, by
+    ``bot.runtime.KnowledgeBaseWatcher``)."""
     return pairs_written_together(sentence.text for _, sentence in kb.sentences)
 
 
@@ -158,10 +159,10 @@ class FollowUpAnswerer:
     def __init__(self, service: AnsweringService, tunables: Tunables = DEFAULT_TUNABLES) -> None:
         self.service = service
         self.tunables = tunables
-        together = _written_together(service.kb)
+        together = written_together(service.kb)
         self.sense = WordSense(
             TypedWordLikeness(
-                service.corpus_words, service.embedder.embed, lambda word: all(map(service.searcher.knows, tokenize(word)))
+                service.corpus_words, service.embedder.embed, lambda word: bool(tokens := tokenize(word)) and all(map(service.searcher.knows, tokens))
             ),
             lambda word: word.lower() not in service.actions.ordinary_words,
             lambda first, second: (first, second) in together,

@@ -1136,7 +1136,7 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False, sense: W
                 context = _BRACKETED_CONTEXT.search(changed)
                 return f"{fragment} ({context['context'] if context else changed})?", value
             return changed + "?", value
-    bare = re.sub(r"^(?:in|at|for|of|on|with|about)\s+", "", fragment, flags=re.IGNORECASE)
+    bare = re.sub(r"^(?:in|at|for|of|on|with|about|from)\s+|\s+(?:too|as\s+well)$", "", fragment, flags=re.IGNORECASE)
     for slot in _TIMES:
         if slot.fullmatch(bare):  # "and in may?" after "a&e 4 hour performance", which names no month: add it
             return f"{question} in {bare}?", bare
@@ -1170,7 +1170,8 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False, sense: W
         if name is None:
             return f"{question} at {bare}?", bare
     if name:
-        return _replace_word(question, _name_with_its_head(question, name, bare), bare) + "?", bare
+        whole = _written_with_it(question, name, sense) if sense is not None else name
+        return _replace_word(question, _name_with_its_head(question, whole, bare), bare) + "?", bare
     if bare.lower() in _KNOWN_PLACES:  # "and swft" after "a&e 4 hour performance", which names no one: add it
         return f"{question} at {bare}?", bare
     # "the estates one" is another of what the question is about: its first word, a modifier, goes ("how is the
@@ -1216,6 +1217,11 @@ def _words_most_like(question: str, fragment: str, sense: WordSense) -> str | No
         else:
             runs[-1].append((word, sense.likeness(word, fragment)))
     scored = [(score, run, position) for run in runs for position, (_, score) in enumerate(run) if score is not None]
+    # A word for a measure ("target", "rate") is what is asked of the thing, not the thing another takes the place of,
+    # unless the fragment is one: "and for desflurane?" after "what is the net zero target?" had asked "what is the
+    # desflurane?" (a re-review).
+    if not all(word.lower() in _MEASURE_WORDS for word in _words(fragment)):
+        scored = [found for found in scored if found[1][found[2]][0].lower() not in _MEASURE_WORDS] or scored
     if not scored:
         return None
     best, run, position = max(scored, key=lambda found: found[0])
@@ -1413,6 +1419,20 @@ def _name_with_its_head(question: str, name: str, fragment: str) -> str:
     if match is None or not all(word[:1].isupper() or word.lower() in _WORDS_OF_NAMES for word in match.group(1).split()):
         return name
     return match.group()
+
+
+def _written_with_it(question: str, name: str, sense: WordSense) -> str:
+    """The name with the words after it the documents write with it as one name: "Nitrous Oxide" (a re-review: "and for
+    desflurane?" had asked of "desflurane Oxide emissions")."""
+    words = _words(question)
+    at = next((n for n, word in enumerate(words) if word == name), None)
+    if at is None:
+        return name
+    end = at
+    while end + 1 < len(words) and sense.written_together(words[end].lower(), words[end + 1].lower()):
+        end += 1
+    whole = " ".join(words[at : end + 1])
+    return whole if re.search(rf"(?<![\w-]){re.escape(whole)}(?![\w-])", question) else name
 
 
 def _replace_word(text: str, old: str, new: str) -> str:

@@ -16,6 +16,7 @@ from bot.answering import AnsweringService
 from bot.briefing import BriefingWriter
 from bot.conversation import Conversation
 from bot.conversation_store import make_store
+from bot.follow_answers import written_together
 from bot.ranker import AnsweringModels
 from index import store
 from index.config import Settings
@@ -147,6 +148,7 @@ class KnowledgeBaseWatcher:
         service = AnsweringService(kb, old.embedder, today=old.today, models=old.models)
         writer = BriefingWriter(service)
         writer.warm_up()
+        written_together(kb)  # read here, in a worker thread, not when the swap makes its follow-up reader
         return service, writer
 
     def _swap(self, service: AnsweringService, writer: BriefingWriter) -> None:

@@ -747,6 +747,12 @@ def test_a_drug_the_documents_name_takes_the_place_of_the_one_asked_before_whole
     # typed, "emisions" had gone with "building energy", "how much do we need to cut travel by?").
     typo = answerer.resolve("and for travel?", asked("how much do we need to cut building energy emisions by?"))
     assert typo.question == "how much do we need to cut travel emisions by?"
+    # A re-review: the measure asked of the thing stays ("target"), a name the documents write as one stays whole
+    # ("net zero", "Nitrous Oxide" typed in capitals), and "from" before the fragment is no word of it.
+    assert answerer.resolve("and for desflurane?", asked("what is the net zero target?")).question == "what is the desflurane target?"
+    capitals = answerer.resolve("and for desflurane?", asked("What is the target for cutting Nitrous Oxide emissions?"))
+    assert capitals.question == "What is the target for cutting desflurane emissions?"
+    assert answerer.resolve("and from entonox?", asked("how much co2e came from desflurane?")).question == "how much co2e came from entonox?"
     emitted = answerer.resolve("and desflurane?", asked("how much did nitrous oxide emit in 2020/21?"))
     assert emitted.question == "how much did desflurane emit in 2020/21?"
     answer = answerer.answer("and desflurane?", asked("how much did nitrous oxide emit in 2020/21?")).answer

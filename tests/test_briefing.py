@@ -27,6 +27,7 @@ from bot.briefing.clauses import (
     latest_month_named,
     point_quote,
     points_ahead,
+    runs_form_fields,
     shown_as_a_point,
     tidy,
     trim_to_clauses,
@@ -200,6 +201,19 @@ def test_a_month_of_the_year_shortened_briefs_like_the_month_written_out(writer)
     briefing = writer.write("m3 finance position")
     assert not briefing.thin, briefing.headline
     assert "icb-finance-report-m3-2022-07" in {citation.slug for citation in briefing.citations}
+
+
+def test_a_cover_sheets_fields_run_together_are_no_headline_or_point(writer):
+    """A trial: the month 3 finance briefing was headed "Purpose: To advise Members of the financial position ...
+    Contribution to meeting the aims of the ICS: Enhancing Productivity ...", a cover sheet's fields run into one
+    sentence by the text layer. One label introducing a claim ("Key Points: ...") and an organisation's item of a
+    list ("CWPT: six concerns ...") still stand."""
+    briefing = writer.write("month 3 finance position")
+    said = [briefing.headline] + [point.text for point in briefing.points]
+    assert not any(runs_form_fields(text) or text.startswith("Purpose:") for text in said), said
+    assert "breakeven" in briefing.headline, briefing.headline
+    assert not runs_form_fields("Key Points: The draft financial position (i.e. unaudited) for the CCG is forecasting breakeven.")
+    assert not runs_form_fields("The committee noted the following: CWPT: six concerns on level two of the QAF")
 
 
 def test_only_a_month_of_the_year_is_spelled_out_in_a_topic():

@@ -250,6 +250,19 @@ def gives_thanks(text: str) -> bool:
     return bool(_THANKS.search(text)) and not has_amount(text)
 
 
+# A cover sheet's fields run into one sentence by the text layer ("Purpose: To advise Members of the financial position
+# ... Contribution to meeting the aims of the ICS: Enhancing Productivity ..."): a label of capitalised words closing on
+# a colon, twice. A form, not a claim (a trial's month 3 finance briefing was headed by one). One label ("Key Points:
+# The draft financial position ...") introduces a claim and stays, and so do initials ("The committee noted the
+# following: CWPT: six concerns ...": an organisation's item of a list).
+_FORM_LABEL = re.compile(r"(?:^|(?<=[\s.)]))[A-Z][A-Za-z&'’ -]{2,60}?:\s")
+
+
+def runs_form_fields(text: str) -> bool:
+    """Two or more of a form's labels in one sentence: a cover sheet's fields, not a claim."""
+    return sum(not label.rstrip(": ").isupper() for label in _FORM_LABEL.findall(text)) >= 2
+
+
 def is_whole_sentence(quote: str, sentence: str) -> bool:
     """The quote is the sentence itself (bar a bullet), opening with a capital and closing with a full stop."""
     return quote == tidy(sentence) and quote[:1].isupper() and ends_with_stop(quote, WHOLE_CLAIM_STOPS)
@@ -322,6 +335,8 @@ def point_quote(sentence: str, terms: dict[str, float]) -> str | None:
     elif aside := _ASIDE_POINTER.search(sentence):
         sentence = sentence[: aside.start()]  # a prefix, verbatim
     if not (_GOOD_START.match(sentence) or lead) or sentence.rstrip().endswith("?") or _is_table(sentence) or gives_thanks(sentence):
+        return None
+    if runs_form_fields(sentence):
         return None
     if pointer := _TRAILING_POINTER.search(sentence):
         sentence = sentence[: pointer.start()]  # still a prefix of the sentence: verbatim on the page

@@ -209,11 +209,12 @@ def test_a_cover_sheets_fields_run_together_are_no_headline_or_point(writer):
     sentence by the text layer. One label introducing a claim ("Key Points: ...") and an organisation's item of a
     list ("CWPT: six concerns ...") still stand."""
     briefing = writer.write("month 3 finance position")
-    said = [briefing.headline] + [point.text for point in briefing.points]
+    said = [briefing.headline] + [point.text for point in briefing.points] + [figure.text for figure in briefing.key_figures]
     assert not any(runs_form_fields(text) or text.startswith("Purpose:") for text in said), said
     assert "breakeven" in briefing.headline, briefing.headline
     assert not runs_form_fields("Key Points: The draft financial position (i.e. unaudited) for the CCG is forecasting breakeven.")
     assert not runs_form_fields("The committee noted the following: CWPT: six concerns on level two of the QAF")
+    assert not runs_form_fields("The split is Coventry: 52%; Warwickshire: 48% of the population.")
 
 
 def test_only_a_month_of_the_year_is_spelled_out_in_a_topic():

@@ -254,8 +254,9 @@ def gives_thanks(text: str) -> bool:
 # ... Contribution to meeting the aims of the ICS: Enhancing Productivity ..."): a label of capitalised words closing on
 # a colon, twice. A form, not a claim (a trial's month 3 finance briefing was headed by one). One label ("Key Points:
 # The draft financial position ...") introduces a claim and stays, and so do initials ("The committee noted the
-# following: CWPT: six concerns ...": an organisation's item of a list).
-_FORM_LABEL = re.compile(r"(?:^|(?<=[\s.)]))[A-Z][A-Za-z&'’ -]{2,60}?:\s")
+# following: CWPT: six concerns ...": an organisation's item of a list) and a label before a figure ("Coventry: 52%;
+# Warwickshire: 48%": a review).
+_FORM_LABEL = re.compile(r"(?:^|(?<=[\s.)]))[A-Z][A-Za-z&'’ -]{2,60}?:\s(?![\d£])")
 
 
 def runs_form_fields(text: str) -> bool:

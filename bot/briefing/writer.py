@@ -40,6 +40,7 @@ from bot.briefing.clauses import (
     points_ahead,
     refers_elsewhere,
     reports_a_question,
+    runs_form_fields,
     shown_as_a_point,
 )
 from bot.briefing.next_steps import NextAction, action_texts, actions_on, document_actions, nearest
@@ -721,6 +722,8 @@ def _key_figures(
     for candidate in pool:
         if candidate.action_row:
             continue  # "What happens next" lists actions; their cells ("23/24 ICB NZ 3.4.1") are no key figures
+        if runs_form_fields(candidate.text):
+            continue  # a cover sheet's fields ("Purpose: ... (Month 3 - 2022/23) Contribution to ...": a review)
         measures = measure_rows(candidate.sentence_id)
         naming = {row: max(coverage(with_phrases(stems_of(row), aliases), q.terms) for q in queries) for row in measures}
         rows = sorted((row for row in measures if naming[row]), key=lambda row: -naming[row])  # the row most on the topic first

@@ -47,7 +47,7 @@ from bot.action_query import (
 )
 from bot.facts import is_talk, message_as_read, person_in_role, person_named, roles_asked, without_courtesy
 from bot.tables import measure_unit, with_measure_changed
-from index.text import has_a_word, tokenize, without_modal_may
+from index.text import has_a_word, tokenize, without_modal_may, without_possessive
 from index.vocabulary import (
     BODY_WORDS,
     BULLET_GLYPHS,
@@ -1165,7 +1165,7 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False, sense: W
     if name and bare.lower() in _KNOWN_PLACES and name.lower() not in _KNOWN_PLACES:
         # An organisation or place stands for the one named before, not for initials of a measure: "what about at
         # GEH?" after "did we meet the DPI target?" (a trial's had become "did we meet the GEH target?").
-        place = next((word for word in _words(question) if _without_possessive(word.lower()) in _KNOWN_PLACES), None)
+        place = next((word for word in _words(question) if without_possessive(word.lower()) in _KNOWN_PLACES), None)
         name = place or (None if name.isupper() else name)
         if name is None:
             return f"{question} at {bare}?", bare
@@ -1231,9 +1231,7 @@ def _words_most_like(question: str, fragment: str, sense: WordSense) -> str | No
         or sense.written_together(run[start - 1][0].lower(), run[start][0].lower())  # "net zero" goes whole (a review)
     ):
         start -= 1
-    end = position
-    while end + 1 < len(run) and sense.written_together(run[end][0].lower(), run[end + 1][0].lower()):
-        end += 1
+    end = _written_on([word for word, _ in run], position, sense)
     words = " ".join(word for word, _ in run[start : end + 1])
     return words if re.search(rf"(?<![\w-]){re.escape(words)}(?![\w-])", question, re.IGNORECASE) else run[position][0]
 
@@ -1428,11 +1426,17 @@ def _written_with_it(question: str, name: str, sense: WordSense) -> str:
     at = next((n for n, word in enumerate(words) if word == name), None)
     if at is None:
         return name
+    whole = " ".join(words[at : _written_on(words, at, sense) + 1])
+    return whole if re.search(rf"(?<![\w-]){re.escape(whole)}(?![\w-])", question) else name
+
+
+def _written_on(words: list[str], at: int, sense: WordSense) -> int:
+    """Where the name starting at ``words[at]`` ends, by the words the documents write after it as one ("nitrous" then
+    "oxide"; ``WordSense.written_together``)."""
     end = at
     while end + 1 < len(words) and sense.written_together(words[end].lower(), words[end + 1].lower()):
         end += 1
-    whole = " ".join(words[at : end + 1])
-    return whole if re.search(rf"(?<![\w-]){re.escape(whole)}(?![\w-])", question) else name
+    return end
 
 
 def _replace_word(text: str, old: str, new: str) -> str:
@@ -1444,7 +1448,7 @@ def _first_name(question: str) -> str | None:
     not told apart from a word, so only acronyms written as such, or known places), or a capitalised word."""
     words = _words(question)
     for position, word in enumerate(words):
-        bare = _without_possessive(word)
+        bare = without_possessive(word)
         if _MONTH.fullmatch(bare) or _PERIOD.fullmatch(bare) or YEAR_WRITTEN.fullmatch(bare):
             continue
         if (bare.isupper() and len(bare) >= 2 and bare.isalpha()) or bare.lower() in _KNOWN_PLACES:
@@ -1452,12 +1456,6 @@ def _first_name(question: str) -> str | None:
         if position > 0 and bare[:1].isupper() and bare.lower() not in _FUNCTION_WORDS:
             return bare
     return None
-
-
-def _without_possessive(word: str) -> str:
-    """The word without a closing "'s" ("SWFT's", "chair's"); only those two letters, so "swft's" stays "swft" (a
-    character set stripped from both ends had read it as "wft")."""
-    return re.sub(r"['’]s$", "", word)
 
 
 # The system named in full: one place, not Coventry beside Warwickshire.
@@ -1508,7 +1506,7 @@ def subject_of(question: str, of_a_meeting_body: bool = False, of_a_document: bo
         # otherwise what was said about ("what actions are there on it?" after "what did the green plan say about
         # desflurane?", a trial's), unless that is only a date: "what did the quality committee approve on 30 june" is
         # about the committee ("who chairs it?", a trial), not 30 June.
-        doer_words = {_without_possessive(word.lower()) for word in said["doer"].split()}
+        doer_words = {without_possessive(word.lower()) for word in said["doer"].split()}
         document = of_a_document and bool(DOCUMENT_NOUNS & doer_words)
         meets = of_a_meeting_body and bool(MEETING_BODY_WORDS & doer_words)
         topic = _DATE_FIRST.sub("", (said["topic"] or "").strip(), count=1)

@@ -44,6 +44,15 @@ _TOKEN = re.compile(r"fy\d\d/\d\d|\b\d[a-z]\b|\b[a-z]&[a-z]\b|[£$]?\d+(?:[,.]\d
 
 
 @functools.lru_cache(maxsize=1)
+def without_possessive(word: str) -> str:
+    """The word without a closing "'s" ("SWFT's", "chair's"); only those two letters, so "swft's" stays "swft" (a
+    character set stripped from both ends had read it as "wft")."""
+    return _POSSESSIVE.sub("", word)
+
+
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
 def english_word_costs() -> dict[str, float]:
     """English words, lower case, with their cost (a negative log of how common they are): wordninja's
     list, drawn from Wikipedia's word frequencies. What tells glued words and misspellings from words."""

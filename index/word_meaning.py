@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.text import is_english_word
+from index.text import is_english_word, without_possessive
 from index.vocabulary import STOPWORDS
 
 WORDS_FILE = "corpus_words.json"
@@ -58,11 +58,7 @@ class CorpusWords:
 
     def phrase_vector(self, phrase: str) -> np.ndarray | None:
         """The unit mean vector of the phrase's words the table holds; None when it holds none."""
-        rows = [self._row[word] for word in meaningful_words(phrase) if word in self._row]
-        if not rows:
-            return None
-        mean = self.vectors[rows].mean(axis=0)
-        return mean / (np.linalg.norm(mean) or 1.0)
+        return _mean_direction([self.vectors[self._row[word]] for word in meaningful_words(phrase) if word in self._row])
 
     @property
     def words_held(self) -> Mapping[str, int]:
@@ -105,14 +101,10 @@ class TypedWordLikeness:
         "desflurane"); None when none is worth a meaning (short words, stop words) or the table is empty."""
         if not self.words.words:
             return None
-        found = (_POSSESSIVE.sub("", word.lower()) for word in _WORD.findall(phrase))
+        found = (without_possessive(word.lower()) for word in _WORD.findall(phrase))
         words = [word for word in dict.fromkeys(found) if _TYPED_WORD.fullmatch(word) and word not in STOPWORDS]
         held = self.words.words_held
-        rows = [self.words.vectors[held[word]] if word in held else self._embedded(word) for word in words]
-        if not rows:
-            return None
-        mean = np.mean(rows, axis=0)
-        return mean / (np.linalg.norm(mean) or 1.0)
+        return _mean_direction([self.words.vectors[held[word]] if word in held else self._embedded(word) for word in words])
 
     def _embedded(self, word: str) -> np.ndarray:
         vector = self._typed.get(word)  # one read: another thread may clear the cache between two
@@ -126,7 +118,6 @@ class TypedWordLikeness:
 
 # A word worth embedding as typed: letters only, MIN_LETTERS or more ("ceo", "gp" mislead; see MIN_LETTERS).
 _TYPED_WORD = re.compile(rf"[a-z]{{{MIN_LETTERS},}}")
-_POSSESSIVE = re.compile(r"['’]s$")
 
 
 # Two words are one name when the documents write the first before the second at least this share of the times
@@ -148,7 +139,6 @@ def pairs_written_together(texts: Iterable[str]) -> frozenset[tuple[str, str]]:
         pair for pair, times in pairs.items()
         if times >= WRITTEN_TOGETHER_TIMES and times >= WRITTEN_TOGETHER_SHARE * singles[pair[0]] and not STOPWORDS & set(pair)
     )
-
 
 
 def meaningful_words(text: str) -> list[str]:
@@ -183,6 +173,14 @@ def load(build_dir: Path, dimension: int) -> CorpusWords:
         return NO_WORDS
     fits = vectors.ndim == 2 and len(words) == len(vectors) and vectors.shape[1] == dimension
     return CorpusWords(words, vectors) if fits else NO_WORDS
+
+
+def _mean_direction(vectors: list[np.ndarray]) -> np.ndarray | None:
+    """The unit vector of the vectors' mean; None for no vectors."""
+    if not vectors:
+        return None
+    mean = np.mean(vectors, axis=0)
+    return mean / (np.linalg.norm(mean) or 1.0)
 
 
 def _unit(vectors: np.ndarray) -> np.ndarray:

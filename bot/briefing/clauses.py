@@ -335,10 +335,10 @@ def point_quote(sentence: str, terms: dict[str, float]) -> str | None:
         sentence = sentence[lead.end() :]  # a suffix of the sentence, shown with a capital (``shown_as_a_point``)
     elif aside := _ASIDE_POINTER.search(sentence):
         sentence = sentence[: aside.start()]  # a prefix, verbatim
-    if not (_GOOD_START.match(sentence) or lead) or sentence.rstrip().endswith("?") or _is_table(sentence) or gives_thanks(sentence):
+    if not (_GOOD_START.match(sentence) or lead) or sentence.rstrip().endswith("?") or _is_table(sentence):
         return None
-    if runs_form_fields(sentence):
-        return None
+    if gives_thanks(sentence) or runs_form_fields(sentence):
+        return None  # courtesy or a cover sheet's fields: no claim
     if pointer := _TRAILING_POINTER.search(sentence):
         sentence = sentence[: pointer.start()]  # still a prefix of the sentence: verbatim on the page
     if ending := _END_OF_REPORT.search(sentence):

@@ -27,9 +27,12 @@ from ingest.build import NothingToIngest
 
 if TYPE_CHECKING:
     from bot.conversation import Reply
+    from bot.evaluation import EvalQuestion
 
 
 EVAL_QUESTIONS = Path(__file__).resolve().parents[1] / "eval" / "questions.jsonl"
+# Off-topic questions written for the topic gate: fitted on by it alone, and measured apart (out of fold).
+GATE_QUESTIONS = EVAL_QUESTIONS.with_name("offtopic_questions.jsonl")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         "--held-out", action="store_true",
         help="score the shipped models alone, on questions they were never fitted on (eval/heldout_questions.jsonl): nothing is refitted",
     )
+    gate_help = "off-topic questions the topic gate alone is fitted on, beside the questions (default: %(default)s; 'none': no such questions)"
+    evaluate.add_argument("--gate-questions", default=str(GATE_QUESTIONS), help=gate_help)
 
     compare = commands.add_parser(
         "compare", help="two `eval --details` files: how each measure moved, its 95%% interval and a sign test, and the questions that moved"
@@ -75,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
 
     train = commands.add_parser("train", help="refit the answering models on gold questions and write them into the package")
     train.add_argument("questions", type=Path, nargs="?", default=EVAL_QUESTIONS, help="questions.jsonl (default: %(default)s)")
+    train.add_argument("--gate-questions", default=str(GATE_QUESTIONS), help=gate_help)
 
     dialogues = commands.add_parser("eval-dialogues", help="score follow-up questions on dialogues, out-of-fold, with and without context")
     dialogues.add_argument(
@@ -261,7 +267,8 @@ def _eval(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     else:
         print(f"{len(questions)} questions from {args.questions}, {len(folds)} folds: every figure for ours is out-of-fold "
               "(models fitted on the other folds)\n", flush=True)
-        ours = evaluation.out_of_fold(service, questions)
+        gate_questions = _gate_questions(args.gate_questions, parser)
+        ours = evaluation.out_of_fold(service, questions + gate_questions)
         systems = {"ours (out-of-fold)": ours}
     if args.in_sample and not args.held_out:
         systems["ours IN-SAMPLE (shipped models; not a result)"] = service.answer
@@ -286,6 +293,10 @@ def _eval(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
             bounds = ", ".join(f"{m} {lo:.2f}-{hi:.2f}" for m in ("cite", "must", "unans", "wrong") for lo, hi in [evaluation.interval(ours_details, m)])
             print(f"95% intervals of ours over resampled questions: {bounds}")
         print()
+    if ours is not None and gate_questions:
+        declined = sum(ours(q.question).abstained for q in gate_questions)
+        print(f"off-topic questions written for the topic gate ({args.gate_questions}), out of fold: declined "
+              f"{declined}/{len(gate_questions)} = {declined / len(gate_questions):.2f}\n")
     print("retrieval: recall of a gold page among the pages of the top k chunks (page BM25: top k pages;")
     print("answering: top k pages in the order of their best sentence, by the ranker of the other folds)")
     recalls = evaluation.retrieval_recall(service, questions)
@@ -307,11 +318,24 @@ def _train(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
 
     service = load_service(settings, models=training.UNTRAINED)
     questions = evaluation.load_questions(args.questions)
-    models = training.fit(training.collect(service, questions), f"{args.questions.name}: {len(questions)} questions, all folds")
+    gate_questions = _gate_questions(args.gate_questions, parser)
+    also = f" and {len(gate_questions)} off-topic ones for the topic gate" if gate_questions else ""
+    models = training.fit(training.collect(service, questions + gate_questions), f"{args.questions.name}: {len(questions)} questions{also}, all folds")
     models = replace(models, text_pipeline=service.kb.manifest.text_pipeline)  # the text its features were read from
     models.save(MODELS_FILE)
     print(f"Wrote {MODELS_FILE} (threshold {models.threshold:.3f}); `python -m bot eval` gives the out-of-fold figures.")
     return 0
+
+
+def _gate_questions(path: str, parser: argparse.ArgumentParser) -> list[EvalQuestion]:
+    """The off-topic questions written for the topic gate, marked as such whatever the file says."""
+    from bot import evaluation
+
+    if path.lower() == "none":
+        return []
+    if not Path(path).is_file():
+        parser.error(f"no such file of off-topic questions for the topic gate: {path} (or say --gate-questions none)")
+    return [replace(q, gate_only=True) for q in evaluation.load_questions(Path(path))]
 
 
 def _compare(args, settings: Settings, parser: argparse.ArgumentParser) -> int:

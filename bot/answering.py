@@ -157,6 +157,7 @@ RULE_EXPLAINED = {
     DeclineRule.YEAR_WITHOUT_FIGURE: "The closest passages give no figure for that year.",
 }
 NO_CONTACT = "The closest passages give no email address or phone number for it."
+OFF_TOPIC = "The documents do not seem to cover this subject: the passages closest to it are about other things."
 UNREADABLE_YEAR = (
     "I couldn't tell which financial year you mean. Try 23/24, 2023-24, FY2023/24, "
     "“this financial year” or “next year”."
@@ -817,6 +818,9 @@ class AnsweringService:
         trace.append(f"answer-or-decline logit {decision:.2f} (answers above {self.models.threshold:.2f})")
         reasons = [f"{name}={value:.2f}" for name, value in zip(DECISION_FEATURES, decision_row)]
         trace.append("the decision saw: " + ", ".join(reasons))
+        off_topic, topic_logit = self.models.off_topic(decision_row)
+        if self.models.topic is not None:
+            trace.append(f"topic gate logit {topic_logit:.2f} (the documents are taken to cover the subject above {self.models.topic_threshold:.2f})")
         # "UHCW" asked and the pages the answer would quote are about SWFT: the near miss a score cannot see.
         likely = tuple(c.sentence_id for c in scored if c.score >= LIKELY_ANSWER)
         lacking = quoted_pages_lack(self.features, question, candidates.reading, quoted, table, likely)
@@ -827,6 +831,8 @@ class AnsweringService:
         if covered and decision < self.models.threshold:
             trace.append("a topic, not a question: the best sentence holds every telling word of it")
         weak = decision < self.models.threshold and not (table and table.answers) and not covered
+        # The gate declines whatever the decision says; not a question a monthly table's row answers, nor a topic named.
+        outside = off_topic and not (table and table.answers) and not covered
         said_missing = self._data_said_missing(question, candidates.reading)
         # A question about an organisation whose data a sentence says is missing ("GEH Cancer Waits Data for April is
         # missing ...") is declined whatever the score: the passages around it give other providers' figures, which the
@@ -834,7 +840,7 @@ class AnsweringService:
         missing_declines = (
             said_missing is not None and not (table and table.answers) and self._about_an_organisation_said_missing(question, said_missing)
         )
-        if rules or weak or missing_declines:
+        if rules or weak or outside or missing_declines:
             missing = RULE_EXPLAINED.get(rules[0], "") if rules else ""
             # What the pages it would quote lack, with those pages; else what the best three sentences' pages lack.
             pointers = self._hints_of_sentences(quoted) if lacking and not missing else self._hints_of_hits(candidates.hits)
@@ -850,24 +856,30 @@ class AnsweringService:
                 # "The closest passages do not mention SWFT": the pages listed are the pages that were read for it.
                 pointers = self._hints_of_sentences(best) if missing else pointers
             # Said in place of "not mentioned", or of no reason; a table's months or a year's figures say more.
-            declined_only_for_data_missing = not (rules or weak)
+            declined_only_for_data_missing = not (rules or weak or outside)
             says_little = not missing or missing.startswith("The closest passages do not mention") or declined_only_for_data_missing
             if says_little and (said := said_missing) is not None:
                 # "GEH's 62 day cancer performance in April": the documents say GEH's April cancer data is missing.
                 slug, sentence = self.kb.sentences[said]
                 missing, pointers = f"The documents say: “{sentence.text}”", self._hints([(slug, sentence.page)])
                 trace.append(f"a sentence saying the data asked about is missing: {self._where(said)}")
+            if outside and not rules and not weak and not missing:
+                missing = OFF_TOPIC
             why = (
                 f"a decline rule: {rules[0].value}" if rules else
-                "the evidence is too weak for an answer" if weak else "a sentence says the data asked about is missing"
+                "the evidence is too weak for an answer" if weak else
+                "the documents do not seem to be about the question's subject (the topic gate)" if outside else
+                "a sentence says the data asked about is missing"
             )
             # A question outside what the documents are for has no closest passages worth pointing to.
             pointers = [] if DeclineRule.ABOUT_THE_ASKER in rules else pointers
             verdict = (
                 f"In short: declined by the rule '{rules[0].value}' (see the README's decline rules)." if rules else
-                "In short: declined, as a passage says the data asked about is missing." if not weak else
                 f"In short: declined, as the evidence scored {decision:.2f} on the answer-or-decline scale, below the "
-                f"bar of {self.models.threshold:.2f} (set so that few answerable questions are declined)."
+                f"bar of {self.models.threshold:.2f} (set so that few answerable questions are declined)." if weak else
+                f"In short: declined, as the question scored {topic_logit:.2f} on the topic gate's scale (do the documents "
+                f"cover its subject at all?), below the bar of {self.models.topic_threshold:.2f}." if outside else
+                "In short: declined, as a passage says the data asked about is missing."
             )
             return replace(self._abstain(pointers, [verdict, *trace, f"declined: {why}"], missing), declined_by=tuple(rules))
         if (with_like_words := self.with_words_of_like_meaning(question)) != question:

@@ -52,6 +52,9 @@ class EvalQuestion:
     category: str = ""
     type: str = ""
     evidence: tuple[Evidence, ...] = ()
+    # Written for the topic gate (``eval/offtopic_questions.jsonl``): fitted on by the gate alone, and measured
+    # apart from the shared questions.
+    gate_only: bool = False
 
     @property
     def answerable(self) -> bool:
@@ -97,6 +100,7 @@ def load_questions(path: Path) -> list[EvalQuestion]:
                     category=item.get("category", ""),
                     type=item.get("type", ""),
                     evidence=tuple(Evidence(e["slug"], int(e["page"]), e.get("snippet", "")) for e in item.get("evidence", [])),
+                    gate_only=bool(item.get("gate_only", False)),
                 )
             )
     return questions

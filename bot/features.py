@@ -121,6 +121,26 @@ DECISION_FEATURES = (
     "quoted_months_missing",
 )
 
+# What the topic gate sees (``AnsweringModels.topic``): whether the documents are about the question's subject at
+# all, not whether they give the fact asked. Of the decision's features, those of closeness and words held, with
+# none about a name, year, month or kind of fact missing (that is what separates a near miss, which the decision
+# declines, from an answerable question; an off-topic question shares few words and little meaning with any page).
+TOPIC_FEATURES = (
+    "top_logit",
+    "top_dense",
+    "top_words",
+    "sentences_words",
+    "unseen_words",
+    "rarest_missing",
+    "best_page_bm25",
+)
+
+
+def topic_row(decision_row: Sequence[float]) -> list[float]:
+    """The gate's features, out of a decision row."""
+    return [decision_row[DECISION_FEATURES.index(name)] for name in TOPIC_FEATURES]
+
+
 # The decision row of a question nothing was found for, by feature: no confidence and no words held;
 # every other feature (a share missing, a name unknown, no figure) at 1.0, as with nothing to hold it.
 _NOTHING_FOUND = {

@@ -1,6 +1,6 @@
-"""The fitted models answering uses: a sentence ranker and an answer-or-decline decision.
+"""The fitted models answering uses: a sentence ranker, an answer-or-decline decision and a topic gate.
 
-Both are logistic regressions over the interpretable features of
+All three are logistic regressions over the interpretable features of
 ``bot.features``: each weight says how much a feature counts, and
 ``python -m bot train`` refits them on the gold questions (``bot.training``).
 They are stored as a small JSON file in the package, so answering needs
@@ -15,11 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.features import DECISION_FEATURES, SENTENCE_FEATURES, DeclineRule
+from bot.features import DECISION_FEATURES, SENTENCE_FEATURES, TOPIC_FEATURES, DeclineRule, topic_row
 
 MODELS_FILE = Path(__file__).with_name("models") / "answering.json"
 # Bumped whenever the features change meaning: a file fitted on other features is refused.
-FEATURE_VERSION = 16
+FEATURE_VERSION = 17
 
 
 def probability(logits: np.ndarray) -> np.ndarray:
@@ -59,7 +59,8 @@ class LinearModel:
 
 @dataclass(frozen=True)
 class AnsweringModels:
-    """The ranker, the decision, and the decision's threshold (answer when its logit is above it)."""
+    """The ranker, the decision, and the decision's threshold (answer when its logit is above it); the topic gate and
+    its threshold (decline when its logit is below it, whatever the decision says)."""
 
     ranker: LinearModel
     decision: LinearModel
@@ -74,6 +75,18 @@ class AnsweringModels:
     # How the knowledge base they were fitted on read its documents (``Manifest.text_pipeline``): the
     # features of a knowledge base read another way differ, and answering says the models need refitting.
     text_pipeline: int | None = None
+    # Whether the documents are about the question's subject at all (``TOPIC_FEATURES``): fitted on the answerable
+    # and the off-topic questions alone, so it learns what the decision, fitted on near misses too, cannot (a near miss
+    # shares every word of the page it misses, so the decision weighs the words held against answering). None: no gate.
+    topic: LinearModel | None = None
+    topic_threshold: float = 0.0
+
+    def off_topic(self, decision_row: list[float]) -> tuple[bool, float]:
+        """Whether the gate declines a question with this decision row, and its logit (the documents cover it)."""
+        if self.topic is None:
+            return False, float("inf")
+        logit = float(self.topic.logits(np.array([topic_row(decision_row)]))[0])
+        return logit < self.topic_threshold, logit
 
     def fits(self, text_pipeline: int) -> bool:
         """Fitted on a knowledge base that read its documents as this one did (or on one not recorded)."""
@@ -88,7 +101,8 @@ class AnsweringModels:
         return {"feature_version": FEATURE_VERSION, "fitted_on": self.fitted_on, "threshold": self.threshold, "follow_on_share": self.follow_on_share, "diverse": self.diverse,
                 "decline_rules": [rule.value for rule in self.decline_rules], "like_meaning": self.like_meaning,
                 "text_pipeline": self.text_pipeline,
-                "ranker": self.ranker.as_json(), "decision": self.decision.as_json()}
+                "ranker": self.ranker.as_json(), "decision": self.decision.as_json(),
+                "topic": self.topic.as_json() if self.topic else None, "topic_threshold": self.topic_threshold}
 
     @classmethod
     def from_json(cls, data: dict) -> AnsweringModels:
@@ -97,9 +111,10 @@ class AnsweringModels:
         models = cls(LinearModel.from_json(data["ranker"]), LinearModel.from_json(data["decision"]),
                      float(data["threshold"]), data.get("fitted_on", ""), float(data.get("follow_on_share", 0.65)), bool(data.get("diverse", False)),
                      tuple(known_rules[rule] for rule in rules if rule in known_rules), data.get("like_meaning"),
-                     data.get("text_pipeline"))
+                     data.get("text_pipeline"), LinearModel.from_json(data["topic"]) if data.get("topic") else None,
+                     float(data.get("topic_threshold", 0.0)))
         if (len(models.decline_rules) != len(rules) or data.get("feature_version") != FEATURE_VERSION or models.ranker.names != SENTENCE_FEATURES
-                or models.decision.names != DECISION_FEATURES):
+                or models.decision.names != DECISION_FEATURES or (models.topic is not None and models.topic.names != TOPIC_FEATURES)):
             raise StaleModelError(
                 f"The answering models were fitted on other features (version {data.get('feature_version')}, "
                 f"this code computes version {FEATURE_VERSION}): run `python -m bot train`."

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 
 EVAL_QUESTIONS = Path(__file__).resolve().parents[1] / "eval" / "questions.jsonl"
-# Off-topic questions written for the topic gate: fitted on by it alone, and measured apart (out of fold).
+# Off-topic questions written for the subject gate: fitted on by it alone, and measured apart (out of fold).
 GATE_QUESTIONS = EVAL_QUESTIONS.with_name("offtopic_questions.jsonl")
 
 
@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         "--held-out", action="store_true",
         help="score the shipped models alone, on questions they were never fitted on (eval/heldout_questions.jsonl): nothing is refitted",
     )
-    gate_help = "off-topic questions the topic gate alone is fitted on, beside the questions (default: %(default)s; 'none': no such questions)"
+    gate_help = "off-topic questions the subject gate alone is fitted on, beside the questions (default: %(default)s; 'none': no such questions)"
     evaluate.add_argument("--gate-questions", default=str(GATE_QUESTIONS), help=gate_help)
 
     compare = commands.add_parser(
@@ -256,6 +256,9 @@ def _chat(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
 def _eval(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     from bot import evaluation
 
+    if args.held_out and args.gate_questions != str(GATE_QUESTIONS):
+        parser.error("--gate-questions is for fitting, out of fold; --held-out fits nothing")
+    gate_questions = [] if args.held_out else _gate_questions(args.gate_questions, parser)  # read before the slow start
     service = load_service(settings)
     questions = evaluation.load_questions(args.questions)
     folds = sorted({q.fold for q in questions})
@@ -267,7 +270,6 @@ def _eval(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     else:
         print(f"{len(questions)} questions from {args.questions}, {len(folds)} folds: every figure for ours is out-of-fold "
               "(models fitted on the other folds)\n", flush=True)
-        gate_questions = _gate_questions(args.gate_questions, parser)
         ours = evaluation.out_of_fold(service, questions + gate_questions)
         systems = {"ours (out-of-fold)": ours}
     if args.in_sample and not args.held_out:
@@ -295,7 +297,7 @@ def _eval(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
         print()
     if ours is not None and gate_questions:
         declined = sum(ours(q.question).abstained for q in gate_questions)
-        print(f"off-topic questions written for the topic gate ({args.gate_questions}), out of fold: declined "
+        print(f"off-topic questions written for the subject gate ({args.gate_questions}), out of fold: declined "
               f"{declined}/{len(gate_questions)} = {declined / len(gate_questions):.2f}\n")
     print("retrieval: recall of a gold page among the pages of the top k chunks (page BM25: top k pages;")
     print("answering: top k pages in the order of their best sentence, by the ranker of the other folds)")
@@ -316,26 +318,33 @@ def _train(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     from bot import evaluation, training
     from bot.ranker import MODELS_FILE
 
+    gate_questions = _gate_questions(args.gate_questions, parser)  # read before the slow start
     service = load_service(settings, models=training.UNTRAINED)
     questions = evaluation.load_questions(args.questions)
-    gate_questions = _gate_questions(args.gate_questions, parser)
-    also = f" and {len(gate_questions)} off-topic ones for the topic gate" if gate_questions else ""
+    also = f" and {len(gate_questions)} off-topic ones for the subject gate" if gate_questions else ""
     models = training.fit(training.collect(service, questions + gate_questions), f"{args.questions.name}: {len(questions)} questions{also}, all folds")
     models = replace(models, text_pipeline=service.kb.manifest.text_pipeline)  # the text its features were read from
     models.save(MODELS_FILE)
-    print(f"Wrote {MODELS_FILE} (threshold {models.threshold:.3f}); `python -m bot eval` gives the out-of-fold figures.")
+    gate = (
+        f"subject gate's threshold {models.subject_threshold:.3f}" if models.subject_gate is not None else
+        f"no subject gate: fewer than {training.MIN_OFF_TOPIC_QUESTIONS} off-topic questions, or a fold without one kind"
+    )
+    print(f"Wrote {MODELS_FILE} (threshold {models.threshold:.3f}; {gate}); `python -m bot eval` gives the out-of-fold figures.")
     return 0
 
 
 def _gate_questions(path: str, parser: argparse.ArgumentParser) -> list[EvalQuestion]:
-    """The off-topic questions written for the topic gate, marked as such whatever the file says."""
+    """The off-topic questions written for the subject gate, marked as such whatever the file says."""
     from bot import evaluation
 
     if path.lower() == "none":
         return []
     if not Path(path).is_file():
-        parser.error(f"no such file of off-topic questions for the topic gate: {path} (or say --gate-questions none)")
-    return [replace(q, gate_only=True) for q in evaluation.load_questions(Path(path))]
+        parser.error(f"no such file of off-topic questions for the subject gate: {path} (or say --gate-questions none)")
+    questions = evaluation.load_questions(Path(path))
+    if answerable := [q.id for q in questions if q.answerable]:
+        parser.error(f"{path} is for off-topic questions, which have no evidence; these have some: {', '.join(answerable[:5])}")
+    return [replace(q, gate_only=True) for q in questions]
 
 
 def _compare(args, settings: Settings, parser: argparse.ArgumentParser) -> int:

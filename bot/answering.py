@@ -157,7 +157,12 @@ RULE_EXPLAINED = {
     DeclineRule.YEAR_WITHOUT_FIGURE: "The closest passages give no figure for that year.",
 }
 NO_CONTACT = "The closest passages give no email address or phone number for it."
-OFF_TOPIC = "The documents do not seem to cover this subject: the passages closest to it are about other things."
+# Said when the subject gate declines and nothing more telling is: no pages are offered, as those nearest a subject the
+# documents do not cover are about other things (a child's antibiotic dose had pointed to COVID vaccine doses).
+OFF_SUBJECT = (
+    "The documents, the ICS's plans and board papers, do not seem to cover this subject (clinical, HR and IT guidance "
+    "is not in them). If they should, try the words they would use."
+)
 UNREADABLE_YEAR = (
     "I couldn't tell which financial year you mean. Try 23/24, 2023-24, FY2023/24, "
     "“this financial year” or “next year”."
@@ -722,12 +727,16 @@ class AnsweringService:
         scored, _, _ = self._rank(query, CHUNKS_SEARCHED, filters)
         return [RankedSentence(s.sentence_id, s.score) for s in scored[:k]]
 
-    def decide(self, question: str, filters: Filters = NO_FILTERS) -> tuple[Candidates, np.ndarray, float]:
-        """The candidates, their ranker logits and the answer-or-decline logit (for training and --explain)."""
+    def decide(self, question: str, filters: Filters = NO_FILTERS) -> tuple[Candidates, np.ndarray, bool]:
+        """The candidates, their ranker logits, and whether the evidence would be answered: the answer-or-decline
+        logit at its bar or above, and the subject gate's not below its own (for training and briefings; answering
+        itself weighs more, such as the decline rules and a monthly table's row)."""
         scored, candidates, logits = self._rank(question, CHUNKS_SEARCHED, filters)
         table = self._table_answer(question, scored, candidates)
         row = self.features.decision_row(candidates, logits, question, self._quoted(question, scored, table), table_said(table))
-        return candidates, logits, float(self.models.decision.logits(np.array([row]))[0])
+        subject = self.models.subject_logit(row)
+        answers = float(self.models.decision.logits(np.array([row]))[0]) >= self.models.threshold
+        return candidates, logits, answers and (subject is None or subject >= self.models.subject_threshold)
 
     def _table_answer(self, question: str, scored: list[_Scored], candidates: Candidates) -> TableAnswer | None:
         """A monthly table's row giving the value asked for ("... in December 2021": the row's value under
@@ -818,9 +827,9 @@ class AnsweringService:
         trace.append(f"answer-or-decline logit {decision:.2f} (answers above {self.models.threshold:.2f})")
         reasons = [f"{name}={value:.2f}" for name, value in zip(DECISION_FEATURES, decision_row)]
         trace.append("the decision saw: " + ", ".join(reasons))
-        off_topic, topic_logit = self.models.off_topic(decision_row)
-        if self.models.topic is not None:
-            trace.append(f"topic gate logit {topic_logit:.2f} (the documents are taken to cover the subject above {self.models.topic_threshold:.2f})")
+        subject_logit = self.models.subject_logit(decision_row)
+        if subject_logit is not None:
+            trace.append(f"subject gate logit {subject_logit:.2f} (the documents are taken to cover the subject above {self.models.subject_threshold:.2f})")
         # "UHCW" asked and the pages the answer would quote are about SWFT: the near miss a score cannot see.
         likely = tuple(c.sentence_id for c in scored if c.score >= LIKELY_ANSWER)
         lacking = quoted_pages_lack(self.features, question, candidates.reading, quoted, table, likely)
@@ -831,8 +840,12 @@ class AnsweringService:
         if covered and decision < self.models.threshold:
             trace.append("a topic, not a question: the best sentence holds every telling word of it")
         weak = decision < self.models.threshold and not (table and table.answers) and not covered
-        # The gate declines whatever the decision says; not a question a monthly table's row answers, nor a topic named.
-        outside = off_topic and not (table and table.answers) and not covered
+        # The gate declines whatever the decision says; not a question a monthly table's row answers, a topic named, nor
+        # one asking for an email or phone number (answered below by a sentence giving one, or declined saying none is).
+        outside = (
+            subject_logit is not None and subject_logit < self.models.subject_threshold
+            and not (table and table.answers) and not covered and not asks_for_contact(question)
+        )
         said_missing = self._data_said_missing(question, candidates.reading)
         # A question about an organisation whose data a sentence says is missing ("GEH Cancer Waits Data for April is
         # missing ...") is declined whatever the score: the passages around it give other providers' figures, which the
@@ -863,12 +876,12 @@ class AnsweringService:
                 slug, sentence = self.kb.sentences[said]
                 missing, pointers = f"The documents say: “{sentence.text}”", self._hints([(slug, sentence.page)])
                 trace.append(f"a sentence saying the data asked about is missing: {self._where(said)}")
-            if outside and not rules and not weak and not missing:
-                missing = OFF_TOPIC
+            if outside and not rules and not missing:
+                missing, pointers = OFF_SUBJECT, []
             why = (
                 f"a decline rule: {rules[0].value}" if rules else
                 "the evidence is too weak for an answer" if weak else
-                "the documents do not seem to be about the question's subject (the topic gate)" if outside else
+                "the documents do not seem to be about the question's subject (the subject gate)" if outside else
                 "a sentence says the data asked about is missing"
             )
             # A question outside what the documents are for has no closest passages worth pointing to.
@@ -876,9 +889,10 @@ class AnsweringService:
             verdict = (
                 f"In short: declined by the rule '{rules[0].value}' (see the README's decline rules)." if rules else
                 f"In short: declined, as the evidence scored {decision:.2f} on the answer-or-decline scale, below the "
-                f"bar of {self.models.threshold:.2f} (set so that few answerable questions are declined)." if weak else
-                f"In short: declined, as the question scored {topic_logit:.2f} on the topic gate's scale (do the documents "
-                f"cover its subject at all?), below the bar of {self.models.topic_threshold:.2f}." if outside else
+                f"bar of {self.models.threshold:.2f} (set so that few answerable questions are declined)"
+                + (f"; the subject gate's scale gave {subject_logit:.2f}, below its bar too." if outside else ".") if weak else
+                f"In short: declined, as the question scored {subject_logit:.2f} on the subject gate's scale (do the documents "
+                f"cover its subject at all?), below the bar of {self.models.subject_threshold:.2f}." if outside else
                 "In short: declined, as a passage says the data asked about is missing."
             )
             return replace(self._abstain(pointers, [verdict, *trace, f"declined: {why}"], missing), declined_by=tuple(rules))

@@ -52,7 +52,7 @@ class EvalQuestion:
     category: str = ""
     type: str = ""
     evidence: tuple[Evidence, ...] = ()
-    # Written for the topic gate (``eval/offtopic_questions.jsonl``): fitted on by the gate alone, and measured
+    # Written for the subject gate (``eval/offtopic_questions.jsonl``): fitted on by the gate alone, and measured
     # apart from the shared questions.
     gate_only: bool = False
 

@@ -121,11 +121,11 @@ DECISION_FEATURES = (
     "quoted_months_missing",
 )
 
-# What the topic gate sees (``AnsweringModels.topic``): whether the documents are about the question's subject at
+# What the subject gate sees (``AnsweringModels.subject_gate``): whether the documents are about the question's subject at
 # all, not whether they give the fact asked. Of the decision's features, those of closeness and words held, with
 # none about a name, year, month or kind of fact missing (that is what separates a near miss, which the decision
 # declines, from an answerable question; an off-topic question shares few words and little meaning with any page).
-TOPIC_FEATURES = (
+SUBJECT_FEATURES = (
     "top_logit",
     "top_dense",
     "top_words",
@@ -136,9 +136,13 @@ TOPIC_FEATURES = (
 )
 
 
-def topic_row(decision_row: Sequence[float]) -> list[float]:
+# Where they stand in a decision row.
+SUBJECT_COLUMNS = tuple(DECISION_FEATURES.index(name) for name in SUBJECT_FEATURES)
+
+
+def subject_row(decision_row: Sequence[float]) -> list[float]:
     """The gate's features, out of a decision row."""
-    return [decision_row[DECISION_FEATURES.index(name)] for name in TOPIC_FEATURES]
+    return [decision_row[i] for i in SUBJECT_COLUMNS]
 
 
 # The decision row of a question nothing was found for, by feature: no confidence and no words held;

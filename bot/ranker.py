@@ -1,4 +1,4 @@
-"""The fitted models answering uses: a sentence ranker, an answer-or-decline decision and a topic gate.
+"""The fitted models answering uses: a sentence ranker, an answer-or-decline decision and a subject gate.
 
 All three are logistic regressions over the interpretable features of
 ``bot.features``: each weight says how much a feature counts, and
@@ -15,11 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.features import DECISION_FEATURES, SENTENCE_FEATURES, TOPIC_FEATURES, DeclineRule, topic_row
+from bot.features import DECISION_FEATURES, SENTENCE_FEATURES, SUBJECT_FEATURES, DeclineRule, subject_row
 
 MODELS_FILE = Path(__file__).with_name("models") / "answering.json"
 # Bumped whenever the features change meaning: a file fitted on other features is refused.
-FEATURE_VERSION = 17
+FEATURE_VERSION = 16
 
 
 def probability(logits: np.ndarray) -> np.ndarray:
@@ -59,7 +59,7 @@ class LinearModel:
 
 @dataclass(frozen=True)
 class AnsweringModels:
-    """The ranker, the decision, and the decision's threshold (answer when its logit is above it); the topic gate and
+    """The ranker, the decision, and the decision's threshold (answer when its logit is above it); the subject gate and
     its threshold (decline when its logit is below it, whatever the decision says)."""
 
     ranker: LinearModel
@@ -75,18 +75,18 @@ class AnsweringModels:
     # How the knowledge base they were fitted on read its documents (``Manifest.text_pipeline``): the
     # features of a knowledge base read another way differ, and answering says the models need refitting.
     text_pipeline: int | None = None
-    # Whether the documents are about the question's subject at all (``TOPIC_FEATURES``): fitted on the answerable
+    # Whether the documents are about the question's subject at all (``SUBJECT_FEATURES``): fitted on the answerable
     # and the off-topic questions alone, so it learns what the decision, fitted on near misses too, cannot (a near miss
     # shares every word of the page it misses, so the decision weighs the words held against answering). None: no gate.
-    topic: LinearModel | None = None
-    topic_threshold: float = 0.0
+    subject_gate: LinearModel | None = None
+    subject_threshold: float = 0.0
 
-    def off_topic(self, decision_row: list[float]) -> tuple[bool, float]:
-        """Whether the gate declines a question with this decision row, and its logit (the documents cover it)."""
-        if self.topic is None:
-            return False, float("inf")
-        logit = float(self.topic.logits(np.array([topic_row(decision_row)]))[0])
-        return logit < self.topic_threshold, logit
+    def subject_logit(self, decision_row: list[float]) -> float | None:
+        """The subject gate's logit for a question with this decision row (None: no gate); below ``subject_threshold``
+        the documents are taken not to cover the question's subject."""
+        if self.subject_gate is None:
+            return None
+        return float(self.subject_gate.logits(np.array([subject_row(decision_row)]))[0])
 
     def fits(self, text_pipeline: int) -> bool:
         """Fitted on a knowledge base that read its documents as this one did (or on one not recorded)."""
@@ -102,7 +102,7 @@ class AnsweringModels:
                 "decline_rules": [rule.value for rule in self.decline_rules], "like_meaning": self.like_meaning,
                 "text_pipeline": self.text_pipeline,
                 "ranker": self.ranker.as_json(), "decision": self.decision.as_json(),
-                "topic": self.topic.as_json() if self.topic else None, "topic_threshold": self.topic_threshold}
+                "subject_gate": self.subject_gate.as_json() if self.subject_gate else None, "subject_threshold": self.subject_threshold}
 
     @classmethod
     def from_json(cls, data: dict) -> AnsweringModels:
@@ -111,13 +111,17 @@ class AnsweringModels:
         models = cls(LinearModel.from_json(data["ranker"]), LinearModel.from_json(data["decision"]),
                      float(data["threshold"]), data.get("fitted_on", ""), float(data.get("follow_on_share", 0.65)), bool(data.get("diverse", False)),
                      tuple(known_rules[rule] for rule in rules if rule in known_rules), data.get("like_meaning"),
-                     data.get("text_pipeline"), LinearModel.from_json(data["topic"]) if data.get("topic") else None,
-                     float(data.get("topic_threshold", 0.0)))
+                     data.get("text_pipeline"), LinearModel.from_json(data["subject_gate"]) if data.get("subject_gate") else None,
+                     float(data.get("subject_threshold", 0.0)))
         if (len(models.decline_rules) != len(rules) or data.get("feature_version") != FEATURE_VERSION or models.ranker.names != SENTENCE_FEATURES
-                or models.decision.names != DECISION_FEATURES or (models.topic is not None and models.topic.names != TOPIC_FEATURES)):
+                or models.decision.names != DECISION_FEATURES):
             raise StaleModelError(
                 f"The answering models were fitted on other features (version {data.get('feature_version')}, "
                 f"this code computes version {FEATURE_VERSION}): run `python -m bot train`."
+            )
+        if models.subject_gate is not None and models.subject_gate.names != SUBJECT_FEATURES:
+            raise StaleModelError(
+                f"The subject gate was fitted on other features ({', '.join(models.subject_gate.names)}): run `python -m bot train`."
             )
         return models
 

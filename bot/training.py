@@ -38,7 +38,8 @@ from bot.evaluation import EvalQuestion
 from bot.features import (
     DECISION_FEATURES,
     SENTENCE_FEATURES,
-    TOPIC_FEATURES,
+    SUBJECT_COLUMNS,
+    SUBJECT_FEATURES,
     Candidates,
     DeclineRule,
     FeatureMaker,
@@ -91,11 +92,11 @@ MAX_SIMULATED = 12
 # The closeness in meaning (cosine) at which a corpus word may stand in for a question word the documents
 # never use, when choosing sentences (``AnsweringModels.like_meaning``): fitted among these and not at all.
 LIKE_MEANING_SIMILARITIES = (0.5, 0.6, 0.7)
-# The topic gate (``AnsweringModels.topic``) declines this share of answerable questions on folds it was not fitted
+# The subject gate (``AnsweringModels.subject_gate``) declines this share of answerable questions on folds it was not fitted
 # on, on top of the budget above (see fit). A policy, not a fitted value: screened at 0.005, 0.01, 0.015 and 0.02 on the
 # shipped models' features, which declined the same held-out off-topic questions within one (0.02: twice the
 # answerable ones); out of fold it declined 4 of 225 answerable dev questions (docs/experiments.md).
-TOPIC_GATE_ANSWERABLE_SHARE = 0.01
+SUBJECT_GATE_ANSWERABLE_SHARE = 0.01
 # The questions the gate learns to decline: the shared questions' off-topic category and the questions written for it.
 OFF_TOPIC_CATEGORY = "off_topic_unanswerable"
 # Fewer off-topic questions than this among those fitted on (a small slice in a test): no gate. Set by hand.
@@ -166,7 +167,8 @@ def _is_gold(service: AnsweringService, sentence_id: int, question: EvalQuestion
 
 
 def fit(data: list[QuestionData], fitted_on: str) -> AnsweringModels:
-    """The ranker, the decision and its threshold, from these questions alone."""
+    """The ranker, the decision and its threshold, and the subject gate and its threshold, from these questions alone.
+    Questions written for the gate (``gate_only``) are fitted on by the gate alone."""
     ranker = fit_ranker(data)
     folds = sorted({d.question.fold for d in data})
     # Decision features with ranker confidences from rankers that did not see the question.
@@ -201,11 +203,11 @@ def fit(data: list[QuestionData], fitted_on: str) -> AnsweringModels:
         answerable.append(int(d.question.answerable))
         fold_of.append(d.question.fold)
         gate_only.append(d.question.gate_only)
-        off_topic.append(d.question.category == OFF_TOPIC_CATEGORY)
+        off_topic.append(d.question.category == OFF_TOPIC_CATEGORY or (d.question.gate_only and not d.question.answerable))
     every_x, every_y, every_fold = np.array(rows), np.array(answerable), np.array(fold_of)
     # The gate's declines of answerable questions come on top of the decision's budget, not out of it: counted in it,
     # the decision's bar fell from 0.56 to 0.19 and answered as many off-topic questions as the gate declined.
-    topic, topic_threshold, _ = _fit_topic(every_x, every_y, np.array(off_topic, dtype=bool), every_fold)
+    subject_gate, subject_threshold, _ = _fit_subject_gate(every_x, every_y, np.array(off_topic, dtype=bool), every_fold)
     # The decision, its rules and its threshold see the shared questions alone: the questions written for the gate
     # would tip it towards off-topic questions, and it declined fewer near misses (docs/experiments.md).
     shared = ~np.array(gate_only, dtype=bool)
@@ -221,26 +223,29 @@ def fit(data: list[QuestionData], fitted_on: str) -> AnsweringModels:
     like_meaning = _like_meaning(data, inner_rankers)
     return AnsweringModels(
         ranker, decision, _threshold(held_out, y, ruled_out), fitted_on, follow_on, diverse, rules, like_meaning,
-        topic=topic, topic_threshold=topic_threshold,
+        subject_gate=subject_gate, subject_threshold=subject_threshold,
     )
 
 
-def _fit_topic(x: np.ndarray, answerable: np.ndarray, off_topic: np.ndarray, fold_of: np.ndarray) -> tuple[LinearModel | None, float, np.ndarray]:
-    """The topic gate, fitted on the answerable and the off-topic questions (``x``: decision rows), with classes
+def _fit_subject_gate(x: np.ndarray, answerable: np.ndarray, off_topic: np.ndarray, fold_of: np.ndarray) -> tuple[LinearModel | None, float, np.ndarray]:
+    """The subject gate, fitted on the answerable and the off-topic questions (``x``: decision rows), with classes
     weighed alike (there are a quarter as many off-topic ones); its threshold, at which it would decline
-    TOPIC_GATE_ANSWERABLE_SHARE of answerable questions on folds it was not fitted on (a normal's quantile, as the
-    decision's); and which questions it declines on such folds. No gate without MIN_OFF_TOPIC_QUESTIONS."""
-    columns = [DECISION_FEATURES.index(name) for name in TOPIC_FEATURES]
-    rows, used = x[:, columns], (answerable == 1) | off_topic
-    if int(off_topic.sum()) < MIN_OFF_TOPIC_QUESTIONS or len(rows) == 0:
-        return None, 0.0, np.zeros(len(answerable), dtype=bool)
-    gate = _fit_linear(rows[used], answerable[used], TOPIC_FEATURES, balanced=True)
+    SUBJECT_GATE_ANSWERABLE_SHARE of answerable questions on folds it was not fitted on (a normal's quantile, as the
+    decision's); and which questions it declines on such folds (for the tests). No gate (None) when some fit would lack
+    one of the two kinds, or MIN_OFF_TOPIC_QUESTIONS of the off-topic one: a test's slice."""
+    nothing = None, 0.0, np.zeros(len(answerable), dtype=bool)
+    used = (answerable == 1) | off_topic
+    folds = sorted(set(fold_of.tolist()))
+    fits = [used] + [used & (fold_of != fold) for fold in folds]
+    if int(off_topic.sum()) < MIN_OFF_TOPIC_QUESTIONS or any(len(set(answerable[rows].tolist())) < 2 for rows in fits):
+        return nothing
+    rows = x[:, list(SUBJECT_COLUMNS)]
+    gate = _fit_linear(rows[used], answerable[used], SUBJECT_FEATURES, balanced=True)
     held_out = np.zeros(len(answerable))
-    for fold in sorted(set(fold_of.tolist())):
-        inner = _fit_linear(rows[used & (fold_of != fold)], answerable[used & (fold_of != fold)], TOPIC_FEATURES, balanced=True)
+    for fold, fitted in zip(folds, fits[1:]):
+        inner = _fit_linear(rows[fitted], answerable[fitted], SUBJECT_FEATURES, balanced=True)
         held_out[fold_of == fold] = inner.logits(rows[fold_of == fold])
-    left = held_out[answerable == 1]
-    threshold = float(left.mean() + left.std() * NormalDist().inv_cdf(TOPIC_GATE_ANSWERABLE_SHARE))
+    threshold = _normal_quantile(held_out[answerable == 1], SUBJECT_GATE_ANSWERABLE_SHARE)
     return gate, threshold, held_out < threshold
 
 
@@ -376,5 +381,9 @@ def _threshold(logits: np.ndarray, answerable: np.ndarray, ruled_out: np.ndarray
     if len(left) < 2:
         return 0.0
     budget = ACCEPTED_WRONG_DECLINES * int((answerable == 1).sum()) - int((ruled_out & (answerable == 1)).sum())
-    share = max(budget, MIN_DECLINED_QUESTIONS) / len(left)
-    return float(left.mean() + left.std() * NormalDist().inv_cdf(share))
+    return _normal_quantile(left, max(budget, MIN_DECLINED_QUESTIONS) / len(left))
+
+
+def _normal_quantile(values: np.ndarray, share: float) -> float:
+    """The value below which ``share`` of a normal distribution fitted to ``values`` lies."""
+    return float(values.mean() + values.std() * NormalDist().inv_cdf(share))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from bot import evaluation, training
-from bot.features import TOPIC_FEATURES
+from bot.features import SUBJECT_FEATURES
 from bot.ranker import MODELS_FILE, AnsweringModels, StaleModelError, load_models
 from index.text import tokenize, without_whitespace
 from ingest.reading import read_pages
@@ -89,7 +90,7 @@ def test_a_fold_is_fitted_without_its_own_questions(service):
 def test_the_topic_gate_is_fitted_on_the_off_topic_questions_and_declines_about_its_share_of_answerable_ones():
     """Fitted on decision rows where off-topic questions hold few of the question's words and are far in meaning
     (as the dev questions' are), the gate weighs closeness and words held for answering, and its bar declines
-    about TOPIC_GATE_ANSWERABLE_SHARE of answerable questions on folds it was not fitted on."""
+    about SUBJECT_GATE_ANSWERABLE_SHARE of answerable questions on folds it was not fitted on."""
     import numpy as np
 
     from bot.features import DECISION_FEATURES
@@ -102,33 +103,97 @@ def test_the_topic_gate_is_fitted_on_the_off_topic_questions_and_declines_about_
     answerable = np.array([1] * answerable_count + [0] * off_topic_count)
     off_topic = answerable == 0
     folds = np.arange(len(answerable)) % 5
-    gate, _, declined = training._fit_topic(x, answerable, off_topic, folds)
+    gate, _, declined = training._fit_subject_gate(x, answerable, off_topic, folds)
     assert gate is not None
     weights = dict(zip(gate.names, gate.weights))
     assert weights["top_dense"] > 0 and weights["top_words"] > 0 and weights["best_page_bm25"] > 0
-    assert declined[answerable == 1].mean() <= 3 * training.TOPIC_GATE_ANSWERABLE_SHARE
+    assert declined[answerable == 1].mean() <= 3 * training.SUBJECT_GATE_ANSWERABLE_SHARE
     assert declined[off_topic].mean() >= 0.5
     # Too few off-topic questions to learn from (a test's slice): no gate, nothing declined by it.
     few = np.zeros(len(answerable), dtype=bool)
     few[answerable_count : answerable_count + training.MIN_OFF_TOPIC_QUESTIONS - 1] = True
-    assert training._fit_topic(x, answerable, few, folds)[0] is None
+    assert training._fit_subject_gate(x, answerable, few, folds)[0] is None
 
 
 def test_the_shipped_models_carry_a_topic_gate_fitted_on_the_questions_written_for_it():
     models = load_models()
-    assert models.topic is not None and models.topic.names == TOPIC_FEATURES
+    assert models.subject_gate is not None and models.subject_gate.names == SUBJECT_FEATURES
     written = evaluation.load_questions(EVAL_DIR / "offtopic_questions.jsonl")
     assert written and all(q.gate_only and not q.answerable for q in written)
-    assert f"{len(written)} off-topic ones for the topic gate" in models.fitted_on
+    assert f"{len(written)} off-topic ones for the subject gate" in models.fitted_on
 
 
-def test_an_off_topic_question_the_decision_would_answer_is_declined_by_the_topic_gate(service):
-    """A clinical question the documents never touch: the decision alone scored it above its bar (1.30 against
-    0.56, as near misses share words with their pages and this shares few) and quoted the performance report."""
-    answer = service.answer("What dose of amoxicillin do we give a child with an ear infection?")
-    assert answer.abstained and not answer.citations
-    assert answer.text.startswith("I couldn't find that in the documents. The documents do not seem to cover this subject")
-    assert any("topic gate" in step for step in answer.trace)
+def test_an_off_topic_question_the_decision_would_answer_is_declined_by_the_subject_gate(service, knowledge_base, embedder):
+    """A clinical question the documents never touch, like none the gate was fitted on: the decision alone answers
+    it (its score is above its bar, as near misses share words with their pages and this shares few)."""
+    from bot.answering import OFF_SUBJECT, AnsweringService
+
+    question = "what temperature should the drugs fridge be kept at"
+    answer = service.answer(question)
+    assert answer.abstained and not answer.citations and not answer.see_also  # no pages on other subjects offered
+    assert answer.text == f"I couldn't find that in the documents. {OFF_SUBJECT}"
+    assert any("subject gate" in step for step in answer.trace)
+    without_gate = AnsweringService(knowledge_base, embedder, models=replace(load_models(), subject_gate=None))
+    assert not without_gate.answer(question).abstained
+
+
+def test_a_contact_asked_for_is_declined_as_none_given_not_as_off_subject(service):
+    """The gate scores "the press office's phone number" low, but the documents do name the press office: the
+    decline says they give no number, and where they name it (a review)."""
+    from bot.answering import NO_CONTACT
+
+    answer = service.answer("what's the phone number for the press office")
+    assert answer.abstained and NO_CONTACT in answer.text and answer.see_also
+
+
+def test_the_questions_written_for_the_gate_change_nothing_but_the_gate(service):
+    questions = evaluation.load_questions(EVAL_DIR / "questions.jsonl")[::5]
+    written = [replace(q, gate_only=True) for q in evaluation.load_questions(EVAL_DIR / "offtopic_questions.jsonl")[::3]]
+    shared = training.collect(service, questions)
+    both = shared + training.collect(service, written)
+    alone, with_written = training.fit(shared, "shared"), training.fit(both, "both")
+    assert with_written.decision == alone.decision and with_written.ranker == alone.ranker
+    assert with_written.threshold == alone.threshold and with_written.decline_rules == alone.decline_rules
+    assert with_written.subject_gate is not None and with_written.subject_gate != alone.subject_gate
+
+
+def test_models_with_and_without_a_gate_round_trip_and_a_gate_on_other_features_is_refused(tmp_path: Path):
+    models = load_models()
+    for kept in (models, replace(models, subject_gate=None)):
+        path = tmp_path / "answering.json"
+        kept.save(path)
+        assert load_models(path) == kept
+    data = json.loads(MODELS_FILE.read_text())
+    data["subject_gate"]["names"] = data["subject_gate"]["names"][:-1]
+    stale = tmp_path / "stale.json"
+    stale.write_text(json.dumps(data))
+    with pytest.raises(StaleModelError, match="subject gate"):
+        load_models(stale)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["train", "--gate-questions", "/no/such/file.jsonl"], "no such file of off-topic questions"),
+        (["eval", "--held-out", "--gate-questions", "none"], "--held-out fits nothing"),
+    ],
+)
+def test_the_gate_questions_option_is_checked_before_anything_loads(argv, message, capsys):
+    from bot.__main__ import main
+
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    assert stopped.value.code == 2 and message in capsys.readouterr().err
+
+
+def test_a_file_of_gate_questions_with_evidence_is_refused(tmp_path: Path, capsys):
+    from bot.__main__ import main
+
+    answerable = tmp_path / "gate.jsonl"
+    answerable.write_text((EVAL_DIR / "questions.jsonl").read_text().splitlines()[0] + "\n")
+    with pytest.raises(SystemExit):
+        main(["train", "--gate-questions", str(answerable)])
+    assert "is for off-topic questions" in capsys.readouterr().err
 
 
 # -- routing -------------------------------------------------------------------------

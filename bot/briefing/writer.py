@@ -269,12 +269,12 @@ class BriefingWriter:
 
     def _ranked_and_answerable(self, query: str, filters: Filters = NO_FILTERS) -> tuple[list[RankedSentence], bool]:
         """The shared ranker's best sentences for the topic (as ``rank_sentences`` gives them) and
-        whether the answering service's decision model would answer the topic as a question: one
+        whether the answering service would answer the topic as a question (its decision and subject gate): one
         search for both."""
-        candidates, logits, decision = self.service.decide(query, filters)
+        candidates, logits, answerable = self.service.decide(query, filters)
         order = np.argsort(-logits, kind="stable")[:RANKED_PER_QUERY]
         ranked = [RankedSentence(int(candidates.sentence_ids[i]), float(p)) for i, p in zip(order, probability(logits[order]))]
-        return ranked, decision >= self.service.models.threshold
+        return ranked, answerable
 
     def _feedback_words(self, ranking: list[RankedSentence], query: Query) -> list[str]:
         """Pseudo relevance feedback: the most telling words the topic's best-ranked sentences share

@@ -68,8 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         "--held-out", action="store_true",
         help="score the shipped models alone, on questions they were never fitted on (eval/heldout_questions.jsonl): nothing is refitted",
     )
-    gate_help = "off-topic questions the subject gate alone is fitted on, beside the questions (default: %(default)s; 'none': no such questions)"
-    evaluate.add_argument("--gate-questions", default=str(GATE_QUESTIONS), help=gate_help)
+    gate_help = f"off-topic questions the subject gate alone is fitted on, beside the questions (default: {GATE_QUESTIONS}; 'none': no such questions)"
+    evaluate.add_argument("--gate-questions", help=gate_help)
 
     compare = commands.add_parser(
         "compare", help="two `eval --details` files: how each measure moved, its 95%% interval and a sign test, and the questions that moved"
@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
 
     train = commands.add_parser("train", help="refit the answering models on gold questions and write them into the package")
     train.add_argument("questions", type=Path, nargs="?", default=EVAL_QUESTIONS, help="questions.jsonl (default: %(default)s)")
-    train.add_argument("--gate-questions", default=str(GATE_QUESTIONS), help=gate_help)
+    train.add_argument("--gate-questions", help=gate_help)
 
     dialogues = commands.add_parser("eval-dialogues", help="score follow-up questions on dialogues, out-of-fold, with and without context")
     dialogues.add_argument(
@@ -256,7 +256,7 @@ def _chat(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
 def _eval(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     from bot import evaluation
 
-    if args.held_out and args.gate_questions != str(GATE_QUESTIONS):
+    if args.held_out and args.gate_questions not in (None, "none"):
         parser.error("--gate-questions is for fitting, out of fold; --held-out fits nothing")
     gate_questions = [] if args.held_out else _gate_questions(args.gate_questions, parser)  # read before the slow start
     service = load_service(settings)
@@ -297,7 +297,7 @@ def _eval(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
         print()
     if ours is not None and gate_questions:
         declined = sum(ours(q.question).abstained for q in gate_questions)
-        print(f"off-topic questions written for the subject gate ({args.gate_questions}), out of fold: declined "
+        print(f"off-topic questions written for the subject gate ({args.gate_questions or GATE_QUESTIONS}), out of fold: declined "
               f"{declined}/{len(gate_questions)} = {declined / len(gate_questions):.2f}\n")
     print("retrieval: recall of a gold page among the pages of the top k chunks (page BM25: top k pages;")
     print("answering: top k pages in the order of their best sentence, by the ranker of the other folds)")
@@ -333,10 +333,12 @@ def _train(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     return 0
 
 
-def _gate_questions(path: str, parser: argparse.ArgumentParser) -> list[EvalQuestion]:
-    """The off-topic questions written for the subject gate, marked as such whatever the file says."""
+def _gate_questions(path: str | None, parser: argparse.ArgumentParser) -> list[EvalQuestion]:
+    """The off-topic questions written for the subject gate (GATE_QUESTIONS unless another ``path`` is given), marked as
+    such whatever the file says."""
     from bot import evaluation
 
+    path = path or str(GATE_QUESTIONS)
     if path.lower() == "none":
         return []
     if not Path(path).is_file():

@@ -157,12 +157,14 @@ RULE_EXPLAINED = {
     DeclineRule.YEAR_WITHOUT_FIGURE: "The closest passages give no figure for that year.",
 }
 NO_CONTACT = "The closest passages give no email address or phone number for it."
-# Said when the subject gate declines and nothing more telling is: no pages are offered, as those nearest a subject the
-# documents do not cover are about other things (a child's antibiotic dose had pointed to COVID vaccine doses).
+# Said when the subject gate declines and nothing more telling is; the pages nearest the question follow under
+# NEAREST_OFF_SUBJECT, as they may be about other things (a child's antibiotic dose had pointed to COVID vaccine doses),
+# or the one page that answers a question the gate took wrongly (the virtual ward for "drip antibiotics ... at home").
 OFF_SUBJECT = (
     "The documents, the ICS's plans and board papers, do not seem to cover this subject (clinical, HR and IT guidance "
-    "is not in them). If they should, try the words they would use."
+    "is not in them). If they do, try the words they would use."
 )
+NEAREST_OFF_SUBJECT = "The nearest passages, perhaps about other things, are in"
 UNREADABLE_YEAR = (
     "I couldn't tell which financial year you mean. Try 23/24, 2023-24, FY2023/24, "
     "“this financial year” or “next year”."
@@ -734,9 +736,14 @@ class AnsweringService:
         scored, candidates, logits = self._rank(question, CHUNKS_SEARCHED, filters)
         table = self._table_answer(question, scored, candidates)
         row = self.features.decision_row(candidates, logits, question, self._quoted(question, scored, table), table_said(table))
-        subject = self.models.subject_logit(row)
         answers = float(self.models.decision.logits(np.array([row]))[0]) >= self.models.threshold
-        return candidates, logits, answers and (subject is None or subject >= self.models.subject_threshold)
+        return candidates, logits, answers and not self._gated(self.models.subject_logit(row), table, self._topic_covered(row))
+
+    def _gated(self, subject_logit: float | None, table: TableAnswer | None, covered: bool) -> bool:
+        """Whether the subject gate declines: its logit under its bar, and neither a monthly table's row answering nor a
+        topic named whose every telling word the best sentence holds (``covered``), which answer whatever the scores."""
+        below = subject_logit is not None and subject_logit < self.models.subject_threshold
+        return below and not (table and table.answers) and not covered
 
     def _table_answer(self, question: str, scored: list[_Scored], candidates: Candidates) -> TableAnswer | None:
         """A monthly table's row giving the value asked for ("... in December 2021": the row's value under
@@ -840,12 +847,10 @@ class AnsweringService:
         if covered and decision < self.models.threshold:
             trace.append("a topic, not a question: the best sentence holds every telling word of it")
         weak = decision < self.models.threshold and not (table and table.answers) and not covered
-        # The gate declines whatever the decision says; not a question a monthly table's row answers, a topic named, nor
-        # one asking for an email or phone number (answered below by a sentence giving one, or declined saying none is).
-        outside = (
-            subject_logit is not None and subject_logit < self.models.subject_threshold
-            and not (table and table.answers) and not covered and not asks_for_contact(question)
-        )
+        # The gate declines whatever the decision says, but not a question asking for an email or phone number, which
+        # a sentence giving one answers below, or which is declined saying none is given.
+        gated = self._gated(subject_logit, table, covered)
+        outside = gated and not asks_for_contact(question)
         said_missing = self._data_said_missing(question, candidates.reading)
         # A question about an organisation whose data a sentence says is missing ("GEH Cancer Waits Data for April is
         # missing ...") is declined whatever the score: the passages around it give other providers' figures, which the
@@ -876,11 +881,11 @@ class AnsweringService:
                 slug, sentence = self.kb.sentences[said]
                 missing, pointers = f"The documents say: “{sentence.text}”", self._hints([(slug, sentence.page)])
                 trace.append(f"a sentence saying the data asked about is missing: {self._where(said)}")
-            if outside and not rules and not missing:
-                missing, pointers = OFF_SUBJECT, []
+            off_subject = outside and not rules and not missing
+            missing = OFF_SUBJECT if off_subject else missing
             why = (
                 f"a decline rule: {rules[0].value}" if rules else
-                "the evidence is too weak for an answer" if weak else
+                "the evidence is too weak for an answer" + (" and the subject gate" if outside else "") if weak else
                 "the documents do not seem to be about the question's subject (the subject gate)" if outside else
                 "a sentence says the data asked about is missing"
             )
@@ -890,12 +895,14 @@ class AnsweringService:
                 f"In short: declined by the rule '{rules[0].value}' (see the README's decline rules)." if rules else
                 f"In short: declined, as the evidence scored {decision:.2f} on the answer-or-decline scale, below the "
                 f"bar of {self.models.threshold:.2f} (set so that few answerable questions are declined)"
-                + (f"; the subject gate's scale gave {subject_logit:.2f}, below its bar too." if outside else ".") if weak else
+                + (f"; the subject gate's scale gave {subject_logit:.2f}, below its bar of {self.models.subject_threshold:.2f} too."
+                   if outside else ".") if weak else
                 f"In short: declined, as the question scored {subject_logit:.2f} on the subject gate's scale (do the documents "
                 f"cover its subject at all?), below the bar of {self.models.subject_threshold:.2f}." if outside else
                 "In short: declined, as a passage says the data asked about is missing."
             )
-            return replace(self._abstain(pointers, [verdict, *trace, f"declined: {why}"], missing), declined_by=tuple(rules))
+            hints_lead = NEAREST_OFF_SUBJECT if off_subject else ""
+            return replace(self._abstain(pointers, [verdict, *trace, f"declined: {why}"], missing, hints_lead), declined_by=tuple(rules))
         if (with_like_words := self.with_words_of_like_meaning(question)) != question:
             # Decided on the words asked (stand-ins would make any question look answerable); chosen with
             # the stand-ins, which find the passage a paraphrase was made from.
@@ -909,7 +916,8 @@ class AnsweringService:
             giving = [c for c in scored[:CONTACT_CANDIDATES] if gives_contact(self._text(c))]
             if not giving:
                 best = [c.sentence_id for c in scored[:3]]
-                return self._abstain(self._hints_of_sentences(best), [*trace, "declined: contact details asked for, none among the best sentences"], NO_CONTACT)
+                step = "declined: contact details asked for, none among the best sentences" + (", on a subject the gate declines" if gated else "")
+                return self._abstain(self._hints_of_sentences(best), [*trace, step], NO_CONTACT, NEAREST_OFF_SUBJECT if gated else "")
             scored = giving
         if author_asked:
             scored = self._author_first(asked_documents, scored)
@@ -1779,12 +1787,13 @@ class AnsweringService:
         hints = self._hints([(c.slug, c.page) for c in answer.citations])
         return self._abstain(hints, [f"declined: {reason}", *answer.trace], missing)
 
-    def _abstain(self, hints: list[SourceHint], trace: list[str], missing: str = "") -> Answer:
-        """Declines, saying what the closest evidence lacks when it shows it, and where it is."""
+    def _abstain(self, hints: list[SourceHint], trace: list[str], missing: str = "", hints_lead: str = "") -> Answer:
+        """Declines, saying what the closest evidence lacks when it shows it, and where it is (after ``hints_lead``)."""
         text = f"{NOT_FOUND} {missing}" if missing else NOT_FOUND
         if hints:
             where = "; ".join(f"{h.title}, p. {h.page}" for h in hints)
-            text += f" They are in: {where}." if missing else f" The closest passages are in: {where}."
+            lead = hints_lead or ("They are in" if missing else "The closest passages are in")
+            text += f" {lead}: {where}."
         return Answer(text=text, citations=[], abstained=True, see_also=hints, trace=trace)
 
     def _hints_of_hits(self, hits: list[ChunkHit]) -> list[SourceHint]:

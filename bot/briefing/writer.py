@@ -158,7 +158,7 @@ class Gathered:
     rows: np.ndarray  # len(candidates) x len(FEATURES)
     actions: list[NextAction]
     nearest_topics: tuple[str, ...]
-    answerable: bool = False  # the answering service's decision model would answer the topic as a question
+    answerable: bool = False  # the answering service would answer the topic as a question (its decision and subject gate)
     # ... and then the sentences its answer would rest on (the best and those near it): a thin briefing gives them
     # however far in meaning they are ("winter pressures": the Winter Access Fund had been "not covered").
     answered_by: frozenset[int] = frozenset()
@@ -493,7 +493,7 @@ class BriefingWriter:
         terms = {term: weight for q in gathered.queries for term, weight in q.terms.items()}
         relevant = [(c, p) for c, p in zip(ranked, strength) if c.relevance >= RELEVANT]
         # Thin when fewer than MIN_POINTS passages speak to the topic, unless the answering
-        # service's decision model (fitted on questions, not on these topics) would answer the
+        # service (its decision and subject gate, fitted on questions, not on these topics) would answer the
         # topic and at least one passage does: a sloppy topic ("gp access numbers") scores low
         # on meaning while the documents plainly cover it.
         speaking = len(_choose_points([c for c, _ in relevant], terms, [p for _, p in relevant]))

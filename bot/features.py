@@ -649,8 +649,7 @@ class FeatureMaker:
             float(unknown_name),
             *missing_there,
             # A table row giving the month asked gives its count too ("Total appointments: February 2022 413,658").
-            float(FactKind.COUNT in reading.wants and not states_a_count(self.figure_text(shown)) and not states_a_count(said)
-                  and not self._another_part_counted(question, quoted)),
+            float(FactKind.COUNT in reading.wants and not states_a_count(self.figure_text(shown)) and not states_a_count(said)),
             float(asks_when(question) and not dated),
             float(asks_when(question) and not self._dates_what_is_asked(reading, best[0], dated)),
             float(self._year_without_figure(question, quoted, said)),
@@ -661,12 +660,6 @@ class FeatureMaker:
             # What the pages it would quote hold: a near miss's lack the name asked.
             *self._pages_coverage(reading, self.evidence_tokens(quoted) | table_tokens, self.names_to_find(reading)),
         ]
-
-    def _another_part_counted(self, question: str, quoted: list[int]) -> bool:
-        """A question in parts whose count may be asked in a part the best sentence does not answer, and a sentence the
-        answer would quote gives one ("What is the CCG's financial position at month 3 ..., and how much allocation is
-        being rephased?": the best is the cover sheet's purpose, the next "... rephasing £1,202k ...")."""
-        return len(split_question(question)) > 1 and any(states_a_count(self.figure_text(i)) for i in quoted)
 
     def _dates_what_is_asked(self, reading: QuestionReading, best: int, dated: list[int]) -> bool:
         """One of the ``dated`` sentences (those beside the best on its page holding a date), with the best, holds

@@ -731,8 +731,9 @@ class AnsweringService:
 
     def decide(self, question: str, filters: Filters = NO_FILTERS) -> tuple[Candidates, np.ndarray, bool]:
         """The candidates, their ranker logits, and whether the evidence would be answered: the answer-or-decline
-        logit at its bar or above, and the subject gate's not below its own (for training and briefings; answering
-        itself weighs more, such as the decline rules and a monthly table's row)."""
+        logit at its bar or above, and the subject gate's not below its own unless a monthly table's row answers or
+        the best sentence holds every telling word, as for a topic named (for training and briefings, which pass
+        topics; answering itself weighs more, such as the decline rules, and lets those two answer under the bar)."""
         scored, candidates, logits = self._rank(question, CHUNKS_SEARCHED, filters)
         table = self._table_answer(question, scored, candidates)
         row = self.features.decision_row(candidates, logits, question, self._quoted(question, scored, table), table_said(table))
@@ -881,11 +882,11 @@ class AnsweringService:
                 slug, sentence = self.kb.sentences[said]
                 missing, pointers = f"The documents say: “{sentence.text}”", self._hints([(slug, sentence.page)])
                 trace.append(f"a sentence saying the data asked about is missing: {self._where(said)}")
-            off_subject = outside and not rules and not missing
+            off_subject = gated and not rules and not missing  # a contact asked too, when the evidence is weak
             missing = OFF_SUBJECT if off_subject else missing
             why = (
                 f"a decline rule: {rules[0].value}" if rules else
-                "the evidence is too weak for an answer" + (" and the subject gate" if outside else "") if weak else
+                "the evidence is too weak for an answer" + ("; the subject gate declines too" if gated else "") if weak else
                 "the documents do not seem to be about the question's subject (the subject gate)" if outside else
                 "a sentence says the data asked about is missing"
             )
@@ -895,10 +896,10 @@ class AnsweringService:
                 f"In short: declined by the rule '{rules[0].value}' (see the README's decline rules)." if rules else
                 f"In short: declined, as the evidence scored {decision:.2f} on the answer-or-decline scale, below the "
                 f"bar of {self.models.threshold:.2f} (set so that few answerable questions are declined)"
-                + (f"; the subject gate's scale gave {subject_logit:.2f}, below its bar of {self.models.subject_threshold:.2f} too."
-                   if outside else ".") if weak else
-                f"In short: declined, as the question scored {subject_logit:.2f} on the subject gate's scale (do the documents "
-                f"cover its subject at all?), below the bar of {self.models.subject_threshold:.2f}." if outside else
+                + (f"; the subject gate's scale gave {subject_logit:.3f}, below its bar of {self.models.subject_threshold:.3f} too."
+                   if gated else ".") if weak else
+                f"In short: declined, as the question scored {subject_logit:.3f} on the subject gate's scale (do the documents "
+                f"cover its subject at all?), below the bar of {self.models.subject_threshold:.3f}." if outside else
                 "In short: declined, as a passage says the data asked about is missing."
             )
             hints_lead = NEAREST_OFF_SUBJECT if off_subject else ""

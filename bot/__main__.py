@@ -256,7 +256,7 @@ def _chat(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
 def _eval(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     from bot import evaluation
 
-    if args.held_out and args.gate_questions not in (None, "none"):
+    if args.held_out and (args.gate_questions or "none").lower() != "none":
         parser.error("--gate-questions is for fitting, out of fold; --held-out fits nothing")
     gate_questions = [] if args.held_out else _gate_questions(args.gate_questions, parser)  # read before the slow start
     service = load_service(settings)

@@ -738,13 +738,13 @@ class AnsweringService:
         table = self._table_answer(question, scored, candidates)
         row = self.features.decision_row(candidates, logits, question, self._quoted(question, scored, table), table_said(table))
         answers = float(self.models.decision.logits(np.array([row]))[0]) >= self.models.threshold
-        return candidates, logits, answers and not self._gated(self.models.subject_logit(row), table, self._topic_covered(row))
+        overruled = bool(table and table.answers) or self._topic_covered(row)
+        return candidates, logits, answers and not self._gated(self.models.subject_logit(row), overruled)
 
-    def _gated(self, subject_logit: float | None, table: TableAnswer | None, covered: bool) -> bool:
-        """Whether the subject gate declines: its logit under its bar, and neither a monthly table's row answering nor a
-        topic named whose every telling word the best sentence holds (``covered``), which answer whatever the scores."""
-        below = subject_logit is not None and subject_logit < self.models.subject_threshold
-        return below and not (table and table.answers) and not covered
+    def _gated(self, subject_logit: float | None, overruled: bool) -> bool:
+        """Whether the subject gate declines: its logit under its bar, and the scores not ``overruled`` (by a monthly
+        table's row answering, or a topic named whose every telling word the best sentence holds)."""
+        return subject_logit is not None and subject_logit < self.models.subject_threshold and not overruled
 
     def _table_answer(self, question: str, scored: list[_Scored], candidates: Candidates) -> TableAnswer | None:
         """A monthly table's row giving the value asked for ("... in December 2021": the row's value under
@@ -847,10 +847,12 @@ class AnsweringService:
         covered = topic and self._topic_covered(decision_row)
         if covered and decision < self.models.threshold:
             trace.append("a topic, not a question: the best sentence holds every telling word of it")
-        weak = decision < self.models.threshold and not (table and table.answers) and not covered
+        # A monthly table's row answering, or a topic covered, answers whatever the decision and the gate say.
+        overruled = bool(table and table.answers) or covered
+        weak = decision < self.models.threshold and not overruled
         # The gate declines whatever the decision says, but not a question asking for an email or phone number, which
         # a sentence giving one answers below, or which is declined saying none is given.
-        gated = self._gated(subject_logit, table, covered)
+        gated = self._gated(subject_logit, overruled)
         outside = gated and not asks_for_contact(question)
         said_missing = self._data_said_missing(question, candidates.reading)
         # A question about an organisation whose data a sentence says is missing ("GEH Cancer Waits Data for April is

@@ -214,10 +214,7 @@ def fit(data: list[QuestionData], fitted_on: str) -> AnsweringModels:
     x, y, fold_array = every_x[shared], every_y[shared], every_fold[shared]
     met = [m for m, keep in zip(met, shared) if keep]
     decision = _fit_linear(x, y, DECISION_FEATURES)
-    held_out = np.zeros(len(y))
-    for fold in folds:
-        inner = _fit_linear(x[fold_array != fold], y[fold_array != fold], DECISION_FEATURES)
-        held_out[fold_array == fold] = inner.logits(x[fold_array == fold])
+    held_out = _held_out_logits(x, y, fold_array, np.ones(len(y), dtype=bool), DECISION_FEATURES)
     rules = kept_rules(met, y)
     ruled_out = np.array([bool(m & set(rules)) for m in met], dtype=bool)
     like_meaning = _like_meaning(data, inner_rankers)
@@ -235,18 +232,26 @@ def _fit_subject_gate(x: np.ndarray, answerable: np.ndarray, off_topic: np.ndarr
     one of the two kinds, or MIN_OFF_TOPIC_QUESTIONS of the off-topic one: a test's slice."""
     nothing = None, 0.0, np.zeros(len(answerable), dtype=bool)
     used = (answerable == 1) | off_topic
-    folds = sorted(set(fold_of.tolist()))
-    fits = [used] + [used & (fold_of != fold) for fold in folds]
+    fits = [used] + [used & (fold_of != fold) for fold in set(fold_of.tolist())]
     if int(off_topic.sum()) < MIN_OFF_TOPIC_QUESTIONS or any(len(set(answerable[rows].tolist())) < 2 for rows in fits):
         return nothing
     rows = x[:, list(SUBJECT_COLUMNS)]
     gate = _fit_linear(rows[used], answerable[used], SUBJECT_FEATURES, balanced=True)
-    held_out = np.zeros(len(answerable))
-    for fold, fitted in zip(folds, fits[1:]):
-        inner = _fit_linear(rows[fitted], answerable[fitted], SUBJECT_FEATURES, balanced=True)
-        held_out[fold_of == fold] = inner.logits(rows[fold_of == fold])
+    held_out = _held_out_logits(rows, answerable, fold_of, used, SUBJECT_FEATURES, balanced=True)
     threshold = _normal_quantile(held_out[answerable == 1], SUBJECT_GATE_ANSWERABLE_SHARE)
     return gate, threshold, held_out < threshold
+
+
+def _held_out_logits(
+    x: np.ndarray, y: np.ndarray, fold_of: np.ndarray, used: np.ndarray, names: tuple[str, ...], balanced: bool = False
+) -> np.ndarray:
+    """Each row's logit by a model fitted on the ``used`` rows of the other folds: how the model scores a question
+    it never saw, which a threshold is read from."""
+    held_out = np.zeros(len(y))
+    for fold in sorted(set(fold_of.tolist())):
+        fitted = used & (fold_of != fold)
+        held_out[fold_of == fold] = _fit_linear(x[fitted], y[fitted], names, balanced).logits(x[fold_of == fold])
+    return held_out
 
 
 def kept_rules(met: list[set[DeclineRule]], answerable: np.ndarray) -> tuple[DeclineRule, ...]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from types import MappingProxyType
 
 import Stemmer
 import wordninja
@@ -43,7 +44,6 @@ _APOSTROPHE = re.compile(r"['’]s\b|['’]")
 _TOKEN = re.compile(r"fy\d\d/\d\d|\b\d[a-z]\b|\b[a-z]&[a-z]\b|[£$]?\d+(?:[,.]\d+)*%?|[a-z][a-z0-9]*")
 
 
-@functools.lru_cache(maxsize=1)
 def without_possessive(word: str) -> str:
     """The word without a closing "'s" ("SWFT's", "chair's"); only those two letters, so "swft's" stays "swft" (a
     character set stripped from both ends had read it as "wft")."""
@@ -53,10 +53,13 @@ def without_possessive(word: str) -> str:
 _POSSESSIVE = re.compile(r"['’]s$")
 
 
-def english_word_costs() -> dict[str, float]:
+@functools.lru_cache(maxsize=1)
+def english_word_costs() -> Mapping[str, float]:
     """English words, lower case, with their cost (a negative log of how common they are): wordninja's
-    list, drawn from Wikipedia's word frequencies. What tells glued words and misspellings from words."""
-    return dict(wordninja.DEFAULT_LANGUAGE_MODEL._wordcost)
+    list, drawn from Wikipedia's word frequencies. What tells glued words and misspellings from words.
+    Read once and shared, read-only: search asks it of every word of every question (copied per call, it
+    had been half of a warm answer's time)."""
+    return MappingProxyType(dict(wordninja.DEFAULT_LANGUAGE_MODEL._wordcost))
 
 
 def is_english_word(word: str) -> bool:

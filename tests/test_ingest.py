@@ -13,6 +13,7 @@ from fpdf import FPDF
 
 from index import store
 from index.embedder import Embedder
+from index.text import english_word_costs
 from ingest import build
 from ingest.build import NothingToIngest, ingest_corpus, runs_on_page
 from ingest.sentences import page_sentences, split_sentences
@@ -328,6 +329,16 @@ def test_a_build_carries_its_search_statistics_and_start_up_loads_them(small_cor
     assert load_statistics(kb.directory) is None
     searcher = HybridSearcher(kb)  # computed afresh
     assert not searcher.knows("zzstoredonly") and searcher.knows(next(iter(compute_statistics(kb)["sentence_document_frequency"])))
+
+
+def test_the_english_word_list_is_read_once_and_shared_read_only():
+    # Search asks it of every word of every question: a copy per call had been half of a warm answer's time
+    # (a decorator left on the wrong function), and a shared list one caller could change would change them all.
+    words = english_word_costs()
+    assert words is english_word_costs()
+    assert "staff" in words
+    with pytest.raises(TypeError):
+        words["notaword"] = 1.0  # type: ignore[index]
 
 
 def test_words_split_at_a_ligature_are_joined_and_real_word_pairs_kept():

@@ -731,15 +731,15 @@ class AnsweringService:
 
     def decide(self, question: str, filters: Filters = NO_FILTERS) -> tuple[Candidates, np.ndarray, bool]:
         """The candidates, their ranker logits, and whether the evidence would be answered: the answer-or-decline
-        logit at its bar or above, and the subject gate's not below its own unless a monthly table's row answers or
-        the best sentence holds every telling word, as for a topic named (for training and briefings, which pass
-        topics; answering itself weighs more, such as the decline rules, and lets those two answer under the bar)."""
+        logit at its bar or above and the subject gate's not below its own, or a monthly table's row answering or the
+        best sentence holding every telling word, as for a topic named, which answering lets answer under both bars
+        (for training and briefings, which pass topics; answering itself weighs more, such as the decline rules)."""
         scored, candidates, logits = self._rank(question, CHUNKS_SEARCHED, filters)
         table = self._table_answer(question, scored, candidates)
         row = self.features.decision_row(candidates, logits, question, self._quoted(question, scored, table), table_said(table))
         answers = float(self.models.decision.logits(np.array([row]))[0]) >= self.models.threshold
         overruled = bool(table and table.answers) or self._topic_covered(row)
-        return candidates, logits, answers and not self._gated(self.models.subject_logit(row), overruled)
+        return candidates, logits, (answers or overruled) and not self._gated(self.models.subject_logit(row), overruled)
 
     def _gated(self, subject_logit: float | None, overruled: bool) -> bool:
         """Whether the subject gate declines: its logit under its bar, and the scores not ``overruled`` (by a monthly

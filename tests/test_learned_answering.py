@@ -147,6 +147,14 @@ def test_what_answering_would_do_says_so_of_a_subject_the_gate_declines(service)
     assert service.decide("What is the target for cutting desflurane emissions?")[2] is True
 
 
+def test_what_answering_would_do_agrees_with_answering_on_a_topic_named_under_the_bar(service):
+    """A topic named alone ("desflurane") scores under the answer-or-decline bar, which is fitted on questions, and
+    answering answers it all the same, its every word held by the best sentence: ``decide`` says so too (it had said
+    no, so a briefing on it took the topic for one the documents do not answer)."""
+    assert not service.answer("desflurane").abstained
+    assert service.decide("desflurane")[2] is True
+
+
 def test_a_contact_asked_for_is_declined_as_none_given_and_its_pages_said_to_be_perhaps_off_subject(service):
     """The gate scores "the press office's phone number" under its bar (no document names a press office): the decline
     says no number is given, and that the pages nearest it may be about other things (a review)."""

@@ -90,6 +90,20 @@ ABOUT_THE_ASKER = re.compile(
 )
 
 
+# A question asked as "I" about what the asker does or may do ("can I carry over leave?", "am I entitled to ...", "do I
+# need to ...", "how do I report ..."): about the asker's own circumstances, which plans and board papers do not
+# describe (they say what the system does). Not when what the asker does is find something out ("how do I find out
+# ...", "where can I see ...", "what do I need to know about ...", "who do I contact about ..."): that asks about the
+# documents. A sign, not a rule: the subject gate weighs it as fitted (``features.QUESTION_SIGNS``), beside how close
+# the documents come. Grammar, set by hand.
+_FINDING_OUT = r"\s+(?:find|see|read|know|learn|look|check|contact|tell|hear|get\s+hold)\b"
+ASKED_AS_I = re.compile(
+    rf"\b(?:am|can|could|do|should|must|may|will|would|shall)\s+i\b(?!(?:\s+need\s+to)?{_FINDING_OUT})"
+    rf"|\bi\s+(?:need|have)\s+to\b(?!{_FINDING_OUT})",
+    re.IGNORECASE,
+)
+
+
 # Contact details asked for ("whats her email", "laura nelson's phone number") and given ("T: 07876 354253",
 # "david.hobday@cwstp.uk"). Not fitted: no dev question asks for them. An answer to such a question that
 # gives none is wrong whatever it says, so answering declines it (a trial got a sentence naming the person).

@@ -220,6 +220,9 @@ PART_CHUNKS_SEARCHED = 6
 # Contact details asked for are answered from the best of this many sentences that gives some. Set by hand
 # (no dev question asks for them): a trial's "julie grant email" found hers second.
 CONTACT_CANDIDATES = 5
+# A document's own contact lines quoted for a contact asked of it, at most this many. Set by hand: each document here
+# gives one (the Green Plan's closing contact, the case study's, the letter's sender).
+MAX_CONTACT_LINES = 2
 # A labelled line ("Committee Chair: Zubair Khan") answers a question when its document's title holds at least this
 # share of the question's words, its question words and the label's words aside ("when's the cwccg clinical quality and
 # governance committee's next meeting after the 30 june one?": all but "one"). Set by hand after this pass's trial and a
@@ -821,6 +824,12 @@ class AnsweringService:
             # around it (that question had scored just under the bar).
             composed = self._compose(signed)
             return Answer(composed.text, composed.citations, False, trace=[*trace, f"who wrote it asked: its author lines, {self._where(signed[0])}"])
+        if contacts := self._contact_lines_for(question):
+            # "whats the email for the green plan lead": the contact a document gives for itself ("For more information,
+            # please contact: David Hobday ... david.hobday@cwstp.uk") answers, whatever the score says of the words
+            # around it; among the best sentences for those words there was none (a trial).
+            composed = self._compose(contacts)
+            return Answer(composed.text, composed.citations, False, trace=[*trace, f"a contact asked of a document: its contact lines, {self._where(contacts[0])}"])
         if labelled := self._labelled_lines(question):
             # "who chairs the clinical quality and governance committee?": the paper's "Committee Chair: Zubair Khan"
             # answers, whatever the score says of a line sharing one word with the question (the title line had led).
@@ -1690,6 +1699,25 @@ class AnsweringService:
     def _author_lines_of(self, slugs: set[str]) -> list[int]:
         """The sign-offs and author lines of these documents, in document order."""
         return [i for slug in sorted(slugs) for i in self._author_lines.get(slug, [])]
+
+    def _contact_lines_for(self, question: str) -> list[int]:
+        """The lines giving an email address or phone number (``facts.gives_contact``) of the document a question asking
+        for one names ("the green plan", "the nhse letter"; a noun alone names none: "can I email a discharge letter
+        ..." is not about the NHS England letter), when it names no organisation, whose own contact the document may
+        not give ("the email for SWFT's sustainability lead in the green plan"); at most MAX_CONTACT_LINES."""
+        if not asks_for_contact(question) or self.organisations_named(question):
+            return []
+        named = self.features.documents_named_in(question)
+        return [i for slug in sorted(named) for i in self._contact_lines.get(slug, [])][:MAX_CONTACT_LINES]
+
+    @cached_property
+    def _contact_lines(self) -> dict[str, list[int]]:
+        """Each document's lines giving an email address or phone number, by sentence id."""
+        lines: dict[str, list[int]] = {}
+        for i, (slug, sentence) in enumerate(self.kb.sentences):
+            if gives_contact(sentence.text):
+                lines.setdefault(slug, []).append(i)
+        return lines
 
     def _document_asked(self, question: str) -> set[str]:
         """The documents a question names, else the one document whose title has the document noun it uses ("the

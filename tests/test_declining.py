@@ -447,6 +447,20 @@ def test_contact_details_are_answered_only_by_a_passage_giving_them(service):
     assert "Green Plan" in missing.text  # where the closest passages are
 
 
+def test_a_contact_asked_of_a_document_is_the_contact_it_gives_for_itself(service):
+    # A trial: "whats the email for the green plan lead" was declined, no contact among the best sentences for its words.
+    answer = service.answer("whats the email for the green plan lead")
+    assert not answer.abstained and "david.hobday@cwstp.uk" in answer.text
+    assert (answer.citations[0].slug, answer.citations[0].page) == ("cw-ics-green-plan", 97)
+    assert "07876 354253" in service.answer("phone number for the nhse letter").text
+    # "email" as a verb, and a letter that is not the NHS England one: no contact line answers it.
+    verb = service.answer("Can I email a discharge letter with patient details to a patient's own gmail address?")
+    assert verb.abstained and "J.grant10" not in verb.text
+    # Asked for an organisation's contact, the document's own is not it: declined as before.
+    swft = service.answer("what's the email for SWFT's sustainability lead in the green plan")
+    assert swft.abstained and "no email address or phone number" in swft.text
+
+
 def test_the_initials_of_a_documents_title_are_on_its_pages(service):
     # A new user's trial: "the closest passages do not mention NHSE", of a page of the NHS England letter,
     # which spells itself out. The rule that declines for a name missing from the quoted pages reads the

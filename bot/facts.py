@@ -92,16 +92,18 @@ ABOUT_THE_ASKER = re.compile(
 
 # A question asked as "I" about what the asker does or may do ("can I carry over leave?", "am I entitled to ...", "do I
 # need to ...", "how do I report ..."): about the asker's own circumstances, which plans and board papers do not
-# describe (they say what the system does). Not when what the asker does is find something out ("how do I find out
-# ...", "where can I see ...", "what do I need to know about ...", "who do I contact about ..."): that asks about the
-# documents. A sign, not a rule: the subject gate weighs it as fitted (``features.QUESTION_SIGNS``), beside how close
-# the documents come. Grammar, set by hand.
-_FINDING_OUT = r"\s+(?:find|see|read|know|learn|look|check|contact|tell|hear|get\s+hold)\b"
-ASKED_AS_I = re.compile(
-    rf"\b(?:am|can|could|do|should|must|may|will|would|shall)\s+i\b(?!(?:\s+need\s+to)?{_FINDING_OUT})"
-    rf"|\bi\s+(?:need|have)\s+to\b(?!{_FINDING_OUT})",
-    re.IGNORECASE,
+# describe (they say what the system does). Not a polite frame around a question about the documents, nor the asker
+# finding something out ("can I ask who leads ...", "could I get the figures ...", "can I just check ...", "how do I
+# find out ...", "where can I access ...", "who should I speak to about ...", "what do I need to know about ..."; a
+# review), nor a statement ("I need to brief my team on ..."). A sign, not a rule: the subject gate weighs it as fitted
+# (``features.QUESTION_SIGNS``), beside how close the documents come; read on the message as answering reads it
+# (``message_as_read``, which blanks "may"). ``ABOUT_THE_ASKER`` is the narrower decline rule: "my" before no
+# organisation, and "how do I" before a personal task. Grammar, set by hand.
+_FINDING_OUT = (
+    r"(?:\s+(?:just|please|quickly))?(?:\s+need\s+to)?\s+"
+    r"(?:ask|have|get|check|find|see|view|read|know|learn|look|access|download|contact|speak|talk|tell|hear)\b"
 )
+ASKED_AS_I = re.compile(rf"\b(?:am|can|could|do|should|must|may|will|would|shall)\s+i\b(?!{_FINDING_OUT})", re.IGNORECASE)
 
 
 # Contact details asked for ("whats her email", "laura nelson's phone number") and given ("T: 07876 354253",

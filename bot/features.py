@@ -26,6 +26,7 @@ from bot.facts import (
     asks_when,
     gives_a_figure_for,
     holds,
+    message_as_read,
     split_question,
     states_a_count,
     value_asked_for_years,
@@ -127,9 +128,9 @@ DECISION_FEATURES = (
 # none about a name, year, month or kind of fact missing (that is what separates a near miss, which the decision
 # declines, from an answerable question; an off-topic question shares few words and little meaning with any page);
 # and signs in the question's own wording (``QUESTION_SIGNS``).
-QUESTION_SIGNS = (
-    "asked_as_i",  # asked as "I" ("can I ...", "am I entitled ..."): about the asker, not the documents (``facts.ASKED_AS_I``)
-)
+QUESTION_SIGNS = {
+    "asked_as_i": ASKED_AS_I,  # asked as "I" ("can I ...", "am I entitled ..."): about the asker, not the documents
+}
 SUBJECT_FEATURES = (
     "top_logit",
     "top_dense",
@@ -146,14 +147,11 @@ SUBJECT_FEATURES = (
 SUBJECT_COLUMNS = tuple(DECISION_FEATURES.index(name) for name in SUBJECT_FEATURES if name not in QUESTION_SIGNS)
 
 
-def question_signs(question: str) -> list[float]:
-    """``QUESTION_SIGNS`` of a question, read in its wording alone."""
-    return [float(bool(ASKED_AS_I.search(question)))]
-
-
 def subject_row(decision_row: Sequence[float], question: str) -> list[float]:
-    """The gate's features: those of a decision row, then the question's signs."""
-    return [decision_row[i] for i in SUBJECT_COLUMNS] + question_signs(question)
+    """The gate's features: those of a decision row, then the signs of the ``question``, read as answering reads a
+    message (``facts.message_as_read``: training passes the question as written, answering the question as read)."""
+    read = message_as_read(question)
+    return [decision_row[i] for i in SUBJECT_COLUMNS] + [float(bool(sign.search(read))) for sign in QUESTION_SIGNS.values()]
 
 
 # The decision row of a question nothing was found for, by feature: no confidence and no words held;

@@ -82,8 +82,9 @@ class AnsweringModels:
     subject_threshold: float = 0.0
 
     def subject_logit(self, decision_row: list[float], question: str) -> float | None:
-        """The subject gate's logit for a question with this decision row (None: no gate); below ``subject_threshold``
-        the documents are taken not to cover the question's subject."""
+        """The subject gate's logit for a ``question`` with this decision row (None: no gate), the question's own signs
+        read from its wording (``features.subject_row``); below ``subject_threshold`` the documents are taken not to
+        cover the question's subject."""
         if self.subject_gate is None:
             return None
         return float(self.subject_gate.logits(np.array([subject_row(decision_row, question)]))[0])

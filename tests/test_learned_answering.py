@@ -153,6 +153,11 @@ def test_an_off_topic_question_the_decision_would_answer_is_declined_by_the_subj
         ("who do i contact about the green plan?", False),
         ("can you tell me the A&E 4 hour performance for May?", False),
         ("I thought we hit zero 104 week waiters?", False),
+        # Polite frames around a question about the documents, and a statement (a review):
+        ("Can I ask who is the exec lead for sustainability?", False),
+        ("Can I just check how many covid vaccines were given?", False),
+        ("who should I speak to about the green plan?", False),
+        ("I need to brief my team on the green plan targets - what are they?", False),
     ],
 )
 def test_a_question_asked_as_i_is_about_the_asker_unless_it_asks_to_find_something_out(question, about_the_asker):
@@ -195,7 +200,7 @@ def test_what_answering_would_do_agrees_with_answering_on_a_topic_named_under_th
 def test_a_contact_asked_for_is_declined_as_none_given_and_its_pages_said_to_be_perhaps_off_subject(service):
     """The gate scores a number to ring about the asker's own data breach far under its bar: the decline says no number
     is given, and that the pages nearest it may be about other things (a review). (The press office's number, the
-    example before, now scores just over the gate's bar, refitted with the question's own signs.)"""
+    example before, scores within a few hundredths of the gate's bar, which moves with each refit.)"""
     from bot.answering import NEAREST_OFF_SUBJECT, NO_CONTACT
 
     question = "what phone number do i ring to report a data breach"

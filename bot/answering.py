@@ -64,6 +64,7 @@ from bot.breakdowns import (
 )
 from bot.facts import (
     AMOUNT_WORDS,
+    CONTACT_ASKING_WORDS,
     FactKind,
     asks_an_amount,
     asks_for_author,
@@ -742,7 +743,7 @@ class AnsweringService:
         row = self.features.decision_row(candidates, logits, question, self._quoted(question, scored, table), table_said(table))
         answers = float(self.models.decision.logits(np.array([row]))[0]) >= self.models.threshold
         overruled = bool(table and table.answers) or self._topic_covered(row)
-        return candidates, logits, (answers or overruled) and not self._gated(self.models.subject_logit(row, question), overruled)
+        return candidates, logits, (answers or overruled) and not self._gated(self.models.subject_logit(row), overruled)
 
     def _gated(self, subject_logit: float | None, overruled: bool) -> bool:
         """Whether the subject gate declines: its logit under its bar, and the scores not ``overruled`` (by a monthly
@@ -844,7 +845,7 @@ class AnsweringService:
         trace.append(f"answer-or-decline logit {decision:.2f} (answers above {self.models.threshold:.2f})")
         reasons = [f"{name}={value:.2f}" for name, value in zip(DECISION_FEATURES, decision_row)]
         trace.append("the decision saw: " + ", ".join(reasons))
-        subject_logit = self.models.subject_logit(decision_row, question)
+        subject_logit = self.models.subject_logit(decision_row)
         if subject_logit is not None:
             trace.append(f"subject gate logit {subject_logit:.2f} (the documents are taken to cover the subject above {self.models.subject_threshold:.2f})")
         # "UHCW" asked and the pages the answer would quote are about SWFT: the near miss a score cannot see.
@@ -1701,14 +1702,18 @@ class AnsweringService:
         return [i for slug in sorted(slugs) for i in self._author_lines.get(slug, [])]
 
     def _contact_lines_for(self, question: str) -> list[int]:
-        """The lines giving an email address or phone number (``facts.gives_contact``) of the document a question asking
-        for one names ("the green plan", "the nhse letter"; a noun alone names none: "can I email a discharge letter
-        ..." is not about the NHS England letter), when it names no organisation, whose own contact the document may
-        not give ("the email for SWFT's sustainability lead in the green plan"); at most MAX_CONTACT_LINES."""
-        if not asks_for_contact(question) or self.organisations_named(question):
-            return []
+        """The lines giving an email address or phone number (``facts.gives_contact``) of the one document a question
+        names ("the green plan", "the nhse letter"; a noun alone names none: "can I email a discharge letter ..." is
+        not about the NHS England letter), when it asks for nothing but that document's contact: no telling word beside
+        those naming the document and ``CONTACT_ASKING_WORDS`` ("the email for SWFT's sustainability lead in the green
+        plan" asks SWFT's, which the document's own is not). At most MAX_CONTACT_LINES."""
         named = self.features.documents_named_in(question)
-        return [i for slug in sorted(named) for i in self._contact_lines.get(slug, [])][:MAX_CONTACT_LINES]
+        if not asks_for_contact(question) or len(named) != 1:
+            return []
+        reading = self.features.read(question)
+        if set(reading.terms) - reading.document_words - CONTACT_ASKING_WORDS:
+            return []
+        return self._contact_lines.get(named.pop(), [])[:MAX_CONTACT_LINES]
 
     @cached_property
     def _contact_lines(self) -> dict[str, list[int]]:

@@ -90,26 +90,19 @@ ABOUT_THE_ASKER = re.compile(
 )
 
 
-# A question asked as "I" about what the asker does or may do ("can I carry over leave?", "am I entitled to ...", "do I
-# need to ...", "how do I report ..."): about the asker's own circumstances, which plans and board papers do not
-# describe (they say what the system does). Not a polite frame around a question about the documents, nor the asker
-# finding something out ("can I ask who leads ...", "could I get the figures ...", "can I just check ...", "how do I
-# find out ...", "where can I access ...", "who should I speak to about ...", "what do I need to know about ..."; a
-# review), nor a statement ("I need to brief my team on ..."). A sign, not a rule: the subject gate weighs it as fitted
-# (``features.QUESTION_SIGNS``), beside how close the documents come; read on the message as answering reads it
-# (``message_as_read``, which blanks "may"). ``ABOUT_THE_ASKER`` is the narrower decline rule: "my" before no
-# organisation, and "how do I" before a personal task. Grammar, set by hand.
-_FINDING_OUT = (
-    r"(?:\s+(?:just|please|quickly))?(?:\s+need\s+to)?\s+"
-    r"(?:ask|have|get|check|find|see|view|read|know|learn|look|access|download|contact|speak|talk|tell|hear)\b"
-)
-ASKED_AS_I = re.compile(rf"\b(?:am|can|could|do|should|must|may|will|would|shall)\s+i\b(?!{_FINDING_OUT})", re.IGNORECASE)
-
-
 # Contact details asked for ("whats her email", "laura nelson's phone number") and given ("T: 07876 354253",
 # "david.hobday@cwstp.uk"). Not fitted: no dev question asks for them. An answer to such a question that
 # gives none is wrong whatever it says, so answering declines it (a trial got a sentence naming the person).
 _ASKS_CONTACT = re.compile(r"\b(?:e-?mail(?:\s+address)?|(?:tele)?phone(?:\s+number)?|mobile\s+number|contact\s+(?:details|number))\b", re.IGNORECASE)
+
+
+# The words of a question asking for nothing but a document's contact ("whats the email for the green plan lead", "whos
+# the contact person for the ics green plan? need a name + email pls"), beside the words naming the document. English,
+# set by hand: a question with any other telling word ("can I email the green plan to a patient?", "julie grant's email
+# in the green plan", "phone calls to 111 in the nhse letter") asks something else (a review).
+CONTACT_ASKING_WORDS = frozenset(
+    tokenize("email e-mail address phone telephone mobile number contact details lead person author name team need pls please")
+)
 
 
 # Who wrote, signed or sent a document ("who wrote the letter?", "who's the author of the finance report?", "who was

@@ -453,9 +453,12 @@ def test_a_contact_asked_of_a_document_is_the_contact_it_gives_for_itself(servic
     assert not answer.abstained and "david.hobday@cwstp.uk" in answer.text
     assert (answer.citations[0].slug, answer.citations[0].page) == ("cw-ics-green-plan", 97)
     assert "07876 354253" in service.answer("phone number for the nhse letter").text
-    # "email" as a verb, and a letter that is not the NHS England one: no contact line answers it.
-    verb = service.answer("Can I email a discharge letter with patient details to a patient's own gmail address?")
-    assert verb.abstained and "J.grant10" not in verb.text
+    # A letter named by its noun alone is not the NHS England one, and a question asking more than the document's
+    # contact ("to a patient") is not answered with it (a review).
+    letter = service.answer("Can I email a discharge letter with patient details to a patient's own gmail address?")
+    assert letter.abstained and "J.grant10" not in letter.text
+    more = service.answer("can I email the green plan to a patient?")
+    assert more.abstained and "david.hobday" not in more.text
     # Asked for an organisation's contact, the document's own is not it: declined as before.
     swft = service.answer("what's the email for SWFT's sustainability lead in the green plan")
     assert swft.abstained and "no email address or phone number" in swft.text

@@ -88,16 +88,18 @@ def test_a_fold_is_fitted_without_its_own_questions(service):
 
 
 def test_the_subject_gate_is_fitted_on_the_off_topic_questions_and_declines_about_its_share_of_answerable_ones():
-    """Fitted on rows where off-topic questions hold few of the question's words and are far in meaning (as the dev
-    questions' are), the gate weighs closeness and words held for answering, and its bar declines about
-    SUBJECT_GATE_ANSWERABLE_SHARE of answerable questions on folds it was not fitted on."""
+    """Fitted on decision rows where off-topic questions hold few of the question's words and are far in meaning
+    (as the dev questions' are), the gate weighs closeness and words held for answering, and its bar declines
+    about SUBJECT_GATE_ANSWERABLE_SHARE of answerable questions on folds it was not fitted on."""
     import numpy as np
+
+    from bot.features import DECISION_FEATURES
 
     rng = np.random.default_rng(1)
     answerable_count, off_topic_count = 200, 50
-    x = rng.normal(0.0, 0.3, (answerable_count + off_topic_count, len(SUBJECT_FEATURES)))
+    x = rng.normal(0.0, 0.3, (answerable_count + off_topic_count, len(DECISION_FEATURES)))
     for name, shift in (("top_dense", 0.6), ("top_words", 0.6), ("best_page_bm25", 1.0)):
-        x[:answerable_count, SUBJECT_FEATURES.index(name)] += shift
+        x[:answerable_count, DECISION_FEATURES.index(name)] += shift
     answerable = np.array([1] * answerable_count + [0] * off_topic_count)
     off_topic = answerable == 0
     folds = np.arange(len(answerable)) % 5
@@ -139,50 +141,6 @@ def test_an_off_topic_question_the_decision_would_answer_is_declined_by_the_subj
     assert not without_gate.answer(question).abstained
 
 
-@pytest.mark.parametrize(
-    ("question", "about_the_asker"),
-    [
-        ("Can I carry over unused annual leave?", True),
-        ("how long a break am i entitled to on a 12 hr shift", True),
-        ("Do I need R&D approval for a service evaluation?", True),
-        ("how do i raise a PO for a new supplier", True),
-        ("what evidence do I need to submit", True),
-        ("how do i find out how many covid vaccines were given?", False),
-        ("where can I see the ICS carbon footprint?", False),
-        ("what do I need to know about the PHM roadmap?", False),
-        ("who do i contact about the green plan?", False),
-        ("can you tell me the A&E 4 hour performance for May?", False),
-        ("I thought we hit zero 104 week waiters?", False),
-        # Polite frames around a question about the documents, and a statement (a review):
-        ("Can I ask who is the exec lead for sustainability?", False),
-        ("Can I just check how many covid vaccines were given?", False),
-        ("who should I speak to about the green plan?", False),
-        ("I need to brief my team on the green plan targets - what are they?", False),
-    ],
-)
-def test_a_question_asked_as_i_is_about_the_asker_unless_it_asks_to_find_something_out(question, about_the_asker):
-    from bot.facts import ASKED_AS_I
-
-    assert bool(ASKED_AS_I.search(question)) is about_the_asker
-
-
-def test_a_question_about_what_the_asker_may_do_is_declined_by_the_gate_and_one_about_finding_out_is_answered(service, knowledge_base, embedder):
-    """The gate weighs a question asked as "I" about the asker's own conduct (``QUESTION_SIGNS``): plans and board papers
-    do not say what one member of staff may do. Without that weight the question below is answered from the pages on
-    staff travel and parking."""
-    from bot.answering import OFF_SUBJECT, AnsweringService
-
-    question = "Can I park in the visitor car park on a night shift?"
-    declined = service.answer(question)
-    assert declined.abstained and declined.text.startswith(f"I couldn't find that in the documents. {OFF_SUBJECT}")
-    gate = service.models.subject_gate
-    unsigned = replace(gate, weights=tuple(0.0 if name == "asked_as_i" else w for name, w in zip(gate.names, gate.weights)))
-    without_the_sign = AnsweringService(knowledge_base, embedder, models=replace(service.models, subject_gate=unsigned))
-    assert not without_the_sign.answer(question).abstained
-    found = service.answer("how do i find out how many covid vaccines were given?")
-    assert not found.abstained and "2,152,215 Covid vaccinations" in found.text
-
-
 def test_what_answering_would_do_says_so_of_a_subject_the_gate_declines(service):
     """Briefings ask ``decide`` whether a topic would be answered as a question: the gate counts there too."""
     assert service.decide("what temperature should the drugs fridge be kept at")[2] is False
@@ -198,12 +156,11 @@ def test_what_answering_would_do_agrees_with_answering_on_a_topic_named_under_th
 
 
 def test_a_contact_asked_for_is_declined_as_none_given_and_its_pages_said_to_be_perhaps_off_subject(service):
-    """The gate scores a number to ring about the asker's own data breach far under its bar: the decline says no number
-    is given, and that the pages nearest it may be about other things (a review). (The press office's number, the
-    example before, scores within a few hundredths of the gate's bar, which moves with each refit.)"""
+    """The gate scores "the press office's phone number" under its bar (no document names a press office): the decline
+    says no number is given, and that the pages nearest it may be about other things (a review)."""
     from bot.answering import NEAREST_OFF_SUBJECT, NO_CONTACT
 
-    question = "what phone number do i ring to report a data breach"
+    question = "what's the phone number for the press office"
     answer = service.answer(question)
     assert any(step.endswith(", on a subject the gate declines") for step in answer.trace)
     assert answer.abstained and NO_CONTACT in answer.text and NEAREST_OFF_SUBJECT in answer.text

@@ -64,6 +64,7 @@ from bot.breakdowns import (
 )
 from bot.facts import (
     AMOUNT_WORDS,
+    CONTACT_AS_A_VERB,
     CONTACT_ASKING_WORDS,
     FactKind,
     asks_an_amount,
@@ -221,6 +222,7 @@ PART_CHUNKS_SEARCHED = 6
 # Contact details asked for are answered from the best of this many sentences that gives some. Set by hand
 # (no dev question asks for them): a trial's "julie grant email" found hers second.
 CONTACT_CANDIDATES = 5
+_POSSESSIVES = re.compile(r"['’]s\b")
 # A document's own contact lines quoted for a contact asked of it, at most this many. Set by hand: each document here
 # gives one (the Green Plan's closing contact, the case study's, the letter's sender).
 MAX_CONTACT_LINES = 2
@@ -1705,15 +1707,19 @@ class AnsweringService:
         """The lines giving an email address or phone number (``facts.gives_contact``) of the one document a question
         names ("the green plan", "the nhse letter"; a noun alone names none: "can I email a discharge letter ..." is
         not about the NHS England letter), when it asks for nothing but that document's contact: no telling word beside
-        those naming the document and ``CONTACT_ASKING_WORDS`` ("the email for SWFT's sustainability lead in the green
-        plan" asks SWFT's, which the document's own is not). At most MAX_CONTACT_LINES."""
-        named = self.features.documents_named_in(question)
-        if not asks_for_contact(question) or len(named) != 1:
+        those naming the document, its title's and ``CONTACT_ASKING_WORDS`` ("the email for SWFT's sustainability lead in
+        the green plan" asks SWFT's, which the document's own is not), and "email" or "phone" no verb ("email me the green
+        plan"). At most MAX_CONTACT_LINES."""
+        if not asks_for_contact(question) or CONTACT_AS_A_VERB.search(question):
             return []
+        named = self.features.documents_named_in(_POSSESSIVES.sub("", question))  # "the green plan's contact email"
+        if len(named) != 1:
+            return []
+        slug = named.pop()
         reading = self.features.read(question)
-        if set(reading.terms) - reading.document_words - CONTACT_ASKING_WORDS:
+        if set(reading.terms) - reading.document_words - self.features.title_words(slug) - CONTACT_ASKING_WORDS:
             return []
-        return self._contact_lines.get(named.pop(), [])[:MAX_CONTACT_LINES]
+        return self._contact_lines.get(slug, [])[:MAX_CONTACT_LINES]
 
     @cached_property
     def _contact_lines(self) -> dict[str, list[int]]:

@@ -101,8 +101,14 @@ _ASKS_CONTACT = re.compile(r"\b(?:e-?mail(?:\s+address)?|(?:tele)?phone(?:\s+num
 # set by hand: a question with any other telling word ("can I email the green plan to a patient?", "julie grant's email
 # in the green plan", "phone calls to 111 in the nhse letter") asks something else (a review).
 CONTACT_ASKING_WORDS = frozenset(
-    tokenize("email e-mail address phone telephone mobile number contact details lead person author name team need pls please")
+    tokenize(
+        "email e-mail address phone telephone mobile number contact details lead person name team need pls please "
+        "question questions query queries enquiry enquiries send"
+    )
 )
+# "email" or "phone" as a verb with its object ("email me the green plan", "can I email the nhse letter to my team?",
+# "can I phone the green plan team"): sending or calling, not a contact asked for (a review). English, set by hand.
+CONTACT_AS_A_VERB = re.compile(r"\b(?:e-?mail|phone)\s+(?:me|us|you|it|them|the|this|that|our|my|a|an|to)\b", re.IGNORECASE)
 
 
 # Who wrote, signed or sent a document ("who wrote the letter?", "who's the author of the finance report?", "who was

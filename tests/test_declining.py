@@ -459,6 +459,10 @@ def test_a_contact_asked_of_a_document_is_the_contact_it_gives_for_itself(servic
     assert letter.abstained and "J.grant10" not in letter.text
     more = service.answer("can I email the green plan to a patient?")
     assert more.abstained and "david.hobday" not in more.text
+    # "email" as a verb: sending the plan, not asking its contact (a re-review).
+    assert "david.hobday" not in service.answer("email me the green plan").text
+    # A possessive names the document too, and its own contact answers, not another green plan's (the case study's).
+    assert "david.hobday@cwstp.uk" in service.answer("the green plan's contact email?").text
     # Asked for an organisation's contact, the document's own is not it: declined as before.
     swft = service.answer("what's the email for SWFT's sustainability lead in the green plan")
     assert swft.abstained and "no email address or phone number" in swft.text

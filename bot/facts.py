@@ -14,6 +14,7 @@ from enum import Enum
 
 from index.text import (
     collapse_whitespace,
+    has_a_word,
     is_ordinary_word,
     months_parted_from_years,
     tokenize,
@@ -394,6 +395,28 @@ MAX_TALK_CLAUSES = 3  # "right, thanks. who is the vice chair?": each clause of 
 _PLEASE_SHORT = re.compile(r"(?:^|\s*,?\s+)(?:pls|plz)\b[.!]*(?=\s|[?!,.]|$)", re.IGNORECASE)
 
 
+# A polite frame around a question ("Can I ask who leads ...", "Could you tell me when ...", "I was wondering if ...", "Do
+# you know how many ..."): asking leave to ask, not what is asked; searched, its words found pages about asking and
+# knowing (a review: "Can I ask who is the exec lead for sustainability?" quoted a sentence on "strong Exec / SRO
+# engagement"). Dropped from the start of a message, as courtesy is. English, set by hand.
+_QUESTION_FRAME = re.compile(
+    r"^\s*(?:"
+    r"(?:can|could|may)\s+(?:i|we)\s+(?:(?:also|just|possibly|please|quickly)\s+)*(?:ask(?!\s+for\b)|check|confirm|enquire)"
+    r"|(?:do|does)\s+(?:you|anyone|anybody)\s+know"
+    r"|(?:can|could|would)\s+you\s+(?:please\s+)?(?:tell\s+(?:me|us)|let\s+(?:me|us)\s+know)"
+    r"|i\s+(?:was|am|['’]m)\s+wondering"
+    r"|i(?:\s+(?:want|need|would\s+like)|['’]d\s+like)\s+to\s+know"
+    r")(?:\s+(?:about|if|whether))?[\s,:]+(?=[A-Za-z0-9£])",
+    re.IGNORECASE,
+)
+
+
+def without_question_frame(message: str) -> str:
+    """The message without a polite frame it opens with (``_QUESTION_FRAME``), when a question is left after it."""
+    rest = _QUESTION_FRAME.sub("", message, count=1)
+    return rest if has_a_word(rest) else message
+
+
 def without_courtesy(message: str) -> str:
     """The message without the courtesy it opens with, and without "pls" anywhere: the words of thanks are nothing to
     search for, and no page holds them ("cheers. when is ..." had been declined, the same question without "cheers."
@@ -416,9 +439,9 @@ def without_courtesy(message: str) -> str:
 def message_as_read(message: str) -> str:
     """A message as answering and the follow-up reading both read it, before anything else: the verb "may" blanked ("if
     i may" names no month), white space collapsed, a month parted from the year typed onto it ("apr22"), and the
-    courtesy it opens with dropped (``without_courtesy``). One chain, so that a question asked alone and the same
+    courtesy it opens with dropped (``without_courtesy``), then a polite frame ("Can I ask ...", ``without_question_frame``). One chain, so that a question asked alone and the same
     words read as a follow-up start from the same text."""
-    return without_courtesy(months_parted_from_years(collapse_whitespace(without_modal_may(message))))
+    return without_question_frame(without_courtesy(months_parted_from_years(collapse_whitespace(without_modal_may(message)))))
 
 
 def topic_named(message: str) -> str | None:

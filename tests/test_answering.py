@@ -15,6 +15,7 @@ from bot.facts import (
     asks_for_author,
     carries,
     initials_asked,
+    message_as_read,
     split_question,
     topic_named,
     without_courtesy,
@@ -1031,6 +1032,27 @@ def test_talk_before_a_question_is_not_looked_for(service):
         assert without_courtesy(message) == message
     answer = service.answer("cheers. when is the old cwccg website being archived?")
     assert not answer.abstained and "3rd October" in answer.text
+
+
+def test_a_polite_frame_around_a_question_is_not_looked_for(service):
+    # A review put frames in front of held-out questions: "Can I ask who is the exec lead ..." quoted a sentence on
+    # "strong Exec / SRO engagement". On 63 held-out answerable questions with a frame in front, cite 0.84 and must 0.71
+    # against 0.89 and 0.76 as asked; read without the frame, the same as asked.
+    for framed, asked in (
+        ("Can I ask who is the exec lead for sustainability?", "who is the exec lead for sustainability?"),
+        ("Can I just check how many covid vaccines were given?", "how many covid vaccines were given?"),
+        ("Could you tell me when the next meeting is?", "when the next meeting is?"),
+        ("Do you know how many EV charging points SWFT has?", "how many EV charging points SWFT has?"),
+        ("I was wondering whether the ICB has a green plan", "the ICB has a green plan"),
+        ("I'd like to know about virtual wards", "virtual wards"),
+        ("thanks, can I ask who chairs it?", "who chairs it?"),  # after courtesy
+    ):
+        assert message_as_read(framed) == asked
+    # Asking for something ("ask for"), and a frame with nothing after it, stay as typed.
+    for message in ("Can I ask for flexible working from day one", "do you know?", "can we check"):
+        assert message_as_read(message) == message
+    answer = service.answer("Can I just check how many covid vaccines were given?")
+    assert not answer.abstained and "2,152,215 Covid vaccinations" in answer.text
 
 
 def test_chat_shorthand_is_read_as_the_documents_write_it(service):

@@ -400,13 +400,16 @@ _PLEASE_SHORT = re.compile(r"(?:^|\s*,?\s+)(?:pls|plz)\b[.!]*(?=\s|[?!,.]|$)", r
 # knowing (a review: "Can I ask who is the exec lead for sustainability?" quoted a sentence on "strong Exec / SRO
 # engagement"). Dropped from the start of a message, as courtesy is. English, set by hand.
 _QUESTION_FRAME = re.compile(
-    r"^\s*(?:"
-    r"(?:can|could|may)\s+(?:i|we)\s+(?:(?:also|just|possibly|please|quickly)\s+)*(?:ask(?!\s+for\b)|check|confirm|enquire)"
-    r"|(?:do|does)\s+(?:you|anyone|anybody)\s+know"
+    r"^\s*(?:please\s+)?(?:"
+    # "may" is blanked before this reads the message (``message_as_read``): "May I ask who ..." is "I ask who ...".
+    r"(?:(?:can|could|may)\s+)?(?:i|we)\s+(?:(?:also|just|possibly|please|quickly)\s+)*(?:ask|check|confirm|enquire)"
+    r"|(?:do|does|would)\s+(?:you|anyone|anybody)\s+(?:happen\s+to\s+)?know"
     r"|(?:can|could|would)\s+you\s+(?:please\s+)?(?:tell\s+(?:me|us)|let\s+(?:me|us)\s+know)"
-    r"|i\s+(?:was|am|['’]m)\s+wondering"
+    r"|(?:i(?:\s+(?:was|am)|['’]m)\s+|(?:i\s+was\s+)?just\s+)wondering|i\s+wonder|any\s+idea"
     r"|i(?:\s+(?:want|need|would\s+like)|['’]d\s+like)\s+to\s+know"
-    r")(?:\s+(?:about|if|whether))?[\s,:]+(?=[A-Za-z0-9£])",
+    # Only before what asks: a question word, or "if"/"whether" (dropped too). "Can you tell me about the green plan?"
+    # names a topic ("tell me about" is read as one), "can I check my pay slip?" asks to do something (a review).
+    r")[\s,:]+(?:(?:if|whether)\s+(?=\S)|(?=(?:what|whats|who|whos|when|whens|where|which|why|how|hows)\b))",
     re.IGNORECASE,
 )
 

@@ -402,20 +402,27 @@ _PLEASE_SHORT = re.compile(r"(?:^|\s*,?\s+)(?:pls|plz)\b[.!]*(?=\s|[?!,.]|$)", r
 _QUESTION_FRAME = re.compile(
     r"^\s*(?:please\s+)?(?:"
     # "may" is blanked before this reads the message (``message_as_read``): "May I ask who ..." is "I ask who ...".
-    r"(?:(?:can|could|may)\s+)?(?:i|we)\s+(?:(?:also|just|possibly|please|quickly)\s+)*(?:ask|check|confirm|enquire)"
+    r"(?:can|could|may)\s+(?:i|we)\s+(?:(?:also|just|possibly|please|quickly)\s+)*(?:ask|check|confirm|enquire)"
+    r"|(?:i|we)\s+(?:just\s+)?ask"
     r"|(?:do|does|would)\s+(?:you|anyone|anybody)\s+(?:happen\s+to\s+)?know"
     r"|(?:can|could|would)\s+you\s+(?:please\s+)?(?:tell\s+(?:me|us)|let\s+(?:me|us)\s+know)"
-    r"|(?:i(?:\s+(?:was|am)|['’]m)\s+|(?:i\s+was\s+)?just\s+)wondering|i\s+wonder|any\s+idea"
+    r"|(?:i(?:\s+(?:was|am)|['’]?m)\s+|(?:i\s+was\s+)?just\s+)wondering|i\s+wonder|any\s+idea"
     r"|i(?:\s+(?:want|need|would\s+like)|['’]d\s+like)\s+to\s+know"
-    # Only before what asks: a question word, or "if"/"whether" (dropped too). "Can you tell me about the green plan?"
-    # names a topic ("tell me about" is read as one), "can I check my pay slip?" asks to do something (a review).
-    r")[\s,:]+(?:(?:if|whether)\s+(?=\S)|(?=(?:what|whats|who|whos|when|whens|where|which|why|how|hows)\b))",
+    # Only before what asks: a question word, or "if"/"whether" (dropped too), or "more" alone (the follow-up "could you
+    # tell me more"). "Can you tell me about the green plan?" names a topic ("tell me about" is read as one), "can I
+    # check my pay slip?" asks to do something (a review).
+    r")[\s,:]+(?:(?:if|whether)\s+(?=\S)|(?=(?:what|whats|who|whos|whom|whose|when|whens|where|which|why|how|hows)\b|more\W*$))",
     re.IGNORECASE,
 )
+# "I'd like to know about virtual wards": a topic named, as "tell me about virtual wards" names it (``topic_named``).
+_KNOW_ABOUT = re.compile(r"^\s*(?:please\s+)?i(?:\s+(?:want|need|would\s+like)|['’]d\s+like)\s+to\s+know\s+about\s+(?=\S)", re.IGNORECASE)
 
 
 def without_question_frame(message: str) -> str:
-    """The message without a polite frame it opens with (``_QUESTION_FRAME``), when a question is left after it."""
+    """The message without a polite frame it opens with (``_QUESTION_FRAME``), when a question is left after it; "I'd like
+    to know about X" read as "tell me about X"."""
+    if _KNOW_ABOUT.match(message):
+        return _KNOW_ABOUT.sub("tell me about ", message, count=1)
     rest = _QUESTION_FRAME.sub("", message, count=1)
     return rest if has_a_word(rest) else message
 

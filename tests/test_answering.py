@@ -1048,6 +1048,8 @@ def test_a_polite_frame_around_a_question_is_not_looked_for(service):
         ("May I ask who chairs the ICB?", "who chairs the ICB?"),  # "may" blanked first
         ("I'd like to know what the net zero target is", "what the net zero target is"),
         ("thanks, can I ask who chairs it?", "who chairs it?"),  # after courtesy
+        ("could you tell me more", "more"),  # the follow-up that pages on
+        ("I'd like to know about virtual wards", "tell me about virtual wards"),  # a topic named (a re-review)
     ):
         assert message_as_read(framed) == asked
     # Only before what asks (a review): "tell me about" names a topic, "check my pay slip" asks to do something, and
@@ -1055,6 +1057,7 @@ def test_a_polite_frame_around_a_question_is_not_looked_for(service):
     for message in (
         "can you tell me about the green plan?", "Can I check my pay slip?", "can we ask NHSE for more funding?",
         "Can I ask for flexible working from day one", "do you know?", "can we check",
+        "We check how often fridge temperatures are logged, is that enough?",
     ):
         assert message_as_read(message) == message
     answer = service.answer("Can I ask who is the exec lead for sustainability?")

@@ -130,6 +130,7 @@ from index.text import (
     is_ordinary_word,
     months_in_their_year,
     tokenize,
+    without_possessives,
     years_written,
 )
 from index.vocabulary import (
@@ -222,7 +223,6 @@ PART_CHUNKS_SEARCHED = 6
 # Contact details asked for are answered from the best of this many sentences that gives some. Set by hand
 # (no dev question asks for them): a trial's "julie grant email" found hers second.
 CONTACT_CANDIDATES = 5
-_POSSESSIVES = re.compile(r"['’]s\b")
 # A document's own contact lines quoted for a contact asked of it, at most this many. Set by hand: each document here
 # gives one (the Green Plan's closing contact, the case study's, the letter's sender).
 MAX_CONTACT_LINES = 2
@@ -1411,14 +1411,18 @@ class AnsweringService:
                 spelled[tokens[0]] = name
         return spelled
 
+    def _sentences_by_document(self, keeps: Callable[[int], bool]) -> dict[str, list[int]]:
+        """Each document's sentence ids that ``keeps`` keeps, in document order."""
+        kept: dict[str, list[int]] = {}
+        for i, (slug, _) in enumerate(self.kb.sentences):
+            if keeps(i):
+                kept.setdefault(slug, []).append(i)
+        return kept
+
     @cached_property
     def _amount_table_sentences(self) -> dict[str, list[int]]:
         """Each document's sentences that read as a table of amounts (``bot.amount_tables``), by sentence id."""
-        tables: dict[str, list[int]] = {}
-        for i, (slug, _) in enumerate(self.kb.sentences):
-            if self._amount_table(i) is not None:
-                tables.setdefault(slug, []).append(i)
-        return tables
+        return self._sentences_by_document(lambda i: self._amount_table(i) is not None)
 
     def _of_table(self, sentence_id: int, header: str, question: str, terms: dict[str, float]) -> bool:
         """Whether the sentence is (part of) the table of amounts with this header, and names no row the question asks."""
@@ -1712,7 +1716,7 @@ class AnsweringService:
         plan"). At most MAX_CONTACT_LINES."""
         if not asks_for_contact(question) or CONTACT_AS_A_VERB.search(question):
             return []
-        named = self.features.documents_named_in(_POSSESSIVES.sub("", question))  # "the green plan's contact email"
+        named = self.features.documents_named_in(without_possessives(question))  # "the green plan's contact email"
         if len(named) != 1:
             return []
         slug = named.pop()
@@ -1724,11 +1728,7 @@ class AnsweringService:
     @cached_property
     def _contact_lines(self) -> dict[str, list[int]]:
         """Each document's lines giving an email address or phone number, by sentence id."""
-        lines: dict[str, list[int]] = {}
-        for i, (slug, sentence) in enumerate(self.kb.sentences):
-            if gives_contact(sentence.text):
-                lines.setdefault(slug, []).append(i)
-        return lines
+        return self._sentences_by_document(lambda i: gives_contact(self.kb.sentences[i][1].text))
 
     def _document_asked(self, question: str) -> set[str]:
         """The documents a question names, else the one document whose title has the document noun it uses ("the
@@ -1743,11 +1743,7 @@ class AnsweringService:
     @cached_property
     def _author_lines(self) -> dict[str, list[int]]:
         """Each document's sign-offs and author lines (``AUTHOR_LINE``), by sentence id."""
-        lines: dict[str, list[int]] = {}
-        for i, (slug, sentence) in enumerate(self.kb.sentences):
-            if AUTHOR_LINE.search(sentence.text):
-                lines.setdefault(slug, []).append(i)
-        return lines
+        return self._sentences_by_document(lambda i: bool(AUTHOR_LINE.search(self.kb.sentences[i][1].text)))
 
     def _definition(self, initials: str, question: str, filters: Filters) -> Answer | None:
         """What initials stand for, from the first sentence spelling them out (``_definitions`` gives the order:

@@ -399,6 +399,8 @@ _PLEASE_SHORT = re.compile(r"(?:^|\s*,?\s+)(?:pls|plz)\b[.!]*(?=\s|[?!,.]|$)", r
 # you know how many ..."): asking leave to ask, not what is asked; searched, its words found pages about asking and
 # knowing (a review: "Can I ask who is the exec lead for sustainability?" quoted a sentence on "strong Exec / SRO
 # engagement"). Dropped from the start of a message, as courtesy is. English, set by hand.
+# "I want / need / would like / I'd like to know": a frame before what it asks, and before "about X" a topic named.
+_WANT_TO_KNOW = r"i(?:\s+(?:want|need|would\s+like)|['’]d\s+like)\s+to\s+know"
 _QUESTION_FRAME = re.compile(
     r"^\s*(?:please\s+)?(?:"
     # "may" is blanked before this reads the message (``message_as_read``): "May I ask who ..." is "I ask who ...".
@@ -407,7 +409,7 @@ _QUESTION_FRAME = re.compile(
     r"|(?:do|does|would)\s+(?:you|anyone|anybody)\s+(?:happen\s+to\s+)?know"
     r"|(?:can|could|would)\s+you\s+(?:please\s+)?(?:tell\s+(?:me|us)|let\s+(?:me|us)\s+know)"
     r"|(?:i(?:\s+(?:was|am)|['’]?m)\s+|(?:i\s+was\s+)?just\s+)wondering|i\s+wonder|any\s+idea"
-    r"|i(?:\s+(?:want|need|would\s+like)|['’]d\s+like)\s+to\s+know"
+    rf"|{_WANT_TO_KNOW}"
     # Only before what asks: a question word, or "if"/"whether" (dropped too), or "more" alone (the follow-up "could you
     # tell me more"). "Can you tell me about the green plan?" names a topic ("tell me about" is read as one), "can I
     # check my pay slip?" asks to do something (a review).
@@ -415,7 +417,7 @@ _QUESTION_FRAME = re.compile(
     re.IGNORECASE,
 )
 # "I'd like to know about virtual wards": a topic named, as "tell me about virtual wards" names it (``topic_named``).
-_KNOW_ABOUT = re.compile(r"^\s*(?:please\s+)?i(?:\s+(?:want|need|would\s+like)|['’]d\s+like)\s+to\s+know\s+about\s+(?=\S)", re.IGNORECASE)
+_KNOW_ABOUT = re.compile(rf"^\s*(?:please\s+)?{_WANT_TO_KNOW}\s+about\s+(?=\S)", re.IGNORECASE)
 
 
 def without_question_frame(message: str) -> str:
@@ -448,9 +450,9 @@ def without_courtesy(message: str) -> str:
 
 def message_as_read(message: str) -> str:
     """A message as answering and the follow-up reading both read it, before anything else: the verb "may" blanked ("if
-    i may" names no month), white space collapsed, a month parted from the year typed onto it ("apr22"), and the
-    courtesy it opens with dropped (``without_courtesy``), then a polite frame ("Can I ask ...", ``without_question_frame``). One chain, so that a question asked alone and the same
-    words read as a follow-up start from the same text."""
+    i may" names no month), white space collapsed, a month parted from the year typed onto it ("apr22"), the courtesy
+    it opens with dropped (``without_courtesy``), then a polite frame ("Can I ask ...", ``without_question_frame``). One
+    chain, so that a question asked alone and the same words read as a follow-up start from the same text."""
     return without_question_frame(without_courtesy(months_parted_from_years(collapse_whitespace(without_modal_may(message)))))
 
 

@@ -53,6 +53,15 @@ def without_possessive(word: str) -> str:
 _POSSESSIVE = re.compile(r"['’]s$")
 
 
+def without_possessives(text: str) -> str:
+    """The text without the "'s" closing any of its words ("the green plan's contact email": "the green plan contact
+    email"), as ``without_possessive`` drops it from one word."""
+    return _POSSESSIVES.sub("", text)
+
+
+_POSSESSIVES = re.compile(r"['’]s\b")
+
+
 @functools.lru_cache(maxsize=1)
 def english_word_costs() -> Mapping[str, float]:
     """English words, lower case, with their cost (a negative log of how common they are): wordninja's

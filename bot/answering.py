@@ -745,7 +745,7 @@ class AnsweringService:
         row = self.features.decision_row(candidates, logits, question, self._quoted(question, scored, table), table_said(table))
         answers = float(self.models.decision.logits(np.array([row]))[0]) >= self.models.threshold
         overruled = bool(table and table.answers) or self._topic_covered(row)
-        return candidates, logits, (answers or overruled) and not self._gated(self.models.subject_logit(row, question), overruled)
+        return candidates, logits, (answers or overruled) and not self._gated(self.models.subject_logit(row), overruled)
 
     def _gated(self, subject_logit: float | None, overruled: bool) -> bool:
         """Whether the subject gate declines: its logit under its bar, and the scores not ``overruled`` (by a monthly
@@ -847,7 +847,7 @@ class AnsweringService:
         trace.append(f"answer-or-decline logit {decision:.2f} (answers above {self.models.threshold:.2f})")
         reasons = [f"{name}={value:.2f}" for name, value in zip(DECISION_FEATURES, decision_row)]
         trace.append("the decision saw: " + ", ".join(reasons))
-        subject_logit = self.models.subject_logit(decision_row, question)
+        subject_logit = self.models.subject_logit(decision_row)
         if subject_logit is not None:
             trace.append(f"subject gate logit {subject_logit:.2f} (the documents are taken to cover the subject above {self.models.subject_threshold:.2f})")
         # "UHCW" asked and the pages the answer would quote are about SWFT: the near miss a score cannot see.

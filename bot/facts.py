@@ -91,24 +91,6 @@ ABOUT_THE_ASKER = re.compile(
 )
 
 
-# A question asked as "I" about what the asker does or may do ("can I carry over leave?", "am I entitled to ...", "do I
-# need R&D approval ...", "how do I raise a PO ..."): about the asker's own circumstances, which plans and board papers
-# do not describe (they say what the system does). Not the asker finding something out ("can I also ask who ...", "could
-# I possibly get the figures ...", "can I confirm ...", "how do I find out ...", "who do I contact about ...", "who
-# should I speak to ..."; but "do I have to ..." is conduct), nor "am I right that ..." (those verbs, set by hand from two reviews' frames before the
-# set written to measure them was read: ``_FINDING_OUT``). Read on the message as answering reads it
-# (``message_as_read``: "may" blanked, the frames before a question word dropped). A sign, not a rule: the subject gate
-# weighs it as fitted (``features.QUESTION_SIGNS``) beside how close the documents come, so an asker's question the
-# documents do answer ("do we have to send the toolkit back to the ICB?") can still pass. ``ABOUT_THE_ASKER`` is the
-# narrower decline rule.
-_FINDING_OUT = (
-    r"(?:\s+(?:also|just|please|quickly|possibly))*(?:\s+need\s+to)?\s+"
-    r"(?:ask|have(?!\s+to\b)|get|check|double-check|confirm|clarify|find|see|view|read|know|learn|look|access|download|contact|"
-    r"speak|talk|tell|hear|right|correct|wrong)\b"
-)
-ASKED_AS_I = re.compile(rf"\b(?:am|can|could|do|should|must|will|would|shall)\s+i\b(?!{_FINDING_OUT})", re.IGNORECASE)
-
-
 # Contact details asked for ("whats her email", "laura nelson's phone number") and given ("T: 07876 354253",
 # "david.hobday@cwstp.uk"). Not fitted: no dev question asks for them. An answer to such a question that
 # gives none is wrong whatever it says, so answering declines it (a trial got a sentence naming the person).

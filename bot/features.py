@@ -20,13 +20,11 @@ import numpy as np
 
 from bot.facts import (
     ABOUT_THE_ASKER,
-    ASKED_AS_I,
     TIME_ASKING_WORDS,
     FactKind,
     asks_when,
     gives_a_figure_for,
     holds,
-    message_as_read,
     split_question,
     states_a_count,
     value_asked_for_years,
@@ -126,11 +124,7 @@ DECISION_FEATURES = (
 # What the subject gate sees (``AnsweringModels.subject_gate``): whether the documents are about the question's subject at
 # all, not whether they give the fact asked. Of the decision's features, those of closeness and words held, with
 # none about a name, year, month or kind of fact missing (that is what separates a near miss, which the decision
-# declines, from an answerable question; an off-topic question shares few words and little meaning with any page);
-# and signs in the question's own wording (``QUESTION_SIGNS``).
-QUESTION_SIGNS = {
-    "asked_as_i": ASKED_AS_I,  # asked as "I" about the asker's own conduct ("can I carry over leave?"), not the documents'
-}
+# declines, from an answerable question; an off-topic question shares few words and little meaning with any page).
 SUBJECT_FEATURES = (
     "top_logit",
     "top_dense",
@@ -139,20 +133,16 @@ SUBJECT_FEATURES = (
     "unseen_words",
     "rarest_missing",
     "best_page_bm25",
-    *QUESTION_SIGNS,
 )
 
 
-# Where the decision's features among them stand in a decision row.
-SUBJECT_COLUMNS = tuple(DECISION_FEATURES.index(name) for name in SUBJECT_FEATURES if name not in QUESTION_SIGNS)
+# Where they stand in a decision row.
+SUBJECT_COLUMNS = tuple(DECISION_FEATURES.index(name) for name in SUBJECT_FEATURES)
 
 
-def subject_row(decision_row: Sequence[float], question: str) -> list[float]:
-    """The gate's features: those of a decision row, then the signs of the ``question``, read as answering reads a
-    message (``facts.message_as_read``: training passes the question as written, answering the question as read, and
-    reading twice changes nothing)."""
-    read = message_as_read(question)
-    return [decision_row[i] for i in SUBJECT_COLUMNS] + [float(bool(sign.search(read))) for sign in QUESTION_SIGNS.values()]
+def subject_row(decision_row: Sequence[float]) -> list[float]:
+    """The gate's features, out of a decision row."""
+    return [decision_row[i] for i in SUBJECT_COLUMNS]
 
 
 # The decision row of a question nothing was found for, by feature: no confidence and no words held;

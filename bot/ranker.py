@@ -81,13 +81,12 @@ class AnsweringModels:
     subject_gate: LinearModel | None = None
     subject_threshold: float = 0.0
 
-    def subject_logit(self, decision_row: list[float], question: str) -> float | None:
-        """The subject gate's logit for a ``question`` with this decision row (None: no gate), the question's own signs
-        read from its wording (``features.subject_row``); below ``subject_threshold`` the documents are taken not to
-        cover the question's subject."""
+    def subject_logit(self, decision_row: list[float]) -> float | None:
+        """The subject gate's logit for a question with this decision row (None: no gate); below ``subject_threshold``
+        the documents are taken not to cover the question's subject."""
         if self.subject_gate is None:
             return None
-        return float(self.subject_gate.logits(np.array([subject_row(decision_row, question)]))[0])
+        return float(self.subject_gate.logits(np.array([subject_row(decision_row)]))[0])
 
     def fits(self, text_pipeline: int) -> bool:
         """Fitted on a knowledge base that read its documents as this one did (or on one not recorded)."""

@@ -38,12 +38,12 @@ from bot.evaluation import EvalQuestion
 from bot.features import (
     DECISION_FEATURES,
     SENTENCE_FEATURES,
+    SUBJECT_COLUMNS,
     SUBJECT_FEATURES,
     Candidates,
     DeclineRule,
     FeatureMaker,
     decline_rules_met,
-    subject_row,
 )
 from bot.quoting import Quoter
 from bot.ranker import AnsweringModels, LinearModel, probability
@@ -172,7 +172,7 @@ def fit(data: list[QuestionData], fitted_on: str) -> AnsweringModels:
     ranker = fit_ranker(data)
     folds = sorted({d.question.fold for d in data})
     # Decision features with ranker confidences from rankers that did not see the question.
-    rows, subject_rows, answerable, fold_of, gate_only, off_topic = [], [], [], [], [], []
+    rows, answerable, fold_of, gate_only, off_topic = [], [], [], [], []
     met: list[set[DeclineRule]] = []  # the decline rules each question meets, kept by training or not
     inner_rankers = {fold: fit_ranker([d for d in data if d.question.fold != fold]) for fold in folds}
     by_fold = [d for fold in folds for d in data if d.question.fold == fold]
@@ -195,7 +195,6 @@ def fit(data: list[QuestionData], fitted_on: str) -> AnsweringModels:
             chosen.insert(1, seed)  # as answering quotes it beside the best sentence
         quoted = quoter.with_lists(chosen, MAX_ANSWER_WITH_LIST_CHARS)
         rows.append(d.maker.decision_row(d.candidates, logits, d.question.question, quoted, table_said(table)))
-        subject_rows.append(subject_row(rows[-1], d.question.question))
         flagged = set(decline_rules_met(d.question.question, rows[-1]))
         likely = tuple(i for i, p in zip(ranked, probabilities) if p >= LIKELY_ANSWER)
         if quoted_pages_lack(d.maker, d.question.question, d.candidates.reading, quoted, table, likely):
@@ -208,7 +207,7 @@ def fit(data: list[QuestionData], fitted_on: str) -> AnsweringModels:
     every_x, every_y, every_fold = np.array(rows), np.array(answerable), np.array(fold_of)
     # The gate's declines of answerable questions come on top of the decision's budget, not out of it: counted in it,
     # the decision's bar fell from 0.56 to 0.19 and answered as many off-topic questions as the gate declined.
-    subject_gate, subject_threshold, _ = _fit_subject_gate(np.array(subject_rows), every_y, np.array(off_topic, dtype=bool), every_fold)
+    subject_gate, subject_threshold, _ = _fit_subject_gate(every_x, every_y, np.array(off_topic, dtype=bool), every_fold)
     # The decision, its rules and its threshold see the shared questions alone: the questions written for the gate
     # would tip it towards off-topic questions, and it declined fewer near misses (docs/experiments.md).
     shared = ~np.array(gate_only, dtype=bool)
@@ -226,7 +225,7 @@ def fit(data: list[QuestionData], fitted_on: str) -> AnsweringModels:
 
 
 def _fit_subject_gate(x: np.ndarray, answerable: np.ndarray, off_topic: np.ndarray, fold_of: np.ndarray) -> tuple[LinearModel | None, float, np.ndarray]:
-    """The subject gate, fitted on the answerable and the off-topic questions (``x``: their ``SUBJECT_FEATURES``), with classes
+    """The subject gate, fitted on the answerable and the off-topic questions (``x``: decision rows), with classes
     weighed alike (there are a quarter as many off-topic ones); its threshold, at which it would decline
     SUBJECT_GATE_ANSWERABLE_SHARE of answerable questions on folds it was not fitted on (a normal's quantile, as the
     decision's); and which questions it declines on such folds (for the tests). No gate (None) when some fit would lack
@@ -236,8 +235,9 @@ def _fit_subject_gate(x: np.ndarray, answerable: np.ndarray, off_topic: np.ndarr
     fits = [used] + [used & (fold_of != fold) for fold in set(fold_of.tolist())]
     if int(off_topic.sum()) < MIN_OFF_TOPIC_QUESTIONS or any(len(set(answerable[rows].tolist())) < 2 for rows in fits):
         return nothing
-    gate = _fit_linear(x[used], answerable[used], SUBJECT_FEATURES, balanced=True)
-    held_out = _held_out_logits(x, answerable, fold_of, used, SUBJECT_FEATURES, balanced=True)
+    rows = x[:, list(SUBJECT_COLUMNS)]
+    gate = _fit_linear(rows[used], answerable[used], SUBJECT_FEATURES, balanced=True)
+    held_out = _held_out_logits(rows, answerable, fold_of, used, SUBJECT_FEATURES, balanced=True)
     threshold = _normal_quantile(held_out[answerable == 1], SUBJECT_GATE_ANSWERABLE_SHARE)
     return gate, threshold, held_out < threshold
 

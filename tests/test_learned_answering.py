@@ -88,16 +88,18 @@ def test_a_fold_is_fitted_without_its_own_questions(service):
 
 
 def test_the_subject_gate_is_fitted_on_the_off_topic_questions_and_declines_about_its_share_of_answerable_ones():
-    """Fitted on rows where off-topic questions hold few of the question's words and are far in meaning (as the dev
-    questions' are), the gate weighs closeness and words held for answering, and its bar declines about
-    SUBJECT_GATE_ANSWERABLE_SHARE of answerable questions on folds it was not fitted on."""
+    """Fitted on decision rows where off-topic questions hold few of the question's words and are far in meaning
+    (as the dev questions' are), the gate weighs closeness and words held for answering, and its bar declines
+    about SUBJECT_GATE_ANSWERABLE_SHARE of answerable questions on folds it was not fitted on."""
     import numpy as np
+
+    from bot.features import DECISION_FEATURES
 
     rng = np.random.default_rng(1)
     answerable_count, off_topic_count = 200, 50
-    x = rng.normal(0.0, 0.3, (answerable_count + off_topic_count, len(SUBJECT_FEATURES)))
+    x = rng.normal(0.0, 0.3, (answerable_count + off_topic_count, len(DECISION_FEATURES)))
     for name, shift in (("top_dense", 0.6), ("top_words", 0.6), ("best_page_bm25", 1.0)):
-        x[:answerable_count, SUBJECT_FEATURES.index(name)] += shift
+        x[:answerable_count, DECISION_FEATURES.index(name)] += shift
     answerable = np.array([1] * answerable_count + [0] * off_topic_count)
     off_topic = answerable == 0
     folds = np.arange(len(answerable)) % 5
@@ -137,55 +139,6 @@ def test_an_off_topic_question_the_decision_would_answer_is_declined_by_the_subj
     assert any("subject gate" in step for step in answer.trace)
     without_gate = AnsweringService(knowledge_base, embedder, models=replace(load_models(), subject_gate=None))
     assert not without_gate.answer(question).abstained
-
-
-@pytest.mark.parametrize(
-    ("question", "about_the_asker"),
-    [
-        ("Can I carry over unused annual leave?", True),
-        ("how long a break am i entitled to on a 12 hr shift", True),
-        ("Do I need R&D approval for a service evaluation?", True),
-        ("how do i raise a PO for a new supplier", True),
-        ("Do I have to pay for parking at the hospital?", True),
-        ("how do i find out how many covid vaccines were given?", False),
-        ("where can I see the ICS carbon footprint?", False),
-        ("what do I need to know about the PHM roadmap?", False),
-        ("who do i contact about the green plan?", False),
-        ("who should I speak to about the green plan?", False),
-        ("how do we plan to cut travel emissions?", False),  # "we" asks what the system does
-        ("I need to brief my team on the green plan targets - what are they?", False),  # a statement
-        # Polite frames around a question about the documents (two reviews):
-        ("Can I ask who is the exec lead for sustainability?", False),
-        ("Can I also ask who co-chairs the PHM Board?", False),
-        ("Could I possibly get the number of MDIs prescribed?", False),
-        ("Can I just check how many covid vaccines were given?", False),
-        ("Can I confirm the net zero target year?", False),
-        ("Am I right that the ICB has a net zero target of 2040?", False),
-    ],
-)
-def test_a_question_asked_as_i_is_about_the_asker_unless_it_asks_to_find_something_out(question, about_the_asker):
-    from bot.facts import ASKED_AS_I, message_as_read
-
-    assert bool(ASKED_AS_I.search(message_as_read(question))) is about_the_asker
-
-
-def test_the_gate_weighs_a_question_asked_about_the_askers_own_conduct(service, knowledge_base, embedder):
-    """A question asked as "I" about what the asker may do (``QUESTION_SIGNS``) weighs against the documents covering
-    it: plans and board papers do not say what one member of staff may do. Without that weight the question below is
-    answered from a passage on cancer waits ("Impact of annual leave ... continues to delay treatment")."""
-    from bot.answering import OFF_SUBJECT, AnsweringService
-
-    question = "Can I carry over unused annual leave?"
-    declined = service.answer(question)
-    assert declined.abstained and declined.text.startswith(f"I couldn't find that in the documents. {OFF_SUBJECT}")
-    gate = service.models.subject_gate
-    assert dict(zip(gate.names, gate.weights))["asked_as_i"] < 0
-    unsigned = replace(gate, weights=tuple(0.0 if name == "asked_as_i" else w for name, w in zip(gate.names, gate.weights)))
-    without_the_sign = AnsweringService(knowledge_base, embedder, models=replace(service.models, subject_gate=unsigned))
-    assert not without_the_sign.answer(question).abstained
-    # Asked to find something out, as "I", the documents answer.
-    found = service.answer("Could I possibly get the A&E 4 hour performance for May 2022?")
-    assert not found.abstained and found.citations
 
 
 def test_what_answering_would_do_says_so_of_a_subject_the_gate_declines(service):

@@ -257,8 +257,8 @@ class Conversation:
     def sources_text(self) -> str:
         lines = [f"- {d.record.title} ({d.record.date or 'undated'}, {d.record.page_count} pages)" for d in self.service.kb.documents]
         built = self.service.kb.manifest.built_at
-        models = self.service.models.record()
-        return "I know these documents:\n" + "\n".join(lines) + f"\n\nKnowledge base built {built}; {models}."
+        # What the answering models were fitted on is for developers: ``ask --explain`` and the start-up log say it.
+        return "I know these documents:\n" + "\n".join(lines) + f"\n\nKnowledge base built {built}."
 
     def document_titles(self) -> list[str]:
         return [d.record.title for d in self.service.kb.documents]
@@ -270,17 +270,51 @@ def _message_of(text: str) -> str:
     return without_courtesy(collapse_whitespace(text))
 
 
+# A message asking about the bot itself, nothing else: the help text answers "what can you do?", "who are you?", "how do
+# I use this bot?"; the list of documents "what documents do you have?". Whole messages only: "what can you tell me about
+# the green plan?" and "what do you know about net zero?" are questions, and "what is this?" or "how does it work?" may
+# be follow-ups. A new user's trial had each declined as not found in the documents. English, set by hand; no eval
+# question or dialogue turn is of this kind.
+_ABOUT_THE_BOT = re.compile(
+    r"(?:so\s+|and\s+)?(?:"
+    r"(?:what|which)\s+(?:can|could|do|should)\s+(?:you|i|we)\s+(?:do|ask|help(?:\s+(?:me|us))?\s+with)(?:\s+(?:you|here|for\s+(?:me|us)))?"
+    r"|what\s+(?:sort|kind|type)s?\s+of\s+(?:things|questions)\s+can\s+(?:i|we)\s+ask(?:\s+you)?"
+    r"|what\s+questions\s+can\s+(?:i|we)\s+ask(?:\s+you)?"
+    r"|(?:who|what)\s+are\s+you"
+    r"|how\s+(?:do|can|should)\s+(?:i|we)\s+use\s+(?:you|this|the\s+bot|this\s+bot|this\s+tool)"
+    r"|how\s+do(?:es)?\s+(?:you|the\s+bot|this\s+bot)\s+work"
+    r"|what\s+do\s+you\s+(?:know|cover|do)(?:\s+about)?"
+    r"|what\s+is\s+this\s+(?:bot|tool)"
+    r"|are\s+you\s+(?:a\s+)?(?:bot|robot|human|person|real|ai)"
+    r")",
+    re.IGNORECASE,
+)
+_ASKS_FOR_THE_DOCUMENTS = re.compile(
+    r"(?:so\s+|and\s+)?(?:what|which)\s+(?:documents|docs|papers|files|sources|reports)\s+(?:"
+    r"do\s+you\s+(?:have|know(?:\s+about)?|use|cover|search)|are\s+you\s+(?:using|based\s+on|trained\s+on)"
+    r"|can\s+you\s+(?:see|read|search)|(?:have|do)\s+you\s+got|are\s+(?:there|in\s+here))",
+    re.IGNORECASE,
+)
+
+
 def command_of(message: str) -> str | None:
     """The command a message gives every channel ("brief", "help", "sources"), with or without Telegram's "/", or
     None when it is a question. "help" and "sources" are commands alone ("help?" too); "help with travel costs?" and
     "sources of emissions?" are questions (a review: ask had answered the first with the help text). An empty
-    message asks for help; courtesy before a command leaves it one ("thanks. brief net zero")."""
-    command, _, rest = _message_of(message).partition(" ")
+    message asks for help; courtesy before a command leaves it one ("thanks. brief net zero"); a message asking about
+    the bot itself asks for help or the documents' list (``_ABOUT_THE_BOT``, ``_ASKS_FOR_THE_DOCUMENTS``)."""
+    read = _message_of(message)
+    command, _, rest = read.partition(" ")
     command = command.lower().lstrip("/").rstrip("?!.")
     if command == "brief":
         return command
     if command in ("", "help", "sources") and set(re.findall(r"\w+", rest.lower())) <= {"me", "please", "pls"}:
         return command or "help"  # "help me", "help please" too (a re-review)
+    bare = read.strip().rstrip("?!. ")
+    if _ASKS_FOR_THE_DOCUMENTS.fullmatch(bare):
+        return "sources"
+    if _ABOUT_THE_BOT.fullmatch(bare):
+        return "help"
     return None
 
 

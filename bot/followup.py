@@ -164,7 +164,7 @@ _WHERE = re.compile(
     rf"|(?:what|which)\s+page(?:\s+(?:number|no\.?))?\s+(?:is|was)\s+{_THAT_ANSWER}"
     r"|(?:what(?:'s|s|\s+is)|which\s+is)\s+the\s+source|source\s+(?:for|of)\s+(?:that|this|it)|sources?\s*\?*$"
     r"|which\s+(?:document|page|report|paper)\s+(?:says|said|(?:is|was)\s+(?:that|this|it)\s+(?:in|from|on))|show\s+me\s+(?:the\s+)?(?:quotes?|source|evidence)"
-    r"|quote\s+(?:it|that|the\s+source)|(?:how|where)\s+do\s+(?:you|we)\s+know)\b",
+    r"|quote\s+(?:it|that|the\s+source)|(?:how|where)\s+do\s+(?:you|we)\s+know|where\s+(?:does|did)\s+(?:it|that|this)\s+come\s+from)\b",
     re.IGNORECASE,
 )
 _ORDINALS = {
@@ -181,6 +181,14 @@ _ABOUT_A_ROW = frozenset(
 )
 # A point named by its number ("point 2", "item no. 3"), as "tell me more about ..." and a message alone name it.
 _POINT_NUMBERED = r"(?:point|item|bullet)\s+(?:no\.?\s*)?(?P<number>\d{1,2})"
+# The source of one point by its place ("where does point 3 come from?", "what's the source of the second point?"): that
+# point's passage, as "where does it say that?" shows every passage of an answer (a new user's trial had it declined
+# after a briefing, and the declined turn then stood in for the briefing). English, not fitted.
+_WHERE_POINT = re.compile(
+    rf"\b(?:where\s+(?:does|did|do|is|was)|where['’]?s|(?:what(?:['’]?s|\s+is)|which\s+is)\s+the\s+source\s+(?:of|for)|source\s+(?:of|for))"
+    rf"\s+(?:the\s+)?(?:(?P<nth>{'|'.join(_ORDINALS)})\s+(?:point|one|item|bullet)|{_POINT_NUMBERED})\b",
+    re.IGNORECASE,
+)
 _EXPAND = re.compile(
     rf"\b(?:tell\s+me\s+)?(?:more|expand|elaborate|detail|details)\s+(?:about|on|of)\s+(?:the\s+)?"
     rf"(?:(?P<nth>{'|'.join(_ORDINALS)})(?:\s+(?:one|point|item|bit|thing|part|bullet))?|{_POINT_NUMBERED})\b"
@@ -477,6 +485,8 @@ def resolve(
         listing = _about_listing(message, last, parse_actions, tunables)
         if listing is not None:
             return listing
+    if last.citations and (source := _WHERE_POINT.search(message)) is not None:
+        return _source_of_point(last, source)
     expand = _EXPAND.search(message) or (_POINT_ALONE.match(message.strip()) if last.points else None)
     # After a briefing only a point by its place drills ("tell me more about it" asks about its topic, a review), and
     # so does that point named alone ("point 3?", a re-review).
@@ -868,6 +878,21 @@ _POINT_ALONE = re.compile(
     rf"|{_POINT_NUMBERED})\W*$",
     re.IGNORECASE,
 )
+
+
+def _source_of_point(last: Turn, source: re.Match[str]) -> Resolution:
+    """The passage behind one point of the last answer or briefing, by its place (``_WHERE_POINT``). After a briefing,
+    that point's passage is shown and the turn keeps them all, so "and point 3?" next is the briefing's third; a place
+    it has none at says so, as "tell me more about point 9" does. After an answer, the passage at that place, or all of
+    them when it has fewer (its points may be the items of one quoted list)."""
+    index = _place_asked(source)
+    citations = last.citations
+    at = citations[index] if index is not None and -len(citations) <= index < len(citations) else None
+    if last.points:
+        if at is None:
+            return Resolution(FollowUpKind.DRILL, last.question, citations=citations, subject=last.subject, no_such_point=True, points=True)
+        return Resolution(FollowUpKind.DRILL, last.question, citations=citations, subject=at.quote, points=True)
+    return Resolution(FollowUpKind.DRILL, last.question, citations=(at,) if at else citations, subject=last.subject)
 
 
 def _drill(message: str, last: Turn, match: re.Match[str] | None = None) -> Resolution:

@@ -144,6 +144,30 @@ def test_commands_are_told_from_questions_that_start_with_their_word():
     assert command_of("help me") == command_of("help please") == "help"
 
 
+@pytest.mark.parametrize(
+    ("message", "command"),
+    [
+        # A new user's trial: each was declined as "not found in the documents".
+        ("what can you do?", "help"),
+        ("Who are you?", "help"),
+        ("how do I use this bot", "help"),
+        ("thanks - what can I ask you?", "help"),
+        ("what documents do you have?", "sources"),
+        ("which reports are you based on", "sources"),
+        # Questions about the documents, and follow-ups, stay questions.
+        ("what can you tell me about the green plan?", None),
+        ("what do you know about net zero?", None),
+        ("what are you doing about travel emissions", None),
+        ("how does it work?", None),
+        ("what is this?", None),
+    ],
+)
+def test_a_message_asking_about_the_bot_itself_gets_help_or_the_documents(message, command):
+    from bot.conversation import command_of
+
+    assert command_of(message) == command
+
+
 def test_a_batch_conversation_starts_over_and_flags_for_questions_are_refused_for_commands(corpus_kb_dir, tmp_path, capsys):
     """A review: "start over" in a batch conversation kept its history, and --doc or --explain beside "brief ..."
     were ignored without a word."""

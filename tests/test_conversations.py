@@ -334,3 +334,19 @@ def test_where_after_a_point_of_a_briefing_quotes_that_points_passage(corpus_kb_
     assert where.count("[") <= 3 and "[4]" not in where, where  # that passage, not the briefing's eight
     assert not re.search(r"“(?:https?://|www\.)\S*”", more), more
     assert "points: which one do you mean?" in twelfth  # the briefing's points are still the turn's
+
+
+def test_the_source_of_a_briefings_point_is_asked_by_its_number(corpus_kb_dir):
+    """A new user's trial: "where does point 3 come from?" after a briefing was declined, and the declined turn then
+    stood in for the briefing, so "tell me more about the second point" was declined too."""
+    stdin = "brief water\nwhere does point 3 come from?\ntell me more about the second point\nwhat's the source of point 12?\nquit\n"
+    result = run_cli("chat", kb_dir=corpus_kb_dir, stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    briefing, source, second, twelfth = result.stdout.split("You: ")[1:5]
+    third, point = (re.search(rf"^\s*{n}\. (.{{30}})", briefing, re.MULTILINE) for n in (3, 2))
+    assert third and point, briefing
+    assert source.strip().startswith("That comes from:") and third.group(1) in source, source
+    assert source.count("[") <= 2, source  # that point's passage, not the briefing's eight
+    # The briefing's points are still the turn's ("More on" lowers a point's first letter).
+    assert second.strip().lower().startswith(f"more on “{point.group(1).lower()}"), second
+    assert "points: which one do you mean?" in twelfth

@@ -37,7 +37,8 @@ EXAMPLE_QUESTIONS = (
 HELP_TEXT = (
     "Ask me a question about the ICS documents in plain words and I will answer with numbered "
     "citations (document, page and the quoted sentence) so you can check them. If the documents "
-    "do not say, I will tell you.\n\n"
+    "do not say, I will tell you. Page numbers are the PDF's own, as a PDF viewer counts them (a number printed in "
+    "a page's footer may differ).\n\n"
     "Follow-ups work as in a conversation: \"who leads it?\", \"and for GEH?\", \"where does it say that?\", "
     "\"tell me more about the second point\"; after a list of actions, \"more\" or \"show all\" shows the next "
     "ones and \"just the ICP ones\" or \"which of those are due 23/24?\" narrows it. I forget the conversation "

@@ -85,6 +85,11 @@ class ChunkHit:
     lexical_rank: float = 0.0  # 1 / rank among the BM25 results (0: not among them)
 
 
+# A word at most this share of a word the documents write, with its letters in order and the same first and last letter,
+# is a shortening of it ("cttee" of "committee", 5 of 9; "govt" of "government"). English usage, set by hand.
+ABBREVIATION_SHARE = 0.6
+
+
 class HybridSearcher:
     """Searches one loaded knowledge base; safe to share between threads once built."""
 
@@ -156,6 +161,18 @@ class HybridSearcher:
         same_start = self._words_by_initial.get(word[:1], [])
         match = difflib.get_close_matches(word, same_start, n=1, cutoff=SPELLING_CUTOFF)
         return match[0] if match else word
+
+    def abbreviates_a_word(self, word: str) -> bool:
+        """A shortening of a word the documents write ("cttee": "committee"): its letters in order within that word,
+        with the same first and last letter, and at most ABBREVIATION_SHARE of its length. Chat shorthand, not a term
+        of another subject ("monkeypox")."""
+        word = word.lower()
+        for written in self._words_by_initial.get(word[:1], []):
+            if written[-1:] == word[-1:] and len(word) <= ABBREVIATION_SHARE * len(written):
+                letters = iter(written)
+                if all(letter in letters for letter in word):
+                    return True
+        return False
 
     def as_the_documents_write(self, query: str) -> str:
         """The query with its shorthand written out as the documents write it ("4 hr": "4 hour", "104ww": "104 week

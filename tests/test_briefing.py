@@ -195,6 +195,29 @@ def test_a_topic_the_documents_say_little_about_gives_what_they_do_say(writer):
     assert "Only 1 passage in the documents speaks" in thin_note(briefing) or "passages in the documents speak" in thin_note(briefing)
 
 
+def test_a_topic_naming_something_the_documents_never_mention_says_so(writer):
+    """A new user's trial: "monkeypox vaccination" was briefed from the COVID vaccination passages, "vaccination" being
+    the only word of it the documents use. A word the documents never use and no English word is named as missing,
+    and nothing is drafted; an English word they happen not to use ("kids") is read by meaning as before."""
+    briefing = writer.write("monkeypox vaccination")
+    assert briefing.headline == "The documents do not mention monkeypox."
+    assert briefing.thin and not briefing.points and not briefing.key_figures and not briefing.next_actions
+    assert briefing.nearest_topics
+    kids = writer.write("autism assessment waits for kids")
+    assert not kids.thin and kids.points
+    # Chat shorthand is no word of another subject: "cttee" shortens the documents' "committee".
+    assert "do not mention" not in writer.write("quality cttee").headline
+    assert writer.service.searcher.abbreviates_a_word("cttee") and not writer.service.searcher.abbreviates_a_word("monkeypox")
+
+
+def test_a_misspelt_topic_is_briefed_as_the_documents_spell_it(writer):
+    """A new user's trial: "brief inhalors" said the documents do not cover inhalors, then gave inhaler figures."""
+    briefing = writer.write("inhalors")
+    assert not briefing.thin and briefing.points, briefing.headline
+    assert "inhaler" in briefing.headline.lower() and "do not cover" not in briefing.headline
+    assert briefing.topic == "inhalors"  # the title keeps the topic as typed
+
+
 def test_a_month_of_the_year_shortened_briefs_like_the_month_written_out(writer):
     """A trial: "m3 finance position" was told the documents "say little about" it beside a seven-page month 3
     finance report, which writes "Month 3" where the topic wrote "m3"; written "month 3", it was briefed in full."""

@@ -13,7 +13,7 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cached_property
 
@@ -163,6 +163,9 @@ class Gathered:
     # however far in meaning they are ("winter pressures": the Winter Access Fund had been "not covered").
     answered_by: frozenset[int] = frozenset()
     documents: frozenset[str] = frozenset()  # the documents the topic names, which it is briefed from
+    # Words of the topic the documents never use, nor any word of like meaning ("monkeypox"): the briefing says so and
+    # drafts nothing, rather than brief the topic's other words ("vaccination", a new user's trial).
+    unmentioned: tuple[str, ...] = ()
 
 
 class _Ledger:
@@ -218,10 +221,11 @@ class BriefingWriter:
         """The topic read into queries; the sentences the shared ranker finds for the topic,
         each facet and each aspect, with their page neighbours; near-duplicates removed."""
         topic = collapse_whitespace(without_control_characters(topic))
-        # "george eliot" looked for as "GEH", "104ww" as "104 week wait", "m3" as "month 3", "avg" as "average"; the title
-        # keeps the topic typed
+        # "george eliot" looked for as "GEH", "104ww" as "104 week wait", "m3" as "month 3", "avg" as "average", "inhalors"
+        # as "inhalers" (a new user's trial: the briefing said the documents do not cover inhalors, then gave inhaler
+        # figures); the title keeps the topic typed
         searcher = self.service.searcher
-        read_as = months_spelled_out(searcher.as_the_documents_write(searcher.question_as_the_documents_write(topic)))
+        read_as = months_spelled_out(searcher.as_the_documents_write(searcher.question_as_the_documents_write(searcher.spelled_as_the_documents(topic))))
         # A topic naming documents ("the nhse letter: concerns and actions", "phm roadmap plan and timeline") is
         # briefed from them: a trial's NHSE letter briefing opened with the minutes and listed a Green Plan action.
         # (The words naming them stay in the topic: read without them, "month 3 finance report headlines" is
@@ -265,7 +269,10 @@ class BriefingWriter:
         nearest_topics = self._nearest_topics(best)
         near_the_best = [r.sentence_id for r in ranking if r.score >= self.service.models.follow_on_share * ranking[0].score]
         answered_by = frozenset(near_the_best[:MAX_SENTENCES]) if answerable else frozenset()  # as many as an answer quotes
-        return Gathered(topic, queries, aliases, [candidates[i] for i in keep], rows[keep], actions, nearest_topics, answerable, answered_by, named)
+        unmentioned = tuple(self.service.words_the_documents_lack(read_as))
+        return Gathered(
+            topic, queries, aliases, [candidates[i] for i in keep], rows[keep], actions, nearest_topics, answerable, answered_by, named, unmentioned
+        )
 
     def _ranked_and_answerable(self, query: str, filters: Filters = NO_FILTERS) -> tuple[list[RankedSentence], bool]:
         """The shared ranker's best sentences for the topic (as ``rank_sentences`` gives them) and
@@ -474,6 +481,8 @@ class BriefingWriter:
         """The briefing from what was gathered: points, key figures and headline chosen in the
         order the selection model puts the candidates; citations numbered in order of use."""
         weights = weights or self.weights
+        if gathered.unmentioned:  # nothing to draft: the documents never mention what the topic is about
+            gathered = replace(gathered, candidates=[], rows=np.zeros((0, len(FEATURES))), actions=[], answerable=False, answered_by=frozenset())
         probabilities = probability(weights.score(gathered.rows))
         order: np.ndarray | list[int] = np.argsort(-probabilities, kind="stable") if len(gathered.candidates) else []
         words, neighbour = FEATURES.index(Feature.WORDS), FEATURES.index(Feature.NEIGHBOUR)
@@ -527,7 +536,7 @@ class BriefingWriter:
         shown_actions = nearest(gathered.actions)
         return Briefing(
             topic=gathered.topic,
-            headline=_headline_text(headline, gathered.topic, bool(points), thin, ledger),
+            headline=_headline_text(headline, gathered.topic, bool(points), thin, ledger, gathered.unmentioned),
             points=points,
             key_figures=figures,
             actions=gathered.actions,
@@ -776,8 +785,12 @@ def _headline(
     return chosen[0] if chosen else None
 
 
-def _headline_text(headline: tuple[Candidate, str] | None, topic: str, any_points: bool, thin: bool, ledger: _Ledger) -> str:
-    """The headline with its citation, or a plain statement that the documents say little."""
+def _headline_text(
+    headline: tuple[Candidate, str] | None, topic: str, any_points: bool, thin: bool, ledger: _Ledger, unmentioned: tuple[str, ...] = ()
+) -> str:
+    """The headline with its citation, or a plain statement that the documents say little, or nothing of a word."""
+    if unmentioned:
+        return f"The documents do not mention {' or '.join(unmentioned)}."
     if headline is None:
         return f"The documents {'say little about' if any_points else 'do not cover'} {topic}."
     candidate, quote = headline

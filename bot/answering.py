@@ -126,7 +126,6 @@ from index.text import (
     BULLET,
     collapse_whitespace,
     has_a_word,
-    is_english_word,
     is_list_item,
     is_ordinary_word,
     months_in_their_year,
@@ -143,10 +142,9 @@ from index.vocabulary import (
     MEETING_BODY_WORDS,
     MONEY,
     PLEASANTRIES,
-    STOPWORDS,
     WEB_ADDRESS,
 )
-from index.word_meaning import MIN_LETTERS, meaningful_words
+from index.word_meaning import meaningful_words
 
 logger = logging.getLogger(__name__)
 
@@ -1010,20 +1008,6 @@ class AnsweringService:
             return question
         added = [word for vector in self.embedder.embed(unknown) for word in self.corpus_words.closest(vector, similarity)]
         return f"{question} {' '.join(dict.fromkeys(added))}" if added else question
-
-    def words_the_documents_lack(self, text: str) -> list[str]:
-        """The words of ``text`` that are no English word and that the documents never use: names and terms of another
-        subject ("monkeypox", "OPAT"). Not an English word the documents happen not to use ("jabs", "kids"), which may
-        be said in other words, nor shorthand ("cttee", "havent"), nor a misspelling, which is for the caller to have mended
-        (``HybridSearcher.spelled_as_the_documents``). For briefings, which say the documents do not mention such a
-        word rather than brief the topic's other words ("vaccination": a new user's trial)."""
-        words = dict.fromkeys(w.lower() for w in re.findall(r"[A-Za-z]+", text) if len(w) >= MIN_LETTERS)
-        return [
-            w for w in words
-            if w not in STOPWORDS and not is_english_word(w) and (tokens := tokenize(w)) and not all(self.searcher.knows(t) for t in tokens)
-            and not is_english_word(f"{w[:-1]}'{w[-1]}")  # "havent", "isnt": a word typed without its apostrophe
-            and not self.searcher.abbreviates_a_word(w)  # "cttee": chat shorthand for a word the documents write
-        ]
 
     def _best_for_each_part(self, question: str, scored: list[_Scored]) -> list[_Scored]:
         """For a question in parts ("X, and when is Y?"), the best sentence for each part.

@@ -85,6 +85,9 @@ class ChunkHit:
     lexical_rank: float = 0.0  # 1 / rank among the BM25 results (0: not among them)
 
 
+# Words shorter than this are not read as terms the documents never use ("wifi" is, "gp" and "ae" are not). Set by hand.
+MIN_UNUSED_LETTERS = 4
+_ALPHABETIC_WORD = re.compile(r"[A-Za-z]+")
 # A word at most this share of a word the documents write, with its letters in order and the same first and last letter,
 # is a shortening of it ("cttee" of "committee", 5 of 9; "govt" of "government"). English usage, set by hand.
 ABBREVIATION_SHARE = 0.6
@@ -161,6 +164,20 @@ class HybridSearcher:
         same_start = self._words_by_initial.get(word[:1], [])
         match = difflib.get_close_matches(word, same_start, n=1, cutoff=SPELLING_CUTOFF)
         return match[0] if match else word
+
+    def words_never_used(self, text: str) -> list[str]:
+        """The words of ``text``, lower case, that are no English word, that the documents never use, and that are no
+        misspelling or shortening of a word they write: names and terms of another subject ("monkeypox", "nhsmail",
+        "dapagliflozin"). Not an English word the documents happen not to use ("jabs", which may be said in other
+        words), nor "havent" (an English word typed without its apostrophe), nor "cttee" (``abbreviates_a_word``),
+        nor "inhalors" (``resembles_known``)."""
+        words = dict.fromkeys(w.lower() for w in _ALPHABETIC_WORD.findall(text) if len(w) >= MIN_UNUSED_LETTERS)
+        return [
+            w for w in words
+            if not is_english_word(w) and not is_english_word(f"{w[:-1]}'{w[-1]}")
+            and (tokens := tokenize(w)) and not all(self.knows(t) for t in tokens)
+            and not any(self.resembles_known(t) for t in tokens) and not self.abbreviates_a_word(w)
+        ]
 
     def abbreviates_a_word(self, word: str) -> bool:
         """A shortening of a word the documents write ("cttee": "committee"): its letters in order within that word,

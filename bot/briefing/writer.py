@@ -163,8 +163,8 @@ class Gathered:
     # however far in meaning they are ("winter pressures": the Winter Access Fund had been "not covered").
     answered_by: frozenset[int] = frozenset()
     documents: frozenset[str] = frozenset()  # the documents the topic names, which it is briefed from
-    # Words of the topic the documents never use, nor any word of like meaning ("monkeypox"): the briefing says so and
-    # drafts nothing, rather than brief the topic's other words ("vaccination", a new user's trial).
+    # Terms of the topic the documents never use (``HybridSearcher.words_never_used``: "monkeypox"): the briefing says so
+    # and drafts nothing, rather than brief the topic's other words ("vaccination", a new user's trial).
     unmentioned: tuple[str, ...] = ()
 
 
@@ -269,7 +269,7 @@ class BriefingWriter:
         nearest_topics = self._nearest_topics(best)
         near_the_best = [r.sentence_id for r in ranking if r.score >= self.service.models.follow_on_share * ranking[0].score]
         answered_by = frozenset(near_the_best[:MAX_SENTENCES]) if answerable else frozenset()  # as many as an answer quotes
-        unmentioned = tuple(self.service.words_the_documents_lack(read_as))
+        unmentioned = tuple(searcher.words_never_used(read_as))
         return Gathered(
             topic, queries, aliases, [candidates[i] for i in keep], rows[keep], actions, nearest_topics, answerable, answered_by, named, unmentioned
         )

@@ -274,11 +274,12 @@ def _message_of(text: str) -> str:
 # A message asking about the bot itself, nothing else: the help text answers "what can you do?", "who are you?", "how do
 # I use this bot?"; the list of documents "what documents do you have?". Whole messages only: "what can you tell me about
 # the green plan?" and "what do you know about net zero?" are questions, and "what is this?" or "how does it work?" may
-# be follow-ups. A new user's trial had each declined as not found in the documents. English, set by hand; no eval
-# question or dialogue turn is of this kind.
+# be follow-ups, as are "what can I do?" and "which reports are there?" (a review). A new user's trial had each declined as
+# not found in the documents. English, set by hand; no eval question or dialogue turn is of this kind.
 _ABOUT_THE_BOT = re.compile(
     r"(?:so\s+|and\s+)?(?:"
-    r"(?:what|which)\s+(?:can|could|do|should)\s+(?:you|i|we)\s+(?:do|ask|help(?:\s+(?:me|us))?\s+with)(?:\s+(?:you|here|for\s+(?:me|us)))?"
+    r"(?:what|which)\s+(?:can|could|do)\s+you\s+(?:do|help(?:\s+(?:me|us))?\s+with)(?:\s+(?:here|for\s+(?:me|us)))?"
+    r"|what\s+(?:can|could|should)\s+(?:i|we)\s+ask(?:\s+(?:you|here))?"
     r"|what\s+(?:sort|kind|type)s?\s+of\s+(?:things|questions)\s+can\s+(?:i|we)\s+ask(?:\s+you)?"
     r"|what\s+questions\s+can\s+(?:i|we)\s+ask(?:\s+you)?"
     r"|(?:who|what)\s+are\s+you"
@@ -293,7 +294,7 @@ _ABOUT_THE_BOT = re.compile(
 _ASKS_FOR_THE_DOCUMENTS = re.compile(
     r"(?:so\s+|and\s+)?(?:what|which)\s+(?:documents|docs|papers|files|sources|reports)\s+(?:"
     r"do\s+you\s+(?:have|know(?:\s+about)?|use|cover|search)|are\s+you\s+(?:using|based\s+on|trained\s+on)"
-    r"|can\s+you\s+(?:see|read|search)|(?:have|do)\s+you\s+got|are\s+(?:there|in\s+here))",
+    r"|can\s+you\s+(?:see|read|search)|(?:have|do)\s+you\s+got)",
     re.IGNORECASE,
 )
 

@@ -164,7 +164,7 @@ _WHERE = re.compile(
     rf"|(?:what|which)\s+page(?:\s+(?:number|no\.?))?\s+(?:is|was)\s+{_THAT_ANSWER}"
     r"|(?:what(?:'s|s|\s+is)|which\s+is)\s+the\s+source|source\s+(?:for|of)\s+(?:that|this|it)|sources?\s*\?*$"
     r"|which\s+(?:document|page|report|paper)\s+(?:says|said|(?:is|was)\s+(?:that|this|it)\s+(?:in|from|on))|show\s+me\s+(?:the\s+)?(?:quotes?|source|evidence)"
-    r"|quote\s+(?:it|that|the\s+source)|(?:how|where)\s+do\s+(?:you|we)\s+know|where\s+(?:does|did)\s+(?:it|that|this)\s+come\s+from)\b",
+    r"|quote\s+(?:it|that|the\s+source)|(?:how|where)\s+do\s+(?:you|we)\s+know|where\s+(?:does|did)\s+(?:it|that|this)\s+come\s+from(?=\W*$))",
     re.IGNORECASE,
 )
 _ORDINALS = {
@@ -184,9 +184,16 @@ _POINT_NUMBERED = r"(?:point|item|bullet)\s+(?:no\.?\s*)?(?P<number>\d{1,2})"
 # The source of one point by its place ("where does point 3 come from?", "what's the source of the second point?"): that
 # point's passage, as "where does it say that?" shows every passage of an answer (a new user's trial had it declined
 # after a briefing, and the declined turn then stood in for the briefing). English, not fitted.
+_POINT_BY_PLACE = rf"(?:the\s+)?(?:(?P<nth>{'|'.join(_ORDINALS)})\s+(?:point|one|item|bullet)|{_POINT_NUMBERED})"
 _WHERE_POINT = re.compile(
-    rf"\b(?:where\s+(?:does|did|do|is|was)|where['’]?s|(?:what(?:['’]?s|\s+is)|which\s+is)\s+the\s+source\s+(?:of|for)|source\s+(?:of|for))"
-    rf"\s+(?:the\s+)?(?:(?P<nth>{'|'.join(_ORDINALS)})\s+(?:point|one|item|bullet)|{_POINT_NUMBERED})\b",
+    rf"\b(?:where\s+(?:does|did|do|is|was)|where['’]?s|(?:what(?:['’]?s|\s+is)|which\s+is)\s+the\s+source\s+(?:of|for)|source\s+(?:of|for)"
+    rf"|(?:which|what)\s+(?:document|page|report|paper)\s+(?:is|was|does|did))\s+{_POINT_BY_PLACE}\b",
+    re.IGNORECASE,
+)
+# ... or the point first: "point 3 - where does that come from?", "the second point: what's its source?".
+_POINT_THEN_WHERE = re.compile(
+    rf"^\W*{_POINT_BY_PLACE}\W+(?:where(?:['’]?s|\s+(?:does|did|is|was))\s+(?:that|it|this)\s+(?:come\s+)?from"
+    rf"|(?:what(?:['’]?s|\s+is)\s+)?(?:its|the)\s+source)\b",
     re.IGNORECASE,
 )
 _EXPAND = re.compile(
@@ -485,7 +492,7 @@ def resolve(
         listing = _about_listing(message, last, parse_actions, tunables)
         if listing is not None:
             return listing
-    if last.citations and (source := _WHERE_POINT.search(message)) is not None:
+    if last.citations and (source := _WHERE_POINT.search(message) or _POINT_THEN_WHERE.search(message)) is not None:
         return _source_of_point(last, source)
     expand = _EXPAND.search(message) or (_POINT_ALONE.match(message.strip()) if last.points else None)
     # After a briefing only a point by its place drills ("tell me more about it" asks about its topic, a review), and

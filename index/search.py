@@ -169,12 +169,12 @@ class HybridSearcher:
         """The words of ``text``, lower case, that are no English word, that the documents never use, and that are no
         misspelling or shortening of a word they write: names and terms of another subject ("monkeypox", "nhsmail",
         "dapagliflozin"). Not an English word the documents happen not to use ("jabs", which may be said in other
-        words), nor "havent" (an English word typed without its apostrophe), nor "cttee" (``abbreviates_a_word``),
+        words), nor "havent" or "weve" (English words typed without their apostrophe), nor "cttee" (``abbreviates_a_word``),
         nor "inhalors" (``resembles_known``)."""
         words = dict.fromkeys(w.lower() for w in _ALPHABETIC_WORD.findall(text) if len(w) >= MIN_UNUSED_LETTERS)
         return [
             w for w in words
-            if not is_english_word(w) and not is_english_word(f"{w[:-1]}'{w[-1]}")
+            if not is_english_word(w) and not any(is_english_word(f"{w[:i]}'{w[i:]}") for i in range(1, len(w)))
             and (tokens := tokenize(w)) and not all(self.knows(t) for t in tokens)
             and not any(self.resembles_known(t) for t in tokens) and not self.abbreviates_a_word(w)
         ]

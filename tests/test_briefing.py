@@ -205,8 +205,13 @@ def test_a_topic_naming_something_the_documents_never_mention_says_so(writer):
     assert briefing.nearest_topics
     kids = writer.write("autism assessment waits for kids")
     assert not kids.thin and kids.points
-    # Chat shorthand is no word of another subject: "cttee" shortens the documents' "committee".
+    # Chat shorthand is no word of another subject: "cttee" shortens the documents' "committee", "weve" is "we've".
     assert "do not mention" not in writer.write("quality cttee").headline
+    assert "do not mention" not in writer.write("what weve done on net zero").headline
+    # A review: a topic the documents do speak to, in their own words, is briefed though one term of it is not theirs.
+    telehealth = writer.write("telehealth and video consultations")
+    assert not telehealth.thin and telehealth.points, telehealth.headline
+    assert writer.write("SGLT2 inhibitors").headline == "The documents do not mention SGLT2."  # as typed
     assert writer.service.searcher.abbreviates_a_word("cttee") and not writer.service.searcher.abbreviates_a_word("monkeypox")
 
 

@@ -160,6 +160,8 @@ def test_commands_are_told_from_questions_that_start_with_their_word():
         ("what are you doing about travel emissions", None),
         ("how does it work?", None),
         ("what is this?", None),
+        ("what can I do?", None),  # a review: follow-ups had been read as asking for help or the documents' list
+        ("which reports are there?", None),
     ],
 )
 def test_a_message_asking_about_the_bot_itself_gets_help_or_the_documents(message, command):

@@ -350,3 +350,14 @@ def test_the_source_of_a_briefings_point_is_asked_by_its_number(corpus_kb_dir):
     # The briefing's points are still the turn's ("More on" lowers a point's first letter).
     assert second.strip().lower().startswith(f"more on “{point.group(1).lower()}"), second
     assert "points: which one do you mean?" in twelfth
+
+
+def test_the_source_of_a_point_may_be_asked_with_the_point_first(corpus_kb_dir):
+    """A review: "point 3 - where does that come from?" showed every passage, not point 3's."""
+    stdin = "brief water\npoint 3 - where does that come from?\nquit\n"
+    result = run_cli("chat", kb_dir=corpus_kb_dir, stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    briefing, source = result.stdout.split("You: ")[1:3]
+    third = re.search(r"^\s*3\. (.{30})", briefing, re.MULTILINE)
+    assert third and source.strip().startswith("That comes from:") and third.group(1) in source, source
+    assert source.count("[") <= 2, source

@@ -13,7 +13,7 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
 
@@ -90,6 +90,7 @@ MAX_HEADLINE_CHARS = 320  # a headline is one whole sentence no longer than this
 # data existed; the learned selection weighs it against the other features.
 MEANING, WORDS, SECTION = 0.45, 0.3, 0.25
 RELEVANT = 0.45  # a sentence at or above this speaks to the topic (fewer than MIN_POINTS: a thin briefing)
+_LOWER_CASE_WORD = re.compile(r"\b[a-z]+\b")  # a topic's words read as the documents spell them: "inhalors", not "Moderna"
 # A sentence next to a relevant one on its page shares its subject ("there were 291
 # positive patients" after a sentence about Covid patients), at a discount.
 NEIGHBOUR_SHARE = 0.85
@@ -223,9 +224,11 @@ class BriefingWriter:
         topic = collapse_whitespace(without_control_characters(topic))
         # "george eliot" looked for as "GEH", "104ww" as "104 week wait", "m3" as "month 3", "avg" as "average", "inhalors"
         # as "inhalers" (a new user's trial: the briefing said the documents do not cover inhalors, then gave inhaler
-        # figures); the title keeps the topic typed
+        # figures; only a word typed in lower case: "Moderna" is a name, not "modern", a review); the title keeps the
+        # topic typed
         searcher = self.service.searcher
-        read_as = months_spelled_out(searcher.as_the_documents_write(searcher.question_as_the_documents_write(searcher.spelled_as_the_documents(topic))))
+        respelled = _LOWER_CASE_WORD.sub(lambda typed: searcher.spelled_as_the_documents(typed.group()), topic)
+        read_as = months_spelled_out(searcher.as_the_documents_write(searcher.question_as_the_documents_write(respelled)))
         # A topic naming documents ("the nhse letter: concerns and actions", "phm roadmap plan and timeline") is
         # briefed from them: a trial's NHSE letter briefing opened with the minutes and listed a Green Plan action.
         # (The words naming them stay in the topic: read without them, "month 3 finance report headlines" is
@@ -481,8 +484,6 @@ class BriefingWriter:
         """The briefing from what was gathered: points, key figures and headline chosen in the
         order the selection model puts the candidates; citations numbered in order of use."""
         weights = weights or self.weights
-        if gathered.unmentioned:  # nothing to draft: the documents never mention what the topic is about
-            gathered = replace(gathered, candidates=[], rows=np.zeros((0, len(FEATURES))), actions=[], answerable=False, answered_by=frozenset())
         probabilities = probability(weights.score(gathered.rows))
         order: np.ndarray | list[int] = np.argsort(-probabilities, kind="stable") if len(gathered.candidates) else []
         words, neighbour = FEATURES.index(Feature.WORDS), FEATURES.index(Feature.NEIGHBOUR)
@@ -510,6 +511,13 @@ class BriefingWriter:
         # A thin briefing says what the documents do say: the passages that speak to it, and those an answer to the
         # topic asked as a question would rest on.
         pool = list(zip(ranked, strength)) if not thin else [(c, p) for c, p in zip(ranked, strength) if c.relevance >= RELEVANT or c.sentence_id in gathered.answered_by]
+        # Thin, and naming a term the documents never use ("monkeypox vaccination"): what they say is of the topic's other
+        # words ("vaccination"), so nothing is drafted. Not thin ("telehealth and video consultations", a review), the
+        # documents speak to the topic, in their own words.
+        unmentioned = gathered.unmentioned if thin else ()
+        if unmentioned:
+            pool = []
+        actions = [] if unmentioned else gathered.actions
         # One more than the points: the headline is taken from them and not repeated as a point.
         points_pool = [(c, p) for c, p in pool if c.sentence_id in on_topic]
         chosen = _choose_points([c for c, _ in points_pool], terms, [p for _, p in points_pool], MAX_POINTS + 1, self._with_its_list)
@@ -533,13 +541,13 @@ class BriefingWriter:
         ]
         said_texts = [quote for _, quote in chosen + said] + [p.text for p in figures]
         commitments = [ledger.cite(c, quote) for c, quote in _commitments(figure_pool, terms, said_texts, self._written)]
-        shown_actions = nearest(gathered.actions)
+        shown_actions = nearest(actions)
         return Briefing(
             topic=gathered.topic,
-            headline=_headline_text(headline, gathered.topic, bool(points), thin, ledger, gathered.unmentioned),
+            headline=_headline_text(headline, gathered.topic, bool(points), thin, ledger, unmentioned),
             points=points,
             key_figures=figures,
-            actions=gathered.actions,
+            actions=actions,
             next_actions=shown_actions,
             citations=ledger.citations,
             sources=self._sources(ledger.citations, shown_actions),
@@ -785,12 +793,18 @@ def _headline(
     return chosen[0] if chosen else None
 
 
+def _as_typed(word: str, topic: str) -> str:
+    """The word of the topic a lower-case word was read from, as typed ("SGLT2" for "sglt")."""
+    typed = re.search(rf"[\w-]*{re.escape(word)}[\w-]*", topic, re.IGNORECASE)
+    return typed.group() if typed else word
+
+
 def _headline_text(
     headline: tuple[Candidate, str] | None, topic: str, any_points: bool, thin: bool, ledger: _Ledger, unmentioned: tuple[str, ...] = ()
 ) -> str:
     """The headline with its citation, or a plain statement that the documents say little, or nothing of a word."""
     if unmentioned:
-        return f"The documents do not mention {' or '.join(unmentioned)}."
+        return f"The documents do not mention {' or '.join(_as_typed(word, topic) for word in unmentioned)}."
     if headline is None:
         return f"The documents {'say little about' if any_points else 'do not cover'} {topic}."
     candidate, quote = headline

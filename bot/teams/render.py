@@ -101,6 +101,12 @@ def reply_activity(reply: Reply, channel_id: str | None, group: bool = False) ->
         _mark_as_answer(activity, reply.answer, channel_id)
     elif reply.briefing is not None:
         _mark_as_briefing(activity, reply.briefing, channel_id)
+    else:
+        # Help, sources, a usage message: plain text, which may echo what was typed, escaped; and in Teams each line on
+        # its own (a review: the help's commands ran into one line, and "brief <topic>" could be read as a tag).
+        activity.text = escape_markdown(activity.text)
+        if channel_id == TEAMS_CHANNEL:
+            activity.text = _line_breaks(activity.text)
     return activity
 
 

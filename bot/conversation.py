@@ -292,9 +292,11 @@ _ABOUT_THE_BOT = re.compile(
     re.IGNORECASE,
 )
 _ASKS_FOR_THE_DOCUMENTS = re.compile(
-    r"(?:so\s+|and\s+)?(?:what|which)\s+(?:documents|docs|papers|files|sources|reports)\s+(?:"
-    r"do\s+you\s+(?:have|know(?:\s+about)?|use|cover|search)|are\s+you\s+(?:using|based\s+on|trained\s+on)"
-    r"|can\s+you\s+(?:see|read|search)|(?:have|do)\s+you\s+got)",
+    r"(?:so\s+|and\s+)?(?:what|which)\s+(?:"
+    r"(?:documents|docs|papers|files|sources|reports)\s+(?:do\s+you\s+(?:have|know(?:\s+about)?|use|cover|search)"
+    r"|are\s+you\s+(?:using|based\s+on|trained\s+on)|can\s+you\s+(?:see|read|search)|(?:have|do)\s+you\s+got)"
+    # "what documents are there?": of documents alone ("which reports are there?" may ask of a minute's reports).
+    r"|(?:documents|docs|files)\s+(?:are\s+there|are\s+in\s+here|have\s+you\s+got))",
     re.IGNORECASE,
 )
 

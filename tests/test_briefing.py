@@ -196,22 +196,23 @@ def test_a_topic_the_documents_say_little_about_gives_what_they_do_say(writer):
 
 
 def test_a_topic_naming_something_the_documents_never_mention_says_so(writer):
-    """A new user's trial: "monkeypox vaccination" was briefed from the COVID vaccination passages, "vaccination" being
-    the only word of it the documents use. A word the documents never use and no English word is named as missing,
-    and nothing is drafted; an English word they happen not to use ("kids") is read by meaning as before."""
+    """A new user's trial: "monkeypox vaccination" was briefed from the COVID vaccination passages without a word that the
+    documents never mention monkeypox. A term they never use, that is no English word, is named as missing and the rest
+    of the topic briefed (a review: "Kooth and CAMHS waiting times" had got nothing drafted); a topic of nothing else
+    gets nothing; an English word they happen not to use ("kids") is read by meaning as before."""
     briefing = writer.write("monkeypox vaccination")
-    assert briefing.headline == "The documents do not mention monkeypox."
-    assert briefing.thin and not briefing.points and not briefing.key_figures and not briefing.next_actions
-    assert briefing.nearest_topics
-    kids = writer.write("autism assessment waits for kids")
-    assert not kids.thin and kids.points
-    # Chat shorthand is no word of another subject: "cttee" shortens the documents' "committee", "weve" is "we've".
-    assert "do not mention" not in writer.write("quality cttee").headline
-    assert "do not mention" not in writer.write("what weve done on net zero").headline
-    # A review: a topic the documents do speak to, in their own words, is briefed though one term of it is not theirs.
-    telehealth = writer.write("telehealth and video consultations")
-    assert not telehealth.thin and telehealth.points, telehealth.headline
+    assert briefing.unmentioned == ("monkeypox",) and briefing.points
+    said = "The documents do not mention monkeypox: the points below are what they say on the rest of the topic."
+    assert said in render_markdown(briefing) and said in render_terminal(briefing)
+    assert briefing_json(briefing)["unmentioned"] == ["monkeypox"]
+    alone = writer.write("monkeypox")
+    assert alone.headline == "The documents do not mention monkeypox." and not alone.points and not alone.key_figures
+    assert writer.write("Kooth and CAMHS waiting times").points
     assert writer.write("SGLT2 inhibitors").headline == "The documents do not mention SGLT2."  # as typed
+    kids = writer.write("autism assessment waits for kids")
+    assert not kids.thin and kids.points and not kids.unmentioned
+    # Chat shorthand is no word of another subject: "cttee" shortens the documents' "committee", "weve" is "we've".
+    assert not writer.write("quality cttee").unmentioned and not writer.write("what weve done on net zero").unmentioned
     assert writer.service.searcher.abbreviates_a_word("cttee") and not writer.service.searcher.abbreviates_a_word("monkeypox")
 
 

@@ -153,6 +153,7 @@ def test_commands_are_told_from_questions_that_start_with_their_word():
         ("how do I use this bot", "help"),
         ("thanks - what can I ask you?", "help"),
         ("what documents do you have?", "sources"),
+        ("what documents are there?", "sources"),
         ("which reports are you based on", "sources"),
         # Questions about the documents, and follow-ups, stay questions.
         ("what can you tell me about the green plan?", None),

@@ -1810,3 +1810,23 @@ def test_the_held_out_dialogues_are_answered_with_the_shipped_tunables(service):
     switch = next(d for d in dialogues if d.kind == "switch")
     (outcome,) = dialogue_eval.evaluate_shipped([switch], service)
     assert outcome.dialogue is switch and outcome.answer.text and outcome.alone.text
+
+
+@pytest.mark.parametrize(
+    ("message", "source_asked"),
+    [
+        ("where does it come from?", True),
+        ("where does that come from then?", True),
+        ("where does that come from, thanks", True),
+        ("where does it come from in the report?", True),
+        # A subject's source, or a question ending in "sources": not the last answer's (two reviews).
+        ("where does it come from in the budget?", False),
+        ("what are the main emission sources?", False),
+        ("what are the funding sources?", False),
+    ],
+)
+def test_where_an_answer_comes_from_is_told_from_a_question_about_sources(message, source_asked):
+    from bot.followup import _WHERE
+
+    assert bool(_WHERE.search(message)) is source_asked
+

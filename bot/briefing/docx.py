@@ -25,10 +25,10 @@ from bot.briefing.render import (
     action_line,
     footer,
     next_steps_intro,
+    notes,
     reference_line,
     render_markdown,
     source_line,
-    thin_note,
 )
 from bot.briefing.topic import without_control_characters
 from bot.briefing.writer import Briefing, Point
@@ -51,8 +51,8 @@ def briefing_docx(briefing: Briefing) -> bytes:
     document.add_heading(title, level=0)
     _paragraph(document, footer(briefing)).runs[0].italic = True
     document.add_paragraph().add_run(_safe(briefing.headline)).bold = True
-    if briefing.thin:
-        _paragraph(document, thin_note(briefing))
+    for note in notes(briefing):
+        _paragraph(document, note)
     _cited_list(document, "Key points", briefing.points, "List Number")
     _cited_list(document, "Key figures", briefing.key_figures, "List Bullet")
     if briefing.next_actions or briefing.commitments:

@@ -24,8 +24,8 @@ def render_markdown(briefing: Briefing, escape: Callable[[str], str] = _as_is) -
     Markdown or HTML (Teams) can keep a typed "[text](link)" or "<b>" from becoming markup.
     """
     lines = [f"# Briefing: {escape(briefing.topic)}", "", f"**{_escaped_headline(briefing, escape)}**", ""]
-    if briefing.thin:
-        lines += [escape(thin_note(briefing)), ""]
+    for note in notes(briefing):
+        lines += [escape(note), ""]
     lines += _section("Key points", [f"{i}. {_cited(p, escape)}" for i, p in enumerate(briefing.points, 1)])
     lines += _section("Key figures", [f"- {_cited(p, escape)}" for p in briefing.key_figures])
     lines += _section("What happens next", next_steps_lines(briefing, escape))
@@ -39,8 +39,8 @@ def render_terminal(briefing: Briefing) -> str:
     """The briefing for a terminal: headings underlined, no raw "#" or "**" (the Markdown
     is for chat channels and ``--out FILE.md``)."""
     lines = [*_underlined(f"Briefing: {briefing.topic}", "="), "", briefing.headline, ""]
-    if briefing.thin:
-        lines += [thin_note(briefing), ""]
+    for note in notes(briefing):
+        lines += [note, ""]
     sections = [
         ("Key points", [f"{i}. {_cited(p)}" for i, p in enumerate(briefing.points, 1)]),
         ("Key figures", [f"- {_cited(p)}" for p in briefing.key_figures]),
@@ -83,7 +83,20 @@ def briefing_json(briefing: Briefing) -> dict:
         "thin": briefing.thin,
         "commitments": [{"text": p.text, "citations": list(p.citations)} for p in briefing.commitments],
         "nearest_topics": list(briefing.nearest_topics),
+        "unmentioned": list(briefing.unmentioned),
     }
+
+
+def notes(briefing: Briefing) -> list[str]:
+    """What a briefing says plainly under its headline: the terms of the topic the documents never use, when it briefs
+    the rest of the topic; and a thin briefing's ``thin_note``."""
+    said = []
+    if briefing.unmentioned and briefing.points:
+        terms = " or ".join(briefing.unmentioned)
+        said.append(f"The documents do not mention {terms}: the points below are what they say on the rest of the topic.")
+    if briefing.thin:
+        said.append(thin_note(briefing))
+    return said
 
 
 def thin_note(briefing: Briefing) -> str:

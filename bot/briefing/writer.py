@@ -13,7 +13,7 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cached_property
 
@@ -54,6 +54,7 @@ from index.text import (
     WHOLE_CLAIM_STOPS,
     collapse_whitespace,
     ends_with_stop,
+    has_a_word,
     is_list_item,
     months_spelled_out,
     tokenize,
@@ -90,7 +91,6 @@ MAX_HEADLINE_CHARS = 320  # a headline is one whole sentence no longer than this
 # data existed; the learned selection weighs it against the other features.
 MEANING, WORDS, SECTION = 0.45, 0.3, 0.25
 RELEVANT = 0.45  # a sentence at or above this speaks to the topic (fewer than MIN_POINTS: a thin briefing)
-_LOWER_CASE_WORD = re.compile(r"\b[a-z]+\b")  # a topic's words read as the documents spell them: "inhalors", not "Moderna"
 # A sentence next to a relevant one on its page shares its subject ("there were 291
 # positive patients" after a sentence about Covid patients), at a discount.
 NEIGHBOUR_SHARE = 0.85
@@ -130,6 +130,7 @@ class Briefing:
     nearest_topics: tuple[str, ...] = ()  # for a thin briefing: what the documents do cover near it
     commitments: tuple[Point, ...] = ()  # dated commitments the documents make on the topic
     as_of: date | None = None  # the day it was written for: an action due before it shows its date passed
+    unmentioned: tuple[str, ...] = ()  # terms of the topic the documents never use; the rest of it is what is briefed
 
 
 @dataclass(frozen=True)
@@ -223,12 +224,18 @@ class BriefingWriter:
         each facet and each aspect, with their page neighbours; near-duplicates removed."""
         topic = collapse_whitespace(without_control_characters(topic))
         # "george eliot" looked for as "GEH", "104ww" as "104 week wait", "m3" as "month 3", "avg" as "average", "inhalors"
-        # as "inhalers" (a new user's trial: the briefing said the documents do not cover inhalors, then gave inhaler
-        # figures; only a word typed in lower case: "Moderna" is a name, not "modern", a review); the title keeps the
-        # topic typed
+        # and "Dementa" as "inhalers" and "dementia" (a new user's trial: the briefing said the documents do not cover
+        # inhalors, then gave inhaler figures; a name a word of the documents resembles is read as that word too,
+        # "Moderna" as "modern", the price of reading typos, which are the commoner); the title keeps the topic typed
         searcher = self.service.searcher
-        respelled = _LOWER_CASE_WORD.sub(lambda typed: searcher.spelled_as_the_documents(typed.group()), topic)
-        read_as = months_spelled_out(searcher.as_the_documents_write(searcher.question_as_the_documents_write(respelled)))
+        read_as = months_spelled_out(searcher.as_the_documents_write(searcher.question_as_the_documents_write(searcher.spelled_as_the_documents(topic))))
+        # A term the documents never use ("monkeypox vaccination", "Kooth and CAMHS waiting times"): the topic is briefed
+        # without it, and the briefing says the documents do not mention it (a trial had a briefing on COVID vaccination
+        # for the first; a review, "The documents do not mention Kooth" and nothing drafted for the second).
+        if unmentioned := tuple(dict.fromkeys(_as_typed(word, topic) for word in searcher.words_never_used(read_as))):
+            rest = _without_words(topic, unmentioned)
+            gathered = self.gather(rest) if has_a_word(rest) else Gathered(topic, [], {}, [], np.zeros((0, len(FEATURES))), [], ())
+            return replace(gathered, topic=topic, unmentioned=unmentioned)
         # A topic naming documents ("the nhse letter: concerns and actions", "phm roadmap plan and timeline") is
         # briefed from them: a trial's NHSE letter briefing opened with the minutes and listed a Green Plan action.
         # (The words naming them stay in the topic: read without them, "month 3 finance report headlines" is
@@ -272,10 +279,7 @@ class BriefingWriter:
         nearest_topics = self._nearest_topics(best)
         near_the_best = [r.sentence_id for r in ranking if r.score >= self.service.models.follow_on_share * ranking[0].score]
         answered_by = frozenset(near_the_best[:MAX_SENTENCES]) if answerable else frozenset()  # as many as an answer quotes
-        unmentioned = tuple(searcher.words_never_used(read_as))
-        return Gathered(
-            topic, queries, aliases, [candidates[i] for i in keep], rows[keep], actions, nearest_topics, answerable, answered_by, named, unmentioned
-        )
+        return Gathered(topic, queries, aliases, [candidates[i] for i in keep], rows[keep], actions, nearest_topics, answerable, answered_by, named)
 
     def _ranked_and_answerable(self, query: str, filters: Filters = NO_FILTERS) -> tuple[list[RankedSentence], bool]:
         """The shared ranker's best sentences for the topic (as ``rank_sentences`` gives them) and
@@ -511,13 +515,7 @@ class BriefingWriter:
         # A thin briefing says what the documents do say: the passages that speak to it, and those an answer to the
         # topic asked as a question would rest on.
         pool = list(zip(ranked, strength)) if not thin else [(c, p) for c, p in zip(ranked, strength) if c.relevance >= RELEVANT or c.sentence_id in gathered.answered_by]
-        # Thin, and naming a term the documents never use ("monkeypox vaccination"): what they say is of the topic's other
-        # words ("vaccination"), so nothing is drafted. Not thin ("telehealth and video consultations", a review), the
-        # documents speak to the topic, in their own words.
-        unmentioned = gathered.unmentioned if thin else ()
-        if unmentioned:
-            pool = []
-        actions = [] if unmentioned else gathered.actions
+        actions = gathered.actions
         # One more than the points: the headline is taken from them and not repeated as a point.
         points_pool = [(c, p) for c, p in pool if c.sentence_id in on_topic]
         chosen = _choose_points([c for c, _ in points_pool], terms, [p for _, p in points_pool], MAX_POINTS + 1, self._with_its_list)
@@ -544,7 +542,7 @@ class BriefingWriter:
         shown_actions = nearest(actions)
         return Briefing(
             topic=gathered.topic,
-            headline=_headline_text(headline, gathered.topic, bool(points), thin, ledger, unmentioned),
+            headline=_headline_text(headline, gathered.topic, bool(points), thin, ledger, gathered.unmentioned),
             points=points,
             key_figures=figures,
             actions=actions,
@@ -557,6 +555,7 @@ class BriefingWriter:
             thin=thin,
             nearest_topics=gathered.nearest_topics if thin else (),
             commitments=tuple(commitments),
+            unmentioned=gathered.unmentioned,
         )
 
     # -- embeddings of headings and actions -------------------------------------------------
@@ -799,12 +798,19 @@ def _as_typed(word: str, topic: str) -> str:
     return typed.group() if typed else word
 
 
+def _without_words(topic: str, words: tuple[str, ...]) -> str:
+    """The topic without these words, and without an "and" or mark they leave dangling ("Kooth and CAMHS waiting times":
+    "CAMHS waiting times")."""
+    for word in words:
+        topic = re.sub(rf"(?:\s*\b(?:and|&|or)\b\s*)?(?<![\w-]){re.escape(word)}(?![\w-])(?:\s*\b(?:and|&|or)\b)?", " ", topic, count=1, flags=re.IGNORECASE)
+    return collapse_whitespace(topic).strip(" ,;:-–&")
+
 def _headline_text(
     headline: tuple[Candidate, str] | None, topic: str, any_points: bool, thin: bool, ledger: _Ledger, unmentioned: tuple[str, ...] = ()
 ) -> str:
-    """The headline with its citation, or a plain statement that the documents say little, or nothing of a word."""
-    if unmentioned:
-        return f"The documents do not mention {' or '.join(_as_typed(word, topic) for word in unmentioned)}."
+    """The headline with its citation, or a plain statement that the documents say little, or nothing of a term."""
+    if unmentioned and not any_points:
+        return f"The documents do not mention {' or '.join(unmentioned)}."
     if headline is None:
         return f"The documents {'say little about' if any_points else 'do not cover'} {topic}."
     candidate, quote = headline

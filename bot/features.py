@@ -741,6 +741,12 @@ class FeatureMaker:
         unknown = [n for n in reading.specific if not self.searcher.knows(n) and n not in reading.document_words]
         return what_is_missing(question, evidence, best, unknown + missing, initials=initials)
 
+    @property
+    def corpus_subject(self) -> frozenset[str]:
+        """The search tokens nearly every document uses ("plan", "care"): what the corpus is about, which says nothing
+        of what a question or topic is about."""
+        return self._corpus_subject
+
     def _used_by_nearly_every_document(self) -> frozenset[str]:
         """The search tokens in CORPUS_SUBJECT_SHARE or more of the documents: what the corpus is about."""
         documents_using: dict[str, set[str]] = {}

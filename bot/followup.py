@@ -159,10 +159,13 @@ _THAT_ANSWER = (
     r"(?:\s+(?:from|in|on|online|please|pls|plz|thanks|then))*(?=\s*(?:[?.!]|$))"
 )
 _WHERE = re.compile(
-    r"\b(?:where\s+(?:does|did|do)\s+(?:it|they|that|this|the\s+\w+)\s+say|where(?:['’]?s|\s+(?:is|was))\s+(?:that|this|it)\s+from"
+    # "source?", "sources", "and the source?": the message says nothing else ("what are the funding sources?" asks of a
+    # subject, a review).
+    r"^\W*(?:and\s+)?(?:the\s+)?sources?\W*$"
+    r"|\b(?:where\s+(?:does|did|do)\s+(?:it|they|that|this|the\s+\w+)\s+say|where(?:['’]?s|\s+(?:is|was))\s+(?:that|this|it)\s+from"
     rf"|where\s+(?:did\s+(?:you|u)\s+(?:get|find|read|see)|can\s+i\s+(?:find|read|see))\s+{_THAT_ANSWER}"
     rf"|(?:what|which)\s+page(?:\s+(?:number|no\.?))?\s+(?:is|was)\s+{_THAT_ANSWER}"
-    r"|(?:what(?:'s|s|\s+is)|which\s+is)\s+the\s+source|source\s+(?:for|of)\s+(?:that|this|it)|sources?\s*\?*$"
+    r"|(?:what(?:'s|s|\s+is)|which\s+is)\s+the\s+source|source\s+(?:for|of)\s+(?:that|this|it)"
     r"|which\s+(?:document|page|report|paper)\s+(?:says|said|(?:is|was)\s+(?:that|this|it)\s+(?:in|from|on))|show\s+me\s+(?:the\s+)?(?:quotes?|source|evidence)"
     r"|quote\s+(?:it|that|the\s+source)|(?:how|where)\s+do\s+(?:you|we)\s+know|where\s+(?:does|did)\s+(?:it|that|this)\s+come\s+from(?:[\s,]+(?:then|exactly|please|pls|thanks|again)|\s+in\s+the\s+(?:documents?|report|letter|plan|paper|minutes|roadmap))*(?=\W*$))\b",
     re.IGNORECASE,
@@ -193,7 +196,7 @@ _WHERE_POINT = re.compile(
 # ... or the point first: "point 3 - where does that come from?", "the second point: what's its source?".
 _POINT_THEN_WHERE = re.compile(
     rf"^\W*{_POINT_BY_PLACE}\W+(?:where(?:['’]?s|\s+(?:does|did|is|was))\s+(?:that|it|this)\s+(?:come\s+)?from"
-    rf"|(?:what(?:['’]?s|\s+is)\s+)?(?:its|the)\s+source|source)\b",
+    rf"|(?:what(?:['’]?s|\s+is)\s+)?(?:its|the)\s+source|sources?)\b",
     re.IGNORECASE,
 )
 _EXPAND = re.compile(

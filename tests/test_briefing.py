@@ -208,6 +208,9 @@ def test_a_topic_naming_something_the_documents_never_mention_says_so(writer):
     alone = writer.write("monkeypox")
     assert alone.headline == "The documents do not mention monkeypox." and not alone.points and not alone.key_figures
     assert writer.write("Kooth and CAMHS waiting times").points
+    # A rest that says nothing of its own ("the plan" of "the monkeypox plan": every document plans) is not briefed.
+    plan = writer.write("the monkeypox plan")
+    assert plan.headline == "The documents do not mention monkeypox." and not plan.points
     assert writer.write("SGLT2 inhibitors").headline == "The documents do not mention SGLT2."  # as typed
     kids = writer.write("autism assessment waits for kids")
     assert not kids.thin and kids.points and not kids.unmentioned
@@ -846,4 +849,30 @@ def test_a_clause_opening_on_a_participle_stays_with_the_clause_before():
     assert [sentence[start:end] for start, end in clause_spans(sentence)] == [sentence]
     listed = "Emissions rose by 12%, and the target was missed, as the plan says."
     assert len(clause_spans(listed)) > 1  # other clauses are still cut
+
+
+@pytest.mark.parametrize(
+    ("topic", "rest"),
+    [
+        ("Kooth and CAMHS waiting times", "CAMHS waiting times"),
+        ("CAMHS & Kooth waiting times", "CAMHS waiting times"),
+        ("Kooth-CAMHS waiting times", "CAMHS waiting times"),
+        ("Kooth's CAMHS waiting times", "CAMHS waiting times"),
+        ("CAMHS (Kooth) waiting times", "CAMHS waiting times"),
+        ("[Kooth](http://evil.example) and CAMHS", "CAMHS"),
+        ("CAMHS, Kooth and A&E", "CAMHS and A&E"),
+    ],
+)
+def test_a_term_taken_out_of_a_topic_leaves_nothing_dangling(topic, rest):
+    """A review: "CAMHS & waiting times", "/CAMHS", "CAMHS ( ) waiting times", "[ ](http://evil.example) and CAMHS"."""
+    from bot.briefing.writer import _without_words
+
+    assert _without_words(topic, ("Kooth",)) == rest
+
+
+def test_the_terms_the_documents_do_not_mention_are_named_at_most_three():
+    from bot.briefing.writer import terms_named
+
+    assert terms_named(("Kooth",)) == "Kooth" and terms_named(("Kooth", "Qwell")) == "Kooth or Qwell"
+    assert terms_named(tuple("ABCDE")) == "A, B, C and 2 more"
 

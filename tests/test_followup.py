@@ -1819,6 +1819,8 @@ def test_the_held_out_dialogues_are_answered_with_the_shipped_tunables(service):
         ("where does that come from then?", True),
         ("where does that come from, thanks", True),
         ("where does it come from in the report?", True),
+        ("source?", True),  # the message says nothing else (a re-review)
+        ("and the source?", True),
         # A subject's source, or a question ending in "sources": not the last answer's (two reviews).
         ("where does it come from in the budget?", False),
         ("what are the main emission sources?", False),

@@ -9,7 +9,7 @@ from datetime import date
 
 from bot.answering import Citation
 from bot.briefing.next_steps import NextAction
-from bot.briefing.writer import Briefing, Point, Source
+from bot.briefing.writer import Briefing, Point, Source, terms_named
 
 
 def _as_is(text: str) -> str:
@@ -92,8 +92,7 @@ def notes(briefing: Briefing) -> list[str]:
     the rest of the topic; and a thin briefing's ``thin_note``."""
     said = []
     if briefing.unmentioned and briefing.points:
-        terms = " or ".join(briefing.unmentioned)
-        said.append(f"The documents do not mention {terms}: the points below are what they say on the rest of the topic.")
+        said.append(f"The documents do not mention {terms_named(briefing.unmentioned)}: the points below are what they say on the rest of the topic.")
     if briefing.thin:
         said.append(thin_note(briefing))
     return said

@@ -54,7 +54,6 @@ from index.text import (
     WHOLE_CLAIM_STOPS,
     collapse_whitespace,
     ends_with_stop,
-    has_a_word,
     is_list_item,
     months_spelled_out,
     tokenize,
@@ -233,8 +232,11 @@ class BriefingWriter:
         # without it, and the briefing says the documents do not mention it (a trial had a briefing on COVID vaccination
         # for the first; a review, "The documents do not mention Kooth" and nothing drafted for the second).
         if unmentioned := tuple(dict.fromkeys(_as_typed(word, topic) for word in searcher.words_never_used(read_as))):
+            # The rest is briefed when it says what it is about: not "the plan" of "the monkeypox plan" (a review), whose
+            # words every document uses.
             rest = _without_words(topic, unmentioned)
-            gathered = self.gather(rest) if has_a_word(rest) else Gathered(topic, [], {}, [], np.zeros((0, len(FEATURES))), [], ())
+            telling = set(tokenize(rest)) - STOPWORDS - self.service.features.corpus_subject
+            gathered = self.gather(rest) if telling else Gathered(topic, [], {}, [], np.zeros((0, len(FEATURES))), [], ())
             return replace(gathered, topic=topic, unmentioned=unmentioned)
         # A topic naming documents ("the nhse letter: concerns and actions", "phm roadmap plan and timeline") is
         # briefed from them: a trial's NHSE letter briefing opened with the minutes and listed a Green Plan action.
@@ -794,23 +796,51 @@ def _headline(
 
 def _as_typed(word: str, topic: str) -> str:
     """The word of the topic a lower-case word was read from, as typed ("SGLT2" for "sglt")."""
-    typed = re.search(rf"[\w-]*{re.escape(word)}[\w-]*", topic, re.IGNORECASE)
+    typed = re.search(rf"\w*{re.escape(word)}\w*", topic, re.IGNORECASE)
     return typed.group() if typed else word
 
 
+# What a word taken out of a topic leaves behind: a conjunction or joining mark at either end, or one doubled ("CAMHS &
+# and ..."), empty brackets, quotes, emphasis or links ("CAMHS (Kooth) waiting times", "[Kooth](http://...) and CAMHS").
+_DANGLING = re.compile(
+    r"^(?:\W|\b(?:and|or)\b)+|(?:\W|\b(?:and|or)\b)+$|\[\s*\]\([^)]*\)|\(\s*\)|\"\s*\"|\*\s*\*"
+    r"|(?<=\s)(?:(?:and|or)\b|[&/+,;:-])(?=\s+(?:(?:and|or)\b|[&/+,;:-]))",
+    re.IGNORECASE,
+)
+
+
+MAX_TERMS_NAMED = 3  # the terms a briefing says the documents do not mention, at most (a review typed 150)
+
+
+def terms_named(terms: tuple[str, ...]) -> str:
+    """"Kooth", "Kooth or Qwell", "A, B or C and 4 more"."""
+    named = " or ".join(terms[:MAX_TERMS_NAMED]) if len(terms) <= MAX_TERMS_NAMED else ", ".join(terms[:MAX_TERMS_NAMED])
+    return named if len(terms) <= MAX_TERMS_NAMED else f"{named} and {len(terms) - MAX_TERMS_NAMED} more"
+
+
+_MARKDOWN_LINK = re.compile(r"\[(?P<text>[^\]]*)\]\([^)]*\)")
+
+
 def _without_words(topic: str, words: tuple[str, ...]) -> str:
-    """The topic without these words, and without an "and" or mark they leave dangling ("Kooth and CAMHS waiting times":
-    "CAMHS waiting times")."""
+    """The topic without these words, with a possessive or a joining mark on them ("Kooth's", "Kooth-CAMHS"), and
+    without what they leave dangling (``_DANGLING``): "Kooth and CAMHS waiting times" is "CAMHS waiting times"."""
+    topic = _MARKDOWN_LINK.sub(r"\g<text>", topic)  # "[Kooth](http://...)": its text
     for word in words:
-        topic = re.sub(rf"(?:\s*\b(?:and|&|or)\b\s*)?(?<![\w-]){re.escape(word)}(?![\w-])(?:\s*\b(?:and|&|or)\b)?", " ", topic, count=1, flags=re.IGNORECASE)
-    return collapse_whitespace(topic).strip(" ,;:-–&")
+        typed = rf"[-/]?(?<!\w){re.escape(word)}(?:['’]s)?(?!\w)[-/]?"
+        # With the conjunction or mark joining it to the rest, before it ("CAMHS & Kooth") or else after it.
+        before = re.sub(rf"(?:\s+(?:and|or)\b|\s*[&+,])\s*{typed}", " ", topic, count=1, flags=re.IGNORECASE)
+        topic = before if before != topic else re.sub(rf"{typed}(?:\s*(?:(?:and|or)\b|[&+,]))?", " ", topic, count=1, flags=re.IGNORECASE)
+    for _ in range(3):  # a mark left dangling may leave another at the end ("X and & Kooth")
+        topic = collapse_whitespace(_DANGLING.sub(" ", topic)).strip()
+    return topic
+
 
 def _headline_text(
     headline: tuple[Candidate, str] | None, topic: str, any_points: bool, thin: bool, ledger: _Ledger, unmentioned: tuple[str, ...] = ()
 ) -> str:
     """The headline with its citation, or a plain statement that the documents say little, or nothing of a term."""
     if unmentioned and not any_points:
-        return f"The documents do not mention {' or '.join(unmentioned)}."
+        return f"The documents do not mention {terms_named(unmentioned)}."
     if headline is None:
         return f"The documents {'say little about' if any_points else 'do not cover'} {topic}."
     candidate, quote = headline

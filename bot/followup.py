@@ -883,11 +883,7 @@ def _place_asked(expand: re.Match[str]) -> int | None:
 
 
 # A briefing's point named alone by its place ("the second point?", "and point 3?", "what about the last one?").
-_POINT_ALONE = re.compile(
-    rf"^(?:and\s+|what\s+about\s+|how\s+about\s+)?(?:the\s+)?(?:(?P<nth>{'|'.join(_ORDINALS)})\s+(?:point|one|bullet|item)"
-    rf"|{_POINT_NUMBERED})\W*$",
-    re.IGNORECASE,
-)
+_POINT_ALONE = re.compile(rf"^(?:and\s+|what\s+about\s+|how\s+about\s+)?{_POINT_BY_PLACE}\W*$", re.IGNORECASE)
 
 
 def _source_of_point(last: Turn, source: re.Match[str]) -> Resolution:

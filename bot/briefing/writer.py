@@ -164,8 +164,8 @@ class Gathered:
     # however far in meaning they are ("winter pressures": the Winter Access Fund had been "not covered").
     answered_by: frozenset[int] = frozenset()
     documents: frozenset[str] = frozenset()  # the documents the topic names, which it is briefed from
-    # Terms of the topic the documents never use (``HybridSearcher.words_never_used``: "monkeypox"): the briefing says so
-    # and drafts nothing, rather than brief the topic's other words ("vaccination", a new user's trial).
+    # Terms of the topic the documents never use (``HybridSearcher.words_never_used``: "monkeypox"): what was gathered is
+    # for the rest of the topic ("vaccination"), and the briefing says the documents do not mention them.
     unmentioned: tuple[str, ...] = ()
 
 
@@ -517,7 +517,6 @@ class BriefingWriter:
         # A thin briefing says what the documents do say: the passages that speak to it, and those an answer to the
         # topic asked as a question would rest on.
         pool = list(zip(ranked, strength)) if not thin else [(c, p) for c, p in zip(ranked, strength) if c.relevance >= RELEVANT or c.sentence_id in gathered.answered_by]
-        actions = gathered.actions
         # One more than the points: the headline is taken from them and not repeated as a point.
         points_pool = [(c, p) for c, p in pool if c.sentence_id in on_topic]
         chosen = _choose_points([c for c, _ in points_pool], terms, [p for _, p in points_pool], MAX_POINTS + 1, self._with_its_list)
@@ -541,13 +540,13 @@ class BriefingWriter:
         ]
         said_texts = [quote for _, quote in chosen + said] + [p.text for p in figures]
         commitments = [ledger.cite(c, quote) for c, quote in _commitments(figure_pool, terms, said_texts, self._written)]
-        shown_actions = nearest(actions)
+        shown_actions = nearest(gathered.actions)
         return Briefing(
             topic=gathered.topic,
             headline=_headline_text(headline, gathered.topic, bool(points), thin, ledger, gathered.unmentioned),
             points=points,
             key_figures=figures,
-            actions=actions,
+            actions=gathered.actions,
             next_actions=shown_actions,
             citations=ledger.citations,
             sources=self._sources(ledger.citations, shown_actions),
@@ -814,8 +813,9 @@ MAX_TERMS_NAMED = 3  # the terms a briefing says the documents do not mention, a
 
 def terms_named(terms: tuple[str, ...]) -> str:
     """"Kooth", "Kooth or Qwell", "A, B or C and 4 more"."""
-    named = " or ".join(terms[:MAX_TERMS_NAMED]) if len(terms) <= MAX_TERMS_NAMED else ", ".join(terms[:MAX_TERMS_NAMED])
-    return named if len(terms) <= MAX_TERMS_NAMED else f"{named} and {len(terms) - MAX_TERMS_NAMED} more"
+    if len(terms) <= MAX_TERMS_NAMED:
+        return " or ".join(terms)
+    return f"{', '.join(terms[:MAX_TERMS_NAMED])} and {len(terms) - MAX_TERMS_NAMED} more"
 
 
 _MARKDOWN_LINK = re.compile(r"\[(?P<text>[^\]]*)\]\([^)]*\)")

@@ -28,6 +28,26 @@ from index.vocabulary import DAY_AND_MONTH, MONTH_NAME, MONTHS, REPORTING_MONTH
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9&]*")
 
+MAX_TERMS_NAMED = 3  # the terms said not to be mentioned, at most (a review typed 150)
+
+
+def as_typed(word: str, text: str) -> str:
+    """The word of the text a lower-case word was read from, as typed ("SGLT2" for "sglt")."""
+    typed = re.search(rf"\w*{re.escape(word)}\w*", text, re.IGNORECASE)
+    return typed.group() if typed else word
+
+
+def terms_named(terms: tuple[str, ...]) -> str:
+    """"Kooth", "Kooth or Qwell", "A, B or C and 4 more"."""
+    if len(terms) <= MAX_TERMS_NAMED:
+        return " or ".join(terms)
+    return f"{', '.join(terms[:MAX_TERMS_NAMED])} and {len(terms) - MAX_TERMS_NAMED} more"
+
+
+def never_mentioned(words: list[str], question: str) -> str:
+    """A decline's reason for a question naming terms the documents never use (``DeclineRule.TERM_NEVER_USED``)."""
+    return f"The documents do not mention {terms_named(tuple(dict.fromkeys(as_typed(word, question) for word in words)))}."
+
 
 # Data a paper says is not in: "data" and, before the sentence's next stop, "missing" or "not (yet) (been)
 # submitted / available / published / reported / received" ("GEH Cancer Waits Data for April is missing ...",

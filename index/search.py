@@ -32,7 +32,7 @@ from index.text import (
     stem,
     tokenize,
 )
-from index.vocabulary import CHAT_SHORTHAND
+from index.vocabulary import CHAT_SHORTHAND, CHAT_WORDS
 
 # Reciprocal rank fusion's constant: a chunk scores 1 / (RRF_K + rank) in each retriever. Not tuned
 # here: 60 is the value of the method's paper (Cormack, Clarke and Büttcher, 2009).
@@ -87,6 +87,9 @@ class ChunkHit:
 
 # Words shorter than this are not read as terms the documents never use ("wifi" is, "gp" and "ae" are not). Set by hand.
 MIN_UNUSED_LETTERS = 4
+# A word typed as two the documents use ("yearend") has both of at least this many letters ("nhsmail" is two, "ebike"
+# is not). Set by hand.
+MIN_JOINED_LETTERS = 3
 _ALPHABETIC_WORD = re.compile(r"[A-Za-z]+")
 # A word at most this share of a word the documents write, with its letters in order and the same first and last letter,
 # is a shortening of it ("cttee" of "committee", 5 of 9; "govt" of "government"). English usage, set by hand.
@@ -169,15 +172,29 @@ class HybridSearcher:
         """The words of ``text``, lower case, that are no English word, that the documents never use, and that are no
         misspelling or shortening of a word they write: names and terms of another subject ("monkeypox", "nhsmail",
         "dapagliflozin"). Not an English word the documents happen not to use ("jabs", which may be said in other
-        words), nor "havent" or "weve" (English words typed without their apostrophe), nor "cttee" (``abbreviates_a_word``),
-        nor "inhalors" (``resembles_known``)."""
+        words), nor "havent" or "weve" (English words typed without their apostrophe), nor "cttee" (``abbreviates_a_word``), nor "yearend" (``joins_two_words``),
+        nor "inhalors" (``resembles_known``) or "uhwc" (two letters of "uhcw" swapped), nor chat ("hiya":
+        ``index.vocabulary.CHAT_WORDS``)."""
         words = dict.fromkeys(w.lower() for w in _ALPHABETIC_WORD.findall(text) if len(w) >= MIN_UNUSED_LETTERS)
         return [
             w for w in words
-            if not is_english_word(w) and not any(is_english_word(f"{w[:i]}'{w[i:]}") for i in range(1, len(w)))
+            if w not in CHAT_WORDS and not is_english_word(w) and not self._swaps_two_letters_of_a_known(w) and not any(is_english_word(f"{w[:i]}'{w[i:]}") for i in range(1, len(w)))
             and (tokens := tokenize(w)) and not all(self.knows(t) for t in tokens)
-            and not any(self.resembles_known(t) for t in tokens) and not self.abbreviates_a_word(w)
+            and not any(self.resembles_known(t) for t in tokens) and not self.abbreviates_a_word(w) and not self.joins_two_words(w)
         ]
+
+    def _swaps_two_letters_of_a_known(self, word: str) -> bool:
+        """A word the documents use, typed with two letters next to each other swapped ("uhwc"): too short a word for
+        ``resembles_known`` to take such a slip for a misspelling."""
+        swapped = (word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1))
+        return any(len(tokens := tokenize(other)) == 1 and self.knows(tokens[0]) for other in swapped)
+
+    def joins_two_words(self, word: str) -> bool:
+        """Two words the documents use, typed as one ("yearend", "netzero"), each of MIN_JOINED_LETTERS or more."""
+        return any(
+            all(len(tokens := tokenize(part)) == 1 and self.knows(tokens[0]) for part in (word[:cut], word[cut:]))
+            for cut in range(MIN_JOINED_LETTERS, len(word) - MIN_JOINED_LETTERS + 1)
+        )
 
     def abbreviates_a_word(self, word: str) -> bool:
         """A shortening of a word the documents write ("cttee": "committee"): its letters in order within that word,

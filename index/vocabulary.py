@@ -135,6 +135,11 @@ CHAT_SHORTHAND: dict[str, str] = {
     "info": "information", "approx": "",
 }
 
+# Greetings and chat words no English word list holds ("hiya, whats the ics footprint", "lmao what is net zero"): talk,
+# never a term of another subject (``index.search.HybridSearcher.words_never_used``). English texting usage, set by
+# hand, not fitted (no eval question holds one).
+CHAT_WORDS = frozenset("hiya heya heyy howdy hiii lmao lmfao thx thnx thanx thankyou thanku pls plz pleeease tbh imo fyi asap".split())
+
 # Numbers written as words, with their values: a count ("five EV charging points"), a measure's name ("the
 # two-week wait"), a quarter ("quarter three"). English, not fitted.
 NUMBER_WORDS: dict[str, int] = {

@@ -871,7 +871,7 @@ def test_a_term_taken_out_of_a_topic_leaves_nothing_dangling(topic, rest):
 
 
 def test_the_terms_the_documents_do_not_mention_are_named_at_most_three():
-    from bot.briefing.writer import terms_named
+    from bot.missing import terms_named
 
     assert terms_named(("Kooth",)) == "Kooth" and terms_named(("Kooth", "Qwell")) == "Kooth or Qwell"
     assert terms_named(tuple("ABCDE")) == "A, B, C and 2 more"

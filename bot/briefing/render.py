@@ -9,7 +9,8 @@ from datetime import date
 
 from bot.answering import Citation
 from bot.briefing.next_steps import NextAction
-from bot.briefing.writer import Briefing, Point, Source, terms_named
+from bot.briefing.writer import Briefing, Point, Source
+from bot.missing import terms_named
 
 
 def _as_is(text: str) -> str:

@@ -46,6 +46,7 @@ from bot.briefing.clauses import (
 from bot.briefing.next_steps import NextAction, action_texts, actions_on, document_actions, nearest
 from bot.briefing.selection import FEATURES, Feature, SelectionWeights, load_weights
 from bot.briefing.topic import Query, acronyms, coverage, read_topic, stems_of, with_phrases, without_control_characters
+from bot.missing import as_typed, terms_named
 from bot.quoting import Quoter
 from bot.ranker import probability
 from bot.tables import TableRow
@@ -231,7 +232,7 @@ class BriefingWriter:
         # A term the documents never use ("monkeypox vaccination", "Kooth and CAMHS waiting times"): the topic is briefed
         # without it, and the briefing says the documents do not mention it (a trial had a briefing on COVID vaccination
         # for the first; a review, "The documents do not mention Kooth" and nothing drafted for the second).
-        if unmentioned := tuple(dict.fromkeys(_as_typed(word, topic) for word in searcher.words_never_used(read_as))):
+        if unmentioned := tuple(dict.fromkeys(as_typed(word, topic) for word in searcher.words_never_used(read_as))):
             # The rest is briefed when it says what it is about: not "the plan" of "the monkeypox plan" (a review), whose
             # words every document uses.
             rest = _without_words(topic, unmentioned)
@@ -793,12 +794,6 @@ def _headline(
     return chosen[0] if chosen else None
 
 
-def _as_typed(word: str, topic: str) -> str:
-    """The word of the topic a lower-case word was read from, as typed ("SGLT2" for "sglt")."""
-    typed = re.search(rf"\w*{re.escape(word)}\w*", topic, re.IGNORECASE)
-    return typed.group() if typed else word
-
-
 # What a word taken out of a topic leaves behind: a conjunction or joining mark at either end, or one doubled ("CAMHS &
 # and ..."), empty brackets, quotes, emphasis or links ("CAMHS (Kooth) waiting times", "[Kooth](http://...) and CAMHS").
 _DANGLING = re.compile(
@@ -806,16 +801,6 @@ _DANGLING = re.compile(
     r"|(?<=\s)(?:(?:and|or)\b|[&/+,;:-])(?=\s+(?:(?:and|or)\b|[&/+,;:-]))",
     re.IGNORECASE,
 )
-
-
-MAX_TERMS_NAMED = 3  # the terms a briefing says the documents do not mention, at most (a review typed 150)
-
-
-def terms_named(terms: tuple[str, ...]) -> str:
-    """"Kooth", "Kooth or Qwell", "A, B or C and 4 more"."""
-    if len(terms) <= MAX_TERMS_NAMED:
-        return " or ".join(terms)
-    return f"{', '.join(terms[:MAX_TERMS_NAMED])} and {len(terms) - MAX_TERMS_NAMED} more"
 
 
 _MARKDOWN_LINK = re.compile(r"\[(?P<text>[^\]]*)\]\([^)]*\)")

@@ -87,9 +87,10 @@ class ChunkHit:
 
 # Words shorter than this are not read as terms the documents never use ("wifi" is, "gp" and "ae" are not). Set by hand.
 MIN_UNUSED_LETTERS = 4
-# A word typed as two the documents use ("yearend") has both of at least this many letters ("nhsmail" is two, "ebike"
-# is not). Set by hand.
-MIN_JOINED_LETTERS = 3
+# A word typed as several the documents use ("yearend", "evchargers") has each of at least this many letters ("ebike"
+# is not one), and at most this many of them ("cycletowork"). Set by hand, after a review's 60 answerable questions.
+MIN_JOINED_LETTERS = 2
+MAX_JOINED_WORDS = 3
 _ALPHABETIC_WORD = re.compile(r"[A-Za-z]+")
 # A word at most this share of a word the documents write, with its letters in order and the same first and last letter,
 # is a shortening of it ("cttee" of "committee", 5 of 9; "govt" of "government"). English usage, set by hand.
@@ -172,7 +173,7 @@ class HybridSearcher:
         """The words of ``text``, lower case, that are no English word, that the documents never use, and that are no
         misspelling or shortening of a word they write: names and terms of another subject ("monkeypox", "nhsmail",
         "dapagliflozin"). Not an English word the documents happen not to use ("jabs", which may be said in other
-        words), nor "havent" or "weve" (English words typed without their apostrophe), nor "cttee" (``abbreviates_a_word``), nor "yearend" (``joins_two_words``),
+        words), nor "havent" or "weve" (English words typed without their apostrophe), nor "cttee" (``abbreviates_a_word``), nor "yearend" (``joins_words_of_theirs``),
         nor "inhalors" (``resembles_known``) or "uhwc" (two letters of "uhcw" swapped), nor chat ("hiya":
         ``index.vocabulary.CHAT_WORDS``)."""
         words = dict.fromkeys(w.lower() for w in _ALPHABETIC_WORD.findall(text) if len(w) >= MIN_UNUSED_LETTERS)
@@ -180,7 +181,7 @@ class HybridSearcher:
             w for w in words
             if w not in CHAT_WORDS and not is_english_word(w) and not self._swaps_two_letters_of_a_known(w) and not any(is_english_word(f"{w[:i]}'{w[i:]}") for i in range(1, len(w)))
             and (tokens := tokenize(w)) and not all(self.knows(t) for t in tokens)
-            and not any(self.resembles_known(t) for t in tokens) and not self.abbreviates_a_word(w) and not self.joins_two_words(w)
+            and not any(self.resembles_known(t) for t in tokens) and not self.abbreviates_a_word(w) and not self.joins_words_of_theirs(w)
         ]
 
     def _swaps_two_letters_of_a_known(self, word: str) -> bool:
@@ -189,20 +190,26 @@ class HybridSearcher:
         swapped = (word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1))
         return any(len(tokens := tokenize(other)) == 1 and self.knows(tokens[0]) for other in swapped)
 
-    def joins_two_words(self, word: str) -> bool:
-        """Two words the documents use, typed as one ("yearend", "netzero"), each of MIN_JOINED_LETTERS or more."""
-        return any(
-            all(len(tokens := tokenize(part)) == 1 and self.knows(tokens[0]) for part in (word[:cut], word[cut:]))
+    def joins_words_of_theirs(self, word: str, pieces: int = MAX_JOINED_WORDS) -> bool:
+        """Words the documents use (or little words such as "to"), typed as one: "yearend", "netzero", "evchargers",
+        "msteams", "cycletowork"; up to ``pieces`` of them, each of MIN_JOINED_LETTERS or more."""
+
+        def theirs(part: str) -> bool:
+            tokens = tokenize(part)
+            return not tokens or (len(tokens) == 1 and self.knows(tokens[0]))
+
+        return pieces > 1 and any(
+            theirs(word[:cut]) and (theirs(word[cut:]) or self.joins_words_of_theirs(word[cut:], pieces - 1))
             for cut in range(MIN_JOINED_LETTERS, len(word) - MIN_JOINED_LETTERS + 1)
         )
 
     def abbreviates_a_word(self, word: str) -> bool:
-        """A shortening of a word the documents write ("cttee": "committee"): its letters in order within that word,
-        with the same first and last letter, and at most ABBREVIATION_SHARE of its length. Chat shorthand, not a term
-        of another subject ("monkeypox")."""
+        """A shortening of a word the documents write ("cttee": "committee"; "gynae": "gynaecology", "leam":
+        "leamington"): its letters in order within that word, with the same first and last letter, or its start, and
+        at most ABBREVIATION_SHARE of its length. Chat shorthand, not a term of another subject ("monkeypox")."""
         word = word.lower()
         for written in self._words_by_initial.get(word[:1], []):
-            if written[-1:] == word[-1:] and len(word) <= ABBREVIATION_SHARE * len(written):
+            if len(word) <= ABBREVIATION_SHARE * len(written) and (written.startswith(word) or written[-1:] == word[-1:]):
                 letters = iter(written)
                 if all(letter in letters for letter in word):
                     return True

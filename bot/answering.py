@@ -101,7 +101,6 @@ from bot.missing import (
     DATA_MISSING,
     gives_the_months_asked,
     months_named,
-    never_mentioned,
     what_is_missing,
     words_near_data_missing,
 )
@@ -854,11 +853,9 @@ class AnsweringService:
         # "UHCW" asked and the pages the answer would quote are about SWFT: the near miss a score cannot see.
         likely = tuple(c.sentence_id for c in scored if c.score >= LIKELY_ANSWER)
         lacking = quoted_pages_lack(self.features, question, candidates.reading, quoted, table, likely)
-        never_used = self.searcher.words_never_used(question)
-        # A term the documents never use says most ("The documents do not mention monkeypox."); what the quoted pages
-        # lack names it next ("give March, not September"), before any other rule's reason.
-        met = ([DeclineRule.NOT_ON_QUOTED_PAGES] if lacking else []) + decline_rules_met(question, decision_row, never_used)
-        rules = sorted((rule for rule in met if rule in self.models.decline_rules), key=lambda rule: rule is not DeclineRule.TERM_NEVER_USED)
+        # What the quoted pages lack names it ("give March, not September"): said before any other rule's reason.
+        rules = ([DeclineRule.NOT_ON_QUOTED_PAGES] if lacking else []) + decline_rules_met(question, decision_row)
+        rules = [rule for rule in rules if rule in self.models.decline_rules]
         covered = topic and self._topic_covered(decision_row)
         if covered and decision < self.models.threshold:
             trace.append("a topic, not a question: the best sentence holds every telling word of it")
@@ -877,8 +874,7 @@ class AnsweringService:
             said_missing is not None and not (table and table.answers) and self._about_an_organisation_said_missing(question, said_missing)
         )
         if rules or weak or outside or missing_declines:
-            never_mentioned_said = bool(rules) and rules[0] is DeclineRule.TERM_NEVER_USED
-            missing = never_mentioned(never_used, question) if never_mentioned_said else RULE_EXPLAINED.get(rules[0], "") if rules else ""
+            missing = RULE_EXPLAINED.get(rules[0], "") if rules else ""
             # What the pages it would quote lack, with those pages; else what the best three sentences' pages lack.
             pointers = self._hints_of_sentences(quoted) if lacking and not missing else self._hints_of_hits(candidates.hits)
             if table and table.stops_short and lacking and not missing:
@@ -920,7 +916,7 @@ class AnsweringService:
                 f"cover its subject at all?), below the bar of {self.models.subject_threshold:.3f}." if outside else
                 "In short: declined, as a passage says the data asked about is missing."
             )
-            hints_lead = NEAREST_OFF_SUBJECT if off_subject or never_mentioned_said else ""
+            hints_lead = NEAREST_OFF_SUBJECT if off_subject else ""
             return replace(self._abstain(pointers, [verdict, *trace, f"declined: {why}"], missing, hints_lead), declined_by=tuple(rules))
         if (with_like_words := self.with_words_of_like_meaning(question)) != question:
             # Decided on the words asked (stand-ins would make any question look answerable); chosen with

@@ -167,10 +167,6 @@ class DeclineRule(Enum):
     # A month, year or name (one the documents use) asked about is on none of the pages the answer would
     # quote ("UHCW" asked, the pages quoted are about SWFT): checked on the sentences it would quote.
     NOT_ON_QUOTED_PAGES = "not_on_quoted_pages"
-    # A word of the question the documents never use, which is no English word, nor a misspelling or shortening of one
-    # they write ("monkeypox", "paxlovid", "nhsmail": ``HybridSearcher.words_never_used``): what is asked about is not
-    # in them, whatever the passages nearest the rest of the question say (COVID vaccine uptake for "monkeypox").
-    TERM_NEVER_USED = "term_never_used"
 
 
 # The decline rules that are a decision feature at 1.0 (a kind of fact asked for that the evidence lacks).
@@ -181,11 +177,10 @@ _RULE_OF_FEATURE = {
 }
 
 
-def decline_rules_met(question: str, decision_row: Sequence[float], never_used: Sequence[str] = ()) -> list[DeclineRule]:
+def decline_rules_met(question: str, decision_row: Sequence[float]) -> list[DeclineRule]:
     """The rules a question and its evidence (its ``decision_row``) meet, kept by training or not; all
-    but NOT_ON_QUOTED_PAGES, which looks at the quoted pages themselves (``bot.answering.quoted_pages_lack``).
-    ``never_used``: the question's words the documents never use (``HybridSearcher.words_never_used``)."""
-    met = [DeclineRule.TERM_NEVER_USED] if never_used else []
+    but NOT_ON_QUOTED_PAGES, which looks at the quoted pages themselves (``bot.answering.quoted_pages_lack``)."""
+    met = []
     if ABOUT_THE_ASKER.search(question):
         met.append(DeclineRule.ABOUT_THE_ASKER)
     met += [rule for feature, rule in _RULE_OF_FEATURE.items() if decision_row[DECISION_FEATURES.index(feature)] > 0.5]

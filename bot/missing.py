@@ -10,7 +10,9 @@ usually shows why, and saying so is more use than a bare "couldn't find":
     The closest passages do not mention GEH.
 
 Only words that match these patterns are echoed from the question (month
-names, years, single capitalised or all-capital words), never free text.
+names, years, single capitalised or all-capital words), never free text; a
+briefing names the words of its topic the documents never use, as typed
+(``terms_named``).
 
 Where a paper itself says the data is missing ("GEH Cancer Waits Data for April
 is missing from nationally published data"), the decline quotes it
@@ -28,12 +30,13 @@ from index.vocabulary import DAY_AND_MONTH, MONTH_NAME, MONTHS, REPORTING_MONTH
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9&]*")
 
-MAX_TERMS_NAMED = 3  # the terms said not to be mentioned, at most (a review typed 150)
+MAX_TERMS_NAMED = 3  # the terms a briefing says the documents do not mention, at most (a review typed 150)
 
 
 def as_typed(word: str, text: str) -> str:
-    """The word of the text a lower-case word was read from, as typed ("SGLT2" for "sglt")."""
-    typed = re.search(rf"\w*{re.escape(word)}\w*", text, re.IGNORECASE)
+    """The word of the text a lower-case word was read from, as typed ("SGLT2" for "sglt"): the whole word when the text
+    has it ("Kooth", not "Koothplus" before it), else the first word holding it."""
+    typed = re.search(rf"\b{re.escape(word)}\b", text, re.IGNORECASE) or re.search(rf"\w*{re.escape(word)}\w*", text, re.IGNORECASE)
     return typed.group() if typed else word
 
 
@@ -42,11 +45,6 @@ def terms_named(terms: tuple[str, ...]) -> str:
     if len(terms) <= MAX_TERMS_NAMED:
         return " or ".join(terms)
     return f"{', '.join(terms[:MAX_TERMS_NAMED])} and {len(terms) - MAX_TERMS_NAMED} more"
-
-
-def never_mentioned(words: list[str], question: str) -> str:
-    """A decline's reason for a question naming terms the documents never use (``DeclineRule.TERM_NEVER_USED``)."""
-    return f"The documents do not mention {terms_named(tuple(dict.fromkeys(as_typed(word, question) for word in words)))}."
 
 
 # Data a paper says is not in: "data" and, before the sentence's next stop, "missing" or "not (yet) (been)

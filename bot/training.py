@@ -168,7 +168,7 @@ def _is_gold(service: AnsweringService, sentence_id: int, question: EvalQuestion
 
 def fit(data: list[QuestionData], fitted_on: str) -> AnsweringModels:
     """The ranker, the decision and its threshold, and the subject gate and its threshold, from these questions alone.
-    Questions written for the gate (``gate_only``) are fitted on by the gate, and count in which decline rules are kept."""
+    Questions written for the gate (``gate_only``) are fitted on by the gate alone."""
     ranker = fit_ranker(data)
     folds = sorted({d.question.fold for d in data})
     # Decision features with ranker confidences from rankers that did not see the question.
@@ -195,7 +195,7 @@ def fit(data: list[QuestionData], fitted_on: str) -> AnsweringModels:
             chosen.insert(1, seed)  # as answering quotes it beside the best sentence
         quoted = quoter.with_lists(chosen, MAX_ANSWER_WITH_LIST_CHARS)
         rows.append(d.maker.decision_row(d.candidates, logits, d.question.question, quoted, table_said(table)))
-        flagged = set(decline_rules_met(d.question.question, rows[-1], d.maker.searcher.words_never_used(d.question.question)))
+        flagged = set(decline_rules_met(d.question.question, rows[-1]))
         likely = tuple(i for i, p in zip(ranked, probabilities) if p >= LIKELY_ANSWER)
         if quoted_pages_lack(d.maker, d.question.question, d.candidates.reading, quoted, table, likely):
             flagged.add(DeclineRule.NOT_ON_QUOTED_PAGES)
@@ -208,16 +208,14 @@ def fit(data: list[QuestionData], fitted_on: str) -> AnsweringModels:
     # The gate's declines of answerable questions come on top of the decision's budget, not out of it: counted in it,
     # the decision's bar fell from 0.56 to 0.19 and answered as many off-topic questions as the gate declined.
     subject_gate, subject_threshold, _ = _fit_subject_gate(every_x, every_y, np.array(off_topic, dtype=bool), every_fold)
-    # The decision and its threshold see the shared questions alone: the questions written for the gate would tip it
-    # towards off-topic questions, and it declined fewer near misses (docs/experiments.md). A rule only declines, so
-    # which rules are kept is judged on every question, the gate's off-topic ones too: a term the documents never use
-    # ("monkeypox") is asked in 1 shared question and 9 of the gate's.
-    rules = kept_rules(met, every_y)
+    # The decision, its rules and its threshold see the shared questions alone: the questions written for the gate
+    # would tip it towards off-topic questions, and it declined fewer near misses (docs/experiments.md).
     shared = ~np.array(gate_only, dtype=bool)
     x, y, fold_array = every_x[shared], every_y[shared], every_fold[shared]
     met = [m for m, keep in zip(met, shared) if keep]
     decision = _fit_linear(x, y, DECISION_FEATURES)
     held_out = _held_out_logits(x, y, fold_array, np.ones(len(y), dtype=bool), DECISION_FEATURES)
+    rules = kept_rules(met, y)
     ruled_out = np.array([bool(m & set(rules)) for m in met], dtype=bool)
     like_meaning = _like_meaning(data, inner_rankers)
     return AnsweringModels(

@@ -92,9 +92,32 @@ MIN_UNUSED_LETTERS = 4
 MIN_JOINED_LETTERS = 2
 MAX_JOINED_WORDS = 3
 _ALPHABETIC_WORD = re.compile(r"[A-Za-z]+")
+_STRETCHED = re.compile(r"([a-z])\1{2,}")
+# British spellings whose American form an English word list may hold alone ("paediatric", "haematology", "oesophageal",
+# "colourful"). English usage.
+_BRITISH_SPELLINGS = ((re.compile(r"ae|oe"), "e"), (re.compile(r"our(?=\w)"), "or"), (re.compile(r"is(?=e|ation|ing)"), "iz"))
 # A word at most this share of a word the documents write, with its letters in order and the same first and last letter,
-# is a shortening of it ("cttee" of "committee", 5 of 9; "govt" of "government"). English usage, set by hand.
+# or the start of it, is a shortening of it ("cttee" of "committee", 5 of 9; "govt" of "government"; "gynae" of
+# "gynaecology"). English usage, set by hand.
 ABBREVIATION_SHARE = 0.6
+
+
+def _spelled_as_in_america(word: str) -> str:
+    """The word with its British spellings written the American way ("paediatric": "pediatric")."""
+    for pattern, replacement in _BRITISH_SPELLINGS:
+        word = pattern.sub(replacement, word)
+    return word
+
+
+def _uninflected(word: str) -> tuple[str, ...]:
+    """The word without an English ending it may carry ("googled": "google", "googl"; "zooming": "zoom")."""
+    return tuple(word[: -len(ending)] for ending in ("s", "es", "d", "ed", "ing") if word.endswith(ending) and len(word) - len(ending) >= 3)
+
+
+def _unstretched(word: str) -> tuple[str, ...]:
+    """The word, and as it reads with each run of three or more of a letter cut to one or two ("sooo": "so", "soo";
+    "thanksss": "thanks")."""
+    return (word, _STRETCHED.sub(r"\1", word), _STRETCHED.sub(r"\1\1", word))
 
 
 class HybridSearcher:
@@ -173,20 +196,32 @@ class HybridSearcher:
         """The words of ``text``, lower case, that are no English word, that the documents never use, and that are no
         misspelling or shortening of a word they write: names and terms of another subject ("monkeypox", "nhsmail",
         "dapagliflozin"). Not an English word the documents happen not to use ("jabs", which may be said in other
-        words), nor "havent" or "weve" (English words typed without their apostrophe), nor "cttee" (``abbreviates_a_word``), nor "yearend" (``joins_words_of_theirs``),
-        nor "inhalors" (``resembles_known``) or "uhwc" (two letters of "uhcw" swapped), nor chat ("hiya":
-        ``index.vocabulary.CHAT_WORDS``)."""
+        words), nor one inflected ("googled"), stretched ("sooo"), spelled the British way ("paediatric") or typed without
+        its apostrophe ("havent", "weve"), nor chat ("hiya": ``index.vocabulary.CHAT_WORDS``), nor "cttee" or "gynae"
+        (``abbreviates_a_word``), "yearend" (``joins_words_of_theirs``), "inhalors" (``resembles_known``) or "uhwc" (two
+        letters of "uhcw" swapped)."""
         words = dict.fromkeys(w.lower() for w in _ALPHABETIC_WORD.findall(text) if len(w) >= MIN_UNUSED_LETTERS)
-        return [
-            w for w in words
-            if w not in CHAT_WORDS and not is_english_word(w) and not self._swaps_two_letters_of_a_known(w) and not any(is_english_word(f"{w[:i]}'{w[i:]}") for i in range(1, len(w)))
-            and (tokens := tokenize(w)) and not all(self.knows(t) for t in tokens)
-            and not any(self.resembles_known(t) for t in tokens) and not self.abbreviates_a_word(w) and not self.joins_words_of_theirs(w)
-        ]
+        return [w for w in words if not self._reads_as_a_known_word(w)]
+
+    def _reads_as_a_known_word(self, word: str) -> bool:
+        """Whether a word is English, chat, or the documents' own, as typed or as staff slip in typing it; cheapest first."""
+        tokens = tokenize(word)
+        if not tokens or all(self.knows(t) for t in tokens):
+            return True
+        english = (
+            *_unstretched(word), *_uninflected(word), _spelled_as_in_america(word), *(f"{word[:i]}'{word[i:]}" for i in range(1, len(word)))
+        )
+        return (
+            any(form in CHAT_WORDS or is_english_word(form) for form in english)
+            or any(self.resembles_known(t) for t in tokens)
+            or self.abbreviates_a_word(word)
+            or self._swaps_two_letters_of_a_known(word)
+            or self.joins_words_of_theirs(word)
+        )
 
     def _swaps_two_letters_of_a_known(self, word: str) -> bool:
-        """A word the documents use, typed with two letters next to each other swapped ("uhwc"): too short a word for
-        ``resembles_known`` to take such a slip for a misspelling."""
+        """A word the documents use, typed with two letters next to each other swapped ("uhwc"), a slip ``resembles_known``
+        misses in short words."""
         swapped = (word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1))
         return any(len(tokens := tokenize(other)) == 1 and self.knows(tokens[0]) for other in swapped)
 

@@ -219,6 +219,18 @@ def test_a_topic_naming_something_the_documents_never_mention_says_so(writer):
     assert writer.service.searcher.abbreviates_a_word("cttee") and not writer.service.searcher.abbreviates_a_word("monkeypox")
 
 
+def test_chat_slips_and_words_of_theirs_typed_loosely_are_no_terms_never_used(writer):
+    """A review's 60 topics and questions meant to trip the reading of terms never used: words of the documents typed
+    as one, the start of one of their words, swapped letters, slang and stretched words are theirs or chat."""
+    typed = (
+        "netzero targets at yearend, evchargers, msteams, cycletowork, gynae and cysto lists at leam, uhwc? hiya, yikes,"
+        " any vaxx sesh, sooo, thanksss, hiiii, googled, paediatric and oesophageal"
+    )
+    assert writer.service.searcher.words_never_used(typed) == []
+    assert writer.service.searcher.words_never_used("monkeypox, paxlovid or dapagliflozin") == ["monkeypox", "paxlovid", "dapagliflozin"]
+    assert writer.write("Compare Koothplus with Kooth").unmentioned == ("Koothplus", "Kooth")  # each word as typed
+
+
 def test_a_misspelt_topic_is_briefed_as_the_documents_spell_it(writer):
     """A new user's trial: "brief inhalors" said the documents do not cover inhalors, then gave inhaler figures."""
     briefing = writer.write("inhalors")

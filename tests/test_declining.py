@@ -264,42 +264,6 @@ def test_a_question_with_no_word_the_documents_use_is_declined_without_pointers(
 
 
 @pytest.mark.parametrize(
-    ("question", "term"),
-    [
-        ("how many monkeypox jabs have been given so far?", "monkeypox"),
-        ("Is Paxlovid being prescribed to covid patients in the community?", "Paxlovid"),
-        ("and for dapagliflozin - is it on the formulary?", "dapagliflozin"),
-    ],
-)
-def test_a_term_the_documents_never_use_is_declined_naming_it(service, question, term):
-    """Held out, "What is the monkeypox vaccine offer for healthcare workers?" had been answered with COVID vaccine
-    uptake, and a Paxlovid question with COVID vaccine outreach: the question's other words are the documents'. A word
-    no English word list holds, that the documents never use and that is no misspelling or shortening of one they
-    write, is what is asked about, and they do not mention it."""
-    answer = service.answer(question)
-    assert answer.abstained and answer.declined_by[0] == DeclineRule.TERM_NEVER_USED, answer.text
-    assert f"The documents do not mention {term}." in answer.text
-    assert "perhaps about other things" in answer.text  # the nearest pages, said to be perhaps about something else
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "hiya, what was the ics carbon footprint in 2020/21?",  # chat, not a term
-        "what was the ics carbon footprint in 2020/21 lmao",
-        "wat was the ics carbon footprnt in 2020/21?",  # misspellings of the documents' words
-    ],
-)
-def test_chat_and_misspellings_are_no_terms_never_used(service, question):
-    assert service.searcher.words_never_used(question) == []
-    # Words of theirs typed as one, the start of one of theirs, slang: a review's answerable questions had been declined.
-    typed = "netzero targets at yearend, evchargers, msteams, cycletowork, gynae and cysto lists at leam? yikes, any vaxx sesh"
-    assert service.searcher.words_never_used(typed) == []
-    answer = service.answer(question)
-    assert not answer.abstained and "258,211" in answer.text, answer.text
-
-
-@pytest.mark.parametrize(
     ("question", "pages", "said"),
     [
         ("What was the CCG financial position at month 6?", "2022/23 Month 3 Finance Report", "The closest passages give month 3, not month 6."),

@@ -296,7 +296,11 @@ def parse_action_question(
     number = None
     # "who leads waste action 4?": that row, not the theme's six; "is no 4 overdue?" with no listing to point at (a
     # trial's, after an answer quoting three unnumbered rows, had listed all 155 overdue actions): the rows numbered 4.
-    if numbered := NUMBERED_ACTION.search(question) or (status_asked_of_rows(question) and NUMBERED_ROW.search(question)):
+    # "who leads number 10 in travel?" (a lead trial's, after a listing): a row's number beside the theme it is numbered
+    # in, as "travel action 10" is; not "the number 1 priority", which asks about no action.
+    if numbered := NUMBERED_ACTION.search(question) or (
+        (status_asked_of_rows(question) or match_theme(NUMBERED_ROW.sub(" ", question), themes) is not None) and NUMBERED_ROW.search(question)
+    ):
         number, question = numbers_named(numbered), question[: numbered.start()] + " actions " + question[numbered.end() :]
     scope, question = _take_named(question, _SCOPES)
     status, question = _read_status(question)[:2]

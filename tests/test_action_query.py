@@ -212,14 +212,25 @@ def test_the_trust_and_pcn_actions_are_told_from_the_ics_ones(table):
 
 @pytest.mark.parametrize(
     ("question", "number", "theme"),
-    [("who leads waste action 4?", "4", "Waste"), ("what is action no. 13 in travel and transport", "13", "Travel and Transport")],
+    [
+        ("who leads waste action 4?", "4", "Waste"),
+        ("what is action no. 13 in travel and transport", "13", "Travel and Transport"),
+        ("who leads number 10 in travel?", "10", "Travel and Transport"),
+        ("when is no 3 in water due?", "3", "Water"),
+    ],
 )
 def test_an_action_asked_by_its_number_is_that_row_alone(table, question, number, theme):
-    """A new user's trial: "who leads waste action 4?" had listed all six Waste actions."""
+    """A new user's trial: "who leads waste action 4?" had listed all six Waste actions; a lead trial's "who leads number
+    10 in travel?" had been answered with a sentence on air pollution."""
     listing = _answer(question, table)
     rows = listing.rows()
     assert [(row.theme, row.number.rstrip(".")) for row in rows] == [(theme, number)]
     assert listing.summary.startswith(f"1 action is numbered {number} and in {theme}")
+
+
+def test_a_number_beside_no_theme_or_action_is_no_row(table):
+    assert _parse("what is the number 1 priority for travel?", table) is None  # asks about no action
+    assert _parse("who leads number 10?", table) is not None and _parse("who leads number 10?", table).number is None
 
 
 def test_a_number_no_action_has_says_so_and_offers_the_theme(table):

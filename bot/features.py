@@ -35,7 +35,7 @@ from bot.quoting import Quoter
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
 from index.short_names import initials_spelled_out
 from index.store import KnowledgeBase
-from index.text import BULLET, YEAR_TOKEN, ends_with_stop, english_word_ranks, tokenize
+from index.text import BULLET, YEAR_TOKEN, ends_with_stop, english_word_ranks, tokenize, without_possessive
 from index.vocabulary import BODY_WORDS, CAPTION, DOCUMENT_NOUNS, STOPWORDS, TITLE_WORDS_CUT_SHORT
 
 # Sentences of the pages the best chunks are on are candidates too.
@@ -429,16 +429,19 @@ class FeatureMaker:
     def _document_mentions(self, question: str) -> list[tuple[str, str]]:
         """Each document the question names and the words that name it: a document noun ("report",
         "minutes", ...) with the one to three words before it naming one document, the most of them that
-        do ("the JUCD green plan" names the case study, where "green plan" alone names our Green Plan)."""
+        do ("the JUCD green plan" names the case study, where "green plan" alone names our Green Plan); the noun may be
+        possessive ("the ICS green plan's carbon footprint", which had been answered from the case study), and the
+        naming words are then without its "'s"."""
         words = _QUESTION_WORD.findall(question)
         found = []
         for end, word in enumerate(words):
-            if word.lower() not in DOCUMENT_NOUNS:
+            noun = without_possessive(word)
+            if noun.lower() not in DOCUMENT_NOUNS:
                 continue
             for start in range(max(end - 3, 0), end):
                 if not tokenize(words[start]):
                     continue  # "the", "what": a naming opens on a word of the title
-                naming = " ".join(words[start : end + 1])
+                naming = " ".join([*words[start:end], noun])
                 slug = self.named_document(naming)
                 if slug is not None:
                     found.append((slug, naming))

@@ -886,12 +886,20 @@ def test_a_quote_starts_after_the_section_number_and_heading_it_opens_with(servi
         # A trial: "NHS England ... letter" is "the NHSE letter", an acronym's letters counting among its initials.
         ("what did the NHSE letter say about cancer?", "nhse-system-review-letter-2022-05"),
         ("summarise the nhse letter", "nhse-system-review-letter-2022-05"),
+        # A lead trial's, answered from the case study: the possessive names the document too.
+        ("what is the ICS green plan's carbon footprint?", "cw-ics-green-plan"),
+        ("what is in the JUCD green plan’s action plan?", "jucd-green-plan-case-study"),
     ],
 )
 def test_a_document_is_named_by_the_most_of_its_title_the_question_gives(service, question, document):
     """"the derbyshire green plan" is the case study about another ICS's plan, not our Green Plan, which
     "green plan" alone names."""
     assert service.features.documents_named_in(question) == {document}
+
+
+def test_a_question_naming_a_document_by_its_possessive_is_answered_from_it(service):
+    answer = service.answer("what is the ICS green plan's carbon footprint?")
+    assert not answer.abstained and answer.citations[0].slug == "cw-ics-green-plan", answer.text
 
 
 def test_the_next_sections_number_does_not_make_it_an_item_of_the_list_before():

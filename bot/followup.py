@@ -896,9 +896,14 @@ def _source_of_point(last: Turn, source: re.Match[str]) -> Resolution:
     at = citations[index] if index is not None and -len(citations) <= index < len(citations) else None
     if last.points:
         if at is None:
-            return Resolution(FollowUpKind.DRILL, last.question, citations=citations, subject=last.subject, no_such_point=True, points=True)
+            return _no_such_point(last)
         return Resolution(FollowUpKind.DRILL, last.question, citations=citations, subject=at.quote, points=True)
     return Resolution(FollowUpKind.DRILL, last.question, citations=(at,) if at else citations, subject=last.subject)
+
+
+def _no_such_point(last: Turn) -> Resolution:
+    """A briefing's point asked by a place it has none at ("point 9" of 8): said so, its points kept for the next turn."""
+    return Resolution(FollowUpKind.DRILL, last.question, citations=last.citations, subject=last.subject, no_such_point=True, points=True)
 
 
 def _drill(message: str, last: Turn, match: re.Match[str] | None = None) -> Resolution:
@@ -911,7 +916,7 @@ def _drill(message: str, last: Turn, match: re.Match[str] | None = None) -> Reso
         # A briefing's point by its place: what else the documents say about it (the page after its passage is often
         # another point's, a review), or that it has no such point.
         if not -len(citations) <= index < len(citations):
-            return Resolution(FollowUpKind.DRILL, last.question, citations=citations, subject=last.subject, no_such_point=True, points=True)
+            return _no_such_point(last)
         point = citations[index].quote
         return Resolution(FollowUpKind.DRILL, last.question, citations=citations, expand=True, subject=point, point=point, points=True)
     if index is not None:

@@ -223,15 +223,19 @@ class HybridSearcher:
         """A word the documents use, typed with two letters next to each other swapped ("uhwc"), a slip ``resembles_known``
         misses in short words."""
         swapped = (word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1))
-        return any(len(tokens := tokenize(other)) == 1 and self.knows(tokens[0]) for other in swapped)
+        return any(self._one_word_of_theirs(other) for other in swapped)
+
+    def _one_word_of_theirs(self, text: str) -> bool:
+        """Whether the text is one search token the documents use."""
+        tokens = tokenize(text)
+        return len(tokens) == 1 and self.knows(tokens[0])
 
     def joins_words_of_theirs(self, word: str, pieces: int = MAX_JOINED_WORDS) -> bool:
         """Words the documents use (or little words such as "to"), typed as one: "yearend", "netzero", "evchargers",
         "msteams", "cycletowork"; up to ``pieces`` of them, each of MIN_JOINED_LETTERS or more."""
 
         def theirs(part: str) -> bool:
-            tokens = tokenize(part)
-            return not tokens or (len(tokens) == 1 and self.knows(tokens[0]))
+            return not tokenize(part) or self._one_word_of_theirs(part)
 
         return pieces > 1 and any(
             theirs(word[:cut]) and (theirs(word[cut:]) or self.joins_words_of_theirs(word[cut:], pieces - 1))

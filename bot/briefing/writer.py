@@ -169,6 +169,11 @@ class Gathered:
     # for the rest of the topic ("vaccination"), and the briefing says the documents do not mention them.
     unmentioned: tuple[str, ...] = ()
 
+    @classmethod
+    def nothing(cls, topic: str, queries: list[Query] | None = None, aliases: dict[str, frozenset[str]] | None = None) -> Gathered:
+        """Nothing found for the topic: no word to look for, or none but terms the documents never use."""
+        return cls(topic, queries or [], aliases or {}, [], np.zeros((0, len(FEATURES))), [], ())
+
 
 class _Ledger:
     """Numbers citations in order of first use; a quote inside an earlier one on its page keeps that number."""
@@ -237,7 +242,7 @@ class BriefingWriter:
             # words every document uses.
             rest = _without_words(topic, unmentioned)
             telling = set(tokenize(rest)) - STOPWORDS - self.service.features.corpus_subject
-            gathered = self.gather(rest) if telling else Gathered(topic, [], {}, [], np.zeros((0, len(FEATURES))), [], ())
+            gathered = self.gather(rest) if telling else Gathered.nothing(topic)
             return replace(gathered, topic=topic, unmentioned=unmentioned)
         # A topic naming documents ("the nhse letter: concerns and actions", "phm roadmap plan and timeline") is
         # briefed from them: a trial's NHSE letter briefing opened with the minutes and listed a Green Plan action.
@@ -254,7 +259,7 @@ class BriefingWriter:
         aliases = acronyms(read_as, self.service)
         queries = read_topic(read_as, self.service)
         if not queries[0].terms:  # no content words ("", "the and of"): nothing to look for
-            return Gathered(topic, queries, aliases, [], np.zeros((0, len(FEATURES))), [], ())
+            return Gathered.nothing(topic, queries, aliases)
         also = " ".join(aliases)
         within = Filters(slugs=named) if named else NO_FILTERS
 

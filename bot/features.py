@@ -631,7 +631,7 @@ class FeatureMaker:
         best = [int(candidates.sentence_ids[i]) for i in order[:3]]
         # A table row giving the month asked is evidence beside the best sentences, read with its columns' months.
         table_tokens = frozenset(tokenize(said))
-        words_held, *missing_there = self._pages_coverage(reading, self.evidence_tokens(best) | table_tokens, reading.specific)
+        words_held, *missing_there = self._pages_coverage(reading, self.evidence_tokens(best) | table_tokens, _asked_names(reading))
         total = sum(reading.terms.values()) or 1.0
         unknown_name = any(
             not self.searcher.knows(n) and not self.searcher.resembles_known(n) for n in reading.names
@@ -795,7 +795,7 @@ class FeatureMaker:
         return [
             sum(reading.terms[t] for t in covered) / total,
             max(missing, default=0.0) / self.searcher.term_weight_ceiling(),
-            1.0 - _share_mentioned(reading.specific, tokens),
+            1.0 - _share_mentioned(_asked_names(reading), tokens),
             1.0 - _share_present(reading.years, tokens),
             1.0 - _share_present(reading.months, tokens),
         ]
@@ -822,21 +822,22 @@ class FeatureMaker:
 
 
 def initials_of_title(title: str) -> set[str]:
-    """Every run of a title's initials, an acronym in it counting all its letters: "NHS England Quarterly
-    System Review Meeting" gives "nhseqsrm" and its runs, "nhse" and "qsrm" among them."""
-    initials: set[str] = set()
-    for run in re.findall(r"(?:\b(?:[A-Z][a-z]+|[A-Z]{2,})(?:\s+(?:and|of|for)\s+|\s+)?){2,}", title):
-        letters = "".join(word if word.isupper() else word[0] for word in run.split() if word[0].isupper()).lower()
-        initials.update(letters[i:j] for i in range(len(letters)) for j in range(i + 2, len(letters) + 1))
-    return initials
+    """A title's initials as ``acronyms_of`` reads them: "NHS England Quarterly System Review Meeting" gives
+    "nhseqsrm" and its runs, "nhse" and "qsrm" among them."""
+    return acronyms_of(title)
 
 
 def acronyms_of(text: str) -> set[str]:
-    """Initials of runs of capitalised words: "Chief Executive Officer" gives "ceo"."""
+    """Initials of runs of capitalised words, an acronym among them counting all its letters: "Chief Executive
+    Officer" gives "ceo", "NHS England" gives "nhse". A run is cut only between words ("NHS England" gives no "hse")."""
     acronyms: set[str] = set()
-    for run in re.findall(r"(?:\b[A-Z][a-z]+(?:\s+(?:and|of|for)\s+|\s+)?){2,}", text):
-        initials = "".join(word[0] for word in run.split() if word[0].isupper())
-        acronyms.update(initials[i:j].lower() for i in range(len(initials)) for j in range(i + 2, len(initials) + 1))
+    for run in re.findall(r"(?:\b(?:[A-Z][a-z]+|[A-Z]{2,}\b)(?:\s+(?:and|of|for)\s+|\s+)?){2,}", text):
+        pieces = [word if word.isupper() else word[0] for word in run.split() if word[0].isupper()]
+        for start in range(len(pieces)):
+            for end in range(start + 1, len(pieces) + 1):
+                letters = "".join(pieces[start:end])
+                if len(letters) >= 2:
+                    acronyms.add(letters.lower())
     return acronyms
 
 
@@ -860,6 +861,12 @@ def covered_terms(reading: QuestionReading, tokens: frozenset[str]) -> frozenset
         if acronym in tokens:
             covered |= words
     return frozenset(covered)
+
+
+def _asked_names(reading: QuestionReading) -> tuple[str, ...]:
+    """The question's specific names but those naming a document ("the CEO report says ..."), which say where to read,
+    not what: the decision's evidence need not mention the CEO to answer what the performance report says."""
+    return tuple(n for n in reading.specific if n not in reading.document_words)
 
 
 def _mentioned(name: str, tokens: frozenset[str]) -> bool:

@@ -20,6 +20,7 @@ from bot.facts import (
     topic_named,
     without_courtesy,
 )
+from bot.features import acronyms_of, initials_of_title
 from index.short_names import DefinedName, Initials, names_defined_in, short_names
 from index.text import is_list_item, tokenize, without_whitespace, years_written
 from tests.support.paths import EVAL_DIR, REPO
@@ -535,6 +536,21 @@ def test_a_part_naming_a_document_is_looked_for_in_it(service):
     question = "The CEO report says 2ww cancer referrals have gone up a lot - what does the performance report put the rise down to?"
     answer = service.answer(question)
     assert {"icb-ceo-report-2022-07", "icb-performance-report-2022-07"} <= {c.slug for c in answer.citations}, answer.text
+
+
+def test_an_acronym_in_a_run_of_names_counts_all_its_letters():
+    """"NHS England" is what "NHSE" stands for, as "Chief Executive Officer" is "CEO"; a run is cut only between words."""
+    assert {"nhse", "ceo"} <= acronyms_of("the way NHS England calculate the waits. Chief Executive Officer")
+    assert "hse" not in acronyms_of("NHS England")
+    assert {"nhse", "qsrm"} <= initials_of_title("NHS England Quarterly System Review Meeting letter")
+
+
+def test_a_page_writing_the_name_in_full_mentions_its_initials(service):
+    """The performance report writes "NHS England" (p. 42), never "NHSE": the page had been said not to mention NHSE and
+    the question declined."""
+    answer = service.answer("what intention has NHSE set out for eating disorder access?")
+    assert not answer.abstained, answer.text
+    assert "NHS England have set out their intention" in answer.text
 
 
 def test_a_count_in_words_answers_a_part_asking_how_many():

@@ -1053,8 +1053,12 @@ class AnsweringService:
         naming a document in it: ``_best_for_each_part``.) ``query`` is the question as it is searched to choose from
         (``with_words_of_like_meaning``)."""
         named = self.features.documents_quoted_from(question)
-        if len(named) != 1 or not scored or self._page(scored[0].sentence_id)[0] in named or len(split_question(question)) > 1:
+        if len(named) != 1 or not scored or len(split_question(question)) > 1:
             return []
+        if self._page(scored[0].sentence_id)[0] in named:
+            # The best is the document's: what is quoted beside it is too ("what did the NHSE letter say about elective
+            # recovery?" had gone on to quote the Green Plan and the performance report, a lead trial's).
+            return [c for c in scored if self._page(c.sentence_id)[0] in named]
         within, candidates, _ = self._rank(query, CHUNKS_SEARCHED, Filters(slugs=frozenset(named)))
         # From its best sentence holding the most telling word asked, beside the words naming the document: those naming
         # it only go (the quality committee report's title had been its best for "what did the quality committee report

@@ -553,6 +553,14 @@ def test_a_page_writing_the_name_in_full_mentions_its_initials(service):
     assert "NHS England have set out their intention" in answer.text
 
 
+def test_a_question_naming_the_document_to_read_quotes_only_it(service):
+    """A lead trial: "what did the NHSE letter say about elective recovery?" led with the letter's sentence and went on to
+    quote the Green Plan and the performance report."""
+    answer = service.answer("what did the NHSE letter say about elective recovery?")
+    assert not answer.abstained and answer.citations, answer.text
+    assert {c.slug for c in answer.citations} == {"nhse-system-review-letter-2022-05"}, answer.text
+
+
 def test_a_count_in_words_answers_a_part_asking_how_many():
     """A later part asking "how many came forward afterwards ..." is answered only by a sentence holding a count: the
     comms report writes it in words ("Another eight services came forward ..."), which had not counted."""

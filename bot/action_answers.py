@@ -21,7 +21,6 @@ from bot.action_query import (
     match_lead,
     match_theme,
     nearest_rows_shown,
-    none_of_those,
     parse_action_question,
     settle_narrowing,
     words_in_lower_case,
@@ -189,16 +188,6 @@ class ActionAnswerer:
 
     def listing(self, action_filter: ActionFilter) -> ActionListing:
         return describe_matches(filter_actions(self.kb.actions, action_filter), action_filter, self.kb.actions, self.titles)
-
-    def listing_within(self, action_filter: ActionFilter, within: ActionFilter) -> ActionListing:
-        """The actions the filter matches among those ``within`` matches (a listing narrowed by another lead, due date
-        or status than its own: "which of those are led by the ICB?" after the ICP-led ones); when none is, it says so ("None
-        of the 29 actions led by ICP is led by ICB."), with no nearest rows (the listing narrowed is the nearest)."""
-        listed = {id(row) for row in filter_actions(self.kb.actions, within)}
-        rows = [row for row in filter_actions(self.kb.actions, action_filter) if id(row) in listed]
-        if rows:
-            return describe_matches(rows, action_filter, self.kb.actions, self.titles)
-        return ActionListing(none_of_those(within, action_filter, len(listed), self.titles), {}, titles=self.titles)
 
     def listing_due_in_any(self, action_filter: ActionFilter, financial_years: tuple[str, ...]) -> ActionListing | None:
         """The actions the filter matches that are due in any of these financial years ("2023/24"), as a listing of

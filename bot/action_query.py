@@ -969,16 +969,6 @@ def _describe_filter(f: ActionFilter, titles: dict[str, str]) -> str:
     return ", ".join(_traits(f, titles) + ([f"mentioning {_quoted_words(f.text)}"] if f.text else []))
 
 
-def none_of_those(listed: ActionFilter, narrowed: ActionFilter, count: int, titles: dict[str, str]) -> str:
-    """That none of a listing's ``count`` rows meets what a narrowing of it names anew: "None of the 29 actions led by
-    ICP is led by ICB."."""
-    added = {name: getattr(narrowed, name) for name in narrowed.constraints() if getattr(narrowed, name) != getattr(listed, name)}
-    listed_words = _describe_filter(listed, titles)
-    added_words = _describe_filter(ActionFilter(**added), titles) if added else "among them"
-    those = f"the {count} actions {listed_words}" if count != 1 else f"the 1 action {listed_words}"
-    return f"None of {those.strip()} is {added_words}."
-
-
 def actions_described(f: ActionFilter, titles: dict[str, str]) -> str:
     """The actions a filter lists, as words a follow-up's pronoun can stand for: "the actions in Green Space and
     Biodiversity, due in 2022/23" ("what's the progress on them?" after narrowing to them)."""

@@ -259,10 +259,6 @@ class FollowUpAnswerer:
             return answer, self.turn_of(resolution, answer)
         if kind is FollowUpKind.NARROW or (kind is FollowUpKind.ELLIPSIS and resolution.action_filter is not None):
             assert resolution.action_filter is not None  # resolve() gives NARROW the narrowed filter, ELLIPSIS a listing's new one
-            if resolution.within is not None:
-                listing = self.service.actions.listing_within(resolution.action_filter, resolution.within)
-                answer = self.service.answer_from_table(listing)
-                return answer, self.turn_of(resolution, answer)
             answer = self.service.answer_actions(resolution.action_filter)
             return answer, self.turn_of(resolution, answer)
         if kind is FollowUpKind.DRILL and resolution.no_such_point:  # "the ninth point" of a briefing of eight
@@ -401,13 +397,9 @@ class FollowUpAnswerer:
             # Nothing matched and the nearest rows were shown ("Nearest: without the due date, 4 actions match"):
             # "who leads them?" next is about those rows (a review: it had listed the leads of all 165 actions).
             action_filter, shown = listing.nearest.filter if listing.nearest else None, len(nearest)
-        elif (
-            listing is not None and not listing.groups and resolution.within is None
-            and (asked := resolution.action_filter or self.service.action_filter(resolution.question))
-        ):
+        elif listing is not None and not listing.groups and (asked := resolution.action_filter or self.service.action_filter(resolution.question)):
             # Nothing matched and nothing near ("No actions match: led by SWFT."): "when are they due?" next asks of no
-            # rows, not of all 165 actions (a review). (None of a listing narrowed matching: no filter says that, and
-            # "more" next has nothing to go on with.)
+            # rows, not of all 165 actions (a review).
             action_filter = asked
         elif answer.abstained and asks_an_amount(resolution.question):
             # An amount asked of actions and declined ("what is the cost of the water actions?"): the actions are

@@ -241,8 +241,6 @@ _NARROW_CUE = re.compile(
     r"|filter\s+(?:by|to|for)\b|what\s+about\s+(?:just|only)\b)",
     re.IGNORECASE,
 )
-# "how many are led by ICP?" after a listing counts those listed that are (a lead trial's had counted every ICP action).
-_COUNTS_THOSE_LISTED = re.compile(r"^how\s+many\s+(?:of\s+(?:those|these|them)\s+)?(?:are|is)\b", re.IGNORECASE)
 # "ones" stays: "the trust ones" names a scope of the action table (``bot.action_query``), where "ones" is no word to look for.
 _NARROW_FILLER = re.compile(r"\b(?:just|only|the|those|these|them|of|which|are|is|any|all|some|that|please|pls)\b", re.IGNORECASE)
 _LEADING_FRAME = re.compile(
@@ -430,9 +428,6 @@ class Resolution:
     points: bool = False  # DRILL: ``citations`` are a briefing's points, which the turn after it keeps
     # PRONOUN: the search tokens of the words the message says of its own (``words_typed``): "fund" of "who's funding it?"
     typed: frozenset[str] = frozenset()
-    # NARROW: the listing narrowed, when the narrowing names another lead, due date or status than its own ("which of
-    # those are led by the ICB?" after the ICP-led actions): the rows listed must meet both.
-    within: ActionFilter | None = None
 
     @property
     def follows_up(self) -> bool:
@@ -745,8 +740,7 @@ def _about_listing(
             asked_columns = {ActionDetail.LEAD: ("lead",), ActionDetail.DUE: ("due",)}.get(detail, ("lead", "due"))
             merged = _another_topic(last.action_filter, other, asked_columns)
             return Resolution(FollowUpKind.ELLIPSIS, last.question, merged, subject=last.subject, detail=detail)
-    counting = _COUNTS_THOSE_LISTED.match(message)
-    narrowing = _NARROW_CUE.match(message) or counting
+    narrowing = _NARROW_CUE.match(message)
     ellipsis = _ELLIPSIS_CUE.match(message)
     asks_anew = bool(ellipsis and _OPENS_A_QUESTION.match(message[ellipsis.end() :]))
     if ellipsis and len(_words(message)) > tunables.max_ellipsis_words:
@@ -754,9 +748,6 @@ def _about_listing(
     cue = narrowing or ellipsis
     words = _NARROW_FILLER.sub(" ", message[cue.end() :]).strip(" ?!.") if cue else ""
     added = parse_actions(f"{words} actions") if words else None
-    if added is not None and counting:
-        # "how many are on the waiting list?" asks the documents; only the table's columns count the rows listed.
-        added = replace(added, text=None)
     if added is not None and asks_anew and not narrowing:
         # "and which are due 23/24?" narrows by the due year it names; "and who else is on them?" names no rows
         # to list ("else" is no word an action must mention): what it asks of the rows is read below.
@@ -766,10 +757,7 @@ def _about_listing(
             # "and the workforce one?" asks about another topic, not this topic's workforce rows.
             return Resolution(FollowUpKind.ELLIPSIS, last.question, _another_topic(last.action_filter, added), subject=last.subject)
         merged = replace(last.action_filter, **{name: getattr(added, name) for name in added.constraints()})
-        # "which of those are led by the ICB?" after the ICP-led actions: of those, not every ICB action (a lead trial's
-        # had listed all 122); a new theme or words still replace the listing's ("just the water ones").
-        narrowed_from = last.action_filter if narrowing and _conflicts(last.action_filter, added) else None
-        return Resolution(FollowUpKind.NARROW, last.question, merged, subject=last.subject, within=narrowed_from)
+        return Resolution(FollowUpKind.NARROW, last.question, merged, subject=last.subject)
     # "who leads them?", "and when are those due?": the same rows, asked about one of their columns, as is a column
     # asked with no word of its own ("who leads?", "when due?"; a trial's "who leads?" had been declined);
     # "who leads those due in 24/25?" narrows them first (a lead, due year or scope it names; not its words).
@@ -788,15 +776,6 @@ def _about_listing(
             row=last.row if _points_at_one_thing(message) or (column_alone and not _points_at_several(message)) else None,
         )
     return None
-
-
-def _conflicts(listed: ActionFilter, added: ActionFilter) -> bool:
-    """Whether a narrowing names another lead, due date, status, scope or document than the listing's own: a constraint of
-    the same kind, which narrows the rows listed rather than replacing the listing (not its theme or words)."""
-    return any(
-        getattr(listed, name) is not None and getattr(listed, name) != getattr(added, name)
-        for name in added.constraints() if name not in ("theme", "text", "number")
-    )
 
 
 def _another_topic(listed: ActionFilter, other: ActionFilter, asked_columns: tuple[str, ...] = ()) -> ActionFilter:

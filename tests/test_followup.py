@@ -1832,35 +1832,3 @@ def test_where_an_answer_comes_from_is_told_from_a_question_about_sources(messag
 
     assert bool(_WHERE.search(message)) is source_asked
 
-
-
-def test_narrowing_by_another_lead_or_year_narrows_those_listed(service):
-    """A lead trial: "which of those are led by the ICB?" after the ICP-led actions had listed all 122 ICB actions; the
-    narrowing is of those listed, and none of them is (the table gives each action one of the two)."""
-    from bot.follow_answers import FollowUpAnswerer
-
-    answerer = FollowUpAnswerer(service)
-    icp = answerer.answer("which actions are led by ICP?", ())
-    assert icp.answer.text.startswith("29 actions are led by ICP")
-    icb = answerer.answer("which of those are led by the ICB?", icp.history)
-    assert icb.answer.abstained and icb.answer.text.startswith("None of the 29 actions led by ICP is led by ICB."), icb.answer.text
-    assert "Ensure that the ICS and Trusts have board level Net Zero lead" not in icb.answer.text  # an ICB action
-    # "more" has nothing to go on with, rather than paging every ICB action.
-    assert "ICB" not in answerer.answer("more", icb.history).answer.text
-    due = answerer.answer("which actions are due in 23/24?", ())
-    later = answerer.answer("which of those are due in 24/25?", due.history)
-    assert later.answer.text.startswith("None of the 68 actions due in 2023/24 is due in 2024/25."), later.answer.text
-
-
-def test_how_many_are_after_a_listing_counts_those_listed(service):
-    """A lead trial: "how many are led by ICP?" after "which actions mention PCN?" had counted every ICP action. A count
-    asked with no noun of its own counts the rows listed by a column of the table; one asking the documents' words
-    ("how many are on the waiting list?") is no narrowing of the listing, nor is it as the first message."""
-    from bot.follow_answers import FollowUpAnswerer
-
-    answerer = FollowUpAnswerer(service)
-    pcn = answerer.answer("which actions mention PCN?", ())
-    counted = answerer.answer("how many are led by ICP?", pcn.history)
-    assert counted.answer.text.startswith("2 actions are led by ICP and mention “pcn”"), counted.answer.text
-    assert answerer.answer("how many are on the waiting list?", pcn.history).answer.actions is None
-    assert answerer.answer("how many are led by ICP?", ()).answer.text.startswith("29 actions are led by ICP")

@@ -241,15 +241,6 @@ _NARROW_CUE = re.compile(
     r"|filter\s+(?:by|to|for)\b|what\s+about\s+(?:just|only)\b)",
     re.IGNORECASE,
 )
-# "how many are led by ICP?" after a listing counts those listed that are (a lead trial's had counted every ICP action):
-# "how many are" or "how many of those are", then a lead, due date or status and nothing asking the whole table ("in
-# total"). Not "how many is the icb deficit?" nor "how many are cancer patients waiting ...", which a review saw answered
-# from the table when any words after "how many are" could narrow (the table reads "icb" as a lead, "cancer" as a theme).
-_COUNTS_THOSE_LISTED = re.compile(
-    r"^how\s+many\s+(?:of\s+(?:those|these|them)\s+)?(?:are|is)\s+"
-    r"(?=(?:led\s+by|due|overdue|open|closed|in\s+progress|still\s+open)\b)(?!.*\b(?:in\s+total|altogether|overall|in\s+all)\b)",
-    re.IGNORECASE,
-)
 # "ones" stays: "the trust ones" names a scope of the action table (``bot.action_query``), where "ones" is no word to look for.
 _NARROW_FILLER = re.compile(r"\b(?:just|only|the|those|these|them|of|which|are|is|any|all|some|that|please|pls)\b", re.IGNORECASE)
 _LEADING_FRAME = re.compile(
@@ -749,7 +740,7 @@ def _about_listing(
             asked_columns = {ActionDetail.LEAD: ("lead",), ActionDetail.DUE: ("due",)}.get(detail, ("lead", "due"))
             merged = _another_topic(last.action_filter, other, asked_columns)
             return Resolution(FollowUpKind.ELLIPSIS, last.question, merged, subject=last.subject, detail=detail)
-    narrowing = _NARROW_CUE.match(message) or _COUNTS_THOSE_LISTED.match(message)
+    narrowing = _NARROW_CUE.match(message)
     ellipsis = _ELLIPSIS_CUE.match(message)
     asks_anew = bool(ellipsis and _OPENS_A_QUESTION.match(message[ellipsis.end() :]))
     if ellipsis and len(_words(message)) > tunables.max_ellipsis_words:

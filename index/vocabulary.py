@@ -99,11 +99,11 @@ BODY_WORDS = frozenset("hospital hospitals trust trusts council ccg icb ics gene
 # English, set by hand after this pass's reviews.
 PLEASANTRIES = frozenset("sorry ok okay cool great thanks cheers right hi hello hey question quick btw also".split())
 # Words for a body that meets, is chaired and has members ("the quality committee", "the PHM board"). English, not fitted.
+MEETING_BODY_WORDS = frozenset("committee committees cttee board boards group groups forum panel partnership network body icb ccg".split())
 # The words for the system's own bodies, whose documents the knowledge base holds: "the icb's finance report" names ours
 # (``bot.features.FeatureMaker.documents_quoted_from``), where "Derbyshire's green plan" names another body's. Set by
 # hand from the documents' own names for the system's bodies (a review's "the icb's finance report"), not fitted.
 OWN_BODY_WORDS = frozenset("icb ics ccg cwccg system cw nhs".split())
-MEETING_BODY_WORDS = frozenset("committee committees cttee board boards group groups forum panel partnership network body icb ccg".split())
 
 # A figure in a sentence: money ("£3"), a share ("42 %"), or a number ("1,200", "2020").
 FIGURE = re.compile(r"£\s?\d|\d[\d,.]*\s?%|\b\d[\d,.]*\b")

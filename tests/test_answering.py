@@ -20,7 +20,7 @@ from bot.facts import (
     topic_named,
     without_courtesy,
 )
-from bot.features import acronyms_of, initials_of_title
+from bot.features import acronyms_of
 from index.short_names import DefinedName, Initials, names_defined_in, short_names
 from index.text import is_list_item, tokenize, without_whitespace, years_written
 from tests.support.paths import EVAL_DIR, REPO
@@ -542,7 +542,7 @@ def test_an_acronym_in_a_run_of_names_counts_all_its_letters():
     """"NHS England" is what "NHSE" stands for, as "Chief Executive Officer" is "CEO"; a run is cut only between words."""
     assert {"nhse", "ceo"} <= acronyms_of("the way NHS England calculate the waits. Chief Executive Officer")
     assert "hse" not in acronyms_of("NHS England")
-    assert {"nhse", "qsrm"} <= initials_of_title("NHS England Quarterly System Review Meeting letter")
+    assert {"nhse", "qsrm"} <= acronyms_of("NHS England Quarterly System Review Meeting letter")  # a title
 
 
 def test_a_page_writing_the_name_in_full_mentions_its_initials(service):

@@ -532,6 +532,10 @@ def resolve(
     if ellipsis and fragment and (short or fills_slot) and not measure and (not pointing or _relative_time(fragment)):
         question, inserted = with_slot_changed(last, _strip_the_one(fragment), bool(_THE_ONE.match(fragment)), sense)
         return Resolution(FollowUpKind.ELLIPSIS, question, inserted=inserted, subject=subject_of(question))
+    if (counted := _counted_before(message, last)) is not None:
+        # "how many did we get march to april?" after "how many media enquiries did comms get ...": more of the same thing.
+        question = _COUNT_OF_NOTHING_NAMED.sub(lambda m: f"{m.group()}{counted} ", message, count=1)
+        return Resolution(FollowUpKind.ELLIPSIS, question, inserted=counted, subject=subject_of(question))
     if _leans(message, tunables, sense) or _names_what_was_said(message, last) or measure or _asks_which_of_it(message, sense):
         if _PERSONAL & {w.lower() for w in _words(message)} and (person := _person_meant(last, sense)):
             # "when did she join?" after "who chairs the PHM board?": the person the answer named, not the board.
@@ -558,6 +562,31 @@ def resolve(
         party = party if party and party.lower() not in subject.lower() else None
         return Resolution(FollowUpKind.PRONOUN, with_subject(message, subject, party), subject=subject, typed=words_typed(message))
     return _standalone(message)
+
+
+# A count naming nothing to count: "how many" and then a verb or a time ("how many did we get march to april?", "how
+# many were there in may?"). What it counts is what the question before counted.
+_COUNT_OF_NOTHING_NAMED = re.compile(
+    r"^\s*how\s+many\s+(?=(?:did|do|does|were|was|are|is|have|has|had|will|came|in|at|for|from|between|since|during|"
+    r"before|after|so\s+far|then|now|last|this)\b)",
+    re.IGNORECASE,
+)
+# What a question counts: the words between "how many" and its verb or first preposition ("media enquiries" of "how many
+# media enquiries did comms get ...", "adult transforming care inpatients" of "... were there end of may 22?").
+_COUNTED_THING = re.compile(
+    r"\bhow\s+many\s+(?P<counted>(?:[\w&/+'’-]+\s+){0,5}?[\w&/+'’-]+)\s+(?:did|do|does|were|was|are|is|have|has|had|"
+    r"will|came|went|attended|in|at|on|for|from|between|since|during)\b",
+    re.IGNORECASE,
+)
+
+
+def _counted_before(message: str, last: Turn) -> str | None:
+    """What a count naming nothing to count counts: the thing the question before counted, or None (no such count, or
+    a question before that counted nothing it named)."""
+    if not _COUNT_OF_NOTHING_NAMED.match(message):
+        return None
+    counted = _COUNTED_THING.search(last.question)
+    return counted["counted"] if counted else None
 
 
 # "the funding gap on the contract", "the cost of the new ward": a subject naming a thing of something else.

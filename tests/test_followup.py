@@ -442,6 +442,28 @@ def test_the_one_named_by_a_word_is_the_item_of_the_list_quoted_that_holds_it(se
     assert "Roma" not in resolve("what about the july one?", listed.history).question
 
 
+@pytest.mark.parametrize(
+    ("before", "message", "meant"),
+    [
+        (
+            "how many media enquiries did comms get between 30 april and 4 july?",
+            "how many did we get march to april?",
+            "how many media enquiries did we get march to april?",
+        ),
+        ("how many adult inpatients were there end of may 22?", "how many were there in april?", "how many adult inpatients were there in april?"),
+    ],
+)
+def test_a_count_naming_nothing_to_count_counts_what_the_question_before_counted(before, message, meant):
+    # It had been read as a question of its own, "how many did we get march to april?", and answered with the deficit.
+    resolution = resolve(message, asked(before))
+    assert resolution.kind is FollowUpKind.ELLIPSIS and resolution.question == meant
+
+
+def test_a_count_naming_nothing_after_a_question_counting_nothing_is_left_as_it_was():
+    assert resolve("how many are there?", asked("what GP federations are there?")).question != "how many GP federations are there?"
+    assert resolve("how many are there?", asked("what GP federations are there?")).kind is not FollowUpKind.ELLIPSIS
+
+
 def test_a_breakdown_asks_the_question_before_broken_down_that_way():
     # Found by a new user's trial: "by trust?" after a cancer waits question was searched alone, and "and by trust?"
     # read as "by trust two week wait for gp referrals in april?".

@@ -99,7 +99,13 @@ _END_OF_REPORT = re.compile(r"\s+End\s+of\s+(?:Report|Paper|Document)\W*$", re.I
 # A table's header row run into a sentence: three or more words in capitals that are words, not acronyms
 # ("AREA ACTION LEAD TIMESCALE STATUS"). Acronyms are told apart as words English does not have.
 _CAPITALS_RUN = re.compile(r"\b[A-Z]{3,}(?:\s+[A-Z]{3,}){2,}\b")
-_LEANING = re.compile(r"^(?:This|These|Those|They|Such|He|She|Their)\b")
+# A sentence leaning on the one before: it opens pointing back ("This identifies ..."), or a demonstrative stands for
+# something in its first few words, as the subject of a verb ("It is expected that this will reduce the number of
+# people on the waiting list by 10%": a trial's CAMHS headline, whose "this" is an autism assessment pilot).
+_LEANING = re.compile(
+    r"^(?:This|These|Those|They|Such|He|She|Their)\b"
+    r"|^(?:\S+\s+){1,5}?(?:this|these|those)\s+(?:will|would|is|was|are|were|has|have|had|can|could|may|might|means|meant)\b"
+)
 # A clause cut from the middle of its sentence that needs what came before it: "and 1 kgCO2e per dry powder
 # inhaler.", "it accounts for 72% of all emissions from volatile anaesthetics." (desflurane, named before it).
 _PARTICIPLE = re.compile(r"[a-z]+ing\b")  # "emitting", "resulting", "including": a clause going on from the one before

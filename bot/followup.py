@@ -47,6 +47,7 @@ from bot.action_query import (
 )
 from bot.facts import is_talk, message_as_read, person_in_role, person_named, roles_asked, without_courtesy
 from bot.tables import measure_unit, with_measure_changed
+from index.due_dates import narrowed_due
 from index.text import has_a_word, tokenize, without_modal_may, without_possessive
 from index.vocabulary import (
     BODY_WORDS,
@@ -238,6 +239,8 @@ _THE_ONE = re.compile(r"^(?:the\s+)?(?P<fragment>.+?)\s+ones?$", re.IGNORECASE)
 _NARROW_CUE = re.compile(
     r"^(?:(?:and\s+)?(?:just|only)\b|which\s+(?:of\s+(?:those|these|them)|ones?|are|is)\b|(?:and\s+)?(?:those|the\s+ones)\b"
     r"|(?:and\s+)?(?:are|is)\s+(?:any|all|some)\s+of\s+(?:those|these|them)\b"
+    # "how many of those are overdue?": a count of the rows listed, narrowed (it had counted the whole table's).
+    r"|(?:and\s+)?how\s+many\s+of\s+(?:those|these|them)(?:\s+(?:are|is|were))?\b"
     r"|filter\s+(?:by|to|for)\b|what\s+about\s+(?:just|only)\b)",
     re.IGNORECASE,
 )
@@ -786,6 +789,7 @@ def _about_listing(
             # "and the workforce one?" asks about another topic, not this topic's workforce rows.
             return Resolution(FollowUpKind.ELLIPSIS, last.question, _another_topic(last.action_filter, added), subject=last.subject)
         merged = replace(last.action_filter, **{name: getattr(added, name) for name in added.constraints()})
+        merged = replace(merged, due=narrowed_due(last.action_filter.due, added.due or last.action_filter.due))
         return Resolution(FollowUpKind.NARROW, last.question, merged, subject=last.subject)
     # "who leads them?", "and when are those due?": the same rows, asked about one of their columns, as is a column
     # asked with no word of its own ("who leads?", "when due?"; a trial's "who leads?" had been declined);
@@ -797,6 +801,7 @@ def _about_listing(
     narrowing_to = {name: getattr(added, name) for name in added.constraints() if name != "text"} if added else {}
     if narrowing_to:
         narrowed = replace(last.action_filter, **narrowing_to)
+        narrowed = replace(narrowed, due=narrowed_due(last.action_filter.due, narrowed.due))
         return Resolution(FollowUpKind.NARROW, last.question, narrowed, subject=last.subject, detail=detail)
     if _leans(message, tunables) or column_alone:
         return Resolution(

@@ -210,6 +210,15 @@ def due_in_month(normalised_due: str | None, month: str) -> bool:
     return normalised_due[:7] == month
 
 
+def narrowed_due(listed: str | None, asked: str | None) -> str | None:
+    """The due of a listing narrowed by another: "overdue" ("<=2026-10") of the actions due in 2023/24 keeps 2023/24,
+    all of which was due by then (it had listed every overdue action of the table); any other due asked replaces the
+    listing's ("just 24/25" after the 23/24 actions)."""
+    if listed and asked and asked.startswith(_BY) and due_in_month(listed, asked):
+        return listed
+    return asked
+
+
 def describe_month(month: str) -> str:
     """How a due month reads after "due": "2022-05" -> "in May 2022", "--05" -> "in May", "<=2024-03" ->
     "by March 2024", "--05|--06" -> "in May or June"."""

@@ -9,6 +9,7 @@ from index.due_dates import (
     find_due_by_year,
     is_normalised_due,
     is_readable_due,
+    narrowed_due,
     normalise_due,
     parse_due_month,
     parse_financial_year,
@@ -190,3 +191,10 @@ def test_a_year_asked_to_be_due_by_reads_as_every_due_up_to_its_end(question, by
     assert not find_due_by_year("which actions reduce emissions by 2000 tonnes?", WINTER)
     for deadline in ("what actions do we have by 2024 for waste?", "which actions have to be completed by 2024?", "what are we committed to by 2024?"):
         assert find_due_by_year(deadline, WINTER) is not None and find_due_by_year(deadline, WINTER)[0] == "<=2024-12", deadline
+
+
+def test_overdue_of_a_listing_keeps_a_year_already_over_and_another_year_replaces_it():
+    assert narrowed_due("2023/24", "<=2026-10") == "2023/24"  # all of 2023/24 was due by October 2026
+    assert narrowed_due("2027/28", "<=2026-10") == "<=2026-10"  # not yet over: the deadline, as before
+    assert narrowed_due("2023/24", "2024/25") == "2024/25"  # "just 24/25"
+    assert narrowed_due(None, "<=2026-10") == "<=2026-10"

@@ -1201,6 +1201,29 @@ def test_a_pronoun_after_a_narrowed_listing_stands_for_the_rows_it_listed(servic
     assert "Green Space and Biodiversity" in progress.resolution.question and "Waste" not in progress.answer.text
 
 
+@pytest.mark.parametrize("message", ["how many of those are overdue?", "which of those are overdue?"])
+def test_overdue_of_a_listing_counts_the_rows_listed_that_are_overdue(service, message):
+    """A pass's reading: "how many of those are overdue?" after the 15 actions ICP leads due in 23/24 counted the 155
+    overdue actions of the whole table, and "which of those are overdue?" the 29 ICP leads of any year. A year already
+    over keeps its rows: every one was due by now."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    listed = answerer.answer("which actions are led by ICP and due in 23/24?", ())
+    assert listed.answer.text.startswith("15 actions are led by ICP and due in 2023/24")
+    overdue = answerer.answer(message, listed.history)
+    assert overdue.resolution.kind is FollowUpKind.NARROW
+    assert overdue.answer.text.startswith("15 actions are led by ICP and overdue (due in 2023/24"), overdue.answer.text[:120]
+
+
+def test_a_due_year_narrowing_a_listing_still_replaces_its_year(service):
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    listed = answerer.answer("which actions are due in 23/24?", ())
+    assert answerer.answer("just 24/25", listed.history).answer.text.startswith("15 actions are due in 2024/25")
+
+
 @pytest.mark.parametrize(
     ("message", "shown"),
     [

@@ -749,12 +749,12 @@ def test_the_headline_does_not_lean_on_a_sentence_before_it(writer):
 def test_a_headline_whose_demonstrative_stands_for_something_before_it_is_not_chosen(writer):
     """A trial: "camhs waiting times" was headlined "It is expected that this will reduce the number of people on the
     waiting list by 10% ...", whose "this" (an autism assessment pilot) the briefing does not give."""
-    from bot.briefing.clauses import leans_on_previous
+    from bot.briefing.clauses import needs_the_sentence_before
 
     headline = writer.write("camhs waiting times").headline
     assert "that this will" not in headline, headline
-    assert leans_on_previous("It is expected that this will reduce the number of people on the waiting list by 10%.")
-    assert not leans_on_previous("We will report on this work to the Board in June.")
+    assert needs_the_sentence_before("It is expected that this will reduce the number of people on the waiting list by 10%.")
+    assert not needs_the_sentence_before("We will report on this work to the Board in June.")
 
 
 def test_no_headline_or_point_only_introduces_what_follows_it(writer):

@@ -36,6 +36,7 @@ from bot.briefing.clauses import (
     leans_on_previous,
     measured_figures,
     names_share,
+    needs_the_sentence_before,
     point_quote,
     points_ahead,
     refers_elsewhere,
@@ -785,7 +786,7 @@ def _headline(
         # Nor one leaning on the sentence before it ("She said that the Governing Body was not being asked ...": a
         # new user's trial's headline on commissioning policies, whose "she" the reader never meets).
         return (
-            whole and not reports_a_question(quote) and not points_ahead(quote) and not leans_on_previous(quote)
+            whole and not reports_a_question(quote) and not points_ahead(quote) and not needs_the_sentence_before(quote)
             and coverage(stems_of(quote), terms) > 0
         )
 

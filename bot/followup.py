@@ -239,8 +239,10 @@ _THE_ONE = re.compile(r"^(?:the\s+)?(?P<fragment>.+?)\s+ones?$", re.IGNORECASE)
 _NARROW_CUE = re.compile(
     r"^(?:(?:and\s+)?(?:just|only)\b|which\s+(?:of\s+(?:those|these|them)|ones?|are|is)\b|(?:and\s+)?(?:those|the\s+ones)\b"
     r"|(?:and\s+)?(?:are|is)\s+(?:any|all|some)\s+of\s+(?:those|these|them)\b"
-    # "how many of those are overdue?": a count of the rows listed, narrowed (it had counted the whole table's).
-    r"|(?:and\s+)?how\s+many\s+of\s+(?:those|these|them)(?:\s+(?:are|is|were))?\b"
+    # "how many of those are overdue?": a count of the rows listed, narrowed (it had counted the whole table's); not "how
+    # many of those EV charging points does SWFT have?", whose "those" is no row (a review).
+    r"|(?:and\s+)?how\s+many\s+of\s+(?:those|these|them)(?=\s+(?:are|is|were|have|has|do|does|did|mention\w*)\b|\W*$)"
+    r"(?:\s+(?:are|is|were))?\b"
     r"|filter\s+(?:by|to|for)\b|what\s+about\s+(?:just|only)\b)",
     re.IGNORECASE,
 )
@@ -574,22 +576,33 @@ _COUNT_OF_NOTHING_NAMED = re.compile(
     r"before|after|so\s+far|then|now|last|this)\b)",
     re.IGNORECASE,
 )
+# Words such a count may say beside its times and none of its own ("how many were there in total?", "how many so far?").
+_COUNT_FRAME_WORDS = frozenset("total overall altogether far end start beginning till last next previous week weeks month months year years quarter received".split())
 # What a question counts: the words between "how many" and its verb or first preposition ("media enquiries" of "how many
-# media enquiries did comms get ...", "adult transforming care inpatients" of "... were there end of may 22?").
+# media enquiries did comms get ...", "adult transforming care inpatients" of "... were there end of may 22?"); none when a
+# verb follows "how many" ("how many attended the diabetes workshop in may?" counts no thing it names).
 _COUNTED_THING = re.compile(
-    r"\bhow\s+many\s+(?P<counted>(?:[\w&/+'’-]+\s+){0,5}?[\w&/+'’-]+)\s+(?:did|do|does|were|was|are|is|have|has|had|"
-    r"will|came|went|attended|in|at|on|for|from|between|since|during)\b",
+    r"\bhow\s+many\s+(?!(?:did|do|does|were|was|are|is|have|has|had|will|came|went|attended|in|at|on|for|from|between|"
+    r"since|during|[a-z]+ed)\b)(?P<counted>(?:[\w&/+'’-]+\s+){0,5}?[\w&/+'’-]+)\s+(?:did|do|does|were|was|are|is|have|"
+    r"has|had|will|came|went|attended|in|at|on|for|from|between|since|during)\b",
     re.IGNORECASE,
 )
 
 
 def _counted_before(message: str, last: Turn) -> str | None:
-    """What a count naming nothing to count counts: the thing the question before counted, or None (no such count, or
-    a question before that counted nothing it named)."""
-    if not _COUNT_OF_NOTHING_NAMED.match(message):
+    """What a count naming nothing to count counts: the thing the question before counted, or None (no such count, a
+    question before that counted nothing it named, or a message with words of its own beside its times: "how many were
+    waiting over 104 weeks in april?" after a count of EV charging points asks its own, as "how many were at the
+    wellbeing festival?" and "how many in warwickshire?" do; a review saw them carry the charging points)."""
+    found = _COUNT_OF_NOTHING_NAMED.match(message)
+    if found is None:
         return None
+    rest = message[found.end() :]
+    for slot in (*_TIMES, _MONTH_MAYBE_DATED, _QUARTER_OF_YEAR):
+        rest = slot.sub(" ", rest)
+    own = [w for w in _words(rest.lower()) if w not in _FUNCTION_WORDS and w not in _POINTING_BACK and w not in _COUNT_FRAME_WORDS]
     counted = _COUNTED_THING.search(last.question)
-    return counted["counted"] if counted else None
+    return counted["counted"] if counted and not own else None
 
 
 # "the funding gap on the contract", "the cost of the new ward": a subject naming a thing of something else.
@@ -789,7 +802,8 @@ def _about_listing(
             # "and the workforce one?" asks about another topic, not this topic's workforce rows.
             return Resolution(FollowUpKind.ELLIPSIS, last.question, _another_topic(last.action_filter, added), subject=last.subject)
         merged = replace(last.action_filter, **{name: getattr(added, name) for name in added.constraints()})
-        merged = replace(merged, due=narrowed_due(last.action_filter.due, added.due or last.action_filter.due))
+        if added.status == ActionStatus.OVERDUE.value:  # overdue of the rows listed: those of them due by now
+            merged = replace(merged, due=narrowed_due(last.action_filter.due, added.due))
         return Resolution(FollowUpKind.NARROW, last.question, merged, subject=last.subject)
     # "who leads them?", "and when are those due?": the same rows, asked about one of their columns, as is a column
     # asked with no word of its own ("who leads?", "when due?"; a trial's "who leads?" had been declined);
@@ -801,7 +815,8 @@ def _about_listing(
     narrowing_to = {name: getattr(added, name) for name in added.constraints() if name != "text"} if added else {}
     if narrowing_to:
         narrowed = replace(last.action_filter, **narrowing_to)
-        narrowed = replace(narrowed, due=narrowed_due(last.action_filter.due, narrowed.due))
+        if added is not None and added.status == ActionStatus.OVERDUE.value:
+            narrowed = replace(narrowed, due=narrowed_due(last.action_filter.due, narrowed.due))
         return Resolution(FollowUpKind.NARROW, last.question, narrowed, subject=last.subject, detail=detail)
     if _leans(message, tunables) or column_alone:
         return Resolution(

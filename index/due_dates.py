@@ -210,13 +210,16 @@ def due_in_month(normalised_due: str | None, month: str) -> bool:
     return normalised_due[:7] == month
 
 
-def narrowed_due(listed: str | None, asked: str | None) -> str | None:
-    """The due of a listing narrowed by another: "overdue" ("<=2026-10") of the actions due in 2023/24 keeps 2023/24,
-    all of which was due by then (it had listed every overdue action of the table); any other due asked replaces the
-    listing's ("just 24/25" after the 23/24 actions)."""
-    if listed and asked and asked.startswith(_BY) and due_in_month(listed, asked):
-        return listed
-    return asked
+def narrowed_due(listed: str | None, deadline: str | None) -> str | None:
+    """The due of a listing's rows that are overdue by ``deadline`` ("<=2026-10", what "overdue" reads as): the
+    listing's own due when all of it falls by then ("overdue" of the actions due in 2023/24 keeps 2023/24: it had listed
+    every overdue action of the table), the earlier of two deadlines ("due by 2024", then "overdue"), else the
+    deadline."""
+    if not listed or not deadline or not deadline.startswith(_BY):
+        return deadline
+    if listed.startswith(_BY):
+        return min(listed, deadline)
+    return listed if due_in_month(listed, deadline) else deadline
 
 
 def describe_month(month: str) -> str:

@@ -193,8 +193,8 @@ def test_a_year_asked_to_be_due_by_reads_as_every_due_up_to_its_end(question, by
         assert find_due_by_year(deadline, WINTER) is not None and find_due_by_year(deadline, WINTER)[0] == "<=2024-12", deadline
 
 
-def test_overdue_of_a_listing_keeps_a_year_already_over_and_another_year_replaces_it():
+def test_overdue_of_a_listing_keeps_a_year_already_over_and_the_earlier_deadline():
     assert narrowed_due("2023/24", "<=2026-10") == "2023/24"  # all of 2023/24 was due by October 2026
     assert narrowed_due("2027/28", "<=2026-10") == "<=2026-10"  # not yet over: the deadline, as before
-    assert narrowed_due("2023/24", "2024/25") == "2024/25"  # "just 24/25"
+    assert narrowed_due("<=2024-12", "<=2026-10") == "<=2024-12"  # "due by 2024", then "overdue": those due by 2024
     assert narrowed_due(None, "<=2026-10") == "<=2026-10"

@@ -459,6 +459,22 @@ def test_a_count_naming_nothing_to_count_counts_what_the_question_before_counted
     assert resolution.kind is FollowUpKind.ELLIPSIS and resolution.question == meant
 
 
+@pytest.mark.parametrize(
+    ("before", "message"),
+    [
+        # A review: each had been made to count the thing of the question before.
+        ("how many ev charging points has swft got?", "how many were waiting over 104 weeks in april?"),
+        ("how many MDIs did we prescribe in 20/21?", "how many were at the wellbeing festival?"),
+        ("how many covid vaccinations have been given?", "how many in warwickshire?"),
+        ("how many attended the diabetes workshop in may?", "how many were there in june?"),  # a verb counts no thing
+    ],
+)
+def test_a_count_with_words_of_its_own_or_after_a_count_of_no_thing_carries_nothing_over(before, message):
+    resolution = resolve(message, asked(before))
+    assert resolution.kind is not FollowUpKind.ELLIPSIS
+    assert not {"charging", "mdis", "vaccinations", "attended"} & set(resolution.question.lower().split()), resolution.question
+
+
 def test_a_count_naming_nothing_after_a_question_counting_nothing_is_left_as_it_was():
     assert resolve("how many are there?", asked("what GP federations are there?")).question != "how many GP federations are there?"
     assert resolve("how many are there?", asked("what GP federations are there?")).kind is not FollowUpKind.ELLIPSIS
@@ -1216,12 +1232,33 @@ def test_overdue_of_a_listing_counts_the_rows_listed_that_are_overdue(service, m
     assert overdue.answer.text.startswith("15 actions are led by ICP and overdue (due in 2023/24"), overdue.answer.text[:120]
 
 
-def test_a_due_year_narrowing_a_listing_still_replaces_its_year(service):
+@pytest.mark.parametrize(
+    ("listing", "message", "shown"),
+    [
+        ("which actions are due in 23/24?", "just 24/25", "15 actions are due in 2024/25"),
+        # A review: a deadline asked after a year is all that is due by then, not the year's rows again.
+        ("which actions are due in 22/23?", "what about those due by march 2025?", "155 actions are due by March 2025"),
+        # ... and overdue after a deadline, those due by the earlier of the two.
+        ("which actions are due by 2024?", "how many of those are overdue?", "140 actions are overdue (due by December 2024"),
+    ],
+)
+def test_a_due_narrowing_a_listing_replaces_its_due_unless_it_asks_which_are_overdue(service, listing, message, shown):
     from bot.follow_answers import FollowUpAnswerer
 
     answerer = FollowUpAnswerer(service)
-    listed = answerer.answer("which actions are due in 23/24?", ())
-    assert answerer.answer("just 24/25", listed.history).answer.text.startswith("15 actions are due in 2024/25")
+    listed = answerer.answer(listing, ())
+    assert answerer.answer(message, listed.history).answer.text.startswith(shown)
+
+
+def test_how_many_of_those_with_a_thing_of_its_own_is_no_narrowing_of_the_listing(service):
+    """A review: "how many of those EV charging points does SWFT have?" after the travel actions had been answered
+    "1 action is in Travel and Transport and mentions ..."; "those" goes with the charging points, not the rows."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    listed = answerer.answer("what travel and transport actions are there?", ())
+    reply = answerer.answer("how many of those EV charging points does SWFT have?", listed.history)
+    assert reply.resolution.kind is not FollowUpKind.NARROW and "SWFT has a total of five EV charging points" in reply.answer.text
 
 
 @pytest.mark.parametrize(

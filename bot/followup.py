@@ -792,6 +792,9 @@ def _about_listing(
         ellipsis = None
     cue = narrowing or ellipsis
     words = _NARROW_FILLER.sub(" ", message[cue.end() :]).strip(" ?!.") if cue else ""
+    if narrowing and re.match(r"(?:and\s+)?how\s+many\b", narrowing.group(), re.IGNORECASE) and not set(_words(words.lower())) - {"there", "in", "total", "altogether", "overall"}:
+        # "how many of those?", "how many of them are there?": the listing's count, which its first line gives.
+        return Resolution(FollowUpKind.NARROW, last.question, last.action_filter, subject=last.subject)
     added = parse_actions(f"{words} actions") if words else None
     if added is not None and asks_anew and not narrowing:
         # "and which are due 23/24?" narrows by the due year it names; "and who else is on them?" names no rows

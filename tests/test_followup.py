@@ -1240,6 +1240,9 @@ def test_overdue_of_a_listing_counts_the_rows_listed_that_are_overdue(service, m
         ("which actions are due in 22/23?", "what about those due by march 2025?", "155 actions are due by March 2025"),
         # ... and overdue after a deadline, those due by the earlier of the two.
         ("which actions are due by 2024?", "how many of those are overdue?", "140 actions are overdue (due by December 2024"),
+        # A re-review: "how many of them are there?" had counted the whole table's 165.
+        ("which actions are due in 23/24?", "how many of them are there?", "68 actions are due in 2023/24"),
+        ("which actions are due in 23/24?", "how many of those?", "68 actions are due in 2023/24"),
     ],
 )
 def test_a_due_narrowing_a_listing_replaces_its_due_unless_it_asks_which_are_overdue(service, listing, message, shown):

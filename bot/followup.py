@@ -792,7 +792,8 @@ def _about_listing(
         ellipsis = None
     cue = narrowing or ellipsis
     words = _NARROW_FILLER.sub(" ", message[cue.end() :]).strip(" ?!.") if cue else ""
-    if narrowing and re.match(r"(?:and\s+)?how\s+many\b", narrowing.group(), re.IGNORECASE) and not set(_words(words.lower())) - {"there", "in", "total", "altogether", "overall"}:
+    counting = bool(narrowing and re.match(r"(?:and\s+)?how\s+many\b", narrowing.group(), re.IGNORECASE))
+    if counting and not set(_words(words.lower())) - _LISTING_COUNTED_WHOLE:
         # "how many of those?", "how many of them are there?": the listing's count, which its first line gives.
         return Resolution(FollowUpKind.NARROW, last.question, last.action_filter, subject=last.subject)
     added = parse_actions(f"{words} actions") if words else None
@@ -805,9 +806,7 @@ def _about_listing(
             # "and the workforce one?" asks about another topic, not this topic's workforce rows.
             return Resolution(FollowUpKind.ELLIPSIS, last.question, _another_topic(last.action_filter, added), subject=last.subject)
         merged = replace(last.action_filter, **{name: getattr(added, name) for name in added.constraints()})
-        if added.status == ActionStatus.OVERDUE.value:  # overdue of the rows listed: those of them due by now
-            merged = replace(merged, due=narrowed_due(last.action_filter.due, added.due))
-        return Resolution(FollowUpKind.NARROW, last.question, merged, subject=last.subject)
+        return Resolution(FollowUpKind.NARROW, last.question, _overdue_of_listed(merged, last.action_filter, added), subject=last.subject)
     # "who leads them?", "and when are those due?": the same rows, asked about one of their columns, as is a column
     # asked with no word of its own ("who leads?", "when due?"; a trial's "who leads?" had been declined);
     # "who leads those due in 24/25?" narrows them first (a lead, due year or scope it names; not its words).
@@ -817,9 +816,7 @@ def _about_listing(
     added = parse_actions(message)
     narrowing_to = {name: getattr(added, name) for name in added.constraints() if name != "text"} if added else {}
     if narrowing_to:
-        narrowed = replace(last.action_filter, **narrowing_to)
-        if added is not None and added.status == ActionStatus.OVERDUE.value:
-            narrowed = replace(narrowed, due=narrowed_due(last.action_filter.due, narrowed.due))
+        narrowed = _overdue_of_listed(replace(last.action_filter, **narrowing_to), last.action_filter, added)
         return Resolution(FollowUpKind.NARROW, last.question, narrowed, subject=last.subject, detail=detail)
     if _leans(message, tunables) or column_alone:
         return Resolution(
@@ -828,6 +825,18 @@ def _about_listing(
             row=last.row if _points_at_one_thing(message) or (column_alone and not _points_at_several(message)) else None,
         )
     return None
+
+
+# What "how many of those ..." may say beside its cue and still ask for the whole listing's count.
+_LISTING_COUNTED_WHOLE = frozenset("there in total altogether overall".split())
+
+
+def _overdue_of_listed(narrowed: ActionFilter, listed: ActionFilter, added: ActionFilter | None) -> ActionFilter:
+    """A narrowing asking which of the rows listed are overdue keeps the listing's due when all of it has passed (the
+    15 actions ICP leads due in 23/24 are the ones to tell overdue, not ICP's of any year); any other narrowing as it is."""
+    if added is None or added.status != ActionStatus.OVERDUE.value:
+        return narrowed
+    return replace(narrowed, due=narrowed_due(listed.due, narrowed.due))
 
 
 def _another_topic(listed: ActionFilter, other: ActionFilter, asked_columns: tuple[str, ...] = ()) -> ActionFilter:

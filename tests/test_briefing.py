@@ -757,6 +757,17 @@ def test_a_headline_whose_demonstrative_stands_for_something_before_it_is_not_ch
     assert not needs_the_sentence_before("We will report on this work to the Board in June.")
 
 
+def test_no_point_stops_mid_sentence(writer):
+    """The comms trial: "camhs waiting times" had the point "The average wait by Place as of April 2022 are", its figures
+    left in a table the text layer put elsewhere."""
+    from bot.briefing.clauses import ends_unfinished
+
+    briefing = writer.write("camhs waiting times")
+    assert briefing.points and not any(ends_unfinished(point.text) for point in briefing.points)
+    assert ends_unfinished("The average wait by Place as of April 2022 are")
+    assert not ends_unfinished("... and where that may come from.")
+
+
 def test_no_headline_or_point_only_introduces_what_follows_it(writer):
     """Trying the trial's leftovers: "commissioning policies renewed or withdrawn" was headlined "The following policies
     were due to for renewal April 2022." A list the sentence brings, or one after its colon, still counts."""

@@ -328,6 +328,17 @@ def needs_the_sentence_before(text: str) -> bool:
     return leans_on_previous(text) or bool(_DEMONSTRATIVE_SUBJECT.match(text))
 
 
+# A quote the text layer cut before its sentence ended: no stop, and a last word no English sentence ends on ("The
+# average wait by Place as of April 2022 are", its figures in a table; "... the ICS needs to"). "... where that may come
+# from." ends on a preposition, with its stop.
+_ENDS_UNFINISHED = re.compile(r"\b(?:are|is|was|were|be|of|the|a|an|to|and|or|for|with|by|from|as|our|their|its)\s*$", re.IGNORECASE)
+
+
+def ends_unfinished(quote: str) -> bool:
+    """A quote that stops mid-sentence (``_ENDS_UNFINISHED``): no point a comms officer could paste."""
+    return bool(_ENDS_UNFINISHED.search(quote))
+
+
 def continues_previous(text: str) -> bool:
     """"You recognised this risk and described the actions ...": the sentence goes on from the one before."""
     return bool(_CONTINUES.match(text))

@@ -22,6 +22,7 @@ import numpy as np
 from bot.answering import MAX_SENTENCES, AnsweringService, Citation, RankedSentence
 from bot.briefing.clauses import (
     continues_previous,
+    ends_unfinished,
     figure_clauses,
     figures_in,
     gives_a_value,
@@ -636,6 +637,8 @@ def _choose_points(
         quotable = [(c, whole(c, q), p) for c, q, p in quotable]
     # "The following policies were due ..." stands only with what follows it (and so when counting a thin briefing's).
     quotable = [(c, q, p) for c, q, p in quotable if q != own[c.sentence_id] or not points_ahead(q)]
+    # ... and one its list did not complete stops mid-sentence ("The average wait by Place as of April 2022 are", a trial's).
+    quotable = [(c, q, p) for c, q, p in quotable if not ends_unfinished(q)]
     if not quotable:
         return []
     strong = [(c, q) for c, q, p in quotable if p >= SEED_SHARE * quotable[0][2]]

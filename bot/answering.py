@@ -923,7 +923,8 @@ class AnsweringService:
             # the stand-ins, which find the passage a paraphrase was made from.
             scored, _, _ = self._rank(with_like_words, CHUNKS_SEARCHED, filters)
             trace.append(f"chose from a search adding words of like meaning: {with_like_words[len(question):].strip()}")
-        if filters == NO_FILTERS and (within := self._within_the_document_named(question, with_like_words, scored)):
+        to_read = self._document_to_read(question)  # the document the question names as where to read, if one
+        if filters == NO_FILTERS and (within := self._within_the_document_named(to_read, with_like_words, scored)):
             scored = within
             trace.append(f"chose from the document the question names: {self._where(scored[0].sentence_id)}")
         if asks_for_contact(question):
@@ -978,7 +979,7 @@ class AnsweringService:
                 passages.insert(0, amounts.sentence_id)
             trace.append(f"read a table's rows: {self._where(amounts.sentence_id)}, the row(s) {amounts.shown[:80]}")
         answer = self._compose(passages, candidates.reading.terms, table if table and table.gives else None, amounts, question)
-        if (elsewhere := self._document_named_not_quoted(question, answer.citations)) is not None:
+        if (elsewhere := self._document_named_not_quoted(to_read, answer.citations)) is not None:
             # "what does the CEO report say about GEH?": the CEO report never mentions GEH, and the answer is the other
             # papers' (a re-review's: nothing said so, and the citations alone told it).
             answer = replace(answer, text=f"Nothing in {elsewhere} answers this; the other documents say:\n\n{answer.text}")
@@ -1050,14 +1051,14 @@ class AnsweringService:
             best.extend(fitting[:1])
         return best
 
-    def _within_the_document_named(self, question: str, query: str, scored: list[_Scored]) -> list[_Scored]:
-        """For a question in one part naming one document to read ("what did the nhse letter say about finance") whose best
-        sentence is in another, the sentences of the document named, best first; none otherwise. Decided on the whole
+    def _within_the_document_named(self, slug: str | None, query: str, scored: list[_Scored]) -> list[_Scored]:
+        """For a question in one part naming one document to read (``slug``, ``_document_to_read``: "what did the nhse
+        letter say about finance") whose best sentence is in another, the sentences of the document named, best first;
+        none otherwise. Decided on the whole
         corpus (the document named may not hold the answer), chosen from the document the asker wants the view of: a
         trial's question had been answered from the minutes' mentions of NHSE. (A question in parts looks for a part
         naming a document in it: ``_best_for_each_part``.) ``query`` is the question as it is searched to choose from
         (``with_words_of_like_meaning``)."""
-        slug = self._document_to_read(question)
         if slug is None or not scored:
             return []
         if self._page(scored[0].sentence_id)[0] == slug:
@@ -1083,10 +1084,9 @@ class AnsweringService:
         named = self.features.documents_quoted_from(question)
         return next(iter(named)) if len(named) == 1 and len(split_question(question)) == 1 else None
 
-    def _document_named_not_quoted(self, question: str, citations: list[Citation]) -> str | None:
-        """The title of the document a question names as where to read (``_document_to_read``), when the answer quotes
-        none of it (``_within_the_document_named`` found nothing of what is asked in it); None otherwise."""
-        slug = self._document_to_read(question)
+    def _document_named_not_quoted(self, slug: str | None, citations: list[Citation]) -> str | None:
+        """The title of the document a question names as where to read (``slug``, ``_document_to_read``), when the answer
+        quotes none of it (``_within_the_document_named`` found nothing of what is asked in it); None otherwise."""
         if slug is None or not citations or any(c.slug == slug for c in citations):
             return None
         return self.kb.by_slug[slug].record.title

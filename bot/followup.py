@@ -241,8 +241,8 @@ _NARROW_CUE = re.compile(
     r"|(?:and\s+)?(?:are|is)\s+(?:any|all|some)\s+of\s+(?:those|these|them)\b"
     # "how many of those are overdue?": a count of the rows listed, narrowed (it had counted the whole table's); not "how
     # many of those EV charging points does SWFT have?", whose "those" is no row (a review).
-    r"|(?:and\s+)?how\s+many\s+of\s+(?:those|these|them)(?=\s+(?:are|is|were|have|has|do|does|did|mention\w*)\b|\W*$)"
-    r"(?:\s+(?:are|is|were))?\b"
+    r"|(?P<count>(?:and\s+)?how\s+many\s+of\s+(?:those|these|them)(?=\s+(?:are|is|were|have|has|do|does|did|mention\w*)\b|\W*$)"
+    r"(?:\s+(?:are|is|were))?\b)"
     r"|filter\s+(?:by|to|for)\b|what\s+about\s+(?:just|only)\b)",
     re.IGNORECASE,
 )
@@ -792,8 +792,7 @@ def _about_listing(
         ellipsis = None
     cue = narrowing or ellipsis
     words = _NARROW_FILLER.sub(" ", message[cue.end() :]).strip(" ?!.") if cue else ""
-    counting = bool(narrowing and re.match(r"(?:and\s+)?how\s+many\b", narrowing.group(), re.IGNORECASE))
-    if counting and not set(_words(words.lower())) - _LISTING_COUNTED_WHOLE:
+    if narrowing and narrowing["count"] and not set(_words(words.lower())) - _LISTING_COUNTED_WHOLE:
         # "how many of those?", "how many of them are there?": the listing's count, which its first line gives.
         return Resolution(FollowUpKind.NARROW, last.question, last.action_filter, subject=last.subject)
     added = parse_actions(f"{words} actions") if words else None

@@ -78,6 +78,7 @@ MORE_ABOUT_CANDIDATES = 20
 BODY_CANDIDATES = 20
 MORE_ABOUT_SENTENCES = MAX_SENTENCES
 NOTHING_MORE = "That was the whole list: there are no more actions in it."
+WHOLE_LIST_AGAIN = "That was the whole list, all {count} actions; here it is again."
 NOTHING_TO_CONTINUE = (
     "There is nothing to continue: \"more\" shows the rest of an action list, or more of the passages an "
     "answer quoted. Ask a question first."
@@ -166,6 +167,7 @@ class FollowUpAnswerer:
             ),
             lambda word: word.lower() not in service.actions.ordinary_words,
             lambda first, second: (first, second) in together,
+            service.features.initials_names.get,
         )
 
     def resolve(self, message: str, history: tuple[Turn, ...]) -> Resolution:
@@ -486,7 +488,13 @@ class FollowUpAnswerer:
         rows = full.rows()
         start = resolution.offset
         page = rows[start : start + ROWS_IN_TEXT]
-        turn = Turn(resolution.question, (), False, resolution.action_filter, start + len(page))
+        turn = Turn(resolution.question, (), False, resolution.action_filter, start + len(page), paged=True)
+        if not page and resolution.first_paged and 0 < start == len(rows) <= ROWS_IN_TEXT:
+            # The listing was shown whole in one message, so "show me the rest" asks for what the reader missed of
+            # it (a long message folded in Teams, or scrolled past): say so and show it again, cited.
+            again = replace(full, summary=f"{WHOLE_LIST_AGAIN.format(count=len(rows))} {full.summary}")
+            answer = self.service.answer_from_table(again)
+            return answer, replace(turn, citations=_cited(answer))
         if not page:
             return Answer(NOTHING_MORE, [], abstained=False), turn
         groups: dict = {}

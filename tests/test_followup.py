@@ -1917,3 +1917,42 @@ def test_where_an_answer_comes_from_is_told_from_a_question_about_sources(messag
 
     assert bool(_WHERE.search(message)) is source_asked
 
+
+
+def test_more_after_a_list_shown_whole_shows_it_again_once(service):
+    """Held-out dialogues: "show me the rest" after the 11 travel actions due in 23/24, all shown in one message, had
+    been told "That was the whole list" with nothing to check; a reader who asks for the rest of a list shown whole
+    missed the end of it (a long message folded). It is shown again, cited; "more" after that says it is over, and so
+    does "more" after the last page of a long list."""
+    from bot.follow_answers import NOTHING_MORE, FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    listed = answerer.answer("what travel and transport actions in the green plan are due in 23/24?", ())
+    assert listed.answer.text.startswith("11 actions are in Travel and Transport")
+    again = answerer.answer("show me the rest", listed.history)
+    assert again.answer.text.startswith("That was the whole list, all 11 actions; here it is again. 11 actions")
+    assert "9. Work with local authorities to explore introducing a region-wide car sharing scheme." in again.answer.text
+    assert {c.page for c in again.answer.citations} == {53, 54, 55}
+    assert answerer.answer("more", again.history).answer.text == NOTHING_MORE
+    long_list = answerer.answer("what travel and transport actions are there?", ())
+    last_page = answerer.answer("more", long_list.history)
+    assert last_page.answer.text.startswith("Actions 16–18 of 18")
+    assert answerer.answer("more", last_page.history).answer.text == NOTHING_MORE
+
+
+def test_who_chaired_it_is_the_meeting_named_by_its_initials(service):
+    """Held-out dialogues in two sets: "who chaired it?" after "which segment ... did nhse leave us in after the may
+    qsrm?" had asked "who chaired segment of the system oversight framework?"; the QSRM is a meeting (the documents
+    spell it out "Quarterly System Review Meeting"), so "it" that was chaired is the meeting. Initials spelled out as
+    something else are no meeting ("the SOF": System Oversight Framework)."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    asked_first = answerer.answer("which segment of the system oversight framework did nhse leave us in after the may qsrm?", ())
+    chaired = answerer.answer("who chaired it?", asked_first.history)
+    assert chaired.resolution.question == "who chaired the may qsrm?"
+    assert "chaired by Dale Bywater" in chaired.answer.text
+    from bot.followup import _meeting_named
+
+    assert _meeting_named("what segment of the SOF are we in?", answerer.sense) is None
+    assert _meeting_named("what does the DTB do?", answerer.sense) == "the DTB"  # Digital Transformation Board

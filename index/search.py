@@ -286,9 +286,17 @@ class HybridSearcher:
             word = match.group()
             # lower case or capitalised: "PLS" and "B4" ("B3 Admin support") are initials or a band
             full = CHAT_SHORTHAND.get(word.lower()) if word.islower() or (word[:1].isupper() and word[1:].islower()) else None
-            return full if full is not None and not self.knows(stem(word.lower())) else word
+            return full if full is not None and self._theirs_written_out(stem(word.lower()), full) else word
 
         return self.with_initials(re.sub(r"\s{2,}", " ", _CHAT_WORD.sub(spelled, text)).strip())
+
+    def _theirs_written_out(self, short: str, full: str) -> bool:
+        """Whether the documents write a shortened word out (see ``CHAT_SHORTHAND``): they never use the short form, or
+        use the full form in more sentences ("executive" in 23, "exec" in 6 headings and table cells), so the short form
+        is their shorthand for it too ("dept", in 28 to "department"'s 10, is a word of theirs)."""
+        used = self._sentence_document_frequency.get(short, 0)
+        full_tokens = tokenize(full)
+        return not used or (len(full_tokens) == 1 and self._sentence_document_frequency.get(full_tokens[0], 0) > used)
 
     def with_initials(self, text: str) -> str:
         """The text with the start of a name the documents give initials for written as the initials

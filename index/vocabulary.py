@@ -131,12 +131,12 @@ UNIT_SHORTHAND: dict[str, str] = {
 # Words staff shorten in chat ("how many ppl went", "avg wait", "covid patients in hosp"), as the documents write them;
 # hedging ("approx") is dropped, as "approximately" would find any estimate ("pls" is courtesy: ``bot.facts``).
 # Read only in lower case or capitalised ("PLS" is Paediatric Life Support, "B4" a band) and only where the documents
-# never use the short form ("dept", "info" stay as typed). Units after a number are ``UNIT_SHORTHAND``'s ("4 wks"): "wk
-# commencing" and "mth 3" read worse spelled out. English texting usage, set by hand after two reviews, not fitted.
+# use the full form more than the short one ("dept" stays as typed: ``index.search.HybridSearcher._theirs_written_out``).
+# Units after a number are ``UNIT_SHORTHAND``'s ("4 wks"): "wk commencing" and "mth 3" read worse spelled out. English texting usage, set by hand after two reviews, not fitted.
 CHAT_SHORTHAND: dict[str, str] = {
     "ppl": "people", "avg": "average", "hosp": "hospital", "hosps": "hospitals", "appt": "appointment",
     "appts": "appointments", "thru": "through", "govt": "government", "mgmt": "management", "b4": "before",
-    "info": "information", "approx": "",
+    "info": "information", "approx": "", "exec": "executive", "execs": "executives",
 }
 
 # Greetings and chat words of four letters or more that no English word list holds ("hiya, net zero", "net zero for the

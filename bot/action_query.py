@@ -935,7 +935,7 @@ def _summary(count: int, theme_count: int, f: ActionFilter, titles: dict[str, st
     mentioned = [word for word in words if rows is None or any(_mentions(row, [word]) for row in rows)] or words
     predicates += [f"{mention} {_quoted_words(' '.join(mentioned))}"] if mentioned else []
     across = f" across {theme_count} themes" if theme_count > 1 else ""
-    return f"{_count(count)} {' and '.join(predicates) or be + ' listed'}{across}{_per_document(rows or [], f, titles)}"
+    return f"{counted_actions(count)} {' and '.join(predicates) or be + ' listed'}{across}{_per_document(rows or [], f, titles)}"
 
 
 def _per_document(rows: list[ActionRow], f: ActionFilter, titles: dict[str, str]) -> str:
@@ -981,7 +981,7 @@ def _describe_relaxation(relaxation: Relaxation, titles: dict[str, str]) -> str:
     dropped = and_list([names[name] for name in relaxation.dropped])
     verb = "matches" if relaxation.count == 1 else "match"
     described = _describe_filter(relaxation.filter, titles)
-    return f"Nearest: without {dropped}, {_count(relaxation.count)} {verb}" + (f" ({described})." if described else ".")
+    return f"Nearest: without {dropped}, {counted_actions(relaxation.count)} {verb}" + (f" ({described})." if described else ".")
 
 
 def row_details(row: ActionRow, location: Callable[[ActionRow], str] | None = None) -> str:
@@ -999,7 +999,8 @@ def _quoted_words(text: str) -> str:
     return and_list([f"“{word}”" for word in text.split()])
 
 
-def _count(count: int) -> str:
+def counted_actions(count: int) -> str:
+    """"1 action", "4 actions"."""
     return f"{count} action" if count == 1 else f"{count} actions"
 
 

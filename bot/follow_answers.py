@@ -22,6 +22,7 @@ from bot.action_query import (
     StatusVerdict,
     actions_described,
     and_list,
+    counted_actions,
     describe_matches,
     detail_not_filtered,
     has_number,
@@ -78,7 +79,7 @@ MORE_ABOUT_CANDIDATES = 20
 BODY_CANDIDATES = 20
 MORE_ABOUT_SENTENCES = MAX_SENTENCES
 NOTHING_MORE = "That was the whole list: there are no more actions in it."
-WHOLE_LIST_AGAIN = "That was the whole list, all {count} actions; here it is again."
+WHOLE_LIST_AGAIN = "That was the whole list ({count}); here it is again."
 NOTHING_TO_CONTINUE = (
     "There is nothing to continue: \"more\" shows the rest of an action list, or more of the passages an "
     "answer quoted. Ask a question first."
@@ -492,7 +493,7 @@ class FollowUpAnswerer:
         if not page and resolution.first_paged and 0 < start == len(rows) <= ROWS_IN_TEXT:
             # The listing was shown whole in one message, so "show me the rest" asks for what the reader missed of
             # it (a long message folded in Teams, or scrolled past): say so and show it again, cited.
-            again = replace(full, summary=f"{WHOLE_LIST_AGAIN.format(count=len(rows))} {full.summary}")
+            again = replace(full, summary=f"{WHOLE_LIST_AGAIN.format(count=counted_actions(len(rows)))} {full.summary}")
             answer = self.service.answer_from_table(again)
             return answer, replace(turn, citations=_cited(answer))
         if not page:

@@ -560,7 +560,10 @@ def resolve(
             # "when's it meeting next?" after "what did the quality committee decide on the CHC appeals policy?": a
             # body meets and is chaired, so "it" is the committee that decided, not the policy (a trial).
             subject = subject_of(last.question, of_a_meeting_body=True)
-            if subject == asked_about and sense is not None and (meeting := _meeting_named(last.question, sense)):
+            if (
+                subject == asked_about and sense is not None and not _MEETING_BODY_NAMED.search(last.question)
+                and (meeting := _meeting_named(last.question, sense))
+            ):
                 # "who chaired it?" after "what segment are we staying in after the may qsrm?": the meeting, named
                 # by initials the documents spell out as one (held-out dialogues in two sets had "who chaired segment?").
                 subject = meeting
@@ -738,7 +741,9 @@ def _about_listing(
     if _MORE.match(message):
         return Resolution(
             FollowUpKind.MORE, last.question, last.action_filter, offset=last.rows_shown, subject=last.subject,
-            first_paged=not last.paged,
+            # Shown again only after the listing itself: not after a decline's nearest rows (it would read as the
+            # rows asked for), nor after one row asked about (a review's).
+            first_paged=not (last.paged or last.abstained or last.row is not None),
         )
     named = parse_actions(f"{_strip_the_one(message)} actions") if last.abstained and last.action_filter.number else None
     if named is not None and named.constraints() == ["theme"]:
@@ -1673,11 +1678,13 @@ def _meeting_named(question: str, sense: WordSense) -> str | None:
         words = named["name"].split()
         for place, word in enumerate(words):
             long_form = sense.spelled_out(word.lower())
-            if long_form and long_form.lower().split()[-1] in MEETING_BODY_WORDS | {"meeting", "meetings"}:
-                return _tidy_subject(" ".join([named["article"], *words[: place + 1]]))
+            if long_form and long_form.lower().split()[-1] in MEETING_BODY_WORDS | _MEETING_WORDS:
+                meeting_said = place + 1 < len(words) and words[place + 1].lower() in _MEETING_WORDS  # "the next DTB meeting"
+                return _tidy_subject(" ".join([named["article"], *words[: place + 1 + meeting_said]]))
     return None
 
 
+_MEETING_WORDS = frozenset({"meeting", "meetings"})
 # An article and up to four words of a name after it, up to the first word no name has ("the may qsrm" of "... after
 # the may qsrm with nhse").
 _ARTICLE_AND_NAME = re.compile(

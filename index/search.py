@@ -53,6 +53,8 @@ _CAPITALS = re.compile(r"\b[A-Z][A-Z0-9&]+s?\b")
 _WORD = re.compile(r"[A-Za-z][a-z]+[’']?s?[,.;:]?")
 _QUERY_WORD = re.compile(r"[A-Za-z]+")
 _CHAT_WORD = re.compile(r"(?<![\w&/-])[A-Za-z][A-Za-z0-9]*(?![\w&/-])")
+# A word, whatever stands between it and the next ("Exec / SRO": "Exec", "SRO").
+_WORD_ANYWHERE = re.compile(r"[A-Za-z0-9]+")
 # A word counts as a name when it is capitalised in this share of its uses after a lower-case word,
 # and is used so at least this often. Set by hand: "geh", "cwpt", "coventry" typed in lower case count
 # as names; words capitalised only now and then (in headings, say) do not.
@@ -279,16 +281,33 @@ class HybridSearcher:
     def question_as_the_documents_write(self, text: str) -> str:
         """A question or topic read as the documents write its words, for answering and briefing alike: chat shorthand
         written out ("avg wait in hosp": "average wait in hospital"; ``index.vocabulary.CHAT_SHORTHAND``) where the
-        documents never use the short form, and the start of a name the documents give initials for written as the
+        documents use the full form more and the words beside it are not of a phrase they write the short form in, and the start of a name the documents give initials for written as the
         initials ("george eliot": "GEH"; ``with_initials``)."""
 
         def spelled(match: re.Match) -> str:
             word = match.group()
             # lower case or capitalised: "PLS" and "B4" ("B3 Admin support") are initials or a band
             full = CHAT_SHORTHAND.get(word.lower()) if word.islower() or (word[:1].isupper() and word[1:].islower()) else None
-            return full if full is not None and self._theirs_written_out(stem(word.lower()), full) else word
+            if full is None or not self._theirs_written_out(stem(word.lower()), full):
+                return word
+            beside = set(tokenize(" ".join(_WORD_ANYWHERE.findall(text[: match.start()])[-1:] + _WORD_ANYWHERE.findall(text[match.end() :])[:1])))
+            # "what did nhse say about exec / sro engagement?", "the ICB execs": their own phrase, their own word (a review's)
+            return word if beside & self._short_form_neighbours.get(stem(word.lower()), frozenset()) else full
 
         return self.with_initials(re.sub(r"\s{2,}", " ", _CHAT_WORD.sub(spelled, text)).strip())
+
+    @functools.cached_property
+    def _short_form_neighbours(self) -> dict[str, frozenset[str]]:
+        """The search tokens beside each chat short form the documents use themselves, by its token: "exec" has
+        "strong" and "sro" ("strong Exec / SRO engagement"), "icb" and "post" ("ICB Execs Post July 22")."""
+        used = {token for short in CHAT_SHORTHAND if (token := stem(short)) in self._sentence_document_frequency}
+        beside: dict[str, set[str]] = {token: set() for token in used}
+        for _, sentence in self.kb.sentences:
+            words = _WORD_ANYWHERE.findall(sentence.text)
+            for place, word in enumerate(words):
+                if (token := stem(word.lower())) in beside:
+                    beside[token].update(tokenize(" ".join(words[max(place - 1, 0) : place] + words[place + 1 : place + 2])))
+        return {token: frozenset(words) for token, words in beside.items()}
 
     def _theirs_written_out(self, short: str, full: str) -> bool:
         """Whether the documents write a shortened word out (see ``CHAT_SHORTHAND``): they never use the short form, or

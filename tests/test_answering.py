@@ -1139,6 +1139,11 @@ def test_chat_shorthand_is_read_as_the_documents_write_it(service):
         "who's the executive lead for sustainability in the green plan?"
     )
     assert "Laura Nelson" in service.answer("who's the exec lead for sustainability in the green plan?").text
+    # ... but beside a word the documents write it with, it is their word (a review: "strong Exec / SRO engagement"
+    # in the NHS England letter was declined, and "ICB Execs", a lead of its actions, found other papers' executives).
+    for typed in ("what did nhse say about exec / sro engagement?", "what did the qsrm say about ICB execs?"):
+        assert read(typed) == typed
+    assert "strong Exec / SRO engagement" in service.answer("what did nhse say about exec / sro engagement?").text
     # "pls" is courtesy, dropped before a message is read: "thanks pls" is talk, "start over pls" a reset, and a
     # message of nothing else is asked for a question (a review: each had been answered from unrelated pages).
     assert without_courtesy("what training is there for staff pls?") == "what training is there for staff?"

@@ -562,6 +562,7 @@ def resolve(
             subject = subject_of(last.question, of_a_meeting_body=True)
             if (
                 subject == asked_about and sense is not None and not _MEETING_BODY_NAMED.search(last.question)
+                and not _ABOUT_AFTER_A_VERB.search(last.question)  # "what did the qsrm say about the cancer alliance?"
                 and (meeting := _meeting_named(last.question, sense))
             ):
                 # "who chaired it?" after "what segment are we staying in after the may qsrm?": the meeting, named

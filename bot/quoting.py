@@ -139,9 +139,28 @@ class Quoter:
         self.kb = kb
         self._restated_later = restated_later(kb)
 
-    def in_the_body(self, sentence_ids: list[int]) -> list[int]:
-        """The sentences, each a summary restates quoted from the body instead (``restated_later``), once each."""
-        return list(dict.fromkeys(self._restated_later.get(i, i) for i in sentence_ids))
+    def in_the_body(self, passages: list[int]) -> list[int]:
+        """The passages (runs of consecutive sentences on one page), each a summary restates whole quoted from the body
+        instead (``restated_later``), once each. Only whole runs whose copies stand together in the same order move: a
+        list whose introduction or first item is not restated stays on its page, items and all (a review had a
+        recommendation list split over p. 2 and p. 7), and so does a heading's sentence (p. 25's "62 day Wait from GP
+        referral – Breaches" and its count)."""
+        moved: list[int] = []
+        for run in self._consecutive(passages):
+            copies = [self._restated_later.get(i, -1) for i in run]
+            together = min(copies) >= 0 and all(b == a + 1 for a, b in pairwise(copies))
+            moved.extend(copies if together else run)
+        return list(dict.fromkeys(moved))
+
+    def _consecutive(self, sentence_ids: list[int]) -> list[list[int]]:
+        """The sentences grouped as they follow one another on one page, in their order."""
+        runs: list[list[int]] = []
+        for sentence_id in sentence_ids:
+            if runs and sentence_id == runs[-1][-1] + 1 and self._same_page(runs[-1][-1], sentence_id):
+                runs[-1].append(sentence_id)
+            else:
+                runs.append([sentence_id])
+        return runs
 
     def with_lists(self, chosen: list[int], budget: int) -> list[int]:
         """The chosen sentences, each followed by the rest of its list (or the sentence that spells it

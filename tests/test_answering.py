@@ -1170,3 +1170,8 @@ def test_a_sentence_a_summary_restates_is_quoted_from_the_body(service):
     pages = {(service.kb.sentences[i][0], service.kb.sentences[i][1].page, service.kb.sentences[j][1].page) for i, j in later.items()}
     assert ("icb-finance-report-m3-2022-07", 2, 4) in pages
     assert not any(slug == "cw-ics-green-plan" for slug, _, _ in pages)  # the action tables' header row, on 20 pages
+    # A review: only a passage restated whole moves. The recommendation list (p. 2), whose introduction and first item
+    # the body does not repeat, is quoted whole from p. 2, not split between p. 2 and p. 7.
+    noted = service.answer("what are members requested to note in the finance report recommendation?")
+    quote = next(c.quote for c in noted.citations if "Members are requested to" in c.quote)
+    assert "Note the breakeven position" in quote and "Note the risks around Continuing Healthcare and Prescribing" in quote

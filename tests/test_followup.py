@@ -1965,6 +1965,9 @@ def test_who_chaired_it_is_the_meeting_named_by_its_initials(service):
 
     assert _meeting_named("what segment of the SOF are we in?", answerer.sense) is None
     assert _meeting_named("what does the DTB do?", answerer.sense) == "the DTB"  # Digital Transformation Board
+    # A re-review: after "what did the qsrm say about the cancer alliance?" "it" that meets is the cancer alliance.
+    said = answerer.answer("what did the qsrm say about the cancer alliance?", ())
+    assert "qsrm" not in answerer.resolve("when does it meet?", said.history).question
     # A review: a meeting the question names with a word for a body keeps its name whole, and "meeting" stays.
     for before, meant in [
         ("when is the next ICB board meeting?", "who chairs the next ICB board meeting?"),

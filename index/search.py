@@ -139,6 +139,7 @@ class HybridSearcher:
         self._page_bm25: bm25s.BM25 = statistics["page_bm25"]
         self._title_tokens: dict[str, frozenset[str]] = statistics["title_tokens"]
         self._initials = Initials(statistics["short_names"])
+        self._short_form_neighbours = self._neighbours_of_short_forms()
 
     def search(self, query: str, query_vector: np.ndarray, k: int = 10, filters: Filters = NO_FILTERS) -> list[ChunkHit]:
         allowed = self._allowed_chunks(filters)
@@ -281,8 +282,9 @@ class HybridSearcher:
     def question_as_the_documents_write(self, text: str) -> str:
         """A question or topic read as the documents write its words, for answering and briefing alike: chat shorthand
         written out ("avg wait in hosp": "average wait in hospital"; ``index.vocabulary.CHAT_SHORTHAND``) where the
-        documents use the full form more and the words beside it are not of a phrase they write the short form in, and the start of a name the documents give initials for written as the
-        initials ("george eliot": "GEH"; ``with_initials``)."""
+        documents use the full form more and the words beside it are not of a phrase they write the short form in
+        (``_theirs_written_out``), and the start of a name the documents give initials for written as the initials
+        ("george eliot": "GEH"; ``with_initials``)."""
 
         def spelled(match: re.Match) -> str:
             word = match.group()
@@ -296,8 +298,7 @@ class HybridSearcher:
 
         return self.with_initials(re.sub(r"\s{2,}", " ", _CHAT_WORD.sub(spelled, text)).strip())
 
-    @functools.cached_property
-    def _short_form_neighbours(self) -> dict[str, frozenset[str]]:
+    def _neighbours_of_short_forms(self) -> dict[str, frozenset[str]]:
         """The search tokens beside each chat short form the documents use themselves, by its token: "exec" has
         "strong" and "sro" ("strong Exec / SRO engagement"), "icb" and "post" ("ICB Execs Post July 22")."""
         used = {token for short in CHAT_SHORTHAND if (token := stem(short)) in self._sentence_document_frequency}

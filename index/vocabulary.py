@@ -132,7 +132,8 @@ UNIT_SHORTHAND: dict[str, str] = {
 # hedging ("approx") is dropped, as "approximately" would find any estimate ("pls" is courtesy: ``bot.facts``).
 # Read only in lower case or capitalised ("PLS" is Paediatric Life Support, "B4" a band) and only where the documents
 # use the full form more than the short one ("dept" stays as typed: ``index.search.HybridSearcher._theirs_written_out``).
-# Units after a number are ``UNIT_SHORTHAND``'s ("4 wks"): "wk commencing" and "mth 3" read worse spelled out. English texting usage, set by hand after two reviews, not fitted.
+# Units after a number are ``UNIT_SHORTHAND``'s ("4 wks"): "wk commencing" and "mth 3" read worse spelled out. English
+# texting usage, set by hand after two reviews, not fitted; "exec" and "execs" added in a third pass's held-out reading.
 CHAT_SHORTHAND: dict[str, str] = {
     "ppl": "people", "avg": "average", "hosp": "hospital", "hosps": "hospitals", "appt": "appointment",
     "appts": "appointments", "thru": "through", "govt": "government", "mgmt": "management", "b4": "before",

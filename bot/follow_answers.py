@@ -193,6 +193,10 @@ class FollowUpAnswerer:
     def answer(self, message: str, history: tuple[Turn, ...], filters: Filters = NO_FILTERS) -> ContextualAnswer:
         resolution = self.resolve(message, history)
         answer, turn = self.perform(resolution, filters)
+        if history and history[-1].paged and turn.action_filter is not None and turn.action_filter == history[-1].action_filter:
+            # "who leads them?" after the list was shown again: the same rows once more, so "more" next says it is over
+            # (a re-review had the list shown a third time).
+            turn = replace(turn, paged=True)
         rule = self.tunables.decline_without_new_figure and bool(history)
         declined = (self.declined_without_new_figure(message, resolution, history, answer) if rule else None) or self.declined_without_a_figure(
             message, history, answer

@@ -1947,6 +1947,9 @@ def test_more_after_a_list_shown_whole_shows_it_again_once(service):
     water = answerer.answer("what water actions are there?", ())
     first = answerer.answer("who leads the first one?", water.history)
     assert answerer.answer("more", first.history).answer.text == NOTHING_MORE
+    # A re-review: "who leads them?" after the list was shown again, then "more", had shown it a third time.
+    leads = answerer.answer("who leads them?", answerer.answer("more", water.history).history)
+    assert answerer.answer("more", leads.history).answer.text == NOTHING_MORE
 
 
 def test_who_chaired_it_is_the_meeting_named_by_its_initials(service):

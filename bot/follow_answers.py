@@ -494,7 +494,7 @@ class FollowUpAnswerer:
         start = resolution.offset
         page = rows[start : start + ROWS_IN_TEXT]
         turn = Turn(resolution.question, (), False, resolution.action_filter, start + len(page), paged=True)
-        if not page and resolution.first_paged and 0 < start == len(rows) <= ROWS_IN_TEXT:
+        if not page and resolution.may_show_again and 0 < start == len(rows) <= ROWS_IN_TEXT:
             # The listing was shown whole in one message, so "show me the rest" asks for what the reader missed of
             # it (a long message folded in Teams, or scrolled past): say so and show it again, cited.
             again = replace(full, summary=f"{WHOLE_LIST_AGAIN.format(count=counted_actions(len(rows)))} {full.summary}")

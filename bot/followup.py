@@ -432,7 +432,7 @@ class Resolution:
     # to say whether they have it.
     status_asked: ActionStatus | None = None
     nothing_found: bool = False  # MORE: the last answer was a decline, so there is nothing of it to continue
-    first_paged: bool = False  # MORE: the listing has not been paged yet (shown whole, it may be shown again)
+    may_show_again: bool = False  # MORE: the turn before showed the listing itself, not a page of it, a row or a decline
     no_such_point: bool = False  # DRILL: a briefing's point asked by a place it has none at (its points are ``citations``)
     points: bool = False  # DRILL: ``citations`` are a briefing's points, which the turn after it keeps
     # PRONOUN: the search tokens of the words the message says of its own (``words_typed``): "fund" of "who's funding it?"
@@ -609,10 +609,8 @@ def _counted_before(message: str, last: Turn) -> str | None:
     found = _COUNT_OF_NOTHING_NAMED.match(message)
     if found is None:
         return None
-    rest = message[found.end() :]
-    for slot in (*_TIMES, _MONTH_MAYBE_DATED, _QUARTER_OF_YEAR):
-        rest = slot.sub(" ", rest)
-    own = [w for w in _words(rest.lower()) if w not in _FUNCTION_WORDS and w not in _POINTING_BACK and w not in _COUNT_FRAME_WORDS]
+    rest = _without_times(message[found.end() :], (*_TIMES, _MONTH_MAYBE_DATED, _QUARTER_OF_YEAR))
+    own = [word for word in _content_words(rest) if word not in _COUNT_FRAME_WORDS]
     counted = _COUNTED_THING.search(last.question)
     return counted["counted"] if counted and not own else None
 
@@ -744,7 +742,7 @@ def _about_listing(
             FollowUpKind.MORE, last.question, last.action_filter, offset=last.rows_shown, subject=last.subject,
             # Shown again only after the listing itself: not after a decline's nearest rows (it would read as the
             # rows asked for), nor after one row asked about (a review's).
-            first_paged=not (last.paged or last.abstained or last.row is not None),
+            may_show_again=not (last.paged or last.abstained or last.row is not None),
         )
     named = parse_actions(f"{_strip_the_one(message)} actions") if last.abstained and last.action_filter.number else None
     if named is not None and named.constraints() == ["theme"]:
@@ -1407,9 +1405,14 @@ def _same_time_changed(match: re.Match[str], asked: str, value: str) -> str:
 def _names_more_than_a_time(fragment: str) -> bool:
     """Whether a fragment has words other than months, years, periods and the words that go with a time
     ("the 52 week breaches in april" has; "march 22", "may 2022 too", "the end of may instead" have not)."""
-    for slot in _TIMES:
-        fragment = slot.sub(" ", fragment)
-    return any(re.search(r"[a-z]", word) and word not in _WITH_A_TIME for word in _content_words(fragment))
+    return any(re.search(r"[a-z]", word) and word not in _WITH_A_TIME for word in _content_words(_without_times(fragment)))
+
+
+def _without_times(text: str, slots: tuple[re.Pattern[str], ...] = _TIMES) -> str:
+    """The text with every time the ``slots`` read (months, years, periods) blanked out."""
+    for slot in slots:
+        text = slot.sub(" ", text)
+    return text
 
 
 # Words said with a time that name nothing new: "and the same for may?", "what about march instead?".
@@ -1679,13 +1682,14 @@ def _meeting_named(question: str, sense: WordSense) -> str | None:
         words = named["name"].split()
         for place, word in enumerate(words):
             long_form = sense.spelled_out(word.lower())
-            if long_form and long_form.lower().split()[-1] in MEETING_BODY_WORDS | _MEETING_WORDS:
+            if long_form and long_form.lower().split()[-1] in _MEETING_OR_BODY_WORDS:
                 meeting_said = place + 1 < len(words) and words[place + 1].lower() in _MEETING_WORDS  # "the next DTB meeting"
                 return _tidy_subject(" ".join([named["article"], *words[: place + 1 + meeting_said]]))
     return None
 
 
 _MEETING_WORDS = frozenset({"meeting", "meetings"})
+_MEETING_OR_BODY_WORDS = MEETING_BODY_WORDS | _MEETING_WORDS
 # An article and up to four words of a name after it, up to the first word no name has ("the may qsrm" of "... after
 # the may qsrm with nhse").
 _ARTICLE_AND_NAME = re.compile(

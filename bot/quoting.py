@@ -13,6 +13,7 @@ on a line of its own.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from itertools import pairwise, zip_longest
@@ -137,14 +138,21 @@ def restated_later(kb: KnowledgeBase) -> dict[int, int]:
 class Quoter:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        self._restated_later = restated_later(kb)
+
+    @functools.cached_property
+    def _restated_later(self) -> dict[int, int]:
+        """``restated_later`` of the knowledge base, read on the first answer that asks: of the Quoters a service builds
+        (answering, features, briefings), only answering's moves passages. Pure, so two threads reading it first at
+        once compute the same table."""
+        return restated_later(self.kb)
 
     def in_the_body(self, passages: list[int]) -> list[int]:
         """The passages (runs of consecutive sentences on one page), each a summary restates whole quoted from the body
         instead (``restated_later``), once each. Only whole runs whose copies stand together in the same order move: a
         list whose introduction or first item is not restated stays on its page, items and all (a review had a
         recommendation list split over p. 2 and p. 7), and so does a heading's sentence (p. 25's "62 day Wait from GP
-        referral – Breaches" and its count)."""
+        referral – Breaches" and its count). The runs are consecutive sentences, not ``runs``' quotes, which part a
+        passage wherever the page's text does not join it word for word: a part moved alone would split it again."""
         moved: list[int] = []
         for run in self._consecutive(passages):
             copies = [self._restated_later.get(i, -1) for i in run]

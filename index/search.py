@@ -303,7 +303,9 @@ class HybridSearcher:
         "strong" and "sro" ("strong Exec / SRO engagement"), "icb" and "post" ("ICB Execs Post July 22")."""
         used = {token for short in CHAT_SHORTHAND if (token := stem(short)) in self._sentence_document_frequency}
         beside: dict[str, set[str]] = {token: set() for token in used}
-        for _, sentence in self.kb.sentences:
+        for tokens, (_, sentence) in zip(self._sentence_tokens, self.kb.sentences, strict=True):
+            if not tokens & beside.keys():
+                continue  # most sentences hold none
             words = _WORD_ANYWHERE.findall(sentence.text)
             for place, word in enumerate(words):
                 if (token := stem(word.lower())) in beside:

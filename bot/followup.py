@@ -819,6 +819,7 @@ def _about_listing(
         if not narrowing and {"theme", "text"} & set(added.constraints()):
             # "and the workforce one?" asks about another topic, not this topic's workforce rows.
             return Resolution(FollowUpKind.ELLIPSIS, last.question, _another_topic(last.action_filter, added), subject=last.subject)
+        added = _about_within_the_theme(added, last.action_filter, words, parse_actions)
         merged = replace(last.action_filter, **{name: getattr(added, name) for name in added.constraints()})
         return Resolution(FollowUpKind.NARROW, last.question, _overdue_of_listed(merged, last.action_filter, added), subject=last.subject)
     # "who leads them?", "and when are those due?": the same rows, asked about one of their columns, as is a column
@@ -828,7 +829,9 @@ def _about_listing(
     if not detail or not (_LISTED_ROWS & set(_words(message.lower())) or column_alone):
         return None
     added = parse_actions(message)
-    narrowing_to = {name: getattr(added, name) for name in added.constraints() if name != "text"} if added else {}
+    about = _about_within_the_theme(added, last.action_filter, message, parse_actions) if added else None
+    # Not its words ("who leads them?" names none to look for), but those naming another theme ("who leads the ones for staff?").
+    narrowing_to = {name: getattr(about, name) for name in about.constraints() if name != "text" or about is not added} if about else {}
     if narrowing_to:
         narrowed = _overdue_of_listed(replace(last.action_filter, **narrowing_to), last.action_filter, added)
         return Resolution(FollowUpKind.NARROW, last.question, narrowed, subject=last.subject, detail=detail)
@@ -843,6 +846,19 @@ def _about_listing(
 
 # What "how many of those ..." may say beside its cue and still ask for the whole listing's count.
 _LISTING_COUNTED_WHOLE = frozenset("there in total altogether overall".split())
+
+
+def _about_within_the_theme(
+    added: ActionFilter, listed: ActionFilter, words: str, parse_actions: Callable[[str], ActionFilter | None]
+) -> ActionFilter:
+    """A narrowing's words that name another theme, read as words the listed theme's rows mention: "just the ones for
+    staff" after the travel actions asks for the travel actions about staff, not the Workforce theme's (a review had
+    listed Workforce's 17). As they are when the listing has no theme ("just the water ones" after what is due in
+    23/24) or names the same one."""
+    if not (added.theme and listed.theme and added.theme != listed.theme):
+        return added
+    about = parse_actions(f"about {words} actions")
+    return replace(added, theme=None, text=about.text if about is not None else None)
 
 
 def _overdue_of_listed(narrowed: ActionFilter, listed: ActionFilter, added: ActionFilter | None) -> ActionFilter:

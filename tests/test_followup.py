@@ -1235,6 +1235,26 @@ def test_overdue_of_a_listing_counts_the_rows_listed_that_are_overdue(service, m
 @pytest.mark.parametrize(
     ("listing", "message", "shown"),
     [
+        # A review: "just the ones for staff" named the Workforce theme, and Workforce's 17 actions were listed in place
+        # of the travel ones about staff.
+        ("what are the travel and transport actions?", "just the ones for staff", "1 action is in Travel and Transport and mentions “staff”"),
+        ("what are the travel and transport actions?", "who leads the ones for staff?", "1 action is in Travel and Transport and mentions “staff”. It is led by ICB."),
+        # ... and a listing without a theme is narrowed to the theme named, as before.
+        ("what's due in 23/24?", "just the water ones", "4 actions are in Water and due in 2023/24"),
+    ],
+)
+def test_a_narrowing_naming_another_theme_asks_for_the_listed_rows_about_it(service, listing, message, shown):
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    narrowed = answerer.answer(message, answerer.answer(listing, ()).history)
+    assert narrowed.resolution.kind is FollowUpKind.NARROW
+    assert narrowed.answer.text.startswith(shown), narrowed.answer.text[:120]
+
+
+@pytest.mark.parametrize(
+    ("listing", "message", "shown"),
+    [
         ("which actions are due in 23/24?", "just 24/25", "15 actions are due in 2024/25"),
         # A review: a deadline asked after a year is all that is due by then, not the year's rows again.
         ("which actions are due in 22/23?", "what about those due by march 2025?", "155 actions are due by March 2025"),

@@ -524,7 +524,7 @@ def resolve(
     if _only_a_slot(message, last):
         message = f"and {message}"  # "april?", "geh?", "52 weeks?": what "and in april?" asks (a second trial)
     ellipsis = _ELLIPSIS_CUE.match(message)
-    fragment = message[ellipsis.end() :].strip(" ?!.") if ellipsis else ""
+    fragment = _without_trailing_frame(message[ellipsis.end() :].strip(" ?!.")) if ellipsis else ""
     fills_slot = any(slot.search(fragment) and slot.search(last.question) for slot in _TIMES)
     asks_anew = bool(ellipsis and _OPENS_A_QUESTION.match(fragment))
     after_frame = _LEADING_FRAME.sub("", fragment.lstrip(" ,;:–-")).strip()
@@ -550,7 +550,8 @@ def resolve(
             # "when did she join?" after "who chairs the PHM board?": the person the answer named, not the board.
             return Resolution(FollowUpKind.PRONOUN, with_person(message, person), subject=person, typed=words_typed(message))
         asked_about = subject_of(last.question)  # what the last question was about, read once for the checks below
-        subject = last.subject or asked_about
+        # ... or, when it asked of no thing ("how much do we need to avoid every year?"), the thing asked of before it.
+        subject = last.subject or asked_about or next((turn.subject for turn in reversed(history[:-1]) if turn.subject), "")
         party = _first_name(last.question)
         if _points_at_one_thing(message) and (doer := doer_of(last.question)) and subject == asked_about:
             # "is it being extended" after "how many extra appts did the winter access fund deliver": "it" is
@@ -720,6 +721,18 @@ def _without_leading_and(message: str) -> str:
     if conjunction and _OPENS_A_QUESTION.match(message[conjunction.end() :]):
         return message[conjunction.end() :]
     return message
+
+
+_AFTER_A_BREAK = re.compile(r"\s*[,;:–-]\s*(?P<words>[^,;:–-]+)$")
+
+
+def _without_trailing_frame(fragment: str) -> str:
+    """An ellipsis's words without the question's frame typed after them: "and UHCW, how many?" asks the last question
+    of UHCW (a trial's had become "how many ev charging points does UHCW, how many have?"); "geh - how much?" too."""
+    trailing = _AFTER_A_BREAK.search(fragment)
+    if trailing and trailing.start() > 0 and not _LEADING_FRAME.sub("", trailing["words"]).strip():
+        return fragment[: trailing.start()].strip()
+    return fragment
 
 
 def _standalone(message: str) -> Resolution:
@@ -1676,7 +1689,15 @@ def subject_of(question: str, of_a_meeting_body: bool = False, of_a_document: bo
     verb = (_VERB_AFTER_WHO if asks_who else _VERB_BEFORE_ARTICLE).match(rest) if asks_who_or_what and not article and not counting else None
     if verb and verb.group().strip().lower() not in _FUNCTION_WORDS:
         rest = rest[verb.end() :]
-    return _tidy_subject(rest) or question
+    subject = _tidy_subject(rest)
+    # "how much do we need to avoid every year?" asks of no thing: "we need to avoid every year" is a clause, which
+    # "it" next cannot stand for (a trial's "how much of it is from inhalers?" had become "how much of the we need to
+    # avoid every year is from inhalers?"); the conversation's thing before it is meant.
+    return "" if _PEOPLE_DOING.match(subject) else subject or question
+
+
+# A clause of people doing something, no thing: a personal pronoun, then a word that is no noun of theirs.
+_PEOPLE_DOING = re.compile(r"^(?:we|they|you|i|he|she)\s+(?!all\b|both\b)[a-z]+", re.IGNORECASE)
 
 
 # What only a body that meets is asked: who chairs it, when, where or how often it meets, who sits on it, its members.

@@ -656,6 +656,29 @@ def test_an_ellipsis_asks_the_question_before_again_with_the_changed_slot():
     assert "21/22" in year.question and "20/21" not in year.question and "MDIs" in year.question
 
 
+def test_it_after_a_question_asking_of_no_thing_is_the_thing_asked_of_before():
+    """A trial: "whats the ics carbon footprint", "how much do we need to avoid every year?", then "and how much of it is
+    from inhalers?" had become "... how much of the we need to avoid every year is from inhalers?"."""
+    first = resolve("whats the ics carbon footprint", ())
+    second = resolve("how much do we need to avoid every year?", (Turn(first.question, PASSAGE, subject=first.subject),))
+    history = (Turn(first.question, PASSAGE, subject=first.subject), Turn(second.question, PASSAGE, subject=second.subject))
+    assert resolve("and how much of it is from inhalers?", history).question == "and how much of the ics carbon footprint is from inhalers?"
+
+
+@pytest.mark.parametrize(
+    ("message", "meant"),
+    [
+        # A trial's "and UHCW, how many?" became "how many ev charging points does UHCW, how many have?".
+        ("and UHCW, how many?", "how many ev charging points does UHCW have?"),
+        ("what about geh - how many?", "how many ev charging points does geh have?"),
+    ],
+)
+def test_an_ellipsis_with_the_question_typed_after_it_asks_the_question_before_of_it(message, meant):
+    resolved = resolve(message, asked("how many ev charging points does swft have?"))
+    assert resolved.kind is FollowUpKind.ELLIPSIS
+    assert resolved.question == meant
+
+
 def test_an_ellipsis_naming_another_body_of_the_same_kind_takes_the_place_of_the_whole_name():
     # A trial got "how much has coventry city council county council secured ...".
     meant = resolve("what about coventry city council?", asked("how much has warwickshire county council secured for ev charging?"))

@@ -186,6 +186,10 @@ class ActionAnswerer:
             raise ValueError(f"no theme like {theme!r}; the themes are: {', '.join(self.themes)}")
         return ActionFilter(due=year, lead=match_lead(lead, self.leads) if lead else None, theme=matched_theme, text=text)
 
+    def lists_any(self, action_filter: ActionFilter) -> bool:
+        """Whether any action meets the filter."""
+        return bool(filter_actions(self.kb.actions, action_filter))
+
     def listing(self, action_filter: ActionFilter) -> ActionListing:
         return describe_matches(filter_actions(self.kb.actions, action_filter), action_filter, self.kb.actions, self.titles)
 

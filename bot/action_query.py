@@ -320,7 +320,7 @@ def parse_action_question(
     before_topic, topic = _split_topic(rest)
     theme, leftover = _match_theme(_content_words(before_topic), themes)
     if theme and _JOINED.search(before_topic):
-        others = [t for t in themes if not _within_theme(t, theme) and not _within_theme(theme, t)]
+        others = [t for t in themes if not within_theme(t, theme) and not within_theme(theme, t)]
         other, rest_after = _match_theme(leftover, others)
         if other:
             theme, leftover = f"{theme}{THEME_SEPARATOR}{other}", rest_after
@@ -567,7 +567,7 @@ def describe_matches(
     for row in rows:
         groups.setdefault(row.theme, []).append(row)
     # "energy and food actions led by icp": a theme asked for with no rows is said to have none, not left unsaid.
-    empty = [theme for theme in f.themes() if not any(_within_theme(row.theme, theme) for row in rows)]
+    empty = [theme for theme in f.themes() if not any(within_theme(row.theme, theme) for row in rows)]
     notes = _status_note(f, all_rows, titles) + (f" None {'is' if len(rows) == 1 else 'are'} in {and_list(empty)}." if empty else "")
     notes += _undated_note(f, all_rows)
     summary = _summary(len(rows), len(groups), f, titles, rows)
@@ -844,7 +844,7 @@ def _matches(row: ActionRow, f: ActionFilter) -> bool:
         return False
     if f.lead and not led_by(row.lead or "", f.lead):
         return False
-    if f.theme and not any(_within_theme(row.theme, theme) for theme in f.themes()):
+    if f.theme and not any(within_theme(row.theme, theme) for theme in f.themes()):
         return False
     if f.scope and row.scope != f.scope:
         return False
@@ -886,7 +886,7 @@ def _nearest_relaxation(f: ActionFilter, all_rows: list[ActionRow]) -> Relaxatio
     return None
 
 
-def _within_theme(row_theme: str, theme: str) -> bool:
+def within_theme(row_theme: str, theme: str) -> bool:
     """The row's theme is the theme asked for, or a longer one whose name holds it whole: the QSRM
     letter's "Workforce" and "Capital" beside the Green Plan's "Workforce and Systems Leadership" and
     "Capital Projects", which a lead asking for "workforce actions" means as well."""

@@ -172,7 +172,7 @@ class FollowUpAnswerer:
         )
 
     def resolve(self, message: str, history: tuple[Turn, ...]) -> Resolution:
-        resolution = resolve(message, history, self._parse_actions, self.tunables, self.sense)
+        resolution = resolve(message, history, self._parse_actions, self.tunables, self.sense, self.service.actions.lists_any)
         return self._in_the_document_listed(resolution, history[-1]) if history and _ONE_LIKE_IT.search(message) else resolution
 
     def _in_the_document_listed(self, resolution: Resolution, last: Turn) -> Resolution:

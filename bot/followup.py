@@ -44,6 +44,7 @@ from bot.action_query import (
     status_asked_of_rows,
     status_named_in,
     status_not_read,
+    within_theme,
 )
 from bot.facts import is_talk, message_as_read, person_in_role, person_named, roles_asked, without_courtesy
 from bot.tables import measure_unit, with_measure_changed
@@ -482,6 +483,7 @@ def resolve(
     parse_actions: Callable[[str], ActionFilter | None] = lambda _: None,
     tunables: Tunables = DEFAULT_TUNABLES,
     sense: WordSense | None = None,
+    lists_any: Callable[[ActionFilter], bool] = lambda _: True,
 ) -> Resolution:
     """What ``message`` means given the ``history`` (oldest first).
 
@@ -501,7 +503,7 @@ def resolve(
         return _standalone(_without_leading_and(message[switched.end() :] if switched else message))
     last = history[-1]
     if last.action_filter is not None:
-        listing = _about_listing(message, last, parse_actions, tunables)
+        listing = _about_listing(message, last, parse_actions, tunables, lists_any)
         if listing is not None:
             return listing
     if last.citations and (source := _WHERE_POINT.search(message) or _POINT_THEN_WHERE.search(message)) is not None:
@@ -524,7 +526,7 @@ def resolve(
     if _only_a_slot(message, last):
         message = f"and {message}"  # "april?", "geh?", "52 weeks?": what "and in april?" asks (a second trial)
     ellipsis = _ELLIPSIS_CUE.match(message)
-    fragment = _without_trailing_frame(message[ellipsis.end() :].strip(" ?!.")) if ellipsis else ""
+    fragment = _without_trailing_frame(message[ellipsis.end() :].strip(" ?!."), last.question) if ellipsis else ""
     fills_slot = any(slot.search(fragment) and slot.search(last.question) for slot in _TIMES)
     asks_anew = bool(ellipsis and _OPENS_A_QUESTION.match(fragment))
     after_frame = _LEADING_FRAME.sub("", fragment.lstrip(" ,;:–-")).strip()
@@ -550,8 +552,7 @@ def resolve(
             # "when did she join?" after "who chairs the PHM board?": the person the answer named, not the board.
             return Resolution(FollowUpKind.PRONOUN, with_person(message, person), subject=person, typed=words_typed(message))
         asked_about = subject_of(last.question)  # what the last question was about, read once for the checks below
-        # ... or, when it asked of no thing ("how much do we need to avoid every year?"), the thing asked of before it.
-        subject = last.subject or asked_about or next((turn.subject for turn in reversed(history[:-1]) if turn.subject), "")
+        subject = last.subject or asked_about
         party = _first_name(last.question)
         if _points_at_one_thing(message) and (doer := doer_of(last.question)) and subject == asked_about:
             # "is it being extended" after "how many extra appts did the winter access fund deliver": "it" is
@@ -726,13 +727,16 @@ def _without_leading_and(message: str) -> str:
 _AFTER_A_BREAK = re.compile(r"\s*[,;:–-]\s*(?P<words>[^,;:–-]+)$")
 
 
-def _without_trailing_frame(fragment: str) -> str:
-    """An ellipsis's words without the question's frame typed after them: "and UHCW, how many?" asks the last question
-    of UHCW (a trial's had become "how many ev charging points does UHCW, how many have?"); "geh - how much?" too."""
+def _without_trailing_frame(fragment: str, last_question: str) -> str:
+    """An ellipsis's words without the question before's frame typed after them: "and UHCW, how many?" after "how many
+    ev charging points does swft have?" asks it of UHCW (a trial's had become "how many ev charging points does UHCW, how
+    many have?"); "geh - how much?" too. Only question words the question before asks with: "and geh, when?" after a
+    count asks something else (a review)."""
     trailing = _AFTER_A_BREAK.search(fragment)
-    if trailing and trailing.start() > 0 and not _LEADING_FRAME.sub("", trailing["words"]).strip():
-        return fragment[: trailing.start()].strip()
-    return fragment
+    if not trailing or trailing.start() == 0 or _LEADING_FRAME.sub("", trailing["words"]).strip():
+        return fragment
+    asked_before = {word.lower() for word in _words(last_question)}
+    return fragment[: trailing.start()].strip() if {word.lower() for word in _words(trailing["words"])} <= asked_before else fragment
 
 
 def _standalone(message: str) -> Resolution:
@@ -740,7 +744,11 @@ def _standalone(message: str) -> Resolution:
 
 
 def _about_listing(
-    message: str, last: Turn, parse_actions: Callable[[str], ActionFilter | None], tunables: Tunables
+    message: str,
+    last: Turn,
+    parse_actions: Callable[[str], ActionFilter | None],
+    tunables: Tunables,
+    lists_any: Callable[[ActionFilter], bool] = lambda _: True,
 ) -> Resolution | None:
     """ "more" pages through the last listing; "which of those are due 23/24" narrows it."""
     if last.action_filter is None:
@@ -832,7 +840,7 @@ def _about_listing(
         if not narrowing and {"theme", "text"} & set(added.constraints()):
             # "and the workforce one?" asks about another topic, not this topic's workforce rows.
             return Resolution(FollowUpKind.ELLIPSIS, last.question, _another_topic(last.action_filter, added), subject=last.subject)
-        added = _about_within_the_theme(added, last.action_filter, words, parse_actions)
+        added = _about_within_the_theme(added, last.action_filter, words, parse_actions, lists_any)
         merged = replace(last.action_filter, **{name: getattr(added, name) for name in added.constraints()})
         return Resolution(FollowUpKind.NARROW, last.question, _overdue_of_listed(merged, last.action_filter, added), subject=last.subject)
     # "who leads them?", "and when are those due?": the same rows, asked about one of their columns, as is a column
@@ -842,7 +850,7 @@ def _about_listing(
     if not detail or not (_LISTED_ROWS & set(_words(message.lower())) or column_alone):
         return None
     added = parse_actions(message)
-    about = _about_within_the_theme(added, last.action_filter, message, parse_actions) if added else None
+    about = _about_within_the_theme(added, last.action_filter, message, parse_actions, lists_any) if added else None
     # Not its words ("who leads them?" names none to look for), but those naming another theme ("who leads the ones for staff?").
     narrowing_to = {name: getattr(about, name) for name in about.constraints() if name != "text" or about is not added} if about else {}
     if narrowing_to:
@@ -862,16 +870,25 @@ _LISTING_COUNTED_WHOLE = frozenset("there in total altogether overall".split())
 
 
 def _about_within_the_theme(
-    added: ActionFilter, listed: ActionFilter, words: str, parse_actions: Callable[[str], ActionFilter | None]
+    added: ActionFilter,
+    listed: ActionFilter,
+    words: str,
+    parse_actions: Callable[[str], ActionFilter | None],
+    lists_any: Callable[[ActionFilter], bool],
 ) -> ActionFilter:
-    """A narrowing's words that name another theme, read as words the listed theme's rows mention: "just the ones for
-    staff" after the travel actions asks for the travel actions about staff, not the Workforce theme's (a review had
-    listed Workforce's 17). As they are when the listing has no theme ("just the water ones" after what is due in
-    23/24) or names the same one."""
-    if not (added.theme and listed.theme and added.theme != listed.theme):
-        return added
+    """A narrowing's words that stand for another theme without naming it, read as words the listed theme's rows mention:
+    "just the ones for staff" after the travel actions asks for the travel actions about staff, not the Workforce theme's
+    (a trial had listed Workforce's 17). As they are when the listing has no theme ("just the water ones" after what is
+    due in 23/24), when the theme is the listing's or one of its two, when the words name the theme ("who leads the
+    digital ones?" after the travel actions asks for the Digital theme's; a review), and when no listed row mentions
+    them (``lists_any``: "just the meds ones" after the travel actions asks for the Medicines theme's; a re-review)."""
+    if not (added.theme and listed.theme) or any(within_theme(listed_theme, added.theme) or within_theme(added.theme, listed_theme) for listed_theme in listed.themes()):
+        return added  # the same theme, or one of a listing of two ("just the waste ones" after medicines and waste)
+    if set(tokenize(words)) & set(tokenize(added.theme)):
+        return added  # the theme by its name ("just the digital ones" after the travel actions: the Digital theme's)
     about = parse_actions(f"about {words} actions")
-    return replace(added, theme=None, text=about.text if about is not None else None)
+    in_the_theme = replace(added, theme=None, text=about.text if about is not None else None)
+    return in_the_theme if lists_any(replace(listed, **{name: getattr(in_the_theme, name) for name in in_the_theme.constraints()})) else added
 
 
 def _overdue_of_listed(narrowed: ActionFilter, listed: ActionFilter, added: ActionFilter | None) -> ActionFilter:
@@ -1689,15 +1706,7 @@ def subject_of(question: str, of_a_meeting_body: bool = False, of_a_document: bo
     verb = (_VERB_AFTER_WHO if asks_who else _VERB_BEFORE_ARTICLE).match(rest) if asks_who_or_what and not article and not counting else None
     if verb and verb.group().strip().lower() not in _FUNCTION_WORDS:
         rest = rest[verb.end() :]
-    subject = _tidy_subject(rest)
-    # "how much do we need to avoid every year?" asks of no thing: "we need to avoid every year" is a clause, which
-    # "it" next cannot stand for (a trial's "how much of it is from inhalers?" had become "how much of the we need to
-    # avoid every year is from inhalers?"); the conversation's thing before it is meant.
-    return "" if _PEOPLE_DOING.match(subject) else subject or question
-
-
-# A clause of people doing something, no thing: a personal pronoun, then a word that is no noun of theirs.
-_PEOPLE_DOING = re.compile(r"^(?:we|they|you|i|he|she)\s+(?!all\b|both\b)[a-z]+", re.IGNORECASE)
+    return _tidy_subject(rest) or question
 
 
 # What only a body that meets is asked: who chairs it, when, where or how often it meets, who sits on it, its members.

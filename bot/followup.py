@@ -492,7 +492,8 @@ def resolve(
     understands what a fresh question would. ``sense`` is what the documents tell of
     words (``WordSense``): "and for travel?" then takes the place of the words most
     like it ("building energy"), and "she" after "who is the ICB chair?" is the person
-    the answer names in that role.
+    the answer names in that role. ``lists_any`` tells whether any action meets a filter: "just the ones for staff"
+    after the travel actions asks for those of them about staff, as some are.
     """
     message = message_as_read(message)
     switched = _SWITCH.match(message)
@@ -748,7 +749,7 @@ def _about_listing(
     last: Turn,
     parse_actions: Callable[[str], ActionFilter | None],
     tunables: Tunables,
-    lists_any: Callable[[ActionFilter], bool] = lambda _: True,
+    lists_any: Callable[[ActionFilter], bool],
 ) -> Resolution | None:
     """ "more" pages through the last listing; "which of those are due 23/24" narrows it."""
     if last.action_filter is None:

@@ -165,6 +165,11 @@ class ActionFilter:
         """The constraints every listed action meets (narrowing words are a preference, not one)."""
         return [spec.name for spec in fields(self) if spec.name != "narrowing" and getattr(self, spec.name)]
 
+    def with_constraints_of(self, other: ActionFilter) -> ActionFilter:
+        """This filter with each constraint ``other`` sets in place of its own ("which of those are due 23/24?": the
+        listing's filter with that due year)."""
+        return replace(self, **{name: getattr(other, name) for name in other.constraints()})
+
 
 @dataclass(frozen=True)
 class Relaxation:

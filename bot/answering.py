@@ -553,7 +553,9 @@ class AnsweringService:
         """Leads' questions about actions are answered from the action table when it holds the answer;
         the documents answer the rest, and what the table could not. ``typed``: for a follow-up completed from the
         conversation, the search tokens of the words the asker typed (``bot.followup.words_typed``)."""
-        question = message_as_read(question)  # "if i may" names no month; "cheers. when is ...": thanks are no words
+        # "What Is The ...": capitals kept only where they may name; "if i may" names no month; "cheers. when is ...":
+        # thanks are no words.
+        question = message_as_read(self.searcher.with_capitals_only_on_names(question))
         if not has_a_word(question):  # "", "??", "..."
             return _asked_for_a_question("declined: no word to look for")
         if is_talk(question):  # "thanks", "ok great", "not helpful": nothing to look for in the documents

@@ -191,6 +191,8 @@ class FollowUpAnswerer:
         return replace(resolution, action_filter=within) if listing.groups and listing.nearest is None else resolution
 
     def answer(self, message: str, history: tuple[Turn, ...], filters: Filters = NO_FILTERS) -> ContextualAnswer:
+        # Read as the answering service reads a question ("Who Leads It?" names nothing by its capitals).
+        message = self.service.searcher.with_capitals_only_on_names(message)
         resolution = self.resolve(message, history)
         answer, turn = self.perform(resolution, filters)
         if history and history[-1].paged and turn.action_filter is not None and turn.action_filter == history[-1].action_filter:

@@ -31,6 +31,7 @@ from index.text import (
     shorthand_spelled_out,
     stem,
     tokenize,
+    with_capitals_only_on_names,
 )
 from index.vocabulary import CHAT_SHORTHAND, CHAT_WORDS
 
@@ -364,6 +365,16 @@ class HybridSearcher:
         """Written as a name in the documents: in capitals ("GEH"), or capitalised wherever it
         stands inside a sentence ("Coventry", "Nelson"), so "geh" typed in lower case is one too."""
         return token in self._names
+
+    def may_name(self, word: str) -> bool:
+        """Whether a word as typed may be a name: the documents write it as one ("GEH", "Coventry"), or use neither it
+        nor a word it may be a misspelling of ("Birmingham", "Monkeypox": a name of something they do not cover)."""
+        tokens = tokenize(word)
+        return bool(tokens) and all(self.is_name(t) or not (self.knows(t) or self.resembles_known(t)) for t in tokens)
+
+    def with_capitals_only_on_names(self, message: str) -> str:
+        """A message typed in capitals throughout with capitals kept only where they may name (``index.text``)."""
+        return with_capitals_only_on_names(message, self.may_name)
 
     def is_acronym(self, token: str) -> bool:
         """Written in capitals somewhere in the documents ("PHM", "GPs")."""

@@ -284,6 +284,59 @@ def months_in_their_year(question: str) -> str:
     return _MONTH_OF_FINANCIAL_YEAR.sub(in_its_year, question)
 
 
+# A message typed in capitals throughout, whose capitals then tell no names: every word capitalised ("What Is The
+# Carbon Footprint Of The ICS?", headline style may leave "of", "the" ... in lower case) or every letter a capital
+# ("WHAT IS THE A&E 4 HOUR PERFORMANCE?"). Held-out questions retyped in title case had been declined four times in
+# ten, their every word read as a name the evidence lacked (``with_capitals_only_on_names``).
+# At least this many words: "GEH RTT" or "Anita Wilson" alone may well be names as typed. Set by hand.
+MIN_WORDS_IN_CAPITALS = 3
+# A word's first letter, after any opening bracket or quote: "(Annualised)" is capitalised, "Co-chairs" too; a word
+# opening with a figure or sign ("2ww", "+ve", "£1.2m") is none.
+_FIRST_LETTER = re.compile(r"(?:^|(?<=\s))[(\[\"'“‘]*([A-Za-z])")
+# The small words a headline leaves in lower case.
+_HEADLINE_SMALL_WORDS = frozenset("a an and as at by for from in of on or the to vs with".split())
+
+
+def in_capitals_throughout(message: str) -> bool:
+    """Every word of ``message`` capitalised, or every letter a capital (see ``MIN_WORDS_IN_CAPITALS``)."""
+    starts = list(_FIRST_LETTER.finditer(message))
+    if len(starts) < MIN_WORDS_IN_CAPITALS:
+        return False
+    if not any(letter.islower() for letter in message):
+        return True
+    capitalised = [start for start in starts if start[1].isupper()]
+    small = [start for start in starts if start[1].islower() and _word_at(message, start.start(1)) in _HEADLINE_SMALL_WORDS]
+    return len(capitalised) >= MIN_WORDS_IN_CAPITALS and len(capitalised) + len(small) == len(starts)
+
+
+def _word_at(text: str, start: int) -> str:
+    """The letters of the word beginning at ``start``."""
+    end = start
+    while end < len(text) and text[end].isalpha():
+        end += 1
+    return text[start:end]
+
+
+# A word as typed, with an apostrophe's ending ("UHCW'S").
+_TYPED_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
+_APOSTROPHE_ENDING = re.compile(r"['’][A-Za-z]+$")
+
+
+def with_capitals_only_on_names(message: str, may_name: Callable[[str], bool]) -> str:
+    """``message`` with capitals kept only on the words that ``may_name`` says may be names, when it is typed in
+    capitals throughout (``in_capitals_throughout``); else as it is. "What Is The Capital Funding For Birmingham's LDA
+    Unit?" reads "what is the capital funding for Birmingham's LDA unit?" when the documents write "LDA" as a name and
+    never use "Birmingham"."""
+    if not in_capitals_throughout(message):
+        return message
+
+    def as_read(match: re.Match[str]) -> str:
+        word = match.group()
+        return _APOSTROPHE_ENDING.sub(lambda ending: ending.group().lower(), word) if may_name(word) else word.lower()
+
+    return _TYPED_WORD.sub(as_read, message)
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-cased words and figures, stopwords dropped, words stemmed.
 

@@ -1336,8 +1336,10 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False, sense: W
                 return f"{fragment} ({context['context'] if context else changed})?", value
             return changed + "?", value
     bare = re.sub(r"^(?:in|at|for|of|on|with|about|from)\s+|\s+(?:too|as\s+well)$", "", fragment, flags=re.IGNORECASE)
-    for slot in _TIMES:
-        if slot.fullmatch(bare):  # "and in may?" after "a&e 4 hour performance", which names no month: add it
+    for slot in (_MONTH_MAYBE_DATED, *_TIMES):
+        # "and in may?" after "a&e 4 hour performance", which names no month: add it; "and in March 2022?" too, a month
+        # with its year (a trial's had taken the place of "RTT" in "what is the RTT 52 week breach figure?").
+        if slot.fullmatch(bare):
             return f"{question} in {bare}?", bare
     if (measured := with_measure_changed(question, bare)) is not None:  # "52 weeks?" after "104 week waits?"
         return measured + "?", bare

@@ -521,6 +521,9 @@ def test_a_follow_up_on_a_counting_question_is_answered_about_its_doer(service):
 def test_an_ellipsis_adds_a_month_or_organisation_the_question_before_did_not_name():
     assert resolve("and in may?", asked("a&e 4 hour performance")).question == "a&e 4 hour performance in may?"
     assert resolve("and swft", asked("a&e 4 hour performance")).question == "a&e 4 hour performance at swft?"
+    # A month with its year too (a new user's trial: it had taken the place of the measure's initials).
+    resolved = resolve("and in March 2022?", asked("What is the RTT 52 week breach figure?"))
+    assert resolved.question == "What is the RTT 52 week breach figure in March 2022?"
 
 
 def test_a_message_that_is_only_a_slot_fills_it_as_an_ellipsis_would(service):

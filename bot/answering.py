@@ -266,11 +266,10 @@ MIN_SUPPORTING_PROBABILITY = 0.2
 # answer's passages come from.
 AMOUNT_TABLE_CANDIDATES = 10
 # A sentence saying data is missing (``bot.missing.DATA_MISSING``) is quoted in a decline when it names a name of the
-# question's and shares at least this share of the question's other telling words (by weight) with it, near where it
-# says so (``bot.missing.words_near_data_missing``): "Data currently missing for George Eliot and UHCW" (ambulance
-# handovers) shares none with a question on GEH's A&E 4 hour performance (a trial's: the whole run of cells shared
-# 0.29, "hour" of "12 hour waits"), GEH's missing April cancer data 0.43 with one on GEH's April cancer performance.
-# Set by hand, not fitted: the dev questions have no such decline.
+# question's and shares at least this share of the question's other telling words (by weight) with it: "Data currently
+# missing for George Eliot and UHCW" (ambulance handovers) shares 0.11 with a question on UHCW's digital
+# appointments, GEH's missing April cancer data 0.34 with one on GEH's April cancer performance. Set by hand on
+# those two, not fitted: the dev questions have no such decline.
 MIN_SHARE_SAID_MISSING = 0.25
 # A sentence of at least this many words (as written) that another quoted sentence holds all of is said twice and left
 # out. Set by hand: a list's items of a few words may share all theirs with the sentence introducing the list.
@@ -1634,10 +1633,8 @@ class AnsweringService:
         others = sum(w for t, w in reading.terms.items() if t not in names) or 1.0
 
         def shared(sentence_id: int) -> float:
-            # Near where it says so, as the names: a table's run of cells holds every row's words ("Ambulance Handover
-            # over 60 mins Data currently missing for George Eliot and UHCW" stands among 12 hour waits and A&E rows).
-            near = self._sentences_saying_data_missing[sentence_id]
-            return sum(w for t, w in reading.terms.items() if t in near and t not in names)
+            tokens = self.searcher.sentence_tokens(sentence_id)
+            return sum(w for t, w in reading.terms.items() if t in tokens and t not in names)
 
         saying = [
             sentence_id

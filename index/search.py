@@ -13,6 +13,7 @@ import math
 import pickle
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -134,6 +135,7 @@ class HybridSearcher:
         self._sentence_document_frequency: Counter = statistics["sentence_document_frequency"]
         self._acronyms: set[str] = statistics["acronyms"]
         self._names: set[str] = statistics["names"]
+        self._capitalised: frozenset[str] = statistics["capitalised"]
         self._vocabulary_by_initial: dict[str, list[str]] = statistics["vocabulary_by_initial"]
         self._words_by_initial: dict[str, list[str]] = statistics["words_by_initial"]
         self._pages: list[tuple[str, int]] = statistics["pages"]
@@ -367,10 +369,13 @@ class HybridSearcher:
         return token in self._names
 
     def may_name(self, word: str) -> bool:
-        """Whether a word as typed may be a name: the documents write it as one ("GEH", "Coventry"), or use neither it
-        nor a word it may be a misspelling of ("Birmingham", "Monkeypox": a name of something they do not cover)."""
+        """Whether a word as typed may be a name: the documents write it as one ("GEH", "Coventry"), or with a capital
+        nearly wherever they use it ("Birmingham", in "University Hospitals Birmingham"), or use neither it nor a word it
+        may be a misspelling of ("Kettering", "Monkeypox": a name of something they do not cover)."""
         tokens = tokenize(word)
-        return bool(tokens) and all(self.is_name(t) or not (self.knows(t) or self.resembles_known(t)) for t in tokens)
+        return bool(tokens) and all(
+            self.is_name(t) or t in self._capitalised or not (self.knows(t) or self.resembles_known(t)) for t in tokens
+        )
 
     def with_capitals_only_on_names(self, message: str) -> str:
         """A message typed in capitals throughout with capitals kept only where they may name (``index.text``)."""
@@ -423,7 +428,7 @@ class HybridSearcher:
 # a server's start and a knowledge-base swap do not tokenize the whole corpus again (7 s at ten times
 # the bundled corpus). A build without the file, or with one of another version, is computed afresh.
 STATISTICS_FILE = "search_statistics.pickle"
-STATISTICS_VERSION = 6  # raised when what compute_statistics stores changes, so older files are recomputed
+STATISTICS_VERSION = 7  # raised when what compute_statistics stores changes, so older files are recomputed
 
 
 def compute_statistics(kb: KnowledgeBase) -> dict[str, Any]:
@@ -452,6 +457,7 @@ def compute_statistics(kb: KnowledgeBase) -> dict[str, Any]:
         "sentence_document_frequency": frequency,
         "acronyms": acronyms,
         "names": acronyms | _proper_nouns(sentence.text for _, sentence in kb.sentences),
+        "capitalised": _always_capitalised(sentence.text for _, sentence in kb.sentences),
         "vocabulary_by_initial": by_initial,
         "words_by_initial": words_by_initial,
         "pages": [(d.record.slug, n) for d in kb.documents for n in range(1, len(d.pages) + 1)],
@@ -484,6 +490,19 @@ def _fuse(*rankings: list[int]) -> dict[int, float]:
         for rank, chunk_id in enumerate(ranking):
             fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
     return fused
+
+
+def _always_capitalised(texts: Iterable[str]) -> frozenset[str]:
+    """Words the documents write with a capital in NAME_CAPITALISED_SHARE of their uses or more, wherever they stand
+    ("Birmingham", used twice, each time in a name), as search tokens: a word typed so may name something."""
+    capitalised: Counter = Counter()
+    seen: Counter = Counter()
+    for text in texts:
+        for word in _WORD.findall(text):
+            for token in tokenize(word):
+                seen[token] += 1
+                capitalised[token] += word[0].isupper()
+    return frozenset(token for token, count in seen.items() if capitalised[token] >= NAME_CAPITALISED_SHARE * count)
 
 
 def _proper_nouns(texts) -> set[str]:

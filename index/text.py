@@ -324,9 +324,8 @@ _APOSTROPHE_ENDING = re.compile(r"['’][A-Za-z]+$")
 
 def with_capitals_only_on_names(message: str, may_name: Callable[[str], bool]) -> str:
     """``message`` with capitals kept only on the words that ``may_name`` says may be names, when it is typed in
-    capitals throughout (``in_capitals_throughout``); else as it is. "What Is The Capital Funding For Birmingham's LDA
-    Unit?" reads "what is the capital funding for Birmingham's LDA unit?" when the documents write "LDA" as a name and
-    never use "Birmingham"."""
+    capitals throughout (``in_capitals_throughout``); else as it is. "How Many Beds Does Kettering General Have?" reads
+    "how many beds does Kettering general have?" when the documents never use "Kettering"."""
     if not in_capitals_throughout(message):
         return message
 

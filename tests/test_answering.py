@@ -1090,6 +1090,12 @@ def test_talk_before_a_question_is_not_looked_for(service):
         ("whats uhcw's 62 day cancer perf for april please?", "whats uhcw's 62 day cancer perf for april?"),
     ):
         assert without_courtesy(thanked) == asked
+    # So are greetings before one (held out q2 with "hi, ", "hey bot ", "morning! " or "quick one - " typed before each
+    # question: cite 0.86 -> 0.81, must 0.69 -> 0.60; without them, as typed).
+    for greeted in ("hey bot what is x?", "morning! what is x?", "good morning, what is x?", "quick one - what is x?", "hi all, what is x?"):
+        assert without_courtesy(greeted) == "what is x?", greeted
+    greeted = service.answer("hey bot When will the old CWCCG website be closed?")
+    assert not greeted.abstained and greeted.text == service.answer("When will the old CWCCG website be closed?").text
     thanked = service.answer("whats uhcw's 62 day cancer perf for april, is it better than swft please?")
     assert not thanked.abstained and "55.0%" in thanked.text and "49.7%" in thanked.text
     for message in (
@@ -1097,7 +1103,7 @@ def test_talk_before_a_question_is_not_looked_for(service):
         "right and left heart failure services?", "no-show rates?", "No. of beds at swft?", "next-day discharges?",
         "NICE - what did they say about desflurane?", "morning, afternoon and evening discharges?",
         "new question: what is the target?", "right to work checks", "Good and outstanding practices - how many?",
-        "hi-vis jackets?", "quick and easy wins?",
+        "hi-vis jackets?", "quick and easy wins?", "one and two bed wards?", "all and any actions due?",
     ):
         assert without_courtesy(message) == message
     answer = service.answer("cheers. when is the old cwccg website being archived?")
@@ -1143,9 +1149,14 @@ def test_a_question_typed_in_capitals_throughout_keeps_capitals_only_where_they_
     assert read("HOW MUCH SLIPPAGE IS THERE ON SDF?") == "how much slippage is there on SDF?"
     assert read("What Is The Carbon Footprint of the ICS?") == "what is the carbon footprint of the ICS?"  # a headline's
     assert read("Who Co-Chairs The PHM Board?") == "who co-chairs the PHM board?"
-    assert read("WHAT IS UHCW'S BED OCCUPANCY?") == "what is UHCW's bed occupancy?"
+    assert read("WHAT ARE UHCW'S PLANS FOR SOLAR PANELS?") == "what are UHCW's plans for solar panels?"
     # A word the documents never use may name what they do not cover, and keeps its capitals.
     assert read("How Many Beds Does Kettering General Have?") == "how many beds does Kettering general have?"
+    # ... and so does one the documents write with a capital wherever they use it (a review: "What Is Birmingham's Carbon
+    # Footprint?" had been answered with the ICS's own).
+    assert read("What Is Birmingham's Carbon Footprint?") == "what is Birmingham's carbon footprint?"
+    birmingham = service.answer("What Is Birmingham's Carbon Footprint?")
+    assert birmingham.abstained and "Birmingham" in birmingham.text
     # Capitals that may well name things stay: too few words to tell, or not every word capitalised.
     for typed in ("GEH RTT?", "A&E 4 hour?", "Anita Wilson?", "what is The Kings Fund?", "How did SWFT do on 2ww?"):
         assert read(typed) == typed, typed

@@ -352,7 +352,8 @@ _ASKING = re.compile(
 # "ok great, what about geh?", "sorry - who chairs it?". Not every word of talk to the bot: "no", "next", "new", "nice",
 # "back" and "morning" open questions too ("No. of beds", "next-day discharges?", "NICE - what did they say ...", "new
 # question: ...", which the follow-up reading takes for a switch).
-_COURTESY = PLEASANTRIES | frozenset("thank thankyou you ta yes yeah yep perfect brilliant so many much".split())
+# ... and the words greeting the bot or its readers ("hey bot", "hi all", "hello there", "quick one -").
+_COURTESY = PLEASANTRIES | frozenset("thank thankyou you ta yes yeah yep perfect brilliant so many much bot all team folks there one".split())
 # Talk to the bot rather than of a topic: a message of nothing else ("thanks", "help", "start again", "not helpful",
 # "yes", "page 75", "got it", "never mind", "good afternoon", "explain", "quick question") names none (``is_talk``).
 _CHAT = _COURTESY | frozenset(
@@ -381,7 +382,10 @@ def is_talk(message: str) -> bool:
 # Talk before a question: at most four words of courtesy (``_COURTESY``), then a stop, comma or colon, a dash, a
 # question word, or "and" (not after a word of courtesy that is a word of content too: "right and left heart failure
 # services?"): "ok who chairs it?", "ok and swft?". Set by hand from two reviews' conversations, not fitted.
-_COURTESY_OF_CONTENT = frozenset("right quick so also question".split())  # "right and left", "quick and easy"
+_COURTESY_OF_CONTENT = frozenset("right quick so also question all there one".split())  # "right and left", "quick and easy"
+# A greeting of the time of day before a question: "good morning, ...", "morning! ..." (not "morning, afternoon and
+# evening discharges?", the times asked about).
+_GREETING_OF_THE_DAY = re.compile(r"^\s*(?:good\s+(?:morning|afternoon|evening)\b[\s,.!:;–—-]*|(?:morning|afternoon|evening)\s*!+\s*)", re.IGNORECASE)
 _TALK_BEFORE = re.compile(
     rf"^\s*(?P<talk>[a-z]+(?:[\s,]+[a-z]+){{0,3}}?)"
     rf"(?:\s*[.!,;:]+\s*|\s*[–-]+\s+|\s*—\s*|\s+(?=(?:and\s+)?(?:{_WH_WORDS})\b)|(?P<before_and>\s+(?=and\b)))",
@@ -445,6 +449,8 @@ def without_courtesy(message: str) -> str:
     ("who chairs it? thanks" is "who chairs it?"), but not from talk ("more please")."""
     if (polite := _PLEASE_SHORT.sub("", message)) != message:
         message = polite.lstrip(" ,;:.!-").strip() or message
+    if (greeted := _GREETING_OF_THE_DAY.match(message)) and has_a_word(message[greeted.end() :]):
+        message = message[greeted.end() :]
     if (thanked := _TALK_AFTER.search(message)) and has_a_word(before := message[: thanked.start()]) and not is_talk(before):
         # The question it thanks for, with its question mark ("how many ... in april? thanks" asks "... in april?").
         message = before + ("?" if "?" in thanked.group() else "")

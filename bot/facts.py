@@ -352,8 +352,10 @@ _ASKING = re.compile(
 # "ok great, what about geh?", "sorry - who chairs it?". Not every word of talk to the bot: "no", "next", "new", "nice",
 # "back" and "morning" open questions too ("No. of beds", "next-day discharges?", "NICE - what did they say ...", "new
 # question: ...", which the follow-up reading takes for a switch).
-# ... and the words greeting the bot or its readers ("hey bot", "hi all", "hello there", "quick one -").
-_COURTESY = PLEASANTRIES | frozenset("thank thankyou you ta yes yeah yep perfect brilliant so many much bot all team folks there one".split())
+_COURTESY = PLEASANTRIES | frozenset("thank thankyou you ta yes yeah yep perfect brilliant so many much".split())
+# ... and, before a question only, the words greeting the bot or its readers ("hey bot", "hi all", "hello there", "quick
+# one -"); alone they are no talk ("all" after a listing asks for all of it, a re-review).
+_GREETING_WORDS = frozenset("bot all team folks there one".split())
 # Talk to the bot rather than of a topic: a message of nothing else ("thanks", "help", "start again", "not helpful",
 # "yes", "page 75", "got it", "never mind", "good afternoon", "explain", "quick question") names none (``is_talk``).
 _CHAT = _COURTESY | frozenset(
@@ -380,15 +382,19 @@ def is_talk(message: str) -> bool:
 
 
 # Talk before a question: at most four words of courtesy (``_COURTESY``), then a stop, comma or colon, a dash, a
-# question word, or "and" (not after a word of courtesy that is a word of content too: "right and left heart failure
-# services?"): "ok who chairs it?", "ok and swft?". Set by hand from two reviews' conversations, not fitted.
+# question word or verb, a capital opening the question ("hey bot At month 3, ..."), or "and" (not after a word of
+# courtesy that is a word of content too: "right and left heart failure services?"): "ok who chairs it?", "ok and
+# swft?". Set by hand from two reviews' conversations, not fitted.
+# The verbs a question may open with ("hey bot has our covid jab programme won a prize?").
+_AUXILIARIES = r"is|are|was|were|do|does|did|can|could|has|have|had|will|would|should"
 _COURTESY_OF_CONTENT = frozenset("right quick so also question all there one".split())  # "right and left", "quick and easy"
 # A greeting of the time of day before a question: "good morning, ...", "morning! ..." (not "morning, afternoon and
 # evening discharges?", the times asked about).
 _GREETING_OF_THE_DAY = re.compile(r"^\s*(?:good\s+(?:morning|afternoon|evening)\b[\s,.!:;–—-]*|(?:morning|afternoon|evening)\s*!+\s*)", re.IGNORECASE)
 _TALK_BEFORE = re.compile(
     rf"^\s*(?P<talk>[a-z]+(?:[\s,]+[a-z]+){{0,3}}?)"
-    rf"(?:\s*[.!,;:]+\s*|\s*[–-]+\s+|\s*—\s*|\s+(?=(?:and\s+)?(?:{_WH_WORDS})\b)|(?P<before_and>\s+(?=and\b)))",
+    rf"(?:\s*[.!,;:]+\s*|\s*[–-]+\s+|\s*—\s*|\s+(?=(?:and\s+)?(?:{_WH_WORDS}|{_AUXILIARIES})\b)|\s+(?=(?-i:[A-Z]))"
+    r"|(?P<before_and>\s+(?=and\b)))",
     re.IGNORECASE,
 )
 MAX_TALK_CLAUSES = 3  # "right, thanks. who is the vice chair?": each clause of courtesy in turn
@@ -399,9 +405,10 @@ MAX_TALK_CLAUSES = 3  # "right, thanks. who is the vice chair?": each clause of 
 _PLEASE_SHORT = re.compile(r"(?:^|\s*,?\s+)(?:pls|plz)\b[.!]*(?=\s|[?!,.]|$)", re.IGNORECASE)
 # Thanks or "please" after a question ("... in april? thanks", "who chairs the phm board please", "..., cheers!"): no
 # word of what is asked. Held-out questions with one of these typed at their end had lost must 0.69 -> 0.60 and
-# unanswerable declined 0.68 -> 0.59 (q2). English, by hand.
+# unanswerable declined 0.68 -> 0.59 (q2). Thanks after a word, with no stop or comma between, may be what is asked
+# about ("who gave thanks", "a vote of thanks", a re-review): only "please" and "thx" go so. English, by hand.
 _TALK_AFTER = re.compile(
-    r"(?:[\s,.;:!?–—-]+)(?:thanks|thank\s+you|thankyou|thx|cheers|please)"
+    r"(?:\s*[,.;:!?–—-]+\s*(?:thanks|thank\s+you|thankyou|thx|cheers|please)|\s+(?:thx|please))"
     r"(?:\s+(?:very\s+much|so\s+much|a\s+lot|in\s+advance|again))?\W*$",
     re.IGNORECASE,
 )
@@ -457,7 +464,7 @@ def without_courtesy(message: str) -> str:
     for _ in range(MAX_TALK_CLAUSES):
         talk = _TALK_BEFORE.match(message)
         words = set(re.findall(r"[a-z]+", talk["talk"].lower())) if talk else set()
-        if not talk or not words <= _COURTESY or (talk["before_and"] is not None and words & _COURTESY_OF_CONTENT):
+        if not talk or not words <= _COURTESY | _GREETING_WORDS or (talk["before_and"] is not None and words & _COURTESY_OF_CONTENT):
             break
         rest = message[talk.end() :]
         if not re.search(r"[A-Za-z0-9]", rest):

@@ -15,6 +15,7 @@ from bot.facts import (
     asks_for_author,
     carries,
     initials_asked,
+    is_talk,
     message_as_read,
     split_question,
     topic_named,
@@ -1086,7 +1087,8 @@ def test_talk_before_a_question_is_not_looked_for(service):
         ("how many beds at geh? thanks", "how many beds at geh?"),
         ("who chairs the phm board please", "who chairs the phm board"),
         ("what was a&e in may, cheers!", "what was a&e in may"),
-        ("what is the target thank you very much", "what is the target"),
+        ("what is the target, thank you very much", "what is the target"),
+        ("whats the dementia rate thx", "whats the dementia rate"),
         ("whats uhcw's 62 day cancer perf for april please?", "whats uhcw's 62 day cancer perf for april?"),
     ):
         assert without_courtesy(thanked) == asked
@@ -1094,6 +1096,10 @@ def test_talk_before_a_question_is_not_looked_for(service):
     # question: cite 0.86 -> 0.81, must 0.69 -> 0.60; without them, as typed).
     for greeted in ("hey bot what is x?", "morning! what is x?", "good morning, what is x?", "quick one - what is x?", "hi all, what is x?"):
         assert without_courtesy(greeted) == "what is x?", greeted
+    assert without_courtesy("hey bot Has the plan been signed off?") == "Has the plan been signed off?"  # a capital opens it
+    # A greeting's word alone is no talk: "all" after a listing asks for all of it (a re-review).
+    for message in ("all", "all of them", "one by one"):
+        assert not is_talk(message), message
     greeted = service.answer("hey bot When will the old CWCCG website be closed?")
     assert not greeted.abstained and greeted.text == service.answer("When will the old CWCCG website be closed?").text
     thanked = service.answer("whats uhcw's 62 day cancer perf for april, is it better than swft please?")
@@ -1104,6 +1110,8 @@ def test_talk_before_a_question_is_not_looked_for(service):
         "NICE - what did they say about desflurane?", "morning, afternoon and evening discharges?",
         "new question: what is the target?", "right to work checks", "Good and outstanding practices - how many?",
         "hi-vis jackets?", "quick and easy wins?", "one and two bed wards?", "all and any actions due?",
+        # Thanks after a word with nothing between may be what is asked about (a re-review).
+        "who gave thanks", "who gave a vote of thanks", "who else gave thanks?", "what is the target thank you",
     ):
         assert without_courtesy(message) == message
     answer = service.answer("cheers. when is the old cwccg website being archived?")

@@ -59,7 +59,9 @@ _CHAT_WORD = re.compile(r"(?<![\w&/-])[A-Za-z][A-Za-z0-9]*(?![\w&/-])")
 _WORD_ANYWHERE = re.compile(r"[A-Za-z0-9]+")
 # A word counts as a name when it is capitalised in this share of its uses after a lower-case word,
 # and is used so at least this often. Set by hand: "geh", "cwpt", "coventry" typed in lower case count
-# as names; words capitalised only now and then (in headings, say) do not.
+# as names; words capitalised only now and then (in headings, say) do not. The same share of all its uses, wherever
+# they stand, lets a word typed capitalised in a message in capitals throughout keep its capital
+# (``HybridSearcher.may_name``: "Birmingham", written only inside a hospital's name).
 NAME_CAPITALISED_SHARE = 0.9
 MIN_NAME_USES = 2
 

@@ -553,9 +553,15 @@ class AnsweringService:
         """Leads' questions about actions are answered from the action table when it holds the answer;
         the documents answer the rest, and what the table could not. ``typed``: for a follow-up completed from the
         conversation, the search tokens of the words the asker typed (``bot.followup.words_typed``)."""
-        # "What Is The ...": capitals kept only where they may name; "if i may" names no month; "cheers. when is ...":
-        # thanks are no words.
-        question = message_as_read(self.searcher.with_capitals_only_on_names(question))
+        uncapitalised = self.searcher.with_capitals_only_on_names(question)  # "What Is The ...": capitals that name stay
+        answer = self._answer_as_read(message_as_read(uncapitalised), filters, typed)
+        if uncapitalised != question:
+            answer.trace.insert(0, f"typed in capitals throughout: read as “{uncapitalised}”, capitals kept only where they may name")
+        return answer
+
+    def _answer_as_read(self, question: str, filters: Filters, typed: frozenset[str]) -> Answer:
+        """``answer``, of the message as read (``bot.facts.message_as_read``: "if i may" names no month, "cheers. when is
+        ...": thanks are no words)."""
         if not has_a_word(question):  # "", "??", "..."
             return _asked_for_a_question("declined: no word to look for")
         if is_talk(question):  # "thanks", "ok great", "not helpful": nothing to look for in the documents

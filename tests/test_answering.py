@@ -1173,6 +1173,9 @@ def test_a_question_typed_in_capitals_throughout_keeps_capitals_only_where_they_
         assert not answer.abstained and "£1.4m slippage" in answer.text, typed
     answer = service.answer("How Many Covid Vaccinations Has Primary Care Delivered?")
     assert not answer.abstained and "1,417,551" in answer.text
+    # `ask --explain` says how it was read; a question typed otherwise says nothing of capitals.
+    assert answer.trace[0].startswith("typed in capitals throughout: read as “how many Covid vaccinations has primary")
+    assert not any("capitals throughout" in step for step in service.answer("How many Covid vaccinations?").trace)
 
 
 def test_chat_shorthand_is_read_as_the_documents_write_it(service):

@@ -497,31 +497,31 @@ def _fuse(*rankings: list[int]) -> dict[int, float]:
 def _always_capitalised(texts: Iterable[str]) -> frozenset[str]:
     """Words the documents write with a capital in NAME_CAPITALISED_SHARE of their uses or more, wherever they stand
     ("Birmingham", used twice, each time in a name), as search tokens: a word typed so may name something."""
-    capitalised: Counter = Counter()
-    seen: Counter = Counter()
-    for text in texts:
-        for word in _WORD.findall(text):
-            for token in tokenize(word):
-                seen[token] += 1
-                capitalised[token] += word[0].isupper()
-    return frozenset(token for token, count in seen.items() if capitalised[token] >= NAME_CAPITALISED_SHARE * count)
+    return _mostly_capitalised((word for text in texts for word in _WORD.findall(text)), min_uses=1)
 
 
-def _proper_nouns(texts) -> set[str]:
+def _proper_nouns(texts: Iterable[str]) -> frozenset[str]:
     """Words the documents capitalise wherever they follow a lower-case word in running text:
     place, body and person names ("Coventry", "Healthwatch"), as search tokens. Headings and
     table cells, where every word may be capitalised, do not count."""
+    after_lower_case = (
+        word
+        for text in texts
+        for previous, word in pairwise(text.split())
+        if previous.isalpha() and previous.islower() and _WORD.fullmatch(word)
+    )
+    return _mostly_capitalised(after_lower_case, min_uses=MIN_NAME_USES)
+
+
+def _mostly_capitalised(words: Iterable[str], min_uses: int) -> frozenset[str]:
+    """The search tokens of ``words`` used at least ``min_uses`` times, written with a capital in NAME_CAPITALISED_SHARE
+    of those uses or more."""
     capitalised: Counter = Counter()
     seen: Counter = Counter()
-    for text in texts:
-        words = text.split()
-        for previous, word in pairwise(words):
-            if previous.isalpha() and previous.islower() and _WORD.fullmatch(word):
-                for token in tokenize(word):
-                    seen[token] += 1
-                    capitalised[token] += word[0].isupper()
-    return {
-        token
-        for token, count in seen.items()
-        if count >= MIN_NAME_USES and capitalised[token] >= NAME_CAPITALISED_SHARE * count
-    }
+    for word in words:
+        for token in tokenize(word):
+            seen[token] += 1
+            capitalised[token] += word[0].isupper()
+    return frozenset(
+        token for token, count in seen.items() if count >= min_uses and capitalised[token] >= NAME_CAPITALISED_SHARE * count
+    )

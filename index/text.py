@@ -290,31 +290,23 @@ def months_in_their_year(question: str) -> str:
 # ten, their every word read as a name the evidence lacked (``with_capitals_only_on_names``).
 # At least this many words: "GEH RTT" or "Anita Wilson" alone may well be names as typed. Set by hand.
 MIN_WORDS_IN_CAPITALS = 3
-# A word's first letter, after any opening bracket or quote: "(Annualised)" is capitalised, "Co-chairs" too; a word
-# opening with a figure or sign ("2ww", "+ve", "£1.2m") is none.
-_FIRST_LETTER = re.compile(r"(?:^|(?<=\s))[(\[\"'“‘]*([A-Za-z])")
+# A word's letters from its first, after any opening bracket or quote: "(Annualised)" is capitalised, "Co-chairs" too; a
+# word opening with a figure or sign ("2ww", "+ve", "£1.2m") is none.
+_WORD_START = re.compile(r"(?:^|(?<=\s))[(\[\"'“‘]*(?P<letters>[A-Za-z]+)")
 # The small words a headline leaves in lower case.
 _HEADLINE_SMALL_WORDS = frozenset("a an and as at by for from in of on or the to vs with".split())
 
 
 def in_capitals_throughout(message: str) -> bool:
     """Every word of ``message`` capitalised, or every letter a capital (see ``MIN_WORDS_IN_CAPITALS``)."""
-    starts = list(_FIRST_LETTER.finditer(message))
-    if len(starts) < MIN_WORDS_IN_CAPITALS:
+    words = [start["letters"] for start in _WORD_START.finditer(message)]
+    if len(words) < MIN_WORDS_IN_CAPITALS:
         return False
     if not any(letter.islower() for letter in message):
         return True
-    capitalised = [start for start in starts if start[1].isupper()]
-    small = [start for start in starts if start[1].islower() and _word_at(message, start.start(1)) in _HEADLINE_SMALL_WORDS]
-    return len(capitalised) >= MIN_WORDS_IN_CAPITALS and len(capitalised) + len(small) == len(starts)
-
-
-def _word_at(text: str, start: int) -> str:
-    """The letters of the word beginning at ``start``."""
-    end = start
-    while end < len(text) and text[end].isalpha():
-        end += 1
-    return text[start:end]
+    capitalised = [word for word in words if word[0].isupper()]
+    small = [word for word in words if word in _HEADLINE_SMALL_WORDS]
+    return len(capitalised) >= MIN_WORDS_IN_CAPITALS and len(capitalised) + len(small) == len(words)
 
 
 # A word as typed, with an apostrophe's ending ("UHCW'S").

@@ -552,12 +552,6 @@ def resolve(
         if _PERSONAL & {w.lower() for w in _words(message)} and (person := _person_meant(last, sense)):
             # "when did she join?" after "who chairs the PHM board?": the person the answer named, not the board.
             return Resolution(FollowUpKind.PRONOUN, with_person(message, person), subject=person, typed=words_typed(message))
-        if (named := _named_by_its_noun(message, history)) is not None:
-            # "who chairs that cttee?" after "what did the cwccg quality cttee want changed in the chc appeals policy":
-            # the committee the question before named, not what it asked about (a dialogue's had become "who chairs the
-            # cttee (the chc appeals policy)?", and "when do they meet next" then asked of the policy).
-            phrase, pointer = named
-            return Resolution(FollowUpKind.PRONOUN, message[: pointer.start()] + phrase + message[pointer.end() :], subject=phrase, typed=words_typed(message))
         asked_about = subject_of(last.question)  # what the last question was about, read once for the checks below
         subject = last.subject or asked_about
         party = _first_name(last.question)
@@ -748,41 +742,6 @@ def _without_trailing_frame(fragment: str, last_question: str) -> str:
 
 def _standalone(message: str) -> Resolution:
     return Resolution(FollowUpKind.STANDALONE, message, subject=subject_of(message))
-
-
-# "that cttee", "this report": one thing pointed at by what it is, the noun ending what the message says of it ("that
-# phm board" names the board by more than "phm"); not a time ("this year"), "that one", nor "that" opening a clause
-# ("does it say that trusts must ...", "is it true that ...").
-_THAT_THING = re.compile(
-    r"(?<!\bsay )(?<!\bsays )(?<!\bsaid )(?<!\btrue )(?<!\bright )(?<!\bmean )(?<!\bthink )(?<!\bknow )"
-    r"\b(?:that|this)\s+(?P<noun>[a-z][a-z'’-]*)(?=\s*(?:[?.!,;]|$))",
-    re.IGNORECASE,
-)
-_NOT_A_THING_NAMED = frozenset("one ones year month week quarter day time is was are were".split())
-# Words that do not stand inside a thing's name: those of ``_NOT_IN_A_BODYS_NAME`` and a possessive ("the icb met its
-# dpi target" names no "icb met its dpi target").
-_NOT_IN_A_NAME = rf"(?:{_NOT_IN_A_BODYS_NAME}|its|their|our|his|her|my|your)"
-
-
-def _named_by_its_noun(message: str, history: tuple[Turn, ...]) -> tuple[str, re.Match[str]] | None:
-    """The name a recent question gave the thing a message points at by its noun ("the cwccg quality cttee" for "that
-    cttee", "the m3 finance report" for "that report"), with where the message points; None when the message points
-    at nothing so, or the last question asks which thing it is ("which committee reviewed the policy?": the answer
-    names it), or names two, or the last two questions name none with words before its noun."""
-    pointer = _THAT_THING.search(message)
-    if pointer is None or pointer["noun"].lower() in _NOT_A_THING_NAMED | _FUNCTION_WORDS:
-        return None
-    noun = re.escape(pointer["noun"])
-    named = re.compile(rf"\bthe\s+(?:(?!{_NOT_IN_A_NAME}\b)[\w&'’/-]+\s+){{1,4}}{noun}\b(?!['’]s\b)", re.IGNORECASE)
-    for turn in reversed(history[-2:]):
-        names = {found.group().lower(): found.group() for found in named.finditer(turn.question)}
-        if len(names) > 1:
-            return None  # "the jucd green plan" and "the ics green plan": which one is not said
-        if names:
-            return next(iter(names.values())), pointer
-        if re.search(rf"\b{noun}\b", turn.question, re.IGNORECASE):
-            return None  # named there by no more than its noun: that is the thing meant, and its name is not there
-    return None
 
 
 def _about_listing(

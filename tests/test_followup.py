@@ -678,50 +678,6 @@ def test_a_question_word_typed_after_an_ellipsis_that_the_question_before_did_no
     assert "when" in resolve("and geh, when?", asked("how many ev charging points does swft have?")).question
 
 
-@pytest.mark.parametrize(
-    ("question", "message", "meant"),
-    [
-        # A held-out dialogue's "who chairs that cttee?" had become "who chairs the cttee (the chc appeals policy)?".
-        ("what did the cwccg quality cttee want changed in the chc appeals policy", "who chairs that cttee?", "who chairs the cwccg quality cttee?"),
-        ("how much extra did the system get for cost pressures in the m3 finance report", "who's the author of that report?", "who's the author of the m3 finance report?"),
-    ],
-)
-def test_that_thing_by_its_noun_is_what_the_question_before_named_so(question, message, meant):
-    resolved = resolve(message, asked(question))
-    assert resolved.kind is FollowUpKind.PRONOUN
-    assert resolved.question == meant
-
-
-def test_who_wrote_that_report_is_answered_with_the_report_named_before(service):
-    """A held-out dialogue's "who's the author of that report?" after a question on the m3 finance report had asked of
-    "the report (extra)" and quoted another paper; the report named is its own author line's."""
-    from bot.follow_answers import FollowUpAnswerer
-
-    answerer = FollowUpAnswerer(service)
-    first = answerer.answer("what does the month 3 finance report say about cost pressures?", ())
-    author = answerer.answer("who wrote that report?", first.history)
-    assert author.resolution.question == "who wrote the month 3 finance report?"
-    assert "Kay Speed-Andrews" in author.answer.text
-
-
-def test_that_committee_is_the_committee_named_before_and_they_meet_when_it_does(service):
-    """A review's "who chairs that cttee?" after a question on what the cwccg quality cttee said had quoted a list of
-    ICB executives ("who chairs the cttee (sepsis)?"); asked with "committee", the committee's chair and next meeting."""
-    from bot.follow_answers import FollowUpAnswerer
-
-    answerer = FollowUpAnswerer(service)
-    history = answerer.answer("what did the cwccg quality committee say about sepsis?", ()).history
-    chair = answerer.answer("who chairs that committee?", history)
-    assert "Zubair Khan" in chair.answer.text
-    assert "26th July 2022" in answerer.answer("when does it meet next?", chair.history).answer.text
-
-
-def test_that_thing_the_question_before_named_by_no_more_than_its_noun_is_read_as_before():
-    # "that meeting" after a question naming no meeting, and "this year", are no thing named before by its noun.
-    assert "(" in resolve("can gb members go to that meeting", asked("what did the audit committee ask the GB to approve?")).question
-    assert "this year" in resolve("what is it this year?", asked("what did the finance report say about the deficit plan?")).question
-
-
 def test_an_ellipsis_naming_another_body_of_the_same_kind_takes_the_place_of_the_whole_name():
     # A trial got "how much has coventry city council county council secured ...".
     meant = resolve("what about coventry city council?", asked("how much has warwickshire county council secured for ev charging?"))

@@ -150,6 +150,15 @@ def test_a_topic_with_actions_says_what_happens_next(briefings, knowledge_base):
     assert listed == len(briefing.actions) or f"{listed} of them are shown, the most relevant few of the nearest due years" in markdown
 
 
+def test_the_words_naming_a_document_are_no_topic_of_its_actions(writer, knowledge_base):
+    """A trial: "travel and transport in the green plan" said "The action table has 26 actions on this topic" over the
+    Travel and Transport theme's 18, with six Green Space and Biodiversity actions in the count for naming "green"."""
+    briefing = writer.write("travel and transport in the green plan")
+    travel = [a for a in knowledge_base.actions if a.theme == "Travel and Transport"]
+    assert travel and {a.theme for a in briefing.actions} == {"Travel and Transport"} and len(briefing.actions) == len(travel)
+    assert f"{len(travel)} actions on this topic" in render_markdown(briefing)
+
+
 def test_a_topic_naming_a_document_is_briefed_from_it_with_its_own_actions(writer, knowledge_base):
     """A trial: "nhse quarterly system review letter: concerns and actions" opened with a Governing Body remark
     on Ockenden and listed one Green Plan action under "What happens next", not the letter's own action log."""

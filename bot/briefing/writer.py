@@ -257,6 +257,10 @@ class BriefingWriter:
         other_words = set(tokenize(read_as)) - {t for _, words in mentions for t in tokenize(words)}
         if other_words and not other_words & self.service.document_tokens(named):
             named = frozenset()
+        # The words naming the documents say whose actions, not what they are about: "travel and transport in the green
+        # plan" had counted the Green Space and Biodiversity actions, which name "green", as on the topic (a trial).
+        rest = _without_words(read_as, tuple(words for _, words in mentions)) if named else ""
+        about = read_topic(rest, self.service) if set(tokenize(rest)) - STOPWORDS else []
         read_as = self.service.as_titled(read_as, mentions)  # "brief the ceo report": its title (it never writes "CEO")
         aliases = acronyms(read_as, self.service)
         queries = read_topic(read_as, self.service)
@@ -285,7 +289,7 @@ class BriefingWriter:
         keep = self._without_near_duplicates(candidates, rows)
         # None of the named documents' actions on the topic's other words: all of them ("the nhse letter: concerns and
         # actions" is about the letter's own action log; "nhse letter: desflurane" is looked for everywhere, above).
-        actions = actions_on(self.kb, queries, aliases, self._embed_cached, named) or document_actions(self.kb, named)
+        actions = actions_on(self.kb, about or queries, aliases, self._embed_cached, named) or document_actions(self.kb, named)
         nearest_topics = self._nearest_topics(best)
         near_the_best = [r.sentence_id for r in ranking if r.score >= self.service.models.follow_on_share * ranking[0].score]
         answered_by = frozenset(near_the_best[:MAX_SENTENCES]) if answerable else frozenset()  # as many as an answer quotes

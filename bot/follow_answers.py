@@ -85,6 +85,11 @@ NOTHING_TO_CONTINUE = (
     "answer quoted. Ask a question first."
 )
 # "more" after a decline: a trial read "Ask a question first" as not having been heard.
+NOTHING_FOUND_TO_CITE = (
+    "The last question found no passage that answers it, so there is no source to show. Try asking it in other words, "
+    "or naming the document or the organisation it is about."
+)
+
 NOTHING_FOUND_TO_CONTINUE = (
     "The last question found no passage that answers it, so there is nothing more of it to show. Try asking it in "
     "other words, or naming the document or the organisation it is about."
@@ -254,6 +259,8 @@ class FollowUpAnswerer:
         if kind is FollowUpKind.MORE and resolution.action_filter is None:
             said = NOTHING_FOUND_TO_CONTINUE if resolution.nothing_found else NOTHING_TO_CONTINUE
             return Answer(said, [], abstained=True), Turn(resolution.question, (), True)
+        if kind is FollowUpKind.DRILL and resolution.nothing_found:  # "where does it say that?" after a decline
+            return Answer(NOTHING_FOUND_TO_CITE, [], abstained=True), Turn(resolution.question, (), True)
         if kind is FollowUpKind.MORE:
             return self._page(resolution)
         if resolution.number is not None and resolution.action_filter is not None:  # "who leads no 14?"

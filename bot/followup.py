@@ -432,7 +432,7 @@ class Resolution:
     # NARROW to rows by number or place: the status a yes/no question asks of them ("is no 4 overdue?"), for the reply
     # to say whether they have it.
     status_asked: ActionStatus | None = None
-    nothing_found: bool = False  # MORE: the last answer was a decline, so there is nothing of it to continue
+    nothing_found: bool = False  # MORE, DRILL: the last answer was a decline, so there is nothing of it to continue or cite
     may_show_again: bool = False  # MORE: the turn before showed the listing itself, not a page of it, a row or a decline
     no_such_point: bool = False  # DRILL: a briefing's point asked by a place it has none at (its points are ``citations``)
     points: bool = False  # DRILL: ``citations`` are a briefing's points, which the turn after it keeps
@@ -514,6 +514,10 @@ def resolve(
     # so does that point named alone ("point 3?", a re-review).
     if last.citations and (_WHERE.search(message) or (expand and (not last.points or _place_asked(expand) is not None))):
         return _drill(message, last, expand)
+    if last.abstained and not last.citations and _WHERE.search(message):
+        # "where does it say that?" after a decline: a trial's had been asked of the documents as "where does the
+        # foreword say that?" and got "The documents use none of the words of the question".
+        return Resolution(FollowUpKind.DRILL, last.question, nothing_found=True)
     if last.action_filter is None and _MORE.match(message):
         # Not after a briefing: "more" of it is no passage of one of its points.
         continues = last.citations and not last.points

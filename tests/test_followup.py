@@ -1182,6 +1182,20 @@ def test_more_after_a_decline_says_the_last_question_found_nothing_not_to_ask_on
     assert "found no passage" in answer.text and "Ask a question first" not in answer.text
 
 
+@pytest.mark.parametrize("asked", ["where does it say that?", "source?", "which page is that on?"])
+def test_where_after_a_decline_says_the_last_question_found_nothing_to_cite(service, asked):
+    """A trial: "where does it say that?" after a declined "who signed the foreword" was asked of the documents as
+    "where does the foreword say that?" and got "The documents use none of the words of the question"."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    declined = answerer.answer("what is the staff car parking charge at geh in 2019?", ())
+    assert declined.answer.abstained
+    answer = answerer.answer(asked, declined.history).answer
+    assert answer.abstained and not answer.citations
+    assert "found no passage" in answer.text and "no source to show" in answer.text
+
+
 def test_thanks_after_an_answer_is_no_follow_up(service):
     """A bare-clone chat: "thanks" after "who is the letter from?" was read as "thanks (the letter from)?" and answered
     with "I thanked Danielle for your input ..."."""

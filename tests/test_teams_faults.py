@@ -29,7 +29,7 @@ from jwt.algorithms import RSAAlgorithm
 from bot.conversation import HELP_TEXT
 from bot.teams.server import create_app
 from index.config import Settings
-from tests.support.teams import Connector, channel_message, new_conversation_id, serving, teams_message
+from tests.support.teams import Connector, channel_message, feedback_invoke, new_conversation_id, serving, teams_message
 
 APP_ID = "6b1f4c2e-0d7a-4e55-9a3b-2c1d00000000"
 SEND_TIMEOUT = 3.0
@@ -146,12 +146,23 @@ DEEP = "[" * 10_000 + "]" * 10_000
         ('{"type": "message", "serviceUrl": "http://[::1", "conversation": {"id": "c"}}', "application/json"),
         ('{"type": "message", "serviceUrl": "http://127.0.0.1:abc", "conversation": {"id": "c"}}', "application/json"),
         ('{"type": "message", "serviceUrl": "http://127.0.0.1:99999", "conversation": {"id": "c"}}', "application/json"),
+        ('{"type": "message", "serviceUrl": "http://127.0.0.1:9", "conversation": {"id": "a:1\\nb"}}', "application/json"),
+        ('{"type": "message", "serviceUrl": "http://127.0.0.1:9", "conversation": {"id": "a:1\\u0000"}}', "application/json"),
+        ('{"type": "message", "serviceUrl": "http://127.0.0.1:9", "conversation": {"id": " a:1"}}', "application/json"),
+        ('{"type": "message", "serviceUrl": "http://127.0.0.1:9", "conversation": {"id": "a:1\\u2028"}}', "application/json"),
+        ('{"type": "message", "serviceUrl": "http://127.0.0.1:9", "conversation": {"id": "a:1\\ud800"}}', "application/json"),
+        ('{"type": "conversationUpdate", "serviceUrl": "http://127.0.0.1:9", "conversation": {"id": "c"}, "membersAdded": [null]}',
+         "application/json"),
+        ('{"type": "conversationUpdate", "serviceUrl": "http://127.0.0.1:9", "conversation": {"id": "c"}, "membersRemoved": "x"}',
+         "application/json"),
         ("{}", "application/json; charset=punycode"),
         ("{}", "application/json; charset=undefined"),
         ("{}", "application/json; charset=rot13"),
     ],
     ids=["deep-json", "deep-value", "bogus-charset", "no-conversation-id", "empty-conversation-id", "numeric-conversation-id",
          "ftp-service-url", "javascript-service-url", "not-a-url", "broken-ipv6-url", "non-numeric-port", "port-out-of-range",
+         "line-break-in-conversation-id", "nul-in-conversation-id", "space-before-conversation-id",
+         "line-separator-in-conversation-id", "lone-surrogate-in-conversation-id", "null-member-added", "members-removed-not-a-list",
          "punycode-charset", "undefined-charset", "rot13-charset"],
 )
 async def test_bad_activities_get_400_without_a_traceback(http, bot_url, connector, caplog, body, content_type):
@@ -162,6 +173,56 @@ async def test_bad_activities_get_400_without_a_traceback(http, bot_url, connect
     assert status == 400
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
     assert await timed_help(http, bot_url, connector) < 10  # and the bot keeps serving
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate"])
+async def test_a_body_not_encoded_as_its_content_encoding_says_gets_400_without_a_traceback(http, bot_url, connector, caplog, encoding):
+    """An attack review: "Content-Encoding: gzip" on a plain JSON body got a 500, before any token was checked, and six
+    tracebacks in the log."""
+    body = json.dumps(teams_message("help", connector.url, new_conversation_id())).encode()
+    with caplog.at_level(logging.INFO):
+        headers = {"Content-Type": "application/json", "Content-Encoding": encoding}
+        async with http.post(f"{bot_url}/api/messages", data=body, headers=headers, compress=None) as response:
+            status = response.status
+
+    assert status == 400
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+class RefusingConnector:
+    """A Bot Connector that answers every send with an error: a status and a body of the given type."""
+
+    def __init__(self, status: int, content_type: str, body: str) -> None:
+        self.url = ""
+        self.sends = 0
+        self.app = web.Application()
+        self.app.router.add_post("/v3/conversations/{conversation_id}/activities/{reply_to_id}", self._refuse)
+        self._answer = (status, content_type, body)
+
+    async def _refuse(self, request: web.Request) -> web.Response:
+        self.sends += 1
+        status, content_type, body = self._answer
+        return web.Response(status=status, text=body, content_type=content_type)
+
+
+@pytest.mark.parametrize(
+    ("status", "content_type", "body"),
+    [(500, "application/json", '{"error": {"code": "ServiceError", "message": "x"}}'), (502, "text/html", "<h1>Bad Gateway</h1>"),
+     (200, "text/html", "<html>a proxy's page</html>")],
+    ids=["500-json", "502-html", "200-html"],
+)
+async def test_a_connector_that_refuses_every_send_gets_no_500_and_no_traceback(http, bot_url, caplog, status, content_type, body):
+    """An attack review: a serviceUrl answering every send with an error got a 500 from the bot and two tracebacks: the
+    typing indicator failed, then the apology failed too and escaped the turn's error handler."""
+    refusing = RefusingConnector(status, content_type, body)
+    async with serving(refusing.app) as url:
+        with caplog.at_level(logging.INFO):
+            answered = await post(http, bot_url, teams_message("help", url, new_conversation_id()))
+
+    assert answered == 201
+    assert refusing.sends == 2  # the typing indicator, then the apology: no retries
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    assert [r for r in caplog.records if "the Bot Connector refused a send" in r.getMessage()]
 
 
 # -- tokens ------------------------------------------------------------------------------------------
@@ -318,6 +379,34 @@ async def test_malformed_invokes_get_400_without_a_traceback(http, bot_url, conn
         status = await post(http, bot_url, invoke(conversation_id, connector.url, name, value))
 
     assert status == 400
+    assert connector.sent_to(conversation_id) == []
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+async def test_feedback_on_a_reply_id_longer_than_any_message_id_gets_400_and_is_not_recorded(http, bot_url, connector, settings, caplog):
+    """An attack review: a 100,000-character replyToId was written to the feedback log whole."""
+    before = settings.feedback_file.read_text() if settings.feedback_file.exists() else ""
+    with caplog.at_level(logging.INFO):
+        status = await post(http, bot_url, feedback_invoke(connector.url, new_conversation_id(), "x" * 100_000, "like", ""))
+
+    assert status == 400
+    assert (settings.feedback_file.read_text() if settings.feedback_file.exists() else "") == before
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("adaptiveCard/action", None), ("adaptiveCard/action", {}), ("adaptiveCard/action", "x"), ("signin/tokenExchange", {}),
+     ("signin/verifyState", {"state": "1"}), ("composeExtension/query", {})],
+    ids=["card-action-no-value", "card-action-empty", "card-action-string", "token-exchange", "verify-state", "compose-extension"],
+)
+async def test_invokes_the_bot_does_not_handle_get_501_without_a_traceback(http, bot_url, connector, caplog, name, value):
+    """An attack review: an adaptive card action with no value got a 500, and a sign-in token exchange a traceback."""
+    conversation_id = new_conversation_id()
+    with caplog.at_level(logging.INFO):
+        status = await post(http, bot_url, invoke(conversation_id, connector.url, name, value))
+
+    assert status == 501
     assert connector.sent_to(conversation_id) == []
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
 

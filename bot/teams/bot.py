@@ -75,7 +75,10 @@ class KnowledgeBot(ActivityHandler):
             logger.warning("Refused a feedback invoke: %s", exc)
             return InvokeResponse(status=400)
         if feedback is None:
-            return await super().on_invoke_activity(turn_context)
+            # No other invoke is ours (adaptive card actions, sign-in): botbuilder's own handlers for them failed with a
+            # 500 on a malformed value, or a traceback for a method it lacks (an attack review).
+            logger.info("Ignored an invoke the bot does not handle")
+            return InvokeResponse(status=501)
         await self.feedback.record(feedback)
         logger.info("Recorded %s feedback on %s", feedback.reaction, feedback.reply_id)
         return InvokeResponse(status=200)

@@ -19,6 +19,9 @@ from botbuilder.schema import Activity
 
 SUBMIT_ACTION = "message/submitAction"
 REACTIONS = ("like", "dislike")
+# Longer than any message id a channel gives: a 100,000-character replyToId had been written to the log whole (an
+# attack review). Set by hand; Teams' ids are some tens of characters.
+MAX_REPLY_ID_CHARS = 256
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,8 @@ def parse_feedback(activity: Activity) -> Feedback | None:
         raise BadFeedback(f"its actionValue holds no reaction of {' or '.join(REACTIONS)}")
     conversation_id = activity.conversation.id if activity.conversation else ""
     reply_id = activity.reply_to_id if isinstance(activity.reply_to_id, str) else ""
+    if len(reply_id) > MAX_REPLY_ID_CHARS:
+        raise BadFeedback(f"its replyToId is longer than a message id ({len(reply_id):,} characters)")
     return Feedback(action["reaction"], reply_id, conversation_id, _comment(action.get("feedback")))
 
 

@@ -26,11 +26,12 @@ from urllib.parse import urlsplit
 
 import requests
 from aiohttp import web
+from aiohttp.web_protocol import RequestPayloadError
 from botbuilder.core import TurnContext, serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity, ActivityTypes
 from botframework.connector.auth import AuthenticateRequestResult
-from msrest.exceptions import DeserializationError
+from msrest.exceptions import ClientRequestError, DeserializationError, HttpOperationError
 
 from bot.conversation import Conversation
 from bot.runtime import load_conversation, watching
@@ -41,6 +42,8 @@ from index.config import Settings
 
 logger = logging.getLogger(__name__)
 
+# What a send raises when the Bot Connector answers it with an error, or cannot be reached.
+CONNECTOR_REFUSALS = (HttpOperationError, DeserializationError, ClientRequestError)
 ADAPTER = web.AppKey("adapter", CloudAdapter)
 BOT = web.AppKey("bot", KnowledgeBot)
 CONVERSATION = web.AppKey("conversation", Conversation)
@@ -103,18 +106,27 @@ async def require_activity(request: web.Request) -> Activity:
     if request.content_type != "application/json":
         raise web.HTTPUnsupportedMediaType(text="Send the activity as application/json.")
     try:
-        text = (await request.read()).decode(codecs.lookup(request.charset or "utf-8").name)
+        body = await request.read()
+    except RequestPayloadError:  # "Content-Encoding: gzip" on a body that is not (aiohttp's own error escaped as a 500)
+        # What is left of the body is not read: the connection closes after the answer, and aiohttp is told the body
+        # ended, or it reads the rest to throw away, meets the same error and logs it with a traceback.
+        request.content.feed_eof()
+        refused = web.HTTPBadRequest(text="The body is not encoded as its Content-Encoding says.")
+        refused.force_close()
+        raise refused from None
+    try:
+        text = body.decode(codecs.lookup(request.charset or "utf-8").name)
     except (LookupError, ValueError):  # an unknown charset, a codec that is not a text encoding, undecodable bytes
         raise web.HTTPBadRequest(text="The body is not text in the charset it names.") from None
     try:
-        body = json.loads(text)
+        activity = json.loads(text)
     except (ValueError, RecursionError):
         raise web.HTTPBadRequest(text="The body is not valid JSON.") from None
-    problem = activity_problem(body)
+    problem = activity_problem(activity)
     if problem:
         raise web.HTTPBadRequest(text=problem)
     try:
-        return Activity().deserialize(body)
+        return Activity().deserialize(activity)
     except (DeserializationError, RecursionError):
         raise web.HTTPBadRequest(text="The activity does not follow the Bot Framework schema.") from None
 
@@ -126,8 +138,14 @@ def activity_problem(body: object) -> str | None:
     conversation_id = body["conversation"].get("id")
     if not isinstance(conversation_id, str) or not conversation_id.strip():
         return "The activity's conversation has no id."
+    # Replies are posted to a URL made of the id: a line break or control character in it failed the send.
+    if not conversation_id.isprintable() or any(c.isspace() for c in conversation_id):
+        return "The activity's conversation id has spaces or control characters."
     if not _is_http_url(body.get("serviceUrl")):
         return "The activity's serviceUrl is not an http(s) URL."
+    for members in ("membersAdded", "membersRemoved"):
+        if members in body and not (isinstance(body[members], list) and all(isinstance(m, dict) for m in body[members])):
+            return f"The activity's {members} is not a list of accounts."
     return None
 
 
@@ -215,12 +233,20 @@ async def apologise(turn_context: TurnContext, error: Exception) -> None:
         # Sending the apology would wait on the same silent connector: one line in the log, no second send.
         logger.warning("Turn failed [ref %s]: %s", reference, error)
         return
-    logger.error("Turn failed [ref %s] for a %s activity", reference, turn_context.activity.type, exc_info=error)
+    if isinstance(error, CONNECTOR_REFUSALS):
+        # The connector answered a send with an error status or a body that is no reply (an HTML error page): its
+        # fault, not ours, so one line and no traceback.
+        logger.warning("Turn failed [ref %s]: the Bot Connector refused a send (%s)", reference, type(error).__name__)
+    else:
+        logger.error("Turn failed [ref %s] for a %s activity", reference, turn_context.activity.type, exc_info=error)
     if turn_context.activity.type == ActivityTypes.message:
-        await turn_context.send_activity(
-            f"Sorry, something went wrong on my side. Please try again; if it keeps happening, "
-            f"quote reference {reference} to the support team."
-        )
+        try:
+            await turn_context.send_activity(
+                f"Sorry, something went wrong on my side. Please try again; if it keeps happening, "
+                f"quote reference {reference} to the support team."
+            )
+        except CONNECTOR_REFUSALS as send_error:  # the request is answered all the same, not with a 500
+            logger.warning("Turn failed [ref %s]: the apology could not be sent either (%s)", reference, type(send_error).__name__)
 
 
 async def healthz(request: web.Request) -> web.Response:

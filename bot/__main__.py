@@ -446,7 +446,10 @@ def _actions(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
 
 def _brief(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     from bot.briefing import BriefingWriter, briefing_json, render_terminal, save_briefing
+    from bot.conversation import topic_problem
 
+    if problem := topic_problem(args.topic):  # as the channels say it: `brief ""` had printed "The documents do not cover ."
+        parser.error(problem)
     if args.out and args.out.suffix.lower() not in (".md", ".docx"):
         parser.error("--out needs a file name ending in .md or .docx")
     if args.out and not args.out.parent.is_dir():

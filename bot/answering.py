@@ -505,6 +505,12 @@ class Answer:
         }
 
 
+def too_long(length: int) -> Answer:
+    """The answer to a question of ``length`` characters, over MAX_QUESTION_CHARS."""
+    text = TOO_LONG.format(length=length, limit=MAX_QUESTION_CHARS)
+    return Answer(text=text, citations=[], abstained=True, trace=["declined: too long to be a question"])
+
+
 def _asked_for_a_question(step: str) -> Answer:
     """The reply to a message with nothing to look for in the documents ("??", "thanks", "approx"): ask for a question."""
     return Answer(text=NO_QUESTION, citations=[], abstained=True, trace=[step])
@@ -567,8 +573,7 @@ class AnsweringService:
         if is_talk(question):  # "thanks", "ok great", "not helpful": nothing to look for in the documents
             return _asked_for_a_question("talk to the bot, not a question")
         if len(question) > MAX_QUESTION_CHARS:
-            text = TOO_LONG.format(length=len(question), limit=MAX_QUESTION_CHARS)
-            return Answer(text=text, citations=[], abstained=True, trace=["declined: too long to be a question"])
+            return too_long(len(question))
         if (initials := initials_asked(question)) and (defined := self._definition(initials, question, filters)):
             return defined  # "what does PHM stand for?": where the documents spell it out
         if summary := summary_asked(question):  # "summarise the green plan": a briefing's job, not one answer's

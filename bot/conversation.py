@@ -19,7 +19,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import TypeVar
 
-from bot.answering import MAX_QUESTION_CHARS, Answer, AnsweringService
+from bot.answering import MAX_QUESTION_CHARS, Answer, AnsweringService, too_long
 from bot.briefing import DOCX_MEDIA_TYPE, Briefing, BriefingWriter, briefing_docx, docx_name, render_markdown
 from bot.briefing.writer import Point
 from bot.conversation_store import ConversationStore, MemoryStore
@@ -55,6 +55,8 @@ HELP_TEXT = (
 )
 RESET_TEXT = "OK, let's start over: I have forgotten the conversation so far. What would you like to know?"
 # A briefing's topic is held to a question's length: a topic of 600 KB had made a 600 KB message in Teams.
+# No question (MAX_QUESTION_CHARS) nor command and its topic is longer: a longer message is told so before it is read.
+MAX_MESSAGE_CHARS = MAX_QUESTION_CHARS + 100
 TOPIC_TOO_LONG = "That is too long for a briefing topic ({length:,} characters). Give a topic in under {limit:,} characters."
 
 # Threads answering questions (CPU-bound: search, features, ranking) off the event loop. Set by hand:
@@ -135,6 +137,10 @@ class Conversation:
         ``conversation`` keys the state (a Teams conversation id, a Telegram chat);
         ``replying_to`` is the bot message the user replied to, whose turn the message follows up.
         """
+        if len(text) > MAX_MESSAGE_CHARS and (refused := _too_long_reply(text)) is not None:
+            # Said at once, not read first: a message of a megabyte took seconds of a worker to read, and six of them
+            # held every other conversation's answer (an attack review).
+            return refused
         if conversation is None:
             return await self._off_loop(self.reply_to, text)
         if is_reset(text):
@@ -225,10 +231,8 @@ class Conversation:
     def briefing(self, topic: str) -> Reply:
         """A cited briefing as Markdown, with the same briefing attached as a Word document."""
         topic = _BRIEF_ME_ON.sub("", topic)
-        if not topic:
-            return Reply(ReplyKind.USAGE, "Type brief and a topic, for example: brief net zero targets and our carbon footprint")
-        if len(topic) > MAX_QUESTION_CHARS:
-            return Reply(ReplyKind.USAGE, TOPIC_TOO_LONG.format(length=len(topic), limit=MAX_QUESTION_CHARS))
+        if problem := topic_problem(topic):
+            return Reply(ReplyKind.USAGE, problem)
         briefing = self.briefing_writer.write(topic)
         # A briefing with nothing in it ("the documents do not cover ...") is not worth a Word document.
         attachments = (_word_document(briefing, topic),) if briefing.points else ()
@@ -330,6 +334,25 @@ def _point_passage(briefing: Briefing, point: Point) -> CitedPassage:
     """The passage a briefing's point quotes (its first citation), as a turn remembers what an answer cited."""
     citation = briefing.citations[point.citations[0] - 1]
     return CitedPassage(citation.slug, citation.page, citation.quote)
+
+
+def _too_long_reply(text: str) -> Reply | None:
+    """What a message too long for a question or a briefing's topic is told, as answering or briefing would tell it;
+    None when, read, it is not too long."""
+    message = _message_of(text)
+    if command_of(message[:MAX_MESSAGE_CHARS]) == "brief":
+        problem = topic_problem(_BRIEF_ME_ON.sub("", message.partition(" ")[2]))
+        return Reply(ReplyKind.USAGE, problem) if problem else None
+    return _answer_reply(too_long(len(message))) if len(message) > MAX_QUESTION_CHARS else None
+
+
+def topic_problem(topic: str) -> str | None:
+    """Why ``topic`` cannot be briefed (none given, or too long), as the user is told; None when it can."""
+    if not topic.strip():
+        return "Type brief and a topic, for example: brief net zero targets and our carbon footprint"
+    if len(topic) > MAX_QUESTION_CHARS:
+        return TOPIC_TOO_LONG.format(length=len(topic), limit=MAX_QUESTION_CHARS)
+    return None
 
 
 def _answer_reply(answer: Answer) -> Reply:

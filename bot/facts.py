@@ -18,6 +18,7 @@ from index.text import (
     is_ordinary_word,
     months_parted_from_years,
     tokenize,
+    with_valid_characters,
     without_modal_may,
     year_spans,
     years_written,
@@ -476,9 +477,10 @@ def without_courtesy(message: str) -> str:
 def message_as_read(message: str) -> str:
     """A message as answering and the follow-up reading both read it, before anything else: the verb "may" blanked ("if
     i may" names no month), white space collapsed, a month parted from the year typed onto it ("apr22"), the courtesy
-    it opens with dropped (``without_courtesy``), then a polite frame ("Can I ask ...", ``without_question_frame``). One
+    it opens with dropped (``without_courtesy``), then a polite frame ("Can I ask ...", ``without_question_frame``); a character
+    no UTF-8 carries is U+FFFD (``with_valid_characters``). One
     chain, so that a question asked alone and the same words read as a follow-up start from the same text."""
-    return without_question_frame(without_courtesy(months_parted_from_years(collapse_whitespace(without_modal_may(message)))))
+    return without_question_frame(without_courtesy(months_parted_from_years(collapse_whitespace(without_modal_may(with_valid_characters(message))))))
 
 
 def topic_named(message: str) -> str | None:

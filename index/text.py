@@ -33,6 +33,7 @@ from index.vocabulary import (
 )
 
 _WHITESPACE = re.compile(r"\s+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _WORD_CHARACTER = re.compile(r"\w")
 _LINE_BREAK_HYPHEN = re.compile(r"(\w)-\s*\n\s*(\w)")
 _FINANCIAL_YEAR = re.compile(rf"\b{FINANCIAL_YEAR}|\b20(\d{{2}}) to 20(\d{{2}})\b")
@@ -186,6 +187,12 @@ def mostly_web_addresses(text: str) -> bool:
 def has_a_word(text: str) -> bool:
     """Whether the text has a letter or digit at all: "??" has none, and nothing could be searched for."""
     return bool(_WORD_CHARACTER.search(text))
+
+
+def with_valid_characters(text: str) -> str:
+    """The text with each lone surrogate, which no UTF-8 carries, as U+FFFD: a terminal's bytes that were not UTF-8
+    ("caf\\xe9" arrives as "caf\\udce9") or a JSON "\\ud800" had failed the embedding model's tokenizer (an attack review)."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def collapse_whitespace(text: str) -> str:

@@ -210,6 +210,42 @@ def test_a_bad_batch_line_is_reported_and_the_others_answered(corpus_kb_dir, tmp
     assert all("question" in line["error"] for line in lines[1:])
 
 
+def test_text_that_is_not_utf8_is_answered_not_a_traceback(corpus_kb_dir, tmp_path):
+    """An attack review: a Latin-1 "é" typed in a terminal set to it ("caf\\xe9", which Python reads as a lone
+    surrogate) and a JSON "\\ud800" in a batch failed the embedding model's tokenizer with a traceback; the chat ended."""
+    asked = run_bot(["ask", "caf\udce9 net zero targets"], corpus_kb_dir)
+    assert asked.returncode == 0 and "Traceback" not in asked.stderr, asked.stderr
+    assert "2040" in asked.stdout
+
+    briefed = run_bot(["brief", "caf\udce9 water"], corpus_kb_dir)
+    assert briefed.returncode == 0 and "Traceback" not in briefed.stderr, briefed.stderr
+    assert "Briefing: caf\ufffd water" in briefed.stdout
+
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text('{"id": "s", "question": "what is the \\ud800 net zero target"}\n{"id": "w", "question": "who leads the water actions"}\n')
+    batched = run_bot(["ask", "--json", "--batch", str(batch)], corpus_kb_dir)
+    assert batched.returncode == 0 and "Traceback" not in batched.stderr, batched.stderr
+    said = {line["id"]: line for line in map(json.loads, batched.stdout.splitlines())}
+    assert "2040" in said["s"]["answer"] and "Water" in said["w"]["answer"]
+
+    environment = {**os.environ, "KB_DIR": str(corpus_kb_dir), "PYTHONPATH": str(REPO)}
+    chat = subprocess.run(
+        [sys.executable, "-m", "bot", "chat"], cwd=REPO, env=environment, capture_output=True, timeout=300,
+        input="caf\xe9 net zero targets\nwho leads the water actions\n".encode("latin-1"),
+    )
+    assert chat.returncode == 0 and b"Traceback" not in chat.stderr, chat.stderr
+    assert b"2040" in chat.stdout and b"Water" in chat.stdout  # the chat went on to the next question
+
+
+def test_brief_with_no_topic_or_too_long_a_topic_says_so_as_the_channels_do(corpus_kb_dir):
+    """An attack review: `brief ""` printed "The documents do not cover ." and a 2,000-character topic was briefed, where
+    the channels refuse both."""
+    empty = run_bot(["brief", ""], corpus_kb_dir)
+    assert empty.returncode == 2 and "Type brief and a topic" in empty.stderr and empty.stdout == ""
+    long = run_bot(["brief", "water " * 400], corpus_kb_dir)
+    assert long.returncode == 2 and "That is too long for a briefing topic (2,400 characters)" in long.stderr
+
+
 def test_a_batch_file_that_cannot_be_read_is_said_so_without_a_traceback(corpus_kb_dir, tmp_path):
     """A review's run with a batch file name that was not there got a Python traceback."""
     missing = tmp_path / "missing.jsonl"

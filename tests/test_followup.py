@@ -1162,6 +1162,26 @@ async def test_a_conversation_idle_too_long_starts_afresh(service):
     assert stale.text == alone.text
 
 
+async def test_a_message_too_long_for_anything_is_told_so_while_every_answering_worker_is_busy(service):
+    """An attack review: a message of a megabyte took a worker seconds to read before it was told it was too long, and
+    six of them held up every other conversation's answer. It is told so at once, remembering nothing."""
+    import threading
+
+    from bot.conversation import ANSWER_WORKERS
+
+    conversation = Conversation(service)
+    held = threading.Event()
+    busy = [conversation._workers.submit(held.wait) for _ in range(ANSWER_WORKERS)]  # every worker on someone's question
+    try:
+        reply = await asyncio.wait_for(conversation.respond("x " * 500_000, "terminal:big"), 5)
+    finally:
+        held.set()
+    assert all(worker.result() for worker in busy)
+    assert reply.answer is not None and reply.answer.abstained
+    assert reply.text.startswith("That is too long for a question (999,999 characters)")
+    assert await conversation.store.load("terminal:big") == ()
+
+
 def test_more_at_the_start_of_a_conversation_says_there_is_nothing_to_continue(service):
     from bot.follow_answers import NOTHING_TO_CONTINUE, FollowUpAnswerer
 

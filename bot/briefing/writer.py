@@ -60,6 +60,7 @@ from index.text import (
     is_list_item,
     months_spelled_out,
     tokenize,
+    with_valid_characters,
 )
 from index.vocabulary import CAPTION, MONTH_NAME, STOPWORDS
 
@@ -229,7 +230,7 @@ class BriefingWriter:
     def gather(self, topic: str) -> Gathered:
         """The topic read into queries; the sentences the shared ranker finds for the topic,
         each facet and each aspect, with their page neighbours; near-duplicates removed."""
-        topic = collapse_whitespace(without_control_characters(topic))
+        topic = collapse_whitespace(without_control_characters(with_valid_characters(topic)))
         # "george eliot" looked for as "GEH", "104ww" as "104 week wait", "m3" as "month 3", "avg" as "average", "inhalors"
         # and "Dementa" as "inhalers" and "dementia" (a new user's trial: the briefing said the documents do not cover
         # inhalors, then gave inhaler figures; a name a word of the documents resembles is read as that word too,

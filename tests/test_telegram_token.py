@@ -24,27 +24,47 @@ async def api():
     await server.stop()
 
 
-async def test_a_rejected_token_is_named_not_printed_and_exits_2(api, corpus_kb_dir):
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": REJECTED,
-        "TELEGRAM_API_BASE_URL": api.base_url,
-        "KB_DIR": str(corpus_kb_dir),
-        "PYTHONPATH": str(REPO),
-    }
+async def run_telegram(token: str, base_url: str, kb_dir) -> tuple[int | None, str]:
+    """``python -m bot telegram`` run to its end: its exit code and all it printed."""
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": token, "TELEGRAM_API_BASE_URL": base_url, "KB_DIR": str(kb_dir), "PYTHONPATH": str(REPO)}
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "telegram", cwd=REPO, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )
     stdout, stderr = await asyncio.wait_for(process.communicate(), 180)
-    output = (stdout + stderr).decode()
+    return process.returncode, (stdout + stderr).decode()
+
+
+async def test_a_rejected_token_is_named_not_printed_and_exits_2(api, corpus_kb_dir):
+    returncode, output = await run_telegram(REJECTED, api.base_url, corpus_kb_dir)
 
     assert api.rejected_tokens and set(api.rejected_tokens) == {REJECTED}  # the stand-in really refused it
-    assert process.returncode == 2, output
+    assert returncode == 2, output
     assert "the bot api rejected telegram_bot_token" in output.lower()
     assert "Traceback" not in output
     for part in (REJECTED, REJECTED.split(":")[1]):
         assert part not in output
+
+
+async def test_a_bot_api_that_does_not_answer_is_one_line_not_a_traceback(corpus_kb_dir, unused_tcp_port):
+    """An attack review: with TELEGRAM_API_BASE_URL pointing where nothing listens, the start ended in a traceback."""
+    nowhere = f"http://127.0.0.1:{unused_tcp_port}/bot"
+    returncode, output = await run_telegram(REJECTED, nowhere, corpus_kb_dir)
+
+    assert returncode == 1, output
+    assert f"Could not reach the Bot API at {nowhere}" in output and "Traceback" not in output
+    for part in (REJECTED, REJECTED.split(":")[1]):
+        assert part not in output
+
+
+async def test_a_token_with_a_line_break_is_refused_before_it_is_used(corpus_kb_dir, api):
+    """An attack review: a line break copied with the token ended the start with a traceback from the URL it made."""
+    returncode, output = await run_telegram(REJECTED + "\n", api.base_url, corpus_kb_dir)
+
+    assert returncode == 2, output
+    assert "TELEGRAM_BOT_TOKEN has a space or a line break in it" in output and "Traceback" not in output
+    assert not api.rejected_tokens  # never sent
+    assert REJECTED.split(":")[1] not in output
 
 
 def test_log_records_never_carry_the_token(caplog):

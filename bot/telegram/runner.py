@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.conversation import Conversation
@@ -33,6 +33,8 @@ TOKEN_REJECTED = (
     "and that TELEGRAM_API_BASE_URL points at the Bot API."
 )
 REDACTED = "<TELEGRAM_BOT_TOKEN>"
+# The URL is the base (it never holds the token) and the error its class alone: its text may hold the token's URL.
+UNREACHABLE = "Could not reach the Bot API at %s (%s): check TELEGRAM_API_BASE_URL and the network, then start again."
 
 
 def run(settings: Settings) -> int:
@@ -53,6 +55,9 @@ def run(settings: Settings) -> int:
         # python-telegram-bot's message quotes the token in full; ours names the variable instead.
         logger.error(TOKEN_REJECTED)
         return 2
+    except NetworkError as error:  # the Bot API did not answer (retried first): one line, not a traceback
+        logger.error(UNREACHABLE, settings.telegram_api_base_url, type(error).__name__)
+        return 1
     return 0
 
 
@@ -93,6 +98,9 @@ def redact_in_logs(token: str) -> None:
 def configuration_problem(settings: Settings) -> str | None:
     if not settings.telegram_token:
         return "TELEGRAM_BOT_TOKEN is not set; create a bot with @BotFather (see docs/telegram.md)."
+    if not settings.telegram_token.isprintable() or any(c.isspace() for c in settings.telegram_token):
+        # A line break copied with the token had ended the start with a traceback from the URL it is put in.
+        return "TELEGRAM_BOT_TOKEN has a space or a line break in it: set it to the token alone."
     if not settings.telegram_api_base_url.endswith("/bot"):
         # python-telegram-bot calls f"{base_url}{token}/{method}", so the base must end in /bot.
         return f"TELEGRAM_API_BASE_URL must end in /bot (got {settings.telegram_api_base_url!r})."

@@ -225,6 +225,22 @@ async def test_a_connector_that_refuses_every_send_gets_no_500_and_no_traceback(
     assert [r for r in caplog.records if "the Bot Connector refused a send" in r.getMessage()]
 
 
+async def test_an_activity_delivered_twice_is_answered_once(http, bot_url, connector):
+    """An attack review: the same "more" posted twice (as the Bot Connector retries) was answered twice, the
+    conversation moving on twice: "Actions 16-30 of 122", then "Actions 31-45"."""
+    conversation_id = new_conversation_id()
+    assert await post(http, bot_url, teams_message("what's due in 23/24?", connector.url, conversation_id)) == 201
+    more = teams_message("more", connector.url, conversation_id)
+
+    statuses = [await post(http, bot_url, more), await post(http, bot_url, more)]
+
+    assert statuses == [201, 200]
+    first, *rest = connector.messages_to(conversation_id)
+    assert len(rest) == 1 and "Actions 16" in rest[0]["text"]
+    assert await post(http, bot_url, teams_message("more", connector.url, conversation_id)) == 201  # a new "more" is answered
+    assert "Actions 31" in connector.messages_to(conversation_id)[-1]["text"]
+
+
 # -- tokens ------------------------------------------------------------------------------------------
 
 

@@ -34,6 +34,7 @@ from botframework.connector.auth import AuthenticateRequestResult
 from msrest.exceptions import ClientRequestError, DeserializationError, HttpOperationError
 
 from bot.conversation import Conversation
+from bot.lru import LRUCache
 from bot.runtime import load_conversation, watching
 from bot.teams.bot import KnowledgeBot
 from bot.teams.feedback import FeedbackLog
@@ -48,6 +49,10 @@ ADAPTER = web.AppKey("adapter", CloudAdapter)
 BOT = web.AppKey("bot", KnowledgeBot)
 CONVERSATION = web.AppKey("conversation", Conversation)
 SENDS = web.AppKey("sends", ConnectorSends)
+# Activities already taken, by conversation and id, so one delivered again is not answered again. Set by hand: far more
+# than the Bot Connector's retries span (seconds), in a few megabytes at most.
+SEEN_ACTIVITIES = 10_000
+SEEN = web.AppKey("seen", LRUCache)
 # Threads validating tokens (botbuilder may block one on Microsoft's key endpoint). Set by hand: keys are
 # cached for a day, so validation is quick CPU work but for the rare refresh; a few threads are ample.
 AUTH_THREADS = 4
@@ -76,6 +81,7 @@ def create_app(settings: Settings, conversation: Conversation) -> web.Applicatio
     app[BOT] = KnowledgeBot(conversation, settings, FeedbackLog(settings.feedback_file, settings.feedback_keeps_text))
     app[CONVERSATION] = conversation
     app[SENDS] = ConnectorSends(timeout=settings.teams_send_timeout_seconds)
+    app[SEEN] = LRUCache(SEEN_ACTIVITIES)
     app[AUTH] = TokenChecks(settings.teams_auth_timeout_seconds)
     app.on_cleanup.append(_stop_sends)
     app.cleanup_ctx.append(lambda app: _watching(app, settings.kb_watch_seconds))
@@ -94,11 +100,27 @@ async def messages(request: web.Request) -> web.StreamResponse:
     """
     activity = await require_activity(request)
     authenticated = await authenticate(request, activity)
+    if _seen_before(request.app[SEEN], activity):
+        # The Bot Connector retries an activity it thinks was lost: answering it again moved a conversation on twice
+        # ("more" gave actions 16-30, then 31-45: an attack review).
+        logger.info("Ignored a %s activity delivered again", activity.type)
+        return web.Response(status=200)
     adapter = request.app[ADAPTER]
     invoke_response = await adapter.process_activity(authenticated, activity, request.app[BOT].on_turn)
     if invoke_response:
         return web.json_response(data=serializer_helper(invoke_response.body), status=invoke_response.status)
     return web.Response(status=201)
+
+
+def _seen_before(seen: LRUCache[tuple[str, str], bool], activity: Activity) -> bool:
+    """Whether this activity (by its conversation and id) came before; notes it when it did not."""
+    if not activity.id:
+        return False
+    key = (activity.conversation.id, activity.id)
+    if key in seen:
+        return True
+    seen.put(key, True)
+    return False
 
 
 async def require_activity(request: web.Request) -> Activity:

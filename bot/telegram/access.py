@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Callable
 from enum import Enum
 
-from bot.telegram.lru import LRUCache
+from bot.lru import LRUCache
 
 # Chats and users remembered by the allow-list and the rate limiter. Set by hand: enough for every chat
 # and user of a busy deployment; older ones are forgotten.

@@ -40,8 +40,8 @@ from telegram.ext import (
 )
 
 from bot.conversation import Conversation, Reply, ReplyKind
+from bot.lru import LRUCache
 from bot.telegram.access import AllowList, RateLimiter, Verdict
-from bot.telegram.lru import LRUCache
 from bot.telegram.render import escape, render_reply
 from index.config import Settings
 

@@ -55,8 +55,6 @@ HELP_TEXT = (
 )
 RESET_TEXT = "OK, let's start over: I have forgotten the conversation so far. What would you like to know?"
 # A briefing's topic is held to a question's length: a topic of 600 KB had made a 600 KB message in Teams.
-# No question (MAX_QUESTION_CHARS) nor command and its topic is longer: a longer message is told so before it is read.
-MAX_MESSAGE_CHARS = MAX_QUESTION_CHARS + 100
 TOPIC_TOO_LONG = "That is too long for a briefing topic ({length:,} characters). Give a topic in under {limit:,} characters."
 
 # Threads answering questions (CPU-bound: search, features, ranking) off the event loop. Set by hand:
@@ -137,7 +135,7 @@ class Conversation:
         ``conversation`` keys the state (a Teams conversation id, a Telegram chat);
         ``replying_to`` is the bot message the user replied to, whose turn the message follows up.
         """
-        if len(text) > MAX_MESSAGE_CHARS and (refused := _too_long_reply(text)) is not None:
+        if len(text) > MAX_QUESTION_CHARS and (refused := _too_long_reply(text)) is not None:
             # Said at once, not read first: a message of a megabyte took seconds of a worker to read, and six of them
             # held every other conversation's answer (an attack review).
             return refused
@@ -340,7 +338,7 @@ def _too_long_reply(text: str) -> Reply | None:
     """What a message too long for a question or a briefing's topic is told, as answering or briefing would tell it;
     None when, read, it is not too long."""
     message = _message_of(text)
-    if command_of(message[:MAX_MESSAGE_CHARS]) == "brief":
+    if command_of(message[: MAX_QUESTION_CHARS + len("brief me on ")]) == "brief":
         problem = topic_problem(_BRIEF_ME_ON.sub("", message.partition(" ")[2]))
         return Reply(ReplyKind.USAGE, problem) if problem else None
     return _answer_reply(too_long(len(message))) if len(message) > MAX_QUESTION_CHARS else None

@@ -69,6 +69,7 @@ from index.vocabulary import (
     OPENS_WITH_WHO,
     PLEASANTRIES,
     QUARTER,
+    STOPWORDS,
     YEAR_WRITTEN,
     number_words,
 )
@@ -514,9 +515,10 @@ def resolve(
     # so does that point named alone ("point 3?", a re-review).
     if last.citations and (_WHERE.search(message) or (expand and (not last.points or _place_asked(expand) is not None))):
         return _drill(message, last, expand)
-    if last.abstained and not last.citations and _WHERE.search(message):
+    if last.abstained and not last.citations and _WHERE.search(message) and not set(tokenize(_WHERE.sub(" ", message))) - STOPWORDS:
         # "where does it say that?" after a decline: a trial's had been asked of the documents as "where does the
-        # foreword say that?" and got "The documents use none of the words of the question".
+        # foreword say that?" and got "The documents use none of the words of the question". Only the source asked,
+        # and nothing else: "which document says the ICB must reduce desflurane use?" is a question (a review).
         return Resolution(FollowUpKind.DRILL, last.question, nothing_found=True)
     if last.action_filter is None and _MORE.match(message):
         # Not after a briefing: "more" of it is no passage of one of its points.

@@ -157,6 +157,9 @@ def test_the_words_naming_a_document_are_no_topic_of_its_actions(writer, knowled
     travel = [a for a in knowledge_base.actions if a.theme == "Travel and Transport"]
     assert travel and {a.theme for a in briefing.actions} == {"Travel and Transport"} and len(briefing.actions) == len(travel)
     assert f"{len(travel)} actions on this topic" in render_markdown(briefing)
+    # Naming the plan and words no action holds is not a topic of all the plan's actions (a review: 150 listed).
+    plan = [a for a in knowledge_base.actions if a.source == "cw-ics-green-plan"]
+    assert len(writer.write("green plan anaesthetic gases").actions) < len(plan)
 
 
 def test_a_topic_naming_a_document_is_briefed_from_it_with_its_own_actions(writer, knowledge_base):

@@ -1180,6 +1180,11 @@ async def test_a_message_too_long_for_anything_is_told_so_while_every_answering_
     assert reply.answer is not None and reply.answer.abstained
     assert reply.text.startswith("That is too long for a question (999,999 characters)")
     assert await conversation.store.load("terminal:big") == ()
+    # Just over the limit too it is no turn: "where does it say that?" after it asks of the answer before (a review).
+    answered = await conversation.respond("What was the ICS carbon footprint in 2020/21?", "terminal:over")
+    await conversation.respond("x" * 1_050, "terminal:over")
+    where = await conversation.respond("where does it say that?", "terminal:over")
+    assert answered.answer is not None and answered.answer.citations[0].quote in where.text
 
 
 def test_more_at_the_start_of_a_conversation_says_there_is_nothing_to_continue(service):
@@ -1214,6 +1219,19 @@ def test_where_after_a_decline_says_the_last_question_found_nothing_to_cite(serv
     answer = answerer.answer(asked, declined.history).answer
     assert answer.abstained and not answer.citations
     assert "found no passage" in answer.text and "no source to show" in answer.text
+
+
+@pytest.mark.parametrize(
+    "asked", ["which document says the ICB must reduce desflurane use?", "where does the letter say mutual aid should be escalated?"]
+)
+def test_a_question_asking_where_after_a_decline_is_answered(service, asked):
+    """A review: after a decline, any message asking where something is said had got "there is no source to show"."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    declined = answerer.answer("what is the staff car parking charge at geh in 2019?", ())
+    answer = answerer.answer(asked, declined.history).answer
+    assert not answer.abstained and answer.citations and "no source to show" not in answer.text
 
 
 def test_thanks_after_an_answer_is_no_follow_up(service):

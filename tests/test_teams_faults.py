@@ -29,7 +29,16 @@ from jwt.algorithms import RSAAlgorithm
 from bot.conversation import HELP_TEXT
 from bot.teams.server import create_app
 from index.config import Settings
-from tests.support.teams import Connector, channel_message, feedback_invoke, new_conversation_id, serving, teams_message
+from tests.support.teams import (
+    BOT,
+    Connector,
+    channel_message,
+    feedback_invoke,
+    members_added,
+    new_conversation_id,
+    serving,
+    teams_message,
+)
 
 APP_ID = "6b1f4c2e-0d7a-4e55-9a3b-2c1d00000000"
 SEND_TIMEOUT = 3.0
@@ -225,6 +234,14 @@ async def test_a_connector_that_refuses_every_send_gets_no_500_and_no_traceback(
     assert [r for r in caplog.records if "the Bot Connector refused a send" in r.getMessage()]
 
 
+async def test_a_conversation_update_with_null_members_is_welcomed(http, bot_url, connector):
+    """A review: ``"membersRemoved": null`` beside the members added had got 400, and the welcome was lost."""
+    conversation_id = new_conversation_id()
+    update = {**members_added(connector.url, conversation_id, [BOT]), "membersRemoved": None}
+    assert await post(http, bot_url, update) == 201
+    assert len(connector.messages_to(conversation_id)) == 1
+
+
 async def test_an_activity_delivered_twice_is_answered_once(http, bot_url, connector):
     """An attack review: the same "more" posted twice (as the Bot Connector retries) was answered twice, the
     conversation moving on twice: "Actions 16-30 of 122", then "Actions 31-45"."""
@@ -235,7 +252,7 @@ async def test_an_activity_delivered_twice_is_answered_once(http, bot_url, conne
     statuses = [await post(http, bot_url, more), await post(http, bot_url, more)]
 
     assert statuses == [201, 200]
-    first, *rest = connector.messages_to(conversation_id)
+    _listing, *rest = connector.messages_to(conversation_id)
     assert len(rest) == 1 and "Actions 16" in rest[0]["text"]
     assert await post(http, bot_url, teams_message("more", connector.url, conversation_id)) == 201  # a new "more" is answered
     assert "Actions 31" in connector.messages_to(conversation_id)[-1]["text"]

@@ -11,7 +11,7 @@ import pytest
 
 from bot.telegram.runner import REDACTED, RedactToken
 from tests.support.paths import REPO
-from tests.support.telegram import FakeBotApi
+from tests.support.telegram import TOKEN, FakeBotApi
 
 REJECTED = "987654321:AAH-rejected-Secret_token-0123456789"
 
@@ -65,6 +65,17 @@ async def test_a_token_with_a_line_break_is_refused_before_it_is_used(corpus_kb_
     assert "TELEGRAM_BOT_TOKEN has a space or a line break in it" in output and "Traceback" not in output
     assert not api.rejected_tokens  # never sent
     assert REJECTED.split(":")[1] not in output
+
+
+async def test_a_call_the_bot_api_refuses_at_start_is_said_as_refused_not_as_unreachable(api, corpus_kb_dir):
+    """A review: python-telegram-bot's BadRequest is a NetworkError, so a refusal (a webhook URL that is not https, say)
+    had been told as "Could not reach the Bot API"."""
+    api.fail_next("getMe", 400)
+    returncode, output = await run_telegram(TOKEN, api.base_url, corpus_kb_dir)
+
+    assert returncode == 2, output
+    assert "The Bot API refused a call at start: Injected failure" in output
+    assert "Could not reach" not in output and "Traceback" not in output
 
 
 def test_log_records_never_carry_the_token(caplog):

@@ -290,7 +290,13 @@ class BriefingWriter:
         keep = self._without_near_duplicates(candidates, rows)
         # None of the named documents' actions on the topic's other words: all of them ("the nhse letter: concerns and
         # actions" is about the letter's own action log; "nhse letter: desflurane" is looked for everywhere, above).
-        actions = actions_on(self.kb, about or queries, aliases, self._embed_cached, named) or document_actions(self.kb, named)
+        # Matched on the topic without the naming words first; when they find none, as before (a review: "green plan
+        # anaesthetic gases" had got all 150 of the plan's actions from ``document_actions``).
+        actions = (
+            (about and actions_on(self.kb, about, aliases, self._embed_cached, named))
+            or actions_on(self.kb, queries, aliases, self._embed_cached, named)
+            or document_actions(self.kb, named)
+        )
         nearest_topics = self._nearest_topics(best)
         near_the_best = [r.sentence_id for r in ranking if r.score >= self.service.models.follow_on_share * ranking[0].score]
         answered_by = frozenset(near_the_best[:MAX_SENTENCES]) if answerable else frozenset()  # as many as an answer quotes

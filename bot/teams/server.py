@@ -112,11 +112,11 @@ async def messages(request: web.Request) -> web.StreamResponse:
     return web.Response(status=201)
 
 
-def _seen_before(seen: LRUCache[tuple[str, str], bool], activity: Activity) -> bool:
-    """Whether this activity (by its conversation and id) came before; notes it when it did not."""
+def _seen_before(seen: LRUCache[tuple[str, str, str], bool], activity: Activity) -> bool:
+    """Whether this activity (by its conversation, kind and id) came before; notes it when it did not."""
     if not activity.id:
         return False
-    key = (activity.conversation.id, activity.id)
+    key = (activity.conversation.id, str(activity.type), activity.id)
     if key in seen:
         return True
     seen.put(key, True)
@@ -166,7 +166,7 @@ def activity_problem(body: object) -> str | None:
     if not _is_http_url(body.get("serviceUrl")):
         return "The activity's serviceUrl is not an http(s) URL."
     for members in ("membersAdded", "membersRemoved"):
-        if members in body and not (isinstance(body[members], list) and all(isinstance(m, dict) for m in body[members])):
+        if body.get(members) is not None and not (isinstance(body[members], list) and all(isinstance(m, dict) for m in body[members])):
             return f"The activity's {members} is not a list of accounts."
     return None
 

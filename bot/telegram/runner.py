@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.conversation import Conversation
@@ -54,6 +54,9 @@ def run(settings: Settings) -> int:
     except InvalidToken:
         # python-telegram-bot's message quotes the token in full; ours names the variable instead.
         logger.error(TOKEN_REJECTED)
+        return 2
+    except BadRequest as error:  # a NetworkError to python-telegram-bot, but the Bot API answered: its reason, said once
+        logger.error("The Bot API refused a call at start: %s", error.message)
         return 2
     except NetworkError as error:  # the Bot API did not answer (retried first): one line, not a traceback
         logger.error(UNREACHABLE, settings.telegram_api_base_url, type(error).__name__)

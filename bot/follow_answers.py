@@ -84,12 +84,12 @@ NOTHING_TO_CONTINUE = (
     "There is nothing to continue: \"more\" shows the rest of an action list, or more of the passages an "
     "answer quoted. Ask a question first."
 )
-# "more" after a decline: a trial read "Ask a question first" as not having been heard.
+# "where does it say that?" after a decline: a trial's had been searched for as a question of its own.
 NOTHING_FOUND_TO_CITE = (
     "The last question found no passage that answers it, so there is no source to show. Try asking it in other words, "
     "or naming the document or the organisation it is about."
 )
-
+# "more" after a decline: a trial read "Ask a question first" as not having been heard.
 NOTHING_FOUND_TO_CONTINUE = (
     "The last question found no passage that answers it, so there is nothing more of it to show. Try asking it in "
     "other words, or naming the document or the organisation it is about."

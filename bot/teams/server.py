@@ -49,7 +49,7 @@ ADAPTER = web.AppKey("adapter", CloudAdapter)
 BOT = web.AppKey("bot", KnowledgeBot)
 CONVERSATION = web.AppKey("conversation", Conversation)
 SENDS = web.AppKey("sends", ConnectorSends)
-# Activities already taken, by conversation and id, so one delivered again is not answered again. Set by hand: far more
+# Activities already taken, by conversation, kind and id, so one delivered again is not answered again. Set by hand: far more
 # than the Bot Connector's retries span (seconds), in a few megabytes at most.
 SEEN_ACTIVITIES = 10_000
 SEEN = web.AppKey("seen", LRUCache)

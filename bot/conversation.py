@@ -23,7 +23,7 @@ from bot.answering import MAX_QUESTION_CHARS, Answer, AnsweringService, too_long
 from bot.briefing import DOCX_MEDIA_TYPE, Briefing, BriefingWriter, briefing_docx, docx_name, render_markdown
 from bot.briefing.writer import Point
 from bot.conversation_store import ConversationStore, MemoryStore
-from bot.facts import without_courtesy
+from bot.facts import message_as_read, without_courtesy
 from bot.follow_answers import FollowUpAnswerer
 from bot.followup import CitedPassage, FollowUpKind, Resolution, Turn, is_reset, remember, up_to_reply
 from index.text import collapse_whitespace
@@ -167,6 +167,8 @@ class Conversation:
 
     def reply_in_context(self, text: str, history: tuple[Turn, ...]) -> tuple[Reply, tuple[Turn, ...] | None]:
         """The reply to a message read with ``history``, and the history to keep (None: unchanged)."""
+        if len(text) > MAX_QUESTION_CHARS and (refused := _too_long_reply(text)) is not None:
+            return refused, None  # no turn: "where does it say that?" after it asks of the answer before (a re-review)
         message = _message_of(text)
         if is_reset(message):
             return Reply(ReplyKind.RESET, RESET_TEXT), ()
@@ -341,7 +343,9 @@ def _too_long_reply(text: str) -> Reply | None:
     if command_of(message[: MAX_QUESTION_CHARS + len("brief me on ")]) == "brief":
         problem = topic_problem(_BRIEF_ME_ON.sub("", message.partition(" ")[2]))
         return Reply(ReplyKind.USAGE, problem) if problem else None
-    return _answer_reply(too_long(len(message))) if len(message) > MAX_QUESTION_CHARS else None
+    # Measured as answering measures it: "Can you tell me ..." is no part of the question (a re-review).
+    question = message_as_read(message)
+    return _answer_reply(too_long(len(question))) if len(question) > MAX_QUESTION_CHARS else None
 
 
 def topic_problem(topic: str) -> str | None:

@@ -1180,11 +1180,18 @@ async def test_a_message_too_long_for_anything_is_told_so_while_every_answering_
     assert reply.answer is not None and reply.answer.abstained
     assert reply.text.startswith("That is too long for a question (999,999 characters)")
     assert await conversation.store.load("terminal:big") == ()
-    # Just over the limit too it is no turn: "where does it say that?" after it asks of the answer before (a review).
+    # Just over the limit too it is no turn: "where does it say that?" after it asks of the answer before (a review), in
+    # the channels and in the chat and batch alike (a re-review).
     answered = await conversation.respond("What was the ICS carbon footprint in 2020/21?", "terminal:over")
     await conversation.respond("x" * 1_050, "terminal:over")
     where = await conversation.respond("where does it say that?", "terminal:over")
     assert answered.answer is not None and answered.answer.citations[0].quote in where.text
+    _, history = conversation.reply_in_context("What was the ICS carbon footprint in 2020/21?", ())
+    refused, kept = conversation.reply_in_context("x" * 1_001, history or ())
+    assert refused.text.startswith("That is too long for a question (1,001 characters)") and kept is None
+    # Measured as answering measures it: a polite frame is no part of the question.
+    framed = await conversation.respond("Can you tell me " + "what was the ICS carbon footprint in 2020/21 " * 22, "terminal:framed")
+    assert not framed.text.startswith("That is too long")
 
 
 def test_more_at_the_start_of_a_conversation_says_there_is_nothing_to_continue(service):

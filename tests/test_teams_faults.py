@@ -160,6 +160,7 @@ DEEP = "[" * 10_000 + "]" * 10_000
         ('{"type": "message", "serviceUrl": "http://127.0.0.1:9", "conversation": {"id": " a:1"}}', "application/json"),
         ('{"type": "message", "serviceUrl": "http://127.0.0.1:9", "conversation": {"id": "a:1\\u2028"}}', "application/json"),
         ('{"type": "message", "serviceUrl": "http://127.0.0.1:9", "conversation": {"id": "a:1\\ud800"}}', "application/json"),
+        ('{"type": "message", "serviceUrl": "http://127.0.0.1:9", "conversation": {"id": "a:1\\ud83d\\ude00x"}}', "application/json"),
         ('{"type": "conversationUpdate", "serviceUrl": "http://127.0.0.1:9", "conversation": {"id": "c"}, "membersAdded": [null]}',
          "application/json"),
         ('{"type": "conversationUpdate", "serviceUrl": "http://127.0.0.1:9", "conversation": {"id": "c"}, "membersRemoved": "x"}',
@@ -171,7 +172,7 @@ DEEP = "[" * 10_000 + "]" * 10_000
     ids=["deep-json", "deep-value", "bogus-charset", "no-conversation-id", "empty-conversation-id", "numeric-conversation-id",
          "ftp-service-url", "javascript-service-url", "not-a-url", "broken-ipv6-url", "non-numeric-port", "port-out-of-range",
          "line-break-in-conversation-id", "nul-in-conversation-id", "space-before-conversation-id",
-         "line-separator-in-conversation-id", "lone-surrogate-in-conversation-id", "null-member-added", "members-removed-not-a-list",
+         "line-separator-in-conversation-id", "lone-surrogate-in-conversation-id", "emoji-in-conversation-id", "null-member-added", "members-removed-not-a-list",
          "punycode-charset", "undefined-charset", "rot13-charset"],
 )
 async def test_bad_activities_get_400_without_a_traceback(http, bot_url, connector, caplog, body, content_type):

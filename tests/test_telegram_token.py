@@ -89,3 +89,7 @@ def test_log_records_never_carry_the_token(caplog):
     assert redact.filter(record)
     text = handler.format(record)
     assert REJECTED not in text and REDACTED in text
+    # In any case: python-telegram-bot lowers an error message's letters after its first (a re-review).
+    lowered = logger.makeRecord("tests.token", logging.ERROR, __file__, 1, "Unknown url /bot%s/getme", (REJECTED.lower(),), None)
+    assert redact.filter(lowered)
+    assert REJECTED.lower() not in handler.format(lowered) and REDACTED in handler.format(lowered)

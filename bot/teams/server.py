@@ -160,9 +160,10 @@ def activity_problem(body: object) -> str | None:
     conversation_id = body["conversation"].get("id")
     if not isinstance(conversation_id, str) or not conversation_id.strip():
         return "The activity's conversation has no id."
-    # Replies are posted to a URL made of the id: a line break or control character in it failed the send.
-    if not conversation_id.isprintable() or any(c.isspace() for c in conversation_id):
-        return "The activity's conversation id has spaces or control characters."
+    # Replies are posted to a URL made of the id: a line break, a control character or one outside ASCII (an emoji, a
+    # re-review) in it failed the send. The channels' ids are ASCII ("19:...@thread.tacv2;messageid=...", "a:1...").
+    if not conversation_id.isascii() or not conversation_id.isprintable() or any(c.isspace() for c in conversation_id):
+        return "The activity's conversation id has spaces, control characters or characters outside ASCII."
     if not _is_http_url(body.get("serviceUrl")):
         return "The activity's serviceUrl is not an http(s) URL."
     for members in ("membersAdded", "membersRemoved"):

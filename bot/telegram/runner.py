@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -61,6 +62,9 @@ def run(settings: Settings) -> int:
     except NetworkError as error:  # the Bot API did not answer (retried first): one line, not a traceback
         logger.error(UNREACHABLE, settings.telegram_api_base_url, type(error).__name__)
         return 1
+    except TelegramError as error:  # refused otherwise (too many requests, forbidden, a conflict): one line too
+        logger.error("A call to the Bot API failed at start: %s (%s)", error.message, type(error).__name__)
+        return 1
     return 0
 
 
@@ -80,15 +84,18 @@ class RedactToken(logging.Filter):
     def __init__(self, token: str) -> None:
         super().__init__()
         self.token = token
+        # In any case: python-telegram-bot capitalises an error's message, lowering the rest ("Unknown url /bot987...:aah-...",
+        # a re-review), and a server may echo the URL it was sent.
+        self._token = re.compile(re.escape(token), re.IGNORECASE)
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if self.token in message:
-            record.msg, record.args = message.replace(self.token, REDACTED), ()
+        if self._token.search(message):
+            record.msg, record.args = self._token.sub(REDACTED, message), ()
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text and self.token in record.exc_text:
-            record.exc_text = record.exc_text.replace(self.token, REDACTED)
+        if record.exc_text and self._token.search(record.exc_text):
+            record.exc_text = self._token.sub(REDACTED, record.exc_text)
         return True
 
 

@@ -83,7 +83,6 @@ class RedactToken(logging.Filter):
 
     def __init__(self, token: str) -> None:
         super().__init__()
-        self.token = token
         # In any case: python-telegram-bot capitalises an error's message, lowering the rest ("Unknown url /bot987...:aah-...",
         # a re-review), and a server may echo the URL it was sent.
         self._token = re.compile(re.escape(token), re.IGNORECASE)

@@ -182,7 +182,10 @@ class HybridSearcher:
         ("chargin" finds "charging"). Kept as typed: words the documents use, figures, short words, and
         English words the documents happen not to use ("promptly" is not a misspelling of "promote")."""
         english = {token for word in _QUERY_WORD.findall(query) if is_english_word(word) for token in tokenize(word)}
-        return [token if (token := stem(word)) in english else self.closest_known(word) for word in search_words(query)]
+        return [
+            token if (token := stem(word)) in english and not self._acronym_in_plural(word) else self.closest_known(word)
+            for word in search_words(query)
+        ]
 
     def closest_known(self, word: str) -> str:
         """The search token of the documents' word closest to a word as written ("inhlaer": "inhaler"),
@@ -194,11 +197,22 @@ class HybridSearcher:
         the documents use it or none is close enough. Words are compared as written, not as stems, which
         are short enough to draw wrong neighbours ("inher" for "inhlaer")."""
         word = word.lower()
+        if acronym := self._acronym_in_plural(word):
+            return acronym
         if self.knows(stem(word)) or len(word) < MIN_CORRECTED_LETTERS or not word.isalpha():
             return word
         same_start = self._words_by_initial.get(word[:1], [])
         match = difflib.get_close_matches(word, same_start, n=1, cutoff=SPELLING_CUTOFF)
         return match[0] if match else word
+
+    def _acronym_in_plural(self, word: str) -> str:
+        """The acronym a word the documents never use is the plural of, typed in lower case ("evs", "gps": "ev", "gp"),
+        as ``index.text.plain_tokens`` reads "EVs"; or "". Short words are stemmed only from four letters (``stem``)."""
+        word = word.lower()
+        singular = word[:-1]
+        if word.endswith("s") and singular.isalpha() and self.is_acronym(singular) and not self.knows(stem(word)):
+            return singular
+        return ""
 
     def words_never_used(self, text: str) -> list[str]:
         """The words of ``text``, lower case, that are no English word, that the documents never use, and that are no
@@ -214,7 +228,7 @@ class HybridSearcher:
     def _reads_as_a_known_word(self, word: str) -> bool:
         """Whether a word is English, chat, or the documents' own, as typed or as staff slip in typing it; cheapest first."""
         tokens = tokenize(word)
-        if not tokens or all(self.knows(t) for t in tokens):
+        if not tokens or all(self.knows(t) for t in tokens) or self._acronym_in_plural(word):
             return True
         english = (
             *_unstretched(word), *_uninflected(word), _spelled_as_in_america(word), *(f"{word[:i]}'{word[i:]}" for i in range(1, len(word)))

@@ -301,6 +301,9 @@ def test_a_misspelled_or_abbreviated_question_finds_its_page(service, question, 
         ("ev chargin points", "ev charging points"),
         ("inhlaer recycling", "inhaler recycling"),  # letters swapped: compared as written, not as stems
         ("Okenden risk", "Ockenden risk"),
+        # An acronym's plural typed in lower case, read as "EVs" is: "evs" had matched nothing, "gps" nothing but itself.
+        ("how many evs has swft got", "how many EVs has swft got"),
+        ("gps in coventry", "GPs in coventry"),
     ],
 )
 def test_a_misspelled_word_is_read_as_the_corpus_word_it_resembles(service, typed, meant):

@@ -335,6 +335,7 @@ async def test_webhook_answers_bodies_that_are_not_updates_with_4xx_or_drops_the
         ('{"message": {}}', "application/json", 400),  # no update_id: not from Telegram
         ('{"update_id": 1, "message": "x"}', "application/json", 200),  # Telegram's, unreadable: dropped, not redelivered
         (json.dumps({"update_id": 2, "message": unreadable}), "application/json", 200),
+        (json.dumps({"update_id": 4, "message": {"message_id": 1, "date": 0, "text": "hi"}}), "application/json", 200),  # no chat
         (json.dumps({"update_id": 3, "message": message(chat_id, "/help")}), "application/json; charset=punycode", 200),
     ]
     with caplog.at_level(logging.WARNING):
@@ -348,8 +349,11 @@ async def test_webhook_answers_bodies_that_are_not_updates_with_4xx_or_drops_the
     assert statuses == [status for _, _, status in bodies]
     assert "/help" in text and len(api.calls_to("sendMessage", chat_id)) == 1
     assert [r.getMessage() for r in caplog.records if "Dropped update" in r.getMessage()] == [
-        "Dropped update 1: it could not be read (AttributeError)", "Dropped update 2: it could not be read (OverflowError)"
+        "Dropped update 1: it could not be read (AttributeError)",
+        "Dropped update 2: it could not be read (OverflowError)",
+        "Dropped update 4: its message names no chat",
     ]
+    assert not [r for r in caplog.records if r.exc_info]  # no traceback
 
 
 def test_configuration_problems_are_explained():

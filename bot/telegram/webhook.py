@@ -53,6 +53,10 @@ def webhook_app(application: Application, secret: str, path: str) -> web.Applica
         except (ValueError, TypeError, KeyError, AttributeError, OverflowError, OSError, RecursionError) as error:
             logger.warning("Dropped update %d: it could not be read (%s)", body["update_id"], type(error).__name__)
             return web.Response()
+        if update.effective_message is not None and update.effective_message.chat is None:
+            # Telegram always names the chat; without one there is no one to answer, and the handlers would fail.
+            logger.warning("Dropped update %d: its message names no chat", update.update_id)
+            return web.Response()
         await application.update_queue.put(update)
         return web.Response()
 

@@ -110,31 +110,37 @@ class KnowledgeBaseWatcher:
         self.interval = interval
         self.kb_dir = conversation.service.kb.directory.parent.parent
         self._lease = store.take_lease(conversation.service.kb.directory)
+        self._failed = ""  # the build that failed to load: not tried again until CURRENT names another
+        if self._lease is None:
+            logger.warning("Cannot write to %s: answering without a lease on the build in use", self.kb_dir)
 
     @property
     def build(self) -> str:
         return self.conversation.service.kb.directory.name
 
     async def watch(self) -> None:
-        """Check for a new build until cancelled; a build that fails to load is logged and retried."""
+        """Check for a new build until cancelled. A build that fails to load is logged once and not tried again: a
+        build named in CURRENT is finished, so it will not mend, and an attack review saw a damaged one log a
+        traceback every 2 s, loading it whole each time. The next ingest names another."""
         while True:
             await asyncio.sleep(self.interval)
             try:
                 await self.check()
             except Exception:
-                logger.exception("Could not switch to the new knowledge base build; still answering from %s", self.build)
+                logger.exception("Could not switch to knowledge base build %s; still answering from %s", self._failed, self.build)
 
     async def check(self) -> bool:
         """Swap in the build ``CURRENT`` names if it is not the one in use; True if it swapped."""
         store.renew_lease(self._lease)
         build = await asyncio.to_thread(store.current_build, self.kb_dir)
-        if build is None or build.name == self.build:
+        if build is None or build.name in (self.build, self._failed):
             return False
         lease = store.take_lease(build)
         try:
             service, writer = await asyncio.to_thread(self._load, build)
         except BaseException:
             store.release_lease(lease)
+            self._failed = build.name
             raise
         self._swap(service, writer)
         store.release_lease(self._lease)

@@ -26,7 +26,8 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from contextlib import suppress
+from dataclasses import asdict, dataclass, field, fields
 from itertools import accumulate
 from pathlib import Path
 
@@ -143,26 +144,56 @@ def current_build(kb_dir: Path) -> Path | None:
     pointer = kb_dir / CURRENT_FILE
     if not pointer.exists():
         return None
-    build = kb_dir / BUILDS_DIR / pointer.read_text(encoding="utf-8").strip()
+    name = pointer.read_text(encoding="utf-8", errors="replace").strip()
+    # A build's own name only: an empty or edited CURRENT ("", "..") named builds/ itself or a folder outside it.
+    if not name or Path(name).name != name or name in {".", ".."} or name.startswith("."):
+        return None
+    build = kb_dir / BUILDS_DIR / name
     return build if build.is_dir() else None
 
 
+# What reading a damaged build raises: a truncated or missing file (OSError), JSON or an array cut short (ValueError),
+# a manifest of the wrong shape (TypeError, KeyError), SQLite's and faiss's own errors (sqlite3.Error, RuntimeError).
+_DAMAGE = (OSError, ValueError, TypeError, KeyError, sqlite3.Error, RuntimeError)
+
+
 def load(kb_dir: Path, model_name: str, dimension: int, build: Path | None = None) -> KnowledgeBase:
-    """Open the build in use (or ``build``), refusing one made with another model or format."""
+    """Open the build in use (or ``build``), refusing one made with another model or format, or damaged."""
     build = build or current_build(kb_dir)
     if build is None:
         raise KnowledgeBaseError(f"No knowledge base in {kb_dir}. Build it with: python -m ingest corpus --index {kb_dir}")
-    manifest = Manifest(**json.loads((build / "manifest.json").read_text(encoding="utf-8")))
-    if manifest.format_version != FORMAT_VERSION or manifest.model != model_name or manifest.dimension != dimension:
+    try:
+        manifest = _read_manifest(build)
+        if manifest.format_version != FORMAT_VERSION or manifest.model != model_name or manifest.dimension != dimension:
+            raise KnowledgeBaseError(
+                f"The knowledge base in {kb_dir} was built with format {manifest.format_version} and model "
+                f"{manifest.model}; this version needs format {FORMAT_VERSION} and {model_name}. "
+                f"Re-ingest with: python -m ingest corpus --index {kb_dir}"
+            )
+        database = build / "kb.sqlite"
+        if not database.is_file():  # sqlite3 would make an empty one
+            raise FileNotFoundError(f"no {database.name}")
+        with sqlite3.connect(database) as conn:
+            documents = _read_documents(conn, build)
+            actions = actions_store.load_actions(conn)
+        dense_index = faiss.read_index(str(build / "chunks.faiss"))
+    except _DAMAGE as error:
+        # An attack review: a truncated manifest, index or database ended the server's start in a traceback.
         raise KnowledgeBaseError(
-            f"The knowledge base in {kb_dir} was built with format {manifest.format_version} and model "
-            f"{manifest.model}; this version needs format {FORMAT_VERSION} and {model_name}. "
+            f"The knowledge base build {build.name} in {kb_dir} is damaged ({type(error).__name__}: {error}). "
             f"Re-ingest with: python -m ingest corpus --index {kb_dir}"
-        )
-    with sqlite3.connect(build / "kb.sqlite") as conn:
-        documents = _read_documents(conn, build)
-        actions = actions_store.load_actions(conn)
-    return KnowledgeBase(build, manifest, documents, faiss.read_index(str(build / "chunks.faiss")), actions)
+        ) from error
+    return KnowledgeBase(build, manifest, documents, dense_index, actions)
+
+
+def _read_manifest(build: Path) -> Manifest:
+    """The build's manifest. Its format version is checked by the caller before anything else is read, so fields a later
+    version adds are left aside rather than refused as an unknown argument."""
+    data = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise TypeError("the manifest is not a JSON object")
+    known = {f.name for f in fields(Manifest)}
+    return Manifest(**{key: value for key, value in data.items() if key in known})
 
 
 def write(
@@ -182,16 +213,22 @@ def write(
     name = f"build-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
     staging = builds / f".{name}.partial"
     staging.mkdir()
-    manifest = _manifest(documents, model_name, dimension, text_pipeline)
-    _write_sqlite(staging / "kb.sqlite", documents, current_build(kb_dir))
-    chunk_vectors = _stack([d.chunk_vectors for d in documents], dimension)
-    np.save(staging / "chunk_vectors.npy", chunk_vectors)
-    np.save(staging / "sentence_vectors.npy", _stack([d.sentence_vectors for d in documents], dimension))
-    faiss.write_index(build_dense_index(chunk_vectors), str(staging / "chunks.faiss"))
-    (staging / "manifest.json").write_text(json.dumps(asdict(manifest), indent=2), encoding="utf-8")
-    if before_publish is not None:
-        before_publish(staging)
-    staging.rename(builds / name)
+    try:
+        manifest = _manifest(documents, model_name, dimension, text_pipeline)
+        _write_sqlite(staging / "kb.sqlite", documents, current_build(kb_dir))
+        chunk_vectors = _stack([d.chunk_vectors for d in documents], dimension)
+        np.save(staging / "chunk_vectors.npy", chunk_vectors)
+        np.save(staging / "sentence_vectors.npy", _stack([d.sentence_vectors for d in documents], dimension))
+        faiss.write_index(build_dense_index(chunk_vectors), str(staging / "chunks.faiss"))
+        (staging / "manifest.json").write_text(json.dumps(asdict(manifest), indent=2), encoding="utf-8")
+        if before_publish is not None:
+            before_publish(staging)
+        staging.rename(builds / name)
+    except BaseException:
+        # A failed write (a full disk, an interrupt) takes its partial build with it: an attack review saw three failed
+        # runs leave three full-size partials, on a disk already full, until the day-old sweep.
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     _point_current_at(kb_dir, name)
     _remove_other_builds(builds, keep=name)
     return manifest
@@ -252,26 +289,35 @@ def _remove_other_builds(builds: Path, keep: str) -> None:
             shutil.rmtree(builds.parent / LEASES_DIR / path.name, ignore_errors=True)
 
 
-def take_lease(build: Path) -> Path:
-    """Claim ``build`` (a folder under ``builds/``) for a running server; returns the lease to renew and release.
+def take_lease(build: Path) -> Path | None:
+    """Claim ``build`` (a folder under ``builds/``) for a running server; returns the lease to renew and release, or
+    None when the knowledge base cannot be written to (the Docker image's, built by root and read by its own user:
+    an attack review saw the server fail to start there). No ingest can remove a build from such a folder either.
 
     A lease is a file whose modification time is its heartbeat, so it works
     across processes and containers sharing the folder, and a crashed server's
     lease simply goes stale.
     """
     folder = build.parent.parent / LEASES_DIR / build.name
-    folder.mkdir(parents=True, exist_ok=True)
     lease = folder / f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    lease.touch()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        lease.touch()
+    except OSError:
+        return None
     return lease
 
 
-def renew_lease(lease: Path) -> None:
-    lease.touch()
+def renew_lease(lease: Path | None) -> None:
+    if lease is not None:
+        with suppress(OSError):
+            lease.touch()
 
 
-def release_lease(lease: Path) -> None:
-    lease.unlink(missing_ok=True)
+def release_lease(lease: Path | None) -> None:
+    if lease is not None:
+        with suppress(OSError):
+            lease.unlink(missing_ok=True)
 
 
 def is_leased(kb_dir: Path, name: str) -> bool:
@@ -303,8 +349,10 @@ def _write_sqlite(path: Path, documents: list[StoredDocument], previous_build: P
     with sqlite3.connect(path) as conn:
         conn.executescript(_SCHEMA)
         actions_store.create_schema(conn)
-        if previous_build is not None:
-            with sqlite3.connect(previous_build / "kb.sqlite") as previous:
+        if previous_build is not None and (previous_build / "kb.sqlite").is_file():
+            # The edits made to the action table are kept; a damaged build in use has none to give, and the new build
+            # is what mends it (an attack review: re-ingesting, as the error told, failed on the old database).
+            with suppress(sqlite3.Error), sqlite3.connect(previous_build / "kb.sqlite") as previous:
                 actions_store.copy_overrides(conn, previous)
         for position, doc in enumerate(documents):
             r = doc.record

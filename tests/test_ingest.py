@@ -158,6 +158,61 @@ def test_interrupted_ingest_leaves_previous_knowledge_base_usable(small_corpus, 
     kb = load(kb_dir)
     assert not any("incinerators" in s.text for s in kb.by_slug["notes"].sentences)
     assert any("twice a week" in s.text for s in kb.by_slug["notes"].sentences)
+    # ... and takes its partial build with it (an attack review: failed runs on a full disk left theirs).
+    assert [p.name for p in (kb_dir / store.BUILDS_DIR).iterdir()] == [kb.directory.name]
+
+
+DAMAGE = {
+    "a truncated database": lambda build: (build / "kb.sqlite").write_bytes((build / "kb.sqlite").read_bytes()[:4096]),
+    "no database": lambda build: (build / "kb.sqlite").unlink(),
+    "a truncated dense index": lambda build: (build / "chunks.faiss").write_bytes((build / "chunks.faiss").read_bytes()[:1000]),
+    "a manifest that is a list": lambda build: (build / "manifest.json").write_text("[]"),
+    "truncated vectors": lambda build: (build / "sentence_vectors.npy").write_bytes(b"\x93NUMPY"),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_a_damaged_build_is_named_so_and_reingesting_mends_it(small_corpus, tmp_path, embedder, damage):
+    """An attack review: each of these ended the bot's start in a traceback, and the re-ingest its message asked for
+    failed on the same damage."""
+    kb_dir = tmp_path / "kb"
+    ingest_corpus(small_corpus, kb_dir, lambda: embedder)
+    DAMAGE[damage](store.current_build(kb_dir))
+    with pytest.raises(store.KnowledgeBaseError, match=r"is damaged \(.*\)\. Re-ingest with: python -m ingest corpus"):
+        load(kb_dir)
+    ingest_corpus(small_corpus, kb_dir, lambda: embedder)
+    assert any("twice a week" in s.text for s in load(kb_dir).by_slug["notes"].sentences)
+
+
+def test_a_manifest_field_of_a_later_version_is_read_past(small_corpus, tmp_path, embedder):
+    """A field the code does not know is left aside: the format version says whether the build can be read."""
+    kb_dir = tmp_path / "kb"
+    ingest_corpus(small_corpus, kb_dir, lambda: embedder)
+    manifest_path = store.current_build(kb_dir) / "manifest.json"
+    manifest_path.write_text(json.dumps(json.loads(manifest_path.read_text()) | {"signed_by": "a later ingest"}))
+    assert "travel" in load(kb_dir).by_slug
+
+
+@pytest.mark.parametrize("named", ["", "..", ".", "../builds", ".build-x.partial"])
+def test_current_naming_no_build_is_no_knowledge_base(small_corpus, tmp_path, embedder, named):
+    """An empty or edited CURRENT had named the builds folder itself."""
+    kb_dir = tmp_path / "kb"
+    ingest_corpus(small_corpus, kb_dir, lambda: embedder)
+    (kb_dir / store.CURRENT_FILE).write_text(named)
+    with pytest.raises(store.KnowledgeBaseError, match="No knowledge base"):
+        load(kb_dir)
+
+
+def test_a_server_that_cannot_write_to_the_knowledge_base_answers_without_a_lease(small_corpus, tmp_path, embedder):
+    """The Docker image's knowledge base is built by root and read by the image's own user: taking a lease there had
+    stopped the server's start. (A file where the leases folder goes fails as a read-only folder does, even for root.)"""
+    kb_dir = tmp_path / "kb"
+    ingest_corpus(small_corpus, kb_dir, lambda: embedder)
+    (kb_dir / store.LEASES_DIR).write_text("not a folder")
+    lease = store.take_lease(store.current_build(kb_dir))
+    assert lease is None
+    store.renew_lease(lease)
+    store.release_lease(lease)
 
 
 def test_empty_corpus_changes_nothing(small_corpus, tmp_path, embedder):

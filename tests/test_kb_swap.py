@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 
 import aiohttp
@@ -10,6 +11,7 @@ import pytest
 
 from bot.answering import AnsweringService
 from bot.conversation import Conversation
+from bot.runtime import KnowledgeBaseWatcher
 from bot.teams.server import create_app
 from index import store
 from index.config import Settings
@@ -76,3 +78,28 @@ async def test_a_running_server_answers_from_a_new_build_within_seconds(tmp_path
     write_pdf(corpus / "travel-plan.pdf", BIKE_PAGES, title="Staff Travel Plan 2023")
     ingest_corpus(corpus, kb_dir, lambda: embedder)
     assert not first_build.exists()
+
+
+async def test_a_damaged_new_build_is_told_once_and_the_server_keeps_its_own(tmp_path, embedder, caplog):
+    """An attack review: a build named in CURRENT that would not load was loaded again every 2 s, a traceback each time
+    (about 50,000 log lines an hour). It is told once; the build in use goes on answering."""
+    corpus, kb_dir = tmp_path / "corpus", tmp_path / "kb"
+    corpus.mkdir()
+    write_pdf(corpus / "travel-plan.pdf", BIKE_PAGES, title="Staff Travel Plan 2023")
+    ingest_corpus(corpus, kb_dir, lambda: embedder)
+    first_build = store.current_build(kb_dir)
+    conversation = Conversation(AnsweringService(store.load(kb_dir, embedder.name, embedder.dimension), embedder))
+    watcher = KnowledgeBaseWatcher(conversation, interval=0.02)
+    write_pdf(corpus / "travel-plan.pdf", CHANGED_PAGES, title="Staff Travel Plan 2023")
+    ingest_corpus(corpus, kb_dir, lambda: embedder)
+    (store.current_build(kb_dir) / "kb.sqlite").write_bytes(b"not a database")
+    with caplog.at_level(logging.ERROR):
+        watching = asyncio.create_task(watcher.watch())
+        await asyncio.sleep(0.5)
+        watching.cancel()
+        await asyncio.gather(watching, return_exceptions=True)
+    watcher.close()
+    told = [r.getMessage() for r in caplog.records if "Could not switch" in r.getMessage()]
+    assert len(told) == 1 and store.current_build(kb_dir).name in told[0]
+    assert watcher.build == first_build.name
+    assert "40" in (await conversation.respond(QUESTION, "after")).text

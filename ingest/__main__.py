@@ -15,6 +15,7 @@ from pathlib import Path
 from index import actions_store, store
 from index.config import ConfigurationError, Settings
 from ingest.build import NothingToIngest, ingest_corpus
+from ingest.catalog import CatalogError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,9 +36,14 @@ def main(argv: list[str] | None = None) -> int:
     quiet_libraries()
     try:
         report = ingest_corpus(args.corpus, args.index, show_progress=sys.stderr.isatty())
-    except NothingToIngest as exc:
-        print(exc, file=sys.stderr)
+    except (NothingToIngest, CatalogError) as exc:
+        print(f"{exc}. Nothing was changed." if isinstance(exc, CatalogError) else exc, file=sys.stderr)
         return 2
+    except OSError as exc:
+        # A read-only, full or mistaken --index (a file): the build in use stays, as an interrupted ingest leaves it.
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"Ingest failed: {exc.strerror or exc}{where}. The knowledge base in use is unchanged.", file=sys.stderr)
+        return 1
     print(report.summary())
     return 1 if report.skipped else 0
 

@@ -24,21 +24,50 @@ class DocumentInfo:
     kind: str
 
 
+class CatalogError(Exception):
+    """``catalog.json`` cannot be read; the message names the file and what is wrong, and nothing is ingested."""
+
+
+# The fields an entry must give, and those it may; each is text (a date may be written as a number: 2022).
+_REQUIRED = ("file", "slug", "title")
+_OPTIONAL = ("date", "kind")
+
+
 def load_catalog(corpus_dir: Path) -> dict[str, DocumentInfo]:
-    """Catalog entries keyed by file name (``cw-ics-green-plan.pdf``)."""
+    """Catalog entries keyed by file name (``cw-ics-green-plan.pdf``). An attack review saw a malformed catalog (bad
+    JSON, an object for the list, an entry without a slug, a list for a title) end the ingest in a traceback, one of
+    them only while the new build was being written: each is now refused first, saying where."""
     path = corpus_dir / CATALOG_FILE
     if not path.exists():
         return {}
-    entries = json.loads(path.read_text(encoding="utf-8"))
-    return {
-        Path(entry["file"]).name: DocumentInfo(
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise CatalogError(f"{path}: not UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        raise CatalogError(f"{path}: not JSON ({error.msg} at line {error.lineno}, column {error.colno})") from None
+    except OSError as error:
+        raise CatalogError(f"{path}: could not be read ({error.strerror or error})") from None
+    if not isinstance(entries, list):
+        raise CatalogError(f"{path}: should be a list of documents, one object each")
+    catalog: dict[str, DocumentInfo] = {}
+    for number, entry in enumerate(entries, 1):
+        where = f"{path}: entry {number}"
+        if not isinstance(entry, dict):
+            raise CatalogError(f"{where} is not an object")
+        missing = [name for name in _REQUIRED if not isinstance(entry.get(name), str) or not entry[name].strip()]
+        if missing:
+            raise CatalogError(f"{where} has no text for {', '.join(repr(m) for m in missing)}")
+        wrong = [name for name in _OPTIONAL if entry.get(name) is not None and not isinstance(entry[name], str | int)]
+        if wrong:
+            raise CatalogError(f"{where} has {', '.join(repr(w) for w in wrong)} that is not text")
+        catalog[Path(entry["file"]).name] = DocumentInfo(
             slug=entry["slug"],
             title=entry["title"],
-            date=str(entry.get("date", "")),
-            kind=entry.get("kind", "document"),
+            date=str(entry.get("date") or ""),
+            kind=str(entry.get("kind") or "document"),
         )
-        for entry in entries
-    }
+    return catalog
 
 
 def describe_uncatalogued(path: Path) -> DocumentInfo:

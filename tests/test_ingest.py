@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import re
 import shutil
@@ -16,6 +17,7 @@ from index.embedder import Embedder
 from index.text import english_word_costs
 from ingest import build
 from ingest.build import NothingToIngest, ingest_corpus, runs_on_page
+from ingest.catalog import CatalogError
 from ingest.sentences import page_sentences, split_sentences
 from ingest.words import repair_pages
 
@@ -607,3 +609,56 @@ def test_each_row_of_a_table_of_figures_with_comments_is_a_sentence_of_its_own()
 def test_prose_and_other_rows_are_not_parted_as_rows_with_comments(page, expected):
     sentences, _ = page_sentences(page, 1, "")
     assert [s.text for s in sentences] == expected
+
+
+@pytest.mark.parametrize(
+    ("catalog", "told"),
+    [
+        ('[{"file": ', r"catalog\.json: not JSON \(Expecting value at line 1, column 11\)"),
+        ('{"file": "travel-plan.pdf"}', "should be a list of documents"),
+        ('[{"file": "travel-plan.pdf", "title": "T"}]', "entry 1 has no text for 'slug'"),
+        ('[{"file": null, "slug": null, "title": null}]', "entry 1 has no text for 'file', 'slug', 'title'"),
+        ('[{"file": "travel-plan.pdf", "slug": "t", "title": ["T"]}]', "entry 1 has no text for 'title'"),
+        ('[{"file": "travel-plan.pdf", "slug": "t", "title": "T", "kind": {}}]', "entry 1 has 'kind' that is not text"),
+        (b"[\xff]", "not UTF-8 text"),
+    ],
+)
+def test_a_malformed_catalog_is_refused_saying_where_and_changes_nothing(small_corpus, tmp_path, embedder, catalog, told):
+    """An attack review: each ended the ingest in a traceback (a list for a title only while writing the new build)."""
+    kb_dir = tmp_path / "kb"
+    ingest_corpus(small_corpus, kb_dir, lambda: embedder)
+    before = store.current_build(kb_dir)
+    path = small_corpus / "catalog.json"
+    path.write_bytes(catalog if isinstance(catalog, bytes) else catalog.encode())
+    with pytest.raises(CatalogError, match=told):
+        ingest_corpus(small_corpus, kb_dir, lambda: embedder)
+    assert store.current_build(kb_dir) == before
+
+
+def test_a_file_named_outside_utf8_is_skipped_and_a_catalog_entry_without_its_file_is_told(small_corpus, tmp_path, embedder):
+    """An attack review: a file name that is not UTF-8 ended the whole ingest in a traceback, and a catalog entry
+    naming a file the corpus lacks (a typo) lost that document's title without a word."""
+    os.close(os.open(os.fsencode(small_corpus) + b"/bad\xff.txt", os.O_CREAT | os.O_WRONLY))
+    catalog = json.loads((small_corpus / "catalog.json").read_text())
+    (small_corpus / "catalog.json").write_text(json.dumps([*catalog, {"file": "pdf/travle-plan.pdf", "slug": "x", "title": "X"}]))
+    report = ingest_corpus(small_corpus, tmp_path / "kb", lambda: embedder)
+    assert "Skipped bad?.txt: its name is not UTF-8; rename it" in report.summary()
+    assert "catalog.json lists travle-plan.pdf, which is not in the corpus" in report.summary()
+    assert report.files == 2
+
+
+def test_the_ingest_command_tells_a_bad_catalog_and_a_target_it_cannot_write_in_one_line(small_corpus, tmp_path, capsys, monkeypatch):
+    """What a lead sees at the terminal: one line each, no traceback, and the build in use untouched."""
+    from ingest.__main__ import main
+
+    monkeypatch.setattr(build, "Embedder", lambda: pytest.fail("nothing is embedded before the catalog is read"))
+    (small_corpus / "catalog.json").write_text('[{"file": "travel-plan.pdf"}]')
+    assert main([str(small_corpus), "--index", str(tmp_path / "kb")]) == 2
+    assert capsys.readouterr().err.strip() == f"{small_corpus / 'catalog.json'}: entry 1 has no text for 'slug', 'title'. Nothing was changed."
+    (small_corpus / "catalog.json").unlink()
+    target = tmp_path / "a-file"
+    target.write_text("not a folder")
+    monkeypatch.undo()
+    assert main([str(small_corpus), "--index", str(target)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1] == f"Ingest failed: Not a directory ({target / 'builds'}). The knowledge base in use is unchanged."

@@ -248,7 +248,13 @@ def _chat(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
             continue  # an accidental Enter is not a goodbye
         if without_courtesy(message).lower().strip(" .!/") in QUIT_WORDS:  # "thanks, bye" too
             return 0
-        reply, remembered = conversation.reply_in_context(message, history)
+        try:
+            reply, remembered = conversation.reply_in_context(message, history)
+        except KeyboardInterrupt:
+            # Ctrl-C while an answer is worked out stops that answer, as a shell stops a command; the chat and what it
+            # remembers go on (an attack review: a traceback from inside the model ended the chat).
+            print("\n(stopped; ask again, or quit)")
+            continue
         history = history if remembered is None else remembered
         print("\n" + render_reply_for_terminal(reply))
 

@@ -305,3 +305,25 @@ def test_a_reader_that_stops_early_gets_no_traceback(corpus_kb_dir):
     errors = bot.stderr.read().decode()
     bot.wait(timeout=300)
     assert "Traceback" not in errors and "BrokenPipeError" not in errors
+
+
+def test_ctrl_c_while_an_answer_is_worked_out_stops_that_answer_not_the_chat(corpus_kb_dir, monkeypatch, capsys):
+    """An attack review: Ctrl-C while the chat answered ended it with a traceback from inside the model. The interrupt
+    arrives inside the first answer here, as SIGINT would; the chat says so and answers the next question."""
+    from bot.conversation import Conversation
+
+    reply_in_context = Conversation.reply_in_context
+    interrupted = []
+
+    def interrupted_once(self, message, history):
+        if not interrupted:
+            interrupted.append(message)
+            raise KeyboardInterrupt
+        return reply_in_context(self, message, history)
+
+    monkeypatch.setattr(Conversation, "reply_in_context", interrupted_once)
+    typed = iter(["what is the ICS carbon footprint?", "who leads the water actions?", "quit"])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(typed))
+    assert main(["--index", str(corpus_kb_dir), "chat"]) == 0
+    out = capsys.readouterr().out
+    assert interrupted and "(stopped; ask again, or quit)" in out and "Water" in out

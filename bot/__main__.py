@@ -10,12 +10,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import math
 import os
 import shlex
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from bot.answering import Answer
 from bot.config import ConfigurationError, Settings
@@ -129,7 +130,8 @@ def _ask(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     if args.batch:
         # Read before the knowledge base loads: a file that is not there says so at once, not with a traceback.
         try:
-            lines = args.batch.read_text(encoding="utf-8").splitlines()
+            # "-sig": Notepad and Excel start a UTF-8 file with a byte-order mark, which had made line 1 "not a JSON object".
+            lines = args.batch.read_text(encoding="utf-8-sig").splitlines()
         except (OSError, UnicodeDecodeError) as unreadable:
             reason = "it is not UTF-8 text" if isinstance(unreadable, UnicodeDecodeError) else unreadable.strerror or type(unreadable).__name__
             parser.error(f"cannot read the batch file {args.batch}: {reason}")
@@ -149,9 +151,8 @@ def _ask(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
         histories: dict[str, tuple[Turn, ...]] = {}
         for number, line in enumerate(lines, start=1):
             if line.strip():
-                item = _batch_item(line)
-                if not isinstance(item.get("question"), str):  # said on its own output line; the rest are still answered
-                    error = 'not a JSON object with a "question" string'
+                item, error = _batch_item(line)
+                if error:  # said on its own output line; the rest are still answered
                     print(json.dumps({"id": item.get("id"), "line": number, "error": error}), flush=True)
                     continue
                 conversation = item.get("conversation")
@@ -166,7 +167,7 @@ def _ask(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
                     remembered, said = contextual.history, _answer_json(contextual.answer)
                 if conversation is not None and remembered is not None:
                     histories[str(conversation)] = remembered
-                print(json.dumps({"id": item.get("id"), **said}, ensure_ascii=False), flush=True)
+                print(json.dumps({"id": item.get("id"), **said}, ensure_ascii=False, allow_nan=False), flush=True)
         return 0
     if command_of(args.question):
         if args.doc or args.kind or args.explain:
@@ -217,13 +218,39 @@ def _unknown_documents(service, slugs: list[str], kinds: list[str]) -> str:
     return ""
 
 
-def _batch_item(line: str) -> dict:
-    """One line of a batch file as a JSON object ({} when it is not one)."""
+def _batch_item(line: str) -> tuple[dict, str]:
+    """One line of a batch file as a JSON object with a question, and what is wrong with it ("" when nothing is)."""
+    not_an_object = 'not a JSON object with a "question" string'
     try:
-        item = json.loads(line)
-    except ValueError:
-        return {}
-    return item if isinstance(item, dict) else {}
+        item = json.loads(line, parse_constant=_not_a_json_number, parse_float=_finite_float)
+    except _NotStrictJson as exc:
+        return {}, str(exc)
+    except (ValueError, RecursionError):  # an attack review: a line "[[[[..." 100,000 deep had ended the whole batch
+        return {}, not_an_object
+    if not isinstance(item, dict) or not isinstance(item.get("question"), str):
+        return (item if isinstance(item, dict) else {}), not_an_object
+    if not item["question"].strip():  # an attack review: "" and "   " had been answered with the help text
+        return item, 'the "question" is empty'
+    return item, ""
+
+
+class _NotStrictJson(ValueError):
+    """A batch line with NaN or Infinity, which Python's json reads but JSON has not."""
+
+
+def _not_a_json_number(constant: str) -> NoReturn:
+    """Refuses NaN and Infinity. An attack review: an "id" of NaN was echoed as a bare NaN, and the output line was no
+    longer JSON. Refused rather than echoed as the string "NaN": the id is there to match answers to questions, and a
+    NaN id (a spreadsheet's empty cell, most likely) matches nothing, so the user is told which line to fix."""
+    raise _NotStrictJson(f"not valid JSON: {constant} is not a JSON number (write it as a string, or leave it out)")
+
+
+def _finite_float(text: str) -> float:
+    """A JSON number as a float, refused when it is too large for one (1e999 would be echoed as Infinity)."""
+    value = float(text)
+    if not math.isfinite(value):
+        _not_a_json_number(text)
+    return value
 
 
 def _chat(args, settings: Settings, parser: argparse.ArgumentParser) -> int:

@@ -210,6 +210,34 @@ def test_a_bad_batch_line_is_reported_and_the_others_answered(corpus_kb_dir, tmp
     assert all("question" in line["error"] for line in lines[1:])
 
 
+def test_batch_lines_too_deep_blank_or_not_strict_json_get_an_error_line_and_the_rest_are_answered(corpus_kb_dir, tmp_path):
+    """An attack review: a line nested 100,000 deep ended the batch with a traceback, a byte-order mark (Notepad, Excel)
+    made line 1 "not a JSON object", an "id" of NaN was echoed as a bare NaN (not JSON), and a blank question got the
+    help text."""
+    batch = tmp_path / "batch.jsonl"
+    lines = [
+        '{"id": "bom", "question": "who leads the water actions"}',
+        "[" * 100_000,
+        '{"id": NaN, "question": "who leads the water actions"}',
+        '{"id": 1e999, "question": "who leads the water actions"}',
+        '{"id": "blank", "question": "   "}',
+        '{"id": "empty", "question": ""}',
+        '{"id": "last", "question": "who leads the water actions"}',
+    ]
+    batch.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+
+    result = run_bot(["ask", "--json", "--batch", str(batch)], corpus_kb_dir)
+
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-500:]
+    said = [json.loads(line, parse_constant=lambda constant: pytest.fail(f"{constant} in the output: not JSON")) for line in result.stdout.splitlines()]
+    assert [line.get("line") for line in said] == [None, 2, 3, 4, 5, 6, None]
+    assert "Water" in said[0]["answer"] and "Water" in said[-1]["answer"]
+    assert said[1]["error"] == 'not a JSON object with a "question" string'
+    assert said[2]["id"] is None and "NaN is not a JSON number" in said[2]["error"]
+    assert "1e999 is not a JSON number" in said[3]["error"]
+    assert [(line["id"], line["error"]) for line in said[4:6]] == [("blank", 'the "question" is empty'), ("empty", 'the "question" is empty')]
+
+
 def test_text_that_is_not_utf8_is_answered_not_a_traceback(corpus_kb_dir, tmp_path):
     """An attack review: a Latin-1 "é" typed in a terminal set to it ("caf\\xe9", which Python reads as a lone
     surrogate) and a JSON "\\ud800" in a batch failed the embedding model's tokenizer with a traceback; the chat ended."""

@@ -489,12 +489,20 @@ def _brief(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
         # Checked before the minute of work, not found out after it.
         print(f"Cannot write {args.out}: the folder {args.out.parent} does not exist.", file=sys.stderr)
         return 2
+    if args.out and args.out.is_dir():  # an attack review: "--out notes.md" naming a folder failed after the work
+        print(f"Cannot write {args.out}: it is a folder; give a file name.", file=sys.stderr)
+        return 2
     replacing = bool(args.out) and args.out.exists()
     briefing = BriefingWriter(load_service(settings)).write(args.topic)
+    # Printed before the file is written: a folder or file that turns out read-only loses the file, not the briefing.
+    print(json.dumps(briefing_json(briefing), ensure_ascii=False, indent=2) if args.json else render_terminal(briefing), flush=True)
     if args.out:
-        save_briefing(briefing, args.out)
+        try:
+            save_briefing(briefing, args.out)
+        except OSError as exc:  # an attack review: a read-only folder or file had ended in a traceback
+            print(f"Cannot write {args.out}: {exc.strerror or type(exc).__name__}. The briefing is printed above.", file=sys.stderr)
+            return 1
         print(f"Wrote {args.out}" + (" (replaced the file that was there)" if replacing else ""), file=sys.stderr)
-    print(json.dumps(briefing_json(briefing), ensure_ascii=False, indent=2) if args.json else render_terminal(briefing))
     return 0
 
 

@@ -97,6 +97,30 @@ def test_brief_into_a_missing_folder_stops_before_the_work(corpus_kb_dir, tmp_pa
     assert not out.exists()
 
 
+def test_brief_to_a_folder_stops_before_the_work(corpus_kb_dir, tmp_path):
+    """An attack review: `--out` naming a folder ended in a traceback after the briefing was written, and lost it."""
+    folder = tmp_path / "briefing.docx"
+    folder.mkdir()
+
+    result = run_bot(["brief", "net zero", "--out", str(folder)], corpus_kb_dir, probe=True)
+
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == f"Cannot write {folder}: it is a folder; give a file name.\nNO MODEL\n"
+
+
+@pytest.mark.skipif(not Path("/sys").is_dir(), reason="needs a folder no one may create files in, even root: /sys")
+def test_brief_that_cannot_be_written_still_prints_the_briefing(corpus_kb_dir):
+    """An attack review: a read-only folder or file ended in a traceback and the briefing was never shown."""
+    out = Path("/sys/briefing.docx")  # sysfs refuses new files; a read-only folder would not stop the tests' root user
+
+    result = run_bot(["brief", "net zero", "--out", str(out)], corpus_kb_dir)
+
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "Briefing: net zero" in result.stdout
+    assert result.stderr.startswith(f"Cannot write {out}: ") and result.stderr.endswith(". The briefing is printed above.\n")
+    assert len(result.stderr.splitlines()) == 1
+
+
 def test_brief_says_when_it_replaces_an_existing_file(corpus_kb_dir, tmp_path, capsys):
     out = tmp_path / "briefing.md"
     out.write_text("last week's briefing", encoding="utf-8")

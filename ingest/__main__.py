@@ -59,6 +59,9 @@ def _actions(argv: list[str], settings: Settings) -> int:
     args = parser.parse_args(argv)
     if args.export and args.export.suffix.lower() not in (".csv", ".xlsx"):
         parser.error("--export needs a file name ending in .csv or .xlsx")
+    if args.export and (problem := _unwritable(args.export)):  # an attack review: these had been tracebacks
+        print(f"Cannot write {args.export}: {problem}.", file=sys.stderr)
+        return 2
     try:
         database = store.database_path(args.index)
     except store.KnowledgeBaseError as exc:
@@ -67,7 +70,11 @@ def _actions(argv: list[str], settings: Settings) -> int:
     with sqlite3.connect(database) as conn:
         if args.export:
             export = actions_store.export_xlsx if args.export.suffix.lower() == ".xlsx" else actions_store.export_csv
-            export(conn, args.export)
+            try:
+                export(conn, args.export)
+            except OSError as exc:
+                print(f"Cannot write {args.export}: {exc.strerror or type(exc).__name__}.", file=sys.stderr)
+                return 2
             print(f"Wrote {len(actions_store.load_actions(conn))} actions to {args.export}")
             return 0
         try:
@@ -75,10 +82,22 @@ def _actions(argv: list[str], settings: Settings) -> int:
         except actions_store.MalformedCsv as exc:
             print(f"{args.import_file}: {exc}. Nothing was changed.", file=sys.stderr)
             return 2
+        except OSError as exc:  # an attack review: a file that is not there had been a traceback
+            print(f"Cannot read {args.import_file}: {exc.strerror or type(exc).__name__}. Nothing was changed.", file=sys.stderr)
+            return 2
     print(f"Imported {args.import_file}: {report.changed} rows changed, {report.unchanged} unchanged.")
     for row in report.unmatched:
         print(f"  line {row.line}: no action {row.source} / {row.theme} / {row.number} any more; ignored", file=sys.stderr)
     return 0
+
+
+def _unwritable(path: Path) -> str:
+    """Why ``path`` cannot be written as a file, when that is plain before trying ("" when it is not)."""
+    if path.is_dir():
+        return "it is a folder; give a file name"
+    if not path.parent.is_dir():
+        return f"the folder {path.parent} does not exist"
+    return ""
 
 
 if __name__ == "__main__":

@@ -284,3 +284,23 @@ def test_the_command_line_says_which_line_is_too_long_without_a_traceback(corpus
     workbook = tmp_path / "actions.xlsx"
     assert main(["actions", "--export", str(workbook), "--index", str(corpus_kb_dir)]) == 0
     assert workbook.read_bytes()[:2] == b"PK"  # a real workbook (a zip), not CSV text
+
+
+def test_the_command_line_says_when_a_file_cannot_be_written_or_read_without_a_traceback(corpus_kb_dir, tmp_path, capsys):
+    """An attack review: --export to a folder or into a missing folder, and --import of a missing file, were tracebacks."""
+    from ingest.__main__ import main
+
+    folder = tmp_path / "actions.csv"
+    folder.mkdir()
+    said = {
+        f"Cannot write {folder}: it is a folder; give a file name.": ["--export", str(folder)],
+        f"Cannot write {tmp_path / 'no' / 'a.xlsx'}: the folder {tmp_path / 'no'} does not exist.": ["--export", str(tmp_path / "no" / "a.xlsx")],
+        f"Cannot read {tmp_path / 'no.csv'}: No such file or directory. Nothing was changed.": ["--import", str(tmp_path / "no.csv")],
+    }
+    for message, args in said.items():
+        assert main(["actions", *args, "--index", str(corpus_kb_dir)]) == 2
+        assert capsys.readouterr().err == message + "\n"
+    if Path("/sys").is_dir():  # sysfs refuses new files even to root, whom a read-only folder would not stop
+        assert main(["actions", "--export", "/sys/actions.csv", "--index", str(corpus_kb_dir)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("Cannot write /sys/actions.csv: ") and len(err.splitlines()) == 1

@@ -16,7 +16,7 @@ import shlex
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 from bot.answering import Answer
 from bot.config import ConfigurationError, Settings
@@ -27,6 +27,8 @@ from index.store import KnowledgeBaseError
 from ingest.build import NothingToIngest
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from bot.conversation import Reply
     from bot.evaluation import EvalQuestion
 
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
 EVAL_QUESTIONS = Path(__file__).resolve().parents[1] / "eval" / "questions.jsonl"
 # Off-topic questions written for the subject gate: fitted on by it alone, and measured apart (out of fold).
 GATE_QUESTIONS = EVAL_QUESTIONS.with_name("offtopic_questions.jsonl")
+_Loaded = TypeVar("_Loaded")  # a question or a dialogue read from an eval file
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -292,8 +295,9 @@ def _eval(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     if args.held_out and (args.gate_questions or "none").lower() != "none":
         parser.error("--gate-questions is for fitting, out of fold; --held-out fits nothing")
     gate_questions = [] if args.held_out else _gate_questions(args.gate_questions, parser)  # read before the slow start
+    questions = _eval_file(evaluation.load_questions, args.questions)
+    _check_details(args.details)
     service = load_service(settings)
-    questions = evaluation.load_questions(args.questions)
     folds = sorted({q.fold for q in questions})
     ours = None
     if args.held_out:
@@ -317,7 +321,7 @@ def _eval(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
         if name.startswith("ours ("):
             ours_details = details
             if args.details:
-                args.details.write_text("\n".join(json.dumps(d, ensure_ascii=False) for d in details) + "\n", encoding="utf-8")
+                _write_details(args.details, details)
     for group in tables[next(iter(systems))]:
         count = sum(1 for q in questions if group == "all" or group in (f"category {q.category}", f"type {q.type}"))
         print(f"{group} ({count} questions)")
@@ -347,13 +351,45 @@ def _eval(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     return 0
 
 
+def _eval_file(load: Callable[[Path], list[_Loaded]], path: Path) -> list[_Loaded]:
+    """``load(path)``, or the one line saying why the file cannot be used, and exit 2 (as ``parser.error`` exits)."""
+    from bot.evaluation import EvalFileError
+
+    try:
+        return load(path)
+    except EvalFileError as exc:
+        print(exc, file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _check_details(path: Path | None) -> None:
+    """Stops, with one line, when the ``--details`` file cannot be written: found before the evaluation, not after it
+    (an attack review: a folder that was not writable had ended a long run in a traceback). Opened to append, which
+    changes nothing in a file that is there; one made for the test is removed again."""
+    if path is None:
+        return
+    existed = path.exists()
+    try:
+        with path.open("a", encoding="utf-8"):
+            pass
+    except OSError as exc:
+        print(f"Cannot write {path}: {exc.strerror or type(exc).__name__}.", file=sys.stderr)
+        raise SystemExit(2) from None
+    if not existed:
+        path.unlink()
+
+
+def _write_details(path: Path, details: list[dict]) -> None:
+    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in details), encoding="utf-8")
+
+
 def _train(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     from bot import evaluation, training
     from bot.ranker import MODELS_FILE
 
     gate_questions = _gate_questions(args.gate_questions, parser)  # read before the slow start
+    questions = _eval_file(evaluation.load_questions, args.questions)
     service = load_service(settings, models=training.UNTRAINED)
-    questions = evaluation.load_questions(args.questions)
     also = f" and {len(gate_questions)} off-topic ones for the subject gate" if gate_questions else ""
     models = training.fit(training.collect(service, questions + gate_questions), f"{args.questions.name}: {len(questions)} questions{also}, all folds")
     models = replace(models, text_pipeline=service.kb.manifest.text_pipeline)  # the text its features were read from
@@ -376,7 +412,7 @@ def _gate_questions(path: str | None, parser: argparse.ArgumentParser) -> list[E
         return []
     if not Path(path).is_file():
         parser.error(f"no such file of off-topic questions for the subject gate: {path} (or say --gate-questions none)")
-    questions = evaluation.load_questions(Path(path))
+    questions = _eval_file(evaluation.load_questions, Path(path))
     if answerable := [q.id for q in questions if q.answerable]:
         parser.error(f"{path} is for off-topic questions, which have no evidence; these have some: {', '.join(answerable[:5])}")
     return [replace(q, gate_only=True) for q in questions]
@@ -394,7 +430,7 @@ def _compare(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     print(f"{len(paired)} questions in both" + (f" ({unpaired[0]} only before and {unpaired[1]} only after, left out)" if any(unpaired) else ""))
     category = {}
     if args.questions.exists():
-        category = {q.id: q.category for q in evaluation.load_questions(args.questions)}
+        category = {q.id: q.category for q in _eval_file(evaluation.load_questions, args.questions)}
     else:
         print(f"{args.questions} is missing: categories are shown as ?")
     print(f"\n{'':<6} {'before':>6} {'after':>6} {'change':>7}   95% interval of the change; * : p < {evaluation.SIGNIFICANCE} (exact sign test)")
@@ -427,9 +463,10 @@ def _eval_dialogues(args, settings: Settings, parser: argparse.ArgumentParser) -
     from bot import dialogue_eval
     from bot.followup import Tunables
 
-    service = load_service(settings)
     args.dialogues = args.dialogues or Path("eval/heldout_dialogues.jsonl" if args.held_out else "eval/dialogues.jsonl")
-    dialogues = dialogue_eval.load_dialogues(args.dialogues)
+    dialogues = _eval_file(dialogue_eval.load_dialogues, args.dialogues)  # read before the slow start, as the details' file is tried
+    _check_details(args.details)
+    service = load_service(settings)
     fitted: dict[int, Tunables] = {}
     if args.held_out:
         outcomes = dialogue_eval.evaluate_shipped(dialogues, service)
@@ -455,7 +492,7 @@ def _eval_dialogues(args, settings: Settings, parser: argparse.ArgumentParser) -
         "a pronoun follow-up's answer led by the words typed"
     )
     if args.details:
-        args.details.write_text("\n".join(json.dumps(dialogue_eval.details(o), ensure_ascii=False) for o in outcomes) + "\n", encoding="utf-8")
+        _write_details(args.details, [dialogue_eval.details(o) for o in outcomes])
     return 0
 
 

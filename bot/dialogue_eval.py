@@ -16,7 +16,6 @@ Scores, on the last turns:
 from __future__ import annotations
 
 import itertools
-import json
 import statistics
 import time
 from collections.abc import Callable, Iterable
@@ -27,6 +26,7 @@ import numpy as np
 
 from bot.action_query import ActionFilter
 from bot.answering import Answer, AnsweringService
+from bot.evaluation import read_jsonl, whole_number
 from bot.follow_answers import FollowUpAnswerer
 from bot.followup import (
     DEFAULT_TUNABLES,
@@ -100,23 +100,24 @@ HEADER = f"{'':<14}{'cite':>6}{'must':>6}{'unans':>7}{'switch':>8}{'kind':>6}{'p
 
 
 def load_dialogues(path: Path) -> list[Dialogue]:
-    dialogues = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        item = json.loads(line)
-        turns = tuple(
-            DialogueTurn(
-                t["question"],
-                tuple((e["slug"], int(e["page"])) for e in t.get("evidence", [])),
-                tuple(e.get("snippet", "") for e in t.get("evidence", [])),
-                tuple(t.get("must_include", [])),
-                bool(t.get("unanswerable")),
-            )
-            for t in item["turns"]
+    """The dialogues of a JSONL file; ``EvalFileError`` names the line of the first that cannot be read."""
+    return read_jsonl(path, _dialogue, "dialogues")
+
+
+def _dialogue(item: dict) -> Dialogue:
+    turns = tuple(
+        DialogueTurn(
+            t["question"],
+            tuple((e["slug"], whole_number(e["page"], "page")) for e in t.get("evidence", [])),
+            tuple(e.get("snippet", "") for e in t.get("evidence", [])),
+            tuple(t.get("must_include", [])),
+            bool(t.get("unanswerable")),
         )
-        dialogues.append(Dialogue(item["id"], int(item["fold"]), item["kind"], turns))
-    return dialogues
+        for t in item["turns"]
+    )
+    if not turns:  # its last turn is the one scored
+        raise ValueError('"turns" is empty')
+    return Dialogue(item["id"], whole_number(item["fold"], "fold"), item["kind"], turns)
 
 
 # -- fitting ------------------------------------------------------------------

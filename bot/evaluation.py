@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import bm25s
 import faiss
@@ -86,24 +87,69 @@ HEADER = f"{'system':<22} {'cite':>6} {'must':>6} {'unans':>6} {'wrong':>6} {'fa
 
 
 def load_questions(path: Path) -> list[EvalQuestion]:
-    questions = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
+    """The questions of a JSONL file; ``EvalFileError`` names the line of the first that cannot be read."""
+    return read_jsonl(path, _question, "questions")
+
+
+def _question(item: dict) -> EvalQuestion:
+    evidence = tuple(Evidence(e["slug"], whole_number(e["page"], "page"), e.get("snippet", "")) for e in item.get("evidence", []))
+    return EvalQuestion(
+        id=item["id"],
+        question=item["question"],
+        gold_pages=frozenset((e.slug, e.page) for e in evidence),
+        must_include=tuple(item.get("must_include", [])),
+        fold=whole_number(item.get("fold", 0), "fold"),
+        category=item.get("category", ""),
+        type=item.get("type", ""),
+        evidence=evidence,
+        gate_only=bool(item.get("gate_only", False)),
+    )
+
+
+class EvalFileError(ValueError):
+    """A file of eval questions or dialogues that cannot be used, said in one line: the file, the line, what is wrong."""
+
+
+_Item = TypeVar("_Item")
+
+
+def read_jsonl(path: Path, build: Callable[[dict], _Item], what: str) -> list[_Item]:
+    """Each non-blank line of ``path``, a JSON object, as ``build`` makes it; ``EvalFileError`` for a file with none.
+
+    An attack review: a missing file, a folder, a line that is not JSON, a missing "id" or a page of "x" had been
+    tracebacks after the model loaded; ``build`` raises KeyError for a missing field, ValueError or TypeError for a bad one.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = "it is not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc.strerror or type(exc).__name__
+        raise EvalFileError(f"Cannot read {path}: {reason}.") from None
+    built = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
             item = json.loads(line)
-            questions.append(
-                EvalQuestion(
-                    id=item["id"],
-                    question=item["question"],
-                    gold_pages=frozenset((e["slug"], int(e["page"])) for e in item.get("evidence", [])),
-                    must_include=tuple(item.get("must_include", [])),
-                    fold=int(item.get("fold", 0)),
-                    category=item.get("category", ""),
-                    type=item.get("type", ""),
-                    evidence=tuple(Evidence(e["slug"], int(e["page"]), e.get("snippet", "")) for e in item.get("evidence", [])),
-                    gate_only=bool(item.get("gate_only", False)),
-                )
-            )
-    return questions
+        except (ValueError, RecursionError) as exc:
+            raise EvalFileError(f"{path}, line {number}: not valid JSON ({getattr(exc, 'msg', 'nested too deeply')}).") from None
+        if not isinstance(item, dict):
+            raise EvalFileError(f"{path}, line {number}: not a JSON object.")
+        try:
+            built.append(build(item))
+        except KeyError as missing:
+            raise EvalFileError(f'{path}, line {number}: no "{missing.args[0]}".') from None
+        except (ValueError, TypeError, AttributeError) as exc:
+            raise EvalFileError(f"{path}, line {number}: {exc}.") from None
+    if not built:
+        raise EvalFileError(f"{path}: no {what} in it.")
+    return built
+
+
+def whole_number(value: object, name: str) -> int:
+    """``value`` if it is a whole number: ``int()`` had read a page of 2.5 as 2, and "x" as a traceback."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f'"{name}" is not a whole number: {json.dumps(value)}')
+    return value
 
 
 def _judge(question: EvalQuestion, answer: Answer, kb: KnowledgeBase) -> dict:

@@ -324,6 +324,52 @@ def test_models_fitted_on_other_features_are_reported_without_a_traceback(corpus
     assert captured.out == ""
 
 
+EVAL_FILES = {
+    "bad-json.jsonl": ('{"id": "q1", "question": "x", "fold": 1, "kind": "more", "turns": [{"question": "x"}]}\n\n{"id": "q2",\n', 'line 3: not valid JSON (Expecting property name enclosed in double quotes).'),
+    "no-id.jsonl": ('{"question": "x", "fold": 1, "kind": "more", "turns": [{"question": "x"}]}\n', 'line 1: no "id".'),
+    "page.jsonl": ('{"id": "q", "question": "x", "fold": 1, "kind": "more", "evidence": [{"slug": "s", "page": "x"}], '
+                   '"turns": [{"question": "x", "evidence": [{"slug": "s", "page": "x"}]}]}\n', 'line 1: "page" is not a whole number: "x".'),
+    "fold.jsonl": ('{"id": "q", "question": "x", "fold": 1.5, "kind": "more", "turns": [{"question": "x"}]}\n', 'line 1: "fold" is not a whole number: 1.5.'),
+}
+
+
+@pytest.mark.parametrize("command", ["eval", "eval-dialogues"])
+def test_an_eval_file_that_cannot_be_used_is_said_in_one_line_before_the_model_loads(command, tmp_path):
+    """An attack review: a missing file, a folder, bad JSON, a missing "id", a page or fold of "x" or 1.5, and an empty
+    file were tracebacks, most after the model had loaded. The knowledge base here cannot be built (no documents): the
+    file's message, alone, shows it was read first."""
+    environment = {"CORPUS_DIR": str(tmp_path / "no-documents")}
+    said = {tmp_path / "missing.jsonl": f"Cannot read {tmp_path / 'missing.jsonl'}: No such file or directory.", tmp_path: f"Cannot read {tmp_path}: Is a directory."}
+    (tmp_path / "empty.jsonl").write_text("\n", encoding="utf-8")
+    said[tmp_path / "empty.jsonl"] = f"{tmp_path / 'empty.jsonl'}: no {'questions' if command == 'eval' else 'dialogues'} in it."
+    for name, (text, problem) in EVAL_FILES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        said[tmp_path / name] = f"{tmp_path / name}, {problem}"
+    for path, message in said.items():
+        result = run_bot([command, str(path)], tmp_path / "kb", **environment)
+        assert (result.returncode, result.stderr, result.stdout) == (2, message + "\n", ""), path
+
+
+@pytest.mark.parametrize(("command", "questions"), [("eval", "questions.jsonl"), ("eval-dialogues", "dialogues.jsonl")])
+def test_a_details_file_that_cannot_be_written_is_found_before_the_evaluation(command, questions, tmp_path):
+    """An attack review: `--details` into a folder that was not writable ended the run in a traceback, the table unprinted."""
+    environment = {"CORPUS_DIR": str(tmp_path / "no-documents")}  # as above: no knowledge base is loaded before the check
+    folder = tmp_path / "details.jsonl"
+    folder.mkdir()
+    unwritable = [(folder, "Is a directory"), (tmp_path / "no" / "details.jsonl", "No such file or directory")]
+    for path, reason in unwritable:
+        result = run_bot([command, str(REPO / "eval" / questions), "--details", str(path)], tmp_path / "kb", **environment)
+        assert (result.returncode, result.stderr) == (2, f"Cannot write {path}: {reason}.\n")
+    kept = tmp_path / "last-run.jsonl"
+    kept.write_text('{"id": "q1"}\n', encoding="utf-8")
+    result = run_bot([command, str(REPO / "eval" / questions), "--details", str(kept)], tmp_path / "kb", **environment)
+    assert result.returncode == 2 and "No readable documents" in result.stderr  # it got as far as the knowledge base
+    assert kept.read_text(encoding="utf-8") == '{"id": "q1"}\n'  # and the check changed nothing in the file there
+    result = run_bot([command, str(REPO / "eval" / questions), "--details", str(tmp_path / "new.jsonl")], tmp_path / "kb", **environment)
+    assert result.returncode == 2 and "No readable documents" in result.stderr
+    assert not (tmp_path / "new.jsonl").exists()  # nor left a file made to try it
+
+
 def test_held_out_questions_are_scored_with_the_shipped_models_alone(corpus_kb_dir, tmp_path):
     """`eval --held-out` scores a check set the models never saw, and fits nothing on it."""
     held_out = [json.loads(line) for line in (REPO / "eval" / "heldout_questions.jsonl").read_text().splitlines()]

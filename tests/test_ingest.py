@@ -481,8 +481,9 @@ def within(seconds: float) -> Iterator[None]:
 
 
 # A page's text layer holding 200,000 characters without a space: an image embedded as base64. An attack review: the
-# web address pattern of ``ingest.words`` tried every character of such a run as a start and ran to its end from each,
-# so 40,000 characters took 40 s to repair (this page, hours); now well under a second.
+# web address pattern of ``ingest.words``, and the contact pattern ``page_sentences`` looks for, tried every character
+# of such a run as a start and ran to its end from each, so 40,000 characters took 40 s to repair and up to 22 s to
+# split into sentences (this page, hours); now well under a second each.
 _BLOB = "iVBORw0KGgo+AAAANSUhEUg" * 8_696
 _BLOB_PAGE = f"The chart is below.\n{_BLOB}\nIt shows the trend."
 
@@ -490,6 +491,12 @@ _BLOB_PAGE = f"The chart is below.\n{_BLOB}\nIt shows the trend."
 def test_a_page_with_a_long_run_without_spaces_is_repaired_at_once_and_left_as_it_is():
     with within(5):
         assert repair_pages([_BLOB_PAGE]) == [_BLOB_PAGE]
+
+
+def test_a_page_with_a_long_run_without_spaces_is_split_into_sentences_at_once():
+    with within(5):
+        sentences, _heading = page_sentences(_BLOB_PAGE, 1, "")
+    assert [s.text for s in sentences] == ["The chart is below.", _BLOB, "It shows the trend."]
 
 
 def test_the_knowledge_base_quotes_words_whole_that_the_pdf_split_at_ligatures(knowledge_base):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TypeVar, overload
+from urllib.parse import urlsplit
 
 T = TypeVar("T")
 
@@ -92,7 +93,7 @@ class Settings:
             conversation_idle_minutes=_parsed(
                 env, "CONVERSATION_IDLE_MINUTES", _positive, "a positive number of minutes", defaults.conversation_idle_minutes
             ),
-            redis_url=env.get("REDIS_URL", "").strip(),
+            redis_url=_redis_url(env.get("REDIS_URL", "").strip()),
         )
 
     def current_date(self) -> date:
@@ -131,6 +132,42 @@ def _not_negative(value: str) -> float:
     if not (math.isfinite(seconds) and seconds >= 0):
         raise ValueError(value)
     return seconds
+
+
+# What REDIS_URL should look like, as a configuration error says it.
+_REDIS_URL_EXPECTED = "a Redis URL such as redis://host:6379/0 (or rediss://, unix://)"
+
+
+def _redis_url(url: str) -> str:
+    """``url`` when the Redis client can read it (or it is empty: conversations stay in memory); ``ConfigurationError``
+    saying why not otherwise. Read here, at start, by the client's own parser: a URL it refused ("http://...", a port
+    of 99999, "?socket_timeout=abc") had raised a ValueError's traceback only once a server had loaded the model (an
+    attack review). The message never holds the URL, which may carry a password."""
+    if not url:
+        return url
+    from redis.asyncio.connection import parse_url  # the parser ``redis.asyncio.from_url`` reads REDIS_URL with
+
+    try:
+        parse_url(url)
+    except ValueError as error:
+        raise ConfigurationError(f"REDIS_URL should be {_REDIS_URL_EXPECTED}: {_why_not_a_redis_url(url, error)}") from None
+    return url
+
+
+def _why_not_a_redis_url(url: str, error: ValueError) -> str:
+    """What is wrong with a URL the Redis client refused, in words of our own: its messages may quote the URL's
+    parts ("redis://user:secret/0" reads "secret" as the port, and the client says so)."""
+    if not url.lower().startswith(("redis://", "rediss://", "unix://")):
+        return "it does not start with redis://, rediss:// or unix://"
+    try:
+        _port = urlsplit(url).port  # read to see that it can be
+    except ValueError:
+        return "its host and port cannot be read (the port should be a number from 0 to 65535)"
+    from redis.connection import URL_QUERY_ARGUMENT_PARSERS
+
+    # The client names the option only ("Invalid value for 'socket_timeout' in connection URL."), never its value.
+    named = [name for name in URL_QUERY_ARGUMENT_PARSERS if f"'{name}'" in str(error)]
+    return f"its {named[0]} option holds a value the Redis client cannot read" if named else "the Redis client cannot read it"
 
 
 def _chat_ids(value: str) -> frozenset[int]:

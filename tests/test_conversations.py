@@ -265,6 +265,30 @@ def test_an_idle_time_that_is_no_length_of_time_is_a_configuration_error_at_star
     assert result.stderr.strip().endswith(f"Configuration error: CONVERSATION_IDLE_MINUTES should be a positive number of minutes, not {minutes!r}")
 
 
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("http://:S3cret-pw@127.0.0.1:6379/0", "it does not start with redis://, rediss:// or unix://"),
+        ("redis://:S3cret-pw@127.0.0.1:99999/0", "its host and port cannot be read (the port should be a number from 0 to 65535)"),
+        ("redis://default:S3cret-pw/0", "its host and port cannot be read (the port should be a number from 0 to 65535)"),  # no host
+        ("redis://:S3cret-pw@127.0.0.1:6379/0?socket_timeout=soon", "its socket_timeout option holds a value the Redis client cannot read"),
+    ],
+    ids=["not-redis", "port-out-of-range", "password-where-the-port-goes", "bad-query-value"],
+)
+def test_a_redis_url_the_client_cannot_read_is_a_configuration_error_at_start(url, why, corpus_kb_dir):
+    """An attack review: the server loaded the model, then stopped on a ValueError's traceback from the Redis client
+    (one naming the password as the port, for the URL without a host)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "--index", str(corpus_kb_dir), "serve"],
+        env={**os.environ, "REDIS_URL": url, "PORT": "0"}, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"Configuration error: REDIS_URL should be a Redis URL such as redis://host:6379/0 (or rediss://, unix://): {why}"
+    )
+    assert "S3cret-pw" not in result.stderr + result.stdout
+
+
 def test_ctrl_d_ends_the_terminal_chat(corpus_kb_dir):
     result = run_cli("chat", kb_dir=corpus_kb_dir, stdin="help\n")
     assert result.returncode == 0 and "quit" in result.stdout

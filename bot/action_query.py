@@ -26,6 +26,7 @@ from index.due_dates import (
     financial_year_of,
     find_due_by_year,
     find_due_month,
+    is_due_filter,
     month_in_financial_year,
     parse_financial_year,
 )
@@ -374,6 +375,24 @@ def numbers_named(match: re.Match[str]) -> str:
 def has_number(row: ActionRow, numbers: str) -> bool:
     """Whether the row is printed with one of the numbers ("2,3"); its own is written "14." or "14"."""
     return row.number.rstrip(".") in numbers.split(",")
+
+
+# The numbers of ``ActionFilter.number``: "4", "2,3".
+_PRINTED_NUMBERS = re.compile(r"\d+(?:,\d+)*")
+
+
+def is_well_formed(f: ActionFilter) -> bool:
+    """Whether the filter holds only what ``parse_actions`` and ``filter_from_options`` make, which listing and
+    describing it read without failing: a due ``is_due_filter`` reads, an ``ActionStatus`` value, printed numbers, and
+    words (a lead, a theme) that are not blank. A filter read back from a conversation's stored state may hold anything
+    (an attack review: a listing stored with the status "bogus" made every "more" after it fail)."""
+    words = (f.lead, f.theme, f.text, f.scope, f.source, f.narrowing)
+    return (  # an empty constraint, "" as None, is none
+        (not f.due or is_due_filter(f.due))
+        and (not f.status or f.status in {status.value for status in ActionStatus})
+        and (not f.number or _PRINTED_NUMBERS.fullmatch(f.number) is not None)
+        and all(not word or word.strip() for word in words)
+    )
 
 
 def settle_narrowing(f: ActionFilter, rows: list[ActionRow]) -> ActionFilter:

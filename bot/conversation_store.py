@@ -33,7 +33,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
-from bot.followup import Turn
+from bot.action_query import ActionFilter, is_well_formed
+from bot.answering import MAX_QUESTION_CHARS
+from bot.followup import TURNS_KEPT, Turn
 
 # A conversation idle this long is forgotten (a follow-up then reads as a new question); the
 # servers take it from CONVERSATION_IDLE_MINUTES. Set by hand: a chat picked up after half an hour
@@ -44,6 +46,14 @@ KEY_PREFIX = "ics-bot:conversation:"
 # in a millisecond or two on the same network; a second means it is down or unreachable.
 REDIS_TIMEOUT_SECONDS = 1.0
 _MAX_EXPIRY_MS = 2**62  # Redis refuses expiry times it cannot add to the clock
+# A stored state longer than this is not read. Set by hand: a hundred times the longest seen, 8 KB after a listing paged
+# twice with "more", a row asked about and its source; a state of 100,000 turns had taken seconds of the event loop to
+# read (an attack review).
+MAX_STORED_BYTES = 1_000_000
+# The longest question, subject or word a stored turn may hold. A turn's question is the message as rewritten: up to
+# MAX_QUESTION_CHARS as answering reads it, with the polite opening that reading drops ("Can you tell me ...") or what a
+# pronoun stood for put in, so a message at the limit is still followed up. Set by hand.
+MAX_TURN_TEXT_CHARS = 2 * MAX_QUESTION_CHARS
 
 logger = logging.getLogger(__name__)
 _Result = TypeVar("_Result")
@@ -107,15 +117,21 @@ class RedisStore:
         if raw is None:
             return ()
         try:
+            if len(raw) > MAX_STORED_BYTES:
+                raise ValueError("longer than any conversation's state")
             items = json.loads(raw)
             if not isinstance(items, list):
                 raise TypeError(type(items).__name__)
-            turns = tuple(Turn.from_json(item) for item in items)
+            # Only the turns this version keeps are read: a state of 100,000 turns reads as its last few, at once.
+            turns = tuple(Turn.from_json(item) for item in items[-TURNS_KEPT:])
             if not all(_fits(turn, Turn) for turn in turns):
                 raise TypeError("a field of the wrong type")
+            if not all(_holds_readable_values(turn) for turn in turns):
+                raise ValueError("a value no turn holds")
             return turns
-        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as error:
-            # Not JSON, or not turns this version knows (a newer replica's fields): a conversation without context.
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError, OverflowError) as error:
+            # Not JSON, or not turns this version knows (a newer replica's fields or values; a count of Infinity, which
+            # int() overflows on): a conversation without context.
             self._warn_once("unreadable", f"a conversation's stored state could not be read ({type(error).__name__}); "
                             "it is answered as a new conversation")
             return ()
@@ -168,6 +184,25 @@ def _fits(value: Any, hint: Any) -> bool:
     if hint is int:
         return isinstance(value, int) and not isinstance(value, bool)
     return not isinstance(hint, type) or isinstance(value, hint)
+
+
+def _holds_readable_values(turn: Turn) -> bool:
+    """Whether a turn of the right types (``_fits``) also holds values the follow-ups read without failing: a listing's
+    filter as a question makes it (``is_well_formed``), counts and places of rows not below 0, cited pages from 1, and
+    no text longer than a turn's. An attack review: a listing stored with the status "bogus" or the due "<=zzz" (by a
+    newer replica, say) made every "more" fail with "Sorry, something went wrong" until the conversation expired."""
+    texts = (turn.question, turn.inserted, turn.subject, *turn.said, *_words_of(turn.action_filter))
+    return (
+        all(len(text) <= MAX_TURN_TEXT_CHARS for text in texts)
+        and turn.rows_shown >= 0
+        and (turn.row is None or turn.row >= 0)
+        and all(passage.slug and passage.page >= 1 for passage in turn.citations)
+        and (turn.action_filter is None or is_well_formed(turn.action_filter))
+    )
+
+
+def _words_of(action_filter: ActionFilter | None) -> list[str]:
+    return [value for value in dataclasses.astuple(action_filter) if isinstance(value, str)] if action_filter else []
 
 
 @functools.cache

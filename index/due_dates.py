@@ -210,6 +210,24 @@ def due_in_month(normalised_due: str | None, month: str) -> bool:
     return normalised_due[:7] == month
 
 
+def is_due_filter(value: str) -> bool:
+    """Whether ``value`` is a due as an action filter holds one: a financial year ("2023/24"), or a month ("2022-05",
+    "--05", "<=2024-03") or several joined by MONTH_SEPARATOR, each a real month. What ``due_in_month`` and
+    ``describe_month`` read without failing: a filter read back from a conversation's stored state may hold anything
+    (an attack review: "<=zzz" made every "more" fail)."""
+    if "/" in value:
+        return is_normalised_due(value) and len(value) == len("2023/24")
+    return all(_is_month_filter(month) for month in value.split(MONTH_SEPARATOR))
+
+
+def _is_month_filter(month: str) -> bool:
+    """ "2022-05", "--05" or "<=2024-03", with a month from 01 to 12 (and a year from 0001)."""
+    if month.startswith(_ANY_YEAR):
+        return re.fullmatch(r"0[1-9]|1[0-2]", month[len(_ANY_YEAR) :]) is not None
+    dated = month.removeprefix(_BY)
+    return re.fullmatch(r"\d{4}-\d{2}", dated) is not None and is_normalised_due(dated)
+
+
 def narrowed_due(listed: str | None, deadline: str | None) -> str | None:
     """The due of a listing's rows that are overdue by ``deadline`` ("<=2026-10", what "overdue" reads as): the
     listing's own due when all of it falls by then ("overdue" of the actions due in 2023/24 keeps 2023/24: it had listed

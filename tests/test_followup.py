@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import shutil
 import socket
@@ -20,10 +21,21 @@ from pathlib import Path
 import pytest
 
 from bot.action_query import ActionFilter
+from bot.answering import MAX_QUESTION_CHARS
 from bot.conversation import RESET_TEXT, Conversation
 from bot.conversation_store import MemoryStore, RedisStore
 from bot.dialogue_eval import EXPECTED_KINDS, decision_examples, fit_tunables, load_dialogues
-from bot.followup import CitedPassage, FollowUpKind, Turn, is_reset, remember, resolve, up_to_reply, words_typed
+from bot.followup import (
+    TURNS_KEPT,
+    CitedPassage,
+    FollowUpKind,
+    Turn,
+    is_reset,
+    remember,
+    resolve,
+    up_to_reply,
+    words_typed,
+)
 from tests.support.paths import EVAL_DIR
 
 PASSAGE = (CitedPassage("cw-phm-roadmap", 15, "The chair of the DTB also co-chairs the PHM Board."),)
@@ -1928,8 +1940,23 @@ def test_the_actions_an_amount_was_asked_of_are_the_subject_of_the_next_message(
         '[{"question": "q", "citations": [{"slug": "s", "page": 1, "quote": "q", "added_by_a_newer_replica": 1}]}]',
         '[{"question": "q", "action_filter": {"due": 2023}}]',
         b"\xff\xfe",
+        # Values no turn holds (an attack review: the types were checked, the values not).
+        '[{"question": "q", "action_filter": {"theme": "Water", "status": "bogus"}, "rows_shown": 15}]',
+        '[{"question": "q", "action_filter": {"theme": "Water", "due": "<=zzz"}, "rows_shown": 15}]',
+        '[{"question": "q", "action_filter": {"theme": "Water", "due": "2022-13"}, "rows_shown": 15}]',
+        '[{"question": "q", "action_filter": {"lead": " "}, "rows_shown": 15}]',
+        '[{"question": "q", "action_filter": {"number": "four"}, "rows_shown": 15}]',
+        '[{"question": "q", "action_filter": {"theme": "Water"}, "rows_shown": -15}]',
+        '[{"question": "q", "rows_shown": Infinity}]',
+        '[{"question": "q", "citations": [{"slug": "cw-phm-roadmap", "page": 0, "quote": "q"}]}]',
+        '[{"question": "' + "q" * 2001 + '"}]',
+        '[' + ",".join(['{"question": "q"}'] * 100_000) + "]",
     ],
-    ids=["unknown-fields", "not-json", "not-a-list", "question-a-number", "newer-nested-field", "due-a-number", "not-utf8"],
+    ids=[
+        "unknown-fields", "not-json", "not-a-list", "question-a-number", "newer-nested-field", "due-a-number", "not-utf8",
+        "status-bogus", "due-unreadable", "due-month-13", "lead-blank", "number-a-word", "rows-shown-below-0",
+        "rows-shown-infinity", "page-0", "question-too-long", "too-long-a-state",
+    ],
 )
 async def test_a_stored_state_that_cannot_be_read_counts_as_none(redis_url, stored, caplog):
     store = RedisStore(redis_url)
@@ -1940,6 +1967,63 @@ async def test_a_stored_state_that_cannot_be_read_counts_as_none(redis_url, stor
             assert await store.load("teams:unreadable") == ()
         (warning,) = [r.getMessage() for r in caplog.records if r.name == "bot.conversation_store"]  # once, however often met
         assert warning.startswith("Conversation store: a conversation's stored state could not be read (")  # and not what it held
+    finally:
+        await store.close()
+
+
+@pytest.mark.parametrize(("field", "value"), [("status", "bogus"), ("due", "<=zzz"), ("due", "2022-13"), ("lead", " ")])
+async def test_a_listing_stored_with_a_value_this_version_cannot_read_is_followed_up_as_a_new_conversation(
+    redis_url, service, caplog, field, value
+):
+    """An attack review: a listing turn whose filter held the status "bogus" or the due "<=zzz" (written by a newer
+    replica, say) made "more" raise a ValueError, and the user was told "Sorry, something went wrong" on every follow-up
+    until the conversation expired."""
+    conversation = Conversation(service, RedisStore(redis_url))
+    key, stored_key = f"teams:a:newer-replica-{field}-{value}", f"ics-bot:conversation:teams:a:newer-replica-{field}-{value}"
+    try:
+        await conversation.respond("what actions are there?", key)
+        turns = json.loads(await conversation.store.redis.get(stored_key))
+        assert (await conversation.respond("more", key)).text.startswith("Actions 16–30 of ")  # as stored: the next page
+        turns[-1]["action_filter"][field] = value
+        await conversation.store.redis.set(stored_key, json.dumps(turns))
+        with caplog.at_level(logging.WARNING):
+            more = await conversation.respond("more", key)
+        fresh = await conversation.respond("more", "teams:a:nothing-before-more")
+    finally:
+        await conversation.store.close()
+    assert more.text == fresh.text and not more.text.startswith("Actions")
+    (warning,) = [r.getMessage() for r in caplog.records if r.name == "bot.conversation_store"]
+    assert warning == (  # and not what it held
+        "Conversation store: a conversation's stored state could not be read (ValueError); it is answered as a new conversation"
+    )
+
+
+async def test_a_state_of_many_turns_is_read_at_once_as_its_last_few(redis_url):
+    """An attack review: a state of 100,000 turns took seconds of the event loop to read, each turn checked. Only the
+    turns kept are read, and a state longer than any conversation's is not read at all."""
+    store = RedisStore(redis_url)
+    last = [Turn(f"question {n}", PASSAGE).as_json() for n in range(TURNS_KEPT)]
+    try:
+        await store.redis.set("ics-bot:conversation:teams:many", json.dumps([{"question": "old"}] * 40_000 + last))
+        await store.redis.set("ics-bot:conversation:teams:too-many", json.dumps([Turn("old", PASSAGE).as_json()] * 100_000))
+        started = time.perf_counter()
+        many = await store.load("teams:many")
+        too_many = await store.load("teams:too-many")
+        took = time.perf_counter() - started
+    finally:
+        await store.close()
+    assert [turn.question for turn in many] == [f"question {n}" for n in range(TURNS_KEPT)] and too_many == ()
+    assert took < 0.5, took
+
+
+async def test_a_turn_asked_at_the_length_limit_with_a_polite_opening_is_read_back(redis_url):
+    """A turn's question is the message as rewritten, which may run past the limit answering reads messages to: the
+    polite opening answering drops ("Can you tell me ...") stays in it."""
+    store = RedisStore(redis_url)
+    turn = Turn("Can you tell me " + "who chairs the board? " * (MAX_QUESTION_CHARS // 22), PASSAGE, subject="the board")
+    try:
+        await store.save("teams:long", (turn,))
+        assert await store.load("teams:long") == (turn,)
     finally:
         await store.close()
 

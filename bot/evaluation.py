@@ -147,6 +147,8 @@ def read_jsonl(path: Path, build: Callable[[dict], _Item], what: str) -> list[_I
 
 def whole_number(value: object, name: str) -> int:
     """``value`` if it is a whole number: ``int()`` had read a page of 2.5 as 2, and "x" as a traceback."""
+    if isinstance(value, str) and value.strip().isdigit():  # "12", as the files written before this check may say it
+        return int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(f'"{name}" is not a whole number: {json.dumps(value)}')
     return value

@@ -64,7 +64,7 @@ def load_service(settings: Settings, models: AnsweringModels | None = None) -> A
     """The answering service over ``settings.kb_dir``, built from the corpus first if there is none."""
     quiet_libraries()
     embedder = LazyEmbedder()
-    if store.current_build(settings.kb_dir) is None:
+    if not store.has_knowledge_base(settings.kb_dir):
         print(first_build_notice(settings), file=sys.stderr, flush=True)
         report = ingest_corpus(settings.corpus_dir, settings.kb_dir, embedder.load, show_progress=sys.stderr.isatty())
         print(report.summary(), file=sys.stderr)
@@ -136,6 +136,8 @@ class KnowledgeBaseWatcher:
         if build is None or build.name in (self.build, self._failed):
             return False
         lease = store.take_lease(build)
+        if lease is None:
+            logger.warning("Cannot write to %s: answering from build %s without a lease on it", self.kb_dir, build.name)
         try:
             service, writer = await asyncio.to_thread(self._load, build)
         except BaseException:

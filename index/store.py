@@ -19,6 +19,7 @@ loads the new one, and lets go of the old one after the swap.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import socket
@@ -52,6 +53,9 @@ EXACT_SEARCH_LIMIT = 50_000
 # A partial build (a hidden folder under builds/) untouched this long was left by an ingest that died;
 # a younger one may be another ingest still running. Set by hand: no ingest takes a day.
 STALE_PARTIAL_SECONDS = 24 * 3600
+
+
+logger = logging.getLogger(__name__)
 
 
 class KnowledgeBaseError(Exception):
@@ -140,6 +144,13 @@ def database_path(kb_dir: Path) -> Path:
     return build / "kb.sqlite"
 
 
+def has_knowledge_base(kb_dir: Path) -> bool:
+    """Whether an ingest ever finished here (``CURRENT`` is written last). When it did, a build that will not load is
+    told as damaged, never built again from the corpus over it (a review: an emptied CURRENT had a server's start build
+    from the default corpus and remove the real build)."""
+    return (kb_dir / CURRENT_FILE).exists()
+
+
 def current_build(kb_dir: Path) -> Path | None:
     pointer = kb_dir / CURRENT_FILE
     if not pointer.exists():
@@ -160,16 +171,24 @@ _DAMAGE = (OSError, ValueError, TypeError, KeyError, sqlite3.Error, RuntimeError
 def load(kb_dir: Path, model_name: str, dimension: int, build: Path | None = None) -> KnowledgeBase:
     """Open the build in use (or ``build``), refusing one made with another model or format, or damaged."""
     build = build or current_build(kb_dir)
+    if build is None and has_knowledge_base(kb_dir):
+        raise KnowledgeBaseError(
+            f"The knowledge base in {kb_dir} is damaged: {CURRENT_FILE} names no build. "
+            f"Re-ingest with: python -m ingest corpus --index {kb_dir}"
+        )
     if build is None:
         raise KnowledgeBaseError(f"No knowledge base in {kb_dir}. Build it with: python -m ingest corpus --index {kb_dir}")
     try:
-        manifest = _read_manifest(build)
-        if manifest.format_version != FORMAT_VERSION or manifest.model != model_name or manifest.dimension != dimension:
+        data = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise TypeError("the manifest is not a JSON object")
+        if data.get("format_version") != FORMAT_VERSION or data.get("model") != model_name or data.get("dimension") != dimension:
             raise KnowledgeBaseError(
-                f"The knowledge base in {kb_dir} was built with format {manifest.format_version} and model "
-                f"{manifest.model}; this version needs format {FORMAT_VERSION} and {model_name}. "
+                f"The knowledge base in {kb_dir} was built with format {data.get('format_version')} and model "
+                f"{data.get('model')}; this version needs format {FORMAT_VERSION} and {model_name}. "
                 f"Re-ingest with: python -m ingest corpus --index {kb_dir}"
             )
+        manifest = _manifest_of(data)
         database = build / "kb.sqlite"
         if not database.is_file():  # sqlite3 would make an empty one
             raise FileNotFoundError(f"no {database.name}")
@@ -186,12 +205,9 @@ def load(kb_dir: Path, model_name: str, dimension: int, build: Path | None = Non
     return KnowledgeBase(build, manifest, documents, dense_index, actions)
 
 
-def _read_manifest(build: Path) -> Manifest:
-    """The build's manifest. Its format version is checked by the caller before anything else is read, so fields a later
-    version adds are left aside rather than refused as an unknown argument."""
-    data = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
-    if not isinstance(data, dict):
-        raise TypeError("the manifest is not a JSON object")
+def _manifest_of(data: dict) -> Manifest:
+    """A manifest of this format, read from its JSON: fields a later version adds are left aside rather than refused as
+    an unknown argument (its format version was checked first)."""
     known = {f.name for f in fields(Manifest)}
     return Manifest(**{key: value for key, value in data.items() if key in known})
 
@@ -282,7 +298,10 @@ def _remove_other_builds(builds: Path, keep: str) -> None:
     finished one with a fresh lease is still answering questions in a server.
     """
     for path in builds.iterdir():
-        abandoned = path.name.startswith(".") and time.time() - path.stat().st_mtime > STALE_PARTIAL_SECONDS
+        try:
+            abandoned = path.name.startswith(".") and time.time() - path.stat().st_mtime > STALE_PARTIAL_SECONDS
+        except FileNotFoundError:
+            continue  # removed by another ingest while we looked (a failed one removes its partial build at once)
         leased = is_leased(builds.parent, path.name)
         if path.name != keep and not leased and (not path.name.startswith(".") or abandoned):
             shutil.rmtree(path, ignore_errors=True)
@@ -309,9 +328,11 @@ def take_lease(build: Path) -> Path | None:
 
 
 def renew_lease(lease: Path | None) -> None:
+    """Touch the lease, making it again if its folder went (an error still reaches the caller, which logs it: a lease
+    that cannot be renewed goes stale, and ingest may then remove the build in use)."""
     if lease is not None:
-        with suppress(OSError):
-            lease.touch()
+        lease.parent.mkdir(parents=True, exist_ok=True)
+        lease.touch()
 
 
 def release_lease(lease: Path | None) -> None:
@@ -350,10 +371,16 @@ def _write_sqlite(path: Path, documents: list[StoredDocument], previous_build: P
         conn.executescript(_SCHEMA)
         actions_store.create_schema(conn)
         if previous_build is not None and (previous_build / "kb.sqlite").is_file():
-            # The edits made to the action table are kept; a damaged build in use has none to give, and the new build
-            # is what mends it (an attack review: re-ingesting, as the error told, failed on the old database).
-            with suppress(sqlite3.Error), sqlite3.connect(previous_build / "kb.sqlite") as previous:
-                actions_store.copy_overrides(conn, previous)
+            # The edits made to the action table are kept. A damaged build in use cannot give them, and the new build is
+            # what mends it (an attack review: re-ingesting, as the error told, failed on the old database): said so.
+            try:
+                with sqlite3.connect(previous_build / "kb.sqlite") as previous:
+                    actions_store.copy_overrides(conn, previous)
+            except sqlite3.Error as error:
+                logger.warning(
+                    "The action table's corrections could not be read from the damaged build %s (%s); import them again "
+                    "with: python -m ingest actions --import FILE.csv", previous_build.name, error,
+                )
         for position, doc in enumerate(documents):
             r = doc.record
             conn.execute(
@@ -401,6 +428,9 @@ def _read_documents(conn: sqlite3.Connection, build: Path) -> list[StoredDocumen
         )
         chunk_start += len(chunks)
         sentence_start += len(sentences)
+    if (sentence_start, chunk_start) != (len(sentence_vectors), len(chunk_vectors)):
+        # A review: vectors cut short loaded, and every question then failed; a re-ingest reused them as unchanged.
+        raise ValueError("the vectors do not match the sentences and chunks")
     return documents
 
 

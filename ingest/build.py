@@ -113,8 +113,13 @@ class IngestReport:
             f"{self.chunks} chunks, {self.actions} actions in {self.seconds:.1f}s."
         ]
         lines += [f"Skipped {s.file}: {s.reason}" for s in self.skipped]
-        lines += [f"catalog.json lists {name}, which is not in the corpus" for name in self.not_found]
+        # The catalog's own text, shown: a line break or a terminal's escape in it is shown as "?", not acted on.
+        lines += [f"catalog.json lists {_printable(name)}, which is not in the corpus" for name in self.not_found]
         return "\n".join(lines)
+
+
+def _printable(text: str) -> str:
+    return "".join(c if c.isprintable() else "?" for c in text)
 
 
 class NothingToIngest(Exception):

@@ -58,13 +58,13 @@ def load_catalog(corpus_dir: Path) -> dict[str, DocumentInfo]:
         missing = [name for name in _REQUIRED if not isinstance(entry.get(name), str) or not entry[name].strip()]
         if missing:
             raise CatalogError(f"{where} has no text for {', '.join(repr(m) for m in missing)}")
-        wrong = [name for name in _OPTIONAL if entry.get(name) is not None and not isinstance(entry[name], str | int)]
+        wrong = [name for name in _OPTIONAL if entry.get(name) is not None and not isinstance(entry[name], str | int | float)]
         if wrong:
             raise CatalogError(f"{where} has {', '.join(repr(w) for w in wrong)} that is not text")
         catalog[Path(entry["file"]).name] = DocumentInfo(
             slug=entry["slug"],
             title=entry["title"],
-            date=str(entry.get("date") or ""),
+            date="" if entry.get("date") is None else str(entry["date"]),
             kind=str(entry.get("kind") or "document"),
         )
     return catalog

@@ -173,6 +173,8 @@ DAMAGE = {
     "a truncated dense index": lambda build: (build / "chunks.faiss").write_bytes((build / "chunks.faiss").read_bytes()[:1000]),
     "a manifest that is a list": lambda build: (build / "manifest.json").write_text("[]"),
     "truncated vectors": lambda build: (build / "sentence_vectors.npy").write_bytes(b"\x93NUMPY"),
+    # A review: vectors cut to fewer rows loaded, every question then failed, and a re-ingest reused them as unchanged.
+    "vectors of fewer rows": lambda build: store.np.save(build / "sentence_vectors.npy", store.np.load(build / "sentence_vectors.npy")[:2]),
 }
 
 
@@ -198,26 +200,34 @@ def test_a_manifest_field_of_a_later_version_is_read_past(small_corpus, tmp_path
     assert "travel" in load(kb_dir).by_slug
 
 
-@pytest.mark.parametrize("named", ["", "..", ".", "../builds", ".build-x.partial"])
-def test_current_naming_no_build_is_no_knowledge_base(small_corpus, tmp_path, embedder, named):
-    """An empty or edited CURRENT had named the builds folder itself."""
+@pytest.mark.parametrize("named", ["", "..", ".", "../builds", ".build-x.partial", "build-that-is-gone"])
+def test_current_naming_no_build_is_damage_and_never_built_over(small_corpus, tmp_path, embedder, named, monkeypatch):
+    """An empty or edited CURRENT had named the builds folder itself; then (a review) a server's start read it as no
+    knowledge base, built one from the default corpus and removed the real build. It is damage, said as such."""
+    from bot.config import Settings
+    from bot.runtime import load_service
+
     kb_dir = tmp_path / "kb"
     ingest_corpus(small_corpus, kb_dir, lambda: embedder)
+    builds = sorted((kb_dir / store.BUILDS_DIR).iterdir())
     (kb_dir / store.CURRENT_FILE).write_text(named)
-    with pytest.raises(store.KnowledgeBaseError, match="No knowledge base"):
+    monkeypatch.setattr("bot.runtime.ingest_corpus", lambda *args, **kwargs: pytest.fail("built over a knowledge base"))
+    with pytest.raises(store.KnowledgeBaseError, match=r"is damaged: CURRENT names no build\. Re-ingest"):
+        load_service(Settings(kb_dir=kb_dir, corpus_dir=small_corpus))
+    assert sorted((kb_dir / store.BUILDS_DIR).iterdir()) == builds
+
+
+def test_a_build_of_another_format_is_told_so_whatever_its_manifest_lacks(small_corpus, tmp_path, embedder):
+    """A review: a later format's manifest without a field this one has was told as damage, not as another format."""
+    kb_dir = tmp_path / "kb"
+    ingest_corpus(small_corpus, kb_dir, lambda: embedder)
+    manifest_path = store.current_build(kb_dir) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    del manifest["built_at"]
+    manifest_path.write_text(json.dumps(manifest | {"format_version": 99}))
+    with pytest.raises(store.KnowledgeBaseError, match=r"built with format 99 .* needs format"):
         load(kb_dir)
 
-
-def test_a_server_that_cannot_write_to_the_knowledge_base_answers_without_a_lease(small_corpus, tmp_path, embedder):
-    """The Docker image's knowledge base is built by root and read by the image's own user: taking a lease there had
-    stopped the server's start. (A file where the leases folder goes fails as a read-only folder does, even for root.)"""
-    kb_dir = tmp_path / "kb"
-    ingest_corpus(small_corpus, kb_dir, lambda: embedder)
-    (kb_dir / store.LEASES_DIR).write_text("not a folder")
-    lease = store.take_lease(store.current_build(kb_dir))
-    assert lease is None
-    store.renew_lease(lease)
-    store.release_lease(lease)
 
 
 def test_empty_corpus_changes_nothing(small_corpus, tmp_path, embedder):
@@ -683,6 +693,8 @@ def test_a_file_named_outside_utf8_is_skipped_and_a_catalog_entry_without_its_fi
     report = ingest_corpus(small_corpus, tmp_path / "kb", lambda: embedder)
     assert "Skipped bad?.txt: its name is not UTF-8; rename it" in report.summary()
     assert "catalog.json lists travle-plan.pdf, which is not in the corpus" in report.summary()
+    report.not_found = ["x\x1b[31m.pdf\n"]  # the catalog's own text: shown, not acted on by the terminal
+    assert "catalog.json lists x?[31m.pdf?, which" in report.summary()
     assert report.files == 2
 
 

@@ -103,3 +103,26 @@ async def test_a_damaged_new_build_is_told_once_and_the_server_keeps_its_own(tmp
     assert len(told) == 1 and store.current_build(kb_dir).name in told[0]
     assert watcher.build == first_build.name
     assert "40" in (await conversation.respond(QUESTION, "after")).text
+
+
+async def test_a_server_that_cannot_write_to_the_knowledge_base_answers_and_swaps_without_a_lease(tmp_path, embedder, caplog):
+    """The Docker image's knowledge base is built by root and read by the image's own user: taking a lease there had
+    stopped the server's start (an attack review). It answers, says once why it holds no lease, and still picks up a
+    new build. (A file where the leases folder goes fails as a read-only folder does, even for root.)"""
+    corpus, kb_dir = tmp_path / "corpus", tmp_path / "kb"
+    corpus.mkdir()
+    write_pdf(corpus / "travel-plan.pdf", BIKE_PAGES, title="Staff Travel Plan 2023")
+    ingest_corpus(corpus, kb_dir, lambda: embedder)
+    (kb_dir / store.LEASES_DIR).write_text("not a folder")
+    conversation = Conversation(AnsweringService(store.load(kb_dir, embedder.name, embedder.dimension), embedder))
+    with caplog.at_level(logging.WARNING):
+        watcher = KnowledgeBaseWatcher(conversation, interval=1)
+        assert "40" in (await conversation.respond(QUESTION, "before")).text
+        write_pdf(corpus / "travel-plan.pdf", CHANGED_PAGES, title="Staff Travel Plan 2023")
+        ingest_corpus(corpus, kb_dir, lambda: embedder)
+        assert await watcher.check()
+    watcher.close()
+    assert "75" in (await conversation.respond(QUESTION, "after")).text
+    warnings = [r.getMessage() for r in caplog.records if r.name == "bot.runtime"]
+    assert warnings[0] == f"Cannot write to {kb_dir}: answering without a lease on the build in use"
+    assert warnings[1].startswith(f"Cannot write to {kb_dir}: answering from build build-")

@@ -514,7 +514,7 @@ def resolve(
     # After a briefing only a point by its place drills ("tell me more about it" asks about its topic, a review), and
     # so does that point named alone ("point 3?", a re-review).
     source_asked = _WHERE.search(message) is not None
-    if source_asked and _names_a_claim_of_its_own(message, last):
+    if source_asked and not _asks_the_source_of(message, last):
         # "which document says the ICB must reduce desflurane use?", "where does it say net zero by 2040?": the source of
         # something the last turn did not say is a new question (a review had both shown the last answer's passages).
         return _standalone(message)
@@ -1038,26 +1038,13 @@ def _no_such_point(last: Turn) -> Resolution:
     return Resolution(FollowUpKind.DRILL, last.question, citations=last.citations, subject=last.subject, no_such_point=True, points=True)
 
 
-# A claim named after the verb of saying or knowing ("which document says the ICB must reduce desflurane use?", "where
-# does it say net zero by 2040?"), not the answer pointed at ("say that", "say that exactly", "know that's true", "say
-# so"). English, not fitted.
-_CLAIM_SAID = re.compile(
-    r"\b(?:say|says|said|state|states|stated|know)\s+(?!(?:that|this|it|so|those|these|they)\b)(?P<claim>\w.*)", re.IGNORECASE
-)
-
-
-def _names_a_claim_of_its_own(message: str, last: Turn) -> bool:
-    """Whether ``message``, which asks for a source (``_WHERE``), asks it of a claim the last turn did not make: one named
-    after "says", with words neither the last question, its quoted passages nor what the answer said beside them use
-    ("where does it say the DTB chair co-chairs it?" asks where the last answer says so). A review found filler after
-    the pointing word ("where does it say that exactly?", "..., I can't find it") read as a claim: only what follows
-    the verb counts, and only when it does not point back."""
-    claim = _CLAIM_SAID.search(message)
-    if claim is None:
-        return False
-    claimed = set(tokenize(claim.group("claim"))) - STOPWORDS
-    said = set(tokenize(" ".join((last.question, *last.said)))).union(*(tokenize(c.quote) for c in last.citations))
-    return bool(claimed - said)
+def _asks_the_source_of(message: str, last: Turn) -> bool:
+    """Whether ``message``, which asks for a source (``_WHERE``), asks it of what the last turn said: beside the words
+    asking, it uses only words of the last question and of the passages its answer quoted ("where does it say that
+    about the deficit?"), not a claim of its own to look for."""
+    asked = set(tokenize(_WHERE.sub(" ", message))) - STOPWORDS
+    said = set(tokenize(last.question)).union(*(tokenize(c.quote) for c in last.citations))
+    return not asked - said
 
 
 def _drill(message: str, last: Turn, match: re.Match[str] | None = None) -> Resolution:

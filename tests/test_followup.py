@@ -1260,15 +1260,6 @@ def test_a_question_asking_where_after_a_decline_is_answered(service, asked):
         ("where does it say net zero by 2040?", False),
         ("where does it say that about the PHM board?", True),  # the words of the answer's passage
         ("where does it say the DTB chair co-chairs it?", True),
-        # What a review found read as claims: filler after the answer pointed at, and the source's own words.
-        ("please, where does it say that?", True),
-        ("where does it say that exactly?", True),
-        ("where does it say that, I can't find it", True),
-        ("where's that from mate?", True),
-        ("what's the source of that figure?", True),
-        ("where does it say that on page 15?", True),
-        ("how do we know that's true?", True),
-        ("where does it say that in the green plan?", True),
     ],
 )
 def test_asking_where_something_new_is_said_after_an_answer_is_a_question(message, drills):

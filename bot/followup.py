@@ -513,16 +513,12 @@ def resolve(
     expand = _EXPAND.search(message) or (_POINT_ALONE.match(message.strip()) if last.points else None)
     # After a briefing only a point by its place drills ("tell me more about it" asks about its topic, a review), and
     # so does that point named alone ("point 3?", a re-review).
-    source_asked = _WHERE.search(message) is not None
-    if source_asked and not _asks_the_source_of(message, last):
-        # "which document says the ICB must reduce desflurane use?", "where does it say net zero by 2040?": the source of
-        # something the last turn did not say is a new question (a review had both shown the last answer's passages).
-        return _standalone(message)
-    if last.citations and (source_asked or (expand and (not last.points or _place_asked(expand) is not None))):
+    if last.citations and (_WHERE.search(message) or (expand and (not last.points or _place_asked(expand) is not None))):
         return _drill(message, last, expand)
-    if last.abstained and not last.citations and source_asked:
+    if last.abstained and not last.citations and _WHERE.search(message) and not set(tokenize(_WHERE.sub(" ", message))) - STOPWORDS:
         # "where does it say that?" after a decline: a trial's had been asked of the documents as "where does the
-        # foreword say that?" and got "The documents use none of the words of the question".
+        # foreword say that?" and got "The documents use none of the words of the question". Only the source asked,
+        # and nothing else: "which document says the ICB must reduce desflurane use?" is a question (a review).
         return Resolution(FollowUpKind.DRILL, last.question, nothing_found=True)
     if last.action_filter is None and _MORE.match(message):
         # Not after a briefing: "more" of it is no passage of one of its points.
@@ -1036,15 +1032,6 @@ def _source_of_point(last: Turn, source: re.Match[str]) -> Resolution:
 def _no_such_point(last: Turn) -> Resolution:
     """A briefing's point asked by a place it has none at ("point 9" of 8): said so, its points kept for the next turn."""
     return Resolution(FollowUpKind.DRILL, last.question, citations=last.citations, subject=last.subject, no_such_point=True, points=True)
-
-
-def _asks_the_source_of(message: str, last: Turn) -> bool:
-    """Whether ``message``, which asks for a source (``_WHERE``), asks it of what the last turn said: beside the words
-    asking, it uses only words of the last question and of the passages its answer quoted ("where does it say that
-    about the deficit?"), not a claim of its own to look for."""
-    asked = set(tokenize(_WHERE.sub(" ", message))) - STOPWORDS
-    said = set(tokenize(last.question)).union(*(tokenize(c.quote) for c in last.citations))
-    return not asked - said
 
 
 def _drill(message: str, last: Turn, match: re.Match[str] | None = None) -> Resolution:

@@ -1253,21 +1253,6 @@ def test_a_question_asking_where_after_a_decline_is_answered(service, asked):
     assert not answer.abstained and answer.citations and "no source to show" not in answer.text
 
 
-@pytest.mark.parametrize(
-    ("message", "drills"),
-    [
-        ("which document says the ICB must reduce desflurane use?", False),
-        ("where does it say net zero by 2040?", False),
-        ("where does it say that about the PHM board?", True),  # the words of the answer's passage
-        ("where does it say the DTB chair co-chairs it?", True),
-    ],
-)
-def test_asking_where_something_new_is_said_after_an_answer_is_a_question(message, drills):
-    """A re-review: after an answer, "which document says ...?" of another claim got that answer's passages."""
-    resolution = resolve(message, (Turn("who chairs the PHM board?", PASSAGE),))
-    assert resolution.kind is (FollowUpKind.DRILL if drills else FollowUpKind.STANDALONE)
-
-
 def test_thanks_after_an_answer_is_no_follow_up(service):
     """A bare-clone chat: "thanks" after "who is the letter from?" was read as "thanks (the letter from)?" and answered
     with "I thanked Danielle for your input ..."."""

@@ -111,6 +111,7 @@ class KnowledgeBaseWatcher:
         self.kb_dir = conversation.service.kb.directory.parent.parent
         self._lease = store.take_lease(conversation.service.kb.directory)
         self._failed = ""  # the build that failed to load: not tried again until CURRENT names another
+        self._renewing_failed = False  # told once
         if self._lease is None:
             logger.warning("Cannot write to %s: answering without a lease on the build in use", self.kb_dir)
 
@@ -127,11 +128,18 @@ class KnowledgeBaseWatcher:
             try:
                 await self.check()
             except Exception:
-                logger.exception("Could not switch to knowledge base build %s; still answering from %s", self._failed, self.build)
+                logger.exception("Could not switch to the new knowledge base build; still answering from %s", self.build)
 
     async def check(self) -> bool:
         """Swap in the build ``CURRENT`` names if it is not the one in use; True if it swapped."""
-        store.renew_lease(self._lease)
+        try:
+            store.renew_lease(self._lease)
+            self._renewing_failed = False
+        except OSError as error:
+            # Told once, and the watch goes on (a re-review: raising here kept every new build out, a traceback each time).
+            if not self._renewing_failed:
+                logger.warning("Could not renew the lease on build %s (%s): an ingest may remove it", self.build, error)
+            self._renewing_failed = True
         build = await asyncio.to_thread(store.current_build, self.kb_dir)
         if build is None or build.name in (self.build, self._failed):
             return False

@@ -145,17 +145,21 @@ def database_path(kb_dir: Path) -> Path:
 
 
 def has_knowledge_base(kb_dir: Path) -> bool:
-    """Whether an ingest ever finished here (``CURRENT`` is written last). When it did, a build that will not load is
-    told as damaged, never built again from the corpus over it (a review: an emptied CURRENT had a server's start build
-    from the default corpus and remove the real build)."""
-    return (kb_dir / CURRENT_FILE).exists()
+    """Whether an ingest ever finished here: ``CURRENT`` is there (written last), or a finished build is. When one did,
+    a build that will not load is told as damaged, never built again from the corpus over it (two reviews: an emptied,
+    then a deleted CURRENT had a server's start build from the default corpus and remove the real build)."""
+    builds = kb_dir / BUILDS_DIR
+    return (kb_dir / CURRENT_FILE).exists() or (builds.is_dir() and any(not p.name.startswith(".") for p in builds.iterdir()))
 
 
 def current_build(kb_dir: Path) -> Path | None:
     pointer = kb_dir / CURRENT_FILE
     if not pointer.exists():
         return None
-    name = pointer.read_text(encoding="utf-8", errors="replace").strip()
+    try:
+        name = pointer.read_text(encoding="utf-8", errors="replace").strip()
+    except OSError:  # a folder, say: it names no build
+        return None
     # A build's own name only: an empty or edited CURRENT ("", "..") named builds/ itself or a folder outside it.
     if not name or Path(name).name != name or name in {".", ".."} or name.startswith("."):
         return None

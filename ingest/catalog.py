@@ -58,7 +58,8 @@ def load_catalog(corpus_dir: Path) -> dict[str, DocumentInfo]:
         missing = [name for name in _REQUIRED if not isinstance(entry.get(name), str) or not entry[name].strip()]
         if missing:
             raise CatalogError(f"{where} has no text for {', '.join(repr(m) for m in missing)}")
-        wrong = [name for name in _OPTIONAL if entry.get(name) is not None and not isinstance(entry[name], str | int | float)]
+        # Text, or a whole number for a year ("date": 2022); not true/false, which JSON also reads as no text.
+        wrong = [name for name in _OPTIONAL if entry.get(name) is not None and (isinstance(entry[name], bool) or not isinstance(entry[name], str | int))]
         if wrong:
             raise CatalogError(f"{where} has {', '.join(repr(w) for w in wrong)} that is not text")
         catalog[Path(entry["file"]).name] = DocumentInfo(

@@ -200,7 +200,7 @@ def test_a_manifest_field_of_a_later_version_is_read_past(small_corpus, tmp_path
     assert "travel" in load(kb_dir).by_slug
 
 
-@pytest.mark.parametrize("named", ["", "..", ".", "../builds", ".build-x.partial", "build-that-is-gone"])
+@pytest.mark.parametrize("named", ["", "..", ".", "../builds", ".build-x.partial", "build-that-is-gone", None, "a folder"])
 def test_current_naming_no_build_is_damage_and_never_built_over(small_corpus, tmp_path, embedder, named, monkeypatch):
     """An empty or edited CURRENT had named the builds folder itself; then (a review) a server's start read it as no
     knowledge base, built one from the default corpus and removed the real build. It is damage, said as such."""
@@ -210,7 +210,12 @@ def test_current_naming_no_build_is_damage_and_never_built_over(small_corpus, tm
     kb_dir = tmp_path / "kb"
     ingest_corpus(small_corpus, kb_dir, lambda: embedder)
     builds = sorted((kb_dir / store.BUILDS_DIR).iterdir())
-    (kb_dir / store.CURRENT_FILE).write_text(named)
+    current = kb_dir / store.CURRENT_FILE
+    current.unlink()
+    if named == "a folder":
+        current.mkdir()
+    elif named is not None:  # None: deleted (a re-review), with the finished build still there
+        current.write_text(named)
     monkeypatch.setattr("bot.runtime.ingest_corpus", lambda *args, **kwargs: pytest.fail("built over a knowledge base"))
     with pytest.raises(store.KnowledgeBaseError, match=r"is damaged: CURRENT names no build\. Re-ingest"):
         load_service(Settings(kb_dir=kb_dir, corpus_dir=small_corpus))
@@ -669,6 +674,7 @@ def test_prose_and_other_rows_are_not_parted_as_rows_with_comments(page, expecte
         ('[{"file": null, "slug": null, "title": null}]', "entry 1 has no text for 'file', 'slug', 'title'"),
         ('[{"file": "travel-plan.pdf", "slug": "t", "title": ["T"]}]', "entry 1 has no text for 'title'"),
         ('[{"file": "travel-plan.pdf", "slug": "t", "title": "T", "kind": {}}]', "entry 1 has 'kind' that is not text"),
+        ('[{"file": "travel-plan.pdf", "slug": "t", "title": "T", "date": true}]', "entry 1 has 'date' that is not text"),
         (b"[\xff]", "not UTF-8 text"),
     ],
 )

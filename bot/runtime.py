@@ -148,9 +148,13 @@ class KnowledgeBaseWatcher:
             logger.warning("Cannot write to %s: answering from build %s without a lease on it", self.kb_dir, build.name)
         try:
             service, writer = await asyncio.to_thread(self._load, build)
-        except BaseException:
+        except Exception:
             store.release_lease(lease)
             self._failed = build.name
+            logger.exception("Could not switch to knowledge base build %s; still answering from %s", build.name, self.build)
+            return False
+        except BaseException:  # cancelled at shutdown
+            store.release_lease(lease)
             raise
         self._swap(service, writer)
         store.release_lease(self._lease)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -32,6 +33,15 @@ async def connector():
         yield running
 
 
+def built(tmp_path, embedder) -> tuple[Path, Path]:
+    """A corpus of the travel plan and its knowledge base, built once."""
+    corpus, kb_dir = tmp_path / "corpus", tmp_path / "kb"
+    corpus.mkdir()
+    write_pdf(corpus / "travel-plan.pdf", BIKE_PAGES, title="Staff Travel Plan 2023")
+    ingest_corpus(corpus, kb_dir, lambda: embedder)
+    return corpus, kb_dir
+
+
 async def ask(http: aiohttp.ClientSession, bot_url: str, connector: Connector) -> str:
     conversation_id = new_conversation_id()
     async with http.post(f"{bot_url}/api/messages", json=teams_message(QUESTION, connector.url, conversation_id)) as response:
@@ -41,10 +51,7 @@ async def ask(http: aiohttp.ClientSession, bot_url: str, connector: Connector) -
 
 
 async def test_a_running_server_answers_from_a_new_build_within_seconds(tmp_path, embedder, connector):
-    corpus, kb_dir = tmp_path / "corpus", tmp_path / "kb"
-    corpus.mkdir()
-    write_pdf(corpus / "travel-plan.pdf", BIKE_PAGES, title="Staff Travel Plan 2023")
-    ingest_corpus(corpus, kb_dir, lambda: embedder)
+    corpus, kb_dir = built(tmp_path, embedder)
     first_build = store.current_build(kb_dir)
     conversation = Conversation(AnsweringService(store.load(kb_dir, embedder.name, embedder.dimension), embedder))
     settings = Settings(kb_dir=kb_dir, kb_watch_seconds=0.5, feedback_file=tmp_path / "feedback.jsonl")
@@ -83,10 +90,7 @@ async def test_a_running_server_answers_from_a_new_build_within_seconds(tmp_path
 async def test_a_damaged_new_build_is_told_once_and_the_server_keeps_its_own(tmp_path, embedder, caplog):
     """An attack review: a build named in CURRENT that would not load was loaded again every 2 s, a traceback each time
     (about 50,000 log lines an hour). It is told once; the build in use goes on answering."""
-    corpus, kb_dir = tmp_path / "corpus", tmp_path / "kb"
-    corpus.mkdir()
-    write_pdf(corpus / "travel-plan.pdf", BIKE_PAGES, title="Staff Travel Plan 2023")
-    ingest_corpus(corpus, kb_dir, lambda: embedder)
+    corpus, kb_dir = built(tmp_path, embedder)
     first_build = store.current_build(kb_dir)
     conversation = Conversation(AnsweringService(store.load(kb_dir, embedder.name, embedder.dimension), embedder))
     watcher = KnowledgeBaseWatcher(conversation, interval=0.02)
@@ -109,10 +113,7 @@ async def test_a_server_that_cannot_write_to_the_knowledge_base_answers_and_swap
     """The Docker image's knowledge base is built by root and read by the image's own user: taking a lease there had
     stopped the server's start (an attack review). It answers, says once why it holds no lease, and still picks up a
     new build. (A file where the leases folder goes fails as a read-only folder does, even for root.)"""
-    corpus, kb_dir = tmp_path / "corpus", tmp_path / "kb"
-    corpus.mkdir()
-    write_pdf(corpus / "travel-plan.pdf", BIKE_PAGES, title="Staff Travel Plan 2023")
-    ingest_corpus(corpus, kb_dir, lambda: embedder)
+    corpus, kb_dir = built(tmp_path, embedder)
     (kb_dir / store.LEASES_DIR).write_text("not a folder")
     conversation = Conversation(AnsweringService(store.load(kb_dir, embedder.name, embedder.dimension), embedder))
     with caplog.at_level(logging.WARNING):

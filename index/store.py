@@ -140,8 +140,18 @@ def database_path(kb_dir: Path) -> Path:
     """The SQLite file of the build in use (for the action table's CSV import and export)."""
     build = current_build(kb_dir)
     if build is None:
-        raise KnowledgeBaseError(f"No knowledge base in {kb_dir}. Build it with: python -m ingest corpus --index {kb_dir}")
+        raise _no_build(kb_dir)
     return build / "kb.sqlite"
+
+
+def _no_build(kb_dir: Path) -> KnowledgeBaseError:
+    """What to say when ``CURRENT`` names no build: damage where an ingest finished before, else that there is none."""
+    if has_knowledge_base(kb_dir):
+        return KnowledgeBaseError(
+            f"The knowledge base in {kb_dir} is damaged: {CURRENT_FILE} names no build. "
+            f"Re-ingest with: python -m ingest corpus --index {kb_dir}"
+        )
+    return KnowledgeBaseError(f"No knowledge base in {kb_dir}. Build it with: python -m ingest corpus --index {kb_dir}")
 
 
 def has_knowledge_base(kb_dir: Path) -> bool:
@@ -175,13 +185,8 @@ _DAMAGE = (OSError, ValueError, TypeError, KeyError, sqlite3.Error, RuntimeError
 def load(kb_dir: Path, model_name: str, dimension: int, build: Path | None = None) -> KnowledgeBase:
     """Open the build in use (or ``build``), refusing one made with another model or format, or damaged."""
     build = build or current_build(kb_dir)
-    if build is None and has_knowledge_base(kb_dir):
-        raise KnowledgeBaseError(
-            f"The knowledge base in {kb_dir} is damaged: {CURRENT_FILE} names no build. "
-            f"Re-ingest with: python -m ingest corpus --index {kb_dir}"
-        )
     if build is None:
-        raise KnowledgeBaseError(f"No knowledge base in {kb_dir}. Build it with: python -m ingest corpus --index {kb_dir}")
+        raise _no_build(kb_dir)
     try:
         data = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
         if not isinstance(data, dict):

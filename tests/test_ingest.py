@@ -219,6 +219,8 @@ def test_current_naming_no_build_is_damage_and_never_built_over(small_corpus, tm
     monkeypatch.setattr("bot.runtime.ingest_corpus", lambda *args, **kwargs: pytest.fail("built over a knowledge base"))
     with pytest.raises(store.KnowledgeBaseError, match=r"is damaged: CURRENT names no build\. Re-ingest"):
         load_service(Settings(kb_dir=kb_dir, corpus_dir=small_corpus))
+    with pytest.raises(store.KnowledgeBaseError, match=r"is damaged: CURRENT names no build"):
+        store.database_path(kb_dir)  # the action table's export and import say the same (a re-review)
     assert sorted((kb_dir / store.BUILDS_DIR).iterdir()) == builds
 
 

@@ -22,6 +22,7 @@ from bot.answering import Answer
 from bot.config import ConfigurationError, Settings
 from bot.ranker import StaleModelError
 from bot.runtime import load_service
+from index.files import why_unwritable
 from index.search import Filters
 from index.store import KnowledgeBaseError
 from ingest.build import NothingToIngest
@@ -522,12 +523,9 @@ def _brief(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
         parser.error(problem)
     if args.out and args.out.suffix.lower() not in (".md", ".docx"):
         parser.error("--out needs a file name ending in .md or .docx")
-    if args.out and not args.out.parent.is_dir():
-        # Checked before the minute of work, not found out after it.
-        print(f"Cannot write {args.out}: the folder {args.out.parent} does not exist.", file=sys.stderr)
-        return 2
-    if args.out and args.out.is_dir():  # an attack review: "--out notes.md" naming a folder failed after the work
-        print(f"Cannot write {args.out}: it is a folder; give a file name.", file=sys.stderr)
+    if args.out and (problem := why_unwritable(args.out)):
+        # Checked before the minute of work, not found out after it (an attack review: "--out notes.md" naming a folder).
+        print(f"Cannot write {args.out}: {problem}.", file=sys.stderr)
         return 2
     replacing = bool(args.out) and args.out.exists()
     briefing = BriefingWriter(load_service(settings)).write(args.topic)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from index import actions_store, store
 from index.config import ConfigurationError, Settings
+from index.files import why_unwritable
 from ingest.build import NothingToIngest, ingest_corpus
 from ingest.catalog import CatalogError
 
@@ -59,7 +60,7 @@ def _actions(argv: list[str], settings: Settings) -> int:
     args = parser.parse_args(argv)
     if args.export and args.export.suffix.lower() not in (".csv", ".xlsx"):
         parser.error("--export needs a file name ending in .csv or .xlsx")
-    if args.export and (problem := _unwritable(args.export)):  # an attack review: these had been tracebacks
+    if args.export and (problem := why_unwritable(args.export)):  # an attack review: these had been tracebacks
         print(f"Cannot write {args.export}: {problem}.", file=sys.stderr)
         return 2
     try:
@@ -89,15 +90,6 @@ def _actions(argv: list[str], settings: Settings) -> int:
     for row in report.unmatched:
         print(f"  line {row.line}: no action {row.source} / {row.theme} / {row.number} any more; ignored", file=sys.stderr)
     return 0
-
-
-def _unwritable(path: Path) -> str:
-    """Why ``path`` cannot be written as a file, when that is plain before trying ("" when it is not)."""
-    if path.is_dir():
-        return "it is a folder; give a file name"
-    if not path.parent.is_dir():
-        return f"the folder {path.parent} does not exist"
-    return ""
 
 
 if __name__ == "__main__":

@@ -1476,6 +1476,13 @@ class AnsweringService:
             self._amount_tables[sentence_id] = read_amount_table(sentence.text, header)
         return self._amount_tables[sentence_id]
 
+    def _without_trailing_labels(self, run: list[int]) -> list[int]:
+        """A run without the bare section numbers, labels and headings (``has_nothing_to_quote``) at its end."""
+        end = len(run)
+        while end > 1 and self.features.has_nothing_to_quote(run[end - 1]):
+            end -= 1
+        return run[:end]
+
     def _compose(
         self,
         sentence_ids: list[int],
@@ -1498,6 +1505,9 @@ class AnsweringService:
         for apart in (*(table.sentence_ids if table else ()), amounts.sentence_id if amounts else None):
             if apart is not None:
                 runs = [piece for run in runs for piece in _apart(run, apart)]
+        # A passage's gap filled in beside a row set apart may be left at the end of a piece: "... is outlined in
+        # table 1 below. 2.11." quoted the next section's number (a bare label never ends a passage).
+        runs = [trimmed for run in runs if (trimmed := self._without_trailing_labels(run))]
         table_rows: dict[int, list[TableAnswer]] = {}  # the rows of the table answer (a sentence may hold several), by sentence
         for row in (table, *table.alike) if table else ():
             table_rows.setdefault(row.sentence_id, []).append(row)

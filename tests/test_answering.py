@@ -887,6 +887,8 @@ def test_no_citation_quotes_a_bare_section_number_label_or_heading(service, ques
     rows = {int(n) for n in re.findall(r"\[(\d+)\] is a table of amounts", " ".join(answer.trace))}
     prose = [len(re.findall(r"\b[a-z]{2,}\b", c.quote)) >= 3 or c.n in rows for c in answer.citations]
     assert all(prose), [c.quote for c in answer.citations]
+    # Nor does a quote end on one: "... is outlined in table 1 below. 2.11." (the passage's gap beside a row set apart).
+    assert not any(re.search(r"\s\d+(?:\.\d+)+\.?$", c.quote) for c in answer.citations), [c.quote for c in answer.citations]
 
 
 def test_a_bare_list_item_is_not_quoted_with_the_list_around_it(service):

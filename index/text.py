@@ -99,6 +99,13 @@ def is_ordinary_word(lowered: str) -> bool:
 # share of the run's letters are in words other than glue words. Set by hand, not fitted.
 MIN_CONTENT_SHARE = 0.6
 
+# A run of letters longer than this is left as it is, never handed to wordninja: the longest glued run in the bundled
+# corpus is 66 letters ("infrastructuretocontinuetooperateeffectivelywhiletheclimatechanges", the Green Plan), and a run
+# three times that is not words the text layer ran together but something else (an image as base64, a hash). Set by
+# hand from that run, not fitted. An attack review: segmenting costs time in proportion to the run, so a page holding
+# 200,000 letters without a space took 7 s to repair, and a few such pages would stall an ingest.
+MAX_GLUED_LETTERS = 200
+
 
 def glued_parts(run: str) -> list[str] | None:
     """The words of a lower-case run the PDF text layer glued together: English words with a glue word
@@ -110,7 +117,7 @@ def glued_parts(run: str) -> list[str] | None:
     ("in predictive"), or as several when every one is an ordinary word ("waves and extreme weather on").
     Ingest parts such runs; evaluation counts the answers that still hold one.
     """
-    if run.lower() != run or is_english_word(run):
+    if run.lower() != run or len(run) > MAX_GLUED_LETTERS or is_english_word(run):
         return None
     parts = list(wordninja.split(run))
     if len(parts) < 2 or "".join(parts) != run:

@@ -31,7 +31,7 @@ from collections.abc import Callable
 
 import wordninja
 
-from index.text import english_word_costs, english_word_ranks, glued_parts, is_ordinary_word
+from index.text import MAX_GLUED_LETTERS, english_word_costs, english_word_ranks, glued_parts, is_ordinary_word
 from index.vocabulary import CALENDAR_YEAR
 
 # The four numbers below are set by hand, none fitted: each keeps splitting to runs that are plainly
@@ -189,7 +189,9 @@ class _Segmenter:
         return self._segmented(match.group())
 
     def _segmented(self, run: str) -> str:
-        """The run of letters as the words it is made of, or as it is."""
+        """The run of letters as the words it is made of, or as it is (a run too long to be glued words among them)."""
+        if len(run) > MAX_GLUED_LETTERS:
+            return run
         lowered = run.lower()
         if run.islower():
             glued = glued_parts(run)

@@ -13,11 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import wordninja
 from fpdf import FPDF
 
 from index import store
 from index.embedder import Embedder
-from index.text import english_word_costs
+from index.text import MAX_GLUED_LETTERS, english_word_costs, glued_parts
 from ingest import build
 from ingest.build import NothingToIngest, ingest_corpus, runs_on_page
 from ingest.catalog import CatalogError
@@ -515,6 +516,27 @@ def test_a_page_with_a_long_run_without_spaces_is_split_into_sentences_at_once()
     with stopped_after(60):
         sentences, _heading = page_sentences(_BLOB_PAGE, 1, "")
     assert [s.text for s in sentences] == ["The chart is below.", _BLOB, "It shows the trend."]
+
+
+def test_a_run_of_letters_too_long_to_be_glued_words_is_never_segmented(monkeypatch: pytest.MonkeyPatch):
+    # An attack review: a page holding 200,000 letters without a space took 7 s to repair, as wordninja segmented the
+    # whole run (glued words in the corpus run to 66 letters). Counted, not timed: no run longer than the bound reaches
+    # the segmenter, while glued words beside it are still parted.
+    segmented: list[int] = []
+    split = wordninja.LanguageModel._split
+
+    def counted(model: wordninja.LanguageModel, run: str) -> object:
+        segmented.append(len(run))
+        return split(model, run)
+
+    monkeypatch.setattr(wordninja.LanguageModel, "_split", counted)
+    letters = "abcdefghij" * 2_000
+    page = f"The impact ofheat waves andextreme weather on services. {letters} and Ab{letters} end."
+    repaired = repair_pages([page])[0]
+    assert f" {letters} " in repaired and f" Ab{letters} " in repaired
+    assert "of heat" in repaired and "and extreme" in repaired
+    assert segmented and max(segmented) <= MAX_GLUED_LETTERS
+    assert glued_parts(letters) is None
 
 
 def test_the_knowledge_base_quotes_words_whole_that_the_pdf_split_at_ligatures(knowledge_base):

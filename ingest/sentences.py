@@ -9,6 +9,7 @@ text carries no styling.
 
 from __future__ import annotations
 
+import bisect
 import re
 from enum import Enum
 
@@ -44,6 +45,13 @@ _ABBREVIATION = re.compile(rf"(?:\b(?:e\.g|i\.e|etc|vs|No|St|approx|Cllr|{HONORI
 # "2. ... reduced to 4-6 weeks and 3. A sentence is added": an inline item number, not a sentence end,
 # when the item before it ("2.") comes just before.
 _INLINE_ITEM_NUMBER = re.compile(r"(?:\b(?:and|or)|[,;])\s+\(?(\d{1,2})[.)]$")
+# An item number standing on its own ("1.", "(2)"), as the item before an inline item number is written.
+_ITEM_NUMBER = re.compile(r"(?:^|(?<=\s))\(?(?P<number>\d{1,2})[.)](?=\s)")
+# How far back from a sentence end the two patterns above are looked for: the longest ending either matches is
+# "approx." or "and (12." (8 characters, as ``split_sentences`` leaves one white space between words); set above that
+# with room. An attack review: each was searched over the whole sentence so far, which grows while its ends are
+# skipped, so a page of 20,000 initials ("A. A. A. ...") took time in the square of its length (8,000 took 3.5 s).
+MAX_ENDING_CHARS = 16
 # "5. Patient Information - Media\n5.1." then "Proactive Media Releases ...": the number of the section that
 # starts next, on a line of its own at the end of the sentence before it (the page's line breaks are still
 # in the text when it is split). A dotted number closed by a full stop before a sentence that opens with a
@@ -310,15 +318,15 @@ def split_sentences(text: str) -> list[str]:
     text = "\n".join(collapse_whitespace(line) for line in text.split("\n") if line.strip())
     if not text:
         return []
+    items = _ItemNumbers(text)
     pieces: list[str] = []
-    start = 0
+    start = earlier = 0  # where the sentence so far starts, and the one before it (a bare "2." is a piece of its own)
     for match in _BOUNDARY.finditer(text):
-        candidate = text[start : match.start()]
-        before = f"{pieces[-1]} {candidate}" if pieces else candidate  # a bare "2." is still a piece of its own
-        if _ABBREVIATION.search(candidate.rstrip("\"'’”)")) or _ends_with_item_number(before):
+        end = match.start()  # just after the stop: the boundary's closing marks and space come after it
+        if _ends_with_abbreviation(text, start, end) or _ends_with_item_number(text, earlier, start, end, items):
             continue
-        pieces.append(text[start : match.start() + len(match.group(0).rstrip())].strip())
-        start = match.end()
+        pieces.append(text[start : end + len(match.group(0).rstrip())].strip())
+        earlier, start = start, match.end()
     pieces.append(text[start:].strip())
     pieces = _without_next_section_numbers(pieces)
     return [collapse_whitespace(part) for piece in _attach_list_markers(pieces) for part in _limit_length(piece) if part.strip()]
@@ -338,12 +346,36 @@ def _without_next_section_numbers(pieces: list[str]) -> list[str]:
     return kept
 
 
-def _ends_with_item_number(text: str) -> bool:
-    match = _INLINE_ITEM_NUMBER.search(text)
+def _ends_with_abbreviation(text: str, start: int, end: int) -> bool:
+    """Whether the sentence ``text[start:end]`` ends on an abbreviation or an initial ("e.g.", "Dr.", "J."), looked
+    for in its last characters only (the text before them is still seen, so a word boundary reads as it would)."""
+    return bool(_ABBREVIATION.search(text, max(start, end - MAX_ENDING_CHARS), end))
+
+
+def _ends_with_item_number(text: str, earlier: int, start: int, end: int, items: _ItemNumbers) -> bool:
+    """Whether the sentence ``text[start:end]`` ends on an inline item number ("..., 3.") whose item before ("2.")
+    comes earlier in it or in the sentence before it, which starts at ``earlier``."""
+    match = _INLINE_ITEM_NUMBER.search(text, max(start, end - MAX_ENDING_CHARS), end)
     if not match or int(match.group(1)) < 2:
         return False
-    previous_item = re.compile(rf"(?:^|\s)\(?{int(match.group(1)) - 1}[.)]\s")
-    return bool(previous_item.search(text[: match.start()]))
+    return items.any_between(str(int(match.group(1)) - 1), earlier, match.start())
+
+
+class _ItemNumbers:
+    """Where each item number ("1.", "(2)") stands in a text, found once: whether the item before an inline item
+    number comes earlier is then a look-up, not a search of everything before it for every sentence end."""
+
+    def __init__(self, text: str) -> None:
+        self._spans: dict[str, list[tuple[int, int]]] = {}
+        for match in _ITEM_NUMBER.finditer(text):
+            self._spans.setdefault(match["number"], []).append(match.span())
+
+    def any_between(self, number: str, start: int, end: int) -> bool:
+        """Whether the item number stands in ``text[start:end]`` with the space after it (starts and ends of one
+        number's places rise together, so the first place from ``start`` on is the one to check)."""
+        spans = self._spans.get(number, [])
+        first = bisect.bisect_left(spans, (start, -1))
+        return first < len(spans) and spans[first][1] < end
 
 
 def _attach_list_markers(pieces: list[str]) -> list[str]:

@@ -9,6 +9,7 @@ import pickle
 import re
 import shutil
 import signal
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from fpdf import FPDF
 from index import store
 from index.embedder import Embedder
 from index.text import MAX_GLUED_LETTERS, english_word_costs, glued_parts
-from ingest import build
+from ingest import build, sentences
 from ingest.build import NothingToIngest, ingest_corpus, runs_on_page
 from ingest.catalog import CatalogError
 from ingest.sentences import page_sentences, split_sentences
@@ -311,6 +312,38 @@ def test_sentences_split_at_sentence_ends_but_not_at_inline_item_numbers():
         "Weeks 4, 5 and 6.",
         "Referrals rose.",
     ]
+
+
+class _CountedPattern:
+    """A pattern that counts the characters it is asked to search."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self.searched = 0
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        self.searched += min(endpos, len(text)) - pos
+        return self.pattern.search(text, pos, endpos)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["A. " * 20_000, "x " * 15_000 + "1. a, 2. B, " + "2. B, " * 5_000 + "end."],
+    ids=["initials", "inline item numbers"],
+)
+def test_a_sentence_end_skipped_again_and_again_is_judged_by_its_last_characters(monkeypatch: pytest.MonkeyPatch, text: str):
+    # An attack review: the abbreviation and inline item number patterns were searched over the whole sentence so far,
+    # which grows while its ends are skipped (initials, or "2." after "1."), so such a page took time in the square of
+    # its length (8,000 initials took 3.5 s, the second text 20 s). Counted, not timed: each word ends a sentence at
+    # most once, and each pattern looks at no more than a sentence end's last characters (a few million characters
+    # searched had been a few hundred million); the text still splits as it did.
+    patterns = {name: _CountedPattern(getattr(sentences, name)) for name in ("_ABBREVIATION", "_INLINE_ITEM_NUMBER")}
+    for name, counted in patterns.items():
+        monkeypatch.setattr(sentences, name, counted)
+    split = split_sentences(text)
+    assert " ".join(split) == " ".join(text.split())
+    assert all(len(s) <= 400 for s in split)
+    assert sum(counted.searched for counted in patterns.values()) <= 2 * sentences.MAX_ENDING_CHARS * len(text.split())
 
 
 def test_the_number_of_the_section_that_follows_is_no_part_of_the_sentence_before():

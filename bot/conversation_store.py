@@ -113,7 +113,7 @@ class RedisStore:
         self._failing: set[str] = set()  # the kinds of failure logged since Redis last answered
 
     async def load(self, key: str) -> tuple[Turn, ...]:
-        raw = await self._call("read", lambda: self.redis.get(KEY_PREFIX + key))
+        raw = await self._call("read", lambda: self._read(KEY_PREFIX + key))
         if raw is None:
             return ()
         try:
@@ -135,6 +135,17 @@ class RedisStore:
             self._warn_once("unreadable", f"a conversation's stored state could not be read ({type(error).__name__}); "
                             "it is answered as a new conversation")
             return ()
+
+    async def _read(self, full_key: str) -> bytes | None:
+        """The value stored under ``full_key``, or None when there is none. Of a value longer than MAX_STORED_BYTES only
+        its first MAX_STORED_BYTES + 1 bytes cross the wire, enough to tell that it is too long: an attack review found a
+        value of any size fetched whole before it was refused. One transaction, so the value cannot change between
+        asking whether it is there and reading it; GETRANGE alone reads a missing key as an empty value."""
+        async with self.redis.pipeline(transaction=True) as pipeline:
+            pipeline.exists(full_key)
+            pipeline.getrange(full_key, 0, MAX_STORED_BYTES)
+            exists, head = await pipeline.execute()
+        return head if exists else None
 
     async def save(self, key: str, turns: tuple[Turn, ...]) -> None:
         value = json.dumps([turn.as_json() for turn in turns], ensure_ascii=False)

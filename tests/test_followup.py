@@ -23,7 +23,7 @@ import pytest
 from bot.action_query import ActionFilter
 from bot.answering import MAX_QUESTION_CHARS
 from bot.conversation import RESET_TEXT, Conversation
-from bot.conversation_store import MemoryStore, RedisStore
+from bot.conversation_store import MAX_STORED_BYTES, MemoryStore, RedisStore
 from bot.dialogue_eval import EXPECTED_KINDS, decision_examples, fit_tunables, load_dialogues
 from bot.followup import (
     TURNS_KEPT,
@@ -1996,6 +1996,28 @@ async def test_a_state_of_many_turns_is_read_at_once_as_its_last_few(redis_url):
     finally:
         await store.close()
     assert [turn.question for turn in many] == [f"question {n}" for n in range(TURNS_KEPT)] and too_many == ()
+
+
+async def test_a_state_longer_than_any_conversations_is_refused_without_fetching_it(redis_url):
+    """An attack review: a stored value over MAX_STORED_BYTES was fetched whole with GET and only then refused, so ten
+    megabytes crossed the wire for every message of that conversation. Counted by Redis itself: what it sent for the
+    load is the bytes needed to tell the value is too long, not the value; a value at the limit is still read whole."""
+    store = RedisStore(redis_url)
+    at_limit = json.dumps([Turn("question", PASSAGE).as_json()]).encode()
+    at_limit = at_limit[:-1] + b" " * (MAX_STORED_BYTES - len(at_limit)) + b"]"
+    try:
+        await store.redis.set("ics-bot:conversation:teams:huge", b"[" + b" " * (10 * MAX_STORED_BYTES) + b"]")
+        await store.redis.set("ics-bot:conversation:teams:at-limit", at_limit)
+        sent_before = (await store.redis.info("stats"))["total_net_output_bytes"]
+        huge = await store.load("teams:huge")
+        sent = (await store.redis.info("stats"))["total_net_output_bytes"] - sent_before
+        at_limit_turns = await store.load("teams:at-limit")
+        missing = await store.load("teams:never-stored")
+    finally:
+        await store.close()
+    assert huge == () and sent < 2 * MAX_STORED_BYTES  # the value is ten times that
+    assert len(at_limit) == MAX_STORED_BYTES and [turn.question for turn in at_limit_turns] == ["question"]
+    assert missing == ()
 
 
 async def test_a_turn_asked_at_the_length_limit_with_a_polite_opening_is_read_back(redis_url):

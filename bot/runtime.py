@@ -21,6 +21,7 @@ from bot.ranker import AnsweringModels
 from index import store
 from index.config import Settings
 from index.embedder import Embedder, quiet_libraries
+from index.files import why_not_a_folder
 from ingest.build import corpus_files, ingest_corpus
 
 logger = logging.getLogger(__name__)
@@ -62,6 +63,8 @@ class LazyEmbedder:
 
 def load_service(settings: Settings, models: AnsweringModels | None = None) -> AnsweringService:
     """The answering service over ``settings.kb_dir``, built from the corpus first if there is none."""
+    if problem := why_not_a_folder(settings.kb_dir):
+        raise store.KnowledgeBaseError(f"Cannot use {settings.kb_dir} as the knowledge base folder: {problem}.")
     quiet_libraries()
     embedder = LazyEmbedder()
     if not store.has_knowledge_base(settings.kb_dir):

@@ -1,4 +1,5 @@
-"""Checks on a file a command is told to write, made before the work that fills it (a briefing, an export)."""
+"""Checks on a file or folder a command is told to write, made before the work that fills it (a briefing, an export,
+a knowledge base)."""
 
 from __future__ import annotations
 
@@ -12,4 +13,14 @@ def why_unwritable(path: Path) -> str:
         return "it is a folder; give a file name"
     if not path.parent.is_dir():
         return f"the folder {path.parent} does not exist"
+    return ""
+
+
+def why_not_a_folder(path: Path) -> str:
+    """Why ``path`` cannot be used as a folder, when that is plain before trying ("" when it is not): it, or a folder it
+    would be made in, is a file. An attack review: ``--index`` naming a file had a first start build the knowledge base
+    for minutes, then end on mkdir's traceback."""
+    for place in (path, *path.parents):
+        if place.exists():
+            return "" if place.is_dir() else f"{place} is a file, not a folder"
     return ""

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from index import actions_store, store
 from index.config import ConfigurationError, Settings
-from index.files import why_unwritable
+from index.files import why_not_a_folder, why_unwritable
 from ingest.build import NothingToIngest, ingest_corpus
 from ingest.catalog import CatalogError
 
@@ -32,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("corpus", nargs="?", type=Path, default=settings.corpus_dir, help="folder of PDFs (default: %(default)s)")
     parser.add_argument("--index", type=Path, default=settings.kb_dir, help="knowledge base folder (default: %(default)s)")
     args = parser.parse_args(argv)
+    if problem := why_not_a_folder(args.index):  # said before the build, not after it
+        print(f"Cannot use {args.index} as the knowledge base folder: {problem}. Nothing was changed.", file=sys.stderr)
+        return 2
     from index.embedder import quiet_libraries
 
     quiet_libraries()

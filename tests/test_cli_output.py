@@ -86,6 +86,38 @@ def test_the_first_run_says_how_long_building_takes_before_it_starts(tmp_path):
     assert "Staff Travel Plan 2023" in result.stdout or "travel-plan" in result.stdout
 
 
+@pytest.mark.parametrize("args", [["sources"], ["ask", "who chairs the board?"], ["serve"]], ids=["sources", "ask", "serve"])
+def test_a_knowledge_base_folder_that_is_a_file_is_said_in_one_line_before_the_build(args, tmp_path):
+    """An attack review: `--index` (or KB_DIR) naming a file, or a folder inside one, had a first start build the
+    knowledge base from the corpus, then end on mkdir's traceback. No model is loaded: nothing was built first."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "notes.txt").write_text("Waste Notes\nClinical waste is collected twice a week.\n", encoding="utf-8")
+    a_file = tmp_path / "kb-file"
+    a_file.write_text("not a folder\n", encoding="utf-8")
+    for index in (a_file, a_file / "kb"):
+        result = run_bot(["--index", str(index), *args], tmp_path / "unused", probe=True, CORPUS_DIR=str(corpus), PORT="0")
+        said = f"Cannot use {index} as the knowledge base folder: {a_file} is a file, not a folder.\nNO MODEL\n"
+        assert result.returncode == 2 and result.stderr.endswith(said) and "Traceback" not in result.stderr, result.stderr
+        assert result.stdout == "" and a_file.read_text(encoding="utf-8") == "not a folder\n"
+
+
+def test_ingest_into_a_file_is_said_in_one_line_before_the_build(tmp_path):
+    """As above, for `python -m ingest`: it had built the whole corpus, then failed to write it."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "notes.txt").write_text("Waste Notes\nClinical waste is collected twice a week.\n", encoding="utf-8")
+    a_file = tmp_path / "kb-file"
+    a_file.write_text("not a folder\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "ingest", str(corpus), "--index", str(a_file)], cwd=REPO, capture_output=True, text=True,
+        timeout=300, env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    said = f"Cannot use {a_file} as the knowledge base folder: {a_file} is a file, not a folder. Nothing was changed.\n"
+    assert (result.returncode, result.stderr, result.stdout) == (2, said, "")
+    assert a_file.read_text(encoding="utf-8") == "not a folder\n"
+
+
 def test_brief_into_a_missing_folder_stops_before_the_work(corpus_kb_dir, tmp_path, capsys):
     out = tmp_path / "no-such-folder" / "briefing.md"
 

@@ -6,7 +6,8 @@ import asyncio
 import logging
 import sys
 import threading
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -30,6 +31,12 @@ logger = logging.getLogger(__name__)
 # idle machine (benchmarks/knowledge_base.py), over a minute from a fresh clone with the model's first
 # load, 5 min on a machine shared with other jobs. "About a minute" is the honest typical case.
 FIRST_BUILD_SECONDS_PER_FILE = 6
+# A build that failed to load is tried again after this long. A failure may pass (a file briefly unreadable while a
+# backup or a copy holds it, an OSError): not trying again had kept a server on the old build until the next ingest.
+# A build that stays damaged then costs one load a minute, not one at every check (every 2 s had logged a traceback
+# each time, about 50,000 an hour: an attack review). Set by hand: longer than copying a build's files takes, rare
+# beside the checks.
+RETRY_FAILED_BUILD_SECONDS = 60.0
 
 
 class LazyEmbedder:
@@ -108,12 +115,21 @@ class KnowledgeBaseWatcher:
     under the server; the old lease is let go after the swap.
     """
 
-    def __init__(self, conversation: Conversation, interval: float) -> None:
+    def __init__(
+        self,
+        conversation: Conversation,
+        interval: float,
+        retry_after: float = RETRY_FAILED_BUILD_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.conversation = conversation
         self.interval = interval
+        self.retry_after = retry_after
+        self.clock = clock
         self.kb_dir = conversation.service.kb.directory.parent.parent
         self._lease = store.take_lease(conversation.service.kb.directory)
-        self._failed = ""  # the build that failed to load: not tried again until CURRENT names another
+        self._failed = ""  # the build that failed to load: tried again ``retry_after`` seconds on, told only once
+        self._retry_at = 0.0  # on ``clock``: when the failed build is tried again
         self._renewing_failed = False  # told once
         if self._lease is None:
             logger.warning("Cannot write to %s: answering without a lease on the build in use", self.kb_dir)
@@ -123,9 +139,9 @@ class KnowledgeBaseWatcher:
         return self.conversation.service.kb.directory.name
 
     async def watch(self) -> None:
-        """Check for a new build until cancelled. A build that fails to load is logged once and not tried again: a
-        build named in CURRENT is finished, so it will not mend, and an attack review saw a damaged one log a
-        traceback every 2 s, loading it whole each time. The next ingest names another."""
+        """Check for a new build until cancelled. A build that fails to load is logged once and tried again only every
+        ``retry_after`` seconds: an attack review saw a damaged one log a traceback every 2 s, loading it whole each
+        time, but a failure may pass (a file copied in), so it is not given up on either. The next ingest names another."""
         while True:
             await asyncio.sleep(self.interval)
             try:
@@ -144,7 +160,7 @@ class KnowledgeBaseWatcher:
                 logger.warning("Could not renew the lease on build %s (%s): an ingest may remove it", self.build, error)
             self._renewing_failed = True
         build = await asyncio.to_thread(store.current_build, self.kb_dir)
-        if build is None or build.name in (self.build, self._failed):
+        if build is None or build.name == self.build or (build.name == self._failed and self.clock() < self._retry_at):
             return False
         lease = store.take_lease(build)
         if lease is None:
@@ -153,17 +169,23 @@ class KnowledgeBaseWatcher:
             service, writer = await asyncio.to_thread(self._load, build)
         except Exception:
             store.release_lease(lease)
-            self._failed = build.name
-            logger.exception("Could not switch to knowledge base build %s; still answering from %s", build.name, self.build)
+            self._failed_to_load(build.name)
             return False
         except BaseException:  # cancelled at shutdown
             store.release_lease(lease)
             raise
         self._swap(service, writer)
         store.release_lease(self._lease)
-        self._lease = lease
+        self._lease, self._failed = lease, ""
         logger.info("Now answering from knowledge base build %s", build.name)
         return True
+
+    def _failed_to_load(self, name: str) -> None:
+        """Called in the ``except`` that caught why: told the first time the build fails, tried again later."""
+        if name != self._failed:
+            logger.exception("Could not switch to knowledge base build %s; still answering from %s", name, self.build)
+        self._failed = name
+        self._retry_at = self.clock() + self.retry_after
 
     def _load(self, build: Path) -> tuple[AnsweringService, BriefingWriter]:
         old = self.conversation.service

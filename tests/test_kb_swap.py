@@ -109,6 +109,60 @@ async def test_a_damaged_new_build_is_told_once_and_the_server_keeps_its_own(tmp
     assert "40" in (await conversation.respond(QUESTION, "after")).text
 
 
+async def test_a_new_build_that_failed_to_load_is_tried_again_after_a_while_and_told_once(tmp_path, embedder, caplog):
+    """An attack review: a build that failed to load was never tried again until CURRENT named another, so a failure that
+    passed (a file unreadable while it was copied in) kept the server on the old build until the next ingest. It is
+    tried again once ``retry_after`` has passed on the watcher's clock (not at each check before), and told once."""
+    now = [0.0]
+    corpus, kb_dir = built(tmp_path, embedder)
+    conversation = Conversation(AnsweringService(store.load(kb_dir, embedder.name, embedder.dimension), embedder))
+    watcher = KnowledgeBaseWatcher(conversation, interval=1, retry_after=60, clock=lambda: now[0])
+    loads = []
+    load = watcher._load
+    watcher._load = lambda build: loads.append(build.name) or load(build)  # type: ignore[method-assign]
+    write_pdf(corpus / "travel-plan.pdf", CHANGED_PAGES, title="Staff Travel Plan 2023")
+    ingest_corpus(corpus, kb_dir, lambda: embedder)
+    database = store.current_build(kb_dir) / "kb.sqlite"
+    whole = database.read_bytes()
+    database.write_bytes(b"half copied")
+    with caplog.at_level(logging.ERROR):
+        assert not await watcher.check()
+        now[0] = 30.0
+        assert not await watcher.check()  # still failing, and not loaded again
+        database.write_bytes(whole)  # the copy is done
+        now[0] = 59.0
+        assert not await watcher.check() and len(loads) == 1  # not yet: no load at every check
+        now[0] = 60.0
+        assert await watcher.check() and len(loads) == 2
+    watcher.close()
+    assert watcher.build == database.parent.name
+    assert "75" in (await conversation.respond(QUESTION, "after")).text
+    told = [r.getMessage() for r in caplog.records if "Could not switch" in r.getMessage()]
+    assert len(told) == 1 and database.parent.name in told[0]
+
+
+async def test_a_build_that_stays_damaged_is_loaded_once_a_retry_interval_and_told_once(tmp_path, embedder, caplog):
+    now = [0.0]
+    corpus, kb_dir = built(tmp_path, embedder)
+    first_build = store.current_build(kb_dir)
+    conversation = Conversation(AnsweringService(store.load(kb_dir, embedder.name, embedder.dimension), embedder))
+    watcher = KnowledgeBaseWatcher(conversation, interval=1, retry_after=60, clock=lambda: now[0])
+    loads = []
+    load = watcher._load
+    watcher._load = lambda build: loads.append(build.name) or load(build)  # type: ignore[method-assign]
+    write_pdf(corpus / "travel-plan.pdf", CHANGED_PAGES, title="Staff Travel Plan 2023")
+    ingest_corpus(corpus, kb_dir, lambda: embedder)
+    (store.current_build(kb_dir) / "kb.sqlite").write_bytes(b"not a database")
+    with caplog.at_level(logging.ERROR):
+        for second in range(0, 181, 2):  # three minutes of checks every 2 s
+            now[0] = float(second)
+            assert not await watcher.check()
+    watcher.close()
+    assert len(loads) == 4  # at 0, 60, 120 and 180 s
+    assert len([r for r in caplog.records if "Could not switch" in r.getMessage()]) == 1
+    assert watcher.build == first_build.name
+
+
 async def test_a_server_that_cannot_write_to_the_knowledge_base_answers_and_swaps_without_a_lease(tmp_path, embedder, caplog):
     """The Docker image's knowledge base is built by root and read by the image's own user: taking a lease there had
     stopped the server's start (an attack review). It answers, says once why it holds no lease, and still picks up a

@@ -1009,9 +1009,13 @@ def _describe_relaxation(relaxation: Relaxation, titles: dict[str, str]) -> str:
 
 
 def row_details(row: ActionRow, location: Callable[[ActionRow], str] | None = None) -> str:
-    """ "lead ICB; due 22/23", then the row's status, where it is (``location``) and any damage found reading it."""
+    """ "lead ICB; due 22/23", then the row's status, its progress and what a lead corrected (both from the action
+    log's import: a trial found them imported and never shown, and a corrected lead beside a citation quoting the
+    document's), where it is (``location``) and any damage found reading it."""
     details = [f"lead {row.lead}" if row.lead else "no lead given", f"due {row.due}" if row.due else "no due date given"]
     details += [f"status {row.status}"] if row.status else []
+    details += [f"progress: {row.progress}"] if row.progress else []
+    details += [f"{and_list(list(row.corrected))} corrected since the document"] if row.corrected else []
     # A lead or due missing is said above in words; the flags for them would only say it again ("due ?; missing due").
     flags = [flag for flag in row.flags if flag not in {MISSING_DUE, MISSING_LEAD}]
     return "; ".join(details + ([location(row)] if location else []) + flags)

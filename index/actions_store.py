@@ -241,7 +241,9 @@ def _corrected(row: ActionRow, corrections: dict[str, str | None]) -> ActionRow:
     if not corrections:
         return row
     flags = tuple(flag for flag in row.flags if _FLAG_CLEARED_BY.get(flag) not in corrections)
-    return replace(row, **corrections, flags=flags)  # type: ignore[arg-type]  # corrections name text columns only
+    # Progress is news the document never had, not a correction of it; a due's normal form goes with the due.
+    corrected = tuple(column for column in CORRECTABLE_COLUMNS if column in corrections and column not in {"progress", "due_normalised"})
+    return replace(row, **corrections, flags=flags, corrected=corrected)  # type: ignore[arg-type]  # corrections name text columns only
 
 
 def _corrections(values: dict[str, str], extracted: ActionRow) -> dict[str, str | None]:

@@ -65,6 +65,9 @@ class ActionRow:
     status: str | None
     progress: str | None
     flags: tuple[str, ...] = ()  # damage found while reading, e.g. "missing due"
+    # The columns a lead's imported correction changed from what the document prints ("lead", "due"): a listing says
+    # so, as the row's citation still quotes the document.
+    corrected: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -315,6 +315,7 @@ def test_corrections_survive_reingest_and_malformed_csv_changes_nothing(tmp_path
     rows = list(csv.DictReader(exported.open(encoding="utf-8")))
     rows[0]["status"] = "Closed"
     rows[0]["progress"] = "Announcement shared on 1 June"
+    rows[0]["lead"] = "Jane Doe"
     with exported.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
@@ -328,9 +329,14 @@ def test_corrections_survive_reingest_and_malformed_csv_changes_nothing(tmp_path
     assert rejected.returncode == 2 and "line 2" in rejected.stderr and "Nothing was changed" in rejected.stderr
 
     ingest_corpus(corpus, kb_dir, lambda: embedder)  # unchanged corpus: a new build all the same
-    listed = run("-m", "bot", "--index", str(kb_dir), "actions", "--lead", "Phil Johns", "--json")
+    listed = run("-m", "bot", "--index", str(kb_dir), "actions", "--lead", "Jane Doe", "--json")
     first = json.loads(listed.stdout)[0]
-    assert (first["status"], first["progress"]) == ("Closed", "Announcement shared on 1 June")
+    assert (first["status"], first["progress"], first["corrected"]) == ("Closed", "Announcement shared on 1 June", ["lead", "status"])
+    # As a lead reads the listing: the progress sent in, and that the lead and status are not the document's, whose
+    # words the row's citation still quotes (a trial found progress never shown, and "lead Jane Doe" beside a quote
+    # naming Phil Johns).
+    shown = run("-m", "bot", "--index", str(kb_dir), "actions", "--lead", "Jane Doe")
+    assert "lead Jane Doe; due Immediate; status Closed; progress: Announcement shared on 1 June; lead and status corrected since the document" in shown.stdout, shown.stdout
 
 
 def test_a_year_it_cannot_read_is_questioned_not_ignored(service):

@@ -61,7 +61,7 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         defaults = cls()
-        return cls(
+        settings = cls(
             corpus_dir=Path(env.get("CORPUS_DIR", defaults.corpus_dir)),
             kb_dir=Path(env.get("KB_DIR", defaults.kb_dir)),
             today=_parsed(env, "BOT_TODAY", date.fromisoformat, "a date like 2023-06-01") if env.get("BOT_TODAY") else None,
@@ -95,6 +95,8 @@ class Settings:
             ),
             redis_url=_redis_url(env.get("REDIS_URL", "").strip()),
         )
+        _check_app_identity(settings)
+        return settings
 
     def current_date(self) -> date:
         return self.today or date.today()
@@ -168,6 +170,26 @@ def _why_not_a_redis_url(url: str, error: ValueError) -> str:
     # The client names the option only ("Invalid value for 'socket_timeout' in connection URL."), never its value.
     named = [name for name in URL_QUERY_ARGUMENT_PARSERS if f"'{name}'" in str(error)]
     return f"its {named[0]} option holds a value the Redis client cannot read" if named else "the Redis client cannot read it"
+
+
+# What botbuilder's credential factory requires beside an app type, by the environment variable that sets it. It raises
+# "Property 'APP_TENANTID' is expected in configuration object" only when the server starts, after the model has loaded
+# (a new user's trial); here the setting is named before anything loads. Keyed in lower case: botbuilder reads the
+# type without regard to case.
+_APP_TYPE_NEEDS: dict[str, tuple[str, ...]] = {
+    "singletenant": ("MicrosoftAppId", "MicrosoftAppPassword", "MicrosoftAppTenantId"),
+}
+
+
+def _check_app_identity(settings: Settings) -> None:
+    """``ConfigurationError`` naming each setting the app type needs and is not given (blank counts as not given)."""
+    given = {
+        "MicrosoftAppId": settings.app_id, "MicrosoftAppPassword": settings.app_password, "MicrosoftAppTenantId": settings.app_tenant_id,
+    }
+    missing = [name for name in _APP_TYPE_NEEDS.get(settings.app_type.strip().lower(), ()) if not given[name].strip()]
+    if missing:
+        names = " and ".join(missing) if len(missing) < 3 else f"{', '.join(missing[:-1])} and {missing[-1]}"
+        raise ConfigurationError(f"{names} should be set: MicrosoftAppType {settings.app_type} needs {'it' if len(missing) == 1 else 'them'}")
 
 
 def _chat_ids(value: str) -> frozenset[int]:

@@ -457,3 +457,27 @@ def test_ctrl_c_while_an_answer_is_worked_out_stops_that_answer_not_the_chat(cor
     assert main(["--index", str(corpus_kb_dir), "chat"]) == 0
     out = capsys.readouterr().out
     assert interrupted and "(stopped; ask again, or quit)" in out and "Water" in out
+
+
+@pytest.mark.parametrize(
+    ("identity", "said"),
+    [
+        (
+            {"MicrosoftAppId": "x", "MicrosoftAppPassword": "y", "MicrosoftAppType": "SingleTenant", "MicrosoftAppTenantId": ""},
+            "MicrosoftAppTenantId should be set: MicrosoftAppType SingleTenant needs it",
+        ),
+        (
+            {"MicrosoftAppId": "", "MicrosoftAppPassword": "", "MicrosoftAppType": "singletenant", "MicrosoftAppTenantId": "t"},
+            "MicrosoftAppId and MicrosoftAppPassword should be set: MicrosoftAppType singletenant needs them",
+        ),
+    ],
+    ids=["no-tenant", "no-app-id-or-password"],
+)
+def test_a_teams_identity_missing_what_its_app_type_needs_is_said_in_one_line_before_the_model_loads(identity, said, tmp_path):
+    """A new user's trial: SingleTenant without MicrosoftAppTenantId loaded the model, then ended on botbuilder's
+    traceback "Property 'APP_TENANTID' is expected in configuration object"."""
+    (tmp_path / "corpus").mkdir()  # nothing to build: the old code ended at once on that, not after a build
+    result = run_bot(["serve"], tmp_path / "kb", probe=True, PORT="0", CORPUS_DIR=str(tmp_path / "corpus"), **identity)
+
+    assert result.returncode == 2
+    assert result.stderr == f"Configuration error: {said}\nNO MODEL\n"

@@ -72,7 +72,7 @@ class Settings:
             port=_parsed(env, "PORT", int, "a port number", defaults.port),
             app_id=env.get("MicrosoftAppId", ""),
             app_password=env.get("MicrosoftAppPassword", ""),
-            app_type=env.get("MicrosoftAppType", defaults.app_type),
+            app_type=_parsed(env, "MicrosoftAppType", _app_type, _APP_TYPE_EXPECTED, defaults.app_type),
             app_tenant_id=env.get("MicrosoftAppTenantId", ""),
             allowed_tenants=frozenset(_items(env.get("ALLOWED_TENANT_IDS"))),
             teams_send_timeout_seconds=_parsed(
@@ -172,12 +172,26 @@ def _why_not_a_redis_url(url: str, error: ValueError) -> str:
     return f"its {named[0]} option holds a value the Redis client cannot read" if named else "the Redis client cannot read it"
 
 
+# The app types botbuilder's credential factory knows (``ConfigurationServiceClientCredentialFactory``), which it reads
+# without regard to case. It takes any other value for MultiTenant without a word: a trial's "Bogus" was accepted.
+APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
+_APP_TYPE_EXPECTED = f"one of {', '.join(APP_TYPES[:-1])} or {APP_TYPES[-1]}"  # as a configuration error says it
+
+
+def _app_type(value: str) -> str:
+    """``value`` when botbuilder knows it as an app type, in any case ("singletenant"); ValueError otherwise."""
+    if value.lower() not in {known.lower() for known in APP_TYPES}:
+        raise ValueError(value)
+    return value
+
+
 # What botbuilder's credential factory requires beside an app type, by the environment variable that sets it. It raises
 # "Property 'APP_TENANTID' is expected in configuration object" only when the server starts, after the model has loaded
 # (a new user's trial); here the setting is named before anything loads. Keyed in lower case: botbuilder reads the
 # type without regard to case.
 _APP_TYPE_NEEDS: dict[str, tuple[str, ...]] = {
     "singletenant": ("MicrosoftAppId", "MicrosoftAppPassword", "MicrosoftAppTenantId"),
+    "userassignedmsi": ("MicrosoftAppId", "MicrosoftAppTenantId"),  # the managed identity's client id, and no password
 }
 
 

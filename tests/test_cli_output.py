@@ -481,3 +481,36 @@ def test_a_teams_identity_missing_what_its_app_type_needs_is_said_in_one_line_be
 
     assert result.returncode == 2
     assert result.stderr == f"Configuration error: {said}\nNO MODEL\n"
+
+
+@pytest.mark.parametrize(
+    ("identity", "said"),
+    [
+        ({"MicrosoftAppType": "Bogus"}, "MicrosoftAppType should be one of MultiTenant, SingleTenant or UserAssignedMSI, not 'Bogus'"),
+        (
+            {"MicrosoftAppId": "x", "MicrosoftAppType": "UserAssignedMSI", "MicrosoftAppTenantId": ""},
+            "MicrosoftAppTenantId should be set: MicrosoftAppType UserAssignedMSI needs it",
+        ),
+        (
+            {"MicrosoftAppId": "", "MicrosoftAppType": "UserAssignedMSI", "MicrosoftAppTenantId": "t"},
+            "MicrosoftAppId should be set: MicrosoftAppType UserAssignedMSI needs it",
+        ),
+    ],
+    ids=["unknown-type", "msi-without-tenant", "msi-without-app-id"],
+)
+def test_an_app_type_botbuilder_does_not_know_or_an_msi_without_its_ids_is_refused_in_one_line(identity, said, tmp_path):
+    """A new user's trial: botbuilder takes an app type it does not know ("Bogus") for MultiTenant without a word, and
+    a UserAssignedMSI without its tenant or app id ended on its traceback once the model had loaded."""
+    (tmp_path / "corpus").mkdir()  # nothing to build: the old code ended at once on that, not after a build
+    result = run_bot(["serve"], tmp_path / "kb", probe=True, PORT="0", CORPUS_DIR=str(tmp_path / "corpus"), **identity)
+
+    assert result.returncode == 2
+    assert result.stderr == f"Configuration error: {said}\nNO MODEL\n"
+
+
+def test_the_app_types_botbuilder_knows_are_taken_in_any_case():
+    from index.config import Settings
+
+    for app_type in ("MultiTenant", "multitenant", " SINGLETENANT ", "userassignedmsi"):
+        identity = {"MicrosoftAppId": "x", "MicrosoftAppPassword": "y", "MicrosoftAppTenantId": "t", "MicrosoftAppType": app_type}
+        assert Settings.from_env(identity).app_type == app_type.strip()

@@ -122,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
         "telegram": _telegram,
     }
     try:
-        return handlers[args.command](args, settings, parser)
+        # The command's own parser: its errors show its usage ("usage: python -m bot actions ..."), not the list of commands.
+        return handlers[args.command](args, settings, commands.choices[args.command])
     except (KnowledgeBaseError, NothingToIngest, StaleModelError) as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -651,6 +651,19 @@ class AnsweringService:
             year=year, before=before, after=after, first=due[0], last=due[-1], example=f"{example[2:4]}/{example[5:7]}"
         )
 
+    def actions_due_in_calendar_year(self, year: str, action_filter: ActionFilter) -> Answer:
+        """A calendar year given as the due year of a filter (``actions --due 2024``), answered as a question asking it
+        is ("which water actions are due in 2024?"): the rows the filter matches that are due in either financial year
+        it could mean, under the note saying so; the note alone (a decline) when the filter asks nothing else or no
+        row it matches is due in either."""
+        calendar = _calendar_year(year)
+        asked = bool(action_filter.constraints())
+        either = self.actions.listing_due_in_any(action_filter, calendar[1:]) if calendar and asked else None
+        if either is not None:
+            return self.answer_from_table(replace(either, summary=f"{self._unreadable_year(year)} {either.summary}"))
+        said = self._none_due_in_either(year, action_filter) if asked else self._unreadable_year(year)
+        return Answer(text=said, citations=[], abstained=True, trace=["a calendar year given as a due year"])
+
     def _none_due_in_either(self, question: str, action_filter: ActionFilter) -> str:
         """Why no row is listed for a calendar year ("and in 2025?" after the water actions): neither financial year it
         could mean has one of the actions asked about, and the years they are due in (a re-review: the note had

@@ -514,3 +514,21 @@ def test_the_app_types_botbuilder_knows_are_taken_in_any_case():
     for app_type in ("MultiTenant", "multitenant", " SINGLETENANT ", "userassignedmsi"):
         identity = {"MicrosoftAppId": "x", "MicrosoftAppPassword": "y", "MicrosoftAppTenantId": "t", "MicrosoftAppType": app_type}
         assert Settings.from_env(identity).app_type == app_type.strip()
+
+
+def test_a_calendar_year_given_as_the_due_year_is_told_as_a_question_asking_it_is(corpus_kb_dir, service, capsys):
+    """A new user's trial: `actions --due 2024` was refused as "not a financial year or month", where "what actions are
+    due in 2024?" says which two financial years 2024 could be; with a theme, the rows due in either are listed."""
+    with pytest.raises(SystemExit) as exited:
+        main(["--index", str(corpus_kb_dir), "actions", "--due", "2024"])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.endswith(f"python -m bot actions: error: {service.answer('What actions are due in 2024?').text}\n")
+
+    assert main(["--index", str(corpus_kb_dir), "actions", "--due", "2024", "--theme", "water"]) == 0
+    listed = capsys.readouterr().out
+    assert listed.startswith("The action table is by financial year, and 2024 could be 2023/24 or 2024/25.")
+    assert "1. Assist member organisations to develop Water Management Plans." in listed
+
+    assert main(["--index", str(corpus_kb_dir), "actions", "--due", "2023", "--theme", "waste", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows and {row["due_normalised"] for row in rows} <= {"2022/23", "2023/24"}

@@ -691,6 +691,22 @@ def test_what_happens_next_quotes_no_table_run_into_one_line(writer, topic):
     assert not is_a_run_of_worded_cells("The Committee noted that the Board, the Trust and Mr Johns agreed the Clean Air Hospital Framework.")
 
 
+def test_a_week_given_by_its_first_day_and_no_year_is_read_in_the_year_nearest_the_paper():
+    """A trial's July 2022 paper: "File migration which is due to take place W/C 20 June" was shown as a commitment."""
+    july_2022 = date(2022, 7, 20)
+    assert not is_commitment("File migration which is due to take place W/C 20 June", july_2022)
+    assert is_commitment("File migration which is due to take place W/C 22 August", july_2022)
+    assert not is_commitment("The audit will take place week commencing 4th July.", date(2022, 8, 1))
+    # The year nearest the paper's: a January 2023 paper's "w/c 28 November" was last November's, not next.
+    assert not is_commitment("The survey is due to close w/c 28 November.", date(2023, 1, 10))
+    assert is_commitment("File migration which is due to take place W/C 20 June 2023", july_2022)  # a year given is read
+
+
+def test_a_week_already_past_when_its_paper_was_written_is_no_commitment_of_a_briefing(writer):
+    briefing = writer.write("staff engagement")
+    assert not any("File migration" in commitment.text for commitment in briefing.commitments)
+
+
 def test_a_promise_is_dated_by_the_latest_month_it_names():
     assert latest_month_named("We will cut emissions by 2024/25.") == (2025, 3)
     assert latest_month_named("achieved by 31 March 2022") == (2022, 3)

@@ -123,6 +123,16 @@ _PROMISE = re.compile(
 _DATED = re.compile(
     rf"\b(?P<financial>{CALENDAR_YEAR})/\d{{2,4}}\b|\b(?P<month>{_MONTH})\s+(?P<month_year>{CALENDAR_YEAR})\b|\b(?P<year>{CALENDAR_YEAR})\b"
 )
+# A week given by the day it starts, with no year after it: "W/C 20 June", "w/c 4th July", "week commencing 20 June".
+# Papers write them for the weeks about them; a trial's July 2022 paper had "File migration which is due to take place
+# W/C 20 June" shown as a commitment, its date unread for want of a year.
+_WEEK_COMMENCING = re.compile(
+    rf"(?:\bw/c|\bw\.c\.|\bweek\s+(?:commencing|beginning))\s*{DAY_BEFORE_MONTH}(?P<month>{_MONTH})\b(?!,?\s+{CALENDAR_YEAR}\b)",
+    re.IGNORECASE,
+)
+# The years a week with no year could be in, beside the year a document was written: the one nearest it is meant.
+# Later first, so a week as far ahead as behind (six months either way) is read as ahead: kept as a promise.
+_YEARS_AROUND = (1, 0, -1)
 _TRAILING_PUNCTUATION = " ,;:–—-"
 
 
@@ -277,8 +287,24 @@ def is_commitment(text: str, written: date | None = None) -> bool:
     """
     if not (_DATE.search(text) and _PROMISE.search(text)):
         return False
-    latest = latest_month_named(text)
-    return written is None or latest is None or latest >= (written.year, written.month)
+    if written is None:
+        return True
+    named = [latest_month_named(text), *week_commencing_months(text, written)]
+    latest = max((month for month in named if month is not None), default=None)
+    return latest is None or latest >= (written.year, written.month)
+
+
+def week_commencing_months(text: str, written: date) -> list[tuple[int, int]]:
+    """The (year, month) of each week a text gives by its first day and no year ("W/C 20 June"), in the year that puts
+    it nearest to when its document was ``written``: June 2022 in a July 2022 paper, "W/C 9 January" in a December 2022
+    paper January 2023."""
+    months = []
+    for match in _WEEK_COMMENCING.finditer(text):
+        month = MONTHS[match["month"].lower()]
+        years = (written.year + step for step in _YEARS_AROUND)
+        year = min(years, key=lambda candidate: abs((candidate - written.year) * 12 + month - written.month))
+        months.append((year, month))
+    return months
 
 
 def latest_month_named(text: str) -> tuple[int, int] | None:

@@ -12,7 +12,6 @@ import contextlib
 import json
 import math
 import os
-import re
 import shlex
 import sys
 from dataclasses import replace
@@ -26,7 +25,6 @@ from bot.runtime import load_service
 from index.files import why_unwritable
 from index.search import Filters
 from index.store import KnowledgeBaseError
-from index.vocabulary import CALENDAR_YEAR
 from ingest.build import NothingToIngest
 
 if TYPE_CHECKING:
@@ -39,9 +37,6 @@ if TYPE_CHECKING:
 EVAL_QUESTIONS = Path(__file__).resolve().parents[1] / "eval" / "questions.jsonl"
 # Off-topic questions written for the subject gate: fitted on by it alone, and measured apart (out of fold).
 GATE_QUESTIONS = EVAL_QUESTIONS.with_name("offtopic_questions.jsonl")
-# A due year given as a calendar year ("--due 2024"): the table is by financial year, so it names two (2023/24, 2024/25),
-# answered as a question asking it is ("what's due in 2024?"); a new user's trial had "not a financial year or month".
-_CALENDAR_YEAR_ALONE = re.compile(CALENDAR_YEAR)
 _Loaded = TypeVar("_Loaded")  # a question or a dialogue read from an eval file
 
 
@@ -509,7 +504,7 @@ def _actions(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     from bot.action_query import filter_actions
 
     service = load_service(settings)
-    calendar_year = args.due.strip() if args.due and _CALENDAR_YEAR_ALONE.fullmatch(args.due.strip()) else None
+    calendar_year = service.calendar_year_given(args.due)
     try:
         due = None if calendar_year else args.due
         action_filter = service.actions.filter_from_options(due, args.lead, args.theme, args.text, settings.current_date())

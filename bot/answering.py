@@ -651,6 +651,14 @@ class AnsweringService:
             year=year, before=before, after=after, first=due[0], last=due[-1], example=f"{example[2:4]}/{example[5:7]}"
         )
 
+    @staticmethod
+    def calendar_year_given(due: str | None) -> str | None:
+        """A due year given as a calendar year and nothing else ("2024", in ``actions --due`` or Telegram's ``/due``):
+        the table is by financial year, so it names two (``actions_due_in_calendar_year``); a new user's trial had
+        "not a financial year or month"."""
+        given = due.strip() if due else ""
+        return given if re.fullmatch(CALENDAR_YEAR, given) else None
+
     def actions_due_in_calendar_year(self, year: str, action_filter: ActionFilter) -> Answer:
         """A calendar year given as the due year of a filter (``actions --due 2024``), answered as a question asking it
         is ("which water actions are due in 2024?"): the rows the filter matches that are due in either financial year

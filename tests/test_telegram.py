@@ -146,7 +146,13 @@ async def test_commands_with_an_argument_are_answered(telegram, command):
 
 @pytest.mark.parametrize(
     "command, expected",
-    [("/due 2023-24", "actions are due in 2023/24 across"), ("/owner ICP", "actions are led by ICP"), ("/due someday", "not a financial year or month")],
+    [
+        ("/due 2023-24", "actions are due in 2023/24 across"),
+        ("/owner ICP", "actions are led by ICP"),
+        ("/due someday", "not a financial year or month"),
+        # A calendar year is told as "what's due in 2024?" is, not refused as unreadable (as `actions --due 2024`).
+        ("/due 2024", "The action table is by financial year, and 2024 could be 2023/24 or 2024/25."),
+    ],
 )
 async def test_due_and_owner_filter_the_action_table(telegram, command, expected):
     text = await ask(telegram, new_chat(), command)

@@ -486,9 +486,11 @@ async def test_health_and_readiness(http, bot_url, knowledge_base):
     assert ready == {"status": "ready", "build": knowledge_base.directory.name, "built_at": manifest.built_at, "counts": manifest.counts}
 
 
-def test_the_app_package_zip_names_the_bot_and_carries_its_icons(tmp_path):
+def test_the_app_package_zip_names_the_bot_and_carries_its_icons(tmp_path, capsys):
     app_id = "6b1f4c2e-0d7a-4e55-9a3b-2c1d00000000"
     assert package_main(["--app-id", app_id, "--folder", str(APP_PACKAGE), "--out", str(tmp_path / "app.zip")]) == 0
+    # The committed manifest's developer block is a stand-in: building with it says so (a deployer's trial had no word).
+    assert "still names example.nhs.uk" in capsys.readouterr().err
 
     with zipfile.ZipFile(tmp_path / "app.zip") as package:
         manifest = json.loads(package.read("manifest.json"))
@@ -501,6 +503,17 @@ def test_the_app_package_zip_names_the_bot_and_carries_its_icons(tmp_path):
     outline = icons["outline.png"].convert("RGBA")
     assert {outline.getpixel((x, y))[:3] for x in range(32) for y in range(32) if outline.getpixel((x, y))[3]} == {(255, 255, 255)}
     assert outline.getpixel((0, 0))[3] == 0  # transparent background
+
+
+def test_the_app_package_says_what_is_wrong_with_its_app_id_and_settings(tmp_path, capsys, monkeypatch):
+    out = ["--folder", str(APP_PACKAGE), "--out", str(tmp_path / "app.zip")]
+    with pytest.raises(SystemExit):
+        package_main(["--app-id", "my-bot", *out])
+    assert "is not a GUID" in capsys.readouterr().err
+    # Teams settings the server would refuse stop the package too, in one line (not a traceback).
+    monkeypatch.setenv("MicrosoftAppType", "Bogus")
+    assert package_main(["--app-id", "6b1f4c2e-0d7a-4e55-9a3b-2c1d00000000", *out]) == 2
+    assert capsys.readouterr().err.startswith("Configuration error: MicrosoftAppType")
 
 
 async def briefing_message(http, bot_url, connector, topic: str) -> dict:

@@ -17,11 +17,14 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from index.config import Settings
+from index.config import ConfigurationError, Settings
 
 BOT_ID_PLACEHOLDER = "${{BOT_ID}}"
 ICONS = ("color.png", "outline.png")
 _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
+# The committed manifest's stand-in for the organisation's own web address: a package still holding it goes to Teams with
+# someone else's website, privacy and terms links (a new deployer's trial built one without a word).
+EXAMPLE_SITE = "example.nhs.uk"
 # The icon's colours (RGBA): NHS Blue (#005EB8) and white.
 _NHS_BLUE = (0, 94, 184, 255)
 _WHITE = (255, 255, 255, 255)
@@ -65,18 +68,30 @@ def _draw(size: int, background: tuple[int, ...], filled: bool) -> Image.Image:
 
 
 def main(argv: list[str] | None = None) -> int:
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except ConfigurationError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
     parser = argparse.ArgumentParser(prog="python -m bot.teams.package", description="Zip the Teams app package.")
     parser.add_argument("--app-id", default=settings.app_id, help="the bot's Microsoft App ID (default: MicrosoftAppId)")
     parser.add_argument("--out", type=Path, default=Path("ics-knowledge-teams.zip"), help="zip to write (default: %(default)s)")
     parser.add_argument("--folder", type=Path, default=Path("appPackage"), help="manifest and icons (default: %(default)s)")
     parser.add_argument("--draw-icons", action="store_true", help="redraw color.png and outline.png first")
     args = parser.parse_args(argv)
-    if not _GUID.match(args.app_id):
+    if not args.app_id:
         parser.error("the bot's Microsoft App ID (a GUID) is needed: pass --app-id or set MicrosoftAppId")
+    if not _GUID.match(args.app_id):
+        parser.error("the Microsoft App ID is not a GUID (such as 6b1f4c2e-0d7a-4e55-9a3b-2c1d5e6f7a8b): copy it from the Azure Bot's Configuration page")
     if args.draw_icons:
         draw_icons(args.folder)
     print(f"Wrote {build_package(args.folder, args.app_id, args.out)}")
+    if EXAMPLE_SITE in (args.folder / "manifest.json").read_text(encoding="utf-8"):
+        print(
+            f"Warning: the manifest's developer block still names {EXAMPLE_SITE}: put your organisation's name, website, "
+            f"privacy and terms pages in {args.folder / 'manifest.json'} before uploading the package.",
+            file=sys.stderr,
+        )
     return 0
 
 

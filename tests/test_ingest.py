@@ -772,7 +772,15 @@ def test_the_ingest_command_tells_a_bad_catalog_and_a_target_it_cannot_write_in_
     (small_corpus / "catalog.json").unlink()
     target = tmp_path / "a-file"
     target.write_text("not a folder")
-    monkeypatch.undo()
-    assert main([str(small_corpus), "--index", str(target)]) == 1
+    monkeypatch.setattr(build, "Embedder", lambda: pytest.fail("nothing is embedded for a target that is a file"))
+    assert main([str(small_corpus), "--index", str(target)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err[-1] == f"Ingest failed: Not a directory ({target / 'builds'}). The knowledge base in use is unchanged."
+    assert err == [f"Cannot use {target} as the knowledge base folder: {target} is a file, not a folder. Nothing was changed."]
+    # A folder it cannot write into fails while writing: one line all the same.
+    monkeypatch.undo()
+    blocked = tmp_path / "kb2"
+    blocked.mkdir()
+    (blocked / "builds").write_text("not a folder")
+    assert main([str(small_corpus), "--index", str(blocked)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("Ingest failed: ") and err[-1].endswith(f"({blocked / 'builds'}). The knowledge base in use is unchanged.")

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 from bot.answering import Answer
-from bot.config import ConfigurationError, Settings
 from bot.ranker import StaleModelError
 from bot.runtime import load_service
+from index.config import ConfigurationError, Settings, check_teams_identity
 from index.files import why_unwritable
 from index.search import Filters
 from index.store import KnowledgeBaseError
@@ -565,6 +565,11 @@ def _help(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
 def _serve(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     from bot.teams.server import run
 
+    try:
+        check_teams_identity(settings)  # before the model loads: botbuilder would say it only once the server starts
+    except ConfigurationError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
     return run(settings)
 
 

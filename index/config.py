@@ -72,7 +72,7 @@ class Settings:
             port=_parsed(env, "PORT", int, "a port number", defaults.port),
             app_id=env.get("MicrosoftAppId", ""),
             app_password=env.get("MicrosoftAppPassword", ""),
-            app_type=_parsed(env, "MicrosoftAppType", _app_type, _APP_TYPE_EXPECTED, defaults.app_type),
+            app_type=env.get("MicrosoftAppType", "").strip() or defaults.app_type,  # checked by the Teams server alone
             app_tenant_id=env.get("MicrosoftAppTenantId", ""),
             allowed_tenants=frozenset(_items(env.get("ALLOWED_TENANT_IDS"))),
             teams_send_timeout_seconds=_parsed(
@@ -95,7 +95,6 @@ class Settings:
             ),
             redis_url=_redis_url(env.get("REDIS_URL", "").strip()),
         )
-        _check_app_identity(settings)
         return settings
 
     def current_date(self) -> date:
@@ -178,13 +177,6 @@ APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
 _APP_TYPE_EXPECTED = f"one of {', '.join(APP_TYPES[:-1])} or {APP_TYPES[-1]}"  # as a configuration error says it
 
 
-def _app_type(value: str) -> str:
-    """``value`` when botbuilder knows it as an app type, in any case ("singletenant"); ValueError otherwise."""
-    if value.lower() not in {known.lower() for known in APP_TYPES}:
-        raise ValueError(value)
-    return value
-
-
 # What botbuilder's credential factory requires beside an app type, by the environment variable that sets it. It raises
 # "Property 'APP_TENANTID' is expected in configuration object" only when the server starts, after the model has loaded
 # (a new user's trial); here the setting is named before anything loads. Keyed in lower case: botbuilder reads the
@@ -195,8 +187,13 @@ _APP_TYPE_NEEDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _check_app_identity(settings: Settings) -> None:
-    """``ConfigurationError`` naming each setting the app type needs and is not given (blank counts as not given)."""
+def check_teams_identity(settings: Settings) -> None:
+    """``ConfigurationError`` for an app type botbuilder does not know, or naming each setting the app type needs and is
+    not given (blank counts as not given). Checked when the Teams server starts, not with the other settings: the
+    server's secrets may well be given to it alone, and ingest, the command line and Telegram need none of them (a
+    review found them all stopped by a partial Teams setup)."""
+    if settings.app_type.lower() not in {known.lower() for known in APP_TYPES}:
+        raise ConfigurationError(f"MicrosoftAppType should be {_APP_TYPE_EXPECTED}, not {settings.app_type!r}")
     given = {
         "MicrosoftAppId": settings.app_id, "MicrosoftAppPassword": settings.app_password, "MicrosoftAppTenantId": settings.app_tenant_id,
     }

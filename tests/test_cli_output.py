@@ -509,11 +509,26 @@ def test_an_app_type_botbuilder_does_not_know_or_an_msi_without_its_ids_is_refus
 
 
 def test_the_app_types_botbuilder_knows_are_taken_in_any_case():
-    from index.config import Settings
+    from index.config import Settings, check_teams_identity
 
     for app_type in ("MultiTenant", "multitenant", " SINGLETENANT ", "userassignedmsi"):
         identity = {"MicrosoftAppId": "x", "MicrosoftAppPassword": "y", "MicrosoftAppTenantId": "t", "MicrosoftAppType": app_type}
-        assert Settings.from_env(identity).app_type == app_type.strip()
+        settings = Settings.from_env(identity)
+        assert settings.app_type == app_type.strip()
+        check_teams_identity(settings)  # raises nothing
+
+
+def test_a_partial_teams_setup_stops_only_the_teams_server(corpus_kb_dir, tmp_path):
+    """A review: the Teams checks had stopped ingest, the action table's export and every command with "Configuration
+    error", where only the Teams server needs its secrets (a deployment may give them to the server alone)."""
+    partial = {"MicrosoftAppType": "SingleTenant"}
+    listed = run_bot(["--index", str(corpus_kb_dir), "sources"], corpus_kb_dir, **partial)
+    assert listed.returncode == 0 and "Configuration error" not in listed.stderr, listed.stderr
+    exported = subprocess.run(
+        [sys.executable, "-m", "ingest", "actions", "--export", str(tmp_path / "a.csv"), "--index", str(corpus_kb_dir)],
+        cwd=REPO, capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(REPO), **partial},
+    )
+    assert exported.returncode == 0 and (tmp_path / "a.csv").exists(), exported.stderr
 
 
 def test_a_calendar_year_given_as_the_due_year_is_told_as_a_question_asking_it_is(corpus_kb_dir, service, capsys):

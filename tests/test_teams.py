@@ -510,10 +510,10 @@ def test_the_app_package_says_what_is_wrong_with_its_app_id_and_settings(tmp_pat
     with pytest.raises(SystemExit):
         package_main(["--app-id", "my-bot", *out])
     assert "is not a GUID" in capsys.readouterr().err
-    # Teams settings the server would refuse stop the package too, in one line (not a traceback).
-    monkeypatch.setenv("MicrosoftAppType", "Bogus")
+    # A setting it cannot read stops the package in one line (not a traceback).
+    monkeypatch.setenv("PORT", "abc")
     assert package_main(["--app-id", "6b1f4c2e-0d7a-4e55-9a3b-2c1d00000000", *out]) == 2
-    assert capsys.readouterr().err.startswith("Configuration error: MicrosoftAppType")
+    assert capsys.readouterr().err.startswith("Configuration error: PORT")
 
 
 async def briefing_message(http, bot_url, connector, topic: str) -> dict:

@@ -1149,6 +1149,24 @@ async def test_redis_store_keeps_turns_expires_them_and_clears_them(redis_url):
         await store.close()
 
 
+async def test_a_redis_user_allowed_only_the_commands_the_readme_names_keeps_conversations(redis_url):
+    """A review: reading with a transaction (MULTI, EXISTS, GETRANGE, EXEC) lost every conversation under a Redis user
+    whose ACL allows the store's commands alone, and only a warning said so: follow-ups silently stopped."""
+    admin = RedisStore(redis_url)
+    await admin.redis.execute_command("ACL", "SETUSER", "icsbot", "on", ">botpw", "~ics-bot:*", "+getrange", "+set", "+del", "+@connection")
+    limited = RedisStore(redis_url.replace("redis://", "redis://icsbot:botpw@"))
+    turns = (Turn("whats CSW-Jets", PASSAGE, subject="CSW-Jets"),)
+    try:
+        await limited.save("telegram:acl", turns)
+        assert await limited.load("telegram:acl") == turns
+        await limited.clear("telegram:acl")
+        assert await limited.load("telegram:acl") == ()
+    finally:
+        await limited.close()
+        await admin.redis.execute_command("ACL", "DELUSER", "icsbot")
+        await admin.close()
+
+
 async def test_two_bot_instances_share_conversations_through_redis(redis_url, service):
     first, second = (Conversation(service, RedisStore(redis_url)) for _ in range(2))
     key = "teams:a:shared-conversation"

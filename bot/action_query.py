@@ -31,7 +31,7 @@ from index.due_dates import (
     parse_financial_year,
 )
 from index.records import MISSING_DUE, MISSING_LEAD, ActionRow
-from index.text import is_ordinary_word, plain_tokens, stem
+from index.text import collapse_whitespace, is_ordinary_word, plain_tokens, stem
 from index.vocabulary import OPENS_WITH_WHO, PERSON_TITLES, STOPWORDS
 
 # Words that make a question one about actions rather than about the documents' facts.
@@ -1014,8 +1014,10 @@ def row_details(row: ActionRow, location: Callable[[ActionRow], str] | None = No
     document's), where it is (``location``) and any damage found reading it."""
     details = [f"lead {row.lead}" if row.lead else "no lead given", f"due {row.due}" if row.due else "no due date given"]
     details += [f"status {row.status}"] if row.status else []
-    details += [f"progress: {row.progress}"] if row.progress else []
-    details += [f"{and_list(list(row.corrected))} corrected since the document"] if row.corrected else []
+    # On one line, as the row is (a review: a progress cell's line break split the listing's row).
+    details += [f"progress: {collapse_whitespace(row.progress)}"] if row.progress else []
+    # "updated": a lead may correct a value the document prints or give one it does not (a status, say).
+    details += [f"{and_list(list(row.corrected))} updated since the document"] if row.corrected else []
     # A lead or due missing is said above in words; the flags for them would only say it again ("due ?; missing due").
     flags = [flag for flag in row.flags if flag not in {MISSING_DUE, MISSING_LEAD}]
     return "; ".join(details + ([location(row)] if location else []) + flags)

@@ -241,8 +241,10 @@ def _corrected(row: ActionRow, corrections: dict[str, str | None]) -> ActionRow:
     if not corrections:
         return row
     flags = tuple(flag for flag in row.flags if _FLAG_CLEARED_BY.get(flag) not in corrections)
-    # Progress is news the document never had, not a correction of it; a due's normal form goes with the due.
-    corrected = tuple(column for column in CORRECTABLE_COLUMNS if column in corrections and column not in {"progress", "due_normalised"})
+    # Progress is news the document never had, not a correction of it; a due's normal form is the due (a review: one
+    # corrected alone had said nothing).
+    named = {"due" if column == "due_normalised" else column for column in corrections if column != "progress"}
+    corrected = tuple(column for column in CORRECTABLE_COLUMNS if column in named)
     return replace(row, **corrections, flags=flags, corrected=corrected)  # type: ignore[arg-type]  # corrections name text columns only
 
 

@@ -336,7 +336,7 @@ def test_corrections_survive_reingest_and_malformed_csv_changes_nothing(tmp_path
     # words the row's citation still quotes (a trial found progress never shown, and "lead Jane Doe" beside a quote
     # naming Phil Johns).
     shown = run("-m", "bot", "--index", str(kb_dir), "actions", "--lead", "Jane Doe")
-    assert "lead Jane Doe; due Immediate; status Closed; progress: Announcement shared on 1 June; lead and status corrected since the document" in shown.stdout, shown.stdout
+    assert "lead Jane Doe; due Immediate; status Closed; progress: Announcement shared on 1 June; lead and status updated since the document" in shown.stdout, shown.stdout
 
 
 def test_a_year_it_cannot_read_is_questioned_not_ignored(service):

@@ -125,6 +125,18 @@ def test_a_lead_s_corrections_and_progress_show_in_the_table_and_in_the_next_exp
     assert _read(again)[2]["status"] == "Closed"
 
 
+def test_a_listing_says_which_columns_a_lead_updated_and_shows_progress_on_the_row_s_line(conn, tmp_path):
+    """A review: a due corrected in its normal form alone was not said to be updated, and a progress cell's line break
+    split the listing's row in two."""
+    from bot.action_query import row_details
+
+    _edit_and_import(conn, tmp_path, **{"1": {"due_normalised": "2025/26"}, "12": {"progress": "Plans aligned.\n- next: sign-off"}})
+    water_1, _, workforce = load_actions(conn)
+    assert water_1.corrected == ("due",) and workforce.corrected == ()
+    assert row_details(water_1).endswith("due updated since the document")
+    assert "progress: Plans aligned. - next: sign-off" in row_details(workforce) and "\n" not in row_details(workforce)
+
+
 def test_corrections_survive_re_extracting_the_document(conn, tmp_path):
     _edit_and_import(conn, tmp_path, **{"1": {"lead": "ICP", "progress": "Two Trusts have plans."}})
 

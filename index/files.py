@@ -3,6 +3,7 @@ a knowledge base)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 
@@ -21,6 +22,12 @@ def why_not_a_folder(path: Path) -> str:
     would be made in, is a file. An attack review: ``--index`` naming a file had a first start build the knowledge base
     for minutes, then end on mkdir's traceback."""
     for place in (path, *path.parents):
-        if place.exists():
-            return "" if place.is_dir() else f"{place} is a file, not a folder"
+        try:
+            if place.is_symlink() and not place.exists():
+                # A link to nothing, or to itself in a loop: mkdir fails on it only after the build (a review).
+                return f"{place} is a link to {os.readlink(place)}, which leads to no folder"
+            if place.exists():
+                return "" if place.is_dir() else f"{place} is a file, not a folder"
+        except OSError as error:  # a loop of links reads as "Too many levels of symbolic links"
+            return f"{place} cannot be read ({error.strerror or error})"
     return ""

@@ -102,6 +102,21 @@ def test_a_knowledge_base_folder_that_is_a_file_is_said_in_one_line_before_the_b
         assert result.stdout == "" and a_file.read_text(encoding="utf-8") == "not a folder\n"
 
 
+def test_a_knowledge_base_folder_that_is_a_link_to_nothing_is_said_in_one_line_before_the_build(tmp_path):
+    """A review: a link to nothing as KB_DIR, or links in a loop, built the whole knowledge base and then ended on a
+    FileExistsError traceback ("Too many levels of symbolic links" for the loop)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "notes.txt").write_text("Waste Notes\nClinical waste is collected twice a week.\n", encoding="utf-8")
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    (tmp_path / "loop-a").symlink_to(tmp_path / "loop-b")
+    (tmp_path / "loop-b").symlink_to(tmp_path / "loop-a")
+    for link, target in (("dangling", "nowhere"), ("loop-a", "loop-b")):
+        result = run_bot(["sources"], tmp_path / link, probe=True, CORPUS_DIR=str(corpus))
+        said = f"Cannot use {tmp_path / link} as the knowledge base folder: {tmp_path / link} is a link to {tmp_path / target}, which leads to no folder.\nNO MODEL\n"
+        assert result.returncode == 2 and result.stderr.endswith(said), result.stderr
+
+
 def test_ingest_into_a_file_is_said_in_one_line_before_the_build(tmp_path):
     """As above, for `python -m ingest`: it had built the whole corpus, then failed to write it."""
     corpus = tmp_path / "corpus"

@@ -100,11 +100,12 @@ def is_ordinary_word(lowered: str) -> bool:
 MIN_CONTENT_SHARE = 0.6
 
 # A run of letters longer than this is left as it is, never handed to wordninja: the longest glued run in the bundled
-# corpus is 66 letters ("infrastructuretocontinuetooperateeffectivelywhiletheclimatechanges", the Green Plan), and a run
-# three times that is not words the text layer ran together but something else (an image as base64, a hash). Set by
-# hand from that run, not fitted. An attack review: segmenting costs time in proportion to the run, so a page holding
-# 200,000 letters without a space took 7 s to repair, and a few such pages would stall an ingest.
-MAX_GLUED_LETTERS = 200
+# corpus is 66 letters ("infrastructuretocontinuetooperateeffectivelywhiletheclimatechanges", the Green Plan); a text
+# layer that drops every space runs a whole line or short paragraph together (a review: a 210-letter sentence was left
+# glued at 200), and a run longer than a paragraph is not words but something else (an image as base64, a hash). Set by
+# hand, not fitted. An attack review: segmenting costs time in proportion to the run, so a page holding 200,000 letters
+# without a space took 7 s to repair, and a few such pages would stall an ingest; 1,000 letters take milliseconds.
+MAX_GLUED_LETTERS = 1000
 
 
 def glued_parts(run: str) -> list[str] | None:

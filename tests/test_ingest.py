@@ -570,6 +570,9 @@ def test_a_run_of_letters_too_long_to_be_glued_words_is_never_segmented(monkeypa
     assert "of heat" in repaired and "and extreme" in repaired
     assert segmented and max(segmented) <= MAX_GLUED_LETTERS
     assert glued_parts(letters) is None
+    # ... but a line a text layer ran together whole is still parted (a review: 210 letters had been left as they were).
+    line = "thecarbonfootprintofthesystemwillbereportedtotheboardeveryquarterandthetrustswillsharetheirplanswithpartners" * 2
+    assert len(line) > 200 and glued_parts(line) is not None
 
 
 def test_the_knowledge_base_quotes_words_whole_that_the_pdf_split_at_ligatures(knowledge_base):

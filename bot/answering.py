@@ -28,6 +28,7 @@ import numpy as np
 
 from bot.action_answers import ROWS_IN_TEXT, ActionAnswerer, RowSpan, shown_rows
 from bot.action_query import (
+    ActionDetail,
     ActionFilter,
     ActionListing,
     and_list,
@@ -38,6 +39,7 @@ from bot.action_query import (
     render_listing_text,
     row_details,
     status_not_read,
+    with_detail_summed_up,
     with_the_detail_asked,
 )
 from bot.amount_tables import (
@@ -666,9 +668,15 @@ class AnsweringService:
         row it matches is due in either."""
         calendar = _calendar_year(year)
         asked = bool(action_filter.constraints())
+        if asked and not self.actions.listing(action_filter).rows():
+            # "--due 2024 --text zzzz": no action matches whatever the year, and what matches nearest says more (a review).
+            unmatched = self.answer_actions(action_filter)
+            return replace(unmatched, text=f"{self._unreadable_year(year)} {unmatched.text}")
         either = self.actions.listing_due_in_any(action_filter, calendar[1:]) if calendar and asked else None
         if either is not None:
-            return self.answer_from_table(replace(either, summary=f"{self._unreadable_year(year)} {either.summary}"))
+            # Summed up by due year, as the question's listing is ("Due: 2023/24 (53), 2024/25 (11).").
+            listed = with_detail_summed_up(either, ActionDetail.DUE)
+            return self.answer_from_table(replace(listed, summary=f"{self._unreadable_year(year)} {listed.summary}"))
         said = self._none_due_in_either(year, action_filter) if asked else self._unreadable_year(year)
         return Answer(text=said, citations=[], abstained=True, trace=["a calendar year given as a due year"])
 

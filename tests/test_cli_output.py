@@ -562,3 +562,10 @@ def test_a_calendar_year_given_as_the_due_year_is_told_as_a_question_asking_it_i
     assert main(["--index", str(corpus_kb_dir), "actions", "--due", "2023", "--theme", "waste", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert rows and {row["due_normalised"] for row in rows} <= {"2022/23", "2023/24"}
+
+    # A review: summed up by due year as the question's listing is, and a filter nothing matches says so.
+    assert main(["--index", str(corpus_kb_dir), "actions", "--due", "2024", "--lead", "ICB"]) == 0
+    asked = service.answer("which actions led by ICB are due in 2024?").text.split("\n")[0]
+    assert capsys.readouterr().out.split("\n")[0] == asked and "Due: 2023/24 (" in asked
+    assert main(["--index", str(corpus_kb_dir), "actions", "--due", "2024", "--text", "zzzz"]) == 0
+    assert "No actions match: mentioning “zzzz”." in capsys.readouterr().out

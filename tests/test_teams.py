@@ -26,7 +26,8 @@ from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity
 from PIL import Image
 
-from bot.answering import MAX_QUESTION_CHARS, Citation
+from bot.action_query import ActionListing
+from bot.answering import MAX_QUESTION_CHARS, Answer, Citation
 from bot.config import Settings
 from bot.conversation import EXAMPLE_QUESTIONS, HELP_TEXT, TOPIC_TOO_LONG, Attachment, Reply
 from bot.teams.bot import FILE_DECLINED, NOT_ALLOWED, UPLOAD_FAILED, KnowledgeBot
@@ -35,6 +36,7 @@ from bot.teams.files import BadConsent, parse_consent
 from bot.teams.package import main as package_main
 from bot.teams.render import CARD_ROWS, CITATION_ABSTRACT_LIMIT, CITATION_NAME_LIMIT, citation_claim, reply_activity
 from bot.teams.server import create_app
+from index.records import ActionRow
 from tests.support.teams import (
     BOT,
     USER,
@@ -205,6 +207,32 @@ async def test_a_long_action_list_shows_a_screenful_and_counts_the_rest(http, bo
     shown = [row for row in card_tables(reply) if row[0] != "No."]
     assert len(shown) == CARD_ROWS < total
     assert f"…and {total - CARD_ROWS} more" in reply["attachments"][0]["content"]["body"][-1]["text"]
+
+
+def test_an_action_card_marks_what_a_lead_corrected_shows_their_progress_and_escapes_what_they_typed():
+    # A lead's import (``ingest actions --import``) changes a row's lead and status and adds progress; the text listing
+    # said so, the card did not, so "Jane Doe" stood beside a citation quoting the document's lead as if the document
+    # said it. And the card's TextBlocks render Markdown, so what a lead typed must not become a link or bold.
+    corrected = ActionRow(
+        "letter", 3, "ICS Transition", None, "1", "Announce the **new** chair.", "Immediate", None,
+        "Jane Doe", None, "Closed", "Shared on [1 June](http://evil.example)", corrected=("lead", "status"),
+    )
+    as_printed = replace(corrected, number="2", action="Appoint a SRO.", lead="Phil Johns", progress=None, corrected=())
+    listing = ActionListing("2 actions are in ICS Transition.", {"ICS Transition": [corrected, as_printed]})
+    answer = Answer("2 actions are in ICS Transition. [1]", [Citation(1, "letter", "The letter", 3, "Phil Johns to announce.")], False, actions=listing)
+
+    message = reply_activity(Reply("answer", answer.text, answer=answer), "msteams").serialize()
+
+    assert card_tables(message) == [
+        ["No.", "Action", "Lead", "Due", "Status", "Page"],
+        ["1", "Announce the \\*\\*new\\*\\* chair.", "Jane Doe (corrected)", "Immediate", "Closed (corrected)", "3"],
+        ["2", "Appoint a SRO.", "Phil Johns", "Immediate", "Closed", "3"],
+    ]
+    (table,) = [item for item in message["attachments"][0]["content"]["body"] if item["type"] == "Table"]
+    progress = [[block["text"] for block in row["cells"][1]["items"][1:]] for row in table["rows"][1:]]
+    assert progress == [["Progress: Shared on \\[1 June\\](http://evil.example)"], []]  # no link
+    notes = [item["text"] for item in message["attachments"][0]["content"]["body"] if item["type"] == "TextBlock"]
+    assert "(corrected): changed by a lead since the document; its citation quotes the document as written." in notes
 
 
 def test_files_are_inline_where_the_channel_takes_them_and_offered_by_consent_card_in_teams():

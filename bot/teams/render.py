@@ -230,44 +230,67 @@ def rows_after(listing: ActionListing, shown: int) -> list[ActionRow]:
 
 
 def action_card(listing: ActionListing) -> BotAttachment:
-    """An Adaptive Card table of actions (number, action, lead, due, page), by theme, one screenful at most."""
+    """An Adaptive Card table of actions (number, action, lead, due, page), by theme, one screenful at most.
+
+    Its text is escaped as a message's is (a card's TextBlock renders Markdown too): a lead's import puts typed text in
+    its cells. What a lead corrected is marked so, and a lead's progress update stands under the action, as the text
+    listing says them (a corrected lead stood beside a citation quoting the document's with nothing to tell them apart)."""
     body: list[dict[str, Any]] = []
-    shown = 0
+    shown: list[ActionRow] = []
     for theme, group in listing.groups.items():
-        rows = group[: CARD_ROWS - shown]
+        rows = group[: CARD_ROWS - len(shown)]
         if not rows:
             break
-        body += [_text_block(theme, weight="Bolder"), _action_table(rows)]
-        shown += len(rows)
-    rest = len(listing.rows()) - shown
+        body += [_text_block(escape_markdown(theme), weight="Bolder"), _action_table(rows)]
+        shown += rows
+    if any(set(row.corrected) & _CORRECTABLE_CELLS for row in shown):
+        body.append(_text_block(CORRECTED_NOTE, isSubtle=True))
+    rest = len(listing.rows()) - len(shown)
     if rest:
-        body.append(_text_block(left_out_note(rows_after(listing, shown)), isSubtle=True))
+        body.append(_text_block(escape_markdown(left_out_note(rows_after(listing, len(shown)))), isSubtle=True))
     card = {"type": "AdaptiveCard", "$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "version": "1.5", "body": body}
     return BotAttachment(content_type=ADAPTIVE_CARD, content=card)
 
 
-# The action table's columns and their relative widths on a card. Set by hand: the action's text takes
-# most of the width; number and page need the least.
-_ACTION_COLUMNS = (("No.", 1), ("Action", 5), ("Lead", 2), ("Due", 2), ("Page", 1))
+# The action table's columns, the row's field each shows, and their relative widths on a card. Set by hand: the
+# action's text takes most of the width; number and page need the least.
+_ACTION_COLUMNS = (("No.", "number", 1), ("Action", "action", 5), ("Lead", "lead", 2), ("Due", "due", 2), ("Page", "page", 1))
+_STATUS_COLUMN = ("Status", "status", 2)
+# The cells a lead's import may change (``ActionRow.corrected`` names them), marked so on the card.
+_CORRECTABLE_CELLS = {"action", "lead", "due", "status"}
+CORRECTED_MARK = " (corrected)"
+CORRECTED_NOTE = "(corrected): changed by a lead since the document; its citation quotes the document as written."
 
 
 def _action_table(rows: list[ActionRow]) -> dict[str, Any]:
     """The rows as a table; with a Status column when any of them has a status (the action log's do)."""
     with_status = any(row.status for row in rows)
-    columns = (*_ACTION_COLUMNS[:-1], ("Status", 2), _ACTION_COLUMNS[-1]) if with_status else _ACTION_COLUMNS
-    header: list[Any] = [name for name, _ in columns]
-    cells = [[row.number, row.action, row.lead, row.due, *([row.status] if with_status else []), row.page] for row in rows]
+    columns = (*_ACTION_COLUMNS[:-1], _STATUS_COLUMN, _ACTION_COLUMNS[-1]) if with_status else _ACTION_COLUMNS
+    header = {"type": "TableRow", "cells": [_table_cell([_text_block(name)]) for name, _, _ in columns]}
     return {
         "type": "Table",
         "firstRowAsHeader": True,
-        "columns": [{"width": width} for _, width in columns],
-        "rows": [_table_row(values) for values in [header, *cells]],
+        "columns": [{"width": width} for _, _, width in columns],
+        "rows": [header, *[_action_row(row, [field for _, field, _ in columns]) for row in rows]],
     }
 
 
-def _table_row(values: list[Any]) -> dict[str, Any]:
-    cells = [{"type": "TableCell", "items": [_text_block(str(v) if v not in (None, "") else "-")]} for v in values]
+def _action_row(row: ActionRow, fields: list[str]) -> dict[str, Any]:
+    """One action's cells, its text escaped (a lead may have typed it); a corrected cell says so, and the action's
+    cell carries the lead's progress update under it."""
+    cells = []
+    for field in fields:
+        value = getattr(row, field)
+        text = escape_markdown(str(value)) if value not in (None, "") else "-"
+        items = [_text_block(text + (CORRECTED_MARK if field in row.corrected else ""))]
+        if field == "action" and row.progress:
+            items.append(_text_block(f"Progress: {escape_markdown(row.progress)}", isSubtle=True, spacing="Small"))
+        cells.append(_table_cell(items))
     return {"type": "TableRow", "cells": cells}
+
+
+def _table_cell(items: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "TableCell", "items": items}
 
 
 def _text_block(text: str, **style: Any) -> dict[str, Any]:

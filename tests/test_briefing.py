@@ -35,7 +35,7 @@ from bot.briefing.clauses import (
 )
 from bot.briefing.render import thin_note
 from bot.briefing.topic import facets, what_it_is_about
-from bot.briefing.writer import MAX_POINTS, MIN_POINTS, NEAR_DUPLICATE, Point, written_on
+from bot.briefing.writer import MAX_POINTS, MIN_POINTS, NEAR_DUPLICATE, Point, dated_by_year_alone, written_on
 from bot.evaluation import quote_is_verbatim
 from bot.quoting import Quoter
 from index.text import months_spelled_out, stem, tokenize
@@ -700,6 +700,24 @@ def test_a_week_given_by_its_first_day_and_no_year_is_read_in_the_year_nearest_t
     # The year nearest the paper's: a January 2023 paper's "w/c 28 November" was last November's, not next.
     assert not is_commitment("The survey is due to close w/c 28 November.", date(2023, 1, 10))
     assert is_commitment("File migration which is due to take place W/C 20 June 2023", july_2022)  # a year given is read
+
+
+def test_a_week_in_a_paper_dated_by_its_year_alone_is_read_in_that_year():
+    # A paper the catalogue dates by its year alone is read as that year's 1 January, so that a promise dated earlier
+    # that year still counts: its "w/c 5 September" is that year's, not the September before (read as past).
+    assert written_on("2022") == date(2022, 1, 1) and dated_by_year_alone("2022")
+    assert not dated_by_year_alone("2022-07") and not dated_by_year_alone("2022-01-01") and not dated_by_year_alone("")
+    assert is_commitment("The pilot will start w/c 5 September.", date(2022, 1, 1), year_only=True)
+    assert is_commitment("The survey is due to close w/c 28 November.", date(2023, 1, 1), year_only=True)
+    assert not is_commitment("The target was achieved by 31 March 2021.", date(2022, 1, 1), year_only=True)  # a year given is read
+
+
+def test_a_week_past_beside_a_later_month_with_no_year_leaves_the_promise_standing():
+    # Only the week could be read for want of the month's year: the promise is the later month's, and stands.
+    july_2022 = date(2022, 7, 20)
+    assert is_commitment("Training was planned W/C 20 June and will be delivered by December.", july_2022)
+    assert is_commitment("Training was planned W/C 20 June and will be delivered by Sept.", july_2022)
+    assert not is_commitment("File migration which is due to take place W/C 20 June and may slip.", july_2022)  # "may": no month
 
 
 def test_a_week_already_past_when_its_paper_was_written_is_no_commitment_of_a_briefing(writer):

@@ -130,6 +130,8 @@ _WEEK_COMMENCING = re.compile(
     rf"(?:\bw/c|\bw\.c\.|\bweek\s+(?:commencing|beginning))\s*{DAY_BEFORE_MONTH}(?P<month>{_MONTH})\b(?!,?\s+{CALENDAR_YEAR}\b)",
     re.IGNORECASE,
 )
+# A month a text names, with a year or without: "by December", "June 2023", "Sept"; not "may", the verb (read apart).
+_MONTH_NAMED = re.compile(rf"\b(?:{'|'.join(MONTHS)}|sept)\b", re.IGNORECASE)
 # The years a week with no year could be in, beside the year a document was written: the one nearest it is meant.
 # Later first, so a week as far ahead as behind (six months either way) is read as ahead: kept as a promise.
 _YEARS_AROUND = (1, 0, -1)
@@ -279,29 +281,38 @@ def is_whole_sentence(quote: str, sentence: str) -> bool:
     return quote == tidy(sentence) and quote[:1].isupper() and ends_with_stop(quote, WHOLE_CLAIM_STOPS)
 
 
-def is_commitment(text: str, written: date | None = None) -> bool:
+def is_commitment(text: str, written: date | None = None, year_only: bool = False) -> bool:
     """A dated promise: "By April 2023, to have in place ...", "contracts above £5 million will ... from April 2023".
 
     Given the day the document was written, a promise all of whose dates were past by then is a report
     of what happened ("The target ... was achieved by 31 March 2022" in a July 2022 paper), not one.
+    ``year_only``: the document is dated by its year alone, and ``written`` is that year's first day.
     """
     if not (_DATE.search(text) and _PROMISE.search(text)):
         return False
     if written is None:
         return True
-    named = [latest_month_named(text), *week_commencing_months(text, written)]
+    named = [latest_month_named(text), *week_commencing_months(text, written, year_only)]
     latest = max((month for month in named if month is not None), default=None)
     return latest is None or latest >= (written.year, written.month)
 
 
-def week_commencing_months(text: str, written: date) -> list[tuple[int, int]]:
+def week_commencing_months(text: str, written: date, year_only: bool = False) -> list[tuple[int, int]]:
     """The (year, month) of each week a text gives by its first day and no year ("W/C 20 June"), in the year that puts
     it nearest to when its document was ``written``: June 2022 in a July 2022 paper, "W/C 9 January" in a December 2022
-    paper January 2023."""
+    paper January 2023.
+
+    In a paper dated by its year alone (``year_only``) a week is read in that year, so never past: a promise dated
+    earlier that year still counts, as ``written_on`` has it (a 2022 paper's "w/c 5 September" was read as 2021's).
+    None when the text names another month: "planned W/C 20 June and will be delivered by December" promises a month
+    that may be later than its week, and has no year to read it by."""
+    weeks = list(_WEEK_COMMENCING.finditer(text))
+    if sum(match.group() != "may" for match in _MONTH_NAMED.finditer(text)) > len(weeks):
+        return []
     months = []
-    for match in _WEEK_COMMENCING.finditer(text):
+    for match in weeks:
         month = MONTHS[match["month"].lower()]
-        years = (written.year + step for step in _YEARS_AROUND)
+        years = [written.year] if year_only else [written.year + step for step in _YEARS_AROUND]
         year = min(years, key=lambda candidate: abs((candidate - written.year) * 12 + month - written.month))
         months.append((year, month))
     return months

@@ -605,10 +605,11 @@ class BriefingWriter:
 
     # -- sources ------------------------------------------------------------------------------
 
-    def _written(self, slug: str) -> date | None:
-        """When a document was written, from the catalogue; None when it gives no date."""
+    def _written(self, slug: str) -> tuple[date, bool] | None:
+        """When a document was written, from the catalogue, and whether it gives the year alone; None when it gives no date."""
         document = self.kb.by_slug.get(slug)
-        return written_on(document.record.date) if document else None
+        day = written_on(document.record.date) if document else None
+        return (day, dated_by_year_alone(document.record.date)) if document and day else None
 
     def _sources(self, citations: list[Citation], actions: list[NextAction]) -> list[Source]:
         """Each document cited or holding an action shown, with the pages used, in order of first use."""
@@ -680,15 +681,24 @@ def written_on(catalogue_date: str) -> date | None:
         return None
 
 
+def dated_by_year_alone(catalogue_date: str) -> bool:
+    """The catalogue gives a document's year and nothing more ("2022"): ``written_on`` is that year's first day, which
+    a promise dated later that year must not be read as past by."""
+    match = re.match(r"(\d{4})(-\d{2})?", catalogue_date or "")
+    return match is not None and not match[2]
+
+
 def _commitments(
-    pool: list[Candidate], terms: dict[str, float], said: list[str], written: Callable[[str], date | None]
+    pool: list[Candidate], terms: dict[str, float], said: list[str], written: Callable[[str], tuple[date, bool] | None]
 ) -> list[tuple[Candidate, str]]:
     """Up to MAX_COMMITMENTS dated promises among the best candidates not already said, in the model's
-    order: whole sentences (not one a page break cuts), not yet kept when their document was ``written``."""
+    order: whole sentences (not one a page break cuts), not yet kept when their document was ``written``
+    (a day, and whether the catalogue gives its year alone)."""
     found: list[tuple[Candidate, str]] = []
     for candidate in pool:
         quote = None if candidate.cut else point_quote(candidate.text, terms)
-        if quote and is_commitment(quote, written(candidate.slug)) and not is_a_run_of_worded_cells(quote) and not any(_same_claim(quote, other) for other in said + [q for _, q in found]):
+        day, year_only = written(candidate.slug) or (None, False)
+        if quote and is_commitment(quote, day, year_only) and not is_a_run_of_worded_cells(quote) and not any(_same_claim(quote, other) for other in said + [q for _, q in found]):
             found.append((candidate, quote))
             if len(found) == MAX_COMMITMENTS:
                 break

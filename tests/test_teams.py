@@ -225,14 +225,14 @@ def test_an_action_card_marks_what_a_lead_corrected_shows_their_progress_and_esc
 
     assert card_tables(message) == [
         ["No.", "Action", "Lead", "Due", "Status", "Page"],
-        ["1", "Announce the \\*\\*new\\*\\* chair.", "Jane Doe (corrected)", "Immediate", "Closed (corrected)", "3"],
+        ["1", "Announce the \\*\\*new\\*\\* chair.", "Jane Doe (updated)", "Immediate", "Closed (updated)", "3"],
         ["2", "Appoint a SRO.", "Phil Johns", "Immediate", "Closed", "3"],
     ]
     (table,) = [item for item in message["attachments"][0]["content"]["body"] if item["type"] == "Table"]
     progress = [[block["text"] for block in row["cells"][1]["items"][1:]] for row in table["rows"][1:]]
     assert progress == [["Progress: Shared on \\[1 June\\](http://evil.example)"], []]  # no link
     notes = [item["text"] for item in message["attachments"][0]["content"]["body"] if item["type"] == "TextBlock"]
-    assert "(corrected): changed by a lead since the document; its citation quotes the document as written." in notes
+    assert "(updated): changed or given by a lead since the document; its citation quotes the document as written." in notes
 
 
 def test_files_are_inline_where_the_channel_takes_them_and_offered_by_consent_card_in_teams():

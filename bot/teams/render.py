@@ -258,8 +258,8 @@ _ACTION_COLUMNS = (("No.", "number", 1), ("Action", "action", 5), ("Lead", "lead
 _STATUS_COLUMN = ("Status", "status", 2)
 # The cells a lead's import may change (``ActionRow.corrected`` names them), marked so on the card.
 _CORRECTABLE_CELLS = {"action", "lead", "due", "status"}
-CORRECTED_MARK = " (corrected)"
-CORRECTED_NOTE = "(corrected): changed by a lead since the document; its citation quotes the document as written."
+CORRECTED_MARK = " (updated)"
+CORRECTED_NOTE = "(updated): changed or given by a lead since the document; its citation quotes the document as written."
 
 
 def _action_table(rows: list[ActionRow]) -> dict[str, Any]:

@@ -240,11 +240,14 @@ def _key(row: ActionRow) -> Key:
 def _corrected(row: ActionRow, corrections: dict[str, str | None]) -> ActionRow:
     if not corrections:
         return row
-    flags = tuple(flag for flag in row.flags if _FLAG_CLEARED_BY.get(flag) not in corrections)
     # Progress is news the document never had, not a correction of it; a due's normal form is the due (a review: one
     # corrected alone had said nothing).
     named = {"due" if column == "due_normalised" else column for column in corrections if column != "progress"}
     corrected = tuple(column for column in CORRECTABLE_COLUMNS if column in named)
+    if corrections.get("due_normalised") and "due" not in corrections:
+        # The due shown is the normal form given, not the document's due beside "due updated" (the re-review).
+        corrections = {**corrections, "due": corrections["due_normalised"]}
+    flags = tuple(flag for flag in row.flags if _FLAG_CLEARED_BY.get(flag) not in corrections)
     return replace(row, **corrections, flags=flags, corrected=corrected)  # type: ignore[arg-type]  # corrections name text columns only
 
 

@@ -1014,13 +1014,28 @@ def row_details(row: ActionRow, location: Callable[[ActionRow], str] | None = No
     document's), where it is (``location``) and any damage found reading it."""
     details = [f"lead {row.lead}" if row.lead else "no lead given", f"due {row.due}" if row.due else "no due date given"]
     details += [f"status {row.status}"] if row.status else []
-    # On one line, as the row is (a review: a progress cell's line break split the listing's row).
-    details += [f"progress: {collapse_whitespace(row.progress)}"] if row.progress else []
+    details += [f"progress: {progress_shown(row.progress)}"] if row.progress else []
     # "updated": a lead may correct a value the document prints or give one it does not (a status, say).
     details += [f"{and_list(list(row.corrected))} updated since the document"] if row.corrected else []
     # A lead or due missing is said above in words; the flags for them would only say it again ("due ?; missing due").
     flags = [flag for flag in row.flags if flag not in {MISSING_DUE, MISSING_LEAD}]
     return "; ".join(details + ([location(row)] if location else []) + flags)
+
+
+# The most of a lead's progress update a listing shows (``progress_shown``): an import takes cells of up to 131,072
+# characters, and a re-review's Teams card of 15 rows each with 1,650 characters of progress ran to 37 KB, near or over
+# what Teams takes in one message. A few sentences; set by hand, not fitted. The export and --json carry it whole.
+MAX_PROGRESS_CHARS = 300
+
+
+def progress_shown(progress: str) -> str:
+    """A progress update as a listing shows it: on one line, as the row is (a review: a line break split the row), and
+    cut after MAX_PROGRESS_CHARS at a word, marked "…"."""
+    text = collapse_whitespace(progress)
+    if len(text) <= MAX_PROGRESS_CHARS:
+        return text
+    cut = text[:MAX_PROGRESS_CHARS].rsplit(" ", 1)[0] or text[:MAX_PROGRESS_CHARS]
+    return f"{cut.rstrip(' ,;:')}…"
 
 
 def _quoted_words(text: str) -> str:

@@ -133,8 +133,20 @@ def test_a_listing_says_which_columns_a_lead_updated_and_shows_progress_on_the_r
     _edit_and_import(conn, tmp_path, **{"1": {"due_normalised": "2025/26"}, "12": {"progress": "Plans aligned.\n- next: sign-off"}})
     water_1, _, workforce = load_actions(conn)
     assert water_1.corrected == ("due",) and workforce.corrected == ()
-    assert row_details(water_1).endswith("due updated since the document")
+    assert row_details(water_1).startswith("lead ICB; due 2025/26;") and row_details(water_1).endswith("due updated since the document")
     assert "progress: Plans aligned. - next: sign-off" in row_details(workforce) and "\n" not in row_details(workforce)
+
+
+def test_a_long_progress_update_is_shown_cut_at_a_word():
+    """A re-review: 15 rows each with 1,650 characters of progress made a Teams card of 37 KB, near or over what Teams
+    takes in one message; an import takes cells of up to 131,072 characters. The export carries it whole."""
+    from bot.action_query import MAX_PROGRESS_CHARS, progress_shown
+
+    long = "Plans agreed with every Trust and shared with partners. " * 40
+    shown = progress_shown(long)
+    assert shown.endswith("partners.…") or shown.endswith("…")
+    assert len(shown) <= MAX_PROGRESS_CHARS + 1 and long.startswith(shown[:-1])
+    assert progress_shown("Plans agreed.") == "Plans agreed."
 
 
 def test_corrections_survive_re_extracting_the_document(conn, tmp_path):

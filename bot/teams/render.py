@@ -27,7 +27,7 @@ from botbuilder.schema import (
 )
 
 from bot.action_answers import ROWS_IN_TEXT
-from bot.action_query import ActionListing, left_out_note
+from bot.action_query import ActionListing, left_out_note, progress_shown
 from bot.answering import Answer, Citation
 from bot.briefing import Briefing, render_markdown
 from bot.conversation import Attachment, Reply
@@ -284,7 +284,7 @@ def _action_row(row: ActionRow, fields: list[str]) -> dict[str, Any]:
         text = escape_markdown(str(value)) if value not in (None, "") else "-"
         items = [_text_block(text + (CORRECTED_MARK if field in row.corrected else ""))]
         if field == "action" and row.progress:
-            items.append(_text_block(f"Progress: {escape_markdown(row.progress)}", isSubtle=True, spacing="Small"))
+            items.append(_text_block(f"Progress: {escape_markdown(progress_shown(row.progress))}", isSubtle=True, spacing="Small"))
         cells.append(_table_cell(items))
     return {"type": "TableRow", "cells": cells}
 

@@ -70,10 +70,10 @@ class Settings:
             feedback_keeps_text=_flag(env.get("FEEDBACK_KEEPS_TEXT")),
             kb_watch_seconds=_parsed(env, "KB_WATCH_SECONDS", _not_negative, "a number of seconds", defaults.kb_watch_seconds),
             port=_parsed(env, "PORT", int, "a port number", defaults.port),
-            app_id=env.get("MicrosoftAppId", ""),
+            app_id=env.get("MicrosoftAppId", "").strip(),  # a GUID: spaces around it are a paste's (the re-review)
             app_password=env.get("MicrosoftAppPassword", ""),
             app_type=env.get("MicrosoftAppType", "").strip() or defaults.app_type,  # checked by the Teams server alone
-            app_tenant_id=env.get("MicrosoftAppTenantId", ""),
+            app_tenant_id=env.get("MicrosoftAppTenantId", "").strip(),
             allowed_tenants=frozenset(_items(env.get("ALLOWED_TENANT_IDS"))),
             teams_send_timeout_seconds=_parsed(
                 env, "TEAMS_SEND_TIMEOUT_SECONDS", _positive, "a number of seconds", defaults.teams_send_timeout_seconds
@@ -192,7 +192,7 @@ def check_teams_identity(settings: Settings) -> None:
     not given (blank counts as not given). Checked when the Teams server starts, not with the other settings: the
     server's secrets may well be given to it alone, and ingest, the command line and Telegram need none of them (a
     review found them all stopped by a partial Teams setup)."""
-    if settings.app_type.lower() not in {known.lower() for known in APP_TYPES}:
+    if settings.app_type.strip().lower() not in {known.lower() for known in APP_TYPES}:
         raise ConfigurationError(f"MicrosoftAppType should be {_APP_TYPE_EXPECTED}, not {settings.app_type!r}")
     given = {
         "MicrosoftAppId": settings.app_id, "MicrosoftAppPassword": settings.app_password, "MicrosoftAppTenantId": settings.app_tenant_id,

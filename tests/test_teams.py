@@ -538,6 +538,13 @@ def test_the_app_package_says_what_is_wrong_with_its_app_id_and_settings(tmp_pat
     with pytest.raises(SystemExit):
         package_main(["--app-id", "my-bot", *out])
     assert "is not a GUID" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        package_main(["--app-id", "6b1f4c2e-0d7a-4e55-9a3b-2c1d00000000", "--folder", str(tmp_path / "nowhere"), "--out", str(tmp_path / "app.zip")])
+    assert "holds no manifest.json" in capsys.readouterr().err
+    # A GUID pasted with spaces around it is the GUID (the re-review: "is not a GUID").
+    monkeypatch.setenv("MicrosoftAppId", " 6b1f4c2e-0d7a-4e55-9a3b-2c1d00000000 ")
+    assert package_main(out) == 0
+    capsys.readouterr()
     # A setting it cannot read stops the package in one line (not a traceback).
     monkeypatch.setenv("PORT", "abc")
     assert package_main(["--app-id", "6b1f4c2e-0d7a-4e55-9a3b-2c1d00000000", *out]) == 2

@@ -83,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("the bot's Microsoft App ID (a GUID) is needed: pass --app-id or set MicrosoftAppId")
     if not _GUID.match(args.app_id):
         parser.error("the Microsoft App ID is not a GUID (such as 6b1f4c2e-0d7a-4e55-9a3b-2c1d5e6f7a8b): copy it from the Azure Bot's Configuration page")
+    if not (args.folder / "manifest.json").is_file():  # the re-review: a traceback
+        parser.error(f"{args.folder} holds no manifest.json: give the folder of the Teams app (--folder appPackage)")
     if args.draw_icons:
         draw_icons(args.folder)
     print(f"Wrote {build_package(args.folder, args.app_id, args.out)}")

@@ -109,19 +109,26 @@ async def test_a_damaged_new_build_is_told_once_and_the_server_keeps_its_own(tmp
     assert "40" in (await conversation.respond(QUESTION, "after")).text
 
 
+def watching_a_new_build(tmp_path, embedder, clock):
+    """A watcher on ``clock`` (retrying a failed build after 60 s) answering from a first build, a second build ingested
+    beside it, and the names of the builds the watcher loads, as it loads them."""
+    corpus, kb_dir = built(tmp_path, embedder)
+    conversation = Conversation(AnsweringService(store.load(kb_dir, embedder.name, embedder.dimension), embedder))
+    watcher = KnowledgeBaseWatcher(conversation, interval=1, retry_after=60, clock=clock)
+    loads: list[str] = []
+    load = watcher._load
+    watcher._load = lambda build: loads.append(build.name) or load(build)  # type: ignore[method-assign]
+    write_pdf(corpus / "travel-plan.pdf", CHANGED_PAGES, title="Staff Travel Plan 2023")
+    ingest_corpus(corpus, kb_dir, lambda: embedder)
+    return kb_dir, conversation, watcher, loads
+
+
 async def test_a_new_build_that_failed_to_load_is_tried_again_after_a_while_and_told_once(tmp_path, embedder, caplog):
     """An attack review: a build that failed to load was never tried again until CURRENT named another, so a failure that
     passed (a file unreadable while it was copied in) kept the server on the old build until the next ingest. It is
     tried again once ``retry_after`` has passed on the watcher's clock (not at each check before), and told once."""
     now = [0.0]
-    corpus, kb_dir = built(tmp_path, embedder)
-    conversation = Conversation(AnsweringService(store.load(kb_dir, embedder.name, embedder.dimension), embedder))
-    watcher = KnowledgeBaseWatcher(conversation, interval=1, retry_after=60, clock=lambda: now[0])
-    loads = []
-    load = watcher._load
-    watcher._load = lambda build: loads.append(build.name) or load(build)  # type: ignore[method-assign]
-    write_pdf(corpus / "travel-plan.pdf", CHANGED_PAGES, title="Staff Travel Plan 2023")
-    ingest_corpus(corpus, kb_dir, lambda: embedder)
+    kb_dir, conversation, watcher, loads = watching_a_new_build(tmp_path, embedder, lambda: now[0])
     database = store.current_build(kb_dir) / "kb.sqlite"
     whole = database.read_bytes()
     database.write_bytes(b"half copied")
@@ -143,15 +150,8 @@ async def test_a_new_build_that_failed_to_load_is_tried_again_after_a_while_and_
 
 async def test_a_build_that_stays_damaged_is_loaded_once_a_retry_interval_and_told_once(tmp_path, embedder, caplog):
     now = [0.0]
-    corpus, kb_dir = built(tmp_path, embedder)
-    first_build = store.current_build(kb_dir)
-    conversation = Conversation(AnsweringService(store.load(kb_dir, embedder.name, embedder.dimension), embedder))
-    watcher = KnowledgeBaseWatcher(conversation, interval=1, retry_after=60, clock=lambda: now[0])
-    loads = []
-    load = watcher._load
-    watcher._load = lambda build: loads.append(build.name) or load(build)  # type: ignore[method-assign]
-    write_pdf(corpus / "travel-plan.pdf", CHANGED_PAGES, title="Staff Travel Plan 2023")
-    ingest_corpus(corpus, kb_dir, lambda: embedder)
+    kb_dir, _conversation, watcher, loads = watching_a_new_build(tmp_path, embedder, lambda: now[0])
+    first_build = watcher.build
     (store.current_build(kb_dir) / "kb.sqlite").write_bytes(b"not a database")
     with caplog.at_level(logging.ERROR):
         for second in range(0, 181, 2):  # three minutes of checks every 2 s
@@ -160,7 +160,7 @@ async def test_a_build_that_stays_damaged_is_loaded_once_a_retry_interval_and_to
     watcher.close()
     assert len(loads) == 4  # at 0, 60, 120 and 180 s
     assert len([r for r in caplog.records if "Could not switch" in r.getMessage()]) == 1
-    assert watcher.build == first_build.name
+    assert watcher.build == first_build
 
 
 async def test_a_server_that_cannot_write_to_the_knowledge_base_answers_and_swaps_without_a_lease(tmp_path, embedder, caplog):

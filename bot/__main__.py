@@ -504,10 +504,8 @@ def _actions(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     from bot.action_query import filter_actions
 
     service = load_service(settings)
-    calendar_year = service.calendar_year_given(args.due)
     try:
-        due = None if calendar_year else args.due
-        action_filter = service.actions.filter_from_options(due, args.lead, args.theme, args.text, settings.current_date())
+        action_filter, calendar_year = service.filter_of_options(args.due, args.lead, args.theme, args.text, settings.current_date())
     except ValueError as exc:
         parser.error(str(exc))
     if calendar_year:

@@ -145,6 +145,7 @@ from index.vocabulary import (
     MONEY,
     PLEASANTRIES,
     WEB_ADDRESS,
+    YEAR,
 )
 from index.word_meaning import meaningful_words
 
@@ -653,13 +654,16 @@ class AnsweringService:
             year=year, before=before, after=after, first=due[0], last=due[-1], example=f"{example[2:4]}/{example[5:7]}"
         )
 
-    @staticmethod
-    def calendar_year_given(due: str | None) -> str | None:
-        """A due year given as a calendar year and nothing else ("2024", in ``actions --due`` or Telegram's ``/due``):
-        the table is by financial year, so it names two (``actions_due_in_calendar_year``); a new user's trial had
-        "not a financial year or month"."""
+    def filter_of_options(
+        self, due: str | None, lead: str | None, theme: str | None, text: str | None, today: date
+    ) -> tuple[ActionFilter, str | None]:
+        """The action filter of separate options (``actions`` flags, Telegram's /due and /owner), and the calendar year
+        its due gives when it gives one and nothing else ("2024"): the table is by financial year, so that names two,
+        and is left out of the filter for ``actions_due_in_calendar_year`` (a new user's trial had "not a financial
+        year or month"). ValueError names a bad option."""
         given = due.strip() if due else ""
-        return given if re.fullmatch(CALENDAR_YEAR, given) else None
+        calendar_year = given if YEAR.fullmatch(given) else None
+        return self.actions.filter_from_options(None if calendar_year else due, lead, theme, text, today), calendar_year
 
     def actions_due_in_calendar_year(self, year: str, action_filter: ActionFilter) -> Answer:
         """A calendar year given as the due year of a filter (``actions --due 2024``), answered as a question asking it

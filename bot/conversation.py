@@ -198,8 +198,7 @@ class Conversation:
         """The action table filtered by due year or lead (Telegram's /due and /owner); "more" pages through it."""
         reply = await self._off_loop(self.actions_reply, due, lead)
         if conversation is not None and reply.answer is not None and reply.answer.actions is not None:
-            calendar_year = self.service.calendar_year_given(due)
-            action_filter = self.service.actions.filter_from_options(None if calendar_year else due, lead, None, None, self.service.today())
+            action_filter, _ = self.service.filter_of_options(due, lead, None, None, self.service.today())
             resolution = Resolution(FollowUpKind.NARROW, f"/{'due' if due else 'owner'} {due or lead}", action_filter)
             turn = self.followups.turn_of(resolution, reply.answer)
             await self.store.save(conversation, remember(await self.store.load(conversation), turn))
@@ -210,12 +209,11 @@ class Conversation:
         return await asyncio.get_running_loop().run_in_executor(self._workers, work, *args)
 
     def actions_reply(self, due: str | None, lead: str | None) -> Reply:
-        calendar_year = self.service.calendar_year_given(due)  # "/due 2024": told as "what's due in 2024?" is
         try:
-            action_filter = self.service.actions.filter_from_options(None if calendar_year else due, lead, None, None, self.service.today())
+            action_filter, calendar_year = self.service.filter_of_options(due, lead, None, None, self.service.today())
         except ValueError as exc:
             return Reply(ReplyKind.USAGE, f"Sorry, {exc}.")
-        if calendar_year:
+        if calendar_year:  # "/due 2024": told as "what's due in 2024?" is
             return _answer_reply(self.service.actions_due_in_calendar_year(calendar_year, action_filter))
         return _answer_reply(self.service.answer_actions(action_filter))
 

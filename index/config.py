@@ -61,7 +61,7 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         defaults = cls()
-        settings = cls(
+        return cls(
             corpus_dir=Path(env.get("CORPUS_DIR", defaults.corpus_dir)),
             kb_dir=Path(env.get("KB_DIR", defaults.kb_dir)),
             today=_parsed(env, "BOT_TODAY", date.fromisoformat, "a date like 2023-06-01") if env.get("BOT_TODAY") else None,
@@ -95,7 +95,6 @@ class Settings:
             ),
             redis_url=_redis_url(env.get("REDIS_URL", "").strip()),
         )
-        return settings
 
     def current_date(self) -> date:
         return self.today or date.today()
@@ -192,12 +191,13 @@ def check_teams_identity(settings: Settings) -> None:
     not given (blank counts as not given). Checked when the Teams server starts, not with the other settings: the
     server's secrets may well be given to it alone, and ingest, the command line and Telegram need none of them (a
     review found them all stopped by a partial Teams setup)."""
-    if settings.app_type.strip().lower() not in {known.lower() for known in APP_TYPES}:
+    app_type = settings.app_type.strip().lower()  # as botbuilder reads it
+    if app_type not in {known.lower() for known in APP_TYPES}:
         raise ConfigurationError(f"MicrosoftAppType should be {_APP_TYPE_EXPECTED}, not {settings.app_type!r}")
     given = {
         "MicrosoftAppId": settings.app_id, "MicrosoftAppPassword": settings.app_password, "MicrosoftAppTenantId": settings.app_tenant_id,
     }
-    missing = [name for name in _APP_TYPE_NEEDS.get(settings.app_type.strip().lower(), ()) if not given[name].strip()]
+    missing = [name for name in _APP_TYPE_NEEDS.get(app_type, ()) if not given[name].strip()]
     if missing:
         names = " and ".join(missing) if len(missing) < 3 else f"{', '.join(missing[:-1])} and {missing[-1]}"
         raise ConfigurationError(f"{names} should be set: MicrosoftAppType {settings.app_type} needs {'it' if len(missing) == 1 else 'them'}")

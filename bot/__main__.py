@@ -22,7 +22,7 @@ from bot.answering import Answer
 from bot.ranker import StaleModelError
 from bot.runtime import load_service
 from index.config import ConfigurationError, Settings, check_teams_identity
-from index.files import why_unwritable
+from index.files import reason_of, why_unwritable
 from index.search import Filters
 from index.store import KnowledgeBaseError
 from ingest.build import NothingToIngest
@@ -138,8 +138,7 @@ def _ask(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
             # "-sig": Notepad and Excel start a UTF-8 file with a byte-order mark, which had made line 1 "not a JSON object".
             lines = args.batch.read_text(encoding="utf-8-sig").splitlines()
         except (OSError, UnicodeDecodeError) as unreadable:
-            reason = "it is not UTF-8 text" if isinstance(unreadable, UnicodeDecodeError) else unreadable.strerror or type(unreadable).__name__
-            parser.error(f"cannot read the batch file {args.batch}: {reason}")
+            parser.error(f"cannot read the batch file {args.batch}: {reason_of(unreadable)}")
     service = load_service(settings)
     unknown = _unknown_documents(service, args.doc, args.kind)
     if unknown:
@@ -375,7 +374,7 @@ def _check_details(path: Path | None) -> None:
         with path.open("a", encoding="utf-8"):
             pass
     except OSError as exc:
-        print(f"Cannot write {path}: {exc.strerror or type(exc).__name__}.", file=sys.stderr)
+        print(f"Cannot write {path}: {reason_of(exc)}.", file=sys.stderr)
         raise SystemExit(2) from None
     if not existed:
         path.unlink()
@@ -539,7 +538,7 @@ def _brief(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
         try:
             save_briefing(briefing, args.out)
         except OSError as exc:  # an attack review: a read-only folder or file had ended in a traceback
-            print(f"Cannot write {args.out}: {exc.strerror or type(exc).__name__}. The briefing is printed above.", file=sys.stderr)
+            print(f"Cannot write {args.out}: {reason_of(exc)}. The briefing is printed above.", file=sys.stderr)
             return 1
         print(f"Wrote {args.out}" + (" (replaced the file that was there)" if replacing else ""), file=sys.stderr)
     return 0

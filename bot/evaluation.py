@@ -28,6 +28,7 @@ import numpy as np
 
 from bot.answering import Answer, AnsweringService, Citation
 from index.embedder import TextEmbedder
+from index.files import reason_of
 from index.store import KnowledgeBase
 from index.text import glued_parts, tokenize, without_whitespace
 
@@ -122,8 +123,7 @@ def read_jsonl(path: Path, build: Callable[[dict], _Item], what: str) -> list[_I
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        reason = "it is not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc.strerror or type(exc).__name__
-        raise EvalFileError(f"Cannot read {path}: {reason}.") from None
+        raise EvalFileError(f"Cannot read {path}: {reason_of(exc)}.") from None
     built = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():

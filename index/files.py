@@ -7,6 +7,14 @@ import os
 from pathlib import Path
 
 
+def reason_of(error: OSError | UnicodeDecodeError) -> str:
+    """Why a file could not be read or written, as a one-line message says it: "it is not UTF-8 text", or the OS's words
+    ("Permission denied"), or the error's name when it gives none."""
+    if isinstance(error, UnicodeDecodeError):
+        return "it is not UTF-8 text"
+    return error.strerror or type(error).__name__
+
+
 def why_unwritable(path: Path) -> str:
     """Why ``path`` cannot be written as a file, when that is plain before trying ("" when it is not): it names a
     folder, or a folder that is not there. What the OS refuses only on writing (a read-only place) is told then."""

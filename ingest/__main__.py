@@ -14,7 +14,7 @@ from pathlib import Path
 
 from index import actions_store, store
 from index.config import ConfigurationError, Settings
-from index.files import why_not_a_folder, why_unwritable
+from index.files import reason_of, why_not_a_folder, why_unwritable
 from ingest.build import NothingToIngest, ingest_corpus
 from ingest.catalog import CatalogError
 
@@ -77,7 +77,7 @@ def _actions(argv: list[str], settings: Settings) -> int:
             try:
                 export(conn, args.export)
             except OSError as exc:
-                print(f"Cannot write {args.export}: {exc.strerror or type(exc).__name__}.", file=sys.stderr)
+                print(f"Cannot write {args.export}: {reason_of(exc)}.", file=sys.stderr)
                 return 2
             print(f"Wrote {len(actions_store.load_actions(conn))} actions to {args.export}")
             return 0
@@ -87,7 +87,7 @@ def _actions(argv: list[str], settings: Settings) -> int:
             print(f"{args.import_file}: {exc}. Nothing was changed.", file=sys.stderr)
             return 2
         except OSError as exc:  # an attack review: a file that is not there had been a traceback
-            print(f"Cannot read {args.import_file}: {exc.strerror or type(exc).__name__}. Nothing was changed.", file=sys.stderr)
+            print(f"Cannot read {args.import_file}: {reason_of(exc)}. Nothing was changed.", file=sys.stderr)
             return 2
     print(f"Imported {args.import_file}: {report.changed} rows changed, {report.unchanged} unchanged.")
     for row in report.unmatched:

@@ -3,6 +3,7 @@ and a Bot API server of our own on 127.0.0.1 (tests/support/telegram.py) as the 
 
 from __future__ import annotations
 
+import asyncio
 import html
 import itertools
 import json
@@ -283,6 +284,46 @@ async def test_polling_carries_on_after_a_server_error(telegram):
     telegram.fail_next("getUpdates")
     await telegram.wait_until(lambda: any(c.status == 500 for c in telegram.calls_to("getUpdates")))
     assert "258,211" in await ask(telegram, new_chat(), FOOTPRINT_QUESTION)
+
+
+class _PausedPolling(logging.Handler):
+    """Set once python-telegram-bot's polling loop says it failed and will retry, which it says just before its pause."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.paused = asyncio.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "Polling Updates" in record.getMessage() and "Retrying" in record.getMessage():
+            self.paused.set()
+
+
+async def test_stopping_does_not_wait_out_a_pause_between_polls(conversation):
+    """python-telegram-bot pauses between failed getUpdates calls (up to 30 s while the Bot API is down, or as long as
+    a 429 asks); a stop must not wait the pause out. The hour asked for here would hold the stop for an hour: the two
+    minutes allowed are only there to end the test."""
+    api = FakeBotApi()
+    await api.start()
+    loop_logger, watcher = logging.getLogger("telegram.ext"), _PausedPolling()  # the network loop logs as "telegram.ext"
+    level = loop_logger.level
+    loop_logger.setLevel(logging.DEBUG)
+    loop_logger.addHandler(watcher)
+    try:
+        settings = bot_settings(api)
+        api.fail_next("getUpdates", status=429, retry_after=3600)
+
+        async def start_pause_and_stop() -> None:
+            async with running(build_application(settings, conversation), settings, poll_timeout=1):
+                await watcher.paused.wait()
+
+        stopping = asyncio.ensure_future(start_pause_and_stop())
+        done, _ = await asyncio.wait({stopping}, timeout=120)
+        stopping.cancel()  # python-telegram-bot swallows a cancel while it waits for its polling to end
+        assert stopping in done, "stopping waited out the pause python-telegram-bot takes after a failed poll"
+    finally:
+        loop_logger.removeHandler(watcher)
+        loop_logger.setLevel(level)
+        await api.stop()
 
 
 async def test_a_failed_send_is_retried(telegram):

@@ -17,7 +17,7 @@ from contextlib import asynccontextmanager
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
-from telegram.ext import Application, ApplicationBuilder, Defaults
+from telegram.ext import Application, ApplicationBuilder, Defaults, Updater
 
 from bot.conversation import Conversation
 from bot.runtime import load_conversation, watching
@@ -29,6 +29,10 @@ from index.config import Settings
 logger = logging.getLogger(__name__)
 
 POLL_TIMEOUT_SECONDS = 30  # how long each getUpdates call waits for news (set by hand: long polling, few idle calls)
+# How long a stop waits for polling to end before it cuts short python-telegram-bot's pause after a failed getUpdates
+# (set by hand: a live Bot API lets polling end at once; the pause grows to 30 s while the Bot API is down, and lasts
+# as long as a 429 asks, past the 10 s a container is given to stop).
+STOP_POLLING_SECONDS = 2
 TOKEN_REJECTED = (
     "The Bot API rejected TELEGRAM_BOT_TOKEN: check it with @BotFather (it changes when revoked) "
     "and that TELEGRAM_API_BASE_URL points at the Bot API."
@@ -155,9 +159,23 @@ async def running(
                 try:
                     yield
                 finally:
-                    await updater.stop()
+                    await _stop_polling(updater)
         finally:
             await application.stop()
+
+
+async def _stop_polling(updater: Updater) -> None:
+    """``Updater.stop``, without waiting out a pause between failed polls: it waits for the polling loop, which sleeps
+    through its pause without looking at the stop. Cancelling the wait cancels that sleep (the stop goes on, and
+    ends with its last getUpdates, which marks the updates read)."""
+    stopping = asyncio.ensure_future(updater.stop())
+    _, pending = await asyncio.wait({stopping}, timeout=STOP_POLLING_SECONDS)
+    if pending:
+        logger.info("Stopping without waiting out the pause after a failed poll")
+        stopping.cancel()
+        await asyncio.wait({stopping})
+    if not stopping.cancelled():
+        stopping.result()  # the stop's own failure, if any
 
 
 def _polling_failed(error: TelegramError) -> None:

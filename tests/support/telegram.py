@@ -57,7 +57,7 @@ class FakeBotApi:
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._chats: dict[int, dict] = {}
-        self._failures: dict[str, list[int]] = {}
+        self._failures: dict[str, list[tuple[int, int | None]]] = {}
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -91,9 +91,10 @@ class FakeBotApi:
             self._changed.notify_all()
         return update["update_id"]
 
-    def fail_next(self, method: str, status: int = 500) -> None:
-        """The next call of ``method`` gets an error answer with this HTTP status."""
-        self._failures.setdefault(method, []).append(status)
+    def fail_next(self, method: str, status: int = 500, retry_after: int | None = None) -> None:
+        """The next call of ``method`` gets an error answer with this HTTP status (429 with ``retry_after``: Telegram's
+        "Too Many Requests", asking the bot to wait that many seconds)."""
+        self._failures.setdefault(method, []).append((status, retry_after))
 
     def calls_to(self, method: str, chat_id: int | None = None) -> list[Call]:
         return [c for c in self.calls if c.method == method and (chat_id is None or c.chat_id == chat_id)]
@@ -123,8 +124,8 @@ class FakeBotApi:
         call = Call(request.match_info["method"], await _params(request))
         failures = self._failures.get(call.method)
         if failures:
-            call.status = failures.pop(0)
-            response = _error(call.status, "Injected failure")
+            call.status, retry_after = failures.pop(0)
+            response = _error(call.status, "Injected failure", retry_after)
         else:
             call.result = await self._get_updates(call.params) if call.method == "getUpdates" else self._answer(call)
             response = web.json_response({"ok": True, "result": call.result})
@@ -180,8 +181,9 @@ async def _params(request: web.Request) -> dict:
     return params
 
 
-def _error(status: int, description: str) -> web.Response:
-    return web.json_response({"ok": False, "error_code": status, "description": description}, status=status)
+def _error(status: int, description: str, retry_after: int | None = None) -> web.Response:
+    parameters = {} if retry_after is None else {"parameters": {"retry_after": retry_after}}
+    return web.json_response({"ok": False, "error_code": status, "description": description, **parameters}, status=status)
 
 
 # -- updates, as Telegram would send them ---------------------------------------

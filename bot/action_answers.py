@@ -25,7 +25,7 @@ from bot.action_query import (
     settle_narrowing,
     words_in_lower_case,
 )
-from index.due_dates import as_month_filter, financial_year_of, parse_due_month, parse_financial_year
+from index.due_dates import as_month_filter, parse_due_month, parse_financial_year
 from index.records import ActionRow
 from index.store import KnowledgeBase
 from index.text import tokenize, without_whitespace
@@ -192,12 +192,6 @@ class ActionAnswerer:
 
     def listing(self, action_filter: ActionFilter) -> ActionListing:
         return describe_matches(filter_actions(self.kb.actions, action_filter), action_filter, self.kb.actions, self.titles)
-
-    def listing_due_in_any(self, action_filter: ActionFilter, financial_years: tuple[str, ...]) -> ActionListing | None:
-        """The actions the filter matches that are due in any of these financial years ("2023/24"), as a listing of
-        the filter; None when none is."""
-        rows = [row for row in filter_actions(self.kb.actions, action_filter) if financial_year_of(row.due_normalised) in financial_years]
-        return describe_matches(rows, action_filter, self.kb.actions, self.titles) if rows else None
 
     def cite_pages(self, rows: list[ActionRow]) -> PageCitations:
         """One citation number per page the rows stand on, quoting that page verbatim: the passage from the

@@ -20,13 +20,13 @@ from itertools import combinations
 from typing import NamedTuple
 
 from index.due_dates import (
-    describe_month,
+    describe_due,
     due_before,
-    due_in_month,
-    financial_year_of,
+    financial_years_asked,
     find_due_by_year,
     find_due_month,
     is_due_filter,
+    meets_due,
     month_in_financial_year,
     parse_financial_year,
 )
@@ -194,6 +194,9 @@ class ActionListing:
     groups: dict[str, list[ActionRow]]
     nearest: Relaxation | None = None
     titles: dict[str, str] = field(default_factory=dict)  # documents' titles by slug, for wording a source
+    # The filter the rows were listed by: what "more" and "which of those ..." go on with, as the question may not say
+    # it again when read once more ("due in 2024" is read as no due year, a calendar year naming two financial years).
+    filter: ActionFilter | None = None
 
     def rows(self) -> list[ActionRow]:
         """Every row listed, theme by theme, in the order shown."""
@@ -270,7 +273,8 @@ def detail_not_filtered(detail: ActionDetail | None, action_filter: ActionFilter
     would say "All 68 are due 2023/24." (a review), and "who leads them and when are they due?" of them says the
     leads alone."""
     lead = detail in (ActionDetail.LEAD, ActionDetail.LEAD_AND_DUE) and not action_filter.lead
-    due = detail in (ActionDetail.DUE, ActionDetail.LEAD_AND_DUE) and not action_filter.due
+    # Of several financial years ("2024": 2023/24 or 2024/25), each row's is still to say.
+    due = detail in (ActionDetail.DUE, ActionDetail.LEAD_AND_DUE) and (not action_filter.due or len(financial_years_asked(action_filter.due)) > 1)
     return ActionDetail.LEAD_AND_DUE if lead and due else ActionDetail.LEAD if lead else ActionDetail.DUE if due else None
 
 
@@ -584,9 +588,10 @@ def describe_matches(
         described = _describe_filter(f, titles)
         summary = f"No actions match: {described}." if described else "No actions match."
         years = financial_years_due(all_rows)
-        if f.due and not _is_month(f.due) and years and f.due not in years:  # a year the table does not reach: say which it does
+        asked = financial_years_asked(f.due) if f.due else []
+        if asked and years and not set(asked) & set(years):  # a year the table does not reach: say which it does
             summary += f" The table's actions are due in the financial years {years[0]} to {years[-1]}."
-        return ActionListing(summary + _status_note(f, all_rows, titles), {}, _nearest_relaxation(f, all_rows), titles)
+        return ActionListing(summary + _status_note(f, all_rows, titles), {}, _nearest_relaxation(f, all_rows), titles, f)
     groups: dict[str, list[ActionRow]] = {}
     for row in rows:
         groups.setdefault(row.theme, []).append(row)
@@ -595,7 +600,7 @@ def describe_matches(
     notes = _status_note(f, all_rows, titles) + (f" None {'is' if len(rows) == 1 else 'are'} in {and_list(empty)}." if empty else "")
     notes += _undated_note(f, all_rows)
     summary = _summary(len(rows), len(groups), f, titles, rows)
-    return ActionListing(f"{summary}.{notes}" if notes else summary, groups, titles=titles)
+    return ActionListing(f"{summary}.{notes}" if notes else summary, groups, titles=titles, filter=f)
 
 
 def financial_years_due(rows: Iterable[ActionRow]) -> list[str]:
@@ -862,7 +867,7 @@ def _strength(word: str, theme_word: str) -> int:
 
 
 def _matches(row: ActionRow, f: ActionFilter) -> bool:
-    if f.due and not (due_in_month(row.due_normalised, f.due) if _is_month(f.due) else financial_year_of(row.due_normalised) == f.due):
+    if f.due and not meets_due(row.due_normalised, f.due):
         return False
     if f.status and not has_status(row, ActionStatus(f.status)):
         return False
@@ -942,10 +947,6 @@ def _short_for(short: str, full: str) -> bool:
     return len(short) <= MAX_SHORT_NAME and len(short) < len(full) and full.startswith(short)
 
 
-def _is_month(due: str) -> bool:
-    return not _FINANCIAL_YEAR.fullmatch(due)
-
-
 # --- Wording -------------------------------------------------------------------------------------
 
 
@@ -973,7 +974,7 @@ def _per_document(rows: list[ActionRow], f: ActionFilter, titles: dict[str, str]
 
 def _traits(f: ActionFilter, titles: dict[str, str]) -> list[str]:
     """Theme, lead, due and document in words: "in Water", "led by ICB", "due in 2023/24", "from the ... letter"."""
-    due = describe_month(f.due) if f.due and _is_month(f.due) else f"in {f.due}"
+    due = describe_due(f.due) if f.due else ""
     source = f"from {titles.get(f.source, f.source)}" if f.source else ""
     themes = f"in {and_list(f.themes())}" if f.theme else ""
     if f.status == ActionStatus.OVERDUE.value and f.due:  # "overdue": due before this month and not closed

@@ -118,7 +118,7 @@ from bot.tables import (
     table_answer,
 )
 from index import word_meaning
-from index.due_dates import financial_year_of
+from index.due_dates import calendar_year_due, financial_year_of
 from index.embedder import TextEmbedder
 from index.records import Citation, SourceHint
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
@@ -346,6 +346,13 @@ def _calendar_year(question: str) -> tuple[str, str, str] | None:
         return None
     start = int(year.group())
     return year.group(), f"{start - 1}/{start % 100:02d}", f"{start}/{(start + 1) % 100:02d}"
+
+
+def _due_in_either_year(action_filter: ActionFilter, question: str) -> ActionFilter | None:
+    """The filter asking for the rows due in either financial year the question's calendar year could mean ("2024":
+    2023/24 or 2024/25), or None when it names none. Said in the filter, so the listing's "more" keeps to them too."""
+    calendar = _calendar_year(question)
+    return replace(action_filter, due=calendar_year_due(int(calendar[0]))) if calendar else None
 
 
 def page_firsts(followers: list[T], page_of: Callable[[T], tuple[str, int]], best: T) -> list[T]:
@@ -596,10 +603,10 @@ class AnsweringService:
             # passages). None there ("and in 2025?"): it says so, and which years those actions are due in.
             # A question's other part asking something of its own ("what is the footprint in 2020/21 and which actions
             # are due in 2031?") is still answered: only parts pointing back at the actions ("who leads them?") are not.
-            calendar = _calendar_year(question)
-            either = self.actions.listing_due_in_any(action_filter, calendar[1:] if calendar else ())
-            if either is not None:
-                listed = with_the_detail_asked(question, action_filter, either)
+            in_either = _due_in_either_year(action_filter, question)
+            either = self.actions.listing(in_either) if in_either is not None else None
+            if in_either is not None and either is not None and either.groups:
+                listed = with_the_detail_asked(question, in_either, either)
                 return self.answer_from_table(replace(listed, summary=f"{self._unreadable_year(question)} {listed.summary}"))
             if all(_REFERS_BACK.search(part) for part in split_question(question) if not _ASKS_FOR_A_YEAR.search(part)):
                 text = self._none_due_in_either(question, action_filter)
@@ -670,18 +677,17 @@ class AnsweringService:
         is ("which water actions are due in 2024?"): the rows the filter matches that are due in either financial year
         it could mean, under the note saying so; the note alone (a decline) when the filter asks nothing else or no
         row it matches is due in either."""
-        calendar = _calendar_year(year)
-        asked = bool(action_filter.constraints())
-        if asked and not self.actions.listing(action_filter).rows():
+        in_either = _due_in_either_year(action_filter, year) if action_filter.constraints() else None
+        if in_either is not None and not self.actions.lists_any(action_filter):
             # "--due 2024 --text zzzz": no action matches whatever the year, and what matches nearest says more (a review).
             unmatched = self.answer_actions(action_filter)
             return replace(unmatched, text=f"{self._unreadable_year(year)} {unmatched.text}")
-        either = self.actions.listing_due_in_any(action_filter, calendar[1:]) if calendar and asked else None
-        if either is not None:
+        either = self.actions.listing(in_either) if in_either is not None else None
+        if either is not None and either.groups:
             # Summed up by due year, as the question's listing is ("Due: 2023/24 (53), 2024/25 (11).").
             listed = with_detail_summed_up(either, ActionDetail.DUE)
             return self.answer_from_table(replace(listed, summary=f"{self._unreadable_year(year)} {listed.summary}"))
-        said = self._none_due_in_either(year, action_filter) if asked else self._unreadable_year(year)
+        said = self._none_due_in_either(year, action_filter) if either is not None else self._unreadable_year(year)
         return Answer(text=said, citations=[], abstained=True, trace=["a calendar year given as a due year"])
 
     def _none_due_in_either(self, question: str, action_filter: ActionFilter) -> str:

@@ -403,7 +403,8 @@ class FollowUpAnswerer:
         shown = 0
         subject = resolution.subject
         if listing is not None and listing.groups:
-            action_filter = resolution.action_filter or self.service.action_filter(resolution.question)
+            # The filter it was listed by: the question read again may not say all of it ("due in 2024").
+            action_filter = listing.filter or resolution.action_filter or self.service.action_filter(resolution.question)
             shown = min(ROWS_IN_TEXT, len(listing.rows()))
             if action_filter is not None and resolution.kind in (FollowUpKind.NARROW, FollowUpKind.ELLIPSIS):
                 # "what's the progress on them?" after "and the green space ones?": the green space actions, not

@@ -69,7 +69,8 @@ _ALSO_MONTH = re.compile(
     r"(?!(?<=may)\s+(?!actions?\b|deadlines?\b|\d)[a-z])(?:\s*(?P<year>\d{4}|\d{2})\b)?(?![/\d])",
     re.I,
 )
-# Two months a question asks for at once, in one due field: "--05|--06" (as two themes are joined).
+# Two months a question asks for at once, in one due field: "--05|--06" (as two themes are joined); or two financial
+# years, "2023/24|2024/25", either of which a calendar year asked of a table kept by financial year could mean.
 MONTH_SEPARATOR = "|"
 # A month of any year, as ISO 8601 writes one: "--05" is May.
 _ANY_YEAR = "--"
@@ -211,13 +212,37 @@ def due_in_month(normalised_due: str | None, month: str) -> bool:
 
 
 def is_due_filter(value: str) -> bool:
-    """Whether ``value`` is a due as an action filter holds one: a financial year ("2023/24"), or a month ("2022-05",
-    "--05", "<=2024-03") or several joined by MONTH_SEPARATOR, each a real month. What ``due_in_month`` and
-    ``describe_month`` read without failing: a filter read back from a conversation's stored state may hold anything
-    (an attack review: "<=zzz" made every "more" fail)."""
-    if "/" in value:
-        return is_normalised_due(value) and len(value) == len("2023/24")
-    return all(_is_month_filter(month) for month in value.split(MONTH_SEPARATOR))
+    """Whether ``value`` is a due as an action filter holds one: a financial year ("2023/24") or several, or a month
+    ("2022-05", "--05", "<=2024-03") or several, joined by MONTH_SEPARATOR, each a real year or month. What
+    ``meets_due`` and ``describe_due`` read without failing: a filter read back from a conversation's stored state may
+    hold anything (an attack review: "<=zzz" made every "more" fail)."""
+    return bool(financial_years_asked(value)) or all(_is_month_filter(month) for month in value.split(MONTH_SEPARATOR))
+
+
+def financial_years_asked(due: str) -> list[str]:
+    """The financial years a due filter asks for ("2023/24|2024/25": both); [] for one asking months."""
+    years = due.split(MONTH_SEPARATOR)
+    return years if all("/" in year and is_normalised_due(year) and len(year) == len("2023/24") for year in years) else []
+
+
+def calendar_year_due(year: int) -> str:
+    """The due filter of a calendar year asked of a table kept by financial year: either financial year it could mean
+    (2024: "2023/24|2024/25"), so a listing and the "more" after it page through the same rows (a review: "more" had
+    listed rows due in any year)."""
+    return MONTH_SEPARATOR.join((financial_year_label(year - 1), financial_year_label(year)))
+
+
+def meets_due(normalised_due: str | None, due: str) -> bool:
+    """Whether a row's normalised due meets a due filter: in its financial year (or one of its several), or in its
+    month (``due_in_month``)."""
+    years = financial_years_asked(due)
+    return financial_year_of(normalised_due) in years if years else due_in_month(normalised_due, due)
+
+
+def describe_due(due: str) -> str:
+    """How a due filter reads after "due": "in 2023/24", "in 2023/24 or 2024/25", or a month's "in May 2022"."""
+    years = financial_years_asked(due)
+    return f"in {' or '.join(years)}" if years else describe_month(due)
 
 
 def _is_month_filter(month: str) -> bool:
@@ -237,7 +262,7 @@ def narrowed_due(listed: str | None, deadline: str | None) -> str | None:
         return deadline
     if listed.startswith(_BY):
         return min(listed, deadline)
-    return listed if due_in_month(listed, deadline) else deadline
+    return listed if all(due_in_month(one, deadline) for one in listed.split(MONTH_SEPARATOR)) else deadline
 
 
 def describe_month(month: str) -> str:

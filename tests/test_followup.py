@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.action_query import ActionFilter
+from bot.action_query import ActionFilter, led_by
 from bot.answering import MAX_QUESTION_CHARS
 from bot.conversation import RESET_TEXT, Conversation
 from bot.conversation_store import MAX_STORED_BYTES, MemoryStore, RedisStore
@@ -36,6 +36,7 @@ from bot.followup import (
     up_to_reply,
     words_typed,
 )
+from index.due_dates import financial_year_of
 from tests.support.paths import EVAL_DIR
 
 PASSAGE = (CitedPassage("cw-phm-roadmap", 15, "The chair of the DTB also co-chairs the PHM Board."),)
@@ -1222,6 +1223,22 @@ async def test_a_message_too_long_for_anything_is_told_so_while_every_answering_
     # Measured as answering measures it: a polite frame is no part of the question.
     framed = await conversation.respond("Can you tell me " + "what was the ICS carbon footprint in 2020/21 " * 22, "terminal:framed")
     assert not framed.text.startswith("That is too long")
+
+
+async def test_more_after_actions_asked_for_a_calendar_year_pages_through_the_rows_it_counted(service):
+    """A review: "more" after "which actions led by ICB are due in 2024?" paged through ICB's actions of any year (122,
+    rows due 22/23 among them), not the 64 due in 2023/24 or 2024/25 that the answer counted."""
+    conversation = Conversation(service)
+    either = ("2023/24", "2024/25")
+    counted = [row for row in service.kb.actions if led_by(row.lead or "", "ICB") and financial_year_of(row.due_normalised) in either]
+    first = await conversation.respond("which actions led by ICB are due in 2024?", "terminal:2024")
+    more = await conversation.respond("more", "terminal:2024")
+    assert more.text.startswith(f"Actions 16–30 of {len(counted)}: "), more.text.splitlines()[0]
+    assert more.answer is not None and more.answer.actions is not None
+    assert {financial_year_of(row.due_normalised) for row in more.answer.actions.rows()} <= set(either)
+    assert "due 22/23" not in more.text
+    # Both say which rows they are: the first answer's count and the page's are of the same rows.
+    assert f"{len(counted)} actions are led by ICB and due in 2023/24 or 2024/25" in first.text.splitlines()[0]
 
 
 def test_more_at_the_start_of_a_conversation_says_there_is_nothing_to_continue(service):

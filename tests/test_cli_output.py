@@ -12,6 +12,8 @@ import pytest
 
 from bot import ranker
 from bot.__main__ import main
+from bot.action_query import led_by
+from index.due_dates import financial_year_of
 from tests.support.paths import REPO
 from tests.test_ingest import BIKE_PAGES, write_pdf
 
@@ -567,5 +569,15 @@ def test_a_calendar_year_given_as_the_due_year_is_told_as_a_question_asking_it_i
     assert main(["--index", str(corpus_kb_dir), "actions", "--due", "2024", "--lead", "ICB"]) == 0
     asked = service.answer("which actions led by ICB are due in 2024?").text.split("\n")[0]
     assert capsys.readouterr().out.split("\n")[0] == asked and "Due: 2023/24 (" in asked
+
+
+def test_a_calendar_year_given_with_words_no_action_holds_names_the_nearest_match_in_that_year(corpus_kb_dir, service, capsys):
+    """A review: `actions --due 2024 --lead ICB --text zzzz` named the nearest match as ICB's actions of any year (122),
+    rows due 22/23 among them, where the 64 due in 2023/24 or 2024/25 are what the year asked for."""
+    in_either = [row for row in service.kb.actions if led_by(row.lead or "", "ICB") and financial_year_of(row.due_normalised) in ("2023/24", "2024/25")]
+    assert main(["--index", str(corpus_kb_dir), "actions", "--due", "2024", "--lead", "ICB", "--text", "zzzz"]) == 0
+    said = capsys.readouterr().out
+    assert "No actions match: led by ICB, due in 2023/24 or 2024/25, mentioning “zzzz”." in said
+    assert f"Nearest: without the words, {len(in_either)} actions match (led by ICB, due in 2023/24 or 2024/25)." in said
     assert main(["--index", str(corpus_kb_dir), "actions", "--due", "2024", "--text", "zzzz"]) == 0
-    assert "No actions match: mentioning “zzzz”." in capsys.readouterr().out
+    assert "No actions match: due in 2023/24 or 2024/25, mentioning “zzzz”." in capsys.readouterr().out

@@ -718,6 +718,19 @@ def test_a_week_past_beside_a_later_month_with_no_year_leaves_the_promise_standi
     assert is_commitment("Training was planned W/C 20 June and will be delivered by December.", july_2022)
     assert is_commitment("Training was planned W/C 20 June and will be delivered by Sept.", july_2022)
     assert not is_commitment("File migration which is due to take place W/C 20 June and may slip.", july_2022)  # "may": no month
+    # The later month is read in the week's year, or the next when it comes round first: "by March" after a December week.
+    assert is_commitment("The pilot will start W/C 5 December and finish by March.", date(2023, 1, 10))
+    # Both past by the paper's date: a report of what was planned, however late in the year the month.
+    assert not is_commitment("Training was planned W/C 20 June and will be delivered by September.", date(2022, 11, 20))
+
+
+def test_a_week_past_beside_an_earlier_month_with_no_year_is_still_past():
+    """A review: "W/C 4 April, as agreed in March" in a July 2022 paper was read as undated, the week unread for the
+    other month, and so kept under "What happens next". March is what led to the week, read in the week's year."""
+    july_2022 = date(2022, 7, 20)
+    assert not is_commitment("The migration will take place W/C 4 April, as agreed in March.", july_2022)
+    assert not is_commitment("Staff moves are due W/C 13 June, after the consultation closed in May.", july_2022)
+    assert is_commitment("The migration will take place W/C 22 August, as agreed in March.", july_2022)  # the week to come
 
 
 def test_a_week_already_past_when_its_paper_was_written_is_no_commitment_of_a_briefing(writer):

@@ -17,7 +17,15 @@ from bot.briefing.topic import Query, coverage, stems_of, with_phrases
 from bot.quoting import without_heading
 from index.due_dates import financial_year_end
 from index.text import WHOLE_CLAIM_STOPS, collapse_whitespace, ends_with_stop, is_english_word, is_ordinary_word
-from index.vocabulary import CALENDAR_YEAR, CAPTION_END, DAY_BEFORE_MONTH, MONTH_FULL_NAMES, MONTHS, WEB_ADDRESS
+from index.vocabulary import (
+    CALENDAR_YEAR,
+    CAPTION_END,
+    DAY_BEFORE_MONTH,
+    MONTH_FULL_NAMES,
+    MONTH_WITH_YEAR,
+    MONTHS,
+    WEB_ADDRESS,
+)
 
 # What can stand as a point or a key figure. Set by hand, none fitted: read off the dev topics' sentences
 # (a point a comms officer can paste is one or two lines; a key figure's clause names what it measures in
@@ -132,8 +140,9 @@ _WEEK_COMMENCING = re.compile(
 )
 # A month a text names, with a year or without: "by December", "June 2023", "Sept"; not "may", the verb (read apart).
 _MONTH_NAMED = re.compile(rf"\b(?:{'|'.join(MONTHS)}|sept)\b", re.IGNORECASE)
-# The years a week with no year could be in, beside the year a document was written: the one nearest it is meant.
-# Later first, so a week as far ahead as behind (six months either way) is read as ahead: kept as a promise.
+# The years a week with no year could be in, beside the year a document was written: the one nearest it is meant (and
+# so for a month with no year beside the week). Later first, so a week as far ahead as behind (six months either way)
+# is read as ahead: kept as a promise.
 _YEARS_AROUND = (1, 0, -1)
 _TRAILING_PUNCTUATION = " ,;:–—-"
 
@@ -304,18 +313,33 @@ def week_commencing_months(text: str, written: date, year_only: bool = False) ->
 
     In a paper dated by its year alone (``year_only``) a week is read in that year, so never past: a promise dated
     earlier that year still counts, as ``written_on`` has it (a 2022 paper's "w/c 5 September" was read as 2021's).
-    None when the text names another month: "planned W/C 20 June and will be delivered by December" promises a month
-    that may be later than its week, and has no year to read it by."""
+    After them, each month the text names with no year, in the year that puts it nearest its first week: the week is
+    its date context. A later month names the real deadline ("planned W/C 20 June and will be delivered by December":
+    December 2022 in a July 2022 paper, so the promise stands), an earlier one what led to the week ("W/C 4 April, as
+    agreed in March": March 2022, so a week past is still past; a review found it kept, the sentence read undated)."""
     weeks = list(_WEEK_COMMENCING.finditer(text))
-    if sum(match.group() != "may" for match in _MONTH_NAMED.finditer(text)) > len(weeks):
+    if not weeks:
         return []
-    months = []
-    for match in weeks:
-        month = MONTHS[match["month"].lower()]
-        years = [written.year] if year_only else [written.year + step for step in _YEARS_AROUND]
-        year = min(years, key=lambda candidate: abs((candidate - written.year) * 12 + month - written.month))
-        months.append((year, month))
-    return months
+    at = (written.year, written.month)
+    months = [(written.year, month) if year_only else _nearest(month, at) for month in (MONTHS[week["month"].lower()] for week in weeks)]
+    return months + [_nearest(month, months[0]) for month in _months_without_a_year(text, weeks)]
+
+
+def _nearest(month: int, at: tuple[int, int]) -> tuple[int, int]:
+    """A month given with no year, as (year, month) in the year that puts it nearest ``at`` (later when as far either way)."""
+    year, at_month = at
+    return min(((year + step, month) for step in _YEARS_AROUND), key=lambda candidate: abs((candidate[0] - year) * 12 + month - at_month))
+
+
+def _months_without_a_year(text: str, weeks: list[re.Match[str]]) -> list[int]:
+    """The months a text names besides its weeks' own and with no year after them ("by December", "in Sept"); not
+    "may", the verb, and not one with its year ("March 2022"), which ``latest_month_named`` reads."""
+    dated = [(match.start(), match.end()) for match in (*weeks, *MONTH_WITH_YEAR.finditer(text))]
+    return [
+        MONTHS[match.group().lower()]
+        for match in _MONTH_NAMED.finditer(text)
+        if match.group() != "may" and not any(start <= match.start() < end for start, end in dated)
+    ]
 
 
 def latest_month_named(text: str) -> tuple[int, int] | None:

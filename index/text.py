@@ -105,8 +105,8 @@ MIN_CONTENT_SHARE = 0.6
 # glued at 200), and a run longer than a paragraph is not words but something else (an image as base64, a hash). Set by
 # hand, not fitted. An attack review: segmenting costs time in proportion to the run, so a page holding 200,000 letters
 # without a space took 7 s to repair, and a few such pages would stall an ingest. A run of 1,000 letters takes 40–85 ms
-# (the re-review, a busy machine): per letter as a run of 200 did, so the bound stops a single huge run, not a page of
-# many long runs (200 of them took 8–17 s), which stays as slow as before.
+# (the re-review, a busy machine): per letter as a run of 200 did, so the bound stops a single huge run; a page of many
+# long runs (200 of them took 8–17 s) is bounded by ``ingest.words.MAX_SEGMENTED_LETTERS_PER_PAGE``.
 MAX_GLUED_LETTERS = 1000
 
 

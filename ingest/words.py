@@ -44,6 +44,12 @@ MIN_PART_LETTERS = 2
 MAX_PARTS = 8
 # A part the document never uses must be among this many most common English words.
 COMMON_ENGLISH_RANK = 30000
+# The letters one page may hand to wordninja's segmenter, run by run, counting a run each time it is segmented (a
+# lower-case run twice: against wordninja's list, ``index.text.glued_parts``, then the document's). Past them the page's
+# runs are left as they are, as a run over MAX_GLUED_LETTERS is. Segmenting tries every word length up to the longest
+# word (58 letters) at each letter, so a page of 200 runs of 900 random letters took 8–17 s (a review); the busiest
+# page of the bundled corpus segments 421 letters. Set by hand: five of the longest runs.
+MAX_SEGMENTED_LETTERS_PER_PAGE = 5 * MAX_GLUED_LETTERS
 
 # Whether a piece is an ordinary word in its own right (``index.text.is_ordinary_word``) decides whether a
 # space between two pieces is a real one and is kept ("of the", "staff to"), even where the English list
@@ -137,8 +143,11 @@ class _Segmenter:
         self.model._wordcost = {**english, **{w: min(c, english.get(w, c)) for w, c in own.items()}}
         self.model._maxword = max(len(w) for w in self.model._wordcost)
         self.english_rank = english_word_ranks()
+        self.letters_left = MAX_SEGMENTED_LETTERS_PER_PAGE
 
     def repair(self, text: str) -> str:
+        """The page with its words repaired; each page has its own MAX_SEGMENTED_LETTERS_PER_PAGE to segment."""
+        self.letters_left = MAX_SEGMENTED_LETTERS_PER_PAGE
         return _outside_addresses(text, self._repair_words)
 
     def _repair_words(self, text: str) -> str:
@@ -189,15 +198,16 @@ class _Segmenter:
         return self._segmented(match.group())
 
     def _segmented(self, run: str) -> str:
-        """The run of letters as the words it is made of, or as it is (a run too long to be glued words among them)."""
-        if len(run) > MAX_GLUED_LETTERS:
-            return run
+        """The run of letters as the words it is made of, or as it is (a run too long to be glued words among them, or
+        one past the letters its page may segment)."""
         lowered = run.lower()
-        if run.islower():
+        if len(run) > MAX_GLUED_LETTERS or lowered in self.english_rank:  # a word: nothing to segment
+            return run
+        if run.islower() and self._may_segment(run):
             glued = glued_parts(run)
             if glued:
                 return " ".join(glued)
-        if len(run) < MIN_GLUED_LETTERS or self._is_word(lowered) or _has_inner_capital(run):
+        if len(run) < MIN_GLUED_LETTERS or self._is_word(lowered) or _has_inner_capital(run) or not self._may_segment(run):
             return run
         parts = self.model._split(run)
         parts = list(parts)
@@ -206,6 +216,13 @@ class _Segmenter:
         if all(self._good_part(part.lower(), lowered) for part in parts):
             return " ".join(parts)
         return run
+
+    def _may_segment(self, run: str) -> bool:
+        """Whether the page has letters left to segment the run, taking them when it has."""
+        if len(run) > self.letters_left:
+            return False
+        self.letters_left -= len(run)
+        return True
 
     def _is_word(self, lowered: str) -> bool:
         """An English word ("digitalised", "roadmap") or one the document uses on its own often."""

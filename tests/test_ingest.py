@@ -6,9 +6,11 @@ import contextlib
 import json
 import os
 import pickle
+import random
 import re
 import shutil
 import signal
+import string
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +26,7 @@ from ingest import build, sentences
 from ingest.build import NothingToIngest, ingest_corpus, runs_on_page
 from ingest.catalog import CatalogError
 from ingest.sentences import page_sentences, split_sentences
-from ingest.words import repair_pages
+from ingest.words import MAX_SEGMENTED_LETTERS_PER_PAGE, repair_pages
 
 
 def write_pdf(path: Path, pages: list[list[str]], title: str | None = None) -> Path:
@@ -573,6 +575,28 @@ def test_a_run_of_letters_too_long_to_be_glued_words_is_never_segmented(monkeypa
     # ... but a line a text layer ran together whole is still parted (a review: 210 letters had been left as they were).
     line = "thecarbonfootprintofthesystemwillbereportedtotheboardeveryquarterandthetrustswillsharetheirplanswithpartners" * 2
     assert len(line) > 200 and glued_parts(line) is not None
+
+
+def test_a_page_of_many_long_runs_of_letters_segments_a_bounded_share_of_them_and_keeps_the_rest_verbatim(monkeypatch: pytest.MonkeyPatch):
+    # A review: each run under MAX_GLUED_LETTERS was segmented, twice when in lower case, so a page of 200 runs of 900
+    # random letters took 8–17 s to repair. Counted, not timed: the letters the page hands the segmenter are bounded,
+    # the runs past the bound are kept as they are, glued words before them are still parted, and the next page has
+    # its own share.
+    segmented: list[int] = []
+    split = wordninja.LanguageModel._split
+
+    def counted(model: wordninja.LanguageModel, run: str) -> object:
+        segmented.append(len(run))
+        return split(model, run)
+
+    monkeypatch.setattr(wordninja.LanguageModel, "_split", counted)
+    letters = random.Random(7)
+    runs = " ".join("".join(letters.choice(string.ascii_lowercase) for _ in range(900)) for _ in range(200))
+    page = f"The impact ofheat waves andextreme weather on services. {runs} end."
+    repaired, after = repair_pages([page, "The impact ofheat waves on services."])
+    assert repaired == page.replace("ofheat", "of heat").replace("andextreme", "and extreme")
+    assert after == "The impact of heat waves on services."
+    assert sum(segmented) <= 2 * MAX_SEGMENTED_LETTERS_PER_PAGE  # two pages' shares, of 360,000 letters
 
 
 def test_the_knowledge_base_quotes_words_whole_that_the_pdf_split_at_ligatures(knowledge_base):

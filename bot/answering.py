@@ -72,6 +72,7 @@ from bot.facts import (
     asks_an_amount,
     asks_for_author,
     asks_for_contact,
+    asks_for_document_date,
     asks_for_money,
     carries,
     gives_a_figure_for,
@@ -82,6 +83,7 @@ from bot.facts import (
     label_of,
     labels_asked,
     message_as_read,
+    names_the_day,
     split_question,
     summary_asked,
     topic_named,
@@ -880,6 +882,11 @@ class AnsweringService:
             # around it (that question had scored just under the bar).
             composed = self._compose(signed)
             return Answer(composed.text, composed.citations, False, trace=[*trace, f"who wrote it asked: its author lines, {self._where(signed[0])}"])
+        if asks_for_document_date(question) and (dated := self._dating_lines_of(self._document_asked(question))):
+            # "when was the nhse letter sent?": the line dating it answers, whatever the score says of the words around
+            # it (a trial's was declined, and another asking it otherwise got a deadline from the minutes).
+            composed = self._compose(dated)
+            return Answer(composed.text, composed.citations, False, trace=[*trace, f"when it was sent asked: its dating line, {self._where(dated[0])}"])
         if contacts := self._contact_lines_for(question):
             # "whats the email for the green plan lead": the contact a document gives for itself ("For more information,
             # please contact: David Hobday ... david.hobday@cwstp.uk") answers, whatever the score says of the words
@@ -1791,6 +1798,20 @@ class AnsweringService:
     def _author_lines_of(self, slugs: set[str]) -> list[int]:
         """The sign-offs and author lines of these documents, in document order."""
         return [i for slug in sorted(slugs) for i in self._author_lines.get(slug, [])]
+
+    def _dating_lines_of(self, slugs: set[str]) -> list[int]:
+        """The line dating each of these documents (``_dating_lines``), in document order."""
+        return [i for slug in sorted(slugs) for i in self._dating_lines.get(slug, [])]
+
+    @cached_property
+    def _dating_lines(self) -> dict[str, list[int]]:
+        """Each document's first sentence naming the day its catalog entry dates it, with its year ("Sent by email 27
+        May 2022"); none for a document dated by its month or year alone, or whose pages never name its day."""
+        def names_its_day(i: int) -> bool:
+            slug, sentence = self.kb.sentences[i]
+            return names_the_day(sentence.text, self.kb.by_slug[slug].record.date)
+
+        return {slug: ids[:1] for slug, ids in self._sentences_by_document(names_its_day).items()}
 
     def _contact_lines_for(self, question: str) -> list[int]:
         """The lines giving an email address or phone number (``facts.gives_contact``) of the one document a question

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from enum import Enum
 
+from bot.missing import dates_named
 from index.text import (
     collapse_whitespace,
     has_a_word,
@@ -161,6 +162,34 @@ def initials_asked(question: str) -> str | None:
 
 def asks_for_author(question: str) -> bool:
     return bool(_ASKS_AUTHOR.search(question))
+
+
+# When a document was sent, written or dated ("when was the nhse letter sent?", "when did nhse send the letter", "what
+# date was the letter sent", "what's the date of the finance report", "when was it written?"): the line dating it answers
+# (the letter's "... Sent by email 27 May 2022"), in words the question does not use; a trial's "when did nhse send the
+# letter" had a minutes' deadline of 20 May, and the README's "when was it sent?" was declined. Only a question opening
+# so: "how many covid patients were in hospital when the ceo report was written?" asks what was so then. English, set
+# by hand.
+_SOME_WORDS = r"(?:[\w'’/&-]+\s+)"
+_ASKS_DOCUMENT_DATE = re.compile(
+    rf"^\W*(?:when|(?:on\s+)?what\s+(?:date|day))\s+(?:was|is|were)\s+{_SOME_WORDS}{{0,5}}?{_DOCUMENT_OR_IT}\s+"
+    r"(?:sent|written|dated|published|issued|signed)\b"
+    rf"|^\W*when\s+did\s+{_SOME_WORDS}{{0,3}}?(?:send|write|publish|issue|sign)\s+{_SOME_WORDS}{{0,5}}?{_DOCUMENT_OR_IT}\b"
+    rf"|^\W*what(?:['’]?s|\s+is|\s+was)\s+the\s+date\s+(?:of|on)\s+{_SOME_WORDS}{{0,5}}?{_DOCUMENT_OR_IT}\W*$",
+    re.IGNORECASE,
+)
+
+
+def asks_for_document_date(question: str) -> bool:
+    return bool(_ASKS_DOCUMENT_DATE.search(question))
+
+
+def names_the_day(text: str, iso_date: str) -> bool:
+    """Whether a text names this day ("2022-05-27") with its year: "27 May 2022", "27th of May 2022", "May 27th, 2022"."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso_date)
+    if match is None or match[1] not in text:
+        return False
+    return (int(match[3]), int(match[2])) in dates_named(text)
 
 
 # A fact a paper states as a label and its value, on a line of its own, as board papers' "Key Information" boxes do

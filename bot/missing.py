@@ -137,10 +137,10 @@ def date_missing(question: str, page_texts: Iterable[str], titles: Iterable[str]
     news. A day that bounds a period ("as at 31 march", "from 1 april", "to 30 april") is no event's: the pages give
     the period's figures whatever days they print. A document's title gives its date ("... Minutes (18 May 2022)"),
     but a paper's own date is no other day to offer instead."""
-    asked = [date for date in _dates(question, events_only=True) if _is_a_day_of_the_year(date)]
+    asked = [date for date in dates_named(question, events_only=True) if _is_a_day_of_the_year(date)]
     if not asked:
         return ""
-    on_pages, in_titles = _dates("\n".join(page_texts)), _dates("\n".join(titles))
+    on_pages, in_titles = dates_named("\n".join(page_texts)), dates_named("\n".join(titles))
     missing = [date for date in asked if date not in on_pages and date not in in_titles]
     nearest = lambda date: min((abs(date[0] - day), day) for day, month in missing if month == date[1])  # noqa: E731
     given = sorted((date for date in on_pages if date[1] in {month for _, month in missing} and date not in asked), key=nearest)
@@ -151,7 +151,7 @@ def date_missing(question: str, page_texts: Iterable[str], titles: Iterable[str]
 _EVENT_DAY = re.compile(r"\b(?:on|the|its|their|our)\s*$", re.IGNORECASE)
 
 
-def _dates(text: str, events_only: bool = False) -> list[tuple[int, int]]:
+def dates_named(text: str, events_only: bool = False) -> list[tuple[int, int]]:
     """The (day, month) dates a text names, each once, in order ("which 2 may need" names none); with
     ``events_only``, those written as the day something happened (``_EVENT_DAY``)."""
     text = without_modal_may(text)

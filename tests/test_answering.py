@@ -13,6 +13,7 @@ from bot.evaluation import load_questions, quote_is_verbatim
 from bot.facts import (
     FactKind,
     asks_for_author,
+    asks_for_document_date,
     carries,
     initials_asked,
     is_talk,
@@ -719,6 +720,22 @@ def test_a_sentence_said_again_at_more_length_takes_the_place_of_the_first(servi
     number) and opened with the next one, "However, it should be noted ...", which points back at it."""
     answer = service.answer("what is the IPoC position?")
     assert answer.text.startswith("Individual Packages of Care (IPoC) is showing breakeven"), answer.text
+
+
+@pytest.mark.parametrize("question", ["when was the nhse letter sent?", "when did nhse send the letter", "what date was the QSRM letter sent?"])
+def test_when_a_letter_was_sent_is_its_dating_line(service, question):
+    """A trial: "when did nhse send the letter" had the minutes' deadline for the ICB Constitution ("... by 20 May
+    2022"), and "when was the nhse letter sent?" was declined; the letter's letterhead says "Sent by email 27 May 2022"."""
+    answer = service.answer(question)
+    assert not answer.abstained and "Sent by email 27 May 2022" in answer.text, answer.text
+    assert [(c.slug, c.page) for c in answer.citations] == [("nhse-system-review-letter-2022-05", 1)]
+
+
+def test_only_a_question_opening_on_a_documents_date_asks_for_it():
+    assert asks_for_document_date("whats the date of the finance report?") and asks_for_document_date("when was it written?")
+    # What was so when a paper was written, and a date asked of something else, are asked of the documents' words.
+    assert not asks_for_document_date("how many covid positive patients were in hospital when the ceo report was written?")
+    assert not asks_for_document_date("when was the constitution sent to nhse?")
 
 
 def test_only_a_document_written_signed_or_sent_asks_for_its_author():

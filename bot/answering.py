@@ -68,6 +68,7 @@ from bot.facts import (
     AMOUNT_WORDS,
     CONTACT_AS_A_VERB,
     CONTACT_ASKING_WORDS,
+    DOCUMENT_DATE_WORDS,
     FactKind,
     asks_an_amount,
     asks_for_author,
@@ -882,7 +883,7 @@ class AnsweringService:
             # around it (that question had scored just under the bar).
             composed = self._compose(signed)
             return Answer(composed.text, composed.citations, False, trace=[*trace, f"who wrote it asked: its author lines, {self._where(signed[0])}"])
-        if asks_for_document_date(question) and (dated := self._dating_lines_of(self._document_asked(question))):
+        if dated := self._dating_lines_for(question):
             # "when was the nhse letter sent?": the line dating it answers, whatever the score says of the words around
             # it (a trial's was declined, and another asking it otherwise got a deadline from the minutes).
             composed = self._compose(dated)
@@ -1799,9 +1800,21 @@ class AnsweringService:
         """The sign-offs and author lines of these documents, in document order."""
         return [i for slug in sorted(slugs) for i in self._author_lines.get(slug, [])]
 
-    def _dating_lines_of(self, slugs: set[str]) -> list[int]:
-        """The line dating each of these documents (``_dating_lines``), in document order."""
-        return [i for slug in sorted(slugs) for i in self._dating_lines.get(slug, [])]
+    def _dating_lines_for(self, question: str) -> list[int]:
+        """The line dating the one document a question in one part asks when it was sent or written ("when was the nhse
+        letter sent?", ``bot.facts.asks_for_document_date``), when it asks nothing else of it: no telling word beside
+        those naming the document, its title's and ``DOCUMENT_DATE_WORDS`` ("when was the clinic letter sent?" is not
+        about the NHS England letter; "... and what is the deficit?" asks more)."""
+        if not asks_for_document_date(question) or len(split_question(question)) > 1:
+            return []
+        asked = self._document_asked(question)
+        if len(asked) != 1:
+            return []
+        slug = next(iter(asked))
+        reading = self.features.read(question)
+        if set(reading.terms) - reading.document_words - self.features.title_words(slug) - DOCUMENT_DATE_WORDS:
+            return []
+        return self._dating_lines.get(slug, [])
 
     @cached_property
     def _dating_lines(self) -> dict[str, list[int]]:

@@ -180,12 +180,18 @@ _ASKS_DOCUMENT_DATE = re.compile(
 )
 
 
+# The words such a question asks with, beside those naming the document: any other ("when was the clinic letter sent?",
+# "... the reply to the nhse letter", "... according to the minutes") asks of something else (a review).
+DOCUMENT_DATE_WORDS = frozenset(tokenize("when what date day sent send written write dated date published publish issued issue signed sign"))
+
+
 def asks_for_document_date(question: str) -> bool:
     return bool(_ASKS_DOCUMENT_DATE.search(question))
 
 
 def names_the_day(text: str, iso_date: str) -> bool:
-    """Whether a text names this day ("2022-05-27") with its year: "27 May 2022", "27th of May 2022", "May 27th, 2022"."""
+    """Whether a text names this day ("2022-05-27"), and its year anywhere: "27 May 2022", "27th of May 2022", "May 27th,
+    2022"; a line dating a paper names no other year."""
     match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso_date)
     if match is None or match[1] not in text:
         return False

@@ -731,6 +731,22 @@ def test_when_a_letter_was_sent_is_its_dating_line(service, question):
     assert [(c.slug, c.page) for c in answer.citations] == [("nhse-system-review-letter-2022-05", 1)]
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        # A review: another letter, a reply to this one, the date another paper gives, or a second part asked.
+        "when was the clinic letter sent?",
+        "when was the reply to the nhse letter sent?",
+        "when was the letter sent according to the governing body minutes?",
+        "when was the finance report written and what is the deficit?",
+        "when did nhse send the letter and what did it ask for?",
+    ],
+)
+def test_a_question_asking_more_than_a_documents_date_is_not_answered_by_its_dating_line(service, question):
+    answer = service.answer(question)
+    assert "Sent by email 27 May 2022" not in answer.text and "Integrated Care Board 20th July 2022" not in answer.text, answer.text
+
+
 def test_only_a_question_opening_on_a_documents_date_asks_for_it():
     assert asks_for_document_date("whats the date of the finance report?") and asks_for_document_date("when was it written?")
     # What was so when a paper was written, and a date asked of something else, are asked of the documents' words.

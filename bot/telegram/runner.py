@@ -33,6 +33,8 @@ POLL_TIMEOUT_SECONDS = 30  # how long each getUpdates call waits for news (set b
 # (set by hand: a live Bot API lets polling end at once; the pause grows to 30 s while the Bot API is down, and lasts
 # as long as a 429 asks, past the 10 s a container is given to stop).
 STOP_POLLING_SECONDS = 2
+# The name python-telegram-bot gives its polling loop's task (``Updater._start_polling``): the task a stop cancels.
+POLLING_TASK = "Updater:start_polling:polling_task"
 TOKEN_REJECTED = (
     "The Bot API rejected TELEGRAM_BOT_TOKEN: check it with @BotFather (it changes when revoked) "
     "and that TELEGRAM_API_BASE_URL points at the Bot API."
@@ -165,17 +167,18 @@ async def running(
 
 
 async def _stop_polling(updater: Updater) -> None:
-    """``Updater.stop``, without waiting out a pause between failed polls: it waits for the polling loop, which sleeps
-    through its pause without looking at the stop. Cancelling the wait cancels that sleep (the stop goes on, and
-    ends with its last getUpdates, which marks the updates read)."""
+    """``Updater.stop``, without waiting out a pause between failed polls. The stop waits for the polling loop, which
+    sleeps through its pause without looking at the stop; past STOP_POLLING_SECONDS that loop is cancelled (the stop
+    goes on). The stop's last getUpdates, which marks the updates read, is never cut: a review's slow Bot API had the
+    updates answered again after a restart when the whole stop was."""
     stopping = asyncio.ensure_future(updater.stop())
     _, pending = await asyncio.wait({stopping}, timeout=STOP_POLLING_SECONDS)
-    if pending:
+    polling = [task for task in asyncio.all_tasks() if task.get_name() == POLLING_TASK]
+    if pending and polling:
         logger.info("Stopping without waiting out the pause after a failed poll")
-        stopping.cancel()
-        await asyncio.wait({stopping})
-    if not stopping.cancelled():
-        stopping.result()  # the stop's own failure, if any
+        for task in polling:
+            task.cancel()
+    await stopping
 
 
 def _polling_failed(error: TelegramError) -> None:

@@ -61,6 +61,7 @@ class FakeBotApi:
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.port = 0
+        self.get_updates_delay = 0.0  # seconds each getUpdates answer waits first: a slow Bot API
 
     @property
     def base_url(self) -> str:
@@ -137,6 +138,7 @@ class FakeBotApi:
     async def _get_updates(self, params: dict) -> list[dict]:
         """Telegram's long polling: confirm updates below ``offset``, wait up to ``timeout`` s for new ones."""
         offset = params.get("offset") or 0
+        await asyncio.sleep(self.get_updates_delay)
         async with self._changed:
             self._pending = [u for u in self._pending if u["update_id"] >= offset]
             with contextlib.suppress(TimeoutError):

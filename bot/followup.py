@@ -225,6 +225,10 @@ _OPENS_A_QUESTION = re.compile(
 _POINTING_BACK = frozenset(
     "it its it's they them their theirs that this those these he she him her his there one ones".split()
 )
+# "this" naming the present time, told from today ("whats due this financial year", "and this month?"), not something
+# said before: a trial's "whats due this financial year" after the water actions had been asked as "whats due the
+# financial year (the water actions)?", losing its year.
+_THIS_PRESENT_TIME = re.compile(r"\bthis\s+(?:financial\s+)?(?:year|fy|month|quarter|week)\b", re.IGNORECASE)
 # Words that frame a question or carry no subject of their own ("how many people came").
 _FUNCTION_WORDS = frozenset(
     """a an the and or but of in on at to for from by with about into as is are was were be been being am do does did
@@ -1094,7 +1098,9 @@ def _leans(message: str, tunables: Tunables, sense: WordSense | None = None) -> 
     named = _NAMED_BEFORE_A_DASH.match(message)
     if named and set(_content_words(named["named"])) - PLEASANTRIES and not _leans(named["named"], tunables, sense):
         return False  # "medicines action plan - what's in it": "it" is what the message named before the dash
-    typed = _words(message)
+    # A time told from today is neither a pointer nor a word of its own: "whats due this financial year" asks its own
+    # question (as "whats due in 22/23" does), while "and this month?", a time alone, leans as "and in april?" does.
+    typed = _words(_THIS_PRESENT_TIME.sub(" ", message))
     words = [w.lower().strip("'’") for w in typed]
     pointing = {position for position, w in enumerate(words) if w in _POINTING_BACK and not _names_a_thing(words, position)}
     content = [w for position, w in enumerate(words) if w not in _FUNCTION_WORDS and position not in pointing]
@@ -1788,7 +1794,9 @@ def with_subject(message: str, subject: str, party: str | None = None) -> str:
 
 
 def _with_subject_once(message: str, subject: str) -> str:
-    found = {m.group().lower(): m for m in reversed(list(re.finditer(r"[A-Za-z'’]+", message)))}
+    # "this month" is a time told from today, kept as typed: "and this month (2ww performance ...)?".
+    words = [m for m in re.finditer(r"[A-Za-z'’]+", message) if not _THIS_PRESENT_TIME.match(message, m.start())]
+    found = {m.group().lower(): m for m in reversed(words)}
     for word in _REPLACED_FIRST:
         match = found.get(word)
         if match is None:

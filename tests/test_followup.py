@@ -1407,6 +1407,31 @@ def test_a_due_narrowing_a_listing_replaces_its_due_unless_it_asks_which_are_ove
     assert answerer.answer(message, listed.history).answer.text.startswith(shown)
 
 
+def test_this_financial_year_after_a_listing_is_the_year_told_from_today(knowledge_base, embedder):
+    """A new user's trial, on 15 January 2023: "whats due this financial year" after the water actions had been read
+    as pointing back ("whats due the financial year (the water actions)?"), its year lost: it answered "All 4 are due
+    2023/24", and after the travel actions due 23/24 gave that list again. A time told from today points at nothing
+    said: the question is its own, answered as asked alone (as "whats due in 22/23" is), and "which of those ..."
+    narrows the listing to that year."""
+    from datetime import date
+
+    from bot.answering import AnsweringService
+
+    conversation = Conversation(AnsweringService(knowledge_base, embedder, today=lambda: date(2023, 1, 15)))
+    alone, _ = conversation.reply_in_context("whats due this financial year", ())
+    assert alone.text.startswith("72 actions are due in 2022/23")
+    for listing in ("who leads the water actions?", "what are the travel actions due in 23/24?"):
+        _, history = conversation.reply_in_context(listing, ())
+        for message in ("whats due this financial year", "whats due this year"):
+            reply, _ = conversation.reply_in_context(message, history or ())
+            assert reply.text.splitlines()[0] == alone.text.splitlines()[0], (listing, message, reply.text)
+    _, water = conversation.reply_in_context("who leads the water actions?", ())
+    narrowed, _ = conversation.reply_in_context("which of those are due this financial year", water or ())
+    assert narrowed.text.startswith("No actions match: in Water, due in 2022/23.")
+    # A time alone still leans, and keeps its "this": "and the month (...)" had lost it.
+    assert resolve("and this month?", asked("2ww performance at uhcw in april?")).question == "and this month (2ww performance at uhcw in april)?"
+
+
 def test_how_many_of_those_with_a_thing_of_its_own_is_no_narrowing_of_the_listing(service):
     """A review: "how many of those EV charging points does SWFT have?" after the travel actions had been answered
     "1 action is in Travel and Transport and mentions ..."; "those" goes with the charging points, not the rows."""

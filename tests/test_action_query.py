@@ -201,6 +201,25 @@ def test_a_single_nearest_match_is_worded_in_the_singular(table):
     assert len(lines) == 4 and "due 24/25" in lines[3] and lines[3].startswith("  ")
 
 
+@pytest.mark.parametrize(
+    ("question", "nearest"),
+    [
+        ("which water actions are overdue?", "Nearest: without being past due, 4 actions match (in Water, not marked closed)."),
+        (
+            "overdue travel actions led by ICP",
+            "Nearest: without being past due, 9 actions match (in Travel and Transport, led by ICP, not marked closed).",
+        ),
+    ],
+)
+def test_the_nearest_match_of_overdue_says_what_its_rows_are(table, question, nearest):
+    """A new user's trial: "which water actions are overdue?" offered "Nearest: without the due date, 4 actions match (in
+    Water, overdue)", four actions due 23/24, none of them overdue. Without its date passed, "overdue" holds every row not
+    marked closed, and the nearest match says so."""
+    lines = render_listing_text(_answer(question, table)).splitlines()
+    assert lines[2] == nearest
+    assert "overdue" not in " ".join(lines[2:])
+
+
 def test_the_trust_and_pcn_actions_are_told_from_the_ics_ones(table):
     """The Green Plan splits each action plan into actions for the ICS and actions for every Trust and PCN."""
     trust = _parse("list the trust / pcn specific actions", table)

@@ -31,6 +31,7 @@ from bot.briefing.clauses import (
     shown_as_a_point,
     tidy,
     trim_to_clauses,
+    week_commencing_months,
     without_axis_ticks,
 )
 from bot.briefing.render import thin_note
@@ -744,6 +745,18 @@ def test_a_week_past_beside_a_later_month_with_no_year_leaves_the_promise_standi
     assert is_commitment("The pilot will start W/C 5 December and finish by March.", date(2023, 1, 10))
     # Both past by the paper's date: a report of what was planned, however late in the year the month.
     assert not is_commitment("Training was planned W/C 20 June and will be delivered by September.", date(2022, 11, 20))
+
+
+def test_a_deadline_month_with_no_year_beside_a_week_is_read_at_or_after_the_week():
+    # "by January" beside a June week is the January to come (2023), not the one nearest June (2022): the promise stands.
+    july_2022 = date(2022, 7, 20)
+    assert is_commitment("Training was planned W/C 20 June and will be completed by January.", july_2022)
+    assert is_commitment("Training was planned W/C 20 June and will run until February.", july_2022)
+    assert is_commitment("Training was planned W/C 20 June and will be done before the end of January.", july_2022)
+    assert is_commitment("Training was planned W/C 20 June and will run till March.", july_2022)
+    assert week_commencing_months("Planned W/C 20 June, completed by January.", july_2022) == [(2022, 6), (2023, 1)]
+    # A month that is no deadline is still read nearest the week: what led to it.
+    assert week_commencing_months("W/C 4 April, as agreed in March.", july_2022) == [(2022, 4), (2022, 3)]
 
 
 def test_a_week_past_beside_an_earlier_month_with_no_year_is_still_past():

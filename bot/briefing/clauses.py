@@ -144,6 +144,8 @@ _MONTH_NAMED = re.compile(rf"\b(?:{'|'.join(MONTHS)}|sept)\b", re.IGNORECASE)
 # so for a month with no year beside the week). Later first, so a week as far ahead as behind (six months either way)
 # is read as ahead: kept as a promise.
 _YEARS_AROUND = (1, 0, -1)
+# The words that make the month after them a deadline: "by January", "until March", "by the end of May".
+_DEADLINE_BEFORE = re.compile(r"\b(?:by|until|till|before)\s+(?:(?:the\s+)?end\s+of\s+)?$", re.IGNORECASE)
 _TRAILING_PUNCTUATION = " ,;:–—-"
 
 
@@ -316,13 +318,24 @@ def week_commencing_months(text: str, written: date, year_only: bool = False) ->
     After them, each month the text names with no year, in the year that puts it nearest its first week: the week is
     its date context. A later month names the real deadline ("planned W/C 20 June and will be delivered by December":
     December 2022 in a July 2022 paper, so the promise stands), an earlier one what led to the week ("W/C 4 April, as
-    agreed in March": March 2022, so a week past is still past; a review found it kept, the sentence read undated)."""
+    agreed in March": March 2022, so a week past is still past; a review found it kept, the sentence read undated).
+    A deadline month ("by", "until", "before", "till" January) is read as the first such month at or after the week, not the
+    nearest: "W/C 20 June ... completed by January" is January 2023, a promise still to keep in a July 2022 paper."""
     weeks = list(_WEEK_COMMENCING.finditer(text))
     if not weeks:
         return []
     at = (written.year, written.month)
     months = [(written.year, month) if year_only else _nearest(month, at) for month in (MONTHS[week["month"].lower()] for week in weeks)]
-    return months + [_nearest(month, months[0]) for month in _months_without_a_year(text, weeks)]
+    return months + [
+        _at_or_after(month, months[0]) if deadline else _nearest(month, months[0])
+        for month, deadline in _months_without_a_year(text, weeks)
+    ]
+
+
+def _at_or_after(month: int, at: tuple[int, int]) -> tuple[int, int]:
+    """A month given with no year, as (year, month) the first time it comes at or after ``at``."""
+    year, at_month = at
+    return (year, month) if month >= at_month else (year + 1, month)
 
 
 def _nearest(month: int, at: tuple[int, int]) -> tuple[int, int]:
@@ -331,12 +344,13 @@ def _nearest(month: int, at: tuple[int, int]) -> tuple[int, int]:
     return min(((year + step, month) for step in _YEARS_AROUND), key=lambda candidate: abs((candidate[0] - year) * 12 + month - at_month))
 
 
-def _months_without_a_year(text: str, weeks: list[re.Match[str]]) -> list[int]:
+def _months_without_a_year(text: str, weeks: list[re.Match[str]]) -> list[tuple[int, bool]]:
     """The months a text names besides its weeks' own and with no year after them ("by December", "in Sept"); not
-    "may", the verb, and not one with its year ("March 2022"), which ``latest_month_named`` reads."""
+    "may", the verb, and not one with its year ("March 2022"), which ``latest_month_named`` reads. Each with whether it
+    is a deadline, after "by", "until", "before" or "till" ("by (the) end of" too)."""
     dated = [(match.start(), match.end()) for match in (*weeks, *MONTH_WITH_YEAR.finditer(text))]
     return [
-        MONTHS[match.group().lower()]
+        (MONTHS[match.group().lower()], bool(_DEADLINE_BEFORE.search(text, 0, match.start())))
         for match in _MONTH_NAMED.finditer(text)
         if match.group() != "may" and not any(start <= match.start() < end for start, end in dated)
     ]

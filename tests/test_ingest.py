@@ -553,10 +553,8 @@ def test_a_page_with_a_long_run_without_spaces_is_split_into_sentences_at_once()
     assert [s.text for s in sentences] == ["The chart is below.", _BLOB, "It shows the trend."]
 
 
-def test_a_run_of_letters_too_long_to_be_glued_words_is_never_segmented(monkeypatch: pytest.MonkeyPatch):
-    # An attack review: a page holding 200,000 letters without a space took 7 s to repair, as wordninja segmented the
-    # whole run (glued words in the corpus run to 66 letters). Counted, not timed: no run longer than the bound reaches
-    # the segmenter, while glued words beside it are still parted.
+def _counting_splits(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The length of each run wordninja's segmenter is handed from now on, in order."""
     segmented: list[int] = []
     split = wordninja.LanguageModel._split
 
@@ -565,6 +563,14 @@ def test_a_run_of_letters_too_long_to_be_glued_words_is_never_segmented(monkeypa
         return split(model, run)
 
     monkeypatch.setattr(wordninja.LanguageModel, "_split", counted)
+    return segmented
+
+
+def test_a_run_of_letters_too_long_to_be_glued_words_is_never_segmented(monkeypatch: pytest.MonkeyPatch):
+    # An attack review: a page holding 200,000 letters without a space took 7 s to repair, as wordninja segmented the
+    # whole run (glued words in the corpus run to 66 letters). Counted, not timed: no run longer than the bound reaches
+    # the segmenter, while glued words beside it are still parted.
+    segmented = _counting_splits(monkeypatch)
     letters = "abcdefghij" * 2_000
     page = f"The impact ofheat waves andextreme weather on services. {letters} and Ab{letters} end."
     repaired = repair_pages([page])[0]
@@ -581,21 +587,18 @@ def test_a_page_of_many_long_runs_of_letters_segments_a_bounded_share_of_them_an
     # A review: each run under MAX_GLUED_LETTERS was segmented, twice when in lower case, so a page of 200 runs of 900
     # random letters took 8–17 s to repair. Counted, not timed: the letters the page hands the segmenter are bounded,
     # the runs past the bound are kept as they are, glued words before them are still parted, and the next page has
-    # its own share.
-    segmented: list[int] = []
-    split = wordninja.LanguageModel._split
-
-    def counted(model: wordninja.LanguageModel, run: str) -> object:
-        segmented.append(len(run))
-        return split(model, run)
-
-    monkeypatch.setattr(wordninja.LanguageModel, "_split", counted)
+    # its own share: the first page's short runs after its long ones use up its share to the last few letters, fewer
+    # than the next page's glued words need.
+    segmented = _counting_splits(monkeypatch)
     letters = random.Random(7)
-    runs = " ".join("".join(letters.choice(string.ascii_lowercase) for _ in range(900)) for _ in range(200))
-    page = f"The impact ofheat waves andextreme weather on services. {runs} end."
-    repaired, after = repair_pages([page, "The impact ofheat waves on services."])
+
+    def runs(count: int, length: int) -> str:
+        return " ".join("".join(letters.choice(string.ascii_lowercase) for _ in range(length)) for _ in range(count))
+
+    page = f"The impact ofheat waves andextreme weather on services. {runs(200, 900)} {runs(200, 12)} end."
+    repaired, after = repair_pages([page, "The impact ofheat waves andextreme weather on services."])
     assert repaired == page.replace("ofheat", "of heat").replace("andextreme", "and extreme")
-    assert after == "The impact of heat waves on services."
+    assert after == "The impact of heat waves and extreme weather on services."
     assert sum(segmented) <= 2 * MAX_SEGMENTED_LETTERS_PER_PAGE  # two pages' shares, of 360,000 letters
 
 

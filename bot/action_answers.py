@@ -190,8 +190,10 @@ class ActionAnswerer:
         """Whether any action meets the filter."""
         return bool(filter_actions(self.kb.actions, action_filter))
 
-    def listing(self, action_filter: ActionFilter) -> ActionListing:
-        return describe_matches(filter_actions(self.kb.actions, action_filter), action_filter, self.kb.actions, self.titles)
+    def listing(self, action_filter: ActionFilter, table_years: bool = True) -> ActionListing:
+        """The actions the filter matches, described (``describe_matches``, whose ``table_years`` this passes on)."""
+        rows = filter_actions(self.kb.actions, action_filter)
+        return describe_matches(rows, action_filter, self.kb.actions, self.titles, table_years)
 
     def cite_pages(self, rows: list[ActionRow]) -> PageCitations:
         """One citation number per page the rows stand on, quoting that page verbatim: the passage from the

@@ -591,17 +591,22 @@ def words_mentioned(words: str, rows: list[ActionRow]) -> str:
 
 
 def describe_matches(
-    rows: list[ActionRow], f: ActionFilter, all_rows: list[ActionRow], titles: dict[str, str] | None = None
+    rows: list[ActionRow],
+    f: ActionFilter,
+    all_rows: list[ActionRow],
+    titles: dict[str, str] | None = None,
+    table_years: bool = True,
 ) -> ActionListing:
     """What to tell the lead about ``rows`` (the matches of ``f`` within ``all_rows``); ``titles`` name
-    the documents by slug, for a filter on the document the actions come from."""
+    the documents by slug, for a filter on the document the actions come from. ``table_years``: with no match for a due
+    year the table does not reach, say the years it does (not when a note before the listing says them already)."""
     titles = titles or {}
     if not rows:
         described = _describe_filter(f, titles)
         summary = f"No actions match: {described}." if described else "No actions match."
         years = financial_years_due(all_rows)
         asked = financial_years_asked(f.due) if f.due else []
-        if asked and years and not set(asked) & set(years):  # a year the table does not reach: say which it does
+        if table_years and asked and years and not set(asked) & set(years):  # a year the table does not reach: say which it does
             summary += f" The table's actions are due in the financial years {years[0]} to {years[-1]}."
         return ActionListing(summary + _status_note(f, all_rows, titles), {}, _nearest_relaxation(f, all_rows), titles, f)
     groups: dict[str, list[ActionRow]] = {}

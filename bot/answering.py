@@ -686,10 +686,11 @@ class AnsweringService:
             # Summed up by due year, as the question's listing is ("Due: 2023/24 (53), 2024/25 (11).").
             listed = with_detail_summed_up(either, ActionDetail.DUE)
             return self.answer_from_table(replace(listed, summary=f"{self._unreadable_year(year)} {listed.summary}"))
-        if either is not None and not self.actions.lists_any(action_filter):
+        if in_either is not None and not self.actions.lists_any(action_filter):
             # "--due 2024 --lead ICB --text zzzz": no action matches whatever the year, and the nearest filter that does
-            # is still of the two financial years (a review: it had named ICB's 122 actions of any year).
-            unmatched = self.answer_from_table(either)
+            # is still of the two financial years (a review: it had named ICB's 122 actions of any year). The note before
+            # it names the years the table's actions are due in, so the listing does not say them again.
+            unmatched = self.answer_from_table(self.actions.listing(in_either, table_years=False))
             return replace(unmatched, text=f"{self._unreadable_year(year)} {unmatched.text}")
         said = self._none_due_in_either(year, action_filter) if either is not None else self._unreadable_year(year)
         return Answer(text=said, citations=[], abstained=True, trace=["a calendar year given as a due year"])

@@ -581,3 +581,13 @@ def test_a_calendar_year_given_with_words_no_action_holds_names_the_nearest_matc
     assert f"Nearest: without the words, {len(in_either)} actions match (led by ICB, due in 2023/24 or 2024/25)." in said
     assert main(["--index", str(corpus_kb_dir), "actions", "--due", "2024", "--text", "zzzz"]) == 0
     assert "No actions match: due in 2023/24 or 2024/25, mentioning “zzzz”." in capsys.readouterr().out
+
+
+
+@pytest.mark.parametrize("words", [["--text", "zzzz"], ["--lead", "nobody"]])
+def test_a_calendar_year_the_table_does_not_reach_says_the_years_it_does_once(corpus_kb_dir, capsys, words):
+    # `actions --due 2031 --text zzzz` said the table's due years in the note on the calendar year, then again after
+    # "No actions match".
+    assert main(["--index", str(corpus_kb_dir), "actions", "--due", "2031", *words]) == 0
+    said = capsys.readouterr().out
+    assert "No actions match: " in said and said.count("due in the financial years 2022/23 to 2024/25") == 1, said

@@ -578,18 +578,6 @@ def filter_actions(rows: Iterable[ActionRow], f: ActionFilter) -> list[ActionRow
     return whole or matching
 
 
-def rows_mentioning(rows: list[ActionRow], words: str) -> list[ActionRow]:
-    """The rows the action table's own text search finds for ``words``, as ``actions --text`` and "actions mentioning
-    ..." list them; none when it looks for none of them ("green" and "NHS" tell no action apart, and would list all)."""
-    return filter_actions(rows, ActionFilter(text=words)) if _content_words(words) else []
-
-
-def words_mentioned(words: str, rows: list[ActionRow]) -> str:
-    """The words of a text search that its ``rows`` mention, quoted as its listing's summary says them (“inhaler”, or
-    “net” and “zero”); "" for no words."""
-    return _quoted_words(" ".join(_mentioned(words.split(), rows))) if words.split() else ""
-
-
 def describe_matches(
     rows: list[ActionRow],
     f: ActionFilter,
@@ -973,15 +961,11 @@ def _summary(count: int, theme_count: int, f: ActionFilter, titles: dict[str, st
     be, mention = ("is", "mentions") if count == 1 else ("are", "mention")
     traits = _traits(f, titles)
     predicates = [f"{be} {and_list(traits)}"] if traits else []
-    mentioned = _mentioned(f.text.split() if f.text else [], rows)
+    words = f.text.split() if f.text else []
+    mentioned = [word for word in words if rows is None or any(_mentions(row, [word]) for row in rows)] or words
     predicates += [f"{mention} {_quoted_words(' '.join(mentioned))}"] if mentioned else []
     across = f" across {theme_count} themes" if theme_count > 1 else ""
     return f"{counted_actions(count)} {' and '.join(predicates) or be + ' listed'}{across}{_per_document(rows or [], f, titles)}"
-
-
-def _mentioned(words: list[str], rows: list[ActionRow] | None) -> list[str]:
-    """Of the words asked, those the ``rows`` mention; all of them when no rows are given or the rows mention none."""
-    return [word for word in words if rows is None or any(_mentions(row, [word]) for row in rows)] or words
 
 
 def _per_document(rows: list[ActionRow], f: ActionFilter, titles: dict[str, str]) -> str:

@@ -163,28 +163,6 @@ def test_the_words_naming_a_document_are_no_topic_of_its_actions(writer, knowled
     assert len(writer.write("green plan anaesthetic gases").actions) < len(plan)
 
 
-@pytest.mark.parametrize(("topic", "term"), [("inhaler recycling and green inhalers", "inhaler"), ("water", "water")])
-def test_a_topics_actions_are_those_the_action_table_finds_for_its_main_term(writer, knowledge_base, topic, term):
-    """A new user's trial: "inhaler recycling and green inhalers" said "5 actions on this topic" where `actions --text
-    inhaler` lists 9, DPI prescribing and the IIF targets among them (and "water" 4 where it lists 6). When the table's
-    own text search for the topic's main term finds every action on the topic, the briefing counts what it finds, and
-    says so."""
-    from bot.action_query import ActionFilter, filter_actions
-
-    table = filter_actions(knowledge_base.actions, ActionFilter(text=term))  # as `python -m bot actions --text TERM`
-    briefing = writer.write(topic)
-    assert sorted(a.action for a in briefing.actions) == sorted(row.action for row in table)
-    assert f"The action table has {len(table)} actions on this topic, those mentioning “{term}”:" in render_markdown(briefing)
-
-
-def test_a_term_no_action_on_the_topic_is_about_lists_no_actions(writer):
-    """What the facets share is no topic when nothing found by meaning is about it: "staff away day and staff briefings"
-    lists no Green Plan action mentioning staff; and the words naming a document are none ("green plan" is not the 29
-    actions mentioning "plan")."""
-    assert writer.write("staff away day and staff briefings").actions == []
-    assert "those mentioning" not in render_markdown(writer.write("green plan"))
-
-
 def test_a_topic_naming_a_document_is_briefed_from_it_with_its_own_actions(writer, knowledge_base):
     """A trial: "nhse quarterly system review letter: concerns and actions" opened with a Governing Body remark
     on Ockenden and listed one Green Plan action under "What happens next", not the letter's own action log."""

@@ -34,8 +34,7 @@ in this order:
    (or none does), the briefing says the documents say little, rather than
    padding.
 5. ``next_steps``: "What happens next" counts the topic's actions in the
-   action table (all that its text search finds for the topic's main term,
-   when that finds every one found by meaning) and shows the nearest due.
+   action table and shows the nearest due.
 6. ``render`` turns the ``Briefing`` into Markdown (chat, ``--out FILE.md``)
    or JSON (``--json``); ``docx`` into a Word document whose ``[n]`` markers
    link to the references.

@@ -1,11 +1,9 @@
 """"What happens next": the rows of the action table on the topic, and the few to show.
 
-An action is on the topic when its text names every word of a topic (or facet) of two or more words, or names one and
-is close in meaning, by its theme or its text; and when the action table's own text search finds it for the topic's
-main term (``main_term``: "inhaler" of "inhaler recycling and green inhalers", nine as ``actions --text inhaler``
-finds them), if that search finds every action on the topic by meaning too. A topic naming a document has that
-document's actions only (all of them, ``document_actions``, when none is on its other words). All of them are counted
-in the briefing, which says which its term's search found; the nearest due are shown.
+An action is on the topic when its text names every word of a topic (or facet) of
+two or more words, or names one and is close in meaning, by its theme or its text; a topic naming a
+document has that document's actions only (all of them, ``document_actions``, when none is on its other words).
+All of them are counted in the briefing; the nearest due are shown.
 """
 
 from __future__ import annotations
@@ -17,8 +15,7 @@ from datetime import date
 
 import numpy as np
 
-from bot.action_query import rows_mentioning, words_mentioned
-from bot.briefing.topic import Query, coverage, main_term, stems_of, with_phrases
+from bot.briefing.topic import Query, coverage, stems_of, with_phrases
 from index.records import ActionRow
 from index.store import KnowledgeBase
 
@@ -42,8 +39,6 @@ class NextAction:
     title: str
     page: int
     last_day: str | None = None  # the due's last day, sortable like ISO ("2023-03-31" for 22/23; "2022-06-31" for June 22); None when undated
-    # The words of the topic the action table's text search found it by, quoted ("“inhaler”"); "" when found by meaning.
-    mentions: str = ""
 
     def passed_by(self, day: date) -> bool:
         """Whether the due date had passed on ``day``: the plans were written in 2022, staff read them later."""
@@ -61,40 +56,22 @@ def actions_on(
     aliases: dict[str, frozenset[str]],
     embed: Callable[[list[str]], np.ndarray],
     documents: frozenset[str] = frozenset(),
-    by_words: bool = True,
 ) -> list[NextAction]:
-    """Action rows that name a word of the topic (or a facet) and are close to it in meaning, by theme or text, and
-    those the action table's text search finds for its main term (``by_words``, ``_all_mentioning``): due soonest
-    first, then closest to the topic. A topic naming ``documents`` has only theirs."""
+    """Action rows that name a word of the topic (or a facet) and are close to it in meaning,
+    by theme or text: due soonest first, then closest to the topic. A topic naming ``documents``
+    has only theirs."""
     actions = [a for a in kb.actions if a.source in documents] if documents else kb.actions
     if not actions:
         return []
     vectors = np.array([q.vector for q in queries]).T
     by_text, by_theme = (embed([action_texts(a)[i] for a in actions]) @ vectors for i in (0, 1))
-    closeness = np.maximum(by_text, by_theme).tolist()
-    close = [i for i, (action, row) in enumerate(zip(actions, closeness)) if _named_and_close(action, queries, aliases, row)]
-    term = main_term(queries) if by_words else ""
-    mentioning = _all_mentioning(actions, close, term)
-    said = words_mentioned(term, [actions[i] for i in mentioning])
-    ordered = sorted(set(close) | mentioning, key=lambda i: (_due_key(actions[i].due_normalised), -max(closeness[i]), i))
-    return [_next_action(kb, actions[i], said if i in mentioning else "") for i in ordered]
-
-
-def _named_and_close(action: ActionRow, queries: list[Query], aliases: dict[str, frozenset[str]], closeness: list[float]) -> bool:
-    """Whether the action is on the topic by its words and meaning (``_on``) for the topic or any facet of it."""
-    stems = with_phrases(stems_of(action_texts(action)[0]), aliases)
-    return any(_on(coverage(stems, q.terms), len(q.terms), similarity) for q, similarity in zip(queries, closeness))
-
-
-def _all_mentioning(actions: list[ActionRow], close: list[int], term: str) -> set[int]:
-    """The actions the table's own text search finds for the topic's main term (as ``actions --text`` lists them), when
-    it finds every action on the topic by meaning: the topic is then that term's. A trial's "inhaler recycling and green
-    inhalers" counted 5 actions by meaning against the table's 9 mentioning "inhaler", leaving out DPI prescribing and
-    the IIF targets; "staff away day and staff briefings", whose facets share "staff", finds none by meaning, and so no
-    Green Plan action that mentions staff."""
-    found = {id(row) for row in rows_mentioning(actions, term)} if close else set()
-    mentioning = {i for i, action in enumerate(actions) if id(action) in found}
-    return mentioning if set(close) <= mentioning else set()
+    on_topic = []
+    for action, row in zip(actions, np.maximum(by_text, by_theme).tolist()):
+        stems = with_phrases(stems_of(action_texts(action)[0]), aliases)
+        if any(_on(coverage(stems, q.terms), len(q.terms), similarity) for q, similarity in zip(queries, row)):
+            on_topic.append((action, max(row)))
+    ordered = sorted(on_topic, key=lambda item: (_due_key(item[0].due_normalised), -item[1]))
+    return [_next_action(kb, action) for action, _ in ordered]
 
 
 def document_actions(kb: KnowledgeBase, documents: frozenset[str]) -> list[NextAction]:
@@ -105,8 +82,7 @@ def document_actions(kb: KnowledgeBase, documents: frozenset[str]) -> list[NextA
 def _on(named: float, words: int, similarity: float) -> bool:
     """An action naming every word of a topic of two or more words ("Ensure ... board level Net
     Zero lead" for "net zero") is on it however its embedding scores; otherwise it must name some
-    and be close in meaning (one word, "inhalers" in a list of data to collect, is not enough: such a row is on the
-    topic only as the table's text search finds it, ``_all_mentioning``)."""
+    and be close in meaning (one word, "inhalers" in a list of data to collect, is not enough)."""
     return (named >= 1.0 and words >= MIN_NAMED_WORDS) or (named > 0 and similarity >= ACTION_SIMILARITY)
 
 
@@ -126,10 +102,10 @@ def nearest(actions: list[NextAction]) -> list[NextAction]:
     return [actions[index] for index in sorted(shown | set(spare))]
 
 
-def _next_action(kb: KnowledgeBase, action: ActionRow, mentions: str = "") -> NextAction:
+def _next_action(kb: KnowledgeBase, action: ActionRow) -> NextAction:
     title = kb.by_slug[action.source].record.title if action.source in kb.by_slug else action.source
     last_day = _due_key(action.due_normalised) if action.due_normalised else None
-    return NextAction(action.action, action.due, action.lead, action.theme, action.source, title, action.page, last_day, mentions)
+    return NextAction(action.action, action.due, action.lead, action.theme, action.source, title, action.page, last_day)
 
 
 def _due_key(normalised: str | None) -> str:

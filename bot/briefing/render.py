@@ -123,7 +123,7 @@ def next_steps_intro(briefing: Briefing) -> str:
     dues = Counter(a.due or "no due date" for a in briefing.actions)
     leads = Counter(a.lead or "no lead named" for a in briefing.actions)
     return (
-        f"The action table has {_count(len(briefing.actions), 'action')} on this topic{_what_is_counted(briefing.actions)}: "
+        f"The action table has {_count(len(briefing.actions), 'action')} on this topic: "
         + ", ".join(f"{n} due {due}" if due != "no due date" else f"{n} with no due date" for due, n in dues.items())
         + "; led by "
         + ", ".join(f"{lead} ({n})" for lead, n in leads.most_common())
@@ -134,14 +134,6 @@ def next_steps_intro(briefing: Briefing) -> str:
             else f". {len(briefing.next_actions)} of them are shown, the most relevant few of the nearest due years:"
         )
     )
-
-
-def _what_is_counted(actions: list[NextAction]) -> str:
-    """Which actions the count is, when the table's text search for the topic's main term found them, so that a lead's
-    ``actions --text inhaler`` lists the same: ", those mentioning “inhaler”"; "" when they were found by meaning."""
-    if not actions or not all(a.mentions for a in actions):
-        return ""
-    return f", {'the one' if len(actions) == 1 else 'those'} mentioning {actions[0].mentions}"
 
 
 def action_line(action: NextAction, as_of: date | None = None) -> str:

@@ -81,19 +81,6 @@ def _terms(text: str, service: AnsweringService) -> dict[str, float]:
     return terms
 
 
-def main_term(queries: list[Query]) -> str:
-    """The words every facet of the topic holds, as the topic writes them first ("inhaler" of "inhaler recycling and
-    green inhalers"), or the whole topic's when it has one facet: what a lead asks the action table about
-    (``actions --text inhaler``); "" when the facets share none ("water and waste")."""
-    parts = queries[1:] or queries[:1]
-    shared = set.intersection(*(set(query.terms) for query in parts))
-    words: dict[tuple[str, ...], str] = {}
-    for word in queries[0].text.split():
-        if (tokens := tuple(tokenize(word))) and set(tokens) <= shared:
-            words.setdefault(tokens, word)
-    return " ".join(words.values())
-
-
 def acronyms(topic: str, service: AnsweringService) -> dict[str, frozenset[str]]:
     """Acronyms the documents use for a phrase of the topic: "PHM" for "population health management"."""
     return service.searcher.acronyms_spelled_out(tokenize(topic))

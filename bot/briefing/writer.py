@@ -294,9 +294,7 @@ class BriefingWriter:
         # anaesthetic gases" had got all 150 of the plan's actions from ``document_actions``).
         actions = (
             (about and actions_on(self.kb, about, aliases, self._embed_cached, named))
-            # The words naming the documents are no term to search the table for: "green plan" is not the 29 actions
-            # mentioning "plan".
-            or actions_on(self.kb, queries, aliases, self._embed_cached, named, by_words=not named)
+            or actions_on(self.kb, queries, aliases, self._embed_cached, named)
             or document_actions(self.kb, named)
         )
         nearest_topics = self._nearest_topics(best)

@@ -33,6 +33,10 @@ POLL_TIMEOUT_SECONDS = 30  # how long each getUpdates call waits for news (set b
 # (set by hand: a live Bot API lets polling end at once; the pause grows to 30 s while the Bot API is down, and lasts
 # as long as a 429 asks, past the 10 s a container is given to stop).
 STOP_POLLING_SECONDS = 2
+# How long each getUpdates may take to connect, send and answer, beyond its long poll (python-telegram-bot's default is
+# 5 s each): the stop's last call, made when the Bot API may be down, then ends within the 10 s a container is given to
+# stop, after STOP_POLLING_SECONDS (a re-review). Set by hand: a live Bot API answers at once.
+GET_UPDATES_SLACK_SECONDS = 2.0
 # The name python-telegram-bot gives its polling loop's task (``Updater._start_polling``): the task a stop cancels.
 POLLING_TASK = "Updater:start_polling:polling_task"
 TOKEN_REJECTED = (
@@ -132,6 +136,9 @@ def build_application(settings: Settings, conversation: Conversation) -> Applica
         .base_url(base_url)
         .base_file_url(base_url.removesuffix("/bot") + "/file/bot")
         .request(RetryingRequest())
+        .get_updates_connect_timeout(GET_UPDATES_SLACK_SECONDS)
+        .get_updates_write_timeout(GET_UPDATES_SLACK_SECONDS)
+        .get_updates_read_timeout(GET_UPDATES_SLACK_SECONDS)
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         # One person's slow question must not hold up everyone else's.
         .concurrent_updates(True)
@@ -169,8 +176,10 @@ async def running(
 async def _stop_polling(updater: Updater) -> None:
     """``Updater.stop``, without waiting out a pause between failed polls. The stop waits for the polling loop, which
     sleeps through its pause without looking at the stop; past STOP_POLLING_SECONDS that loop is cancelled (the stop
-    goes on). The stop's last getUpdates, which marks the updates read, is never cut: a review's slow Bot API had the
-    updates answered again after a restart when the whole stop was."""
+    goes on). The stop's last getUpdates, which marks the updates read, is never cut (bounded by
+    GET_UPDATES_SLACK_SECONDS instead): a review's slow Bot API had the updates answered again after a restart when the
+    whole stop was. The loop is found by its task's name, internal to python-telegram-bot: should a release rename it,
+    the stop waits out the pause again, and ``test_stopping_does_not_wait_out_a_pause_between_polls`` fails."""
     stopping = asyncio.ensure_future(updater.stop())
     _, pending = await asyncio.wait({stopping}, timeout=STOP_POLLING_SECONDS)
     polling = [task for task in asyncio.all_tasks() if task.get_name() == POLLING_TASK]

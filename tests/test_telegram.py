@@ -18,7 +18,13 @@ from bot.conversation import TOPIC_TOO_LONG, Reply
 from bot.telegram.access import RateLimiter, Verdict
 from bot.telegram.handlers import APOLOGY, QUOTES_GONE, SLOW_DOWN, TEXT_ONLY
 from bot.telegram.render import FOLD_QUOTES_OVER, MESSAGE_LIMIT, escape, length, render_reply
-from bot.telegram.runner import STOP_POLLING_SECONDS, build_application, configuration_problem, running
+from bot.telegram.runner import (
+    GET_UPDATES_SLACK_SECONDS,
+    STOP_POLLING_SECONDS,
+    build_application,
+    configuration_problem,
+    running,
+)
 from bot.telegram.webhook import SECRET_HEADER
 from index.config import Settings
 from tests.support.telegram import (
@@ -337,7 +343,8 @@ async def test_stopping_against_a_slow_bot_api_still_marks_the_updates_read(conv
         async with running(build_application(settings, conversation), settings, poll_timeout=1):
             update_id = await api.push({"message": message(chat_id, "/sources")})
             await api.messages(chat_id)
-            api.get_updates_delay = STOP_POLLING_SECONDS + 1
+            api.get_updates_delay = STOP_POLLING_SECONDS + 1  # past the stop's bound, within the call's own
+            assert api.get_updates_delay < GET_UPDATES_SLACK_SECONDS
         # The stop's own call: no long poll, and past the update answered.
         last = [call for call in api.calls_to("getUpdates") if str(call.params.get("timeout")) == "0"]
         assert [(call.params.get("offset"), call.status) for call in last] == [(update_id + 1, 200)]

@@ -18,6 +18,7 @@ from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder, Defaults, Updater
+from telegram.request import HTTPXRequest
 
 from bot.conversation import Conversation
 from bot.runtime import load_conversation, watching
@@ -34,9 +35,10 @@ POLL_TIMEOUT_SECONDS = 30  # how long each getUpdates call waits for news (set b
 # as long as a 429 asks, past the 10 s a container is given to stop).
 STOP_POLLING_SECONDS = 2
 # How long each getUpdates may take to connect, send and answer, beyond its long poll (python-telegram-bot's default is
-# 5 s each): the stop's last call, made when the Bot API may be down, then ends within the 10 s a container is given to
-# stop, after STOP_POLLING_SECONDS (a re-review). Set by hand: a live Bot API answers at once.
-GET_UPDATES_SLACK_SECONDS = 2.0
+# 5 s each): the stop's last call, made when the Bot API may be down (refused at once, or hung: connected, then no answer
+# for 4 s), then ends within the 10 s a container is given to stop, after STOP_POLLING_SECONDS (a re-review). Set by
+# hand: a live Bot API answers at once, a slow one within a few seconds.
+GET_UPDATES_SLACK_SECONDS = 4.0
 # The name python-telegram-bot gives its polling loop's task (``Updater._start_polling``): the task a stop cancels.
 POLLING_TASK = "Updater:start_polling:polling_task"
 TOKEN_REJECTED = (
@@ -136,9 +138,14 @@ def build_application(settings: Settings, conversation: Conversation) -> Applica
         .base_url(base_url)
         .base_file_url(base_url.removesuffix("/bot") + "/file/bot")
         .request(RetryingRequest())
-        .get_updates_connect_timeout(GET_UPDATES_SLACK_SECONDS)
-        .get_updates_write_timeout(GET_UPDATES_SLACK_SECONDS)
-        .get_updates_read_timeout(GET_UPDATES_SLACK_SECONDS)
+        .get_updates_request(
+            HTTPXRequest(
+                connection_pool_size=1,  # one poll at a time, as python-telegram-bot's own
+                connect_timeout=GET_UPDATES_SLACK_SECONDS,
+                write_timeout=GET_UPDATES_SLACK_SECONDS,
+                read_timeout=GET_UPDATES_SLACK_SECONDS,
+            )
+        )
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         # One person's slow question must not hold up everyone else's.
         .concurrent_updates(True)
@@ -164,25 +171,27 @@ async def running(
                 updater = application.updater
                 if updater is None:
                     raise RuntimeError("polling needs the application's updater; this one was built without")
+                others = asyncio.all_tasks()
                 await updater.start_polling(timeout=poll_timeout, error_callback=_polling_failed)
+                # This updater's polling loop, not another application's in the same event loop (the tests run several).
+                polling = [task for task in asyncio.all_tasks() - others if task.get_name() == POLLING_TASK]
                 try:
                     yield
                 finally:
-                    await _stop_polling(updater)
+                    await _stop_polling(updater, polling)
         finally:
             await application.stop()
 
 
-async def _stop_polling(updater: Updater) -> None:
+async def _stop_polling(updater: Updater, polling: list[asyncio.Task]) -> None:
     """``Updater.stop``, without waiting out a pause between failed polls. The stop waits for the polling loop, which
     sleeps through its pause without looking at the stop; past STOP_POLLING_SECONDS that loop is cancelled (the stop
     goes on). The stop's last getUpdates, which marks the updates read, is never cut (bounded by
     GET_UPDATES_SLACK_SECONDS instead): a review's slow Bot API had the updates answered again after a restart when the
-    whole stop was. The loop is found by its task's name, internal to python-telegram-bot: should a release rename it,
+    whole stop was. The loop (``polling``) is found by its task's name, internal to python-telegram-bot: should a release rename it,
     the stop waits out the pause again, and ``test_stopping_does_not_wait_out_a_pause_between_polls`` fails."""
     stopping = asyncio.ensure_future(updater.stop())
     _, pending = await asyncio.wait({stopping}, timeout=STOP_POLLING_SECONDS)
-    polling = [task for task in asyncio.all_tasks() if task.get_name() == POLLING_TASK]
     if pending and polling:
         logger.info("Stopping without waiting out the pause after a failed poll")
         for task in polling:

@@ -121,7 +121,7 @@ from bot.tables import (
     table_answer,
 )
 from index import word_meaning
-from index.due_dates import calendar_year_due, financial_year_of
+from index.due_dates import calendar_year_due, financial_year_label, financial_year_of
 from index.embedder import TextEmbedder
 from index.records import Citation, SourceHint
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
@@ -348,7 +348,7 @@ def _calendar_year(question: str) -> tuple[str, str, str] | None:
     if year is None:
         return None
     start = int(year.group())
-    return year.group(), f"{start - 1}/{start % 100:02d}", f"{start}/{(start + 1) % 100:02d}"
+    return year.group(), financial_year_label(start - 1), financial_year_label(start)
 
 
 def _due_in_either_year(action_filter: ActionFilter, question: str) -> ActionFilter | None:
@@ -681,16 +681,16 @@ class AnsweringService:
         it could mean, under the note saying so; the note alone (a decline) when the filter asks nothing else or no
         row it matches is due in either."""
         in_either = _due_in_either_year(action_filter, year) if action_filter.constraints() else None
-        either = self.actions.listing(in_either) if in_either is not None else None
+        # The note before the listing names the years the table's actions are due in, so the listing does not say them again.
+        either = self.actions.listing(in_either, table_years=False) if in_either is not None else None
         if either is not None and either.groups:
             # Summed up by due year, as the question's listing is ("Due: 2023/24 (53), 2024/25 (11).").
             listed = with_detail_summed_up(either, ActionDetail.DUE)
             return self.answer_from_table(replace(listed, summary=f"{self._unreadable_year(year)} {listed.summary}"))
-        if in_either is not None and not self.actions.lists_any(action_filter):
+        if either is not None and not self.actions.lists_any(action_filter):
             # "--due 2024 --lead ICB --text zzzz": no action matches whatever the year, and the nearest filter that does
-            # is still of the two financial years (a review: it had named ICB's 122 actions of any year). The note before
-            # it names the years the table's actions are due in, so the listing does not say them again.
-            unmatched = self.answer_from_table(self.actions.listing(in_either, table_years=False))
+            # is still of the two financial years (a review: it had named ICB's 122 actions of any year).
+            unmatched = self.answer_from_table(either)
             return replace(unmatched, text=f"{self._unreadable_year(year)} {unmatched.text}")
         said = self._none_due_in_either(year, action_filter) if either is not None else self._unreadable_year(year)
         return Answer(text=said, citations=[], abstained=True, trace=["a calendar year given as a due year"])
@@ -1812,10 +1812,13 @@ class AnsweringService:
         if len(asked) != 1:
             return []
         slug = next(iter(asked))
+        return self._dating_lines.get(slug, []) if self._asks_nothing_else_of(question, slug, DOCUMENT_DATE_WORDS) else []
+
+    def _asks_nothing_else_of(self, question: str, slug: str, asking_words: frozenset[str]) -> bool:
+        """Whether the question's telling words are all words naming the document, its title's or ``asking_words``
+        (what a question asking for its contact or its date asks with): none asks of something else."""
         reading = self.features.read(question)
-        if set(reading.terms) - reading.document_words - self.features.title_words(slug) - DOCUMENT_DATE_WORDS:
-            return []
-        return self._dating_lines.get(slug, [])
+        return not set(reading.terms) - reading.document_words - self.features.title_words(slug) - asking_words
 
     @cached_property
     def _dating_lines(self) -> dict[str, list[int]]:
@@ -1840,10 +1843,7 @@ class AnsweringService:
         if len(named) != 1:
             return []
         slug = named.pop()
-        reading = self.features.read(question)
-        if set(reading.terms) - reading.document_words - self.features.title_words(slug) - CONTACT_ASKING_WORDS:
-            return []
-        return self._contact_lines.get(slug, [])[:MAX_CONTACT_LINES]
+        return self._contact_lines.get(slug, [])[:MAX_CONTACT_LINES] if self._asks_nothing_else_of(question, slug, CONTACT_ASKING_WORDS) else []
 
     @cached_property
     def _contact_lines(self) -> dict[str, list[int]]:

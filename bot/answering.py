@@ -75,6 +75,7 @@ from bot.facts import (
     asks_for_contact,
     asks_for_document_date,
     asks_for_money,
+    bare_label_of,
     carries,
     gives_a_figure_for,
     gives_contact,
@@ -146,6 +147,7 @@ from index.vocabulary import (
     DOCUMENT_NOUNS,
     MEETING_BODY_WORDS,
     MONEY,
+    MONTHS,
     PLEASANTRIES,
     WEB_ADDRESS,
     YEAR,
@@ -243,6 +245,7 @@ _MEETING_BODY_TOKENS = frozenset(t for word in MEETING_BODY_WORDS - BODY_WORDS f
 # Words of the labels asked, which no title needs to hold ("chair", "next", "meeting", "date", "exec", "lead").
 _LABEL_WORDS = frozenset(
     tokenize("chair chairs chaired chairing co-chair next meeting meet meets date exec executive lead now")
+    + tokenize("sent send gave give apologies apologised apologized absent missing attended attendance present")
     + tokenize(" ".join(PLEASANTRIES))  # and a message's pleasantries ("ok who chairs ...", a re-review)
 )
 # At most this many sentences in an answer: staff read answers in a chat pane. Set by hand.
@@ -1765,21 +1768,27 @@ class AnsweringService:
 
     def _labelled_lines(self, question: str) -> list[int]:
         """The lines stating what the question asks as a label and its value ("• Committee Chair: Zubair Khan" for "who
-        chairs the cqgc?", ``bot.facts.labels_asked``), in a document whose title names the body asked about: a word
-        for a body that meets ("committee") or the title's initials ("cqgc") among the question's other words, and at
-        least MIN_TITLE_SHARE of them in the title, as words or initials of four letters or more. None for another
-        body ("who chairs the governing body?", "the audit committee", "the ICS Greener NHS Delivery Board", a review's
-        and a dev near miss), another year ("in 2019") or the whole CCG ("ccg" alone names no body that meets)."""
+        chairs the cqgc?", ``bot.facts.labels_asked``; or a label alone and the list under it, "Apologies:" and the
+        names), in a document whose title names the body asked about: a word for a body that meets ("committee") or
+        the title's initials ("cqgc") among the question's other words, and at least MIN_TITLE_SHARE of them in the
+        title, as words or initials of four letters or more. None for another body ("who chairs the governing body?",
+        "the audit committee", "the ICS Greener NHS Delivery Board", a review's and a dev near miss), another year ("in
+        2019") or the whole CCG ("ccg" alone names no body that meets). A question naming nothing but the label ("who
+        sent apologies?") is answered when one document alone states it."""
         labels = labels_asked(question)
         if not labels:
             return []
         asked = [t for t in dict.fromkeys(tokenize(question)) if t not in QUESTION_WORDS and t not in _LABEL_WORDS]
-        found = []
+        found: list[int] = []
         for label in labels:
+            stated = [(lines, slug) for lines, slug, text in self._label_lines if label.search(text)]
+            if not asked and len({slug for _, slug in stated}) == 1:
+                found.extend(stated[0][0])
+                continue
             # One line a label: the first in document order whose paper's title names the body asked.
-            line = next((i for i, slug, text in self._label_lines if label.search(text) and self._title_names_the_body(slug, asked)), None)
-            if line is not None:
-                found.append(line)
+            lines = next((lines for lines, slug in stated if self._title_names_the_body(slug, asked)), None)
+            if lines is not None:
+                found.extend(lines)
         return found
 
     def _title_names_the_body(self, slug: str, asked: list[str]) -> bool:
@@ -1790,12 +1799,29 @@ class AnsweringService:
         # quality committee?").
         held = [t in title or (len(t) >= 3 and any(w.endswith(t) for w in title)) for t in asked]
         names_body = any(t in _MEETING_BODY_TOKENS or t in initials for t in asked)
-        return bool(held) and sum(held) / len(held) >= MIN_TITLE_SHARE and names_body
+        # ... or the day it met, which the title dates ("who attended the 18 may meeting?"): a date, no organisation.
+        names_the_day = all(held) and any(t in MONTHS for t in asked) and all(t.isdigit() or t in MONTHS for t in asked)
+        return bool(held) and sum(held) / len(held) >= MIN_TITLE_SHARE and (names_body or names_the_day)
 
     @cached_property
-    def _label_lines(self) -> list[tuple[int, str, str]]:
-        """Every line of the corpus that states a label and its value, with its document and label (``bot.facts.label_of``)."""
-        return [(i, slug, label) for i, (slug, sentence) in enumerate(self.kb.sentences) if (label := label_of(sentence.text)) is not None]
+    def _label_lines(self) -> list[tuple[tuple[int, ...], str, str]]:
+        """Every line of the corpus that states a label and its value, with its document and label
+        (``bot.facts.label_of``); and every label alone on its line (``bot.facts.bare_label_of``) with the list under it
+        on its page, its value: the label's line and the list's lines together."""
+        stated: list[tuple[tuple[int, ...], str, str]] = []
+        sentences = self.kb.sentences
+        for i, (slug, sentence) in enumerate(sentences):
+            if (label := label_of(sentence.text)) is not None:
+                stated.append(((i,), slug, label))
+            elif (label := bare_label_of(sentence.text)) is not None:
+                under = []
+                for j in range(i + 1, len(sentences)):
+                    if sentences[j][0] != slug or sentences[j][1].page != sentence.page or not is_list_item(sentences[j][1].text):
+                        break
+                    under.append(j)
+                if under:
+                    stated.append(((i, *under), slug, label))
+        return stated
 
     def _author_lines_of(self, slugs: set[str]) -> list[int]:
         """The sign-offs and author lines of these documents, in document order."""

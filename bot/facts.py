@@ -218,6 +218,17 @@ _LABELS_ASKED = (
         re.compile(r"\bwho(?:['’]?s|\s+is|\s+was)?\b[^?]*\bexec(?:utive)?\s+lead\b", re.IGNORECASE),
         re.compile(r"\bexecutive\s+lead$", re.IGNORECASE),
     ),
+    # Minutes list who came and who did not under a label on a line of its own ("Apologies:", then the names): "who
+    # sent apologies to the may meeting?" (dev d432; a trial's "who sent apologies?" had "Apologies were noted as
+    # above."), "who was absent?", "who was in attendance?", "who attended the governing body meeting?".
+    (
+        re.compile(r"\bapologi(?:es|sed|zed)\b|\bwho\b[^?]*\b(?:was|were)\s+(?:absent|missing)\b", re.IGNORECASE),
+        re.compile(r"^apologies$", re.IGNORECASE),
+    ),
+    (
+        re.compile(r"\bwho\b[^?]*\b(?:attended|in\s+attendance|(?:was|were)\s+present)\b", re.IGNORECASE),
+        re.compile(r"^(?:in\s+attendance|present|attendees)$", re.IGNORECASE),
+    ),
 )
 
 
@@ -230,6 +241,17 @@ def label_of(sentence: str) -> str | None:
     """The label of a line stating a label and its value ("Committee Chair" of "• Committee Chair: Zubair Khan"), or
     None for any other sentence; ``labels_asked`` gives the patterns a label answering a question matches."""
     line = _LABELLED.match(sentence.strip())
+    return line["label"].strip() if line else None
+
+
+# A label alone on its line, its value the list under it ("Apologies:", then "Mrs Elaine Strachan-Hall Registered Nurse").
+_BARE_LABEL = re.compile(r"^(?P<label>[A-Z][A-Za-z/&'’ -]{2,40}?)\s*:\s*$")
+
+
+def bare_label_of(sentence: str) -> str | None:
+    """The label of a line that is a label alone, its value the list under it ("In Attendance" of "In Attendance:"),
+    or None for any other sentence."""
+    line = _BARE_LABEL.match(sentence.strip())
     return line["label"].strip() if line else None
 
 

@@ -674,6 +674,31 @@ def test_a_labelled_line_answers_only_for_what_its_papers_title_names(service, q
     assert not answer.text.startswith(("• Committee Chair", "• Date of Next Meeting", "• Committee Executive Lead")), answer.text
 
 
+@pytest.mark.parametrize(
+    ("question", "named", "not_named"),
+    [
+        # Dev d432 and a trial's "who sent apologies?", which had "Apologies were noted as above.".
+        ("Who sent apologies to the 18 May 2022 CCG Governing Body meeting?", "Elaine Strachan-Hall", "Jo Galloway"),
+        ("who sent apologies?", "Elaine Strachan-Hall", "Jo Galloway"),
+        ("who was absent from the governing body meeting", "Elaine Strachan-Hall", "Jo Galloway"),
+        ("who was in attendance at the governing body meeting?", "Jo Galloway", "Elaine Strachan-Hall"),
+        ("who attended the 18 may meeting?", "Anita Wilson", "Elaine Strachan-Hall"),
+    ],
+)
+def test_the_list_under_a_label_of_its_own_answers_who_came_and_who_did_not(service, question, named, not_named):
+    """The minutes list their attendance under labels on lines of their own ("Apologies:", then the names), which no
+    "Label: value" line states."""
+    answer = service.answer(question)
+    assert not answer.abstained and named in answer.text and not_named not in answer.text, answer.text
+    assert {(c.slug, c.page) for c in answer.citations} == {("ccg-governing-body-minutes-2022-05", 2)}
+
+
+def test_a_list_under_a_label_answers_only_for_the_meeting_its_papers_title_names(service):
+    # No list of the quality committee's attendance is in the documents: not the governing body's.
+    answer = service.answer("who sent apologies to the quality committee?")
+    assert "Strachan-Hall" not in answer.text, answer.text
+
+
 def test_who_a_document_is_from_is_its_sign_off_and_no_other_papers(service):
     """A second review: "who is the letter from?" was declined, just under the answer-or-decline bar, and "who authored
     the performance report?", which names no author, quoted the finance report's cover sheet."""

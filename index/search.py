@@ -57,6 +57,8 @@ _QUERY_WORD = re.compile(r"[A-Za-z]+")
 _CHAT_WORD = re.compile(r"(?<![\w&/-])[A-Za-z][A-Za-z0-9]*(?![\w&/-])")
 # A word, whatever stands between it and the next ("Exec / SRO": "Exec", "SRO").
 _WORD_ANYWHERE = re.compile(r"[A-Za-z0-9]+")
+# A count and the capitals it counts, typed apart ("the 4 Is", "3 Ps"): the documents write them as one ("the 4Is").
+_COUNT_THEN_CAPITALS = re.compile(r"\b(?P<count>\d)\s+(?P<capitals>[A-Z]{1,2}s)\b")
 # A word counts as a name when it is capitalised in this share of its uses after a lower-case word,
 # and is used so at least this often. Set by hand: "geh", "cwpt", "coventry" typed in lower case count
 # as names; words capitalised only now and then (in headings, say) do not. The same share of all its uses, wherever
@@ -303,7 +305,8 @@ class HybridSearcher:
         """A question or topic read as the documents write its words, for answering and briefing alike: chat shorthand
         written out ("avg wait in hosp": "average wait in hospital"; ``index.vocabulary.CHAT_SHORTHAND``) where the
         documents use the full form more and the words beside it are not of a phrase they write the short form in
-        (``_theirs_written_out``), and the start of a name the documents give initials for written as the initials
+        (``_theirs_written_out``), a count typed apart from the capitals it counts as the documents write it one
+        ("the 4 Is": "the 4Is"), and the start of a name the documents give initials for written as the initials
         ("george eliot": "GEH"; ``with_initials``)."""
 
         def spelled(match: re.Match) -> str:
@@ -316,6 +319,11 @@ class HybridSearcher:
             # "what did nhse say about exec / sro engagement?", "the ICB execs": their own phrase, their own word (a review's)
             return word if beside & self._short_form_neighbours.get(stem(word.lower()), frozenset()) else full
 
+        def joined(match: re.Match) -> str:
+            together = match["count"] + match["capitals"]
+            return together if self._one_word_of_theirs(together) else match.group()
+
+        text = _COUNT_THEN_CAPITALS.sub(joined, text)
         return self.with_initials(re.sub(r"\s{2,}", " ", _CHAT_WORD.sub(spelled, text)).strip())
 
     def _neighbours_of_short_forms(self) -> dict[str, frozenset[str]]:

@@ -1238,6 +1238,16 @@ def test_a_question_typed_in_capitals_throughout_keeps_capitals_only_where_they_
     assert not any("capitals throughout" in step for step in service.answer("How many Covid vaccinations?").trace)
 
 
+def test_a_count_typed_apart_from_the_capitals_it_counts_is_read_as_the_documents_write_it(service):
+    # A trial: "what are the 4 Is" missed the PHM Roadmap's "‘4Is’ of Infrastructure, Intelligence, Interventions and
+    # Incentives", as "4 Is" searches for "4" and "is".
+    read = service.searcher.question_as_the_documents_write
+    assert read("what are the 4 Is?") == "what are the 4Is?"
+    assert read("how many of the 4 As are there") == "how many of the 4 As are there"  # the documents write no "4As"
+    answer = service.answer("what are the 4 Is?")
+    assert not answer.abstained and "Infrastructure, Intelligence, Interventions and Incentives" in answer.text, answer.text
+
+
 def test_chat_shorthand_is_read_as_the_documents_write_it(service):
     # Blind sets typed "how many covid +ve patients were in hosp" and "how many ppl went": the documents write
     # "hospitals", "people". A short form the documents use themselves, or typed in capitals (initials: "PLS" is

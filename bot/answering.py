@@ -245,7 +245,7 @@ _MEETING_BODY_TOKENS = frozenset(t for word in MEETING_BODY_WORDS - BODY_WORDS f
 # Words of the labels asked, which no title needs to hold ("chair", "next", "meeting", "date", "exec", "lead").
 _LABEL_WORDS = frozenset(
     tokenize("chair chairs chaired chairing co-chair next meeting meet meets date exec executive lead now")
-    + tokenize("sent send gave give apologies apologised apologized absent missing attended attendance present")
+    + tokenize("sent send gave give received any apologies absent attendance attendees")  # and of lists of attendance
     + tokenize(" ".join(PLEASANTRIES))  # and a message's pleasantries ("ok who chairs ...", a re-review)
 )
 # At most this many sentences in an answer: staff read answers in a chat pane. Set by hand.
@@ -538,6 +538,17 @@ class RankedSentence:
 
     sentence_id: int
     score: float
+
+
+@dataclass(frozen=True)
+class _LabelledFact:
+    """A fact a paper states under a label (``AnsweringService._labelled_facts``): the label's line, or a label alone on
+    its line and the list under it (``listed``)."""
+
+    lines: tuple[int, ...]
+    slug: str
+    label: str
+    listed: bool
 
 
 @dataclass(frozen=True)
@@ -1768,27 +1779,32 @@ class AnsweringService:
 
     def _labelled_lines(self, question: str) -> list[int]:
         """The lines stating what the question asks as a label and its value ("• Committee Chair: Zubair Khan" for "who
-        chairs the cqgc?", ``bot.facts.labels_asked``; or a label alone and the list under it, "Apologies:" and the
-        names), in a document whose title names the body asked about: a word for a body that meets ("committee") or
-        the title's initials ("cqgc") among the question's other words, and at least MIN_TITLE_SHARE of them in the
-        title, as words or initials of four letters or more. None for another body ("who chairs the governing body?",
-        "the audit committee", "the ICS Greener NHS Delivery Board", a review's and a dev near miss), another year ("in
-        2019") or the whole CCG ("ccg" alone names no body that meets). A question naming nothing but the label ("who
-        sent apologies?") is answered when one document alone states it."""
+        chairs the cqgc?", ``bot.facts.labels_asked``), or as a label alone on its line and the list under it
+        ("Apologies:" and the names), in a document whose title names the body asked about: a word for a body that
+        meets ("committee") or the title's initials ("cqgc") among the question's other words, and at least
+        MIN_TITLE_SHARE of them in the title, as words or initials of four letters or more. None for another body ("who
+        chairs the governing body?", "the audit committee", "the ICS Greener NHS Delivery Board", a review's and a dev
+        near miss), another year ("in 2019") or the whole CCG ("ccg" alone names no body that meets), and none unless
+        every label asked is found (the rest of the question is answered as any other).
+
+        A question asking for a list in the label's own words and naming nothing else ("who sent apologies?") is
+        answered when one document alone has that list; not a one-line label ("who is the chair?" names no committee)."""
         labels = labels_asked(question)
         if not labels:
             return []
         asked = [t for t in dict.fromkeys(tokenize(question)) if t not in QUESTION_WORDS and t not in _LABEL_WORDS]
         found: list[int] = []
         for label in labels:
-            stated = [(lines, slug) for lines, slug, text in self._label_lines if label.search(text)]
-            if not asked and len({slug for _, slug in stated}) == 1:
-                found.extend(stated[0][0])
+            facts = [fact for fact in self._labelled_facts if label.search(fact.label)]
+            named = [fact for fact in facts if fact.listed and _says(question, fact.label)]
+            if not asked and named and len({fact.slug for fact in named}) == 1:
+                found.extend(named[0].lines)
                 continue
-            # One line a label: the first in document order whose paper's title names the body asked.
-            lines = next((lines for lines, slug in stated if self._title_names_the_body(slug, asked)), None)
-            if lines is not None:
-                found.extend(lines)
+            # One fact a label: the first in document order whose paper's title names the body asked.
+            fact = next((fact for fact in facts if self._title_names_the_body(fact.slug, asked)), None)
+            if fact is None:
+                return []
+            found.extend(fact.lines)
         return found
 
     def _title_names_the_body(self, slug: str, asked: list[str]) -> bool:
@@ -1804,15 +1820,14 @@ class AnsweringService:
         return bool(held) and sum(held) / len(held) >= MIN_TITLE_SHARE and (names_body or names_the_day)
 
     @cached_property
-    def _label_lines(self) -> list[tuple[tuple[int, ...], str, str]]:
-        """Every line of the corpus that states a label and its value, with its document and label
-        (``bot.facts.label_of``); and every label alone on its line (``bot.facts.bare_label_of``) with the list under it
-        on its page, its value: the label's line and the list's lines together."""
-        stated: list[tuple[tuple[int, ...], str, str]] = []
+    def _labelled_facts(self) -> list[_LabelledFact]:
+        """Every line of the corpus that states a label and its value (``bot.facts.label_of``), and every label alone on
+        its line (``bot.facts.bare_label_of``) with the list under it on its page, its value, in document order."""
+        facts: list[_LabelledFact] = []
         sentences = self.kb.sentences
         for i, (slug, sentence) in enumerate(sentences):
             if (label := label_of(sentence.text)) is not None:
-                stated.append(((i,), slug, label))
+                facts.append(_LabelledFact((i,), slug, label, listed=False))
             elif (label := bare_label_of(sentence.text)) is not None:
                 under = []
                 for j in range(i + 1, len(sentences)):
@@ -1820,8 +1835,8 @@ class AnsweringService:
                         break
                     under.append(j)
                 if under:
-                    stated.append(((i, *under), slug, label))
-        return stated
+                    facts.append(_LabelledFact((i, *under), slug, label, listed=True))
+        return facts
 
     def _author_lines_of(self, slugs: set[str]) -> list[int]:
         """The sign-offs and author lines of these documents, in document order."""
@@ -2005,3 +2020,8 @@ class AnsweringService:
     def _where_chunk(self, chunk_id: int) -> str:
         slug, chunk = self.kb.chunks[chunk_id]
         return f"{slug} p.{chunk.page}"
+
+
+def _says(text: str, words: str) -> bool:
+    """Whether the text says these words together, in any case and spacing ("In Attendance" in "who was in attendance?")."""
+    return bool(re.search(r"\b" + r"\s+".join(map(re.escape, words.split())) + r"\b", text, re.IGNORECASE))

@@ -220,14 +220,16 @@ _LABELS_ASKED = (
     ),
     # Minutes list who came and who did not under a label on a line of its own ("Apologies:", then the names): "who
     # sent apologies to the may meeting?" (dev d432; a trial's "who sent apologies?" had "Apologies were noted as
-    # above."), "who was absent?", "who was in attendance?", "who attended the governing body meeting?".
+    # above."), "were any apologies received?", "who was absent from the governing body?", "who was in attendance?".
+    # Not "who attended" or "who was present": the members present stand in a list of their own with no label, and
+    # "In Attendance" lists only those who are not members (a review).
     (
-        re.compile(r"\bapologi(?:es|sed|zed)\b|\bwho\b[^?]*\b(?:was|were)\s+(?:absent|missing)\b", re.IGNORECASE),
+        re.compile(r"\b(?:who|any)\b[^?]*\bapologies\b|\bapologies\b[^?]*\b(?:received|given|sent|from)\b|\bwho\b[^?]*\b(?:was|were)\s+absent\b", re.IGNORECASE),
         re.compile(r"^apologies$", re.IGNORECASE),
     ),
     (
-        re.compile(r"\bwho\b[^?]*\b(?:attended|in\s+attendance|(?:was|were)\s+present)\b", re.IGNORECASE),
-        re.compile(r"^(?:in\s+attendance|present|attendees)$", re.IGNORECASE),
+        re.compile(r"\bwho\b[^?]*\bin\s+attendance\b|\bwho\s+(?:were|are)\s+the\s+attendees\b", re.IGNORECASE),
+        re.compile(r"^in\s+attendance$", re.IGNORECASE),
     ),
 )
 

@@ -680,9 +680,9 @@ def test_a_labelled_line_answers_only_for_what_its_papers_title_names(service, q
         # Dev d432 and a trial's "who sent apologies?", which had "Apologies were noted as above.".
         ("Who sent apologies to the 18 May 2022 CCG Governing Body meeting?", "Elaine Strachan-Hall", "Jo Galloway"),
         ("who sent apologies?", "Elaine Strachan-Hall", "Jo Galloway"),
+        ("were any apologies received at the governing body meeting?", "Elaine Strachan-Hall", "Jo Galloway"),
         ("who was absent from the governing body meeting", "Elaine Strachan-Hall", "Jo Galloway"),
-        ("who was in attendance at the governing body meeting?", "Jo Galloway", "Elaine Strachan-Hall"),
-        ("who attended the 18 may meeting?", "Anita Wilson", "Elaine Strachan-Hall"),
+        ("who was in attendance at the 18 may meeting?", "Jo Galloway", "Elaine Strachan-Hall"),
     ],
 )
 def test_the_list_under_a_label_of_its_own_answers_who_came_and_who_did_not(service, question, named, not_named):
@@ -693,10 +693,22 @@ def test_the_list_under_a_label_of_its_own_answers_who_came_and_who_did_not(serv
     assert {(c.slug, c.page) for c in answer.citations} == {("ccg-governing-body-minutes-2022-05", 2)}
 
 
-def test_a_list_under_a_label_answers_only_for_the_meeting_its_papers_title_names(service):
-    # No list of the quality committee's attendance is in the documents: not the governing body's.
-    answer = service.answer("who sent apologies to the quality committee?")
-    assert "Strachan-Hall" not in answer.text, answer.text
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who sent apologies to the quality committee?",  # no list of its attendance is in the documents
+        # A review: a one-line label answered a question naming no committee, and "In Attendance" is not everyone
+        # who attended (the members present stand in a list with no label).
+        "who is the chair?",
+        "who chaired the meeting?",
+        "who was the chair present?",
+        "when is the next meeting?",
+        "who attended the governing body meeting?",
+    ],
+)
+def test_a_label_answers_only_what_it_says_of_the_paper_named(service, question):
+    answer = service.answer(question)
+    assert not answer.text.startswith(("• Committee Chair", "• Date of Next Meeting", "In Attendance:", "Apologies:")), answer.text
 
 
 def test_who_a_document_is_from_is_its_sign_off_and_no_other_papers(service):
@@ -1243,7 +1255,10 @@ def test_a_count_typed_apart_from_the_capitals_it_counts_is_read_as_the_document
     # Incentives", as "4 Is" searches for "4" and "is".
     read = service.searcher.question_as_the_documents_write
     assert read("what are the 4 Is?") == "what are the 4Is?"
+    assert read("what are the 4 I's of PHM") == "what are the 4Is of PHM"
     assert read("how many of the 4 As are there") == "how many of the 4 As are there"  # the documents write no "4As"
+    # A review: a number run into the next sentence is no count of capitals.
+    assert read("what was the figure for month 4 Is it higher than month 3?") == "what was the figure for month 4 Is it higher than month 3?"
     answer = service.answer("what are the 4 Is?")
     assert not answer.abstained and "Infrastructure, Intelligence, Interventions and Incentives" in answer.text, answer.text
 

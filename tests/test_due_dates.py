@@ -128,6 +128,13 @@ def test_printed_dues_with_numbers_must_make_a_date_or_year():
         ("what is due in sept", "--09"),
         ("which actions may slip?", None),
         ("actions due may be late", None),  # the verb
+        # A lead trial's "which actions due in may are overdue?" had read "may" as the verb: after a preposition it is
+        # the month, whatever follows; right after "due", before a word the verb never takes, too.
+        ("which actions due in may are overdue?", "--05"),
+        ("which actions due by may are overdue?", "--05"),
+        ("in may, which actions are due?", "--05"),
+        ("actions due may are late", "--05"),
+        ("which actions may be late?", None),
         ("due june 30 2022", "2022-06"),  # a day is no year
         ("due at the end of june", "--06"),
         ("due before june 2022", None),  # asks for more than June

@@ -28,7 +28,10 @@ from index.due_dates import (
     is_due_filter,
     meets_due,
     month_in_financial_year,
+    narrowed_due,
     parse_financial_year,
+    still_to_come,
+    without_deadline,
 )
 from index.records import MISSING_DUE, MISSING_LEAD, ActionRow
 from index.text import collapse_whitespace, is_ordinary_word, plain_tokens, stem
@@ -319,11 +322,11 @@ def parse_action_question(
         question = question[: deadline[1]] + " " + question[deadline[2] :]
     else:
         due = parse_financial_year(question, today)
-    if status == ActionStatus.OVERDUE.value and not due:  # "overdue": due before this month
-        due = due_before(today)
     if month := find_due_month(question):  # "due end of june": the month's words are no words to look for
         due = month_in_financial_year(month[0], due) if due and "/" in due else month[0]
         question = question[: month[1]] + " " + question[month[2] :]
+    if status == ActionStatus.OVERDUE.value:  # "overdue": due before this month, and as asked ("which 22/23 actions ...")
+        due = narrowed_due(due, due_before(today))
     lead, rest = _match_lead(question, leads, ordinary_words)
     if lead is None and (unknown := _lead_the_table_lacks(question, themes, ordinary_words)):
         lead, rest = unknown  # "which green plan actions does SWFT lead?": none, not all 150 (a trial's)
@@ -589,6 +592,8 @@ def describe_matches(
     the documents by slug, for a filter on the document the actions come from. ``table_years``: with no match for a due
     year the table does not reach, say the years it does (not when a note before the listing says them already)."""
     titles = titles or {}
+    if not rows and (none_yet := _none_overdue_yet(f, all_rows, titles)):
+        return ActionListing(none_yet, {}, titles=titles, filter=f)
     if not rows:
         described = _describe_filter(f, titles)
         summary = f"No actions match: {described}." if described else "No actions match."
@@ -603,6 +608,7 @@ def describe_matches(
     # "energy and food actions led by icp": a theme asked for with no rows is said to have none, not left unsaid.
     empty = [theme for theme in f.themes() if not any(within_theme(row.theme, theme) for row in rows)]
     notes = _status_note(f, all_rows, titles) + (f" None {'is' if len(rows) == 1 else 'are'} in {and_list(empty)}." if empty else "")
+    notes += _not_yet_note(f, rows, all_rows)
     notes += _undated_note(f, all_rows)
     summary = _summary(len(rows), len(groups), f, titles, rows)
     return ActionListing(f"{summary}.{notes}" if notes else summary, groups, titles=titles, filter=f)
@@ -621,6 +627,39 @@ def _status_note(f: ActionFilter, all_rows: list[ActionRow], titles: dict[str, s
     if not with_status:
         return " No action in the table has a status."
     return f" Only the actions of {and_list([titles.get(slug, slug) for slug in with_status])} have a status."
+
+
+def _not_yet_overdue(f: ActionFilter, all_rows: list[ActionRow]) -> tuple[list[ActionRow], str]:
+    """For "overdue" of a financial year not over by its deadline ("which 22/23 actions are overdue?" in January 2023):
+    the rows the filter would list without the deadline that are not overdue, and when that year ends ("2022/23 runs to
+    31 March 2023")."""
+    coming = still_to_come(f.due) if f.status == ActionStatus.OVERDUE.value and f.due else []
+    if not coming or f.due is None:
+        return [], ""
+    overdue = filter_actions(all_rows, f)
+    later = [row for row in filter_actions(all_rows, replace(f, due=without_deadline(f.due))) if row not in overdue]
+    ends = and_list([f"{year} runs to {day.day} {day:%B} {day.year}" for year, day in coming])
+    return later, ends
+
+
+def _none_overdue_yet(f: ActionFilter, all_rows: list[ActionRow], titles: dict[str, str]) -> str:
+    """ "None of the 4 actions in Water, due in 2023/24 is overdue yet: 2023/24 runs to 31 March 2024.": why no row of a
+    year not yet over is overdue, said plainly rather than as a filter no action matches; "" for any other filter."""
+    later, ends = _not_yet_overdue(f, all_rows)
+    if not later:
+        return ""
+    described = _describe_filter(replace(f, due=without_deadline(f.due or ""), status=None), titles)
+    which = f"The action {described} is not" if len(later) == 1 else f"None of the {len(later)} actions {described} is"
+    return f"{which} overdue yet: {ends}."
+
+
+def _not_yet_note(f: ActionFilter, rows: list[ActionRow], all_rows: list[ActionRow]) -> str:
+    """For "overdue" of a year not yet over, beside the rows that are: how many more it holds that are not overdue yet."""
+    later, ends = _not_yet_overdue(f, all_rows)
+    if not later:
+        return ""
+    more = "1 more action is" if len(later) == 1 else f"{len(later)} more actions are"
+    return f" {more} due {describe_due(without_deadline(f.due or '') or '')}: not overdue yet, as {ends}."
 
 
 def _undated_note(f: ActionFilter, all_rows: list[ActionRow]) -> str:

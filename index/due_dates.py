@@ -76,6 +76,10 @@ _ALSO_MONTH = re.compile(
 # Two months a question asks for at once, in one due field: "--05|--06" (as two themes are joined); or two financial
 # years, "2023/24|2024/25", either of which a calendar year asked of a table kept by financial year could mean.
 MONTH_SEPARATOR = "|"
+# Two dues a filter asks for together, each of which a row's due must meet: "2022/23&<=2022-12" is the actions due in
+# 2022/23 that were due by December 2022 (those of 2022/23 that are overdue in January 2023: a lead trial had listed the
+# whole year as overdue though it runs to March 2023).
+BOTH_SEPARATOR = "&"
 # A month of any year, as ISO 8601 writes one: "--05" is May.
 _ANY_YEAR = "--"
 # "due by March 2024": due in that month or before it (a month with its year only).
@@ -219,7 +223,9 @@ def is_due_filter(value: str) -> bool:
     """Whether ``value`` is a due as an action filter holds one: a financial year ("2023/24") or several, or a month
     ("2022-05", "--05", "<=2024-03") or several, joined by MONTH_SEPARATOR, each a real year or month. What
     ``meets_due`` and ``describe_due`` read without failing: a filter read back from a conversation's stored state may
-    hold anything (an attack review: "<=zzz" made every "more" fail)."""
+    hold anything (an attack review: "<=zzz" made every "more" fail). Several joined by BOTH_SEPARATOR are met together."""
+    if BOTH_SEPARATOR in value:
+        return all(part and BOTH_SEPARATOR not in part and is_due_filter(part) for part in value.split(BOTH_SEPARATOR))
     return bool(financial_years_asked(value)) or all(_is_month_filter(month) for month in value.split(MONTH_SEPARATOR))
 
 
@@ -238,13 +244,18 @@ def calendar_year_due(year: int) -> str:
 
 def meets_due(normalised_due: str | None, due: str) -> bool:
     """Whether a row's normalised due meets a due filter: in its financial year (or one of its several), or in its
-    month (``due_in_month``)."""
+    month (``due_in_month``); each of several joined by BOTH_SEPARATOR."""
+    if BOTH_SEPARATOR in due:
+        return all(meets_due(normalised_due, part) for part in due.split(BOTH_SEPARATOR))
     years = financial_years_asked(due)
     return financial_year_of(normalised_due) in years if years else due_in_month(normalised_due, due)
 
 
 def describe_due(due: str) -> str:
-    """How a due filter reads after "due": "in 2023/24", "in 2023/24 or 2024/25", or a month's "in May 2022"."""
+    """How a due filter reads after "due": "in 2023/24", "in 2023/24 or 2024/25", a month's "in May 2022", or two met
+    together, "in 2022/23, by December 2022"."""
+    if BOTH_SEPARATOR in due:
+        return ", ".join(describe_due(part) for part in due.split(BOTH_SEPARATOR))
     years = financial_years_asked(due)
     return f"in {' or '.join(years)}" if years else describe_month(due)
 
@@ -258,15 +269,42 @@ def _is_month_filter(month: str) -> bool:
 
 
 def narrowed_due(listed: str | None, deadline: str | None) -> str | None:
-    """The due of a listing's rows that are overdue by ``deadline`` ("<=2026-10", what "overdue" reads as): the
-    listing's own due when all of it falls by then ("overdue" of the actions due in 2023/24 keeps 2023/24: it had listed
-    every overdue action of the table), the earlier of two deadlines ("due by 2024", then "overdue"), else the
-    deadline."""
+    """The due of the rows due as ``listed`` that are overdue by ``deadline`` ("<=2026-10", what "overdue" reads as):
+    the listed due alone when all of it falls by then ("overdue" of the actions due in 2023/24 keeps 2023/24: it had
+    listed every overdue action of the table), the earlier of two deadlines ("due by 2024", then "overdue"), else both
+    met together ("2022/23&<=2022-12" in January 2023: a year not yet over is overdue only in its rows dated earlier; a
+    lead trial had listed all of 2022/23 as overdue, and "overdue" after a later year's listing every overdue action)."""
     if not listed or not deadline or not deadline.startswith(_BY):
         return deadline
-    if listed.startswith(_BY):
-        return min(listed, deadline)
-    return listed if all(due_in_month(one, deadline) for one in listed.split(MONTH_SEPARATOR)) else deadline
+    parts = listed.split(BOTH_SEPARATOR)
+    earliest = min([part for part in parts if part.startswith(_BY)] + [deadline])
+    others = [part for part in parts if not part.startswith(_BY)]
+    if others and all(due_in_month(one, earliest) for part in others for one in part.split(MONTH_SEPARATOR)):
+        return BOTH_SEPARATOR.join(others)
+    return BOTH_SEPARATOR.join([*others, earliest])
+
+
+def still_to_come(due: str) -> list[tuple[str, date]]:
+    """The financial years an overdue filter's due asks for that its deadline falls before the end of, each with its
+    last day ("2022/23&<=2022-12": 2022/23, 31 March 2023): an action due in one is not overdue yet."""
+    parts = due.split(BOTH_SEPARATOR)
+    deadlines = [part for part in parts if part.startswith(_BY)]
+    if not deadlines:
+        return []
+    years = [year for part in parts for year in financial_years_asked(part)]
+    return [(year, financial_year_last_day(year)) for year in years if not due_in_month(year, min(deadlines))]
+
+
+def without_deadline(due: str) -> str | None:
+    """A due filter without the deadline "overdue" put in it: "2022/23" of "2022/23&<=2022-12"; None when it is all
+    deadline."""
+    return BOTH_SEPARATOR.join(part for part in due.split(BOTH_SEPARATOR) if not part.startswith(_BY)) or None
+
+
+def financial_year_last_day(financial_year: str) -> date:
+    """ "2022/23" -> 31 March 2023."""
+    year, month = financial_year_end(int(financial_year[:4]))
+    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 def describe_month(month: str) -> str:

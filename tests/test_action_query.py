@@ -220,6 +220,29 @@ def test_the_nearest_match_of_overdue_says_what_its_rows_are(table, question, ne
     assert "overdue" not in " ".join(lines[2:])
 
 
+def test_overdue_of_a_year_not_over_lists_only_its_rows_dated_before_this_month(table):
+    """A lead trial, on 15 January 2023: "which 22/23 actions are overdue?" answered "72 actions are overdue (due in
+    2022/23 and not marked closed)", though 2022/23 runs to 31 March 2023. Today is 1 February 2023: of 2022/23 only the
+    letter's rows dated May and June 2022 are overdue, and the year's own rows are said to be still to come."""
+    listing = _answer("which 22/23 actions are overdue?", table)
+    assert listing.summary.startswith("5 actions are overdue (due in 2022/23, by January 2023 and not marked closed)")
+    assert "67 more actions are due in 2022/23: not overdue yet, as 2022/23 runs to 31 March 2023." in listing.summary
+    assert all(row.source == "nhse-system-review-letter-2022-05" for row in listing.rows())
+    # None overdue yet is said plainly, not as a filter nothing matches with a nearer one that drops the year.
+    for question in ("which water actions due in 23/24 are overdue?", "are any of the 23/24 water actions overdue?"):
+        text = render_listing_text(_answer(question, table))
+        assert text == "None of the 4 actions in Water, due in 2023/24 is overdue yet: 2023/24 runs to 31 March 2024.", text
+
+
+def test_overdue_of_a_month_keeps_the_month(table):
+    """A lead trial: "which actions due in may are overdue?" read "may" as the verb and listed every overdue action
+    ("72 actions are overdue (due by July 2023 ..."): the letter's three rows due at the end of May are the ones."""
+    listing = _answer("which actions due in may are overdue?", table)
+    assert listing.summary.startswith("3 actions are overdue (due in May, by January 2023 and not marked closed)")
+    assert {row.due for row in listing.rows()} == {"End May 22"}
+    assert _parse("which actions may be late?", table).due == "<=2023-01"  # "may" the verb: overdue, of any month
+
+
 def test_the_trust_and_pcn_actions_are_told_from_the_ics_ones(table):
     """The Green Plan splits each action plan into actions for the ICS and actions for every Trust and PCN."""
     trust = _parse("list the trust / pcn specific actions", table)

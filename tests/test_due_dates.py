@@ -3,16 +3,20 @@ from datetime import date
 import pytest
 
 from index.due_dates import (
+    describe_due,
     describe_month,
     due_in_month,
     financial_year_of,
     find_due_by_year,
+    is_due_filter,
     is_normalised_due,
     is_readable_due,
+    meets_due,
     narrowed_due,
     normalise_due,
     parse_due_month,
     parse_financial_year,
+    still_to_come,
 )
 
 # 1 February 2023 falls in financial year 2022/23; 1 April 2023 starts 2023/24.
@@ -202,6 +206,23 @@ def test_a_year_asked_to_be_due_by_reads_as_every_due_up_to_its_end(question, by
 
 def test_overdue_of_a_listing_keeps_a_year_already_over_and_the_earlier_deadline():
     assert narrowed_due("2023/24", "<=2026-10") == "2023/24"  # all of 2023/24 was due by October 2026
-    assert narrowed_due("2027/28", "<=2026-10") == "<=2026-10"  # not yet over: the deadline, as before
+    # A year not yet over: its rows dated by the deadline, both met together (the deadline alone had listed every
+    # overdue action of any year as overdue of 2027/28).
+    assert narrowed_due("2027/28", "<=2026-10") == "2027/28&<=2026-10"
     assert narrowed_due("<=2024-12", "<=2026-10") == "<=2024-12"  # "due by 2024", then "overdue": those due by 2024
     assert narrowed_due(None, "<=2026-10") == "<=2026-10"
+    assert narrowed_due("2027/28&<=2026-10", "<=2026-08") == "2027/28&<=2026-08"  # overdue asked again, later on
+
+
+def test_a_financial_year_not_over_is_overdue_only_in_its_rows_dated_by_the_deadline():
+    """A lead trial, on 15 January 2023: "which 22/23 actions are overdue?" listed all 72 due in 2022/23, a year that
+    runs to 31 March 2023. Both the year and the deadline must be met: only the rows dated in the year by December
+    2022 are overdue, and the year's end is what the rest wait for."""
+    due = narrowed_due("2022/23", "<=2022-12")
+    assert due is not None and is_due_filter(due)
+    assert meets_due("2022-05-31", due) and meets_due("2022-06", due)
+    assert not meets_due("2022/23", due) and not meets_due("2023-02-01", due) and not meets_due("2021-05", due)
+    assert describe_due(due) == "in 2022/23, by December 2022"
+    assert still_to_come(due) == [("2022/23", date(2023, 3, 31))]
+    assert still_to_come(narrowed_due("2021/22", "<=2022-12") or "") == []  # over: nothing still to come
+    assert not is_due_filter("2022/23&") and not is_due_filter("2022/23&&<=2022-12")

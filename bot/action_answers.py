@@ -25,7 +25,7 @@ from bot.action_query import (
     settle_narrowing,
     words_in_lower_case,
 )
-from index.due_dates import as_month_filter, parse_due_month, parse_financial_year
+from index.due_dates import as_month_filter, find_period, parse_due_month, parse_financial_year
 from index.records import ActionRow
 from index.store import KnowledgeBase
 from index.text import tokenize, without_whitespace
@@ -178,9 +178,10 @@ class ActionAnswerer:
         self, due: str | None, lead: str | None, theme: str | None, text: str | None, today: date
     ) -> ActionFilter:
         """A filter from separate options (CLI flags, /due and /owner); ValueError names a bad one."""
-        year = (parse_financial_year(due, today) or parse_due_month(f"due {due}") or as_month_filter(due)) if due else None
+        period = find_period(due, today) if due else None  # "this quarter", "next month"
+        year = (parse_financial_year(due, today) or parse_due_month(f"due {due}") or as_month_filter(due) or (period[0] if period else None)) if due else None
         if due and year is None:
-            raise ValueError(f"not a financial year or month: {due!r} (try 23/24, 2023-24, 'this financial year' or 'May 22')")
+            raise ValueError(f"not a financial year or month: {due!r} (try 23/24, 2023-24, 'this financial year', 'May 22' or 'this quarter')")
         matched_theme = match_theme(theme, self.themes) if theme else None
         if theme and matched_theme is None:
             raise ValueError(f"no theme like {theme!r}; the themes are: {', '.join(self.themes)}")

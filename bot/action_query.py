@@ -21,16 +21,21 @@ from typing import NamedTuple
 
 from index.due_dates import (
     describe_due,
+    describe_period,
     due_before,
+    financial_year_last_day,
     financial_years_asked,
+    financial_years_of_period,
     find_due_by_year,
     find_due_month,
+    find_period,
     is_due_filter,
     meets_due,
     month_in_financial_year,
     narrowed_due,
     parse_financial_year,
     still_to_come,
+    within_period,
     without_deadline,
 )
 from index.records import MISSING_DUE, MISSING_LEAD, ActionRow
@@ -320,6 +325,9 @@ def parse_action_question(
     if deadline := find_due_by_year(question, today):  # "due by 24/25": all that is due by then, not only what is due in it
         due: str | None = deadline[0]
         question = question[: deadline[1]] + " " + question[deadline[2] :]
+    elif period := find_period(question, today):  # "this quarter": its days, not a word to look for
+        due = period[0]
+        question = question[: period[1]] + " " + question[period[2] :]
     else:
         due = parse_financial_year(question, today)
     if month := find_due_month(question):  # "due end of june": the month's words are no words to look for
@@ -609,6 +617,7 @@ def describe_matches(
     empty = [theme for theme in f.themes() if not any(within_theme(row.theme, theme) for row in rows)]
     notes = _status_note(f, all_rows, titles) + (f" None {'is' if len(rows) == 1 else 'are'} in {and_list(empty)}." if empty else "")
     notes += _not_yet_note(f, rows, all_rows)
+    notes += _by_year_note(f, rows)
     notes += _undated_note(f, all_rows)
     summary = _summary(len(rows), len(groups), f, titles, rows)
     return ActionListing(f"{summary}.{notes}" if notes else summary, groups, titles=titles, filter=f)
@@ -627,6 +636,30 @@ def _status_note(f: ActionFilter, all_rows: list[ActionRow], titles: dict[str, s
     if not with_status:
         return " No action in the table has a status."
     return f" Only the actions of {and_list([titles.get(slug, slug) for slug in with_status])} have a status."
+
+
+def _by_year_note(f: ActionFilter, rows: list[ActionRow]) -> str:
+    """For a period asked ("this quarter"): what the rows' dues can say of it. Most are by financial year only, so the
+    listing is of the year the period falls in; a lead must not read them as due within it (a lead trial's "which are
+    due this quarter?" had searched the actions for the word "quarter"). Rows with a finer due are placed exactly."""
+    if not f.due or not financial_years_of_period(f.due):
+        return ""
+    period = describe_period(f.due)
+    by_year = Counter(row.due_normalised for row in rows if row.due_normalised and _FINANCIAL_YEAR.fullmatch(row.due_normalised))
+    said = []
+    for year, count in by_year.items():
+        last_day = financial_year_last_day(year)
+        which = "these are" if count == len(rows) else f"{count} of these {'is' if count == 1 else 'are'}"
+        when = "within" if within_period(last_day, f.due) else "not necessarily within"
+        said.append(f"{which} due by the end of {year} ({last_day.day} {last_day:%B} {last_day.year}), {when} {period}")
+    finer = len(rows) - sum(by_year.values())
+    if not said:
+        return ""
+    if finer:
+        said.append(f"the other {finer} {'has' if finer == 1 else 'have'} a due date within {period}")
+    else:
+        said.append(f"an action given a finer due date (a month, or a quarter's end) is listed only when it falls in {period}")
+    return f" The table gives most due dates by financial year only: {'; '.join(said)}."
 
 
 def _not_yet_overdue(f: ActionFilter, all_rows: list[ActionRow]) -> tuple[list[ActionRow], str]:

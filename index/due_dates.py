@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from index.vocabulary import (
     DAY_BEFORE_MONTH,
@@ -80,6 +80,15 @@ MONTH_SEPARATOR = "|"
 # 2022/23 that were due by December 2022 (those of 2022/23 that are overdue in January 2023: a lead trial had listed the
 # whole year as overdue though it runs to March 2023).
 BOTH_SEPARATOR = "&"
+# A stretch of days a question asks dues for, told from today ("this quarter", "next month", "this week"), as
+# ISO 8601 writes an interval's two days: "2023-07-01..2023-09-30". A due falls in it when it overlaps it: a financial
+# year holding it, or a month or day within it; the table gives most dues by financial year only.
+PERIOD_SEPARATOR = ".."
+_PERIOD_ASKED = re.compile(
+    rf"\b(?P<which>this|current|{LATER_YEAR}|{EARLIER_YEAR})\s+(?P<unit>quarter|month|week)\b", re.IGNORECASE
+)
+_LATER = re.compile(rf"^(?:{LATER_YEAR})$", re.IGNORECASE)
+_EARLIER = re.compile(rf"^(?:{EARLIER_YEAR})$", re.IGNORECASE)
 # A month of any year, as ISO 8601 writes one: "--05" is May.
 _ANY_YEAR = "--"
 # "due by March 2024": due in that month or before it (a month with its year only).
@@ -118,6 +127,76 @@ def find_due_by_year(text: str, today: date) -> tuple[str, int, int] | None:
             continue
         return f"{_BY}{year:04d}-{month:02d}", match.start(), match.end()
     return None
+
+
+def find_period(text: str, today: date) -> tuple[str, int, int] | None:
+    """The stretch of days a question asks dues for, told from ``today`` ("2023-07-01..2023-09-30" for "this quarter"
+    on 10 August 2023: a quarter of the financial year, whose quarters are the calendar's), and where the words asking
+    it stand; None when it asks for none."""
+    match = _PERIOD_ASKED.search(text)
+    if not match:
+        return None
+    offset = 1 if _LATER.match(match["which"]) else -1 if _EARLIER.match(match["which"]) else 0
+    unit = match["unit"].lower()
+    if unit == "week":  # Monday to Sunday
+        start = today - timedelta(days=today.weekday()) + timedelta(weeks=offset)
+        return f"{start.isoformat()}{PERIOD_SEPARATOR}{(start + timedelta(days=6)).isoformat()}", match.start(), match.end()
+    months = 3 if unit == "quarter" else 1
+    first = (today.year * 12 + today.month - 1) // months * months + offset * months  # months since year 0
+    start, last = date(first // 12, first % 12 + 1, 1), first + months - 1
+    end = date(last // 12, last % 12 + 1, calendar.monthrange(last // 12, last % 12 + 1)[1])
+    return f"{start.isoformat()}{PERIOD_SEPARATOR}{end.isoformat()}", match.start(), match.end()
+
+
+def _period(due: str) -> tuple[date, date] | None:
+    """The first and last days of a period filter ("2023-07-01..2023-09-30"); None for any other due."""
+    parts = due.split(PERIOD_SEPARATOR)
+    if len(parts) != 2 or not all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", part) and is_normalised_due(part) for part in parts):
+        return None
+    start, end = date.fromisoformat(parts[0]), date.fromisoformat(parts[1])
+    return (start, end) if start <= end else None
+
+
+def _days_of(normalised_due: str | None) -> tuple[date, date] | None:
+    """The days a normalised due spans: a financial year's, a month's, or the one day."""
+    if not normalised_due or not is_normalised_due(normalised_due):
+        return None
+    if "/" in normalised_due:
+        start = date(int(normalised_due[:4]), FIRST_MONTH_OF_FINANCIAL_YEAR, 1)
+        return start, financial_year_last_day(normalised_due)
+    year, month = int(normalised_due[:4]), int(normalised_due[5:7])
+    if len(normalised_due) == len("2022-05"):
+        return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+    day = date.fromisoformat(normalised_due)
+    return day, day
+
+
+def within_period(day: date, due: str) -> bool:
+    """Whether a day falls in a period filter ("2023-07-01..2023-09-30")."""
+    period = _period(due)
+    return period is not None and period[0] <= day <= period[1]
+
+
+def financial_years_of_period(due: str) -> list[str]:
+    """The financial years a period filter falls in ("2023/24" for this quarter); [] for any other due."""
+    period = _period(due)
+    if period is None:
+        return []
+    return list(dict.fromkeys(financial_year_containing(day) for day in period))
+
+
+def describe_period(due: str) -> str:
+    """A period filter in words: "August 2023", "July to September 2023", "7 to 13 August 2023"."""
+    period = _period(due)
+    if period is None:
+        return due
+    start, end = period
+    whole_months = start.day == 1 and end.day == calendar.monthrange(end.year, end.month)[1]
+    if whole_months:
+        first = f"{start:%B}" if start.year == end.year else f"{start:%B} {start.year}"
+        return f"{end:%B} {end.year}" if (start.year, start.month) == (end.year, end.month) else f"{first} to {end:%B} {end.year}"
+    first = str(start.day) if (start.year, start.month) == (end.year, end.month) else f"{start.day} {start:%B}" if start.year == end.year else f"{start.day} {start:%B} {start.year}"
+    return f"{first} to {end.day} {end:%B} {end.year}"
 
 
 def due_before(day: date) -> str:
@@ -226,6 +305,8 @@ def is_due_filter(value: str) -> bool:
     hold anything (an attack review: "<=zzz" made every "more" fail). Several joined by BOTH_SEPARATOR are met together."""
     if BOTH_SEPARATOR in value:
         return all(part and BOTH_SEPARATOR not in part and is_due_filter(part) for part in value.split(BOTH_SEPARATOR))
+    if PERIOD_SEPARATOR in value:
+        return _period(value) is not None
     return bool(financial_years_asked(value)) or all(_is_month_filter(month) for month in value.split(MONTH_SEPARATOR))
 
 
@@ -247,15 +328,22 @@ def meets_due(normalised_due: str | None, due: str) -> bool:
     month (``due_in_month``); each of several joined by BOTH_SEPARATOR."""
     if BOTH_SEPARATOR in due:
         return all(meets_due(normalised_due, part) for part in due.split(BOTH_SEPARATOR))
+    if (period := _period(due)) is not None:  # a due overlapping it: a financial year holding it, a day within it
+        days = _days_of(normalised_due)
+        return days is not None and days[0] <= period[1] and period[0] <= days[1]
     years = financial_years_asked(due)
     return financial_year_of(normalised_due) in years if years else due_in_month(normalised_due, due)
 
 
 def describe_due(due: str) -> str:
-    """How a due filter reads after "due": "in 2023/24", "in 2023/24 or 2024/25", a month's "in May 2022", or two met
-    together, "in 2022/23, by December 2022"."""
+    """How a due filter reads after "due": "in 2023/24", "in 2023/24 or 2024/25", a month's "in May 2022", a period's
+    "in 2023/24 (the financial year July to September 2023 falls in)", or two met together, "in 2022/23, by December
+    2022"."""
     if BOTH_SEPARATOR in due:
         return ", ".join(describe_due(part) for part in due.split(BOTH_SEPARATOR))
+    if years := financial_years_of_period(due):
+        kind = "year" if len(years) == 1 else "years"
+        return f"in {' or '.join(years)} (the financial {kind} {describe_period(due)} falls in)"
     years = financial_years_asked(due)
     return f"in {' or '.join(years)}" if years else describe_month(due)
 

@@ -243,6 +243,25 @@ def test_overdue_of_a_month_keeps_the_month(table):
     assert _parse("which actions may be late?", table).due == "<=2023-01"  # "may" the verb: overdue, of any month
 
 
+def test_a_period_told_from_today_lists_the_financial_year_it_falls_in_and_says_so(table):
+    """A lead trial: "what's due this quarter?" listed the actions mentioning "quarter". The table gives most dues by
+    financial year: it lists the year the quarter falls in, says that is all it can tell, and places the rows with a
+    finer due date exactly (the letter's, at the end of May and in June 2022)."""
+    listing = _answer("what's due this quarter?", table)  # 1 February 2023: January to March 2023
+    assert listing.summary.startswith("67 actions are due in 2022/23 (the financial year January to March 2023 falls in)")
+    assert "these are due by the end of 2022/23 (31 March 2023), within January to March 2023" in listing.summary
+    themes = list(dict.fromkeys(row.theme for row in table))
+    may = parse_action_question("which actions are due this month?", themes, [], date(2022, 5, 10))
+    assert may is not None and may.text is None  # no word "month" to look for
+    rows = filter_actions(table, may)
+    said = describe_matches(rows, may, table).summary
+    assert said.startswith("70 actions are due in 2022/23 (the financial year May 2022 falls in)"), said
+    assert "67 of these are due by the end of 2022/23 (31 March 2023), not necessarily within May 2022; the other 3 have a due date within May 2022." in said
+    assert {row.due for row in rows if row.source == "nhse-system-review-letter-2022-05"} == {"End May 22"}
+    week = parse_action_question("anything due next week?", themes, [], date(2023, 8, 10))
+    assert week is not None and week.due == "2023-08-14..2023-08-20" and week.text is None
+
+
 def test_the_trust_and_pcn_actions_are_told_from_the_ics_ones(table):
     """The Green Plan splits each action plan into actions for the ICS and actions for every Trust and PCN."""
     trust = _parse("list the trust / pcn specific actions", table)

@@ -8,6 +8,7 @@ from index.due_dates import (
     due_in_month,
     financial_year_of,
     find_due_by_year,
+    find_period,
     is_due_filter,
     is_normalised_due,
     is_readable_due,
@@ -226,3 +227,28 @@ def test_a_financial_year_not_over_is_overdue_only_in_its_rows_dated_by_the_dead
     assert still_to_come(due) == [("2022/23", date(2023, 3, 31))]
     assert still_to_come(narrowed_due("2021/22", "<=2022-12") or "") == []  # over: nothing still to come
     assert not is_due_filter("2022/23&") and not is_due_filter("2022/23&&<=2022-12")
+
+
+@pytest.mark.parametrize(
+    ("question", "today", "period", "said"),
+    [
+        ("what's due this quarter?", date(2023, 8, 10), "2023-07-01..2023-09-30", "in 2023/24 (the financial year July to September 2023 falls in)"),
+        ("and this month?", date(2023, 8, 10), "2023-08-01..2023-08-31", "in 2023/24 (the financial year August 2023 falls in)"),
+        ("due next quarter", date(2023, 2, 1), "2023-04-01..2023-06-30", "in 2023/24 (the financial year April to June 2023 falls in)"),
+        ("due last month", date(2023, 1, 15), "2022-12-01..2022-12-31", "in 2022/23 (the financial year December 2022 falls in)"),
+        # A week across the year's end falls in both.
+        ("this week", date(2023, 3, 30), "2023-03-27..2023-04-02", "in 2022/23 or 2023/24 (the financial years 27 March to 2 April 2023 falls in)"),
+    ],
+)
+def test_a_period_told_from_today_is_read_as_its_days(question, today, period, said):
+    found = find_period(question, today)
+    assert found is not None and found[0] == period and is_due_filter(period)
+    assert describe_due(period) == said
+
+
+def test_a_due_falls_in_a_period_when_it_overlaps_it():
+    """A due by financial year falls in every period of its year (it is all the table can say); a finer due only in its own."""
+    quarter = "2022-04-01..2022-06-30"
+    assert meets_due("2022/23", quarter) and meets_due("2022-05-31", quarter) and meets_due("2022-06", quarter)
+    assert not meets_due("2023/24", quarter) and not meets_due("2022-07-01", quarter) and not meets_due(None, quarter)
+    assert not is_due_filter("2022-06-30..2022-04-01") and not is_due_filter("2022-02-30..2022-03-01")

@@ -1432,6 +1432,28 @@ def test_this_financial_year_after_a_listing_is_the_year_told_from_today(knowled
     assert resolve("and this month?", asked("2ww performance at uhcw in april?")).question == "and this month (2ww performance at uhcw in april)?"
 
 
+def test_this_quarter_month_or_week_after_a_listing_is_a_time_told_from_today(knowledge_base, embedder):
+    """A lead trial, on 10 August 2023: "which are due this quarter?" and "and this week?" after the actions due in
+    23/24 searched them for the word "quarter" ("No actions match: due in 2023/24, mentioning “quarter”"). The time is
+    told from today; the table gives those dues by financial year, so the rows are the year's, and the answer says so."""
+    from datetime import date
+
+    from bot.answering import AnsweringService
+
+    conversation = Conversation(AnsweringService(knowledge_base, embedder, today=lambda: date(2023, 8, 10)))
+    _, listed = conversation.reply_in_context("which actions are due in 23/24?", ())
+    by_year = "The table gives most due dates by financial year only: these are due by the end of 2023/24 (31 March 2024)"
+    quarter, history = conversation.reply_in_context("which are due this quarter?", listed or ())
+    assert quarter.text.startswith("68 actions are due in 2023/24 (the financial year July to September 2023 falls in)"), quarter.text[:200]
+    assert f"{by_year}, not necessarily within July to September 2023" in quarter.text and "quarter”" not in quarter.text
+    week, _ = conversation.reply_in_context("and this week?", history or ())
+    assert week.text.startswith("68 actions are due in 2023/24 (the financial year 7 to 13 August 2023 falls in)"), week.text[:200]
+    month, _ = conversation.reply_in_context("which are due this month?", listed or ())
+    assert month.text.startswith("68 actions are due in 2023/24 (the financial year August 2023 falls in)"), month.text[:200]
+    alone, _ = conversation.reply_in_context("what's due this quarter?", ())
+    assert alone.text.splitlines()[0] == quarter.text.splitlines()[0]
+
+
 def test_how_many_of_those_with_a_thing_of_its_own_is_no_narrowing_of_the_listing(service):
     """A review: "how many of those EV charging points does SWFT have?" after the travel actions had been answered
     "1 action is in Travel and Transport and mentions ..."; "those" goes with the charging points, not the rows."""

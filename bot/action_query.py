@@ -339,7 +339,10 @@ def parse_action_question(
     if lead is None and (unknown := _lead_the_table_lacks(question, themes, ordinary_words)):
         lead, rest = unknown  # "which green plan actions does SWFT lead?": none, not all 150 (a trial's)
     before_topic, topic = _split_topic(rest)
-    theme, leftover = _match_theme(_content_words(before_topic), themes)
+    content = _content_words(before_topic)
+    phrase = _phrase_across_themes(before_topic, themes)  # "food waste": words to look for, not the Waste theme
+    theme, leftover = _match_theme([word for word in content if word not in phrase], themes)
+    leftover = [word for word in content if word in phrase or word in leftover]
     if theme and _JOINED.search(before_topic):
         others = [t for t in themes if not within_theme(t, theme) and not within_theme(theme, t)]
         other, rest_after = _match_theme(leftover, others)
@@ -898,6 +901,23 @@ def _content_words(text: str) -> list[str]:
     """The words of ``text`` that say what an action is about: the tokenizer's words, unstemmed (they are
     shown back: "mention “inhalers”"), without figures, financial years or the words of asking."""
     return [word for word in plain_tokens(text) if word.isalnum() and word[0].isalpha() and len(word) > 1 and word not in _STOPWORDS]
+
+
+def _phrase_across_themes(text: str, themes: list[str]) -> set[str]:
+    """Words standing side by side that each name a theme alone but no one theme together: a phrase of the actions'
+    text ("food waste" names Food and Nutrition and Waste; the Food and Nutrition action "... reducing food waste" is
+    what a lead asking "what actions are there for food waste?" wants, and a trial had got the Waste theme's actions
+    mentioning "food" alone). Words of one theme's name ("building energy", "capital projects") name that theme."""
+    tokens = plain_tokens(text)
+    phrase: set[str] = set()
+    for pair in zip(tokens, tokens[1:]):
+        words = _content_words(" ".join(pair))
+        if len(words) < len(pair):  # "water actions", "the waste": a word of asking between
+            continue
+        together, unused = _match_theme(words, themes)
+        if together is not None and unused and all(_match_theme([word], themes)[0] is not None for word in words):
+            phrase.update(words)
+    return phrase
 
 
 def _match_theme(words: list[str], themes: list[str]) -> tuple[str | None, list[str]]:

@@ -262,6 +262,21 @@ def test_a_period_told_from_today_lists_the_financial_year_it_falls_in_and_says_
     assert week is not None and week.due == "2023-08-14..2023-08-20" and week.text is None
 
 
+def test_two_words_naming_two_themes_side_by_side_are_a_phrase_to_look_for(table):
+    """A lead trial: "what actions are there for food waste?" read the Waste theme and the word "food", and missed the
+    Food and Nutrition action on reducing food waste (p. 87) that `actions --text "food waste"` finds."""
+    food_waste = _parse("what actions are there for food waste?", table)
+    assert food_waste.theme is None and food_waste.text == "food waste"
+    listing = _answer("what actions are there for food waste?", table)
+    assert {row.theme for row in listing.rows()} == {"Food and Nutrition", "Waste"}
+    assert any(row.theme == "Food and Nutrition" and "food waste" in row.action for row in listing.rows())
+    # A theme's own name, or a theme beside a word of asking, is still the theme.
+    assert _parse("which water actions are due in 23/24?", table) == ActionFilter(due="2023/24", theme="Water")
+    assert _parse("who leads the water actions?", table) == ActionFilter(theme="Water")
+    assert _parse("what are the capital projects actions?", table) == ActionFilter(theme="Capital Projects")
+    assert _parse("which food and nutrition actions are there?", table) == ActionFilter(theme="Food and Nutrition")
+
+
 def test_the_trust_and_pcn_actions_are_told_from_the_ics_ones(table):
     """The Green Plan splits each action plan into actions for the ICS and actions for every Trust and PCN."""
     trust = _parse("list the trust / pcn specific actions", table)

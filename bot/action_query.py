@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from enum import Enum
-from itertools import combinations
+from itertools import combinations, pairwise
 from typing import NamedTuple
 
 from index.due_dates import (
@@ -67,6 +67,24 @@ def asks_about_actions(question: str) -> bool:
     """Whether a question says it is about actions ("actions", "due", "who leads", ...): one that does not, read as one
     only for the lead it names, is answered by the table only when an action matches."""
     return bool(_ACTION_CUE.search(question) or _WHAT_IS_LED.search(question))
+
+
+# A question asking for a listing of actions, "actions" the thing asked for: "what actions are there for GEH?", "which
+# actions mention GEH?", "list the actions for GEH", "are there any actions on GEH?"; not one asking what was done, "what
+# actions are being taken to reduce waits at GEH?", nor "what are the seven actions in the council's plan?". English,
+# set by hand from a lead trial's question.
+_ASKS_FOR_ACTIONS = re.compile(
+    r"^\W*(?:(?:and|so)\s+)?(?:(?:what|which)(?:\s+(?:are|is))?|any|list|show(?:\s+me)?|give\s+me|find|are\s+there|is\s+there)"
+    r"(?:\s+(?:the|any|all|our|an?))?\s+actions?\b"
+    r"(?!\s+(?:are|is|were|was|have|has|had)\s+(?:being|been)\b|\s+(?:taken|did|do|does|will|would|should|could|can|need|needed)\b)",
+    re.IGNORECASE,
+)
+
+
+def asks_for_actions(question: str) -> bool:
+    """Whether a question asks for the actions themselves, as a listing: one the table should answer first, and say so
+    when no action matches, before what the documents say."""
+    return bool(_ASKS_FOR_ACTIONS.search(question))
 
 
 def _asks_a_persons_tasks(question: str, leads: list[str], ordinary_words: frozenset[str] | None) -> bool:
@@ -910,7 +928,7 @@ def _phrase_across_themes(text: str, themes: list[str]) -> set[str]:
     mentioning "food" alone). Words of one theme's name ("building energy", "capital projects") name that theme."""
     tokens = plain_tokens(text)
     phrase: set[str] = set()
-    for pair in zip(tokens, tokens[1:]):
+    for pair in pairwise(tokens):
         words = _content_words(" ".join(pair))
         if len(words) < len(pair):  # "water actions", "the waste": a word of asking between
             continue
@@ -1088,6 +1106,21 @@ def _traits(f: ActionFilter, titles: dict[str, str]) -> list[str]:
     ]
     # An overdue filter's due date is said with its status: no trait of its own (a trial saw "5 actions are , from ...").
     return [trait for trait, value in traits if value and trait]
+
+
+def no_action_said(f: ActionFilter, titles: dict[str, str], question: str = "") -> str:
+    """ "No action in the action table mentions “GEH”.": that the table has none of the actions asked, its words spelled
+    as the ``question`` typed them, to stand before what the documents say instead."""
+    traits = _traits(f, titles)
+    words = [_as_typed(word, question) for word in f.text.split()] if f.text else []
+    predicates = ([f"is {and_list(traits)}"] if traits else []) + ([f"mentions {_quoted_words(' '.join(words))}"] if words else [])
+    return f"No action in the action table {' and '.join(predicates) or 'matches'}."
+
+
+def _as_typed(word: str, question: str) -> str:
+    """A word of a filter (lower case) as the question spells it ("geh" -> "GEH"), or as it is."""
+    typed = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", question, re.IGNORECASE)
+    return typed.group() if typed else word
 
 
 def _describe_filter(f: ActionFilter, titles: dict[str, str]) -> str:

@@ -33,9 +33,11 @@ from bot.action_query import (
     ActionListing,
     and_list,
     asks_about_actions,
+    asks_for_actions,
     detail_asked,
     financial_years_due,
     names_its_themes_in_full,
+    no_action_said,
     render_listing_text,
     row_details,
     status_not_read,
@@ -663,6 +665,13 @@ class AnsweringService:
         table_says_more = action_filter is not None and _table_constraints(action_filter)
         if answer.abstained and listing is not None and table_says_more and not about_the_asker:
             return self.answer_from_table(listing)  # says plainly that no action matches, and the nearest filter that does
+        if listing is not None and not listing.groups and asks_for_actions(question) and not about_the_asker:
+            # "what actions are there for GEH?": the table's answer first, that it has none (a lead trial got only a GEH
+            # cancer-waits sentence, which read as the action asked for); then the documents', their citations as they are.
+            if answer.abstained:
+                return self.answer_from_table(listing)
+            said = no_action_said(action_filter or ActionFilter(), self.actions.titles, question)
+            return replace(answer, text=f"{said} What the documents say:\n\n{answer.text}", trace=["the action table's no match said first", *answer.trace])
         return answer
 
     def _unreadable_year(self, question: str) -> str:

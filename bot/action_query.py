@@ -925,10 +925,11 @@ def _phrase_across_themes(text: str, themes: list[str]) -> set[str]:
     """Words standing side by side that each name a theme alone but no one theme together: a phrase of the actions'
     text ("food waste" names Food and Nutrition and Waste; the Food and Nutrition action "... reducing food waste" is
     what a lead asking "what actions are there for food waste?" wants, and a trial had got the Waste theme's actions
-    mentioning "food" alone). Words of one theme's name ("building energy", "capital projects") name that theme."""
-    tokens = plain_tokens(text)
+    mentioning "food" alone). Words of one theme's name ("building energy", "capital projects") name that theme, and
+    words a comma or "and" joins ("medicines, water") name two themes."""
+    pairs = [pair for part in _JOINED.split(text) for pair in pairwise(plain_tokens(part))]
     phrase: set[str] = set()
-    for pair in pairwise(tokens):
+    for pair in pairs:
         words = _content_words(" ".join(pair))
         if len(words) < len(pair):  # "water actions", "the waste": a word of asking between
             continue

@@ -275,6 +275,7 @@ def test_two_words_naming_two_themes_side_by_side_are_a_phrase_to_look_for(table
     assert _parse("who leads the water actions?", table) == ActionFilter(theme="Water")
     assert _parse("what are the capital projects actions?", table) == ActionFilter(theme="Capital Projects")
     assert _parse("which food and nutrition actions are there?", table) == ActionFilter(theme="Food and Nutrition")
+    assert _parse("medicines, water actions", table) == ActionFilter(theme="Water|Medicines")  # joined: two themes
 
 
 def test_the_trust_and_pcn_actions_are_told_from_the_ics_ones(table):

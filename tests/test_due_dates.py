@@ -140,6 +140,8 @@ def test_printed_dues_with_numbers_must_make_a_date_or_year():
         ("in may, which actions are due?", "--05"),
         ("actions due may are late", "--05"),
         ("which actions may be late?", None),
+        ("which actions that ICP is responsible for may slip?", None),  # a review: the verb after a preposition
+        ("which of the actions ICP is accountable for may be late?", None),
         ("due june 30 2022", "2022-06"),  # a day is no year
         ("due at the end of june", "--06"),
         ("due before june 2022", None),  # asks for more than June

@@ -22,6 +22,7 @@ from bot.action_query import (
     match_theme,
     nearest_rows_shown,
     parse_action_question,
+    phrases_written,
     settle_narrowing,
     words_in_lower_case,
 )
@@ -64,6 +65,7 @@ class ActionAnswerer:
         self.sources = frozenset(row.source for row in kb.actions)  # the documents the table's rows come from
         self.titles = {slug: kb.by_slug[slug].record.title for slug in self.sources if slug in kb.by_slug}
         self.ordinary_words = words_in_lower_case(sentence.text for _, sentence in kb.sentences)
+        self.phrases = phrases_written(kb.actions)
 
     def rows_in(self, sentence_id: int) -> list[RowSpan]:
         """The rows that start in this sentence, in order; none for a sentence of prose."""
@@ -169,7 +171,7 @@ class ActionAnswerer:
         the one document of the table's the question names, its naming words taken out of it."""
         if not self.kb.actions:
             return None
-        parsed = parse_action_question(question, self.themes, self.leads, today, self.ordinary_words, source)
+        parsed = parse_action_question(question, self.themes, self.leads, today, self.ordinary_words, source, self.phrases)
         # Settled here, once, so a conversation remembers the filter its listing used ("which of those ..."
         # narrows the one action listed, not the theme's thirteen).
         return settle_narrowing(parsed, self.kb.actions) if parsed is not None else None

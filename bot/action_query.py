@@ -318,12 +318,14 @@ def parse_action_question(
     today: date,
     ordinary_words: frozenset[str] | None = None,
     source: str | None = None,
+    phrases: frozenset[tuple[str, str]] = frozenset(),
 ) -> ActionFilter | None:
     """The filter a question about actions asks for, or None for an ordinary question. A person's
     first name or surname alone must be written with a capital when it is among ``ordinary_words``
     (the documents' words in lower case; always, when they are not given): "grant funding" names nobody.
     ``source`` is the document the question names, its naming words already taken out by the caller;
-    like a theme, it makes one stray word beside it noise rather than a word to look for."""
+    like a theme, it makes one stray word beside it noise rather than a word to look for. ``phrases``: the pairs of
+    words the actions write side by side (``phrases_written``), which two theme words may be (``_phrase_across_themes``)."""
     if not asks_about_actions(question):
         if not _asks_a_persons_tasks(question, leads, ordinary_words):
             return None
@@ -358,7 +360,7 @@ def parse_action_question(
         lead, rest = unknown  # "which green plan actions does SWFT lead?": none, not all 150 (a trial's)
     before_topic, topic = _split_topic(rest)
     content = _content_words(before_topic)
-    phrase = _phrase_across_themes(before_topic, themes)  # "food waste": words to look for, not the Waste theme
+    phrase = _phrase_across_themes(before_topic, themes, phrases)  # "food waste": words to look for, not the Waste theme
     theme, leftover = _match_theme([word for word in content if word not in phrase], themes)
     leftover = [word for word in content if word in phrase or word in leftover]
     if theme and _JOINED.search(before_topic):
@@ -921,13 +923,20 @@ def _content_words(text: str) -> list[str]:
     return [word for word in plain_tokens(text) if word.isalnum() and word[0].isalpha() and len(word) > 1 and word not in _STOPWORDS]
 
 
-def _phrase_across_themes(text: str, themes: list[str]) -> set[str]:
-    """Words standing side by side that each name a theme alone but no one theme together: a phrase of the actions'
-    text ("food waste" names Food and Nutrition and Waste; the Food and Nutrition action "... reducing food waste" is
-    what a lead asking "what actions are there for food waste?" wants, and a trial had got the Waste theme's actions
-    mentioning "food" alone). Words of one theme's name ("building energy", "capital projects") name that theme, and
-    words a comma or "and" joins ("medicines, water") name two themes."""
-    pairs = [pair for part in _JOINED.split(text) for pair in pairwise(plain_tokens(part))]
+def phrases_written(rows: Iterable[ActionRow]) -> frozenset[tuple[str, str]]:
+    """Every pair of words the actions write side by side, as tokens ("food", "waste" of "... reducing food waste")."""
+    return frozenset(pair for row in rows for pair in pairwise(plain_tokens(row.action)))
+
+
+def _phrase_across_themes(text: str, themes: list[str], phrases: frozenset[tuple[str, str]]) -> set[str]:
+    """Words standing side by side that each name a theme alone but no one theme together, and that an action writes
+    side by side (``phrases``): a phrase of the actions' text ("food waste" names Food and Nutrition and Waste; the
+    Food and Nutrition action "... reducing food waste" is what a lead asking "what actions are there for food waste?"
+    wants, and a trial had got the Waste theme's actions mentioning "food" alone). Words no action writes together
+    name themes as before ("sustainable travel", "maternity workforce", "supply chain waste": a review had them
+    answered from the documents or no match), and so do words of one theme's name ("building energy", "capital
+    projects") and words a comma or "and" joins ("medicines, water")."""
+    pairs = [pair for part in _JOINED.split(text) for pair in pairwise(plain_tokens(part)) if pair in phrases]
     phrase: set[str] = set()
     for pair in pairs:
         words = _content_words(" ".join(pair))

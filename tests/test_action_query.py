@@ -8,6 +8,7 @@ from bot.action_query import (
     describe_matches,
     filter_actions,
     parse_action_question,
+    phrases_written,
     render_listing_text,
     words_in_lower_case,
 )
@@ -40,7 +41,7 @@ def ordinary_words(pages):
 def _parse(question: str, table, ordinary_words: frozenset[str] | None = None) -> ActionFilter | None:
     themes = list(dict.fromkeys(row.theme for row in table))
     leads = list(dict.fromkeys(row.lead for row in table if row.lead))
-    return parse_action_question(question, themes, leads, TODAY, ordinary_words)
+    return parse_action_question(question, themes, leads, TODAY, ordinary_words, phrases=phrases_written(table))
 
 
 def _answer(question: str, table):
@@ -276,6 +277,10 @@ def test_two_words_naming_two_themes_side_by_side_are_a_phrase_to_look_for(table
     assert _parse("what are the capital projects actions?", table) == ActionFilter(theme="Capital Projects")
     assert _parse("which food and nutrition actions are there?", table) == ActionFilter(theme="Food and Nutrition")
     assert _parse("medicines, water actions", table) == ActionFilter(theme="Water|Medicines")  # joined: two themes
+    # A review: theme words no action writes side by side name their themes.
+    assert _parse("what are the sustainable travel actions?", table) == ActionFilter(theme="Travel and Transport")
+    assert _parse("what are the maternity workforce actions?", table).theme is not None
+    assert _parse("what are the supply chain waste actions?", table).theme is not None
 
 
 def test_the_trust_and_pcn_actions_are_told_from_the_ics_ones(table):

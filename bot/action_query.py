@@ -71,12 +71,12 @@ def asks_about_actions(question: str) -> bool:
 
 # A question asking for a listing of actions, "actions" the thing asked for: "what actions are there for GEH?", "which
 # actions mention GEH?", "list the actions for GEH", "are there any actions on GEH?"; not one asking what was done, "what
-# actions are being taken to reduce waits at GEH?", nor "what are the seven actions in the council's plan?". English,
-# set by hand from a lead trial's question.
+# actions are being taken to reduce waits at GEH?", "what actions were agreed ...", "what actions has GEH taken?" (a
+# review), nor "what are the seven actions in the council's plan?". English, set by hand from a lead trial's question.
 _ASKS_FOR_ACTIONS = re.compile(
     r"^\W*(?:(?:and|so)\s+)?(?:(?:what|which)(?:\s+(?:are|is))?|any|list|show(?:\s+me)?|give\s+me|find|are\s+there|is\s+there)"
     r"(?:\s+(?:the|any|all|our|an?))?\s+actions?\b"
-    r"(?!\s+(?:are|is|were|was|have|has|had)\s+(?:being|been)\b|\s+(?:taken|did|do|does|will|would|should|could|can|need|needed)\b)",
+    r"(?!\s+(?:are|is|were|was|have|has|had)\s+(?!there\b)\w|\s+(?:taken|did|do|does|will|would|should|could|can|need|needed)\b)",
     re.IGNORECASE,
 )
 

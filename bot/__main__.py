@@ -98,7 +98,12 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     actions = commands.add_parser("actions", help="list actions from the action table")
-    actions.add_argument("--due", help='a financial year in any spelling: "23/24", "2023-24", "this financial year" (a calendar year, "2024", names two)')
+    actions.add_argument(
+        "--due",
+        help='a financial year in any spelling: "23/24", "2023-24", "this financial year" (a calendar year, "2024", names two);'
+        ' a month, "May 22"; or a period told from today, "this quarter", "next month", "this week" (the actions of the'
+        " financial year it falls in, and those with a finer due date within it)",
+    )
     actions.add_argument("--lead", help='"ICB", "ICP" or a named person')
     actions.add_argument("--theme", help='a theme, loosely: "meds", "travel", "Waste"')
     actions.add_argument("--text", help="words the action should mention")

@@ -180,8 +180,7 @@ class ActionAnswerer:
         self, due: str | None, lead: str | None, theme: str | None, text: str | None, today: date
     ) -> ActionFilter:
         """A filter from separate options (CLI flags, /due and /owner); ValueError names a bad one."""
-        period = find_period(due, today) if due else None  # "this quarter", "next month"
-        year = (parse_financial_year(due, today) or parse_due_month(f"due {due}") or as_month_filter(due) or (period[0] if period else None)) if due else None
+        year = (parse_financial_year(due, today) or parse_due_month(f"due {due}") or as_month_filter(due) or _period_of(due, today)) if due else None
         if due and year is None:
             raise ValueError(f"not a financial year or month: {due!r} (try 23/24, 2023-24, 'this financial year', 'May 22' or 'this quarter')")
         matched_theme = match_theme(theme, self.themes) if theme else None
@@ -261,3 +260,10 @@ def _sentence_of(row: ActionRow, page_tokens: list[set[str]]) -> int:
 def shown_rows(listing: ActionListing) -> list[ActionRow]:
     """The rows an answer's text writes out (and so cites), in order."""
     return listing.rows()[:ROWS_IN_TEXT] + list(nearest_rows_shown(listing))
+
+
+def _period_of(due: str, today: date) -> str | None:
+    """A period told from today that a --due or /due option names ("this quarter", "next month"): read only when no year
+    or month is, as the question's reading does."""
+    period = find_period(due, today)
+    return period[0] if period else None

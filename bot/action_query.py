@@ -33,8 +33,8 @@ from index.due_dates import (
     meets_due,
     month_in_financial_year,
     narrowed_due,
+    not_over_yet,
     parse_financial_year,
-    still_to_come,
     within_period,
     without_deadline,
 )
@@ -311,6 +311,32 @@ def _due_as_said(row: ActionRow) -> str | None:
     return normalised if _FINANCIAL_YEAR.fullmatch(normalised) else row.due
 
 
+# Words asking about due dates, beside which "this quarter", "next month" or "last week" is a due asked for ("what's due
+# this quarter?", "which actions are coming up next month?"); without them it is no due ("what actions were agreed last
+# month?" had listed 2023/24's 68 actions as due in July 2023, where the documents had answered). Set by hand.
+_ASKS_ABOUT_DUES = re.compile(
+    r"\b(?:due|deadlines?|timescales?|by\s+when|overdue|late|coming\s+up|upcoming|outstanding|expected|scheduled)\b", re.I
+)
+
+
+def _due_of_year_or_period(question: str, today: date, asks_dues: bool) -> tuple[str | None, str]:
+    """The due a question names by financial year or by a period told from today, and the question without the
+    period's words. A period is a due only when the question asks about dues (``asks_dues``) or says nothing else (a
+    follow-up's "and this week?", read as "this week actions"). A year named beside a period is kept: the period when it
+    falls within that year, else the year alone ("which 23/24 actions are due this quarter?" in January 2023 had listed
+    2022/23's 67, the year the quarter falls in)."""
+    year = parse_financial_year(question, today)
+    period = find_period(question, today)
+    if period is None:
+        return year, question
+    without = question[: period[1]] + " " + question[period[2] :]
+    if not asks_dues and _content_words(without):
+        return year, question
+    if year is not None and not set(financial_years_of_period(period[0])) <= set(financial_years_asked(year)):
+        return year, without
+    return period[0], without
+
+
 def parse_action_question(
     question: str,
     themes: list[str],
@@ -341,20 +367,16 @@ def parse_action_question(
     ):
         number, question = numbers_named(numbered), question[: numbered.start()] + " actions " + question[numbered.end() :]
     scope, question = _take_named(question, _SCOPES)
+    asks_dues = bool(_ASKS_ABOUT_DUES.search(question))  # before "overdue" is taken out with the status
     status, question = _read_status(question)[:2]
     if deadline := find_due_by_year(question, today):  # "due by 24/25": all that is due by then, not only what is due in it
         due: str | None = deadline[0]
         question = question[: deadline[1]] + " " + question[deadline[2] :]
-    elif period := find_period(question, today):  # "this quarter": its days, not a word to look for
-        due = period[0]
-        question = question[: period[1]] + " " + question[period[2] :]
     else:
-        due = parse_financial_year(question, today)
+        due, question = _due_of_year_or_period(question, today, asks_dues)
     if month := find_due_month(question):  # "due end of june": the month's words are no words to look for
         due = month_in_financial_year(month[0], due) if due and "/" in due else month[0]
         question = question[: month[1]] + " " + question[month[2] :]
-    if status == ActionStatus.OVERDUE.value:  # "overdue": due before this month, and as asked ("which 22/23 actions ...")
-        due = narrowed_due(due, due_before(today))
     lead, rest = _match_lead(question, leads, ordinary_words)
     if lead is None and (unknown := _lead_the_table_lacks(question, themes, ordinary_words)):
         lead, rest = unknown  # "which green plan actions does SWFT lead?": none, not all 150 (a trial's)
@@ -376,9 +398,21 @@ def parse_action_question(
     # as "nitrous oxide"); none when the documents' words are not given.
     everyday = [word for word in words if ordinary_words is not None and word in ordinary_words]
     narrowing = " ".join(everyday) if everyday and not wants_text else None
-    return ActionFilter(
-        due=due, lead=lead, theme=theme, text=text, scope=scope, source=source, status=status, number=number, narrowing=narrowing
+    return with_overdue_deadline(
+        ActionFilter(due=due, lead=lead, theme=theme, text=text, scope=scope, source=source, status=status, number=number, narrowing=narrowing),
+        today,
     )
+
+
+def with_overdue_deadline(f: ActionFilter, today: date) -> ActionFilter:
+    """An "overdue" filter with its due narrowed to what is due before this month, and as asked ("which 22/23 actions
+    are overdue?" in January 2023: 2022/23's rows dated by December 2022), whatever due it ended up with: one asked
+    alone, or one a follow-up swapped in ("and next month?" after the overdue water actions had called all of 2023/24
+    overdue in August 2023, as the due swapped in had dropped the deadline). Any other filter as it is. Applying it
+    again changes nothing."""
+    if f.status != ActionStatus.OVERDUE.value:
+        return f
+    return replace(f, due=narrowed_due(f.due, due_before(today)))
 
 
 # The numbers an action table prints its rows with, as typed: "14", or a few ("2 and 3", "2, 3 or 5"); not a count or a
@@ -681,30 +715,33 @@ def _by_year_note(f: ActionFilter, rows: list[ActionRow]) -> str:
     if finer:
         said.append(f"the other {finer} {'has' if finer == 1 else 'have'} a due date within {period}")
     else:
-        said.append(f"an action given a finer due date (a month, or a quarter's end) is listed only when it falls in {period}")
+        said.append(f"an action given a finer due date (a month or a day) is listed only when it falls in {period}")
     return f" The table gives most due dates by financial year only: {'; '.join(said)}."
 
 
 def _not_yet_overdue(f: ActionFilter, all_rows: list[ActionRow]) -> tuple[list[ActionRow], str]:
-    """For "overdue" of a financial year not over by its deadline ("which 22/23 actions are overdue?" in January 2023):
-    the rows the filter would list without the deadline that are not overdue, and when that year ends ("2022/23 runs to
-    31 March 2023")."""
-    coming = still_to_come(f.due) if f.status == ActionStatus.OVERDUE.value and f.due else []
-    if not coming or f.due is None:
+    """For "overdue" of a due not over by its deadline (a financial year, a month, or a period told from today: "which
+    22/23 actions are overdue?" in January 2023, "which actions due this quarter are overdue?"): the rows the filter
+    would list without the deadline that are not overdue, and why, told from their own dues ("2023/24 runs to 31 March
+    2024", "May 2022 is not over"). Of the rows, not of the due asked: a period had fallen back to every open action."""
+    asked = without_deadline(f.due) if f.status == ActionStatus.OVERDUE.value and f.due else None
+    if asked is None or asked == f.due:
         return [], ""
     overdue = filter_actions(all_rows, f)
-    later = [row for row in filter_actions(all_rows, replace(f, due=without_deadline(f.due))) if row not in overdue]
-    ends = and_list([f"{year} runs to {day.day} {day:%B} {day.year}" for year, day in coming])
-    return later, ends
+    later = [row for row in filter_actions(all_rows, replace(f, due=asked)) if row not in overdue]
+    dues = sorted({row.due_normalised for row in later if row.due_normalised})
+    return later, and_list(list(dict.fromkeys(not_over_yet(due) for due in dues))) if dues else ""
 
 
 def _none_overdue_yet(f: ActionFilter, all_rows: list[ActionRow], titles: dict[str, str]) -> str:
-    """ "None of the 4 actions in Water, due in 2023/24 is overdue yet: 2023/24 runs to 31 March 2024.": why no row of a
-    year not yet over is overdue, said plainly rather than as a filter no action matches; "" for any other filter."""
+    """ "None of the 4 actions in Water and due in 2023/24 is overdue yet: 2023/24 runs to 31 March 2024.": why no row
+    of a due not yet over is overdue, said plainly rather than as a filter no action matches; "" for any other filter.
+    Its traits joined as a list ("led by ICP and due in 2023/24"), not by commas alone (a review's stray comma)."""
     later, ends = _not_yet_overdue(f, all_rows)
-    if not later:
+    if not later or not ends:
         return ""
-    described = _describe_filter(replace(f, due=without_deadline(f.due or ""), status=None), titles)
+    plain = replace(f, due=without_deadline(f.due or ""), status=None)
+    described = and_list(_traits(plain, titles) + ([f"mentioning {_quoted_words(plain.text)}"] if plain.text else []))
     which = f"The action {described} is not" if len(later) == 1 else f"None of the {len(later)} actions {described} is"
     return f"{which} overdue yet: {ends}."
 
@@ -712,7 +749,7 @@ def _none_overdue_yet(f: ActionFilter, all_rows: list[ActionRow], titles: dict[s
 def _not_yet_note(f: ActionFilter, rows: list[ActionRow], all_rows: list[ActionRow]) -> str:
     """For "overdue" of a year not yet over, beside the rows that are: how many more it holds that are not overdue yet."""
     later, ends = _not_yet_overdue(f, all_rows)
-    if not later:
+    if not later or not ends:
         return ""
     more = "1 more action is" if len(later) == 1 else f"{len(later)} more actions are"
     return f" {more} due {describe_due(without_deadline(f.due or '') or '')}: not overdue yet, as {ends}."

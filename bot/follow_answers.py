@@ -30,6 +30,7 @@ from bot.action_query import (
     nearest_rows_shown,
     status_of_row,
     with_detail_summed_up,
+    with_overdue_deadline,
 )
 from bot.answering import MAX_SENTENCES, MIN_SUPPORTING_PROBABILITY, Answer, AnsweringService, Citation
 from bot.facts import (
@@ -178,6 +179,10 @@ class FollowUpAnswerer:
 
     def resolve(self, message: str, history: tuple[Turn, ...]) -> Resolution:
         resolution = resolve(message, history, self._parse_actions, self.tunables, self.sense, self.service.actions.lists_any)
+        if resolution.action_filter is not None:
+            # A listing's "overdue" kept with a due a follow-up swapped in ("and next month?", "and 23/24?") is overdue
+            # only by today's deadline: none of a year not yet over had been called overdue.
+            resolution = replace(resolution, action_filter=with_overdue_deadline(resolution.action_filter, self.service.today()))
         return self._in_the_document_listed(resolution, history[-1]) if history and _ONE_LIKE_IT.search(message) else resolution
 
     def _in_the_document_listed(self, resolution: Resolution, last: Turn) -> Resolution:

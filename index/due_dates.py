@@ -336,13 +336,13 @@ def meets_due(normalised_due: str | None, due: str) -> bool:
 
 def describe_due(due: str) -> str:
     """How a due filter reads after "due": "in 2023/24", "in 2023/24 or 2024/25", a month's "in May 2022", a period's
-    "in 2023/24 (the financial year July to September 2023 falls in)", or two met together, "in 2022/23, by December
+    "in the financial year of July to September 2023, 2023/24", or two met together, "in 2022/23, by December
     2022"."""
     if BOTH_SEPARATOR in due:
         return ", ".join(describe_due(part) for part in due.split(BOTH_SEPARATOR))
-    if years := financial_years_of_period(due):
+    if years := financial_years_of_period(due):  # not in brackets: it stands in the brackets of "overdue (due ...)"
         kind = "year" if len(years) == 1 else "years"
-        return f"in {' or '.join(years)} (the financial {kind} {describe_period(due)} falls in)"
+        return f"in the financial {kind} of {describe_period(due)}, {' or '.join(years)}"
     years = financial_years_asked(due)
     return f"in {' or '.join(years)}" if years else describe_month(due)
 
@@ -380,6 +380,15 @@ def still_to_come(due: str) -> list[tuple[str, date]]:
         return []
     years = [year for part in parts for year in financial_years_asked(part)]
     return [(year, financial_year_last_day(year)) for year in years if not due_in_month(year, min(deadlines))]
+
+
+def not_over_yet(normalised_due: str) -> str:
+    """Why a row's due is not yet past, for an "overdue" asked of it: "2023/24 runs to 31 March 2024" for a financial
+    year, "May 2022 is not over" for a month or a day in it (a month's rows are overdue only once it has passed)."""
+    if "/" in normalised_due:
+        last = financial_year_last_day(normalised_due)
+        return f"{normalised_due} runs to {last.day} {last:%B} {last.year}"
+    return f"{date(int(normalised_due[:4]), int(normalised_due[5:7]), 1):%B %Y} is not over"
 
 
 def without_deadline(due: str) -> str | None:

@@ -10,6 +10,7 @@ from bot.action_query import (
     parse_action_question,
     phrases_written,
     render_listing_text,
+    with_overdue_deadline,
     words_in_lower_case,
 )
 from ingest.actions import extract_actions
@@ -232,7 +233,7 @@ def test_overdue_of_a_year_not_over_lists_only_its_rows_dated_before_this_month(
     # None overdue yet is said plainly, not as a filter nothing matches with a nearer one that drops the year.
     for question in ("which water actions due in 23/24 are overdue?", "are any of the 23/24 water actions overdue?"):
         text = render_listing_text(_answer(question, table))
-        assert text == "None of the 4 actions in Water, due in 2023/24 is overdue yet: 2023/24 runs to 31 March 2024.", text
+        assert text == "None of the 4 actions in Water and due in 2023/24 is overdue yet: 2023/24 runs to 31 March 2024.", text
 
 
 def test_overdue_of_a_month_keeps_the_month(table):
@@ -249,14 +250,14 @@ def test_a_period_told_from_today_lists_the_financial_year_it_falls_in_and_says_
     financial year: it lists the year the quarter falls in, says that is all it can tell, and places the rows with a
     finer due date exactly (the letter's, at the end of May and in June 2022)."""
     listing = _answer("what's due this quarter?", table)  # 1 February 2023: January to March 2023
-    assert listing.summary.startswith("67 actions are due in 2022/23 (the financial year January to March 2023 falls in)")
+    assert listing.summary.startswith("67 actions are due in the financial year of January to March 2023, 2022/23")
     assert "these are due by the end of 2022/23 (31 March 2023), within January to March 2023" in listing.summary
     themes = list(dict.fromkeys(row.theme for row in table))
     may = parse_action_question("which actions are due this month?", themes, [], date(2022, 5, 10))
     assert may is not None and may.text is None  # no word "month" to look for
     rows = filter_actions(table, may)
     said = describe_matches(rows, may, table).summary
-    assert said.startswith("70 actions are due in 2022/23 (the financial year May 2022 falls in)"), said
+    assert said.startswith("70 actions are due in the financial year of May 2022, 2022/23"), said
     assert "67 of these are due by the end of 2022/23 (31 March 2023), not necessarily within May 2022; the other 3 have a due date within May 2022." in said
     assert {row.due for row in rows if row.source == "nhse-system-review-letter-2022-05"} == {"End May 22"}
     week = parse_action_question("anything due next week?", themes, [], date(2023, 8, 10))
@@ -355,3 +356,81 @@ def test_a_lead_no_action_has_is_read_as_a_lead_and_matches_none(table, ordinary
     # "own" is no verb of leading here: GEH's own footprint is not an action question about a lead.
     f = _parse("what is GEH's own carbon footprint in tCO2e?", table, ordinary_words)
     assert f is None or f.lead is None
+
+
+def _on(question: str, table, today: date) -> ActionFilter | None:
+    themes = list(dict.fromkeys(row.theme for row in table))
+    leads = list(dict.fromkeys(row.lead for row in table if row.lead))
+    return parse_action_question(question, themes, leads, today)
+
+
+def _said_on(question: str, table, today: date) -> str:
+    f = _on(question, table, today)
+    assert f is not None, "should be read as a question about actions"
+    return render_listing_text(describe_matches(filter_actions(table, f), f, table))
+
+
+def test_a_year_named_beside_a_period_is_kept_and_never_switched(table):
+    """A review, on 15 January 2023: "which 23/24 actions are due this quarter?" listed 2022/23's 67, the year the
+    quarter falls in. The year asked holds; a period within that year is read as asked."""
+    winter = date(2023, 1, 15)
+    other_year = _on("which 23/24 actions are due this quarter?", table, winter)
+    assert other_year is not None and other_year.due == "2023/24" and other_year.text is None
+    said = _said_on("which 23/24 actions are due this quarter?", table, winter)
+    assert said.startswith("68 actions are due in 2023/24 ") and "2022/23" not in said, said[:200]
+    same_year = _on("which 22/23 actions are due this quarter?", table, winter)
+    assert same_year is not None and same_year.due == "2023-01-01..2023-03-31"
+
+
+def test_a_period_is_a_due_only_where_dues_are_asked(table):
+    """A review, on 10 August 2023: "what actions were agreed last month?" listed 2023/24's 68 actions as "due" in July
+    2023. A period told from today is a due when the question asks about dues, or says nothing but the period (a
+    follow-up's "and this week?" is read as "this week actions")."""
+    summer = date(2023, 8, 10)
+    agreed = _on("what actions were agreed last month?", table, summer)
+    assert agreed is None or agreed.due is None
+    assert "2023/24" not in _said_on("what actions were agreed last month?", table, summer)
+    for question, period in [
+        ("which actions are due next month?", "2023-09-01..2023-09-30"),
+        ("which actions are coming up this quarter?", "2023-07-01..2023-09-30"),
+        ("this week actions", "2023-08-07..2023-08-13"),
+    ]:
+        f = _on(question, table, summer)
+        assert f is not None and f.due == period and f.text is None, (question, f)
+
+
+def test_overdue_of_a_period_or_month_not_over_says_none_is_overdue_yet(table):
+    """A review: "which actions due this quarter are overdue?" on 10 August 2023 fell back to "Nearest: without being
+    past due, 165 actions match", every open action whatever its due; "which actions due in june are overdue?" on 10
+    June 2022 did the same. Said plainly, as of a financial year, told from the rows' own dues."""
+    said = _said_on("which actions due this quarter are overdue?", table, date(2023, 8, 10))
+    assert said == (
+        "None of the 68 actions due in the financial year of July to September 2023, 2023/24 is overdue yet: "
+        "2023/24 runs to 31 March 2024."
+    ), said
+    june = _said_on("which actions due in june are overdue?", table, date(2022, 6, 10))
+    assert june == "None of the 2 actions due in June is overdue yet: June 2022 is not over.", june
+    assert "Nearest" not in said + june
+
+
+def test_none_overdue_yet_lists_its_traits_without_a_stray_comma(table):
+    """A review: "None of the 15 actions led by ICP, due in 2023/24 is overdue yet"."""
+    f = with_overdue_deadline(ActionFilter(due="2023/24", lead="ICP", status="overdue"), date(2023, 8, 10))
+    said = render_listing_text(describe_matches(filter_actions(table, f), f, table))
+    assert said == "None of the 15 actions led by ICP and due in 2023/24 is overdue yet: 2023/24 runs to 31 March 2024.", said
+
+
+def test_the_overdue_deadline_applies_to_any_due_and_only_once():
+    """The one place "overdue" gets its deadline, for a question and for a follow-up that swaps in a due: a year not
+    over keeps its rows dated before this month only; a year over is kept as it is; applied twice, the same."""
+    summer = date(2023, 8, 10)
+    for due, expected in [("2023/24", "2023/24&<=2023-07"), ("2022/23", "2022/23"), (None, "<=2023-07")]:
+        once = with_overdue_deadline(ActionFilter(due=due, status="overdue"), summer)
+        assert once.due == expected and with_overdue_deadline(once, summer) == once
+    assert with_overdue_deadline(ActionFilter(due="2023/24"), summer).due == "2023/24"  # not "overdue": as it is
+
+
+def test_the_period_note_keeps_to_the_dues_the_rows_hold(table):
+    """A review: the note named "a quarter's end", a due no row has; the table's finer dues are months and days."""
+    said = _said_on("what's due this quarter?", table, date(2023, 8, 10))
+    assert "quarter's end" not in said and "an action given a finer due date (a month or a day)" in said

@@ -15,6 +15,7 @@ from index.due_dates import (
     meets_due,
     narrowed_due,
     normalise_due,
+    not_over_yet,
     parse_due_month,
     parse_financial_year,
     still_to_come,
@@ -234,12 +235,12 @@ def test_a_financial_year_not_over_is_overdue_only_in_its_rows_dated_by_the_dead
 @pytest.mark.parametrize(
     ("question", "today", "period", "said"),
     [
-        ("what's due this quarter?", date(2023, 8, 10), "2023-07-01..2023-09-30", "in 2023/24 (the financial year July to September 2023 falls in)"),
-        ("and this month?", date(2023, 8, 10), "2023-08-01..2023-08-31", "in 2023/24 (the financial year August 2023 falls in)"),
-        ("due next quarter", date(2023, 2, 1), "2023-04-01..2023-06-30", "in 2023/24 (the financial year April to June 2023 falls in)"),
-        ("due last month", date(2023, 1, 15), "2022-12-01..2022-12-31", "in 2022/23 (the financial year December 2022 falls in)"),
+        ("what's due this quarter?", date(2023, 8, 10), "2023-07-01..2023-09-30", "in the financial year of July to September 2023, 2023/24"),
+        ("and this month?", date(2023, 8, 10), "2023-08-01..2023-08-31", "in the financial year of August 2023, 2023/24"),
+        ("due next quarter", date(2023, 2, 1), "2023-04-01..2023-06-30", "in the financial year of April to June 2023, 2023/24"),
+        ("due last month", date(2023, 1, 15), "2022-12-01..2022-12-31", "in the financial year of December 2022, 2022/23"),
         # A week across the year's end falls in both.
-        ("this week", date(2023, 3, 30), "2023-03-27..2023-04-02", "in 2022/23 or 2023/24 (the financial years 27 March to 2 April 2023 falls in)"),
+        ("this week", date(2023, 3, 30), "2023-03-27..2023-04-02", "in the financial years of 27 March to 2 April 2023, 2022/23 or 2023/24"),
     ],
 )
 def test_a_period_told_from_today_is_read_as_its_days(question, today, period, said):
@@ -254,3 +255,16 @@ def test_a_due_falls_in_a_period_when_it_overlaps_it():
     assert meets_due("2022/23", quarter) and meets_due("2022-05-31", quarter) and meets_due("2022-06", quarter)
     assert not meets_due("2023/24", quarter) and not meets_due("2022-07-01", quarter) and not meets_due(None, quarter)
     assert not is_due_filter("2022-06-30..2022-04-01") and not is_due_filter("2022-02-30..2022-03-01")
+
+
+def test_a_period_reads_without_brackets_and_a_due_not_over_says_why():
+    """A review: "(due in 2023/24 (the financial year July to September 2023 falls in) and not marked closed)" nested
+    brackets, and "the financial years 27 March to 2 April 2023 falls in" did not agree; a due not yet past is told from
+    its own kind ("2023/24 runs to ...", a month's "is not over")."""
+    period = find_period("this quarter", date(2023, 8, 10))
+    assert period is not None
+    said = describe_due(narrowed_due(period[0], "<=2023-07") or "")
+    assert said == "in the financial year of July to September 2023, 2023/24, by July 2023" and "(" not in said
+    assert describe_due("2023-03-27..2023-04-02") == "in the financial years of 27 March to 2 April 2023, 2022/23 or 2023/24"
+    assert not_over_yet("2023/24") == "2023/24 runs to 31 March 2024"
+    assert not_over_yet("2022-05-31") == not_over_yet("2022-05") == "May 2022 is not over"

@@ -1444,14 +1444,39 @@ def test_this_quarter_month_or_week_after_a_listing_is_a_time_told_from_today(kn
     _, listed = conversation.reply_in_context("which actions are due in 23/24?", ())
     by_year = "The table gives most due dates by financial year only: these are due by the end of 2023/24 (31 March 2024)"
     quarter, history = conversation.reply_in_context("which are due this quarter?", listed or ())
-    assert quarter.text.startswith("68 actions are due in 2023/24 (the financial year July to September 2023 falls in)"), quarter.text[:200]
+    assert quarter.text.startswith("68 actions are due in the financial year of July to September 2023, 2023/24"), quarter.text[:200]
     assert f"{by_year}, not necessarily within July to September 2023" in quarter.text and "quarter”" not in quarter.text
     week, _ = conversation.reply_in_context("and this week?", history or ())
-    assert week.text.startswith("68 actions are due in 2023/24 (the financial year 7 to 13 August 2023 falls in)"), week.text[:200]
+    assert week.text.startswith("68 actions are due in the financial year of 7 to 13 August 2023, 2023/24"), week.text[:200]
     month, _ = conversation.reply_in_context("which are due this month?", listed or ())
-    assert month.text.startswith("68 actions are due in 2023/24 (the financial year August 2023 falls in)"), month.text[:200]
+    assert month.text.startswith("68 actions are due in the financial year of August 2023, 2023/24"), month.text[:200]
     alone, _ = conversation.reply_in_context("what's due this quarter?", ())
     assert alone.text.splitlines()[0] == quarter.text.splitlines()[0]
+
+
+def test_a_due_swapped_into_an_overdue_listing_keeps_the_overdue_deadline(knowledge_base, embedder):
+    """A review: after the overdue actions, "and next month?" or "and 23/24?" swapped in the new due and kept "overdue"
+    without its deadline: "4 actions are in Water and overdue (due in 2023/24 ...)" on 10 August 2023, and "68 actions
+    are overdue" on 15 January 2023, though 2023/24 runs to March 2024. A due not over is never called overdue."""
+    from datetime import date
+
+    from bot.answering import AnsweringService
+
+    summer = Conversation(AnsweringService(knowledge_base, embedder, today=lambda: date(2023, 8, 10)))
+    _, history = summer.reply_in_context("which water actions are due in 23/24?", ())
+    overdue, history = summer.reply_in_context("which are overdue?", history or ())
+    assert overdue.text.startswith("None of the 4 actions in Water and due in 2023/24 is overdue yet"), overdue.text[:200]
+    month, _ = summer.reply_in_context("and next month?", history or ())
+    assert month.text.startswith("None of the 4 actions in Water and due in the financial year of September 2023, 2023/24 is overdue yet"), month.text[:200]
+    winter = Conversation(AnsweringService(knowledge_base, embedder, today=lambda: date(2023, 1, 15)))
+    _, history = winter.reply_in_context("which 22/23 actions are overdue?", ())
+    year, _ = winter.reply_in_context("and 23/24?", history or ())
+    assert year.text.startswith("None of the 68 actions due in 2023/24 is overdue yet: 2023/24 runs to 31 March 2024."), year.text[:200]
+    _, history = winter.reply_in_context("which actions are overdue?", ())
+    quarter, _ = winter.reply_in_context("and this quarter?", history or ())
+    assert quarter.text.startswith("None of the 67 actions due in the financial year of January to March 2023, 2022/23 is overdue yet"), quarter.text[:200]
+    earlier, _ = winter.reply_in_context("and in 22/23?", history or ())
+    assert earlier.text.startswith("5 actions are overdue (due in 2022/23, by December 2022"), earlier.text[:200]
 
 
 def test_how_many_of_those_with_a_thing_of_its_own_is_no_narrowing_of_the_listing(service):

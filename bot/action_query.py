@@ -69,24 +69,6 @@ def asks_about_actions(question: str) -> bool:
     return bool(_ACTION_CUE.search(question) or _WHAT_IS_LED.search(question))
 
 
-# A question asking for a listing of actions, "actions" the thing asked for: "what actions are there for GEH?", "which
-# actions mention GEH?", "list the actions for GEH", "are there any actions on GEH?"; not one asking what was done, "what
-# actions are being taken to reduce waits at GEH?", "what actions were agreed ...", "what actions has GEH taken?" (a
-# review), nor "what are the seven actions in the council's plan?". English, set by hand from a lead trial's question.
-_ASKS_FOR_ACTIONS = re.compile(
-    r"^\W*(?:(?:and|so)\s+)?(?:(?:what|which)(?:\s+(?:are|is))?|any|list|show(?:\s+me)?|give\s+me|find|are\s+there|is\s+there)"
-    r"(?:\s+(?:the|any|all|our|an?))?\s+actions?\b"
-    r"(?!\s+(?:are|is|were|was|have|has|had)\s+(?!there\b)\w|\s+(?:taken|did|do|does|will|would|should|could|can|need|needed)\b)",
-    re.IGNORECASE,
-)
-
-
-def asks_for_actions(question: str) -> bool:
-    """Whether a question asks for the actions themselves, as a listing: one the table should answer first, and say so
-    when no action matches, before what the documents say."""
-    return bool(_ASKS_FOR_ACTIONS.search(question))
-
-
 def _asks_a_persons_tasks(question: str, leads: list[str], ordinary_words: frozenset[str] | None) -> bool:
     lead = _match_lead(question, leads, ordinary_words)[0] if _TASKS_ASKED.search(question) else None
     return lead is not None and bool(_PERSON_NAMED.search(lead))
@@ -1153,21 +1135,6 @@ def _traits(f: ActionFilter, titles: dict[str, str]) -> list[str]:
     ]
     # An overdue filter's due date is said with its status: no trait of its own (a trial saw "5 actions are , from ...").
     return [trait for trait, value in traits if value and trait]
-
-
-def no_action_said(f: ActionFilter, titles: dict[str, str], question: str = "") -> str:
-    """ "No action in the action table mentions “GEH”.": that the table has none of the actions asked, its words spelled
-    as the ``question`` typed them, to stand before what the documents say instead."""
-    traits = _traits(f, titles)
-    words = [_as_typed(word, question) for word in f.text.split()] if f.text else []
-    predicates = ([f"is {and_list(traits)}"] if traits else []) + ([f"mentions {_quoted_words(' '.join(words))}"] if words else [])
-    return f"No action in the action table {' and '.join(predicates) or 'matches'}."
-
-
-def _as_typed(word: str, question: str) -> str:
-    """A word of a filter (lower case) as the question spells it ("geh" -> "GEH"), or as it is."""
-    typed = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", question, re.IGNORECASE)
-    return typed.group() if typed else word
 
 
 def _describe_filter(f: ActionFilter, titles: dict[str, str]) -> str:

@@ -33,12 +33,9 @@ from bot.action_query import (
     ActionListing,
     and_list,
     asks_about_actions,
-    asks_for_actions,
     detail_asked,
-    filter_actions,
     financial_years_due,
     names_its_themes_in_full,
-    no_action_said,
     render_listing_text,
     row_details,
     status_not_read,
@@ -666,24 +663,7 @@ class AnsweringService:
         table_says_more = action_filter is not None and _table_constraints(action_filter)
         if answer.abstained and listing is not None and table_says_more and not about_the_asker:
             return self.answer_from_table(listing)  # says plainly that no action matches, and the nearest filter that does
-        if listing is not None and not listing.groups and asks_for_actions(question) and not about_the_asker and (unmentioned := self._words_no_action_mentions(action_filter)):
-            # "what actions are there for GEH?": the table's answer first, that it has none (a lead trial got only a GEH
-            # cancer-waits sentence, which read as the action asked for); then the documents', their citations as they are.
-            if answer.abstained:
-                return self.answer_from_table(listing)
-            said = no_action_said(unmentioned, self.actions.titles, question)
-            return replace(answer, text=f"{said} What the documents say:\n\n{answer.text}", trace=["the action table's no match said first", *answer.trace])
         return answer
-
-    def _words_no_action_mentions(self, action_filter: ActionFilter | None) -> ActionFilter | None:
-        """The filter, when it asks only for words and no action of the table mentions any of them: only then is "No
-        action in the action table mentions ..." true as a lead reads it (a review: "what actions are there for inhaler
-        recycling in GP surgeries?" had been told none mentions the four words together, beside the Medicines action
-        establishing an inhaler recycling scheme). None otherwise."""
-        if action_filter is None or not action_filter.text or replace(action_filter, text=None) != ActionFilter():
-            return None
-        mentioned = any(filter_actions(self.kb.actions, ActionFilter(text=word)) for word in action_filter.text.split())
-        return None if mentioned else action_filter
 
     def _unreadable_year(self, question: str) -> str:
         """Why a year asked of the action table was not read: a calendar year names two financial years (with the

@@ -545,25 +545,3 @@ def test_a_row_without_a_due_date_says_so_in_words_once(service):
     assert "due ?" not in answer.text and "missing due" not in answer.text
     mentions = service.answer("which actions are about the risk to care and the risk register?").text.splitlines()[0]
     assert mentions.count("“risk”") == 1, mentions
-
-
-def test_actions_asked_for_that_the_table_lacks_are_said_to_be_none_before_the_documents_answer(service):
-    """A lead trial: "what actions are there for GEH?" matched no action (none names George Eliot Hospital), and the
-    documents answered with a GEH cancer-waits sentence alone, read as the action asked for. The table says first that
-    it has none; the documents' answer follows as it was, with its citations. A question asking what is being done
-    ("what actions are being taken ...") is the documents' own, as before."""
-    answer = service.answer("what actions are there for GEH?")
-    assert answer.text.startswith("No action in the action table mentions “GEH”. What the documents say:"), answer.text[:200]
-    assert answer.actions is None and "asked the action table first: no action matches, so the documents answer" in answer.trace
-    if not answer.abstained:  # the documents' answer, cited from the documents: no action row
-        assert answer.citations and all("GEH" in citation.quote or "George Eliot" in citation.quote for citation in answer.citations[:1])
-    declined = service.answer("which actions mention zzqqxx?")  # none, and nothing in the documents: the table's own no match
-    assert declined.abstained and declined.text.startswith("No actions match: mentioning “zzqqxx”.")
-    # A review: said only when no action mentions any word asked (the Medicines action establishes an inhaler
-    # recycling scheme), and not of a question asking what was done.
-    for question in (
-        "what actions are being taken to reduce waits at GEH?",
-        "what actions are there for inhaler recycling in GP surgeries?",
-        "what actions were agreed for UHCW urology?",
-    ):
-        assert not service.answer(question).text.startswith("No action in the action table"), question

@@ -943,8 +943,9 @@ def _content_words(text: str) -> list[str]:
 
 
 def phrases_written(rows: Iterable[ActionRow]) -> frozenset[tuple[str, str]]:
-    """Every pair of words the actions write side by side, as tokens ("food", "waste" of "... reducing food waste")."""
-    return frozenset(pair for row in rows for pair in pairwise(plain_tokens(row.action)))
+    """Every pair of words the actions write side by side, as tokens ("food", "waste" of "... reducing food waste"), not
+    across a comma or "and" ("energy, water, waste, transport" writes no phrase "water waste": a re-review)."""
+    return frozenset(pair for row in rows for part in _JOINED.split(row.action) for pair in pairwise(plain_tokens(part)))
 
 
 def _phrase_across_themes(text: str, themes: list[str], phrases: frozenset[tuple[str, str]]) -> set[str]:

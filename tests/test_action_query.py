@@ -282,6 +282,8 @@ def test_two_words_naming_two_themes_side_by_side_are_a_phrase_to_look_for(table
     assert _parse("what are the sustainable travel actions?", table) == ActionFilter(theme="Travel and Transport")
     assert _parse("what are the maternity workforce actions?", table).theme is not None
     assert _parse("what are the supply chain waste actions?", table).theme is not None
+    # A re-review: a list in an action's text ("energy, water, waste, transport") writes no phrase.
+    assert _parse("what are the water waste actions?", table).theme is not None
 
 
 def test_the_trust_and_pcn_actions_are_told_from_the_ics_ones(table):

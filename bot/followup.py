@@ -48,7 +48,7 @@ from bot.action_query import (
 )
 from bot.facts import is_talk, message_as_read, person_in_role, person_named, roles_asked, without_courtesy
 from bot.tables import measure_unit, with_measure_changed
-from index.due_dates import narrowed_due
+from index.due_dates import names_a_period, narrowed_due
 from index.text import has_a_word, tokenize, without_modal_may, without_possessive
 from index.vocabulary import (
     BODY_WORDS,
@@ -842,7 +842,8 @@ def _about_listing(
     if narrowing and narrowing["count"] and not set(_words(words.lower())) - _LISTING_COUNTED_WHOLE:
         # "how many of those?", "how many of them are there?": the listing's count, which its first line gives.
         return Resolution(FollowUpKind.NARROW, last.question, last.action_filter, subject=last.subject)
-    added = parse_actions(f"{words} actions") if words else None
+    # "and this week?" after a listing asks the rows due then: a period is a due only where dues are asked.
+    added = parse_actions(f"{'due ' if names_a_period(words) else ''}{words} actions") if words else None
     if added is not None and asks_anew and not narrowing:
         # "and which are due 23/24?" narrows by the due year it names; "and who else is on them?" names no rows
         # to list ("else" is no word an action must mention): what it asks of the rows is read below.

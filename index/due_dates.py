@@ -54,15 +54,16 @@ _RELATIVE_YEARS = (
 
 _NORMALISED_DUE = re.compile(r"^(?:\d{4}/\d{2}|\d{4}-\d{2}(?:-\d{2})?)$")
 # A month a question asks dues for: "due end of may", "due in June 22", "by 31 May 2022", "due at the end
-# of june", "due june 30 2022". After a word of timing, so "which actions may slip" names no month. "May" followed by
-# a word in lower case is the verb ("actions due may be late", "which actions ICP is responsible for may slip?", a
-# review), unless that word is one the verb never takes ("which actions due in may are overdue?" had read the verb and
-# listed every overdue action). "Before June" asks for more than June, so it is no month either.
+# of june", "due june 30 2022". After a word of timing, so "which actions may slip" names no month. After "due" and a
+# preposition it is the month, whatever follows ("which actions due in may are overdue?" had read the verb and listed
+# every overdue action; "due in May for the ICP", "due in may then"); otherwise "may" in lower case followed by a word
+# in lower case is the verb ("actions due may be late", "which actions ICP is responsible for may slip?", a review),
+# unless that word is one the verb never takes ("are"). "Before June" asks for more than June, so it is no month either.
 _ASKED_MONTH = re.compile(
-    r"\b(?P<timing>due|by|in|for|during|at|end(?:\s+of)?)\s+(?:the\s+)?(?:end\s+of\s+)?"
+    r"\b(?P<due_then>due\s+(?=by|in|for|during|at|end))?(?P<timing>due|by|in|for|during|at|end(?:\s+of)?)\s+(?:the\s+)?(?:end\s+of\s+)?"
     r"(?:(?:the\s+)?" + DAY_BEFORE_MONTH + r")?"
     r"(?P<month>" + MONTH_NAMES + r")\b\.?"
-    r"(?!(?<=may)\s+(?!and\b|or\b|actions?\b|deadlines?\b|are\b|is\b|were\b|was\b|\d)[a-z])"
+    r"(?(due_then)|(?-i:(?!(?<=may)\s+(?!and\b|or\b|actions?\b|deadlines?\b|are\b|is\b|were\b|was\b|\d)[a-z])))"
     r"(?:\s+\d{1,2}(?:st|nd|rd|th)?,?(?=\s+\d{4}\b))?(?:\s*(?P<year>\d{4}|\d{2})\b)?(?![/\d])",
     re.I,
 )
@@ -126,6 +127,11 @@ def find_due_by_year(text: str, today: date) -> tuple[str, int, int] | None:
             continue
         return f"{_BY}{year:04d}-{month:02d}", match.start(), match.end()
     return None
+
+
+def names_a_period(text: str) -> bool:
+    """Whether a text names a period told from today ("this quarter", "next month", "last week": ``find_period``)."""
+    return bool(_PERIOD_ASKED.search(text))
 
 
 def find_period(text: str, today: date) -> tuple[str, int, int] | None:

@@ -386,8 +386,8 @@ def test_a_year_named_beside_a_period_is_kept_and_never_switched(table):
 
 def test_a_period_is_a_due_only_where_dues_are_asked(table):
     """A review, on 10 August 2023: "what actions were agreed last month?" listed 2023/24's 68 actions as "due" in July
-    2023. A period told from today is a due when the question asks about dues, or says nothing but the period (a
-    follow-up's "and this week?" is read as "this week actions")."""
+    2023. A period told from today is a due when the question asks about dues (a follow-up's "and this week?" after a
+    listing is read as asking them: "due this week actions", ``bot.followup``)."""
     summer = date(2023, 8, 10)
     agreed = _on("what actions were agreed last month?", table, summer)
     assert agreed is None or agreed.due is None
@@ -395,7 +395,7 @@ def test_a_period_is_a_due_only_where_dues_are_asked(table):
     for question, period in [
         ("which actions are due next month?", "2023-09-01..2023-09-30"),
         ("which actions are coming up this quarter?", "2023-07-01..2023-09-30"),
-        ("this week actions", "2023-08-07..2023-08-13"),
+        ("due this week actions", "2023-08-07..2023-08-13"),
     ]:
         f = _on(question, table, summer)
         assert f is not None and f.due == period and f.text is None, (question, f)
@@ -436,3 +436,19 @@ def test_the_period_note_keeps_to_the_dues_the_rows_hold(table):
     """A review: the note named "a quarter's end", a due no row has; the table's finer dues are months and days."""
     said = _said_on("what's due this quarter?", table, date(2023, 8, 10))
     assert "quarter's end" not in said and "an action given a finer due date (a month or a day)" in said
+
+
+def test_a_period_beside_overdue_asks_what_is_overdue_now_and_alone_asks_no_due(table):
+    """A re-review: "which actions are overdue this quarter?" in January 2023 had read the quarter as the due and said
+    none of 2022/23's 67 was overdue yet, beside the letter's 5 overdue; "any actions from last month?" and "what are
+    this week's actions?" had listed 2023/24's 68 as due then."""
+    themes = list(dict.fromkeys(row.theme for row in table))
+    january = date(2023, 1, 15)
+    overdue = parse_action_question("which actions are overdue?", themes, [], january)
+    for question in ("which actions are overdue this quarter?", "are any actions overdue this week?", "were any actions late last quarter?"):
+        read = parse_action_question(question, themes, [], january)
+        assert read is not None and read.due == overdue.due and read.text is None, (question, read)
+    assert len(filter_actions(table, overdue)) == 5
+    for question in ("any actions from last month?", "what are this week's actions?"):
+        read = parse_action_question(question, themes, [], date(2023, 8, 10))
+        assert read is None or read.due is None, (question, read)

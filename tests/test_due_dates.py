@@ -143,6 +143,10 @@ def test_printed_dues_with_numbers_must_make_a_date_or_year():
         ("which actions may be late?", None),
         ("which actions that ICP is responsible for may slip?", None),  # a review: the verb after a preposition
         ("which of the actions ICP is accountable for may be late?", None),
+        # A re-review: after "due" and a preposition it is the month, whatever follows.
+        ("which actions are due in May for the ICP?", "--05"),
+        ("which actions due in may haven't been done?", "--05"),
+        ("what's due in may then?", "--05"),
         ("due june 30 2022", "2022-06"),  # a day is no year
         ("due at the end of june", "--06"),
         ("due before june 2022", None),  # asks for more than June

@@ -377,17 +377,6 @@ def narrowed_due(listed: str | None, deadline: str | None) -> str | None:
     return BOTH_SEPARATOR.join([*others, earliest])
 
 
-def still_to_come(due: str) -> list[tuple[str, date]]:
-    """The financial years an overdue filter's due asks for that its deadline falls before the end of, each with its
-    last day ("2022/23&<=2022-12": 2022/23, 31 March 2023): an action due in one is not overdue yet."""
-    parts = due.split(BOTH_SEPARATOR)
-    deadlines = [part for part in parts if part.startswith(_BY)]
-    if not deadlines:
-        return []
-    years = [year for part in parts for year in financial_years_asked(part)]
-    return [(year, financial_year_last_day(year)) for year in years if not due_in_month(year, min(deadlines))]
-
-
 def not_over_yet(normalised_due: str) -> str:
     """Why a row's due is not yet past, for an "overdue" asked of it: "2023/24 runs to 31 March 2024" for a financial
     year, "May 2022 is not over" for a month or a day in it (a month's rows are overdue only once it has passed)."""

@@ -34,7 +34,7 @@ from index.text import (
     tokenize,
     with_capitals_only_on_names,
 )
-from index.vocabulary import CHAT_SHORTHAND, CHAT_WORDS
+from index.vocabulary import CHAT_SHORTHAND, CHAT_WORDS, NUMBER_WORDS, number_words
 
 # Reciprocal rank fusion's constant: a chunk scores 1 / (RRF_K + rank) in each retriever. Not tuned
 # here: 60 is the value of the method's paper (Cormack, Clarke and Büttcher, 2009).
@@ -57,10 +57,12 @@ _QUERY_WORD = re.compile(r"[A-Za-z]+")
 _CHAT_WORD = re.compile(r"(?<![\w&/-])[A-Za-z][A-Za-z0-9]*(?![\w&/-])")
 # A word, whatever stands between it and the next ("Exec / SRO": "Exec", "SRO").
 _WORD_ANYWHERE = re.compile(r"[A-Za-z0-9]+")
-# A count and the capitals it counts, typed apart after "the" ("the 4 Is", "the 4 I's"): the documents write them as one
-# ("the 4Is"). Only after "the": "month 4 Is it higher?" and "section 4 Is there ..." run a number into a sentence (a
-# review).
-_COUNT_THEN_CAPITALS = re.compile(r"\b(?P<the>the\s+)(?P<count>\d)\s+(?P<capitals>[A-Z]{1,2})['’]?s\b", re.IGNORECASE)
+# A count and the capitals it counts, typed apart after "the" ("the 4 Is", "the 4 I's", "the four Is"): the documents
+# write them as one ("the 4Is"). Only after "the": "month 4 Is it higher?" and "section 4 Is there ..." run a number into
+# a sentence (a review).
+_COUNT_THEN_CAPITALS = re.compile(
+    rf"\b(?P<the>the\s+)(?P<count>\d|{number_words(2, 9)})\s+(?P<capitals>[A-Z]{{1,2}})['’]?s\b", re.IGNORECASE
+)
 # A word counts as a name when it is capitalised in this share of its uses after a lower-case word,
 # and is used so at least this often. Set by hand: "geh", "cwpt", "coventry" typed in lower case count
 # as names; words capitalised only now and then (in headings, say) do not. The same share of all its uses, wherever
@@ -323,7 +325,8 @@ class HybridSearcher:
 
         def joined(match: re.Match) -> str:
             """"the 4 Is" as "the 4Is" when the documents write that word; else as typed."""
-            together = f"{match['count']}{match['capitals']}s"
+            count = match["count"].lower()
+            together = f"{NUMBER_WORDS.get(count, count)}{match['capitals']}s"
             return match["the"] + together if match["capitals"].isupper() and self._one_word_of_theirs(together) else match.group()
 
         text = _COUNT_THEN_CAPITALS.sub(joined, text)

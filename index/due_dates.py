@@ -149,7 +149,7 @@ def find_period(text: str, today: date) -> tuple[str, int, int] | None:
     months = 3 if unit == "quarter" else 1
     first = (today.year * 12 + today.month - 1) // months * months + offset * months  # months since year 0
     start, last = date(first // 12, first % 12 + 1, 1), first + months - 1
-    end = date(last // 12, last % 12 + 1, calendar.monthrange(last // 12, last % 12 + 1)[1])
+    end = _last_day(last // 12, last % 12 + 1)
     return f"{start.isoformat()}{PERIOD_SEPARATOR}{end.isoformat()}", match.start(), match.end()
 
 
@@ -171,7 +171,7 @@ def _days_of(normalised_due: str | None) -> tuple[date, date] | None:
         return start, financial_year_last_day(normalised_due)
     year, month = int(normalised_due[:4]), int(normalised_due[5:7])
     if len(normalised_due) == len("2022-05"):
-        return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+        return date(year, month, 1), _last_day(year, month)
     day = date.fromisoformat(normalised_due)
     return day, day
 
@@ -196,7 +196,7 @@ def describe_period(due: str) -> str:
     if period is None:
         return due
     start, end = period
-    whole_months = start.day == 1 and end.day == calendar.monthrange(end.year, end.month)[1]
+    whole_months = start.day == 1 and end == _last_day(end.year, end.month)
     if whole_months:
         first = f"{start:%B}" if start.year == end.year else f"{start:%B} {start.year}"
         return f"{end:%B} {end.year}" if (start.year, start.month) == (end.year, end.month) else f"{first} to {end:%B} {end.year}"
@@ -394,8 +394,7 @@ def without_deadline(due: str) -> str | None:
 
 def financial_year_last_day(financial_year: str) -> date:
     """ "2022/23" -> 31 March 2023."""
-    year, month = financial_year_end(int(financial_year[:4]))
-    return date(year, month, calendar.monthrange(year, month)[1])
+    return _last_day(*financial_year_end(int(financial_year[:4])))
 
 
 def describe_month(month: str) -> str:
@@ -509,7 +508,12 @@ def _month_year(text: str) -> str | None:
 
 
 def _month_end(year: int, month: int) -> str:
-    return date(year, month, calendar.monthrange(year, month)[1]).isoformat()
+    return _last_day(year, month).isoformat()
+
+
+def _last_day(year: int, month: int) -> date:
+    """The last day of a month."""
+    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 def _real_date(year: int, month: int, day: int) -> str | None:

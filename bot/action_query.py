@@ -725,7 +725,7 @@ def _none_overdue_yet(f: ActionFilter, all_rows: list[ActionRow], titles: dict[s
     if not later or not ends:
         return ""
     plain = replace(f, due=without_deadline(f.due or ""), status=None)
-    described = and_list(_traits(plain, titles) + ([f"mentioning {_quoted_words(plain.text)}"] if plain.text else []))
+    described = and_list(_constraints_in_words(plain, titles))
     which = f"The action {described} is not" if len(later) == 1 else f"None of the {len(later)} actions {described} is"
     return f"{which} overdue yet: {ends}."
 
@@ -1142,7 +1142,12 @@ def _traits(f: ActionFilter, titles: dict[str, str]) -> list[str]:
 
 def _describe_filter(f: ActionFilter, titles: dict[str, str]) -> str:
     """Every constraint in words, "" for none."""
-    return ", ".join(_traits(f, titles) + ([f"mentioning {_quoted_words(f.text)}"] if f.text else []))
+    return ", ".join(_constraints_in_words(f, titles))
+
+
+def _constraints_in_words(f: ActionFilter, titles: dict[str, str]) -> list[str]:
+    """Each constraint in words: its traits (``_traits``), then the words it looks for ("mentioning “food”")."""
+    return _traits(f, titles) + ([f"mentioning {_quoted_words(f.text)}"] if f.text else [])
 
 
 def actions_described(f: ActionFilter, titles: dict[str, str]) -> str:

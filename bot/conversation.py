@@ -10,6 +10,7 @@ one slow question never stalls the event loop serving other people.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import re
 from collections.abc import Callable
@@ -26,6 +27,7 @@ from bot.conversation_store import ConversationStore, MemoryStore
 from bot.facts import message_as_read, without_courtesy
 from bot.follow_answers import FollowUpAnswerer
 from bot.followup import CitedPassage, FollowUpKind, Resolution, Turn, is_reset, remember, up_to_reply
+from bot.lru import LRUCache
 from index.text import collapse_whitespace
 
 EXAMPLE_QUESTIONS = (
@@ -61,6 +63,9 @@ TOPIC_TOO_LONG = "That is too long for a briefing topic ({length:,} characters).
 # one per core, at least two so a slow question never queues every other one behind it.
 ANSWER_WORKERS = max(2, os.cpu_count() or 2)
 _Made = TypeVar("_Made")  # what work run off the event loop makes: a Reply, or an Attachment
+# Conversations whose last reset this process remembers, so that a reply worked out before a reset does not save the
+# turns the reset forgot (``Conversation._reset_since``). Set by hand: far more than are reset within one answer's time.
+RESETS_REMEMBERED = 10_000
 _BRIEF_ME_ON = re.compile(r"^(?:me\s+)?(?:on|about)(?:\s+|$)", re.IGNORECASE)  # "brief me on X" means "brief X"
 
 
@@ -118,6 +123,8 @@ class Conversation:
         self.service = service
         self.store: ConversationStore = store if store is not None else MemoryStore()
         self.followups = FollowUpAnswerer(service)
+        self._resets: LRUCache[str, int] = LRUCache(RESETS_REMEMBERED)
+        self._reset_count = itertools.count(1)
         # Answering is CPU work: a pool of its own, sized to the cores, keeps it off the event
         # loop without starving the threads the channel libraries use for their own I/O.
         self._workers = ThreadPoolExecutor(max_workers=ANSWER_WORKERS, thread_name_prefix="answer")
@@ -142,17 +149,24 @@ class Conversation:
         if conversation is None:
             return await self._off_loop(self.reply_to, text)
         if is_reset(text):
-            await self.store.clear(conversation)
+            await self.forget(conversation)
             return Reply(ReplyKind.RESET, RESET_TEXT)
+        reset_before = self._resets.get(conversation)
         history = await self.store.load(conversation)
         if replying_to is not None:
             history = up_to_reply(history, replying_to)
         reply, remembered = await asyncio.get_running_loop().run_in_executor(
             self._workers, self.reply_in_context, text, history
         )
-        if remembered is not None:
+        if remembered is not None and not self._reset_since(conversation, reset_before):
             await self.store.save(conversation, remembered)
         return reply
+
+    def _reset_since(self, conversation: str, reset_before: int | None) -> bool:
+        """Whether the conversation was reset while a reply was worked out: its turns, read before, are not saved
+        again (an attack review: "start over" sent while a briefing was written was undone when the briefing saved the
+        turns from before it). In this process only: a reset at another replica is not seen here."""
+        return self._resets.get(conversation) != reset_before
 
     async def sent(self, conversation: str, reply_ids: list[str]) -> None:
         """Note the channel's ids of the messages that carried the last answer, so a reply to one of them
@@ -163,6 +177,7 @@ class Conversation:
             await self.store.save(conversation, (*history[:-1], replace(last, reply_ids=(*last.reply_ids, *reply_ids))))
 
     async def forget(self, conversation: str) -> None:
+        self._resets.put(conversation, next(self._reset_count))
         await self.store.clear(conversation)
 
     def reply_in_context(self, text: str, history: tuple[Turn, ...]) -> tuple[Reply, tuple[Turn, ...] | None]:

@@ -163,6 +163,21 @@ async def test_start_over_forgets_the_conversation_in_teams(http, bot_url, conne
     assert _answer_text(after) == _answer_text(alone)
 
 
+async def test_a_reset_sent_while_a_reply_is_worked_out_is_not_undone_by_it(conversation):
+    """An attack review: "start over" sent while a briefing was being written was undone when the briefing saved the
+    turns from before the reset, so the next "who leads them?" was still read against the water actions."""
+    key = f"reset-race-{new_conversation_id()}"
+    await conversation.respond("Who leads the water actions?", key)
+    briefing = asyncio.create_task(conversation.respond("brief net zero", key))
+    await asyncio.sleep(0)  # the briefing has read the conversation and is being written off the event loop
+    reset = await conversation.respond("start over", key)
+    await briefing
+    after = await conversation.respond("who leads them?", key)
+    alone = await conversation.respond("who leads them?", f"{key}-alone")
+    assert RESET_TEXT in reset.text and after.text == alone.text
+    assert "Water" not in after.text
+
+
 # -- Telegram --------------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ from itertools import combinations, pairwise
 from typing import NamedTuple
 
 from index.due_dates import (
+    BOTH_SEPARATOR,
     describe_due,
     describe_period,
     due_before,
@@ -317,7 +318,7 @@ def _due_of_year_or_period(question: str, today: date, asks_dues: bool, status: 
     if not asks_dues:
         return year, without if status is not None else question
     if year is not None and not set(financial_years_of_period(period[0])) <= set(financial_years_asked(year)):
-        return year, without
+        return f"{year}{BOTH_SEPARATOR}{period[0]}", without
     return period[0], without
 
 
@@ -643,11 +644,13 @@ def describe_matches(
     titles = titles or {}
     if not rows and (none_yet := _none_overdue_yet(f, all_rows, titles)):
         return ActionListing(none_yet, {}, titles=titles, filter=f)
+    if not rows and (apart := _year_apart_from_period(f.due)):
+        return ActionListing(f"No actions match: {apart}.", {}, titles=titles, filter=f)
     if not rows:
         described = _describe_filter(f, titles)
         summary = f"No actions match: {described}." if described else "No actions match."
         years = financial_years_due(all_rows)
-        asked = financial_years_asked(f.due) if f.due else []
+        asked = (financial_years_asked(f.due) or financial_years_of_period(f.due)) if f.due else []
         if table_years and asked and years and not set(asked) & set(years):  # a year the table does not reach: say which it does
             summary += f" The table's actions are due in the financial years {years[0]} to {years[-1]}."
         return ActionListing(summary + _status_note(f, all_rows, titles), {}, _nearest_relaxation(f, all_rows), titles, f)
@@ -662,6 +665,19 @@ def describe_matches(
     notes += _undated_note(f, all_rows)
     summary = _summary(len(rows), len(groups), f, titles, rows)
     return ActionListing(f"{summary}.{notes}" if notes else summary, groups, titles=titles, filter=f)
+
+
+def _year_apart_from_period(due: str | None) -> str:
+    """For a financial year asked beside a period told from today that falls outside it ("which 23/24 actions are due
+    next month?" in December 2026): why none can be due in both, in words; "" for any other due. The year's actions
+    had been listed as if the period had not been asked (a lead trial)."""
+    parts = due.split(BOTH_SEPARATOR) if due else []
+    periods = [part for part in parts if financial_years_of_period(part)]
+    years = [year for part in parts if not financial_years_of_period(part) for year in financial_years_asked(part)]
+    if len(parts) != 2 or len(periods) != 1 or not years or set(financial_years_of_period(periods[0])) & set(years):
+        return ""
+    period_years = " or ".join(financial_years_of_period(periods[0]))
+    return f"{describe_period(periods[0])} falls in {period_years}, not in {' or '.join(years)}"
 
 
 def financial_years_due(rows: Iterable[ActionRow]) -> list[str]:

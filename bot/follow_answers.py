@@ -85,6 +85,11 @@ NOTHING_TO_CONTINUE = (
     "There is nothing to continue: \"more\" shows the rest of an action list, or more of the passages an "
     "answer quoted. Ask a question first."
 )
+# "more" after a briefing: a trial's comms officer got NOTHING_TO_CONTINUE, as if nothing had been said.
+WHOLE_BRIEFING = (
+    "That was the whole briefing. Ask \"tell me more about point 2\" for the passage behind a point, or ask a question "
+    "about the topic."
+)
 # "where does it say that?" after a decline: a trial's had been searched for as a question of its own.
 NOTHING_FOUND_TO_CITE = (
     "The last question found no passage that answers it, so there is no source to show. Try asking it in other words, "
@@ -261,6 +266,9 @@ class FollowUpAnswerer:
     def perform(self, resolution: Resolution, filters: Filters = NO_FILTERS) -> tuple[Answer, Turn]:
         """The answer to a resolved message, and the turn to remember."""
         kind = resolution.kind
+        if kind is FollowUpKind.MORE and resolution.points:
+            briefing = Turn(resolution.question, resolution.citations, subject=resolution.subject, points=True)
+            return Answer(WHOLE_BRIEFING, [], abstained=True), briefing
         if kind is FollowUpKind.MORE and resolution.action_filter is None:
             said = NOTHING_FOUND_TO_CONTINUE if resolution.nothing_found else NOTHING_TO_CONTINUE
             return Answer(said, [], abstained=True), Turn(resolution.question, (), True)

@@ -527,6 +527,9 @@ def resolve(
     if last.action_filter is None and _MORE.match(message):
         # Not after a briefing: "more" of it is no passage of one of its points.
         continues = last.citations and not last.points
+        if last.points:
+            # The briefing is kept as the turn to follow up: "tell me more about point 2" after "more" is its point 2.
+            return Resolution(FollowUpKind.MORE, last.question, citations=last.citations, subject=last.subject, points=True)
         return _drill("tell me more about that", last) if continues else Resolution(FollowUpKind.MORE, message, nothing_found=last.abstained)
     if is_talk(message):
         return _standalone(message)  # "thanks" leans on nothing: it was read as a pronoun follow-up ("thanks (the letter)?")
@@ -982,7 +985,7 @@ def list_items(quote: str) -> list[str]:
 
 
 # "the pride one": an item of a list the last answer quoted, named by a word of it (see ``_item_named``).
-_NAMED_ONE = re.compile(r"\bthe\s+(?P<name>[\w&'’-]+(?:\s+[\w&'’-]+){0,2}?)\s+one\b", re.IGNORECASE)
+_NAMED_ONE = re.compile(r"\bthe\s+(?P<name>[\w&'’-]+(?:\s+[\w&'’-]+){0,2}?)\s+ones?\b", re.IGNORECASE)
 
 
 def _item_named(message: str, history: tuple[Turn, ...]) -> Resolution | None:

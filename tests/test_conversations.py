@@ -329,13 +329,15 @@ def test_batch_lines_of_one_conversation_are_answered_with_the_earlier_ones_as_c
 
 
 def test_more_after_a_briefing_does_not_continue_the_answer_before_it(corpus_kb_dir):
-    stdin = "what are the 4Is?\nbrief water\nmore\nquit\n"
+    """... it says the briefing was whole, and its points are still followed up (a trial: "There is nothing to continue")."""
+    stdin = "what are the 4Is?\nbrief water\nmore\ntell me more about point 2\nquit\n"
     result = run_cli("chat", kb_dir=corpus_kb_dir, stdin=stdin)
     assert result.returncode == 0, result.stderr
     replies = result.stdout.split("You: ")
-    assert "Briefing: water" in replies[-3]
-    assert "There is nothing to continue" in replies[-2]
-    assert "4Is" not in replies[-2]
+    assert "Briefing: water" in replies[-4]
+    assert "That was the whole briefing" in replies[-3]
+    assert "4Is" not in replies[-3]
+    assert "couldn't" not in replies[-2] and "Sources:" in replies[-2], replies[-2]
 
 
 def test_a_point_of_a_briefing_is_told_more_of_by_its_number(corpus_kb_dir):

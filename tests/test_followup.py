@@ -2294,3 +2294,16 @@ def test_who_chaired_it_is_the_meeting_named_by_its_initials(service):
         ("when is the next DTB meeting?", "who chairs the next DTB meeting?"),
     ]:
         assert answerer.resolve("who chairs it?", answerer.answer(before, ()).history).question == meant, before
+
+
+def test_who_leads_the_x_ones_after_a_listing_asks_of_those_of_the_listing_about_x(service):
+    """A trial: "who leads the ev charging ones" after "what actions are due in 23/24" gave the leads of all 68 (the
+    plural "ones" was no named item); the 23/24 EV charging actions are Travel and Transport 4 (ICB) and 10 (ICP)."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    listed = answerer.answer("what actions are due in 23/24", ())
+    leads = answerer.answer("who leads the ev charging ones", listed.history).answer
+    assert leads.text.startswith("2 actions are due in 2023/24"), leads.text
+    assert "EV charging infrastructure is in place" in leads.text and "(lead ICP; due 23/24; p. 54" in leads.text
+    assert "Water Management Plans" not in leads.text

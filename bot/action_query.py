@@ -64,9 +64,18 @@ _WHAT_IS_LED = re.compile(r"\bwhat\s+(?:does|do|did|will)\b[^?]*\blead\b", re.I)
 _PERSON_NAMED = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+")
 
 
+# An owner of something other than an action, a role the documents name ("who is the risk owner?": the minutes' "Mrs
+# Cartwright as the Risk Owner"; "the budget owner", "the SRO and process owners"): no cue for the action table, whose
+# leads it is not (a trial's had listed the 7 actions mentioning "risk"). English, set by hand.
+_OWNER_OF_ANOTHER_THING = re.compile(
+    r"\b(?!(?:actions?|tasks?|items?|the|an?|its|their|his|her|our|your|my|joint|named|overall)\b)[a-z]+\s+owners?\b", re.I
+)
+
+
 def asks_about_actions(question: str) -> bool:
     """Whether a question says it is about actions ("actions", "due", "who leads", ...): one that does not, read as one
     only for the lead it names, is answered by the table only when an action matches."""
+    question = _OWNER_OF_ANOTHER_THING.sub(" ", question)
     return bool(_ACTION_CUE.search(question) or _WHAT_IS_LED.search(question))
 
 

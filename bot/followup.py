@@ -984,7 +984,8 @@ def list_items(quote: str) -> list[str]:
     return items if len(items) >= 2 else []
 
 
-# "the pride one": an item of a list the last answer quoted, named by a word of it (see ``_item_named``).
+# "the pride one": an item of a list the last answer quoted, named by a word of it (see ``_item_named``); "the ev
+# charging ones": those of an action listing about it.
 _NAMED_ONE = re.compile(r"\bthe\s+(?P<name>[\w&'’-]+(?:\s+[\w&'’-]+){0,2}?)\s+ones?\b", re.IGNORECASE)
 
 

@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from bot.action_query import asks_about_actions
 from bot.evaluation import load_questions, quote_is_verbatim
 from bot.facts import (
     FactKind,
@@ -1317,3 +1318,12 @@ def test_a_sentence_a_summary_restates_is_quoted_from_the_body(service):
     noted = service.answer("what are members requested to note in the finance report recommendation?")
     quote = next(c.quote for c in noted.citations if "Members are requested to" in c.quote)
     assert "Note the breakeven position" in quote and "Note the risks around Continuing Healthcare and Prescribing" in quote
+
+
+def test_an_owner_of_something_other_than_an_action_is_asked_of_the_documents(service):
+    """A trial: "who is the risk owner" listed the 7 actions mentioning "risk"; the minutes name "Mrs Cartwright as the
+    Risk Owner". An action's owner is still asked of the table."""
+    assert not asks_about_actions("who is the risk owner for transforming care?")
+    assert asks_about_actions("who is the owner of the water actions?") and asks_about_actions("who owns the water actions")
+    answer = service.answer("who is the risk owner")
+    assert not answer.abstained and "Mrs Cartwright as the Risk Owner" in answer.text, answer.text

@@ -146,7 +146,9 @@ _INITIALS_ASKED = tuple(
 )
 _WHAT_IS = re.compile(rf"^what(?:['’]?s|\s+is|\s+are)\s+(?:the\s+|an?\s+)?{_INITIALS}$", re.IGNORECASE)
 _GREETING = re.compile(r"^(?:hi|hello|hey|morning|afternoon|please|quick\s+one|q)\b[\s,.:!-]*", re.IGNORECASE)
-_PLEASE = re.compile(r"[\s,]+(?:please|pls|thanks|thank\s+you)$", re.IGNORECASE)
+# From the start of a run of spaces and commas only: searched from each of its characters, a long run was read again
+# from each (an attack review).
+_PLEASE = re.compile(r"(?<![\s,])[\s,]+(?:please|pls|thanks|thank\s+you)$", re.IGNORECASE)
 
 
 def initials_asked(question: str) -> str | None:
@@ -462,16 +464,43 @@ MAX_TALK_CLAUSES = 3  # "right, thanks. who is the vice chair?": each clause of 
 
 # "please" typed short, anywhere in a message ("start over pls", "who chairs it plz?"): courtesy, and "please" written out
 # would find "pleased" (a review). English texting usage, not fitted.
-_PLEASE_SHORT = re.compile(r"(?:^|\s*,?\s+)(?:pls|plz)\b[.!]*(?=\s|[?!,.]|$)", re.IGNORECASE)
+# Read from the start of the spaces before it only, and once: "\s*,?\s+" had split each run of spaces every way from
+# each of its characters (a line of 5,000 spaces in chat took minutes, an attack review).
+_PLEASE_SHORT = re.compile(r"(?:^|(?<!\s)(?:\s*,)?\s+)(?:pls|plz)\b[.!]*(?=\s|[?!,.]|$)", re.IGNORECASE)
 # Thanks or "please" after a question ("... in april? thanks", "who chairs the phm board please", "..., cheers!"): no
 # word of what is asked. Held-out questions with one of these typed at their end had lost must 0.69 -> 0.60 and
 # unanswerable declined 0.68 -> 0.59 (q2). Thanks after a word, with no stop or comma between, may be what is asked
 # about ("who gave thanks", "a vote of thanks", a re-review): only "please" and "thx" go so. English, by hand.
+# The words of thanks are found first, at the message's end, and the stops and spaces before them are then read back
+# from there: one pattern of stops then the words, searched from each stop, had read a run of thousands of stops over
+# again from each of its characters ("?.!,;" * 4,000 took seconds, an attack review).
 _TALK_AFTER = re.compile(
-    r"(?:\s*[,.;:!?–—-]+\s*(?:thanks|thank\s+you|thankyou|thx|cheers|please)|\s+(?:thx|please))"
+    r"(?P<thanks>thanks|thank\s+you|thankyou|thx|cheers|please)"
     r"(?:\s+(?:very\s+much|so\s+much|a\s+lot|in\s+advance|again))?\W*$",
     re.IGNORECASE,
 )
+_STOPS_BEFORE_THANKS = ",.;:!?–—-"
+_THANKS_AFTER_A_SPACE = frozenset(("thx", "please"))
+
+
+def _thanks_at_end(message: str) -> int | None:
+    """Where thanks typed after a question start (``_TALK_AFTER``), with the spaces, stops and spaces before them; None
+    when the message ends in none: thanks after a stop or comma, "please" or "thx" after a space too."""
+    thanked = _TALK_AFTER.search(message)
+    if thanked is None:
+        return None
+    start = _back_over(message, thanked.start(), str.isspace)
+    stopped = _back_over(message, start, _STOPS_BEFORE_THANKS.__contains__)
+    if stopped < start:
+        return _back_over(message, stopped, str.isspace)
+    return start if start < thanked.start() and thanked["thanks"].lower() in _THANKS_AFTER_A_SPACE else None
+
+
+def _back_over(text: str, end: int, kind: Callable[[str], bool]) -> int:
+    """Where the characters of a kind that ``text`` has just before ``end`` start."""
+    while end and kind(text[end - 1]):
+        end -= 1
+    return end
 
 
 # A polite frame around a question ("Can I ask who leads ...", "Could you tell me when ...", "I was wondering if ...", "Do
@@ -518,9 +547,9 @@ def without_courtesy(message: str) -> str:
         message = polite.lstrip(" ,;:.!-").strip() or message
     if (greeted := _GREETING_OF_THE_DAY.match(message)) and has_a_word(message[greeted.end() :]):
         message = message[greeted.end() :]
-    if (thanked := _TALK_AFTER.search(message)) and has_a_word(before := message[: thanked.start()]) and not is_talk(before):
+    if (thanked := _thanks_at_end(message)) is not None and has_a_word(before := message[:thanked]) and not is_talk(before):
         # The question it thanks for, with its question mark ("how many ... in april? thanks" asks "... in april?").
-        message = before + ("?" if "?" in thanked.group() else "")
+        message = before + ("?" if "?" in message[thanked:] else "")
     for _ in range(MAX_TALK_CLAUSES):
         talk = _TALK_BEFORE.match(message)
         words = set(re.findall(r"[a-z]+", talk["talk"].lower())) if talk else set()

@@ -367,9 +367,8 @@ def search_words(text: str) -> list[str]:
 # ("may i ask", "..., may we"), or comes before a verb ("may be", "may not"); never after a word that dates a
 # month ("in", "during", "early", "this", "12": "this may", "early may this year", "12 may there was").
 _MAY = re.compile(r"\bmay\b", re.IGNORECASE)
-_WORD_BEFORE = re.compile(r"([\w'’]+)\W*$")
-_WORD_AFTER = re.compile(r"^\s+([\w'’]+)")
-_CLAUSE_OPENS = re.compile(r"(?:^|[.,;:!?]|\b(?:if|and|but|so|or))\s*$", re.IGNORECASE)
+_WORD_AFTER = re.compile(r"\s+([\w'’]+)")  # matched where "may" ends
+_CLAUSE_OPENS = re.compile(r"(?:^|[.,;:!?]|\b(?:if|and|but|so|or))$", re.IGNORECASE)  # searched in the characters before
 _PERSONAL_PRONOUNS = frozenset("i we you they he she who".split())
 _VERBS_AFTER_MAY = frozenset("be not have also well need want ask help include result lead require affect impact wish".split())
 _DATING_MAY = frozenset(
@@ -382,14 +381,23 @@ def without_modal_may(text: str) -> str:
     """The text with the verb "may" blanked out (three spaces, so positions hold); the month stays."""
 
     def blanked(match: re.Match[str]) -> str:
-        before, after = _WORD_BEFORE.search(text[: match.start()]), _WORD_AFTER.match(text[match.end() :])
-        previous = before.group(1).lower() if before and text[before.end(1) : match.start()].isspace() else ""
+        # Read back from "may" as far as the word before it, not searched for in all the text before: each "may" of
+        # thousands had read the whole message again (an attack review).
+        spaced = match.start()  # where the spaces before "may" start
+        while spaced and text[spaced - 1].isspace():
+            spaced -= 1
+        word = spaced
+        while word and (text[word - 1].isalnum() or text[word - 1] in "_'’"):
+            word -= 1
+        previous = text[word:spaced].lower() if spaced < match.start() else ""
+        after = _WORD_AFTER.match(text, match.end())
         following = after.group(1).lower() if after else ""
         if previous in _PERSONAL_PRONOUNS:
             return "   "
         if previous in _DATING_MAY or previous[:1].isdigit():
             return match.group()
-        if following in _PERSONAL_PRONOUNS - {"who"} and _CLAUSE_OPENS.search(text[: match.start()]):
+        # The four characters before the spaces hold the stop, or the word and what stands before it.
+        if following in _PERSONAL_PRONOUNS - {"who"} and _CLAUSE_OPENS.search(text[max(0, spaced - 4) : spaced]):
             return "   "
         return "   " if following in _VERBS_AFTER_MAY else match.group()
 

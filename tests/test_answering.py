@@ -25,7 +25,7 @@ from bot.facts import (
 )
 from bot.features import acronyms_of
 from index.short_names import DefinedName, Initials, names_defined_in, short_names
-from index.text import is_list_item, tokenize, without_whitespace, years_written
+from index.text import is_list_item, tokenize, without_modal_may, without_whitespace, years_written
 from tests.support.paths import EVAL_DIR, REPO
 
 
@@ -1189,6 +1189,19 @@ def test_talk_before_a_question_is_not_looked_for(service):
         assert without_courtesy(message) == message
     answer = service.answer("cheers. when is the old cwccg website being archived?")
     assert not answer.abstained and "3rd October" in answer.text
+
+
+def test_a_message_of_thousands_of_stops_or_spaces_is_read_in_one_pass():
+    """An attack review: reading 20,000 characters of "?.!,;" took 28 s, each stop read again from every one before it
+    (thanks looked for after a question), and a chat line of spaces took minutes ("pls" looked for after them); a
+    channel's event loop, every conversation's, waited on it. Each reading gives what it gives a short message."""
+    stops = "?.!,;" * 4_000  # 20,000 characters
+    assert without_courtesy(stops) == stops and message_as_read(stops) == stops and not is_talk(stops)
+    assert without_courtesy("who chairs the board" + stops + " thanks") == "who chairs the board?"
+    assert without_courtesy(" " * 20_000 + "who chairs it pls") == "who chairs it"
+    assert initials_asked("what does PHM stand for" + ", " * 10_000 + "please") == "PHM"
+    assert initials_asked("what does PHM stand for" + ", " * 10_000 + "?") is None
+    assert without_modal_may("we may " * 3_000) == "we     " * 3_000  # each "may" read back to its word only
 
 
 def test_a_polite_frame_around_a_question_is_not_looked_for(service):

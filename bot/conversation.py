@@ -66,6 +66,11 @@ _Made = TypeVar("_Made")  # what work run off the event loop makes: a Reply, or 
 # Conversations whose last reset this process remembers, so that a reply worked out before a reset does not save the
 # turns the reset forgot (``Conversation._reset_since``). Set by hand: far more than are reset within one answer's time.
 RESETS_REMEMBERED = 10_000
+# A message longer than this, its white space collapsed, is told it is too long unread: reading drops what the limit
+# does not count (courtesy, a polite frame), a few dozen characters of a question typed, never a thousand; and it takes
+# time in proportion to the length on the channel's event loop, before any worker has it (an attack review: 20,000
+# characters of "?.!,;" held every conversation for 28 s).
+UNREAD_LENGTH = 2 * MAX_QUESTION_CHARS
 _BRIEF_ME_ON = re.compile(r"^(?:me\s+)?(?:on|about)(?:\s+|$)", re.IGNORECASE)  # "brief me on X" means "brief X"
 
 
@@ -356,6 +361,8 @@ def _point_passage(briefing: Briefing, point: Point) -> CitedPassage:
 def _too_long_reply(text: str) -> Reply | None:
     """What a message too long for a question or a briefing's topic is told, as answering or briefing would tell it;
     None when, read, it is not too long."""
+    if len(collapsed := " ".join(text.split())) > UNREAD_LENGTH:  # collapse_whitespace's spacing, with no pattern
+        return _too_long_unread(collapsed)
     message = _message_of(text)
     if command_of(message[: MAX_QUESTION_CHARS + len("brief me on ")]) == "brief":
         problem = topic_problem(_BRIEF_ME_ON.sub("", message.partition(" ")[2]))
@@ -363,6 +370,16 @@ def _too_long_reply(text: str) -> Reply | None:
     # Measured as answering measures it: "Can you tell me ..." is no part of the question (a re-review).
     question = message_as_read(message)
     return _answer_reply(too_long(len(question))) if len(question) > MAX_QUESTION_CHARS else None
+
+
+def _too_long_unread(collapsed: str) -> Reply | None:
+    """What a message over ``UNREAD_LENGTH`` is told, from its length and its first characters only: whether it briefs
+    (its topic too long) or asks (a question too long)."""
+    head = _message_of(collapsed[:MAX_QUESTION_CHARS])
+    if command_of(head) == "brief":
+        problem = topic_problem(_BRIEF_ME_ON.sub("", head.partition(" ")[2]) + collapsed[MAX_QUESTION_CHARS:])
+        return Reply(ReplyKind.USAGE, problem) if problem else None
+    return _answer_reply(too_long(len(collapsed)))
 
 
 def topic_problem(topic: str) -> str | None:

@@ -13,7 +13,7 @@ import re
 import aiohttp
 import pytest
 
-from bot.answering import MAX_QUESTION_CHARS
+from bot.answering import MAX_QUESTION_CHARS, TOO_LONG
 from bot.conversation import TOPIC_TOO_LONG, Reply
 from bot.telegram.access import RateLimiter, Verdict
 from bot.telegram.handlers import APOLOGY, QUOTES_GONE, SLOW_DOWN, TEXT_ONLY
@@ -187,6 +187,16 @@ async def test_a_briefing_topic_longer_than_a_question_gets_one_short_message(te
     await telegram.push({"message": message(chat_id, "/sources", message_id=2)})  # answered after the brief was done with
     await telegram.messages(chat_id, 2)
     assert len(telegram.calls_to("sendMessage", chat_id)) == 2 and telegram.calls_to("sendDocument", chat_id) == []
+
+
+async def test_a_message_of_thousands_of_stops_is_told_it_is_too_long(telegram):
+    """An attack review: a message of Telegram's 4,096 characters of "?.!,;" was read on the event loop, seconds of
+    every other chat's replies waiting; it is told so on its length."""
+    chat_id = new_chat()
+    text = await ask(telegram, chat_id, ("?.!,;" * 1_000)[:4_096])
+    assert text == escape(TOO_LONG.format(length=4_096, limit=MAX_QUESTION_CHARS))
+    await telegram.push({"message": message(chat_id, "/sources", message_id=2)})
+    assert (await telegram.messages(chat_id, 2))[1].startswith("I know these documents:")  # the chat carries on
 
 
 async def test_unknown_command_points_to_the_commands(telegram):

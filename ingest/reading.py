@@ -12,7 +12,7 @@ import logging
 from pathlib import Path
 
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
+from pypdf.errors import LimitReachedError
 
 SUPPORTED_SUFFIXES = (".pdf", ".txt", ".md")
 
@@ -54,5 +54,10 @@ def _read_pdf(path: Path) -> list[str]:
         return [page.extract_text() or "" for page in reader.pages]
     except UnreadableDocument:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+    except LimitReachedError as exc:
+        raise UnreadableDocument(f"a compressed stream in it expands past pypdf's limit ({exc})") from exc
+    # Any error at all: pypdf reads what the file says, and a file can say anything. Besides its own errors it raises
+    # NotImplementedError (a filter it does not know), DependencyError (Brotli not installed) and Python's own on a
+    # malformed file; one of them had stopped the whole ingest with a traceback (an attack review).
+    except Exception as exc:
         raise UnreadableDocument(f"not a readable PDF ({exc.__class__.__name__}: {exc})") from exc

@@ -12,6 +12,7 @@ import shutil
 import signal
 import string
 import sys
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -89,6 +90,44 @@ def test_unreadable_files_are_skipped_and_reported(small_corpus, tmp_path, embed
     assert any("no extractable text" in s.reason for s in report.skipped)
     assert report.files == 2
     assert "Skipped corrupt.pdf" in report.summary()
+
+
+def pdf_with_stream(path: Path, stream: bytes, filter_name: str) -> Path:
+    """A one-page PDF whose page content is ``stream``, encoded (as its dictionary says) with ``filter_name``."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /%s >>\nstream\n%s\nendstream" % (len(stream), filter_name.encode(), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    pdf, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    table = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, table)
+    path.write_bytes(bytes(pdf))
+    return path
+
+
+def test_a_pdf_pypdf_cannot_decode_is_skipped_and_reported_and_the_rest_ingested(small_corpus, tmp_path, embedder):
+    """An attack review: a PDF with a filter pypdf does not know, one in Brotli (not installed) and a compression bomb
+    each stopped the whole ingest with a traceback (NotImplementedError, DependencyError, LimitReachedError)."""
+    text = b"BT /F1 12 Tf 72 720 Td (The water actions are led by the ICB and due in 23/24.) Tj ET"
+    pdf_with_stream(small_corpus / "unknown-filter.pdf", text, "FooDecode")
+    pdf_with_stream(small_corpus / "brotli.pdf", b"\x0b\x02\x80hello\x03", "BrotliDecode")
+    pdf_with_stream(small_corpus / "bomb.pdf", zlib.compress(text + b" " * 80_000_000, 9), "FlateDecode")
+
+    report = ingest_corpus(small_corpus, tmp_path / "kb", lambda: embedder)
+
+    reasons = {skipped.file: skipped.reason for skipped in report.skipped}
+    assert reasons["unknown-filter.pdf"] == "not a readable PDF (NotImplementedError: Unsupported filter /FooDecode)"
+    assert reasons["brotli.pdf"].startswith("not a readable PDF (DependencyError: brotli is required")
+    assert reasons["bomb.pdf"].startswith("a compressed stream in it expands past pypdf's limit")
+    assert len(reasons) == 3 and report.files == 2 and set(load(tmp_path / "kb").by_slug) == {"travel", "notes"}
+    assert "Skipped bomb.pdf: a compressed stream in it expands past pypdf's limit" in report.summary()
 
 
 def test_unchanged_reingest_reuses_everything_and_changes_are_picked_up(small_corpus, tmp_path, embedder):

@@ -67,6 +67,17 @@ async def test_a_token_with_a_line_break_is_refused_before_it_is_used(corpus_kb_
     assert REJECTED.split(":")[1] not in output
 
 
+async def test_a_base_url_with_the_token_in_it_is_refused_without_printing_the_token(tmp_path):
+    """An attack review: TELEGRAM_API_BASE_URL set to a whole method URL, the token in it, was quoted in full in the
+    error saying it must end in /bot, written before the token was redacted from the logs."""
+    returncode, output = await run_telegram(REJECTED, f"https://api.telegram.org/bot{REJECTED}/", tmp_path / "kb")
+
+    assert returncode == 2, output
+    assert f"TELEGRAM_API_BASE_URL must end in /bot (got 'https://api.telegram.org/bot{REDACTED}/')" in output
+    for part in (REJECTED, REJECTED.split(":")[1]):
+        assert part not in output
+
+
 async def test_a_call_the_bot_api_refuses_at_start_is_said_as_refused_not_as_unreachable(api, corpus_kb_dir):
     """A review: python-telegram-bot's BadRequest is a NetworkError, so a refusal (a webhook URL that is not https, say)
     had been told as "Could not reach the Bot API"."""

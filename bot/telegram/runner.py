@@ -54,11 +54,14 @@ def run(settings: Settings) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # httpx logs every request URL at INFO, and the URL contains the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    if token := settings.telegram_token.strip():
+        # Before anything is logged: a base URL with the token in it had been quoted whole in the configuration error
+        # that says it must end in /bot (an attack review).
+        redact_in_logs(token)
     problem = configuration_problem(settings)
     if problem:
         logger.error(problem)
         return 2
-    redact_in_logs(settings.telegram_token)
     try:
         # Ask Telegram about the token before a minute of loading the knowledge base, and again on start.
         asyncio.run(check_token(settings))

@@ -25,6 +25,7 @@ from index.config import ConfigurationError, Settings, check_teams_identity
 from index.files import reason_of, why_unwritable
 from index.search import Filters
 from index.store import KnowledgeBaseError
+from index.terminal import printable
 from ingest.build import NothingToIngest
 
 if TYPE_CHECKING:
@@ -187,7 +188,7 @@ def _ask(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     answer = service.answer(args.question, filters)
     print(json.dumps(_answer_json(answer), ensure_ascii=False, indent=2) if args.json else render_for_terminal(answer))
     if args.explain:
-        print("\nHow this answer was reached:\n" + "\n".join(f"  {step}" for step in answer.trace))
+        print(printable("\nHow this answer was reached:\n" + "\n".join(f"  {step}" for step in answer.trace)))
         print(f"  ({service.models.record()})")
     return 0
 
@@ -552,7 +553,7 @@ def _brief(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
 def _sources(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     from bot.conversation import Conversation
 
-    print(Conversation(load_service(settings)).sources_text())
+    print(printable(Conversation(load_service(settings)).sources_text()))
     return 0
 
 
@@ -598,7 +599,7 @@ def render_reply_for_terminal(reply: Reply) -> str:
             lines.append(f"\n(Word version: python -m bot brief {quoted} --out {shlex.quote(attachment.name)})")
     if reply.suggestions:
         lines.append("\nFor example:\n" + "\n".join(f"  {q}" for q in reply.suggestions))
-    return "\n".join(lines)
+    return printable("\n".join(lines))
 
 
 def render_for_terminal(answer: Answer) -> str:
@@ -606,7 +607,8 @@ def render_for_terminal(answer: Answer) -> str:
     if answer.citations:
         lines.append("\nSources:")
         lines += [f"  [{c.n}] {c.title}, p. {c.page}: \"{c.quote}\"" for c in answer.citations]
-    return "\n".join(lines)
+    # The documents' text and titles, and what was typed, shown as a terminal shows them, never acted on (``printable``).
+    return printable("\n".join(lines))
 
 
 def _main_piped() -> int:

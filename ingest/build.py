@@ -24,6 +24,7 @@ from index.embedder import Embedder
 from index.records import Chunk, DocumentRecord, Sentence
 from index.search import save_statistics
 from index.store import StoredDocument
+from index.terminal import printable
 from index.text import collapse_whitespace, search_form
 from ingest.actions import extract_actions
 from ingest.catalog import CATALOG_FILE, DocumentInfo, describe_uncatalogued, load_catalog
@@ -112,14 +113,11 @@ class IngestReport:
             f"Ingested {self.files} files ({self.reused} unchanged), {self.pages} pages, "
             f"{self.chunks} chunks, {self.actions} actions in {self.seconds:.1f}s."
         ]
-        lines += [f"Skipped {s.file}: {s.reason}" for s in self.skipped]
-        # The catalog's own text, shown: a line break or a terminal's escape in it is shown as "?", not acted on.
-        lines += [f"catalog.json lists {_printable(name)}, which is not in the corpus" for name in self.not_found]
+        # A file's name, the reason (pypdf's message may quote the file) and the catalog's own text, shown: a line break
+        # or a terminal's escape in them is shown as "?", not acted on.
+        lines += [f"Skipped {printable(s.file, one_line=True)}: {printable(s.reason, one_line=True)}" for s in self.skipped]
+        lines += [f"catalog.json lists {printable(name, one_line=True)}, which is not in the corpus" for name in self.not_found]
         return "\n".join(lines)
-
-
-def _printable(text: str) -> str:
-    return "".join(c if c.isprintable() else "?" for c in text)
 
 
 class NothingToIngest(Exception):

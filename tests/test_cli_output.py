@@ -591,3 +591,34 @@ def test_a_calendar_year_the_table_does_not_reach_says_the_years_it_does_once(co
     assert main(["--index", str(corpus_kb_dir), "actions", "--due", "2031", *words]) == 0
     said = capsys.readouterr().out
     assert "No actions match: " in said and said.count("due in the financial years 2022/23 to 2024/25") == 1, said
+
+
+def test_escape_sequences_in_documents_file_names_and_a_typed_topic_reach_the_terminal_defused(tmp_path, capsys, monkeypatch):
+    """An attack review: a document's "ESC[2J" (clears the screen) and "ESC]0;...BEL" (retitles the window) were printed
+    raw by ask, in the answer and its sources; a title taken from a file name by sources; a file's name, its ESC and
+    line break, by the ingest summary; and a topic typed in the chat by its "(Word version: ...)" line. Each reaches the
+    terminal with its control characters shown as "?", the rest as it was."""
+    from ingest.__main__ import main as ingest
+
+    esc, bel = "\x1b", "\x07"
+    corpus, kb = tmp_path / "corpus", tmp_path / "kb"
+    corpus.mkdir()
+    (corpus / f"water{esc}[2Jplan.txt").write_text(
+        f"Water Actions\nThe water actions are led by the ICB{esc}[2J and are due in 2023/24.{esc}]0;owned{bel} "
+        "Leaks are fixed within a week.\n"
+    )
+    (corpus / f"bad{esc}[31m\nname.pdf").write_bytes(b"%PDF-1.4 not really a pdf")
+
+    def printed(code: int) -> str:
+        out = capsys.readouterr().out
+        assert code in (0, 1) and esc not in out and bel not in out, out
+        return out
+
+    assert "Skipped bad?[31m?name.pdf: not a readable PDF" in printed(ingest([str(corpus), "--index", str(kb)]))
+    assert "- Water?[2Jplan (undated, 1 pages)" in printed(main(["--index", str(kb), "sources"]))
+    answered = printed(main(["--index", str(kb), "ask", "--explain", "who leads the water actions?"]))
+    assert "led by the ICB?[2J and are due in 2023/24" in answered and "Water?[2Jplan, p. 1" in answered
+    typed = iter([f"brief water actions{esc}[31m", "quit"])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(typed))
+    chatted = printed(main(["--index", str(kb), "chat"]))
+    assert "(Word version: python -m bot brief 'water actions?[31m' --out " in chatted

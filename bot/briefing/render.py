@@ -11,6 +11,7 @@ from bot.answering import Citation
 from bot.briefing.next_steps import NextAction
 from bot.briefing.writer import Briefing, Point, Source
 from bot.missing import terms_named
+from index.terminal import printable
 
 
 def _as_is(text: str) -> str:
@@ -52,7 +53,7 @@ def render_terminal(briefing: Briefing) -> str:
     for title, body in sections:
         lines += [*_underlined(title, "-"), *body, ""] if body else []
     lines.append(footer(briefing))
-    return "\n".join(lines) + "\n"
+    return printable("\n".join(lines) + "\n")  # the documents' text, shown and never acted on (``index.terminal``)
 
 
 def _underlined(title: str, mark: str) -> list[str]:

@@ -1,0 +1,22 @@
+"""Text as a terminal shows it and never acts on: what the command lines print of the documents, of file names and of
+what was typed. A document, a file's name or a chat line can hold an escape sequence ("\\x1b[2J" clears the screen,
+"\\x1b]0;...\\x07" retitles the window) or a carriage return that overwrites the line; printed raw, the terminal obeys it
+(an attack review)."""
+
+from __future__ import annotations
+
+import re
+
+# What a terminal acts on rather than shows: the C0 controls (ESC opening every escape sequence, BEL, backspace, carriage
+# return, ...) but the line feed and tab that lay text out, DEL, the C1 controls (U+009B opens a sequence as ESC [
+# does), and the bidirectional embeddings, overrides and isolates, which reorder what follows them on the screen.
+_ACTED_ON = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[{_ACTED_ON}]")
+_CONTROL_OR_LAYOUT = re.compile(f"[{_ACTED_ON}\t\n\u2028\u2029]")
+
+
+def printable(text: str, *, one_line: bool = False) -> str:
+    """``text`` with each character a terminal would act on shown as "?": an escape sequence is left as its harmless
+    printable tail ("?[2J"). ``one_line``: a name or a reason printed within a line, whose line breaks and tabs are "?"
+    too."""
+    return (_CONTROL_OR_LAYOUT if one_line else _CONTROL).sub("?", text)

@@ -41,7 +41,8 @@ class Settings:
     allowed_tenants: frozenset[str] = frozenset()
     # How long one reply may wait on the Bot Connector before the send is given up.
     teams_send_timeout_seconds: float = 15.0
-    # How long checking a request's token may take (fetching Microsoft's signing keys) before it gets 503.
+    # How long checking a request's token may take (fetching Microsoft's signing keys), or getting the bot's own token for its
+    # replies from Microsoft's sign-in, before the request gets 503.
     teams_auth_timeout_seconds: float = 10.0
     # Telegram
     telegram_token: str = ""

@@ -2,7 +2,8 @@
 
 A connector that accepts and never answers must not hold up anyone else's
 reply; malformed activities get 400 and bad tokens 401, never a 500 with a
-traceback. The stand-ins (connectors, an OpenID key server) are real servers.
+traceback. The stand-ins (connectors, an OpenID key server, Microsoft's sign-in
+behind an egress proxy) are real servers.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from jwt.algorithms import RSAAlgorithm
 from bot.conversation import HELP_TEXT
 from bot.teams.server import create_app
 from index.config import Settings
+from tests.support.login import ACCESS_TOKEN, SignInProxy
 from tests.support.teams import (
     BOT,
     Connector,
@@ -522,4 +524,88 @@ async def test_a_slow_key_endpoint_holds_up_no_other_request_and_gets_503(http, 
     assert health == 200 and answered_while_checking, "/healthz waited on the key endpoint"
     assert (stalled, failed) == (503, 503)
     assert connector.sent_to(question["conversation"]["id"]) == []
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+# -- the bot's own sign-in, for its replies -----------------------------------------------------------
+
+
+@pytest.fixture
+def sign_in(tmp_path, monkeypatch) -> Iterator[SignInProxy]:
+    """login.microsoftonline.com behind an egress proxy on 127.0.0.1, the bot's HTTPS sent through it."""
+    with SignInProxy(tmp_path).running() as proxy:
+        for name, value in proxy.environment.items():
+            monkeypatch.setenv(name, value)
+        yield proxy
+
+
+def signing(settings: Settings) -> Settings:
+    """``settings`` with an app id and secret, so replies are signed with a token from Microsoft's sign-in."""
+    return replace(settings, app_id=APP_ID, app_password="a-client-secret", teams_auth_timeout_seconds=SIGN_IN_TIMEOUT)
+
+
+SIGN_IN_TIMEOUT = 2.0
+
+
+async def test_replies_are_signed_with_one_token_however_many_turns(http, connector, settings, conversation, key_server, sign_in, caplog):
+    """An attack review: botbuilder made a new credential, with an empty token cache, for each turn, so every turn
+    asked Microsoft's sign-in for a token (and did so on the event loop)."""
+    first, *rest = [new_conversation_id() for _ in range(6)]
+    headers = {"Authorization": f"Bearer {key_server.token(serviceurl=connector.url)}"}
+    with caplog.at_level(logging.INFO):
+        async with serving(create_app(signing(settings), conversation)) as url:
+            statuses = [await post(http, url, teams_message("help", connector.url, first), **headers)]
+            statuses += await asyncio.gather(*[post(http, url, teams_message("help", connector.url, c), **headers) for c in rest])
+
+    assert statuses == [201] * 6
+    for conversation_id in (first, *rest):
+        assert [is_the_help(m["text"]) for m in connector.messages_to(conversation_id)] == [True]
+        assert {p.authorization for p in connector.sent_to(conversation_id)} == {f"Bearer {ACCESS_TOKEN}"}
+    assert sign_in.tokens == 1
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+async def test_a_stalled_sign_in_holds_up_no_other_request_and_the_retried_activity_is_answered(
+    http, connector, settings, conversation, key_server, sign_in, caplog
+):
+    """An attack review: a sign-in that never answered froze the server (``/healthz`` and even 401s waited on it)."""
+    sign_in.mode = "stall"
+    question = teams_message("help", connector.url, new_conversation_id())
+    headers = {"Authorization": f"Bearer {key_server.token(serviceurl=connector.url)}"}
+    with caplog.at_level(logging.INFO):
+        async with serving(create_app(signing(settings), conversation)) as url:
+            turn = asyncio.create_task(post(http, url, question, **headers))
+            await until(lambda: sign_in.connects > 0)
+            async with http.get(f"{url}/healthz") as response:
+                health = response.status
+            unsigned = await post(http, url, teams_message("help", connector.url, new_conversation_id()))
+            answered_while_stalled = not turn.done()
+            stalled = await turn
+            sign_in.mode = "answer"
+            retried = await post(http, url, question, **headers)  # the Bot Connector retries what got a 5xx
+
+    assert answered_while_stalled, "/healthz and a 401 waited on Microsoft's sign-in"
+    assert (health, unsigned) == (200, 401)
+    assert (stalled, retried) == (503, 201)
+    assert [is_the_help(m["text"]) for m in connector.messages_to(question["conversation"]["id"])] == [True]
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    assert [r for r in caplog.records if "sign-in" in r.getMessage()]  # the operator is told why
+
+
+async def test_a_refused_sign_in_gets_503_and_the_retried_activity_is_answered(
+    http, connector, settings, conversation, key_server, sign_in, caplog
+):
+    """An attack review: a sign-in the proxy refused made the turn a 500 with a traceback, and the Bot Connector's
+    retry of it a 200 "delivered again": the user's message was never answered."""
+    sign_in.mode = "refuse"
+    question = teams_message("help", connector.url, new_conversation_id())
+    headers = {"Authorization": f"Bearer {key_server.token(serviceurl=connector.url)}"}
+    with caplog.at_level(logging.INFO):
+        async with serving(create_app(signing(settings), conversation)) as url:
+            refused = await post(http, url, question, **headers)
+            sign_in.mode = "answer"
+            retried = await post(http, url, question, **headers)
+
+    assert (refused, retried) == (503, 201)
+    assert [is_the_help(m["text"]) for m in connector.messages_to(question["conversation"]["id"])] == [True]
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]

@@ -40,8 +40,13 @@ import requests
 from botframework.connector.aiohttp_bf_pipeline import AsyncBfPipeline
 from botframework.connector.auth import AuthenticateRequestResult, ConnectorFactory
 from msrest.exceptions import ClientRequestError
+from msrest.pipeline import AsyncPipeline
+from msrest.pipeline.async_requests import AsyncPipelineRequestsHTTPSender
+from msrest.pipeline.universal import RawDeserializer
 from msrest.universal_http import ClientRequest
 from msrest.universal_http.async_requests import AsyncRequestsClientResponse, AsyncRequestsHTTPSender
+
+from bot.teams.signin import SignIn
 
 logger = logging.getLogger(__name__)
 
@@ -170,5 +175,11 @@ class _BoundedConnectorFactory(ConnectorFactory):
         config = client.config
         config.connection.timeout = self._sends.timeout
         config.driver = _BoundedSender(config, self._sends)
-        config.pipeline = AsyncBfPipeline(config)
+        if isinstance(config.credentials, SignIn):
+            # AsyncBfPipeline's, but signed by a policy that gets the token off the event loop (``signin``), not by
+            # msrest's, which calls the credentials' blocking ``signed_session`` on it.
+            policies = [config.user_agent_policy, config.credentials.policy(), RawDeserializer(), config.http_logger_policy]
+            config.pipeline = AsyncPipeline(policies, AsyncPipelineRequestsHTTPSender(config.driver))
+        else:
+            config.pipeline = AsyncBfPipeline(config)
         return client

@@ -7,7 +7,9 @@ keys with a blocking ``requests.get`` and no timeout, so this runs in threads of
 its own, within ``TEAMS_AUTH_TIMEOUT_SECONDS``: a slow key endpoint gets 503 and
 stalls no other request), then run by botbuilder's
 ``CloudAdapter``, which posts replies back to the activity's ``serviceUrl``
-(through ``sends.ConnectorSends``, so one silent connector delays no one else). The knowledge
+(through ``sends.ConnectorSends``, so one silent connector delays no one else),
+signed with a token got off the event loop (``signin``: a sign-in that fails or
+does not answer in time gets 503, and the retry is answered). The knowledge
 base and model load once, before the server starts; answering runs in worker
 threads (``Conversation.respond``) so many conversations are served at once.
 """
@@ -28,7 +30,11 @@ import requests
 from aiohttp import web
 from aiohttp.web_protocol import RequestPayloadError
 from botbuilder.core import TurnContext, serializer_helper
-from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.integration.aiohttp import (
+    CloudAdapter,
+    ConfigurationBotFrameworkAuthentication,
+    ConfigurationServiceClientCredentialFactory,
+)
 from botbuilder.schema import Activity, ActivityTypes
 from botframework.connector.auth import AuthenticateRequestResult
 from msrest.exceptions import ClientRequestError, DeserializationError, HttpOperationError
@@ -39,6 +45,7 @@ from bot.runtime import load_conversation, watching
 from bot.teams.bot import KnowledgeBot
 from bot.teams.feedback import FeedbackLog
 from bot.teams.sends import ConnectorSends, ConnectorUnreachable
+from bot.teams.signin import KeptCredentials, SignInUnavailable
 from index.config import Settings
 
 logger = logging.getLogger(__name__)
@@ -53,9 +60,12 @@ SENDS = web.AppKey("sends", ConnectorSends)
 # than the Bot Connector's retries span (seconds), in a few megabytes at most.
 SEEN_ACTIVITIES = 10_000
 SEEN = web.AppKey("seen", LRUCache)
+CREDENTIALS = web.AppKey("credentials", KeptCredentials)
 # Threads validating tokens (botbuilder may block one on Microsoft's key endpoint). Set by hand: keys are
 # cached for a day, so validation is quick CPU work but for the rare refresh; a few threads are ample.
 AUTH_THREADS = 4
+# Characters of a client's own words (an activity's type) quoted in a log line, with %r so no line break gets through.
+LOGGED_CHARS = 40
 
 
 @dataclass(frozen=True)
@@ -74,10 +84,14 @@ class AuthConfig:
 
 def create_app(settings: Settings, conversation: Conversation) -> web.Application:
     """The aiohttp application serving ``conversation`` to Bot Framework channels."""
-    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(AuthConfig.from_settings(settings)))
+    config = AuthConfig.from_settings(settings)
+    # botbuilder's credentials, each made once (their token cache reused) and signing sends off the event loop.
+    credentials = KeptCredentials(ConfigurationServiceClientCredentialFactory(config), settings.teams_auth_timeout_seconds)
+    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(config, credentials_factory=credentials))
     adapter.on_turn_error = apologise
     app = web.Application()
     app[ADAPTER] = adapter
+    app[CREDENTIALS] = credentials
     app[BOT] = KnowledgeBot(conversation, settings, FeedbackLog(settings.feedback_file, settings.feedback_keeps_text))
     app[CONVERSATION] = conversation
     app[SENDS] = ConnectorSends(timeout=settings.teams_send_timeout_seconds)
@@ -100,27 +114,46 @@ async def messages(request: web.Request) -> web.StreamResponse:
     """
     activity = await require_activity(request)
     authenticated = await authenticate(request, activity)
-    if _seen_before(request.app[SEEN], activity):
+    seen = request.app[SEEN]
+    key = _key(activity)
+    if key in seen:
         # The Bot Connector retries an activity it thinks was lost: answering it again moved a conversation on twice
         # ("more" gave actions 16-30, then 31-45: an attack review).
         logger.info("Ignored a %s activity delivered again", activity.type)
         return web.Response(status=200)
+    if key:
+        seen.put(key, True)  # now, so that a retry arriving while this turn runs is not answered twice
     adapter = request.app[ADAPTER]
-    invoke_response = await adapter.process_activity(authenticated, activity, request.app[BOT].on_turn)
+    try:
+        invoke_response = await adapter.process_activity(authenticated, activity, request.app[BOT].on_turn)
+    except SignInUnavailable as error:
+        # The turn's first send needed the token, so nothing was sent and (for a message) nothing answered: the Bot
+        # Connector's retry is to be answered, not ignored as delivered again.
+        _forget(seen, key)
+        logger.warning("Could not answer a %r activity: the bot's sign-in for its replies failed (%s)", _cut(activity.type), error)
+        raise web.HTTPServiceUnavailable(text="The bot could not sign in to reply just now; try again.", headers={"Retry-After": "5"}) from None
+    except BaseException:
+        _forget(seen, key)  # the turn did not finish: its retry is answered
+        raise
     if invoke_response:
         return web.json_response(data=serializer_helper(invoke_response.body), status=invoke_response.status)
     return web.Response(status=201)
 
 
-def _seen_before(seen: LRUCache[tuple[str, str, str], bool], activity: Activity) -> bool:
-    """Whether this activity (by its conversation, kind and id) came before; notes it when it did not."""
-    if not activity.id:
-        return False
-    key = (activity.conversation.id, str(activity.type), activity.id)
-    if key in seen:
-        return True
-    seen.put(key, True)
-    return False
+def _key(activity: Activity) -> tuple[str, str, str] | None:
+    """What tells this activity from any other (its conversation, kind and id), when it has an id."""
+    return (activity.conversation.id, str(activity.type), activity.id) if activity.id else None
+
+
+def _forget(seen: LRUCache[tuple[str, str, str], bool], key: tuple[str, str, str] | None) -> None:
+    if key:
+        seen.pop(key)
+
+
+def _cut(text: object, limit: int = LOGGED_CHARS) -> str:
+    """``text`` as a log line may quote what a client sent: at most ``limit`` characters (``%r`` escapes the rest)."""
+    text = str(text)
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 async def require_activity(request: web.Request) -> Activity:
@@ -236,6 +269,7 @@ async def authenticate(request: web.Request, activity: Activity) -> Authenticate
 async def _stop_sends(app: web.Application) -> None:
     app[SENDS].shutdown()
     app[AUTH].shutdown()
+    app[CREDENTIALS].shutdown()
 
 
 async def _watching(app: web.Application, interval: float) -> AsyncIterator[None]:
@@ -251,6 +285,8 @@ async def apologise(turn_context: TurnContext, error: Exception) -> None:
     send would only wait out the timeout again. A connector that answered with
     an error is reachable, and gets the apology.
     """
+    if isinstance(error, SignInUnavailable):
+        raise error  # an apology could not be signed either: the request is answered 503, and retried (``messages``)
     reference = uuid.uuid4().hex[:8]
     if isinstance(error, ConnectorUnreachable):
         # Sending the apology would wait on the same silent connector: one line in the log, no second send.

@@ -33,6 +33,7 @@ class Posted:
     reply_to_id: str | None  # None when posted to the conversation rather than in reply
     activity: dict[str, Any]
     id: str  # the id the connector gave it, which Teams quotes back (feedback's replyToId)
+    authorization: str | None = None  # the bot's sign-in, as sent (none in Emulator mode)
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,9 @@ class Connector:
         if activity.get("type") == "message" and conversation_id in self.failing:
             self.failing.discard(conversation_id)
             return web.json_response({"error": {"code": "ServiceError", "message": "Try again"}}, status=500)
-        posted = Posted(conversation_id, request.match_info.get("reply_to_id"), activity, f"bot-reply-{next(self._ids)}")
+        posted = Posted(
+            conversation_id, request.match_info.get("reply_to_id"), activity, f"bot-reply-{next(self._ids)}", request.headers.get("Authorization")
+        )
         self.posted.append(posted)
         return web.json_response({"id": posted.id})
 

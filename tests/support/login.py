@@ -1,0 +1,181 @@
+"""Microsoft's sign-in (login.microsoftonline.com) as the bot reaches it: through an egress proxy.
+
+The bot signs its replies to the Bot Connector with a token MSAL gets from
+``https://login.microsoftonline.com/botframework.com``. ``SignInProxy`` is a
+real HTTPS proxy on 127.0.0.1 (``HTTPS_PROXY``, as a data centre's egress proxy
+is set) that answers ``CONNECT login.microsoftonline.com:443`` itself, with a
+certificate of a test authority (``REQUESTS_CA_BUNDLE``), and plays the sign-in
+service: the tenant's OpenID configuration, instance discovery and the token
+endpoint, counting the tokens it hands out. It can also stall (accept the
+connection and never answer) or refuse (502 to every ``CONNECT``), as a proxy or
+the sign-in service does when it is down. ``SignInProxy.environment`` is what a
+test sets (with ``monkeypatch.setenv``) for the bot to go through it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import ssl
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+LOGIN_HOST = "login.microsoftonline.com"
+TENANT = "botframework.com"  # the Bot Framework's tenant, where a multi-tenant bot gets its token
+ACCESS_TOKEN = "a-bot-framework-access-token"
+# How long a stalled connection is held at most, so that code which blocks on it still ends (and fails its test).
+STALL_SECONDS = 6
+
+
+def _certificates(directory: Path) -> tuple[Path, Path, Path]:
+    """A test certificate authority, and a certificate for the sign-in host signed by it: (authority, chain, key)."""
+    now = datetime.datetime.now(datetime.UTC)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test sign-in authority")])
+    ca = (
+        x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
+    leaf = (
+        x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, LOGIN_HOST)]))
+        .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(LOGIN_HOST)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    authority, chain, private = directory / "authority.pem", directory / "chain.pem", directory / "key.pem"
+    authority.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    chain.write_bytes(leaf.public_bytes(serialization.Encoding.PEM) + ca.public_bytes(serialization.Encoding.PEM))
+    private.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    return authority, chain, private
+
+
+class SignInProxy:
+    """An egress proxy whose ``login.microsoftonline.com`` is this process's stand-in.
+
+    ``mode`` is ``"answer"`` (the sign-in service answers), ``"stall"`` (each
+    ``CONNECT`` is accepted and never answered, until ``mode`` changes or
+    ``STALL_SECONDS`` pass) or ``"refuse"`` (``502 Bad Gateway`` at once).
+    ``tokens`` counts the tokens handed out; ``requests`` every request, by path.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.authority, chain, key = _certificates(directory)
+        self._tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self._tls.load_cert_chain(chain, key)
+        self._mode = "answer"
+        self._changed = threading.Condition()
+        self.connects = 0
+        self.tokens = 0
+        self.requests: Counter[str] = Counter()
+        proxy = self
+
+        class SignIn(BaseHTTPRequestHandler):
+            """login.microsoftonline.com, inside the tunnel."""
+
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                path = self.path.split("?", 1)[0]
+                proxy.requests[path] += 1
+                if path == f"/{TENANT}/v2.0/.well-known/openid-configuration":
+                    base = f"https://{LOGIN_HOST}/{TENANT}"
+                    self._json({"authorization_endpoint": f"{base}/oauth2/v2.0/authorize", "token_endpoint": f"{base}/oauth2/v2.0/token",
+                                "issuer": f"https://{LOGIN_HOST}/{TENANT}/v2.0"})
+                elif path == "/common/discovery/instance":
+                    aliases = [LOGIN_HOST, "login.windows.net", "login.microsoft.com", "sts.windows.net"]
+                    self._json({"tenant_discovery_endpoint": f"https://{LOGIN_HOST}/{TENANT}/v2.0/.well-known/openid-configuration",
+                                "metadata": [{"preferred_network": LOGIN_HOST, "preferred_cache": "login.windows.net", "aliases": aliases}]})
+                else:
+                    self._json({"error": "not_found"}, 404)
+
+            def do_POST(self) -> None:
+                path = self.path.split("?", 1)[0]
+                proxy.requests[path] += 1
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if path != f"/{TENANT}/oauth2/v2.0/token":
+                    self._json({"error": "not_found"}, 404)
+                    return
+                proxy.tokens += 1
+                self._json({"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "access_token": ACCESS_TOKEN})
+
+            def _json(self, document: object, status: int = 200) -> None:
+                data = json.dumps(document).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        class Proxy(BaseHTTPRequestHandler):
+            def do_CONNECT(self) -> None:
+                proxy.connects += 1
+                self.close_connection = True
+                mode = proxy.mode
+                if mode == "stall":
+                    with proxy._changed:
+                        proxy._changed.wait_for(lambda: proxy.mode != "stall", STALL_SECONDS)
+                    return  # closed without an answer
+                if mode == "refuse" or self.path != f"{LOGIN_HOST}:443":
+                    self.send_response(502)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                self.send_response(200, "Connection established")
+                self.end_headers()
+                with proxy._tls.wrap_socket(self.connection, server_side=True) as tunnel:
+                    SignIn(tunnel, self.client_address, self.server)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    @property
+    def mode(self) -> str:
+        return self._mode
+
+    @mode.setter
+    def mode(self, mode: str) -> None:
+        with self._changed:
+            self._mode = mode
+            self._changed.notify_all()
+
+    @property
+    def environment(self) -> dict[str, str]:
+        """The variables that send the bot's HTTPS through this proxy, trusting its certificate."""
+        return {"HTTPS_PROXY": self.url, "NO_PROXY": "127.0.0.1,localhost", "REQUESTS_CA_BUNDLE": str(self.authority)}
+
+    @contextmanager
+    def running(self) -> Iterator[SignInProxy]:
+        thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield self
+        finally:
+            self.mode = "answer"  # ends stalled connections
+            self.httpd.shutdown()
+            self.httpd.server_close()

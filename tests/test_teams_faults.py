@@ -187,6 +187,61 @@ async def test_bad_activities_get_400_without_a_traceback(http, bot_url, connect
     assert await timed_help(http, bot_url, connector) < 10  # and the bot keeps serving
 
 
+@pytest.mark.parametrize(
+    "make_activity",
+    [
+        # Each under aiohttp's megabyte a request may carry (a bigger one gets 413).
+        lambda service_url, c: {**teams_message("help", service_url, c), "entities": [{"type": "x"}] * 65_000},
+        lambda service_url, c: members_added(service_url, c, [BOT, *[{"id": "x"}] * 60_000]),
+        lambda service_url, c: {**teams_message("help", service_url, c), "attachments": [{"contentType": "x"}] * 30_000},
+    ],
+    ids=["65k-entities", "60k-members-added", "30k-attachments"],
+)
+async def test_an_activity_with_thousands_of_entities_or_members_gets_400_and_no_answer(http, bot_url, connector, caplog, make_activity):
+    """An attack review: 65,000 entities in a message (a megabyte) took 1.7 s to read, on the event loop, before any token
+    was checked; four such requests at once held every other request for seconds. Teams sends a few."""
+    conversation_id = new_conversation_id()
+    with caplog.at_level(logging.INFO):
+        status = await post(http, bot_url, make_activity(connector.url, conversation_id))
+
+    assert status == 400
+    assert connector.sent_to(conversation_id) == []
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+@pytest.mark.parametrize("authorization", [None, "Basic dXNlcjpwYXNzd29yZA==", "Bearer", "bearer a-token"],
+                         ids=["no-header", "basic", "no-token", "lower-case-scheme"])
+async def test_with_an_app_id_a_request_without_a_bearer_token_is_refused_before_its_body_is_read(
+    http, connector, settings, conversation, caplog, authorization
+):
+    """An attack review: a request with no token at all was read whole (a megabyte of entities: 1.7 s of the event loop)
+    before botbuilder refused it. The body here is sent in two halves, the second only once the answer has come: a
+    server that reads the body before looking at the token never answers."""
+    signed_only = replace(settings, app_id=APP_ID, app_password="not-used")
+    conversation_id = new_conversation_id()
+    data = json.dumps({**teams_message("help", connector.url, conversation_id), "entities": [{"type": "x"}] * 65_000}).encode()
+    answered = asyncio.Event()
+
+    async def halves() -> AsyncIterator[bytes]:
+        yield data[: len(data) // 2]
+        await answered.wait()
+        yield data[len(data) // 2 :]
+
+    headers = {"Content-Type": "application/json", **({"Authorization": authorization} if authorization else {})}
+    with caplog.at_level(logging.INFO):
+        async with serving(create_app(signed_only, conversation)) as url:
+            try:
+                async with asyncio.timeout(30):  # the old code waits for the second half for ever
+                    async with http.post(f"{url}/api/messages", data=halves(), headers=headers) as response:
+                        status = response.status
+            finally:
+                answered.set()
+
+    assert status == 401
+    assert connector.sent_to(conversation_id) == []
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
 @pytest.mark.parametrize("encoding", ["gzip", "deflate"])
 async def test_a_body_not_encoded_as_its_content_encoding_says_gets_400_without_a_traceback(http, bot_url, connector, caplog, encoding):
     """An attack review: "Content-Encoding: gzip" on a plain JSON body got a 500, before any token was checked, and six

@@ -24,6 +24,7 @@ import uuid
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -64,6 +65,16 @@ CREDENTIALS = web.AppKey("credentials", KeptCredentials)
 # Threads validating tokens (botbuilder may block one on Microsoft's key endpoint). Set by hand: keys are
 # cached for a day, so validation is quick CPU work but for the rare refresh; a few threads are ample.
 AUTH_THREADS = 4
+# Threads reading activities (JSON into botbuilder's Activity: CPU work, seconds for a megabyte of small entities). Set
+# by hand: the machine's two cores.
+READ_THREADS = 2
+READS = web.AppKey("reads", ThreadPoolExecutor)
+# Items in any one list of an activity (entities, attachments, members added). Set by hand: Teams sends a few mentions, a
+# member update lists the members added; 65,000 entities took 1.7 s to read.
+MAX_LIST_ITEMS = 1_000
+# What of an activity checking its token needs (botbuilder reads its channel and serviceUrl, and in Emulator mode its
+# recipient and relatesTo), and the log lines about it its type.
+ADDRESSING = ("type", "channelId", "serviceUrl", "recipient", "relatesTo")
 # Characters of a client's own words (an activity's type) quoted in a log line, with %r so no line break gets through.
 LOGGED_CHARS = 40
 
@@ -96,8 +107,9 @@ def create_app(settings: Settings, conversation: Conversation) -> web.Applicatio
     app[CONVERSATION] = conversation
     app[SENDS] = ConnectorSends(timeout=settings.teams_send_timeout_seconds)
     app[SEEN] = LRUCache(SEEN_ACTIVITIES)
+    app[READS] = ThreadPoolExecutor(max_workers=READ_THREADS, thread_name_prefix="activity-read")
     app[AUTH] = TokenChecks(settings.teams_auth_timeout_seconds)
-    app.on_cleanup.append(_stop_sends)
+    app.on_cleanup.append(_stop_threads)
     app.cleanup_ctx.append(lambda app: _watching(app, settings.kb_watch_seconds))
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
@@ -106,14 +118,25 @@ def create_app(settings: Settings, conversation: Conversation) -> web.Applicatio
 
 
 async def messages(request: web.Request) -> web.StreamResponse:
-    """Check the activity, then its token, and only then run the turn.
+    """Check the request has a token, read the activity, check the token, and only then run the turn.
 
     botbuilder's ``CloudAdapter.process`` does the same steps, but lets some
     bad requests and tokens escape as 500s with a traceback in the log; here
-    each check answers with its own status and a one-line reason.
+    each check answers with its own status and a one-line reason. Reading an
+    activity is CPU work (a megabyte of JSON, tens of thousands of entities, took
+    seconds), so it runs on threads of its own, and no more of it is done than
+    the token needs until the token has been checked.
     """
-    activity = await require_activity(request)
-    authenticated = await authenticate(request, activity)
+    if request.app[BOT].settings.app_id and not _is_bearer(request.headers.get("Authorization", "")):
+        # botbuilder refuses these too, but only once the activity was read: 65,000 entities held the event loop 1.7 s.
+        logger.warning("Refused an activity without a Bearer token")
+        raise web.HTTPUnauthorized()
+    body = await require_body(request)
+    reads = request.app[READS]
+    loop = asyncio.get_running_loop()
+    parsed, addressed = await loop.run_in_executor(reads, read_activity, body, request.charset)
+    authenticated = await authenticate(request, addressed)
+    activity = await loop.run_in_executor(reads, deserialize_activity, parsed)
     seen = request.app[SEEN]
     key = _key(activity)
     if key in seen:
@@ -156,12 +179,18 @@ def _cut(text: object, limit: int = LOGGED_CHARS) -> str:
     return text if len(text) <= limit else text[:limit] + "..."
 
 
-async def require_activity(request: web.Request) -> Activity:
-    """The posted activity, or 415 or 400 for what is not one (``CloudAdapter`` would answer 500)."""
+def _is_bearer(header: str) -> bool:
+    """Whether ``header`` is an Authorization header as botbuilder reads one: "Bearer", one space and a token."""
+    scheme, _, token = header.partition(" ")
+    return scheme == "Bearer" and bool(token) and " " not in token
+
+
+async def require_body(request: web.Request) -> bytes:
+    """The posted body, or 415 or 400 for what cannot hold an activity (``CloudAdapter`` would answer 500)."""
     if request.content_type != "application/json":
         raise web.HTTPUnsupportedMediaType(text="Send the activity as application/json.")
     try:
-        body = await request.read()
+        return await request.read()
     except RequestPayloadError:  # "Content-Encoding: gzip" on a body that is not (aiohttp's own error escaped as a 500)
         # What is left of the body is not read: the connection closes after the answer, and aiohttp is told the body
         # ended, or it reads the rest to throw away, meets the same error and logs it with a traceback.
@@ -169,8 +198,16 @@ async def require_activity(request: web.Request) -> Activity:
         refused = web.HTTPBadRequest(text="The body is not encoded as its Content-Encoding says.")
         refused.force_close()
         raise refused from None
+
+
+def read_activity(body: bytes, charset: str | None) -> tuple[dict[str, Any], Activity]:
+    """The posted activity as JSON, checked (else 400), and what of it checking its token needs, as an ``Activity``.
+
+    On a reading thread. The rest of the activity is made an ``Activity`` (``deserialize_activity``) only once the token
+    is good: a request without a valid one costs no more than its JSON.
+    """
     try:
-        text = body.decode(codecs.lookup(request.charset or "utf-8").name)
+        text = body.decode(codecs.lookup(charset or "utf-8").name)
     except (LookupError, ValueError):  # an unknown charset, a codec that is not a text encoding, undecodable bytes
         raise web.HTTPBadRequest(text="The body is not text in the charset it names.") from None
     try:
@@ -180,6 +217,11 @@ async def require_activity(request: web.Request) -> Activity:
     problem = activity_problem(activity)
     if problem:
         raise web.HTTPBadRequest(text=problem)
+    return activity, deserialize_activity({field: activity[field] for field in ADDRESSING if field in activity})
+
+
+def deserialize_activity(activity: dict[str, Any]) -> Activity:
+    """``activity`` (checked by ``activity_problem``) as botbuilder's ``Activity``, else 400. On a reading thread."""
     try:
         return Activity().deserialize(activity)
     except (DeserializationError, RecursionError):
@@ -202,6 +244,9 @@ def activity_problem(body: object) -> str | None:
     for members in ("membersAdded", "membersRemoved"):
         if body.get(members) is not None and not (isinstance(body[members], list) and all(isinstance(m, dict) for m in body[members])):
             return f"The activity's {members} is not a list of accounts."
+    for field, value in body.items():
+        if isinstance(value, list) and len(value) > MAX_LIST_ITEMS:
+            return f"The activity's {_cut(field)!r} has more than {MAX_LIST_ITEMS:,} items."
     return None
 
 
@@ -266,7 +311,8 @@ async def authenticate(request: web.Request, activity: Activity) -> Authenticate
     return request.app[SENDS].bound(result)
 
 
-async def _stop_sends(app: web.Application) -> None:
+async def _stop_threads(app: web.Application) -> None:
+    app[READS].shutdown(wait=False, cancel_futures=True)
     app[SENDS].shutdown()
     app[AUTH].shutdown()
     app[CREDENTIALS].shutdown()

@@ -33,6 +33,7 @@ from index.config import Settings
 from tests.support.login import ACCESS_TOKEN, SignInProxy
 from tests.support.teams import (
     BOT,
+    TENANT,
     Connector,
     channel_message,
     feedback_invoke,
@@ -394,6 +395,36 @@ async def test_with_an_app_id_every_token_that_fails_validation_gets_401(
     assert status == 401
     assert connector.sent_to(conversation_id) == []
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+FORGED_TYPE = "message\r\n2025-03-03 09:30:00,000 INFO bot.teams.server: Sent an answer reply in a:1victim" + "x" * 5_000
+OTHER_TENANT = "0e3f1a2b-0000-4000-8000-000000000666"
+
+
+@pytest.mark.parametrize("refusal", ["bad-token", "other-tenant"])
+async def test_an_activity_type_is_logged_on_one_line_and_cut_short(http, connector, settings, conversation, key_server, caplog, refusal):
+    """An attack review: the 401's log line printed the activity's type as sent, so a type with a line break forged a
+    line of the log ("... INFO bot.teams.server: Sent an answer reply ..."), and 5,000 characters went in whole."""
+    conversation_id = new_conversation_id()
+    if refusal == "bad-token":
+        served = replace(settings, app_id=APP_ID, app_password="not-used")
+        headers = {"Authorization": f"Bearer {key_server.token(kid='a-key-nobody-published')}"}
+        activity = {**teams_message("help", connector.url, conversation_id), "type": FORGED_TYPE}
+    else:
+        served = replace(settings, allowed_tenants=frozenset({TENANT}))
+        headers = {}
+        activity = {**teams_message("help", connector.url, conversation_id, tenant=OTHER_TENANT), "type": FORGED_TYPE}
+
+    with caplog.at_level(logging.INFO):
+        async with serving(create_app(served, conversation)) as url:
+            status = await post(http, url, activity, **headers)
+
+    assert status == (401 if refusal == "bad-token" else 201)
+    refused = [r.getMessage() for r in caplog.records if "Refused a" in r.getMessage()]
+    assert len(refused) == 1
+    assert "\n" not in refused[0] and "\r" not in refused[0]
+    assert len(refused[0]) < 200
+    assert connector.sent_to(conversation_id) == []
 
 
 # -- one conversation's hung sends, on the connector every conversation uses ------------------------

@@ -20,7 +20,7 @@ from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 from bot.conversation import Conversation
 from bot.teams.feedback import BadFeedback, FeedbackLog, parse_feedback
 from bot.teams.files import FILE_CONSENT_INVOKE, BadConsent, file_info_message, parse_consent, upload
-from bot.teams.render import TEAMS_CHANNEL, reply_activity
+from bot.teams.render import TEAMS_CHANNEL, clip, reply_activity
 from index.config import Settings
 
 logger = logging.getLogger(__name__)
@@ -28,6 +28,9 @@ logger = logging.getLogger(__name__)
 GROUP_CONVERSATIONS = ("channel", "groupChat")
 FILE_DECLINED = "OK, I won't send the file. The briefing above has the same points and sources."
 UPLOAD_FAILED = "Sorry, I couldn't put the file in your OneDrive just now. Ask for the briefing again to retry."
+# Characters of what a client wrote (an activity's type, a tenant id) that a log line quotes, with %r: a line break in it
+# cannot start a forged line of its own, nor a megabyte of it fill the log.
+LOGGED_CHARS = 40
 NOT_ALLOWED = (
     "Sorry, this assistant is only available to staff of the organisations it was set up for. "
     "Please contact your IT service desk if you think you should have access."
@@ -43,7 +46,7 @@ class KnowledgeBot(ActivityHandler):
     async def on_turn(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
         if self.settings.allowed_tenants and tenant_id(activity) not in self.settings.allowed_tenants:
-            logger.warning("Refused a %s activity from tenant %r", activity.type, tenant_id(activity))
+            logger.warning("Refused a %r activity from tenant %r", logged(activity.type), logged(tenant_id(activity)))
             if activity.type == ActivityTypes.message:
                 await turn_context.send_activity(NOT_ALLOWED)
             return
@@ -80,7 +83,7 @@ class KnowledgeBot(ActivityHandler):
             logger.info("Ignored an invoke the bot does not handle")
             return InvokeResponse(status=501)
         await self.feedback.record(feedback)
-        logger.info("Recorded %s feedback on %s", feedback.reaction, feedback.reply_id)
+        logger.info("Recorded %s feedback on %r", feedback.reaction, logged(feedback.reply_id))
         return InvokeResponse(status=200)
 
     async def on_file_consent(self, turn_context: TurnContext) -> InvokeResponse:
@@ -93,7 +96,7 @@ class KnowledgeBot(ActivityHandler):
         activity = turn_context.activity
         try:
             if activity.channel_id != TEAMS_CHANNEL:
-                raise BadConsent(f"file consent answers come from Teams, not {activity.channel_id!r}")
+                raise BadConsent(f"file consent answers come from Teams, not {logged(activity.channel_id)!r}")
             consent = parse_consent(activity.value, signed=bool(self.settings.app_id))
         except BadConsent as exc:
             logger.warning("Refused a file consent answer: %s", exc)
@@ -116,6 +119,11 @@ class KnowledgeBot(ActivityHandler):
         await turn_context.send_activity(file_info_message(destination))
         logger.info("Uploaded a %d-byte file in %s", len(document.data), activity.conversation.id)
         return InvokeResponse(status=200)
+
+
+def logged(value: object) -> str | None:
+    """``value``, which a client wrote, cut to ``LOGGED_CHARS`` for a log line (to be quoted with %r); None stays None."""
+    return None if value is None else clip(str(value), LOGGED_CHARS)
 
 
 def addressed_text(activity: Activity) -> str | None:

@@ -43,7 +43,7 @@ from msrest.exceptions import ClientRequestError, DeserializationError, HttpOper
 from bot.conversation import Conversation
 from bot.lru import LRUCache
 from bot.runtime import load_conversation, watching
-from bot.teams.bot import KnowledgeBot
+from bot.teams.bot import KnowledgeBot, logged
 from bot.teams.feedback import FeedbackLog
 from bot.teams.sends import ConnectorSends, ConnectorUnreachable
 from bot.teams.signin import KeptCredentials, SignInUnavailable
@@ -75,8 +75,6 @@ MAX_LIST_ITEMS = 1_000
 # What of an activity checking its token needs (botbuilder reads its channel and serviceUrl, and in Emulator mode its
 # recipient and relatesTo), and the log lines about it its type.
 ADDRESSING = ("type", "channelId", "serviceUrl", "recipient", "relatesTo")
-# Characters of a client's own words (an activity's type) quoted in a log line, with %r so no line break gets through.
-LOGGED_CHARS = 40
 
 
 @dataclass(frozen=True)
@@ -142,7 +140,7 @@ async def messages(request: web.Request) -> web.StreamResponse:
     if key in seen:
         # The Bot Connector retries an activity it thinks was lost: answering it again moved a conversation on twice
         # ("more" gave actions 16-30, then 31-45: an attack review).
-        logger.info("Ignored a %s activity delivered again", activity.type)
+        logger.info("Ignored a %r activity delivered again", logged(activity.type))
         return web.Response(status=200)
     if key:
         seen.put(key, True)  # now, so that a retry arriving while this turn runs is not answered twice
@@ -153,7 +151,7 @@ async def messages(request: web.Request) -> web.StreamResponse:
         # The turn's first send needed the token, so nothing was sent and (for a message) nothing answered: the Bot
         # Connector's retry is to be answered, not ignored as delivered again.
         _forget(seen, key)
-        logger.warning("Could not answer a %r activity: the bot's sign-in for its replies failed (%s)", _cut(activity.type), error)
+        logger.warning("Could not answer a %r activity: the bot's sign-in for its replies failed (%s)", logged(activity.type), error)
         raise web.HTTPServiceUnavailable(text="The bot could not sign in to reply just now; try again.", headers={"Retry-After": "5"}) from None
     except BaseException:
         _forget(seen, key)  # the turn did not finish: its retry is answered
@@ -171,12 +169,6 @@ def _key(activity: Activity) -> tuple[str, str, str] | None:
 def _forget(seen: LRUCache[tuple[str, str, str], bool], key: tuple[str, str, str] | None) -> None:
     if key:
         seen.pop(key)
-
-
-def _cut(text: object, limit: int = LOGGED_CHARS) -> str:
-    """``text`` as a log line may quote what a client sent: at most ``limit`` characters (``%r`` escapes the rest)."""
-    text = str(text)
-    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def _is_bearer(header: str) -> bool:
@@ -246,7 +238,7 @@ def activity_problem(body: object) -> str | None:
             return f"The activity's {members} is not a list of accounts."
     for field, value in body.items():
         if isinstance(value, list) and len(value) > MAX_LIST_ITEMS:
-            return f"The activity's {_cut(field)!r} has more than {MAX_LIST_ITEMS:,} items."
+            return f"The activity's {logged(field)!r} has more than {MAX_LIST_ITEMS:,} items."
     return None
 
 
@@ -303,10 +295,10 @@ async def authenticate(request: web.Request, activity: Activity) -> Authenticate
     try:
         result = await request.app[AUTH].check(request.app[ADAPTER], activity, request.headers.get("Authorization", ""))
     except (TimeoutError, requests.RequestException) as error:
-        logger.warning("Could not check a %s activity's token: the signing keys were not to be had (%s)", activity.type, type(error).__name__)
+        logger.warning("Could not check a %r activity's token: the signing keys were not to be had (%s)", logged(activity.type), type(error).__name__)
         raise web.HTTPServiceUnavailable(text="The token could not be checked just now; try again.", headers={"Retry-After": "5"}) from None
     except Exception as error:
-        logger.warning("Refused a %s activity: its token did not validate (%s)", activity.type, type(error).__name__)
+        logger.warning("Refused a %r activity: its token did not validate (%s)", logged(activity.type), type(error).__name__)
         raise web.HTTPUnauthorized() from None
     return request.app[SENDS].bound(result)
 
@@ -343,7 +335,7 @@ async def apologise(turn_context: TurnContext, error: Exception) -> None:
         # fault, not ours, so one line and no traceback.
         logger.warning("Turn failed [ref %s]: the Bot Connector refused a send (%s)", reference, type(error).__name__)
     else:
-        logger.error("Turn failed [ref %s] for a %s activity", reference, turn_context.activity.type, exc_info=error)
+        logger.error("Turn failed [ref %s] for a %r activity", reference, logged(turn_context.activity.type), exc_info=error)
     if turn_context.activity.type == ActivityTypes.message:
         try:
             await turn_context.send_activity(

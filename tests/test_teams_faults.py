@@ -28,6 +28,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 from bot.conversation import HELP_TEXT
+from bot.teams.bot import NOT_ALLOWED
 from bot.teams.server import create_app
 from index.config import Settings
 from tests.support.login import ACCESS_TOKEN, SignInProxy
@@ -168,6 +169,8 @@ DEEP = "[" * 10_000 + "]" * 10_000
          "application/json"),
         ('{"type": "conversationUpdate", "serviceUrl": "http://127.0.0.1:9", "conversation": {"id": "c"}, "membersRemoved": "x"}',
          "application/json"),
+        ('{"type": "conversationUpdate", "serviceUrl": "http://127.0.0.1:9", "conversation": {"id": "c"}, "recipient": null, '
+         '"membersAdded": [{"id": "29:alex"}]}', "application/json"),
         ("{}", "application/json; charset=punycode"),
         ("{}", "application/json; charset=undefined"),
         ("{}", "application/json; charset=rot13"),
@@ -175,7 +178,7 @@ DEEP = "[" * 10_000 + "]" * 10_000
     ids=["deep-json", "deep-value", "bogus-charset", "no-conversation-id", "empty-conversation-id", "numeric-conversation-id",
          "ftp-service-url", "javascript-service-url", "not-a-url", "broken-ipv6-url", "non-numeric-port", "port-out-of-range",
          "line-break-in-conversation-id", "nul-in-conversation-id", "space-before-conversation-id",
-         "line-separator-in-conversation-id", "lone-surrogate-in-conversation-id", "emoji-in-conversation-id", "null-member-added", "members-removed-not-a-list",
+         "line-separator-in-conversation-id", "lone-surrogate-in-conversation-id", "emoji-in-conversation-id", "null-member-added", "members-removed-not-a-list", "null-recipient",
          "punycode-charset", "undefined-charset", "rot13-charset"],
 )
 async def test_bad_activities_get_400_without_a_traceback(http, bot_url, connector, caplog, body, content_type):
@@ -542,6 +545,38 @@ async def test_a_malformed_mention_is_ignored_and_the_message_answered(http, bot
 
     assert status == 201
     assert [is_the_help(m["text"]) for m in connector.messages_to(conversation_id)] == [True]
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+@pytest.mark.parametrize("channel_data", [{"tenant": "x"}, [1], "x", 5, {"team": "x"}], ids=["tenant-string", "list", "string", "number", "team-string"])
+async def test_with_an_allow_list_a_teams_activity_whose_channel_data_is_malformed_gets_400_and_no_answer(
+    http, connector, settings, conversation, caplog, channel_data
+):
+    """An attack review: with ALLOWED_TENANT_IDS set and no tenantId on the conversation, a channelData that is not as
+    Teams writes it failed the turn, and the user was told "Sorry, something went wrong"."""
+    conversation_id = new_conversation_id()
+    message = {**teams_message("help", connector.url, conversation_id, tenant=None), "channelData": channel_data}
+    with caplog.at_level(logging.INFO):
+        async with serving(create_app(replace(settings, allowed_tenants=frozenset({TENANT})), conversation)) as url:
+            status = await post(http, url, message)
+
+    assert status == 400
+    assert connector.sent_to(conversation_id) == []
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+async def test_with_an_allow_list_another_channel_whose_channel_data_names_no_tenant_gets_the_polite_refusal(
+    http, connector, settings, conversation, caplog
+):
+    """Another channel's channelData may be anything: one that names no tenant is refused as from no allowed tenant."""
+    conversation_id = new_conversation_id()
+    message = {**teams_message("help", connector.url, conversation_id, tenant=None), "channelId": "emulator", "channelData": "x"}
+    with caplog.at_level(logging.INFO):
+        async with serving(create_app(replace(settings, allowed_tenants=frozenset({TENANT})), conversation)) as url:
+            status = await post(http, url, message)
+
+    assert status == 201
+    assert [m["text"] for m in connector.messages_to(conversation_id)] == [NOT_ALLOWED]
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
 
 

@@ -14,7 +14,6 @@ import logging
 
 import aiohttp
 from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
-from botbuilder.core.teams.teams_activity_extensions import teams_get_channel_data
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 
 from bot.conversation import Conversation
@@ -183,8 +182,14 @@ def is_group(activity: Activity) -> bool:
 
 
 def tenant_id(activity: Activity) -> str | None:
-    """The Microsoft Entra tenant the activity comes from, wherever the channel put it."""
+    """The Microsoft Entra tenant the activity comes from, wherever the channel put it (Teams: ``channelData.tenant.id``).
+
+    Read from the JSON as sent, not through botbuilder's ``TeamsChannelData``: another channel's ``channelData`` may be
+    anything (a string, a list), and then names no tenant.
+    """
     if activity.conversation and activity.conversation.tenant_id:
         return activity.conversation.tenant_id
-    channel_data = teams_get_channel_data(activity)
-    return channel_data.tenant.id if channel_data and channel_data.tenant else None
+    channel_data = activity.channel_data
+    tenant = channel_data.get("tenant") if isinstance(channel_data, dict) else None
+    found = tenant.get("id") if isinstance(tenant, dict) else None
+    return found if isinstance(found, str) and found else None

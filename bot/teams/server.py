@@ -37,6 +37,7 @@ from botbuilder.integration.aiohttp import (
     ConfigurationServiceClientCredentialFactory,
 )
 from botbuilder.schema import Activity, ActivityTypes
+from botbuilder.schema.teams import TeamsChannelData
 from botframework.connector.auth import AuthenticateRequestResult
 from msrest.exceptions import ClientRequestError, DeserializationError, HttpOperationError
 
@@ -45,6 +46,7 @@ from bot.lru import LRUCache
 from bot.runtime import load_conversation, watching
 from bot.teams.bot import KnowledgeBot, logged
 from bot.teams.feedback import FeedbackLog
+from bot.teams.render import TEAMS_CHANNEL
 from bot.teams.sends import ConnectorSends, ConnectorUnreachable
 from bot.teams.signin import KeptCredentials, SignInUnavailable
 from index.config import Settings
@@ -215,9 +217,17 @@ def read_activity(body: bytes, charset: str | None) -> tuple[dict[str, Any], Act
 def deserialize_activity(activity: dict[str, Any]) -> Activity:
     """``activity`` (checked by ``activity_problem``) as botbuilder's ``Activity``, else 400. On a reading thread."""
     try:
-        return Activity().deserialize(activity)
+        read = Activity().deserialize(activity)
     except (DeserializationError, RecursionError):
         raise web.HTTPBadRequest(text="The activity does not follow the Bot Framework schema.") from None
+    if read.channel_id == TEAMS_CHANNEL and read.channel_data is not None:
+        # Teams' channelData has a schema (its tenant, team, channel, ...), which botbuilder's Teams code reads: a tenant
+        # of "x" or a channelData of [1] had the user told "Sorry, something went wrong" (an attack review).
+        try:
+            TeamsChannelData().deserialize(read.channel_data)
+        except (DeserializationError, RecursionError):
+            raise web.HTTPBadRequest(text="The activity's channelData is not as Teams writes it.") from None
+    return read
 
 
 def activity_problem(body: object) -> str | None:
@@ -233,6 +243,10 @@ def activity_problem(body: object) -> str | None:
         return "The activity's conversation id has spaces, control characters or characters outside ASCII."
     if not _is_http_url(body.get("serviceUrl")):
         return "The activity's serviceUrl is not an http(s) URL."
+    if not isinstance(body.get("recipient"), dict):
+        # Every channel names the bot it writes to; a reply is sent from it. "recipient": null failed the welcome with a
+        # traceback (an attack review).
+        return "The activity's recipient (the bot's account) is not an account."
     for members in ("membersAdded", "membersRemoved"):
         if body.get(members) is not None and not (isinstance(body[members], list) and all(isinstance(m, dict) for m in body[members])):
             return f"The activity's {members} is not a list of accounts."

@@ -730,3 +730,23 @@ async def test_a_refused_sign_in_gets_503_and_the_retried_activity_is_answered(
     assert (refused, retried) == (503, 201)
     assert [is_the_help(m["text"]) for m in connector.messages_to(question["conversation"]["id"])] == [True]
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+async def test_a_sign_in_that_refuses_the_secret_gets_503_and_a_log_line_naming_its_reason_not_the_secret(
+    http, connector, settings, conversation, key_server, sign_in, caplog
+):
+    """A secret that has expired or was mistyped: the operator reads Microsoft's reason (AADSTS7000215) in one line, and
+    the secret is in no line of the log. Before, the turn got a 500 with a traceback."""
+    sign_in.mode = "reject"
+    served = signing(settings)
+    question = teams_message("help", connector.url, new_conversation_id())
+    headers = {"Authorization": f"Bearer {key_server.token(serviceurl=connector.url)}"}
+    with caplog.at_level(logging.DEBUG):
+        async with serving(create_app(served, conversation)) as url:
+            status = await post(http, url, question, **headers)
+
+    assert status == 503
+    assert connector.sent_to(question["conversation"]["id"]) == []
+    assert [r for r in caplog.records if r.levelno == logging.WARNING and "AADSTS7000215" in r.getMessage()]
+    assert not [r for r in caplog.records if served.app_password in r.getMessage()]
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]

@@ -32,6 +32,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 LOGIN_HOST = "login.microsoftonline.com"
 TENANT = "botframework.com"  # the Bot Framework's tenant, where a multi-tenant bot gets its token
 ACCESS_TOKEN = "a-bot-framework-access-token"
+REJECTION = "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value."
 # How long a stalled connection is held at most, so that code which blocks on it still ends (and fails its test).
 STALL_SECONDS = 6
 
@@ -71,7 +72,8 @@ def _certificates(directory: Path) -> tuple[Path, Path, Path]:
 class SignInProxy:
     """An egress proxy whose ``login.microsoftonline.com`` is this process's stand-in.
 
-    ``mode`` is ``"answer"`` (the sign-in service answers), ``"stall"`` (each
+    ``mode`` is ``"answer"`` (the sign-in service answers), ``"reject"`` (it
+    answers, but refuses the app's secret: ``invalid_client``), ``"stall"`` (each
     ``CONNECT`` is accepted and never answered, until ``mode`` changes or
     ``STALL_SECONDS`` pass) or ``"refuse"`` (``502 Bad Gateway`` at once).
     ``tokens`` counts the tokens handed out; ``requests`` every request, by path.
@@ -113,6 +115,9 @@ class SignInProxy:
                 self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 if path != f"/{TENANT}/oauth2/v2.0/token":
                     self._json({"error": "not_found"}, 404)
+                    return
+                if proxy.mode == "reject":
+                    self._json({"error": "invalid_client", "error_description": REJECTION, "error_codes": [7000215]}, 401)
                     return
                 proxy.tokens += 1
                 self._json({"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "access_token": ACCESS_TOKEN})

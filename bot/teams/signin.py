@@ -96,7 +96,7 @@ class SignIn(Authentication):
         """The MSAL app built as botbuilder builds it, but with a timeout on its requests: without one a silent sign-in
         holds its thread (and this app's lock) for good. (Building it asks the sign-in for the tenant's configuration.)"""
         credentials = self.credentials
-        if isinstance(credentials, MicrosoftAppCredentials) and credentials.app is None:
+        if isinstance(credentials, MicrosoftAppCredentials) and credentials.app is None and credentials.microsoft_app_id:
             credentials.app = ConfidentialClientApplication(
                 client_id=credentials.microsoft_app_id,
                 client_credential=credentials.microsoft_app_password,

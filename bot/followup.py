@@ -826,9 +826,13 @@ def _about_listing(
             row=last.row, status_asked=status,
         )
     detail = detail_asked(message)
-    if detail is not None and (one := _NAMED_ONE.search(message)) and not _words_of_its_own(message[one.end() :]):
+    named_one = _NAMED_ONE.search(message)
+    if detail is not None and (one := named_one or _NAMED_ONES.search(message)) and not _words_of_its_own(message[one.end() :]):
         other = parse_actions(f"{one['name']} actions")
-        if other is not None and {"theme", "text"} & set(other.constraints()):
+        # "who leads the ev charging ones?" after the 23/24 actions: those of them about EV charging, whoever leads them
+        # (a trial's had given the leads of all 68); "the digital ones", a theme, is read below as before.
+        theme_of_several = named_one is None and other is not None and "theme" in other.constraints()
+        if other is not None and {"theme", "text"} & set(other.constraints()) and not theme_of_several:
             # "who leads the workforce one?" after Phil Johns' overdue actions: the workforce action, as "and the workforce
             # one?" asks, whoever leads it (a second trial had got "No actions match": the lead asked had stayed a filter).
             # A due year or status asked for before still holds; the column asked does not.
@@ -984,9 +988,10 @@ def list_items(quote: str) -> list[str]:
     return items if len(items) >= 2 else []
 
 
-# "the pride one": an item of a list the last answer quoted, named by a word of it (see ``_item_named``); "the ev
-# charging ones": those of an action listing about it.
-_NAMED_ONE = re.compile(r"\bthe\s+(?P<name>[\w&'’-]+(?:\s+[\w&'’-]+){0,2}?)\s+ones?\b", re.IGNORECASE)
+# "the pride one": an item of a list the last answer quoted, named by a word of it (see ``_item_named``).
+_NAMED_ONE = re.compile(r"\bthe\s+(?P<name>[\w&'’-]+(?:\s+[\w&'’-]+){0,2}?)\s+one\b", re.IGNORECASE)
+# "the ev charging ones": those of an action listing about it (``_about_listing``).
+_NAMED_ONES = re.compile(r"\bthe\s+(?P<name>[\w&'’-]+(?:\s+[\w&'’-]+){0,2}?)\s+ones\b", re.IGNORECASE)
 
 
 def _item_named(message: str, history: tuple[Turn, ...]) -> Resolution | None:

@@ -31,7 +31,7 @@ from bot.conversation import HELP_TEXT
 from bot.teams.bot import NOT_ALLOWED
 from bot.teams.server import create_app
 from index.config import Settings
-from tests.support.login import ACCESS_TOKEN, SignInProxy
+from tests.support.login import ACCESS_TOKEN, SignInProxy, write_json
 from tests.support.teams import (
     BOT,
     TENANT,
@@ -338,13 +338,7 @@ class KeyServer:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                document = {"jwks_uri": f"{server.url}/keys"} if self.path == "/openid" else keys
-                data = json.dumps(document).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                write_json(self, {"jwks_uri": f"{server.url}/keys"} if self.path == "/openid" else keys)
 
             def log_message(self, *args: object) -> None:
                 pass

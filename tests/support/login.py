@@ -69,6 +69,16 @@ def _certificates(directory: Path) -> tuple[Path, Path, Path]:
     return authority, chain, private
 
 
+
+def write_json(handler: BaseHTTPRequestHandler, document: object, status: int = 200) -> None:
+    """Answer a stand-in server's request with ``document`` as JSON."""
+    data = json.dumps(document).encode()
+    handler.send_response(status)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
+
 class SignInProxy:
     """An egress proxy whose ``login.microsoftonline.com`` is this process's stand-in.
 
@@ -123,12 +133,7 @@ class SignInProxy:
                 self._json({"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "access_token": ACCESS_TOKEN})
 
             def _json(self, document: object, status: int = 200) -> None:
-                data = json.dumps(document).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                write_json(self, document, status)
 
             def log_message(self, *args: object) -> None:
                 pass

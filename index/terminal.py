@@ -9,8 +9,9 @@ import re
 
 # What a terminal acts on rather than shows: the C0 controls (ESC opening every escape sequence, BEL, backspace, carriage
 # return, ...) but the line feed and tab that lay text out, DEL, the C1 controls (U+009B opens a sequence as ESC [
-# does), and the bidirectional embeddings, overrides and isolates, which reorder what follows them on the screen.
-_ACTED_ON = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+# does), and the bidirectional marks, embeddings, overrides and isolates, which reorder what stands beside or after them
+# on the screen (the marks, U+061C, U+200E and U+200F, were "?" in the ingest summary's catalog line before this module).
+_ACTED_ON = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _CONTROL = re.compile(f"[{_ACTED_ON}]")
 _CONTROL_OR_LAYOUT = re.compile(f"[{_ACTED_ON}\t\n\u2028\u2029]")
 

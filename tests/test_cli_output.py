@@ -622,3 +622,12 @@ def test_escape_sequences_in_documents_file_names_and_a_typed_topic_reach_the_te
     monkeypatch.setattr("builtins.input", lambda prompt="": next(typed))
     chatted = printed(main(["--index", str(kb), "chat"]))
     assert "(Word version: python -m bot brief 'water actions?[31m' --out " in chatted
+
+
+def test_bidirectional_marks_and_overrides_are_shown_as_question_marks():
+    """A review: the direction marks, which reorder the characters beside them on the screen, had reached the terminal
+    through ``printable`` where the ingest summary's old check had shown them as "?"; a non-breaking space is text."""
+    from index.terminal import printable
+
+    assert printable("a\u200fb\u200ec\u061cd\u202ee\u2066f") == "a?b?c?d?e?f"
+    assert printable("18\u00a0May") == "18\u00a0May"

@@ -988,10 +988,11 @@ def list_items(quote: str) -> list[str]:
     return items if len(items) >= 2 else []
 
 
-# "the pride one": an item of a list the last answer quoted, named by a word of it (see ``_item_named``).
-_NAMED_ONE = re.compile(r"\bthe\s+(?P<name>[\w&'’-]+(?:\s+[\w&'’-]+){0,2}?)\s+one\b", re.IGNORECASE)
-# "the ev charging ones": those of an action listing about it (``_about_listing``).
-_NAMED_ONES = re.compile(r"\bthe\s+(?P<name>[\w&'’-]+(?:\s+[\w&'’-]+){0,2}?)\s+ones\b", re.IGNORECASE)
+# "the pride one": an item of a list the last answer quoted, named by a word of it (see ``_item_named``); "the ev charging
+# ones": those of an action listing about it (``_about_listing``). Up to three words name it.
+_THE_NAMED = r"\bthe\s+(?P<name>[\w&'’-]+(?:\s+[\w&'’-]+){0,2}?)\s+"
+_NAMED_ONE = re.compile(rf"{_THE_NAMED}one\b", re.IGNORECASE)
+_NAMED_ONES = re.compile(rf"{_THE_NAMED}ones\b", re.IGNORECASE)
 
 
 def _item_named(message: str, history: tuple[Turn, ...]) -> Resolution | None:

@@ -316,9 +316,10 @@ def _due_of_year_or_period(question: str, today: date, asks_dues: bool, status: 
     period's words. A period is a due only when the question asks about dues (``asks_dues``; a follow-up's "and this
     week?" after a listing is read as asking them: ``bot.followup``), not in "any actions from last month?" or "what are
     this week's actions?" (a re-review: each had listed 2023/24's 68 as due). With a status asked and no due,
-    "which actions are overdue this month?", it asks what is so now, and the period's words are dropped. A year named beside a period is kept: the period when it
-    falls within that year, else the year alone ("which 23/24 actions are due this quarter?" in January 2023 had listed
-    2022/23's 67, the year the quarter falls in)."""
+    "which actions are overdue this month?", it asks what is so now, and the period's words are dropped. A year named
+    beside a period is kept: the period alone when it falls within that year, else both, met together ("which 23/24
+    actions are due this quarter?" in January 2023 had listed 2022/23's 67, the year the quarter falls in, and then
+    2023/24's 68 as if the quarter had not been asked; ``_year_apart_from_period`` says why none is due in both)."""
     year = parse_financial_year(question, today)
     period = find_period(question, today)
     if period is None:

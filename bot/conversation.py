@@ -13,11 +13,11 @@ import asyncio
 import itertools
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from functools import cached_property
+from functools import cached_property, partial
 from typing import TypeVar
 
 from bot.answering import MAX_QUESTION_CHARS, Answer, AnsweringService, too_long
@@ -117,6 +117,21 @@ class Reply:
         object.__setattr__(self, "kind", ReplyKind(self.kind))
 
 
+class PendingReply:
+    """A reply worked out, and what keeping its turn in the conversation takes once the channel has sent it."""
+
+    def __init__(self, reply: Reply, keep: Callable[[Sequence[str]], Awaitable[None]] | None = None) -> None:
+        self.reply = reply
+        self._keep = keep
+
+    async def keep(self, reply_ids: Sequence[str] = ()) -> None:
+        """Keep the turn (a reply that changes no turn keeps nothing); ``reply_ids`` are the channel's ids of the
+        messages that carried it, for a reply to one of them to follow up on it."""
+        if self._keep is not None:
+            keep, self._keep = self._keep, None  # once
+            await keep(reply_ids)
+
+
 class Conversation:
     """Turns a user's message into a reply; shared by every channel.
 
@@ -142,20 +157,29 @@ class Conversation:
         self.service = service
 
     async def respond(self, text: str, conversation: str | None = None, replying_to: str | None = None) -> Reply:
-        """The reply to one message; the heavy lifting runs off the event loop.
+        """The reply to one message, its turn kept at once (the terminal chat; a channel that sends the reply keeps
+        the turn only once it is sent: ``work_out``)."""
+        pending = await self.work_out(text, conversation, replying_to)
+        await pending.keep()
+        return pending.reply
+
+    async def work_out(self, text: str, conversation: str | None = None, replying_to: str | None = None) -> PendingReply:
+        """The reply to one message, and the turn to keep once the reply is sent; the heavy lifting runs off the event loop.
 
         ``conversation`` keys the state (a Teams conversation id, a Telegram chat);
         ``replying_to`` is the bot message the user replied to, whose turn the message follows up.
+        The turn is kept only once the reply was sent (``PendingReply.keep``): a send that failed had kept the turn
+        all the same, and the channel's retry of the message was read after it ("more" in Teams skipped a page: a review).
         """
         if len(text) > MAX_QUESTION_CHARS and (refused := _too_long_reply(text)) is not None:
             # Said at once, not read first: a message of a megabyte took seconds of a worker to read, and six of them
             # held every other conversation's answer (an attack review).
-            return refused
+            return PendingReply(refused)
         if conversation is None:
-            return await self._off_loop(self.reply_to, text)
+            return PendingReply(await self._off_loop(self.reply_to, text))
         if is_reset(text):
             await self.forget(conversation)
-            return Reply(ReplyKind.RESET, RESET_TEXT)
+            return PendingReply(Reply(ReplyKind.RESET, RESET_TEXT))
         reset_before = self._resets.get(conversation)
         history = await self.store.load(conversation)
         if replying_to is not None:
@@ -163,23 +187,25 @@ class Conversation:
         reply, remembered = await asyncio.get_running_loop().run_in_executor(
             self._workers, self.reply_in_context, text, history
         )
-        if remembered is not None and not self._reset_since(conversation, reset_before):
-            await self.store.save(conversation, remembered)
-        return reply
+        if remembered is None:
+            return PendingReply(reply)
+        return PendingReply(reply, partial(self._keep, conversation, reset_before, remembered))
+
+    async def _keep(self, conversation: str, reset_before: int | None, turns: tuple[Turn, ...], reply_ids: Sequence[str]) -> None:
+        """Save ``turns``, the last noting the channel's ids of the messages that carried its answer (so a reply to one
+        of them later follows up on that answer: Telegram); not if the conversation was reset meanwhile."""
+        if self._reset_since(conversation, reset_before):
+            return
+        if turns and reply_ids:
+            last = turns[-1]
+            turns = (*turns[:-1], replace(last, reply_ids=(*last.reply_ids, *reply_ids)))
+        await self.store.save(conversation, turns)
 
     def _reset_since(self, conversation: str, reset_before: int | None) -> bool:
         """Whether the conversation was reset while a reply was worked out: its turns, read before, are not saved
         again (an attack review: "start over" sent while a briefing was written was undone when the briefing saved the
         turns from before it). In this process only: a reset at another replica is not seen here."""
         return self._resets.get(conversation) != reset_before
-
-    async def sent(self, conversation: str, reply_ids: list[str]) -> None:
-        """Note the channel's ids of the messages that carried the last answer, so a reply to one of them
-        later follows up on that answer (Telegram)."""
-        history = await self.store.load(conversation)
-        if history and reply_ids:
-            last = history[-1]
-            await self.store.save(conversation, (*history[:-1], replace(last, reply_ids=(*last.reply_ids, *reply_ids))))
 
     async def forget(self, conversation: str) -> None:
         self._resets.put(conversation, next(self._reset_count))
@@ -214,15 +240,16 @@ class Conversation:
             return None
         return await self._off_loop(self.briefing_file, topic)
 
-    async def actions(self, due: str | None = None, lead: str | None = None, conversation: str | None = None) -> Reply:
+    async def actions(self, due: str | None = None, lead: str | None = None, conversation: str | None = None) -> PendingReply:
         """The action table filtered by due year or lead (Telegram's /due and /owner); "more" pages through it."""
         reply = await self._off_loop(self.actions_reply, due, lead)
-        if conversation is not None and reply.answer is not None and reply.answer.actions is not None:
-            action_filter, _ = self.service.filter_of_options(due, lead, None, None, self.service.today())
-            resolution = Resolution(FollowUpKind.NARROW, f"/{'due' if due else 'owner'} {due or lead}", action_filter)
-            turn = self.followups.turn_of(resolution, reply.answer)
-            await self.store.save(conversation, remember(await self.store.load(conversation), turn))
-        return reply
+        if conversation is None or reply.answer is None or reply.answer.actions is None:
+            return PendingReply(reply)
+        reset_before = self._resets.get(conversation)
+        action_filter, _ = self.service.filter_of_options(due, lead, None, None, self.service.today())
+        resolution = Resolution(FollowUpKind.NARROW, f"/{'due' if due else 'owner'} {due or lead}", action_filter)
+        turns = remember(await self.store.load(conversation), self.followups.turn_of(resolution, reply.answer))
+        return PendingReply(reply, partial(self._keep, conversation, reset_before, turns))
 
     async def _off_loop(self, work: Callable[..., _Made], *args: str | None) -> _Made:
         """``work(*args)`` in a worker thread: a reply, or a file (``file_again``)."""

@@ -744,3 +744,68 @@ async def test_a_sign_in_that_refuses_the_secret_gets_503_and_a_log_line_naming_
     assert [r for r in caplog.records if r.levelno == logging.WARNING and "AADSTS7000215" in r.getMessage()]
     assert not [r for r in caplog.records if served.app_password in r.getMessage()]
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+async def test_a_reply_whose_sign_in_fails_keeps_no_turn_so_the_retry_shows_the_same_page(
+    http, connector, settings, conversation, key_server, sign_in, caplog
+):
+    """A review: the turn was kept before its reply was sent, so when the reply's sign-in failed (the token reaching
+    its refresh between the typing indicator and the reply) the Bot Connector's retry of "more" was read after it,
+    and showed actions 31-45: 16-30 were never shown."""
+    sign_in.expires_in = 60  # under MSAL's five minutes: every send asks for a token
+    conversation_id = new_conversation_id()
+    headers = {"Authorization": f"Bearer {key_server.token(serviceurl=connector.url)}"}
+    more = teams_message("more", connector.url, conversation_id)
+    with caplog.at_level(logging.INFO):
+        async with serving(create_app(signing(settings), conversation)) as url:
+            listed = await post(http, url, teams_message("what's due in 23/24?", connector.url, conversation_id), **headers)
+            sign_in.token_budget = sign_in.tokens + 1  # the typing indicator is signed, the reply is not
+            failed = await post(http, url, more, **headers)
+            typing_signed = sign_in.tokens == sign_in.token_budget
+            sign_in.token_budget = None
+            retried = await post(http, url, more, **headers)
+
+    assert (listed, failed, retried) == (201, 503, 201)
+    assert typing_signed, "the failure was not the reply's sign-in"
+    _listing, *rest = connector.messages_to(conversation_id)
+    assert len(rest) == 1 and "Actions 16" in rest[0]["text"]
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+async def test_a_retry_arriving_while_its_first_delivery_fails_to_sign_in_is_answered(
+    http, connector, settings, conversation, key_server, sign_in, caplog
+):
+    """A review: a retry that came while the first delivery was still being answered got 200 "delivered again" at
+    once; when the first then failed its sign-in (503), the message was never answered."""
+    sign_in.mode = "stall"
+    question = teams_message("help", connector.url, new_conversation_id())
+    headers = {"Authorization": f"Bearer {key_server.token(serviceurl=connector.url)}"}
+    with caplog.at_level(logging.INFO):
+        async with serving(create_app(signing(settings), conversation)) as url:
+            first = asyncio.create_task(post(http, url, question, **headers))
+            await until(lambda: sign_in.connects > 0)
+            retry = asyncio.create_task(post(http, url, question, **headers))
+            await asyncio.sleep(0.3)
+            retry_waited = not retry.done()
+            sign_in.mode = "refuse"  # the stalled sign-in fails, then the first delivery's 503
+            statuses = [await first]
+            sign_in.mode = "answer"  # and the sign-in is back for the retry
+            statuses.append(await retry)
+
+    assert retry_waited, "the retry was not held while its first delivery was answered"
+    assert statuses == [503, 201]
+    assert [is_the_help(m["text"]) for m in connector.messages_to(question["conversation"]["id"])] == [True]
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+async def test_a_retry_arriving_while_its_first_delivery_is_answered_is_not_answered_again(http, bot_url, connector):
+    """The retry waits for the first delivery and, that answered, gets 200 without a second answer."""
+    conversation_id = new_conversation_id()
+    assert await post(http, bot_url, teams_message("what's due in 23/24?", connector.url, conversation_id)) == 201
+    more = teams_message("more", connector.url, conversation_id)
+
+    statuses = await asyncio.gather(post(http, bot_url, more), post(http, bot_url, more))
+
+    assert sorted(statuses) == [200, 201]
+    _listing, *rest = connector.messages_to(conversation_id)
+    assert len(rest) == 1 and "Actions 16" in rest[0]["text"]

@@ -381,6 +381,23 @@ async def test_an_error_gets_an_apology_and_a_logged_trace(telegram, caplog):
     assert (await telegram.messages(chat_id, 2))[1].startswith("I know these documents:")
 
 
+async def test_a_reply_telegram_refused_keeps_no_turn_so_more_shows_the_page_it_did_not_show(telegram):
+    """A review: the turn was kept before its reply was sent, so "more" after a "more" whose reply failed skipped a
+    page (actions 31-45 followed 1-15)."""
+    chat_id = new_chat()
+    await telegram.push({"message": message(chat_id, "what's due in 23/24?", message_id=1)})
+    listing = len(await telegram.wait_for("sendMessage", chat_id))
+    telegram.fail_next("sendMessage", status=400)  # a Bad Request is not retried: the handler fails
+    await telegram.push({"message": message(chat_id, "more", message_id=2)})
+    await telegram.wait_until(lambda: len(telegram.calls_to("sendMessage", chat_id)) >= listing + 2)  # refused, apology
+    await telegram.push({"message": message(chat_id, "more", message_id=3)})
+    await telegram.wait_until(lambda: len(telegram.calls_to("sendMessage", chat_id)) >= listing + 3)
+
+    refused, apology, shown = telegram.calls_to("sendMessage", chat_id)[listing : listing + 3]
+    assert (refused.status, apology.text) == (400, APOLOGY)
+    assert "Actions 16" in shown.text
+
+
 # -- webhook mode ------------------------------------------------------------------
 
 

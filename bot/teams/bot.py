@@ -59,9 +59,10 @@ class KnowledgeBot(ActivityHandler):
         if self.settings.log_message_text:
             logger.info("Message in %s: %r", activity.conversation.id, text)
         await turn_context.send_activity(Activity(type=ActivityTypes.typing))
-        reply = await self.conversation.respond(text, conversation=conversation_key(activity))
-        await turn_context.send_activity(reply_activity(reply, activity.channel_id, group=is_group(activity)))
-        logger.info("Sent a %s reply in %s", reply.kind, activity.conversation.id)
+        pending = await self.conversation.work_out(text, conversation=conversation_key(activity))
+        await turn_context.send_activity(reply_activity(pending.reply, activity.channel_id, group=is_group(activity)))
+        await pending.keep()  # only once sent: a send that fails is retried by the Bot Connector, and read as before
+        logger.info("Sent a %s reply in %s", pending.reply.kind, activity.conversation.id)
 
     async def on_members_added_activity(self, members_added: list[ChannelAccount], turn_context: TurnContext) -> None:
         if should_welcome(members_added, turn_context.activity):

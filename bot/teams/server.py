@@ -59,8 +59,9 @@ ADAPTER = web.AppKey("adapter", CloudAdapter)
 BOT = web.AppKey("bot", KnowledgeBot)
 CONVERSATION = web.AppKey("conversation", Conversation)
 SENDS = web.AppKey("sends", ConnectorSends)
-# Activities already taken, by conversation, kind and id, so one delivered again is not answered again. Set by hand: far more
-# than the Bot Connector's retries span (seconds), in a few megabytes at most.
+# Activities already taken, by conversation, kind and id, each with the outcome of its answer (True: answered), so one
+# delivered again is not answered again. Set by hand: far more than the Bot Connector's retries span (seconds), in a few
+# megabytes at most.
 SEEN_ACTIVITIES = 10_000
 SEEN = web.AppKey("seen", LRUCache)
 CREDENTIALS = web.AppKey("credentials", KeptCredentials)
@@ -139,25 +140,30 @@ async def messages(request: web.Request) -> web.StreamResponse:
     activity = await loop.run_in_executor(reads, deserialize_activity, parsed)
     seen = request.app[SEEN]
     key = _key(activity)
-    if key in seen:
+    while key and (earlier := seen.get(key)) is not None:
         # The Bot Connector retries an activity it thinks was lost: answering it again moved a conversation on twice
-        # ("more" gave actions 16-30, then 31-45: an attack review).
-        logger.info("Ignored a %r activity delivered again", logged(activity.type))
-        return web.Response(status=200)
+        # ("more" gave actions 16-30, then 31-45: an attack review). A retry that comes while the first delivery is
+        # still being answered waits for its outcome: when that fails (the bot could not sign in to send), the retry
+        # is answered, not dropped (a review: the message had gone unanswered).
+        if await asyncio.shield(earlier):
+            logger.info("Ignored a %r activity delivered again", logged(activity.type))
+            return web.Response(status=200)
+    answered: asyncio.Future[bool] = loop.create_future()
     if key:
-        seen.put(key, True)  # now, so that a retry arriving while this turn runs is not answered twice
+        seen.put(key, answered)  # now, so that a retry arriving while this turn runs waits for it (above)
     adapter = request.app[ADAPTER]
     try:
         invoke_response = await adapter.process_activity(authenticated, activity, request.app[BOT].on_turn)
     except SignInUnavailable as error:
-        # The turn's first send needed the token, so nothing was sent and (for a message) nothing answered: the Bot
+        # The turn's send needed the token, so its reply was not sent and (for a message) its turn not kept: the Bot
         # Connector's retry is to be answered, not ignored as delivered again.
-        _forget(seen, key)
+        _forget(seen, key, answered)
         logger.warning("Could not answer a %r activity: the bot's sign-in for its replies failed (%s)", logged(activity.type), error)
         raise web.HTTPServiceUnavailable(text="The bot could not sign in to reply just now; try again.", headers={"Retry-After": "5"}) from None
     except BaseException:
-        _forget(seen, key)  # the turn did not finish: its retry is answered
+        _forget(seen, key, answered)  # the turn did not finish: its retry is answered
         raise
+    answered.set_result(True)
     if invoke_response:
         return web.json_response(data=serializer_helper(invoke_response.body), status=invoke_response.status)
     return web.Response(status=201)
@@ -168,9 +174,11 @@ def _key(activity: Activity) -> tuple[str, str, str] | None:
     return (activity.conversation.id, str(activity.type), activity.id) if activity.id else None
 
 
-def _forget(seen: LRUCache[tuple[str, str, str], bool], key: tuple[str, str, str] | None) -> None:
+def _forget(seen: LRUCache[tuple[str, str, str], asyncio.Future[bool]], key: tuple[str, str, str] | None, answered: asyncio.Future[bool]) -> None:
+    """The activity was not answered: forget it, so a retry (one waiting already, or one to come) is answered."""
     if key:
         seen.pop(key)
+    answered.set_result(False)
 
 
 def _is_bearer(header: str) -> bool:

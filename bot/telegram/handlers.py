@@ -39,7 +39,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.conversation import Conversation, Reply, ReplyKind
+from bot.conversation import Conversation, PendingReply, Reply, ReplyKind
 from bot.lru import LRUCache
 from bot.telegram.access import AllowList, RateLimiter, Verdict
 from bot.telegram.render import escape, render_reply
@@ -136,7 +136,7 @@ class TelegramBot:
             await message.reply_html(_usage(command))
             return
         key = conversation_key(message)
-        await self._respond(update, context, lambda: self._reply_to_command(name, argument, key), key)
+        await self._respond(update, context, lambda: self._reply_to_command(name, argument, key))
 
     async def question(self, update: Update, context: Context) -> None:
         message = update.effective_message
@@ -146,7 +146,7 @@ class TelegramBot:
         if text is not None:
             key = conversation_key(message)
             replying_to = _replied_to_bot(message, context.bot)
-            await self._respond(update, context, lambda: self.conversation.respond(text, key, replying_to), key)
+            await self._respond(update, context, lambda: self.conversation.work_out(text, key, replying_to))
 
     async def unknown_command(self, update: Update, context: Context) -> None:
         if update.effective_message is not None:  # registered for messages only
@@ -186,28 +186,27 @@ class TelegramBot:
 
     # -- answering ---------------------------------------------------------
 
-    def _reply_to_command(self, name: str, argument: str, key: str) -> Awaitable[Reply]:
+    def _reply_to_command(self, name: str, argument: str, key: str) -> Awaitable[PendingReply]:
         """What each command asks of the Conversation."""
         match name:
             case "start":
-                return asyncio.to_thread(self.conversation.welcome)
+                return _welcome(self.conversation)
             case "ask":
-                return self.conversation.respond(argument, key)
+                return self.conversation.work_out(argument, key)
             case "due":
                 return self.conversation.actions(due=argument, conversation=key)
             case "owner":
                 return self.conversation.actions(lead=argument, conversation=key)
             case "reset":
-                return self.conversation.respond("reset", key)
+                return self.conversation.work_out("reset", key)
             case "brief":
-                return self.conversation.respond(f"brief {argument}")
+                return self.conversation.work_out(f"brief {argument}")
             case _:  # help, sources: the Conversation knows these words
-                return self.conversation.respond(name)
+                return self.conversation.work_out(name)
 
-    async def _respond(
-        self, update: Update, context: Context, make_reply: Callable[[], Awaitable[Reply]], key: str | None = None
-    ) -> None:
-        """Rate-limit, show "typing…" while the reply is made, then send it."""
+    async def _respond(self, update: Update, context: Context, make_reply: Callable[[], Awaitable[PendingReply]]) -> None:
+        """Rate-limit, show "typing…" while the reply is made, send it, and only then keep its turn (with the ids of
+        the messages that carried it, so a reply to one of them follows up on it)."""
         message, user = update.effective_message, update.effective_user
         if message is None or user is None:  # the handlers take messages from people, not channel posts
             return
@@ -218,10 +217,10 @@ class TelegramBot:
             return
         started = time.perf_counter()
         async with _typing(context.bot, message.chat_id):
-            reply = await make_reply()
+            pending = await make_reply()
+        reply = pending.reply
         sent = await self._send(message, _with_command_list(reply))
-        if key is not None and reply.kind is ReplyKind.ANSWER:
-            await self.conversation.sent(key, [str(message_id) for message_id in sent])
+        await pending.keep([str(message_id) for message_id in sent])
         asked = f" to {message.text!r}" if self.log_message_text else ""
         logger.info("Chat %s: %s reply%s in %.2fs", message.chat_id, reply.kind, asked, time.perf_counter() - started)
 
@@ -300,3 +299,8 @@ async def _typing(bot: Bot, chat_id: int) -> AsyncIterator[None]:
         yield
     finally:
         refresher.cancel()
+
+
+async def _welcome(conversation: Conversation) -> PendingReply:
+    """/start's reply (no turn of the conversation)."""
+    return PendingReply(await asyncio.to_thread(conversation.welcome))

@@ -87,6 +87,10 @@ class SignInProxy:
     ``CONNECT`` is accepted and never answered, until ``mode`` changes or
     ``STALL_SECONDS`` pass) or ``"refuse"`` (``502 Bad Gateway`` at once).
     ``tokens`` counts the tokens handed out; ``requests`` every request, by path.
+    ``expires_in`` is each token's life in seconds: MSAL asks for a new token for
+    every send once it has under five minutes left. ``token_budget``, when set,
+    is how many tokens are handed out in all; past it the secret is refused
+    (as ``"reject"``).
     """
 
     def __init__(self, directory: Path) -> None:
@@ -97,6 +101,8 @@ class SignInProxy:
         self._changed = threading.Condition()
         self.connects = 0
         self.tokens = 0
+        self.expires_in = 3599
+        self.token_budget: int | None = None
         self.requests: Counter[str] = Counter()
         proxy = self
 
@@ -126,11 +132,11 @@ class SignInProxy:
                 if path != f"/{TENANT}/oauth2/v2.0/token":
                     self._json({"error": "not_found"}, 404)
                     return
-                if proxy.mode == "reject":
+                if proxy.mode == "reject" or (proxy.token_budget is not None and proxy.tokens >= proxy.token_budget):
                     self._json({"error": "invalid_client", "error_description": REJECTION, "error_codes": [7000215]}, 401)
                     return
                 proxy.tokens += 1
-                self._json({"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "access_token": ACCESS_TOKEN})
+                self._json({"token_type": "Bearer", "expires_in": proxy.expires_in, "ext_expires_in": proxy.expires_in, "access_token": ACCESS_TOKEN})
 
             def _json(self, document: object, status: int = 200) -> None:
                 write_json(self, document, status)

@@ -31,11 +31,12 @@ from bot.conversation import HELP_TEXT
 from bot.teams.bot import NOT_ALLOWED
 from bot.teams.server import create_app
 from index.config import Settings
-from tests.support.login import ACCESS_TOKEN, SignInProxy, write_json
+from tests.support.login import ACCESS_TOKEN, IdentityEndpoint, SignInProxy, write_json
 from tests.support.teams import (
     BOT,
     TENANT,
     Connector,
+    Posted,
     channel_message,
     feedback_invoke,
     members_added,
@@ -809,3 +810,63 @@ async def test_a_retry_arriving_while_its_first_delivery_is_answered_is_not_answ
     assert sorted(statuses) == [200, 201]
     _listing, *rest = connector.messages_to(conversation_id)
     assert len(rest) == 1 and "Actions 16" in rest[0]["text"]
+
+
+async def test_a_hung_managed_identity_endpoint_frees_its_sign_in_so_the_retry_is_answered(
+    http, connector, settings, conversation, key_server, monkeypatch, caplog
+):
+    """A review: a managed identity (MicrosoftAppType UserAssignedMSI) asked its host's endpoint with no timeout, so one
+    that hung held the app's sign-in for good and every later turn got 503, even once the endpoint answered again."""
+    identity = IdentityEndpoint()
+    for name, value in identity.environment.items():
+        monkeypatch.setenv(name, value)
+    served = replace(settings, app_id=APP_ID, app_password="", app_type="UserAssignedMSI", app_tenant_id="a-tenant",
+                     teams_auth_timeout_seconds=SIGN_IN_TIMEOUT)
+    question = teams_message("help", connector.url, new_conversation_id())
+    headers = {"Authorization": f"Bearer {key_server.token(serviceurl=connector.url)}"}
+    with identity.running(), caplog.at_level(logging.INFO):
+        async with serving(create_app(served, conversation)) as url:
+            identity.mode = "stall"
+            hung = await post(http, url, question, **headers)
+            identity.mode = "answer"
+            retried = await post(http, url, question, **headers)
+
+    assert (hung, retried) == (503, 201)
+    assert [is_the_help(m["text"]) for m in connector.messages_to(question["conversation"]["id"])] == [True]
+    assert {p.authorization for p in connector.sent_to(question["conversation"]["id"])} == {f"Bearer {ACCESS_TOKEN}"}
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+class LateConnector(Connector):
+    """A Bot Connector that shows a conversation's message at once and confirms it to the bot ``delay`` s later."""
+
+    def __init__(self, delay: float) -> None:
+        super().__init__()
+        self.delay = delay
+        self.late: set[str] = set()
+
+    async def _receive(self, request: web.Request) -> web.Response:
+        conversation_id = request.match_info["conversation_id"]
+        activity = await request.json()
+        if activity.get("type") == "message" and conversation_id in self.late:
+            self.late.discard(conversation_id)
+            posted = Posted(conversation_id, request.match_info.get("reply_to_id"), activity, "late-reply", None)
+            self.posted.append(posted)
+            await asyncio.sleep(self.delay)
+            return web.json_response({"id": posted.id})
+        return await super()._receive(request)
+
+
+async def test_a_reply_shown_but_confirmed_after_the_send_timeout_keeps_its_turn(http, settings, conversation):
+    """A review: a listing the connector showed but confirmed after the send timeout was forgotten (the request is
+    answered, so nothing retries it), and "more" after it had nothing to continue."""
+    conversation_id = new_conversation_id()
+    async with LateConnector(delay=1.5).running() as connector:
+        connector.late.add(conversation_id)
+        async with serving(create_app(replace(settings, teams_send_timeout_seconds=1.0), conversation)) as url:
+            listed = await post(http, url, teams_message("what's due in 23/24?", connector.url, conversation_id))
+            more = await post(http, url, teams_message("more", connector.url, conversation_id))
+
+    assert (listed, more) == (201, 201)
+    _listing, shown = connector.messages_to(conversation_id)
+    assert "Actions 16" in shown["text"]

@@ -12,6 +12,7 @@ import re
 
 import aiohttp
 import pytest
+from aiohttp import web
 
 from bot.answering import MAX_QUESTION_CHARS, TOO_LONG
 from bot.conversation import TOPIC_TOO_LONG, Reply
@@ -396,6 +397,58 @@ async def test_a_reply_telegram_refused_keeps_no_turn_so_more_shows_the_page_it_
     refused, apology, shown = telegram.calls_to("sendMessage", chat_id)[listing : listing + 3]
     assert (refused.status, apology.text) == (400, APOLOGY)
     assert "Actions 16" in shown.text
+
+
+class HeldDocuments(FakeBotApi):
+    """The Bot API, whose sendDocument waits (a Word document uploading) until ``release`` is set."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if request.match_info["method"] == "sendDocument":
+            self.held.set()
+            await self.release.wait()
+        return await super()._handle(request)
+
+
+async def test_a_follow_up_sent_while_a_briefings_document_uploads_follows_up_the_briefing(conversation):
+    """A review: the briefing's turn was kept only once its document was sent, so "who leads it?", asked with the
+    briefing on screen and its document still uploading, was read as if no briefing had been given."""
+    api = HeldDocuments()
+    await api.start()
+    chat_id = new_chat()
+    try:
+        settings = bot_settings(api)
+        async with running(build_application(settings, conversation), settings, poll_timeout=1):
+            await api.push({"message": message(chat_id, "brief net zero", message_id=1)})
+            await asyncio.wait_for(api.held.wait(), 30)  # the briefing's text is on screen
+            shown = len(api.calls_to("sendMessage", chat_id))
+            await api.push({"message": message(chat_id, "who leads it?", message_id=2)})
+            follow_up = (await api.wait_for("sendMessage", chat_id, shown + 1))[-1].text
+            api.release.set()
+            await api.wait_for("sendDocument", chat_id)
+    finally:
+        api.release.set()
+        await api.stop()
+
+    assert "led by" in follow_up and "Which actions do you mean" not in follow_up
+
+
+async def test_a_briefing_shown_whose_document_telegram_refused_is_still_followed_up(telegram):
+    """A review: the text of a briefing was shown and its document refused; the turn was not kept, so "who leads it?"
+    after it asked which actions were meant."""
+    chat_id = new_chat()
+    telegram.fail_next("sendDocument", status=400)
+    await telegram.push({"message": message(chat_id, "brief net zero", message_id=1)})
+    await telegram.wait_until(lambda: any(c.text == APOLOGY for c in telegram.calls_to("sendMessage", chat_id)))
+    shown = len(telegram.calls_to("sendMessage", chat_id))
+    await telegram.push({"message": message(chat_id, "who leads it?", message_id=2)})
+    follow_up = (await telegram.wait_for("sendMessage", chat_id, shown + 1))[-1].text
+
+    assert "led by" in follow_up and "Which actions do you mean" not in follow_up
 
 
 # -- webhook mode ------------------------------------------------------------------

@@ -20,6 +20,7 @@ from bot.conversation import Conversation
 from bot.teams.feedback import BadFeedback, FeedbackLog, parse_feedback
 from bot.teams.files import FILE_CONSENT_INVOKE, BadConsent, file_info_message, parse_consent, upload
 from bot.teams.render import TEAMS_CHANNEL, clip, reply_activity
+from bot.teams.sends import ConnectorUnreachable
 from index.config import Settings
 
 logger = logging.getLogger(__name__)
@@ -60,8 +61,16 @@ class KnowledgeBot(ActivityHandler):
             logger.info("Message in %s: %r", activity.conversation.id, text)
         await turn_context.send_activity(Activity(type=ActivityTypes.typing))
         pending = await self.conversation.work_out(text, conversation=conversation_key(activity))
-        await turn_context.send_activity(reply_activity(pending.reply, activity.channel_id, group=is_group(activity)))
-        await pending.keep()  # only once sent: a send that fails is retried by the Bot Connector, and read as before
+        try:
+            await turn_context.send_activity(reply_activity(pending.reply, activity.channel_id, group=is_group(activity)))
+        except ConnectorUnreachable:
+            # The connector did not answer in time: the reply may have been shown, and no retry comes (the request is
+            # answered), so its turn is kept (a review: a listing shown had been forgotten, and "more" had nothing to go on).
+            await pending.keep()
+            raise
+        # Kept only once sent: a reply the bot could not sign or the connector refused was not shown, and the Bot
+        # Connector's retry (or the user's asking again) is read as the message was (a review: "more" skipped a page).
+        await pending.keep()
         logger.info("Sent a %s reply in %s", pending.reply.kind, activity.conversation.id)
 
     async def on_members_added_activity(self, members_added: list[ChannelAccount], turn_context: TurnContext) -> None:

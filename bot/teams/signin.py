@@ -14,7 +14,7 @@ each app's credentials once and keeps them (``SignIn``), so MSAL's token cache
 serves every turn until the token nears its expiry; and each send to the Bot
 Connector is signed on a thread of its own (``SignIn.policy``), one sign-in at
 a time per app, within ``TEAMS_AUTH_TIMEOUT_SECONDS`` (MSAL's own requests get
-that timeout too). A sign-in that fails or does not answer in time raises
+that timeout too, as do a managed identity's). A sign-in that fails or does not answer in time raises
 ``SignInUnavailable``: the turn is answered 503, which the Bot Connector retries.
 """
 
@@ -26,8 +26,12 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import requests
-from botframework.connector.auth import MicrosoftAppCredentials, ServiceClientCredentialsFactory
-from msal import ConfidentialClientApplication
+from botframework.connector.auth import (
+    ManagedIdentityAppCredentials,
+    MicrosoftAppCredentials,
+    ServiceClientCredentialsFactory,
+)
+from msal import ConfidentialClientApplication, ManagedIdentityClient
 from msrest.authentication import Authentication
 from msrest.pipeline import AsyncHTTPPolicy
 
@@ -103,6 +107,14 @@ class SignIn(Authentication):
                 authority=credentials.oauth_endpoint,
                 timeout=self.timeout,
             )
+        elif isinstance(credentials, ManagedIdentityAppCredentials) and credentials.app is None:
+            # A user-assigned managed identity (MicrosoftAppType UserAssignedMSI) asks the host's identity endpoint, with
+            # a session of no timeout: one that hung held the app's lock, and every later turn got 503, for good.
+            credentials.app = ManagedIdentityClient(
+                {"ManagedIdentityIdType": "ClientId", "Id": credentials.microsoft_app_id},
+                http_client=_SessionWithTimeout(self.timeout),
+                token_cache=ManagedIdentityAppCredentials.global_token_cache,
+            )
 
     def _redacted(self, error: Exception) -> str:
         """The sign-in's own words (an AADSTS code and its description), cut short and never with the secret."""
@@ -111,6 +123,18 @@ class SignIn(Authentication):
         if secret:
             text = text.replace(secret, "[secret]")
         return text[:300]
+
+
+class _SessionWithTimeout(requests.Session):
+    """A requests session whose every request has ``timeout`` unless it sets its own."""
+
+    def __init__(self, timeout: float) -> None:
+        super().__init__()
+        self.timeout = timeout
+
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
+        kwargs.setdefault("timeout", self.timeout)
+        return super().request(*args, **kwargs)
 
 
 class _Signing(AsyncHTTPPolicy):

@@ -27,7 +27,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction
-from telegram.error import TelegramError
+from telegram.error import TelegramError, TimedOut
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -219,20 +219,35 @@ class TelegramBot:
         async with _typing(context.bot, message.chat_id):
             pending = await make_reply()
         reply = pending.reply
-        sent = await self._send(message, _with_command_list(reply))
-        await pending.keep([str(message_id) for message_id in sent])
+        await self._send(message, _with_command_list(reply), pending)
         asked = f" to {message.text!r}" if self.log_message_text else ""
         logger.info("Chat %s: %s reply%s in %.2fs", message.chat_id, reply.kind, asked, time.perf_counter() - started)
 
-    async def _send(self, message: Message, reply: Reply) -> list[int]:
-        """Send the reply; the ids of the messages it took, for replies to them to follow up on it."""
+    async def _send(self, message: Message, reply: Reply, pending: PendingReply) -> None:
+        """Send the reply's text, keep its turn with the ids of the messages that carried it (for replies to them to
+        follow up on it), then send its files.
+
+        The turn is kept once any part of the text was shown, or a send timed out (it may have been): only a reply
+        never shown is forgotten, so that asking again ("more") is read as before. It is kept before the files go: a
+        follow-up sent while a briefing's document uploaded had been read without the briefing (a review).
+        """
         rendered = render_reply(reply)
         *leading, last = rendered.parts
-        sent = [await message.reply_html(part) for part in leading]
-        sent.append(await message.reply_html(last, reply_markup=self._quotes_button(rendered.expanded)))
+        sent: list[str] = []
+        try:
+            for part in leading:
+                sent.append(str((await message.reply_html(part)).message_id))
+            sent.append(str((await message.reply_html(last, reply_markup=self._quotes_button(rendered.expanded))).message_id))
+        except TimedOut:
+            await pending.keep(sent)
+            raise
+        except TelegramError:
+            if sent:
+                await pending.keep(sent)
+            raise
+        await pending.keep(sent)
         for attachment in reply.attachments:
             await message.reply_document(attachment.data, filename=attachment.name)
-        return [m.message_id for m in sent if isinstance(m, Message)]
 
     def _quotes_button(self, expanded: list[str]) -> InlineKeyboardMarkup | None:
         if not expanded:

@@ -18,6 +18,7 @@ import datetime
 import json
 import ssl
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -193,5 +194,57 @@ class SignInProxy:
             yield self
         finally:
             self.mode = "answer"  # ends stalled connections
+            self.httpd.shutdown()
+            self.httpd.server_close()
+
+
+class IdentityEndpoint:
+    """An Azure host's managed identity endpoint (App Service's ``IDENTITY_ENDPOINT``) on 127.0.0.1.
+
+    ``mode`` is ``"answer"`` (a token for the identity asked) or ``"stall"``: the
+    request is read and never answered for ``STALL_SECONDS``, whatever ``mode``
+    becomes meanwhile (as a hung host endpoint). ``tokens`` counts the tokens handed out.
+    """
+
+    HEADER = "an-identity-header-secret"
+
+    def __init__(self) -> None:
+        self.mode = "answer"
+        self.tokens = 0
+        self.requests = 0
+        endpoint = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                endpoint.requests += 1
+                if endpoint.mode == "stall":
+                    time.sleep(STALL_SECONDS)
+                    return
+                if self.headers.get("X-IDENTITY-HEADER") != IdentityEndpoint.HEADER:
+                    write_json(self, {"error": "unauthorized"}, 401)
+                    return
+                endpoint.tokens += 1
+                write_json(self, {"access_token": ACCESS_TOKEN, "expires_on": str(int(time.time()) + 3599),
+                                  "resource": "https://api.botframework.com", "token_type": "Bearer"})
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/msi/token"
+
+    @property
+    def environment(self) -> dict[str, str]:
+        """The variables an App Service host sets, which MSAL's managed identity client reads."""
+        return {"IDENTITY_ENDPOINT": self.url, "IDENTITY_HEADER": self.HEADER}
+
+    @contextmanager
+    def running(self) -> Iterator[IdentityEndpoint]:
+        thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield self
+        finally:
             self.httpd.shutdown()
             self.httpd.server_close()

@@ -1243,6 +1243,22 @@ def test_a_question_is_split_into_parts_reading_each_run_of_spaces_once():
     ]
 
 
+def test_a_summary_asked_is_read_trying_each_end_of_its_topic_once():
+    """A review: the topic of "summarise ..." was tried from every space before it, with every end, and each end read
+    the spaces after it to their end again: "summarise" + " " * 1_990 + "x\\ny" (a line break the topic cannot cross)
+    took 29 s, 3,000 spaces minutes. The topics found are those found before."""
+    assert read_in_a_fresh_interpreter(r'facts.summary_asked("summarise" + " " * 3_000 + "x\ny")') is None
+    assert read_in_a_fresh_interpreter(r'facts.summary_asked("summarise" + " " * 3_000 + "in 3 points")') == "in 3 points"
+    assert read_in_a_fresh_interpreter(r'facts.summary_asked("summarise the green plan" + " ." * 3_000 + " in 3 points")') == (
+        "the green plan" + " ." * 3_000
+    )
+    assert read_in_a_fresh_interpreter(r'facts.summary_asked("summarise the green plan" + " " * 3_000 + "?")') == "the green plan"
+    # A space alone is the topic where nothing after the spaces can be: the last but one, " in 3\npoints" after it asking
+    # for 3 points, or the last at the end. As before.
+    assert read_in_a_fresh_interpreter(r'facts.summary_asked("summarise" + " " * 3_000 + "in 3\npoints")') == " "
+    assert read_in_a_fresh_interpreter(r'facts.summary_asked("summarise" + " " * 3_000)') == " "
+
+
 def test_a_polite_frame_around_a_question_is_not_looked_for(service):
     # A review put frames in front of held-out questions: "Can I ask who is the exec lead ..." quoted a sentence on
     # "strong Exec / SRO engagement". On 63 held-out answerable questions with a frame in front, cite 0.84 and must 0.71

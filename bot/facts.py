@@ -425,9 +425,13 @@ def summary_asked(message: str) -> str | None:
 
 # A topic named instead of a question asked ("desflurane", "virtual wards at geh", "tell me about desflurane"): it asks
 # what the documents say about it. The words are English grammar, set by hand (no dev question names a topic alone).
+# The topic is the shortest that stops and spaces alone follow, as "[:\s]+(?P<topic>.+?)" gives it, tried only where
+# it could be (as ``_SUMMARY_REQUEST``'s; tried from every space and colon with every end, "tell me about" + " " * 1_985
+# + "x\ny" took 9 s: a review): starting after the spaces and colons and ending on a character that is no stop or space
+# (or the first character alone), or, where nothing follows the spaces and colons, the last of them that is no line break.
 _TELL_ME_ABOUT = re.compile(
     r"^\s*(?:please\s+)?(?:can\s+you\s+)?(?:tell\s+me|what\s+can\s+you\s+tell\s+me)\s+(?:(?:a\s+bit|a\s+little|more)\s+)?"
-    r"about[:\s]+(?P<topic>.+?)[?.!\s]*$",
+    r"about[:\s]+(?P<topic>[^:\s](?:.*?[^?.!\s])??|[^\n](?=\n*\Z))[?.!\s]*$",
     re.IGNORECASE,
 )
 # Asking for a topic to be told: "explain desflurane", "define scope 3", "info on virtual wards". Not part of the topic.

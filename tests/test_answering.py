@@ -1259,6 +1259,17 @@ def test_a_summary_asked_is_read_trying_each_end_of_its_topic_once():
     assert read_in_a_fresh_interpreter(r'facts.summary_asked("summarise" + " " * 3_000)') == " "
 
 
+def test_a_topic_named_after_tell_me_about_is_read_trying_each_end_once():
+    """A review: the topic of "tell me about ..." was tried from every space and colon before it, with every end, each
+    reading the spaces after it to their end again: "tell me about" + " " * 1_985 + "x\\ny" (a line break the topic
+    cannot cross) took 9 s, 4,000 spaces two minutes. The topics found are those found before."""
+    assert read_in_a_fresh_interpreter(r'facts.topic_named("tell me about" + " " * 4_000 + "x\ny")') is None
+    assert read_in_a_fresh_interpreter(r'facts.topic_named("tell me about" + " " * 4_000 + "desflurane" + " ?" * 2_000)') == "desflurane"
+    assert read_in_a_fresh_interpreter(r'facts.topic_named("tell me about: virtual wards" + " " * 4_000 + "at geh?")') == (
+        "virtual wards" + " " * 4_000 + "at geh"
+    )
+
+
 def test_a_polite_frame_around_a_question_is_not_looked_for(service):
     # A review put frames in front of held-out questions: "Can I ask who is the exec lead ..." quoted a sentence on
     # "strong Exec / SRO engagement". On 63 held-out answerable questions with a frame in front, cite 0.84 and must 0.71

@@ -25,7 +25,7 @@ from index.config import ConfigurationError, Settings, check_teams_identity
 from index.files import reason_of, why_unwritable
 from index.search import Filters
 from index.store import KnowledgeBaseError
-from index.terminal import printable
+from index.terminal import printable, terminal_json
 from ingest.build import NothingToIngest
 
 if TYPE_CHECKING:
@@ -177,16 +177,16 @@ def _ask(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
                     remembered, said = contextual.history, _answer_json(contextual.answer)
                 if conversation is not None and remembered is not None:
                     histories[str(conversation)] = remembered
-                print(json.dumps({"id": item.get("id"), **said}, ensure_ascii=False, allow_nan=False), flush=True)
+                print(terminal_json({"id": item.get("id"), **said}, allow_nan=False), flush=True)
         return 0
     if command_of(args.question):
         if args.doc or args.kind or args.explain:
             parser.error("--doc, --kind and --explain are for questions, not for brief, help or sources")
         reply = commands.reply_to(args.question)
-        print(json.dumps(_reply_json(reply), ensure_ascii=False, indent=2) if args.json else render_reply_for_terminal(reply))
+        print(terminal_json(_reply_json(reply), indent=2) if args.json else render_reply_for_terminal(reply))
         return 0
     answer = service.answer(args.question, filters)
-    print(json.dumps(_answer_json(answer), ensure_ascii=False, indent=2) if args.json else render_for_terminal(answer))
+    print(terminal_json(_answer_json(answer), indent=2) if args.json else render_for_terminal(answer))
     if args.explain:
         print(printable("\nHow this answer was reached:\n" + "\n".join(f"  {step}" for step in answer.trace)))
         print(f"  ({service.models.record()})")

@@ -5,7 +5,9 @@ what was typed. A document, a file's name or a chat line can hold an escape sequ
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
 # What a terminal acts on rather than shows: the C0 controls (ESC opening every escape sequence, BEL, backspace, carriage
 # return, ...) but the line feed and tab that lay text out, DEL, the C1 controls (U+009B opens a sequence as ESC [
@@ -21,3 +23,11 @@ def printable(text: str, *, one_line: bool = False) -> str:
     printable tail ("?[2J"). ``one_line``: a name or a reason printed within a line, whose line breaks and tabs are "?"
     too."""
     return (_CONTROL_OR_LAYOUT if one_line else _CONTROL).sub("?", text)
+
+
+def terminal_json(value: object, **options: Any) -> str:
+    """``value`` as JSON (``json.dumps`` with ``ensure_ascii=False`` and ``options``) with each character a terminal would
+    act on escaped ("\\u009b"), so that it decodes to the same strings: ``ask --json`` had written a document's or the
+    question's C1 controls raw (U+009B opens a sequence as ESC [ does), where json.dumps escapes only the C0 ones. Only a
+    string's characters are ever escaped so: the rest of JSON is ASCII that no terminal acts on (a review)."""
+    return _CONTROL.sub(lambda control: f"\\u{ord(control.group()):04x}", json.dumps(value, ensure_ascii=False, **options))

@@ -631,3 +631,30 @@ def test_bidirectional_marks_and_overrides_are_shown_as_question_marks():
 
     assert printable("a\u200fb\u200ec\u061cd\u202ee\u2066f") == "a?b?c?d?e?f"
     assert printable("18\u00a0May") == "18\u00a0May"
+
+
+def test_json_output_escapes_the_characters_a_terminal_acts_on_and_decodes_to_the_same_text(corpus_kb_dir, tmp_path, capsys):
+    """A review: `ask --json` wrote a question's or a document's C1 controls raw (json.dumps escapes only the C0 ones),
+    and U+009B opens an escape sequence as ESC [ does, U+0085 is a line break to some terminals. Each is written as its
+    JSON escape, so the JSON reads back to the same strings; what a terminal only shows is written as it is."""
+    from index.terminal import terminal_json
+
+    csi, nel = "\x9b", "\x85"
+    question = f"inhalers{csi}2J{nel}"
+    assert main(["--index", str(corpus_kb_dir), "ask", "--json", question]) == 0
+    printed = capsys.readouterr().out
+    assert csi not in printed and nel not in printed and "brief inhalers\\u009b2J" in printed, printed
+    answer = json.loads(printed)
+    assert answer["kind"] == "answer" and answer["answer"].endswith(f"brief inhalers{csi}2J")  # the question, as typed
+    batch = tmp_path / "questions.jsonl"
+    batch.write_text(json.dumps({"id": f"q{nel}1{csi}2J", "question": question}) + "\n", encoding="utf-8")
+    assert main(["--index", str(corpus_kb_dir), "ask", "--batch", str(batch)]) == 0
+    printed = capsys.readouterr().out
+    assert csi not in printed and nel not in printed and '"id": "q\\u00851\\u009b2J"' in printed, printed
+    assert json.loads(printed) == {"id": f"q{nel}1{csi}2J", **answer}
+    # Every character ``printable`` shows as "?", in keys and values alike; text a terminal only shows stays as it is.
+    acted_on = "".join(map(chr, [*range(0x20), 0x7F, *range(0x80, 0xA0), 0x61C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]))
+    value = {f"key{csi}": [acted_on, "18\u00a0May, “£16.8m” – café ✓ \\" + csi]}
+    written = terminal_json(value, indent=2)
+    assert json.loads(written) == value and not set(written) & set(acted_on.replace("\t", "").replace("\n", ""))
+    assert "“£16.8m” – café ✓" in written

@@ -520,7 +520,7 @@ def _actions(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
         rows = answer.actions.rows() if answer.actions is not None else []
     else:
         answer, rows = service.answer_actions(action_filter), filter_actions(service.kb.actions, action_filter)
-    print(json.dumps([asdict(row) for row in rows], ensure_ascii=False, indent=2) if args.json else render_for_terminal(answer))
+    print(terminal_json([asdict(row) for row in rows], indent=2) if args.json else render_for_terminal(answer))
     return 0
 
 
@@ -539,7 +539,7 @@ def _brief(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     replacing = bool(args.out) and args.out.exists()
     briefing = BriefingWriter(load_service(settings)).write(args.topic)
     # Printed before the file is written: a folder or file that turns out read-only loses the file, not the briefing.
-    print(json.dumps(briefing_json(briefing), ensure_ascii=False, indent=2) if args.json else render_terminal(briefing), flush=True)
+    print(terminal_json(briefing_json(briefing), indent=2) if args.json else render_terminal(briefing), flush=True)
     if args.out:
         try:
             save_briefing(briefing, args.out)

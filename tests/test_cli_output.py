@@ -658,3 +658,22 @@ def test_json_output_escapes_the_characters_a_terminal_acts_on_and_decodes_to_th
     written = terminal_json(value, indent=2)
     assert json.loads(written) == value and not set(written) & set(acted_on.replace("\t", "").replace("\n", ""))
     assert "“£16.8m” – café ✓" in written
+
+
+def test_a_documents_c1_controls_are_escaped_in_the_json_of_ask_and_brief(tmp_path, capsys):
+    """A review: a document's U+009B (CSI, as ESC [) was written raw by `ask --json` and `brief --json`. It is written as
+    its JSON escape in both, and reads back as the document has it."""
+    from ingest.__main__ import main as ingest
+
+    corpus, kb = tmp_path / "corpus", tmp_path / "kb"
+    corpus.mkdir()
+    (corpus / "water.txt").write_text(
+        "Water Actions\nThe water actions are led by the ICB\x9b2J and are due in 2023/24. Leaks are fixed within a week.\n"
+    )
+    assert ingest([str(corpus), "--index", str(kb)]) == 0
+    capsys.readouterr()
+    for command in (["ask", "--json", "who leads the water actions?"], ["brief", "--json", "water actions"]):
+        assert main(["--index", str(kb), *command]) == 0
+        printed = capsys.readouterr().out
+        assert "\x9b" not in printed and "ICB\\u009b2J" in printed, printed
+        assert "ICB\x9b2J" in json.dumps(json.loads(printed), ensure_ascii=False)

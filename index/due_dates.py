@@ -14,6 +14,7 @@ import re
 from datetime import date, timedelta
 
 from index.vocabulary import (
+    CALENDAR_YEAR,
     DAY_BEFORE_MONTH,
     EARLIER_YEAR,
     FIRST_MONTH_OF_FINANCIAL_YEAR,
@@ -50,6 +51,13 @@ _RELATIVE_YEARS = (
     (re.compile(rf"\b(?:{LATER_YEAR})\s+(?:financial\s+year|fy|year)\b", re.I), 1),
     (re.compile(rf"\b(?:{EARLIER_YEAR})\s+(?:financial\s+year|fy|year)\b", re.I), -1),
     (re.compile(r"\b(?:this|current)\s+(?:financial\s+year|fy|year)\b", re.I), 0),
+)
+# A year told from today, in words, by how many years it is after this one: what ``_RELATIVE_YEARS`` reads.
+_YEAR_TOLD_FROM_TODAY = {1: "next year", 0: "this year", -1: "last year"}
+# A calendar year asked as a due ("due in 2024", "due 2024", "for 2024"), not the first year of a financial year
+# ("in 2023/24", "for 2023 to 2024"). "By 2024" is a deadline (``find_due_by_year``).
+_CALENDAR_YEAR_DUE = re.compile(
+    rf"\b(?:due|in|for|during)\s+(?P<year>{CALENDAR_YEAR})\b(?!\s*(?:/|-|\bto\b)\s*\d)", re.I
 )
 
 _NORMALISED_DUE = re.compile(r"^(?:\d{4}/\d{2}|\d{4}-\d{2}(?:-\d{2})?)$")
@@ -229,14 +237,43 @@ def parse_financial_year(text: str, today: date) -> str | None:
     ones ("this financial year", "next year", "last year"), which count from
     ``today``.
     """
-    explicit = _first_financial_year(text)
-    if explicit:
-        return explicit
+    return _first_financial_year(text) or relative_financial_year(text, today)
+
+
+def relative_financial_year(text: str, today: date) -> str | None:
+    """The financial year a question names told from ``today`` ("this financial year", "next year", "last year"), or
+    None when it names none."""
     current_start = int(financial_year_containing(today)[:4])
     for pattern, offset in _RELATIVE_YEARS:
         if pattern.search(text):
             return financial_year_label(current_start + offset)
     return None
+
+
+def year_told_from_today(financial_year: str, today: date) -> str | None:
+    """How a question names a financial year told from ``today`` ("next year" of 2027/28 on 7 December 2026); None for
+    a year no words of ``_RELATIVE_YEARS`` name then."""
+    return _YEAR_TOLD_FROM_TODAY.get(int(financial_year[:4]) - int(financial_year_containing(today)[:4]))
+
+
+def calendar_year_asked(text: str) -> int | None:
+    """The calendar year a question asks dues in ("which actions are due in 2024?": 2024), or None."""
+    match = _CALENDAR_YEAR_DUE.search(text)
+    return int(match["year"]) if match else None
+
+
+def year_beside(text: str, today: date) -> str | None:
+    """Beside a financial year a question names ("22/23"), another year-long due it asks: a year told from today ("next
+    year", 2027/28 on 7 December 2026) or a calendar year (``calendar_year_due``: "2023/24|2024/25" of "in 2024"). None
+    when it names no financial year, or no other: ``parse_financial_year`` reads the first alone, the other is to be
+    met with it (a lead trial's "which 22/23 actions are due in 2024?" had listed 2022/23's 72 as if 2024 had not been
+    asked)."""
+    if _first_financial_year(text) is None:
+        return None
+    if relative := relative_financial_year(text, today):
+        return relative
+    calendar = calendar_year_asked(text)
+    return calendar_year_due(calendar) if calendar is not None else None
 
 
 def financial_year_end(start_year: int) -> tuple[int, int]:
@@ -326,6 +363,13 @@ def calendar_year_due(year: int) -> str:
     (2024: "2023/24|2024/25"), so a listing and the "more" after it page through the same rows (a review: "more" had
     listed rows due in any year)."""
     return MONTH_SEPARATOR.join((financial_year_label(year - 1), financial_year_label(year)))
+
+
+def calendar_year_of(due: str) -> int | None:
+    """The calendar year whose due filter ``due`` is (``calendar_year_due``: 2024 of "2023/24|2024/25"), or None."""
+    years = financial_years_asked(due)
+    start = int(years[-1][:4]) if len(years) == 2 else None
+    return start if start is not None and due == calendar_year_due(start) else None
 
 
 def meets_due(normalised_due: str | None, due: str) -> bool:

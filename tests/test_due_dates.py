@@ -3,6 +3,8 @@ from datetime import date
 import pytest
 
 from index.due_dates import (
+    calendar_year_due,
+    calendar_year_of,
     describe_due,
     describe_month,
     due_in_month,
@@ -18,6 +20,8 @@ from index.due_dates import (
     not_over_yet,
     parse_due_month,
     parse_financial_year,
+    year_beside,
+    year_told_from_today,
 )
 
 # 1 February 2023 falls in financial year 2022/23; 1 April 2023 starts 2023/24.
@@ -63,6 +67,36 @@ def test_relative_years_count_from_the_april_that_started_today_s_year(question,
 
 def test_an_explicit_year_wins_over_a_relative_one():
     assert parse_financial_year("next year, i.e. 24/25", WINTER) == "2024/25"
+
+
+@pytest.mark.parametrize(
+    ("question", "beside"),
+    [
+        ("which 22/23 actions are due next year?", "2023/24"),
+        ("which 22/23 actions are due this financial year?", "2022/23"),
+        ("which 24/25 actions were due last year?", "2021/22"),
+        ("which 22/23 actions are due in 2024?", "2023/24|2024/25"),
+        ("what 2023/24 actions are there for 2025?", "2024/25|2025/26"),
+        # The financial year's own years are no calendar year asked, nor is one without a financial year beside it.
+        ("which actions are due in 2022/23?", None),
+        ("which actions are due in 2023 to 2024?", None),
+        ("which actions are due in 2024?", None),
+        ("which actions are due next year?", None),
+        ("which 22/23 actions are there?", None),
+    ],
+)
+def test_a_second_year_long_due_is_read_beside_a_financial_year(question, beside):
+    """A lead trial: "which 22/23 actions are due in 2024?" listed 2022/23's actions, the explicit year having won over
+    the other year asked (``parse_financial_year`` still reads the first alone)."""
+    assert year_beside(question, WINTER) == beside
+
+
+def test_a_calendar_year_is_read_back_from_its_due_and_a_year_told_from_today_named():
+    assert calendar_year_of(calendar_year_due(2024)) == 2024
+    assert calendar_year_of("2023/24") is None and calendar_year_of("2023/24|2025/26") is None
+    assert [year_told_from_today(year, WINTER) for year in ("2021/22", "2022/23", "2023/24", "2024/25")] == [
+        "last year", "this year", "next year", None,
+    ]
 
 
 @pytest.mark.parametrize("question", ["open 24/7?", "who leads the water actions?", "years 2023/25", "1/2 of trusts"])

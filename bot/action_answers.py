@@ -9,6 +9,7 @@ they come from is cited with a sentence quoted verbatim from that page.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
@@ -58,8 +59,9 @@ class RowSpan:
 
 
 class ActionAnswerer:
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, today: Callable[[], date] = date.today) -> None:
         self.kb = kb
+        self.today = today  # what a listing calls a year told from today ("next year")
         self.themes = sorted({row.theme for row in kb.actions if row.theme})
         self.leads = sorted({row.lead for row in kb.actions if row.lead})
         self.sources = frozenset(row.source for row in kb.actions)  # the documents the table's rows come from
@@ -195,7 +197,7 @@ class ActionAnswerer:
     def listing(self, action_filter: ActionFilter, table_years: bool = True) -> ActionListing:
         """The actions the filter matches, described (``describe_matches``, whose ``table_years`` this passes on)."""
         rows = filter_actions(self.kb.actions, action_filter)
-        return describe_matches(rows, action_filter, self.kb.actions, self.titles, table_years)
+        return describe_matches(rows, action_filter, self.kb.actions, self.titles, table_years, self.today())
 
     def cite_pages(self, rows: list[ActionRow]) -> PageCitations:
         """One citation number per page the rows stand on, quoting that page verbatim: the passage from the

@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 from index.due_dates import (
     BOTH_SEPARATOR,
+    calendar_year_of,
     describe_due,
     describe_period,
     due_before,
@@ -38,6 +39,8 @@ from index.due_dates import (
     parse_financial_year,
     within_period,
     without_deadline,
+    year_beside,
+    year_told_from_today,
 )
 from index.records import MISSING_DUE, MISSING_LEAD, ActionRow
 from index.text import collapse_whitespace, is_ordinary_word, plain_tokens, stem
@@ -319,8 +322,13 @@ def _due_of_year_or_period(question: str, today: date, asks_dues: bool, status: 
     "which actions are overdue this month?", it asks what is so now, and the period's words are dropped. A year named
     beside a period is kept: the period alone when it falls within that year, else both, met together ("which 23/24
     actions are due this quarter?" in January 2023 had listed 2022/23's 67, the year the quarter falls in, and then
-    2023/24's 68 as if the quarter had not been asked; ``_year_apart_from_period`` says why none is due in both)."""
+    2023/24's 68 as if the quarter had not been asked; ``_years_apart`` says why none is due in both). A year told from
+    today or a calendar year asked beside it (``year_beside``: "which 22/23 actions are due next year?", "... due in
+    2024?") is met with it the same way: the year asked alone when the two overlap, else both (a lead trial had listed
+    2022/23's 72 as if 2024 had not been asked)."""
     year = parse_financial_year(question, today)
+    if asks_dues and year is not None and (beside := year_beside(question, today)):
+        year = year if set(financial_years_asked(year)) & set(financial_years_asked(beside)) else f"{year}{BOTH_SEPARATOR}{beside}"
     period = find_period(question, today)
     if period is None:
         return year, question
@@ -647,14 +655,16 @@ def describe_matches(
     all_rows: list[ActionRow],
     titles: dict[str, str] | None = None,
     table_years: bool = True,
+    today: date | None = None,
 ) -> ActionListing:
     """What to tell the lead about ``rows`` (the matches of ``f`` within ``all_rows``); ``titles`` name
     the documents by slug, for a filter on the document the actions come from. ``table_years``: with no match for a due
-    year the table does not reach, say the years it does (not when a note before the listing says them already)."""
+    year the table does not reach, say the years it does (not when a note before the listing says them already).
+    ``today``: what a year told from today is called ("next year"), when one was asked beside another."""
     titles = titles or {}
     if not rows and (none_yet := _none_overdue_yet(f, all_rows, titles)):
         return ActionListing(none_yet, {}, titles=titles, filter=f)
-    if not rows and (apart := _year_apart_from_period(f.due)):
+    if not rows and (apart := _years_apart(f.due, today)):
         return ActionListing(f"No actions match: {apart}.", {}, titles=titles, filter=f)
     if not rows:
         described = _describe_filter(f, titles)
@@ -677,17 +687,28 @@ def describe_matches(
     return ActionListing(f"{summary}.{notes}" if notes else summary, groups, titles=titles, filter=f)
 
 
-def _year_apart_from_period(due: str | None) -> str:
-    """For a financial year asked beside a period told from today that falls outside it ("which 23/24 actions are due
-    next month?" in December 2026): why none can be due in both, in words; "" for any other due. The year's actions
-    had been listed as if the period had not been asked (a lead trial)."""
+def _years_apart(due: str | None, today: date | None = None) -> str:
+    """For a financial year asked beside another due that falls outside it, why none can be due in both, in words; ""
+    for any other due. The other is a period told from today ("which 23/24 actions are due next month?" in December
+    2026: "January 2027 falls in 2026/27, not in 2023/24"), a year told from today ("... due next year?": "next year is
+    2027/28, not 2023/24", its words as ``today`` names it) or a calendar year ("... due in 2026?": "2026 falls in
+    2025/26 or 2026/27, not in 2023/24"). The year's actions had been listed as if the other had not been asked (lead
+    trials)."""
     parts = due.split(BOTH_SEPARATOR) if due else []
     periods = [part for part in parts if financial_years_of_period(part)]
-    years = [year for part in parts if not financial_years_of_period(part) for year in financial_years_asked(part)]
-    if len(parts) != 2 or len(periods) != 1 or not years or set(financial_years_of_period(periods[0])) & set(years):
+    others = [part for part in parts if not financial_years_of_period(part)]
+    if len(parts) != 2 or len(periods) > 1 or not (years := financial_years_asked(others[0])):
         return ""
-    period_years = " or ".join(financial_years_of_period(periods[0]))
-    return f"{describe_period(periods[0])} falls in {period_years}, not in {' or '.join(years)}"
+    other = periods[0] if periods else others[1]
+    other_years = financial_years_of_period(other) or financial_years_asked(other)
+    if not other_years or set(other_years) & set(years):
+        return ""
+    asked = " or ".join(years)
+    named = describe_period(other) if periods else calendar_year_of(other)
+    if named is not None:
+        return f"{named} falls in {' or '.join(other_years)}, not in {asked}"
+    told = year_told_from_today(other, today) if today else None
+    return f"{told} is {other}, not {asked}" if told else f"{other} is another financial year than {asked}"
 
 
 def financial_years_due(rows: Iterable[ActionRow]) -> list[str]:

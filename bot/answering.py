@@ -568,7 +568,7 @@ class AnsweringService:
         self.kb = kb
         self.embedder = embedder
         self.searcher = HybridSearcher(kb)
-        self.actions = ActionAnswerer(kb)
+        self.actions = ActionAnswerer(kb, today)
         self.features = FeatureMaker(kb, self.searcher, self.actions.actions_own_words())
         self.models = models or load_models()
         self.quoter = Quoter(kb)

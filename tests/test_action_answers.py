@@ -387,6 +387,20 @@ def test_a_due_year_the_table_does_not_reach_is_said_with_the_years_it_does(know
     assert answer.abstained
 
 
+def test_a_financial_year_beside_a_second_year_long_due_says_why_none_match(knowledge_base, embedder):
+    """A lead trial, on 7 December 2026: "which 22/23 actions are due in 2024?" gave "72 actions are due in 2022/23",
+    as did "... due next year?". The year told from today is named as the service's today names it."""
+    in_december = AnsweringService(knowledge_base, embedder, today=lambda: date(2026, 12, 7))
+    for question, said in [
+        ("which 22/23 actions are due next year?", "No actions match: next year is 2027/28, not 2022/23."),
+        ("which 22/23 actions are due in 2024?", "No actions match: 2024 falls in 2023/24 or 2024/25, not in 2022/23."),
+    ]:
+        answer = in_december.answer(question)
+        assert answer.text == said and answer.abstained, (question, answer.text[:200])
+    overlapping = in_december.answer("which 23/24 actions are due in 2024?")
+    assert overlapping.text.startswith("68 actions are due in 2023/24 across 14 themes\n"), overlapping.text[:200]
+
+
 def test_a_question_about_the_askers_own_arrangements_is_not_turned_into_an_action_search(service):
     answer = service.answer("whats the mileage rate for claiming business travel in my own car")
     assert answer.abstained and "No actions match" not in answer.text

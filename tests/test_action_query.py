@@ -369,7 +369,7 @@ def _on(question: str, table, today: date) -> ActionFilter | None:
 def _said_on(question: str, table, today: date) -> str:
     f = _on(question, table, today)
     assert f is not None, "should be read as a question about actions"
-    return render_listing_text(describe_matches(filter_actions(table, f), f, table))
+    return render_listing_text(describe_matches(filter_actions(table, f), f, table, today=today))
 
 
 def test_a_year_named_beside_a_period_is_kept_and_never_switched(table):
@@ -385,6 +385,33 @@ def test_a_year_named_beside_a_period_is_kept_and_never_switched(table):
     assert "Nearest" not in said
     same_year = _on("which 22/23 actions are due this quarter?", table, winter)
     assert same_year is not None and same_year.due == "2023-01-01..2023-03-31"
+
+
+def test_a_year_named_beside_a_year_told_from_today_or_a_calendar_year_is_met_with_it(table):
+    """A lead trial, on 7 December 2026: "which 22/23 actions are due in 2024?" and "... due next year?" listed
+    2022/23's 72 as if the second year had not been asked. Met as a period is: the year asked alone where the two
+    overlap (January to March 2024 is in 2023/24), else none, and the answer says why."""
+    december = date(2026, 12, 7)
+    for question, due, why in [
+        ("which 22/23 actions are due next year?", "2022/23&2027/28", "next year is 2027/28, not 2022/23"),
+        ("which 22/23 actions are due this year?", "2022/23&2026/27", "this year is 2026/27, not 2022/23"),
+        ("which 22/23 actions are due in 2024?", "2022/23&2023/24|2024/25", "2024 falls in 2023/24 or 2024/25, not in 2022/23"),
+    ]:
+        f = _on(question, table, december)
+        assert f is not None and f.due == due and f.text is None, (question, f)
+        said = _said_on(question, table, december)
+        assert said == f"No actions match: {why}.", said
+    for question, today in [("which 23/24 actions are due in 2024?", december), ("which 23/24 actions are due next year?", date(2023, 1, 15))]:
+        f = _on(question, table, today)
+        assert f is not None and f.due == "2023/24", (question, f)
+        said = _said_on(question, table, today)
+        assert said.startswith("68 actions are due in 2023/24 across 14 themes"), said[:200]
+    # Told with no today, the year is named by its years alone.
+    apart = describe_matches([], ActionFilter(due="2022/23&2027/28"), table)
+    assert apart.summary == "No actions match: 2027/28 is another financial year than 2022/23.", apart.summary
+    # Not asked as a due, a calendar year is none (as a period is not): the year asked as before.
+    agreed = _on("which 22/23 actions were agreed in 2024?", table, december)
+    assert agreed is not None and agreed.due == "2022/23"
 
 
 def test_a_period_is_a_due_only_where_dues_are_asked(table):

@@ -693,8 +693,9 @@ def _years_apart(due: str | None, today: date | None = None) -> str:
     2026: "January 2027 falls in 2026/27, not in 2023/24"), a year told from today ("... due next year?": "next year is
     2027/28, not 2023/24", its words as ``today`` names it) or a calendar year ("... due in 2026?": "2026 falls in
     2025/26 or 2026/27, not in 2023/24"). The year's actions had been listed as if the other had not been asked (lead
-    trials)."""
-    parts = due.split(BOTH_SEPARATOR) if due else []
+    trials). Asked "overdue", the same, whatever the deadline "overdue" adds ("which 22/23 actions due next year are
+    overdue?" had fallen back to "Nearest: without being past due, 165 actions match")."""
+    parts = (without_deadline(due) or "").split(BOTH_SEPARATOR) if due else []
     periods = [part for part in parts if financial_years_of_period(part)]
     others = [part for part in parts if not financial_years_of_period(part)]
     if len(parts) != 2 or len(periods) > 1 or not (years := financial_years_asked(others[0])):

@@ -406,6 +406,13 @@ def test_a_year_named_beside_a_year_told_from_today_or_a_calendar_year_is_met_wi
         assert f is not None and f.due == "2023/24", (question, f)
         said = _said_on(question, table, today)
         assert said.startswith("68 actions are due in 2023/24 across 14 themes"), said[:200]
+    # Asked "overdue", the same: none is overdue in both, whatever the deadline "overdue" adds.
+    for question, why in [
+        ("which 22/23 actions due next year are overdue?", "next year is 2027/28, not 2022/23"),
+        ("which 23/24 actions due next month are overdue?", "January 2027 falls in 2026/27, not in 2023/24"),
+    ]:
+        said = _said_on(question, table, december)
+        assert said == f"No actions match: {why}.", said
     # Told with no today, the year is named by its years alone.
     apart = describe_matches([], ActionFilter(due="2022/23&2027/28"), table)
     assert apart.summary == "No actions match: 2027/28 is another financial year than 2022/23.", apart.summary

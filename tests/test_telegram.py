@@ -437,6 +437,45 @@ async def test_a_follow_up_sent_while_a_briefings_document_uploads_follows_up_th
     assert "led by" in follow_up and "Which actions do you mean" not in follow_up
 
 
+class ShownThenBadGateway(FakeBotApi):
+    """The Bot API shows the next message to ``slow_chat`` but answers only after the client's read timeout, and its
+    retries get 502 (Telegram overloaded)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.slow_chat: int | None = None
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        response = await super()._handle(request)  # recorded: the user sees it
+        if request.match_info["method"] == "sendMessage" and self.slow_chat is not None and self.calls[-1].chat_id == self.slow_chat:
+            self.slow_chat = None
+            self.fail_next("sendMessage", 502)
+            self.fail_next("sendMessage", 502)
+            await asyncio.sleep(6)  # past python-telegram-bot's 5 s read timeout
+        return response
+
+
+async def test_a_briefing_shown_whose_send_then_got_no_answer_is_still_followed_up(conversation):
+    """A re-review: the send of a briefing was shown but answered after the read timeout, and its retries got 502; the
+    turn was forgotten, and "who leads it?" after it asked which actions were meant."""
+    api = ShownThenBadGateway()
+    await api.start()
+    chat_id = new_chat()
+    try:
+        settings = bot_settings(api)
+        async with running(build_application(settings, conversation), settings, poll_timeout=1):
+            api.slow_chat = chat_id
+            await api.push({"message": message(chat_id, "brief net zero", message_id=1)})
+            await api.wait_until(lambda: any(c.text == APOLOGY for c in api.calls_to("sendMessage", chat_id)), 60)
+            shown = len([c for c in api.calls_to("sendMessage", chat_id) if c.status == 200])
+            await api.push({"message": message(chat_id, "who leads it?", message_id=2)})
+            follow_up = (await api.wait_for("sendMessage", chat_id, shown + 1))[-1].text
+    finally:
+        await api.stop()
+
+    assert "led by" in follow_up and "Which actions do you mean" not in follow_up
+
+
 async def test_a_briefing_shown_whose_document_telegram_refused_is_still_followed_up(telegram):
     """A review: the text of a briefing was shown and its document refused; the turn was not kept, so "who leads it?"
     after it asked which actions were meant."""

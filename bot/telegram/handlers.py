@@ -27,7 +27,16 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction
-from telegram.error import TelegramError, TimedOut
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Conflict,
+    EndPointNotFound,
+    Forbidden,
+    InvalidToken,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -46,6 +55,9 @@ from bot.telegram.render import escape, render_reply
 from index.config import Settings
 
 logger = logging.getLogger(__name__)
+# What the Bot API answers when it refuses a send: the message surely was not shown (anything else, no answer or a 5xx
+# after the retries, may have been).
+_REFUSED = (BadRequest, Forbidden, RetryAfter, ChatMigrated, InvalidToken, Conflict, EndPointNotFound)
 
 Context = ContextTypes.DEFAULT_TYPE
 
@@ -227,8 +239,8 @@ class TelegramBot:
         """Send the reply's text, keep its turn with the ids of the messages that carried it (for replies to them to
         follow up on it), then send its files.
 
-        The turn is kept once any part of the text was shown, or a send timed out (it may have been): only a reply
-        never shown is forgotten, so that asking again ("more") is read as before. It is kept before the files go: a
+        The turn is kept once any part of the text was shown, or a send got no answer (it may have been): only a reply
+        Telegram refused is forgotten, so that asking again ("more") is read as before. It is kept before the files go: a
         follow-up sent while a briefing's document uploaded had been read without the briefing (a review).
         """
         rendered = render_reply(reply)
@@ -238,12 +250,14 @@ class TelegramBot:
             for part in leading:
                 sent.append(str((await message.reply_html(part)).message_id))
             sent.append(str((await message.reply_html(last, reply_markup=self._quotes_button(rendered.expanded))).message_id))
-        except TimedOut:
-            await pending.keep(sent)
-            raise
-        except TelegramError:
+        except _REFUSED:
             if sent:
                 await pending.keep(sent)
+            raise
+        except TelegramError:
+            # No answer, or a 5xx after the retries: a send may have been shown (a first try that timed out had been,
+            # and its retries' 502 had made the turn forgotten: a re-review).
+            await pending.keep(sent)
             raise
         await pending.keep(sent)
         for attachment in reply.attachments:

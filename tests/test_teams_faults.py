@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import socket
 import threading
 import time
 from collections import Counter
@@ -868,5 +869,52 @@ async def test_a_reply_shown_but_confirmed_after_the_send_timeout_keeps_its_turn
             more = await post(http, url, teams_message("more", connector.url, conversation_id))
 
     assert (listed, more) == (201, 201)
+    _listing, shown = connector.messages_to(conversation_id)
+    assert "Actions 16" in shown["text"]
+
+
+class OneSendConnector:
+    """A Bot Connector that takes one send (the typing indicator), then stops listening: the reply's connection is
+    refused, so the reply surely was not shown."""
+
+    def __init__(self) -> None:
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(1)
+        self.url = f"http://127.0.0.1:{self.server.getsockname()[1]}"
+        self.received: list[bytes] = []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        connection, _ = self.server.accept()
+        self.server.close()  # no more connections: the next send is refused
+        with connection:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                data += connection.recv(65536)
+            head, _, body = data.partition(b"\r\n\r\n")
+            length = int(next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")))
+            while len(body) < length:
+                body += connection.recv(65536)
+            self.received.append(body)
+            answer = b'{"id": "typing-1"}'
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: "
+                               + str(len(answer)).encode() + b"\r\n\r\n" + answer)
+
+
+async def test_a_reply_whose_connection_was_refused_keeps_no_turn(http, settings, conversation, connector):
+    """A re-review: a reply whose connection the connector refused (so never shown) kept its turn as one the connector
+    had not confirmed in time does, and "more" asked again showed actions 31-45: 16-30 were never shown. (The send
+    timeout is the default's order: the connection's retries, about 5 s, end within it. A refusal still being retried
+    when the timeout ends cannot be told from a send shown but not confirmed, and keeps its turn.)"""
+    conversation_id = new_conversation_id()
+    async with serving(create_app(replace(settings, teams_send_timeout_seconds=12.0), conversation)) as url:
+        listed = await post(http, url, teams_message("what's due in 23/24?", connector.url, conversation_id))
+        gone = OneSendConnector()
+        refused = await post(http, url, teams_message("more", gone.url, conversation_id))
+        more = await post(http, url, teams_message("more", connector.url, conversation_id))
+
+    assert (listed, refused, more) == (201, 201, 201)
+    assert len(gone.received) == 1 and b'"typing"' in gone.received[0]  # only the typing indicator got through
     _listing, shown = connector.messages_to(conversation_id)
     assert "Actions 16" in shown["text"]

@@ -20,7 +20,7 @@ from bot.conversation import Conversation
 from bot.teams.feedback import BadFeedback, FeedbackLog, parse_feedback
 from bot.teams.files import FILE_CONSENT_INVOKE, BadConsent, file_info_message, parse_consent, upload
 from bot.teams.render import TEAMS_CHANNEL, clip, reply_activity
-from bot.teams.sends import ConnectorUnreachable
+from bot.teams.sends import ConnectorNotReached, ConnectorUnreachable
 from index.config import Settings
 
 logger = logging.getLogger(__name__)
@@ -63,6 +63,8 @@ class KnowledgeBot(ActivityHandler):
         pending = await self.conversation.work_out(text, conversation=conversation_key(activity))
         try:
             await turn_context.send_activity(reply_activity(pending.reply, activity.channel_id, group=is_group(activity)))
+        except ConnectorNotReached:
+            raise  # surely not shown: the turn is not kept, and asking again is read as this message was
         except ConnectorUnreachable:
             # The connector did not answer in time: the reply may have been shown, and no retry comes (the request is
             # answered), so its turn is kept (a review: a listing shown had been forgotten, and "more" had nothing to go on).

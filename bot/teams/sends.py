@@ -45,6 +45,7 @@ from msrest.pipeline.async_requests import AsyncPipelineRequestsHTTPSender
 from msrest.pipeline.universal import RawDeserializer
 from msrest.universal_http import ClientRequest
 from msrest.universal_http.async_requests import AsyncRequestsClientResponse, AsyncRequestsHTTPSender
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
 from bot.teams.signin import SignIn
 
@@ -60,7 +61,11 @@ _CONVERSATION = re.compile(r"/v3/conversations/([^/?#]+)")
 
 
 class ConnectorUnreachable(ClientRequestError):
-    """The Bot Connector did not answer a send in time (or refused the connection)."""
+    """The Bot Connector did not answer a send in time (or refused the connection): the send may have been shown."""
+
+
+class ConnectorNotReached(ConnectorUnreachable):
+    """The send surely did not reach the Bot Connector: no connection was made, or earlier sends held it past the timeout."""
 
 
 @dataclass
@@ -122,11 +127,12 @@ class ConnectorSends:
                         "A send to %s for conversation %s got no answer within %g s (%s)",
                         host, conversation, self.timeout, type(error).__name__,
                     )
-                    raise ConnectorUnreachable(f"The Bot Connector did not answer within {self.timeout:g} s", error) from None
+                    unreachable = ConnectorNotReached if _not_connected(error) else ConnectorUnreachable
+                    raise unreachable(f"The Bot Connector did not answer within {self.timeout:g} s", error) from None
         except TimeoutError:
             # Earlier sends (to this conversation, or to this host) are still waiting on the connector.
             logger.warning("A send to %s for conversation %s waited %g s for earlier sends, given up", host, conversation, self.timeout)
-            raise ConnectorUnreachable(f"Earlier sends to the Bot Connector held this one over {self.timeout:g} s") from None
+            raise ConnectorNotReached(f"Earlier sends to the Bot Connector held this one over {self.timeout:g} s") from None
         except requests.RequestException as error:
             raise ClientRequestError("Error occurred in request.", error) from error
 
@@ -183,3 +189,12 @@ class _BoundedConnectorFactory(ConnectorFactory):
         else:
             config.pipeline = AsyncBfPipeline(config)
         return client
+
+
+def _not_connected(error: BaseException) -> bool:
+    """Whether a send failed before any connection to the connector was made (refused, a name not found, a connect
+    timeout): then nothing of it was delivered."""
+    if isinstance(error, requests.ConnectTimeout):
+        return True
+    reason = getattr(error.args[0], "reason", None) if isinstance(error, requests.ConnectionError) and error.args else None
+    return isinstance(reason, (NewConnectionError, ConnectTimeoutError))

@@ -13,8 +13,9 @@ import asyncio
 import itertools
 import os
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property, partial
@@ -132,6 +133,27 @@ class PendingReply:
             await keep(reply_ids)
 
 
+class _OneAtATime:
+    """A lock per conversation, there while any message of it is being answered (no lock is kept for a quiet one)."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def held(self, conversation: str) -> AsyncIterator[None]:
+        lock, users = self._locks.get(conversation) or (asyncio.Lock(), 0)
+        self._locks[conversation] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[conversation]
+            if users == 1:
+                del self._locks[conversation]
+            else:
+                self._locks[conversation] = (lock, users - 1)
+
+
 class Conversation:
     """Turns a user's message into a reply; shared by every channel.
 
@@ -144,6 +166,7 @@ class Conversation:
         self.store: ConversationStore = store if store is not None else MemoryStore()
         self.followups = FollowUpAnswerer(service)
         self._resets: LRUCache[str, int] = LRUCache(RESETS_REMEMBERED)
+        self._one_at_a_time = _OneAtATime()
         self._reset_count = itertools.count(1)
         # Answering is CPU work: a pool of its own, sized to the cores, keeps it off the event
         # loop without starving the threads the channel libraries use for their own I/O.
@@ -159,9 +182,23 @@ class Conversation:
     async def respond(self, text: str, conversation: str | None = None, replying_to: str | None = None) -> Reply:
         """The reply to one message, its turn kept at once (the terminal chat; a channel that sends the reply keeps
         the turn only once it is sent: ``work_out``)."""
-        pending = await self.work_out(text, conversation, replying_to)
-        await pending.keep()
+        async with self.one_at_a_time(conversation):
+            pending = await self.work_out(text, conversation, replying_to)
+            await pending.keep()
         return pending.reply
+
+    @asynccontextmanager
+    async def one_at_a_time(self, conversation: str | None) -> AsyncIterator[None]:
+        """Held by a channel from working out a reply (``work_out``) to keeping its turn: a second message of the
+        conversation is read once the first's turn is kept. Two messages sent together ("what's due in 23/24?", then
+        "more" at once) had both read the conversation before either reply was sent, and "more" found nothing to
+        continue; and the later save had dropped the earlier turn (a review). In this process only (behind several
+        replicas, Teams sends a conversation's messages to any)."""
+        if conversation is None:
+            yield
+            return
+        async with self._one_at_a_time.held(conversation):
+            yield
 
     async def work_out(self, text: str, conversation: str | None = None, replying_to: str | None = None) -> PendingReply:
         """The reply to one message, and the turn to keep once the reply is sent; the heavy lifting runs off the event loop.

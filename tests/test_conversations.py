@@ -178,6 +178,14 @@ async def test_a_reset_sent_while_a_reply_is_worked_out_is_not_undone_by_it(conv
     assert "Water" not in after.text
 
 
+async def test_two_messages_sent_together_are_read_one_after_the_other(conversation):
+    """A review: "more" sent at once after "what's due in 23/24?" read the conversation before the listing was kept,
+    and said there was nothing to continue."""
+    key = f"together-{new_conversation_id()}"
+    listing, more = await asyncio.gather(conversation.respond("what's due in 23/24?", key), conversation.respond("more", key))
+    assert "68 actions" in listing.text and "Actions 16" in more.text
+
+
 # -- Telegram --------------------------------------------------------------------------
 
 

@@ -437,6 +437,48 @@ async def test_a_follow_up_sent_while_a_briefings_document_uploads_follows_up_th
     assert "led by" in follow_up and "Which actions do you mean" not in follow_up
 
 
+class HeldMessages(FakeBotApi):
+    """The Bot API, whose answer to the next sendMessage to ``held_chat`` waits (a slow network) until ``release`` is set."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held_chat: int | None = None
+        self.held = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        response = await super()._handle(request)  # recorded: the user sees it; the bot hears so once released
+        if request.match_info["method"] == "sendMessage" and self.held_chat is not None and self.calls[-1].chat_id == self.held_chat:
+            self.held_chat = None
+            self.held.set()
+            await self.release.wait()
+        return response
+
+
+async def test_a_message_sent_while_the_last_reply_is_still_being_sent_is_read_after_it(conversation):
+    """A review: "more" sent while the listing's reply was still on its way read the conversation without the listing
+    (updates are answered concurrently), and said there was nothing to continue."""
+    api = HeldMessages()
+    await api.start()
+    chat_id = new_chat()
+    try:
+        settings = bot_settings(api)
+        async with running(build_application(settings, conversation), settings, poll_timeout=1):
+            api.held_chat = chat_id
+            await api.push({"message": message(chat_id, "what's due in 23/24?", message_id=1)})
+            await asyncio.wait_for(api.held.wait(), 30)  # the listing is on its way
+            await api.push({"message": message(chat_id, "more", message_id=2)})
+            await asyncio.sleep(1)  # "more" is read meanwhile (before, at once)
+            api.release.set()
+            listing, more = await api.messages(chat_id, 2)
+    finally:
+        api.release.set()
+        await api.stop()
+
+    assert "Actions 1" in listing or "68 actions" in listing
+    assert "Actions 16" in more
+
+
 class ShownThenBadGateway(FakeBotApi):
     """The Bot API shows the next message to ``slow_chat`` but answers only after the client's read timeout, and its
     retries get 502 (Telegram overloaded)."""

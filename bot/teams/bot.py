@@ -60,19 +60,22 @@ class KnowledgeBot(ActivityHandler):
         if self.settings.log_message_text:
             logger.info("Message in %s: %r", activity.conversation.id, text)
         await turn_context.send_activity(Activity(type=ActivityTypes.typing))
-        pending = await self.conversation.work_out(text, conversation=conversation_key(activity))
-        try:
-            await turn_context.send_activity(reply_activity(pending.reply, activity.channel_id, group=is_group(activity)))
-        except ConnectorNotReached:
-            raise  # surely not shown: the turn is not kept, and asking again is read as this message was
-        except ConnectorUnreachable:
-            # The connector did not answer in time: the reply may have been shown, and no retry comes (the request is
-            # answered), so its turn is kept (a review: a listing shown had been forgotten, and "more" had nothing to go on).
+        key = conversation_key(activity)
+        async with self.conversation.one_at_a_time(key):
+            pending = await self.conversation.work_out(text, conversation=key)
+            try:
+                await turn_context.send_activity(reply_activity(pending.reply, activity.channel_id, group=is_group(activity)))
+            except ConnectorNotReached:
+                raise  # surely not shown: the turn is not kept, and asking again is read as this message was
+            except ConnectorUnreachable:
+                # The connector did not answer in time: the reply may have been shown, and no retry comes (the request
+                # is answered), so its turn is kept (a review: a listing shown had been forgotten, and "more" had nothing
+                # to go on).
+                await pending.keep()
+                raise
+            # Kept only once sent: a reply the bot could not sign or the connector refused was not shown, and the Bot
+            # Connector's retry (or the user's asking again) is read as the message was (a review: "more" skipped a page).
             await pending.keep()
-            raise
-        # Kept only once sent: a reply the bot could not sign or the connector refused was not shown, and the Bot
-        # Connector's retry (or the user's asking again) is read as the message was (a review: "more" skipped a page).
-        await pending.keep()
         logger.info("Sent a %s reply in %s", pending.reply.kind, activity.conversation.id)
 
     async def on_members_added_activity(self, members_added: list[ChannelAccount], turn_context: TurnContext) -> None:

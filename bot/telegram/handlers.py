@@ -228,16 +228,19 @@ class TelegramBot:
                 await message.reply_html(escape(SLOW_DOWN))
             return
         started = time.perf_counter()
-        async with _typing(context.bot, message.chat_id):
-            pending = await make_reply()
-        reply = pending.reply
-        await self._send(message, _with_command_list(reply), pending)
+        async with self.conversation.one_at_a_time(conversation_key(message)):
+            async with _typing(context.bot, message.chat_id):
+                pending = await make_reply()
+            reply = _with_command_list(pending.reply)
+            await self._send_text(message, reply, pending)
+        for attachment in reply.attachments:  # the turn is kept: the chat's next message need not wait for a file
+            await message.reply_document(attachment.data, filename=attachment.name)
         asked = f" to {message.text!r}" if self.log_message_text else ""
         logger.info("Chat %s: %s reply%s in %.2fs", message.chat_id, reply.kind, asked, time.perf_counter() - started)
 
-    async def _send(self, message: Message, reply: Reply, pending: PendingReply) -> None:
-        """Send the reply's text, keep its turn with the ids of the messages that carried it (for replies to them to
-        follow up on it), then send its files.
+    async def _send_text(self, message: Message, reply: Reply, pending: PendingReply) -> None:
+        """Send the reply's text, and keep its turn with the ids of the messages that carried it (for replies to them to
+        follow up on it); its files are sent after.
 
         The turn is kept once any part of the text was shown, or a send got no answer (it may have been): only a reply
         Telegram refused is forgotten, so that asking again ("more") is read as before. It is kept before the files go: a
@@ -260,8 +263,6 @@ class TelegramBot:
             await pending.keep(sent)
             raise
         await pending.keep(sent)
-        for attachment in reply.attachments:
-            await message.reply_document(attachment.data, filename=attachment.name)
 
     def _quotes_button(self, expanded: list[str]) -> InlineKeyboardMarkup | None:
         if not expanded:

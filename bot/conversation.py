@@ -28,6 +28,7 @@ from bot.conversation_store import ConversationStore, MemoryStore
 from bot.facts import message_as_read, without_courtesy
 from bot.follow_answers import FollowUpAnswerer
 from bot.followup import CitedPassage, FollowUpKind, Resolution, Turn, is_reset, remember, up_to_reply
+from bot.keyed_locks import KeyedLocks
 from bot.lru import LRUCache
 from index.text import collapse_whitespace
 
@@ -133,27 +134,6 @@ class PendingReply:
             await keep(reply_ids)
 
 
-class _OneAtATime:
-    """A lock per conversation, there while any message of it is being answered (no lock is kept for a quiet one)."""
-
-    def __init__(self) -> None:
-        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
-
-    @asynccontextmanager
-    async def held(self, conversation: str) -> AsyncIterator[None]:
-        lock, users = self._locks.get(conversation) or (asyncio.Lock(), 0)
-        self._locks[conversation] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[conversation]
-            if users == 1:
-                del self._locks[conversation]
-            else:
-                self._locks[conversation] = (lock, users - 1)
-
-
 class Conversation:
     """Turns a user's message into a reply; shared by every channel.
 
@@ -166,7 +146,7 @@ class Conversation:
         self.store: ConversationStore = store if store is not None else MemoryStore()
         self.followups = FollowUpAnswerer(service)
         self._resets: LRUCache[str, int] = LRUCache(RESETS_REMEMBERED)
-        self._one_at_a_time = _OneAtATime()
+        self._one_at_a_time: KeyedLocks[str] = KeyedLocks()
         self._reset_count = itertools.count(1)
         # Answering is CPU work: a pool of its own, sized to the cores, keeps it off the event
         # loop without starving the threads the channel libraries use for their own I/O.

@@ -47,6 +47,7 @@ from msrest.universal_http import ClientRequest
 from msrest.universal_http.async_requests import AsyncRequestsClientResponse, AsyncRequestsHTTPSender
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
+from bot.keyed_locks import KeyedLocks
 from bot.teams.signin import SignIn
 
 logger = logging.getLogger(__name__)
@@ -69,14 +70,6 @@ class ConnectorNotReached(ConnectorUnreachable):
 
 
 @dataclass
-class _Lane:
-    """One conversation's sends: one at a time, first come first served (``asyncio.Lock`` wakes waiters in order)."""
-
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    users: int = 0  # sends holding or waiting for the lock; the lane is dropped at 0
-
-
-@dataclass
 class ConnectorSends:
     """The shared budget for every send to every connector: one per server."""
 
@@ -85,7 +78,8 @@ class ConnectorSends:
     per_host: int = PER_HOST
     _pool: ThreadPoolExecutor = field(init=False, repr=False)
     _hosts: dict[str, asyncio.Semaphore] = field(default_factory=dict, init=False, repr=False)
-    _lanes: dict[tuple[str, str], _Lane] = field(default_factory=dict, init=False, repr=False)
+    # One conversation's sends go one at a time, first come first served.
+    _lanes: KeyedLocks[tuple[str, str]] = field(default_factory=KeyedLocks, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._pool = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="connector-send")
@@ -93,25 +87,14 @@ class ConnectorSends:
     @asynccontextmanager
     async def _slots(self, host: str, conversation: str) -> AsyncIterator[None]:
         """Hold ``conversation``'s lane, then a slot of ``host``; TimeoutError if they are not free within the timeout."""
-        lane = self._lanes.setdefault((host, conversation), _Lane())
-        lane.users += 1
-        try:
+        async with self._lanes.held((host, conversation), self.timeout):
+            semaphore = self._hosts.setdefault(host, asyncio.Semaphore(self.per_host))
             async with asyncio.timeout(self.timeout):
-                await lane.lock.acquire()
+                await semaphore.acquire()
             try:
-                semaphore = self._hosts.setdefault(host, asyncio.Semaphore(self.per_host))
-                async with asyncio.timeout(self.timeout):
-                    await semaphore.acquire()
-                try:
-                    yield
-                finally:
-                    semaphore.release()
+                yield
             finally:
-                lane.lock.release()
-        finally:
-            lane.users -= 1
-            if not lane.users:
-                del self._lanes[(host, conversation)]
+                semaphore.release()
 
     async def run(self, url: str, call: functools.partial) -> Any:
         """``call`` (a blocking request to ``url``) on the send pool, in its conversation's turn, within the timeouts."""

@@ -18,6 +18,7 @@ from index.text import (
     has_a_word,
     is_ordinary_word,
     months_parted_from_years,
+    start_of_run,
     tokenize,
     with_valid_characters,
     without_modal_may,
@@ -527,18 +528,11 @@ def _thanks_at_end(message: str) -> int | None:
     thanked = _TALK_AFTER.search(message)
     if thanked is None:
         return None
-    start = _back_over(message, thanked.start(), str.isspace)
-    stopped = _back_over(message, start, _STOPS_BEFORE_THANKS.__contains__)
+    start = start_of_run(message, thanked.start(), str.isspace)
+    stopped = start_of_run(message, start, _STOPS_BEFORE_THANKS.__contains__)
     if stopped < start:
-        return _back_over(message, stopped, str.isspace)
+        return start_of_run(message, stopped, str.isspace)
     return start if start < thanked.start() and thanked["thanks"].lower() in _THANKS_AFTER_A_SPACE else None
-
-
-def _back_over(text: str, end: int, kind: Callable[[str], bool]) -> int:
-    """Where the characters of a kind that ``text`` has just before ``end`` start."""
-    while end and kind(text[end - 1]):
-        end -= 1
-    return end
 
 
 # A polite frame around a question ("Can I ask who leads ...", "Could you tell me when ...", "I was wondering if ...", "Do

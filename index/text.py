@@ -377,18 +377,26 @@ _DATING_MAY = frozenset(
 )
 
 
+def start_of_run(text: str, end: int, kind: Callable[[str], bool]) -> int:
+    """Where the run of characters of a ``kind`` that ``text`` has just before ``end`` starts (``end`` when there is
+    none): read back from ``end``, never searched for in all the text before it, which a message of thousands of them
+    read again from each (attack reviews)."""
+    while end and kind(text[end - 1]):
+        end -= 1
+    return end
+
+
+def _is_word_character(character: str) -> bool:
+    return character.isalnum() or character in "_'’"
+
+
 def without_modal_may(text: str) -> str:
     """The text with the verb "may" blanked out (three spaces, so positions hold); the month stays."""
 
     def blanked(match: re.Match[str]) -> str:
-        # Read back from "may" as far as the word before it, not searched for in all the text before: each "may" of
-        # thousands had read the whole message again (an attack review).
-        spaced = match.start()  # where the spaces before "may" start
-        while spaced and text[spaced - 1].isspace():
-            spaced -= 1
-        word = spaced
-        while word and (text[word - 1].isalnum() or text[word - 1] in "_'’"):
-            word -= 1
+        # Read back from "may" as far as the word before it: each "may" of thousands had read the whole message again.
+        spaced = start_of_run(text, match.start(), str.isspace)  # where the spaces before "may" start
+        word = start_of_run(text, spaced, _is_word_character)
         previous = text[word:spaced].lower() if spaced < match.start() else ""
         after = _WORD_AFTER.match(text, match.end())
         following = after.group(1).lower() if after else ""

@@ -253,14 +253,11 @@ class TelegramBot:
             for part in leading:
                 sent.append(str((await message.reply_html(part)).message_id))
             sent.append(str((await message.reply_html(last, reply_markup=self._quotes_button(rendered.expanded))).message_id))
-        except _REFUSED:
-            if sent:
+        except TelegramError as error:
+            # Refused (``_REFUSED``): not shown, unless an earlier part was. No answer, or a 5xx after the retries: it may
+            # have been (a first try that timed out had been, and its retries' 502 had made the turn forgotten: a re-review).
+            if sent or not isinstance(error, _REFUSED):
                 await pending.keep(sent)
-            raise
-        except TelegramError:
-            # No answer, or a 5xx after the retries: a send may have been shown (a first try that timed out had been,
-            # and its retries' 502 had made the turn forgotten: a re-review).
-            await pending.keep(sent)
             raise
         await pending.keep(sent)
 

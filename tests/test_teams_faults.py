@@ -32,7 +32,7 @@ from bot.conversation import HELP_TEXT
 from bot.teams.bot import NOT_ALLOWED
 from bot.teams.server import create_app
 from index.config import Settings
-from tests.support.login import ACCESS_TOKEN, IdentityEndpoint, SignInProxy, write_json
+from tests.support.login import ACCESS_TOKEN, IdentityEndpoint, SignInProxy, served_in_a_thread, write_json
 from tests.support.teams import (
     BOT,
     TENANT,
@@ -358,15 +358,13 @@ class KeyServer:
 @pytest.fixture(scope="module")
 def key_server() -> Iterator[KeyServer]:
     server = KeyServer()
-    thread = threading.Thread(target=server.httpd.serve_forever, daemon=True)
-    thread.start()
-    # botbuilder's documented switch for where channel tokens' keys are published.
-    previous, ChannelValidation.open_id_metadata_endpoint = ChannelValidation.open_id_metadata_endpoint, f"{server.url}/openid"
-    try:
-        yield server
-    finally:
-        ChannelValidation.open_id_metadata_endpoint = previous
-        server.httpd.shutdown()
+    with served_in_a_thread(server.httpd):
+        # botbuilder's documented switch for where channel tokens' keys are published.
+        previous, ChannelValidation.open_id_metadata_endpoint = ChannelValidation.open_id_metadata_endpoint, f"{server.url}/openid"
+        try:
+            yield server
+        finally:
+            ChannelValidation.open_id_metadata_endpoint = previous
 
 
 @pytest.mark.parametrize(

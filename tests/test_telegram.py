@@ -9,6 +9,8 @@ import itertools
 import json
 import logging
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import aiohttp
 import pytest
@@ -399,81 +401,74 @@ async def test_a_reply_telegram_refused_keeps_no_turn_so_more_shows_the_page_it_
     assert "Actions 16" in shown.text
 
 
-class HeldDocuments(FakeBotApi):
-    """The Bot API, whose sendDocument waits (a Word document uploading) until ``release`` is set."""
+class HeldAnswers(FakeBotApi):
+    """The Bot API, whose answer to the next call of a method to a chat (``hold``) waits until ``release`` is set: a slow
+    network, or a Word document uploading. The call is recorded at once, as the user would see the message."""
 
     def __init__(self) -> None:
         super().__init__()
+        self._hold: tuple[str, int] | None = None
         self.held = asyncio.Event()
         self.release = asyncio.Event()
 
-    async def _handle(self, request: web.Request) -> web.Response:
-        if request.match_info["method"] == "sendDocument":
-            self.held.set()
-            await self.release.wait()
-        return await super()._handle(request)
-
-
-async def test_a_follow_up_sent_while_a_briefings_document_uploads_follows_up_the_briefing(conversation):
-    """A review: the briefing's turn was kept only once its document was sent, so "who leads it?", asked with the
-    briefing on screen and its document still uploading, was read as if no briefing had been given."""
-    api = HeldDocuments()
-    await api.start()
-    chat_id = new_chat()
-    try:
-        settings = bot_settings(api)
-        async with running(build_application(settings, conversation), settings, poll_timeout=1):
-            await api.push({"message": message(chat_id, "brief net zero", message_id=1)})
-            await asyncio.wait_for(api.held.wait(), 30)  # the briefing's text is on screen
-            shown = len(api.calls_to("sendMessage", chat_id))
-            await api.push({"message": message(chat_id, "who leads it?", message_id=2)})
-            follow_up = (await api.wait_for("sendMessage", chat_id, shown + 1))[-1].text
-            api.release.set()
-            await api.wait_for("sendDocument", chat_id)
-    finally:
-        api.release.set()
-        await api.stop()
-
-    assert "led by" in follow_up and "Which actions do you mean" not in follow_up
-
-
-class HeldMessages(FakeBotApi):
-    """The Bot API, whose answer to the next sendMessage to ``held_chat`` waits (a slow network) until ``release`` is set."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.held_chat: int | None = None
-        self.held = asyncio.Event()
-        self.release = asyncio.Event()
+    def hold(self, method: str, chat_id: int) -> None:
+        self._hold = (method, chat_id)
 
     async def _handle(self, request: web.Request) -> web.Response:
-        response = await super()._handle(request)  # recorded: the user sees it; the bot hears so once released
-        if request.match_info["method"] == "sendMessage" and self.held_chat is not None and self.calls[-1].chat_id == self.held_chat:
-            self.held_chat = None
+        response = await super()._handle(request)
+        if self._hold == (request.match_info["method"], self.calls[-1].chat_id):
+            self._hold = None
             self.held.set()
             await self.release.wait()
         return response
 
 
-async def test_a_message_sent_while_the_last_reply_is_still_being_sent_is_read_after_it(conversation):
-    """A review: "more" sent while the listing's reply was still on its way read the conversation without the listing
-    (updates are answered concurrently), and said there was nothing to continue."""
-    api = HeldMessages()
+@asynccontextmanager
+async def polled_by_the_bot(api: FakeBotApi, conversation) -> AsyncIterator[None]:
+    """``api`` started, the bot long-polling it (one-second polls keep the stop quick); both stopped after."""
     await api.start()
-    chat_id = new_chat()
     try:
         settings = bot_settings(api)
         async with running(build_application(settings, conversation), settings, poll_timeout=1):
-            api.held_chat = chat_id
+            yield
+    finally:
+        await api.stop()
+
+
+async def test_a_follow_up_sent_while_a_briefings_document_uploads_follows_up_the_briefing(conversation):
+    """A review: the briefing's turn was kept only once its document was sent, so "who leads it?", asked with the
+    briefing on screen and its document still uploading, was read as if no briefing had been given."""
+    api = HeldAnswers()
+    chat_id = new_chat()
+    api.hold("sendDocument", chat_id)
+    async with polled_by_the_bot(api, conversation):
+        try:
+            await api.push({"message": message(chat_id, "brief net zero", message_id=1)})
+            await asyncio.wait_for(api.held.wait(), 30)  # the briefing's text is on screen
+            shown = len(api.calls_to("sendMessage", chat_id))
+            await api.push({"message": message(chat_id, "who leads it?", message_id=2)})
+            follow_up = (await api.wait_for("sendMessage", chat_id, shown + 1))[-1].text
+        finally:
+            api.release.set()
+
+    assert "led by" in follow_up and "Which actions do you mean" not in follow_up
+
+
+async def test_a_message_sent_while_the_last_reply_is_still_being_sent_is_read_after_it(conversation):
+    """A review: "more" sent while the listing's reply was still on its way read the conversation without the listing
+    (updates are answered concurrently), and said there was nothing to continue."""
+    api = HeldAnswers()
+    chat_id = new_chat()
+    api.hold("sendMessage", chat_id)
+    async with polled_by_the_bot(api, conversation):
+        try:
             await api.push({"message": message(chat_id, "what's due in 23/24?", message_id=1)})
             await asyncio.wait_for(api.held.wait(), 30)  # the listing is on its way
             await api.push({"message": message(chat_id, "more", message_id=2)})
             await asyncio.sleep(1)  # "more" is read meanwhile (before, at once)
+        finally:
             api.release.set()
-            listing, more = await api.messages(chat_id, 2)
-    finally:
-        api.release.set()
-        await api.stop()
+        listing, more = await api.messages(chat_id, 2)
 
     assert "Actions 1" in listing or "68 actions" in listing
     assert "Actions 16" in more
@@ -501,19 +496,14 @@ async def test_a_briefing_shown_whose_send_then_got_no_answer_is_still_followed_
     """A re-review: the send of a briefing was shown but answered after the read timeout, and its retries got 502; the
     turn was forgotten, and "who leads it?" after it asked which actions were meant."""
     api = ShownThenBadGateway()
-    await api.start()
     chat_id = new_chat()
-    try:
-        settings = bot_settings(api)
-        async with running(build_application(settings, conversation), settings, poll_timeout=1):
-            api.slow_chat = chat_id
-            await api.push({"message": message(chat_id, "brief net zero", message_id=1)})
-            await api.wait_until(lambda: any(c.text == APOLOGY for c in api.calls_to("sendMessage", chat_id)), 60)
-            shown = len([c for c in api.calls_to("sendMessage", chat_id) if c.status == 200])
-            await api.push({"message": message(chat_id, "who leads it?", message_id=2)})
-            follow_up = (await api.wait_for("sendMessage", chat_id, shown + 1))[-1].text
-    finally:
-        await api.stop()
+    async with polled_by_the_bot(api, conversation):
+        api.slow_chat = chat_id
+        await api.push({"message": message(chat_id, "brief net zero", message_id=1)})
+        await api.wait_until(lambda: any(c.text == APOLOGY for c in api.calls_to("sendMessage", chat_id)), 60)
+        shown = len([c for c in api.calls_to("sendMessage", chat_id) if c.status == 200])
+        await api.push({"message": message(chat_id, "who leads it?", message_id=2)})
+        follow_up = (await api.wait_for("sendMessage", chat_id, shown + 1))[-1].text
 
     assert "led by" in follow_up and "Which actions do you mean" not in follow_up
 

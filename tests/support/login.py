@@ -80,6 +80,19 @@ def write_json(handler: BaseHTTPRequestHandler, document: object, status: int = 
     handler.end_headers()
     handler.wfile.write(data)
 
+@contextmanager
+def served_in_a_thread(httpd: ThreadingHTTPServer) -> Iterator[None]:
+    """``httpd`` serving on a thread of its own (blocking clients such as requests' may call it from the event loop's
+    threads), shut down and closed after."""
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
 class SignInProxy:
     """An egress proxy whose ``login.microsoftonline.com`` is this process's stand-in.
 
@@ -188,14 +201,11 @@ class SignInProxy:
 
     @contextmanager
     def running(self) -> Iterator[SignInProxy]:
-        thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield self
-        finally:
-            self.mode = "answer"  # ends stalled connections
-            self.httpd.shutdown()
-            self.httpd.server_close()
+        with served_in_a_thread(self.httpd):
+            try:
+                yield self
+            finally:
+                self.mode = "answer"  # ends stalled connections
 
 
 class IdentityEndpoint:
@@ -241,10 +251,5 @@ class IdentityEndpoint:
 
     @contextmanager
     def running(self) -> Iterator[IdentityEndpoint]:
-        thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        thread.start()
-        try:
+        with served_in_a_thread(self.httpd):
             yield self
-        finally:
-            self.httpd.shutdown()
-            self.httpd.server_close()

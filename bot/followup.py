@@ -46,7 +46,15 @@ from bot.action_query import (
     status_not_read,
     within_theme,
 )
-from bot.facts import is_talk, message_as_read, person_in_role, person_named, roles_asked, without_courtesy
+from bot.facts import (
+    is_talk,
+    message_as_read,
+    person_in_role,
+    person_named,
+    roles_asked,
+    split_question,
+    without_courtesy,
+)
 from bot.tables import measure_unit, with_measure_changed
 from index.due_dates import names_a_period, narrowed_due
 from index.text import has_a_word, tokenize, without_modal_may, without_possessive
@@ -561,6 +569,8 @@ def resolve(
         # "how many did we get march to april?" after "how many media enquiries did comms get ...": more of the same thing.
         question = _COUNT_OF_NOTHING_NAMED.sub(lambda m: f"{m.group()}{counted} ", message, count=1)
         return Resolution(FollowUpKind.ELLIPSIS, question, inserted=counted, subject=subject_of(question))
+    if _names_its_own_actions(message, parse_actions):
+        return _standalone(message)  # "whats the ev charging action and who leads it" after any answer
     if _leans(message, tunables, sense) or _names_what_was_said(message, last) or measure or _asks_which_of_it(message, sense):
         if _PERSONAL & {w.lower() for w in _words(message)} and (person := _person_meant(last, sense)):
             # "when did she join?" after "who chairs the PHM board?": the person the answer named, not the board.
@@ -868,6 +878,8 @@ def _about_listing(
     column_alone = not _words_of_its_own(message)
     if not detail or not (_LISTED_ROWS & set(_words(message.lower())) or column_alone):
         return None
+    if _names_its_own_actions(message, parse_actions):
+        return _standalone(message)
     added = parse_actions(message)
     about = _about_within_the_theme(added, last.action_filter, message, parse_actions, lists_any) if added else None
     # Not its words ("who leads them?" names none to look for), but those naming another theme ("who leads the ones for staff?").
@@ -882,6 +894,17 @@ def _about_listing(
             row=last.row if _points_at_one_thing(message) or (column_alone and not _points_at_several(message)) else None,
         )
     return None
+
+
+def _names_its_own_actions(message: str, parse_actions: Callable[[str], ActionFilter | None]) -> bool:
+    """A compound message whose first part names actions of its own, pointing back at nothing: "whats the ev charging
+    action and who leads it" asks who leads the EV charging actions, its "it" standing for what the message named (a
+    trial's, after the inhaler recycling action, had been given the inhaler recycling action again)."""
+    parts = split_question(message)
+    if len(parts) < 2 or _POINTING_BACK & set(_words(parts[0].lower())):
+        return False
+    named = parse_actions(parts[0])
+    return named is not None and bool({"theme", "text"} & set(named.constraints()))
 
 
 # What "how many of those ..." may say beside its cue and still ask for the whole listing's count.

@@ -2307,3 +2307,23 @@ def test_who_leads_the_x_ones_after_a_listing_asks_of_those_of_the_listing_about
     assert leads.text.startswith("2 actions are due in 2023/24"), leads.text
     assert "EV charging infrastructure is in place" in leads.text and "(lead ICP; due 23/24; p. 54" in leads.text
     assert "Water Management Plans" not in leads.text
+
+
+def test_a_message_naming_actions_of_its_own_before_its_pronoun_asks_of_those(service):
+    """A trial: "whats the ev charging action and who leads it" after the inhaler recycling action gave the inhaler
+    recycling action again, and after a question of the documents was asked of the carbon footprint: its "it" stands
+    for the EV charging actions it names, as when it is asked alone (Travel and Transport 2, 3 and 4, pp. 53-54)."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    alone = answerer.answer("whats the ev charging action and who leads it", ()).answer.text
+    assert alone.startswith("6 actions mention “ev” and “charging”. Leads: ICP (3), ICB (3)."), alone
+    for before in ("who owns the inhaler recycling one", "whats the ics carbon footprint"):
+        said = answerer.answer(before, ())
+        leads = answerer.answer("whats the ev charging action and who leads it", said.history).answer.text
+        assert leads == alone, (before, leads)
+        assert "inhaler recycling scheme" not in leads
+    # A first part pointing back still leans on the listing: "which are the water ones and who leads them" after 23/24.
+    listed = answerer.answer("what's due in 23/24?", ())
+    water = answerer.answer("which are the water ones and who leads them", listed.history).answer.text
+    assert water.startswith("4 actions are in Water and due in 2023/24"), water

@@ -50,9 +50,13 @@ from index.vocabulary import OPENS_WITH_WHO, PERSON_TITLES, STOPWORDS
 _ACTION_CUE = re.compile(
     r"\bactions?\b|\bdue\b(?!\s+to\s+(?!be\b))|\bdeadlines?\b|\bby\s+when\b|\btimescales?\b"
     r"|\b(?:own|owns|owned|owner|owners|owning)\b|\bresponsible\b"
-    r"|\bwho\s+(?:leads|is\s+leading|are\s+leading)\b|\bleading\b|\bled\s+by\b|\blead\s+on\b|\boverdue\b",
+    r"|\bwho\s+(?:leads|is\s+leading|are\s+leading)\b|\bleading\b|\bled\s+by\b|\blead\s+on\b|\boverdue\b"
+    r"|\bhow\s+many\s+themes\b",
     re.I,
 )
+# A theme named as one ("whats in the water theme", "the travel and transport theme"): the words before "theme", which
+# must name one of the table's themes ("the recurring theme" of a task and finish group names none).
+_NAMED_AS_A_THEME = re.compile(r"(?P<name>(?:[\w&'’-]+\s+){0,3}[\w&'’-]+)\s+theme\b", re.I)
 # What a person has to do, asked of one the table names as a lead ("what has Danielle Oum got to do?", "what is Andy
 # Hardy doing?", "anything for Mel Coombes?"), and what a lead leads ("what does the ICP lead?"): questions about
 # actions without the word (a lead trial had them answered from the documents' prose, one with another person's
@@ -80,6 +84,12 @@ def asks_about_actions(question: str) -> bool:
     only for the lead it names, is answered by the table only when an action matches."""
     question = _OWNER_OF_ANOTHER_THING.sub(" ", question)
     return bool(_ACTION_CUE.search(question) or _WHAT_IS_LED.search(question))
+
+
+def _names_a_theme_as_one(question: str, themes: list[str]) -> bool:
+    """Whether a question names one of the table's themes as a theme ("whats in the water theme"): a question about
+    its actions, though it says neither "actions" nor "due" (a new user's trial had it answered from the prose)."""
+    return any(match_theme(named["name"], themes) is not None for named in _NAMED_AS_A_THEME.finditer(question))
 
 
 def _asks_a_persons_tasks(question: str, leads: list[str], ordinary_words: frozenset[str] | None) -> bool:
@@ -230,11 +240,15 @@ class ActionDetail(Enum):
     LEAD = "lead"
     DUE = "due"
     LEAD_AND_DUE = "lead and due"  # "who leads no 4 and when is it due?"
+    THEME = "theme"  # "which theme has the most actions?", "how many themes are there?", "which themes are they in?"
 
 
 _ASKS_WHO = re.compile(r"\bwho\b", re.I)
 _ASKS_DUE = re.compile(r"\bdue\b|\bdeadlines?\b|\btimescales?\b|\bby\s+when\b", re.I)
 _ASKS_LEAD = re.compile(r"\bleads?\b|\bleading\b|\bled\b|\bresponsible\b|\bowns?\b|\bowners?\b", re.I)
+# The themes of actions asked for, which a count by theme answers: "which theme has the most actions?", "what themes are
+# the 23/24 actions in?", "how many themes are there?". English, set by hand from a new user's trial.
+_ASKS_THEME = re.compile(r"\b(?:which|what|how\s+many)\s+(?:\w+\s+)?themes?\b", re.I)
 
 
 # Asking when something is due, beside asking who leads it ("who leads no 4 and when is it due?"); not a due year
@@ -246,7 +260,10 @@ def detail_asked(message: str) -> ActionDetail | None:
     """The column a message asks about, when it asks about one: "who" asks for the lead whatever else
     it says ("who leads those due in 24/25?"), and the due year too when it asks when ("... and when is
     it due?"), then the due year ("when are they due?"), then the lead; a bare "when" does not ask for the
-    due year ("when did they agree that?")."""
+    due year ("when did they agree that?"). Themes asked for come first: "which themes have actions due in 23/24?"
+    asks the themes of those actions."""
+    if _ASKS_THEME.search(message):
+        return ActionDetail.THEME
     if _ASKS_WHO.search(message):
         return ActionDetail.LEAD_AND_DUE if _ASKS_WHEN_DUE.search(message) else ActionDetail.LEAD
     if _ASKS_DUE.search(message):
@@ -267,6 +284,8 @@ def with_detail_summed_up(listing: ActionListing, detail: ActionDetail) -> Actio
 
 def _column_summed_up(rows: list[ActionRow], column: ActionDetail) -> str:
     """ "It is led by ICB.", "All 6 are due 23/24.", "Leads: ICB (3), ICP (1).": one column of the rows, counted."""
+    if column is ActionDetail.THEME:
+        return _themes_summed_up(rows)
     lead = column is ActionDetail.LEAD
     missing = "no lead given" if lead else "no due date given"
     values = Counter((row.lead if lead else _due_as_said(row)) or missing for row in rows)
@@ -275,6 +294,15 @@ def _column_summed_up(rows: list[ActionRow], column: ActionDetail) -> str:
         return f"{which} {'led by' if lead else 'due'} {next(iter(values))}."
     parts = ", ".join(f"{value} ({count})" for value, count in values.most_common())
     return f"{'Leads' if lead else 'Due'}: {parts}."
+
+
+def _themes_summed_up(rows: list[ActionRow]) -> str:
+    """ "All 4 are in Water.", "Themes (14): Travel and Transport (18), Digital Transformation (17), ...": the most first."""
+    themes = Counter(row.theme or "no theme given" for row in rows)
+    if len(themes) == 1:
+        which = "It is" if len(rows) == 1 else "Both are" if len(rows) == 2 else f"All {len(rows)} are"
+        return f"{which} in {next(iter(themes))}."
+    return f"Themes ({len(themes)}): {', '.join(f'{theme} ({count})' for theme, count in themes.most_common())}."
 
 
 def with_the_detail_asked(question: str, action_filter: ActionFilter, listing: ActionListing) -> ActionListing:
@@ -293,6 +321,8 @@ def detail_not_filtered(detail: ActionDetail | None, action_filter: ActionFilter
     """The columns asked that the filter does not already fix: "when are they due?" of the actions due in 23/24
     would say "All 68 are due 2023/24." (a review), and "who leads them and when are they due?" of them says the
     leads alone."""
+    if detail is ActionDetail.THEME:
+        return None if len(action_filter.themes()) == 1 else detail
     lead = detail in (ActionDetail.LEAD, ActionDetail.LEAD_AND_DUE) and not action_filter.lead
     # Of several financial years ("2024": 2023/24 or 2024/25), each row's is still to say.
     due = detail in (ActionDetail.DUE, ActionDetail.LEAD_AND_DUE) and (not action_filter.due or len(financial_years_asked(action_filter.due)) > 1)
@@ -355,7 +385,7 @@ def parse_action_question(
     ``source`` is the document the question names, its naming words already taken out by the caller;
     like a theme, it makes one stray word beside it noise rather than a word to look for. ``phrases``: the pairs of
     words the actions write side by side (``phrases_written``), which two theme words may be (``_phrase_across_themes``)."""
-    if not asks_about_actions(question):
+    if not asks_about_actions(question) and not _names_a_theme_as_one(question, themes):
         if not _asks_a_persons_tasks(question, leads, ordinary_words):
             return None
         question = _TASK_WORDS.sub(" ", question)

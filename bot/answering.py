@@ -309,7 +309,7 @@ NO_QUESTION = "Please type a question about the documents, for example: what is 
 NO_WORD_KNOWN = "The documents use none of the words of the question; try other words for it."
 # A question that asks about the actions themselves ("list the actions", "what's due?"), which may be
 # answered with the whole table; "who leads the green plan?" is not one.
-_NAMES_ACTIONS = re.compile(r"\bactions?\b|\bdue\b|\bdeadlines?\b", re.IGNORECASE)
+_NAMES_ACTIONS = re.compile(r"\bactions?\b|\bdue\b|\bdeadlines?\b|\bthemes\b", re.IGNORECASE)
 # The sections in which a document sums itself up.
 _SUMMARY_HEADING = re.compile(r"\b(?:foreword|executive summary|summary|introduction|overview)\b", re.IGNORECASE)
 # "what was the nhse letter about?", "what's the phm roadmap about", "what's in the ceo report": a summary asked of the

@@ -559,3 +559,21 @@ def test_a_row_without_a_due_date_says_so_in_words_once(service):
     assert "due ?" not in answer.text and "missing due" not in answer.text
     mentions = service.answer("which actions are about the risk to care and the risk register?").text.splitlines()[0]
     assert mentions.count("“risk”") == 1, mentions
+
+
+def test_themes_asked_of_the_actions_are_counted_most_first(service):
+    """A new user's trial: "how many themes are there" was declined, "which theme has the most actions" listed all 165
+    actions from the Board Assurance Framework on, and "whats in the water theme" was answered from the prose."""
+    every = Counter(row.theme for row in service.kb.actions)
+    counted = ", ".join(f"{theme} ({n})" for theme, n in every.most_common())
+    for asked in ("how many themes are there", "which theme has the most actions"):
+        first_line = service.answer(asked).text.splitlines()[0]
+        assert first_line.endswith(f"Themes ({len(every)}): {counted}."), (asked, first_line)
+    due = Counter(row.theme for row in service.kb.actions if row.due == "23/24")
+    first_line = service.answer("which themes have actions due in 23/24?").text.splitlines()[0]
+    assert first_line.startswith(f"{sum(due.values())} actions are due in 2023/24") and f"Themes ({len(due)}): " in first_line
+    water = service.answer("whats in the water theme")
+    assert water.actions is not None and water.text.splitlines()[0] == "4 actions are in Water"
+    assert "Assist member organisations to develop Water Management Plans." in water.text
+    # "theme" naming none of the table's ("the recurring theme" of a task and finish group) is asked of the documents.
+    assert service.answer("what was the recurring theme from the climate change adaptation task and finish group?").actions is None

@@ -189,6 +189,11 @@ def test_a_topic_naming_a_document_is_briefed_from_it_with_its_own_actions(write
     # a briefing on "Coventry and Warwickshire": deprivation, a contact line, GP federations).
     plan = writer.write("the green plan")
     assert "Green Plan" in plan.headline and not any("@" in p.text for p in plan.points)
+    # A third trial: "what nhse said at the quarterly review", mostly words of asking, scored low on meaning, and its
+    # briefing said the documents do not cover it above the letter's 13 actions.
+    said = writer.write("what nhse said at the quarterly review")
+    assert not said.thin and len(said.points) >= MIN_POINTS and {c.slug for c in said.citations} == {letter}
+    assert "do not cover" not in said.headline and len(said.actions) == len(own)
 
 
 def test_a_barely_mentioned_topic_gets_an_honest_short_answer(briefings):

@@ -526,7 +526,10 @@ class BriefingWriter:
             or max(gathered.candidates[i].relevance, gathered.rows[i][neighbour]) >= RELEVANT
         }
         terms = {term: weight for q in gathered.queries for term, weight in q.terms.items()}
-        relevant = [(c, p) for c, p in zip(ranked, strength) if c.relevance >= RELEVANT]
+        # A topic naming documents is gathered from them alone, so each of their passages speaks to it: "what nhse said at
+        # the quarterly review", mostly words of asking, scores low on meaning, and a trial's briefing had said the
+        # documents do not cover it above the letter's 13 actions.
+        relevant = [(c, p) for c, p in zip(ranked, strength) if c.relevance >= RELEVANT or gathered.documents]
         # Thin when fewer than MIN_POINTS passages speak to the topic, unless the answering
         # service (its decision and subject gate, fitted on questions, not on these topics) would answer the
         # topic and at least one passage does: a sloppy topic ("gp access numbers") scores low

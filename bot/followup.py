@@ -256,7 +256,10 @@ _NARROW_CUE = re.compile(
     # "how many of those are overdue?": a count of the rows listed, narrowed (it had counted the whole table's); not "how
     # many of those EV charging points does SWFT have?", whose "those" is no row (a review).
     r"|(?P<count>(?:and\s+)?how\s+many\s+of\s+(?:those|these|them)(?=\s+(?:are|is|were|have|has|do|does|did|mention\w*)\b|\W*$)"
-    r"(?:\s+(?:are|is|were))?\b)"
+    r"(?:\s+(?:are|is|were))?\b"
+    # "how many in travel?", "how many due 24/25?", "how many for icp?": a count of the rows listed in a theme, due year or
+    # lead (a new user's trial had "how many in travel" declined after the Green Plan's actions were listed).
+    r"|(?:and\s+)?how\s+many(?:\s+(?:are|is))?(?=\s+(?:in|for|due|led|from)\b))"
     r"|filter\s+(?:by|to|for)\b|what\s+about\s+(?:just|only)\b)",
     re.IGNORECASE,
 )

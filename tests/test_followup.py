@@ -2327,3 +2327,19 @@ def test_a_message_naming_actions_of_its_own_before_its_pronoun_asks_of_those(se
     listed = answerer.answer("what's due in 23/24?", ())
     water = answerer.answer("which are the water ones and who leads them", listed.history).answer.text
     assert water.startswith("4 actions are in Water and due in 2023/24"), water
+
+
+def test_how_many_in_a_theme_due_year_or_lead_after_a_listing_counts_its_rows_there(service):
+    """A new user's trial: "how many in travel" after the Green Plan's 150 actions were listed was declined ("I couldn't
+    find that in the documents"); it counts the listing's rows in the Travel and Transport theme, as "how many of those
+    are in travel?" would."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    listed = answerer.answer("how many green plan actions are there in total", ())
+    travel = sum(1 for row in service.kb.actions if row.theme == "Travel and Transport" and row.source == "cw-ics-green-plan")
+    counted = answerer.answer("how many in travel", listed.history).answer
+    assert counted.actions is not None and counted.text.startswith(f"{travel} actions are in Travel and Transport"), counted.text
+    due = answerer.answer("what's due in 23/24?", ())
+    icp = sum(1 for row in service.kb.actions if row.lead == "ICP" and row.due == "23/24")
+    assert answerer.answer("how many for icp?", due.history).answer.text.startswith(f"{icp} actions are led by ICP and due in 2023/24")

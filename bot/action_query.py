@@ -19,14 +19,20 @@ from enum import Enum
 from itertools import combinations, pairwise
 from typing import NamedTuple
 
+from bot.facts import split_question
 from index.due_dates import (
     BOTH_SEPARATOR,
+    MONTH_SEPARATOR,
+    calendar_year_asked,
+    calendar_year_due,
     calendar_year_of,
     describe_due,
     describe_period,
     due_before,
     financial_year_last_day,
+    financial_year_of,
     financial_years_asked,
+    financial_years_joined,
     financial_years_of_period,
     find_due_by_year,
     find_due_month,
@@ -278,17 +284,20 @@ def with_detail_summed_up(listing: ActionListing, detail: ActionDetail) -> Actio
     if not rows:
         return listing
     columns = (ActionDetail.LEAD, ActionDetail.DUE) if detail is ActionDetail.LEAD_AND_DUE else (detail,)
-    said = " ".join(_column_summed_up(rows, column) for column in columns)
+    by_year = bool(listing.filter and listing.filter.due and financial_years_asked(listing.filter.due))
+    said = " ".join(_column_summed_up(rows, column, by_year) for column in columns)
     return replace(listing, summary=f"{listing.summary.rstrip(' .')}. {said}")
 
 
-def _column_summed_up(rows: list[ActionRow], column: ActionDetail) -> str:
-    """ "It is led by ICB.", "All 6 are due 23/24.", "Leads: ICB (3), ICP (1).": one column of the rows, counted."""
+def _column_summed_up(rows: list[ActionRow], column: ActionDetail, by_year: bool = False) -> str:
+    """ "It is led by ICB.", "All 6 are due 23/24.", "Leads: ICB (3), ICP (1).": one column of the rows, counted; dues
+    ``by_year`` by the financial year they fall in, as a listing of financial years asked counts its rows ("Due: 2023/24
+    (68), 2022/23 (72)." of "22/23 and 23/24", not "2022/23 (67), End May 22 (3), ...")."""
     if column is ActionDetail.THEME:
         return _themes_summed_up(rows)
     lead = column is ActionDetail.LEAD
     missing = "no lead given" if lead else "no due date given"
-    values = Counter((row.lead if lead else _due_as_said(row)) or missing for row in rows)
+    values = Counter((row.lead if lead else _due_as_said(row, by_year)) or missing for row in rows)
     if len(values) == 1 and next(iter(values)) != missing:
         which = "It is" if len(rows) == 1 else "Both are" if len(rows) == 2 else f"All {len(rows)} are"
         return f"{which} {'led by' if lead else 'due'} {next(iter(values))}."
@@ -330,9 +339,12 @@ def detail_not_filtered(detail: ActionDetail | None, action_filter: ActionFilter
 
 
 
-def _due_as_said(row: ActionRow) -> str | None:
-    """A due year as the listing's summary writes it ("2023/24"); another due date as printed ("End May 22")."""
+def _due_as_said(row: ActionRow, by_year: bool = False) -> str | None:
+    """A due year as the listing's summary writes it ("2023/24"); another due date as printed ("End May 22"), or
+    ``by_year`` the financial year it falls in."""
     normalised = row.due_normalised or ""
+    if by_year and (year := financial_year_of(normalised)):
+        return year
     return normalised if _FINANCIAL_YEAR.fullmatch(normalised) else row.due
 
 
@@ -356,7 +368,7 @@ def _due_of_year_or_period(question: str, today: date, asks_dues: bool, status: 
     today or a calendar year asked beside it (``year_beside``: "which 22/23 actions are due next year?", "... due in
     2024?") is met with it the same way: the year asked alone when the two overlap, else both (a lead trial had listed
     2022/23's 72 as if 2024 had not been asked)."""
-    year = parse_financial_year(question, today)
+    year = _years_asked_in_parts(question, today) or financial_years_joined(question) or parse_financial_year(question, today)
     if asks_dues and year is not None and (beside := year_beside(question, today)):
         year = year if set(financial_years_asked(year)) & set(financial_years_asked(beside)) else f"{year}{BOTH_SEPARATOR}{beside}"
     period = find_period(question, today)
@@ -368,6 +380,27 @@ def _due_of_year_or_period(question: str, today: date, asks_dues: bool, status: 
     if year is not None and not set(financial_years_of_period(period[0])) <= set(financial_years_asked(year)):
         return f"{year}{BOTH_SEPARATOR}{period[0]}", without
     return period[0], without
+
+
+def _years_asked_in_parts(question: str, today: date) -> str | None:
+    """The due years of a question whose parts each ask one of their own ("what's due in 22/23 and what's due next
+    year?", "which actions are due in 22/23, and which in 2024?"): every year asked, as a list of years is
+    ("2022/23|2027/28" on 7 December 2026), so a row due in any is listed. Read as one, the years had been met together
+    and nothing matched ("No actions match: next year is 2027/28, not 2022/23."). None unless two parts or more name a
+    year and each of them asks about actions or asks nothing else ("... and what about next year?"): in "what is the
+    footprint in 20/21 and which actions are due in 23/24?" the first year is no due."""
+    dated = [(part, years) for part in split_question(question) if (years := _due_years_of_part(part, today))]
+    if len(dated) < 2 or not all(asks_about_actions(part) or not _content_words(part) for part, _ in dated):
+        return None
+    return MONTH_SEPARATOR.join(sorted({year for _, years in dated for year in years.split(MONTH_SEPARATOR)}))
+
+
+def _due_years_of_part(part: str, today: date) -> str | None:
+    """The financial years one part of a question names: a list of them, one, or the two a calendar year asked as a
+    due could mean ("in 2024": "2023/24|2024/25")."""
+    calendar = calendar_year_asked(part)
+    years = financial_years_joined(part) or parse_financial_year(part, today)
+    return years or (calendar_year_due(calendar) if calendar is not None else None)
 
 
 def parse_action_question(
@@ -712,6 +745,7 @@ def describe_matches(
     notes = _status_note(f, all_rows, titles) + (f" None {'is' if len(rows) == 1 else 'are'} in {and_list(empty)}." if empty else "")
     notes += _not_yet_note(f, rows, all_rows)
     notes += _by_year_note(f, rows)
+    notes += _years_without_rows_note(f, rows, all_rows if table_years else [])
     notes += _undated_note(f, all_rows)
     summary = _summary(len(rows), len(groups), f, titles, rows)
     return ActionListing(f"{summary}.{notes}" if notes else summary, groups, titles=titles, filter=f)
@@ -745,6 +779,23 @@ def _years_apart(due: str | None, today: date | None = None) -> str:
 def financial_years_due(rows: Iterable[ActionRow]) -> list[str]:
     """The financial years the rows are due in, in order ("2022/23", ...); months and undated rows aside."""
     return sorted({row.due_normalised for row in rows if row.due_normalised and _FINANCIAL_YEAR.fullmatch(row.due_normalised)})
+
+
+def _years_without_rows_note(f: ActionFilter, rows: list[ActionRow], all_rows: list[ActionRow]) -> str:
+    """For several financial years asked ("what's due in 22/23 and what's due next year?"), those no listed row is due
+    in, named as a theme with none is: "None are due in 2027/28; the table's actions are due in the financial years
+    2022/23 to 2024/25." A listing of 2022/23's 72 headed "due in 2022/23 or 2027/28" had left the lead to work out that
+    next year holds none. The years of ``all_rows`` (the table's, or none when a note before the listing says them) are
+    said when the year is beyond them."""
+    asked = financial_years_asked(f.due) if f.due else []
+    listed = {financial_year_of(row.due_normalised) for row in rows}
+    missing = [year for year in asked if year not in listed]
+    if len(asked) < 2 or not missing:
+        return ""
+    table_years = financial_years_due(all_rows)
+    beyond = table_years and any(year not in table_years for year in missing)
+    reach = f"; the table's actions are due in the financial years {table_years[0]} to {table_years[-1]}" if beyond else ""
+    return f" None {'is' if len(rows) == 1 else 'are'} due in {and_list(missing, 'or')}{reach}."
 
 
 def _status_note(f: ActionFilter, all_rows: list[ActionRow], titles: dict[str, str]) -> str:

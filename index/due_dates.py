@@ -240,6 +240,30 @@ def parse_financial_year(text: str, today: date) -> str | None:
     return _first_financial_year(text) or relative_financial_year(text, today)
 
 
+# What joins financial years a question asks as a list ("22/23 and 23/24", "23/24 or 24/25", "22/23, 23/24 and
+# 24/25", "22/23 and in 23/24"): nothing else may stand between them. English, set by hand.
+_YEARS_JOINED_BY = re.compile(r"\s*(?:,|&|\+|\band\b|\bor\b)\s*(?:(?:and|or)\s+)?(?:(?:in|for|during|fy)\s*)?", re.IGNORECASE)
+
+
+def financial_years_joined(text: str) -> str | None:
+    """The due of a list of financial years a question asks ("2022/23|2023/24" of "what's due in 22/23 and 23/24?"):
+    the first year named and those joined to it by "and", "or" or a comma, each asked, so a row due in any of them
+    is listed (``parse_financial_year`` reads the first alone: 2023/24's 68 had answered "which actions are due in 23/24
+    or 24/25?"). None when fewer than two are so joined ("which 22/23 actions are due in 23/24?" asks both at once)."""
+    years: list[str] = []
+    end = 0
+    for match in _FINANCIAL_YEAR.finditer(text):
+        start = _full_year(match["start"])
+        if _full_year(match["end"]) != start + 1:
+            continue
+        if years and not _YEARS_JOINED_BY.fullmatch(text[end : match.start()]):
+            break
+        years.append(financial_year_label(start))
+        end = match.end()
+    listed = list(dict.fromkeys(years))
+    return MONTH_SEPARATOR.join(listed) if len(listed) > 1 else None
+
+
 def relative_financial_year(text: str, today: date) -> str | None:
     """The financial year a question names told from ``today`` ("this financial year", "next year", "last year"), or
     None when it names none."""
@@ -394,7 +418,12 @@ def describe_due(due: str) -> str:
         kind = "year" if len(years) == 1 else "years"
         return f"in the financial {kind} of {describe_period(due)}, {' or '.join(years)}"
     years = financial_years_asked(due)
-    return f"in {' or '.join(years)}" if years else describe_month(due)
+    return f"in {_either_of(years)}" if years else describe_month(due)
+
+
+def _either_of(items: list[str]) -> str:
+    """ "a", "a or b", "a, b or c"."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
 
 
 def _is_month_filter(month: str) -> bool:

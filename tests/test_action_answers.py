@@ -14,6 +14,7 @@ import pytest
 
 from bot.answering import AnsweringService
 from bot.evaluation import quote_is_verbatim
+from index.due_dates import financial_year_of
 from index.text import without_whitespace
 from ingest.build import ingest_corpus
 from tests.support.paths import CORPUS_DIR, REPO
@@ -399,6 +400,38 @@ def test_a_financial_year_beside_a_second_year_long_due_says_why_none_match(know
         assert answer.text == said and answer.abstained, (question, answer.text[:200])
     overlapping = in_december.answer("which 23/24 actions are due in 2024?")
     assert overlapping.text.startswith("68 actions are due in 2023/24 across 14 themes\n"), overlapping.text[:200]
+
+
+def test_a_question_asking_two_due_years_lists_the_actions_due_in_each(knowledge_base, embedder):
+    """A lead trial: "what's due in 22/23 and what's due next year?" said no action matches (the two parts' years had
+    been met together, as "which 22/23 actions are due next year?" asks), "what's due in 22/23 and 23/24?" listed
+    2022/23's alone and "... 23/24 or 24/25?" 2023/24's alone. Each year asked is listed, named and counted, and one
+    holding none is said to (next year, in December 2026); "more" pages through them all."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    by_year = Counter(financial_year_of(row.due_normalised) for row in knowledge_base.actions)
+    in_june = AnsweringService(knowledge_base, embedder, today=lambda: date(2023, 6, 1))
+    for question, years in [
+        ("what's due in 22/23 and what's due next year?", ("2022/23", "2024/25")),  # next year is 2024/25 in June 2023
+        ("what's due in 22/23 and 23/24?", ("2022/23", "2023/24")),
+        ("which actions are due in 23/24 or 24/25?", ("2023/24", "2024/25")),
+    ]:
+        first = in_june.answer(question).text.splitlines()[0]
+        counted = ", ".join(f"{year} ({n})" for year, n in Counter({year: by_year[year] for year in years}).most_common())
+        assert first.startswith(f"{by_year[years[0]] + by_year[years[1]]} actions are due in {years[0]} or {years[1]} across"), (question, first)
+        assert first.endswith(f"Due: {counted}."), (question, first)
+    in_december = AnsweringService(knowledge_base, embedder, today=lambda: date(2026, 12, 7))
+    first = in_december.answer("what's due in 22/23 and what's due next year?").text.splitlines()[0]
+    assert first.startswith(f"{by_year['2022/23']} actions are due in 2022/23 or 2027/28 across"), first
+    assert "None are due in 2027/28; the table's actions are due in the financial years 2022/23 to 2024/25." in first
+    # A listing like any other: "more" goes on with both years' rows.
+    answerer = FollowUpAnswerer(in_june)
+    listed = answerer.answer("what's due in 22/23 and 23/24?", ())
+    more = answerer.answer("more", listed.history).answer
+    assert more.text.startswith(f"Actions 16–30 of {by_year['2022/23'] + by_year['2023/24']}: "), more.text[:200]
+    # A question whose parts are not both about due years is read as before.
+    leads = in_june.answer("what's due in 22/23 and who leads them?").text.splitlines()[0]
+    assert leads.startswith(f"{by_year['2022/23']} actions are due in 2022/23 across") and "Leads: ICB" in leads, leads
 
 
 def test_a_question_about_the_askers_own_arrangements_is_not_turned_into_an_action_search(service):

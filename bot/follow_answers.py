@@ -280,6 +280,12 @@ class FollowUpAnswerer:
             return self._numbered_row(resolution)
         if resolution.row is not None and resolution.action_filter is not None:  # "who leads the first one?"
             return self._one_row(resolution)
+        if resolution.calendar_year is not None and resolution.action_filter is not None:  # "and in 2024?" after a listing
+            # As the question it stands for is answered ("which water actions are due in 2025?"): the listing's other
+            # constraints kept, under the note on the calendar year, or the note alone.
+            asked = replace(resolution.action_filter, due=None)
+            answer = self.service.actions_due_in_calendar_year(str(resolution.calendar_year), asked)
+            return answer, self.turn_of(resolution, answer)
         if resolution.detail is not None and resolution.action_filter is not None:  # "who leads them?" after a listing
             listing = self.service.actions.listing(resolution.action_filter)
             detail = _columns_to_say(resolution)

@@ -56,7 +56,7 @@ from bot.facts import (
     without_courtesy,
 )
 from bot.tables import measure_unit, with_measure_changed
-from index.due_dates import names_a_period, narrowed_due
+from index.due_dates import calendar_year_asked, calendar_year_due, names_a_period, narrowed_due
 from index.text import has_a_word, tokenize, without_modal_may, without_possessive
 from index.vocabulary import (
     BODY_WORDS,
@@ -454,6 +454,10 @@ class Resolution:
     points: bool = False  # DRILL: ``citations`` are a briefing's points, which the turn after it keeps
     # PRONOUN: the search tokens of the words the message says of its own (``words_typed``): "fund" of "who's funding it?"
     typed: frozenset[str] = frozenset()
+    # NARROW, ELLIPSIS after a listing: the calendar year asked as its due ("and in 2024?"), which ``action_filter``'s due
+    # holds as the two financial years it could mean; answered as a question asking it is ("which ICP actions are due in
+    # 2024?": under a note saying so, or the note alone).
+    calendar_year: int | None = None
 
     @property
     def follows_up(self) -> bool:
@@ -859,6 +863,8 @@ def _about_listing(
         ellipsis = None
     cue = narrowing or ellipsis
     words = _NARROW_FILLER.sub(" ", message[cue.end() :]).strip(" ?!.") if cue else ""
+    if not cue and _CALENDAR_YEAR_ALONE.fullmatch(message.strip(" ?!.")):
+        words = message.strip(" ?!.")  # "2024?" alone, as "and 2024?" (``_only_a_slot``)
     if narrowing and narrowing["count"] and not set(_words(words.lower())) - _LISTING_COUNTED_WHOLE:
         # "how many of those?", "how many of them are there?": the listing's count, which its first line gives.
         return Resolution(FollowUpKind.NARROW, last.question, last.action_filter, subject=last.subject)
@@ -868,13 +874,17 @@ def _about_listing(
         # "and which are due 23/24?" narrows by the due year it names; "and who else is on them?" names no rows
         # to list ("else" is no word an action must mention): what it asks of the rows is read below.
         added = replace(added, text=None)
+    calendar = _calendar_year_of_words(words, added)
+    if calendar is not None:
+        added = replace(added or ActionFilter(), due=calendar_year_due(calendar))
     if added is not None and added.constraints():
         if not narrowing and {"theme", "text"} & set(added.constraints()):
             # "and the workforce one?" asks about another topic, not this topic's workforce rows.
-            return Resolution(FollowUpKind.ELLIPSIS, last.question, _another_topic(last.action_filter, added), subject=last.subject)
+            another = _another_topic(last.action_filter, added)
+            return Resolution(FollowUpKind.ELLIPSIS, last.question, another, subject=last.subject, calendar_year=calendar)
         added = _about_within_the_theme(added, last.action_filter, words, parse_actions, lists_any)
-        merged = last.action_filter.with_constraints_of(added)
-        return Resolution(FollowUpKind.NARROW, last.question, _overdue_of_listed(merged, last.action_filter, added), subject=last.subject)
+        merged = _overdue_of_listed(last.action_filter.with_constraints_of(added), last.action_filter, added)
+        return Resolution(FollowUpKind.NARROW, last.question, merged, subject=last.subject, calendar_year=calendar)
     # "who leads them?", "and when are those due?": the same rows, asked about one of their columns, as is a column
     # asked with no word of its own ("who leads?", "when due?"; a trial's "who leads?" had been declined);
     # "who leads those due in 24/25?" narrows them first (a lead, due year or scope it names; not its words).
@@ -908,6 +918,21 @@ def _names_its_own_actions(message: str, parse_actions: Callable[[str], ActionFi
         return False
     named = parse_actions(parts[0])
     return named is not None and bool({"theme", "text"} & set(named.constraints()))
+
+
+def _calendar_year_of_words(words: str, added: ActionFilter | None) -> int | None:
+    """The calendar year a follow-up to a listing asks as its due ("and in 2024?", "and 2024?", "which of those are due
+    in 2025?"), when it asks no other due ("and in May 2024?", "and by 2024?" are months). The listing's reading does
+    not take it (a calendar year names two financial years), and the question it was put back into had read it or not
+    by its wording: "and in 2024?" after "show me the 23/24 actions" became "show me the 2024 actions?", all 165, and
+    after "just the ICP ones" lost the lead, as the question kept was the first."""
+    if not words or (added is not None and added.due):
+        return None
+    return calendar_year_asked(f"due {words}")
+
+
+# A calendar year alone ("2024?"), asked after a listing as "and 2024?" is.
+_CALENDAR_YEAR_ALONE = re.compile(CALENDAR_YEAR)
 
 
 # What "how many of those ..." may say beside its cue and still ask for the whole listing's count.

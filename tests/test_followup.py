@@ -1241,6 +1241,42 @@ async def test_more_after_actions_asked_for_a_calendar_year_pages_through_the_ro
     assert f"{len(counted)} actions are led by ICB and due in 2023/24 or 2024/25" in first.text.splitlines()[0]
 
 
+async def test_a_calendar_year_asked_after_a_listing_is_answered_as_the_question_it_stands_for(service):
+    """A lead trial: "and in 2024?" after "show me the 23/24 actions" was put back into that question, "show me the 2024
+    actions?", which reads no due year in 2024 and listed all 165 actions; after "just the ICP ones" it lost the lead, the
+    question kept being the first. The calendar year takes the listing's due year's place, its other constraints kept,
+    and is answered as a question asking it is: the rows due in either financial year it could mean under the note
+    saying so ("more" going on with them), the note alone when nothing else was asked, or that none is due in either."""
+    conversation = Conversation(service)
+    note = "The action table is by financial year, and 2024 could be 2023/24 or 2024/25."
+    alone = await conversation.respond("what's due in 2024?", "terminal:alone")
+    for listing in ("what's due in 23/24?", "show me the 23/24 actions", "which actions have a 23/24 deadline?"):
+        await conversation.respond(listing, f"terminal:{listing}")
+        reply = await conversation.respond("and in 2024?", f"terminal:{listing}")
+        assert reply.text == alone.text and reply.text.startswith(note), (listing, reply.text[:200])
+    either = ("2023/24", "2024/25")
+    icp = [row for row in service.kb.actions if led_by(row.lead or "", "ICP") and financial_year_of(row.due_normalised) in either]
+    await conversation.respond("what's due in 23/24?", "terminal:icp")
+    await conversation.respond("just the ICP ones", "terminal:icp")
+    for asked in ("and in 2024?", "2024?"):
+        listed = await conversation.respond(asked, "terminal:icp")
+        first_line = listed.text.splitlines()[0]
+        assert first_line.startswith(note) and f"{len(icp)} actions are led by ICP and due in 2023/24 or 2024/25" in first_line, first_line
+    more = await conversation.respond("more", "terminal:icp")
+    assert len(icp) > 15 and more.text.startswith(f"Actions 16–{len(icp)} of {len(icp)}: "), more.text.splitlines()[0]
+    # None of the listed actions due in either year: said as "which water actions are due in 2025?" is, the theme kept
+    # after a narrowing too.
+    none_in_2025 = (
+        "The action table is by financial year, and 2025 could be 2024/25 or 2025/26: none of the actions asked about is "
+        "due in either. They are due in 2023/24."
+    )
+    await conversation.respond("who leads the water actions?", "terminal:water")
+    assert (await conversation.respond("and in 2025?", "terminal:water")).text == none_in_2025
+    await conversation.respond("what's due in 23/24?", "terminal:narrowed")
+    await conversation.respond("which of those are water?", "terminal:narrowed")
+    assert (await conversation.respond("and in 2025?", "terminal:narrowed")).text == none_in_2025
+
+
 def test_more_at_the_start_of_a_conversation_says_there_is_nothing_to_continue(service):
     from bot.follow_answers import NOTHING_TO_CONTINUE, FollowUpAnswerer
 

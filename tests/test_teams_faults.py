@@ -48,6 +48,8 @@ from tests.support.teams import (
 
 APP_ID = "6b1f4c2e-0d7a-4e55-9a3b-2c1d00000000"
 SEND_TIMEOUT = 3.0
+# How long the Bot Connector waits for the answer to its POST before it delivers the activity again.
+CONNECTOR_PATIENCE = 15.0
 
 
 class SilentConnector:
@@ -451,10 +453,43 @@ async def test_a_conversation_whose_sends_hang_delays_no_other_conversation_on_t
 
     assert answered_first, "a healthy conversation waited on another's hung sends"
     assert healthy.result() == 201 and [is_the_help(m["text"]) for m in connector.messages_to(healthy_id)] == [True]
-    assert set(statuses) == {201}
+    assert set(statuses) <= {201, 202}  # 202: answered while it waited in line, its reply sent in its turn (below)
     assert connector.most_in_flight[backlogged] == 1  # one send at a time in a conversation
     sent = connector.sent_to(backlogged)
     for activity in backlog:  # every message answered, its typing indicator before its reply
+        assert [p.activity["type"] for p in sent if p.reply_to_id == activity["id"]] == ["typing", "message"]
+
+
+async def test_messages_behind_a_held_reply_get_their_posts_answered_in_time_and_their_replies_in_order_once(
+    http, connector, settings, conversation
+):
+    """Suspected, and so: each POST was answered once its reply was sent, and a conversation's messages are answered one
+    at a time, so two "more"s behind a listing whose reply the connector held waited out the whole hold (their typing
+    indicators queued behind the held reply), past the 15 s after which the Bot Connector delivers a POST again. A
+    message waiting in line gets 202 and its reply in its turn; delivered again meanwhile, it is not answered twice."""
+    conversation_id = new_conversation_id()
+    listing = teams_message("what's due in 23/24?", connector.url, conversation_id)
+    mores = [teams_message("more", connector.url, conversation_id) for _ in range(2)]
+    connector.hang(conversation_id, "message")  # the replies are held; typing indicators pass
+    try:
+        async with serving(create_app(replace(settings, teams_send_timeout_seconds=60.0), conversation)) as url:  # no send gives up
+            listed = asyncio.create_task(post(http, url, listing))
+            await until(lambda: connector.in_flight[conversation_id])  # the listing's reply is held, its turn not over
+            in_line = await asyncio.wait_for(asyncio.gather(*(post(http, url, more) for more in mores)), CONNECTOR_PATIENCE)
+            again = await asyncio.wait_for(post(http, url, mores[0]), CONNECTOR_PATIENCE)
+            connector.release(conversation_id)
+            statuses = [await listed, *in_line, again]
+    finally:
+        if conversation_id in connector.hanging:
+            connector.release(conversation_id)
+
+    # The server stopped once what was in line was answered.
+    assert statuses == [201, 202, 202, 202]
+    shown = connector.messages_to(conversation_id)
+    assert len(shown) == 3 and "68 actions" in shown[0]["text"], shown
+    assert "Actions 16" in shown[1]["text"] and "Actions 31" in shown[2]["text"]
+    sent = connector.sent_to(conversation_id)
+    for activity in (listing, *mores):  # each answered once, its typing indicator before its reply
         assert [p.activity["type"] for p in sent if p.reply_to_id == activity["id"]] == ["typing", "message"]
 
 

@@ -5,12 +5,20 @@ channels the bot answers only when @mentioned. Joining a conversation earns
 a welcome, a thumbs up/down is recorded, an accepted file consent card gets
 its file uploaded, anything else is acknowledged and ignored. Tenants outside
 the allow-list get a polite refusal.
+
+A conversation's messages are answered one at a time (``Conversation.one_at_a_time``), each from its typing indicator to
+keeping its turn. A message that waits behind earlier ones longer than ``WAIT_IN_LINE_SECONDS`` says so through
+``IN_LINE``, and the server answers the Bot Connector's POST of it at once (``server.messages``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 
 import aiohttp
 from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
@@ -31,6 +39,15 @@ UPLOAD_FAILED = "Sorry, I couldn't put the file in your OneDrive just now. Ask f
 # Characters of what a client wrote (an activity's type, a tenant id) that a log line quotes, with %r: a line break in it
 # cannot start a forged line of its own, nor a megabyte of it fill the log.
 LOGGED_CHARS = 40
+# How long a message may wait behind its conversation's earlier messages before the Bot Connector's POST of it is
+# answered, the message waiting on in this process. Set by hand: the connector gives up on a POST after about 15 s and
+# delivers it again; once in its turn a message is worked out (a second or two; a briefing several on a busy machine)
+# and sent (milliseconds to a healthy connector), so 5 s in line leaves that about 10 s. Shorter only answers more POSTs
+# early, which costs nothing.
+WAIT_IN_LINE_SECONDS = 5.0
+# Set by the server for the turn it runs (``server.messages``): the bot sets the event when the turn's message has waited
+# WAIT_IN_LINE_SECONDS for its conversation. Unset (None) for turns run any other way.
+IN_LINE: ContextVar[asyncio.Event | None] = ContextVar("in_line", default=None)
 NOT_ALLOWED = (
     "Sorry, this assistant is only available to staff of the organisations it was set up for. "
     "Please contact your IT service desk if you think you should have access."
@@ -59,9 +76,11 @@ class KnowledgeBot(ActivityHandler):
             return
         if self.settings.log_message_text:
             logger.info("Message in %s: %r", activity.conversation.id, text)
-        await turn_context.send_activity(Activity(type=ActivityTypes.typing))
         key = conversation_key(activity)
-        async with self.conversation.one_at_a_time(key):
+        async with self.in_turn(key):
+            # In the turn, not before it: the typing indicator goes in the conversation's send lane (``sends``), where
+            # behind an earlier reply the connector held it waited out the send timeout, and the message was dropped.
+            await turn_context.send_activity(Activity(type=ActivityTypes.typing))
             pending = await self.conversation.work_out(text, conversation=key)
             try:
                 await turn_context.send_activity(reply_activity(pending.reply, activity.channel_id, group=is_group(activity)))
@@ -77,6 +96,21 @@ class KnowledgeBot(ActivityHandler):
             # Connector's retry (or the user's asking again) is read as the message was (a review: "more" skipped a page).
             await pending.keep()
         logger.info("Sent a %s reply in %s", pending.reply.kind, activity.conversation.id)
+
+    @asynccontextmanager
+    async def in_turn(self, key: str) -> AsyncIterator[None]:
+        """The conversation's turn (``Conversation.one_at_a_time``); a wait for it longer than ``WAIT_IN_LINE_SECONDS``
+        sets ``IN_LINE``, for the server to answer the POST while the message waits on."""
+        in_line = IN_LINE.get()
+        told = asyncio.get_running_loop().call_later(WAIT_IN_LINE_SECONDS, in_line.set) if in_line is not None else None
+        try:
+            async with self.conversation.one_at_a_time(key):
+                if told is not None:
+                    told.cancel()
+                yield
+        finally:
+            if told is not None:
+                told.cancel()
 
     async def on_members_added_activity(self, members_added: list[ChannelAccount], turn_context: TurnContext) -> None:
         if should_welcome(members_added, turn_context.activity):

@@ -12,6 +12,26 @@ signed with a token got off the event loop (``signin``: a sign-in that fails or
 does not answer in time gets 503, and the retry is answered). The knowledge
 base and model load once, before the server starts; answering runs in worker
 threads (``Conversation.respond``) so many conversations are served at once.
+
+When the POST is answered. The Bot Connector waits about 15 s for the answer
+to its POST, then gives up and delivers the activity again, perhaps to another
+replica. A turn's replies go back on calls of their own, not in the POST's
+answer, so the POST is answered once the turn has run: 201, or 503 when the
+bot could not sign in to reply, so that the connector's retry is answered. But
+a conversation's messages are answered one at a time (``bot.teams.bot``), and a
+message sent behind others ("more" twice after a listing, a second question
+before the first's answer) waited for each of them, past the connector's 15 s.
+So a message still waiting for its conversation after ``WAIT_IN_LINE_SECONDS``
+gets 202 at once and waits on in this process (``TURNS``): the user sees every
+reply once, in the order the messages came, each as soon as the ones before it
+were sent, and no message is delivered again to be answered twice (by another
+replica) or out of order. The price: such a message's own reply, should the
+bot's sign-in fail for it, is logged and not retried (nothing will deliver it
+again), where one answered in time gets 503. A user's apology ("please ask
+again") was not chosen instead: it loses the message the user already sent.
+A delivery again of a message still being answered waits for its outcome the
+same while, then gets 202 too. A stopping server answers what is in line first,
+for up to ``DRAIN_SECONDS``.
 """
 
 from __future__ import annotations
@@ -23,6 +43,7 @@ import logging
 import uuid
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,7 +51,7 @@ from urllib.parse import urlsplit
 import requests
 from aiohttp import web
 from aiohttp.web_protocol import RequestPayloadError
-from botbuilder.core import TurnContext, serializer_helper
+from botbuilder.core import InvokeResponse, TurnContext, serializer_helper
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
@@ -44,7 +65,7 @@ from msrest.exceptions import ClientRequestError, DeserializationError, HttpOper
 from bot.conversation import Conversation
 from bot.lru import LRUCache
 from bot.runtime import load_conversation, watching
-from bot.teams.bot import KnowledgeBot, logged
+from bot.teams.bot import IN_LINE, WAIT_IN_LINE_SECONDS, KnowledgeBot, logged
 from bot.teams.feedback import FeedbackLog
 from bot.teams.render import TEAMS_CHANNEL
 from bot.teams.sends import ConnectorSends, ConnectorUnreachable
@@ -64,6 +85,11 @@ SENDS = web.AppKey("sends", ConnectorSends)
 # megabytes at most.
 SEEN_ACTIVITIES = 10_000
 SEEN = web.AppKey("seen", LRUCache)
+# The turns being run, kept here so that one whose POST was answered while its message waited in line runs on.
+TURNS: web.AppKey[set[asyncio.Task[InvokeResponse | None]]] = web.AppKey("turns")
+# How long a stopping server waits for messages answered 202 and still in line. Set by hand: each turn ahead of them is
+# bounded by the send timeout once worked out, so a short line ends well within it; a deploy's stop waits no longer.
+DRAIN_SECONDS = 30.0
 CREDENTIALS = web.AppKey("credentials", KeptCredentials)
 # Threads validating tokens (botbuilder may block one on Microsoft's key endpoint). Set by hand: keys are
 # cached for a day, so validation is quick CPU work but for the rare refresh; a few threads are ample.
@@ -108,8 +134,10 @@ def create_app(settings: Settings, conversation: Conversation) -> web.Applicatio
     app[CONVERSATION] = conversation
     app[SENDS] = ConnectorSends(timeout=settings.teams_send_timeout_seconds)
     app[SEEN] = LRUCache(SEEN_ACTIVITIES)
+    app[TURNS] = set()
     app[READS] = ThreadPoolExecutor(max_workers=READ_THREADS, thread_name_prefix="activity-read")
     app[AUTH] = TokenChecks(settings.teams_auth_timeout_seconds)
+    app.on_shutdown.append(_drain)
     app.on_cleanup.append(_stop_threads)
     app.cleanup_ctx.append(lambda app: _watching(app, settings.kb_watch_seconds))
     app.router.add_post("/api/messages", messages)
@@ -144,29 +172,86 @@ async def messages(request: web.Request) -> web.StreamResponse:
         # The Bot Connector retries an activity it thinks was lost: answering it again moved a conversation on twice
         # ("more" gave actions 16-30, then 31-45: an attack review). A retry that comes while the first delivery is
         # still being answered waits for its outcome: when that fails (the bot could not sign in to send), the retry
-        # is answered, not dropped (a review: the message had gone unanswered).
-        if await asyncio.shield(earlier):
-            logger.info("Ignored a %r activity delivered again", logged(activity.type))
-            return web.Response(status=200)
+        # is answered, not dropped (a review: the message had gone unanswered). Not past WAIT_IN_LINE_SECONDS: the first
+        # is waiting in line, and will be answered (see the module's docstring).
+        try:
+            if await asyncio.wait_for(asyncio.shield(earlier), WAIT_IN_LINE_SECONDS):
+                logger.info("Ignored a %r activity delivered again", logged(activity.type))
+                return web.Response(status=200)
+        except TimeoutError:
+            logger.info("A %r activity delivered again is still being answered", logged(activity.type))
+            return web.Response(status=202)
     answered: asyncio.Future[bool] = loop.create_future()
     if key:
         seen.put(key, answered)  # now, so that a retry arriving while this turn runs waits for it (above)
-    adapter = request.app[ADAPTER]
+    in_line = asyncio.Event()
+    turn = _start_turn(request.app, authenticated, activity, key, answered, in_line)
     try:
-        invoke_response = await adapter.process_activity(authenticated, activity, request.app[BOT].on_turn)
+        await _until_ended_or_in_line(turn, in_line)
+    finally:
+        if not turn.done():  # its POST is answered (below, or the request was dropped) before it ends
+            turn.add_done_callback(_log_unheard_failure)
+    if not turn.done():
+        logger.info("A message waits in line behind its conversation's earlier ones: its POST is answered, its reply follows")
+        return web.Response(status=202)
+    try:
+        invoke_response = turn.result()
     except SignInUnavailable as error:
         # The turn's send needed the token, so its reply was not sent and (for a message) its turn not kept: the Bot
-        # Connector's retry is to be answered, not ignored as delivered again.
-        _forget(seen, key, answered)
+        # Connector's retry is to be answered, not ignored as delivered again (``_run_turn`` forgot the activity).
         logger.warning("Could not answer a %r activity: the bot's sign-in for its replies failed (%s)", logged(activity.type), error)
         raise web.HTTPServiceUnavailable(text="The bot could not sign in to reply just now; try again.", headers={"Retry-After": "5"}) from None
-    except BaseException:
-        _forget(seen, key, answered)  # the turn did not finish: its retry is answered
-        raise
-    answered.set_result(True)
     if invoke_response:
         return web.json_response(data=serializer_helper(invoke_response.body), status=invoke_response.status)
     return web.Response(status=201)
+
+
+def _start_turn(
+    app: web.Application, authenticated: AuthenticateRequestResult, activity: Activity, key: tuple[str, str, str] | None,
+    answered: asyncio.Future[bool], in_line: asyncio.Event,
+) -> asyncio.Task[InvokeResponse | None]:
+    """The activity's turn, run as a task of the app's (``TURNS``), so that it runs on when its POST is answered first;
+    ``in_line`` is its ``IN_LINE``, for the bot to set."""
+    context = copy_context()
+    context.run(IN_LINE.set, in_line)
+    turn = asyncio.create_task(_run_turn(app, authenticated, activity, key, answered), context=context)
+    app[TURNS].add(turn)
+    turn.add_done_callback(app[TURNS].discard)
+    return turn
+
+
+async def _run_turn(
+    app: web.Application, authenticated: AuthenticateRequestResult, activity: Activity, key: tuple[str, str, str] | None,
+    answered: asyncio.Future[bool],
+) -> InvokeResponse | None:
+    """botbuilder's turn, and its outcome noted for deliveries again (``SEEN``): answered, or forgotten so they are."""
+    try:
+        invoke_response = await app[ADAPTER].process_activity(authenticated, activity, app[BOT].on_turn)
+    except BaseException:
+        _forget(app[SEEN], key, answered)  # the turn did not finish (or could not sign in to reply): its retry is answered
+        raise
+    answered.set_result(True)
+    return invoke_response
+
+
+async def _until_ended_or_in_line(turn: asyncio.Task[InvokeResponse | None], in_line: asyncio.Event) -> None:
+    """Wait for ``turn`` to end, or for its message to have waited ``WAIT_IN_LINE_SECONDS`` for its conversation."""
+    waiting = asyncio.ensure_future(in_line.wait())
+    try:
+        await asyncio.wait((turn, waiting), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        waiting.cancel()
+
+
+def _log_unheard_failure(turn: asyncio.Task[InvokeResponse | None]) -> None:
+    """A turn whose POST was answered before it ended has ended: say if its reply could not be sent, as nothing will
+    deliver the message again. Its other failures were told the user (``apologise``)."""
+    if turn.cancelled():
+        logger.warning("A message whose POST was answered while it waited in line got no reply: the server stopped first")
+    elif isinstance(error := turn.exception(), SignInUnavailable):
+        logger.warning("A message whose POST was answered while it waited in line got no reply: the bot's sign-in for its replies failed (%s)", error)
+    elif error is not None:
+        logger.warning("A message whose POST was answered while it waited in line got no reply (%s)", type(error).__name__)
 
 
 def _key(activity: Activity) -> tuple[str, str, str] | None:
@@ -323,6 +408,15 @@ async def authenticate(request: web.Request, activity: Activity) -> Authenticate
         logger.warning("Refused a %r activity: its token did not validate (%s)", logged(activity.type), type(error).__name__)
         raise web.HTTPUnauthorized() from None
     return request.app[SENDS].bound(result)
+
+
+async def _drain(app: web.Application) -> None:
+    """On stopping: the turns still running (messages answered 202 in line among them) get ``DRAIN_SECONDS`` to end."""
+    turns = app[TURNS]
+    if turns:
+        _done, running = await asyncio.wait(set(turns), timeout=DRAIN_SECONDS)
+        for turn in running:
+            turn.cancel()
 
 
 async def _stop_threads(app: web.Application) -> None:

@@ -57,6 +57,7 @@ class Connector:
         self.posted: list[Posted] = []
         self.failing: set[str] = set()  # conversations whose next message is refused with 500
         self.hanging: dict[str, asyncio.Event] = {}  # conversations whose activities are held until released
+        self.hung_kinds: dict[str, str | None] = {}  # the kind of activity each holds (None: every kind)
         self.in_flight: Counter[str] = Counter()  # activities being held, by conversation
         self.most_in_flight: Counter[str] = Counter()  # the most held at once, by conversation
         self.uploads: list[Upload] = []
@@ -75,18 +76,21 @@ class Connector:
         self.uploads.append(Upload(request.match_info["name"], request.headers.get("Content-Range", ""), data))
         return web.json_response({"id": "drive-item-1", "name": request.match_info["name"], "size": len(data)}, status=201)
 
-    def hang(self, conversation_id: str) -> None:
-        """Accept the conversation's activities and answer none of them until ``release``."""
+    def hang(self, conversation_id: str, kind: str | None = None) -> None:
+        """Accept the conversation's activities (of ``kind`` only, say "message" to let typing indicators through) and
+        answer none of them until ``release``."""
         self.hanging[conversation_id] = asyncio.Event()
+        self.hung_kinds[conversation_id] = kind
 
     def release(self, conversation_id: str) -> None:
         """Answer the conversation's held activities, and the ones after them at once."""
+        self.hung_kinds.pop(conversation_id)
         self.hanging.pop(conversation_id).set()
 
     async def _receive(self, request: web.Request) -> web.Response:
         conversation_id = request.match_info["conversation_id"]
         activity = await request.json()
-        if conversation_id in self.hanging:
+        if conversation_id in self.hanging and self.hung_kinds[conversation_id] in (None, activity.get("type")):
             self.in_flight[conversation_id] += 1
             self.most_in_flight[conversation_id] = max(self.most_in_flight[conversation_id], self.in_flight[conversation_id])
             try:

@@ -31,10 +31,10 @@ from bot.teams.server import create_app
 from bot.telegram.runner import build_application, running
 from index.config import Settings
 from tests.support.paths import EVAL_DIR
+from tests.support.redis import redis_server
 from tests.support.teams import Connector, channel_message, new_conversation_id, serving, teams_message
 from tests.support.telegram import TOKEN, FakeBotApi, message
 from tests.test_answering import run_cli
-from tests.test_followup import redis_server
 
 DIALOGUES = {d.id: d for d in load_dialogues(EVAL_DIR / "dialogues.jsonl")}
 # One dialogue of each kind.

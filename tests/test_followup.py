@@ -8,14 +8,8 @@ Redis against a real redis-server started here.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
-import shutil
-import socket
-import subprocess
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -38,6 +32,7 @@ from bot.followup import (
 )
 from index.due_dates import financial_year_of
 from tests.support.paths import EVAL_DIR
+from tests.support.redis import redis_server
 
 PASSAGE = (CitedPassage("cw-phm-roadmap", 15, "The chair of the DTB also co-chairs the PHM Board."),)
 
@@ -1090,41 +1085,6 @@ async def test_memory_store_forgets_an_idle_conversation_and_keeps_conversations
     assert [t.question for t in await store.load("teams:b")] == ["b2"]  # saved 2 s ago
     await store.clear("teams:b")
     assert await store.load("teams:b") == ()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextlib.contextmanager
-def redis_server(folder: Path, password: str | None = None) -> Iterator[str]:
-    """A real redis-server on a free port of 127.0.0.1, without persistence; yields its URL, stops it after."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server is not installed (.ci/run installs it)")
-    port = _free_port()
-    options = ["--requirepass", password] if password else []
-    server = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(folder), *options],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("redis-server did not start") from None
-                time.sleep(0.05)
-        yield f"redis://{f':{password}@' if password else ''}127.0.0.1:{port}/0"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -96,6 +96,49 @@ class MemoryStore:
         self._turns.pop(key, None)
 
 
+class RedisConnection:
+    """A Redis client whose calls give up after ``timeout`` and never raise: a failure returns None and is logged once
+    per kind until Redis answers again, naming where Redis is (never its password). Shared by a ``RedisStore`` and the
+    conversations' lock (``bot.conversation_locks``), so Redis answering again is said once for both."""
+
+    def __init__(self, url: str, timeout: float = REDIS_TIMEOUT_SECONDS) -> None:
+        from redis import asyncio as aioredis
+
+        self.timeout = timeout
+        self.redis = aioredis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
+        self.where = _redacted(url)
+        self._failing: set[str] = set()  # the kinds of Redis failure logged since it last answered
+        self._warned: set[str] = set()  # every kind of warning logged since then (a state it gave unreadable, say)
+
+    async def call(self, doing: str, command: Callable[[], Awaitable[_Result]], meanwhile: str) -> _Result | None:
+        """``command``'s result, or None when Redis failed it or took longer than the timeout; the warning then says
+        what could not be done (``doing``: "read a conversation") and what happens ``meanwhile``."""
+        from redis.exceptions import RedisError
+
+        try:
+            async with asyncio.timeout(self.timeout):  # the client's retries too: a message waits at most this long
+                result = await command()
+        except (RedisError, OSError, TimeoutError) as error:
+            failure = f"{doing}:{type(error).__name__}"
+            self._failing.add(failure)
+            self.warn_once(failure, f"could not {doing} in Redis at {self.where} ({type(error).__name__}); {meanwhile} until it answers")
+            return None
+        if self._failing:
+            logger.info("Redis at %s answers again", self.where)
+            self._failing.clear()
+            self._warned.clear()
+        return result
+
+    def warn_once(self, kind: str, message: str) -> None:
+        """Log ``message``, unless a warning of its ``kind`` was logged since Redis last failed and answered again."""
+        if kind not in self._warned:
+            self._warned.add(kind)
+            logger.warning("Conversation store: %s", message)
+
+    async def close(self) -> None:
+        await self.redis.aclose()
+
+
 class RedisStore:
     """Conversations in Redis, as JSON under one key each, expiring after ``idle_seconds`` without a save.
 
@@ -104,13 +147,9 @@ class RedisStore:
     """
 
     def __init__(self, url: str, idle_seconds: float = DEFAULT_IDLE_SECONDS, timeout: float = REDIS_TIMEOUT_SECONDS) -> None:
-        from redis import asyncio as aioredis
-
         self.idle_seconds = idle_seconds
-        self.timeout = timeout
-        self.redis = aioredis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
-        self._where = _redacted(url)
-        self._failing: set[str] = set()  # the kinds of failure logged since Redis last answered
+        self.connection = RedisConnection(url, timeout)
+        self.redis = self.connection.redis
 
     async def load(self, key: str) -> tuple[Turn, ...]:
         raw = await self._call("read", lambda: self._read(KEY_PREFIX + key))
@@ -132,8 +171,8 @@ class RedisStore:
         except (ValueError, TypeError, KeyError, AttributeError, RecursionError, OverflowError) as error:
             # Not JSON, or not turns this version knows (a newer replica's fields or values; a count of Infinity, which
             # int() overflows on): a conversation without context.
-            self._warn_once("unreadable", f"a conversation's stored state could not be read ({type(error).__name__}); "
-                            "it is answered as a new conversation")
+            self.connection.warn_once("unreadable", f"a conversation's stored state could not be read ({type(error).__name__}); "
+                                      "it is answered as a new conversation")
             return ()
 
     async def _read(self, full_key: str) -> bytes | None:
@@ -155,28 +194,11 @@ class RedisStore:
         await self._call("clear", lambda: self.redis.delete(KEY_PREFIX + key))
 
     async def close(self) -> None:
-        await self.redis.aclose()
+        await self.connection.close()
 
     async def _call(self, kind: str, command: Callable[[], Awaitable[_Result]]) -> _Result | None:
         """``command``'s result, or None when Redis failed it or took longer than the timeout."""
-        from redis.exceptions import RedisError
-
-        try:
-            async with asyncio.timeout(self.timeout):  # the client's retries too: a message waits at most this long
-                result = await command()
-        except (RedisError, OSError, TimeoutError) as error:
-            self._warn_once(f"{kind}:{type(error).__name__}", f"could not {kind} a conversation in Redis at {self._where} "
-                            f"({type(error).__name__}); messages are answered without their conversation until it answers")
-            return None
-        if self._failing - {"unreadable"}:
-            logger.info("Redis at %s answers again", self._where)
-            self._failing.clear()
-        return result
-
-    def _warn_once(self, kind: str, message: str) -> None:
-        if kind not in self._failing:
-            self._failing.add(kind)
-            logger.warning("Conversation store: %s", message)
+        return await self.connection.call(f"{kind} a conversation", command, "messages are answered without their conversation")
 
 
 def _fits(value: Any, hint: Any) -> bool:

@@ -24,11 +24,11 @@ from typing import TypeVar
 from bot.answering import MAX_QUESTION_CHARS, Answer, AnsweringService, too_long
 from bot.briefing import DOCX_MEDIA_TYPE, Briefing, BriefingWriter, briefing_docx, docx_name, render_markdown
 from bot.briefing.writer import Point
+from bot.conversation_locks import ConversationLocks, locks_for
 from bot.conversation_store import ConversationStore, MemoryStore
 from bot.facts import message_as_read, without_courtesy
 from bot.follow_answers import FollowUpAnswerer
 from bot.followup import CitedPassage, FollowUpKind, Resolution, Turn, is_reset, remember, up_to_reply
-from bot.keyed_locks import KeyedLocks
 from bot.lru import LRUCache
 from index.text import collapse_whitespace
 
@@ -139,14 +139,16 @@ class Conversation:
 
     Messages that carry a conversation key are read with that conversation's
     recent turns (``bot.followup``), kept in ``store``; messages without one stand alone.
+    A conversation's messages are answered one at a time under ``locks``: by default the lock that goes with the store
+    (``locks_for``), shared through Redis by replicas that share a Redis store.
     """
 
-    def __init__(self, service: AnsweringService, store: ConversationStore | None = None) -> None:
+    def __init__(self, service: AnsweringService, store: ConversationStore | None = None, locks: ConversationLocks | None = None) -> None:
         self.service = service
         self.store: ConversationStore = store if store is not None else MemoryStore()
+        self.locks: ConversationLocks = locks if locks is not None else locks_for(self.store)
         self.followups = FollowUpAnswerer(service)
         self._resets: LRUCache[str, int] = LRUCache(RESETS_REMEMBERED)
-        self._one_at_a_time: KeyedLocks[str] = KeyedLocks()
         self._reset_count = itertools.count(1)
         # Answering is CPU work: a pool of its own, sized to the cores, keeps it off the event
         # loop without starving the threads the channel libraries use for their own I/O.
@@ -172,12 +174,13 @@ class Conversation:
         """Held by a channel from working out a reply (``work_out``) to keeping its turn: a second message of the
         conversation is read once the first's turn is kept. Two messages sent together ("what's due in 23/24?", then
         "more" at once) had both read the conversation before either reply was sent, and "more" found nothing to
-        continue; and the later save had dropped the earlier turn (a review). In this process only (behind several
-        replicas, Teams sends a conversation's messages to any)."""
+        continue; and the later save had dropped the earlier turn (a review). Across replicas when they share a Redis
+        store (``locks``): Teams sends a conversation's messages to any of them, and "more" at one had read the
+        conversation while another still sent the listing's reply (issue 16)."""
         if conversation is None:
             yield
             return
-        async with self._one_at_a_time.held(conversation):
+        async with self.locks.held(conversation):
             yield
 
     async def work_out(self, text: str, conversation: str | None = None, replying_to: str | None = None) -> PendingReply:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import socket
 import threading
 import time
@@ -28,11 +29,15 @@ from botframework.connector.auth import ChannelValidation
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-from bot.conversation import HELP_TEXT
+from bot.answering import AnsweringService
+from bot.conversation import HELP_TEXT, Conversation
+from bot.conversation_locks import RedisLocks
+from bot.conversation_store import RedisStore
 from bot.teams.bot import NOT_ALLOWED
 from bot.teams.server import create_app
 from index.config import Settings
 from tests.support.login import ACCESS_TOKEN, IdentityEndpoint, SignInProxy, served_in_a_thread, write_json
+from tests.support.redis import redis_server
 from tests.support.teams import (
     BOT,
     TENANT,
@@ -491,6 +496,79 @@ async def test_messages_behind_a_held_reply_get_their_posts_answered_in_time_and
     sent = connector.sent_to(conversation_id)
     for activity in (listing, *mores):  # each answered once, its typing indicator before its reply
         assert [p.activity["type"] for p in sent if p.reply_to_id == activity["id"]] == ["typing", "message"]
+
+
+# -- replicas behind one endpoint, sharing conversations through Redis ------------------------------
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory) -> Iterator[str]:
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url
+
+
+@asynccontextmanager
+async def replicas(settings: Settings, service: AnsweringService, redis_url: str) -> AsyncIterator[tuple[str, str, RedisStore]]:
+    """Two bot apps sharing one Redis, as two replicas behind one Bot Framework endpoint: their URLs, and one's store.
+    Their locks expire a second after their last renewal, so a turn held longer than that is held by renewals."""
+    stores = [RedisStore(redis_url), RedisStore(redis_url)]
+    apps = [create_app(settings, Conversation(service, store, RedisLocks(store.connection, ttl=1.0))) for store in stores]
+    try:
+        async with serving(apps[0]) as first, serving(apps[1]) as second:
+            yield first, second, stores[0]
+    finally:
+        for store in stores:
+            await store.close()
+
+
+async def test_more_sent_to_another_replica_while_the_listing_is_sent_continues_the_listing(http, settings, service, redis_url):
+    """Issue 16: behind one endpoint, "more" reached a second replica while the first was still sending the listing's
+    reply; it read the conversation before the listing was kept, and had nothing to continue."""
+    conversation_id = new_conversation_id()
+    patient = replace(settings, teams_send_timeout_seconds=60.0)  # longer than the test: no send gives up
+    async with Connector().running() as holding, Connector().running() as connector, replicas(patient, service, redis_url) as (first, second, store):
+        holding.hang(conversation_id, "message")
+        try:
+            listed = asyncio.create_task(post(http, first, teams_message("what's due in 23/24?", holding.url, conversation_id)))
+            await until(lambda: holding.in_flight[conversation_id])  # the listing's reply is at the connector, its turn not kept
+            locked = {key: await store.redis.get(key) for key in await store.redis.keys("ics-bot:lock:*")}
+            more = await asyncio.wait_for(post(http, second, teams_message("more", connector.url, conversation_id)), CONNECTOR_PATIENCE)
+            holding.release(conversation_id)
+            await until(lambda: connector.messages_to(conversation_id))
+        finally:
+            if conversation_id in holding.hanging:
+                holding.release(conversation_id)
+        statuses = (await listed, more)
+
+    shown = connector.messages_to(conversation_id)
+    assert len(shown) == 1 and "Actions 16" in shown[0]["text"], shown
+    assert statuses == (201, 202)  # "more" waited in line at the second replica
+    # The lock is the conversation's key and a token: nothing the user wrote.
+    assert list(locked) == [f"ics-bot:lock:teams:{conversation_id}".encode()]
+    assert re.fullmatch(rb"[0-9a-f]{32}", next(iter(locked.values())))
+
+
+async def test_conversations_at_replicas_sharing_redis_never_wait_for_each_other(http, settings, service, redis_url):
+    """The shared lock is a conversation's: while one conversation's reply is held at the connector, another conversation
+    is answered at once at either replica, not after waiting in line (202)."""
+    held_id, other_id = new_conversation_id(), new_conversation_id()
+    patient = replace(settings, teams_send_timeout_seconds=60.0)
+    async with Connector().running() as connector, replicas(patient, service, redis_url) as (first, second, _store):
+        connector.hang(held_id, "message")
+        try:
+            listed = asyncio.create_task(post(http, first, teams_message("what's due in 23/24?", connector.url, held_id)))
+            await until(lambda: connector.in_flight[held_id])
+            others = [
+                await asyncio.wait_for(post(http, url, teams_message("help", connector.url, other_id)), CONNECTOR_PATIENCE)
+                for url in (first, second)
+            ]
+            still_held = not listed.done()
+        finally:
+            connector.release(held_id)
+        assert await listed == 201
+
+    assert still_held and others == [201, 201]
+    assert [is_the_help(m["text"]) for m in connector.messages_to(other_id)] == [True, True]
 
 
 async def until(condition, timeout: float = 10) -> None:

@@ -1,0 +1,143 @@
+"""A conversation's messages answered one at a time, in one process or across replicas.
+
+``Conversation.one_at_a_time`` holds a conversation from working out a reply to
+keeping its turn, so that a message is read once the turn before it is kept
+("what's due in 23/24?" then "more" at once: "more" continues the listing).
+Two locks behind one small interface, as there are two stores beside it
+(``bot.conversation_store``): in this process's memory (the default), and in
+Redis with the Redis store, because the Bot Connector sends a conversation's
+messages to any replica behind its endpoint.
+
+The Redis lock is one key per conversation, ``ics-bot:lock:`` and the
+conversation's key (which names the chat, never what was said), holding a
+random token of its holder's. It is taken with SET NX PX; given back by a
+script that deletes it only while it holds that token, so a holder whose lock
+expired never frees another's; and renewed by its holder while held, so that
+it can expire soon after a replica that dies holding it (``LOCK_TTL_SECONDS``).
+A waiter asks again with a short backoff; in one process only the first waiter
+of a conversation asks Redis, the others waiting in order for the process's
+own lock first. Between replicas the first to ask after the lock is given back
+has it: two messages sent at once to two replicas are answered one after the
+other, in either order.
+
+Like the store, the lock is a convenience, never a condition of answering:
+when Redis cannot be reached a message is answered without waiting for other
+replicas, and a warning is logged once, naming where Redis is, never its
+password. The scripts run GETRANGE, SET and DEL, the commands the store runs, so
+a Redis user limited by ACL to the store's commands needs only EVAL besides.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Protocol
+
+from bot.conversation_store import ConversationStore, RedisConnection, RedisStore
+from bot.keyed_locks import KeyedLocks
+
+LOCK_PREFIX = "ics-bot:lock:"  # under the store's ics-bot:*, which an ACL names
+# How long a conversation's lock outlives its holder's last renewal: a replica that dies holding one (stopped mid-answer)
+# keeps its conversation waiting this long at most. Set by hand: a holder renews every third of it, so it keeps its lock
+# through two renewals lost to Redis not answering (each given up after REDIS_TIMEOUT_SECONDS, 1 s); and it is under the
+# Bot Connector's 15 s, so the delivery again of the message a dead replica was answering finds its conversation free.
+LOCK_TTL_SECONDS = 10.0
+RENEWALS_PER_TTL = 3
+# A waiter asks Redis again after POLL_FIRST_SECONDS, the pause doubling up to POLL_MOST_SECONDS, each pause cut by up to
+# half at random so that two replicas' waiters do not ask in step. Set by hand: a turn takes from milliseconds (help, a
+# reset) to seconds (a briefing), so the first asks come quickly, and a long wait costs Redis five asks a second per
+# waiting conversation and replica; a message starts at most 0.2 s after the turn before it ends.
+POLL_FIRST_SECONDS = 0.01
+POLL_MOST_SECONDS = 0.2
+# Deletes the lock, or renews it for ARGV[2] ms, only while it holds its holder's token (ARGV[1]). GETRANGE reads it as
+# GET would (a missing key reads as "", which no token is): the store's own command, which its ACL allows.
+_GIVE_BACK = "if redis.call('getrange', KEYS[1], 0, -1) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
+_RENEW = (
+    "if redis.call('getrange', KEYS[1], 0, -1) == ARGV[1] then redis.call('set', KEYS[1], ARGV[1], 'px', ARGV[2]) return 1 end "
+    "return 0"
+)
+_MEANWHILE = "messages are answered without waiting for other replicas"
+
+
+class ConversationLocks(Protocol):
+    """A lock per conversation key: ``async with locks.held(key):`` holds it, waiting for it first."""
+
+    def held(self, key: str) -> AbstractAsyncContextManager[None]: ...
+
+
+class MemoryLocks(KeyedLocks[str]):
+    """In this process: one asyncio lock per conversation, first come first served."""
+
+
+class RedisLocks:
+    """Shared through Redis by every replica using it (see the module's docstring); first this process's own lock."""
+
+    def __init__(self, connection: RedisConnection, ttl: float = LOCK_TTL_SECONDS) -> None:
+        self.connection = connection
+        self.ttl = ttl
+        self._here: KeyedLocks[str] = KeyedLocks()
+
+    @asynccontextmanager
+    async def held(self, key: str) -> AsyncIterator[None]:
+        """Hold ``key``'s lock in this process, then in Redis, renewing it there until let go. A holder cancelled just as
+        Redis took its lock leaves it to expire (``ttl``)."""
+        async with self._here.held(key):
+            full_key = LOCK_PREFIX + key
+            token = await self._take(full_key)
+            if token is None:  # Redis did not answer: not shared with other replicas
+                yield
+                return
+            renewing = asyncio.create_task(self._keep_renewed(full_key, token))
+            try:
+                yield
+            finally:
+                renewing.cancel()  # not awaited: a renewal still running finds the lock gone, or another's, and does nothing
+                await self._give_back(full_key, token)
+
+    @property
+    def _ttl_ms(self) -> int:
+        return max(1, round(self.ttl * 1000))
+
+    async def _take(self, full_key: str) -> str | None:
+        """Wait until the lock is taken; the token it holds, or None when Redis could not be asked."""
+        token = secrets.token_hex(16)
+        pause = POLL_FIRST_SECONDS
+        while True:
+            taken = await self.connection.call("take a conversation's lock", lambda: self._set_if_free(full_key, token), _MEANWHILE)
+            if taken is None:
+                return None
+            if taken:
+                return token
+            await asyncio.sleep(pause * random.uniform(0.5, 1.0))
+            pause = min(2 * pause, POLL_MOST_SECONDS)
+
+    async def _set_if_free(self, full_key: str, token: str) -> bool:
+        return bool(await self.connection.redis.set(full_key, token, nx=True, px=self._ttl_ms))
+
+    async def _keep_renewed(self, full_key: str, token: str) -> None:
+        """Renew the lock every ``ttl / RENEWALS_PER_TTL`` until cancelled, or until it is found expired (logged: the
+        event loop or Redis stalled longer than ``ttl``, and another replica may have answered meanwhile)."""
+        while True:
+            await asyncio.sleep(self.ttl / RENEWALS_PER_TTL)
+            renewed = await self.connection.call(
+                "renew a conversation's lock", lambda: self.connection.redis.eval(_RENEW, 1, full_key, token, self._ttl_ms), _MEANWHILE
+            )
+            if renewed == 0:
+                self.connection.warn_once("lock expired", "a conversation's lock expired while its message was answered; "
+                                          "another replica may have answered the next message before this one's turn was kept")
+                return
+
+    async def _give_back(self, full_key: str, token: str) -> None:
+        await self.connection.call(
+            "give back a conversation's lock", lambda: self.connection.redis.eval(_GIVE_BACK, 1, full_key, token),
+            f"a conversation's next message waits up to {self.ttl:g} s for its lock to expire",
+        )
+
+
+def locks_for(store: ConversationStore) -> ConversationLocks:
+    """The lock that goes with ``store``: shared through its Redis by the replicas that share its conversations, or in
+    this process for a store in memory."""
+    return RedisLocks(store.connection) if isinstance(store, RedisStore) else MemoryLocks()

@@ -1,0 +1,108 @@
+"""The conversation lock shared through Redis (``bot.conversation_locks``), against a real redis-server started here.
+
+How replicas use it is tested through the Teams endpoint (``test_teams_faults``); here, what the lock itself promises: a
+holder that dies frees its conversation once its lock expires, a live holder keeps it past that, and a Redis user
+limited to the commands the bot runs can take it and give it back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+
+from bot.conversation_locks import LOCK_PREFIX, RedisLocks
+from bot.conversation_store import RedisConnection
+from tests.support.paths import REPO
+from tests.support.redis import redis_server
+
+# A guard on waits that should end at once, or once a lock of a second expired: far longer than either.
+GUARD_SECONDS = 10.0
+# Takes a conversation's lock, says so, and waits to be killed.
+HOLDER = """
+import asyncio, sys
+from bot.conversation_locks import RedisLocks
+from bot.conversation_store import RedisConnection
+
+async def hold(url, key, ttl):
+    async with RedisLocks(RedisConnection(url), ttl=ttl).held(key):
+        print("held", flush=True)
+        await asyncio.Event().wait()
+
+asyncio.run(hold(sys.argv[1], sys.argv[2], float(sys.argv[3])))
+"""
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory) -> Iterator[str]:
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url
+
+
+@pytest.fixture
+async def connection(redis_url) -> AsyncIterator[RedisConnection]:
+    connection = RedisConnection(redis_url)
+    yield connection
+    await connection.close()
+
+
+async def test_a_lock_whose_holder_died_expires(redis_url, connection):
+    """A replica killed while answering a message leaves its conversation's lock behind: another replica has it once it
+    expires (the holder renews it no more), not never."""
+    key = "teams:a:dead-holder"
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, redis_url, key, "1.0"], cwd=REPO, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    finally:
+        holder.kill()
+        holder.wait()
+    dead_token = await connection.redis.get(LOCK_PREFIX + key)
+    assert dead_token and await connection.redis.pttl(LOCK_PREFIX + key) > 0  # left behind, with an expiry
+
+    async with asyncio.timeout(GUARD_SECONDS), RedisLocks(connection).held(key):
+        assert await connection.redis.get(LOCK_PREFIX + key) not in (None, dead_token)
+    assert await connection.redis.get(LOCK_PREFIX + key) is None  # given back
+
+
+async def test_a_live_holder_keeps_its_lock_past_its_expiry_and_the_next_has_it_once_given_back(connection):
+    """The holder renews its lock: a turn longer than the lock's expiry (a briefing, a send the connector holds) keeps its
+    conversation, and another replica's message waits for it to be given back."""
+    key = "teams:a:long-turn"
+    holder, other = RedisLocks(connection, ttl=0.3), RedisLocks(connection, ttl=0.3)  # two replicas
+    order: list[str] = []
+
+    async def wait_then_hold() -> None:
+        async with other.held(key):
+            order.append("other")
+
+    async with holder.held(key):
+        waiting = asyncio.create_task(wait_then_hold())
+        await asyncio.sleep(1.2)  # four expiries: time passing, not a way to sequence events
+        order.append("holder")
+    await asyncio.wait_for(waiting, GUARD_SECONDS)
+    assert order == ["holder", "other"]
+
+
+async def test_a_redis_user_allowed_the_stores_commands_and_eval_holds_and_gives_back_locks(redis_url, connection, caplog):
+    """The lock's scripts run only the store's commands (GETRANGE, SET, DEL), so a Redis user limited by ACL to those
+    needs EVAL besides, and nothing else."""
+    await connection.redis.execute_command(
+        "ACL", "SETUSER", "icslock", "on", ">lockpw", "~ics-bot:*", "+getrange", "+set", "+del", "+eval", "+@connection"
+    )
+    limited = RedisConnection(redis_url.replace("redis://", "redis://icslock:lockpw@"))
+    key = "teams:a:limited-user"
+    try:
+        locks = RedisLocks(limited, ttl=0.3)
+        with caplog.at_level(logging.INFO):
+            async with asyncio.timeout(GUARD_SECONDS), locks.held(key):
+                await asyncio.sleep(0.5)  # past the expiry: the renewal script ran under the limited user
+                assert await connection.redis.pttl(LOCK_PREFIX + key) > 0
+        assert await connection.redis.exists(LOCK_PREFIX + key) == 0
+        assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]  # no command was refused
+    finally:
+        await limited.close()
+        await connection.redis.execute_command("ACL", "DELUSER", "icslock")

@@ -42,8 +42,8 @@ LOGGED_CHARS = 40
 # How long a message may wait behind its conversation's earlier messages before the Bot Connector's POST of it is
 # answered, the message waiting on in this process. Set by hand: the connector gives up on a POST after about 15 s and
 # delivers it again; once in its turn a message is worked out (a second or two; a briefing several on a busy machine)
-# and sent (milliseconds to a healthy connector), so 5 s in line leaves that about 10 s. Shorter only answers more POSTs
-# early, which costs nothing.
+# and sent (milliseconds to a healthy connector), so 5 s in line leaves that about 10 s. Shorter answers more POSTs
+# early, each then without the 503 that lets the connector retry a message whose reply the bot could not sign.
 WAIT_IN_LINE_SECONDS = 5.0
 # Set by the server for the turn it runs (``server.messages``): the bot sets the event when the turn's message has waited
 # WAIT_IN_LINE_SECONDS for its conversation. Unset (None) for turns run any other way.

@@ -22,16 +22,17 @@ a conversation's messages are answered one at a time (``bot.teams.bot``), and a
 message sent behind others ("more" twice after a listing, a second question
 before the first's answer) waited for each of them, past the connector's 15 s.
 So a message still waiting for its conversation after ``WAIT_IN_LINE_SECONDS``
-gets 202 at once and waits on in this process (``TURNS``): the user sees every
-reply once, in the order the messages came, each as soon as the ones before it
-were sent, and no message is delivered again to be answered twice (by another
-replica) or out of order. The price: such a message's own reply, should the
-bot's sign-in fail for it, is logged and not retried (nothing will deliver it
-again), where one answered in time gets 503. A user's apology ("please ask
-again") was not chosen instead: it loses the message the user already sent.
-A delivery again of a message still being answered waits for its outcome the
-same while, then gets 202 too. A stopping server answers what is in line first,
-for up to ``DRAIN_SECONDS``.
+(``bot.teams.bot``) gets 202 at once and waits on in this process (``TURNS``):
+the user sees every reply once, in the order the messages came, each as soon
+as the ones before it were sent, and no message is delivered again to be
+answered twice (by another replica) or out of order. The price: should the
+bot's sign-in fail for such a message's reply, that is logged and not retried
+(nothing will deliver the message again), where a message answered in time
+gets 503. An apology asking the user to send it again was not chosen: it loses
+the message the user already sent. A delivery again of an activity still being
+answered waits for its outcome, as before, or gets 202 too once the first waits
+in line. A stopping server answers what is in line first, for up to
+``DRAIN_SECONDS``.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ from msrest.exceptions import ClientRequestError, DeserializationError, HttpOper
 from bot.conversation import Conversation
 from bot.lru import LRUCache
 from bot.runtime import load_conversation, watching
-from bot.teams.bot import IN_LINE, WAIT_IN_LINE_SECONDS, KnowledgeBot, logged
+from bot.teams.bot import IN_LINE, KnowledgeBot, logged
 from bot.teams.feedback import FeedbackLog
 from bot.teams.render import TEAMS_CHANNEL
 from bot.teams.sends import ConnectorSends, ConnectorUnreachable
@@ -80,9 +81,8 @@ ADAPTER = web.AppKey("adapter", CloudAdapter)
 BOT = web.AppKey("bot", KnowledgeBot)
 CONVERSATION = web.AppKey("conversation", Conversation)
 SENDS = web.AppKey("sends", ConnectorSends)
-# Activities already taken, by conversation, kind and id, each with the outcome of its answer (True: answered), so one
-# delivered again is not answered again. Set by hand: far more than the Bot Connector's retries span (seconds), in a few
-# megabytes at most.
+# Activities already taken, by conversation, kind and id, each a ``Delivery``, so one delivered again is not answered
+# again. Set by hand: far more than the Bot Connector's retries span (seconds), in a few megabytes at most.
 SEEN_ACTIVITIES = 10_000
 SEEN = web.AppKey("seen", LRUCache)
 # The turns being run, kept here so that one whose POST was answered while its message waited in line runs on.
@@ -104,6 +104,15 @@ MAX_LIST_ITEMS = 1_000
 # What of an activity checking its token needs (botbuilder reads its channel and serviceUrl, and in Emulator mode its
 # recipient and relatesTo), and the log lines about it its type.
 ADDRESSING = ("type", "channelId", "serviceUrl", "recipient", "relatesTo")
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """An activity taken (``SEEN``): the outcome of its turn to come (True: answered; False: not, so a delivery again is
+    answered), and whether its message waits in line, its POST answered 202 (``bot.teams.bot.IN_LINE``)."""
+
+    answered: asyncio.Future[bool]
+    in_line: asyncio.Event
 
 
 @dataclass(frozen=True)
@@ -172,22 +181,21 @@ async def messages(request: web.Request) -> web.StreamResponse:
         # The Bot Connector retries an activity it thinks was lost: answering it again moved a conversation on twice
         # ("more" gave actions 16-30, then 31-45: an attack review). A retry that comes while the first delivery is
         # still being answered waits for its outcome: when that fails (the bot could not sign in to send), the retry
-        # is answered, not dropped (a review: the message had gone unanswered). Not past WAIT_IN_LINE_SECONDS: the first
-        # is waiting in line, and will be answered (see the module's docstring).
-        try:
-            if await asyncio.wait_for(asyncio.shield(earlier), WAIT_IN_LINE_SECONDS):
-                logger.info("Ignored a %r activity delivered again", logged(activity.type))
-                return web.Response(status=200)
-        except TimeoutError:
-            logger.info("A %r activity delivered again is still being answered", logged(activity.type))
+        # is answered, not dropped (a review: the message had gone unanswered). Not once the first waits in line: it
+        # will be answered (see the module's docstring).
+        await _until_done_or_set(earlier.answered, earlier.in_line)
+        if not earlier.answered.done():
+            logger.info("A %r activity delivered again is waiting in line to be answered", logged(activity.type))
             return web.Response(status=202)
-    answered: asyncio.Future[bool] = loop.create_future()
+        if earlier.answered.result():
+            logger.info("Ignored a %r activity delivered again", logged(activity.type))
+            return web.Response(status=200)
+    delivery = Delivery(loop.create_future(), asyncio.Event())
     if key:
-        seen.put(key, answered)  # now, so that a retry arriving while this turn runs waits for it (above)
-    in_line = asyncio.Event()
-    turn = _start_turn(request.app, authenticated, activity, key, answered, in_line)
+        seen.put(key, delivery)  # now, so that a retry arriving while this turn runs waits for it (above)
+    turn = _start_turn(request.app, authenticated, activity, key, delivery)
     try:
-        await _until_ended_or_in_line(turn, in_line)
+        await _until_done_or_set(turn, delivery.in_line)
     finally:
         if not turn.done():  # its POST is answered (below, or the request was dropped) before it ends
             turn.add_done_callback(_log_unheard_failure)
@@ -208,13 +216,13 @@ async def messages(request: web.Request) -> web.StreamResponse:
 
 def _start_turn(
     app: web.Application, authenticated: AuthenticateRequestResult, activity: Activity, key: tuple[str, str, str] | None,
-    answered: asyncio.Future[bool], in_line: asyncio.Event,
+    delivery: Delivery,
 ) -> asyncio.Task[InvokeResponse | None]:
     """The activity's turn, run as a task of the app's (``TURNS``), so that it runs on when its POST is answered first;
-    ``in_line`` is its ``IN_LINE``, for the bot to set."""
+    the delivery's ``in_line`` is its ``IN_LINE``, for the bot to set."""
     context = copy_context()
-    context.run(IN_LINE.set, in_line)
-    turn = asyncio.create_task(_run_turn(app, authenticated, activity, key, answered), context=context)
+    context.run(IN_LINE.set, delivery.in_line)
+    turn = asyncio.create_task(_run_turn(app, authenticated, activity, key, delivery), context=context)
     app[TURNS].add(turn)
     turn.add_done_callback(app[TURNS].discard)
     return turn
@@ -222,23 +230,24 @@ def _start_turn(
 
 async def _run_turn(
     app: web.Application, authenticated: AuthenticateRequestResult, activity: Activity, key: tuple[str, str, str] | None,
-    answered: asyncio.Future[bool],
+    delivery: Delivery,
 ) -> InvokeResponse | None:
     """botbuilder's turn, and its outcome noted for deliveries again (``SEEN``): answered, or forgotten so they are."""
     try:
         invoke_response = await app[ADAPTER].process_activity(authenticated, activity, app[BOT].on_turn)
     except BaseException:
-        _forget(app[SEEN], key, answered)  # the turn did not finish (or could not sign in to reply): its retry is answered
+        _forget(app[SEEN], key, delivery)  # the turn did not finish (or could not sign in to reply): its retry is answered
         raise
-    answered.set_result(True)
+    delivery.answered.set_result(True)
     return invoke_response
 
 
-async def _until_ended_or_in_line(turn: asyncio.Task[InvokeResponse | None], in_line: asyncio.Event) -> None:
-    """Wait for ``turn`` to end, or for its message to have waited ``WAIT_IN_LINE_SECONDS`` for its conversation."""
-    waiting = asyncio.ensure_future(in_line.wait())
+async def _until_done_or_set(future: asyncio.Future[Any], event: asyncio.Event) -> None:
+    """Wait for ``future`` (a turn, its outcome) to be done or for ``event`` (its message waiting in line) to be set;
+    neither is cancelled."""
+    waiting = asyncio.ensure_future(event.wait())
     try:
-        await asyncio.wait((turn, waiting), return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait((future, waiting), return_when=asyncio.FIRST_COMPLETED)
     finally:
         waiting.cancel()
 
@@ -247,11 +256,11 @@ def _log_unheard_failure(turn: asyncio.Task[InvokeResponse | None]) -> None:
     """A turn whose POST was answered before it ended has ended: say if its reply could not be sent, as nothing will
     deliver the message again. Its other failures were told the user (``apologise``)."""
     if turn.cancelled():
-        logger.warning("A message whose POST was answered while it waited in line got no reply: the server stopped first")
+        logger.warning("A message whose POST was answered before its turn ended got no reply: the server stopped first")
     elif isinstance(error := turn.exception(), SignInUnavailable):
-        logger.warning("A message whose POST was answered while it waited in line got no reply: the bot's sign-in for its replies failed (%s)", error)
+        logger.warning("A message whose POST was answered before its turn ended got no reply: the bot's sign-in for its replies failed (%s)", error)
     elif error is not None:
-        logger.warning("A message whose POST was answered while it waited in line got no reply (%s)", type(error).__name__)
+        logger.warning("A message whose POST was answered before its turn ended got no reply (%s)", type(error).__name__)
 
 
 def _key(activity: Activity) -> tuple[str, str, str] | None:
@@ -259,11 +268,11 @@ def _key(activity: Activity) -> tuple[str, str, str] | None:
     return (activity.conversation.id, str(activity.type), activity.id) if activity.id else None
 
 
-def _forget(seen: LRUCache[tuple[str, str, str], asyncio.Future[bool]], key: tuple[str, str, str] | None, answered: asyncio.Future[bool]) -> None:
+def _forget(seen: LRUCache[tuple[str, str, str], Delivery], key: tuple[str, str, str] | None, delivery: Delivery) -> None:
     """The activity was not answered: forget it, so a retry (one waiting already, or one to come) is answered."""
     if key:
         seen.pop(key)
-    answered.set_result(False)
+    delivery.answered.set_result(False)
 
 
 def _is_bearer(header: str) -> bool:

@@ -3,7 +3,8 @@
 It implements the methods the bot uses, with Telegram's answers in the
 shapes python-telegram-bot parses, and records every call. Tests push
 updates into its queue (``getUpdates`` long-polls on it, with Telegram's
-offset semantics), inject failures, and wait for the calls the bot makes.
+offset semantics), inject failures, make the Bot API unreachable for a while,
+and wait for the calls the bot makes.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import contextlib
 import itertools
 import json
 import re
+import socket
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -60,7 +62,9 @@ class FakeBotApi:
         self._failures: dict[str, list[tuple[int, int | None]]] = {}
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
+        self._site: web.TCPSite | None = None
         self.port = 0
+        self.reachable = True  # False while ``unreachable``
         self.get_updates_delay = 0.0  # seconds each getUpdates answer waits first: a slow Bot API
 
     @property
@@ -72,12 +76,35 @@ class FakeBotApi:
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        self._site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await self._site.start()
         self.port = self._runner.addresses[0][1]
 
     async def stop(self) -> None:
         if self._runner is not None:  # never started
             await self._runner.cleanup()
+
+    @contextlib.asynccontextmanager
+    async def unreachable(self) -> AsyncIterator[None]:
+        """For the block, no connection to the Bot API completes, as on a network that drops packets: its port listens
+        with a backlog already full (one connection of our own in its one place), so every connect waits until it times
+        out; connections already open close once their answer in progress is sent. Listening as before after."""
+        if self._runner is None or self._site is None:
+            raise RuntimeError("the Bot API was not started")
+        await self._site.stop()  # no awaiting inside: nothing connects in between
+        self._runner.server.pre_shutdown()  # type: ignore[union-attr]  # set up by start
+        self.reachable = False
+        with socket.socket() as listener:
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            listener.bind(("127.0.0.1", self.port))
+            listener.listen(0)
+            with socket.create_connection(("127.0.0.1", self.port)):
+                try:
+                    yield
+                finally:
+                    self.reachable = True
+        self._site = web.TCPSite(self._runner, "127.0.0.1", self.port)
+        await self._site.start()
 
     # -- what tests do -------------------------------------------------------
 

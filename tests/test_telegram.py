@@ -420,6 +420,8 @@ class HeldAnswers(FakeBotApi):
             self._hold = None
             self.held.set()
             await self.release.wait()
+            if not self.reachable:
+                response.force_close()  # the connection goes with the network: the next call connects anew
         return response
 
 
@@ -506,6 +508,32 @@ async def test_a_briefing_shown_whose_send_then_got_no_answer_is_still_followed_
         follow_up = (await api.wait_for("sendMessage", chat_id, shown + 1))[-1].text
 
     assert "led by" in follow_up and "Which actions do you mean" not in follow_up
+
+
+async def test_a_reply_no_try_of_which_connected_keeps_no_turn_so_more_shows_the_page_it_did_not_show(conversation, caplog):
+    """A review: python-telegram-bot raises TimedOut for a connect timeout (the request never left) as for a read timeout
+    (it may have been shown), so a reply whose every try timed out connecting kept its turn, and "more" asked again
+    showed actions 31-45: 16-30 were never shown."""
+    api = HeldAnswers()
+    chat_id = new_chat()
+    async with polled_by_the_bot(api, conversation):
+        await api.push({"message": message(chat_id, "what's due in 23/24?", message_id=1)})
+        (listing,) = await api.wait_for("sendMessage", chat_id)
+        api.hold("sendChatAction", chat_id)
+        await api.push({"message": message(chat_id, "more", message_id=2)})
+        await asyncio.wait_for(api.held.wait(), 30)  # "typing…" is on screen: the reply comes next
+        with caplog.at_level(logging.ERROR, logger="bot.telegram.handlers"):
+            async with api.unreachable():
+                api.release.set()
+                async with asyncio.timeout(60):  # the reply's three tries time out connecting, and the handler fails
+                    while not any(r.getMessage().startswith("Error while handling update") for r in caplog.records):
+                        await asyncio.sleep(0.2)
+        await api.push({"message": message(chat_id, "more", message_id=3)})
+        await api.wait_until(lambda: any("Actions" in c.text for c in api.calls_to("sendMessage", chat_id)[1:]), 60)
+
+    assert "Actions 1" in listing.text or "68 actions" in listing.text
+    (shown,) = [c.text for c in api.calls_to("sendMessage", chat_id)[1:] if "Actions" in c.text]
+    assert "Actions 16" in shown
 
 
 async def test_a_briefing_shown_whose_document_telegram_refused_is_still_followed_up(telegram):

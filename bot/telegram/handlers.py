@@ -51,13 +51,14 @@ from telegram.ext import (
 from bot.conversation import Conversation, PendingReply, Reply, ReplyKind
 from bot.lru import LRUCache
 from bot.telegram.access import AllowList, RateLimiter, Verdict
+from bot.telegram.network import NeverSent
 from bot.telegram.render import escape, render_reply
 from index.config import Settings
 
 logger = logging.getLogger(__name__)
-# What the Bot API answers when it refuses a send: the message surely was not shown (anything else, no answer or a 5xx
-# after the retries, may have been).
-_REFUSED = (BadRequest, Forbidden, RetryAfter, ChatMigrated, InvalidToken, Conflict, EndPointNotFound)
+# A send that failed so surely was not shown: the Bot API refused it, or no try of it reached the Bot API (``NeverSent``).
+# Anything else, no answer or a 5xx after the retries, may have been.
+_NOT_SHOWN = (BadRequest, Forbidden, RetryAfter, ChatMigrated, InvalidToken, Conflict, EndPointNotFound, NeverSent)
 
 Context = ContextTypes.DEFAULT_TYPE
 
@@ -243,8 +244,9 @@ class TelegramBot:
         follow up on it); its files are sent after.
 
         The turn is kept once any part of the text was shown, or a send got no answer (it may have been): only a reply
-        Telegram refused is forgotten, so that asking again ("more") is read as before. It is kept before the files go: a
-        follow-up sent while a briefing's document uploaded had been read without the briefing (a review).
+        Telegram refused, or one no try of which reached Telegram, is forgotten, so that asking again ("more") is read as
+        before. It is kept before the files go: a follow-up sent while a briefing's document uploaded had been read
+        without the briefing (a review).
         """
         rendered = render_reply(reply)
         *leading, last = rendered.parts
@@ -254,9 +256,10 @@ class TelegramBot:
                 sent.append(str((await message.reply_html(part)).message_id))
             sent.append(str((await message.reply_html(last, reply_markup=self._quotes_button(rendered.expanded))).message_id))
         except TelegramError as error:
-            # Refused (``_REFUSED``): not shown, unless an earlier part was. No answer, or a 5xx after the retries: it may
-            # have been (a first try that timed out had been, and its retries' 502 had made the turn forgotten: a re-review).
-            if sent or not isinstance(error, _REFUSED):
+            # Refused, or never sent (``_NOT_SHOWN``): not shown, unless an earlier part was. No answer, or a 5xx after the
+            # retries: it may have been (a first try that timed out had been, and its retries' 502 had made the turn
+            # forgotten: a re-review). A connect timeout is a TimedOut too, but the request never left (a review).
+            if sent or not isinstance(error, _NOT_SHOWN):
                 await pending.keep(sent)
             raise
         await pending.keep(sent)

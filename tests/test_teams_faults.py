@@ -990,6 +990,7 @@ class OneSendConnector:
 
     def __init__(self) -> None:
         self.server = socket.socket()
+        self.server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a connector may listen on its port again
         self.server.bind(("127.0.0.1", 0))
         self.server.listen(1)
         self.url = f"http://127.0.0.1:{self.server.getsockname()[1]}"
@@ -1016,8 +1017,8 @@ class OneSendConnector:
 async def test_a_reply_whose_connection_was_refused_keeps_no_turn(http, settings, conversation, connector):
     """A re-review: a reply whose connection the connector refused (so never shown) kept its turn as one the connector
     had not confirmed in time does, and "more" asked again showed actions 31-45: 16-30 were never shown. (The send
-    timeout is the default's order: the connection's retries, about 5 s, end within it. A refusal still being retried
-    when the timeout ends cannot be told from a send shown but not confirmed, and keeps its turn.)"""
+    timeout is the default's order: the connection's retries, about 5 s, end within it; for refusals still being
+    retried when it ends, the test below.)"""
     conversation_id = new_conversation_id()
     async with serving(create_app(replace(settings, teams_send_timeout_seconds=12.0), conversation)) as url:
         listed = await post(http, url, teams_message("what's due in 23/24?", connector.url, conversation_id))
@@ -1028,4 +1029,26 @@ async def test_a_reply_whose_connection_was_refused_keeps_no_turn(http, settings
     assert (listed, refused, more) == (201, 201, 201)
     assert len(gone.received) == 1 and b'"typing"' in gone.received[0]  # only the typing indicator got through
     _listing, shown = connector.messages_to(conversation_id)
+    assert "Actions 16" in shown["text"]
+
+
+async def test_a_reply_whose_connection_was_still_being_refused_at_the_send_timeout_keeps_no_turn_nor_comes_late(
+    http, settings, conversation, connector
+):
+    """A review: urllib3 retries a refused connection (four tries over about 5 s), and a send whose tries were still
+    being refused when the send timeout ended was taken as one the connector had not confirmed in time: its turn was
+    kept, and "more" asked again once the connector was back showed actions 31-45 (16-30 were never shown). Nor may a
+    try left after the timeout deliver the reply late, once the connector is back: the user would see 16-30 twice."""
+    conversation_id = new_conversation_id()
+    async with serving(create_app(replace(settings, teams_send_timeout_seconds=2.0), conversation)) as url:
+        listed = await post(http, url, teams_message("what's due in 23/24?", connector.url, conversation_id))
+        gone = OneSendConnector()
+        refused = await post(http, url, teams_message("more", gone.url, conversation_id))  # refused for 3 s of 5
+        async with Connector().running(port=int(gone.url.rsplit(":", 1)[1])) as back:
+            more = await post(http, url, teams_message("more", back.url, conversation_id))
+            await asyncio.sleep(3)  # past the refused send's last try
+
+    assert (listed, refused, more) == (201, 201, 201)
+    assert len(gone.received) == 1 and b'"typing"' in gone.received[0]  # only the typing indicator got through
+    (shown,) = back.messages_to(conversation_id)
     assert "Actions 16" in shown["text"]

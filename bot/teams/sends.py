@@ -20,7 +20,10 @@ sends get:
   slots and is logged (the host and the conversation, never the message).
 
 A send that got no answer raises ``ConnectorUnreachable``; the turn's error
-handler sends nothing more to a connector that did not answer.
+handler sends nothing more to a connector that did not answer. A send none of
+whose tries connected raises ``ConnectorNotReached``: urllib3 retries a refused
+connection for about 5 s, past a short send timeout, and the tries left when
+the timeout ends are not made (``_Tries``), so such a send surely was not shown.
 """
 
 from __future__ import annotations
@@ -29,11 +32,12 @@ import asyncio
 import functools
 import logging
 import re
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
 
 import requests
@@ -45,6 +49,9 @@ from msrest.pipeline.async_requests import AsyncPipelineRequestsHTTPSender
 from msrest.pipeline.universal import RawDeserializer
 from msrest.universal_http import ClientRequest
 from msrest.universal_http.async_requests import AsyncRequestsClientResponse, AsyncRequestsHTTPSender
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
 from bot.keyed_locks import KeyedLocks
@@ -59,6 +66,7 @@ logger = logging.getLogger(__name__)
 SEND_THREADS = 48
 PER_HOST = 16
 _CONVERSATION = re.compile(r"/v3/conversations/([^/?#]+)")
+_Result = TypeVar("_Result")
 
 
 class ConnectorUnreachable(ClientRequestError):
@@ -101,16 +109,18 @@ class ConnectorSends:
         host, conversation = _keys(url)
         try:
             async with self._slots(host, conversation):
-                future = asyncio.get_running_loop().run_in_executor(self._pool, call)
+                tries = _Tries()
+                future = asyncio.get_running_loop().run_in_executor(self._pool, tries.run, call)
                 try:
-                    # requests' own timeout ends the thread's wait; this one also covers a slow trickle.
+                    # requests' own timeout ends the thread's wait; this one also covers a slow trickle, and urllib3's
+                    # retries of a refused connection.
                     return await asyncio.wait_for(future, self.timeout + 1)
                 except (TimeoutError, requests.Timeout, requests.ConnectionError) as error:
                     logger.warning(
                         "A send to %s for conversation %s got no answer within %g s (%s)",
                         host, conversation, self.timeout, type(error).__name__,
                     )
-                    unreachable = ConnectorNotReached if _not_connected(error) else ConnectorUnreachable
+                    unreachable = ConnectorNotReached if tries.surely_not_reached(error) else ConnectorUnreachable
                     raise unreachable(f"The Bot Connector did not answer within {self.timeout:g} s", error) from None
         except TimeoutError:
             # Earlier sends (to this conversation, or to this host) are still waiting on the connector.
@@ -146,6 +156,7 @@ class _BoundedSender(AsyncRequestsHTTPSender):
         requests_kwargs: dict[str, Any] = self._configure_send(request, **kwargs)
         session = requests_kwargs.pop("session", self.session)
         requests_kwargs.pop("loop", None)
+        _count_tries(session)
         # Read the body in the worker thread too: a streamed body would be read on the event loop.
         requests_kwargs["stream"] = False
         call = functools.partial(session.request, request.method, request.url, **requests_kwargs)
@@ -172,6 +183,125 @@ class _BoundedConnectorFactory(ConnectorFactory):
         else:
             config.pipeline = AsyncBfPipeline(config)
         return client
+
+
+class _GivenUp(Exception):
+    """The send was given up (``_Tries.surely_not_reached``): a try left by urllib3's retries is not to be made."""
+
+
+class _Tries:
+    """What one send's tries (urllib3's retries of it included) came to, told by its connections (``_Counted``) on the
+    send's worker thread, and read on the event loop when the send fails.
+
+    A send's worker thread goes on retrying after the send timed out (it cannot be stopped): once the send is given up,
+    a try that connects closes its connection unused, so a send none of whose tries had connected by then is never
+    shown, however soon the connector is back.
+    """
+
+    _current = threading.local()  # the send a worker thread is making
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._told = False  # a try was made through a connection that tells (not, say, a SOCKS proxy's)
+        self._connected = False
+        self._given_up = False
+
+    def run(self, call: Callable[[], _Result]) -> _Result:
+        """``call``, the send, on this worker thread, its tries told to this ``_Tries``."""
+        _Tries._current.tries = self
+        try:
+            return call()
+        finally:
+            _Tries._current.tries = None
+
+    @staticmethod
+    def current() -> _Tries | None:
+        """The send this thread is making, if any."""
+        return getattr(_Tries._current, "tries", None)
+
+    def connecting(self) -> None:
+        """A try is about to connect: ``_GivenUp`` if the send was given up."""
+        with self._lock:
+            if self._given_up:
+                raise _GivenUp
+            self._told = True
+
+    def writing(self) -> None:
+        """A try's connection is made and its request about to be written: ``_GivenUp`` if the send was given up
+        (and the request is not written)."""
+        with self._lock:
+            if self._given_up:
+                raise _GivenUp
+            self._told = self._connected = True
+
+    def surely_not_reached(self, error: BaseException) -> bool:
+        """Give the send up, failed with ``error``: whether none of its tries reached the connector, nor will."""
+        with self._lock:
+            self._given_up = True
+            told, connected = self._told, self._connected
+        if not told:  # no try went through a connection that tells: the error alone tells
+            return _not_connected(error)
+        # A send that timed out, or failed to connect, none of whose tries connected (an error saying otherwise wins).
+        return not connected and (isinstance(error, TimeoutError) or _not_connected(error))
+
+
+class _Counted(HTTPConnection):
+    """urllib3's connection, telling the send it is made for (``_Tries``) before it connects and before each request."""
+
+    def connect(self) -> None:
+        tries = _Tries.current()
+        if tries is not None:
+            tries.connecting()
+        super().connect()
+        if tries is not None:
+            try:
+                tries.writing()
+            except _GivenUp:
+                self.close()
+                raise
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        tries = _Tries.current()
+        if tries is not None and self.sock is not None:  # connected before (kept alive, or TLS): ``connect`` told otherwise
+            tries.writing()
+        super().request(*args, **kwargs)
+
+
+class _CountedHTTPS(_Counted, HTTPSConnection):
+    pass
+
+
+class _CountedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _Counted
+
+
+class _CountedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _CountedHTTPS
+
+
+_COUNTED_POOLS = {"http": _CountedHTTPPool, "https": _CountedHTTPSPool}
+
+
+class _CountingAdapter(HTTPAdapter):
+    """requests' adapter, its connections (direct, or through an HTTP proxy) ``_Counted``."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _COUNTED_POOLS.copy()
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if not proxy.lower().startswith("socks"):  # a SOCKS proxy's connections are its own: not counted
+            manager.pool_classes_by_scheme = _COUNTED_POOLS.copy()
+        return manager
+
+
+def _count_tries(session: requests.Session) -> None:
+    """``session``'s connections ``_Counted`` (once per session), msrest's retry policy kept."""
+    for prefix in ("http://", "https://"):
+        adapter = session.adapters[prefix]
+        if not isinstance(adapter, _CountingAdapter):
+            session.mount(prefix, _CountingAdapter(max_retries=getattr(adapter, "max_retries", 0)))
 
 
 def _not_connected(error: BaseException) -> bool:

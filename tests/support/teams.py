@@ -111,8 +111,9 @@ class Connector:
         raise web.HTTPTemporaryRedirect(f"/upload/{request.match_info['name']}")
 
     @asynccontextmanager
-    async def running(self) -> AsyncIterator[Connector]:
-        async with serving(self.app) as url:
+    async def running(self, port: int = 0) -> AsyncIterator[Connector]:
+        """Serving on ``port`` of 127.0.0.1 (0: a free one)."""
+        async with serving(self.app, port) as url:
             self.url = url
             yield self
 
@@ -124,11 +125,11 @@ class Connector:
 
 
 @asynccontextmanager
-async def serving(app: web.Application) -> AsyncIterator[str]:
-    """Runs ``app`` on a free port of 127.0.0.1; yields its base URL."""
+async def serving(app: web.Application, port: int = 0) -> AsyncIterator[str]:
+    """Runs ``app`` on ``port`` of 127.0.0.1 (0: a free one); yields its base URL."""
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
+    site = web.TCPSite(runner, "127.0.0.1", port)
     await site.start()
     try:
         yield f"http://127.0.0.1:{runner.addresses[0][1]}"

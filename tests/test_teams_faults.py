@@ -25,9 +25,10 @@ import aiohttp
 import jwt
 import pytest
 from aiohttp import web
-from botframework.connector.auth import ChannelValidation
+from botframework.connector.auth import ChannelValidation, ManagedIdentityAppCredentials
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
+from msal import TokenCache
 
 from bot.answering import AnsweringService
 from bot.conversation import HELP_TEXT, Conversation
@@ -924,16 +925,30 @@ async def test_a_retry_arriving_while_its_first_delivery_is_answered_is_not_answ
     assert len(rest) == 1 and "Actions 16" in rest[0]["text"]
 
 
+def signing_as_managed_identity(settings: Settings, identity: IdentityEndpoint, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """``settings`` whose replies are signed with a token from the host's managed identity endpoint ``identity``
+    (MicrosoftAppType UserAssignedMSI), its variables set and botbuilder's token cache, shared by every such app, empty."""
+    for name, value in identity.environment.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(ManagedIdentityAppCredentials, "global_token_cache", TokenCache())
+    return replace(settings, app_id=APP_ID, app_password="", app_type="UserAssignedMSI", app_tenant_id="a-tenant",
+                   teams_auth_timeout_seconds=SIGN_IN_TIMEOUT)
+
+
+# Left: MSAL asks Service Fabric's endpoint with a requests session it makes itself, copying the given session's headers,
+# proxies and retries but not its timeout (msal.managed_identity._create_service_fabric_http_client), and offers no hook
+# for one: a hung endpoint holds the app's sign-in until it answers or drops the connection.
+SERVICE_FABRIC_HANGS = pytest.mark.xfail(strict=True, reason="MSAL asks Service Fabric's identity endpoint without a timeout")
+
+
+@pytest.mark.parametrize("host", ["app-service", pytest.param("service-fabric", marks=SERVICE_FABRIC_HANGS)])
 async def test_a_hung_managed_identity_endpoint_frees_its_sign_in_so_the_retry_is_answered(
-    http, connector, settings, conversation, key_server, monkeypatch, caplog
+    http, connector, settings, conversation, key_server, monkeypatch, caplog, tmp_path, host
 ):
     """A review: a managed identity (MicrosoftAppType UserAssignedMSI) asked its host's endpoint with no timeout, so one
     that hung held the app's sign-in for good and every later turn got 503, even once the endpoint answered again."""
-    identity = IdentityEndpoint()
-    for name, value in identity.environment.items():
-        monkeypatch.setenv(name, value)
-    served = replace(settings, app_id=APP_ID, app_password="", app_type="UserAssignedMSI", app_tenant_id="a-tenant",
-                     teams_auth_timeout_seconds=SIGN_IN_TIMEOUT)
+    identity = IdentityEndpoint(service_fabric=tmp_path if host == "service-fabric" else None)
+    served = signing_as_managed_identity(settings, identity, monkeypatch)
     question = teams_message("help", connector.url, new_conversation_id())
     headers = {"Authorization": f"Bearer {key_server.token(serviceurl=connector.url)}"}
     with identity.running(), caplog.at_level(logging.INFO):
@@ -947,6 +962,23 @@ async def test_a_hung_managed_identity_endpoint_frees_its_sign_in_so_the_retry_i
     assert [is_the_help(m["text"]) for m in connector.messages_to(question["conversation"]["id"])] == [True]
     assert {p.authorization for p in connector.sent_to(question["conversation"]["id"])} == {f"Bearer {ACCESS_TOKEN}"}
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+async def test_on_service_fabric_replies_are_signed_with_the_managed_identitys_token(
+    http, connector, settings, conversation, key_server, monkeypatch, tmp_path
+):
+    """The stand-in Service Fabric endpoint answers as the host's does, so the hung one above fails for the hang alone."""
+    identity = IdentityEndpoint(service_fabric=tmp_path)
+    served = signing_as_managed_identity(settings, identity, monkeypatch)
+    question = teams_message("help", connector.url, new_conversation_id())
+    headers = {"Authorization": f"Bearer {key_server.token(serviceurl=connector.url)}"}
+    with identity.running():
+        async with serving(create_app(served, conversation)) as url:
+            status = await post(http, url, question, **headers)
+
+    assert status == 201
+    assert {p.authorization for p in connector.sent_to(question["conversation"]["id"])} == {f"Bearer {ACCESS_TOKEN}"}
+    assert identity.tokens == 1
 
 
 class LateConnector(Connector):

@@ -209,7 +209,9 @@ class SignInProxy:
 
 
 class IdentityEndpoint:
-    """An Azure host's managed identity endpoint (App Service's ``IDENTITY_ENDPOINT``) on 127.0.0.1.
+    """An Azure host's managed identity endpoint (App Service's ``IDENTITY_ENDPOINT``) on 127.0.0.1; with
+    ``service_fabric`` (a folder for its certificate), Service Fabric's: over HTTPS, its certificate's thumbprint in
+    ``IDENTITY_SERVER_THUMBPRINT``, the identity header sent back as ``Secret``.
 
     ``mode`` is ``"answer"`` (a token for the identity asked) or ``"stall"``: the
     request is read and never answered for ``STALL_SECONDS``, whatever ``mode``
@@ -218,11 +220,12 @@ class IdentityEndpoint:
 
     HEADER = "an-identity-header-secret"
 
-    def __init__(self) -> None:
+    def __init__(self, service_fabric: Path | None = None) -> None:
         self.mode = "answer"
         self.tokens = 0
         self.requests = 0
         endpoint = self
+        header = "Secret" if service_fabric else "X-IDENTITY-HEADER"
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
@@ -230,7 +233,7 @@ class IdentityEndpoint:
                 if endpoint.mode == "stall":
                     time.sleep(STALL_SECONDS)
                     return
-                if self.headers.get("X-IDENTITY-HEADER") != IdentityEndpoint.HEADER:
+                if self.headers.get(header) != IdentityEndpoint.HEADER:
                     write_json(self, {"error": "unauthorized"}, 401)
                     return
                 endpoint.tokens += 1
@@ -243,11 +246,20 @@ class IdentityEndpoint:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/msi/token"
+        self.thumbprint: str | None = None
+        if service_fabric is not None:
+            _authority, chain, key = _certificates(service_fabric)
+            tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            tls.load_cert_chain(chain, key)
+            self.httpd.socket = tls.wrap_socket(self.httpd.socket, server_side=True)
+            self.url = self.url.replace("http://", "https://")
+            self.thumbprint = x509.load_pem_x509_certificate(chain.read_bytes()).fingerprint(hashes.SHA1()).hex()  # SHA-1: what IDENTITY_SERVER_THUMBPRINT names
 
     @property
     def environment(self) -> dict[str, str]:
-        """The variables an App Service host sets, which MSAL's managed identity client reads."""
-        return {"IDENTITY_ENDPOINT": self.url, "IDENTITY_HEADER": self.HEADER}
+        """The variables the host sets, which MSAL's managed identity client reads."""
+        found = {"IDENTITY_ENDPOINT": self.url, "IDENTITY_HEADER": self.HEADER}
+        return found if self.thumbprint is None else {**found, "IDENTITY_SERVER_THUMBPRINT": self.thumbprint}
 
     @contextmanager
     def running(self) -> Iterator[IdentityEndpoint]:

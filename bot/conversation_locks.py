@@ -16,20 +16,34 @@ expired never frees another's; and renewed by its holder while held, so that
 it can expire soon after a replica that dies holding it (``LOCK_TTL_SECONDS``).
 A waiter asks again with a short backoff; in one process only the first waiter
 of a conversation asks Redis, the others waiting in order for the process's
-own lock first. Between replicas the first to ask after the lock is given back
-has it: two messages sent at once to two replicas are answered one after the
-other, in either order.
+own lock first. So within one process the lock is first come first served, but
+across replicas it is not: the first to ask after the lock is given back has
+it, and the holder's replica asks at once (its next waiter is already first in
+line there) while a waiter at another replica asks only at its next poll. A
+message waiting at another replica can be overtaken by later messages of its
+conversation at the holder's replica, for as long as they keep coming; two
+messages sent at once to two replicas are answered one after the other, in
+either order. (A fair queue in Redis was judged a bigger change than this
+needs: a conversation's messages come from one person, seconds apart.)
+
+A take that Redis did not answer in time (or that was cancelled while asked)
+may still be run by Redis later, leaving a lock nobody holds: the token is made
+before asking, and such a lock is given back after the turn all the same (a
+give-back of a lock never taken deletes nothing).
 
 Like the store, the lock is a convenience, never a condition of answering:
 when Redis cannot be reached a message is answered without waiting for other
 replicas, and a warning is logged once, naming where Redis is, never its
-password. The scripts run GETRANGE, SET and DEL, the commands the store runs, so
+password. A lock found expired by its holder is logged each time, by its key
+(the conversation's, never what was said). The scripts run GETRANGE, SET and DEL, the commands the store runs, so
 a Redis user limited by ACL to the store's commands needs only EVAL besides.
 """
 
 from __future__ import annotations
 
 import asyncio
+import enum
+import logging
 import random
 import secrets
 from collections.abc import AsyncIterator
@@ -48,8 +62,8 @@ LOCK_TTL_SECONDS = 10.0
 RENEWALS_PER_TTL = 3
 # A waiter asks Redis again after POLL_FIRST_SECONDS, the pause doubling up to POLL_MOST_SECONDS, each pause cut by up to
 # half at random so that two replicas' waiters do not ask in step. Set by hand: a turn takes from milliseconds (help, a
-# reset) to seconds (a briefing), so the first asks come quickly, and a long wait costs Redis five asks a second per
-# waiting conversation and replica; a message starts at most 0.2 s after the turn before it ends.
+# reset) to seconds (a briefing), so the first asks come quickly, and a long wait costs Redis 5-10 asks a second (a pause
+# of 0.1-0.2 s) per waiting conversation and replica; a message starts at most 0.2 s after the turn before it ends.
 POLL_FIRST_SECONDS = 0.01
 POLL_MOST_SECONDS = 0.2
 # Deletes the lock, or renews it for ARGV[2] ms, only while it holds its holder's token (ARGV[1]). GETRANGE reads it as
@@ -60,6 +74,17 @@ _RENEW = (
     "return 0"
 )
 _MEANWHILE = "messages are answered without waiting for other replicas"
+
+logger = logging.getLogger(__name__)
+
+
+class _Asked(enum.Enum):
+    """What one ask for the lock came to."""
+
+    TAKEN = enum.auto()
+    HELD_BY_ANOTHER = enum.auto()
+    FAILED = enum.auto()  # Redis refused or failed the SET: it never ran
+    UNSURE = enum.auto()  # cut off waiting for Redis (the timeout, or the waiter cancelled): Redis may run the SET yet
 
 
 class ConversationLocks(Protocol):
@@ -78,44 +103,59 @@ class RedisLocks:
     def __init__(self, connection: RedisConnection, ttl: float = LOCK_TTL_SECONDS) -> None:
         self.connection = connection
         self.ttl = ttl
-        self._here: KeyedLocks[str] = KeyedLocks()
+        self._in_process: KeyedLocks[str] = KeyedLocks()
 
     @asynccontextmanager
     async def held(self, key: str) -> AsyncIterator[None]:
-        """Hold ``key``'s lock in this process, then in Redis, renewing it there until let go. A holder cancelled just as
-        Redis took its lock leaves it to expire (``ttl``)."""
-        async with self._here.held(key):
+        """Hold ``key``'s lock in this process, then in Redis, renewing it there until let go. Without an answer from
+        Redis the turn runs unshared; the lock is given back after it all the same unless the SET surely never ran (a
+        review: a SET that Redis ran after the timeout left a lock nobody gave back, and the conversation's next
+        message waited out the whole ``ttl``)."""
+        async with self._in_process.held(key):
             full_key = LOCK_PREFIX + key
-            token = await self._take(full_key)
-            if token is None:  # Redis did not answer: not shared with other replicas
-                yield
-                return
-            renewing = asyncio.create_task(self._keep_renewed(full_key, token))
+            token = secrets.token_hex(16)  # before asking: what a SET run late by Redis holds, to give back
+            asked = _Asked.UNSURE  # until the take ends: cancelled while asking, Redis may yet run the SET
+            renewing: asyncio.Task[None] | None = None
             try:
+                asked = await self._take(full_key, token)
+                if asked is _Asked.TAKEN:
+                    renewing = asyncio.create_task(self._keep_renewed(full_key, token))
                 yield
             finally:
-                renewing.cancel()  # not awaited: a renewal still running finds the lock gone, or another's, and does nothing
-                await self._give_back(full_key, token)
+                if renewing is not None:
+                    renewing.cancel()  # not awaited: a renewal still running finds the lock gone, or another's, and does nothing
+                if asked is not _Asked.FAILED:
+                    await self._give_back(full_key, token)
 
     @property
     def _ttl_ms(self) -> int:
         return max(1, round(self.ttl * 1000))
 
-    async def _take(self, full_key: str) -> str | None:
-        """Wait until the lock is taken; the token it holds, or None when Redis could not be asked."""
-        token = secrets.token_hex(16)
+    async def _take(self, full_key: str, token: str) -> _Asked:
+        """Wait until the lock is taken with ``token`` (TAKEN), or Redis did not answer an ask (FAILED or UNSURE)."""
         pause = POLL_FIRST_SECONDS
-        while True:
-            taken = await self.connection.call("take a conversation's lock", lambda: self._set_if_free(full_key, token), _MEANWHILE)
-            if taken is None:
-                return None
-            if taken:
-                return token
+        while (asked := await self._ask(full_key, token)) is _Asked.HELD_BY_ANOTHER:
             await asyncio.sleep(pause * random.uniform(0.5, 1.0))
             pause = min(2 * pause, POLL_MOST_SECONDS)
+        return asked
 
-    async def _set_if_free(self, full_key: str, token: str) -> bool:
-        return bool(await self.connection.redis.set(full_key, token, nx=True, px=self._ttl_ms))
+    async def _ask(self, full_key: str, token: str) -> _Asked:
+        """One SET NX of the lock; a failure is UNSURE when the SET was cut off waiting for Redis's answer, as Redis may
+        have it and run it later, and FAILED when the client or Redis gave up on it (refused, an error)."""
+        cut_off = False
+
+        async def set_if_free() -> bool:
+            nonlocal cut_off
+            try:
+                return bool(await self.connection.redis.set(full_key, token, nx=True, px=self._ttl_ms))
+            except asyncio.CancelledError:
+                cut_off = True
+                raise
+
+        taken = await self.connection.call("take a conversation's lock", set_if_free, _MEANWHILE)
+        if taken is None:
+            return _Asked.UNSURE if cut_off else _Asked.FAILED
+        return _Asked.TAKEN if taken else _Asked.HELD_BY_ANOTHER
 
     async def _keep_renewed(self, full_key: str, token: str) -> None:
         """Renew the lock every ``ttl / RENEWALS_PER_TTL`` until cancelled, or until it is found expired (logged: the
@@ -126,8 +166,9 @@ class RedisLocks:
                 "renew a conversation's lock", lambda: self.connection.redis.eval(_RENEW, 1, full_key, token, self._ttl_ms), _MEANWHILE
             )
             if renewed == 0:
-                self.connection.warn_once("lock expired", "a conversation's lock expired while its message was answered; "
-                                          "another replica may have answered the next message before this one's turn was kept")
+                # Each time, not once: every expiry is a message another replica may have answered out of turn.
+                logger.warning("Conversation lock: %s in Redis at %s expired while its message was answered; another replica "
+                               "may have answered the next message before this one's turn was kept", full_key, self.connection.where)
                 return
 
     async def _give_back(self, full_key: str, token: str) -> None:

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -18,7 +19,7 @@ import pytest
 from bot.conversation_locks import LOCK_PREFIX, RedisLocks
 from bot.conversation_store import RedisConnection
 from tests.support.paths import REPO
-from tests.support.redis import redis_server
+from tests.support.redis import keep_busy, redis_server
 
 # A guard on waits that should end at once, or once a lock of a second expired: far longer than either.
 GUARD_SECONDS = 10.0
@@ -106,3 +107,21 @@ async def test_a_redis_user_allowed_the_stores_commands_and_eval_holds_and_gives
     finally:
         await limited.close()
         await connection.redis.execute_command("ACL", "DELUSER", "icslock")
+
+
+async def test_a_take_redis_answers_only_after_the_timeout_is_given_back_after_the_turn(redis_url, connection):
+    """A review: Redis busy past the client's timeout (1 s) ran the SET NX after the message was answered without the
+    lock; nobody gave that lock back, and the conversation's next message waited out the whole expiry (10 s)."""
+    key = "teams:a:late-take"
+    await connection.redis.ping()  # a connection already open, as in a replica that has been running
+    busy = asyncio.create_task(keep_busy(redis_url, 1.5))
+    await asyncio.sleep(0.1)  # the busy script has started
+    async with RedisLocks(connection).held(key):  # the production expiry
+        await busy  # the turn outlasts Redis's busy spell (a typing indicator and working out take that long)
+        assert await connection.redis.exists(LOCK_PREFIX + key) == 1  # the late SET ran: a lock nobody holds
+
+    assert await connection.redis.exists(LOCK_PREFIX + key) == 0  # given back after the turn all the same
+    started = time.monotonic()
+    async with asyncio.timeout(GUARD_SECONDS), RedisLocks(connection).held(key):
+        waited = time.monotonic() - started
+    assert waited < 1.0, f"the next message waited {waited:.1f} s for a lock nobody held"

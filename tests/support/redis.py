@@ -11,6 +11,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from redis import asyncio as aioredis
+
+# A script that keeps Redis busy (it runs one command at a time) for ARGV[1] microseconds, by its own clock: what a slow
+# command, a fork or a stalled disk does to every other client.
+_BUSY = (
+    "local t = redis.call('time') local start = t[1] * 1e6 + t[2] "
+    "repeat local now = redis.call('time') until now[1] * 1e6 + now[2] - start > tonumber(ARGV[1]) return 1"
+)
 
 
 def free_port() -> int:
@@ -46,3 +54,13 @@ def redis_server(folder: Path, password: str | None = None) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+async def keep_busy(url: str, seconds: float) -> None:
+    """Keep the Redis at ``url`` from answering anyone for ``seconds`` (shorter than its busy-reply threshold, 5 s, after
+    which it would answer BUSY), on a connection of its own; returns when Redis is free again."""
+    busy = aioredis.from_url(url)
+    try:
+        await busy.eval(_BUSY, 0, round(seconds * 1e6))
+    finally:
+        await busy.aclose()

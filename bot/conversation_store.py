@@ -243,12 +243,25 @@ def _hints(cls: type) -> dict[str, Any]:
 
 
 def _redacted(url: str) -> str:
-    """Where Redis is (host, port and database), without the user name or password the URL may carry."""
+    """Where Redis is as its client reads ``url`` (host and port, or socket path, and database), never the user name or
+    password the URL may carry.
+
+    Built from what the client's own parser returns, never from pieces of the URL: a password with an unencoded "/"
+    (``redis://:4242/Zq9secret@10.0.0.5:6379/0``) is read by the client as the port 4242 and a path, and a split of the
+    URL had logged the rest of the password as that path (a review). Then the URL has an "@" beyond what the client read
+    as its address, and that address is itself a piece of the password: only that is said, with nothing of the URL.
+    """
+    from redis.connection import parse_url  # the parser ``redis.asyncio.from_url`` reads REDIS_URL with
+
     try:
-        parts = urlsplit(url)
-        return f"{parts.scheme}://{parts.hostname or ''}{f':{parts.port}' if parts.port else ''}{parts.path}"
+        parts = parse_url(url)
+        read_past = urlsplit(url)
     except ValueError:
         return "(an unreadable REDIS_URL)"
+    if "@" in read_past.path + read_past.query + read_past.fragment:
+        return "(the address in REDIS_URL, misread: its password has a / ? or # that should be percent-encoded)"
+    where = parts.get("path") or f"{parts.get('host', 'localhost')}:{parts.get('port', 6379)}"
+    return f"{where} (database {parts.get('db', 0)})"
 
 
 def make_store(redis_url: str = "", idle_seconds: float = DEFAULT_IDLE_SECONDS) -> ConversationStore:

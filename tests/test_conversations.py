@@ -31,7 +31,7 @@ from bot.teams.server import create_app
 from bot.telegram.runner import build_application, running
 from index.config import Settings
 from tests.support.paths import EVAL_DIR
-from tests.support.redis import redis_server
+from tests.support.redis import free_port, redis_server
 from tests.support.teams import Connector, channel_message, new_conversation_id, serving, teams_message
 from tests.support.telegram import TOKEN, FakeBotApi, message
 from tests.test_answering import run_cli
@@ -313,6 +313,26 @@ def test_a_redis_url_the_client_cannot_read_is_a_configuration_error_at_start(ur
         f"Configuration error: REDIS_URL should be a Redis URL such as redis://host:6379/0 (or rediss://, unix://): {why}"
     )
     assert "S3cret-pw" not in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["4242/Zq9secret", "424#Zq9secret", "4242?Zq9#secret/x", "x9@Zq9host/4242", "Zq9:4242@secret/x", "Zq9:4242@secret"],
+    ids=["digits-then-slash", "digits-then-hash", "digits-query-fragment", "at-then-slash", "colon-at-slash", "colon-at"],
+)
+async def test_a_redis_store_that_cannot_be_reached_names_no_part_of_an_awkward_password(password, caplog):
+    """A review: with an unencoded "/" in its password, ``redis://:4242/Zq9secret@10.0.0.5:6379/0`` is read by the Redis
+    client as port 4242 and a path, and the warning logged "Zq9secret@10.0.0.5:6379/0" as where Redis was."""
+    store = RedisStore(f"redis://:{password}@127.0.0.1:{free_port()}/0")  # nothing listens there
+    try:
+        with caplog.at_level(logging.WARNING):
+            assert await store.load("teams:a:1") == ()
+    finally:
+        await store.close()
+    [warning] = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert "could not read a conversation in Redis at" in warning
+    pieces = [piece for piece in re.split(r"[/?#@:]", password) if piece]
+    assert not [piece for piece in pieces if piece.lower() in warning.lower()], warning
 
 
 def test_ctrl_d_ends_the_terminal_chat(corpus_kb_dir):

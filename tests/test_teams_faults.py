@@ -35,7 +35,7 @@ from bot.conversation import HELP_TEXT, Conversation
 from bot.conversation_locks import RedisLocks
 from bot.conversation_store import RedisStore
 from bot.teams.bot import NOT_ALLOWED
-from bot.teams.server import create_app
+from bot.teams.server import READ_THREADS, READS, create_app
 from index.config import Settings
 from tests.support.login import ACCESS_TOKEN, IdentityEndpoint, SignInProxy, served_in_a_thread, write_json
 from tests.support.redis import redis_server
@@ -497,6 +497,40 @@ async def test_messages_behind_a_held_reply_get_their_posts_answered_in_time_and
     sent = connector.sent_to(conversation_id)
     for activity in (listing, *mores):  # each answered once, its typing indicator before its reply
         assert [p.activity["type"] for p in sent if p.reply_to_id == activity["id"]] == ["typing", "message"]
+
+
+async def test_a_message_not_yet_in_its_turn_as_the_server_stops_gets_503_to_be_delivered_again(http, connector, settings, conversation):
+    """A review: a message whose handler was still reading its activity when the server began stopping got 202 once it
+    had waited in line, and its turn, started after the drain had looked at the turns running, was cut off: never
+    answered. It is to get 503 with Retry-After, so that the Bot Connector delivers it again (to a replica not stopping)."""
+    conversation_id = new_conversation_id()
+    first = teams_message("help", connector.url, conversation_id)
+    second = teams_message("what's due in 23/24?", connector.url, conversation_id)
+    app = create_app(replace(settings, teams_send_timeout_seconds=60.0), conversation)  # no send gives up
+    reading = threading.Event()  # the app's reading threads are held until the server begins stopping
+
+    async def began_stopping(_app: web.Application) -> None:
+        reading.set()
+
+    app.on_shutdown.insert(0, began_stopping)  # before the server's own drain
+    connector.hang(conversation_id, "message")  # the first reply is held, so the drain has a turn to wait for
+    try:
+        async with serving(app) as url:
+            answered = asyncio.create_task(post(http, url, first))
+            await until(lambda: connector.in_flight[conversation_id])
+            held = [app[READS].submit(reading.wait) for _ in range(READ_THREADS)]
+            late = asyncio.create_task(post(http, url, second))
+            await asyncio.sleep(0.5)  # its body read, its handler waits for a reading thread
+            late.add_done_callback(lambda _: connector.release(conversation_id))  # then the first reply, and the drain, end
+        status = await late
+    finally:
+        reading.set()
+        if conversation_id in connector.hanging:
+            connector.release(conversation_id)
+
+    assert all(f.done() for f in held) and await answered == 201
+    assert status == 503
+    assert [p for p in connector.sent_to(conversation_id) if p.reply_to_id == second["id"]] == []  # no turn of it began
 
 
 # -- replicas behind one endpoint, sharing conversations through Redis ------------------------------

@@ -32,7 +32,10 @@ gets 503. An apology asking the user to send it again was not chosen: it loses
 the message the user already sent. A delivery again of an activity still being
 answered waits for its outcome, as before, or gets 202 too once the first waits
 in line. A stopping server answers what is in line first, for up to
-``DRAIN_SECONDS``.
+``DRAIN_SECONDS``; a message whose turn has not started by the time it begins
+stopping (its POST still being read or its token checked) gets 503 with
+Retry-After, so that the Bot Connector delivers it again, likely to another
+replica, rather than 202 for a turn the stopping server would cut short.
 """
 
 from __future__ import annotations
@@ -90,6 +93,8 @@ TURNS: web.AppKey[set[asyncio.Task[InvokeResponse | None]]] = web.AppKey("turns"
 # How long a stopping server waits for messages answered 202 and still in line. Set by hand: each turn ahead of them is
 # bounded by the send timeout once worked out, so a short line ends well within it; a deploy's stop waits no longer.
 DRAIN_SECONDS = 30.0
+# Set once the server begins stopping (``_drain``): from then on a message whose turn has not started gets 503.
+STOPPING = web.AppKey("stopping", asyncio.Event)
 CREDENTIALS = web.AppKey("credentials", KeptCredentials)
 # Threads validating tokens (botbuilder may block one on Microsoft's key endpoint). Set by hand: keys are
 # cached for a day, so validation is quick CPU work but for the rare refresh; a few threads are ample.
@@ -144,6 +149,7 @@ def create_app(settings: Settings, conversation: Conversation) -> web.Applicatio
     app[SENDS] = ConnectorSends(timeout=settings.teams_send_timeout_seconds)
     app[SEEN] = LRUCache(SEEN_ACTIVITIES)
     app[TURNS] = set()
+    app[STOPPING] = asyncio.Event()
     app[READS] = ThreadPoolExecutor(max_workers=READ_THREADS, thread_name_prefix="activity-read")
     app[AUTH] = TokenChecks(settings.teams_auth_timeout_seconds)
     app.on_shutdown.append(_drain)
@@ -190,6 +196,9 @@ async def messages(request: web.Request) -> web.StreamResponse:
         if earlier.answered.result():
             logger.info("Ignored a %r activity delivered again", logged(activity.type))
             return web.Response(status=200)
+    if request.app[STOPPING].is_set():  # checked with no await before the turn starts, so the drain sees every turn
+        logger.info("A %r activity came as the server was stopping: 503, for the Bot Connector to deliver it again", logged(activity.type))
+        raise web.HTTPServiceUnavailable(text="The bot is restarting; try again.", headers={"Retry-After": "5"})
     delivery = Delivery(loop.create_future(), asyncio.Event())
     if key:
         seen.put(key, delivery)  # now, so that a retry arriving while this turn runs waits for it (above)
@@ -420,12 +429,20 @@ async def authenticate(request: web.Request, activity: Activity) -> Authenticate
 
 
 async def _drain(app: web.Application) -> None:
-    """On stopping: the turns still running (messages answered 202 in line among them) get ``DRAIN_SECONDS`` to end."""
-    turns = app[TURNS]
-    if turns:
-        _done, running = await asyncio.wait(set(turns), timeout=DRAIN_SECONDS)
-        for turn in running:
-            turn.cancel()
+    """On stopping: no turn starts any more (``STOPPING``), and the turns still running (messages answered 202 in line
+    among them) get ``DRAIN_SECONDS`` to end. Those still running then are cancelled and awaited, so that each gives
+    back its conversation's lock and forgets its delivery before the threads and Redis connections close (a review: a
+    turn left running past this was cut off later with "cannot schedule new futures after shutdown")."""
+    app[STOPPING].set()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + DRAIN_SECONDS
+    turns = app[TURNS]  # the set the turns leave as they end
+    while turns and (left := deadline - loop.time()) > 0:  # looked at anew each time, not once
+        await asyncio.wait(set(turns), timeout=left, return_when=asyncio.FIRST_COMPLETED)
+    running = set(turns)
+    for turn in running:
+        turn.cancel()
+    await asyncio.gather(*running, return_exceptions=True)
 
 
 async def _stop_threads(app: web.Application) -> None:

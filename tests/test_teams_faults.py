@@ -583,6 +583,34 @@ async def test_more_sent_to_another_replica_while_the_listing_is_sent_continues_
     assert re.fullmatch(rb"[0-9a-f]{32}", next(iter(locked.values())))
 
 
+async def test_a_retry_at_another_replica_of_a_message_still_being_answered_is_not_answered_again(http, settings, service, redis_url):
+    """A review: the Bot Connector delivers a POST again when it has waited ~15 s for its answer, perhaps to another
+    replica, which did not know the activity (``SEEN`` is per process): it waited for the conversation's lock, then
+    answered "more" a second time, the listing moved on two pages. The other replica finds the activity recorded in
+    Redis: while the first delivery's outcome is unknown the retry gets 503 (delivered again later), once it is answered
+    200; the record names the activity, never what it says."""
+    conversation_id = new_conversation_id()
+    patient = replace(settings, teams_send_timeout_seconds=60.0)  # no send gives up
+    async with Connector().running() as connector, replicas(patient, service, redis_url) as (first, second, store):
+        assert await post(http, first, teams_message("what's due in 23/24?", connector.url, conversation_id)) == 201
+        more = teams_message("more", connector.url, conversation_id)
+        connector.hang(conversation_id, "message")  # the reply to "more" is held: its first delivery is still answered
+        try:
+            original = asyncio.create_task(post(http, first, more))
+            await until(lambda: connector.in_flight[conversation_id])
+            while_held = await asyncio.wait_for(post(http, second, more), CONNECTOR_PATIENCE)
+        finally:
+            connector.release(conversation_id)
+        statuses = (await original, while_held, await post(http, second, more))
+        records = {key: await store.redis.get(key) for key in await store.redis.keys(f"ics-bot:activity:*{conversation_id}*")}
+
+    assert statuses == (201, 503, 200)
+    replies = [p.activity["text"] for p in connector.sent_to(conversation_id) if p.reply_to_id == more["id"] and p.activity["type"] == "message"]
+    assert len(replies) == 1 and "Actions 16" in replies[0], replies
+    assert records.get(f"ics-bot:activity:{conversation_id}:message:{more['id']}".encode()) == b"answered"
+    assert set(records.values()) == {b"answered"}  # the listing's too: a state, nothing the user wrote
+
+
 async def test_conversations_at_replicas_sharing_redis_never_wait_for_each_other(http, settings, service, redis_url):
     """The shared lock is a conversation's: while one conversation's reply is held at the connector, another conversation
     is answered at once at either replica, not after waiting in line (202)."""

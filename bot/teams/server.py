@@ -31,7 +31,11 @@ bot's sign-in fail for such a message's reply, that is logged and not retried
 gets 503. An apology asking the user to send it again was not chosen: it loses
 the message the user already sent. A delivery again of an activity still being
 answered waits for its outcome, as before, or gets 202 too once the first waits
-in line. A stopping server answers what is in line first, for up to
+in line. With the Redis store a delivery again may reach another replica,
+which knows the activity from its record in Redis (``bot.teams.delivered``):
+it gets 200 once the first delivery is answered, 202 once it waits in line,
+and 503 while the first's outcome is unknown, so that it is delivered again
+later, never answered twice nor lost. A stopping server answers what is in line first, for up to
 ``DRAIN_SECONDS``; a message whose turn has not started by the time it begins
 stopping (its POST still being read or its token checked) gets 503 with
 Retry-After, so that the Bot Connector delivers it again, likely to another
@@ -70,6 +74,7 @@ from bot.conversation import Conversation
 from bot.lru import LRUCache
 from bot.runtime import load_conversation, watching
 from bot.teams.bot import IN_LINE, KnowledgeBot, logged
+from bot.teams.delivered import SharedDeliveries, deliveries_for
 from bot.teams.feedback import FeedbackLog
 from bot.teams.render import TEAMS_CHANNEL
 from bot.teams.sends import ConnectorSends, ConnectorUnreachable
@@ -88,6 +93,8 @@ SENDS = web.AppKey("sends", ConnectorSends)
 # again. Set by hand: far more than the Bot Connector's retries span (seconds), in a few megabytes at most.
 SEEN_ACTIVITIES = 10_000
 SEEN = web.AppKey("seen", LRUCache)
+# The replicas' record of the activities delivered to any of them, with the Redis store; None with the store in memory.
+DELIVERED: web.AppKey[SharedDeliveries | None] = web.AppKey("delivered")
 # The turns being run, kept here so that one whose POST was answered while its message waited in line runs on.
 TURNS: web.AppKey[set[asyncio.Task[InvokeResponse | None]]] = web.AppKey("turns")
 # How long a stopping server waits for messages answered 202 and still in line. Set by hand: each turn ahead of them is
@@ -116,6 +123,8 @@ class Delivery:
     """An activity taken (``SEEN``): the outcome of its turn to come (True: answered; False: not, so a delivery again is
     answered), and whether its message waits in line, its POST answered 202 (``bot.teams.bot.IN_LINE``)."""
 
+    # True once the turn ran; False when it did not finish (it failed, could not sign in to reply, or the server
+    # stopped first): the activity was then forgotten, and a delivery again waiting for this one is answered itself.
     answered: asyncio.Future[bool]
     in_line: asyncio.Event
 
@@ -148,6 +157,7 @@ def create_app(settings: Settings, conversation: Conversation) -> web.Applicatio
     app[CONVERSATION] = conversation
     app[SENDS] = ConnectorSends(timeout=settings.teams_send_timeout_seconds)
     app[SEEN] = LRUCache(SEEN_ACTIVITIES)
+    app[DELIVERED] = deliveries_for(conversation.store)
     app[TURNS] = set()
     app[STOPPING] = asyncio.Event()
     app[READS] = ThreadPoolExecutor(max_workers=READ_THREADS, thread_name_prefix="activity-read")
@@ -196,7 +206,12 @@ async def messages(request: web.Request) -> web.StreamResponse:
         if earlier.answered.result():
             logger.info("Ignored a %r activity delivered again", logged(activity.type))
             return web.Response(status=200)
+    shared = request.app[DELIVERED]
+    if key and shared is not None and (status := await shared.take(key)) is not None:
+        return _delivered_elsewhere(activity, status)
     if request.app[STOPPING].is_set():  # checked with no await before the turn starts, so the drain sees every turn
+        if key and shared is not None:
+            await shared.forget(key)  # taken above: a delivery again elsewhere is to be answered
         logger.info("A %r activity came as the server was stopping: 503, for the Bot Connector to deliver it again", logged(activity.type))
         raise web.HTTPServiceUnavailable(text="The bot is restarting; try again.", headers={"Retry-After": "5"})
     delivery = Delivery(loop.create_future(), asyncio.Event())
@@ -209,6 +224,8 @@ async def messages(request: web.Request) -> web.StreamResponse:
         if not turn.done():  # its POST is answered (below, or the request was dropped) before it ends
             turn.add_done_callback(_log_unheard_failure)
     if not turn.done():
+        if key and shared is not None:
+            await shared.in_line(key)
         logger.info("A message waits in line behind its conversation's earlier ones: its POST is answered, its reply follows")
         return web.Response(status=202)
     try:
@@ -221,6 +238,15 @@ async def messages(request: web.Request) -> web.StreamResponse:
     if invoke_response:
         return web.json_response(data=serializer_helper(invoke_response.body), status=invoke_response.status)
     return web.Response(status=201)
+
+
+def _delivered_elsewhere(activity: Activity, status: int) -> web.Response:
+    """The answer to a delivery again of an activity another replica took (``SharedDeliveries.take``'s status)."""
+    if status == 503:
+        logger.info("A %r activity delivered again is still being answered at another replica: 503, to be delivered again", logged(activity.type))
+        return web.Response(status=503, text="This activity is still being answered; try again.", headers={"Retry-After": "5"})
+    logger.info("Ignored a %r activity delivered again, %s at another replica", logged(activity.type), "answered" if status == 200 else "waiting in line")
+    return web.Response(status=status)
 
 
 def _start_turn(
@@ -242,12 +268,17 @@ async def _run_turn(
     delivery: Delivery,
 ) -> InvokeResponse | None:
     """botbuilder's turn, and its outcome noted for deliveries again (``SEEN``): answered, or forgotten so they are."""
+    shared = app[DELIVERED]
     try:
         invoke_response = await app[ADAPTER].process_activity(authenticated, activity, app[BOT].on_turn)
     except BaseException:
         _forget(app[SEEN], key, delivery)  # the turn did not finish (or could not sign in to reply): its retry is answered
+        if key and shared is not None:
+            await shared.forget(key)
         raise
     delivery.answered.set_result(True)
+    if key and shared is not None:
+        await shared.answered(key)
     return invoke_response
 
 

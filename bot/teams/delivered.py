@@ -1,0 +1,120 @@
+"""Activities delivered to any replica, recorded in Redis, so that a delivery again reaching another replica is not
+answered twice.
+
+The Bot Connector gives up on a POST after about 15 s and delivers the activity
+again, perhaps to another replica. Each replica remembers the activities it took
+(``server.SEEN``); with the Redis store the replicas also record each in Redis,
+under ``ics-bot:activity:`` and its conversation, type and id (never what it
+says), holding how its answer stands: taken (being answered), in line (its POST
+answered 202, to be answered in its turn) or answered. A delivery whose turn
+fails (the bot could not sign in to reply) deletes its record, so that the
+next delivery is answered.
+
+A replica that finds another delivery's record waits for it to change, as it
+would for a delivery of its own: answered gets 200, in line 202, a record
+deleted is taken and answered here. Still taken after ``RECORD_WAIT_SECONDS``,
+the delivery gets 503 with Retry-After. Not 200 or 202: this replica cannot know
+how the first delivery will end, and were it to fail after this one was told
+"delivered", nothing would deliver the message again and it would be lost; 503
+has the Bot Connector deliver it again later, when the record says how the
+first ended. So no message is answered twice, and none is lost while the
+connector retries; the price is a 503 for a message whose first delivery is
+answered slowly elsewhere.
+
+Like the store, the record is a convenience, never a condition of answering:
+when Redis does not answer, the delivery is answered as a single replica would
+answer it (the warning is the connection's). The commands are the store's and
+the lock's: SET, GETRANGE, DEL and EVAL, within the ACL the README documents.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.conversation_store import ConversationStore, RedisConnection, RedisStore
+
+RECORD_PREFIX = "ics-bot:activity:"  # under the store's ics-bot:*, which an ACL names
+# How long an activity's record is kept. Set by hand: it must outlive the turn (a message may wait in line behind a
+# briefing or a held send for minutes) and the Bot Connector's retries (seconds to a minute); a record is ~100 bytes.
+RECORD_SECONDS = 3600
+# How long a delivery again waits for the record of another replica's delivery to say how it ended, before it gets 503.
+# Set by hand: within the Bot Connector's 15 s wait for the POST's answer, and past WAIT_IN_LINE_SECONDS (5 s), after
+# which the first delivery, if waiting in line, says so.
+RECORD_WAIT_SECONDS = 8.0
+# The pause between looks at another replica's record, doubling from the first to the most. Set by hand: a quick turn
+# (help) is seen ended at once; a long wait costs Redis a few commands a second.
+LOOK_FIRST_SECONDS = 0.05
+LOOK_MOST_SECONDS = 0.5
+TAKEN, IN_LINE, ANSWERED = "taken", "in line", "answered"
+# Marks the record in line only while it is taken: never over "answered", should the turn end first.
+_MARK_IN_LINE = (
+    "if redis.call('getrange', KEYS[1], 0, -1) == ARGV[1] then return redis.call('set', KEYS[1], ARGV[2], 'keepttl') end "
+    "return 0"
+)
+_MEANWHILE = "an activity delivered again to another replica may be answered twice"
+# The status a delivery again gets, by how the other replica's delivery of it stands.
+STATUS_BY_STATE = {ANSWERED: 200, IN_LINE: 202, TAKEN: 503}
+
+
+class SharedDeliveries:
+    """The replicas' record of the activities delivered to any of them (see the module's docstring)."""
+
+    def __init__(self, connection: RedisConnection, seconds: float = RECORD_SECONDS, wait: float = RECORD_WAIT_SECONDS) -> None:
+        self.connection = connection
+        self.seconds = seconds
+        self.wait = wait
+
+    async def take(self, key: tuple[str, str, str]) -> int | None:
+        """None when this delivery is to be answered here (recorded as taken, or Redis did not answer); else the status
+        for its POST, as another replica's delivery of it stands: 200 answered, 202 in line, 503 not known yet."""
+        full_key = record_key(key)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.wait
+        pause = LOOK_FIRST_SECONDS
+        while True:
+            taken = await self.connection.call("record an activity", lambda: self._set_if_new(full_key), _MEANWHILE)
+            if taken is None or taken:
+                return None
+            state = await self.connection.call("read an activity's record", lambda: self.connection.redis.getrange(full_key, 0, -1), _MEANWHILE)
+            if state is None:
+                return None
+            status = STATUS_BY_STATE.get(_text(state))  # None for a record deleted meanwhile: take it again
+            if status is not None and (status != 503 or loop.time() >= deadline):
+                return status
+            await asyncio.sleep(min(pause, max(0.0, deadline - loop.time())))
+            pause = min(2 * pause, LOOK_MOST_SECONDS)
+
+    async def in_line(self, key: tuple[str, str, str]) -> None:
+        """This replica's delivery waits in line, its POST answered 202."""
+        await self.connection.call(
+            "mark an activity in line", lambda: self.connection.redis.eval(_MARK_IN_LINE, 1, record_key(key), TAKEN, IN_LINE), _MEANWHILE
+        )
+
+    async def answered(self, key: tuple[str, str, str]) -> None:
+        await self.connection.call(
+            "mark an activity answered", lambda: self.connection.redis.set(record_key(key), ANSWERED, xx=True, keepttl=True), _MEANWHILE
+        )
+
+    async def forget(self, key: tuple[str, str, str]) -> None:
+        """This replica's delivery was not answered: a delivery again is to be, wherever it comes."""
+        await self.connection.call(
+            "forget an activity", lambda: self.connection.redis.delete(record_key(key)),
+            f"a delivery again of it gets 503 until its record expires ({self.seconds:g} s)",
+        )
+
+    async def _set_if_new(self, full_key: str) -> bool:
+        return bool(await self.connection.redis.set(full_key, TAKEN, nx=True, px=max(1, round(self.seconds * 1000))))
+
+
+def record_key(key: tuple[str, str, str]) -> str:
+    """``ics-bot:activity:<conversation>:<type>:<id>``: which activity, never what it says."""
+    return RECORD_PREFIX + ":".join(key)
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode(errors="replace") if isinstance(value, bytes) else value
+
+
+def deliveries_for(store: ConversationStore) -> SharedDeliveries | None:
+    """The record shared by the replicas of a Redis store; None for a store in memory (one process: ``SEEN`` is enough)."""
+    return SharedDeliveries(store.connection) if isinstance(store, RedisStore) else None

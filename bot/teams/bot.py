@@ -41,9 +41,12 @@ UPLOAD_FAILED = "Sorry, I couldn't put the file in your OneDrive just now. Ask f
 LOGGED_CHARS = 40
 # How long a message may wait behind its conversation's earlier messages before the Bot Connector's POST of it is
 # answered, the message waiting on in this process. Set by hand: the connector gives up on a POST after about 15 s and
-# delivers it again; once in its turn a message is worked out (a second or two; a briefing several on a busy machine)
-# and sent (milliseconds to a healthy connector), so 5 s in line leaves that about 10 s. Shorter answers more POSTs
-# early, each then without the 503 that lets the connector retry a message whose reply the bot could not sign.
+# delivers it again. A message that got its turn just inside 5 s has about 10 s left to be worked out (a second or two;
+# a briefing several on a busy machine) and sent (milliseconds to a healthy connector, but up to the send timeout,
+# TEAMS_SEND_TIMEOUT_SECONDS, to a slow one): usually enough, not always. One that outlasts the 15 s is delivered again
+# and the delivery again waits for its outcome (at another replica, for its record: ``delivered``), so it is still
+# answered once. Shorter answers more POSTs early, each then without the 503 that lets the connector retry a message
+# whose reply the bot could not sign.
 WAIT_IN_LINE_SECONDS = 5.0
 # Set by the server for the turn it runs (``server.messages``): the bot sets the event when the turn's message has waited
 # WAIT_IN_LINE_SECONDS for its conversation. Unset (None) for turns run any other way.
@@ -102,15 +105,15 @@ class KnowledgeBot(ActivityHandler):
         """The conversation's turn (``Conversation.one_at_a_time``); a wait for it longer than ``WAIT_IN_LINE_SECONDS``
         sets ``IN_LINE``, for the server to answer the POST while the message waits on."""
         in_line = IN_LINE.get()
-        told = asyncio.get_running_loop().call_later(WAIT_IN_LINE_SECONDS, in_line.set) if in_line is not None else None
+        in_line_timer = asyncio.get_running_loop().call_later(WAIT_IN_LINE_SECONDS, in_line.set) if in_line is not None else None
         try:
             async with self.conversation.one_at_a_time(key):
-                if told is not None:
-                    told.cancel()
+                if in_line_timer is not None:
+                    in_line_timer.cancel()
                 yield
         finally:
-            if told is not None:
-                told.cancel()
+            if in_line_timer is not None:
+                in_line_timer.cancel()
 
     async def on_members_added_activity(self, members_added: list[ChannelAccount], turn_context: TurnContext) -> None:
         if should_welcome(members_added, turn_context.activity):

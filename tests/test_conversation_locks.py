@@ -18,6 +18,7 @@ import pytest
 
 from bot.conversation_locks import LOCK_PREFIX, RedisLocks
 from bot.conversation_store import RedisConnection
+from bot.teams.delivered import SharedDeliveries
 from tests.support.paths import REPO
 from tests.support.redis import keep_busy, redis_server
 
@@ -90,7 +91,7 @@ async def test_a_live_holder_keeps_its_lock_past_its_expiry_and_the_next_has_it_
 
 async def test_a_redis_user_allowed_the_stores_commands_and_eval_holds_and_gives_back_locks(redis_url, connection, caplog):
     """The lock's scripts run only the store's commands (GETRANGE, SET, DEL), so a Redis user limited by ACL to those
-    needs EVAL besides, and nothing else."""
+    needs EVAL besides, and nothing else; so does the Teams endpoint's record of delivered activities."""
     await connection.redis.execute_command(
         "ACL", "SETUSER", "icslock", "on", ">lockpw", "~ics-bot:*", "+getrange", "+set", "+del", "+eval", "+@connection"
     )
@@ -102,7 +103,15 @@ async def test_a_redis_user_allowed_the_stores_commands_and_eval_holds_and_gives
             async with asyncio.timeout(GUARD_SECONDS), locks.held(key):
                 await asyncio.sleep(0.5)  # past the expiry: the renewal script ran under the limited user
                 assert await connection.redis.pttl(LOCK_PREFIX + key) > 0
-        assert await connection.redis.exists(LOCK_PREFIX + key) == 0
+            activity = ("a:limited-user", "message", "1")
+            deliveries = SharedDeliveries(limited, wait=0.0)
+            assert await deliveries.take(activity) is None  # recorded: to be answered here
+            await deliveries.in_line(activity)
+            assert await deliveries.take(activity) == 202
+            await deliveries.answered(activity)
+            assert await deliveries.take(activity) == 200
+            await deliveries.forget(activity)
+        assert await connection.redis.exists(LOCK_PREFIX + key, "ics-bot:activity:a:limited-user:message:1") == 0
         assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]  # no command was refused
     finally:
         await limited.close()

@@ -51,6 +51,8 @@ _MARK_IN_LINE = (
     "if redis.call('getrange', KEYS[1], 0, -1) == ARGV[1] then return redis.call('set', KEYS[1], ARGV[2], 'keepttl') end "
     "return 0"
 )
+# What a failed call could not do, one kind of warning for every call on the record: logged once until Redis answers.
+_DOING = "record a conversation's activity"
 _MEANWHILE = "an activity delivered again to another replica may be answered twice"
 # The status a delivery again gets, by how the other replica's delivery of it stands.
 STATUS_BY_STATE = {ANSWERED: 200, IN_LINE: 202, TAKEN: 503}
@@ -72,10 +74,10 @@ class SharedDeliveries:
         deadline = loop.time() + self.wait
         pause = LOOK_FIRST_SECONDS
         while True:
-            taken = await self.connection.call("record an activity", lambda: self._set_if_new(full_key), _MEANWHILE)
+            taken = await self.connection.call(_DOING, lambda: self._set_if_new(full_key), _MEANWHILE)
             if taken is None or taken:
                 return None
-            state = await self.connection.call("read an activity's record", lambda: self.connection.redis.getrange(full_key, 0, -1), _MEANWHILE)
+            state = await self.connection.call(_DOING, lambda: self.connection.redis.getrange(full_key, 0, -1), _MEANWHILE)
             if state is None:
                 return None
             status = STATUS_BY_STATE.get(_text(state))  # None for a record deleted meanwhile: take it again
@@ -87,18 +89,18 @@ class SharedDeliveries:
     async def in_line(self, key: tuple[str, str, str]) -> None:
         """This replica's delivery waits in line, its POST answered 202."""
         await self.connection.call(
-            "mark an activity in line", lambda: self.connection.redis.eval(_MARK_IN_LINE, 1, record_key(key), TAKEN, IN_LINE), _MEANWHILE
+            _DOING, lambda: self.connection.redis.eval(_MARK_IN_LINE, 1, record_key(key), TAKEN, IN_LINE), _MEANWHILE
         )
 
     async def answered(self, key: tuple[str, str, str]) -> None:
         await self.connection.call(
-            "mark an activity answered", lambda: self.connection.redis.set(record_key(key), ANSWERED, xx=True, keepttl=True), _MEANWHILE
+            _DOING, lambda: self.connection.redis.set(record_key(key), ANSWERED, xx=True, keepttl=True), _MEANWHILE
         )
 
     async def forget(self, key: tuple[str, str, str]) -> None:
         """This replica's delivery was not answered: a delivery again is to be, wherever it comes."""
         await self.connection.call(
-            "forget an activity", lambda: self.connection.redis.delete(record_key(key)),
+            _DOING, lambda: self.connection.redis.delete(record_key(key)),
             f"a delivery again of it gets 503 until its record expires ({self.seconds:g} s)",
         )
 

@@ -83,7 +83,7 @@ class _Asked(enum.Enum):
 
     TAKEN = enum.auto()
     HELD_BY_ANOTHER = enum.auto()
-    FAILED = enum.auto()  # Redis refused or failed the SET: it never ran
+    FAILED = enum.auto()  # an error from the client or Redis (mostly a refused connection): taken to have never run
     UNSURE = enum.auto()  # cut off waiting for Redis (the timeout, or the waiter cancelled): Redis may run the SET yet
 
 

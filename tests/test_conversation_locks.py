@@ -134,3 +134,30 @@ async def test_a_take_redis_answers_only_after_the_timeout_is_given_back_after_t
     async with asyncio.timeout(GUARD_SECONDS), RedisLocks(connection).held(key):
         waited = time.monotonic() - started
     assert waited < 1.0, f"the next message waited {waited:.1f} s for a lock nobody held"
+
+
+async def test_a_delivery_taken_by_a_replica_that_died_is_answered_elsewhere_once_its_lease_ends(redis_url, connection):
+    """A re-review: a replica killed mid-turn left its activity's record "taken" for the record's hour, so every delivery
+    again got 503 and the message was never answered. "Taken" is a lease now: a delivery again elsewhere gets 503 while
+    it runs, and is answered once it ends; a delivery that moved on (in line, answered) is kept for the hour."""
+    activity = ("a:died-mid-turn", "message", "1")
+    died = SharedDeliveries(connection, taken_seconds=0.5)
+    assert await died.take(activity) is None  # taken, then nothing more: the replica is gone
+    elsewhere = SharedDeliveries(connection, wait=0.1, taken_seconds=0.5)
+    assert await elsewhere.take(activity) == 503  # still being answered, as far as anyone knows
+    await asyncio.sleep(0.6)  # the lease runs out (time passing is what is tested)
+    assert await elsewhere.take(activity) is None  # to be answered here
+    await elsewhere.answered(activity)
+    assert await connection.redis.pttl("ics-bot:activity:a:died-mid-turn:message:1") > 0.5 * 3_600_000  # the hour, not the lease
+
+
+async def test_a_record_in_a_state_this_version_does_not_know_gets_503_by_the_deadline(connection):
+    """A re-review: a record another version wrote ("sent", during a rolling deploy) made a delivery again look at it
+    without a pause for as long as it stood, thousands of Redis commands a second, and its POST was never answered."""
+    activity = ("a:other-version", "message", "1")
+    await connection.redis.set("ics-bot:activity:a:other-version:message:1", "sent", px=60_000)
+    looks_before = (await connection.redis.info("commandstats")).get("cmdstat_getrange", {}).get("calls", 0)
+    async with asyncio.timeout(GUARD_SECONDS):
+        assert await SharedDeliveries(connection, wait=0.5).take(activity) == 503
+    looks = (await connection.redis.info("commandstats")).get("cmdstat_getrange", {}).get("calls", 0) - looks_before
+    assert looks <= 20, looks  # a look every 0.05-0.5 s over 0.5 s, not a spin

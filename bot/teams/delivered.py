@@ -8,7 +8,8 @@ under ``ics-bot:activity:`` and its conversation, type and id (never what it
 says), holding how its answer stands: taken (being answered), in line (its POST
 answered 202, to be answered in its turn) or answered. A delivery whose turn
 fails (the bot could not sign in to reply) deletes its record, so that the
-next delivery is answered.
+next delivery is answered. "Taken" is a lease of ``TAKEN_SECONDS``: a replica that
+dies mid-turn leaves it, and once it ends a delivery again is answered elsewhere.
 
 A replica that finds another delivery's record waits for it to change, as it
 would for a delivery of its own: answered gets 200, in line 202, a record
@@ -34,9 +35,17 @@ import asyncio
 from bot.conversation_store import ConversationStore, RedisConnection, RedisStore
 
 RECORD_PREFIX = "ics-bot:activity:"  # under the store's ics-bot:*, which an ACL names
-# How long an activity's record is kept. Set by hand: it must outlive the turn (a message may wait in line behind a
-# briefing or a held send for minutes) and the Bot Connector's retries (seconds to a minute); a record is ~100 bytes.
+# How long an activity's record is kept once its delivery waits in line or was answered. Set by hand: it must outlive
+# the wait in line (a message may wait behind a briefing or a held send for minutes) and the Bot Connector's retries
+# (seconds to a minute); a record is ~100 bytes.
 RECORD_SECONDS = 3600
+# How long a record says "taken" (being answered, its POST still open) unless its delivery moves on first. Not renewed:
+# a replica that dies mid-turn (killed, out of memory, a deploy's drain cut short) leaves it, and a delivery again
+# elsewhere gets 503 until it expires, then is answered (a re-review: at RECORD_SECONDS the message was lost, every
+# retry getting 503 for an hour). Set by hand: past a turn whose POST is open (WAIT_IN_LINE_SECONDS, 5 s, then its work
+# and two sends of up to TEAMS_SEND_TIMEOUT_SECONDS, 15 s); a turn running longer still lets a delivery again after
+# it elsewhere be answered a second time, as before the record.
+TAKEN_SECONDS = 45.0
 # How long a delivery again waits for the record of another replica's delivery to say how it ended, before it gets 503.
 # Set by hand: within the Bot Connector's 15 s wait for the POST's answer, and past WAIT_IN_LINE_SECONDS (5 s), after
 # which the first delivery, if waiting in line, says so.
@@ -46,25 +55,31 @@ RECORD_WAIT_SECONDS = 8.0
 LOOK_FIRST_SECONDS = 0.05
 LOOK_MOST_SECONDS = 0.5
 TAKEN, IN_LINE, ANSWERED = "taken", "in line", "answered"
-# Marks the record in line only while it is taken: never over "answered", should the turn end first.
+# Marks the record in line, kept for ARGV[3] ms, only while it is taken: never over "answered", should the turn end first.
 _MARK_IN_LINE = (
-    "if redis.call('getrange', KEYS[1], 0, -1) == ARGV[1] then return redis.call('set', KEYS[1], ARGV[2], 'keepttl') end "
+    "if redis.call('getrange', KEYS[1], 0, -1) == ARGV[1] then return redis.call('set', KEYS[1], ARGV[2], 'px', ARGV[3]) end "
     "return 0"
 )
 # What a failed call could not do, one kind of warning for every call on the record: logged once until Redis answers.
 _DOING = "record a conversation's activity"
 _MEANWHILE = "an activity delivered again to another replica may be answered twice"
-# The status a delivery again gets, by how the other replica's delivery of it stands.
+# The status a delivery again gets, by how the other replica's delivery of it stands; a state this version does not
+# know (written by another version during a rolling deploy) is read as one still being answered, 503.
 STATUS_BY_STATE = {ANSWERED: 200, IN_LINE: 202, TAKEN: 503}
+NOT_KNOWN_YET = 503
 
 
 class SharedDeliveries:
     """The replicas' record of the activities delivered to any of them (see the module's docstring)."""
 
-    def __init__(self, connection: RedisConnection, seconds: float = RECORD_SECONDS, wait: float = RECORD_WAIT_SECONDS) -> None:
+    def __init__(
+        self, connection: RedisConnection, seconds: float = RECORD_SECONDS, wait: float = RECORD_WAIT_SECONDS,
+        taken_seconds: float = TAKEN_SECONDS,
+    ) -> None:
         self.connection = connection
         self.seconds = seconds
         self.wait = wait
+        self.taken_seconds = taken_seconds
 
     async def take(self, key: tuple[str, str, str]) -> int | None:
         """None when this delivery is to be answered here (recorded as taken, or Redis did not answer); else the status
@@ -80,21 +95,25 @@ class SharedDeliveries:
             state = await self.connection.call(_DOING, lambda: self.connection.redis.getrange(full_key, 0, -1), _MEANWHILE)
             if state is None:
                 return None
-            status = STATUS_BY_STATE.get(_text(state))  # None for a record deleted meanwhile: take it again
-            if status is not None and (status != 503 or loop.time() >= deadline):
+            if not (text := _text(state)):
+                continue  # deleted meanwhile (its delivery failed, or its lease ran out): take it again
+            # Any state but a known end waits, up to the deadline: a state of another version's spun without a pause for
+            # as long as it stood (a re-review: thousands of Redis commands a second, the POST never answered).
+            status = STATUS_BY_STATE.get(text, NOT_KNOWN_YET)
+            if status != NOT_KNOWN_YET or loop.time() >= deadline:
                 return status
-            await asyncio.sleep(min(pause, max(0.0, deadline - loop.time())))
+            await asyncio.sleep(max(LOOK_FIRST_SECONDS, min(pause, deadline - loop.time())))
             pause = min(2 * pause, LOOK_MOST_SECONDS)
 
     async def in_line(self, key: tuple[str, str, str]) -> None:
         """This replica's delivery waits in line, its POST answered 202."""
         await self.connection.call(
-            _DOING, lambda: self.connection.redis.eval(_MARK_IN_LINE, 1, record_key(key), TAKEN, IN_LINE), _MEANWHILE
+            _DOING, lambda: self.connection.redis.eval(_MARK_IN_LINE, 1, record_key(key), TAKEN, IN_LINE, _ms(self.seconds)), _MEANWHILE
         )
 
     async def answered(self, key: tuple[str, str, str]) -> None:
         await self.connection.call(
-            _DOING, lambda: self.connection.redis.set(record_key(key), ANSWERED, xx=True, keepttl=True), _MEANWHILE
+            _DOING, lambda: self.connection.redis.set(record_key(key), ANSWERED, xx=True, px=_ms(self.seconds)), _MEANWHILE
         )
 
     async def forget(self, key: tuple[str, str, str]) -> None:
@@ -105,12 +124,16 @@ class SharedDeliveries:
         )
 
     async def _set_if_new(self, full_key: str) -> bool:
-        return bool(await self.connection.redis.set(full_key, TAKEN, nx=True, px=max(1, round(self.seconds * 1000))))
+        return bool(await self.connection.redis.set(full_key, TAKEN, nx=True, px=_ms(self.taken_seconds)))
 
 
 def record_key(key: tuple[str, str, str]) -> str:
     """``ics-bot:activity:<conversation>:<type>:<id>``: which activity, never what it says."""
     return RECORD_PREFIX + ":".join(key)
+
+
+def _ms(seconds: float) -> int:
+    return max(1, round(seconds * 1000))
 
 
 def _text(value: bytes | str) -> str:

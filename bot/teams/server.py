@@ -228,6 +228,11 @@ async def messages(request: web.Request) -> web.StreamResponse:
             await shared.in_line(key)
         logger.info("A message waits in line behind its conversation's earlier ones: its POST is answered, its reply follows")
         return web.Response(status=202)
+    if turn.cancelled():
+        # Cut off by the drain as the server stopped (a re-review: its POST's connection was dropped, with no status and
+        # no log line): 503, for the Bot Connector to deliver it again.
+        logger.warning("A %r activity's turn was cut off as the server stopped: 503, for the Bot Connector to deliver it again", logged(activity.type))
+        raise web.HTTPServiceUnavailable(text="The bot is restarting; try again.", headers={"Retry-After": "5"})
     try:
         invoke_response = turn.result()
     except SignInUnavailable as error:

@@ -49,7 +49,7 @@ from index.due_dates import (
     year_told_from_today,
 )
 from index.records import MISSING_DUE, MISSING_LEAD, ActionRow
-from index.text import collapse_whitespace, is_ordinary_word, plain_tokens, stem
+from index.text import and_list, collapse_whitespace, is_ordinary_word, plain_tokens, stem
 from index.vocabulary import OPENS_WITH_WHO, PERSON_TITLES, STOPWORDS
 
 # Words that make a question one about actions rather than about the documents' facts.
@@ -1335,8 +1335,3 @@ def _quoted_words(text: str) -> str:
 def counted_actions(count: int) -> str:
     """"1 action", "4 actions"."""
     return f"{count} action" if count == 1 else f"{count} actions"
-
-
-def and_list(items: list[str], conjunction: str = "and") -> str:
-    """ "a", "a and b", "a, b and c" (or another ``conjunction``)."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {conjunction} " + items[-1]

@@ -31,7 +31,6 @@ from bot.action_query import (
     ActionDetail,
     ActionFilter,
     ActionListing,
-    and_list,
     asks_about_actions,
     detail_asked,
     financial_years_due,
@@ -130,6 +129,7 @@ from index.short_names import MINOR_WORDS, DefinedName, names_defined_in
 from index.store import KnowledgeBase
 from index.text import (
     BULLET,
+    and_list,
     collapse_whitespace,
     has_a_word,
     is_list_item,

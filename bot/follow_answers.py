@@ -21,7 +21,6 @@ from bot.action_query import (
     ActionStatus,
     StatusVerdict,
     actions_described,
-    and_list,
     counted_actions,
     describe_matches,
     detail_not_filtered,
@@ -63,7 +62,7 @@ from bot.quoting import Quoter
 from index.records import ActionRow
 from index.search import NO_FILTERS, Filters
 from index.store import KnowledgeBase
-from index.text import is_list_item, mostly_web_addresses, tokenize, without_whitespace
+from index.text import and_list, is_list_item, mostly_web_addresses, tokenize, without_whitespace
 from index.vocabulary import CAPTION, STOPWORDS
 from index.word_meaning import TypedWordLikeness, pairs_written_together
 

@@ -25,7 +25,7 @@ import calendar
 import re
 from collections.abc import Iterable
 
-from index.text import is_english_word, tokenize, without_modal_may, years_written
+from index.text import and_list, is_english_word, tokenize, without_modal_may, years_written
 from index.vocabulary import DAY_AND_MONTH, MONTH_NAME, MONTHS, REPORTING_MONTH
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9&]*")
@@ -215,9 +215,5 @@ def _sentence(given: list[str], missing: list[str]) -> str:
     if not missing:
         return ""
     if given:
-        return f"The closest passages give {_listed(given[:3], 'and')}, not {_listed(missing, 'or')}."
-    return f"The closest passages do not mention {_listed(missing, 'or')}."
-
-
-def _listed(items: list[str], conjunction: str) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
+        return f"The closest passages give {and_list(given[:3], 'and')}, not {and_list(missing, 'or')}."
+    return f"The closest passages do not mention {and_list(missing, 'or')}."

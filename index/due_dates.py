@@ -13,6 +13,7 @@ import calendar
 import re
 from datetime import date, timedelta
 
+from index.text import and_list
 from index.vocabulary import (
     CALENDAR_YEAR,
     DAY_BEFORE_MONTH,
@@ -418,12 +419,7 @@ def describe_due(due: str) -> str:
         kind = "year" if len(years) == 1 else "years"
         return f"in the financial {kind} of {describe_period(due)}, {' or '.join(years)}"
     years = financial_years_asked(due)
-    return f"in {_either_of(years)}" if years else describe_month(due)
-
-
-def _either_of(items: list[str]) -> str:
-    """ "a", "a or b", "a, b or c"."""
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
+    return f"in {and_list(years, 'or')}" if years else describe_month(due)
 
 
 def _is_month_filter(month: str) -> bool:

@@ -377,6 +377,11 @@ _DATING_MAY = frozenset(
 )
 
 
+def and_list(items: list[str], conjunction: str = "and") -> str:
+    """ "a", "a and b", "a, b and c" (or another ``conjunction``)."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
+
+
 def start_of_run(text: str, end: int, kind: Callable[[str], bool]) -> int:
     """Where the run of characters of a ``kind`` that ``text`` has just before ``end`` starts (``end`` when there is
     none): read back from ``end``, never searched for in all the text before it, which a message of thousands of them

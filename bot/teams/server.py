@@ -213,7 +213,7 @@ async def messages(request: web.Request) -> web.StreamResponse:
         if key and shared is not None:
             await shared.forget(key)  # taken above: a delivery again elsewhere is to be answered
         logger.info("A %r activity came as the server was stopping: 503, for the Bot Connector to deliver it again", logged(activity.type))
-        raise web.HTTPServiceUnavailable(text="The bot is restarting; try again.", headers={"Retry-After": "5"})
+        raise _restarting()
     delivery = Delivery(loop.create_future(), asyncio.Event())
     if key:
         seen.put(key, delivery)  # now, so that a retry arriving while this turn runs waits for it (above)
@@ -232,7 +232,7 @@ async def messages(request: web.Request) -> web.StreamResponse:
         # Cut off by the drain as the server stopped (a re-review: its POST's connection was dropped, with no status and
         # no log line): 503, for the Bot Connector to deliver it again.
         logger.warning("A %r activity's turn was cut off as the server stopped: 503, for the Bot Connector to deliver it again", logged(activity.type))
-        raise web.HTTPServiceUnavailable(text="The bot is restarting; try again.", headers={"Retry-After": "5"})
+        raise _restarting()
     try:
         invoke_response = turn.result()
     except SignInUnavailable as error:
@@ -243,6 +243,11 @@ async def messages(request: web.Request) -> web.StreamResponse:
     if invoke_response:
         return web.json_response(data=serializer_helper(invoke_response.body), status=invoke_response.status)
     return web.Response(status=201)
+
+
+def _restarting() -> web.HTTPServiceUnavailable:
+    """503 for an activity the stopping server will not answer, for the Bot Connector to deliver it again."""
+    return web.HTTPServiceUnavailable(text="The bot is restarting; try again.", headers={"Retry-After": "5"})
 
 
 def _delivered_elsewhere(activity: Activity, status: int) -> web.Response:

@@ -50,7 +50,7 @@ from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Protocol
 
-from bot.conversation_store import ConversationStore, RedisConnection, RedisStore
+from bot.conversation_store import ConversationStore, RedisConnection, RedisStore, milliseconds
 from bot.keyed_locks import KeyedLocks
 
 LOCK_PREFIX = "ics-bot:lock:"  # under the store's ics-bot:*, which an ACL names
@@ -127,10 +127,6 @@ class RedisLocks:
                 if asked is not _Asked.FAILED:
                     await self._give_back(full_key, token)
 
-    @property
-    def _ttl_ms(self) -> int:
-        return max(1, round(self.ttl * 1000))
-
     async def _take(self, full_key: str, token: str) -> _Asked:
         """Wait until the lock is taken with ``token`` (TAKEN), or Redis did not answer an ask (FAILED or UNSURE)."""
         pause = POLL_FIRST_SECONDS
@@ -147,7 +143,7 @@ class RedisLocks:
         async def set_if_free() -> bool:
             nonlocal cut_off
             try:
-                return bool(await self.connection.redis.set(full_key, token, nx=True, px=self._ttl_ms))
+                return bool(await self.connection.redis.set(full_key, token, nx=True, px=milliseconds(self.ttl)))
             except asyncio.CancelledError:
                 cut_off = True
                 raise
@@ -163,7 +159,7 @@ class RedisLocks:
         while True:
             await asyncio.sleep(self.ttl / RENEWALS_PER_TTL)
             renewed = await self.connection.call(
-                "renew a conversation's lock", lambda: self.connection.redis.eval(_RENEW, 1, full_key, token, self._ttl_ms), _MEANWHILE
+                "renew a conversation's lock", lambda: self.connection.redis.eval(_RENEW, 1, full_key, token, milliseconds(self.ttl)), _MEANWHILE
             )
             if renewed == 0:
                 # Each time, not once: every expiry is a message another replica may have answered out of turn.

@@ -96,6 +96,11 @@ class MemoryStore:
         self._turns.pop(key, None)
 
 
+def milliseconds(seconds: float) -> int:
+    """A time for Redis's PX (whole milliseconds, at least one: PX 0 is an error)."""
+    return max(1, round(seconds * 1000))
+
+
 class RedisConnection:
     """A Redis client whose calls give up after ``timeout`` and never raise: a failure returns None and is logged once
     per kind until Redis answers again, naming where Redis is (never its password). Shared by a ``RedisStore`` and the

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.conversation_store import ConversationStore, RedisConnection, RedisStore
+from bot.conversation_store import ConversationStore, RedisConnection, RedisStore, milliseconds
 
 RECORD_PREFIX = "ics-bot:activity:"  # under the store's ics-bot:*, which an ACL names
 # How long an activity's record is kept once its delivery waits in line or was answered. Set by hand: it must outlive
@@ -108,12 +108,12 @@ class SharedDeliveries:
     async def in_line(self, key: tuple[str, str, str]) -> None:
         """This replica's delivery waits in line, its POST answered 202."""
         await self.connection.call(
-            _DOING, lambda: self.connection.redis.eval(_MARK_IN_LINE, 1, record_key(key), TAKEN, IN_LINE, _ms(self.seconds)), _MEANWHILE
+            _DOING, lambda: self.connection.redis.eval(_MARK_IN_LINE, 1, record_key(key), TAKEN, IN_LINE, milliseconds(self.seconds)), _MEANWHILE
         )
 
     async def answered(self, key: tuple[str, str, str]) -> None:
         await self.connection.call(
-            _DOING, lambda: self.connection.redis.set(record_key(key), ANSWERED, xx=True, px=_ms(self.seconds)), _MEANWHILE
+            _DOING, lambda: self.connection.redis.set(record_key(key), ANSWERED, xx=True, px=milliseconds(self.seconds)), _MEANWHILE
         )
 
     async def forget(self, key: tuple[str, str, str]) -> None:
@@ -124,16 +124,12 @@ class SharedDeliveries:
         )
 
     async def _set_if_new(self, full_key: str) -> bool:
-        return bool(await self.connection.redis.set(full_key, TAKEN, nx=True, px=_ms(self.taken_seconds)))
+        return bool(await self.connection.redis.set(full_key, TAKEN, nx=True, px=milliseconds(self.taken_seconds)))
 
 
 def record_key(key: tuple[str, str, str]) -> str:
     """``ics-bot:activity:<conversation>:<type>:<id>``: which activity, never what it says."""
     return RECORD_PREFIX + ":".join(key)
-
-
-def _ms(seconds: float) -> int:
-    return max(1, round(seconds * 1000))
 
 
 def _text(value: bytes | str) -> str:

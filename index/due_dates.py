@@ -536,7 +536,7 @@ def is_readable_due(printed: str) -> bool:
 
 def _first_financial_year(text: str) -> str | None:
     for match in _FINANCIAL_YEAR.finditer(text):
-        start, end = _full_year(match["start"]), _full_year(match["end"])
+        start, end = _full_year(match["start"]), _year_after(match["start"], match["end"])
         if end == start + 1:
             return financial_year_label(start)
     return None
@@ -594,3 +594,14 @@ def _real_date(year: int, month: int, day: int) -> str | None:
 
 def _full_year(digits: str) -> int:
     return int(digits) if len(digits) == 4 else 2000 + int(digits)
+
+
+def _year_after(start: str, end: str) -> int:
+    """The second year of a financial year as written ("1998/99": 1999, "1999/00": 2000), in the century of the first
+    when it is written in full: "1998/99" had been read as 1998 to 2099, no financial year, and asking for actions due
+    in 1999 crashed."""
+    if len(end) == 4 or len(start) != 4:
+        return _full_year(end)
+    first = int(start)
+    year = first - first % 100 + int(end)
+    return year + 100 if year < first else year

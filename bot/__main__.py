@@ -514,9 +514,7 @@ def _actions(args, settings: Settings, parser: argparse.ArgumentParser) -> int:
     except ValueError as exc:
         parser.error(str(exc))
     if calendar_year:
-        answer = service.actions_due_in_calendar_year(calendar_year, action_filter)
-        if not action_filter.constraints():  # the year was all that was asked: which financial year it is, as a question is told
-            parser.error(answer.text)
+        answer = service.actions_due_in_calendar_year(calendar_year, action_filter)  # as "what's due in 2024?" is told
         rows = answer.actions.rows() if answer.actions is not None else []
     else:
         answer, rows = service.answer_actions(action_filter), filter_actions(service.kb.actions, action_filter)

@@ -614,10 +614,11 @@ class AnsweringService:
             return self._point_to_briefing(document, filters)
         action_filter = self.action_filter(question)
         unreadable_year = action_filter is not None and action_filter.due is None and _ASKS_FOR_A_YEAR.search(question)
-        if unreadable_year and action_filter is not None and action_filter.constraints() and asks_about_actions(question):
+        if unreadable_year and action_filter is not None and asks_about_actions(question):
             # "which water actions are due in 2024 and who leads them?": those due in either financial year 2024 could
             # mean, each with its due year, under what it could mean (a new user's trial had got the documents' water
-            # passages). None there ("and in 2025?"): it says so, and which years those actions are due in.
+            # passages); "what's due in 2024?", asking nothing else, all of them (the note alone had left a lead to ask
+            # again twice). None there ("and in 2025?"): it says so, and which years those actions are due in.
             # A question's other part asking something of its own ("what is the footprint in 2020/21 and which actions
             # are due in 2031?") is still answered: only parts pointing back at the actions ("who leads them?") are not.
             in_either = _due_in_either_year(action_filter, question)
@@ -689,17 +690,19 @@ class AnsweringService:
         calendar_year = given if YEAR.fullmatch(given) else None
         return self.actions.filter_from_options(None if calendar_year else due, lead, theme, text, today), calendar_year
 
-    def actions_due_in_calendar_year(self, year: str, action_filter: ActionFilter) -> Answer:
+    def actions_due_in_calendar_year(self, year: str, action_filter: ActionFilter, detail: ActionDetail | None = None) -> Answer:
         """A calendar year given as the due year of a filter (``actions --due 2024``), answered as a question asking it
-        is ("which water actions are due in 2024?"): the rows the filter matches that are due in either financial year
-        it could mean, under the note saying so; the note alone (a decline) when the filter asks nothing else or no
-        row it matches is due in either."""
-        in_either = _due_in_either_year(action_filter, year) if action_filter.constraints() else None
+        is ("which water actions are due in 2024?", "what's due in 2024?"): the rows the filter matches that are due in
+        either financial year it could mean, under the note saying so, counted by due year and by the ``detail`` asked
+        besides ("and in 2024, who leads them?": their leads too); the note alone (a decline) when no row it matches is
+        due in either."""
+        in_either = _due_in_either_year(action_filter, year)
         # The note before the listing names the years the table's actions are due in, so the listing does not say them again.
         either = self.actions.listing(in_either, table_years=False) if in_either is not None else None
         if either is not None and either.groups:
             # Summed up by due year, as the question's listing is ("Due: 2023/24 (53), 2024/25 (11).").
-            listed = with_detail_summed_up(either, ActionDetail.DUE)
+            columns = ActionDetail.LEAD_AND_DUE if detail in (ActionDetail.LEAD, ActionDetail.LEAD_AND_DUE) else ActionDetail.DUE
+            listed = with_detail_summed_up(either, columns)
             return self.answer_from_table(replace(listed, summary=f"{self._unreadable_year(year)} {listed.summary}"))
         if either is not None and not self.actions.lists_any(action_filter):
             # "--due 2024 --lead ICB --text zzzz": no action matches whatever the year, and the nearest filter that does

@@ -283,7 +283,7 @@ class FollowUpAnswerer:
             # As the question it stands for is answered ("which water actions are due in 2025?"): the listing's other
             # constraints kept, under the note on the calendar year, or the note alone.
             asked = replace(resolution.action_filter, due=None)
-            answer = self.service.actions_due_in_calendar_year(str(resolution.calendar_year), asked)
+            answer = self.service.actions_due_in_calendar_year(str(resolution.calendar_year), asked, resolution.detail)
             return answer, self.turn_of(resolution, answer)
         if resolution.detail is not None and resolution.action_filter is not None:  # "who leads them?" after a listing
             listing = self.service.actions.listing(resolution.action_filter)

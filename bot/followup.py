@@ -40,6 +40,7 @@ from bot.action_query import (
     ActionFilter,
     ActionStatus,
     detail_asked,
+    detail_not_filtered,
     numbers_named,
     status_asked_of_rows,
     status_named_in,
@@ -56,7 +57,7 @@ from bot.facts import (
     without_courtesy,
 )
 from bot.tables import measure_unit, with_measure_changed
-from index.due_dates import calendar_year_asked, calendar_year_due, names_a_period, narrowed_due
+from index.due_dates import calendar_year_asked, calendar_year_due, find_due_month, names_a_period, narrowed_due
 from index.text import has_a_word, tokenize, without_modal_may, without_possessive
 from index.vocabulary import (
     BODY_WORDS,
@@ -859,7 +860,10 @@ def _about_listing(
     narrowing = _NARROW_CUE.match(message)
     ellipsis = _ELLIPSIS_CUE.match(message)
     asks_anew = bool(ellipsis and _OPENS_A_QUESTION.match(message[ellipsis.end() :]))
-    if ellipsis and len(_words(message)) > tunables.max_ellipsis_words:
+    if ellipsis and len(_words(message)) > tunables.max_ellipsis_words and not _theme_alone(message[ellipsis.end() :], parse_actions):
+        # A theme named in full is a slot at any length: "and for the estates and facilities plan?" after the workforce
+        # actions due in 24/25 (a held-out leads dialogue's had been put into the question as words, "which workforce
+        # and estates and facilities plan are due in 24/25?", and listed the workforce row).
         ellipsis = None
     cue = narrowing or ellipsis
     words = _NARROW_FILLER.sub(" ", message[cue.end() :]).strip(" ?!.") if cue else ""
@@ -868,8 +872,7 @@ def _about_listing(
     if narrowing and narrowing["count"] and not set(_words(words.lower())) - _LISTING_COUNTED_WHOLE:
         # "how many of those?", "how many of them are there?": the listing's count, which its first line gives.
         return Resolution(FollowUpKind.NARROW, last.question, last.action_filter, subject=last.subject)
-    # "and this week?" after a listing asks the rows due then: a period is a due only where dues are asked.
-    added = parse_actions(f"{'due ' if names_a_period(words) else ''}{words} actions") if words else None
+    added = parse_actions(f"{'due in ' if _names_a_due(words) else ''}{words} actions") if words else None
     if added is not None and asks_anew and not narrowing:
         # "and which are due 23/24?" narrows by the due year it names; "and who else is on them?" names no rows
         # to list ("else" is no word an action must mention): what it asks of the rows is read below.
@@ -881,10 +884,18 @@ def _about_listing(
         if not narrowing and {"theme", "text"} & set(added.constraints()):
             # "and the workforce one?" asks about another topic, not this topic's workforce rows.
             another = _another_topic(last.action_filter, added)
-            return Resolution(FollowUpKind.ELLIPSIS, last.question, another, subject=last.subject, calendar_year=calendar)
+            return Resolution(
+                FollowUpKind.ELLIPSIS, last.question, another, subject=last.subject, calendar_year=calendar,
+                detail=detail_not_filtered(detail, another),
+            )
         added = _about_within_the_theme(added, last.action_filter, words, parse_actions, lists_any)
         merged = _overdue_of_listed(last.action_filter.with_constraints_of(added), last.action_filter, added)
-        return Resolution(FollowUpKind.NARROW, last.question, merged, subject=last.subject, calendar_year=calendar)
+        # "and in 24/25, who leads them?": those rows, their leads counted, as "who leads them?" after them would be (a
+        # trial's had listed them uncounted, and with "2024" declined).
+        return Resolution(
+            FollowUpKind.NARROW, last.question, merged, subject=last.subject, calendar_year=calendar,
+            detail=detail_not_filtered(detail, merged),
+        )
     # "who leads them?", "and when are those due?": the same rows, asked about one of their columns, as is a column
     # asked with no word of its own ("who leads?", "when due?"; a trial's "who leads?" had been declined);
     # "who leads those due in 24/25?" narrows them first (a lead, due year or scope it names; not its words).
@@ -918,6 +929,20 @@ def _names_its_own_actions(message: str, parse_actions: Callable[[str], ActionFi
         return False
     named = parse_actions(parts[0])
     return named is not None and bool({"theme", "text"} & set(named.constraints()))
+
+
+def _theme_alone(words: str, parse_actions: Callable[[str], ActionFilter | None]) -> bool:
+    """Whether the words name one theme of the table and nothing else an action must match."""
+    named = parse_actions(f"{_NARROW_FILLER.sub(' ', words).strip(' ?!.')} actions")
+    return named is not None and named.constraints() == ["theme"]
+
+
+def _names_a_due(words: str) -> bool:
+    """Whether the words after a follow-up's cue name when rows are due, which the listing's reading takes only after
+    "due": a period told from today ("and this week?": a period is a due only where dues are asked) or a month ("and in
+    may 2022?", whose "in" the cue took: it had been read as the calendar year 2022)."""
+    month = find_due_month(f"due in {words}")
+    return names_a_period(words) or (month is not None and month[1] == 0)
 
 
 def _calendar_year_of_words(words: str, added: ActionFilter | None) -> int | None:

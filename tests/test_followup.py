@@ -1454,6 +1454,26 @@ def test_this_financial_year_after_a_listing_is_the_year_told_from_today(knowled
     assert resolve("and this month?", asked("2ww performance at uhcw in april?")).question == "and this month (2ww performance at uhcw in april)?"
 
 
+def test_a_calendar_year_after_overdue_keeps_what_overdue_means(knowledge_base, embedder):
+    """A lead trial: in January 2024, "which actions are overdue" then "and in 2024?" called all 83 rows of 2023/24 and
+    2024/25 overdue (the deadline was dropped with the listing's due), and "which actions due in 2024 are overdue?" lost
+    its year and listed every overdue action. Neither year is over: none of their rows is overdue yet."""
+    from datetime import date
+
+    from bot.answering import AnsweringService
+
+    conversation = Conversation(AnsweringService(knowledge_base, embedder, today=lambda: date(2024, 1, 10)))
+    not_yet = "None of the 83 actions due in 2023/24 or 2024/25 is overdue yet: 2023/24 runs to 31 March 2024"
+    _, overdue = conversation.reply_in_context("which actions are overdue", ())
+    after, _ = conversation.reply_in_context("and in 2024?", overdue or ())
+    alone, _ = conversation.reply_in_context("which actions due in 2024 are overdue?", ())
+    assert after.text.startswith(not_yet) and alone.text.startswith(not_yet), (after.text[:200], alone.text[:200])
+    # A year part over: its rows due before this month, under the note on the calendar year.
+    _, overdue = conversation.reply_in_context("which actions are overdue", ())
+    earlier, _ = conversation.reply_in_context("and in 2023?", overdue or ())
+    assert "72 actions are overdue (due in 2022/23 or 2023/24, by December 2023" in earlier.text.splitlines()[0]
+
+
 def test_this_quarter_month_or_week_after_a_listing_is_a_time_told_from_today(knowledge_base, embedder):
     """A lead trial, on 10 August 2023: "which are due this quarter?" and "and this week?" after the actions due in
     23/24 searched them for the word "quarter" ("No actions match: due in 2023/24, mentioning “quarter”"). The time is

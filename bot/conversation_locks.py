@@ -154,24 +154,29 @@ class RedisLocks:
         return _Asked.TAKEN if taken else _Asked.HELD_BY_ANOTHER
 
     async def _keep_renewed(self, full_key: str, token: str) -> None:
-        """Renew the lock every ``ttl / RENEWALS_PER_TTL`` until cancelled, or until it is found expired (logged: the
-        event loop or Redis stalled longer than ``ttl``, and another replica may have answered meanwhile)."""
-        while True:
-            await asyncio.sleep(self.ttl / RENEWALS_PER_TTL)
-            renewed = await self.connection.call(
-                "renew a conversation's lock", lambda: self.connection.redis.eval(_RENEW, 1, full_key, token, milliseconds(self.ttl)), _MEANWHILE
-            )
-            if renewed == 0:
-                # Each time, not once: every expiry is a message another replica may have answered out of turn.
-                logger.warning("Conversation lock: %s in Redis at %s expired while its message was answered; another replica "
-                               "may have answered the next message before this one's turn was kept", full_key, self.connection.where)
-                return
+        """Renew the lock until cancelled, or until it is found expired (logged: the event loop or Redis stalled longer
+        than ``ttl``, and another replica may have answered meanwhile)."""
+        await renew_while_held(self.connection, full_key, token, self.ttl, "renew a conversation's lock", _MEANWHILE)
+        # Each time, not once: every expiry is a message another replica may have answered out of turn.
+        logger.warning("Conversation lock: %s in Redis at %s expired while its message was answered; another replica "
+                       "may have answered the next message before this one's turn was kept", full_key, self.connection.where)
 
     async def _give_back(self, full_key: str, token: str) -> None:
         await self.connection.call(
             "give back a conversation's lock", lambda: self.connection.redis.eval(_GIVE_BACK, 1, full_key, token),
             f"a conversation's next message waits up to {self.ttl:g} s for its lock to expire",
         )
+
+
+async def renew_while_held(connection: RedisConnection, full_key: str, value: str, ttl: float, doing: str, meanwhile: str) -> None:
+    """Renew ``full_key`` for ``ttl`` every ``ttl / RENEWALS_PER_TTL`` for as long as it holds ``value``, until cancelled;
+    returns once it is found not to (it expired, or another holds it), having renewed nothing of another's. A renewal
+    Redis does not answer is warned of by ``connection`` (``doing``, ``meanwhile``) and tried again at the next."""
+    while True:
+        await asyncio.sleep(ttl / RENEWALS_PER_TTL)
+        renewed = await connection.call(doing, lambda: connection.redis.eval(_RENEW, 1, full_key, value, milliseconds(ttl)), meanwhile)
+        if renewed == 0:
+            return
 
 
 def locks_for(store: ConversationStore) -> ConversationLocks:

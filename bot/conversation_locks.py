@@ -66,8 +66,9 @@ RENEWALS_PER_TTL = 3
 # of 0.1-0.2 s) per waiting conversation and replica; a message starts at most 0.2 s after the turn before it ends.
 POLL_FIRST_SECONDS = 0.01
 POLL_MOST_SECONDS = 0.2
-# Deletes the lock, or renews it for ARGV[2] ms, only while it holds its holder's token (ARGV[1]). GETRANGE reads it as
-# GET would (a missing key reads as "", which no token is): the store's own command, which its ACL allows.
+# Deletes the lock, or renews it for ARGV[2] ms, only while it holds its holder's token (ARGV[1]); the renewal keeps a
+# delivered activity's record "taken" too (``bot.teams.delivered``). GETRANGE reads it as GET would (a missing key reads
+# as "", which no token is), and SET renews it rather than PEXPIRE: the store's own commands, which its ACL allows.
 _GIVE_BACK = "if redis.call('getrange', KEYS[1], 0, -1) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
 _RENEW = (
     "if redis.call('getrange', KEYS[1], 0, -1) == ARGV[1] then redis.call('set', KEYS[1], ARGV[1], 'px', ARGV[2]) return 1 end "

@@ -37,6 +37,19 @@ async def hold(url, key, ttl):
 
 asyncio.run(hold(sys.argv[1], sys.argv[2], float(sys.argv[3])))
 """
+# Takes an activity's delivery (a turn that never ends), says so, and waits to be killed.
+TAKER = """
+import asyncio, sys
+from bot.conversation_store import RedisConnection
+from bot.teams.delivered import SharedDeliveries
+
+async def take(url, conversation, lease):
+    assert await SharedDeliveries(RedisConnection(url), taken_seconds=lease).take((conversation, "message", "1")) is None
+    print("taken", flush=True)
+    await asyncio.Event().wait()
+
+asyncio.run(take(sys.argv[1], sys.argv[2], float(sys.argv[3])))
+"""
 
 
 @pytest.fixture(scope="module")
@@ -100,12 +113,13 @@ async def test_a_redis_user_allowed_the_stores_commands_and_eval_holds_and_gives
     try:
         locks = RedisLocks(limited, ttl=0.3)
         with caplog.at_level(logging.INFO):
-            async with asyncio.timeout(GUARD_SECONDS), locks.held(key):
-                await asyncio.sleep(0.5)  # past the expiry: the renewal script ran under the limited user
-                assert await connection.redis.pttl(LOCK_PREFIX + key) > 0
             activity = ("a:limited-user", "message", "1")
-            deliveries = SharedDeliveries(limited, wait=0.0)
-            assert await deliveries.take(activity) is None  # recorded: to be answered here
+            deliveries = SharedDeliveries(limited, wait=0.0, taken_seconds=0.3)
+            async with asyncio.timeout(GUARD_SECONDS), locks.held(key):
+                assert await deliveries.take(activity) is None  # recorded: to be answered here
+                await asyncio.sleep(0.5)  # past both expiries: the renewal script ran under the limited user
+                assert await connection.redis.pttl(LOCK_PREFIX + key) > 0
+                assert await connection.redis.get("ics-bot:activity:a:limited-user:message:1") == b"taken"
             await deliveries.in_line(activity)
             assert await deliveries.take(activity) == 202
             await deliveries.answered(activity)
@@ -138,17 +152,26 @@ async def test_a_take_redis_answers_only_after_the_timeout_is_given_back_after_t
 
 async def test_a_delivery_taken_by_a_replica_that_died_is_answered_elsewhere_once_its_lease_ends(redis_url, connection):
     """A re-review: a replica killed mid-turn left its activity's record "taken" for the record's hour, so every delivery
-    again got 503 and the message was never answered. "Taken" is a lease now: a delivery again elsewhere gets 503 while
-    it runs, and is answered once it ends; a delivery that moved on (in line, answered) is kept for the hour."""
-    activity = ("a:died-mid-turn", "message", "1")
-    died = SharedDeliveries(connection, taken_seconds=0.5)
-    assert await died.take(activity) is None  # taken, then nothing more: the replica is gone
-    elsewhere = SharedDeliveries(connection, wait=0.1, taken_seconds=0.5)
-    assert await elsewhere.take(activity) == 503  # still being answered, as far as anyone knows
-    await asyncio.sleep(0.6)  # the lease runs out (time passing is what is tested)
-    assert await elsewhere.take(activity) is None  # to be answered here
+    again got 503 and the message was never answered. "Taken" is a lease now, renewed while its replica lives: a delivery
+    again elsewhere gets 503 while the turn runs, past the lease, and is answered once the replica is killed and its
+    lease ends; a delivery that moved on (in line, answered) is kept for the hour."""
+    activity, lease = ("a:died-mid-turn", "message", "1"), 0.5
+    record = "ics-bot:activity:a:died-mid-turn:message:1"
+    taker = subprocess.Popen([sys.executable, "-c", TAKER, redis_url, activity[0], str(lease)], cwd=REPO, stdout=subprocess.PIPE, text=True)
+    elsewhere = SharedDeliveries(connection, wait=0.1, taken_seconds=lease)
+    try:
+        assert taker.stdout is not None and taker.stdout.readline() == "taken\n"
+        await asyncio.sleep(2.5 * lease)  # past two leases (time passing is what is tested): renewed while its turn runs
+        assert await elsewhere.take(activity) == 503  # still being answered, as far as anyone knows
+    finally:
+        taker.kill()
+        taker.wait()
+    assert await connection.redis.get(record) == b"taken" and 0 < await connection.redis.pttl(record) <= 500  # left behind
+
+    async with asyncio.timeout(GUARD_SECONDS):  # a delivery again waits for the record; the lease ends, renewed no more
+        assert await SharedDeliveries(connection, wait=GUARD_SECONDS, taken_seconds=lease).take(activity) is None
     await elsewhere.answered(activity)
-    assert await connection.redis.pttl("ics-bot:activity:a:died-mid-turn:message:1") > 0.5 * 3_600_000  # the hour, not the lease
+    assert await connection.redis.pttl(record) > 0.5 * 3_600_000  # the hour, not the lease
 
 
 async def test_a_record_in_a_state_this_version_does_not_know_gets_503_by_the_deadline(connection):

@@ -35,7 +35,8 @@ from bot.conversation import HELP_TEXT, Conversation
 from bot.conversation_locks import RedisLocks
 from bot.conversation_store import RedisStore
 from bot.teams.bot import NOT_ALLOWED
-from bot.teams.server import READ_THREADS, READS, create_app
+from bot.teams.delivered import SharedDeliveries
+from bot.teams.server import DELIVERED, READ_THREADS, READS, create_app
 from index.config import Settings
 from tests.support.login import ACCESS_TOKEN, IdentityEndpoint, SignInProxy, served_in_a_thread, write_json
 from tests.support.redis import redis_server
@@ -543,11 +544,17 @@ def redis_url(tmp_path_factory) -> Iterator[str]:
 
 
 @asynccontextmanager
-async def replicas(settings: Settings, service: AnsweringService, redis_url: str) -> AsyncIterator[tuple[str, str, RedisStore]]:
+async def replicas(
+    settings: Settings, service: AnsweringService, redis_url: str, **deliveries: float
+) -> AsyncIterator[tuple[str, str, RedisStore]]:
     """Two bot apps sharing one Redis, as two replicas behind one Bot Framework endpoint: their URLs, and one's store.
-    Their locks expire a second after their last renewal, so a turn held longer than that is held by renewals."""
+    Their locks expire a second after their last renewal, so a turn held longer than that is held by renewals. Their
+    records of delivered activities are ``SharedDeliveries(**deliveries)`` when given (a short lease, a short wait)."""
     stores = [RedisStore(redis_url), RedisStore(redis_url)]
     apps = [create_app(settings, Conversation(service, store, RedisLocks(store.connection, ttl=1.0))) for store in stores]
+    if deliveries:
+        for app, store in zip(apps, stores, strict=True):
+            app[DELIVERED] = SharedDeliveries(store.connection, **deliveries)
     try:
         async with serving(apps[0]) as first, serving(apps[1]) as second:
             yield first, second, stores[0]
@@ -609,6 +616,36 @@ async def test_a_retry_at_another_replica_of_a_message_still_being_answered_is_n
     assert len(replies) == 1 and "Actions 16" in replies[0], replies
     assert records.get(f"ics-bot:activity:{conversation_id}:message:{more['id']}".encode()) == b"answered"
     assert set(records.values()) == {b"answered"}  # the listing's too: a state, nothing the user wrote
+
+
+async def test_a_retry_at_another_replica_of_a_turn_longer_than_its_lease_is_not_answered_again(http, settings, service, redis_url):
+    """A re-review: "taken" was a lease not renewed, so a turn running longer than it (a slow send, a long briefing) let
+    it lapse, and a delivery again at another replica was answered a second time ("more" moved two pages). The replica
+    answering renews the lease while its turn runs: the retry gets 503, and the connector one reply."""
+    conversation_id = new_conversation_id()
+    patient = replace(settings, teams_send_timeout_seconds=60.0)  # no send gives up
+    lease = 0.6
+    async with Connector().running() as connector, replicas(patient, service, redis_url, wait=0.2, taken_seconds=lease) as (first, second, store):
+        assert await post(http, first, teams_message("what's due in 23/24?", connector.url, conversation_id)) == 201
+        more = teams_message("more", connector.url, conversation_id)
+        record = f"ics-bot:activity:{conversation_id}:message:{more['id']}"
+        connector.hang(conversation_id, "message")  # the reply to "more" is held: its turn outlasts the lease
+        try:
+            original = asyncio.create_task(post(http, first, more))
+            await until(lambda: connector.in_flight[conversation_id])
+            await asyncio.sleep(2.5 * lease)  # time passing is what is tested: past two leases
+            while_held = await asyncio.wait_for(post(http, second, more), CONNECTOR_PATIENCE)
+            still = await store.redis.get(record)
+        finally:
+            connector.release(conversation_id)
+        statuses = (await original, while_held, await post(http, second, more))
+        answered_ttl = await store.redis.pttl(record)
+
+    assert statuses == (201, 503, 200)
+    assert still == b"taken"  # renewed: past two leases, still being answered
+    replies = [p.activity["text"] for p in connector.sent_to(conversation_id) if p.reply_to_id == more["id"] and p.activity["type"] == "message"]
+    assert len(replies) == 1 and "Actions 16" in replies[0], replies
+    assert answered_ttl > 0.5 * 3_600_000  # answered: kept the hour, no longer the lease
 
 
 async def test_conversations_at_replicas_sharing_redis_never_wait_for_each_other(http, settings, service, redis_url):

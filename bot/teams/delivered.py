@@ -8,8 +8,13 @@ under ``ics-bot:activity:`` and its conversation, type and id (never what it
 says), holding how its answer stands: taken (being answered), in line (its POST
 answered 202, to be answered in its turn) or answered. A delivery whose turn
 fails (the bot could not sign in to reply) deletes its record, so that the
-next delivery is answered. "Taken" is a lease of ``TAKEN_SECONDS``: a replica that
-dies mid-turn leaves it, and once it ends a delivery again is answered elsewhere.
+next delivery is answered. "Taken" is a lease of ``TAKEN_SECONDS``, renewed by the
+replica that took it for as long as its turn runs and the record says taken (by
+the conversation lock's compare-and-renew, ``renew_while_held``), so a turn of any
+length keeps it; a replica that dies mid-turn renews it no more, and once it
+ends a delivery again is answered elsewhere. Renewing stops as the delivery moves
+on (in line, answered or forgotten: a turn that failed, was cut off or
+cancelled forgets it).
 
 A replica that finds another delivery's record waits for it to change, as it
 would for a delivery of its own: answered gets 200, in line 202, a record
@@ -24,14 +29,19 @@ answered slowly elsewhere.
 
 Like the store, the record is a convenience, never a condition of answering:
 when Redis does not answer, the delivery is answered as a single replica would
-answer it (the warning is the connection's). The commands are the store's and
-the lock's: SET, GETRANGE, DEL and EVAL, within the ACL the README documents.
+answer it (the warning is the connection's), and a renewal it does not answer is
+tried again at the next. A lease found lapsed by its renewal (Redis or the event
+loop stalled past it) is logged each time, by its key. The commands are the
+store's and the lock's: SET, GETRANGE, DEL and EVAL, within the ACL the README
+documents.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 
+from bot.conversation_locks import renew_while_held
 from bot.conversation_store import ConversationStore, RedisConnection, RedisStore, milliseconds
 
 RECORD_PREFIX = "ics-bot:activity:"  # under the store's ics-bot:*, which an ACL names
@@ -39,12 +49,14 @@ RECORD_PREFIX = "ics-bot:activity:"  # under the store's ics-bot:*, which an ACL
 # the wait in line (a message may wait behind a briefing or a held send for minutes) and the Bot Connector's retries
 # (seconds to a minute); a record is ~100 bytes.
 RECORD_SECONDS = 3600
-# How long a record says "taken" (being answered, its POST still open) unless its delivery moves on first. Not renewed:
-# a replica that dies mid-turn (killed, out of memory, a deploy's drain cut short) leaves it, and a delivery again
-# elsewhere gets 503 until it expires, then is answered (a re-review: at RECORD_SECONDS the message was lost, every
-# retry getting 503 for an hour). Set by hand: past a turn whose POST is open (WAIT_IN_LINE_SECONDS, 5 s, then its work
-# and two sends of up to TEAMS_SEND_TIMEOUT_SECONDS, 15 s); a turn running longer still lets a delivery again after
-# it elsewhere be answered a second time, as before the record.
+# How long a record says "taken" (being answered) after its replica's last renewal, unless its delivery moves on first.
+# Its replica renews it every third of this while the turn runs (a re-review: not renewed, a turn longer than it, a slow
+# send or a long briefing, let it lapse, and a delivery again elsewhere was answered a second time). A replica that dies
+# mid-turn (killed, out of memory, a deploy's drain cut short) renews it no more, and a delivery again elsewhere gets 503
+# until it expires, then is answered (a re-review: at RECORD_SECONDS the message was lost, every retry getting 503 for an
+# hour). Set by hand, when it was not renewed: past a turn whose POST is open (WAIT_IN_LINE_SECONDS, 5 s, then its work
+# and two sends of up to TEAMS_SEND_TIMEOUT_SECONDS, 15 s); renewed, it is kept through renewals lost to Redis not
+# answering (each given up after REDIS_TIMEOUT_SECONDS, 1 s) or an event loop stalled for up to two thirds of it.
 TAKEN_SECONDS = 45.0
 # How long a delivery again waits for the record of another replica's delivery to say how it ended, before it gets 503.
 # Set by hand: within the Bot Connector's 15 s wait for the POST's answer, and past WAIT_IN_LINE_SECONDS (5 s), after
@@ -60,13 +72,17 @@ _MARK_IN_LINE = (
     "if redis.call('getrange', KEYS[1], 0, -1) == ARGV[1] then return redis.call('set', KEYS[1], ARGV[2], 'px', ARGV[3]) end "
     "return 0"
 )
-# What a failed call could not do, one kind of warning for every call on the record: logged once until Redis answers.
+# What a failed call could not do, one kind of warning for the calls that record and one for the renewals of a lease:
+# each logged once until Redis answers.
 _DOING = "record a conversation's activity"
 _MEANWHILE = "an activity delivered again to another replica may be answered twice"
+_RENEWING = "renew a conversation's activity's lease"
 # The status a delivery again gets, by how the other replica's delivery of it stands; a state this version does not
 # know (written by another version during a rolling deploy) is read as one still being answered, 503.
 STATUS_BY_STATE = {ANSWERED: 200, IN_LINE: 202, TAKEN: 503}
 NOT_KNOWN_YET = 503
+
+logger = logging.getLogger(__name__)
 
 
 class SharedDeliveries:
@@ -80,6 +96,7 @@ class SharedDeliveries:
         self.seconds = seconds
         self.wait = wait
         self.taken_seconds = taken_seconds
+        self._renewals: dict[str, asyncio.Task[None]] = {}  # by record key: the leases this replica holds and renews
 
     async def take(self, key: tuple[str, str, str]) -> int | None:
         """None when this delivery is to be answered here (recorded as taken, or Redis did not answer); else the status
@@ -90,6 +107,8 @@ class SharedDeliveries:
         pause = LOOK_FIRST_SECONDS
         while True:
             taken = await self.connection.call(_DOING, lambda: self._set_if_new(full_key), _MEANWHILE)
+            if taken:
+                self._renew(full_key)
             if taken is None or taken:
                 return None
             state = await self.connection.call(_DOING, lambda: self.connection.redis.getrange(full_key, 0, -1), _MEANWHILE)
@@ -107,17 +126,20 @@ class SharedDeliveries:
 
     async def in_line(self, key: tuple[str, str, str]) -> None:
         """This replica's delivery waits in line, its POST answered 202."""
+        self._stop_renewing(record_key(key))
         await self.connection.call(
             _DOING, lambda: self.connection.redis.eval(_MARK_IN_LINE, 1, record_key(key), TAKEN, IN_LINE, milliseconds(self.seconds)), _MEANWHILE
         )
 
     async def answered(self, key: tuple[str, str, str]) -> None:
+        self._stop_renewing(record_key(key))
         await self.connection.call(
             _DOING, lambda: self.connection.redis.set(record_key(key), ANSWERED, xx=True, px=milliseconds(self.seconds)), _MEANWHILE
         )
 
     async def forget(self, key: tuple[str, str, str]) -> None:
         """This replica's delivery was not answered: a delivery again is to be, wherever it comes."""
+        self._stop_renewing(record_key(key))
         await self.connection.call(
             _DOING, lambda: self.connection.redis.delete(record_key(key)),
             f"a delivery again of it gets 503 until its record expires ({self.seconds:g} s)",
@@ -125,6 +147,30 @@ class SharedDeliveries:
 
     async def _set_if_new(self, full_key: str) -> bool:
         return bool(await self.connection.redis.set(full_key, TAKEN, nx=True, px=milliseconds(self.taken_seconds)))
+
+    def _renew(self, full_key: str) -> None:
+        """Keep the lease this replica took until its delivery moves on (``_stop_renewing``), or it is found lapsed."""
+        self._stop_renewing(full_key)  # a lease of the same activity taken before (lapsed, or forgotten) is not this one
+        renewing = asyncio.create_task(self._keep_renewed(full_key))
+        self._renewals[full_key] = renewing
+
+        def ended(_: asyncio.Task[None]) -> None:  # found lapsed: no longer this replica's to stop
+            if self._renewals.get(full_key) is renewing:
+                del self._renewals[full_key]
+
+        renewing.add_done_callback(ended)
+
+    def _stop_renewing(self, full_key: str) -> None:
+        """Before the record moves on. Not awaited: a renewal Redis runs after the record moved on finds it no longer
+        taken, and does nothing."""
+        if (renewing := self._renewals.pop(full_key, None)) is not None:
+            renewing.cancel()
+
+    async def _keep_renewed(self, full_key: str) -> None:
+        await renew_while_held(self.connection, full_key, TAKEN, self.taken_seconds, _RENEWING, _MEANWHILE)
+        # Each time, not once: every lapse is a message another replica may have answered a second time.
+        logger.warning("Delivered activities: %s in Redis at %s lapsed while its turn ran; a delivery again of it at another "
+                       "replica may have been answered a second time", full_key, self.connection.where)
 
 
 def record_key(key: tuple[str, str, str]) -> str:

@@ -59,8 +59,9 @@ def briefing_docx(briefing: Briefing) -> bytes:
         document.add_heading("What happens next", level=1)
     if briefing.next_actions:
         _paragraph(document, next_steps_intro(briefing))
-        for action in briefing.next_actions:
-            _paragraph(document, action_line(action, briefing.as_of), "List Bullet")
+        # Numbered as in chat ("who leads no 4?"), in the text: Word's "List Number" would go on from the key points'.
+        for n, action in enumerate(briefing.next_actions, 1):
+            _paragraph(document, f"{n}. {action_line(action, briefing.as_of)}", "List")
     if briefing.commitments:
         _paragraph(document, "Dated commitments in the documents:")
         for point in briefing.commitments:

@@ -111,8 +111,10 @@ def thin_note(briefing: Briefing) -> str:
 
 
 def next_steps_lines(briefing: Briefing, escape: Callable[[str], str] = _as_is) -> list[str]:
-    """The actions on the topic (how many, then the nearest due) and the documents' dated commitments."""
-    actions = [escape(next_steps_intro(briefing)), *[f"- {escape(action_line(a, briefing.as_of))}" for a in briefing.next_actions]]
+    """The actions on the topic (how many, then the nearest due, numbered as "who leads no 4?" after the briefing names
+    them) and the documents' dated commitments."""
+    shown = [f"{n}. {escape(action_line(a, briefing.as_of))}" for n, a in enumerate(briefing.next_actions, 1)]
+    actions = [escape(next_steps_intro(briefing)), *shown]
     lines = actions if briefing.next_actions else []
     if briefing.commitments:
         lines += ["Dated commitments in the documents:", *[f"- {_cited(p, escape)}" for p in briefing.commitments]]

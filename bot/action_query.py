@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from enum import Enum
+from functools import lru_cache
 from itertools import combinations, pairwise
 from typing import NamedTuple
 
@@ -194,6 +195,9 @@ class ActionFilter:
     # often a name the table does not use), they narrow the listing when an action it lists mentions them
     # (see ``settle_narrowing``).
     narrowing: str | None = None
+    # The rows a briefing's "What happens next" counted on its topic (``briefed_rows``), in the order it showed them:
+    # "which are still open?" after ``brief <topic>`` narrows those, as after a listing of them.
+    briefed: str | None = None
 
     def themes(self) -> list[str]:
         """The themes asked for: one, or two when the question names two ("water and waste actions")."""
@@ -517,6 +521,53 @@ def has_number(row: ActionRow, numbers: str) -> bool:
 
 # The numbers of ``ActionFilter.number``: "4", "2,3".
 _PRINTED_NUMBERS = re.compile(r"\d+(?:,\d+)*")
+# ``ActionFilter.briefed``: each document's slug, then its rows as page/number ("cw-ics-green-plan 78/1 80/14"), a
+# document's slug again whenever the next row is another's. At most this long: a filter read back from a conversation's
+# stored state is read without a bound otherwise; every row of this corpus's table takes about a thousand characters.
+MAX_BRIEFED_CHARS = 20_000
+_BRIEFED = re.compile(r"[^\s/]+(?: \d+/\S+)+(?: [^\s/]+(?: \d+/\S+)+)*")
+
+
+class RowKey(NamedTuple):
+    """An action row as a briefing's rows name it: its document, page and printed number (one row of the table)."""
+
+    source: str
+    page: int
+    number: str
+
+
+def row_key(row: ActionRow) -> RowKey:
+    return RowKey(row.source, row.page, row.number)
+
+
+def briefed_rows(keys: Iterable[RowKey]) -> str | None:
+    """``ActionFilter.briefed`` for these rows, in their order; None when there are none, or when one cannot be written so
+    (a slug or number with a space in it) or they are too many to keep."""
+    parts: list[str] = []
+    source = None
+    for key in keys:
+        if not key.source or not key.number or "/" in key.source or any(c.isspace() for c in key.source + key.number):
+            return None
+        if key.source != source:
+            parts.append(key.source)
+            source = key.source
+        parts.append(f"{key.page}/{key.number}")
+    written = " ".join(parts)
+    return written if parts and len(written) <= MAX_BRIEFED_CHARS else None
+
+
+@lru_cache(maxsize=64)
+def rows_briefed(briefed: str) -> tuple[RowKey, ...]:
+    """The rows ``briefed_rows`` wrote, in order."""
+    keys: list[RowKey] = []
+    source = ""
+    for part in briefed.split():
+        page, slash, number = part.partition("/")
+        if slash and page.isdigit():
+            keys.append(RowKey(source, int(page), number))
+        else:
+            source = part
+    return tuple(keys)
 
 
 def is_well_formed(f: ActionFilter) -> bool:
@@ -527,6 +578,7 @@ def is_well_formed(f: ActionFilter) -> bool:
     words = (f.lead, f.theme, f.text, f.scope, f.source, f.narrowing)
     return (  # an empty constraint, "" as None, is none
         (not f.due or is_due_filter(f.due))
+        and (not f.briefed or (len(f.briefed) <= MAX_BRIEFED_CHARS and _BRIEFED.fullmatch(f.briefed) is not None))
         and (not f.status or f.status in {status.value for status in ActionStatus})
         and (not f.number or _PRINTED_NUMBERS.fullmatch(f.number) is not None)
         and all(not word or word.strip() for word in words)
@@ -923,7 +975,7 @@ def nearest_rows_shown(listing: ActionListing) -> tuple[ActionRow, ...]:
         return ()
     # Only rows still on the topic asked: a looser filter that dropped the theme or the words (the fewest rows may be
     # another document's, a review found) is said, not listed.
-    return () if {"theme", "text"} & set(nearest.dropped) else nearest.rows
+    return () if {"theme", "text", "briefed"} & set(nearest.dropped) else nearest.rows
 
 
 def left_out_note(hidden: list[ActionRow]) -> str:
@@ -1157,7 +1209,14 @@ def _matches(row: ActionRow, f: ActionFilter) -> bool:
         return False
     if f.number and not has_number(row, f.number):
         return False
+    if f.briefed and row_key(row) not in _briefed_set(f.briefed):
+        return False
     return not f.text or _mentions(row, _content_words(f.text))
+
+
+@lru_cache(maxsize=64)
+def _briefed_set(briefed: str) -> frozenset[RowKey]:
+    return frozenset(rows_briefed(briefed))
 
 
 def _mentions(row: ActionRow, words: list[str], share: float = _SHARE_OF_WORDS_TO_MENTION) -> bool:
@@ -1262,11 +1321,16 @@ def _traits(f: ActionFilter, titles: dict[str, str]) -> list[str]:
     else:
         status, due_trait = f"{f.status}", f"due {due}"
     traits = [
-        (f"numbered {and_list(f.number.split(','), 'or')}" if f.number else "", f.number), (themes, f.theme), (f"led by {f.lead}", f.lead), (due_trait, f.due),
-        (f"{f.scope}", f.scope), (source, f.source), (status, f.status),
+        (f"numbered {and_list(f.number.split(','), 'or')}" if f.number else "", f.number), (BRIEFED_TRAIT, f.briefed), (themes, f.theme),
+        (f"led by {f.lead}", f.lead), (due_trait, f.due), (f"{f.scope}", f.scope), (source, f.source), (status, f.status),
     ]
     # An overdue filter's due date is said with its status: no trait of its own (a trial saw "5 actions are , from ...").
     return [trait for trait, value in traits if value and trait]
+
+
+# The rows of a briefing's "What happens next" in words: "7 actions are on the briefing's topic" (its own words, "The action
+# table has 7 actions on this topic").
+BRIEFED_TRAIT = "on the briefing's topic"
 
 
 def _describe_filter(f: ActionFilter, titles: dict[str, str]) -> str:
@@ -1289,7 +1353,7 @@ def actions_described(f: ActionFilter, titles: dict[str, str]) -> str:
 def _describe_relaxation(relaxation: Relaxation, titles: dict[str, str]) -> str:
     # The due date of an overdue filter is its being past due: "which water actions are overdue?" named no date.
     overdue = relaxation.filter.status == ActionStatus.OVERDUE.value
-    names = {"due": "being past due" if overdue else "the due date", "lead": "the lead", "theme": "the theme", "text": "the words", "scope": "the scope", "source": "the document", "status": "the status", "number": "the number"}
+    names = {"due": "being past due" if overdue else "the due date", "lead": "the lead", "theme": "the theme", "text": "the words", "scope": "the scope", "source": "the document", "status": "the status", "number": "the number", "briefed": "the briefing's topic"}
     dropped = and_list([names[name] for name in relaxation.dropped])
     verb = "matches" if relaxation.count == 1 else "match"
     described = _describe_filter(relaxation.filter, titles)

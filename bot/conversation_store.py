@@ -239,7 +239,11 @@ def _holds_readable_values(turn: Turn) -> bool:
 
 
 def _words_of(action_filter: ActionFilter | None) -> list[str]:
-    return [value for value in dataclasses.astuple(action_filter) if isinstance(value, str)] if action_filter else []
+    """A filter's words, each held to a turn's length; not a briefing's rows, which ``is_well_formed`` bounds (a briefing
+    on the Green Plan counts its 150 actions)."""
+    if action_filter is None:
+        return []
+    return [value for spec in dataclasses.fields(action_filter) if spec.name != "briefed" and isinstance(value := getattr(action_filter, spec.name), str)]
 
 
 @functools.cache

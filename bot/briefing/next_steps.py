@@ -39,6 +39,7 @@ class NextAction:
     title: str
     page: int
     last_day: str | None = None  # the due's last day, sortable like ISO ("2023-03-31" for 22/23; "2022-06-31" for June 22); None when undated
+    number: str = ""  # as the table prints it ("4"): with ``slug`` and ``page`` it names the row (``action_query.RowKey``)
 
     def passed_by(self, day: date) -> bool:
         """Whether the due date had passed on ``day``: the plans were written in 2022, staff read them later."""
@@ -105,7 +106,7 @@ def nearest(actions: list[NextAction]) -> list[NextAction]:
 def _next_action(kb: KnowledgeBase, action: ActionRow) -> NextAction:
     title = kb.by_slug[action.source].record.title if action.source in kb.by_slug else action.source
     last_day = _due_key(action.due_normalised) if action.due_normalised else None
-    return NextAction(action.action, action.due, action.lead, action.theme, action.source, title, action.page, last_day)
+    return NextAction(action.action, action.due, action.lead, action.theme, action.source, title, action.page, last_day, action.number)
 
 
 def _due_key(normalised: str | None) -> str:

@@ -21,6 +21,7 @@ from enum import StrEnum
 from functools import cached_property, partial
 from typing import TypeVar
 
+from bot.action_query import ActionFilter, RowKey, briefed_rows
 from bot.answering import MAX_QUESTION_CHARS, Answer, AnsweringService, too_long
 from bot.briefing import DOCX_MEDIA_TYPE, Briefing, BriefingWriter, briefing_docx, docx_name, render_markdown
 from bot.briefing.writer import Point
@@ -243,11 +244,18 @@ class Conversation:
             reply = self.reply_to(message)
             if reply.briefing is None:
                 return reply, None
-            # Remembered as a turn about its topic: "who leads it?" then asks about the topic, and "more"
-            # does not continue an answer from before the briefing.
+            # Remembered as a turn about its topic: "tell me more about it" then asks about the topic, and "more"
+            # does not continue an answer from before the briefing. Its "What happens next" is remembered as a listing
+            # of its actions is: "which are still open?", "who owns no 4?" ask of them (a comms trial's had been
+            # answered from the minutes and the PHM roadmap).
             briefing = reply.briefing
             passages = tuple(_point_passage(briefing, point) for point in briefing.points if point.citations)
-            return reply, remember(history, Turn(question=briefing.topic, citations=passages, subject=briefing.topic, points=True))
+            listed = _actions_briefed(briefing)
+            turn = Turn(
+                question=briefing.topic, citations=passages, subject=briefing.topic, points=True, action_filter=listed,
+                rows_shown=len(briefing.next_actions) if listed else 0, briefed=listed is not None,
+            )
+            return reply, remember(history, turn)
         if command is not None:  # help, sources
             return self.reply_to(message), None
         contextual = self.followups.answer(message, history)
@@ -397,6 +405,15 @@ def command_of(message: str) -> str | None:
 
 def _word_document(briefing: Briefing, topic: str) -> Attachment:
     return Attachment(docx_name(briefing), DOCX_MEDIA_TYPE, briefing_docx(briefing), remake={ReplyKind.BRIEFING: topic})
+
+
+def _actions_briefed(briefing: Briefing) -> ActionFilter | None:
+    """The listing of a briefing's actions: every one it counts, those it showed first, in the order and so with the
+    numbers it showed them; None when it counts none (or they cannot be kept: ``briefed_rows``)."""
+    shown = briefing.next_actions
+    keys = [RowKey(action.slug, action.page, action.number) for action in [*shown, *(a for a in briefing.actions if a not in shown)]]
+    briefed = briefed_rows(keys)
+    return ActionFilter(briefed=briefed) if briefed else None
 
 
 def _point_passage(briefing: Briefing, point: Point) -> CitedPassage:

@@ -27,6 +27,8 @@ from bot.action_query import (
     has_number,
     left_out_note,
     nearest_rows_shown,
+    row_key,
+    rows_briefed,
     status_of_row,
     with_detail_summed_up,
     with_overdue_deadline,
@@ -105,6 +107,8 @@ NO_SUCH_ROW = "The last list showed {count} {actions}: which one do you mean?"
 NO_SUCH_POINT = "The briefing has {count}: which one do you mean?"
 NO_NUMBERED_ROW = "The last list has no action numbered {number}: which one do you mean?"
 SEVERAL_NUMBERED = "Several actions of the last list are numbered {number} (in {themes}): which theme do you mean?"
+# A briefing's "What happens next" asked about by a number it did not show.
+NO_SUCH_BRIEFED_ROW = "The briefing showed {count} {actions} under “What happens next”: which one do you mean?"
 
 
 # "the workforce one": one action like the one listed, not all of a kind ("the workforce ones").
@@ -120,10 +124,10 @@ class ContextualAnswer:
     history: tuple[Turn, ...]
 
 
-def status_said(rows: list[ActionRow], status: ActionStatus, today: date) -> str:
+def status_said(rows: list[ActionRow], status: ActionStatus, today: date, numbers: list[str] | None = None) -> str:
     """Whether listed rows have the status a yes/no question asks ("Yes: it is overdue.", "No: none of them is closed."),
     each read as ``status_of_row`` reads it; several rows with different answers are told by their numbers ("Open: no.
-    2. No status given: no. 16.")."""
+    2. No status given: no. 16."): those printed, or ``numbers`` (those they were asked by, one a row)."""
     asked = status.value
     verdicts = [status_of_row(row, status, today) for row in rows]
     if len(rows) == 1:
@@ -145,8 +149,14 @@ def status_said(rows: list[ActionRow], status: ActionStatus, today: date) -> str
         StatusVerdict.NO_DATE: f"Not marked closed, with no date to be {asked} by",
         StatusVerdict.PAST_DUE: "Past their due date, with no status given",
     }
-    groups = {v: [row.number for row, w in zip(rows, verdicts) if w is v] for v in StatusVerdict}
+    told = numbers if numbers is not None else [row.number for row in rows]
+    groups = {v: [number for number, w in zip(told, verdicts) if w is v] for v in StatusVerdict}
     return " ".join(f"{said[v]}: no. {and_list(numbers)}." for v, numbers in groups.items() if numbers)
+
+
+def _row_named(row: ActionRow) -> str:
+    """A row as a listing prints it: "Workforce action 12"."""
+    return f"{row.theme} action {row.number.rstrip('.')}" if row.theme else f"action {row.number.rstrip('.')}"
 
 
 def _columns_to_say(resolution: Resolution) -> ActionDetail | None:
@@ -155,6 +165,18 @@ def _columns_to_say(resolution: Resolution) -> ActionDetail | None:
     due 2023/24." after "whats due in 23/24")."""
     detail, listed = resolution.detail, resolution.action_filter
     return detail_not_filtered(detail, listed) if detail is ActionDetail.LEAD_AND_DUE and listed is not None else detail
+
+
+def _still_briefed(last: Turn, turn: Turn) -> Turn:
+    """The turn after a briefing's, keeping what it says of the briefing's actions: a turn that keeps the briefing's points
+    ("tell me more about point 2", "where does it say that?") keeps its actions too, so "who leads them?" next asks of
+    them; a turn about one of its rows ("and when is it due?" after "who owns no 4?") still numbers them as the briefing
+    showed them ("and no 6?")."""
+    if last.points and turn.points and last.action_filter is not None and turn.action_filter is None:
+        return replace(turn, action_filter=last.action_filter, rows_shown=last.rows_shown, briefed=last.briefed)
+    if last.briefed and turn.action_filter == last.action_filter and turn.row is not None:
+        return replace(turn, rows_shown=last.rows_shown, briefed=True)
+    return turn
 
 
 @lru_cache(maxsize=1)
@@ -193,7 +215,9 @@ class FollowUpAnswerer:
         """ "and the workforce one?" after a listing of one document's actions (the NHS England letter's) asks for
         that document's workforce action when it has one, not the Green Plan's seventeen (a trial); "and the
         workforce ones?" after the Green Plan's water actions asks for all of them, the letter's too (a review)."""
-        listed = {cited.slug for cited in last.citations}
+        briefed = last.action_filter.briefed if last.action_filter is not None else None
+        # After a briefing, the documents of its actions (its citations are its points').
+        listed = {key.source for key in rows_briefed(briefed)} if briefed else {cited.slug for cited in last.citations}
         asked = resolution.action_filter
         if resolution.kind is not FollowUpKind.ELLIPSIS or asked is None or asked.source or last.action_filter is None or len(listed) != 1:
             return resolution
@@ -209,6 +233,8 @@ class FollowUpAnswerer:
         message = self.service.searcher.with_capitals_only_on_names(message)
         resolution = self.resolve(message, history)
         answer, turn = self.perform(resolution, filters)
+        if history:
+            turn = _still_briefed(history[-1], turn)
         if history and history[-1].paged and turn.action_filter is not None and turn.action_filter == history[-1].action_filter:
             # "who leads them?" after the list was shown again: the same rows once more, so "more" next says it is over
             # (a re-review had the list shown a third time).
@@ -275,6 +301,8 @@ class FollowUpAnswerer:
             return Answer(NOTHING_FOUND_TO_CITE, [], abstained=True), Turn(resolution.question, (), True)
         if kind is FollowUpKind.MORE:
             return self._page(resolution)
+        if resolution.briefed and resolution.action_filter is not None:  # "who owns no 4?" after a briefing
+            return self._briefed_rows(resolution)
         if resolution.number is not None and resolution.action_filter is not None:  # "who leads no 14?"
             return self._numbered_row(resolution)
         if resolution.row is not None and resolution.action_filter is not None:  # "who leads the first one?"
@@ -490,20 +518,52 @@ class FollowUpAnswerer:
             return Answer(text, [], abstained=True), Turn(resolution.question, (), True, asked, 0, status_asked=resolution.status_asked)
         return self._row_at(resolution, rows, meant, shown)
 
+    def _briefed_rows(self, resolution: Resolution) -> tuple[Answer, Turn]:
+        """Rows of a briefing's "What happens next" by the numbers it showed them with ("who owns no 4?": the fourth it
+        showed; "the last one"), with the column asked about, as a listing's rows are answered. The conversation goes on
+        with all the briefing's actions ("which of those ...", "more") and with that row for "it"; numbers still count
+        as the briefing showed them ("and no 6?"). A number it did not show is asked about again, its points kept."""
+        listed = resolution.action_filter
+        assert listed is not None and listed.briefed
+        shown = rows_briefed(listed.briefed)[: resolution.offset]
+        if resolution.number is not None:
+            places = [int(number) - 1 for number in resolution.number.split(",")]
+        else:
+            places = [resolution.row if resolution.row is not None and resolution.row >= 0 else len(shown) + (resolution.row or 0)]
+        rows = self.service.actions.listing(listed).rows()
+        where = {row_key(row): place for place, row in enumerate(rows)}
+        meant = [where[shown[place]] for place in places if 0 <= place < len(shown) and shown[place] in where]
+        if len(meant) < len(places) or not meant:
+            said = NO_SUCH_BRIEFED_ROW.format(count=len(shown), actions="action" if len(shown) == 1 else "actions")
+            kept = Turn(
+                resolution.question, resolution.citations, True, listed, resolution.offset, subject=resolution.subject,
+                points=resolution.points, briefed=True,
+            )
+            return Answer(said, [], abstained=True), kept
+        answer, turn = self._row_at(replace(resolution, number=None, row=None), rows, meant, resolution.offset, [str(place + 1) for place in places])
+        return answer, replace(turn, briefed=True)
+
     def _listed(self, resolution: Resolution) -> tuple[list[ActionRow], int]:
         """The rows of the listing a follow-up is about, and how many of them had been shown."""
         assert resolution.action_filter is not None
         rows = self.service.actions.listing(resolution.action_filter).rows()
         return rows, min(resolution.offset or ROWS_IN_TEXT, len(rows))
 
-    def _row_at(self, resolution: Resolution, rows: list[ActionRow], places: list[int], shown: int) -> tuple[Answer, Turn]:
+    def _row_at(
+        self, resolution: Resolution, rows: list[ActionRow], places: list[int], shown: int, told_as: list[str] | None = None
+    ) -> tuple[Answer, Turn]:
         """Rows of the listing, with the column asked about; the conversation goes on with the whole listing, and with
-        the row for "it" when there is one."""
+        the row for "it" when there is one. ``told_as``: the numbers the rows were asked by, when the table prints them
+        with others (a briefing's "What happens next" numbers what it shows from 1)."""
         assert resolution.action_filter is not None
         chosen = [rows[place] for place in places]
         listing = describe_matches(chosen, resolution.action_filter, self.service.kb.actions, self.service.actions.titles)
+        if told_as is not None:  # "who owns no 4?" after a briefing: which of the table's rows that is, as it prints it
+            be = "is" if len(chosen) == 1 else "are"
+            listing = replace(listing, summary=f"The briefing's no. {and_list(told_as)} {be} the table's {and_list([_row_named(row) for row in chosen])}.")
         if resolution.status_asked is not None:  # "is no 4 overdue?": yes or no in the first line
-            listing = replace(listing, summary=f"{status_said(chosen, resolution.status_asked, self.service.today())} {listing.summary}")
+            said = status_said(chosen, resolution.status_asked, self.service.today(), told_as)
+            listing = replace(listing, summary=f"{said} {listing.summary}")
         detail = _columns_to_say(resolution)
         answer = self.service.answer_from_table(with_detail_summed_up(listing, detail) if detail is not None else listing)
         one = len(places) == 1

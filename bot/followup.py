@@ -42,6 +42,7 @@ from bot.action_query import (
     detail_asked,
     detail_not_filtered,
     numbers_named,
+    rows_briefed,
     status_asked_of_rows,
     status_named_in,
     status_not_read,
@@ -398,6 +399,10 @@ class Turn:
     points: bool = False
     # The turn answered "more" after a listing (a page of it, or the whole of it again), so "more" next says it is over.
     paged: bool = False
+    # ``action_filter`` is a briefing's "What happens next" (``ActionFilter.briefed``), numbered as the briefing showed
+    # it: "who leads no 4?" is the fourth it showed, of the ``rows_shown`` it showed (the briefing's turn, and a turn
+    # that answered one of those rows by its number or place, "is no 4 overdue?", so "and no 6?" goes on so).
+    briefed: bool = False
 
     def as_json(self) -> dict:
         data = asdict(self)
@@ -424,6 +429,7 @@ class Turn:
             status_asked=ActionStatus(data["status_asked"]) if data.get("status_asked") else None,
             points=bool(data.get("points")),
             paged=bool(data.get("paged")),
+            briefed=bool(data.get("briefed")),
         )
 
 
@@ -459,6 +465,9 @@ class Resolution:
     # holds as the two financial years it could mean; answered as a question asking it is ("which ICP actions are due in
     # 2024?": under a note saying so, or the note alone).
     calendar_year: int | None = None
+    # NARROW, PRONOUN: ``number`` or ``row`` counts the rows as a briefing's "What happens next" showed them (``offset``
+    # of them), not as a listing prints them (``Turn.briefed``).
+    briefed: bool = False
 
     @property
     def follows_up(self) -> bool:
@@ -524,7 +533,9 @@ def resolve(
         # "??" leans on nothing: answered alone, it is asked for a question (``bot.answering``).
         return _standalone(_without_leading_and(message[switched.end() :] if switched else message))
     last = history[-1]
-    if last.action_filter is not None:
+    if last.points and (briefing := _about_briefing(message, last, parse_actions, tunables, lists_any)) is not None:
+        return briefing
+    if last.action_filter is not None and (not last.points or _asks_of_its_actions(message)):
         listing = _about_listing(message, last, parse_actions, tunables, lists_any)
         if listing is not None:
             return listing
@@ -541,11 +552,8 @@ def resolve(
         # and nothing else: "which document says the ICB must reduce desflurane use?" is a question (a review).
         return Resolution(FollowUpKind.DRILL, last.question, nothing_found=True)
     if last.action_filter is None and _MORE.match(message):
-        # Not after a briefing: "more" of it is no passage of one of its points.
+        # Not after a briefing (``_about_briefing``): "more" of it is no passage of one of its points.
         continues = last.citations and not last.points
-        if last.points:
-            # The briefing is kept as the turn to follow up: "tell me more about point 2" after "more" is its point 2.
-            return Resolution(FollowUpKind.MORE, last.question, citations=last.citations, subject=last.subject, points=True)
         return _drill("tell me more about that", last) if continues else Resolution(FollowUpKind.MORE, message, nothing_found=last.abstained)
     if is_talk(message):
         return _standalone(message)  # "thanks" leans on nothing: it was read as a pronoun follow-up ("thanks (the letter)?")
@@ -775,6 +783,69 @@ def _standalone(message: str) -> Resolution:
     return Resolution(FollowUpKind.STANDALONE, message, subject=subject_of(message))
 
 
+def _about_briefing(
+    message: str,
+    last: Turn,
+    parse_actions: Callable[[str], ActionFilter | None],
+    tunables: Tunables,
+    lists_any: Callable[[ActionFilter], bool],
+) -> Resolution | None:
+    """A message after a briefing about its points ("tell me more about point 2", "where does point 3 come from?", "where
+    does it say that?"), read before its actions are: the points are what the briefing numbers first. "more" lists the
+    actions of "What happens next" when it showed only some of them, and says the briefing was whole otherwise. None for
+    anything else, read as after any answer (or listing)."""
+    if last.citations and (source := _WHERE_POINT.search(message) or _POINT_THEN_WHERE.search(message)) is not None:
+        return _source_of_point(last, source)
+    expand = _EXPAND.search(message) or _POINT_ALONE.match(message.strip())
+    # Only a point by its place drills ("tell me more about it" asks about its topic, a review), and so does that point
+    # named alone ("point 3?", a re-review).
+    if last.citations and (_WHERE.search(message) or (expand and _place_asked(expand) is not None)):
+        return _drill(message, last, expand)
+    listed = last.action_filter
+    if _MORE.match(message):
+        if listed is not None and _briefed_unseen(last):
+            # "more" after a briefing that showed 6 of the 13 actions it counts: the 13 listed, from the first.
+            return Resolution(FollowUpKind.MORE, last.question, listed, subject=last.subject)
+        # The briefing is kept as the turn to follow up: "tell me more about point 2" after "more" is its point 2.
+        return Resolution(FollowUpKind.MORE, last.question, citations=last.citations, subject=last.subject, points=True)
+    return None
+
+
+def _briefed_unseen(last: Turn) -> bool:
+    """Whether the turn is a briefing's actions (or one of them asked about) that the briefing did not show all of."""
+    listed = last.action_filter
+    return last.briefed and listed is not None and last.rows_shown < len(rows_briefed(listed.briefed or ""))
+
+
+# Words of a message after a briefing that ask of its actions, not of its topic: the actions or "the ICP ones", a
+# column of the table (who leads them, when they are due, their status). Not "who" alone: "who chairs it?" asks of the
+# topic. English, set by hand.
+_OF_ITS_ACTIONS = re.compile(
+    r"\b(?:actions?|ones?|leads?|leading|led|owns?|owners?|owned|responsible|due|deadlines?|overdue|open|closed|status)\b",
+    re.IGNORECASE,
+)
+_COUNT_IN = re.compile(r"(?:and\s+)?how\s+many\b", re.IGNORECASE)
+
+
+def _asks_of_its_actions(message: str) -> bool:
+    """Whether a message after a briefing may ask of its actions ("which are still open?", "who owns no 4?", "who leads
+    them?", "just the ICP ones"), to be read as after a listing of them; a message that does not ("what about geh?",
+    "who chairs it?", "how many in may?") asks of the briefing's topic, as it did before the briefing's actions were
+    remembered."""
+    cue = _NARROW_CUE.match(message)
+    narrows = cue is not None and (bool(cue["count"]) or not _COUNT_IN.match(cue.group()))
+    return narrows or bool(NUMBERED_ROW.search(message) or _NTH_ROW.search(message) or _OF_ITS_ACTIONS.search(message))
+# What a message asking for the actions of a briefing says besides its function words and pointing back: "what are the
+# actions from it?", "list the actions in the briefing", "what actions came out of it?". English, set by hand.
+_THE_ACTIONS_ASKED = frozenset("action actions briefing brief came come out agreed listed named mentioned".split())
+
+
+def _asks_for_the_actions(message: str) -> bool:
+    """ "what are the actions from it?", "which actions are there?": the actions, and nothing of its own."""
+    words = set(_words(message.lower()))
+    return bool({"action", "actions"} & words) and not [w for w in _words_of_its_own(message) if w not in _THE_ACTIONS_ASKED]
+
+
 def _about_listing(
     message: str,
     last: Turn,
@@ -792,7 +863,8 @@ def _about_listing(
         return None
     if _MORE.match(message):
         return Resolution(
-            FollowUpKind.MORE, last.question, last.action_filter, offset=last.rows_shown, subject=last.subject,
+            # A briefing's rows asked about ("who leads no 4?") were shown as it showed them: "more" lists them all.
+            FollowUpKind.MORE, last.question, last.action_filter, offset=0 if _briefed_unseen(last) else last.rows_shown, subject=last.subject,
             # Shown again only after the listing itself: not after a decline's nearest rows (it would read as the
             # rows asked for), nor after one row asked about (a review's).
             may_show_again=not (last.paged or last.abstained or last.row is not None),
@@ -820,6 +892,8 @@ def _about_listing(
         # shown (a trial's had listed all 18 of the theme again); "what is the first item on the agenda?" goes on
         # with words of its own after the ordinal and is a question of its own.
         nth_on_page = _ORDINALS[nth["nth"].lower()]
+        if last.briefed:  # "who leads the first one?" after a briefing: the first its "What happens next" showed
+            return _briefed_row(last, message, status, row=nth_on_page)
         # "the last one" when no row was shown yet (a declined amount) is told from the end once the rows are known.
         place = page_start(last.rows_shown) + nth_on_page if nth_on_page >= 0 or not last.rows_shown else last.rows_shown + nth_on_page
         return Resolution(
@@ -832,6 +906,8 @@ def _about_listing(
         named = parse_actions(message)
         if named is not None and {"theme", "source"} & set(named.constraints()):
             return _standalone(message)
+        if last.briefed:  # "who owns no 4?" after a briefing: the fourth its "What happens next" showed
+            return _briefed_row(last, message, status, number=numbers_named(numbered))
         return Resolution(
             FollowUpKind.NARROW, last.question, replace(last.action_filter, number=None), offset=last.rows_shown,
             subject=last.subject, detail=detail_asked(message), number=numbers_named(numbered), status_asked=status,
@@ -844,6 +920,10 @@ def _about_listing(
             row=last.row, status_asked=status,
         )
     detail = detail_asked(message)
+    if last.briefed and _asks_for_the_actions(message):
+        # "what are the actions from it?" after a briefing: the actions it counted, listed ("who leads the actions?":
+        # their leads), not a question about its topic (a comms trial's was answered from the minutes).
+        return Resolution(FollowUpKind.PRONOUN if detail else FollowUpKind.NARROW, last.question, last.action_filter, subject=last.subject, detail=detail)
     named_one = _NAMED_ONE.search(message)
     if detail is not None and (one := named_one or _NAMED_ONES.search(message)) and not _words_of_its_own(message[one.end() :]):
         other = parse_actions(f"{one['name']} actions")
@@ -918,6 +998,15 @@ def _about_listing(
             row=last.row if _points_at_one_thing(message) or (column_alone and not _points_at_several(message)) else None,
         )
     return None
+
+
+def _briefed_row(last: Turn, message: str, status: ActionStatus | None, row: int | None = None, number: str | None = None) -> Resolution:
+    """Rows of a briefing's "What happens next" by the numbers (or place) it showed them with; the briefing's points
+    kept with them, for a reply saying it has no such row to keep its turn."""
+    return Resolution(
+        FollowUpKind.NARROW, last.question, last.action_filter, offset=last.rows_shown, subject=last.subject, detail=detail_asked(message),
+        row=row, number=number, status_asked=status, briefed=True, citations=last.citations if last.points else (), points=last.points,
+    )
 
 
 def _names_its_own_actions(message: str, parse_actions: Callable[[str], ActionFilter | None]) -> bool:
@@ -997,7 +1086,7 @@ def _overdue_of_listed(narrowed: ActionFilter, listed: ActionFilter, added: Acti
 def _another_topic(listed: ActionFilter, other: ActionFilter, asked_columns: tuple[str, ...] = ()) -> ActionFilter:
     """The listing's filter with ``other``'s theme or words in place of its own (and of its narrowing and number): a due
     year, lead, status or scope asked for before still holds, unless it is a column now asked (``asked_columns``)."""
-    base = replace(listed, theme=None, text=None, narrowing=None, number=None, **dict.fromkeys(asked_columns))
+    base = replace(listed, theme=None, text=None, narrowing=None, number=None, briefed=None, **dict.fromkeys(asked_columns))
     return base.with_constraints_of(other)
 
 
@@ -1148,8 +1237,9 @@ def _drill(message: str, last: Turn, match: re.Match[str] | None = None) -> Reso
             return Resolution(FollowUpKind.DRILL, last.question, citations=citations[:1], expand=True, subject=point, point=point)
         if index < len(citations):
             citations = (citations[index],)
-    # After an action listing, the listing's filter: its rows are shown as cited, not with the table around them.
-    listing = None if match else last.action_filter
+    # After an action listing, the listing's filter: its rows are shown as cited, not with the table around them. After a
+    # briefing, its points' passages: it counts its actions too, and "where does it say that?" asks of its points.
+    listing = None if match or last.points else last.action_filter
     return Resolution(
         FollowUpKind.DRILL, last.question, action_filter=listing, citations=citations, expand=bool(match), subject=last.subject, points=last.points
     )

@@ -434,3 +434,71 @@ def test_the_source_of_a_point_may_be_asked_with_the_point_first(corpus_kb_dir):
     third = re.search(r"^\s*3\. (.{30})", briefing, re.MULTILINE)
     assert third and source.strip().startswith("That comes from:") and third.group(1) in source, source
     assert source.count("[") <= 2, source
+
+
+# -- a briefing's "What happens next", followed up as a listing ------------------------
+
+
+def _briefed_keys(reply) -> set[tuple[str, int, str]]:
+    """The action rows a briefing counts under "What happens next", as (document, page, action)."""
+    return {(a.slug, a.page, a.action) for a in reply.briefing.actions}
+
+
+def _listed_keys(reply) -> set[tuple[str, int, str]]:
+    """The action rows an answer lists, as (document, page, action)."""
+    assert reply.answer is not None and reply.answer.actions is not None, reply.text
+    return {(row.source, row.page, row.action) for row in reply.answer.actions.rows()}
+
+
+async def test_the_actions_a_briefing_lists_are_asked_about_as_a_listings_are(conversation):
+    """A new user's trial (a comms officer): after "brief what nhse said at the quarterly review", whose "What happens
+    next" lists the letter's actions, "what are the actions from it" was answered from unrelated minutes, "which are still
+    open" quoted stray table cells and "who owns no 4" the PHM Roadmap; after a listing of the same actions they work."""
+    key = f"briefed-{new_conversation_id()}"
+    briefing = await conversation.respond("brief what nhse said at the quarterly review", key)
+    assert briefing.briefing is not None and len(briefing.briefing.actions) > 4
+    listed = await conversation.respond("what are the actions from it", key)
+    assert _listed_keys(listed) == _briefed_keys(briefing)
+    assert listed.text.startswith(f"{len(briefing.briefing.actions)} actions are on the briefing's topic"), listed.text
+    still_open = await conversation.respond("which are still open", key)
+    assert still_open.text.startswith(f"{len(still_open.answer.actions.rows())} actions are on the briefing's topic and open"), still_open.text
+    assert _listed_keys(still_open) <= _briefed_keys(briefing)
+    # "no 4" is the row the listing just shown prints as 4.
+    fourth = next(row for row in still_open.answer.actions.rows() if row.number == "4")
+    owner = await conversation.respond("who owns no 4", key)
+    assert f"It is led by {fourth.lead}." in owner.text and fourth.action in owner.text, owner.text
+
+
+async def test_who_owns_no_4_after_a_briefing_is_the_fourth_action_it_showed(conversation, tmp_path):
+    """The same trial: the briefing shows a few of its actions; "no 4" is the fourth it shows, which it numbers so, and
+    "the last one" the last; "more" lists every action it counts. Kept in Redis, as replicas sharing conversations keep it."""
+    with redis_server(tmp_path) as url:
+        shared = Conversation(conversation.service, RedisStore(url))
+        key = f"briefed-{new_conversation_id()}"
+        briefing = await shared.respond("brief travel and transport", key)
+        shown = briefing.briefing.next_actions
+        assert 4 <= len(shown) < len(briefing.briefing.actions), briefing.text
+        assert f"\n4. Due {shown[3].due}" in briefing.text  # numbered as it is asked about
+        owner = await shared.respond("who owns no 4", key)
+        assert owner.text.startswith("The briefing's no. 4 is the table's"), owner.text
+        assert f"It is led by {shown[3].lead}." in owner.text and shown[3].action in owner.text, owner.text
+        last = await shared.respond("and who leads the last one?", key)
+        assert f"It is led by {shown[-1].lead}." in last.text and shown[-1].action in last.text, last.text
+        more = await shared.respond("more", key)
+        assert more.text.startswith(f"Actions 1–15 of {len(briefing.briefing.actions)}: "), more.text
+        assert _listed_keys(more) <= _briefed_keys(briefing)
+        await shared.store.close()
+
+
+async def test_who_leads_them_after_a_briefing_narrows_its_actions(conversation):
+    """A Green Plan briefing: "who leads them?" had listed the 9 actions that mention inhalers (two of them Workforce's)
+    over the briefing's 7, and "which are due 23/24?" all 68 of the year's."""
+    key = f"briefed-{new_conversation_id()}"
+    briefing = await conversation.respond("brief inhalers", key)
+    actions = briefing.briefing.actions
+    assert actions and {a.lead for a in actions} == {"ICB"}
+    leads = await conversation.respond("who leads them?", key)
+    assert _listed_keys(leads) == _briefed_keys(briefing)
+    assert f"All {len(actions)} are led by ICB." in leads.text, leads.text
+    due = await conversation.respond("which are due 23/24?", key)
+    assert _listed_keys(due) == {(a.slug, a.page, a.action) for a in actions if a.due == "23/24"}, due.text

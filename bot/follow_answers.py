@@ -107,8 +107,12 @@ NO_SUCH_ROW = "The last list showed {count} {actions}: which one do you mean?"
 NO_SUCH_POINT = "The briefing has {count}: which one do you mean?"
 NO_NUMBERED_ROW = "The last list has no action numbered {number}: which one do you mean?"
 SEVERAL_NUMBERED = "Several actions of the last list are numbered {number} (in {themes}): which theme do you mean?"
-# A briefing's "What happens next" asked about by a number it did not show.
+# A briefing's "What happens next" asked about by a number it did not show, or after a briefing that listed none.
 NO_SUCH_BRIEFED_ROW = "The briefing showed {count} {actions} under “What happens next”: which one do you mean?"
+NONE_BRIEFED = (
+    "The briefing listed no actions: the action table has none on “{topic}”. Ask about the actions of a theme, a lead "
+    "or a due year (\"what's due in 23/24?\"), or ask a question about the topic."
+)
 
 
 # "the workforce one": one action like the one listed, not all of a kind ("the workforce ones").
@@ -301,6 +305,9 @@ class FollowUpAnswerer:
             return Answer(NOTHING_FOUND_TO_CITE, [], abstained=True), Turn(resolution.question, (), True)
         if kind is FollowUpKind.MORE:
             return self._page(resolution)
+        if resolution.nothing_listed:  # "who leads them?" after a briefing with no actions on its topic
+            said = NONE_BRIEFED.format(topic=resolution.question)
+            return Answer(said, [], abstained=True), Turn(resolution.question, resolution.citations, True, subject=resolution.subject, points=True)
         if resolution.briefed and resolution.action_filter is not None:  # "who owns no 4?" after a briefing
             return self._briefed_rows(resolution)
         if resolution.number is not None and resolution.action_filter is not None:  # "who leads no 14?"

@@ -468,6 +468,9 @@ class Resolution:
     # NARROW, PRONOUN: ``number`` or ``row`` counts the rows as a briefing's "What happens next" showed them (``offset``
     # of them), not as a listing prints them (``Turn.briefed``).
     briefed: bool = False
+    # NARROW after a briefing with no actions on its topic: the message asks of listed actions ("who leads them?", "which
+    # are still open?"), and the briefing listed none. ``citations`` are its points, which the turn after it keeps.
+    nothing_listed: bool = False
 
     @property
     def follows_up(self) -> bool:
@@ -792,8 +795,10 @@ def _about_briefing(
 ) -> Resolution | None:
     """A message after a briefing about its points ("tell me more about point 2", "where does point 3 come from?", "where
     does it say that?"), read before its actions are: the points are what the briefing numbers first. "more" lists the
-    actions of "What happens next" when it showed only some of them, and says the briefing was whole otherwise. None for
-    anything else, read as after any answer (or listing)."""
+    actions of "What happens next" when it showed only some of them, and says the briefing was whole otherwise. After a
+    briefing that counted no actions, a message asking of listed actions ("who leads them?", "which are still open?",
+    "who owns no 4?") is told it listed none: read alone, a new user's "who leads them?" after a briefing on staff
+    wellbeing had listed the Workforce theme's 17. None for anything else, read as after any answer (or listing)."""
     if last.citations and (source := _WHERE_POINT.search(message) or _POINT_THEN_WHERE.search(message)) is not None:
         return _source_of_point(last, source)
     expand = _EXPAND.search(message) or _POINT_ALONE.match(message.strip())
@@ -808,6 +813,8 @@ def _about_briefing(
             return Resolution(FollowUpKind.MORE, last.question, listed, subject=last.subject)
         # The briefing is kept as the turn to follow up: "tell me more about point 2" after "more" is its point 2.
         return Resolution(FollowUpKind.MORE, last.question, citations=last.citations, subject=last.subject, points=True)
+    if listed is None and _asks_of_listed_actions(message, last, parse_actions, tunables, lists_any):
+        return Resolution(FollowUpKind.NARROW, last.question, citations=last.citations, subject=last.subject, points=True, nothing_listed=True)
     return None
 
 
@@ -817,6 +824,8 @@ def _briefed_unseen(last: Turn) -> bool:
     return last.briefed and listed is not None and last.rows_shown < len(rows_briefed(listed.briefed or ""))
 
 
+# Pronouns that stand for several rows, not for a briefing's topic ("who leads it?" asks of the topic).
+_SEVERAL_ROWS = frozenset("they them their those these ones".split())
 # Words of a message after a briefing that ask of its actions, not of its topic: the actions or "the ICP ones", a
 # column of the table (who leads them, when they are due, their status). Not "who" alone: "who chairs it?" asks of the
 # topic. English, set by hand.
@@ -844,6 +853,31 @@ def _asks_for_the_actions(message: str) -> bool:
     """ "what are the actions from it?", "which actions are there?": the actions, and nothing of its own."""
     words = set(_words(message.lower()))
     return bool({"action", "actions"} & words) and not [w for w in _words_of_its_own(message) if w not in _THE_ACTIONS_ASKED]
+
+
+def _asks_of_listed_actions(
+    message: str,
+    last: Turn,
+    parse_actions: Callable[[str], ActionFilter | None],
+    tunables: Tunables,
+    lists_any: Callable[[ActionFilter], bool],
+) -> bool:
+    """Whether a message after a briefing asks of the actions it would have listed: read as after a listing (of no
+    constraint), it names rows by number or place, narrows by due, lead, status or scope, asks their count or a column
+    of several ("who leads them?"), or asks for the actions ("what are the actions from it?"). Not when it names words
+    of its own ("which is the biggest risk?"), nor "who leads it?", which asks of the topic."""
+    if not _asks_of_its_actions(message):
+        return False
+    if _asks_for_the_actions(message):
+        return True
+    read = _about_listing(message, replace(last, action_filter=ActionFilter()), parse_actions, tunables, lists_any)
+    if read is None:
+        return False
+    if read.number is not None or read.row is not None:
+        return True
+    if read.kind is FollowUpKind.NARROW and read.action_filter is not None and _NARROW_CUE.match(message):
+        return set(read.action_filter.constraints()) <= {"due", "lead", "status", "scope"}
+    return read.kind is FollowUpKind.PRONOUN and read.detail is not None and bool(_SEVERAL_ROWS & set(_words(message.lower())))
 
 
 def _about_listing(

@@ -502,3 +502,16 @@ async def test_who_leads_them_after_a_briefing_narrows_its_actions(conversation)
     assert f"All {len(actions)} are led by ICB." in leads.text, leads.text
     due = await conversation.respond("which are due 23/24?", key)
     assert _listed_keys(due) == {(a.slug, a.page, a.action) for a in actions if a.due == "23/24"}, due.text
+
+
+async def test_a_briefing_with_no_actions_on_its_topic_lists_none_after_it(conversation):
+    """"who leads them?" after a briefing whose topic has no actions had listed the Workforce theme's 17, as if the
+    briefing had listed them; its points are still followed up after."""
+    key = f"briefed-{new_conversation_id()}"
+    briefing = await conversation.respond("brief staff wellbeing", key)
+    assert briefing.briefing is not None and briefing.briefing.points and not briefing.briefing.actions
+    leads = await conversation.respond("who leads them", key)
+    assert leads.answer is not None and leads.answer.actions is None, leads.text
+    assert leads.text.startswith("The briefing listed no actions"), leads.text
+    point = await conversation.respond("tell me more about point 2", key)
+    assert point.text.lower().startswith("more on “"), point.text

@@ -163,10 +163,15 @@ class RedisLocks:
                        "may have answered the next message before this one's turn was kept", full_key, self.connection.where)
 
     async def _give_back(self, full_key: str, token: str) -> None:
-        await self.connection.call(
-            "give back a conversation's lock", lambda: self.connection.redis.eval(_GIVE_BACK, 1, full_key, token),
+        await delete_if_held(
+            self.connection, full_key, token, "give back a conversation's lock",
             f"a conversation's next message waits up to {self.ttl:g} s for its lock to expire",
         )
+
+
+async def delete_if_held(connection: RedisConnection, full_key: str, value: str, doing: str, meanwhile: str) -> None:
+    """Delete ``full_key`` only while it holds ``value`` (its holder's token), in one step: never another's."""
+    await connection.call(doing, lambda: connection.redis.eval(_GIVE_BACK, 1, full_key, value), meanwhile)
 
 
 async def renew_while_held(connection: RedisConnection, full_key: str, value: str, ttl: float, doing: str, meanwhile: str) -> None:

@@ -119,12 +119,14 @@ async def test_a_redis_user_allowed_the_stores_commands_and_eval_holds_and_gives
                 assert await deliveries.take(activity) is None  # recorded: to be answered here
                 await asyncio.sleep(0.5)  # past both expiries: the renewal script ran under the limited user
                 assert await connection.redis.pttl(LOCK_PREFIX + key) > 0
-                assert await connection.redis.get("ics-bot:activity:a:limited-user:message:1") == b"taken"
+                assert (await connection.redis.get("ics-bot:activity:a:limited-user:message:1")).startswith(b"taken:")
             await deliveries.in_line(activity)
             assert await deliveries.take(activity) == 202
+            await deliveries.forget(activity)  # the record it wrote, deleted by the give-back script
+            assert await deliveries.take(activity) is None  # so taken again
             await deliveries.answered(activity)
             assert await deliveries.take(activity) == 200
-            await deliveries.forget(activity)
+            await connection.redis.delete("ics-bot:activity:a:limited-user:message:1")
         assert await connection.redis.exists(LOCK_PREFIX + key, "ics-bot:activity:a:limited-user:message:1") == 0
         assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]  # no command was refused
     finally:
@@ -166,7 +168,7 @@ async def test_a_delivery_taken_by_a_replica_that_died_is_answered_elsewhere_onc
     finally:
         taker.kill()
         taker.wait()
-    assert await connection.redis.get(record) == b"taken" and 0 < await connection.redis.pttl(record) <= 500  # left behind
+    assert (await connection.redis.get(record)).startswith(b"taken:") and 0 < await connection.redis.pttl(record) <= 500  # left behind
 
     async with asyncio.timeout(GUARD_SECONDS):  # a delivery again waits for the record; the lease ends, renewed no more
         assert await SharedDeliveries(connection, wait=GUARD_SECONDS, taken_seconds=lease).take(activity) is None
@@ -184,3 +186,26 @@ async def test_a_record_in_a_state_this_version_does_not_know_gets_503_by_the_de
         assert await SharedDeliveries(connection, wait=0.5).take(activity) == 503
     looks = (await connection.redis.info("commandstats")).get("cmdstat_getrange", {}).get("calls", 0) - looks_before
     assert looks <= 20, looks  # a look every 0.05-0.5 s over 0.5 s, not a spin
+
+
+async def test_a_lapsed_lease_taken_by_another_replica_is_not_renewed_or_deleted_by_the_first(connection, caplog):
+    """A review: "taken" held no owner, so a replica whose lease lapsed (Redis or its loop stalled) and was then taken by
+    another renewed the other's lease as its own, kept it past the other's death, and its failed turn deleted the other's
+    record. Each take writes a token of its own; the first finds its lease lapsed, says so, and touches nothing more."""
+    activity = ("a:lapsed", "message", "1")
+    record = "ics-bot:activity:a:lapsed:message:1"
+    first, second = SharedDeliveries(connection, wait=0.0, taken_seconds=0.6), SharedDeliveries(connection, wait=0.0, taken_seconds=0.6)
+    with caplog.at_level(logging.WARNING):
+        async with asyncio.timeout(GUARD_SECONDS):
+            assert await first.take(activity) is None
+            await connection.redis.delete(record)  # the lease lapsed, as a stall past it would leave it
+            assert await second.take(activity) is None  # so another delivery of it is answered elsewhere
+            held_by_second = await connection.redis.get(record)
+            await asyncio.sleep(0.5)  # past the first's next renewal (every 0.2 s): time passing, not sequencing
+            assert await connection.redis.get(record) == held_by_second
+            assert any("lapsed while its turn ran" in r.getMessage() for r in caplog.records)  # the first said so
+            await first.forget(activity)  # the first's turn failed: the second's record stands
+            assert await connection.redis.get(record) == held_by_second
+            await second.answered(activity)
+            assert await connection.redis.get(record) == b"answered"
+    await connection.redis.delete(record)

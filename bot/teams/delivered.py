@@ -5,7 +5,8 @@ The Bot Connector gives up on a POST after about 15 s and delivers the activity
 again, perhaps to another replica. Each replica remembers the activities it took
 (``server.SEEN``); with the Redis store the replicas also record each in Redis,
 under ``ics-bot:activity:`` and its conversation, type and id (never what it
-says), holding how its answer stands: taken (being answered), in line (its POST
+says), holding how its answer stands: taken (being answered, with the taking
+delivery's random token, so that only it renews or deletes it), in line (its POST
 answered 202, to be answered in its turn) or answered. A delivery whose turn
 fails (the bot could not sign in to reply) deletes its record, so that the
 next delivery is answered. "Taken" is a lease of ``TAKEN_SECONDS``, renewed by the
@@ -40,8 +41,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
+from functools import partial
 
-from bot.conversation_locks import renew_while_held
+from bot.conversation_locks import delete_if_held, renew_while_held
 from bot.conversation_store import ConversationStore, RedisConnection, RedisStore, milliseconds
 
 RECORD_PREFIX = "ics-bot:activity:"  # under the store's ics-bot:*, which an ACL names
@@ -67,6 +70,11 @@ RECORD_WAIT_SECONDS = 8.0
 LOOK_FIRST_SECONDS = 0.05
 LOOK_MOST_SECONDS = 0.5
 TAKEN, IN_LINE, ANSWERED = "taken", "in line", "answered"
+# "Taken" is written with the taking delivery's token after it ("taken:3f9c..."), so that only that delivery renews,
+# marks in line or deletes it: a replica whose lease lapsed, the record since taken by another, had renewed the other's
+# lease as its own and kept it past that replica's death (a review). Another version reads it as a state it does not
+# know: still being answered, 503.
+_TAKEN_BY = TAKEN + ":"
 # Marks the record in line, kept for ARGV[3] ms, only while it is taken: never over "answered", should the turn end first.
 _MARK_IN_LINE = (
     "if redis.call('getrange', KEYS[1], 0, -1) == ARGV[1] then return redis.call('set', KEYS[1], ARGV[2], 'px', ARGV[3]) end "
@@ -97,6 +105,7 @@ class SharedDeliveries:
         self.wait = wait
         self.taken_seconds = taken_seconds
         self._renewals: dict[str, asyncio.Task[None]] = {}  # by record key: the leases this replica holds and renews
+        self._written: dict[str, str] = {}  # by record key: what this replica's delivery wrote there, as it stands
 
     async def take(self, key: tuple[str, str, str]) -> int | None:
         """None when this delivery is to be answered here (recorded as taken, or Redis did not answer); else the status
@@ -106,11 +115,19 @@ class SharedDeliveries:
         deadline = loop.time() + self.wait
         pause = LOOK_FIRST_SECONDS
         while True:
-            taken = await self.connection.call(_DOING, lambda: self._set_if_new(full_key), _MEANWHILE)
+            value = f"{_TAKEN_BY}{secrets.token_hex(8)}"
+            # Before asking: a SET Redis runs after the client gave up on it holds it, for ``forget`` to delete.
+            earlier = self._written.get(full_key)
+            self._written[full_key] = value
+            taken = await self.connection.call(_DOING, partial(self._set_if_new, full_key, value), _MEANWHILE)
             if taken:
-                self._renew(full_key)
+                self._renew(full_key, value)
             if taken is None or taken:
                 return None
+            if earlier is None:  # not this delivery's record
+                del self._written[full_key]
+            else:
+                self._written[full_key] = earlier
             state = await self.connection.call(_DOING, lambda: self.connection.redis.getrange(full_key, 0, -1), _MEANWHILE)
             if state is None:
                 return None
@@ -118,7 +135,7 @@ class SharedDeliveries:
                 continue  # deleted meanwhile (its delivery failed, or its lease ran out): take it again
             # Any state but a known end waits, up to the deadline: a state of another version's spun without a pause for
             # as long as it stood (a re-review: thousands of Redis commands a second, the POST never answered).
-            status = STATUS_BY_STATE.get(text, NOT_KNOWN_YET)
+            status = STATUS_BY_STATE.get(TAKEN if text.startswith(_TAKEN_BY) else text, NOT_KNOWN_YET)
             if status != NOT_KNOWN_YET or loop.time() >= deadline:
                 return status
             await asyncio.sleep(max(LOOK_FIRST_SECONDS, min(pause, deadline - loop.time())))
@@ -126,32 +143,38 @@ class SharedDeliveries:
 
     async def in_line(self, key: tuple[str, str, str]) -> None:
         """This replica's delivery waits in line, its POST answered 202."""
-        self._stop_renewing(record_key(key))
+        full_key = record_key(key)
+        self._stop_renewing(full_key)
+        taken = self._written.get(full_key, "")
+        self._written[full_key] = IN_LINE
         await self.connection.call(
-            _DOING, lambda: self.connection.redis.eval(_MARK_IN_LINE, 1, record_key(key), TAKEN, IN_LINE, milliseconds(self.seconds)), _MEANWHILE
+            _DOING, lambda: self.connection.redis.eval(_MARK_IN_LINE, 1, full_key, taken, IN_LINE, milliseconds(self.seconds)), _MEANWHILE
         )
 
     async def answered(self, key: tuple[str, str, str]) -> None:
         self._stop_renewing(record_key(key))
+        self._written.pop(record_key(key), None)
         await self.connection.call(
             _DOING, lambda: self.connection.redis.set(record_key(key), ANSWERED, xx=True, px=milliseconds(self.seconds)), _MEANWHILE
         )
 
     async def forget(self, key: tuple[str, str, str]) -> None:
-        """This replica's delivery was not answered: a delivery again is to be, wherever it comes."""
-        self._stop_renewing(record_key(key))
-        await self.connection.call(
-            _DOING, lambda: self.connection.redis.delete(record_key(key)),
-            f"a delivery again of it gets 503 until its record expires ({self.seconds:g} s)",
-        )
+        """This replica's delivery was not answered: a delivery again is to be, wherever it comes. Only the record this
+        delivery wrote is deleted, not one another replica's delivery wrote since."""
+        full_key = record_key(key)
+        self._stop_renewing(full_key)
+        if (written := self._written.pop(full_key, None)) is not None:
+            await delete_if_held(
+                self.connection, full_key, written, _DOING, f"a delivery again of it gets 503 until its record expires ({self.seconds:g} s)"
+            )
 
-    async def _set_if_new(self, full_key: str) -> bool:
-        return bool(await self.connection.redis.set(full_key, TAKEN, nx=True, px=milliseconds(self.taken_seconds)))
+    async def _set_if_new(self, full_key: str, value: str) -> bool:
+        return bool(await self.connection.redis.set(full_key, value, nx=True, px=milliseconds(self.taken_seconds)))
 
-    def _renew(self, full_key: str) -> None:
+    def _renew(self, full_key: str, value: str) -> None:
         """Keep the lease this replica took until its delivery moves on (``_stop_renewing``), or it is found lapsed."""
         self._stop_renewing(full_key)  # a lease of the same activity taken before (lapsed, or forgotten) is not this one
-        renewing = asyncio.create_task(self._keep_renewed(full_key))
+        renewing = asyncio.create_task(self._keep_renewed(full_key, value))
         self._renewals[full_key] = renewing
 
         def ended(_: asyncio.Task[None]) -> None:  # found lapsed: no longer this replica's to stop
@@ -166,8 +189,8 @@ class SharedDeliveries:
         if (renewing := self._renewals.pop(full_key, None)) is not None:
             renewing.cancel()
 
-    async def _keep_renewed(self, full_key: str) -> None:
-        await renew_while_held(self.connection, full_key, TAKEN, self.taken_seconds, _RENEWING, _MEANWHILE)
+    async def _keep_renewed(self, full_key: str, value: str) -> None:
+        await renew_while_held(self.connection, full_key, value, self.taken_seconds, _RENEWING, _MEANWHILE)
         # Each time, not once: every lapse is a message another replica may have answered a second time.
         logger.warning("Delivered activities: %s in Redis at %s lapsed while its turn ran; a delivery again of it at another "
                        "replica may have been answered a second time", full_key, self.connection.where)

@@ -498,9 +498,10 @@ MAX_RANGE = 20
 # "action" must come first: "number 7 bus route" is a bus). A trial's "who leads waste action 4?" had listed all six
 # Waste actions.
 NUMBERED_ACTION = re.compile(rf"\bactions?\s+(?:no\.?\s*|numbers?\s+|#\s*)?{_NUMBERS}", re.IGNORECASE)
-# ... and after a listing, which printed the numbers: "who leads no 14?", "tell me more about number 2", "#3"; or
-# numbers alone there ("3", "who leads 2 and 3?"), when the message says nothing else of its own.
-NUMBERED_ROW = re.compile(rf"(?:\b(?:actions?|items?|rows?|numbers?|nos?\.?|num)\s*#?\s*|#\s*){_NUMBERS}", re.IGNORECASE)
+# ... and after a listing, which printed the numbers: "who leads no 14?", "tell me more about number 2", "#3", "point 3"
+# (a trial's had been read as a drill into the listing's page); or numbers alone there ("3", "who leads 2 and 3?"), when
+# the message says nothing else of its own.
+NUMBERED_ROW = re.compile(rf"(?:\b(?:actions?|items?|rows?|points?|numbers?|nos?\.?|num)\s*#?\s*|#\s*){_NUMBERS}", re.IGNORECASE)
 NUMBERS_ALONE = re.compile(rf"(?<![\w/.£%#-]){_NUMBERS}", re.IGNORECASE)
 
 
@@ -610,6 +611,7 @@ class ActionStatus(Enum):
 
     OPEN = "open"  # any status but closed: "Open", "In progress", "Partial ..."
     IN_PROGRESS = "in progress"  # started: "In progress", "Partial ...", "On-going"
+    PARTIAL = "partial"  # partly done, as the log says: "Partial re new appointments ..." (a trial's was not read)
     CLOSED = "closed"
     OVERDUE = "overdue"  # due before this month and not closed, status or none (the due field holds the date)
 
@@ -617,6 +619,8 @@ class ActionStatus(Enum):
 # How a question asks for a status, and how a status cell says one. Hand-written from the words of
 # asking and the cells of the letter's log ("Open", "In progress", "Partial re new appointments ..."); not fitted.
 _STATUS_ASKED = (
+    # First: "partially completed" is no closed action.
+    (re.compile(r"\bpartial(?:ly)?(?:\s+(?:done|complete[d]?|closed|delivered))?\b", re.I), ActionStatus.PARTIAL.value),
     (re.compile(r"\b(?:in\s+progress|ongoing|on-going|under\s?way|started)\b", re.I), ActionStatus.IN_PROGRESS.value),
     (re.compile(r"\b(?:overdue|late|past\s+(?:their\s+)?due(?:\s+dates?)?|behind)\b", re.I), ActionStatus.OVERDUE.value),
     (re.compile(r"\b(?:still\s+)?(?:open|outstanding|not\s+(?:yet\s+)?(?:done|closed|complete(?:d)?))\b", re.I), ActionStatus.OPEN.value),
@@ -630,6 +634,7 @@ _STATUS_CELL = {
     ActionStatus.OPEN: re.compile(r"\b(?:open|in\s+progress|partial|on\s?-?going)\b", re.I),
     ActionStatus.IN_PROGRESS: re.compile(r"\b(?:in\s+progress|partial|on\s?-?going)\b", re.I),
     ActionStatus.CLOSED: _CLOSED_CELL,
+    ActionStatus.PARTIAL: re.compile(r"\bpartial(?:ly)?\b", re.I),
 }
 
 

@@ -41,6 +41,7 @@ from bot.action_query import (
     ActionStatus,
     detail_asked,
     detail_not_filtered,
+    names_its_themes_in_full,
     numbers_named,
     rows_briefed,
     status_asked_of_rows,
@@ -58,7 +59,14 @@ from bot.facts import (
     without_courtesy,
 )
 from bot.tables import measure_unit, with_measure_changed
-from index.due_dates import calendar_year_asked, calendar_year_due, find_due_month, names_a_period, narrowed_due
+from index.due_dates import (
+    calendar_year_asked,
+    calendar_year_due,
+    find_due_month,
+    names_a_period,
+    narrowed_due,
+    of_any_year,
+)
 from index.text import has_a_word, tokenize, without_modal_may, without_possessive
 from index.vocabulary import (
     BODY_WORDS,
@@ -539,7 +547,7 @@ def resolve(
     if last.points and (briefing := _about_briefing(message, last, parse_actions, tunables, lists_any)) is not None:
         return briefing
     if last.action_filter is not None and (not last.points or _asks_of_its_actions(message)):
-        listing = _about_listing(message, last, parse_actions, tunables, lists_any)
+        listing = _about_listing(message, _list_a_row_is_named_in(message, history), parse_actions, tunables, lists_any)
         if listing is not None:
             return listing
     if last.citations and (source := _WHERE_POINT.search(message) or _POINT_THEN_WHERE.search(message)) is not None:
@@ -974,7 +982,8 @@ def _about_listing(
     narrowing = _NARROW_CUE.match(message)
     ellipsis = _ELLIPSIS_CUE.match(message)
     asks_anew = bool(ellipsis and _OPENS_A_QUESTION.match(message[ellipsis.end() :]))
-    if ellipsis and len(_words(message)) > tunables.max_ellipsis_words and not _theme_alone(message[ellipsis.end() :], parse_actions):
+    long_theme = ellipsis and not asks_anew and _theme_alone(message[ellipsis.end() :], parse_actions)
+    if ellipsis and len(_words(message)) > tunables.max_ellipsis_words and not long_theme:
         # A theme named in full is a slot at any length: "and for the estates and facilities plan?" after the workforce
         # actions due in 24/25 (a held-out leads dialogue's had been put into the question as words, "which workforce
         # and estates and facilities plan are due in 24/25?", and listed the workforce row).
@@ -1055,9 +1064,11 @@ def _names_its_own_actions(message: str, parse_actions: Callable[[str], ActionFi
 
 
 def _theme_alone(words: str, parse_actions: Callable[[str], ActionFilter | None]) -> bool:
-    """Whether the words name one theme of the table and nothing else an action must match."""
+    """Whether the words name one theme of the table in full and nothing else an action must match: not a question of
+    its own ("and what is the travel and transport strategy?", which a review found listed as the theme's actions; the
+    caller asks that it opens with no question word)."""
     named = parse_actions(f"{_NARROW_FILLER.sub(' ', words).strip(' ?!.')} actions")
-    return named is not None and named.constraints() == ["theme"]
+    return named is not None and named.constraints() == ["theme"] and names_its_themes_in_full(words, named)
 
 
 def _names_a_due(words: str) -> bool:
@@ -1065,7 +1076,9 @@ def _names_a_due(words: str) -> bool:
     "due": a period told from today ("and this week?": a period is a due only where dues are asked) or a month ("and in
     may 2022?", whose "in" the cue took: it had been read as the calendar year 2022)."""
     month = find_due_month(f"due in {words}")
-    return names_a_period(words) or (month is not None and month[1] == 0)
+    # With its year: a month alone ("and in may?" after 24/25's) is May of the year listed, read as before (a review:
+    # read as a due, it had replaced the year, listing May 2022's rows).
+    return names_a_period(words) or (month is not None and month[1] == 0 and not of_any_year(month[0]))
 
 
 def _calendar_year_of_words(words: str, added: ActionFilter | None) -> int | None:
@@ -1132,6 +1145,17 @@ def _only_rows_named(message: str) -> bool:
     nth = _NTH_ROW.search(rest)
     named = _rows_numbered(rest) or (nth and not _words_of_its_own(rest[: nth.start()] + " " + rest[nth.end() :]))
     return bool(cue and named and detail_asked(rest) is None)
+
+
+def _list_a_row_is_named_in(message: str, history: tuple[Turn, ...]) -> Turn:
+    """The turn whose list a row named by its number or place ("who owns no 2", "the 2nd one") is of: the last turn's, or
+    when a narrowing of it matched nothing and showed no row ("which are still open" of the travel actions), the list
+    shown before it (a trial's "who owns no 2" then got "The last list has no action numbered 2")."""
+    last = history[-1]
+    if not (last.abstained and not last.rows_shown and len(history) > 1 and (_rows_numbered(message) or _NTH_ROW.search(message))):
+        return last
+    before = history[-2]
+    return before if before.action_filter is not None and before.rows_shown else last
 
 
 def _rows_numbered(message: str) -> re.Match[str] | None:

@@ -314,6 +314,11 @@ def as_month_filter(text: str) -> str | None:
     return text if re.fullmatch(rf"(?:\d{{4}}-|{_ANY_YEAR})(?:0[1-9]|1[0-2])", text) else None
 
 
+def of_any_year(month: str) -> bool:
+    """Whether a month filter names the month of any year ("--05", "may"), not of one ("2022-05", "may 2022")."""
+    return month.startswith(_ANY_YEAR)
+
+
 def parse_due_month(text: str) -> str | None:
     """The month a question asks dues for: "2022-05" for "due end of May 22", "--05" for "due in may"
     (May of any year); None when it names none."""

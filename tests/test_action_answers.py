@@ -564,6 +564,15 @@ def test_in_progress_is_narrower_than_open_and_each_row_shows_its_status(service
     assert all(f"status {row.status}" in answer.text for row in started)
 
 
+@pytest.mark.parametrize("question", ["which nhse actions are partial", "which actions are partially done"])
+def test_partial_lists_the_rows_the_log_marks_partial(service, question):
+    """A trial: "which nhse actions are partial" listed all 13 of the letter's actions, the status not read."""
+    partial = [row for row in service.kb.actions if re.search(r"\bpartial", row.status or "", re.I)]
+    answer = service.answer(question)
+    assert partial and answer.actions is not None and answer.actions.rows() == partial, answer.text[:200]
+    assert f"status {partial[0].status}" in answer.text
+
+
 def test_overdue_lists_what_was_due_before_this_month_and_is_not_closed(knowledge_base, embedder):
     from index.due_dates import due_in_month
 

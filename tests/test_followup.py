@@ -1263,6 +1263,31 @@ async def test_a_month_or_a_year_and_a_lead_asked_after_a_listing_are_read_as_du
     assert "supported living" in estates.text
 
 
+async def test_a_row_named_by_point_or_number_is_of_the_list_shown(service):
+    """A trial: "tell me more about point 3" after the digital actions was read as a drill into the listing's page, and
+    "who owns no 2" after "which are still open" (none of the travel actions has a status) got "The last list has no
+    action numbered 2"; the list shown was the travel actions'."""
+    conversation = Conversation(service)
+    await conversation.respond("list digital actions", "terminal:point")
+    point = await conversation.respond("tell me more about point 3", "terminal:point")
+    assert point.text.startswith("1 action is in Digital Transformation") and "Support ICP members to upgrade" in point.text, point.text[:200]
+    await conversation.respond("list travel actions", "terminal:declined")
+    assert (await conversation.respond("which are still open", "terminal:declined")).text.startswith("No actions match")
+    owner = await conversation.respond("who owns no 2", "terminal:declined")
+    assert "Travel and Transport" in owner.text and "2. Assist member organisations" in owner.text, owner.text[:300]
+
+
+async def test_a_follow_up_that_asks_anew_or_names_a_month_alone_is_read_as_before(service):
+    """A review of the leads' follow-ups: "and what is the travel and transport strategy?" after a listing is a question
+    of the documents', not the theme's actions; "and in may?" after 24/25's actions is May 2024, not May of any year."""
+    conversation = Conversation(service)
+    await conversation.respond("what's due in 22/23?", "terminal:anew")
+    strategy = await conversation.respond("and what is the travel and transport strategy?", "terminal:anew")
+    assert strategy.actions is None, strategy.text[:200]
+    await conversation.respond("what's due in 24/25?", "terminal:may")
+    assert (await conversation.respond("and in may?", "terminal:may")).text.startswith("No actions match: due in May 2024.")
+
+
 def test_more_at_the_start_of_a_conversation_says_there_is_nothing_to_continue(service):
     from bot.follow_answers import NOTHING_TO_CONTINUE, FollowUpAnswerer
 

@@ -911,6 +911,11 @@ def _about_listing(
             # rows asked for), nor after one row asked about (a review's).
             may_show_again=not (last.paged or last.abstained or last.row is not None),
         )
+    if _names_the_listed_actions(message) and not last.abstained:
+        # "its actions", "what are their actions", "show me those actions": the listing again, not the pronoun put into
+        # the question as the listing's description ("... overdue (due by November 2026 and not marked closed)'s
+        # actions", whose "marked" and "closed" became words to look for: a trial's "No actions match").
+        return Resolution(FollowUpKind.NARROW, last.question, last.action_filter, subject=last.subject)
     named = parse_actions(f"{_strip_the_one(message)} actions") if last.abstained and last.action_filter.number else None
     if named is not None and named.constraints() == ["theme"]:
         # "waste" or "the waste one" after "Several actions of the last list are numbered 1 (in Water and Waste): which
@@ -1180,6 +1185,18 @@ def _words_of_its_own(text: str) -> list[str]:
 
 # Pronouns that stand for the rows of a listing.
 _LISTED_ROWS = frozenset("it its they them their those these that ones".split())
+
+# A message asking for the listed actions again and nothing else: "its actions", "what are their actions", "show me those
+# ones again". Set by hand from a trial's wording.
+_ACTIONS_NOUNS = frozenset({"actions", "action", "ones"})
+_RELISTING_WORDS = _ACTIONS_NOUNS | _LISTED_ROWS | frozenset(
+    "what whats what's are is show me list give again all the of from please pls".split()
+)
+
+
+def _names_the_listed_actions(message: str) -> bool:
+    words = {word.lower() for word in _words(message)}
+    return bool(words & _ACTIONS_NOUNS) and bool(words & _LISTED_ROWS) and words <= _RELISTING_WORDS
 
 
 # Where an item of a list starts inside a quoted passage: a bullet, "o" before a capital (the performance report's

@@ -1277,6 +1277,17 @@ async def test_a_row_named_by_point_or_number_is_of_the_list_shown(service):
     assert "Travel and Transport" in owner.text and "2. Assist member organisations" in owner.text, owner.text[:300]
 
 
+@pytest.mark.parametrize("message", ["its actions", "what are their actions", "show me those ones again"])
+async def test_the_listed_actions_asked_for_again_are_listed_again(service, message):
+    """A trial: "its actions" after the overdue travel actions put the listing's description in for "its" ("... and not
+    marked closed's actions") and answered "No actions match: ..., mentioning “marked” and “closed”"."""
+    conversation = Conversation(service)
+    await conversation.respond("list travel actions", "terminal:again")
+    listed = await conversation.respond("which are overdue", "terminal:again")
+    again = await conversation.respond(message, "terminal:again")
+    assert again.text.splitlines()[0] == listed.text.splitlines()[0] and "marked”" not in again.text, again.text[:200]
+
+
 async def test_a_follow_up_that_asks_anew_or_names_a_month_alone_is_read_as_before(service):
     """A review of the leads' follow-ups: "and what is the travel and transport strategy?" after a listing is a question
     of the documents', not the theme's actions; "and in may?" after 24/25's actions is May 2024, not May of any year."""

@@ -224,8 +224,11 @@ def test_a_topic_naming_something_the_documents_never_mention_says_so(writer):
     gets nothing; an English word they happen not to use ("kids") is read by meaning as before."""
     briefing = writer.write("monkeypox vaccination")
     assert briefing.unmentioned == ("monkeypox",) and briefing.points
-    said = "The documents do not mention monkeypox: the points below are what they say on the rest of the topic."
+    said = "The documents do not mention monkeypox: this briefing is what they say on the rest of the topic."
     assert said in render_markdown(briefing) and said in render_terminal(briefing)
+    # Above the headline (a trial read the headline, a COVID figure, as the answer before reaching the note).
+    for rendered in (render_markdown(briefing), render_terminal(briefing)):
+        assert rendered.index(said) < rendered.index(briefing.headline.rsplit(" [", 1)[0])
     assert briefing_json(briefing)["unmentioned"] == ["monkeypox"]
     alone = writer.write("monkeypox")
     assert alone.headline == "The documents do not mention monkeypox." and not alone.points and not alone.key_figures

@@ -26,6 +26,7 @@ from bot.briefing.render import (
     footer,
     next_steps_intro,
     notes,
+    notes_before_headline,
     reference_line,
     render_markdown,
     source_line,
@@ -50,6 +51,8 @@ def briefing_docx(briefing: Briefing) -> bytes:
     document.core_properties.subject = _safe(f"Knowledge base built {briefing.kb_built_at}", MAX_PROPERTY_CHARS)
     document.add_heading(title, level=0)
     _paragraph(document, footer(briefing)).runs[0].italic = True
+    for note in notes_before_headline(briefing):
+        _paragraph(document, note)
     document.add_paragraph().add_run(_safe(briefing.headline)).bold = True
     for note in notes(briefing):
         _paragraph(document, note)

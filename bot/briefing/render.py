@@ -25,7 +25,10 @@ def render_markdown(briefing: Briefing, escape: Callable[[str], str] = _as_is) -
     quotes and titles from the documents, the action rows), so a channel that renders
     Markdown or HTML (Teams) can keep a typed "[text](link)" or "<b>" from becoming markup.
     """
-    lines = [f"# Briefing: {escape(briefing.topic)}", "", f"**{_escaped_headline(briefing, escape)}**", ""]
+    lines = [f"# Briefing: {escape(briefing.topic)}", ""]
+    for note in notes_before_headline(briefing):
+        lines += [escape(note), ""]
+    lines += [f"**{_escaped_headline(briefing, escape)}**", ""]
     for note in notes(briefing):
         lines += [escape(note), ""]
     lines += _section("Key points", [f"{i}. {_cited(p, escape)}" for i, p in enumerate(briefing.points, 1)])
@@ -40,7 +43,10 @@ def render_markdown(briefing: Briefing, escape: Callable[[str], str] = _as_is) -
 def render_terminal(briefing: Briefing) -> str:
     """The briefing for a terminal: headings underlined, no raw "#" or "**" (the Markdown
     is for chat channels and ``--out FILE.md``)."""
-    lines = [*_underlined(f"Briefing: {briefing.topic}", "="), "", briefing.headline, ""]
+    lines = [*_underlined(f"Briefing: {briefing.topic}", "="), ""]
+    for note in notes_before_headline(briefing):
+        lines += [note, ""]
+    lines += [briefing.headline, ""]
     for note in notes(briefing):
         lines += [note, ""]
     sections = [
@@ -89,15 +95,18 @@ def briefing_json(briefing: Briefing) -> dict:
     }
 
 
-def notes(briefing: Briefing) -> list[str]:
-    """What a briefing says plainly under its headline: the terms of the topic the documents never use, when it briefs
-    the rest of the topic; and a thin briefing's ``thin_note``."""
-    said = []
+def notes_before_headline(briefing: Briefing) -> list[str]:
+    """What a briefing says before its headline: the terms of the topic the documents never use, when it briefs the rest
+    of the topic. Above it, not under it: a trial read "monkeypox vaccination"'s bold headline, a COVID vaccination figure,
+    as the answer before reaching the note."""
     if briefing.unmentioned and briefing.points:
-        said.append(f"The documents do not mention {terms_named(briefing.unmentioned)}: the points below are what they say on the rest of the topic.")
-    if briefing.thin:
-        said.append(thin_note(briefing))
-    return said
+        return [f"The documents do not mention {terms_named(briefing.unmentioned)}: this briefing is what they say on the rest of the topic."]
+    return []
+
+
+def notes(briefing: Briefing) -> list[str]:
+    """What a briefing says plainly under its headline: a thin briefing's ``thin_note``."""
+    return [thin_note(briefing)] if briefing.thin else []
 
 
 def thin_note(briefing: Briefing) -> str:

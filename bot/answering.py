@@ -616,8 +616,12 @@ class AnsweringService:
         if names_a_document and self.features.named_document(document) is not None:
             return self._point_to_briefing(document, filters)
         action_filter = self.action_filter(question)
-        # The due read, without the deadline "overdue" puts in it ("which actions due in 2024 are overdue?" had lost 2024).
-        unreadable_year = action_filter is not None and without_deadline(action_filter.due or "") is None and _ASKS_FOR_A_YEAR.search(question)
+        # The due read, without the deadline "overdue" puts in it ("which actions due in 2024 are overdue?" had lost 2024);
+        # a deadline asked ("due by 2024/25") is a due read.
+        due_read = None if action_filter is None else (
+            without_deadline(action_filter.due or "") if action_filter.status == ActionStatus.OVERDUE.value else action_filter.due
+        )
+        unreadable_year = action_filter is not None and not due_read and _ASKS_FOR_A_YEAR.search(question)
         if unreadable_year and action_filter is not None and asks_about_actions(question):
             # "which water actions are due in 2024 and who leads them?": those due in either financial year 2024 could
             # mean, each with its due year, under what it could mean (a new user's trial had got the documents' water

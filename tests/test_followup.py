@@ -1294,7 +1294,7 @@ async def test_a_follow_up_that_asks_anew_or_names_a_month_alone_is_read_as_befo
     conversation = Conversation(service)
     await conversation.respond("what's due in 22/23?", "terminal:anew")
     strategy = await conversation.respond("and what is the travel and transport strategy?", "terminal:anew")
-    assert strategy.actions is None, strategy.text[:200]
+    assert strategy.answer is not None and strategy.answer.actions is None, strategy.text[:200]
     await conversation.respond("what's due in 24/25?", "terminal:may")
     assert (await conversation.respond("and in may?", "terminal:may")).text.startswith("No actions match: due in May 2024.")
 

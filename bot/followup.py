@@ -269,8 +269,7 @@ _NARROW_CUE = re.compile(
     r"(?:\s+(?:are|is|were))?\b"
     # "how many in travel?", "how many due 24/25?", "how many for icp?": a count of the rows listed in a theme, due year or
     # lead (a new user's trial had "how many in travel" declined after the Green Plan's actions were listed).
-    # Not "how many in total due 22/23", which asks of the whole table (a trial's had counted the listing's 4).
-    r"|(?:and\s+)?how\s+many(?:\s+(?:are|is))?(?=\s+(?:in|for|due|led|from)\b)(?!\s+in\s+(?:total|all)\b))"
+    r"|(?:and\s+)?how\s+many(?:\s+(?:are|is))?(?=\s+(?:in|for|due|led|from)\b))"
     r"|filter\s+(?:by|to|for)\b|what\s+about\s+(?:just|only)\b)",
     re.IGNORECASE,
 )

@@ -498,10 +498,16 @@ MAX_RANGE = 20
 # "action" must come first: "number 7 bus route" is a bus). A trial's "who leads waste action 4?" had listed all six
 # Waste actions.
 NUMBERED_ACTION = re.compile(rf"\bactions?\s+(?:no\.?\s*|numbers?\s+|#\s*)?{_NUMBERS}", re.IGNORECASE)
-# ... and after a listing, which printed the numbers: "who leads no 14?", "tell me more about number 2", "#3", "point 3"
-# (a trial's had been read as a drill into the listing's page); or numbers alone there ("3", "who leads 2 and 3?"), when
-# the message says nothing else of its own.
-NUMBERED_ROW = re.compile(rf"(?:\b(?:actions?|items?|rows?|points?|numbers?|nos?\.?|num)\s*#?\s*|#\s*){_NUMBERS}", re.IGNORECASE)
+# ... and after a listing, which printed the numbers: "who leads no 14?", "tell me more about number 2", "#3"; or
+# numbers alone there ("3", "who leads 2 and 3?"), when the message says nothing else of its own.
+NUMBERED_ROW = re.compile(rf"(?:\b(?:actions?|items?|rows?|numbers?|nos?\.?|num)\s*#?\s*|#\s*){_NUMBERS}", re.IGNORECASE)
+# ... and "point 3" asked alone of a listing ("tell me more about point 3", "point 4?"; a trial's had been read as a drill
+# into the listing's page), not a point of something else ("point 3 of the digital strategy", "charge point 12": a review).
+NUMBERED_POINT = re.compile(
+    rf"^\W*(?:(?:and|so|ok)\s+)?(?:(?:tell\s+me\s+)?more\s+(?:about|on)\s+|what\s+about\s+|what['’]?s\s+)?(?:the\s+)?"
+    rf"points?\s*#?\s*{_NUMBERS}\W*$",
+    re.IGNORECASE,
+)
 NUMBERS_ALONE = re.compile(rf"(?<![\w/.£%#-]){_NUMBERS}", re.IGNORECASE)
 
 
@@ -620,7 +626,8 @@ class ActionStatus(Enum):
 # asking and the cells of the letter's log ("Open", "In progress", "Partial re new appointments ..."); not fitted.
 _STATUS_ASKED = (
     # First: "partially completed" is no closed action.
-    (re.compile(r"\bpartial(?:ly)?(?:\s+(?:done|complete[d]?|closed|delivered))?\b", re.I), ActionStatus.PARTIAL.value),
+    # "partial" as a status, not "partially funded" (a review).
+    (re.compile(r"\bpartial(?=\s*(?:$|[?.!,;])|\s+(?:status|ones?|actions?|and|or|so\s+far)\b)|\bpart(?:ial)?ly\s+(?:done|complete[d]?|closed|delivered)\b", re.I), ActionStatus.PARTIAL.value),
     (re.compile(r"\b(?:in\s+progress|ongoing|on-going|under\s?way|started)\b", re.I), ActionStatus.IN_PROGRESS.value),
     (re.compile(r"\b(?:overdue|late|past\s+(?:their\s+)?due(?:\s+dates?)?|behind)\b", re.I), ActionStatus.OVERDUE.value),
     (re.compile(r"\b(?:still\s+)?(?:open|outstanding|not\s+(?:yet\s+)?(?:done|closed|complete(?:d)?))\b", re.I), ActionStatus.OPEN.value),

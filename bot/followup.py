@@ -34,6 +34,7 @@ from itertools import pairwise
 
 from bot.action_answers import ROWS_IN_TEXT
 from bot.action_query import (
+    NUMBERED_POINT,
     NUMBERED_ROW,
     NUMBERS_ALONE,
     ActionDetail,
@@ -62,7 +63,9 @@ from bot.tables import measure_unit, with_measure_changed
 from index.due_dates import (
     calendar_year_asked,
     calendar_year_due,
+    financial_years_asked,
     find_due_month,
+    month_in_financial_year,
     names_a_period,
     narrowed_due,
     of_any_year,
@@ -915,7 +918,7 @@ def _about_listing(
         # "its actions", "what are their actions", "show me those actions": the listing again, not the pronoun put into
         # the question as the listing's description ("... overdue (due by November 2026 and not marked closed)'s
         # actions", whose "marked" and "closed" became words to look for: a trial's "No actions match").
-        return Resolution(FollowUpKind.NARROW, last.question, last.action_filter, subject=last.subject)
+        return Resolution(FollowUpKind.NARROW, last.question, replace(last.action_filter, number=None), subject=last.subject)
     named = parse_actions(f"{_strip_the_one(message)} actions") if last.abstained and last.action_filter.number else None
     if named is not None and named.constraints() == ["theme"]:
         # "waste" or "the waste one" after "Several actions of the last list are numbered 1 (in Water and Waste): which
@@ -1001,6 +1004,10 @@ def _about_listing(
         # "how many of those?", "how many of them are there?": the listing's count, which its first line gives.
         return Resolution(FollowUpKind.NARROW, last.question, last.action_filter, subject=last.subject)
     added = parse_actions(f"{'due in ' if _names_a_due(words) else ''}{words} actions") if words else None
+    if added is not None and added.due and of_any_year(added.due) and len(years := financial_years_asked(last.action_filter.due or "")) == 1:
+        # "and in june?" after 2022/23's actions: June 2022 (a re-review: "june" had been a word to look for, and before
+        # that, May of any year after 24/25's).
+        added = replace(added, due=month_in_financial_year(added.due, years[0]))
     if added is not None and asks_anew and not narrowing:
         # "and which are due 23/24?" narrows by the due year it names; "and who else is on them?" names no rows
         # to list ("else" is no word an action must mention): what it asks of the rows is read below.
@@ -1081,9 +1088,7 @@ def _names_a_due(words: str) -> bool:
     "due": a period told from today ("and this week?": a period is a due only where dues are asked) or a month ("and in
     may 2022?", whose "in" the cue took: it had been read as the calendar year 2022)."""
     month = find_due_month(f"due in {words}")
-    # With its year: a month alone ("and in may?" after 24/25's) is May of the year listed, read as before (a review:
-    # read as a due, it had replaced the year, listing May 2022's rows).
-    return names_a_period(words) or (month is not None and month[1] == 0 and not of_any_year(month[0]))
+    return names_a_period(words) or (month is not None and month[1] == 0)
 
 
 def _calendar_year_of_words(words: str, added: ActionFilter | None) -> int | None:
@@ -1157,15 +1162,19 @@ def _list_a_row_is_named_in(message: str, history: tuple[Turn, ...]) -> Turn:
     when a narrowing of it matched nothing and showed no row ("which are still open" of the travel actions), the list
     shown before it (a trial's "who owns no 2" then got "The last list has no action numbered 2")."""
     last = history[-1]
-    if not (last.abstained and not last.rows_shown and len(history) > 1 and (_rows_numbered(message) or _NTH_ROW.search(message))):
+    if not (last.abstained and not last.rows_shown and (_rows_numbered(message) or _NTH_ROW.search(message))):
         return last
-    before = history[-2]
-    return before if before.action_filter is not None and before.rows_shown else last
+    for before in reversed(history[:-1]):  # back over the narrowings that matched nothing ("which are closed", "which are open")
+        if not (before.abstained and not before.rows_shown):
+            return before if before.action_filter is not None and before.rows_shown else last
+    return last
 
 
 def _rows_numbered(message: str) -> re.Match[str] | None:
     """Where a message after a listing names rows by their numbers, saying nothing else of its own: "who leads no 14?",
-    "tell me more about action 2", "3", "who leads 2 and 3?", "actions 3-5"."""
+    "tell me more about action 2", "3", "who leads 2 and 3?", "actions 3-5", "point 3"."""
+    if point := NUMBERED_POINT.match(message):
+        return point
     if (numbered := NUMBERED_ROW.search(message)) and not _words_of_its_own(message[numbered.end() :]):
         return numbered
     alone = NUMBERS_ALONE.search(message)

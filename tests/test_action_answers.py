@@ -573,6 +573,13 @@ def test_partial_lists_the_rows_the_log_marks_partial(service, question):
     assert f"status {partial[0].status}" in answer.text
 
 
+def test_partially_of_anything_but_being_done_is_no_status(service):
+    """A re-review: "which actions are partially funded" had been read as the status Partial ("No actions match: in ERF
+    Funding, partial") where it had listed the ERF action."""
+    answer = service.answer("which actions are partially funded")
+    assert answer.actions is not None and answer.actions.filter is not None and answer.actions.filter.status is None, answer.text[:200]
+
+
 def test_overdue_lists_what_was_due_before_this_month_and_is_not_closed(knowledge_base, embedder):
     from index.due_dates import due_in_month
 

@@ -124,10 +124,12 @@ class SharedDeliveries:
                 self._renew(full_key, value)
             if taken is None or taken:
                 return None
-            if earlier is None:  # not this delivery's record
-                del self._written[full_key]
-            else:
-                self._written[full_key] = earlier
+            if self._written.get(full_key) == value:  # not this delivery's record: as it stood (a review: a take of the
+                # same activity meanwhile, here, had its entry deleted)
+                if earlier is None:
+                    del self._written[full_key]
+                else:
+                    self._written[full_key] = earlier
             state = await self.connection.call(_DOING, lambda: self.connection.redis.getrange(full_key, 0, -1), _MEANWHILE)
             if state is None:
                 return None
@@ -145,10 +147,11 @@ class SharedDeliveries:
         """This replica's delivery waits in line, its POST answered 202."""
         full_key = record_key(key)
         self._stop_renewing(full_key)
-        taken = self._written.get(full_key, "")
-        self._written[full_key] = IN_LINE
+        taken = self._written.get(full_key)
+        if taken is not None:  # not after the turn ended (answered, forgotten): no entry left behind for good
+            self._written[full_key] = IN_LINE
         await self.connection.call(
-            _DOING, lambda: self.connection.redis.eval(_MARK_IN_LINE, 1, full_key, taken, IN_LINE, milliseconds(self.seconds)), _MEANWHILE
+            _DOING, lambda: self.connection.redis.eval(_MARK_IN_LINE, 1, full_key, taken or "", IN_LINE, milliseconds(self.seconds)), _MEANWHILE
         )
 
     async def answered(self, key: tuple[str, str, str]) -> None:

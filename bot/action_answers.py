@@ -168,6 +168,12 @@ class ActionAnswerer:
         together = without_whitespace(self._span_text(run_on)) in without_whitespace(self.kb.page_text(slug, sentence.page))
         return run_on if together and self._cells_quoted(run_on) else span
 
+    def due_asked(self, question: str, today: date) -> str | None:
+        """The due a question asks, as typed: without the deadline "overdue" puts in it ("which actions due in 2024 are
+        overdue?" reads none, "... due by 2024/25 ..." reads March 2025)."""
+        parsed = parse_action_question(question, self.themes, self.leads, today, self.ordinary_words, None, self.phrases, deadline_of_overdue=False)
+        return parsed.due if parsed is not None else None
+
     def understand(self, question: str, today: date, source: str | None = None) -> ActionFilter | None:
         """The filter an action question asks for; None when it is not about the action table. ``source``:
         the one document of the table's the question names, its naming words taken out of it."""

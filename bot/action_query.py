@@ -415,8 +415,10 @@ def parse_action_question(
     ordinary_words: frozenset[str] | None = None,
     source: str | None = None,
     phrases: frozenset[tuple[str, str]] = frozenset(),
+    deadline_of_overdue: bool = True,
 ) -> ActionFilter | None:
-    """The filter a question about actions asks for, or None for an ordinary question. A person's
+    """The filter a question about actions asks for, or None for an ordinary question; "overdue" puts its deadline in the
+    due unless ``deadline_of_overdue`` is False (the due as asked: ``ActionAnswers.due_asked``). A person's
     first name or surname alone must be written with a capital when it is among ``ordinary_words``
     (the documents' words in lower case; always, when they are not given): "grant funding" names nobody.
     ``source`` is the document the question names, its naming words already taken out by the caller;
@@ -468,10 +470,8 @@ def parse_action_question(
     # as "nitrous oxide"); none when the documents' words are not given.
     everyday = [word for word in words if ordinary_words is not None and word in ordinary_words]
     narrowing = " ".join(everyday) if everyday and not wants_text else None
-    return with_overdue_deadline(
-        ActionFilter(due=due, lead=lead, theme=theme, text=text, scope=scope, source=source, status=status, number=number, narrowing=narrowing),
-        today,
-    )
+    asked = ActionFilter(due=due, lead=lead, theme=theme, text=text, scope=scope, source=source, status=status, number=number, narrowing=narrowing)
+    return with_overdue_deadline(asked, today) if deadline_of_overdue else asked
 
 
 def with_overdue_deadline(f: ActionFilter, today: date) -> ActionFilter:

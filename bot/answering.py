@@ -616,11 +616,10 @@ class AnsweringService:
         if names_a_document and self.features.named_document(document) is not None:
             return self._point_to_briefing(document, filters)
         action_filter = self.action_filter(question)
-        # The due read, without the deadline "overdue" puts in it ("which actions due in 2024 are overdue?" had lost 2024);
-        # a deadline asked ("due by 2024/25") is a due read.
-        due_read = None if action_filter is None else (
-            without_deadline(action_filter.due or "") if action_filter.status == ActionStatus.OVERDUE.value else action_filter.due
-        )
+        # The due read as asked, without the deadline "overdue" puts in it ("which actions due in 2024 are overdue?" had
+        # lost 2024); a deadline typed ("which actions due by 2024/25 are overdue?") is a due read (two reviews).
+        overdue = action_filter is not None and action_filter.status == ActionStatus.OVERDUE.value
+        due_read = self.actions.due_asked(self.searcher.spelled_as_the_documents(question), self.today()) if overdue else (action_filter.due if action_filter is not None else None)
         unreadable_year = action_filter is not None and not due_read and _ASKS_FOR_A_YEAR.search(question)
         if unreadable_year and action_filter is not None and asks_about_actions(question):
             # "which water actions are due in 2024 and who leads them?": those due in either financial year 2024 could

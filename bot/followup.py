@@ -63,9 +63,8 @@ from bot.tables import measure_unit, with_measure_changed
 from index.due_dates import (
     calendar_year_asked,
     calendar_year_due,
-    financial_years_asked,
     find_due_month,
-    month_in_financial_year,
+    month_within,
     names_a_period,
     narrowed_due,
     of_any_year,
@@ -1004,10 +1003,10 @@ def _about_listing(
         # "how many of those?", "how many of them are there?": the listing's count, which its first line gives.
         return Resolution(FollowUpKind.NARROW, last.question, last.action_filter, subject=last.subject)
     added = parse_actions(f"{'due in ' if _names_a_due(words) else ''}{words} actions") if words else None
-    if added is not None and added.due and of_any_year(added.due) and len(years := financial_years_asked(last.action_filter.due or "")) == 1:
+    if added is not None and added.due:
         # "and in june?" after 2022/23's actions: June 2022 (a re-review: "june" had been a word to look for, and before
-        # that, May of any year after 24/25's).
-        added = replace(added, due=month_in_financial_year(added.due, years[0]))
+        # that, May of any year after 24/25's); after 2024's two years, June 2023 or June 2024 (a third review).
+        added = replace(added, due=month_within(added.due, last.action_filter.due))
     if added is not None and asks_anew and not narrowing:
         # "and which are due 23/24?" narrows by the due year it names; "and who else is on them?" names no rows
         # to list ("else" is no word an action must mention): what it asks of the rows is read below.
@@ -1087,8 +1086,11 @@ def _names_a_due(words: str) -> bool:
     """Whether the words after a follow-up's cue name when rows are due, which the listing's reading takes only after
     "due": a period told from today ("and this week?": a period is a due only where dues are asked) or a month ("and in
     may 2022?", whose "in" the cue took: it had been read as the calendar year 2022)."""
-    month = find_due_month(f"due in {words}")
-    return names_a_period(words) or (month is not None and month[1] == 0)
+    asked = f"due in {words}"
+    month = find_due_month(asked)
+    # A month of any year only as all the words ("and in june?", "and in may and june?"): "may slip" is the verb (a
+    # review: "which of those may slip?" had listed May's rows).
+    return names_a_period(words) or (month is not None and month[1] == 0 and (not of_any_year(month[0]) or month[2] == len(asked)))
 
 
 def _calendar_year_of_words(words: str, added: ActionFilter | None) -> int | None:

@@ -319,6 +319,21 @@ def of_any_year(month: str) -> bool:
     return month.startswith(_ANY_YEAR)
 
 
+def month_within(month: str, listed: str | None) -> str:
+    """A month of any year ("--06", or several: "--05|--06") asked after rows due as ``listed``: that month of each
+    financial year listed ("2023-06|2024-06" after 2023/24 and 2024/25), or of the year of the months listed ("2022-05"
+    after June 2022); as it is after anything else (May of any year)."""
+    if not listed or not of_any_year(month):
+        return month
+    years = financial_years_asked(listed)
+    if years:
+        return MONTH_SEPARATOR.join(month_in_financial_year(month, year) for year in years)
+    listed_years = sorted({part[:4] for part in listed.split(MONTH_SEPARATOR) if re.fullmatch(r"\d{4}-\d{2}", part)})
+    if len(listed_years) != 1:
+        return month
+    return MONTH_SEPARATOR.join(f"{listed_years[0]}-{one[len(_ANY_YEAR):]}" for one in month.split(MONTH_SEPARATOR))
+
+
 def parse_due_month(text: str) -> str | None:
     """The month a question asks dues for: "2022-05" for "due end of May 22", "--05" for "due in may"
     (May of any year); None when it names none."""

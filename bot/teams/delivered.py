@@ -148,10 +148,11 @@ class SharedDeliveries:
         full_key = record_key(key)
         self._stop_renewing(full_key)
         taken = self._written.get(full_key)
-        if taken is not None:  # not after the turn ended (answered, forgotten): no entry left behind for good
-            self._written[full_key] = IN_LINE
+        if taken is None:  # the turn ended first (answered, forgotten): nothing of this delivery's to mark (a review: a
+            return  # missing record read as "" and was written "in line" for the hour, its retries never answered)
+        self._written[full_key] = IN_LINE
         await self.connection.call(
-            _DOING, lambda: self.connection.redis.eval(_MARK_IN_LINE, 1, full_key, taken or "", IN_LINE, milliseconds(self.seconds)), _MEANWHILE
+            _DOING, lambda: self.connection.redis.eval(_MARK_IN_LINE, 1, full_key, taken, IN_LINE, milliseconds(self.seconds)), _MEANWHILE
         )
 
     async def answered(self, key: tuple[str, str, str]) -> None:

@@ -625,8 +625,7 @@ class ActionStatus(Enum):
 # How a question asks for a status, and how a status cell says one. Hand-written from the words of
 # asking and the cells of the letter's log ("Open", "In progress", "Partial re new appointments ..."); not fitted.
 _STATUS_ASKED = (
-    # First: "partially completed" is no closed action.
-    # "partial" as a status, not "partially funded" (a review).
+    # First, as "partially completed" is no closed action; "partial" as a status, not "partially funded" (a review).
     (re.compile(r"\bpartial(?=\s*(?:$|[?.!,;])|\s+(?:status|ones?|actions?|and|or|so\s+far)\b)|\bpart(?:ial)?ly\s+(?:done|complete[d]?|closed|delivered)\b", re.I), ActionStatus.PARTIAL.value),
     (re.compile(r"\b(?:in\s+progress|ongoing|on-going|under\s?way|started)\b", re.I), ActionStatus.IN_PROGRESS.value),
     (re.compile(r"\b(?:overdue|late|past\s+(?:their\s+)?due(?:\s+dates?)?|behind)\b", re.I), ActionStatus.OVERDUE.value),

@@ -357,13 +357,6 @@ def _calendar_year(question: str) -> tuple[str, str, str] | None:
     return year.group(), financial_year_label(start - 1), financial_year_label(start)
 
 
-def _due_in_either_year(action_filter: ActionFilter, question: str) -> ActionFilter | None:
-    """The filter asking for the rows due in either financial year the question's calendar year could mean ("2024":
-    2023/24 or 2024/25), or None when it names none. Said in the filter, so the listing's "more" keeps to them too."""
-    calendar = _calendar_year(question)
-    return replace(action_filter, due=calendar_year_due(int(calendar[0]))) if calendar else None
-
-
 def page_firsts(followers: list[T], page_of: Callable[[T], tuple[str, int]], best: T) -> list[T]:
     """The best follower of each page not yet cited first, then the rest in their order: an answer
     citing a second and third page finds the right one more often (fitted: ``bot.training``)."""
@@ -724,11 +717,14 @@ class AnsweringService:
         return Answer(text=said, citations=[], abstained=True, trace=["a calendar year given as a due year"])
 
     def _due_in_either_year(self, action_filter: ActionFilter, question: str) -> ActionFilter | None:
-        """The filter asking for the rows due in either financial year a calendar year could mean (``_due_in_either_year``),
-        and before this month when it asks what is overdue: "overdue" then "and in 2024?" in January 2024 had called all
-        83 rows of 2023/24 and 2024/25 overdue, the deadline dropped with the listing's due."""
-        in_either = _due_in_either_year(replace(action_filter, due=None), question)
-        return with_overdue_deadline(in_either, self.today()) if in_either is not None else None
+        """The filter asking for the rows due in either financial year the question's calendar year could mean ("2024":
+        2023/24 or 2024/25), or None when it names none; said in the filter, so the listing's "more" keeps to them too.
+        Before this month when it asks what is overdue: "overdue" then "and in 2024?" in January 2024 had called all 83
+        rows of 2023/24 and 2024/25 overdue, the deadline dropped with the listing's due."""
+        calendar = _calendar_year(question)
+        if calendar is None:
+            return None
+        return with_overdue_deadline(replace(action_filter, due=calendar_year_due(int(calendar[0]))), self.today())
 
     def _none_overdue_yet(self, in_either: ActionFilter) -> bool:
         """Whether rows are due in the years asked, none of them overdue yet: their listing says why, as "which 23/24

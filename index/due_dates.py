@@ -128,8 +128,8 @@ def find_due_by_year(text: str, today: date) -> tuple[str, int, int] | None:
         earlier = 1 if match["timing"].lower() == "before" else 0
         if match["year"]:
             year, month = int(match["year"]) - earlier, 12
-        elif _full_year(match["end"]) == _full_year(match["start"]) + 1:
-            year, month = financial_year_end(_full_year(match["start"]) - earlier)
+        elif (first := _financial_year_start(match["start"], match["end"])) is not None:
+            year, month = financial_year_end(first - earlier)
         else:
             continue
         if year > today.year + MAX_YEARS_AHEAD_UNSAID and not _SAID_DUE.search(text[: match.start()]):
@@ -254,8 +254,8 @@ def financial_years_joined(text: str) -> str | None:
     years: list[str] = []
     end = 0
     for match in _FINANCIAL_YEAR.finditer(text):
-        start = _full_year(match["start"])
-        if _full_year(match["end"]) != start + 1:
+        start = _financial_year_start(match["start"], match["end"])
+        if start is None:
             continue
         if years and not _YEARS_JOINED_BY.fullmatch(text[end : match.start()]):
             break
@@ -556,8 +556,7 @@ def is_readable_due(printed: str) -> bool:
 
 def _first_financial_year(text: str) -> str | None:
     for match in _FINANCIAL_YEAR.finditer(text):
-        start, end = _full_year(match["start"]), _year_after(match["start"], match["end"])
-        if end == start + 1:
+        if (start := _financial_year_start(match["start"], match["end"])) is not None:
             return financial_year_label(start)
     return None
 
@@ -616,12 +615,15 @@ def _full_year(digits: str) -> int:
     return int(digits) if len(digits) == 4 else 2000 + int(digits)
 
 
-def _year_after(start: str, end: str) -> int:
-    """The second year of a financial year as written ("1998/99": 1999, "1999/00": 2000), in the century of the first
-    when it is written in full: "1998/99" had been read as 1998 to 2099, no financial year, and asking for actions due
-    in 1999 crashed."""
+def _financial_year_start(start: str, end: str) -> int | None:
+    """The first year of a financial year as written ("2023/24", "2023-2024", "1998/99", "1999/00"), or None when the
+    second year does not follow the first. A second year in two digits is in the first's century when the first is written
+    in full: "1998/99" had been read as 1998 to 2099, no financial year, and asking for actions due in 1999 crashed; every
+    reader of a financial year reads it so."""
+    first = _full_year(start)
     if len(end) == 4 or len(start) != 4:
-        return _full_year(end)
-    first = int(start)
-    year = first - first % 100 + int(end)
-    return year + 100 if year < first else year
+        second = _full_year(end)
+    else:
+        second = first - first % 100 + int(end)
+        second += 100 if second < first else 0
+    return first if second == first + 1 else None

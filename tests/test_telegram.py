@@ -183,6 +183,19 @@ async def test_brief_sends_the_briefing_and_its_word_document(telegram):
         assert_valid(text)
 
 
+async def test_the_brief_command_is_a_turn_its_follow_ups_lean_on(telegram):
+    """A new user's trial: /brief was answered outside the chat's conversation, so "who leads it?" after it asked which
+    actions were meant (a briefing typed as "brief ..." was followed up)."""
+    chat_id = new_chat()
+    await telegram.push({"message": message(chat_id, "/brief net zero", message_id=1)})
+    await telegram.wait_for("sendDocument", chat_id)
+    shown = len(telegram.calls_to("sendMessage", chat_id))
+    await telegram.push({"message": message(chat_id, "who leads it?", message_id=2)})
+    follow_up = (await telegram.wait_for("sendMessage", chat_id, shown + 1))[-1].text
+
+    assert "led by" in follow_up and "Which actions do you mean" not in follow_up
+
+
 async def test_a_briefing_topic_longer_than_a_question_gets_one_short_message(telegram):
     chat_id = new_chat()
     text = await ask(telegram, chat_id, "/brief " + "<b>" * 1300)

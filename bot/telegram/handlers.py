@@ -212,8 +212,8 @@ class TelegramBot:
                 return self.conversation.actions(lead=argument, conversation=key)
             case "reset":
                 return self.conversation.work_out("reset", key)
-            case "brief":
-                return self.conversation.work_out(f"brief {argument}")
+            case "brief":  # kept as the chat's turn, so "who leads it?" after /brief follows the briefing up
+                return self.conversation.work_out(f"brief {argument}", key)
             case _:  # help, sources: the Conversation knows these words
                 return self.conversation.work_out(name)
 

@@ -34,6 +34,7 @@ from index.due_dates import (
     financial_year_of,
     financial_years_asked,
     financial_years_joined,
+    financial_years_meant,
     financial_years_of_period,
     find_due_by_year,
     find_due_month,
@@ -288,7 +289,7 @@ def with_detail_summed_up(listing: ActionListing, detail: ActionDetail) -> Actio
     if not rows:
         return listing
     columns = (ActionDetail.LEAD, ActionDetail.DUE) if detail is ActionDetail.LEAD_AND_DUE else (detail,)
-    by_year = bool(listing.filter and listing.filter.due and financial_years_asked(listing.filter.due))
+    by_year = bool(listing.filter and listing.filter.due and financial_years_meant(listing.filter.due))
     said = " ".join(_column_summed_up(rows, column, by_year) for column in columns)
     return replace(listing, summary=f"{listing.summary.rstrip(' .')}. {said}")
 
@@ -338,7 +339,7 @@ def detail_not_filtered(detail: ActionDetail | None, action_filter: ActionFilter
         return None if len(action_filter.themes()) == 1 else detail
     lead = detail in (ActionDetail.LEAD, ActionDetail.LEAD_AND_DUE) and not action_filter.lead
     # Of several financial years ("2024": 2023/24 or 2024/25), each row's is still to say.
-    due = detail in (ActionDetail.DUE, ActionDetail.LEAD_AND_DUE) and (not action_filter.due or len(financial_years_asked(action_filter.due)) > 1)
+    due = detail in (ActionDetail.DUE, ActionDetail.LEAD_AND_DUE) and (not action_filter.due or len(financial_years_meant(action_filter.due)) > 1)
     return ActionDetail.LEAD_AND_DUE if lead and due else ActionDetail.LEAD if lead else ActionDetail.DUE if due else None
 
 
@@ -374,7 +375,7 @@ def _due_of_year_or_period(question: str, today: date, asks_dues: bool, status: 
     2022/23's 72 as if 2024 had not been asked)."""
     year = _years_asked_in_parts(question, today) or financial_years_joined(question) or parse_financial_year(question, today)
     if asks_dues and year is not None and (beside := year_beside(question, today)):
-        year = year if set(financial_years_asked(year)) & set(financial_years_asked(beside)) else f"{year}{BOTH_SEPARATOR}{beside}"
+        year = year if set(financial_years_asked(year)) & set(financial_years_meant(beside)) else f"{year}{BOTH_SEPARATOR}{beside}"
     period = find_period(question, today)
     if period is None:
         return year, question
@@ -832,9 +833,8 @@ def _years_apart(due: str | None, today: date | None = None) -> str:
     if not other_years or set(other_years) & set(years):
         return ""
     asked = " or ".join(years)
-    named = describe_period(other) if periods else calendar_year_of(other)
-    if named is not None:
-        return f"{named} falls in {' or '.join(other_years)}, not in {asked}"
+    if periods:  # a period told from today, or a calendar year ("2026 falls in 2025/26 or 2026/27")
+        return f"{describe_period(other)} falls in {' or '.join(other_years)}, not in {asked}"
     told = year_told_from_today(other, today) if today else None
     return f"{told} is {other}, not {asked}" if told else f"{other} is another financial year than {asked}"
 
@@ -850,7 +850,7 @@ def _years_without_rows_note(f: ActionFilter, rows: list[ActionRow], all_rows: l
     2022/23 to 2024/25." A listing of 2022/23's 72 headed "due in 2022/23 or 2027/28" had left the lead to work out that
     next year holds none. The years of ``all_rows`` (the table's, or none when a note before the listing says them) are
     said when the year is beyond them."""
-    asked = financial_years_asked(f.due) if f.due else []
+    asked = financial_years_meant(f.due) if f.due else []
     listed = {financial_year_of(row.due_normalised) for row in rows}
     missing = [year for year in asked if year not in listed]
     if len(asked) < 2 or not missing:
@@ -875,7 +875,7 @@ def _by_year_note(f: ActionFilter, rows: list[ActionRow]) -> str:
     """For a period asked ("this quarter"): what the rows' dues can say of it. Most are by financial year only, so the
     listing is of the year the period falls in; a lead must not read them as due within it (a lead trial's "which are
     due this quarter?" had searched the actions for the word "quarter"). Rows with a finer due are placed exactly."""
-    if not f.due or not financial_years_of_period(f.due):
+    if not f.due or not financial_years_of_period(f.due) or calendar_year_of(f.due) is not None:  # a calendar year's note is above it
         return ""
     period = describe_period(f.due)
     by_year = Counter(row.due_normalised for row in rows if row.due_normalised and _FINANCIAL_YEAR.fullmatch(row.due_normalised))

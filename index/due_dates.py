@@ -205,6 +205,8 @@ def describe_period(due: str) -> str:
     if period is None:
         return due
     start, end = period
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
+        return str(start.year)  # a calendar year asked (``calendar_year_due``)
     whole_months = start.day == 1 and end == _last_day(end.year, end.month)
     if whole_months:
         first = f"{start:%B}" if start.year == end.year else f"{start:%B} {start.year}"
@@ -321,10 +323,13 @@ def of_any_year(month: str) -> bool:
 
 def month_within(month: str, listed: str | None) -> str:
     """A month of any year ("--06", or several: "--05|--06") asked after rows due as ``listed``: that month of each
-    financial year listed ("2023-06|2024-06" after 2023/24 and 2024/25), or of the year of the months listed ("2022-05"
-    after June 2022); as it is after anything else (May of any year)."""
+    financial year listed ("2023-06|2024-06" after 2023/24 and 2024/25), of the calendar year listed ("2024-06" after
+    2024), or of the year of the months listed ("2022-05" after June 2022); as it is after anything else (May of any
+    year)."""
     if not listed or not of_any_year(month):
         return month
+    if (calendar_year := calendar_year_of(listed)) is not None:  # "and in june?" after "what's due in 2024?"
+        return MONTH_SEPARATOR.join(f"{calendar_year:04d}-{one[len(_ANY_YEAR) :]}" for one in month.split(MONTH_SEPARATOR))
     years = financial_years_asked(listed)
     if years:
         return MONTH_SEPARATOR.join(month_in_financial_year(month, year) for year in years)
@@ -403,18 +408,28 @@ def financial_years_asked(due: str) -> list[str]:
     return years if all("/" in year and is_normalised_due(year) and len(year) == len("2023/24") for year in years) else []
 
 
+def financial_years_meant(due: str) -> list[str]:
+    """The financial years a due filter lists rows of: those asked ("2022/23|2023/24"), or the two a calendar year asked
+    could mean ("2023/24", "2024/25" of 2024's ``calendar_year_due``); [] for any other due."""
+    if calendar_year_of(due) is not None:
+        return financial_years_of_period(due)
+    return financial_years_asked(due)
+
+
 def calendar_year_due(year: int) -> str:
-    """The due filter of a calendar year asked of a table kept by financial year: either financial year it could mean
-    (2024: "2023/24|2024/25"), so a listing and the "more" after it page through the same rows (a review: "more" had
-    listed rows due in any year)."""
-    return MONTH_SEPARATOR.join((financial_year_label(year - 1), financial_year_label(year)))
+    """The due filter of a calendar year asked of a table kept by financial year: the year as a period (2024:
+    "2024-01-01..2024-12-31"), which a row due in either financial year it could mean meets (2023/24 or 2024/25, as the
+    table keeps most dues by financial year), and a row dated by month or day only when it falls in the year: "what's
+    due in 2023?" had listed the letter's actions due in May 2022, as 2022/23 holds May 2022. So a listing and the
+    "more" after it page through the same rows (a review: "more" had listed rows due in any year)."""
+    return f"{date(year, 1, 1).isoformat()}{PERIOD_SEPARATOR}{date(year, 12, 31).isoformat()}"
 
 
 def calendar_year_of(due: str) -> int | None:
-    """The calendar year whose due filter ``due`` is (``calendar_year_due``: 2024 of "2023/24|2024/25"), or None."""
-    years = financial_years_asked(due)
-    start = int(years[-1][:4]) if len(years) == 2 else None
-    return start if start is not None and due == calendar_year_due(start) else None
+    """The calendar year whose due filter ``due`` is (``calendar_year_due``: 2024 of "2024-01-01..2024-12-31"), or
+    None."""
+    period = _period(due)
+    return period[0].year if period is not None and due == calendar_year_due(period[0].year) else None
 
 
 def meets_due(normalised_due: str | None, due: str) -> bool:
@@ -435,6 +450,8 @@ def describe_due(due: str) -> str:
     2022"."""
     if BOTH_SEPARATOR in due:
         return ", ".join(describe_due(part) for part in due.split(BOTH_SEPARATOR))
+    if calendar_year_of(due) is not None:  # as the note above its listing explains it: "in 2023/24 or 2024/25"
+        return f"in {and_list(financial_years_of_period(due), 'or')}"
     if years := financial_years_of_period(due):  # not in brackets: it stands in the brackets of "overdue (due ...)"
         kind = "year" if len(years) == 1 else "years"
         return f"in the financial {kind} of {describe_period(due)}, {' or '.join(years)}"

@@ -392,6 +392,22 @@ def test_every_listed_row_can_be_checked_in_its_pages_quote(service):
     assert all(quote_is_verbatim(c, service.kb) for c in answer.citations)
 
 
+def test_a_calendar_year_lists_the_rows_dated_by_month_only_when_they_fall_in_it(service, corpus_kb_dir):
+    """A new user's trial: "whats due in 2023" listed the QSRM letter's actions due in May and June 2022 with 2022/23's
+    and 2023/24's rows, as 2022/23 holds May 2022. A row dated by month or day is in a calendar year only when it falls
+    in it; a row dated by financial year is in either year the calendar year could mean."""
+    letter = "NHS England Quarterly System Review Meeting letter"
+    in_2023 = service.answer("whats due in 2023")
+    assert in_2023.actions is not None and letter not in in_2023.text and "May 22" not in in_2023.text
+    assert "135 actions are due in 2022/23 or 2023/24" in in_2023.text and "Due: 2023/24 (68), 2022/23 (67)." in in_2023.text
+    in_2022 = service.answer("whats due in 2022")
+    assert in_2022.actions is not None and f"5 from {letter}" in in_2022.text, in_2022.text[:400]
+    # The same in the command line's filter.
+    listed = run("-m", "bot", "--index", str(corpus_kb_dir), "actions", "--due", "2023", "--json")
+    dues = {row["due_normalised"] for row in json.loads(listed.stdout)}
+    assert listed.returncode == 0 and dues == {"2022/23", "2023/24"}, listed.stderr
+
+
 def test_a_due_year_the_table_does_not_reach_is_said_with_the_years_it_does(knowledge_base, embedder):
     in_2026 = AnsweringService(knowledge_base, embedder, today=lambda: date(2026, 11, 30))
     answer = in_2026.answer("whats due next year")

@@ -395,7 +395,7 @@ def test_a_year_named_beside_a_year_told_from_today_or_a_calendar_year_is_met_wi
     for question, due, why in [
         ("which 22/23 actions are due next year?", "2022/23&2027/28", "next year is 2027/28, not 2022/23"),
         ("which 22/23 actions are due this year?", "2022/23&2026/27", "this year is 2026/27, not 2022/23"),
-        ("which 22/23 actions are due in 2024?", "2022/23&2023/24|2024/25", "2024 falls in 2023/24 or 2024/25, not in 2022/23"),
+        ("which 22/23 actions are due in 2024?", "2022/23&2024-01-01..2024-12-31", "2024 falls in 2023/24 or 2024/25, not in 2022/23"),
     ]:
         f = _on(question, table, december)
         assert f is not None and f.due == due and f.text is None, (question, f)

@@ -193,6 +193,19 @@ _WHERE = re.compile(
     r"|quote\s+(?:it|that|the\s+source)|(?:how|where)\s+do\s+(?:you|we)\s+know|where\s+(?:does|did)\s+(?:it|that|this)\s+come\s+from(?:[\s,]+(?:then|exactly|please|pls|thanks|again)|\s+in\s+the\s+(?:documents?|report|letter|plan|paper|minutes|roadmap))*(?=\W*$))\b",
     re.IGNORECASE,
 )
+# A message asking where the documents say a claim it states ("where does it say we need to save 100,000 m3?") names this
+# many words of its own at least, beside the words asking the source: it is a question of the documents, not of the last
+# answer's passages (a trial's, after the water actions, had been shown their rows, not the page saying it). One word
+# is as often where to look ("where does it say that in the report?"). Set by hand.
+MIN_CLAIM_WORDS = 2
+
+
+def _asks_the_source(message: str) -> bool:
+    """Whether a message asks where the last answer came from ("where does it say that?", "source?"), stating no claim
+    of its own to look for."""
+    return _WHERE.search(message) is not None and len(set(tokenize(_WHERE.sub(" ", message))) - STOPWORDS) < MIN_CLAIM_WORDS
+
+
 _ORDINALS = {
     "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "fifth": 4, "5th": 4,
     "sixth": 5, "6th": 5, "seventh": 6, "7th": 6, "eighth": 7, "8th": 7, "ninth": 8, "9th": 8, "tenth": 9, "10th": 9, "last": -1,
@@ -557,7 +570,7 @@ def resolve(
     expand = _EXPAND.search(message) or (_POINT_ALONE.match(message.strip()) if last.points else None)
     # After a briefing only a point by its place drills ("tell me more about it" asks about its topic, a review), and
     # so does that point named alone ("point 3?", a re-review).
-    if last.citations and (_WHERE.search(message) or (expand and (not last.points or _place_asked(expand) is not None))):
+    if last.citations and (_asks_the_source(message) or (expand and (not last.points or _place_asked(expand) is not None))):
         return _drill(message, last, expand)
     if last.abstained and not last.citations and _WHERE.search(message) and not set(tokenize(_WHERE.sub(" ", message))) - STOPWORDS:
         # "where does it say that?" after a decline: a trial's had been asked of the documents as "where does the
@@ -814,7 +827,7 @@ def _about_briefing(
     expand = _EXPAND.search(message) or _POINT_ALONE.match(message.strip())
     # Only a point by its place drills ("tell me more about it" asks about its topic, a review), and so does that point
     # named alone ("point 3?", a re-review).
-    if last.citations and (_WHERE.search(message) or (expand and _place_asked(expand) is not None)):
+    if last.citations and (_asks_the_source(message) or (expand and _place_asked(expand) is not None)):
         return _drill(message, last, expand)
     listed = last.action_filter
     if _MORE.match(message):
@@ -1005,7 +1018,7 @@ def _about_listing(
     added = parse_actions(f"{'due in ' if _names_a_due(words) else ''}{words} actions") if words else None
     if added is not None and added.due:
         # "and in june?" after 2022/23's actions: June 2022 (a re-review: "june" had been a word to look for, and before
-        # that, May of any year after 24/25's); after 2024's two years, June 2023 or June 2024 (a third review).
+        # that, May of any year after 24/25's); after the calendar year 2024, June 2024.
         added = replace(added, due=month_within(added.due, last.action_filter.due))
     if added is not None and asks_anew and not narrowing:
         # "and which are due 23/24?" narrows by the due year it names; "and who else is on them?" names no rows

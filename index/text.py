@@ -266,8 +266,7 @@ def months_spelled_out(topic: str) -> str:
 
     def spelled(match: re.Match[str]) -> str:
         shortened = match.group()[:1].lower() == "m" and match.group()[1:2].isdigit()  # "m3", not "month 3"
-        after_a_number = match.string[: match.start()].rstrip()[-1:].isdigit()
-        return f"month {match['number']}" if shortened and not after_a_number else match.group()
+        return f"month {match['number']}" if shortened else match.group()
 
     return REPORTING_MONTH.sub(spelled, _MONTH_WITH_A_NOUGHT.sub(r"\1\2", topic))
 

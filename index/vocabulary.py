@@ -60,8 +60,10 @@ MONTH_WITH_YEAR = re.compile(
 
 # A month of the financial year as board papers number it: "Month 3", "M3" (the finance report's month 3 is
 # June). 1 to 12 only, so "M40" (a motorway) is none; "months 1-3" is a span, not one month, and so is
-# "reporting M4-12" (the months still to come, which the month 3 report gives no figures for).
-REPORTING_MONTH = re.compile(r"\b(?:month\s?|m)(?P<number>1[0-2]|[1-9])\b(?![-–]\d\d?\b)", re.IGNORECASE)
+# "reporting M4-12" (the months still to come, which the month 3 report gives no figures for). "M3" after a number is
+# cubic metres ("save 100,000 m3 of water", which the Green Plan writes "m³": a trial's was declined as not mentioning
+# month 3).
+REPORTING_MONTH = re.compile(r"\b(?:month\s?|(?<!\d\s)m)(?P<number>1[0-2]|[1-9])\b(?![-–]\d\d?\b)", re.IGNORECASE)
 
 # A year as people write it: "2022", "2019/20", "22/23", "2021-22", "FY23/24" (``tokenize`` folds the
 # financial years into one token; this finds them as written, to echo or compare).

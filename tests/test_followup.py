@@ -632,6 +632,24 @@ def test_where_it_says_so_after_an_action_listing_shows_the_row_not_the_rows_aro
     assert all(quote_is_verbatim(c, knowledge_base) for c in where.answer.citations)
 
 
+def test_where_it_says_a_claim_the_message_states_is_looked_for_in_the_documents(service):
+    """A new user's trial: "where does it say we need to cut waste by 1000 tonnes" after the waste actions showed the
+    listing's rows on p. 68, not the page saying it (p. 67); "where does it say that?" still shows the answer's source.
+    And "100,000 m3" is cubic metres, not month 3 (it had been declined as "The closest passages do not mention month
+    3")."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    waste = answerer.answer("what are the waste actions?", ())
+    claim = answerer.answer("where does it say we need to cut waste by 1000 tonnes", waste.history)
+    assert claim.resolution.kind is not FollowUpKind.DRILL and not claim.answer.abstained
+    assert "reduce total waste arisings by over 1,000 tonnes" in claim.answer.text and claim.answer.citations[0].page == 67
+    where = answerer.answer("where does it say that?", claim.history)
+    assert where.resolution.kind is FollowUpKind.DRILL and "p. 67" in where.answer.text
+    water = answerer.answer("where does it say we need to save 100,000 m3", ())
+    assert not water.answer.abstained and "100,000 m³ of water" in water.answer.text and water.answer.citations[0].page == 65
+
+
 def test_the_target_a_table_answer_gave_is_what_the_next_message_points_at(service):
     """A new user's trial: "and what's the target?" after the A&E figure for May was read as a question of its own
     and answered with the Transforming Care inpatient target, the word "target" standing in the answer's table line

@@ -252,6 +252,7 @@ class ActionDetail(Enum):
     DUE = "due"
     LEAD_AND_DUE = "lead and due"  # "who leads no 4 and when is it due?"
     THEME = "theme"  # "which theme has the most actions?", "how many themes are there?", "which themes are they in?"
+    STATUS = "status"  # "whats the status of them?"
 
 
 _ASKS_WHO = re.compile(r"\bwho\b", re.I)
@@ -264,6 +265,10 @@ _ASKS_THEME = re.compile(r"\b(?:which|what|how\s+many)\s+(?:\w+\s+)?themes?\b", 
 
 # Asking when something is due, beside asking who leads it ("who leads no 4 and when is it due?"); not a due year
 # that only says which rows ("who leads those due in 24/25?").
+# The status of actions asked ("whats the status of them", "what's the status of the qsrm actions?"): the status column
+# summed up, or said to be given for none (a trial's was listed again, saying nothing of it). Not "progress", which the
+# documents' prose answers ("which areas are showing good progress?"). English, set by hand.
+_ASKS_STATUS = re.compile(r"\bstatus(?:es)?\b", re.I)
 _ASKS_WHEN_DUE = re.compile(r"\bwhen\b.*\bdue\b|\bby\s+when\b|\bdeadlines?\b|\btimescales?\b", re.I)
 
 
@@ -279,7 +284,9 @@ def detail_asked(message: str) -> ActionDetail | None:
         return ActionDetail.LEAD_AND_DUE if _ASKS_WHEN_DUE.search(message) else ActionDetail.LEAD
     if _ASKS_DUE.search(message):
         return ActionDetail.DUE
-    return ActionDetail.LEAD if _ASKS_LEAD.search(message) else None
+    if _ASKS_LEAD.search(message):
+        return ActionDetail.LEAD
+    return ActionDetail.STATUS if _ASKS_STATUS.search(message) else None
 
 
 def with_detail_summed_up(listing: ActionListing, detail: ActionDetail) -> ActionListing:
@@ -300,6 +307,8 @@ def _column_summed_up(rows: list[ActionRow], column: ActionDetail, by_year: bool
     (68), 2022/23 (72)." of "22/23 and 23/24", not "2022/23 (67), End May 22 (3), ...")."""
     if column is ActionDetail.THEME:
         return _themes_summed_up(rows)
+    if column is ActionDetail.STATUS:
+        return _statuses_summed_up(rows)
     lead = column is ActionDetail.LEAD
     missing = "no lead given" if lead else "no due date given"
     values = Counter((row.lead if lead else _due_as_said(row, by_year)) or missing for row in rows)
@@ -308,6 +317,21 @@ def _column_summed_up(rows: list[ActionRow], column: ActionDetail, by_year: bool
         return f"{which} {'led by' if lead else 'due'} {next(iter(values))}."
     parts = ", ".join(f"{value} ({count})" for value, count in values.most_common())
     return f"{'Leads' if lead else 'Due'}: {parts}."
+
+
+def _statuses_summed_up(rows: list[ActionRow]) -> str:
+    """ "Status: Open (11), In progress (1), none given (2).", or that none is given when none of the rows has one (the
+    Green Plan's table has no status column, and its Progress column is empty)."""
+    given = Counter(row.status for row in rows if row.status)
+    if not given:
+        which = "it" if len(rows) == 1 else "either of them" if len(rows) == 2 else f"any of the {len(rows)}"
+        return f"No status or progress is given for {which}: the table they are in has none."
+    if len(rows) == 1:
+        return f"Its status is “{rows[0].status}”."
+    parts = [f"{status} ({count})" for status, count in given.most_common()]
+    if unsaid := len(rows) - given.total():
+        parts.append(f"none given ({unsaid})")
+    return f"Status: {', '.join(parts)}."
 
 
 def _themes_summed_up(rows: list[ActionRow]) -> str:
@@ -337,6 +361,8 @@ def detail_not_filtered(detail: ActionDetail | None, action_filter: ActionFilter
     leads alone."""
     if detail is ActionDetail.THEME:
         return None if len(action_filter.themes()) == 1 else detail
+    if detail is ActionDetail.STATUS:
+        return None if action_filter.status else detail
     lead = detail in (ActionDetail.LEAD, ActionDetail.LEAD_AND_DUE) and not action_filter.lead
     # Of several financial years ("2024": 2023/24 or 2024/25), each row's is still to say.
     due = detail in (ActionDetail.DUE, ActionDetail.LEAD_AND_DUE) and (not action_filter.due or len(financial_years_meant(action_filter.due)) > 1)

@@ -389,7 +389,7 @@ def _asks_the_table_too(question: str) -> bool:
     recycling scheme action, and what does it cost?"); not a lead or year that filters the actions an amount is
     asked of ("how much will the ICB led actions cost?", "... the LED action ...")."""
     parts = split_question(question)
-    return len(parts) > 1 and any(detail_asked(part) is not None and not asks_an_amount(part) for part in parts)
+    return len(parts) > 1 and any(detail_asked(part) not in (None, ActionDetail.STATUS) and not asks_an_amount(part) for part in parts)
 
 
 def _table_only_guessed(question: str, action_filter: ActionFilter) -> bool:

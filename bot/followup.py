@@ -996,7 +996,7 @@ def _about_listing(
             # "who leads the workforce one?" after Phil Johns' overdue actions: the workforce action, as "and the workforce
             # one?" asks, whoever leads it (a second trial had got "No actions match": the lead asked had stayed a filter).
             # A due year or status asked for before still holds; the column asked does not.
-            asked_columns = {ActionDetail.LEAD: ("lead",), ActionDetail.DUE: ("due",)}.get(detail, ("lead", "due"))
+            asked_columns = {ActionDetail.LEAD: ("lead",), ActionDetail.DUE: ("due",), ActionDetail.STATUS: ("status",)}.get(detail, ("lead", "due"))
             merged = _another_topic(last.action_filter, other, asked_columns)
             return Resolution(FollowUpKind.ELLIPSIS, last.question, merged, subject=last.subject, detail=detail)
     narrowing = _NARROW_CUE.match(message)
@@ -1216,11 +1216,16 @@ _ACTIONS_NOUNS = frozenset({"actions", "action", "ones"})
 _RELISTING_WORDS = _ACTIONS_NOUNS | _LISTED_ROWS | frozenset(
     "what whats what's are is show me list give again all the of from please pls".split()
 )
+# ... or a verb of listing them with a pronoun for them: "list them", "show me those" (a trial's "list them" after the
+# 15 actions due in 24/25 had listed all 165).
+_LISTING_VERBS = frozenset("list show give".split())
+_PLURAL_ROWS = frozenset("they them those these".split())
 
 
 def _names_the_listed_actions(message: str) -> bool:
     words = {word.lower() for word in _words(message)}
-    return bool(words & _ACTIONS_NOUNS) and bool(words & _LISTED_ROWS) and words <= _RELISTING_WORDS
+    named = bool(words & _ACTIONS_NOUNS and words & _LISTED_ROWS) or bool(words & _LISTING_VERBS and words & _PLURAL_ROWS)
+    return named and words <= _RELISTING_WORDS
 
 
 # Where an item of a list starts inside a quoted passage: a bullet, "o" before a capital (the performance report's

@@ -650,6 +650,25 @@ def test_where_it_says_a_claim_the_message_states_is_looked_for_in_the_documents
     assert not water.answer.abstained and "100,000 m³ of water" in water.answer.text and water.answer.citations[0].page == 65
 
 
+def test_list_them_lists_the_listing_and_its_status_is_summed_up_or_said_to_be_given_for_none(service):
+    """A new user's trial: "list them" after the 15 actions due in 24/25 listed all 165 ("list actions"), and "whats the
+    status of them" after the water actions listed them again saying nothing of a status, which the Green Plan's table
+    does not give."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    counted = answerer.answer("how many actions are due in 24/25", ())
+    listed = answerer.answer("list them", counted.history)
+    assert listed.answer.text.startswith("15 actions are due in 2024/25"), listed.answer.text[:200]
+    water = answerer.answer("what are the water actions", ())
+    status = answerer.answer("whats the status of them", water.history)
+    assert status.answer.text.startswith("4 actions are in Water. No status or progress is given for any of the 4"), status.answer.text[:200]
+    letter = answerer.answer("what is the status of the qsrm actions", ())
+    assert "Status: Open (11)" in letter.answer.text.splitlines()[0] and "In progress (1)" in letter.answer.text.splitlines()[0]
+    row = answerer.answer("what's the status of no 4?", letter.history)
+    assert "Its status is “Open”." in row.answer.text.splitlines()[0] and "Breast Screening Trajectory" in row.answer.text
+
+
 def test_the_target_a_table_answer_gave_is_what_the_next_message_points_at(service):
     """A new user's trial: "and what's the target?" after the A&E figure for May was read as a question of its own
     and answered with the Transforming Care inpatient target, the word "target" standing in the answer's table line

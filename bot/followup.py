@@ -640,7 +640,11 @@ def resolve(
             # "who wrote it?" after "what did the ceo report say about covid?": a paper is written and sent, so "it" is
             # the paper that said it, not what it said (which is "it" otherwise: "what actions are there on it?").
             subject = subject_of(last.question, of_a_document=True)
-        if (held := _what_it_is_of(subject, message)) is not None:
+        if _ASKS_WHY_ALONE.match(message):
+            # "why?" asks the reason for what the last question asked, all of it: "why (underspend on other programme)?",
+            # where its subject alone, "other programme", had lost the underspend (a trial's was declined).
+            subject = _LEADING_FRAME.sub("", last.question.strip(" ?")) or subject
+        elif (held := _what_it_is_of(subject, message)) is not None:
             # "who funded it?" after "whats the funding gap on the phm data platform contract?": what is funded is
             # the contract, not the gap (held-out dialogues in three sets had quoted the gap's passage again).
             subject = held
@@ -2045,6 +2049,9 @@ def _tidy_subject(subject: str) -> str:
     subject = _NOW.sub("", re.sub(r"^(?:(?:of|on|in|at|for|to|about)\s+)+", "", subject.strip(" ?,.-–")).strip())
     return re.sub(rf"^(?:the|a|an)\s+(?={_DETERMINER}\b)", "", subject, flags=re.IGNORECASE)
 
+
+# A reason asked and nothing else: "why?", "and why", "how come?", "why is that?", "why so". English, set by hand.
+_ASKS_WHY_ALONE = re.compile(r"^\W*(?:and\s+|but\s+)?(?:why(?:\s+(?:is|was)\s+(?:that|it|this)|\s+so|['’]?s\s+that)?|how\s+come)\W*$", re.I)
 
 # Pronouns a subject replaces, most likely first: "it" is the thing asked about, "they" often its people.
 _REPLACED_FIRST = ("it", "its", "that", "this", "those", "these", "they", "them", "their")

@@ -669,6 +669,18 @@ def test_list_them_lists_the_listing_and_its_status_is_summed_up_or_said_to_be_g
     assert "Its status is “Open”." in row.answer.text.splitlines()[0] and "Breast Screening Trajectory" in row.answer.text
 
 
+def test_why_alone_asks_the_reason_for_all_the_last_question_asked(service):
+    """A new user's trial: "why" after "whats the underspend on other programme" was read as "why (other programme)?",
+    the underspend lost, and declined; the reason is on the finance report's p. 6."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    underspend = answerer.answer("whats the underspend on other programme", ())
+    why = answerer.answer("why", underspend.history)
+    assert not why.answer.abstained and "vacant posts" in why.answer.text, why.answer.text[:300]
+    assert any(c.page == 6 and "vacant posts" in c.quote for c in why.answer.citations)
+
+
 def test_the_target_a_table_answer_gave_is_what_the_next_message_points_at(service):
     """A new user's trial: "and what's the target?" after the A&E figure for May was read as a question of its own
     and answered with the Transforming Care inpatient target, the word "target" standing in the answer's table line

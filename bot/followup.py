@@ -613,6 +613,10 @@ def resolve(
         return Resolution(FollowUpKind.ELLIPSIS, question, inserted=counted, subject=subject_of(question))
     if _names_its_own_actions(message, parse_actions):
         return _standalone(message)  # "whats the ev charging action and who leads it" after any answer
+    if last.action_filter is None and (ones := _NAMED_ONES.search(message)) and _theme_alone(ones["name"], parse_actions):
+        # "who leads the mutual aid ones" after an answer from the documents: a theme's actions, named in full, where no
+        # listing was shown for "ones" to narrow (a trial's had been put into the last question as its subject).
+        return _standalone(message)
     if _leans(message, tunables, sense) or _names_what_was_said(message, last) or measure or _asks_which_of_it(message, sense):
         if _PERSONAL & {w.lower() for w in _words(message)} and (person := _person_meant(last, sense)):
             # "when did she join?" after "who chairs the PHM board?": the person the answer named, not the board.

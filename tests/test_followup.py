@@ -681,6 +681,19 @@ def test_why_alone_asks_the_reason_for_all_the_last_question_asked(service):
     assert any(c.page == 6 and "vacant posts" in c.quote for c in why.answer.citations)
 
 
+def test_the_ones_of_a_theme_named_in_full_after_a_documents_answer_are_that_themes_actions(service):
+    """A new user's trial: "who leads the mutual aid ones" after an answer from the documents was put into the last
+    question as its subject ("who leads the mutual aid ones (finance actions came out of the qsrm)?") and answered from
+    the letter's prose, naming one lead of three; asked alone it names all three."""
+    from bot.follow_answers import FollowUpAnswerer
+
+    answerer = FollowUpAnswerer(service)
+    footprint = answerer.answer("What was the carbon footprint in 2020/21?", ())
+    assert footprint.answer.actions is None
+    ones = answerer.answer("who leads the mutual aid ones", footprint.history)
+    assert ones.answer.text.startswith("3 actions are in Mutual Aid. Leads: "), ones.answer.text[:200]
+
+
 def test_the_target_a_table_answer_gave_is_what_the_next_message_points_at(service):
     """A new user's trial: "and what's the target?" after the A&E figure for May was read as a question of its own
     and answered with the Transforming Care inpatient target, the word "target" standing in the answer's table line

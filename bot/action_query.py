@@ -428,10 +428,12 @@ def _years_asked_in_parts(question: str, today: date) -> str | None:
 
 def _due_years_of_part(part: str, today: date) -> str | None:
     """The financial years one part of a question names: a list of them, one, or the two a calendar year asked as a
-    due could mean ("in 2024": "2023/24|2024/25")."""
+    due could mean ("in 2024": "2023/24|2024/25"; joined with the other parts' years as a list, so not the calendar
+    year's period, which a list of years cannot hold: a review found "which actions are due in 2023 and which in 2024?"
+    crashed)."""
     calendar = calendar_year_asked(part)
     years = financial_years_joined(part) or parse_financial_year(part, today)
-    return years or (calendar_year_due(calendar) if calendar is not None else None)
+    return years or (MONTH_SEPARATOR.join(financial_years_meant(calendar_year_due(calendar))) if calendar is not None else None)
 
 
 def parse_action_question(

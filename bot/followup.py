@@ -203,7 +203,17 @@ MIN_CLAIM_WORDS = 2
 def _asks_the_source(message: str) -> bool:
     """Whether a message asks where the last answer came from ("where does it say that?", "source?"), stating no claim
     of its own to look for."""
-    return _WHERE.search(message) is not None and len(set(tokenize(_WHERE.sub(" ", message))) - STOPWORDS) < MIN_CLAIM_WORDS
+    where = _WHERE.search(message)
+    if where is None:
+        return False
+    # "where does it say that in the finance report?": "that" is the answer, and the words after it where to look (a
+    # review: they had been read as a claim).
+    return bool(_SAY_THAT.search(message)) or len(set(tokenize(_WHERE.sub(" ", message))) - STOPWORDS) < MIN_CLAIM_WORDS
+
+
+_SAY_THAT = re.compile(
+    r"\bsays?\s+(?:that|this|it|so)\b(?=\s*(?:$|[?.!,]|(?:in|on|at|exactly|precisely|please|pls|then|again|from|for)\b))", re.I
+)
 
 
 _ORDINALS = {
@@ -644,7 +654,7 @@ def resolve(
             # "who wrote it?" after "what did the ceo report say about covid?": a paper is written and sent, so "it" is
             # the paper that said it, not what it said (which is "it" otherwise: "what actions are there on it?").
             subject = subject_of(last.question, of_a_document=True)
-        if _ASKS_WHY_ALONE.match(message):
+        if _ASKS_WHY_ALONE.match(message) and last.action_filter is None:  # the table gives no reasons (a review)
             # "why?" asks the reason for what the last question asked, all of it: "why (underspend on other programme)?",
             # where its subject alone, "other programme", had lost the underspend (a trial's was declined).
             subject = _LEADING_FRAME.sub("", last.question.strip(" ?")) or subject

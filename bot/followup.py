@@ -1482,8 +1482,7 @@ def _names_what_was_said(message: str, last: Turn) -> bool:
 # as an ellipsis, "how many patients were status over 104 weeks?".)
 _MEASURE_WORDS = frozenset(
     """figure figures number numbers total rate percentage target trajectory amount cost deadline timescale trend baseline
-    forecast variance position status progress level breakdown data budget spend underspend underspent overspend
-    overspent surplus deficit""".split()
+    forecast variance position status progress level breakdown data""".split()
 )
 _MEASURE_QUALIFIERS = frozenset("actual actuals exact current real overall precise full final latest".split())
 

@@ -212,7 +212,9 @@ def _asks_the_source(message: str) -> bool:
 
 
 _SAY_THAT = re.compile(
-    r"\bsays?\s+(?:that|this|it|so)\b(?=\s*(?:$|[?.!,]|(?:in|on|at|exactly|precisely|please|pls|then|again|from|for)\b))", re.I
+    r"\bsays?\s+(?:that|this|it|so)(?:\s+(?:exactly|precisely|please|pls|then|again))?"
+    r"(?:\s+(?:in|on|from)\s+(?:the\s+)?(?:[\w&-]+\s+){0,3}(?:report|plan|roadmap|letter|minutes|papers?|documents?|update|page\s+\d+))?\W*$",
+    re.I,
 )
 
 

@@ -450,8 +450,8 @@ def describe_due(due: str) -> str:
     2022"."""
     if BOTH_SEPARATOR in due:
         return ", ".join(describe_due(part) for part in due.split(BOTH_SEPARATOR))
-    if (year := calendar_year_of(due)) is not None:  # "in 2024 (2023/24 or 2024/25)": a row dated by month, in 2024
-        return f"in {year} ({and_list(financial_years_of_period(due), 'or')})"
+    if (year := calendar_year_of(due)) is not None:  # "in 2024": the note above its listing names its financial years
+        return f"in {year}"
     if years := financial_years_of_period(due):  # not in brackets: it stands in the brackets of "overdue (due ...)"
         kind = "year" if len(years) == 1 else "years"
         return f"in the financial {kind} of {describe_period(due)}, {' or '.join(years)}"

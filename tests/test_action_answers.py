@@ -353,7 +353,7 @@ def test_a_year_it_cannot_read_is_questioned_not_ignored(service):
         "The action table is by financial year, and 2024 could be 2023/24 or 2024/25. "
         "Its actions are due in the financial years 2022/23 to 2024/25"
     )
-    assert "83 actions are due in 2024 (2023/24 or 2024/25)" in first and "Due: 2023/24 (68), 2024/25 (15)." in first
+    assert "83 actions are due in 2024" in first and "Due: 2023/24 (68), 2024/25 (15)." in first
     assert not answer.abstained and answer.citations and answer.actions is not None
     # A year of the last century is a year too (it had crashed: "1998/99" was read as 1998 to 2099).
     old = service.answer("What actions are due in 1999?")
@@ -366,7 +366,7 @@ def test_a_year_it_cannot_read_is_questioned_not_ignored(service):
     # the documents' water passages); "it" pointing back to the year gets the note, not "Which actions do you mean?".
     water = service.answer("which water actions are due in 2024 and who leads them?")
     assert water.actions is not None and water.text.startswith("The action table is by financial year, and 2024 could be")
-    assert "4 actions are in Water and due in 2024 (2023/24 or 2024/25)." in water.text.splitlines()[0] and "1. Assist member organisations to develop Water Management Plans." in water.text
+    assert "4 actions are in Water and due in 2024." in water.text.splitlines()[0] and "1. Assist member organisations to develop Water Management Plans." in water.text
     led = service.answer("what's due in 2024 and who leads it").text.splitlines()[0]
     assert led.startswith("The action table is by financial year, and 2024") and "Leads: ICB (64), ICP (19)." in led
     # Only the rows due in either financial year the calendar year could mean (a review: the year had been dropped).
@@ -399,7 +399,7 @@ def test_a_calendar_year_lists_the_rows_dated_by_month_only_when_they_fall_in_it
     letter = "NHS England Quarterly System Review Meeting letter"
     in_2023 = service.answer("whats due in 2023")
     assert in_2023.actions is not None and letter not in in_2023.text and "May 22" not in in_2023.text
-    assert "135 actions are due in 2023 (2022/23 or 2023/24)" in in_2023.text and "Due: 2023/24 (68), 2022/23 (67)." in in_2023.text
+    assert "135 actions are due in 2023" in in_2023.text and "Due: 2023/24 (68), 2022/23 (67)." in in_2023.text
     in_2022 = service.answer("whats due in 2022")
     assert in_2022.actions is not None and f"5 from {letter}" in in_2022.text, in_2022.text[:400]
     # With another year asked in a part of its own, the years of both (a review: it had crashed).

@@ -649,7 +649,8 @@ def test_where_it_says_a_claim_the_message_states_is_looked_for_in_the_documents
     # "that" is the answer, the words after it where to look (a review: "... in the finance report?" had been a claim).
     for asked in ("where does it say that in the green plan?", "where does it say that on page 67?", "where does it say that exactly in the report?"):
         assert answerer.resolve(asked, claim.history).kind is FollowUpKind.DRILL, asked
-    assert answerer.resolve("where does it say that SWFT is at 32% DPI", claim.history).kind is not FollowUpKind.DRILL
+    for claimed in ("where does it say that SWFT is at 32% DPI", "where does it say that in 2020/21 the footprint was 30,000 tonnes?"):
+        assert answerer.resolve(claimed, claim.history).kind is not FollowUpKind.DRILL, claimed
     water = answerer.answer("where does it say we need to save 100,000 m3", ())
     assert not water.answer.abstained and "100,000 m³ of water" in water.answer.text and water.answer.citations[0].page == 65
 
@@ -1256,7 +1257,7 @@ async def test_a_message_too_long_for_anything_is_told_so_while_every_answering_
 
 async def test_more_after_actions_asked_for_a_calendar_year_pages_through_the_rows_it_counted(service):
     """A review: "more" after "which actions led by ICB are due in 2024?" paged through ICB's actions of any year (122,
-    rows due 22/23 among them), not the 64 due in 2024 (2023/24 or 2024/25) that the answer counted."""
+    rows due 22/23 among them), not the 64 due in 2024 that the answer counted."""
     conversation = Conversation(service)
     either = ("2023/24", "2024/25")
     counted = [row for row in service.kb.actions if led_by(row.lead or "", "ICB") and financial_year_of(row.due_normalised) in either]
@@ -1267,7 +1268,7 @@ async def test_more_after_actions_asked_for_a_calendar_year_pages_through_the_ro
     assert {financial_year_of(row.due_normalised) for row in more.answer.actions.rows()} <= set(either)
     assert "due 22/23" not in more.text
     # Both say which rows they are: the first answer's count and the page's are of the same rows.
-    assert f"{len(counted)} actions are led by ICB and due in 2024 (2023/24 or 2024/25)" in first.text.splitlines()[0]
+    assert f"{len(counted)} actions are led by ICB and due in 2024" in first.text.splitlines()[0]
 
 
 async def test_a_calendar_year_asked_after_a_listing_is_answered_as_the_question_it_stands_for(service):
@@ -1284,7 +1285,7 @@ async def test_a_calendar_year_asked_after_a_listing_is_answered_as_the_question
         await conversation.respond(listing, f"terminal:{listing}")
         reply = await conversation.respond("and in 2024?", f"terminal:{listing}")
         assert reply.text == alone.text and reply.text.startswith(note), (listing, reply.text[:200])
-    assert "83 actions are due in 2024 (2023/24 or 2024/25)" in alone.text.splitlines()[0]
+    assert "83 actions are due in 2024" in alone.text.splitlines()[0]
     await conversation.respond("what's due in 23/24?", "terminal:leads")
     led = (await conversation.respond("and in 2024, who leads them?", "terminal:leads")).text.splitlines()[0]
     assert led.startswith(note) and "Leads: ICB (64), ICP (19). Due: 2023/24 (68), 2024/25 (15)." in led, led
@@ -1295,7 +1296,7 @@ async def test_a_calendar_year_asked_after_a_listing_is_answered_as_the_question
     for asked in ("and in 2024?", "2024?"):
         listed = await conversation.respond(asked, "terminal:icp")
         first_line = listed.text.splitlines()[0]
-        assert first_line.startswith(note) and f"{len(icp)} actions are led by ICP and due in 2024 (2023/24 or 2024/25)" in first_line, first_line
+        assert first_line.startswith(note) and f"{len(icp)} actions are led by ICP and due in 2024" in first_line, first_line
     more = await conversation.respond("more", "terminal:icp")
     assert len(icp) > 15 and more.text.startswith(f"Actions 16–{len(icp)} of {len(icp)}: "), more.text.splitlines()[0]
     # None of the listed actions due in either year: said as "which water actions are due in 2025?" is, the theme kept
@@ -1581,7 +1582,7 @@ def test_a_calendar_year_after_overdue_keeps_what_overdue_means(knowledge_base, 
     from bot.answering import AnsweringService
 
     conversation = Conversation(AnsweringService(knowledge_base, embedder, today=lambda: date(2024, 1, 10)))
-    not_yet = "None of the 83 actions due in 2024 (2023/24 or 2024/25) is overdue yet: 2023/24 runs to 31 March 2024"
+    not_yet = "None of the 83 actions due in 2024 is overdue yet: 2023/24 runs to 31 March 2024"
     _, overdue = conversation.reply_in_context("which actions are overdue", ())
     after, _ = conversation.reply_in_context("and in 2024?", overdue or ())
     alone, _ = conversation.reply_in_context("which actions due in 2024 are overdue?", ())
@@ -1593,7 +1594,7 @@ def test_a_calendar_year_after_overdue_keeps_what_overdue_means(knowledge_base, 
     # rows due in May and June 2022 are not of 2023).
     _, overdue = conversation.reply_in_context("which actions are overdue", ())
     earlier, _ = conversation.reply_in_context("and in 2023?", overdue or ())
-    assert "67 actions are overdue (due in 2023 (2022/23 or 2023/24), by December 2023" in earlier.text.splitlines()[0]
+    assert "67 actions are overdue (due in 2023, by December 2023" in earlier.text.splitlines()[0]
 
 
 def test_this_quarter_month_or_week_after_a_listing_is_a_time_told_from_today(knowledge_base, embedder):

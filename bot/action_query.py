@@ -263,12 +263,12 @@ _ASKS_LEAD = re.compile(r"\bleads?\b|\bleading\b|\bled\b|\bresponsible\b|\bowns?
 _ASKS_THEME = re.compile(r"\b(?:which|what|how\s+many)\s+(?:\w+\s+)?themes?\b", re.I)
 
 
-# Asking when something is due, beside asking who leads it ("who leads no 4 and when is it due?"); not a due year
-# that only says which rows ("who leads those due in 24/25?").
 # The status of actions asked ("whats the status of them", "what's the status of the qsrm actions?"): the status column
 # summed up, or said to be given for none (a trial's was listed again, saying nothing of it). Not "progress", which the
 # documents' prose answers ("which areas are showing good progress?"). English, set by hand.
 _ASKS_STATUS = re.compile(r"\bstatus(?:es)?\b", re.I)
+# Asking when something is due, beside asking who leads it ("who leads no 4 and when is it due?"); not a due year
+# that only says which rows ("who leads those due in 24/25?").
 _ASKS_WHEN_DUE = re.compile(r"\bwhen\b.*\bdue\b|\bby\s+when\b|\bdeadlines?\b|\btimescales?\b", re.I)
 
 

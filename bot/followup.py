@@ -199,23 +199,22 @@ _WHERE = re.compile(
 # is as often where to look ("where does it say that in the report?"). Set by hand.
 MIN_CLAIM_WORDS = 2
 
-
-def _asks_the_source(message: str) -> bool:
-    """Whether a message asks where the last answer came from ("where does it say that?", "source?"), stating no claim
-    of its own to look for."""
-    where = _WHERE.search(message)
-    if where is None:
-        return False
-    # "where does it say that in the finance report?": "that" is the answer, and the words after it where to look (a
-    # review: they had been read as a claim).
-    return bool(_SAY_THAT.search(message)) or len(set(tokenize(_WHERE.sub(" ", message))) - STOPWORDS) < MIN_CLAIM_WORDS
-
-
+# "that" after "say" is the last answer, and a document or page after it where to look ("where does it say that in the
+# finance report?", "... on page 6?"): no claim (a review), unlike "where does it say that in 2020/21 the footprint was
+# 30,000 tonnes?" (a re-review).
 _SAY_THAT = re.compile(
     r"\bsays?\s+(?:that|this|it|so)(?:\s+(?:exactly|precisely|please|pls|then|again))?"
     r"(?:\s+(?:in|on|from)\s+(?:the\s+)?(?:[\w&-]+\s+){0,3}(?:report|plan|roadmap|letter|minutes|papers?|documents?|update|page\s+\d+))?\W*$",
     re.I,
 )
+
+
+def _asks_the_source(message: str) -> bool:
+    """Whether a message asks where the last answer came from ("where does it say that?", "source?"), stating no claim
+    of its own to look for."""
+    if _WHERE.search(message) is None:
+        return False
+    return bool(_SAY_THAT.search(message)) or len(set(tokenize(_WHERE.sub(" ", message))) - STOPWORDS) < MIN_CLAIM_WORDS
 
 
 _ORDINALS = {

@@ -362,7 +362,7 @@ def detail_not_filtered(detail: ActionDetail | None, action_filter: ActionFilter
     if detail is ActionDetail.THEME:
         return None if len(action_filter.themes()) == 1 else detail
     if detail is ActionDetail.STATUS:
-        return None if action_filter.status else detail
+        return detail  # a status filter ("overdue", "open") leaves the log's own statuses to say (a review)
     lead = detail in (ActionDetail.LEAD, ActionDetail.LEAD_AND_DUE) and not action_filter.lead
     # Of several financial years ("2024": 2023/24 or 2024/25), each row's is still to say.
     due = detail in (ActionDetail.DUE, ActionDetail.LEAD_AND_DUE) and (not action_filter.due or len(financial_years_meant(action_filter.due)) > 1)

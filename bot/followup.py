@@ -214,7 +214,12 @@ def _asks_the_source(message: str) -> bool:
     of its own to look for."""
     if _WHERE.search(message) is None:
         return False
-    return bool(_SAY_THAT.search(message)) or len(set(tokenize(_WHERE.sub(" ", message))) - STOPWORDS) < MIN_CLAIM_WORDS
+    return bool(_SAY_THAT.search(message)) or len(_words_beside_the_source(message)) < MIN_CLAIM_WORDS
+
+
+def _words_beside_the_source(message: str) -> set[str]:
+    """The telling words of a message besides those asking for a source ("where does it say ..."): a claim's."""
+    return set(tokenize(_WHERE.sub(" ", message))) - STOPWORDS
 
 
 _ORDINALS = {
@@ -583,7 +588,7 @@ def resolve(
     # so does that point named alone ("point 3?", a re-review).
     if last.citations and (_asks_the_source(message) or (expand and (not last.points or _place_asked(expand) is not None))):
         return _drill(message, last, expand)
-    if last.abstained and not last.citations and _WHERE.search(message) and not set(tokenize(_WHERE.sub(" ", message))) - STOPWORDS:
+    if last.abstained and not last.citations and _WHERE.search(message) and not _words_beside_the_source(message):
         # "where does it say that?" after a decline: a trial's had been asked of the documents as "where does the
         # foreword say that?" and got "The documents use none of the words of the question". Only the source asked,
         # and nothing else: "which document says the ICB must reduce desflurane use?" is a question (a review).

@@ -204,9 +204,9 @@ def describe_period(due: str) -> str:
     period = _period(due)
     if period is None:
         return due
+    if (year := calendar_year_of(due)) is not None:
+        return str(year)
     start, end = period
-    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
-        return str(start.year)  # a calendar year asked (``calendar_year_due``)
     whole_months = start.day == 1 and end == _last_day(end.year, end.month)
     if whole_months:
         first = f"{start:%B}" if start.year == end.year else f"{start:%B} {start.year}"
@@ -329,14 +329,17 @@ def month_within(month: str, listed: str | None) -> str:
     if not listed or not of_any_year(month):
         return month
     if (calendar_year := calendar_year_of(listed)) is not None:  # "and in june?" after "what's due in 2024?"
-        return MONTH_SEPARATOR.join(f"{calendar_year:04d}-{one[len(_ANY_YEAR) :]}" for one in month.split(MONTH_SEPARATOR))
+        return _months_of_year(month, f"{calendar_year:04d}")
     years = financial_years_asked(listed)
     if years:
         return MONTH_SEPARATOR.join(month_in_financial_year(month, year) for year in years)
     listed_years = sorted({part[:4] for part in listed.split(MONTH_SEPARATOR) if re.fullmatch(r"\d{4}-\d{2}", part)})
-    if len(listed_years) != 1:
-        return month
-    return MONTH_SEPARATOR.join(f"{listed_years[0]}-{one[len(_ANY_YEAR):]}" for one in month.split(MONTH_SEPARATOR))
+    return _months_of_year(month, listed_years[0]) if len(listed_years) == 1 else month
+
+
+def _months_of_year(month: str, year: str) -> str:
+    """Months of any year ("--05|--06") as those of ``year`` ("2022-05|2022-06")."""
+    return MONTH_SEPARATOR.join(f"{year}-{one[len(_ANY_YEAR) :]}" for one in month.split(MONTH_SEPARATOR))
 
 
 def parse_due_month(text: str) -> str | None:

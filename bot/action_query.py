@@ -30,6 +30,7 @@ from index.due_dates import (
     describe_due,
     describe_period,
     due_before,
+    due_of_both,
     financial_year_last_day,
     financial_year_of,
     financial_years_asked,
@@ -397,11 +398,12 @@ def _due_of_year_or_period(question: str, today: date, asks_dues: bool, status: 
     actions are due this quarter?" in January 2023 had listed 2022/23's 67, the year the quarter falls in, and then
     2023/24's 68 as if the quarter had not been asked; ``_years_apart`` says why none is due in both). A year told from
     today or a calendar year asked beside it (``year_beside``: "which 22/23 actions are due next year?", "... due in
-    2024?") is met with it the same way: the year asked alone when the two overlap, else both (a lead trial had listed
-    2022/23's 72 as if 2024 had not been asked)."""
-    year = _years_asked_in_parts(question, today) or financial_years_joined(question) or parse_financial_year(question, today)
-    if asks_dues and year is not None and (beside := year_beside(question, today)):
-        year = year if set(financial_years_asked(year)) & set(financial_years_meant(beside)) else f"{year}{BOTH_SEPARATOR}{beside}"
+    2024?", "... due in 2023?") is met with it (``due_of_both``; a lead trial had listed 2022/23's 72 as if 2024 had not
+    been asked)."""
+    in_parts = _years_asked_in_parts(question, today)  # each part's year asked, the one beside among them
+    year = in_parts or financial_years_joined(question) or parse_financial_year(question, today)
+    if asks_dues and year is not None and in_parts is None and (beside := year_beside(question, today)):
+        year = due_of_both(year, beside)
     period = find_period(question, today)
     if period is None:
         return year, question

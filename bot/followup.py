@@ -63,6 +63,7 @@ from bot.tables import measure_unit, with_measure_changed
 from index.due_dates import (
     calendar_year_asked,
     calendar_year_due,
+    due_of_both,
     find_due_month,
     month_within,
     names_a_period,
@@ -1061,6 +1062,8 @@ def _about_listing(
             )
         added = _about_within_the_theme(added, last.action_filter, words, parse_actions, lists_any)
         merged = _overdue_of_listed(last.action_filter.with_constraints_of(added), last.action_filter, added)
+        if narrowing and (met := _due_within_listed(merged, last.action_filter, lists_any)) != merged:
+            merged, calendar = met, None  # the rows both dues hold, not the calendar year's whatever their year
         # "and in 24/25, who leads them?": those rows, their leads counted, as "who leads them?" after them would be (a
         # trial's had listed them uncounted, and with "2024" declined).
         return Resolution(
@@ -1177,6 +1180,17 @@ def _overdue_of_listed(narrowed: ActionFilter, listed: ActionFilter, added: Acti
     if added is None or added.status != ActionStatus.OVERDUE.value:
         return narrowed
     return replace(narrowed, due=narrowed_due(listed.due, narrowed.due))
+
+
+def _due_within_listed(narrowed: ActionFilter, listed: ActionFilter, lists_any: Callable[[ActionFilter], bool]) -> ActionFilter:
+    """A narrowing to a due of the rows a listing by another due showed: the rows that meet both (``due_of_both``;
+    "which of those are due in 22/23?" after "what's due in 2023?" lists 67, not all 72 of 2022/23 with the letter's
+    rows due in May 2022, as a trial's had). Its own due alone when no listed row meets it ("which of those are due in
+    24/25?" after the 23/24 actions lists 24/25's, as before)."""
+    if not (narrowed.due and listed.due) or narrowed.due == listed.due:
+        return narrowed
+    both = replace(narrowed, due=due_of_both(listed.due, narrowed.due))
+    return both if lists_any(both) else narrowed
 
 
 def _another_topic(listed: ActionFilter, other: ActionFilter, asked_columns: tuple[str, ...] = ()) -> ActionFilter:

@@ -419,6 +419,25 @@ def financial_years_meant(due: str) -> list[str]:
     return financial_years_asked(due)
 
 
+def due_of_both(first: str, second: str) -> str:
+    """The due of the rows that meet both ``first`` and ``second``: one alone when every row meeting it is due in the
+    financial years the other asks (2023/24 of "2022/23|2023/24"; July to September 2023 of 2023/24), else both joined
+    by BOTH_SEPARATOR. A calendar year and a financial year are met together: of the actions due in 2022/23, those due
+    in 2023 leave out the rows dated May 2022 (a trial's "which of those are due in 22/23?" after "what's due in
+    2023?" had listed all 72 of 2022/23)."""
+    if first == second or _due_within_years(second, first):
+        return second
+    if _due_within_years(first, second):
+        return first
+    return f"{first}{BOTH_SEPARATOR}{second}"
+
+
+def _due_within_years(due: str, years: str) -> bool:
+    """Whether every row meeting ``due`` is due in the financial years ``years`` asks (none when it asks months)."""
+    holding = financial_years_asked(due) or financial_years_of_period(due)
+    return bool(holding) and set(holding) <= set(financial_years_asked(years))
+
+
 def calendar_year_due(year: int) -> str:
     """The due filter of a calendar year asked of a table kept by financial year: the year as a period (2024:
     "2024-01-01..2024-12-31"), which a row due in either financial year it could mean meets (2023/24 or 2024/25, as the
@@ -450,9 +469,12 @@ def meets_due(normalised_due: str | None, due: str) -> bool:
 def describe_due(due: str) -> str:
     """How a due filter reads after "due": "in 2023/24", "in 2023/24 or 2024/25", a month's "in May 2022", a period's
     "in the financial year of July to September 2023, 2023/24", or two met together, "in 2022/23, by December
-    2022"."""
+    2022", "in 2023 and in 2022/23"."""
     if BOTH_SEPARATOR in due:
-        return ", ".join(describe_due(part) for part in due.split(BOTH_SEPARATOR))
+        parts = due.split(BOTH_SEPARATOR)
+        # "in 2022/23, by December 2022" with a deadline; two years met together, "in 2023 and in 2022/23".
+        joiner = ", " if any(part.startswith(_BY) for part in parts) else " and "
+        return joiner.join(describe_due(part) for part in parts)
     if (year := calendar_year_of(due)) is not None:  # "in 2024": the note above its listing names its financial years
         return f"in {year}"
     if years := financial_years_of_period(due):  # not in brackets: it stands in the brackets of "overdue (due ...)"

@@ -401,11 +401,16 @@ def test_a_year_named_beside_a_year_told_from_today_or_a_calendar_year_is_met_wi
         assert f is not None and f.due == due and f.text is None, (question, f)
         said = _said_on(question, table, december)
         assert said == f"No actions match: {why}.", said
-    for question, today in [("which 23/24 actions are due in 2024?", december), ("which 23/24 actions are due next year?", date(2023, 1, 15))]:
+    # A year told from today that is the year named is that year; a calendar year is met with it (its rows dated by
+    # month or day only when they fall in it), however many that leaves.
+    for question, today, due, described in [
+        ("which 23/24 actions are due next year?", date(2023, 1, 15), "2023/24", "2023/24"),
+        ("which 23/24 actions are due in 2024?", december, "2023/24&2024-01-01..2024-12-31", "2023/24 and in 2024"),
+    ]:
         f = _on(question, table, today)
-        assert f is not None and f.due == "2023/24", (question, f)
+        assert f is not None and f.due == due, (question, f)
         said = _said_on(question, table, today)
-        assert said.startswith("68 actions are due in 2023/24 across 14 themes"), said[:200]
+        assert said.startswith(f"68 actions are due in {described} across 14 themes"), said[:200]
     # Asked "overdue", the same: none is overdue in both, whatever the deadline "overdue" adds.
     for question, why in [
         ("which 22/23 actions due next year are overdue?", "next year is 2027/28, not 2022/23"),

@@ -8,6 +8,7 @@ from index.due_dates import (
     describe_due,
     describe_month,
     due_in_month,
+    due_of_both,
     financial_year_of,
     find_due_by_year,
     find_period,
@@ -303,3 +304,18 @@ def test_a_period_reads_without_brackets_and_a_due_not_over_says_why():
     assert describe_due("2023-03-27..2023-04-02") == "in the financial years of 27 March to 2 April 2023, 2022/23 or 2023/24"
     assert not_over_yet("2023/24") == "2023/24 runs to 31 March 2024"
     assert not_over_yet("2022-05-31") == not_over_yet("2022-05") == "May 2022 is not over"
+
+
+def test_two_dues_met_together_keep_one_only_when_it_lies_within_the_others_years():
+    """The rows of a narrowing by a second due are those meeting both: one alone when its rows all fall in the other's
+    financial years, else both, which the rows must each meet (a calendar year leaves out a financial year's rows dated
+    in the year before)."""
+    year_2023 = calendar_year_due(2023)
+    quarter = "2023-07-01..2023-09-30"
+    assert due_of_both("2022/23|2023/24", "2023/24") == due_of_both("2023/24", "2022/23|2023/24") == "2023/24"
+    assert due_of_both("2023/24", quarter) == due_of_both(quarter, "2023/24") == quarter
+    assert due_of_both("2022/23|2023/24", year_2023) == year_2023
+    both = due_of_both(year_2023, "2022/23")
+    assert both == f"{year_2023}&2022/23" and describe_due(both) == "in 2023 and in 2022/23"
+    assert meets_due("2022/23", both) and meets_due("2023-02", both) and not meets_due("2022-05-31", both)
+    assert due_of_both("2023/24", "2024/25") == "2023/24&2024/25"

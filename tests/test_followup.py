@@ -1316,6 +1316,28 @@ async def test_a_calendar_year_asked_after_a_listing_is_answered_as_the_question
     assert (await conversation.respond("and in 2025?", "terminal:narrowed")).text == none_in_2025
 
 
+async def test_which_of_those_are_due_in_another_kind_of_year_lists_the_rows_both_hold(service):
+    """A trial: "which of those are due in 22/23?" after "what's due in 2023?" listed all 72 of 2022/23, the letter's
+    actions due in May and June 2022 among them, which the calendar year had left out; "which 22/23 actions are due in
+    2023?" did the same. A narrowing keeps to the rows listed: those due in both."""
+    conversation = Conversation(service)
+    both = [row for row in service.kb.actions if financial_year_of(row.due_normalised) == "2022/23" and (row.due_normalised or "").startswith(("2022/23", "2023"))]
+    whole_year = [row for row in service.kb.actions if financial_year_of(row.due_normalised) == "2022/23"]
+    assert len(both) < len(whole_year)  # the letter's rows dated in 2022
+    await conversation.respond("what's due in 2023?", "terminal:calendar")
+    narrowed = (await conversation.respond("which of those are due in 22/23?", "terminal:calendar")).text.splitlines()[0]
+    assert narrowed.startswith(f"{len(both)} actions are due in 2023 and in 2022/23 across"), narrowed
+    await conversation.respond("what's due in 22/23?", "terminal:financial")
+    narrowed = (await conversation.respond("which of those are due in 2023?", "terminal:financial")).text.splitlines()[0]
+    assert narrowed.startswith(f"{len(both)} actions are due in 2022/23 and in 2023 across"), narrowed
+    alone = (await conversation.respond("which 22/23 actions are due in 2023?", "terminal:alone")).text.splitlines()[0]
+    assert alone.startswith(f"{len(both)} actions are due in 2022/23 and in 2023 across"), alone
+    # A due no listed row meets is the rows of that due, as before.
+    await conversation.respond("what's due in 23/24?", "terminal:apart")
+    apart = (await conversation.respond("which of those are due in 24/25?", "terminal:apart")).text.splitlines()[0]
+    assert apart.startswith("15 actions are due in 2024/25 across"), apart
+
+
 async def test_a_month_or_a_year_and_a_lead_asked_after_a_listing_are_read_as_dues(service):
     """A lead trial: "and in may 2022?" after a listing was read as the calendar year 2022 (the cue had taken its "in",
     and "may 2022" alone names no due), and "and in 24/25, who leads them?" listed 2024/25's rows without their leads."""

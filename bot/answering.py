@@ -1943,8 +1943,13 @@ class AnsweringService:
         name, initials = defined.singular(), defined.initials  # as written: "IPoC"; "PCN", not "PCNs"
         if name.islower() or name.isupper():  # "population health management", "SEVERE MENTAL ILLNESS"
             name = " ".join(word.lower() if word.lower() in MINOR_WORDS else word.capitalize() for word in name.split())
-        composed = self._compose([sentence_id], self.features.read(question).terms)  # an action row shows as one
         trace = [f"what initials stand for asked: {initials} is spelled out at {self._where(sentence_id)}"]
+        slug, sentence = self.kb.sentences[sentence_id]
+        if (entry := f"{defined.initials} {defined.name}") in sentence.text and f"({defined.initials}" not in sentence.text:
+            # A glossary's entry ("ENZCDP Estates Net Zero Carbon Delivery Plan") is quoted alone, not its whole run.
+            cited = Citation(1, slug, self.kb.by_slug[slug].record.title, sentence.page, entry)
+            return Answer(f"{initials} stands for {name}. [1]", [cited], False, trace=trace)
+        composed = self._compose([sentence_id], self.features.read(question).terms)  # an action row shows as one
         return Answer(f"{initials} stands for {name}. {composed.text}", composed.citations, False, trace=trace)
 
     @cached_property

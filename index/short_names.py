@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from index.text import tokenize
-from index.vocabulary import DEFINED_INITIALS
+from index.vocabulary import DEFINED_INITIALS, GLOSSARY_INITIALS
 
 # How often the start of a name must go on as the name where the documents write it, for the start alone to
 # stand for it. Set by hand, not fitted (no dev question names an organisation by the start of its name):
@@ -119,6 +119,25 @@ def names_defined_in(text: str) -> list[DefinedName]:
             exact = spelled in (capitals, initials.upper()) or _spells_with_inner_letters(name, capitals)
             if exact or (len(capitals) >= 3 and spelled.startswith(capitals) and name[0][0].isupper()):
                 defined.append(DefinedName(" ".join(name), initials, exact, bool(match["plural"])))
+                break
+    return defined + _glossary_entries(text)
+
+
+def _glossary_entries(text: str) -> list[DefinedName]:
+    """The names a glossary spells out after their initials ("ENZCDP Estates Net Zero Carbon Delivery Plan"): the
+    shortest run of capitalised words after the initials whose first letters (minor words aside) are exactly the
+    initials. Exactly, and every word capitalised, as capitals beside a name in running text seldom spell it ("the ICB
+    Board" is no glossary's): a question "what does ENZCDP stand for?" had listed the action rows citing it."""
+    defined = []
+    for match in GLOSSARY_INITIALS.finditer(text):
+        initials = match["initials"]
+        words = text[match.end() :].split()[: 2 * len(initials)]
+        for size in range(2 if len(initials) > 2 else 1, len(words) + 1):
+            name = words[:size]
+            if not all(_NAME_WORD.fullmatch(word) and (word[0].isupper() or word.lower() in MINOR_WORDS) for word in name):
+                break
+            if "".join(word[0].upper() for word in name if word.lower() not in MINOR_WORDS) == initials:
+                defined.append(DefinedName(" ".join(name), initials, exact=True))
                 break
     return defined
 

@@ -85,6 +85,10 @@ WEB_ADDRESS = re.compile(r"(?:https?://|www\.)\S*")
 # ("Primary Care Networks (PCNs)") or with small letters among the capitals ("Individual Packages of Care (IPoC)",
 # "(SusQI)"); the name is the last few words before the brackets, and ``index.short_names`` checks the capitals.
 DEFINED_INITIALS = re.compile(r"(?<=\w )\((?P<initials>[A-Z][A-Za-z&]{1,6}?)(?<=[A-Z])(?P<plural>s)?\)")
+# Initials a glossary gives before the name, as the Green Plan's key to its "NHS Requirement" column does
+# ("ENZCDP Estates Net Zero Carbon Delivery Plan LTP Long Term Plan ..."): capitals standing alone before a capitalised
+# word (``index.short_names`` keeps those the name's words spell exactly).
+GLOSSARY_INITIALS = re.compile(r"(?<![\w(&/-])(?P<initials>[A-Z]{2,7})(?=\s+[A-Z][a-z])")
 
 # A question asking the value of a measure ("what is the A&E 4 hour performance?", "whats our dementia dx rate", "how
 # many 104 week waiters", "avg wait"): a monthly table's latest month answers it when it names no time. English and the

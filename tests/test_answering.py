@@ -112,6 +112,17 @@ def test_initials_are_read_in_the_plural_and_with_small_letters_but_not_a_word_i
     assert DefinedName("Members of Parliament", "MP", True, True).singular() == "Member of Parliament"
 
 
+def test_a_glossary_spells_out_initials_after_them_exactly_and_capitalised():
+    """The Green Plan's key to its "NHS Requirement" column gives the initials before the name; a capitalised name
+    they spell exactly is read as theirs, not one they do not ("NZ Delivering a Net Zero NHS"), nor capitals beside
+    words in running text."""
+    key = "NZ Delivering a Net Zero NHS SC Standard Contract ENZCDP Estates Net Zero Carbon Delivery Plan LTP Long Term Plan"
+    assert [(d.initials, d.name) for d in names_defined_in(key)] == [
+        ("SC", "Standard Contract"), ("ENZCDP", "Estates Net Zero Carbon Delivery Plan"), ("LTP", "Long Term Plan")
+    ]
+    assert names_defined_in("The ICB Board met, and the GP practices in the PCN Network agreed.") == []
+
+
 def test_forms_of_a_word_meet_and_short_acronyms_keep_their_letters():
     assert tokenize("overspending") == tokenize("overspend") == tokenize("Overspends")
     assert tokenize("withdrawals") == tokenize("withdrawal")
@@ -812,6 +823,9 @@ def test_only_a_document_written_signed_or_sent_asks_for_its_author():
         ("what is suds", "SuDS stands for Sustainable Urban Drainage Systems", ("cw-ics-green-plan", 89)),
         ("what does PCN stand for?", "PCN stands for Primary Care Network.", ("cw-ics-green-plan", 6)),
         ("what are PCNs", "PCN stands for Primary Care Network.", ("cw-ics-green-plan", 6)),
+        # From the glossary of the Green Plan's "NHS Requirement" column, quoted as its entry alone (a trial's had
+        # listed the action rows citing it).
+        ("what does ENZCDP stand for", "ENZCDP stands for Estates Net Zero Carbon Delivery Plan. [1]", ("cw-ics-green-plan", 33)),
     ],
 )
 def test_what_initials_stand_for_is_answered_where_the_documents_spell_them_out(service, question, expanded, page):

@@ -278,7 +278,7 @@ _POINTING_BACK = frozenset(
 # "this" naming the present time, told from today ("whats due this financial year", "and this month?"), not something
 # said before: a trial's "whats due this financial year" after the water actions had been asked as "whats due the
 # financial year (the water actions)?", losing its year.
-_THIS_PRESENT_TIME = re.compile(r"\bthis\s+(?:financial\s+)?(?:year|fy|month|quarter|week)\b", re.IGNORECASE)
+_THIS_PRESENT_TIME = re.compile(r"\bthis\s+(?:financial\s+)?(?:year|yr|fy|month|quarter|week)\b", re.IGNORECASE)
 # Words that frame a question or carry no subject of their own ("how many people came").
 _FUNCTION_WORDS = frozenset(
     """a an the and or but of in on at to for from by with about into as is are was were be been being am do does did
@@ -579,7 +579,7 @@ def resolve(
     if last.points and (briefing := _about_briefing(message, last, parse_actions, tunables, lists_any)) is not None:
         return briefing
     if last.action_filter is not None and (not last.points or _asks_of_its_actions(message)):
-        listing = _about_listing(message, _list_a_row_is_named_in(message, history), parse_actions, tunables, lists_any)
+        listing = _about_listing(message, _listing_meant(message, history), parse_actions, tunables, lists_any)
         if listing is not None:
             return listing
     if last.citations and (source := _WHERE_POINT.search(message) or _POINT_THEN_WHERE.search(message)) is not None:
@@ -731,12 +731,17 @@ _ASKS_WHO_DID = re.compile(r"^\s*(?:and\s+|so\s+)?(?:who|which\s+\w+)\b", re.IGN
 _SUBJECT_FRAME_TOKENS = frozenset(tokenize("total amount number level size"))
 
 
+# A preposition before a time or place given alone.
+_SLOT_PREPOSITION = re.compile(r"^\s*(?:in|for|at|during)\s+", re.IGNORECASE)
+
+
 def _only_a_slot(message: str, last: Turn) -> bool:
     """A message that is nothing but a time (with its year: "april 2021?", "q1 22/23?"), a place or organisation, or a
     measure by its number in the unit of one the question before names ("april?", "q3", "geh?", "52 weeks?" after "104
     week waits?"): a slot of the question before to fill, as if it opened with "and". "62 days?" after "... 2 week wait
     ..." names another measure, and is asked alone (a review: it had become "cancer 2 62 days wait ...")."""
-    fragment = message.strip(" ?!.")
+    # "in april 2021?", "at geh?" as "april 2021?" (a trial's had been asked alone, and answered with May's attendances)
+    fragment = _SLOT_PREPOSITION.sub("", message.strip(" ?!."), count=1)
     if not fragment:
         return False
     if (unit := measure_unit(fragment, alone=True)) is not None:
@@ -1024,6 +1029,12 @@ def _about_listing(
             asked_columns = {ActionDetail.LEAD: ("lead",), ActionDetail.DUE: ("due",), ActionDetail.STATUS: ("status",)}.get(detail, ("lead", "due"))
             merged = _another_topic(last.action_filter, other, asked_columns)
             return Resolution(FollowUpKind.ELLIPSIS, last.question, merged, subject=last.subject, detail=detail)
+    counted = _COUNT_OF_A_STATUS.match(message)
+    if counted and (status_named_in(counted["status"]) is not None or set(_words(counted["status"].lower())) <= _LISTING_COUNTED_WHOLE):
+        # "how many are overdue?", "how many are there?" after a listing count the rows listed, as "how many of those
+        # are overdue?" does (a trial's, after the waste actions ICB leads in 24/25, had counted the whole table's 155;
+        # "how many are there?" had been declined).
+        message = f"how many of those are {counted['status']}"
     narrowing = _NARROW_CUE.match(message)
     ellipsis = _ELLIPSIS_CUE.match(message)
     asks_anew = bool(ellipsis and _OPENS_A_QUESTION.match(message[ellipsis.end() :]))
@@ -1148,6 +1159,9 @@ def _calendar_year_of_words(words: str, added: ActionFilter | None) -> int | Non
 _CALENDAR_YEAR_ALONE = re.compile(CALENDAR_YEAR)
 
 
+# A count asking a status, or the whole count, and naming no rows: "how many are overdue?", "and how many are still
+# open?", "how many are there?".
+_COUNT_OF_A_STATUS = re.compile(r"^\s*(?:and\s+|so\s+)?how\s+many\s+(?:are|is)\s+(?P<status>(?:still\s+|now\s+)?\w+(?:\s+\w+)?)\s*\??\s*$", re.IGNORECASE)
 # What "how many of those ..." may say beside its cue and still ask for the whole listing's count.
 _LISTING_COUNTED_WHOLE = frozenset("there in total altogether overall".split())
 
@@ -1210,12 +1224,14 @@ def _only_rows_named(message: str) -> bool:
     return bool(cue and named and detail_asked(rest) is None)
 
 
-def _list_a_row_is_named_in(message: str, history: tuple[Turn, ...]) -> Turn:
-    """The turn whose list a row named by its number or place ("who owns no 2", "the 2nd one") is of: the last turn's, or
-    when a narrowing of it matched nothing and showed no row ("which are still open" of the travel actions), the list
-    shown before it (a trial's "who owns no 2" then got "The last list has no action numbered 2")."""
+def _listing_meant(message: str, history: tuple[Turn, ...]) -> Turn:
+    """The turn whose list a row named by its number or place ("who owns no 2", "the 2nd one") is of, or which a
+    narrowing narrows: the last turn's, or when a narrowing of it matched nothing and showed no row ("which are still
+    open" of the travel actions), the list shown before it (a trial's "who owns no 2" then got "The last list has no
+    action numbered 2"; another's "just the ICP ones" after "which of those are mine" had kept "mine" as words to look
+    for, and matched nothing again)."""
     last = history[-1]
-    if not (last.abstained and not last.rows_shown and (_rows_numbered(message) or _NTH_ROW.search(message))):
+    if not (last.abstained and not last.rows_shown and (_rows_numbered(message) or _NTH_ROW.search(message) or _NARROW_CUE.match(message))):
         return last
     for before in reversed(history[:-1]):  # back over the narrowings that matched nothing ("which are closed", "which are open")
         if not (before.abstained and not before.rows_shown):

@@ -48,10 +48,11 @@ _NUMERIC_DATE = re.compile(r"\b(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4
 _NOT_A_DEADLINE = re.compile(r"^\s*(?:post|after|from|beyond)\b", re.I)
 _END_OF = re.compile(r"\bend\b", re.I)
 
+# "yr" as chat writes it ("whats due next yr": a trial's had been searched for as words).
 _RELATIVE_YEARS = (
-    (re.compile(rf"\b(?:{LATER_YEAR})\s+(?:financial\s+year|fy|year)\b", re.I), 1),
-    (re.compile(rf"\b(?:{EARLIER_YEAR})\s+(?:financial\s+year|fy|year)\b", re.I), -1),
-    (re.compile(r"\b(?:this|current)\s+(?:financial\s+year|fy|year)\b", re.I), 0),
+    (re.compile(rf"\b(?:{LATER_YEAR})\s+(?:financial\s+year|fy|year|yr)\b", re.I), 1),
+    (re.compile(rf"\b(?:{EARLIER_YEAR})\s+(?:financial\s+year|fy|year|yr)\b", re.I), -1),
+    (re.compile(r"\b(?:this|current)\s+(?:financial\s+year|fy|year|yr)\b", re.I), 0),
 )
 # A year told from today, in words, by how many years it is after this one: what ``_RELATIVE_YEARS`` reads.
 _YEAR_TOLD_FROM_TODAY = {1: "next year", 0: "this year", -1: "last year"}

@@ -54,6 +54,7 @@ def test_every_spelling_of_a_financial_year_means_2023_24(question):
         ("what is due this financial year?", SPRING, "2023/24"),
         ("anything due this year?", WINTER, "2022/23"),
         ("what's due next year?", WINTER, "2023/24"),
+        ("whats due next yr", WINTER, "2023/24"),  # as chat writes it (a trial's had been searched for as words)
         ("what's due next financial year?", SPRING, "2024/25"),
         ("what was due last year?", WINTER, "2021/22"),
         ("what was due last financial year?", SPRING, "2022/23"),

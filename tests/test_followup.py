@@ -547,6 +547,10 @@ def test_a_message_that_is_only_a_slot_fills_it_as_an_ellipsis_would(service):
         assert resolve(other, asked(question)).kind is FollowUpKind.STANDALONE, other
     # A time with its year (a review's).
     assert resolve("april 2021?", asked("a&e 4 hour performance in april 2022")).question == "a&e 4 hour performance in april 2021?"
+    # With a preposition before it (a third trial's "in april 2021?" had been asked alone, and answered with May's attendances).
+    assert resolve("in april 2021?", asked("how many patients waited over 52 weeks?")).question == "how many patients waited over 52 weeks in april 2021?"
+    assert resolve("at geh?", asked("a&e 4 hour performance")).question == "a&e 4 hour performance at geh?"
+    assert resolve("in the pipeline?", asked("a&e 4 hour performance")).kind is FollowUpKind.STANDALONE
     from bot.follow_answers import FollowUpAnswerer
 
     answerer = FollowUpAnswerer(service)
@@ -1336,6 +1340,30 @@ async def test_which_of_those_are_due_in_another_kind_of_year_lists_the_rows_bot
     await conversation.respond("what's due in 23/24?", "terminal:apart")
     apart = (await conversation.respond("which of those are due in 24/25?", "terminal:apart")).text.splitlines()[0]
     assert apart.startswith("15 actions are due in 2024/25 across"), apart
+
+
+async def test_a_count_of_a_status_or_of_all_after_a_listing_counts_the_rows_listed(service):
+    """A trial: "how many are overdue?" after the waste actions ICB leads in 24/25 counted the whole table's 155, and
+    "how many are there" after a listing was declined. Both count the rows listed, as "how many of those ..." does."""
+    conversation = Conversation(service)
+    for message in ("whats due in 24/25?", "which of those are ICB's?", "just the waste ones"):
+        await conversation.respond(message, "terminal:waste")
+    overdue = (await conversation.respond("how many are overdue?", "terminal:waste")).text.splitlines()[0]
+    assert overdue.startswith("1 action is in Waste, led by ICB and overdue (due in 2024/25"), overdue
+    await conversation.respond("whats due in 24/25?", "terminal:all")
+    counted = await conversation.respond("how many are there", "terminal:all")
+    assert counted.text.startswith("15 actions are due in 2024/25 across"), counted.text[:200]
+
+
+async def test_a_narrowing_after_one_that_matched_nothing_narrows_the_list_shown(service):
+    """A trial: "which of those are mine" after the travel actions due in 23/24 matched nothing (the table does not know
+    who asks), and "just the ICP ones" next kept "mine" as words to look for, matching nothing again."""
+    conversation = Conversation(service)
+    await conversation.respond("im the travel lead - what's due in 23/24", "terminal:travel")
+    unmatched = await conversation.respond("which of those are mine", "terminal:travel")
+    assert unmatched.text.startswith("No actions match"), unmatched.text[:200]
+    icp = (await conversation.respond("just the ICP ones", "terminal:travel")).text.splitlines()[0]
+    assert icp.startswith("5 actions are in Travel and Transport, led by ICP and due in 2023/24"), icp
 
 
 async def test_a_month_or_a_year_and_a_lead_asked_after_a_listing_are_read_as_dues(service):

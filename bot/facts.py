@@ -38,6 +38,7 @@ from index.vocabulary import (
     PERSON_TITLES,
     PLEASANTRIES,
     QUARTER,
+    QUESTION_WORD_SLIPS,
     STOPWORDS,
     YEAR,
     number_words,
@@ -600,7 +601,22 @@ def message_as_read(message: str) -> str:
     it opens with dropped (``without_courtesy``), then a polite frame ("Can I ask ...", ``without_question_frame``); a character
     no UTF-8 carries is U+FFFD (``with_valid_characters``). One
     chain, so that a question asked alone and the same words read as a follow-up start from the same text."""
-    return without_question_frame(without_courtesy(months_parted_from_years(collapse_whitespace(without_modal_may(with_valid_characters(message))))))
+    typed = months_parted_from_years(collapse_whitespace(without_modal_may(with_valid_characters(message))))
+    return without_question_frame(without_courtesy(with_question_words_spelled(typed)))
+
+
+def with_question_words_spelled(message: str) -> str:
+    """The message with question words typed as fast typing slips ("wich", "wat": ``QUESTION_WORD_SLIPS``) spelled
+    out, so a question is read as one (a trial's "wich themes have the most actions" had been declined)."""
+    return _QUESTION_WORD_SLIP.sub(lambda match: _spelled_as_typed(match.group(), QUESTION_WORD_SLIPS[match.group().lower()]), message)
+
+
+def _spelled_as_typed(typed: str, word: str) -> str:
+    return word.capitalize() if typed[:1].isupper() else word
+
+
+# Lower case or capitalised only: "HW" or "WAT" in capitals are initials.
+_QUESTION_WORD_SLIP = re.compile(r"\b(?:" + "|".join(rf"{slip}|{slip.capitalize()}" for slip in QUESTION_WORD_SLIPS) + r")\b")
 
 
 def topic_named(message: str) -> str | None:

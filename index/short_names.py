@@ -132,7 +132,7 @@ def _glossary_entries(text: str) -> list[DefinedName]:
     for match in GLOSSARY_INITIALS.finditer(text):
         initials = match["initials"]
         words = text[match.end() :].split()[: 2 * len(initials)]
-        for size in range(2 if len(initials) > 2 else 1, len(words) + 1):
+        for size in range(2, len(words) + 1):  # initials are two capitals at the least, a name two words
             name = words[:size]
             if not all(_NAME_WORD.fullmatch(word) and (word[0].isupper() or word.lower() in MINOR_WORDS) for word in name):
                 break

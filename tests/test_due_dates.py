@@ -320,3 +320,9 @@ def test_two_dues_met_together_keep_one_only_when_it_lies_within_the_others_year
     assert both == f"{year_2023}&2022/23" and describe_due(both) == "in 2023 and in 2022/23"
     assert meets_due("2022/23", both) and meets_due("2023-02", both) and not meets_due("2022-05-31", both)
     assert due_of_both("2023/24", "2024/25") == "2023/24&2024/25"
+    # A month or period within a calendar year is itself; a part already met is not written again (a review: "due in
+    # 2023, in 2023, by December 2023").
+    assert due_of_both(calendar_year_due(2022), "2022-05") == "2022-05"
+    assert due_of_both(calendar_year_due(2023), quarter) == quarter
+    deadline = f"{year_2023}&<=2023-12"
+    assert due_of_both(year_2023, deadline) == deadline and describe_due(deadline) == "in 2023, by December 2023"

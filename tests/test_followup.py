@@ -551,6 +551,7 @@ def test_a_message_that_is_only_a_slot_fills_it_as_an_ellipsis_would(service):
     assert resolve("in april 2021?", asked("how many patients waited over 52 weeks?")).question == "how many patients waited over 52 weeks in april 2021?"
     assert resolve("at geh?", asked("a&e 4 hour performance")).question == "a&e 4 hour performance at geh?"
     assert resolve("in the pipeline?", asked("a&e 4 hour performance")).kind is FollowUpKind.STANDALONE
+    assert resolve("in 2 weeks?", asked("what were A&E attendances in May 2022?")).kind is FollowUpKind.STANDALONE  # no measure
     from bot.follow_answers import FollowUpAnswerer
 
     answerer = FollowUpAnswerer(service)
@@ -1336,6 +1337,10 @@ async def test_which_of_those_are_due_in_another_kind_of_year_lists_the_rows_bot
     assert narrowed.startswith(f"{len(both)} actions are due in 2022/23 and in 2023 across"), narrowed
     alone = (await conversation.respond("which 22/23 actions are due in 2023?", "terminal:alone")).text.splitlines()[0]
     assert alone.startswith(f"{len(both)} actions are due in 2022/23 and in 2023 across"), alone
+    # What is overdue of them says the year once (a review: "due in 2023, in 2023, by December 2023").
+    await conversation.respond("what's due in 2023?", "terminal:overdue")
+    overdue = (await conversation.respond("which are overdue?", "terminal:overdue")).text.splitlines()[0]
+    assert "(due in 2023, by " in overdue, overdue
     # A due no listed row meets is the rows of that due, as before.
     await conversation.respond("what's due in 23/24?", "terminal:apart")
     apart = (await conversation.respond("which of those are due in 24/25?", "terminal:apart")).text.splitlines()[0]
@@ -1353,6 +1358,11 @@ async def test_a_count_of_a_status_or_of_all_after_a_listing_counts_the_rows_lis
     await conversation.respond("whats due in 24/25?", "terminal:all")
     counted = await conversation.respond("how many are there", "terminal:all")
     assert counted.text.startswith("15 actions are due in 2024/25 across"), counted.text[:200]
+    # After a narrowing that matched nothing, the list shown before it (a review: "No actions match" again).
+    await conversation.respond("what are the travel actions?", "terminal:open")
+    await conversation.respond("which are still open?", "terminal:open")
+    again = await conversation.respond("how many are there?", "terminal:open")
+    assert again.text.startswith("18 actions are in Travel and Transport"), again.text[:200]
 
 
 async def test_a_narrowing_after_one_that_matched_nothing_narrows_the_list_shown(service):
@@ -1364,6 +1374,14 @@ async def test_a_narrowing_after_one_that_matched_nothing_narrows_the_list_shown
     assert unmatched.text.startswith("No actions match"), unmatched.text[:200]
     icp = (await conversation.respond("just the ICP ones", "terminal:travel")).text.splitlines()[0]
     assert icp.startswith("5 actions are in Travel and Transport, led by ICP and due in 2023/24"), icp
+    # A listing verb before "the ... ones" narrows too (a trial's "list the icp ones in medicines" had been asked alone
+    # and answered from the documents with an action ICB leads).
+    await conversation.respond("how many actions r in the green plan", "terminal:icp")
+    await conversation.respond("how many led by icp", "terminal:icp")
+    medicines = await conversation.respond("list the icp ones in medicines", "terminal:icp")
+    assert medicines.text.startswith("No actions match: in Medicines, led by ICP"), medicines.text[:200]
+    travel = (await conversation.respond("show me the travel ones", "terminal:icp")).text.splitlines()[0]
+    assert travel.startswith("9 actions are in Travel and Transport, led by ICP"), travel
 
 
 async def test_a_month_or_a_year_and_a_lead_asked_after_a_listing_are_read_as_dues(service):

@@ -326,7 +326,7 @@ def _statuses_summed_up(rows: list[ActionRow]) -> str:
     given = Counter(row.status for row in rows if row.status)
     if not given:
         which = "it" if len(rows) == 1 else "either of them" if len(rows) == 2 else f"any of the {len(rows)}"
-        return f"No status or progress is given for {which}: the table they are in has none."
+        return f"No status or progress is given for {which}: the table {'it is' if len(rows) == 1 else 'they are'} in has none."
     if len(rows) == 1:
         return f"Its status is “{rows[0].status}”."
     parts = [f"{status} ({count})" for status, count in given.most_common()]

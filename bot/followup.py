@@ -1017,6 +1017,13 @@ def _about_listing(
             FollowUpKind.PRONOUN, last.question, last.action_filter, offset=last.rows_shown, subject=last.subject,
             row=last.row, status_asked=status,
         )
+    if last.row is not None and _asks_how_it_is_going(message):
+        # "is it on track?", "any progress on it?" after one row: its status, which the table gives or says it has none
+        # (a trial's was put to the documents as "is Explore the creation of ... on track?" and quoted the row again).
+        return Resolution(
+            FollowUpKind.PRONOUN, last.question, last.action_filter, offset=last.rows_shown, subject=last.subject,
+            detail=ActionDetail.STATUS, row=last.row,
+        )
     detail = detail_asked(message)
     if last.briefed and _asks_for_the_actions(message):
         # "what are the actions from it?" after a briefing: the actions it counted, listed ("who leads the actions?":
@@ -1232,6 +1239,19 @@ def _as_count_of_listed(message: str) -> str:
     if counted and (status_named_in(counted["status"]) is not None or set(_words(counted["status"].lower())) <= _LISTING_COUNTED_WHOLE):
         return f"how many of those are {counted['status']}"
     return message
+
+
+def _asks_how_it_is_going(message: str) -> bool:
+    """ "is it on track?", "any progress on it?", "how's it going?": how one thing pointed at stands, with no word of
+    its own beside those asking it."""
+    asked = _HOW_IT_IS_GOING_WORDS.search(message)
+    own = set(_words_of_its_own(message)) - _PROGRESS_WORDS
+    return bool(asked) and _points_at_one_thing(message) and not own
+
+
+# Asking how something stands, not naming a status ("closed", "overdue": ``status_asked_of_rows``). English, set by hand.
+_HOW_IT_IS_GOING_WORDS = re.compile(r"\b(?:on\s+track|progress(?:ing)?|going|how\s+far\s+along)\b", re.IGNORECASE)
+_PROGRESS_WORDS = frozenset("track progress progressing going far along any much".split())
 
 
 def _listing_meant(message: str, history: tuple[Turn, ...]) -> Turn:

@@ -681,6 +681,14 @@ def test_list_them_lists_the_listing_and_its_status_is_summed_up_or_said_to_be_g
     # actions had listed them again).
     overdue = answerer.answer("which qsrm actions are overdue?", ())
     assert "Status: Open (" in answerer.answer("whats the status of them", overdue.history).answer.text.splitlines()[0]
+    # "is it on track?" or "any progress on it?" after one row asks its status (a third trial's was put to the documents
+    # and quoted the row again).
+    led = answerer.answer("who leads no 4?", letter.history)
+    assert "Its status is “Open”." in answerer.answer("any progress on it?", led.history).answer.text.splitlines()[0]
+    icp = answerer.answer("procurment actons led by icp", ())
+    seventh = answerer.answer("whats no 7 about", icp.history)
+    on_track = answerer.answer("is it on track?", seventh.history).answer.text.splitlines()[0]
+    assert on_track.endswith("No status or progress is given for it: the table it is in has none."), on_track
 
 
 def test_why_alone_asks_the_reason_for_all_the_last_question_asked(service):

@@ -1742,6 +1742,11 @@ class WordSense:
 MODIFIER_SHARE = 0.5
 
 
+# "why is prescribing underspent", "how come the ward was closed": why something is in the state its last word, a
+# participle, says. English, set by hand.
+_ASKS_WHY_A_STATE = re.compile(r"^\s*(?:why|how\s+come)\s+(?:is|are|was|were|has|have|had)\s+.+\s\w+(?:ed|spent)\s*\??\s*$", re.IGNORECASE)
+
+
 def _words_most_like(question: str, fragment: str, sense: WordSense) -> str | None:
     """The words of the question (past its opening frame) that a fragment of the same kind stands in for: the
     content word most like it in meaning, with the words before it in its phrase that are like it too (a noun's
@@ -1749,9 +1754,14 @@ def _words_most_like(question: str, fragment: str, sense: WordSense) -> str | No
     after "... cutting nitrous oxide emissions" had asked of "desflurane oxide"; "zero" takes "net"); None when no
     word can be compared with it."""
     runs: list[list[tuple[str, float | None]]] = [[]]
-    for word in _words(_LEADING_FRAME.sub("", question)):
+    asked_words = _words(_LEADING_FRAME.sub("", question))
+    # The state a "why is ... ?" question asks about is what is asked of the thing, not the thing: "and mental health"
+    # after "why is prescribing underspent" asks why mental health is underspent (a trial's had become "why is mental
+    # health?").
+    state = len(asked_words) - 1 if _ASKS_WHY_A_STATE.match(question) and len(asked_words) > 1 else None
+    for at, word in enumerate(asked_words):
         plain = word.lower()
-        if plain in _FUNCTION_WORDS or plain in _POINTING_BACK or any(slot.fullmatch(word) for slot in _TIMES):
+        if plain in _FUNCTION_WORDS or plain in _POINTING_BACK or any(slot.fullmatch(word) for slot in _TIMES) or at == state:
             runs.append([])
         else:
             runs[-1].append((word, sense.likeness(word, fragment)))

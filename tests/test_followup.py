@@ -908,6 +908,12 @@ def test_a_drug_the_documents_name_takes_the_place_of_the_one_asked_before_whole
     capitals = answerer.resolve("and for desflurane?", asked("What is the target for cutting Nitrous Oxide emissions?"))
     assert capitals.question == "What is the target for cutting desflurane emissions?"
     assert answerer.resolve("and from entonox?", asked("how much co2e came from desflurane?")).question == "how much co2e came from entonox?"
+    # The state "why is ... ?" asks about stays: another budget line takes the place of the line, not of its spend (a
+    # trial's "and mental health" after "why is prescribing underspent" had become "why is mental health?").
+    assert answerer.resolve("and mental health", asked("why is prescribing underspent")).question == "why is mental health underspent?"
+    assert answerer.resolve("and the bowel one?", asked("why was the breast screening trajectory delayed")).question == (
+        "why was the bowel screening trajectory delayed?"
+    )
     emitted = answerer.resolve("and desflurane?", asked("how much did nitrous oxide emit in 2020/21?"))
     assert emitted.question == "how much did desflurane emit in 2020/21?"
     answer = answerer.answer("and desflurane?", asked("how much did nitrous oxide emit in 2020/21?")).answer

@@ -962,6 +962,11 @@ def _about_listing(
             # rows asked for), nor after one row asked about (a review's).
             may_show_again=not (last.paged or last.abstained or last.row is not None),
         )
+    if _ASKS_WHAT_ELSE.match(message) and last.action_filter.text and (broader := replace(last.action_filter, text=None, number=None, narrowing=None)).constraints():
+        # "what else is in that table?" after the action about declaring a climate emergency: the rest of its theme (or
+        # of its year, lead or document), not the words it was found by (a trial's was put to the documents and quoted
+        # the same row).
+        return Resolution(FollowUpKind.NARROW, last.question, broader, subject=last.subject)
     if _names_the_listed_actions(message) and not last.abstained:
         # "its actions", "what are their actions", "show me those actions": the listing again, not the pronoun put into
         # the question as the listing's description ("... overdue (due by November 2026 and not marked closed)'s
@@ -1252,6 +1257,15 @@ def _asks_how_it_is_going(message: str) -> bool:
 # Asking how something stands, not naming a status ("closed", "overdue": ``status_asked_of_rows``). English, set by hand.
 _HOW_IT_IS_GOING_WORDS = re.compile(r"\b(?:on\s+track|progress(?:ing)?|going|how\s+far\s+along)\b", re.IGNORECASE)
 _PROGRESS_WORDS = frozenset("track progress progressing going far along any much".split())
+
+
+# Asking for the rest of what a listing was found in: "what else is in that table?", "what other actions are there?",
+# "anything else in that theme?". English, set by hand.
+_ASKS_WHAT_ELSE = re.compile(
+    r"^\s*(?:and\s+|so\s+)?(?:(?:what|which)\s+(?:else|other\s+(?:actions|ones))(?:\s+(?:is|are))?|anything\s+else)"
+    r"(?:\s+(?:there|listed))?(?:\s+(?:in|on|under)\s+(?:that|the|this|its|their)\s+(?:table|theme|section|list|area|page))?\s*\??\s*$",
+    re.IGNORECASE,
+)
 
 
 def _listing_meant(message: str, history: tuple[Turn, ...]) -> Turn:

@@ -1379,6 +1379,16 @@ async def test_a_count_of_a_status_or_of_all_after_a_listing_counts_the_rows_lis
     assert again.text.startswith("18 actions are in Travel and Transport"), again.text[:200]
 
 
+async def test_what_else_is_in_that_table_lists_the_rest_of_what_the_row_was_found_in(service):
+    """A trial: "what else is in that table" after the action about declaring a climate emergency was put to the
+    documents and quoted the same row; it asks for the rest of its theme."""
+    conversation = Conversation(service)
+    await conversation.respond("whos responsible for declaring a climate emergency", "terminal:else")
+    rest = (await conversation.respond("what else is in that table", "terminal:else")).text.splitlines()[0]
+    themed = [row for row in service.kb.actions if row.theme == "Climate Adaptation"]
+    assert rest.startswith(f"{len(themed)} actions are in Climate Adaptation"), rest
+
+
 async def test_a_narrowing_after_one_that_matched_nothing_narrows_the_list_shown(service):
     """A trial: "which of those are mine" after the travel actions due in 23/24 matched nothing (the table does not know
     who asks), and "just the ICP ones" next kept "mine" as words to look for, matching nothing again."""

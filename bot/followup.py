@@ -1173,7 +1173,7 @@ _CALENDAR_YEAR_ALONE = re.compile(CALENDAR_YEAR)
 
 # A count asking a status, or the whole count, and naming no rows: "how many are overdue?", "and how many are still
 # open?", "how many are there?".
-_COUNT_OF_A_STATUS = re.compile(r"^\s*(?:and\s+|so\s+)?how\s+many\s+(?:are|is)\s+(?P<status>(?:still\s+|now\s+)?\w+(?:\s+\w+)?)\s*\??\s*$", re.IGNORECASE)
+_COUNT_NAMING_NO_ROWS = re.compile(r"^\s*(?:and\s+|so\s+)?how\s+many\s+(?:are|is)\s+(?P<asked>(?:still\s+|now\s+)?\w+(?:\s+\w+)?)\s*\??\s*$", re.IGNORECASE)
 # What "how many of those ..." may say beside its cue and still ask for the whole listing's count.
 _LISTING_COUNTED_WHOLE = frozenset("there in total altogether overall".split())
 
@@ -1240,9 +1240,9 @@ def _as_count_of_listed(message: str) -> str:
     """ "how many are overdue?", "how many are there?" after a listing, as "how many of those are ..." asks: the rows
     listed counted (a trial's, after the waste actions ICB leads in 24/25, had counted the whole table's 155; "how many
     are there?" had been declined). Any other message as it is."""
-    counted = _COUNT_OF_A_STATUS.match(message)
-    if counted and (status_named_in(counted["status"]) is not None or set(_words(counted["status"].lower())) <= _LISTING_COUNTED_WHOLE):
-        return f"how many of those are {counted['status']}"
+    counted = _COUNT_NAMING_NO_ROWS.match(message)
+    if counted and (status_named_in(counted["asked"]) is not None or set(_words(counted["asked"].lower())) <= _LISTING_COUNTED_WHOLE):
+        return f"how many of those are {counted['asked']}"
     return message
 
 

@@ -607,16 +607,23 @@ def message_as_read(message: str) -> str:
 
 def with_question_words_spelled(message: str) -> str:
     """The message with question words typed as fast typing slips ("wich", "wat": ``QUESTION_WORD_SLIPS``) spelled
-    out, so a question is read as one (a trial's "wich themes have the most actions" had been declined)."""
-    return _QUESTION_WORD_SLIP.sub(lambda match: _spelled_as_typed(match.group(), QUESTION_WORD_SLIPS[match.group().lower()]), message)
+    out where a question word stands, so a question is read as one (a trial's "wich themes have the most actions" had
+    been declined)."""
+    return _QUESTION_WORD_SLIP.sub(lambda match: match["before"] + _spelled_as_typed(match["slip"]), message)
 
 
-def _spelled_as_typed(typed: str, word: str) -> str:
-    return word.capitalize() if typed[:1].isupper() else word
+def _spelled_as_typed(slip: str) -> str:
+    word = QUESTION_WORD_SLIPS[slip.lower()]
+    return word.capitalize() if slip[:1].isupper() else word
 
 
-# Lower case or capitalised only: "HW" or "WAT" in capitals are initials.
-_QUESTION_WORD_SLIP = re.compile(r"\b(?:" + "|".join(rf"{slip}|{slip.capitalize()}" for slip in QUESTION_WORD_SLIPS) + r")\b")
+# Where a question word stands (the message's or a clause's start, after "and", "so" or "but") and in lower case or
+# capitalised only: "Wat Tyler House", "the wht paper" and "HW" are no question words (a re-review).
+_QUESTION_WORD_SLIP = re.compile(
+    r"(?P<before>^\s*|[,;:.?!(]\s*|\b(?:and|so|but|or)\s+)(?P<slip>"
+    + "|".join(rf"{slip}|{slip.capitalize()}" for slip in QUESTION_WORD_SLIPS)
+    + r")\b(?!\s+[A-Z])"
+)
 
 
 def topic_named(message: str) -> str | None:

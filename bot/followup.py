@@ -305,7 +305,7 @@ _NARROW_CUE = re.compile(
     r"|filter\s+(?:by|to|for)\b|what\s+about\s+(?:just|only)\b"
     # "list the icp ones in medicines", "show me the waste ones": a listing verb before "the ... ones" (a trial's had
     # been asked alone, and answered from the documents with an action ICB leads).
-    r"|(?:list|show(?:\s+me)?|give\s+me)\s+(?:just\s+|only\s+)?(?=the\s+(?:[\w&/'’-]+\s+){1,3}?ones\b))",
+    r"|(?:list|show(?:\s+me)?|give\s+me)\s+(?:just\s+|only\s+)?(?=the\s+(?!(?:first|last|next|other|\d+)\b)(?:[\w&/'’-]+\s+){1,3}?ones\b))",
     re.IGNORECASE,
 )
 # "ones" stays: "the trust ones" names a scope of the action table (``bot.action_query``), where "ones" is no word to look for.
@@ -752,8 +752,11 @@ def _only_a_slot(message: str, last: Turn) -> bool:
         # fragment ("52 weeks?" after "what is the rtt performance?", a re-review).
         return measure_unit(last.question) in (None, unit)
     # A time or place after a preposition too: "in april 2021?", "at geh?" as "april 2021?" (a trial's had been asked
-    # alone, and answered with May's attendances); not a measure ("in 2 weeks?" is no 2 week measure: a review).
+    # alone, and answered with May's attendances); a measure after one only in the unit of the question's own ("for 52
+    # weeks?" after "... over 104 weeks?"; "in 2 weeks?" after A&E attendances is no 2 week measure: two reviews).
     placed = _SLOT_PREPOSITION.sub("", fragment, count=1)
+    if placed != fragment and (unit := measure_unit(placed, alone=True)) is not None:
+        return measure_unit(last.question) == unit
     times = (*_TIMES, _MONTH_MAYBE_DATED, _QUARTER_OF_YEAR)
     return any(slot.fullmatch(placed) for slot in times) or placed.lower() in _KNOWN_PLACES or _relative_time(placed)
 
@@ -962,10 +965,11 @@ def _about_listing(
             # rows asked for), nor after one row asked about (a review's).
             may_show_again=not (last.paged or last.abstained or last.row is not None),
         )
-    if _ASKS_WHAT_ELSE.match(message) and last.action_filter.text and (broader := replace(last.action_filter, text=None, number=None, narrowing=None)).constraints():
-        # "what else is in that table?" after the action about declaring a climate emergency: the rest of its theme (or
-        # of its year, lead or document), not the words it was found by (a trial's was put to the documents and quoted
-        # the same row).
+    found_by_words_or_row = last.action_filter.text or last.row is not None
+    if _ASKS_WHAT_ELSE.match(message) and found_by_words_or_row and (broader := replace(last.action_filter, text=None, number=None, narrowing=None)).constraints():
+        # "what else is in that table?" after the action about declaring a climate emergency, or after one row asked
+        # about: the rest of its theme (or of its year, lead or document), not the words it was found by (a trial's was
+        # put to the documents and quoted the same row). Actions found by words alone have no table to name.
         return Resolution(FollowUpKind.NARROW, last.question, broader, subject=last.subject)
     if _names_the_listed_actions(message) and not last.abstained:
         # "its actions", "what are their actions", "show me those actions": the listing again, not the pronoun put into
@@ -1022,12 +1026,14 @@ def _about_listing(
             FollowUpKind.PRONOUN, last.question, last.action_filter, offset=last.rows_shown, subject=last.subject,
             row=last.row, status_asked=status,
         )
-    if last.row is not None and _asks_how_it_is_going(message):
-        # "is it on track?", "any progress on it?" after one row: its status, which the table gives or says it has none
-        # (a trial's was put to the documents as "is Explore the creation of ... on track?" and quoted the row again).
+    if _asks_how_it_is_going(message):
+        # "is it on track?", "any progress?" after one row: its status, which the table gives or says it has none (a
+        # trial's was put to the documents as "is Explore the creation of ... on track?" and quoted the row again); "are
+        # they on track?" after a listing, or after a row, the listing's statuses summed up (a re-review).
+        one_row = last.row if not _points_at_several(message) else None
         return Resolution(
             FollowUpKind.PRONOUN, last.question, last.action_filter, offset=last.rows_shown, subject=last.subject,
-            detail=ActionDetail.STATUS, row=last.row,
+            detail=ActionDetail.STATUS, row=one_row,
         )
     detail = detail_asked(message)
     if last.briefed and _asks_for_the_actions(message):
@@ -1173,7 +1179,7 @@ _CALENDAR_YEAR_ALONE = re.compile(CALENDAR_YEAR)
 
 # A count asking a status, or the whole count, and naming no rows: "how many are overdue?", "and how many are still
 # open?", "how many are there?".
-_COUNT_NAMING_NO_ROWS = re.compile(r"^\s*(?:and\s+|so\s+)?how\s+many\s+(?:are|is)\s+(?P<asked>(?:still\s+|now\s+)?\w+(?:\s+\w+)?)\s*\??\s*$", re.IGNORECASE)
+_COUNT_NAMING_NO_ROWS = re.compile(r"^\s*(?:and\s+|so\s+)?how\s+many\s+(?:are|is)\s+(?P<asked>(?:still\s+|now\s+)?\w+(?:\s+\w+){0,2})\s*\??\s*$", re.IGNORECASE)
 # What "how many of those ..." may say beside its cue and still ask for the whole listing's count.
 _LISTING_COUNTED_WHOLE = frozenset("there in total altogether overall".split())
 
@@ -1247,11 +1253,10 @@ def _as_count_of_listed(message: str) -> str:
 
 
 def _asks_how_it_is_going(message: str) -> bool:
-    """ "is it on track?", "any progress on it?", "how's it going?": how one thing pointed at stands, with no word of
-    its own beside those asking it."""
+    """ "is it on track?", "any progress?", "how's it going?", "are they on track?": how what was listed stands, with no
+    word of its own beside those asking it ("any progress on the EV charging?" asks its own)."""
     asked = _HOW_IT_IS_GOING_WORDS.search(message)
-    own = set(_words_of_its_own(message)) - _PROGRESS_WORDS
-    return bool(asked) and _points_at_one_thing(message) and not own
+    return bool(asked) and not set(_words_of_its_own(message)) - _PROGRESS_WORDS
 
 
 # Asking how something stands, not naming a status ("closed", "overdue": ``status_asked_of_rows``). English, set by hand.
@@ -1757,8 +1762,10 @@ MODIFIER_SHARE = 0.5
 
 
 # "why is prescribing underspent", "how come the ward was closed": why something is in the state its last word, a
-# participle, says. English, set by hand.
-_ASKS_WHY_A_STATE = re.compile(r"^\s*(?:why|how\s+come)\s+(?:is|are|was|were|has|have|had)\s+.+\s\w+(?:ed|spent)\s*\??\s*$", re.IGNORECASE)
+# participle, says ("need" or "bed" is no participle: three letters before "ed" at the least). English, set by hand.
+_A_STATE = r"(?:\w{3,}ed|\w*spent)"
+_ASKS_WHY_A_STATE = re.compile(rf"^\s*(?:why\s+(?:is|are|was|were|has|have|had)|how\s+come)\s+.+\s{_A_STATE}\s*\??\s*$", re.IGNORECASE)
+_STATE_ALONE = re.compile(rf"\s*{_A_STATE}\s*", re.IGNORECASE)
 
 
 def _words_most_like(question: str, fragment: str, sense: WordSense) -> str | None:
@@ -1771,8 +1778,9 @@ def _words_most_like(question: str, fragment: str, sense: WordSense) -> str | No
     asked_words = _words(_LEADING_FRAME.sub("", question))
     # The state a "why is ... ?" question asks about is what is asked of the thing, not the thing: "and mental health"
     # after "why is prescribing underspent" asks why mental health is underspent (a trial's had become "why is mental
-    # health?").
-    state = len(asked_words) - 1 if _ASKS_WHY_A_STATE.match(question) and len(asked_words) > 1 else None
+    # health?"); a state given takes its place ("and overspent?", "and decreased?": a re-review).
+    asks_a_state = _ASKS_WHY_A_STATE.match(question) and not _STATE_ALONE.fullmatch(fragment)
+    state = len(asked_words) - 1 if asks_a_state and len(asked_words) > 1 else None
     for at, word in enumerate(asked_words):
         plain = word.lower()
         if plain in _FUNCTION_WORDS or plain in _POINTING_BACK or any(slot.fullmatch(word) for slot in _TIMES) or at == state:

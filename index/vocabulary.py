@@ -153,11 +153,11 @@ CHAT_SHORTHAND: dict[str, str] = {
 CHAT_WORDS = frozenset("hiya heya heyy lmao lmfao yikes innit summat sesh thnx thanx thanku asap vaxx tmrw okie ummm".split())
 
 # Question words as fast typing misspells them ("wich themes have the most actions", "wat r the waste actions"): none
-# is an English word, so each is read as the question word wherever it stands, in lower case or capitalised. English
-# typing slips, set by hand from a trial's "wich" and the held-out sets' "wat", not fitted.
+# is an English word, and each is read as the question word where one stands (``bot.facts``); not "hw", which may be
+# Healthwatch. English typing slips, set by hand from a trial's "wich" and the held-out sets' "wat", not fitted.
 QUESTION_WORD_SLIPS: dict[str, str] = {
     "wich": "which", "whcih": "which", "whihc": "which", "wat": "what", "wht": "what", "waht": "what", "whta": "what",
-    "wher": "where", "whn": "when", "hw": "how",
+    "wher": "where", "whn": "when",
 }
 
 # Numbers written as words, with their values: a count ("five EV charging points"), a measure's name ("the

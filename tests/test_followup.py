@@ -552,6 +552,8 @@ def test_a_message_that_is_only_a_slot_fills_it_as_an_ellipsis_would(service):
     assert resolve("at geh?", asked("a&e 4 hour performance")).question == "a&e 4 hour performance at geh?"
     assert resolve("in the pipeline?", asked("a&e 4 hour performance")).kind is FollowUpKind.STANDALONE
     assert resolve("in 2 weeks?", asked("what were A&E attendances in May 2022?")).kind is FollowUpKind.STANDALONE  # no measure
+    # ... but a measure in the unit of the question's own is (a re-review: "for 52 weeks?" had been asked alone).
+    assert resolve("for 52 weeks?", asked("how many patients waited over 104 weeks?")).question == "how many patients waited over 52 weeks?"
     from bot.follow_answers import FollowUpAnswerer
 
     answerer = FollowUpAnswerer(service)
@@ -689,6 +691,13 @@ def test_list_them_lists_the_listing_and_its_status_is_summed_up_or_said_to_be_g
     seventh = answerer.answer("whats no 7 about", icp.history)
     on_track = answerer.answer("is it on track?", seventh.history).answer.text.splitlines()[0]
     assert on_track.endswith("No status or progress is given for it: the table it is in has none."), on_track
+    # With no pointer, and of several (a re-review: "any progress?" had been put to the documents).
+    travel = answerer.answer("what are the travel actions", ())
+    second = answerer.answer("who leads no 2?", travel.history)
+    progress = answerer.answer("any progress?", second.history)
+    assert progress.answer.text.splitlines()[0].endswith("No status or progress is given for it: the table it is in has none.")
+    several = answerer.answer("are they on track?", progress.history).answer.text.splitlines()[0]
+    assert several.startswith("18 actions are in Travel and Transport. No status or progress is given for any of the 18"), several
 
 
 def test_why_alone_asks_the_reason_for_all_the_last_question_asked(service):
@@ -914,6 +923,9 @@ def test_a_drug_the_documents_name_takes_the_place_of_the_one_asked_before_whole
     assert answerer.resolve("and the bowel one?", asked("why was the breast screening trajectory delayed")).question == (
         "why was the bowel screening trajectory delayed?"
     )
+    # A state given takes the state's place (a re-review: "why has the decreased list increased?").
+    assert answerer.resolve("and decreased?", asked("why has the waiting list increased")).question == "why has the waiting list decreased?"
+    assert answerer.resolve("and the theatre?", asked("how come the ward was closed")).question == "how come the theatre was closed?"
     emitted = answerer.resolve("and desflurane?", asked("how much did nitrous oxide emit in 2020/21?"))
     assert emitted.question == "how much did desflurane emit in 2020/21?"
     answer = answerer.answer("and desflurane?", asked("how much did nitrous oxide emit in 2020/21?")).answer
@@ -1370,8 +1382,9 @@ async def test_a_count_of_a_status_or_of_all_after_a_listing_counts_the_rows_lis
     overdue = (await conversation.respond("how many are overdue?", "terminal:waste")).text.splitlines()[0]
     assert overdue.startswith("1 action is in Waste, led by ICB and overdue (due in 2024/25"), overdue
     await conversation.respond("whats due in 24/25?", "terminal:all")
-    counted = await conversation.respond("how many are there", "terminal:all")
-    assert counted.text.startswith("15 actions are due in 2024/25 across"), counted.text[:200]
+    for asked_count in ("how many are there", "how many are there in total?"):
+        counted = await conversation.respond(asked_count, "terminal:all")
+        assert counted.text.startswith("15 actions are due in 2024/25 across"), (asked_count, counted.text[:200])
     # After a narrowing that matched nothing, the list shown before it (a review: "No actions match" again).
     await conversation.respond("what are the travel actions?", "terminal:open")
     await conversation.respond("which are still open?", "terminal:open")
@@ -1387,6 +1400,11 @@ async def test_what_else_is_in_that_table_lists_the_rest_of_what_the_row_was_fou
     rest = (await conversation.respond("what else is in that table", "terminal:else")).text.splitlines()[0]
     themed = [row for row in service.kb.actions if row.theme == "Climate Adaptation"]
     assert rest.startswith(f"{len(themed)} actions are in Climate Adaptation"), rest
+    # After one row asked about, the list it is of (a re-review: row 2 had been quoted again).
+    await conversation.respond("what are the waste actions", "terminal:row")
+    await conversation.respond("who leads no 2?", "terminal:row")
+    waste = (await conversation.respond("what else is in that table?", "terminal:row")).text.splitlines()[0]
+    assert waste.startswith("6 actions are in Waste"), waste
 
 
 async def test_a_narrowing_after_one_that_matched_nothing_narrows_the_list_shown(service):

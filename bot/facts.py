@@ -617,12 +617,15 @@ def _spelled_as_typed(slip: str) -> str:
     return word.capitalize() if slip[:1].isupper() else word
 
 
-# Where a question word stands (the message's or a clause's start, after "and", "so" or "but") and in lower case or
-# capitalised only: "Wat Tyler House", "the wht paper" and "HW" are no question words (a re-review).
+# Where a question word stands (the message's or a clause's start, after "and", "so" or "but", a courtesy or "tell me")
+# and in lower case or capitalised only; capitalised, not before another capitalised word: "Wat Tyler House", "the wht
+# paper" and "HW" are no question words (two reviews).
 _QUESTION_WORD_SLIP = re.compile(
-    r"(?P<before>^\s*|[,;:.?!(]\s*|\b(?:and|so|but|or)\s+)(?P<slip>"
-    + "|".join(rf"{slip}|{slip.capitalize()}" for slip in QUESTION_WORD_SLIPS)
-    + r")\b(?!\s+[A-Z])"
+    r"(?P<before>^\s*|[,;:.?!(]\s*|\b(?:and|so|but|or|ok|okay|thanks|cheers|hi|hey|me)\s+)(?P<slip>"
+    + "|".join(QUESTION_WORD_SLIPS)
+    + "|"
+    + "|".join(rf"{slip.capitalize()}(?!\s+[A-Z][a-z])" for slip in QUESTION_WORD_SLIPS)
+    + r")\b"
 )
 
 

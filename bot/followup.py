@@ -305,7 +305,7 @@ _NARROW_CUE = re.compile(
     r"|filter\s+(?:by|to|for)\b|what\s+about\s+(?:just|only)\b"
     # "list the icp ones in medicines", "show me the waste ones": a listing verb before "the ... ones" (a trial's had
     # been asked alone, and answered from the documents with an action ICB leads).
-    r"|(?:list|show(?:\s+me)?|give\s+me)\s+(?:just\s+|only\s+)?(?=the\s+(?!(?:first|last|next|other|\d+)\b)(?:[\w&/'’-]+\s+){1,3}?ones\b))",
+    r"|(?:list|show(?:\s+me)?|give\s+me)\s+(?:just\s+|only\s+)?(?=the\s+(?!(?:first|last|next|other)\b|\d{1,2}\s+ones\b)(?:[\w&/'’-]+\s+){1,3}?ones\b))",
     re.IGNORECASE,
 )
 # "ones" stays: "the trust ones" names a scope of the action table (``bot.action_query``), where "ones" is no word to look for.
@@ -1256,7 +1256,8 @@ def _asks_how_it_is_going(message: str) -> bool:
     """ "is it on track?", "any progress?", "how's it going?", "are they on track?": how what was listed stands, with no
     word of its own beside those asking it ("any progress on the EV charging?" asks its own)."""
     asked = _HOW_IT_IS_GOING_WORDS.search(message)
-    return bool(asked) and not set(_words_of_its_own(message)) - _PROGRESS_WORDS
+    # Not a status named ("which are in progress?", "what's going on with the overdue ones?": those rows; a review).
+    return bool(asked) and not set(_words_of_its_own(message)) - _PROGRESS_WORDS and status_named_in(message) is None
 
 
 # Asking how something stands, not naming a status ("closed", "overdue": ``status_asked_of_rows``). English, set by hand.
@@ -1714,6 +1715,11 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False, sense: W
                 # swft one", another place (a review: "... standard at uhcw" had become "the swft standard at uhcw").
                 return f"{question[: framed_at + article.end()]}{bare} {named[-1]} {question[preposition.start():]}?", bare
             return question[: preposition.end()] + bare + "?", bare
+    if _ASKS_WHY_A_STATE.match(question) and _STATE_ALONE.fullmatch(bare):
+        # "and overspent?" after "why is prescribing underspent" or "why is the CCG overspent": the state changes, the
+        # thing stays (two reviews: "why is the underspent overspent?", "why has the decreased list increased?").
+        state = _words(question)[-1]
+        return question[: question.rfind(state)] + bare.strip() + "?", bare
     name = _first_name(question)
     if bare.lower() in _KNOWN_PLACES and (system := _THE_SYSTEM.search(question)):
         # "Coventry and Warwickshire" is one place, the system's: "and GEH?" takes the whole of it (two reviews).
@@ -1762,8 +1768,8 @@ MODIFIER_SHARE = 0.5
 
 
 # "why is prescribing underspent", "how come the ward was closed": why something is in the state its last word, a
-# participle, says ("need" or "bed" is no participle: three letters before "ed" at the least). English, set by hand.
-_A_STATE = r"(?:\w{3,}ed|\w*spent)"
+# participle, says ("need", "seed" or "bed" is none: two letters before "ed" at the least). English, set by hand.
+_A_STATE = r"(?:(?!(?:ne|se|fe|sh|spe|bre)ed\b)\w{2,}ed|\w*spent)"
 _ASKS_WHY_A_STATE = re.compile(rf"^\s*(?:why\s+(?:is|are|was|were|has|have|had)|how\s+come)\s+.+\s{_A_STATE}\s*\??\s*$", re.IGNORECASE)
 _STATE_ALONE = re.compile(rf"\s*{_A_STATE}\s*", re.IGNORECASE)
 
@@ -1778,9 +1784,8 @@ def _words_most_like(question: str, fragment: str, sense: WordSense) -> str | No
     asked_words = _words(_LEADING_FRAME.sub("", question))
     # The state a "why is ... ?" question asks about is what is asked of the thing, not the thing: "and mental health"
     # after "why is prescribing underspent" asks why mental health is underspent (a trial's had become "why is mental
-    # health?"); a state given takes its place ("and overspent?", "and decreased?": a re-review).
-    asks_a_state = _ASKS_WHY_A_STATE.match(question) and not _STATE_ALONE.fullmatch(fragment)
-    state = len(asked_words) - 1 if asks_a_state and len(asked_words) > 1 else None
+    # health?"); a state given takes its place (``with_slot_changed``).
+    state = len(asked_words) - 1 if _ASKS_WHY_A_STATE.match(question) and len(asked_words) > 1 else None
     for at, word in enumerate(asked_words):
         plain = word.lower()
         if plain in _FUNCTION_WORDS or plain in _POINTING_BACK or any(slot.fullmatch(word) for slot in _TIMES) or at == state:

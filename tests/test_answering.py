@@ -1319,6 +1319,8 @@ def test_a_polite_frame_around_a_question_is_not_looked_for(service):
     for kept in ("is the WAT team in the HW report?", "Wat Tyler House minutes", "the wht paper", "hw report on gp access"):
         assert message_as_read(kept) == kept
     assert message_as_read("ok, wat about geh?") == "what about geh?"  # the courtesy dropped too
+    for slipped, read in (("wat ICB actions are due in 24/25", "what ICB actions are due in 24/25"), ("tell me wich ICP actions are due", "tell me which ICP actions are due")):
+        assert message_as_read(slipped) == read
     themes = service.answer("wich themes have the most actions")
     assert not themes.abstained and "Themes (" in themes.text, themes.text[:200]
 

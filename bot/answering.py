@@ -1945,7 +1945,7 @@ class AnsweringService:
             name = " ".join(word.lower() if word.lower() in MINOR_WORDS else word.capitalize() for word in name.split())
         trace = [f"what initials stand for asked: {initials} is spelled out at {self._where(sentence_id)}"]
         slug, sentence = self.kb.sentences[sentence_id]
-        if (entry := f"{defined.initials} {defined.name}") in sentence.text and f"({defined.initials}" not in sentence.text:
+        if defined.glossary and (entry := f"{defined.initials} {defined.name}") in sentence.text:
             # A glossary's entry ("ENZCDP Estates Net Zero Carbon Delivery Plan") is quoted alone, not its whole run.
             cited = Citation(1, slug, self.kb.by_slug[slug].record.title, sentence.page, entry)
             return Answer(f"{initials} stands for {name}. [1]", [cited], False, trace=trace)

@@ -443,12 +443,8 @@ def _rows_meet_also(due: str, other: str) -> bool:
     holding = financial_years_asked(due) or financial_years_of_period(due)
     if holding and set(holding) <= set(financial_years_asked(other)):
         return True
-    days, within = _period(due) or (_days_of(due) if _MONTH_DUE.fullmatch(due) else None), _period(other)
+    days, within = _period(due) or _days_of(due), _period(other)  # a period's days, or a month's
     return days is not None and within is not None and within[0] <= days[0] and days[1] <= within[1]
-
-
-# A month asked as a due ("2022-05").
-_MONTH_DUE = re.compile(r"\d{4}-(?:0[1-9]|1[0-2])")
 
 
 def calendar_year_due(year: int) -> str:

@@ -56,12 +56,14 @@ class ShortName:
 
 class DefinedName(NamedTuple):
     """A name a text spells out before its initials, as written, whether the initials are exactly its own (not only
-    their start: "Investment Impact Fund indicators (IIF)"), and whether they were written in the plural ("PCNs")."""
+    their start: "Investment Impact Fund indicators (IIF)"), whether they were written in the plural ("PCNs"), and
+    whether a glossary gave them before the name ("ENZCDP Estates Net Zero Carbon Delivery Plan")."""
 
     name: str
     initials: str
     exact: bool
     plural: bool = False
+    glossary: bool = False
 
     def singular(self) -> str:
         """The name for one of them: "Primary Care Network" for "Primary Care Networks (PCNs)", "Local Authority" for
@@ -137,7 +139,7 @@ def _glossary_entries(text: str) -> list[DefinedName]:
             if not all(_NAME_WORD.fullmatch(word) and (word[0].isupper() or word.lower() in MINOR_WORDS) for word in name):
                 break
             if "".join(word[0].upper() for word in name if word.lower() not in MINOR_WORDS) == initials:
-                defined.append(DefinedName(" ".join(name), initials, exact=True))
+                defined.append(DefinedName(" ".join(name), initials, exact=True, glossary=True))
                 break
     return defined
 

@@ -123,7 +123,7 @@ from bot.tables import (
     table_answer,
 )
 from index import word_meaning
-from index.due_dates import calendar_year_due, financial_year_label, financial_year_of, without_deadline
+from index.due_dates import ROWS_NAMED_AFTER_A_YEAR, calendar_year_due, financial_year_label, financial_year_of, without_deadline
 from index.embedder import TextEmbedder
 from index.records import Citation, SourceHint
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
@@ -302,7 +302,9 @@ _CALENDAR_YEAR_TYPED = re.compile(rf"\b{CALENDAR_YEAR}\b(?![/-]\d)")
 # "due in 2024", "due 2023/25": a year the due-date parser could not turn into a financial year.
 # "by" a year is a due date only where what is due comes before it (``index.due_dates.find_due_by_year``): "what
 # actions will get us to net zero by 2040?" names a target year, and the documents answer it (a review).
-_ASKS_FOR_A_YEAR = re.compile(rf"\b(?:due(?:\s+by)?|in|for)\s+(?:fy\s*)?(?:{CALENDAR_YEAR}|\d\d/\d\d)\b", re.IGNORECASE)
+_ASKS_FOR_A_YEAR = re.compile(
+    rf"\b(?:due(?:\s+by)?|in|for)\s+(?:fy\s*)?(?:{CALENDAR_YEAR}|\d\d/\d\d)\b|\b{CALENDAR_YEAR}\s+{ROWS_NAMED_AFTER_A_YEAR}", re.IGNORECASE
+)
 _SENTENCE_MARK = re.compile(r"[.!?]")  # a caption followed by one of these has a sentence of its own
 # "... and when should we hit it?": a part that names its subject only by a word pointing back.
 _REFERS_BACK = re.compile(r"\b(?:it|its|they|them|their|this|that|these|those|one)\b", re.IGNORECASE)

@@ -56,10 +56,15 @@ _RELATIVE_YEARS = (
 )
 # A year told from today, in words, by how many years it is after this one: what ``_RELATIVE_YEARS`` reads.
 _YEAR_TOLD_FROM_TODAY = {1: "next year", 0: "this year", -1: "last year"}
-# A calendar year asked as a due ("due in 2024", "due 2024", "for 2024"), not the first year of a financial year
-# ("in 2023/24", "for 2023 to 2024"). "By 2024" is a deadline (``find_due_by_year``).
+# Rows named after a year, which it is the due of: "the 2024 actions", "which 2023 ones" (a trial's "what are the 2024
+# actions?" had listed all 165). English, set by hand.
+ROWS_NAMED_AFTER_A_YEAR = r"(?:actions?|ones|deliverables)\b"
+# A calendar year asked as a due ("due in 2024", "due 2024", "for 2024", "the 2024 actions"), not the first year of a
+# financial year ("in 2023/24", "for 2023 to 2024"). "By 2024" is a deadline (``find_due_by_year``).
 _CALENDAR_YEAR_DUE = re.compile(
-    rf"\b(?:due|in|for|during)\s+(?P<year>{CALENDAR_YEAR})\b(?!\s*(?:/|-|\bto\b)\s*\d)", re.I
+    rf"\b(?:due|in|for|during)\s+(?P<year>{CALENDAR_YEAR})\b(?!\s*(?:/|-|\bto\b)\s*\d)"
+    rf"|\b(?P<year_before>{CALENDAR_YEAR})\s+{ROWS_NAMED_AFTER_A_YEAR}",
+    re.I,
 )
 
 _NORMALISED_DUE = re.compile(r"^(?:\d{4}/\d{2}|\d{4}-\d{2}(?:-\d{2})?)$")
@@ -287,7 +292,7 @@ def year_told_from_today(financial_year: str, today: date) -> str | None:
 def calendar_year_asked(text: str) -> int | None:
     """The calendar year a question asks dues in ("which actions are due in 2024?": 2024), or None."""
     match = _CALENDAR_YEAR_DUE.search(text)
-    return int(match["year"]) if match else None
+    return int(match["year"] or match["year_before"]) if match else None
 
 
 def year_beside(text: str, today: date) -> str | None:

@@ -432,6 +432,25 @@ def test_a_financial_year_beside_a_second_year_long_due_says_why_none_match(know
         assert answer.text == said and answer.abstained, (question, answer.text[:200])
     overlapping = in_december.answer("which 23/24 actions are due in 2024?")
     assert overlapping.text.startswith("68 actions are due in 2023/24 and in 2024 across 14 themes\n"), overlapping.text[:200]
+    # The calendar year naming the rows, the other way round (a trial's had listed 2022/23's 72, the letter's too).
+    reversed_ = in_december.answer("which 2023 actions are due in 22/23?")
+    assert reversed_.text.startswith("67 actions are due in 2022/23 and in 2023 across 13 themes\n"), reversed_.text[:200]
+
+
+def test_a_calendar_year_naming_the_actions_is_their_due(knowledge_base, embedder):
+    """A trial: "what are the 2024 actions?" listed all 165 rows, the year before "actions" read as no due. It is the
+    calendar year's, as "what's due in 2024?" asks: the rows of either financial year it could mean, under the note
+    saying so; one the table has none of says so."""
+    service = AnsweringService(knowledge_base, embedder, today=lambda: date(2026, 12, 7))
+    named = service.answer("what are the 2024 actions?")
+    asked = service.answer("what's due in 2024?")
+    # "what's due" asks the dues too, summed up by year after the count; the rows listed are the same.
+    assert asked.text.splitlines()[0].startswith(named.text.splitlines()[0])
+    assert named.text.splitlines()[1:] == asked.text.splitlines()[1:]
+    assert named.text.startswith("The action table is by financial year, and 2024 could be 2023/24 or 2024/25.")
+    assert "83 actions are due in 2024" in named.text.splitlines()[0] and not named.abstained
+    none = service.answer("what are the 2030 actions")
+    assert none.abstained and "none of the actions asked about is due in either" in none.text
 
 
 def test_a_question_asking_two_due_years_lists_the_actions_due_in_each(knowledge_base, embedder):

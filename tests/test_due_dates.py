@@ -79,6 +79,9 @@ def test_an_explicit_year_wins_over_a_relative_one():
         ("which 24/25 actions were due last year?", "2021/22"),
         ("which 22/23 actions are due in 2024?", "2024-01-01..2024-12-31"),
         ("what 2023/24 actions are there for 2025?", "2025-01-01..2025-12-31"),
+        # A calendar year naming the rows, the other way round ("which 2023 actions are due in 22/23?", a trial's).
+        ("which 2023 actions are due in 22/23?", "2023-01-01..2023-12-31"),
+        ("are any of the 2024 ones due in 23/24?", "2024-01-01..2024-12-31"),
         # The financial year's own years are no calendar year asked, nor is one without a financial year beside it.
         ("which actions are due in 2022/23?", None),
         ("which actions are due in 2023 to 2024?", None),

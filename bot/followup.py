@@ -653,6 +653,10 @@ def resolve(
             # "when's it meeting next?" after "what did the quality committee decide on the CHC appeals policy?": a
             # body meets and is chaired, so "it" is the committee that decided, not the policy (a trial).
             subject = subject_of(last.question, of_a_meeting_body=True)
+            if subject == asked_about and not MEETING_BODY_WORDS & set(_words(subject.lower())) and (body := _body_answering_who(last)):
+                # "whos on it?" after "who oversees delivery of the phm roadmap?": the body the answer named as doing it
+                # (a trial's had asked who is on the delivery).
+                subject = body
             if (
                 subject == asked_about and sense is not None and not _MEETING_BODY_NAMED.search(last.question)
                 and not _ABOUT_AFTER_A_VERB.search(last.question)  # "what did the qsrm say about the cancer alliance?"
@@ -1567,20 +1571,23 @@ def _names_what_was_said(message: str, last: Turn) -> bool:
 # "patients", the subject read off that question; a re-review put them back: without them "and the status?" was read
 # as an ellipsis, "how many patients were status over 104 weeks?".)
 _MEASURE_WORDS = frozenset(
-    """figure figures number numbers total rate percentage target trajectory amount cost deadline timescale trend baseline
-    forecast variance position status progress level breakdown data""".split()
+    """figure figures number numbers total rate percentage target trajectory amount cost costs deadline timescale trend
+    baseline forecast variance position status progress level breakdown data budget funding""".split()
 )
-_MEASURE_QUALIFIERS = frozenset("actual actuals exact current real overall precise full final latest".split())
+# Words saying which of a measure ("the actual figure", "annual costs?", "target year?"); a year alone is no measure.
+_MEASURE_QUALIFIERS = frozenset("actual actuals exact current real overall precise full final latest annual yearly year".split())
 
 
 def _asks_its_measure(message: str) -> bool:
     """ "whats the actual figure?", "and the target?": "the" and at most two words of
     its own, all words for a measure, point back at what the last turn was about as "its" would. A message
-    naming anything else ("what's the total carbon footprint?") stands alone."""
+    naming anything else ("what's the total carbon footprint?") stands alone. A measure typed alone, "annual costs?" or
+    "target year?", points back as well: it names nothing to ask it of (a trial's "annual costs?" after the PHM posts'
+    funding had been asked alone, and answered with the Green Plan's annual carbon account)."""
     words = [w.lower().strip("'’") for w in _words(message)]
     content = [w for w in words if w not in _FUNCTION_WORDS and w not in _POINTING_BACK]
     return (
-        "the" in words
+        ("the" in words or len(content) == len(words))
         and 0 < len(content) <= MAX_WORDS_NAMING_WHAT_WAS_SAID
         and all(w in _MEASURE_WORDS or w in _MEASURE_QUALIFIERS for w in content)
         and any(w in _MEASURE_WORDS for w in content)
@@ -1741,8 +1748,9 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False, sense: W
     if sense is not None and not kind_of and (alike := _words_most_like(question, bare, sense)):
         return _replace_word(question, alike, bare) + "?", bare
     head = _content_words(_LEADING_FRAME.sub("", question))
+    things = [word for word in head if word.lower() not in _MEASURE_WORDS]  # "variance" is what is asked of the thing
     if head:
-        return _replace_word(question, head[0], bare) + "?", bare
+        return _replace_word(question, (things or head)[0], bare) + "?", bare
     return f"{question} {bare}?", bare
 
 
@@ -1796,8 +1804,10 @@ def _words_most_like(question: str, fragment: str, sense: WordSense) -> str | No
     # A word for a measure ("target", "rate") is what is asked of the thing, not the thing another takes the place of,
     # unless the fragment is one: "and for desflurane?" after "what is the net zero target?" had asked "what is the
     # desflurane?" (a re-review).
+    # When a measure is all that can be compared, the thing is a word that cannot be (initials typed in lower case: "and
+    # prescribing?" after "chc variance at m3" had asked "chc prescribing at m3"); the caller takes it.
     if not all(word.lower() in _MEASURE_WORDS for word in _words(fragment)):
-        scored = [found for found in scored if found[1][found[2]][0].lower() not in _MEASURE_WORDS] or scored
+        scored = [found for found in scored if found[1][found[2]][0].lower() not in _MEASURE_WORDS]
     if not scored:
         return None
     best, run, position = max(scored, key=lambda found: found[0])
@@ -2131,10 +2141,29 @@ def subject_of(question: str, of_a_meeting_body: bool = False, of_a_document: bo
 # anything, so "meet" asks a meeting only when it ends the message or a time or place follows it ("meet again",
 # "meet monthly", "meeting next", "meet in ...").
 _ASKS_OF_A_MEETING_BODY = re.compile(
-    r"\b(?:chair(?:s|ed|ing)?|sits?\s+on|who(?:['’]s|\s+is|\s+are)\s+on|members\b(?!\s+of\b)"
+    r"\b(?:chair(?:s|ed|ing)?|sits?\s+on|who(?:['’]?s|\s+is|\s+are)\s+on|members\b(?!\s+of\b)|reports?\s+(?:in)?to\b"
     r"|(?:meet(?:s|ing)?|met)(?=\s*(?:[?.!]|$)|\s+(?:next|again|last|monthly|weekly|quarterly|regularly|often|every|in|at|on|how)\b))",
     re.IGNORECASE,
 )
+
+
+# A body named in a quote: capitalised words of its name, the last a word for a body ("The PHM Board", "the Clinical
+# Quality and Governance Committee"); "and" and "of" may join them.
+_BODY_IN_A_QUOTE = re.compile(
+    rf"\b(?:[A-Z][\w&'’-]*\s+(?:(?:and|of|for)\s+)?){{1,6}}(?:{'|'.join(sorted(w.capitalize() for w in MEETING_BODY_WORDS if w.islower() and len(w) > 3))})\b"
+)
+
+
+def _body_answering_who(last: Turn) -> str | None:
+    """The body a "who" question's answer names first, when the question named none ("who oversees delivery of the phm
+    roadmap?": "The PHM Board"); None otherwise, or after a decline."""
+    if last.abstained or not OPENS_WITH_WHO.match(last.question) or _MEETING_BODY_NAMED.search(last.question):
+        return None
+    for cited in last.citations[:1]:
+        if named := _BODY_IN_A_QUOTE.search(cited.quote):
+            name = named.group()
+            return f"the {name[4:]}" if name.startswith("The ") else name
+    return None
 
 
 def _meeting_named(question: str, sense: WordSense) -> str | None:

@@ -2630,3 +2630,20 @@ def test_how_many_in_a_theme_due_year_or_lead_after_a_listing_counts_its_rows_th
     due = answerer.answer("what's due in 23/24?", ())
     icp = sum(1 for row in service.kb.actions if row.lead == "ICP" and row.due == "23/24")
     assert answerer.answer("how many for icp?", due.history).answer.text.startswith(f"{icp} actions are led by ICP and due in 2023/24")
+
+
+async def test_a_measure_alone_a_swapped_line_and_the_body_answering_who_follow_the_conversation(service):
+    """A trial (7 December 2026): "annual costs?" after the PHM posts' funding was asked alone and answered with the
+    Green Plan's annual carbon account; "and mental health?" after "chc variance at m3" asked "chc mental health at m3"
+    (the measure swapped, not the budget line typed in lower case); "what does it report into" after "who oversees
+    delivery of the phm roadmap" asked what the delivery reports into, where "it" is the PHM Board the answer named."""
+    conversation = Conversation(service)
+    await conversation.respond("how much funding is there for the phm posts?", "terminal:posts")
+    costs = await conversation.respond("annual costs?", "terminal:posts")
+    assert "£560k annual costs" in costs.text and "carbon account" not in costs.text, costs.text[:300]
+    await conversation.respond("chc variance at m3", "terminal:finance")
+    line = await conversation.respond("and mental health?", "terminal:finance")
+    assert line.text.startswith("Mental Health & LD 54,953 54,109 844"), line.text[:200]
+    await conversation.respond("who oversees delivery of the phm roadmap", "terminal:phm")
+    reports = await conversation.respond("what does it report into", "terminal:phm")
+    assert "The PHM Board reports into the Population Health Inequalities and Prevention Programme Board" in reports.text, reports.text[:300]

@@ -610,6 +610,8 @@ def resolve(
         return Resolution(FollowUpKind.ELLIPSIS, with_breakdown(last, breakdown), inserted=breakdown, subject=subject_of(last.question))
     if _only_a_slot(message, last):
         message = f"and {message}"  # "april?", "geh?", "52 weeks?": what "and in april?" asks (a second trial)
+    elif (at_that_time := _measure_at_the_time_before(message, last)) is not None:
+        return Resolution(FollowUpKind.ELLIPSIS, at_that_time, inserted=message.strip(" ?!."), subject=subject_of(at_that_time))
     ellipsis = _ELLIPSIS_CUE.match(message)
     fragment = _without_trailing_frame(message[ellipsis.end() :].strip(" ?!."), last.question) if ellipsis else ""
     fills_slot = any(slot.search(fragment) and slot.search(last.question) for slot in _TIMES)
@@ -763,6 +765,30 @@ def _only_a_slot(message: str, last: Turn) -> bool:
         return measure_unit(last.question) == unit
     times = (*_TIMES, _MONTH_MAYBE_DATED, _QUARTER_OF_YEAR)
     return any(slot.fullmatch(placed) for slot in times) or placed.lower() in _KNOWN_PLACES or _relative_time(placed)
+
+
+# A measure named alone, by its number, in at most this many words ("52 week breaches?", "2ww performance?"). Set by hand.
+MAX_MEASURE_FRAGMENT_WORDS = 4
+
+
+def _measure_at_the_time_before(message: str, last: Turn) -> str | None:
+    """A measure named by its number and nothing else ("52 week breaches?") after a question asked of a time ("rtt 18wk
+    incomplete perf apr 22"): that measure at that time, "52 week breaches in apr 22?" (a trial's was asked alone, with
+    no month, and declined). None for a message naming a time, opening on a preposition, asking a question of its own
+    or pointing back, and after a listing of actions."""
+    fragment = message.strip(" ?!.")
+    words = _words(fragment)
+    if last.action_filter is not None or not 0 < len(words) <= MAX_MEASURE_FRAGMENT_WORDS or measure_unit(fragment) is None:
+        return None
+    if _OPENS_A_QUESTION.match(fragment) or _ELLIPSIS_CUE.match(fragment) or {w.lower() for w in words} & _POINTING_BACK:
+        return None
+    if _SLOT_PREPOSITION.sub("", fragment, count=1) != fragment:
+        return None  # "in 2 weeks?" is a time from now, no measure
+    times = (_MONTH_MAYBE_DATED, *_TIMES)
+    if any(slot.search(fragment) for slot in times):
+        return None
+    asked = next((found for slot in times if (found := slot.search(last.question))), None)
+    return f"{fragment} in {asked.group()}?" if asked is not None else None
 
 
 def _relative_time(fragment: str) -> bool:

@@ -542,9 +542,10 @@ def test_a_message_that_is_only_a_slot_fills_it_as_an_ellipsis_would(service):
     assert resolve("52 weeks?", asked("104 week waits?")).question == "52 week waits?"
     assert resolve("and the 62-day?", asked("cancer 31 day performance in april")).question == "cancer 62 day performance in april?"
     assert resolve("april?", ()).kind is FollowUpKind.STANDALONE  # nothing before it to fill
-    # Another unit names another measure, asked alone (a review: "cancer 2 62 days wait performance in april?").
-    for question, other in (("cancer 2 week wait performance in april", "62 days?"), ("a&e 4 hour performance", "52 weeks?")):
-        assert resolve(other, asked(question)).kind is FollowUpKind.STANDALONE, other
+    # Another unit names another measure, not a slot of this one (a review: "cancer 2 62 days wait performance in
+    # april?"): asked alone, or at the time the question before asked (``_measure_at_the_time_before``).
+    assert resolve("52 weeks?", asked("a&e 4 hour performance")).kind is FollowUpKind.STANDALONE
+    assert resolve("62 days?", asked("cancer 2 week wait performance in april")).question == "62 days in april?"
     # A time with its year (a review's).
     assert resolve("april 2021?", asked("a&e 4 hour performance in april 2022")).question == "a&e 4 hour performance in april 2021?"
     # With a preposition before it (a third trial's "in april 2021?" had been asked alone, and answered with May's attendances).
@@ -2647,3 +2648,15 @@ async def test_a_measure_alone_a_swapped_line_and_the_body_answering_who_follow_
     await conversation.respond("who oversees delivery of the phm roadmap", "terminal:phm")
     reports = await conversation.respond("what does it report into", "terminal:phm")
     assert "The PHM Board reports into the Population Health Inequalities and Prevention Programme Board" in reports.text, reports.text[:300]
+
+
+async def test_a_measure_named_by_its_number_alone_is_asked_at_the_time_asked_before(service):
+    """A trial: "52 week breaches?" after "rtt 18wk incomplete perf apr 22" was asked alone, with no month, and declined.
+    It is the measure at the month the question before asked; "how many 52 week breaches?" alone, naming no month, is
+    answered with the latest month of the row whose label holds every word of it (it had been declined at 0.36)."""
+    conversation = Conversation(service)
+    await conversation.respond("rtt 18wk incomplete perf apr 22", "terminal:rtt")
+    breaches = await conversation.respond("52 week breaches?", "terminal:rtt")
+    assert breaches.text.startswith("RTT > 52 weeks breaches - Incomplete Pathways (Snapshot): April 2022 5,484 (target 0) [1]"), breaches.text[:200]
+    alone = await Conversation(service).respond("how many 52 week breaches?", "terminal:alone")
+    assert alone.text.startswith("RTT > 52 weeks breaches - Incomplete Pathways (Snapshot): April 2022 5,484"), alone.text[:200]

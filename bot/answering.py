@@ -123,7 +123,13 @@ from bot.tables import (
     table_answer,
 )
 from index import word_meaning
-from index.due_dates import ROWS_NAMED_AFTER_A_YEAR, calendar_year_due, financial_year_label, financial_year_of, without_deadline
+from index.due_dates import (
+    ROWS_NAMED_AFTER_A_YEAR,
+    calendar_year_due,
+    financial_year_label,
+    financial_year_of,
+    without_deadline,
+)
 from index.embedder import TextEmbedder
 from index.records import Citation, SourceHint
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher

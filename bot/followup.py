@@ -1132,7 +1132,8 @@ def _about_listing(
     # "who leads them?", "and when are those due?": the same rows, asked about one of their columns, as is a column
     # asked with no word of its own ("who leads?", "when due?"; a trial's "who leads?" had been declined);
     # "who leads those due in 24/25?" narrows them first (a lead, due year or scope it names; not its words).
-    column_alone = not _words_of_its_own(message)
+    own = _words_of_its_own(message)
+    column_alone = not (own if detail is not ActionDetail.THEME else [w for w in own if w not in _WORDS_ASKING_THEMES])
     if not detail or not (_LISTED_ROWS & set(_words(message.lower())) or column_alone):
         return None
     if _names_its_own_actions(message, parse_actions):
@@ -1340,6 +1341,10 @@ def _words_of_its_own(text: str) -> list[str]:
     item on the agenda?"."""
     return [w for w in _words(text.lower()) if w not in _FUNCTION_WORDS and w not in _ABOUT_A_ROW and w not in _POINTING_BACK]
 
+
+# Words asking which themes the listed rows are in, beside "theme": "which theme has the most?" after "how many actions are
+# in the green plan" (a trial's had been put to the documents alone, and declined). English, set by hand.
+_WORDS_ASKING_THEMES = frozenset("theme themes most fewest least biggest largest smallest many".split())
 
 # Pronouns that stand for the rows of a listing.
 _LISTED_ROWS = frozenset("it its they them their those these that ones".split())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -2660,3 +2661,14 @@ async def test_a_measure_named_by_its_number_alone_is_asked_at_the_time_asked_be
     assert breaches.text.startswith("RTT > 52 weeks breaches - Incomplete Pathways (Snapshot): April 2022 5,484 (target 0) [1]"), breaches.text[:200]
     alone = await Conversation(service).respond("how many 52 week breaches?", "terminal:alone")
     assert alone.text.startswith("RTT > 52 weeks breaches - Incomplete Pathways (Snapshot): April 2022 5,484"), alone.text[:200]
+
+
+async def test_which_theme_has_the_most_after_a_listing_counts_the_listed_rows_by_theme(service):
+    """A trial: "which theme has the most" after "how many actions are in the green plan" was put to the documents alone
+    and declined. It asks the themes of the rows listed: the Green Plan's, counted by theme, the most first."""
+    conversation = Conversation(service)
+    await conversation.respond("how many actions are in the green plan", "terminal:themes")
+    themes = (await conversation.respond("which theme has the most", "terminal:themes")).text.splitlines()[0]
+    green_plan = Counter(row.theme for row in service.kb.actions if row.source == "cw-ics-green-plan")
+    (top, count), = green_plan.most_common(1)
+    assert f"Themes ({len(green_plan)}): {top} ({count})," in themes, themes

@@ -2266,7 +2266,10 @@ def _with_subject_once(message: str, subject: str) -> str:
         match = found.get(word)
         if match is None:
             continue
-        if word in {"that", "this", "those", "these"} and _next_word_is_noun(message, match.end()):
+        # After "do", the word pointing back is what does something: "how does that compare ...", "did this happen"
+        # (a trial's had become "how does the compare to ...", the verb taken for a noun "that" was said of).
+        does = re.search(r"\b(?:do|does|did)\s+$", message[: match.start()], re.IGNORECASE)
+        if word in {"that", "this", "those", "these"} and not does and _next_word_is_noun(message, match.end()):
             return f"{message[: match.start()]}the{message[match.end() :].rstrip(' ?')} ({subject})?"
         replacement = f"{subject}'s" if word in {"its", "their"} else subject
         if re.search(r"\bof\s+$", message[: match.start()]) and not re.match(rf"{_DETERMINER}\b", subject, re.IGNORECASE):

@@ -2672,3 +2672,13 @@ async def test_which_theme_has_the_most_after_a_listing_counts_the_listed_rows_b
     green_plan = Counter(row.theme for row in service.kb.actions if row.source == "cw-ics-green-plan")
     (top, count), = green_plan.most_common(1)
     assert f"Themes ({len(green_plan)}): {top} ({count})," in themes, themes
+
+
+def test_a_word_pointing_back_after_do_is_what_does_something_not_a_determiner():
+    """A trial: "how does that compare to midlands and england" after the A&E 4 hour performance became "how does the
+    compare to midlands and england (...)", "compare" taken for a noun "that" was said of."""
+    resolved = resolve("how does that compare to midlands and england", asked("whats the a&e 4hr performance for may 22?"))
+    assert resolved.question == "how does a&e 4hr performance for may 22 compare to midlands and england"
+    # A noun after "that" elsewhere still keeps it: "can gb members go to that meeting" asks of the meeting.
+    kept = resolve("can gb members go to that meeting", asked("when does the audit committee meet?"))
+    assert kept.question.startswith("can gb members go to the meeting (")

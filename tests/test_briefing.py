@@ -29,6 +29,7 @@ from bot.briefing.clauses import (
     points_ahead,
     runs_form_fields,
     shown_as_a_point,
+    stands_on_the_sentence_before,
     tidy,
     trim_to_clauses,
     week_commencing_months,
@@ -591,6 +592,18 @@ def test_a_point_the_next_sentence_carries_on_is_quoted_with_it(briefings, knowl
     assert continues_previous("You recognised this risk and described the actions in place to mitigate.")
     assert continues_previous("These budgets reflect the revised financial plan submission on 20th June 2022.")
     assert not continues_previous("Issues remain with turnover and retention rates.")
+
+
+def test_a_point_whose_subject_the_sentence_before_names_is_quoted_with_it(writer, knowledge_base):
+    """A trial's food waste briefing had "It has evolved from the work carried out by Feeding Coventry ..." and "They
+    also provides healthy choices ..." as points: half a claim each, the network and the Trust named only before them.
+    Each point leaning on the sentence before is quoted with it, or left out; the expletive "it" leans on nothing."""
+    points = [p.text for p in writer.write("food waste").points]
+    assert points
+    assert not [p for p in points if stands_on_the_sentence_before(p)], points
+    assert any(p.startswith("The Coventry Food Network (CFN)") and "It has evolved from the work carried out by Feeding Coventry" in p for p in points), points
+    assert stands_on_the_sentence_before("It has evolved from the work carried out by Feeding Coventry.")
+    assert not stands_on_the_sentence_before("It is expected that this will reduce the waiting list.")
 
 
 def test_the_same_topic_gets_the_same_briefing_on_every_start(corpus_kb_dir):

@@ -397,6 +397,17 @@ _DEMONSTRATIVE_SUBJECT = re.compile(
 )
 
 
+# "It" opening a sentence stands for something the one before named ("It has evolved from the work carried out by Feeding
+# Coventry ..."), unless it is the "it" of "It is expected that ...", "It was agreed to ...", which stands for nothing.
+_IT_STANDS_FOR_SOMETHING = re.compile(r"^It\s+(?!(?:is|was|will|would|has\s+been|had\s+been|remains|seems|appears|may|might|should|must)\b)")
+
+
+def stands_on_the_sentence_before(text: str) -> bool:
+    """A sentence whose subject is said in the one before: "They also provides ...", "It has evolved from ..." (a
+    trial's food waste briefing had both as points, each half a claim)."""
+    return leans_on_previous(text) or bool(_IT_STANDS_FOR_SOMETHING.match(text))
+
+
 def needs_the_sentence_before(text: str) -> bool:
     """A sentence that cannot head a briefing alone: it leans on the one before (``leans_on_previous``), or a
     demonstrative in its first words stands for something said there."""

@@ -44,6 +44,7 @@ from bot.briefing.clauses import (
     reports_a_question,
     runs_form_fields,
     shown_as_a_point,
+    stands_on_the_sentence_before,
 )
 from bot.briefing.next_steps import NextAction, action_texts, actions_on, document_actions, nearest
 from bot.briefing.selection import FEATURES, Feature, SelectionWeights, load_weights
@@ -428,6 +429,26 @@ class BriefingWriter:
         page = collapse_whitespace(self.kb.page_text(candidate.slug, candidate.page))
         return whole if collapse_whitespace(whole) in page and not refers_elsewhere(whole) else quote
 
+    def _with_what_it_stands_on(self, candidate: Candidate, own: str, quote: str) -> str | None:
+        """A point whose subject the sentence before names ("It has evolved from the work carried out by Feeding Coventry
+        ...") with that sentence before it, as far as MAX_LIST_POINT_CHARS and verbatim on the page; None when the sentence
+        before cannot be quoted with it (another page, leaning itself, too long): half a claim is no point. ``own``: the
+        quote of the candidate's sentence alone; ``quote``, that with its list."""
+        text = candidate.text.strip()
+        if not stands_on_the_sentence_before(own) or not text.startswith(own.strip()):
+            return quote
+        sentence_id = candidate.sentence_id
+        if sentence_id == 0:
+            return None
+        slug, before = self.kb.sentences[sentence_id - 1]
+        if slug != candidate.slug or before.page != candidate.page or stands_on_the_sentence_before(before.text.strip()):
+            return None
+        joined = f"{before.text.strip()} {quote}"
+        page = collapse_whitespace(self.kb.page_text(candidate.slug, candidate.page))
+        if len(joined) > MAX_LIST_POINT_CHARS or collapse_whitespace(joined) not in page or refers_elsewhere(joined):
+            return None
+        return joined
+
     def _continued_by(self, sentence_id: int) -> bool:
         """The next sentence on the page carries this one on ("... increased ambulance handover delays."
         "You recognised this risk and described the actions ..."), so a point quotes both."""
@@ -541,7 +562,9 @@ class BriefingWriter:
         pool = list(zip(ranked, strength)) if not thin else [(c, p) for c, p in zip(ranked, strength) if c.relevance >= RELEVANT or c.sentence_id in gathered.answered_by]
         # One more than the points: the headline is taken from them and not repeated as a point.
         points_pool = [(c, p) for c, p in pool if c.sentence_id in on_topic]
-        chosen = _choose_points([c for c, _ in points_pool], terms, [p for _, p in points_pool], MAX_POINTS + 1, self._with_its_list)
+        chosen = _choose_points(
+            [c for c, _ in points_pool], terms, [p for _, p in points_pool], MAX_POINTS + 1, self._with_its_list, self._with_what_it_stands_on
+        )
         ledger = _Ledger(self.service)
         headline = _headline(chosen, ranked, terms, thin)
         if headline is not None:
@@ -637,10 +660,12 @@ def _choose_points(
     strength: list[float],
     limit: int = MAX_POINTS,
     whole: Callable[[Candidate, str], str] | None = None,
+    leaning: Callable[[Candidate, str, str], str | None] | None = None,
 ) -> list[tuple[Candidate, str]]:
     """Up to ``limit`` candidates that stand as a point: a whole claim (no caption, figure
     reference or table debris) not already said by another; ``whole`` completes a quote
-    (a list's introduction with its items).
+    (a list's introduction with its items), and ``leaning`` gives a quote whose subject the sentence before
+    names with that sentence, or None when it cannot (the point is then left out).
 
     The strongest passage of each facet and of each document goes first (a strong one is
     within SEED_SHARE of the best's probability), so a briefing spans the documents and the
@@ -654,6 +679,8 @@ def _choose_points(
     quotable = [(c, q, p) for c, q, p in quotable if q != own[c.sentence_id] or not points_ahead(q)]
     # ... and one its list did not complete stops mid-sentence ("The average wait by Place as of April 2022 are", a trial's).
     quotable = [(c, q, p) for c, q, p in quotable if not ends_unfinished(q)]
+    if leaning is not None:
+        quotable = [(c, joined, p) for c, q, p in quotable if (joined := leaning(c, own[c.sentence_id], q)) is not None]
     if not quotable:
         return []
     strong = [(c, q) for c, q, p in quotable if p >= SEED_SHARE * quotable[0][2]]

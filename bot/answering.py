@@ -125,6 +125,7 @@ from bot.tables import (
 from index import word_meaning
 from index.due_dates import (
     ROWS_NAMED_AFTER_A_YEAR,
+    YEAR_NAMING_ROWS_NOT_AFTER,
     calendar_year_due,
     financial_year_label,
     financial_year_of,
@@ -309,7 +310,7 @@ _CALENDAR_YEAR_TYPED = re.compile(rf"\b{CALENDAR_YEAR}\b(?![/-]\d)")
 # "by" a year is a due date only where what is due comes before it (``index.due_dates.find_due_by_year``): "what
 # actions will get us to net zero by 2040?" names a target year, and the documents answer it (a review).
 _ASKS_FOR_A_YEAR = re.compile(
-    rf"\b(?:due(?:\s+by)?|in|for)\s+(?:fy\s*)?(?:{CALENDAR_YEAR}|\d\d/\d\d)\b|\b{CALENDAR_YEAR}\s+{ROWS_NAMED_AFTER_A_YEAR}", re.IGNORECASE
+    rf"\b(?:due(?:\s+by)?|in|for)\s+(?:fy\s*)?(?:{CALENDAR_YEAR}|\d\d/\d\d)\b|{YEAR_NAMING_ROWS_NOT_AFTER}\b{CALENDAR_YEAR}\s+{ROWS_NAMED_AFTER_A_YEAR}", re.IGNORECASE
 )
 _SENTENCE_MARK = re.compile(r"[.!?]")  # a caption followed by one of these has a sentence of its own
 # "... and when should we hit it?": a part that names its subject only by a word pointing back.

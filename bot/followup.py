@@ -625,7 +625,8 @@ def resolve(
         # "and how many at geh?": the question's frame and a new place or time, "at geh", in the last question.
         fragment = after_frame
     short = len(_words(fragment)) <= tunables.max_ellipsis_words
-    measure = _asks_its_measure(message)  # "and the target?" asks the target of it, not "the target" in a slot
+    # "and the target?" asks the target of it, not "the target" in a slot; "annual costs?" too, but not after a listing.
+    measure = _asks_its_measure(message, bare=last.action_filter is None)
     pointing = (_POINTING_BACK - {"one", "ones"}) & set(_words(fragment.lower()))
     if ellipsis and fragment and (short or fills_slot) and not measure and (not pointing or _relative_time(fragment)):
         question, inserted = with_slot_changed(last, _strip_the_one(fragment), bool(_THE_ONE.match(fragment)), sense)
@@ -773,22 +774,33 @@ MAX_MEASURE_FRAGMENT_WORDS = 4
 
 def _measure_at_the_time_before(message: str, last: Turn) -> str | None:
     """A measure named by its number and nothing else ("52 week breaches?") after a question asked of a time ("rtt 18wk
-    incomplete perf apr 22"): that measure at that time, "52 week breaches in apr 22?" (a trial's was asked alone, with
-    no month, and declined). None for a message naming a time, opening on a preposition, asking a question of its own
-    or pointing back, and after a listing of actions."""
+    incomplete perf apr 22"): that measure at that month or quarter, "52 week breaches in apr 22?" (a trial's was asked
+    alone, with no month, and declined). None for a message naming a time, opening on a preposition, asking a question of
+    its own or pointing back; after a listing of actions or a decline; and after a question naming no month or quarter
+    a measure is reported for."""
     fragment = message.strip(" ?!.")
     words = _words(fragment)
     if last.action_filter is not None or not 0 < len(words) <= MAX_MEASURE_FRAGMENT_WORDS or measure_unit(fragment) is None:
         return None
     if _OPENS_A_QUESTION.match(fragment) or _ELLIPSIS_CUE.match(fragment) or {w.lower() for w in words} & _POINTING_BACK:
         return None
-    if _SLOT_PREPOSITION.sub("", fragment, count=1) != fragment:
+    if _SLOT_PREPOSITION.match(fragment):
         return None  # "in 2 weeks?" is a time from now, no measure
-    times = (_MONTH_MAYBE_DATED, *_TIMES)
-    if any(slot.search(fragment) for slot in times):
+    if any(slot.search(fragment) for slot in (_MONTH_MAYBE_DATED, *_TIMES)):
         return None
-    asked = next((found for slot in times if (found := slot.search(last.question))), None)
+    if last.abstained:
+        return None
+    # A month or quarter a measure is reported for, not a day (a meeting's "on 18 may 2022"), a deadline ("by 2040") or a
+    # year alone ("in 2019/20": a year's footprint is no month of the waiting lists; a review's).
+    reported = (found for slot in (MONTH_WITH_YEAR, _MONTH, _QUARTER_OF_YEAR) for found in slot.finditer(last.question))
+    asked = next((found for found in reported if not found.group()[:1].isdigit() and not _NOT_A_REPORTED_TIME.search(last.question[: found.start()])), None)
     return f"{fragment} in {asked.group()}?" if asked is not None else None
+
+
+# Words before a time that make it no month a measure is reported for: a deadline, a day (a meeting's), a span's edge.
+_NOT_A_REPORTED_TIME = re.compile(
+    r"\b(?:by|on|before|after|until|since|from)\s+(?:the\s+)?(?:end\s+of\s+)?$|\b\d{1,2}(?:st|nd|rd|th)?\s+$", re.IGNORECASE
+)
 
 
 def _relative_time(fragment: str) -> bool:
@@ -1133,7 +1145,10 @@ def _about_listing(
     # asked with no word of its own ("who leads?", "when due?"; a trial's "who leads?" had been declined);
     # "who leads those due in 24/25?" narrows them first (a lead, due year or scope it names; not its words).
     own = _words_of_its_own(message)
-    column_alone = not (own if detail is not ActionDetail.THEME else [w for w in own if w not in _WORDS_ASKING_THEMES])
+    # "which theme has the most?" asks the themes of the rows listed, unless they are of one theme (a review's "which
+    # theme has the most overdue?" after the water actions had said all 4 are in Water): asked of the table then.
+    of_the_rows = detail is ActionDetail.THEME and not last.action_filter.theme
+    column_alone = not (own if not of_the_rows else [w for w in own if w not in _WORDS_ASKING_THEMES])
     if not detail or not (_LISTED_ROWS & set(_words(message.lower())) or column_alone):
         return None
     if _names_its_own_actions(message, parse_actions):
@@ -1609,16 +1624,17 @@ _MEASURE_WORDS = frozenset(
 _MEASURE_QUALIFIERS = frozenset("actual actuals exact current real overall precise full final latest annual yearly year".split())
 
 
-def _asks_its_measure(message: str) -> bool:
+def _asks_its_measure(message: str, bare: bool = False) -> bool:
     """ "whats the actual figure?", "and the target?": "the" and at most two words of
     its own, all words for a measure, point back at what the last turn was about as "its" would. A message
-    naming anything else ("what's the total carbon footprint?") stands alone. A measure typed alone, "annual costs?" or
-    "target year?", points back as well: it names nothing to ask it of (a trial's "annual costs?" after the PHM posts'
-    funding had been asked alone, and answered with the Green Plan's annual carbon account)."""
+    naming anything else ("what's the total carbon footprint?") stands alone. With ``bare``, a measure typed alone with
+    the word saying which, "annual costs?" or "target year?", points back as well: it names nothing to ask it of (a
+    trial's "annual costs?" after the PHM posts' funding had been asked alone, and answered with the Green Plan's annual
+    carbon account); a word alone ("funding?", "data?") may be a new subject (a review's)."""
     words = [w.lower().strip("'’") for w in _words(message)]
     content = [w for w in words if w not in _FUNCTION_WORDS and w not in _POINTING_BACK]
     return (
-        ("the" in words or len(content) == len(words))
+        ("the" in words or (bare and len(content) == len(words) == MAX_WORDS_NAMING_WHAT_WAS_SAID))
         and 0 < len(content) <= MAX_WORDS_NAMING_WHAT_WAS_SAID
         and all(w in _MEASURE_WORDS or w in _MEASURE_QUALIFIERS for w in content)
         and any(w in _MEASURE_WORDS for w in content)
@@ -2180,21 +2196,20 @@ _ASKS_OF_A_MEETING_BODY = re.compile(
 
 # A body named in a quote: capitalised words of its name, the last a word for a body ("The PHM Board", "the Clinical
 # Quality and Governance Committee"); "and" and "of" may join them.
+# Initials for a body ("ICB", "CCG") are left out: an organisation, not a body that meets by that word alone.
+_BODY_WORDS_WRITTEN = "|".join(sorted(word.capitalize() for word in MEETING_BODY_WORDS if len(word) > 3))
 _BODY_IN_A_QUOTE = re.compile(
-    rf"\b(?:[A-Z][\w&'’-]*\s+(?:(?:and|of|for)\s+)?){{1,6}}(?:{'|'.join(sorted(w.capitalize() for w in MEETING_BODY_WORDS if w.islower() and len(w) > 3))})\b"
+    rf"\b(?:The\s+)?(?P<name>(?:(?!The\b)[A-Z][\w&'’-]*\s+(?:(?:and|of|for)\s+)?){{1,6}}(?:{_BODY_WORDS_WRITTEN}))\b"
 )
 
 
 def _body_answering_who(last: Turn) -> str | None:
     """The body a "who" question's answer names first, when the question named none ("who oversees delivery of the phm
     roadmap?": "The PHM Board"); None otherwise, or after a decline."""
-    if last.abstained or not OPENS_WITH_WHO.match(last.question) or _MEETING_BODY_NAMED.search(last.question):
+    if last.abstained or not last.citations or not OPENS_WITH_WHO.match(last.question) or _MEETING_BODY_NAMED.search(last.question):
         return None
-    for cited in last.citations[:1]:
-        if named := _BODY_IN_A_QUOTE.search(cited.quote):
-            name = named.group()
-            return f"the {name[4:]}" if name.startswith("The ") else name
-    return None
+    named = _BODY_IN_A_QUOTE.search(last.citations[0].quote)  # "The Committee" alone names none
+    return f"the {named['name']}" if named else None
 
 
 def _meeting_named(question: str, sense: WordSense) -> str | None:
@@ -2266,9 +2281,10 @@ def _with_subject_once(message: str, subject: str) -> str:
         match = found.get(word)
         if match is None:
             continue
-        # After "do", the word pointing back is what does something: "how does that compare ...", "did this happen"
-        # (a trial's had become "how does the compare to ...", the verb taken for a noun "that" was said of).
-        does = re.search(r"\b(?:do|does|did)\s+$", message[: match.start()], re.IGNORECASE)
+        # After "do", the word pointing back is what does something when a verb follows it: "how does that compare to
+        # ...", "did this happen?" (a trial's had become "how does the compare to ...", the verb taken for a noun "that"
+        # was said of); "does that meeting start at 2?" and "did that report say ..." still say it of a noun (a review).
+        does = re.search(r"\b(?:do|does|did)\s+$", message[: match.start()], re.IGNORECASE) and _a_verb_follows(message, match.end())
         if word in {"that", "this", "those", "these"} and not does and _next_word_is_noun(message, match.end()):
             return f"{message[: match.start()]}the{message[match.end() :].rstrip(' ?')} ({subject})?"
         replacement = f"{subject}'s" if word in {"its", "their"} else subject
@@ -2276,6 +2292,20 @@ def _with_subject_once(message: str, subject: str) -> str:
             replacement = f"the {replacement}"  # "any of them" -> "any of the breaches on ..."
         return message[: match.start()] + replacement + message[match.end() :]
     return f"{message.rstrip(' ?')} ({subject})?"
+
+
+# Verbs "does that ..." asks with most ("does that include GEH?"). English, set by hand.
+_VERBS_AFTER_DOES_THAT = frozenset("compare include mean affect cover apply change happen work count matter relate".split())
+_PREPOSITION_OR_END = re.compile(r"\s*(?:$|[?.!]|(?:to|with|for|on|in|at|against|from|by|into)\b)", re.IGNORECASE)
+
+
+def _a_verb_follows(message: str, position: int) -> bool:
+    """The word after ``position`` is a verb: one of _VERBS_AFTER_DOES_THAT, or a word a preposition or the message's
+    end follows ("did that happen?", "how does that stack up against ..."), where a noun would be followed by its verb."""
+    following = re.match(r"\s+([A-Za-z]+)", message[position:])
+    if following is None:
+        return False
+    return following.group(1).lower() in _VERBS_AFTER_DOES_THAT or bool(_PREPOSITION_OR_END.match(message, following.end() + position))
 
 
 def _next_word_is_noun(message: str, position: int) -> bool:

@@ -57,13 +57,16 @@ _RELATIVE_YEARS = (
 # A year told from today, in words, by how many years it is after this one: what ``_RELATIVE_YEARS`` reads.
 _YEAR_TOLD_FROM_TODAY = {1: "next year", 0: "this year", -1: "last year"}
 # Rows named after a year, which it is the due of: "the 2024 actions", "which 2023 ones" (a trial's "what are the 2024
-# actions?" had listed all 165). English, set by hand.
-ROWS_NAMED_AFTER_A_YEAR = r"(?:actions?|ones|deliverables)\b"
+# actions?" had listed all 165); not "the 2021 action plan" or "the 2022 action log", a document's year. English, set by hand.
+ROWS_NAMED_AFTER_A_YEAR = r"(?:actions|ones|deliverables)\b"
+# ... and not the end of a span ("the green plan 2022-2025 actions": the plan's years) or a target ("the net zero 2040
+# actions": the year net zero is to be reached, a review's).
+YEAR_NAMING_ROWS_NOT_AFTER = r"(?<![-–/]\s)(?<![-–/])(?<!\bto\s)(?<!\bzero\s)(?<!\bby\s)"
 # A calendar year asked as a due ("due in 2024", "due 2024", "for 2024", "the 2024 actions"), not the first year of a
 # financial year ("in 2023/24", "for 2023 to 2024"). "By 2024" is a deadline (``find_due_by_year``).
 _CALENDAR_YEAR_DUE = re.compile(
     rf"\b(?:due|in|for|during)\s+(?P<year>{CALENDAR_YEAR})\b(?!\s*(?:/|-|\bto\b)\s*\d)"
-    rf"|\b(?P<year_before>{CALENDAR_YEAR})\s+{ROWS_NAMED_AFTER_A_YEAR}",
+    rf"|{YEAR_NAMING_ROWS_NOT_AFTER}\b(?P<year_before>{CALENDAR_YEAR})\s+{ROWS_NAMED_AFTER_A_YEAR}",
     re.I,
 )
 

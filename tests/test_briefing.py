@@ -25,6 +25,7 @@ from bot.briefing.clauses import (
     is_a_run_of_worded_cells,
     is_commitment,
     latest_month_named,
+    needs_the_sentence_before,
     point_quote,
     points_ahead,
     runs_form_fields,
@@ -604,6 +605,13 @@ def test_a_point_whose_subject_the_sentence_before_names_is_quoted_with_it(write
     assert any(p.startswith("The Coventry Food Network (CFN)") and "It has evolved from the work carried out by Feeding Coventry" in p for p in points), points
     assert stands_on_the_sentence_before("It has evolved from the work carried out by Feeding Coventry.")
     assert not stands_on_the_sentence_before("It is expected that this will reduce the waiting list.")
+
+
+def test_no_key_figure_leans_on_the_sentence_before(briefings, writer):
+    """A review: the winter briefing's key figures had "This incorporates £1,100k surplus ...", what it measures said
+    only before it."""
+    written = [*briefings.values(), writer.write("winter")]
+    assert [f.text for b in written for f in b.key_figures if needs_the_sentence_before(f.text)] == []
 
 
 def test_the_same_topic_gets_the_same_briefing_on_every_start(corpus_kb_dir):

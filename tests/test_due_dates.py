@@ -82,6 +82,10 @@ def test_an_explicit_year_wins_over_a_relative_one():
         # A calendar year naming the rows, the other way round ("which 2023 actions are due in 22/23?", a trial's).
         ("which 2023 actions are due in 22/23?", "2023-01-01..2023-12-31"),
         ("are any of the 2024 ones due in 23/24?", "2024-01-01..2024-12-31"),
+        # ... not a document's year, a span's end or a target (a review's).
+        ("what does the 2021 action plan say about 23/24?", None),
+        ("which of the green plan 2022-2025 actions are due in 23/24?", None),
+        ("which net zero 2040 actions are due in 23/24?", None),
         # The financial year's own years are no calendar year asked, nor is one without a financial year beside it.
         ("which actions are due in 2022/23?", None),
         ("which actions are due in 2023 to 2024?", None),

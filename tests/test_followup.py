@@ -2682,3 +2682,27 @@ def test_a_word_pointing_back_after_do_is_what_does_something_not_a_determiner()
     # A noun after "that" elsewhere still keeps it: "can gb members go to that meeting" asks of the meeting.
     kept = resolve("can gb members go to that meeting", asked("when does the audit committee meet?"))
     assert kept.question.startswith("can gb members go to the meeting (")
+
+
+def test_what_the_reviews_found_the_new_follow_up_readings_must_leave_alone():
+    """A review of the readings above: a time that is no month a measure is reported for (a target year, a year alone, a
+    meeting's day, a turn declined) is not carried onto a measure; a noun after "does that" keeps "that" as "the"; a
+    measure word alone ("funding?") may be a new subject, and a measure typed bare after a listing asks nothing of it."""
+    for question in ("how will we reach net zero by 2040?", "what was the carbon footprint in 2019/20?", "what did the governing body approve on 18 may 2022?"):
+        assert resolve("52 week breaches?", asked(question)).kind is FollowUpKind.STANDALONE, question
+    assert resolve("52 week breaches?", asked("rtt 18wk incomplete perf apr 22", abstained=True)).kind is FollowUpKind.STANDALONE
+    target = resolve("how does that target compare to england?", asked("whats the a&e 4hr performance for may 22?"))
+    assert target.question == "how does the target compare to england (a&e 4hr performance for may 22)?"
+    assert resolve("funding?", asked("a&e 4 hour performance in april 2022")).kind is FollowUpKind.STANDALONE
+    assert resolve("annual costs?", asked("how much funding is there for the phm posts?")).kind is FollowUpKind.PRONOUN
+    listed = resolve("annual costs?", asked("what are the water actions?", action_filter=ActionFilter(theme="Water")), parse_due)
+    assert listed.kind is FollowUpKind.STANDALONE and listed.question == "annual costs?"
+
+
+async def test_which_theme_has_the_most_after_one_themes_listing_is_asked_of_the_table(service):
+    """A review: "which theme has the most overdue?" after the water actions said all 4 are in Water; the rows of one
+    theme have no other theme to count, so the question is the table's: every overdue action counted by theme."""
+    conversation = Conversation(service)
+    await conversation.respond("what are the water actions?", "terminal:water")
+    themes = (await conversation.respond("which theme has the most overdue?", "terminal:water")).text.splitlines()[0]
+    assert "All 4 are in Water" not in themes and "Themes (" in themes, themes

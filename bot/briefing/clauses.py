@@ -409,9 +409,9 @@ def stands_on_the_sentence_before(text: str) -> bool:
 
 
 def needs_the_sentence_before(text: str) -> bool:
-    """A sentence that cannot head a briefing alone: it leans on the one before (``leans_on_previous``), or a
-    demonstrative in its first words stands for something said there."""
-    return leans_on_previous(text) or bool(_DEMONSTRATIVE_SUBJECT.match(text))
+    """A sentence that cannot head a briefing alone: its subject is said in the one before
+    (``stands_on_the_sentence_before``), or a demonstrative in its first words stands for something said there."""
+    return stands_on_the_sentence_before(text) or bool(_DEMONSTRATIVE_SUBJECT.match(text))
 
 
 # A quote the text layer cut before its sentence ended: no stop, and a last word no English sentence ends on ("The

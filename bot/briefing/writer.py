@@ -813,6 +813,8 @@ def _key_figures(
             numbers = {measures[clause].values[1]} if clause in measures else measured_figures(clause)
             if not gives_a_value(clause) or numbers <= shown or refers_elsewhere(clause) or is_a_run_of_cells(clause) or gives_thanks(clause):
                 continue
+            if needs_the_sentence_before(clause):
+                continue  # "This incorporates £1,100k surplus ...": what it measures is said before (a review's)
             if per_sentence[candidate.sentence_id] == MAX_FIGURES_PER_SENTENCE or per_page[candidate.slug, candidate.page] == MAX_FIGURES_PER_PAGE:
                 continue
             figures.append((candidate, clause, measures[clause].said() if clause in measures else None))

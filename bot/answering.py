@@ -126,6 +126,7 @@ from index import word_meaning
 from index.due_dates import (
     ROWS_NAMED_AFTER_A_YEAR,
     YEAR_NAMING_ROWS_NOT_AFTER,
+    calendar_year_asked,
     calendar_year_due,
     financial_year_label,
     financial_year_of,
@@ -357,13 +358,16 @@ T = TypeVar("T")
 
 
 def _calendar_year(question: str) -> tuple[str, str, str] | None:
-    """The first calendar year of a question and the two financial years it could mean ("2024": 2023/24 and 2024/25),
-    or None."""
-    year = _CALENDAR_YEAR_TYPED.search(question)
+    """The calendar year a question asks as a due (``calendar_year_asked``: "from the green plan 2022-2025, what are the
+    2024 actions?" asks 2024, a re-review's had listed 2025's), else its first, and the two financial years it could mean
+    ("2024": 2023/24 and 2024/25); None when it names none."""
+    asked = calendar_year_asked(question)
+    typed = _CALENDAR_YEAR_TYPED.search(question)
+    year = str(asked) if asked is not None else typed.group() if typed else None
     if year is None:
         return None
-    start = int(year.group())
-    return year.group(), financial_year_label(start - 1), financial_year_label(start)
+    start = int(year)
+    return year, financial_year_label(start - 1), financial_year_label(start)
 
 
 def page_firsts(followers: list[T], page_of: Callable[[T], tuple[str, int]], best: T) -> list[T]:

@@ -776,14 +776,16 @@ def _measure_at_the_time_before(message: str, last: Turn) -> str | None:
     """A measure named by its number and nothing else ("52 week breaches?") after a question asked of a time ("rtt 18wk
     incomplete perf apr 22"): that measure at that month or quarter, "52 week breaches in apr 22?" (a trial's was asked
     alone, with no month, and declined). None for a message naming a time, opening on a preposition, asking a question of
-    its own or pointing back; after a listing of actions or a decline; and after a question naming no month or quarter
-    a measure is reported for."""
+    its own or pointing back; after a listing of actions or a decline; and after a question naming no measure by its
+    number, or not one month or quarter it is reported for."""
     fragment = message.strip(" ?!.")
     words = _words(fragment)
     if last.action_filter is not None or not 0 < len(words) <= MAX_MEASURE_FRAGMENT_WORDS or measure_unit(fragment) is None:
         return None
-    if _OPENS_A_QUESTION.match(fragment) or _ELLIPSIS_CUE.match(fragment) or {w.lower() for w in words} & _POINTING_BACK:
+    if _ASKS_ANYTHING.search(fragment) or _ELLIPSIS_CUE.match(fragment) or {w.lower() for w in words} & _POINTING_BACK:
         return None
+    if measure_unit(last.question) is None:
+        return None  # a month of a meeting or an event ("who attended the meeting in may 2022?"), no measure's
     if _SLOT_PREPOSITION.match(fragment):
         return None  # "in 2 weeks?" is a time from now, no measure
     if any(slot.search(fragment) for slot in (_MONTH_MAYBE_DATED, *_TIMES)):
@@ -792,11 +794,18 @@ def _measure_at_the_time_before(message: str, last: Turn) -> str | None:
         return None
     # A month or quarter a measure is reported for, not a day (a meeting's "on 18 may 2022"), a deadline ("by 2040") or a
     # year alone ("in 2019/20": a year's footprint is no month of the waiting lists; a review's).
-    reported = (found for slot in (MONTH_WITH_YEAR, _MONTH, _QUARTER_OF_YEAR) for found in slot.finditer(last.question))
-    asked = next((found for found in reported if not found.group()[:1].isdigit() and not _NOT_A_REPORTED_TIME.search(last.question[: found.start()])), None)
-    return f"{fragment} in {asked.group()}?" if asked is not None else None
+    question = without_modal_may(last.question)  # "how may we improve cancer waits?" names no month
+    months = [found for found in _MONTH_MAYBE_DATED.finditer(question) if not _NOT_A_REPORTED_TIME.search(question[: found.start()])]
+    quarters = list(_QUARTER_OF_YEAR.finditer(question))
+    # One month or quarter: a day before the month is a date's (a meeting's "18 may 2022"), and two ("between april and
+    # may 2022") say no one month.
+    if len(months) + len(quarters) != 1 or any(found.group()[:1].isdigit() for found in months):
+        return None
+    return f"{fragment} in {(months or quarters)[0].group()}?"
 
 
+# A question word anywhere in a fragment ("52 week breaches, why?"): a question of its own, no measure alone.
+_ASKS_ANYTHING = re.compile(r"\b(?:what|whats|when|who|whos|why|how|which|where|is|are|was|were|did|does|do)\b", re.IGNORECASE)
 # Words before a time that make it no month a measure is reported for: a deadline, a day (a meeting's), a span's edge.
 _NOT_A_REPORTED_TIME = re.compile(
     r"\b(?:by|on|before|after|until|since|from)\s+(?:the\s+)?(?:end\s+of\s+)?$|\b\d{1,2}(?:st|nd|rd|th)?\s+$", re.IGNORECASE
@@ -1148,7 +1157,10 @@ def _about_listing(
     # "which theme has the most?" asks the themes of the rows listed, unless they are of one theme (a review's "which
     # theme has the most overdue?" after the water actions had said all 4 are in Water): asked of the table then.
     of_the_rows = detail is ActionDetail.THEME and not last.action_filter.theme
-    column_alone = not (own if not of_the_rows else [w for w in own if w not in _WORDS_ASKING_THEMES])
+    asking_themes = [w for w in own if w not in _WORDS_ASKING_THEMES]
+    if detail is ActionDetail.THEME and last.action_filter.theme and not asking_themes and not _ACTIONS_NOUNS & set(own):
+        return _standalone(f"{message.strip(' ?!.')} actions?")  # "which theme has the most?" after one theme: the table's
+    column_alone = not (own if not of_the_rows else asking_themes)
     if not detail or not (_LISTED_ROWS & set(_words(message.lower())) or column_alone):
         return None
     if _names_its_own_actions(message, parse_actions):
@@ -1618,10 +1630,12 @@ def _names_what_was_said(message: str, last: Turn) -> bool:
 # as an ellipsis, "how many patients were status over 104 weeks?".)
 _MEASURE_WORDS = frozenset(
     """figure figures number numbers total rate percentage target trajectory amount cost costs deadline timescale trend
-    baseline forecast variance position status progress level breakdown data budget funding""".split()
+    baseline forecast variance position status progress level breakdown data""".split()
 )
 # Words saying which of a measure ("the actual figure", "annual costs?", "target year?"); a year alone is no measure.
 _MEASURE_QUALIFIERS = frozenset("actual actuals exact current real overall precise full final latest annual yearly year".split())
+# A measure typed bare ("annual costs?") is the measure and the word saying which: two words, no fewer.
+BARE_MEASURE_WORDS = 2
 
 
 def _asks_its_measure(message: str, bare: bool = False) -> bool:
@@ -1634,7 +1648,7 @@ def _asks_its_measure(message: str, bare: bool = False) -> bool:
     words = [w.lower().strip("'’") for w in _words(message)]
     content = [w for w in words if w not in _FUNCTION_WORDS and w not in _POINTING_BACK]
     return (
-        ("the" in words or (bare and len(content) == len(words) == MAX_WORDS_NAMING_WHAT_WAS_SAID))
+        ("the" in words or (bare and len(content) == len(words) == BARE_MEASURE_WORDS))
         and 0 < len(content) <= MAX_WORDS_NAMING_WHAT_WAS_SAID
         and all(w in _MEASURE_WORDS or w in _MEASURE_QUALIFIERS for w in content)
         and any(w in _MEASURE_WORDS for w in content)
@@ -2198,8 +2212,11 @@ _ASKS_OF_A_MEETING_BODY = re.compile(
 # Quality and Governance Committee"); "and" and "of" may join them.
 # Initials for a body ("ICB", "CCG") are left out: an organisation, not a body that meets by that word alone.
 _BODY_WORDS_WRITTEN = "|".join(sorted(word.capitalize() for word in MEETING_BODY_WORDS if len(word) > 3))
+# Not a determiner or a month before a body's name ("This Board", "Our Committee", "May NHSE Board"), and no "for" between
+# its words ("Committee for Governing Body" is two: a re-review's).
+_NOT_IN_A_NAME = rf"(?:The|This|That|These|Those|Our|Their|Its|A|An|Each|Every|Any|All|No|(?i:{MONTH_NAMES}))\b"
 _BODY_IN_A_QUOTE = re.compile(
-    rf"\b(?:The\s+)?(?P<name>(?:(?!The\b)[A-Z][\w&'’-]*\s+(?:(?:and|of|for)\s+)?){{1,6}}(?:{_BODY_WORDS_WRITTEN}))\b"
+    rf"\b(?:The\s+)?(?P<name>(?:(?!{_NOT_IN_A_NAME})[A-Z][\w&'’-]*\s+(?:(?:and|of)\s+)?){{1,6}}(?:{_BODY_WORDS_WRITTEN}))\b"
 )
 
 
@@ -2294,18 +2311,16 @@ def _with_subject_once(message: str, subject: str) -> str:
     return f"{message.rstrip(' ?')} ({subject})?"
 
 
-# Verbs "does that ..." asks with most ("does that include GEH?"). English, set by hand.
-_VERBS_AFTER_DOES_THAT = frozenset("compare include mean affect cover apply change happen work count matter relate".split())
-_PREPOSITION_OR_END = re.compile(r"\s*(?:$|[?.!]|(?:to|with|for|on|in|at|against|from|by|into)\b)", re.IGNORECASE)
+# Verbs "does that ..." asks with ("does that include GEH?", "did that happen?", "how does that stack up?"): none that is
+# also a noun a question says "that" of ("count", "report", "meeting": a re-review's "does that count include GEH?").
+# English, set by hand.
+_VERBS_AFTER_DOES_THAT = frozenset("compare include mean affect cover apply happen matter relate stack differ".split())
 
 
 def _a_verb_follows(message: str, position: int) -> bool:
-    """The word after ``position`` is a verb: one of _VERBS_AFTER_DOES_THAT, or a word a preposition or the message's
-    end follows ("did that happen?", "how does that stack up against ..."), where a noun would be followed by its verb."""
+    """The word after ``position`` is one of _VERBS_AFTER_DOES_THAT."""
     following = re.match(r"\s+([A-Za-z]+)", message[position:])
-    if following is None:
-        return False
-    return following.group(1).lower() in _VERBS_AFTER_DOES_THAT or bool(_PREPOSITION_OR_END.match(message, following.end() + position))
+    return following is not None and following.group(1).lower() in _VERBS_AFTER_DOES_THAT
 
 
 def _next_word_is_noun(message: str, position: int) -> bool:

@@ -59,9 +59,12 @@ _YEAR_TOLD_FROM_TODAY = {1: "next year", 0: "this year", -1: "last year"}
 # Rows named after a year, which it is the due of: "the 2024 actions", "which 2023 ones" (a trial's "what are the 2024
 # actions?" had listed all 165); not "the 2021 action plan" or "the 2022 action log", a document's year. English, set by hand.
 ROWS_NAMED_AFTER_A_YEAR = r"(?:actions|ones|deliverables)\b"
-# ... and not the end of a span ("the green plan 2022-2025 actions": the plan's years) or a target ("the net zero 2040
-# actions": the year net zero is to be reached, a review's).
-YEAR_NAMING_ROWS_NOT_AFTER = r"(?<![-–/]\s)(?<![-–/])(?<!\bto\s)(?<!\bzero\s)(?<!\bby\s)"
+# ... and not the end of a span ("the green plan 2022-2025 actions", "2022 through 2025": the plan's years), the last of
+# a list ("the 2023 and 2024 actions", which this one year would cut to 2024's) or a target ("the net zero 2040 actions":
+# the year net zero is to be reached). Two reviews'.
+YEAR_NAMING_ROWS_NOT_AFTER = (
+    r"(?<![-–/&]\s)(?<![-–/&])(?<!\bto\s)(?<!\bzero\s)(?<!\bby\s)(?<!\band\s)(?<!\bor\s)(?<!\btill\s)(?<!\buntil\s)(?<!\bthrough\s)"
+)
 # A calendar year asked as a due ("due in 2024", "due 2024", "for 2024", "the 2024 actions"), not the first year of a
 # financial year ("in 2023/24", "for 2023 to 2024"). "By 2024" is a deadline (``find_due_by_year``).
 _CALENDAR_YEAR_DUE = re.compile(

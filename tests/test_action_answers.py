@@ -677,3 +677,13 @@ def test_themes_asked_of_the_actions_are_counted_most_first(service):
     assert "Assist member organisations to develop Water Management Plans." in water.text
     # "theme" naming none of the table's ("the recurring theme" of a task and finish group) is asked of the documents.
     assert service.answer("what was the recurring theme from the climate change adaptation task and finish group?").actions is None
+
+
+def test_the_year_listed_is_the_year_asked_of_the_actions(knowledge_base, embedder):
+    """A re-review: "from the green plan 2022-2025, what are the 2024 actions?" listed 2025's, the note reading the span's
+    end; "the 2023 and 2024 actions" had listed 2023's alone (the last year of a list is no due of its own)."""
+    service = AnsweringService(knowledge_base, embedder, today=lambda: date(2026, 12, 7))
+    spanned = service.answer("from the green plan 2022-2025, what are the 2024 actions?")
+    assert "2024 could be 2023/24 or 2024/25" in spanned.text.splitlines()[0], spanned.text[:200]
+    listed = service.answer("what are the 2023 and 2024 actions?")
+    assert not listed.text.startswith("The action table is by financial year, and 2023 could be"), listed.text[:200]

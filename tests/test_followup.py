@@ -2706,3 +2706,22 @@ async def test_which_theme_has_the_most_after_one_themes_listing_is_asked_of_the
     await conversation.respond("what are the water actions?", "terminal:water")
     themes = (await conversation.respond("which theme has the most overdue?", "terminal:water")).text.splitlines()[0]
     assert "All 4 are in Water" not in themes and "Themes (" in themes, themes
+
+
+def test_what_a_re_review_found_the_readings_must_leave_alone_too():
+    """A re-review: "what's the budget?" after A&E performance had been glued to it (budget words had joined the
+    measures); a month carried onto a measure from a question naming no measure ("how may we improve ...", a meeting's
+    "in may 2022"), from two months, or onto a fragment asking a question ("52 week breaches, why?"); "does that count
+    include GEH?" read "count" as a verb; "Committee for Governing Body" and "This Board" read as a body's name."""
+    assert resolve("what's the budget?", asked("what is the A&E 4 hour performance for april 2022?")).kind is FollowUpKind.STANDALONE
+    for question in ("how may we improve cancer waits?", "who attended the governing body meeting in may 2022?", "rtt 18 week performance between april and may 2022"):
+        assert resolve("52 week breaches?", asked(question)).kind is FollowUpKind.STANDALONE, question
+    assert resolve("52 week breaches, why?", asked("rtt 18wk incomplete perf apr 22")).kind is FollowUpKind.STANDALONE
+    counted = resolve("does that count include GEH?", asked("whats the a&e 4hr performance for may 22?"))
+    assert counted.question.startswith("does the count include GEH")
+    stacked = resolve("how does that stack up against england?", asked("whats the a&e 4hr performance for may 22?"))
+    assert stacked.question == "how does a&e 4hr performance for may 22 stack up against england?"
+    for quote, body in (("Monitored by the Committee for Governing Body assurance.", "who chairs the Governing Body?"), ("This Board reports to the ICB.", None)):
+        turn = (Turn("who monitors the corporate risk register?", (CitedPassage("ccg-governing-body-minutes-2022-05", 3, quote),)),)
+        resolved = resolve("who chairs it?", turn)
+        assert (resolved.question == body) if body else "Board" not in resolved.question, resolved.question

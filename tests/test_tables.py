@@ -509,3 +509,14 @@ def test_the_latest_month_is_not_offered_where_no_value_is_asked(service):
     assert "(CYP ASD)" not in answer.text.split("[1]")[0]
     answer = service.answer("why has the dementia diagnosis rate dropped so much?")
     assert "Covid" in answer.text.split("[1]")[0]
+
+
+def test_the_latest_month_of_a_whole_label_answers_only_a_value_of_its_kind(service):
+    """A re-review: with no month asked, a row whose label holds every word of the question answered "how many diagnostic
+    tests?" with the share waiting under 6 weeks, and "how many 52 week breaches will there be?" with April's actual.
+    A count is answered by no percentage, and what will be by no month reported; "how many 52 week breaches?" still is."""
+    answered = service.answer("how many 52 week breaches?")
+    assert answered.text.startswith("RTT > 52 weeks breaches - Incomplete Pathways (Snapshot): April 2022 5,484"), answered.text[:200]
+    for question in ("how many diagnostic tests?", "how many 52 week breaches will there be?"):
+        answer = service.answer(question)
+        assert not answer.text.startswith(("Patients waiting less than 6 weeks", "RTT > 52 weeks breaches")), (question, answer.text[:200])

@@ -63,7 +63,7 @@ from index.text import (
     tokenize,
     with_valid_characters,
 )
-from index.vocabulary import CAPTION, MONTH_NAME, STOPWORDS
+from index.vocabulary import BULLET_GLYPHS, CAPTION, MONTH_NAME, STOPWORDS
 
 RANKED_PER_QUERY = 60  # sentences asked of the shared ranker for the topic, each facet and each aspect
 ASPECT_SOURCES = 10  # the headings of this many best-ranked sentences are candidate aspects
@@ -435,7 +435,9 @@ class BriefingWriter:
         before cannot be quoted with it (another page, leaning itself, too long): half a claim is no point. ``own``: the
         quote of the candidate's sentence alone; ``quote``, that with its list."""
         text = candidate.text.strip()
-        if not stands_on_the_sentence_before(own) or not text.startswith(own.strip()):
+        start = text.find(own.strip())
+        # Only a quote from its sentence's start, a bullet aside ("• This means upskilling staff ...", a re-review's).
+        if not stands_on_the_sentence_before(own) or start < 0 or text[:start].strip(f" {BULLET_GLYPHS}"):
             return quote
         sentence_id = candidate.sentence_id
         if sentence_id == 0:

@@ -124,13 +124,12 @@ from bot.tables import (
 )
 from index import word_meaning
 from index.due_dates import (
-    ROWS_NAMED_AFTER_A_YEAR,
-    YEAR_NAMING_ROWS_NOT_AFTER,
     calendar_year_asked,
     calendar_year_due,
     financial_year_label,
     financial_year_of,
     without_deadline,
+    year_naming_rows,
 )
 from index.embedder import TextEmbedder
 from index.records import Citation, SourceHint
@@ -310,9 +309,12 @@ _CALENDAR_YEAR_TYPED = re.compile(rf"\b{CALENDAR_YEAR}\b(?![/-]\d)")
 # "due in 2024", "due 2023/25": a year the due-date parser could not turn into a financial year.
 # "by" a year is a due date only where what is due comes before it (``index.due_dates.find_due_by_year``): "what
 # actions will get us to net zero by 2040?" names a target year, and the documents answer it (a review).
-_ASKS_FOR_A_YEAR = re.compile(
-    rf"\b(?:due(?:\s+by)?|in|for)\s+(?:fy\s*)?(?:{CALENDAR_YEAR}|\d\d/\d\d)\b|{YEAR_NAMING_ROWS_NOT_AFTER}\b{CALENDAR_YEAR}\s+{ROWS_NAMED_AFTER_A_YEAR}", re.IGNORECASE
-)
+_ASKS_FOR_A_YEAR = re.compile(rf"\b(?:due(?:\s+by)?|in|for)\s+(?:fy\s*)?(?:{CALENDAR_YEAR}|\d\d/\d\d)\b", re.IGNORECASE)
+
+
+def _asks_for_a_year(text: str) -> bool:
+    """A year asked of the actions: as ``_ASKS_FOR_A_YEAR`` writes it, or naming them ("the 2024 actions")."""
+    return bool(_ASKS_FOR_A_YEAR.search(text)) or year_naming_rows(text) is not None
 _SENTENCE_MARK = re.compile(r"[.!?]")  # a caption followed by one of these has a sentence of its own
 # "... and when should we hit it?": a part that names its subject only by a word pointing back.
 _REFERS_BACK = re.compile(r"\b(?:it|its|they|them|their|this|that|these|those|one)\b", re.IGNORECASE)
@@ -626,7 +628,7 @@ class AnsweringService:
         # lost 2024); a deadline typed ("which actions due by 2024/25 are overdue?") is a due read (two reviews).
         overdue = action_filter is not None and action_filter.status == ActionStatus.OVERDUE.value
         due_read = self.actions.due_asked(self.searcher.spelled_as_the_documents(question), self.today()) if overdue else (action_filter.due if action_filter is not None else None)
-        unreadable_year = action_filter is not None and not due_read and _ASKS_FOR_A_YEAR.search(question)
+        unreadable_year = action_filter is not None and not due_read and _asks_for_a_year(question)
         if unreadable_year and action_filter is not None and asks_about_actions(question):
             # "which water actions are due in 2024 and who leads them?": those due in either financial year 2024 could
             # mean, each with its due year, under what it could mean (a new user's trial had got the documents' water
@@ -641,7 +643,7 @@ class AnsweringService:
                 return self.answer_from_table(replace(listed, summary=f"{self._unreadable_year(question)} {listed.summary}"))
             if in_either is not None and either is not None and self._none_overdue_yet(in_either):
                 return self.answer_from_table(either)  # "None of the 83 actions due in 2023/24 or 2024/25 is overdue yet: ..."
-            if all(_REFERS_BACK.search(part) for part in split_question(question) if not _ASKS_FOR_A_YEAR.search(part)):
+            if all(_REFERS_BACK.search(part) for part in split_question(question) if not _asks_for_a_year(part)):
                 text = self._none_due_in_either(question, action_filter)
                 return Answer(text=text, citations=[], abstained=True, trace=["no action due in either financial year"])
         if unreadable_year and len(split_question(question)) < 2:

@@ -625,8 +625,9 @@ def resolve(
         # "and how many at geh?": the question's frame and a new place or time, "at geh", in the last question.
         fragment = after_frame
     short = len(_words(fragment)) <= tunables.max_ellipsis_words
-    # "and the target?" asks the target of it, not "the target" in a slot; "annual costs?" too, but not after a listing.
-    measure = _asks_its_measure(message, bare=last.action_filter is None)
+    # "and the target?" asks the target of it, not "the target" in a slot; "annual costs?" too, but not after a listing
+    # (after a briefing, whose actions are a filter, it asks of the briefing's topic).
+    measure = _asks_its_measure(message, bare=last.action_filter is None or last.points)
     pointing = (_POINTING_BACK - {"one", "ones"}) & set(_words(fragment.lower()))
     if ellipsis and fragment and (short or fills_slot) and not measure and (not pointing or _relative_time(fragment)):
         question, inserted = with_slot_changed(last, _strip_the_one(fragment), bool(_THE_ONE.match(fragment)), sense)
@@ -768,7 +769,8 @@ def _only_a_slot(message: str, last: Turn) -> bool:
     return any(slot.fullmatch(placed) for slot in times) or placed.lower() in _KNOWN_PLACES or _relative_time(placed)
 
 
-# A measure named alone, by its number, in at most this many words ("52 week breaches?", "2ww performance?"). Set by hand.
+# A measure named alone, by its number, in at most this many words ("52 week breaches?", "2ww performance?", "62 day
+# screening performance?"): a longer message names more than a measure. Set by hand.
 MAX_MEASURE_FRAGMENT_WORDS = 4
 
 
@@ -1154,13 +1156,17 @@ def _about_listing(
     # asked with no word of its own ("who leads?", "when due?"; a trial's "who leads?" had been declined);
     # "who leads those due in 24/25?" narrows them first (a lead, due year or scope it names; not its words).
     own = _words_of_its_own(message)
-    # "which theme has the most?" asks the themes of the rows listed, unless they are of one theme (a review's "which
-    # theme has the most overdue?" after the water actions had said all 4 are in Water): asked of the table then.
-    of_the_rows = detail is ActionDetail.THEME and not last.action_filter.theme
-    asking_themes = [w for w in own if w not in _WORDS_ASKING_THEMES]
-    if detail is ActionDetail.THEME and last.action_filter.theme and not asking_themes and not _ACTIONS_NOUNS & set(own):
-        return _standalone(f"{message.strip(' ?!.')} actions?")  # "which theme has the most?" after one theme: the table's
-    column_alone = not (own if not of_the_rows else asking_themes)
+    # "which theme has the most?" (or "... most overdue?") asks the themes of the rows listed, as "which themes are they
+    # in?" does (a trial's, after "how many actions are in the green plan", had been declined). One theme's rows have no
+    # other theme to count: it asks the rows its other constraints hold then (two reviews: after the water actions it had
+    # said all 4 are in Water; asked of the whole table, it had dropped the due year narrowed to before).
+    themes_alone = detail is ActionDetail.THEME and not [w for w in own if w not in _WORDS_ASKING_THEMES]
+    if themes_alone and last.action_filter.theme:
+        added = parse_actions(message)
+        status_named = added.status if added is not None and added.status else last.action_filter.status
+        rows = _overdue_of_listed(replace(last.action_filter, theme=None, status=status_named), last.action_filter, added)
+        return Resolution(FollowUpKind.NARROW, last.question, rows, subject=last.subject, detail=detail)
+    column_alone = not own or themes_alone
     if not detail or not (_LISTED_ROWS & set(_words(message.lower())) or column_alone):
         return None
     if _names_its_own_actions(message, parse_actions):
@@ -1224,8 +1230,8 @@ def _calendar_year_of_words(words: str, added: ActionFilter | None) -> int | Non
     """The calendar year a follow-up to a listing asks as its due ("and in 2024?", "and 2024?", "which of those are due
     in 2025?"), when it asks no other due ("and in May 2024?", "and by 2024?" are months). The listing's reading does
     not take it (a calendar year names two financial years), and the question it was put back into had read it or not
-    by its wording: "and in 2024?" after "show me the 23/24 actions" became "show me the 2024 actions?", all 165, and
-    after "just the ICP ones" lost the lead, as the question kept was the first."""
+    by its wording: "and in 2024?" after "show me the 23/24 actions" had become "show me the 2024 actions?" (then all
+    165), and after "just the ICP ones" lost the lead, as the question kept was the first."""
     if not words or (added is not None and added.due):
         return None
     return calendar_year_asked(f"due {words}")
@@ -1634,24 +1640,33 @@ _MEASURE_WORDS = frozenset(
 )
 # Words saying which of a measure ("the actual figure", "annual costs?", "target year?"); a year alone is no measure.
 _MEASURE_QUALIFIERS = frozenset("actual actuals exact current real overall precise full final latest annual yearly year".split())
-# A measure typed bare ("annual costs?") is the measure and the word saying which: two words, no fewer.
-BARE_MEASURE_WORDS = 2
+# ... of which these say it of one thing, as a measure typed bare is asked ("annual costs?", "target year?"): not "total"
+# or "overall", which name the whole ("total variance?" after "chc variance at m3" asks the CCG's, a third review's).
+_BARE_QUALIFIERS = frozenset("actual exact current final annual yearly year".split())
+_BARE_MEASURES = _MEASURE_WORDS - {"total"}
 
 
 def _asks_its_measure(message: str, bare: bool = False) -> bool:
     """ "whats the actual figure?", "and the target?": "the" and at most two words of
     its own, all words for a measure, point back at what the last turn was about as "its" would. A message
     naming anything else ("what's the total carbon footprint?") stands alone. With ``bare``, a measure typed alone with
-    the word saying which, "annual costs?" or "target year?", points back as well: it names nothing to ask it of (a
+    the word saying which of it (``_typed_bare``), "annual costs?" or "target year?", points back as well: it names nothing to ask it of (a
     trial's "annual costs?" after the PHM posts' funding had been asked alone, and answered with the Green Plan's annual
     carbon account); a word alone ("funding?", "data?") may be a new subject (a review's)."""
     words = [w.lower().strip("'’") for w in _words(message)]
     content = [w for w in words if w not in _FUNCTION_WORDS and w not in _POINTING_BACK]
     return (
-        ("the" in words or (bare and len(content) == len(words) == BARE_MEASURE_WORDS))
+        ("the" in words or (bare and _typed_bare(words)))
         and 0 < len(content) <= MAX_WORDS_NAMING_WHAT_WAS_SAID
         and all(w in _MEASURE_WORDS or w in _MEASURE_QUALIFIERS for w in content)
         and any(w in _MEASURE_WORDS for w in content)
+    )
+
+
+def _typed_bare(words: list[str]) -> bool:
+    """A measure and the word saying which of it, and nothing else: "annual costs", "target year"."""
+    return len(words) == 2 and any(
+        first in _BARE_QUALIFIERS and second in _BARE_MEASURES for first, second in (words, words[::-1])
     )
 
 
@@ -2215,17 +2230,20 @@ _BODY_WORDS_WRITTEN = "|".join(sorted(word.capitalize() for word in MEETING_BODY
 # Not a determiner or a month before a body's name ("This Board", "Our Committee", "May NHSE Board"), and no "for" between
 # its words ("Committee for Governing Body" is two: a re-review's).
 _NOT_IN_A_NAME = rf"(?:The|This|That|These|Those|Our|Their|Its|A|An|Each|Every|Any|All|No|(?i:{MONTH_NAMES}))\b"
+# The body a quote opens on, as what it says is done by ("The PHM Board will provide detailed oversight ..."), not one
+# named later in it ("This Board reports for assurance into the Commissioning, Planning and Population Health Committee":
+# a third review's "who's on it?" had been asked of that committee, its name cut at the comma).
 _BODY_IN_A_QUOTE = re.compile(
-    rf"\b(?:The\s+)?(?P<name>(?:(?!{_NOT_IN_A_NAME})[A-Z][\w&'’-]*\s+(?:(?:and|of)\s+)?){{1,6}}(?:{_BODY_WORDS_WRITTEN}))\b"
+    rf"^\W*(?:The\s+)?(?P<name>(?:(?!{_NOT_IN_A_NAME})[A-Z][\w&'’-]*\s+(?:(?:and|of)\s+)?){{1,6}}(?:{_BODY_WORDS_WRITTEN}))\b"
 )
 
 
 def _body_answering_who(last: Turn) -> str | None:
-    """The body a "who" question's answer names first, when the question named none ("who oversees delivery of the phm
-    roadmap?": "The PHM Board"); None otherwise, or after a decline."""
+    """The body a "who" question's answer opens on, when the question named none ("who oversees delivery of the phm
+    roadmap?": "The PHM Board will provide detailed oversight ..."); None otherwise, or after a decline."""
     if last.abstained or not last.citations or not OPENS_WITH_WHO.match(last.question) or _MEETING_BODY_NAMED.search(last.question):
         return None
-    named = _BODY_IN_A_QUOTE.search(last.citations[0].quote)  # "The Committee" alone names none
+    named = _BODY_IN_A_QUOTE.match(last.citations[0].quote)  # "The Committee" alone names none
     return f"the {named['name']}" if named else None
 
 

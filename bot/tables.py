@@ -99,10 +99,10 @@ _ASKS_OF_THE_MEASURE = re.compile(
     re.IGNORECASE,
 )
 # A count asked ("how many ..."), which a row's percentage does not answer, and a value to come ("will there be"), which
-# no month reported answers: the latest month then leads no answer of its own (``TableAnswer.latest_asked``; a re-review's
+# no month reported answers: the latest month then leads no answer of its own (``TableAnswer.latest_fits_the_question``; a re-review's
 # "how many diagnostic tests?" had got the share waiting under 6 weeks). English, set by hand.
 _ASKS_A_COUNT = re.compile(r"\bhow\s+many\b", re.IGNORECASE)
-_ASKS_WHAT_WILL_BE = re.compile(r"\b(?:will|going\s+to|forecast\w*|expected|projected)\b", re.IGNORECASE)
+_ASKS_WHAT_WILL_BE = re.compile(r"\b(?:will|would|should|could|might|going\s+to|forecast\w*|expected|projected)\b", re.IGNORECASE)
 # A time named in words a table has no column for ("over the winter", "this summer"): asked, so no latest month is offered.
 _SEASON = re.compile(r"\b(?:winter|spring|summer|autumn)\b", re.IGNORECASE)
 # Any year a question gives, however written ("2021/22", "2022", "fy22", "last year"): a quarter it names is of that.
@@ -575,7 +575,7 @@ class TableAnswer:
     undated: bool = False  # the question named its months without a year (``periods_alone``)
     latest: bool = False  # the question named no time: the latest month the row gives
     # ... and its value is of the kind asked, now: no percentage for "how many", no month reported for "will be"
-    latest_asked: bool = False
+    latest_fits_the_question: bool = False
     # Rows about the measure asked as much as this one, each giving the month asked ("62 day" holds the GP
     # referral, screening and upgrade rows alike): shown with it, as the question does not say which is meant.
     alike: tuple[TableAnswer, ...] = ()
@@ -617,7 +617,7 @@ class TableAnswer:
         the latest month when none was asked: the row then leads an answer the decision still chooses to give (out
         of fold, answering whatever the score answered two near misses, "how many SIs have there been", and no
         question more), unless its label holds every telling word of the question (``LATEST_ANSWERS_SHARE``)."""
-        return self.about_the_measure and (not self.latest or (self.share >= LATEST_ANSWERS_SHARE and self.latest_asked))
+        return self.about_the_measure and (not self.latest or (self.share >= LATEST_ANSWERS_SHARE and self.latest_fits_the_question))
 
     def reading(self) -> str:
         return self.row.reading(list(self.columns))
@@ -693,7 +693,7 @@ def table_answer(
                         continue
                     value = match.row.value_for(given[-1]) or ""
                     of_the_kind = not (count_asked and value.endswith("%")) and not to_come
-                    found.append(TableAnswer(sentence_id, match.row, (given[-1],), match.share, match.fit, latest=True, latest_asked=of_the_kind))
+                    found.append(TableAnswer(sentence_id, match.row, (given[-1],), match.share, match.fit, latest=True, latest_fits_the_question=of_the_kind))
                 else:
                     found.append(TableAnswer(sentence_id, match.row, tuple(columns), match.share, match.fit, undated=not asked))
         return found

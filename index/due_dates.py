@@ -17,6 +17,7 @@ from index.text import and_list
 from index.vocabulary import (
     CALENDAR_YEAR,
     DAY_BEFORE_MONTH,
+    DOCUMENT_NOUNS,
     EARLIER_YEAR,
     FIRST_MONTH_OF_FINANCIAL_YEAR,
     LATER_YEAR,
@@ -58,19 +59,33 @@ _RELATIVE_YEARS = (
 _YEAR_TOLD_FROM_TODAY = {1: "next year", 0: "this year", -1: "last year"}
 # Rows named after a year, which it is the due of: "the 2024 actions", "which 2023 ones" (a trial's "what are the 2024
 # actions?" had listed all 165); not "the 2021 action plan" or "the 2022 action log", a document's year. English, set by hand.
-ROWS_NAMED_AFTER_A_YEAR = r"(?:actions|ones|deliverables)\b"
-# ... and not the end of a span ("the green plan 2022-2025 actions", "2022 through 2025": the plan's years), the last of
-# a list ("the 2023 and 2024 actions", which this one year would cut to 2024's) or a target ("the net zero 2040 actions":
-# the year net zero is to be reached). Two reviews'.
-YEAR_NAMING_ROWS_NOT_AFTER = (
-    r"(?<![-–/&]\s)(?<![-–/&])(?<!\bto\s)(?<!\bzero\s)(?<!\bby\s)(?<!\band\s)(?<!\bor\s)(?<!\btill\s)(?<!\buntil\s)(?<!\bthrough\s)"
+_YEAR_NAMING_ROWS = re.compile(rf"\b(?P<year>{CALENDAR_YEAR})\s+(?:actions|ones)\b", re.IGNORECASE)
+# ... and not a year said of something else just before it: the end of a span ("the green plan 2022-2025 actions", "2022
+# through 2025"), the last of a list ("the 2023 and 2024 actions", "2023, 2024 actions"), a target ("the net zero 2040
+# actions"), a date's year ("the qsrm may 2022 actions", "the 11 may 2022 actions": the letter's 13, of any due) or a
+# document's ("the nhse letter 2022 actions").
+# Three reviews'.
+_SAID_OF_SOMETHING_ELSE = re.compile(
+    rf"(?:[-–—/&,]|\b(?:to|and|or|till|until|through|by|zero|{MONTH_NAMES}|{'|'.join(sorted(DOCUMENT_NOUNS))})\.?)\s*$",
+    re.IGNORECASE,
 )
-# A calendar year asked as a due ("due in 2024", "due 2024", "for 2024", "the 2024 actions"), not the first year of a
-# financial year ("in 2023/24", "for 2023 to 2024"). "By 2024" is a deadline (``find_due_by_year``).
+
+
+_WORD_BEFORE_CHARS = 12  # the longest word read before the year ("september", "roadmap", and the spaces after it)
+
+
+def year_naming_rows(text: str) -> int | None:
+    """The calendar year a question names its actions by ("what are the 2024 actions?": 2024), or None."""
+    for named in _YEAR_NAMING_ROWS.finditer(text):
+        if not _SAID_OF_SOMETHING_ELSE.search(text[max(0, named.start() - _WORD_BEFORE_CHARS) : named.start()]):
+            return int(named["year"])
+    return None
+
+
+# A calendar year asked as a due ("due in 2024", "due 2024", "for 2024"), not the first year of a financial year ("in
+# 2023/24", "for 2023 to 2024"). "By 2024" is a deadline (``find_due_by_year``).
 _CALENDAR_YEAR_DUE = re.compile(
-    rf"\b(?:due|in|for|during)\s+(?P<year>{CALENDAR_YEAR})\b(?!\s*(?:/|-|\bto\b)\s*\d)"
-    rf"|{YEAR_NAMING_ROWS_NOT_AFTER}\b(?P<year_before>{CALENDAR_YEAR})\s+{ROWS_NAMED_AFTER_A_YEAR}",
-    re.I,
+    rf"\b(?:due|in|for|during)\s+(?P<year>{CALENDAR_YEAR})\b(?!\s*(?:/|-|\bto\b)\s*\d)", re.I
 )
 
 _NORMALISED_DUE = re.compile(r"^(?:\d{4}/\d{2}|\d{4}-\d{2}(?:-\d{2})?)$")
@@ -296,9 +311,10 @@ def year_told_from_today(financial_year: str, today: date) -> str | None:
 
 
 def calendar_year_asked(text: str) -> int | None:
-    """The calendar year a question asks dues in ("which actions are due in 2024?": 2024), or None."""
+    """The calendar year a question asks dues in ("which actions are due in 2024?", "what are the 2024 actions?": 2024),
+    or None."""
     match = _CALENDAR_YEAR_DUE.search(text)
-    return int(match["year"] or match["year_before"]) if match else None
+    return int(match["year"]) if match else year_naming_rows(text)
 
 
 def year_beside(text: str, today: date) -> str | None:

@@ -612,6 +612,9 @@ def test_no_key_figure_leans_on_the_sentence_before(briefings, writer):
     only before it."""
     written = [*briefings.values(), writer.write("winter")]
     assert [f.text for b in written for f in b.key_figures if needs_the_sentence_before(f.text)] == []
+    assert not [f.text for f in written[-1].key_figures if f.text.startswith("This incorporates")]
+    # Nor is a point joined to a bullet's words before it (a third review's "• University of Warwick All establishments ...").
+    assert not [p.text for b in written for p in b.points if "All establishments have health-related courses" in p.text and "This will" in p.text]
 
 
 def test_the_same_topic_gets_the_same_briefing_on_every_start(corpus_kb_dir):

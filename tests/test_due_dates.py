@@ -86,6 +86,9 @@ def test_an_explicit_year_wins_over_a_relative_one():
         ("what does the 2021 action plan say about 23/24?", None),
         ("which of the green plan 2022-2025 actions are due in 23/24?", None),
         ("which net zero 2040 actions are due in 23/24?", None),
+        ("which of the 2023 and 2024 actions are due in 23/24?", None),
+        ("which of the qsrm may 2022 actions are due in 22/23?", None),
+        ("which of the nhse letter 2022 actions are due in 22/23?", None),
         # The financial year's own years are no calendar year asked, nor is one without a financial year beside it.
         ("which actions are due in 2022/23?", None),
         ("which actions are due in 2023 to 2024?", None),

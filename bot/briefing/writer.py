@@ -431,8 +431,9 @@ class BriefingWriter:
 
     def _with_what_it_stands_on(self, candidate: Candidate, own: str, quote: str) -> str | None:
         """A point whose subject the sentence before names ("It has evolved from the work carried out by Feeding Coventry
-        ...") with that sentence before it, as far as MAX_LIST_POINT_CHARS and verbatim on the page; None when the sentence
-        before cannot be quoted with it (another page, leaning itself, too long): half a claim is no point. ``own``: the
+        ...") with that sentence before it, verbatim on the page; None when the sentence
+        before cannot be quoted with it (another page, a list item, leaning itself, longer than a point with its list may
+        be, MAX_LIST_POINT_CHARS): half a claim is no point. ``own``: the
         quote of the candidate's sentence alone; ``quote``, that with its list."""
         text = candidate.text.strip()
         start = text.find(own.strip())
@@ -445,6 +446,8 @@ class BriefingWriter:
         slug, before = self.kb.sentences[sentence_id - 1]
         if slug != candidate.slug or before.page != candidate.page or stands_on_the_sentence_before(before.text.strip()):
             return None
+        if is_list_item(before.text):
+            return None  # a bullet's words ("• University of Warwick All establishments ...") are no subject (a third review)
         joined = f"{before.text.strip()} {quote}"
         page = collapse_whitespace(self.kb.page_text(candidate.slug, candidate.page))
         if len(joined) > MAX_LIST_POINT_CHARS or collapse_whitespace(joined) not in page or refers_elsewhere(joined):

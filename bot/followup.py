@@ -797,7 +797,10 @@ def _measure_at_the_time_before(message: str, last: Turn) -> str | None:
     # A month or quarter a measure is reported for, not a day (a meeting's "on 18 may 2022"), a deadline ("by 2040") or a
     # year alone ("in 2019/20": a year's footprint is no month of the waiting lists; a review's).
     question = without_modal_may(last.question)  # "how may we improve cancer waits?" names no month
-    months = [found for found in _MONTH_MAYBE_DATED.finditer(question) if not _NOT_A_REPORTED_TIME.search(question[: found.start()])]
+    months = [
+        found for found in _MONTH_MAYBE_DATED.finditer(question)
+        if not _NOT_A_REPORTED_TIME.search(question[max(0, found.start() - _WORDS_BEFORE_A_TIME_CHARS) : found.start()])
+    ]
     quarters = list(_QUARTER_OF_YEAR.finditer(question))
     # One month or quarter: a day before the month is a date's (a meeting's "18 may 2022"), and two ("between april and
     # may 2022") say no one month.
@@ -808,7 +811,9 @@ def _measure_at_the_time_before(message: str, last: Turn) -> str | None:
 
 # A question word anywhere in a fragment ("52 week breaches, why?"): a question of its own, no measure alone.
 _ASKS_ANYTHING = re.compile(r"\b(?:what|whats|when|who|whos|why|how|which|where|is|are|was|were|did|does|do)\b", re.IGNORECASE)
-# Words before a time that make it no month a measure is reported for: a deadline, a day (a meeting's), a span's edge.
+# Words before a time that make it no month a measure is reported for: a deadline, a day (a meeting's), a span's edge;
+# read in the characters just before it ("until the end of ").
+_WORDS_BEFORE_A_TIME_CHARS = 20
 _NOT_A_REPORTED_TIME = re.compile(
     r"\b(?:by|on|before|after|until|since|from)\s+(?:the\s+)?(?:end\s+of\s+)?$|\b\d{1,2}(?:st|nd|rd|th)?\s+$", re.IGNORECASE
 )
@@ -2223,16 +2228,14 @@ _ASKS_OF_A_MEETING_BODY = re.compile(
 )
 
 
-# A body named in a quote: capitalised words of its name, the last a word for a body ("The PHM Board", "the Clinical
-# Quality and Governance Committee"); "and" and "of" may join them.
-# Initials for a body ("ICB", "CCG") are left out: an organisation, not a body that meets by that word alone.
+# The body a quote opens on, as what it says is done by ("The PHM Board will provide detailed oversight ..."): capitalised
+# words of its name joined by "and" or "of" ("the Clinical Quality and Governance Committee"), the last a word for a body
+# written out (initials, "ICB", "CCG", name an organisation), none a determiner or a month ("This Board", "May NHSE
+# Board"), and no "for" ("Committee for Governing Body" is two: a re-review's). Not a body named later in the quote ("This
+# Board reports for assurance into the Commissioning, Planning and Population Health Committee": a third review's "who's
+# on it?" had been asked of that committee, its name cut at the comma).
 _BODY_WORDS_WRITTEN = "|".join(sorted(word.capitalize() for word in MEETING_BODY_WORDS if len(word) > 3))
-# Not a determiner or a month before a body's name ("This Board", "Our Committee", "May NHSE Board"), and no "for" between
-# its words ("Committee for Governing Body" is two: a re-review's).
 _NOT_IN_A_NAME = rf"(?:The|This|That|These|Those|Our|Their|Its|A|An|Each|Every|Any|All|No|(?i:{MONTH_NAMES}))\b"
-# The body a quote opens on, as what it says is done by ("The PHM Board will provide detailed oversight ..."), not one
-# named later in it ("This Board reports for assurance into the Commissioning, Planning and Population Health Committee":
-# a third review's "who's on it?" had been asked of that committee, its name cut at the comma).
 _BODY_IN_A_QUOTE = re.compile(
     rf"^\W*(?:The\s+)?(?P<name>(?:(?!{_NOT_IN_A_NAME})[A-Z][\w&'’-]*\s+(?:(?:and|of)\s+)?){{1,6}}(?:{_BODY_WORDS_WRITTEN}))\b"
 )

@@ -432,8 +432,8 @@ class BriefingWriter:
     def _with_what_it_stands_on(self, candidate: Candidate, own: str, quote: str) -> str | None:
         """A point whose subject the sentence before names ("It has evolved from the work carried out by Feeding Coventry
         ...") with that sentence before it, verbatim on the page; None when the sentence
-        before cannot be quoted with it (another page, a list item, leaning itself, longer than a point with its list may
-        be, MAX_LIST_POINT_CHARS): half a claim is no point. ``own``: the
+        before cannot be quoted with it (another page, leaning itself, longer than a point with its list may be,
+        MAX_LIST_POINT_CHARS): half a claim is no point. After a list item it stands as it is. ``own``: the
         quote of the candidate's sentence alone; ``quote``, that with its list."""
         text = candidate.text.strip()
         start = text.find(own.strip())
@@ -447,7 +447,10 @@ class BriefingWriter:
         if slug != candidate.slug or before.page != candidate.page or stands_on_the_sentence_before(before.text.strip()):
             return None
         if is_list_item(before.text):
-            return None  # a bullet's words ("• University of Warwick All establishments ...") are no subject (a third review)
+            # A bullet's words ("• University of Warwick All establishments ...") are no subject to join (a third review's),
+            # and dropping the point lost a fact ("She said that the Governing Body was not being asked to recommend the
+            # Assisted Conception Policy ...", t119: 73 → 72 of 103 out of fold): kept as it stands, as before the join.
+            return quote
         joined = f"{before.text.strip()} {quote}"
         page = collapse_whitespace(self.kb.page_text(candidate.slug, candidate.page))
         if len(joined) > MAX_LIST_POINT_CHARS or collapse_whitespace(joined) not in page or refers_elsewhere(joined):

@@ -256,7 +256,7 @@ class Conversation:
                 rows_shown=len(briefing.next_actions) if listed else 0, briefed=listed is not None,
             )
             return reply, remember(history, turn)
-        if command is not None:  # help, sources
+        if command is not None and not (command == "sources" and _asks_the_answers_sources(message, history)):  # help, sources
             return self.reply_to(message), None
         contextual = self.followups.answer(message, history)
         return _answer_reply(contextual.answer), contextual.history
@@ -380,6 +380,18 @@ _ASKS_FOR_THE_DOCUMENTS = re.compile(
     r"|(?:documents|docs|files)\s+(?:are\s+there|are\s+in\s+here|have\s+you\s+got))",
     re.IGNORECASE,
 )
+
+
+# "sources?", "the sources?", "and the sources?": asked of an answer, not the command "sources" (typed bare, or "/sources").
+_SOURCES_ASKED = re.compile(r"^\s*(?:and\s+)?(?:(?:the|its)\s+sources?\W*|sources?\s*\?\W*)$", re.IGNORECASE)
+
+
+def _asks_the_answers_sources(message: str, history: tuple[Turn, ...]) -> bool:
+    """Whether "sources" is asked of the last answer ("sources?" after an answer citing passages: where each comes from,
+    as "where does it say that?" shows), not the command listing the documents (a trial's "sources?" after a briefing
+    had listed all eleven). Typed bare ("sources", "/sources"), or with nothing cited before, it is the command."""
+    last = history[-1] if history else None
+    return last is not None and bool(last.citations) and not last.abstained and bool(_SOURCES_ASKED.match(message))
 
 
 def command_of(message: str) -> str | None:

@@ -18,7 +18,7 @@ import pytest
 
 from bot.action_query import ActionFilter, led_by
 from bot.answering import MAX_QUESTION_CHARS
-from bot.conversation import RESET_TEXT, Conversation
+from bot.conversation import RESET_TEXT, Conversation, ReplyKind
 from bot.conversation_store import MAX_STORED_BYTES, MemoryStore, RedisStore
 from bot.dialogue_eval import EXPECTED_KINDS, decision_examples, fit_tunables, load_dialogues
 from bot.followup import (
@@ -2748,3 +2748,22 @@ async def test_which_theme_has_the_most_after_a_narrowed_theme_keeps_the_rest_of
     in_2024 = (await Conversation(service).respond("what's due in 2024?", "terminal:alone")).text.splitlines()[0]
     count = re.search(r"(\d+) actions are due in 2024", in_2024)
     assert count is not None and f"{count[1]} actions are due in 2024 across" in themes and "Themes (" in themes, themes
+
+
+async def test_sources_asked_after_an_answer_are_the_answers_and_the_command_stays_the_documents_list(service):
+    """Left by two passes, from a trial: "sources?" after a briefing listed all eleven documents (the command), where it
+    asks where the answer comes from, as "where does it say that?" does. "sources" typed bare, "/sources", or "sources?"
+    with nothing cited before, still lists the documents."""
+    conversation = Conversation(service)
+    first = await conversation.respond("sources?", "terminal:sources")
+    assert first.kind is ReplyKind.SOURCES and first.text.startswith("I know these documents")
+    await conversation.respond("what is the ics carbon footprint?", "terminal:sources")
+    asked = await conversation.respond("sources?", "terminal:sources")
+    assert asked.text.startswith("That comes from:") and "Coventry and Warwickshire ICS Green Plan 2022-2025, p." in asked.text, asked.text[:200]
+    for command in ("sources", "/sources"):
+        listed = await conversation.respond(command, "terminal:sources")
+        assert listed.kind is ReplyKind.SOURCES, command
+    briefed = Conversation(service)
+    await briefed.respond("brief net zero", "terminal:briefed")
+    after = await briefed.respond("and the sources?", "terminal:briefed")
+    assert after.text.startswith("That comes from:"), after.text[:200]

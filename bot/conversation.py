@@ -382,16 +382,14 @@ _ASKS_FOR_THE_DOCUMENTS = re.compile(
 )
 
 
-# "sources?", "the sources?", "and the sources?": asked of an answer, not the command "sources" (typed bare, or "/sources").
-_SOURCES_ASKED = re.compile(r"^\s*(?:and\s+)?(?:(?:the|its)\s+sources?\W*|sources?\s*\?\W*)$", re.IGNORECASE)
-
-
 def _asks_the_answers_sources(message: str, history: tuple[Turn, ...]) -> bool:
-    """Whether "sources" is asked of the last answer ("sources?" after an answer citing passages: where each comes from,
-    as "where does it say that?" shows), not the command listing the documents (a trial's "sources?" after a briefing
-    had listed all eleven). Typed bare ("sources", "/sources"), or with nothing cited before, it is the command."""
+    """Whether the command "sources" is asked of the last answer instead ("sources?" after an answer citing passages:
+    where each comes from, as "where does it say that?" shows), not the documents' list (a trial's "sources?" after a
+    briefing had listed all eleven). Asked, with a question mark; typed bare ("sources", "sources please", "/sources"), or
+    with nothing cited before, it is the command. ("the sources?" and "and the sources?" are no command: the follow-up
+    reading takes them.)"""
     last = history[-1] if history else None
-    return last is not None and bool(last.citations) and not last.abstained and bool(_SOURCES_ASKED.match(message))
+    return last is not None and bool(last.citations) and not last.abstained and "?" in message
 
 
 def command_of(message: str) -> str | None:

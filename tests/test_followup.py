@@ -2765,5 +2765,5 @@ async def test_sources_asked_after_an_answer_are_the_answers_and_the_command_sta
         assert listed.kind is ReplyKind.SOURCES, command
     briefed = Conversation(service)
     await briefed.respond("brief net zero", "terminal:briefed")
-    after = await briefed.respond("and the sources?", "terminal:briefed")
+    after = await briefed.respond("sources?", "terminal:briefed")
     assert after.text.startswith("That comes from:"), after.text[:200]

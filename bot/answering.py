@@ -315,6 +315,8 @@ _ASKS_FOR_A_YEAR = re.compile(rf"\b(?:due(?:\s+by)?|in|for)\s+(?:fy\s*)?(?:{CALE
 def _asks_for_a_year(text: str) -> bool:
     """A year asked of the actions: as ``_ASKS_FOR_A_YEAR`` writes it, or naming them ("the 2024 actions")."""
     return bool(_ASKS_FOR_A_YEAR.search(text)) or year_naming_rows(text) is not None
+
+
 _SENTENCE_MARK = re.compile(r"[.!?]")  # a caption followed by one of these has a sentence of its own
 # "... and when should we hit it?": a part that names its subject only by a word pointing back.
 _REFERS_BACK = re.compile(r"\b(?:it|its|they|them|their|this|that|these|those|one)\b", re.IGNORECASE)

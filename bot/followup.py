@@ -2340,13 +2340,19 @@ _VERBS_AFTER_DOES_THAT = frozenset("compare include mean affect cover apply happ
 
 def _a_verb_follows(message: str, position: int) -> bool:
     """The word after ``position`` is one of _VERBS_AFTER_DOES_THAT."""
-    following = re.match(r"\s+([A-Za-z]+)", message[position:])
-    return following is not None and following.group(1).lower() in _VERBS_AFTER_DOES_THAT
+    following = _word_after(message, position)
+    return following is not None and following in _VERBS_AFTER_DOES_THAT
 
 
 def _next_word_is_noun(message: str, position: int) -> bool:
+    following = _word_after(message, position)
+    return following is not None and following not in _FUNCTION_WORDS | {"was", "is", "are", "were"}
+
+
+def _word_after(message: str, position: int) -> str | None:
+    """The word just after ``position`` (after white space), in lower case; None when none follows there."""
     following = re.match(r"\s+([A-Za-z]+)", message[position:])
-    return following is not None and following.group(1).lower() not in _FUNCTION_WORDS | {"was", "is", "are", "were"}
+    return following.group(1).lower() if following else None
 
 
 def _words(text: str) -> list[str]:

@@ -426,8 +426,7 @@ class BriefingWriter:
         if not run:
             return quote
         whole = " ".join([text[start:], *(self.kb.sentences[i][1].text for i in run)]).rstrip(" •▪●")  # a bullet that opens the next line
-        page = collapse_whitespace(self.kb.page_text(candidate.slug, candidate.page))
-        return whole if collapse_whitespace(whole) in page and not refers_elsewhere(whole) else quote
+        return whole if self._quotable_on_its_page(candidate, whole) else quote
 
     def _with_what_it_stands_on(self, candidate: Candidate, own: str, quote: str) -> str | None:
         """A point whose subject the sentence before names ("It has evolved from the work carried out by Feeding Coventry
@@ -452,10 +451,13 @@ class BriefingWriter:
             # Assisted Conception Policy ...", t119: 73 → 72 of 103 out of fold): kept as it stands, as before the join.
             return quote
         joined = f"{before.text.strip()} {quote}"
+        return joined if len(joined) <= MAX_LIST_POINT_CHARS and self._quotable_on_its_page(candidate, joined) else None
+
+    def _quotable_on_its_page(self, candidate: Candidate, text: str) -> bool:
+        """A quote run over several sentences is verbatim on the candidate's page (up to white space) and points nowhere
+        else ("as shown below")."""
         page = collapse_whitespace(self.kb.page_text(candidate.slug, candidate.page))
-        if len(joined) > MAX_LIST_POINT_CHARS or collapse_whitespace(joined) not in page or refers_elsewhere(joined):
-            return None
-        return joined
+        return collapse_whitespace(text) in page and not refers_elsewhere(text)
 
     def _continued_by(self, sentence_id: int) -> bool:
         """The next sentence on the page carries this one on ("... increased ambulance handover delays."

@@ -967,7 +967,12 @@ class AnsweringService:
             trace.append(f"subject gate logit {subject_logit:.2f} (the documents are taken to cover the subject above {self.models.subject_threshold:.2f})")
         # "UHCW" asked and the pages the answer would quote are about SWFT: the near miss a score cannot see.
         likely = tuple(c.sentence_id for c in scored if c.score >= LIKELY_ANSWER)
-        lacking = quoted_pages_lack(self.features, question, candidates.reading, quoted, table, likely)
+        # A row of a table by organisation giving the figure asked (``_organisation_rows``) is quoted too, and its page
+        # names the organisation: "62 day cancer performance apr 22 at uhcw?" finds the appendix's April columns best,
+        # which are the system's only, while the report's row gives UHCW's (a trial's was declined as "do not mention UHCW").
+        by_organisation = self._organisation_rows(question, scored)
+        evidence = [*quoted, by_organisation.sentence_id] if by_organisation is not None else quoted
+        lacking = quoted_pages_lack(self.features, question, candidates.reading, evidence, table, likely)
         # What the quoted pages lack names it ("give March, not September"): said before any other rule's reason.
         rules = ([DeclineRule.NOT_ON_QUOTED_PAGES] if lacking else []) + decline_rules_met(question, decision_row)
         rules = [rule for rule in rules if rule in self.models.decline_rules]
@@ -1085,7 +1090,7 @@ class AnsweringService:
             before, after = passages[:at], passages[at:]
             group = set(table.sentence_ids)
             passages = [i for i in before if i not in group] + sorted(group) + [i for i in after if i not in group]
-        amounts = self._amount_rows(question, scored, candidates.reading.terms) or self._organisation_rows(question, scored)
+        amounts = self._amount_rows(question, scored, candidates.reading.terms) or by_organisation
         if amounts is not None:
             # The row the question names leads (the figure asked for), and the rest of its table, which the splitter
             # may have cut into another sentence ("Other Programme 10,269 10,234 35 Total ..."), is not run on after it.

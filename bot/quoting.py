@@ -185,21 +185,8 @@ class Quoter:
                     break
                 group.append(neighbour)
                 length += added
-            group = sorted(group)
-            while group and len(chosen) > 1 and self._introduces_items_not_in(group[-1], group):
-                # "There is one system risk at level three:", "• APPROVED the following policies:" with no room for
-                # what they introduce: a lead-in saying nothing of its own, quoted bare (a trial). The other sentences
-                # chosen answer.
-                length -= len(self.text(group.pop()))
-            shown.extend(group)
+            shown.extend(sorted(group))
         return shown
-
-    def _introduces_items_not_in(self, sentence_id: int, group: list[int]) -> bool:
-        """The sentence ends in a colon, and the items it introduces, which follow it on its page, are not in the group."""
-        if not self.text(sentence_id).rstrip().endswith(":"):
-            return False
-        items = [i for i in self._list_of(sentence_id) if i > sentence_id]
-        return bool(items) and not any(i in group for i in items)
 
     def as_passages(self, shown: list[int], budget: int) -> list[int]:
         """Sentences close together on a page read as one passage, in the page's order, where the

@@ -210,21 +210,6 @@ def test_an_item_ending_in_a_colon_brings_the_lines_under_it(service, introducti
         assert {item - 1, item, item + 1} <= set(service.quoter.with_lists([item - 1], 900))
 
 
-def test_a_lead_in_is_not_quoted_without_what_it_introduces(service):
-    """A trial: "There is one system risk at level three:" and "• APPROVED the following policies:" had ended quotes,
-    the risk and the policies left out for want of room, under "what risks did the ccg quality cttee put at level three
-    in june"."""
-    [lead_in] = [i for i, (_, s) in enumerate(service.kb.sentences) if s.text.startswith("• Dermatology There is one system risk")]
-    other = lead_in - 1
-    assert service.kb.sentences[lead_in][1].text.endswith(":")
-    # With no room for the risk it introduces, the lead-in goes; alone, or with room, it stays (and brings it).
-    assert lead_in not in service.quoter.with_lists([other, lead_in], len(service.quoter.text(other)) + 60)
-    assert lead_in in service.quoter.with_lists([lead_in], 60)
-    assert lead_in + 1 in service.quoter.with_lists([other, lead_in], 900)
-    answer = service.answer("what risks did the ccg quality cttee put at level three in june")
-    assert answer.citations and not any(c.quote.rstrip().endswith(":") for c in answer.citations)
-
-
 def test_a_clause_ending_in_a_semicolon_before_bullets_brings_them(service):
     answer = service.answer("how many level 2 qaf concerns for cwpt in june quality committee")
     assert "six concerns on level two" in answer.text and "• Safeguarding Training" in answer.text

@@ -967,11 +967,14 @@ class AnsweringService:
             trace.append(f"subject gate logit {subject_logit:.2f} (the documents are taken to cover the subject above {self.models.subject_threshold:.2f})")
         # "UHCW" asked and the pages the answer would quote are about SWFT: the near miss a score cannot see.
         likely = tuple(c.sentence_id for c in scored if c.score >= LIKELY_ANSWER)
-        # A row of a table by organisation giving the figure asked (``_organisation_rows``) is quoted too, and its page
-        # names the organisation: "62 day cancer performance apr 22 at uhcw?" finds the appendix's April columns best,
-        # which are the system's only, while the report's row gives UHCW's (a trial's was declined as "do not mention UHCW").
+        # A row of a table by organisation giving the figure asked (``_organisation_rows``) is evidence the answer shows
+        # (below, unless an amount table's rows answer first), and its page names the organisation: "62 day cancer
+        # performance apr 22 at uhcw?" finds the appendix's April columns best, which are the system's only, while the
+        # report's row gives UHCW's (a trial's was declined as "do not mention UHCW"). Training's simulation of answering
+        # (``bot.training``) reads no such rows: of the dev questions one has a row, q058, which asks by trust and names
+        # no organisation, so the rule's statistics are the same either way.
         by_organisation = self._organisation_rows(question, scored)
-        evidence = [*quoted, by_organisation.sentence_id] if by_organisation is not None else quoted
+        evidence = [*quoted, by_organisation.sentence_id] if by_organisation is not None and quoted else quoted
         lacking = quoted_pages_lack(self.features, question, candidates.reading, evidence, table, likely)
         # What the quoted pages lack names it ("give March, not September"): said before any other rule's reason.
         rules = ([DeclineRule.NOT_ON_QUOTED_PAGES] if lacking else []) + decline_rules_met(question, decision_row)

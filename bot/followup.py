@@ -367,6 +367,13 @@ _ASKS_OF_A_DOCUMENT = re.compile(
 # A pronoun that may stand for a body that meets ("when's it meeting next?", "who chairs them?"); not "that meeting" (a
 # review's "what came out of that meeting?" after the ICB chair met the fire service had become "... (the icb)?").
 _PRONOUN_FOR_A_BODY = re.compile(r"\b(?:it|its|they|them|their)\b", re.IGNORECASE)
+# ... or a body pointed at by its kind: "who chairs that committee?" after "what did the cwccg quality cttee want changed
+# in the chc appeals policy" asks of the committee, not of all the question asked (a trial's had become "who chairs the
+# committee (the cwccg quality cttee want changed in the chc appeals policy)?", and "when is its next meeting?" after it
+# was declined). "that" or "this" only: "the board" may be another body than the one asked about.
+_BODY_POINTED_AT = re.compile(
+    rf"\b(?:that|this)\s+(?:{'|'.join(sorted(MEETING_BODY_WORDS - {'icb', 'ccg'}))})\b(?!\s+meetings?\b)", re.IGNORECASE
+)
 # A body that meets named with its article and up to four words of its name before the last of its words for a body
 # ("the cwccg quality cttee", "the ccg's clinical quality committee", "the mental health partnership board"), and its
 # meeting ("the board meeting"): words of a name, not a verb or a preposition between ("the staff say at the board",
@@ -653,7 +660,8 @@ def resolve(
             # "is it being extended" after "how many extra appts did the winter access fund deliver": "it" is
             # one thing, so the fund that did the delivering, not the appointments counted.
             subject, party = doer, None
-        if _ASKS_OF_A_MEETING_BODY.search(message) and _PRONOUN_FOR_A_BODY.search(message) and subject == asked_about:
+        points_at_a_body = _PRONOUN_FOR_A_BODY.search(message) or _BODY_POINTED_AT.search(message)
+        if _ASKS_OF_A_MEETING_BODY.search(message) and points_at_a_body and subject == asked_about:
             # "when's it meeting next?" after "what did the quality committee decide on the CHC appeals policy?": a
             # body meets and is chaired, so "it" is the committee that decided, not the policy (a trial).
             subject = subject_of(last.question, of_a_meeting_body=True)

@@ -1386,6 +1386,9 @@ def test_chat_shorthand_is_read_as_the_documents_write_it(service):
         "who's the executive lead for sustainability in the green plan?"
     )
     assert "Laura Nelson" in service.answer("who's the exec lead for sustainability in the green plan?").text
+    # A trial's "who chairs the cwccg quality cttee?" got the report's title line; as "committee", its chair's line.
+    assert read("who chairs the cwccg quality cttee?") == "who chairs the cwccg quality committee?"
+    assert "Committee Chair: Zubair Khan" in service.answer("who chairs the cwccg quality cttee?").text
     # ... but beside a word the documents write it with, it is their word (a review: "strong Exec / SRO engagement"
     # in the NHS England letter was declined, and "ICB Execs", a lead of its actions, found other papers' executives).
     for typed in ("what did nhse say about exec / sro engagement?", "what did the qsrm say about ICB execs?"):

@@ -169,6 +169,14 @@ def test_the_subject_leaves_out_the_verb_and_the_time_of_the_question_before():
     assert resolve("when's it meeting next?", decided).question == "when's the quality committee meeting next?"
     assert resolve("who chairs it?", decided).question == "who chairs the quality committee?"
     assert resolve("when is it due?", decided).question == "when is the CHC appeals policy due?"
+    # ... and so does a body pointed at by its kind (a trial's "who chairs that committee" had asked of all the question
+    # before, "(the cwccg quality cttee want changed in the chc appeals policy)"); "that meeting" is the meeting (above).
+    wanted = asked("what did the cwccg quality cttee want changed in the chc appeals policy")
+    assert resolve("who chairs that committee", wanted).question == "who chairs the committee (the cwccg quality cttee)?"
+    assert resolve("who sits on this board?", asked("what did the phm board decide about the data platform?")).question == (
+        "who sits on the board (the phm board)?"
+    )
+    assert "chc appeals policy" in resolve("when is that policy due?", wanted).question
     # A target is met by anything (a review's "is it meeting its training targets?").
     said = asked("what did the quality committee say about the safeguarding assurance report?")
     for target in ("is it meeting its training targets?", "has it met its target?", "does it apply to members of staff?", "does it meet NICE guidance?"):

@@ -15,7 +15,11 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from index.text import WEEK_WAIT_SHORTENED, YEAR_TOKEN, tokenize
-from index.vocabulary import MONTH_WITH_YEAR, MONTHS, NUMBER_WORDS, YEAR_WRITTEN
+from index.vocabulary import MONTH_WITH_YEAR, MONTHS, NUMBER_WORDS, QUARTER, YEAR_WRITTEN
+
+# A quarter named ("q4", "quarter 1"): the rows by trust give one month, the report's, which no quarter is (a review had
+# "62 day cancer performance at swft in q4?" answered with April's row).
+QUARTER_NAMED = re.compile(rf"\b{QUARTER}", re.IGNORECASE)
 
 _BODIES = r"trusts?|providers?|organi[sz]ations?|orgs?|hospitals?"
 # A breakdown by organisation asked: "by trust", "per provider", "broken down by organisation", "split by the trusts".

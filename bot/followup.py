@@ -75,6 +75,7 @@ from index.vocabulary import (
     BODY_WORDS,
     BULLET_GLYPHS,
     CALENDAR_YEAR,
+    CHAT_SHORTHAND,
     DAY_BEFORE_MONTH,
     DOCUMENT_NOUNS,
     EARLIER_YEAR,
@@ -367,12 +368,12 @@ _ASKS_OF_A_DOCUMENT = re.compile(
 # A pronoun that may stand for a body that meets ("when's it meeting next?", "who chairs them?"); not "that meeting" (a
 # review's "what came out of that meeting?" after the ICB chair met the fire service had become "... (the icb)?").
 _PRONOUN_FOR_A_BODY = re.compile(r"\b(?:it|its|they|them|their)\b", re.IGNORECASE)
-# ... or a body pointed at by its kind: "who chairs that committee?" after "what did the cwccg quality cttee want changed
-# in the chc appeals policy" asks of the committee, not of all the question asked (a trial's had become "who chairs the
-# committee (the cwccg quality cttee want changed in the chc appeals policy)?", and "when is its next meeting?" after it
-# was declined). "that" or "this" only: "the board" may be another body than the one asked about.
+# A body pointed at by its kind ("that committee", "this board"): the body of that kind the question before named
+# (``_body_of_the_kind_pointed_at``). "that" or "this" only: "the board" may be a body the question before did not name.
+# Not "that meeting", which is the meeting (above), nor "that icb": the ICB and the CCG are organisations, named by their
+# initials, not kinds of body.
 _BODY_POINTED_AT = re.compile(
-    rf"\b(?:that|this)\s+(?:{'|'.join(sorted(MEETING_BODY_WORDS - {'icb', 'ccg'}))})\b(?!\s+meetings?\b)", re.IGNORECASE
+    rf"\b(?:that|this)\s+(?P<kind>{'|'.join(sorted(MEETING_BODY_WORDS - {'icb', 'ccg'}))})\b(?!\s+meetings?\b)", re.IGNORECASE
 )
 # A body that meets named with its article and up to four words of its name before the last of its words for a body
 # ("the cwccg quality cttee", "the ccg's clinical quality committee", "the mental health partnership board"), and its
@@ -660,8 +661,13 @@ def resolve(
             # "is it being extended" after "how many extra appts did the winter access fund deliver": "it" is
             # one thing, so the fund that did the delivering, not the appointments counted.
             subject, party = doer, None
-        points_at_a_body = _PRONOUN_FOR_A_BODY.search(message) or _BODY_POINTED_AT.search(message)
-        if _ASKS_OF_A_MEETING_BODY.search(message) and points_at_a_body and subject == asked_about:
+        asks_of_a_body = _ASKS_OF_A_MEETING_BODY.search(message) and subject == asked_about
+        if asks_of_a_body and (of_its_kind := _body_of_the_kind_pointed_at(message, last.question)) is not None:
+            # "who chairs that committee?" after "what did the governing body say about the audit committee?": the
+            # body of the kind named, not the one that acted (a trial's "that committee" had been asked of all of
+            # "the cwccg quality cttee want changed in the chc appeals policy").
+            subject = of_its_kind
+        elif asks_of_a_body and _PRONOUN_FOR_A_BODY.search(message):
             # "when's it meeting next?" after "what did the quality committee decide on the CHC appeals policy?": a
             # body meets and is chaired, so "it" is the committee that decided, not the policy (a trial).
             subject = subject_of(last.question, of_a_meeting_body=True)
@@ -2279,6 +2285,29 @@ _MEETING_OR_BODY_WORDS = MEETING_BODY_WORDS | _MEETING_WORDS
 _ARTICLE_AND_NAME = re.compile(
     rf"\b(?P<article>the|our|their|its)\s+(?P<name>(?:(?!{_NOT_IN_A_BODYS_NAME}\b)[\w&'’-]+\b\s*){{1,4}})", re.IGNORECASE
 )
+
+
+def _body_kind(word: str) -> str:
+    """A word for a body as one kind: "committees" and "cttee" are "committee"."""
+    word = word.lower()
+    word = CHAT_SHORTHAND.get(word, word)
+    return word[:-1] if word.endswith("s") and word[:-1] in MEETING_BODY_WORDS else word
+
+
+def _body_of_the_kind_pointed_at(message: str, question: str) -> str | None:
+    """The one body of the kind the message points at ("that committee") that the question names ("the audit
+    committee" of "what did the governing body say about the audit committee?"); None when the message points at
+    no kind, or the question names no body of it or several."""
+    pointed = _BODY_POINTED_AT.search(message)
+    if pointed is None:
+        return None
+    kind = _body_kind(pointed["kind"])
+    named = {
+        _tidy_subject(body.group())
+        for body in _MEETING_BODY_NAMED.finditer(question)
+        if any(_body_kind(word) == kind for word in _words(body.group()))
+    }
+    return named.pop() if len(named) == 1 else None
 
 
 def _tidy_subject(subject: str) -> str:

@@ -141,7 +141,7 @@ UNIT_SHORTHAND: dict[str, str] = {
 # Units after a number are ``UNIT_SHORTHAND``'s ("4 wks"): "wk commencing" and "mth 3" read worse spelled out. English
 # texting usage, set by hand after two reviews, not fitted; "exec" and "execs" added in a third pass's held-out reading,
 # "cttee" (the minute-takers' shortening) after a trial's "who chairs the cwccg quality cttee?" got the report's title,
-# where "committee" gets its "Committee Chair:" line (seven dialogue turns of the eval sets type it).
+# where "committee" gets its "Committee Chair:" line (six messages of the eval sets type it).
 CHAT_SHORTHAND: dict[str, str] = {
     "ppl": "people", "avg": "average", "hosp": "hospital", "hosps": "hospitals", "appt": "appointment",
     "appts": "appointments", "thru": "through", "govt": "government", "mgmt": "management", "b4": "before",

@@ -176,7 +176,16 @@ def test_the_subject_leaves_out_the_verb_and_the_time_of_the_question_before():
     assert resolve("who sits on this board?", asked("what did the phm board decide about the data platform?")).question == (
         "who sits on the board (the phm board)?"
     )
-    assert "chc appeals policy" in resolve("when is that policy due?", wanted).question
+    # The body of the kind pointed at, not the one that acted, nor an organisation (a review's, after "that committee"
+    # had gone to the governing body, "that board" to the ICB); a policy is no body that meets.
+    about = asked("what did the governing body say about the audit committee?")
+    assert resolve("who chairs that committee?", about).question == "who chairs the committee (the audit committee)?"
+    assert resolve("who chairs that body?", asked("what did the audit committee say about the governing body?")).question == (
+        "who chairs the body (the governing body)?"
+    )
+    uec = asked("what did the icb say about the uec transformation board?")
+    assert resolve("who sits on that board?", uec).question == "who sits on the board (the uec transformation board)?"
+    assert resolve("when is that policy due?", wanted).question.endswith("the chc appeals policy)?")
     # A target is met by anything (a review's "is it meeting its training targets?").
     said = asked("what did the quality committee say about the safeguarding assurance report?")
     for target in ("is it meeting its training targets?", "has it met its target?", "does it apply to members of staff?", "does it meet NICE guidance?"):

@@ -57,10 +57,10 @@ from bot.breakdowns import (
     MAX_SENTENCES_BACK_TO_HEADING,
     MIN_MEASURE_NAMED,
     MIN_MEASURE_NAMED_FOR_ONE,
-    QUARTER_NAMED,
     OrganisationRow,
     asks_by_organisation,
     measure_tokens,
+    names_a_longer_period,
     organisation_row,
     row_label,
     section_heading,
@@ -968,16 +968,17 @@ class AnsweringService:
             trace.append(f"subject gate logit {subject_logit:.2f} (the documents are taken to cover the subject above {self.models.subject_threshold:.2f})")
         # "UHCW" asked and the pages the answer would quote are about SWFT: the near miss a score cannot see.
         likely = tuple(c.sentence_id for c in scored if c.score >= LIKELY_ANSWER)
-        # The rows of a table the answer shows (below): an amount table's, else one by organisation giving the figure
-        # asked (``_organisation_rows``), which is evidence too, its page naming the organisation: "62 day cancer
-        # performance apr 22 at uhcw?" finds the appendix's April columns best, which are the system's only, while the
-        # report's row gives UHCW's (a trial's was declined as "do not mention UHCW"). Training's simulation of answering
-        # (``bot.training``) reads no such rows: of the dev questions one has a row, q058, which asks by trust and names
-        # no organisation, so the rule's statistics are the same either way.
+        # A row of a table by organisation giving the figure asked (``_organisation_rows``), which the answer shows below
+        # when no amount table's rows answer, is evidence too, its page naming the organisation: "62 day cancer
+        # performance apr 22 at uhcw?" finds the appendix's April columns best, the system's only, while the report's
+        # row gives UHCW's (a trial's was declined as "do not mention UHCW"). Read here on the candidates the decision
+        # saw. Training's simulation of answering (``bot.training``) reads no such rows: of the dev questions one has a
+        # row, q058, which asks by trust and names no organisation, so the rule's statistics are the same either way.
         by_organisation = self._organisation_rows(question, scored)
-        amounts = self._amount_rows(question, scored, candidates.reading.terms) or by_organisation
-        shown_by_organisation = by_organisation is not None and amounts is by_organisation and bool(quoted)
-        evidence = [*quoted, by_organisation.sentence_id] if by_organisation is not None and shown_by_organisation else quoted
+        if by_organisation is not None and quoted and self._amount_rows(question, scored, candidates.reading.terms) is None:
+            evidence = [*quoted, by_organisation.sentence_id]
+        else:
+            evidence = quoted
         lacking = quoted_pages_lack(self.features, question, candidates.reading, evidence, table, likely)
         # What the quoted pages lack names it ("give March, not September"): said before any other rule's reason.
         rules = ([DeclineRule.NOT_ON_QUOTED_PAGES] if lacking else []) + decline_rules_met(question, decision_row)
@@ -1096,6 +1097,7 @@ class AnsweringService:
             before, after = passages[:at], passages[at:]
             group = set(table.sentence_ids)
             passages = [i for i in before if i not in group] + sorted(group) + [i for i in after if i not in group]
+        amounts = self._amount_rows(question, scored, candidates.reading.terms) or self._organisation_rows(question, scored)
         if amounts is not None:
             # The row the question names leads (the figure asked for), and the rest of its table, which the splitter
             # may have cut into another sentence ("Other Programme 10,269 10,234 35 Total ..."), is not run on after it.
@@ -1465,7 +1467,7 @@ class AnsweringService:
         (``_months_reported``): the rows give the report's latest month, and a review saw April's shown for "... in
         March by trust?". None when the question asks no breakdown and names no organisation with a figure in a row, or
         no row fits MIN_MEASURE_NAMED of the measure (MIN_MEASURE_NAMED_FOR_ONE for one organisation named)."""
-        if not scored or QUARTER_NAMED.search(question):
+        if not scored or names_a_longer_period(question):
             return None
         by_organisation = asks_by_organisation(question)
         named = self.organisations_named(question)

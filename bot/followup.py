@@ -368,10 +368,10 @@ _ASKS_OF_A_DOCUMENT = re.compile(
 # A pronoun that may stand for a body that meets ("when's it meeting next?", "who chairs them?"); not "that meeting" (a
 # review's "what came out of that meeting?" after the ICB chair met the fire service had become "... (the icb)?").
 _PRONOUN_FOR_A_BODY = re.compile(r"\b(?:it|its|they|them|their)\b", re.IGNORECASE)
-# A body pointed at by its kind ("that committee", "this board"): the body of that kind the question before named
-# (``_body_of_the_kind_pointed_at``). "that" or "this" only: "the board" may be a body the question before did not name.
-# Not "that meeting", which is the meeting (above), nor "that icb": the ICB and the CCG are organisations, named by their
-# initials, not kinds of body.
+# A body pointed at by its kind ("that committee", "this board"): the body of that kind the conversation named last
+# (``_body_of_the_kind``), else, as "it", the body that acted. "that" or "this" only, so one body: "the board" may be a
+# body the conversation never named, and "those committees" are read as "they". Not "that meeting", which is the
+# meeting (above), nor "that icb": the ICB and the CCG are organisations, named by their initials, not kinds of body.
 _BODY_POINTED_AT = re.compile(
     rf"\b(?:that|this)\s+(?P<kind>{'|'.join(sorted(MEETING_BODY_WORDS - {'icb', 'ccg'}))})\b(?!\s+meetings?\b)", re.IGNORECASE
 )
@@ -661,13 +661,14 @@ def resolve(
             # "is it being extended" after "how many extra appts did the winter access fund deliver": "it" is
             # one thing, so the fund that did the delivering, not the appointments counted.
             subject, party = doer, None
-        asks_of_a_body = _ASKS_OF_A_MEETING_BODY.search(message) and subject == asked_about
-        if asks_of_a_body and (of_its_kind := _body_of_the_kind_pointed_at(message, last.question)) is not None:
+        asks_of_a_body = _ASKS_OF_A_MEETING_BODY.search(message)
+        pointed_at = _BODY_POINTED_AT.search(message)
+        if asks_of_a_body and pointed_at and (of_its_kind := _body_of_the_kind(pointed_at["kind"], history)) is not None:
             # "who chairs that committee?" after "what did the governing body say about the audit committee?": the
             # body of the kind named, not the one that acted (a trial's "that committee" had been asked of all of
-            # "the cwccg quality cttee want changed in the chc appeals policy").
+            # "the cwccg quality cttee want changed in the chc appeals policy"), whatever turn named it.
             subject = of_its_kind
-        elif asks_of_a_body and _PRONOUN_FOR_A_BODY.search(message):
+        elif asks_of_a_body and (_PRONOUN_FOR_A_BODY.search(message) or pointed_at) and subject == asked_about:
             # "when's it meeting next?" after "what did the quality committee decide on the CHC appeals policy?": a
             # body meets and is chaired, so "it" is the committee that decided, not the policy (a trial).
             subject = subject_of(last.question, of_a_meeting_body=True)
@@ -2294,20 +2295,28 @@ def _body_kind(word: str) -> str:
     return word[:-1] if word.endswith("s") and word[:-1] in MEETING_BODY_WORDS else word
 
 
-def _body_of_the_kind_pointed_at(message: str, question: str) -> str | None:
-    """The one body of the kind the message points at ("that committee") that the question names ("the audit
-    committee" of "what did the governing body say about the audit committee?"); None when the message points at
-    no kind, or the question names no body of it or several."""
-    pointed = _BODY_POINTED_AT.search(message)
-    if pointed is None:
-        return None
-    kind = _body_kind(pointed["kind"])
-    named = {
-        _tidy_subject(body.group())
-        for body in _MEETING_BODY_NAMED.finditer(question)
-        if any(_body_kind(word) == kind for word in _words(body.group()))
-    }
-    return named.pop() if len(named) == 1 else None
+_MEETINGS_AFTER = re.compile(r"\s+meetings?$", re.IGNORECASE)
+
+
+def _body_of_the_kind(kind: str, history: tuple[Turn, ...]) -> str | None:
+    """The one body of this kind ("committee") the latest question naming any names ("the audit committee" of "what
+    did the governing body say about the audit committee?"; a follow-up's question counts, and the questions before
+    it when it names none); None when it names several, or none does. "the audit cttee" and "the audit committee" are
+    one body; "the audit committee meeting" is the committee."""
+    kind = _body_kind(kind)
+    for turn in reversed(history):
+        named: dict[tuple[str, ...], str] = {}
+        for body in _MEETING_BODY_NAMED.finditer(turn.question):
+            words = _words(_MEETINGS_AFTER.sub("", body.group()))
+            if any(_body_kind(word) == kind for word in words):
+                named.setdefault(tuple(_body_kind(word) for word in words), _tidy_subject(" ".join(words)))
+        # "the committee" beside its name, as a follow-up's question holds both ("who chairs the committee (the audit
+        # committee)?"), is that name.
+        bare = {key for key in named if len(key) == 2}  # an article and the kind
+        named = {key: name for key, name in named.items() if key not in bare} or named
+        if named:
+            return next(iter(named.values())) if len(named) == 1 else None
+    return None
 
 
 def _tidy_subject(subject: str) -> str:

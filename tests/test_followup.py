@@ -186,6 +186,17 @@ def test_the_subject_leaves_out_the_verb_and_the_time_of_the_question_before():
     uec = asked("what did the icb say about the uec transformation board?")
     assert resolve("who sits on that board?", uec).question == "who sits on the board (the uec transformation board)?"
     assert resolve("when is that policy due?", wanted).question.endswith("the chc appeals policy)?")
+    # A re-review's third turns: the body of the kind the conversation named last, whichever turn named it; "the audit
+    # cttee" beside "the audit committee" is one body, and "the ... meeting" its committee.
+    group_then_board = asked("what did the phm board say about the inequalities group?")
+    chaired = remember(group_then_board, Turn(resolve("who chairs that group?", group_then_board).question, ()))
+    assert resolve("who chairs that group?", group_then_board).question == "who chairs the group (the inequalities group)?"
+    assert resolve("who chairs that board?", chaired).question == "who chairs the board (the phm board)?"
+    assert resolve("who chairs that committee?", asked("what did the audit cttee say to the audit committee meeting?")).question == (
+        "who chairs the committee (the audit cttee)?"
+    )
+    # No body of the kind named: as "it", the body that acted.
+    assert resolve("who chairs that board?", about).question == "who chairs the board (the governing body)?"
     # A target is met by anything (a review's "is it meeting its training targets?").
     said = asked("what did the quality committee say about the safeguarding assurance report?")
     for target in ("is it meeting its training targets?", "has it met its target?", "does it apply to members of staff?", "does it meet NICE guidance?"):

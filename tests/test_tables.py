@@ -444,9 +444,12 @@ def test_a_figure_asked_by_trust_leads_with_the_row_of_trusts_under_its_measures
         "what cancer waits data was not submitted by the trust?",
         # A trust named whose cell is blank (GEH sent no April cancer data), or a measure no row is titled with.
         "62 day cancer performance at geh in april",
-        # The rows give the report's month, which no quarter is (a review's had April's row for Q4).
+        # The rows give the report's month, which no quarter or financial year is (reviews had April 2022's row for these).
         "62 day cancer performance at swft in q4?",
         "62 day cancer performance at uhcw for quarter 1",
+        "62 day cancer performance at uhcw in qtr1?",
+        "62 day cancer performance at swft this quarter?",
+        "62 day cancer performance by trust in 2021/22?",
         "how many ev charging points has swft got?",
         # A review: one trust named asks the row only when its title holds most of the measure asked (screening, gynae
         # and breaches are other figures of the section), and a month is the report's (p. 22's "early July" is a pilot's).

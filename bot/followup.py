@@ -369,7 +369,7 @@ _ASKS_OF_A_DOCUMENT = re.compile(
 # review's "what came out of that meeting?" after the ICB chair met the fire service had become "... (the icb)?").
 _PRONOUN_FOR_A_BODY = re.compile(r"\b(?:it|its|they|them|their)\b", re.IGNORECASE)
 # A body pointed at by its kind ("that committee", "this board"): the body of that kind the conversation named last
-# (``_body_of_the_kind``), else, as "it", the body that acted. "that" or "this" only, so one body: "the board" may be a
+# (``_bodies_of_the_kind``), else, as "it", the body that acted. "that" or "this" only, so one body: "the board" may be a
 # body the conversation never named, and "those committees" are read as "they". Not "that meeting", which is the
 # meeting (above), nor "that icb": the ICB and the CCG are organisations, named by their initials, not kinds of body.
 _BODY_POINTED_AT = re.compile(
@@ -663,12 +663,14 @@ def resolve(
             subject, party = doer, None
         asks_of_a_body = _ASKS_OF_A_MEETING_BODY.search(message)
         pointed_at = _BODY_POINTED_AT.search(message)
-        if asks_of_a_body and pointed_at and (of_its_kind := _body_of_the_kind(pointed_at["kind"], history)) is not None:
+        of_its_kind = _bodies_of_the_kind(pointed_at["kind"], history) if asks_of_a_body and pointed_at else []
+        if len(of_its_kind) == 1:
             # "who chairs that committee?" after "what did the governing body say about the audit committee?": the
             # body of the kind named, not the one that acted (a trial's "that committee" had been asked of all of
             # "the cwccg quality cttee want changed in the chc appeals policy"), whatever turn named it.
-            subject = of_its_kind
-        elif asks_of_a_body and (_PRONOUN_FOR_A_BODY.search(message) or pointed_at) and subject == asked_about:
+            subject = of_its_kind[0]
+        # Several of the kind named ("... the audit committee and the quality committee?"): asked of all the question.
+        elif not of_its_kind and asks_of_a_body and (_PRONOUN_FOR_A_BODY.search(message) or pointed_at) and subject == asked_about:
             # "when's it meeting next?" after "what did the quality committee decide on the CHC appeals policy?": a
             # body meets and is chaired, so "it" is the committee that decided, not the policy (a trial).
             subject = subject_of(last.question, of_a_meeting_body=True)
@@ -2298,25 +2300,22 @@ def _body_kind(word: str) -> str:
 _MEETINGS_AFTER = re.compile(r"\s+meetings?$", re.IGNORECASE)
 
 
-def _body_of_the_kind(kind: str, history: tuple[Turn, ...]) -> str | None:
-    """The one body of this kind ("committee") the latest question naming any names ("the audit committee" of "what
-    did the governing body say about the audit committee?"; a follow-up's question counts, and the questions before
-    it when it names none); None when it names several, or none does. "the audit cttee" and "the audit committee" are
-    one body; "the audit committee meeting" is the committee."""
+def _bodies_of_the_kind(kind: str, history: tuple[Turn, ...]) -> list[str]:
+    """The bodies of this kind ("committee") named by the latest question naming one by more than its kind ("the audit
+    committee" of "what did the governing body say about the audit committee?"; a follow-up's question counts, and the
+    questions before it when it names none, or only "the committee"); none when no question does. "the audit cttee"
+    and "the audit committee" are one body; "the audit committee meeting" is the committee."""
     kind = _body_kind(kind)
     for turn in reversed(history):
         named: dict[tuple[str, ...], str] = {}
         for body in _MEETING_BODY_NAMED.finditer(turn.question):
             words = _words(_MEETINGS_AFTER.sub("", body.group()))
-            if any(_body_kind(word) == kind for word in words):
-                named.setdefault(tuple(_body_kind(word) for word in words), _tidy_subject(" ".join(words)))
-        # "the committee" beside its name, as a follow-up's question holds both ("who chairs the committee (the audit
-        # committee)?"), is that name.
-        bare = {key for key in named if len(key) == 2}  # an article and the kind
-        named = {key: name for key, name in named.items() if key not in bare} or named
+            key = tuple(_body_kind(word) for word in words)
+            if kind in key and len(key) > 2:  # more than an article and the kind: "the committee" names none
+                named.setdefault(key, _tidy_subject(" ".join(words)))
         if named:
-            return next(iter(named.values())) if len(named) == 1 else None
-    return None
+            return list(named.values())
+    return []
 
 
 def _tidy_subject(subject: str) -> str:

@@ -195,8 +195,16 @@ def test_the_subject_leaves_out_the_verb_and_the_time_of_the_question_before():
     assert resolve("who chairs that committee?", asked("what did the audit cttee say to the audit committee meeting?")).question == (
         "who chairs the committee (the audit cttee)?"
     )
-    # No body of the kind named: as "it", the body that acted.
+    # No body of the kind named: as "it", the body that acted; several: all the question (a third review's had gone to
+    # the governing body); "the committee" alone names none, so the turn before is read (the third review's "what did
+    # the committee say about the gbaf?" had stopped the look-back).
     assert resolve("who chairs that board?", about).question == "who chairs the board (the governing body)?"
+    both = asked("what did the governing body say about the audit committee and the quality committee?")
+    assert resolve("who chairs that committee?", both).question == (
+        "who chairs the committee (the audit committee and the quality committee)?"
+    )
+    bare = remember(about, Turn("what did the committee say about the gbaf?", ()))
+    assert resolve("who chairs that committee?", bare).question.endswith("(the audit committee)?")
     # A target is met by anything (a review's "is it meeting its training targets?").
     said = asked("what did the quality committee say about the safeguarding assurance report?")
     for target in ("is it meeting its training targets?", "has it met its target?", "does it apply to members of staff?", "does it meet NICE guidance?"):

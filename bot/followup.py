@@ -370,7 +370,7 @@ _ASKS_OF_A_DOCUMENT = re.compile(
 _PRONOUN_FOR_A_BODY = re.compile(r"\b(?:it|its|they|them|their)\b", re.IGNORECASE)
 # A body pointed at by its kind ("that committee", "this board"): the body of that kind the conversation named last
 # (``_bodies_of_the_kind``), else, as "it", the body that acted. "that" or "this" only, so one body: "the board" may be a
-# body the conversation never named, and "those committees" are read as "they". Not "that meeting", which is the
+# body the conversation never named, and "those committees" are several (read as before). Not "that meeting", which is the
 # meeting (above), nor "that icb": the ICB and the CCG are organisations, named by their initials, not kinds of body.
 _BODY_POINTED_AT = re.compile(
     rf"\b(?:that|this)\s+(?P<kind>{'|'.join(sorted(MEETING_BODY_WORDS - {'icb', 'ccg'}))})\b(?!\s+meetings?\b)", re.IGNORECASE

@@ -15,21 +15,20 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from index.text import WEEK_WAIT_SHORTENED, YEAR_TOKEN, tokenize
-from index.vocabulary import FINANCIAL_YEAR, MONTH_WITH_YEAR, MONTHS, NUMBER_WORDS, QUARTER, YEAR_WRITTEN
+from index.vocabulary import MONTH_WITH_YEAR, MONTHS, NUMBER_WORDS, QUARTER, YEAR_WRITTEN
 
 # A quarter named ("q4", "quarter 1", "qtr1", "this quarter", "the first quarter"). English, not fitted.
 _QUARTER_NAMED = re.compile(
     rf"\b(?:{QUARTER}|qtr\s*[1-4]\b|(?:this|last|next|previous|first|second|third|fourth|final)\s+quarter\b)", re.IGNORECASE
 )
-_FINANCIAL_YEAR = re.compile(rf"\b{FINANCIAL_YEAR}", re.IGNORECASE)
 
 
 def names_a_longer_period(question: str) -> bool:
-    """Whether a question names a period longer than a month: a quarter, or a financial year ("2021/22", "fy22/23"; two
-    years in a row, so "52-78 week waiters" is none). The rows by trust give one month, the report's (a review had "62
-    day cancer performance at swft in q4?" and "... by trust in 2021/22?" answered with April 2022's row)."""
-    years = ((int(m["first"]), int(m["second"])) for m in _FINANCIAL_YEAR.finditer(question))
-    return bool(_QUARTER_NAMED.search(question)) or any(second == (first + 1) % 100 for first, second in years)
+    """Whether a question names a period longer than a month: a quarter, or a financial year as the tokenizer reads one
+    ("2021/22", "fy22/23", "2021 to 2022": the token "fy21/22"; two years in a row, so "52-78 week waiters" is none). The
+    rows by trust give one month, the report's (a review had "62 day cancer performance at swft in q4?" and "... by trust
+    in 2021/22?" answered with April 2022's row)."""
+    return bool(_QUARTER_NAMED.search(question)) or any(token.startswith("fy") for token in tokenize(question))
 
 
 _BODIES = r"trusts?|providers?|organi[sz]ations?|orgs?|hospitals?"

@@ -57,6 +57,16 @@ def test_financial_years_are_one_token_however_written():
     assert years_written("as of 30/06/2022") == ["2022"]
 
 
+def test_an_age_range_is_no_financial_year(service):
+    # A trial's "17-18 year olds" had been read as the financial year 2017/18 (and "16-17" as 2016/17, declined as
+    # "do not mention 16-17"); the page says "boosters for the 16 to 17 year olds".
+    for written in ("16-17 year olds", "16/17 yr olds", "16-17yo", "aged 16-17", "ages between 16-17"):
+        assert "fy16/17" not in tokenize(written) and years_written(written) == [], written
+    assert tokenize("the 2016-17 year end") == ["fy16/17", "year", "end"]
+    answer = service.answer("what % of 16-17 year olds have had their covid vaccine?")
+    assert not answer.abstained and "boosters for the 16 to 17 year olds" in answer.text
+
+
 def test_a_year_the_page_gives_after_another_number_is_found(service):
     # A new user's trial: "the closest passages do not mention 2021/22", of the minutes' page that
     # reports "the financial position of the CCG up to 31st March 2022 (Month 12 - 2021/22)".

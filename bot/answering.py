@@ -118,6 +118,7 @@ from bot.tables import (
     TableAnswer,
     TableReader,
     TableRow,
+    cells_without_labels,
     columns_asked,
     gives_a_value_beside,
     measure_by_its_number,
@@ -431,8 +432,13 @@ def _says_something_beside(text: str) -> bool:
     """Whether a sentence may ride along beside the best one: not a caption alone (``_caption_only``) nor web
     addresses alone, MIN_WORDS_BESIDE_LINKS words at most around them (a footnote's links: a trial's planned-deficit
     answer ended on four Green Plan URLs; a sentence the text layer ran its footnote's links onto still says what it
-    says). Either may still be the best sentence itself, for a question asking for it."""
-    return not _caption_only(text) and len(WEB_ADDRESS.sub(" ", text).split()) > MIN_WORDS_BESIDE_LINKS
+    says), nor a table's values cut from their rows' labels (``cells_without_labels``), which say nothing to a reader.
+    Either may still be the best sentence itself, for a question asking for it."""
+    return (
+        not _caption_only(text)
+        and len(WEB_ADDRESS.sub(" ", text).split()) > MIN_WORDS_BESIDE_LINKS
+        and not cells_without_labels(text)
+    )
 
 
 def _caption_only(text: str) -> bool:

@@ -239,6 +239,37 @@ def with_measure_changed(question: str, fragment: str) -> str | None:
     return question[: asked.start(1)] + given[1] + question[asked.end(1) :]
 
 
+# A run of a table's cells the text layer cut from their labels: at least this many of them, this share of its words
+# values, and at most this many words of three letters or more among them ("184,510 27,119 80,832 ... 3.0% Apr-22
+# Feb-20 Enc J Pack 2", the performance report's p. 1, a trial's answer on face-to-face appointments). Set by hand on
+# the corpus's four sentences that open on a run of values, three of them such cells: a row's label may stand after
+# its values ("1020 944 ... 748 CAMHS - Waiting time from initial appointment to follow up appointment (12 weeks)").
+MIN_CELLS = 5
+MIN_CELL_SHARE = 0.6
+MAX_WORDS_AMONG_CELLS = 2
+_LABEL_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def cells_without_labels(text: str) -> bool:
+    """A table's values with no row label: the text opens on a value, is mostly values and names almost nothing."""
+    words = text.split()
+    if len(words) < MIN_CELLS or not _VALUE.fullmatch(words[0]):
+        return False
+    values = sum(bool(_VALUE.fullmatch(word)) for word in words)
+    return values >= MIN_CELL_SHARE * len(words) and sum(bool(_LABEL_WORD.fullmatch(w)) for w in words) <= MAX_WORDS_AMONG_CELLS
+
+
+def labels_a_row(label: str, text: str) -> bool:
+    """The text holds ``label`` as a table row's label: its words as typed (case aside), then a value ("% face to face"
+    in "... % face to face 73.6% 55.6% ..."), not the same words in prose ("... face to face follow ups are 14% ...")."""
+    words = label.split()
+    if not words:
+        return False
+    # Not in the middle of a word, either side ("to face" is no label in "face to face 73.6%").
+    pattern = r"(?<![\w%])" + r"\s+".join(map(re.escape, words)) + r"\s+(?:" + _VALUE.pattern + r")(?![\w-])"
+    return re.search(pattern, text, re.IGNORECASE) is not None
+
+
 def measure_unit(text: str, alone: bool = False) -> str | None:
     """The unit of time of the measure a text names by a number ("104 week waits": weeks, as ``_UNIT_FORMS`` writes
     it), or None; ``alone``: only when the text is that measure and nothing else ("52 weeks", "62-day")."""

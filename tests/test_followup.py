@@ -2700,6 +2700,22 @@ async def test_a_measure_named_by_its_number_alone_is_asked_at_the_time_asked_be
     assert alone.text.startswith("RTT > 52 weeks breaches - Incomplete Pathways (Snapshot): April 2022 5,484"), alone.text[:200]
 
 
+async def test_another_row_of_the_table_quoted_is_asked_at_the_month_asked_before(service):
+    """A trial: "% face to face?" after "and feb 20" (primary care appointments, whose answer quoted the table) was asked
+    alone and got April's 57.9%. A row of the table the last answer quoted, named by its label, is that row at the
+    month the question before asked; a run of the table's values cut from their labels never rides along beside it
+    (it had: "184,510 27,119 80,832 ... Apr-22 Feb-20 Enc J Pack 2")."""
+    conversation = Conversation(service)
+    await conversation.respond("primary care appts april 22", "terminal:gp")
+    await conversation.respond("and feb 20", "terminal:gp")
+    share = await conversation.respond("% face to face?", "terminal:gp")
+    assert share.text.startswith("% face to face: February 2020 73.6% [1]"), share.text[:200]
+    assert "184,510" not in share.text, share.text[:400]
+    # Words of the quote that label no row ("face to face follow ups are 14% over plan" is prose) ask nothing of it.
+    prose = (CitedPassage("icb-performance-report-2022-07", 2, "However, face to face follow ups are 14% over plan."),)
+    assert resolve("face to face follow ups?", (Turn("outpatient activity in april 22", prose),)).kind is FollowUpKind.STANDALONE
+
+
 async def test_which_theme_has_the_most_after_a_listing_counts_the_listed_rows_by_theme(service):
     """A trial: "which theme has the most" after "how many actions are in the green plan" was put to the documents alone
     and declined. It asks the themes of the rows listed: the Green Plan's, counted by theme, the most first."""

@@ -326,6 +326,10 @@ class FeatureMaker:
         self._document_names = {
             slug: searcher.title_tokens(slug) | self._title_initials[slug] | self._kinds[slug] for slug, document in kb.by_slug.items()
         }
+        # Each document's text in lower case, with one space for each run of white space: what it writes.
+        self._text_as_written = {
+            slug: " ".join(" ".join(page.lower().split()) for page in document.pages) for slug, document in kb.by_slug.items()
+        }
         # The initials the documents spell out exactly, by search token, with their names ("chc": "Continuing Healthcare").
         self.initials_names = initials_spelled_out(sentence.text for _, sentence in kb.sentences)
         # ... as search tokens: a page spelling out the name speaks of the initials (p. 31 of the performance report says
@@ -486,9 +490,22 @@ class FeatureMaker:
                 naming = " ".join([*words[start:end], noun])
                 slug = self.named_document(naming)
                 if slug is not None:
-                    found.append((slug, naming))
+                    if not self._names_a_part_of_a_paper(words, start, naming, slug):
+                        found.append((slug, naming))
                     break
         return found
+
+    def _names_a_part_of_a_paper(self, words: list[str], start: int, naming: str, slug: str) -> bool:
+        """Whether the word before the naming words, of no word of the document's title, makes them the name of something
+        the documents write, not of the document ("safeguarding assurance report" is a report the quality committee
+        received, where "assurance report" alone would name the communications and engagement assurance report: a
+        trial's answer had opened "Nothing in Communications and Engagement Assurance Report ... answers this")."""
+        before = words[start - 1] if start else ""
+        if not before.isalpha() or not tokenize(before) or set(tokenize(before)) <= self.title_words(slug):
+            return False  # a year or initials before the naming name the document more closely ("the c&w green plan")
+        written = f"{before} {naming}".lower()
+        # Written in another paper, not in the one named: a paper names itself so ("the Month 3 finance report").
+        return written not in self._text_as_written[slug] and any(written in text for text in self._text_as_written.values())
 
     def named_document(self, words: str) -> str | None:
         """The one document these words name ("the green plan", "the phm roadmap"), or None.

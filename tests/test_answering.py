@@ -67,6 +67,19 @@ def test_an_age_range_is_no_financial_year(service):
     assert not answer.abstained and "boosters for the 16 to 17 year olds" in answer.text
 
 
+def test_a_report_another_paper_names_is_not_the_paper_whose_title_shares_its_last_words(service):
+    # A trial's "safeguarding assurance report" had been read as naming the "Communications and Engagement Assurance
+    # Report" and opened "Nothing in Communications and Engagement Assurance Report ... answers this"; the quality
+    # committee's report writes "Safeguarding Assurance report". A paper still names itself so ("Month 3 finance report").
+    answer = service.answer("safeguarding assurance report")
+    assert answer.text.startswith("Safeguarding Assurance report - The Committee noted the report"), answer.text[:200]
+    named = service.features.documents_named_in
+    assert named("what did the safeguarding assurance report say?") == set()
+    assert named("what does the comms assurance report say about mp enquiries?") == {"icb-comms-engagement-report-2022-07"}
+    assert named("who wrote the 2022/23 month 3 finance report?") == {"icb-finance-report-m3-2022-07"}
+    assert named("who's the exec lead for sustainability in the c&w green plan") == {"cw-ics-green-plan"}
+
+
 def test_a_year_the_page_gives_after_another_number_is_found(service):
     # A new user's trial: "the closest passages do not mention 2021/22", of the minutes' page that
     # reports "the financial position of the CCG up to 31st March 2022 (Month 12 - 2021/22)".

@@ -140,6 +140,7 @@ from index.short_names import MINOR_WORDS, DefinedName, names_defined_in
 from index.store import KnowledgeBase
 from index.text import (
     BULLET,
+    YEAR_TOKEN,
     and_list,
     collapse_whitespace,
     has_a_word,
@@ -374,6 +375,13 @@ def _calendar_year(question: str) -> tuple[str, str, str] | None:
         return None
     start = int(year)
     return year, financial_year_label(start - 1), financial_year_label(start)
+
+
+def _asks_a_figure_of_a_time(topic: str) -> bool:
+    """A message typed as a topic that asks a figure: it names a month or a year, or a percentage ("a&e 4hr may 22",
+    "dpi % at swft"). Eight of a trial's such messages had ended "For a fuller, cited summary, ask for a briefing: brief
+    a&e 4hr may 22", a briefing nobody would want."""
+    return "%" in topic or any(token in MONTHS or YEAR_TOKEN.fullmatch(token) for token in tokenize(topic))
 
 
 def page_firsts(followers: list[T], page_of: Callable[[T], tuple[str, int]], best: T) -> list[T]:
@@ -1396,6 +1404,8 @@ class AnsweringService:
             answer = self._answer_from_documents(looked_for, filters, topic=True)
         if answer.abstained:  # no briefing to offer on what the documents were not found to cover
             return answer
+        if _asks_a_figure_of_a_time(topic):
+            return answer  # "a&e 4hr may 22", "dpi % at swft": a figure asked tersely, no topic for comms to brief
         pointer = f"For a fuller, cited summary, ask for a briefing: brief {topic}"
         return Answer(f"{answer.text}\n\n{pointer}", answer.citations, False, trace=answer.trace)
 

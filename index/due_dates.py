@@ -15,6 +15,8 @@ from datetime import date, timedelta
 
 from index.text import and_list
 from index.vocabulary import (
+    AGE_RANGE_AFTER,
+    AGE_RANGE_BEFORE,
     CALENDAR_YEAR,
     DAY_BEFORE_MONTH,
     DOCUMENT_NOUNS,
@@ -39,7 +41,8 @@ PRINTED_DUE = (
 
 # "23/24", "2023/24", "2023-24", "FY23/24", "FY 2023/2024", "2023 to 2024".
 _FINANCIAL_YEAR = re.compile(
-    r"(?:\bFY\s*|\b)(?P<start>\d{4}|\d{2})\s*(?:/|-|\bto\b)\s*(?P<end>\d{4}|\d{2})(?![\d/])", re.I
+    AGE_RANGE_BEFORE + r"(?:\bFY\s*|\b)(?P<start>\d{4}|\d{2})\s*(?:/|-|\bto\b)\s*(?P<end>\d{4}|\d{2})(?![\d/])" + AGE_RANGE_AFTER,
+    re.I,
 )
 _QUARTER = re.compile(r"\bQ(?P<quarter>[1-4])\b", re.I)
 _DAY_MONTH_YEAR = re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r"\s*" + _YEAR, re.I)

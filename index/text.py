@@ -444,24 +444,12 @@ def _years_read(pattern: re.Pattern[str], text: str, is_year: Callable[[re.Match
     position, given_back = 0, 0
     while match := pattern.search(text, position):
         in_a_date = match.start() < given_back and not match.group().isdigit() and re.search(r"\d[/.-]$", text[: match.start()])
-        if is_year(match) and not in_a_date and not _is_an_age_range(text, match):
+        if is_year(match) and not in_a_date:
             yield match
             position = match.end()
         else:
             given_back = max(given_back, match.end())
             position = match.start() + 1
-
-
-# An age range is no financial year: "16-17 year olds", "17/18 yr old", "aged 17-18", "ages 16-17" (a trial's).
-_AGE_AFTER = re.compile(r"[\s-]*(?:years?|yrs?)[\s-]*olds?\b|\s*y/?o\b", re.IGNORECASE)
-_AGE_BEFORE = re.compile(r"\b(?:aged?|ages)\s+(?:between\s+)?$", re.IGNORECASE)
-
-
-def _is_an_age_range(text: str, match: re.Match[str]) -> bool:
-    """A pair of numbers ("16-17") that the words beside it make an age range; a year on its own is never one."""
-    if match.group().isdigit():
-        return False
-    return bool(_AGE_AFTER.match(text, match.end()) or _AGE_BEFORE.search(text[max(0, match.start() - 20) : match.start()]))
 
 
 def plain_tokens(text: str) -> list[str]:

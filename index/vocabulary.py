@@ -68,7 +68,12 @@ REPORTING_MONTH = re.compile(r"\b(?:month\s?|(?<!\d\s)m)(?P<number>1[0-2]|[1-9])
 # A year as people write it: "2022", "2019/20", "22/23", "2021-22", "FY23/24" (``tokenize`` folds the
 # financial years into one token; this finds them as written, to echo or compare).
 # A financial year as written, its two years' last digits named: "2021/22", "21-22", "FY21/22" (a pattern's text).
-FINANCIAL_YEAR = r"(?:fy\s?)?(?:20)?(?P<first>\d\d)\s?[/-]\s?(?:20)?(?P<second>\d\d)\b"
+# Never an age range, which the words beside it make one: "16-17 year olds", "17/18 yrs old", "16-17yo", "aged 17-18"
+# (a trial's "17-18 year olds" had been read as 2017/18); read so wherever a year is (tokens, slots, due years:
+# ``index.due_dates`` reads its own forms of a financial year, "2023 to 2024", with the same two guards).
+AGE_RANGE_BEFORE = r"(?<!(?i:\bage)\s)(?<!(?i:\baged)\s)(?<!(?i:\bages)\s)"
+AGE_RANGE_AFTER = r"(?![\s-]*(?i:years?|yrs?)[\s-]*(?i:olds?)\b|\s*(?i:y/?o)\b)"
+FINANCIAL_YEAR = rf"{AGE_RANGE_BEFORE}(?:fy\s?)?(?:20)?(?P<first>\d\d)\s?[/-]\s?(?:20)?(?P<second>\d\d)\b{AGE_RANGE_AFTER}"
 YEAR_WRITTEN = re.compile(rf"\b{FINANCIAL_YEAR}|\b{CALENDAR_YEAR}\b", re.IGNORECASE)
 
 # Words that place a year before or after another ("last year", "the following financial year"): one list

@@ -60,9 +60,12 @@ def test_financial_years_are_one_token_however_written():
 def test_an_age_range_is_no_financial_year(service):
     # A trial's "17-18 year olds" had been read as the financial year 2017/18 (and "16-17" as 2016/17, declined as
     # "do not mention 16-17"); the page says "boosters for the 16 to 17 year olds".
-    for written in ("16-17 year olds", "16/17 yr olds", "16-17yo", "aged 16-17", "ages between 16-17"):
+    for written in ("16-17 year olds", "16/17 yr olds", "16-17-year-olds", "16-17yo", "aged 16-17", "Ages 16-17"):
         assert "fy16/17" not in tokenize(written) and years_written(written) == [], written
     assert tokenize("the 2016-17 year end") == ["fy16/17", "year", "end"]
+    assert tokenize("aged debt 21/22") == ["aged", "debt", "fy21/22"]
+    # The action table reads its due years with the same guards: no "No actions match: due in 2016/17".
+    assert "2016/17" not in service.answer("green plan actions for 16-17 year olds").text
     answer = service.answer("what % of 16-17 year olds have had their covid vaccine?")
     assert not answer.abstained and "boosters for the 16 to 17 year olds" in answer.text
 

@@ -2819,3 +2819,9 @@ async def test_sources_asked_after_an_answer_are_the_answers_and_the_command_sta
     await briefed.respond("brief net zero", "terminal:briefed")
     after = await briefed.respond("sources?", "terminal:briefed")
     assert after.text.startswith("That comes from:"), after.text[:200]
+
+
+def test_an_age_range_after_a_year_asked_is_no_other_year():
+    """A review: "and 16-17 year olds?" after a question asked of 2021/22 had put "16-17" in the year's place."""
+    resolved = resolve("and 16-17 year olds?", asked("what was the ccg's deficit in 2021/22?"))
+    assert "2021/22" in resolved.question and "in 16-17" not in resolved.question, resolved.question

@@ -795,18 +795,20 @@ def _measure_at_the_time_before(message: str, last: Turn) -> str | None:
     """A measure named by its number and nothing else ("52 week breaches?") after a question asked of a time ("rtt 18wk
     incomplete perf apr 22"): that measure at that month or quarter, "52 week breaches in apr 22?" (a trial's was asked
     alone, with no month, and declined). So is another row of the table the last answer quoted, named by its label ("%
-    face to face?" after "primary care appts feb 20?": a trial's was asked alone and got April's figure). None for a
-    message naming a time, opening on a preposition, asking a question of its own or pointing back; after a listing of
-    actions or a decline; and after a question naming no measure by its number, or not one month or quarter it is
-    reported for."""
+    face to face?" after "primary care appts feb 20?": a trial's was asked alone and got April's figure; ``labels_a_row``
+    reads a row's whole label before its values, so a heading or prose before one number is none). None for a message
+    naming a time, opening on a preposition, asking a question of its own or pointing back; after a listing of actions or
+    a decline; after a question naming no measure by its number when the message names no row the last answer quoted;
+    and after one naming not one month or quarter it is reported for."""
     fragment = message.strip(" ?!.")
     words = _words(fragment)
     if last.action_filter is not None or not 0 < len(words) <= MAX_MEASURE_FRAGMENT_WORDS:
         return None
     if _ASKS_ANYTHING.search(fragment) or _ELLIPSIS_CUE.match(fragment) or {w.lower() for w in words} & _POINTING_BACK:
         return None
+    # A measure after a question naming one, or a row of a table the last answer quoted: not a month of a meeting or an
+    # event ("who attended the meeting in may 2022?"), whose answer quotes no table's row.
     by_number = measure_unit(fragment) is not None and measure_unit(last.question) is not None
-    # Not a month of a meeting or an event ("who attended the meeting in may 2022?"): no measure's.
     if not by_number and not any(labels_a_row(fragment, cited.quote) for cited in last.citations):
         return None
     if _SLOT_PREPOSITION.match(fragment):

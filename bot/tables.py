@@ -239,8 +239,8 @@ def with_measure_changed(question: str, fragment: str) -> str | None:
     return question[: asked.start(1)] + given[1] + question[asked.end(1) :]
 
 
-# A run of a table's cells the text layer cut from their labels: at least this many of them, this share of its words
-# values, and at most this many words of three letters or more among them ("184,510 27,119 80,832 ... 3.0% Apr-22
+# A run of a table's cells the text layer cut from their labels: at least this many of them, opening and ending on a
+# value, this share of its words values, and at most this many words of three letters or more among them ("184,510 27,119 80,832 ... 3.0% Apr-22
 # Feb-20 Enc J Pack 2", the performance report's p. 1, a trial's answer on face-to-face appointments). Set by hand on
 # the corpus's four sentences that open on a run of values, three of them such cells: a row's label may stand after
 # its values ("1020 944 ... 748 CAMHS - Waiting time from initial appointment to follow up appointment (12 weeks)").
@@ -251,22 +251,32 @@ _LABEL_WORD = re.compile(r"[A-Za-z]{3,}")
 
 
 def cells_without_labels(text: str) -> bool:
-    """A table's values with no row label: the text opens on a value, is mostly values and names almost nothing."""
+    """A table's values with no row label: the text opens and ends on a value, is mostly values and names almost
+    nothing (a short row with its label after its values, "1,020 944 812 748 Total appointments", is no such run)."""
     words = text.split()
-    if len(words) < MIN_CELLS or not _VALUE.fullmatch(words[0]):
+    if len(words) < MIN_CELLS or not _VALUE.fullmatch(words[0]) or not _VALUE.fullmatch(words[-1]):
         return False
     values = sum(bool(_VALUE.fullmatch(word)) for word in words)
     return values >= MIN_CELL_SHARE * len(words) and sum(bool(_LABEL_WORD.fullmatch(w)) for w in words) <= MAX_WORDS_AMONG_CELLS
 
 
+# A row's label is followed by at least this many values (a row of a monthly table gives several months): one number
+# after some words is prose or a heading ("CHC Budget Setting 2022/23", "ENGLAND 111 Outcomes", "Committee 6 April").
+# Set by hand, as a table's rows are written.
+MIN_ROW_VALUES = 2
+
+
 def labels_a_row(label: str, text: str) -> bool:
-    """The text holds ``label`` as a table row's label: its words as typed (case aside), then a value ("% face to face"
-    in "... % face to face 73.6% 55.6% ..."), not the same words in prose ("... face to face follow ups are 14% ...")."""
+    """The text holds ``label`` as the whole label of a table's row: the label's words as typed (case aside) with a value
+    or a column's month ("Apr-22") before them, or nothing ("... 228,243 % face to face 73.6% 55.6% ..."), and a run of values after
+    them ending at a space or the text's end, so not a year ("2022/23"). Not the last words of a longer label ("to face"
+    of "% face to face"), nor the same words in prose ("face to face follow ups are 14% over plan")."""
     words = label.split()
     if not words:
         return False
-    # Not in the middle of a word, either side ("to face" is no label in "face to face 73.6%").
-    pattern = r"(?<![\w%])" + r"\s+".join(map(re.escape, words)) + r"\s+(?:" + _VALUE.pattern + r")(?![\w-])"
+    value = rf"(?:{_VALUE.pattern})(?=\s|$)"
+    before = r"(?:^|(?<=\d\s)|(?<=\d%\s)|(?<=N/A\s))"  # a value ends the row before, or a column's month ("Apr-22")
+    pattern = before + r"\s+".join(map(re.escape, words)) + rf"(?:\s+{value}){{{MIN_ROW_VALUES},}}"
     return re.search(pattern, text, re.IGNORECASE) is not None
 
 

@@ -2711,9 +2711,22 @@ async def test_another_row_of_the_table_quoted_is_asked_at_the_month_asked_befor
     share = await conversation.respond("% face to face?", "terminal:gp")
     assert share.text.startswith("% face to face: February 2020 73.6% [1]"), share.text[:200]
     assert "184,510" not in share.text, share.text[:400]
-    # Words of the quote that label no row ("face to face follow ups are 14% over plan" is prose) ask nothing of it.
-    prose = (CitedPassage("icb-performance-report-2022-07", 2, "However, face to face follow ups are 14% over plan."),)
-    assert resolve("face to face follow ups?", (Turn("outpatient activity in april 22", prose),)).kind is FollowUpKind.STANDALONE
+    # Words of the quote that label no row ask nothing of it (a review's): prose, a heading or a bullet before one number
+    # or a year, the last words of a longer label, a column's header.
+    table = "Apr-22 Total appointments 392,268 413,658 % face to face 73.6% 55.6% Month Same Day 1 Day 2 to 7 Days"
+    quoted = {
+        "face to face follow ups?": "However, face to face follow ups are 14% over plan.",
+        "chc budget setting?": "• CHC Budget Setting 2022/23 • Month 2 Finance Report",
+        "england?": "ENGLAND 111 Outcomes 1,234",
+        "performance committee?": "the Finance and Performance Committee 6 April and 4 May",
+        "face to face?": table,
+        "same day?": table,
+    }
+    for message, quote in quoted.items():
+        history = (Turn("primary care appts in june 2022", (CitedPassage("icb-performance-report-2022-07", 2, quote),)),)
+        assert resolve(message, history).kind is FollowUpKind.STANDALONE, message
+    history = (Turn("primary care appts in june 2022", (CitedPassage("icb-performance-report-2022-07", 1, table),)),)
+    assert resolve("total appointments?", history).question == "total appointments in june 2022?"
 
 
 async def test_which_theme_has_the_most_after_a_listing_counts_the_listed_rows_by_theme(service):

@@ -503,9 +503,11 @@ class FeatureMaker:
         before = words[start - 1] if start else ""
         if not before.isalpha() or not tokenize(before) or set(tokenize(before)) <= self.title_words(slug):
             return False  # a year or initials before the naming name the document more closely ("the c&w green plan")
-        written = f"{before} {naming}".lower()
-        # Written in another paper, not in the one named: a paper names itself so ("the Month 3 finance report").
-        return written not in self._text_as_written[slug] and any(written in text for text in self._text_as_written.values())
+        # Written in another paper, not in the one named: a paper names itself so ("the Month 3 finance report"). As whole
+        # words: "All NHS ICS Green Plans are required ..." (the case study's) names no "nhs ics green plan" (a review's).
+        written = re.compile(rf"\b{re.escape(f'{before} {naming}'.lower())}\b")
+        texts = self._text_as_written
+        return not written.search(texts[slug]) and any(written.search(text) for text in texts.values())
 
     def named_document(self, words: str) -> str | None:
         """The one document these words name ("the green plan", "the phm roadmap"), or None.

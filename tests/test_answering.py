@@ -81,6 +81,8 @@ def test_a_report_another_paper_names_is_not_the_paper_whose_title_shares_its_la
     assert named("what does the comms assurance report say about mp enquiries?") == {"icb-comms-engagement-report-2022-07"}
     assert named("who wrote the 2022/23 month 3 finance report?") == {"icb-finance-report-m3-2022-07"}
     assert named("who's the exec lead for sustainability in the c&w green plan") == {"cw-ics-green-plan"}
+    # The case study's "All NHS ICS Green Plans are required ..." writes no "nhs ics green plan" (a review's).
+    assert named("what is the carbon footprint in the nhs ics green plan?") == {"cw-ics-green-plan"}
 
 
 def test_a_year_the_page_gives_after_another_number_is_found(service):

@@ -72,6 +72,7 @@ from index.due_dates import (
 )
 from index.text import has_a_word, tokenize, without_modal_may, without_possessive
 from index.vocabulary import (
+    AGE_RANGE,
     BODY_WORDS,
     BULLET_GLYPHS,
     CALENDAR_YEAR,
@@ -1789,7 +1790,8 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False, sense: W
             return (moved[0] + "?", moved[1]) if moved else (f"{question} {fragment.strip()}?", fragment.strip())
     dated, asked_dated = MONTH_WITH_YEAR.search(fragment), MONTH_WITH_YEAR.search(question)
     other_year = dated is not None and (asked_dated is None or _full_year(dated["year"]) != _full_year(asked_dated["year"]))
-    for slot in ((_MONTH_MAYBE_DATED,) if other_year else ()) + _TIMES:
+    # An age range is a slot too: "and 12-15 year olds?" after "what % of 16-17 year olds ...?" (a review's).
+    for slot in ((_MONTH_MAYBE_DATED,) if other_year else ()) + _TIMES + (AGE_RANGE,):
         in_fragment, in_question = (dated if slot is _MONTH_MAYBE_DATED else slot.search(fragment)), slot.search(question)
         if in_fragment and in_question:
             value, asked = in_fragment.group(), in_question.group().lower()
@@ -1808,6 +1810,8 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False, sense: W
         # with its year (a trial's had taken the place of "RTT" in "what is the RTT 52 week breach figure?").
         if slot.fullmatch(bare):
             return f"{question} in {bare}?", bare
+    if AGE_RANGE.fullmatch(bare):  # "and 16-17 year olds?" after a question naming none, a year's in particular
+        return f"{question} for {bare}?", bare
     if (measured := with_measure_changed(question, bare)) is not None:  # "52 weeks?" after "104 week waits?"
         return measured + "?", bare
     if last.inserted and re.search(rf"\b{re.escape(last.inserted)}\b", question, re.IGNORECASE):
@@ -1980,9 +1984,11 @@ def _same_time_changed(match: re.Match[str], asked: str, value: str) -> str:
 
 
 def _names_more_than_a_time(fragment: str) -> bool:
-    """Whether a fragment has words other than months, years, periods and the words that go with a time
-    ("the 52 week breaches in april" has; "march 22", "may 2022 too", "the end of may instead" have not)."""
-    return any(re.search(r"[a-z]", word) and word not in _WITH_A_TIME for word in _content_words(_without_times(fragment)))
+    """Whether a fragment has words other than months, years, periods, age ranges and the words that go with a time
+    ("the 52 week breaches in april" has; "march 22", "may 2022 too", "the end of may instead", "12-15 year olds" have
+    not)."""
+    blank = _without_times(fragment, (*_TIMES, AGE_RANGE))
+    return any(re.search(r"[a-z]", word) and word not in _WITH_A_TIME for word in _content_words(blank))
 
 
 def _without_times(text: str, slots: tuple[re.Pattern[str], ...] = _TIMES) -> str:

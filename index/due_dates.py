@@ -15,8 +15,7 @@ from datetime import date, timedelta
 
 from index.text import and_list
 from index.vocabulary import (
-    AGE_RANGE_AFTER,
-    AGE_RANGE_BEFORE,
+    AGE_RANGE_GUARD,
     CALENDAR_YEAR,
     DAY_BEFORE_MONTH,
     DOCUMENT_NOUNS,
@@ -41,7 +40,7 @@ PRINTED_DUE = (
 
 # "23/24", "2023/24", "2023-24", "FY23/24", "FY 2023/2024", "2023 to 2024".
 _FINANCIAL_YEAR = re.compile(
-    AGE_RANGE_BEFORE + r"(?:\bFY\s*|\b)(?P<start>\d{4}|\d{2})\s*(?:/|-|\bto\b)\s*(?P<end>\d{4}|\d{2})(?![\d/])" + AGE_RANGE_AFTER,
+    AGE_RANGE_GUARD + r"(?:\bFY\s*|\b)(?P<start>\d{4}|\d{2})\s*(?:/|-|\bto\b)\s*(?P<end>\d{4}|\d{2})(?![\d/])",
     re.I,
 )
 _QUARTER = re.compile(r"\bQ(?P<quarter>[1-4])\b", re.I)

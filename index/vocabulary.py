@@ -70,10 +70,18 @@ REPORTING_MONTH = re.compile(r"\b(?:month\s?|(?<!\d\s)m)(?P<number>1[0-2]|[1-9])
 # A financial year as written, its two years' last digits named: "2021/22", "21-22", "FY21/22" (a pattern's text).
 # Never an age range, which the words beside it make one: "16-17 year olds", "17/18 yrs old", "16-17yo", "aged 17-18"
 # (a trial's "17-18 year olds" had been read as 2017/18); read so wherever a year is (tokens, slots, due years:
-# ``index.due_dates`` reads its own forms of a financial year, "2023 to 2024", with the same two guards).
-AGE_RANGE_BEFORE = r"(?<!(?i:\bage)\s)(?<!(?i:\baged)\s)(?<!(?i:\bages)\s)"
-AGE_RANGE_AFTER = r"(?![\s-]*(?i:years?|yrs?)[\s-]*(?i:olds?)\b|\s*(?i:y/?o)\b)"
-FINANCIAL_YEAR = rf"{AGE_RANGE_BEFORE}(?:fy\s?)?(?:20)?(?P<first>\d\d)\s?[/-]\s?(?:20)?(?P<second>\d\d)\b{AGE_RANGE_AFTER}"
+# ``index.due_dates`` reads its own forms of a financial year, "2023 to 2024", behind the same guard). Only a pair of
+# two-digit numbers is an age range: "aged 2016-17" and "FY16/17 year olds" still name years. ``AGE_RANGE`` reads one.
+_AGE_WORDS_AFTER = r"(?:[\s-]*(?:years?|yrs?)[\s-]*olds?\b|\s*y/?o\b)"
+_TWO_DIGIT_PAIR = r"\d\d\s*(?:[/–-]|to\b)\s*\d\d"
+_AFTER_AN_AGE_WORD = "".join(rf"(?<!\b{word}\s)(?<!\b{word}\sbetween\s)" for word in ("age", "aged", "ages"))
+AGE_RANGE_GUARD = rf"(?i:(?!{_TWO_DIGIT_PAIR}{_AGE_WORDS_AFTER})(?:{_AFTER_AN_AGE_WORD}|(?!{_TWO_DIGIT_PAIR})))"
+AGE_RANGE = re.compile(
+    rf"\b(?:(?:aged?|ages)\s+(?:between\s+)?)?\d{{1,2}}\s*(?:[/–-]|to\b)\s*\d{{1,2}}{_AGE_WORDS_AFTER}"
+    rf"|\b(?:aged?|ages)\s+(?:between\s+)?\d{{1,2}}\s*(?:[/–-]|to\b)\s*\d{{1,2}}\b",
+    re.IGNORECASE,
+)
+FINANCIAL_YEAR = rf"{AGE_RANGE_GUARD}(?:fy\s?)?(?:20)?(?P<first>\d\d)\s?[/-]\s?(?:20)?(?P<second>\d\d)\b"
 YEAR_WRITTEN = re.compile(rf"\b{FINANCIAL_YEAR}|\b{CALENDAR_YEAR}\b", re.IGNORECASE)
 
 # Words that place a year before or after another ("last year", "the following financial year"): one list

@@ -64,6 +64,8 @@ def test_an_age_range_is_no_financial_year(service):
         assert "fy16/17" not in tokenize(written) and years_written(written) == [], written
     assert tokenize("the 2016-17 year end") == ["fy16/17", "year", "end"]
     assert tokenize("aged debt 21/22") == ["aged", "debt", "fy21/22"]
+    # Only two two-digit numbers make an age (a re-review's "age 2022/23 plan" had been read as the year 2022).
+    assert tokenize("age 2022/23 plan") == ["age", "fy22/23", "plan"] and tokenize("aged between 16-17") == ["aged", "16", "17"]
     # The action table reads its due years with the same guards: no "No actions match: due in 2016/17".
     assert "2016/17" not in service.answer("green plan actions for 16-17 year olds").text
     answer = service.answer("what % of 16-17 year olds have had their covid vaccine?")

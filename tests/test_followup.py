@@ -2834,7 +2834,12 @@ async def test_sources_asked_after_an_answer_are_the_answers_and_the_command_sta
     assert after.text.startswith("That comes from:"), after.text[:200]
 
 
-def test_an_age_range_after_a_year_asked_is_no_other_year():
-    """A review: "and 16-17 year olds?" after a question asked of 2021/22 had put "16-17" in the year's place."""
+def test_an_age_range_is_a_slot_of_its_own_never_a_year():
+    """A review: "and 16-17 year olds?" after a question asked of 2021/22 had put "16-17" in the year's place; a
+    re-review: another age range had been put beside the one asked ("what % of 16-17 12-15 year olds ...")."""
     resolved = resolve("and 16-17 year olds?", asked("what was the ccg's deficit in 2021/22?"))
-    assert "2021/22" in resolved.question and "in 16-17" not in resolved.question, resolved.question
+    assert resolved.question == "what was the ccg's deficit in 2021/22 for 16-17 year olds?", resolved.question
+    after_a_year = (Turn("what was the ccg's deficit in 2022/23?", PASSAGE, inserted="2022/23"),)
+    assert resolve("and 16-17 year olds?", after_a_year).question == "what was the ccg's deficit in 2022/23 for 16-17 year olds?"
+    other = resolve("and 12-15 year olds?", asked("what % of 16-17 year olds have had their covid vaccine?"))
+    assert other.question == "what % of 12-15 year olds have had their covid vaccine?", other.question

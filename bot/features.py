@@ -504,8 +504,9 @@ class FeatureMaker:
         if not before.isalpha() or not tokenize(before) or set(tokenize(before)) <= self.title_words(slug):
             return False  # a year or initials before the naming name the document more closely ("the c&w green plan")
         # Written in another paper, not in the one named: a paper names itself so ("the Month 3 finance report"). As whole
-        # words: "All NHS ICS Green Plans are required ..." (the case study's) names no "nhs ics green plan" (a review's).
-        written = re.compile(rf"\b{re.escape(f'{before} {naming}'.lower())}\b")
+        # words: "All NHS ICS Green Plans are required ..." (the case study's) names no "nhs ics green plan" (a review's),
+        # nor its "organisation-level Green Plan" a "level green plan" (a re-review's "ics level green plan").
+        written = re.compile(rf"(?<![\w-]){re.escape(f'{before} {naming}'.lower())}\b")
         texts = self._text_as_written
         return not written.search(texts[slug]) and any(written.search(text) for text in texts.values())
 

@@ -85,6 +85,7 @@ def test_a_report_another_paper_names_is_not_the_paper_whose_title_shares_its_la
     assert named("who's the exec lead for sustainability in the c&w green plan") == {"cw-ics-green-plan"}
     # The case study's "All NHS ICS Green Plans are required ..." writes no "nhs ics green plan" (a review's).
     assert named("what is the carbon footprint in the nhs ics green plan?") == {"cw-ics-green-plan"}
+    assert named("what does the ics level green plan say about inhalers?") == {"cw-ics-green-plan"}
 
 
 def test_a_year_the_page_gives_after_another_number_is_found(service):

@@ -140,13 +140,14 @@ from index.short_names import MINOR_WORDS, DefinedName, names_defined_in
 from index.store import KnowledgeBase
 from index.text import (
     BULLET,
-    YEAR_TOKEN,
+    FINANCIAL_YEAR_TOKEN,
     and_list,
     collapse_whitespace,
     has_a_word,
     is_list_item,
     is_ordinary_word,
     months_in_their_year,
+    plain_tokens,
     tokenize,
     without_possessives,
     years_written,
@@ -378,10 +379,16 @@ def _calendar_year(question: str) -> tuple[str, str, str] | None:
 
 
 def _asks_a_figure_of_a_time(topic: str) -> bool:
-    """A message typed as a topic that asks a figure: it names a month or a year, or a percentage ("a&e 4hr may 22",
-    "dpi % at swft"). Eight of a trial's such messages had ended "For a fuller, cited summary, ask for a briefing: brief
-    a&e 4hr may 22", a briefing nobody would want."""
-    return "%" in topic or any(token in MONTHS or YEAR_TOKEN.fullmatch(token) for token in tokenize(topic))
+    """A message typed as a topic that asks a figure: it names a month, a financial year or a percentage ("a&e 4hr may
+    22", "dpi % at swft", "inhaler emissions 2020/21"). Eight of a trial's such messages had ended "For a fuller, cited
+    summary, ask for a briefing: brief a&e 4hr may 22", a briefing nobody would want. A calendar year alone names a
+    topic's horizon as often ("net zero 2040", "green plan 2022-2025"). Words as typed, not stemmed ("january")."""
+    return "%" in topic or any(
+        token in MONTHS or token in _PERCENT_WORDS or FINANCIAL_YEAR_TOKEN.fullmatch(token) for token in plain_tokens(topic)
+    )
+
+
+_PERCENT_WORDS = frozenset({"percent", "percentage"})
 
 
 def page_firsts(followers: list[T], page_of: Callable[[T], tuple[str, int]], best: T) -> list[T]:

@@ -416,8 +416,9 @@ def without_modal_may(text: str) -> str:
     return _MAY.sub(blanked, text)
 
 
-# A year as a search token: "fy21/22" or "2022".
-YEAR_TOKEN = re.compile(rf"fy\d\d/\d\d|{CALENDAR_YEAR}")
+# A year as a search token: "fy21/22" or "2022"; a financial year's alone.
+FINANCIAL_YEAR_TOKEN = re.compile(r"fy\d\d/\d\d")
+YEAR_TOKEN = re.compile(rf"{FINANCIAL_YEAR_TOKEN.pattern}|{CALENDAR_YEAR}")
 
 
 def years_written(text: str) -> list[str]:

@@ -8,7 +8,15 @@ from __future__ import annotations
 import pytest
 
 from bot.evaluation import quote_is_verbatim
-from bot.tables import benchmark_columns, benchmark_row, columns_asked, header_columns, periods_alone, rows_in
+from bot.tables import (
+    benchmark_columns,
+    benchmark_row,
+    cells_without_labels,
+    columns_asked,
+    header_columns,
+    periods_alone,
+    rows_in,
+)
 from index.text import months_in_their_year, months_parted_from_years, tokenize, without_modal_may
 
 HEADER = "Annual Target Apr-21 May-21 Jun-21 Jul-21 Aug-21 Sep-21 Oct-21 Nov-21 Dec-21 Jan-22 Feb-22 Mar-22 Q1 Q2 Q3 Q4 21-22 Apr-22 May-22"
@@ -529,3 +537,13 @@ def test_the_latest_month_of_a_whole_label_answers_only_a_value_of_its_kind(serv
     for question in ("how many diagnostic tests?", "how many 52 week breaches will there be?"):
         answer = service.answer(question)
         assert not answer.text.startswith(("Patients waiting less than 6 weeks", "RTT > 52 weeks breaches")), (question, answer.text[:200])
+
+
+def test_a_run_of_values_cut_from_their_labels_is_told_from_a_row():
+    """The text layer cut a table's values from their labels on the performance report's p. 1 ("184,510 27,119 ...
+    Apr-22 Feb-20 Enc J Pack 2"), which had ridden along in an answer; a row with its label, before or after its values
+    (a review's), is a row."""
+    assert cells_without_labels("184,510 27,119 80,832 51,169 23,067 14,514 10,717 49.7% 6.7% 19.4% Apr-22 Feb-20 Enc J Pack 2")
+    assert not cells_without_labels("GEH 299 0 299 299 100.0%")
+    assert not cells_without_labels("1,020 944 812 748 Total appointments")
+    assert not cells_without_labels("5,643 handovers took longer than 15 minutes in April")

@@ -1788,6 +1788,13 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False, sense: W
         if relative := told_from.fullmatch(fragment.strip()):
             moved = moved_in(question, -1 if relative["before"] or relative["before_it"] else 1)
             return (moved[0] + "?", moved[1]) if moved else (f"{question} {fragment.strip()}?", fragment.strip())
+    pair = fragment.strip()
+    if _NUMBER_PAIR.fullmatch(pair) and (age := AGE_RANGE.search(question)):
+        # "and 12-15?" after "what % of 16-17 year olds ...": the ages' numbers, not a year (a third review's).
+        numbers = _NUMBER_PAIR.search(age.group())
+        assert numbers is not None  # an age range holds its pair of numbers
+        start = age.start() + numbers.start()
+        return question[:start] + pair + question[start + len(numbers.group()) :] + "?", pair
     dated, asked_dated = MONTH_WITH_YEAR.search(fragment), MONTH_WITH_YEAR.search(question)
     other_year = dated is not None and (asked_dated is None or _full_year(dated["year"]) != _full_year(asked_dated["year"]))
     # An age range is a slot too: "and 12-15 year olds?" after "what % of 16-17 year olds ...?" (a review's).
@@ -1797,6 +1804,9 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False, sense: W
             value, asked = in_fragment.group(), in_question.group().lower()
             # Every mention of the time asked about changes, a context in brackets too.
             changed = slot.sub(partial(_same_time_changed, asked=asked, value=value), question)
+            if slot is not AGE_RANGE and (age := AGE_RANGE.search(fragment)) and (asked_age := AGE_RANGE.search(changed)):
+                # "and 12-15 year olds in 2021/22?": the age range changes with the time (a third review's kept 16-17).
+                changed = changed[: asked_age.start()] + age.group() + changed[asked_age.end() :]
             if _names_more_than_a_time(fragment):
                 # "and the 52 week breaches in april?" after "rtt 18 week performance in april 22": a new
                 # thing asked of that time, not the same thing at another; asked first, the question before
@@ -1998,6 +2008,8 @@ def _without_times(text: str, slots: tuple[re.Pattern[str], ...] = _TIMES) -> st
     return text
 
 
+# Two numbers of one or two digits, as an age range's are written ("12-15", "16 to 17").
+_NUMBER_PAIR = re.compile(r"\d{1,2}\s*(?:[/–-]|to\b)\s*\d{1,2}\b", re.IGNORECASE)
 # Words said with a time that name nothing new: "and the same for may?", "what about march instead?".
 _WITH_A_TIME = frozenset("instead too also same end start beginning middle early late please pls again then".split())
 # A question asked earlier as a fragment with its context in brackets: "12 hour waits in may (a&e ... may 2022)".

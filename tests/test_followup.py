@@ -2843,3 +2843,8 @@ def test_an_age_range_is_a_slot_of_its_own_never_a_year():
     assert resolve("and 16-17 year olds?", after_a_year).question == "what was the ccg's deficit in 2022/23 for 16-17 year olds?"
     other = resolve("and 12-15 year olds?", asked("what % of 16-17 year olds have had their covid vaccine?"))
     assert other.question == "what % of 12-15 year olds have had their covid vaccine?", other.question
+    # A third review: with a time beside it, the age range changes too; two numbers alone are the ages', not a year.
+    both = resolve("and 12-15 year olds in 2021/22?", asked("how many 16-17 year olds had boosters in 2022/23?"))
+    assert both.question == "how many 12-15 year olds had boosters in 2021/22?", both.question
+    numbers = resolve("and 12-15?", asked("what % of people aged 16-17 had boosters by june 2022?"))
+    assert numbers.question == "what % of people aged 12-15 had boosters by june 2022?", numbers.question

@@ -153,6 +153,7 @@ from index.text import (
     years_written,
 )
 from index.vocabulary import (
+    AGE_RANGE_GUARD,
     AUTHOR_LINE,
     BODY_WORDS,
     CALENDAR_YEAR,
@@ -313,7 +314,9 @@ _CALENDAR_YEAR_TYPED = re.compile(rf"\b{CALENDAR_YEAR}\b(?![/-]\d)")
 # "due in 2024", "due 2023/25": a year the due-date parser could not turn into a financial year.
 # "by" a year is a due date only where what is due comes before it (``index.due_dates.find_due_by_year``): "what
 # actions will get us to net zero by 2040?" names a target year, and the documents answer it (a review).
-_ASKS_FOR_A_YEAR = re.compile(rf"\b(?:due(?:\s+by)?|in|for)\s+(?:fy\s*)?(?:{CALENDAR_YEAR}|\d\d/\d\d)\b", re.IGNORECASE)
+_ASKS_FOR_A_YEAR = re.compile(
+    rf"\b(?:due(?:\s+by)?|in|for)\s+(?:fy\s*)?(?:{CALENDAR_YEAR}|{AGE_RANGE_GUARD}\d\d/\d\d)\b", re.IGNORECASE
+)  # not an age range: "actions for 16/17 year olds" (a review's)
 
 
 def _asks_for_a_year(text: str) -> bool:
@@ -380,7 +383,8 @@ def _calendar_year(question: str) -> tuple[str, str, str] | None:
 
 def _asks_a_figure_of_a_time(topic: str) -> bool:
     """A message typed as a topic that asks a figure: it names a month, a financial year or a percentage ("a&e 4hr may
-    22", "dpi % at swft", "inhaler emissions 2020/21"). Eight of a trial's such messages had ended "For a fuller, cited
+    22", "dpi % at swft", "inhaler emissions 2020/21"); a summary asked ("summarise the may governing body minutes") is
+    no such message. Eight of a trial's such messages had ended "For a fuller, cited
     summary, ask for a briefing: brief a&e 4hr may 22", a briefing nobody would want. A calendar year alone names a
     topic's horizon as often ("net zero 2040", "green plan 2022-2025"). Words as typed, not stemmed ("january")."""
     return "%" in topic or any(
@@ -692,7 +696,12 @@ class AnsweringService:
                     listed = replace(listed, summary=f"{STATUS_NOT_READ.format(negated=negated)} {listed.summary}")
                 return self.answer_from_table(listed)
         topic = topic_named(question)  # "desflurane", "tell me about desflurane": what the documents say about it
-        answer = self._point_to_briefing(topic, filters) if topic else self._answer_from_documents(question, filters, typed=typed)
+        if topic:
+            # Typed as it is ("a&e 4hr may 22"), not asked to be told about ("tell me about winter planning for dec").
+            typed_bare = topic.strip(" .!?:").lower() == question.strip(" .!?:").lower()
+            answer = self._point_to_briefing(topic, filters, offer=not (typed_bare and _asks_a_figure_of_a_time(topic)))
+        else:
+            answer = self._answer_from_documents(question, filters, typed=typed)
         if amount_asked and listing is not None:
             return self._amount_of_actions(answer, listing, asks_for_money(question))
         if listing is not None and listing.groups:
@@ -1392,9 +1401,10 @@ class AnsweringService:
 
     # -- output ------------------------------------------------------------
 
-    def _point_to_briefing(self, topic: str, filters: Filters) -> Answer:
-        """A summary is a briefing's job: the documents' best sentences on the topic, and where to get more.
-        "Summarise the green plan" names a document: its summary comes from that document alone."""
+    def _point_to_briefing(self, topic: str, filters: Filters, offer: bool = True) -> Answer:
+        """A summary is a briefing's job: the documents' best sentences on the topic, and where to get more (unless not
+        ``offer``: a figure asked tersely, ``_asks_a_figure_of_a_time``). "Summarise the green plan" names a document:
+        its summary comes from that document alone."""
         topic = topic.strip(" ?.!")
         named = self.features.named_document(topic)
         if named is not None and filters == NO_FILTERS:
@@ -1411,8 +1421,8 @@ class AnsweringService:
             answer = self._answer_from_documents(looked_for, filters, topic=True)
         if answer.abstained:  # no briefing to offer on what the documents were not found to cover
             return answer
-        if _asks_a_figure_of_a_time(topic):
-            return answer  # "a&e 4hr may 22", "dpi % at swft": a figure asked tersely, no topic for comms to brief
+        if not offer:
+            return answer
         pointer = f"For a fuller, cited summary, ask for a briefing: brief {topic}"
         return Answer(f"{answer.text}\n\n{pointer}", answer.citations, False, trace=answer.trace)
 

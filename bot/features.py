@@ -506,9 +506,8 @@ class FeatureMaker:
         # Written in another paper, not in the one named: a paper names itself so ("the Month 3 finance report"). As whole
         # words: "All NHS ICS Green Plans are required ..." (the case study's) names no "nhs ics green plan" (a review's),
         # nor its "organisation-level Green Plan" a "level green plan" (a re-review's "ics level green plan").
-        written = re.compile(rf"(?<![\w-]){re.escape(f'{before} {naming}'.lower())}\b")
-        texts = self._text_as_written
-        return not written.search(texts[slug]) and any(written.search(text) for text in texts.values())
+        written, texts = f"{before} {naming}".lower(), self._text_as_written
+        return not _written_whole(written, texts[slug]) and any(_written_whole(written, text) for text in texts.values())
 
     def named_document(self, words: str) -> str | None:
         """The one document these words name ("the green plan", "the phm roadmap"), or None.
@@ -881,6 +880,20 @@ class FeatureMaker:
     def _page_of(self, sentence_id: int) -> tuple[str, int]:
         slug, sentence = self.kb.sentences[sentence_id]
         return slug, sentence.page
+
+
+def _written_whole(words: str, text: str) -> bool:
+    """The text holds the words with no letter, digit or hyphen joined to either end (a plain search first: a pattern
+    opening on a look-behind would read every character of a growing corpus)."""
+    start = text.find(words)
+    while start != -1:
+        end = start + len(words)
+        joined_before = start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_-")
+        joined_after = end < len(text) and (text[end].isalnum() or text[end] == "_")
+        if not joined_before and not joined_after:
+            return True
+        start = text.find(words, start + 1)
+    return False
 
 
 def acronyms_of(text: str) -> set[str]:

@@ -382,10 +382,10 @@ def _calendar_year(question: str) -> tuple[str, str, str] | None:
 
 
 def _asks_a_figure_of_a_time(topic: str) -> bool:
-    """A message typed as a topic that asks a figure: it names a month, a financial year or a percentage ("a&e 4hr may
-    22", "dpi % at swft", "inhaler emissions 2020/21"); a summary asked ("summarise the may governing body minutes") is
-    no such message. Eight of a trial's such messages had ended "For a fuller, cited
-    summary, ask for a briefing: brief a&e 4hr may 22", a briefing nobody would want. A calendar year alone names a
+    """A topic, typed bare, that asks a figure: it names a month, a financial year or a percentage ("a&e 4hr may 22",
+    "dpi % at swft", "inhaler emissions 2020/21"). Eight of a trial's such messages had ended "For a fuller, cited
+    summary, ask for a briefing: brief a&e 4hr may 22", a briefing nobody would want; a summary asked ("summarise the
+    may governing body minutes", "tell me about ...") keeps the offer (the caller's). A calendar year alone names a
     topic's horizon as often ("net zero 2040", "green plan 2022-2025"). Words as typed, not stemmed ("january")."""
     return "%" in topic or any(
         token in MONTHS or token in _PERCENT_WORDS or FINANCIAL_YEAR_TOKEN.fullmatch(token) for token in plain_tokens(topic)

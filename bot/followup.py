@@ -70,7 +70,7 @@ from index.due_dates import (
     narrowed_due,
     of_any_year,
 )
-from index.text import has_a_word, tokenize, without_modal_may, without_possessive
+from index.text import has_a_word, tokenize, without_modal_may, without_possessive, years_written
 from index.vocabulary import (
     AGE_RANGE,
     BODY_WORDS,
@@ -1789,8 +1789,11 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False, sense: W
             moved = moved_in(question, -1 if relative["before"] or relative["before_it"] else 1)
             return (moved[0] + "?", moved[1]) if moved else (f"{question} {fragment.strip()}?", fragment.strip())
     pair = fragment.strip()
-    if _NUMBER_PAIR.fullmatch(pair) and (age := AGE_RANGE.search(question)):
-        # "and 12-15?" after "what % of 16-17 year olds ...": the ages' numbers, not a year (a third review's).
+    # A pair that reads as a financial year ("22/23", one year after the other) is one where the question names a time.
+    a_year_there = bool(years_written(pair)) and any(slot.search(question) for slot in _TIMES)
+    if _NUMBER_PAIR.fullmatch(pair) and not a_year_there and (age := AGE_RANGE.search(question)):
+        # "and 12-15?" after "what % of 16-17 year olds ... by june 2022?": the ages' numbers, not a year (a third
+        # review's); "and 22/23?" after "... 16-17 year olds ... in 21/22?" is the year (a fourth's).
         numbers = _NUMBER_PAIR.search(age.group())
         assert numbers is not None  # an age range holds its pair of numbers
         start = age.start() + numbers.start()

@@ -2848,3 +2848,6 @@ def test_an_age_range_is_a_slot_of_its_own_never_a_year():
     assert both.question == "how many 12-15 year olds had boosters in 2021/22?", both.question
     numbers = resolve("and 12-15?", asked("what % of people aged 16-17 had boosters by june 2022?"))
     assert numbers.question == "what % of people aged 12-15 had boosters by june 2022?", numbers.question
+    # ... but a year where the question names a time (a fourth review's "and 22/23?" had become "22/23 year olds").
+    year = resolve("and 22/23?", asked("what % of 16-17 year olds had boosters in 21/22?"))
+    assert year.question == "what % of 16-17 year olds had boosters in 22/23?", year.question

@@ -1419,9 +1419,7 @@ class AnsweringService:
             # (the CEO report never writes "CEO"; a second trial got "Further information is contained in ...").
             looked_for = self.as_titled(topic, self.features.document_mentions(topic)) if named is not None else topic
             answer = self._answer_from_documents(looked_for, filters, topic=True)
-        if answer.abstained:  # no briefing to offer on what the documents were not found to cover
-            return answer
-        if not offer:
+        if answer.abstained or not offer:  # nothing found to brief on, or a figure asked tersely (``offer``)
             return answer
         pointer = f"For a fuller, cited summary, ask for a briefing: brief {topic}"
         return Answer(f"{answer.text}\n\n{pointer}", answer.citations, False, trace=answer.trace)

@@ -14,7 +14,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from index.text import WEEK_WAIT_SHORTENED, YEAR_TOKEN, tokenize
+from index.text import FINANCIAL_YEAR_TOKEN, WEEK_WAIT_SHORTENED, YEAR_TOKEN, tokenize
 from index.vocabulary import MONTH_WITH_YEAR, MONTHS, NUMBER_WORDS, QUARTER, YEAR_WRITTEN
 
 # A quarter named ("q4", "quarter 1", "qtr1", "this quarter", "the first quarter"). English, not fitted.
@@ -28,7 +28,7 @@ def names_a_longer_period(question: str) -> bool:
     ("2021/22", "fy22/23", "2021 to 2022": the token "fy21/22"; two years in a row, so "52-78 week waiters" is none). The
     rows by trust give one month, the report's (a review had "62 day cancer performance at swft in q4?" and "... by trust
     in 2021/22?" answered with April 2022's row)."""
-    return bool(_QUARTER_NAMED.search(question)) or any(token.startswith("fy") for token in tokenize(question))
+    return bool(_QUARTER_NAMED.search(question)) or any(FINANCIAL_YEAR_TOKEN.fullmatch(token) for token in tokenize(question))
 
 
 _BODIES = r"trusts?|providers?|organi[sz]ations?|orgs?|hospitals?"

@@ -72,6 +72,7 @@ from index.due_dates import (
 )
 from index.text import has_a_word, tokenize, without_modal_may, without_possessive, years_written
 from index.vocabulary import (
+    AGE_NUMBERS,
     AGE_RANGE,
     BODY_WORDS,
     BULLET_GLYPHS,
@@ -1791,10 +1792,10 @@ def with_slot_changed(last: Turn, fragment: str, kind_of: bool = False, sense: W
     pair = fragment.strip()
     # A pair that reads as a financial year ("22/23", one year after the other) is one where the question names a time.
     a_year_there = bool(years_written(pair)) and any(slot.search(question) for slot in _TIMES)
-    if _NUMBER_PAIR.fullmatch(pair) and not a_year_there and (age := AGE_RANGE.search(question)):
+    if AGE_NUMBERS.fullmatch(pair) and not a_year_there and (age := AGE_RANGE.search(question)):
         # "and 12-15?" after "what % of 16-17 year olds ... by june 2022?": the ages' numbers, not a year (a third
         # review's); "and 22/23?" after "... 16-17 year olds ... in 21/22?" is the year (a fourth's).
-        numbers = _NUMBER_PAIR.search(age.group())
+        numbers = AGE_NUMBERS.search(age.group())
         assert numbers is not None  # an age range holds its pair of numbers
         start = age.start() + numbers.start()
         return question[:start] + pair + question[start + len(numbers.group()) :] + "?", pair
@@ -2011,8 +2012,6 @@ def _without_times(text: str, slots: tuple[re.Pattern[str], ...] = _TIMES) -> st
     return text
 
 
-# Two numbers of one or two digits, as an age range's are written ("12-15", "16 to 17").
-_NUMBER_PAIR = re.compile(r"\d{1,2}\s*(?:[/–-]|to\b)\s*\d{1,2}\b", re.IGNORECASE)
 # Words said with a time that name nothing new: "and the same for may?", "what about march instead?".
 _WITH_A_TIME = frozenset("instead too also same end start beginning middle early late please pls again then".split())
 # A question asked earlier as a fragment with its context in brackets: "12 hour waits in may (a&e ... may 2022)".

@@ -73,14 +73,16 @@ REPORTING_MONTH = re.compile(r"\b(?:month\s?|(?<!\d\s)m)(?P<number>1[0-2]|[1-9])
 # ``index.due_dates`` reads its own forms of a financial year, "2023 to 2024", behind the same guard). Only a pair of
 # two-digit numbers is an age range: "aged 2016-17" and "FY16/17 year olds" still name years. ``AGE_RANGE`` reads one.
 _AGE_WORDS_AFTER = r"(?:[\s-]*(?:years?|yrs?)[\s-]*olds?\b|\s*y/?o\b)"
-_TWO_DIGIT_PAIR = r"\d\d\s*(?:[/–-]|to\b)\s*\d\d"
-_AFTER_AN_AGE_WORD = "".join(rf"(?<!\b{word}\s)(?<!\b{word}\sbetween\s)" for word in ("age", "aged", "ages"))
+_AGE_WORDS_BEFORE = ("age", "aged", "ages")
+_BETWEEN = r"\s*(?:[/–-]|to\b)\s*"  # what stands between an age range's two numbers ("16-17", "16 to 17")
+_TWO_DIGIT_PAIR = rf"\d\d{_BETWEEN}\d\d"
+_AFTER_AN_AGE_WORD = "".join(rf"(?<!\b{word}\s)(?<!\b{word}\sbetween\s)" for word in _AGE_WORDS_BEFORE)
 AGE_RANGE_GUARD = rf"(?i:(?!{_TWO_DIGIT_PAIR}{_AGE_WORDS_AFTER})(?:{_AFTER_AN_AGE_WORD}|(?!{_TWO_DIGIT_PAIR})))"
-AGE_RANGE = re.compile(
-    rf"\b(?:(?:aged?|ages)\s+(?:between\s+)?)?\d{{1,2}}\s*(?:[/–-]|to\b)\s*\d{{1,2}}{_AGE_WORDS_AFTER}"
-    rf"|\b(?:aged?|ages)\s+(?:between\s+)?\d{{1,2}}\s*(?:[/–-]|to\b)\s*\d{{1,2}}\b",
-    re.IGNORECASE,
-)
+_AGE_PAIR = rf"\d{{1,2}}{_BETWEEN}\d{{1,2}}"
+# An age range's two numbers alone ("12-15", "16 to 17"), as a follow-up may give them.
+AGE_NUMBERS = re.compile(rf"{_AGE_PAIR}\b", re.IGNORECASE)
+_AGE_WORD_BEFORE = rf"\b(?:{'|'.join(_AGE_WORDS_BEFORE)})\s+(?:between\s+)?"
+AGE_RANGE = re.compile(rf"\b(?:{_AGE_WORD_BEFORE})?{_AGE_PAIR}{_AGE_WORDS_AFTER}|{_AGE_WORD_BEFORE}{_AGE_PAIR}\b", re.IGNORECASE)
 FINANCIAL_YEAR = rf"{AGE_RANGE_GUARD}(?:fy\s?)?(?:20)?(?P<first>\d\d)\s?[/-]\s?(?:20)?(?P<second>\d\d)\b"
 YEAR_WRITTEN = re.compile(rf"\b{FINANCIAL_YEAR}|\b{CALENDAR_YEAR}\b", re.IGNORECASE)
 

@@ -89,6 +89,11 @@ def _is_numbered_heading(text: str) -> bool:
 _OPENS_SENTENCE = re.compile(r"(?:The|We|Our|It|There)\s+\S|(?:As|All|Each|In|Following|Since|Over|Across)\s+[a-z0-9]")
 _PERSON_OPENS = re.compile(rf"{PERSON_TITLES}\.?\s+[A-Z][a-z]+\s+[a-z]")
 _PERSON_TITLE = re.compile(rf"{PERSON_TITLES}\.?")
+# A member's question as minutes record it: "Dr Marshall asked how ...", "Mr Percival queried whether ...". English, set
+# by hand; the 13 such sentences of the governing body's minutes are each followed by the reply or by more of the item.
+_MINUTED_QUESTION = re.compile(
+    rf"(?P<name>{PERSON_TITLES}\.?\s+[A-Z][\w’'-]+)\s+(?:asked|queried|enquired|questioned|sought)\b"
+)
 # A figure among the words before a cut ("Community (183) The overspend ..."): a table row's label, no heading.
 _FIGURE_WORD = re.compile(r"^\(?[£$]?\d")
 # A heading is at most this many words. Set by hand from the corpus's headings ("Air pollution", "Media
@@ -260,7 +265,7 @@ class Quoter:
         belongs to or introduces, nearest items first, and its introduction."""
         return (
             self.over_the_page_break(sentence_id) + self.cut_for_length(sentence_id) + self._antecedent(sentence_id)
-            + self._answer_under(sentence_id) + self._list_of(sentence_id)
+            + self._answer_under(sentence_id) + self._reply_to(sentence_id) + self._list_of(sentence_id)
         )
 
     def _answer_under(self, sentence_id: int) -> list[int]:
@@ -271,6 +276,17 @@ class Quoter:
         text = self.text(sentence_id)
         asks = text.rstrip().endswith("?") and len(text.split()) <= MAX_HEADING_QUESTION_WORDS
         return [after] if asks and after < len(self.kb.sentences) and self._same_page(sentence_id, after) else []
+
+    def _reply_to(self, sentence_id: int) -> list[int]:
+        """The next sentence on the page, when this one minutes a member's question ("Dr Yadav asked if there were any
+        clinical reasons for the increase of the Ockenden risk ...") and that one opens with another member's name
+        ("Ms Galloway said that the increase ... was very much to do with the publication of Ockenden Report"): quoted
+        alone, the question had been the answer to "why was the Ockenden risk raised?" (a new user's trial)."""
+        after = sentence_id + 1
+        if after >= len(self.kb.sentences) or not self._same_page(sentence_id, after):
+            return []
+        asker, replier = _MINUTED_QUESTION.match(self.opening(sentence_id)), _PERSON_OPENS.match(self.opening(after))
+        return [after] if asker and replier and not self.opening(after).startswith(asker.group("name")) else []
 
     def _antecedent(self, sentence_id: int) -> list[int]:
         """The sentence before on its page, when this one opens by pointing back at it (``_POINTS_BACK``) and it is

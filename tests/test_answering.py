@@ -187,8 +187,13 @@ def test_a_phrase_written_out_finds_the_acronym_the_page_uses(service):
         ),
         # Green Plan: "Two higher education establishments ... have links ... These are:" then the two universities.
         ("Which higher education establishments have links with our region?", "These are:\n• Coventry University"),
+        # Minutes p. 21: a member's question, then the reply a new user's trial had not been shown.
+        (
+            "are there plans for POD and referral support services to be at level 2?",
+            "Ms Galloway said that there were no plans currently in respect of these services",
+        ),
     ],
-    ids=["list-items-around", "sentence-that-spells-it-out", "and-the-list-it-introduces"],
+    ids=["list-items-around", "sentence-that-spells-it-out", "and-the-list-it-introduces", "a-question-minuted-and-its-reply"],
 )
 def test_an_answer_brings_the_sentences_that_complete_it(service, question, completion):
     answer = service.answer(question)
@@ -1482,3 +1487,14 @@ def test_an_owner_of_something_other_than_an_action_is_asked_of_the_documents(se
     assert asks_about_actions("who is the owner of the water actions?") and asks_about_actions("who owns the water actions")
     answer = service.answer("who is the risk owner")
     assert not answer.abstained and "Mrs Cartwright as the Risk Owner" in answer.text, answer.text
+
+
+def test_a_minuted_question_brings_the_reply_and_nothing_else(service):
+    """The sentence after a member's question comes along only when another member opens it (the reply); the asker
+    going on, or the minutes going on without a name, does not."""
+    sentences = [s.text for _, s in service.kb.sentences]
+    [asked] = [i for i, text in enumerate(sentences) if text.startswith("Dr Yadav asked if there were there any clinical")]
+    assert service.quoter.with_lists([asked], 900) == [asked, asked + 1]
+    assert sentences[asked + 1].startswith("Ms Galloway said that the increase in the risk")
+    [not_answered] = [i for i, text in enumerate(sentences) if text.startswith("Dr Marshall asked about public engagement")]
+    assert service.quoter.with_lists([not_answered], 900) == [not_answered]  # "It was also currently published ..."

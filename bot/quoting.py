@@ -27,6 +27,7 @@ from index.text import (
     ends_with_stop,
     is_list_item,
     mostly_web_addresses,
+    tokenize,
 )
 from index.vocabulary import BULLET_GLYPHS, CAPTION, CAPTION_AT_END, CAPTION_END, PERSON_TITLES
 
@@ -61,6 +62,9 @@ _POINTS_BACK = re.compile(
     r"^(?:It|Its|They|Their|He|She|His|Her|(?:This|These|That|Those)\s+(?:is|was|are|were|has|have|had|will|would|could|"
     r"should|means?|meant|includes?|included))\b"
 )
+# "These groups report into ...", "This review will generate a report ...": a sentence that opens by naming again what
+# the one before it spoke of (16 sentences of the corpus); the one before says which groups, which review.
+_NAMES_BACK = re.compile(r"^(?:This|These|That|Those)\s+(?P<word>[a-z][a-z-]+)\b")
 # The section number a passage opens with, and the heading before it: "1.2 As per national guidance ...", "5
 # Performance Update 5.1 In April ...", "Executive Summary 1.1 The draft financial position ...". Only a
 # numbered subsection ("5.1", not "5." of a numbered list) before a capital; a heading of one word is not
@@ -290,11 +294,19 @@ class Quoter:
 
     def _antecedent(self, sentence_id: int) -> list[int]:
         """The sentence before on its page, when this one opens by pointing back at it (``_POINTS_BACK``) and it is
-        no list item (whose list would have to come too)."""
+        no list item (whose list would have to come too); or when this one opens with "These"/"This" and a word that
+        one says ("There are two inequalities groups in place, led by the Public Health Leads ..." / "These groups
+        report into the Covid Vaccine Steering group ...": a trial asking who leads the groups was shown only the
+        second), a list item too, as the words tie this one to it alone."""
         before = sentence_id - 1
-        if before < 0 or not self._same_page(before, sentence_id) or not _POINTS_BACK.match(self.text(sentence_id)):
+        if before < 0 or not self._same_page(before, sentence_id):
             return []
-        return [] if is_list_item(self.text(before)) else [before]
+        text = self.text(sentence_id)
+        if _POINTS_BACK.match(text):
+            return [] if is_list_item(self.text(before)) else [before]
+        named = _NAMES_BACK.match(text)
+        words = set(tokenize(named.group("word"))) if named else set()
+        return [before] if words and words <= set(tokenize(self.text(before))) else []
 
     def cut_for_length(self, sentence_id: int) -> list[int]:
         """The rest of a sentence ingest cut at a clause break for its length (``MAX_SENTENCE_CHARS``): the next

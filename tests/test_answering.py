@@ -192,8 +192,13 @@ def test_a_phrase_written_out_finds_the_acronym_the_page_uses(service):
             "are there plans for POD and referral support services to be at level 2?",
             "Ms Galloway said that there were no plans currently in respect of these services",
         ),
+        # Performance report p. 53: "There are two inequalities groups in place, led by ..." / "These groups report ...".
+        ("who leads the vaccine inequalities groups", "led by the Public Health Leads for Warwickshire and Coventry"),
     ],
-    ids=["list-items-around", "sentence-that-spells-it-out", "and-the-list-it-introduces", "a-question-minuted-and-its-reply"],
+    ids=[
+        "list-items-around", "sentence-that-spells-it-out", "and-the-list-it-introduces", "a-question-minuted-and-its-reply",
+        "what-these-groups-are",
+    ],
 )
 def test_an_answer_brings_the_sentences_that_complete_it(service, question, completion):
     answer = service.answer(question)
@@ -1498,3 +1503,11 @@ def test_a_minuted_question_brings_the_reply_and_nothing_else(service):
     assert sentences[asked + 1].startswith("Ms Galloway said that the increase in the risk")
     [not_answered] = [i for i, text in enumerate(sentences) if text.startswith("Dr Marshall asked about public engagement")]
     assert service.quoter.with_lists([not_answered], 900) == [not_answered]  # "It was also currently published ..."
+
+
+def test_a_sentence_naming_again_what_the_one_before_spoke_of_comes_with_it(service):
+    """"These groups report into ..." comes with the sentence that says which groups, a list item too."""
+    sentences = service.kb.sentences
+    [groups] = [i for i, (_, s) in enumerate(sentences) if s.text.startswith("These groups report into the Covid Vaccine")]
+    assert service.quoter.with_lists([groups], 900)[:2] == [groups - 1, groups]
+    assert is_list_item(sentences[groups - 1][1].text)

@@ -270,6 +270,7 @@ class Quoter:
         return (
             self.over_the_page_break(sentence_id) + self.cut_for_length(sentence_id) + self._antecedent(sentence_id)
             + self._answer_under(sentence_id) + self._reply_to(sentence_id) + self._list_of(sentence_id)
+            + self._named_before(sentence_id)
         )
 
     def _answer_under(self, sentence_id: int) -> list[int]:
@@ -294,18 +295,23 @@ class Quoter:
 
     def _antecedent(self, sentence_id: int) -> list[int]:
         """The sentence before on its page, when this one opens by pointing back at it (``_POINTS_BACK``) and it is
-        no list item (whose list would have to come too); or when this one opens with "These"/"This" and a word that
-        one says ("There are two inequalities groups in place, led by the Public Health Leads ..." / "These groups
-        report into the Covid Vaccine Steering group ...": a trial asking who leads the groups was shown only the
-        second), a list item too, as the words tie this one to it alone."""
+        no list item (whose list would have to come too)."""
         before = sentence_id - 1
-        if before < 0 or not self._same_page(before, sentence_id):
+        if before < 0 or not self._same_page(before, sentence_id) or not _POINTS_BACK.match(self.text(sentence_id)):
             return []
-        text = self.text(sentence_id)
-        if _POINTS_BACK.match(text):
-            return [] if is_list_item(self.text(before)) else [before]
-        named = _NAMES_BACK.match(text)
-        words = set(tokenize(named.group("word"))) if named else set()
+        return [] if is_list_item(self.text(before)) else [before]
+
+    def _named_before(self, sentence_id: int) -> list[int]:
+        """The sentence before on its page, when this one opens with "These"/"This" and a word that one says ("There
+        are two inequalities groups in place, led by the Public Health Leads ..." / "These groups report into the
+        Covid Vaccine Steering group ...": a trial asking who leads the groups was shown only the second), a list
+        item too, as the word ties this one to it alone. It comes after this one's own list, which the answer
+        needs more (the review, eval d407: "This support ... a specific focus on:" and its three bullets)."""
+        before = sentence_id - 1
+        named = _NAMES_BACK.match(self.text(sentence_id))
+        if before < 0 or named is None or not self._same_page(before, sentence_id) or _POINTS_BACK.match(named.group()):
+            return []
+        words = set(tokenize(named.group("word")))
         return [before] if words and words <= set(tokenize(self.text(before))) else []
 
     def cut_for_length(self, sentence_id: int) -> list[int]:

@@ -194,10 +194,15 @@ def test_a_phrase_written_out_finds_the_acronym_the_page_uses(service):
         ),
         # Performance report p. 53: "There are two inequalities groups in place, led by ..." / "These groups report ...".
         ("who leads the vaccine inequalities groups", "led by the Public Health Leads for Warwickshire and Coventry"),
+        # PHM Roadmap p. 13: "This support ... a specific focus on:" brings its bullets before the sentence it names again.
+        (
+            "What will the transformation support in the PHM data platform contract focus on in the short term?",
+            "evaluation of interventions",
+        ),
     ],
     ids=[
         "list-items-around", "sentence-that-spells-it-out", "and-the-list-it-introduces", "a-question-minuted-and-its-reply",
-        "what-these-groups-are",
+        "what-these-groups-are", "a-list-before-what-it-names-again",
     ],
 )
 def test_an_answer_brings_the_sentences_that_complete_it(service, question, completion):

@@ -30,7 +30,7 @@ from bot.facts import (
     value_asked_for_years,
     wanted_fact_kinds,
 )
-from bot.missing import date_missing, reporting_month_missing, what_is_missing
+from bot.missing import calendar_months_reported, date_missing, reporting_month_missing, what_is_missing
 from bot.quoting import Quoter
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
 from index.short_names import initials_spelled_out
@@ -312,7 +312,7 @@ class FeatureMaker:
         self.action_rows = action_rows or {}
         self._quoter = Quoter(kb)  # the passages an answer would show, for reading a year in the sentence before its figure
         self._page_token_cache: dict[tuple[str, int], frozenset[str]] = {}
-        self._page_acronym_cache: dict[tuple[str, int], frozenset[str]] = {}
+        self._page_acronyms_and_months: dict[tuple[str, int], frozenset[str]] = {}
         self._form_cache: dict[int, _SentenceForm] = {}
         self._heading_cache: dict[int, frozenset[str]] = {}
         # What names each document: its title's words and initials ("phm"), and its kind ("green plan").
@@ -869,13 +869,16 @@ class FeatureMaker:
 
     def page_subjects(self, slug: str, page: int) -> frozenset[str]:
         """A page's words, with its document title's words and initials ("NHSE" on every page of the "NHS
-        England ... letter") and the acronyms of its capitalised runs."""
+        England ... letter"), the acronyms of its capitalised runs, and the calendar months of the financial year's
+        months it or its title numbers ("June" on every page of the "... Month 3 ... Finance Report")."""
         title = self.kb.by_slug[slug].record.title
         key = (slug, page)
-        if key not in self._page_acronym_cache:
-            self._page_acronym_cache[key] = frozenset(acronyms_of(f"{title}\n{self.kb.page_text(slug, page)}"))
+        if key not in self._page_acronyms_and_months:
+            text = f"{title}\n{self.kb.page_text(slug, page)}"
+            months = tokenize(" ".join(calendar_months_reported(text)))
+            self._page_acronyms_and_months[key] = frozenset(acronyms_of(text)) | frozenset(months)
         subjects = self.page_tokens(slug, page) | self.searcher.title_tokens(slug) | self._title_acronyms[slug]
-        return subjects | self._page_acronym_cache[key]
+        return subjects | self._page_acronyms_and_months[key]
 
     def _page_of(self, sentence_id: int) -> tuple[str, int]:
         slug, sentence = self.kb.sentences[sentence_id]

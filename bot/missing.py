@@ -93,7 +93,7 @@ def what_is_missing(
     asked_months = _months_in(question)
     missing_months = [m for m, forms in asked_months.items() if not any(set(tokenize(form)) & evidence_tokens for form in forms)]
     if missing_months:
-        given = [m for m in _months_in(best_sentence) if m not in asked_months]
+        given = [m for m in dict.fromkeys([*_months_in(best_sentence), *calendar_months_reported(best_sentence)]) if m not in asked_months]
         return _sentence(given, missing_months)
     asked_years = years_written(question)
     missing_years = [y for y in asked_years if not set(tokenize(y)) <= evidence_tokens]
@@ -193,6 +193,17 @@ def _months_written(text: str) -> dict[str, set[str]]:
 
 def _reporting_months(text: str) -> list[int]:
     return list(dict.fromkeys(int(m["number"]) for m in REPORTING_MONTH.finditer(text)))
+
+
+# The calendar month a financial year's first month is: the NHS year runs April to March, so month 3 is June.
+FIRST_MONTH_OF_THE_YEAR = 4
+
+
+def calendar_months_reported(text: str) -> list[str]:
+    """The calendar months of the financial year's months a text numbers ("Month 3" or "M3": June), as their names:
+    a finance report of month 3 gives June's cash position whether or not a page of it says "June" (a trial's "cash
+    position at end of june" was declined as "The closest passages do not mention June")."""
+    return [calendar.month_name[(number + FIRST_MONTH_OF_THE_YEAR - 2) % 12 + 1] for number in _reporting_months(text)]
 
 
 def _months_in(text: str) -> dict[str, set[str]]:

@@ -9,7 +9,7 @@ from bot.facts import asks_an_amount, asks_when, counts_given, gives_a_figure_fo
 from bot.features import DeclineRule
 from bot.follow_answers import FollowUpAnswerer
 from bot.followup import Turn
-from bot.missing import date_missing, reporting_month_missing, what_is_missing
+from bot.missing import calendar_months_reported, date_missing, reporting_month_missing, what_is_missing
 from index import store
 from index.text import tokenize
 from ingest.build import ingest_corpus
@@ -285,6 +285,16 @@ def test_a_question_about_another_reporting_month_is_declined_saying_which_month
     answer = service.answer("What was the CCG financial position at month 6?")
     assert answer.abstained and answer.citations == []
     assert "give month 3, not month 6" in answer.text
+
+
+def test_a_calendar_month_is_given_by_the_report_of_its_financial_month(service):
+    """A trial's "cash position at end of june" was declined as "do not mention June": the finance report is month 3's,
+    June's, whether or not its page says "June"; May it does not give, and says which month it does."""
+    june = service.answer("cash position at end of june")
+    assert not june.abstained and any("month 3 maximum cash limit" in c.quote for c in june.citations)
+    may = service.answer("cash position at end of may")
+    assert may.abstained and "The closest passages give June, not May." in may.text
+    assert calendar_months_reported("2022/23 Month 3 Finance Report; M12 close; month 10") == ["June", "March", "January"]
 
 
 @pytest.mark.parametrize(

@@ -149,6 +149,7 @@ from index.text import (
     months_in_their_year,
     plain_tokens,
     tokenize,
+    without_possessive,
     without_possessives,
     years_written,
 )
@@ -161,6 +162,7 @@ from index.vocabulary import (
     DOCUMENT_NOUNS,
     MEETING_BODY_WORDS,
     MONEY,
+    MONTH_NAMES,
     MONTHS,
     PLEASANTRIES,
     WEB_ADDRESS,
@@ -341,6 +343,21 @@ _SUMMARY_HEADING = re.compile(r"\b(?:foreword|executive summary|summary|introduc
 _WHAT_A_DOCUMENT_IS_ABOUT = re.compile(
     r"^\s*(?:please\s+)?(?:what(?:['’]s|s|\s+is|\s+was)|tell\s+me\s+what)\s+(?:(?P<topic>.+?)\s+(?:is\s+|was\s+)?(?:all\s+)?about"
     r"|in\s+(?P<inside>.+?))[?.!\s]*$",
+    re.IGNORECASE,
+)
+# "nhse quarterly review letter main points", "key points from the nhse letter", "what are the highlights of the ceo
+# report?": the points a document makes, asked of it as a whole (a trial's two were declined or answered "Nothing in
+# ... answers this"). English, set by hand.
+_MAIN_POINTS_OF = re.compile(
+    r"^\s*(?:please\s+)?(?:(?:what\s+(?:are|were)\s+)?(?:the\s+)?(?:main|key)\s+(?:points|messages|issues|takeaways)|"
+    r"(?:what\s+(?:are|were)\s+)?(?:the\s+)?highlights)\s+(?:of|from|in)\s+(?P<before>.+?)[?.!\s]*$"
+    r"|^\s*(?P<after>.+?)\s*[-–:,]?\s+(?:main|key)\s+(?:points|messages|issues|takeaways)[?.!\s]*$",
+    re.IGNORECASE,
+)
+# What may follow the noun naming a document when the question asks what is in it: the meeting or month it is of ("whats
+# in the ceo report for the july board"), nothing that narrows what is asked ("what is in the plan for warwickshire?").
+_DOCUMENT_QUALIFIER = re.compile(
+    rf"^(?:\s*(?:for|from|of|at|to|the|this|last|latest|{MONTH_NAMES}|\d[\d/]*|{'|'.join(sorted(MEETING_BODY_WORDS))}|meeting|meetings)\b)*[?.!\s]*$",
     re.IGNORECASE,
 )
 
@@ -644,12 +661,8 @@ class AnsweringService:
             return defined  # "what does PHM stand for?": where the documents spell it out
         if summary := summary_asked(question):  # "summarise the green plan": a briefing's job, not one answer's
             return self._point_to_briefing(summary, filters)
-        about = _WHAT_A_DOCUMENT_IS_ABOUT.match(question)
-        # "what's in the ceo report", not "what is in the plan for warwickshire?" (a review): the words end on the document.
-        inside = about["inside"] if about and about["inside"] and about["inside"].split()[-1].lower() in DOCUMENT_NOUNS else ""
-        document = (about["topic"] or inside) if about else ""
-        names_a_document = DOCUMENT_NOUNS & set(document.lower().split())  # not "what is the nhs about"
-        if names_a_document and self.features.named_document(document) is not None:
+        document = self._document_asked_whole(question)
+        if document and self.features.named_document(document) is not None:
             return self._point_to_briefing(document, filters)
         action_filter = self.action_filter(question)
         # The due read as asked, without the deadline "overdue" puts in it ("which actions due in 2024 are overdue?" had
@@ -1400,6 +1413,21 @@ class AnsweringService:
         )
 
     # -- output ------------------------------------------------------------
+
+    @staticmethod
+    def _document_asked_whole(question: str) -> str:
+        """The words naming a document a question asks about as a whole ("what's the ceo report about?", "whats in the ceo
+        report for the july board", "key points from the nhse letter"), up to the noun naming it; "" for any other. Not
+        "what is the nhs about" (no document noun), nor "what is in the plan for warwickshire?" (a review: words after
+        the noun that narrow what is asked)."""
+        about, points = _WHAT_A_DOCUMENT_IS_ABOUT.match(question), _MAIN_POINTS_OF.match(question)
+        words = (about["topic"] or about["inside"]) if about else (points["before"] or points["after"]) if points else ""
+        split = words.split()
+        nouns = [n for n, word in enumerate(split) if without_possessive(word).lower() in DOCUMENT_NOUNS]
+        if not nouns or (about and about["topic"]):
+            return words if nouns else ""
+        last = nouns[-1]
+        return " ".join(split[: last + 1]) if _DOCUMENT_QUALIFIER.match(" ".join(split[last + 1 :])) else ""
 
     def _point_to_briefing(self, topic: str, filters: Filters, offer: bool = True) -> Answer:
         """A summary is a briefing's job: the documents' best sentences on the topic, and where to get more (unless not

@@ -689,15 +689,31 @@ def test_a_summary_of_a_named_document_is_its_own_summing_up(service):
 
 
 
-@pytest.mark.parametrize("question", ["what was the ceo report about?", "what's in the ceo report"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what was the ceo report about?", "what's in the ceo report", "whats in the ceo report for the july board",
+        "what are the highlights of the ceo report?", "ceo report key points",
+    ],
+)
 def test_what_a_document_named_alone_is_about_comes_from_it(service, question):
     """A second trial: "what's in the ceo report" quoted the quality committee's LeDeR item and the minutes, and "what was
-    the ceo report about?" its closing "Further information is contained in the Performance report"."""
+    the ceo report about?" its closing "Further information is contained in the Performance report". A later trial's
+    "whats in the ceo report for the july board" was declined: the meeting it went to is no narrower question."""
     answer = service.answer(question)
     assert not answer.abstained and {c.slug for c in answer.citations} == {"icb-ceo-report-2022-07"}
     assert "COVID" in answer.text and "brief " in answer.text
     # "what is in the plan for warwickshire?" asks of Warwickshire, not for the Green Plan's summary (a re-review).
     assert "brief the plan for warwickshire" not in service.answer("what is in the plan for warwickshire?").text
+
+
+def test_the_main_points_of_a_letter_come_from_the_letter(service):
+    """A trial's "nhse quarterly review letter main points" was answered "Nothing in NHS England ... letter answers this"
+    and the governing body's constitution item."""
+    for question in ("nhse quarterly review letter main points", "key points from the nhse letter"):
+        answer = service.answer(question)
+        assert not answer.abstained and {c.slug for c in answer.citations} == {"nhse-system-review-letter-2022-05"}
+        assert not answer.text.startswith("Nothing in") and "ask for a briefing: brief " in answer.text
 
 
 @pytest.mark.parametrize("question", ["who wrote the letter?", "Who sent the NHSE letter about the QSRM?", "who signed it, the qsrm letter"])

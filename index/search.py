@@ -34,7 +34,7 @@ from index.text import (
     tokenize,
     with_capitals_only_on_names,
 )
-from index.vocabulary import BODY_INITIALS_TYPED, CHAT_SHORTHAND, CHAT_WORDS, NUMBER_WORDS, number_words
+from index.vocabulary import CHAT_SHORTHAND, CHAT_WORDS, NUMBER_WORDS, number_words
 
 # Reciprocal rank fusion's constant: a chunk scores 1 / (RRF_K + rank) in each retriever. Not tuned
 # here: 60 is the value of the method's paper (Cormack, Clarke and Büttcher, 2009).
@@ -317,7 +317,6 @@ class HybridSearcher:
             word = match.group()
             # lower case or capitalised: "PLS" and "B4" ("B3 Admin support") are initials or a band
             full = CHAT_SHORTHAND.get(word.lower()) if word.islower() or (word[:1].isupper() and word[1:].islower()) else None
-            full = BODY_INITIALS_TYPED.get(word.lower(), full)
             if full is None or not self._theirs_written_out(stem(word.lower()), full):
                 return word
             beside = set(tokenize(" ".join(_WORD_ANYWHERE.findall(text[: match.start()])[-1:] + _WORD_ANYWHERE.findall(text[match.end() :])[:1])))

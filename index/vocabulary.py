@@ -164,12 +164,6 @@ CHAT_SHORTHAND: dict[str, str] = {
     "cttees": "committees",
 }
 
-# Initials staff type for a body the documents always write out ("who chaired the gb meeting in may", "GB to approve
-# in may": the governing body), read in any case, as the documents never use them (a trial's "gb" questions got the
-# NHSE letter's meeting, or were declined, where "governing body" was answered). NHS office usage, set by hand; eval
-# messages type "gb" 16 times.
-BODY_INITIALS_TYPED: dict[str, str] = {"gb": "governing body"}
-
 # Greetings and chat words of four letters or more that no English word list holds ("hiya, net zero", "net zero for the
 # board tmrw", "any vaxx sesh"): talk or slang, never a term of another subject that a briefing should say the documents
 # do not mention (``index.search.HybridSearcher.words_never_used``; stretched words, "hiiii", are read apart). English

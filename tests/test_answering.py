@@ -1545,14 +1545,3 @@ def test_a_sentence_naming_again_what_the_one_before_spoke_of_comes_with_it(serv
     [groups] = [i for i, (_, s) in enumerate(sentences) if s.text.startswith("These groups report into the Covid Vaccine")]
     assert service.quoter.with_lists([groups], 900)[:2] == [groups - 1, groups]
     assert is_list_item(sentences[groups - 1][1].text)
-
-
-def test_initials_staff_type_for_a_body_the_documents_write_out_are_read_as_its_name(service):
-    """A trial's "who chaired the gb meeting in may" got the NHS England meeting's chair: the documents never write
-    "GB", always "Governing Body". In capitals too ("GB to approve in may"), as the documents never use the initials."""
-    read = service.searcher.question_as_the_documents_write
-    assert read("who chaired the gb meeting in may") == "who chaired the governing body meeting in may"
-    assert read("what did the GB approve?") == "what did the governing body approve?"
-    answer = service.answer("who chaired the gb meeting in may")
-    assert not answer.abstained and answer.citations[0].slug == "ccg-governing-body-minutes-2022-05"
-    assert "Dale Bywater" not in answer.text

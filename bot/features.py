@@ -247,14 +247,6 @@ QUESTION_WORDS = frozenset(
 
 _QUESTION_WORD = re.compile(r"[\w&'’]+")
 _ARTICLES = frozenset({"the", "a", "an", "our", "this", "that"})
-# Verbs of a body saying something, after its name ("nhse said", "nhse also asked", "what does nhse want"). English,
-# set by hand.
-_SAYING = re.compile(
-    r"(?:(?:also|then|specifically|actually)\s+)?(?:say|says|said|ask|asks|asked|quer(?:y|ies|ied)|want|wants|wanted|"
-    r"tell|tells|told|write|writes|wrote|raise|raises|raised|flag|flags|flagged|expect|expects|expected|request|requests|"
-    r"requested|recommend|recommends|recommended|think|thinks|thought|feed\s*back|fed\s*back|comment|comments|commented)\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -501,19 +493,6 @@ class FeatureMaker:
                     if not self._names_a_part_of_a_paper(words, start, naming, slug):
                         found.append((slug, naming))
                     break
-        return found + self._authors_speaking(words)
-
-    def _authors_speaking(self, words: list[str]) -> list[tuple[str, str]]:
-        """The document of the body whose initials (its title's, MIN_TITLE_INITIALS letters or more, no other title's)
-        say something in the question ("what did nhse say about ambulance handover delays", "NHSE queried ...",
-        "what does nhse want"): its letter is where it says it. A trial's was declined, the pages quoted being the
-        performance report's, which does not mention NHSE; "nhs england letter" was answered."""
-        found = []
-        for n, word in enumerate(words[:-1]):
-            token = tokenize(word)
-            slugs = [slug for slug, acronyms in self._title_acronyms.items() if token and token[0] in acronyms]
-            if len(slugs) == 1 and _SAYING.match(" ".join(words[n + 1 : n + 3])):
-                found.append((slugs[0], word))
         return found
 
     def _names_a_part_of_a_paper(self, words: list[str], start: int, naming: str, slug: str) -> bool:

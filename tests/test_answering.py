@@ -91,19 +91,6 @@ def test_a_report_another_paper_names_is_not_the_paper_whose_title_shares_its_la
     assert named("what does the ics level green plan say about inhalers?") == {"cw-ics-green-plan"}
 
 
-def test_a_body_saying_something_names_its_letter(service):
-    """A trial's "ambulance handover delays - what did nhse say" was declined, "NHSE" being on none of the pages quoted
-    (the performance report's); "what did the nhs england letter say" was answered. The initials of a body whose paper
-    is one document's, saying something, name that paper; named without a verb of saying, they are what is asked."""
-    named = service.features.documents_named_in
-    letter = "nhse-system-review-letter-2022-05"
-    assert named("what did nhse say about the planned deficit?") == {letter}
-    assert named("NHSE also queried the trusts moving to non-compliant") == {letter}
-    assert named("how many staff does nhse employ?") == set()
-    answer = service.answer("what did NHSE say about the planned deficit?")
-    assert not answer.abstained and answer.citations[0].slug == letter and "£37.9" in answer.text
-
-
 def test_a_year_the_page_gives_after_another_number_is_found(service):
     # A new user's trial: "the closest passages do not mention 2021/22", of the minutes' page that
     # reports "the financial position of the CCG up to 31st March 2022 (Month 12 - 2021/22)".

@@ -30,7 +30,7 @@ from bot.facts import (
     value_asked_for_years,
     wanted_fact_kinds,
 )
-from bot.missing import calendar_months_reported, date_missing, reporting_month_missing, what_is_missing
+from bot.missing import date_missing, month_a_title_reports, reporting_month_missing, what_is_missing
 from bot.quoting import Quoter
 from index.search import NO_FILTERS, ChunkHit, Filters, HybridSearcher
 from index.short_names import initials_spelled_out
@@ -869,14 +869,13 @@ class FeatureMaker:
 
     def page_subjects(self, slug: str, page: int) -> frozenset[str]:
         """A page's words, with its document title's words and initials ("NHSE" on every page of the "NHS
-        England ... letter"), the acronyms of its capitalised runs, and the calendar months of the financial year's
-        months it or its title numbers ("June" on every page of the "... Month 3 ... Finance Report")."""
+        England ... letter"), the acronyms of its capitalised runs, and the month its title says it reports ("June
+        2022" on every page of the "2022/23 Month 3 ... Finance Report": ``month_a_title_reports``)."""
         title = self.kb.by_slug[slug].record.title
         key = (slug, page)
         if key not in self._page_acronyms_and_months:
             text = f"{title}\n{self.kb.page_text(slug, page)}"
-            months = tokenize(" ".join(calendar_months_reported(text)))
-            self._page_acronyms_and_months[key] = frozenset(acronyms_of(text)) | frozenset(months)
+            self._page_acronyms_and_months[key] = frozenset(acronyms_of(text)) | frozenset(tokenize(month_a_title_reports(title)))
         subjects = self.page_tokens(slug, page) | self.searcher.title_tokens(slug) | self._title_acronyms[slug]
         return subjects | self._page_acronyms_and_months[key]
 

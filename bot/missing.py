@@ -200,10 +200,27 @@ FIRST_MONTH_OF_THE_YEAR = 4
 
 
 def calendar_months_reported(text: str) -> list[str]:
-    """The calendar months of the financial year's months a text numbers ("Month 3" or "M3": June), as their names:
-    a finance report of month 3 gives June's cash position whether or not a page of it says "June" (a trial's "cash
-    position at end of june" was declined as "The closest passages do not mention June")."""
-    return [calendar.month_name[(number + FIRST_MONTH_OF_THE_YEAR - 2) % 12 + 1] for number in _reporting_months(text)]
+    """The calendar months of the financial year's months a text numbers ("Month 3" or "M3": June), as their names."""
+    return [calendar.month_name[_calendar_month(number)] for number in _reporting_months(text)]
+
+
+def _calendar_month(number: int) -> int:
+    return (number + FIRST_MONTH_OF_THE_YEAR - 2) % 12 + 1
+
+
+def month_a_title_reports(title: str) -> str:
+    """The calendar month, and its year where the title gives the financial year, of a report titled with the financial
+    year's month it is of ("2022/23 Month 3 ... Finance Report": "June 2022"), "" for any other title. Its pages give
+    that month whether or not they say it (a trial's "cash position at end of june" was declined as "The closest passages
+    do not mention June"). The title's, not a page's: a page's "budget setting has been based on month 9 outturn" is
+    last year's December (a review had "the overspend in december" answered with May's figures)."""
+    months = _reporting_months(title)
+    if len(months) != 1:
+        return ""
+    month = _calendar_month(months[0])
+    year = re.search(r"\b(?:20)?(\d\d)\s?[/-]\s?(?:20)?\d\d\b", title)
+    in_year = f" {2000 + int(year.group(1)) + (month < FIRST_MONTH_OF_THE_YEAR)}" if year else ""
+    return f"{calendar.month_name[month]}{in_year}"
 
 
 def _months_in(text: str) -> dict[str, set[str]]:

@@ -9,7 +9,13 @@ from bot.facts import asks_an_amount, asks_when, counts_given, gives_a_figure_fo
 from bot.features import DeclineRule
 from bot.follow_answers import FollowUpAnswerer
 from bot.followup import Turn
-from bot.missing import calendar_months_reported, date_missing, reporting_month_missing, what_is_missing
+from bot.missing import (
+    calendar_months_reported,
+    date_missing,
+    month_a_title_reports,
+    reporting_month_missing,
+    what_is_missing,
+)
 from index import store
 from index.text import tokenize
 from ingest.build import ingest_corpus
@@ -295,6 +301,12 @@ def test_a_calendar_month_is_given_by_the_report_of_its_financial_month(service)
     may = service.answer("cash position at end of may")
     assert may.abstained and "The closest passages give June, not May." in may.text
     assert calendar_months_reported("2022/23 Month 3 Finance Report; M12 close; month 10") == ["June", "March", "January"]
+    # The title's month, with its year, not a page's: "budget setting has been based on month 9 outturn" (p. 6) is last
+    # year's December, and "the overspend in december" had been answered with May's figures (a review).
+    assert month_a_title_reports("2022/23 Month 3 Coventry and Warwickshire CCG Finance Report") == "June 2022"
+    assert month_a_title_reports("2021-22 Month 10 Finance Report") == "January 2022"
+    assert service.answer("what was the overspend in december").abstained
+    assert not service.answer("what was the cash balance in june 2022").abstained
 
 
 @pytest.mark.parametrize(

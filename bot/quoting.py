@@ -93,10 +93,15 @@ def _is_numbered_heading(text: str) -> bool:
 _OPENS_SENTENCE = re.compile(r"(?:The|We|Our|It|There)\s+\S|(?:As|All|Each|In|Following|Since|Over|Across)\s+[a-z0-9]")
 _PERSON_OPENS = re.compile(rf"{PERSON_TITLES}\.?\s+[A-Z][a-z]+\s+[a-z]")
 _PERSON_TITLE = re.compile(rf"{PERSON_TITLES}\.?")
-# A member's question as minutes record it: "Dr Marshall asked how ...", "Mr Percival queried whether ...". English, set
-# by hand; the 13 such sentences of the governing body's minutes are each followed by the reply or by more of the item.
-_MINUTED_QUESTION = re.compile(
-    rf"(?P<name>{PERSON_TITLES}\.?\s+[A-Z][\w’'-]+)\s+(?:asked|queried|enquired|questioned|sought)\b"
+# A member's question as minutes record it: "Dr Marshall asked how ...", "Dr Menon also asked about ...", "She asked
+# ...", "The councillor asked ...", "... and he asked how ...". English, set by hand.
+# Not the passive ("the Governing Body be asked to propose the ICB Constitution"), which minutes a request, no question.
+_MINUTED_QUESTION = re.compile(r"(?<!\bbe\s)(?<!\bwas\s)(?<!\bwere\s)(?<!\bbeen\s)(?<!\bbeing\s)\b(?:asked|queried|enquired|questioned)\b")
+# ... and the reply minuted after it: another member's name and a verb of answering ("Ms Galloway said that ...", "Dr
+# Duggal replied to say ...", "Mrs Cartwright confirmed ..."). 17 such pairs in the governing body's minutes (a review).
+_MINUTED_REPLY = re.compile(
+    rf"(?P<name>{PERSON_TITLES}\.?\s+[A-Z][\w’'-]+)\s+(?:also\s+)?(?:said|replied|responded|explained|confirmed|advised|"
+    r"clarified|agreed|assured|stated|informed|acknowledged|gave|noted|added)\b"
 )
 # A figure among the words before a cut ("Community (183) The overspend ..."): a table row's label, no heading.
 _FIGURE_WORD = re.compile(r"^\(?[£$]?\d")
@@ -283,15 +288,16 @@ class Quoter:
         return [after] if asks and after < len(self.kb.sentences) and self._same_page(sentence_id, after) else []
 
     def _reply_to(self, sentence_id: int) -> list[int]:
-        """The next sentence on the page, when this one minutes a member's question ("Dr Yadav asked if there were any
-        clinical reasons for the increase of the Ockenden risk ...") and that one opens with another member's name
-        ("Ms Galloway said that the increase ... was very much to do with the publication of Ockenden Report"): quoted
-        alone, the question had been the answer to "why was the Ockenden risk raised?" (a new user's trial)."""
+        """The next sentence on the page, when this one minutes a member's question ("Dr Yadav asked about the
+        Prescription Ordering Direct (POD) ... services ...") and that one opens with another member's reply ("Ms
+        Galloway said that there were no plans currently ..."): quoted alone, the question had stood as the answer (a new
+        user's trial, of the Ockenden risk's rise). The asker going on ("Dr Yadav also said ...") is no reply."""
         after = sentence_id + 1
         if after >= len(self.kb.sentences) or not self._same_page(sentence_id, after):
             return []
-        asker, replier = _MINUTED_QUESTION.match(self.opening(sentence_id)), _PERSON_OPENS.match(self.opening(after))
-        return [after] if asker and replier and not self.opening(after).startswith(asker.group("name")) else []
+        question, reply = self.opening(sentence_id), _MINUTED_REPLY.match(self.opening(after))
+        asked = _MINUTED_QUESTION.search(question)
+        return [after] if asked and reply and reply.group("name") not in question[: asked.start()] else []
 
     def _antecedent(self, sentence_id: int) -> list[int]:
         """The sentence before on its page, when this one opens by pointing back at it (``_POINTS_BACK``) and it is

@@ -1524,6 +1524,17 @@ def test_a_minuted_question_brings_the_reply_and_nothing_else(service):
     assert sentences[asked + 1].startswith("Ms Galloway said that the increase in the risk")
     [not_answered] = [i for i, text in enumerate(sentences) if text.startswith("Dr Marshall asked about public engagement")]
     assert service.quoter.with_lists([not_answered], 900) == [not_answered]  # "It was also currently published ..."
+    # Minuted otherwise (a review): "Dr Menon also asked ...", "She asked ...", "The councillor asked ...".
+    for opening, reply in (
+        ("Dr Menon also asked about IT systems", "Ms Galloway said that she would take this point forward"),
+        ("She asked due to the health inequalities", "Mrs Cartwright confirmed that this was being addressed"),
+        ("The councillor asked if there could be some communication", "Dr Raistrick confirmed an up-to-date press release"),
+    ):
+        [question] = [i for i, text in enumerate(sentences) if text.startswith(opening)]
+        assert question + 1 in service.quoter.with_lists([question], 900) and sentences[question + 1].startswith(reply)
+    # A request minuted in the passive is no question: what follows is the next point, not its answer.
+    [request] = [i for i, text in enumerate(sentences) if "Governing Body be asked to propose the ICB Constitution" in text]
+    assert request + 1 not in service.quoter.with_lists([request], 900)
 
 
 def test_a_sentence_naming_again_what_the_one_before_spoke_of_comes_with_it(service):

@@ -162,7 +162,6 @@ from index.vocabulary import (
     DOCUMENT_NOUNS,
     MEETING_BODY_WORDS,
     MONEY,
-    MONTH_NAMES,
     MONTHS,
     PLEASANTRIES,
     WEB_ADDRESS,
@@ -354,12 +353,14 @@ _MAIN_POINTS_OF = re.compile(
     r"|^\s*(?P<after>.+?)\s*[-–:,]?\s+(?:main|key)\s+(?:points|messages|issues|takeaways)[?.!\s]*$",
     re.IGNORECASE,
 )
-# What may follow the noun naming a document when the question asks what is in it: the meeting or month it is of ("whats
-# in the ceo report for the july board"), nothing that narrows what is asked ("what is in the plan for warwickshire?").
-_DOCUMENT_QUALIFIER = re.compile(
-    rf"^(?:\s*(?:for|from|of|at|to|the|this|last|latest|{MONTH_NAMES}|\d[\d/]*|{'|'.join(sorted(MEETING_BODY_WORDS))}|meeting|meetings)\b)*[?.!\s]*$",
-    re.IGNORECASE,
+# What may follow the noun naming a document when the question asks what is in it: the meeting or day it is of ("whats
+# in the ceo report for the july board"), nothing that narrows what is asked ("what is in the plan for warwickshire?",
+# "what's in the green plan for 2040": a review). Word by word, in linear time (a pattern repeating a number with its
+# slashes had taken a minute over "1/1/1/...", a review).
+_DOCUMENT_QUALIFIER_WORDS = frozenset(
+    {"for", "from", "of", "at", "to", "the", "this", "last", "latest", "meeting", "meetings", *MONTHS, *MEETING_BODY_WORDS}
 )
+_DAY_OF_A_MONTH = re.compile(r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?")
 
 
 def _same_measure(text: str, other: str) -> bool:
@@ -1427,7 +1428,9 @@ class AnsweringService:
         if not nouns or (about and about["topic"]):
             return words if nouns else ""
         last = nouns[-1]
-        return " ".join(split[: last + 1]) if _DOCUMENT_QUALIFIER.match(" ".join(split[last + 1 :])) else ""
+        after = [word.strip("?.!,").lower() for word in split[last + 1 :]]
+        qualifies = all(word in _DOCUMENT_QUALIFIER_WORDS or _DAY_OF_A_MONTH.fullmatch(word) for word in after if word)
+        return " ".join(split[: last + 1]) if qualifies else ""
 
     def _point_to_briefing(self, topic: str, filters: Filters, offer: bool = True) -> Answer:
         """A summary is a briefing's job: the documents' best sentences on the topic, and where to get more (unless not

@@ -690,8 +690,12 @@ def test_what_a_document_named_alone_is_about_comes_from_it(service, question):
     answer = service.answer(question)
     assert not answer.abstained and {c.slug for c in answer.citations} == {"icb-ceo-report-2022-07"}
     assert "COVID" in answer.text and "brief " in answer.text
-    # "what is in the plan for warwickshire?" asks of Warwickshire, not for the Green Plan's summary (a re-review).
+    # "what is in the plan for warwickshire?" asks of Warwickshire, not for the Green Plan's summary (a re-review); "for
+    # 2040", of the year (a review).
     assert "brief the plan for warwickshire" not in service.answer("what is in the plan for warwickshire?").text
+    assert "brief the green plan" not in service.answer("what's in the green plan for 2040").text
+    # Read word by word: numbers run together with slashes had taken a minute to read (a review).
+    assert service._document_asked_whole("what's in the finance report for " + "1/" * 40 + "prescribing") == ""
 
 
 def test_the_main_points_of_a_letter_come_from_the_letter(service):

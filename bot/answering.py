@@ -358,9 +358,18 @@ _MAIN_POINTS_OF = re.compile(
 # "what's in the green plan for 2040": a review). Word by word, in linear time (a pattern repeating a number with its
 # slashes had taken a minute over "1/1/1/...", a review).
 _DOCUMENT_QUALIFIER_WORDS = frozenset(
-    {"for", "from", "of", "at", "to", "the", "this", "last", "latest", "meeting", "meetings", *MONTHS, *MEETING_BODY_WORDS}
+    {"for", "from", "of", "at", "to", "in", "on", "the", "this", "last", "latest", "meeting", "meetings", *MONTHS, *MEETING_BODY_WORDS}
 )
 _DAY_OF_A_MONTH = re.compile(r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?")
+
+
+def _qualifies_a_meeting(word: str, title: frozenset[str]) -> bool:
+    """Whether a word after a document's noun names the meeting or day the document is of: a word for a meeting or a
+    month, a day of the month, or a year its ``title`` (as search tokens) has; not a place its title names ("what's in the
+    green plan for warwickshire?" asks of Warwickshire)."""
+    tokens = set(tokenize(word))
+    year = any(c.isdigit() for c in word) and bool(tokens) and tokens <= title
+    return word in _DOCUMENT_QUALIFIER_WORDS or bool(_DAY_OF_A_MONTH.fullmatch(word)) or year
 
 
 def _same_measure(text: str, other: str) -> bool:
@@ -1415,22 +1424,24 @@ class AnsweringService:
 
     # -- output ------------------------------------------------------------
 
-    @staticmethod
-    def _document_asked_whole(question: str) -> str:
+    def _document_asked_whole(self, question: str) -> str:
         """The words naming a document a question asks about as a whole ("what's the ceo report about?", "whats in the ceo
         report for the july board", "key points from the nhse letter"), up to the noun naming it; "" for any other. Not
-        "what is the nhs about" (no document noun), nor "what is in the plan for warwickshire?" (a review: words after
-        the noun that narrow what is asked)."""
+        "what is the nhs about" (no document noun), nor "what is in the plan for warwickshire?" or "what's in the green plan
+        for 2040" (a review: words after the noun that narrow what is asked). A year after the noun counts when the
+        document's title has it ("what's in the ceo report for july 2022", "... finance report for 2022/23": a re-review)."""
+        question = " ".join(question.split())  # a run of spaces had taken seconds to read (a re-review)
         about, points = _WHAT_A_DOCUMENT_IS_ABOUT.match(question), _MAIN_POINTS_OF.match(question)
         words = (about["topic"] or about["inside"]) if about else (points["before"] or points["after"]) if points else ""
         split = words.split()
         nouns = [n for n, word in enumerate(split) if without_possessive(word).lower() in DOCUMENT_NOUNS]
         if not nouns or (about and about["topic"]):
             return words if nouns else ""
-        last = nouns[-1]
-        after = [word.strip("?.!,").lower() for word in split[last + 1 :]]
-        qualifies = all(word in _DOCUMENT_QUALIFIER_WORDS or _DAY_OF_A_MONTH.fullmatch(word) for word in after if word)
-        return " ".join(split[: last + 1]) if qualifies else ""
+        naming = " ".join(split[: nouns[-1] + 1])
+        named = self.features.named_document(naming)
+        title = self.features.title_words(named) if named is not None else frozenset()
+        after = [word.strip("?.!,").lower() for word in split[nouns[-1] + 1 :]]
+        return naming if all(_qualifies_a_meeting(word, title) for word in after if word) else ""
 
     def _point_to_briefing(self, topic: str, filters: Filters, offer: bool = True) -> Answer:
         """A summary is a briefing's job: the documents' best sentences on the topic, and where to get more (unless not

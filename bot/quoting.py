@@ -95,8 +95,19 @@ _PERSON_OPENS = re.compile(rf"{PERSON_TITLES}\.?\s+[A-Z][a-z]+\s+[a-z]")
 _PERSON_TITLE = re.compile(rf"{PERSON_TITLES}\.?")
 # A member's question as minutes record it: "Dr Marshall asked how ...", "Dr Menon also asked about ...", "She asked
 # ...", "The councillor asked ...", "... and he asked how ...". English, set by hand.
-# Not the passive ("the Governing Body be asked to propose the ICB Constitution"), which minutes a request, no question.
-_MINUTED_QUESTION = re.compile(r"(?<!\bbe\s)(?<!\bwas\s)(?<!\bwere\s)(?<!\bbeen\s)(?<!\bbeing\s)\b(?:asked|queried|enquired|questioned)\b")
+_MINUTED_QUESTION = re.compile(r"\b(?:asked|queried|enquired|questioned)\b")
+# ... but not in the passive ("the Governing Body be asked to propose the ICB Constitution", "Members are (also) asked
+# to note"), which minutes a request, no question: these words before the verb, "also" between. English, set by hand.
+_PASSIVE_BEFORE = frozenset("be is am are was were been being got".split())
+
+
+def _question_minuted_at(text: str) -> int | None:
+    """Where the first verb of a member's question stands in a sentence of minutes, None when there is none."""
+    for asked in _MINUTED_QUESTION.finditer(text):
+        before = [word for word in text[: asked.start()].lower().split() if word != "also"][-1:]
+        if not before or before[0] not in _PASSIVE_BEFORE:
+            return asked.start()
+    return None
 # ... and the reply minuted after it: another member's name and a verb of answering ("Ms Galloway said that ...", "Dr
 # Duggal replied to say ...", "Mrs Cartwright confirmed ..."). 17 such pairs in the governing body's minutes (a review).
 _MINUTED_REPLY = re.compile(
@@ -296,8 +307,8 @@ class Quoter:
         if after >= len(self.kb.sentences) or not self._same_page(sentence_id, after):
             return []
         question, reply = self.opening(sentence_id), _MINUTED_REPLY.match(self.opening(after))
-        asked = _MINUTED_QUESTION.search(question)
-        return [after] if asked and reply and reply.group("name") not in question[: asked.start()] else []
+        asked = _question_minuted_at(question)
+        return [after] if asked is not None and reply and reply.group("name") not in question[:asked] else []
 
     def _antecedent(self, sentence_id: int) -> list[int]:
         """The sentence before on its page, when this one opens by pointing back at it (``_POINTS_BACK``) and it is

@@ -25,6 +25,7 @@ from bot.facts import (
     without_courtesy,
 )
 from bot.features import acronyms_of
+from bot.quoting import _question_minuted_at
 from index.short_names import DefinedName, Initials, names_defined_in, short_names
 from index.text import is_list_item, tokenize, without_modal_may, without_whitespace, years_written
 from tests.support.paths import EVAL_DIR, REPO
@@ -696,6 +697,11 @@ def test_what_a_document_named_alone_is_about_comes_from_it(service, question):
     assert "brief the green plan" not in service.answer("what's in the green plan for 2040").text
     # Read word by word: numbers run together with slashes had taken a minute to read (a review).
     assert service._document_asked_whole("what's in the finance report for " + "1/" * 40 + "prescribing") == ""
+    # A year the paper's title has is its meeting's ("for july 2022", "for 2022/23": a re-review); a place it names is not.
+    asked_whole = service._document_asked_whole
+    assert asked_whole("what's in the ceo report for july 2022") == asked_whole("key points from the ceo report for 20 july 2022") == "the ceo report"
+    assert asked_whole("what's in the finance report for 2022/23") == "the finance report"
+    assert asked_whole("what's in the green plan for warwickshire?") == ""
 
 
 def test_the_main_points_of_a_letter_come_from_the_letter(service):
@@ -1536,7 +1542,10 @@ def test_a_minuted_question_brings_the_reply_and_nothing_else(service):
     ):
         [question] = [i for i, text in enumerate(sentences) if text.startswith(opening)]
         assert question + 1 in service.quoter.with_lists([question], 900) and sentences[question + 1].startswith(reply)
-    # A request minuted in the passive is no question: what follows is the next point, not its answer.
+    # A request minuted in the passive is no question: what follows is the next point, not its answer ("are also asked").
+    assert _question_minuted_at("Members are also asked to note the report") is None
+    text = "A question was asked about the centre and he asked how"
+    assert _question_minuted_at(text) == text.index("asked how")
     [request] = [i for i, text in enumerate(sentences) if "Governing Body be asked to propose the ICB Constitution" in text]
     assert request + 1 not in service.quoter.with_lists([request], 900)
 

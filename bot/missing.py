@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterable
 
 from index.text import and_list, is_english_word, tokenize, without_modal_may, years_written
-from index.vocabulary import DAY_AND_MONTH, MONTH_NAME, MONTHS, REPORTING_MONTH
+from index.vocabulary import DAY_AND_MONTH, FINANCIAL_YEAR, MONTH_NAME, MONTHS, REPORTING_MONTH
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9&]*")
 
@@ -218,8 +218,8 @@ def month_a_title_reports(title: str) -> str:
     if len(months) != 1:
         return ""
     month = _calendar_month(months[0])
-    year = re.search(r"\b(?:20)?(\d\d)\s?[/-]\s?(?:20)?\d\d\b", title)
-    in_year = f" {2000 + int(year.group(1)) + (month < FIRST_MONTH_OF_THE_YEAR)}" if year else ""
+    year = re.search(rf"\b{FINANCIAL_YEAR}", title, re.IGNORECASE)
+    in_year = f" {2000 + int(year['first']) + (month < FIRST_MONTH_OF_THE_YEAR)}" if year else ""
     return f"{calendar.month_name[month]}{in_year}"
 
 

@@ -100,14 +100,6 @@ _MINUTED_QUESTION = re.compile(r"\b(?:asked|queried|enquired|questioned)\b")
 # to note"), which minutes a request, no question: these words before the verb, "also" between. English, set by hand.
 _PASSIVE_BEFORE = frozenset("be is am are was were been being got".split())
 
-
-def _question_minuted_at(text: str) -> int | None:
-    """Where the first verb of a member's question stands in a sentence of minutes, None when there is none."""
-    for asked in _MINUTED_QUESTION.finditer(text):
-        before = [word for word in text[: asked.start()].lower().split() if word != "also"][-1:]
-        if not before or before[0] not in _PASSIVE_BEFORE:
-            return asked.start()
-    return None
 # ... and the reply minuted after it: another member's name and a verb of answering ("Ms Galloway said that ...", "Dr
 # Duggal replied to say ...", "Mrs Cartwright confirmed ..."). 17 such pairs in the governing body's minutes (a review).
 _MINUTED_REPLY = re.compile(
@@ -158,6 +150,15 @@ def restated_later(kb: KnowledgeBase) -> dict[int, int]:
             (_, first), (_, body) = sorted(by_page.items())
             later[first] = body
     return later
+
+
+def _question_minuted_at(text: str) -> int | None:
+    """Where the first verb of a member's question stands in a sentence of minutes, None when there is none."""
+    for asked in _MINUTED_QUESTION.finditer(text):
+        before = [word for word in text[: asked.start()].lower().split() if word != "also"][-1:]
+        if not before or before[0] not in _PASSIVE_BEFORE:
+            return asked.start()
+    return None
 
 
 class Quoter:

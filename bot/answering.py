@@ -159,6 +159,7 @@ from index.vocabulary import (
     BODY_WORDS,
     CALENDAR_YEAR,
     CAPTION,
+    DAY_WRITTEN,
     DOCUMENT_NOUNS,
     MEETING_BODY_WORDS,
     MONEY,
@@ -360,7 +361,7 @@ _MAIN_POINTS_OF = re.compile(
 _DOCUMENT_QUALIFIER_WORDS = frozenset(
     {"for", "from", "of", "at", "to", "in", "on", "the", "this", "last", "latest", "meeting", "meetings", *MONTHS, *MEETING_BODY_WORDS}
 )
-_DAY_OF_A_MONTH = re.compile(r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?")
+_DAY_OF_A_MONTH = re.compile(DAY_WRITTEN)
 
 
 def _qualifies_a_meeting(word: str, title: frozenset[str]) -> bool:

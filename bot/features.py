@@ -312,7 +312,7 @@ class FeatureMaker:
         self.action_rows = action_rows or {}
         self._quoter = Quoter(kb)  # the passages an answer would show, for reading a year in the sentence before its figure
         self._page_token_cache: dict[tuple[str, int], frozenset[str]] = {}
-        self._page_acronyms_and_months: dict[tuple[str, int], frozenset[str]] = {}
+        self._page_acronym_cache: dict[tuple[str, int], frozenset[str]] = {}
         self._form_cache: dict[int, _SentenceForm] = {}
         self._heading_cache: dict[int, frozenset[str]] = {}
         # What names each document: its title's words and initials ("phm"), and its kind ("green plan").
@@ -320,6 +320,8 @@ class FeatureMaker:
         self._title_initials = {slug: frozenset(acronyms_of(document.record.title)) for slug, document in kb.by_slug.items()}
         # Those long enough to name the document ("nhse", "qsrm"), not "gp" of "Green Plan".
         self._title_acronyms = {slug: frozenset(i for i in initials if len(i) >= MIN_TITLE_INITIALS) for slug, initials in self._title_initials.items()}
+        # The month a report's title says it is of, as search tokens ("june", "2022"), which every page of it gives.
+        self._title_months = {slug: frozenset(tokenize(month_a_title_reports(d.record.title))) for slug, d in kb.by_slug.items()}
         self._corpus_subject = self._used_by_nearly_every_document() if len(kb.by_slug) >= CORPUS_SUBJECT_MIN_DOCUMENTS else frozenset()
         # (Initials as ``acronyms_of`` reads them, an acronym's letters counting: "the nhse letter" names the
         # "NHS England ... letter"; capitalised words' initials alone had missed it, a trial's "NHSE letter" naming none.)
@@ -873,11 +875,10 @@ class FeatureMaker:
         2022" on every page of the "2022/23 Month 3 ... Finance Report": ``month_a_title_reports``)."""
         title = self.kb.by_slug[slug].record.title
         key = (slug, page)
-        if key not in self._page_acronyms_and_months:
-            text = f"{title}\n{self.kb.page_text(slug, page)}"
-            self._page_acronyms_and_months[key] = frozenset(acronyms_of(text)) | frozenset(tokenize(month_a_title_reports(title)))
+        if key not in self._page_acronym_cache:
+            self._page_acronym_cache[key] = frozenset(acronyms_of(f"{title}\n{self.kb.page_text(slug, page)}"))
         subjects = self.page_tokens(slug, page) | self.searcher.title_tokens(slug) | self._title_acronyms[slug]
-        return subjects | self._page_acronyms_and_months[key]
+        return subjects | self._title_months[slug] | self._page_acronym_cache[key]
 
     def _page_of(self, sentence_id: int) -> tuple[str, int]:
         slug, sentence = self.kb.sentences[sentence_id]

@@ -218,14 +218,16 @@ AUTHOR_LINE = re.compile(
 # A month's name as a word of its own ("May", "sept").
 MONTH_NAME = re.compile(rf"\b(?:{MONTH_NAMES})\b", re.IGNORECASE)
 # A day of the month, 1 to 31 ("09" too), a pattern's text.
-_DAY_OF_MONTH = r"(?:0?[1-9]|[12]\d|3[01])"
+DAY_OF_MONTH = r"(?:0?[1-9]|[12]\d|3[01])"
 # A day of the month before its name ("5 may", "1st april", "30th of June"), a pattern's text.
-DAY_BEFORE_MONTH = rf"\b{_DAY_OF_MONTH}(?:st|nd|rd|th)?\s+(?:of\s+)?"
+# ... and as written alone, with its "st", "nd", "rd" or "th" or without ("21", "21st").
+DAY_WRITTEN = rf"{DAY_OF_MONTH}(?:st|nd|rd|th)?"
+DAY_BEFORE_MONTH = rf"\b{DAY_WRITTEN}\s+(?:of\s+)?"
 # A date of the year as people write one: "21 july", "30th June", "July 21st" (a day after its month only with its
 # "st", "nd", "rd" or "th": "april 12 hour waits" and "April 22" are no dates).
 DAY_AND_MONTH = re.compile(
     rf"{DAY_BEFORE_MONTH}(?P<month>{MONTH_NAMES})\b"
-    rf"|\b(?P<month_first>{MONTH_NAMES})\.?\s+(?P<day_after>{_DAY_OF_MONTH})(?:st|nd|rd|th)\b",
+    rf"|\b(?P<month_first>{MONTH_NAMES})\.?\s+(?P<day_after>{DAY_OF_MONTH})(?:st|nd|rd|th)\b",
     re.IGNORECASE,
 )
 # A quarter of the financial year as people write one: "Q3", "quarter 3", "quarter three" (a pattern's text).
